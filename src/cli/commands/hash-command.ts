@@ -1,0 +1,165 @@
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { defaultMaxPixels, type FetchPolicy, fetchUrl, readFileLimited } from '../../content/index.js';
+import { type EngineError, mapOrdered, toEngineError } from '../../core/index.js';
+import {
+  type HashMediaOptions,
+  hashMedia,
+  type MediaHashes,
+  type MediaSignalName,
+  mediaSignalNames,
+} from '../../hasher/index.js';
+import { expandInputs, type MediaInput } from '../expand-inputs.js';
+import type { CliIo } from '../io.js';
+import { commaList, environmentInteger, positiveInteger } from '../options.js';
+import { startProgress } from '../progress.js';
+
+interface HashCommandOptions {
+  signals: string[];
+  dihedral: boolean;
+  format?: 'jsonl' | 'text';
+  autoOrient: boolean;
+  maxPixels: number;
+  maxBytes: number;
+  urlTimeout: number;
+  allowHost: string[];
+  allowPrivate: boolean;
+  concurrency: number;
+  progress: boolean;
+}
+
+/** What one input produced: its signals, or the error that stopped it. */
+type HashOutcome = { hashes: MediaHashes } | { error: EngineError };
+
+function checkSignals(names: readonly string[]): MediaSignalName[] {
+  const unknown = names.filter((name) => !(mediaSignalNames as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `--signals takes a comma-separated list of ${mediaSignalNames.join(', ')}; got "${names.join(',')}"`,
+    );
+  }
+  return mediaSignalNames.filter((name) => names.includes(name));
+}
+
+async function loadBytes(input: MediaInput, maxBytes: number, fetchPolicy: FetchPolicy): Promise<Uint8Array> {
+  return input.kind === 'url' ? fetchUrl(input.location, fetchPolicy) : readFileLimited(input.location, maxBytes);
+}
+
+/** The JSONL record of one input, with keys in a fixed order. */
+export function hashRecord(path: string, outcome: HashOutcome): Record<string, unknown> {
+  if ('error' in outcome) return { path, error: outcome.error.toJSON() };
+  return { path, ...outcome.hashes };
+}
+
+function textLine(path: string, outcome: HashOutcome): string {
+  if ('error' in outcome) return `${path}\tERROR ${outcome.error.code}: ${outcome.error.message}`;
+  const fields = Object.entries(outcome.hashes).flatMap(([key, value]) =>
+    typeof value === 'object' ? Object.entries(value).map(([name, hash]) => `${name}=${hash}`) : [`${key}=${value}`],
+  );
+  return `${path}\t${fields.join('\t')}`;
+}
+
+/** Runs `prevail hash`; resolves to the exit status (1 when any input failed). */
+async function runHash(args: string[], options: HashCommandOptions, io: CliIo): Promise<number> {
+  const signals = checkSignals(options.signals);
+  const format = options.format ?? (io.stdout.isTTY ? 'text' : 'jsonl');
+  const hashOptions: HashMediaOptions = {
+    signals,
+    dihedral: options.dihedral,
+    decode: { maxPixels: options.maxPixels, autoOrient: options.autoOrient },
+  };
+  const fetchPolicy: FetchPolicy = {
+    maxBytes: options.maxBytes,
+    timeoutMs: options.urlTimeout,
+    allowedHosts: options.allowHost,
+    allowPrivateAddresses: options.allowPrivate,
+  };
+  const inputs = await expandInputs(args);
+  const progress = startProgress(inputs.length, options.progress && io.stderr.isTTY === true, io.stderr, 'hashing');
+  let failures = 0;
+  await mapOrdered(
+    inputs,
+    options.concurrency,
+    async (input): Promise<HashOutcome> => {
+      try {
+        const bytes = await loadBytes(input, options.maxBytes, fetchPolicy);
+        return { hashes: await hashMedia(bytes, hashOptions) };
+      } catch (error) {
+        return { error: toEngineError(error) };
+      }
+    },
+    (outcome, input) => {
+      if ('error' in outcome) failures++;
+      const line =
+        format === 'jsonl' ? JSON.stringify(hashRecord(input.location, outcome)) : textLine(input.location, outcome);
+      io.stdout.write(`${line}\n`);
+      progress.tick();
+    },
+  );
+  progress.stop();
+  return failures > 0 ? 1 : 0;
+}
+
+/** `prevail hash`: signals of images, files and URLs as JSONL. */
+export function hashCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  return new Command('hash')
+    .summary('compute PDQ, MD5 and SHA-256 signals of images, directories and URLs')
+    .description(
+      [
+        'Compute signals of each input and print one line per input, in input order.',
+        'Inputs are files, directories (walked recursively, keeping image file endings) and http(s) URLs. PDQ is computed at full resolution like HMA and python-threatexchange, bit-exact with the C++ reference; EXIF orientation is not applied unless --auto-orient.',
+        'JSONL output (the default when stdout is not a terminal) has one object per input: {"path": "a.jpg", "pdq": "<64 hex>", "quality": 87, "md5": "...", "sha256": "..."}. An input that fails gives {"path": ..., "error": {"code": ..., "message": ...}}; the others go on and the exit status is 1. A PDQ hash with quality below 50 should not be used for matching.',
+      ].join('\n\n'),
+    )
+    .argument('<inputs...>', 'image files, directories or http(s) URLs')
+    .option('--signals <list>', `comma-separated signals: ${mediaSignalNames.join(',')}`, commaList, [
+      ...mediaSignalNames,
+    ])
+    .option('--dihedral', 'also print the 7 rotated/flipped PDQ hashes under "dihedral"', false)
+    .addOption(
+      new Option('--format <format>', 'output format (default: jsonl unless stdout is a terminal)').choices([
+        'jsonl',
+        'text',
+      ]),
+    )
+    .option('--auto-orient', 'apply the EXIF orientation before hashing (banks built by reference tools do not)', false)
+    .option(
+      '--max-pixels <n>',
+      'refuse images with more pixels than this (env PREVAIL_MAX_PIXELS)',
+      positiveInteger,
+      environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+    )
+    .option(
+      '--max-bytes <n>',
+      'refuse files and downloads larger than this many bytes (env PREVAIL_MAX_BYTES)',
+      positiveInteger,
+      environmentInteger('PREVAIL_MAX_BYTES', 256 * 1024 * 1024),
+    )
+    .option(
+      '--url-timeout <ms>',
+      'deadline for fetching one URL (env PREVAIL_URL_TIMEOUT_MS)',
+      positiveInteger,
+      environmentInteger('PREVAIL_URL_TIMEOUT_MS', 30_000),
+    )
+    .option(
+      '--allow-host <hosts>',
+      'only fetch URLs on these hosts (comma-separated; "*.example.org" for subdomains; env PREVAIL_URL_ALLOW_HOSTS)',
+      commaList,
+      commaList(process.env.PREVAIL_URL_ALLOW_HOSTS ?? ''),
+    )
+    .option(
+      '--allow-private',
+      'allow URLs on loopback and private addresses (refused by default; env PREVAIL_URL_ALLOW_PRIVATE=1)',
+      process.env.PREVAIL_URL_ALLOW_PRIVATE === '1',
+    )
+    .option(
+      '--concurrency <n>',
+      'inputs read and decoded at once',
+      positiveInteger,
+      Math.max(2, availableParallelism()),
+    )
+    .option('--no-progress', 'never show the progress bar (it only ever shows on a terminal)')
+    .action(async (args: string[], options: HashCommandOptions) => {
+      setExitCode(await runHash(args, options, io));
+    });
+}

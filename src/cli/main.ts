@@ -1,0 +1,54 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { hashCommand } from './commands/hash-command.js';
+import { type CliIo, processIo } from './io.js';
+
+/** Exit statuses: 0 success, 1 some input failed, 2 the command line itself was wrong. */
+export const usageExitCode = 2;
+
+/**
+ * Builds the `prevail` command-line program writing to `io`. Every command resolves its exit
+ * status through `setExitCode`; nothing here calls `process.exit`, so tests run it in-process.
+ */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('prevail')
+    .description(
+      'Prevail finds and stops online child sexual exploitation: media hash matching, live streams,\n' +
+        'payments and chat signals in one engine. Run "prevail help <command>" for details.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  program.addCommand(hashCommand(io, setExitCode));
+  return program;
+}
+
+/** Runs the CLI with `argv` (without the node and script entries); resolves to the exit status. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : usageExitCode;
+    io.stderr.write(`prevail: ${error instanceof Error ? error.message : String(error)}\n`);
+    return usageExitCode;
+  }
+  return exitCode;
+}
+
+/** Entry point of the `prevail` binary. */
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2));
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) await main();

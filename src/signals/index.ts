@@ -1,0 +1,9 @@
+/**
+ * Signals: how content becomes comparable values. One folder per signal type, each exporting
+ * one descriptor; `registry.ts` lists them.
+ */
+export { type Md5Hash, md5Signal } from './md5/index.js';
+export * from './pdq/index.js';
+export { signalTypeByName, signalTypes } from './registry.js';
+export { type Sha256Hash, sha256Signal } from './sha256/index.js';
+export type { BytesSignalType, ContentKind, SignalType } from './signal-type.js';

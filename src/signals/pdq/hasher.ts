@@ -1,0 +1,98 @@
+import { dct64To16 } from './dct.js';
+import { type DihedralName, dihedralDct, dihedralNames } from './dihedral.js';
+import { decimateTo64, jaroszFilter } from './jarosz.js';
+import { lumaFromPixels, type PixelBuffer } from './luma.js';
+import { torbenMedian } from './median.js';
+import { formatPdqBits, type PdqHash, zeroPdqHash } from './pdq-hash.js';
+import { pdqQuality } from './quality.js';
+
+/** A PDQ hash with its quality (0..100; below 50 the hash should not be matched). */
+export interface PdqResult {
+  readonly hash: PdqHash;
+  readonly quality: number;
+}
+
+/** All eight dihedral hashes of one image; they share one quality. */
+export interface PdqDihedralResult {
+  readonly quality: number;
+  readonly hashes: Readonly<Record<DihedralName, PdqHash>>;
+}
+
+/** Images with a side shorter than this hash to all zeros with quality 0 (`MIN_HASHABLE_DIM`). */
+export const minimumHashableDimension = 5;
+
+/** Quality at or below which the reference recommends discarding a hash. */
+export const pdqQualityThreshold = 50;
+
+/**
+ * The 16×16 float DCT of an image's luma and its quality: blur with the Jarosz filter, decimate
+ * to 64×64 (a 64×64 input is used as is, as the reference does for pre-scaled video frames),
+ * measure quality, then DCT. `luma` (rows × cols) is overwritten.
+ */
+function dctFromLuma(luma: Float32Array, rows: number, cols: number): { dct: Float32Array; quality: number } {
+  const buffer64 = new Float32Array(64 * 64);
+  if (rows === 64 && cols === 64) {
+    buffer64.set(luma.subarray(0, 64 * 64));
+  } else {
+    jaroszFilter(luma, new Float32Array(rows * cols), rows, cols);
+    decimateTo64(luma, rows, cols, buffer64);
+  }
+  const quality = pdqQuality(buffer64);
+  const dct = new Float32Array(16 * 16);
+  dct64To16(buffer64, dct, new Float32Array(16 * 64));
+  return { dct, quality };
+}
+
+/** Median-threshold a 16×16 DCT into its 256 hash bits, then format them. */
+function hashFromDct(dct: Float32Array): PdqHash {
+  const median = torbenMedian(dct);
+  const bits = new Uint8Array(256);
+  for (let k = 0; k < 256; k++) bits[k] = (dct[k] as number) > median ? 1 : 0;
+  return formatPdqBits(bits);
+}
+
+function isTooSmall(rows: number, cols: number): boolean {
+  return rows < minimumHashableDimension || cols < minimumHashableDimension;
+}
+
+/**
+ * PDQ hash of a float32 luma buffer (rows × cols, row-major), bit-exact with
+ * `pdqHash256FromFloatLuma` of Meta's C++ reference. The buffer is used as scratch space.
+ */
+export function pdqFromLuma(luma: Float32Array, rows: number, cols: number): PdqResult {
+  if (isTooSmall(rows, cols)) return { hash: zeroPdqHash, quality: 0 };
+  const { dct, quality } = dctFromLuma(luma, rows, cols);
+  return { hash: hashFromDct(dct), quality };
+}
+
+/** The eight dihedral hashes of a luma buffer from one DCT (`pdqDihedralHash256esFromFloatLuma`). */
+export function pdqDihedralFromLuma(luma: Float32Array, rows: number, cols: number): PdqDihedralResult {
+  const hashes = {} as Record<DihedralName, PdqHash>;
+  if (isTooSmall(rows, cols)) {
+    for (const name of dihedralNames) hashes[name] = zeroPdqHash;
+    return { quality: 0, hashes };
+  }
+  const { dct, quality } = dctFromLuma(luma, rows, cols);
+  const variant = new Float32Array(16 * 16);
+  for (const name of dihedralNames) {
+    dihedralDct(name, dct, variant);
+    hashes[name] = hashFromDct(variant);
+  }
+  return { quality, hashes };
+}
+
+/**
+ * PDQ hash of decoded pixels at full resolution (no pre-resize), as HMA,
+ * python-threatexchange and the reference core compute it.
+ *
+ * @example
+ * const { hash, quality } = hashPixels({ width, height, channels: 3, data });
+ */
+export function hashPixels(pixels: PixelBuffer): PdqResult {
+  return pdqFromLuma(lumaFromPixels(pixels), pixels.height, pixels.width);
+}
+
+/** The eight dihedral PDQ hashes of decoded pixels. */
+export function hashPixelsDihedral(pixels: PixelBuffer): PdqDihedralResult {
+  return pdqDihedralFromLuma(lumaFromPixels(pixels), pixels.height, pixels.width);
+}

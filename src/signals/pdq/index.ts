@@ -1,0 +1,33 @@
+import type { SignalType } from '../signal-type.js';
+import { pdqDistance } from './hamming.js';
+import { type PdqHash, parsePdqHash } from './pdq-hash.js';
+
+/**
+ * PDQ: Meta's perceptual photo hash, 256 bits, compared by Hamming distance. Two photos are
+ * the same picture (resized, re-encoded, lightly edited) when their distance is ≤ 31. PDQ is not
+ * robust to crops or large rotations (use the dihedral variants for rotations and flips), and
+ * unrelated pictures can collide, so a match is a lead for review, not proof.
+ */
+export const pdqSignal: SignalType<PdqHash> = {
+  name: 'pdq',
+  contentTypes: ['photo'],
+  description: 'PDQ perceptual hash of the decoded image (Hamming distance, match ≤ 31)',
+  parse: parsePdqHash,
+  distance: pdqDistance,
+  defaultThreshold: 31,
+};
+
+export { type DihedralName, dihedralNames } from './dihedral.js';
+export { hammingWords, pdqDistance, popcount32 } from './hamming.js';
+export {
+  hashPixels,
+  hashPixelsDihedral,
+  minimumHashableDimension,
+  type PdqDihedralResult,
+  type PdqResult,
+  pdqDihedralFromLuma,
+  pdqFromLuma,
+  pdqQualityThreshold,
+} from './hasher.js';
+export { lumaFromPixels, type PixelBuffer } from './luma.js';
+export { isPdqHash, type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash, zeroPdqHash } from './pdq-hash.js';

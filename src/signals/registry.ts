@@ -1,0 +1,25 @@
+import { EngineError } from '../core/index.js';
+import { md5Signal } from './md5/index.js';
+import { pdqSignal } from './pdq/index.js';
+import { sha256Signal } from './sha256/index.js';
+import type { SignalType } from './signal-type.js';
+
+/** Every built-in signal type, once. Names are checked for uniqueness when this module loads. */
+export const signalTypes: readonly SignalType[] = [pdqSignal, md5Signal, sha256Signal] as SignalType[];
+
+const byName = new Map<string, SignalType>();
+for (const type of signalTypes) {
+  if (!/^[a-z][a-z0-9_]*$/.test(type.name))
+    throw new Error(`signal name "${type.name}" is not lowercase_with_underscores`);
+  if (byName.has(type.name)) throw new Error(`signal name "${type.name}" is registered twice`);
+  byName.set(type.name, type);
+}
+
+/** The signal type called `name`; throws `SIGNAL_UNKNOWN` listing the known names. */
+export function signalTypeByName(name: string): SignalType {
+  const type = byName.get(name);
+  if (type === undefined) {
+    throw new EngineError('SIGNAL_UNKNOWN', `unknown signal "${name}"; known: ${[...byName.keys()].join(', ')}`);
+  }
+  return type;
+}
