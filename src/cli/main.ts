@@ -24,7 +24,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
-  program.addCommand(hashCommand(io, setExitCode));
+  for (const command of [hashCommand(io, setExitCode)]) {
+    // addCommand() does not pass on output, exit and help settings; copy them explicitly.
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   return program;
 }
 
