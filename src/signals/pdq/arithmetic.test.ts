@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { boxAlongColumns, boxAlongRows, jaroszWindowSize } from './jarosz.js';
+import { blurAndDecimate, boxAlongColumns, boxAlongRows, jaroszWindowSize } from './jarosz.js';
 import { torbenMedian } from './median.js';
 
 /** A literal port of `box1DFloat` (strided, one running float sum), the reference to match. */
@@ -101,6 +101,48 @@ describe('Jarosz box passes', () => {
         for (let col = 0; col < cols; col++) referenceBox1D(values, reference, col, rows, cols, window);
         assert.deepEqual(ours, reference);
       }),
+    );
+  });
+});
+
+/** The reference pipeline, literally: X, Y, X, Y full passes (strided columns), then decimation. */
+function referenceBlurAndDecimate(luma: Float32Array, rows: number, cols: number): Float32Array {
+  const windowAlongRows = jaroszWindowSize(cols);
+  const windowAlongColumns = jaroszWindowSize(rows);
+  const buffer = Float32Array.from(luma);
+  const scratch = new Float32Array(rows * cols);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let row = 0; row < rows; row++) referenceBox1D(buffer, scratch, row * cols, cols, 1, windowAlongRows);
+    for (let col = 0; col < cols; col++) referenceBox1D(scratch, buffer, col, rows, cols, windowAlongColumns);
+  }
+  const out = new Float32Array(64 * 64);
+  for (let i = 0; i < 64; i++) {
+    for (let j = 0; j < 64; j++) {
+      out[i * 64 + j] = buffer[
+        Math.floor(((i + 0.5) * rows) / 64) * cols + Math.floor(((j + 0.5) * cols) / 64)
+      ] as number;
+    }
+  }
+  return out;
+}
+
+describe('blur and decimate', () => {
+  test('property: equals the literal reference (four full passes, then decimation) bit for bit', () => {
+    const size = fc.record({ rows: fc.integer({ min: 5, max: 400 }), cols: fc.integer({ min: 5, max: 400 }) });
+    fc.assert(
+      fc.property(size, fc.integer(), ({ rows, cols }, seed) => {
+        const luma = new Float32Array(rows * cols);
+        let state = seed >>> 0;
+        for (let i = 0; i < luma.length; i++) {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          luma[i] = Math.fround((state >>> 8) / 65793);
+        }
+        const expected = referenceBlurAndDecimate(luma, rows, cols);
+        const actual = new Float32Array(64 * 64);
+        blurAndDecimate(Float32Array.from(luma), new Float32Array(rows * cols), rows, cols, actual);
+        assert.deepEqual(actual, expected);
+      }),
+      { numRuns: 40 },
     );
   });
 });

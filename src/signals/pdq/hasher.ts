@@ -1,10 +1,11 @@
 import { dct64To16 } from './dct.js';
 import { type DihedralName, dihedralDct, dihedralNames } from './dihedral.js';
-import { decimateTo64, jaroszFilter } from './jarosz.js';
+import { blurAndDecimate } from './jarosz.js';
 import { lumaFromPixels, type PixelBuffer } from './luma.js';
 import { torbenMedian } from './median.js';
 import { formatPdqBits, type PdqHash, zeroPdqHash } from './pdq-hash.js';
 import { pdqQuality } from './quality.js';
+import { borrowBuffers } from './workspace.js';
 
 /** A PDQ hash with its quality (0..100; below 50 the hash should not be matched). */
 export interface PdqResult {
@@ -29,13 +30,17 @@ export const pdqQualityThreshold = 50;
  * to 64×64 (a 64×64 input is used as is, as the reference does for pre-scaled video frames),
  * measure quality, then DCT. `luma` (rows × cols) is overwritten.
  */
-function dctFromLuma(luma: Float32Array, rows: number, cols: number): { dct: Float32Array; quality: number } {
+function dctFromLuma(
+  luma: Float32Array,
+  rows: number,
+  cols: number,
+  scratch: Float32Array,
+): { dct: Float32Array; quality: number } {
   const buffer64 = new Float32Array(64 * 64);
   if (rows === 64 && cols === 64) {
     buffer64.set(luma.subarray(0, 64 * 64));
   } else {
-    jaroszFilter(luma, new Float32Array(rows * cols), rows, cols);
-    decimateTo64(luma, rows, cols, buffer64);
+    blurAndDecimate(luma, scratch, rows, cols, buffer64);
   }
   const quality = pdqQuality(buffer64);
   const dct = new Float32Array(16 * 16);
@@ -59,20 +64,30 @@ function isTooSmall(rows: number, cols: number): boolean {
  * PDQ hash of a float32 luma buffer (rows × cols, row-major), bit-exact with
  * `pdqHash256FromFloatLuma` of Meta's C++ reference. The buffer is used as scratch space.
  */
-export function pdqFromLuma(luma: Float32Array, rows: number, cols: number): PdqResult {
+export function pdqFromLuma(
+  luma: Float32Array,
+  rows: number,
+  cols: number,
+  scratch: Float32Array = new Float32Array(rows * cols),
+): PdqResult {
   if (isTooSmall(rows, cols)) return { hash: zeroPdqHash, quality: 0 };
-  const { dct, quality } = dctFromLuma(luma, rows, cols);
+  const { dct, quality } = dctFromLuma(luma, rows, cols, scratch);
   return { hash: hashFromDct(dct), quality };
 }
 
 /** The eight dihedral hashes of a luma buffer from one DCT (`pdqDihedralHash256esFromFloatLuma`). */
-export function pdqDihedralFromLuma(luma: Float32Array, rows: number, cols: number): PdqDihedralResult {
+export function pdqDihedralFromLuma(
+  luma: Float32Array,
+  rows: number,
+  cols: number,
+  scratch: Float32Array = new Float32Array(rows * cols),
+): PdqDihedralResult {
   const hashes = {} as Record<DihedralName, PdqHash>;
   if (isTooSmall(rows, cols)) {
     for (const name of dihedralNames) hashes[name] = zeroPdqHash;
     return { quality: 0, hashes };
   }
-  const { dct, quality } = dctFromLuma(luma, rows, cols);
+  const { dct, quality } = dctFromLuma(luma, rows, cols, scratch);
   const variant = new Float32Array(16 * 16);
   for (const name of dihedralNames) {
     dihedralDct(name, dct, variant);
@@ -89,10 +104,12 @@ export function pdqDihedralFromLuma(luma: Float32Array, rows: number, cols: numb
  * const { hash, quality } = hashPixels({ width, height, channels: 3, data });
  */
 export function hashPixels(pixels: PixelBuffer): PdqResult {
-  return pdqFromLuma(lumaFromPixels(pixels), pixels.height, pixels.width);
+  const { luma, scratch } = borrowBuffers(pixels.width * pixels.height);
+  return pdqFromLuma(lumaFromPixels(pixels, luma), pixels.height, pixels.width, scratch);
 }
 
 /** The eight dihedral PDQ hashes of decoded pixels. */
 export function hashPixelsDihedral(pixels: PixelBuffer): PdqDihedralResult {
-  return pdqDihedralFromLuma(lumaFromPixels(pixels), pixels.height, pixels.width);
+  const { luma, scratch } = borrowBuffers(pixels.width * pixels.height);
+  return pdqDihedralFromLuma(lumaFromPixels(pixels, luma), pixels.height, pixels.width, scratch);
 }

@@ -13,16 +13,6 @@ const redWeight = Math.fround(0.299);
 const greenWeight = Math.fround(0.587);
 const blueWeight = Math.fround(0.114);
 
-/** float32(weight · v) for every 8-bit v: the reference's products, computed once. */
-function weightTable(weight: number): Float32Array {
-  const table = new Float32Array(256);
-  for (let value = 0; value < 256; value++) table[value] = weight * value;
-  return table;
-}
-const redTable = weightTable(redWeight);
-const greenTable = weightTable(greenWeight);
-const blueTable = weightTable(blueWeight);
-
 /**
  * Luma Y = 0.299·R + 0.587·G + 0.114·B in float32, one value per pixel, row-major.
  *
@@ -32,23 +22,22 @@ const blueTable = weightTable(blueWeight);
  */
 export function lumaFromPixels(
   pixels: PixelBuffer,
-  output = new Float32Array(pixels.width * pixels.height),
+  output: Float32Array = new Float32Array(pixels.width * pixels.height),
 ): Float32Array {
   const { data } = pixels;
   const count = pixels.width * pixels.height;
   if (pixels.channels === 3) {
     for (let i = 0, p = 0; i < count; i++, p += 3) {
       output[i] =
-        Math.fround((redTable[data[p] as number] as number) + (greenTable[data[p + 1] as number] as number)) +
-        (blueTable[data[p + 2] as number] as number);
+        Math.fround(Math.fround(redWeight * (data[p] as number)) + Math.fround(greenWeight * (data[p + 1] as number))) +
+        Math.fround(blueWeight * (data[p + 2] as number));
     }
   } else {
-    const greyTable = new Float32Array(256);
-    for (let value = 0; value < 256; value++) {
-      greyTable[value] =
-        Math.fround((redTable[value] as number) + (greenTable[value] as number)) + (blueTable[value] as number);
+    for (let i = 0; i < count; i++) {
+      const grey = data[i] as number;
+      output[i] =
+        Math.fround(Math.fround(redWeight * grey) + Math.fround(greenWeight * grey)) + Math.fround(blueWeight * grey);
     }
-    for (let i = 0; i < count; i++) output[i] = greyTable[data[i] as number] as number;
   }
   return output;
 }

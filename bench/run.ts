@@ -1,0 +1,17 @@
+/**
+ * Benchmark dispatcher: `npm run bench -- NAME [options]`. Each benchmark prints its comparison
+ * side by side, the machine, and, as its last line, one JSON object (also written to
+ * `bench/results/NAME.json`).
+ */
+const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
+  'pdq-hash': () => import('./pdq-hash.js'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const load = name === undefined ? undefined : benchmarks[name];
+if (load === undefined) {
+  console.error(`usage: npm run bench -- NAME\nbenchmarks: ${Object.keys(benchmarks).join(', ')}`);
+  process.exitCode = 2;
+} else {
+  await (await load()).run(args);
+}
