@@ -5,6 +5,8 @@
  */
 const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   'pdq-hash': () => import('./pdq-hash.js'),
+  'pdq-index': () => import('./pdq-index.js'),
+  import: () => import('./import.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,79 @@
+/**
+ * Rows as repositories hand them out: plain objects with camelCase fields and ISO-8601 times.
+ * Domain services build on these; nothing outside `storage/` sees SQL column names.
+ */
+
+/** A named hash list. Names follow HMA's rule `[A-Z_][A-Z0-9_]*` and are unique. */
+export interface BankRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  /** Share of lookups that consult this bank (HMA's `matching_enabled_ratio`), 0..1. */
+  readonly enabledRatio: number;
+  /** Largest PDQ distance that counts as a match in this bank (default 31). */
+  readonly pdqThreshold: number;
+  /** A negative bank suppresses matches of the same content in other banks. */
+  readonly negative: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Where a piece of bank content came from, kept for every match (HMA #1681). */
+export interface ContentProvenance {
+  /** The exchange or list it came from, e.g. `ncmec`, `local_file`, `manual`. */
+  readonly source: string | null;
+  /** Its id at that source. */
+  readonly externalId: string | null;
+  /** The source's category or label, e.g. a hotline's classification code. */
+  readonly category: string | null;
+}
+
+/**
+ * One item of a bank: a piece of media (or a bare hash) with its signals and metadata.
+ * `disableUntil` keeps HMA's `disable_until_ts` meaning, in Unix seconds: `1` enabled (the
+ * default), `0` disabled indefinitely, any other value disabled until that time.
+ */
+export interface ContentRecord extends ContentProvenance {
+  readonly id: number;
+  readonly bankId: number;
+  readonly note: string | null;
+  readonly contentUri: string | null;
+  /** Operator JSON kept verbatim (HMA `metadata.json`). */
+  readonly metadata: unknown;
+  readonly addedAt: string;
+  readonly disableUntil: number;
+  /** When flood protection quarantined it (ISO), or null. */
+  readonly quarantinedAt: string | null;
+  /** Signal type name → value, e.g. `{ pdq: '…', md5: '…' }`. */
+  readonly signals: Readonly<Record<string, string>>;
+}
+
+/** The fields a caller gives to create content. */
+export interface NewContent {
+  readonly signals: Readonly<Record<string, string>>;
+  readonly source?: string | null;
+  readonly externalId?: string | null;
+  readonly category?: string | null;
+  readonly note?: string | null;
+  readonly contentUri?: string | null;
+  readonly metadata?: unknown;
+  readonly disableUntil?: number;
+}
+
+/** One stored signal, as the index loader streams them. */
+export interface StoredSignal {
+  readonly contentId: number;
+  readonly bankId: number;
+  readonly value: string;
+}
+
+/** An API key as stored: only the SHA-256 of the secret is kept. */
+export interface ApiKeyRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly scopes: readonly ApiScope[];
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export type ApiScope = 'read' | 'write' | 'admin';
