@@ -1,0 +1,31 @@
+/**
+ * Exchanges: reading and writing hash lists in the formats other tools use (python-threatexchange
+ * and HMA `typed` files, `bare` lists, ThreatExchange `te-csv` caches, C++ `pdq-tool` hash files),
+ * streamed line by line so that `prevail bank import|export` and the HTTP API handle lists of any
+ * size in bounded memory. Each format's exact rules are in the JSDoc of its module
+ * (`typed-format.ts`, `bare-format.ts`, `te-csv-format.ts`, `pdq-tool-format.ts`), detection in
+ * `detect-format.ts`, the rules common to all in `read-hash-list.ts`.
+ */
+export { batchEntries, type HashListBatch } from './batch-entries.js';
+export { type DetectionHints, detectFormat } from './detect-format.js';
+export { readHashList } from './read-hash-list.js';
+export {
+  type HashListEntry,
+  type HashListExportEntry,
+  type HashListFormat,
+  type HashListFormatOption,
+  type HashListItem,
+  type HashListRejection,
+  type HashListSource,
+  hashListFormats,
+  maxLineLength,
+  parseHashListFormat,
+  type ReadHashListOptions,
+} from './types.js';
+export {
+  formatHashListLine,
+  hashListHeader,
+  maxExportTextLength,
+  teCsvExportHeader,
+  writeHashList,
+} from './write-hash-list.js';
