@@ -1,6 +1,8 @@
+import type { Writable } from 'node:stream';
+
 /** Where a command writes: injectable so that tests run commands in-process. */
 export interface CliIo {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: NodeJS.WriteStream;
 }
 

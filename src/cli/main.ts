@@ -1,10 +1,16 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { EngineError } from '../core/index.js';
+import { bankCommand } from './commands/bank-command.js';
+import { demoCommand } from './commands/demo-command.js';
 import { hashCommand } from './commands/hash-command.js';
+import { keysCommand } from './commands/keys-command.js';
+import { matchCommand } from './commands/match-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { type CliIo, processIo } from './io.js';
 
-/** Exit statuses: 0 success, 1 some input failed, 2 the command line itself was wrong. */
+/** Exit statuses: 0 success, 1 an input or operation failed, 2 the command line itself was wrong. */
 export const usageExitCode = 2;
 
 /**
@@ -24,11 +30,26 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
-  for (const command of [hashCommand(io, setExitCode)]) {
-    // addCommand() does not pass on output, exit and help settings; copy them explicitly.
-    program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [
+    hashCommand(io, setExitCode),
+    matchCommand(io, setExitCode),
+    bankCommand(io, setExitCode),
+    serveCommand(io),
+    demoCommand(io),
+    keysCommand(io),
+  ]) {
+    program.addCommand(command);
   }
+  inheritSettings(program);
   return program;
+}
+
+/** addCommand() does not pass on output, exit and help settings; copy them down the whole tree. */
+function inheritSettings(parent: Command): void {
+  for (const child of parent.commands) {
+    child.copyInheritedSettings(parent);
+    inheritSettings(child);
+  }
 }
 
 /** Runs the CLI with `argv` (without the node and script entries); resolves to the exit status. */
@@ -41,6 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : usageExitCode;
+    if (error instanceof EngineError) {
+      io.stderr.write(`prevail: ${error.code}: ${error.message}\n`);
+      return error.code === 'CONFIG_INVALID' ? usageExitCode : 1;
+    }
     io.stderr.write(`prevail: ${error instanceof Error ? error.message : String(error)}\n`);
     return usageExitCode;
   }

@@ -1,8 +1,9 @@
 import sharp from 'sharp';
 
 /**
- * Benign generated test images: smooth colour gradients with a few stripes, so that they hash
- * with full quality. No test in this repository uses any other kind of picture.
+ * Benign generated pictures: smooth colour gradients crossed by stripes. The demo bank and every
+ * test use these; no other kind of picture appears anywhere in Prevail. Different seeds give
+ * different pictures (far apart in PDQ distance).
  */
 export function patternPixels(width: number, height: number, seed = 1): Uint8Array {
   const data = new Uint8Array(width * height * 3);
@@ -18,7 +19,7 @@ export function patternPixels(width: number, height: number, seed = 1): Uint8Arr
   return data;
 }
 
-/** A pattern image encoded as `format`. */
+/** A pattern picture encoded as `format`. */
 export async function patternImage(
   width: number,
   height: number,

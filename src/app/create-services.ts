@@ -1,0 +1,72 @@
+import { BankService } from '../banks/index.js';
+import { createSignalIndex } from '../indexes/index.js';
+import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { openStorage, type Storage } from '../storage/index.js';
+
+/** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
+export interface StorageSettings {
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  /** PostgreSQL schema (tests use a fresh one per run). */
+  readonly schema?: string;
+}
+
+/** The wired services of one Prevail process. */
+export interface Services {
+  readonly storage: Storage;
+  readonly banks: BankService;
+  /** The matcher; its indexes are empty (and it is not kept in step) when `loadIndexes` was false. */
+  readonly matcher: Matcher;
+  /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
+  readonly floodReports: () => readonly FloodReport[];
+  close(): Promise<void>;
+}
+
+const keptFloodReports = 1000;
+
+/**
+ * The composition root's core: opens storage, builds the bank service and the matcher, wires the
+ * matcher to follow bank changes and flood protection to quarantine items, and loads the indexes.
+ */
+export async function createServices(
+  settings: StorageSettings,
+  options: {
+    floodPolicy?: FloodPolicy;
+    onIndexProgress?: (signalType: string, loaded: number) => void;
+    /** Load the match indexes (false for commands that only read or change banks). */
+    loadIndexes?: boolean;
+  } = {},
+): Promise<Services> {
+  const storage = await openStorage({
+    dataDir: settings.dataDir,
+    ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}),
+    ...(settings.schema !== undefined ? { schema: settings.schema } : {}),
+  });
+  const banks = new BankService(storage.banks);
+  const reports: FloodReport[] = [];
+  const matcher = new Matcher({
+    repository: storage.banks,
+    indexFactories: {
+      pdq: () => createSignalIndex('pdq'),
+      md5: () => createSignalIndex('md5'),
+      sha256: () => createSignalIndex('sha256'),
+    },
+    floodGuard: new FloodGuard(options.floodPolicy),
+    onFlood: async (report) => {
+      await banks.setQuarantine(report.contentId, report.quarantinedAt);
+      reports.unshift(report);
+      reports.length = Math.min(reports.length, keptFloodReports);
+    },
+  });
+  if (options.loadIndexes !== false) {
+    banks.subscribe(matcher);
+    await matcher.load(options.onIndexProgress);
+  }
+  return {
+    storage,
+    banks,
+    matcher,
+    floodReports: () => reports,
+    close: () => storage.close(),
+  };
+}

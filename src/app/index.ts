@@ -1,0 +1,2 @@
+/** Composition: wiring storage, services and transports together (used by `main` and tests). */
+export { createServices, type Services, type StorageSettings } from './create-services.js';

@@ -1,0 +1,220 @@
+import { type DecodeOptions, decodeImage } from '../content/index.js';
+import { EngineError } from '../core/index.js';
+import { hashPixels, md5Signal, pdqQualityThreshold, sha256Signal, signalTypeByName } from '../signals/index.js';
+import type {
+  BankPatch,
+  BankRecord,
+  BankRepository,
+  ContentPatch,
+  ContentRecord,
+  NewContent,
+} from '../storage/index.js';
+import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPdqThreshold } from './bank-rules.js';
+
+/**
+ * Told about every change to banks and content, so that in-memory indexes follow the store
+ * without rebuilds. Called after the change is committed.
+ */
+export interface BankChangeListener {
+  contentAdded(contents: readonly ContentRecord[]): void;
+  contentRemoved(contentIds: readonly number[]): void;
+  banksChanged(): void;
+}
+
+/** Settings accepted when creating a bank. */
+export interface NewBank {
+  readonly name: string;
+  readonly description?: string;
+  readonly enabledRatio?: number;
+  readonly pdqThreshold?: number;
+  readonly negative?: boolean;
+}
+
+/** Content as callers give it: signals by type name plus optional provenance. */
+export type ContentInput = NewContent;
+
+/**
+ * Banks and their content: validation, storage and change notification in one place, used by
+ * the CLI, the `/v1` API and the HMA-compatible routes alike.
+ */
+export class BankService {
+  readonly #repository: BankRepository;
+  readonly #listeners: BankChangeListener[] = [];
+
+  constructor(repository: BankRepository) {
+    this.#repository = repository;
+  }
+
+  /** Registers a listener (the matcher) for every subsequent change. */
+  subscribe(listener: BankChangeListener): void {
+    this.#listeners.push(listener);
+  }
+
+  get repository(): BankRepository {
+    return this.#repository;
+  }
+
+  /** @throws EngineError `BANK_INVALID_NAME`, `BANK_INVALID_SETTINGS`, `BANK_ALREADY_EXISTS`. */
+  async createBank(input: NewBank): Promise<BankRecord> {
+    const bank = await this.#repository.createBank({
+      name: checkBankName(input.name),
+      description: input.description ?? '',
+      enabledRatio: checkEnabledRatio(input.enabledRatio ?? 1),
+      pdqThreshold: checkPdqThreshold(input.pdqThreshold ?? 31),
+      negative: input.negative ?? false,
+    });
+    this.#notify((listener) => listener.banksChanged());
+    return bank;
+  }
+
+  listBanks(): Promise<BankRecord[]> {
+    return this.#repository.listBanks();
+  }
+
+  /** @throws EngineError `BANK_NOT_FOUND` (message as HMA's: `bank 'NAME' not found`). */
+  async getBank(name: string): Promise<BankRecord> {
+    const bank = await this.#repository.getBankByName(name);
+    if (bank === undefined) throw new EngineError('BANK_NOT_FOUND', `bank '${name}' not found`);
+    return bank;
+  }
+
+  /** @throws EngineError `BANK_NOT_FOUND`, `BANK_INVALID_NAME`, `BANK_INVALID_SETTINGS`, `BANK_ALREADY_EXISTS`. */
+  async updateBank(name: string, patch: BankPatch): Promise<BankRecord> {
+    const bank = await this.getBank(name);
+    const checked: BankPatch = {
+      ...(patch.name !== undefined ? { name: checkBankName(patch.name) } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.enabledRatio !== undefined ? { enabledRatio: checkEnabledRatio(patch.enabledRatio) } : {}),
+      ...(patch.pdqThreshold !== undefined ? { pdqThreshold: checkPdqThreshold(patch.pdqThreshold) } : {}),
+      ...(patch.negative !== undefined ? { negative: patch.negative } : {}),
+    };
+    const updated = await this.#repository.updateBank(bank.id, checked);
+    this.#notify((listener) => listener.banksChanged());
+    return updated;
+  }
+
+  /** Deletes a bank and its content; deleting a missing bank is not an error (HMA behaviour). */
+  async deleteBank(name: string): Promise<{ deleted: boolean; contentRemoved: number }> {
+    const bank = await this.#repository.getBankByName(name);
+    if (bank === undefined) return { deleted: false, contentRemoved: 0 };
+    const removed = await this.#repository.deleteBank(bank.id);
+    this.#notify((listener) => {
+      listener.contentRemoved(removed);
+      listener.banksChanged();
+    });
+    return { deleted: true, contentRemoved: removed.length };
+  }
+
+  /**
+   * Adds one item by its signals (each validated by its signal type).
+   *
+   * @throws EngineError `BANK_NOT_FOUND`, `SIGNAL_UNKNOWN`, `SIGNAL_INVALID_HASH`, `CONTENT_INVALID`.
+   */
+  async addContent(bankName: string, input: ContentInput): Promise<ContentRecord> {
+    const bank = await this.getBank(bankName);
+    const content = await this.#repository.addContent(bank.id, checkContent(input));
+    this.#notify((listener) => listener.contentAdded([content]));
+    return content;
+  }
+
+  /**
+   * Hashes an image and adds it: PDQ (refused below quality 50, which would match noise), MD5
+   * and SHA-256 of the bytes. Media themselves are never stored.
+   */
+  async addMedia(
+    bankName: string,
+    bytes: Uint8Array,
+    decode: DecodeOptions,
+    details: Omit<ContentInput, 'signals'> = {},
+  ): Promise<ContentRecord> {
+    await this.getBank(bankName);
+    const { hash, quality } = hashPixels(await decodeImage(bytes, decode));
+    if (quality < pdqQualityThreshold) {
+      throw new EngineError(
+        'CONTENT_INVALID',
+        `Invalid pdq signal: the image's PDQ quality is ${quality}, below ${pdqQualityThreshold}; it would match unrelated images`,
+      );
+    }
+    const signals = { pdq: hash, md5: md5Signal.hashBytes(bytes), sha256: sha256Signal.hashBytes(bytes) };
+    return this.addContent(bankName, { ...details, signals });
+  }
+
+  /**
+   * Adds many validated items to one bank in one transaction, skipping values it already holds.
+   * Used by imports, which validate lines themselves.
+   */
+  async addContentBatch(
+    bank: BankRecord,
+    items: readonly ContentInput[],
+  ): Promise<{ added: number; duplicates: number; addedIds: number[] }> {
+    const result = await this.#repository.addContentBatch(bank.id, items);
+    if (result.addedIds.length > 0) {
+      const contents = await this.#repository.getContents(result.addedIds);
+      this.#notify((listener) => listener.contentAdded(contents));
+    }
+    return { added: result.addedIds.length, duplicates: result.duplicateIndexes.length, addedIds: result.addedIds };
+  }
+
+  /** @throws EngineError `CONTENT_NOT_FOUND` (message as HMA's: `content 'ID' not found`). */
+  async getContent(id: number): Promise<ContentRecord> {
+    const content = await this.#repository.getContent(id);
+    if (content === undefined) throw new EngineError('CONTENT_NOT_FOUND', `content '${id}' not found`);
+    return content;
+  }
+
+  /**
+   * Changes `disableUntil` or the note. Disabling takes effect for the next lookup: matching
+   * reads the content row of every hit.
+   */
+  async updateContent(id: number, patch: { disableUntil?: number; note?: string | null }): Promise<ContentRecord> {
+    await this.getContent(id);
+    const checked: ContentPatch = {
+      ...(patch.disableUntil !== undefined ? { disableUntil: checkDisableUntil(patch.disableUntil) } : {}),
+      ...(patch.note !== undefined ? { note: checkNote(patch.note) } : {}),
+    };
+    return this.#repository.updateContent(id, checked);
+  }
+
+  /** Marks content as quarantined (flood protection) or releases it (`null`). */
+  setQuarantine(id: number, quarantinedAt: string | null): Promise<ContentRecord> {
+    return this.#repository.updateContent(id, { quarantinedAt });
+  }
+
+  /** Deletes one item; false when it did not exist. */
+  async deleteContent(id: number): Promise<boolean> {
+    const deleted = await this.#repository.deleteContent(id);
+    if (deleted) this.#notify((listener) => listener.contentRemoved([id]));
+    return deleted;
+  }
+
+  /** A page of a bank's content in id order. */
+  async listContent(bankName: string, options: { afterId?: number; limit: number }): Promise<ContentRecord[]> {
+    const bank = await this.getBank(bankName);
+    return this.#repository.listContent(bank.id, options);
+  }
+
+  #notify(action: (listener: BankChangeListener) => void): void {
+    for (const listener of this.#listeners) action(listener);
+  }
+}
+
+/** Validates signals (known types, well-formed values) and the optional fields of new content. */
+export function checkContent(input: ContentInput): NewContent {
+  const entries = Object.entries(input.signals);
+  if (entries.length === 0) throw new EngineError('CONTENT_INVALID', 'No signals given');
+  const signals: Record<string, string> = {};
+  for (const [type, value] of entries) signals[type] = signalTypeByName(type).parse(value);
+  if (
+    input.metadata !== undefined &&
+    input.metadata !== null &&
+    (typeof input.metadata !== 'object' || Array.isArray(input.metadata))
+  ) {
+    throw new EngineError('CONTENT_INVALID', 'metadata should be a json object');
+  }
+  return {
+    ...input,
+    signals,
+    note: checkNote(input.note),
+    ...(input.disableUntil !== undefined ? { disableUntil: checkDisableUntil(input.disableUntil) } : {}),
+  };
+}

@@ -1,0 +1,140 @@
+import { availableParallelism } from 'node:os';
+import { Command } from 'commander';
+import { createServices } from '../../app/index.js';
+import { defaultMaxPixels, fetchUrl, readFileLimited } from '../../content/index.js';
+import { EngineError, mapOrdered, toEngineError } from '../../core/index.js';
+import { hashMedia, type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
+import type { Matcher, MatchOutcome, MatchQuery } from '../../matching/index.js';
+import { signalTypeByName } from '../../signals/index.js';
+import { expandInputs } from '../expand-inputs.js';
+import type { CliIo } from '../io.js';
+import { commaList, positiveInteger } from '../options.js';
+import { startProgress } from '../progress.js';
+import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+
+interface MatchCommandOptions extends StorageCliOptions {
+  hash?: string[];
+  signalType: string;
+  banks?: string[];
+  dihedral: boolean;
+  maxPixels: number;
+  allowPrivate: boolean;
+  concurrency: number;
+  progress: boolean;
+}
+
+/** The JSONL record of one looked-up input. Empty lists other than `matches` are left out. */
+function matchRecord(path: string, signals: Record<string, unknown>, outcome: MatchOutcome): Record<string, unknown> {
+  const record: Record<string, unknown> = { path, signals, matches: outcome.matches };
+  for (const key of ['suppressed', 'quarantined', 'negative', 'warnings'] as const) {
+    if (outcome[key].length > 0) record[key] = outcome[key];
+  }
+  return record;
+}
+
+function queryOf(hashes: MediaHashes): MatchQuery {
+  return {
+    signals: { pdq: hashes.pdq, md5: hashes.md5, sha256: hashes.sha256 },
+    ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
+    ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
+  };
+}
+
+async function matchHashes(
+  matcher: Matcher,
+  options: MatchCommandOptions,
+  io: CliIo,
+  banks: { banks?: string[] },
+): Promise<number> {
+  const descriptor = signalTypeByName(options.signalType);
+  let failures = 0;
+  for (const text of options.hash ?? []) {
+    try {
+      const value = descriptor.parse(text);
+      const outcome = await matcher.match({ signals: { [descriptor.name]: value } }, banks);
+      io.stdout.write(`${JSON.stringify(matchRecord(`hash:${value}`, { [descriptor.name]: value }, outcome))}\n`);
+    } catch (error) {
+      failures++;
+      io.stdout.write(`${JSON.stringify({ path: `hash:${text}`, error: toEngineError(error).toJSON() })}\n`);
+    }
+  }
+  return failures;
+}
+
+/** `prevail match`: look up files, URLs or hashes in every enabled bank. */
+export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  return withStorageOptions(new Command('match'))
+    .summary('match images, URLs or hashes against the banks (JSONL)')
+    .description(
+      'Hashes each input (PDQ, MD5, SHA-256) and looks it up in every bank, or looks up hashes given with --hash. One JSON line per input: {"path", "signals", "matches": [{"bank", "contentId", "signalType", "distance", "matchedValue", "provenance", …}]}, plus "suppressed" (cancelled by a negative bank), "quarantined" (flood protection) and "warnings" when not empty. Only "matches" are actionable.',
+    )
+    .argument('[inputs...]', 'image files, directories or http(s) URLs')
+    .option(
+      '--hash <hex>',
+      'look up this hash instead of files (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--signal-type <name>', 'signal type of --hash values', 'pdq')
+    .option('--banks <list>', 'only these banks (comma-separated)', commaList)
+    .option('--dihedral', 'also look up the rotated and flipped PDQ variants', false)
+    .option('--max-pixels <n>', 'refuse larger images', positiveInteger, defaultMaxPixels)
+    .option('--allow-private', 'allow URLs on private addresses', false)
+    .option('--concurrency <n>', 'inputs decoded at once', positiveInteger, Math.max(2, availableParallelism()))
+    .option('--no-progress', 'never show the progress bar')
+    .action(async (args: string[], options: MatchCommandOptions) => {
+      if (args.length === 0 && (options.hash ?? []).length === 0) {
+        throw new EngineError('CONFIG_INVALID', 'give files, directories or URLs to match, or --hash HEX');
+      }
+      const services = await createServices(storageSettings(options));
+      try {
+        const banks = options.banks !== undefined ? { banks: options.banks } : {};
+        let failures = await matchHashes(services.matcher, options, io, banks);
+        const inputs = await expandInputs(args);
+        const progress = startProgress(
+          inputs.length,
+          options.progress && io.stderr.isTTY === true,
+          io.stderr,
+          'matching',
+        );
+        await mapOrdered(
+          inputs,
+          options.concurrency,
+          async (input) => {
+            try {
+              const bytes =
+                input.kind === 'url'
+                  ? await fetchUrl(input.location, {
+                      maxBytes: 256 * 1024 * 1024,
+                      timeoutMs: 30_000,
+                      allowedHosts: [],
+                      allowPrivateAddresses: options.allowPrivate,
+                    })
+                  : await readFileLimited(input.location, 256 * 1024 * 1024);
+              const hashes = await hashMedia(bytes, {
+                signals: mediaSignalNames,
+                dihedral: options.dihedral,
+                decode: { maxPixels: options.maxPixels },
+              });
+              return { hashes, outcome: await services.matcher.match(queryOf(hashes), banks) };
+            } catch (error) {
+              return { error: toEngineError(error) };
+            }
+          },
+          (result, input) => {
+            if ('error' in result) {
+              failures++;
+              io.stdout.write(`${JSON.stringify({ path: input.location, error: result.error.toJSON() })}\n`);
+            } else {
+              const { dihedral: _dihedral, ...signals } = result.hashes;
+              io.stdout.write(`${JSON.stringify(matchRecord(input.location, signals, result.outcome))}\n`);
+            }
+            progress.tick();
+          },
+        );
+        progress.stop();
+        setExitCode(failures > 0 ? 1 : 0);
+      } finally {
+        await services.close();
+      }
+    });
+}

@@ -1,0 +1,116 @@
+import { Command } from 'commander';
+import { defaultMaxPixels } from '../../content/index.js';
+import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
+import type { CliIo } from '../io.js';
+import { commaList, environmentInteger, positiveInteger } from '../options.js';
+import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+
+interface ServeOptions extends StorageCliOptions {
+  port: number;
+  host: string;
+  hmaOpen: boolean;
+  maxUploadBytes: number;
+  maxPixels: number;
+  urlTimeout: number;
+  allowHost: string[];
+  allowPrivate: boolean;
+}
+
+/** Builds the server settings from `serve`/`demo` options. */
+export function serverSettings(options: ServeOptions): ServerSettings {
+  return {
+    storage: storageSettings(options),
+    host: options.host,
+    port: options.port,
+    hmaOpen: options.hmaOpen,
+    maxUploadBytes: options.maxUploadBytes,
+    fetchPolicy: {
+      maxBytes: options.maxUploadBytes,
+      timeoutMs: options.urlTimeout,
+      allowedHosts: options.allowHost,
+      allowPrivateAddresses: options.allowPrivate,
+    },
+    decode: { maxPixels: options.maxPixels },
+  };
+}
+
+/** Adds the server options shared by `serve` and `demo`. */
+export function withServerOptions(command: Command, defaultPort: number): Command {
+  return withStorageOptions(command)
+    .option(
+      '--port <port>',
+      'TCP port (env PREVAIL_PORT)',
+      positiveInteger,
+      environmentInteger('PREVAIL_PORT', defaultPort),
+    )
+    .option('--host <host>', 'address to listen on (env PREVAIL_HOST)', process.env.PREVAIL_HOST ?? '127.0.0.1')
+    .option(
+      '--hma-open',
+      'serve the HMA-compatible routes (/h, /m, /c) without an API key even off loopback (on loopback they are open already)',
+      false,
+    )
+    .option(
+      '--max-upload-bytes <n>',
+      'largest upload or fetched file (env PREVAIL_MAX_BYTES)',
+      positiveInteger,
+      environmentInteger('PREVAIL_MAX_BYTES', 100 * 1024 * 1024),
+    )
+    .option(
+      '--max-pixels <n>',
+      'largest image to decode (env PREVAIL_MAX_PIXELS)',
+      positiveInteger,
+      environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+    )
+    .option('--url-timeout <ms>', 'deadline for fetching one URL', positiveInteger, 30_000)
+    .option(
+      '--allow-host <hosts>',
+      'only fetch URLs on these hosts (env PREVAIL_URL_ALLOW_HOSTS)',
+      commaList,
+      commaList(process.env.PREVAIL_URL_ALLOW_HOSTS ?? ''),
+    )
+    .option(
+      '--allow-private',
+      'allow fetching URLs on private addresses (env PREVAIL_URL_ALLOW_PRIVATE=1)',
+      process.env.PREVAIL_URL_ALLOW_PRIVATE === '1',
+    );
+}
+
+/** Stops the server on SIGINT/SIGTERM and resolves when it has stopped. */
+export function runUntilSignal(server: RunningServer, io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.stderr.write('stopping…\n');
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `prevail serve`: the HTTP API (HMA-compatible routes and /v1) on the configured store. */
+export function serveCommand(io: CliIo): Command {
+  return withServerOptions(
+    new Command('serve')
+      .summary('run the HTTP API (HMA-compatible /h /m /c routes and /v1)')
+      .description(
+        'Starts the HTTP server: HMA 1.1.7-compatible routes, Prevail\'s /v1 API, OpenAPI at /openapi.json, a reference page at /docs, Prometheus metrics at /metrics. The match index loads from the store at start (/status answers 503 INDEX-NOT-LOADED until it is ready). /v1 needs an API key (create one with "prevail keys create"); the HMA routes are open on loopback, key-protected elsewhere unless --hma-open.',
+      ),
+    5100,
+  ).action(async (options: ServeOptions) => {
+    const started = Date.now();
+    const server = await startServer(serverSettings(options), (signalType, loaded) => {
+      if (loaded % 1_000_000 === 0)
+        io.stderr.write(`loading ${signalType} index: ${loaded.toLocaleString('en')} hashes\n`);
+    });
+    const sizes = server.services.matcher
+      .status()
+      .map((status) => `${status.signalType} ${status.size.toLocaleString('en')}`)
+      .join(', ');
+    io.stderr.write(
+      `prevail listening on ${server.url} (store: ${server.services.storage.location}; index: ${sizes}; ready in ${Date.now() - started} ms)\n`,
+    );
+    await runUntilSignal(server, io);
+  });
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import type { StorageSettings } from '../app/index.js';
+
+/** Options every command that opens the store accepts. */
+export interface StorageCliOptions {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
+/** Adds `--data-dir` and `--database-url` (with their environment variables) to a command. */
+export function withStorageOptions(command: Command): Command {
+  return command
+    .option(
+      '--data-dir <dir>',
+      'where the embedded SQLite database lives (env PREVAIL_DATA_DIR)',
+      process.env.PREVAIL_DATA_DIR ?? './data',
+    )
+    .option(
+      '--database-url <url>',
+      'use PostgreSQL instead, e.g. postgres://user@host:5432/db (env PREVAIL_DATABASE_URL)',
+      process.env.PREVAIL_DATABASE_URL,
+    );
+}
+
+/** The storage settings the options describe. */
+export function storageSettings(options: StorageCliOptions): StorageSettings {
+  return {
+    dataDir: options.dataDir,
+    ...(options.databaseUrl !== undefined && options.databaseUrl !== '' ? { databaseUrl: options.databaseUrl } : {}),
+  };
+}

@@ -1,0 +1,136 @@
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { EngineError, toEngineError } from '../core/index.js';
+import { apiKeyDigest, bearerSecret, hasScope } from './api-keys.js';
+import type { HttpDependencies } from './dependencies.js';
+import { httpStatusOfCode } from './errors.js';
+import { registerHmaRoutes } from './hma/index.js';
+import { createHttpMetrics } from './metrics.js';
+import './route-config.js';
+import { registerStatusRoutes } from './status-routes.js';
+import { registerV1Routes } from './v1/index.js';
+
+/** Paths of the HMA-compatible API: errors there are `{"message": …}`, as its clients expect. */
+export function isHmaPath(url: string): boolean {
+  return /^\/+(h|m|c)\//.test(url);
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: EngineError): FastifyReply {
+  const status = httpStatusOfCode[error.code];
+  if (isHmaPath(request.url)) return reply.code(status).send({ message: error.message });
+  return reply.code(status).send({ error: error.toJSON() });
+}
+
+/** Turns Fastify's own errors (body too large, bad JSON, schema validation) into coded errors. */
+function fromFastifyError(error: FastifyError): EngineError {
+  if (
+    error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ||
+    error.code === 'FST_REQ_FILE_TOO_LARGE' ||
+    error.statusCode === 413
+  ) {
+    return new EngineError('REQUEST_TOO_LARGE', 'Content too large');
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new EngineError('REQUEST_INVALID', error.message);
+  if (error.validation !== undefined || (error.statusCode !== undefined && error.statusCode < 500)) {
+    return new EngineError('REQUEST_INVALID', error.message);
+  }
+  return toEngineError(error);
+}
+
+/**
+ * Builds the HTTP server (not yet listening): status routes, the HMA 1.1.7-compatible routes,
+ * Prevail's `/v1` API with OpenAPI at `/openapi.json` and a browsable reference at `/docs`, API
+ * key authentication with scopes, and Prometheus metrics at `/metrics`.
+ *
+ * Tests drive it in-process with `app.inject()`.
+ */
+export async function buildHttpServer(dependencies: HttpDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    // Coop's default base URL ends in "/", so it requests "//c/banks"; HMA serves that.
+    ignoreDuplicateSlashes: true,
+    bodyLimit: dependencies.config.maxUploadBytes,
+  });
+
+  // Accept "Content-Type: application/json" with an empty body (Coop's GETs send one).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(
+        new EngineError(
+          'REQUEST_INVALID',
+          'The browser (or proxy) sent a request that this server could not understand.',
+        ),
+      );
+    }
+  });
+  // Hash lists for import arrive as text.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  await app.register(multipart, {
+    limits: { fileSize: dependencies.config.maxUploadBytes, files: 2, fields: 20 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Prevail API',
+        version: '1',
+        description:
+          "Hash banks and matching. `/v1` is Prevail's own API; `/h`, `/m` and `/c` are compatible with HMA 1.1.7.",
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const metrics = createHttpMetrics(app, dependencies);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const settings = request.routeOptions.config;
+    const scope = settings.scope ?? 'admin';
+    if (scope === 'public') return;
+    if (settings.hma === true && dependencies.config.hmaAccess === 'open') return;
+    const secret = bearerSecret(request.headers.authorization);
+    const key = secret === undefined ? undefined : await dependencies.apiKeys.findActiveByDigest(apiKeyDigest(secret));
+    if (key === undefined) {
+      if (settings.hma === true) {
+        return reply.code(401).type('text/html; charset=utf-8').send('Authentication required');
+      }
+      return sendError(
+        request,
+        reply,
+        new EngineError('AUTH_REQUIRED', 'send an API key as "Authorization: Bearer <key>"'),
+      );
+    }
+    if (!hasScope(key.scopes, scope)) {
+      return sendError(request, reply, new EngineError('AUTH_FORBIDDEN', `this request needs the ${scope} scope`));
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | EngineError, request, reply) => {
+    const engineError = error instanceof EngineError ? error : fromFastifyError(error);
+    if (engineError.code === 'INTERNAL') request.log.error(error);
+    return sendError(request, reply, engineError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new EngineError('ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+
+  registerStatusRoutes(app, dependencies, metrics);
+  registerHmaRoutes(app, dependencies);
+  registerV1Routes(app, dependencies);
+  app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

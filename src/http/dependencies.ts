@@ -1,0 +1,30 @@
+import type { BankService } from '../banks/index.js';
+import type { DecodeOptions, FetchPolicy } from '../content/index.js';
+import type { FloodReport, Matcher } from '../matching/index.js';
+import type { ApiKeyRepository } from '../storage/index.js';
+
+/** Settings of the HTTP server, validated once at start-up. */
+export interface HttpConfig {
+  /**
+   * Whether the HMA-compatible routes (`/h`, `/m`, `/c`) accept requests without an API key:
+   * `open` (the default only when the server listens on loopback, or when the operator says so
+   * explicitly) or `key` (a Bearer key with the right scope, as `/v1` always needs).
+   */
+  readonly hmaAccess: 'open' | 'key';
+  /** Largest upload or request body, in bytes. */
+  readonly maxUploadBytes: number;
+  /** Limits for hashing media by URL (`/h/hash?url=`, `/v1/hash`). */
+  readonly fetchPolicy: FetchPolicy;
+  /** Pixel limit and orientation for decoding uploads. */
+  readonly decode: DecodeOptions;
+}
+
+/** What the routes need: the services built by the composition root (`main.ts`). */
+export interface HttpDependencies {
+  readonly banks: BankService;
+  readonly matcher: Matcher;
+  readonly apiKeys: ApiKeyRepository;
+  readonly config: HttpConfig;
+  /** The most recent flood-protection quarantines, newest first (bounded). */
+  readonly floodReports: () => readonly FloodReport[];
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode } from '../core/index.js';
+
+/**
+ * The one map from error codes to HTTP statuses. Every route answers an `EngineError` with the
+ * status here and a body that carries the code: `{"error": {"code", "message"}}` under `/v1`,
+ * `{"message"}` on the HMA-compatible routes (their clients read `message`).
+ */
+export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
+  INPUT_NOT_FOUND: 404,
+  INPUT_UNREADABLE: 400,
+  INPUT_EMPTY: 400,
+  INPUT_TOO_LARGE: 413,
+  IMAGE_UNSUPPORTED_FORMAT: 400,
+  IMAGE_CORRUPT: 400,
+  IMAGE_TOO_MANY_PIXELS: 413,
+  SIGNAL_INVALID_HASH: 400,
+  SIGNAL_UNKNOWN: 400,
+  URL_INVALID: 400,
+  URL_HOST_NOT_ALLOWED: 400,
+  URL_FETCH_FAILED: 400,
+  URL_TIMEOUT: 400,
+  BANK_NOT_FOUND: 404,
+  BANK_ALREADY_EXISTS: 403,
+  BANK_INVALID_NAME: 400,
+  BANK_INVALID_SETTINGS: 400,
+  CONTENT_NOT_FOUND: 404,
+  CONTENT_INVALID: 400,
+  IMPORT_INVALID_FORMAT: 400,
+  INDEX_NOT_READY: 503,
+  STORAGE_UNAVAILABLE: 503,
+  REQUEST_INVALID: 400,
+  REQUEST_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  AUTH_REQUIRED: 401,
+  AUTH_FORBIDDEN: 403,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+};

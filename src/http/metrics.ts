@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { HttpDependencies } from './dependencies.js';
+
+/** The Prometheus registry of one server. */
+export interface HttpMetrics {
+  readonly registry: Registry;
+}
+
+/**
+ * Prometheus metrics: request count and latency by route and status, process metrics, index
+ * sizes, matches by bank and flood quarantines. Served at `/metrics` (read scope).
+ */
+export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'prevail_' });
+  const requests = new Histogram({
+    name: 'prevail_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  const matches = new Counter({
+    name: 'prevail_matches_total',
+    help: 'Actionable matches returned, by bank and signal type',
+    labelNames: ['bank', 'signal_type'] as const,
+    registers: [registry],
+  });
+  const suppressed = new Counter({
+    name: 'prevail_suppressed_matches_total',
+    help: 'Matches suppressed by a negative bank',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'prevail_index_entries',
+    help: 'Entries in the in-memory match index, by signal type',
+    labelNames: ['signal_type'] as const,
+    registers: [registry],
+    collect() {
+      for (const status of dependencies.matcher.status()) this.set({ signal_type: status.signalType }, status.size);
+    },
+  });
+  new Gauge({
+    name: 'prevail_flood_quarantines',
+    help: 'Bank items quarantined by flood protection since start (recent, bounded)',
+    registers: [registry],
+    collect() {
+      this.set(dependencies.floodReports().length);
+    },
+  });
+  dependencies.matcher.onOutcome((outcome) => {
+    for (const match of outcome.matches) matches.inc({ bank: match.bank, signal_type: match.signalType });
+    if (outcome.suppressed.length > 0) suppressed.inc(outcome.suppressed.length);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    requests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  return { registry };
+}

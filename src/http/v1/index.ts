@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpDependencies } from '../dependencies.js';
+import { registerBankRoutes } from './bank-routes.js';
+import { registerContentRoutes } from './content-routes.js';
+import { registerHashMatchRoutes } from './hash-match-routes.js';
+import { registerKeyRoutes } from './key-routes.js';
+
+/** Prevail's own versioned API under `/v1` (every route needs an API key with a scope). */
+export function registerV1Routes(app: FastifyInstance, dependencies: HttpDependencies): void {
+  registerBankRoutes(app, dependencies);
+  registerContentRoutes(app, dependencies);
+  registerHashMatchRoutes(app, dependencies);
+  registerKeyRoutes(app, dependencies);
+}

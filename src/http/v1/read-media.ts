@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import { type FetchPolicy, fetchUrl } from '../../content/index.js';
+import { EngineError } from '../../core/index.js';
+
+/**
+ * The media bytes of a `/v1` request: the single file of a multipart upload (any field name), or
+ * the `url` of a JSON body, fetched within the server's URL policy.
+ *
+ * @throws EngineError `REQUEST_INVALID` (no media, two files), the fetch errors, `INPUT_EMPTY`.
+ */
+export async function readMedia(
+  request: FastifyRequest,
+  policy: FetchPolicy,
+): Promise<{ bytes: Uint8Array; fields: Record<string, string> }> {
+  if (request.isMultipart()) {
+    const fields: Record<string, string> = {};
+    let bytes: Uint8Array | undefined;
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (bytes !== undefined) throw new EngineError('REQUEST_INVALID', 'send one file per request');
+        bytes = new Uint8Array(await part.toBuffer());
+      } else if (typeof part.value === 'string') {
+        fields[part.fieldname] = part.value;
+      }
+    }
+    if (bytes === undefined) throw new EngineError('REQUEST_INVALID', 'the multipart body has no file');
+    if (bytes.length === 0) throw new EngineError('INPUT_EMPTY', 'the uploaded file is empty');
+    return { bytes, fields };
+  }
+  const body = request.body as { url?: unknown } | undefined;
+  if (typeof body?.url !== 'string') {
+    throw new EngineError('REQUEST_INVALID', 'send a multipart file upload, or JSON {"url": "https://…"}');
+  }
+  return { bytes: await fetchUrl(body.url, policy), fields: {} };
+}

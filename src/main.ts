@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { createServices, type Services, type StorageSettings } from './app/index.js';
+import type { DecodeOptions, FetchPolicy } from './content/index.js';
+import { buildHttpServer, type HttpConfig } from './http/index.js';
+
+/** Everything `prevail serve` needs, validated by the CLI before it gets here. */
+export interface ServerSettings {
+  readonly storage: StorageSettings;
+  readonly host: string;
+  readonly port: number;
+  /** `open` only when the operator asked for it explicitly; otherwise decided from `host`. */
+  readonly hmaOpen: boolean;
+  readonly maxUploadBytes: number;
+  readonly fetchPolicy: FetchPolicy;
+  readonly decode: DecodeOptions;
+}
+
+/** True for hosts that only the local machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** A running server: its address, services, and how to stop it. */
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: config → storage → services (banks, matcher with loaded indexes) →
+ * HTTP. The HMA-compatible routes are open without a key only when the server listens on
+ * loopback or the operator configured it explicitly (`--hma-open`).
+ */
+export async function startServer(
+  settings: ServerSettings,
+  onIndexProgress?: (signalType: string, loaded: number) => void,
+): Promise<RunningServer> {
+  const services = await createServices(settings.storage, onIndexProgress ? { onIndexProgress } : {});
+  const config: HttpConfig = {
+    hmaAccess: settings.hmaOpen || isLoopbackHost(settings.host) ? 'open' : 'key',
+    maxUploadBytes: settings.maxUploadBytes,
+    fetchPolicy: settings.fetchPolicy,
+    decode: settings.decode,
+  };
+  const app = await buildHttpServer({
+    banks: services.banks,
+    matcher: services.matcher,
+    apiKeys: services.storage.apiKeys,
+    floodReports: services.floodReports,
+    config,
+  });
+  const address = await app.listen({ host: settings.host, port: settings.port });
+  return {
+    url: address,
+    app,
+    services,
+    close: async () => {
+      await app.close();
+      await services.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { DihedralName } from '../signals/index.js';
+
+/** What to look up: signal values by type name, e.g. `{ pdq, md5, sha256 }`. */
+export interface MatchQuery {
+  readonly signals: Readonly<Record<string, string | undefined>>;
+  /** PDQ quality of the query, when known: below 50 the PDQ value is not looked up. */
+  readonly pdqQuality?: number;
+  /** Other dihedral PDQ variants of the query image to look up as well (rotations, flips). */
+  readonly pdqVariants?: Readonly<Partial<Record<DihedralName, string>>>;
+}
+
+export interface MatchOptions {
+  /** Only these banks (by name); absent = every bank. */
+  readonly banks?: readonly string[];
+  /** Also return disabled content and ignore bank thresholds' enablement (HMA's raw lookup). */
+  readonly includeDisabled?: boolean;
+  /**
+   * HMA's sampled rollout: a bank takes part when its enabled ratio ≥ this draw (0..1). Absent =
+   * every bank takes part whatever its ratio.
+   */
+  readonly coinflip?: number;
+  /** Count these matches for flood protection (default true; false for read-only debugging). */
+  readonly countForFlood?: boolean;
+}
+
+/** Where the matched bank item came from: what HMA's users ask to see with every match. */
+export interface MatchProvenance {
+  readonly source: string | null;
+  readonly externalId: string | null;
+  readonly category: string | null;
+  readonly note: string | null;
+  readonly contentUri: string | null;
+  readonly addedAt: string;
+}
+
+/** One bank item that matched the query. */
+export interface Match {
+  readonly bank: string;
+  readonly bankId: number;
+  readonly contentId: number;
+  readonly signalType: string;
+  readonly distance: number;
+  /** The banked value that matched. */
+  readonly matchedValue: string;
+  /** The query value that matched it. */
+  readonly queryValue: string;
+  /** Which dihedral variant of the query matched (`original` unless variants were asked for). */
+  readonly variant: DihedralName;
+  readonly provenance: MatchProvenance;
+}
+
+/** A positive match held back because the same query matched a negative bank. */
+export interface SuppressedMatch extends Match {
+  readonly suppressedBy: { readonly bank: string; readonly contentId: number };
+}
+
+/**
+ * The result of one lookup. Only `matches` are actionable. `suppressed` were cancelled by a
+ * negative bank; `quarantined` belong to items flood protection took out of action; `negative`
+ * are the negative-bank hits themselves.
+ */
+export interface MatchOutcome {
+  readonly matches: Match[];
+  readonly suppressed: SuppressedMatch[];
+  readonly quarantined: Match[];
+  readonly negative: Match[];
+  readonly warnings: string[];
+}
+
+/** Reported when flood protection quarantines an item. */
+export interface FloodReport {
+  readonly contentId: number;
+  readonly bank: string;
+  readonly matchesInWindow: number;
+  readonly windowMs: number;
+  readonly quarantinedAt: string;
+}

@@ -1,0 +1,273 @@
+import type { BankChangeListener } from '../banks/index.js';
+import { isContentEnabled } from '../banks/index.js';
+import { EngineError } from '../core/index.js';
+import type { IndexHit, SignalIndex } from '../indexes/index.js';
+import { type DihedralName, pdqQualityThreshold } from '../signals/index.js';
+import type { BankRecord, BankRepository, ContentRecord } from '../storage/index.js';
+import { FloodGuard } from './flood-guard.js';
+import type { FloodReport, Match, MatchOptions, MatchOutcome, MatchQuery, SuppressedMatch } from './match-types.js';
+
+/** Builds an empty index for one signal type. */
+export type IndexFactory = () => SignalIndex;
+
+/** Progress of loading the indexes from storage. */
+export interface IndexStatus {
+  readonly signalType: string;
+  readonly ready: boolean;
+  readonly size: number;
+  /** When loading finished (ISO), or null while loading. */
+  readonly loadedAt: string | null;
+  /** Time of the last change applied (ISO), or null. */
+  readonly updatedAt: string | null;
+}
+
+interface Candidate {
+  readonly hit: IndexHit;
+  readonly signalType: string;
+  readonly queryValue: string;
+  readonly variant: DihedralName;
+}
+
+/**
+ * The matcher: one in-memory index per signal type, loaded from storage at start and kept in
+ * step with every bank change (it listens to the BankService), so that an added hash matches and
+ * a deleted one stops matching as soon as the change is committed — no rebuilds, no staleness.
+ *
+ * A lookup queries the indexes at the widest threshold of the banks involved, then reads the
+ * content rows of the hits (a few at most), which is where per-bank thresholds, per-item
+ * disabling, bank filters, negative banks and flood protection are applied. Reading the rows
+ * keeps disabling exact and immediate without mirroring state in memory.
+ */
+export class Matcher implements BankChangeListener {
+  readonly #repository: BankRepository;
+  readonly #indexes = new Map<string, SignalIndex>();
+  readonly #status = new Map<string, { ready: boolean; loadedAt: string | null; updatedAt: string | null }>();
+  readonly #flood: FloodGuard;
+  readonly #onFlood: (report: FloodReport) => Promise<void>;
+  #banks: Map<number, BankRecord> | undefined;
+  readonly #outcomeListeners: ((outcome: MatchOutcome) => void)[] = [];
+
+  constructor(options: {
+    repository: BankRepository;
+    indexFactories: Readonly<Record<string, IndexFactory>>;
+    floodGuard?: FloodGuard;
+    /** Called once per item when flood protection quarantines it (store the quarantine, report it). */
+    onFlood?: (report: FloodReport) => Promise<void>;
+  }) {
+    this.#repository = options.repository;
+    for (const [signalType, factory] of Object.entries(options.indexFactories)) {
+      this.#indexes.set(signalType, factory());
+      this.#status.set(signalType, { ready: false, loadedAt: null, updatedAt: null });
+    }
+    this.#flood = options.floodGuard ?? new FloodGuard();
+    this.#onFlood = options.onFlood ?? (async () => {});
+  }
+
+  /** Signal types this matcher indexes. */
+  get signalTypes(): string[] {
+    return [...this.#indexes.keys()];
+  }
+
+  /**
+   * Loads every stored value into the indexes, streaming from storage in batches.
+   * `onProgress` receives the running count per signal type.
+   */
+  async load(onProgress?: (signalType: string, loaded: number) => void): Promise<void> {
+    for (const [signalType, index] of this.#indexes) {
+      let loaded = 0;
+      for await (const batch of this.#repository.streamSignals(signalType)) {
+        for (const signal of batch) index.add(signal.contentId, signal.value);
+        loaded += batch.length;
+        onProgress?.(signalType, loaded);
+      }
+      const now = new Date().toISOString();
+      this.#status.set(signalType, { ready: true, loadedAt: now, updatedAt: now });
+    }
+  }
+
+  /** Whether every index has finished loading. */
+  get ready(): boolean {
+    return [...this.#status.values()].every((status) => status.ready);
+  }
+
+  status(): IndexStatus[] {
+    return [...this.#indexes].map(([signalType, index]) => {
+      const status = this.#status.get(signalType);
+      return {
+        signalType,
+        ready: status?.ready ?? false,
+        size: index.size,
+        loadedAt: status?.loadedAt ?? null,
+        updatedAt: status?.updatedAt ?? null,
+      };
+    });
+  }
+
+  contentAdded(contents: readonly ContentRecord[]): void {
+    for (const content of contents) {
+      for (const [signalType, value] of Object.entries(content.signals)) {
+        this.#indexes.get(signalType)?.add(content.id, value);
+        this.#touch(signalType);
+      }
+    }
+  }
+
+  contentRemoved(contentIds: readonly number[]): void {
+    for (const [signalType, index] of this.#indexes) {
+      for (const id of contentIds) index.remove(id);
+      this.#touch(signalType);
+    }
+  }
+
+  banksChanged(): void {
+    this.#banks = undefined;
+  }
+
+  /**
+   * Index hits only, as content ids with distances: HMA's raw lookup. Ignores enablement, ratios
+   * and per-bank thresholds; `maxDistance` defaults to the signal type's default threshold.
+   */
+  rawLookup(signalType: string, value: string, maxDistance: number): IndexHit[] {
+    return this.#index(signalType).query(value, maxDistance);
+  }
+
+  /** Registers a listener told of every lookup's outcome (metrics). */
+  onOutcome(listener: (outcome: MatchOutcome) => void): void {
+    this.#outcomeListeners.push(listener);
+  }
+
+  /** Looks up every signal of the query in every (selected) bank. */
+  async match(query: MatchQuery, options: MatchOptions = {}): Promise<MatchOutcome> {
+    const outcome = await this.#match(query, options);
+    for (const listener of this.#outcomeListeners) listener(outcome);
+    return outcome;
+  }
+
+  async #match(query: MatchQuery, options: MatchOptions): Promise<MatchOutcome> {
+    const banks = await this.#bankCache();
+    const selected = [...banks.values()].filter(
+      (bank) =>
+        (options.banks === undefined || options.banks.includes(bank.name)) &&
+        (options.coinflip === undefined || bank.enabledRatio >= options.coinflip),
+    );
+    const warnings: string[] = [];
+    if (selected.length === 0) return { matches: [], suppressed: [], quarantined: [], negative: [], warnings };
+    const candidates = this.#candidates(query, selected, warnings);
+    if (candidates.size === 0) return { matches: [], suppressed: [], quarantined: [], negative: [], warnings };
+
+    const contents = await this.#repository.getContents([...candidates.keys()]);
+    const selectedIds = new Set(selected.map((bank) => bank.id));
+    const positive: Match[] = [];
+    const negative: Match[] = [];
+    const quarantined: Match[] = [];
+    for (const content of contents) {
+      const bank = banks.get(content.bankId);
+      const candidate = candidates.get(content.id);
+      if (bank === undefined || candidate === undefined || !selectedIds.has(bank.id)) continue;
+      if (candidate.signalType === 'pdq' && candidate.hit.distance > bank.pdqThreshold) continue;
+      if (!options.includeDisabled && !isContentEnabled(content.disableUntil)) continue;
+      const match = toMatch(bank, content, candidate);
+      if (content.quarantinedAt !== null) quarantined.push(match);
+      else if (bank.negative) negative.push(match);
+      else if (options.countForFlood !== false && this.#flood.record(content.id)) {
+        quarantined.push(match);
+        await this.#quarantine(bank, content.id);
+      } else positive.push(match);
+    }
+    const strongestNegative = negative[0];
+    if (strongestNegative === undefined) return { matches: positive, suppressed: [], quarantined, negative, warnings };
+    const suppressed: SuppressedMatch[] = positive.map((match) => ({
+      ...match,
+      suppressedBy: { bank: strongestNegative.bank, contentId: strongestNegative.contentId },
+    }));
+    warnings.push(
+      `matched negative bank ${strongestNegative.bank} (content ${strongestNegative.contentId}); ${suppressed.length} match(es) suppressed`,
+    );
+    return { matches: [], suppressed, quarantined, negative, warnings };
+  }
+
+  /** Best hit per content id over every signal (and PDQ variant) of the query. */
+  #candidates(query: MatchQuery, banks: readonly BankRecord[], warnings: string[]): Map<number, Candidate> {
+    const best = new Map<number, Candidate>();
+    const consider = (candidate: Candidate): void => {
+      const previous = best.get(candidate.hit.owner);
+      if (previous === undefined || candidate.hit.distance < previous.hit.distance)
+        best.set(candidate.hit.owner, candidate);
+    };
+    for (const [signalType, value] of Object.entries(query.signals)) {
+      if (value === undefined || value === '') continue;
+      const index = this.#indexes.get(signalType);
+      if (index === undefined) continue;
+      if (signalType !== 'pdq') {
+        for (const hit of index.query(value, 0)) consider({ hit, signalType, queryValue: value, variant: 'original' });
+        continue;
+      }
+      if (query.pdqQuality !== undefined && query.pdqQuality < pdqQualityThreshold) {
+        warnings.push(`pdq quality ${query.pdqQuality} is below ${pdqQualityThreshold}: not looked up`);
+        continue;
+      }
+      const radius = Math.max(...banks.map((bank) => bank.pdqThreshold));
+      const variants: [DihedralName, string][] = [['original', value]];
+      for (const [name, variantValue] of Object.entries(query.pdqVariants ?? {})) {
+        if (variantValue !== undefined && name !== 'original') variants.push([name as DihedralName, variantValue]);
+      }
+      for (const [variant, variantValue] of variants) {
+        for (const hit of index.query(variantValue, radius))
+          consider({ hit, signalType, queryValue: variantValue, variant });
+      }
+    }
+    return best;
+  }
+
+  async #quarantine(bank: BankRecord, contentId: number): Promise<void> {
+    const quarantinedAt = new Date().toISOString();
+    await this.#onFlood({
+      contentId,
+      bank: bank.name,
+      matchesInWindow: this.#flood.countOf(contentId),
+      windowMs: this.#flood.policy.windowMs,
+      quarantinedAt,
+    });
+  }
+
+  async #bankCache(): Promise<Map<number, BankRecord>> {
+    if (this.#banks === undefined) {
+      const banks = await this.#repository.listBanks();
+      this.#banks = new Map(banks.map((bank) => [bank.id, bank]));
+    }
+    return this.#banks;
+  }
+
+  #index(signalType: string): SignalIndex {
+    const index = this.#indexes.get(signalType);
+    if (index === undefined) throw new EngineError('SIGNAL_UNKNOWN', `No such SignalType '${signalType}'`);
+    if (!this.#status.get(signalType)?.ready) throw new EngineError('INDEX_NOT_READY', 'index not yet ready');
+    return index;
+  }
+
+  #touch(signalType: string): void {
+    const status = this.#status.get(signalType);
+    if (status !== undefined) status.updatedAt = new Date().toISOString();
+  }
+}
+
+function toMatch(bank: BankRecord, content: ContentRecord, candidate: Candidate): Match {
+  return {
+    bank: bank.name,
+    bankId: bank.id,
+    contentId: content.id,
+    signalType: candidate.signalType,
+    distance: candidate.hit.distance,
+    matchedValue: candidate.hit.value,
+    queryValue: candidate.queryValue,
+    variant: candidate.variant,
+    provenance: {
+      source: content.source,
+      externalId: content.externalId,
+      category: content.category,
+      note: content.note,
+      contentUri: content.contentUri,
+      addedAt: content.addedAt,
+    },
+  };
+}

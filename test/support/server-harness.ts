@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createServices, type Services } from '../../src/app/index.js';
+import { defaultMaxPixels } from '../../src/content/index.js';
+import { buildHttpServer, type HttpConfig } from '../../src/http/index.js';
+import type { FloodPolicy } from '../../src/matching/index.js';
+
+/**
+ * A real Prevail server for tests: SQLite in a fresh temporary directory, real indexes, the
+ * real HTTP app driven in-process with `app.inject()` (no port is opened). `close()` removes
+ * everything.
+ */
+export async function startTestServer(
+  options: { hmaAccess?: HttpConfig['hmaAccess']; floodPolicy?: FloodPolicy; allowPrivateUrls?: boolean } = {},
+): Promise<{ app: FastifyInstance; services: Services; dataDir: string; close: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'prevail-server-'));
+  const services = await createServices({ dataDir }, options.floodPolicy ? { floodPolicy: options.floodPolicy } : {});
+  const app = await buildHttpServer({
+    banks: services.banks,
+    matcher: services.matcher,
+    apiKeys: services.storage.apiKeys,
+    floodReports: services.floodReports,
+    config: {
+      hmaAccess: options.hmaAccess ?? 'open',
+      maxUploadBytes: 20 * 1024 * 1024,
+      fetchPolicy: {
+        maxBytes: 20 * 1024 * 1024,
+        timeoutMs: 5000,
+        allowedHosts: [],
+        allowPrivateAddresses: options.allowPrivateUrls ?? true,
+      },
+      decode: { maxPixels: defaultMaxPixels },
+    },
+  });
+  await app.ready();
+  return {
+    app,
+    services,
+    dataDir,
+    close: async () => {
+      await app.close();
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
