@@ -50,8 +50,10 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
   const app = Fastify({
     logger: false,
     // Coop's default base URL ends in "/", so it requests "//c/banks"; HMA serves that.
-    ignoreDuplicateSlashes: true,
+    routerOptions: { ignoreDuplicateSlashes: true },
     bodyLimit: dependencies.config.maxUploadBytes,
+    // Reject unknown body fields instead of silently dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   // Accept "Content-Type: application/json" with an empty body (Coop's GETs send one).
@@ -72,6 +74,9 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
   });
   // Hash lists for import arrive as text.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Any other body (say a form-encoded one on `POST /c/bank/<n>/content?url=`) is ignored, as
+  // HMA's handlers ignore it, rather than refused before the route runs.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 
   await app.register(multipart, {
     limits: { fileSize: dependencies.config.maxUploadBytes, files: 2, fields: 20 },
@@ -95,7 +100,10 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
 
   app.addHook('onRequest', async (request, reply) => {
     const settings = request.routeOptions.config;
-    const scope = settings.scope ?? 'admin';
+    // Unmatched paths get a plain 404 and the reference page is public; anything else that
+    // forgot to declare a scope needs admin (deny by default).
+    const unmatched = request.routeOptions.url === undefined;
+    const scope = unmatched || request.url.startsWith('/docs') ? 'public' : (settings.scope ?? 'admin');
     if (scope === 'public') return;
     if (settings.hma === true && dependencies.config.hmaAccess === 'open') return;
     const secret = bearerSecret(request.headers.authorization);

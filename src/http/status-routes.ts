@@ -8,6 +8,11 @@ import type { HttpMetrics } from './metrics.js';
  * probes); `/metrics` is Prometheus text.
  */
 export function registerStatusRoutes(app: FastifyInstance, dependencies: HttpDependencies, metrics: HttpMetrics): void {
+  // Registered before any route so that /site-map lists them all.
+  const paths = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'HEAD') paths.add(route.url);
+  });
   const html = 'text/html; charset=utf-8';
   app.get('/status', { config: { scope: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     dependencies.matcher.ready
@@ -17,14 +22,7 @@ export function registerStatusRoutes(app: FastifyInstance, dependencies: HttpDep
   app.get('/status/live', { config: { scope: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type(html).send('I-AM-ALIVE'),
   );
-  app.get('/site-map', { config: { scope: 'public' }, schema: { hide: true } }, async () =>
-    app
-      .printRoutes({ commonPrefix: false })
-      .split('\n')
-      .map((line) => line.replace(/^[\s│├└─]+/, '').replace(/\s*\(.*\)$/, ''))
-      .filter((line) => line.startsWith('/'))
-      .sort(),
-  );
+  app.get('/site-map', { config: { scope: 'public' }, schema: { hide: true } }, async () => [...paths].sort());
   app.get('/metrics', { config: { scope: 'read' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );

@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify';
+import { signalTypeByName } from '../../signals/index.js';
+import type { HttpDependencies } from '../dependencies.js';
+import { coinflip } from './coinflip.js';
+import { compareSignals } from './compare-signals.js';
+import { hmaRoute } from './hma-route.js';
+import { matcherIndexStatus } from './index-status.js';
+import { readJsonBody } from './json-body.js';
+import { hashFromUpload, hashFromUrl } from './media-hashing.js';
+import { readSingleUpload } from './multipart-upload.js';
+import { parseBankFilter, parsePydanticBool, queryOf } from './query-params.js';
+import { checkLookupSignal, type HmaBankMatches, lookupSignal } from './signal-lookup.js';
+import { hmaDistance, signalByRequestName } from './signal-names.js';
+import { boolParsing, missingField, sendValidationIssues, type ValidationIssue } from './validation-errors.js';
+
+/**
+ * The matcher role of HMA 1.1.7 (`/m`). `/m/lookup` is what Coop, policyserv and the fetlife gem
+ * call: `{"<BANK>": [{"bank_content_id": <int>, "distance": "<string>"}]}` with only banks that
+ * matched. Prevail's indexes follow bank changes as they are committed, so an added hash matches
+ * on the very next lookup (HMA waits for its indexer, 60–120 s).
+ */
+export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
+  const { matcher, banks, config } = dependencies;
+
+  // GET /m/raw_lookup?signal_type=&signal=[&banks=A,B][&include_distance=true]: index hits only,
+  // ignoring enablement and ratios, as HMA. `{"matches": [ids]}` or with distances.
+  hmaRoute(app, {
+    method: 'GET',
+    url: '/m/raw_lookup',
+    scope: 'read',
+    summary: 'Content ids whose signal is near a hash, index only (HMA GET /m/raw_lookup)',
+    handler: async (request, reply) => {
+      const query = queryOf(request);
+      const issues: ValidationIssue[] = [];
+      if (query.signal === undefined) issues.push(missingField('signal', query));
+      if (query.signal_type === undefined) issues.push(missingField('signal_type', query));
+      const includeDistance = query.include_distance === undefined ? false : parsePydanticBool(query.include_distance);
+      if (includeDistance === undefined) issues.push(boolParsing('include_distance', query.include_distance));
+      if (query.signal === undefined || query.signal_type === undefined || includeDistance === undefined) {
+        return sendValidationIssues(reply, issues);
+      }
+      const checked = checkLookupSignal(matcher, query.signal_type, query.signal);
+      const threshold = signalTypeByName(checked.signal.prevail).defaultThreshold;
+      let hits = matcher.rawLookup(checked.signal.prevail, checked.value, threshold);
+      const bankFilter = parseBankFilter(query.banks);
+      if (bankFilter !== undefined) {
+        const bankNames = new Map((await banks.listBanks()).map((bank) => [bank.id, bank.name]));
+        const contents = await banks.repository.getContents(hits.map((hit) => hit.owner));
+        const kept = new Set(
+          contents
+            .filter((content) => bankFilter.includes(bankNames.get(content.bankId) ?? ''))
+            .map((content) => content.id),
+        );
+        hits = hits.filter((hit) => kept.has(hit.owner));
+      }
+      return {
+        matches: includeDistance
+          ? hits.map((hit) => ({
+              bank_content_id: hit.owner,
+              distance: hmaDistance(checked.signal.prevail, hit.distance),
+            }))
+          : hits.map((hit) => hit.owner),
+      };
+    },
+  });
+
+  // GET /m/lookup?signal_type=&signal=[&banks=][&seed=] → flat {BANK: [...]}; or ?url=…
+  // [&content_type][&types] → {"pdq": {BANK: [...]}} (the inner map when signal_type is also
+  // given). GET ignores bypass_coinflip, as HMA 1.1.7 does (its model still parses it).
+  hmaRoute(app, {
+    method: 'GET',
+    url: '/m/lookup',
+    scope: 'read',
+    summary: 'Banks holding content that matches a hash or the media at a URL (HMA GET /m/lookup)',
+    handler: async (request, reply) => {
+      const query = queryOf(request);
+      if (query.bypass_coinflip !== undefined && parsePydanticBool(query.bypass_coinflip) === undefined) {
+        return sendValidationIssues(reply, [boolParsing('bypass_coinflip', query.bypass_coinflip)]);
+      }
+      const options = { banks: parseBankFilter(query.banks), coinflip: coinflip(query.seed) };
+      if (query.url !== undefined && query.url !== '') {
+        const hashes = await hashFromUrl(
+          { url: query.url, contentType: query.content_type, types: query.types ?? query.signal_type },
+          config,
+        );
+        const perSignal = await lookupEach(hashes, options);
+        if (query.signal_type === undefined) return perSignal;
+        return perSignal[signalByRequestName(query.signal_type)?.hma ?? query.signal_type] ?? {};
+      }
+      if (!query.signal || !query.signal_type) {
+        return reply.code(400).send({ message: 'Either url or both signal and signal_type are required' });
+      }
+      return lookupSignal(matcher, query.signal_type, query.signal, options);
+    },
+  });
+
+  // POST /m/lookup, multipart (field name = content type) → {"pdq": {BANK: [...]}}. Query:
+  // bypass_coinflip (exactly "true"), seed, banks, types; form fields are ignored, as HMA.
+  hmaRoute(app, {
+    method: 'POST',
+    url: '/m/lookup',
+    scope: 'read',
+    summary: 'Banks holding content that matches an uploaded file (HMA POST /m/lookup)',
+    handler: async (request) => {
+      const query = queryOf(request);
+      const upload = await readSingleUpload(request);
+      const hashes = await hashFromUpload(upload, query.types, config.decode);
+      return lookupEach(hashes, {
+        banks: parseBankFilter(query.banks),
+        coinflip: query.bypass_coinflip === 'true' ? undefined : coinflip(query.seed),
+      });
+    },
+  });
+
+  /** Looks up every hash of a hashing result; one coinflip for the whole request. */
+  async function lookupEach(
+    hashes: Readonly<Record<string, string>>,
+    options: { readonly banks: readonly string[] | undefined; readonly coinflip: number | undefined },
+  ): Promise<Record<string, HmaBankMatches>> {
+    const result: Record<string, HmaBankMatches> = {};
+    for (const [signalType, value] of Object.entries(hashes)) {
+      result[signalType] = await lookupSignal(matcher, signalType, value, options);
+    }
+    return result;
+  }
+
+  // POST /m/compare {"pdq": [h1, h2]} → {"pdq": [true, {"distance": 9}]} (HMA's debug UI).
+  hmaRoute(app, {
+    method: 'POST',
+    url: '/m/compare',
+    scope: 'read',
+    summary: 'Compare pairs of hashes per signal type (HMA POST /m/compare)',
+    body: 'json',
+    handler: async (request, reply) => {
+      const json = readJsonBody(request, reply);
+      if (json === undefined) return reply;
+      return compareSignals(json.body);
+    },
+  });
+
+  // GET /m/index/status[?signal_type=] → {"pdq": {"built_to", "present", "size"}, …}.
+  hmaRoute(app, {
+    method: 'GET',
+    url: '/m/index/status',
+    scope: 'read',
+    summary: 'Whether each signal index is loaded, and its size (HMA GET /m/index/status)',
+    handler: async (request) => matcherIndexStatus(matcher, queryOf(request).signal_type),
+  });
+}
