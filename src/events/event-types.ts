@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * The built-in event types. Each declares the schema of its `data`, which entity roles it
+ * requires, and the entity type of each role that is not its own type (a `gift.sent`'s
+ * `recipient` is a `user`). Type names are storage keys: never rename one.
+ *
+ * Payloads are synthetic-friendly and plain: amounts are numbers in the currency's major unit,
+ * countries ISO 3166-1 alpha-2, times ISO-8601.
+ */
+export interface EventTypeDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** Roles that must be present in `entities`. */
+  readonly requiredRoles: readonly string[];
+  /** Entity type of roles whose type is not the role's own name. */
+  readonly roleTypes: Readonly<Record<string, string>>;
+  /** Validates and normalises `data`. */
+  readonly data: z.ZodType<Record<string, unknown>>;
+}
+
+const country = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as "PH"');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as "USD"');
+const amount = z.number().finite().nonnegative();
+
+const match = z.looseObject({
+  bank: z.string(),
+  contentId: z.number().int(),
+  signalType: z.string(),
+  distance: z.number().int().nonnegative(),
+});
+
+function eventType(
+  name: string,
+  description: string,
+  requiredRoles: string[],
+  roleTypes: Record<string, string>,
+  data: z.ZodType<Record<string, unknown>>,
+): EventTypeDefinition {
+  return { name, description, requiredRoles, roleTypes, data };
+}
+
+export const builtinEventTypes: readonly EventTypeDefinition[] = [
+  eventType(
+    'account.created',
+    'An account was created.',
+    ['user'],
+    {},
+    z.looseObject({ country: country.optional(), age_assurance: z.enum(['adult', 'minor', 'unknown']).optional() }),
+  ),
+  eventType(
+    'account.updated',
+    'An account changed (profile, age assurance, payment method…).',
+    ['user'],
+    {},
+    z.looseObject({
+      changed: z.array(z.string()).optional(),
+      age_assurance: z.enum(['adult', 'minor', 'unknown']).optional(),
+    }),
+  ),
+  eventType(
+    'session.started',
+    'A live stream or call started; `user` is the host.',
+    ['user', 'stream'],
+    {},
+    z.looseObject({
+      kind: z.enum(['stream', 'call']),
+      visibility: z.enum(['public', 'followers', 'private']),
+      viewer_count: z.number().int().nonnegative().optional(),
+      country: country.optional(),
+    }),
+  ),
+  eventType(
+    'session.ended',
+    'A live stream or call ended.',
+    ['stream'],
+    {},
+    z.looseObject({
+      duration_seconds: z.number().nonnegative(),
+      peak_viewers: z.number().int().nonnegative().optional(),
+    }),
+  ),
+  eventType(
+    'stream.viewer_joined',
+    'A viewer joined a live stream; `user` is the viewer, `host` the host.',
+    ['user', 'stream'],
+    { host: 'user' },
+    z.looseObject({ country: country.optional() }),
+  ),
+  eventType(
+    'gift.sent',
+    'A tip or gift inside the platform; `user` sends, `recipient` receives.',
+    ['user', 'recipient'],
+    { recipient: 'user' },
+    z.looseObject({ amount, currency: currency.optional() }),
+  ),
+  eventType(
+    'message.sent',
+    'A chat message; `user` sends, `recipient` receives (or `conversation` is the group).',
+    ['user'],
+    { recipient: 'user' },
+    z.looseObject({
+      text: z.string().max(20_000).optional(),
+      lexicon_hits: z.array(z.string()).optional(),
+    }),
+  ),
+  eventType(
+    'payment.sent',
+    'A payment; `payment_account` pays `payee_account`.',
+    ['payment_account', 'payee_account'],
+    { payee_account: 'payment_account' },
+    z.looseObject({
+      amount,
+      currency,
+      payer_country: country.optional(),
+      payee_country: country.optional(),
+      purpose: z.string().max(200).optional(),
+      remittance_info: z.string().max(2000).optional(),
+      local_hour: z.number().int().min(0).max(23).optional(),
+    }),
+  ),
+  eventType(
+    'media.uploaded',
+    'A photo or video was uploaded; its signals may be given.',
+    ['user'],
+    {},
+    z.looseObject({
+      content_type: z.enum(['photo', 'video']).optional(),
+      signals: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
+  eventType(
+    'media.matched',
+    'The matcher found media in a hash bank (emitted for every bank match).',
+    [],
+    {},
+    z.looseObject({ matches: z.array(match).min(1), signals: z.record(z.string(), z.unknown()).optional() }),
+  ),
+  eventType(
+    'report.filed',
+    'A user report; `user` is the reported account, `reporter` who reported.',
+    ['user'],
+    { reporter: 'user' },
+    z.looseObject({ category: z.string().max(100), text: z.string().max(5000).optional() }),
+  ),
+  eventType(
+    'label.changed',
+    'A label was added to or removed from an entity (emitted by the engine).',
+    [],
+    {},
+    z.looseObject({ label: z.string(), action: z.enum(['added', 'removed']), expires_at: z.string().optional() }),
+  ),
+];

@@ -1,0 +1,135 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { z } from 'zod';
+import { EngineError } from '../core/index.js';
+import type { EngineEvent } from './engine-event.js';
+import { builtinEventTypes, type EventTypeDefinition } from './event-types.js';
+
+/** Why an event was refused: the path of the bad field (`data.amount`) and what is wrong. */
+export interface EventProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type EventCheck =
+  | { readonly ok: true; readonly event: EngineEvent }
+  | { readonly ok: false; readonly problems: EventProblem[] };
+
+/**
+ * An operator's own event type, declared in JSON: its `data` is checked against a JSON Schema
+ * (draft-07 or 2020-12 keywords that Ajv supports).
+ */
+export interface OperatorEventType {
+  readonly name: string;
+  readonly description?: string;
+  readonly requiredRoles?: readonly string[];
+  readonly roleTypes?: Readonly<Record<string, string>>;
+  readonly dataSchema: Record<string, unknown>;
+}
+
+const eventNamePattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+const entityIdPattern = /^[^\s:][^\s]{0,199}$/;
+
+const envelope = z.object({
+  id: z.string().min(1).max(200),
+  type: z.string().regex(eventNamePattern, 'expected a dotted lowercase name such as "payment.sent"'),
+  time: z
+    .string()
+    .refine((text) => !Number.isNaN(Date.parse(text)) && /T/.test(text), 'expected an ISO-8601 date-time'),
+  entities: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]*$/, 'entity roles are lowercase_with_underscores'),
+    z.string().regex(entityIdPattern, 'entity ids are 1-200 characters without spaces, not starting with ":"'),
+  ),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+
+function zodProblems(error: z.ZodError, prefix: readonly (string | number)[] = []): EventProblem[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path].map(String).join('.') || '(event)',
+    message: issue.message,
+  }));
+}
+
+function ajvProblems(errors: readonly ErrorObject[] | null | undefined): EventProblem[] {
+  return (errors ?? []).map((error) => {
+    const pointer = error.instancePath.split('/').filter(Boolean);
+    const missing =
+      error.keyword === 'required' ? [String((error.params as { missingProperty?: string }).missingProperty)] : [];
+    return { path: ['data', ...pointer, ...missing].join('.'), message: error.message ?? 'invalid' };
+  });
+}
+
+/**
+ * All event types the engine accepts: the built-in ones and the operator's. Validates incoming
+ * events and knows each role's entity type.
+ */
+export class EventTypeRegistry {
+  readonly #builtin = new Map<string, EventTypeDefinition>();
+  readonly #operator = new Map<string, { type: OperatorEventType; validate: ValidateFunction }>();
+
+  constructor(operatorTypes: readonly OperatorEventType[] = []) {
+    for (const type of builtinEventTypes) this.#builtin.set(type.name, type);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    for (const type of operatorTypes) {
+      if (!eventNamePattern.test(type.name))
+        throw new EngineError('CONFIG_INVALID', `event type "${type.name}" is not a dotted lowercase name`);
+      if (this.#builtin.has(type.name) || this.#operator.has(type.name)) {
+        throw new EngineError('CONFIG_INVALID', `event type "${type.name}" is declared twice`);
+      }
+      let validate: ValidateFunction;
+      try {
+        validate = ajv.compile(type.dataSchema);
+      } catch (error) {
+        throw new EngineError(
+          'CONFIG_INVALID',
+          `event type "${type.name}": invalid JSON Schema: ${(error as Error).message}`,
+        );
+      }
+      this.#operator.set(type.name, { type, validate });
+    }
+  }
+
+  /** Every known type name, built-in first. */
+  names(): string[] {
+    return [...this.#builtin.keys(), ...this.#operator.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.#builtin.has(name) || this.#operator.has(name);
+  }
+
+  /** The entity type of `role` in events of `eventType` (the role's own name unless declared). */
+  entityType(eventType: string, role: string): string {
+    return (
+      this.#builtin.get(eventType)?.roleTypes[role] ?? this.#operator.get(eventType)?.type.roleTypes?.[role] ?? role
+    );
+  }
+
+  /** Validates an incoming event; on failure lists every bad field by its path. */
+  check(input: unknown): EventCheck {
+    const parsed = envelope.safeParse(input);
+    if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+    const raw = parsed.data;
+    const builtin = this.#builtin.get(raw.type);
+    const operator = this.#operator.get(raw.type);
+    if (builtin === undefined && operator === undefined) {
+      return { ok: false, problems: [{ path: 'type', message: `unknown event type "${raw.type}"` }] };
+    }
+    const requiredRoles = builtin?.requiredRoles ?? operator?.type.requiredRoles ?? [];
+    const problems: EventProblem[] = requiredRoles
+      .filter((role) => raw.entities[role] === undefined)
+      .map((role) => ({ path: `entities.${role}`, message: `required for ${raw.type}` }));
+    let data: Record<string, unknown> = raw.data;
+    if (builtin !== undefined) {
+      const checked = builtin.data.safeParse(raw.data);
+      if (checked.success) data = checked.data;
+      else problems.push(...zodProblems(checked.error, ['data']));
+    } else if (operator !== undefined && !operator.validate(raw.data)) {
+      problems.push(...ajvProblems(operator.validate.errors));
+    }
+    if (problems.length > 0) return { ok: false, problems };
+    return {
+      ok: true,
+      event: { id: raw.id, type: raw.type, time: raw.time, timeMs: Date.parse(raw.time), entities: raw.entities, data },
+    };
+  }
+}
