@@ -1,0 +1,80 @@
+import type { Generated } from 'kysely';
+
+/** The signals engine's tables (migrations 0005 and 0006), as Kysely sees them. */
+export type EngineDatabase = {
+  events: {
+    seq: Generated<number>;
+    id: string;
+    type: string;
+    time: string;
+    time_ms: number;
+    entities_json: string;
+    data_json: string;
+    received_at: string;
+  };
+  engine_state: {
+    name: string;
+    processed_seq: number;
+    snapshot_seq: number;
+    snapshot_json: string | null;
+    updated_at: string;
+  };
+  rule_hits: {
+    event_id: string;
+    rule_id: string;
+    event_seq: number;
+    mode: string;
+    subject: string | null;
+    reason: string;
+    effects_json: string;
+    time: string;
+  };
+  labels: {
+    entity: string;
+    label: string;
+    added_at: string;
+    expires_at: string | null;
+    source: string;
+    reason: string;
+  };
+  entity_links: {
+    from_entity: string;
+    to_entity: string;
+    kind: string;
+    first_seen: string;
+    last_seen: string;
+    count: number;
+  };
+  typology_contributions: {
+    typology: string;
+    subject: string;
+    rule_id: string;
+    event_id: string;
+    points: number;
+    reason: string;
+    time: string;
+  };
+  cases: {
+    id: Generated<number>;
+    subject: string;
+    status: string;
+    priority: string;
+    assignee: string | null;
+    decision: string | null;
+    opened_at: string;
+    updated_at: string;
+    retain_until: string;
+  };
+  case_timeline: { case_id: number; ref: string; kind: string; time: string; summary: string; detail_json: string };
+  audit_log: {
+    seq: number;
+    time: string;
+    actor: string;
+    action: string;
+    subject: string;
+    reason: string;
+    detail_json: string;
+    previous_hash: string;
+    hash: string;
+  };
+};

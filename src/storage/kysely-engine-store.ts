@@ -1,0 +1,406 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type {
+  AppendOutcome,
+  CasePriority,
+  CaseUpdate,
+  EngineBatch,
+  EngineState,
+  EngineStore,
+  EventLogRepository,
+  LabelRecord,
+  LinkRecord,
+  LoggedEvent,
+  RuleHitRecord,
+  RuleHitStats,
+  TypologyContribution,
+} from './engine-repositories.js';
+import type { EngineDatabase } from './engine-tables.js';
+import { KyselyAuditRepository } from './kysely-audit-repository.js';
+import { KyselyCaseRepository, retentionMs } from './kysely-case-repository.js';
+
+type Db = Kysely<EngineDatabase>;
+
+/** Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters. */
+const chunkSize = 200;
+
+function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const priorityRank: Record<CasePriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+
+class KyselyEventLog implements EventLogRepository {
+  constructor(private readonly db: Db) {}
+
+  async append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]> {
+    if (events.length === 0) return [];
+    const receivedAt = new Date().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const seqOf = new Map<string, number>();
+      const existing = new Set<string>();
+      for (const part of chunks(events.map((event) => event.id))) {
+        const rows = await trx.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();
+        for (const row of rows) {
+          existing.add(row.id);
+          seqOf.set(row.id, row.seq);
+        }
+      }
+      const fresh: Omit<LoggedEvent, 'seq'>[] = [];
+      const seen = new Set<string>();
+      for (const event of events) {
+        if (existing.has(event.id) || seen.has(event.id)) continue;
+        seen.add(event.id);
+        fresh.push(event);
+      }
+      for (const part of chunks(fresh)) {
+        const rows = await trx
+          .insertInto('events')
+          .values(
+            part.map((event) => ({
+              id: event.id,
+              type: event.type,
+              time: event.time,
+              time_ms: event.timeMs,
+              entities_json: JSON.stringify(event.entities),
+              data_json: JSON.stringify(event.data),
+              received_at: receivedAt,
+            })),
+          )
+          .returning(['id', 'seq'])
+          .execute();
+        for (const row of rows) seqOf.set(row.id, row.seq);
+      }
+      const firstCopy = new Set<string>();
+      return events.map((event): AppendOutcome => {
+        const seq = seqOf.get(event.id) ?? 0;
+        const stored = !existing.has(event.id) && !firstCopy.has(event.id);
+        firstCopy.add(event.id);
+        return { stored, seq };
+      });
+    });
+  }
+
+  async readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      seq: row.seq,
+      id: row.id,
+      type: row.type,
+      time: row.time,
+      timeMs: row.time_ms,
+      entities: JSON.parse(row.entities_json) as Record<string, string>,
+      data: JSON.parse(row.data_json) as Record<string, unknown>,
+    }));
+  }
+
+  async lastSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('last'))
+      .executeTakeFirst();
+    return Number(row?.last ?? 0);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+}
+
+/** The signals engine's store over Kysely (SQLite or PostgreSQL). */
+export class KyselyEngineStore implements EngineStore {
+  readonly events: EventLogRepository;
+  readonly cases: KyselyCaseRepository;
+  readonly audit: KyselyAuditRepository;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.events = new KyselyEventLog(db);
+    this.cases = new KyselyCaseRepository(db);
+    this.audit = new KyselyAuditRepository(db);
+  }
+
+  async loadState(): Promise<EngineState> {
+    const row = await this.#db.selectFrom('engine_state').selectAll().where('name', '=', 'engine').executeTakeFirst();
+    return {
+      processedSeq: Number(row?.processed_seq ?? 0),
+      snapshotSeq: Number(row?.snapshot_seq ?? 0),
+      snapshot: row?.snapshot_json ?? null,
+    };
+  }
+
+  async commit(batch: EngineBatch): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (const part of chunks(batch.hits)) {
+        await trx
+          .insertInto('rule_hits')
+          .values(
+            part.map((hit) => ({
+              event_id: hit.eventId,
+              rule_id: hit.ruleId,
+              event_seq: hit.eventSeq,
+              mode: hit.mode,
+              subject: hit.subject,
+              reason: hit.reason,
+              effects_json: JSON.stringify(hit.effects),
+              time: hit.time,
+            })),
+          )
+          .onConflict((conflict) => conflict.columns(['event_id', 'rule_id']).doNothing())
+          .execute();
+      }
+      for (const label of batch.labelsAdded) {
+        await trx
+          .insertInto('labels')
+          .values({
+            entity: label.entity,
+            label: label.label,
+            added_at: label.addedAt,
+            expires_at: label.expiresAt,
+            source: label.source,
+            reason: label.reason,
+          })
+          .onConflict((conflict) =>
+            conflict.columns(['entity', 'label']).doUpdateSet({
+              added_at: label.addedAt,
+              expires_at: label.expiresAt,
+              source: label.source,
+              reason: label.reason,
+            }),
+          )
+          .execute();
+      }
+      for (const removed of batch.labelsRemoved) {
+        await trx
+          .deleteFrom('labels')
+          .where('entity', '=', removed.entity)
+          .where('label', '=', removed.label)
+          .execute();
+      }
+      for (const link of batch.links) {
+        await trx
+          .insertInto('entity_links')
+          .values({
+            from_entity: link.from,
+            to_entity: link.to,
+            kind: link.kind,
+            first_seen: link.time,
+            last_seen: link.time,
+            count: 1,
+          })
+          .onConflict((conflict) =>
+            conflict.columns(['from_entity', 'to_entity', 'kind']).doUpdateSet({
+              last_seen: sql`case when ${sql.ref('excluded.last_seen')} > entity_links.last_seen then ${sql.ref('excluded.last_seen')} else entity_links.last_seen end`,
+              count: sql`entity_links.count + 1`,
+            }),
+          )
+          .execute();
+      }
+      for (const part of chunks(batch.contributions)) {
+        await trx
+          .insertInto('typology_contributions')
+          .values(
+            part.map((contribution) => ({
+              typology: contribution.typology,
+              subject: contribution.subject,
+              rule_id: contribution.ruleId,
+              event_id: contribution.eventId,
+              points: contribution.points,
+              reason: contribution.reason,
+              time: contribution.time,
+            })),
+          )
+          .onConflict((conflict) => conflict.columns(['typology', 'subject', 'event_id', 'rule_id']).doNothing())
+          .execute();
+      }
+      for (const update of batch.cases) await applyCaseUpdate(trx, update);
+      const now = new Date().toISOString();
+      const snapshot = batch.snapshot;
+      await trx
+        .insertInto('engine_state')
+        .values({
+          name: 'engine',
+          processed_seq: batch.processedSeq,
+          snapshot_seq: snapshot?.seq ?? 0,
+          snapshot_json: snapshot?.json ?? null,
+          updated_at: now,
+        })
+        .onConflict((conflict) =>
+          conflict.column('name').doUpdateSet({
+            processed_seq: batch.processedSeq,
+            updated_at: now,
+            ...(snapshot !== undefined ? { snapshot_seq: snapshot.seq, snapshot_json: snapshot.json } : {}),
+          }),
+        )
+        .execute();
+    });
+  }
+
+  async activeLabels(nowIso: string): Promise<LabelRecord[]> {
+    const rows = await this.#db
+      .selectFrom('labels')
+      .selectAll()
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
+      .execute();
+    return rows.map((row) => ({
+      entity: row.entity,
+      label: row.label,
+      addedAt: row.added_at,
+      expiresAt: row.expires_at,
+      source: row.source,
+      reason: row.reason,
+    }));
+  }
+
+  async contributionsSince(sinceIso: string): Promise<TypologyContribution[]> {
+    const rows = await this.#db
+      .selectFrom('typology_contributions')
+      .selectAll()
+      .where('time', '>=', sinceIso)
+      .orderBy('time')
+      .execute();
+    return rows.map((row) => ({
+      typology: row.typology,
+      subject: row.subject,
+      ruleId: row.rule_id,
+      eventId: row.event_id,
+      points: row.points,
+      reason: row.reason,
+      time: row.time,
+    }));
+  }
+
+  async ruleHitStats(): Promise<RuleHitStats[]> {
+    const rows = await this.#db
+      .selectFrom('rule_hits as hit')
+      .leftJoin('cases as decided', (join) =>
+        join.onRef('decided.subject', '=', 'hit.subject').on('decided.decision', 'is not', null),
+      )
+      .select((eb) => [
+        'hit.rule_id as ruleId',
+        'hit.mode as mode',
+        eb.fn.count<number>('hit.event_id').distinct().as('hits'),
+        eb.fn.count<number>('hit.subject').distinct().as('subjects'),
+        eb.fn
+          .count<number>(sql`case when decided.decision = 'confirmed' then hit.subject end`)
+          .distinct()
+          .as('confirmed'),
+        eb.fn
+          .count<number>(sql`case when decided.decision = 'dismissed' then hit.subject end`)
+          .distinct()
+          .as('dismissed'),
+      ])
+      .groupBy(['hit.rule_id', 'hit.mode'])
+      .orderBy('hit.rule_id')
+      .execute();
+    return rows.map((row) => ({
+      ruleId: row.ruleId,
+      mode: row.mode === 'active' ? 'active' : 'shadow',
+      hits: Number(row.hits),
+      subjects: Number(row.subjects),
+      confirmed: Number(row.confirmed),
+      dismissed: Number(row.dismissed),
+    }));
+  }
+
+  async links(entity: string): Promise<LinkRecord[]> {
+    const rows = await this.#db
+      .selectFrom('entity_links')
+      .selectAll()
+      .where((eb) => eb.or([eb('from_entity', '=', entity), eb('to_entity', '=', entity)]))
+      .orderBy('last_seen', 'desc')
+      .limit(500)
+      .execute();
+    return rows.map((row) => ({
+      from: row.from_entity,
+      to: row.to_entity,
+      kind: row.kind,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      count: Number(row.count),
+    }));
+  }
+
+  async hitsFor(subject: string, limit: number): Promise<RuleHitRecord[]> {
+    const rows = await this.#db
+      .selectFrom('rule_hits')
+      .selectAll()
+      .where('subject', '=', subject)
+      .orderBy('event_seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      eventId: row.event_id,
+      eventSeq: row.event_seq,
+      ruleId: row.rule_id,
+      mode: row.mode === 'active' ? 'active' : 'shadow',
+      subject: row.subject,
+      reason: row.reason,
+      effects: JSON.parse(row.effects_json) as unknown,
+      time: row.time,
+    }));
+  }
+}
+
+/** Opens the subject's case if none is open (or raises its priority) and adds the entries. */
+async function applyCaseUpdate(trx: Transaction<EngineDatabase>, update: CaseUpdate): Promise<void> {
+  let open = await trx
+    .selectFrom('cases')
+    .select(['id', 'priority'])
+    .where('subject', '=', update.subject)
+    .where('status', '<>', 'closed')
+    .executeTakeFirst();
+  if (open === undefined) {
+    const retainUntil = new Date(Date.parse(update.time) + retentionMs).toISOString();
+    open = await trx
+      .insertInto('cases')
+      .values({
+        subject: update.subject,
+        status: 'open',
+        priority: update.priority,
+        assignee: null,
+        decision: null,
+        opened_at: update.time,
+        updated_at: update.time,
+        retain_until: retainUntil,
+      })
+      .returning(['id', 'priority'])
+      .executeTakeFirstOrThrow();
+  } else if (priorityRank[update.priority] > (priorityRank[open.priority as CasePriority] ?? 0)) {
+    await trx
+      .updateTable('cases')
+      .set({ priority: update.priority, updated_at: update.time })
+      .where('id', '=', open.id)
+      .execute();
+  }
+  const caseId = open.id;
+  for (const part of chunks(update.entries)) {
+    if (part.length === 0) continue;
+    await trx
+      .insertInto('case_timeline')
+      .values(
+        part.map((entry) => ({
+          case_id: caseId,
+          ref: entry.ref,
+          kind: entry.kind,
+          time: entry.time,
+          summary: entry.summary,
+          detail_json: JSON.stringify(entry.detail ?? null),
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
+      .execute();
+  }
+}
