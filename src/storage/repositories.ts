@@ -1,3 +1,4 @@
+import type { EngineStore } from './engine-repositories.js';
 import type {
   ApiKeyRecord,
   ApiScope,
@@ -100,5 +101,7 @@ export interface Storage {
   readonly location: string;
   readonly banks: BankRepository;
   readonly apiKeys: ApiKeyRepository;
+  /** The signals engine's event log, rule hits, labels, links, typologies, cases and audit. */
+  readonly engine: EngineStore;
   close(): Promise<void>;
 }

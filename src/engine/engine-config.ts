@@ -1,0 +1,159 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { EngineError } from '../core/index.js';
+import { EventTypeRegistry, type OperatorEventType } from '../events/index.js';
+import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
+import type { RuleCatalogs } from '../rules/index.js';
+import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
+import { compileEventFilter } from './event-filter.js';
+
+/**
+ * An engine's policy, read from one directory:
+ *
+ * ```
+ * <dir>/features.yaml      features: [{name, entity, entity_type?, events, aggregate, field?, window?, filter?}]
+ * <dir>/typologies.yaml    typologies: [...]   (see docs/rules.md)
+ * <dir>/labels.yaml        labels: [name, ...] (every label a rule may set or read)
+ * <dir>/event-types/*.json operator event types {name, requiredRoles?, roleTypes?, dataSchema}
+ * <dir>/rules/**.yaml      operator rules
+ * ```
+ * Every file is optional; a missing directory is an empty policy.
+ */
+export interface EngineConfig {
+  readonly directory: string;
+  readonly rulesDirectory: string;
+  readonly registry: EventTypeRegistry;
+  readonly features: readonly FeatureSpec[];
+  readonly typologies: readonly TypologyDefinition[];
+  readonly labels: readonly string[];
+  readonly catalogs: RuleCatalogs;
+}
+
+const featureFile = z.object({
+  features: z
+    .array(
+      z
+        .object({
+          name: z.string(),
+          entity: z.string(),
+          entity_type: z.string().optional(),
+          events: z.array(z.string()).min(1),
+          aggregate: z.string(),
+          field: z.string().optional(),
+          window: z.string().optional(),
+          filter: z.string().optional(),
+        })
+        .strict(),
+    )
+    .default([]),
+});
+
+async function readYaml(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new EngineError('CONFIG_INVALID', `${path} could not be read`, { cause: error });
+  }
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
+  }
+}
+
+function problems(path: string, error: z.ZodError): EngineError {
+  return new EngineError(
+    'CONFIG_INVALID',
+    error.issues.map((issue) => `${path}: ${issue.path.join('.')}: ${issue.message}`).join('\n'),
+  );
+}
+
+async function readEventTypes(directory: string): Promise<OperatorEventType[]> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  const types: OperatorEventType[] = [];
+  for (const name of names.filter((file) => file.endsWith('.json')).sort()) {
+    const path = join(directory, name);
+    try {
+      types.push(JSON.parse(await readFile(path, 'utf8')) as OperatorEventType);
+    } catch (error) {
+      throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
+    }
+  }
+  return types;
+}
+
+/** The value type rules see for an aggregate: counts and times are whole, sums may not be. */
+function featureValueType(aggregate: string): 'int' | 'double' {
+  return aggregate === 'sum' || aggregate === 'min' || aggregate === 'max' ? 'double' : 'int';
+}
+
+/**
+ * Reads and validates a policy directory.
+ *
+ * @throws EngineError `CONFIG_INVALID` listing every problem found in a file.
+ */
+export async function loadEngineConfig(directory: string): Promise<EngineConfig> {
+  const featuresPath = join(directory, 'features.yaml');
+  const parsedFeatures = featureFile.safeParse((await readYaml(featuresPath)) ?? {});
+  if (!parsedFeatures.success) throw problems(featuresPath, parsedFeatures.error);
+  const definitions: FeatureDefinition[] = parsedFeatures.data.features.map((feature) => ({
+    name: feature.name,
+    entity: feature.entity,
+    ...(feature.entity_type !== undefined ? { entityType: feature.entity_type } : {}),
+    eventTypes: feature.events,
+    aggregate: feature.aggregate as FeatureDefinition['aggregate'],
+    ...(feature.field !== undefined ? { field: feature.field } : {}),
+    ...(feature.window !== undefined ? { window: feature.window } : {}),
+    ...(feature.filter !== undefined ? { filter: compileEventFilter(feature.filter, feature.name) } : {}),
+  }));
+  const features = defineFeatures(definitions);
+
+  const typologiesPath = join(directory, 'typologies.yaml');
+  const typologyInput = ((await readYaml(typologiesPath)) ?? {}) as { typologies?: unknown };
+  const typologies = defineTypologies(typologyInput.typologies ?? []);
+
+  const labelsPath = join(directory, 'labels.yaml');
+  const labelsParsed = z
+    .object({ labels: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]) })
+    .safeParse((await readYaml(labelsPath)) ?? {});
+  if (!labelsParsed.success) throw problems(labelsPath, labelsParsed.error);
+
+  const registry = new EventTypeRegistry(await readEventTypes(join(directory, 'event-types')));
+  const roles = new Set([
+    'user',
+    'device',
+    'ip',
+    'payment_account',
+    'payee_account',
+    'stream',
+    'conversation',
+    'recipient',
+    'host',
+    'reporter',
+    'media',
+  ]);
+  for (const typology of typologies) roles.add(typology.subject);
+  for (const feature of features) roles.add(feature.entity);
+  const catalogs: RuleCatalogs = {
+    eventTypes: Object.fromEntries(registry.names().map((name) => [name, {}])),
+    features: Object.fromEntries(
+      features.map((feature) => [feature.name, { type: featureValueType(feature.aggregate) }]),
+    ),
+    labels: labelsParsed.data.labels,
+    typologies: typologies.map((typology) => typology.name),
+    entityRoles: [...roles].sort(),
+  };
+  return {
+    directory,
+    rulesDirectory: join(directory, 'rules'),
+    registry,
+    features,
+    typologies,
+    labels: labelsParsed.data.labels,
+    catalogs,
+  };
+}

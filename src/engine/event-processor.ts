@@ -1,0 +1,251 @@
+import { type EngineEvent, type EventTypeRegistry, entityKey } from '../events/index.js';
+import type { FeatureSpec, FeatureStore } from '../features/index.js';
+import type { RuleEffect, RuleHit, RuleSet } from '../rules/index.js';
+import type {
+  CaseTimelineEntry,
+  CaseUpdate,
+  LabelRecord,
+  LinkObservation,
+  LoggedEvent,
+  RuleHitRecord,
+  TypologyContribution,
+} from '../storage/index.js';
+import type { TypologyScores } from '../typologies/index.js';
+import { type LinkGraph, linksOf } from './entity-links.js';
+import type { LabelCache } from './label-cache.js';
+import { hitSummaries, strongerVerdict, type Verdict, type VerdictKind } from './verdict.js';
+
+/** The writes processing a run of events produced, committed with the watermark. */
+export interface PendingWrites {
+  hits: RuleHitRecord[];
+  labelsAdded: LabelRecord[];
+  labelsRemoved: { entity: string; label: string }[];
+  links: LinkObservation[];
+  contributions: TypologyContribution[];
+  cases: CaseUpdate[];
+}
+
+export function emptyWrites(): PendingWrites {
+  return { hits: [], labelsAdded: [], labelsRemoved: [], links: [], contributions: [], cases: [] };
+}
+
+/** The in-memory state and policy one event is processed against. */
+export interface ProcessorState {
+  readonly registry: EventTypeRegistry;
+  readonly features: FeatureStore;
+  readonly featureSpecs: readonly FeatureSpec[];
+  readonly rules: () => RuleSet;
+  readonly typologies: TypologyScores;
+  readonly labels: LabelCache;
+  readonly links: LinkGraph;
+  /** Subjects (entity keys) that have an open case. */
+  readonly openCases: Set<string>;
+}
+
+const casePriorityRank = { low: 1, medium: 2, high: 3, urgent: 4 } as const;
+
+/**
+ * Processes one event: updates its features, runs the rules on it with its features and labels,
+ * applies the active hits' effects in memory, and returns the verdict and the writes to commit.
+ * Deterministic for a given state, which is what makes replay after a crash exact.
+ */
+export function processEvent(state: ProcessorState, logged: LoggedEvent, writes: PendingWrites): Verdict {
+  const event: EngineEvent = logged;
+  const keyOf = (role: string, id: string): string => entityKey(state.registry.entityType(event.type, role), id);
+  state.features.apply(event);
+
+  const features: Record<string, number | null> = {};
+  for (const spec of state.featureSpecs) {
+    const id = event.entities[spec.entity];
+    features[spec.name] =
+      id === undefined ? null : state.features.value(spec.name, entityKey(spec.entityType, id), event.timeMs);
+  }
+  const labels: Record<string, string[]> = {};
+  for (const [role, id] of Object.entries(event.entities))
+    labels[role] = state.labels.labelsOf(keyOf(role, id), event.timeMs);
+
+  const evaluation = state.rules().evaluate({ event, features, labels });
+  let verdict: VerdictKind = 'allow';
+  let score = 0;
+  const reasons: string[] = [];
+  const caseUpdates = new Map<
+    string,
+    { priority: CaseUpdate['priority']; entries: Omit<CaseTimelineEntry, 'caseId'>[] }
+  >();
+  const addToCase = (
+    subject: string,
+    priority: CaseUpdate['priority'],
+    entries: Omit<CaseTimelineEntry, 'caseId'>[],
+  ) => {
+    const update = caseUpdates.get(subject) ?? { priority, entries: [] };
+    if (casePriorityRank[priority] > casePriorityRank[update.priority]) update.priority = priority;
+    update.entries.push(...entries);
+    caseUpdates.set(subject, update);
+  };
+  const eventEntry: Omit<CaseTimelineEntry, 'caseId'> = {
+    kind: event.type === 'media.matched' ? 'match' : 'event',
+    ref: `event:${event.id}`,
+    time: event.time,
+    summary: `${event.type} ${Object.entries(event.entities)
+      .map(([role, id]) => `${role}=${id}`)
+      .join(' ')}`,
+    detail: { id: event.id, type: event.type, entities: event.entities, data: event.data },
+  };
+
+  for (const hit of evaluation.hits) {
+    const subject = hitSubject(hit, event, keyOf);
+    writes.hits.push({
+      eventId: event.id,
+      eventSeq: logged.seq,
+      ruleId: hit.ruleId,
+      mode: hit.mode,
+      subject,
+      reason: hit.reason,
+      effects: hit.effects,
+      time: event.time,
+    });
+    if (hit.mode !== 'active') continue;
+    const hitEntry: Omit<CaseTimelineEntry, 'caseId'> = {
+      kind: 'rule_hit',
+      ref: `hit:${event.id}:${hit.ruleId}`,
+      time: event.time,
+      summary: `${hit.ruleId}: ${hit.reason}`,
+      detail: { ruleId: hit.ruleId, effects: hit.effects },
+    };
+    for (const effect of hit.effects) {
+      switch (effect.kind) {
+        case 'verdict':
+          verdict = strongerVerdict(verdict, effect.verdict);
+          reasons.push(`${hit.ruleId}: ${effect.reason}`);
+          break;
+        case 'label': {
+          const id = event.entities[effect.entity];
+          if (id === undefined) break;
+          const entity = keyOf(effect.entity, id);
+          if (effect.action === 'add') {
+            const expiresAtMs = effect.expiresAfterMs === undefined ? null : event.timeMs + effect.expiresAfterMs;
+            state.labels.add(entity, effect.label, expiresAtMs);
+            writes.labelsAdded.push({
+              entity,
+              label: effect.label,
+              addedAt: event.time,
+              expiresAt: expiresAtMs === null ? null : new Date(expiresAtMs).toISOString(),
+              source: `rule:${hit.ruleId}`,
+              reason: hit.reason,
+            });
+          } else {
+            state.labels.remove(entity, effect.label);
+            writes.labelsRemoved.push({ entity, label: effect.label });
+          }
+          if (state.openCases.has(entity)) {
+            addToCase(entity, 'low', [
+              {
+                kind: 'label',
+                ref: `label:${event.id}:${hit.ruleId}:${effect.label}`,
+                time: event.time,
+                summary: `${effect.action} label ${effect.label}`,
+                detail: effect,
+              },
+            ]);
+          }
+          break;
+        }
+        case 'typology': {
+          const definition = state.typologies.definition(effect.typology);
+          const id = definition === undefined ? undefined : event.entities[definition.subject];
+          if (definition === undefined || id === undefined) break;
+          const subjectKey = keyOf(definition.subject, id);
+          const change = state.typologies.add(effect.typology, subjectKey, {
+            ruleId: hit.ruleId,
+            eventId: event.id,
+            points: effect.points,
+            reason: hit.reason,
+            timeMs: event.timeMs,
+          });
+          if (change === undefined) break;
+          const added = change.contributions.find((entry) => entry.eventId === event.id && entry.ruleId === hit.ruleId);
+          writes.contributions.push({
+            typology: effect.typology,
+            subject: subjectKey,
+            ruleId: hit.ruleId,
+            eventId: event.id,
+            points: added?.points ?? effect.points,
+            reason: hit.reason,
+            time: event.time,
+          });
+          score = Math.max(score, change.score);
+          if (change.score >= definition.alertThreshold) {
+            verdict = strongerVerdict(verdict, 'review');
+            reasons.push(
+              `typology ${effect.typology}: ${subjectKey} scores ${change.score} (alert at ${definition.alertThreshold})`,
+            );
+          }
+          if (change.caseOpened) {
+            addToCase(subjectKey, definition.casePriority, [
+              eventEntry,
+              hitEntry,
+              {
+                kind: 'rule_hit',
+                ref: `typology:${effect.typology}:${event.id}`,
+                time: event.time,
+                summary: `typology ${effect.typology} reached ${change.score} (case at ${definition.caseThreshold})`,
+                detail: { contributions: change.contributions },
+              },
+            ]);
+          }
+          break;
+        }
+        case 'case': {
+          const id = event.entities[effect.subject];
+          if (id === undefined) break;
+          addToCase(keyOf(effect.subject, id), effect.priority, [eventEntry, hitEntry]);
+          break;
+        }
+      }
+    }
+    // A hit about a subject with an open case joins that case.
+    if (subject !== null && state.openCases.has(subject)) addToCase(subject, 'low', [eventEntry, hitEntry]);
+  }
+
+  // Every event on an entity with an open case, or linked to one, joins its timeline.
+  for (const [role, id] of Object.entries(event.entities)) {
+    const entity = keyOf(role, id);
+    for (const candidate of [entity, ...state.links.neighbours(entity)]) {
+      if (state.openCases.has(candidate)) addToCase(candidate, 'low', [eventEntry]);
+    }
+  }
+
+  for (const link of linksOf(event, keyOf)) {
+    state.links.add(link.from, link.to);
+    writes.links.push({ ...link, time: event.time });
+  }
+  for (const [subject, update] of caseUpdates) {
+    state.openCases.add(subject);
+    writes.cases.push({ subject, priority: update.priority, time: event.time, entries: dedupeEntries(update.entries) });
+  }
+  return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
+}
+
+function dedupeEntries(entries: readonly Omit<CaseTimelineEntry, 'caseId'>[]): Omit<CaseTimelineEntry, 'caseId'>[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => (seen.has(entry.ref) ? false : (seen.add(entry.ref), true)));
+}
+
+/**
+ * The entity a hit is about, for statistics and cases: its case effect's subject, else its
+ * typology's subject role, else its first label effect's entity, else the event's `user`, else
+ * its first entity.
+ */
+function hitSubject(hit: RuleHit, event: EngineEvent, keyOf: (role: string, id: string) => string): string | null {
+  const roleOf = (effect: RuleEffect): string | undefined =>
+    effect.kind === 'case' ? effect.subject : effect.kind === 'label' ? effect.entity : undefined;
+  for (const effect of hit.effects) {
+    const role = roleOf(effect);
+    const id = role === undefined ? undefined : event.entities[role];
+    if (role !== undefined && id !== undefined) return keyOf(role, id);
+  }
+  const user = event.entities.user;
+  if (user !== undefined) return keyOf('user', user);
+  const first = Object.entries(event.entities)[0];
+  return first === undefined ? null : keyOf(first[0], first[1]);
+}

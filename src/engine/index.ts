@@ -1,0 +1,9 @@
+/**
+ * The signals engine: events in, features, rules, labels, typologies, cases and verdicts out,
+ * durable and exactly-once across crashes.
+ */
+
+export { type EngineConfig, loadEngineConfig } from './engine-config.js';
+export { compileEventFilter } from './event-filter.js';
+export { type EngineOptions, type IngestResult, SignalsEngine } from './signals-engine.js';
+export type { Verdict, VerdictKind } from './verdict.js';

@@ -1,0 +1,247 @@
+import type { EventProblem } from '../events/index.js';
+import { FeatureStore } from '../features/index.js';
+import type { RuleSet } from '../rules/index.js';
+import type { EngineStore, LoggedEvent } from '../storage/index.js';
+import { TypologyScores } from '../typologies/index.js';
+import type { EngineConfig } from './engine-config.js';
+import { LinkGraph } from './entity-links.js';
+import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
+import { LabelCache } from './label-cache.js';
+import type { Verdict } from './verdict.js';
+
+/** What happened to one submitted event. */
+export type IngestResult =
+  | {
+      readonly index: number;
+      readonly status: 'accepted';
+      readonly id: string;
+      readonly seq: number;
+      readonly verdict?: Verdict;
+    }
+  | { readonly index: number; readonly status: 'duplicate'; readonly id: string; readonly seq: number }
+  | { readonly index: number; readonly status: 'rejected'; readonly problems: readonly EventProblem[] };
+
+export interface EngineOptions {
+  /** Events read and committed per transaction (default 500). */
+  readonly batchSize?: number;
+  /** A feature snapshot is written every this many processed events (default 20,000). */
+  readonly snapshotEvery?: number;
+}
+
+interface Waiter {
+  readonly seq: number;
+  resolve(verdict: Verdict | undefined): void;
+}
+
+/**
+ * The signals engine: validates events, makes them durable in the event log (the point at which
+ * they are acknowledged), then processes them in log order — features, rules, effects — writing
+ * every run's effects together with the new watermark in one transaction.
+ *
+ * Crash safety: an acknowledged event is in the log. On open, the feature state is restored from
+ * the last snapshot and the events after it are re-applied to the features only, up to the
+ * watermark (their effects are already stored); events after the watermark are processed
+ * normally. Every stored effect is keyed by its event id, so nothing is applied twice.
+ */
+export class SignalsEngine {
+  readonly #store: EngineStore;
+  readonly #config: EngineConfig;
+  readonly #state: ProcessorState;
+  readonly #batchSize: number;
+  readonly #snapshotEvery: number;
+  #processedSeq: number;
+  #sinceSnapshot = 0;
+  #draining: Promise<void> | undefined;
+  readonly #waiters: Waiter[] = [];
+  readonly #recent = new Map<number, Verdict>();
+
+  private constructor(
+    store: EngineStore,
+    config: EngineConfig,
+    state: ProcessorState,
+    processedSeq: number,
+    options: EngineOptions,
+  ) {
+    this.#store = store;
+    this.#config = config;
+    this.#state = state;
+    this.#processedSeq = processedSeq;
+    this.#batchSize = options.batchSize ?? 500;
+    this.#snapshotEvery = options.snapshotEvery ?? 20_000;
+  }
+
+  /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
+  static async open(
+    store: EngineStore,
+    config: EngineConfig,
+    rules: () => RuleSet,
+    options: EngineOptions = {},
+  ): Promise<SignalsEngine> {
+    const saved = await store.loadState();
+    const features =
+      saved.snapshot === null
+        ? new FeatureStore(config.features)
+        : FeatureStore.restore(config.features, JSON.parse(saved.snapshot));
+    const labels = new LabelCache();
+    labels.load(await store.activeLabels(new Date(0).toISOString()));
+    const typologies = new TypologyScores(config.typologies);
+    const longestWindow = Math.max(0, ...config.typologies.map((typology) => typology.windowMs));
+    for (const contribution of await store.contributionsSince(
+      new Date(Date.now() - longestWindow - 86_400_000).toISOString(),
+    )) {
+      typologies.add(contribution.typology, contribution.subject, {
+        ruleId: contribution.ruleId,
+        eventId: contribution.eventId,
+        points: contribution.points,
+        reason: contribution.reason,
+        timeMs: Date.parse(contribution.time),
+      });
+    }
+    const openCases = new Set(
+      (await store.cases.list({ limit: 1_000_000 }))
+        .filter((item) => item.status !== 'closed')
+        .map((item) => item.subject),
+    );
+    const state: ProcessorState = {
+      registry: config.registry,
+      features,
+      featureSpecs: config.features,
+      rules,
+      typologies,
+      labels,
+      links: new LinkGraph(),
+      openCases,
+    };
+    // Re-apply events between the snapshot and the watermark to the features only.
+    for (let after = saved.snapshotSeq; after < saved.processedSeq; ) {
+      const events = await store.events.readAfter(after, 5000);
+      if (events.length === 0) break;
+      for (const event of events) {
+        if (event.seq > saved.processedSeq) break;
+        features.apply(event);
+        after = event.seq;
+      }
+    }
+    const engine = new SignalsEngine(store, config, state, saved.processedSeq, options);
+    await engine.drain();
+    return engine;
+  }
+
+  get config(): EngineConfig {
+    return this.#config;
+  }
+
+  /** The last event processed. */
+  get processedSeq(): number {
+    return this.#processedSeq;
+  }
+
+  get features(): FeatureStore {
+    return this.#state.features;
+  }
+
+  /**
+   * Validates and stores events; resolves once every accepted event is durable. With
+   * `wait: true` it also waits until they are processed and returns each one's verdict.
+   * Invalid events are rejected with the paths of their bad fields; the others go on.
+   */
+  async ingest(inputs: readonly unknown[], options: { wait?: boolean } = {}): Promise<IngestResult[]> {
+    const results: IngestResult[] = [];
+    const valid: { index: number; event: Omit<LoggedEvent, 'seq'> }[] = [];
+    inputs.forEach((input, index) => {
+      const check = this.#config.registry.check(input);
+      if (check.ok) valid.push({ index, event: check.event });
+      else results.push({ index, status: 'rejected', problems: check.problems });
+    });
+    const outcomes = await this.#store.events.append(valid.map((item) => item.event));
+    const waits: Promise<Verdict | undefined>[] = [];
+    valid.forEach((item, position) => {
+      const outcome = outcomes[position];
+      if (outcome === undefined) return;
+      if (!outcome.stored) {
+        results.push({ index: item.index, status: 'duplicate', id: item.event.id, seq: outcome.seq });
+        return;
+      }
+      results.push({ index: item.index, status: 'accepted', id: item.event.id, seq: outcome.seq });
+      if (options.wait) waits.push(this.#verdictOf(outcome.seq));
+    });
+    void this.drain();
+    if (options.wait) {
+      const verdicts = await Promise.all(waits);
+      let next = 0;
+      for (let i = 0; i < results.length; i++) {
+        const result = results[i];
+        if (result?.status !== 'accepted') continue;
+        const verdict = verdicts[next++];
+        if (verdict !== undefined) results[i] = { ...result, verdict };
+      }
+    }
+    return results.sort((a, b) => a.index - b.index);
+  }
+
+  /** Processes every logged event not processed yet; concurrent calls share one run. */
+  drain(): Promise<void> {
+    this.#draining ??= this.#drainLoop().finally(() => {
+      this.#draining = undefined;
+    });
+    return this.#draining;
+  }
+
+  async #drainLoop(): Promise<void> {
+    for (;;) {
+      const events = await this.#store.events.readAfter(this.#processedSeq, this.#batchSize);
+      if (events.length === 0) return;
+      const writes = emptyWrites();
+      const verdicts: Verdict[] = [];
+      for (const event of events) verdicts.push(processEvent(this.#state, event, writes));
+      const last = events[events.length - 1] as LoggedEvent;
+      this.#sinceSnapshot += events.length;
+      const snapshotDue = this.#sinceSnapshot >= this.#snapshotEvery;
+      await this.#store.commit({
+        processedSeq: last.seq,
+        ...writes,
+        ...(snapshotDue ? { snapshot: { seq: last.seq, json: JSON.stringify(this.#state.features.snapshot()) } } : {}),
+      });
+      if (snapshotDue) this.#sinceSnapshot = 0;
+      this.#processedSeq = last.seq;
+      events.forEach((event, index) => {
+        const verdict = verdicts[index];
+        if (verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === event.seq))
+          this.#recent.set(event.seq, verdict);
+      });
+      this.#settleWaiters();
+    }
+  }
+
+  #verdictOf(seq: number): Promise<Verdict | undefined> {
+    return new Promise((resolve) => {
+      this.#waiters.push({ seq, resolve });
+    });
+  }
+
+  #settleWaiters(): void {
+    for (let i = this.#waiters.length - 1; i >= 0; i--) {
+      const waiter = this.#waiters[i] as Waiter;
+      if (waiter.seq > this.#processedSeq) continue;
+      this.#waiters.splice(i, 1);
+      waiter.resolve(this.#recent.get(waiter.seq));
+      this.#recent.delete(waiter.seq);
+    }
+  }
+
+  /** Writes a feature snapshot now (on shutdown, so that the next start replays nothing). */
+  async checkpoint(): Promise<void> {
+    await this.drain();
+    await this.#store.commit({
+      processedSeq: this.#processedSeq,
+      hits: [],
+      labelsAdded: [],
+      labelsRemoved: [],
+      links: [],
+      contributions: [],
+      cases: [],
+      snapshot: { seq: this.#processedSeq, json: JSON.stringify(this.#state.features.snapshot()) },
+    });
+    this.#sinceSnapshot = 0;
+  }
+}

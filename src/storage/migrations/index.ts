@@ -1,0 +1,62 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { EngineError } from '../../core/index.js';
+import type { DialectName } from '../dialect.js';
+import { describeError } from '../storage-errors.js';
+import { banksMigration } from './0001_banks.js';
+import { bankContentsMigration } from './0002_bank_contents.js';
+import { contentSignalsMigration } from './0003_content_signals.js';
+import { apiKeysMigration } from './0004_api_keys.js';
+import { eventLogMigration } from './0005_event_log.js';
+import { casesAndAuditMigration } from './0006_cases_and_audit.js';
+import type { StorageMigration } from './ddl.js';
+
+/** Every migration, oldest first. Append only: a released migration never changes. */
+export const storageMigrations: readonly StorageMigration[] = [
+  banksMigration,
+  bankContentsMigration,
+  contentSignalsMigration,
+  apiKeysMigration,
+  eventLogMigration,
+  casesAndAuditMigration,
+];
+
+/** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
+class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const migration of storageMigrations) {
+      migrations[migration.name] = { up: (db) => migration.up(db, this.dialect) };
+    }
+    return migrations;
+  }
+}
+
+/**
+ * Brings the schema up to date and returns the names of the migrations it ran (none when the
+ * store is current). Kysely records them in `kysely_migration` and holds a lock while it runs
+ * (an advisory lock on PostgreSQL), so concurrent starts migrate once. With `schema`, the
+ * bookkeeping tables live in that PostgreSQL schema too.
+ *
+ * @throws EngineError `STORAGE_UNAVAILABLE` naming the failed migration; nothing of a failed
+ *   migration is kept (each runs in a transaction on both dialects).
+ */
+export async function migrateToLatest<Schema>(
+  db: Kysely<Schema>,
+  dialect: DialectName,
+  schema: string | undefined,
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrationProvider(dialect),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    const where = failed === undefined ? 'migrating the database failed' : `migration ${failed} failed`;
+    throw new EngineError('STORAGE_UNAVAILABLE', `${where}: ${describeError(error)}`, { cause: error });
+  }
+  return results.map((result) => result.migrationName);
+}

@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely';
+import { KyselyApiKeyRepository } from './api-key-repository.js';
+import { KyselyBankRepository } from './bank-repository.js';
+import type { BatchInserter } from './batch-insert.js';
+import { migrateToLatest } from './migrations/index.js';
+import { postgresBatchInserter } from './postgres-batch-insert.js';
+import { openPostgresDatabase } from './postgres-database.js';
+import type { Storage } from './repositories.js';
+import { sqliteBatchInserter } from './sqlite-batch-insert.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
+import type { EngineDatabase } from './engine-tables.js';
+import { KyselyEngineStore } from './kysely-engine-store.js';
+import type { Database } from './tables.js';
+
+/**
+ * Opens the store, brings its schema up to date and returns the repositories.
+ *
+ * - No `databaseUrl`: the embedded SQLite file `<dataDir>/prevail.sqlite` (`dataDir` defaults
+ *   to `./data` and is created if missing). One process should own the file.
+ * - `databaseUrl` `postgres://…`/`postgresql://…`: PostgreSQL through a connection pool;
+ *   `schema` selects (and creates) a schema, e.g. a fresh one per test run.
+ *
+ * Migrations run on every open and are a no-op on a current store. `close()` releases the file
+ * or ends the pool; calling it again does nothing.
+ *
+ * @example
+ * const storage = await openStorage({ dataDir: './data' });
+ * const bank = await storage.banks.createBank({ name: 'SAMPLE_BANK' });
+ * await storage.close();
+ *
+ * @throws EngineError `CONFIG_INVALID` (bad URL scheme or schema name); `STORAGE_UNAVAILABLE`
+ *   (file or server unreachable, login refused, a migration failed), naming the location but
+ *   never a password.
+ */
+export async function openStorage(options: StorageOptions = {}): Promise<Storage> {
+  const target = resolveStorageTarget(options);
+  let kysely: Kysely<Database>;
+  let batchInserter: () => BatchInserter;
+  let schema: string | undefined;
+  if (target.dialect === 'sqlite') {
+    const handle = openSqliteDatabase(target.file);
+    kysely = handle.kysely;
+    // Prepared after migrating: the statements need the tables to exist.
+    batchInserter = () => sqliteBatchInserter(handle.connection, handle.kysely);
+  } else {
+    const handle = await openPostgresDatabase(target);
+    kysely = handle.kysely;
+    schema = target.schema;
+    batchInserter = () => postgresBatchInserter(handle.kysely);
+  }
+
+  try {
+    await migrateToLatest(kysely, target.dialect, schema);
+  } catch (error) {
+    await kysely.destroy();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    dialect: target.dialect,
+    location: target.location,
+    banks: new KyselyBankRepository(kysely, target.dialect, batchInserter()),
+    apiKeys: new KyselyApiKeyRepository(kysely),
+    // The engine's tables are typed apart from the banks' so that each repository sees only its own.
+    engine: new KyselyEngineStore(kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>),
+    close() {
+      closing ??= kysely.destroy();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEngineConfig, SignalsEngine } from '../../src/engine/index.js';
+import { RuleSetLoader } from '../../src/rules/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+
+/** The example policy shipped in `examples/policy` (synthetic, benign). */
+export const examplePolicy = fileURLToPath(new URL('../../examples/policy', import.meta.url));
+
+/** An engine on a fresh SQLite store with the example policy; `reopen` simulates a restart. */
+export async function startTestEngine(options: { dataDir?: string; snapshotEvery?: number } = {}) {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'prevail-engine-')));
+  const config = await loadEngineConfig(examplePolicy);
+  const rules = await RuleSetLoader.open({ directory: config.rulesDirectory, catalogs: config.catalogs });
+  const storage: Storage = await openStorage({ dataDir });
+  const engine = await SignalsEngine.open(storage.engine, config, () => rules.current, {
+    ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
+  });
+  return {
+    dataDir,
+    storage,
+    engine,
+    close: () => storage.close(),
+    remove: () => rm(dataDir, { recursive: true, force: true }),
+  };
+}
+
+let counter = 0;
+
+/** A synthetic event with a unique id. */
+export function syntheticEvent(
+  type: string,
+  entities: Record<string, string>,
+  data: Record<string, unknown>,
+  time: string,
+  id = `evt-${++counter}`,
+) {
+  return { id, type, time, entities, data };
+}
