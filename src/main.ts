@@ -37,7 +37,10 @@ export async function startServer(
   settings: ServerSettings,
   onIndexProgress?: (signalType: string, loaded: number) => void,
 ): Promise<RunningServer> {
-  const services = await createServices(settings.storage, onIndexProgress ? { onIndexProgress } : {});
+  const services = await createServices(settings.storage, {
+    withEngine: true,
+    ...(onIndexProgress ? { onIndexProgress } : {}),
+  });
   const config: HttpConfig = {
     hmaAccess: settings.hmaOpen || isLoopbackHost(settings.host) ? 'open' : 'key',
     maxUploadBytes: settings.maxUploadBytes,
@@ -49,6 +52,9 @@ export async function startServer(
     matcher: services.matcher,
     apiKeys: services.storage.apiKeys,
     floodReports: services.floodReports,
+    audit: services.audit,
+    engineStore: services.storage.engine,
+    ...(services.engine !== undefined ? { engine: services.engine } : {}),
     config,
   });
   const address = await app.listen({ host: settings.host, port: settings.port });

@@ -1,4 +1,6 @@
+import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
+import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { createSignalIndex } from '../indexes/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
@@ -9,6 +11,8 @@ export interface StorageSettings {
   readonly databaseUrl?: string;
   /** PostgreSQL schema (tests use a fresh one per run). */
   readonly schema?: string;
+  /** The signals engine's policy directory (features, typologies, labels, rules); none = empty policy. */
+  readonly policyDir?: string;
 }
 
 /** The wired services of one Prevail process. */
@@ -17,6 +21,9 @@ export interface Services {
   readonly banks: BankService;
   /** The matcher; its indexes are empty (and it is not kept in step) when `loadIndexes` was false. */
   readonly matcher: Matcher;
+  /** The signals engine and its policy (absent when `withEngine` was false). */
+  readonly engine: OpenedEngine | undefined;
+  readonly audit: AuditLog;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -35,6 +42,8 @@ export async function createServices(
     onIndexProgress?: (signalType: string, loaded: number) => void;
     /** Load the match indexes (false for commands that only read or change banks). */
     loadIndexes?: boolean;
+    /** Open the signals engine (loads its policy and catches up on the event log). */
+    withEngine?: boolean;
   } = {},
 ): Promise<Services> {
   const storage = await openStorage({
@@ -58,15 +67,27 @@ export async function createServices(
       reports.length = Math.min(reports.length, keptFloodReports);
     },
   });
-  if (options.loadIndexes !== false) {
-    banks.subscribe(matcher);
-    await matcher.load(options.onIndexProgress);
+  let engine: OpenedEngine | undefined;
+  try {
+    if (options.loadIndexes !== false) {
+      banks.subscribe(matcher);
+      await matcher.load(options.onIndexProgress);
+    }
+    if (options.withEngine === true) engine = await openEngine(storage.engine, settings.policyDir);
+  } catch (error) {
+    await storage.close();
+    throw error;
   }
   return {
     storage,
     banks,
     matcher,
+    engine,
+    audit: new AuditLog(storage.engine.audit),
     floodReports: () => reports,
-    close: () => storage.close(),
+    close: async () => {
+      if (engine !== undefined) await engine.engine.checkpoint();
+      await storage.close();
+    },
   };
 }

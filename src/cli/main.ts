@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EngineError } from '../core/index.js';
 import { bankCommand } from './commands/bank-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { engineCommands } from './commands/engine-commands.js';
 import { hashCommand } from './commands/hash-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     serveCommand(io),
     demoCommand(io),
     keysCommand(io),
+    ...engineCommands(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

@@ -5,6 +5,7 @@ import type { StorageSettings } from '../app/index.js';
 export interface StorageCliOptions {
   dataDir: string;
   databaseUrl?: string;
+  policy?: string;
 }
 
 /** Adds `--data-dir` and `--database-url` (with their environment variables) to a command. */
@@ -19,6 +20,11 @@ export function withStorageOptions(command: Command): Command {
       '--database-url <url>',
       'use PostgreSQL instead, e.g. postgres://user@host:5432/db (env PREVAIL_DATABASE_URL)',
       process.env.PREVAIL_DATABASE_URL,
+    )
+    .option(
+      '--policy <dir>',
+      "the signals engine's policy: features.yaml, typologies.yaml, labels.yaml, rules/ (env PREVAIL_POLICY_DIR)",
+      process.env.PREVAIL_POLICY_DIR,
     );
 }
 
@@ -27,5 +33,6 @@ export function storageSettings(options: StorageCliOptions): StorageSettings {
   return {
     dataDir: options.dataDir,
     ...(options.databaseUrl !== undefined && options.databaseUrl !== '' ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.policy !== undefined && options.policy !== '' ? { policyDir: options.policy } : {}),
   };
 }

@@ -26,6 +26,8 @@ export const errorCodes = {
   BANK_INVALID_SETTINGS: 'A bank setting is out of range',
   CONTENT_NOT_FOUND: 'No bank content has that id',
   CONTENT_INVALID: 'The content metadata, note or signals are invalid',
+  CASE_NOT_FOUND: 'No case has that id',
+  EVENT_INVALID: 'The event does not match its type',
   IMPORT_INVALID_FORMAT: 'The hash list format is unknown or its header is wrong',
   INDEX_NOT_READY: 'The match index is still loading',
   STORAGE_UNAVAILABLE: 'The database could not be reached or migrated',

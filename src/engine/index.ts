@@ -5,5 +5,6 @@
 
 export { type EngineConfig, loadEngineConfig } from './engine-config.js';
 export { compileEventFilter } from './event-filter.js';
+export { type OpenedEngine, openEngine } from './open-engine.js';
 export { type EngineOptions, type IngestResult, SignalsEngine } from './signals-engine.js';
 export type { Verdict, VerdictKind } from './verdict.js';

@@ -98,6 +98,7 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
 
   const metrics = createHttpMetrics(app, dependencies);
 
+  app.decorateRequest('actor', 'anonymous');
   app.addHook('onRequest', async (request, reply) => {
     const settings = request.routeOptions.config;
     // Unmatched paths get a plain 404 and the reference page is public; anything else that
@@ -121,6 +122,7 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
     if (!hasScope(key.scopes, scope)) {
       return sendError(request, reply, new EngineError('AUTH_FORBIDDEN', `this request needs the ${scope} scope`));
     }
+    request.actor = `key:${key.name}`;
   });
 
   app.setErrorHandler((error: FastifyError | EngineError, request, reply) => {

@@ -1,7 +1,9 @@
+import type { AuditLog } from '../audit/index.js';
 import type { BankService } from '../banks/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
+import type { OpenedEngine } from '../engine/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
-import type { ApiKeyRepository } from '../storage/index.js';
+import type { ApiKeyRepository, EngineStore } from '../storage/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
 export interface HttpConfig {
@@ -27,4 +29,8 @@ export interface HttpDependencies {
   readonly config: HttpConfig;
   /** The most recent flood-protection quarantines, newest first (bounded). */
   readonly floodReports: () => readonly FloodReport[];
+  /** The signals engine; its routes (`/v1/events`, `/v1/cases`, …) exist only when it is given. */
+  readonly engine?: OpenedEngine;
+  readonly engineStore?: EngineStore;
+  readonly audit?: AuditLog;
 }

@@ -15,4 +15,8 @@ declare module 'fastify' {
     scope?: ApiScope | 'public';
     hma?: boolean;
   }
+  interface FastifyRequest {
+    /** Who is calling: the API key's name, or `anonymous` on open routes (for the audit log). */
+    actor: string;
+  }
 }

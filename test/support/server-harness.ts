@@ -13,15 +13,26 @@ import type { FloodPolicy } from '../../src/matching/index.js';
  * everything.
  */
 export async function startTestServer(
-  options: { hmaAccess?: HttpConfig['hmaAccess']; floodPolicy?: FloodPolicy; allowPrivateUrls?: boolean } = {},
+  options: {
+    hmaAccess?: HttpConfig['hmaAccess'];
+    floodPolicy?: FloodPolicy;
+    allowPrivateUrls?: boolean;
+    policyDir?: string;
+  } = {},
 ): Promise<{ app: FastifyInstance; services: Services; dataDir: string; close: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-server-'));
-  const services = await createServices({ dataDir }, options.floodPolicy ? { floodPolicy: options.floodPolicy } : {});
+  const services = await createServices(
+    { dataDir, ...(options.policyDir !== undefined ? { policyDir: options.policyDir } : {}) },
+    { withEngine: true, ...(options.floodPolicy ? { floodPolicy: options.floodPolicy } : {}) },
+  );
   const app = await buildHttpServer({
     banks: services.banks,
     matcher: services.matcher,
     apiKeys: services.storage.apiKeys,
     floodReports: services.floodReports,
+    audit: services.audit,
+    engineStore: services.storage.engine,
+    ...(services.engine !== undefined ? { engine: services.engine } : {}),
     config: {
       hmaAccess: options.hmaAccess ?? 'open',
       maxUploadBytes: 20 * 1024 * 1024,

@@ -32,7 +32,10 @@ describe('prevail bank and prevail match', () => {
     assert.match(duplicate.errors, /BANK_ALREADY_EXISTS/);
     assert.equal((await run('bank', 'create', 'bad name')).status, 1);
     const listed = await run('bank', 'list');
-    assert.deepEqual(listed.lines.map((line) => JSON.parse(line).name), ['CLI_BANK']);
+    assert.deepEqual(
+      listed.lines.map((line) => JSON.parse(line).name),
+      ['CLI_BANK'],
+    );
     const updated = await run('bank', 'update', 'CLI_BANK', '--rename', 'CLI_RENAMED', '--negative');
     assert.equal(JSON.parse(updated.lines[0] ?? '{}').negative, true);
     assert.equal((await run('bank', 'delete', 'CLI_RENAMED')).status, 2, 'refused without --yes');
@@ -43,10 +46,28 @@ describe('prevail bank and prevail match', () => {
   test('import reports duplicates and each rejected line; export gives the values back', async () => {
     await run('bank', 'create', 'IMPORTED');
     const list = join(directory, 'list.txt');
-    await writeFile(list, ['# synthetic hashes', `pdq ${pdqA}`, `pdq ${pdqA}`, 'pdq not-a-hash', `md5 900150983cd24fb0d6963f7d28e17f72`, 'tmk 1234', `pdq ${pdqB}`, ''].join('\n'));
+    await writeFile(
+      list,
+      [
+        '# synthetic hashes',
+        `pdq ${pdqA}`,
+        `pdq ${pdqA}`,
+        'pdq not-a-hash',
+        `md5 900150983cd24fb0d6963f7d28e17f72`,
+        'tmk 1234',
+        `pdq ${pdqB}`,
+        '',
+      ].join('\n'),
+    );
     const imported = await run('bank', 'import', 'IMPORTED', list, '--source', 'test-list');
     assert.equal(imported.status, 1, 'rejected lines make the exit status 1');
-    assert.deepEqual(JSON.parse(imported.lines[0] ?? '{}'), { bank: 'IMPORTED', entries: 4, added: 3, duplicates: 1, rejected: 2 });
+    assert.deepEqual(JSON.parse(imported.lines[0] ?? '{}'), {
+      bank: 'IMPORTED',
+      entries: 4,
+      added: 3,
+      duplicates: 1,
+      rejected: 2,
+    });
     assert.match(imported.errors, /list\.txt:4: invalid pdq hash/);
     assert.match(imported.errors, /list\.txt:6: unknown signal type 'tmk'/);
     const again = await run('bank', 'import', 'IMPORTED', list);
@@ -55,7 +76,10 @@ describe('prevail bank and prevail match', () => {
     const exported = await run('bank', 'export', 'IMPORTED');
     assert.deepEqual(exported.lines, [`pdq ${pdqA}`, 'md5 900150983cd24fb0d6963f7d28e17f72', `pdq ${pdqB}`]);
     const bare = join(directory, 'bare.txt');
-    assert.equal((await run('bank', 'export', 'IMPORTED', '--format', 'bare', '--signal-type', 'pdq', '-o', bare)).status, 0);
+    assert.equal(
+      (await run('bank', 'export', 'IMPORTED', '--format', 'bare', '--signal-type', 'pdq', '-o', bare)).status,
+      0,
+    );
     assert.equal(await readFile(bare, 'utf8'), `${pdqA}\n${pdqB}\n`);
     const missingFormat = await run('bank', 'import', 'IMPORTED', list, '--format', 'nonsense');
     assert.match(missingFormat.errors, /IMPORT_INVALID_FORMAT/);
@@ -75,7 +99,7 @@ describe('prevail bank and prevail match', () => {
     assert.equal(records[0].matches[0].bank, 'PICTURES');
     assert.equal(records[1].matches[0].distance, 0);
     assert.match(records[1].signals.pdq, /^[0-9a-f]{64}$/);
-    const nothing = await run('match', '--hash', '0'.repeat(63) + '1', '--banks', 'PICTURES');
+    const nothing = await run('match', '--hash', `${'0'.repeat(63)}1`, '--banks', 'PICTURES');
     assert.deepEqual(JSON.parse(nothing.lines[0] ?? '{}').matches, []);
   });
 });

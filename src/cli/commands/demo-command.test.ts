@@ -36,7 +36,9 @@ describe('prevail demo', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  test('prints curl commands, and every one of them works against the running demo', { skip: curlAvailable ? false : 'curl is not installed' }, async () => {
+  test('prints curl commands, and every one of them works against the running demo', {
+    skip: curlAvailable ? false : 'curl is not installed',
+  }, async () => {
     const commands = demo.lines.map((line) => line.trim()).filter((line) => line.startsWith('curl '));
     assert.ok(commands.length >= 8, `printed ${commands.length} commands`);
     const outputs: string[] = [];
@@ -68,7 +70,10 @@ describe('prevail demo', () => {
     });
     try {
       const banks = await second.server.services.banks.listBanks();
-      assert.deepEqual(banks.map((bank) => bank.name), ['DEMO_IMAGES']);
+      assert.deepEqual(
+        banks.map((bank) => bank.name),
+        ['DEMO_IMAGES'],
+      );
       assert.equal(await second.server.services.storage.banks.countSignals('pdq'), 6);
     } finally {
       await second.server.close();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDependencies } from '../dependencies.js';
 import { registerBankRoutes } from './bank-routes.js';
 import { registerContentRoutes } from './content-routes.js';
+import { registerEngineRoutes } from './engine-routes.js';
 import { registerHashMatchRoutes } from './hash-match-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 
@@ -11,4 +12,5 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerContentRoutes(app, dependencies);
   registerHashMatchRoutes(app, dependencies);
   registerKeyRoutes(app, dependencies);
+  registerEngineRoutes(app, dependencies);
 }

@@ -13,7 +13,11 @@ function multipart(field: string, bytes: Uint8Array, extra: Record<string, strin
   for (const [name, value] of Object.entries(extra)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="x"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="x"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+  );
   parts.push(Buffer.from(bytes));
   parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
@@ -40,7 +44,12 @@ describe('/v1 API', () => {
     assert.equal(anonymous.json().error.code, 'AUTH_REQUIRED');
     const wrongKey = await server.app.inject({ method: 'GET', url: '/v1/banks', headers: auth('prv_not_a_key') });
     assert.equal(wrongKey.statusCode, 401);
-    const readOnly = await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(reader), payload: { name: 'NOPE' } });
+    const readOnly = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks',
+      headers: auth(reader),
+      payload: { name: 'NOPE' },
+    });
     assert.equal(readOnly.statusCode, 403);
     assert.equal(readOnly.json().error.code, 'AUTH_FORBIDDEN');
     const keys = await server.app.inject({ method: 'GET', url: '/v1/keys', headers: auth(admin) });
@@ -67,9 +76,16 @@ describe('/v1 API', () => {
       const response = await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload });
       assert.equal(response.json().error.code, code, JSON.stringify(payload));
     }
-    const names = (await server.app.inject({ method: 'GET', url: '/v1/banks', headers: auth(reader) })).json().banks.map((bank: { name: string }) => bank.name);
+    const names = (await server.app.inject({ method: 'GET', url: '/v1/banks', headers: auth(reader) }))
+      .json()
+      .banks.map((bank: { name: string }) => bank.name);
     assert.deepEqual(names, ['V1_BANK'], 'no bank was stored by the bad requests');
-    const patched = await server.app.inject({ method: 'PATCH', url: '/v1/banks/V1_BANK', headers: auth(writer), payload: { negative: true } });
+    const patched = await server.app.inject({
+      method: 'PATCH',
+      url: '/v1/banks/V1_BANK',
+      headers: auth(writer),
+      payload: { negative: true },
+    });
     assert.equal(patched.json().negative, true);
     const missing = await server.app.inject({ method: 'GET', url: '/v1/banks/NO_SUCH_BANK', headers: auth(reader) });
     assert.equal(missing.statusCode, 404);
@@ -82,18 +98,33 @@ describe('/v1 API', () => {
     await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload: { name: 'KNOWN' } });
     const picture = await patternImage(400, 300, 'jpeg', 21);
     const upload = multipart('file', picture, { source: 'hotline', externalId: 'case-1', note: 'benign test picture' });
-    const added = await server.app.inject({ method: 'POST', url: '/v1/banks/KNOWN/media', headers: { ...auth(writer), ...upload.headers }, payload: upload.payload });
+    const added = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks/KNOWN/media',
+      headers: { ...auth(writer), ...upload.headers },
+      payload: upload.payload,
+    });
     assert.equal(added.statusCode, 201, added.body);
     const content = added.json();
     assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'pdq', 'sha256']);
     assert.equal(content.externalId, 'case-1');
 
-    const badHash = await server.app.inject({ method: 'POST', url: '/v1/banks/KNOWN/content', headers: auth(writer), payload: { signals: { pdq: 'abc' } } });
+    const badHash = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks/KNOWN/content',
+      headers: auth(writer),
+      payload: { signals: { pdq: 'abc' } },
+    });
     assert.equal(badHash.statusCode, 400);
     assert.equal(badHash.json().error.code, 'SIGNAL_INVALID_HASH');
 
     const query = multipart('file', picture);
-    const matched = await server.app.inject({ method: 'POST', url: '/v1/match', headers: { ...auth(reader), ...query.headers }, payload: query.payload });
+    const matched = await server.app.inject({
+      method: 'POST',
+      url: '/v1/match',
+      headers: { ...auth(reader), ...query.headers },
+      payload: query.payload,
+    });
     assert.equal(matched.statusCode, 200, matched.body);
     const body = matched.json();
     assert.equal(body.signals.pdq, content.signals.pdq, 'the hashes come back with the matches');
@@ -101,18 +132,38 @@ describe('/v1 API', () => {
     assert.equal(body.matches[0].provenance.source, 'hotline');
     assert.equal(body.matches[0].provenance.externalId, 'case-1');
 
-    const byHash = await server.app.inject({ method: 'POST', url: '/v1/match', headers: auth(reader), payload: { signals: { md5: content.signals.md5 } } });
+    const byHash = await server.app.inject({
+      method: 'POST',
+      url: '/v1/match',
+      headers: auth(reader),
+      payload: { signals: { md5: content.signals.md5 } },
+    });
     assert.equal(byHash.json().matches[0].signalType, 'md5');
 
-    const disabled = await server.app.inject({ method: 'PATCH', url: `/v1/content/${content.id}`, headers: auth(writer), payload: { enabled: false } });
+    const disabled = await server.app.inject({
+      method: 'PATCH',
+      url: `/v1/content/${content.id}`,
+      headers: auth(writer),
+      payload: { enabled: false },
+    });
     assert.equal(disabled.json().enabled, false);
-    const afterDisable = await server.app.inject({ method: 'POST', url: '/v1/match', headers: auth(reader), payload: { signals: { md5: content.signals.md5 } } });
+    const afterDisable = await server.app.inject({
+      method: 'POST',
+      url: '/v1/match',
+      headers: auth(reader),
+      payload: { signals: { md5: content.signals.md5 } },
+    });
     assert.equal(afterDisable.json().matches.length, 0);
   });
 
   test('hash: an upload gives PDQ, quality, MD5, SHA-256 and, on request, the dihedral variants', async () => {
     const upload = multipart('file', await patternImage(200, 200, 'png', 2));
-    const response = await server.app.inject({ method: 'POST', url: '/v1/hash?dihedral=true', headers: { ...auth(reader), ...upload.headers }, payload: upload.payload });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/hash?dihedral=true',
+      headers: { ...auth(reader), ...upload.headers },
+      payload: upload.payload,
+    });
     const body = response.json();
     assert.match(body.pdq, /^[0-9a-f]{64}$/);
     assert.equal(typeof body.quality, 'number');

@@ -1,0 +1,235 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import { createServices, type Services } from '../../app/index.js';
+import { EngineError } from '../../core/index.js';
+import { loadEngineConfig } from '../../engine/index.js';
+import { checkRules, formatDiagnostics } from '../../rules/index.js';
+import type { CaseStatus } from '../../storage/index.js';
+import type { CliIo } from '../io.js';
+import { positiveInteger } from '../options.js';
+import { startProgress } from '../progress.js';
+import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+
+async function withEngine<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+const batchSize = 1000;
+
+/** `prevail events ingest`: stream a JSONL file of events into the engine. */
+function eventsCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const events = new Command('events').summary('ingest events into the signals engine');
+  events.addCommand(
+    withStorageOptions(new Command('ingest'))
+      .summary('ingest a JSONL file of events (one event object per line)')
+      .description(
+        'Each line is an event {id, type, time, entities, data}. Events are stored durably in batches of 1,000 and processed by the engine with the policy given by --policy. Ingestion is idempotent by event id: a file can be sent again. Prints {"lines", "accepted", "duplicates", "rejected"}; each rejected line goes to stderr as "file:line: path: problem". Exit status 1 when any line was rejected.',
+      )
+      .argument('<file>', 'the JSONL file, or - for standard input')
+      .option('--no-progress', 'never show the progress bar')
+      .action(async (file: string, options: StorageCliOptions & { progress: boolean }) =>
+        withEngine(options, async ({ engine }) => {
+          if (engine === undefined) throw new EngineError('INTERNAL', 'the engine did not open');
+          const total = file === '-' ? 0 : (await stat(file)).size;
+          const input = file === '-' ? process.stdin : createReadStream(file);
+          const progress = startProgress(
+            Math.max(1, Math.ceil(total / 4096)),
+            options.progress && io.stderr.isTTY === true,
+            io.stderr,
+            'ingesting',
+          );
+          const summary = { lines: 0, accepted: 0, duplicates: 0, rejected: 0 };
+          let pending: { line: number; value: unknown }[] = [];
+          const flush = async () => {
+            const results = await engine.engine.ingest(pending.map((item) => item.value));
+            for (const result of results) {
+              const line = pending[result.index]?.line ?? 0;
+              if (result.status === 'accepted') summary.accepted++;
+              else if (result.status === 'duplicate') summary.duplicates++;
+              else {
+                summary.rejected++;
+                for (const problem of result.problems)
+                  io.stderr.write(`${file}:${line}: ${problem.path}: ${problem.message}\n`);
+              }
+            }
+            pending = [];
+            progress.tick();
+          };
+          for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+            summary.lines++;
+            if (text.trim() === '') continue;
+            let value: unknown;
+            try {
+              value = JSON.parse(text);
+            } catch {
+              summary.rejected++;
+              io.stderr.write(`${file}:${summary.lines}: (line): not valid JSON\n`);
+              continue;
+            }
+            pending.push({ line: summary.lines, value });
+            if (pending.length >= batchSize) await flush();
+          }
+          if (pending.length > 0) await flush();
+          await engine.engine.drain();
+          progress.stop();
+          io.stdout.write(`${JSON.stringify(summary)}\n`);
+          setExitCode(summary.rejected > 0 ? 1 : 0);
+        }),
+      ),
+  );
+  return events;
+}
+
+/** `prevail rules check|stats`. */
+function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const rules = new Command('rules').summary('check rules before they run; see their hits and precision');
+  rules.addCommand(
+    new Command('check')
+      .summary('validate a policy directory (features, typologies, labels, rules) like a compiler')
+      .argument('<policy>', 'the policy directory (its rules are under rules/)')
+      .action(async (policy: string) => {
+        const config = await loadEngineConfig(policy);
+        const diagnostics = await checkRules(config.rulesDirectory, config.catalogs);
+        if (diagnostics.length > 0) {
+          io.stderr.write(`${formatDiagnostics(diagnostics, { directory: config.rulesDirectory })}\n`);
+          io.stderr.write(`${diagnostics.length} problem(s)\n`);
+          setExitCode(1);
+          return;
+        }
+        io.stdout.write(
+          `ok: ${config.features.length} features, ${config.typologies.length} typologies, ${config.labels.length} labels\n`,
+        );
+      }),
+  );
+  rules.addCommand(
+    withStorageOptions(new Command('stats'))
+      .summary("each rule's hits (active and shadow) and its precision against decided cases")
+      .action(async (options: StorageCliOptions) => {
+        const services = await createServices(storageSettings(options), { loadIndexes: false });
+        try {
+          for (const row of await services.storage.engine.ruleHitStats()) {
+            const decided = row.confirmed + row.dismissed;
+            io.stdout.write(
+              `${JSON.stringify({ ...row, precision: decided === 0 ? null : row.confirmed / decided })}\n`,
+            );
+          }
+        } finally {
+          await services.close();
+        }
+      }),
+  );
+  return rules;
+}
+
+/** `prevail cases list|show|update|purge`. */
+function casesCommand(io: CliIo): Command {
+  const cases = new Command('cases').summary('list, show and decide cases; purge those past retention');
+  cases.addCommand(
+    withStorageOptions(new Command('list'))
+      .summary('list cases, newest first')
+      .option('--status <status>', 'open, in_review, escalated, reported or closed')
+      .option('--subject <entity>', 'e.g. user:u123')
+      .option('--limit <n>', 'at most this many', positiveInteger, 100)
+      .action(async (options: StorageCliOptions & { status?: CaseStatus; subject?: string; limit: number }) => {
+        const services = await createServices(storageSettings(options), { loadIndexes: false });
+        try {
+          const filter = {
+            limit: options.limit,
+            ...(options.status !== undefined ? { status: options.status } : {}),
+            ...(options.subject !== undefined ? { subject: options.subject } : {}),
+          };
+          for (const item of await services.storage.engine.cases.list(filter))
+            io.stdout.write(`${JSON.stringify(item)}\n`);
+        } finally {
+          await services.close();
+        }
+      }),
+  );
+  cases.addCommand(
+    withStorageOptions(new Command('show'))
+      .summary('show a case with its timeline, links and rule hits (the read is audited)')
+      .argument('<id>', 'the case id', positiveInteger)
+      .requiredOption('--reason <why>', 'why you are reading it (recorded in the audit log)')
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', process.env.USER ?? 'cli')
+      .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string }) => {
+        const services = await createServices(storageSettings(options), { loadIndexes: false });
+        try {
+          const found = await services.storage.engine.cases.get(id);
+          if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
+          await services.audit.record({
+            actor: `person:${options.actor}`,
+            action: 'case.view',
+            subject: `case:${id}`,
+            reason: options.reason,
+          });
+          const timeline = await services.storage.engine.cases.timeline(id);
+          const links = await services.storage.engine.links(found.subject);
+          const hits = await services.storage.engine.hitsFor(found.subject, 500);
+          io.stdout.write(`${JSON.stringify({ case: found, timeline, links, hits }, null, 2)}\n`);
+        } finally {
+          await services.close();
+        }
+      }),
+  );
+  cases.addCommand(
+    withStorageOptions(new Command('purge'))
+      .summary('delete cases whose retention period has ended (default one year after opening)')
+      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', process.env.USER ?? 'cli')
+      .action(async (options: StorageCliOptions & { actor: string }) => {
+        const services = await createServices(storageSettings(options), { loadIndexes: false });
+        try {
+          const ids = await services.storage.engine.cases.purgeExpired(new Date().toISOString());
+          if (ids.length > 0) {
+            await services.audit.record({
+              actor: `person:${options.actor}`,
+              action: 'case.purge',
+              subject: 'cases',
+              reason: 'retention ended',
+              detail: { ids },
+            });
+          }
+          io.stdout.write(`${JSON.stringify({ purged: ids })}\n`);
+        } finally {
+          await services.close();
+        }
+      }),
+  );
+  return cases;
+}
+
+/** `prevail audit verify`. */
+function auditCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const audit = new Command('audit').summary('the hash-chained audit log');
+  audit.addCommand(
+    withStorageOptions(new Command('verify'))
+      .summary('check that no audit entry was edited, removed or reordered')
+      .action(async (options: StorageCliOptions) => {
+        const services = await createServices(storageSettings(options), { loadIndexes: false });
+        try {
+          const result = await services.audit.verify();
+          io.stdout.write(`${JSON.stringify(result)}\n`);
+          setExitCode(result.ok ? 0 : 1);
+        } finally {
+          await services.close();
+        }
+      }),
+  );
+  return audit;
+}
+
+/** The signals-engine commands. */
+export function engineCommands(io: CliIo, setExitCode: (code: number) => void): Command[] {
+  return [
+    eventsCommand(io, setExitCode),
+    rulesCommand(io, setExitCode),
+    casesCommand(io),
+    auditCommand(io, setExitCode),
+  ];
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { examplePolicy, syntheticEvent } from '../../../test/support/engine-harness.js';
+import { startTestServer } from '../../../test/support/server-harness.js';
+import { createApiKey } from '../api-keys.js';
+
+describe('/v1 signals engine API', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let writer: string;
+  let reader: string;
+  before(async () => {
+    server = await startTestServer({ policyDir: examplePolicy });
+    writer = (await createApiKey(server.services.storage.apiKeys, 'analyst', ['write'])).secret;
+    reader = (await createApiKey(server.services.storage.apiKeys, 'reviewer', ['read'])).secret;
+  });
+  after(() => server.close());
+  const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
+
+  test('POST /v1/events?wait=verdict answers with the verdict; a batch reports each event', async () => {
+    const match = syntheticEvent(
+      'media.matched',
+      { user: 'u-http' },
+      { matches: [{ bank: 'B', contentId: 1, signalType: 'pdq', distance: 2 }] },
+      '2026-11-05T10:00:00Z',
+      'http-1',
+    );
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/events?wait=verdict',
+      headers: auth(writer),
+      payload: match,
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const body = response.json();
+    assert.equal(body.accepted, 1);
+    assert.equal(body.results[0].verdict.verdict, 'block');
+    const batch = await server.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: auth(writer),
+      payload: [match, { id: 'bad', type: 'payment.sent', time: 'now', entities: {}, data: {} }],
+    });
+    const batchBody = batch.json();
+    assert.deepEqual([batchBody.accepted, batchBody.duplicates, batchBody.rejected], [0, 1, 1]);
+    assert.ok(batchBody.results[1].problems.some((problem: { path: string }) => problem.path === 'time'));
+    const readOnly = await server.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: auth(reader),
+      payload: match,
+    });
+    assert.equal(readOnly.statusCode, 403);
+  });
+
+  test('cases: list, show (audited, with a reason), decide; rule stats count the decision', async () => {
+    const list = await server.app.inject({ method: 'GET', url: '/v1/cases?status=open', headers: auth(reader) });
+    const [opened] = list.json().cases;
+    assert.equal(opened.subject, 'user:u-http');
+    const noReason = await server.app.inject({ method: 'GET', url: `/v1/cases/${opened.id}`, headers: auth(reader) });
+    assert.equal(noReason.statusCode, 400, 'reading case material needs a reason');
+    const shown = await server.app.inject({
+      method: 'GET',
+      url: `/v1/cases/${opened.id}?reason=triage`,
+      headers: auth(reader),
+    });
+    assert.equal(shown.statusCode, 200);
+    assert.ok(shown.json().timeline.some((entry: { ref: string }) => entry.ref === 'event:http-1'));
+    const decided = await server.app.inject({
+      method: 'PATCH',
+      url: `/v1/cases/${opened.id}`,
+      headers: auth(writer),
+      payload: { status: 'closed', decision: 'confirmed', reason: 'reviewed by a specialist' },
+    });
+    assert.equal(decided.json().case.decision, 'confirmed');
+    const stats = await server.app.inject({ method: 'GET', url: '/v1/rules/stats', headers: auth(reader) });
+    const row = stats.json().rules.find((rule: { ruleId: string }) => rule.ruleId === 'banked_media_match');
+    assert.deepEqual([row.hits, row.confirmed, row.precision], [1, 1, 1]);
+    const verification = await server.services.audit.verify();
+    assert.equal(verification.ok, true);
+    assert.equal(verification.entries, 2, 'the read and the decision are in the audit log');
+    const missing = await server.app.inject({ method: 'GET', url: '/v1/cases/999?reason=look', headers: auth(reader) });
+    assert.equal(missing.json().error.code, 'CASE_NOT_FOUND');
+  });
+});

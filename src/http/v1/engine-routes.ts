@@ -1,0 +1,192 @@
+import type { FastifyInstance } from 'fastify';
+import { EngineError } from '../../core/index.js';
+import type { CasePriority, CaseStatus } from '../../storage/index.js';
+import type { HttpDependencies } from '../dependencies.js';
+
+const caseStatuses = ['open', 'in_review', 'escalated', 'reported', 'closed'] as const;
+const priorities = ['low', 'medium', 'high', 'urgent'] as const;
+const maxEventsPerRequest = 10_000;
+
+/**
+ * The signals engine over HTTP: event ingestion (asynchronous, or synchronous with
+ * `?wait=verdict`), cases (every read of case material and every change is audited, with the
+ * reason the caller gives), rule statistics and reload.
+ */
+export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
+  const { engine, engineStore: store, audit } = dependencies;
+  if (engine === undefined || store === undefined || audit === undefined) return;
+  const tags = ['engine'];
+
+  app.post<{ Querystring: { wait?: 'verdict' }; Body: unknown }>(
+    '/v1/events',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Ingest one event or a batch (idempotent by event id); ?wait=verdict returns verdicts synchronously',
+        querystring: {
+          type: 'object',
+          properties: { wait: { type: 'string', enum: ['verdict'] } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const events = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : undefined;
+      if (events === undefined) throw new EngineError('REQUEST_INVALID', 'send one event object or an array of events');
+      if (events.length > maxEventsPerRequest)
+        throw new EngineError('REQUEST_TOO_LARGE', `at most ${maxEventsPerRequest} events per request`);
+      const results = await engine.engine.ingest(events, { wait: request.query.wait === 'verdict' });
+      return {
+        accepted: results.filter((result) => result.status === 'accepted').length,
+        duplicates: results.filter((result) => result.status === 'duplicate').length,
+        rejected: results.filter((result) => result.status === 'rejected').length,
+        results,
+      };
+    },
+  );
+
+  app.get<{ Querystring: { status?: CaseStatus; subject?: string; limit?: number } }>(
+    '/v1/cases',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'List cases (newest first)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: [...caseStatuses] },
+            subject: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        },
+      },
+    },
+    async (request) => ({ cases: await store.cases.list(request.query) }),
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { reason: string } }>(
+    '/v1/cases/:id',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'Show a case with its timeline, linked entities and rule hits (audited: give ?reason=)',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          required: ['reason'],
+          properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
+        },
+      },
+    },
+    async (request) => {
+      const found = await store.cases.get(request.params.id);
+      if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${request.params.id} not found`);
+      await audit.record({
+        actor: request.actor,
+        action: 'case.view',
+        subject: `case:${found.id}`,
+        reason: request.query.reason,
+      });
+      const [timeline, links, hits] = await Promise.all([
+        store.cases.timeline(found.id),
+        store.links(found.subject),
+        store.hitsFor(found.subject, 500),
+      ]);
+      return { case: found, timeline, links, hits };
+    },
+  );
+
+  app.patch<{
+    Params: { id: number };
+    Body: {
+      status?: CaseStatus;
+      assignee?: string | null;
+      decision?: 'confirmed' | 'dismissed';
+      priority?: CasePriority;
+      reason: string;
+    };
+  }>(
+    '/v1/cases/:id',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Change a case: status, assignee, decision (confirmed / dismissed), priority (audited)',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        body: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: [...caseStatuses] },
+            assignee: { type: ['string', 'null'], maxLength: 200 },
+            decision: { type: 'string', enum: ['confirmed', 'dismissed'] },
+            priority: { type: 'string', enum: [...priorities] },
+            reason: { type: 'string', minLength: 3, maxLength: 2000 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { reason, ...patch } = request.body;
+      const time = new Date().toISOString();
+      const updated = await store.cases.update(request.params.id, patch, {
+        kind: patch.decision !== undefined ? 'decision' : 'status',
+        ref: `change:${time}:${request.actor}`,
+        time,
+        summary: `${request.actor}: ${Object.entries(patch)
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(' ')} (${reason})`,
+        detail: { ...patch, reason, actor: request.actor },
+      });
+      if (updated === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${request.params.id} not found`);
+      await audit.record({
+        actor: request.actor,
+        action: 'case.update',
+        subject: `case:${updated.id}`,
+        reason,
+        detail: patch,
+      });
+      return { case: updated };
+    },
+  );
+
+  app.get(
+    '/v1/rules/stats',
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: "Each rule's hits and its precision against decided cases" },
+    },
+    async () => ({
+      rules: (await store.ruleHitStats()).map((row) => ({
+        ...row,
+        precision: row.confirmed + row.dismissed === 0 ? null : row.confirmed / (row.confirmed + row.dismissed),
+      })),
+    }),
+  );
+
+  app.post(
+    '/v1/rules/reload',
+    { config: { scope: 'admin' }, schema: { tags, summary: 'Reload the rules; a bad set keeps the old one running' } },
+    async (request) => {
+      if (engine.rules === undefined)
+        throw new EngineError('CONFIG_INVALID', 'this server runs without a rules directory');
+      const outcome = await engine.rules.reload();
+      await audit.record({
+        actor: request.actor,
+        action: 'rules.reload',
+        subject: 'rules',
+        reason: outcome.ok ? 'reloaded' : 'refused',
+        detail: outcome.ok ? {} : { diagnostics: outcome.diagnostics },
+      });
+      return outcome.ok
+        ? { reloaded: true, rules: outcome.ruleSet.rules.length }
+        : { reloaded: false, diagnostics: outcome.diagnostics };
+    },
+  );
+}
