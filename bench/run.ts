@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   'pdq-hash': () => import('./pdq-hash.js'),
   'pdq-index': () => import('./pdq-index.js'),
   import: () => import('./import.js'),
+  rules: () => import('./rules.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

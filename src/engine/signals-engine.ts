@@ -24,7 +24,7 @@ export type IngestResult =
 export interface EngineOptions {
   /** Events read and committed per transaction (default 500). */
   readonly batchSize?: number;
-  /** A feature snapshot is written every this many processed events (default 20,000). */
+  /** A feature snapshot is written every this many processed events (default 100,000). */
   readonly snapshotEvery?: number;
 }
 
@@ -54,6 +54,8 @@ export class SignalsEngine {
   #draining: Promise<void> | undefined;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
+  /** Events just appended, by seq: processed from memory instead of read back from the log. */
+  readonly #fresh = new Map<number, LoggedEvent>();
 
   private constructor(
     store: EngineStore,
@@ -67,7 +69,7 @@ export class SignalsEngine {
     this.#state = state;
     this.#processedSeq = processedSeq;
     this.#batchSize = options.batchSize ?? 500;
-    this.#snapshotEvery = options.snapshotEvery ?? 20_000;
+    this.#snapshotEvery = options.snapshotEvery ?? 100_000;
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -163,6 +165,7 @@ export class SignalsEngine {
         return;
       }
       results.push({ index: item.index, status: 'accepted', id: item.event.id, seq: outcome.seq });
+      if (outcome.seq > this.#processedSeq) this.#fresh.set(outcome.seq, { ...item.event, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictOf(outcome.seq));
     });
     void this.drain();
@@ -189,7 +192,7 @@ export class SignalsEngine {
 
   async #drainLoop(): Promise<void> {
     for (;;) {
-      const events = await this.#store.events.readAfter(this.#processedSeq, this.#batchSize);
+      const events = await this.#nextEvents();
       if (events.length === 0) return;
       const writes = emptyWrites();
       const verdicts: Verdict[] = [];
@@ -211,6 +214,20 @@ export class SignalsEngine {
       });
       this.#settleWaiters();
     }
+  }
+
+  /** The next run of unprocessed events: from memory when they were just appended, else from the log. */
+  async #nextEvents(): Promise<LoggedEvent[]> {
+    const events: LoggedEvent[] = [];
+    for (let seq = this.#processedSeq + 1; events.length < this.#batchSize; seq++) {
+      const event = this.#fresh.get(seq);
+      if (event === undefined) break;
+      this.#fresh.delete(seq);
+      events.push(event);
+    }
+    if (events.length > 0) return events;
+    this.#fresh.clear();
+    return this.#store.events.readAfter(this.#processedSeq, this.#batchSize);
   }
 
   #verdictOf(seq: number): Promise<Verdict | undefined> {

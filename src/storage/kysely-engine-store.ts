@@ -38,23 +38,11 @@ class KyselyEventLog implements EventLogRepository {
     if (events.length === 0) return [];
     const receivedAt = new Date().toISOString();
     return this.db.transaction().execute(async (trx) => {
+      // Insert what is new (the common case, one statement per chunk); only when some ids were
+      // already logged, look their first copies up.
       const seqOf = new Map<string, number>();
-      const existing = new Set<string>();
-      for (const part of chunks(events.map((event) => event.id))) {
-        const rows = await trx.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();
-        for (const row of rows) {
-          existing.add(row.id);
-          seqOf.set(row.id, row.seq);
-        }
-      }
-      const fresh: Omit<LoggedEvent, 'seq'>[] = [];
-      const seen = new Set<string>();
-      for (const event of events) {
-        if (existing.has(event.id) || seen.has(event.id)) continue;
-        seen.add(event.id);
-        fresh.push(event);
-      }
-      for (const part of chunks(fresh)) {
+      const inserted = new Set<string>();
+      for (const part of chunks(events)) {
         const rows = await trx
           .insertInto('events')
           .values(
@@ -68,16 +56,24 @@ class KyselyEventLog implements EventLogRepository {
               received_at: receivedAt,
             })),
           )
+          .onConflict((conflict) => conflict.column('id').doNothing())
           .returning(['id', 'seq'])
           .execute();
+        for (const row of rows) {
+          seqOf.set(row.id, row.seq);
+          inserted.add(row.id);
+        }
+      }
+      const missing = [...new Set(events.map((event) => event.id).filter((id) => !seqOf.has(id)))];
+      for (const part of chunks(missing)) {
+        const rows = await trx.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();
         for (const row of rows) seqOf.set(row.id, row.seq);
       }
-      const firstCopy = new Set<string>();
+      const reported = new Set<string>();
       return events.map((event): AppendOutcome => {
-        const seq = seqOf.get(event.id) ?? 0;
-        const stored = !existing.has(event.id) && !firstCopy.has(event.id);
-        firstCopy.add(event.id);
-        return { stored, seq };
+        const stored = inserted.has(event.id) && !reported.has(event.id);
+        reported.add(event.id);
+        return { stored, seq: seqOf.get(event.id) ?? 0 };
       });
     });
   }
@@ -189,21 +185,24 @@ export class KyselyEngineStore implements EngineStore {
           .where('label', '=', removed.label)
           .execute();
       }
-      for (const link of batch.links) {
+      for (const part of chunks(mergeLinks(batch.links))) {
         await trx
           .insertInto('entity_links')
-          .values({
-            from_entity: link.from,
-            to_entity: link.to,
-            kind: link.kind,
-            first_seen: link.time,
-            last_seen: link.time,
-            count: 1,
-          })
+          .values(
+            part.map((link) => ({
+              from_entity: link.from,
+              to_entity: link.to,
+              kind: link.kind,
+              first_seen: link.firstSeen,
+              last_seen: link.lastSeen,
+              count: link.count,
+            })),
+          )
           .onConflict((conflict) =>
             conflict.columns(['from_entity', 'to_entity', 'kind']).doUpdateSet({
               last_seen: sql`case when ${sql.ref('excluded.last_seen')} > entity_links.last_seen then ${sql.ref('excluded.last_seen')} else entity_links.last_seen end`,
-              count: sql`entity_links.count + 1`,
+              first_seen: sql`case when ${sql.ref('excluded.first_seen')} < entity_links.first_seen then ${sql.ref('excluded.first_seen')} else entity_links.first_seen end`,
+              count: sql`entity_links.count + ${sql.ref('excluded.count')}`,
             }),
           )
           .execute();
@@ -352,6 +351,33 @@ export class KyselyEngineStore implements EngineStore {
       time: row.time,
     }));
   }
+}
+
+/** Folds a run's link observations into one row per link (one upsert per link per commit). */
+function mergeLinks(observations: EngineBatch['links']): LinkRecord[] {
+  const merged = new Map<
+    string,
+    { from: string; to: string; kind: string; firstSeen: string; lastSeen: string; count: number }
+  >();
+  for (const link of observations) {
+    const key = `${link.from}\u0000${link.to}\u0000${link.kind}`;
+    const row = merged.get(key);
+    if (row === undefined)
+      merged.set(key, {
+        from: link.from,
+        to: link.to,
+        kind: link.kind,
+        firstSeen: link.time,
+        lastSeen: link.time,
+        count: 1,
+      });
+    else {
+      row.count++;
+      if (link.time < row.firstSeen) row.firstSeen = link.time;
+      if (link.time > row.lastSeen) row.lastSeen = link.time;
+    }
+  }
+  return [...merged.values()];
 }
 
 /** Opens the subject's case if none is open (or raises its priority) and adds the entries. */
