@@ -1,3 +1,4 @@
+import { EngineError } from '../core/index.js';
 import type { EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
@@ -244,6 +245,53 @@ export class SignalsEngine {
       waiter.resolve(this.#recent.get(waiter.seq));
       this.#recent.delete(waiter.seq);
     }
+  }
+
+  /**
+   * Adds or removes a label on an entity on a person's say (rules set labels through effects).
+   * Rules see the change from the next event on.
+   *
+   * @throws EngineError `CONFIG_INVALID` for a label the policy does not declare.
+   */
+  async setLabel(change: {
+    entity: string;
+    label: string;
+    action: 'add' | 'remove';
+    expiresAt?: string | null;
+    actor: string;
+    reason: string;
+  }): Promise<void> {
+    if (!this.#config.labels.includes(change.label)) {
+      throw new EngineError(
+        'CONFIG_INVALID',
+        `unknown label "${change.label}"; the policy declares: ${this.#config.labels.join(', ') || '(none)'}`,
+      );
+    }
+    if (change.action === 'add') {
+      const expiresAt = change.expiresAt ?? null;
+      this.#state.labels.add(change.entity, change.label, expiresAt === null ? null : Date.parse(expiresAt));
+      await this.#store.saveLabels(
+        [
+          {
+            entity: change.entity,
+            label: change.label,
+            addedAt: new Date().toISOString(),
+            expiresAt,
+            source: `person:${change.actor}`,
+            reason: change.reason,
+          },
+        ],
+        [],
+      );
+    } else {
+      this.#state.labels.remove(change.entity, change.label);
+      await this.#store.saveLabels([], [{ entity: change.entity, label: change.label }]);
+    }
+  }
+
+  /** The labels on an entity now. */
+  labelsOf(entity: string): string[] {
+    return this.#state.labels.labelsOf(entity, Date.now());
   }
 
   /** Writes a feature snapshot now (on shutdown, so that the next start replays nothing). */

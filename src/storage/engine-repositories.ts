@@ -216,6 +216,11 @@ export interface EngineStore {
   commit(batch: EngineBatch): Promise<void>;
   /** Labels not expired at `nowIso`. */
   activeLabels(nowIso: string): Promise<LabelRecord[]>;
+  /** Adds or removes labels outside event processing (set by people). */
+  saveLabels(
+    added: readonly LabelRecord[],
+    removed: readonly { readonly entity: string; readonly label: string }[],
+  ): Promise<void>;
   /** Typology contributions at or after `sinceIso` (to rebuild scores at start). */
   contributionsSince(sinceIso: string): Promise<TypologyContribution[]>;
   ruleHitStats(): Promise<RuleHitStats[]>;

@@ -3,24 +3,7 @@
  * PostgreSQL, behind the repository interfaces. This is the module's only public door: other
  * modules import from here, never from the files behind it, and never see SQL or rows.
  */
-export { openStorage } from './open-storage.js';
-export type {
-  ApiKeyRecord,
-  ApiScope,
-  BankRecord,
-  ContentProvenance,
-  ContentRecord,
-  NewContent,
-  StoredSignal,
-} from './records.js';
-export type {
-  ApiKeyRepository,
-  BankPatch,
-  BankRepository,
-  BatchAddResult,
-  ContentPatch,
-  Storage,
-} from './repositories.js';
+
 export type {
   AppendOutcome,
   AuditEntry,
@@ -45,4 +28,22 @@ export type {
   TypologyContribution,
 } from './engine-repositories.js';
 export { retentionMs } from './kysely-case-repository.js';
+export { openStorage } from './open-storage.js';
+export type {
+  ApiKeyRecord,
+  ApiScope,
+  BankRecord,
+  ContentProvenance,
+  ContentRecord,
+  NewContent,
+  StoredSignal,
+} from './records.js';
+export type {
+  ApiKeyRepository,
+  BankPatch,
+  BankRepository,
+  BatchAddResult,
+  ContentPatch,
+  Storage,
+} from './repositories.js';
 export { type StorageOptions, sqliteFileName } from './storage-target.js';

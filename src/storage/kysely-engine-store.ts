@@ -157,34 +157,7 @@ export class KyselyEngineStore implements EngineStore {
           .onConflict((conflict) => conflict.columns(['event_id', 'rule_id']).doNothing())
           .execute();
       }
-      for (const label of batch.labelsAdded) {
-        await trx
-          .insertInto('labels')
-          .values({
-            entity: label.entity,
-            label: label.label,
-            added_at: label.addedAt,
-            expires_at: label.expiresAt,
-            source: label.source,
-            reason: label.reason,
-          })
-          .onConflict((conflict) =>
-            conflict.columns(['entity', 'label']).doUpdateSet({
-              added_at: label.addedAt,
-              expires_at: label.expiresAt,
-              source: label.source,
-              reason: label.reason,
-            }),
-          )
-          .execute();
-      }
-      for (const removed of batch.labelsRemoved) {
-        await trx
-          .deleteFrom('labels')
-          .where('entity', '=', removed.entity)
-          .where('label', '=', removed.label)
-          .execute();
-      }
+      await writeLabels(trx, batch.labelsAdded, batch.labelsRemoved);
       for (const part of chunks(mergeLinks(batch.links))) {
         await trx
           .insertInto('entity_links')
@@ -245,6 +218,13 @@ export class KyselyEngineStore implements EngineStore {
         )
         .execute();
     });
+  }
+
+  async saveLabels(
+    added: readonly LabelRecord[],
+    removed: readonly { readonly entity: string; readonly label: string }[],
+  ): Promise<void> {
+    await this.#db.transaction().execute((trx) => writeLabels(trx, added, removed));
   }
 
   async activeLabels(nowIso: string): Promise<LabelRecord[]> {
@@ -350,6 +330,25 @@ export class KyselyEngineStore implements EngineStore {
       effects: JSON.parse(row.effects_json) as unknown,
       time: row.time,
     }));
+  }
+}
+
+/** Upserts added labels (a label set again is refreshed) and deletes removed ones. */
+async function writeLabels(
+  trx: Transaction<EngineDatabase>,
+  added: readonly LabelRecord[],
+  removed: readonly { readonly entity: string; readonly label: string }[],
+): Promise<void> {
+  for (const label of added) {
+    const values = { added_at: label.addedAt, expires_at: label.expiresAt, source: label.source, reason: label.reason };
+    await trx
+      .insertInto('labels')
+      .values({ entity: label.entity, label: label.label, ...values })
+      .onConflict((conflict) => conflict.columns(['entity', 'label']).doUpdateSet(values))
+      .execute();
+  }
+  for (const item of removed) {
+    await trx.deleteFrom('labels').where('entity', '=', item.entity).where('label', '=', item.label).execute();
   }
 }
 

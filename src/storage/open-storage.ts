@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { KyselyApiKeyRepository } from './api-key-repository.js';
 import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
+import type { EngineDatabase } from './engine-tables.js';
+import { KyselyEngineStore } from './kysely-engine-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
 import { openPostgresDatabase } from './postgres-database.js';
@@ -9,8 +11,6 @@ import type { Storage } from './repositories.js';
 import { sqliteBatchInserter } from './sqlite-batch-insert.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
-import type { EngineDatabase } from './engine-tables.js';
-import { KyselyEngineStore } from './kysely-engine-store.js';
 import type { Database } from './tables.js';
 
 /**

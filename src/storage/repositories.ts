@@ -1,12 +1,5 @@
 import type { EngineStore } from './engine-repositories.js';
-import type {
-  ApiKeyRecord,
-  ApiScope,
-  BankRecord,
-  ContentRecord,
-  NewContent,
-  StoredSignal,
-} from './records.js';
+import type { ApiKeyRecord, ApiScope, BankRecord, ContentRecord, NewContent, StoredSignal } from './records.js';
 
 /** Fields that may change on a bank; omitted fields stay as they are. */
 export interface BankPatch {

@@ -52,6 +52,60 @@ describe('/v1 signals engine API', () => {
     assert.equal(readOnly.statusCode, 403);
   });
 
+  test('entities: labels set by a person are seen by rules; links are walked two hops', async () => {
+    const labelled = await server.app.inject({
+      method: 'POST',
+      url: '/v1/entities/user/u-person/labels',
+      headers: auth(writer),
+      payload: { label: 'payment_watch', action: 'add', reason: 'report from a partner hotline' },
+    });
+    assert.deepEqual(labelled.json().labels, ['payment_watch']);
+    const unknown = await server.app.inject({
+      method: 'POST',
+      url: '/v1/entities/user/u-person/labels',
+      headers: auth(writer),
+      payload: { label: 'not_declared', action: 'add', reason: 'typo' },
+    });
+    assert.equal(unknown.json().error.code, 'CONFIG_INVALID');
+    const session = await server.app.inject({
+      method: 'POST',
+      url: '/v1/events?wait=verdict',
+      headers: auth(writer),
+      payload: syntheticEvent(
+        'session.started',
+        { user: 'u-person', stream: 's-p', device: 'd-1' },
+        { kind: 'call', visibility: 'private' },
+        '2026-11-05T12:00:00Z',
+      ),
+    });
+    assert.equal(
+      session.json().results[0].verdict.verdict,
+      'review',
+      'the private_session_with_watch_label rule saw the label',
+    );
+    await server.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: auth(writer),
+      payload: syntheticEvent(
+        'session.started',
+        { user: 'u-other', stream: 's-q', device: 'd-1' },
+        { kind: 'call', visibility: 'public' },
+        '2026-11-05T12:05:00Z',
+      ),
+    });
+    await server.services.engine?.engine.drain();
+    const entity = await server.app.inject({ method: 'GET', url: '/v1/entities/user/u-person', headers: auth(reader) });
+    const body = entity.json();
+    assert.deepEqual(body.labels, ['payment_watch']);
+    assert.ok(body.links.some((link: { to: string }) => link.to === 'device:d-1'));
+    assert.ok(
+      body.secondHop.some((link: { from: string }) => link.from === 'user:u-other'),
+      'another user of the same device, two hops out',
+    );
+    assert.equal(body.features.user_first_seen, Date.parse('2026-11-05T12:00:00Z'));
+  });
+
   test('cases: list, show (audited, with a reason), decide; rule stats count the decision', async () => {
     const list = await server.app.inject({ method: 'GET', url: '/v1/cases?status=open', headers: auth(reader) });
     const [opened] = list.json().cases;
@@ -77,7 +131,7 @@ describe('/v1 signals engine API', () => {
     assert.deepEqual([row.hits, row.confirmed, row.precision], [1, 1, 1]);
     const verification = await server.services.audit.verify();
     assert.equal(verification.ok, true);
-    assert.equal(verification.entries, 2, 'the read and the decision are in the audit log');
+    assert.equal(verification.entries, 3, 'the label change, the read and the decision are in the audit log');
     const missing = await server.app.inject({ method: 'GET', url: '/v1/cases/999?reason=look', headers: auth(reader) });
     assert.equal(missing.json().error.code, 'CASE_NOT_FOUND');
   });

@@ -156,6 +156,96 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   );
 
+  const entityParams = {
+    type: 'object',
+    required: ['type', 'id'],
+    properties: {
+      type: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+      id: { type: 'string', minLength: 1, maxLength: 200 },
+    },
+  } as const;
+
+  app.get<{ Params: { type: string; id: string } }>(
+    '/v1/entities/:type/:id',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'An entity: its labels, features, open case and links, two hops out',
+        params: entityParams,
+      },
+    },
+    async (request) => {
+      const { type } = request.params;
+      const key = `${type}:${request.params.id}`;
+      const now = Date.now();
+      const features: Record<string, number | null> = {};
+      for (const spec of engine.config.features) {
+        if (spec.entityType === type) features[spec.name] = engine.engine.features.value(spec.name, key, now);
+      }
+      const firstHop = await store.links(key);
+      const neighbours = [...new Set(firstHop.map((link) => (link.from === key ? link.to : link.from)))].slice(0, 50);
+      const secondHop = (await Promise.all(neighbours.map((neighbour) => store.links(neighbour))))
+        .flat()
+        .filter((link) => link.from !== key && link.to !== key);
+      const [openCase] = await store.cases.list({ subject: key, limit: 1 });
+      return {
+        entity: key,
+        labels: engine.engine.labelsOf(key),
+        features,
+        case: openCase ?? null,
+        links: firstHop,
+        secondHop,
+      };
+    },
+  );
+
+  app.post<{
+    Params: { type: string; id: string };
+    Body: { label: string; action: 'add' | 'remove'; expiresAt?: string; reason: string };
+  }>(
+    '/v1/entities/:type/:id/labels',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags,
+        summary: 'Add or remove a label on an entity (a person setting it; audited)',
+        params: entityParams,
+        body: {
+          type: 'object',
+          required: ['label', 'action', 'reason'],
+          additionalProperties: false,
+          properties: {
+            label: { type: 'string' },
+            action: { type: 'string', enum: ['add', 'remove'] },
+            expiresAt: { type: 'string', format: 'date-time' },
+            reason: { type: 'string', minLength: 3, maxLength: 2000 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { label, action, expiresAt, reason } = request.body;
+      const key = `${request.params.type}:${request.params.id}`;
+      await engine.engine.setLabel({
+        entity: key,
+        label,
+        action,
+        expiresAt: expiresAt ?? null,
+        actor: request.actor,
+        reason,
+      });
+      await audit.record({
+        actor: request.actor,
+        action: `label.${action}`,
+        subject: key,
+        reason,
+        detail: { label, expiresAt },
+      });
+      return { entity: key, labels: engine.engine.labelsOf(key) };
+    },
+  );
+
   app.get(
     '/v1/rules/stats',
     {

@@ -1,0 +1,82 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import { escapeIdentifier, Pool, TypeOverrides, types } from 'pg';
+import { EngineError } from '../core/index.js';
+import { describeError, isUniqueViolation } from './storage-errors.js';
+import type { Database } from './tables.js';
+
+/** An open PostgreSQL store: Kysely over a pg pool. `kysely.destroy()` ends the pool. */
+export interface PostgresHandle {
+  readonly kysely: Kysely<Database>;
+}
+
+/** How long opening a connection may take before the store is reported unavailable. */
+const connectTimeoutMilliseconds = 10_000;
+
+/**
+ * pg returns `bigint` (int8) columns and `count(*)` as strings so as not to lose precision past
+ * 2^53. Content ids and counts stay far below that, and the records promise numbers, so int8
+ * is parsed into a JavaScript number for this pool only (the global pg parsers are untouched).
+ */
+function storageTypeParsers(): TypeOverrides {
+  const overrides = new TypeOverrides();
+  overrides.setTypeParser(types.builtins.INT8, 'text', (text: string) => Number.parseInt(text, 10));
+  return overrides;
+}
+
+/**
+ * Connects to PostgreSQL, checks that the server answers, and (when `schema` is given) creates
+ * that schema if missing and makes every pooled connection use it through `search_path`, so
+ * that tests can each work in a fresh schema and drop it afterwards.
+ *
+ * Idle pooled connections that break (server restart) are dropped by the pool; the next query
+ * opens a new one or fails with `STORAGE_UNAVAILABLE`, so their `error` events are not fatal.
+ *
+ * @throws EngineError `STORAGE_UNAVAILABLE` naming `location` (host, port, database: never the
+ *   password) when the server cannot be reached, refuses the login or the schema cannot be made.
+ */
+export async function openPostgresDatabase(target: {
+  connectionString: string;
+  location: string;
+  schema: string | undefined;
+}): Promise<PostgresHandle> {
+  const pool = new Pool({
+    connectionString: target.connectionString,
+    connectionTimeoutMillis: connectTimeoutMilliseconds,
+    types: storageTypeParsers(),
+    application_name: 'prevail',
+    ...(target.schema === undefined ? {} : { options: `-c search_path=${target.schema}` }),
+  });
+  pool.on('error', () => {
+    // An idle client failed; the pool has already discarded it (see above).
+  });
+  try {
+    await checkConnection(pool, target.schema);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new EngineError(
+      'STORAGE_UNAVAILABLE',
+      `cannot use PostgreSQL at ${target.location}: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
+  return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+}
+
+/** One round trip, and the schema creation when one is asked for. */
+async function checkConnection(pool: Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    if (schema === undefined) {
+      await client.query('select 1');
+      return;
+    }
+    try {
+      await client.query(`create schema if not exists ${escapeIdentifier(schema)}`);
+    } catch (error) {
+      // Two processes creating the same schema at once: the loser sees a unique violation.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  } finally {
+    client.release();
+  }
+}
