@@ -106,8 +106,30 @@ describe('/v1 signals engine API', () => {
     assert.equal(body.features.user_first_seen, Date.parse('2026-11-05T12:00:00Z'));
   });
 
+  test('a /v1/match with entities feeds a media.matched event to the engine', async () => {
+    await server.services.banks.createBank({ name: 'ENGINE_BANK' });
+    const md5 = '900150983cd24fb0d6963f7d28e17f72';
+    await server.services.banks.addContent('ENGINE_BANK', { signals: { md5 } });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/v1/match',
+      headers: auth(reader),
+      payload: { signals: { md5 }, entities: { user: 'u-matched' } },
+    });
+    const body = response.json();
+    assert.equal(body.matches[0].bank, 'ENGINE_BANK');
+    assert.equal(body.event.status, 'accepted');
+    assert.equal(body.event.verdict.verdict, 'block', 'the banked_media_match rule fired on the emitted event');
+    const cases = await server.services.storage.engine.cases.list({ subject: 'user:u-matched' });
+    assert.equal(cases.length, 1);
+  });
+
   test('cases: list, show (audited, with a reason), decide; rule stats count the decision', async () => {
-    const list = await server.app.inject({ method: 'GET', url: '/v1/cases?status=open', headers: auth(reader) });
+    const list = await server.app.inject({
+      method: 'GET',
+      url: '/v1/cases?status=open&subject=user:u-http',
+      headers: auth(reader),
+    });
     const [opened] = list.json().cases;
     assert.equal(opened.subject, 'user:u-http');
     const noReason = await server.app.inject({ method: 'GET', url: `/v1/cases/${opened.id}`, headers: auth(reader) });
@@ -128,7 +150,11 @@ describe('/v1 signals engine API', () => {
     assert.equal(decided.json().case.decision, 'confirmed');
     const stats = await server.app.inject({ method: 'GET', url: '/v1/rules/stats', headers: auth(reader) });
     const row = stats.json().rules.find((rule: { ruleId: string }) => rule.ruleId === 'banked_media_match');
-    assert.deepEqual([row.hits, row.confirmed, row.precision], [1, 1, 1]);
+    assert.deepEqual(
+      [row.hits, row.confirmed, row.dismissed, row.precision],
+      [2, 1, 0, 1],
+      'two hits, one decided: confirmed',
+    );
     const verification = await server.services.audit.verify();
     assert.equal(verification.ok, true);
     assert.equal(verification.entries, 3, 'the label change, the read and the decision are in the audit log');

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/index.js';
 import { hashMedia, type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
-import type { MatchQuery } from '../../matching/index.js';
+import type { Match, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { outcomeJson } from './json.js';
@@ -28,9 +29,45 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     },
   } as const;
 
-  const hashRequest = async (request: Parameters<typeof readMedia>[0], dihedral: boolean): Promise<MediaHashes> => {
-    const { bytes } = await readMedia(request, config.fetchPolicy);
-    return hashMedia(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode });
+  const hashUpload = async (
+    request: Parameters<typeof readMedia>[0],
+    dihedral: boolean,
+  ): Promise<{ hashes: MediaHashes; fields: Record<string, string> }> => {
+    const { bytes, fields } = await readMedia(request, config.fetchPolicy);
+    return { hashes: await hashMedia(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+  };
+  const hashRequest = async (request: Parameters<typeof readMedia>[0], dihedral: boolean): Promise<MediaHashes> =>
+    (await hashUpload(request, dihedral)).hashes;
+
+  /**
+   * When the caller says whose media this is (`entities`, e.g. {"user": "u1"}) and the signals
+   * engine runs, every lookup with matches becomes a `media.matched` event, so rules see the
+   * match together with the same accounts' sessions, chats and payments.
+   */
+  const emitMatched = async (entities: unknown, signals: Record<string, unknown>, matches: readonly Match[]) => {
+    const engine = dependencies.engine;
+    if (engine === undefined || matches.length === 0 || entities === undefined) return undefined;
+    const [result] = await engine.engine.ingest(
+      [
+        {
+          id: `match-${randomUUID()}`,
+          type: 'media.matched',
+          time: new Date().toISOString(),
+          entities,
+          data: {
+            matches: matches.map((match) => ({
+              bank: match.bank,
+              contentId: match.contentId,
+              signalType: match.signalType,
+              distance: match.distance,
+            })),
+            signals,
+          },
+        },
+      ],
+      { wait: true },
+    );
+    return result;
   };
 
   app.post<{ Querystring: MatchQueryString }>(
@@ -46,7 +83,12 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     async (request) => hashRequest(request, request.query.dihedral === true),
   );
 
-  app.post<{ Querystring: MatchQueryString; Body: { signals?: Record<string, string>; banks?: string[] } | undefined }>(
+  app.post<{
+    Querystring: MatchQueryString;
+    Body:
+      | { signals?: Record<string, string>; banks?: string[]; entities?: Record<string, string>; url?: string }
+      | undefined;
+  }>(
     '/v1/match',
     {
       config: { scope: 'read' },
@@ -66,6 +108,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
           .filter(Boolean);
       let query: MatchQuery;
       let signals: Record<string, unknown>;
+      let entities: unknown = body?.entities;
       if (body?.signals !== undefined) {
         if (typeof body.signals !== 'object' || body.signals === null) {
           throw new EngineError('REQUEST_INVALID', 'signals must be an object of signal type → value');
@@ -77,7 +120,14 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         query = { signals: parsed };
         signals = parsed;
       } else {
-        const hashes = await hashRequest(request, request.query.dihedral === true);
+        const { hashes, fields } = await hashUpload(request, request.query.dihedral === true);
+        if (fields.entities !== undefined) {
+          try {
+            entities = JSON.parse(fields.entities);
+          } catch {
+            throw new EngineError('REQUEST_INVALID', 'the entities field must be a JSON object such as {"user": "u1"}');
+          }
+        }
         query = {
           signals: { pdq: hashes.pdq, md5: hashes.md5, sha256: hashes.sha256 },
           ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
@@ -86,7 +136,12 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         signals = { ...hashes };
       }
       const outcome = await matcher.match(query, bankList !== undefined ? { banks: bankList } : {});
-      return { signals, ...outcomeJson(outcome) };
+      const event = await emitMatched(
+        entities,
+        { pdq: signals.pdq, md5: signals.md5, sha256: signals.sha256 },
+        outcome.matches,
+      );
+      return { signals, ...outcomeJson(outcome), ...(event !== undefined ? { event } : {}) };
     },
   );
 
