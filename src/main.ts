@@ -15,6 +15,24 @@ export interface ServerSettings {
   readonly decode: DecodeOptions;
 }
 
+/** How often the server purges cases past their retention. */
+const purgeIntervalMs = 3_600_000;
+
+/** Deletes cases whose retention ended (default one year after opening) and audits the purge. */
+export async function purgeExpiredCases(services: Services, actor = 'system:retention'): Promise<number[]> {
+  const ids = await services.storage.engine.cases.purgeExpired(new Date().toISOString());
+  if (ids.length > 0) {
+    await services.audit.record({
+      actor,
+      action: 'case.purge',
+      subject: 'cases',
+      reason: 'retention ended',
+      detail: { ids },
+    });
+  }
+  return ids;
+}
+
 /** True for hosts that only the local machine can reach. */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -58,11 +76,14 @@ export async function startServer(
     config,
   });
   const address = await app.listen({ host: settings.host, port: settings.port });
+  const purge = setInterval(() => void purgeExpiredCases(services), purgeIntervalMs);
+  purge.unref();
   return {
     url: address,
     app,
     services,
     close: async () => {
+      clearInterval(purge);
       await app.close();
       await services.close();
     },

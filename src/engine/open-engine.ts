@@ -1,6 +1,16 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { EngineError } from '../core/index.js';
-import { buildRuleSet, type RuleSet, RuleSetLoader } from '../rules/index.js';
+import {
+  type BuiltinRuleInstance,
+  buildRuleSet,
+  builtinRules,
+  configureBuiltinRules,
+  type RuleSet,
+  RuleSetLoader,
+} from '../rules/index.js';
 import type { EngineStore } from '../storage/index.js';
 import { type EngineConfig, loadEngineConfig } from './engine-config.js';
 import { type EngineOptions, SignalsEngine } from './signals-engine.js';
@@ -25,18 +35,39 @@ export async function openEngine(
   options: EngineOptions = {},
 ): Promise<OpenedEngine> {
   const config = await loadEngineConfig(policyDirectory ?? '');
+  const builtins = await loadBuiltins(policyDirectory, config);
   let rules: RuleSetLoader | undefined;
   let ruleSet: () => RuleSet;
   if (policyDirectory !== undefined && existsSync(config.rulesDirectory)) {
-    const loader = await RuleSetLoader.open({ directory: config.rulesDirectory, catalogs: config.catalogs });
+    const loader = await RuleSetLoader.open({ directory: config.rulesDirectory, catalogs: config.catalogs, builtins });
     rules = loader;
     ruleSet = () => loader.current;
   } else {
-    const empty = buildRuleSet([], config.catalogs);
+    const empty = buildRuleSet([], config.catalogs, { builtins });
     if (!empty.ok) throw new EngineError('INTERNAL', 'an empty rule set failed to build');
     const set = empty.ruleSet;
     ruleSet = () => set;
   }
   const engine = await SignalsEngine.open(store, config, ruleSet, options);
   return { engine, config, rules };
+}
+
+/**
+ * The built-in rules, configured by `<policy>/builtin-rules.yaml` when it exists:
+ * `builtin_rules: { <id>: { mode: shadow|active, enabled: true|false, config: {…} } }`. Without
+ * a policy none run; with one, every built-in runs in shadow mode unless configured otherwise.
+ */
+async function loadBuiltins(policyDirectory: string | undefined, config: EngineConfig): Promise<BuiltinRuleInstance[]> {
+  if (policyDirectory === undefined) return [];
+  const path = join(policyDirectory, 'builtin-rules.yaml');
+  let settings: Record<string, never> = {};
+  try {
+    const parsed = parseYaml(await readFile(path, 'utf8')) as { builtin_rules?: Record<string, never> } | null;
+    settings = parsed?.builtin_rules ?? {};
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
+    }
+  }
+  return configureBuiltinRules(builtinRules, settings, config.catalogs);
 }

@@ -191,6 +191,23 @@ describe('SignalsEngine', () => {
     );
   });
 
+  test('built-in rules run too (shadow by default): many devices for one account', async () => {
+    const sessions = Array.from({ length: 6 }, (_, n) =>
+      syntheticEvent(
+        'session.started',
+        { user: 'u-devices', stream: `s-d-${n}`, device: `device-${n}` },
+        { kind: 'call', visibility: 'public' },
+        `2026-11-04T1${n}:00:00Z`,
+      ),
+    );
+    const results = await harness.engine.ingest(sessions, { wait: true });
+    const last = results[5]?.status === 'accepted' ? results[5].verdict : undefined;
+    assert.ok(
+      last?.hits.some((hit) => hit.ruleId === 'many_devices_per_account' && hit.mode === 'shadow'),
+      JSON.stringify(last?.hits),
+    );
+  });
+
   test('a restart restores the same feature state and continues', async () => {
     const { engine } = harness;
     const at = Date.parse('2026-11-04T12:00:00Z');

@@ -1,6 +1,6 @@
 import { type BucketOffsets, bucketBounds, bucketOffsets, offsetsBytes } from './bucket-offsets.js';
 import { type ChunkLayout, chunkKey } from './chunk-layout.js';
-import { chunkSortScratch, sortChunk } from './chunk-sort.js';
+import { type ChunkSortScratch, chunkSortScratch, sortChunk } from './chunk-sort.js';
 import { verifySlots } from './hamming-kernels.js';
 import type { HitList } from './hit-list.js';
 import { maxProbeKeys, probeKeys } from './probe-keys.js';
@@ -34,6 +34,8 @@ export class StaticTables {
   private readonly starts = new Uint32Array(maxProbeKeys);
   private readonly ends = new Uint32Array(maxProbeKeys);
   private readonly candidates = new Uint32Array(candidateBatch);
+  /** The last sort scratch, while V8 has not collected it (see `rebuild`). */
+  private scratch: WeakRef<ChunkSortScratch> | undefined;
   /** Keeps the touch loads of `search` observable, so the compiler keeps them. */
   private touched = 0;
 
@@ -56,10 +58,15 @@ export class StaticTables {
    * `capacity` slots, the store's capacity, so that they outlive the next few rebuilds), because
    * V8 frees a dropped array only at its next garbage collection: allocating fresh tables while
    * the old ones await collection would hold both, 660 MB more at 10M entries. The sort scratch
-   * (12 bytes per entry) is the only transient memory.
+   * (12 bytes per entry) is the only transient memory; it is held through a `WeakRef`, so that a
+   * rebuild reuses the previous one if V8 has not collected it yet instead of adding a second.
    */
   rebuild(words: Uint32Array, count: number, layout: ChunkLayout, capacity: number): void {
-    const scratch = chunkSortScratch(count);
+    let scratch = this.scratch?.deref();
+    if (scratch === undefined || scratch.keys.length < count) {
+      scratch = chunkSortScratch(Math.max(count, capacity));
+      this.scratch = new WeakRef(scratch);
+    }
     for (let chunk = 0; chunk < layout.count; chunk++) {
       const bits = layout.bits[chunk] as number;
       let entries = this.entries[chunk];

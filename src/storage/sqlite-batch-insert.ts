@@ -44,6 +44,12 @@ function byTypeThenValue(a: Probe, b: Probe): number {
  * SQLite has one writer, so nothing can slip in between the probe and the insert. The work
  * runs inside `kysely.connection()`, which holds Kysely's connection lock: no Kysely
  * transaction can be open on the same connection meanwhile.
+ *
+ * Cost: everything except the unique `(bank_id, signal_type, value)` index is appended in id
+ * order and cheap. That index is keyed by random hash values, so once it outgrows the page
+ * cache every line dirties one random page of it, which each commit writes to the WAL and each
+ * checkpoint to the file. It bounds imports into a large bank (millions of values), not the
+ * code around it.
  */
 export function sqliteBatchInserter(connection: BetterSqlite3.Database, kysely: Kysely<Database>): BatchInserter {
   const bankExists = connection.prepare<[number], number>('select 1 from banks where id = ?').pluck();

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngineConfig, SignalsEngine } from '../../src/engine/index.js';
-import { RuleSetLoader } from '../../src/rules/index.js';
+import { openEngine } from '../../src/engine/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 
 /** The example policy shipped in `examples/policy` (synthetic, benign). */
@@ -12,10 +11,8 @@ export const examplePolicy = fileURLToPath(new URL('../../examples/policy', impo
 /** An engine on a fresh SQLite store with the example policy; `reopen` simulates a restart. */
 export async function startTestEngine(options: { dataDir?: string; snapshotEvery?: number } = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'prevail-engine-')));
-  const config = await loadEngineConfig(examplePolicy);
-  const rules = await RuleSetLoader.open({ directory: config.rulesDirectory, catalogs: config.catalogs });
   const storage: Storage = await openStorage({ dataDir });
-  const engine = await SignalsEngine.open(storage.engine, config, () => rules.current, {
+  const { engine } = await openEngine(storage.engine, examplePolicy, {
     ...(options.snapshotEvery !== undefined ? { snapshotEvery: options.snapshotEvery } : {}),
   });
   return {
