@@ -80,6 +80,8 @@ export class Matcher implements BankChangeListener {
         loaded += batch.length;
         onProgress?.(signalType, loaded);
       }
+      // Build the static tables now rather than on the first query after a bulk load.
+      if ('rebuild' in index && typeof index.rebuild === 'function') index.rebuild();
       const now = new Date().toISOString();
       this.#status.set(signalType, { ready: true, loadedAt: now, updatedAt: now });
     }
