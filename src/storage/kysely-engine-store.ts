@@ -17,6 +17,7 @@ import type {
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
 import { KyselyCaseRepository, retentionMs } from './kysely-case-repository.js';
+import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 
 type Db = Kysely<EngineDatabase>;
 
@@ -32,10 +33,14 @@ function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
 const priorityRank: Record<CasePriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
 
 class KyselyEventLog implements EventLogRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: SqliteEngineWriter | undefined,
+  ) {}
 
   async append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]> {
     if (events.length === 0) return [];
+    if (this.sqlite !== undefined) return this.sqlite.append(events);
     const receivedAt = new Date().toISOString();
     return this.db.transaction().execute(async (trx) => {
       // Insert what is new (the common case, one statement per chunk); only when some ids were
@@ -121,9 +126,13 @@ export class KyselyEngineStore implements EngineStore {
   readonly audit: KyselyAuditRepository;
   readonly #db: Db;
 
-  constructor(db: Db) {
+  readonly #sqlite: SqliteEngineWriter | undefined;
+
+  /** `sqlite`: the SQLite fast path for the per-event writes (absent on PostgreSQL). */
+  constructor(db: Db, sqlite?: SqliteEngineWriter) {
     this.#db = db;
-    this.events = new KyselyEventLog(db);
+    this.#sqlite = sqlite;
+    this.events = new KyselyEventLog(db, sqlite);
     this.cases = new KyselyCaseRepository(db);
     this.audit = new KyselyAuditRepository(db);
   }
@@ -138,6 +147,7 @@ export class KyselyEngineStore implements EngineStore {
   }
 
   async commit(batch: EngineBatch): Promise<void> {
+    if (this.#sqlite !== undefined) return this.#sqlite.commit(batch, retentionMs);
     await this.#db.transaction().execute(async (trx) => {
       for (const part of chunks(batch.hits)) {
         await trx

@@ -10,6 +10,7 @@ import { openPostgresDatabase } from './postgres-database.js';
 import type { Storage } from './repositories.js';
 import { sqliteBatchInserter } from './sqlite-batch-insert.js';
 import { openSqliteDatabase } from './sqlite-database.js';
+import { type SqliteEngineWriter, sqliteEngineWriter } from './sqlite-engine-writer.js';
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
 import type { Database } from './tables.js';
 
@@ -38,11 +39,13 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
   let kysely: Kysely<Database>;
   let batchInserter: () => BatchInserter;
   let schema: string | undefined;
+  let engineWriter: () => SqliteEngineWriter | undefined = () => undefined;
   if (target.dialect === 'sqlite') {
     const handle = openSqliteDatabase(target.file);
     kysely = handle.kysely;
     // Prepared after migrating: the statements need the tables to exist.
     batchInserter = () => sqliteBatchInserter(handle.connection, handle.kysely);
+    engineWriter = () => sqliteEngineWriter(handle.connection, handle.kysely as unknown as Kysely<never>);
   } else {
     const handle = await openPostgresDatabase(target);
     kysely = handle.kysely;
@@ -64,7 +67,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     banks: new KyselyBankRepository(kysely, target.dialect, batchInserter()),
     apiKeys: new KyselyApiKeyRepository(kysely),
     // The engine's tables are typed apart from the banks' so that each repository sees only its own.
-    engine: new KyselyEngineStore(kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>),
+    engine: new KyselyEngineStore(
+      kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
+      engineWriter(),
+    ),
     close() {
       closing ??= kysely.destroy();
       return closing;

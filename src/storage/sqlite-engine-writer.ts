@@ -1,0 +1,165 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { AppendOutcome, CasePriority, EngineBatch, LabelRecord, LoggedEvent } from './engine-repositories.js';
+
+const priorityRank: Record<string, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+
+/** What the SQLite fast path writes: the engine's per-event hot path. */
+export interface SqliteEngineWriter {
+  append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]>;
+  commit(batch: EngineBatch, retentionMs: number): Promise<void>;
+  saveLabels(added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]): Promise<void>;
+}
+
+/**
+ * The engine's writes on SQLite through prepared statements in synchronous transactions, run
+ * while holding Kysely's connection lock (`kysely.connection()`) so that no Kysely query
+ * interleaves. Same SQL and same effects as the Kysely path (which PostgreSQL uses); several
+ * times cheaper per event because statements are prepared once and nothing is compiled per call.
+ */
+export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: Kysely<never>): SqliteEngineWriter {
+  const insertEvent = connection
+    .prepare<[string, string, string, number, string, string, string], number>(
+      `insert into events (id, type, time, time_ms, entities_json, data_json, received_at)
+       values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning seq`,
+    )
+    .pluck();
+  const seqOfEvent = connection.prepare<[string], number>('select seq from events where id = ?').pluck();
+  const insertHit = connection.prepare<[string, string, number, string, string | null, string, string, string]>(
+    `insert into rule_hits (event_id, rule_id, event_seq, mode, subject, reason, effects_json, time)
+     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (event_id, rule_id) do nothing`,
+  );
+  const upsertLabel = connection.prepare<[string, string, string, string | null, string, string]>(
+    `insert into labels (entity, label, added_at, expires_at, source, reason) values (?, ?, ?, ?, ?, ?)
+     on conflict (entity, label) do update set added_at = excluded.added_at, expires_at = excluded.expires_at,
+       source = excluded.source, reason = excluded.reason`,
+  );
+  const deleteLabel = connection.prepare<[string, string]>('delete from labels where entity = ? and label = ?');
+  const upsertLink = connection.prepare<[string, string, string, string, string]>(
+    `insert into entity_links (from_entity, to_entity, kind, first_seen, last_seen, count) values (?, ?, ?, ?, ?, 1)
+     on conflict (from_entity, to_entity, kind) do update set
+       first_seen = min(entity_links.first_seen, excluded.first_seen),
+       last_seen = max(entity_links.last_seen, excluded.last_seen),
+       count = entity_links.count + 1`,
+  );
+  const insertContribution = connection.prepare<[string, string, string, string, number, string, string]>(
+    `insert into typology_contributions (typology, subject, rule_id, event_id, points, reason, time)
+     values (?, ?, ?, ?, ?, ?, ?) on conflict (typology, subject, event_id, rule_id) do nothing`,
+  );
+  const openCase = connection.prepare<[string], { id: number; priority: string }>(
+    "select id, priority from cases where subject = ? and status <> 'closed'",
+  );
+  const insertCase = connection
+    .prepare<[string, string, string, string, string], number>(
+      `insert into cases (subject, status, priority, assignee, decision, opened_at, updated_at, retain_until)
+       values (?, 'open', ?, null, null, ?, ?, ?) returning id`,
+    )
+    .pluck();
+  const raisePriority = connection.prepare<[string, string, number]>(
+    'update cases set priority = ?, updated_at = ? where id = ?',
+  );
+  const insertTimeline = connection.prepare<[number, string, string, string, string, string]>(
+    `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values (?, ?, ?, ?, ?, ?)
+     on conflict (case_id, ref) do nothing`,
+  );
+  const saveWatermark = connection.prepare<[number, string]>(
+    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, 0, null, ?)
+     on conflict (name) do update set processed_seq = excluded.processed_seq, updated_at = excluded.updated_at`,
+  );
+  const saveSnapshot = connection.prepare<[number, number, string, string]>(
+    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, ?, ?, ?)
+     on conflict (name) do update set processed_seq = excluded.processed_seq, snapshot_seq = excluded.snapshot_seq,
+       snapshot_json = excluded.snapshot_json, updated_at = excluded.updated_at`,
+  );
+
+  const writeLabels = (added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]) => {
+    for (const label of added)
+      upsertLabel.run(label.entity, label.label, label.addedAt, label.expiresAt, label.source, label.reason);
+    for (const item of removed) deleteLabel.run(item.entity, item.label);
+  };
+
+  const appendAll = connection.transaction((events: readonly Omit<LoggedEvent, 'seq'>[]): AppendOutcome[] => {
+    const receivedAt = new Date().toISOString();
+    return events.map((event) => {
+      const seq = insertEvent.get(
+        event.id,
+        event.type,
+        event.time,
+        event.timeMs,
+        JSON.stringify(event.entities),
+        JSON.stringify(event.data),
+        receivedAt,
+      );
+      return seq === undefined ? { stored: false, seq: seqOfEvent.get(event.id) ?? 0 } : { stored: true, seq };
+    });
+  });
+
+  const commitAll = connection.transaction((batch: EngineBatch, retentionMs: number) => {
+    for (const hit of batch.hits) {
+      insertHit.run(
+        hit.eventId,
+        hit.ruleId,
+        hit.eventSeq,
+        hit.mode,
+        hit.subject,
+        hit.reason,
+        JSON.stringify(hit.effects),
+        hit.time,
+      );
+    }
+    writeLabels(batch.labelsAdded, batch.labelsRemoved);
+    for (const link of batch.links) upsertLink.run(link.from, link.to, link.kind, link.time, link.time);
+    for (const item of batch.contributions) {
+      insertContribution.run(
+        item.typology,
+        item.subject,
+        item.ruleId,
+        item.eventId,
+        item.points,
+        item.reason,
+        item.time,
+      );
+    }
+    for (const update of batch.cases) {
+      let found = openCase.get(update.subject);
+      let caseId: number;
+      if (found === undefined) {
+        const retainUntil = new Date(Date.parse(update.time) + retentionMs).toISOString();
+        caseId = insertCase.get(update.subject, update.priority, update.time, update.time, retainUntil) as number;
+        found = { id: caseId, priority: update.priority };
+      } else {
+        caseId = found.id;
+        if ((priorityRank[update.priority] ?? 0) > (priorityRank[found.priority as CasePriority] ?? 0)) {
+          raisePriority.run(update.priority, update.time, caseId);
+        }
+      }
+      for (const entry of update.entries) {
+        insertTimeline.run(
+          caseId,
+          entry.ref,
+          entry.kind,
+          entry.time,
+          entry.summary,
+          JSON.stringify(entry.detail ?? null),
+        );
+      }
+    }
+    const now = new Date().toISOString();
+    if (batch.snapshot === undefined) saveWatermark.run(batch.processedSeq, now);
+    else saveSnapshot.run(batch.processedSeq, batch.snapshot.seq, batch.snapshot.json, now);
+  });
+
+  const saveLabelsAll = connection.transaction(writeLabels);
+
+  return {
+    append: (events) => kysely.connection().execute(async () => appendAll.immediate(events)),
+    commit: (batch, retentionMs) =>
+      kysely.connection().execute(async () => {
+        commitAll.immediate(batch, retentionMs);
+      }),
+    saveLabels: (added, removed) =>
+      kysely.connection().execute(async () => {
+        saveLabelsAll.immediate(added, removed);
+      }),
+  };
+}
