@@ -1,0 +1,102 @@
+/**
+ * The signals engine on PostgreSQL (the Kysely path; SQLite uses prepared statements): the same
+ * scenario as on SQLite — a match, a session and a payment on linked entities make one case — in
+ * a fresh schema dropped afterwards. Skips with a reason when PostgreSQL is unreachable, except
+ * under CI.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import { Client, escapeIdentifier } from 'pg';
+import { AuditLog } from '../../src/audit/index.js';
+import { openEngine } from '../../src/engine/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+
+const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+const target = resolveStorageTarget({ databaseUrl: postgresUrl });
+const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
+
+async function skipReason(): Promise<string | false> {
+  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (error) {
+    if (process.env.CI !== undefined) return false;
+    return `PostgreSQL unreachable at ${new URL(postgresUrl).host} (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const skip = await skipReason();
+const schema = `test_engine_${randomBytes(4).toString('hex')}`;
+
+describe('signals engine on PostgreSQL', { skip }, () => {
+  let storage: Storage | undefined;
+  after(async () => {
+    await storage?.close();
+    const client = new Client({ connectionString });
+    await client.connect();
+    await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
+    await client.end();
+  });
+
+  test('one case from a match, a session and a payment; idempotent ingestion; audit chain', async () => {
+    storage = await openStorage({ databaseUrl: postgresUrl, schema });
+    const { engine } = await openEngine(storage.engine, examplePolicy);
+    const events = [
+      syntheticEvent(
+        'account.updated',
+        { user: 'pg-u1', payment_account: 'pg-acct' },
+        {},
+        '2026-11-01T08:00:00Z',
+        'pg-link',
+      ),
+      syntheticEvent(
+        'media.matched',
+        { user: 'pg-u1' },
+        { matches: [{ bank: 'B', contentId: 1, signalType: 'pdq', distance: 3 }] },
+        '2026-11-01T09:00:00Z',
+        'pg-match',
+      ),
+      syntheticEvent(
+        'session.started',
+        { user: 'pg-u1', stream: 'pg-s' },
+        { kind: 'call', visibility: 'private' },
+        '2026-11-01T10:00:00Z',
+        'pg-session',
+      ),
+      syntheticEvent(
+        'payment.sent',
+        { payment_account: 'pg-acct', payee_account: 'pg-payee' },
+        { amount: 10, currency: 'USD' },
+        '2026-11-01T10:05:00Z',
+        'pg-payment',
+      ),
+    ];
+    const results = await engine.ingest(events, { wait: true });
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['accepted', 'accepted', 'accepted', 'accepted'],
+    );
+    assert.deepEqual(
+      (await engine.ingest(events)).map((result) => result.status),
+      ['duplicate', 'duplicate', 'duplicate', 'duplicate'],
+    );
+    const [opened, ...others] = await storage.engine.cases.list();
+    assert.equal(others.length, 0);
+    assert.equal(opened?.subject, 'user:pg-u1');
+    const refs = (await storage.engine.cases.timeline(opened?.id ?? 0)).map((entry) => entry.ref);
+    for (const ref of ['event:pg-match', 'event:pg-session', 'event:pg-payment']) assert.ok(refs.includes(ref), ref);
+    const stats = await storage.engine.ruleHitStats();
+    assert.equal(stats.find((row) => row.ruleId === 'banked_media_match')?.hits, 1);
+    const links = await storage.engine.links('payment_account:pg-acct');
+    assert.ok(links.some((link) => link.kind === 'pays'));
+    const audit = new AuditLog(storage.engine.audit);
+    await audit.record({ actor: 'test', action: 'case.view', subject: `case:${opened?.id}`, reason: 'check' });
+    assert.deepEqual(await audit.verify(), { ok: true, entries: 1 });
+  });
+});
