@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
-import { buildHttpServer, type HttpConfig } from './http/index.js';
+import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
 export interface ServerSettings {
@@ -31,6 +31,20 @@ export async function purgeExpiredCases(services: Services, actor = 'system:rete
     });
   }
   return ids;
+}
+
+/** What the HTTP server needs from the wired services. */
+export function httpDependencies(services: Services, config: HttpConfig): HttpDependencies {
+  return {
+    banks: services.banks,
+    matcher: services.matcher,
+    apiKeys: services.storage.apiKeys,
+    floodReports: services.floodReports,
+    audit: services.audit,
+    engineStore: services.storage.engine,
+    ...(services.engine !== undefined ? { engine: services.engine } : {}),
+    config,
+  };
 }
 
 /** True for hosts that only the local machine can reach. */
@@ -65,16 +79,7 @@ export async function startServer(
     fetchPolicy: settings.fetchPolicy,
     decode: settings.decode,
   };
-  const app = await buildHttpServer({
-    banks: services.banks,
-    matcher: services.matcher,
-    apiKeys: services.storage.apiKeys,
-    floodReports: services.floodReports,
-    audit: services.audit,
-    engineStore: services.storage.engine,
-    ...(services.engine !== undefined ? { engine: services.engine } : {}),
-    config,
-  });
+  const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });
   const purge = setInterval(() => void purgeExpiredCases(services), purgeIntervalMs);
   purge.unref();

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isUrl } from '../content/index.js';
+import { type FetchPolicy, fetchUrl, isUrl, readFileLimited } from '../content/index.js';
 
 /** One thing to hash: a file path or a URL. */
 export interface MediaInput {
@@ -52,4 +52,17 @@ export async function expandInputs(args: readonly string[]): Promise<MediaInput[
     else inputs.push({ kind: 'file', location: arg });
   }
   return inputs;
+}
+
+/** Default limits for reading inputs named on the command line. */
+export const defaultInputMaxBytes = 256 * 1024 * 1024;
+
+/** The fetch policy of commands that only take `--allow-private`. */
+export function commandFetchPolicy(allowPrivate: boolean, maxBytes = defaultInputMaxBytes): FetchPolicy {
+  return { maxBytes, timeoutMs: 30_000, allowedHosts: [], allowPrivateAddresses: allowPrivate };
+}
+
+/** The bytes of one input: a file within `maxBytes`, or a URL within `fetchPolicy`. */
+export function loadInputBytes(input: MediaInput, maxBytes: number, fetchPolicy: FetchPolicy): Promise<Uint8Array> {
+  return input.kind === 'url' ? fetchUrl(input.location, fetchPolicy) : readFileLimited(input.location, maxBytes);
 }

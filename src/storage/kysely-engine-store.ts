@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { chunks } from './chunks.js';
 import type {
-  AppendOutcome,
   CasePriority,
   CaseUpdate,
   EngineBatch,
@@ -9,7 +9,6 @@ import type {
   EventLogRepository,
   LabelRecord,
   LinkRecord,
-  LoggedEvent,
   RuleHitRecord,
   RuleHitStats,
   TypologyContribution,
@@ -17,107 +16,12 @@ import type {
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
 import { KyselyCaseRepository, retentionMs } from './kysely-case-repository.js';
+import { KyselyEventLog } from './kysely-event-log.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 
 type Db = Kysely<EngineDatabase>;
 
-/** Rows per multi-row INSERT: well under SQLite's 32,766 bound parameters. */
-const chunkSize = 200;
-
-function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const priorityRank: Record<CasePriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
-
-class KyselyEventLog implements EventLogRepository {
-  constructor(
-    private readonly db: Db,
-    private readonly sqlite: SqliteEngineWriter | undefined,
-  ) {}
-
-  async append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]> {
-    if (events.length === 0) return [];
-    if (this.sqlite !== undefined) return this.sqlite.append(events);
-    const receivedAt = new Date().toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      // Insert what is new (the common case, one statement per chunk); only when some ids were
-      // already logged, look their first copies up.
-      const seqOf = new Map<string, number>();
-      const inserted = new Set<string>();
-      for (const part of chunks(events)) {
-        const rows = await trx
-          .insertInto('events')
-          .values(
-            part.map((event) => ({
-              id: event.id,
-              type: event.type,
-              time: event.time,
-              time_ms: event.timeMs,
-              entities_json: JSON.stringify(event.entities),
-              data_json: JSON.stringify(event.data),
-              received_at: receivedAt,
-            })),
-          )
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .returning(['id', 'seq'])
-          .execute();
-        for (const row of rows) {
-          seqOf.set(row.id, row.seq);
-          inserted.add(row.id);
-        }
-      }
-      const missing = [...new Set(events.map((event) => event.id).filter((id) => !seqOf.has(id)))];
-      for (const part of chunks(missing)) {
-        const rows = await trx.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();
-        for (const row of rows) seqOf.set(row.id, row.seq);
-      }
-      const reported = new Set<string>();
-      return events.map((event): AppendOutcome => {
-        const stored = inserted.has(event.id) && !reported.has(event.id);
-        reported.add(event.id);
-        return { stored, seq: seqOf.get(event.id) ?? 0 };
-      });
-    });
-  }
-
-  async readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
-    const rows = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({
-      seq: row.seq,
-      id: row.id,
-      type: row.type,
-      time: row.time,
-      timeMs: row.time_ms,
-      entities: JSON.parse(row.entities_json) as Record<string, string>,
-      data: JSON.parse(row.data_json) as Record<string, unknown>,
-    }));
-  }
-
-  async lastSeq(): Promise<number> {
-    const row = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('seq').as('last'))
-      .executeTakeFirst();
-    return Number(row?.last ?? 0);
-  }
-
-  async count(): Promise<number> {
-    const row = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.countAll().as('count'))
-      .executeTakeFirst();
-    return Number(row?.count ?? 0);
-  }
-}
 
 /** The signals engine's store over Kysely (SQLite or PostgreSQL). */
 export class KyselyEngineStore implements EngineStore {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServices, type Services } from '../../src/app/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { buildHttpServer, type HttpConfig } from '../../src/http/index.js';
+import { httpDependencies } from '../../src/main.js';
 import type { FloodPolicy } from '../../src/matching/index.js';
 
 /**
@@ -25,15 +26,8 @@ export async function startTestServer(
     { dataDir, ...(options.policyDir !== undefined ? { policyDir: options.policyDir } : {}) },
     { withEngine: true, ...(options.floodPolicy ? { floodPolicy: options.floodPolicy } : {}) },
   );
-  const app = await buildHttpServer({
-    banks: services.banks,
-    matcher: services.matcher,
-    apiKeys: services.storage.apiKeys,
-    floodReports: services.floodReports,
-    audit: services.audit,
-    engineStore: services.storage.engine,
-    ...(services.engine !== undefined ? { engine: services.engine } : {}),
-    config: {
+  const app = await buildHttpServer(
+    httpDependencies(services, {
       hmaAccess: options.hmaAccess ?? 'open',
       maxUploadBytes: 20 * 1024 * 1024,
       fetchPolicy: {
@@ -43,8 +37,8 @@ export async function startTestServer(
         allowPrivateAddresses: options.allowPrivateUrls ?? true,
       },
       decode: { maxPixels: defaultMaxPixels },
-    },
-  });
+    }),
+  );
   await app.ready();
   return {
     app,

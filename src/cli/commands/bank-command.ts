@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createServices, type Services } from '../../app/index.js';
 import { type BankService, checkContent } from '../../banks/index.js';
-import { defaultMaxPixels, fetchUrl, readFileLimited } from '../../content/index.js';
+import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
 import type { BankRecord } from '../../storage/index.js';
-import { expandInputs } from '../expand-inputs.js';
+import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
@@ -106,15 +106,7 @@ async function addInputs(
   }
   for (const input of await expandInputs(inputs)) {
     await report(input.location, async () => {
-      const bytes =
-        input.kind === 'url'
-          ? await fetchUrl(input.location, {
-              maxBytes: 256 * 1024 * 1024,
-              timeoutMs: 30_000,
-              allowedHosts: [],
-              allowPrivateAddresses: options.allowPrivate,
-            })
-          : await readFileLimited(input.location, 256 * 1024 * 1024);
+      const bytes = await loadInputBytes(input, defaultInputMaxBytes, commandFetchPolicy(options.allowPrivate));
       return banks.addMedia(name, bytes, { maxPixels: defaultMaxPixels }, { ...details, contentUri: input.location });
     });
   }

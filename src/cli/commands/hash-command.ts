@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { defaultMaxPixels, type FetchPolicy, fetchUrl, readFileLimited } from '../../content/index.js';
+import { defaultMaxPixels, type FetchPolicy } from '../../content/index.js';
 import { type EngineError, mapOrdered, toEngineError } from '../../core/index.js';
 import {
   type HashMediaOptions,
@@ -9,7 +9,7 @@ import {
   type MediaSignalName,
   mediaSignalNames,
 } from '../../hasher/index.js';
-import { expandInputs, type MediaInput } from '../expand-inputs.js';
+import { expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, environmentInteger, positiveInteger } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -39,10 +39,6 @@ function checkSignals(names: readonly string[]): MediaSignalName[] {
     );
   }
   return mediaSignalNames.filter((name) => names.includes(name));
-}
-
-async function loadBytes(input: MediaInput, maxBytes: number, fetchPolicy: FetchPolicy): Promise<Uint8Array> {
-  return input.kind === 'url' ? fetchUrl(input.location, fetchPolicy) : readFileLimited(input.location, maxBytes);
 }
 
 /** The JSONL record of one input, with keys in a fixed order. */
@@ -82,7 +78,7 @@ async function runHash(args: string[], options: HashCommandOptions, io: CliIo): 
     options.concurrency,
     async (input): Promise<HashOutcome> => {
       try {
-        const bytes = await loadBytes(input, options.maxBytes, fetchPolicy);
+        const bytes = await loadInputBytes(input, options.maxBytes, fetchPolicy);
         return { hashes: await hashMedia(bytes, hashOptions) };
       } catch (error) {
         return { error: toEngineError(error) };

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { createServices } from '../../app/index.js';
-import { defaultMaxPixels, fetchUrl, readFileLimited } from '../../content/index.js';
+import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, mapOrdered, toEngineError } from '../../core/index.js';
 import { hashMedia, type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
 import type { Matcher, MatchOutcome, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
-import { expandInputs } from '../expand-inputs.js';
+import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -101,15 +101,7 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
           options.concurrency,
           async (input) => {
             try {
-              const bytes =
-                input.kind === 'url'
-                  ? await fetchUrl(input.location, {
-                      maxBytes: 256 * 1024 * 1024,
-                      timeoutMs: 30_000,
-                      allowedHosts: [],
-                      allowPrivateAddresses: options.allowPrivate,
-                    })
-                  : await readFileLimited(input.location, 256 * 1024 * 1024);
+              const bytes = await loadInputBytes(input, defaultInputMaxBytes, commandFetchPolicy(options.allowPrivate));
               const hashes = await hashMedia(bytes, {
                 signals: mediaSignalNames,
                 dihedral: options.dihedral,

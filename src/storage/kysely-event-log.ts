@@ -1,0 +1,99 @@
+import type { Kysely } from 'kysely';
+import { chunks } from './chunks.js';
+import type { AppendOutcome, EventLogRepository, LoggedEvent } from './engine-repositories.js';
+import type { EngineDatabase } from './engine-tables.js';
+import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
+
+type Db = Kysely<EngineDatabase>;
+
+/**
+ * The durable event log over Kysely: appends are idempotent by event id (a resent event keeps
+ * the seq of its first copy); reads are in seq order. On SQLite appends go through the prepared
+ * statement fast path.
+ */
+export class KyselyEventLog implements EventLogRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: SqliteEngineWriter | undefined,
+  ) {}
+
+  async append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]> {
+    if (events.length === 0) return [];
+    if (this.sqlite !== undefined) return this.sqlite.append(events);
+    const receivedAt = new Date().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      // Insert what is new (the common case, one statement per chunk); only when some ids were
+      // already logged, look their first copies up.
+      const seqOf = new Map<string, number>();
+      const inserted = new Set<string>();
+      for (const part of chunks(events)) {
+        const rows = await trx
+          .insertInto('events')
+          .values(
+            part.map((event) => ({
+              id: event.id,
+              type: event.type,
+              time: event.time,
+              time_ms: event.timeMs,
+              entities_json: JSON.stringify(event.entities),
+              data_json: JSON.stringify(event.data),
+              received_at: receivedAt,
+            })),
+          )
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .returning(['id', 'seq'])
+          .execute();
+        for (const row of rows) {
+          seqOf.set(row.id, row.seq);
+          inserted.add(row.id);
+        }
+      }
+      const missing = [...new Set(events.map((event) => event.id).filter((id) => !seqOf.has(id)))];
+      for (const part of chunks(missing)) {
+        const rows = await trx.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();
+        for (const row of rows) seqOf.set(row.id, row.seq);
+      }
+      const reported = new Set<string>();
+      return events.map((event): AppendOutcome => {
+        const stored = inserted.has(event.id) && !reported.has(event.id);
+        reported.add(event.id);
+        return { stored, seq: seqOf.get(event.id) ?? 0 };
+      });
+    });
+  }
+
+  async readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      seq: row.seq,
+      id: row.id,
+      type: row.type,
+      time: row.time,
+      timeMs: row.time_ms,
+      entities: JSON.parse(row.entities_json) as Record<string, string>,
+      data: JSON.parse(row.data_json) as Record<string, unknown>,
+    }));
+  }
+
+  async lastSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('last'))
+      .executeTakeFirst();
+    return Number(row?.last ?? 0);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+}
