@@ -18,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LinearPdqIndex, MultiIndexPdqIndex } from '../src/indexes/index.js';
@@ -208,7 +209,8 @@ async function compare(options: Options, args: string[]): Promise<void> {
 
 /** Runs `bench/run.ts pdq-index --worker VARIANT …` and returns the JSON line it prints. */
 function runChild(variant: Variant, args: string[], env: Record<string, string>): Promise<Measurement> {
-  const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
+  // run.ts under tsx, run.js when compiled: the runner beside this file.
+  const runner = fileURLToPath(new URL(`./run${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
   const child = spawn(process.execPath, [...process.execArgv, runner, 'pdq-index', ...args, '--worker', variant], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describeMachine } from './machine.js';
 
 /** Prints rows as an aligned table with a header. */
@@ -22,9 +22,10 @@ export function printTable(header: string[], rows: (string | number)[][]): void 
  */
 export async function finishBenchmark(name: string, result: Record<string, unknown>): Promise<void> {
   const record = { benchmark: name, date: new Date().toISOString(), machine: describeMachine(), ...result };
-  const directory = fileURLToPath(new URL('../results/', import.meta.url));
+  // Benchmarks run compiled (build/bench) from the repository root: results go to bench/results.
+  const directory = join(process.cwd(), 'bench', 'results');
   await mkdir(directory, { recursive: true });
-  await writeFile(`${directory}${name}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFile(join(directory, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   console.log(JSON.stringify(record));
 }
 
