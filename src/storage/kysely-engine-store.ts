@@ -42,11 +42,17 @@ export class KyselyEngineStore implements EngineStore {
   }
 
   async loadState(): Promise<EngineState> {
-    const row = await this.#db.selectFrom('engine_state').selectAll().where('name', '=', 'engine').executeTakeFirst();
+    const rows = await this.#db
+      .selectFrom('engine_state')
+      .selectAll()
+      .where('name', 'in', ['engine', 'snapshot'])
+      .execute();
+    const watermark = rows.find((row) => row.name === 'engine');
+    const snapshot = rows.find((row) => row.name === 'snapshot');
     return {
-      processedSeq: Number(row?.processed_seq ?? 0),
-      snapshotSeq: Number(row?.snapshot_seq ?? 0),
-      snapshot: row?.snapshot_json ?? null,
+      processedSeq: Number(watermark?.processed_seq ?? 0),
+      snapshotSeq: Number(snapshot?.snapshot_seq ?? 0),
+      snapshot: snapshot?.snapshot_json ?? null,
     };
   }
 
@@ -113,24 +119,38 @@ export class KyselyEngineStore implements EngineStore {
       }
       for (const update of batch.cases) await applyCaseUpdate(trx, update);
       const now = new Date().toISOString();
-      const snapshot = batch.snapshot;
       await trx
         .insertInto('engine_state')
         .values({
           name: 'engine',
           processed_seq: batch.processedSeq,
-          snapshot_seq: snapshot?.seq ?? 0,
-          snapshot_json: snapshot?.json ?? null,
+          snapshot_seq: 0,
+          snapshot_json: null,
           updated_at: now,
         })
         .onConflict((conflict) =>
-          conflict.column('name').doUpdateSet({
-            processed_seq: batch.processedSeq,
-            updated_at: now,
-            ...(snapshot !== undefined ? { snapshot_seq: snapshot.seq, snapshot_json: snapshot.json } : {}),
-          }),
+          conflict.column('name').doUpdateSet({ processed_seq: batch.processedSeq, updated_at: now }),
         )
         .execute();
+      // The snapshot lives in its own row so that watermark updates never rewrite it.
+      const snapshot = batch.snapshot;
+      if (snapshot !== undefined) {
+        await trx
+          .insertInto('engine_state')
+          .values({
+            name: 'snapshot',
+            processed_seq: 0,
+            snapshot_seq: snapshot.seq,
+            snapshot_json: snapshot.json,
+            updated_at: now,
+          })
+          .onConflict((conflict) =>
+            conflict
+              .column('name')
+              .doUpdateSet({ snapshot_seq: snapshot.seq, snapshot_json: snapshot.json, updated_at: now }),
+          )
+          .execute();
+      }
     });
   }
 

@@ -66,10 +66,12 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
     `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, 0, null, ?)
      on conflict (name) do update set processed_seq = excluded.processed_seq, updated_at = excluded.updated_at`,
   );
-  const saveSnapshot = connection.prepare<[number, number, string, string]>(
-    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, ?, ?, ?)
-     on conflict (name) do update set processed_seq = excluded.processed_seq, snapshot_seq = excluded.snapshot_seq,
-       snapshot_json = excluded.snapshot_json, updated_at = excluded.updated_at`,
+  // The snapshot lives in its own row: rewriting a row that carries megabytes of JSON on every
+  // watermark update would cost milliseconds per commit.
+  const saveSnapshot = connection.prepare<[number, string, string]>(
+    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('snapshot', 0, ?, ?, ?)
+     on conflict (name) do update set snapshot_seq = excluded.snapshot_seq, snapshot_json = excluded.snapshot_json,
+       updated_at = excluded.updated_at`,
   );
 
   const writeLabels = (added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]) => {
@@ -145,8 +147,8 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
       }
     }
     const now = new Date().toISOString();
-    if (batch.snapshot === undefined) saveWatermark.run(batch.processedSeq, now);
-    else saveSnapshot.run(batch.processedSeq, batch.snapshot.seq, batch.snapshot.json, now);
+    saveWatermark.run(batch.processedSeq, now);
+    if (batch.snapshot !== undefined) saveSnapshot.run(batch.snapshot.seq, batch.snapshot.json, now);
   });
 
   const saveLabelsAll = connection.transaction(writeLabels);
