@@ -82,14 +82,19 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
     update.entries.push(...entries);
     caseUpdates.set(subject, update);
   };
-  const eventEntry: Omit<CaseTimelineEntry, 'caseId'> = {
-    kind: event.type === 'media.matched' ? 'match' : 'event',
-    ref: `event:${event.id}`,
-    time: event.time,
-    summary: `${event.type} ${Object.entries(event.entities)
-      .map(([role, id]) => `${role}=${id}`)
-      .join(' ')}`,
-    detail: { id: event.id, type: event.type, entities: event.entities, data: event.data },
+  // Built only when a case needs it: most events touch no case.
+  let eventEntryValue: Omit<CaseTimelineEntry, 'caseId'> | undefined;
+  const eventEntry = (): Omit<CaseTimelineEntry, 'caseId'> => {
+    eventEntryValue ??= {
+      kind: event.type === 'media.matched' ? 'match' : 'event',
+      ref: `event:${event.id}`,
+      time: event.time,
+      summary: `${event.type} ${Object.entries(event.entities)
+        .map(([role, id]) => `${role}=${id}`)
+        .join(' ')}`,
+      detail: { id: event.id, type: event.type, entities: event.entities, data: event.data },
+    };
+    return eventEntryValue;
   };
 
   for (const hit of evaluation.hits) {
@@ -182,7 +187,7 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
           }
           if (change.caseOpened) {
             addToCase(subjectKey, definition.casePriority, [
-              eventEntry,
+              eventEntry(),
               hitEntry,
               {
                 kind: 'rule_hit',
@@ -198,20 +203,23 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
         case 'case': {
           const id = event.entities[effect.subject];
           if (id === undefined) break;
-          addToCase(keyOf(effect.subject, id), effect.priority, [eventEntry, hitEntry]);
+          addToCase(keyOf(effect.subject, id), effect.priority, [eventEntry(), hitEntry]);
           break;
         }
       }
     }
     // A hit about a subject with an open case joins that case.
-    if (subject !== null && state.openCases.has(subject)) addToCase(subject, 'low', [eventEntry, hitEntry]);
+    if (subject !== null && state.openCases.has(subject)) addToCase(subject, 'low', [eventEntry(), hitEntry]);
   }
 
   // Every event on an entity with an open case, or linked to one, joins its timeline.
-  for (const [role, id] of Object.entries(event.entities)) {
-    const entity = keyOf(role, id);
-    for (const candidate of [entity, ...state.links.neighbours(entity)]) {
-      if (state.openCases.has(candidate)) addToCase(candidate, 'low', [eventEntry]);
+  if (state.openCases.size > 0) {
+    for (const [role, id] of Object.entries(event.entities)) {
+      const entity = keyOf(role, id);
+      if (state.openCases.has(entity)) addToCase(entity, 'low', [eventEntry()]);
+      for (const neighbour of state.links.neighbours(entity)) {
+        if (state.openCases.has(neighbour)) addToCase(neighbour, 'low', [eventEntry()]);
+      }
     }
   }
 
