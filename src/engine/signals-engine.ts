@@ -10,6 +10,28 @@ import { emptyWrites, type ProcessorState, processEvent } from './event-processo
 import { LabelCache } from './label-cache.js';
 import type { Verdict } from './verdict.js';
 
+/**
+ * The feature state to start from: the snapshot when it fits the policy's feature definitions;
+ * otherwise (the operator changed a feature's meaning, or the snapshot is unreadable) an empty
+ * store rebuilt by replaying the whole event log into the features, so that a policy change never
+ * stops the engine from starting.
+ */
+function restoreFeatures(
+  config: EngineConfig,
+  snapshot: string | null,
+  snapshotSeq: number,
+): { features: FeatureStore; replayFrom: number } {
+  if (snapshot === null) return { features: new FeatureStore(config.features), replayFrom: 0 };
+  try {
+    return { features: FeatureStore.restore(config.features, JSON.parse(snapshot)), replayFrom: snapshotSeq };
+  } catch (error) {
+    process.emitWarning(
+      `feature snapshot not used (${(error as Error).message}); rebuilding features from the event log`,
+    );
+    return { features: new FeatureStore(config.features), replayFrom: 0 };
+  }
+}
+
 /** What happened to one submitted event. */
 export type IngestResult =
   | {
@@ -81,10 +103,7 @@ export class SignalsEngine {
     options: EngineOptions = {},
   ): Promise<SignalsEngine> {
     const saved = await store.loadState();
-    const features =
-      saved.snapshot === null
-        ? new FeatureStore(config.features)
-        : FeatureStore.restore(config.features, JSON.parse(saved.snapshot));
+    const { features, replayFrom } = restoreFeatures(config, saved.snapshot, saved.snapshotSeq);
     const labels = new LabelCache();
     labels.load(await store.activeLabels(new Date(0).toISOString()));
     const typologies = new TypologyScores(config.typologies);
@@ -116,7 +135,7 @@ export class SignalsEngine {
       openCases,
     };
     // Re-apply events between the snapshot and the watermark to the features only.
-    for (let after = saved.snapshotSeq; after < saved.processedSeq; ) {
+    for (let after = replayFrom; after < saved.processedSeq; ) {
       const events = await store.events.readAfter(after, 5000);
       if (events.length === 0) break;
       for (const event of events) {
