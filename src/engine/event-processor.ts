@@ -236,7 +236,11 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
 
 function dedupeEntries(entries: readonly Omit<CaseTimelineEntry, 'caseId'>[]): Omit<CaseTimelineEntry, 'caseId'>[] {
   const seen = new Set<string>();
-  return entries.filter((entry) => (seen.has(entry.ref) ? false : (seen.add(entry.ref), true)));
+  return entries.filter((entry) => {
+    if (seen.has(entry.ref)) return false;
+    seen.add(entry.ref);
+    return true;
+  });
 }
 
 /**
