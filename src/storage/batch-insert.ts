@@ -1,5 +1,8 @@
+import type { Insertable } from 'kysely';
 import type { NewContent } from './records.js';
 import type { BatchAddResult } from './repositories.js';
+import { newContentRow, signalEntries } from './row-mapping.js';
+import type { BankContentsTable } from './tables.js';
 
 /**
  * The import hot path behind `BankRepository.addContentBatch`, one implementation per dialect
@@ -18,4 +21,38 @@ export interface BatchInserter {
 /** The key of one (signal type, value) pair for duplicate detection within a batch. */
 export function signalKey(signalType: string, value: string): string {
   return `${signalType}\u0000${value}`;
+}
+
+/** An item of a batch that does not repeat a value of an earlier item, ready to insert. */
+export interface BatchItem {
+  readonly index: number;
+  readonly entries: ReadonlyArray<readonly [string, string]>;
+  readonly row: Insertable<BankContentsTable>;
+}
+
+/**
+ * Step one of both import paths: validates every item (`CONTENT_INVALID` for an item without
+ * signals or with bad metadata) and sets aside the items that repeat a value of an earlier item
+ * of the same batch. Whether the bank already holds a value is each dialect's own step.
+ */
+export function splitBatch(
+  bankId: number,
+  items: readonly NewContent[],
+  now: string,
+): { fresh: BatchItem[]; duplicateIndexes: number[] } {
+  const duplicateIndexes: number[] = [];
+  const fresh: BatchItem[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const entries = signalEntries(item, index);
+    const row = newContentRow(bankId, item, now);
+    const keys = entries.map(([signalType, value]) => signalKey(signalType, value));
+    if (keys.some((key) => seen.has(key))) {
+      duplicateIndexes.push(index);
+      return;
+    }
+    for (const key of keys) seen.add(key);
+    fresh.push({ index, entries, row });
+  });
+  return { fresh, duplicateIndexes };
 }

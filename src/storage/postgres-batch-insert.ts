@@ -1,23 +1,19 @@
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { EngineError } from '../core/index.js';
 import { bankNotFound } from './add-content.js';
-import { type BatchInserter, signalKey } from './batch-insert.js';
+import { type BatchInserter, type BatchItem, splitBatch } from './batch-insert.js';
 import { nowIso } from './dialect.js';
 import type { NewContent } from './records.js';
 import type { BatchAddResult } from './repositories.js';
-import { newContentRow, signalEntries } from './row-mapping.js';
 import { isForeignKeyViolation } from './storage-errors.js';
-import type { BankContentsTable, Database } from './tables.js';
+import type { Database } from './tables.js';
 
 /** Rows per multi-row INSERT / ids per IN list: far below PostgreSQL's 65,535 parameters. */
 const rowsPerStatement = 1_000;
 
 /** An item of the batch that is not a repeat of an earlier item, with the id drawn for it. */
-interface Candidate {
-  readonly index: number;
+interface Candidate extends BatchItem {
   readonly id: number;
-  readonly entries: ReadonlyArray<readonly [string, string]>;
-  readonly row: Insertable<BankContentsTable>;
 }
 
 /**
@@ -58,20 +54,7 @@ async function insertBatch(
   items: readonly NewContent[],
 ): Promise<BatchAddResult> {
   const now = nowIso();
-  const duplicateIndexes: number[] = [];
-  const fresh: Array<Omit<Candidate, 'id'>> = [];
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    const entries = signalEntries(item, index);
-    const row = newContentRow(bankId, item, now);
-    const keys = entries.map(([signalType, value]) => signalKey(signalType, value));
-    if (keys.some((key) => seen.has(key))) {
-      duplicateIndexes.push(index);
-      return;
-    }
-    for (const key of keys) seen.add(key);
-    fresh.push({ index, entries, row });
-  });
+  const { fresh, duplicateIndexes } = splitBatch(bankId, items, now);
 
   return db.transaction().execute(async (transaction) => {
     const bank = await transaction.selectFrom('banks').select('id').where('id', '=', bankId).executeTakeFirst();

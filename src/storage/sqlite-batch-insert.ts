@@ -1,11 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Kysely } from 'kysely';
 import { bankNotFound } from './add-content.js';
-import { type BatchInserter, signalKey } from './batch-insert.js';
+import { type BatchInserter, splitBatch } from './batch-insert.js';
 import { nowIso } from './dialect.js';
 import type { NewContent } from './records.js';
 import type { BatchAddResult } from './repositories.js';
-import { newContentRow, signalEntries } from './row-mapping.js';
 import type { BankContentsTable, Database } from './tables.js';
 
 /** An item of the batch that is not a repeat of an earlier item. */
@@ -72,23 +71,14 @@ export function sqliteBatchInserter(connection: BetterSqlite3.Database, kysely: 
   const insertAll = connection.transaction((bankId: number, items: readonly NewContent[]): BatchAddResult => {
     if (bankExists.get(bankId) === undefined) throw bankNotFound(bankId);
     const now = nowIso();
-    const duplicateIndexes: number[] = [];
+    const { fresh, duplicateIndexes } = splitBatch(bankId, items, now);
     const candidates: Candidate[] = [];
     const probes: Probe[] = [];
-    const seen = new Set<string>();
-    items.forEach((item, index) => {
-      const entries = signalEntries(item, index);
-      const row = newContentRow(bankId, item, now);
-      const keys = entries.map(([signalType, value]) => signalKey(signalType, value));
-      if (keys.some((key) => seen.has(key))) {
-        duplicateIndexes.push(index);
-        return;
-      }
-      for (const key of keys) seen.add(key);
+    for (const { index, row, entries } of fresh) {
       const candidate: Candidate = { index, row, duplicate: false, contentId: 0 };
       candidates.push(candidate);
       for (const [signalType, value] of entries) probes.push({ candidate, signalType, value });
-    });
+    }
 
     probes.sort(byTypeThenValue);
     for (const { candidate, signalType, value } of probes) {
