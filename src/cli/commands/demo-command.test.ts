@@ -14,22 +14,27 @@ const curlAvailable = await run('curl', ['--version']).then(
   () => false,
 );
 
+/** Demo options on an ephemeral loopback port over `dataDir`. */
+function demoOptions(dataDir: string) {
+  return {
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    hmaOpen: false,
+    maxUploadBytes: 20 * 1024 * 1024,
+    maxPixels: defaultMaxPixels,
+    urlTimeout: 5000,
+    allowHost: [],
+    allowPrivate: false,
+  };
+}
+
 describe('prevail demo', () => {
   let directory: string;
   let demo: Awaited<ReturnType<typeof startDemo>>;
   before(async () => {
     directory = await mkdtemp(join(tmpdir(), 'prevail-demo-'));
-    demo = await startDemo({
-      dataDir: directory,
-      host: '127.0.0.1',
-      port: 0,
-      hmaOpen: false,
-      maxUploadBytes: 20 * 1024 * 1024,
-      maxPixels: defaultMaxPixels,
-      urlTimeout: 5000,
-      allowHost: [],
-      allowPrivate: false,
-    });
+    demo = await startDemo(demoOptions(directory));
   });
   after(async () => {
     await demo.server.close();
@@ -57,17 +62,7 @@ describe('prevail demo', () => {
   });
 
   test('running it again reuses the bank instead of failing', async () => {
-    const second = await startDemo({
-      dataDir: directory,
-      host: '127.0.0.1',
-      port: 0,
-      hmaOpen: false,
-      maxUploadBytes: 20 * 1024 * 1024,
-      maxPixels: defaultMaxPixels,
-      urlTimeout: 5000,
-      allowHost: [],
-      allowPrivate: false,
-    });
+    const second = await startDemo(demoOptions(directory));
     try {
       const banks = await second.server.services.banks.listBanks();
       assert.deepEqual(
