@@ -14,6 +14,18 @@ export const retentionMs = 365 * 24 * 3600 * 1000;
 
 type CaseRow = Selectable<EngineDatabase['cases']>;
 
+/** The `case_timeline` row of one entry of case `caseId`. */
+export function timelineRow(caseId: number, entry: Omit<CaseTimelineEntry, 'caseId'>): EngineDatabase['case_timeline'] {
+  return {
+    case_id: caseId,
+    ref: entry.ref,
+    kind: entry.kind,
+    time: entry.time,
+    summary: entry.summary,
+    detail_json: JSON.stringify(entry.detail ?? null),
+  };
+}
+
 function toRecord(row: CaseRow): CaseRecord {
   return {
     id: row.id,
@@ -92,14 +104,7 @@ export class KyselyCaseRepository implements CaseRepository {
       if (row === undefined) return undefined;
       await trx
         .insertInto('case_timeline')
-        .values({
-          case_id: id,
-          ref: entry.ref,
-          kind: entry.kind,
-          time: entry.time,
-          summary: entry.summary,
-          detail_json: JSON.stringify(entry.detail ?? null),
-        })
+        .values(timelineRow(id, entry))
         .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
         .execute();
       return toRecord(row);

@@ -15,7 +15,7 @@ import type {
 } from './engine-repositories.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
-import { KyselyCaseRepository, retentionMs } from './kysely-case-repository.js';
+import { KyselyCaseRepository, retentionMs, timelineRow } from './kysely-case-repository.js';
 import { KyselyEventLog } from './kysely-event-log.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 
@@ -349,16 +349,7 @@ async function applyCaseUpdate(trx: Transaction<EngineDatabase>, update: CaseUpd
     if (part.length === 0) continue;
     await trx
       .insertInto('case_timeline')
-      .values(
-        part.map((entry) => ({
-          case_id: caseId,
-          ref: entry.ref,
-          kind: entry.kind,
-          time: entry.time,
-          summary: entry.summary,
-          detail_json: JSON.stringify(entry.detail ?? null),
-        })),
-      )
+      .values(part.map((entry) => timelineRow(caseId, entry)))
       .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
       .execute();
   }
