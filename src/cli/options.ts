@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** Parses a positive integer option (`--max-pixels 5000000`), for commander. */
 export function positiveInteger(value: string): number {
@@ -24,4 +24,29 @@ export function environmentInteger(name: string, fallback: number): number {
   } catch {
     throw new InvalidArgumentError(`${name}=${raw} is not a positive whole number`);
   }
+}
+
+/**
+ * The URL policy options of every command that fetches media: `--url-timeout`, `--allow-host`
+ * and `--allow-private`, with their environment variables.
+ */
+export function withUrlOptions(command: Command): Command {
+  return command
+    .option(
+      '--url-timeout <ms>',
+      'deadline for fetching one URL (env PREVAIL_URL_TIMEOUT_MS)',
+      positiveInteger,
+      environmentInteger('PREVAIL_URL_TIMEOUT_MS', 30_000),
+    )
+    .option(
+      '--allow-host <hosts>',
+      'only fetch URLs on these hosts (comma-separated; "*.example.org" for subdomains; env PREVAIL_URL_ALLOW_HOSTS)',
+      commaList,
+      commaList(process.env.PREVAIL_URL_ALLOW_HOSTS ?? ''),
+    )
+    .option(
+      '--allow-private',
+      'allow URLs on loopback and private addresses (refused by default; env PREVAIL_URL_ALLOW_PRIVATE=1)',
+      process.env.PREVAIL_URL_ALLOW_PRIVATE === '1',
+    );
 }

@@ -11,7 +11,7 @@ import {
 } from '../../hasher/index.js';
 import { expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
-import { commaList, environmentInteger, positiveInteger } from '../options.js';
+import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
 import { startProgress } from '../progress.js';
 
 interface HashCommandOptions {
@@ -98,7 +98,7 @@ async function runHash(args: string[], options: HashCommandOptions, io: CliIo): 
 
 /** `prevail hash`: signals of images, files and URLs as JSONL. */
 export function hashCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  return new Command('hash')
+  return withUrlOptions(new Command('hash'))
     .summary('compute PDQ, MD5 and SHA-256 signals of images, directories and URLs')
     .description(
       [
@@ -130,23 +130,6 @@ export function hashCommand(io: CliIo, setExitCode: (code: number) => void): Com
       'refuse files and downloads larger than this many bytes (env PREVAIL_MAX_BYTES)',
       positiveInteger,
       environmentInteger('PREVAIL_MAX_BYTES', 256 * 1024 * 1024),
-    )
-    .option(
-      '--url-timeout <ms>',
-      'deadline for fetching one URL (env PREVAIL_URL_TIMEOUT_MS)',
-      positiveInteger,
-      environmentInteger('PREVAIL_URL_TIMEOUT_MS', 30_000),
-    )
-    .option(
-      '--allow-host <hosts>',
-      'only fetch URLs on these hosts (comma-separated; "*.example.org" for subdomains; env PREVAIL_URL_ALLOW_HOSTS)',
-      commaList,
-      commaList(process.env.PREVAIL_URL_ALLOW_HOSTS ?? ''),
-    )
-    .option(
-      '--allow-private',
-      'allow URLs on loopback and private addresses (refused by default; env PREVAIL_URL_ALLOW_PRIVATE=1)',
-      process.env.PREVAIL_URL_ALLOW_PRIVATE === '1',
     )
     .option(
       '--concurrency <n>',

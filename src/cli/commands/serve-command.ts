@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { defaultMaxPixels } from '../../content/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import type { CliIo } from '../io.js';
-import { commaList, environmentInteger, positiveInteger } from '../options.js';
+import { environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -36,7 +36,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
 
 /** Adds the server options shared by `serve` and `demo`. */
 export function withServerOptions(command: Command, defaultPort: number): Command {
-  return withStorageOptions(command)
+  return withUrlOptions(withStorageOptions(command))
     .option(
       '--port <port>',
       'TCP port (env PREVAIL_PORT)',
@@ -60,18 +60,6 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       'largest image to decode (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
       environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
-    )
-    .option('--url-timeout <ms>', 'deadline for fetching one URL', positiveInteger, 30_000)
-    .option(
-      '--allow-host <hosts>',
-      'only fetch URLs on these hosts (env PREVAIL_URL_ALLOW_HOSTS)',
-      commaList,
-      commaList(process.env.PREVAIL_URL_ALLOW_HOSTS ?? ''),
-    )
-    .option(
-      '--allow-private',
-      'allow fetching URLs on private addresses (env PREVAIL_URL_ALLOW_PRIVATE=1)',
-      process.env.PREVAIL_URL_ALLOW_PRIVATE === '1',
     );
 }
 
