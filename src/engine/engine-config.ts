@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import { EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
+import { builtinPacks, packFactory, type RulePack } from '../packs/index.js';
 import type { RuleCatalogs } from '../rules/index.js';
 import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
 import { compileEventFilter } from './event-filter.js';
@@ -18,8 +19,12 @@ import { compileEventFilter } from './event-filter.js';
  * <dir>/labels.yaml        labels: [name, ...] (every label a rule may set or read)
  * <dir>/event-types/*.json operator event types {name, requiredRoles?, roleTypes?, dataSchema}
  * <dir>/rules/**.yaml      operator rules
+ * <dir>/packs.yaml         packs: { <pack>: { enabled?: bool, settings?: {…} } }  (rule packs)
  * ```
- * Every file is optional; a missing directory is an empty policy.
+ * Every file is optional; a missing directory is an empty policy. With a policy directory every
+ * built-in rule pack is loaded unless `packs.yaml` disables it (its rules run in shadow mode until
+ * `builtin-rules.yaml` makes them active); with none, no pack is. A policy typology with a
+ * pack typology's name replaces it (how an operator tunes a pack's thresholds).
  */
 export interface EngineConfig {
   readonly directory: string;
@@ -29,7 +34,24 @@ export interface EngineConfig {
   readonly typologies: readonly TypologyDefinition[];
   readonly labels: readonly string[];
   readonly catalogs: RuleCatalogs;
+  /** The rule packs loaded, their features, typologies and labels already merged above. */
+  readonly packs: readonly RulePack[];
 }
+
+/** Options for `loadEngineConfig`. */
+export interface EngineConfigOptions {
+  /** Use exactly these packs instead of the ones `packs.yaml` selects. */
+  readonly packs?: readonly RulePack[];
+}
+
+const packsFile = z.object({
+  packs: z
+    .record(
+      z.string(),
+      z.strictObject({ enabled: z.boolean().default(true), settings: z.unknown().optional() }).nullable(),
+    )
+    .default({}),
+});
 
 const featureFile = z.object({
   features: z
@@ -96,7 +118,8 @@ function featureValueType(aggregate: string): 'int' | 'double' {
  *
  * @throws EngineError `CONFIG_INVALID` listing every problem found in a file.
  */
-export async function loadEngineConfig(directory: string): Promise<EngineConfig> {
+export async function loadEngineConfig(directory: string, options: EngineConfigOptions = {}): Promise<EngineConfig> {
+  const packs = options.packs ?? (directory === '' ? [] : await loadPacks(join(directory, 'packs.yaml')));
   const featuresPath = join(directory, 'features.yaml');
   const parsedFeatures = featureFile.safeParse((await readYaml(featuresPath)) ?? {});
   if (!parsedFeatures.success) throw problems(featuresPath, parsedFeatures.error);
@@ -110,17 +133,23 @@ export async function loadEngineConfig(directory: string): Promise<EngineConfig>
     ...(feature.window !== undefined ? { window: feature.window } : {}),
     ...(feature.filter !== undefined ? { filter: compileEventFilter(feature.filter, feature.name) } : {}),
   }));
-  const features = defineFeatures(definitions);
+  const features = defineFeatures([...definitions, ...packs.flatMap((pack) => pack.features)]);
 
   const typologiesPath = join(directory, 'typologies.yaml');
   const typologyInput = ((await readYaml(typologiesPath)) ?? {}) as { typologies?: unknown };
-  const typologies = defineTypologies(typologyInput.typologies ?? []);
+  const policyTypologies = defineTypologies(typologyInput.typologies ?? []);
+  const overridden = new Set(policyTypologies.map((typology) => typology.name));
+  const typologies = [
+    ...packs.flatMap((pack) => pack.typologies).filter((typology) => !overridden.has(typology.name)),
+    ...policyTypologies,
+  ];
 
   const labelsPath = join(directory, 'labels.yaml');
   const labelsParsed = z
     .object({ labels: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]) })
     .safeParse((await readYaml(labelsPath)) ?? {});
   if (!labelsParsed.success) throw problems(labelsPath, labelsParsed.error);
+  const labels = [...new Set([...labelsParsed.data.labels, ...packs.flatMap((pack) => pack.labels)])];
 
   const registry = new EventTypeRegistry(await readEventTypes(join(directory, 'event-types')));
   const roles = new Set([
@@ -135,6 +164,7 @@ export async function loadEngineConfig(directory: string): Promise<EngineConfig>
     'host',
     'reporter',
     'media',
+    'payee_document',
   ]);
   for (const typology of typologies) roles.add(typology.subject);
   for (const feature of features) roles.add(feature.entity);
@@ -143,7 +173,7 @@ export async function loadEngineConfig(directory: string): Promise<EngineConfig>
     features: Object.fromEntries(
       features.map((feature) => [feature.name, { type: featureValueType(feature.aggregate) }]),
     ),
-    labels: labelsParsed.data.labels,
+    labels,
     typologies: typologies.map((typology) => typology.name),
     entityRoles: [...roles].sort(),
   };
@@ -153,7 +183,27 @@ export async function loadEngineConfig(directory: string): Promise<EngineConfig>
     registry,
     features,
     typologies,
-    labels: labelsParsed.data.labels,
+    labels,
     catalogs,
+    packs,
   };
+}
+
+/** The packs `packs.yaml` enables: every built-in pack unless disabled there. */
+async function loadPacks(path: string): Promise<RulePack[]> {
+  const parsed = packsFile.safeParse((await readYaml(path)) ?? {});
+  if (!parsed.success) throw problems(path, parsed.error);
+  const selected: RulePack[] = [];
+  const settings = parsed.data.packs;
+  for (const name of Object.keys(settings)) packFactory(name);
+  for (const factory of builtinPacks) {
+    const entry = Object.hasOwn(settings, factory.name) ? settings[factory.name] : undefined;
+    if (entry?.enabled === false) continue;
+    try {
+      selected.push(factory.create(entry?.settings));
+    } catch (error) {
+      throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
+    }
+  }
+  return selected;
 }

@@ -56,9 +56,13 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
 
   const features: Record<string, number | null> = {};
   for (const spec of state.featureSpecs) {
-    const id = event.entities[spec.entity];
-    features[spec.name] =
-      id === undefined ? null : state.features.value(spec.name, entityKey(spec.entityType, id), event.timeMs);
+    const id = event.entities[spec.readRole];
+    const readable =
+      id !== undefined &&
+      (spec.readRole === spec.entity || state.registry.entityType(event.type, spec.readRole) === spec.entityType);
+    features[spec.name] = readable
+      ? state.features.value(spec.name, entityKey(spec.entityType, id), event.timeMs)
+      : null;
   }
   const labels: Record<string, string[]> = {};
   for (const [role, id] of Object.entries(event.entities))
@@ -157,9 +161,10 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
         }
         case 'typology': {
           const definition = state.typologies.definition(effect.typology);
-          const id = definition === undefined ? undefined : event.entities[definition.subject];
-          if (definition === undefined || id === undefined) break;
-          const subjectKey = keyOf(definition.subject, id);
+          const role = effect.subject ?? definition?.subject;
+          const id = definition === undefined || role === undefined ? undefined : event.entities[role];
+          if (definition === undefined || role === undefined || id === undefined) break;
+          const subjectKey = keyOf(role, id);
           const change = state.typologies.add(effect.typology, subjectKey, {
             ruleId: hit.ruleId,
             eventId: event.id,

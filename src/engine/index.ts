@@ -3,8 +3,8 @@
  * durable and exactly-once across crashes.
  */
 
-export { type EngineConfig, loadEngineConfig } from './engine-config.js';
+export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
 export { compileEventFilter } from './event-filter.js';
-export { type OpenedEngine, openEngine } from './open-engine.js';
+export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';
 export { type EngineOptions, type IngestResult, SignalsEngine } from './signals-engine.js';
 export type { Verdict, VerdictKind } from './verdict.js';

@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { EngineError } from '../core/index.js';
+import type { RulePack } from '../packs/index.js';
 import {
   type BuiltinRuleInstance,
+  type BuiltinRuleSettings,
   buildRuleSet,
   builtinRules,
   configureBuiltinRules,
@@ -23,6 +25,17 @@ export interface OpenedEngine {
   readonly rules: RuleSetLoader | undefined;
 }
 
+/** `EngineOptions` plus what a caller without a policy file (a batch screening) sets in code. */
+export interface OpenEngineOptions extends EngineOptions {
+  /** Load exactly these rule packs (instead of the ones `packs.yaml` selects). */
+  readonly packs?: readonly RulePack[];
+  /**
+   * Built-in rule settings merged over `builtin-rules.yaml` (by rule id); with them, built-in
+   * rules run even without a policy directory.
+   */
+  readonly builtinRuleSettings?: Readonly<Record<string, BuiltinRuleSettings>>;
+}
+
 /**
  * Loads the policy at `policyDirectory` (features, typologies, labels, event types, rules; a
  * missing directory is an empty policy) and opens the engine on `store`.
@@ -32,10 +45,13 @@ export interface OpenedEngine {
 export async function openEngine(
   store: EngineStore,
   policyDirectory: string | undefined,
-  options: EngineOptions = {},
+  options: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
-  const config = await loadEngineConfig(policyDirectory ?? '');
-  const builtins = await loadBuiltins(policyDirectory, config);
+  const config = await loadEngineConfig(
+    policyDirectory ?? '',
+    options.packs === undefined ? {} : { packs: options.packs },
+  );
+  const builtins = await loadBuiltins(policyDirectory, config, options.builtinRuleSettings);
   let rules: RuleSetLoader | undefined;
   let ruleSet: () => RuleSet;
   if (policyDirectory !== undefined && existsSync(config.rulesDirectory)) {
@@ -57,17 +73,27 @@ export async function openEngine(
  * `builtin_rules: { <id>: { mode: shadow|active, enabled: true|false, config: {…} } }`. Without
  * a policy none run; with one, every built-in runs in shadow mode unless configured otherwise.
  */
-async function loadBuiltins(policyDirectory: string | undefined, config: EngineConfig): Promise<BuiltinRuleInstance[]> {
-  if (policyDirectory === undefined) return [];
-  const path = join(policyDirectory, 'builtin-rules.yaml');
-  let settings: Record<string, never> = {};
-  try {
-    const parsed = parseYaml(await readFile(path, 'utf8')) as { builtin_rules?: Record<string, never> } | null;
-    settings = parsed?.builtin_rules ?? {};
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
+async function loadBuiltins(
+  policyDirectory: string | undefined,
+  config: EngineConfig,
+  overrides: Readonly<Record<string, BuiltinRuleSettings>> | undefined,
+): Promise<BuiltinRuleInstance[]> {
+  if (policyDirectory === undefined && overrides === undefined) return [];
+  let settings: Record<string, BuiltinRuleSettings> = {};
+  if (policyDirectory !== undefined) {
+    const path = join(policyDirectory, 'builtin-rules.yaml');
+    try {
+      const parsed = parseYaml(await readFile(path, 'utf8')) as {
+        builtin_rules?: Record<string, BuiltinRuleSettings>;
+      } | null;
+      settings = parsed?.builtin_rules ?? {};
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
+      }
     }
   }
-  return configureBuiltinRules(builtinRules, settings, config.catalogs);
+  for (const [id, setting] of Object.entries(overrides ?? {})) settings[id] = { ...settings[id], ...setting };
+  const rules = [...builtinRules, ...config.packs.flatMap((pack) => pack.rules)];
+  return configureBuiltinRules(rules, settings, config.catalogs);
 }

@@ -3,7 +3,7 @@ import type { EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
 import type { EngineStore, LoggedEvent } from '../storage/index.js';
-import { TypologyScores } from '../typologies/index.js';
+import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
@@ -156,6 +156,15 @@ export class SignalsEngine {
   /** The last event processed. */
   get processedSeq(): number {
     return this.#processedSeq;
+  }
+
+  /**
+   * Every (typology, subject) that reached its alert threshold since the engine opened, with the
+   * reasons for its highest score: what a batch screening reports. Not persisted: the durable
+   * record is the stored typology contributions and the cases they opened.
+   */
+  typologyAlerts(): TypologyAlert[] {
+    return this.#state.typologies.alerts();
   }
 
   get features(): FeatureStore {

@@ -106,7 +106,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
   ),
   eventType(
     'payment.sent',
-    'A payment; `payment_account` pays `payee_account`.',
+    'A payment; `payment_account` pays `payee_account` (`payee_document`: the cash pick-up ID document).',
     ['payment_account', 'payee_account'],
     { payee_account: 'payment_account' },
     z.looseObject({
@@ -117,6 +117,16 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       purpose: z.string().max(200).optional(),
       remittance_info: z.string().max(2000).optional(),
       local_hour: z.number().int().min(0).max(23).optional(),
+      payee_type: z.enum(['individual', 'organisation']).optional(),
+      payer_birth_date: z.iso.date().optional(),
+      payer_birth_country: country.optional(),
+      declared_relationship: z.string().max(50).optional(),
+      channel: z.string().max(50).optional(),
+      merchant_category: z.string().max(50).optional(),
+      crypto_risk_tags: z.array(z.string().max(50)).max(50).optional(),
+      funding_instrument: z.string().max(200).optional(),
+      payer_name: z.string().max(200).optional(),
+      payee_name: z.string().max(200).optional(),
     }),
   ),
   eventType(

@@ -32,6 +32,12 @@ export type Aggregate = (typeof aggregates)[number];
  *   required except for first_seen and last_seen, which are all-time and ignore it.
  * - `filter`: an extra predicate an event must pass (the rules module compiles it from CEL). It
  *   must be pure and total: it is called on the hot path and is not part of snapshots.
+ * - `value`: computes the aggregated value in code instead of reading `field` (rule packs use it
+ *   for derived values such as an amount in US dollars); same purity rules as `filter`. A
+ *   feature has `field` or `value`, not both.
+ * - `readRole`: the role whose entity rules read the feature for, default `entity`. A pack keeps
+ *   "money received" under the `payee_account` role and reads it when the same account pays
+ *   (`readRole: payment_account`); both roles must have the feature's entity type.
  */
 export interface FeatureDefinition {
   readonly name: string;
@@ -42,6 +48,8 @@ export interface FeatureDefinition {
   readonly field?: string;
   readonly window?: string;
   readonly filter?: (event: EngineEvent) => boolean;
+  readonly value?: (event: EngineEvent) => unknown;
+  readonly readRole?: string;
 }
 
 /**
@@ -56,6 +64,8 @@ export interface FeatureSpec extends FeatureDefinition {
   readonly bucketMs: number | null;
   /** `field` split on dots; `null` without a field. */
   readonly fieldPath: readonly string[] | null;
+  /** The role rules read the feature for (`readRole`, default `entity`). */
+  readonly readRole: string;
 }
 
 /** One problem found in a definition set; `feature` is the name, or `#index` when unnamed. */
@@ -98,6 +108,12 @@ const definitionSchema = z.strictObject({
       error: 'must be a function (event) => boolean',
     })
     .optional(),
+  value: z
+    .custom<(event: EngineEvent) => unknown>((value) => typeof value === 'function', {
+      error: 'must be a function (event) => value',
+    })
+    .optional(),
+  readRole: z.string({ error: 'must be a role name' }).regex(keyPattern, { error: keyRule }).optional(),
 });
 
 /** Specs made by `defineFeatures`: accepted again as they are. */
@@ -132,8 +148,11 @@ export function validateFeatureDefinitions(input: unknown): FeatureProblem[] {
     const record = definition as Readonly<Record<string, unknown>>;
     const aggregate = record.aggregate;
     if (typeof aggregate !== 'string') return;
-    if (needsField.has(aggregate) && record.field === undefined) {
+    if (needsField.has(aggregate) && record.field === undefined && record.value === undefined) {
       problems.push({ feature, message: `field: is required for ${aggregate} (the value to aggregate)` });
+    }
+    if (record.field !== undefined && record.value !== undefined) {
+      problems.push({ feature, message: 'value: give either field or value, not both' });
     }
     if (knownAggregates.has(aggregate) && !allTime.has(aggregate) && record.window === undefined) {
       problems.push({ feature, message: `window: is required for ${aggregate} (e.g. 24h, 30d)` });
@@ -170,6 +189,8 @@ function toSpec(definition: FeatureDefinition): FeatureSpec {
     ...(definition.field === undefined ? {} : { field: definition.field }),
     ...(definition.window === undefined ? {} : { window: definition.window }),
     ...(definition.filter === undefined ? {} : { filter: definition.filter }),
+    ...(definition.value === undefined ? {} : { value: definition.value }),
+    readRole: definition.readRole ?? definition.entity,
     windowMs,
     bucketMs: windowMs === null ? null : bucketWidthMs(windowMs),
     fieldPath: definition.field === undefined ? null : Object.freeze(definition.field.split('.')),

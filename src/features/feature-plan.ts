@@ -39,6 +39,8 @@ export interface CompiledFeature {
   readonly bucketMs: number;
   readonly input: InputMode;
   readonly path: readonly string[] | null;
+  /** Computes the input in code (`FeatureDefinition.value`); wins over `path`. */
+  readonly read: ((event: EngineEvent) => unknown) | null;
   readonly filter: ((event: EngineEvent) => boolean) | null;
 }
 
@@ -140,6 +142,7 @@ function compileLayout(index: number, entityType: string, specs: readonly Featur
       bucketMs: spec.bucketMs ?? 0,
       input: inputMode(spec.aggregate),
       path: spec.fieldPath,
+      read: spec.value ?? null,
       filter: spec.filter ?? null,
     };
   });

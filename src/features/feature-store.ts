@@ -89,7 +89,8 @@ export class FeatureStore {
       for (let f = 0; f < features.length; f++) {
         const feature = features[f] as CompiledFeature;
         if (feature.filter !== null && !feature.filter(event)) continue;
-        const raw = feature.path === null ? true : readPath(event, feature.path);
+        const raw =
+          feature.read !== null ? feature.read(event) : feature.path === null ? true : readPath(event, feature.path);
         if (feature.input === 'number') {
           const value = numericInput(raw);
           if (value === undefined) continue;

@@ -38,7 +38,8 @@ export function recomputeFeature(
     const id = Object.hasOwn(event.entities, spec.entity) ? event.entities[spec.entity] : undefined;
     if (typeof id !== 'string' || id === '' || `${spec.entityType}:${id}` !== key) continue;
     if (spec.filter !== undefined && !spec.filter(event)) continue;
-    const raw = spec.fieldPath === null ? true : readPath(event, spec.fieldPath);
+    const raw =
+      spec.value !== undefined ? spec.value(event) : spec.fieldPath === null ? true : readPath(event, spec.fieldPath);
     if (spec.aggregate === 'first_seen' || spec.aggregate === 'last_seen') {
       if (!isPresent(raw)) continue;
       const earlier = spec.aggregate === 'first_seen';

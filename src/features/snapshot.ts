@@ -193,7 +193,7 @@ function identity(spec: FeatureSpec): SnapshotFeature {
     entityType: spec.entityType,
     eventTypes: [...spec.eventTypes],
     aggregate: spec.aggregate,
-    field: spec.field ?? null,
+    field: spec.field ?? (spec.value !== undefined ? '(computed)' : null),
     windowMs: spec.windowMs,
     filtered: spec.filter !== undefined,
   };

@@ -50,6 +50,12 @@ export interface TypologyEffect {
   readonly typology: string;
   /** Positive, finite. */
   readonly points: number;
+  /**
+   * The event role whose entity gets the points, when it is not the typology's own subject role
+   * (a payee's money-mule score, added when the mule pays onwards as `payment_account`). The
+   * entity types must agree. Built-in rules only.
+   */
+  readonly subject?: string;
 }
 
 /** Open a case on (or add this hit to the open case of) the entity under `subject`. */

@@ -1,3 +1,3 @@
 /** Typologies: weighted sets of rules whose points add up per subject, with alert and case thresholds. */
 export { defineTypologies, parseDuration, type TypologyDefinition } from './typology-definition.js';
-export { type Contribution, type ScoreChange, TypologyScores } from './typology-scores.js';
+export { type Contribution, type ScoreChange, type TypologyAlert, TypologyScores } from './typology-scores.js';

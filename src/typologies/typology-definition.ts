@@ -19,7 +19,22 @@ export interface TypologyDefinition {
   readonly casePriority: 'low' | 'medium' | 'high' | 'urgent';
   /** Weight per rule id (default 1 for rules not listed). */
   readonly weights: Readonly<Record<string, number>>;
+  /**
+   * How contributions add up. `sum` (default): every contribution in the window counts, so a rule
+   * that fires on ten events adds its points ten times. `distinct_rules` (the Tazama shape: one
+   * outcome per rule): each rule counts once, with its largest contribution in the window, so a
+   * score says how many different indicators agree, not how busy the account is.
+   */
+  readonly scoring: TypologyScoring;
+  /**
+   * Rules that must all have contributed within the window before the score counts; until then
+   * the score is 0. This is how "no single indicator alerts on its own" is enforced.
+   */
+  readonly requiredRules: readonly string[];
 }
+
+/** See `TypologyDefinition.scoring`. */
+export type TypologyScoring = 'sum' | 'distinct_rules';
 
 const durationPattern = /^(\d+)(m|h|d)$/;
 const unitMs: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -45,6 +60,8 @@ const typologySchema = z
     case_threshold: z.number().positive().optional(),
     case_priority: z.enum(['low', 'medium', 'high', 'urgent']).default('medium'),
     weights: z.record(z.string(), z.number().nonnegative()).default({}),
+    scoring: z.enum(['sum', 'distinct_rules']).default('sum'),
+    required_rules: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).default([]),
   })
   .strict()
   .refine((value) => value.case_threshold === undefined || value.case_threshold >= value.alert_threshold, {
@@ -85,6 +102,8 @@ export function defineTypologies(input: unknown): TypologyDefinition[] {
       caseThreshold: value.case_threshold ?? null,
       casePriority: value.case_priority,
       weights: value.weights,
+      scoring: value.scoring,
+      requiredRules: value.required_rules,
     });
   });
   if (problems.length > 0) throw new EngineError('CONFIG_INVALID', problems.join('\n'));

@@ -23,13 +23,32 @@ export interface ScoreChange {
 }
 
 /**
- * Typology scores per (typology, subject), kept in memory: the sum of weighted rule points
- * within the typology's window. A contribution from an event already counted is ignored, so
- * replaying events after a crash does not double points.
+ * A subject whose score reached a typology's alert threshold at least once: what a batch
+ * screening prints. `score` is the highest score reached; `reasons` explain that score (one per
+ * contributing rule, most points first); the times span its contributions.
+ */
+export interface TypologyAlert {
+  readonly typology: string;
+  readonly subject: string;
+  readonly score: number;
+  readonly reasons: readonly string[];
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+}
+
+/**
+ * Typology scores per (typology, subject), kept in memory: the weighted rule points within the
+ * typology's window, added up as the typology's `scoring` says, and 0 until every required rule
+ * has contributed. A contribution from an event already counted is ignored, so replaying events
+ * after a crash does not double points. Every subject that ever reached the alert threshold is
+ * remembered (`alerts()`), with the explanation of its highest score.
  */
 export class TypologyScores {
   readonly #definitions: Map<string, TypologyDefinition>;
   readonly #contributions = new Map<string, Contribution[]>();
+  readonly #alerts = new Map<string, TypologyAlert>();
+  /** When each (typology, subject) first got points: kept because `distinct_rules` drops old entries. */
+  readonly #firstMs = new Map<string, number>();
 
   constructor(definitions: readonly TypologyDefinition[]) {
     this.#definitions = new Map(definitions.map((definition) => [definition.name, definition]));
@@ -53,17 +72,20 @@ export class TypologyScores {
     if (kept.some((entry) => entry.eventId === contribution.eventId && entry.ruleId === contribution.ruleId)) {
       return undefined;
     }
-    const before = kept.reduce((sum, entry) => sum + entry.points, 0);
+    if (!this.#firstMs.has(key)) this.#firstMs.set(key, contribution.timeMs);
+    const before = scoreOf(definition, kept);
     const weighted = { ...contribution, points: contribution.points * (definition.weights[contribution.ruleId] ?? 1) };
     kept.push(weighted);
     kept.sort((a, b) => a.timeMs - b.timeMs);
-    this.#contributions.set(key, kept);
-    const score = before + weighted.points;
+    const retained = definition.scoring === 'distinct_rules' ? dropDominated(kept) : kept;
+    this.#contributions.set(key, retained);
+    const score = scoreOf(definition, retained);
+    if (score >= definition.alertThreshold) this.#remember(key, definition, subject, score, retained);
     return {
       typology,
       subject,
       score,
-      contributions: kept,
+      contributions: retained,
       alerted: before < definition.alertThreshold && score >= definition.alertThreshold,
       caseOpened:
         definition.caseThreshold !== null && before < definition.caseThreshold && score >= definition.caseThreshold,
@@ -74,9 +96,79 @@ export class TypologyScores {
   score(typology: string, subject: string, atMs: number): number {
     const definition = this.#definitions.get(typology);
     if (definition === undefined) return 0;
-    const entries = this.#contributions.get(`${typology}\u0000${subject}`) ?? [];
-    return entries
-      .filter((entry) => entry.timeMs > atMs - definition.windowMs && entry.timeMs <= atMs)
-      .reduce((sum, entry) => sum + entry.points, 0);
+    const entries = (this.#contributions.get(`${typology}\u0000${subject}`) ?? []).filter(
+      (entry) => entry.timeMs > atMs - definition.windowMs && entry.timeMs <= atMs,
+    );
+    return scoreOf(definition, entries);
   }
+
+  /** Every (typology, subject) that reached its alert threshold since this object was made. */
+  alerts(): TypologyAlert[] {
+    return [...this.#alerts.values()];
+  }
+
+  #remember(
+    key: string,
+    definition: TypologyDefinition,
+    subject: string,
+    score: number,
+    contributions: readonly Contribution[],
+  ): void {
+    const previous = this.#alerts.get(key);
+    if (previous !== undefined && previous.score >= score) {
+      const last = contributions[contributions.length - 1];
+      if (last !== undefined && last.timeMs > previous.lastSeenMs) {
+        this.#alerts.set(key, { ...previous, lastSeenMs: last.timeMs });
+      }
+      return;
+    }
+    const best = new Map<string, Contribution>();
+    for (const entry of contributions) {
+      const current = best.get(entry.ruleId);
+      if (current === undefined || entry.points >= current.points) best.set(entry.ruleId, entry);
+    }
+    const reasons = [...best.values()].sort((a, b) => b.points - a.points).map((entry) => entry.reason);
+    this.#alerts.set(key, {
+      typology: definition.name,
+      subject,
+      score,
+      reasons,
+      firstSeenMs: previous?.firstSeenMs ?? this.#firstMs.get(key) ?? contributions[0]?.timeMs ?? 0,
+      lastSeenMs: contributions[contributions.length - 1]?.timeMs ?? 0,
+    });
+  }
+}
+
+/** The score of contributions already inside the window, per the typology's scoring. */
+function scoreOf(definition: TypologyDefinition, contributions: readonly Contribution[]): number {
+  if (definition.requiredRules.length > 0) {
+    for (const required of definition.requiredRules) {
+      if (!contributions.some((entry) => entry.ruleId === required)) return 0;
+    }
+  }
+  if (definition.scoring === 'sum') return contributions.reduce((sum, entry) => sum + entry.points, 0);
+  const best = new Map<string, number>();
+  for (const entry of contributions) best.set(entry.ruleId, Math.max(best.get(entry.ruleId) ?? 0, entry.points));
+  let total = 0;
+  for (const points of best.values()) total += points;
+  return total;
+}
+
+/**
+ * For `distinct_rules`: drops each contribution that a later one of the same rule with at least
+ * as many points makes irrelevant (the later one outlives it in the window), so an account on
+ * which a rule fires at every payment keeps one entry per rule, not one per payment.
+ * `contributions` is sorted by time.
+ */
+function dropDominated(contributions: readonly Contribution[]): Contribution[] {
+  const bestLater = new Map<string, number>();
+  const kept: Contribution[] = [];
+  for (let index = contributions.length - 1; index >= 0; index--) {
+    const entry = contributions[index] as Contribution;
+    const later = bestLater.get(entry.ruleId);
+    if (later !== undefined && later >= entry.points) continue;
+    bestLater.set(entry.ruleId, entry.points);
+    kept.push(entry);
+  }
+  return kept.reverse();
 }
