@@ -1,0 +1,42 @@
+/**
+ * The OCSE payments pack: payment typologies of paid online child sexual exploitation and
+ * financially motivated sextortion (F01–F17, T1–T6 of `ocse-financial-indicators.md`), as
+ * features, built-in rules and typologies on the signals engine.
+ */
+import type { RulePack } from '../rule-pack.js';
+import { ocseFeatures } from './ocse-features.js';
+import { resolveOcseSettings } from './ocse-settings.js';
+import { ocseTypologies } from './ocse-typologies.js';
+import { payerIndicators } from './payer-indicators.js';
+import { paymentFactsFor } from './payment-facts.js';
+import { ocseLabel, receiverIndicators } from './receiver-indicators.js';
+import { sextortionIndicators } from './sextortion-indicators.js';
+
+export { type CorridorEntry, corridorListVersion, defaultCorridors } from './corridors.js';
+export { ocseFeature } from './ocse-features.js';
+export { defaultOcseSettings, type OcseSettings, ocseSettingsVersion, resolveOcseSettings } from './ocse-settings.js';
+export { ocseTypology } from './ocse-typologies.js';
+export { type PaymentFacts, paymentFactsFor } from './payment-facts.js';
+export { ocseLabel } from './receiver-indicators.js';
+export { type ReferenceCategory, referenceCategory } from './reference-categories.js';
+
+/** The pack's name in `packs.yaml`. */
+export const ocsePackName = 'ocse_payments';
+
+/**
+ * Builds the pack for one deployment's settings (`packs.yaml` → `ocse_payments.settings`).
+ * @throws EngineError CONFIG_INVALID for bad settings.
+ */
+export function createOcsePaymentsPack(settings?: unknown): RulePack {
+  const resolved = resolveOcseSettings(settings ?? {});
+  const facts = paymentFactsFor(resolved);
+  return {
+    name: ocsePackName,
+    version: 1,
+    description: 'Paid online child sexual exploitation and sextortion payment typologies (F01–F17, T1–T6)',
+    features: ocseFeatures(facts),
+    rules: [...payerIndicators(facts), ...receiverIndicators(facts), ...sextortionIndicators(facts)],
+    typologies: ocseTypologies,
+    labels: Object.values(ocseLabel),
+  };
+}

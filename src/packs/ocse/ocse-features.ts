@@ -1,0 +1,226 @@
+import type { EngineEvent } from '../../events/index.js';
+import type { FeatureDefinition } from '../../features/index.js';
+import type { PaymentFacts } from './payment-facts.js';
+
+const payment = ['payment.sent'];
+const dayMs = 86_400_000;
+
+/**
+ * The names of the pack's features (storage keys; never rename). Payer-side features are kept
+ * per `payment_account` as payer; receiver-side ones per the same account as payee and, where
+ * an indicator fires when that account pays onwards (F15 cash-out, F17 pass-through), read for
+ * it as payer (`readRole`).
+ */
+export const ocseFeature = {
+  f01Count7d: 'ocse_f01_count_7d',
+  f01Count30d: 'ocse_f01_count_30d',
+  f01Count90d: 'ocse_f01_count_90d',
+  f01Count120d: 'ocse_f01_count_120d',
+  f01Usd30d: 'ocse_f01_usd_30d',
+  f01Usd120d: 'ocse_f01_usd_120d',
+  f01Payees90d: 'ocse_f01_payees_90d',
+  f01Night90d: 'ocse_f01_night_90d',
+  f01Round90d: 'ocse_f01_round_90d',
+  f01Cover90d: 'ocse_f01_cover_90d',
+  f01Unrelated90d: 'ocse_f01_unrelated_90d',
+  f01Unrelated365d: 'ocse_f01_unrelated_365d',
+  f01Burst2h: 'ocse_f01_count_2h',
+  corridorFirstSeen: 'ocse_corridor_first_seen',
+  riskyMerchant90d: 'ocse_risky_merchant_90d',
+  fundingInstruments30d: 'ocse_funding_instruments_30d',
+  corridorSpendDays365d: 'ocse_corridor_spend_days_365d',
+  corridorAtm365d: 'ocse_corridor_atm_365d',
+  spendUsd90d: 'ocse_spend_usd_90d',
+  youngAbroadCount48h: 'ocse_young_abroad_count_48h',
+  youngAbroadUsd48h: 'ocse_young_abroad_usd_48h',
+  youngAbroadMinUsd48h: 'ocse_young_abroad_min_usd_48h',
+  outflowAbroadUsd48h: 'ocse_outflow_abroad_usd_48h',
+  cashOutUsd24h: 'ocse_cash_out_usd_24h',
+  payeeSmallSenders90d: 'ocse_payee_small_senders_90d',
+  payeeUnrelatedSenders90d: 'ocse_payee_unrelated_senders_90d',
+  payeeSenderCountries90d: 'ocse_payee_sender_countries_90d',
+  payeeSmallUsd90d: 'ocse_payee_small_usd_90d',
+  payeeSmallCount90d: 'ocse_payee_small_count_90d',
+  payeeFirstSeen: 'ocse_payee_first_seen',
+  receivedUsd24h: 'ocse_received_usd_24h',
+  receivedUsd48h: 'ocse_received_usd_48h',
+  youngSenders7d: 'ocse_young_senders_7d',
+  documentNames90d: 'ocse_document_names_90d',
+} as const;
+
+/**
+ * The feature definitions, filtered and valued through `facts` (computed once per event).
+ * `payee` features use the `payee_account` role with entity type `payment_account`.
+ */
+export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): FeatureDefinition[] {
+  const when = (test: (value: PaymentFacts) => boolean) => (event: EngineEvent) => test(facts(event));
+  const usd = (event: EngineEvent) => facts(event).amountUsd;
+  const payer = (
+    name: string,
+    aggregate: FeatureDefinition['aggregate'],
+    window: string | undefined,
+    filter: ((event: EngineEvent) => boolean) | undefined,
+    extra: Partial<FeatureDefinition> = {},
+  ): FeatureDefinition => ({
+    name,
+    entity: 'payment_account',
+    eventTypes: payment,
+    aggregate,
+    ...(window === undefined ? {} : { window }),
+    ...(filter === undefined ? {} : { filter }),
+    ...extra,
+  });
+  const payee = (
+    name: string,
+    aggregate: FeatureDefinition['aggregate'],
+    window: string | undefined,
+    filter: ((event: EngineEvent) => boolean) | undefined,
+    extra: Partial<FeatureDefinition> = {},
+  ): FeatureDefinition => ({
+    ...payer(name, aggregate, window, filter, extra),
+    entity: 'payee_account',
+    entityType: 'payment_account',
+  });
+  const f01 = when((value) => value.f01);
+  const smallCrossBorderToPerson = (value: PaymentFacts) => value.smallToPersonAbroad;
+  const f = ocseFeature;
+  return [
+    payer(f.f01Count7d, 'count', '7d', f01),
+    payer(f.f01Count30d, 'count', '30d', f01),
+    payer(f.f01Count90d, 'count', '90d', f01),
+    payer(f.f01Count120d, 'count', '120d', f01),
+    payer(f.f01Usd30d, 'sum', '30d', f01, { value: usd }),
+    payer(f.f01Usd120d, 'sum', '120d', f01, { value: usd }),
+    payer(f.f01Payees90d, 'distinct', '90d', f01, { field: 'entities.payee_account' }),
+    payer(
+      f.f01Night90d,
+      'count',
+      '90d',
+      when((value) => value.f01 && value.night),
+    ),
+    payer(
+      f.f01Round90d,
+      'count',
+      '90d',
+      when((value) => value.f01 && value.round),
+    ),
+    payer(
+      f.f01Cover90d,
+      'count',
+      '90d',
+      when((value) => value.f01 && value.reference !== 'other'),
+    ),
+    payer(
+      f.f01Unrelated90d,
+      'count',
+      '90d',
+      when((value) => value.f01 && value.unrelated),
+    ),
+    payer(
+      f.f01Unrelated365d,
+      'count',
+      '365d',
+      when((value) => value.f01 && value.unrelated),
+    ),
+    payer(f.f01Burst2h, 'count', '2h', f01),
+    payer(
+      f.corridorFirstSeen,
+      'first_seen',
+      undefined,
+      when((value) => value.highRiskCorridor),
+    ),
+    payer(
+      f.riskyMerchant90d,
+      'count',
+      '90d',
+      when((value) => value.riskyMerchant),
+    ),
+    payer(f.fundingInstruments30d, 'distinct', '30d', undefined, { field: 'data.funding_instrument' }),
+    payer(
+      f.corridorSpendDays365d,
+      'distinct',
+      '365d',
+      when((value) => value.spendInCorridorAbroad),
+      {
+        value: (event: EngineEvent) => Math.floor(event.timeMs / dayMs),
+      },
+    ),
+    payer(
+      f.corridorAtm365d,
+      'count',
+      '365d',
+      when((value) => value.atmInCorridorAbroad),
+    ),
+    payer(f.spendUsd90d, 'sum', '90d', undefined, { value: usd }),
+    payer(
+      f.youngAbroadCount48h,
+      'count',
+      '48h',
+      when((value) => value.youngVictimChannelAbroad),
+    ),
+    payer(
+      f.youngAbroadUsd48h,
+      'sum',
+      '48h',
+      when((value) => value.youngVictimChannelAbroad),
+      { value: usd },
+    ),
+    payer(
+      f.youngAbroadMinUsd48h,
+      'min',
+      '48h',
+      when((value) => value.youngVictimChannelAbroad),
+      { value: usd },
+    ),
+    payer(
+      f.outflowAbroadUsd48h,
+      'sum',
+      '48h',
+      when((value) => value.crossBorder || value.channel === 'crypto'),
+      { value: usd },
+    ),
+    payer(
+      f.cashOutUsd24h,
+      'sum',
+      '24h',
+      when((value) => value.cashOut),
+      { value: usd },
+    ),
+    payee(f.payeeSmallSenders90d, 'distinct', '90d', when(smallCrossBorderToPerson), {
+      field: 'entities.payment_account',
+    }),
+    payee(
+      f.payeeUnrelatedSenders90d,
+      'distinct',
+      '90d',
+      when((value) => smallCrossBorderToPerson(value) && value.unrelated),
+      { field: 'entities.payment_account' },
+    ),
+    payee(f.payeeSenderCountries90d, 'distinct', '90d', when(smallCrossBorderToPerson), {
+      field: 'data.payer_country',
+    }),
+    payee(f.payeeSmallUsd90d, 'sum', '90d', when(smallCrossBorderToPerson), { value: usd }),
+    payee(f.payeeSmallCount90d, 'count', '90d', when(smallCrossBorderToPerson)),
+    payee(f.payeeFirstSeen, 'first_seen', undefined, undefined),
+    payee(f.receivedUsd24h, 'sum', '24h', undefined, { value: usd, readRole: 'payment_account' }),
+    payee(f.receivedUsd48h, 'sum', '48h', undefined, { value: usd, readRole: 'payment_account' }),
+    payee(
+      f.youngSenders7d,
+      'distinct',
+      '7d',
+      when((value) => value.young),
+      {
+        field: 'entities.payment_account',
+        readRole: 'payment_account',
+      },
+    ),
+    {
+      name: f.documentNames90d,
+      entity: 'payee_document',
+      eventTypes: payment,
+      aggregate: 'distinct',
+      window: '90d',
+      field: 'data.payee_name',
+    },
+  ];
+}

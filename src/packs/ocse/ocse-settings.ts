@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { EngineError } from '../../core/index.js';
+import { defaultCorridors } from './corridors.js';
+import { defaultUsdRates } from './exchange-rates.js';
+import { defaultReferenceWords } from './reference-categories.js';
+
+const country = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code');
+
+/**
+ * The pack-level settings of the OCSE payments pack: what makes one payment an F01 payment, and
+ * the data lists (corridors, rates, dictionaries, merchant and crypto tags) the indicators read.
+ * Rule thresholds (counts, shares, windows) are per-rule configuration in `builtin-rules.yaml`;
+ * these are the facts every rule and feature shares, so they live in one place.
+ *
+ * Defaults are the note's (`ocse-financial-indicators.md`); `version` moves with them.
+ */
+export const ocseSettingsSchema = z.strictObject({
+  /** High-risk OCSE receiving countries (F01). */
+  corridors: z.array(country).min(1),
+  /** F01 amount band in US dollars: AUSTRAC A$10–A$500 ≈ USD 10–330, FINTRAC under $200, FATF €10–€200. */
+  small_payment_usd: z.tuple([z.number().nonnegative(), z.number().positive()]),
+  /** US dollars per currency unit. */
+  usd_rates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()),
+  /** F04: local hours counted as night, `[from, to)` wrapping midnight (FATF-25: 22–06). */
+  night_hours: z.tuple([z.number().int().min(0).max(23), z.number().int().min(0).max(23)]),
+  /** F03: declared relationships that give no family or personal link (plus a missing one). */
+  unrelated_relationships: z.array(z.string()),
+  /** F05: cover-story dictionaries, category → words. */
+  reference_words: z.record(z.string(), z.array(z.string())),
+  /** F05 C8: the FIU's confidential keyword list; empty in the repository, loaded privately. */
+  private_keywords: z.array(z.string().min(2)),
+  /** F08: merchant categories of anonymity, capture and live-stream services. */
+  risky_merchant_categories: z.array(z.string()),
+  /** F12: address tags that are direct exposure (alert-level) and indirect (a signal). */
+  crypto_direct_tags: z.array(z.string()),
+  crypto_indirect_tags: z.array(z.string()),
+  /** F16/F17: a payer younger than this (from the KYC birth date) counts as young. */
+  young_age_years: z.number().int().min(12).max(30),
+  /** F16: channels a sextortion victim is told to use. */
+  victim_channels: z.array(z.string()),
+  /** F15: channels that take money out as cash. */
+  cash_out_channels: z.array(z.string()),
+});
+
+export type OcseSettings = z.output<typeof ocseSettingsSchema>;
+
+/** Bumped whenever a default below changes. */
+export const ocseSettingsVersion = 1;
+
+export const defaultOcseSettings: OcseSettings = {
+  corridors: defaultCorridors.map((entry) => entry.country),
+  small_payment_usd: [10, 350],
+  usd_rates: { ...defaultUsdRates },
+  night_hours: [22, 6],
+  unrelated_relationships: ['none', 'friend', 'other', 'acquaintance', 'business', 'unknown'],
+  reference_words: Object.fromEntries(Object.entries(defaultReferenceWords).map(([key, list]) => [key, [...list]])),
+  private_keywords: [],
+  risky_merchant_categories: ['VPN_ANON', 'SPY_CAPTURE', 'LIVESTREAM_WEBCAM', 'DATING', 'FILE_HOSTING'],
+  crypto_direct_tags: ['CSAM_VENDOR'],
+  crypto_indirect_tags: ['DARKNET_MARKET', 'MIXER', 'PRIVACY_COIN_SWAP', 'HIGH_RISK_P2P', 'KIOSK'],
+  young_age_years: 21,
+  victim_channels: ['gift_card', 'p2p_wallet', 'crypto', 'mto_online'],
+  cash_out_channels: ['atm', 'cash_pickup'],
+};
+
+/**
+ * The defaults with `overrides` (from `packs.yaml`) merged on top, key by key, validated.
+ * @throws EngineError CONFIG_INVALID naming each bad setting.
+ */
+export function resolveOcseSettings(overrides: unknown = {}): OcseSettings {
+  const merged =
+    typeof overrides === 'object' && overrides !== null && !Array.isArray(overrides)
+      ? { ...defaultOcseSettings, ...overrides }
+      : overrides;
+  const parsed = ocseSettingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `ocse_payments settings are invalid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+import type { PaymentRecord } from './payment-record.js';
+
+/** The `payment.sent` event input (as `SignalsEngine.ingest` takes it) for one payment. */
+export interface PaymentEventInput {
+  readonly id: string;
+  readonly type: 'payment.sent';
+  readonly time: string;
+  readonly entities: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Maps a payment to the engine's `payment.sent` event: the payer is `payment_account`, the payee
+ * `payee_account` (both entities of type `payment_account`), a cash pick-up document
+ * `payee_document`. The event id is `payment:<record id>`, so ingesting a file twice is a no-op.
+ * Only fields the record has are set; names travel for reports and are never rule inputs.
+ */
+export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
+  const entities: Record<string, string> = {
+    payment_account: record.payer.account,
+    payee_account: record.payee.account,
+  };
+  if (record.payeeDocument !== undefined) entities.payee_document = record.payeeDocument;
+  const data: Record<string, unknown> = { amount: record.amount, currency: record.currency };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) data[key] = value;
+  };
+  set('payer_country', record.payer.country);
+  set('payee_country', record.payee.country);
+  set('purpose', record.purpose);
+  set('remittance_info', record.remittanceInfo);
+  set('local_hour', record.localHour);
+  set('payee_type', record.payee.type);
+  set('payer_birth_date', record.payer.birthDate);
+  set('payer_birth_country', record.payer.birthCountry);
+  set('declared_relationship', record.declaredRelationship);
+  set('channel', record.channel);
+  set('merchant_category', record.merchantCategory);
+  set('crypto_risk_tags', record.cryptoRiskTags);
+  set('funding_instrument', record.fundingInstrument);
+  set('payer_name', record.payer.name);
+  set('payee_name', record.payee.name);
+  return { id: `payment:${record.id}`, type: 'payment.sent', time: record.time, entities, data };
+}

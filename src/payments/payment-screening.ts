@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineError } from '../core/index.js';
+import { openEngine } from '../engine/index.js';
+import { createOcsePaymentsPack } from '../packs/index.js';
+import type { BuiltinRuleSettings } from '../rules/index.js';
+import { openStorage } from '../storage/index.js';
+import { toPaymentEvent } from './payment-event.js';
+import type { PaymentRecord } from './payment-record.js';
+
+/** One alert of a batch screening: the JSONL line `prevail payments screen` prints. */
+export interface ScreeningAlert {
+  readonly subject: { readonly type: string; readonly id: string };
+  readonly typology: string;
+  /** The highest typology score the subject reached (points; the alert threshold is the typology's). */
+  readonly score: number;
+  /** One reason per contributing indicator, most points first; each cites its guidance. */
+  readonly reasons: readonly string[];
+  /** Time of the first and last payment that contributed (ISO-8601, UTC). */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+}
+
+export interface ScreeningOptions {
+  /** `ocse_payments` pack settings (corridors, bands…), as in `packs.yaml`. */
+  readonly settings?: unknown;
+  /** Built-in rule settings by rule id, as in `builtin-rules.yaml` (modes are forced active). */
+  readonly rules?: Readonly<Record<string, BuiltinRuleSettings>>;
+  /** Called after each batch with the number of payments processed so far. */
+  readonly onProgress?: (processed: number) => void;
+  /** Where the throwaway store goes (default the OS temporary directory). */
+  readonly workDirectory?: string;
+}
+
+/** The outcome of a screening: its alerts (sorted by typology, then score) and counts. */
+export interface ScreeningResult {
+  readonly alerts: readonly ScreeningAlert[];
+  readonly payments: number;
+  readonly duplicates: number;
+}
+
+/**
+ * Back-tests the OCSE payments pack on a batch of payments: runs them, in the order given,
+ * through the full signals engine (features, every pack rule made active, typologies) on a
+ * throwaway embedded store that is deleted afterwards, and returns every (subject, typology)
+ * that reached its alert threshold. Nothing touches the operator's own store.
+ *
+ * @throws EngineError `EVENT_INVALID` when a payment does not make a valid event (naming it).
+ */
+export async function screenPayments(
+  batches: AsyncIterable<readonly PaymentRecord[]> | Iterable<readonly PaymentRecord[]>,
+  options: ScreeningOptions = {},
+): Promise<ScreeningResult> {
+  const pack = createOcsePaymentsPack(options.settings);
+  const directory = await mkdtemp(join(options.workDirectory ?? tmpdir(), 'prevail-screen-'));
+  const storage = await openStorage({ dataDir: directory });
+  try {
+    const ruleSettings: Record<string, BuiltinRuleSettings> = {};
+    for (const rule of pack.rules) ruleSettings[rule.id] = { ...options.rules?.[rule.id], mode: 'active' };
+    const { engine } = await openEngine(storage.engine, undefined, {
+      packs: [pack],
+      builtinRuleSettings: ruleSettings,
+      snapshotEvery: Number.MAX_SAFE_INTEGER,
+    });
+    let payments = 0;
+    let duplicates = 0;
+    for await (const batch of batches) {
+      const results = await engine.ingest(batch.map(toPaymentEvent));
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          const record = batch[result.index];
+          const problems = result.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+          throw new EngineError('EVENT_INVALID', `payment ${record?.id ?? result.index}: ${problems}`);
+        }
+        if (result.status === 'duplicate') duplicates += 1;
+      }
+      payments += batch.length;
+      options.onProgress?.(payments);
+    }
+    await engine.drain();
+    const alerts = engine.typologyAlerts().map((alert): ScreeningAlert => {
+      const separator = alert.subject.indexOf(':');
+      return {
+        subject: { type: alert.subject.slice(0, separator), id: alert.subject.slice(separator + 1) },
+        typology: alert.typology,
+        score: alert.score,
+        reasons: alert.reasons,
+        firstSeen: new Date(alert.firstSeenMs).toISOString(),
+        lastSeen: new Date(alert.lastSeenMs).toISOString(),
+      };
+    });
+    alerts.sort((a, b) =>
+      a.typology === b.typology
+        ? b.score - a.score || (a.subject.id < b.subject.id ? -1 : 1)
+        : a.typology < b.typology
+          ? -1
+          : 1,
+    );
+    return { alerts, payments, duplicates };
+  } finally {
+    await storage.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
