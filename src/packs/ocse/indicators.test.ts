@@ -291,7 +291,7 @@ test('F16 fires on a young payer sending three gift cards abroad in 48 hours to 
     currency: 'USD',
     amount: 20,
   });
-  const burst = [60, 61, 62].map((hourOffset, index) =>
+  const burst = [0, 1, 2].map((index) =>
     payment(
       30,
       {
