@@ -3,9 +3,11 @@
  * engine loads the packs a policy enables (`packs.yaml`; all of them by default).
  */
 import { EngineError } from '../core/index.js';
+import { createLivestreamPack, livestreamPackName } from './livestream/index.js';
 import { createOcsePaymentsPack, ocsePackName } from './ocse/index.js';
 import type { RulePack } from './rule-pack.js';
 
+export * from './livestream/index.js';
 export * from './ocse/index.js';
 export type { RulePack } from './rule-pack.js';
 
@@ -23,6 +25,11 @@ export const builtinPacks: readonly PackFactory[] = [
     name: ocsePackName,
     description: 'OCSE and sextortion payment typologies (F01–F17, T1–T6)',
     create: createOcsePaymentsPack,
+  },
+  {
+    name: livestreamPackName,
+    description: 'Live-session signals (private corridor sessions, payment then session, repeated short one-to-one)',
+    create: createLivestreamPack,
   },
 ];
 

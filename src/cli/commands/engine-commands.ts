@@ -104,7 +104,7 @@ function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
           return;
         }
         io.stdout.write(
-          `ok: ${config.features.length} features, ${config.typologies.length} typologies, ${config.labels.length} labels\n`,
+          `ok: ${config.features.length} features, ${config.typologies.length} typologies, ${config.labels.length} labels (packs: ${config.packs.map((pack) => `${pack.name} v${pack.version}`).join(', ') || 'none'})\n`,
         );
       }),
   );

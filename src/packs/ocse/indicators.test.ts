@@ -300,7 +300,6 @@ test('F16 fires on a young payer sending three gift cards abroad in 48 hours to 
         channel: 'gift_card',
         currency: 'USD',
         amount: 100 * (index + 1),
-        declaredRelationship: undefined,
       },
       20 + index,
     ),
