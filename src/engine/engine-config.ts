@@ -165,6 +165,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     'reporter',
     'media',
     'payee_document',
+    'payment_relationship',
   ]);
   for (const typology of typologies) roles.add(typology.subject);
   for (const feature of features) roles.add(feature.entity);

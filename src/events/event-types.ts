@@ -106,7 +106,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
   ),
   eventType(
     'payment.sent',
-    'A payment; `payment_account` pays `payee_account` (`payee_document`: the cash pick-up ID document).',
+    'A payment; `payment_account` pays `payee_account` (`payee_document`: the cash pick-up ID document; `payment_relationship`: the payer→payee pair).',
     ['payment_account', 'payee_account'],
     { payee_account: 'payment_account' },
     z.looseObject({

@@ -12,7 +12,8 @@ export interface PaymentEventInput {
 /**
  * Maps a payment to the engine's `payment.sent` event: the payer is `payment_account`, the payee
  * `payee_account` (both entities of type `payment_account`), a cash pick-up document
- * `payee_document`. The event id is `payment:<record id>`, so ingesting a file twice is a no-op.
+ * `payee_document`, and the pair itself `payment_relationship` (`<payer>→<payee>`, Tazama's
+ * "transaction relationship"), so features can tell a payer's first payment to a payee. The event id is `payment:<record id>`, so ingesting a file twice is a no-op.
  * Only fields the record has are set; names travel for reports and are never rule inputs.
  */
 export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
@@ -21,6 +22,7 @@ export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
     payee_account: record.payee.account,
   };
   if (record.payeeDocument !== undefined) entities.payee_document = record.payeeDocument;
+  entities.payment_relationship = paymentRelationshipId(record.payer.account, record.payee.account);
   const data: Record<string, unknown> = { amount: record.amount, currency: record.currency };
   const set = (key: string, value: unknown) => {
     if (value !== undefined) data[key] = value;
@@ -41,4 +43,9 @@ export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
   set('payer_name', record.payer.name);
   set('payee_name', record.payee.name);
   return { id: `payment:${record.id}`, type: 'payment.sent', time: record.time, entities, data };
+}
+
+/** The id of the payer→payee pair: the two account ids joined by `→` (which ids never contain in practice). */
+export function paymentRelationshipId(payer: string, payee: string): string {
+  return `${payer}→${payee}`;
 }

@@ -310,6 +310,26 @@ test('F16 fires on a young payer sending three gift cards abroad in 48 hours to 
   assert.equal(fired(run([baseline, ...adult]), 'sextortion_f16_victim_payment_burst'), false);
 });
 
+test('F16 fires on a young payer paying one new domestic payee three times in 48 hours, not an old friend', () => {
+  const young = { account: 'teen-2', country: 'FR', type: 'individual' as const, birthDate: '2007-03-03' };
+  const toMule = (days: number, index: number, payee = 'mule-2') =>
+    payment(
+      days,
+      {
+        payer: young,
+        payee: { account: payee, country: 'FR', type: 'individual' },
+        channel: 'p2p_wallet',
+        currency: 'EUR',
+        amount: 80 + index * 60,
+      },
+      9 + index * 4,
+    );
+  const burst = [0, 1, 2].map((index) => toMule(40, index));
+  assert.equal(fired(run(burst), 'sextortion_f16_victim_payment_burst'), true);
+  const oldFriend = [toMule(0, 0, 'friend-1'), ...[0, 1, 2].map((index) => toMule(40, index, 'friend-1'))];
+  assert.equal(fired(run(oldFriend), 'sextortion_f16_victim_payment_burst'), false);
+});
+
 test('F17 fires when five young senders are passed on abroad within 48 hours, not four', () => {
   const inflow = (count: number) =>
     Array.from({ length: count }, (_, index) =>

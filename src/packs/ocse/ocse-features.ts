@@ -32,8 +32,10 @@ export const ocseFeature = {
   corridorAtm365d: 'ocse_corridor_atm_365d',
   spendUsd90d: 'ocse_spend_usd_90d',
   youngAbroadCount48h: 'ocse_young_abroad_count_48h',
-  youngAbroadUsd48h: 'ocse_young_abroad_usd_48h',
-  youngAbroadMinUsd48h: 'ocse_young_abroad_min_usd_48h',
+  youngVictimUsd48h: 'ocse_young_victim_usd_48h',
+  youngVictimMinUsd48h: 'ocse_young_victim_min_usd_48h',
+  relationshipFirstSeen: 'ocse_relationship_first_seen',
+  relationshipVictimCount48h: 'ocse_relationship_victim_count_48h',
   outflowAbroadUsd48h: 'ocse_outflow_abroad_usd_48h',
   cashOutUsd24h: 'ocse_cash_out_usd_24h',
   payeeSmallSenders90d: 'ocse_payee_small_senders_90d',
@@ -81,6 +83,12 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
     entity: 'payee_account',
     entityType: 'payment_account',
   });
+  const relationship = (
+    name: string,
+    aggregate: FeatureDefinition['aggregate'],
+    window: string | undefined,
+    filter: ((event: EngineEvent) => boolean) | undefined,
+  ): FeatureDefinition => ({ ...payer(name, aggregate, window, filter), entity: 'payment_relationship' });
   const f01 = when((value) => value.f01);
   const smallCrossBorderToPerson = (value: PaymentFacts) => value.smallToPersonAbroad;
   const f = ocseFeature;
@@ -135,7 +143,7 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       '90d',
       when((value) => value.riskyMerchant),
     ),
-    payer(f.fundingInstruments30d, 'distinct', '30d', undefined, { field: 'data.funding_instrument' }),
+    payer(f.fundingInstruments30d, 'distinct', '30d', f01, { field: 'data.funding_instrument' }),
     payer(
       f.corridorSpendDays365d,
       'distinct',
@@ -159,18 +167,25 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       when((value) => value.youngVictimChannelAbroad),
     ),
     payer(
-      f.youngAbroadUsd48h,
+      f.youngVictimUsd48h,
       'sum',
       '48h',
-      when((value) => value.youngVictimChannelAbroad),
+      when((value) => value.youngVictimChannel),
       { value: usd },
     ),
     payer(
-      f.youngAbroadMinUsd48h,
+      f.youngVictimMinUsd48h,
       'min',
       '48h',
-      when((value) => value.youngVictimChannelAbroad),
+      when((value) => value.youngVictimChannel),
       { value: usd },
+    ),
+    relationship(f.relationshipFirstSeen, 'first_seen', undefined, undefined),
+    relationship(
+      f.relationshipVictimCount48h,
+      'count',
+      '48h',
+      when((value) => value.youngVictimChannel),
     ),
     payer(
       f.outflowAbroadUsd48h,

@@ -303,7 +303,7 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
           'Crypto sent to an address tagged as selling abuse material (direct) or a laundering service (indirect)',
         sources: ['FinCEN-21', 'FinCEN-24', 'FINTRAC-25'],
         configSchema: z.strictObject({ direct_points: points, indirect_points: points }),
-        defaultConfig: { direct_points: 60, indirect_points: 30 },
+        defaultConfig: { direct_points: 60, indirect_points: 40 },
         check: ({ facts: value }) => {
           if (value.cryptoDirect) return 'crypto sent to an address with direct exposure to abuse-material sales';
           if (value.cryptoIndirect) return 'crypto sent to a mixer, darknet market or other high-risk service';

@@ -33,7 +33,9 @@ export interface PaymentFacts {
   readonly spendInCorridorAbroad: boolean;
   readonly atmInCorridorAbroad: boolean;
   readonly cashOut: boolean;
-  /** F16: a young payer paying abroad through a channel extortionists ask for. */
+  /** F16: a young payer paying through a channel extortionists ask for (anywhere). */
+  readonly youngVictimChannel: boolean;
+  /** F16: the same, abroad. */
   readonly youngVictimChannelAbroad: boolean;
   /** F13 input: a small (≤ the F01 band's top) cross-border payment to a private person. */
   readonly smallToPersonAbroad: boolean;
@@ -134,6 +136,7 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
       spendInCorridorAbroad,
       atmInCorridorAbroad: spendInCorridorAbroad && channel === 'atm',
       cashOut: channel !== undefined && cashOutChannels.has(channel),
+      youngVictimChannel: young && channel !== undefined && victimChannels.has(channel),
       youngVictimChannelAbroad: young && crossBorder && channel !== undefined && victimChannels.has(channel),
       smallToPersonAbroad: crossBorder && payeeIndividual && amountUsd !== null && amountUsd <= bandHigh,
     };

@@ -19,6 +19,8 @@ export const ocseLabel = {
   networkPayee: 'ocse_network_payee',
   /** A payee that meets F13 (fan-in): its payers get the F13-membership booster. */
   fanInPayee: 'ocse_fan_in_payee',
+  /** A payer whose own payments show the T1 core (frequent, unexplained corridor payments). */
+  suspectedPayer: 'ocse_suspected_payer',
 } as const;
 
 /**
@@ -136,6 +138,54 @@ export function receiverIndicators(facts: (event: EngineEvent) => PaymentFacts):
             ? 'shares a receiver with a payer confirmed or reported for OCSE'
             : undefined,
         effects: (config) => [{ kind: 'typology', typology: t1, points: config.points }],
+      },
+      facts,
+    ),
+    defineIndicator(
+      {
+        id: 'ocse_f14_suspected_payer',
+        version: 1,
+        indicator: 'F14',
+        description:
+          "Marks a payer whose corridor payments show the T1 core, so its receivers' other indicators are read in that light",
+        sources: ['AUSTRAC-25', 'FINTRAC-20'],
+        configSchema: z.strictObject({ count_30d: count, unrelated_share_90d: share, label_days: count }),
+        defaultConfig: { count_30d: 4, unrelated_share_90d: 0.5, label_days: 90 },
+        check: ({ facts: value, feature, context }, config) => {
+          if (!value.f01 || !value.unrelated) return undefined;
+          if ((context.labels?.payment_account ?? []).includes(ocseLabel.suspectedPayer)) return undefined;
+          const recent = feature(f.f01Count30d);
+          const total = feature(f.f01Count90d);
+          if (recent < config.count_30d || feature(f.f01Unrelated90d) / total < config.unrelated_share_90d)
+            return undefined;
+          return `${recent} unexplained small corridor payments in 30 days`;
+        },
+        effects: (config) => [
+          {
+            kind: 'label',
+            entity: 'payment_account',
+            action: 'add',
+            label: ocseLabel.suspectedPayer,
+            expiresAfterMs: config.label_days * dayMs,
+          },
+        ],
+      },
+      facts,
+    ),
+    defineIndicator(
+      {
+        id: 'ocse_f14_suspected_payer_payee',
+        version: 1,
+        indicator: 'F14',
+        description: 'A receiver paid by a payer whose corridor payments show the T1 core',
+        sources: ['AUSTRAC-25', 'EUROPOL'],
+        configSchema: z.strictObject({ points }),
+        defaultConfig: { points: 20 },
+        check: ({ facts: value, context }) =>
+          value.f01 && (context.labels?.payment_account ?? []).includes(ocseLabel.suspectedPayer)
+            ? 'paid by a payer with frequent, unexplained small corridor payments'
+            : undefined,
+        effects: (config) => [{ kind: 'typology', typology: t2, points: config.points }],
       },
       facts,
     ),

@@ -21,12 +21,13 @@ export function sextortionIndicators(facts: (event: EngineEvent) => PaymentFacts
         id: 'sextortion_f16_victim_payment_burst',
         version: 1,
         indicator: 'F16',
-        description: 'A young payer suddenly sends several payments abroad to a new payee',
+        description: 'A young payer suddenly sends several payments to a new payee, or abroad to new payees',
         sources: ['FinCEN-25', 'FATF-25'],
         configSchema: z.strictObject({
           payments_48h: count,
           new_payee_days: count,
           first_payment_below_usd: z.number().positive(),
+          minimum_total_usd: z.number().nonnegative(),
           baseline_multiple: z.number().min(1),
           points,
         }),
@@ -34,24 +35,30 @@ export function sextortionIndicators(facts: (event: EngineEvent) => PaymentFacts
           payments_48h: 3,
           new_payee_days: 14,
           first_payment_below_usd: 270,
+          minimum_total_usd: 100,
           baseline_multiple: 3,
           points: 50,
         },
         check: ({ facts: value, feature, featureOrNull, context }, config) => {
-          if (!value.youngVictimChannelAbroad) return undefined;
-          const burst = feature(f.youngAbroadCount48h);
-          if (burst < config.payments_48h) return undefined;
-          const payeeFirstSeen = featureOrNull(f.payeeFirstSeen);
-          if (payeeFirstSeen === null || payeeFirstSeen < context.event.timeMs - config.new_payee_days * dayMs) {
-            return undefined;
-          }
-          const smallest = featureOrNull(f.youngAbroadMinUsd48h);
+          if (!value.youngVictimChannel) return undefined;
+          const recent = (time: number | null) =>
+            time !== null && time >= context.event.timeMs - config.new_payee_days * dayMs;
+          const toThisPayee = feature(f.relationshipVictimCount48h);
+          const abroad = feature(f.youngAbroadCount48h);
+          const burstToNewPayee = toThisPayee >= config.payments_48h && recent(featureOrNull(f.relationshipFirstSeen));
+          const burstAbroad =
+            value.youngVictimChannelAbroad && abroad >= config.payments_48h && recent(featureOrNull(f.payeeFirstSeen));
+          if (!burstToNewPayee && !burstAbroad) return undefined;
+          const smallest = featureOrNull(f.youngVictimMinUsd48h);
           if (smallest === null || smallest >= config.first_payment_below_usd) return undefined;
-          const burstUsd = feature(f.youngAbroadUsd48h);
+          const burstUsd = feature(f.youngVictimUsd48h);
+          if (burstUsd < config.minimum_total_usd) return undefined;
           const weeklyBaseline = Math.max(0, feature(f.spendUsd90d) - burstUsd) / (90 / 7);
           if (burstUsd < config.baseline_multiple * weeklyBaseline) return undefined;
           const channel = value.channel ?? 'unknown channel';
-          return `payer aged ${value.payerAge} sent ${burst} payments (USD ${burstUsd.toFixed(0)}) abroad in 48 hours to a new payee by ${channel}${value.night ? ', at night' : ''}`;
+          const count = burstToNewPayee ? toThisPayee : abroad;
+          const where = burstToNewPayee ? 'to a payee they had never paid before' : 'abroad to a new payee';
+          return `payer aged ${value.payerAge} sent ${count} payments (USD ${burstUsd.toFixed(0)}) in 48 hours ${where} by ${channel}${value.night ? ', at night' : ''}`;
         },
         effects: (config) => [{ kind: 'typology', typology: ocseTypology.sextortionVictim, points: config.points }],
       },
