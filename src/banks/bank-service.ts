@@ -1,6 +1,14 @@
-import { type DecodeOptions, decodeImage } from '../content/index.js';
+import { type DecodeOptions, decodeImage, sniffImageFormat } from '../content/index.js';
 import { EngineError } from '../core/index.js';
-import { hashPixels, md5Signal, pdqQualityThreshold, sha256Signal, signalTypeByName } from '../signals/index.js';
+import { hashVideoBytes, type VideoHashOptions } from '../hasher/index.js';
+import {
+  formatPytxVpdq,
+  hashPixels,
+  md5Signal,
+  pdqQualityThreshold,
+  sha256Signal,
+  signalTypeByName,
+} from '../signals/index.js';
 import type {
   BankPatch,
   BankRecord,
@@ -9,6 +17,7 @@ import type {
   ContentRecord,
   NewContent,
 } from '../storage/index.js';
+import { sniffVideoFormat } from '../video/index.js';
 import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPdqThreshold } from './bank-rules.js';
 
 /**
@@ -118,16 +127,34 @@ export class BankService {
   }
 
   /**
-   * Hashes an image and adds it: PDQ (refused below quality 50, which would match noise), MD5
-   * and SHA-256 of the bytes. Media themselves are never stored.
+   * Hashes an image or a video and adds it. An image gets PDQ (refused below quality 50, which
+   * would match noise); a video (told by its bytes, see `sniffVideoFormat`) gets vPDQ, sampled
+   * as `video` says (1 frame per second by default, as python-threatexchange), refused when no
+   * frame reaches quality 50. Both get MD5 and SHA-256 of the bytes. Media themselves are never
+   * stored (a video passes through a temporary file that is deleted at once).
+   *
+   * @throws EngineError `BANK_NOT_FOUND`, `CONTENT_INVALID`, decoding errors (`IMAGE_*`, `VIDEO_*`).
    */
   async addMedia(
     bankName: string,
     bytes: Uint8Array,
     decode: DecodeOptions,
     details: Omit<ContentInput, 'signals'> = {},
+    video: VideoHashOptions = {},
   ): Promise<ContentRecord> {
     await this.getBank(bankName);
+    const digests = { md5: md5Signal.hashBytes(bytes), sha256: sha256Signal.hashBytes(bytes) };
+    const videoFormat = sniffImageFormat(bytes) === undefined ? sniffVideoFormat(bytes) : undefined;
+    if (videoFormat !== undefined) {
+      const features = await hashVideoBytes(bytes, videoFormat, { maxPixels: decode.maxPixels, ...video });
+      if (!features.some((feature) => feature.quality >= pdqQualityThreshold)) {
+        throw new EngineError(
+          'CONTENT_INVALID',
+          `Invalid vpdq signal: none of the video's ${features.length} hashed frames reaches PDQ quality ${pdqQualityThreshold}; it could never match`,
+        );
+      }
+      return this.addContent(bankName, { ...details, signals: { vpdq: formatPytxVpdq(features), ...digests } });
+    }
     const { hash, quality } = hashPixels(await decodeImage(bytes, decode));
     if (quality < pdqQualityThreshold) {
       throw new EngineError(
@@ -135,8 +162,7 @@ export class BankService {
         `Invalid pdq signal: the image's PDQ quality is ${quality}, below ${pdqQualityThreshold}; it would match unrelated images`,
       );
     }
-    const signals = { pdq: hash, md5: md5Signal.hashBytes(bytes), sha256: sha256Signal.hashBytes(bytes) };
-    return this.addContent(bankName, { ...details, signals });
+    return this.addContent(bankName, { ...details, signals: { pdq: hash, ...digests } });
   }
 
   /**

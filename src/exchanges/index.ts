@@ -19,6 +19,7 @@ export {
   type HashListSource,
   hashListFormats,
   maxLineLength,
+  maxVideoLineLength,
   parseHashListFormat,
   type ReadHashListOptions,
 } from './types.js';

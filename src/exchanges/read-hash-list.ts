@@ -6,12 +6,13 @@ import { splitLines } from './line-splitter.js';
 import { createPdqToolParser } from './pdq-tool-format.js';
 import { declaredSignalName } from './signal-names.js';
 import { createTeCsvParser } from './te-csv-format.js';
-import { createTypedParser } from './typed-format.js';
+import { createTypedParser, isTypedVpdqLine } from './typed-format.js';
 import {
   type HashListFormat,
   type HashListItem,
   type HashListSource,
   maxLineLength,
+  maxVideoLineLength,
   parseHashListFormat,
   type ReadHashListOptions,
   rejection,
@@ -23,7 +24,8 @@ import {
  * Common rules, whatever the format: lines end at `\n` (CRLF is fine); a UTF-8 BOM at the start is
  * dropped; blank lines and lines whose first non-blank character is `#` are skipped, not
  * rejected; a line longer than {@link maxLineLength} characters is rejected (`line too long`)
- * without ever being held whole. Every other line yields exactly one item with its 1-based line
+ * without ever being held whole, except typed `vpdq` lines, which may hold up to
+ * {@link maxVideoLineLength} characters (a video's frame hashes). Every other line yields exactly one item with its 1-based line
  * number, except a te-csv header, which is consumed. Each value is validated and normalised by
  * its signal descriptor's `parse`; a bad line becomes a rejection and reading goes on.
  *
@@ -57,14 +59,16 @@ export async function* readHashList(
     format === 'auto' || format === 'te-csv' ? undefined : createParser(format, context);
   if (format !== 'auto') options.onFormat?.(format);
 
-  for await (const line of splitLines(source, maxLineLength)) {
+  for await (const split of splitLines(source, maxVideoLineLength)) {
+    const limit = isTypedVpdqLine(split.text) ? maxVideoLineLength : maxLineLength;
+    const line = split.tooLong || split.text.length > limit ? { ...split, tooLong: true } : split;
     // A too-long line is only seen in part: it may be a comment, but it cannot be shown blank.
     if (line.tooLong ? /^\s*#/.test(line.text) : /^\s*(#|$)/.test(line.text)) continue;
     if (parse === undefined) {
       if (line.tooLong) {
         throw new EngineError(
           'IMPORT_INVALID_FORMAT',
-          `line ${line.number} is longer than ${maxLineLength} characters; cannot read the hash list format from it`,
+          `line ${line.number} is longer than ${limit} characters; cannot read the hash list format from it`,
         );
       }
       const chosen =
@@ -84,7 +88,7 @@ export async function* readHashList(
       }
     }
     if (line.tooLong) {
-      yield rejection(line.number, `line too long: more than ${maxLineLength} characters`, line.text);
+      yield rejection(line.number, `line too long: more than ${limit} characters`, line.text);
       continue;
     }
     yield parse(line.text, line.number);

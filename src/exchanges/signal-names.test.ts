@@ -16,7 +16,8 @@ describe('signal names', () => {
     assert.equal(resolveSignalName('video_md5'), 'md5');
     assert.equal(resolveSignalName('photo_md5'), 'md5');
     assert.equal(resolveSignalName('video_sha256'), 'sha256');
-    for (const name of ['tmk', 'vpdq', 'pdq_ocr', 'url_md5', '']) assert.equal(resolveSignalName(name), undefined);
+    assert.equal(resolveSignalName('VPDQ'), 'vpdq');
+    for (const name of ['tmk', 'pdq_ocr', 'url_md5', '']) assert.equal(resolveSignalName(name), undefined);
   });
 
   test('a declared unknown name is SIGNAL_UNKNOWN', () => {

@@ -25,6 +25,40 @@ export function splitTypedLine(text: string): TypedSplit {
 }
 
 /**
+ * The value of a `vpdq` line: python-threatexchange's signal string is a JSON list written by
+ * `json.dumps`, so it holds spaces (`["…,100,0.0", "…,100,1.0"]`). It runs from the `[` after the
+ * signal name to its closing `]` (brackets inside JSON strings skipped); tokens after it are
+ * metadata, ignored as on other lines. Without a `[` the first token is the value, as usual.
+ */
+export function vpdqLineValue(afterName: string, firstToken: string): string {
+  if (!afterName.startsWith('[')) return firstToken;
+  let inString = false;
+  for (let index = 1; index < afterName.length; index++) {
+    const character = afterName[index];
+    if (inString) {
+      if (character === '\\') index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') inString = true;
+    else if (character === ']') return afterName.slice(0, index + 1);
+  }
+  return afterName;
+}
+
+/** An optional leading quoted collaboration name (as `splitTypedLine` skips it), then the signal name. */
+const collaborationThenName = /^\s*(?:'(?:[^'\\]|\\.)*'\s+|"(?:[^"\\]|\\.)*"\s+)?(\S+)\s+/;
+
+/** A typed `vpdq` line (after an optional quoted collaboration name): these may be long. */
+export function isTypedVpdqLine(text: string): boolean {
+  return collaborationThenName.exec(text)?.[1]?.toLowerCase() === 'vpdq';
+}
+
+/** The text of a typed line after its signal name. */
+function textAfterSignalName(text: string): string {
+  const match = collaborationThenName.exec(text);
+  return match === null ? '' : text.slice(match[0].length);
+}
+
+/**
  * True when `text` reads as a typed line: a known signal name (or pytx alias) followed by
  * whitespace and a value. Used by format detection.
  */
@@ -39,16 +73,18 @@ export function looksTyped(text: string): boolean {
  * `threatexchange dataset -P` prints them (a leading quoted collaboration name is skipped).
  * Tokens after the value (pytx prints the metadata there) are ignored. Signal names are
  * case-insensitive and pytx's `video_md5`, `photo_md5`, `video_sha256` map to `md5`, `md5`,
- * `sha256`. With a declared signal type, lines naming another type are rejected.
+ * `sha256`. With a declared signal type, lines naming another type are rejected. A `vpdq` value
+ * is a JSON list with spaces inside (see {@link vpdqLineValue}).
  */
 export function createTypedParser(context: ParserContext): LineParser {
   return (text, line) => {
     const split = splitTypedLine(text);
     if (!split.ok) return rejection(line, split.reason, text);
-    const [name = '', raw] = split.tokens;
+    const [name = '', token] = split.tokens;
     const signalType = resolveSignalName(name);
     if (signalType === undefined) return rejection(line, `unknown signal type ${quoteToken(name)}`, text);
-    if (raw === undefined) return rejection(line, `missing value after signal type ${quoteToken(name)}`, text);
+    if (token === undefined) return rejection(line, `missing value after signal type ${quoteToken(name)}`, text);
+    const raw = signalType === 'vpdq' ? vpdqLineValue(textAfterSignalName(text), token) : token;
     const declared = context.declaredSignalType;
     if (declared !== undefined && declared !== signalType) {
       return rejection(line, mismatchReason(signalType, declared), text);

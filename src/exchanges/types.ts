@@ -104,6 +104,13 @@ export interface HashListExportEntry {
 /** Lines longer than this many characters (UTF-16 code units, line break excluded) are rejected. */
 export const maxLineLength = 4096;
 
+/**
+ * The limit for typed `vpdq` lines instead: a vPDQ signal holds about 80 characters per hashed
+ * frame, so 1 MiB holds about 13,000 frames (3.6 hours sampled at 1 frame per second). Memory
+ * stays bounded: the splitter never holds more than this of one line.
+ */
+export const maxVideoLineLength = 1024 * 1024;
+
 /** How much of an offending line a rejection keeps. */
 export const rejectionTextLength = 120;
 

@@ -26,8 +26,10 @@ export function hashListHeader(format: HashListFormat): string | undefined {
 /**
  * Formats one entry as a line of `format`, without the line break:
  *
- * - `typed`: `<signal_type> <value>` with Prevail's names (`pdq`, `md5`, `sha256`);
- * - `bare`: `<value>` (one signal type per file: {@link writeHashList} enforces it);
+ * - `typed`: `<signal_type> <value>` with Prevail's names (`pdq`, `md5`, `sha256`, `vpdq`; a
+ *   `vpdq` value is python-threatexchange's JSON list, spaces included, as pytx writes it);
+ * - `bare`: `<value>` (one signal type per file: {@link writeHashList} enforces it; not `vpdq`,
+ *   whose JSON value holds spaces a bare list cannot read back);
  * - `te-csv`: `indicator,indicator_type,indicator_id,added_on,labels`, indicator type
  *   `HASH_PDQ`, `HASH_MD5` or `HASH_SHA256`, fields quoted as Python's `csv` would;
  * - `pdq-tool`: `<hash>` or `<hash>,filename=<externalId>` (pdq only), which the C++ tools read
@@ -47,6 +49,12 @@ export function formatHashListLine(format: HashListFormat, entry: HashListExport
     case 'typed':
       return `${type.name} ${value}`;
     case 'bare':
+      if (/\s/.test(value)) {
+        throw new EngineError(
+          'REQUEST_INVALID',
+          `a bare list cannot hold ${type.name} values (they hold spaces); use typed`,
+        );
+      }
       return value;
     case 'pdq-tool': {
       if (type.name !== 'pdq') {

@@ -1,8 +1,10 @@
-/** The hasher: media bytes in, signals (PDQ, MD5, SHA-256) out. */
+/** The hasher: media bytes in, signals (PDQ for images, vPDQ for videos, MD5, SHA-256) out. */
 export {
   type HashMediaOptions,
+  hashableSignalNames,
   hashMedia,
   type MediaHashes,
   type MediaSignalName,
   mediaSignalNames,
 } from './hash-media.js';
+export { hashVideoBytes, type VideoHashOptions } from './hash-video.js';

@@ -21,6 +21,11 @@ export interface MatchOptions {
   readonly coinflip?: number;
   /** Count these matches for flood protection (default true; false for read-only debugging). */
   readonly countForFlood?: boolean;
+  /**
+   * vPDQ: the shares of the query video's and of the banked video's unique good frames that must
+   * match, 0..100; default 80 and 80.
+   */
+  readonly videoThresholds?: { readonly queryMatchPercent?: number; readonly comparedMatchPercent?: number };
 }
 
 /** Where the matched bank item came from: what HMA's users ask to see with every match. */
@@ -46,6 +51,14 @@ export interface Match {
   readonly queryValue: string;
   /** Which dihedral variant of the query matched (`original` unless variants were asked for). */
   readonly variant: DihedralName;
+  /**
+   * vPDQ only: share of the query video's unique good frames that matched this banked video.
+   * `distance` is then `100 − min(queryMatchPercent, comparedMatchPercent)`, and `matchedValue` /
+   * `queryValue` are the closest pair of frame hashes, not the whole signals.
+   */
+  readonly queryMatchPercent?: number;
+  /** vPDQ only: share of the banked video's unique good frames that matched the query. */
+  readonly comparedMatchPercent?: number;
   readonly provenance: MatchProvenance;
 }
 

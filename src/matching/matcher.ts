@@ -1,8 +1,8 @@
 import type { BankChangeListener } from '../banks/index.js';
 import { isContentEnabled } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
-import type { IndexHit, SignalIndex } from '../indexes/index.js';
-import { type DihedralName, pdqQualityThreshold } from '../signals/index.js';
+import { type IndexHit, isVpdqHit, type SignalIndex } from '../indexes/index.js';
+import { type DihedralName, defaultVpdqMatchPercent, isVpdqMatch, pdqQualityThreshold } from '../signals/index.js';
 import type { BankRecord, BankRepository, ContentRecord } from '../storage/index.js';
 import { FloodGuard } from './flood-guard.js';
 import type { FloodReport, Match, MatchOptions, MatchOutcome, MatchQuery, SuppressedMatch } from './match-types.js';
@@ -154,7 +154,7 @@ export class Matcher implements BankChangeListener {
     );
     const warnings: string[] = [];
     if (selected.length === 0) return { matches: [], suppressed: [], quarantined: [], negative: [], warnings };
-    const candidates = this.#candidates(query, selected, warnings);
+    const candidates = this.#candidates(query, selected, options, warnings);
     if (candidates.size === 0) return { matches: [], suppressed: [], quarantined: [], negative: [], warnings };
 
     const contents = await this.#repository.getContents([...candidates.keys()]);
@@ -189,7 +189,12 @@ export class Matcher implements BankChangeListener {
   }
 
   /** Best hit per content id over every signal (and PDQ variant) of the query. */
-  #candidates(query: MatchQuery, banks: readonly BankRecord[], warnings: string[]): Map<number, Candidate> {
+  #candidates(
+    query: MatchQuery,
+    banks: readonly BankRecord[],
+    options: MatchOptions,
+    warnings: string[],
+  ): Map<number, Candidate> {
     const best = new Map<number, Candidate>();
     const consider = (candidate: Candidate): void => {
       const previous = best.get(candidate.hit.owner);
@@ -200,6 +205,18 @@ export class Matcher implements BankChangeListener {
       if (value === undefined || value === '') continue;
       const index = this.#indexes.get(signalType);
       if (index === undefined) continue;
+      if (signalType === 'vpdq') {
+        const thresholds = {
+          queryMatchPercent: options.videoThresholds?.queryMatchPercent ?? defaultVpdqMatchPercent,
+          comparedMatchPercent: options.videoThresholds?.comparedMatchPercent ?? defaultVpdqMatchPercent,
+        };
+        const radius = 100 - Math.min(thresholds.queryMatchPercent, thresholds.comparedMatchPercent);
+        for (const hit of index.query(value, radius)) {
+          if (!isVpdqHit(hit) || !isVpdqMatch(hit, thresholds)) continue;
+          consider({ hit, signalType, queryValue: hit.queryFrame, variant: 'original' });
+        }
+        continue;
+      }
       if (signalType !== 'pdq') {
         for (const hit of index.query(value, 0)) consider({ hit, signalType, queryValue: value, variant: 'original' });
         continue;
@@ -263,6 +280,9 @@ function toMatch(bank: BankRecord, content: ContentRecord, candidate: Candidate)
     matchedValue: candidate.hit.value,
     queryValue: candidate.queryValue,
     variant: candidate.variant,
+    ...(isVpdqHit(candidate.hit)
+      ? { queryMatchPercent: candidate.hit.queryMatchPercent, comparedMatchPercent: candidate.hit.comparedMatchPercent }
+      : {}),
     provenance: {
       source: content.source,
       externalId: content.externalId,

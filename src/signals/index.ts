@@ -7,3 +7,4 @@ export * from './pdq/index.js';
 export { signalTypeByName, signalTypes } from './registry.js';
 export { type Sha256Hash, sha256Signal } from './sha256/index.js';
 export type { BytesSignalType, ContentKind, SignalType } from './signal-type.js';
+export * from './vpdq/index.js';

@@ -1,20 +1,52 @@
 import { availableParallelism } from 'node:os';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultMaxPixels, type FetchPolicy } from '../../content/index.js';
 import { type EngineError, mapOrdered, toEngineError } from '../../core/index.js';
 import {
   type HashMediaOptions,
+  hashableSignalNames,
   hashMedia,
   type MediaHashes,
   type MediaSignalName,
-  mediaSignalNames,
+  type VideoHashOptions,
 } from '../../hasher/index.js';
 import { expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
 import { startProgress } from '../progress.js';
 
-interface HashCommandOptions {
+/** The video sampling options `hash` and `match` share (see `withVideoOptions`). */
+export interface VideoCliOptions {
+  videoFps: number;
+  everyFrame: boolean;
+}
+
+/** Parses a frame rate option: a positive number up to 1000 (`0.5` = one frame every 2 s). */
+function framesPerSecond(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 1000) {
+    throw new InvalidArgumentError('expected a number of frames per second in (0, 1000]');
+  }
+  return parsed;
+}
+
+/**
+ * `--video-fps` and `--every-frame`: how videos are sampled for vPDQ. One frame per second by
+ * default, as python-threatexchange and HMA hash videos; `--every-frame` hashes every decoded
+ * frame, as the C++ `vpdq-hash-video` and its sample hashes do (about 30× the work).
+ */
+export function withVideoOptions(command: Command): Command {
+  return command
+    .option('--video-fps <n>', 'vPDQ: frames hashed per second of video', framesPerSecond, 1)
+    .option('--every-frame', 'vPDQ: hash every frame of a video (as the C++ vpdq tool) instead of --video-fps', false);
+}
+
+/** The hasher's video options from the command line. */
+export function videoHashOptions(options: VideoCliOptions): VideoHashOptions {
+  return options.everyFrame ? { everyFrame: true } : { fps: options.videoFps };
+}
+
+interface HashCommandOptions extends VideoCliOptions {
   signals: string[];
   dihedral: boolean;
   format?: 'jsonl' | 'text';
@@ -32,13 +64,13 @@ interface HashCommandOptions {
 type HashOutcome = { hashes: MediaHashes } | { error: EngineError };
 
 function checkSignals(names: readonly string[]): MediaSignalName[] {
-  const unknown = names.filter((name) => !(mediaSignalNames as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(hashableSignalNames as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new Error(
-      `--signals takes a comma-separated list of ${mediaSignalNames.join(', ')}; got "${names.join(',')}"`,
+      `--signals takes a comma-separated list of ${hashableSignalNames.join(', ')}; got "${names.join(',')}"`,
     );
   }
-  return mediaSignalNames.filter((name) => names.includes(name));
+  return hashableSignalNames.filter((name) => names.includes(name));
 }
 
 /** The JSONL record of one input, with keys in a fixed order. */
@@ -63,6 +95,7 @@ async function runHash(args: string[], options: HashCommandOptions, io: CliIo): 
     signals,
     dihedral: options.dihedral,
     decode: { maxPixels: options.maxPixels, autoOrient: options.autoOrient },
+    video: videoHashOptions(options),
   };
   const fetchPolicy: FetchPolicy = {
     maxBytes: options.maxBytes,
@@ -98,18 +131,19 @@ async function runHash(args: string[], options: HashCommandOptions, io: CliIo): 
 
 /** `prevail hash`: signals of images, files and URLs as JSONL. */
 export function hashCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  return withUrlOptions(new Command('hash'))
-    .summary('compute PDQ, MD5 and SHA-256 signals of images, directories and URLs')
+  return withVideoOptions(withUrlOptions(new Command('hash')))
+    .summary('compute PDQ (images), vPDQ (videos), MD5 and SHA-256 signals of files, directories and URLs')
     .description(
       [
         'Compute signals of each input and print one line per input, in input order.',
         'Inputs are files, directories (walked recursively, keeping image file endings) and http(s) URLs. PDQ is computed at full resolution like HMA and python-threatexchange, bit-exact with the C++ reference; EXIF orientation is not applied unless --auto-orient.',
-        'JSONL output (the default when stdout is not a terminal) has one object per input: {"path": "a.jpg", "pdq": "<64 hex>", "quality": 87, "md5": "...", "sha256": "..."}. An input that fails gives {"path": ..., "error": {"code": ..., "message": ...}}; the others go on and the exit status is 1. A PDQ hash with quality below 50 should not be used for matching.',
+        'Videos (MP4, QuickTime, Matroska/WebM, AVI, FLV, MPEG-TS/PS, ASF, Ogg, told by their bytes) are decoded with ffmpeg and get "vpdq" instead of "pdq": python-threatexchange\'s signal string, a JSON list of "pdqHex,quality,timestamp", one per sampled frame (1 per second unless --video-fps or --every-frame).',
+        'JSONL output (the default when stdout is not a terminal) has one object per input: {"path": "a.jpg", "pdq": "<64 hex>", "quality": 87, "md5": "...", "sha256": "..."}, or {"path": "v.mp4", "vpdq": "[\\"<64 hex>,100,0.0\\", …]", "md5": …, "sha256": …} for a video. An input that fails gives {"path": ..., "error": {"code": ..., "message": ...}}; the others go on and the exit status is 1. A PDQ hash with quality below 50 should not be used for matching.',
       ].join('\n\n'),
     )
-    .argument('<inputs...>', 'image files, directories or http(s) URLs')
-    .option('--signals <list>', `comma-separated signals: ${mediaSignalNames.join(',')}`, commaList, [
-      ...mediaSignalNames,
+    .argument('<inputs...>', 'image or video files, directories or http(s) URLs')
+    .option('--signals <list>', `comma-separated signals: ${hashableSignalNames.join(',')}`, commaList, [
+      ...hashableSignalNames,
     ])
     .option('--dihedral', 'also print the 7 rotated/flipped PDQ hashes under "dihedral"', false)
     .addOption(

@@ -1,18 +1,21 @@
 import { availableParallelism } from 'node:os';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../../app/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, mapOrdered, toEngineError } from '../../core/index.js';
-import { hashMedia, type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
-import type { Matcher, MatchOutcome, MatchQuery } from '../../matching/index.js';
+import { hashableSignalNames, hashMedia, type MediaHashes } from '../../hasher/index.js';
+import type { Matcher, MatchOptions, MatchOutcome, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
 import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+import { type VideoCliOptions, videoHashOptions, withVideoOptions } from './hash-command.js';
 
-interface MatchCommandOptions extends StorageCliOptions {
+interface MatchCommandOptions extends StorageCliOptions, VideoCliOptions {
+  videoQueryMatch: number;
+  videoComparedMatch: number;
   hash?: string[];
   signalType: string;
   banks?: string[];
@@ -34,24 +37,33 @@ function matchRecord(path: string, signals: Record<string, unknown>, outcome: Ma
 
 function queryOf(hashes: MediaHashes): MatchQuery {
   return {
-    signals: { pdq: hashes.pdq, md5: hashes.md5, sha256: hashes.sha256 },
+    signals: { pdq: hashes.pdq, vpdq: hashes.vpdq, md5: hashes.md5, sha256: hashes.sha256 },
     ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
     ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
   };
+}
+
+/** Parses a percentage option, 0..100. */
+function percentage(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 100) {
+    throw new InvalidArgumentError('expected a percentage from 0 to 100');
+  }
+  return parsed;
 }
 
 async function matchHashes(
   matcher: Matcher,
   options: MatchCommandOptions,
   io: CliIo,
-  banks: { banks?: string[] },
+  matchOptions: MatchOptions,
 ): Promise<number> {
   const descriptor = signalTypeByName(options.signalType);
   let failures = 0;
   for (const text of options.hash ?? []) {
     try {
       const value = descriptor.parse(text);
-      const outcome = await matcher.match({ signals: { [descriptor.name]: value } }, banks);
+      const outcome = await matcher.match({ signals: { [descriptor.name]: value } }, matchOptions);
       io.stdout.write(`${JSON.stringify(matchRecord(`hash:${value}`, { [descriptor.name]: value }, outcome))}\n`);
     } catch (error) {
       failures++;
@@ -63,12 +75,12 @@ async function matchHashes(
 
 /** `prevail match`: look up files, URLs or hashes in every enabled bank. */
 export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  return withStorageOptions(new Command('match'))
-    .summary('match images, URLs or hashes against the banks (JSONL)')
+  return withVideoOptions(withStorageOptions(new Command('match')))
+    .summary('match images, videos, URLs or hashes against the banks (JSONL)')
     .description(
-      'Hashes each input (PDQ, MD5, SHA-256) and looks it up in every bank, or looks up hashes given with --hash. One JSON line per input: {"path", "signals", "matches": [{"bank", "contentId", "signalType", "distance", "matchedValue", "provenance", …}]}, plus "suppressed" (cancelled by a negative bank), "quarantined" (flood protection) and "warnings" when not empty. Only "matches" are actionable.',
+      'Hashes each input (PDQ for images, vPDQ for videos, MD5, SHA-256) and looks it up in every bank, or looks up hashes given with --hash. One JSON line per input: {"path", "signals", "matches": [{"bank", "contentId", "signalType", "distance", "matchedValue", "provenance", …}]}, plus "suppressed" (cancelled by a negative bank), "quarantined" (flood protection) and "warnings" when not empty. Only "matches" are actionable. A vPDQ match also carries "queryMatchPercent" and "comparedMatchPercent": the shares of the query video\'s and of the banked video\'s unique good frames that matched; both must reach their threshold (80 by default).',
     )
-    .argument('[inputs...]', 'image files, directories or http(s) URLs')
+    .argument('[inputs...]', 'image or video files, directories or http(s) URLs')
     .option(
       '--hash <hex>',
       'look up this hash instead of files (repeatable)',
@@ -79,6 +91,18 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--dihedral', 'also look up the rotated and flipped PDQ variants', false)
     .option('--max-pixels <n>', 'refuse larger images', positiveInteger, defaultMaxPixels)
     .option('--allow-private', 'allow URLs on private addresses', false)
+    .option(
+      '--video-query-match <percent>',
+      "vPDQ: share of the query video's unique good frames that must match a banked video",
+      percentage,
+      80,
+    )
+    .option(
+      '--video-compared-match <percent>',
+      "vPDQ: share of the banked video's unique good frames that must match the query",
+      percentage,
+      80,
+    )
     .option('--concurrency <n>', 'inputs decoded at once', positiveInteger, Math.max(2, availableParallelism()))
     .option('--no-progress', 'never show the progress bar')
     .action(async (args: string[], options: MatchCommandOptions) => {
@@ -87,8 +111,14 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
       }
       const services = await createServices(storageSettings(options));
       try {
-        const banks = options.banks !== undefined ? { banks: options.banks } : {};
-        let failures = await matchHashes(services.matcher, options, io, banks);
+        const matchOptions: MatchOptions = {
+          ...(options.banks !== undefined ? { banks: options.banks } : {}),
+          videoThresholds: {
+            queryMatchPercent: options.videoQueryMatch,
+            comparedMatchPercent: options.videoComparedMatch,
+          },
+        };
+        let failures = await matchHashes(services.matcher, options, io, matchOptions);
         const inputs = await expandInputs(args);
         const progress = startProgress(
           inputs.length,
@@ -103,11 +133,12 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
             try {
               const bytes = await loadInputBytes(input, defaultInputMaxBytes, commandFetchPolicy(options.allowPrivate));
               const hashes = await hashMedia(bytes, {
-                signals: mediaSignalNames,
+                signals: hashableSignalNames,
                 dihedral: options.dihedral,
                 decode: { maxPixels: options.maxPixels },
+                video: videoHashOptions(options),
               });
-              return { hashes, outcome: await services.matcher.match(queryOf(hashes), banks) };
+              return { hashes, outcome: await services.matcher.match(queryOf(hashes), matchOptions) };
             } catch (error) {
               return { error: toEngineError(error) };
             }

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { captureIo } from '../../../test/support/capture-io.js';
+import { patternImage } from '../../../test/support/images.js';
+import { vectorsRoot } from '../../../test/support/vectors.js';
+import { readVpdqFeatures } from '../../signals/index.js';
+import { ffmpegPath } from '../../video/index.js';
+import { runCli } from '../main.js';
+
+const doorknob = join(vectorsRoot, 'vpdq', 'videos', 'doorknob-hd-no-bar.mp4');
+
+function skipReason(): string | false {
+  if (!existsSync(doorknob)) return `the vPDQ test videos are not at ${doorknob}`;
+  try {
+    ffmpegPath();
+  } catch {
+    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
+  }
+  return false;
+}
+
+async function run(args: string[]) {
+  const io = captureIo();
+  const status = await runCli(args, io);
+  const lines = io
+    .output()
+    .split('\n')
+    .filter((line) => line !== '');
+  return { status, lines, errors: io.errors() };
+}
+
+describe('prevail hash and match with videos', { skip: skipReason() }, () => {
+  let directory: string;
+  let image: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'prevail-video-cli-'));
+    image = join(directory, 'pattern.png');
+    await writeFile(image, await patternImage(64, 64, 'png'));
+  });
+  after(async () => rm(directory, { recursive: true, force: true }));
+
+  test('hash gives a video vpdq (1 frame per second), md5 and sha256, and an image pdq as before', async () => {
+    const { status, lines } = await run(['hash', '--format', 'jsonl', doorknob, image]);
+    assert.equal(status, 0);
+    const [video, picture] = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(Object.keys(video), ['path', 'vpdq', 'md5', 'sha256']);
+    assert.equal(video.md5, createHash('md5').update(readFileSync(doorknob)).digest('hex'));
+    const features = readVpdqFeatures(video.vpdq);
+    assert.deepEqual(
+      features.map((feature) => feature.timestamp),
+      [0, 1, 2, 3],
+    );
+    assert.match(video.vpdq, /^\["[0-9a-f]{64},\d+,0\.0", /);
+    assert.deepEqual(Object.keys(picture), ['path', 'pdq', 'quality', 'md5', 'sha256']);
+  });
+
+  test('--every-frame and --video-fps choose the sampling; --signals vpdq on an image is an error', async () => {
+    const every = await run(['hash', '--format', 'jsonl', '--every-frame', '--signals', 'vpdq', doorknob]);
+    assert.equal(readVpdqFeatures(JSON.parse(every.lines[0] ?? '{}').vpdq).length, 120);
+    const two = await run(['hash', '--format', 'jsonl', '--video-fps', '2', '--signals', 'vpdq', doorknob]);
+    assert.ok(Math.abs(readVpdqFeatures(JSON.parse(two.lines[0] ?? '{}').vpdq).length - 8.66) <= 1);
+    const wrong = await run(['hash', '--format', 'jsonl', '--signals', 'vpdq', image]);
+    assert.equal(wrong.status, 1);
+    assert.equal(JSON.parse(wrong.lines[0] ?? '{}').error.code, 'VIDEO_UNREADABLE');
+    const bad = await run(['hash', '--video-fps', '0', doorknob]);
+    assert.equal(bad.status, 2);
+  });
+
+  test('bank add stores a video; match finds it again and prints both vPDQ percentages when vPDQ matched', async () => {
+    const storage = ['--data-dir', directory];
+    assert.equal((await run(['bank', 'create', 'TEST_VIDEOS', ...storage])).status, 0);
+    const added = await run(['bank', 'add', 'TEST_VIDEOS', doorknob, ...storage]);
+    assert.equal(added.status, 0, added.lines.join('\n'));
+    const content = JSON.parse(added.lines[0] ?? '{}').content;
+    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq']);
+
+    const matched = await run(['match', doorknob, '--video-compared-match', '50', ...storage]);
+    assert.equal(matched.status, 0, matched.errors);
+    const record = JSON.parse(matched.lines[0] ?? '{}');
+    assert.equal(record.signals.vpdq, content.signals.vpdq);
+    const [match] = record.matches;
+    assert.equal(match.contentId, content.id);
+    if (match.signalType === 'vpdq') {
+      assert.deepEqual([match.queryMatchPercent, match.comparedMatchPercent], [100, 100]);
+    } else {
+      // The composition root registers no vpdq index yet: the identical file still matches by MD5.
+      assert.equal(match.signalType, 'md5');
+    }
+    const refused = await run(['match', doorknob, '--video-query-match', '101', ...storage]);
+    assert.equal(refused.status, 2);
+  });
+});

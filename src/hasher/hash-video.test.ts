@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { vectorsRoot } from '../../test/support/vectors.js';
+import { isEngineError } from '../core/index.js';
+import { readVpdqFeatures } from '../signals/index.js';
+import { ffmpegPath, sniffVideoFormat } from '../video/index.js';
+import { hashableSignalNames, hashMedia, mediaSignalNames } from './hash-media.js';
+import { hashVideoBytes } from './hash-video.js';
+
+const doorknob = join(vectorsRoot, 'vpdq', 'videos', 'doorknob-hd-no-bar.mp4');
+
+function skipReason(): string | false {
+  if (!existsSync(doorknob)) return `the vPDQ test videos are not at ${doorknob}`;
+  try {
+    ffmpegPath();
+  } catch {
+    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
+  }
+  return false;
+}
+
+const decode = { maxPixels: 100_000_000 };
+
+describe('hashing videos from bytes', { skip: skipReason() }, () => {
+  let bytes: Uint8Array;
+  let temporary: string;
+  const previousTemporary = process.env.TMPDIR;
+  before(async () => {
+    bytes = await readFile(doorknob);
+    // A private TMPDIR, so that this process's temporary files can be counted.
+    temporary = await mkdtemp(join(tmpdir(), 'prevail-hash-video-test-'));
+    process.env.TMPDIR = temporary;
+  });
+  after(async () => {
+    if (previousTemporary === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTemporary;
+    await rm(temporary, { recursive: true, force: true });
+  });
+
+  test('the temporary copy is deleted after hashing, and after a failure', async () => {
+    assert.equal(sniffVideoFormat(bytes), 'mp4');
+    const features = await hashVideoBytes(bytes, 'mp4', { fps: 1 });
+    assert.equal(features.length, 4);
+    assert.deepEqual(await readdir(temporary), []);
+    await assert.rejects(
+      hashVideoBytes(bytes.subarray(0, 5000), 'mp4'),
+      (error) => isEngineError(error) && error.code === 'VIDEO_UNREADABLE',
+    );
+    assert.deepEqual(await readdir(temporary), []);
+  });
+
+  test('frames over the pixel limit are refused before decoding', async () => {
+    await assert.rejects(
+      hashMedia(bytes, { signals: hashableSignalNames, dihedral: false, decode: { maxPixels: 1280 * 720 - 1 } }),
+      (error) => isEngineError(error) && error.code === 'IMAGE_TOO_MANY_PIXELS',
+    );
+  });
+
+  test('without vpdq in the signals, a video is not decoded (image callers behave as before)', async () => {
+    await assert.rejects(
+      hashMedia(bytes, { signals: mediaSignalNames, dihedral: false, decode }),
+      (error) => isEngineError(error) && error.code === 'IMAGE_UNSUPPORTED_FORMAT',
+    );
+    const digests = await hashMedia(bytes, { signals: ['md5'], dihedral: false, decode });
+    assert.deepEqual(Object.keys(digests), ['md5']);
+  });
+
+  test('video options reach the reader: every frame', async () => {
+    const hashes = await hashMedia(bytes, {
+      signals: ['vpdq'],
+      dihedral: false,
+      decode,
+      video: { everyFrame: true },
+    });
+    assert.equal(readVpdqFeatures(hashes.vpdq ?? '').length, 120);
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashVideo, type VpdqFeature } from '../signals/index.js';
+import { type VideoFormat, videoDemuxers } from '../video/index.js';
+
+/** How videos are sampled and bounded when hashed. */
+export interface VideoHashOptions {
+  /** Frames hashed per second (default 1, as python-threatexchange); ignored with `everyFrame`. */
+  readonly fps?: number;
+  /** Hash every decoded frame, as the C++ `vpdq-hash-video` does. */
+  readonly everyFrame?: boolean;
+  /** Refuse videos whose frames have more pixels than this (`IMAGE_TOO_MANY_PIXELS`). */
+  readonly maxPixels?: number;
+}
+
+/**
+ * vPDQ features of a video held in memory. ffmpeg needs a seekable file (an MP4's index is often
+ * at its end), so the bytes are written to a private temporary file (mode 0600, in a fresh
+ * directory) that is deleted as soon as hashing ends, success or not: media are never kept.
+ *
+ * ffmpeg is told the demuxer of the sniffed `format` and may open local files only
+ * (`-protocol_whitelist file`), so uploaded bytes cannot make it read other files or URLs.
+ *
+ * @throws EngineError `VIDEO_UNREADABLE`, `VIDEO_DECODER_MISSING`, `IMAGE_TOO_MANY_PIXELS`.
+ */
+export async function hashVideoBytes(
+  bytes: Uint8Array,
+  format: VideoFormat,
+  options: VideoHashOptions = {},
+): Promise<VpdqFeature[]> {
+  const directory = await mkdtemp(join(tmpdir(), 'prevail-video-'));
+  try {
+    const path = join(directory, `input.${format}`);
+    await writeFile(path, bytes, { mode: 0o600 });
+    return await hashVideo(path, {
+      ...options,
+      inputOptions: ['-protocol_whitelist', 'file', '-f', videoDemuxers[format]],
+    });
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
