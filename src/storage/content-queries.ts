@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { type Kysely, sql, type Updateable } from 'kysely';
 import { EngineError } from '../core/index.js';
 import type { ContentRecord } from './records.js';
 import type { ContentPatch } from './repositories.js';
@@ -92,6 +92,8 @@ export async function findContentIdBySignal(
     .select('content_id')
     .where('bank_id', '=', bankId)
     .where('signal_type', '=', signalType)
+    // The prefix lets PostgreSQL use its index on substr(value, 1, 64) (migration 0007).
+    .where(sql<string>`substr(value, 1, 64)`, '=', value.slice(0, 64))
     .where('value', '=', value)
     .executeTakeFirst();
   return row?.content_id;

@@ -509,6 +509,19 @@ function repositorySuite(harness: Harness): void {
       assert.equal(await banks.findContentBySignal(bank.id, 'pdq', hex(2)), undefined);
     });
 
+    test('holds signal values of any length (a vPDQ value is kilobytes), once per bank', async () => {
+      const { banks } = await harness.open();
+      const bank = await banks.createBank({ name: 'VIDEOS' });
+      const long = Array.from({ length: 120 }, (_, frame) => `${hex(frame)},100,${frame}.000`).join(' ');
+      const longer = `${long} ${hex(999)},100,120.000`;
+      const item = await banks.addContent(bank.id, { signals: { vpdq: long } });
+      assert.deepEqual(await banks.findContentBySignal(bank.id, 'vpdq', long), item);
+      assert.equal(await banks.findContentBySignal(bank.id, 'vpdq', longer), undefined, 'same prefix, other value');
+      await rejectsWithCode(banks.addContent(bank.id, { signals: { vpdq: long } }), 'CONTENT_INVALID');
+      const second = await banks.addContent(bank.id, { signals: { vpdq: longer } });
+      assert.notEqual(second.id, item.id);
+    });
+
     test('streamSignals yields one type in id order, in batches, optionally for one bank', async () => {
       const { banks } = await harness.open();
       const a = await banks.createBank({ name: 'STREAM_A' });

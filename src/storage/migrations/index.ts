@@ -8,6 +8,7 @@ import { contentSignalsMigration } from './0003_content_signals.js';
 import { apiKeysMigration } from './0004_api_keys.js';
 import { eventLogMigration } from './0005_event_log.js';
 import { casesAndAuditMigration } from './0006_cases_and_audit.js';
+import { longSignalValuesMigration } from './0007_long_signal_values.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -18,6 +19,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   apiKeysMigration,
   eventLogMigration,
   casesAndAuditMigration,
+  longSignalValuesMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
