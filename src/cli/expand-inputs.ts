@@ -21,6 +21,17 @@ export const mediaExtensions: ReadonlySet<string> = new Set([
   '.avif',
   '.heic',
   '.heif',
+  '.mp4',
+  '.mov',
+  '.m4v',
+  '.mkv',
+  '.webm',
+  '.avi',
+  '.flv',
+  '.ts',
+  '.mpg',
+  '.wmv',
+  '.ogv',
 ]);
 
 async function walk(directory: string, found: MediaInput[]): Promise<void> {
