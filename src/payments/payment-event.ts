@@ -49,3 +49,50 @@ export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
 export function paymentRelationshipId(payer: string, payee: string): string {
   return `${payer}→${payee}`;
 }
+
+/**
+ * The payment a `payment.sent` event carries, back as a record (for reports built from a case's
+ * timeline): the inverse of `toPaymentEvent` for every field that mapping sets. Undefined when
+ * the event is not a payment or lacks its required parts.
+ */
+export function fromPaymentEvent(event: {
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly entities: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, unknown>>;
+}): PaymentRecord | undefined {
+  const { data, entities } = event;
+  const payer = entities.payment_account;
+  const payee = entities.payee_account;
+  if (event.type !== 'payment.sent' || payer === undefined || payee === undefined) return undefined;
+  if (typeof data.amount !== 'number' || typeof data.currency !== 'string') return undefined;
+  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  const party = (account: string, fields: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries({ account, ...fields }).filter(([, value]) => value !== undefined));
+  const record: Record<string, unknown> = {
+    id: event.id.startsWith('payment:') ? event.id.slice('payment:'.length) : event.id,
+    time: event.time,
+    payer: party(payer, {
+      name: text('payer_name'),
+      country: text('payer_country'),
+      birthDate: text('payer_birth_date'),
+      birthCountry: text('payer_birth_country'),
+    }),
+    payee: party(payee, { name: text('payee_name'), country: text('payee_country'), type: text('payee_type') }),
+    amount: data.amount,
+    currency: data.currency,
+    localHour: typeof data.local_hour === 'number' ? data.local_hour : undefined,
+    remittanceInfo: text('remittance_info'),
+    purpose: text('purpose'),
+    channel: text('channel'),
+    declaredRelationship: text('declared_relationship'),
+    merchantCategory: text('merchant_category'),
+    cryptoRiskTags: Array.isArray(data.crypto_risk_tags) ? data.crypto_risk_tags : undefined,
+    fundingInstrument: text('funding_instrument'),
+    payeeDocument: entities.payee_document,
+  };
+  return Object.fromEntries(
+    Object.entries(record).filter(([, value]) => value !== undefined),
+  ) as unknown as PaymentRecord;
+}

@@ -1,0 +1,31 @@
+/**
+ * Payments simulation: a deterministic synthetic scenario of payments with planted OCSE
+ * behaviours (notes T1–T6) hidden among legitimate look-alikes, and its ground-truth labels, for
+ * measuring the recall and alert rate of the OCSE rule pack. `simulatePayments` is the entry
+ * point; `prevail simulate payments` writes its output as JSONL or pacs.008. See
+ * `docs/payments-simulation.md` for the population, the parameters and their sources.
+ */
+export type {
+  LegitimateLabel,
+  LegitimatePersona,
+  PlantedKind,
+  PlantedLabel,
+  PlantedTypology,
+  ScenarioLabel,
+} from './labels.js';
+export { typologyOfKind } from './labels.js';
+export { createRandom, type Random } from './random.js';
+export {
+  defaultScenarioMix,
+  type PlantedCounts,
+  plantedCounts,
+  plantedKinds,
+  type ScenarioMix,
+} from './scenario-mix.js';
+export {
+  defaultSimulationStart,
+  type Simulation,
+  type SimulationOptions,
+  simulatePayments,
+} from './simulate-payments.js';
+export { highRiskCountries, toUsd, unitsPerUsd } from './world.js';

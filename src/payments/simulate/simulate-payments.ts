@@ -1,0 +1,103 @@
+import type { PaymentRecord } from '../payment-record.js';
+import { dayMs } from './clock.js';
+import type { LegitimateLabel, PlantedKind, PlantedLabel } from './labels.js';
+import { mergeDrafts } from './merge-drafts.js';
+import { drawPopulation } from './population.js';
+import { defaultScenarioMix, type PlantedCounts, type ScenarioMix } from './scenario-mix.js';
+
+/** The default window start: 2026-01-01T00:00:00Z. */
+export const defaultSimulationStart = '2026-01-01T00:00:00Z';
+
+/** What `simulatePayments` generates from. */
+export interface SimulationOptions {
+  /** Any safe integer; the same options always give the same scenario. */
+  readonly seed: number;
+  /** Payer accounts (individual customers); payees and organisations come on top. */
+  readonly accounts: number;
+  /** Length of the window in days. */
+  readonly days: number;
+  /** ISO date or date-time; the window opens at the UTC midnight of that date. */
+  readonly start?: string;
+  /** Planted accounts per 10,000 payer accounts, by kind (missing kinds keep the default). */
+  readonly mix?: Partial<ScenarioMix>;
+}
+
+/** A generated scenario: payments in time order and the ground truth. */
+export interface Simulation {
+  /**
+   * Every payment, sorted by UTC instant. Each iteration regenerates the same records from the
+   * plan, in bounded memory; iterate it more than once at the cost of generating it again.
+   */
+  readonly payments: Iterable<PaymentRecord>;
+  /** One label per planted account (offenders, facilitators, victims, mules, travellers, crypto buyers). */
+  readonly labels: readonly PlantedLabel[];
+  /** The persona of every legitimate payer and of the legitimate high fan-in receivers. */
+  readonly legitimate: readonly LegitimateLabel[];
+  /** Planted accounts per kind. */
+  readonly plantedCounts: Readonly<Record<PlantedKind, number>>;
+  /** The effective window: [start, end) as ISO instants. */
+  readonly window: { readonly start: string; readonly end: string; readonly days: number };
+  /** The scaled planted counts the population was drawn with. */
+  readonly counts: PlantedCounts;
+  /** Every account id the scenario allocated (payers, payees, organisations). */
+  readonly accountCount: number;
+}
+
+/**
+ * Generates a deterministic synthetic payments scenario for measuring the OCSE rule pack: a
+ * population of legitimate customers made deliberately hard to tell apart (family remittances on
+ * the same corridors, night-shift senders, tuition, new migrants, partners abroad, sibling groups,
+ * tourists, donors, online buyers) with planted offenders, facilitators, sextortion victims, mules,
+ * travellers and crypto buyers whose parameters follow `notes/ocse-financial-indicators.md` and
+ * vary per account. Nothing real: fake names, plain references, no explicit terms.
+ *
+ * The population is drawn up front (small); payments are generated lazily per account and
+ * merged by time, so memory stays bounded whatever the number of days. Transaction ids are
+ * `sim-<seed>-<sequence>`, so scenarios with different seeds can be ingested side by side.
+ *
+ * Throws `RangeError` on options out of range (accounts < 1, days < 1, bad start or mix).
+ *
+ * @example
+ * const { payments, labels } = simulatePayments({ seed: 7, accounts: 2000, days: 30 });
+ * for (const payment of payments) write(payment);
+ */
+export function simulatePayments(options: SimulationOptions): Simulation {
+  if (!Number.isSafeInteger(options.seed)) throw new RangeError('seed must be a safe integer');
+  if (!Number.isSafeInteger(options.accounts) || options.accounts < 1) throw new RangeError('accounts must be ≥ 1');
+  if (!Number.isSafeInteger(options.days) || options.days < 1) throw new RangeError('days must be ≥ 1');
+  const start = windowStart(options.start ?? defaultSimulationStart);
+  const end = start + options.days * dayMs;
+  const mix: ScenarioMix = { ...defaultScenarioMix, ...options.mix };
+  const population = drawPopulation({ seed: options.seed, accounts: options.accounts, days: options.days, start, mix });
+  const plantedCounts = Object.fromEntries(
+    (['offender', 'facilitator', 'sextortion_victim', 'mule', 'travel_to_offend', 'crypto_exposure'] as const).map(
+      (kind) => [kind, population.planted.filter((label) => label.kind === kind).length],
+    ),
+  ) as Record<PlantedKind, number>;
+  const seed = options.seed;
+  return {
+    payments: {
+      [Symbol.iterator]: () =>
+        mergeDrafts({
+          sources: population.sources.map((source) => source()),
+          reactors: new Map(population.reactors.map((reactor) => [reactor.account, reactor.make()])),
+          windowStart: start,
+          windowEnd: end,
+          idOf: (sequence) => `sim-${seed}-${sequence}`,
+        }),
+    },
+    labels: population.planted,
+    legitimate: population.legitimate,
+    plantedCounts,
+    window: { start: new Date(start).toISOString(), end: new Date(end).toISOString(), days: options.days },
+    counts: population.counts,
+    accountCount: population.accountCount,
+  };
+}
+
+/** The UTC midnight of the date of `value` (an ISO date or date-time). */
+function windowStart(value: string): number {
+  const parsed = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(parsed)) throw new RangeError(`start is not an ISO date: ${value}`);
+  return Math.floor(parsed / dayMs) * dayMs;
+}
