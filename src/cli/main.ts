@@ -8,7 +8,9 @@ import { engineCommands } from './commands/engine-commands.js';
 import { hashCommand } from './commands/hash-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
+import { paymentsCommand } from './commands/payments-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { simulateCommand } from './commands/simulate-command.js';
 import { type CliIo, processIo } from './io.js';
 
 /** Exit statuses: 0 success, 1 an input or operation failed, 2 the command line itself was wrong. */
@@ -39,6 +41,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     demoCommand(io),
     keysCommand(io),
     ...engineCommands(io, setExitCode),
+    paymentsCommand(io, setExitCode),
+    simulateCommand(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

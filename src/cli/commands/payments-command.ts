@@ -1,0 +1,259 @@
+import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { createServices } from '../../app/index.js';
+import { EngineError } from '../../core/index.js';
+import {
+  detectPaymentFormat,
+  evaluateScreening,
+  type LabelLine,
+  type PaymentFormat,
+  paymentFormats,
+  readPaymentsFile,
+  type ScreeningAlert,
+  type ScreeningEvaluation,
+  screenPayments,
+  toPaymentEvent,
+  validatePaymentsFile,
+} from '../../payments/index.js';
+import type { CliIo } from '../io.js';
+import { startProgress } from '../progress.js';
+import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+
+interface FormatOptions {
+  readonly format?: PaymentFormat;
+  readonly progress: boolean;
+}
+
+const formatOption = () =>
+  new Option('--format <format>', 'input format (default: detected from the content)').choices([...paymentFormats]);
+
+/**
+ * Validates the whole file (so a bad message applies nothing) and returns its format, its payment
+ * count and a progress bar over its batches of 1,000.
+ */
+async function prepare(file: string, options: FormatOptions, io: CliIo, label: string) {
+  const format = options.format ?? (await detectFileFormat(file));
+  const { count } = await validatePaymentsFile(file, format);
+  const progress = startProgress(
+    Math.max(1, Math.ceil(count / 1000)),
+    options.progress && io.stderr.isTTY === true,
+    io.stderr,
+    label,
+  );
+  return { format, count, progress };
+}
+
+/** The format of a file from its first 64 KiB. */
+async function detectFileFormat(file: string): Promise<PaymentFormat> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new EngineError('INPUT_NOT_FOUND', `no such file: ${file}`);
+    throw new EngineError('INPUT_UNREADABLE', `cannot read ${file}`, { cause: error });
+  }
+  try {
+    const buffer = Buffer.alloc(65_536);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return detectPaymentFormat(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The batches of an already validated file, ticking `progress` per batch. */
+async function* batchesOf(file: string, format: PaymentFormat, progress: { tick(): void }) {
+  for await (const batch of readPaymentsFile(file, format)) {
+    progress.tick();
+    yield batch;
+  }
+}
+
+async function readJsonLines<T>(file: string): Promise<T[]> {
+  const values: T[] = [];
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      values.push(JSON.parse(text) as T);
+    } catch {
+      throw new EngineError('INPUT_UNREADABLE', `${file}:${line}: not valid JSON`);
+    }
+  }
+  return values;
+}
+
+async function readPackSettings(
+  file: string | undefined,
+): Promise<{ settings?: unknown; rules?: Record<string, never> }> {
+  if (file === undefined) return {};
+  const parsed = parseYaml(await readFile(file, 'utf8')) as {
+    packs?: { ocse_payments?: { settings?: unknown } };
+    builtin_rules?: Record<string, never>;
+  } | null;
+  return {
+    ...(parsed?.packs?.ocse_payments?.settings === undefined ? {} : { settings: parsed.packs.ocse_payments.settings }),
+    ...(parsed?.builtin_rules === undefined ? {} : { rules: parsed.builtin_rules }),
+  };
+}
+
+function formatShare(value: number | null): string {
+  return value === null ? '—' : value.toFixed(3);
+}
+
+/** The evaluation as a text table (stdout) for people. */
+function printEvaluation(io: CliIo, evaluation: ScreeningEvaluation): void {
+  const rows = [
+    ['typology', 'planted', 'alerted', 'true pos.', 'other planted', 'false pos.', 'precision', 'recall', 'alert rate'],
+    ...evaluation.typologies.map((figures) => [
+      figures.typology,
+      String(figures.planted),
+      String(figures.alerted),
+      String(figures.truePositives),
+      String(figures.otherPlanted),
+      String(figures.falsePositives),
+      formatShare(figures.precision),
+      formatShare(figures.recall),
+      `${(figures.alertRate * 100).toFixed(3)}%`,
+    ]),
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  for (const row of rows)
+    io.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`);
+  io.stdout.write('\nrecall per planted kind (any alert):\n');
+  for (const kind of evaluation.kinds) {
+    io.stdout.write(`  ${kind.kind}: ${kind.alerted}/${kind.planted} = ${kind.recall.toFixed(3)}\n`);
+  }
+  io.stdout.write(
+    `\nlegitimate senders alerted: ${evaluation.legitimateAlerted}/${evaluation.legitimateSenders} = ${(evaluation.alertRate * 100).toFixed(3)}%\n`,
+  );
+  for (const [persona, count] of Object.entries(evaluation.falsePositivesByPersona).sort()) {
+    io.stdout.write(`  ${persona}: ${count}\n`);
+  }
+}
+
+/** Counts the distinct paying accounts of a payments file that are not planted. */
+async function legitimateSenders(file: string, format: PaymentFormat, planted: ReadonlySet<string>) {
+  const payers = new Set<string>();
+  for await (const batch of readPaymentsFile(file, format)) {
+    for (const record of batch) if (!planted.has(record.payer.account)) payers.add(record.payer.account);
+  }
+  return payers.size;
+}
+
+/**
+ * `prevail payments screen|evaluate|ingest`: the compliance team's back-testing tools over the
+ * OCSE payments pack, and ingestion of payment files into the engine.
+ */
+export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const payments = new Command('payments').summary('screen, evaluate and ingest payment files (OCSE typologies)');
+
+  payments.addCommand(
+    new Command('screen')
+      .summary('back-test the OCSE typologies on a payments file; one JSONL line per alert')
+      .description(
+        'Runs every payment of the file, in file order, through the full signals engine with the OCSE payments pack (every indicator active) on a throwaway embedded store, and prints one JSON line per (account, typology) that reached its alert threshold:\n' +
+          '{"subject":{"type":"payment_account","id":"…"},"typology":"…","score":65,"reasons":["… [F02; FINTRAC-20, …]"],"firstSeen":"…","lastSeen":"…"}\n' +
+          'The whole file is validated first: a malformed message is reported with its position and nothing is screened. Formats: pacs008, pain001 (ISO 20022 XML), tazama (Tazama pacs.008 JSON), jsonl, csv (see docs/payments-input.md). --config takes a YAML file with packs.ocse_payments.settings and builtin_rules (thresholds) as in a policy.',
+      )
+      .argument('<file>', 'the payments file')
+      .addOption(formatOption())
+      .option('--config <file>', 'YAML with packs.ocse_payments.settings and builtin_rules overrides')
+      .option('--no-progress', 'never show the progress bar')
+      .action(async (file: string, options: FormatOptions & { config?: string }) => {
+        const { format, count, progress } = await prepare(file, options, io, 'screening');
+        const config = await readPackSettings(options.config);
+        const result = await screenPayments(batchesOf(file, format, progress), config);
+        progress.stop();
+        for (const alert of result.alerts) io.stdout.write(`${JSON.stringify(alert)}\n`);
+        io.stderr.write(`screened ${count} payments: ${result.alerts.length} alerts\n`);
+      }),
+  );
+
+  payments.addCommand(
+    new Command('evaluate')
+      .summary('precision, recall and alert rate per typology against a labels file')
+      .description(
+        'Scores a screening against the labels of a scenario (as written by "prevail simulate payments": one JSON line per planted account {account, kind, typology}, and legitimate accounts {account, kind: "legitimate", persona, typology: null}). Screens <file> itself, or reads the alerts of an earlier "payments screen" with --alerts. Prints per typology: planted, alerted, true positives, alerts on accounts planted for another typology, false positives, precision, recall and alert rate (false positives / legitimate senders); then recall per planted kind (any alert) and the legitimate senders alerted, broken down by persona. --json prints the same as one JSON object.',
+      )
+      .argument('[file]', 'the payments file (needed unless --alerts is given)')
+      .requiredOption('--labels <file>', 'the scenario labels (JSONL)')
+      .option('--alerts <file>', 'the JSONL alerts of an earlier "prevail payments screen"')
+      .addOption(formatOption())
+      .option('--config <file>', 'YAML with packs.ocse_payments.settings and builtin_rules overrides')
+      .option('--json', 'print one JSON object instead of tables')
+      .option('--no-progress', 'never show the progress bar')
+      .action(
+        async (
+          file: string | undefined,
+          options: FormatOptions & { labels: string; alerts?: string; config?: string; json?: boolean },
+        ) => {
+          if (file === undefined && options.alerts === undefined) {
+            throw new EngineError('REQUEST_INVALID', 'give the payments file, or --alerts with an earlier screening');
+          }
+          const labels = await readJsonLines<LabelLine>(options.labels);
+          const planted = new Set(labels.filter((label) => label.typology !== null).map((label) => label.account));
+          let alerts: ScreeningAlert[];
+          if (options.alerts !== undefined) {
+            alerts = await readJsonLines<ScreeningAlert>(options.alerts);
+          } else {
+            const path = file as string;
+            const { format, progress } = await prepare(path, options, io, 'screening');
+            const config = await readPackSettings(options.config);
+            alerts = [...(await screenPayments(batchesOf(path, format, progress), config)).alerts];
+            progress.stop();
+          }
+          const senders =
+            file !== undefined
+              ? await legitimateSenders(file, options.format ?? (await detectFileFormat(file)), planted)
+              : labels.filter((label) => label.typology === null).length;
+          const evaluation = evaluateScreening(alerts, labels, senders);
+          if (options.json === true) io.stdout.write(`${JSON.stringify(evaluation)}\n`);
+          else printEvaluation(io, evaluation);
+        },
+      ),
+  );
+
+  payments.addCommand(
+    withStorageOptions(new Command('ingest'))
+      .summary('ingest a payments file into the engine as payment.sent events')
+      .description(
+        'Validates the whole file first (a malformed message is reported with its position and reason, and nothing of it is applied), then stores every payment as a payment.sent event (id "payment:<transaction id>", so sending a file twice is a no-op) and lets the engine process them with the policy given by --policy. Prints {"payments", "accepted", "duplicates"}.',
+      )
+      .argument('<file>', 'the payments file')
+      .addOption(formatOption())
+      .option('--no-progress', 'never show the progress bar')
+      .action(async (file: string, options: StorageCliOptions & FormatOptions) => {
+        const { format, count, progress } = await prepare(file, options, io, 'ingesting');
+        const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
+        try {
+          const engine = services.engine?.engine;
+          if (engine === undefined) throw new EngineError('INTERNAL', 'the engine did not open');
+          const summary = { payments: count, accepted: 0, duplicates: 0 };
+          for await (const batch of batchesOf(file, format, progress)) {
+            for (const result of await engine.ingest(batch.map(toPaymentEvent))) {
+              if (result.status === 'accepted') summary.accepted++;
+              else if (result.status === 'duplicate') summary.duplicates++;
+              else {
+                setExitCode(1);
+                for (const problem of result.problems) {
+                  io.stderr.write(`${batch[result.index]?.id ?? result.index}: ${problem.path}: ${problem.message}\n`);
+                }
+              }
+            }
+          }
+          await engine.drain();
+          progress.stop();
+          io.stdout.write(`${JSON.stringify(summary)}\n`);
+        } finally {
+          await services.close();
+        }
+      }),
+  );
+  return payments;
+}
