@@ -16,6 +16,7 @@ export {
   fincenConfigVersion,
   parseFincenConfig,
 } from './fincen/fincen-config.js';
+export { type CaseFile, type CaseReportSettings, reportCaseFromCase } from './case-report.js';
 export { buildGoamlStr } from './goaml/build-goaml-report.js';
 export {
   type GoamlConfig,

@@ -9,6 +9,7 @@ import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import type { CaseStatus } from '../../storage/index.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
+import { caseReportCommand } from './case-report-command.js';
 import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
@@ -178,6 +179,7 @@ function casesCommand(io: CliIo): Command {
         }
       }),
   );
+  cases.addCommand(caseReportCommand(io));
   cases.addCommand(
     withStorageOptions(new Command('purge'))
       .summary('delete cases whose retention period has ended (default one year after opening)')

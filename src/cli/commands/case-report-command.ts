@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { createServices } from '../../app/index.js';
+import { EngineError } from '../../core/index.js';
+import { buildFincenSar, buildGoamlStr, parseReportCase, reportCaseFromCase } from '../../reports/index.js';
+import type { CliIo } from '../io.js';
+import { positiveInteger } from '../options.js';
+import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+
+/** The filer's side of a report, read from YAML; the report builders validate every field. */
+const reportFileSchema = z.strictObject({
+  filing_date: z.iso.date().optional(),
+  narrative: z.string().min(1),
+  action_taken: z.string().optional(),
+  reporting_entity: z.record(z.string(), z.unknown()),
+  subjects: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  local_rates: z.record(z.string(), z.number().positive()).optional(),
+  goaml: z.unknown().optional(),
+  fincen: z.unknown().optional(),
+});
+
+/**
+ * `prevail cases report <id> --format goaml|fincen --config <yaml>`: builds a goAML STR or a
+ * FinCEN SAR batch from a case (its payments, typologies, IPs and period) and the filer's YAML
+ * (reporting entity, subjects' KYC, narrative, per-FIU codes). The read is audited with the
+ * document's SHA-256; the document is written as exact bytes. Nothing is submitted.
+ */
+export function caseReportCommand(io: CliIo): Command {
+  return withStorageOptions(new Command('report'))
+    .summary('write a goAML STR or FinCEN SAR XML for a case (audited; nothing is submitted)')
+    .description(
+      "Builds the report from the case timeline (payment.sent events, typology alerts and their reasons, IP addresses, activity period) and a YAML file with what the case does not hold: filing_date, narrative, reporting_entity {goaml: {...}, fincen: {...}}, subjects {<account id>: KYC}, local_rates, and the per-FIU configuration under goaml: or fincen: (see docs/reports.md). Writes the XML to --out (or stdout) and its SHA-256 to stderr; the audit log records who built it, why, and the hash. Validate the file against your FIU's XSD before upload.",
+    )
+    .argument('<id>', 'the case id', positiveInteger)
+    .addOption(new Option('--format <format>', 'the report format').choices(['goaml', 'fincen']).makeOptionMandatory())
+    .requiredOption('--config <file>', 'the filer YAML (reporting entity, subjects, narrative, FIU codes)')
+    .requiredOption('--reason <why>', 'why the report is built (recorded in the audit log)')
+    .option('--out <file>', 'write the XML here instead of stdout')
+    .option('--actor <name>', 'who builds it (recorded in the audit log)', process.env.USER ?? 'cli')
+    .action(
+      async (
+        id: number,
+        options: StorageCliOptions & {
+          format: 'goaml' | 'fincen';
+          config: string;
+          reason: string;
+          out?: string;
+          actor: string;
+        },
+      ) => {
+        const parsed = reportFileSchema.safeParse(parseYaml(await readFile(options.config, 'utf8')));
+        if (!parsed.success) {
+          throw new EngineError(
+            'CONFIG_INVALID',
+            `${options.config}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+          );
+        }
+        const config = parsed.data;
+        const services = await createServices(storageSettings(options), { loadIndexes: false });
+        try {
+          const found = await services.storage.engine.cases.get(id);
+          if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
+          const timeline = await services.storage.engine.cases.timeline(id);
+          const assembled = reportCaseFromCase(
+            { id: found.id, subject: found.subject, timeline },
+            {
+              reportingEntity: config.reporting_entity as never,
+              subjects: config.subjects as never,
+              filingDate: config.filing_date ?? new Date().toISOString().slice(0, 10),
+              narrative: config.narrative,
+              ...(config.local_rates === undefined ? {} : { localRates: config.local_rates }),
+              ...(config.action_taken === undefined ? {} : { actionTaken: config.action_taken }),
+            },
+          );
+          const input = parseReportCase(assembled);
+          const xml =
+            options.format === 'goaml'
+              ? buildGoamlStr(input, (config.goaml ?? {}) as never)
+              : buildFincenSar(input, (config.fincen ?? {}) as never);
+          const sha256 = createHash('sha256').update(xml, 'utf8').digest('hex');
+          await services.audit.record({
+            actor: `person:${options.actor}`,
+            action: 'case.report',
+            subject: `case:${id}`,
+            reason: options.reason,
+            detail: { format: options.format, sha256, bytes: Buffer.byteLength(xml, 'utf8') },
+          });
+          if (options.out === undefined) io.stdout.write(xml);
+          else await writeFile(options.out, xml);
+          io.stderr.write(`${options.format} report for case ${id}: sha256 ${sha256}\n`);
+        } finally {
+          await services.close();
+        }
+      },
+    );
+}
