@@ -9,6 +9,8 @@
  * configuration (`GoamlConfig`, `FincenConfig`). Field mappings, key terms and what an operator
  * must still do (the FIU's own XSD and code lists) are in `docs/reports.md`.
  */
+
+export { type CaseFile, type CaseReportSettings, reportCaseFromCase } from './case-report.js';
 export { buildFincenSar, filingInstitutionNote, fincenNamespace } from './fincen/build-fincen-sar.js';
 export {
   type FincenConfig,
@@ -16,7 +18,6 @@ export {
   fincenConfigVersion,
   parseFincenConfig,
 } from './fincen/fincen-config.js';
-export { type CaseFile, type CaseReportSettings, reportCaseFromCase } from './case-report.js';
 export { buildGoamlStr } from './goaml/build-goaml-report.js';
 export {
   type GoamlConfig,

@@ -147,7 +147,8 @@ export function bankCommand(io: CliIo, setExitCode: (code: number) => void): Com
         withBanks(options, async ({ banks, storage }) => {
           const record = await banks.getBank(name);
           const sizes: Record<string, number> = {};
-          for (const type of ['pdq', 'vpdq', 'md5', 'sha256']) sizes[type] = await storage.banks.countSignals(type, record.id);
+          for (const type of ['pdq', 'vpdq', 'md5', 'sha256'])
+            sizes[type] = await storage.banks.countSignals(type, record.id);
           write(JSON.stringify({ ...record, signals: sizes }));
           for (const content of await banks.listContent(name, { limit: options.limit })) write(JSON.stringify(content));
         }),

@@ -9,9 +9,9 @@ import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import type { CaseStatus } from '../../storage/index.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
-import { caseReportCommand } from './case-report-command.js';
 import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+import { caseReportCommand } from './case-report-command.js';
 
 async function withEngine<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
   const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
