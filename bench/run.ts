@@ -8,6 +8,8 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   'pdq-index': () => import('./pdq-index.js'),
   import: () => import('./import.js'),
   rules: () => import('./rules.js'),
+  stream: () => import('./stream.js'),
+  payments: () => import('./payments.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
+import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
 export interface ServerSettings {
@@ -13,6 +14,11 @@ export interface ServerSettings {
   readonly maxUploadBytes: number;
   readonly fetchPolicy: FetchPolicy;
   readonly decode: DecodeOptions;
+  /**
+   * Live-stream watching (`/v1/streams`): source policy, CPU budget, reconnects. Absent: watching
+   * is on with the defaults (network streams on public hosts only, budget measured here).
+   */
+  readonly streams?: StreamSettings;
 }
 
 /** How often the server purges cases past their retention. */
@@ -43,6 +49,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     audit: services.audit,
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
+    ...(services.streams !== undefined ? { streams: services.streams } : {}),
     config,
   };
 }
@@ -71,6 +78,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const services = await createServices(settings.storage, {
     withEngine: true,
+    streams: settings.streams ?? {},
     ...(onIndexProgress ? { onIndexProgress } : {}),
   });
   const config: HttpConfig = {

@@ -4,6 +4,7 @@ import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { createSignalIndex } from '../indexes/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
+import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
 export interface StorageSettings {
@@ -24,6 +25,8 @@ export interface Services {
   /** The signals engine and its policy (absent when `withEngine` was false). */
   readonly engine: OpenedEngine | undefined;
   readonly audit: AuditLog;
+  /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
+  readonly streams?: StreamManager;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -44,6 +47,8 @@ export async function createServices(
     loadIndexes?: boolean;
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
+    /** Watch live streams with these settings (matches go to the engine when it is open). */
+    streams?: StreamSettings;
   } = {},
 ): Promise<Services> {
   const storage = await openStorage({
@@ -57,6 +62,7 @@ export async function createServices(
     repository: storage.banks,
     indexFactories: {
       pdq: () => createSignalIndex('pdq'),
+      vpdq: () => createSignalIndex('vpdq'),
       md5: () => createSignalIndex('md5'),
       sha256: () => createSignalIndex('sha256'),
     },
@@ -78,14 +84,24 @@ export async function createServices(
     await storage.close();
     throw error;
   }
+  const streams =
+    options.streams === undefined
+      ? undefined
+      : new StreamManager({
+          ...options.streams,
+          matcher,
+          ...(engine !== undefined ? { sink: engineMatchSink(engine) } : {}),
+        });
   return {
     storage,
     banks,
     matcher,
     engine,
+    ...(streams !== undefined ? { streams } : {}),
     audit: new AuditLog(storage.engine.audit),
     floodReports: () => reports,
     close: async () => {
+      await streams?.close();
       if (engine !== undefined) await engine.engine.checkpoint();
       await storage.close();
     },

@@ -11,6 +11,7 @@ import { matchCommand } from './commands/match-command.js';
 import { paymentsCommand } from './commands/payments-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
+import { watchCommand } from './commands/watch-command.js';
 import { type CliIo, processIo } from './io.js';
 
 /** Exit statuses: 0 success, 1 an input or operation failed, 2 the command line itself was wrong. */
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     ...engineCommands(io, setExitCode),
     paymentsCommand(io, setExitCode),
     simulateCommand(io, setExitCode),
+    watchCommand(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

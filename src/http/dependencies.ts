@@ -4,6 +4,7 @@ import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { OpenedEngine } from '../engine/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
 import type { ApiKeyRepository, EngineStore } from '../storage/index.js';
+import type { StreamManager } from '../streams/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
 export interface HttpConfig {
@@ -33,4 +34,6 @@ export interface HttpDependencies {
   readonly engine?: OpenedEngine;
   readonly engineStore?: EngineStore;
   readonly audit?: AuditLog;
+  /** Live-stream watchers; the `/v1/streams` routes exist only when it is given. */
+  readonly streams?: StreamManager;
 }

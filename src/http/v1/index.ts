@@ -5,6 +5,7 @@ import { registerContentRoutes } from './content-routes.js';
 import { registerEngineRoutes } from './engine-routes.js';
 import { registerHashMatchRoutes } from './hash-match-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
+import { registerStreamRoutes } from './stream-routes.js';
 
 /** Prevail's own versioned API under `/v1` (every route needs an API key with a scope). */
 export function registerV1Routes(app: FastifyInstance, dependencies: HttpDependencies): void {
@@ -13,4 +14,5 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerHashMatchRoutes(app, dependencies);
   registerKeyRoutes(app, dependencies);
   registerEngineRoutes(app, dependencies);
+  registerStreamRoutes(app, dependencies);
 }

@@ -1,0 +1,508 @@
+/**
+ * `npm run bench -- stream [--quick]`: live-stream watching at 1 frame per second, side by side:
+ * - Prevail: one long-running ffmpeg per stream piping sampled frames (`StreamWatcher` over
+ *   `readFrames`), each frame hashed with PDQ and looked up in a bank of 10,000 hashes;
+ * - baseline: one ffmpeg process per frame grab, every second (`ffmpeg -ss T -i FILE -frames:v 1`
+ *   for files; `ffmpeg -i rtmp://… -frames:v 1` for a live RTMP stream, which cannot seek),
+ *   then the same hashing and lookup.
+ *
+ * (a) Frame-to-match latency, p50/p99, one 720p stream: from the moment a frame goes out (clip
+ *     time + the moment the file started being read with `-re`, or the RTMP publisher started)
+ *     to the moment its lookup has finished. The frame's clip second is read from a white block
+ *     the clip carries in its top band (its position is the second), so latency is measured on
+ *     the very frame that was hashed.
+ * (b) Concurrent 720p streams (files read with `-re`) one core sustains at 1 fps with no sampled
+ *     frame dropped: the bench process and every ffmpeg are pinned to CPU 0 (`taskset`); the
+ *     number of streams doubles (1, 2, 4, …, up to 32) until a frame of the measured window is
+ *     missing or later than 3 s. The media server and publishers (the "network") are not pinned.
+ *
+ * Every run is bounded in time; all children are killed at the end. Total time about 6 minutes
+ * (`--quick`: shorter windows, for a smoke run).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServices, type Services } from '../src/app/index.js';
+import { hashVideoFrame, StreamWatcher } from '../src/streams/index.js';
+import { ffmpegPath, readFrames, type VideoFrame } from '../src/video/index.js';
+import { startMediaServer } from '../test/support/media-server.js';
+import { startPublisher, stopProcess } from '../test/support/stream-clip.js';
+import { describeMachine } from './lib/machine.js';
+import { finishBenchmark, printTable } from './lib/report.js';
+
+const width = 1280;
+const height = 720;
+const clipSeconds = 40;
+/** Keyframe interval of the clip: 2 s, the usual live-streaming setting (OBS, Twitch, YouTube Live). */
+const gopSeconds = 2;
+/** A sampled frame whose lookup finishes later than this after it went out counts as dropped. */
+const deadlineMs = 3000;
+const maxStreams = 32;
+
+interface Window {
+  /** Clip seconds measured: [from, to). */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Per-second results of one stream: clip second → latency (ms). */
+type Results = Map<number, number>;
+
+interface RunSummary {
+  readonly expected: number;
+  readonly onTime: number;
+  readonly dropped: number;
+  readonly latencies: number[];
+  /** CPU time (this process and its ffmpeg children) per stream per second of stream, in ms. */
+  readonly cpuMsPerStreamSecond: number;
+}
+
+/** Ticks per second of `/proc/self/stat` times (`getconf CLK_TCK`; 100 on Linux). */
+const clockTicks = 100;
+
+/**
+ * CPU time used so far by this process and its exited, reaped children (ffmpeg), in ms: utime,
+ * stime, cutime and cstime of `/proc/self/stat`. Unlike wall-clock measures this is barely
+ * affected by other work on the machine.
+ */
+function cpuMsWithChildren(): number {
+  const fields = (readFileSync('/proc/self/stat', 'utf8').split(') ')[1] ?? '').split(' ');
+  const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
+  return (ticks * 1000) / clockTicks;
+}
+
+/** The clip second a frame shows: the index of the white block in its top band, or -1. */
+function clipSecond(rgb: Uint8Array, frameWidth: number): number {
+  for (let block = 0; block < 40; block++) {
+    const offset = (16 * frameWidth + block * 32 + 16) * 3;
+    if ((rgb[offset] ?? 0) > 200 && (rgb[offset + 1] ?? 0) > 200 && (rgb[offset + 2] ?? 0) > 200) return block;
+  }
+  return -1;
+}
+
+async function makeClip(directory: string): Promise<string> {
+  const path = join(directory, 'clip720.mp4');
+  execFileSync(ffmpegPath(), [
+    ...['-hide_banner', '-loglevel', 'error', '-y'],
+    ...['-f', 'lavfi', '-i', `testsrc2=s=${width}x${height}:r=25:d=${clipSeconds}`],
+    ...['-f', 'lavfi', '-i', 'color=c=white:s=32x32:r=25'],
+    '-filter_complex',
+    `[0:v]drawbox=x=0:y=0:w=${width}:h=32:color=black:t=fill[band];[band][1:v]overlay=x='mod(floor(t+0.001),40)*32':y=0:eval=frame:shortest=1,format=yuv420p[v]`,
+    ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency'],
+    ...['-g', String(25 * gopSeconds), '-keyint_min', String(25 * gopSeconds), '-sc_threshold', '0', path],
+  ]);
+  return path;
+}
+
+/** A bank of 10,000 random PDQ hashes (lookups then do real index work). */
+async function openBank(directory: string): Promise<Services> {
+  const services = await createServices({ dataDir: join(directory, 'data') });
+  const bank = await services.banks.createBank({ name: 'BENCH' });
+  const hex = () => Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  for (let i = 0; i < 10_000; i += 500) {
+    await services.banks.addContentBatch(
+      bank,
+      Array.from({ length: 500 }, () => ({ signals: { pdq: hex() } })),
+    );
+  }
+  return services;
+}
+
+function summarize(streams: readonly Results[], window: Window, cpuMs: number, streamSeconds: number): RunSummary {
+  const latencies: number[] = [];
+  let onTime = 0;
+  for (const results of streams) {
+    for (let second = window.from; second < window.to; second++) {
+      const latency = results.get(second);
+      if (latency === undefined) continue;
+      latencies.push(latency);
+      if (latency <= deadlineMs) onTime += 1;
+    }
+  }
+  const expected = streams.length * (window.to - window.from);
+  return { expected, onTime, dropped: expected - onTime, latencies, cpuMsPerStreamSecond: cpuMs / streamSeconds };
+}
+
+/** Prevail: one watcher (one ffmpeg) per source; waits until the window plus the deadline has passed. */
+async function runPrevail(
+  services: Services,
+  sources: readonly { source: string; kind: 'file' | 'live'; startedAt: () => number }[],
+  window: Window,
+): Promise<RunSummary> {
+  const all: Results[] = [];
+  const watchers = sources.map(({ source, kind, startedAt }, index) => {
+    const results: Results = new Map();
+    all.push(results);
+    let second = -1;
+    const watcher = new StreamWatcher({
+      id: `bench-${index}`,
+      source: { source, kind, inputOptions: [] },
+      matcher: services.matcher,
+      readFrames,
+      realtime: kind === 'file',
+      hashFrame: (frame: VideoFrame) => {
+        second = clipSecond(frame.rgb, frame.width);
+        return hashVideoFrame(frame);
+      },
+      reconnect: { maxReconnects: 0 },
+    });
+    watcher.subscribe((event) => {
+      if (event.type === 'frame' && second >= 0 && !results.has(second))
+        results.set(second, Date.now() - (startedAt() + second * 1000));
+    });
+    return watcher;
+  });
+  const cpuBefore = cpuMsWithChildren();
+  const began = Date.now();
+  for (const watcher of watchers) watcher.start();
+  const startedAt = Math.min(...sources.map((source) => source.startedAt()));
+  await sleep(Math.max(0, startedAt + window.to * 1000 + deadlineMs - Date.now()));
+  await Promise.all(watchers.map((watcher) => watcher.stop()));
+  const streamSeconds = (sources.length * (Date.now() - began)) / 1000;
+  return summarize(all, window, cpuMsWithChildren() - cpuBefore, streamSeconds);
+}
+
+/** Grabs one frame with its own ffmpeg; resolves with the RGB bytes, or undefined on failure or timeout. */
+function grabFrame(args: readonly string[], timeoutMs: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(ffmpegPath(), ['-nostdin', '-loglevel', 'error', ...args], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', () => {
+      clearTimeout(timer);
+      const bytes = Buffer.concat(chunks);
+      resolve(bytes.length >= width * height * 3 ? bytes.subarray(0, width * height * 3) : undefined);
+    });
+    child.on('error', () => resolve(undefined));
+  });
+}
+
+/** Baseline: per stream, one ffmpeg grab every second from `startedAt`, then hash and look up. */
+async function runBaseline(
+  services: Services,
+  streams: number,
+  grabArgs: (second: number) => readonly string[],
+  startedAt: number,
+  window: Window,
+): Promise<RunSummary> {
+  const all: Results[] = Array.from({ length: streams }, () => new Map());
+  const grabs: Promise<void>[] = [];
+  const cpuBefore = cpuMsWithChildren();
+  for (let second = 0; second < window.to; second++) {
+    await sleep(Math.max(0, startedAt + second * 1000 - Date.now()));
+    for (const results of all) {
+      grabs.push(
+        grabFrame(grabArgs(second), deadlineMs + 5000).then(async (rgb) => {
+          if (rgb === undefined) return;
+          const frame = { index: 0, timestamp: second, width, height, rgb };
+          const shown = clipSecond(rgb, width);
+          const { hash, quality } = hashVideoFrame(frame);
+          await services.matcher.match({ signals: { pdq: hash }, pdqQuality: quality });
+          if (shown >= 0 && !results.has(shown)) results.set(shown, Date.now() - (startedAt + shown * 1000));
+        }),
+      );
+    }
+  }
+  await Promise.all(grabs);
+  // The grabs cover seconds 0 .. window.to: that many seconds of stream per stream.
+  return summarize(all, window, cpuMsWithChildren() - cpuBefore, streams * window.to);
+}
+
+/** Runs ffmpeg and this process on CPU 0 only (through a `PREVAIL_FFMPEG` wrapper); returns the undo. */
+async function pinToOneCore(directory: string): Promise<(() => void) | undefined> {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const wrapper = join(directory, 'ffmpeg-on-cpu0.sh');
+  const real = ffmpegPath();
+  await writeFile(wrapper, `#!/bin/sh\nexec taskset -c 0 ${real} "$@"\n`);
+  await chmod(wrapper, 0o755);
+  const previous = process.env.PREVAIL_FFMPEG;
+  process.env.PREVAIL_FFMPEG = wrapper;
+  return () => {
+    if (previous === undefined) delete process.env.PREVAIL_FFMPEG;
+    else process.env.PREVAIL_FFMPEG = previous;
+    execFileSync('taskset', ['-a', '-p', '-c', `0-${availableParallelism() - 1}`, String(process.pid)], {
+      stdio: 'ignore',
+    });
+  };
+}
+
+/** The largest stream count in 1, 2, 4, … whose run drops nothing, and every step's summary. */
+async function ramp(
+  run: (streams: number) => Promise<RunSummary>,
+): Promise<{ sustained: number; steps: { streams: number; summary: RunSummary }[] }> {
+  const steps: { streams: number; summary: RunSummary }[] = [];
+  let sustained = 0;
+  for (let streams = 1; streams <= maxStreams; streams *= 2) {
+    const summary = await run(streams);
+    steps.push({ streams, summary });
+    console.log(
+      `  ${streams} stream(s): ${summary.onTime}/${summary.expected} frames on time, p99 ${fmt(percentile(summary.latencies, 0.99))} ms, CPU ${fmt(summary.cpuMsPerStreamSecond)} ms per stream-second`,
+    );
+    if (summary.dropped > 0) break;
+    sustained = streams;
+  }
+  return { sustained, steps };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const latencyWindow: Window = quick ? { from: 3, to: 13 } : { from: 3, to: 33 };
+  const liveWindow: Window = quick ? { from: 10, to: 20 } : { from: 10, to: 36 };
+  const rampWindow: Window = quick ? { from: 3, to: 8 } : { from: 3, to: 15 };
+  const machine = describeMachine();
+  const loadStart = loadavg().map((value) => Math.round(value * 100) / 100);
+  console.log(`machine: ${JSON.stringify(machine)}; load average ${loadStart.join(' ')}`);
+  const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-stream-'));
+  const children: ChildProcess[] = [];
+  const media = await startMediaServer();
+  const services = await openBank(directory);
+  try {
+    const clip = await makeClip(directory);
+    console.log(
+      `clip: ${width}x${height} 25 fps H.264, keyframe every ${gopSeconds} s, ${clipSeconds} s; bank: 10,000 PDQ hashes`,
+    );
+
+    console.log('(a) latency, one stream at 1 fps');
+    let fileStart = Date.now();
+    const prevailFile = await runPrevail(
+      services,
+      [{ source: clip, kind: 'file', startedAt: () => fileStart }],
+      latencyWindow,
+    );
+    fileStart = Date.now();
+    const baselineFile = await runBaseline(
+      services,
+      1,
+      (second) => [
+        '-ss',
+        String(second),
+        '-i',
+        clip,
+        '-frames:v',
+        '1',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        'pipe:1',
+      ],
+      fileStart,
+      latencyWindow,
+    );
+    const live = async (name: string, work: (url: string, publishedAt: number) => Promise<RunSummary>) => {
+      const url = `${media.rtmpUrl}/live/${name}`;
+      const publisher = startPublisher(['-re', '-i', clip, '-c', 'copy', '-f', 'flv', url]);
+      children.push(publisher.child);
+      try {
+        return await work(url, await publisher.publishing);
+      } finally {
+        await stopProcess(publisher.child);
+      }
+    };
+    const prevailLive = await live('prevail', (url, publishedAt) =>
+      runPrevail(services, [{ source: url, kind: 'live', startedAt: () => publishedAt }], liveWindow),
+    );
+    const baselineLive = await live('baseline', (url, publishedAt) =>
+      runBaseline(
+        services,
+        1,
+        () => [
+          '-fflags',
+          'nobuffer',
+          '-probesize',
+          '32',
+          '-analyzeduration',
+          '0',
+          '-i',
+          url,
+          '-frames:v',
+          '1',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          'pipe:1',
+        ],
+        publishedAt,
+        liveWindow,
+      ),
+    );
+
+    console.log('(b) concurrent 720p streams on one core at 1 fps, no sampled frame dropped (deadline 3 s)');
+    const unpin = await pinToOneCore(directory);
+    if (unpin === undefined) console.log('  taskset is not available: running on every core');
+    let prevailRamp: Awaited<ReturnType<typeof ramp>>;
+    let baselineRamp: Awaited<ReturnType<typeof ramp>>;
+    try {
+      console.log(' Prevail (one ffmpeg per stream):');
+      prevailRamp = await ramp((streams) => {
+        const startedAt = Date.now();
+        return runPrevail(
+          services,
+          Array.from({ length: streams }, () => ({ source: clip, kind: 'file' as const, startedAt: () => startedAt })),
+          rampWindow,
+        );
+      });
+      console.log(' baseline (one ffmpeg per frame grab):');
+      baselineRamp = await ramp((streams) =>
+        runBaseline(
+          services,
+          streams,
+          (second) => [
+            '-ss',
+            String(second),
+            '-i',
+            clip,
+            '-frames:v',
+            '1',
+            '-f',
+            'rawvideo',
+            '-pix_fmt',
+            'rgb24',
+            'pipe:1',
+          ],
+          Date.now(),
+          rampWindow,
+        ),
+      );
+    } finally {
+      unpin?.();
+    }
+
+    const rows: (string | number)[][] = [
+      [
+        'latency, file (-re), p50 ms',
+        fmt(p50(prevailFile)),
+        fmt(p50(baselineFile)),
+        ratio(p50(baselineFile), p50(prevailFile)),
+      ],
+      [
+        'latency, file (-re), p99 ms',
+        fmt(p99(prevailFile)),
+        fmt(p99(baselineFile)),
+        ratio(p99(baselineFile), p99(prevailFile)),
+      ],
+      [
+        'latency, RTMP live, p50 ms',
+        fmt(p50(prevailLive)),
+        fmt(p50(baselineLive)),
+        ratio(p50(baselineLive), p50(prevailLive)),
+      ],
+      [
+        'latency, RTMP live, p99 ms',
+        fmt(p99(prevailLive)),
+        fmt(p99(baselineLive)),
+        ratio(p99(baselineLive), p99(prevailLive)),
+      ],
+      [
+        'frames on time (a), file',
+        `${prevailFile.onTime}/${prevailFile.expected}`,
+        `${baselineFile.onTime}/${baselineFile.expected}`,
+        '',
+      ],
+      [
+        'frames on time (a), RTMP',
+        `${prevailLive.onTime}/${prevailLive.expected}`,
+        `${baselineLive.onTime}/${baselineLive.expected}`,
+        '',
+      ],
+      [
+        'CPU ms per stream-second (1 stream, 1 core)',
+        fmt(cpuOfOne(prevailRamp)),
+        fmt(cpuOfOne(baselineRamp)),
+        ratio(cpuOfOne(baselineRamp), cpuOfOne(prevailRamp)),
+      ],
+      [
+        '720p streams one core can afford (1000 / CPU)',
+        fmt(1000 / cpuOfOne(prevailRamp)),
+        fmt(1000 / cpuOfOne(baselineRamp)),
+        ratio(cpuOfOne(baselineRamp), cpuOfOne(prevailRamp)),
+      ],
+      [
+        '720p streams sustained on one core, none dropped',
+        prevailRamp.sustained,
+        baselineRamp.sustained,
+        ratio(prevailRamp.sustained, baselineRamp.sustained),
+      ],
+    ];
+    console.log('');
+    printTable(['measure', 'Prevail', 'baseline', 'Prevail advantage (×)'], rows);
+    await finishBenchmark('stream', {
+      clip: { width, height, fps: 25, seconds: clipSeconds, gopSeconds },
+      loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
+      deadlineMs,
+      pinnedToOneCore: unpin !== undefined,
+      latency: {
+        fileRe: { prevail: latencySummary(prevailFile), baseline: latencySummary(baselineFile) },
+        rtmp: { prevail: latencySummary(prevailLive), baseline: latencySummary(baselineLive) },
+      },
+      concurrency: {
+        prevail: rampSummary(prevailRamp),
+        baseline: rampSummary(baselineRamp),
+        sustainedRatio: prevailRamp.sustained / Math.max(1, baselineRamp.sustained),
+        cpuRatio: cpuOfOne(baselineRamp) / cpuOfOne(prevailRamp),
+      },
+    });
+  } finally {
+    for (const child of children) await stopProcess(child);
+    await services.close();
+    await media.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+function latencySummary(summary: RunSummary) {
+  return {
+    p50Ms: round(p50(summary)),
+    p99Ms: round(p99(summary)),
+    onTime: summary.onTime,
+    expected: summary.expected,
+  };
+}
+
+/** CPU per stream-second of the one-stream step of a ramp. */
+function cpuOfOne(result: Awaited<ReturnType<typeof ramp>>): number {
+  return result.steps[0]?.summary.cpuMsPerStreamSecond ?? Number.NaN;
+}
+
+function rampSummary(result: Awaited<ReturnType<typeof ramp>>) {
+  return {
+    sustainedStreams: result.sustained,
+    steps: result.steps.map(({ streams, summary }) => ({
+      streams,
+      onTime: summary.onTime,
+      expected: summary.expected,
+      p50Ms: round(p50(summary)),
+      p99Ms: round(p99(summary)),
+      cpuMsPerStreamSecond: round(summary.cpuMsPerStreamSecond),
+    })),
+  };
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
+}
+
+const p50 = (summary: RunSummary) => percentile(summary.latencies, 0.5);
+const p99 = (summary: RunSummary) => percentile(summary.latencies, 0.99);
+const round = (value: number) => (Number.isFinite(value) ? Math.round(value) : null);
+const fmt = (value: number) => (Number.isFinite(value) ? String(Math.round(value)) : 'n/a');
+const ratio = (numerator: number, denominator: number) =>
+  Number.isFinite(numerator) && Number.isFinite(denominator) && denominator > 0
+    ? (numerator / denominator).toFixed(2)
+    : 'n/a';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { allocateFps, estimateFramesPerSecond, measureFrameCost } from './frame-budget.js';
+
+describe('frame budget', () => {
+  test('everything fits: everyone gets what they asked', () => {
+    assert.deepEqual(allocateFps([1, 2, 0.5], 10, 0.2), [1, 2, 0.5]);
+  });
+
+  test('over budget: small requests in full, the rest share equally', () => {
+    assert.deepEqual(allocateFps([1, 1, 4], 4, 0.2), [1, 1, 2]);
+    assert.deepEqual(allocateFps([2, 2, 2, 2], 4, 0.2), [1, 1, 1, 1]);
+  });
+
+  test('refuses when even the floor does not fit', () => {
+    assert.equal(allocateFps([1, 1, 1], 0.5, 0.2), undefined);
+    assert.deepEqual(allocateFps([1, 1], 0.4, 0.2), [0.2, 0.2]);
+  });
+
+  test('property: never over budget, never above a request, never below the floor or the request', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.1, max: 30, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0.5, max: 200, noNaN: true }),
+        (requested, budget) => {
+          const allocation = allocateFps(requested, budget, 0.2);
+          if (allocation === undefined) {
+            assert.ok(requested.reduce((sum, fps) => sum + Math.min(fps, 0.2), 0) > budget);
+            return;
+          }
+          const total = allocation.reduce((sum, fps) => sum + fps, 0);
+          assert.ok(total <= budget + 1e-6);
+          allocation.forEach((given, index) => {
+            const asked = requested[index] as number;
+            assert.ok(given <= asked + 1e-9);
+            assert.ok(given >= Math.min(asked, 0.2) - 1e-9);
+          });
+          if (requested.reduce((sum, fps) => sum + fps, 0) > budget) assert.ok(Math.abs(total - budget) < 1e-6);
+        },
+      ),
+    );
+  });
+
+  test('the estimate follows the measured cost', () => {
+    assert.equal(estimateFramesPerSecond(7, 2), 23, 'a sampled frame costs its hash and about 8 hashes of decoding');
+    assert.equal(estimateFramesPerSecond(10, 1), 8);
+    assert.equal(estimateFramesPerSecond(1, 64), 500, 'never more than half of what the main thread can hash');
+    assert.equal(estimateFramesPerSecond(5000, 2), 1, 'never below one frame per second');
+    const cost = measureFrameCost(320, 180, 3);
+    assert.ok(cost > 0 && cost < 1000, `measured ${cost} ms`);
+  });
+});

@@ -1,0 +1,94 @@
+import { availableParallelism } from 'node:os';
+import { hashPixels } from '../signals/index.js';
+
+/**
+ * The CPU budget of stream watching, in hashed frames per second across all streams.
+ *
+ * Policy: the machine can hash `maxFramesPerSecond` frames per second. A new stream whose frame
+ * rate would take the total over the budget is refused (`STREAM_BUDGET_EXCEEDED`, HTTP 503)
+ * rather than silently slowing every stream down — unless the operator chose `overload: 'degrade'`,
+ * in which case every stream's rate is lowered fairly (max-min fair: no stream gets less than an
+ * equal share unless it asked for less) down to a floor (`minimumFps`, default 0.2 frames/s);
+ * a stream that would push anyone below the floor is refused even then. Degraded streams say so
+ * in their status (`degraded: true`, `fps` below `requestedFps`), and get their rate back when
+ * other streams stop.
+ *
+ * The default budget comes from a measurement and a ratio. The measurement: the cost of hashing one
+ * 1280×720 frame with PDQ on this machine (about 7 ms on a 2020s server core). The ratio: a
+ * watched stream also costs its ffmpeg process, which decodes every frame of the stream, not only
+ * the sampled ones — `bench/stream.ts` measured one second of 720p25 H.264 at about 8 times one
+ * hash (60 ms against 7 ms; the two scale together across machines, both being plain CPU work).
+ * So one frame per second of a stream costs about 9 hashes, and the budget is
+ * `cores × 1000 / (9 × hash ms) × 0.75` frames per second (a quarter of the machine is left for
+ * the HTTP API and the engine), but never more than half of what the process's main thread,
+ * where every watcher hashes, can hash. Streams sampled faster than 1 frame per second are
+ * counted conservatively (their decoding is shared by more frames than the budget assumes).
+ */
+export interface FrameBudget {
+  readonly maxFramesPerSecond: number;
+  readonly overload: 'refuse' | 'degrade';
+  readonly minimumFps: number;
+}
+
+/** Share of the machine the budget may use. */
+export const budgetUtilization = 0.75;
+
+/** Decoding one second of a stream costs about this many frame hashes (measured by `bench/stream.ts`). */
+export const decodeCostInHashes = 8;
+
+/** Share of the main thread (where watchers hash) the budget may use. */
+const mainThreadShare = 0.5;
+
+/**
+ * Milliseconds to hash one `width`×`height` frame with PDQ here: the median of `samples` runs
+ * after one warm-up (about 60 ms in total for 720p).
+ */
+export function measureFrameCost(width = 1280, height = 720, samples = 5): number {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+  const pixels = { width, height, channels: 3 as const, data };
+  hashPixels(pixels);
+  const times: number[] = [];
+  for (let run = 0; run < samples; run++) {
+    const started = performance.now();
+    hashPixels(pixels);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 1;
+}
+
+/**
+ * Frames per second the budget allows for a measured hash cost on `cores` cores (see `FrameBudget`).
+ *
+ * @example estimateFramesPerSecond(7, 2) // 23: 2 × 1000 / 63 × 0.75
+ */
+export function estimateFramesPerSecond(frameCostMs: number, cores: number = availableParallelism()): number {
+  const cost = Math.max(frameCostMs, 0.01);
+  const machine = ((cores * 1000) / (cost * (1 + decodeCostInHashes))) * budgetUtilization;
+  const mainThread = (1000 / cost) * mainThreadShare;
+  return Math.max(1, Math.floor(Math.min(machine, mainThread)));
+}
+
+/**
+ * Max-min fair allocation of `budget` frames per second over streams that ask for `requested`:
+ * every stream gets what it asked when everything fits; otherwise the smallest requests are met
+ * in full and the rest share what remains equally. Returns `undefined` when even `floor` frames
+ * per second for every stream (or its request, when smaller) does not fit.
+ *
+ * @example allocateFps([1, 1, 4], 4, 0.2) // [1, 1, 2]
+ */
+export function allocateFps(requested: readonly number[], budget: number, floor: number): number[] | undefined {
+  const minimumTotal = requested.reduce((sum, fps) => sum + Math.min(fps, floor), 0);
+  if (minimumTotal > budget + 1e-9) return undefined;
+  const allocation = new Array<number>(requested.length).fill(0);
+  const order = requested.map((fps, index) => ({ fps, index })).sort((a, b) => a.fps - b.fps);
+  let remaining = budget;
+  for (const [position, { fps, index }] of order.entries()) {
+    const share = remaining / (order.length - position);
+    const given = Math.min(fps, share);
+    allocation[index] = given;
+    remaining -= given;
+  }
+  return allocation;
+}

@@ -1,0 +1,56 @@
+/**
+ * Live-stream watching: sample frames of RTMP, RTSP, HLS, HTTP-FLV streams or files with ffmpeg,
+ * hash them with PDQ, match them against the banks, and feed matches to the signals engine as
+ * `media.matched` events — under one CPU budget, with reconnects, and without storing frames.
+ */
+export {
+  allocateFps,
+  budgetUtilization,
+  decodeCostInHashes,
+  estimateFramesPerSecond,
+  type FrameBudget,
+  measureFrameCost,
+} from './frame-budget.js';
+export { hashVideoFrame } from './frame-hash.js';
+export { MatchCooldown } from './match-cooldown.js';
+export { engineMatchSink, mediaMatchedEvent } from './match-events.js';
+export {
+  defaultReconnectPolicy,
+  ReconnectBackoff,
+  type ReconnectPolicy,
+  reconnectPolicy,
+} from './reconnect-backoff.js';
+export {
+  type CheckedSource,
+  checkStreamSource,
+  classifySource,
+  defaultStreamSourcePolicy,
+  operatorStreamSourcePolicy,
+  redactUrl,
+  type StreamScheme,
+  type StreamSourcePolicy,
+  streamSchemes,
+} from './source-policy.js';
+export {
+  type StartStreamRequest,
+  type StreamBudgetStatus,
+  StreamManager,
+  type StreamManagerOptions,
+  type StreamSettings,
+} from './stream-manager.js';
+export {
+  type FrameHasher,
+  type FrameMatch,
+  type FrameMatcher,
+  type FrameSource,
+  finalStreamStates,
+  isFinalState,
+  type MatchEventSink,
+  type MediaMatchedEvent,
+  type SourceKind,
+  type StreamEntities,
+  type StreamState,
+  type StreamStatus,
+  type StreamWatchEvent,
+} from './stream-types.js';
+export { StreamWatcher, type StreamWatcherOptions } from './stream-watcher.js';

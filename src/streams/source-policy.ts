@@ -1,0 +1,161 @@
+import { lookup } from 'node:dns/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isHostAllowed, isPrivateAddress } from '../content/index.js';
+import { EngineError } from '../core/index.js';
+import type { SourceKind } from './stream-types.js';
+
+/** URL schemes a stream may use: RTMP(S), RTSP, and HTTP(S) for HLS playlists and HTTP-FLV. */
+export const streamSchemes = ['rtmp', 'rtmps', 'rtsp', 'http', 'https'] as const;
+export type StreamScheme = (typeof streamSchemes)[number];
+
+/**
+ * Which sources a watcher may open. ffmpeg opens far more than streams (local files, `concat:`,
+ * `subfile:`, `pipe:`, devices), so a server that lets API callers name a URL must refuse
+ * everything else, and must not become a way to reach internal hosts it was not meant to reach.
+ *
+ * - `schemes`: allowed URL schemes (default all of `streamSchemes`);
+ * - `allowFiles`: local file paths and `file:` URLs (default false on the server; the CLI allows them);
+ * - `allowedHosts`: host names (`media.example.org`, `*.example.org` for subdomains, or IP
+ *   literals); empty allows any host. A host named here may be on a private network: listing it is
+ *   the operator's explicit permission, which is how internal media servers are opened;
+ * - `allowPrivateAddresses`: allow loopback, private and link-local addresses for any host (default
+ *   false). Prefer naming hosts in `allowedHosts`.
+ *
+ * The host is resolved when the stream starts; ffmpeg resolves it again when it connects, so a DNS
+ * answer that changes in between is not caught. Name hosts by IP address where that matters.
+ */
+export interface StreamSourcePolicy {
+  readonly schemes: readonly StreamScheme[];
+  readonly allowFiles: boolean;
+  readonly allowedHosts: readonly string[];
+  readonly allowPrivateAddresses: boolean;
+}
+
+/** The server default: network streams on public hosts only. */
+export const defaultStreamSourcePolicy: StreamSourcePolicy = {
+  schemes: streamSchemes,
+  allowFiles: false,
+  allowedHosts: [],
+  allowPrivateAddresses: false,
+};
+
+/** The CLI's policy: the operator runs `prevail watch` on their own machine and may open anything listed. */
+export const operatorStreamSourcePolicy: StreamSourcePolicy = {
+  schemes: streamSchemes,
+  allowFiles: true,
+  allowedHosts: [],
+  allowPrivateAddresses: true,
+};
+
+/** A source that passed the policy: what ffmpeg opens, and how it ends. */
+export interface CheckedSource {
+  /** What ffmpeg is given: the URL as written, or an absolute file path. */
+  readonly source: string;
+  readonly kind: SourceKind;
+  /** Extra ffmpeg input options for this source (protocol allow-list). */
+  readonly inputOptions: readonly string[];
+}
+
+/** Protocols ffmpeg may open (including nested opens, such as HLS segments) for network sources. */
+const networkProtocols = 'tcp,udp,rtp,srtp,tls,rtmp,rtmps,rtmpt,rtmpts,rtsp,rtsps,http,https,httpproxy,crypto';
+
+const videoFileExtension = /\.(mp4|m4v|mov|mkv|webm|avi|wmv|mpg|mpeg|ts|3gp|ogv)$/i;
+
+/**
+ * How a source ends (see `SourceKind`): a file path or a video file URL is a `file`, an `.m3u8`
+ * playlist is `hls`, anything else (RTMP, RTSP, HTTP-FLV, other HTTP URLs) is `live`.
+ */
+export function classifySource(source: string): SourceKind {
+  const url = parseUrl(source);
+  if (url === undefined || url.protocol === 'file:') return 'file';
+  if (/\.m3u8$/i.test(url.pathname)) return 'hls';
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && videoFileExtension.test(url.pathname)) return 'file';
+  return 'live';
+}
+
+/**
+ * Checks `text` against `policy` and says how to open it.
+ *
+ * @throws EngineError `URL_INVALID` (malformed, or a scheme or a file the policy refuses),
+ *   `URL_HOST_NOT_ALLOWED` (a host outside `allowedHosts`, or one that is or resolves to a private
+ *   address the policy does not allow), `URL_FETCH_FAILED` (the host name does not resolve).
+ * @example
+ * const { source, kind } = await checkStreamSource('rtmp://media.example.org/live/abc', policy);
+ */
+export async function checkStreamSource(text: string, policy: StreamSourcePolicy): Promise<CheckedSource> {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new EngineError('URL_INVALID', 'the stream URL is empty');
+  const url = parseUrl(trimmed);
+  if (url === undefined || url.protocol === 'file:') {
+    if (!policy.allowFiles) {
+      throw new EngineError(
+        'URL_INVALID',
+        `not a stream URL: ${redactUrl(trimmed)} (allowed schemes: ${policy.schemes.join(', ')}; this server does not open files)`,
+      );
+    }
+    const path = url === undefined ? resolve(trimmed) : fileURLToPath(url);
+    return { source: path, kind: 'file', inputOptions: ['-protocol_whitelist', 'file,crypto'] };
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (!(policy.schemes as readonly string[]).includes(scheme)) {
+    throw new EngineError(
+      'URL_INVALID',
+      `the ${scheme}: scheme is not allowed for streams (allowed: ${policy.schemes.join(', ')})`,
+    );
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === '') throw new EngineError('URL_INVALID', `the stream URL has no host: ${redactUrl(trimmed)}`);
+  const named = policy.allowedHosts.length > 0 && isHostAllowed(host, policy.allowedHosts);
+  if (policy.allowedHosts.length > 0 && !named) {
+    throw new EngineError('URL_HOST_NOT_ALLOWED', `${host} is not in the allowed stream hosts`);
+  }
+  if (!named && !policy.allowPrivateAddresses) await refusePrivate(host);
+  return {
+    source: trimmed,
+    kind: classifySource(trimmed),
+    inputOptions: ['-protocol_whitelist', networkProtocols],
+  };
+}
+
+async function refusePrivate(host: string): Promise<void> {
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch (error) {
+    throw new EngineError('URL_FETCH_FAILED', `the stream host ${host} does not resolve`, { cause: error });
+  }
+  const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
+  if (blocked !== undefined) {
+    throw new EngineError(
+      'URL_HOST_NOT_ALLOWED',
+      blocked.address === host
+        ? `${host} is a private address (allow it by naming the host in the allowed stream hosts)`
+        : `${host} resolves to the private address ${blocked.address} (allow it by naming the host in the allowed stream hosts)`,
+    );
+  }
+}
+
+/**
+ * The source as status, logs and messages show it: credentials become `***` and query values are
+ * hidden (`?token=***`), since stream URLs often carry keys. File paths are shown as they are.
+ *
+ * @example redactUrl('rtsp://admin:secret@10.0.0.5/cam?auth=abc') // 'rtsp://***@10.0.0.5/cam?auth=***'
+ */
+export function redactUrl(source: string): string {
+  const url = parseUrl(source);
+  if (url === undefined || url.protocol === 'file:') return source;
+  const credentials = url.username !== '' || url.password !== '' ? '***@' : '';
+  const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
+  return `${url.protocol}//${credentials}${url.host}${url.pathname}${query !== '' ? `?${query}` : ''}`;
+}
+
+/** The URL when `text` is one with a scheme of two letters or more (so `C:\…` stays a path). */
+function parseUrl(text: string): URL | undefined {
+  if (isAbsolute(text) || !/^[a-z][a-z0-9+.-]+:/i.test(text)) return undefined;
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}

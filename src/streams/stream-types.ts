@@ -1,0 +1,169 @@
+import type { IngestResult } from '../engine/index.js';
+import type { MatchOptions, MatchOutcome, MatchQuery } from '../matching/index.js';
+import type { FrameReaderOptions, VideoFrame } from '../video/index.js';
+
+/**
+ * Where a watcher is in its life:
+ * - `connecting`: ffmpeg is opening the source, no frame yet;
+ * - `running`: frames are arriving;
+ * - `reconnecting`: the source dropped or stalled; waiting out the backoff or opening it again;
+ * - `ended`: the source finished (end of a file or an HLS playlist, or a live stream that went
+ *   away after it had sent frames and did not come back within the reconnect attempts);
+ * - `failed`: the source never sent a frame within the reconnect attempts, or a permanent error
+ *   (no ffmpeg, an unreadable file);
+ * - `stopped`: someone stopped it (`stop()`, `DELETE /v1/streams/:id`, shutdown, `--duration`).
+ *
+ * `ended`, `failed` and `stopped` are final: ffmpeg is gone and nothing more happens.
+ */
+export type StreamState = 'connecting' | 'running' | 'reconnecting' | 'ended' | 'failed' | 'stopped';
+
+/** The final states. */
+export const finalStreamStates: readonly StreamState[] = ['ended', 'failed', 'stopped'];
+
+/** True once the watcher has finished (ffmpeg is gone). */
+export function isFinalState(state: StreamState): boolean {
+  return finalStreamStates.includes(state);
+}
+
+/**
+ * How a source behaves at its end, guessed from the URL (see `classifySource`):
+ * - `file`: a local file or a video file over HTTP; the end of input is the end;
+ * - `hls`: an HLS playlist (`.m3u8`); ffmpeg ends only when the playlist says `#EXT-X-ENDLIST`,
+ *   which is the end;
+ * - `live`: RTMP, RTSP, HTTP-FLV and other live URLs; the end of input is treated as a drop
+ *   (a media server that goes away ends ffmpeg's input cleanly) and reconnected.
+ */
+export type SourceKind = 'file' | 'hls' | 'live';
+
+/** Entities the stream's events are about: `stream` (default: the watcher id) and its host `user`. */
+export interface StreamEntities {
+  readonly stream?: string;
+  readonly user?: string;
+}
+
+/**
+ * The public status of one watcher. `url` never shows credentials or query values. Counters:
+ * `framesSampled` frames hashed; `framesDropped` sampled frames lost (arriving too late to be
+ * useful, or missing from the stream's timeline); `matches` hashed frames with at least one bank
+ * match; `events` `media.matched` events sent to the signals engine (at most one per bank item
+ * per cooldown window); `reconnects` reconnect attempts so far.
+ */
+export interface StreamStatus {
+  readonly id: string;
+  readonly url: string;
+  readonly kind: SourceKind;
+  readonly state: StreamState;
+  /** Frames per second asked for. */
+  readonly requestedFps: number;
+  /** Frames per second hashed now: lower than `requestedFps` when the CPU budget degraded it. */
+  readonly fps: number;
+  /** True while `fps` is below `requestedFps` because of the CPU budget. */
+  readonly degraded: boolean;
+  readonly entities: { readonly stream: string; readonly user?: string };
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly framesSampled: number;
+  readonly framesDropped: number;
+  readonly lastFrameAt: string | null;
+  readonly matches: number;
+  readonly events: number;
+  readonly reconnects: number;
+  /** The last error (`CODE: message`), or null. */
+  readonly lastError: string | null;
+}
+
+/** One bank match of a frame, as watch events and `media.matched` events carry it. */
+export interface FrameMatch {
+  readonly bank: string;
+  readonly contentId: number;
+  readonly signalType: string;
+  readonly distance: number;
+  readonly matchedValue: string;
+  readonly category: string | null;
+  readonly source: string | null;
+  readonly externalId: string | null;
+}
+
+/**
+ * What a watcher reports, in order. `t` is stream time in seconds: the sampled frame's timestamp,
+ * continued across reconnects (the reader restarts at 0 on every connection).
+ * - `frame`: one hashed frame (`matched`: whether it matched);
+ * - `match`: a hashed frame that matched; `event` is the id of the `media.matched` event sent for
+ *   it, or null when every matched item was in its cooldown window (or no engine is attached);
+ * - `reconnect`: the source dropped or stalled; the next attempt starts after `delayMs`;
+ * - `state`: the state changed;
+ * - `ended`: the watcher finished (state `ended`, `failed` or `stopped`), with its final counts.
+ */
+export type StreamWatchEvent =
+  | {
+      readonly type: 'frame';
+      readonly t: number;
+      readonly index: number;
+      readonly quality: number;
+      readonly pdq: string;
+      readonly matched: boolean;
+    }
+  | {
+      readonly type: 'match';
+      readonly t: number;
+      /** Wall-clock time the match was found (ISO, milliseconds). */
+      readonly at: string;
+      readonly index: number;
+      readonly quality: number;
+      readonly pdq: string;
+      readonly matches: readonly FrameMatch[];
+      readonly event: string | null;
+    }
+  | {
+      readonly type: 'reconnect';
+      readonly t: number;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly reason: string;
+    }
+  | { readonly type: 'state'; readonly t: number; readonly state: StreamState }
+  | {
+      readonly type: 'ended';
+      readonly t: number;
+      readonly state: StreamState;
+      readonly reason: string;
+      readonly frames: number;
+      readonly dropped: number;
+      readonly matches: number;
+      readonly reconnects: number;
+    };
+
+/** Reads frames from a source: `readFrames` of `src/video`, or a fake in tests. */
+export type FrameSource = (source: string, options: FrameReaderOptions) => AsyncIterable<VideoFrame>;
+
+/** Hashes one frame with PDQ (see `hashVideoFrame`). */
+export type FrameHasher = (frame: VideoFrame) => { readonly hash: string; readonly quality: number };
+
+/** The part of the matcher a watcher uses. */
+export interface FrameMatcher {
+  match(query: MatchQuery, options?: MatchOptions): Promise<MatchOutcome>;
+}
+
+/**
+ * Receives one `media.matched` event (already shaped) and makes it durable in the signals engine;
+ * resolves to the engine's verdict of the submission. See `engineMatchSink`.
+ */
+export type MatchEventSink = (event: MediaMatchedEvent) => Promise<IngestResult | undefined>;
+
+/** The `media.matched` event a watcher emits for a frame that matched. */
+export interface MediaMatchedEvent {
+  readonly id: string;
+  readonly type: 'media.matched';
+  readonly time: string;
+  readonly entities: Readonly<Record<string, string>>;
+  readonly data: {
+    readonly matches: readonly {
+      readonly bank: string;
+      readonly contentId: number;
+      readonly signalType: string;
+      readonly distance: number;
+    }[];
+    readonly signals: { readonly pdq: string; readonly frame_timestamp: number };
+    readonly source: 'stream';
+  };
+}

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  bankedHash,
+  fakeMatcher,
+  type ScriptedSession,
+  scene,
+  sceneHasher,
+  scriptedSource,
+} from '../../test/support/fake-frames.js';
+import { EventTypeRegistry } from '../events/index.js';
+import type { MediaMatchedEvent, SourceKind, StreamWatchEvent } from './index.js';
+import { StreamWatcher, type StreamWatcherOptions } from './index.js';
+
+const { pattern, banked, flat } = scene;
+
+/** A watcher over scripted sessions, with a clock that follows the frames' timestamps (1 frame = 1 s). */
+function watch(
+  sessions: readonly ScriptedSession[],
+  options: { kind?: SourceKind; extra?: Partial<StreamWatcherOptions>; clockStepMs?: number } = {},
+) {
+  const clock = { ms: 1_000_000 };
+  const { source, log } = scriptedSource(sessions, {
+    onFrame: () => {
+      clock.ms += options.clockStepMs ?? 1000;
+    },
+  });
+  const matcher = fakeMatcher();
+  const sent: MediaMatchedEvent[] = [];
+  const events: StreamWatchEvent[] = [];
+  const watcher = new StreamWatcher({
+    id: 'watch-test',
+    source: { source: 'rtmp://media.test/live/a', kind: options.kind ?? 'live', inputOptions: ['-x'] },
+    matcher,
+    sink: async (event) => {
+      sent.push(event);
+      return { index: 0, status: 'accepted', id: event.id, seq: sent.length };
+    },
+    readFrames: source,
+    hashFrame: sceneHasher,
+    now: () => clock.ms,
+    random: () => 1,
+    reconnect: { initialDelayMs: 1, maxDelayMs: 4, maxReconnects: 2 },
+    ...options.extra,
+  });
+  watcher.subscribe((event) => events.push(event));
+  return { watcher, log, matcher, sent, events, clock };
+}
+
+describe('StreamWatcher', () => {
+  test('hashes sampled frames, matches the banked scene, sends one engine event per cooldown window', async () => {
+    const scenes = [pattern, pattern, ...Array<number>(70).fill(banked), pattern, flat];
+    const { watcher, sent, events, matcher } = watch([{ scenes }], {
+      kind: 'file',
+      extra: { entities: { user: 'host-1' } },
+    });
+    const final = await watcher.start().finished;
+    assert.equal(final.state, 'ended');
+    assert.equal(final.framesSampled, 74);
+    assert.equal(final.matches, 70);
+    assert.equal(final.events, 2, '70 s of one banked scene: events at its start and 60 s later');
+    assert.equal(sent.length, 2);
+    const registry = new EventTypeRegistry();
+    for (const event of sent) assert.ok(registry.check(event).ok, JSON.stringify(registry.check(event)));
+    const [first] = sent;
+    assert.deepEqual(first?.entities, { stream: 'watch-test', user: 'host-1' });
+    assert.deepEqual(first?.data.matches, [{ bank: 'TEST_BANK', contentId: 7, signalType: 'pdq', distance: 0 }]);
+    assert.deepEqual(first?.data.signals, { pdq: bankedHash, frame_timestamp: 2 });
+    const matches = events.filter((event) => event.type === 'match');
+    assert.equal(matches.length, 70, 'every matched frame is reported to listeners');
+    assert.equal(matches.filter((event) => event.event !== null).length, 2);
+    assert.equal(matches[0]?.t, 2);
+    assert.equal(events.at(-1)?.type, 'ended');
+    assert.equal(
+      matcher.calls.filter((call) => call.query.signals.pdq === '0'.repeat(64)).length,
+      0,
+      'quality < 50 is not looked up',
+    );
+    const counted = matcher.calls.filter((call) => call.options.countForFlood !== false);
+    assert.equal(counted.length, 2, 'flood protection counts the item once per window, not once per frame');
+  });
+
+  test('a live stream that drops is reconnected with backoff; stream time goes on; ended when it stays away', async () => {
+    const { watcher, events, log } = watch([
+      { scenes: [pattern, pattern, pattern], failWith: 'VIDEO_STALLED' },
+      { scenes: [pattern, banked] },
+      { scenes: [], failWith: 'VIDEO_UNREADABLE' },
+    ]);
+    const final = await watcher.start().finished;
+    assert.equal(final.state, 'ended', 'it had sent frames, then went away');
+    assert.equal(final.reconnects, 2);
+    assert.equal(log.connections.length, 3);
+    assert.deepEqual(log.connections[0]?.inputOptions, ['-x']);
+    const reconnects = events.filter((event) => event.type === 'reconnect');
+    assert.deepEqual(
+      reconnects.map((event) => [event.attempt, event.delayMs]),
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      'delays double (1 ms, then 2 ms in this test policy)',
+    );
+    assert.match(reconnects[0]?.reason ?? '', /VIDEO_STALLED/);
+    const frames = events.filter((event) => event.type === 'frame').map((event) => event.t);
+    assert.deepEqual(frames, [0, 1, 2, 3, 4], 'timestamps continue across reconnects');
+    assert.match(final.lastError ?? '', /VIDEO_UNREADABLE/);
+  });
+
+  test('a source that never sends a frame fails after the reconnect attempts', async () => {
+    const { watcher, log } = watch([{ scenes: [], failWith: 'VIDEO_UNREADABLE' }]);
+    const final = await watcher.start().finished;
+    assert.equal(final.state, 'failed');
+    assert.equal(log.connections.length, 3, 'the first try and 2 reconnects');
+  });
+
+  test('files and permanent errors are not retried', async () => {
+    const file = watch([{ scenes: [pattern], failWith: 'VIDEO_UNREADABLE' }], { kind: 'file' });
+    assert.equal((await file.watcher.start().finished).state, 'failed');
+    assert.equal(file.log.connections.length, 1);
+    const missing = watch([{ scenes: [], failWith: 'VIDEO_DECODER_MISSING' }]);
+    assert.equal((await missing.watcher.start().finished).state, 'failed');
+    assert.equal(missing.log.connections.length, 1);
+    const playlist = watch([{ scenes: [pattern] }], { kind: 'hls' });
+    const final = await playlist.watcher.start().finished;
+    assert.equal(final.state, 'ended', 'an HLS playlist that ends is the end');
+    assert.equal(playlist.log.connections.length, 1);
+  });
+
+  test('stop() kills the reader and resolves once it is gone; a stop during the backoff is prompt', async () => {
+    const running = watch([{ scenes: [pattern, pattern], hang: true }]);
+    running.watcher.start();
+    while (running.watcher.state !== 'running') await new Promise((resolve) => setImmediate(resolve));
+    const stopped = await running.watcher.stop();
+    assert.equal(stopped.state, 'stopped');
+    assert.deepEqual(running.log.aborted, [true]);
+    assert.equal(running.events.at(-1)?.type, 'ended');
+
+    const waiting = watch([{ scenes: [], failWith: 'VIDEO_STALLED' }], {
+      extra: { reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000, maxReconnects: 5 } },
+    });
+    waiting.watcher.start();
+    while (waiting.watcher.state !== 'reconnecting') await new Promise((resolve) => setImmediate(resolve));
+    const started = Date.now();
+    assert.equal((await waiting.watcher.stop()).state, 'stopped');
+    assert.ok(Date.now() - started < 5000, 'did not wait out the 60 s backoff');
+    assert.equal(waiting.log.connections.length, 1);
+  });
+
+  test('a degraded watcher hashes a fair subset of the sampled frames', async () => {
+    const { watcher } = watch([{ scenes: Array<number>(10).fill(pattern) }], { kind: 'file' });
+    watcher.setFps(0.5);
+    assert.equal(watcher.status().degraded, true);
+    const final = await watcher.start().finished;
+    assert.equal(final.framesSampled, 5);
+    assert.equal(final.framesDropped, 0, 'thinning is not dropping');
+  });
+
+  test('frames that arrive far behind the live edge are dropped unhashed', async () => {
+    // Each frame arrives 3 s after the previous one although they are 1 s apart: the lag grows by 2 s per frame.
+    const { watcher } = watch([{ scenes: Array<number>(6).fill(pattern) }], {
+      clockStepMs: 3000,
+      extra: { maxLagSeconds: 5, reconnect: { maxReconnects: 0 } },
+    });
+    const final = await watcher.start().finished;
+    assert.equal(final.framesSampled, 3, 'lags 0, 2 and 4 s are hashed');
+    assert.equal(final.framesDropped, 3, 'lags 6, 8 and 10 s are dropped');
+  });
+
+  test('status redacts the URL and rejects a bad rate', () => {
+    const watcher = new StreamWatcher({
+      id: 'w',
+      source: { source: 'rtsp://user:pw@cam.test/s?token=abc', kind: 'live', inputOptions: [] },
+      matcher: fakeMatcher(),
+      readFrames: scriptedSource([]).source,
+    });
+    assert.equal(watcher.status().url, 'rtsp://***@cam.test/s?token=***');
+    assert.equal(watcher.status().state, 'connecting');
+    assert.throws(
+      () =>
+        new StreamWatcher({
+          ...{ id: 'w', matcher: fakeMatcher() },
+          source: { source: 'x', kind: 'file', inputOptions: [] },
+          readFrames: scriptedSource([]).source,
+          fps: 0,
+        }),
+      { code: 'REQUEST_INVALID' },
+    );
+  });
+});
