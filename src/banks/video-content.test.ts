@@ -102,6 +102,23 @@ describe('videos in banks, matched through the vPDQ index', { skip: skipReason()
     assert.equal((await matcher.match(queryOf(await hashesOf(doorknob)), { countForFlood: false })).matches.length, 0);
   });
 
+  test('one frame of a banked video (a live-stream frame) matches it by PDQ as vpdq_frame; another video does not', async () => {
+    const [chairFrame] = readVpdqFeatures((await hashesOf(chair)).vpdq ?? '').filter(
+      (feature) => feature.quality >= 50,
+    );
+    const [doorknobFrame] = readVpdqFeatures((await hashesOf(doorknob)).vpdq ?? '').filter(
+      (feature) => feature.quality >= 50,
+    );
+    const outcome = await matcher.match({ signals: { pdq: chairFrame?.hash } }, { countForFlood: false });
+    const known = await banks.getBank('KNOWN_VIDEOS');
+    assert.equal(outcome.matches.length, 1);
+    assert.equal(outcome.matches[0]?.signalType, 'vpdq_frame');
+    assert.equal(outcome.matches[0]?.bankId, known.id);
+    assert.equal(outcome.matches[0]?.distance, 0);
+    const other = await matcher.match({ signals: { pdq: doorknobFrame?.hash } }, { countForFlood: false });
+    assert.equal(other.matches.length, 0);
+  });
+
   test('a re-encoded, shrunk copy matches by vPDQ (not MD5); a trimmed one only when the banked share is lowered', async () => {
     const source = join(videos, 'chair-19-sd-bar.mp4');
     const reencode = async (name: string, extra: string[]): Promise<Uint8Array> => {

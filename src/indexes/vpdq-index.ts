@@ -160,6 +160,24 @@ export class VpdqIndex implements SignalIndex {
   }
 
   /**
+   * Owners of banked videos with a frame within `maxDistance` of one PDQ hash (a live-stream
+   * frame or an image), each once at its closest frame, ordered by distance then owner: how a
+   * stream showing a banked video is found frame by frame while it runs.
+   */
+  queryFrame(hash: string, maxDistance: number): IndexHit[] {
+    const best = new Map<number, IndexHit>();
+    for (const frameHit of this.#frames.query(hash, maxDistance)) {
+      const video = this.#videos.get(this.#videoOfFrame[frameHit.owner] ?? 0);
+      if (video === undefined) continue;
+      const known = best.get(video.owner);
+      if (known === undefined || frameHit.distance < known.distance) {
+        best.set(video.owner, { owner: video.owner, distance: frameHit.distance, value: frameHit.value });
+      }
+    }
+    return [...best.values()].sort((a, b) => a.distance - b.distance || a.owner - b.owner);
+  }
+
+  /**
    * Banked videos that match a query video under both percentage thresholds (defaults from the
    * constructor, else 80 % and 80 %), best first. One result per banked video.
    */

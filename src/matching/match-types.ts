@@ -43,6 +43,10 @@ export interface Match {
   readonly bank: string;
   readonly bankId: number;
   readonly contentId: number;
+  /**
+   * The signal that matched: `pdq`, `md5`, `sha256`, `vpdq` (a video against a banked video), or
+   * `vpdq_frame` (a PDQ hash, such as a live-stream frame, against a frame of a banked video).
+   */
   readonly signalType: string;
   readonly distance: number;
   /** The banked value that matched. */

@@ -1,7 +1,7 @@
 import type { BankChangeListener } from '../banks/index.js';
 import { isContentEnabled } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
-import { type IndexHit, isVpdqHit, type SignalIndex } from '../indexes/index.js';
+import { type IndexHit, isVpdqHit, type SignalIndex, VpdqIndex } from '../indexes/index.js';
 import { type DihedralName, defaultVpdqMatchPercent, isVpdqMatch, pdqQualityThreshold } from '../signals/index.js';
 import type { BankRecord, BankRepository, ContentRecord } from '../storage/index.js';
 import { FloodGuard } from './flood-guard.js';
@@ -166,7 +166,11 @@ export class Matcher implements BankChangeListener {
       const bank = banks.get(content.bankId);
       const candidate = candidates.get(content.id);
       if (bank === undefined || candidate === undefined || !selectedIds.has(bank.id)) continue;
-      if (candidate.signalType === 'pdq' && candidate.hit.distance > bank.pdqThreshold) continue;
+      if (
+        (candidate.signalType === 'pdq' || candidate.signalType === 'vpdq_frame') &&
+        candidate.hit.distance > bank.pdqThreshold
+      )
+        continue;
       if (!options.includeDisabled && !isContentEnabled(content.disableUntil)) continue;
       const match = toMatch(bank, content, candidate);
       if (content.quarantinedAt !== null) quarantined.push(match);
@@ -230,9 +234,16 @@ export class Matcher implements BankChangeListener {
       for (const [name, variantValue] of Object.entries(query.pdqVariants ?? {})) {
         if (variantValue !== undefined && name !== 'original') variants.push([name as DihedralName, variantValue]);
       }
+      const videoFrames = this.#indexes.get('vpdq');
       for (const [variant, variantValue] of variants) {
         for (const hit of index.query(variantValue, radius))
           consider({ hit, signalType, queryValue: variantValue, variant });
+        // A PDQ hash (an image, a live-stream frame) also matches a banked video holding that frame.
+        if (videoFrames instanceof VpdqIndex) {
+          for (const hit of videoFrames.queryFrame(variantValue, radius)) {
+            consider({ hit, signalType: 'vpdq_frame', queryValue: variantValue, variant });
+          }
+        }
       }
     }
     return best;
