@@ -234,6 +234,7 @@ export class StreamWatcher {
           signal: session.signal,
           inputOptions: source.inputOptions,
           stallTimeoutSeconds,
+          lowLatency: true,
           ...(this.#options.realtime === true ? { realtime: true } : {}),
         });
         for await (const frame of frames) {

@@ -32,6 +32,13 @@ export interface FrameReaderOptions {
   /** read a file at its native frame rate (-re), for tests that simulate live */
   realtime?: boolean;
   /**
+   * Live sources: pass a frame on as soon as it is decoded, choosing the first frame at least
+   * 1/fps after the last one chosen (`select`), instead of ffmpeg's `fps` filter, which holds each
+   * frame until the next one shows where the output tick falls (about one frame interval plus a
+   * keyframe's worth of latency). Timestamps stay k/fps. Ignored with `everyFrame`.
+   */
+  lowLatency?: boolean;
+  /**
    * Refuse sources whose frames have more pixels than this (IMAGE_TOO_MANY_PIXELS), checked from
    * ffmpeg's stream description before any frame buffer is allocated. Default: no limit.
    */
@@ -183,12 +190,13 @@ export function ffmpegArguments(
   fps: number,
   useFpsMode: boolean,
 ): string[] {
+  const passthrough = useFpsMode ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
   const sampling =
     options.everyFrame === true
-      ? useFpsMode
-        ? ['-fps_mode', 'passthrough']
-        : ['-vsync', 'passthrough']
-      : ['-vf', `fps=${fps}`];
+      ? passthrough
+      : options.lowLatency === true
+        ? ['-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${1 / fps})'`, ...passthrough]
+        : ['-vf', `fps=${fps}`];
   return [
     '-nostdin',
     '-hide_banner',
