@@ -117,6 +117,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       purpose: z.string().max(200).optional(),
       remittance_info: z.string().max(2000).optional(),
       local_hour: z.number().int().min(0).max(23).optional(),
+      payer_type: z.enum(['individual', 'organisation']).optional(),
       payee_type: z.enum(['individual', 'organisation']).optional(),
       payer_birth_date: z.iso.date().optional(),
       payer_birth_country: country.optional(),

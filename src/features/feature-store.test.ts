@@ -213,3 +213,37 @@ describe('FeatureStore', () => {
     );
   });
 });
+
+describe('computed feature values', () => {
+  const event = (id: string, amount: number, currency: string, timeMs: number): EngineEvent => ({
+    id,
+    type: 'payment.sent',
+    time: new Date(timeMs).toISOString(),
+    timeMs,
+    entities: { payment_account: 'a1', payee_account: 'b1' },
+    data: { amount, currency },
+  });
+  const rates: Record<string, number> = { USD: 1, EUR: 2 };
+  const definition: FeatureDefinition = {
+    name: 'usd_sent_7d',
+    entity: 'payment_account',
+    eventTypes: ['payment.sent'],
+    aggregate: 'sum',
+    window: '7d',
+    value: (input) => (input.data.amount as number) * (rates[input.data.currency as string] ?? Number.NaN),
+  };
+
+  test('a value function replaces the field, agrees with recomputation, and skips non-numbers', () => {
+    const store = new FeatureStore([definition]);
+    const events = [event('e1', 10, 'USD', 1_000), event('e2', 10, 'EUR', 2_000), event('e3', 10, 'XXX', 3_000)];
+    for (const item of events) store.apply(item);
+    assert.equal(store.value('usd_sent_7d', 'payment_account:a1', 3_000), 30);
+    assert.equal(recomputeFeature(definition, events, 'payment_account:a1', 3_000), 30);
+  });
+
+  test('field and value together, or neither for a sum, are refused', () => {
+    assert.throws(() => new FeatureStore([{ ...definition, field: 'data.amount' }]), /either field or value/);
+    const { value: _ignored, ...withoutValue } = definition;
+    assert.throws(() => new FeatureStore([withoutValue]), /field: is required for sum/);
+  });
+});

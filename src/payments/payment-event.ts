@@ -32,6 +32,7 @@ export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
   set('purpose', record.purpose);
   set('remittance_info', record.remittanceInfo);
   set('local_hour', record.localHour);
+  set('payer_type', record.payer.type);
   set('payee_type', record.payee.type);
   set('payer_birth_date', record.payer.birthDate);
   set('payer_birth_country', record.payer.birthCountry);
@@ -76,6 +77,7 @@ export function fromPaymentEvent(event: {
     payer: party(payer, {
       name: text('payer_name'),
       country: text('payer_country'),
+      type: text('payer_type'),
       birthDate: text('payer_birth_date'),
       birthCountry: text('payer_birth_country'),
     }),

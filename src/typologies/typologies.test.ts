@@ -72,3 +72,71 @@ describe('typologies', () => {
     assert.deepEqual([later?.score, later?.alerted], [60, true], 'alerts again once the old points have expired');
   });
 });
+
+describe('distinct-rule scoring with required rules', () => {
+  const [payer] = defineTypologies([
+    {
+      name: 'payer_pattern',
+      subject: 'payment_account',
+      window: '30d',
+      alert_threshold: 30,
+      scoring: 'distinct_rules',
+      required_rules: ['core'],
+    },
+  ]);
+  const contribution = (ruleId: string, points: number, atDays: number, eventId = `${ruleId}-${atDays}`) => ({
+    ruleId,
+    eventId,
+    points,
+    reason: `${ruleId} fired`,
+    timeMs: atDays * day,
+  });
+
+  test('a rule counts once however often it fires; the score is 0 until the required rule fires', () => {
+    const scores = new TypologyScores(payer ? [payer] : []);
+    for (let index = 0; index < 5; index++) {
+      assert.equal(scores.add('payer_pattern', 'a', contribution('booster', 10, index))?.score, 0);
+    }
+    const change = scores.add('payer_pattern', 'a', contribution('core', 20, 5));
+    assert.equal(change?.score, 30, 'core 20 + booster 10, not 20 + 5 × 10');
+    assert.equal(change?.alerted, true);
+    assert.equal(change?.contributions.length, 2, 'older contributions of the same rule are dropped');
+  });
+
+  test('the largest contribution of a rule in the window counts; expired ones do not', () => {
+    const scores = new TypologyScores(payer ? [payer] : []);
+    scores.add('payer_pattern', 'b', contribution('core', 20, 0));
+    scores.add('payer_pattern', 'b', contribution('booster', 15, 1));
+    assert.equal(scores.add('payer_pattern', 'b', contribution('booster', 5, 2))?.score, 35);
+    assert.equal(scores.score('payer_pattern', 'b', 31 * day), 0, 'the core expired: nothing counts');
+    // At day 31.5 the 15-point booster (day 1) has expired; the 5-point one (day 2) still counts.
+    assert.equal(scores.add('payer_pattern', 'b', contribution('core', 20, 31.5))?.score, 25);
+  });
+
+  test('alerts remember each subject that reached the threshold, its highest score and reasons', () => {
+    const scores = new TypologyScores(payer ? [payer] : []);
+    scores.add('payer_pattern', 'c', contribution('booster', 10, 1));
+    scores.add('payer_pattern', 'c', contribution('core', 20, 2));
+    scores.add('payer_pattern', 'c', contribution('extra', 15, 3));
+    scores.add('payer_pattern', 'd', contribution('core', 20, 2));
+    const alerts = scores.alerts();
+    assert.equal(alerts.length, 1);
+    assert.deepEqual(
+      { ...alerts[0], reasons: [...(alerts[0]?.reasons ?? [])] },
+      {
+        typology: 'payer_pattern',
+        subject: 'c',
+        score: 45,
+        reasons: ['core fired', 'extra fired', 'booster fired'],
+        firstSeenMs: 1 * day,
+        lastSeenMs: 3 * day,
+      },
+    );
+  });
+
+  test('replaying a counted event adds nothing', () => {
+    const scores = new TypologyScores(payer ? [payer] : []);
+    scores.add('payer_pattern', 'e', contribution('core', 20, 1, 'event-1'));
+    assert.equal(scores.add('payer_pattern', 'e', contribution('core', 20, 1, 'event-1')), undefined);
+  });
+});
