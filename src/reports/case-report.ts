@@ -102,9 +102,10 @@ export function reportCaseFromCase(file: CaseFile, settings: CaseReportSettings)
   return {
     caseId: String(file.id),
     filingDate: settings.filingDate,
+    // Calendar dates as the times were written (the payer's local date).
     activityPeriod: {
-      from: payments[0]?.time ?? times[0] ?? settings.filingDate,
-      to: payments[payments.length - 1]?.time ?? times[times.length - 1] ?? settings.filingDate,
+      from: (payments[0]?.time ?? times[0] ?? settings.filingDate).slice(0, 10),
+      to: (payments[payments.length - 1]?.time ?? times[times.length - 1] ?? settings.filingDate).slice(0, 10),
     },
     reportingEntity: settings.reportingEntity,
     subjects,

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { captureIo } from '../../../test/support/capture-io.js';
+import { examplePolicy } from '../../../test/support/engine-harness.js';
+import { testCase, testFincenConfig, testSender } from '../../../test/support/report-cases.js';
+import { fincenSarSchema, fincenSchemaSkipReason } from '../../../test/support/shared-schemas.js';
+import { type PaymentRecord, writePacs008, writePaymentJsonl } from '../../payments/index.js';
+import { runCli } from '../main.js';
+
+/** Synthetic: a 19-year-old pays a payee they never paid before three times in a day (F16). */
+function victimBurst(): PaymentRecord[] {
+  return [0, 1, 2].map((index) => ({
+    id: `burst-${index}`,
+    time: `2026-04-10T${String(10 + index * 4).padStart(2, '0')}:00:00-05:00`,
+    localHour: 10 + index * 4,
+    payer: {
+      account: 'acct-sender-1',
+      name: 'Test Example Sender',
+      country: 'US',
+      type: 'individual',
+      birthDate: '2007-01-01',
+    },
+    payee: { account: 'acct-receiver-1', name: 'Test Receiver', country: 'US', type: 'individual' },
+    amount: 60 + index * 50,
+    currency: 'USD',
+    channel: 'gift_card',
+  }));
+}
+
+describe('prevail payments and cases report', () => {
+  let directory: string;
+  const run = async (...args: string[]) => {
+    const io = captureIo();
+    const status = await runCli(args, io);
+    return { status, lines: io.output().split('\n').filter(Boolean), output: io.output(), errors: io.errors() };
+  };
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'prevail-payments-cli-'));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  test('simulate, screen and evaluate a small scenario; evaluate also reads earlier alerts', async () => {
+    const payments = join(directory, 'scenario.jsonl');
+    const labels = join(directory, 'scenario.labels.jsonl');
+    const simulated = await run(
+      'simulate',
+      'payments',
+      '--seed',
+      '5',
+      '--accounts',
+      '400',
+      '--days',
+      '60',
+      '--out',
+      payments,
+      '--labels',
+      labels,
+    );
+    assert.equal(simulated.status, 0, simulated.errors);
+    const screened = await run('payments', 'screen', payments);
+    assert.equal(screened.status, 0, screened.errors);
+    assert.match(screened.errors, /^screened \d+ payments: \d+ alerts/m);
+    const alerts = screened.lines.map((line) => JSON.parse(line));
+    assert.ok(alerts.length > 0);
+    for (const alert of alerts) {
+      assert.deepEqual(Object.keys(alert), ['subject', 'typology', 'score', 'reasons', 'firstSeen', 'lastSeen']);
+      assert.equal(alert.subject.type, 'payment_account');
+      assert.ok(alert.reasons.length > 0);
+    }
+    const alertsFile = join(directory, 'alerts.jsonl');
+    await writeFile(alertsFile, screened.output);
+    const evaluated = await run('payments', 'evaluate', payments, '--labels', labels, '--json');
+    assert.equal(evaluated.status, 0, evaluated.errors);
+    const evaluation = JSON.parse(evaluated.output);
+    const offenders = evaluation.kinds.find((kind: { kind: string }) => kind.kind === 'offender');
+    assert.ok(offenders.planted > 0);
+    assert.ok(evaluation.legitimateSenders > 300);
+    const fromAlerts = JSON.parse(
+      (await run('payments', 'evaluate', '--alerts', alertsFile, '--labels', labels, '--json')).output,
+    );
+    assert.deepEqual(
+      fromAlerts.typologies,
+      evaluation.typologies.map((figures: Record<string, unknown>) => ({
+        ...figures,
+        alertRate: fromAlerts.typologies.find((other: { typology: string }) => other.typology === figures.typology)
+          .alertRate,
+      })),
+    );
+    const table = await run('payments', 'evaluate', '--alerts', alertsFile, '--labels', labels);
+    assert.match(table.output, /^typology\s+planted\s+alerted/);
+  });
+
+  test('a malformed pacs.008 is refused with its position and nothing is screened', async () => {
+    const file = join(directory, 'broken.xml');
+    const xml = writePacs008(victimBurst()).replace('</Cdtr>', '');
+    await writeFile(file, xml);
+    const screened = await run('payments', 'screen', file);
+    assert.equal(screened.status, 1);
+    assert.equal(screened.output, '');
+    assert.match(screened.errors, /PAYMENT_INVALID.*line \d+, column \d+/);
+  });
+
+  test('ingest stores payments once; a case from them becomes a FinCEN SAR that validates', async () => {
+    const policy = join(directory, 'policy');
+    await cp(examplePolicy, policy, { recursive: true });
+    await writeFile(
+      join(policy, 'builtin-rules.yaml'),
+      stringify({ builtin_rules: { sextortion_f16_victim_payment_burst: { mode: 'active' } } }),
+    );
+    const store = ['--data-dir', join(directory, 'data'), '--policy', policy];
+    const file = join(directory, 'burst.xml');
+    await writeFile(file, writePacs008(victimBurst()));
+    const first = await run('payments', 'ingest', file, ...store);
+    assert.equal(first.status, 0, first.errors);
+    assert.deepEqual(JSON.parse(first.output), { payments: 3, accepted: 3, duplicates: 0 });
+    const again = await run('payments', 'ingest', file, ...store);
+    assert.deepEqual(JSON.parse(again.output), { payments: 3, accepted: 0, duplicates: 3 });
+    const jsonl = join(directory, 'burst.jsonl');
+    await writeFile(jsonl, writePaymentJsonl(victimBurst()));
+    assert.deepEqual(JSON.parse((await run('payments', 'ingest', jsonl, ...store)).output).duplicates, 3);
+
+    const cases = await run('cases', 'list', ...store);
+    const opened = cases.lines
+      .map((line) => JSON.parse(line))
+      .find((item) => item.subject === 'payment_account:acct-sender-1');
+    assert.ok(opened, cases.output);
+
+    const reference = testCase();
+    const filer = join(directory, 'filer.yaml');
+    await writeFile(
+      filer,
+      stringify({
+        filing_date: '2026-04-12',
+        narrative: 'Synthetic test narrative: a burst of gift-card payments to a new payee.',
+        reporting_entity: reference.reportingEntity,
+        subjects: { 'acct-sender-1': testSender.person },
+        fincen: testFincenConfig,
+      }),
+    );
+    const out = join(directory, 'sar.xml');
+    const reported = await run(
+      'cases',
+      'report',
+      String(opened.id),
+      '--format',
+      'fincen',
+      '--config',
+      filer,
+      '--reason',
+      'test filing',
+      '--out',
+      out,
+      ...store,
+    );
+    assert.equal(reported.status, 0, reported.errors);
+    assert.match(reported.errors, /sha256 [0-9a-f]{64}/);
+    const xml = await readFile(out, 'utf8');
+    assert.match(xml, /FIN-2025-SEXTORTION/);
+    assert.match(xml, /acct-sender-1|Sender/);
+    const audit = await run('audit', 'verify', ...store);
+    assert.equal(audit.status, 0, audit.errors);
+    if (fincenSchemaSkipReason !== false) {
+      console.log(`# FinCEN XSD check skipped: ${fincenSchemaSkipReason}`);
+      return;
+    }
+    const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', fincenSarSchema, out], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stderr);
+  });
+});
