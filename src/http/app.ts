@@ -72,8 +72,12 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
       );
     }
   });
-  // Hash lists for import arrive as text.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Hash lists for import arrive as text; payment files (ISO 20022 XML, CSV, JSON Lines) too.
+  app.addContentTypeParser(
+    ['text/plain', 'application/xml', 'text/xml', 'text/csv', 'application/x-ndjson', 'application/jsonl'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
+  );
   // Any other body (say a form-encoded one on `POST /c/bank/<n>/content?url=`) is ignored, as
   // HMA's handlers ignore it, rather than refused before the route runs.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));

@@ -106,7 +106,7 @@ describe('prevail payments and cases report', () => {
     assert.match(screened.errors, /PAYMENT_INVALID.*line \d+, column \d+/);
   });
 
-  test('ingest stores payments once; a case from them becomes a FinCEN SAR that validates', async () => {
+  test('ingest stores payments once; a case from them becomes a FinCEN SAR that validates', async (t) => {
     const policy = join(directory, 'policy');
     await cp(examplePolicy, policy, { recursive: true });
     await writeFile(
@@ -166,7 +166,7 @@ describe('prevail payments and cases report', () => {
     const audit = await run('audit', 'verify', ...store);
     assert.equal(audit.status, 0, audit.errors);
     if (fincenSchemaSkipReason !== false) {
-      console.log(`# FinCEN XSD check skipped: ${fincenSchemaSkipReason}`);
+      t.diagnostic(`FinCEN XSD check skipped: ${fincenSchemaSkipReason}`);
       return;
     }
     const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', fincenSarSchema, out], { encoding: 'utf8' });

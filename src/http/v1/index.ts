@@ -5,6 +5,7 @@ import { registerContentRoutes } from './content-routes.js';
 import { registerEngineRoutes } from './engine-routes.js';
 import { registerHashMatchRoutes } from './hash-match-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
+import { registerPaymentRoutes } from './payment-routes.js';
 import { registerStreamRoutes } from './stream-routes.js';
 
 /** Prevail's own versioned API under `/v1` (every route needs an API key with a scope). */
@@ -14,5 +15,6 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerHashMatchRoutes(app, dependencies);
   registerKeyRoutes(app, dependencies);
   registerEngineRoutes(app, dependencies);
+  registerPaymentRoutes(app, dependencies);
   registerStreamRoutes(app, dependencies);
 }

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { EngineError } from '../../core/index.js';
+import {
+  detectPaymentFormat,
+  type PaymentFormat,
+  paymentFormats,
+  readPayments,
+  toPaymentEvent,
+} from '../../payments/index.js';
+import type { HttpDependencies } from '../dependencies.js';
+
+const maxPaymentsPerRequest = 10_000;
+
+/**
+ * Payments over HTTP: `POST /v1/payments` takes a payments message (ISO 20022 pacs.008 or pain.001
+ * XML, Tazama's pacs.008 JSON, CSV or JSON Lines) and ingests every payment as a `payment.sent`
+ * event. The whole message is parsed first: a malformed one is refused (400 `PAYMENT_INVALID`
+ * with its position) and nothing of it is applied.
+ */
+export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
+  const { engine } = dependencies;
+  if (engine === undefined) return;
+
+  app.post<{ Querystring: { format?: PaymentFormat; wait?: 'verdict' }; Body: unknown }>(
+    '/v1/payments',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Ingest a payments message (pacs.008, pain.001, Tazama JSON, CSV, JSON Lines) as payment.sent events; all or nothing',
+        description:
+          'Send the message as the body (application/xml, text/csv, application/x-ndjson, application/json or text/plain). The format is detected unless ?format= names it. Event ids are "payment:<transaction id>", so a message sent twice is applied once. ?wait=verdict returns each payment\'s verdict.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            format: { type: 'string', enum: [...paymentFormats] },
+            wait: { type: 'string', enum: ['verdict'] },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+      if (text.trim() === '') throw new EngineError('REQUEST_INVALID', 'send a payments message as the request body');
+      const format = request.query.format ?? detectPaymentFormat(text);
+      const records = readPayments(text, format);
+      if (records.length > maxPaymentsPerRequest) {
+        throw new EngineError('REQUEST_TOO_LARGE', `at most ${maxPaymentsPerRequest} payments per request`);
+      }
+      const results = await engine.engine.ingest(records.map(toPaymentEvent), {
+        wait: request.query.wait === 'verdict',
+      });
+      return {
+        format,
+        payments: records.length,
+        accepted: results.filter((result) => result.status === 'accepted').length,
+        duplicates: results.filter((result) => result.status === 'duplicate').length,
+        rejected: results.filter((result) => result.status === 'rejected').length,
+        results: results.map((result) => ({ ...result, transaction: records[result.index]?.id })),
+      };
+    },
+  );
+}
