@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { defaultMaxPixels } from '../../content/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import type { CliIo } from '../io.js';
-import { environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
+import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -14,6 +14,11 @@ interface ServeOptions extends StorageCliOptions {
   urlTimeout: number;
   allowHost: string[];
   allowPrivate: boolean;
+  streamAllowHost?: string[];
+  streamAllowPrivate?: boolean;
+  streamAllowFiles?: boolean;
+  streamFrameBudget?: number;
+  streamOverload?: 'refuse' | 'degrade';
 }
 
 /** Builds the server settings from `serve`/`demo` options. */
@@ -31,6 +36,15 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       allowPrivateAddresses: options.allowPrivate,
     },
     decode: { maxPixels: options.maxPixels },
+    streams: {
+      policy: {
+        allowedHosts: options.streamAllowHost ?? [],
+        allowPrivateAddresses: options.streamAllowPrivate === true,
+        allowFiles: options.streamAllowFiles === true,
+      },
+      ...(options.streamFrameBudget === undefined ? {} : { maxFramesPerSecond: options.streamFrameBudget }),
+      ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
+    },
   };
 }
 
@@ -60,6 +74,24 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       'largest image to decode (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
       environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+    )
+    .option(
+      '--stream-allow-host <hosts>',
+      'live streams (/v1/streams) may come from these hosts even on private networks (comma-separated)',
+      commaList,
+    )
+    .option('--stream-allow-private', 'live streams may come from any private address', false)
+    .option('--stream-allow-files', 'POST /v1/streams may name video files on this machine', false)
+    .option(
+      '--stream-frame-budget <n>',
+      'frames per second hashed across all streams (default: measured on this machine)',
+      positiveInteger,
+    )
+    .addOption(
+      new Option('--stream-overload <policy>', 'when a new stream does not fit the budget (default refuse)').choices([
+        'refuse',
+        'degrade',
+      ]),
     );
 }
 
