@@ -60,9 +60,7 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
     const readable =
       id !== undefined &&
       (spec.readRole === spec.entity || state.registry.entityType(event.type, spec.readRole) === spec.entityType);
-    features[spec.name] = readable
-      ? state.features.value(spec.name, entityKey(spec.entityType, id), event.timeMs)
-      : null;
+    features[spec.name] = readable ? state.features.valueOfId(spec.name, id, event.timeMs) : null;
   }
   const labels: Record<string, string[]> = {};
   for (const [role, id] of Object.entries(event.entities))

@@ -133,6 +133,20 @@ export class FeatureStore {
   }
 
   /**
+   * `value` for an entity given by its id alone (the feature knows its entity type): the
+   * engine's per-event path, which builds no key strings.
+   *
+   * @throws EngineError `CONFIG_INVALID` for an unknown feature.
+   */
+  valueOfId(name: string, id: string, atMs: number): number | null {
+    const feature = this.plan.byName.get(name);
+    if (feature === undefined) throw new EngineError('CONFIG_INVALID', `no feature is named "${name}"`);
+    const table = this.tables[feature.layoutIndex] as EntityTable;
+    const row = table.rowOf(id);
+    return row < 0 ? emptyValue(feature) : table.read(row, feature, atMs);
+  }
+
+  /**
    * Every feature kept for the entity type of `key`, by name, as of `atMs` (as `value` gives
    * them); an empty object for a type no feature is kept for.
    */
