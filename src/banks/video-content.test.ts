@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { vectorsRoot } from '../../test/support/vectors.js';
+import { videoTestsSkipReason } from '../../test/support/video-vectors.js';
 import { isEngineError } from '../core/index.js';
 import { hashableSignalNames, hashMedia, type MediaHashes } from '../hasher/index.js';
 import { createSignalIndex } from '../indexes/index.js';
@@ -19,16 +19,6 @@ import { exportHashList, importHashList } from './hash-list-transfer.js';
 
 const videos = join(vectorsRoot, 'vpdq', 'videos');
 
-function skipReason(): string | false {
-  if (!existsSync(videos)) return `the vPDQ test videos are not at ${videos}`;
-  try {
-    ffmpegPath();
-  } catch {
-    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
-  }
-  return false;
-}
-
 const decode = { maxPixels: 100_000_000 };
 
 async function hashesOf(bytes: Uint8Array): Promise<MediaHashes> {
@@ -39,7 +29,7 @@ function queryOf(hashes: MediaHashes): MatchQuery {
   return { signals: { pdq: hashes.pdq, vpdq: hashes.vpdq, md5: hashes.md5, sha256: hashes.sha256 } };
 }
 
-describe('videos in banks, matched through the vPDQ index', { skip: skipReason() }, () => {
+describe('videos in banks, matched through the vPDQ index', { skip: videoTestsSkipReason() }, () => {
   let directory: string;
   let storage: Storage;
   let banks: BankService;

@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { vectorsRoot } from '../../test/support/vectors.js';
+import { videoTestsSkipReason } from '../../test/support/video-vectors.js';
 import { isEngineError } from '../core/index.js';
 import { readVpdqFeatures } from '../signals/index.js';
-import { ffmpegPath, sniffVideoFormat } from '../video/index.js';
+import { sniffVideoFormat } from '../video/index.js';
 import { hashableSignalNames, hashMedia, mediaSignalNames } from './hash-media.js';
 import { hashVideoBytes } from './hash-video.js';
 
 const doorknob = join(vectorsRoot, 'vpdq', 'videos', 'doorknob-hd-no-bar.mp4');
 
-function skipReason(): string | false {
-  if (!existsSync(doorknob)) return `the vPDQ test videos are not at ${doorknob}`;
-  try {
-    ffmpegPath();
-  } catch {
-    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
-  }
-  return false;
-}
-
 const decode = { maxPixels: 100_000_000 };
 
-describe('hashing videos from bytes', { skip: skipReason() }, () => {
+describe('hashing videos from bytes', { skip: videoTestsSkipReason() }, () => {
   let bytes: Uint8Array;
   let temporary: string;
   const previousTemporary = process.env.TMPDIR;

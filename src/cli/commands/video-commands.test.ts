@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import { captureIo } from '../../../test/support/capture-io.js';
 import { patternImage } from '../../../test/support/images.js';
 import { vectorsRoot } from '../../../test/support/vectors.js';
+import { videoTestsSkipReason } from '../../../test/support/video-vectors.js';
 import { readVpdqFeatures } from '../../signals/index.js';
-import { ffmpegPath } from '../../video/index.js';
 import { runCli } from '../main.js';
 
 const doorknob = join(vectorsRoot, 'vpdq', 'videos', 'doorknob-hd-no-bar.mp4');
-
-function skipReason(): string | false {
-  if (!existsSync(doorknob)) return `the vPDQ test videos are not at ${doorknob}`;
-  try {
-    ffmpegPath();
-  } catch {
-    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
-  }
-  return false;
-}
 
 async function run(args: string[]) {
   const io = captureIo();
@@ -34,7 +24,7 @@ async function run(args: string[]) {
   return { status, lines, errors: io.errors() };
 }
 
-describe('prevail hash and match with videos', { skip: skipReason() }, () => {
+describe('prevail hash and match with videos', { skip: videoTestsSkipReason() }, () => {
   let directory: string;
   let image: string;
   before(async () => {
