@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import { EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
-import { builtinPacks, packFactory, type RulePack } from '../packs/index.js';
+import { builtinPacks, type LabelPropagation, packFactory, type RulePack } from '../packs/index.js';
 import type { RuleCatalogs } from '../rules/index.js';
 import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
 import { compileEventFilter } from './event-filter.js';
@@ -36,6 +36,8 @@ export interface EngineConfig {
   readonly catalogs: RuleCatalogs;
   /** The rule packs loaded, their features, typologies and labels already merged above. */
   readonly packs: readonly RulePack[];
+  /** The packs' label propagations (applied when a person sets a label). */
+  readonly propagations: readonly LabelPropagation[];
 }
 
 /** Options for `loadEngineConfig`. */
@@ -187,6 +189,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     labels,
     catalogs,
     packs,
+    propagations: packs.flatMap((pack) => pack.propagations ?? []),
   };
 }
 

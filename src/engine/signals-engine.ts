@@ -8,6 +8,7 @@ import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
+import { propagateLabel } from './label-propagation.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -311,9 +312,30 @@ export class SignalsEngine {
         ],
         [],
       );
+      await this.#propagate(change.entity, change.label, change.actor, change.reason);
     } else {
       this.#state.labels.remove(change.entity, change.label);
       await this.#store.saveLabels([], [{ entity: change.entity, label: change.label }]);
+    }
+  }
+
+  /** Applies the packs' propagations of `label` from `entity` (see `LabelPropagation`). */
+  async #propagate(entity: string, label: string, actor: string, reason: string): Promise<void> {
+    for (const propagation of this.#config.propagations) {
+      if (propagation.label !== label) continue;
+      const added = await propagateLabel(entity, propagation.steps, (from) => this.#store.links(from), {
+        nowMs: Date.now(),
+        source: `propagation:${label}`,
+        reason: `${label} on ${entity} (by ${actor}: ${reason})`,
+      });
+      for (const record of added) {
+        this.#state.labels.add(
+          record.entity,
+          record.label,
+          record.expiresAt === null ? null : Date.parse(record.expiresAt),
+        );
+      }
+      if (added.length > 0) await this.#store.saveLabels(added, []);
     }
   }
 

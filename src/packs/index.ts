@@ -9,7 +9,7 @@ import type { RulePack } from './rule-pack.js';
 
 export * from './livestream/index.js';
 export * from './ocse/index.js';
-export type { RulePack } from './rule-pack.js';
+export type { LabelPropagation, PropagationStep, RulePack } from './rule-pack.js';
 
 /** A built-in pack: its name and how to build it from the operator's settings. */
 export interface PackFactory {

@@ -23,4 +23,25 @@ export interface RulePack {
   readonly typologies: readonly TypologyDefinition[];
   /** Labels the pack's rules set or read. */
   readonly labels: readonly string[];
+  /** Labels that spread over the entity graph when a person sets them (see `LabelPropagation`). */
+  readonly propagations?: readonly LabelPropagation[];
+}
+
+/**
+ * Risk that spreads over the entity graph when a person (an analyst confirming a case, a filed
+ * report) adds `label` to an entity: each step labels the entities one link away from the
+ * previous step's (`out`: those the entity links to, `in`: those linking to it) over links of
+ * `kind`, with a lifetime. The OCSE pack uses it for F14: a confirmed payer's payees, then those
+ * payees' other payers. Steps never label the entity the propagation started from.
+ */
+export interface LabelPropagation {
+  readonly label: string;
+  readonly steps: readonly PropagationStep[];
+}
+
+export interface PropagationStep {
+  readonly kind: string;
+  readonly direction: 'out' | 'in';
+  readonly label: string;
+  readonly expiresAfterMs: number;
 }

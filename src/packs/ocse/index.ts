@@ -20,6 +20,10 @@ export { type PaymentFacts, paymentFactsFor } from './payment-facts.js';
 export { ocseLabel } from './receiver-indicators.js';
 export { type ReferenceCategory, referenceCategory } from './reference-categories.js';
 
+const dayMs = 86_400_000;
+/** How long a network label from a confirmation lasts (the note: the uplift decays over 180 days). */
+const networkDays = 180;
+
 /** The pack's name in `packs.yaml`. */
 export const ocsePackName = 'ocse_payments';
 
@@ -38,5 +42,15 @@ export function createOcsePaymentsPack(settings?: unknown): RulePack {
     rules: [...payerIndicators(facts), ...receiverIndicators(facts), ...sextortionIndicators(facts)],
     typologies: ocseTypologies,
     labels: Object.values(ocseLabel),
+    // F14: confirming a payer raises its receivers and, through them, their other payers.
+    propagations: [
+      {
+        label: ocseLabel.confirmedPayer,
+        steps: [
+          { kind: 'pays', direction: 'out', label: ocseLabel.networkPayee, expiresAfterMs: networkDays * dayMs },
+          { kind: 'pays', direction: 'in', label: ocseLabel.networkCoPayer, expiresAfterMs: networkDays * dayMs },
+        ],
+      },
+    ],
   };
 }

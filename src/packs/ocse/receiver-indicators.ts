@@ -17,6 +17,8 @@ export const ocseLabel = {
   confirmedPayer: 'ocse_confirmed_payer',
   /** A payee paid by a confirmed payer: its other payers are raised (F14). */
   networkPayee: 'ocse_network_payee',
+  /** A payer who paid a receiver of a confirmed payer (set when the confirmation is made). */
+  networkCoPayer: 'ocse_network_co_payer',
   /** A payee that meets F13 (fan-in): its payers get the F13-membership booster. */
   fanInPayee: 'ocse_fan_in_payee',
   /** A payer whose own payments show the T1 core (frequent, unexplained corridor payments). */
@@ -134,7 +136,8 @@ export function receiverIndicators(facts: (event: EngineEvent) => PaymentFacts):
         configSchema: z.strictObject({ points }),
         defaultConfig: { points: 15 },
         check: ({ context }) =>
-          (context.labels?.payee_account ?? []).includes(ocseLabel.networkPayee)
+          (context.labels?.payee_account ?? []).includes(ocseLabel.networkPayee) ||
+          (context.labels?.payment_account ?? []).includes(ocseLabel.networkCoPayer)
             ? 'shares a receiver with a payer confirmed or reported for OCSE'
             : undefined,
         effects: (config) => [{ kind: 'typology', typology: t1, points: config.points }],
