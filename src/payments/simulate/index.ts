@@ -13,19 +13,10 @@ export type {
   PlantedTypology,
   ScenarioLabel,
 } from './labels.js';
-export { typologyOfKind } from './labels.js';
-export { createRandom, type Random } from './random.js';
-export {
-  defaultScenarioMix,
-  type PlantedCounts,
-  plantedCounts,
-  plantedKinds,
-  type ScenarioMix,
-} from './scenario-mix.js';
+export { defaultScenarioMix, type PlantedCounts, plantedCounts, type ScenarioMix } from './scenario-mix.js';
 export {
   defaultSimulationStart,
   type Simulation,
   type SimulationOptions,
   simulatePayments,
 } from './simulate-payments.js';
-export { highRiskCountries, toUsd, unitsPerUsd } from './world.js';

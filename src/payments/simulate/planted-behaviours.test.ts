@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { PaymentRecord } from '../payment-record.js';
-import { highRiskCountries, type PlantedLabel, type Simulation, simulatePayments, toUsd } from './index.js';
+import { type PlantedLabel, type Simulation, simulatePayments } from './index.js';
+import { highRiskCountries, toUsd } from './world.js';
 
 const dayMs = 86_400_000;
 const hourMs = 3_600_000;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type PaymentRecord, paymentChannels } from '../payment-record.js';
-import { type LegitimatePersona, plantedKinds, simulatePayments, unitsPerUsd } from './index.js';
+import { type LegitimatePersona, simulatePayments } from './index.js';
 import { personaShares } from './roles.js';
+import { plantedKinds } from './scenario-mix.js';
+import { unitsPerUsd } from './world.js';
 
 const isoWithOffset = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2})$/;
 const purposes = new Set(['FAMI', 'EDUC', 'SALA', 'GDDS', 'SUPP', 'MDCS', 'RENT']);
