@@ -7,6 +7,7 @@ import { createLivestreamPack, livestreamPackName } from './livestream/index.js'
 import { createOcsePaymentsPack, ocsePackName } from './ocse/index.js';
 import type { RulePack } from './rule-pack.js';
 
+export { type CorridorEntry, corridorListVersion, defaultCorridorCountries, defaultCorridors } from './corridors.js';
 export * from './livestream/index.js';
 export * from './ocse/index.js';
 export type { LabelPropagation, PropagationStep, RulePack } from './rule-pack.js';

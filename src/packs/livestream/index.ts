@@ -5,7 +5,6 @@
  */
 
 export { sessionFeatureNames } from './features.js';
-export { defaultCorridorCountries, defaultHighRiskCorridors, type HighRiskCorridor } from './high-risk-corridors.js';
 export { createLivestreamPack, livestreamPack, livestreamPackName } from './livestream-pack.js';
 export {
   defaultLivestreamPackOptions,

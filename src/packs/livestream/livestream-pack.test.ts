@@ -6,15 +6,9 @@ import { loadEngineConfig } from '../../engine/index.js';
 import { defineFeatures } from '../../features/index.js';
 import { builtinRules, configureBuiltinRules, isValidRuleId } from '../../rules/index.js';
 import { TypologyScores } from '../../typologies/index.js';
+import { defaultCorridorCountries, defaultCorridors } from '../corridors.js';
 import { builtinPacks } from '../index.js';
-import {
-  createLivestreamPack,
-  defaultCorridorCountries,
-  defaultHighRiskCorridors,
-  livestreamPack,
-  livestreamPackName,
-  sessionFeatureNames,
-} from './index.js';
+import { createLivestreamPack, livestreamPack, livestreamPackName, sessionFeatureNames } from './index.js';
 
 describe('livestream pack', () => {
   test('names: pack, features and rules carry the session prefix; the ones released do not disappear', () => {
@@ -115,12 +109,13 @@ describe('livestream pack', () => {
     }
   });
 
-  test('the default corridor list is data, each country with its sources', () => {
+  test('the default corridor list is the shared one: data, each country with its sources', () => {
     assert.deepEqual(
       [...defaultCorridorCountries],
-      ['PH', 'TH', 'CO', 'DO', 'MX', 'GH', 'UA', 'RO', 'JM', 'IN', 'ZA', 'KH', 'VN', 'ID'],
+      ['PH', 'TH', 'CO', 'DO', 'MX', 'GH', 'UA', 'RO', 'JM', 'RU', 'IN', 'ZA', 'CU', 'KH', 'VN', 'ID'],
     );
-    for (const corridor of defaultHighRiskCorridors) assert.ok(corridor.sources.length > 0, corridor.country);
+    assert.deepEqual(createLivestreamPack().name, livestreamPackName);
+    for (const corridor of defaultCorridors) assert.ok(corridor.sources.length > 0, corridor.country);
   });
 
   test('bad pack options are refused naming the field', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
-import { defaultCorridorCountries } from './high-risk-corridors.js';
+import { defaultCorridorCountries } from '../corridors.js';
 
 /**
  * The pack-wide settings that shape its features rather than one rule: features are computed
@@ -14,7 +14,7 @@ import { defaultCorridorCountries } from './high-risk-corridors.js';
 export const livestreamPackOptionsSchema = z.strictObject({
   /**
    * Host countries (ISO 3166-1 alpha-2) of the high-risk corridors: a session started from one
-   * of them counts in `session_stream_corridor_starts_1d`. Default `defaultHighRiskCorridors`.
+   * of them counts in `session_stream_corridor_starts_1d`. Default: the shared list (`src/packs/corridors.ts`).
    */
   corridors: z
     .array(z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as "PH"'))

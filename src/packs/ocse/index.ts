@@ -12,7 +12,6 @@ import { paymentFactsFor } from './payment-facts.js';
 import { ocseLabel, receiverIndicators } from './receiver-indicators.js';
 import { sextortionIndicators } from './sextortion-indicators.js';
 
-export { type CorridorEntry, corridorListVersion, defaultCorridors } from './corridors.js';
 export { ocseFeature } from './ocse-features.js';
 export { defaultOcseSettings, type OcseSettings, ocseSettingsVersion, resolveOcseSettings } from './ocse-settings.js';
 export { ocseTypology } from './ocse-typologies.js';

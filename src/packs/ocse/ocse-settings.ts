@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
-import { defaultCorridors } from './corridors.js';
+import { defaultCorridorCountries } from '../corridors.js';
 import { defaultUsdRates } from './exchange-rates.js';
 import { defaultReferenceWords } from './reference-categories.js';
 
@@ -48,7 +48,7 @@ export type OcseSettings = z.output<typeof ocseSettingsSchema>;
 export const ocseSettingsVersion = 1;
 
 export const defaultOcseSettings: OcseSettings = {
-  corridors: defaultCorridors.map((entry) => entry.country),
+  corridors: [...defaultCorridorCountries],
   small_payment_usd: [10, 350],
   usd_rates: { ...defaultUsdRates },
   night_hours: [22, 6],
