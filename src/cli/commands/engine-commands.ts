@@ -131,7 +131,9 @@ function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
 
 /** `prevail cases list|show|update|purge`. */
 function casesCommand(io: CliIo): Command {
-  const cases = new Command('cases').summary('list, show and decide cases; purge those past retention');
+  const cases = new Command('cases').summary(
+    'list, show, decide and report cases (goAML, FinCEN); purge those past retention',
+  );
   cases.addCommand(
     withStorageOptions(new Command('list'))
       .summary('list cases, newest first')
