@@ -17,8 +17,9 @@ export interface ServerSettings {
   /**
    * Live-stream watching (`/v1/streams`): source policy, CPU budget, reconnects. Absent: watching
    * is on with the defaults (network streams on public hosts only, budget measured here).
+   * `evidenceDirectory` turns evidence preservation of matched frames on.
    */
-  readonly streams?: StreamSettings;
+  readonly streams?: StreamSettings & { readonly evidenceDirectory?: string };
 }
 
 /** How often the server purges cases past their retention. */
@@ -89,7 +90,10 @@ export async function startServer(
   };
   const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });
-  const purge = setInterval(() => void purgeExpiredCases(services), purgeIntervalMs);
+  const purge = setInterval(() => {
+    void purgeExpiredCases(services);
+    void services.evidence?.purgeExpired('system:retention');
+  }, purgeIntervalMs);
   purge.unref();
   return {
     url: address,

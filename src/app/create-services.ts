@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { type OpenedEngine, openEngine } from '../engine/index.js';
+import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import { createSignalIndex } from '../indexes/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
@@ -27,6 +28,8 @@ export interface Services {
   readonly audit: AuditLog;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
+  /** The evidence vault, when evidence preservation is on. */
+  readonly evidence?: EvidenceVault;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -48,7 +51,13 @@ export async function createServices(
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
     /** Watch live streams with these settings (matches go to the engine when it is open). */
-    streams?: StreamSettings;
+    streams?: StreamSettings & {
+      /**
+       * Turn evidence preservation of matched frames on, in this directory, encrypted with
+       * `PREVAIL_EVIDENCE_KEY` (see `src/evidence/`). Absent: frames are never stored.
+       */
+      readonly evidenceDirectory?: string;
+    };
   } = {},
 ): Promise<Services> {
   const storage = await openStorage({
@@ -84,21 +93,34 @@ export async function createServices(
     await storage.close();
     throw error;
   }
-  const streams =
-    options.streams === undefined
-      ? undefined
-      : new StreamManager({
-          ...options.streams,
-          matcher,
-          ...(engine !== undefined ? { sink: engineMatchSink(engine) } : {}),
-        });
+  const audit = new AuditLog(storage.engine.audit);
+  let streams: StreamManager | undefined;
+  let evidence: EvidenceVault | undefined;
+  if (options.streams !== undefined) {
+    const { evidenceDirectory, ...streamSettings } = options.streams;
+    evidence =
+      evidenceDirectory === undefined
+        ? undefined
+        : new EvidenceVault({
+            directory: evidenceDirectory,
+            key: evidenceKeyFromEnvironment(),
+            audit: (action) => audit.record(action),
+          });
+    streams = new StreamManager({
+      ...streamSettings,
+      matcher,
+      ...(engine !== undefined ? { sink: engineMatchSink(engine) } : {}),
+      ...(evidence !== undefined ? { evidence } : {}),
+    });
+  }
   return {
     storage,
     banks,
     matcher,
     engine,
     ...(streams !== undefined ? { streams } : {}),
-    audit: new AuditLog(storage.engine.audit),
+    ...(evidence !== undefined ? { evidence } : {}),
+    audit,
     floodReports: () => reports,
     close: async () => {
       await streams?.close();

@@ -5,6 +5,7 @@ import { EngineError } from '../core/index.js';
 import { bankCommand } from './commands/bank-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { engineCommands } from './commands/engine-commands.js';
+import { evidenceCommand } from './commands/evidence-command.js';
 import { hashCommand } from './commands/hash-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     paymentsCommand(io, setExitCode),
     simulateCommand(io, setExitCode),
     watchCommand(io, setExitCode),
+    evidenceCommand(io),
   ]) {
     program.addCommand(command);
   }

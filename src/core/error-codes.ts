@@ -34,6 +34,8 @@ export const errorCodes = {
   STREAM_BUDGET_EXCEEDED: 'The stream does not fit the CPU budget for stream watching',
   EVENT_INVALID: 'The event does not match its type',
   PAYMENT_INVALID: 'The payment message is malformed or misses a required field',
+  EVIDENCE_NOT_FOUND: 'No preserved evidence item has that id (or its retention has ended)',
+  EVIDENCE_UNREADABLE: 'The evidence item cannot be decrypted: wrong key, or it was altered',
   IMPORT_INVALID_FORMAT: 'The hash list format is unknown or its header is wrong',
   INDEX_NOT_READY: 'The match index is still loading',
   STORAGE_UNAVAILABLE: 'The database could not be reached or migrated',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../core/index.js';
+import type { EvidenceVault } from '../evidence/index.js';
 import { readFrames } from '../video/index.js';
 import { allocateFps, estimateFramesPerSecond, type FrameBudget, measureFrameCost } from './frame-budget.js';
 import type { ReconnectPolicy } from './reconnect-backoff.js';
@@ -32,6 +33,8 @@ export interface StreamSettings {
   readonly stallTimeoutSeconds?: number;
   /** Finished streams kept for `GET /v1/streams` (default 100, newest kept). */
   readonly keepFinished?: number;
+  /** Evidence preservation of matched frames; absent (the default): frames are never stored. */
+  readonly evidence?: EvidenceVault;
 }
 
 /** What the manager needs from the rest of Prevail, plus its settings. */
@@ -150,6 +153,7 @@ export class StreamManager {
       readFrames: this.#options.readFrames ?? readFrames,
       ...(this.#options.hashFrame !== undefined ? { hashFrame: this.#options.hashFrame } : {}),
       ...(this.#options.sink !== undefined ? { sink: this.#options.sink } : {}),
+      ...(this.#options.evidence !== undefined ? { evidence: this.#options.evidence } : {}),
       ...(request.entities !== undefined ? { entities: request.entities } : {}),
       ...(request.banks !== undefined ? { banks: request.banks } : {}),
       ...(this.#options.cooldownMs !== undefined ? { cooldownMs: this.#options.cooldownMs } : {}),

@@ -67,6 +67,8 @@ export interface StreamStatus {
   readonly lastFrameAt: string | null;
   readonly matches: number;
   readonly events: number;
+  /** Matched frames kept as evidence (0 unless evidence preservation is on). */
+  readonly framesPreserved: number;
   readonly reconnects: number;
   /** The last error (`CODE: message`), or null. */
   readonly lastError: string | null;

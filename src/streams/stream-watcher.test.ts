@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   bankedHash,
@@ -9,6 +12,7 @@ import {
   scriptedSource,
 } from '../../test/support/fake-frames.js';
 import { EventTypeRegistry } from '../events/index.js';
+import { EvidenceVault } from '../evidence/index.js';
 import type { MediaMatchedEvent, SourceKind, StreamWatchEvent } from './index.js';
 import { StreamWatcher, type StreamWatcherOptions } from './index.js';
 
@@ -78,6 +82,33 @@ describe('StreamWatcher', () => {
     );
     const counted = matcher.calls.filter((call) => call.options.countForFlood !== false);
     assert.equal(counted.length, 2, 'flood protection counts the item once per window, not once per frame');
+  });
+
+  test('frames are never stored; with evidence preservation on, each evented match keeps its frame, encrypted', async () => {
+    const scenes = [pattern, ...Array<number>(70).fill(banked)];
+    const plain = watch([{ scenes }], { kind: 'file' });
+    assert.equal((await plain.watcher.start().finished).framesPreserved, 0);
+    const folder = await mkdtemp(join(tmpdir(), 'prevail-stream-evidence-'));
+    try {
+      const audit: unknown[] = [];
+      const evidence = new EvidenceVault({
+        directory: folder,
+        key: Buffer.alloc(32, 3),
+        audit: async (entry) => audit.push(entry),
+      });
+      const kept = watch([{ scenes }], { kind: 'file', extra: { evidence } });
+      const final = await kept.watcher.start().finished;
+      assert.equal(final.framesPreserved, 2, 'one frame per engine event (per cooldown window)');
+      const files = (await readdir(folder)).filter((name) => name.endsWith('.json'));
+      assert.equal(files.length, 2);
+      const id = files[0]?.replace('.json', '') ?? '';
+      const opened = await evidence.open(id, { actor: 'person:reviewer', reason: 'synthetic test' });
+      assert.equal(opened.record.subject, 'stream:watch-test');
+      assert.deepEqual(opened.media.subarray(1, 4), Buffer.from('PNG'));
+      assert.equal(audit.length, 3);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   test('a live stream that drops is reconnected with backoff; stream time goes on; ended when it stays away', async () => {

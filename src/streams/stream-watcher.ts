@@ -1,7 +1,9 @@
 import { EngineError, toEngineError } from '../core/index.js';
+import type { EvidenceVault } from '../evidence/index.js';
 import type { Match } from '../matching/index.js';
 import { pdqQualityThreshold } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
+import { preserveMatchedFrame } from './frame-evidence.js';
 import { hashVideoFrame } from './frame-hash.js';
 import { MatchCooldown } from './match-cooldown.js';
 import { mediaMatchedEvent } from './match-events.js';
@@ -50,6 +52,12 @@ export interface StreamWatcherOptions {
   /** The frame reader: `readFrames` of `src/video` (a fake in unit tests). */
   readonly readFrames: FrameSource;
   readonly hashFrame?: FrameHasher;
+  /**
+   * Evidence preservation, off unless given: each frame that sends a `media.matched` event (once
+   * per banked item per cooldown) is kept encrypted in this vault, audited. Otherwise frames are
+   * never stored.
+   */
+  readonly evidence?: EvidenceVault;
   /** Clock and randomness, injectable for tests. */
   readonly now?: () => number;
   readonly random?: () => number;
@@ -99,6 +107,7 @@ export class StreamWatcher {
   #lastFrameAt: string | null = null;
   #matches = 0;
   #events = 0;
+  #preserved = 0;
   #reconnects = 0;
   #lastError: string | null = null;
   /** Stream time of the last frame received, and the offset added to the reader's timestamps. */
@@ -213,6 +222,7 @@ export class StreamWatcher {
       lastFrameAt: this.#lastFrameAt,
       matches: this.#matches,
       events: this.#events,
+      framesPreserved: this.#preserved,
       reconnects: this.#reconnects,
       lastError: this.#lastError,
     };
@@ -341,6 +351,19 @@ export class StreamWatcher {
           eventId = event.id;
           this.#events += 1;
         }
+      } catch (error) {
+        this.#lastError = describeError(error);
+      }
+    }
+    if (fresh.length > 0 && this.#options.evidence !== undefined) {
+      try {
+        await preserveMatchedFrame(this.#options.evidence, frame, {
+          streamEntity: this.#entities.stream,
+          t: round(t),
+          matches: fresh,
+          eventId,
+        });
+        this.#preserved += 1;
       } catch (error) {
         this.#lastError = describeError(error);
       }

@@ -19,6 +19,7 @@ interface ServeOptions extends StorageCliOptions {
   streamAllowFiles?: boolean;
   streamFrameBudget?: number;
   streamOverload?: 'refuse' | 'degrade';
+  streamEvidenceDir?: string;
 }
 
 /** Builds the server settings from `serve`/`demo` options. */
@@ -44,6 +45,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       },
       ...(options.streamFrameBudget === undefined ? {} : { maxFramesPerSecond: options.streamFrameBudget }),
       ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
+      ...(options.streamEvidenceDir === undefined ? {} : { evidenceDirectory: options.streamEvidenceDir }),
     },
   };
 }
@@ -82,6 +84,10 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
     )
     .option('--stream-allow-private', 'live streams may come from any private address', false)
     .option('--stream-allow-files', 'POST /v1/streams may name video files on this machine', false)
+    .option(
+      '--stream-evidence-dir <dir>',
+      'keep each matched stream frame as evidence here, encrypted with PREVAIL_EVIDENCE_KEY (64 hex) and audited; off by default',
+    )
     .option(
       '--stream-frame-budget <n>',
       'frames per second hashed across all streams (default: measured on this machine)',
