@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- payments [--accounts N] [--days D]` (default 10,000 accounts, 90 days, the
  * default scenario of `prevail simulate payments`), side by side in one run:
- * - Prevail: every payment through the full OCSE pack (34 features, 22 indicator rules, six
+ * - Prevail: every payment through the full OCSE pack (36 features, 23 indicator rules, six
  *   typologies, all active) on the embedded engine: durable event log in SQLite, features in
  *   memory, effects committed in batches; payments per second on one core;
  * - baseline: the engine's recompute-from-history design: for every payment each pack feature is
