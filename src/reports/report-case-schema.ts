@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { EngineError } from '../core/index.js';
+import { describeIssues, EngineError } from '../core/index.js';
 import { paymentChannels } from '../payments/payment-record.js';
 import { fincenTinTypes, identityDocumentTypes, type ReportCase } from './report-case.js';
 
@@ -205,12 +205,6 @@ const reportCaseSchema = z
     });
   });
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length === 0 ? '(case)' : issue.path.join('.')}: ${issue.message}`)
-    .join('; ');
-}
-
 /**
  * Checks a report case before a builder uses it: formats (dates, instants, countries,
  * currencies, IP addresses), required fields, a period that runs forwards, no account shared
@@ -223,7 +217,10 @@ function describeIssues(error: z.ZodError): string {
 export function parseReportCase(input: ReportCase): ReportCase {
   const parsed = reportCaseSchema.safeParse(input);
   if (!parsed.success) {
-    throw new EngineError('REQUEST_INVALID', `report case is invalid: ${describeIssues(parsed.error)}`);
+    throw new EngineError(
+      'REQUEST_INVALID',
+      `report case is invalid: ${describeIssues(parsed.error.issues, '(case)')}`,
+    );
   }
   return input;
 }

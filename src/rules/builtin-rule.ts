@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../core/index.js';
+import { describeIssues, EngineError } from '../core/index.js';
 import type { RuleCatalogs } from './catalogs.js';
 import type { RuleContext } from './rule-context.js';
 import { isValidRuleId, type RuleEffect, type RuleMode } from './rule-model.js';
@@ -57,12 +57,6 @@ export interface BuiltinRule {
   configure(overrides?: unknown): ConfiguredBuiltinRule;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length === 0 ? '(config)' : issue.path.join('.')}: ${issue.message}`)
-    .join('; ');
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -95,7 +89,7 @@ export function defineBuiltinRule<Schema extends z.ZodType>(spec: BuiltinRuleSpe
     if (!parsed.success) {
       throw new EngineError(
         'CONFIG_INVALID',
-        `built-in rule '${spec.id}' config is invalid: ${describeIssues(parsed.error)}`,
+        `built-in rule '${spec.id}' config is invalid: ${describeIssues(parsed.error.issues, '(config)')}`,
         { cause: parsed.error },
       );
     }
@@ -168,7 +162,9 @@ export function configureBuiltinRules(
   for (const rule of [...byId.values()].sort((left, right) => (left.id < right.id ? -1 : 1))) {
     const parsed = settingsSchema.safeParse(Object.hasOwn(settings, rule.id) ? settings[rule.id] : {});
     if (!parsed.success) {
-      problems.push(`built-in rule '${rule.id}' settings are invalid: ${describeIssues(parsed.error)}`);
+      problems.push(
+        `built-in rule '${rule.id}' settings are invalid: ${describeIssues(parsed.error.issues, '(config)')}`,
+      );
       continue;
     }
     for (const type of rule.events) {

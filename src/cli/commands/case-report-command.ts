@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { createServices } from '../../app/index.js';
-import { EngineError } from '../../core/index.js';
+import { describeIssues, EngineError } from '../../core/index.js';
 import { buildFincenSar, buildGoamlStr, parseReportCase, reportCaseFromCase } from '../../reports/index.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
@@ -55,7 +55,7 @@ export function caseReportCommand(io: CliIo): Command {
         if (!parsed.success) {
           throw new EngineError(
             'CONFIG_INVALID',
-            `${options.config}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+            `${options.config}: ${describeIssues(parsed.error.issues, '(file)')}`,
           );
         }
         const config = parsed.data;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../../core/index.js';
+import { describeIssues, EngineError } from '../../core/index.js';
 import { defaultCorridorCountries } from '../corridors.js';
 
 /**
@@ -46,9 +46,7 @@ export function parseLivestreamPackOptions(overrides: unknown = {}): LivestreamP
       : overrides;
   const parsed = livestreamPackOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.length === 0 ? '(options)' : issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
+    const problems = describeIssues(parsed.error.issues, '(options)');
     throw new EngineError('CONFIG_INVALID', `livestream pack options are invalid: ${problems}`, {
       cause: parsed.error,
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../../core/index.js';
+import { describeIssues, EngineError } from '../../core/index.js';
 import { defaultCorridorCountries } from '../corridors.js';
 import { defaultUsdRates } from './exchange-rates.js';
 import { defaultReferenceWords } from './reference-categories.js';
@@ -76,7 +76,7 @@ export function resolveOcseSettings(overrides: unknown = {}): OcseSettings {
   if (!parsed.success) {
     throw new EngineError(
       'CONFIG_INVALID',
-      `ocse_payments settings are invalid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      `ocse_payments settings are invalid: ${describeIssues(parsed.error.issues, '(settings)')}`,
     );
   }
   return parsed.data;

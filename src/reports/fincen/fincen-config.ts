@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../../core/index.js';
+import { describeIssueList, EngineError } from '../../core/index.js';
 import { institutionTypeCodes, primaryRegulatorCodes } from './fincen-codes.js';
 
 /** The configuration version this code reads. Bump it (and migrate) when a field changes meaning. */
@@ -74,9 +74,7 @@ export function parseFincenConfig(input: unknown): FincenConfig {
     ? parsed.data.filer.institutionType === 'other' && parsed.data.filer.otherInstitutionTypeText === undefined
       ? ['filer.otherInstitutionTypeText: required when institutionType is other']
       : []
-    : parsed.error.issues.map(
-        (issue) => `${issue.path.length === 0 ? '(config)' : issue.path.join('.')}: ${issue.message}`,
-      );
+    : describeIssueList(parsed.error.issues, '(config)');
   if (!parsed.success || problems.length > 0) {
     throw new EngineError('CONFIG_INVALID', `FinCEN report config is invalid: ${problems.join('; ')}`);
   }

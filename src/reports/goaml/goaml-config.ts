@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineError } from '../../core/index.js';
+import { describeIssues, EngineError } from '../../core/index.js';
 import { paymentChannels } from '../../payments/payment-record.js';
 import { identityDocumentTypes } from '../report-case.js';
 
@@ -118,9 +118,7 @@ export type GoamlConfigInput = z.input<typeof goamlConfigSchema>;
 export function parseGoamlConfig(input: unknown): GoamlConfig {
   const parsed = goamlConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.length === 0 ? '(config)' : issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
+    const problems = describeIssues(parsed.error.issues, '(config)');
     throw new EngineError('CONFIG_INVALID', `goAML report config is invalid: ${problems}`);
   }
   return parsed.data;
