@@ -10,6 +10,7 @@ import {
   evaluateScreening,
   type LabelLine,
   type PaymentFormat,
+  type PaymentRecord,
   paymentFormats,
   readPaymentsFile,
   type ScreeningAlert,
@@ -137,13 +138,19 @@ function printEvaluation(io: CliIo, evaluation: ScreeningEvaluation): void {
   }
 }
 
-/** Counts the distinct paying accounts of a payments file that are not planted. */
-async function legitimateSenders(file: string, format: PaymentFormat, planted: ReadonlySet<string>) {
-  const payers = new Set<string>();
-  for await (const batch of readPaymentsFile(file, format)) {
-    for (const record of batch) if (!planted.has(record.payer.account)) payers.add(record.payer.account);
+/** Adds the paying accounts of each batch to `payers` as the batches pass by. */
+async function* collectingPayers(batches: AsyncIterable<PaymentRecord[]>, payers: Set<string>) {
+  for await (const batch of batches) {
+    for (const record of batch) payers.add(record.payer.account);
+    yield batch;
   }
-  return payers.size;
+}
+
+/** The number of paying accounts that are not planted: the alert-rate denominator. */
+function legitimateSenders(payers: ReadonlySet<string>, planted: ReadonlySet<string>): number {
+  let count = 0;
+  for (const payer of payers) if (!planted.has(payer)) count++;
+  return count;
 }
 
 /**
@@ -198,19 +205,28 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
           }
           const labels = await readJsonLines<LabelLine>(options.labels);
           const planted = new Set(labels.filter((label) => label.typology !== null).map((label) => label.account));
+          // The payers are collected on the one pass that screens (or, with --alerts, reads) the file.
+          const payers = new Set<string>();
           let alerts: ScreeningAlert[];
           if (options.alerts !== undefined) {
             alerts = await readJsonLines<ScreeningAlert>(options.alerts);
+            if (file !== undefined) {
+              const format = options.format ?? (await detectFileFormat(file));
+              for await (const batch of readPaymentsFile(file, format)) {
+                for (const record of batch) payers.add(record.payer.account);
+              }
+            }
           } else {
             const path = file as string;
             const { format, progress } = await prepare(path, options, io, 'screening');
             const config = await readPackSettings(options.config);
-            alerts = [...(await screenPayments(batchesOf(path, format, progress), config)).alerts];
+            const batches = collectingPayers(batchesOf(path, format, progress), payers);
+            alerts = [...(await screenPayments(batches, config)).alerts];
             progress.stop();
           }
           const senders =
             file !== undefined
-              ? await legitimateSenders(file, options.format ?? (await detectFileFormat(file)), planted)
+              ? legitimateSenders(payers, planted)
               : labels.filter((label) => label.typology === null).length;
           const evaluation = evaluateScreening(alerts, labels, senders);
           if (options.json === true) io.stdout.write(`${JSON.stringify(evaluation)}\n`);
