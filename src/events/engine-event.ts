@@ -30,3 +30,9 @@ export type EntityKey = `${string}:${string}`;
 export function entityKey(type: string, id: string): EntityKey {
   return `${type}:${id}`;
 }
+
+/** The type and id of an entity key (the inverse of `entityKey`): `user:u1` → `{type: 'user', id: 'u1'}`. */
+export function splitEntityKey(key: string): { type: string; id: string } {
+  const separator = key.indexOf(':');
+  return { type: key.slice(0, separator), id: key.slice(separator + 1) };
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from '../core/index.js';
 import { openEngine } from '../engine/index.js';
+import { splitEntityKey } from '../events/index.js';
 import { createOcsePaymentsPack } from '../packs/index.js';
 import type { BuiltinRuleSettings } from '../rules/index.js';
 import { openStorage } from '../storage/index.js';
@@ -80,9 +81,8 @@ export async function screenPayments(
     }
     await engine.drain();
     const alerts = engine.typologyAlerts().map((alert): ScreeningAlert => {
-      const separator = alert.subject.indexOf(':');
       return {
-        subject: { type: alert.subject.slice(0, separator), id: alert.subject.slice(separator + 1) },
+        subject: splitEntityKey(alert.subject),
         typology: alert.typology,
         score: alert.score,
         reasons: alert.reasons,

@@ -1,3 +1,4 @@
+import { splitEntityKey } from '../events/index.js';
 import { fromPaymentEvent } from '../payments/payment-event.js';
 import type { PaymentRecord } from '../payments/payment-record.js';
 import type {
@@ -81,7 +82,7 @@ export function reportCaseFromCase(file: CaseFile, settings: CaseReportSettings)
     }
   }
   payments.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  const accounts = new Set<string>([file.subject.slice(file.subject.indexOf(':') + 1)]);
+  const accounts = new Set<string>([splitEntityKey(file.subject).id]);
   for (const payment of payments) {
     accounts.add(payment.payer.account);
     accounts.add(payment.payee.account);
