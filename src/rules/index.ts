@@ -34,7 +34,7 @@ export {
   formatDiagnostics,
 } from './diagnostic.js';
 export type { OperatorRule } from './operator-rule.js';
-export type { RuleContext, RuleMatch } from './rule-context.js';
+export { featureValue, type RuleContext, type RuleMatch } from './rule-context.js';
 export { type RuleSource, type RuleSourcesRead, readRuleSources } from './rule-files.js';
 // The shared vocabulary of rule hits.
 export {

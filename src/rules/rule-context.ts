@@ -45,3 +45,12 @@ export function contextMatches(context: RuleContext): readonly unknown[] {
   const fromData = context.event.data.matches;
   return Array.isArray(fromData) ? fromData : [];
 }
+
+/**
+ * A feature's value for the event as a finite number, or undefined when it is not available
+ * (absent, `null`, or not a finite number): the one way built-in rules read `context.features`.
+ */
+export function featureValue(context: RuleContext, name: string): number | undefined {
+  const value = context.features?.[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}

@@ -1,16 +1,10 @@
-import type { RuleContext, TypologyEffect } from '../../rules/index.js';
+import type { TypologyEffect } from '../../rules/index.js';
 import { livestreamTypologyNames } from './typologies.js';
 
 /**
  * What the pack's rules share: reading a feature value, the source each reason cites, and the
  * typology effects they add. Kept apart from any one rule so the three cite and score alike.
  */
-
-/** The value of feature `name` in `context`, or undefined when it is not available (null or absent). */
-export function featureNumber(context: RuleContext, name: string): number | undefined {
-  const value = context.features?.[name];
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /**
  * The sources each rule's reason cites: section 4 ("platform-side metadata / behavioural

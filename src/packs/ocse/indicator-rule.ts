@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import type { EngineEvent } from '../../events/index.js';
-import { type BuiltinRule, defineBuiltinRule, type RuleContext, type RuleEffect } from '../../rules/index.js';
+import {
+  type BuiltinRule,
+  defineBuiltinRule,
+  featureValue,
+  type RuleContext,
+  type RuleEffect,
+} from '../../rules/index.js';
 import type { PaymentFacts } from './payment-facts.js';
 
 /** What an indicator's check sees: the rule context, the event's payment facts, a feature reader. */
@@ -47,18 +53,11 @@ export function defineIndicator<Schema extends z.ZodType>(
     configSchema: spec.configSchema,
     defaultConfig: spec.defaultConfig,
     evaluate(context, config) {
-      const features = context.features;
       const input: IndicatorInput = {
         context,
         facts: facts(context.event),
-        feature: (name) => {
-          const value = features?.[name];
-          return typeof value === 'number' ? value : 0;
-        },
-        featureOrNull: (name) => {
-          const value = features?.[name];
-          return typeof value === 'number' ? value : null;
-        },
+        feature: (name) => featureValue(context, name) ?? 0,
+        featureOrNull: (name) => featureValue(context, name) ?? null,
       };
       const finding = spec.check(input, config);
       if (finding === undefined) return { fired: false };

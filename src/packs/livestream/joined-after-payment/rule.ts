@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineBuiltinRule } from '../../../rules/index.js';
+import { defineBuiltinRule, featureValue } from '../../../rules/index.js';
 import { sessionFeatureNames } from '../features.js';
-import { featureNumber, livestreamSources, scoreViewerAndHost, wholeMinutes } from '../rule-support.js';
+import { livestreamSources, scoreViewerAndHost, wholeMinutes } from '../rule-support.js';
 
 const configSchema = z.strictObject({
   /**
@@ -54,14 +54,14 @@ export const joinedAfterPayment = defineBuiltinRule({
   defaultConfig: { withinMinutes: 30, privateOnly: true, maxRecentRecipients: 1, points: 35 },
   evaluate(context, config) {
     const names = sessionFeatureNames;
-    const startMs = featureNumber(context, names.streamStartedAt);
-    const viewerPaidMs = featureNumber(context, names.viewerLastPaidAt);
-    const hostPaidMs = featureNumber(context, names.hostLastPaidAt);
-    const recipients = featureNumber(context, names.viewerPaidRecipients);
+    const startMs = featureValue(context, names.streamStartedAt);
+    const viewerPaidMs = featureValue(context, names.viewerLastPaidAt);
+    const hostPaidMs = featureValue(context, names.hostLastPaidAt);
+    const recipients = featureValue(context, names.viewerPaidRecipients);
     if (startMs === undefined || viewerPaidMs === undefined || hostPaidMs === undefined || recipients === undefined) {
       return { fired: false };
     }
-    if (config.privateOnly && (featureNumber(context, names.streamPrivateStarts) ?? 0) < 1) return { fired: false };
+    if (config.privateOnly && (featureValue(context, names.streamPrivateStarts) ?? 0) < 1) return { fired: false };
     const joinMs = context.event.timeMs;
     const withinMs = config.withinMinutes * 60_000;
     const inWindow = (timeMs: number) => timeMs >= startMs - withinMs && timeMs <= joinMs;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineBuiltinRule } from '../../../rules/index.js';
+import { defineBuiltinRule, featureValue } from '../../../rules/index.js';
 import { sessionFeatureNames } from '../features.js';
-import { featureNumber, livestreamSources, scoreViewerAndHost } from '../rule-support.js';
+import { livestreamSources, scoreViewerAndHost } from '../rule-support.js';
 
 const configSchema = z.strictObject({
   /** A session counts as private when at most this many viewers joined it (and it declared no more). */
@@ -44,12 +44,12 @@ export const privateCorridorForeignGift = defineBuiltinRule({
   evaluate(context, config) {
     if (context.event.entities.stream === undefined) return { fired: false };
     const names = sessionFeatureNames;
-    const privateStarts = featureNumber(context, names.streamPrivateStarts);
-    const corridorStarts = featureNumber(context, names.streamCorridorStarts);
-    const viewers = featureNumber(context, names.streamViewers);
-    const declared = featureNumber(context, names.streamDeclaredViewers);
-    const countries = featureNumber(context, names.streamCountries);
-    const gifts = featureNumber(context, names.streamGifts);
+    const privateStarts = featureValue(context, names.streamPrivateStarts);
+    const corridorStarts = featureValue(context, names.streamCorridorStarts);
+    const viewers = featureValue(context, names.streamViewers);
+    const declared = featureValue(context, names.streamDeclaredViewers);
+    const countries = featureValue(context, names.streamCountries);
+    const gifts = featureValue(context, names.streamGifts);
     if (
       privateStarts === undefined ||
       corridorStarts === undefined ||

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { type BuiltinRule, defineBuiltinRule } from '../../../rules/index.js';
+import { type BuiltinRule, defineBuiltinRule, featureValue } from '../../../rules/index.js';
 import { sessionFeatureNames } from '../features.js';
-import { featureNumber, livestreamSources, scoreViewerAndHost } from '../rule-support.js';
+import { livestreamSources, scoreViewerAndHost } from '../rule-support.js';
 
 const configSchema = z.strictObject({
   /** Short one-viewer sessions the host ended in 7 days, and streams of it the viewer joined. */
@@ -45,9 +45,9 @@ export function createRepeatedShortOneToOne(shortSessionMinutes: number): Builti
     defaultConfig: { minShortSessions: 3, maxHostsPerViewer: 1, points: 30 },
     evaluate(context, config) {
       const names = sessionFeatureNames;
-      const shortSessions = featureNumber(context, names.hostShortOneToOneSessions);
-      const streams = featureNumber(context, names.viewerStreams);
-      const hosts = featureNumber(context, names.viewerHosts);
+      const shortSessions = featureValue(context, names.hostShortOneToOneSessions);
+      const streams = featureValue(context, names.viewerStreams);
+      const hosts = featureValue(context, names.viewerHosts);
       if (shortSessions === undefined || streams === undefined || hosts === undefined) return { fired: false };
       const fired =
         shortSessions >= config.minShortSessions &&

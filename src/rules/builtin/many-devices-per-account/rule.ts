@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineBuiltinRule } from '../../builtin-rule.js';
+import { featureValue } from '../../rule-context.js';
 import { verdicts } from '../../rule-model.js';
 
 const configSchema = z.strictObject({
@@ -26,8 +27,8 @@ export const manyDevicesPerAccount = defineBuiltinRule({
   configSchema,
   defaultConfig: { feature: 'user_distinct_devices_24h', threshold: 5, verdict: 'review' },
   evaluate(context, config) {
-    const devices = context.features?.[config.feature];
-    if (typeof devices !== 'number' || devices < config.threshold) return { fired: false };
+    const devices = featureValue(context, config.feature);
+    if (devices === undefined || devices < config.threshold) return { fired: false };
     const reason = `account used from ${devices} distinct devices in 24 hours (threshold ${config.threshold})`;
     return { fired: true, reason, effects: [{ kind: 'verdict', verdict: config.verdict, reason }] };
   },
