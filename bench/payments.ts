@@ -10,17 +10,12 @@
  * - memory per million accounts: a fresh engine fed one payment per payer from a large number of
  *   distinct payers to distinct payees; RSS and heap growth per million accounts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openEngine } from '../src/engine/index.js';
+import type { SignalsEngine } from '../src/engine/index.js';
 import { type EngineEvent, entityKey } from '../src/events/index.js';
 import { defineFeatures, recomputeFeature } from '../src/features/index.js';
 import { createOcsePaymentsPack } from '../src/packs/index.js';
 import type { PaymentRecord } from '../src/payments/index.js';
-import { simulatePayments, toPaymentEvent } from '../src/payments/index.js';
-import type { BuiltinRuleSettings } from '../src/rules/index.js';
-import { openStorage } from '../src/storage/index.js';
+import { simulatePayments, toPaymentEvent, withScreeningEngine } from '../src/payments/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 
@@ -31,24 +26,9 @@ function option(args: string[], name: string, fallback: number): number {
   return value;
 }
 
-function activeSettings(pack: ReturnType<typeof createOcsePaymentsPack>): Record<string, BuiltinRuleSettings> {
-  return Object.fromEntries(pack.rules.map((rule) => [rule.id, { mode: 'active' as const }]));
-}
-
-async function withEngine<T>(work: (engine: Awaited<ReturnType<typeof openEngine>>['engine']) => Promise<T>) {
-  const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-payments-'));
-  const storage = await openStorage({ dataDir: directory });
-  try {
-    const pack = createOcsePaymentsPack();
-    const { engine } = await openEngine(storage.engine, undefined, {
-      packs: [pack],
-      builtinRuleSettings: activeSettings(pack),
-    });
-    return await work(engine);
-  } finally {
-    await storage.close();
-    await rm(directory, { recursive: true, force: true });
-  }
+/** The screening engine (pack rules active, throwaway store) with the engine's default snapshots. */
+function withEngine<T>(work: (engine: SignalsEngine) => Promise<T>): Promise<T> {
+  return withScreeningEngine({}, work);
 }
 
 /** Prevail: durable ingestion and processing of every payment; returns seconds and CPU seconds. */

@@ -17,6 +17,7 @@ export {
   type ScreeningOptions,
   type ScreeningResult,
   screenPayments,
+  withScreeningEngine,
 } from './payment-screening.js';
 export {
   evaluateScreening,

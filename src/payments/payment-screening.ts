@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError } from '../core/index.js';
-import { openEngine } from '../engine/index.js';
+import { type EngineOptions, openEngine, type SignalsEngine } from '../engine/index.js';
 import { splitEntityKey } from '../events/index.js';
 import { createOcsePaymentsPack } from '../packs/index.js';
 import type { BuiltinRuleSettings } from '../rules/index.js';
@@ -42,6 +42,33 @@ export interface ScreeningResult {
 }
 
 /**
+ * Runs `work` on an engine with the OCSE payments pack, every pack rule active (over
+ * `options.rules`), on a throwaway embedded store in a fresh temporary directory that is deleted
+ * afterwards: the engine back-tests and the payments benchmark run on.
+ */
+export async function withScreeningEngine<T>(
+  options: Pick<ScreeningOptions, 'settings' | 'rules' | 'workDirectory'> & { readonly engine?: EngineOptions },
+  work: (engine: SignalsEngine) => Promise<T>,
+): Promise<T> {
+  const pack = createOcsePaymentsPack(options.settings);
+  const directory = await mkdtemp(join(options.workDirectory ?? tmpdir(), 'prevail-screen-'));
+  const storage = await openStorage({ dataDir: directory });
+  try {
+    const ruleSettings: Record<string, BuiltinRuleSettings> = {};
+    for (const rule of pack.rules) ruleSettings[rule.id] = { ...options.rules?.[rule.id], mode: 'active' };
+    const { engine } = await openEngine(storage.engine, undefined, {
+      ...options.engine,
+      packs: [pack],
+      builtinRuleSettings: ruleSettings,
+    });
+    return await work(engine);
+  } finally {
+    await storage.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
  * Back-tests the OCSE payments pack on a batch of payments: runs them, in the order given,
  * through the full signals engine (features, every pack rule made active, typologies) on a
  * throwaway embedded store that is deleted afterwards, and returns every (subject, typology)
@@ -53,17 +80,8 @@ export async function screenPayments(
   batches: AsyncIterable<readonly PaymentRecord[]> | Iterable<readonly PaymentRecord[]>,
   options: ScreeningOptions = {},
 ): Promise<ScreeningResult> {
-  const pack = createOcsePaymentsPack(options.settings);
-  const directory = await mkdtemp(join(options.workDirectory ?? tmpdir(), 'prevail-screen-'));
-  const storage = await openStorage({ dataDir: directory });
-  try {
-    const ruleSettings: Record<string, BuiltinRuleSettings> = {};
-    for (const rule of pack.rules) ruleSettings[rule.id] = { ...options.rules?.[rule.id], mode: 'active' };
-    const { engine } = await openEngine(storage.engine, undefined, {
-      packs: [pack],
-      builtinRuleSettings: ruleSettings,
-      snapshotEvery: Number.MAX_SAFE_INTEGER,
-    });
+  // A throwaway store needs no feature snapshots: nothing will ever restart from it.
+  return withScreeningEngine({ ...options, engine: { snapshotEvery: Number.MAX_SAFE_INTEGER } }, async (engine) => {
     let payments = 0;
     let duplicates = 0;
     for await (const batch of batches) {
@@ -98,8 +116,5 @@ export async function screenPayments(
           : 1,
     );
     return { alerts, payments, duplicates };
-  } finally {
-    await storage.close();
-    await rm(directory, { recursive: true, force: true });
-  }
+  });
 }
