@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
+import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
 import type { StreamSettings } from './streams/index.js';

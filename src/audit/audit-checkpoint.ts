@@ -45,7 +45,10 @@ const checkpointSchema = z.strictObject({
 
 function ed25519(key: KeyObject, what: string): KeyObject {
   if (key.asymmetricKeyType !== 'ed25519')
-    throw new EngineError('AUDIT_CHECKPOINT_INVALID', `${what} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key, not Ed25519`);
+    throw new EngineError(
+      'AUDIT_CHECKPOINT_INVALID',
+      `${what} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key, not Ed25519`,
+    );
   return key;
 }
 
@@ -64,7 +67,10 @@ export function parseAuditSigningKey(text: string): KeyObject {
     return ed25519(key, 'the signing key');
   } catch (error) {
     if (error instanceof EngineError) throw error;
-    throw new EngineError('AUDIT_CHECKPOINT_INVALID', 'the signing key is not a PKCS#8 private key (PEM or base64 DER)');
+    throw new EngineError(
+      'AUDIT_CHECKPOINT_INVALID',
+      'the signing key is not a PKCS#8 private key (PEM or base64 DER)',
+    );
   }
 }
 
@@ -109,7 +115,10 @@ export function generateAuditSigningKeys(): { privateKeyPem: string; publicKeyPe
 /** The key id of a public key (or of a private key's public half). */
 export function auditKeyId(key: KeyObject): string {
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function signedBytes(checkpoint: Omit<AuditCheckpoint, 'signature'>): Buffer {

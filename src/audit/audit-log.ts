@@ -155,7 +155,12 @@ export class AuditLog {
     let count = 0;
     const genesisMismatch = checkAnchors(0, genesisHash);
     if (genesisMismatch !== undefined)
-      return broken(0, 0, `${genesisMismatch.source} names entry 0 with a hash other than the genesis hash`, anchorCount);
+      return broken(
+        0,
+        0,
+        `${genesisMismatch.source} names entry 0 with a hash other than the genesis hash`,
+        anchorCount,
+      );
     for (;;) {
       const page = await this.#repository.page(expectedSeq - 1, 1000);
       if (page.length === 0) break;

@@ -2,7 +2,9 @@ import type { AuditEntry, StoredAuditRow } from '../storage/index.js';
 import { hashPattern } from './audit-head.js';
 
 /** A stored row read back: the entry, or why it is malformed. */
-export type ParsedRow = { readonly ok: true; readonly entry: AuditEntry } | { readonly ok: false; readonly reason: string };
+export type ParsedRow =
+  | { readonly ok: true; readonly entry: AuditEntry }
+  | { readonly ok: false; readonly reason: string };
 
 const textFields = ['time', 'actor', 'action', 'subject', 'reason'] as const;
 

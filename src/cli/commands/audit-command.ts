@@ -45,7 +45,10 @@ async function anchorsOf(options: VerifyOptions): Promise<AuditAnchor[]> {
   const files = options.checkpoint ?? [];
   if (files.length === 0) return anchors;
   if (options.publicKey === undefined)
-    throw new EngineError('CONFIG_INVALID', '--checkpoint needs --public-key (the PEM file or base64 key to check it with)');
+    throw new EngineError(
+      'CONFIG_INVALID',
+      '--checkpoint needs --public-key (the PEM file or base64 key to check it with)',
+    );
   const publicKey = parseAuditPublicKey(
     existsSync(options.publicKey) ? await readInput(options.publicKey) : options.publicKey,
   );
@@ -68,9 +71,20 @@ export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Co
       .description(
         'Walks the chain and prints {"ok", "entries", "anchors"?, "problem"?: {"seq", "reason"}}. With --head (the JSON "prevail audit head" printed earlier) or --checkpoint (a signed checkpoint file the server wrote, checked with --public-key), it also fails when the log no longer holds the anchored entry with the anchored hash: entries removed from the end, the log emptied, or rewritten. On failure: exit 1 and "prevail: AUDIT_CHAIN_BROKEN: …" on stderr.',
       )
-      .option('--head <json>', 'a head printed by "prevail audit head", e.g. \'{"seq":42,"hash":"…"}\' (repeatable)', collect)
-      .option('--checkpoint <file>', 'a signed checkpoint written by "prevail serve --audit-checkpoint-dir" (repeatable)', collect)
-      .option('--public-key <file|base64>', 'the Ed25519 public key checkpoints are checked with (PEM file, or base64 DER)')
+      .option(
+        '--head <json>',
+        'a head printed by "prevail audit head", e.g. \'{"seq":42,"hash":"…"}\' (repeatable)',
+        collect,
+      )
+      .option(
+        '--checkpoint <file>',
+        'a signed checkpoint written by "prevail serve --audit-checkpoint-dir" (repeatable)',
+        collect,
+      )
+      .option(
+        '--public-key <file|base64>',
+        'the Ed25519 public key checkpoints are checked with (PEM file, or base64 DER)',
+      )
       .action(async (options: VerifyOptions) => {
         const anchors = await anchorsOf(options);
         const services = await createServices(storageSettings(options), { loadIndexes: false });
@@ -104,12 +118,16 @@ export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Co
   audit.addCommand(
     new Command('keygen')
       .summary('make an Ed25519 key pair for signed audit checkpoints (files are never overwritten)')
-      .requiredOption('--private-key <file>', 'where to write the private key (PKCS#8 PEM, mode 600): PREVAIL_AUDIT_SIGNING_KEY')
+      .requiredOption(
+        '--private-key <file>',
+        'where to write the private key (PKCS#8 PEM, mode 600): PREVAIL_AUDIT_SIGNING_KEY',
+      )
       .requiredOption('--public-key <file>', 'where to write the public key (SPKI PEM) for "audit verify --public-key"')
       .action(async (options: { privateKey: string; publicKey: string }) => {
         const { privateKeyPem, publicKeyPem } = generateAuditSigningKeys();
         for (const file of [options.privateKey, options.publicKey]) {
-          if (existsSync(file)) throw new EngineError('CONFIG_INVALID', `${file} exists; keygen never overwrites a key`);
+          if (existsSync(file))
+            throw new EngineError('CONFIG_INVALID', `${file} exists; keygen never overwrites a key`);
         }
         await writeFile(options.privateKey, privateKeyPem, { mode: 0o600, flag: 'wx' });
         await writeFile(options.publicKey, publicKeyPem, { mode: 0o644, flag: 'wx' });
