@@ -3,7 +3,14 @@ import { EngineError } from '../core/index.js';
 /** The longest reason accepted, in UTF-16 code units (a paragraph, not a document). */
 export const maxReasonLength = 2000;
 
-const forbiddenControl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** True for C0 controls and DEL other than tab, line feed and carriage return. */
+function hasForbiddenControl(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
+  }
+  return false;
+}
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
@@ -31,7 +38,7 @@ export function checkReason(value: unknown, field = 'reason'): string {
   if (value.trim() === '') throw new EngineError('REASON_REQUIRED', `${field} must not be blank: say why`);
   if (value.length > maxReasonLength)
     throw new EngineError('REASON_REQUIRED', `${field} is longer than ${maxReasonLength} characters`);
-  if (forbiddenControl.test(value) || loneSurrogate.test(value))
+  if (hasForbiddenControl(value) || loneSurrogate.test(value))
     throw new EngineError('REASON_REQUIRED', `${field} holds a control character or a lone surrogate`);
   return value;
 }
