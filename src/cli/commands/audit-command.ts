@@ -49,9 +49,17 @@ async function anchorsOf(options: VerifyOptions): Promise<AuditAnchor[]> {
       'CONFIG_INVALID',
       '--checkpoint needs --public-key (the PEM file or base64 key to check it with)',
     );
-  const publicKey = parseAuditPublicKey(
-    existsSync(options.publicKey) ? await readInput(options.publicKey) : options.publicKey,
-  );
+  const isFile = existsSync(options.publicKey);
+  let publicKey: ReturnType<typeof parseAuditPublicKey>;
+  try {
+    publicKey = parseAuditPublicKey(isFile ? await readInput(options.publicKey) : options.publicKey);
+  } catch (error) {
+    if (isFile || !(error instanceof EngineError)) throw error;
+    throw new EngineError(
+      'AUDIT_CHECKPOINT_INVALID',
+      '--public-key is neither a readable file nor a base64 DER (SPKI) public key',
+    );
+  }
   for (const file of files) {
     const checkpoint = openAuditCheckpoint(await readInput(file), publicKey, basename(file));
     anchors.push({ seq: checkpoint.seq, hash: checkpoint.hash, source: `checkpoint ${basename(file)}` });
