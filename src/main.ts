@@ -1,5 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
+import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
 import type { StreamSettings } from './streams/index.js';
@@ -20,6 +22,16 @@ export interface ServerSettings {
    * `evidenceDirectory` turns evidence preservation of matched frames on.
    */
   readonly streams?: StreamSettings & { readonly evidenceDirectory?: string };
+  /**
+   * Signed audit checkpoints (`--audit-checkpoint-dir`): the audit log's head, signed with the
+   * Ed25519 key from `PREVAIL_AUDIT_SIGNING_KEY`, written to `directory` at start, every
+   * `intervalMs` when the log has grown, and on shutdown. Absent: none are written.
+   */
+  readonly auditCheckpoints?: {
+    readonly directory: string;
+    readonly intervalMs: number;
+    readonly signingKey: KeyObject;
+  };
 }
 
 /** How often the server purges cases past their retention. */
@@ -38,6 +50,27 @@ export async function purgeExpiredCases(services: Services, actor = 'system:rete
     });
   }
   return ids;
+}
+
+/**
+ * Writes a signed audit checkpoint when the log moved since `previous`; resolves to the head
+ * now covered. A failure is reported on stderr and never rejects (the scheduler must not stop).
+ * TODO(lead): move onto the job runner (src/jobs/) with its logging and retries.
+ */
+export async function checkpointAudit(
+  services: Services,
+  settings: NonNullable<ServerSettings['auditCheckpoints']>,
+  previous?: AuditHead,
+): Promise<AuditHead | undefined> {
+  try {
+    const written = await writeAuditCheckpoint(services.audit, settings, previous);
+    return written === undefined ? previous : { seq: written.checkpoint.seq, hash: written.checkpoint.hash };
+  } catch (error) {
+    process.stderr.write(
+      `prevail: audit checkpoint not written to ${settings.directory}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return previous;
+  }
 }
 
 /** What the HTTP server needs from the wired services. */
@@ -88,6 +121,17 @@ export async function startServer(
     fetchPolicy: settings.fetchPolicy,
     decode: settings.decode,
   };
+  const checkpoints = settings.auditCheckpoints;
+  let checkpointed: AuditHead | undefined;
+  if (checkpoints !== undefined) {
+    // The first checkpoint is written before the server listens: a directory or key that does
+    // not work stops the start instead of failing quietly every few minutes.
+    const first = await writeAuditCheckpoint(services.audit, checkpoints).catch(async (error: unknown) => {
+      await services.close();
+      throw error;
+    });
+    checkpointed = first === undefined ? undefined : { seq: first.checkpoint.seq, hash: first.checkpoint.hash };
+  }
   const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });
   const purge = setInterval(() => {
@@ -95,13 +139,27 @@ export async function startServer(
     void services.evidence?.purgeExpired('system:retention');
   }, purgeIntervalMs);
   purge.unref();
+  let checkpointRun: Promise<void> = Promise.resolve();
+  const checkpoint = (): Promise<void> => {
+    if (checkpoints === undefined) return checkpointRun;
+    checkpointRun = checkpointRun.then(async () => {
+      checkpointed = await checkpointAudit(services, checkpoints, checkpointed);
+    });
+    return checkpointRun;
+  };
+  const checkpointTimer =
+    checkpoints === undefined ? undefined : setInterval(() => void checkpoint(), checkpoints.intervalMs);
+  checkpointTimer?.unref();
   return {
     url: address,
     app,
     services,
     close: async () => {
       clearInterval(purge);
+      clearInterval(checkpointTimer);
       await app.close();
+      // After the last request, so the final checkpoint covers every entry this run wrote.
+      await checkpoint();
       await services.close();
     },
   };

@@ -1,4 +1,21 @@
 /** Audit: the append-only, hash-chained log of every action and every read of case material. */
+
+export {
+  type AuditCheckpoint,
+  type AuditCheckpointSettings,
+  auditKeyId,
+  auditSigningKeyFromEnvironment,
+  auditSigningKeyVariable,
+  checkpointFileName,
+  checkpointFormat,
+  generateAuditSigningKeys,
+  openAuditCheckpoint,
+  parseAuditPublicKey,
+  parseAuditSigningKey,
+  signAuditCheckpoint,
+  writeAuditCheckpoint,
+} from './audit-checkpoint.js';
+export { type AuditAnchor, type AuditHead, hashPattern, parseAuditHead } from './audit-head.js';
 export {
   type AuditAction,
   AuditLog,
@@ -7,3 +24,4 @@ export {
   entryHash,
   genesisHash,
 } from './audit-log.js';
+export { checkReason, maxReasonLength } from './audit-reason.js';

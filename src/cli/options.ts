@@ -1,10 +1,20 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { checkReason } from '../audit/index.js';
 
 /** Parses a positive integer option (`--max-pixels 5000000`), for commander. */
 export function positiveInteger(value: string): number {
   const parsed = Number(value.replace(/_/g, ''));
   if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return parsed;
+}
+
+/**
+ * Parses `--reason <why>` with the audit log's one rule for reasons (non-blank text, at most
+ * 2,000 characters), so a blank reason is refused with `REASON_REQUIRED` before the command
+ * reads or changes anything. Every command that takes a reason uses this.
+ */
+export function reasonOption(value: string): string {
+  return checkReason(value, '--reason');
 }
 
 /** Parses a comma-separated list option into trimmed, non-empty entries. */

@@ -198,13 +198,31 @@ export interface CaseRepository {
   purgeExpired(nowIso: string): Promise<number[]>;
 }
 
+/**
+ * An audit row exactly as stored, not yet trusted: someone with access to the database may have
+ * written anything into it (text where JSON belongs, a NULL, a number), so every field but `seq`
+ * is `unknown` and the `audit` module checks each one, naming the row by its seq when one is
+ * malformed. `detailJson` is the stored JSON text, unparsed.
+ */
+export interface StoredAuditRow {
+  readonly seq: number;
+  readonly time: unknown;
+  readonly actor: unknown;
+  readonly action: unknown;
+  readonly subject: unknown;
+  readonly reason: unknown;
+  readonly detailJson: unknown;
+  readonly previousHash: unknown;
+  readonly hash: unknown;
+}
+
 export interface AuditRepository {
-  /** The newest entry (for chaining), or undefined when the log is empty. */
-  last(): Promise<AuditEntry | undefined>;
+  /** The newest row's seq and hash (for chaining and the head), or undefined when the log is empty. */
+  last(): Promise<{ readonly seq: number; readonly hash: unknown } | undefined>;
   /** Appends entries already chained by the caller (seq and hashes computed). */
   append(entries: readonly AuditEntry[]): Promise<void>;
-  /** Every entry in seq order (streamed in pages by the verifier). */
-  page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Rows after `afterSeq` in seq order, at most `limit` (streamed in pages by the verifier). */
+  page(afterSeq: number, limit: number): Promise<StoredAuditRow[]>;
 }
 
 /** The engine's store. */

@@ -25,6 +25,7 @@ export type {
   LoggedEvent,
   RuleHitRecord,
   RuleHitStats,
+  StoredAuditRow,
   TypologyContribution,
 } from './engine-repositories.js';
 export { retentionMs } from './kysely-case-repository.js';

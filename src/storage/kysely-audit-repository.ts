@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { AuditEntry, AuditRepository } from './engine-repositories.js';
+import type { AuditEntry, AuditRepository, StoredAuditRow } from './engine-repositories.js';
 import type { EngineDatabase } from './engine-tables.js';
 
 type AuditRow = EngineDatabase['audit_log'];
 
-function toEntry(row: AuditRow): AuditEntry {
+/** The row as stored; nothing is parsed here, so a tampered row cannot throw (the audit module checks it). */
+function toStoredRow(row: AuditRow): StoredAuditRow {
   return {
     seq: Number(row.seq),
     time: row.time,
@@ -12,7 +13,7 @@ function toEntry(row: AuditRow): AuditEntry {
     action: row.action,
     subject: row.subject,
     reason: row.reason,
-    detail: JSON.parse(row.detail_json) as unknown,
+    detailJson: row.detail_json,
     previousHash: row.previous_hash,
     hash: row.hash,
   };
@@ -25,9 +26,14 @@ function toEntry(row: AuditRow): AuditEntry {
 export class KyselyAuditRepository implements AuditRepository {
   constructor(private readonly db: Kysely<EngineDatabase>) {}
 
-  async last(): Promise<AuditEntry | undefined> {
-    const row = await this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row === undefined ? undefined : toEntry(row);
+  async last(): Promise<{ seq: number; hash: unknown } | undefined> {
+    const row = await this.db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { seq: Number(row.seq), hash: row.hash };
   }
 
   async append(entries: readonly AuditEntry[]): Promise<void> {
@@ -50,7 +56,7 @@ export class KyselyAuditRepository implements AuditRepository {
       .execute();
   }
 
-  async page(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+  async page(afterSeq: number, limit: number): Promise<StoredAuditRow[]> {
     const rows = await this.db
       .selectFrom('audit_log')
       .selectAll()
@@ -58,6 +64,6 @@ export class KyselyAuditRepository implements AuditRepository {
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map(toEntry);
+    return rows.map(toStoredRow);
   }
 }

@@ -3,6 +3,16 @@ import type { EvidenceRecord, EvidenceVault } from '../evidence/index.js';
 import type { VideoFrame } from '../video/index.js';
 import type { FrameMatch } from './stream-types.js';
 
+/** Matches named in the audit reason (bank names are at most 255 characters); the rest are counted (all are in the context). */
+const namedMatches = 5;
+
+/** The audit reason: the first matches by bank and content id, so it stays within the reason limit. */
+function matchedReason(matches: readonly FrameMatch[]): string {
+  const named = matches.slice(0, namedMatches).map((match) => `${match.bank}#${match.contentId}`);
+  const more = matches.length - named.length;
+  return `live-stream frame matched ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 /**
  * Keeps a matched stream frame as evidence (only when the operator turned preservation on): the
  * frame as PNG, encrypted in the vault with the stream, its time and the bank matches as context.
@@ -23,6 +33,6 @@ export async function preserveMatchedFrame(
     media: png,
     context: { t: context.t, event: context.eventId, matches: context.matches },
     actor: 'system:streams',
-    reason: `live-stream frame matched ${context.matches.map((match) => `${match.bank}#${match.contentId}`).join(', ')}`,
+    reason: matchedReason(context.matches),
   });
 }

@@ -7,7 +7,7 @@ import { createServices } from '../../app/index.js';
 import { describeIssues, EngineError } from '../../core/index.js';
 import { buildFincenSar, buildGoamlStr, parseReportCase, reportCaseFromCase } from '../../reports/index.js';
 import type { CliIo } from '../io.js';
-import { positiveInteger } from '../options.js';
+import { positiveInteger, reasonOption } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 /** The filer's side of a report, read from YAML; the report builders validate every field. */
@@ -37,7 +37,7 @@ export function caseReportCommand(io: CliIo): Command {
     .argument('<id>', 'the case id', positiveInteger)
     .addOption(new Option('--format <format>', 'the report format').choices(['goaml', 'fincen']).makeOptionMandatory())
     .requiredOption('--config <file>', 'the filer YAML (reporting entity, subjects, narrative, FIU codes)')
-    .requiredOption('--reason <why>', 'why the report is built (recorded in the audit log)')
+    .requiredOption('--reason <why>', 'why the report is built (recorded in the audit log)', reasonOption)
     .option('--out <file>', 'write the XML here instead of stdout')
     .option('--actor <name>', 'who builds it (recorded in the audit log)', process.env.USER ?? 'cli')
     .action(

@@ -8,9 +8,10 @@ import { loadEngineConfig } from '../../engine/index.js';
 import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import type { CaseStatus } from '../../storage/index.js';
 import type { CliIo } from '../io.js';
-import { positiveInteger } from '../options.js';
+import { positiveInteger, reasonOption } from '../options.js';
 import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+import { auditCommand } from './audit-command.js';
 import { caseReportCommand } from './case-report-command.js';
 
 async function withEngine<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
@@ -159,7 +160,7 @@ function casesCommand(io: CliIo): Command {
     withStorageOptions(new Command('show'))
       .summary('show a case with its timeline, links and rule hits (the read is audited)')
       .argument('<id>', 'the case id', positiveInteger)
-      .requiredOption('--reason <why>', 'why you are reading it (recorded in the audit log)')
+      .requiredOption('--reason <why>', 'why you are reading it (recorded in the audit log)', reasonOption)
       .option('--actor <name>', 'who is reading (recorded in the audit log)', process.env.USER ?? 'cli')
       .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string }) => {
         const services = await createServices(storageSettings(options), { loadIndexes: false });
@@ -206,26 +207,6 @@ function casesCommand(io: CliIo): Command {
       }),
   );
   return cases;
-}
-
-/** `prevail audit verify`. */
-function auditCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  const audit = new Command('audit').summary('the hash-chained audit log');
-  audit.addCommand(
-    withStorageOptions(new Command('verify'))
-      .summary('check that no audit entry was edited, removed or reordered')
-      .action(async (options: StorageCliOptions) => {
-        const services = await createServices(storageSettings(options), { loadIndexes: false });
-        try {
-          const result = await services.audit.verify();
-          io.stdout.write(`${JSON.stringify(result)}\n`);
-          setExitCode(result.ok ? 0 : 1);
-        } finally {
-          await services.close();
-        }
-      }),
-  );
-  return audit;
 }
 
 /** The signals-engine commands. */

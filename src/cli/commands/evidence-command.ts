@@ -4,6 +4,7 @@ import { AuditLog } from '../../audit/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../../evidence/index.js';
 import { openStorage } from '../../storage/index.js';
 import type { CliIo } from '../io.js';
+import { reasonOption } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 async function withVault<T>(
@@ -36,7 +37,7 @@ export function evidenceCommand(io: CliIo): Command {
       .summary('decrypt one evidence item to a file; the read is recorded in the audit log')
       .argument('<id>', 'the evidence id (from the audit log entry evidence.preserve)')
       .requiredOption('--dir <dir>', 'the evidence directory')
-      .requiredOption('--reason <why>', 'why you are opening it (recorded in the audit log)')
+      .requiredOption('--reason <why>', 'why you are opening it (recorded in the audit log)', reasonOption)
       .requiredOption('--out <file>', 'where to write the decrypted media')
       .option('--actor <name>', 'who is opening it (recorded in the audit log)', process.env.USER ?? 'cli')
       .action(

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import { auditSigningKeyFromEnvironment, auditSigningKeyVariable } from '../../audit/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
+import { EngineError } from '../../core/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import type { CliIo } from '../io.js';
 import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
@@ -20,11 +22,32 @@ interface ServeOptions extends StorageCliOptions {
   streamFrameBudget?: number;
   streamOverload?: 'refuse' | 'degrade';
   streamEvidenceDir?: string;
+  auditCheckpointDir?: string;
+  auditCheckpointMinutes?: number;
+}
+
+/**
+ * The checkpoint settings: none without `--audit-checkpoint-dir`; with it, the signing key must
+ * be in `PREVAIL_AUDIT_SIGNING_KEY` (refused at start, never discovered at the first write).
+ */
+function auditCheckpointSettings(options: ServeOptions): ServerSettings['auditCheckpoints'] {
+  const directory = options.auditCheckpointDir;
+  if (directory === undefined || directory === '') return undefined;
+  const signingKey = auditSigningKeyFromEnvironment();
+  if (signingKey === undefined) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `--audit-checkpoint-dir needs the Ed25519 signing key in ${auditSigningKeyVariable} (make one with "prevail audit keygen")`,
+    );
+  }
+  return { directory, intervalMs: (options.auditCheckpointMinutes ?? 15) * 60_000, signingKey };
 }
 
 /** Builds the server settings from `serve`/`demo` options. */
 export function serverSettings(options: ServeOptions): ServerSettings {
+  const auditCheckpoints = auditCheckpointSettings(options);
   return {
+    ...(auditCheckpoints === undefined ? {} : { auditCheckpoints }),
     storage: storageSettings(options),
     host: options.host,
     port: options.port,
@@ -98,6 +121,17 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
         'refuse',
         'degrade',
       ]),
+    )
+    .option(
+      '--audit-checkpoint-dir <dir>',
+      `write signed audit checkpoints here (at start, every --audit-checkpoint-minutes, on shutdown), signed with ${auditSigningKeyVariable}; ship them off this machine (env PREVAIL_AUDIT_CHECKPOINT_DIR)`,
+      process.env.PREVAIL_AUDIT_CHECKPOINT_DIR,
+    )
+    .option(
+      '--audit-checkpoint-minutes <n>',
+      'minutes between audit checkpoints (env PREVAIL_AUDIT_CHECKPOINT_MINUTES)',
+      positiveInteger,
+      environmentInteger('PREVAIL_AUDIT_CHECKPOINT_MINUTES', 15),
     );
 }
 

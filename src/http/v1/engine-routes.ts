@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/index.js';
 import type { CasePriority, CaseStatus } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { reasonSchema, requireReason } from './reason.js';
 
 const caseStatuses = ['open', 'in_review', 'escalated', 'reported', 'closed'] as const;
 const priorities = ['low', 'medium', 'high', 'urgent'] as const;
@@ -72,6 +73,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     '/v1/cases/:id',
     {
       config: { scope: 'read' },
+      preValidation: requireReason('query'),
       schema: {
         tags,
         summary: 'Show a case with its timeline, linked entities and rule hits (audited: give ?reason=)',
@@ -79,7 +81,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         querystring: {
           type: 'object',
           required: ['reason'],
-          properties: { reason: { type: 'string', minLength: 3, maxLength: 500 } },
+          properties: { reason: reasonSchema },
         },
       },
     },
@@ -114,6 +116,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     '/v1/cases/:id',
     {
       config: { scope: 'write' },
+      preValidation: requireReason('body'),
       schema: {
         tags,
         summary: 'Change a case: status, assignee, decision (confirmed / dismissed), priority (audited)',
@@ -127,7 +130,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
             assignee: { type: ['string', 'null'], maxLength: 200 },
             decision: { type: 'string', enum: ['confirmed', 'dismissed'] },
             priority: { type: 'string', enum: [...priorities] },
-            reason: { type: 'string', minLength: 3, maxLength: 2000 },
+            reason: reasonSchema,
           },
         },
       },
@@ -207,6 +210,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     '/v1/entities/:type/:id/labels',
     {
       config: { scope: 'write' },
+      preValidation: requireReason('body'),
       schema: {
         tags,
         summary: 'Add or remove a label on an entity (a person setting it; audited)',
@@ -219,7 +223,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
             label: { type: 'string' },
             action: { type: 'string', enum: ['add', 'remove'] },
             expiresAt: { type: 'string', format: 'date-time' },
-            reason: { type: 'string', minLength: 3, maxLength: 2000 },
+            reason: reasonSchema,
           },
         },
       },
