@@ -54,6 +54,8 @@ const hopByHop = new Set([
  */
 export async function startEgressProxy(policy: EgressPolicy, options: EgressProxyOptions = {}): Promise<EgressProxy> {
   const sockets = new Set<Duplex>();
+  // The proxy's own pool of upstream connections, destroyed with it (none lingers after a watcher ends).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   let forwarded = 0;
   const refuse = (error: unknown): EngineError => {
@@ -114,6 +116,7 @@ export async function startEgressProxy(policy: EgressPolicy, options: EgressProx
           path: `${target.pathname}${target.search}`,
           headers,
           setHost: false,
+          agent,
           timeout: idleTimeoutMs,
         },
         (answer) => {
@@ -129,7 +132,10 @@ export async function startEgressProxy(policy: EgressPolicy, options: EgressProx
       );
       upstream.once('timeout', () => upstream.destroy(new Error('the upstream server went idle')));
       upstream.once('error', reject);
-      response.once('close', () => upstream.destroy());
+      response.once('close', () => {
+        upstream.destroy();
+        resolve();
+      });
       request.pipe(upstream);
     });
   }
@@ -192,6 +198,7 @@ export async function startEgressProxy(policy: EgressPolicy, options: EgressProx
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
+        agent.destroy();
         server.close(() => resolve());
       }),
   };

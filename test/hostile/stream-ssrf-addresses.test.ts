@@ -148,15 +148,25 @@ describe('the checked proxy judges the address it connects to', () => {
     }
   });
 
-  test('a named host:port is forwarded to the address that was checked', async () => {
+  test('a named host:port is forwarded (request and tunnel) to the address that was checked, another port is not', async () => {
     const policy: EgressPolicy = { allowedHosts: [`rebind.example:${port()}`], allowPrivateAddresses: false };
     const proxy = await startEgressProxy(policy, { resolve: rebinding });
     try {
       const answer = await proxyGet(proxy.url, `http://rebind.example:${port()}/`);
       assert.match(answer, /^HTTP\/1\.1 200/);
       assert.match(answer, /reached$/);
-      assert.equal(proxy.forwarded, 1);
-      assert.equal(requests, 1);
+      const authority = `rebind.example:${port()}`;
+      const tunnelled = await rawExchange(
+        proxy.url,
+        `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\nGET / HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`,
+      );
+      assert.match(tunnelled, /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK/);
+      assert.match(tunnelled, /reached$/);
+      assert.equal(proxy.forwarded, 2);
+      assert.equal(requests, 2);
+      const otherPort = await proxyGet(proxy.url, `http://rebind.example:${port() === 1 ? 2 : port() - 1}/`);
+      assert.match(otherPort, /^HTTP\/1\.1 403/);
+      assert.equal(requests, 2);
     } finally {
       await proxy.close();
     }
