@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   checkEgressTarget,
   type EgressPolicy,
+  fetchUrl,
   isHostAllowed,
   isPrivateAddress,
   startEgressProxy,
@@ -90,6 +91,18 @@ describe('every IPv6 and IPv4 spelling of a private address is refused unless pr
     }
     for (const url of ['http://[64:ff9b::808:808]/live.m3u8', 'rtmp://[2002:808:808::]/live/a']) {
       assert.equal((await checkStreamSource(url, defaultStreamSourcePolicy)).source, url, url);
+    }
+  });
+
+  test('URL fetches (hash by URL) refuse the same spellings before connecting', async () => {
+    const policy = { maxBytes: 1000, timeoutMs: 2000, allowedHosts: [], allowPrivateAddresses: false };
+    for (const url of [
+      'http://[::127.0.0.1]:1/a.png',
+      'http://[::ffff:7f00:1]:1/',
+      'http://0x7f.1:1/',
+      'http://[::]:1/',
+    ]) {
+      await assert.rejects(fetchUrl(url, policy), { code: 'URL_HOST_NOT_ALLOWED' }, url);
     }
   });
 

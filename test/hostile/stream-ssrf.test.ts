@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,9 +20,16 @@ import { createServices, type Services } from '../../src/app/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { buildHttpServer, createApiKey } from '../../src/http/index.js';
 import { httpDependencies } from '../../src/main.js';
-import { StreamManager, type StreamStatus } from '../../src/streams/index.js';
-import { ffmpegPath } from '../../src/video/index.js';
-import { fakeMatcher } from '../support/fake-frames.js';
+import {
+  checkStreamSource,
+  defaultStreamSourcePolicy,
+  type FrameSource,
+  StreamManager,
+  type StreamStatus,
+  StreamWatcher,
+} from '../../src/streams/index.js';
+import { ffmpegPath, type VideoFrame } from '../../src/video/index.js';
+import { fakeMatcher, sceneHasher } from '../support/fake-frames.js';
 import { startLocalServer } from '../support/http-server.js';
 import { childFfmpegProcesses, ffmpegSkipReason } from '../support/stream-clip.js';
 
@@ -185,3 +193,67 @@ describe('SSRF through ffmpeg: every hop passes the stream source policy', { ski
     assert.deepEqual(await childFfmpegProcesses(), []);
   });
 });
+
+describe('SSRF through ffmpeg: the watcher reads network sources through the checked proxy (no ffmpeg needed)', () => {
+  test('a hop the proxy refuses stops the reader and fails the stream with URL_HOST_NOT_ALLOWED, without a retry', async () => {
+    const forbiddenRequests: string[] = [];
+    const forbidden = await startLocalServer((request, response) => {
+      forbiddenRequests.push(request.url ?? '');
+      response.end('secret');
+    });
+    const proxies: (string | undefined)[] = [];
+    // Stands in for ffmpeg: one frame, then a request through the proxy it was given, as an HLS
+    // segment fetch would be; then it goes on until it is stopped.
+    const reader: FrameSource = (_url, options) => {
+      proxies.push(options.httpProxy);
+      return (async function* frames(): AsyncGenerator<VideoFrame> {
+        yield { index: 0, timestamp: 0, width: 4, height: 4, rgb: new Uint8Array(48) };
+        const proxy = new URL(options.httpProxy ?? 'http://127.0.0.1:1/');
+        const answer = await fetchThrough(proxy, `${forbidden.url}/segment.ts`);
+        assert.equal(answer, 403);
+        await new Promise<void>((resolve) => {
+          if (options.signal?.aborted) resolve();
+          options.signal?.addEventListener('abort', () => resolve(), { once: true });
+          setTimeout(resolve, 5000);
+        });
+      })();
+    };
+    try {
+      const policy = { ...defaultStreamSourcePolicy, allowedHosts: ['127.0.0.1:9'] };
+      const source = await checkStreamSource('http://127.0.0.1:9/live.m3u8', policy);
+      const watcher = new StreamWatcher({
+        id: 'ssrf',
+        source,
+        matcher: fakeMatcher(),
+        hashFrame: sceneHasher,
+        readFrames: reader,
+        reconnect: { maxReconnects: 3 },
+      });
+      const final = await watcher.start().finished;
+      assert.equal(final.state, 'failed');
+      assert.match(final.lastError ?? '', /^URL_HOST_NOT_ALLOWED: 127\.0\.0\.1:\d+ is not in the allowed hosts/);
+      assert.equal(final.reconnects, 0, 'a policy breach is not retried');
+      assert.equal(proxies.length, 1);
+      assert.match(proxies[0] ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.deepEqual(forbiddenRequests, []);
+    } finally {
+      await forbidden.close();
+    }
+  });
+});
+
+/** One GET through an HTTP proxy (absolute-form request line, as ffmpeg sends it); the status. */
+function fetchThrough(proxy: URL, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: proxy.hostname, port: Number(proxy.port), path: url, headers: { host: new URL(url).host } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.setTimeout(5000, () => request.destroy(new Error('no answer within 5 s')));
+    request.once('error', reject);
+    request.end();
+  });
+}
