@@ -1,9 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import { EngineError } from '../core/index.js';
-import { isHostAllowed, isPrivateAddress } from './address-policy.js';
+import { isHostAllowed, isPrivateAddress, parseAddressLiteral } from './address-policy.js';
 
 /** Limits on fetching media by URL. */
 export interface FetchPolicy {
@@ -11,7 +10,7 @@ export interface FetchPolicy {
   readonly maxBytes: number;
   /** Deadline for the whole fetch, redirects included, in milliseconds. */
   readonly timeoutMs: number;
-  /** Hosts that may be fetched (`example.org`, `*.example.org`); empty allows any public host. */
+  /** Hosts that may be fetched (`example.org`, `*.example.org`, `example.org:8080`); empty allows any public host. */
   readonly allowedHosts: readonly string[];
   /** Allow loopback, private and link-local addresses (off by default: SSRF protection). */
   readonly allowPrivateAddresses: boolean;
@@ -57,10 +56,12 @@ function checkUrl(text: string, policy: FetchPolicy): URL {
   if (url.username !== '' || url.password !== '')
     throw new EngineError('URL_INVALID', 'URLs with credentials are refused');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!isHostAllowed(host, policy.allowedHosts)) {
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  if (!isHostAllowed(host, policy.allowedHosts, port)) {
     throw new EngineError('URL_HOST_NOT_ALLOWED', `${host} is not in the allowed hosts`);
   }
-  if (!policy.allowPrivateAddresses && (host === 'localhost' || (isIP(host) !== 0 && isPrivateAddress(host)))) {
+  const literal = parseAddressLiteral(host) !== undefined;
+  if (!policy.allowPrivateAddresses && (host === 'localhost' || (literal && isPrivateAddress(host)))) {
     throw new EngineError('URL_HOST_NOT_ALLOWED', `${host} is a private address`);
   }
   return url;

@@ -1,7 +1,6 @@
-import { lookup } from 'node:dns/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isHostAllowed, isPrivateAddress } from '../content/index.js';
+import { checkEgressTarget, type EgressPolicy, type HostResolver, isHostAllowed } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import type { SourceKind } from './stream-types.js';
 
@@ -16,14 +15,19 @@ export type StreamScheme = (typeof streamSchemes)[number];
  *
  * - `schemes`: allowed URL schemes (default all of `streamSchemes`);
  * - `allowFiles`: local file paths and `file:` URLs (default false on the server; the CLI allows them);
- * - `allowedHosts`: host names (`media.example.org`, `*.example.org` for subdomains, or IP
- *   literals); empty allows any host. A host named here may be on a private network: listing it is
- *   the operator's explicit permission, which is how internal media servers are opened;
+ * - `allowedHosts`: host names (`media.example.org`, `*.example.org` for subdomains, IP
+ *   literals, any of them with `:port` to allow that port only); empty allows any host. A host
+ *   named here may be on a private network: listing it is the operator's explicit permission,
+ *   which is how internal media servers are opened;
  * - `allowPrivateAddresses`: allow loopback, private and link-local addresses for any host (default
  *   false). Prefer naming hosts in `allowedHosts`.
  *
- * The host is resolved when the stream starts; ffmpeg resolves it again when it connects, so a DNS
- * answer that changes in between is not caught. Name hosts by IP address where that matters.
+ * The URL is checked when the stream starts. After that, every HTTP(S) request ffmpeg makes
+ * (redirects, HLS playlists, segments, keys) goes through a checked proxy (`startEgressProxy`)
+ * that applies the same policy to each hop and connects to the address it checked. RTMP and RTSP
+ * connections are made by ffmpeg itself: ffmpeg resolves the host again when it connects (a DNS
+ * answer that changes in between is not caught) and follows RTSP redirects unchecked. Name such
+ * hosts by IP address where that matters.
  */
 export interface StreamSourcePolicy {
   readonly schemes: readonly StreamScheme[];
@@ -55,10 +59,23 @@ export interface CheckedSource {
   readonly kind: SourceKind;
   /** Extra ffmpeg input options for this source (protocol allow-list). */
   readonly inputOptions: readonly string[];
+  /**
+   * For network sources: the policy every further connection must pass. The watcher runs ffmpeg
+   * behind a checked proxy with it, so redirects and HLS segments are held to the same rules.
+   */
+  readonly egress?: EgressPolicy;
 }
 
-/** Protocols ffmpeg may open (including nested opens, such as HLS segments) for network sources. */
+/**
+ * Protocols ffmpeg may open (including nested opens) for network sources: for HTTP(S) sources
+ * (HLS, HTTP-FLV, files over HTTP) only what HTTP needs, so that nothing they point at is opened
+ * outside the checked proxy; for RTMP and RTSP the transports they use.
+ */
+const httpProtocols = 'http,https,tcp,tls,httpproxy,crypto';
 const networkProtocols = 'tcp,udp,rtp,srtp,tls,rtmp,rtmps,rtmpt,rtmpts,rtsp,rtsps,http,https,httpproxy,crypto';
+
+/** The port ffmpeg connects to when the URL names none. */
+const defaultPorts: Record<StreamScheme, number> = { rtmp: 1935, rtmps: 443, rtsp: 554, http: 80, https: 443 };
 
 const videoFileExtension = /\.(mp4|m4v|mov|mkv|webm|avi|wmv|mpg|mpeg|ts|3gp|ogv)$/i;
 
@@ -77,13 +94,19 @@ export function classifySource(source: string): SourceKind {
 /**
  * Checks `text` against `policy` and says how to open it.
  *
+ * `resolveHost` replaces the system resolver (tests).
+ *
  * @throws EngineError `URL_INVALID` (malformed, or a scheme or a file the policy refuses),
  *   `URL_HOST_NOT_ALLOWED` (a host outside `allowedHosts`, or one that is or resolves to a private
  *   address the policy does not allow), `URL_FETCH_FAILED` (the host name does not resolve).
  * @example
  * const { source, kind } = await checkStreamSource('rtmp://media.example.org/live/abc', policy);
  */
-export async function checkStreamSource(text: string, policy: StreamSourcePolicy): Promise<CheckedSource> {
+export async function checkStreamSource(
+  text: string,
+  policy: StreamSourcePolicy,
+  resolveHost?: HostResolver,
+): Promise<CheckedSource> {
   const trimmed = text.trim();
   if (trimmed === '') throw new EngineError('URL_INVALID', 'the stream URL is empty');
   const url = parseUrl(trimmed);
@@ -106,34 +129,24 @@ export async function checkStreamSource(text: string, policy: StreamSourcePolicy
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (host === '') throw new EngineError('URL_INVALID', `the stream URL has no host: ${redactUrl(trimmed)}`);
-  const named = policy.allowedHosts.length > 0 && isHostAllowed(host, policy.allowedHosts);
-  if (policy.allowedHosts.length > 0 && !named) {
+  const egress: EgressPolicy = {
+    allowedHosts: policy.allowedHosts,
+    allowPrivateAddresses: policy.allowPrivateAddresses,
+  };
+  const port = url.port === '' ? defaultPorts[scheme as StreamScheme] : Number(url.port);
+  if (policy.allowedHosts.length === 0) {
+    if (!policy.allowPrivateAddresses) await checkEgressTarget(host, port, egress, resolveHost);
+  } else if (!isHostAllowed(host, policy.allowedHosts, port)) {
+    // A named host is not resolved here: it may have a private address, and the proxy checks each hop.
     throw new EngineError('URL_HOST_NOT_ALLOWED', `${host} is not in the allowed stream hosts`);
   }
-  if (!named && !policy.allowPrivateAddresses) await refusePrivate(host);
+  const http = scheme === 'http' || scheme === 'https';
   return {
     source: trimmed,
     kind: classifySource(trimmed),
-    inputOptions: ['-protocol_whitelist', networkProtocols],
+    inputOptions: ['-protocol_whitelist', http ? httpProtocols : networkProtocols],
+    egress,
   };
-}
-
-async function refusePrivate(host: string): Promise<void> {
-  let addresses: { address: string }[];
-  try {
-    addresses = await lookup(host, { all: true });
-  } catch (error) {
-    throw new EngineError('URL_FETCH_FAILED', `the stream host ${host} does not resolve`, { cause: error });
-  }
-  const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
-  if (blocked !== undefined) {
-    throw new EngineError(
-      'URL_HOST_NOT_ALLOWED',
-      blocked.address === host
-        ? `${host} is a private address (allow it by naming the host in the allowed stream hosts)`
-        : `${host} resolves to the private address ${blocked.address} (allow it by naming the host in the allowed stream hosts)`,
-    );
-  }
 }
 
 /**

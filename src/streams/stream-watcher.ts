@@ -1,3 +1,4 @@
+import { startEgressProxy } from '../content/index.js';
 import { EngineError, toEngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
 import type { Match } from '../matching/index.js';
@@ -64,7 +65,7 @@ export interface StreamWatcherOptions {
 }
 
 /** Errors that no reconnect can fix. */
-const permanentCodes = new Set(['VIDEO_DECODER_MISSING', 'CONFIG_INVALID', 'URL_INVALID']);
+const permanentCodes = new Set(['VIDEO_DECODER_MISSING', 'CONFIG_INVALID', 'URL_INVALID', 'URL_HOST_NOT_ALLOWED']);
 
 /**
  * Watches one source: samples frames with ffmpeg (`readFrames`, N fps), hashes each with PDQ,
@@ -117,6 +118,8 @@ export class StreamWatcher {
   #started = false;
   #stopReason: string | undefined;
   #session: AbortController | undefined;
+  /** The first hop the checked proxy refused: the watcher fails with it (a policy breach is not retried). */
+  #refusal: EngineError | undefined;
   #wake: (() => void) | undefined;
   readonly #finished: Promise<StreamStatus>;
   #finish: (status: StreamStatus) => void = () => {};
@@ -228,7 +231,28 @@ export class StreamWatcher {
     };
   }
 
+  /**
+   * Runs the watch; a network source is read through a checked proxy (`startEgressProxy`) for the
+   * watcher's whole life, so that every redirect, playlist and segment ffmpeg fetches passes the
+   * source policy. A refused hop stops ffmpeg at once and fails the watcher with that error.
+   */
   async #run(): Promise<void> {
+    const { egress } = this.#options.source;
+    if (egress === undefined) return this.#watch(undefined);
+    const proxy = await startEgressProxy(egress, {
+      onRefused: (error) => {
+        this.#refusal ??= error;
+        this.#session?.abort();
+      },
+    });
+    try {
+      await this.#watch(proxy.url);
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  async #watch(httpProxy: string | undefined): Promise<void> {
     const { source } = this.#options;
     const backoff = new ReconnectBackoff(this.#policy, this.#options.random);
     const stallTimeoutSeconds = this.#options.stallTimeoutSeconds ?? Math.max(10, 3 / this.#requestedFps);
@@ -245,6 +269,7 @@ export class StreamWatcher {
           inputOptions: source.inputOptions,
           stallTimeoutSeconds,
           lowLatency: true,
+          ...(httpProxy !== undefined ? { httpProxy } : {}),
           ...(this.#options.realtime === true ? { realtime: true } : {}),
         });
         for await (const frame of frames) {
@@ -261,6 +286,11 @@ export class StreamWatcher {
       } catch (error) {
         failure = toEngineError(error);
         this.#lastError = describeError(failure);
+      }
+      if (this.#refusal !== undefined) {
+        this.#lastError = describeError(this.#refusal);
+        this.#end('failed', describeError(this.#refusal));
+        return;
       }
       if (this.#stopReason !== undefined) break;
       if (clock.frames > 0) this.#offset = this.#lastT + 1 / this.#requestedFps;

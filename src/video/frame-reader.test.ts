@@ -127,6 +127,14 @@ describe('ffmpeg stderr parsing', () => {
     assert.ok(ffmpegArguments('in.mp4', { everyFrame: true }, 1, true).join(' ').includes('-fps_mode passthrough'));
     assert.ok(ffmpegArguments('in.mp4', { everyFrame: true }, 1, false).join(' ').includes('-vsync passthrough'));
   });
+
+  test('an HTTP source is read through the given proxy; other sources get none on the command line', () => {
+    const proxy = 'http://127.0.0.1:4000/';
+    const http = ffmpegArguments('https://cdn.example/live.m3u8', { httpProxy: proxy }, 1, true);
+    assert.deepEqual(http.slice(http.indexOf('-http_proxy'), http.indexOf('-i') + 1), ['-http_proxy', proxy, '-i']);
+    assert.ok(!ffmpegArguments('rtmp://media.example/live/a', { httpProxy: proxy }, 1, true).includes('-http_proxy'));
+    assert.ok(!ffmpegArguments('https://cdn.example/live.m3u8', {}, 1, true).includes('-http_proxy'));
+  });
 });
 
 describe('readFrames with a stand-in ffmpeg', { skip: linuxSkip }, () => {

@@ -43,6 +43,13 @@ export interface FrameReaderOptions {
    * ffmpeg's stream description before any frame buffer is allocated. Default: no limit.
    */
   maxPixels?: number;
+  /**
+   * Send every HTTP(S) request ffmpeg makes (the source, redirects, HLS playlists, segments and
+   * keys) through this proxy (`http://127.0.0.1:PORT/`): given both as `-http_proxy` and as the
+   * `http_proxy` environment variable (which nested opens read too), with `no_proxy` removed, so
+   * that no request goes around it. The proxy is where each hop is checked (`startEgressProxy`).
+   */
+  httpProxy?: string;
 }
 
 /** The default sampling rate: one frame per second, as python-threatexchange hashes video. */
@@ -81,7 +88,7 @@ export async function* readFrames(source: string, options: FrameReaderOptions = 
   const { signal } = options;
   if (isAborted(signal)) return;
 
-  const child = startFfmpeg(executable, ffmpegArguments(source, options, fps, useFpsMode));
+  const child = startFfmpeg(executable, ffmpegArguments(source, options, fps, useFpsMode), options.httpProxy);
   const log = new FfmpegLog();
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => log.append(text));
@@ -206,6 +213,7 @@ export function ffmpegArguments(
     ...(options.realtime === true ? ['-re'] : []),
     '-noautorotate',
     ...(options.inputOptions ?? []),
+    ...(options.httpProxy !== undefined && /^https?:\/\//i.test(source) ? ['-http_proxy', options.httpProxy] : []),
     '-i',
     source,
     '-an',
@@ -222,8 +230,23 @@ export function ffmpegArguments(
   ];
 }
 
-function startFfmpeg(executable: string, args: string[]): FfmpegProcess {
-  return spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+function startFfmpeg(executable: string, args: string[], httpProxy: string | undefined): FfmpegProcess {
+  return spawn(executable, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+    env: ffmpegEnvironment(httpProxy),
+  });
+}
+
+/** The environment ffmpeg runs in: with a proxy, `http_proxy` is it and no `no_proxy` exemption remains. */
+function ffmpegEnvironment(httpProxy: string | undefined): NodeJS.ProcessEnv {
+  if (httpProxy === undefined) return process.env;
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(no_proxy|http_proxy|https_proxy|all_proxy)$/i.test(name)) env[name] = value;
+  }
+  env.http_proxy = httpProxy;
+  return env;
 }
 
 interface Exit {
