@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
+import { type JobLogger, JobRunner } from './jobs/index.js';
 import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
@@ -22,22 +23,28 @@ export interface ServerSettings {
   readonly streams?: StreamSettings & { readonly evidenceDirectory?: string };
 }
 
-/** How often the server purges cases past their retention. */
+/** How often the server purges cases and evidence past their retention. */
 const purgeIntervalMs = 3_600_000;
 
-/** Deletes cases whose retention ended (default one year after opening) and audits the purge. */
-export async function purgeExpiredCases(services: Services, actor = 'system:retention'): Promise<number[]> {
-  const ids = await services.storage.engine.cases.purgeExpired(new Date().toISOString());
-  if (ids.length > 0) {
-    await services.audit.record({
-      actor,
-      action: 'case.purge',
-      subject: 'cases',
-      reason: 'retention ended',
-      detail: { ids },
+/**
+ * The server's periodic jobs: purging cases (closed, retention ended, no legal hold) and, when
+ * evidence preservation is on, evidence past retention. Each run is caught, logged and retried.
+ */
+export function retentionJobs(services: Services, logger?: JobLogger): JobRunner {
+  const jobs = new JobRunner(logger === undefined ? {} : { logger });
+  jobs.add({
+    name: 'cases.purge',
+    everyMs: purgeIntervalMs,
+    run: () => services.cases.purgeExpired('system:retention'),
+  });
+  const evidence = services.evidence;
+  if (evidence !== undefined)
+    jobs.add({
+      name: 'evidence.purge',
+      everyMs: purgeIntervalMs,
+      run: () => evidence.purgeExpired('system:retention'),
     });
-  }
-  return ids;
+  return jobs;
 }
 
 /** What the HTTP server needs from the wired services. */
@@ -48,6 +55,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     apiKeys: services.storage.apiKeys,
     floodReports: services.floodReports,
     audit: services.audit,
+    cases: services.cases,
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
@@ -90,17 +98,14 @@ export async function startServer(
   };
   const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });
-  const purge = setInterval(() => {
-    void purgeExpiredCases(services);
-    void services.evidence?.purgeExpired('system:retention');
-  }, purgeIntervalMs);
-  purge.unref();
+  const jobs = retentionJobs(services);
+  jobs.start();
   return {
     url: address,
     app,
     services,
     close: async () => {
-      clearInterval(purge);
+      await jobs.stop();
       await app.close();
       await services.close();
     },

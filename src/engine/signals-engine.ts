@@ -1,8 +1,9 @@
+import { OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type { EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
-import type { EngineStore, LoggedEvent } from '../storage/index.js';
+import type { CaseRecord, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
@@ -120,11 +121,7 @@ export class SignalsEngine {
         timeMs: Date.parse(contribution.time),
       });
     }
-    const openCases = new Set(
-      (await store.cases.list({ limit: 1_000_000 }))
-        .filter((item) => item.status !== 'closed')
-        .map((item) => item.subject),
-    );
+    const openCases = new OpenCases(await store.cases.openSubjects());
     const state: ProcessorState = {
       registry: config.registry,
       features,
@@ -337,6 +334,15 @@ export class SignalsEngine {
       }
       if (added.length > 0) await this.#store.saveLabels(added, []);
     }
+  }
+
+  /**
+   * Follows a change the cases service stored (it calls this for every change): a closed case
+   * leaves the engine's view of open cases at once, so the subject's next ordinary event joins
+   * nothing — as after a restart, which loads the view from the store.
+   */
+  caseChanged(record: CaseRecord): void {
+    this.#state.openCases.caseChanged(record);
   }
 
   /** The labels on an entity now. */
