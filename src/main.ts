@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
-import { type JobLogger, JobRunner } from './jobs/index.js';
+import { JobRunner, type JobRunnerOptions } from './jobs/index.js';
 import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
@@ -30,8 +30,8 @@ const purgeIntervalMs = 3_600_000;
  * The server's periodic jobs: purging cases (closed, retention ended, no legal hold) and, when
  * evidence preservation is on, evidence past retention. Each run is caught, logged and retried.
  */
-export function retentionJobs(services: Services, logger?: JobLogger): JobRunner {
-  const jobs = new JobRunner(logger === undefined ? {} : { logger });
+export function retentionJobs(services: Services, options: JobRunnerOptions = {}): JobRunner {
+  const jobs = new JobRunner(options);
   jobs.add({
     name: 'cases.purge',
     everyMs: purgeIntervalMs,

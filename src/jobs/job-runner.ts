@@ -41,8 +41,9 @@ interface Scheduled {
  * Runs periodic work (purging cases past retention, purging evidence, anything periodic later).
  * Every run is caught: a failure is logged with the job's name and retried with exponential
  * backoff, then the job waits for its next period. Nothing a job does can become an unhandled
- * rejection or stop the process. Runs of one job never overlap. Timers are unref'd, so the
- * runner never keeps a process alive; `stop()` cancels the timers and waits for runs in flight.
+ * rejection or stop the process. Runs of one job never overlap. The period timers are unref'd,
+ * so an idle runner never keeps a process alive; `stop()` cancels the timers and any retry wait
+ * and waits for runs in flight.
  */
 export class JobRunner {
   readonly #logger: JobLogger;
@@ -144,8 +145,8 @@ function describe(error: unknown): { name: string; message: string; code?: strin
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
+    // Not unref'd: a caller awaiting `runNow` keeps the process alive through its retries.
     const timer = setTimeout(done, ms);
-    timer.unref();
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

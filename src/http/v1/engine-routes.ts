@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type CaseChange, caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
 import type { CaseStatus } from '../../storage/index.js';
@@ -11,6 +11,16 @@ const maxEventsPerRequest = 10_000;
  * Required in the schemas so that the OpenAPI document says so; the cases service checks it too.
  */
 const reasonSchema = { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } as const;
+
+/**
+ * Refuses a body `reason` that is not text before validation runs: Fastify's validator coerces
+ * `123` and `true` to strings, and a number is not a reason.
+ */
+async function reasonIsText(request: FastifyRequest): Promise<void> {
+  const body = request.body as { reason?: unknown } | null | undefined;
+  if (body !== null && typeof body === 'object' && 'reason' in body && typeof body.reason !== 'string')
+    throw new EngineError('REQUEST_INVALID', 'body/reason must be text');
+}
 
 /**
  * The signals engine over HTTP: event ingestion (asynchronous, or synchronous with
@@ -101,6 +111,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     '/v1/cases/:id',
     {
       config: { scope: 'write' },
+      preValidation: reasonIsText,
       schema: {
         tags,
         summary:
