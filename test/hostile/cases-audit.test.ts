@@ -62,13 +62,14 @@ describe('case data read without an audit entry', () => {
 
     const entries = await auditEntries();
     assert.deepEqual(
-      entries.map((entry) => [entry.action, entry.subject, entry.reason, entry.actor]),
+      entries.map((entry) => [entry.action, entry.subject, entry.reason]),
       [
-        ['case.list', 'cases', 'weekly triage', 'key:reviewer'],
-        ['entity.view', 'user:audited', 'hotline report', 'key:reviewer'],
-      ].map(([action, subject, reason]) => [action, subject, reason, entries[0]?.actor]),
+        ['case.list', 'cases', 'weekly triage'],
+        ['entity.view', 'user:audited', 'hotline report'],
+      ],
     );
-    assert.deepEqual((entries[0]?.detail as { ids: number[] }).ids, [list.json().cases[0].id]);
+    assert.match(entries[0]?.actor ?? '', /reviewer/, 'the key that read is named');
+    assert.deepEqual((entries[0]?.detail as { ids?: number[] } | undefined)?.ids, [list.json().cases[0].id]);
   });
 
   test('a case change with a blank reason, or a lifecycle move that is not allowed, is refused with a code', async () => {
