@@ -130,6 +130,26 @@ export class CaseService {
   }
 
   /**
+   * Builds something from a case (a goAML or FinCEN report): reads the case and its timeline,
+   * runs `build`, and audits once (`case.report`) with the detail `build` returns (e.g. the
+   * document's hash). Nothing is audited when the case is missing or `build` throws.
+   *
+   * @throws EngineError `CASE_NOT_FOUND`; `REQUEST_INVALID` for a blank reason; whatever `build` throws.
+   */
+  async report<T>(
+    id: number,
+    access: CaseAccess,
+    build: (found: CaseRecord, timeline: CaseTimelineEntry[]) => { readonly result: T; readonly detail: unknown },
+  ): Promise<T> {
+    checkAccess(access);
+    const found = await this.#store.cases.get(id);
+    if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
+    const built = build(found, await this.#store.cases.timeline(id));
+    await this.#audit.record({ ...access, action: 'case.report', subject: `case:${id}`, detail: built.detail });
+    return built.result;
+  }
+
+  /**
    * An entity's case material: its newest case and its links, two hops out. Audited
    * (`entity.view`).
    *
