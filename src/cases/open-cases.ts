@@ -1,14 +1,15 @@
-import type { CasePriority, CaseRecord, CaseTimelineEntry, CaseUpdate } from '../storage/index.js';
-import { higherPriority, isActive, prioritiesBelow } from './case-lifecycle.js';
+import type { CasePriority, CaseTimelineEntry, CaseUpdate } from '../storage/index.js';
+import { higherPriority, prioritiesBelow } from './case-lifecycle.js';
 
 type Entry = Omit<CaseTimelineEntry, 'caseId'>;
 
 /**
  * The subjects that have a case that is not closed: the engine's in-memory view of the store's
  * cases. It is loaded from the store when the engine opens, grows when the engine opens a case,
- * and shrinks when the cases service closes one (`caseChanged`), so it always equals the store.
- * Even when it lags (another process closed a case), what is stored does not depend on it: a
- * `CaseUpdate` that may not open a case is dropped by storage when the subject has none.
+ * and is set again from the store for each subject whose case the cases service changed, so it
+ * equals the store. Even when it lags (another process closed a case), what is stored does not
+ * depend on it: a `CaseUpdate` that may not open a case is dropped by storage when the subject
+ * has none.
  */
 export class OpenCases {
   readonly #subjects: Set<string>;
@@ -30,9 +31,10 @@ export class OpenCases {
     this.#subjects.add(subject);
   }
 
-  /** Follows a change the cases service made: a closed case leaves the view. */
-  caseChanged(record: CaseRecord): void {
-    if (!isActive(record.status)) this.#subjects.delete(record.subject);
+  /** Sets whether `subject` has a case that is not closed (as read from the store). */
+  set(subject: string, open: boolean): void {
+    if (open) this.#subjects.add(subject);
+    else this.#subjects.delete(subject);
   }
 }
 

@@ -1,4 +1,4 @@
-import { OpenCases } from '../cases/index.js';
+import { isActive, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type { EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
@@ -79,6 +79,8 @@ export class SignalsEngine {
   #draining: Promise<void> | undefined;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
+  /** Subjects whose case the cases service changed since the last run (see `caseChanged`). */
+  readonly #changedCases = new Set<string>();
   /** Events just appended, by seq: processed from memory instead of read back from the log. */
   readonly #fresh = new Map<number, LoggedEvent>();
 
@@ -221,6 +223,7 @@ export class SignalsEngine {
     for (;;) {
       const events = await this.#nextEvents();
       if (events.length === 0) return;
+      await this.#syncChangedCases();
       const writes = emptyWrites();
       const verdicts: Verdict[] = [];
       for (const event of events) verdicts.push(processEvent(this.#state, event, writes));
@@ -337,12 +340,25 @@ export class SignalsEngine {
   }
 
   /**
-   * Follows a change the cases service stored (it calls this for every change): a closed case
-   * leaves the engine's view of open cases at once, so the subject's next ordinary event joins
-   * nothing — as after a restart, which loads the view from the store.
+   * Follows a change the cases service stored (it calls this for every change). The subject's
+   * entry in the engine's view of open cases is read again from the store before the next run of
+   * events is processed — between two commits, so the store is the whole truth then (a case
+   * effect committed in the same instant may have opened a new case). A closed case thus joins
+   * nothing from the next event on, exactly as after a restart, which loads the view from the store.
    */
   caseChanged(record: CaseRecord): void {
-    this.#state.openCases.caseChanged(record);
+    this.#changedCases.add(record.subject);
+  }
+
+  /** Re-reads from the store whether each changed subject still has a case that is not closed. */
+  async #syncChangedCases(): Promise<void> {
+    if (this.#changedCases.size === 0) return;
+    const subjects = [...this.#changedCases];
+    this.#changedCases.clear();
+    for (const subject of subjects) {
+      const [newest] = await this.#store.cases.list({ subject, limit: 1 });
+      this.#state.openCases.set(subject, newest !== undefined && isActive(newest.status));
+    }
   }
 
   /** The labels on an entity now. */

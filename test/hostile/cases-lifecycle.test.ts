@@ -75,6 +75,32 @@ for (const backend of backends) {
       assert.deepEqual(restarted, control, 'the same events give the same cases whether or not the engine restarted');
     });
 
+    test('a close told to the engine after a case effect reopened the subject never hides the new case', async () => {
+      const rig = await openCaseRig(backend, await backend.place());
+      try {
+        await rig.engine.ingest([match('race-m1', 'race', '2026-11-01T09:00:00Z')], { wait: true });
+        const [first] = await rig.storage.engine.cases.list({ subject: 'user:race' });
+        assert.ok(first);
+        // The close is stored while the engine is busy, and only told to it after a case effect
+        // in flight has opened a new case for the same subject.
+        const closed = await rig.storage.engine.cases.update(
+          first.id,
+          { status: 'closed', closedAt: '2026-11-01T09:30:00Z', retainUntilMs: null },
+          { kind: 'status', ref: 'change:race', time: '2026-11-01T09:30:00Z', summary: 'closed', detail: null },
+        );
+        assert.ok(closed);
+        await rig.engine.ingest([match('race-m2', 'race', '2026-11-01T10:00:00Z')], { wait: true });
+        rig.engine.caseChanged(closed);
+        await rig.engine.ingest([ordinary('race-e1', 'race', '2026-11-01T11:00:00Z')], { wait: true });
+        const [second, again] = await rig.storage.engine.cases.list({ subject: 'user:race' });
+        assert.deepEqual([second?.status, again?.id], ['open', first.id]);
+        const refs = (await rig.storage.engine.cases.timeline(second?.id ?? 0)).map((entry) => entry.ref);
+        assert.ok(refs.includes('event:race-e1'), `the ordinary event joined the new case: ${refs.join(', ')}`);
+      } finally {
+        await rig.close();
+      }
+    });
+
     test('a closed case cannot be reopened or changed; only its legal hold can', async () => {
       const rig = await openCaseRig(backend, await backend.place());
       try {
