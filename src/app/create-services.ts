@@ -53,6 +53,8 @@ export async function createServices(
     loadIndexes?: boolean;
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
+    /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
+    caseRetentionMs?: number;
     /** Watch live streams with these settings (matches go to the engine when it is open). */
     streams?: StreamSettings & {
       /**
@@ -97,7 +99,11 @@ export async function createServices(
     throw error;
   }
   const audit = new AuditLog(storage.engine.audit);
-  const cases = new CaseService({ store: storage.engine, audit });
+  const cases = new CaseService({
+    store: storage.engine,
+    audit,
+    ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
+  });
   if (engine !== undefined) cases.subscribe(engine.engine);
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
