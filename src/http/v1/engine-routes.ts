@@ -99,7 +99,6 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         querystring: {
           type: 'object',
           required: ['reason'],
-          additionalProperties: false,
           properties: { reason: reasonSchema },
         },
       },
