@@ -176,7 +176,8 @@ export class CaseService {
    * (`case.update`), then tells the listeners.
    *
    * @throws EngineError `CASE_NOT_FOUND`; `CASE_TRANSITION_INVALID` for a move the lifecycle
-   *   refuses; `REQUEST_INVALID` for an empty change or a blank reason.
+   *   refuses, or when another change moved the case's status meanwhile (nothing is written);
+   *   `REQUEST_INVALID` for an empty change or a blank reason.
    */
   async update(id: number, change: CaseChange, access: CaseAccess): Promise<CaseRecord> {
     checkAccess(access);
@@ -200,14 +201,26 @@ export class CaseService {
       ...(legalHold === false ? { legalHold: null } : {}),
     };
     const described = fields.map(([key, value]) => `${key}=${String(value)}`).join(' ');
-    const updated = await this.#store.cases.update(id, patch, {
-      kind: change.decision !== undefined ? 'decision' : 'status',
-      ref: `change:${time}:${access.actor}`,
-      time,
-      summary: `${access.actor}: ${described} (${access.reason})`,
-      detail: { ...change, reason: access.reason, actor: access.actor },
-    });
-    if (updated === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
+    const updated = await this.#store.cases.update(
+      id,
+      patch,
+      {
+        kind: change.decision !== undefined ? 'decision' : 'status',
+        ref: `change:${time}:${access.actor}`,
+        time,
+        summary: `${access.actor}: ${described} (${access.reason})`,
+        detail: { ...change, reason: access.reason, actor: access.actor },
+      },
+      current.status,
+    );
+    if (updated === undefined) {
+      const latest = await this.#store.cases.get(id);
+      if (latest === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
+      throw new EngineError(
+        'CASE_TRANSITION_INVALID',
+        `case ${id} changed from ${current.status} to ${latest.status} meanwhile; read it again and retry`,
+      );
+    }
     await this.#audit.record({ ...access, action: 'case.update', subject: `case:${id}`, detail: change });
     for (const listener of this.#listeners) listener.caseChanged(updated);
     return updated;

@@ -220,8 +220,17 @@ export interface CaseRepository {
   timeline(id: number): Promise<CaseTimelineEntry[]>;
   /** The subjects of every case that is not closed (what the engine joins events to). */
   openSubjects(): Promise<string[]>;
-  /** Writes the patch and a timeline entry for it in one transaction; undefined when no such case. */
-  update(id: number, patch: CasePatch, entry: Omit<CaseTimelineEntry, 'caseId'>): Promise<CaseRecord | undefined>;
+  /**
+   * Writes the patch and a timeline entry for it in one transaction, only while the case's status
+   * is still `expectedStatus` (when given: a compare-and-set against concurrent changes); undefined
+   * when no such case, or when its status moved on.
+   */
+  update(
+    id: number,
+    patch: CasePatch,
+    entry: Omit<CaseTimelineEntry, 'caseId'>,
+    expectedStatus?: CaseStatus,
+  ): Promise<CaseRecord | undefined>;
   /**
    * Deletes (with their timelines) the closed cases whose `retainUntilMs` is before `nowMs` and
    * that have no legal hold; returns their ids. A case without a retention instant is never deleted.

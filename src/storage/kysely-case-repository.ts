@@ -104,14 +104,15 @@ export class KyselyCaseRepository implements CaseRepository {
     id: number,
     patch: CasePatch,
     entry: Omit<CaseTimelineEntry, 'caseId'>,
+    expectedStatus?: CaseStatus,
   ): Promise<CaseRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
+      let query = trx
         .updateTable('cases')
         .set({ ...patchColumns(patch), updated_at: entry.time })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+        .where('id', '=', id);
+      if (expectedStatus !== undefined) query = query.where('status', '=', expectedStatus);
+      const row = await query.returningAll().executeTakeFirst();
       if (row === undefined) return undefined;
       await trx
         .insertInto('case_timeline')

@@ -101,6 +101,27 @@ for (const backend of backends) {
       }
     });
 
+    test('two people changing a case at once cannot both win: closed stays final', async () => {
+      const rig = await openCaseRig(backend, await backend.place());
+      try {
+        await rig.engine.ingest([match('cc-m1', 'cc', '2026-11-01T09:00:00Z')], { wait: true });
+        const [opened] = await rig.storage.engine.cases.list({ subject: 'user:cc' });
+        assert.ok(opened);
+        const outcomes = await Promise.allSettled([
+          rig.cases.update(opened.id, { status: 'closed' }, access),
+          rig.cases.update(opened.id, { status: 'in_review' }, access),
+        ]);
+        const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+        assert.equal(won.length, 1, JSON.stringify(outcomes));
+        const lost = outcomes.find((outcome) => outcome.status === 'rejected');
+        assert.equal((lost?.reason as { code?: string } | undefined)?.code, 'CASE_TRANSITION_INVALID');
+        const final = await rig.storage.engine.cases.get(opened.id);
+        assert.equal(final?.status, (won[0] as PromiseFulfilledResult<{ status: string }>).value.status);
+      } finally {
+        await rig.close();
+      }
+    });
+
     test('a closed case cannot be reopened or changed; only its legal hold can', async () => {
       const rig = await openCaseRig(backend, await backend.place());
       try {
@@ -122,6 +143,7 @@ for (const backend of backends) {
           code: 'CASE_TRANSITION_INVALID',
         });
         const held = await rig.cases.update(opened.id, { legalHold: true }, { ...access, reason: 'court order 4' });
+        assert.equal(held.status, 'closed');
         assert.equal(held.legalHold?.reason, 'court order 4');
         assert.equal(held.status, 'closed');
       } finally {
