@@ -4,6 +4,7 @@ import { createServices, type Services, type StorageSettings } from './app/index
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
+import { JobRunner, type JobRunnerOptions } from './jobs/index.js';
 import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
@@ -34,43 +35,28 @@ export interface ServerSettings {
   };
 }
 
-/** How often the server purges cases past their retention. */
+/** How often the server purges cases and evidence past their retention. */
 const purgeIntervalMs = 3_600_000;
 
-/** Deletes cases whose retention ended (default one year after opening) and audits the purge. */
-export async function purgeExpiredCases(services: Services, actor = 'system:retention'): Promise<number[]> {
-  const ids = await services.storage.engine.cases.purgeExpired(new Date().toISOString());
-  if (ids.length > 0) {
-    await services.audit.record({
-      actor,
-      action: 'case.purge',
-      subject: 'cases',
-      reason: 'retention ended',
-      detail: { ids },
-    });
-  }
-  return ids;
-}
-
 /**
- * Writes a signed audit checkpoint when the log moved since `previous`; resolves to the head
- * now covered. A failure is reported on stderr and never rejects (the scheduler must not stop).
- * TODO(lead): move onto the job runner (src/jobs/) with its logging and retries.
+ * The server's periodic jobs: purging cases (closed, retention ended, no legal hold) and, when
+ * evidence preservation is on, evidence past retention. Each run is caught, logged and retried.
  */
-export async function checkpointAudit(
-  services: Services,
-  settings: NonNullable<ServerSettings['auditCheckpoints']>,
-  previous?: AuditHead,
-): Promise<AuditHead | undefined> {
-  try {
-    const written = await writeAuditCheckpoint(services.audit, settings, previous);
-    return written === undefined ? previous : { seq: written.checkpoint.seq, hash: written.checkpoint.hash };
-  } catch (error) {
-    process.stderr.write(
-      `prevail: audit checkpoint not written to ${settings.directory}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    return previous;
-  }
+export function retentionJobs(services: Services, options: JobRunnerOptions = {}): JobRunner {
+  const jobs = new JobRunner(options);
+  jobs.add({
+    name: 'cases.purge',
+    everyMs: purgeIntervalMs,
+    run: () => services.cases.purgeExpired('system:retention'),
+  });
+  const evidence = services.evidence;
+  if (evidence !== undefined)
+    jobs.add({
+      name: 'evidence.purge',
+      everyMs: purgeIntervalMs,
+      run: () => evidence.purgeExpired('system:retention'),
+    });
+  return jobs;
 }
 
 /** What the HTTP server needs from the wired services. */
@@ -81,6 +67,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     apiKeys: services.storage.apiKeys,
     floodReports: services.floodReports,
     audit: services.audit,
+    cases: services.cases,
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
@@ -134,32 +121,28 @@ export async function startServer(
   }
   const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });
-  const purge = setInterval(() => {
-    void purgeExpiredCases(services);
-    void services.evidence?.purgeExpired('system:retention');
-  }, purgeIntervalMs);
-  purge.unref();
-  let checkpointRun: Promise<void> = Promise.resolve();
-  const checkpoint = (): Promise<void> => {
-    if (checkpoints === undefined) return checkpointRun;
-    checkpointRun = checkpointRun.then(async () => {
-      checkpointed = await checkpointAudit(services, checkpoints, checkpointed);
+  const jobs = retentionJobs(services);
+  if (checkpoints !== undefined) {
+    jobs.add({
+      name: 'audit.checkpoint',
+      everyMs: checkpoints.intervalMs,
+      run: async () => {
+        const written = await writeAuditCheckpoint(services.audit, checkpoints, checkpointed);
+        if (written !== undefined) checkpointed = { seq: written.checkpoint.seq, hash: written.checkpoint.hash };
+        return checkpointed;
+      },
     });
-    return checkpointRun;
-  };
-  const checkpointTimer =
-    checkpoints === undefined ? undefined : setInterval(() => void checkpoint(), checkpoints.intervalMs);
-  checkpointTimer?.unref();
+  }
+  jobs.start();
   return {
     url: address,
     app,
     services,
     close: async () => {
-      clearInterval(purge);
-      clearInterval(checkpointTimer);
+      await jobs.stop();
       await app.close();
       // After the last request, so the final checkpoint covers every entry this run wrote.
-      await checkpoint();
+      if (checkpoints !== undefined) await jobs.runNow('audit.checkpoint');
       await services.close();
     },
   };

@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
+import { CaseService } from '../cases/index.js';
 import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import { createSignalIndex } from '../indexes/index.js';
@@ -26,6 +27,8 @@ export interface Services {
   /** The signals engine and its policy (absent when `withEngine` was false). */
   readonly engine: OpenedEngine | undefined;
   readonly audit: AuditLog;
+  /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
+  readonly cases: CaseService;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
@@ -50,6 +53,8 @@ export async function createServices(
     loadIndexes?: boolean;
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
+    /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
+    caseRetentionMs?: number;
     /** Watch live streams with these settings (matches go to the engine when it is open). */
     streams?: StreamSettings & {
       /**
@@ -94,6 +99,12 @@ export async function createServices(
     throw error;
   }
   const audit = new AuditLog(storage.engine.audit);
+  const cases = new CaseService({
+    store: storage.engine,
+    audit,
+    ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
+  });
+  if (engine !== undefined) cases.subscribe(engine.engine);
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -121,6 +132,7 @@ export async function createServices(
     ...(streams !== undefined ? { streams } : {}),
     ...(evidence !== undefined ? { evidence } : {}),
     audit,
+    cases,
     floodReports: () => reports,
     close: async () => {
       await streams?.close();

@@ -30,6 +30,7 @@ export const errorCodes = {
   CONTENT_NOT_FOUND: 'No bank content has that id',
   CONTENT_INVALID: 'The content metadata, note or signals are invalid',
   CASE_NOT_FOUND: 'No case has that id',
+  CASE_TRANSITION_INVALID: 'The case cannot make that change in its lifecycle',
   STREAM_NOT_FOUND: 'No watched stream has that id',
   STREAM_BUDGET_EXCEEDED: 'The stream does not fit the CPU budget for stream watching',
   EVENT_INVALID: 'The event does not match its type',

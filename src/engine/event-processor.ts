@@ -1,3 +1,4 @@
+import { CaseChanges, type OpenCases } from '../cases/index.js';
 import { type EngineEvent, type EventTypeRegistry, entityKey } from '../events/index.js';
 import type { FeatureSpec, FeatureStore } from '../features/index.js';
 import type { RuleEffect, RuleHit, RuleSet } from '../rules/index.js';
@@ -38,11 +39,9 @@ export interface ProcessorState {
   readonly typologies: TypologyScores;
   readonly labels: LabelCache;
   readonly links: LinkGraph;
-  /** Subjects (entity keys) that have an open case. */
-  readonly openCases: Set<string>;
+  /** Subjects (entity keys) that have a case that is not closed (kept equal to the store). */
+  readonly openCases: OpenCases;
 }
-
-const casePriorityRank = { low: 1, medium: 2, high: 3, urgent: 4 } as const;
 
 /**
  * Processes one event: updates its features, runs the rules on it with its features and labels,
@@ -70,20 +69,8 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
   let verdict: VerdictKind = 'allow';
   let score = 0;
   const reasons: string[] = [];
-  const caseUpdates = new Map<
-    string,
-    { priority: CaseUpdate['priority']; entries: Omit<CaseTimelineEntry, 'caseId'>[] }
-  >();
-  const addToCase = (
-    subject: string,
-    priority: CaseUpdate['priority'],
-    entries: Omit<CaseTimelineEntry, 'caseId'>[],
-  ) => {
-    const update = caseUpdates.get(subject) ?? { priority, entries: [] };
-    if (casePriorityRank[priority] > casePriorityRank[update.priority]) update.priority = priority;
-    update.entries.push(...entries);
-    caseUpdates.set(subject, update);
-  };
+  // What this event does to cases: the cases module's rule (only a case effect opens a case).
+  const cases = new CaseChanges(state.openCases);
   // Built only when a case needs it: most events touch no case.
   let eventEntryValue: Omit<CaseTimelineEntry, 'caseId'> | undefined;
   const eventEntry = (): Omit<CaseTimelineEntry, 'caseId'> => {
@@ -144,17 +131,15 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
             state.labels.remove(entity, effect.label);
             writes.labelsRemoved.push({ entity, label: effect.label });
           }
-          if (state.openCases.has(entity)) {
-            addToCase(entity, 'low', [
-              {
-                kind: 'label',
-                ref: `label:${event.id}:${hit.ruleId}:${effect.label}`,
-                time: event.time,
-                summary: `${effect.action} label ${effect.label}`,
-                detail: effect,
-              },
-            ]);
-          }
+          cases.join(entity, [
+            {
+              kind: 'label',
+              ref: `label:${event.id}:${hit.ruleId}:${effect.label}`,
+              time: event.time,
+              summary: `${effect.action} label ${effect.label}`,
+              detail: effect,
+            },
+          ]);
           break;
         }
         case 'typology': {
@@ -189,7 +174,7 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
             );
           }
           if (change.caseOpened) {
-            addToCase(subjectKey, definition.casePriority, [
+            cases.open(subjectKey, definition.casePriority, [
               eventEntry(),
               hitEntry,
               {
@@ -206,22 +191,22 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
         case 'case': {
           const id = event.entities[effect.subject];
           if (id === undefined) break;
-          addToCase(keyOf(effect.subject, id), effect.priority, [eventEntry(), hitEntry]);
+          cases.open(keyOf(effect.subject, id), effect.priority, [eventEntry(), hitEntry]);
           break;
         }
       }
     }
     // A hit about a subject with an open case joins that case.
-    if (subject !== null && state.openCases.has(subject)) addToCase(subject, 'low', [eventEntry(), hitEntry]);
+    if (subject !== null && cases.hasCase(subject)) cases.join(subject, [eventEntry(), hitEntry]);
   }
 
   // Every event on an entity with an open case, or linked to one, joins its timeline.
   if (state.openCases.size > 0) {
     for (const [role, id] of Object.entries(event.entities)) {
       const entity = keyOf(role, id);
-      if (state.openCases.has(entity)) addToCase(entity, 'low', [eventEntry()]);
+      if (cases.hasCase(entity)) cases.join(entity, [eventEntry()]);
       for (const neighbour of state.links.neighbours(entity)) {
-        if (state.openCases.has(neighbour)) addToCase(neighbour, 'low', [eventEntry()]);
+        if (cases.hasCase(neighbour)) cases.join(neighbour, [eventEntry()]);
       }
     }
   }
@@ -230,20 +215,8 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
     state.links.add(link.from, link.to);
     writes.links.push({ ...link, time: event.time });
   }
-  for (const [subject, update] of caseUpdates) {
-    state.openCases.add(subject);
-    writes.cases.push({ subject, priority: update.priority, time: event.time, entries: dedupeEntries(update.entries) });
-  }
+  writes.cases.push(...cases.updates(event.time));
   return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
-}
-
-function dedupeEntries(entries: readonly Omit<CaseTimelineEntry, 'caseId'>[]): Omit<CaseTimelineEntry, 'caseId'>[] {
-  const seen = new Set<string>();
-  return entries.filter((entry) => {
-    if (seen.has(entry.ref)) return false;
-    seen.add(entry.ref);
-    return true;
-  });
 }
 
 /**

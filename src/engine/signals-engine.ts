@@ -1,8 +1,9 @@
+import { isActive, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type { EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
-import type { EngineStore, LoggedEvent } from '../storage/index.js';
+import type { CaseRecord, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
@@ -78,6 +79,8 @@ export class SignalsEngine {
   #draining: Promise<void> | undefined;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
+  /** Subjects whose case the cases service changed since the last run (see `caseChanged`). */
+  readonly #changedCases = new Set<string>();
   /** Events just appended, by seq: processed from memory instead of read back from the log. */
   readonly #fresh = new Map<number, LoggedEvent>();
 
@@ -120,11 +123,7 @@ export class SignalsEngine {
         timeMs: Date.parse(contribution.time),
       });
     }
-    const openCases = new Set(
-      (await store.cases.list({ limit: 1_000_000 }))
-        .filter((item) => item.status !== 'closed')
-        .map((item) => item.subject),
-    );
+    const openCases = new OpenCases(await store.cases.openSubjects());
     const state: ProcessorState = {
       registry: config.registry,
       features,
@@ -224,6 +223,7 @@ export class SignalsEngine {
     for (;;) {
       const events = await this.#nextEvents();
       if (events.length === 0) return;
+      await this.#syncChangedCases();
       const writes = emptyWrites();
       const verdicts: Verdict[] = [];
       for (const event of events) verdicts.push(processEvent(this.#state, event, writes));
@@ -336,6 +336,28 @@ export class SignalsEngine {
         );
       }
       if (added.length > 0) await this.#store.saveLabels(added, []);
+    }
+  }
+
+  /**
+   * Follows a change the cases service stored (it calls this for every change). The subject's
+   * entry in the engine's view of open cases is read again from the store before the next run of
+   * events is processed — between two commits, so the store is the whole truth then (a case
+   * effect committed in the same instant may have opened a new case). A closed case thus joins
+   * nothing from the next event on, exactly as after a restart, which loads the view from the store.
+   */
+  caseChanged(record: CaseRecord): void {
+    this.#changedCases.add(record.subject);
+  }
+
+  /** Re-reads from the store whether each changed subject still has a case that is not closed. */
+  async #syncChangedCases(): Promise<void> {
+    if (this.#changedCases.size === 0) return;
+    const subjects = [...this.#changedCases];
+    this.#changedCases.clear();
+    for (const subject of subjects) {
+      const [newest] = await this.#store.cases.list({ subject, limit: 1 });
+      this.#state.openCases.set(subject, newest !== undefined && isActive(newest.status));
     }
   }
 

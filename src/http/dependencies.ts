@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/index.js';
 import type { BankService } from '../banks/index.js';
+import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { OpenedEngine } from '../engine/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
@@ -34,6 +35,8 @@ export interface HttpDependencies {
   readonly engine?: OpenedEngine;
   readonly engineStore?: EngineStore;
   readonly audit?: AuditLog;
+  /** Cases (audited reads and changes); the case and entity routes exist only when it is given. */
+  readonly cases?: CaseService;
   /** Live-stream watchers; the `/v1/streams` routes exist only when it is given. */
   readonly streams?: StreamManager;
 }

@@ -83,8 +83,18 @@ export interface TypologyContribution {
   readonly time: string;
 }
 
-export type CaseStatus = 'open' | 'in_review' | 'escalated' | 'reported' | 'closed';
+/**
+ * The stored case statuses. What they mean and which changes are allowed is the cases module's
+ * rule (`src/cases/`); storage only keeps the value.
+ */
+export type CaseStatus = 'open' | 'in_review' | 'escalated' | 'decided' | 'reported' | 'closed';
 export type CasePriority = 'low' | 'medium' | 'high' | 'urgent';
+
+/** A legal hold on a case: while it is set the case is never purged. */
+export interface LegalHold {
+  readonly at: string;
+  readonly reason: string;
+}
 
 /** A case: one subject entity under review, with its retention clock. */
 export interface CaseRecord {
@@ -93,12 +103,27 @@ export interface CaseRecord {
   readonly status: CaseStatus;
   readonly priority: CasePriority;
   readonly assignee: string | null;
-  /** The final decision when closed or reported: `confirmed` (a true positive) or `dismissed`. */
+  /** The final decision: `confirmed` (a true positive) or `dismissed`. */
   readonly decision: 'confirmed' | 'dismissed' | null;
   readonly openedAt: string;
   readonly updatedAt: string;
-  /** Evidence is kept until this time (default one year after opening: the US REPORT Act period). */
-  readonly retainUntil: string;
+  /** When the case was closed; null while it is not. */
+  readonly closedAt: string | null;
+  /** When retention ends (ISO), counted from `closedAt`; null while the case is not closed. */
+  readonly retainUntil: string | null;
+  readonly legalHold: LegalHold | null;
+}
+
+/** What a case change writes (every field optional; absent = unchanged). */
+export interface CasePatch {
+  readonly status?: CaseStatus;
+  readonly assignee?: string | null;
+  readonly decision?: 'confirmed' | 'dismissed' | null;
+  readonly priority?: CasePriority;
+  readonly closedAt?: string | null;
+  /** Epoch milliseconds after which the case may be purged, or null for none. */
+  readonly retainUntilMs?: number | null;
+  readonly legalHold?: LegalHold | null;
 }
 
 /** One entry of a case's timeline. `ref` makes it idempotent (e.g. `event:<id>`, `hit:<event>:<rule>`). */
@@ -132,10 +157,19 @@ export interface LinkObservation {
   readonly time: string;
 }
 
-/** A case effect: open (or raise the priority of) the subject's open case and add entries. */
+/**
+ * What an event does to a subject's case, as the cases module decided it (`src/cases/`); storage
+ * carries it out without judging it: find the subject's case that is not closed; when there is
+ * none, insert one only if `open` (otherwise do nothing); when there is one, set `priority` if its
+ * current priority is one of `raiseFrom`; then add the entries (idempotent by `ref`).
+ */
 export interface CaseUpdate {
   readonly subject: string;
+  /** May this update open a new case (a rule's case effect, a typology at its case threshold)? */
+  readonly open: boolean;
   readonly priority: CasePriority;
+  /** The current priorities that `priority` replaces (empty: leave the priority alone). */
+  readonly raiseFrom: readonly CasePriority[];
   readonly time: string;
   readonly entries: readonly Omit<CaseTimelineEntry, 'caseId'>[];
 }
@@ -179,23 +213,29 @@ export interface CaseFilter {
   readonly limit?: number;
 }
 
+/** Cases as stored. The rules (lifecycle, retention, holds) belong to `src/cases/`. */
 export interface CaseRepository {
   list(filter?: CaseFilter): Promise<CaseRecord[]>;
   get(id: number): Promise<CaseRecord | undefined>;
   timeline(id: number): Promise<CaseTimelineEntry[]>;
-  /** Changes status, assignee, decision or priority; adds a timeline entry for the change. */
+  /** The subjects of every case that is not closed (what the engine joins events to). */
+  openSubjects(): Promise<string[]>;
+  /**
+   * Writes the patch and a timeline entry for it in one transaction, only while the case's status
+   * is still `expectedStatus` (when given: a compare-and-set against concurrent changes); undefined
+   * when no such case, or when its status moved on.
+   */
   update(
     id: number,
-    patch: {
-      status?: CaseStatus;
-      assignee?: string | null;
-      decision?: 'confirmed' | 'dismissed' | null;
-      priority?: CasePriority;
-    },
+    patch: CasePatch,
     entry: Omit<CaseTimelineEntry, 'caseId'>,
+    expectedStatus?: CaseStatus,
   ): Promise<CaseRecord | undefined>;
-  /** Deletes cases (and their timelines) whose retention ended before `nowIso`; returns their ids. */
-  purgeExpired(nowIso: string): Promise<number[]>;
+  /**
+   * Deletes (with their timelines) the closed cases whose `retainUntilMs` is before `nowMs` and
+   * that have no legal hold; returns their ids. A case without a retention instant is never deleted.
+   */
+  purgeExpired(nowMs: number): Promise<number[]>;
 }
 
 /**

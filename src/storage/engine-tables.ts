@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** The signals engine's tables (migrations 0005 and 0006), as Kysely sees them. */
+/** The signals engine's tables (migrations 0005, 0006 and 0008), as Kysely sees them. */
 export type EngineDatabase = {
   events: {
     seq: Generated<number>;
@@ -63,7 +63,10 @@ export type EngineDatabase = {
     decision: string | null;
     opened_at: string;
     updated_at: string;
-    retain_until: string;
+    closed_at: string | null;
+    retain_until_ms: number | null;
+    held_at: string | null;
+    hold_reason: string | null;
   };
   case_timeline: { case_id: number; ref: string; kind: string; time: string; summary: string; detail_json: string };
   audit_log: {

@@ -9,6 +9,7 @@ export type {
   AuditEntry,
   AuditRepository,
   CaseFilter,
+  CasePatch,
   CasePriority,
   CaseRecord,
   CaseRepository,
@@ -20,6 +21,7 @@ export type {
   EngineStore,
   EventLogRepository,
   LabelRecord,
+  LegalHold,
   LinkObservation,
   LinkRecord,
   LoggedEvent,
@@ -28,7 +30,6 @@ export type {
   StoredAuditRow,
   TypologyContribution,
 } from './engine-repositories.js';
-export { retentionMs } from './kysely-case-repository.js';
 export { openStorage } from './open-storage.js';
 export type {
   ApiKeyRecord,

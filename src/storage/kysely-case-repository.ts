@@ -1,6 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import { chunks } from './chunks.js';
 import type {
   CaseFilter,
+  CasePatch,
   CasePriority,
   CaseRecord,
   CaseRepository,
@@ -8,9 +10,6 @@ import type {
   CaseTimelineEntry,
 } from './engine-repositories.js';
 import type { EngineDatabase } from './engine-tables.js';
-
-/** How long a case's evidence is kept by default: one year (the US REPORT Act period). */
-export const retentionMs = 365 * 24 * 3600 * 1000;
 
 type CaseRow = Selectable<EngineDatabase['cases']>;
 
@@ -27,6 +26,7 @@ export function timelineRow(caseId: number, entry: Omit<CaseTimelineEntry, 'case
 }
 
 function toRecord(row: CaseRow): CaseRecord {
+  const retainUntilMs = row.retain_until_ms === null ? null : Number(row.retain_until_ms);
   return {
     id: row.id,
     subject: row.subject,
@@ -36,7 +36,24 @@ function toRecord(row: CaseRow): CaseRecord {
     decision: row.decision === 'confirmed' || row.decision === 'dismissed' ? row.decision : null,
     openedAt: row.opened_at,
     updatedAt: row.updated_at,
-    retainUntil: row.retain_until,
+    closedAt: row.closed_at,
+    retainUntil: retainUntilMs === null ? null : new Date(retainUntilMs).toISOString(),
+    legalHold: row.held_at === null ? null : { at: row.held_at, reason: row.hold_reason ?? '' },
+  };
+}
+
+/** The columns a patch sets (absent fields are left alone). */
+function patchColumns(patch: CasePatch): Updateable<EngineDatabase['cases']> {
+  return {
+    ...(patch.status !== undefined ? { status: patch.status } : {}),
+    ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}),
+    ...(patch.decision !== undefined ? { decision: patch.decision } : {}),
+    ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
+    ...(patch.closedAt !== undefined ? { closed_at: patch.closedAt } : {}),
+    ...(patch.retainUntilMs !== undefined ? { retain_until_ms: patch.retainUntilMs } : {}),
+    ...(patch.legalHold !== undefined
+      ? { held_at: patch.legalHold?.at ?? null, hold_reason: patch.legalHold?.reason ?? null }
+      : {}),
   };
 }
 
@@ -60,6 +77,11 @@ export class KyselyCaseRepository implements CaseRepository {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  async openSubjects(): Promise<string[]> {
+    const rows = await this.db.selectFrom('cases').select('subject').where('status', '<>', 'closed').execute();
+    return rows.map((row) => row.subject);
+  }
+
   async timeline(id: number): Promise<CaseTimelineEntry[]> {
     const rows = await this.db
       .selectFrom('case_timeline')
@@ -80,27 +102,17 @@ export class KyselyCaseRepository implements CaseRepository {
 
   async update(
     id: number,
-    patch: {
-      status?: CaseStatus;
-      assignee?: string | null;
-      decision?: 'confirmed' | 'dismissed' | null;
-      priority?: CasePriority;
-    },
+    patch: CasePatch,
     entry: Omit<CaseTimelineEntry, 'caseId'>,
+    expectedStatus?: CaseStatus,
   ): Promise<CaseRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
+      let query = trx
         .updateTable('cases')
-        .set({
-          ...(patch.status !== undefined ? { status: patch.status } : {}),
-          ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}),
-          ...(patch.decision !== undefined ? { decision: patch.decision } : {}),
-          ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
-          updated_at: entry.time,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+        .set({ ...patchColumns(patch), updated_at: entry.time })
+        .where('id', '=', id);
+      if (expectedStatus !== undefined) query = query.where('status', '=', expectedStatus);
+      const row = await query.returningAll().executeTakeFirst();
       if (row === undefined) return undefined;
       await trx
         .insertInto('case_timeline')
@@ -111,13 +123,20 @@ export class KyselyCaseRepository implements CaseRepository {
     });
   }
 
-  async purgeExpired(nowIso: string): Promise<number[]> {
+  async purgeExpired(nowMs: number): Promise<number[]> {
     return this.db.transaction().execute(async (trx) => {
-      const expired = await trx.selectFrom('cases').select('id').where('retain_until', '<', nowIso).execute();
+      const expired = await trx
+        .selectFrom('cases')
+        .select('id')
+        .where('status', '=', 'closed')
+        .where('retain_until_ms', 'is not', null)
+        .where('retain_until_ms', '<', nowMs)
+        .where('held_at', 'is', null)
+        .execute();
       const ids = expired.map((row) => row.id);
-      if (ids.length > 0) {
-        await trx.deleteFrom('case_timeline').where('case_id', 'in', ids).execute();
-        await trx.deleteFrom('cases').where('id', 'in', ids).execute();
+      for (const part of chunks(ids)) {
+        await trx.deleteFrom('case_timeline').where('case_id', 'in', part).execute();
+        await trx.deleteFrom('cases').where('id', 'in', part).execute();
       }
       return ids;
     });

@@ -1,7 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunks } from './chunks.js';
 import type {
-  CasePriority,
   CaseUpdate,
   EngineBatch,
   EngineState,
@@ -15,13 +14,11 @@ import type {
 } from './engine-repositories.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
-import { KyselyCaseRepository, retentionMs, timelineRow } from './kysely-case-repository.js';
+import { KyselyCaseRepository, timelineRow } from './kysely-case-repository.js';
 import { KyselyEventLog } from './kysely-event-log.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 
 type Db = Kysely<EngineDatabase>;
-
-const priorityRank: Record<CasePriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
 
 /** The signals engine's store over Kysely (SQLite or PostgreSQL). */
 export class KyselyEngineStore implements EngineStore {
@@ -57,7 +54,7 @@ export class KyselyEngineStore implements EngineStore {
   }
 
   async commit(batch: EngineBatch): Promise<void> {
-    if (this.#sqlite !== undefined) return this.#sqlite.commit(batch, retentionMs);
+    if (this.#sqlite !== undefined) return this.#sqlite.commit(batch);
     await this.#db.transaction().execute(async (trx) => {
       for (const part of chunks(batch.hits)) {
         await trx
@@ -313,17 +310,21 @@ function mergeLinks(observations: EngineBatch['links']): LinkRecord[] {
   return [...merged.values()];
 }
 
-/** Opens the subject's case if none is open (or raises its priority) and adds the entries. */
+/**
+ * Carries out one `CaseUpdate` as the cases module decided it: joins the subject's case that is
+ * not closed, or opens one only when the update may open; sets the priority only over the
+ * priorities it replaces; adds the entries (idempotent by ref).
+ */
 async function applyCaseUpdate(trx: Transaction<EngineDatabase>, update: CaseUpdate): Promise<void> {
-  let open = await trx
+  let current = await trx
     .selectFrom('cases')
-    .select(['id', 'priority'])
+    .select('id')
     .where('subject', '=', update.subject)
     .where('status', '<>', 'closed')
     .executeTakeFirst();
-  if (open === undefined) {
-    const retainUntil = new Date(Date.parse(update.time) + retentionMs).toISOString();
-    open = await trx
+  if (current === undefined) {
+    if (!update.open) return;
+    current = await trx
       .insertInto('cases')
       .values({
         subject: update.subject,
@@ -333,18 +334,22 @@ async function applyCaseUpdate(trx: Transaction<EngineDatabase>, update: CaseUpd
         decision: null,
         opened_at: update.time,
         updated_at: update.time,
-        retain_until: retainUntil,
+        closed_at: null,
+        retain_until_ms: null,
+        held_at: null,
+        hold_reason: null,
       })
-      .returning(['id', 'priority'])
+      .returning('id')
       .executeTakeFirstOrThrow();
-  } else if (priorityRank[update.priority] > (priorityRank[open.priority as CasePriority] ?? 0)) {
+  } else if (update.raiseFrom.length > 0) {
     await trx
       .updateTable('cases')
       .set({ priority: update.priority, updated_at: update.time })
-      .where('id', '=', open.id)
+      .where('id', '=', current.id)
+      .where('priority', 'in', [...update.raiseFrom])
       .execute();
   }
-  const caseId = open.id;
+  const caseId = current.id;
   for (const part of chunks(update.entries)) {
     if (part.length === 0) continue;
     await trx

@@ -1,13 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AppendOutcome, CasePriority, EngineBatch, LabelRecord, LoggedEvent } from './engine-repositories.js';
-
-const priorityRank: Record<string, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+import type { AppendOutcome, EngineBatch, LabelRecord, LoggedEvent } from './engine-repositories.js';
 
 /** What the SQLite fast path writes: the engine's per-event hot path. */
 export interface SqliteEngineWriter {
   append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]>;
-  commit(batch: EngineBatch, retentionMs: number): Promise<void>;
+  commit(batch: EngineBatch): Promise<void>;
   saveLabels(added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]): Promise<void>;
 }
 
@@ -46,17 +44,18 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
     `insert into typology_contributions (typology, subject, rule_id, event_id, points, reason, time)
      values (?, ?, ?, ?, ?, ?, ?) on conflict (typology, subject, event_id, rule_id) do nothing`,
   );
-  const openCase = connection.prepare<[string], { id: number; priority: string }>(
-    "select id, priority from cases where subject = ? and status <> 'closed'",
-  );
+  const currentCase = connection
+    .prepare<[string], number>("select id from cases where subject = ? and status <> 'closed'")
+    .pluck();
   const insertCase = connection
-    .prepare<[string, string, string, string, string], number>(
-      `insert into cases (subject, status, priority, assignee, decision, opened_at, updated_at, retain_until)
-       values (?, 'open', ?, null, null, ?, ?, ?) returning id`,
+    .prepare<[string, string, string, string], number>(
+      `insert into cases (subject, status, priority, assignee, decision, opened_at, updated_at)
+       values (?, 'open', ?, null, null, ?, ?) returning id`,
     )
     .pluck();
-  const raisePriority = connection.prepare<[string, string, number]>(
-    'update cases set priority = ?, updated_at = ? where id = ?',
+  // The priorities replaced come as a JSON array: one prepared statement for any number of them.
+  const raisePriority = connection.prepare<[string, string, number, string]>(
+    'update cases set priority = ?, updated_at = ? where id = ? and priority in (select value from json_each(?))',
   );
   const insertTimeline = connection.prepare<[number, string, string, string, string, string]>(
     `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values (?, ?, ?, ?, ?, ?)
@@ -96,7 +95,7 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
     });
   });
 
-  const commitAll = connection.transaction((batch: EngineBatch, retentionMs: number) => {
+  const commitAll = connection.transaction((batch: EngineBatch) => {
     for (const hit of batch.hits) {
       insertHit.run(
         hit.eventId,
@@ -122,18 +121,14 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
         item.time,
       );
     }
+    // Each case update as the cases module decided it (see `CaseUpdate`): storage does not judge.
     for (const update of batch.cases) {
-      let found = openCase.get(update.subject);
-      let caseId: number;
-      if (found === undefined) {
-        const retainUntil = new Date(Date.parse(update.time) + retentionMs).toISOString();
-        caseId = insertCase.get(update.subject, update.priority, update.time, update.time, retainUntil) as number;
-        found = { id: caseId, priority: update.priority };
-      } else {
-        caseId = found.id;
-        if ((priorityRank[update.priority] ?? 0) > (priorityRank[found.priority as CasePriority] ?? 0)) {
-          raisePriority.run(update.priority, update.time, caseId);
-        }
+      let caseId = currentCase.get(update.subject);
+      if (caseId === undefined) {
+        if (!update.open) continue;
+        caseId = insertCase.get(update.subject, update.priority, update.time, update.time) as number;
+      } else if (update.raiseFrom.length > 0) {
+        raisePriority.run(update.priority, update.time, caseId, JSON.stringify(update.raiseFrom));
       }
       for (const entry of update.entries) {
         insertTimeline.run(
@@ -155,9 +150,9 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
 
   return {
     append: (events) => kysely.connection().execute(async () => appendAll.immediate(events)),
-    commit: (batch, retentionMs) =>
+    commit: (batch) =>
       kysely.connection().execute(async () => {
-        commitAll.immediate(batch, retentionMs);
+        commitAll.immediate(batch);
       }),
     saveLabels: (added, removed) =>
       kysely.connection().execute(async () => {

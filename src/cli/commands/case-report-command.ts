@@ -61,32 +61,29 @@ export function caseReportCommand(io: CliIo): Command {
         const config = parsed.data;
         const services = await createServices(storageSettings(options), { loadIndexes: false });
         try {
-          const found = await services.storage.engine.cases.get(id);
-          if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
-          const timeline = await services.storage.engine.cases.timeline(id);
-          const assembled = reportCaseFromCase(
-            { id: found.id, subject: found.subject, timeline },
-            {
-              reportingEntity: config.reporting_entity as never,
-              subjects: config.subjects as never,
-              filingDate: config.filing_date ?? new Date().toISOString().slice(0, 10),
-              narrative: config.narrative,
-              ...(config.local_rates === undefined ? {} : { localRates: config.local_rates }),
-              ...(config.action_taken === undefined ? {} : { actionTaken: config.action_taken }),
-            },
-          );
-          const input = parseReportCase(assembled);
-          const xml =
-            options.format === 'goaml'
-              ? buildGoamlStr(input, (config.goaml ?? {}) as never)
-              : buildFincenSar(input, (config.fincen ?? {}) as never);
-          const sha256 = createHash('sha256').update(xml, 'utf8').digest('hex');
-          await services.audit.record({
-            actor: `person:${options.actor}`,
-            action: 'case.report',
-            subject: `case:${id}`,
-            reason: options.reason,
-            detail: { format: options.format, sha256, bytes: Buffer.byteLength(xml, 'utf8') },
+          const access = { actor: `person:${options.actor}`, reason: options.reason };
+          const { xml, sha256 } = await services.cases.report(id, access, (found, timeline) => {
+            const assembled = reportCaseFromCase(
+              { id: found.id, subject: found.subject, timeline },
+              {
+                reportingEntity: config.reporting_entity as never,
+                subjects: config.subjects as never,
+                filingDate: config.filing_date ?? new Date().toISOString().slice(0, 10),
+                narrative: config.narrative,
+                ...(config.local_rates === undefined ? {} : { localRates: config.local_rates }),
+                ...(config.action_taken === undefined ? {} : { actionTaken: config.action_taken }),
+              },
+            );
+            const input = parseReportCase(assembled);
+            const document =
+              options.format === 'goaml'
+                ? buildGoamlStr(input, (config.goaml ?? {}) as never)
+                : buildFincenSar(input, (config.fincen ?? {}) as never);
+            const sha256 = createHash('sha256').update(document, 'utf8').digest('hex');
+            return {
+              result: { xml: document, sha256 },
+              detail: { format: options.format, sha256, bytes: Buffer.byteLength(document, 'utf8') },
+            };
           });
           if (options.out === undefined) io.stdout.write(xml);
           else await writeFile(options.out, xml);

@@ -59,7 +59,8 @@ describe('prevail events, rules, cases and audit', () => {
   });
 
   test('cases list and show (audited), then audit verify', async () => {
-    const listed = await run('cases', 'list', ...store);
+    assert.equal((await run('cases', 'list', ...store)).status, 2, '--reason is required to list cases');
+    const listed = await run('cases', 'list', '--reason', 'weekly review', ...store);
     const [item] = listed.lines.map((line) => JSON.parse(line));
     assert.equal(item.subject, 'user:u-cli');
     assert.equal((await run('cases', 'show', String(item.id), ...store)).status, 2, '--reason is required');
@@ -83,19 +84,32 @@ describe('prevail events, rules, cases and audit', () => {
       ['event:cli-1', 'event:cli-3'],
     );
     const verified = await run('audit', 'verify', ...store);
-    assert.deepEqual(JSON.parse(verified.lines[0] ?? '{}'), { ok: true, entries: 1 });
+    assert.deepEqual(JSON.parse(verified.lines[0] ?? '{}'), { ok: true, entries: 2 }, 'the list and the show');
   });
 
-  test('audit verify fails after tampering; purge deletes cases past retention', async () => {
+  test('audit verify fails after tampering; purge deletes closed cases past retention, never held ones', async () => {
     const database = new BetterSqlite3(join(dataDir, 'prevail.sqlite'));
     database.exec("update audit_log set reason = 'changed' where seq = 1");
-    database.exec("update cases set retain_until = '2000-01-01T00:00:00.000Z'");
-    database.close();
+    // An open case whose retention instant passed long ago is still never purged.
+    database.exec('update cases set retain_until_ms = 946684800000');
     const verified = await run('audit', 'verify', ...store);
     assert.equal(verified.status, 1);
+    assert.deepEqual(JSON.parse((await run('cases', 'purge', ...store)).lines[0] ?? '{}').purged, []);
+    // Closed in 2000: retention (one year from closing) ended in 2001.
+    database.exec("update cases set status = 'closed', closed_at = '2000-01-01T00:00:00.000Z'");
+    database.close();
+    const [item] = (await run('cases', 'list', '--reason', 'retention check', ...store)).lines.map((line) =>
+      JSON.parse(line),
+    );
+    const held = await run('cases', 'hold', String(item.id), '--reason', 'preservation order 17', ...store);
+    assert.equal(held.status, 0, held.errors);
+    assert.equal(JSON.parse(held.output).legalHold.reason, 'preservation order 17');
+    assert.deepEqual(JSON.parse((await run('cases', 'purge', ...store)).lines[0] ?? '{}').purged, [], 'held');
+    const released = await run('cases', 'hold', String(item.id), '--release', '--reason', 'order lifted', ...store);
+    assert.equal(JSON.parse(released.output).legalHold, null);
     const purged = await run('cases', 'purge', ...store);
-    assert.equal(JSON.parse(purged.lines[0] ?? '{}').purged.length, 1);
-    assert.deepEqual((await run('cases', 'list', ...store)).lines, []);
+    assert.deepEqual(JSON.parse(purged.lines[0] ?? '{}').purged, [item.id]);
+    assert.deepEqual((await run('cases', 'list', '--reason', 'retention check', ...store)).lines, []);
   });
 
   test('rules check: the example policy passes; a broken rule is reported as file:line:col', async () => {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { createServices, type Services } from '../../app/index.js';
+import { caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
 import { checkRules, formatDiagnostics } from '../../rules/index.js';
@@ -130,81 +131,96 @@ function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return rules;
 }
 
-/** `prevail cases list|show|update|purge`. */
+/** Runs `work` on services opened without indexes, then closes them. */
+async function withServices<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices(storageSettings(options), { loadIndexes: false });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+const defaultActor = process.env.USER ?? 'cli';
+
+/** `prevail cases list|show|hold|report|purge`: every read and change goes through the cases service. */
 function casesCommand(io: CliIo): Command {
   const cases = new Command('cases').summary(
-    'list, show, decide and report cases (goAML, FinCEN); purge those past retention',
+    'list, show, hold and report cases (goAML, FinCEN); purge closed cases past retention',
   );
   cases.addCommand(
     withStorageOptions(new Command('list'))
-      .summary('list cases, newest first')
-      .option('--status <status>', 'open, in_review, escalated, reported or closed')
+      .summary('list cases, newest first (the read is audited)')
+      .requiredOption('--reason <why>', 'why you are listing them (recorded in the audit log)', reasonOption)
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', defaultActor)
+      .option('--status <status>', caseStatuses.join(', '))
       .option('--subject <entity>', 'e.g. user:u123')
       .option('--limit <n>', 'at most this many', positiveInteger, 100)
-      .action(async (options: StorageCliOptions & { status?: CaseStatus; subject?: string; limit: number }) => {
-        const services = await createServices(storageSettings(options), { loadIndexes: false });
-        try {
-          const filter = {
-            limit: options.limit,
-            ...(options.status !== undefined ? { status: options.status } : {}),
-            ...(options.subject !== undefined ? { subject: options.subject } : {}),
-          };
-          for (const item of await services.storage.engine.cases.list(filter))
-            io.stdout.write(`${JSON.stringify(item)}\n`);
-        } finally {
-          await services.close();
-        }
-      }),
+      .action(
+        async (
+          options: StorageCliOptions & {
+            reason: string;
+            actor: string;
+            status?: CaseStatus;
+            subject?: string;
+            limit: number;
+          },
+        ) =>
+          withServices(options, async (services) => {
+            if (options.status !== undefined && !caseStatuses.includes(options.status))
+              throw new EngineError('REQUEST_INVALID', `--status must be one of ${caseStatuses.join(', ')}`);
+            const filter = {
+              limit: options.limit,
+              ...(options.status !== undefined ? { status: options.status } : {}),
+              ...(options.subject !== undefined ? { subject: options.subject } : {}),
+            };
+            const access = { actor: `person:${options.actor}`, reason: options.reason };
+            for (const item of await services.cases.list(filter, access)) io.stdout.write(`${JSON.stringify(item)}\n`);
+          }),
+      ),
   );
   cases.addCommand(
     withStorageOptions(new Command('show'))
       .summary('show a case with its timeline, links and rule hits (the read is audited)')
       .argument('<id>', 'the case id', positiveInteger)
       .requiredOption('--reason <why>', 'why you are reading it (recorded in the audit log)', reasonOption)
-      .option('--actor <name>', 'who is reading (recorded in the audit log)', process.env.USER ?? 'cli')
-      .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string }) => {
-        const services = await createServices(storageSettings(options), { loadIndexes: false });
-        try {
-          const found = await services.storage.engine.cases.get(id);
-          if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
-          await services.audit.record({
-            actor: `person:${options.actor}`,
-            action: 'case.view',
-            subject: `case:${id}`,
-            reason: options.reason,
-          });
-          const timeline = await services.storage.engine.cases.timeline(id);
-          const links = await services.storage.engine.links(found.subject);
-          const hits = await services.storage.engine.hitsFor(found.subject, 500);
-          io.stdout.write(`${JSON.stringify({ case: found, timeline, links, hits }, null, 2)}\n`);
-        } finally {
-          await services.close();
-        }
-      }),
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', defaultActor)
+      .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string }) =>
+        withServices(options, async (services) => {
+          const file = await services.cases.show(id, { actor: `person:${options.actor}`, reason: options.reason });
+          io.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
+        }),
+      ),
+  );
+  cases.addCommand(
+    withStorageOptions(new Command('hold'))
+      .summary('place a legal hold on a case (never purged while held), or lift it with --release (audited)')
+      .argument('<id>', 'the case id', positiveInteger)
+      .requiredOption('--reason <why>', 'why (recorded as the hold reason and in the audit log)', reasonOption)
+      .option('--release', 'lift the hold instead')
+      .option('--actor <name>', 'who holds it (recorded in the audit log)', defaultActor)
+      .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string; release?: boolean }) =>
+        withServices(options, async (services) => {
+          const updated = await services.cases.update(
+            id,
+            { legalHold: options.release !== true },
+            { actor: `person:${options.actor}`, reason: options.reason },
+          );
+          io.stdout.write(`${JSON.stringify(updated)}\n`);
+        }),
+      ),
   );
   cases.addCommand(caseReportCommand(io));
   cases.addCommand(
     withStorageOptions(new Command('purge'))
-      .summary('delete cases whose retention period has ended (default one year after opening)')
-      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', process.env.USER ?? 'cli')
-      .action(async (options: StorageCliOptions & { actor: string }) => {
-        const services = await createServices(storageSettings(options), { loadIndexes: false });
-        try {
-          const ids = await services.storage.engine.cases.purgeExpired(new Date().toISOString());
-          if (ids.length > 0) {
-            await services.audit.record({
-              actor: `person:${options.actor}`,
-              action: 'case.purge',
-              subject: 'cases',
-              reason: 'retention ended',
-              detail: { ids },
-            });
-          }
+      .summary('delete closed cases whose retention has ended (one year after closing) and that have no legal hold')
+      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', defaultActor)
+      .action(async (options: StorageCliOptions & { actor: string }) =>
+        withServices(options, async (services) => {
+          const ids = await services.cases.purgeExpired(`person:${options.actor}`);
           io.stdout.write(`${JSON.stringify({ purged: ids })}\n`);
-        } finally {
-          await services.close();
-        }
-      }),
+        }),
+      ),
   );
   return cases;
 }

@@ -125,7 +125,7 @@ describe('prevail payments and cases report', () => {
     await writeFile(jsonl, writePaymentJsonl(victimBurst()));
     assert.deepEqual(JSON.parse((await run('payments', 'ingest', jsonl, ...store)).output).duplicates, 3);
 
-    const cases = await run('cases', 'list', ...store);
+    const cases = await run('cases', 'list', '--reason', 'file a SAR', ...store);
     const opened = cases.lines
       .map((line) => JSON.parse(line))
       .find((item) => item.subject === 'payment_account:acct-sender-1');

@@ -95,7 +95,12 @@ describe('/v1 signals engine API', () => {
       ),
     });
     await server.services.engine?.engine.drain();
-    const entity = await server.app.inject({ method: 'GET', url: '/v1/entities/user/u-person', headers: auth(reader) });
+    const entity = await server.app.inject({
+      method: 'GET',
+      url: '/v1/entities/user/u-person?reason=hotline%20follow-up',
+      headers: auth(reader),
+    });
+    assert.equal(entity.statusCode, 200, entity.body);
     const body = entity.json();
     assert.deepEqual(body.labels, ['payment_watch']);
     assert.ok(body.links.some((link: { to: string }) => link.to === 'device:d-1'));
@@ -127,9 +132,10 @@ describe('/v1 signals engine API', () => {
   test('cases: list, show (audited, with a reason), decide; rule stats count the decision', async () => {
     const list = await server.app.inject({
       method: 'GET',
-      url: '/v1/cases?status=open&subject=user:u-http',
+      url: '/v1/cases?status=open&subject=user:u-http&reason=triage',
       headers: auth(reader),
     });
+    assert.equal(list.statusCode, 200, list.body);
     const [opened] = list.json().cases;
     assert.equal(opened.subject, 'user:u-http');
     const noReason = await server.app.inject({ method: 'GET', url: `/v1/cases/${opened.id}`, headers: auth(reader) });
@@ -157,7 +163,11 @@ describe('/v1 signals engine API', () => {
     );
     const verification = await server.services.audit.verify();
     assert.equal(verification.ok, true);
-    assert.equal(verification.entries, 3, 'the label change, the read and the decision are in the audit log');
+    assert.equal(
+      verification.entries,
+      5,
+      'the label change, the entity read, the list, the case read and the decision are in the audit log',
+    );
     const missing = await server.app.inject({ method: 'GET', url: '/v1/cases/999?reason=look', headers: auth(reader) });
     assert.equal(missing.json().error.code, 'CASE_NOT_FOUND');
   });

@@ -1,21 +1,20 @@
 import type { FastifyInstance } from 'fastify';
+import { type CaseChange, caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
-import type { CasePriority, CaseStatus } from '../../storage/index.js';
+import type { CaseStatus } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { reasonSchema, requireReason } from './reason.js';
 
-const caseStatuses = ['open', 'in_review', 'escalated', 'reported', 'closed'] as const;
-const priorities = ['low', 'medium', 'high', 'urgent'] as const;
 const maxEventsPerRequest = 10_000;
 
 /**
  * The signals engine over HTTP: event ingestion (asynchronous, or synchronous with
- * `?wait=verdict`), cases (every read of case material and every change is audited, with the
- * reason the caller gives), rule statistics and reload.
+ * `?wait=verdict`), cases and entities (through the cases service: every read of case material
+ * and every change is audited once, with the reason the caller gives), rule statistics and reload.
  */
 export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { engine, engineStore: store, audit } = dependencies;
-  if (engine === undefined || store === undefined || audit === undefined) return;
+  const { engine, engineStore: store, audit, cases } = dependencies;
+  if (engine === undefined || store === undefined || audit === undefined || cases === undefined) return;
   const tags = ['engine'];
 
   app.post<{ Querystring: { wait?: 'verdict' }; Body: unknown }>(
@@ -48,25 +47,31 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   );
 
-  app.get<{ Querystring: { status?: CaseStatus; subject?: string; limit?: number } }>(
+  app.get<{ Querystring: { status?: CaseStatus; subject?: string; limit?: number; reason: string } }>(
     '/v1/cases',
     {
       config: { scope: 'read' },
+      preValidation: requireReason('query'),
       schema: {
         tags,
-        summary: 'List cases (newest first)',
+        summary: 'List cases, newest first (audited: give ?reason=)',
         querystring: {
           type: 'object',
           additionalProperties: false,
+          required: ['reason'],
           properties: {
             status: { type: 'string', enum: [...caseStatuses] },
             subject: { type: 'string' },
             limit: { type: 'integer', minimum: 1, maximum: 1000 },
+            reason: reasonSchema,
           },
         },
       },
     },
-    async (request) => ({ cases: await store.cases.list(request.query) }),
+    async (request) => {
+      const { reason, ...filter } = request.query;
+      return { cases: await cases.list(filter, { actor: request.actor, reason }) };
+    },
   );
 
   app.get<{ Params: { id: number }; Querystring: { reason: string } }>(
@@ -85,77 +90,38 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         },
       },
     },
-    async (request) => {
-      const found = await store.cases.get(request.params.id);
-      if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${request.params.id} not found`);
-      await audit.record({
-        actor: request.actor,
-        action: 'case.view',
-        subject: `case:${found.id}`,
-        reason: request.query.reason,
-      });
-      const [timeline, links, hits] = await Promise.all([
-        store.cases.timeline(found.id),
-        store.links(found.subject),
-        store.hitsFor(found.subject, 500),
-      ]);
-      return { case: found, timeline, links, hits };
-    },
+    async (request) => cases.show(request.params.id, { actor: request.actor, reason: request.query.reason }),
   );
 
-  app.patch<{
-    Params: { id: number };
-    Body: {
-      status?: CaseStatus;
-      assignee?: string | null;
-      decision?: 'confirmed' | 'dismissed';
-      priority?: CasePriority;
-      reason: string;
-    };
-  }>(
+  app.patch<{ Params: { id: number }; Body: CaseChange & { reason: string } }>(
     '/v1/cases/:id',
     {
       config: { scope: 'write' },
       preValidation: requireReason('body'),
       schema: {
         tags,
-        summary: 'Change a case: status, assignee, decision (confirmed / dismissed), priority (audited)',
+        summary:
+          'Change a case: status (within the lifecycle), assignee, decision (confirmed / dismissed), priority, legal hold (audited)',
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
         body: {
           type: 'object',
           required: ['reason'],
           additionalProperties: false,
+          minProperties: 2,
           properties: {
             status: { type: 'string', enum: [...caseStatuses] },
             assignee: { type: ['string', 'null'], maxLength: 200 },
-            decision: { type: 'string', enum: ['confirmed', 'dismissed'] },
-            priority: { type: 'string', enum: [...priorities] },
+            decision: { type: 'string', enum: [...caseDecisions] },
+            priority: { type: 'string', enum: [...casePriorities] },
+            legalHold: { type: 'boolean' },
             reason: reasonSchema,
           },
         },
       },
     },
     async (request) => {
-      const { reason, ...patch } = request.body;
-      const time = new Date().toISOString();
-      const updated = await store.cases.update(request.params.id, patch, {
-        kind: patch.decision !== undefined ? 'decision' : 'status',
-        ref: `change:${time}:${request.actor}`,
-        time,
-        summary: `${request.actor}: ${Object.entries(patch)
-          .map(([key, value]) => `${key}=${String(value)}`)
-          .join(' ')} (${reason})`,
-        detail: { ...patch, reason, actor: request.actor },
-      });
-      if (updated === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${request.params.id} not found`);
-      await audit.record({
-        actor: request.actor,
-        action: 'case.update',
-        subject: `case:${updated.id}`,
-        reason,
-        detail: patch,
-      });
-      return { case: updated };
+      const { reason, ...change } = request.body;
+      return { case: await cases.update(request.params.id, change, { actor: request.actor, reason }) };
     },
   );
 
@@ -168,38 +134,33 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   } as const;
 
-  app.get<{ Params: { type: string; id: string } }>(
+  app.get<{ Params: { type: string; id: string }; Querystring: { reason: string } }>(
     '/v1/entities/:type/:id',
     {
       config: { scope: 'read' },
+      preValidation: requireReason('query'),
       schema: {
         tags,
-        summary: 'An entity: its labels, features, open case and links, two hops out',
+        summary: 'An entity: its labels, features, newest case and links, two hops out (audited: give ?reason=)',
         params: entityParams,
+        querystring: {
+          type: 'object',
+          required: ['reason'],
+          additionalProperties: false,
+          properties: { reason: reasonSchema },
+        },
       },
     },
     async (request) => {
       const { type } = request.params;
       const key = `${type}:${request.params.id}`;
+      const view = await cases.entity(key, { actor: request.actor, reason: request.query.reason });
       const now = Date.now();
       const features: Record<string, number | null> = {};
       for (const spec of engine.config.features) {
         if (spec.entityType === type) features[spec.name] = engine.engine.features.value(spec.name, key, now);
       }
-      const firstHop = await store.links(key);
-      const neighbours = [...new Set(firstHop.map((link) => (link.from === key ? link.to : link.from)))].slice(0, 50);
-      const secondHop = (await Promise.all(neighbours.map((neighbour) => store.links(neighbour))))
-        .flat()
-        .filter((link) => link.from !== key && link.to !== key);
-      const [openCase] = await store.cases.list({ subject: key, limit: 1 });
-      return {
-        entity: key,
-        labels: engine.engine.labelsOf(key),
-        features,
-        case: openCase ?? null,
-        links: firstHop,
-        secondHop,
-      };
+      return { entity: key, labels: engine.engine.labelsOf(key), features, ...view };
     },
   );
 
