@@ -36,6 +36,8 @@ export {
 export type { OperatorRule } from './operator-rule.js';
 export { featureValue, type RuleContext, type RuleMatch } from './rule-context.js';
 export { type RuleSource, type RuleSourcesRead, readRuleSources } from './rule-files.js';
+// Running rules.
+export { defaultRuleLimits, type RuleLimits } from './rule-limits.js';
 // The shared vocabulary of rule hits.
 export {
   type CaseEffect,
@@ -52,9 +54,9 @@ export {
   type VerdictEffect,
   verdicts,
 } from './rule-model.js';
-// Running rules.
 export {
   type CompiledRule,
+  type DisabledRule,
   type RuleEvaluation,
   type RuleHit,
   type RuleOutcome,
