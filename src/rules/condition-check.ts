@@ -46,7 +46,8 @@ function problem(offset: number, message: string, hint: string | undefined): Con
  * Reports every catalog problem; of CEL's own errors only the first (cel-js stops there), and not
  * when it repeats a catalog problem already reported at the same offset. A valid expression
  * whose estimated cost (`estimateConditionCost`) is over `limits.maxCost` is refused at its
- * costliest comprehension: such a rule would block the engine on every event it runs on.
+ * costliest comprehension: such a rule would block the engine on every event it runs on. So is
+ * a `matches()` whose pattern is computed or could backtrack exponentially.
  */
 export function checkCondition(
   rules: RuleEnvironment,
@@ -82,6 +83,11 @@ export function checkCondition(
   } else {
     const { maxCost, assumedDataSize } = rules.limits;
     const estimate = estimateConditionCost(parsed.ast, rules.limits);
+    for (const unbounded of estimate.unbounded) {
+      problems.push(
+        problem(unbounded.offset, unbounded.message, 'write the pattern without nested repetition or back-references'),
+      );
+    }
     if (estimate.cost > maxCost) {
       problems.push(
         problem(

@@ -1,4 +1,5 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { unsafePatternReason } from './regex-safety.js';
 import type { RuleLimits } from './rule-limits.js';
 
 /**
@@ -17,6 +18,8 @@ export interface ConditionCost {
   readonly cost: number;
   /** 0-based offset of the costliest iteration (or of the expression) in its text. */
   readonly offset: number;
+  /** Calls whose cost no budget can bound (`matches` with an unsafe or computed pattern). */
+  readonly unbounded: readonly { readonly offset: number; readonly message: string }[];
 }
 
 const iterationMacros = new Set(['all', 'exists', 'exists_one', 'filter', 'map']);
@@ -46,6 +49,7 @@ interface Scope {
   readonly variables: ReadonlyMap<string, Estimate>;
   /** The costliest comprehension seen so far, to locate the diagnostic. */
   readonly worst: { cost: number; offset: number };
+  readonly unbounded: { offset: number; message: string }[];
 }
 
 /**
@@ -56,14 +60,21 @@ interface Scope {
  * and map literals have their literal size; `in` costs the size of the list; string functions
  * cost one per ten characters of their operands, `matches` the product of both lengths; values
  * read from the event (`event.data.*`, `labels.*`, `matches`) are assumed to have
- * `limits.assumedDataSize` elements or characters.
+ * `limits.assumedDataSize` elements or characters. A `matches` whose pattern is not a string
+ * literal, or could backtrack exponentially (`unsafePatternReason`), is reported in `unbounded`:
+ * one regular expression call cannot be interrupted, so no budget bounds it.
  *
  * @example estimateConditionCost(parsed.ast, limits).cost // 5_005_001_003 for three nested [0..999].all
  */
 export function estimateConditionCost(ast: ASTNode, limits: RuleLimits): ConditionCost {
-  const scope: Scope = { limits, variables: new Map(), worst: { cost: 0, offset: ast.range.start } };
+  const scope: Scope = {
+    limits,
+    variables: new Map(),
+    worst: { cost: 0, offset: ast.range.start },
+    unbounded: [],
+  };
   const estimate = estimateNode(ast, scope);
-  return { cost: estimate.cost, offset: scope.worst.offset };
+  return { cost: estimate.cost, offset: scope.worst.offset, unbounded: scope.unbounded };
 }
 
 function unknownCollection(limits: RuleLimits): Estimate {
@@ -193,6 +204,24 @@ function estimateShape(node: ASTNode, scope: Scope): Estimate {
   }
 }
 
+function checkPattern(pattern: ASTNode | undefined, scope: Scope): void {
+  if (pattern === undefined) return;
+  if (pattern.op !== 'value' || typeof pattern.args !== 'string') {
+    scope.unbounded.push({
+      offset: pattern.range.start,
+      message: 'the pattern of matches() must be a string literal: a computed pattern could take exponential time',
+    });
+    return;
+  }
+  const reason = unsafePatternReason(pattern.args);
+  if (reason !== undefined) {
+    scope.unbounded.push({
+      offset: pattern.range.start,
+      message: `the pattern of matches() could take exponential time: ${reason}`,
+    });
+  }
+}
+
 /** The estimates of a node's operands (`args` as an array), padded with scalars to `count`. */
 function operands(node: ASTNode, scope: Scope, count: 2): [Estimate, Estimate];
 function operands(node: ASTNode, scope: Scope, count: 3): [Estimate, Estimate, Estimate];
@@ -237,6 +266,7 @@ function estimateMethodCall(node: ASTNode, scope: Scope): Estimate {
   const items = callArguments.map((child) => estimateNode(child, scope));
   const base = receiver.cost + sum(items) + 1;
   const argumentSize = items.reduce((total, item) => total + item.size, 0);
+  if (name === 'matches') checkPattern(callArguments[0], scope);
   if (name === 'matches') return { cost: base + traversal(receiver.size * Math.max(1, argumentSize)), size: 1 };
   if (traversingFunctions.has(name)) {
     const size = name === 'split' ? receiver.size : receiver.size + argumentSize;

@@ -68,6 +68,21 @@ describe('A rule can hang the engine', () => {
     assert.deepEqual(diagnostics, []);
   });
 
+  test('A rule can hang the engine: matches() with a backtracking or computed pattern is refused; a plain pattern passes', () => {
+    const messages = (when: string) =>
+      checkRuleSources(
+        [{ file: 'rules.yaml', text: ruleFile('pattern_rule', when, '[account.updated]') }],
+        testCatalogs,
+      ).map((diagnostic) => `${diagnostic.column}: ${diagnostic.message}`);
+    assert.deepEqual(messages('event.data.name.matches("(a+)+$")'), [
+      '31: the pattern of matches() could take exponential time: a repeated group repeats or alternates inside (nested quantifier)',
+    ]);
+    assert.match(messages('event.data.name.matches("(x|xy)*z")')[0] ?? '', /nested quantifier/);
+    assert.match(messages('event.data.name.matches("(a)\\\\1")')[0] ?? '', /back-reference/);
+    assert.match(messages('event.data.name.matches(event.data.pattern)')[0] ?? '', /must be a string literal/);
+    assert.deepEqual(messages('event.data.name.matches("^[a-z]+-[0-9]{2,4}(ab)?$")'), []);
+  });
+
   test('A rule can hang the engine: prevail rules check exits 1 naming the file, line and column', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'prevail-rules-cost-'));
     try {
