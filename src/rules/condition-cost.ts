@@ -64,7 +64,7 @@ interface Scope {
  * literal, or could backtrack exponentially (`unsafePatternReason`), is reported in `unbounded`:
  * one regular expression call cannot be interrupted, so no budget bounds it.
  *
- * @example estimateConditionCost(parsed.ast, limits).cost // 5_005_001_003 for three nested [0..999].all
+ * @example estimateConditionCost(parsed.ast, limits).cost // 10_004_004_002 for three nested [0..999].all
  */
 export function estimateConditionCost(ast: ASTNode, limits: RuleLimits): ConditionCost {
   const scope: Scope = {
