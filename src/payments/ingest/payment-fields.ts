@@ -1,4 +1,5 @@
 import { type PartyType, type PaymentChannel, type PaymentRecord, paymentChannels } from '../payment-record.js';
+import { checkPaymentEvent, type PaymentEventCheck } from './event-check.js';
 import { quoted } from './payment-invalid.js';
 
 /**
@@ -118,9 +119,14 @@ export function isIsoDate(text: string): boolean {
  * decimal; currencies match `[A-Z]{3}` and countries `[A-Z]{2}`; party types are `individual`
  * or `organisation`; birth dates are `YYYY-MM-DD`; the channel is one of `paymentChannels`.
  * Text is trimmed and empty text counts as absent. The result only has the optional fields that
- * are present (never a key holding `undefined`). The first problem goes to `fail`.
+ * are present (never a key holding `undefined`). With `checkEvent`, the record's `payment.sent`
+ * event must also pass the engine's checks. The first problem goes to `fail`.
  */
-export function completePayment(draft: PaymentDraft, fail: FieldFailure): PaymentRecord {
+export function completePayment(
+  draft: PaymentDraft,
+  fail: FieldFailure,
+  checkEvent?: PaymentEventCheck,
+): PaymentRecord {
   const id = requiredText(draft, 'id', fail);
   const time = requiredText(draft, 'time', fail);
   const timeRead = readTime(time);
@@ -178,6 +184,7 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure): Paymen
   if (fundingInstrument !== undefined) record.fundingInstrument = fundingInstrument;
   const payeeDocument = optionalText(draft, 'payeeDocument', fail);
   if (payeeDocument !== undefined) record.payeeDocument = payeeDocument;
+  if (checkEvent !== undefined) checkPaymentEvent(record, checkEvent, fail);
   return record;
 }
 
