@@ -421,7 +421,7 @@ export class Iso20022Reader implements PaymentReader {
       (field, reason) => {
         throw paymentInvalid(this.transactionAt, problemText(this.label(field), reason));
       },
-      this.checkEvent,
+      { zoneRequired: true, checkEvent: this.checkEvent },
     );
     if (!this.seen.claim(record.id)) {
       throw paymentInvalid(this.transactionAt, `transaction id ${quoted(record.id)} repeats an earlier CdtTrfTxInf`);

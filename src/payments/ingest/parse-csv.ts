@@ -67,7 +67,7 @@ export class CsvPaymentReader implements PaymentReader {
         const column = layout.columnName[field] ?? columnOfDraftField[field];
         throw paymentInvalid(`line ${line}`, problemText(`column ${JSON.stringify(column)}`, reason));
       },
-      this.checkEvent,
+      { checkEvent: this.checkEvent },
     );
     if (!this.seen.claim(record.id)) {
       throw paymentInvalid(`line ${line}`, `id ${JSON.stringify(record.id)} repeats an earlier payment`);

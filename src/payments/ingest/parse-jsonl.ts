@@ -62,7 +62,7 @@ export class JsonlPaymentReader implements PaymentReader {
         const name = nested ? nestedFieldPath[field] : columnOfDraftField[field];
         throw paymentInvalid(where, problemText(`field ${name}`, reason));
       },
-      this.checkEvent,
+      { checkEvent: this.checkEvent },
     );
     if (!this.seen.claim(record.id))
       throw paymentInvalid(where, `id ${JSON.stringify(record.id)} repeats an earlier payment`);

@@ -195,5 +195,8 @@ function recordOfTransaction(
   draft.cryptoRiskTags = repeatedText(tags, location);
   found.remittanceInfo = remittance;
   found.cryptoRiskTags = tags;
-  return completePayment(draft, (field, reason) => fail(location, found[field]?.path ?? field, reason), checkEvent);
+  return completePayment(draft, (field, reason) => fail(location, found[field]?.path ?? field, reason), {
+    zoneRequired: true,
+    checkEvent,
+  });
 }
