@@ -6,7 +6,7 @@ import { EngineError } from '../core/index.js';
 import { EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
 import { builtinPacks, type LabelPropagation, packFactory, type RulePack } from '../packs/index.js';
-import type { RuleCatalogs, RuleLimits } from '../rules/index.js';
+import { type RuleCatalogs, type RuleLimits, resolveRuleLimits } from '../rules/index.js';
 import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
 import { compileEventFilter } from './event-filter.js';
 
@@ -146,6 +146,8 @@ function featureValueType(aggregate: string): 'int' | 'double' {
  */
 export async function loadEngineConfig(directory: string, options: EngineConfigOptions = {}): Promise<EngineConfig> {
   const packs = options.packs ?? (directory === '' ? [] : await loadPacks(join(directory, 'packs.yaml')));
+  const ruleLimits = directory === '' ? {} : await loadRuleLimits(join(directory, 'rule-limits.yaml'));
+  const limits = resolveRuleLimits(ruleLimits);
   const featuresPath = join(directory, 'features.yaml');
   const parsedFeatures = featureFile.safeParse((await readYaml(featuresPath)) ?? {});
   if (!parsedFeatures.success) throw problems(featuresPath, parsedFeatures.error);
@@ -157,7 +159,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     aggregate: feature.aggregate as FeatureDefinition['aggregate'],
     ...(feature.field !== undefined ? { field: feature.field } : {}),
     ...(feature.window !== undefined ? { window: feature.window } : {}),
-    ...(feature.filter !== undefined ? { filter: compileEventFilter(feature.filter, feature.name) } : {}),
+    ...(feature.filter !== undefined ? { filter: compileEventFilter(feature.filter, feature.name, limits) } : {}),
   }));
   const features = defineFeatures([...definitions, ...packs.flatMap((pack) => pack.features)]);
 
@@ -203,7 +205,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     labels,
     typologies: typologies.map((typology) => typology.name),
     entityRoles: [...roles].sort(),
-    ruleLimits: directory === '' ? {} : await loadRuleLimits(join(directory, 'rule-limits.yaml')),
+    ruleLimits,
   };
   return {
     directory,

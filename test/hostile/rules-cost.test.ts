@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
+import { isEngineError } from '../../src/core/index.js';
+import { compileEventFilter, loadEngineConfig } from '../../src/engine/index.js';
 import { createApiKey } from '../../src/http/api-keys.js';
-import { buildRuleSet, checkRuleSources, type RuleSet } from '../../src/rules/index.js';
+import { buildRuleSet, checkRuleSources, type RuleSet, RuleSetLoader } from '../../src/rules/index.js';
 import { testCatalogs } from '../../src/rules/testdata/test-catalogs.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
@@ -93,6 +95,55 @@ describe('A rule can hang the engine', () => {
       const status = await runCli(['rules', 'check', policy], io);
       assert.equal(status, 1);
       assert.match(io.errors(), /hang\.yaml:6:7: 'when' is too costly/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('A rule can hang the engine: a reload with the costly rule is refused and the running rules stay', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'prevail-rules-cost-reload-'));
+    try {
+      await writeFile(join(directory, 'ok.yaml'), ruleFile('fine_rule', 'event.data.amount > 10.0'));
+      const loader = await RuleSetLoader.open({ directory, catalogs: testCatalogs });
+      const before = loader.current;
+      await writeFile(join(directory, 'hang.yaml'), ruleFile('hanging_rule', hangingCondition));
+      const outcome = await loader.reload();
+      assert.equal(outcome.ok, false);
+      assert.match(outcome.ok ? '' : (outcome.diagnostics[0]?.message ?? ''), /too costly/);
+      assert.equal(loader.current, before);
+      await assert.rejects(RuleSetLoader.open({ directory, catalogs: testCatalogs }), /too costly/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('A rule can hang the engine: a feature filter, CEL too, has the same budget', async () => {
+    assert.throws(
+      () => compileEventFilter(hangingCondition, 'hanging_feature'),
+      (error) => isEngineError(error) && error.code === 'CONFIG_INVALID' && /filter is too costly/.test(error.message),
+    );
+    const filter = compileEventFilter('event.data.items.all(x, x >= 0.0)', 'every_item', {
+      maxCost: 5000,
+      maxEvaluationMs: 250,
+      assumedDataSize: 100,
+    });
+    const event = (items: number[]) => ({
+      id: 'f1',
+      type: 'account.updated',
+      time: '2026-03-01T12:00:00Z',
+      timeMs: 0,
+      entities: { user: 'u1' },
+      data: { items },
+    });
+    assert.equal(filter(event([1, 2])), true);
+    assert.equal(filter(event(Array.from({ length: 20_000 }, () => 1))), false, 'stopped at the budget: false');
+    const directory = await mkdtemp(join(tmpdir(), 'prevail-rules-cost-filter-'));
+    try {
+      await writeFile(
+        join(directory, 'features.yaml'),
+        `features:\n  - name: hanging_count\n    entity: user\n    events: [account.updated]\n    aggregate: count\n    filter: >-\n      ${hangingCondition}\n`,
+      );
+      await assert.rejects(loadEngineConfig(directory), /feature hanging_count: filter is too costly/);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
