@@ -270,5 +270,7 @@ describe('A rule can hang the engine: through the engine and /v1/rules/stats', (
     assert.equal(disabled[0].ruleId, 'every_item_positive');
     assert.equal(disabled[0].eventId, 'basket-huge');
     assert.match(disabled[0].reason, /over the evaluation budget/);
+    const metrics = await server.app.inject({ method: 'GET', url: '/metrics', headers: auth(reader) });
+    assert.match(metrics.body, /^prevail_rules_disabled 1$/m);
   });
 });
