@@ -6,7 +6,7 @@ import { EngineError } from '../core/index.js';
 import { EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
 import { builtinPacks, type LabelPropagation, packFactory, type RulePack } from '../packs/index.js';
-import type { RuleCatalogs } from '../rules/index.js';
+import { type RuleCatalogs, type RuleLimits, resolveRuleLimits } from '../rules/index.js';
 import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
 import { compileEventFilter } from './event-filter.js';
 
@@ -20,6 +20,7 @@ import { compileEventFilter } from './event-filter.js';
  * <dir>/event-types/*.json operator event types {name, requiredRoles?, roleTypes?, dataSchema}
  * <dir>/rules/**.yaml      operator rules
  * <dir>/packs.yaml         packs: { <pack>: { enabled?: bool, settings?: {…} } }  (rule packs)
+ * <dir>/rule-limits.yaml   rule_limits: { max_cost?, max_evaluation_ms?, assumed_data_size? }
  * ```
  * Every file is optional; a missing directory is an empty policy. With a policy directory every
  * built-in rule pack is loaded unless `packs.yaml` disables it (its rules run in shadow mode until
@@ -74,6 +75,29 @@ const featureFile = z.object({
     .default([]),
 });
 
+const positive = z.number().int().positive();
+const ruleLimitsFile = z.strictObject({
+  rule_limits: z
+    .strictObject({
+      max_cost: positive.optional(),
+      max_evaluation_ms: positive.optional(),
+      assumed_data_size: positive.optional(),
+    })
+    .default({}),
+});
+
+/** The rule cost budget `rule-limits.yaml` sets (docs/rules.md, "Cost budget"); `{}` without the file. */
+async function loadRuleLimits(path: string): Promise<Partial<RuleLimits>> {
+  const parsed = ruleLimitsFile.safeParse((await readYaml(path)) ?? { rule_limits: {} });
+  if (!parsed.success) throw problems(path, parsed.error);
+  const limits = parsed.data.rule_limits;
+  return {
+    ...(limits.max_cost === undefined ? {} : { maxCost: limits.max_cost }),
+    ...(limits.max_evaluation_ms === undefined ? {} : { maxEvaluationMs: limits.max_evaluation_ms }),
+    ...(limits.assumed_data_size === undefined ? {} : { assumedDataSize: limits.assumed_data_size }),
+  };
+}
+
 async function readYaml(path: string): Promise<unknown> {
   let text: string;
   try {
@@ -122,6 +146,8 @@ function featureValueType(aggregate: string): 'int' | 'double' {
  */
 export async function loadEngineConfig(directory: string, options: EngineConfigOptions = {}): Promise<EngineConfig> {
   const packs = options.packs ?? (directory === '' ? [] : await loadPacks(join(directory, 'packs.yaml')));
+  const ruleLimits = directory === '' ? {} : await loadRuleLimits(join(directory, 'rule-limits.yaml'));
+  const limits = resolveRuleLimits(ruleLimits);
   const featuresPath = join(directory, 'features.yaml');
   const parsedFeatures = featureFile.safeParse((await readYaml(featuresPath)) ?? {});
   if (!parsedFeatures.success) throw problems(featuresPath, parsedFeatures.error);
@@ -133,7 +159,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     aggregate: feature.aggregate as FeatureDefinition['aggregate'],
     ...(feature.field !== undefined ? { field: feature.field } : {}),
     ...(feature.window !== undefined ? { window: feature.window } : {}),
-    ...(feature.filter !== undefined ? { filter: compileEventFilter(feature.filter, feature.name) } : {}),
+    ...(feature.filter !== undefined ? { filter: compileEventFilter(feature.filter, feature.name, limits) } : {}),
   }));
   const features = defineFeatures([...definitions, ...packs.flatMap((pack) => pack.features)]);
 
@@ -179,6 +205,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     labels,
     typologies: typologies.map((typology) => typology.name),
     entityRoles: [...roles].sort(),
+    ruleLimits,
   };
   return {
     directory,

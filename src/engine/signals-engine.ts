@@ -1,6 +1,6 @@
 import { isActive, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { EventProblem } from '../events/index.js';
+import type { EventCheck, EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
 import type { CaseRecord, EngineStore, LoggedEvent } from '../storage/index.js';
@@ -172,6 +172,15 @@ export class SignalsEngine {
   }
 
   /**
+   * Every check `ingest` applies to an event before storing it, without storing anything: for
+   * callers that must refuse a whole batch (a payments message) when any of it would be refused.
+   * `ingest` calls this too, so the two never disagree.
+   */
+  check(input: unknown): EventCheck {
+    return this.#config.registry.check(input);
+  }
+
+  /**
    * Validates and stores events; resolves once every accepted event is durable. With
    * `wait: true` it also waits until they are processed and returns each one's verdict.
    * Invalid events are rejected with the paths of their bad fields; the others go on.
@@ -180,7 +189,7 @@ export class SignalsEngine {
     const results: IngestResult[] = [];
     const valid: { index: number; event: Omit<LoggedEvent, 'seq'> }[] = [];
     inputs.forEach((input, index) => {
-      const check = this.#config.registry.check(input);
+      const check = this.check(input);
       if (check.ok) valid.push({ index, event: check.event });
       else results.push({ index, status: 'rejected', problems: check.problems });
     });

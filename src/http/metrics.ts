@@ -9,7 +9,8 @@ export interface HttpMetrics {
 
 /**
  * Prometheus metrics: request count and latency by route and status, process metrics, index
- * sizes, matches by bank and flood quarantines. Served at `/metrics` (read scope).
+ * sizes, matches by bank, rules disabled for going over their cost budget and flood
+ * quarantines. Served at `/metrics` (read scope).
  */
 export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
   const registry = new Registry();
@@ -39,6 +40,14 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
     registers: [registry],
     collect() {
       for (const status of dependencies.matcher.status()) this.set({ signal_type: status.signalType }, status.size);
+    },
+  });
+  new Gauge({
+    name: 'prevail_rules_disabled',
+    help: 'Rules disabled since the last rules load for going over the cost budget (docs/rules.md)',
+    registers: [registry],
+    collect() {
+      this.set(dependencies.engine?.rules?.current.disabled.length ?? 0);
     },
   });
   new Gauge({

@@ -1,4 +1,5 @@
 import { EngineError } from '../core/index.js';
+import { type RuleLimits, resolveRuleLimits } from './rule-limits.js';
 
 /** The CEL type of a feature's value: counts and distinct counts are `int`, sums and ratios `double`. */
 export type FeatureValueType = 'int' | 'double';
@@ -41,6 +42,11 @@ export interface RuleCatalogs {
   readonly labels: readonly string[];
   readonly typologies: readonly string[];
   readonly entityRoles: readonly string[];
+  /**
+   * The cost budget of every condition (see `RuleLimits`); `defaultRuleLimits` for what is not
+   * given. Set by the policy's `rule-limits.yaml`.
+   */
+  readonly ruleLimits?: Partial<RuleLimits>;
 }
 
 /** The catalogs as sets and maps, built once per rule set. */
@@ -50,6 +56,7 @@ export interface CatalogIndex {
   readonly labels: ReadonlySet<string>;
   readonly typologies: ReadonlySet<string>;
   readonly entityRoles: ReadonlySet<string>;
+  readonly limits: RuleLimits;
 }
 
 const featureNamePattern = /^[a-z][a-z0-9_]*$/;
@@ -58,7 +65,8 @@ const featureNamePattern = /^[a-z][a-z0-9_]*$/;
  * Indexes the catalogs, checking the one thing rules cannot work around: feature names become
  * CEL field names (`features.name`), so they must be lowercase identifiers.
  *
- * @throws EngineError CONFIG_INVALID when a feature name is not `[a-z][a-z0-9_]*` or a type is unknown.
+ * @throws EngineError CONFIG_INVALID when a feature name is not `[a-z][a-z0-9_]*`, a type is
+ * unknown or a rule limit is not a positive whole number.
  */
 export function indexCatalogs(catalogs: RuleCatalogs): CatalogIndex {
   const features = new Map<string, CatalogFeature>();
@@ -80,5 +88,6 @@ export function indexCatalogs(catalogs: RuleCatalogs): CatalogIndex {
     labels: new Set(catalogs.labels),
     typologies: new Set(catalogs.typologies),
     entityRoles: new Set(catalogs.entityRoles),
+    limits: resolveRuleLimits(catalogs.ruleLimits),
   };
 }

@@ -1,7 +1,9 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { EngineEvent } from '../events/index.js';
 import type { CatalogIndex } from './catalogs.js';
+import { EvaluationMeter, type MeteredResult } from './evaluation-meter.js';
 import { contextMatches, type RuleContext } from './rule-context.js';
+import type { RuleLimits } from './rule-limits.js';
 
 type FieldType = 'int' | 'double' | 'string';
 
@@ -98,8 +100,16 @@ export type CelActivation = Readonly<Record<string, unknown>>;
 export interface RuleEnvironment {
   readonly environment: Environment;
   readonly catalogs: CatalogIndex;
+  /** The cost budget of every condition (`catalogs.limits`). */
+  readonly limits: RuleLimits;
   /** The CEL variables for one context. Never throws: bad values fail when a rule reads them. */
   activation(context: RuleContext): CelActivation;
+  /**
+   * Runs one condition evaluation within the budget (`limits.maxCost` cost units and
+   * `limits.maxEvaluationMs`): an evaluation over it is stopped and reported, never left to run.
+   * Throws what the condition throws otherwise.
+   */
+  metered(evaluate: () => unknown): MeteredResult;
 }
 
 /**
@@ -138,12 +148,18 @@ export function createRuleEnvironment(catalogs: CatalogIndex): RuleEnvironment {
     .registerVariable('labels', 'map<string, list<string>>', { description: 'Entity role → its current labels' })
     .registerVariable('matches', 'list<Match>', { description: 'Media matches of a media.matched event' });
 
+  const meter = new EvaluationMeter(environment);
+  const { limits } = catalogs;
   const noLabels: Readonly<Record<string, readonly string[]>> = {};
   const noFeatures: Readonly<Record<string, number | null>> = {};
 
   return {
     environment,
     catalogs,
+    limits,
+    metered(evaluate: () => unknown): MeteredResult {
+      return meter.run(limits, evaluate);
+    },
     activation(context: RuleContext): CelActivation {
       const matches = contextMatches(context).map(
         (match) => new MatchView(typeof match === 'object' && match !== null ? (match as Record<string, unknown>) : {}),

@@ -1,6 +1,7 @@
 import type { ParseResult } from '@marcbachmann/cel-js';
 import type { CelActivation, RuleEnvironment } from './cel-environment.js';
 import { didYouMean } from './closest-name.js';
+import { estimateConditionCost } from './condition-cost.js';
 import { type ExpressionReference, findReferences } from './expression-references.js';
 
 /** A compiled `when`: returns the expression's value for one activation; throws on run-time errors. */
@@ -43,7 +44,10 @@ function problem(offset: number, message: string, hint: string | undefined): Con
  * reuses; it is never parsed again.
  *
  * Reports every catalog problem; of CEL's own errors only the first (cel-js stops there), and not
- * when it repeats a catalog problem already reported at the same offset.
+ * when it repeats a catalog problem already reported at the same offset. A valid expression
+ * whose estimated cost (`estimateConditionCost`) is over `limits.maxCost` is refused at its
+ * costliest comprehension: such a rule would block the engine on every event it runs on. So is
+ * a `matches()` whose pattern is computed or could backtrack exponentially.
  */
 export function checkCondition(
   rules: RuleEnvironment,
@@ -76,6 +80,23 @@ export function checkCondition(
     }
   } else if (checked.type !== 'bool' && checked.type !== 'dyn') {
     problems.push(problem(0, `'when' must be a bool expression; this one is ${checked.type ?? 'unknown'}`, undefined));
+  } else {
+    const { maxCost, assumedDataSize } = rules.limits;
+    const estimate = estimateConditionCost(parsed.ast, rules.limits);
+    for (const unbounded of estimate.unbounded) {
+      problems.push(
+        problem(unbounded.offset, unbounded.message, 'write the pattern without nested repetition or back-references'),
+      );
+    }
+    if (estimate.cost > maxCost) {
+      problems.push(
+        problem(
+          estimate.offset,
+          `'when' is too costly: its estimated cost ${estimate.cost.toLocaleString('en-US')} is over the budget of ${maxCost.toLocaleString('en-US')}`,
+          `nested comprehensions multiply (a list read from the event counts as ${assumedDataSize} items); raise max_cost in rule-limits.yaml only if the rule must do this much work`,
+        ),
+      );
+    }
   }
   if (problems.length > 0) return { problems: problems.sort((left, right) => left.offset - right.offset) };
   return { condition: parsed, problems };

@@ -27,15 +27,20 @@ export {
   type RuleSetBuild,
   type RuleSetOptions,
 } from './check-rules.js';
+// Running rules.
+// The cost budget: static estimate and run-time meter, also used for the features' CEL filters.
+export { type ConditionCost, estimateConditionCost } from './condition-cost.js';
 export {
   compareDiagnostics,
   type Diagnostic,
   type FormatDiagnosticsOptions,
   formatDiagnostics,
 } from './diagnostic.js';
+export { BudgetExceeded, type EvaluationBudget, EvaluationMeter, type MeteredResult } from './evaluation-meter.js';
 export type { OperatorRule } from './operator-rule.js';
 export { featureValue, type RuleContext, type RuleMatch } from './rule-context.js';
 export { type RuleSource, type RuleSourcesRead, readRuleSources } from './rule-files.js';
+export { defaultRuleLimits, type RuleLimits, resolveRuleLimits } from './rule-limits.js';
 // The shared vocabulary of rule hits.
 export {
   type CaseEffect,
@@ -52,9 +57,9 @@ export {
   type VerdictEffect,
   verdicts,
 } from './rule-model.js';
-// Running rules.
 export {
   type CompiledRule,
+  type DisabledRule,
   type RuleEvaluation,
   type RuleHit,
   type RuleOutcome,

@@ -1,5 +1,6 @@
 import type { BuiltinRuleInstance } from './builtin-rule.js';
 import type { CelActivation, RuleEnvironment } from './cel-environment.js';
+import { BudgetExceeded } from './evaluation-meter.js';
 import type { OperatorRule } from './operator-rule.js';
 import type { RuleContext } from './rule-context.js';
 import type { RuleEffect, RuleMode } from './rule-model.js';
@@ -19,10 +20,28 @@ export interface RuleRunError {
   readonly message: string;
 }
 
+/**
+ * A rule the rule set stopped running: one evaluation went over the cost budget (`RuleLimits`),
+ * which would have blocked the engine. It stays disabled in this rule set; a reload builds a
+ * new set in which it runs again (fix the rule, or the data, first).
+ */
+export interface DisabledRule {
+  readonly ruleId: string;
+  /** What went over budget, e.g. "over the evaluation budget: it spent more than 1000000 cost units". */
+  readonly reason: string;
+  /** The event whose evaluation went over budget. */
+  readonly eventId: string;
+  /** When it was disabled (ISO-8601, wall clock). */
+  readonly disabledAt: string;
+}
+
 /** The outcome of running a rule set on one event. */
 export interface RuleEvaluation {
   readonly hits: readonly RuleHit[];
+  /** Rules that failed on this event, those disabled by it included. */
   readonly errors: readonly RuleRunError[];
+  /** Present when this event made rules go over the cost budget: they are now disabled. */
+  readonly disabled?: readonly DisabledRule[];
 }
 
 /** The outcome of one rule on one event: fired or not, with what it would do. */
@@ -93,7 +112,9 @@ function operatorRunner(rule: OperatorRule, environment: RuleEnvironment): Runne
   const effects = deepFreeze([...rule.effects]);
   const outcome: RuleOutcome = Object.freeze({ fired: true, reason: rule.reason, effects });
   const run = (_context: RuleContext, activation: () => CelActivation): RuleOutcome | undefined => {
-    const value = rule.condition(activation());
+    const result = environment.metered(() => rule.condition(activation()));
+    if (!result.ok) throw result.exceeded;
+    const value = result.value;
     if (value === true) return outcome;
     if (value === false) return undefined;
     throw new Error(`'when' returned ${celTypeOf(value)}, not a bool`);
@@ -140,10 +161,13 @@ function describeRule(
  *
  * Rules run in id order. `evaluate` never throws: a rule that fails on an event is reported in
  * `errors` and counts as not fired, because one bad field on one event must not stop the engine.
+ * An operator rule whose evaluation goes over the cost budget is stopped there and disabled for
+ * the life of this set (`disabled`), so the other rules go on and no event can block the engine.
  */
 export class RuleSet {
   readonly #byEventType: ReadonlyMap<string, readonly Runner[]>;
   readonly #environment: RuleEnvironment;
+  readonly #disabled = new Map<string, DisabledRule>();
   /** Every rule, in id order. */
   readonly rules: readonly CompiledRule[];
 
@@ -173,6 +197,11 @@ export class RuleSet {
     this.rules = Object.freeze(runners.map((runner) => runner.rule));
   }
 
+  /** The rules disabled for going over the cost budget, in the order they were disabled. */
+  get disabled(): readonly DisabledRule[] {
+    return [...this.#disabled.values()];
+  }
+
   /** The rules that run on events of `eventType`, in id order. */
   rulesFor(eventType: string): readonly CompiledRule[] {
     return (this.#byEventType.get(eventType) ?? []).map((runner) => runner.rule);
@@ -189,6 +218,7 @@ export class RuleSet {
     const activate = (): CelActivation => (activation ??= this.#environment.activation(context));
     const hits: RuleHit[] = [];
     let errors: RuleRunError[] | undefined;
+    let disabled: DisabledRule[] | undefined;
     // Run-time errors keep only their message, and capturing a stack through the CEL evaluator
     // costs about ten times the evaluation itself: a rule reading an optional field that is
     // often absent would otherwise dominate the engine's time. Evaluation is synchronous, so
@@ -197,6 +227,7 @@ export class RuleSet {
     Error.stackTraceLimit = 0;
     try {
       for (const { rule, run } of runners) {
+        if (this.#disabled.has(rule.id)) continue;
         try {
           const outcome = run(context, activate);
           if (outcome !== undefined) {
@@ -211,11 +242,23 @@ export class RuleSet {
         } catch (error) {
           errors ??= [];
           errors.push({ ruleId: rule.id, message: errorMessage(error) });
+          if (error instanceof BudgetExceeded) {
+            const record: DisabledRule = {
+              ruleId: rule.id,
+              reason: error.message,
+              eventId: context.event.id,
+              disabledAt: new Date().toISOString(),
+            };
+            this.#disabled.set(rule.id, record);
+            disabled ??= [];
+            disabled.push(record);
+          }
         }
       }
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-    return { hits, errors: errors ?? [] };
+    const evaluation = { hits, errors: errors ?? [] };
+    return disabled === undefined ? evaluation : { ...evaluation, disabled };
   }
 }

@@ -5,10 +5,12 @@ import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { createServices } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
+import type { SignalsEngine } from '../../engine/index.js';
 import {
   detectPaymentFormat,
   evaluateScreening,
   type LabelLine,
+  type PaymentEventInput,
   type PaymentFormat,
   type PaymentRecord,
   paymentFormats,
@@ -33,11 +35,19 @@ const formatOption = () =>
 
 /**
  * Validates the whole file (so a bad message applies nothing) and returns its format, its payment
- * count and a progress bar over its batches of 1,000.
+ * count and a progress bar over its batches of 1,000. With `engine`, each payment's event must
+ * also pass every check the engine applies when it stores events.
  */
-async function prepare(file: string, options: FormatOptions, io: CliIo, label: string) {
+async function prepare(file: string, options: FormatOptions, io: CliIo, label: string, engine?: SignalsEngine) {
   const format = options.format ?? (await detectFileFormat(file));
-  const { count } = await validatePaymentsFile(file, format);
+  const checkEvent =
+    engine === undefined
+      ? undefined
+      : (event: PaymentEventInput) => {
+          const check = engine.check(event);
+          return check.ok ? [] : check.problems;
+        };
+  const { count } = await validatePaymentsFile(file, format, checkEvent === undefined ? {} : { checkEvent });
   const progress = startProgress(
     Math.max(1, Math.ceil(count / 1000)),
     options.progress && io.stderr.isTTY === true,
@@ -239,17 +249,17 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
     withStorageOptions(new Command('ingest'))
       .summary('ingest a payments file into the engine as payment.sent events')
       .description(
-        'Validates the whole file first (a malformed message is reported with its position and reason, and nothing of it is applied), then stores every payment as a payment.sent event (id "payment:<transaction id>", so sending a file twice is a no-op) and lets the engine process them with the policy given by --policy. Prints {"payments", "accepted", "duplicates"}.',
+        'Validates the whole file first, each payment also against every check the engine applies to its payment.sent event (a malformed message or a payment the engine would refuse is reported with its position, transaction and reason, and nothing of it is applied), then stores every payment as a payment.sent event (id "payment:<transaction id>", so sending a file twice is a no-op) and lets the engine process them with the policy given by --policy. Prints {"payments", "accepted", "duplicates"}.',
       )
       .argument('<file>', 'the payments file')
       .addOption(formatOption())
       .option('--no-progress', 'never show the progress bar')
       .action(async (file: string, options: StorageCliOptions & FormatOptions) => {
-        const { format, count, progress } = await prepare(file, options, io, 'ingesting');
         const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
         try {
           const engine = services.engine?.engine;
           if (engine === undefined) throw new EngineError('INTERNAL', 'the engine did not open');
+          const { format, count, progress } = await prepare(file, options, io, 'ingesting', engine);
           const summary = { payments: count, accepted: 0, duplicates: 0 };
           for await (const batch of batchesOf(file, format, progress)) {
             for (const result of await engine.ingest(batch.map(toPaymentEvent))) {

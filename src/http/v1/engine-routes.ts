@@ -215,13 +215,18 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     '/v1/rules/stats',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: "Each rule's hits and its precision against decided cases" },
+      schema: {
+        tags,
+        summary:
+          "Each rule's hits and its precision against decided cases; the rules disabled for going over the cost budget",
+      },
     },
     async () => ({
       rules: (await store.ruleHitStats()).map((row) => ({
         ...row,
         precision: row.confirmed + row.dismissed === 0 ? null : row.confirmed / (row.confirmed + row.dismissed),
       })),
+      disabled: engine.rules?.current.disabled ?? [],
     }),
   );
 

@@ -14,8 +14,9 @@ const maxPaymentsPerRequest = 10_000;
 /**
  * Payments over HTTP: `POST /v1/payments` takes a payments message (ISO 20022 pacs.008 or pain.001
  * XML, Tazama's pacs.008 JSON, CSV or JSON Lines) and ingests every payment as a `payment.sent`
- * event. The whole message is parsed first: a malformed one is refused (400 `PAYMENT_INVALID`
- * with its position) and nothing of it is applied.
+ * event. The whole message is parsed first, and each payment's event put through every check
+ * the engine applies when it stores events: a message with any problem is refused (400
+ * `PAYMENT_INVALID` with its position, transaction and field) and nothing of it is applied.
  */
 export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { engine } = dependencies;
@@ -46,7 +47,12 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
       const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
       if (text.trim() === '') throw new EngineError('REQUEST_INVALID', 'send a payments message as the request body');
       const format = request.query.format ?? detectPaymentFormat(text);
-      const records = readPayments(text, format);
+      const records = readPayments(text, format, {
+        checkEvent: (event) => {
+          const check = engine.engine.check(event);
+          return check.ok ? [] : check.problems;
+        },
+      });
       if (records.length > maxPaymentsPerRequest) {
         throw new EngineError('REQUEST_TOO_LARGE', `at most ${maxPaymentsPerRequest} payments per request`);
       }

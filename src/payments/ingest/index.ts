@@ -8,6 +8,7 @@
  * supplementary-data extension and the security rules are in `docs/payments-input.md`.
  */
 
+export type { PaymentEventCheck, PaymentEventProblem } from './event-check.js';
 export { parsePaymentCsv } from './parse-csv.js';
 export { parsePacs008, parsePain001 } from './parse-iso20022.js';
 export { parsePaymentJsonl } from './parse-jsonl.js';

@@ -1,6 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { EngineError } from '../../core/index.js';
 import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentEventCheck } from './event-check.js';
 import * as paths from './iso20022-paths.js';
 import { PathNode } from './iso20022-paths.js';
 import { completePayment, type PaymentDraft, type PaymentDraftField, problemText, SeenIds } from './payment-fields.js';
@@ -177,6 +178,7 @@ export class Iso20022Reader implements PaymentReader {
     private readonly output: PaymentRecord[],
     private readonly maxDepth: number,
     private readonly maxTokenLength: number,
+    private readonly checkEvent?: PaymentEventCheck,
   ) {
     this.candidates = candidatesOfKind[kind];
     this.message = kind === 'pacs008' ? pacs008Message : pain001Message;
@@ -414,9 +416,13 @@ export class Iso20022Reader implements PaymentReader {
       payeeDocument: values[payeeDocumentSlot],
       cryptoRiskTags: this.tags.length === 0 ? undefined : this.tags,
     };
-    const record = completePayment(draft, (field, reason) => {
-      throw paymentInvalid(this.transactionAt, problemText(this.label(field), reason));
-    });
+    const record = completePayment(
+      draft,
+      (field, reason) => {
+        throw paymentInvalid(this.transactionAt, problemText(this.label(field), reason));
+      },
+      { zoneRequired: true, checkEvent: this.checkEvent },
+    );
     if (!this.seen.claim(record.id)) {
       throw paymentInvalid(this.transactionAt, `transaction id ${quoted(record.id)} repeats an earlier CdtTrfTxInf`);
     }

@@ -1,5 +1,6 @@
 import type { PaymentRecord } from '../payment-record.js';
 import { CsvRecordAssembler } from './csv-records.js';
+import type { PaymentEventCheck } from './event-check.js';
 import {
   type CsvLayout,
   checkColumnMapping,
@@ -30,6 +31,7 @@ export class CsvPaymentReader implements PaymentReader {
     private readonly output: PaymentRecord[],
     private readonly mapping: PaymentColumnMapping,
     maxTokenLength: number,
+    private readonly checkEvent?: PaymentEventCheck,
   ) {
     checkColumnMapping(mapping);
     this.records = new CsvRecordAssembler(maxTokenLength, (fields, line) => this.record(fields, line));
@@ -59,10 +61,14 @@ export class CsvPaymentReader implements PaymentReader {
     }
     const draft: PaymentDraft = {};
     for (const [field, index] of layout.fields) draft[field] = fields[index];
-    const record = completePayment(draft, (field, reason) => {
-      const column = layout.columnName[field] ?? columnOfDraftField[field];
-      throw paymentInvalid(`line ${line}`, problemText(`column ${JSON.stringify(column)}`, reason));
-    });
+    const record = completePayment(
+      draft,
+      (field, reason) => {
+        const column = layout.columnName[field] ?? columnOfDraftField[field];
+        throw paymentInvalid(`line ${line}`, problemText(`column ${JSON.stringify(column)}`, reason));
+      },
+      { checkEvent: this.checkEvent },
+    );
     if (!this.seen.claim(record.id)) {
       throw paymentInvalid(`line ${line}`, `id ${JSON.stringify(record.id)} repeats an earlier payment`);
     }
@@ -86,7 +92,7 @@ export function parsePaymentCsv(
   const resolved = resolveReadOptions(options);
   checkInputSize(text, resolved.maxBytes);
   const output: PaymentRecord[] = [];
-  const reader = new CsvPaymentReader(output, mapping, resolved.maxTokenLength);
+  const reader = new CsvPaymentReader(output, mapping, resolved.maxTokenLength, resolved.checkEvent);
   reader.write(decodeWhole(text));
   reader.end();
   return output;

@@ -57,7 +57,7 @@ const pacs008 = `<?xml version="1.0" encoding="UTF-8"?>
     <CdtTrfTxInf>
       <PmtId><InstrId>I-3</InstrId><EndToEndId>NOTPROVIDED</EndToEndId></PmtId>
       <IntrBkSttlmAmt Ccy="USD">7</IntrBkSttlmAmt>
-      <AccptncDtTm>2026-03-01T02:05:00</AccptncDtTm>
+      <AccptncDtTm>2026-03-01T02:05:00-03:00</AccptncDtTm>
       <ChrgBr>SHAR</ChrgBr>
       <Dbtr><Nm>Test Sender Three</Nm></Dbtr>
       <DbtrAcct><Id><Othr><Id>ACC-3</Id></Othr></Id></DbtrAcct>
@@ -105,7 +105,8 @@ const expected: PaymentRecord[] = [
   },
   {
     id: 'I-3',
-    time: '2026-03-01T02:05:00',
+    time: '2026-03-01T02:05:00-03:00',
+    localHour: 2,
     payer: { account: 'ACC-3', name: 'Test Sender Three' },
     payee: { account: 'PH-WALLET-77', name: 'Test Receiver' },
     amount: 7,

@@ -23,7 +23,7 @@ export function parsePacs008(xml: string | Buffer, options: PaymentReadOptions =
   return readWhole(
     xml,
     resolved.maxBytes,
-    (output) => new Iso20022Reader('pacs008', output, resolved.maxDepth, resolved.maxTokenLength),
+    (output) => new Iso20022Reader('pacs008', output, resolved.maxDepth, resolved.maxTokenLength, resolved.checkEvent),
   );
 }
 
@@ -38,6 +38,6 @@ export function parsePain001(xml: string | Buffer, options: PaymentReadOptions =
   return readWhole(
     xml,
     resolved.maxBytes,
-    (output) => new Iso20022Reader('pain001', output, resolved.maxDepth, resolved.maxTokenLength),
+    (output) => new Iso20022Reader('pain001', output, resolved.maxDepth, resolved.maxTokenLength, resolved.checkEvent),
   );
 }

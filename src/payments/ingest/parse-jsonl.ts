@@ -1,4 +1,5 @@
 import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentEventCheck } from './event-check.js';
 import { parseJsonText } from './json-text.js';
 import { columnOfDraftField, draftFromFlatObject } from './payment-columns.js';
 import { completePayment, type PaymentDraft, problemText, SeenIds } from './payment-fields.js';
@@ -26,6 +27,7 @@ export class JsonlPaymentReader implements PaymentReader {
   constructor(
     private readonly output: PaymentRecord[],
     maxTokenLength: number,
+    private readonly checkEvent?: PaymentEventCheck,
   ) {
     this.lines = new LineSplitter(maxTokenLength, (text, number) => this.line(text, number));
   }
@@ -54,10 +56,14 @@ export class JsonlPaymentReader implements PaymentReader {
     } else {
       draft = draftFromFlatObject(value);
     }
-    const record = completePayment(draft, (field, reason) => {
-      const name = nested ? nestedFieldPath[field] : columnOfDraftField[field];
-      throw paymentInvalid(where, problemText(`field ${name}`, reason));
-    });
+    const record = completePayment(
+      draft,
+      (field, reason) => {
+        const name = nested ? nestedFieldPath[field] : columnOfDraftField[field];
+        throw paymentInvalid(where, problemText(`field ${name}`, reason));
+      },
+      { checkEvent: this.checkEvent },
+    );
     if (!this.seen.claim(record.id))
       throw paymentInvalid(where, `id ${JSON.stringify(record.id)} repeats an earlier payment`);
     this.output.push(record);
@@ -73,7 +79,7 @@ export function parsePaymentJsonl(text: string | Buffer, options: PaymentReadOpt
   const resolved = resolveReadOptions(options);
   checkInputSize(text, resolved.maxBytes);
   const output: PaymentRecord[] = [];
-  const reader = new JsonlPaymentReader(output, resolved.maxTokenLength);
+  const reader = new JsonlPaymentReader(output, resolved.maxTokenLength, resolved.checkEvent);
   reader.write(decodeWhole(text));
   reader.end();
   return output;

@@ -1,5 +1,6 @@
 import { EngineError } from '../../core/index.js';
 import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentEventCheck } from './event-check.js';
 import { parseJsonText } from './json-text.js';
 import { SeenIds } from './payment-fields.js';
 import type { PaymentReader } from './payment-reader.js';
@@ -24,11 +25,14 @@ export class TazamaPaymentReader implements PaymentReader {
     private readonly output: PaymentRecord[],
     private readonly maxBytes: number,
     private readonly maxTokenLength: number,
+    private readonly checkEvent?: PaymentEventCheck,
   ) {
     this.lines = new LineSplitter(maxTokenLength, (text, number) => {
       if (text.trim() === '') return;
       const message = parseJsonText(text, `line ${number}`);
-      this.output.push(...recordsOfTazamaMessage(message, { line: `line ${number}`, prefix: '' }, this.seen));
+      this.output.push(
+        ...recordsOfTazamaMessage(message, { line: `line ${number}`, prefix: '' }, this.seen, this.checkEvent),
+      );
     });
   }
 
@@ -51,7 +55,7 @@ export class TazamaPaymentReader implements PaymentReader {
     if (this.mode === 'undecided' || this.held.trim() === '') return;
     const document = parseJsonText(this.held, 'the document');
     this.held = '';
-    this.output.push(...recordsOfTazamaMessages(document, this.seen));
+    this.output.push(...recordsOfTazamaMessages(document, this.seen, this.checkEvent));
   }
 
   private decide(atEnd: boolean): void {
@@ -93,11 +97,15 @@ function isWholeObject(line: string): boolean {
 }
 
 /** Records of an already-parsed document: one message, or an array of messages (`[i].` in errors). */
-function recordsOfTazamaMessages(document: unknown, seen: SeenIds): PaymentRecord[] {
-  if (!Array.isArray(document)) return recordsOfTazamaMessage(document, { line: '', prefix: '' }, seen);
+function recordsOfTazamaMessages(
+  document: unknown,
+  seen: SeenIds,
+  checkEvent: PaymentEventCheck | undefined,
+): PaymentRecord[] {
+  if (!Array.isArray(document)) return recordsOfTazamaMessage(document, { line: '', prefix: '' }, seen, checkEvent);
   const records: PaymentRecord[] = [];
   for (const [index, message] of document.entries()) {
-    records.push(...recordsOfTazamaMessage(message, { line: '', prefix: `[${index}].` }, seen));
+    records.push(...recordsOfTazamaMessage(message, { line: '', prefix: `[${index}].` }, seen, checkEvent));
   }
   return records;
 }
@@ -117,8 +125,8 @@ export function parseTazamaPacs008(json: unknown, options: PaymentReadOptions = 
     return readWhole(
       json,
       resolved.maxBytes,
-      (output) => new TazamaPaymentReader(output, resolved.maxBytes, resolved.maxTokenLength),
+      (output) => new TazamaPaymentReader(output, resolved.maxBytes, resolved.maxTokenLength, resolved.checkEvent),
     );
   }
-  return recordsOfTazamaMessages(json, new SeenIds());
+  return recordsOfTazamaMessages(json, new SeenIds(), resolved.checkEvent);
 }

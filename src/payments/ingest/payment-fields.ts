@@ -1,4 +1,5 @@
 import { type PartyType, type PaymentChannel, type PaymentRecord, paymentChannels } from '../payment-record.js';
+import { checkPaymentEvent, type PaymentEventCheck } from './event-check.js';
 import { quoted } from './payment-invalid.js';
 
 /**
@@ -94,6 +95,29 @@ export function timeProblem(text: string): string | undefined {
 }
 
 /**
+ * Why `text` is not a time an ISO 20022 message may carry, or `undefined` when it is one: a time
+ * `timeProblem` accepts that also states its zone (`Z` or `±hh:mm`). A time without a zone is
+ * ambiguous (the reader's own zone would decide the instant), so ISO 20022 inputs refuse it.
+ */
+export function zonedTimeProblem(text: string): string | undefined {
+  const result = readTime(text);
+  if (typeof result === 'string') return result;
+  return result === noOffset ? zonelessReason(text) : undefined;
+}
+
+function zonelessReason(text: string): string {
+  return `has no zone: expected YYYY-MM-DDThh:mm:ss with Z or ±hh:mm, got ${quoted(text)}`;
+}
+
+/** How `completePayment` checks beyond the rules every format shares. */
+export interface CompleteOptions {
+  /** Refuse a time without a zone (ISO 20022 XML and Tazama JSON, whose stated format has one). */
+  readonly zoneRequired?: boolean;
+  /** The engine's checks of the record's `payment.sent` event. */
+  readonly checkEvent?: PaymentEventCheck | undefined;
+}
+
+/**
  * The hour 0–23 as written in an ISO-8601 time that carries an offset (`Z` included: the hour
  * is then the UTC hour, the best the message tells); `undefined` when the time has no offset,
  * since its zone is then unknown, or is not a valid time. The payer's channel records the time
@@ -118,13 +142,16 @@ export function isIsoDate(text: string): boolean {
  * decimal; currencies match `[A-Z]{3}` and countries `[A-Z]{2}`; party types are `individual`
  * or `organisation`; birth dates are `YYYY-MM-DD`; the channel is one of `paymentChannels`.
  * Text is trimmed and empty text counts as absent. The result only has the optional fields that
- * are present (never a key holding `undefined`). The first problem goes to `fail`.
+ * are present (never a key holding `undefined`). With `options.zoneRequired` the time must state
+ * its zone; with `options.checkEvent` the record's `payment.sent` event must also pass the
+ * engine's checks. The first problem goes to `fail`.
  */
-export function completePayment(draft: PaymentDraft, fail: FieldFailure): PaymentRecord {
+export function completePayment(draft: PaymentDraft, fail: FieldFailure, options: CompleteOptions = {}): PaymentRecord {
   const id = requiredText(draft, 'id', fail);
   const time = requiredText(draft, 'time', fail);
   const timeRead = readTime(time);
   if (typeof timeRead === 'string') fail('time', timeRead);
+  if (options.zoneRequired === true && timeRead === noOffset) fail('time', zonelessReason(time));
   const amount = amountOf(draft, fail);
   const currency = requiredText(draft, 'currency', fail);
   if (!currencyCode.test(currency)) fail('currency', `not an ISO 4217 currency code: ${quoted(currency)}`);
@@ -178,6 +205,7 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure): Paymen
   if (fundingInstrument !== undefined) record.fundingInstrument = fundingInstrument;
   const payeeDocument = optionalText(draft, 'payeeDocument', fail);
   if (payeeDocument !== undefined) record.payeeDocument = payeeDocument;
+  if (options.checkEvent !== undefined) checkPaymentEvent(record, options.checkEvent, fail);
   return record;
 }
 

@@ -1,4 +1,5 @@
 import { EngineError } from '../../core/index.js';
+import type { PaymentEventCheck } from './event-check.js';
 import type { PaymentColumnMapping } from './payment-columns.js';
 
 /**
@@ -23,6 +24,12 @@ export interface PaymentReadOptions {
   readonly csvMapping?: PaymentColumnMapping;
   /** For streams: how many records each yielded batch holds (the last may hold fewer). 1,000 by default. */
   readonly batchSize?: number;
+  /**
+   * The engine's own checks of each payment's `payment.sent` event (`SignalsEngine.check`): a
+   * payment the engine would refuse is then a `PAYMENT_INVALID` of the input, at its position,
+   * so the validation pass refuses the whole input before anything is stored. None by default.
+   */
+  readonly checkEvent?: PaymentEventCheck;
 }
 
 /** `PaymentReadOptions` with every default applied. */
@@ -32,6 +39,7 @@ export interface ResolvedReadOptions {
   readonly maxTokenLength: number;
   readonly csvMapping: PaymentColumnMapping;
   readonly batchSize: number;
+  readonly checkEvent: PaymentEventCheck | undefined;
 }
 
 /** 64 MiB: the default size limit of an in-memory input. */
@@ -53,6 +61,7 @@ export function resolveReadOptions(options: PaymentReadOptions = {}): ResolvedRe
     maxTokenLength: positiveInteger('maxTokenLength', options.maxTokenLength, 1024 * 1024),
     csvMapping: options.csvMapping ?? {},
     batchSize: positiveInteger('batchSize', options.batchSize, 1000),
+    checkEvent: options.checkEvent,
   };
 }
 

@@ -14,13 +14,14 @@ export function paymentReaderFactory(format: PaymentFormat, options: ResolvedRea
   switch (format) {
     case 'pacs008':
     case 'pain001':
-      return (output) => new Iso20022Reader(format, output, options.maxDepth, options.maxTokenLength);
+      return (output) =>
+        new Iso20022Reader(format, output, options.maxDepth, options.maxTokenLength, options.checkEvent);
     case 'tazama':
-      return (output) => new TazamaPaymentReader(output, options.maxBytes, options.maxTokenLength);
+      return (output) => new TazamaPaymentReader(output, options.maxBytes, options.maxTokenLength, options.checkEvent);
     case 'jsonl':
-      return (output) => new JsonlPaymentReader(output, options.maxTokenLength);
+      return (output) => new JsonlPaymentReader(output, options.maxTokenLength, options.checkEvent);
     case 'csv':
-      return (output) => new CsvPaymentReader(output, options.csvMapping, options.maxTokenLength);
+      return (output) => new CsvPaymentReader(output, options.csvMapping, options.maxTokenLength, options.checkEvent);
   }
 }
 

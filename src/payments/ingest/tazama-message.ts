@@ -1,4 +1,5 @@
 import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentEventCheck } from './event-check.js';
 import {
   completePayment,
   type PaymentDraft,
@@ -101,7 +102,12 @@ function partyType(party: Found, location: MessageLocation): Found {
  *
  * Errors carry the message's `location`; ids must be new to `seen`.
  */
-export function recordsOfTazamaMessage(message: unknown, location: MessageLocation, seen: SeenIds): PaymentRecord[] {
+export function recordsOfTazamaMessage(
+  message: unknown,
+  location: MessageLocation,
+  seen: SeenIds,
+  checkEvent?: PaymentEventCheck,
+): PaymentRecord[] {
   if (!isRecord(message)) return fail(location, '', 'expected a JSON object');
   const type = message.TxTp;
   if (typeof type === 'string' && !type.startsWith('pacs.008')) {
@@ -121,14 +127,19 @@ export function recordsOfTazamaMessage(message: unknown, location: MessageLocati
     fail(location, count.path, `is ${quoted(String(count.value))} but the message has ${items.length} CdtTrfTxInf`);
   }
   return items.map((transaction) => {
-    const record = recordOfTransaction(body, transaction, location);
+    const record = recordOfTransaction(body, transaction, location, checkEvent);
     if (!seen.claim(record.id))
       fail(location, transaction.path, `transaction id ${quoted(record.id)} repeats an earlier one`);
     return record;
   });
 }
 
-function recordOfTransaction(body: Found, transaction: Found, location: MessageLocation): PaymentRecord {
+function recordOfTransaction(
+  body: Found,
+  transaction: Found,
+  location: MessageLocation,
+  checkEvent: PaymentEventCheck | undefined,
+): PaymentRecord {
   const at = (from: Found, ...keys: string[]) => walk(from, keys, location);
   const found: Partial<Record<PaymentDraftField, Found>> = {};
   const endToEnd = at(transaction, 'PmtId', 'EndToEndId');
@@ -184,5 +195,8 @@ function recordOfTransaction(body: Found, transaction: Found, location: MessageL
   draft.cryptoRiskTags = repeatedText(tags, location);
   found.remittanceInfo = remittance;
   found.cryptoRiskTags = tags;
-  return completePayment(draft, (field, reason) => fail(location, found[field]?.path ?? field, reason));
+  return completePayment(draft, (field, reason) => fail(location, found[field]?.path ?? field, reason), {
+    zoneRequired: true,
+    checkEvent,
+  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../core/index.js';
 import type { PaymentParty, PaymentRecord } from '../payment-record.js';
-import { completePayment, timeProblem } from './payment-fields.js';
+import { completePayment, zonedTimeProblem } from './payment-fields.js';
 import { quoted } from './payment-invalid.js';
 import { draftFromNestedObject, nestedFieldPath } from './record-draft.js';
 import { escapeXml, unwritableCharacter } from './xml-text.js';
@@ -61,10 +61,14 @@ function unwritable(index: number, record: PaymentRecord, reason: string): Engin
  * (pacs.008 has birth data only under `PrvtId`, which reads back as `individual`).
  */
 function checkWritable(record: PaymentRecord, index: number): void {
-  completePayment(draftFromNestedObject(record as unknown as Readonly<Record<string, unknown>>), (field, reason) => {
-    const path = nestedFieldPath[field];
-    throw unwritable(index, record, reason === undefined ? `missing ${path}` : `${path}: ${reason}`);
-  });
+  completePayment(
+    draftFromNestedObject(record as unknown as Readonly<Record<string, unknown>>),
+    (field, reason) => {
+      const path = nestedFieldPath[field];
+      throw unwritable(index, record, reason === undefined ? `missing ${path}` : `${path}: ${reason}`);
+    },
+    { zoneRequired: true },
+  );
   const texts: [string, string | undefined][] = [
     ['id', record.id],
     ['payer.account', record.payer.account],
@@ -171,7 +175,7 @@ function headerXml(options: Pacs008ChunkOptions): string {
     throw new EngineError('CONFIG_INVALID', 'messageId must be 1–35 characters XML can carry');
   }
   const createdAt = options.createdAt ?? new Date().toISOString();
-  const problem = timeProblem(createdAt);
+  const problem = zonedTimeProblem(createdAt);
   if (problem !== undefined) throw new EngineError('CONFIG_INVALID', `createdAt: ${problem}`);
   const count = options.numberOfTransactions;
   if (!Number.isSafeInteger(count) || count < 0) {
