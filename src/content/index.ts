@@ -6,4 +6,5 @@ export { isHostAllowed, isPrivateAddress } from './address-policy.js';
 export { type DecodedImage, type DecodeOptions, decodeImage, defaultMaxPixels } from './decode-image.js';
 export { type FetchPolicy, fetchUrl, isUrl } from './fetch-url.js';
 export { type ImageFormat, sniffImageFormat } from './image-format.js';
+export { imagePixelCount } from './image-size.js';
 export { readFileLimited } from './read-file.js';

@@ -7,4 +7,12 @@ export {
   type MediaSignalName,
   mediaSignalNames,
 } from './hash-media.js';
+export {
+  defaultHashPoolSettings,
+  HashPool,
+  type HashPoolSettings,
+  type HashPoolStats,
+  hashWorkerEntry,
+  type MediaHasher,
+} from './hash-pool.js';
 export { hashVideoBytes, type VideoHashOptions } from './hash-video.js';

@@ -27,7 +27,8 @@ const notAnObjectMessage = 'this endpoint expects a json object payload';
  * (and `{"deleted": 0}`), so a wrong bank name cannot touch another bank's content.
  */
 export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { banks, config } = dependencies;
+  const { banks, config, hasher } = dependencies;
+  const hashing = { ...config, hasher };
 
   /** The bank and the item of `…/content/<id>`, or `undefined` when the id is not an integer. */
   async function itemOf(request: FastifyRequest): Promise<{ bank: BankRecord; content: ContentRecord } | undefined> {
@@ -67,9 +68,9 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       const query = queryOf(request);
       let hashes: Record<string, string>;
       if (query.url !== undefined && query.url !== '') {
-        hashes = await hashFromUrl({ url: query.url, contentType: query.content_type, types: query.types }, config);
+        hashes = await hashFromUrl({ url: query.url, contentType: query.content_type, types: query.types }, hashing);
       } else if (parts.files.length > 0) {
-        hashes = await hashFromUpload(singleFile(parts), query.types, config.decode);
+        hashes = await hashFromUpload(singleFile(parts), query.types, hashing);
       } else {
         throw new EngineError('REQUEST_INVALID', 'Neither `url` nor multipart file upload was received');
       }

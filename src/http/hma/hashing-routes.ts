@@ -12,7 +12,8 @@ import { missingField, sendValidationIssues } from './validation-errors.js';
  * decodes it as `map[string]string`.
  */
 export function registerHashingRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { config } = dependencies;
+  const { config, hasher } = dependencies;
+  const hashing = { ...config, hasher };
 
   // GET /h/hash?url=…[&content_type=photo|video][&types=pdq,…]. `url` is required by HMA's
   // pydantic model (422 without it). The content type is inferred from the fetched bytes when not
@@ -25,7 +26,7 @@ export function registerHashingRoutes(app: FastifyInstance, dependencies: HttpDe
     handler: async (request, reply) => {
       const query = queryOf(request);
       if (query.url === undefined) return sendValidationIssues(reply, [missingField('url', query)]);
-      return hashFromUrl({ url: query.url, contentType: query.content_type, types: query.types }, config);
+      return hashFromUrl({ url: query.url, contentType: query.content_type, types: query.types }, hashing);
     },
   });
 
@@ -38,7 +39,7 @@ export function registerHashingRoutes(app: FastifyInstance, dependencies: HttpDe
     summary: 'Hash an uploaded file; the field name is the content type (HMA POST /h/hash)',
     handler: async (request) => {
       const upload = await readSingleUpload(request);
-      return hashFromUpload(upload, queryOf(request).types, config.decode);
+      return hashFromUpload(upload, queryOf(request).types, hashing);
     },
   });
 }

@@ -20,7 +20,8 @@ import { boolParsing, missingField, sendValidationIssues, type ValidationIssue }
  * on the very next lookup (HMA waits for its indexer, 60–120 s).
  */
 export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { matcher, banks, config } = dependencies;
+  const { matcher, banks, config, hasher } = dependencies;
+  const hashing = { ...config, hasher };
 
   // GET /m/raw_lookup?signal_type=&signal=[&banks=A,B][&include_distance=true]: index hits only,
   // ignoring enablement and ratios, as HMA. `{"matches": [ids]}` or with distances.
@@ -81,7 +82,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
       if (query.url !== undefined && query.url !== '') {
         const hashes = await hashFromUrl(
           { url: query.url, contentType: query.content_type, types: query.types ?? query.signal_type },
-          config,
+          hashing,
         );
         const perSignal = await lookupEach(hashes, options);
         if (query.signal_type === undefined) return perSignal;
@@ -104,7 +105,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
     handler: async (request) => {
       const query = queryOf(request);
       const upload = await readSingleUpload(request);
-      const hashes = await hashFromUpload(upload, query.types, config.decode);
+      const hashes = await hashFromUpload(upload, query.types, hashing);
       return lookupEach(hashes, {
         banks: parseBankFilter(query.banks),
         coinflip: query.bypass_coinflip === 'true' ? undefined : coinflip(query.seed),

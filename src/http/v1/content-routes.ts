@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/index.js';
+import { hashableSignalNames } from '../../hasher/index.js';
 import type { ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { contentJson, schemas } from './json.js';
@@ -26,7 +27,7 @@ const provenance = {
 
 /** `/v1/banks/:name/content`, `/v1/banks/:name/media` and `/v1/content/:id`. */
 export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { banks, config } = dependencies;
+  const { banks, config, hasher } = dependencies;
   const tags = ['content'];
   const withBank = async (content: ContentRecord) => {
     const bank = await banks.repository.getBankById(content.bankId);
@@ -72,7 +73,9 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
         const value = body[key];
         if (typeof value === 'string') details[key] = value;
       }
-      const content = await banks.addMedia(request.params.name, bytes, config.decode, details);
+      await banks.getBank(request.params.name);
+      const hashes = await hasher.hash(bytes, { signals: hashableSignalNames, dihedral: false, decode: config.decode });
+      const content = await banks.addHashedMedia(request.params.name, hashes, details);
       return reply.code(201).send(contentJson(content, request.params.name));
     },
   );

@@ -1,0 +1,215 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { defaultMaxPixels, imagePixelCount } from '../content/index.js';
+import { EngineError } from '../core/index.js';
+import type { HashMediaOptions, MediaHashes } from './hash-media.js';
+import type { HashJobReply, HashJobRequest } from './hash-protocol.js';
+
+/** Hashes media somewhere: `HashPool` off the main thread; tests may give any implementation. */
+export interface MediaHasher {
+  /** The signals of `bytes`, exactly as `hashMedia(bytes, options)` computes them. */
+  hash(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes>;
+  /** Stops the workers; jobs not finished are refused (`HASHER_BUSY`). */
+  close(): Promise<void>;
+}
+
+/** How big the pool is and how much it admits; every field has a default sized to the machine. */
+export interface HashPoolSettings {
+  /** Worker threads hashing at once (default `os.availableParallelism()`). */
+  readonly workers?: number;
+  /** Jobs admitted beyond those running, waiting for a worker (default 4 per worker). */
+  readonly maxQueued?: number;
+  /**
+   * The sum of the pixels of the images being decoded at once (default 2 × 100 megapixels, about
+   * 2.2 GB of decoding memory). A job weighs its image's pixel count, read from the header; media
+   * whose size the header does not tell (videos, HEIC) weigh the job's pixel limit. A job heavier
+   * than the whole budget still runs, alone.
+   */
+  readonly maxPixelsInFlight?: number;
+}
+
+/** The pool's defaults, derived from the machine. */
+export function defaultHashPoolSettings(): Required<HashPoolSettings> {
+  const workers = Math.max(1, availableParallelism());
+  return { workers, maxQueued: 4 * workers, maxPixelsInFlight: 2 * defaultMaxPixels };
+}
+
+/** What the pool is doing now (for tests and metrics). */
+export interface HashPoolStats {
+  readonly workers: number;
+  readonly running: number;
+  readonly queued: number;
+  readonly pixelsInFlight: number;
+}
+
+interface Job {
+  readonly request: HashJobRequest;
+  readonly weight: number;
+  readonly resolve: (hashes: MediaHashes) => void;
+  readonly reject: (error: EngineError) => void;
+}
+
+/**
+ * How a worker thread is started from this module: the compiled `hash-worker.js` beside the
+ * compiled pool; under tsx (this module is a `.ts` file) a bootstrap that registers tsx in the
+ * worker first, since a worker does not inherit the parent's module hooks on Node 20.
+ */
+export function hashWorkerEntry(moduleUrl: string): { readonly script: string | URL; readonly eval: boolean } {
+  if (!moduleUrl.endsWith('.ts')) return { script: new URL('./hash-worker.js', moduleUrl), eval: false };
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./hash-worker.ts', moduleUrl).href);
+  return { script: `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, eval: true };
+}
+
+/**
+ * One bounded pool of worker threads that decode and hash uploaded media, so that no upload
+ * blocks the server's main thread and memory stays bounded whatever arrives: at most `workers`
+ * jobs run, at most `maxPixelsInFlight` pixels are being decoded (each job is also held to its
+ * own `decode.maxPixels`), and at most `maxQueued` further jobs wait, holding only their bytes.
+ * A job beyond that is refused at once with `HASHER_BUSY` (HTTP 503 with `Retry-After`).
+ *
+ * Workers start on demand and stay; an idle worker does not keep the process alive. A worker that
+ * dies fails its job with `INTERNAL` and is replaced by the next job. Hashes are computed by the
+ * same `hashMedia` as on the main thread, so they are bit-identical.
+ */
+export class HashPool implements MediaHasher {
+  readonly settings: Required<HashPoolSettings>;
+  readonly #idle: Worker[] = [];
+  readonly #running = new Map<Worker, Job>();
+  readonly #queue: Job[] = [];
+  /** Jobs accepted and not yet settled: weighing, queued or running. */
+  #admitted = 0;
+  #pixelsInFlight = 0;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(settings: HashPoolSettings = {}) {
+    const defaults = defaultHashPoolSettings();
+    this.settings = {
+      workers: settings.workers ?? defaults.workers,
+      maxQueued: settings.maxQueued ?? defaults.maxQueued,
+      maxPixelsInFlight: settings.maxPixelsInFlight ?? defaults.maxPixelsInFlight,
+    };
+    for (const [name, value] of Object.entries(this.settings)) {
+      const least = name === 'maxQueued' ? 0 : 1;
+      if (!Number.isSafeInteger(value) || value < least) {
+        throw new EngineError('CONFIG_INVALID', `hash pool ${name} must be an integer ≥ ${least}, got ${value}`);
+      }
+    }
+  }
+
+  /**
+   * Hashes `bytes` in a worker as `hashMedia(bytes, options)` would.
+   *
+   * @throws EngineError `HASHER_BUSY` when `workers + maxQueued` jobs are already admitted (or
+   *   the pool is closing); otherwise whatever `hashMedia` throws, with its code and message.
+   */
+  async hash(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes> {
+    const { workers, maxQueued } = this.settings;
+    if (this.#closed) throw new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance');
+    if (this.#admitted >= workers + maxQueued) {
+      throw new EngineError(
+        'HASHER_BUSY',
+        `every hashing worker is busy (${this.#running.size} running, ${this.#queue.length} queued); retry shortly`,
+      );
+    }
+    this.#admitted++;
+    try {
+      const weight = await this.#weigh(bytes, options);
+      return await new Promise<MediaHashes>((resolve, reject) => {
+        if (this.#closed) {
+          reject(new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance'));
+          return;
+        }
+        this.#queue.push({ request: { id: this.#nextId++, bytes, options }, weight, resolve, reject });
+        this.#pump();
+      });
+    } finally {
+      this.#admitted--;
+    }
+  }
+
+  /** What the pool is doing now. */
+  stats(): HashPoolStats {
+    return {
+      workers: this.#idle.length + this.#running.size,
+      running: this.#running.size,
+      queued: this.#queue.length,
+      pixelsInFlight: this.#pixelsInFlight,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) {
+      job.reject(new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance'));
+    }
+    const workers = [...this.#idle.splice(0), ...this.#running.keys()];
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  /** Pixels the job will decode at most: 0 for digests only, the header's count, else its limit. */
+  async #weigh(bytes: Uint8Array, options: HashMediaOptions): Promise<number> {
+    if (!options.signals.includes('pdq') && !options.signals.includes('vpdq')) return 0;
+    const limit = options.decode.maxPixels;
+    const pixels = await imagePixelCount(bytes);
+    if (pixels === undefined) return limit;
+    // Over the limit, the worker refuses it from the header without decoding a pixel.
+    return pixels > limit ? 1 : pixels;
+  }
+
+  /** Starts queued jobs, in order, while a worker and enough of the pixel budget are free. */
+  #pump(): void {
+    while (this.#queue.length > 0 && this.#running.size < this.settings.workers) {
+      const job = this.#queue[0] as Job;
+      if (this.#pixelsInFlight > 0 && this.#pixelsInFlight + job.weight > this.settings.maxPixelsInFlight) return;
+      this.#queue.shift();
+      const worker = this.#idle.pop() ?? this.#startWorker();
+      this.#running.set(worker, job);
+      this.#pixelsInFlight += job.weight;
+      worker.ref();
+      worker.postMessage(job.request);
+    }
+  }
+
+  #startWorker(): Worker {
+    const entry = hashWorkerEntry(import.meta.url);
+    const worker = new Worker(entry.script, { eval: entry.eval });
+    worker.on('message', (reply: HashJobReply) => {
+      const job = this.#finish(worker);
+      if (job === undefined) return;
+      if (reply.ok) job.resolve(reply.hashes);
+      else job.reject(new EngineError(reply.code, reply.message));
+      if (this.#closed) {
+        void worker.terminate();
+      } else {
+        worker.unref();
+        this.#idle.push(worker);
+      }
+      this.#pump();
+    });
+    const fail = (reason: string, cause?: unknown) => {
+      const idle = this.#idle.indexOf(worker);
+      if (idle >= 0) this.#idle.splice(idle, 1);
+      const job = this.#finish(worker);
+      job?.reject(
+        this.#closed
+          ? new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance')
+          : new EngineError('INTERNAL', `the hashing worker stopped (${reason})`, { cause }),
+      );
+      this.#pump();
+    };
+    worker.on('error', (error) => fail(error.message, error));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
+    return worker;
+  }
+
+  /** Takes the worker's running job off the books, or `undefined` if it had none. */
+  #finish(worker: Worker): Job | undefined {
+    const job = this.#running.get(worker);
+    if (job === undefined) return undefined;
+    this.#running.delete(worker);
+    this.#pixelsInFlight -= job.weight;
+    return job;
+  }
+}
