@@ -174,7 +174,8 @@ export class HashPool implements MediaHasher {
 
   #startWorker(): Worker {
     const entry = hashWorkerEntry(import.meta.url);
-    const worker = new Worker(entry.script, { eval: entry.eval });
+    // No inherited Node options: the parent's (`--input-type`, `--test`, …) may not suit a worker.
+    const worker = new Worker(entry.script, { eval: entry.eval, execArgv: [] });
     worker.on('message', (reply: HashJobReply) => {
       const job = this.#finish(worker);
       if (job === undefined) return;

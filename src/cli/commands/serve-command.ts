@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { defaultMaxPixels } from '../../content/index.js';
+import { defaultHashPoolSettings } from '../../hasher/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import type { CliIo } from '../io.js';
 import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
@@ -11,6 +12,9 @@ interface ServeOptions extends StorageCliOptions {
   hmaOpen: boolean;
   maxUploadBytes: number;
   maxPixels: number;
+  hashWorkers: number;
+  hashQueue: number;
+  hashPixelBudget: number;
   urlTimeout: number;
   allowHost: string[];
   allowPrivate: boolean;
@@ -37,6 +41,11 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       allowPrivateAddresses: options.allowPrivate,
     },
     decode: { maxPixels: options.maxPixels },
+    hashing: {
+      workers: options.hashWorkers,
+      maxQueued: options.hashQueue,
+      maxPixelsInFlight: options.hashPixelBudget,
+    },
     streams: {
       policy: {
         allowedHosts: options.streamAllowHost ?? [],
@@ -52,6 +61,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
 
 /** Adds the server options shared by `serve` and `demo`. */
 export function withServerOptions(command: Command, defaultPort: number): Command {
+  const hashing = defaultHashPoolSettings();
   return withUrlOptions(withStorageOptions(command))
     .option(
       '--port <port>',
@@ -76,6 +86,24 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       'largest image to decode (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
       environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+    )
+    .option(
+      '--hash-workers <n>',
+      'worker threads decoding and hashing uploads; default: the cores of this machine (env PREVAIL_HASH_WORKERS)',
+      positiveInteger,
+      environmentInteger('PREVAIL_HASH_WORKERS', hashing.workers),
+    )
+    .option(
+      '--hash-queue <n>',
+      'uploads waiting for a hashing worker before more are refused with 503; default 4 per worker (env PREVAIL_HASH_QUEUE)',
+      positiveInteger,
+      environmentInteger('PREVAIL_HASH_QUEUE', hashing.maxQueued),
+    )
+    .option(
+      '--hash-pixel-budget <n>',
+      'pixels decoded at once across all hashing workers (env PREVAIL_HASH_PIXEL_BUDGET)',
+      positiveInteger,
+      environmentInteger('PREVAIL_HASH_PIXEL_BUDGET', hashing.maxPixelsInFlight),
     )
     .option(
       '--stream-allow-host <hosts>',
