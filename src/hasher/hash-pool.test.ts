@@ -89,7 +89,26 @@ describe('the hashing pool', () => {
     assert.equal(hasher.stats().pixelsInFlight, 4_000_000);
     const [a, b] = await Promise.all(jobs);
     assert.deepEqual(a, b);
-    assert.deepEqual(hasher.stats(), { workers: 1, running: 0, queued: 0, pixelsInFlight: 0 });
+    assert.deepEqual(hasher.stats(), { workers: 1, admitted: 0, running: 0, queued: 0, pixelsInFlight: 0 });
+  });
+
+  test('a reserved place counts against the bound until released, once, whatever happens', async () => {
+    const hasher = pool({ workers: 1, maxQueued: 1 });
+    const image = await patternImage(64, 48, 'png', 6);
+    const options: HashMediaOptions = { signals: mediaSignalNames, dihedral: false, decode };
+    const first = hasher.reserve();
+    const second = hasher.reserve();
+    assert.throws(() => hasher.reserve(), { code: 'HASHER_BUSY' });
+    await assert.rejects(hasher.hash(image, options), { code: 'HASHER_BUSY' });
+    assert.deepEqual(await first.hash(image, options), await hashMedia(image, options));
+    await assert.rejects(second.hash(new Uint8Array([1, 2, 3]), options), { code: 'IMAGE_UNSUPPORTED_FORMAT' });
+    first.release();
+    first.release();
+    assert.equal(hasher.stats().admitted, 1, 'a second release gives nothing back');
+    await assert.rejects(first.hash(image, options), { code: 'INTERNAL' });
+    second.release();
+    assert.equal(hasher.stats().admitted, 0);
+    assert.deepEqual(await hasher.hash(image, options), await hashMedia(image, options));
   });
 
   test('the worker entry is the compiled hash-worker.js beside compiled code, and bootstraps tsx under tsx', () => {

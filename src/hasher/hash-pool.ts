@@ -5,10 +5,28 @@ import { EngineError } from '../core/index.js';
 import type { HashMediaOptions, MediaHashes } from './hash-media.js';
 import type { HashJobReply, HashJobRequest } from './hash-protocol.js';
 
-/** Hashes media somewhere: `HashPool` off the main thread; tests may give any implementation. */
+/** Hashes one media item, as `hashMedia` would. */
+export type HashFunction = (bytes: Uint8Array, options: HashMediaOptions) => Promise<MediaHashes>;
+
+/**
+ * A place in the pool, taken before a request reads its upload so that refused requests are never
+ * read into memory; `hash` uses the place (once or more), `release` gives it back (idempotent).
+ */
+export interface HashReservation {
+  readonly hash: HashFunction;
+  release(): void;
+}
+
+/** Hashes media somewhere: `HashPool` off the main thread. */
 export interface MediaHasher {
   /** The signals of `bytes`, exactly as `hashMedia(bytes, options)` computes them. */
-  hash(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes>;
+  readonly hash: HashFunction;
+  /**
+   * Takes a place for one upload, or refuses at once.
+   *
+   * @throws EngineError `HASHER_BUSY` when every place is taken or the hasher is closing.
+   */
+  reserve(): HashReservation;
   /** Stops the workers; jobs not finished are refused (`HASHER_BUSY`). */
   close(): Promise<void>;
 }
@@ -28,6 +46,10 @@ export interface HashPoolSettings {
   readonly maxPixelsInFlight?: number;
 }
 
+function shuttingDown(): EngineError {
+  return new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance');
+}
+
 /** The pool's defaults, derived from the machine. */
 export function defaultHashPoolSettings(): Required<HashPoolSettings> {
   const workers = Math.max(1, availableParallelism());
@@ -37,6 +59,8 @@ export function defaultHashPoolSettings(): Required<HashPoolSettings> {
 /** What the pool is doing now (for tests and metrics). */
 export interface HashPoolStats {
   readonly workers: number;
+  /** Places taken (`reserve`): at most `workers + maxQueued`. */
+  readonly admitted: number;
   readonly running: number;
   readonly queued: number;
   readonly pixelsInFlight: number;
@@ -65,8 +89,10 @@ export function hashWorkerEntry(moduleUrl: string): { readonly script: string | 
  * One bounded pool of worker threads that decode and hash uploaded media, so that no upload
  * blocks the server's main thread and memory stays bounded whatever arrives: at most `workers`
  * jobs run, at most `maxPixelsInFlight` pixels are being decoded (each job is also held to its
- * own `decode.maxPixels`), and at most `maxQueued` further jobs wait, holding only their bytes.
- * A job beyond that is refused at once with `HASHER_BUSY` (HTTP 503 with `Retry-After`).
+ * own `decode.maxPixels`), and at most `maxQueued` further places are taken by uploads being read
+ * or jobs waiting, holding only their bytes. A request beyond that is refused at once with
+ * `HASHER_BUSY` (HTTP 503 with `Retry-After`); the server takes its place (`reserve`) before it
+ * reads the upload, so a refused upload is never read into memory.
  *
  * Workers start on demand and stay; an idle worker does not keep the process alive. A worker that
  * dies fails its job with `INTERNAL` and is replaced by the next job. Hashes are computed by the
@@ -77,7 +103,7 @@ export class HashPool implements MediaHasher {
   readonly #idle: Worker[] = [];
   readonly #running = new Map<Worker, Job>();
   readonly #queue: Job[] = [];
-  /** Jobs accepted and not yet settled: weighing, queued or running. */
+  /** Places taken: uploads being read, jobs weighing, queued or running. */
   #admitted = 0;
   #pixelsInFlight = 0;
   #nextId = 1;
@@ -99,40 +125,66 @@ export class HashPool implements MediaHasher {
   }
 
   /**
-   * Hashes `bytes` in a worker as `hashMedia(bytes, options)` would.
+   * Hashes `bytes` in a worker as `hashMedia(bytes, options)` would, in a place of its own.
    *
-   * @throws EngineError `HASHER_BUSY` when `workers + maxQueued` jobs are already admitted (or
+   * @throws EngineError `HASHER_BUSY` when `workers + maxQueued` places are already taken (or
    *   the pool is closing); otherwise whatever `hashMedia` throws, with its code and message.
    */
-  async hash(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes> {
+  readonly hash: HashFunction = async (bytes, options) => {
+    const reservation = this.reserve();
+    try {
+      return await reservation.hash(bytes, options);
+    } finally {
+      reservation.release();
+    }
+  };
+
+  /**
+   * Takes one of the `workers + maxQueued` places: a request holds it from before it reads its
+   * upload until it has its hashes, so at most that many uploads are held in memory for hashing.
+   *
+   * @throws EngineError `HASHER_BUSY` when every place is taken or the pool is closing.
+   */
+  reserve(): HashReservation {
     const { workers, maxQueued } = this.settings;
-    if (this.#closed) throw new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance');
+    if (this.#closed) throw shuttingDown();
     if (this.#admitted >= workers + maxQueued) {
       throw new EngineError(
         'HASHER_BUSY',
-        `every hashing worker is busy (${this.#running.size} running, ${this.#queue.length} queued); retry shortly`,
+        `every hashing worker is busy (${this.#running.size} running, ${this.#admitted - this.#running.size} waiting); retry shortly`,
       );
     }
     this.#admitted++;
-    try {
-      const weight = await this.#weigh(bytes, options);
-      return await new Promise<MediaHashes>((resolve, reject) => {
-        if (this.#closed) {
-          reject(new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance'));
-          return;
-        }
-        this.#queue.push({ request: { id: this.#nextId++, bytes, options }, weight, resolve, reject });
-        this.#pump();
-      });
-    } finally {
-      this.#admitted--;
-    }
+    let held = true;
+    return {
+      hash: (bytes, options) => {
+        if (!held) return Promise.reject(new EngineError('INTERNAL', 'a released hashing place was used'));
+        return this.#run(bytes, options);
+      },
+      release: () => {
+        if (held) this.#admitted--;
+        held = false;
+      },
+    };
+  }
+
+  async #run(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes> {
+    const weight = await this.#weigh(bytes, options);
+    return new Promise<MediaHashes>((resolve, reject) => {
+      if (this.#closed) {
+        reject(shuttingDown());
+        return;
+      }
+      this.#queue.push({ request: { id: this.#nextId++, bytes, options }, weight, resolve, reject });
+      this.#pump();
+    });
   }
 
   /** What the pool is doing now. */
   stats(): HashPoolStats {
     return {
       workers: this.#idle.length + this.#running.size,
+      admitted: this.#admitted,
       running: this.#running.size,
       queued: this.#queue.length,
       pixelsInFlight: this.#pixelsInFlight,
@@ -142,7 +194,7 @@ export class HashPool implements MediaHasher {
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) {
-      job.reject(new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance'));
+      job.reject(shuttingDown());
     }
     const workers = [...this.#idle.splice(0), ...this.#running.keys()];
     await Promise.all(workers.map((worker) => worker.terminate()));
@@ -195,7 +247,7 @@ export class HashPool implements MediaHasher {
       const job = this.#finish(worker);
       job?.reject(
         this.#closed
-          ? new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance')
+          ? shuttingDown()
           : new EngineError('INTERNAL', `the hashing worker stopped (${reason})`, { cause }),
       );
       this.#pump();

@@ -9,9 +9,11 @@ export {
 } from './hash-media.js';
 export {
   defaultHashPoolSettings,
+  type HashFunction,
   HashPool,
   type HashPoolSettings,
   type HashPoolStats,
+  type HashReservation,
   hashWorkerEntry,
   type MediaHasher,
 } from './hash-pool.js';

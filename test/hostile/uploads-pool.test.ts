@@ -49,6 +49,13 @@ describe('hostile uploads: the bounded hashing pool', () => {
       if (route.hma) assert.deepEqual(Object.keys(response.json()), ['message'], route.url);
       else assert.equal(response.json().error.code, 'HASHER_BUSY', route.url);
     }
+    const malformed = await server.app.inject({
+      method: 'POST',
+      url: '/v1/hash',
+      headers: { 'content-type': 'multipart/form-data; boundary=x', authorization: server.authorization },
+      payload: '--x\r\nContent-Disposi',
+    });
+    assert.equal(malformed.statusCode, 503, 'a full pool refuses before reading the upload at all');
     await filled;
     const again = await upload('/v1/hash', 'file', picture);
     assert.equal(again.statusCode, 200, 'accepted again once the pool has room');

@@ -12,9 +12,9 @@ interface ServeOptions extends StorageCliOptions {
   hmaOpen: boolean;
   maxUploadBytes: number;
   maxPixels: number;
-  hashWorkers: number;
-  hashQueue: number;
-  hashPixelBudget: number;
+  hashWorkers?: number;
+  hashQueue?: number;
+  hashPixelBudget?: number;
   urlTimeout: number;
   allowHost: string[];
   allowPrivate: boolean;
@@ -42,9 +42,9 @@ export function serverSettings(options: ServeOptions): ServerSettings {
     },
     decode: { maxPixels: options.maxPixels },
     hashing: {
-      workers: options.hashWorkers,
-      maxQueued: options.hashQueue,
-      maxPixelsInFlight: options.hashPixelBudget,
+      ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }),
+      ...(options.hashQueue === undefined ? {} : { maxQueued: options.hashQueue }),
+      ...(options.hashPixelBudget === undefined ? {} : { maxPixelsInFlight: options.hashPixelBudget }),
     },
     streams: {
       policy: {

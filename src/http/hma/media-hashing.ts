@@ -1,6 +1,6 @@
 import { type DecodeOptions, type FetchPolicy, fetchUrl, sniffImageFormat } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
-import type { MediaHasher, MediaSignalName } from '../../hasher/index.js';
+import type { HashFunction, MediaSignalName } from '../../hasher/index.js';
 import { pdqQualityThreshold } from '../../signals/index.js';
 import { type HmaSignalName, hmaConfiguredSignals, signalByRequestName } from './signal-names.js';
 import { sortKeys } from './sorted-keys.js';
@@ -45,10 +45,10 @@ export function selectSignals(contentType: HmaContentType, types: string | undef
   return selected;
 }
 
-/** Where and how uploads are hashed: the server's hashing pool and decoding limits. */
+/** How uploads are hashed: a place in the server's hashing pool, and the decoding limits. */
 export interface HashingSettings {
   readonly decode: DecodeOptions;
-  readonly hasher: MediaHasher;
+  readonly hash: HashFunction;
 }
 
 /**
@@ -64,7 +64,7 @@ export async function hashBytes(
   settings: HashingSettings,
 ): Promise<Record<string, string>> {
   const wanted = new Set<MediaSignalName>(signals.map((signal) => (signal.prevail === 'pdq' ? 'pdq' : 'md5')));
-  const computed = await settings.hasher.hash(bytes, {
+  const computed = await settings.hash(bytes, {
     signals: [...wanted],
     dihedral: false,
     decode: settings.decode,

@@ -3,6 +3,7 @@ import { EngineError } from '../../core/index.js';
 import { hashableSignalNames } from '../../hasher/index.js';
 import type { ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { contentJson, schemas } from './json.js';
 import { readMedia } from './read-media.js';
 
@@ -66,15 +67,20 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       },
     },
     async (request, reply) => {
-      const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-      const body = (request.isMultipart() ? fields : (request.body ?? {})) as Record<string, unknown>;
-      const details: Record<string, string> = {};
-      for (const key of ['note', 'source', 'externalId', 'category'] as const) {
-        const value = body[key];
-        if (typeof value === 'string') details[key] = value;
-      }
-      await banks.getBank(request.params.name);
-      const hashes = await hasher.hash(bytes, { signals: hashableSignalNames, dihedral: false, decode: config.decode });
+      const { hashes, details } = await withHashingPlace(hasher, async (hash) => {
+        const { bytes, fields } = await readMedia(request, config.fetchPolicy);
+        const body = (request.isMultipart() ? fields : (request.body ?? {})) as Record<string, unknown>;
+        const details: Record<string, string> = {};
+        for (const key of ['note', 'source', 'externalId', 'category'] as const) {
+          const value = body[key];
+          if (typeof value === 'string') details[key] = value;
+        }
+        await banks.getBank(request.params.name);
+        return {
+          hashes: await hash(bytes, { signals: hashableSignalNames, dihedral: false, decode: config.decode }),
+          details,
+        };
+      });
       const content = await banks.addHashedMedia(request.params.name, hashes, details);
       return reply.code(201).send(contentJson(content, request.params.name));
     },

@@ -5,6 +5,7 @@ import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
 import type { Match, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { outcomeJson } from './json.js';
 import { readMedia } from './read-media.js';
 
@@ -33,8 +34,10 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     request: Parameters<typeof readMedia>[0],
     dihedral: boolean,
   ): Promise<{ hashes: MediaHashes; fields: Record<string, string> }> => {
-    const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-    return { hashes: await hasher.hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+    return withHashingPlace(hasher, async (hash) => {
+      const { bytes, fields } = await readMedia(request, config.fetchPolicy);
+      return { hashes: await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+    });
   };
   const hashRequest = async (request: Parameters<typeof readMedia>[0], dihedral: boolean): Promise<MediaHashes> =>
     (await hashUpload(request, dihedral)).hashes;
