@@ -89,7 +89,7 @@ describe('the hashing pool', () => {
     assert.equal(hasher.stats().pixelsInFlight, 4_000_000);
     const [a, b] = await Promise.all(jobs);
     assert.deepEqual(a, b);
-    assert.deepEqual(hasher.stats(), { workers: 1, admitted: 0, running: 0, queued: 0, pixelsInFlight: 0 });
+    assert.deepEqual(hasher.stats(), { workers: 1, admitted: 0, running: 0, queued: 0, pixelsInFlight: 0, refused: 0 });
   });
 
   test('a reserved place counts against the bound until released, once, whatever happens', async () => {
@@ -108,6 +108,7 @@ describe('the hashing pool', () => {
     await assert.rejects(first.hash(image, options), { code: 'INTERNAL' });
     second.release();
     assert.equal(hasher.stats().admitted, 0);
+    assert.equal(hasher.stats().refused, 2);
     assert.deepEqual(await hasher.hash(image, options), await hashMedia(image, options));
   });
 

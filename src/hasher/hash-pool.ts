@@ -27,6 +27,8 @@ export interface MediaHasher {
    * @throws EngineError `HASHER_BUSY` when every place is taken or the hasher is closing.
    */
   reserve(): HashReservation;
+  /** What it is doing now, and how many requests it refused (for `/metrics`). */
+  stats(): HashPoolStats;
   /** Stops the workers; jobs not finished are refused (`HASHER_BUSY`). */
   close(): Promise<void>;
 }
@@ -64,6 +66,8 @@ export interface HashPoolStats {
   readonly running: number;
   readonly queued: number;
   readonly pixelsInFlight: number;
+  /** Requests refused with `HASHER_BUSY` since the pool started. */
+  readonly refused: number;
 }
 
 interface Job {
@@ -106,6 +110,7 @@ export class HashPool implements MediaHasher {
   /** Places taken: uploads being read, jobs weighing, queued or running. */
   #admitted = 0;
   #pixelsInFlight = 0;
+  #refused = 0;
   #nextId = 1;
   #closed = false;
 
@@ -149,6 +154,7 @@ export class HashPool implements MediaHasher {
     const { workers, maxQueued } = this.settings;
     if (this.#closed) throw shuttingDown();
     if (this.#admitted >= workers + maxQueued) {
+      this.#refused++;
       throw new EngineError(
         'HASHER_BUSY',
         `every hashing worker is busy (${this.#running.size} running, ${this.#admitted - this.#running.size} waiting); retry shortly`,
@@ -188,6 +194,7 @@ export class HashPool implements MediaHasher {
       running: this.#running.size,
       queued: this.#queue.length,
       pixelsInFlight: this.#pixelsInFlight,
+      refused: this.#refused,
     };
   }
 

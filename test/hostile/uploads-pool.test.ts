@@ -31,16 +31,11 @@ describe('hostile uploads: the bounded hashing pool', () => {
     });
   };
 
-  /** Fills the pool (every worker and queue slot) with large pictures; resolves when they are done. */
-  const fillPool = () =>
-    Promise.all(
-      Array.from({ length: workers + maxQueued }, () =>
-        server.pool.hash(large, { signals: mediaSignalNames, dihedral: false, decode }),
-      ),
-    );
+  /** Takes every place of the pool (every worker and queue slot), as uploads in progress do. */
+  const fillPool = () => Array.from({ length: workers + maxQueued }, () => server.pool.reserve());
 
-  test('uploads beyond the hashing pool and its queue answer 503 HASHER_BUSY with Retry-After on every upload route', async () => {
-    const filled = fillPool();
+  test('uploads beyond the hashing pool and its queue answer 503 HASHER_BUSY with Retry-After on every upload and URL route', async () => {
+    const places = fillPool();
     const picture = await patternImage(160, 120, 'png', 21);
     for (const route of uploadRoutes) {
       const response = await upload(route.url, route.field, picture);
@@ -49,6 +44,20 @@ describe('hostile uploads: the bounded hashing pool', () => {
       if (route.hma) assert.deepEqual(Object.keys(response.json()), ['message'], route.url);
       else assert.equal(response.json().error.code, 'HASHER_BUSY', route.url);
     }
+    const url = 'http://127.0.0.1:9/picture.png';
+    const byUrl = [
+      { method: 'GET', url: `/h/hash?url=${url}` },
+      { method: 'GET', url: `/m/lookup?url=${url}` },
+      { method: 'POST', url: `/c/bank/UPLOADS/content?url=${url}` },
+      { method: 'POST', url: '/v1/hash', payload: { url } },
+      { method: 'POST', url: '/v1/match', payload: { url } },
+      { method: 'POST', url: '/v1/banks/UPLOADS/media', payload: { url } },
+    ] as const;
+    for (const request of byUrl) {
+      const response = await server.app.inject({ ...request, headers: { authorization: server.authorization } });
+      assert.equal(response.statusCode, 503, `${request.method} ${request.url} (by URL): ${response.body}`);
+      assert.equal(response.headers['retry-after'], '2');
+    }
     const malformed = await server.app.inject({
       method: 'POST',
       url: '/v1/hash',
@@ -56,7 +65,7 @@ describe('hostile uploads: the bounded hashing pool', () => {
       payload: '--x\r\nContent-Disposi',
     });
     assert.equal(malformed.statusCode, 503, 'a full pool refuses before reading the upload at all');
-    await filled;
+    for (const place of places) place.release();
     const again = await upload('/v1/hash', 'file', picture);
     assert.equal(again.statusCode, 200, 'accepted again once the pool has room');
     assert.deepEqual(again.json(), await hashMedia(picture, { signals: mediaSignalNames, dihedral: false, decode }));
@@ -83,6 +92,13 @@ describe('hostile uploads: the bounded hashing pool', () => {
       assert.equal(response.json().error.code, 'HASHER_BUSY');
     }
     assert.equal((await server.app.inject({ method: 'GET', url: '/status/live' })).statusCode, 200);
+    const metrics = await server.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: server.authorization },
+    });
+    const refusedTotal = /^prevail_hashing_refused (\d+)$/m.exec(metrics.body)?.[1];
+    assert.ok(Number(refusedTotal) >= refused.length, `/metrics counts the refusals: ${refusedTotal}`);
   });
 
   test('the main thread answers other requests while a large upload is decoded and hashed', async () => {
