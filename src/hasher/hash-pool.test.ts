@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
 import { patternImage } from '../../test/support/images.js';
 import { flatPng } from '../../test/support/upload-server.js';
+import { videoTestsSkipReason, videoVector } from '../../test/support/video-vectors.js';
 import { defaultMaxPixels } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import { type HashMediaOptions, hashableSignalNames, hashMedia, mediaSignalNames } from './hash-media.js';
@@ -65,6 +67,17 @@ describe('the hashing pool', () => {
       assert.deepEqual(pooled[index], await outcome(() => hashMedia(bytes, options)), name);
     }
     assert.ok((pooled[0] as { hashes: { pdq: string } }).hashes.pdq.length === 64, 'a PDQ hash came back');
+  });
+
+  test('a video hashed in the pool (ffmpeg run from a worker) has the same vPDQ as in-thread', {
+    skip: videoTestsSkipReason(),
+  }, async () => {
+    const hasher = pool({ workers: 1 });
+    const video = new Uint8Array(await readFile(videoVector('chair-19-sd-bar.mp4')));
+    const options: HashMediaOptions = { signals: hashableSignalNames, dihedral: false, decode };
+    const pooled = await hasher.hash(video, options);
+    assert.ok(pooled.vpdq !== undefined && pooled.pdq === undefined);
+    assert.deepEqual(pooled, await hashMedia(video, options));
   });
 
   test('beyond its workers and queue the pool refuses at once with HASHER_BUSY, and recovers', async () => {
