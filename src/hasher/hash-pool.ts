@@ -35,7 +35,7 @@ export interface MediaHasher {
 
 /** How big the pool is and how much it admits; every field has a default sized to the machine. */
 export interface HashPoolSettings {
-  /** Worker threads hashing at once (default `os.availableParallelism()`). */
+  /** Worker threads hashing at once (default `os.availableParallelism()` − 1, at least 1). */
   readonly workers?: number;
   /** Jobs admitted beyond those running, waiting for a worker (default 4 per worker). */
   readonly maxQueued?: number;
@@ -54,7 +54,8 @@ function shuttingDown(): EngineError {
 
 /** The pool's defaults, derived from the machine. */
 export function defaultHashPoolSettings(): Required<HashPoolSettings> {
-  const workers = Math.max(1, availableParallelism());
+  // One core is left to the main thread (and libvips spreads each decode over several threads).
+  const workers = Math.max(1, availableParallelism() - 1);
   return { workers, maxQueued: 4 * workers, maxPixelsInFlight: 2 * defaultMaxPixels };
 }
 

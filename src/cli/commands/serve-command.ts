@@ -89,7 +89,7 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
     )
     .option(
       '--hash-workers <n>',
-      'worker threads decoding and hashing uploads; default: the cores of this machine (env PREVAIL_HASH_WORKERS)',
+      'worker threads decoding and hashing uploads; default: one less than the cores of this machine (env PREVAIL_HASH_WORKERS)',
       positiveInteger,
       environmentInteger('PREVAIL_HASH_WORKERS', hashing.workers),
     )
