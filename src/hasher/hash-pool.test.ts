@@ -134,6 +134,11 @@ describe('the hashing pool', () => {
     assert.match(String(source.script), /tsx.*register\(\).*file:\/\/\/work\/prevail\/src\/hasher\/hash-worker\.ts/s);
   });
 
+  test('the queue defaults to 4 places per worker, for the workers given', () => {
+    assert.equal(new HashPool({ workers: 3 }).settings.maxQueued, 12);
+    assert.equal(new HashPool({ workers: 3, maxQueued: 0 }).settings.maxQueued, 0);
+  });
+
   test('settings out of range are refused with CONFIG_INVALID', () => {
     assert.throws(() => new HashPool({ workers: 0 }), { code: 'CONFIG_INVALID' });
     assert.throws(() => new HashPool({ maxQueued: -1 }), { code: 'CONFIG_INVALID' });

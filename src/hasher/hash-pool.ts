@@ -52,11 +52,14 @@ function shuttingDown(): EngineError {
   return new EngineError('HASHER_BUSY', 'the server is shutting down; retry on another instance');
 }
 
+/** Places for waiting jobs per worker, unless said otherwise. */
+const queuedPerWorker = 4;
+
 /** The pool's defaults, derived from the machine. */
 export function defaultHashPoolSettings(): Required<HashPoolSettings> {
   // One core is left to the main thread (and libvips spreads each decode over several threads).
   const workers = Math.max(1, availableParallelism() - 1);
-  return { workers, maxQueued: 4 * workers, maxPixelsInFlight: 2 * defaultMaxPixels };
+  return { workers, maxQueued: queuedPerWorker * workers, maxPixelsInFlight: 2 * defaultMaxPixels };
 }
 
 /** What the pool is doing now (for tests and metrics). */
@@ -117,9 +120,10 @@ export class HashPool implements MediaHasher {
 
   constructor(settings: HashPoolSettings = {}) {
     const defaults = defaultHashPoolSettings();
+    const workers = settings.workers ?? defaults.workers;
     this.settings = {
-      workers: settings.workers ?? defaults.workers,
-      maxQueued: settings.maxQueued ?? defaults.maxQueued,
+      workers,
+      maxQueued: settings.maxQueued ?? queuedPerWorker * workers,
       maxPixelsInFlight: settings.maxPixelsInFlight ?? defaults.maxPixelsInFlight,
     };
     for (const [name, value] of Object.entries(this.settings)) {
