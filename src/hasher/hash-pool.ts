@@ -37,7 +37,10 @@ export interface MediaHasher {
 export interface HashPoolSettings {
   /** Worker threads hashing at once (default `os.availableParallelism()` − 1, at least 1). */
   readonly workers?: number;
-  /** Jobs admitted beyond those running, waiting for a worker (default 4 per worker). */
+  /**
+   * Places beyond the workers' for requests reading their upload or waiting for a worker (default
+   * 4 per worker); a request finding every place taken is refused with `HASHER_BUSY`.
+   */
   readonly maxQueued?: number;
   /**
    * The sum of the pixels of the images being decoded at once (default 2 × 100 megapixels, about

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { EngineError } from '../core/index.js';
-import { type HashMediaOptions, hashMedia } from './hash-media.js';
+import { hashMedia } from './hash-media.js';
 import type { HashJobReply, HashJobRequest } from './hash-protocol.js';
 
 const port = parentPort;
@@ -17,7 +17,7 @@ port.on('message', (request: HashJobRequest) => {
 
 async function answer(request: HashJobRequest): Promise<HashJobReply> {
   try {
-    const hashes = await hashMedia(request.bytes, request.options as HashMediaOptions);
+    const hashes = await hashMedia(request.bytes, request.options);
     return { id: request.id, ok: true, hashes };
   } catch (error) {
     if (error instanceof EngineError) return { id: request.id, ok: false, code: error.code, message: error.message };
