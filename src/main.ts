@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
+import { HashPool, type HashPoolSettings } from './hasher/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
 import { JobRunner, type JobRunnerOptions } from './jobs/index.js';
 import type { StreamSettings } from './streams/index.js';
@@ -17,6 +18,8 @@ export interface ServerSettings {
   readonly maxUploadBytes: number;
   readonly fetchPolicy: FetchPolicy;
   readonly decode: DecodeOptions;
+  /** The hashing worker pool: workers, queue bound, pixels decoded at once (defaults: this machine). */
+  readonly hashing?: HashPoolSettings;
   /**
    * Live-stream watching (`/v1/streams`): source policy, CPU budget, reconnects. Absent: watching
    * is on with the defaults (network streams on public hosts only, budget measured here).
@@ -59,9 +62,13 @@ export function retentionJobs(services: Services, options: JobRunnerOptions = {}
   return jobs;
 }
 
-/** What the HTTP server needs from the wired services. */
+/**
+ * What the HTTP server needs from the wired services, with a new hashing pool sized by
+ * `config.hashing` (the server closes it).
+ */
 export function httpDependencies(services: Services, config: HttpConfig): HttpDependencies {
   return {
+    hasher: new HashPool(config.hashing),
     banks: services.banks,
     matcher: services.matcher,
     apiKeys: services.storage.apiKeys,
@@ -107,6 +114,7 @@ export async function startServer(
     maxUploadBytes: settings.maxUploadBytes,
     fetchPolicy: settings.fetchPolicy,
     decode: settings.decode,
+    ...(settings.hashing !== undefined ? { hashing: settings.hashing } : {}),
   };
   const checkpoints = settings.auditCheckpoints;
   let checkpointed: AuditHead | undefined;

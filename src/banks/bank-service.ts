@@ -1,14 +1,7 @@
-import { type DecodeOptions, decodeImage, sniffImageFormat } from '../content/index.js';
+import type { DecodeOptions } from '../content/index.js';
 import { EngineError } from '../core/index.js';
-import { hashVideoBytes, type VideoHashOptions } from '../hasher/index.js';
-import {
-  formatPytxVpdq,
-  hashPixels,
-  md5Signal,
-  pdqQualityThreshold,
-  sha256Signal,
-  signalTypeByName,
-} from '../signals/index.js';
+import { hashableSignalNames, hashMedia, type MediaHashes, type VideoHashOptions } from '../hasher/index.js';
+import { pdqQualityThreshold, readVpdqFeatures, signalTypeByName } from '../signals/index.js';
 import type {
   BankPatch,
   BankRecord,
@@ -17,7 +10,6 @@ import type {
   ContentRecord,
   NewContent,
 } from '../storage/index.js';
-import { sniffVideoFormat } from '../video/index.js';
 import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPdqThreshold } from './bank-rules.js';
 
 /**
@@ -127,11 +119,12 @@ export class BankService {
   }
 
   /**
-   * Hashes an image or a video and adds it. An image gets PDQ (refused below quality 50, which
-   * would match noise); a video (told by its bytes, see `sniffVideoFormat`) gets vPDQ, sampled
-   * as `video` says (1 frame per second by default, as python-threatexchange), refused when no
-   * frame reaches quality 50. Both get MD5 and SHA-256 of the bytes. Media themselves are never
-   * stored (a video passes through a temporary file that is deleted at once).
+   * Hashes an image or a video (on this thread) and adds it: `hashMedia` with every media signal,
+   * then `addHashedMedia`. An image gets PDQ, a video (told by its bytes, see `sniffVideoFormat`)
+   * vPDQ sampled as `video` says (1 frame per second by default, as python-threatexchange); both
+   * get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
+   * temporary file that is deleted at once). The server hashes in its worker pool instead and
+   * calls `addHashedMedia`.
    *
    * @throws EngineError `BANK_NOT_FOUND`, `CONTENT_INVALID`, decoding errors (`IMAGE_*`, `VIDEO_*`).
    */
@@ -143,26 +136,47 @@ export class BankService {
     video: VideoHashOptions = {},
   ): Promise<ContentRecord> {
     await this.getBank(bankName);
-    const digests = { md5: md5Signal.hashBytes(bytes), sha256: sha256Signal.hashBytes(bytes) };
-    const videoFormat = sniffImageFormat(bytes) === undefined ? sniffVideoFormat(bytes) : undefined;
-    if (videoFormat !== undefined) {
-      const features = await hashVideoBytes(bytes, videoFormat, { maxPixels: decode.maxPixels, ...video });
+    const hashes = await hashMedia(bytes, { signals: hashableSignalNames, dihedral: false, decode, video });
+    return this.addHashedMedia(bankName, hashes, details);
+  }
+
+  /**
+   * Adds media hashed by `hashMedia` with every media signal (`hashableSignalNames`). An image's
+   * PDQ is refused below quality 50 (it would match noise), a video when none of its frames
+   * reaches quality 50.
+   *
+   * @throws EngineError `BANK_NOT_FOUND`, `CONTENT_INVALID`.
+   */
+  async addHashedMedia(
+    bankName: string,
+    hashes: MediaHashes,
+    details: Omit<ContentInput, 'signals'> = {},
+  ): Promise<ContentRecord> {
+    const { md5, sha256 } = hashes;
+    if (md5 === undefined || sha256 === undefined) {
+      throw new EngineError('CONTENT_INVALID', 'the media was hashed without its MD5 and SHA-256');
+    }
+    if (hashes.vpdq !== undefined) {
+      const features = readVpdqFeatures(hashes.vpdq);
       if (!features.some((feature) => feature.quality >= pdqQualityThreshold)) {
         throw new EngineError(
           'CONTENT_INVALID',
           `Invalid vpdq signal: none of the video's ${features.length} hashed frames reaches PDQ quality ${pdqQualityThreshold}; it could never match`,
         );
       }
-      return this.addContent(bankName, { ...details, signals: { vpdq: formatPytxVpdq(features), ...digests } });
+      return this.addContent(bankName, { ...details, signals: { vpdq: hashes.vpdq, md5, sha256 } });
     }
-    const { hash, quality } = hashPixels(await decodeImage(bytes, decode));
+    const { pdq, quality } = hashes;
+    if (pdq === undefined || quality === undefined) {
+      throw new EngineError('CONTENT_INVALID', 'the media was hashed without PDQ or vPDQ');
+    }
     if (quality < pdqQualityThreshold) {
       throw new EngineError(
         'CONTENT_INVALID',
         `Invalid pdq signal: the image's PDQ quality is ${quality}, below ${pdqQualityThreshold}; it would match unrelated images`,
       );
     }
-    return this.addContent(bankName, { ...details, signals: { pdq: hash, ...digests } });
+    return this.addContent(bankName, { ...details, signals: { pdq, md5, sha256 } });
   }
 
   /**

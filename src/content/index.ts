@@ -13,4 +13,5 @@ export {
 } from './egress-target.js';
 export { type FetchPolicy, fetchUrl, isUrl } from './fetch-url.js';
 export { type ImageFormat, sniffImageFormat } from './image-format.js';
+export { imagePixelCount } from './image-size.js';
 export { readFileLimited } from './read-file.js';

@@ -42,6 +42,7 @@ export const errorCodes = {
   AUDIT_CHECKPOINT_INVALID: 'The audit checkpoint or key is malformed, or its signature does not verify',
   IMPORT_INVALID_FORMAT: 'The hash list format is unknown or its header is wrong',
   INDEX_NOT_READY: 'The match index is still loading',
+  HASHER_BUSY: 'Every media hashing worker is busy and the queue is full',
   STORAGE_UNAVAILABLE: 'The database could not be reached or migrated',
   REQUEST_INVALID: 'The request is malformed or misses a required field',
   REQUEST_TOO_LARGE: 'The request body is larger than the configured limit',

@@ -7,4 +7,14 @@ export {
   type MediaSignalName,
   mediaSignalNames,
 } from './hash-media.js';
+export {
+  defaultHashPoolSettings,
+  type HashFunction,
+  HashPool,
+  type HashPoolSettings,
+  type HashPoolStats,
+  type HashReservation,
+  hashWorkerEntry,
+  type MediaHasher,
+} from './hash-pool.js';
 export { hashVideoBytes, type VideoHashOptions } from './hash-video.js';

@@ -5,7 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { EngineError, toEngineError } from '../core/index.js';
 import { apiKeyDigest, bearerSecret, hasScope } from './api-keys.js';
 import type { HttpDependencies } from './dependencies.js';
-import { httpStatusOfCode } from './errors.js';
+import { httpStatusOfCode, retryAfterSecondsOfCode } from './errors.js';
 import { registerHmaRoutes } from './hma/index.js';
 import { createHttpMetrics } from './metrics.js';
 import './route-config.js';
@@ -19,6 +19,8 @@ export function isHmaPath(url: string): boolean {
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: EngineError): FastifyReply {
   const status = httpStatusOfCode[error.code];
+  const retryAfter = retryAfterSecondsOfCode[error.code];
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   if (isHmaPath(request.url)) return reply.code(status).send({ message: error.message });
   return reply.code(status).send({ error: error.toJSON() });
 }
@@ -101,6 +103,8 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = createHttpMetrics(app, dependencies);
+  // The hashing workers stop with the server.
+  app.addHook('onClose', () => dependencies.hasher.close());
 
   app.decorateRequest('actor', 'anonymous');
   app.addHook('onRequest', async (request, reply) => {

@@ -3,6 +3,7 @@ import type { BankService } from '../banks/index.js';
 import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { OpenedEngine } from '../engine/index.js';
+import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
 import type { ApiKeyRepository, EngineStore } from '../storage/index.js';
 import type { StreamManager } from '../streams/index.js';
@@ -21,6 +22,8 @@ export interface HttpConfig {
   readonly fetchPolicy: FetchPolicy;
   /** Pixel limit and orientation for decoding uploads. */
   readonly decode: DecodeOptions;
+  /** Size and bounds of the hashing worker pool (defaults sized to the machine). */
+  readonly hashing?: HashPoolSettings;
 }
 
 /** What the routes need: the services built by the composition root (`main.ts`). */
@@ -29,6 +32,11 @@ export interface HttpDependencies {
   readonly matcher: Matcher;
   readonly apiKeys: ApiKeyRepository;
   readonly config: HttpConfig;
+  /**
+   * Where every upload and fetched URL is decoded and hashed (`HashPool`: worker threads, bounded,
+   * refusing with `HASHER_BUSY` beyond its queue). The server closes it when it closes.
+   */
+  readonly hasher: MediaHasher;
   /** The most recent flood-protection quarantines, newest first (bounded). */
   readonly floodReports: () => readonly FloodReport[];
   /** The signals engine; its routes (`/v1/events`, `/v1/cases`, …) exist only when it is given. */

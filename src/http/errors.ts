@@ -41,6 +41,7 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
   PAYMENT_INVALID: 400,
   IMPORT_INVALID_FORMAT: 400,
   INDEX_NOT_READY: 503,
+  HASHER_BUSY: 503,
   STORAGE_UNAVAILABLE: 503,
   REQUEST_INVALID: 400,
   REQUEST_TOO_LARGE: 413,
@@ -49,4 +50,12 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
   AUTH_FORBIDDEN: 403,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
+};
+
+/**
+ * Seconds a client is told to wait (`Retry-After`) before retrying a request refused with these
+ * codes: a momentary overload, not a fault of the request.
+ */
+export const retryAfterSecondsOfCode: Readonly<Partial<Record<ErrorCode, number>>> = {
+  HASHER_BUSY: 2,
 };

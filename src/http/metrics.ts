@@ -9,8 +9,8 @@ export interface HttpMetrics {
 
 /**
  * Prometheus metrics: request count and latency by route and status, process metrics, index
- * sizes, matches by bank, rules disabled for going over their cost budget and flood
- * quarantines. Served at `/metrics` (read scope).
+ * sizes, matches by bank, rules disabled for going over their cost budget, flood quarantines
+ * and the hashing pool's load and refusals. Served at `/metrics` (read scope).
  */
 export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
   const registry = new Registry();
@@ -56,6 +56,26 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
     registers: [registry],
     collect() {
       this.set(dependencies.floodReports().length);
+    },
+  });
+  new Gauge({
+    name: 'prevail_hashing_jobs',
+    help: 'Uploads in the hashing pool: places taken, jobs running in workers, jobs waiting for one',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = dependencies.hasher.stats();
+      this.set({ state: 'admitted' }, stats.admitted);
+      this.set({ state: 'running' }, stats.running);
+      this.set({ state: 'queued' }, stats.queued);
+    },
+  });
+  new Gauge({
+    name: 'prevail_hashing_refused',
+    help: 'Requests refused with HASHER_BUSY (503) since start: the hashing pool and its queue were full',
+    registers: [registry],
+    collect() {
+      this.set(dependencies.hasher.stats().refused);
     },
   });
   dependencies.matcher.onOutcome((outcome) => {

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { auditSigningKeyFromEnvironment, auditSigningKeyVariable } from '../../audit/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
+import { defaultHashPoolSettings } from '../../hasher/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import type { CliIo } from '../io.js';
 import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
@@ -13,6 +14,9 @@ interface ServeOptions extends StorageCliOptions {
   hmaOpen: boolean;
   maxUploadBytes: number;
   maxPixels: number;
+  hashWorkers?: number;
+  hashQueue?: number;
+  hashPixelBudget?: number;
   urlTimeout: number;
   allowHost: string[];
   allowPrivate: boolean;
@@ -60,6 +64,11 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       allowPrivateAddresses: options.allowPrivate,
     },
     decode: { maxPixels: options.maxPixels },
+    hashing: {
+      ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }),
+      ...(options.hashQueue === undefined ? {} : { maxQueued: options.hashQueue }),
+      ...(options.hashPixelBudget === undefined ? {} : { maxPixelsInFlight: options.hashPixelBudget }),
+    },
     streams: {
       policy: {
         allowedHosts: options.streamAllowHost ?? [],
@@ -75,6 +84,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
 
 /** Adds the server options shared by `serve` and `demo`. */
 export function withServerOptions(command: Command, defaultPort: number): Command {
+  const hashing = defaultHashPoolSettings();
   return withUrlOptions(withStorageOptions(command))
     .option(
       '--port <port>',
@@ -99,6 +109,24 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       'largest image to decode (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
       environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+    )
+    .option(
+      '--hash-workers <n>',
+      'worker threads decoding and hashing uploads; default: one less than the cores of this machine (env PREVAIL_HASH_WORKERS)',
+      positiveInteger,
+      environmentInteger('PREVAIL_HASH_WORKERS', hashing.workers),
+    )
+    .option(
+      '--hash-queue <n>',
+      'uploads waiting for a hashing worker before more are refused with 503; default 4 per worker (env PREVAIL_HASH_QUEUE)',
+      positiveInteger,
+      environmentInteger('PREVAIL_HASH_QUEUE', hashing.maxQueued),
+    )
+    .option(
+      '--hash-pixel-budget <n>',
+      'pixels decoded at once across all hashing workers (env PREVAIL_HASH_PIXEL_BUDGET)',
+      positiveInteger,
+      environmentInteger('PREVAIL_HASH_PIXEL_BUDGET', hashing.maxPixelsInFlight),
     )
     .option(
       '--stream-allow-host <hosts>',

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkNote } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
+import type { HashFunction } from '../../hasher/index.js';
 import type { BankRecord, ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { contentGetJson, contentPutJson } from './content-json.js';
 import { readContentMetadata, readMetadataField } from './content-metadata.js';
-import { addHmaSignals } from './content-signals.js';
+import { addHmaSignals, type HmaAddResult } from './content-signals.js';
 import { hmaRoute } from './hma-route.js';
 import { asJsonObject, isJsonRequest, readJsonBody } from './json-body.js';
 import { hashFromUpload, hashFromUrl } from './media-hashing.js';
@@ -27,7 +29,7 @@ const notAnObjectMessage = 'this endpoint expects a json object payload';
  * (and `{"deleted": 0}`), so a wrong bank name cannot touch another bank's content.
  */
 export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { banks, config } = dependencies;
+  const { banks, config, hasher } = dependencies;
 
   /** The bank and the item of `…/content/<id>`, or `undefined` when the id is not an integer. */
   async function itemOf(request: FastifyRequest): Promise<{ bank: BankRecord; content: ContentRecord } | undefined> {
@@ -58,24 +60,32 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
     summary: 'Hash media (URL or upload) and add it to a bank (HMA POST /c/bank/<n>/content)',
     handler: async (request) => {
       const bank = await banks.getBank(bankNameOf(request.params));
-      const parts = await readMultipart(request);
-      const json = isJsonRequest(request) ? asJsonObject(request.body) : undefined;
-      const metadata = request.isMultipart()
-        ? readMetadataField(parts.fields.metadata)
-        : readContentMetadata(json?.metadata);
-      const note = checkNote(request.isMultipart() ? parts.fields.note : json?.note);
-      const query = queryOf(request);
-      let hashes: Record<string, string>;
-      if (query.url !== undefined && query.url !== '') {
-        hashes = await hashFromUrl({ url: query.url, contentType: query.content_type, types: query.types }, config);
-      } else if (parts.files.length > 0) {
-        hashes = await hashFromUpload(singleFile(parts), query.types, config.decode);
-      } else {
-        throw new EngineError('REQUEST_INVALID', 'Neither `url` nor multipart file upload was received');
-      }
-      return addHmaSignals(banks, bank, hashes, { note, metadata });
+      return withHashingPlace(hasher, (hash) => addMedia(request, bank, hash));
     },
   });
+
+  /** The media of `POST /c/bank/<n>/content`, hashed in a place of the pool taken before reading it. */
+  async function addMedia(request: FastifyRequest, bank: BankRecord, hash: HashFunction): Promise<HmaAddResult> {
+    const parts = await readMultipart(request);
+    const json = isJsonRequest(request) ? asJsonObject(request.body) : undefined;
+    const metadata = request.isMultipart()
+      ? readMetadataField(parts.fields.metadata)
+      : readContentMetadata(json?.metadata);
+    const note = checkNote(request.isMultipart() ? parts.fields.note : json?.note);
+    const query = queryOf(request);
+    let hashes: Record<string, string>;
+    if (query.url !== undefined && query.url !== '') {
+      hashes = await hashFromUrl(
+        { url: query.url, contentType: query.content_type, types: query.types },
+        { ...config, hash },
+      );
+    } else if (parts.files.length > 0) {
+      hashes = await hashFromUpload(singleFile(parts), query.types, { decode: config.decode, hash });
+    } else {
+      throw new EngineError('REQUEST_INVALID', 'Neither `url` nor multipart file upload was received');
+    }
+    return addHmaSignals(banks, bank, hashes, { note, metadata });
+  }
 
   // POST /c/bank/<n>/signal {"<signal type>": "<value>", …, "note"?} → 200 {"id", "signals"}.
   hmaRoute(app, {

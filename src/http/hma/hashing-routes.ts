@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { hmaRoute } from './hma-route.js';
 import { hashFromUpload, hashFromUrl } from './media-hashing.js';
 import { readSingleUpload } from './multipart-upload.js';
@@ -12,7 +13,7 @@ import { missingField, sendValidationIssues } from './validation-errors.js';
  * decodes it as `map[string]string`.
  */
 export function registerHashingRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { config } = dependencies;
+  const { config, hasher } = dependencies;
 
   // GET /h/hash?url=…[&content_type=photo|video][&types=pdq,…]. `url` is required by HMA's
   // pydantic model (422 without it). The content type is inferred from the fetched bytes when not
@@ -25,7 +26,10 @@ export function registerHashingRoutes(app: FastifyInstance, dependencies: HttpDe
     handler: async (request, reply) => {
       const query = queryOf(request);
       if (query.url === undefined) return sendValidationIssues(reply, [missingField('url', query)]);
-      return hashFromUrl({ url: query.url, contentType: query.content_type, types: query.types }, config);
+      const url = query.url;
+      return withHashingPlace(hasher, (hash) =>
+        hashFromUrl({ url, contentType: query.content_type, types: query.types }, { ...config, hash }),
+      );
     },
   });
 
@@ -36,9 +40,10 @@ export function registerHashingRoutes(app: FastifyInstance, dependencies: HttpDe
     url: '/h/hash',
     scope: 'read',
     summary: 'Hash an uploaded file; the field name is the content type (HMA POST /h/hash)',
-    handler: async (request) => {
-      const upload = await readSingleUpload(request);
-      return hashFromUpload(upload, queryOf(request).types, config.decode);
-    },
+    handler: async (request) =>
+      withHashingPlace(hasher, async (hash) => {
+        const upload = await readSingleUpload(request);
+        return hashFromUpload(upload, queryOf(request).types, { decode: config.decode, hash });
+      }),
   });
 }

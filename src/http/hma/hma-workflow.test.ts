@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startTestServer } from '../../../test/support/server-harness.js';
+import { HashPool } from '../../hasher/index.js';
 import { createSignalIndex } from '../../indexes/index.js';
 import { Matcher } from '../../matching/index.js';
 import { buildHttpServer } from '../index.js';
@@ -170,6 +171,7 @@ describe('an index that has not loaded yet', () => {
       matcher: loading,
       apiKeys: server.services.storage.apiKeys,
       floodReports: () => [],
+      hasher: new HashPool({ workers: 1 }),
       config: {
         hmaAccess: 'open',
         maxUploadBytes: 1024 * 1024,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { coinflip } from './coinflip.js';
 import { compareSignals } from './compare-signals.js';
 import { hmaRoute } from './hma-route.js';
@@ -20,7 +21,7 @@ import { boolParsing, missingField, sendValidationIssues, type ValidationIssue }
  * on the very next lookup (HMA waits for its indexer, 60–120 s).
  */
 export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { matcher, banks, config } = dependencies;
+  const { matcher, banks, config, hasher } = dependencies;
 
   // GET /m/raw_lookup?signal_type=&signal=[&banks=A,B][&include_distance=true]: index hits only,
   // ignoring enablement and ratios, as HMA. `{"matches": [ids]}` or with distances.
@@ -79,9 +80,12 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
       }
       const options = { banks: parseBankFilter(query.banks), coinflip: coinflip(query.seed) };
       if (query.url !== undefined && query.url !== '') {
-        const hashes = await hashFromUrl(
-          { url: query.url, contentType: query.content_type, types: query.types ?? query.signal_type },
-          config,
+        const url = query.url;
+        const hashes = await withHashingPlace(hasher, (hash) =>
+          hashFromUrl(
+            { url, contentType: query.content_type, types: query.types ?? query.signal_type },
+            { ...config, hash },
+          ),
         );
         const perSignal = await lookupEach(hashes, options);
         if (query.signal_type === undefined) return perSignal;
@@ -103,8 +107,10 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
     summary: 'Banks holding content that matches an uploaded file (HMA POST /m/lookup)',
     handler: async (request) => {
       const query = queryOf(request);
-      const upload = await readSingleUpload(request);
-      const hashes = await hashFromUpload(upload, query.types, config.decode);
+      const hashes = await withHashingPlace(hasher, async (hash) => {
+        const upload = await readSingleUpload(request);
+        return hashFromUpload(upload, query.types, { decode: config.decode, hash });
+      });
       return lookupEach(hashes, {
         banks: parseBankFilter(query.banks),
         coinflip: query.bypass_coinflip === 'true' ? undefined : coinflip(query.seed),

@@ -1,7 +1,7 @@
 import { type DecodeOptions, type FetchPolicy, fetchUrl, sniffImageFormat } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
-import { hashMedia } from '../../hasher/index.js';
-import { md5Signal, pdqQualityThreshold } from '../../signals/index.js';
+import type { HashFunction, MediaSignalName } from '../../hasher/index.js';
+import { pdqQualityThreshold } from '../../signals/index.js';
 import { type HmaSignalName, hmaConfiguredSignals, signalByRequestName } from './signal-names.js';
 import { sortKeys } from './sorted-keys.js';
 
@@ -45,24 +45,37 @@ export function selectSignals(contentType: HmaContentType, types: string | undef
   return selected;
 }
 
+/** How uploads are hashed: a place in the server's hashing pool, and the decoding limits. */
+export interface HashingSettings {
+  readonly decode: DecodeOptions;
+  readonly hash: HashFunction;
+}
+
 /**
- * Computes `signals` of the bytes, keyed by HMA name in sorted order. A photo that does not
- * decode is a 400 here (HMA answers 500).
+ * Computes `signals` of the bytes in one job of the hashing pool, keyed by HMA name in sorted
+ * order. A photo that does not decode is a 400 here (HMA answers 500).
  *
- * @throws EngineError from decoding (`IMAGE_CORRUPT`, `IMAGE_UNSUPPORTED_FORMAT`, …).
+ * @throws EngineError from decoding (`IMAGE_CORRUPT`, `IMAGE_UNSUPPORTED_FORMAT`, …) and
+ *   `HASHER_BUSY` when the pool is full.
  */
 export async function hashBytes(
   bytes: Uint8Array,
   signals: readonly HmaSignalName[],
-  decode: DecodeOptions,
+  settings: HashingSettings,
 ): Promise<Record<string, string>> {
+  const wanted = new Set<MediaSignalName>(signals.map((signal) => (signal.prevail === 'pdq' ? 'pdq' : 'md5')));
+  const computed = await settings.hash(bytes, {
+    signals: [...wanted],
+    dihedral: false,
+    decode: settings.decode,
+  });
   const hashes: Record<string, string> = {};
   for (const signal of signals) {
     if (signal.prevail === 'pdq') {
-      const { pdq, quality } = await hashMedia(bytes, { signals: ['pdq'], dihedral: false, decode });
+      const { pdq, quality } = computed;
       hashes[signal.hma] = pdq !== undefined && quality !== undefined && quality >= pdqQualityThreshold ? pdq : '';
     } else {
-      hashes[signal.hma] = md5Signal.hashBytes(bytes);
+      hashes[signal.hma] = computed.md5 ?? '';
     }
   }
   return sortKeys(hashes);
@@ -124,20 +137,20 @@ export function inferContentType(bytes: Uint8Array): HmaContentType {
  */
 export async function hashFromUrl(
   request: { readonly url: string; readonly contentType: string | undefined; readonly types: string | undefined },
-  settings: { readonly fetchPolicy: FetchPolicy; readonly decode: DecodeOptions },
+  settings: HashingSettings & { readonly fetchPolicy: FetchPolicy },
 ): Promise<Record<string, string>> {
   const named = request.contentType === undefined ? undefined : parseContentType(request.contentType);
   const bytes = await fetchForHashing(request.url, settings.fetchPolicy);
   const contentType = named ?? inferContentType(bytes);
-  return hashBytes(bytes, selectSignals(contentType, request.types), settings.decode);
+  return hashBytes(bytes, selectSignals(contentType, request.types), settings);
 }
 
 /** HMA's `hash_media_post_impl()`: the upload's field name is the content type. */
 export async function hashFromUpload(
   upload: { readonly fieldName: string; readonly bytes: Uint8Array },
   types: string | undefined,
-  decode: DecodeOptions,
+  settings: HashingSettings,
 ): Promise<Record<string, string>> {
   const contentType = parseContentType(upload.fieldName);
-  return hashBytes(upload.bytes, selectSignals(contentType, types), decode);
+  return hashBytes(upload.bytes, selectSignals(contentType, types), settings);
 }

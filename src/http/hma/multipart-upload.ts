@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { EngineError } from '../../core/index.js';
+import { multipartFailure } from '../multipart-failure.js';
 
 /** The one file of an HMA upload, with the form fields that came with it. */
 export interface SingleUpload {
@@ -28,7 +29,8 @@ export interface MultipartParts {
  * request is read to its end. A request that is not multipart has no parts.
  *
  * @throws EngineError `REQUEST_INVALID` (`Only one file allowed per request`) when the plugin's
- *   file limit is exceeded; a file over the upload limit surfaces as the plugin's 413.
+ *   file limit is exceeded, or for a malformed body; `REQUEST_TOO_LARGE` for a file over the
+ *   upload limit (see `multipartFailure`).
  */
 export async function readMultipart(request: FastifyRequest): Promise<MultipartParts> {
   const files: { fieldName: string; bytes: Uint8Array }[] = [];
@@ -43,8 +45,7 @@ export async function readMultipart(request: FastifyRequest): Promise<MultipartP
       }
     }
   } catch (error) {
-    if (isErrorWithCode(error, 'FST_FILES_LIMIT')) throw new EngineError('REQUEST_INVALID', oneFileMessage);
-    throw error;
+    throw multipartFailure(error, oneFileMessage);
   }
   return { files, fields };
 }
@@ -67,8 +68,4 @@ export function singleFile(parts: MultipartParts): SingleUpload {
 /** `readMultipart` then `singleFile`: the upload of `POST /h/hash` and `POST /m/lookup`. */
 export async function readSingleUpload(request: FastifyRequest): Promise<SingleUpload> {
   return singleFile(await readMultipart(request));
-}
-
-function isErrorWithCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/index.js';
+import { hashableSignalNames } from '../../hasher/index.js';
 import type { ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { contentJson, schemas } from './json.js';
 import { readMedia } from './read-media.js';
 
@@ -26,7 +28,7 @@ const provenance = {
 
 /** `/v1/banks/:name/content`, `/v1/banks/:name/media` and `/v1/content/:id`. */
 export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { banks, config } = dependencies;
+  const { banks, config, hasher } = dependencies;
   const tags = ['content'];
   const withBank = async (content: ContentRecord) => {
     const bank = await banks.repository.getBankById(content.bankId);
@@ -65,14 +67,21 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       },
     },
     async (request, reply) => {
-      const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-      const body = (request.isMultipart() ? fields : (request.body ?? {})) as Record<string, unknown>;
-      const details: Record<string, string> = {};
-      for (const key of ['note', 'source', 'externalId', 'category'] as const) {
-        const value = body[key];
-        if (typeof value === 'string') details[key] = value;
-      }
-      const content = await banks.addMedia(request.params.name, bytes, config.decode, details);
+      const { hashes, details } = await withHashingPlace(hasher, async (hash) => {
+        const { bytes, fields } = await readMedia(request, config.fetchPolicy);
+        const body = (request.isMultipart() ? fields : (request.body ?? {})) as Record<string, unknown>;
+        const details: Record<string, string> = {};
+        for (const key of ['note', 'source', 'externalId', 'category'] as const) {
+          const value = body[key];
+          if (typeof value === 'string') details[key] = value;
+        }
+        await banks.getBank(request.params.name);
+        return {
+          hashes: await hash(bytes, { signals: hashableSignalNames, dihedral: false, decode: config.decode }),
+          details,
+        };
+      });
+      const content = await banks.addHashedMedia(request.params.name, hashes, details);
       return reply.code(201).send(contentJson(content, request.params.name));
     },
   );

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/index.js';
-import { hashMedia, type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
+import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
 import type { Match, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
 import { outcomeJson } from './json.js';
 import { readMedia } from './read-media.js';
 
@@ -19,7 +20,7 @@ interface MatchQueryString {
  * provenance (HMA #1681).
  */
 export function registerHashMatchRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { matcher, config } = dependencies;
+  const { matcher, config, hasher } = dependencies;
   const tags = ['matching'];
   const options = {
     type: 'object',
@@ -33,8 +34,10 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     request: Parameters<typeof readMedia>[0],
     dihedral: boolean,
   ): Promise<{ hashes: MediaHashes; fields: Record<string, string> }> => {
-    const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-    return { hashes: await hashMedia(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+    return withHashingPlace(hasher, async (hash) => {
+      const { bytes, fields } = await readMedia(request, config.fetchPolicy);
+      return { hashes: await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+    });
   };
   const hashRequest = async (request: Parameters<typeof readMedia>[0], dihedral: boolean): Promise<MediaHashes> =>
     (await hashUpload(request, dihedral)).hashes;

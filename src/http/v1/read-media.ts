@@ -1,12 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import { type FetchPolicy, fetchUrl } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
+import { multipartFailure } from '../multipart-failure.js';
+
+const oneFile = 'send one file per request';
 
 /**
  * The media bytes of a `/v1` request: the single file of a multipart upload (any field name), or
  * the `url` of a JSON body, fetched within the server's URL policy.
  *
- * @throws EngineError `REQUEST_INVALID` (no media, two files), the fetch errors, `INPUT_EMPTY`.
+ * @throws EngineError `REQUEST_INVALID` (no media, two files, a malformed multipart body),
+ *   `REQUEST_TOO_LARGE` (a file over the upload limit), the fetch errors, `INPUT_EMPTY`.
  */
 export async function readMedia(
   request: FastifyRequest,
@@ -15,13 +19,17 @@ export async function readMedia(
   if (request.isMultipart()) {
     const fields: Record<string, string> = {};
     let bytes: Uint8Array | undefined;
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (bytes !== undefined) throw new EngineError('REQUEST_INVALID', 'send one file per request');
-        bytes = new Uint8Array(await part.toBuffer());
-      } else if (typeof part.value === 'string') {
-        fields[part.fieldname] = part.value;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          if (bytes !== undefined) throw new EngineError('REQUEST_INVALID', oneFile);
+          bytes = new Uint8Array(await part.toBuffer());
+        } else if (typeof part.value === 'string') {
+          fields[part.fieldname] = part.value;
+        }
       }
+    } catch (error) {
+      throw multipartFailure(error, oneFile);
     }
     if (bytes === undefined) throw new EngineError('REQUEST_INVALID', 'the multipart body has no file');
     if (bytes.length === 0) throw new EngineError('INPUT_EMPTY', 'the uploaded file is empty');
