@@ -13,7 +13,7 @@ import { paymentsCommand } from './commands/payments-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
-import { type CliIo, processIo } from './io.js';
+import { type CliIo, endQuietlyOnClosedPipe, processIo } from './io.js';
 
 /** Exit statuses: 0 success, 1 an input or operation failed, 2 the command line itself was wrong. */
 export const usageExitCode = 2;
@@ -84,6 +84,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
 /** Entry point of the `prevail` binary. */
 export async function main(): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   process.exitCode = await runCli(process.argv.slice(2));
 }
 
