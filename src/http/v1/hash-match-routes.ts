@@ -135,6 +135,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         };
         signals = { ...hashes };
       }
+      if (bankList !== undefined) await dependencies.banks.requireBanks(bankList);
       const outcome = await matcher.match(query, bankList !== undefined ? { banks: bankList } : {});
       const event = await emitMatched(
         entities,
