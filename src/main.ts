@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
-import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
+import { buildHttpServer, type HttpConfig, type HttpDependencies, loopbackHostNames } from './http/index.js';
+import { createLogger, type Logger, type LogLevel } from './logging/index.js';
 import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
@@ -19,7 +20,17 @@ export interface ServerSettings {
    * is on with the defaults (network streams on public hosts only, budget measured here).
    * `evidenceDirectory` turns evidence preservation of matched frames on.
    */
-  readonly streams?: StreamSettings & { readonly evidenceDirectory?: string };
+  readonly streams?: StreamSettings & { readonly evidenceDirectory?: string; readonly evidenceKey?: string };
+  /** More `Host` names than the loopback ones and `host` (`--allowed-hosts`; `*` = any). */
+  readonly allowedHosts?: readonly string[];
+  /** Origins of web apps whose pages may send writes (`--allowed-origins`). */
+  readonly allowedOrigins?: readonly string[];
+  /** Deepest JSON nesting of a request body (`--max-json-depth`; default 64). */
+  readonly maxJsonDepth?: number;
+  /** Lowest level logged (`--log-level`; default `info`). */
+  readonly logLevel?: LogLevel;
+  /** The process's logger, when the caller made one; otherwise one is created at `logLevel`. */
+  readonly logger?: Logger;
 }
 
 /** How often the server purges cases past their retention. */
@@ -60,6 +71,15 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
+/**
+ * The `Host` names a server answers for: the loopback names, the address it listens on (unless a
+ * wildcard such as `0.0.0.0`, which no client names) and the operator's `--allowed-hosts`.
+ */
+export function serverHostNames(listenHost: string, extra: readonly string[]): string[] {
+  const wildcard = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '';
+  return [...new Set([...loopbackHostNames, ...(wildcard ? [] : [listenHost]), ...extra])];
+}
+
 /** A running server: its address, services, and how to stop it. */
 export interface RunningServer {
   readonly url: string;
@@ -77,8 +97,10 @@ export async function startServer(
   settings: ServerSettings,
   onIndexProgress?: (signalType: string, loaded: number) => void,
 ): Promise<RunningServer> {
+  const logger = settings.logger ?? createLogger({ level: settings.logLevel ?? 'info' });
   const services = await createServices(settings.storage, {
     withEngine: true,
+    logger,
     streams: settings.streams ?? {},
     ...(onIndexProgress ? { onIndexProgress } : {}),
   });
@@ -87,6 +109,10 @@ export async function startServer(
     maxUploadBytes: settings.maxUploadBytes,
     fetchPolicy: settings.fetchPolicy,
     decode: settings.decode,
+    allowedHosts: serverHostNames(settings.host, settings.allowedHosts ?? []),
+    allowedOrigins: settings.allowedOrigins ?? [],
+    ...(settings.maxJsonDepth !== undefined ? { maxJsonDepth: settings.maxJsonDepth } : {}),
+    logger,
   };
   const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });

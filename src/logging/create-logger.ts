@@ -40,5 +40,6 @@ export function createLogger(settings: LoggerSettings): Logger {
 
 /** A logger that writes nothing: the default of modules whose caller gave none (tests, library use). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  // A destination that drops lines, so that a child given a louder level still writes nowhere.
+  return pino({ level: 'silent' }, { write: () => undefined });
 }

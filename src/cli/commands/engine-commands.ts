@@ -7,6 +7,7 @@ import { EngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
 import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import type { CaseStatus } from '../../storage/index.js';
+import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -14,7 +15,11 @@ import { type StorageCliOptions, storageSettings, withStorageOptions } from '../
 import { caseReportCommand } from './case-report-command.js';
 
 async function withEngine<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
+  const services = await createServices(storageSettings(options), {
+    loadIndexes: false,
+    withEngine: true,
+    logger: cliLogger(),
+  });
   try {
     return await work(services);
   } finally {
@@ -160,7 +165,7 @@ function casesCommand(io: CliIo): Command {
       .summary('show a case with its timeline, links and rule hits (the read is audited)')
       .argument('<id>', 'the case id', positiveInteger)
       .requiredOption('--reason <why>', 'why you are reading it (recorded in the audit log)')
-      .option('--actor <name>', 'who is reading (recorded in the audit log)', process.env.USER ?? 'cli')
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', cliSettings().actor)
       .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string }) => {
         const services = await createServices(storageSettings(options), { loadIndexes: false });
         try {
@@ -185,7 +190,7 @@ function casesCommand(io: CliIo): Command {
   cases.addCommand(
     withStorageOptions(new Command('purge'))
       .summary('delete cases whose retention period has ended (default one year after opening)')
-      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', process.env.USER ?? 'cli')
+      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', cliSettings().actor)
       .action(async (options: StorageCliOptions & { actor: string }) => {
         const services = await createServices(storageSettings(options), { loadIndexes: false });
         try {

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { defaultMaxPixels } from '../../content/index.js';
+import { logLevels } from '../../logging/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
+import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
+import { commaList, positiveInteger, withUrlOptions } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -20,6 +22,10 @@ interface ServeOptions extends StorageCliOptions {
   streamFrameBudget?: number;
   streamOverload?: 'refuse' | 'degrade';
   streamEvidenceDir?: string;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  maxJsonDepth?: number;
+  logLevel?: (typeof logLevels)[number];
 }
 
 /** Builds the server settings from `serve`/`demo` options. */
@@ -37,6 +43,13 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       allowPrivateAddresses: options.allowPrivate,
     },
     decode: { maxPixels: options.maxPixels },
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.maxJsonDepth !== undefined ? { maxJsonDepth: options.maxJsonDepth } : {}),
+    logger:
+      options.logLevel === undefined || options.logLevel === cliLogger().level
+        ? cliLogger()
+        : cliLogger().child({}, { level: options.logLevel }),
     streams: {
       policy: {
         allowedHosts: options.streamAllowHost ?? [],
@@ -46,6 +59,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       ...(options.streamFrameBudget === undefined ? {} : { maxFramesPerSecond: options.streamFrameBudget }),
       ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
       ...(options.streamEvidenceDir === undefined ? {} : { evidenceDirectory: options.streamEvidenceDir }),
+      ...(cliSettings().evidenceKey === undefined ? {} : { evidenceKey: cliSettings().evidenceKey }),
     },
   };
 }
@@ -53,13 +67,31 @@ export function serverSettings(options: ServeOptions): ServerSettings {
 /** Adds the server options shared by `serve` and `demo`. */
 export function withServerOptions(command: Command, defaultPort: number): Command {
   return withUrlOptions(withStorageOptions(command))
+    .option('--port <port>', 'TCP port (env PREVAIL_PORT)', positiveInteger, cliSettings().port ?? defaultPort)
+    .option('--host <host>', 'address to listen on (env PREVAIL_HOST)', cliSettings().host)
     .option(
-      '--port <port>',
-      'TCP port (env PREVAIL_PORT)',
-      positiveInteger,
-      environmentInteger('PREVAIL_PORT', defaultPort),
+      '--allowed-hosts <names>',
+      'more Host names clients may use to reach the server, besides localhost, 127.0.0.1, [::1] and --host (comma-separated; "*" for any, when a proxy checks it; env PREVAIL_ALLOWED_HOSTS)',
+      commaList,
+      [...cliSettings().allowedHosts],
     )
-    .option('--host <host>', 'address to listen on (env PREVAIL_HOST)', process.env.PREVAIL_HOST ?? '127.0.0.1')
+    .option(
+      '--allowed-origins <origins>',
+      'origins of web apps whose browser pages may send writes, e.g. https://ui.example.org (comma-separated; env PREVAIL_ALLOWED_ORIGINS)',
+      commaList,
+      [...cliSettings().allowedOrigins],
+    )
+    .option(
+      '--max-json-depth <n>',
+      'deepest JSON nesting accepted in a request body (env PREVAIL_MAX_JSON_DEPTH)',
+      positiveInteger,
+      cliSettings().maxJsonDepth,
+    )
+    .addOption(
+      new Option('--log-level <level>', 'lowest level logged, as JSON lines on standard error (env PREVAIL_LOG_LEVEL)')
+        .choices(logLevels)
+        .default(cliSettings().logLevel),
+    )
     .option(
       '--hma-open',
       'serve the HMA-compatible routes (/h, /m, /c) without an API key even off loopback (on loopback they are open already)',
@@ -69,13 +101,13 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       '--max-upload-bytes <n>',
       'largest upload or fetched file (env PREVAIL_MAX_BYTES)',
       positiveInteger,
-      environmentInteger('PREVAIL_MAX_BYTES', 100 * 1024 * 1024),
+      cliSettings().maxBytes ?? 100 * 1024 * 1024,
     )
     .option(
       '--max-pixels <n>',
       'largest image to decode (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
-      environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+      cliSettings().maxPixels ?? defaultMaxPixels,
     )
     .option(
       '--stream-allow-host <hosts>',
