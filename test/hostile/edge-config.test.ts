@@ -19,7 +19,7 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-describe('One validated configuration', () => {
+describe('CLI: one validated configuration and coded errors', () => {
   let first: string;
   let second: string;
   before(async () => {
@@ -82,5 +82,11 @@ describe('One validated configuration', () => {
     const known = captureIo();
     assert.equal(await runCli([...args, '--banks', 'FIRST_BANK'], known, {}), 0, known.errors());
     assert.match(known.output(), /"matches":\[\]/);
+  });
+
+  test('prevail keys revoke of a key that does not exist is KEY_NOT_FOUND (exit 1, not a usage error)', async () => {
+    const io = captureIo();
+    assert.equal(await runCli(['keys', 'revoke', '999999', '--data-dir', first], io, {}), 1);
+    assert.match(io.errors(), /KEY_NOT_FOUND: no active key has id 999999/);
   });
 });
