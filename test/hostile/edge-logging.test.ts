@@ -35,6 +35,7 @@ test('Structured logging: the engine reports an unusable feature snapshot throug
           'payment.sent',
           { payment_account: 'acct-l', payee_account: 'payee-l' },
           { amount: 5, currency: 'USD' },
+          '2026-11-10T00:00:00Z',
         ),
       ],
       { wait: true },
