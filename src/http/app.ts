@@ -172,7 +172,14 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
 
   app.setErrorHandler((error: FastifyError | EngineError, request, reply) => {
     const engineError = error instanceof EngineError ? error : fromFastifyError(error);
-    if (engineError.code === 'INTERNAL') request.log.error({ err: error }, 'internal error');
+    // Every server-side failure is logged with its cause under the request id; the client's
+    // errors (4xx) are in the request log already.
+    if (httpStatusOfCode[engineError.code] >= 500) {
+      request.log.error(
+        { err: error, code: engineError.code },
+        engineError.code === 'INTERNAL' ? 'internal error' : 'server error',
+      );
+    }
     return sendError(request, reply, engineError);
   });
   app.setNotFoundHandler((request, reply) =>
