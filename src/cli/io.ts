@@ -18,14 +18,20 @@ export const closedPipeExitCode = 0;
 /**
  * Ends the process quietly when the reader of `stream` closes its end of the pipe (EPIPE), as
  * Unix tools do on SIGPIPE; without this Node raises an unhandled `'error'` event and dies with
- * a stack trace. Any other stream error is not ours to hide and is raised as before.
+ * a stack trace. Any other write error (a full disk: ENOSPC) ends it with exit status 1 and one
+ * line on `report` (standard error), never a stack.
  */
 export function endQuietlyOnClosedPipe(
   stream: NodeJS.WritableStream,
   exit: (code: number) => void = (code) => process.exit(code),
+  report: (line: string) => void = (line) => process.stderr.write(line),
 ): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') exit(closedPipeExitCode);
-    else throw error;
+    if (error.code === 'EPIPE') return exit(closedPipeExitCode);
+    try {
+      report(`prevail: cannot write the output: ${error.code ?? error.message}\n`);
+    } finally {
+      exit(1);
+    }
   });
 }

@@ -107,7 +107,7 @@ export async function runCli(
 /** Entry point of the `prevail` binary. */
 export async function main(): Promise<void> {
   endQuietlyOnClosedPipe(process.stdout);
-  endQuietlyOnClosedPipe(process.stderr);
+  endQuietlyOnClosedPipe(process.stderr, undefined, () => undefined);
   process.exitCode = await runCli(process.argv.slice(2));
 }
 

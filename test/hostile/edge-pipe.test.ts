@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runCli } from '../../src/cli/main.js';
+import { ffmpegPath } from '../../src/video/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { patternImage } from '../support/images.js';
+import { ffmpegSkipReason } from '../support/stream-clip.js';
 
+const run = promisify(execFile);
 const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /**
@@ -46,6 +51,48 @@ describe('Piping output crashes', () => {
     assert.equal(await runCli(['bank', 'create', 'PIPE_BANK', '--data-dir', dataDir], io), 0, io.errors());
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
+
+  test('a closed pipe ends watch quietly too', { skip: ffmpegSkipReason() }, async () => {
+    const clip = join(dataDir, 'clip.mp4');
+    await run(ffmpegPath(), [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=160x90:d=3',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ]);
+    const outcome = await runWithClosedReader(['watch', clip, '--debug', '--data-dir', dataDir]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.doesNotMatch(outcome.stderr, /EPIPE|Error:|\n\s+at /);
+  });
+
+  test('a full disk ends a command with one line and exit 1, no stack', {
+    skip: !existsSync('/dev/full') && 'no /dev/full here',
+  }, async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const outcome = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'bank', 'list', '--data-dir', dataDir], {
+          stdio: ['ignore', full, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      assert.equal(outcome.code, 1, outcome.stderr);
+      assert.match(outcome.stderr, /^prevail: .*ENOSPC.*\n$/);
+    } finally {
+      closeSync(full);
+    }
+  });
 
   test('a closed pipe ends bank list, bank show, hash and match quietly, with no EPIPE stack', async () => {
     const commands = [
