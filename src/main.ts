@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServices, type Services, type StorageSettings } from './app/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
-import { buildHttpServer, type HttpConfig, type HttpDependencies, loopbackHostNames } from './http/index.js';
+import { buildHttpServer, type HttpConfig, type HttpDependencies, serverHostNames } from './http/index.js';
 import { createLogger, type Logger, type LogLevel } from './logging/index.js';
 import type { StreamSettings } from './streams/index.js';
 
@@ -69,15 +69,6 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
 /** True for hosts that only the local machine can reach. */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
-}
-
-/**
- * The `Host` names a server answers for: the loopback names, the address it listens on (unless a
- * wildcard such as `0.0.0.0`, which no client names) and the operator's `--allowed-hosts`.
- */
-export function serverHostNames(listenHost: string, extra: readonly string[]): string[] {
-  const wildcard = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '';
-  return [...new Set([...loopbackHostNames, ...(wildcard ? [] : [listenHost]), ...extra])];
 }
 
 /** A running server: its address, services, and how to stop it. */

@@ -4,6 +4,15 @@ import { EngineError } from '../core/index.js';
 /** Host names every server answers for: the loopback names a local browser or client uses. */
 export const loopbackHostNames: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
+/**
+ * The `Host` names a server answers for: the loopback names, the address it listens on (unless a
+ * wildcard such as `0.0.0.0`, which no client names) and the operator's `--allowed-hosts`.
+ */
+export function serverHostNames(listenHost: string, extra: readonly string[]): string[] {
+  const wildcard = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '';
+  return [...new Set([...loopbackHostNames, ...(wildcard ? [] : [asHostName(listenHost)]), ...extra])];
+}
+
 /** Methods that change state: a cross-site browser request must never run one. */
 const stateChangingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createServices, type Services } from '../../src/app/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
-import { buildHttpServer, createApiKey, type HttpConfig } from '../../src/http/index.js';
+import { buildHttpServer, createApiKey, type HttpConfig, serverHostNames } from '../../src/http/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { httpDependencies } from '../../src/main.js';
 import { patternImage } from '../support/images.js';
@@ -156,6 +156,19 @@ describe('Cross-site writes', () => {
       const ok = await server.app.inject({ method: 'GET', url: '/c/banks', headers: { host } });
       assert.equal(ok.statusCode, 200, `${host}: ${ok.body}`);
     }
+  });
+
+  test('serve answers for the loopback names, its listen address and --allowed-hosts', () => {
+    assert.deepEqual(serverHostNames('127.0.0.1', []), ['localhost', '127.0.0.1', '[::1]']);
+    assert.deepEqual(serverHostNames('10.1.2.3', ['prevail.internal']), [
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+      '10.1.2.3',
+      'prevail.internal',
+    ]);
+    assert.deepEqual(serverHostNames('::1', []), ['localhost', '127.0.0.1', '[::1]']);
+    assert.deepEqual(serverHostNames('0.0.0.0', []), ['localhost', '127.0.0.1', '[::1]'], 'a wildcard names no host');
   });
 
   test('--allowed-hosts adds names; * accepts any', async () => {
