@@ -1,3 +1,5 @@
+import { EngineError } from './engine-error.js';
+
 /**
  * Default deepest nesting of JSON that Prevail parses (`PREVAIL_MAX_JSON_DEPTH`). Real requests
  * nest a handful of levels; 100,000 levels made `JSON.parse` and schema validation overflow the
@@ -33,4 +35,17 @@ export function jsonDepth(text: string, limit: number = Number.POSITIVE_INFINITY
     } else if (code === 0x5d || code === 0x7d) depth--;
   }
   return deepest;
+}
+
+/**
+ * `JSON.parse` for text from outside (a form field, a file line) that refuses nesting deeper
+ * than `maxDepth` before parsing, so that no later walk of the value can overflow the stack.
+ * @throws EngineError `REQUEST_INVALID` when the text nests too deep; `SyntaxError` as
+ *   `JSON.parse` does for text that is not JSON.
+ */
+export function parseJsonWithin(text: string, maxDepth: number = defaultMaxJsonDepth): unknown {
+  if (jsonDepth(text, maxDepth) > maxDepth) {
+    throw new EngineError('REQUEST_INVALID', `the JSON nests deeper than ${maxDepth} levels`);
+  }
+  return JSON.parse(text);
 }

@@ -220,6 +220,29 @@ describe('Errors answer coded 4xx, never 500', () => {
         assert.match(response.body, /nests deeper than 64 levels/);
       }
     }
+    // The same limit holds for JSON inside form fields: HMA's `metadata`, /v1/match's `entities`.
+    await server.services.banks.createBank({ name: 'FORM_BANK' });
+    const photo = Buffer.from(await patternImage(64, 64, 'png', 9));
+    for (const [url, field, fileField] of [
+      ['/c/bank/FORM_BANK/content', 'metadata', 'photo'],
+      ['/v1/match', 'entities', 'file'],
+    ] as const) {
+      const payload = Buffer.concat([
+        Buffer.from(`--b\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${objects}\r\n`),
+        Buffer.from(
+          `--b\r\nContent-Disposition: form-data; name="${fileField}"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        photo,
+        Buffer.from('\r\n--b--\r\n'),
+      ]);
+      const response = await server.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...server.auth, 'content-type': 'multipart/form-data; boundary=b' },
+        payload,
+      });
+      assert.equal(response.statusCode, 400, `${url} ${field}: ${response.body.slice(0, 200)}`);
+    }
     const stringsDoNotCount = await server.app.inject({
       method: 'POST',
       url: '/v1/banks',
