@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import { EngineError } from '../core/index.js';
 
@@ -5,12 +6,23 @@ import { EngineError } from '../core/index.js';
 export const loopbackHostNames: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
- * The `Host` names a server answers for: the loopback names, the address it listens on (unless a
- * wildcard such as `0.0.0.0`, which no client names) and the operator's `--allowed-hosts`.
+ * The `Host` names a server answers for: the loopback names, the address it listens on (for a
+ * wildcard such as `0.0.0.0`, every address of this machine's interfaces) and the operator's
+ * `--allowed-hosts`. Names (DNS) are never guessed: those are what DNS rebinding abuses.
  */
-export function serverHostNames(listenHost: string, extra: readonly string[]): string[] {
+export function serverHostNames(
+  listenHost: string,
+  extra: readonly string[],
+  interfaces: () => readonly string[] = interfaceAddresses,
+): string[] {
   const wildcard = listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '';
-  return [...new Set([...loopbackHostNames, ...(wildcard ? [] : [asHostName(listenHost)]), ...extra])];
+  const own = wildcard ? interfaces() : [listenHost];
+  return [...new Set([...loopbackHostNames, ...own.map(asHostName), ...extra])];
+}
+
+/** Every address of this machine's network interfaces. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
 }
 
 /** Methods that change state: a cross-site browser request must never run one. */

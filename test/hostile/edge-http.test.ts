@@ -168,7 +168,11 @@ describe('Cross-site writes', () => {
       'prevail.internal',
     ]);
     assert.deepEqual(serverHostNames('::1', []), ['localhost', '127.0.0.1', '[::1]']);
-    assert.deepEqual(serverHostNames('0.0.0.0', []), ['localhost', '127.0.0.1', '[::1]'], 'a wildcard names no host');
+    assert.deepEqual(
+      serverHostNames('0.0.0.0', [], () => ['127.0.0.1', '192.0.2.7', 'fe80::1']),
+      ['localhost', '127.0.0.1', '[::1]', '192.0.2.7', '[fe80::1]'],
+      'a wildcard stands for the addresses of every interface, never a DNS name',
+    );
   });
 
   test('--allowed-hosts adds names; * accepts any', async () => {
