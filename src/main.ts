@@ -4,8 +4,9 @@ import { createServices, type Services, type StorageSettings } from './app/index
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { HashPool, type HashPoolSettings } from './hasher/index.js';
-import { buildHttpServer, type HttpConfig, type HttpDependencies } from './http/index.js';
+import { buildHttpServer, type HttpConfig, type HttpDependencies, serverHostNames } from './http/index.js';
 import { JobRunner, type JobRunnerOptions } from './jobs/index.js';
+import { createLogger, type Logger, type LogLevel } from './logging/index.js';
 import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
@@ -25,7 +26,6 @@ export interface ServerSettings {
    * is on with the defaults (network streams on public hosts only, budget measured here).
    * `evidenceDirectory` turns evidence preservation of matched frames on.
    */
-  readonly streams?: StreamSettings & { readonly evidenceDirectory?: string };
   /**
    * Signed audit checkpoints (`--audit-checkpoint-dir`): the audit log's head, signed with the
    * Ed25519 key from `PREVAIL_AUDIT_SIGNING_KEY`, written to `directory` at start, every
@@ -36,6 +36,17 @@ export interface ServerSettings {
     readonly intervalMs: number;
     readonly signingKey: KeyObject;
   };
+  readonly streams?: StreamSettings & { readonly evidenceDirectory?: string; readonly evidenceKey?: string };
+  /** More `Host` names than the loopback ones and `host` (`--allowed-hosts`; `*` = any). */
+  readonly allowedHosts?: readonly string[];
+  /** Origins of web apps whose pages may send writes (`--allowed-origins`). */
+  readonly allowedOrigins?: readonly string[];
+  /** Deepest JSON nesting of a request body (`--max-json-depth`; default 64). */
+  readonly maxJsonDepth?: number;
+  /** Lowest level logged (`--log-level`; default `info`). */
+  readonly logLevel?: LogLevel;
+  /** The process's logger, when the caller made one; otherwise one is created at `logLevel`. */
+  readonly logger?: Logger;
 }
 
 /** How often the server purges cases and evidence past their retention. */
@@ -104,8 +115,10 @@ export async function startServer(
   settings: ServerSettings,
   onIndexProgress?: (signalType: string, loaded: number) => void,
 ): Promise<RunningServer> {
+  const logger = settings.logger ?? createLogger({ level: settings.logLevel ?? 'info' });
   const services = await createServices(settings.storage, {
     withEngine: true,
+    logger,
     streams: settings.streams ?? {},
     ...(onIndexProgress ? { onIndexProgress } : {}),
   });
@@ -115,6 +128,10 @@ export async function startServer(
     fetchPolicy: settings.fetchPolicy,
     decode: settings.decode,
     ...(settings.hashing !== undefined ? { hashing: settings.hashing } : {}),
+    allowedHosts: serverHostNames(settings.host, settings.allowedHosts ?? []),
+    allowedOrigins: settings.allowedOrigins ?? [],
+    ...(settings.maxJsonDepth !== undefined ? { maxJsonDepth: settings.maxJsonDepth } : {}),
+    logger,
   };
   const checkpoints = settings.auditCheckpoints;
   let checkpointed: AuditHead | undefined;
@@ -129,7 +146,7 @@ export async function startServer(
   }
   const app = await buildHttpServer(httpDependencies(services, config));
   const address = await app.listen({ host: settings.host, port: settings.port });
-  const jobs = retentionJobs(services);
+  const jobs = retentionJobs(services, { logger });
   if (checkpoints !== undefined) {
     jobs.add({
       name: 'audit.checkpoint',

@@ -4,6 +4,7 @@ import { CaseService } from '../cases/index.js';
 import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import { createSignalIndex } from '../indexes/index.js';
+import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
@@ -51,6 +52,8 @@ export async function createServices(
     onIndexProgress?: (signalType: string, loaded: number) => void;
     /** Load the match indexes (false for commands that only read or change banks). */
     loadIndexes?: boolean;
+    /** Where the services report problems (the composition root's logger; absent: nowhere). */
+    logger?: Logger;
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
     /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
@@ -62,6 +65,8 @@ export async function createServices(
        * `PREVAIL_EVIDENCE_KEY` (see `src/evidence/`). Absent: frames are never stored.
        */
       readonly evidenceDirectory?: string;
+      /** The `PREVAIL_EVIDENCE_KEY` setting (64 hex characters); required with `evidenceDirectory`. */
+      readonly evidenceKey?: string;
     };
   } = {},
 ): Promise<Services> {
@@ -93,7 +98,13 @@ export async function createServices(
       banks.subscribe(matcher);
       await matcher.load(options.onIndexProgress);
     }
-    if (options.withEngine === true) engine = await openEngine(storage.engine, settings.policyDir);
+    if (options.withEngine === true) {
+      engine = await openEngine(
+        storage.engine,
+        settings.policyDir,
+        options.logger !== undefined ? { logger: options.logger.child({ module: 'engine' }) } : {},
+      );
+    }
   } catch (error) {
     await storage.close();
     throw error;
@@ -108,13 +119,13 @@ export async function createServices(
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
-    const { evidenceDirectory, ...streamSettings } = options.streams;
+    const { evidenceDirectory, evidenceKey, ...streamSettings } = options.streams;
     evidence =
       evidenceDirectory === undefined
         ? undefined
         : new EvidenceVault({
             directory: evidenceDirectory,
-            key: evidenceKeyFromEnvironment(),
+            key: evidenceKeyFromEnvironment({ PREVAIL_EVIDENCE_KEY: evidenceKey }),
             audit: (action) => audit.record(action),
           });
     streams = new StreamManager({
@@ -122,6 +133,7 @@ export async function createServices(
       matcher,
       ...(engine !== undefined ? { sink: engineMatchSink(engine) } : {}),
       ...(evidence !== undefined ? { evidence } : {}),
+      ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'streams' }) } : {}),
     });
   }
   return {

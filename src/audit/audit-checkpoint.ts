@@ -93,16 +93,6 @@ export function parseAuditPublicKey(text: string): KeyObject {
   }
 }
 
-/**
- * The signing key from `PREVAIL_AUDIT_SIGNING_KEY`, or undefined when it is not set.
- *
- * @throws EngineError `AUDIT_CHECKPOINT_INVALID` when it is set but is not an Ed25519 private key.
- */
-export function auditSigningKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): KeyObject | undefined {
-  const value = env[auditSigningKeyVariable];
-  return value === undefined || value.trim() === '' ? undefined : parseAuditSigningKey(value);
-}
-
 /** A fresh Ed25519 key pair as PEM: PKCS#8 private key, SPKI public key. */
 export function generateAuditSigningKeys(): { privateKeyPem: string; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -4,7 +4,6 @@ export {
   type AuditCheckpoint,
   type AuditCheckpointSettings,
   auditKeyId,
-  auditSigningKeyFromEnvironment,
   auditSigningKeyVariable,
   checkpointFileName,
   checkpointFormat,

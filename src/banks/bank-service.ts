@@ -72,6 +72,22 @@ export class BankService {
     return this.#repository.listBanks();
   }
 
+  /**
+   * Checks that every name in a bank filter (`match --banks`, `/v1/match?banks=`) is a bank: a
+   * mistyped name would otherwise filter every bank out and read as "no match".
+   * @throws EngineError `BANK_NOT_FOUND` naming the unknown banks.
+   */
+  async requireBanks(names: readonly string[]): Promise<void> {
+    const known = new Set((await this.#repository.listBanks()).map((bank) => bank.name));
+    const unknown = names.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new EngineError(
+        'BANK_NOT_FOUND',
+        `${unknown.length === 1 ? 'bank' : 'banks'} ${unknown.map((name) => `'${name}'`).join(', ')} not found`,
+      );
+    }
+  }
+
   /** @throws EngineError `BANK_NOT_FOUND` (message as HMA's: `bank 'NAME' not found`). */
   async getBank(name: string): Promise<BankRecord> {
     const bank = await this.#repository.getBankByName(name);

@@ -1,7 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { EngineError } from '../core/index.js';
+import { type Environment, readSettings } from '../config/index.js';
+import { EngineError, toEngineError } from '../core/index.js';
+import { createLogger } from '../logging/index.js';
+import { useFfmpeg } from '../video/index.js';
+import { useCliSettings } from './cli-settings.js';
 import { bankCommand } from './commands/bank-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { engineCommands } from './commands/engine-commands.js';
@@ -13,7 +17,7 @@ import { paymentsCommand } from './commands/payments-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
-import { type CliIo, processIo } from './io.js';
+import { type CliIo, endQuietlyOnClosedPipe, processIo } from './io.js';
 
 /** Exit statuses: 0 success, 1 an input or operation failed, 2 the command line itself was wrong. */
 export const usageExitCode = 2;
@@ -62,8 +66,26 @@ function inheritSettings(parent: Command): void {
   }
 }
 
-/** Runs the CLI with `argv` (without the node and script entries); resolves to the exit status. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without the node and script entries); resolves to the exit status.
+ * The composition root of every command: reads and validates the settings from `environment`
+ * once (an invalid one is `CONFIG_INVALID`, exit status 2, before any command runs) and makes
+ * the process's logger.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  environment: Environment = process.env,
+): Promise<number> {
+  try {
+    const settings = readSettings(environment);
+    useCliSettings(settings, createLogger({ level: settings.logLevel, destination: io.stderr }));
+    useFfmpeg(settings.ffmpeg);
+  } catch (error) {
+    const engineError = toEngineError(error);
+    io.stderr.write(`prevail: ${engineError.code}: ${engineError.message}\n`);
+    return usageExitCode;
+  }
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -84,6 +106,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
 /** Entry point of the `prevail` binary. */
 export async function main(): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr, undefined, () => undefined);
   process.exitCode = await runCli(process.argv.slice(2));
 }
 

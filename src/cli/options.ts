@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { checkReason } from '../audit/index.js';
+import { cliSettings } from './cli-settings.js';
 
 /** Parses a positive integer option (`--max-pixels 5000000`), for commander. */
 export function positiveInteger(value: string): number {
@@ -25,17 +26,6 @@ export function commaList(value: string): string[] {
     .filter((entry) => entry !== '');
 }
 
-/** Reads a positive integer from the environment, or `fallback` when unset. */
-export function environmentInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  try {
-    return positiveInteger(raw);
-  } catch {
-    throw new InvalidArgumentError(`${name}=${raw} is not a positive whole number`);
-  }
-}
-
 /**
  * The URL policy options of every command that fetches media: `--url-timeout`, `--allow-host`
  * and `--allow-private`, with their environment variables.
@@ -46,17 +36,17 @@ export function withUrlOptions(command: Command): Command {
       '--url-timeout <ms>',
       'deadline for fetching one URL (env PREVAIL_URL_TIMEOUT_MS)',
       positiveInteger,
-      environmentInteger('PREVAIL_URL_TIMEOUT_MS', 30_000),
+      cliSettings().urlTimeoutMs,
     )
     .option(
       '--allow-host <hosts>',
       'only fetch URLs on these hosts (comma-separated; "*.example.org" for subdomains; env PREVAIL_URL_ALLOW_HOSTS)',
       commaList,
-      commaList(process.env.PREVAIL_URL_ALLOW_HOSTS ?? ''),
+      [...cliSettings().urlAllowHosts],
     )
     .option(
       '--allow-private',
       'allow URLs on loopback and private addresses (refused by default; env PREVAIL_URL_ALLOW_PRIVATE=1)',
-      process.env.PREVAIL_URL_ALLOW_PRIVATE === '1',
+      cliSettings().urlAllowPrivate,
     );
 }

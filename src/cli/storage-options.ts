@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { StorageSettings } from '../app/index.js';
+import { cliSettings } from './cli-settings.js';
 
 /** Options every command that opens the store accepts. */
 export interface StorageCliOptions {
@@ -14,17 +15,17 @@ export function withStorageOptions(command: Command): Command {
     .option(
       '--data-dir <dir>',
       'where the embedded SQLite database lives (env PREVAIL_DATA_DIR)',
-      process.env.PREVAIL_DATA_DIR ?? './data',
+      cliSettings().dataDir,
     )
     .option(
       '--database-url <url>',
       'use PostgreSQL instead, e.g. postgres://user@host:5432/db (env PREVAIL_DATABASE_URL)',
-      process.env.PREVAIL_DATABASE_URL,
+      cliSettings().databaseUrl,
     )
     .option(
       '--policy <dir>',
       "the signals engine's policy: features.yaml, typologies.yaml, labels.yaml, rules/ (env PREVAIL_POLICY_DIR)",
-      process.env.PREVAIL_POLICY_DIR,
+      cliSettings().policyDir,
     );
 }
 

@@ -49,6 +49,9 @@ export const errorCodes = {
   ROUTE_NOT_FOUND: 'No route matches the method and path',
   AUTH_REQUIRED: 'The request needs an API key',
   AUTH_FORBIDDEN: 'The API key lacks the scope this request needs',
+  KEY_NOT_FOUND: 'No active API key has that id',
+  ORIGIN_FORBIDDEN: 'A browser request from another site may not change anything',
+  HOST_NOT_ALLOWED: 'The request names a host this server is not configured to answer for',
   CONFIG_INVALID: 'A configuration value is invalid',
   INTERNAL: 'An unexpected internal error',
 } as const;

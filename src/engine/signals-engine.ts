@@ -2,6 +2,7 @@ import { isActive, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type { EventCheck, EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
+import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
 import type { CaseRecord, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
@@ -22,14 +23,13 @@ function restoreFeatures(
   config: EngineConfig,
   snapshot: string | null,
   snapshotSeq: number,
+  logger: Logger | undefined,
 ): { features: FeatureStore; replayFrom: number } {
   if (snapshot === null) return { features: new FeatureStore(config.features), replayFrom: 0 };
   try {
     return { features: FeatureStore.restore(config.features, JSON.parse(snapshot)), replayFrom: snapshotSeq };
   } catch (error) {
-    process.emitWarning(
-      `feature snapshot not used (${(error as Error).message}); rebuilding features from the event log`,
-    );
+    logger?.warn({ err: error }, 'feature snapshot not used; rebuilding features from the event log');
     return { features: new FeatureStore(config.features), replayFrom: 0 };
   }
 }
@@ -51,6 +51,8 @@ export interface EngineOptions {
   readonly batchSize?: number;
   /** A feature snapshot is written every this many processed events (default 100,000). */
   readonly snapshotEvery?: number;
+  /** Where the engine reports what it recovered from (absent: nowhere). */
+  readonly logger?: Logger;
 }
 
 interface Waiter {
@@ -107,7 +109,7 @@ export class SignalsEngine {
     options: EngineOptions = {},
   ): Promise<SignalsEngine> {
     const saved = await store.loadState();
-    const { features, replayFrom } = restoreFeatures(config, saved.snapshot, saved.snapshotSeq);
+    const { features, replayFrom } = restoreFeatures(config, saved.snapshot, saved.snapshotSeq, options.logger);
     const labels = new LabelCache();
     labels.load(await store.activeLabels(new Date(0).toISOString()));
     const typologies = new TypologyScores(config.typologies);

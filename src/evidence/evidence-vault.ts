@@ -189,10 +189,13 @@ export class EvidenceVault {
 }
 
 /**
- * The evidence key from `PREVAIL_EVIDENCE_KEY` (64 hex characters = 32 bytes).
+ * The evidence key from the `PREVAIL_EVIDENCE_KEY` setting (64 hex characters = 32 bytes), as
+ * the composition root read it (`src/config/`).
  * @throws EngineError CONFIG_INVALID when it is missing or malformed.
  */
-export function evidenceKeyFromEnvironment(environment: NodeJS.ProcessEnv = process.env): Buffer {
+export function evidenceKeyFromEnvironment(environment: {
+  readonly PREVAIL_EVIDENCE_KEY?: string | undefined;
+}): Buffer {
   const text = environment.PREVAIL_EVIDENCE_KEY ?? '';
   if (!/^[0-9a-fA-F]{64}$/.test(text)) {
     throw new EngineError(

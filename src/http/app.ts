@@ -1,14 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { EngineError, toEngineError } from '../core/index.js';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { defaultMaxJsonDepth, EngineError, jsonDepth, toEngineError } from '../core/index.js';
+import { silentLogger } from '../logging/index.js';
 import { apiKeyDigest, bearerSecret, hasScope } from './api-keys.js';
 import type { HttpDependencies } from './dependencies.js';
 import { httpStatusOfCode, retryAfterSecondsOfCode } from './errors.js';
 import { registerHmaRoutes } from './hma/index.js';
 import { createHttpMetrics } from './metrics.js';
 import './route-config.js';
+import { refuseNonFiniteNumbers } from './finite-numbers.js';
+import { checkRequestSite, loopbackHostNames } from './request-guard.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerV1Routes } from './v1/index.js';
 
@@ -21,6 +31,13 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: EngineEr
   const status = httpStatusOfCode[error.code];
   const retryAfter = retryAfterSecondsOfCode[error.code];
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  if (error.code === 'INTERNAL') {
+    // The internal message (a database's text, a stack's first line) stays in the log; the
+    // client gets the request id that finds that log line.
+    const message = `internal error; the server logged it under request id ${request.id}`;
+    if (isHmaPath(request.url)) return reply.code(status).send({ message, requestId: request.id });
+    return reply.code(status).send({ error: { code: error.code, message, requestId: request.id } });
+  }
   if (isHmaPath(request.url)) return reply.code(status).send({ message: error.message });
   return reply.code(status).send({ error: error.toJSON() });
 }
@@ -49,20 +66,44 @@ function fromFastifyError(error: FastifyError): EngineError {
  * Tests drive it in-process with `app.inject()`.
  */
 export async function buildHttpServer(dependencies: HttpDependencies): Promise<FastifyInstance> {
+  const { config } = dependencies;
+  const maxJsonDepth = config.maxJsonDepth ?? defaultMaxJsonDepth;
+  // Typed as Fastify's base logger so that the app keeps the type every route module expects.
+  const loggerInstance: FastifyBaseLogger = config.logger ?? silentLogger();
   const app = Fastify({
-    logger: false,
+    loggerInstance,
+    genReqId: () => randomUUID(),
     // Coop's default base URL ends in "/", so it requests "//c/banks"; HMA serves that.
     routerOptions: { ignoreDuplicateSlashes: true },
     bodyLimit: dependencies.config.maxUploadBytes,
     // Reject unknown body fields instead of silently dropping them.
-    ajv: { customOptions: { removeAdditional: false } },
+    ajv: { customOptions: { removeAdditional: false, strictNumbers: true } },
   });
+
+  // First of all hooks: DNS rebinding and cross-site writes are refused before anything runs.
+  const guard = {
+    allowedHosts: config.allowedHosts ?? loopbackHostNames,
+    allowedOrigins: config.allowedOrigins ?? [],
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    checkRequestSite(request, guard);
+  });
+  refuseNonFiniteNumbers(app);
 
   // Accept "Content-Type: application/json" with an empty body (Coop's GETs send one).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    if (jsonDepth(text, maxJsonDepth) > maxJsonDepth) {
+      return done(
+        new EngineError(
+          'REQUEST_INVALID',
+          `the JSON body nests deeper than ${maxJsonDepth} levels (the limit is PREVAIL_MAX_JSON_DEPTH)`,
+        ),
+      );
+    }
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -135,7 +176,14 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
 
   app.setErrorHandler((error: FastifyError | EngineError, request, reply) => {
     const engineError = error instanceof EngineError ? error : fromFastifyError(error);
-    if (engineError.code === 'INTERNAL') request.log.error(error);
+    // Every server-side failure is logged with its cause under the request id; the client's
+    // errors (4xx) are in the request log already.
+    if (httpStatusOfCode[engineError.code] >= 500) {
+      request.log.error(
+        { err: error, code: engineError.code },
+        engineError.code === 'INTERNAL' ? 'internal error' : 'server error',
+      );
+    }
     return sendError(request, reply, engineError);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -4,6 +4,7 @@ import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { OpenedEngine } from '../engine/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
+import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
 import type { ApiKeyRepository, EngineStore } from '../storage/index.js';
 import type { StreamManager } from '../streams/index.js';
@@ -24,6 +25,18 @@ export interface HttpConfig {
   readonly decode: DecodeOptions;
   /** Size and bounds of the hashing worker pool (defaults sized to the machine). */
   readonly hashing?: HashPoolSettings;
+  /**
+   * Host names the `Host` header may carry (DNS-rebinding defence; `*` for any). Absent: the
+   * loopback names only (`localhost`, `127.0.0.1`, `[::1]`); `prevail serve` adds its listen
+   * address and `--allowed-hosts`.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Origins besides the server's own whose browser pages may send writes (`--allowed-origins`). */
+  readonly allowedOrigins?: readonly string[];
+  /** Deepest JSON nesting accepted in a request body (default `defaultMaxJsonDepth`, 64). */
+  readonly maxJsonDepth?: number;
+  /** Where requests and internal errors are logged; absent: nothing is logged. */
+  readonly logger?: Logger;
 }
 
 /** What the routes need: the services built by the composition root (`main.ts`). */

@@ -48,6 +48,9 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
   ROUTE_NOT_FOUND: 404,
   AUTH_REQUIRED: 401,
   AUTH_FORBIDDEN: 403,
+  KEY_NOT_FOUND: 404,
+  ORIGIN_FORBIDDEN: 403,
+  HOST_NOT_ALLOWED: 421,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
 };

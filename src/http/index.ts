@@ -3,3 +3,4 @@ export { apiKeyDigest, apiScopes, createApiKey, hasScope } from './api-keys.js';
 export { buildHttpServer, isHmaPath } from './app.js';
 export type { HttpConfig, HttpDependencies } from './dependencies.js';
 export { httpStatusOfCode } from './errors.js';
+export { loopbackHostNames, serverHostNames } from './request-guard.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
+import type { Logger } from '../logging/index.js';
 import { readFrames } from '../video/index.js';
 import { allocateFps, estimateFramesPerSecond, type FrameBudget, measureFrameCost } from './frame-budget.js';
 import type { ReconnectPolicy } from './reconnect-backoff.js';
@@ -35,6 +36,8 @@ export interface StreamSettings {
   readonly keepFinished?: number;
   /** Evidence preservation of matched frames; absent (the default): frames are never stored. */
   readonly evidence?: EvidenceVault;
+  /** Where reconnects, ended streams and lost match events are reported (absent: nowhere). */
+  readonly logger?: Logger;
 }
 
 /** What the manager needs from the rest of Prevail, plus its settings. */
@@ -154,6 +157,7 @@ export class StreamManager {
       ...(this.#options.hashFrame !== undefined ? { hashFrame: this.#options.hashFrame } : {}),
       ...(this.#options.sink !== undefined ? { sink: this.#options.sink } : {}),
       ...(this.#options.evidence !== undefined ? { evidence: this.#options.evidence } : {}),
+      ...(this.#options.logger !== undefined ? { logger: this.#options.logger.child({ stream: id }) } : {}),
       ...(request.entities !== undefined ? { entities: request.entities } : {}),
       ...(request.banks !== undefined ? { banks: request.banks } : {}),
       ...(this.#options.cooldownMs !== undefined ? { cooldownMs: this.#options.cooldownMs } : {}),
@@ -169,6 +173,12 @@ export class StreamManager {
     });
     watcher.setFps(allocation[active.length] ?? fps);
     watcher.subscribe((event) => {
+      if (event.type === 'reconnect') this.#options.logger?.warn({ stream: id, ...event }, 'stream reconnecting');
+      if (event.type === 'ended') {
+        const { lastError } = watcher.status();
+        const level = event.state === 'failed' ? 'warn' : 'info';
+        this.#options.logger?.[level]({ stream: id, ...event, lastError }, 'stream ended');
+      }
       for (const listener of this.#listeners) listener(id, event);
       if (event.type === 'ended') this.#rebalance();
     });

@@ -1,6 +1,7 @@
 import { startEgressProxy } from '../content/index.js';
 import { EngineError, toEngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
+import type { Logger } from '../logging/index.js';
 import type { Match } from '../matching/index.js';
 import { pdqQualityThreshold } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
@@ -35,6 +36,8 @@ export interface StreamWatcherOptions {
   readonly banks?: readonly string[];
   /** Where `media.matched` events go (absent: matches are only reported to listeners). */
   readonly sink?: MatchEventSink;
+  /** Where a `media.matched` event the sink refused or failed to take is reported. */
+  readonly logger?: Logger;
   readonly entities?: StreamEntities;
   /** One `media.matched` event per banked item per this many milliseconds (default 60 s). */
   readonly cooldownMs?: number;
@@ -377,12 +380,14 @@ export class StreamWatcher {
         const result = await this.#options.sink(event);
         if (result?.status === 'rejected') {
           this.#lastError = `EVENT_INVALID: ${result.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`;
+          this.#options.logger?.error({ eventId: event.id, problems: result.problems }, 'media.matched event refused');
         } else {
           eventId = event.id;
           this.#events += 1;
         }
       } catch (error) {
         this.#lastError = describeError(error);
+        this.#options.logger?.error({ err: error, eventId: event.id }, 'media.matched event not delivered');
       }
     }
     if (fresh.length > 0 && this.#options.evidence !== undefined) {

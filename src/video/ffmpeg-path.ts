@@ -6,9 +6,20 @@ import { EngineError } from '../core/index.js';
 /** Where Debian, Ubuntu and most Linux distributions install ffmpeg. */
 const systemFfmpeg = '/usr/bin/ffmpeg';
 
+let configuredFfmpeg: string | undefined;
+
+/**
+ * Sets the ffmpeg executable the operator chose (the `PREVAIL_FFMPEG` setting), once, at the
+ * composition root; `undefined` goes back to the lookup below.
+ */
+export function useFfmpeg(path: string | undefined): void {
+  configuredFfmpeg = path === '' ? undefined : path;
+}
+
 /**
  * The ffmpeg executable Prevail decodes video with, looked up in this order:
- * 1. `$PREVAIL_FFMPEG`, taken as given (an operator's explicit choice is never second-guessed);
+ * 1. the `PREVAIL_FFMPEG` setting (`useFfmpeg`), taken as given (an operator's explicit choice
+ *    is never second-guessed);
  * 2. `/usr/bin/ffmpeg`, then `ffmpeg` on `PATH` (a maintained, system-updated build);
  * 3. the binary of the optional npm package `@ffmpeg-installer/ffmpeg` (an old 2018 static build,
  *    kept only so that `npm install` alone gives a working decoder).
@@ -20,8 +31,7 @@ const systemFfmpeg = '/usr/bin/ffmpeg';
  * spawn(ffmpegPath(), ['-version']);
  */
 export function ffmpegPath(): string {
-  const configured = process.env.PREVAIL_FFMPEG;
-  if (configured !== undefined && configured !== '') return configured;
+  if (configuredFfmpeg !== undefined) return configuredFfmpeg;
   if (isExecutable(systemFfmpeg)) return systemFfmpeg;
   for (const directory of (process.env.PATH ?? '').split(delimiter)) {
     if (directory === '') continue;

@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { vectorsRoot } from '../../test/support/vectors.js';
 import { isEngineError } from '../core/index.js';
 import { exactFrameRate, FfmpegLog, parseVideoStreamLine } from './ffmpeg-log.js';
-import { ffmpegPath } from './ffmpeg-path.js';
+import { ffmpegPath, useFfmpeg } from './ffmpeg-path.js';
 import { ffmpegArguments, readFrames } from './frame-reader.js';
 import { probeVideo } from './probe-video.js';
 
@@ -44,15 +44,13 @@ function ffmpegChildren(): number[] {
   return children;
 }
 
-/** Runs `body` with `PREVAIL_FFMPEG` set to `path`, restoring the environment afterwards. */
+/** Runs `body` with the ffmpeg setting (`PREVAIL_FFMPEG`) at `path`, back to the lookup afterwards. */
 async function withFfmpeg(path: string, body: () => Promise<void>): Promise<void> {
-  const previous = process.env.PREVAIL_FFMPEG;
-  process.env.PREVAIL_FFMPEG = path;
+  useFfmpeg(path);
   try {
     await body();
   } finally {
-    if (previous === undefined) delete process.env.PREVAIL_FFMPEG;
-    else process.env.PREVAIL_FFMPEG = previous;
+    useFfmpeg(undefined);
   }
 }
 

@@ -2,7 +2,7 @@
  * Video decoding through ffmpeg: where ffmpeg is, what a video holds, and its frames as RGB24.
  * Every consumer of video frames (the vPDQ signal, the live stream sampler) reads them here.
  */
-export { ffmpegPath } from './ffmpeg-path.js';
+export { ffmpegPath, useFfmpeg } from './ffmpeg-path.js';
 export {
   defaultFramesPerSecond,
   type FrameReaderOptions,

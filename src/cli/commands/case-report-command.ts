@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createServices } from '../../app/index.js';
 import { describeIssues, EngineError } from '../../core/index.js';
 import { buildFincenSar, buildGoamlStr, parseReportCase, reportCaseFromCase } from '../../reports/index.js';
+import { cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger, reasonOption } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
@@ -39,7 +40,7 @@ export function caseReportCommand(io: CliIo): Command {
     .requiredOption('--config <file>', 'the filer YAML (reporting entity, subjects, narrative, FIU codes)')
     .requiredOption('--reason <why>', 'why the report is built (recorded in the audit log)', reasonOption)
     .option('--out <file>', 'write the XML here instead of stdout')
-    .option('--actor <name>', 'who builds it (recorded in the audit log)', process.env.USER ?? 'cli')
+    .option('--actor <name>', 'who builds it (recorded in the audit log)', cliSettings().actor)
     .action(
       async (
         id: number,

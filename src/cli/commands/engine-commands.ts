@@ -8,6 +8,7 @@ import { EngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
 import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import type { CaseStatus } from '../../storage/index.js';
+import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger, reasonOption } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -16,7 +17,11 @@ import { auditCommand } from './audit-command.js';
 import { caseReportCommand } from './case-report-command.js';
 
 async function withEngine<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
+  const services = await createServices(storageSettings(options), {
+    loadIndexes: false,
+    withEngine: true,
+    logger: cliLogger(),
+  });
   try {
     return await work(services);
   } finally {
@@ -133,15 +138,13 @@ function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
 
 /** Runs `work` on services opened without indexes, then closes them. */
 async function withServices<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(storageSettings(options), { loadIndexes: false });
+  const services = await createServices(storageSettings(options), { loadIndexes: false, logger: cliLogger() });
   try {
     return await work(services);
   } finally {
     await services.close();
   }
 }
-
-const defaultActor = process.env.USER ?? 'cli';
 
 /** `prevail cases list|show|hold|report|purge`: every read and change goes through the cases service. */
 function casesCommand(io: CliIo): Command {
@@ -152,7 +155,7 @@ function casesCommand(io: CliIo): Command {
     withStorageOptions(new Command('list'))
       .summary('list cases, newest first (the read is audited)')
       .requiredOption('--reason <why>', 'why you are listing them (recorded in the audit log)', reasonOption)
-      .option('--actor <name>', 'who is reading (recorded in the audit log)', defaultActor)
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', cliSettings().actor)
       .option('--status <status>', caseStatuses.join(', '))
       .option('--subject <entity>', 'e.g. user:u123')
       .option('--limit <n>', 'at most this many', positiveInteger, 100)
@@ -184,7 +187,7 @@ function casesCommand(io: CliIo): Command {
       .summary('show a case with its timeline, links and rule hits (the read is audited)')
       .argument('<id>', 'the case id', positiveInteger)
       .requiredOption('--reason <why>', 'why you are reading it (recorded in the audit log)', reasonOption)
-      .option('--actor <name>', 'who is reading (recorded in the audit log)', defaultActor)
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', cliSettings().actor)
       .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string }) =>
         withServices(options, async (services) => {
           const file = await services.cases.show(id, { actor: `person:${options.actor}`, reason: options.reason });
@@ -198,7 +201,7 @@ function casesCommand(io: CliIo): Command {
       .argument('<id>', 'the case id', positiveInteger)
       .requiredOption('--reason <why>', 'why (recorded as the hold reason and in the audit log)', reasonOption)
       .option('--release', 'lift the hold instead')
-      .option('--actor <name>', 'who holds it (recorded in the audit log)', defaultActor)
+      .option('--actor <name>', 'who holds it (recorded in the audit log)', cliSettings().actor)
       .action(async (id: number, options: StorageCliOptions & { reason: string; actor: string; release?: boolean }) =>
         withServices(options, async (services) => {
           const updated = await services.cases.update(
@@ -214,7 +217,7 @@ function casesCommand(io: CliIo): Command {
   cases.addCommand(
     withStorageOptions(new Command('purge'))
       .summary('delete closed cases whose retention has ended (one year after closing) and that have no legal hold')
-      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', defaultActor)
+      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', cliSettings().actor)
       .action(async (options: StorageCliOptions & { actor: string }) =>
         withServices(options, async (services) => {
           const ids = await services.cases.purgeExpired(`person:${options.actor}`);

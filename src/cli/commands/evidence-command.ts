@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { AuditLog } from '../../audit/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../../evidence/index.js';
 import { openStorage } from '../../storage/index.js';
+import { cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { reasonOption } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
@@ -16,7 +17,7 @@ async function withVault<T>(
     const audit = new AuditLog(storage.engine.audit);
     const vault = new EvidenceVault({
       directory: options.dir,
-      key: evidenceKeyFromEnvironment(),
+      key: evidenceKeyFromEnvironment({ PREVAIL_EVIDENCE_KEY: cliSettings().evidenceKey }),
       audit: (action) => audit.record(action),
     });
     return await work(vault);
@@ -39,7 +40,7 @@ export function evidenceCommand(io: CliIo): Command {
       .requiredOption('--dir <dir>', 'the evidence directory')
       .requiredOption('--reason <why>', 'why you are opening it (recorded in the audit log)', reasonOption)
       .requiredOption('--out <file>', 'where to write the decrypted media')
-      .option('--actor <name>', 'who is opening it (recorded in the audit log)', process.env.USER ?? 'cli')
+      .option('--actor <name>', 'who is opening it (recorded in the audit log)', cliSettings().actor)
       .action(
         async (id: string, options: StorageCliOptions & { dir: string; reason: string; out: string; actor: string }) =>
           withVault(options, async (vault) => {
@@ -56,7 +57,7 @@ export function evidenceCommand(io: CliIo): Command {
     withStorageOptions(new Command('purge'))
       .summary('delete evidence items past their retention (audited)')
       .requiredOption('--dir <dir>', 'the evidence directory')
-      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', process.env.USER ?? 'cli')
+      .option('--actor <name>', 'who runs the purge (recorded in the audit log)', cliSettings().actor)
       .action(async (options: StorageCliOptions & { dir: string; actor: string }) =>
         withVault(options, async (vault) => {
           io.stdout.write(`${JSON.stringify({ purged: await vault.purgeExpired(`person:${options.actor}`) })}\n`);

@@ -10,9 +10,10 @@ import {
   type MediaSignalName,
   type VideoHashOptions,
 } from '../../hasher/index.js';
+import { cliSettings } from '../cli-settings.js';
 import { expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
-import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
+import { commaList, positiveInteger, withUrlOptions } from '../options.js';
 import { startProgress } from '../progress.js';
 
 /** The video sampling options `hash` and `match` share (see `withVideoOptions`). */
@@ -157,13 +158,13 @@ export function hashCommand(io: CliIo, setExitCode: (code: number) => void): Com
       '--max-pixels <n>',
       'refuse images with more pixels than this (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
-      environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+      cliSettings().maxPixels ?? defaultMaxPixels,
     )
     .option(
       '--max-bytes <n>',
       'refuse files and downloads larger than this many bytes (env PREVAIL_MAX_BYTES)',
       positiveInteger,
-      environmentInteger('PREVAIL_MAX_BYTES', 256 * 1024 * 1024),
+      cliSettings().maxBytes ?? 256 * 1024 * 1024,
     )
     .option(
       '--concurrency <n>',

@@ -54,7 +54,7 @@ export function keysCommand(io: CliIo): Command {
         const services = await createServices(storageSettings(options), { loadIndexes: false });
         try {
           if (!(await services.storage.apiKeys.revoke(id)))
-            throw new EngineError('CONFIG_INVALID', `no active key ${id}`);
+            throw new EngineError('KEY_NOT_FOUND', `no active key has id ${id}`);
           io.stdout.write(`${JSON.stringify({ revoked: id })}\n`);
         } finally {
           await services.close();

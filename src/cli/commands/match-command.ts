@@ -111,6 +111,7 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
       }
       const services = await createServices(storageSettings(options));
       try {
+        if (options.banks !== undefined) await services.banks.requireBanks(options.banks);
         const matchOptions: MatchOptions = {
           ...(options.banks !== undefined ? { banks: options.banks } : {}),
           videoThresholds: {

@@ -21,6 +21,7 @@ import {
   toPaymentEvent,
   validatePaymentsFile,
 } from '../../payments/index.js';
+import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
@@ -255,7 +256,11 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
       .addOption(formatOption())
       .option('--no-progress', 'never show the progress bar')
       .action(async (file: string, options: StorageCliOptions & FormatOptions) => {
-        const services = await createServices(storageSettings(options), { loadIndexes: false, withEngine: true });
+        const services = await createServices(storageSettings(options), {
+          loadIndexes: false,
+          withEngine: true,
+          logger: cliLogger(),
+        });
         try {
           const engine = services.engine?.engine;
           if (engine === undefined) throw new EngineError('INTERNAL', 'the engine did not open');

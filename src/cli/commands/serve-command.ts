@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
-import { auditSigningKeyFromEnvironment, auditSigningKeyVariable } from '../../audit/index.js';
+import { auditSigningKeyVariable, parseAuditSigningKey } from '../../audit/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
 import { defaultHashPoolSettings } from '../../hasher/index.js';
+import { logLevels } from '../../logging/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
+import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { commaList, environmentInteger, positiveInteger, withUrlOptions } from '../options.js';
+import { commaList, positiveInteger, withUrlOptions } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -28,6 +30,10 @@ interface ServeOptions extends StorageCliOptions {
   streamEvidenceDir?: string;
   auditCheckpointDir?: string;
   auditCheckpointMinutes?: number;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  maxJsonDepth?: number;
+  logLevel?: (typeof logLevels)[number];
 }
 
 /**
@@ -37,7 +43,8 @@ interface ServeOptions extends StorageCliOptions {
 function auditCheckpointSettings(options: ServeOptions): ServerSettings['auditCheckpoints'] {
   const directory = options.auditCheckpointDir;
   if (directory === undefined || directory === '') return undefined;
-  const signingKey = auditSigningKeyFromEnvironment();
+  const configured = cliSettings().auditSigningKey;
+  const signingKey = configured === undefined ? undefined : parseAuditSigningKey(configured);
   if (signingKey === undefined) {
     throw new EngineError(
       'CONFIG_INVALID',
@@ -69,6 +76,13 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       ...(options.hashQueue === undefined ? {} : { maxQueued: options.hashQueue }),
       ...(options.hashPixelBudget === undefined ? {} : { maxPixelsInFlight: options.hashPixelBudget }),
     },
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.maxJsonDepth !== undefined ? { maxJsonDepth: options.maxJsonDepth } : {}),
+    logger:
+      options.logLevel === undefined || options.logLevel === cliLogger().level
+        ? cliLogger()
+        : cliLogger().child({}, { level: options.logLevel }),
     streams: {
       policy: {
         allowedHosts: options.streamAllowHost ?? [],
@@ -78,6 +92,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       ...(options.streamFrameBudget === undefined ? {} : { maxFramesPerSecond: options.streamFrameBudget }),
       ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
       ...(options.streamEvidenceDir === undefined ? {} : { evidenceDirectory: options.streamEvidenceDir }),
+      ...(cliSettings().evidenceKey === undefined ? {} : { evidenceKey: cliSettings().evidenceKey }),
     },
   };
 }
@@ -86,13 +101,31 @@ export function serverSettings(options: ServeOptions): ServerSettings {
 export function withServerOptions(command: Command, defaultPort: number): Command {
   const hashing = defaultHashPoolSettings();
   return withUrlOptions(withStorageOptions(command))
+    .option('--port <port>', 'TCP port (env PREVAIL_PORT)', positiveInteger, cliSettings().port ?? defaultPort)
+    .option('--host <host>', 'address to listen on (env PREVAIL_HOST)', cliSettings().host)
     .option(
-      '--port <port>',
-      'TCP port (env PREVAIL_PORT)',
-      positiveInteger,
-      environmentInteger('PREVAIL_PORT', defaultPort),
+      '--allowed-hosts <names>',
+      'more Host names clients may use to reach the server, besides localhost, 127.0.0.1, [::1] and --host (comma-separated; "*" for any, when a proxy checks it; env PREVAIL_ALLOWED_HOSTS)',
+      commaList,
+      [...cliSettings().allowedHosts],
     )
-    .option('--host <host>', 'address to listen on (env PREVAIL_HOST)', process.env.PREVAIL_HOST ?? '127.0.0.1')
+    .option(
+      '--allowed-origins <origins>',
+      'origins of web apps whose browser pages may send writes, e.g. https://ui.example.org (comma-separated; env PREVAIL_ALLOWED_ORIGINS)',
+      commaList,
+      [...cliSettings().allowedOrigins],
+    )
+    .option(
+      '--max-json-depth <n>',
+      'deepest JSON nesting accepted in a request body (env PREVAIL_MAX_JSON_DEPTH)',
+      positiveInteger,
+      cliSettings().maxJsonDepth,
+    )
+    .addOption(
+      new Option('--log-level <level>', 'lowest level logged, as JSON lines on standard error (env PREVAIL_LOG_LEVEL)')
+        .choices(logLevels)
+        .default(cliSettings().logLevel),
+    )
     .option(
       '--hma-open',
       'serve the HMA-compatible routes (/h, /m, /c) without an API key even off loopback (on loopback they are open already)',
@@ -102,31 +135,31 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       '--max-upload-bytes <n>',
       'largest upload or fetched file (env PREVAIL_MAX_BYTES)',
       positiveInteger,
-      environmentInteger('PREVAIL_MAX_BYTES', 100 * 1024 * 1024),
+      cliSettings().maxBytes ?? 100 * 1024 * 1024,
     )
     .option(
       '--max-pixels <n>',
       'largest image to decode (env PREVAIL_MAX_PIXELS)',
       positiveInteger,
-      environmentInteger('PREVAIL_MAX_PIXELS', defaultMaxPixels),
+      cliSettings().maxPixels ?? defaultMaxPixels,
     )
     .option(
       '--hash-workers <n>',
       'worker threads decoding and hashing uploads; default: one less than the cores of this machine (env PREVAIL_HASH_WORKERS)',
       positiveInteger,
-      environmentInteger('PREVAIL_HASH_WORKERS', hashing.workers),
+      cliSettings().hashWorkers ?? hashing.workers,
     )
     .option(
       '--hash-queue <n>',
       'uploads waiting for a hashing worker before more are refused with 503; default 4 per worker (env PREVAIL_HASH_QUEUE)',
       positiveInteger,
-      environmentInteger('PREVAIL_HASH_QUEUE', hashing.maxQueued),
+      cliSettings().hashQueue ?? hashing.maxQueued,
     )
     .option(
       '--hash-pixel-budget <n>',
       'pixels decoded at once across all hashing workers (env PREVAIL_HASH_PIXEL_BUDGET)',
       positiveInteger,
-      environmentInteger('PREVAIL_HASH_PIXEL_BUDGET', hashing.maxPixelsInFlight),
+      cliSettings().hashPixelBudget ?? hashing.maxPixelsInFlight,
     )
     .option(
       '--stream-allow-host <hosts>',
@@ -153,13 +186,13 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
     .option(
       '--audit-checkpoint-dir <dir>',
       `write signed audit checkpoints here (at start, every --audit-checkpoint-minutes, on shutdown), signed with ${auditSigningKeyVariable}; ship them off this machine (env PREVAIL_AUDIT_CHECKPOINT_DIR)`,
-      process.env.PREVAIL_AUDIT_CHECKPOINT_DIR,
+      cliSettings().auditCheckpointDir,
     )
     .option(
       '--audit-checkpoint-minutes <n>',
       'minutes between audit checkpoints (env PREVAIL_AUDIT_CHECKPOINT_MINUTES)',
       positiveInteger,
-      environmentInteger('PREVAIL_AUDIT_CHECKPOINT_MINUTES', 15),
+      cliSettings().auditCheckpointMinutes,
     );
 }
 

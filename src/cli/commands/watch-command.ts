@@ -11,6 +11,7 @@ import {
   StreamWatcher,
 } from '../../streams/index.js';
 import { readFrames } from '../../video/index.js';
+import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
@@ -127,7 +128,10 @@ export function watchCommand(
     .option('--user <id>', 'the host user entity id of the events')
     .action(async (url: string, options: WatchOptions) => {
       const source = await checkStreamSource(url, operatorStreamSourcePolicy);
-      const services = await createServices(storageSettings(options), { withEngine: options.events });
+      const services = await createServices(storageSettings(options), {
+        withEngine: options.events,
+        logger: cliLogger(),
+      });
       const stopSignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
       let timer: NodeJS.Timeout | undefined;
       let onSignal: (() => void) | undefined;

@@ -1,4 +1,4 @@
-import { EngineError } from '../../core/index.js';
+import { EngineError, parseJsonWithin } from '../../core/index.js';
 import type { ContentRecord } from '../../storage/index.js';
 import { pythonRepr, pythonTypeName } from './python-text.js';
 
@@ -92,7 +92,7 @@ export function readMetadataField(text: string | undefined): HmaContentMetadata 
   if (text === undefined) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJsonWithin(text);
   } catch {
     throw new EngineError('CONTENT_INVALID', 'metadata form field must be valid JSON');
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { EngineError } from '../../core/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { bankJson, schemas } from './json.js';
 
@@ -70,8 +71,12 @@ export function registerBankRoutes(app: FastifyInstance, { banks }: HttpDependen
 
   app.delete<{ Params: { name: string } }>(
     '/v1/banks/:name',
-    { config: { scope: 'write' }, schema: { tags, summary: 'Delete a bank and its content (idempotent)' } },
-    async (request) => banks.deleteBank(request.params.name),
+    { config: { scope: 'write' }, schema: { tags, summary: 'Delete a bank and its content (404 when there is none)' } },
+    async (request) => {
+      const outcome = await banks.deleteBank(request.params.name);
+      if (!outcome.deleted) throw new EngineError('BANK_NOT_FOUND', `bank '${request.params.name}' not found`);
+      return outcome;
+    },
   );
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { EngineError } from '../../core/index.js';
+import { EngineError, parseJsonWithin } from '../../core/index.js';
 import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
 import type { Match, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
@@ -126,7 +126,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         const { hashes, fields } = await hashUpload(request, request.query.dihedral === true);
         if (fields.entities !== undefined) {
           try {
-            entities = JSON.parse(fields.entities);
+            entities = parseJsonWithin(fields.entities);
           } catch {
             throw new EngineError('REQUEST_INVALID', 'the entities field must be a JSON object such as {"user": "u1"}');
           }
@@ -138,6 +138,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         };
         signals = { ...hashes };
       }
+      if (bankList !== undefined) await dependencies.banks.requireBanks(bankList);
       const outcome = await matcher.match(query, bankList !== undefined ? { banks: bankList } : {});
       const event = await emitMatched(
         entities,

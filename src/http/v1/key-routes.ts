@@ -49,7 +49,7 @@ export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDepende
     },
     async (request) => {
       if (!(await apiKeys.revoke(request.params.id)))
-        throw new EngineError('REQUEST_INVALID', `no active key ${request.params.id}`);
+        throw new EngineError('KEY_NOT_FOUND', `no active key has id ${request.params.id}`);
       return { revoked: true };
     },
   );

@@ -1,0 +1,2 @@
+/** One validated configuration: every `PREVAIL_*` setting, read once at the composition root. */
+export { defaultSettings, type Environment, readSettings, type Settings, settingVariables } from './settings.js';

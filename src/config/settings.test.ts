@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { defaultSettings, readSettings, settingVariables } from './settings.js';
+
+describe('One validated configuration', () => {
+  test('every setting has a default; an empty variable counts as unset', () => {
+    const settings = readSettings({ PREVAIL_PORT: '', PREVAIL_DATA_DIR: '  ' });
+    assert.deepEqual(settings, defaultSettings());
+    assert.equal(settings.dataDir, './data');
+    assert.equal(settings.host, '127.0.0.1');
+    assert.equal(settings.logLevel, 'info');
+    assert.equal(settings.maxJsonDepth, 64);
+    assert.equal(settings.urlAllowPrivate, false);
+  });
+
+  test('values are parsed into their types', () => {
+    const settings = readSettings({
+      PREVAIL_PORT: '5_200',
+      PREVAIL_URL_ALLOW_PRIVATE: 'true',
+      PREVAIL_ALLOWED_HOSTS: 'prevail.internal, 10.0.0.5 ,',
+      PREVAIL_LOG_LEVEL: 'debug',
+      PREVAIL_DATABASE_URL: 'postgres://db/prevail',
+      USER: 'analyst',
+    });
+    assert.equal(settings.port, 5200);
+    assert.equal(settings.urlAllowPrivate, true);
+    assert.deepEqual(settings.allowedHosts, ['prevail.internal', '10.0.0.5']);
+    assert.equal(settings.logLevel, 'debug');
+    assert.equal(settings.databaseUrl, 'postgres://db/prevail');
+    assert.equal(settings.actor, 'analyst');
+  });
+
+  test('an invalid setting is CONFIG_INVALID naming every bad variable, never a secret value', () => {
+    assert.throws(
+      () => readSettings({ PREVAIL_PORT: 'abc', PREVAIL_LOG_LEVEL: 'loud', PREVAIL_URL_ALLOW_PRIVATE: 'maybe' }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.match(error.message, /PREVAIL_PORT="abc": expected a positive whole number/);
+        assert.match(error.message, /PREVAIL_LOG_LEVEL="loud"/);
+        assert.match(error.message, /PREVAIL_URL_ALLOW_PRIVATE="maybe"/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => readSettings({ PREVAIL_EVIDENCE_KEY: 'not-the-key-secret', PREVAIL_DATABASE_URL: 'mysql://u:pw@h/db' }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.match(error.message, /PREVAIL_EVIDENCE_KEY: expected 64 hex/);
+        assert.match(error.message, /PREVAIL_DATABASE_URL: expected a postgres/);
+        assert.doesNotMatch(error.message, /not-the-key-secret|pw@/);
+        return true;
+      },
+    );
+    assert.throws(() => readSettings({ PREVAIL_PORT: '70000' }), /PREVAIL_PORT="70000": expected a port/);
+  });
+
+  test('every setting is documented in docs/configuration.md', () => {
+    const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const documented = new Set([...page.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((match) => match[1]));
+    for (const name of settingVariables) assert.ok(documented.has(name), `${name} is documented`);
+  });
+});

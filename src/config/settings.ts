@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { defaultMaxJsonDepth, EngineError } from '../core/index.js';
+import { type LogLevel, logLevels } from '../logging/index.js';
+
+/** The environment a process was started with (only `PREVAIL_*` and `USER` are read). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Every setting of a Prevail process, validated once at the composition root (`runCli`,
+ * `prevail serve`) and passed down; no module reads `process.env` itself. A command-line flag
+ * overrides the setting of the same name. `docs/configuration.md` lists them all.
+ */
+export interface Settings {
+  /** `PREVAIL_DATA_DIR`: where the embedded SQLite database lives (default `./data`). */
+  readonly dataDir: string;
+  /** `PREVAIL_DATABASE_URL`: PostgreSQL instead of SQLite. */
+  readonly databaseUrl?: string;
+  /** `PREVAIL_POLICY_DIR`: the signals engine's policy directory. */
+  readonly policyDir?: string;
+  /** `PREVAIL_HOST`: the address `serve` listens on (default `127.0.0.1`). */
+  readonly host: string;
+  /** `PREVAIL_PORT`: the port `serve` listens on (default per command: 5100 for `serve`). */
+  readonly port?: number;
+  /** `PREVAIL_MAX_BYTES`: largest file, download or upload (default per command). */
+  readonly maxBytes?: number;
+  /** `PREVAIL_MAX_PIXELS`: largest image decoded (default `defaultMaxPixels`). */
+  readonly maxPixels?: number;
+  /** `PREVAIL_URL_TIMEOUT_MS`: deadline for fetching one URL (default 30 s). */
+  readonly urlTimeoutMs: number;
+  /** `PREVAIL_URL_ALLOW_HOSTS`: only fetch URLs on these hosts (comma-separated; empty = any public host). */
+  readonly urlAllowHosts: readonly string[];
+  /** `PREVAIL_URL_ALLOW_PRIVATE`: fetch URLs on loopback and private addresses too (default no). */
+  readonly urlAllowPrivate: boolean;
+  /** `PREVAIL_FFMPEG`: the ffmpeg executable (default: `/usr/bin/ffmpeg`, then `PATH`, then the npm build). */
+  readonly ffmpeg?: string;
+  /** `PREVAIL_EVIDENCE_KEY`: 64 hex characters, the evidence vault's AES-256-GCM key. */
+  readonly evidenceKey?: string;
+  /** `PREVAIL_LOG_LEVEL`: lowest level logged (default `info`). */
+  readonly logLevel: LogLevel;
+  /** `PREVAIL_ALLOWED_HOSTS`: more `Host` names the server answers for (comma-separated; `*` = any). */
+  readonly allowedHosts: readonly string[];
+  /** `PREVAIL_ALLOWED_ORIGINS`: origins of web apps whose pages may send writes (comma-separated). */
+  readonly allowedOrigins: readonly string[];
+  /** `PREVAIL_MAX_JSON_DEPTH`: deepest JSON nesting accepted in a request body (default 64). */
+  readonly maxJsonDepth: number;
+  /** `PREVAIL_HASH_WORKERS`: worker threads hashing uploads (default: the cores − 1, at least 1). */
+  readonly hashWorkers?: number;
+  /** `PREVAIL_HASH_QUEUE`: uploads waiting for a hashing worker before 503 (default 4 per worker). */
+  readonly hashQueue?: number;
+  /** `PREVAIL_HASH_PIXEL_BUDGET`: pixels decoded at once across the hashing workers (default 200,000,000). */
+  readonly hashPixelBudget?: number;
+  /** `PREVAIL_AUDIT_CHECKPOINT_DIR`: where `serve` writes signed audit checkpoints (off when unset). */
+  readonly auditCheckpointDir?: string;
+  /** `PREVAIL_AUDIT_CHECKPOINT_MINUTES`: minutes between audit checkpoints (default 15). */
+  readonly auditCheckpointMinutes: number;
+  /** `PREVAIL_AUDIT_SIGNING_KEY`: the Ed25519 private key (PKCS#8 PEM or base64 DER) that signs checkpoints. */
+  readonly auditSigningKey?: string;
+  /** `USER`: who a CLI command acts as in the audit log unless `--actor` says (default `cli`). */
+  readonly actor: string;
+}
+
+const positiveWhole = z
+  .string()
+  .regex(/^[0-9][0-9_]*$/, 'expected a positive whole number')
+  .transform((text) => Number(text.replace(/_/g, '')))
+  .refine((value) => Number.isSafeInteger(value) && value > 0, 'expected a positive whole number');
+
+const commaList = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ''),
+);
+
+const yesNo = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'], 'expected 1 or 0 (true or false)')
+  .transform((text) => text === '1' || text === 'true' || text === 'yes');
+
+/** The schema, keyed by variable name: a failure's path is the name of the variable to fix. */
+const environmentSchema = z.object({
+  PREVAIL_DATA_DIR: z.string().default('./data'),
+  PREVAIL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+    .optional(),
+  PREVAIL_POLICY_DIR: z.string().optional(),
+  PREVAIL_HOST: z.string().default('127.0.0.1'),
+  PREVAIL_PORT: positiveWhole.refine((port) => port <= 65_535, 'expected a port from 1 to 65535').optional(),
+  PREVAIL_MAX_BYTES: positiveWhole.optional(),
+  PREVAIL_MAX_PIXELS: positiveWhole.optional(),
+  PREVAIL_URL_TIMEOUT_MS: positiveWhole.default(30_000),
+  PREVAIL_URL_ALLOW_HOSTS: commaList.default([]),
+  PREVAIL_URL_ALLOW_PRIVATE: yesNo.default(false),
+  PREVAIL_FFMPEG: z.string().optional(),
+  PREVAIL_EVIDENCE_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (32 random bytes, e.g. "openssl rand -hex 32")')
+    .optional(),
+  PREVAIL_LOG_LEVEL: z.enum(logLevels, `expected one of ${logLevels.join(', ')}`).default('info'),
+  PREVAIL_ALLOWED_HOSTS: commaList.default([]),
+  PREVAIL_ALLOWED_ORIGINS: commaList.default([]),
+  PREVAIL_MAX_JSON_DEPTH: positiveWhole.default(defaultMaxJsonDepth),
+  PREVAIL_HASH_WORKERS: positiveWhole.optional(),
+  PREVAIL_HASH_QUEUE: positiveWhole.optional(),
+  PREVAIL_HASH_PIXEL_BUDGET: positiveWhole.optional(),
+  PREVAIL_AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  PREVAIL_AUDIT_CHECKPOINT_MINUTES: positiveWhole.default(15),
+  PREVAIL_AUDIT_SIGNING_KEY: z.string().optional(),
+  USER: z.string().default('cli'),
+});
+
+/** Variables whose values are secret: a failure names them but never repeats their value. */
+const secretVariables = new Set(['PREVAIL_DATABASE_URL', 'PREVAIL_EVIDENCE_KEY', 'PREVAIL_AUDIT_SIGNING_KEY']);
+
+/** Every variable Prevail reads (for the documentation test). */
+export const settingVariables: readonly string[] = Object.keys(environmentSchema.shape);
+
+/**
+ * Reads and validates every setting from `environment`, applying defaults. An empty variable
+ * counts as unset. Called once, at the composition root.
+ *
+ * @throws EngineError `CONFIG_INVALID` naming each invalid variable and what it expects.
+ * @example
+ * const settings = readSettings(process.env);
+ */
+export function readSettings(environment: Environment): Settings {
+  const raw: Record<string, string> = {};
+  for (const name of settingVariables) {
+    const value = environment[name];
+    if (value !== undefined && value.trim() !== '') raw[name] = value.trim();
+  }
+  const parsed = environmentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = secretVariables.has(name) ? '' : `=${JSON.stringify(raw[name])}`;
+      return `${name}${shown}: ${issue.message}`;
+    });
+    throw new EngineError('CONFIG_INVALID', `invalid environment: ${problems.join('; ')}`);
+  }
+  const value = parsed.data;
+  return {
+    dataDir: value.PREVAIL_DATA_DIR,
+    ...(value.PREVAIL_DATABASE_URL !== undefined ? { databaseUrl: value.PREVAIL_DATABASE_URL } : {}),
+    ...(value.PREVAIL_POLICY_DIR !== undefined ? { policyDir: value.PREVAIL_POLICY_DIR } : {}),
+    host: value.PREVAIL_HOST,
+    ...(value.PREVAIL_PORT !== undefined ? { port: value.PREVAIL_PORT } : {}),
+    ...(value.PREVAIL_MAX_BYTES !== undefined ? { maxBytes: value.PREVAIL_MAX_BYTES } : {}),
+    ...(value.PREVAIL_MAX_PIXELS !== undefined ? { maxPixels: value.PREVAIL_MAX_PIXELS } : {}),
+    urlTimeoutMs: value.PREVAIL_URL_TIMEOUT_MS,
+    urlAllowHosts: value.PREVAIL_URL_ALLOW_HOSTS,
+    urlAllowPrivate: value.PREVAIL_URL_ALLOW_PRIVATE,
+    ...(value.PREVAIL_FFMPEG !== undefined ? { ffmpeg: value.PREVAIL_FFMPEG } : {}),
+    ...(value.PREVAIL_EVIDENCE_KEY !== undefined ? { evidenceKey: value.PREVAIL_EVIDENCE_KEY } : {}),
+    logLevel: value.PREVAIL_LOG_LEVEL,
+    allowedHosts: value.PREVAIL_ALLOWED_HOSTS,
+    allowedOrigins: value.PREVAIL_ALLOWED_ORIGINS,
+    maxJsonDepth: value.PREVAIL_MAX_JSON_DEPTH,
+    ...(value.PREVAIL_HASH_WORKERS !== undefined ? { hashWorkers: value.PREVAIL_HASH_WORKERS } : {}),
+    ...(value.PREVAIL_HASH_QUEUE !== undefined ? { hashQueue: value.PREVAIL_HASH_QUEUE } : {}),
+    ...(value.PREVAIL_HASH_PIXEL_BUDGET !== undefined ? { hashPixelBudget: value.PREVAIL_HASH_PIXEL_BUDGET } : {}),
+    ...(value.PREVAIL_AUDIT_CHECKPOINT_DIR !== undefined
+      ? { auditCheckpointDir: value.PREVAIL_AUDIT_CHECKPOINT_DIR }
+      : {}),
+    auditCheckpointMinutes: value.PREVAIL_AUDIT_CHECKPOINT_MINUTES,
+    ...(value.PREVAIL_AUDIT_SIGNING_KEY !== undefined ? { auditSigningKey: value.PREVAIL_AUDIT_SIGNING_KEY } : {}),
+    actor: value.USER,
+  };
+}
+
+/** The settings of an empty environment: every default. */
+export function defaultSettings(): Settings {
+  return readSettings({});
+}
