@@ -23,9 +23,12 @@ import {
   genesisHash,
   parseAuditSigningKey,
 } from '../../src/audit/index.js';
+import { useCliSettings } from '../../src/cli/cli-settings.js';
 import { serverSettings } from '../../src/cli/commands/serve-command.js';
 import { runCli } from '../../src/cli/main.js';
+import { defaultSettings, readSettings } from '../../src/config/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
+import { silentLogger } from '../../src/logging/index.js';
 import { startServer } from '../../src/main.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { resolveStorageTarget } from '../../src/storage/storage-target.js';
@@ -181,13 +184,12 @@ for (const [dialect, open, skip] of [
 }
 
 test('serve --audit-checkpoint-dir needs PREVAIL_AUDIT_SIGNING_KEY; with it the settings carry the key and interval', async () => {
-  const saved = process.env[auditSigningKeyVariable];
   try {
-    delete process.env[auditSigningKeyVariable];
     const io = captureIo();
     const status = await runCli(
       ['serve', '--audit-checkpoint-dir', join(tmpdir(), 'never-written'), '--port', '1'],
       io,
+      {},
     );
     assert.equal(status, 2);
     assert.match(
@@ -196,7 +198,10 @@ test('serve --audit-checkpoint-dir needs PREVAIL_AUDIT_SIGNING_KEY; with it the 
     );
     const { privateKeyPem } = generateAuditSigningKeys();
     // As base64 DER (one line, easy to put in an environment file) as well as PEM.
-    process.env[auditSigningKeyVariable] = privateKeyPem.replace(/-----[^-]+-----|\s/g, '');
+    useCliSettings(
+      readSettings({ [auditSigningKeyVariable]: privateKeyPem.replace(/-----[^-]+-----|\s/g, '') }),
+      silentLogger(),
+    );
     const settings = serverSettings({
       dataDir: 'unused',
       host: '127.0.0.1',
@@ -213,14 +218,13 @@ test('serve --audit-checkpoint-dir needs PREVAIL_AUDIT_SIGNING_KEY; with it the 
     assert.equal(settings.auditCheckpoints?.directory, '/var/lib/prevail/checkpoints');
     assert.equal(settings.auditCheckpoints?.intervalMs, 300_000);
     assert.equal(settings.auditCheckpoints?.signingKey.asymmetricKeyType, 'ed25519');
-    process.env[auditSigningKeyVariable] = 'not a key';
+    useCliSettings(readSettings({ [auditSigningKeyVariable]: 'not a key' }), silentLogger());
     assert.throws(
       () => serverSettings({ auditCheckpointDir: 'x' } as Parameters<typeof serverSettings>[0]),
       /AUDIT_CHECKPOINT_INVALID|not a PKCS#8/,
     );
   } finally {
-    if (saved === undefined) delete process.env[auditSigningKeyVariable];
-    else process.env[auditSigningKeyVariable] = saved;
+    useCliSettings(defaultSettings(), silentLogger());
   }
 });
 
