@@ -1,14 +1,25 @@
 import { EngineError } from '../core/index.js';
-import type { EventProblem } from '../events/index.js';
+import { type EventProblem, entityKey } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
-import type { EngineStore, LoggedEvent } from '../storage/index.js';
+import type { DeadLetter, EngineBatch, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
+import {
+  batchOf,
+  deadLetterOf,
+  type EngineProblem,
+  type EventOutcome,
+  failedOutcome,
+  pause,
+  retryDelayMs,
+  type StoreRetryPolicy,
+  storeError,
+} from './processing-run.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -43,13 +54,49 @@ export type IngestResult =
       readonly verdict?: Verdict;
     }
   | { readonly index: number; readonly status: 'duplicate'; readonly id: string; readonly seq: number }
-  | { readonly index: number; readonly status: 'rejected'; readonly problems: readonly EventProblem[] };
+  | {
+      readonly index: number;
+      readonly status: 'rejected';
+      /** Always `EVENT_INVALID`: the event broke its type's schema or a limit (`EventLimits`). */
+      readonly code: 'EVENT_INVALID';
+      readonly problems: readonly EventProblem[];
+    };
 
 export interface EngineOptions {
   /** Events read and committed per transaction (default 500). */
   readonly batchSize?: number;
   /** A feature snapshot is written every this many processed events (default 100,000). */
   readonly snapshotEvery?: number;
+  /** How a failing store is retried while processing (see `StoreRetryPolicy`). */
+  readonly storeRetry?: StoreRetryPolicy;
+  /** Entities whose links the engine keeps in memory (default 200,000; see `LinkGraph`). */
+  readonly linkCacheEntities?: number;
+  /**
+   * Told of every dead-lettered event and every store failure while processing (they never
+   * become exceptions: processing goes on). Default: a process warning.
+   */
+  readonly onProblem?: (problem: EngineProblem) => void;
+}
+
+/** How processing stands, for `/metrics` and operators. */
+export interface EngineHealth {
+  /** The last event processed (or dead-lettered). */
+  readonly processedSeq: number;
+  /** Dead letters in the store. */
+  readonly deadLetters: number;
+  /** Store failures while processing since the engine opened. */
+  readonly storeFailures: number;
+  /** The last store failure's message, until processing succeeds again. */
+  readonly storeError: string | null;
+}
+
+function warn(problem: EngineProblem): void {
+  if (problem.kind === 'dead_letter') {
+    const letter = problem.deadLetter;
+    process.emitWarning(
+      `event ${letter.eventId} (seq ${letter.eventSeq}) was dead-lettered: ${letter.code}: ${letter.message}`,
+    );
+  } else process.emitWarning(`engine store failure (attempt ${problem.attempt}): ${problem.error.message}`);
 }
 
 interface Waiter {
@@ -73,9 +120,22 @@ export class SignalsEngine {
   readonly #state: ProcessorState;
   readonly #batchSize: number;
   readonly #snapshotEvery: number;
+  readonly #retry: StoreRetryPolicy;
+  readonly #onProblem: (problem: EngineProblem) => void;
   #processedSeq: number;
   #sinceSnapshot = 0;
   #draining: Promise<void> | undefined;
+  /** Events processed in memory but not yet committed (kept across a failed commit: never processed twice). */
+  #uncommitted: EventOutcome[] = [];
+  #retryTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #deadLetters = 0;
+  #storeFailures = 0;
+  #storeError: string | null = null;
+  /** Events up to this seq were processed before a replay (`prevail events replay`): their links are already counted. */
+  readonly #replayUntil: number;
+  /** Subjects whose cases people closed before a replay: replayed events do not open new cases for them. */
+  readonly #replayClosed: ReadonlySet<string>;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
   /** Events just appended, by seq: processed from memory instead of read back from the log. */
@@ -87,6 +147,7 @@ export class SignalsEngine {
     state: ProcessorState,
     processedSeq: number,
     options: EngineOptions,
+    replay: { until: number; closed: ReadonlySet<string>; deadLetters: number },
   ) {
     this.#store = store;
     this.#config = config;
@@ -94,6 +155,11 @@ export class SignalsEngine {
     this.#processedSeq = processedSeq;
     this.#batchSize = options.batchSize ?? 500;
     this.#snapshotEvery = options.snapshotEvery ?? 100_000;
+    this.#retry = options.storeRetry ?? {};
+    this.#onProblem = options.onProblem ?? warn;
+    this.#replayUntil = replay.until;
+    this.#replayClosed = replay.closed;
+    this.#deadLetters = replay.deadLetters;
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -132,20 +198,41 @@ export class SignalsEngine {
       rules,
       typologies,
       labels,
-      links: new LinkGraph(),
+      // Nothing processed yet (a fresh log, or a replay): every link will be seen again in order.
+      links: new LinkGraph({
+        complete: saved.processedSeq === 0,
+        ...(options.linkCacheEntities === undefined ? {} : { maxEntities: options.linkCacheEntities }),
+      }),
       openCases,
     };
-    // Re-apply events between the snapshot and the watermark to the features only.
+    // Re-apply events between the snapshot and the watermark to the features only. An event
+    // that failed there failed when it was processed too (it is a dead letter): skip it.
     for (let after = replayFrom; after < saved.processedSeq; ) {
       const events = await store.events.readAfter(after, 5000);
       if (events.length === 0) break;
       for (const event of events) {
         if (event.seq > saved.processedSeq) break;
-        features.apply(event);
+        try {
+          features.apply(event);
+        } catch {
+          // recorded as a dead letter when it was processed
+        }
         after = event.seq;
       }
     }
-    const engine = new SignalsEngine(store, config, state, saved.processedSeq, options);
+    const replayClosed =
+      saved.replayUntilSeq > saved.processedSeq
+        ? new Set(
+            (await store.cases.list({ status: 'closed', limit: 1_000_000 }))
+              .map((item) => item.subject)
+              .filter((subject) => !openCases.has(subject)),
+          )
+        : new Set<string>();
+    const engine = new SignalsEngine(store, config, state, saved.processedSeq, options, {
+      until: saved.replayUntilSeq,
+      closed: replayClosed,
+      deadLetters: await store.deadLetterCount(),
+    });
     await engine.drain();
     return engine;
   }
@@ -172,6 +259,16 @@ export class SignalsEngine {
     return this.#state.features;
   }
 
+  /** Where processing stands: dead letters and store failures (exported on `/metrics`). */
+  health(): EngineHealth {
+    return {
+      processedSeq: this.#processedSeq,
+      deadLetters: this.#deadLetters,
+      storeFailures: this.#storeFailures,
+      storeError: this.#storeError,
+    };
+  }
+
   /**
    * Validates and stores events; resolves once every accepted event is durable. With
    * `wait: true` it also waits until they are processed and returns each one's verdict.
@@ -183,7 +280,7 @@ export class SignalsEngine {
     inputs.forEach((input, index) => {
       const check = this.#config.registry.check(input);
       if (check.ok) valid.push({ index, event: check.event });
-      else results.push({ index, status: 'rejected', problems: check.problems });
+      else results.push({ index, status: 'rejected', code: 'EVENT_INVALID', problems: check.problems });
     });
     const outcomes = await this.#store.events.append(valid.map((item) => item.event));
     const waits: Promise<Verdict | undefined>[] = [];
@@ -198,7 +295,7 @@ export class SignalsEngine {
       if (outcome.seq > this.#processedSeq) this.#fresh.set(outcome.seq, { ...item.event, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictOf(outcome.seq));
     });
-    void this.drain();
+    this.#kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
       let next = 0;
@@ -212,7 +309,13 @@ export class SignalsEngine {
     return results.sort((a, b) => a.index - b.index);
   }
 
-  /** Processes every logged event not processed yet; concurrent calls share one run. */
+  /**
+   * Processes every logged event not processed yet; concurrent calls share one run. An event
+   * whose processing throws, or whose writes the store refuses, becomes a dead letter (stored
+   * with the watermark) and the next event goes on. A failing store is retried with backoff;
+   * after `storeRetry.attempts` failures this rejects with `STORAGE_UNAVAILABLE` (nothing is
+   * lost: what was processed but not committed is kept and committed first next time).
+   */
   drain(): Promise<void> {
     this.#draining ??= this.#drainLoop().finally(() => {
       this.#draining = undefined;
@@ -220,30 +323,176 @@ export class SignalsEngine {
     return this.#draining;
   }
 
+  /** Starts draining in the background; a failure is reported and retried later, never thrown. */
+  #kick(): void {
+    this.drain().then(
+      () => undefined,
+      () => this.#scheduleRetry(),
+    );
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closed || this.#retryTimer !== undefined) return;
+    this.#retryTimer = setTimeout(
+      () => {
+        this.#retryTimer = undefined;
+        this.#kick();
+      },
+      retryDelayMs(this.#retry, Number.POSITIVE_INFINITY),
+    );
+    this.#retryTimer.unref();
+  }
+
   async #drainLoop(): Promise<void> {
+    await this.#commitUncommitted();
     for (;;) {
-      const events = await this.#nextEvents();
+      const events = await this.#withRetry(() => this.#nextEvents());
       if (events.length === 0) return;
-      const writes = emptyWrites();
-      const verdicts: Verdict[] = [];
-      for (const event of events) verdicts.push(processEvent(this.#state, event, writes));
-      const last = events[events.length - 1] as LoggedEvent;
+      await this.#withRetry(() => this.#loadLinks(events));
+      this.#uncommitted = events.map((event) => this.#process(event));
       this.#sinceSnapshot += events.length;
-      const snapshotDue = this.#sinceSnapshot >= this.#snapshotEvery;
-      await this.#store.commit({
-        processedSeq: last.seq,
-        ...writes,
-        ...(snapshotDue ? { snapshot: { seq: last.seq, json: JSON.stringify(this.#state.features.snapshot()) } } : {}),
-      });
-      if (snapshotDue) this.#sinceSnapshot = 0;
-      this.#processedSeq = last.seq;
-      events.forEach((event, index) => {
-        const verdict = verdicts[index];
-        if (verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === event.seq))
-          this.#recent.set(event.seq, verdict);
-      });
-      this.#settleWaiters();
+      await this.#commitUncommitted();
     }
+  }
+
+  /** Processes one event into its own writes, so that a failure drops its writes only. */
+  #process(event: LoggedEvent): EventOutcome {
+    const writes = emptyWrites();
+    let verdict: Verdict;
+    try {
+      verdict = processEvent(this.#state, event, writes);
+    } catch (error) {
+      return failedOutcome(event, deadLetterOf(event, error));
+    }
+    if (event.seq <= this.#replayUntil) {
+      // Replayed: its links were counted when it was first processed, and a case a person closed
+      // is not opened again by the events it was opened for.
+      writes.links = [];
+      if (this.#replayClosed.size > 0) {
+        writes.cases = writes.cases.filter((update) => {
+          if (!this.#replayClosed.has(update.subject)) return true;
+          this.#state.openCases.delete(update.subject);
+          return false;
+        });
+      }
+    }
+    return { event, writes, verdict };
+  }
+
+  /**
+   * Commits the processed run: in one transaction when the store takes it; otherwise event by
+   * event, dead-lettering an event whose own writes are refused while the store still takes a
+   * dead letter; when it takes nothing, retries with backoff.
+   */
+  async #commitUncommitted(): Promise<void> {
+    let attempt = 0;
+    while (this.#uncommitted.length > 0) {
+      const snapshotDue = this.#sinceSnapshot >= this.#snapshotEvery;
+      const outcomes = this.#uncommitted;
+      const last = outcomes[outcomes.length - 1] as EventOutcome;
+      const snapshot = snapshotDue
+        ? { seq: last.event.seq, json: JSON.stringify(this.#state.features.snapshot()) }
+        : undefined;
+      try {
+        await this.#store.commit(batchOf(outcomes, snapshot));
+        if (snapshotDue) this.#sinceSnapshot = 0;
+        this.#committed(outcomes.length);
+        return;
+      } catch (error) {
+        if (await this.#commitOneByOne()) continue;
+        attempt = await this.#storeFailed(error, attempt);
+      }
+    }
+  }
+
+  /** Commits the uncommitted outcomes one at a time; true when at least one was committed. */
+  async #commitOneByOne(): Promise<boolean> {
+    let progress = false;
+    while (this.#uncommitted.length > 0) {
+      const outcome = this.#uncommitted[0] as EventOutcome;
+      try {
+        await this.#store.commit(batchOf([outcome]));
+      } catch (error) {
+        if (outcome.failure !== undefined) return progress;
+        const failed = failedOutcome(
+          outcome.event,
+          deadLetterOf(outcome.event, storeError(error), 'STORAGE_UNAVAILABLE'),
+        );
+        try {
+          await this.#store.commit(batchOf([failed]));
+        } catch {
+          return progress;
+        }
+        this.#uncommitted[0] = failed;
+      }
+      this.#committed(1);
+      progress = true;
+    }
+    return progress;
+  }
+
+  /** The first `count` uncommitted outcomes are durable: advance the watermark, report, settle waiters. */
+  #committed(count: number): void {
+    const done = this.#uncommitted.slice(0, count);
+    this.#uncommitted = this.#uncommitted.slice(count);
+    const last = done[done.length - 1];
+    if (last === undefined) return;
+    this.#processedSeq = last.event.seq;
+    this.#storeError = null;
+    this.#state.links.trim();
+    for (const outcome of done) {
+      if (outcome.failure !== undefined) {
+        this.#deadLetters++;
+        this.#onProblem({ kind: 'dead_letter', deadLetter: outcome.failure });
+      }
+      if (outcome.verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === outcome.event.seq))
+        this.#recent.set(outcome.event.seq, outcome.verdict);
+    }
+    this.#settleWaiters();
+  }
+
+  /** Runs a store operation, retrying with backoff (see `drain`). */
+  async #withRetry<T>(operation: () => Promise<T>): Promise<T> {
+    let attempt = 0;
+    for (;;) {
+      try {
+        const result = await operation();
+        this.#storeError = null;
+        return result;
+      } catch (error) {
+        attempt = await this.#storeFailed(error, attempt);
+      }
+    }
+  }
+
+  /** Reports a store failure and waits before the next attempt; throws once attempts are used up or the engine closed. */
+  async #storeFailed(error: unknown, attempt: number): Promise<number> {
+    const next = attempt + 1;
+    const failure = storeError(error);
+    this.#storeFailures++;
+    this.#storeError = failure.message;
+    this.#onProblem({ kind: 'store', attempt: next, error: failure });
+    if (this.#closed || next >= (this.#retry.attempts ?? 8)) throw failure;
+    await pause(retryDelayMs(this.#retry, next));
+    return next;
+  }
+
+  /** Loads from the store the links of the run's entities that the in-memory graph does not hold. */
+  async #loadLinks(events: readonly LoggedEvent[]): Promise<void> {
+    const keys: string[] = [];
+    for (const event of events) {
+      for (const [role, id] of Object.entries(event.entities))
+        keys.push(entityKey(this.#config.registry.entityType(event.type, role), id));
+    }
+    const missing = this.#state.links.missing(keys);
+    if (missing.length === 0) return;
+    const found = await this.#store.linkNeighbours(missing, 64);
+    for (const entity of missing) this.#state.links.load(entity, found.get(entity) ?? []);
+  }
+
+  /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
+  deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
+    return this.#store.deadLetters(afterSeq, limit);
   }
 
   /** The next run of unprocessed events: from memory when they were just appended, else from the log. */
@@ -280,7 +529,8 @@ export class SignalsEngine {
    * Adds or removes a label on an entity on a person's say (rules set labels through effects).
    * Rules see the change from the next event on.
    *
-   * @throws EngineError `CONFIG_INVALID` for a label the policy does not declare.
+   * @throws EngineError `LABEL_UNKNOWN` for a label the policy does not declare (the caller's
+   *   mistake, not the server's: HTTP 400).
    */
   async setLabel(change: {
     entity: string;
@@ -292,7 +542,7 @@ export class SignalsEngine {
   }): Promise<void> {
     if (!this.#config.labels.includes(change.label)) {
       throw new EngineError(
-        'CONFIG_INVALID',
+        'LABEL_UNKNOWN',
         `unknown label "${change.label}"; the policy declares: ${this.#config.labels.join(', ') || '(none)'}`,
       );
     }
@@ -347,16 +597,23 @@ export class SignalsEngine {
   /** Writes a feature snapshot now (on shutdown, so that the next start replays nothing). */
   async checkpoint(): Promise<void> {
     await this.drain();
-    await this.#store.commit({
+    const batch: EngineBatch = {
       processedSeq: this.#processedSeq,
-      hits: [],
-      labelsAdded: [],
-      labelsRemoved: [],
-      links: [],
-      contributions: [],
-      cases: [],
+      ...emptyWrites(),
       snapshot: { seq: this.#processedSeq, json: JSON.stringify(this.#state.features.snapshot()) },
-    });
+    };
+    await this.#store.commit(batch);
     this.#sinceSnapshot = 0;
+  }
+
+  /**
+   * Stops retrying in the background and writes a last snapshot (see `checkpoint`). Events not
+   * processed yet stay in the log for the next start.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    await this.checkpoint();
   }
 }

@@ -9,6 +9,7 @@ import { apiKeysMigration } from './0004_api_keys.js';
 import { eventLogMigration } from './0005_event_log.js';
 import { casesAndAuditMigration } from './0006_cases_and_audit.js';
 import { longSignalValuesMigration } from './0007_long_signal_values.js';
+import { deadLettersMigration } from './0009_dead_letters.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -20,6 +21,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   eventLogMigration,
   casesAndAuditMigration,
   longSignalValuesMigration,
+  deadLettersMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
