@@ -89,9 +89,9 @@ export function retryDelayMs(policy: StoreRetryPolicy, attempt: number): number 
   return Math.min(max, initial * 2 ** Math.max(0, attempt - 1));
 }
 
-/** Waits `ms` without keeping the process alive. */
+/** Waits `ms` (keeping the process alive: someone is waiting for the drain). */
 export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The error of a failed store operation, as the engine reports it. */

@@ -399,36 +399,53 @@ export class SignalsEngine {
         this.#committed(outcomes.length);
         return;
       } catch (error) {
+        const failure = this.#reportStoreFailure(error, attempt + 1);
         if (await this.#commitOneByOne()) continue;
-        attempt = await this.#storeFailed(error, attempt);
+        attempt = await this.#backOff(failure, attempt);
       }
     }
   }
 
-  /** Commits the uncommitted outcomes one at a time; true when at least one was committed. */
+  /**
+   * Commits the uncommitted outcomes one at a time; true when at least one was committed. An
+   * event is dead-lettered only when its own writes fail twice while the store takes an empty
+   * commit in between (so a store that is down, or flickering, dead-letters nothing).
+   */
   async #commitOneByOne(): Promise<boolean> {
     let progress = false;
     while (this.#uncommitted.length > 0) {
       const outcome = this.#uncommitted[0] as EventOutcome;
-      try {
-        await this.#store.commit(batchOf([outcome]));
-      } catch (error) {
+      if (!(await this.#tryCommit(batchOf([outcome])))) {
         if (outcome.failure !== undefined) return progress;
-        const failed = failedOutcome(
-          outcome.event,
-          deadLetterOf(outcome.event, storeError(error), 'STORAGE_UNAVAILABLE'),
-        );
+        if (!(await this.#tryCommit({ processedSeq: this.#processedSeq, ...emptyWrites() }))) return progress;
+        let refused: unknown;
         try {
-          await this.#store.commit(batchOf([failed]));
-        } catch {
-          return progress;
+          await this.#store.commit(batchOf([outcome]));
+        } catch (error) {
+          refused = error;
         }
-        this.#uncommitted[0] = failed;
+        if (refused !== undefined) {
+          const failed = failedOutcome(
+            outcome.event,
+            deadLetterOf(outcome.event, storeError(refused), 'STORAGE_UNAVAILABLE'),
+          );
+          if (!(await this.#tryCommit(batchOf([failed])))) return progress;
+          this.#uncommitted[0] = failed;
+        }
       }
       this.#committed(1);
       progress = true;
     }
     return progress;
+  }
+
+  async #tryCommit(batch: EngineBatch): Promise<boolean> {
+    try {
+      await this.#store.commit(batch);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The first `count` uncommitted outcomes are durable: advance the watermark, report, settle waiters. */
@@ -467,14 +484,22 @@ export class SignalsEngine {
 
   /** Reports a store failure and waits before the next attempt; throws once attempts are used up or the engine closed. */
   async #storeFailed(error: unknown, attempt: number): Promise<number> {
+    return this.#backOff(this.#reportStoreFailure(error, attempt + 1), attempt);
+  }
+
+  async #backOff(failure: EngineError, attempt: number): Promise<number> {
     const next = attempt + 1;
-    const failure = storeError(error);
-    this.#storeFailures++;
-    this.#storeError = failure.message;
-    this.#onProblem({ kind: 'store', attempt: next, error: failure });
     if (this.#closed || next >= (this.#retry.attempts ?? 8)) throw failure;
     await pause(retryDelayMs(this.#retry, next));
     return next;
+  }
+
+  #reportStoreFailure(error: unknown, attempt: number): EngineError {
+    const failure = storeError(error);
+    this.#storeFailures++;
+    this.#storeError = failure.message;
+    this.#onProblem({ kind: 'store', attempt, error: failure });
+    return failure;
   }
 
   /** Loads from the store the links of the run's entities that the in-memory graph does not hold. */
