@@ -136,6 +136,8 @@ export class SignalsEngine {
   readonly #replayUntil: number;
   /** Subjects whose cases people closed before a replay: replayed events do not open new cases for them. */
   readonly #replayClosed: ReadonlySet<string>;
+  /** Subjects with a case open before a replay, known to the processor again once the replay is through. */
+  readonly #replayOpen: Set<string>;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
   /** Events just appended, by seq: processed from memory instead of read back from the log. */
@@ -147,7 +149,7 @@ export class SignalsEngine {
     state: ProcessorState,
     processedSeq: number,
     options: EngineOptions,
-    replay: { until: number; closed: ReadonlySet<string>; deadLetters: number },
+    replay: { until: number; closed: ReadonlySet<string>; open: Set<string>; deadLetters: number },
   ) {
     this.#store = store;
     this.#config = config;
@@ -159,6 +161,7 @@ export class SignalsEngine {
     this.#onProblem = options.onProblem ?? warn;
     this.#replayUntil = replay.until;
     this.#replayClosed = replay.closed;
+    this.#replayOpen = replay.open;
     this.#deadLetters = replay.deadLetters;
   }
 
@@ -220,17 +223,22 @@ export class SignalsEngine {
         after = event.seq;
       }
     }
-    const replayClosed =
-      saved.replayUntilSeq > saved.processedSeq
-        ? new Set(
-            (await store.cases.list({ status: 'closed', limit: 1_000_000 }))
-              .map((item) => item.subject)
-              .filter((subject) => !openCases.has(subject)),
-          )
-        : new Set<string>();
+    const replaying = saved.replayUntilSeq > saved.processedSeq;
+    const replayClosed = replaying
+      ? new Set(
+          (await store.cases.list({ status: 'closed', limit: 1_000_000 }))
+            .map((item) => item.subject)
+            .filter((subject) => !openCases.has(subject)),
+        )
+      : new Set<string>();
+    // A replay sees the cases open again as a first run did, when their events come; the open
+    // cases that no replayed event touches are known again once the replay is through.
+    const replayOpen = replaying ? new Set(openCases) : new Set<string>();
+    if (replaying) openCases.clear();
     const engine = new SignalsEngine(store, config, state, saved.processedSeq, options, {
       until: saved.replayUntilSeq,
       closed: replayClosed,
+      open: replayOpen,
       deadLetters: await store.deadLetterCount(),
     });
     await engine.drain();
@@ -357,6 +365,7 @@ export class SignalsEngine {
 
   /** Processes one event into its own writes, so that a failure drops its writes only. */
   #process(event: LoggedEvent): EventOutcome {
+    if (event.seq > this.#replayUntil) this.#replayDone();
     const writes = emptyWrites();
     let verdict: Verdict;
     try {
@@ -455,6 +464,7 @@ export class SignalsEngine {
     const last = done[done.length - 1];
     if (last === undefined) return;
     this.#processedSeq = last.event.seq;
+    if (this.#processedSeq >= this.#replayUntil) this.#replayDone();
     this.#storeError = null;
     this.#state.links.trim();
     for (const outcome of done) {
@@ -466,6 +476,13 @@ export class SignalsEngine {
         this.#recent.set(outcome.event.seq, outcome.verdict);
     }
     this.#settleWaiters();
+  }
+
+  /** Once a replay is through, the cases that were open before it are open to the processor again. */
+  #replayDone(): void {
+    if (this.#replayOpen.size === 0) return;
+    for (const subject of this.#replayOpen) this.#state.openCases.add(subject);
+    this.#replayOpen.clear();
   }
 
   /** Runs a store operation, retrying with backoff (see `drain`). */
