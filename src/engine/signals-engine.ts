@@ -1,25 +1,16 @@
 import { EngineError } from '../core/index.js';
-import { type EventProblem, entityKey } from '../events/index.js';
+import type { EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { RuleSet } from '../rules/index.js';
 import type { DeadLetter, EngineBatch, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
-import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
+import { type DrainStart, type EngineHealth, EventDrain } from './event-drain.js';
+import { emptyWrites, type ProcessorState } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
-import {
-  batchOf,
-  deadLetterOf,
-  type EngineProblem,
-  type EventOutcome,
-  failedOutcome,
-  pause,
-  retryDelayMs,
-  type StoreRetryPolicy,
-  storeError,
-} from './processing-run.js';
+import type { EngineProblem, EventOutcome, StoreRetryPolicy } from './processing-run.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -78,27 +69,6 @@ export interface EngineOptions {
   readonly onProblem?: (problem: EngineProblem) => void;
 }
 
-/** How processing stands, for `/metrics` and operators. */
-export interface EngineHealth {
-  /** The last event processed (or dead-lettered). */
-  readonly processedSeq: number;
-  /** Dead letters in the store. */
-  readonly deadLetters: number;
-  /** Store failures while processing since the engine opened. */
-  readonly storeFailures: number;
-  /** The last store failure's message, until processing succeeds again. */
-  readonly storeError: string | null;
-}
-
-function warn(problem: EngineProblem): void {
-  if (problem.kind === 'dead_letter') {
-    const letter = problem.deadLetter;
-    process.emitWarning(
-      `event ${letter.eventId} (seq ${letter.eventSeq}) was dead-lettered: ${letter.code}: ${letter.message}`,
-    );
-  } else process.emitWarning(`engine store failure (attempt ${problem.attempt}): ${problem.error.message}`);
-}
-
 interface Waiter {
   readonly seq: number;
   resolve(verdict: Verdict | undefined): void;
@@ -118,51 +88,21 @@ export class SignalsEngine {
   readonly #store: EngineStore;
   readonly #config: EngineConfig;
   readonly #state: ProcessorState;
-  readonly #batchSize: number;
-  readonly #snapshotEvery: number;
-  readonly #retry: StoreRetryPolicy;
-  readonly #onProblem: (problem: EngineProblem) => void;
-  #processedSeq: number;
-  #sinceSnapshot = 0;
-  #draining: Promise<void> | undefined;
-  /** Events processed in memory but not yet committed (kept across a failed commit: never processed twice). */
-  #uncommitted: EventOutcome[] = [];
-  #retryTimer: NodeJS.Timeout | undefined;
-  #closed = false;
-  #deadLetters = 0;
-  #storeFailures = 0;
-  #storeError: string | null = null;
-  /** Events up to this seq were processed before a replay (`prevail events replay`): their links are already counted. */
-  readonly #replayUntil: number;
-  /** Subjects whose cases people closed before a replay: replayed events do not open new cases for them. */
-  readonly #replayClosed: ReadonlySet<string>;
-  /** Subjects with a case open before a replay, known to the processor again once the replay is through. */
-  readonly #replayOpen: Set<string>;
+  readonly #drain: EventDrain;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
-  /** Events just appended, by seq: processed from memory instead of read back from the log. */
-  readonly #fresh = new Map<number, LoggedEvent>();
 
   private constructor(
     store: EngineStore,
     config: EngineConfig,
     state: ProcessorState,
-    processedSeq: number,
+    start: DrainStart,
     options: EngineOptions,
-    replay: { until: number; closed: ReadonlySet<string>; open: Set<string>; deadLetters: number },
   ) {
     this.#store = store;
     this.#config = config;
     this.#state = state;
-    this.#processedSeq = processedSeq;
-    this.#batchSize = options.batchSize ?? 500;
-    this.#snapshotEvery = options.snapshotEvery ?? 100_000;
-    this.#retry = options.storeRetry ?? {};
-    this.#onProblem = options.onProblem ?? warn;
-    this.#replayUntil = replay.until;
-    this.#replayClosed = replay.closed;
-    this.#replayOpen = replay.open;
-    this.#deadLetters = replay.deadLetters;
+    this.#drain = new EventDrain(store, state, start, options, (outcomes) => this.#settle(outcomes));
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -178,9 +118,10 @@ export class SignalsEngine {
     labels.load(await store.activeLabels(new Date(0).toISOString()));
     const typologies = new TypologyScores(config.typologies);
     const longestWindow = Math.max(0, ...config.typologies.map((typology) => typology.windowMs));
-    for (const contribution of await store.contributionsSince(
-      new Date(Date.now() - longestWindow - 86_400_000).toISOString(),
-    )) {
+    // A replay rebuilds the scores from its events (the stored points are kept, not counted twice).
+    const replaying = saved.replayUntilSeq > saved.processedSeq;
+    const since = new Date(Date.now() - longestWindow - 86_400_000).toISOString();
+    for (const contribution of replaying ? [] : await store.contributionsSince(since)) {
       typologies.add(contribution.typology, contribution.subject, {
         ruleId: contribution.ruleId,
         eventId: contribution.eventId,
@@ -223,7 +164,6 @@ export class SignalsEngine {
         after = event.seq;
       }
     }
-    const replaying = saved.replayUntilSeq > saved.processedSeq;
     const replayClosed = replaying
       ? new Set(
           (await store.cases.list({ status: 'closed', limit: 1_000_000 }))
@@ -235,12 +175,19 @@ export class SignalsEngine {
     // cases that no replayed event touches are known again once the replay is through.
     const replayOpen = replaying ? new Set(openCases) : new Set<string>();
     if (replaying) openCases.clear();
-    const engine = new SignalsEngine(store, config, state, saved.processedSeq, options, {
-      until: saved.replayUntilSeq,
-      closed: replayClosed,
-      open: replayOpen,
-      deadLetters: await store.deadLetterCount(),
-    });
+    const engine = new SignalsEngine(
+      store,
+      config,
+      state,
+      {
+        processedSeq: saved.processedSeq,
+        replayUntil: saved.replayUntilSeq,
+        replayClosed,
+        replayOpen,
+        deadLetters: await store.deadLetterCount(),
+      },
+      options,
+    );
     await engine.drain();
     return engine;
   }
@@ -251,7 +198,7 @@ export class SignalsEngine {
 
   /** The last event processed. */
   get processedSeq(): number {
-    return this.#processedSeq;
+    return this.#drain.processedSeq;
   }
 
   /**
@@ -269,12 +216,23 @@ export class SignalsEngine {
 
   /** Where processing stands: dead letters and store failures (exported on `/metrics`). */
   health(): EngineHealth {
-    return {
-      processedSeq: this.#processedSeq,
-      deadLetters: this.#deadLetters,
-      storeFailures: this.#storeFailures,
-      storeError: this.#storeError,
-    };
+    return this.#drain.health();
+  }
+
+  /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
+  deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
+    return this.#store.deadLetters(afterSeq, limit);
+  }
+
+  /**
+   * Processes every logged event not processed yet; concurrent calls share one run. An event
+   * whose processing throws, or whose writes the store refuses, becomes a dead letter (stored
+   * with the watermark) and the next event goes on. A failing store is retried with backoff;
+   * after `storeRetry.attempts` failures this rejects with `STORAGE_UNAVAILABLE` (nothing is
+   * lost: what was processed but not committed is kept and committed first next time).
+   */
+  drain(): Promise<void> {
+    return this.#drain.drain();
   }
 
   /**
@@ -300,10 +258,10 @@ export class SignalsEngine {
         return;
       }
       results.push({ index: item.index, status: 'accepted', id: item.event.id, seq: outcome.seq });
-      if (outcome.seq > this.#processedSeq) this.#fresh.set(outcome.seq, { ...item.event, seq: outcome.seq });
+      this.#drain.offer({ ...item.event, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictOf(outcome.seq));
     });
-    this.#kick();
+    this.#drain.kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
       let next = 0;
@@ -317,250 +275,22 @@ export class SignalsEngine {
     return results.sort((a, b) => a.index - b.index);
   }
 
-  /**
-   * Processes every logged event not processed yet; concurrent calls share one run. An event
-   * whose processing throws, or whose writes the store refuses, becomes a dead letter (stored
-   * with the watermark) and the next event goes on. A failing store is retried with backoff;
-   * after `storeRetry.attempts` failures this rejects with `STORAGE_UNAVAILABLE` (nothing is
-   * lost: what was processed but not committed is kept and committed first next time).
-   */
-  drain(): Promise<void> {
-    this.#draining ??= this.#drainLoop().finally(() => {
-      this.#draining = undefined;
-    });
-    return this.#draining;
-  }
-
-  /** Starts draining in the background; a failure is reported and retried later, never thrown. */
-  #kick(): void {
-    this.drain().then(
-      () => undefined,
-      () => this.#scheduleRetry(),
-    );
-  }
-
-  #scheduleRetry(): void {
-    if (this.#closed || this.#retryTimer !== undefined) return;
-    this.#retryTimer = setTimeout(
-      () => {
-        this.#retryTimer = undefined;
-        this.#kick();
-      },
-      retryDelayMs(this.#retry, Number.POSITIVE_INFINITY),
-    );
-    this.#retryTimer.unref();
-  }
-
-  async #drainLoop(): Promise<void> {
-    await this.#commitUncommitted();
-    for (;;) {
-      const events = await this.#withRetry(() => this.#nextEvents());
-      if (events.length === 0) return;
-      await this.#withRetry(() => this.#loadLinks(events));
-      this.#uncommitted = events.map((event) => this.#process(event));
-      this.#sinceSnapshot += events.length;
-      await this.#commitUncommitted();
-    }
-  }
-
-  /** Processes one event into its own writes, so that a failure drops its writes only. */
-  #process(event: LoggedEvent): EventOutcome {
-    if (event.seq > this.#replayUntil) this.#replayDone();
-    const writes = emptyWrites();
-    let verdict: Verdict;
-    try {
-      verdict = processEvent(this.#state, event, writes);
-    } catch (error) {
-      return failedOutcome(event, deadLetterOf(event, error));
-    }
-    if (event.seq <= this.#replayUntil) {
-      // Replayed: its links were counted when it was first processed, and a case a person closed
-      // is not opened again by the events it was opened for.
-      writes.links = [];
-      if (this.#replayClosed.size > 0) {
-        writes.cases = writes.cases.filter((update) => {
-          if (!this.#replayClosed.has(update.subject)) return true;
-          this.#state.openCases.delete(update.subject);
-          return false;
-        });
-      }
-    }
-    return { event, writes, verdict };
-  }
-
-  /**
-   * Commits the processed run: in one transaction when the store takes it; otherwise event by
-   * event, dead-lettering an event whose own writes are refused while the store still takes a
-   * dead letter; when it takes nothing, retries with backoff.
-   */
-  async #commitUncommitted(): Promise<void> {
-    let attempt = 0;
-    while (this.#uncommitted.length > 0) {
-      const snapshotDue = this.#sinceSnapshot >= this.#snapshotEvery;
-      const outcomes = this.#uncommitted;
-      const last = outcomes[outcomes.length - 1] as EventOutcome;
-      const snapshot = snapshotDue
-        ? { seq: last.event.seq, json: JSON.stringify(this.#state.features.snapshot()) }
-        : undefined;
-      try {
-        await this.#store.commit(batchOf(outcomes, snapshot));
-        if (snapshotDue) this.#sinceSnapshot = 0;
-        this.#committed(outcomes.length);
-        return;
-      } catch (error) {
-        const failure = this.#reportStoreFailure(error, attempt + 1);
-        if (await this.#commitOneByOne()) continue;
-        attempt = await this.#backOff(failure, attempt);
-      }
-    }
-  }
-
-  /**
-   * Commits the uncommitted outcomes one at a time; true when at least one was committed. An
-   * event is dead-lettered only when its own writes fail twice while the store takes an empty
-   * commit in between (so a store that is down, or flickering, dead-letters nothing).
-   */
-  async #commitOneByOne(): Promise<boolean> {
-    let progress = false;
-    while (this.#uncommitted.length > 0) {
-      const outcome = this.#uncommitted[0] as EventOutcome;
-      if (!(await this.#tryCommit(batchOf([outcome])))) {
-        if (outcome.failure !== undefined) return progress;
-        if (!(await this.#tryCommit({ processedSeq: this.#processedSeq, ...emptyWrites() }))) return progress;
-        let refused: unknown;
-        try {
-          await this.#store.commit(batchOf([outcome]));
-        } catch (error) {
-          refused = error;
-        }
-        if (refused !== undefined) {
-          const failed = failedOutcome(
-            outcome.event,
-            deadLetterOf(outcome.event, storeError(refused), 'STORAGE_UNAVAILABLE'),
-          );
-          if (!(await this.#tryCommit(batchOf([failed])))) return progress;
-          this.#uncommitted[0] = failed;
-        }
-      }
-      this.#committed(1);
-      progress = true;
-    }
-    return progress;
-  }
-
-  async #tryCommit(batch: EngineBatch): Promise<boolean> {
-    try {
-      await this.#store.commit(batch);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** The first `count` uncommitted outcomes are durable: advance the watermark, report, settle waiters. */
-  #committed(count: number): void {
-    const done = this.#uncommitted.slice(0, count);
-    this.#uncommitted = this.#uncommitted.slice(count);
-    const last = done[done.length - 1];
-    if (last === undefined) return;
-    this.#processedSeq = last.event.seq;
-    if (this.#processedSeq >= this.#replayUntil) this.#replayDone();
-    this.#storeError = null;
-    this.#state.links.trim();
-    for (const outcome of done) {
-      if (outcome.failure !== undefined) {
-        this.#deadLetters++;
-        this.#onProblem({ kind: 'dead_letter', deadLetter: outcome.failure });
-      }
-      if (outcome.verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === outcome.event.seq))
-        this.#recent.set(outcome.event.seq, outcome.verdict);
-    }
-    this.#settleWaiters();
-  }
-
-  /** Once a replay is through, the cases that were open before it are open to the processor again. */
-  #replayDone(): void {
-    if (this.#replayOpen.size === 0) return;
-    for (const subject of this.#replayOpen) this.#state.openCases.add(subject);
-    this.#replayOpen.clear();
-  }
-
-  /** Runs a store operation, retrying with backoff (see `drain`). */
-  async #withRetry<T>(operation: () => Promise<T>): Promise<T> {
-    let attempt = 0;
-    for (;;) {
-      try {
-        const result = await operation();
-        this.#storeError = null;
-        return result;
-      } catch (error) {
-        attempt = await this.#storeFailed(error, attempt);
-      }
-    }
-  }
-
-  /** Reports a store failure and waits before the next attempt; throws once attempts are used up or the engine closed. */
-  async #storeFailed(error: unknown, attempt: number): Promise<number> {
-    return this.#backOff(this.#reportStoreFailure(error, attempt + 1), attempt);
-  }
-
-  async #backOff(failure: EngineError, attempt: number): Promise<number> {
-    const next = attempt + 1;
-    if (this.#closed || next >= (this.#retry.attempts ?? 8)) throw failure;
-    await pause(retryDelayMs(this.#retry, next));
-    return next;
-  }
-
-  #reportStoreFailure(error: unknown, attempt: number): EngineError {
-    const failure = storeError(error);
-    this.#storeFailures++;
-    this.#storeError = failure.message;
-    this.#onProblem({ kind: 'store', attempt, error: failure });
-    return failure;
-  }
-
-  /** Loads from the store the links of the run's entities that the in-memory graph does not hold. */
-  async #loadLinks(events: readonly LoggedEvent[]): Promise<void> {
-    const keys: string[] = [];
-    for (const event of events) {
-      for (const [role, id] of Object.entries(event.entities))
-        keys.push(entityKey(this.#config.registry.entityType(event.type, role), id));
-    }
-    const missing = this.#state.links.missing(keys);
-    if (missing.length === 0) return;
-    const found = await this.#store.linkNeighbours(missing, 64);
-    for (const entity of missing) this.#state.links.load(entity, found.get(entity) ?? []);
-  }
-
-  /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
-  deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
-    return this.#store.deadLetters(afterSeq, limit);
-  }
-
-  /** The next run of unprocessed events: from memory when they were just appended, else from the log. */
-  async #nextEvents(): Promise<LoggedEvent[]> {
-    const events: LoggedEvent[] = [];
-    for (let seq = this.#processedSeq + 1; events.length < this.#batchSize; seq++) {
-      const event = this.#fresh.get(seq);
-      if (event === undefined) break;
-      this.#fresh.delete(seq);
-      events.push(event);
-    }
-    if (events.length > 0) return events;
-    this.#fresh.clear();
-    return this.#store.events.readAfter(this.#processedSeq, this.#batchSize);
-  }
-
   #verdictOf(seq: number): Promise<Verdict | undefined> {
     return new Promise((resolve) => {
       this.#waiters.push({ seq, resolve });
     });
   }
 
-  #settleWaiters(): void {
+  /** Committed outcomes: keep the verdicts someone waits for, and settle the waiters. */
+  #settle(outcomes: readonly EventOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === outcome.event.seq))
+        this.#recent.set(outcome.event.seq, outcome.verdict);
+    }
+    const processedSeq = this.#drain.processedSeq;
     for (let i = this.#waiters.length - 1; i >= 0; i--) {
       const waiter = this.#waiters[i] as Waiter;
-      if (waiter.seq > this.#processedSeq) continue;
+      if (waiter.seq > processedSeq) continue;
       this.#waiters.splice(i, 1);
       waiter.resolve(this.#recent.get(waiter.seq));
       this.#recent.delete(waiter.seq);
@@ -639,13 +369,14 @@ export class SignalsEngine {
   /** Writes a feature snapshot now (on shutdown, so that the next start replays nothing). */
   async checkpoint(): Promise<void> {
     await this.drain();
+    const seq = this.#drain.processedSeq;
     const batch: EngineBatch = {
-      processedSeq: this.#processedSeq,
+      processedSeq: seq,
       ...emptyWrites(),
-      snapshot: { seq: this.#processedSeq, json: JSON.stringify(this.#state.features.snapshot()) },
+      snapshot: { seq, json: JSON.stringify(this.#state.features.snapshot()) },
     };
     await this.#store.commit(batch);
-    this.#sinceSnapshot = 0;
+    this.#drain.snapshotWritten();
   }
 
   /**
@@ -653,9 +384,7 @@ export class SignalsEngine {
    * processed yet stay in the log for the next start.
    */
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
+    this.#drain.stop();
     await this.checkpoint();
   }
 }
