@@ -5,12 +5,15 @@
  * the same timelines as one run through.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { Client, escapeIdentifier } from 'pg';
 import { openEngine } from '../../src/engine/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
+import { resolveStorageTarget } from '../../src/storage/storage-target.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 const match = (id: string, user: string, time: string) =>
@@ -72,21 +75,63 @@ async function timelines(storage: Storage): Promise<Record<string, string[]>> {
   return result;
 }
 
+const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+const target = resolveStorageTarget({ databaseUrl: postgresUrl });
+const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
+
+async function postgresSkip(): Promise<string | false> {
+  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (error) {
+    if (process.env.CI !== undefined) return false;
+    return `PostgreSQL unreachable (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const skipPostgres = await postgresSkip();
+
+/** A fresh store (SQLite in a temporary directory, or a fresh PostgreSQL schema) and how to remove it. */
+async function freshStore(
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ open: () => Promise<Storage>; remove: () => Promise<void> }> {
+  if (dialect === 'postgres') {
+    const schema = `test_engine_links_${randomBytes(4).toString('hex')}`;
+    return {
+      open: () => openStorage({ databaseUrl: postgresUrl, schema }),
+      remove: async () => {
+        const client = new Client({ connectionString });
+        await client.connect();
+        await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
+        await client.end();
+      },
+    };
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'prevail-links-'));
+  return {
+    open: () => openStorage({ dataDir: directory }),
+    remove: () => rm(directory, { recursive: true, force: true }),
+  };
+}
+
 /** Ingests `events` in runs cut at `cuts`, restarting the engine (a new process's view) at each cut. */
 async function ingestWithRestarts(
   events: readonly unknown[],
   cuts: readonly number[],
-  linkCacheEntities?: number,
+  options: { linkCacheEntities?: number; dialect?: 'sqlite' | 'postgres' } = {},
 ): Promise<Record<string, string[]>> {
-  const directory = await mkdtemp(join(tmpdir(), 'prevail-links-'));
+  const store = await freshStore(options.dialect ?? 'sqlite');
   try {
-    const storage = await openStorage({ dataDir: directory });
+    const storage = await store.open();
     try {
       const bounds = [0, ...cuts, events.length];
       for (let part = 0; part + 1 < bounds.length; part++) {
         const { engine } = await openEngine(storage.engine, examplePolicy, {
           batchSize: 50,
-          ...(linkCacheEntities === undefined ? {} : { linkCacheEntities }),
+          ...(options.linkCacheEntities === undefined ? {} : { linkCacheEntities: options.linkCacheEntities }),
         });
         await engine.ingest(events.slice(bounds[part], bounds[part + 1]), { wait: true });
         await engine.close();
@@ -96,7 +141,7 @@ async function ingestWithRestarts(
       await storage.close();
     }
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    await store.remove();
   }
 }
 
@@ -125,6 +170,18 @@ describe('the link graph across restarts', () => {
     const linked = Object.values(oneRun).reduce((sum, refs) => sum + refs.length, 0);
     assert.ok(Object.keys(oneRun).length === 4 && linked > 100, `four cases with linked activity (${linked} entries)`);
     assert.deepEqual(await ingestWithRestarts(events, [120, 333, 700]), oneRun, 'restarts');
-    assert.deepEqual(await ingestWithRestarts(events, [], 8), oneRun, 'eight entities in memory');
+    assert.deepEqual(
+      await ingestWithRestarts(events, [], { linkCacheEntities: 8 }),
+      oneRun,
+      'eight entities in memory',
+    );
+  });
+
+  test('on PostgreSQL too, timelines across restarts equal one run (links loaded from entity_links)', {
+    skip: skipPostgres,
+  }, async () => {
+    const events = scenario();
+    const oneRun = await ingestWithRestarts(events, []);
+    assert.deepEqual(await ingestWithRestarts(events, [120, 333, 700], { dialect: 'postgres' }), oneRun);
   });
 });
