@@ -30,15 +30,31 @@ export const defaultEventLimits: EventLimits = {
 
 /** A UTF-16 surrogate without its partner: no UTF-8 store (PostgreSQL) can hold it faithfully. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const wellFormed: (text: string) => boolean =
+  nativeWellFormed === undefined ? (text) => !loneSurrogate.test(text) : (text) => nativeWellFormed.call(text);
 
 /** At most this many problems are listed per event: a hostile event could otherwise list millions. */
 const maxProblems = 20;
 
-function stringProblem(text: string, path: string, limits: EventLimits): EventProblem | undefined {
-  if (text.length > limits.maxStringLength)
-    return { path, message: `longer than ${limits.maxStringLength} characters (${text.length})` };
-  if (text.includes('\u0000')) return { path, message: 'contains a NUL character (U+0000), which no store can hold' };
-  if (loneSurrogate.test(text)) return { path, message: 'contains an unpaired UTF-16 surrogate (not valid Unicode)' };
+/** A value met while walking an event; its path is built only when a problem names it. */
+interface Node {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: Node | undefined;
+  readonly key: string | number | undefined;
+}
+
+function pathOf(node: Node, key?: string): string {
+  const parts: (string | number)[] = key === undefined ? [] : [key];
+  for (let at: Node | undefined = node; at?.key !== undefined; at = at.parent) parts.push(at.key);
+  return parts.reverse().join('.') || '(event)';
+}
+
+function stringProblem(text: string, limits: EventLimits): string | undefined {
+  if (text.length > limits.maxStringLength) return `longer than ${limits.maxStringLength} characters (${text.length})`;
+  if (text.includes('\u0000')) return 'contains a NUL character (U+0000), which no store can hold';
+  if (!wellFormed(text)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
   return undefined;
 }
 
@@ -50,39 +66,36 @@ function stringProblem(text: string, path: string, limits: EventLimits): EventPr
 export function eventLimitProblems(input: unknown, limits: EventLimits): EventProblem[] {
   const problems: EventProblem[] = [];
   let size = 0;
-  let sizeReported = false;
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 1 }];
-  const at = (path: string, key: string | number) => (path === '' ? String(key) : `${path}.${key}`);
+  const stack: Node[] = [{ value: input, depth: 1, parent: undefined, key: undefined }];
   while (stack.length > 0 && problems.length < maxProblems) {
-    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
+    const node = stack.pop() as Node;
+    const value = node.value;
     if (typeof value === 'string') {
       size += value.length + 2;
-      const problem = stringProblem(value, path || '(event)', limits);
-      if (problem !== undefined) problems.push(problem);
-    } else if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
-      size += 6;
-    } else if (typeof value === 'object') {
-      if (depth > limits.maxDepth) {
-        problems.push({ path: path || '(event)', message: `nested deeper than ${limits.maxDepth} levels` });
+      const problem = stringProblem(value, limits);
+      if (problem !== undefined) problems.push({ path: pathOf(node), message: problem });
+    } else if (typeof value === 'object' && value !== null) {
+      if (node.depth > limits.maxDepth) {
+        problems.push({ path: pathOf(node), message: `nested deeper than ${limits.maxDepth} levels` });
         return problems;
       }
+      const depth = node.depth + 1;
       size += 2;
       if (Array.isArray(value)) {
         for (let index = value.length - 1; index >= 0; index--)
-          stack.push({ value: value[index], path: at(path, index), depth: depth + 1 });
+          stack.push({ value: value[index], depth, parent: node, key: index });
         size += value.length;
       } else {
-        for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-          const keyPath = at(path, key);
-          const problem = stringProblem(key, keyPath, limits);
-          if (problem !== undefined) problems.push({ ...problem, message: `key ${problem.message}` });
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue;
+          const problem = stringProblem(key, limits);
+          if (problem !== undefined) problems.push({ path: pathOf(node, key), message: `key ${problem}` });
           size += key.length + 4;
-          stack.push({ value: child, path: keyPath, depth: depth + 1 });
+          stack.push({ value: (value as Record<string, unknown>)[key], depth, parent: node, key });
         }
       }
-    }
-    if (size > limits.maxBytes && !sizeReported) {
-      sizeReported = true;
+    } else size += 6;
+    if (size > limits.maxBytes) {
       problems.push({ path: '(event)', message: `larger than ${limits.maxBytes} characters of JSON` });
       return problems;
     }
