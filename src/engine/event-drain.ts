@@ -265,12 +265,28 @@ export class EventDrain {
           );
           if (!(await this.#tryCommit(batchOf([failed])))) return progress;
           this.#uncommitted[0] = failed;
+          await this.#forgetUnstoredCases(outcome.writes.cases.map((update) => update.subject));
         }
       }
       this.#committed(1);
       progress = true;
     }
     return progress;
+  }
+
+  /**
+   * After an event's writes were refused: the cases it opened in memory exist only there, and
+   * the engine's view of open cases must not disagree with the store.
+   */
+  async #forgetUnstoredCases(subjects: readonly string[]): Promise<void> {
+    for (const subject of subjects) {
+      try {
+        const cases = await this.#store.cases.list({ subject, limit: 10 });
+        if (!cases.some((item) => item.status !== 'closed')) this.#state.openCases.delete(subject);
+      } catch {
+        // the store is failing again: the next commit attempt reports it
+      }
+    }
   }
 
   async #tryCommit(batch: EngineBatch): Promise<boolean> {

@@ -196,8 +196,9 @@ describe('dead letters (SQLite)', () => {
   });
 
   test('a write the store refuses dead-letters only its own event', async () => {
+    let refusing = true;
     const store = faultyStore(storage.engine, (batch) => {
-      if (batch.cases.some((update) => update.subject === 'user:refused'))
+      if (refusing && batch.cases.some((update) => update.subject === 'user:refused'))
         throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
     });
     const { engine } = await openEngine(store, examplePolicy, { onProblem: () => undefined });
@@ -213,6 +214,13 @@ describe('dead letters (SQLite)', () => {
     assert.match(letters[0]?.message ?? '', /0x00/);
     const subjects = (await storage.engine.cases.list()).map((item) => item.subject).sort();
     assert.deepEqual(subjects, ['user:fine-1', 'user:fine-2']);
+    // The engine does not believe in a case the store never got: an ordinary event on that user
+    // (once the store takes its writes) opens no case.
+    refusing = false;
+    await engine.ingest([syntheticEvent('account.updated', { user: 'refused' }, {}, '2026-11-01T11:00:00Z', 'r-4')], {
+      wait: true,
+    });
+    assert.deepEqual(await storage.engine.cases.list({ subject: 'user:refused' }), []);
     await engine.close();
     assert.deepEqual(rejections.reasons, []);
   });
