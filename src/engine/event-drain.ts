@@ -86,6 +86,7 @@ export class EventDrain {
   readonly #replayUntil: number;
   readonly #replayClosed: ReadonlySet<string>;
   readonly #replayOpen: Set<string>;
+  #replayFinished: boolean;
   /** Events just appended, by seq: processed from memory instead of read back from the log. */
   readonly #fresh = new Map<number, LoggedEvent>();
 
@@ -102,6 +103,7 @@ export class EventDrain {
     this.#replayUntil = start.replayUntil;
     this.#replayClosed = start.replayClosed;
     this.#replayOpen = start.replayOpen;
+    this.#replayFinished = start.replayUntil <= start.processedSeq;
     this.#deadLetters = start.deadLetters;
     this.#batchSize = options.batchSize ?? 500;
     this.#snapshotEvery = options.snapshotEvery ?? 100_000;
@@ -319,9 +321,17 @@ export class EventDrain {
 
   /** Once a replay is through, the cases that were open before it are open to the processor again. */
   #replayDone(): void {
-    if (this.#replayOpen.size === 0) return;
+    if (this.#replayFinished) return;
+    this.#replayFinished = true;
     for (const subject of this.#replayOpen) this.#state.openCases.add(subject);
     this.#replayOpen.clear();
+    // An event that failed again in the replay kept its first dead letter: count what is stored.
+    this.#store.deadLetterCount().then(
+      (count) => {
+        this.#deadLetters = count;
+      },
+      () => undefined,
+    );
   }
 
   /** Runs a store operation, retrying with backoff (see `drain`). */

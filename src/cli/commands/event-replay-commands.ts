@@ -46,7 +46,7 @@ export function eventsReplayCommand(io: CliIo): Command {
             events: await services.storage.engine.events.count(),
             previousWatermark,
             processedSeq: health.processedSeq,
-            deadLetters: health.deadLetters,
+            deadLetters: await services.storage.engine.deadLetterCount(),
           })}\n`,
         );
       } finally {
