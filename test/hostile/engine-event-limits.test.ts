@@ -135,11 +135,16 @@ describe('event limits over HTTP and the CLI', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  test('an event out of range, too deep or holding NUL is a coded 400 (EVENT_INVALID with the path)', async () => {
+  test('an event out of range, too deep, too large or holding NUL is a coded 400 (EVENT_INVALID with the path)', async () => {
     const inputs: [unknown, RegExp][] = [
       [account('h1', {}, '+275760-09-13T00:00:00.000Z'), /^time: outside the accepted range/],
       [account('h2', { deep: nested(4110) }), /^data\.deep(\.a)+: nested deeper than 32 levels/],
       [account('h3\u0000'), /^entities\.user: contains a NUL character/],
+      [account('h6', { blob: 'x'.repeat(2 * 1024 * 1024) }), /^data\.blob: longer than 65536 characters/],
+      [
+        account('h7', { parts: Array.from({ length: 40 }, () => 'y'.repeat(30_000)) }),
+        /^\(event\): larger than 1048576 characters of JSON/,
+      ],
     ];
     for (const [payload, message] of inputs) {
       const response = await server.app.inject({
