@@ -1,6 +1,6 @@
 import type { EngineError } from '../core/index.js';
 import { entityKey } from '../events/index.js';
-import type { EngineBatch, EngineStore, LoggedEvent } from '../storage/index.js';
+import type { EngineBatch, EngineState, EngineStore, LoggedEvent } from '../storage/index.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
 import {
   batchOf,
@@ -47,6 +47,32 @@ export interface DrainStart {
   readonly replayOpen: Set<string>;
   /** Dead letters already in the store. */
   readonly deadLetters: number;
+}
+
+/**
+ * Where the drain starts from the stored state. In a replay (`prevail events replay` set the
+ * watermark back), the processor starts with no open case: it sees cases open again as a first
+ * run did, when their events come, and the cases open before the replay that no replayed event
+ * touches are known again once the replay is through (`openCases` is emptied here for that).
+ */
+export async function drainStart(store: EngineStore, saved: EngineState, openCases: Set<string>): Promise<DrainStart> {
+  const replaying = saved.replayUntilSeq > saved.processedSeq;
+  const replayClosed = replaying
+    ? new Set(
+        (await store.cases.list({ status: 'closed', limit: 1_000_000 }))
+          .map((item) => item.subject)
+          .filter((subject) => !openCases.has(subject)),
+      )
+    : new Set<string>();
+  const replayOpen = replaying ? new Set(openCases) : new Set<string>();
+  if (replaying) openCases.clear();
+  return {
+    processedSeq: saved.processedSeq,
+    replayUntil: saved.replayUntilSeq,
+    replayClosed,
+    replayOpen,
+    deadLetters: await store.deadLetterCount(),
+  };
 }
 
 /** Settings of an `EventDrain` (from `EngineOptions`). */

@@ -6,7 +6,7 @@ import type { DeadLetter, EngineBatch, EngineStore, LoggedEvent } from '../stora
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
-import { type DrainStart, type EngineHealth, EventDrain } from './event-drain.js';
+import { type DrainStart, drainStart, type EngineHealth, EventDrain } from './event-drain.js';
 import { emptyWrites, type ProcessorState } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
@@ -164,30 +164,8 @@ export class SignalsEngine {
         after = event.seq;
       }
     }
-    const replayClosed = replaying
-      ? new Set(
-          (await store.cases.list({ status: 'closed', limit: 1_000_000 }))
-            .map((item) => item.subject)
-            .filter((subject) => !openCases.has(subject)),
-        )
-      : new Set<string>();
-    // A replay sees the cases open again as a first run did, when their events come; the open
-    // cases that no replayed event touches are known again once the replay is through.
-    const replayOpen = replaying ? new Set(openCases) : new Set<string>();
-    if (replaying) openCases.clear();
-    const engine = new SignalsEngine(
-      store,
-      config,
-      state,
-      {
-        processedSeq: saved.processedSeq,
-        replayUntil: saved.replayUntilSeq,
-        replayClosed,
-        replayOpen,
-        deadLetters: await store.deadLetterCount(),
-      },
-      options,
-    );
+    const start = await drainStart(store, saved, openCases);
+    const engine = new SignalsEngine(store, config, state, start, options);
     await engine.drain();
     return engine;
   }
