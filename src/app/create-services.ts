@@ -148,7 +148,7 @@ export async function createServices(
     floodReports: () => reports,
     close: async () => {
       await streams?.close();
-      if (engine !== undefined) await engine.engine.checkpoint();
+      if (engine !== undefined) await engine.engine.close();
       await storage.close();
     },
   };

@@ -26,6 +26,16 @@ export class OpenCases {
     return this.#subjects.size;
   }
 
+  /** The subjects with a case that is not closed, in no particular order. */
+  subjects(): string[] {
+    return [...this.#subjects];
+  }
+
+  /** Forgets every subject (a replay starts with none and learns them again from its events). */
+  clear(): void {
+    this.#subjects.clear();
+  }
+
   /** Records that the engine opened (or joined) a case for `subject`. */
   opened(subject: string): void {
     this.#subjects.add(subject);

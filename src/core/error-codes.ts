@@ -34,6 +34,7 @@ export const errorCodes = {
   STREAM_NOT_FOUND: 'No watched stream has that id',
   STREAM_BUDGET_EXCEEDED: 'The stream does not fit the CPU budget for stream watching',
   EVENT_INVALID: 'The event does not match its type',
+  LABEL_UNKNOWN: 'The policy declares no label with that name',
   PAYMENT_INVALID: 'The payment message is malformed or misses a required field',
   EVIDENCE_NOT_FOUND: 'No preserved evidence item has that id (or its retention has ended)',
   EVIDENCE_UNREADABLE: 'The evidence item cannot be decrypted: wrong key, or it was altered',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EngineError } from '../core/index.js';
-import { EventTypeRegistry, type OperatorEventType } from '../events/index.js';
+import { defaultEventLimits, type EventLimits, EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
 import { builtinPacks, type LabelPropagation, packFactory, type RulePack } from '../packs/index.js';
 import { type RuleCatalogs, type RuleLimits, resolveRuleLimits } from '../rules/index.js';
@@ -21,6 +21,7 @@ import { compileEventFilter } from './event-filter.js';
  * <dir>/rules/**.yaml      operator rules
  * <dir>/packs.yaml         packs: { <pack>: { enabled?: bool, settings?: {…} } }  (rule packs)
  * <dir>/rule-limits.yaml   rule_limits: { max_cost?, max_evaluation_ms?, assumed_data_size? }
+ * <dir>/limits.yaml        events: { time_from?, time_until?, max_bytes?, max_depth?, max_string_length? }
  * ```
  * Every file is optional; a missing directory is an empty policy. With a policy directory every
  * built-in rule pack is loaded unless `packs.yaml` disables it (its rules run in shadow mode until
@@ -45,6 +46,45 @@ export interface EngineConfig {
 export interface EngineConfigOptions {
   /** Use exactly these packs instead of the ones `packs.yaml` selects. */
   readonly packs?: readonly RulePack[];
+  /** Event limits set in code, over `limits.yaml` and the defaults. */
+  readonly eventLimits?: Partial<EventLimits>;
+}
+
+const isoInstant = z
+  .string()
+  .refine((text) => /T/.test(text) && !Number.isNaN(Date.parse(text)), 'expected an ISO-8601 date-time');
+
+const limitsFile = z.object({
+  events: z
+    .strictObject({
+      time_from: isoInstant.optional(),
+      time_until: isoInstant.optional(),
+      max_bytes: z.number().int().min(1024).max(1_073_741_824).optional(),
+      max_depth: z.number().int().min(2).max(1000).optional(),
+      max_string_length: z.number().int().min(1).max(1_073_741_824).optional(),
+    })
+    .default({}),
+});
+
+/** The event limits: the defaults, then `<dir>/limits.yaml`, then `overrides`. */
+async function loadEventLimits(
+  path: string | undefined,
+  overrides: Partial<EventLimits> | undefined,
+): Promise<EventLimits> {
+  const parsed = limitsFile.safeParse((path === undefined ? undefined : await readYaml(path)) ?? {});
+  if (!parsed.success) throw problems(path ?? 'limits', parsed.error);
+  const file = parsed.data.events;
+  const limits: EventLimits = {
+    minTimeMs: file.time_from === undefined ? defaultEventLimits.minTimeMs : Date.parse(file.time_from),
+    maxTimeMs: file.time_until === undefined ? defaultEventLimits.maxTimeMs : Date.parse(file.time_until),
+    maxBytes: file.max_bytes ?? defaultEventLimits.maxBytes,
+    maxDepth: file.max_depth ?? defaultEventLimits.maxDepth,
+    maxStringLength: file.max_string_length ?? defaultEventLimits.maxStringLength,
+    ...overrides,
+  };
+  if (!(limits.minTimeMs < limits.maxTimeMs))
+    throw new EngineError('CONFIG_INVALID', `${path ?? 'limits'}: events.time_from must be before events.time_until`);
+  return limits;
 }
 
 const packsFile = z.object({
@@ -179,7 +219,11 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
   if (!labelsParsed.success) throw problems(labelsPath, labelsParsed.error);
   const labels = [...new Set([...labelsParsed.data.labels, ...packs.flatMap((pack) => pack.labels)])];
 
-  const registry = new EventTypeRegistry(await readEventTypes(join(directory, 'event-types')));
+  const eventLimits = await loadEventLimits(
+    directory === '' ? undefined : join(directory, 'limits.yaml'),
+    options.eventLimits,
+  );
+  const registry = new EventTypeRegistry(await readEventTypes(join(directory, 'event-types')), eventLimits);
   const roles = new Set([
     'user',
     'device',

@@ -37,37 +37,116 @@ export function linksOf(
   return links;
 }
 
+/** Neighbour `a` ranks above `b`: seen later, or (seen at the same time) the larger key. */
+function ranksAbove(aSeen: string, aKey: string, bSeen: string, bKey: string): boolean {
+  return aSeen > bSeen || (aSeen === bSeen && aKey > bKey);
+}
+
+/** Options of a `LinkGraph`. */
+export interface LinkGraphOptions {
+  /** Neighbours kept per entity: the most recently seen (default 64). */
+  readonly maxNeighbours?: number;
+  /** Entities kept in memory; the least recently used beyond this are dropped and reloaded from the store when needed (default 200,000). */
+  readonly maxEntities?: number;
+  /** True when the store holds no link the graph does not (a fresh or replayed log): nothing needs loading. */
+  readonly complete?: boolean;
+}
+
 /**
- * Who is linked to whom, in memory, one hop each way, so that an event on an entity can join the
- * open case of an entity linked to it. Each entity keeps at most `maxNeighbours` (the most
- * recent), bounding memory on hubs (a payee with thousands of payers).
+ * Who is linked to whom, one hop each way, so that an event on an entity can join the open case
+ * of an entity linked to it. The graph is a cache of the stored links (`entity_links`): each
+ * entity keeps its `maxNeighbours` most recently seen neighbours (ranked by the latest time any
+ * link between them was seen, then by key), which is exactly what loading it from the store
+ * gives, so an engine that restarted sees the same neighbours as one that ran through (the
+ * timelines of a crash-and-restart run equal a single run's). Entities are loaded lazily, a run
+ * of events at a time (`missing` then `load`, before the run is processed), and the least
+ * recently used beyond `maxEntities` are dropped after a commit (`trim`), so memory stays bounded
+ * by `maxEntities × maxNeighbours` whatever the number of entities.
  */
 export class LinkGraph {
-  readonly #neighbours = new Map<string, string[]>();
+  /** Entity → neighbour → latest time seen. Map order is least recently used first. */
+  readonly #neighbours = new Map<string, Map<string, string>>();
   readonly #maxNeighbours: number;
+  readonly #maxEntities: number;
+  #complete: boolean;
 
-  constructor(maxNeighbours = 64) {
-    this.#maxNeighbours = maxNeighbours;
+  constructor(options: LinkGraphOptions = {}) {
+    this.#maxNeighbours = options.maxNeighbours ?? 64;
+    this.#maxEntities = options.maxEntities ?? 200_000;
+    this.#complete = options.complete ?? false;
   }
 
-  add(from: string, to: string): void {
-    this.#link(from, to);
-    this.#link(to, from);
-  }
-
-  neighbours(entity: string): readonly string[] {
-    return this.#neighbours.get(entity) ?? [];
-  }
-
-  #link(a: string, b: string): void {
-    let list = this.#neighbours.get(a);
-    if (list === undefined) {
-      list = [];
-      this.#neighbours.set(a, list);
+  /** The entities among `entities` that must be loaded from the store before use (marks the others as used). */
+  missing(entities: Iterable<string>): string[] {
+    const missing = new Set<string>();
+    for (const entity of entities) {
+      const known = this.#neighbours.get(entity);
+      if (known !== undefined) {
+        this.#neighbours.delete(entity);
+        this.#neighbours.set(entity, known);
+      } else if (!this.#complete) missing.add(entity);
     }
-    const existing = list.indexOf(b);
-    if (existing >= 0) list.splice(existing, 1);
-    list.push(b);
-    if (list.length > this.#maxNeighbours) list.shift();
+    return [...missing];
+  }
+
+  /** Sets an entity's neighbours as the store has them (any number; the top `maxNeighbours` are kept). */
+  load(entity: string, neighbours: readonly { neighbour: string; lastSeen: string }[]): void {
+    const ranked = [...neighbours]
+      .sort((a, b) => (ranksAbove(a.lastSeen, a.neighbour, b.lastSeen, b.neighbour) ? -1 : 1))
+      .slice(0, this.#maxNeighbours);
+    this.#neighbours.delete(entity);
+    this.#neighbours.set(entity, new Map(ranked.map((item) => [item.neighbour, item.lastSeen])));
+  }
+
+  /** Records a link seen at `time` (both ways). Both entities must have been loaded (`missing`). */
+  add(from: string, to: string, time: string): void {
+    this.#link(from, to, time);
+    this.#link(to, from, time);
+  }
+
+  neighbours(entity: string): Iterable<string> {
+    return this.#neighbours.get(entity)?.keys() ?? [];
+  }
+
+  /** Drops the least recently used entities beyond `maxEntities` (call when every link seen is stored). */
+  trim(): void {
+    let excess = this.#neighbours.size - this.#maxEntities;
+    if (excess <= 0) return;
+    this.#complete = false;
+    for (const entity of this.#neighbours.keys()) {
+      if (excess-- <= 0) break;
+      this.#neighbours.delete(entity);
+    }
+  }
+
+  #link(entity: string, neighbour: string, time: string): void {
+    let list = this.#neighbours.get(entity);
+    if (list === undefined) {
+      // Not loaded: the store has this entity's older links; it is loaded (with this one) when needed.
+      if (!this.#complete) return;
+      list = new Map();
+      this.#neighbours.set(entity, list);
+    }
+    const seen = list.get(neighbour);
+    if (seen !== undefined) {
+      if (time > seen) list.set(neighbour, time);
+      return;
+    }
+    if (list.size < this.#maxNeighbours) {
+      list.set(neighbour, time);
+      return;
+    }
+    let lowestKey: string | undefined;
+    let lowestSeen = '';
+    for (const [key, keySeen] of list) {
+      if (lowestKey === undefined || ranksAbove(lowestSeen, lowestKey, keySeen, key)) {
+        lowestKey = key;
+        lowestSeen = keySeen;
+      }
+    }
+    if (lowestKey !== undefined && ranksAbove(time, neighbour, lowestSeen, lowestKey)) {
+      list.delete(lowestKey);
+      list.set(neighbour, time);
+    }
   }
 }

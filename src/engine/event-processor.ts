@@ -212,7 +212,7 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
   }
 
   for (const link of linksOf(event, keyOf)) {
-    state.links.add(link.from, link.to);
+    state.links.add(link.from, link.to, event.time);
     writes.links.push({ ...link, time: event.time });
   }
   writes.cases.push(...cases.updates(event.time));

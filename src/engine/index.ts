@@ -4,7 +4,9 @@
  */
 
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
+export type { EngineHealth } from './event-drain.js';
 export { compileEventFilter } from './event-filter.js';
 export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';
+export type { EngineProblem, StoreRetryPolicy } from './processing-run.js';
 export { type EngineOptions, type IngestResult, SignalsEngine } from './signals-engine.js';
 export type { Verdict, VerdictKind } from './verdict.js';

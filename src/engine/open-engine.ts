@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { EngineError } from '../core/index.js';
+import type { EventLimits } from '../events/index.js';
 import type { RulePack } from '../packs/index.js';
 import {
   type BuiltinRuleInstance,
@@ -34,6 +35,8 @@ export interface OpenEngineOptions extends EngineOptions {
    * rules run even without a policy directory.
    */
   readonly builtinRuleSettings?: Readonly<Record<string, BuiltinRuleSettings>>;
+  /** Event limits over the policy's `limits.yaml` (see `EventLimits`). */
+  readonly eventLimits?: Partial<EventLimits>;
 }
 
 /**
@@ -47,10 +50,10 @@ export async function openEngine(
   policyDirectory: string | undefined,
   options: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
-  const config = await loadEngineConfig(
-    policyDirectory ?? '',
-    options.packs === undefined ? {} : { packs: options.packs },
-  );
+  const config = await loadEngineConfig(policyDirectory ?? '', {
+    ...(options.packs === undefined ? {} : { packs: options.packs }),
+    ...(options.eventLimits === undefined ? {} : { eventLimits: options.eventLimits }),
+  });
   const builtins = await loadBuiltins(policyDirectory, config, options.builtinRuleSettings);
   let rules: RuleSetLoader | undefined;
   let ruleSet: () => RuleSet;

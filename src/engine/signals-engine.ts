@@ -1,16 +1,19 @@
-import { isActive, OpenCases } from '../cases/index.js';
+import { OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type { EventCheck, EventProblem } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
-import type { CaseRecord, EngineStore, LoggedEvent } from '../storage/index.js';
+import type { CaseRecord, DeadLetter, EngineBatch, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
+import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import { LinkGraph } from './entity-links.js';
-import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
+import { type EngineHealth, EventDrain } from './event-drain.js';
+import { emptyWrites, type ProcessorState } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
+import type { EngineProblem, EventOutcome, StoreRetryPolicy } from './processing-run.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -44,7 +47,13 @@ export type IngestResult =
       readonly verdict?: Verdict;
     }
   | { readonly index: number; readonly status: 'duplicate'; readonly id: string; readonly seq: number }
-  | { readonly index: number; readonly status: 'rejected'; readonly problems: readonly EventProblem[] };
+  | {
+      readonly index: number;
+      readonly status: 'rejected';
+      /** Always `EVENT_INVALID`: the event broke its type's schema or a limit (`EventLimits`). */
+      readonly code: 'EVENT_INVALID';
+      readonly problems: readonly EventProblem[];
+    };
 
 export interface EngineOptions {
   /** Events read and committed per transaction (default 500). */
@@ -53,6 +62,15 @@ export interface EngineOptions {
   readonly snapshotEvery?: number;
   /** Where the engine reports what it recovered from (absent: nowhere). */
   readonly logger?: Logger;
+  /** How a failing store is retried while processing (see `StoreRetryPolicy`). */
+  readonly storeRetry?: StoreRetryPolicy;
+  /** Entities whose links the engine keeps in memory (default 200,000; see `LinkGraph`). */
+  readonly linkCacheEntities?: number;
+  /**
+   * Told of every dead-lettered event and every store failure while processing (they never
+   * become exceptions: processing goes on). Default: a process warning.
+   */
+  readonly onProblem?: (problem: EngineProblem) => void;
 }
 
 interface Waiter {
@@ -74,31 +92,21 @@ export class SignalsEngine {
   readonly #store: EngineStore;
   readonly #config: EngineConfig;
   readonly #state: ProcessorState;
-  readonly #batchSize: number;
-  readonly #snapshotEvery: number;
-  #processedSeq: number;
-  #sinceSnapshot = 0;
-  #draining: Promise<void> | undefined;
+  readonly #drain: EventDrain;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
-  /** Subjects whose case the cases service changed since the last run (see `caseChanged`). */
-  readonly #changedCases = new Set<string>();
-  /** Events just appended, by seq: processed from memory instead of read back from the log. */
-  readonly #fresh = new Map<number, LoggedEvent>();
 
   private constructor(
     store: EngineStore,
     config: EngineConfig,
     state: ProcessorState,
-    processedSeq: number,
+    start: DrainStart,
     options: EngineOptions,
   ) {
     this.#store = store;
     this.#config = config;
     this.#state = state;
-    this.#processedSeq = processedSeq;
-    this.#batchSize = options.batchSize ?? 500;
-    this.#snapshotEvery = options.snapshotEvery ?? 100_000;
+    this.#drain = new EventDrain(store, state, start, options, (outcomes) => this.#settle(outcomes));
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -114,9 +122,10 @@ export class SignalsEngine {
     labels.load(await store.activeLabels(new Date(0).toISOString()));
     const typologies = new TypologyScores(config.typologies);
     const longestWindow = Math.max(0, ...config.typologies.map((typology) => typology.windowMs));
-    for (const contribution of await store.contributionsSince(
-      new Date(Date.now() - longestWindow - 86_400_000).toISOString(),
-    )) {
+    // A replay rebuilds the scores from its events (the stored points are kept, not counted twice).
+    const replaying = saved.replayUntilSeq > saved.processedSeq;
+    const since = new Date(Date.now() - longestWindow - 86_400_000).toISOString();
+    for (const contribution of replaying ? [] : await store.contributionsSince(since)) {
       typologies.add(contribution.typology, contribution.subject, {
         ruleId: contribution.ruleId,
         eventId: contribution.eventId,
@@ -133,20 +142,30 @@ export class SignalsEngine {
       rules,
       typologies,
       labels,
-      links: new LinkGraph(),
+      // Nothing processed yet (a fresh log, or a replay): every link will be seen again in order.
+      links: new LinkGraph({
+        complete: saved.processedSeq === 0,
+        ...(options.linkCacheEntities === undefined ? {} : { maxEntities: options.linkCacheEntities }),
+      }),
       openCases,
     };
-    // Re-apply events between the snapshot and the watermark to the features only.
+    // Re-apply events between the snapshot and the watermark to the features only. An event
+    // that failed there failed when it was processed too (it is a dead letter): skip it.
     for (let after = replayFrom; after < saved.processedSeq; ) {
       const events = await store.events.readAfter(after, 5000);
       if (events.length === 0) break;
       for (const event of events) {
         if (event.seq > saved.processedSeq) break;
-        features.apply(event);
+        try {
+          features.apply(event);
+        } catch {
+          // recorded as a dead letter when it was processed
+        }
         after = event.seq;
       }
     }
-    const engine = new SignalsEngine(store, config, state, saved.processedSeq, options);
+    const start = await drainStart(store, saved, openCases);
+    const engine = new SignalsEngine(store, config, state, start, options);
     await engine.drain();
     return engine;
   }
@@ -157,7 +176,7 @@ export class SignalsEngine {
 
   /** The last event processed. */
   get processedSeq(): number {
-    return this.#processedSeq;
+    return this.#drain.processedSeq;
   }
 
   /**
@@ -171,6 +190,27 @@ export class SignalsEngine {
 
   get features(): FeatureStore {
     return this.#state.features;
+  }
+
+  /** Where processing stands: dead letters and store failures (exported on `/metrics`). */
+  health(): EngineHealth {
+    return this.#drain.health();
+  }
+
+  /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
+  deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
+    return this.#store.deadLetters(afterSeq, limit);
+  }
+
+  /**
+   * Processes every logged event not processed yet; concurrent calls share one run. An event
+   * whose processing throws, or whose writes the store refuses, becomes a dead letter (stored
+   * with the watermark) and the next event goes on. A failing store is retried with backoff;
+   * after `storeRetry.attempts` failures this rejects with `STORAGE_UNAVAILABLE` (nothing is
+   * lost: what was processed but not committed is kept and committed first next time).
+   */
+  drain(): Promise<void> {
+    return this.#drain.drain();
   }
 
   /**
@@ -193,7 +233,7 @@ export class SignalsEngine {
     inputs.forEach((input, index) => {
       const check = this.check(input);
       if (check.ok) valid.push({ index, event: check.event });
-      else results.push({ index, status: 'rejected', problems: check.problems });
+      else results.push({ index, status: 'rejected', code: 'EVENT_INVALID', problems: check.problems });
     });
     const outcomes = await this.#store.events.append(valid.map((item) => item.event));
     const waits: Promise<Verdict | undefined>[] = [];
@@ -205,10 +245,10 @@ export class SignalsEngine {
         return;
       }
       results.push({ index: item.index, status: 'accepted', id: item.event.id, seq: outcome.seq });
-      if (outcome.seq > this.#processedSeq) this.#fresh.set(outcome.seq, { ...item.event, seq: outcome.seq });
+      this.#drain.offer({ ...item.event, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictOf(outcome.seq));
     });
-    void this.drain();
+    this.#drain.kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
       let next = 0;
@@ -222,65 +262,22 @@ export class SignalsEngine {
     return results.sort((a, b) => a.index - b.index);
   }
 
-  /** Processes every logged event not processed yet; concurrent calls share one run. */
-  drain(): Promise<void> {
-    this.#draining ??= this.#drainLoop().finally(() => {
-      this.#draining = undefined;
-    });
-    return this.#draining;
-  }
-
-  async #drainLoop(): Promise<void> {
-    for (;;) {
-      const events = await this.#nextEvents();
-      if (events.length === 0) return;
-      await this.#syncChangedCases();
-      const writes = emptyWrites();
-      const verdicts: Verdict[] = [];
-      for (const event of events) verdicts.push(processEvent(this.#state, event, writes));
-      const last = events[events.length - 1] as LoggedEvent;
-      this.#sinceSnapshot += events.length;
-      const snapshotDue = this.#sinceSnapshot >= this.#snapshotEvery;
-      await this.#store.commit({
-        processedSeq: last.seq,
-        ...writes,
-        ...(snapshotDue ? { snapshot: { seq: last.seq, json: JSON.stringify(this.#state.features.snapshot()) } } : {}),
-      });
-      if (snapshotDue) this.#sinceSnapshot = 0;
-      this.#processedSeq = last.seq;
-      events.forEach((event, index) => {
-        const verdict = verdicts[index];
-        if (verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === event.seq))
-          this.#recent.set(event.seq, verdict);
-      });
-      this.#settleWaiters();
-    }
-  }
-
-  /** The next run of unprocessed events: from memory when they were just appended, else from the log. */
-  async #nextEvents(): Promise<LoggedEvent[]> {
-    const events: LoggedEvent[] = [];
-    for (let seq = this.#processedSeq + 1; events.length < this.#batchSize; seq++) {
-      const event = this.#fresh.get(seq);
-      if (event === undefined) break;
-      this.#fresh.delete(seq);
-      events.push(event);
-    }
-    if (events.length > 0) return events;
-    this.#fresh.clear();
-    return this.#store.events.readAfter(this.#processedSeq, this.#batchSize);
-  }
-
   #verdictOf(seq: number): Promise<Verdict | undefined> {
     return new Promise((resolve) => {
       this.#waiters.push({ seq, resolve });
     });
   }
 
-  #settleWaiters(): void {
+  /** Committed outcomes: keep the verdicts someone waits for, and settle the waiters. */
+  #settle(outcomes: readonly EventOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === outcome.event.seq))
+        this.#recent.set(outcome.event.seq, outcome.verdict);
+    }
+    const processedSeq = this.#drain.processedSeq;
     for (let i = this.#waiters.length - 1; i >= 0; i--) {
       const waiter = this.#waiters[i] as Waiter;
-      if (waiter.seq > this.#processedSeq) continue;
+      if (waiter.seq > processedSeq) continue;
       this.#waiters.splice(i, 1);
       waiter.resolve(this.#recent.get(waiter.seq));
       this.#recent.delete(waiter.seq);
@@ -291,7 +288,8 @@ export class SignalsEngine {
    * Adds or removes a label on an entity on a person's say (rules set labels through effects).
    * Rules see the change from the next event on.
    *
-   * @throws EngineError `CONFIG_INVALID` for a label the policy does not declare.
+   * @throws EngineError `LABEL_UNKNOWN` for a label the policy does not declare (the caller's
+   *   mistake, not the server's: HTTP 400).
    */
   async setLabel(change: {
     entity: string;
@@ -303,7 +301,7 @@ export class SignalsEngine {
   }): Promise<void> {
     if (!this.#config.labels.includes(change.label)) {
       throw new EngineError(
-        'CONFIG_INVALID',
+        'LABEL_UNKNOWN',
         `unknown label "${change.label}"; the policy declares: ${this.#config.labels.join(', ') || '(none)'}`,
       );
     }
@@ -358,18 +356,7 @@ export class SignalsEngine {
    * nothing from the next event on, exactly as after a restart, which loads the view from the store.
    */
   caseChanged(record: CaseRecord): void {
-    this.#changedCases.add(record.subject);
-  }
-
-  /** Re-reads from the store whether each changed subject still has a case that is not closed. */
-  async #syncChangedCases(): Promise<void> {
-    if (this.#changedCases.size === 0) return;
-    const subjects = [...this.#changedCases];
-    this.#changedCases.clear();
-    for (const subject of subjects) {
-      const [newest] = await this.#store.cases.list({ subject, limit: 1 });
-      this.#state.openCases.set(subject, newest !== undefined && isActive(newest.status));
-    }
+    this.#drain.caseChanged(record.subject);
   }
 
   /** The labels on an entity now. */
@@ -380,16 +367,22 @@ export class SignalsEngine {
   /** Writes a feature snapshot now (on shutdown, so that the next start replays nothing). */
   async checkpoint(): Promise<void> {
     await this.drain();
-    await this.#store.commit({
-      processedSeq: this.#processedSeq,
-      hits: [],
-      labelsAdded: [],
-      labelsRemoved: [],
-      links: [],
-      contributions: [],
-      cases: [],
-      snapshot: { seq: this.#processedSeq, json: JSON.stringify(this.#state.features.snapshot()) },
-    });
-    this.#sinceSnapshot = 0;
+    const seq = this.#drain.processedSeq;
+    const batch: EngineBatch = {
+      processedSeq: seq,
+      ...emptyWrites(),
+      snapshot: { seq, json: JSON.stringify(this.#state.features.snapshot()) },
+    };
+    await this.#store.commit(batch);
+    this.#drain.snapshotWritten();
+  }
+
+  /**
+   * Stops retrying in the background and writes a last snapshot (see `checkpoint`). Events not
+   * processed yet stay in the log for the next start.
+   */
+  async close(): Promise<void> {
+    this.#drain.stop();
+    await this.checkpoint();
   }
 }

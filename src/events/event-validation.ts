@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import type { EngineEvent } from './engine-event.js';
+import { defaultEventLimits, type EventLimits, eventLimitProblems, eventTimeProblem } from './event-limits.js';
 import { builtinEventTypes, type EventTypeDefinition } from './event-types.js';
 
 /** Why an event was refused: the path of the bad field (`data.amount`) and what is wrong. */
@@ -60,13 +61,17 @@ function ajvProblems(errors: readonly ErrorObject[] | null | undefined): EventPr
 
 /**
  * All event types the engine accepts: the built-in ones and the operator's. Validates incoming
- * events and knows each role's entity type.
+ * events (limits first, see `EventLimits`, then the envelope and the type's schema) and knows
+ * each role's entity type.
  */
 export class EventTypeRegistry {
   readonly #builtin = new Map<string, EventTypeDefinition>();
   readonly #operator = new Map<string, { type: OperatorEventType; validate: ValidateFunction }>();
+  /** The limits every event is checked against. */
+  readonly limits: EventLimits;
 
-  constructor(operatorTypes: readonly OperatorEventType[] = []) {
+  constructor(operatorTypes: readonly OperatorEventType[] = [], limits: EventLimits = defaultEventLimits) {
+    this.limits = limits;
     for (const type of builtinEventTypes) this.#builtin.set(type.name, type);
     const ajv = new Ajv({ allErrors: true, strict: false });
     for (const type of operatorTypes) {
@@ -104,11 +109,19 @@ export class EventTypeRegistry {
     );
   }
 
-  /** Validates an incoming event; on failure lists every bad field by its path. */
+  /**
+   * Validates an incoming event; on failure lists every bad field by its path. Limits (size,
+   * depth, string length, NUL and unpaired surrogates anywhere) are checked first, so that the
+   * schema checks never walk a hostile input; then the envelope, the time range and the data.
+   */
   check(input: unknown): EventCheck {
+    const limitProblems = eventLimitProblems(input, this.limits);
+    if (limitProblems.length > 0) return { ok: false, problems: limitProblems };
     const parsed = envelope.safeParse(input);
     if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
     const raw = parsed.data;
+    const timeProblem = eventTimeProblem(Date.parse(raw.time), this.limits);
+    if (timeProblem !== undefined) return { ok: false, problems: [timeProblem] };
     const builtin = this.#builtin.get(raw.type);
     const operator = this.#operator.get(raw.type);
     if (builtin === undefined && operator === undefined) {

@@ -9,8 +9,9 @@ export interface HttpMetrics {
 
 /**
  * Prometheus metrics: request count and latency by route and status, process metrics, index
- * sizes, matches by bank, rules disabled for going over their cost budget, flood quarantines
- * and the hashing pool's load and refusals. Served at `/metrics` (read scope).
+ * sizes, matches by bank, rules disabled for going over their cost budget, flood quarantines,
+ * the hashing pool's load and refusals, and the signals engine's dead letters and store failures.
+ * Served at `/metrics` (read scope).
  */
 export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
   const registry = new Registry();
@@ -78,6 +79,41 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
       this.set(dependencies.hasher.stats().refused);
     },
   });
+  const engine = dependencies.engine?.engine;
+  if (engine !== undefined) {
+    new Gauge({
+      name: 'prevail_engine_dead_letters',
+      help: 'Events whose processing failed and were set aside (GET /v1/dead-letters lists them)',
+      registers: [registry],
+      collect() {
+        this.set(engine.health().deadLetters);
+      },
+    });
+    new Gauge({
+      name: 'prevail_engine_store_failures',
+      help: 'Store failures while processing events since the engine opened (each is retried)',
+      registers: [registry],
+      collect() {
+        this.set(engine.health().storeFailures);
+      },
+    });
+    new Gauge({
+      name: 'prevail_engine_store_failing',
+      help: '1 while processing is held up by a failing store, else 0',
+      registers: [registry],
+      collect() {
+        this.set(engine.health().storeError === null ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'prevail_engine_processed_seq',
+      help: 'The last event processed (its seq in the event log)',
+      registers: [registry],
+      collect() {
+        this.set(engine.health().processedSeq);
+      },
+    });
+  }
   dependencies.matcher.onOutcome((outcome) => {
     for (const match of outcome.matches) matches.inc({ bank: match.bank, signal_type: match.signalType });
     if (outcome.suppressed.length > 0) suppressed.inc(outcome.suppressed.length);

@@ -175,6 +175,26 @@ export interface CaseUpdate {
 }
 
 /**
+ * An acknowledged event whose processing failed: the engine records it (with the watermark that
+ * moves past it) and goes on with the next event.
+ */
+export interface DeadLetter {
+  readonly eventSeq: number;
+  readonly eventId: string;
+  /** The error code (`INTERNAL` for an unexpected error, `STORAGE_UNAVAILABLE` when the store refused its writes). */
+  readonly code: string;
+  readonly message: string;
+  /** When processing failed (ISO-8601). */
+  readonly failedAt: string;
+}
+
+/** A neighbour of an entity over the stored links, with the latest time any link between them was seen. */
+export interface LinkNeighbour {
+  readonly neighbour: string;
+  readonly lastSeen: string;
+}
+
+/**
  * Everything that processing a run of events changed, written in ONE transaction together with
  * the new watermark, so that after a crash the store is either before or after the whole run.
  */
@@ -186,6 +206,8 @@ export interface EngineBatch {
   readonly links: readonly LinkObservation[];
   readonly contributions: readonly TypologyContribution[];
   readonly cases: readonly CaseUpdate[];
+  /** Events of the run whose processing failed. */
+  readonly deadLetters?: readonly DeadLetter[];
   /** A feature-state snapshot as of `seq`, when one is due. */
   readonly snapshot?: { readonly seq: number; readonly json: string };
 }
@@ -195,6 +217,8 @@ export interface EngineState {
   readonly processedSeq: number;
   readonly snapshotSeq: number;
   readonly snapshot: string | null;
+  /** The watermark a replay started from (`resetProcessing`): events up to it were processed before. 0 when none. */
+  readonly replayUntilSeq: number;
 }
 
 /** Per-rule hit counts and, for hits whose subject has a decided case, the decisions. */
@@ -286,4 +310,18 @@ export interface EngineStore {
   links(entity: string): Promise<LinkRecord[]>;
   /** Rule hits about `subject`. */
   hitsFor(subject: string, limit: number): Promise<RuleHitRecord[]>;
+  /**
+   * For each of `entities`, its neighbours over the stored links (either direction, any kind)
+   * with the latest time seen, the `perEntity` most recent ones and any tied with the last of
+   * them (the caller breaks ties). Entities without links are absent from the map.
+   */
+  linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>>;
+  /** Dead letters with seq > `afterSeq`, ascending, at most `limit`. */
+  deadLetters(afterSeq: number, limit: number): Promise<DeadLetter[]>;
+  deadLetterCount(): Promise<number>;
+  /**
+   * Sets the watermark back to 0 and drops the feature snapshot, so that the next open processes
+   * the whole event log again (`prevail events replay`). Returns the watermark it replaced.
+   */
+  resetProcessing(): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** The signals engine's tables (migrations 0005, 0006 and 0008), as Kysely sees them. */
+/** The signals engine's tables (migrations 0005, 0006, 0008 and 0009), as Kysely sees them. */
 export type EngineDatabase = {
   events: {
     seq: Generated<number>;
@@ -69,6 +69,7 @@ export type EngineDatabase = {
     hold_reason: string | null;
   };
   case_timeline: { case_id: number; ref: string; kind: string; time: string; summary: string; detail_json: string };
+  dead_letters: { event_seq: number; event_id: string; code: string; message: string; failed_at: string };
   audit_log: {
     seq: number;
     time: string;

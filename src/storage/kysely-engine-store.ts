@@ -2,11 +2,13 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { chunks } from './chunks.js';
 import type {
   CaseUpdate,
+  DeadLetter,
   EngineBatch,
   EngineState,
   EngineStore,
   EventLogRepository,
   LabelRecord,
+  LinkNeighbour,
   LinkRecord,
   RuleHitRecord,
   RuleHitStats,
@@ -42,14 +44,16 @@ export class KyselyEngineStore implements EngineStore {
     const rows = await this.#db
       .selectFrom('engine_state')
       .selectAll()
-      .where('name', 'in', ['engine', 'snapshot'])
+      .where('name', 'in', ['engine', 'snapshot', 'replay'])
       .execute();
     const watermark = rows.find((row) => row.name === 'engine');
     const snapshot = rows.find((row) => row.name === 'snapshot');
+    const replay = rows.find((row) => row.name === 'replay');
     return {
       processedSeq: Number(watermark?.processed_seq ?? 0),
       snapshotSeq: Number(snapshot?.snapshot_seq ?? 0),
       snapshot: snapshot?.snapshot_json ?? null,
+      replayUntilSeq: Number(replay?.processed_seq ?? 0),
     };
   }
 
@@ -115,6 +119,13 @@ export class KyselyEngineStore implements EngineStore {
           .execute();
       }
       for (const update of batch.cases) await applyCaseUpdate(trx, update);
+      for (const part of chunks(batch.deadLetters ?? [])) {
+        await trx
+          .insertInto('dead_letters')
+          .values(part.map(deadLetterRow))
+          .onConflict((conflict) => conflict.column('event_seq').doNothing())
+          .execute();
+      }
       const now = new Date().toISOString();
       await trx
         .insertInto('engine_state')
@@ -243,6 +254,81 @@ export class KyselyEngineStore implements EngineStore {
     }));
   }
 
+  async linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>> {
+    const found = new Map<string, LinkNeighbour[]>();
+    for (const part of chunks([...new Set(entities)], 400)) {
+      if (part.length === 0) continue;
+      const list = sql.join(part.map((entity) => sql`${entity}`));
+      // Per entity: each neighbour once with its latest time, ranked; ties with the last kept are kept too.
+      const { rows } = await sql<{ entity: string; neighbour: string; seen: string }>`
+        with pairs as (
+          select from_entity as entity, to_entity as neighbour, last_seen from entity_links where from_entity in (${list})
+          union all
+          select to_entity as entity, from_entity as neighbour, last_seen from entity_links where to_entity in (${list})
+        ), best as (
+          select entity, neighbour, max(last_seen) as seen from pairs group by entity, neighbour
+        ), ranked as (
+          select entity, neighbour, seen, rank() over (partition by entity order by seen desc) as position from best
+        )
+        select entity, neighbour, seen from ranked where position <= ${perEntity}`.execute(this.#db);
+      for (const row of rows) {
+        let neighbours = found.get(row.entity);
+        if (neighbours === undefined) {
+          neighbours = [];
+          found.set(row.entity, neighbours);
+        }
+        neighbours.push({ neighbour: row.neighbour, lastSeen: row.seen });
+      }
+    }
+    return found;
+  }
+
+  async deadLetters(afterSeq: number, limit: number): Promise<DeadLetter[]> {
+    const rows = await this.#db
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('event_seq', '>', afterSeq)
+      .orderBy('event_seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      eventSeq: Number(row.event_seq),
+      eventId: row.event_id,
+      code: row.code,
+      message: row.message,
+      failedAt: row.failed_at,
+    }));
+  }
+
+  async deadLetterCount(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('dead_letters')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  async resetProcessing(): Promise<number> {
+    return this.#db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('engine_state')
+        .select(['name', 'processed_seq'])
+        .where('name', 'in', ['engine', 'replay'])
+        .execute();
+      const watermark = Number(rows.find((row) => row.name === 'engine')?.processed_seq ?? 0);
+      // Remember how far the log was processed (a replay interrupted and started again keeps the furthest).
+      const until = Math.max(watermark, Number(rows.find((row) => row.name === 'replay')?.processed_seq ?? 0));
+      const now = new Date().toISOString();
+      await trx.deleteFrom('engine_state').where('name', 'in', ['engine', 'snapshot']).execute();
+      await trx
+        .insertInto('engine_state')
+        .values({ name: 'replay', processed_seq: until, snapshot_seq: 0, snapshot_json: null, updated_at: now })
+        .onConflict((conflict) => conflict.column('name').doUpdateSet({ processed_seq: until, updated_at: now }))
+        .execute();
+      return watermark;
+    });
+  }
+
   async hitsFor(subject: string, limit: number): Promise<RuleHitRecord[]> {
     const rows = await this.#db
       .selectFrom('rule_hits')
@@ -262,6 +348,17 @@ export class KyselyEngineStore implements EngineStore {
       time: row.time,
     }));
   }
+}
+
+/** The row of a dead letter. */
+function deadLetterRow(letter: DeadLetter): EngineDatabase['dead_letters'] {
+  return {
+    event_seq: letter.eventSeq,
+    event_id: letter.eventId,
+    code: letter.code,
+    message: letter.message,
+    failed_at: letter.failedAt,
+  };
 }
 
 /** Upserts added labels (a label set again is refreshed) and deletes removed ones. */

@@ -61,6 +61,10 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
     `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values (?, ?, ?, ?, ?, ?)
      on conflict (case_id, ref) do nothing`,
   );
+  const insertDeadLetter = connection.prepare<[number, string, string, string, string]>(
+    `insert into dead_letters (event_seq, event_id, code, message, failed_at) values (?, ?, ?, ?, ?)
+     on conflict (event_seq) do nothing`,
+  );
   const saveWatermark = connection.prepare<[number, string]>(
     `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, 0, null, ?)
      on conflict (name) do update set processed_seq = excluded.processed_seq, updated_at = excluded.updated_at`,
@@ -141,6 +145,8 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
         );
       }
     }
+    for (const letter of batch.deadLetters ?? [])
+      insertDeadLetter.run(letter.eventSeq, letter.eventId, letter.code, letter.message, letter.failedAt);
     const now = new Date().toISOString();
     saveWatermark.run(batch.processedSeq, now);
     if (batch.snapshot !== undefined) saveSnapshot.run(batch.snapshot.seq, batch.snapshot.json, now);

@@ -15,6 +15,7 @@ import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 import { auditCommand } from './audit-command.js';
 import { caseReportCommand } from './case-report-command.js';
+import { eventsDeadLettersCommand, eventsReplayCommand } from './event-replay-commands.js';
 
 async function withEngine<T>(options: StorageCliOptions, work: (services: Services) => Promise<T>): Promise<T> {
   const services = await createServices(storageSettings(options), {
@@ -38,12 +39,22 @@ function eventsCommand(io: CliIo, setExitCode: (code: number) => void): Command 
     withStorageOptions(new Command('ingest'))
       .summary('ingest a JSONL file of events (one event object per line)')
       .description(
-        'Each line is an event {id, type, time, entities, data}. Events are stored durably in batches of 1,000 and processed by the engine with the policy given by --policy. Ingestion is idempotent by event id: a file can be sent again. Prints {"lines", "accepted", "duplicates", "rejected"}; each rejected line goes to stderr as "file:line: path: problem". Exit status 1 when any line was rejected.',
+        'Each line is an event {id, type, time, entities, data}. Events are stored durably in batches of 1,000 and processed by the engine with the policy given by --policy (required: events processed with no rules are still counted as processed, so pass --without-policy only when that is what you mean, and use `prevail events replay` to process them under a policy later). Ingestion is idempotent by event id: a file can be sent again. Prints {"lines", "accepted", "duplicates", "rejected"}; each rejected line goes to stderr as "file:line: path: problem" (including limit problems: size, depth, string length, time range; see limits.yaml). Exit status 1 when any line was rejected.',
       )
       .argument('<file>', 'the JSONL file, or - for standard input')
       .option('--no-progress', 'never show the progress bar')
-      .action(async (file: string, options: StorageCliOptions & { progress: boolean }) =>
-        withEngine(options, async ({ engine }) => {
+      .option('--without-policy', 'store and process the events with no policy (no rules run) on purpose')
+      .action(async (file: string, options: StorageCliOptions & { progress: boolean; withoutPolicy?: boolean }) => {
+        const policy = options.policy === undefined || options.policy === '' ? undefined : options.policy;
+        if (policy === undefined && options.withoutPolicy !== true) {
+          throw new EngineError(
+            'CONFIG_INVALID',
+            'events ingest needs --policy DIR (or PREVAIL_POLICY_DIR); without one no rule runs and the events still count as processed. Pass --without-policy to do that on purpose (then `prevail events replay --policy DIR` processes them under a policy).',
+          );
+        }
+        if (policy !== undefined && options.withoutPolicy === true)
+          throw new EngineError('CONFIG_INVALID', 'give either --policy or --without-policy, not both');
+        return withEngine(options, async ({ engine }) => {
           if (engine === undefined) throw new EngineError('INTERNAL', 'the engine did not open');
           const total = file === '-' ? 0 : (await stat(file)).size;
           const input = file === '-' ? process.stdin : createReadStream(file);
@@ -89,9 +100,11 @@ function eventsCommand(io: CliIo, setExitCode: (code: number) => void): Command 
           progress.stop();
           io.stdout.write(`${JSON.stringify(summary)}\n`);
           setExitCode(summary.rejected > 0 ? 1 : 0);
-        }),
-      ),
+        });
+      }),
   );
+  events.addCommand(eventsReplayCommand(io));
+  events.addCommand(eventsDeadLettersCommand(io));
   return events;
 }
 

@@ -60,13 +60,6 @@ describe('/v1 signals engine API', () => {
       payload: { label: 'payment_watch', action: 'add', reason: 'report from a partner hotline' },
     });
     assert.deepEqual(labelled.json().labels, ['payment_watch']);
-    const unknown = await server.app.inject({
-      method: 'POST',
-      url: '/v1/entities/user/u-person/labels',
-      headers: auth(writer),
-      payload: { label: 'not_declared', action: 'add', reason: 'typo' },
-    });
-    assert.equal(unknown.json().error.code, 'CONFIG_INVALID');
     const session = await server.app.inject({
       method: 'POST',
       url: '/v1/events?wait=verdict',
@@ -109,6 +102,21 @@ describe('/v1 signals engine API', () => {
       'another user of the same device, two hops out',
     );
     assert.equal(body.features.user_first_seen, Date.parse('2026-11-05T12:00:00Z'));
+  });
+
+  test('adding an undeclared label is a coded 400 (LABEL_UNKNOWN), not a 500', async () => {
+    for (const action of ['add', 'remove']) {
+      const unknown = await server.app.inject({
+        method: 'POST',
+        url: '/v1/entities/user/u-typo/labels',
+        headers: auth(writer),
+        payload: { label: 'not_declared', action, reason: 'a typo in the label name' },
+      });
+      assert.equal(unknown.statusCode, 400, unknown.body);
+      assert.equal(unknown.json().error.code, 'LABEL_UNKNOWN');
+      assert.match(unknown.json().error.message, /unknown label "not_declared"; the policy declares: .*payment_watch/);
+    }
+    assert.deepEqual(server.services.engine?.engine.labelsOf('user:u-typo'), []);
   });
 
   test('a /v1/match with entities feeds a media.matched event to the engine', async () => {

@@ -38,6 +38,14 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       if (events.length > maxEventsPerRequest)
         throw new EngineError('REQUEST_TOO_LARGE', `at most ${maxEventsPerRequest} events per request`);
       const results = await engine.engine.ingest(events, { wait: request.query.wait === 'verdict' });
+      // One event sent on its own and refused: the request failed (a batch reports each event).
+      const [only] = results;
+      if (!Array.isArray(body) && only?.status === 'rejected') {
+        throw new EngineError(
+          'EVENT_INVALID',
+          only.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
+        );
+      }
       return {
         accepted: results.filter((result) => result.status === 'accepted').length,
         duplicates: results.filter((result) => result.status === 'duplicate').length,

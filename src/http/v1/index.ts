@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDependencies } from '../dependencies.js';
 import { registerBankRoutes } from './bank-routes.js';
 import { registerContentRoutes } from './content-routes.js';
+import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerEngineRoutes } from './engine-routes.js';
 import { registerHashMatchRoutes } from './hash-match-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
@@ -15,6 +16,7 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerHashMatchRoutes(app, dependencies);
   registerKeyRoutes(app, dependencies);
   registerEngineRoutes(app, dependencies);
+  registerDeadLetterRoutes(app, dependencies);
   registerPaymentRoutes(app, dependencies);
   registerStreamRoutes(app, dependencies);
 }

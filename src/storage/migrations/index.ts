@@ -10,6 +10,7 @@ import { eventLogMigration } from './0005_event_log.js';
 import { casesAndAuditMigration } from './0006_cases_and_audit.js';
 import { longSignalValuesMigration } from './0007_long_signal_values.js';
 import { caseRetentionMigration } from './0008_case_retention.js';
+import { deadLettersMigration } from './0009_dead_letters.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -22,6 +23,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   casesAndAuditMigration,
   longSignalValuesMigration,
   caseRetentionMigration,
+  deadLettersMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */

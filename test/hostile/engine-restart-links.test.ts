@@ -1,0 +1,187 @@
+/**
+ * Case timelines lose linked activity after a restart: the in-memory link graph was not rebuilt
+ * from `entity_links`. It is now a cache of the stored links, loaded per entity when a run of
+ * events needs it, so a run cut by restarts (or by evicting entities from a small cache) gives
+ * the same timelines as one run through.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { Client, escapeIdentifier } from 'pg';
+import { openEngine } from '../../src/engine/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
+import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+
+const match = (id: string, user: string, time: string) =>
+  syntheticEvent(
+    'media.matched',
+    { user },
+    { matches: [{ bank: 'B', contentId: 1, signalType: 'pdq', distance: 0 }] },
+    time,
+    id,
+  );
+
+/** Users, their accounts (some shared), a device shared by 100 users, cases on four users, payments through a hub payee. */
+function scenario(): ReturnType<typeof syntheticEvent>[] {
+  const base = Date.parse('2026-11-01T00:00:00Z');
+  const at = (i: number) => new Date(base + i * 60_000).toISOString();
+  const events: ReturnType<typeof syntheticEvent>[] = [];
+  for (let i = 0; i < 600; i++) {
+    if (i % 7 === 0)
+      events.push(
+        syntheticEvent(
+          'account.updated',
+          { user: `u-${i % 11}`, payment_account: `acct-${i % 90}` },
+          {},
+          at(i),
+          `a-${i}`,
+        ),
+      );
+    if (i === 50 || i === 200 || i === 400) events.push(match(`m-${i}`, `u-${i % 11}`, at(i)));
+    if (i === 300) events.push(match('m-v', 'v-7', at(i)));
+    // One device shared by 100 users: more neighbours than the graph keeps per entity.
+    if (i % 2 === 0)
+      events.push(
+        syntheticEvent(
+          'session.started',
+          { user: `v-${((i / 2) * 7) % 100}`, stream: `s-${i}`, device: 'dev-shared' },
+          { kind: 'stream', visibility: 'public' },
+          at(i),
+          `s-${i}`,
+        ),
+      );
+    events.push(
+      syntheticEvent(
+        'payment.sent',
+        { payment_account: `acct-${i % 90}`, payee_account: i % 3 === 0 ? 'hub' : `payee-${i % 13}` },
+        { amount: 5, currency: 'USD', payee_country: 'GB' },
+        at(i),
+        `p-${i}`,
+      ),
+    );
+  }
+  return events;
+}
+
+/** Every case's subject with its timeline refs, sorted: what two runs must agree on. */
+async function timelines(storage: Storage): Promise<Record<string, string[]>> {
+  const result: Record<string, string[]> = {};
+  for (const item of await storage.engine.cases.list({ limit: 1000 }))
+    result[item.subject] = (await storage.engine.cases.timeline(item.id)).map((entry) => entry.ref).sort();
+  return result;
+}
+
+const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+const target = resolveStorageTarget({ databaseUrl: postgresUrl });
+const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
+
+async function postgresSkip(): Promise<string | false> {
+  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (error) {
+    if (process.env.CI !== undefined) return false;
+    return `PostgreSQL unreachable (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const skipPostgres = await postgresSkip();
+
+/** A fresh store (SQLite in a temporary directory, or a fresh PostgreSQL schema) and how to remove it. */
+async function freshStore(
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ open: () => Promise<Storage>; remove: () => Promise<void> }> {
+  if (dialect === 'postgres') {
+    const schema = `test_engine_links_${randomBytes(4).toString('hex')}`;
+    return {
+      open: () => openStorage({ databaseUrl: postgresUrl, schema }),
+      remove: async () => {
+        const client = new Client({ connectionString });
+        await client.connect();
+        await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
+        await client.end();
+      },
+    };
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'prevail-links-'));
+  return {
+    open: () => openStorage({ dataDir: directory }),
+    remove: () => rm(directory, { recursive: true, force: true }),
+  };
+}
+
+/** Ingests `events` in runs cut at `cuts`, restarting the engine (a new process's view) at each cut. */
+async function ingestWithRestarts(
+  events: readonly unknown[],
+  cuts: readonly number[],
+  options: { linkCacheEntities?: number; dialect?: 'sqlite' | 'postgres' } = {},
+): Promise<Record<string, string[]>> {
+  const store = await freshStore(options.dialect ?? 'sqlite');
+  try {
+    const storage = await store.open();
+    try {
+      const bounds = [0, ...cuts, events.length];
+      for (let part = 0; part + 1 < bounds.length; part++) {
+        const { engine } = await openEngine(storage.engine, examplePolicy, {
+          batchSize: 50,
+          ...(options.linkCacheEntities === undefined ? {} : { linkCacheEntities: options.linkCacheEntities }),
+        });
+        await engine.ingest(events.slice(bounds[part], bounds[part + 1]), { wait: true });
+        await engine.close();
+      }
+      return await timelines(storage);
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await store.remove();
+  }
+}
+
+describe('the link graph across restarts', () => {
+  test('case timelines keep linked activity after a restart', async () => {
+    const events = [
+      syntheticEvent('account.updated', { user: 'u1', payment_account: 'acct-1' }, {}, '2026-11-01T08:00:00Z', 'link'),
+      match('match', 'u1', '2026-11-01T09:00:00Z'),
+      syntheticEvent(
+        'payment.sent',
+        { payment_account: 'acct-1', payee_account: 'acct-9' },
+        { amount: 20, currency: 'USD' },
+        '2026-11-01T10:00:00Z',
+        'pay',
+      ),
+    ];
+    const oneRun = await ingestWithRestarts(events, []);
+    assert.ok(oneRun['user:u1']?.includes('event:pay'), 'the linked payment joins the case in one run');
+    const restarted = await ingestWithRestarts(events, [2]);
+    assert.deepEqual(restarted, oneRun, 'and after a restart between the case and the payment');
+  });
+
+  test('timelines, with hubs over the neighbour cap, are the same in one run, across restarts and with a tiny link cache', async () => {
+    const events = scenario();
+    const oneRun = await ingestWithRestarts(events, []);
+    const linked = Object.values(oneRun).reduce((sum, refs) => sum + refs.length, 0);
+    assert.ok(Object.keys(oneRun).length === 4 && linked > 100, `four cases with linked activity (${linked} entries)`);
+    assert.deepEqual(await ingestWithRestarts(events, [120, 333, 700]), oneRun, 'restarts');
+    assert.deepEqual(
+      await ingestWithRestarts(events, [], { linkCacheEntities: 8 }),
+      oneRun,
+      'eight entities in memory',
+    );
+  });
+
+  test('on PostgreSQL too, timelines across restarts equal one run (links loaded from entity_links)', {
+    skip: skipPostgres,
+  }, async () => {
+    const events = scenario();
+    const oneRun = await ingestWithRestarts(events, []);
+    assert.deepEqual(await ingestWithRestarts(events, [120, 333, 700], { dialect: 'postgres' }), oneRun);
+  });
+});
