@@ -66,6 +66,8 @@ export class EventDrain {
   #processedSeq: number;
   #sinceSnapshot = 0;
   #draining: Promise<void> | undefined;
+  /** A drain was asked for while one ran: the running one must look for events once more. */
+  #askedAgain = false;
   #uncommitted: EventOutcome[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -163,7 +165,14 @@ export class EventDrain {
    * lost: what was processed but not committed is kept and committed first next time).
    */
   drain(): Promise<void> {
-    this.#draining ??= this.#drainLoop().finally(() => {
+    // A call while a drain runs may come after that drain looked for events and found none (the
+    // event was committed to the log meanwhile): it marks the run so that it looks again before
+    // it ends, so no appended event waits for the next call.
+    if (this.#draining !== undefined) {
+      this.#askedAgain = true;
+      return this.#draining;
+    }
+    this.#draining = this.#drainLoop().finally(() => {
       this.#draining = undefined;
     });
     return this.#draining;
@@ -192,8 +201,12 @@ export class EventDrain {
   async #drainLoop(): Promise<void> {
     await this.#commitUncommitted();
     for (;;) {
+      this.#askedAgain = false;
       const events = await this.#withRetry(() => this.#nextEvents());
-      if (events.length === 0) return;
+      if (events.length === 0) {
+        if (this.#askedAgain) continue;
+        return;
+      }
       await this.#withRetry(() => this.#loadLinks(events));
       await this.#withRetry(() => this.#syncChangedCases());
       this.#uncommitted = events.map((event) => this.#process(event));
