@@ -69,7 +69,7 @@ function storeContents(dataDir: string): Record<string, unknown[]> {
     return {
       events: all('select id, type, time, entities_json, data_json from events order by seq'),
       cases: all(
-        'select subject, status, priority, assignee, decision, opened_at, updated_at, retain_until from cases order by subject, opened_at',
+        'select subject, status, priority, assignee, decision, opened_at, updated_at, closed_at, retain_until_ms, held_at, hold_reason from cases order by subject, opened_at',
       ),
       timelines: all(
         'select c.subject, t.ref, t.kind, t.time, t.summary, t.detail_json from case_timeline t join cases c on c.id = t.case_id order by c.subject, t.ref',
