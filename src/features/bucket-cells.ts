@@ -23,11 +23,6 @@ function at(data: Float64Array, base: number, capacity: number, pair: number): n
   return base + 2 + 2 * (((data[base] as number) + pair) & (capacity - 1));
 }
 
-/** The used pairs. */
-export function cellsSize(data: Float64Array, base: number): number {
-  return data[base + 1] as number;
-}
-
 /** The newest bucket held, or −∞ when empty. */
 export function newestBucket(data: Float64Array, base: number, capacity: number): number {
   const size = data[base + 1] as number;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { EngineError } from '../core/index.js';
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import { bucketWidthMs, parseWindow } from './window.js';
 
 /** The aggregates a feature can keep, in the order error messages list them. */

@@ -3,7 +3,7 @@
  * recomputation so both accept exactly the same events: a field is present when every step of
  * its path is an own property and the value is neither `undefined` nor `null`.
  */
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 
 /**
  * The value at `path` in `event` (`['data', 'amount']`), following own properties only, so a

@@ -3,7 +3,7 @@
  * per event type, the roles it feeds and, per role, the features to update; per entity type, the
  * layout of an entity's state (which slot each feature occupies).
  */
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import type { Aggregate, FeatureSpec } from './definitions.js';
 
 /** Adds to a bucket: count (adding 1), sum and distinct (per-bucket counts of newest values). */

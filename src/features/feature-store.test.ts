@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import { type Aggregate, aggregates, type FeatureDefinition } from './definitions.js';
 import { FeatureStore } from './feature-store.js';
 import { recomputeFeature } from './recompute.js';

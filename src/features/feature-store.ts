@@ -10,7 +10,7 @@
  * an earlier `atMs`, buckets after it are left out but history already dropped is not restored.
  */
 import { EngineError } from '../core/index.js';
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import { CellArena } from './cell-arena.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from './definitions.js';
 import { EntityTable } from './entity-table.js';

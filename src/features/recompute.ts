@@ -3,7 +3,7 @@
  * a feature store would (one pass over the entity's history per read). Tests hold the
  * incremental store to it, and benchmarks use it as the baseline.
  */
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition } from './definitions.js';
 import { distinctText, isPresent, numericInput, readPath } from './event-input.js';
 import { bucketOf, oldestCountedBucket } from './window.js';

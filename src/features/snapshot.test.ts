@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isEngineError } from '../core/index.js';
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import type { FeatureDefinition } from './definitions.js';
 import { FeatureStore } from './feature-store.js';
 import type { FeatureSnapshot } from './snapshot.js';

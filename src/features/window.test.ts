@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EngineEvent } from '../events/engine-event.js';
+import type { EngineEvent } from '../events/index.js';
 import type { FeatureDefinition } from './definitions.js';
 import { FeatureStore } from './feature-store.js';
 import { recomputeFeature } from './recompute.js';

@@ -1,16 +1,11 @@
 import type { ApiScope } from '../storage/index.js';
 
-/**
- * Per-route settings read by the server's hooks. Every route declares the scope it needs;
- * `public` routes (status, OpenAPI, docs) need none; `hma` marks the HMA-compatible routes,
- * whose errors are `{"message"}` and whose access follows `HttpConfig.hmaAccess`.
- */
-export interface RouteSettings {
-  readonly scope: ApiScope | 'public';
-  readonly hma?: boolean;
-}
-
 declare module 'fastify' {
+  /**
+   * Per-route settings read by the server's hooks. Every route declares the scope it needs;
+   * `public` routes (status, OpenAPI, docs) need none; `hma` marks the HMA-compatible routes,
+   * whose errors are `{"message"}` and whose access follows `HttpConfig.hmaAccess`.
+   */
   interface FastifyContextConfig {
     scope?: ApiScope | 'public';
     hma?: boolean;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import { isEngineError } from '../core/index.js';
 import { configureBuiltinRules, defineBuiltinRule } from './builtin-rule.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 const threshold = defineBuiltinRule({
   id: 'threshold_rule',

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import { builtinRules } from './builtin/index.js';
 import { configureBuiltinRules } from './builtin-rule.js';
 import { checkRules } from './check-rules.js';
 import { formatDiagnostics } from './diagnostic.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 /**
  * Snapshot tests pin the exact wording and positions of validation errors. Each folder under

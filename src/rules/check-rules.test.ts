@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import { isEngineError } from '../core/index.js';
 import { builtinRules } from './builtin/index.js';
 import { configureBuiltinRules } from './builtin-rule.js';
 import { buildRuleSet, checkRuleSources } from './check-rules.js';
 import type { RuleSource } from './rule-files.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 /** `line:column: message` for every diagnostic of one file named rules.yaml. */
 function check(text: string): string[] {

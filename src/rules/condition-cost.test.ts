@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import { indexCatalogs } from './catalogs.js';
 import { createRuleEnvironment } from './cel-environment.js';
 import { estimateConditionCost } from './condition-cost.js';
 import { unsafePatternReason } from './regex-safety.js';
 import { defaultRuleLimits } from './rule-limits.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 const rules = createRuleEnvironment(indexCatalogs(testCatalogs));
 

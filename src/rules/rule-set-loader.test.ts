@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import { isEngineError } from '../core/index.js';
 import type { RuleContext } from './rule-context.js';
 import { type ReloadOutcome, RuleSetLoader } from './rule-set-loader.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prevail-rule-loader-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import type { EngineEvent } from '../events/index.js';
 import { builtinRules } from './builtin/index.js';
 import { configureBuiltinRules } from './builtin-rule.js';
 import { buildRuleSet, loadRuleSet } from './check-rules.js';
 import type { RuleContext } from './rule-context.js';
 import type { RuleEvaluation, RuleSet } from './rule-set.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 const builtins = configureBuiltinRules(builtinRules);
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import type { EngineEvent } from '../events/index.js';
 import { builtinRules } from './builtin/index.js';
 import { configureBuiltinRules } from './builtin-rule.js';
 import { buildRuleSet } from './check-rules.js';
 import type { RuleContext } from './rule-context.js';
 import type { RuleSet } from './rule-set.js';
-import { testCatalogs } from './testdata/test-catalogs.js';
 
 function event(type: string, data: Record<string, unknown>, time = '2026-03-01T12:30:00Z'): EngineEvent {
   return { id: 'e1', type, time, timeMs: Date.parse(time), entities: { user: 'u1' }, data };

@@ -32,6 +32,7 @@ export type {
   StoredAuditRow,
   TypologyContribution,
 } from './engine-repositories.js';
+export { storageMigrations } from './migrations/index.js';
 export { openStorage } from './open-storage.js';
 export type {
   ApiKeyRecord,
@@ -50,4 +51,9 @@ export type {
   ContentPatch,
   Storage,
 } from './repositories.js';
-export { type StorageOptions, sqliteFileName } from './storage-target.js';
+export {
+  resolveStorageTarget,
+  type StorageOptions,
+  type StorageTarget,
+  sqliteFileName,
+} from './storage-target.js';

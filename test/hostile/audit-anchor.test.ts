@@ -23,15 +23,12 @@ import {
   genesisHash,
   parseAuditSigningKey,
 } from '../../src/audit/index.js';
-import { useCliSettings } from '../../src/cli/cli-settings.js';
-import { serverSettings } from '../../src/cli/commands/serve-command.js';
-import { runCli } from '../../src/cli/main.js';
+import { runCli, serverSettings, useCliSettings } from '../../src/cli/index.js';
 import { defaultSettings, readSettings } from '../../src/config/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { startServer } from '../../src/main.js';
-import { openStorage, type Storage } from '../../src/storage/index.js';
-import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';

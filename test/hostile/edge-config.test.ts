@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/index.js';
 import { captureIo } from '../support/capture-io.js';
 
 const sourceRoot = fileURLToPath(new URL('../../src/', import.meta.url));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/index.js';
 import { ffmpegPath } from '../../src/video/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { patternImage } from '../support/images.js';

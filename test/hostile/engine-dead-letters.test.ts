@@ -10,12 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/index.js';
 import { type EngineProblem, loadEngineConfig, openEngine, SignalsEngine } from '../../src/engine/index.js';
-import { createApiKey } from '../../src/http/api-keys.js';
+import { createApiKey } from '../../src/http/index.js';
 import { buildRuleSet, type RuleSet } from '../../src/rules/index.js';
-import { type EngineBatch, type EngineStore, openStorage, type Storage } from '../../src/storage/index.js';
-import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import {
+  type EngineBatch,
+  type EngineStore,
+  openStorage,
+  resolveStorageTarget,
+  type Storage,
+} from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 import { startTestServer } from '../support/server-harness.js';

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/index.js';
 import { openStorage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';

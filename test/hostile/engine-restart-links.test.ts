@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
 import { openEngine } from '../../src/engine/index.js';
-import { openStorage, type Storage } from '../../src/storage/index.js';
-import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 const match = (id: string, user: string, time: string) =>

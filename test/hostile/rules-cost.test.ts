@@ -3,14 +3,14 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../src/cli/index.js';
 import { isEngineError } from '../../src/core/index.js';
 import { compileEventFilter, loadEngineConfig } from '../../src/engine/index.js';
-import { createApiKey } from '../../src/http/api-keys.js';
+import { createApiKey } from '../../src/http/index.js';
 import { buildRuleSet, checkRuleSources, type RuleSet, RuleSetLoader } from '../../src/rules/index.js';
-import { testCatalogs } from '../../src/rules/testdata/test-catalogs.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { testCatalogs } from '../support/rule-catalogs.js';
 import { startTestServer } from '../support/server-harness.js';
 
 /** `[0..999]` of the issue, written out: CEL has no range syntax, so a list literal of 1,000 ints. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { sqliteFileName } from '../../src/storage/storage-target.js';
+import { sqliteFileName } from '../../src/storage/index.js';
 import { startTestEngine } from '../support/engine-harness.js';
 import { crashBase, crashEvents, isPayment } from './support/crash-events.js';
 

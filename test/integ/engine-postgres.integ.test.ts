@@ -10,8 +10,7 @@ import { after, describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { openEngine } from '../../src/engine/index.js';
-import { openStorage, type Storage } from '../../src/storage/index.js';
-import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';

@@ -14,9 +14,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client, escapeIdentifier } from 'pg';
 import { EngineError, type ErrorCode } from '../../src/core/index.js';
-import { type NewContent, openStorage, type Storage, type StoredSignal } from '../../src/storage/index.js';
-import { storageMigrations } from '../../src/storage/migrations/index.js';
-import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import {
+  type NewContent,
+  openStorage,
+  resolveStorageTarget,
+  type Storage,
+  type StoredSignal,
+  storageMigrations,
+} from '../../src/storage/index.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createServices } from '../../src/app/index.js';
-import { watchCommand } from '../../src/cli/commands/watch-command.js';
+import { watchCommand } from '../../src/cli/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { createApiKey } from '../../src/http/index.js';
 import { startServer } from '../../src/main.js';

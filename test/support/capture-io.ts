@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { CliIo } from '../../src/cli/io.js';
+import type { CliIo } from '../../src/cli/index.js';
 
 /** CLI streams that collect what a command writes, for in-process CLI tests. */
 export function captureIo(): CliIo & { output: () => string; errors: () => string } {

@@ -6,8 +6,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { CaseService } from '../../src/cases/index.js';
 import { openEngine, type SignalsEngine } from '../../src/engine/index.js';
-import { openStorage, type Storage } from '../../src/storage/index.js';
-import { resolveStorageTarget } from '../../src/storage/storage-target.js';
+import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { examplePolicy } from './engine-harness.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';

@@ -1,15 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { pacs008Chunks } from '../../payments/ingest/index.js';
-import type { PaymentRecord } from '../../payments/payment-record.js';
 import {
   defaultScenarioMix,
   defaultSimulationStart,
+  type PaymentRecord,
+  pacs008Chunks,
   type ScenarioMix,
   type Simulation,
   simulatePayments,
-} from '../../payments/simulate/index.js';
+} from '../../payments/index.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 

@@ -1,4 +1,4 @@
-import type { RuleCatalogs } from '../catalogs.js';
+import type { RuleCatalogs } from '../../src/rules/index.js';
 
 /**
  * The synthetic catalogs every rules test checks against: a few event types (some with their

@@ -1,0 +1,12 @@
+/**
+ * The `prevail` command line: the composition root for one-shot commands. This is the module's
+ * only public door. `main` is the executable entry; `runCli` runs one command line against given
+ * streams, so tests and embedders drive the CLI without a child process. `useCliSettings`,
+ * `serverSettings` and `watchCommand` are here so a test can set the process settings, check the
+ * server settings a `serve` command line makes, or run `watch` with injected dependencies.
+ */
+export { useCliSettings } from './cli-settings.js';
+export { serverSettings } from './commands/serve-command.js';
+export { type WatchCommandDependencies, watchCommand } from './commands/watch-command.js';
+export type { CliIo } from './io.js';
+export { main, runCli } from './main.js';
