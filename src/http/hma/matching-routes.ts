@@ -72,6 +72,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
   // GET /m/lookup?signal_type=&signal=[&banks=][&seed=] → flat {BANK: [...]}; or ?url=…
   // [&content_type][&types] → {"pdq": {BANK: [...]}} (the inner map when signal_type is also
   // given). GET ignores bypass_coinflip, as HMA 1.1.7 does (its model still parses it).
+  // Prevail's `entities` (with a key) also sends the matches to the engine: see reportLookup.
   hmaRoute(app, {
     method: 'GET',
     url: '/m/lookup',
@@ -109,6 +110,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
 
   // POST /m/lookup, multipart (field name = content type) → {"pdq": {BANK: [...]}}. Query:
   // bypass_coinflip (exactly "true"), seed, banks, types; form fields are ignored, as HMA.
+  // Prevail's `entities` query parameter as on GET.
   hmaRoute(app, {
     method: 'POST',
     url: '/m/lookup',
