@@ -8,7 +8,7 @@ import { withHashingPlace } from '../hashing-place.js';
 import { readMedia } from './read-media.js';
 
 /** The body `/v1/match` reads when it is JSON (a multipart upload carries `entities` as a form field). */
-export interface MatchBody {
+interface MatchBody {
   readonly signals?: Record<string, string>;
   readonly banks?: string[];
   readonly entities?: Record<string, string>;
