@@ -1,8 +1,16 @@
 /**
  * Matching: signals in, bank matches out, with provenance, per-bank thresholds, negative banks
- * and flood protection.
+ * and flood protection; and the one owner of what a match looks like outside the matcher: its
+ * JSON shape (`matchJson`) and the `media.matched` event it becomes (`mediaMatchedEvent`).
  */
 export { defaultFloodPolicy, FloodGuard, type FloodPolicy } from './flood-guard.js';
+export {
+  type MatchJson,
+  type MatchOutcomeJson,
+  matchJson,
+  matchOutcomeJson,
+  type SuppressedMatchJson,
+} from './match-json.js';
 export type {
   FloodReport,
   Match,
@@ -13,3 +21,4 @@ export type {
   SuppressedMatch,
 } from './match-types.js';
 export { type IndexFactory, type IndexStatus, Matcher } from './matcher.js';
+export { type EventMatch, type MatchSource, type MediaMatchedEvent, mediaMatchedEvent } from './media-matched-event.js';

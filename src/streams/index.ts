@@ -1,8 +1,12 @@
 /**
  * Live-stream watching: sample frames of RTMP, RTSP, HLS, HTTP-FLV streams or files with ffmpeg,
  * hash them with PDQ, match them against the banks, and feed matches to the signals engine as
- * `media.matched` events — under one CPU budget, with reconnects, and without storing frames.
+ * `media.matched` events (shaped by `matching/`) — under one CPU budget, with reconnects, and
+ * without storing frames unless evidence preservation is on. `StreamWatcher` owns a watcher's
+ * life (connect, reconnect, stall, stop); `FramePipeline` what happens to each frame.
  */
+
+export { engineMatchSink } from './engine-match-sink.js';
 export {
   allocateFps,
   budgetUtilization,
@@ -13,7 +17,6 @@ export {
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
 export { MatchCooldown } from './match-cooldown.js';
-export { engineMatchSink, mediaMatchedEvent } from './match-events.js';
 export {
   defaultReconnectPolicy,
   ReconnectBackoff,
@@ -40,13 +43,11 @@ export {
 } from './stream-manager.js';
 export {
   type FrameHasher,
-  type FrameMatch,
   type FrameMatcher,
   type FrameSource,
   finalStreamStates,
   isFinalState,
   type MatchEventSink,
-  type MediaMatchedEvent,
   type SourceKind,
   type StreamEntities,
   type StreamState,

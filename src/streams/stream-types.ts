@@ -1,5 +1,5 @@
 import type { IngestResult } from '../engine/index.js';
-import type { MatchOptions, MatchOutcome, MatchQuery } from '../matching/index.js';
+import type { MatchJson, MatchOptions, MatchOutcome, MatchQuery, MediaMatchedEvent } from '../matching/index.js';
 import type { FrameReaderOptions, VideoFrame } from '../video/index.js';
 
 /**
@@ -74,18 +74,6 @@ export interface StreamStatus {
   readonly lastError: string | null;
 }
 
-/** One bank match of a frame, as watch events and `media.matched` events carry it. */
-export interface FrameMatch {
-  readonly bank: string;
-  readonly contentId: number;
-  readonly signalType: string;
-  readonly distance: number;
-  readonly matchedValue: string;
-  readonly category: string | null;
-  readonly source: string | null;
-  readonly externalId: string | null;
-}
-
 /**
  * What a watcher reports, in order. `t` is stream time in seconds: the sampled frame's timestamp,
  * continued across reconnects (the reader restarts at 0 on every connection).
@@ -113,7 +101,8 @@ export type StreamWatchEvent =
       readonly index: number;
       readonly quality: number;
       readonly pdq: string;
-      readonly matches: readonly FrameMatch[];
+      /** Every match of the frame, in the one JSON shape of a match (`matchJson`). */
+      readonly matches: readonly MatchJson[];
       readonly event: string | null;
     }
   | {
@@ -147,25 +136,8 @@ export interface FrameMatcher {
 }
 
 /**
- * Receives one `media.matched` event (already shaped) and makes it durable in the signals engine;
- * resolves to the engine's verdict of the submission. See `engineMatchSink`.
+ * Receives one `media.matched` event (shaped by `mediaMatchedEvent` of `matching/`) and makes it
+ * durable in the signals engine; resolves to the engine's verdict of the submission. See
+ * `engineMatchSink`.
  */
 export type MatchEventSink = (event: MediaMatchedEvent) => Promise<IngestResult | undefined>;
-
-/** The `media.matched` event a watcher emits for a frame that matched. */
-export interface MediaMatchedEvent {
-  readonly id: string;
-  readonly type: 'media.matched';
-  readonly time: string;
-  readonly entities: Readonly<Record<string, string>>;
-  readonly data: {
-    readonly matches: readonly {
-      readonly bank: string;
-      readonly contentId: number;
-      readonly signalType: string;
-      readonly distance: number;
-    }[];
-    readonly signals: { readonly pdq: string; readonly frame_timestamp: number };
-    readonly source: 'stream';
-  };
-}

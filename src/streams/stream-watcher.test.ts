@@ -13,7 +13,8 @@ import {
 } from '../../test/support/fake-frames.js';
 import { EventTypeRegistry } from '../events/index.js';
 import { EvidenceVault } from '../evidence/index.js';
-import type { MediaMatchedEvent, SourceKind, StreamWatchEvent } from './index.js';
+import type { MediaMatchedEvent } from '../matching/index.js';
+import type { SourceKind, StreamWatchEvent } from './index.js';
 import { StreamWatcher, type StreamWatcherOptions } from './index.js';
 
 const { pattern, banked, flat } = scene;

@@ -2,18 +2,12 @@ import { startEgressProxy } from '../content/index.js';
 import { EngineError, toEngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
-import type { Match } from '../matching/index.js';
-import { pdqQualityThreshold } from '../signals/index.js';
-import type { VideoFrame } from '../video/index.js';
-import { preserveMatchedFrame } from './frame-evidence.js';
 import { hashVideoFrame } from './frame-hash.js';
-import { MatchCooldown } from './match-cooldown.js';
-import { mediaMatchedEvent } from './match-events.js';
+import { FramePipeline } from './frame-pipeline.js';
 import { ReconnectBackoff, type ReconnectPolicy, reconnectPolicy } from './reconnect-backoff.js';
 import { type CheckedSource, redactUrl } from './source-policy.js';
 import type {
   FrameHasher,
-  FrameMatch,
   FrameMatcher,
   FrameSource,
   MatchEventSink,
@@ -22,6 +16,7 @@ import type {
   StreamStatus,
   StreamWatchEvent,
 } from './stream-types.js';
+import { describeError, roundToMs } from './watch-values.js';
 
 /** What a watcher watches and where its results go. */
 export interface StreamWatcherOptions {
@@ -71,18 +66,18 @@ export interface StreamWatcherOptions {
 const permanentCodes = new Set(['VIDEO_DECODER_MISSING', 'CONFIG_INVALID', 'URL_INVALID', 'URL_HOST_NOT_ALLOWED']);
 
 /**
- * Watches one source: samples frames with ffmpeg (`readFrames`, N fps), hashes each with PDQ,
- * looks frames of quality ≥ 50 up in the banks, and reports every frame, match, reconnect and
- * the end to its listeners. A frame that matches sends one `media.matched` event into the signals
- * engine at once — at most one per banked item per cooldown window, so a scene that stays on
- * screen does not flood the engine (or trip the matcher's flood protection, which counts such an
- * item once per window too).
+ * Watches one source — its lifecycle: opens it with ffmpeg (`readFrames`, N fps), through the
+ * checked egress proxy for a network source; keeps the stream clock (`t`, continued across
+ * reconnects); reconnects a live source that drops or stalls, with exponential backoff
+ * (`ReconnectPolicy`); stops on request; and reports every state change, reconnect and the end to
+ * its listeners. What happens to each frame — hashing, matching, the cooldown, the
+ * `media.matched` event, evidence — is the `FramePipeline`'s (see there); its `frame` and `match`
+ * events reach the same listeners.
  *
- * Frames are never stored: each is hashed from ffmpeg's pipe buffer and forgotten; only hashes
- * and match results leave the watcher. (Evidence preservation of stream frames is not built.)
+ * Frames are never stored unless evidence preservation is on (`evidence`): then each frame that
+ * sends a `media.matched` event is kept encrypted in the vault, audited.
  *
- * Life: `connecting` → `running` ⇄ `reconnecting` → `ended` | `failed` | `stopped`. Live sources
- * that drop or stall are reopened with exponential backoff (`ReconnectPolicy`). Invariant: once
+ * Life: `connecting` → `running` ⇄ `reconnecting` → `ended` | `failed` | `stopped`. Invariant: once
  * `finished` resolves, ffmpeg is gone.
  *
  * @example
@@ -95,29 +90,20 @@ export class StreamWatcher {
   readonly id: string;
   readonly #options: StreamWatcherOptions;
   readonly #policy: ReconnectPolicy;
-  readonly #cooldown: MatchCooldown;
   readonly #listeners = new Set<(event: StreamWatchEvent) => void>();
   readonly #now: () => number;
-  readonly #hash: FrameHasher;
   readonly #requestedFps: number;
   readonly #entities: { stream: string; user?: string };
   readonly #startedAt: string;
-  #fps: number;
+  readonly #pipeline: FramePipeline;
   #state: StreamState = 'connecting';
   #endedAt: string | null = null;
   #framesReceived = 0;
-  #framesSampled = 0;
-  #framesDropped = 0;
-  #lastFrameAt: string | null = null;
-  #matches = 0;
-  #events = 0;
-  #preserved = 0;
   #reconnects = 0;
   #lastError: string | null = null;
   /** Stream time of the last frame received, and the offset added to the reader's timestamps. */
   #lastT = 0;
   #offset = 0;
-  #nextDueT = 0;
   #started = false;
   #stopReason: string | undefined;
   #session: AbortController | undefined;
@@ -135,15 +121,30 @@ export class StreamWatcher {
     this.id = options.id;
     this.#options = options;
     this.#requestedFps = fps;
-    this.#fps = fps;
     this.#policy = reconnectPolicy(options.reconnect);
-    this.#cooldown = new MatchCooldown(options.cooldownMs ?? 60_000);
     this.#now = options.now ?? Date.now;
-    this.#hash = options.hashFrame ?? hashVideoFrame;
     this.#entities = {
       stream: options.entities?.stream ?? options.id,
       ...(options.entities?.user !== undefined ? { user: options.entities.user } : {}),
     };
+    this.#pipeline = new FramePipeline({
+      kind: options.source.kind,
+      realtime: options.realtime === true,
+      requestedFps: fps,
+      matcher: options.matcher,
+      ...(options.banks !== undefined ? { banks: options.banks } : {}),
+      ...(options.sink !== undefined ? { sink: options.sink } : {}),
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      entities: this.#entities,
+      cooldownMs: options.cooldownMs ?? 60_000,
+      maxLagSeconds: options.maxLagSeconds ?? 5,
+      hashFrame: options.hashFrame ?? hashVideoFrame,
+      ...(options.evidence !== undefined ? { evidence: options.evidence } : {}),
+      emit: (event) => this.#emit(event),
+      onError: (description) => {
+        this.#lastError = description;
+      },
+    });
     this.#startedAt = new Date(this.#now()).toISOString();
     this.#finished = new Promise((resolve) => {
       this.#finish = resolve;
@@ -199,10 +200,10 @@ export class StreamWatcher {
 
   /**
    * Sets the frames per second actually hashed (the CPU budget lowers it under overload, and
-   * restores it). ffmpeg keeps sampling at the requested rate; the watcher hashes a subset.
+   * restores it). ffmpeg keeps sampling at the requested rate; the pipeline hashes a subset.
    */
   setFps(fps: number): void {
-    this.#fps = Math.min(this.#requestedFps, Math.max(fps, Number.MIN_VALUE));
+    this.#pipeline.setFps(fps);
   }
 
   /** Registers a listener for every event; returns the function that removes it. */
@@ -212,23 +213,25 @@ export class StreamWatcher {
   }
 
   status(): StreamStatus {
+    const counts = this.#pipeline.counts;
+    const fps = this.#pipeline.fps;
     return {
       id: this.id,
       url: redactUrl(this.#options.source.source),
       kind: this.#options.source.kind,
       state: this.#state,
       requestedFps: this.#requestedFps,
-      fps: round(this.#fps),
-      degraded: this.#fps < this.#requestedFps,
+      fps: roundToMs(fps),
+      degraded: fps < this.#requestedFps,
       entities: this.#entities,
       startedAt: this.#startedAt,
       endedAt: this.#endedAt,
-      framesSampled: this.#framesSampled,
-      framesDropped: this.#framesDropped,
-      lastFrameAt: this.#lastFrameAt,
-      matches: this.#matches,
-      events: this.#events,
-      framesPreserved: this.#preserved,
+      framesSampled: counts.framesSampled,
+      framesDropped: counts.framesDropped,
+      lastFrameAt: counts.lastFrameAt,
+      matches: counts.matches,
+      events: counts.events,
+      framesPreserved: counts.framesPreserved,
       reconnects: this.#reconnects,
       lastError: this.#lastError,
     };
@@ -262,7 +265,8 @@ export class StreamWatcher {
     for (;;) {
       const session = new AbortController();
       this.#session = session;
-      const clock = { anchor: Number.POSITIVE_INFINITY, firstFrameAt: 0, frames: 0 };
+      const clock = { firstFrameAt: 0, frames: 0 };
+      this.#pipeline.startSession();
       let failure: EngineError | undefined;
       try {
         if (this.#stopReason !== undefined) break;
@@ -283,7 +287,10 @@ export class StreamWatcher {
             this.#setState('running');
           }
           clock.frames += 1;
-          await this.#onFrame(frame, nowMs, clock);
+          this.#framesReceived += 1;
+          const t = this.#offset + frame.timestamp;
+          this.#lastT = t;
+          await this.#pipeline.process(frame, t, nowMs);
           backoff.healthySince(clock.firstFrameAt, this.#now());
         }
       } catch (error) {
@@ -317,134 +324,31 @@ export class StreamWatcher {
       const delayMs = backoff.nextDelay();
       this.#reconnects += 1;
       this.#setState('reconnecting');
-      this.#emit({ type: 'reconnect', t: round(this.#lastT), attempt: backoff.attempts, delayMs, reason: why });
+      this.#emit({ type: 'reconnect', t: roundToMs(this.#lastT), attempt: backoff.attempts, delayMs, reason: why });
       await this.#sleep(delayMs);
       if (this.#stopReason !== undefined) break;
     }
     this.#end('stopped', this.#stopReason ?? 'stopped');
   }
 
-  async #onFrame(
-    frame: VideoFrame,
-    nowMs: number,
-    clock: { anchor: number; firstFrameAt: number; frames: number },
-  ): Promise<void> {
-    this.#framesReceived += 1;
-    const t = this.#offset + frame.timestamp;
-    this.#lastT = t;
-    const paced = this.#options.source.kind !== 'file' || this.#options.realtime === true;
-    if (paced) {
-      // How much later than the earliest-arriving frame (relative to its timestamp) this one came.
-      clock.anchor = Math.min(clock.anchor, nowMs - frame.timestamp * 1000);
-      const lagMs = nowMs - frame.timestamp * 1000 - clock.anchor;
-      if (lagMs > (this.#options.maxLagSeconds ?? 5) * 1000) {
-        this.#framesDropped += 1;
-        return;
-      }
-    }
-    if (this.#fps < this.#requestedFps) {
-      // Degraded: hash only every (requested / allowed)-th sampled frame, by stream time.
-      if (t + 0.5 / this.#requestedFps < this.#nextDueT) return;
-      this.#nextDueT = t + 1 / this.#fps;
-    }
-    const { hash, quality } = this.#hash(frame);
-    this.#framesSampled += 1;
-    this.#lastFrameAt = new Date(nowMs).toISOString();
-    if (quality < pdqQualityThreshold) {
-      this.#emit({ type: 'frame', t: round(t), index: frame.index, quality, pdq: hash, matched: false });
-      return;
-    }
-    let matches: readonly Match[];
-    try {
-      matches = await this.#lookUp(hash, quality, nowMs);
-    } catch (error) {
-      this.#lastError = describeError(error);
-      this.#emit({ type: 'frame', t: round(t), index: frame.index, quality, pdq: hash, matched: false });
-      return;
-    }
-    this.#emit({ type: 'frame', t: round(t), index: frame.index, quality, pdq: hash, matched: matches.length > 0 });
-    if (matches.length === 0) return;
-    this.#matches += 1;
-    const frameMatches = matches.map(frameMatch);
-    const fresh = frameMatches.filter((match) => this.#cooldown.admit(match.contentId, nowMs));
-    let eventId: string | null = null;
-    if (fresh.length > 0 && this.#options.sink !== undefined) {
-      const event = mediaMatchedEvent({
-        entities: this.#entities,
-        matches: fresh,
-        pdq: hash,
-        frameTimestamp: t,
-        time: new Date(nowMs),
-      });
-      try {
-        const result = await this.#options.sink(event);
-        if (result?.status === 'rejected') {
-          this.#lastError = `EVENT_INVALID: ${result.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`;
-          this.#options.logger?.error({ eventId: event.id, problems: result.problems }, 'media.matched event refused');
-        } else {
-          eventId = event.id;
-          this.#events += 1;
-        }
-      } catch (error) {
-        this.#lastError = describeError(error);
-        this.#options.logger?.error({ err: error, eventId: event.id }, 'media.matched event not delivered');
-      }
-    }
-    if (fresh.length > 0 && this.#options.evidence !== undefined) {
-      try {
-        await preserveMatchedFrame(this.#options.evidence, frame, {
-          streamEntity: this.#entities.stream,
-          t: round(t),
-          matches: fresh,
-          eventId,
-        });
-        this.#preserved += 1;
-      } catch (error) {
-        this.#lastError = describeError(error);
-      }
-    }
-    this.#emit({
-      type: 'match',
-      t: round(t),
-      at: new Date(nowMs).toISOString(),
-      index: frame.index,
-      quality,
-      pdq: hash,
-      matches: frameMatches,
-      event: eventId,
-    });
-  }
-
-  /**
-   * Looks the hash up without counting it for flood protection; when an item is outside its
-   * cooldown window, looks it up once more, counted, so that flood protection sees each banked
-   * item once per window per stream (a scene on screen for minutes is one sighting, not hundreds).
-   */
-  async #lookUp(hash: string, quality: number, nowMs: number): Promise<readonly Match[]> {
-    const query = { signals: { pdq: hash }, pdqQuality: quality };
-    const banks = this.#options.banks !== undefined ? { banks: this.#options.banks } : {};
-    const outcome = await this.#options.matcher.match(query, { ...banks, countForFlood: false });
-    if (!outcome.matches.some((match) => !this.#cooldown.isCooling(match.contentId, nowMs))) return outcome.matches;
-    return (await this.#options.matcher.match(query, banks)).matches;
-  }
-
   #setState(state: StreamState): void {
     if (this.#state === state) return;
     this.#state = state;
-    this.#emit({ type: 'state', t: round(this.#lastT), state });
+    this.#emit({ type: 'state', t: roundToMs(this.#lastT), state });
   }
 
   #end(state: 'ended' | 'failed' | 'stopped', reason: string): void {
     this.#endedAt = new Date(this.#now()).toISOString();
     this.#setState(state);
+    const counts = this.#pipeline.counts;
     this.#emit({
       type: 'ended',
-      t: round(this.#lastT),
+      t: roundToMs(this.#lastT),
       state,
       reason,
-      frames: this.#framesSampled,
-      dropped: this.#framesDropped,
-      matches: this.#matches,
+      frames: counts.framesSampled,
+      dropped: counts.framesDropped,
+      matches: counts.matches,
       reconnects: this.#reconnects,
     });
   }
@@ -472,26 +376,4 @@ export class StreamWatcher {
       this.#wake = undefined;
     });
   }
-}
-
-function frameMatch(match: Match): FrameMatch {
-  return {
-    bank: match.bank,
-    contentId: match.contentId,
-    signalType: match.signalType,
-    distance: match.distance,
-    matchedValue: match.matchedValue,
-    category: match.provenance.category,
-    source: match.provenance.source,
-    externalId: match.provenance.externalId,
-  };
-}
-
-function describeError(error: unknown): string {
-  const engineError = toEngineError(error);
-  return `${engineError.code}: ${engineError.message}`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -4,7 +4,13 @@ import { createServices } from '../../app/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, mapOrdered, toEngineError } from '../../core/index.js';
 import { hashableSignalNames, hashMedia, type MediaHashes } from '../../hasher/index.js';
-import type { Matcher, MatchOptions, MatchOutcome, MatchQuery } from '../../matching/index.js';
+import {
+  type Matcher,
+  type MatchOptions,
+  type MatchOutcome,
+  type MatchQuery,
+  matchOutcomeJson,
+} from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
@@ -26,11 +32,15 @@ interface MatchCommandOptions extends StorageCliOptions, VideoCliOptions {
   progress: boolean;
 }
 
-/** The JSONL record of one looked-up input. Empty lists other than `matches` are left out. */
+/**
+ * The JSONL record of one looked-up input, each match in the one JSON shape of a match
+ * (`matchOutcomeJson`, as `/v1/match` answers). Empty lists other than `matches` are left out.
+ */
 function matchRecord(path: string, signals: Record<string, unknown>, outcome: MatchOutcome): Record<string, unknown> {
-  const record: Record<string, unknown> = { path, signals, matches: outcome.matches };
+  const json = matchOutcomeJson(outcome);
+  const record: Record<string, unknown> = { path, signals, matches: json.matches };
   for (const key of ['suppressed', 'quarantined', 'negative', 'warnings'] as const) {
-    if (outcome[key].length > 0) record[key] = outcome[key];
+    if (json[key].length > 0) record[key] = json[key];
   }
   return record;
 }

@@ -1,16 +1,20 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { EngineError } from '../../core/index.js';
+import type { Match } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
+import { ingestMatchEvent } from '../match-event.js';
 import { coinflip } from './coinflip.js';
 import { compareSignals } from './compare-signals.js';
 import { hmaRoute } from './hma-route.js';
 import { matcherIndexStatus } from './index-status.js';
 import { readJsonBody } from './json-body.js';
+import { readLookupEntities } from './lookup-entities.js';
 import { hashFromUpload, hashFromUrl } from './media-hashing.js';
 import { readSingleUpload } from './multipart-upload.js';
 import { parseBankFilter, parsePydanticBool, queryOf } from './query-params.js';
-import { checkLookupSignal, type HmaBankMatches, lookupSignal } from './signal-lookup.js';
+import { checkLookupSignal, type HmaBankMatches, lookupSignal, type SignalLookup } from './signal-lookup.js';
 import { hmaDistance, signalByRequestName } from './signal-names.js';
 import { boolParsing, missingField, sendValidationIssues, type ValidationIssue } from './validation-errors.js';
 
@@ -68,6 +72,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
   // GET /m/lookup?signal_type=&signal=[&banks=][&seed=] → flat {BANK: [...]}; or ?url=…
   // [&content_type][&types] → {"pdq": {BANK: [...]}} (the inner map when signal_type is also
   // given). GET ignores bypass_coinflip, as HMA 1.1.7 does (its model still parses it).
+  // Prevail's `entities` (with a key) also sends the matches to the engine: see reportLookup.
   hmaRoute(app, {
     method: 'GET',
     url: '/m/lookup',
@@ -79,6 +84,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
         return sendValidationIssues(reply, [boolParsing('bypass_coinflip', query.bypass_coinflip)]);
       }
       const options = { banks: parseBankFilter(query.banks), coinflip: coinflip(query.seed) };
+      const entities = await readLookupEntities(request, dependencies);
       if (query.url !== undefined && query.url !== '') {
         const url = query.url;
         const hashes = await withHashingPlace(hasher, (hash) =>
@@ -87,34 +93,42 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
             { ...config, hash },
           ),
         );
-        const perSignal = await lookupEach(hashes, options);
+        const lookups = await lookupEach(hashes, options);
+        await reportLookup(reply, entities, Object.values(lookups));
+        const perSignal = hmaAnswers(lookups);
         if (query.signal_type === undefined) return perSignal;
         return perSignal[signalByRequestName(query.signal_type)?.hma ?? query.signal_type] ?? {};
       }
       if (!query.signal || !query.signal_type) {
         return reply.code(400).send({ message: 'Either url or both signal and signal_type are required' });
       }
-      return lookupSignal(matcher, query.signal_type, query.signal, options);
+      const lookup = await lookupSignal(matcher, query.signal_type, query.signal, options);
+      await reportLookup(reply, entities, [lookup]);
+      return lookup.byBank;
     },
   });
 
   // POST /m/lookup, multipart (field name = content type) → {"pdq": {BANK: [...]}}. Query:
   // bypass_coinflip (exactly "true"), seed, banks, types; form fields are ignored, as HMA.
+  // Prevail's `entities` query parameter as on GET.
   hmaRoute(app, {
     method: 'POST',
     url: '/m/lookup',
     scope: 'read',
     summary: 'Banks holding content that matches an uploaded file (HMA POST /m/lookup)',
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const query = queryOf(request);
+      const entities = await readLookupEntities(request, dependencies);
       const hashes = await withHashingPlace(hasher, async (hash) => {
         const upload = await readSingleUpload(request);
         return hashFromUpload(upload, query.types, { decode: config.decode, hash });
       });
-      return lookupEach(hashes, {
+      const lookups = await lookupEach(hashes, {
         banks: parseBankFilter(query.banks),
         coinflip: query.bypass_coinflip === 'true' ? undefined : coinflip(query.seed),
       });
+      await reportLookup(reply, entities, Object.values(lookups));
+      return hmaAnswers(lookups);
     },
   });
 
@@ -122,12 +136,53 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
   async function lookupEach(
     hashes: Readonly<Record<string, string>>,
     options: { readonly banks: readonly string[] | undefined; readonly coinflip: number | undefined },
-  ): Promise<Record<string, HmaBankMatches>> {
-    const result: Record<string, HmaBankMatches> = {};
+  ): Promise<Record<string, SignalLookup>> {
+    const result: Record<string, SignalLookup> = {};
     for (const [signalType, value] of Object.entries(hashes)) {
       result[signalType] = await lookupSignal(matcher, signalType, value, options);
     }
     return result;
+  }
+
+  /** HMA's answer per signal: `{"pdq": {BANK: [...]}}`. */
+  function hmaAnswers(lookups: Readonly<Record<string, SignalLookup>>): Record<string, HmaBankMatches> {
+    const result: Record<string, HmaBankMatches> = {};
+    for (const [signalType, lookup] of Object.entries(lookups)) result[signalType] = lookup.byBank;
+    return result;
+  }
+
+  /**
+   * A lookup given `entities` (see `readLookupEntities`) feeds its actionable matches — each bank
+   * item once, whichever signal found it — to the engine as one `media.matched` event (`source:
+   * "hma"`), durable before the answer, without waiting for the rules; the answer's body stays
+   * HMA's, and the event id is in the `x-prevail-event` header. An event the engine refuses
+   * (entities that are not role → id) is a 400 `EVENT_INVALID`.
+   */
+  async function reportLookup(
+    reply: FastifyReply,
+    entities: Record<string, unknown> | undefined,
+    lookups: readonly SignalLookup[],
+  ): Promise<void> {
+    if (entities === undefined) return;
+    const seen = new Set<number>();
+    const matches: Match[] = [];
+    for (const match of lookups.flatMap((lookup) => lookup.matches)) {
+      if (seen.has(match.contentId)) continue;
+      seen.add(match.contentId);
+      matches.push(match);
+    }
+    const signals = Object.fromEntries(lookups.map((lookup) => [lookup.signal.name, lookup.signal.value]));
+    const result = await ingestMatchEvent(
+      dependencies.engine,
+      { entities, matches, signals, source: { kind: 'hma' } },
+      { wait: false },
+    );
+    if (result === undefined) return;
+    if (result.status === 'rejected') {
+      const problems = result.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+      throw new EngineError('EVENT_INVALID', `the media.matched event was refused: ${problems}`);
+    }
+    reply.header('x-prevail-event', result.id);
   }
 
   // POST /m/compare {"pdq": [h1, h2]} → {"pdq": [true, {"distance": 9}]} (HMA's debug UI).

@@ -62,6 +62,16 @@ export function groupByBank(matches: readonly Match[]): HmaBankMatches {
   return result;
 }
 
+/** One signal's lookup: HMA's answer, and what a `media.matched` event of the lookup needs. */
+export interface SignalLookup {
+  /** What `/m/lookup` answers for the signal. */
+  readonly byBank: HmaBankMatches;
+  /** The actionable matches behind `byBank`. */
+  readonly matches: readonly Match[];
+  /** The looked-up value, under Prevail's signal name (`md5` for HMA's `video_md5`). */
+  readonly signal: { readonly name: string; readonly value: string };
+}
+
 /**
  * HMA's `lookup(signal, signal_type)`: checks the signal, finds enabled content in the banks that
  * take part (those whose enabled ratio is at least `coinflip`, all when it is absent; only
@@ -73,7 +83,7 @@ export async function lookupSignal(
   signalTypeName: string,
   value: unknown,
   options: { readonly banks: readonly string[] | undefined; readonly coinflip: number | undefined },
-): Promise<HmaBankMatches> {
+): Promise<SignalLookup> {
   const checked = checkLookupSignal(matcher, signalTypeName, value);
   const outcome = await matcher.match(
     { signals: { [checked.signal.prevail]: checked.value } },
@@ -82,5 +92,9 @@ export async function lookupSignal(
       ...(options.coinflip !== undefined ? { coinflip: options.coinflip } : {}),
     },
   );
-  return groupByBank(outcome.matches);
+  return {
+    byBank: groupByBank(outcome.matches),
+    matches: outcome.matches,
+    signal: { name: checked.signal.prevail, value: checked.value },
+  };
 }

@@ -1,13 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { EngineError, parseJsonWithin } from '../../core/index.js';
-import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
-import type { Match, MatchQuery } from '../../matching/index.js';
-import { signalTypeByName } from '../../signals/index.js';
+import { matchOutcomeJson } from '../../matching/index.js';
 import type { HttpDependencies } from '../dependencies.js';
-import { withHashingPlace } from '../hashing-place.js';
-import { outcomeJson } from './json.js';
-import { readMedia } from './read-media.js';
+import { ingestMatchEvent } from '../match-event.js';
+import { hashMediaRequest, readMatchRequest } from './match-request.js';
 
 interface MatchQueryString {
   banks?: string;
@@ -20,7 +15,7 @@ interface MatchQueryString {
  * provenance (HMA #1681).
  */
 export function registerHashMatchRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
-  const { matcher, config, hasher } = dependencies;
+  const { matcher } = dependencies;
   const tags = ['matching'];
   const options = {
     type: 'object',
@@ -29,49 +24,6 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       dihedral: { type: 'boolean', description: 'also look up the 7 rotated and flipped PDQ variants' },
     },
   } as const;
-
-  const hashUpload = async (
-    request: Parameters<typeof readMedia>[0],
-    dihedral: boolean,
-  ): Promise<{ hashes: MediaHashes; fields: Record<string, string> }> => {
-    return withHashingPlace(hasher, async (hash) => {
-      const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-      return { hashes: await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
-    });
-  };
-  const hashRequest = async (request: Parameters<typeof readMedia>[0], dihedral: boolean): Promise<MediaHashes> =>
-    (await hashUpload(request, dihedral)).hashes;
-
-  /**
-   * When the caller says whose media this is (`entities`, e.g. {"user": "u1"}) and the signals
-   * engine runs, every lookup with matches becomes a `media.matched` event, so rules see the
-   * match together with the same accounts' sessions, chats and payments.
-   */
-  const emitMatched = async (entities: unknown, signals: Record<string, unknown>, matches: readonly Match[]) => {
-    const engine = dependencies.engine;
-    if (engine === undefined || matches.length === 0 || entities === undefined) return undefined;
-    const [result] = await engine.engine.ingest(
-      [
-        {
-          id: `match-${randomUUID()}`,
-          type: 'media.matched',
-          time: new Date().toISOString(),
-          entities,
-          data: {
-            matches: matches.map((match) => ({
-              bank: match.bank,
-              contentId: match.contentId,
-              signalType: match.signalType,
-              distance: match.distance,
-            })),
-            signals,
-          },
-        },
-      ],
-      { wait: true },
-    );
-    return result;
-  };
 
   app.post<{ Querystring: MatchQueryString }>(
     '/v1/hash',
@@ -83,7 +35,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         querystring: options,
       },
     },
-    async (request) => hashRequest(request, request.query.dihedral === true),
+    async (request) => (await hashMediaRequest(request, dependencies, request.query.dihedral === true)).hashes,
   );
 
   app.post<{
@@ -102,50 +54,15 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       },
     },
     async (request) => {
-      const body = request.isMultipart() ? undefined : request.body;
-      const bankList =
-        body?.banks ??
-        request.query.banks
-          ?.split(',')
-          .map((name) => name.trim())
-          .filter(Boolean);
-      let query: MatchQuery;
-      let signals: Record<string, unknown>;
-      let entities: unknown = body?.entities;
-      if (body?.signals !== undefined) {
-        if (typeof body.signals !== 'object' || body.signals === null) {
-          throw new EngineError('REQUEST_INVALID', 'signals must be an object of signal type → value');
-        }
-        const parsed: Record<string, string> = {};
-        for (const [type, value] of Object.entries(body.signals)) {
-          parsed[type] = signalTypeByName(type).parse(String(value));
-        }
-        query = { signals: parsed };
-        signals = parsed;
-      } else {
-        const { hashes, fields } = await hashUpload(request, request.query.dihedral === true);
-        if (fields.entities !== undefined) {
-          try {
-            entities = parseJsonWithin(fields.entities);
-          } catch {
-            throw new EngineError('REQUEST_INVALID', 'the entities field must be a JSON object such as {"user": "u1"}');
-          }
-        }
-        query = {
-          signals: { pdq: hashes.pdq, md5: hashes.md5, sha256: hashes.sha256 },
-          ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
-          ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
-        };
-        signals = { ...hashes };
-      }
-      if (bankList !== undefined) await dependencies.banks.requireBanks(bankList);
-      const outcome = await matcher.match(query, bankList !== undefined ? { banks: bankList } : {});
-      const event = await emitMatched(
-        entities,
-        { pdq: signals.pdq, md5: signals.md5, sha256: signals.sha256 },
-        outcome.matches,
+      const asked = await readMatchRequest(request, dependencies);
+      if (asked.banks !== undefined) await dependencies.banks.requireBanks(asked.banks);
+      const outcome = await matcher.match(asked.query, asked.banks !== undefined ? { banks: asked.banks } : {});
+      const event = await ingestMatchEvent(
+        dependencies.engine,
+        { entities: asked.entities, matches: outcome.matches, signals: asked.eventSignals, source: { kind: 'api' } },
+        { wait: true },
       );
-      return { signals, ...outcomeJson(outcome), ...(event !== undefined ? { event } : {}) };
+      return { signals: asked.signals, ...matchOutcomeJson(outcome), ...(event !== undefined ? { event } : {}) };
     },
   );
 

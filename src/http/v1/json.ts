@@ -1,4 +1,3 @@
-import type { Match, MatchOutcome } from '../../matching/index.js';
 import type { BankRecord, ContentRecord } from '../../storage/index.js';
 
 /** JSON forms of records in the `/v1` API (camelCase, ISO times, nothing internal). */
@@ -30,29 +29,6 @@ export function contentJson(content: ContentRecord, bankName: string) {
     contentUri: content.contentUri,
     metadata: content.metadata ?? null,
     addedAt: content.addedAt,
-  };
-}
-
-function matchJson(match: Match) {
-  return {
-    bank: match.bank,
-    contentId: match.contentId,
-    signalType: match.signalType,
-    distance: match.distance,
-    matchedValue: match.matchedValue,
-    queryValue: match.queryValue,
-    variant: match.variant,
-    provenance: match.provenance,
-  };
-}
-
-export function outcomeJson(outcome: MatchOutcome) {
-  return {
-    matches: outcome.matches.map(matchJson),
-    suppressed: outcome.suppressed.map((match) => ({ ...matchJson(match), suppressedBy: match.suppressedBy })),
-    quarantined: outcome.quarantined.map(matchJson),
-    negative: outcome.negative.map(matchJson),
-    warnings: outcome.warnings,
   };
 }
 

@@ -1,0 +1,113 @@
+import type { FastifyRequest } from 'fastify';
+import { EngineError, parseJsonWithin } from '../../core/index.js';
+import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
+import type { MatchQuery } from '../../matching/index.js';
+import { signalTypeByName } from '../../signals/index.js';
+import type { HttpDependencies } from '../dependencies.js';
+import { withHashingPlace } from '../hashing-place.js';
+import { readMedia } from './read-media.js';
+
+/** The body `/v1/match` reads when it is JSON (a multipart upload carries `entities` as a form field). */
+interface MatchBody {
+  readonly signals?: Record<string, string>;
+  readonly banks?: string[];
+  readonly entities?: Record<string, string>;
+  readonly url?: string;
+}
+
+/** Everything one `/v1/match` request asks, read in one pass over the request. */
+export interface MatchRequest {
+  /** What the matcher looks up. */
+  readonly query: MatchQuery;
+  /** The signals answered back: the hashes computed from the media, or the parsed signals given. */
+  readonly signals: Record<string, unknown>;
+  /** The signals the `media.matched` event carries: PDQ, MD5 and SHA-256 (never a whole vPDQ). */
+  readonly eventSignals: Readonly<Record<string, string | undefined>>;
+  /** Whose media this is (`{"user": "u1"}`), when the caller says; the engine validates it. */
+  readonly entities: unknown;
+  /** Only these banks (the body's `banks`, else the `banks` query parameter); absent: every bank. */
+  readonly banks: string[] | undefined;
+}
+
+/**
+ * Hashes the media of a `/v1` request (a multipart file or a JSON `{"url"}`) in the hashing pool,
+ * holding its place before the upload is read; returns the hashes and the upload's form fields.
+ */
+export async function hashMediaRequest(
+  request: FastifyRequest,
+  dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
+  dihedral: boolean,
+): Promise<{ hashes: MediaHashes; fields: Record<string, string> }> {
+  const { hasher, config } = dependencies;
+  return withHashingPlace(hasher, async (hash) => {
+    const { bytes, fields } = await readMedia(request, config.fetchPolicy);
+    return { hashes: await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+  });
+}
+
+/**
+ * Reads a `/v1/match` request once, whatever its form: JSON `{"signals"}` (each value parsed by
+ * its signal type), or media (a multipart file whose `entities` form field is JSON, or JSON
+ * `{"url"}`) hashed in the pool. The route then only matches, reports and answers.
+ *
+ * @throws EngineError `REQUEST_INVALID` (signals not an object, an `entities` field that is not
+ *   JSON), the signal types' parse errors, and the errors of `hashMediaRequest`.
+ */
+export async function readMatchRequest(
+  request: FastifyRequest<{ Querystring: { banks?: string; dihedral?: boolean }; Body: MatchBody | undefined }>,
+  dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
+): Promise<MatchRequest> {
+  const body = request.isMultipart() ? undefined : request.body;
+  const banks =
+    body?.banks ??
+    request.query.banks
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+  if (body?.signals !== undefined) {
+    if (typeof body.signals !== 'object' || body.signals === null) {
+      throw new EngineError('REQUEST_INVALID', 'signals must be an object of signal type → value');
+    }
+    const parsed: Record<string, string> = {};
+    for (const [type, value] of Object.entries(body.signals)) {
+      parsed[type] = signalTypeByName(type).parse(String(value));
+    }
+    return {
+      query: { signals: parsed },
+      signals: parsed,
+      eventSignals: pickEventSignals(parsed),
+      entities: body.entities,
+      banks,
+    };
+  }
+  const { hashes, fields } = await hashMediaRequest(request, dependencies, request.query.dihedral === true);
+  let entities: unknown = body?.entities;
+  if (fields.entities !== undefined) {
+    try {
+      entities = parseJsonWithin(fields.entities);
+    } catch {
+      throw new EngineError('REQUEST_INVALID', 'the entities field must be a JSON object such as {"user": "u1"}');
+    }
+  }
+  return {
+    query: {
+      signals: { pdq: hashes.pdq, md5: hashes.md5, sha256: hashes.sha256 },
+      ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
+      ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
+    },
+    signals: { ...hashes },
+    eventSignals: pickEventSignals({ ...hashes }),
+    entities,
+    banks,
+  };
+}
+
+/** The signals an event carries: PDQ, MD5 and SHA-256 (a vPDQ is too large for an event). */
+function pickEventSignals(signals: Readonly<Record<string, unknown>>): Record<string, string | undefined> {
+  const picked: Record<string, string | undefined> = {};
+  for (const name of ['pdq', 'md5', 'sha256'] as const) {
+    const value = signals[name];
+    picked[name] = typeof value === 'string' ? value : undefined;
+  }
+  return picked;
+}
