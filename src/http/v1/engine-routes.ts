@@ -1,11 +1,38 @@
 import type { FastifyInstance } from 'fastify';
-import { type CaseChange, caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
-import type { CaseStatus } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { queryInteger } from '../query-values.js';
+import { definedOnly } from './defined-only.js';
 import { reasonSchema, requireReason } from './reason.js';
 
 const maxEventsPerRequest = 10_000;
+
+const caseParams = z.object({ id: queryInteger(1) });
+const reasonQuery = z.object({ reason: reasonSchema });
+const entityParams = z.object({
+  type: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  id: z.string().min(1).max(200),
+});
+const caseChangeSchema = z
+  .strictObject({
+    status: z.enum(caseStatuses).optional(),
+    assignee: z.string().max(200).nullable().optional(),
+    decision: z.enum(caseDecisions).optional(),
+    priority: z.enum(casePriorities).optional(),
+    legalHold: z.boolean().optional(),
+    reason: reasonSchema,
+  })
+  .refine((body) => Object.keys(body).length >= 2, 'give at least one change besides the reason')
+  .meta({ minProperties: 2 });
+const labelChangeSchema = z.strictObject({
+  label: z.string(),
+  action: z.enum(['add', 'remove']),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  reason: reasonSchema,
+});
 
 /**
  * The signals engine over HTTP: event ingestion (asynchronous, or synchronous with
@@ -15,20 +42,17 @@ const maxEventsPerRequest = 10_000;
 export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { engine, engineStore: store, audit, cases } = dependencies;
   if (engine === undefined || store === undefined || audit === undefined || cases === undefined) return;
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['engine'];
 
-  app.post<{ Querystring: { wait?: 'verdict' }; Body: unknown }>(
+  api.post(
     '/v1/events',
     {
       config: { scope: 'write' },
       schema: {
         tags,
         summary: 'Ingest one event or a batch (idempotent by event id); ?wait=verdict returns verdicts synchronously',
-        querystring: {
-          type: 'object',
-          properties: { wait: { type: 'string', enum: ['verdict'] } },
-          additionalProperties: false,
-        },
+        querystring: z.strictObject({ wait: z.literal('verdict').optional() }),
       },
     },
     async (request) => {
@@ -55,7 +79,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   );
 
-  app.get<{ Querystring: { status?: CaseStatus; subject?: string; limit?: number; reason: string } }>(
+  api.get(
     '/v1/cases',
     {
       config: { scope: 'read' },
@@ -63,26 +87,21 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       schema: {
         tags,
         summary: 'List cases, newest first (audited: give ?reason=)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['reason'],
-          properties: {
-            status: { type: 'string', enum: [...caseStatuses] },
-            subject: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-            reason: reasonSchema,
-          },
-        },
+        querystring: z.strictObject({
+          status: z.enum(caseStatuses).optional(),
+          subject: z.string().optional(),
+          limit: queryInteger(1, 1000).optional(),
+          reason: reasonSchema,
+        }),
       },
     },
     async (request) => {
       const { reason, ...filter } = request.query;
-      return { cases: await cases.list(filter, { actor: request.actor, reason }) };
+      return { cases: await cases.list(definedOnly(filter), { actor: request.actor, reason }) };
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { reason: string } }>(
+  api.get(
     '/v1/cases/:id',
     {
       config: { scope: 'read' },
@@ -90,18 +109,14 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       schema: {
         tags,
         summary: 'Show a case with its timeline, linked entities and rule hits (audited: give ?reason=)',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        querystring: {
-          type: 'object',
-          required: ['reason'],
-          properties: { reason: reasonSchema },
-        },
+        params: caseParams,
+        querystring: reasonQuery,
       },
     },
     async (request) => cases.show(request.params.id, { actor: request.actor, reason: request.query.reason }),
   );
 
-  app.patch<{ Params: { id: number }; Body: CaseChange & { reason: string } }>(
+  api.patch(
     '/v1/cases/:id',
     {
       config: { scope: 'write' },
@@ -110,39 +125,17 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary:
           'Change a case: status (within the lifecycle), assignee, decision (confirmed / dismissed), priority, legal hold (audited)',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          minProperties: 2,
-          properties: {
-            status: { type: 'string', enum: [...caseStatuses] },
-            assignee: { type: ['string', 'null'], maxLength: 200 },
-            decision: { type: 'string', enum: [...caseDecisions] },
-            priority: { type: 'string', enum: [...casePriorities] },
-            legalHold: { type: 'boolean' },
-            reason: reasonSchema,
-          },
-        },
+        params: caseParams,
+        body: caseChangeSchema,
       },
     },
     async (request) => {
       const { reason, ...change } = request.body;
-      return { case: await cases.update(request.params.id, change, { actor: request.actor, reason }) };
+      return { case: await cases.update(request.params.id, definedOnly(change), { actor: request.actor, reason }) };
     },
   );
 
-  const entityParams = {
-    type: 'object',
-    required: ['type', 'id'],
-    properties: {
-      type: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
-      id: { type: 'string', minLength: 1, maxLength: 200 },
-    },
-  } as const;
-
-  app.get<{ Params: { type: string; id: string }; Querystring: { reason: string } }>(
+  api.get(
     '/v1/entities/:type/:id',
     {
       config: { scope: 'read' },
@@ -151,12 +144,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'An entity: its labels, features, newest case and links, two hops out (audited: give ?reason=)',
         params: entityParams,
-        querystring: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: reasonSchema },
-        },
+        querystring: z.strictObject({ reason: reasonSchema }),
       },
     },
     async (request) => {
@@ -172,10 +160,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   );
 
-  app.post<{
-    Params: { type: string; id: string };
-    Body: { label: string; action: 'add' | 'remove'; expiresAt?: string; reason: string };
-  }>(
+  api.post(
     '/v1/entities/:type/:id/labels',
     {
       config: { scope: 'write' },
@@ -184,17 +169,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'Add or remove a label on an entity (a person setting it; audited)',
         params: entityParams,
-        body: {
-          type: 'object',
-          required: ['label', 'action', 'reason'],
-          additionalProperties: false,
-          properties: {
-            label: { type: 'string' },
-            action: { type: 'string', enum: ['add', 'remove'] },
-            expiresAt: { type: 'string', format: 'date-time' },
-            reason: reasonSchema,
-          },
-        },
+        body: labelChangeSchema,
       },
     },
     async (request) => {
@@ -219,7 +194,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   );
 
-  app.get(
+  api.get(
     '/v1/rules/stats',
     {
       config: { scope: 'read' },
@@ -238,7 +213,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
     }),
   );
 
-  app.post(
+  api.post(
     '/v1/rules/reload',
     { config: { scope: 'admin' }, schema: { tags, summary: 'Reload the rules; a bad set keeps the old one running' } },
     async (request) => {

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { EngineError, parseJsonWithin } from '../../core/index.js';
 import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
 import type { Match, MatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
+import { queryBoolean } from '../query-values.js';
 import { outcomeJson } from './json.js';
 import { readMedia } from './read-media.js';
 
-interface MatchQueryString {
-  banks?: string;
-  dihedral?: boolean;
-}
+/** The query options of `/v1/hash` and `/v1/match`. */
+const matchOptionsSchema = z.object({
+  banks: z.string().describe('comma-separated bank names to consult (default all)').optional(),
+  dihedral: queryBoolean().describe('also look up the 7 rotated and flipped PDQ variants').optional(),
+});
+
+type MatchQueryString = z.output<typeof matchOptionsSchema>;
 
 /**
  * `/v1/hash` and `/v1/match`. A match returns the hashes it computed together with the matches
@@ -22,13 +27,6 @@ interface MatchQueryString {
 export function registerHashMatchRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { matcher, config, hasher } = dependencies;
   const tags = ['matching'];
-  const options = {
-    type: 'object',
-    properties: {
-      banks: { type: 'string', description: 'comma-separated bank names to consult (default all)' },
-      dihedral: { type: 'boolean', description: 'also look up the 7 rotated and flipped PDQ variants' },
-    },
-  } as const;
 
   const hashUpload = async (
     request: Parameters<typeof readMedia>[0],
@@ -80,7 +78,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       schema: {
         tags,
         summary: 'Hash an image (multipart file, or JSON {"url"}): PDQ, quality, MD5, SHA-256',
-        querystring: options,
+        querystring: matchOptionsSchema,
       },
     },
     async (request) => hashRequest(request, request.query.dihedral === true),
@@ -98,7 +96,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       schema: {
         tags,
         summary: 'Match an image (multipart file, JSON {"url"}) or hashes (JSON {"signals"}) against the banks',
-        querystring: options,
+        querystring: matchOptionsSchema,
       },
     },
     async (request) => {
