@@ -2,13 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
-import { EngineError } from '../../core/index.js';
+import { EngineService } from '../../engine/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
 import { definedOnly } from './defined-only.js';
 import { reasonSchema, requireReason } from './reason.js';
-
-const maxEventsPerRequest = 10_000;
 
 const caseParams = z.object({ id: queryInteger(1) });
 const reasonQuery = z.object({ reason: reasonSchema });
@@ -38,10 +36,13 @@ const labelChangeSchema = z.strictObject({
  * The signals engine over HTTP: event ingestion (asynchronous, or synchronous with
  * `?wait=verdict`), cases and entities (through the cases service: every read of case material
  * and every change is audited once, with the reason the caller gives), rule statistics and reload.
+ * Each handler only maps HTTP to the `EngineService` or the `CaseService`: the domain rules
+ * (one event or a batch, labels and their audit, precision) live there.
  */
 export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { engine, engineStore: store, audit, cases } = dependencies;
   if (engine === undefined || store === undefined || audit === undefined || cases === undefined) return;
+  const service = new EngineService(engine, store, audit);
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['engine'];
 
@@ -55,28 +56,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         querystring: z.strictObject({ wait: z.literal('verdict').optional() }),
       },
     },
-    async (request) => {
-      const body = request.body;
-      const events = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : undefined;
-      if (events === undefined) throw new EngineError('REQUEST_INVALID', 'send one event object or an array of events');
-      if (events.length > maxEventsPerRequest)
-        throw new EngineError('REQUEST_TOO_LARGE', `at most ${maxEventsPerRequest} events per request`);
-      const results = await engine.engine.ingest(events, { wait: request.query.wait === 'verdict' });
-      // One event sent on its own and refused: the request failed (a batch reports each event).
-      const [only] = results;
-      if (!Array.isArray(body) && only?.status === 'rejected') {
-        throw new EngineError(
-          'EVENT_INVALID',
-          only.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
-        );
-      }
-      return {
-        accepted: results.filter((result) => result.status === 'accepted').length,
-        duplicates: results.filter((result) => result.status === 'duplicate').length,
-        rejected: results.filter((result) => result.status === 'rejected').length,
-        results,
-      };
-    },
+    async (request) => service.ingest(request.body, { wait: request.query.wait === 'verdict' }),
   );
 
   api.get(
@@ -148,15 +128,9 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       },
     },
     async (request) => {
-      const { type } = request.params;
-      const key = `${type}:${request.params.id}`;
+      const key = `${request.params.type}:${request.params.id}`;
       const view = await cases.entity(key, { actor: request.actor, reason: request.query.reason });
-      const now = Date.now();
-      const features: Record<string, number | null> = {};
-      for (const spec of engine.config.features) {
-        if (spec.entityType === type) features[spec.name] = engine.engine.features.value(spec.name, key, now);
-      }
-      return { entity: key, labels: engine.engine.labelsOf(key), features, ...view };
+      return { entity: key, ...service.entityFacts(key), ...view };
     },
   );
 
@@ -173,24 +147,10 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       },
     },
     async (request) => {
-      const { label, action, expiresAt, reason } = request.body;
-      const key = `${request.params.type}:${request.params.id}`;
-      await engine.engine.setLabel({
-        entity: key,
-        label,
-        action,
-        expiresAt: expiresAt ?? null,
-        actor: request.actor,
-        reason,
-      });
-      await audit.record({
-        actor: request.actor,
-        action: `label.${action}`,
-        subject: key,
-        reason,
-        detail: { label, expiresAt },
-      });
-      return { entity: key, labels: engine.engine.labelsOf(key) };
+      const { reason, ...change } = request.body;
+      const entity = `${request.params.type}:${request.params.id}`;
+      const labels = await service.changeLabel({ entity, ...definedOnly(change) }, { actor: request.actor, reason });
+      return { entity, labels };
     },
   );
 
@@ -204,32 +164,12 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
           "Each rule's hits and its precision against decided cases; the rules disabled for going over the cost budget",
       },
     },
-    async () => ({
-      rules: (await store.ruleHitStats()).map((row) => ({
-        ...row,
-        precision: row.confirmed + row.dismissed === 0 ? null : row.confirmed / (row.confirmed + row.dismissed),
-      })),
-      disabled: engine.rules?.current.disabled ?? [],
-    }),
+    async () => service.ruleStats(),
   );
 
   api.post(
     '/v1/rules/reload',
     { config: { scope: 'admin' }, schema: { tags, summary: 'Reload the rules; a bad set keeps the old one running' } },
-    async (request) => {
-      if (engine.rules === undefined)
-        throw new EngineError('CONFIG_INVALID', 'this server runs without a rules directory');
-      const outcome = await engine.rules.reload();
-      await audit.record({
-        actor: request.actor,
-        action: 'rules.reload',
-        subject: 'rules',
-        reason: outcome.ok ? 'reloaded' : 'refused',
-        detail: outcome.ok ? {} : { diagnostics: outcome.diagnostics },
-      });
-      return outcome.ok
-        ? { reloaded: true, rules: outcome.ruleSet.rules.length }
-        : { reloaded: false, diagnostics: outcome.diagnostics };
-    },
+    async (request) => service.reloadRules(request.actor),
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
+import { summariseIngest } from '../../engine/index.js';
 import { detectPaymentFormat, paymentFormats, readPayments, toPaymentEvent } from '../../payments/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 
@@ -51,12 +52,11 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
       const results = await engine.engine.ingest(records.map(toPaymentEvent), {
         wait: request.query.wait === 'verdict',
       });
+      const summary = summariseIngest(results);
       return {
         format,
         payments: records.length,
-        accepted: results.filter((result) => result.status === 'accepted').length,
-        duplicates: results.filter((result) => result.status === 'duplicate').length,
-        rejected: results.filter((result) => result.status === 'rejected').length,
+        ...summary,
         results: results.map((result) => ({ ...result, transaction: records[result.index]?.id })),
       };
     },
