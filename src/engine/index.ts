@@ -4,6 +4,16 @@
  */
 
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
+export {
+  EngineService,
+  type IngestSummary,
+  type LabelChange,
+  maxEventsPerIngest,
+  type RuleStats,
+  type RulesReload,
+  rulePrecision,
+  summariseIngest,
+} from './engine-service.js';
 export type { EngineHealth } from './event-drain.js';
 export { compileEventFilter } from './event-filter.js';
 export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';

@@ -9,6 +9,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { defaultMaxJsonDepth, EngineError, jsonDepth, toEngineError } from '../core/index.js';
 import { silentLogger } from '../logging/index.js';
 import { apiKeyDigest, bearerSecret, hasScope } from './api-keys.js';
@@ -17,7 +18,6 @@ import { httpStatusOfCode, retryAfterSecondsOfCode } from './errors.js';
 import { registerHmaRoutes } from './hma/index.js';
 import { createHttpMetrics } from './metrics.js';
 import './route-config.js';
-import { refuseNonFiniteNumbers } from './finite-numbers.js';
 import { checkRequestSite, loopbackHostNames } from './request-guard.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { registerV1Routes } from './v1/index.js';
@@ -76,9 +76,21 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
     // Coop's default base URL ends in "/", so it requests "//c/banks"; HMA serves that.
     routerOptions: { ignoreDuplicateSlashes: true },
     bodyLimit: dependencies.config.maxUploadBytes,
-    // Reject unknown body fields instead of silently dropping them.
-    ajv: { customOptions: { removeAdditional: false, strictNumbers: true } },
+    // "body/name Invalid string: …", "querystring/limit Too big: …": where, then what.
+    schemaErrorFormatter: (errors, dataVar) =>
+      new Error(
+        errors
+          .map(
+            (error) =>
+              `${dataVar}${error.instancePath === '/' ? '' : error.instancePath} ${error.message ?? 'is invalid'}`,
+          )
+          .join('; '),
+      ),
   });
+  // Request and response schemas are zod schemas (one source for validation, the handlers' types
+  // and OpenAPI): nothing is coerced unless a schema says so (`query-values.ts`).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
   // First of all hooks: DNS rebinding and cross-site writes are refused before anything runs.
   const guard = {
@@ -89,7 +101,6 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
     reply.header('x-request-id', request.id);
     checkRequestSite(request, guard);
   });
-  refuseNonFiniteNumbers(app);
 
   // Accept "Content-Type: application/json" with an empty body (Coop's GETs send one).
   app.removeContentTypeParser('application/json');
@@ -140,6 +151,7 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -1,86 +1,74 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
 import type { HttpDependencies } from '../dependencies.js';
-import { bankJson, schemas } from './json.js';
-
-interface BankBody {
-  name?: string;
-  description?: string;
-  enabledRatio?: number;
-  pdqThreshold?: number;
-  negative?: boolean;
-}
+import { definedOnly } from './defined-only.js';
+import { bankJson } from './json.js';
+import { bankNameSchema, bankResponseSchema } from './schemas.js';
 
 const bankSettings = {
-  description: { type: 'string', maxLength: 2000 },
-  enabledRatio: { type: 'number', minimum: 0, maximum: 1, description: 'share of lookups that consult the bank' },
-  pdqThreshold: {
-    type: 'integer',
-    minimum: 0,
-    maximum: 128,
-    description: 'largest PDQ distance that matches (default 31)',
-  },
-  negative: { type: 'boolean', description: 'a match here suppresses matches of the same query in other banks' },
-} as const;
+  description: z.string().max(2000).optional(),
+  enabledRatio: z.number().min(0).max(1).describe('share of lookups that consult the bank').optional(),
+  pdqThreshold: z.number().int().min(0).max(128).describe('largest PDQ distance that matches (default 31)').optional(),
+  negative: z.boolean().describe('a match here suppresses matches of the same query in other banks').optional(),
+};
+
+const newBankSchema = z.strictObject({ name: bankNameSchema, ...bankSettings });
+const bankParams = z.object({ name: z.string() });
+const bankChangeSchema = z.strictObject({ name: bankNameSchema.optional(), ...bankSettings });
 
 /** `/v1/banks`: create, list, show, change and delete banks. */
 export function registerBankRoutes(app: FastifyInstance, { banks }: HttpDependencies): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['banks'];
-  app.get('/v1/banks', { config: { scope: 'read' }, schema: { tags, summary: 'List banks' } }, async () => ({
+  api.get('/v1/banks', { config: { scope: 'read' }, schema: { tags, summary: 'List banks' } }, async () => ({
     banks: (await banks.listBanks()).map(bankJson),
   }));
 
-  app.post<{ Body: BankBody & { name: string } }>(
+  api.post(
     '/v1/banks',
     {
       config: { scope: 'write' },
-      schema: {
-        tags,
-        summary: 'Create a bank',
-        body: {
-          type: 'object',
-          required: ['name'],
-          additionalProperties: false,
-          properties: { name: schemas.bankName, ...bankSettings },
-        },
-        response: { 201: schemas.bank },
-      },
+      schema: { tags, summary: 'Create a bank', body: newBankSchema, response: { 201: bankResponseSchema } },
     },
     async (request, reply) => reply.code(201).send(bankJson(await banks.createBank(definedOnly(request.body)))),
   );
 
-  app.get<{ Params: { name: string } }>(
+  api.get(
     '/v1/banks/:name',
-    { config: { scope: 'read' }, schema: { tags, summary: 'Show a bank', response: { 200: schemas.bank } } },
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'Show a bank', params: bankParams, response: { 200: bankResponseSchema } },
+    },
     async (request) => bankJson(await banks.getBank(request.params.name)),
   );
 
-  app.patch<{ Params: { name: string }; Body: BankBody }>(
+  api.patch(
     '/v1/banks/:name',
     {
       config: { scope: 'write' },
       schema: {
         tags,
         summary: 'Change a bank (rename, ratio, threshold, negative)',
-        body: { type: 'object', additionalProperties: false, properties: { name: schemas.bankName, ...bankSettings } },
-        response: { 200: schemas.bank },
+        params: bankParams,
+        body: bankChangeSchema,
+        response: { 200: bankResponseSchema },
       },
     },
-    async (request) => bankJson(await banks.updateBank(request.params.name, definedOnly(request.body ?? {}))),
+    async (request) => bankJson(await banks.updateBank(request.params.name, definedOnly(request.body))),
   );
 
-  app.delete<{ Params: { name: string } }>(
+  api.delete(
     '/v1/banks/:name',
-    { config: { scope: 'write' }, schema: { tags, summary: 'Delete a bank and its content (404 when there is none)' } },
+    {
+      config: { scope: 'write' },
+      schema: { tags, summary: 'Delete a bank and its content (404 when there is none)', params: bankParams },
+    },
     async (request) => {
       const outcome = await banks.deleteBank(request.params.name);
       if (!outcome.deleted) throw new EngineError('BANK_NOT_FOUND', `bank '${request.params.name}' not found`);
       return outcome;
     },
   );
-}
-
-/** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }

@@ -1,69 +1,72 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
 import { hashableSignalNames } from '../../hasher/index.js';
 import type { ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
-import { contentJson, schemas } from './json.js';
+import { queryInteger } from '../query-values.js';
+import { definedOnly } from './defined-only.js';
+import { contentJson } from './json.js';
 import { readMedia } from './read-media.js';
-
-interface ContentBody {
-  signals: Record<string, string>;
-  note?: string;
-  metadata?: Record<string, unknown>;
-  source?: string;
-  externalId?: string;
-  category?: string;
-  contentUri?: string;
-}
+import { signalsSchema } from './schemas.js';
 
 const provenance = {
-  note: { type: 'string', maxLength: 255 },
-  metadata: { type: 'object', description: 'operator JSON, kept verbatim' },
-  source: { type: 'string', maxLength: 200, description: 'where the item came from, e.g. ncmec' },
-  externalId: { type: 'string', maxLength: 200, description: 'its id at the source' },
-  category: { type: 'string', maxLength: 200, description: "the source's category" },
-  contentUri: { type: 'string', maxLength: 2000 },
-} as const;
+  note: z.string().max(255).optional(),
+  metadata: z.record(z.string(), z.unknown()).describe('operator JSON, kept verbatim').optional(),
+  source: z.string().max(200).describe('where the item came from, e.g. ncmec').optional(),
+  externalId: z.string().max(200).describe('its id at the source').optional(),
+  category: z.string().max(200).describe("the source's category").optional(),
+  contentUri: z.string().max(2000).optional(),
+};
+
+const bankParams = z.object({ name: z.string() });
+const idParams = z.object({ id: queryInteger(1) });
+
+const contentChangeSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  disableUntil: z.number().int().min(0).describe('Unix seconds; 0 disables indefinitely').optional(),
+  note: z.string().max(255).nullable().optional(),
+  quarantined: z.literal(false).describe('false releases a quarantined item').optional(),
+});
 
 /** `/v1/banks/:name/content`, `/v1/banks/:name/media` and `/v1/content/:id`. */
 export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { banks, config, hasher } = dependencies;
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['content'];
   const withBank = async (content: ContentRecord) => {
     const bank = await banks.repository.getBankById(content.bankId);
     return contentJson(content, bank?.name ?? '');
   };
 
-  app.post<{ Params: { name: string }; Body: ContentBody }>(
+  api.post(
     '/v1/banks/:name/content',
     {
       config: { scope: 'write' },
       schema: {
         tags,
         summary: 'Add an item by its hashes',
-        body: {
-          type: 'object',
-          required: ['signals'],
-          additionalProperties: false,
-          properties: { signals: schemas.signals, ...provenance },
-        },
+        params: bankParams,
+        body: z.strictObject({ signals: signalsSchema, ...provenance }),
       },
     },
     async (request, reply) => {
       const { signals, ...details } = request.body;
-      const content = await banks.addContent(request.params.name, { signals, ...details });
+      const content = await banks.addContent(request.params.name, { signals, ...definedOnly(details) });
       return reply.code(201).send(contentJson(content, request.params.name));
     },
   );
 
-  app.post<{ Params: { name: string } }>(
+  api.post(
     '/v1/banks/:name/media',
     {
       config: { scope: 'write' },
       schema: {
         tags,
         summary: 'Add an image (multipart file, or JSON {"url"}); stores its PDQ, MD5 and SHA-256, never the image',
+        params: bankParams,
       },
     },
     async (request, reply) => {
@@ -86,17 +89,15 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { after?: number; limit?: number } }>(
+  api.get(
     '/v1/banks/:name/content',
     {
       config: { scope: 'read' },
       schema: {
         tags,
         summary: "List a bank's items in id order (page with ?after=<last id>)",
-        querystring: {
-          type: 'object',
-          properties: { after: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
-        },
+        params: bankParams,
+        querystring: z.object({ after: queryInteger(0).optional(), limit: queryInteger(1, 1000).optional() }),
       },
     },
     async (request) => {
@@ -113,18 +114,13 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
     },
   );
 
-  const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
-
-  app.get<{ Params: { id: number } }>(
+  api.get(
     '/v1/content/:id',
     { config: { scope: 'read' }, schema: { tags, summary: 'Show an item', params: idParams } },
     async (request) => withBank(await banks.getContent(request.params.id)),
   );
 
-  app.patch<{
-    Params: { id: number };
-    Body: { disableUntil?: number; enabled?: boolean; note?: string | null; quarantined?: false };
-  }>(
+  api.patch(
     '/v1/content/:id',
     {
       config: { scope: 'write' },
@@ -132,16 +128,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
         tags,
         summary: 'Enable, disable (until a time), annotate, or release an item from quarantine',
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            enabled: { type: 'boolean' },
-            disableUntil: { type: 'integer', minimum: 0, description: 'Unix seconds; 0 disables indefinitely' },
-            note: { type: ['string', 'null'], maxLength: 255 },
-            quarantined: { type: 'boolean', enum: [false], description: 'false releases a quarantined item' },
-          },
-        },
+        body: contentChangeSchema,
       },
     },
     async (request) => {
@@ -159,7 +146,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
     },
   );
 
-  app.delete<{ Params: { id: number } }>(
+  api.delete(
     '/v1/content/:id',
     { config: { scope: 'write' }, schema: { tags, summary: 'Delete an item', params: idParams } },
     async (request) => {

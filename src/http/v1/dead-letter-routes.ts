@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { HttpDependencies } from '../dependencies.js';
+import { queryInteger } from '../query-values.js';
 
 /**
  * `GET /v1/dead-letters` (read scope): the acknowledged events whose processing failed, in log
@@ -8,21 +11,14 @@ import type { HttpDependencies } from '../dependencies.js';
  */
 export function registerDeadLetterRoutes(app: FastifyInstance, { engine }: HttpDependencies): void {
   if (engine === undefined) return;
-  app.get<{ Querystring: { after?: number; limit?: number } }>(
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/dead-letters',
     {
       config: { scope: 'read' },
       schema: {
         tags: ['engine'],
         summary: 'Events whose processing failed (event id, seq, error code and message, time), in log order',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-          },
-        },
+        querystring: z.strictObject({ after: queryInteger(0).optional(), limit: queryInteger(1, 1000).optional() }),
       },
     },
     async (request) => {

@@ -1,61 +1,65 @@
 import type { FastifyInstance } from 'fastify';
-import { type CaseChange, caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
-import { EngineError } from '../../core/index.js';
-import type { CaseStatus } from '../../storage/index.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
+import { EngineService } from '../../engine/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { queryInteger } from '../query-values.js';
+import { definedOnly } from './defined-only.js';
 import { reasonSchema, requireReason } from './reason.js';
 
-const maxEventsPerRequest = 10_000;
+const caseParams = z.object({ id: queryInteger(1) });
+const reasonQuery = z.object({ reason: reasonSchema });
+const entityParams = z.object({
+  type: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  id: z.string().min(1).max(200),
+});
+const caseChangeSchema = z
+  .strictObject({
+    status: z.enum(caseStatuses).optional(),
+    assignee: z.string().max(200).nullable().optional(),
+    decision: z.enum(caseDecisions).optional(),
+    priority: z.enum(casePriorities).optional(),
+    legalHold: z.boolean().optional(),
+    reason: reasonSchema,
+  })
+  .refine((body) => Object.keys(body).length >= 2, 'give at least one change besides the reason')
+  .meta({ minProperties: 2 });
+const labelChangeSchema = z.strictObject({
+  label: z.string(),
+  action: z.enum(['add', 'remove']),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  reason: reasonSchema,
+});
 
 /**
  * The signals engine over HTTP: event ingestion (asynchronous, or synchronous with
  * `?wait=verdict`), cases and entities (through the cases service: every read of case material
  * and every change is audited once, with the reason the caller gives), rule statistics and reload.
+ * Each handler only maps HTTP to the `EngineService` or the `CaseService`: the domain rules
+ * (one event or a batch, labels and their audit, precision) live there.
  */
 export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { engine, engineStore: store, audit, cases } = dependencies;
   if (engine === undefined || store === undefined || audit === undefined || cases === undefined) return;
+  const service = new EngineService(engine, store, audit);
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['engine'];
 
-  app.post<{ Querystring: { wait?: 'verdict' }; Body: unknown }>(
+  api.post(
     '/v1/events',
     {
       config: { scope: 'write' },
       schema: {
         tags,
         summary: 'Ingest one event or a batch (idempotent by event id); ?wait=verdict returns verdicts synchronously',
-        querystring: {
-          type: 'object',
-          properties: { wait: { type: 'string', enum: ['verdict'] } },
-          additionalProperties: false,
-        },
+        querystring: z.strictObject({ wait: z.literal('verdict').optional() }),
       },
     },
-    async (request) => {
-      const body = request.body;
-      const events = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : undefined;
-      if (events === undefined) throw new EngineError('REQUEST_INVALID', 'send one event object or an array of events');
-      if (events.length > maxEventsPerRequest)
-        throw new EngineError('REQUEST_TOO_LARGE', `at most ${maxEventsPerRequest} events per request`);
-      const results = await engine.engine.ingest(events, { wait: request.query.wait === 'verdict' });
-      // One event sent on its own and refused: the request failed (a batch reports each event).
-      const [only] = results;
-      if (!Array.isArray(body) && only?.status === 'rejected') {
-        throw new EngineError(
-          'EVENT_INVALID',
-          only.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
-        );
-      }
-      return {
-        accepted: results.filter((result) => result.status === 'accepted').length,
-        duplicates: results.filter((result) => result.status === 'duplicate').length,
-        rejected: results.filter((result) => result.status === 'rejected').length,
-        results,
-      };
-    },
+    async (request) => service.ingest(request.body, { wait: request.query.wait === 'verdict' }),
   );
 
-  app.get<{ Querystring: { status?: CaseStatus; subject?: string; limit?: number; reason: string } }>(
+  api.get(
     '/v1/cases',
     {
       config: { scope: 'read' },
@@ -63,26 +67,21 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       schema: {
         tags,
         summary: 'List cases, newest first (audited: give ?reason=)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['reason'],
-          properties: {
-            status: { type: 'string', enum: [...caseStatuses] },
-            subject: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-            reason: reasonSchema,
-          },
-        },
+        querystring: z.strictObject({
+          status: z.enum(caseStatuses).optional(),
+          subject: z.string().optional(),
+          limit: queryInteger(1, 1000).optional(),
+          reason: reasonSchema,
+        }),
       },
     },
     async (request) => {
       const { reason, ...filter } = request.query;
-      return { cases: await cases.list(filter, { actor: request.actor, reason }) };
+      return { cases: await cases.list(definedOnly(filter), { actor: request.actor, reason }) };
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { reason: string } }>(
+  api.get(
     '/v1/cases/:id',
     {
       config: { scope: 'read' },
@@ -90,18 +89,14 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       schema: {
         tags,
         summary: 'Show a case with its timeline, linked entities and rule hits (audited: give ?reason=)',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        querystring: {
-          type: 'object',
-          required: ['reason'],
-          properties: { reason: reasonSchema },
-        },
+        params: caseParams,
+        querystring: reasonQuery,
       },
     },
     async (request) => cases.show(request.params.id, { actor: request.actor, reason: request.query.reason }),
   );
 
-  app.patch<{ Params: { id: number }; Body: CaseChange & { reason: string } }>(
+  api.patch(
     '/v1/cases/:id',
     {
       config: { scope: 'write' },
@@ -110,39 +105,17 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary:
           'Change a case: status (within the lifecycle), assignee, decision (confirmed / dismissed), priority, legal hold (audited)',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        body: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          minProperties: 2,
-          properties: {
-            status: { type: 'string', enum: [...caseStatuses] },
-            assignee: { type: ['string', 'null'], maxLength: 200 },
-            decision: { type: 'string', enum: [...caseDecisions] },
-            priority: { type: 'string', enum: [...casePriorities] },
-            legalHold: { type: 'boolean' },
-            reason: reasonSchema,
-          },
-        },
+        params: caseParams,
+        body: caseChangeSchema,
       },
     },
     async (request) => {
       const { reason, ...change } = request.body;
-      return { case: await cases.update(request.params.id, change, { actor: request.actor, reason }) };
+      return { case: await cases.update(request.params.id, definedOnly(change), { actor: request.actor, reason }) };
     },
   );
 
-  const entityParams = {
-    type: 'object',
-    required: ['type', 'id'],
-    properties: {
-      type: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
-      id: { type: 'string', minLength: 1, maxLength: 200 },
-    },
-  } as const;
-
-  app.get<{ Params: { type: string; id: string }; Querystring: { reason: string } }>(
+  api.get(
     '/v1/entities/:type/:id',
     {
       config: { scope: 'read' },
@@ -151,31 +124,17 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'An entity: its labels, features, newest case and links, two hops out (audited: give ?reason=)',
         params: entityParams,
-        querystring: {
-          type: 'object',
-          required: ['reason'],
-          additionalProperties: false,
-          properties: { reason: reasonSchema },
-        },
+        querystring: z.strictObject({ reason: reasonSchema }),
       },
     },
     async (request) => {
-      const { type } = request.params;
-      const key = `${type}:${request.params.id}`;
+      const key = `${request.params.type}:${request.params.id}`;
       const view = await cases.entity(key, { actor: request.actor, reason: request.query.reason });
-      const now = Date.now();
-      const features: Record<string, number | null> = {};
-      for (const spec of engine.config.features) {
-        if (spec.entityType === type) features[spec.name] = engine.engine.features.value(spec.name, key, now);
-      }
-      return { entity: key, labels: engine.engine.labelsOf(key), features, ...view };
+      return { entity: key, ...service.entityFacts(key), ...view };
     },
   );
 
-  app.post<{
-    Params: { type: string; id: string };
-    Body: { label: string; action: 'add' | 'remove'; expiresAt?: string; reason: string };
-  }>(
+  api.post(
     '/v1/entities/:type/:id/labels',
     {
       config: { scope: 'write' },
@@ -184,42 +143,18 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'Add or remove a label on an entity (a person setting it; audited)',
         params: entityParams,
-        body: {
-          type: 'object',
-          required: ['label', 'action', 'reason'],
-          additionalProperties: false,
-          properties: {
-            label: { type: 'string' },
-            action: { type: 'string', enum: ['add', 'remove'] },
-            expiresAt: { type: 'string', format: 'date-time' },
-            reason: reasonSchema,
-          },
-        },
+        body: labelChangeSchema,
       },
     },
     async (request) => {
-      const { label, action, expiresAt, reason } = request.body;
-      const key = `${request.params.type}:${request.params.id}`;
-      await engine.engine.setLabel({
-        entity: key,
-        label,
-        action,
-        expiresAt: expiresAt ?? null,
-        actor: request.actor,
-        reason,
-      });
-      await audit.record({
-        actor: request.actor,
-        action: `label.${action}`,
-        subject: key,
-        reason,
-        detail: { label, expiresAt },
-      });
-      return { entity: key, labels: engine.engine.labelsOf(key) };
+      const { reason, ...change } = request.body;
+      const entity = `${request.params.type}:${request.params.id}`;
+      const labels = await service.changeLabel({ entity, ...definedOnly(change) }, { actor: request.actor, reason });
+      return { entity, labels };
     },
   );
 
-  app.get(
+  api.get(
     '/v1/rules/stats',
     {
       config: { scope: 'read' },
@@ -229,32 +164,12 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
           "Each rule's hits and its precision against decided cases; the rules disabled for going over the cost budget",
       },
     },
-    async () => ({
-      rules: (await store.ruleHitStats()).map((row) => ({
-        ...row,
-        precision: row.confirmed + row.dismissed === 0 ? null : row.confirmed / (row.confirmed + row.dismissed),
-      })),
-      disabled: engine.rules?.current.disabled ?? [],
-    }),
+    async () => service.ruleStats(),
   );
 
-  app.post(
+  api.post(
     '/v1/rules/reload',
     { config: { scope: 'admin' }, schema: { tags, summary: 'Reload the rules; a bad set keeps the old one running' } },
-    async (request) => {
-      if (engine.rules === undefined)
-        throw new EngineError('CONFIG_INVALID', 'this server runs without a rules directory');
-      const outcome = await engine.rules.reload();
-      await audit.record({
-        actor: request.actor,
-        action: 'rules.reload',
-        subject: 'rules',
-        reason: outcome.ok ? 'reloaded' : 'refused',
-        detail: outcome.ok ? {} : { diagnostics: outcome.diagnostics },
-      });
-      return outcome.ok
-        ? { reloaded: true, rules: outcome.ruleSet.rules.length }
-        : { reloaded: false, diagnostics: outcome.diagnostics };
-    },
+    async (request) => service.reloadRules(request.actor),
   );
 }

@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { matchOutcomeJson } from '../../matching/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { ingestMatchEvent } from '../match-event.js';
+import { queryBoolean } from '../query-values.js';
 import { hashMediaRequest, readMatchRequest } from './match-request.js';
 
-interface MatchQueryString {
-  banks?: string;
-  dihedral?: boolean;
-}
+/** The query options of `/v1/hash` and `/v1/match`. */
+const matchOptionsSchema = z.object({
+  banks: z.string().describe('comma-separated bank names to consult (default all)').optional(),
+  dihedral: queryBoolean().describe('also look up the 7 rotated and flipped PDQ variants').optional(),
+});
+
+type MatchQueryString = z.output<typeof matchOptionsSchema>;
 
 /**
  * `/v1/hash` and `/v1/match`. A match returns the hashes it computed together with the matches
@@ -17,13 +22,6 @@ interface MatchQueryString {
 export function registerHashMatchRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { matcher } = dependencies;
   const tags = ['matching'];
-  const options = {
-    type: 'object',
-    properties: {
-      banks: { type: 'string', description: 'comma-separated bank names to consult (default all)' },
-      dihedral: { type: 'boolean', description: 'also look up the 7 rotated and flipped PDQ variants' },
-    },
-  } as const;
 
   app.post<{ Querystring: MatchQueryString }>(
     '/v1/hash',
@@ -32,7 +30,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       schema: {
         tags,
         summary: 'Hash an image (multipart file, or JSON {"url"}): PDQ, quality, MD5, SHA-256',
-        querystring: options,
+        querystring: matchOptionsSchema,
       },
     },
     async (request) => (await hashMediaRequest(request, dependencies, request.query.dihedral === true)).hashes,
@@ -50,7 +48,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       schema: {
         tags,
         summary: 'Match an image (multipart file, JSON {"url"}) or hashes (JSON {"signals"}) against the banks',
-        querystring: options,
+        querystring: matchOptionsSchema,
       },
     },
     async (request) => {

@@ -31,29 +31,3 @@ export function contentJson(content: ContentRecord, bankName: string) {
     addedAt: content.addedAt,
   };
 }
-
-/** OpenAPI/JSON schemas shared by the `/v1` routes (for validation and the reference page). */
-export const schemas = {
-  bankName: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', maxLength: 255 },
-  bank: {
-    type: 'object',
-    properties: {
-      name: { type: 'string' },
-      description: { type: 'string' },
-      enabledRatio: { type: 'number' },
-      pdqThreshold: { type: 'integer' },
-      negative: { type: 'boolean' },
-      createdAt: { type: 'string' },
-      updatedAt: { type: 'string' },
-    },
-  },
-  error: {
-    type: 'object',
-    properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
-  },
-  signals: {
-    type: 'object',
-    description: 'Signal type → value, e.g. {"pdq": "<64 hex>", "md5": "<32 hex>"}',
-    additionalProperties: { type: 'string' },
-  },
-} as const;

@@ -1,28 +1,23 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
-import type { ApiScope } from '../../storage/index.js';
 import { apiScopes, createApiKey } from '../api-keys.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { queryInteger } from '../query-values.js';
 
 /** `/v1/keys` (admin scope): create, list and revoke API keys. The secret is shown once. */
 export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDependencies): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['keys'];
-  app.post<{ Body: { name: string; scopes: ApiScope[] } }>(
+  api.post(
     '/v1/keys',
     {
       config: { scope: 'admin' },
       schema: {
         tags,
         summary: 'Create an API key (the secret is in this response only)',
-        body: {
-          type: 'object',
-          required: ['name', 'scopes'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            scopes: { type: 'array', minItems: 1, items: { type: 'string', enum: [...apiScopes] } },
-          },
-        },
+        body: z.strictObject({ name: z.string().min(1).max(200), scopes: z.array(z.enum(apiScopes)).min(1) }),
       },
     },
     async (request, reply) => {
@@ -30,21 +25,21 @@ export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDepende
       return reply.code(201).send({ ...key, secret });
     },
   );
-  app.get(
+  api.get(
     '/v1/keys',
     { config: { scope: 'admin' }, schema: { tags, summary: 'List API keys (never their secrets)' } },
     async () => ({
       keys: await apiKeys.list(),
     }),
   );
-  app.delete<{ Params: { id: number } }>(
+  api.delete(
     '/v1/keys/:id',
     {
       config: { scope: 'admin' },
       schema: {
         tags,
         summary: 'Revoke an API key',
-        params: { type: 'object', properties: { id: { type: 'integer' } } },
+        params: z.object({ id: queryInteger(Number.MIN_SAFE_INTEGER) }),
       },
     },
     async (request) => {

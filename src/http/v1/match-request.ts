@@ -54,7 +54,10 @@ export async function hashMediaRequest(
  *   JSON), the signal types' parse errors, and the errors of `hashMediaRequest`.
  */
 export async function readMatchRequest(
-  request: FastifyRequest<{ Querystring: { banks?: string; dihedral?: boolean }; Body: MatchBody | undefined }>,
+  request: FastifyRequest<{
+    Querystring: { banks?: string | undefined; dihedral?: boolean | undefined };
+    Body: MatchBody | undefined;
+  }>,
   dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
 ): Promise<MatchRequest> {
   const body = request.isMultipart() ? undefined : request.body;

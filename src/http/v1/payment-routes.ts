@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
-import {
-  detectPaymentFormat,
-  type PaymentFormat,
-  paymentFormats,
-  readPayments,
-  toPaymentEvent,
-} from '../../payments/index.js';
+import { summariseIngest } from '../../engine/index.js';
+import { detectPaymentFormat, paymentFormats, readPayments, toPaymentEvent } from '../../payments/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 
 const maxPaymentsPerRequest = 10_000;
@@ -22,7 +19,7 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
   const { engine } = dependencies;
   if (engine === undefined) return;
 
-  app.post<{ Querystring: { format?: PaymentFormat; wait?: 'verdict' }; Body: unknown }>(
+  app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/payments',
     {
       config: { scope: 'write' },
@@ -32,14 +29,10 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
           'Ingest a payments message (pacs.008, pain.001, Tazama JSON, CSV, JSON Lines) as payment.sent events; all or nothing',
         description:
           'Send the message as the body (application/xml, text/csv, application/x-ndjson, application/json or text/plain). The format is detected unless ?format= names it. Event ids are "payment:<transaction id>", so a message sent twice is applied once. ?wait=verdict returns each payment\'s verdict.',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            format: { type: 'string', enum: [...paymentFormats] },
-            wait: { type: 'string', enum: ['verdict'] },
-          },
-        },
+        querystring: z.strictObject({
+          format: z.enum(paymentFormats).optional(),
+          wait: z.literal('verdict').optional(),
+        }),
       },
     },
     async (request) => {
@@ -59,12 +52,11 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
       const results = await engine.engine.ingest(records.map(toPaymentEvent), {
         wait: request.query.wait === 'verdict',
       });
+      const summary = summariseIngest(results);
       return {
         format,
         payments: records.length,
-        accepted: results.filter((result) => result.status === 'accepted').length,
-        duplicates: results.filter((result) => result.status === 'duplicate').length,
-        rejected: results.filter((result) => result.status === 'rejected').length,
+        ...summary,
         results: results.map((result) => ({ ...result, transaction: records[result.index]?.id })),
       };
     },

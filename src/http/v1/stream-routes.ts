@@ -1,47 +1,65 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { StartStreamRequest, StreamStatus } from '../../streams/index.js';
 import type { HttpDependencies } from '../dependencies.js';
-import { schemas } from './json.js';
+import { definedOnly } from './defined-only.js';
+import { bankNameSchema, errorResponseSchema } from './schemas.js';
 
-const entityId = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\s:][^\\s]*$' } as const;
+const entityId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s:][^\s]*$/);
 
-/** The OpenAPI schema of a stream's status (every field is listed: the serialiser drops others). */
-const streamStatus = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    url: { type: 'string', description: 'the source, credentials and query values hidden' },
-    kind: { type: 'string', enum: ['file', 'hls', 'live'], description: 'how the source ends' },
-    state: { type: 'string', enum: ['connecting', 'running', 'reconnecting', 'ended', 'failed', 'stopped'] },
-    requestedFps: { type: 'number' },
-    fps: { type: 'number', description: 'frames per second hashed now (below requestedFps when degraded)' },
-    degraded: { type: 'boolean', description: 'true while the CPU budget holds the rate below requestedFps' },
-    entities: { type: 'object', properties: { stream: { type: 'string' }, user: { type: 'string' } } },
-    startedAt: { type: 'string' },
-    endedAt: { type: 'string', nullable: true },
-    framesSampled: { type: 'integer' },
-    framesDropped: { type: 'integer' },
-    lastFrameAt: { type: 'string', nullable: true },
-    matches: { type: 'integer', description: 'hashed frames with at least one bank match' },
-    events: { type: 'integer', description: 'media.matched events sent to the signals engine' },
-    reconnects: { type: 'integer' },
-    lastError: { type: 'string', nullable: true },
-  },
-} as const;
+const startStreamSchema = z.strictObject({
+  url: z
+    .string()
+    .min(1)
+    .max(4096)
+    .describe('rtmp://, rtmps://, rtsp://, http(s):// (HLS .m3u8 or HTTP-FLV); files only if the server allows'),
+  fps: z.number().gt(0).max(30).describe('frames sampled per second (default 1)').optional(),
+  entities: z
+    .strictObject({ stream: entityId.optional(), user: entityId.optional() })
+    .describe('entities of the media.matched events: the stream (default: the watcher id) and its host user')
+    .optional(),
+  banks: z.array(bankNameSchema).max(100).describe('only these banks (default all)').optional(),
+});
 
-const budget = {
-  type: 'object',
-  properties: {
-    maxFramesPerSecond: { type: 'number' },
-    overload: { type: 'string', enum: ['refuse', 'degrade'] },
-    minimumFps: { type: 'number' },
-    requestedFps: { type: 'number' },
-    allocatedFps: { type: 'number' },
-    activeStreams: { type: 'integer' },
-  },
-} as const;
+/**
+ * A stream's status as the routes answer it. Fields are optional as in the former JSON Schema;
+ * a field not listed here is dropped from the answer.
+ */
+const streamStatusSchema = z.object({
+  id: z.string().optional(),
+  url: z.string().describe('the source, credentials and query values hidden').optional(),
+  kind: z.enum(['file', 'hls', 'live']).describe('how the source ends').optional(),
+  state: z.enum(['connecting', 'running', 'reconnecting', 'ended', 'failed', 'stopped']).optional(),
+  requestedFps: z.number().optional(),
+  fps: z.number().describe('frames per second hashed now (below requestedFps when degraded)').optional(),
+  degraded: z.boolean().describe('true while the CPU budget holds the rate below requestedFps').optional(),
+  entities: z.object({ stream: z.string().optional(), user: z.string().optional() }).optional(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().nullable().optional(),
+  framesSampled: z.number().int().optional(),
+  framesDropped: z.number().int().optional(),
+  lastFrameAt: z.string().nullable().optional(),
+  matches: z.number().int().describe('hashed frames with at least one bank match').optional(),
+  events: z.number().int().describe('media.matched events sent to the signals engine').optional(),
+  reconnects: z.number().int().optional(),
+  lastError: z.string().nullable().optional(),
+});
 
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+const budgetSchema = z.object({
+  maxFramesPerSecond: z.number().optional(),
+  overload: z.enum(['refuse', 'degrade']).optional(),
+  minimumFps: z.number().optional(),
+  requestedFps: z.number().optional(),
+  allocatedFps: z.number().optional(),
+  activeStreams: z.number().int().optional(),
+});
+
+const idParams = z.object({ id: z.string().max(100) });
 
 /**
  * `/v1/streams`: start, list, show and stop live-stream watchers. Starting and stopping need the
@@ -53,53 +71,22 @@ const idParams = { type: 'object', properties: { id: { type: 'string', maxLength
 export function registerStreamRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { streams, audit } = dependencies;
   if (streams === undefined) return;
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['streams'];
 
-  app.post<{ Body: StartStreamRequest }>(
+  api.post(
     '/v1/streams',
     {
       config: { scope: 'write' },
       schema: {
         tags,
         summary: 'Start watching a live stream: sample frames, match them, send matches to the signals engine',
-        body: {
-          type: 'object',
-          required: ['url'],
-          additionalProperties: false,
-          properties: {
-            url: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 4096,
-              description:
-                'rtmp://, rtmps://, rtsp://, http(s):// (HLS .m3u8 or HTTP-FLV); files only if the server allows',
-            },
-            fps: {
-              type: 'number',
-              exclusiveMinimum: 0,
-              maximum: 30,
-              description: 'frames sampled per second (default 1)',
-            },
-            entities: {
-              type: 'object',
-              additionalProperties: false,
-              properties: { stream: entityId, user: entityId },
-              description:
-                'entities of the media.matched events: the stream (default: the watcher id) and its host user',
-            },
-            banks: {
-              type: 'array',
-              items: schemas.bankName,
-              maxItems: 100,
-              description: 'only these banks (default all)',
-            },
-          },
-        },
-        response: { 201: streamStatus, 503: schemas.error },
+        body: startStreamSchema,
+        response: { 201: streamStatusSchema, 503: errorResponseSchema },
       },
     },
     async (request, reply) => {
-      const status = await streams.start(request.body);
+      const status = await streams.start(startRequest(request.body));
       await audit?.record({
         actor: request.actor,
         action: 'stream.start',
@@ -111,29 +98,31 @@ export function registerStreamRoutes(app: FastifyInstance, dependencies: HttpDep
     },
   );
 
-  app.get(
+  api.get(
     '/v1/streams',
     {
       config: { scope: 'read' },
       schema: {
         tags,
         summary: 'List watched streams (active first, then the most recent finished ones) and the CPU budget',
-        response: { 200: { type: 'object', properties: { streams: { type: 'array', items: streamStatus }, budget } } },
+        response: {
+          200: z.object({ streams: z.array(streamStatusSchema).optional(), budget: budgetSchema.optional() }),
+        },
       },
     },
     async () => ({ streams: streams.list(), budget: streams.budget() }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  api.get(
     '/v1/streams/:id',
     {
       config: { scope: 'read' },
-      schema: { tags, summary: "Show a stream's status", params: idParams, response: { 200: streamStatus } },
+      schema: { tags, summary: "Show a stream's status", params: idParams, response: { 200: streamStatusSchema } },
     },
     async (request): Promise<StreamStatus> => streams.get(request.params.id),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  api.delete(
     '/v1/streams/:id',
     {
       config: { scope: 'write' },
@@ -141,7 +130,7 @@ export function registerStreamRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'Stop watching a stream (ffmpeg is stopped before the answer); returns its final status',
         params: idParams,
-        response: { 200: streamStatus },
+        response: { 200: streamStatusSchema },
       },
     },
     async (request): Promise<StreamStatus> => {
@@ -155,4 +144,10 @@ export function registerStreamRoutes(app: FastifyInstance, dependencies: HttpDep
       return status;
     },
   );
+}
+
+/** The stream manager's request from the validated body (absent fields left out). */
+function startRequest(body: z.output<typeof startStreamSchema>): StartStreamRequest {
+  const { entities, ...rest } = body;
+  return { ...definedOnly(rest), ...(entities !== undefined ? { entities: definedOnly(entities) } : {}) };
 }
