@@ -1,4 +1,4 @@
-import type { ApiScope } from '../storage/index.js';
+import type { ApiScope } from '../auth/index.js';
 
 /**
  * Per-route settings read by the server's hooks. Every route declares the scope it needs;

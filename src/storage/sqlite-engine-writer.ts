@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AppendOutcome, EngineBatch, LabelRecord, LoggedEvent } from './engine-repositories.js';
+import type { EngineBatch, LabelRecord } from '../engine/index.js';
+import type { AppendOutcome, LoggedEvent } from '../events/index.js';
 
 /** What the SQLite fast path writes: the engine's per-event hot path. */
 export interface SqliteEngineWriter {

@@ -10,11 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
+import { createApiKey } from '../../src/auth/index.js';
 import { runCli } from '../../src/cli/main.js';
-import { type EngineProblem, loadEngineConfig, openEngine, SignalsEngine } from '../../src/engine/index.js';
-import { createApiKey } from '../../src/http/api-keys.js';
+import {
+  type EngineBatch,
+  type EngineProblem,
+  type EngineStore,
+  loadEngineConfig,
+  openEngine,
+  SignalsEngine,
+} from '../../src/engine/index.js';
 import { buildRuleSet, type RuleSet } from '../../src/rules/index.js';
-import { type EngineBatch, type EngineStore, openStorage, type Storage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { resolveStorageTarget } from '../../src/storage/storage-target.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';

@@ -13,8 +13,9 @@ import { after, afterEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client, escapeIdentifier } from 'pg';
+import type { NewContent, StoredSignal } from '../../src/banks/index.js';
 import { EngineError, type ErrorCode } from '../../src/core/index.js';
-import { type NewContent, openStorage, type Storage, type StoredSignal } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { storageMigrations } from '../../src/storage/migrations/index.js';
 import { resolveStorageTarget } from '../../src/storage/storage-target.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { ContentRecord } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
 import { hashableSignalNames } from '../../hasher/index.js';
-import type { ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { contentJson, schemas } from './json.js';

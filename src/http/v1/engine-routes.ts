@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { type CaseChange, caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
+import { type CaseChange, type CaseStatus, caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
-import type { CaseStatus } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { reasonSchema, requireReason } from './reason.js';
 

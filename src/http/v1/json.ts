@@ -1,5 +1,5 @@
+import type { BankRecord, ContentRecord } from '../../banks/index.js';
 import type { Match, MatchOutcome } from '../../matching/index.js';
-import type { BankRecord, ContentRecord } from '../../storage/index.js';
 
 /** JSON forms of records in the `/v1` API (camelCase, ISO times, nothing internal). */
 export function bankJson(bank: BankRecord) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { type ApiScope, apiScopes, createApiKey } from '../../auth/index.js';
 import { EngineError } from '../../core/index.js';
-import type { ApiScope } from '../../storage/index.js';
-import { apiScopes, createApiKey } from '../api-keys.js';
 import type { HttpDependencies } from '../dependencies.js';
 
 /** `/v1/keys` (admin scope): create, list and revoke API keys. The secret is shown once. */
