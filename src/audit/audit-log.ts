@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EngineError } from '../core/index.js';
-import type { AuditEntry, AuditRepository } from '../storage/index.js';
 import { type AuditAnchor, type AuditHead, hashPattern } from './audit-head.js';
 import { checkReason } from './audit-reason.js';
+import type { AuditEntry, AuditRepository } from './audit-repository.js';
 import { parseStoredRow } from './stored-entry.js';
 
 /** What someone did: who, what, to what, and why. */

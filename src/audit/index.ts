@@ -1,4 +1,7 @@
-/** Audit: the append-only, hash-chained log of every action and every read of case material. */
+/**
+ * Audit: the append-only, hash-chained log of every action and every read of case material. The
+ * module owns the entry and the `AuditRepository` contract that `storage/` implements.
+ */
 
 export {
   type AuditCheckpoint,
@@ -24,3 +27,4 @@ export {
   genesisHash,
 } from './audit-log.js';
 export { checkReason, maxReasonLength } from './audit-reason.js';
+export type { AuditEntry, AuditRepository, StoredAuditRow } from './audit-repository.js';

@@ -1,5 +1,5 @@
-import type { AuditEntry, StoredAuditRow } from '../storage/index.js';
 import { hashPattern } from './audit-head.js';
+import type { AuditEntry, StoredAuditRow } from './audit-repository.js';
 
 /** A stored row read back: the entry, or why it is malformed. */
 export type ParsedRow =

@@ -2,14 +2,8 @@ import type { DecodeOptions } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import { hashableSignalNames, hashMedia, type MediaHashes, type VideoHashOptions } from '../hasher/index.js';
 import { pdqQualityThreshold, readVpdqFeatures, signalTypeByName } from '../signals/index.js';
-import type {
-  BankPatch,
-  BankRecord,
-  BankRepository,
-  ContentPatch,
-  ContentRecord,
-  NewContent,
-} from '../storage/index.js';
+import type { BankPatch, BankRecord, ContentPatch, ContentRecord, NewBank, NewContent } from './bank-records.js';
+import type { BankRepository } from './bank-repository.js';
 import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPdqThreshold } from './bank-rules.js';
 
 /**
@@ -20,15 +14,6 @@ export interface BankChangeListener {
   contentAdded(contents: readonly ContentRecord[]): void;
   contentRemoved(contentIds: readonly number[]): void;
   banksChanged(): void;
-}
-
-/** Settings accepted when creating a bank. */
-export interface NewBank {
-  readonly name: string;
-  readonly description?: string;
-  readonly enabledRatio?: number;
-  readonly pdqThreshold?: number;
-  readonly negative?: boolean;
 }
 
 /** Content as callers give it: signals by type name plus optional provenance. */

@@ -9,7 +9,7 @@ import {
   readHashList,
   writeHashList,
 } from '../exchanges/index.js';
-import type { NewContent } from '../storage/index.js';
+import type { NewContent } from './bank-records.js';
 import type { BankService } from './bank-service.js';
 
 /** What an import did. Rejected lines are counted; the first `keptRejections` are kept with reasons. */

@@ -1,4 +1,20 @@
-/** Banks: named hash lists with provenance, thresholds and negative banks; validation and change notification. */
+/**
+ * Banks: named hash lists with provenance, thresholds and negative banks; validation and change
+ * notification. The module owns the bank model (`BankRecord`, `ContentRecord`…) and the
+ * `BankRepository` contract that `storage/` implements.
+ */
+export type {
+  BankPatch,
+  BankRecord,
+  BatchAddResult,
+  ContentPatch,
+  ContentProvenance,
+  ContentRecord,
+  NewBank,
+  NewContent,
+  StoredSignal,
+} from './bank-records.js';
+export type { BankRepository } from './bank-repository.js';
 export {
   checkBankName,
   checkDisableUntil,
@@ -8,7 +24,7 @@ export {
   isContentEnabled,
   maximumNoteLength,
 } from './bank-rules.js';
-export { type BankChangeListener, BankService, type ContentInput, checkContent, type NewBank } from './bank-service.js';
+export { type BankChangeListener, BankService, type ContentInput, checkContent } from './bank-service.js';
 export {
   exportHashList,
   type ImportOptions,

@@ -1,5 +1,5 @@
 import { EngineError } from '../core/index.js';
-import type { CasePriority, CaseRecord, CaseStatus } from '../storage/index.js';
+import type { CasePriority, CaseRecord, CaseStatus } from './case-records.js';
 
 /**
  * A case's statuses, in the order a case usually goes through them:

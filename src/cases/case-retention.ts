@@ -1,5 +1,5 @@
-import type { CaseRecord } from '../storage/index.js';
 import { isActive } from './case-lifecycle.js';
+import type { CaseRecord } from './case-records.js';
 
 /** The default retention of a closed case: one year (the US REPORT Act period). */
 export const defaultCaseRetentionMs = 365 * 24 * 3600 * 1000;

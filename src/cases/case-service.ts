@@ -1,17 +1,10 @@
 import { type AuditAction, checkReason } from '../audit/index.js';
 import { EngineError } from '../core/index.js';
-import type {
-  CaseFilter,
-  CasePatch,
-  CasePriority,
-  CaseRecord,
-  CaseStatus,
-  CaseTimelineEntry,
-  EngineStore,
-  LinkRecord,
-  RuleHitRecord,
-} from '../storage/index.js';
+import type { LinkRecord } from '../events/index.js';
+import type { RuleHitRecord } from '../rules/index.js';
 import { checkCaseChange } from './case-lifecycle.js';
+import type { CaseFilter, CasePatch, CasePriority, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
+import type { CaseStore } from './case-repository.js';
 import { defaultCaseRetentionMs, retentionEndMs } from './case-retention.js';
 
 /** Who reads or changes case material, and why: both go into the audit entry. */
@@ -57,7 +50,7 @@ export interface CaseAudit {
 }
 
 export interface CaseServiceOptions {
-  readonly store: EngineStore;
+  readonly store: CaseStore;
   readonly audit: CaseAudit;
   /** Retention of a closed case, counted from its closing (default one year). */
   readonly retentionMs?: number;
@@ -75,7 +68,7 @@ const secondHopNeighbours = 50;
  * open cases never disagrees with the store.
  */
 export class CaseService {
-  readonly #store: EngineStore;
+  readonly #store: CaseStore;
   readonly #audit: CaseAudit;
   readonly #retentionMs: number;
   readonly #now: () => Date;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CaseRecord } from '../storage/index.js';
+import type { CaseRecord } from './case-records.js';
 import {
   CaseChanges,
   casePriorities,

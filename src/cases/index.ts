@@ -2,7 +2,8 @@
  * Cases: the one owner of the case model — lifecycle (statuses and allowed moves), the priority
  * ranking, when an event joins a case and when it opens a new one, assignment, retention and
  * legal hold, and audited reads. The engine, HTTP, the CLI and jobs call this module; storage
- * only stores what it decides.
+ * only stores what it decides: the module defines the case records and the `CaseRepository`
+ * contract, and `storage/` implements it.
  */
 
 export {
@@ -15,6 +16,17 @@ export {
   prioritiesBelow,
   priorityRank,
 } from './case-lifecycle.js';
+export type {
+  CaseFilter,
+  CasePatch,
+  CasePriority,
+  CaseRecord,
+  CaseStatus,
+  CaseTimelineEntry,
+  CaseUpdate,
+  LegalHold,
+} from './case-records.js';
+export type { CaseRepository, CaseStore } from './case-repository.js';
 export { defaultCaseRetentionMs, isPurgeable, retentionEndMs } from './case-retention.js';
 export {
   type CaseAccess,

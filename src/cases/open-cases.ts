@@ -1,5 +1,5 @@
-import type { CasePriority, CaseTimelineEntry, CaseUpdate } from '../storage/index.js';
 import { higherPriority, prioritiesBelow } from './case-lifecycle.js';
+import type { CasePriority, CaseTimelineEntry, CaseUpdate } from './case-records.js';
 
 type Entry = Omit<CaseTimelineEntry, 'caseId'>;
 

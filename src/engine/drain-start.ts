@@ -1,5 +1,5 @@
 import type { OpenCases } from '../cases/index.js';
-import type { EngineState, EngineStore } from '../storage/index.js';
+import type { EngineState, EngineStore } from './engine-store.js';
 
 /** Where a drain starts, and what a replay (`prevail events replay`) must keep. */
 export interface DrainStart {

@@ -1,7 +1,7 @@
 import type { CaseAccess, CaseAudit } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { Diagnostic, DisabledRule } from '../rules/index.js';
-import type { EngineStore, RuleHitStats } from '../storage/index.js';
+import type { Diagnostic, DisabledRule, RuleHitStats } from '../rules/index.js';
+import type { EngineStore } from './engine-store.js';
 import type { OpenedEngine } from './open-engine.js';
 import type { IngestResult } from './signals-engine.js';
 

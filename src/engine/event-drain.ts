@@ -1,8 +1,8 @@
 import { isActive } from '../cases/index.js';
 import type { EngineError } from '../core/index.js';
-import { entityKey } from '../events/index.js';
-import type { EngineBatch, EngineStore, LoggedEvent } from '../storage/index.js';
+import { entityKey, type LoggedEvent } from '../events/index.js';
 import type { DrainStart } from './drain-start.js';
+import type { EngineBatch, EngineStore } from './engine-store.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
 import {
   batchOf,

@@ -1,17 +1,15 @@
-import { CaseChanges, type OpenCases } from '../cases/index.js';
-import { type EngineEvent, type EventTypeRegistry, entityKey } from '../events/index.js';
+import { CaseChanges, type CaseTimelineEntry, type CaseUpdate, type OpenCases } from '../cases/index.js';
+import {
+  type EngineEvent,
+  type EventTypeRegistry,
+  entityKey,
+  type LinkObservation,
+  type LoggedEvent,
+} from '../events/index.js';
 import type { FeatureSpec, FeatureStore } from '../features/index.js';
-import type { RuleEffect, RuleHit, RuleSet } from '../rules/index.js';
-import type {
-  CaseTimelineEntry,
-  CaseUpdate,
-  LabelRecord,
-  LinkObservation,
-  LoggedEvent,
-  RuleHitRecord,
-  TypologyContribution,
-} from '../storage/index.js';
-import type { TypologyScores } from '../typologies/index.js';
+import type { RuleEffect, RuleHit, RuleHitRecord, RuleSet } from '../rules/index.js';
+import type { TypologyContribution, TypologyScores } from '../typologies/index.js';
+import type { LabelRecord } from './engine-store.js';
 import { type LinkGraph, linksOf } from './entity-links.js';
 import type { LabelCache } from './label-cache.js';
 import { hitSummaries, strongerVerdict, type Verdict, type VerdictKind } from './verdict.js';

@@ -1,6 +1,7 @@
 /**
  * The signals engine: events in, features, rules, labels, typologies, cases and verdicts out,
- * durable and exactly-once across crashes.
+ * durable and exactly-once across crashes. The engine defines `EngineStore`, the contract of what
+ * it stores, which `storage/` implements.
  */
 
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
@@ -14,6 +15,7 @@ export {
   rulePrecision,
   summariseIngest,
 } from './engine-service.js';
+export type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from './engine-store.js';
 export type { EngineHealth } from './event-drain.js';
 export { compileEventFilter } from './event-filter.js';
 export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';

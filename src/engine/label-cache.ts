@@ -1,4 +1,4 @@
-import type { LabelRecord } from '../storage/index.js';
+import type { LabelRecord } from './engine-store.js';
 
 /**
  * The labels currently on entities, in memory, for rules to read on the per-event path. Expired

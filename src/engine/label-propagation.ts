@@ -1,5 +1,6 @@
+import type { LinkRecord } from '../events/index.js';
 import type { PropagationStep } from '../packs/index.js';
-import type { LabelRecord, LinkRecord } from '../storage/index.js';
+import type { LabelRecord } from './engine-store.js';
 
 /** At most this many entities are labelled per step, so one label cannot sweep the whole graph. */
 const maxEntitiesPerStep = 1000;

@@ -14,8 +14,8 @@ import {
   type RuleSet,
   RuleSetLoader,
 } from '../rules/index.js';
-import type { EngineStore } from '../storage/index.js';
 import { type EngineConfig, loadEngineConfig } from './engine-config.js';
+import type { EngineStore } from './engine-store.js';
 import { type EngineOptions, SignalsEngine } from './signals-engine.js';
 
 /** An engine with its policy and, when the policy has a rules directory, its rule loader. */

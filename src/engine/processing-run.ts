@@ -1,5 +1,6 @@
 import { EngineError, isEngineError } from '../core/index.js';
-import type { DeadLetter, EngineBatch, LoggedEvent } from '../storage/index.js';
+import type { LoggedEvent } from '../events/index.js';
+import type { DeadLetter, EngineBatch } from './engine-store.js';
 import { emptyWrites, type PendingWrites } from './event-processor.js';
 import type { Verdict } from './verdict.js';
 

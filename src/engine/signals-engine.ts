@@ -1,13 +1,13 @@
-import { OpenCases } from '../cases/index.js';
+import { type CaseRecord, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { EventCheck, EventProblem } from '../events/index.js';
+import type { EventCheck, EventProblem, LoggedEvent } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
-import type { CaseRecord, DeadLetter, EngineBatch, EngineStore, LoggedEvent } from '../storage/index.js';
 import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
+import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
 import { LinkGraph } from './entity-links.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
 import { emptyWrites, type ProcessorState } from './event-processor.js';

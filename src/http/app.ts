@@ -10,9 +10,10 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { apiKeyDigest, hasScope } from '../auth/index.js';
 import { defaultMaxJsonDepth, EngineError, jsonDepth, toEngineError } from '../core/index.js';
 import { silentLogger } from '../logging/index.js';
-import { apiKeyDigest, bearerSecret, hasScope } from './api-keys.js';
+import { bearerSecret } from './bearer-secret.js';
 import type { HttpDependencies } from './dependencies.js';
 import { httpStatusOfCode, retryAfterSecondsOfCode } from './errors.js';
 import { registerHmaRoutes } from './hma/index.js';

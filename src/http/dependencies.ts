@@ -1,12 +1,12 @@
 import type { AuditLog } from '../audit/index.js';
+import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankService } from '../banks/index.js';
 import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
-import type { OpenedEngine } from '../engine/index.js';
+import type { EngineStore, OpenedEngine } from '../engine/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
-import type { ApiKeyRepository, EngineStore } from '../storage/index.js';
 import type { StreamManager } from '../streams/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */

@@ -1,5 +1,4 @@
 /** HTTP transport: the Fastify server with the HMA-compatible routes and the `/v1` API. */
-export { apiKeyDigest, apiScopes, createApiKey, hasScope } from './api-keys.js';
 export { buildHttpServer, isHmaPath } from './app.js';
 export type { HttpConfig, HttpDependencies } from './dependencies.js';
 export { httpStatusOfCode } from './errors.js';

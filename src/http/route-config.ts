@@ -1,4 +1,4 @@
-import type { ApiScope } from '../storage/index.js';
+import type { ApiScope } from '../auth/index.js';
 
 declare module 'fastify' {
   /**

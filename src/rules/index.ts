@@ -40,6 +40,7 @@ export { BudgetExceeded, type EvaluationBudget, EvaluationMeter, type MeteredRes
 export type { OperatorRule } from './operator-rule.js';
 export { featureValue, type RuleContext, type RuleMatch } from './rule-context.js';
 export { type RuleSource, type RuleSourcesRead, readRuleSources } from './rule-files.js';
+export type { RuleHitRecord, RuleHitStats } from './rule-hit-record.js';
 export { defaultRuleLimits, type RuleLimits, resolveRuleLimits } from './rule-limits.js';
 // The shared vocabulary of rule hits.
 export {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { ContentRecord, NewContent } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import { findContentIdBySignal } from './content-queries.js';
 import { nowIso } from './dialect.js';
-import type { ContentRecord, NewContent } from './records.js';
 import { newContentRow, signalEntries, toContentRecord } from './row-mapping.js';
 import { isForeignKeyViolation, isUniqueViolation } from './storage-errors.js';
 import type { Database } from './tables.js';

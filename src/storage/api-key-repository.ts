@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { ApiKeyRecord, ApiKeyRepository, ApiScope } from '../auth/index.js';
 import { nowIso } from './dialect.js';
-import type { ApiKeyRecord, ApiScope } from './records.js';
-import type { ApiKeyRepository } from './repositories.js';
 import { encodeScopes, toApiKeyRecord } from './row-mapping.js';
 import { translateStorageErrors } from './storage-errors.js';
 import type { Database } from './tables.js';

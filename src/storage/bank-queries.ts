@@ -1,8 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
+import type { BankPatch, BankRecord, NewBank } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import { type DialectName, nowIso, sqlBoolean } from './dialect.js';
-import type { BankRecord } from './records.js';
-import type { BankPatch } from './repositories.js';
 import { toBankRecord } from './row-mapping.js';
 import { isUniqueViolation } from './storage-errors.js';
 import type { BanksTable, Database } from './tables.js';
@@ -12,15 +11,6 @@ import type { BanksTable, Database } from './tables.js';
  * transaction) so that callers decide the transaction boundaries. Names are not validated here;
  * the bank service does that before calling.
  */
-
-/** Input of `createBank`; omitted settings take the defaults below. */
-export interface NewBank {
-  readonly name: string;
-  readonly description?: string;
-  readonly enabledRatio?: number;
-  readonly pdqThreshold?: number;
-  readonly negative?: boolean;
-}
 
 function nameTaken(name: string, cause: unknown): EngineError {
   return new EngineError('BANK_ALREADY_EXISTS', `a bank named ${name} already exists`, { cause });

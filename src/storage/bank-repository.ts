@@ -1,11 +1,20 @@
 import type { Kysely } from 'kysely';
+import type {
+  BankPatch,
+  BankRecord,
+  BankRepository,
+  BatchAddResult,
+  ContentPatch,
+  ContentRecord,
+  NewBank,
+  NewContent,
+  StoredSignal,
+} from '../banks/index.js';
 import { addContent } from './add-content.js';
 import * as banks from './bank-queries.js';
 import type { BatchInserter } from './batch-insert.js';
 import * as contents from './content-queries.js';
 import type { DialectName } from './dialect.js';
-import type { BankRecord, ContentRecord, NewContent, StoredSignal } from './records.js';
-import type { BankPatch, BankRepository, BatchAddResult, ContentPatch } from './repositories.js';
 import { countSignals, streamSignals } from './signal-stream.js';
 import { translateStorageErrors } from './storage-errors.js';
 import type { Database } from './tables.js';
@@ -23,7 +32,7 @@ export class KyselyBankRepository implements BankRepository {
     private readonly batchInserter: BatchInserter,
   ) {}
 
-  createBank(input: banks.NewBank): Promise<BankRecord> {
+  createBank(input: NewBank): Promise<BankRecord> {
     return translateStorageErrors(() => banks.createBank(this.db, this.dialect, input));
   }
 

@@ -1,6 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { NewContent } from './records.js';
-import type { BatchAddResult } from './repositories.js';
+import type { BatchAddResult, NewContent } from '../banks/index.js';
 import { newContentRow, signalEntries } from './row-mapping.js';
 import type { BankContentsTable } from './tables.js';
 

@@ -1,7 +1,6 @@
 import { type Kysely, sql, type Updateable } from 'kysely';
+import type { ContentPatch, ContentRecord } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
-import type { ContentRecord } from './records.js';
-import type { ContentPatch } from './repositories.js';
 import { toContentRecord } from './row-mapping.js';
 import type { BankContentsTable, Database } from './tables.js';
 

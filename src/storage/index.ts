@@ -1,56 +1,16 @@
 /**
- * Storage: banks, bank content, signals and API keys in SQLite (embedded default) or
- * PostgreSQL, behind the repository interfaces. This is the module's only public door: other
- * modules import from here, never from the files behind it, and never see SQL or rows.
+ * Storage: the Kysely implementations, over SQLite (embedded default) or PostgreSQL, of the
+ * repository contracts the domain modules define (`BankRepository` in `banks`, `ApiKeyRepository`
+ * in `auth`, `EngineStore` in `engine`, with `EventLogRepository`, `CaseRepository` and
+ * `AuditRepository` from `events`, `cases` and `audit`), and the migrations. This is the
+ * module's only public door: other modules import from here, never from the files behind it, and
+ * never see SQL or rows. Storage imports only types from the domain modules; the composition
+ * root opens it and hands its repositories to the services.
  */
 
-export type {
-  AppendOutcome,
-  AuditEntry,
-  AuditRepository,
-  CaseFilter,
-  CasePatch,
-  CasePriority,
-  CaseRecord,
-  CaseRepository,
-  CaseStatus,
-  CaseTimelineEntry,
-  CaseUpdate,
-  DeadLetter,
-  EngineBatch,
-  EngineState,
-  EngineStore,
-  EventLogRepository,
-  LabelRecord,
-  LegalHold,
-  LinkNeighbour,
-  LinkObservation,
-  LinkRecord,
-  LoggedEvent,
-  RuleHitRecord,
-  RuleHitStats,
-  StoredAuditRow,
-  TypologyContribution,
-} from './engine-repositories.js';
 export { storageMigrations } from './migrations/index.js';
 export { openStorage } from './open-storage.js';
-export type {
-  ApiKeyRecord,
-  ApiScope,
-  BankRecord,
-  ContentProvenance,
-  ContentRecord,
-  NewContent,
-  StoredSignal,
-} from './records.js';
-export type {
-  ApiKeyRepository,
-  BankPatch,
-  BankRepository,
-  BatchAddResult,
-  ContentPatch,
-  Storage,
-} from './repositories.js';
+export type { Storage } from './repositories.js';
 export {
   resolveStorageTarget,
   type StorageOptions,

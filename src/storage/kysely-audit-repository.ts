@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuditEntry, AuditRepository, StoredAuditRow } from './engine-repositories.js';
+import type { AuditEntry, AuditRepository, StoredAuditRow } from '../audit/index.js';
 import type { EngineDatabase } from './engine-tables.js';
 
 type AuditRow = EngineDatabase['audit_log'];

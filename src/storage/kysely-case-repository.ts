@@ -1,5 +1,4 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import { chunks } from './chunks.js';
 import type {
   CaseFilter,
   CasePatch,
@@ -8,7 +7,8 @@ import type {
   CaseRepository,
   CaseStatus,
   CaseTimelineEntry,
-} from './engine-repositories.js';
+} from '../cases/index.js';
+import { chunks } from './chunks.js';
 import type { EngineDatabase } from './engine-tables.js';
 
 type CaseRow = Selectable<EngineDatabase['cases']>;

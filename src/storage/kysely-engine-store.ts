@@ -1,19 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { CaseUpdate } from '../cases/index.js';
+import type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from '../engine/index.js';
+import type { EventLogRepository, LinkNeighbour, LinkRecord } from '../events/index.js';
+import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
+import type { TypologyContribution } from '../typologies/index.js';
 import { chunks } from './chunks.js';
-import type {
-  CaseUpdate,
-  DeadLetter,
-  EngineBatch,
-  EngineState,
-  EngineStore,
-  EventLogRepository,
-  LabelRecord,
-  LinkNeighbour,
-  LinkRecord,
-  RuleHitRecord,
-  RuleHitStats,
-  TypologyContribution,
-} from './engine-repositories.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
 import { KyselyCaseRepository, timelineRow } from './kysely-case-repository.js';

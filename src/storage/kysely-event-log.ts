@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { AppendOutcome, EventLogRepository, LoggedEvent } from '../events/index.js';
 import { chunks } from './chunks.js';
-import type { AppendOutcome, EventLogRepository, LoggedEvent } from './engine-repositories.js';
 import type { EngineDatabase } from './engine-tables.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 

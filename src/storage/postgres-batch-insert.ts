@@ -1,10 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import type { BatchAddResult, NewContent } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import { bankNotFound } from './add-content.js';
 import { type BatchInserter, type BatchItem, splitBatch } from './batch-insert.js';
 import { nowIso } from './dialect.js';
-import type { NewContent } from './records.js';
-import type { BatchAddResult } from './repositories.js';
 import { isForeignKeyViolation } from './storage-errors.js';
 import type { Database } from './tables.js';
 

@@ -1,10 +1,12 @@
 import type { Insertable, Selectable } from 'kysely';
+import type { ApiKeyRecord, ApiScope } from '../auth/index.js';
+import type { BankRecord, ContentRecord, NewContent } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
-import type { ApiKeyRecord, ApiScope, BankRecord, ContentRecord, NewContent } from './records.js';
 import type { ApiKeysTable, BankContentsTable, BanksTable } from './tables.js';
 
 /**
- * Conversions between table rows and the records of `records.ts`, in one place so that both
+ * Conversions between table rows and the records the domain modules define
+ * (`BankRecord`, `ContentRecord`, `ApiKeyRecord`), in one place so that both
  * dialects and every query return exactly the same shapes.
  */
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { StoredSignal } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
-import type { StoredSignal } from './records.js';
 import type { Database } from './tables.js';
 
 /** Rows per batch when the caller does not say. */

@@ -1,10 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Kysely } from 'kysely';
+import type { BatchAddResult, NewContent } from '../banks/index.js';
 import { bankNotFound } from './add-content.js';
 import { type BatchInserter, splitBatch } from './batch-insert.js';
 import { nowIso } from './dialect.js';
-import type { NewContent } from './records.js';
-import type { BatchAddResult } from './repositories.js';
 import type { BankContentsTable, Database } from './tables.js';
 
 /** An item of the batch that is not a repeat of an earlier item. */

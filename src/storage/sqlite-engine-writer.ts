@@ -1,6 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AppendOutcome, EngineBatch, LabelRecord, LoggedEvent } from './engine-repositories.js';
+import type { CaseUpdate } from '../cases/index.js';
+import type { DeadLetter, EngineBatch, LabelRecord } from '../engine/index.js';
+import type { AppendOutcome, LinkObservation, LoggedEvent } from '../events/index.js';
+import type { RuleHitRecord } from '../rules/index.js';
+import type { TypologyContribution } from '../typologies/index.js';
 
 /** What the SQLite fast path writes: the engine's per-event hot path. */
 export interface SqliteEngineWriter {
@@ -9,13 +13,56 @@ export interface SqliteEngineWriter {
   saveLabels(added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]): Promise<void>;
 }
 
+type Connection = BetterSqlite3.Database;
+
 /**
  * The engine's writes on SQLite through prepared statements in synchronous transactions, run
  * while holding Kysely's connection lock (`kysely.connection()`) so that no Kysely query
  * interleaves. Same SQL and same effects as the Kysely path (which PostgreSQL uses); several
  * times cheaper per event because statements are prepared once and nothing is compiled per call.
+ *
+ * Each part of a batch has its own writer below (events, rule hits, labels, links, typology
+ * contributions, cases with their timelines, dead letters, the watermark and snapshot), each
+ * preparing its statements once; a commit runs them in that order inside ONE transaction, so
+ * after a crash the store is before or after the whole batch.
  */
-export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: Kysely<never>): SqliteEngineWriter {
+export function sqliteEngineWriter(connection: Connection, kysely: Kysely<never>): SqliteEngineWriter {
+  const appendEvents = eventAppender(connection);
+  const writeHits = ruleHitWriter(connection);
+  const writeLabels = labelWriter(connection);
+  const writeLinks = linkWriter(connection);
+  const writeContributions = contributionWriter(connection);
+  const writeCases = caseWriter(connection);
+  const writeDeadLetters = deadLetterWriter(connection);
+  const writeState = stateWriter(connection);
+
+  const appendAll = connection.transaction(appendEvents);
+  const commitAll = connection.transaction((batch: EngineBatch) => {
+    writeHits(batch.hits);
+    writeLabels(batch.labelsAdded, batch.labelsRemoved);
+    writeLinks(batch.links);
+    writeContributions(batch.contributions);
+    writeCases(batch.cases);
+    writeDeadLetters(batch.deadLetters ?? []);
+    writeState(batch.processedSeq, batch.snapshot);
+  });
+  const saveLabelsAll = connection.transaction(writeLabels);
+
+  return {
+    append: (events) => kysely.connection().execute(async () => appendAll.immediate(events)),
+    commit: (batch) =>
+      kysely.connection().execute(async () => {
+        commitAll.immediate(batch);
+      }),
+    saveLabels: (added, removed) =>
+      kysely.connection().execute(async () => {
+        saveLabelsAll.immediate(added, removed);
+      }),
+  };
+}
+
+/** Appends events, each once: an id already in the log gives back the seq of its first copy. */
+function eventAppender(connection: Connection): (events: readonly Omit<LoggedEvent, 'seq'>[]) => AppendOutcome[] {
   const insertEvent = connection
     .prepare<[string, string, string, number, string, string, string], number>(
       `insert into events (id, type, time, time_ms, entities_json, data_json, received_at)
@@ -23,16 +70,64 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
     )
     .pluck();
   const seqOfEvent = connection.prepare<[string], number>('select seq from events where id = ?').pluck();
+  return (events) => {
+    const receivedAt = new Date().toISOString();
+    return events.map((event) => {
+      const seq = insertEvent.get(
+        event.id,
+        event.type,
+        event.time,
+        event.timeMs,
+        JSON.stringify(event.entities),
+        JSON.stringify(event.data),
+        receivedAt,
+      );
+      return seq === undefined ? { stored: false, seq: seqOfEvent.get(event.id) ?? 0 } : { stored: true, seq };
+    });
+  };
+}
+
+/** Records rule hits, once per (event, rule). */
+function ruleHitWriter(connection: Connection): (hits: readonly RuleHitRecord[]) => void {
   const insertHit = connection.prepare<[string, string, number, string, string | null, string, string, string]>(
     `insert into rule_hits (event_id, rule_id, event_seq, mode, subject, reason, effects_json, time)
      values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (event_id, rule_id) do nothing`,
   );
+  return (hits) => {
+    for (const hit of hits) {
+      insertHit.run(
+        hit.eventId,
+        hit.ruleId,
+        hit.eventSeq,
+        hit.mode,
+        hit.subject,
+        hit.reason,
+        JSON.stringify(hit.effects),
+        hit.time,
+      );
+    }
+  };
+}
+
+/** Sets labels (a label set again replaces the earlier one) and removes labels. */
+function labelWriter(
+  connection: Connection,
+): (added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]) => void {
   const upsertLabel = connection.prepare<[string, string, string, string | null, string, string]>(
     `insert into labels (entity, label, added_at, expires_at, source, reason) values (?, ?, ?, ?, ?, ?)
      on conflict (entity, label) do update set added_at = excluded.added_at, expires_at = excluded.expires_at,
        source = excluded.source, reason = excluded.reason`,
   );
   const deleteLabel = connection.prepare<[string, string]>('delete from labels where entity = ? and label = ?');
+  return (added, removed) => {
+    for (const label of added)
+      upsertLabel.run(label.entity, label.label, label.addedAt, label.expiresAt, label.source, label.reason);
+    for (const item of removed) deleteLabel.run(item.entity, item.label);
+  };
+}
+
+/** Counts entity links: first seen, last seen and how many times. */
+function linkWriter(connection: Connection): (links: readonly LinkObservation[]) => void {
   const upsertLink = connection.prepare<[string, string, string, string, string]>(
     `insert into entity_links (from_entity, to_entity, kind, first_seen, last_seen, count) values (?, ?, ?, ?, ?, 1)
      on conflict (from_entity, to_entity, kind) do update set
@@ -40,10 +135,38 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
        last_seen = max(entity_links.last_seen, excluded.last_seen),
        count = entity_links.count + 1`,
   );
+  return (links) => {
+    for (const link of links) upsertLink.run(link.from, link.to, link.kind, link.time, link.time);
+  };
+}
+
+/** Records typology points, once per (typology, subject, event, rule). */
+function contributionWriter(connection: Connection): (contributions: readonly TypologyContribution[]) => void {
   const insertContribution = connection.prepare<[string, string, string, string, number, string, string]>(
     `insert into typology_contributions (typology, subject, rule_id, event_id, points, reason, time)
      values (?, ?, ?, ?, ?, ?, ?) on conflict (typology, subject, event_id, rule_id) do nothing`,
   );
+  return (contributions) => {
+    for (const item of contributions) {
+      insertContribution.run(
+        item.typology,
+        item.subject,
+        item.ruleId,
+        item.eventId,
+        item.points,
+        item.reason,
+        item.time,
+      );
+    }
+  };
+}
+
+/**
+ * Carries out each case update as the cases module decided it (see `CaseUpdate`), without
+ * judging it: opens the subject's case when there is none and the update may open one, raises
+ * its priority, and adds the timeline entries (once per ref).
+ */
+function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) => void {
   const currentCase = connection
     .prepare<[string], number>("select id from cases where subject = ? and status <> 'closed'")
     .pluck();
@@ -61,72 +184,8 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
     `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values (?, ?, ?, ?, ?, ?)
      on conflict (case_id, ref) do nothing`,
   );
-  const insertDeadLetter = connection.prepare<[number, string, string, string, string]>(
-    `insert into dead_letters (event_seq, event_id, code, message, failed_at) values (?, ?, ?, ?, ?)
-     on conflict (event_seq) do nothing`,
-  );
-  const saveWatermark = connection.prepare<[number, string]>(
-    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, 0, null, ?)
-     on conflict (name) do update set processed_seq = excluded.processed_seq, updated_at = excluded.updated_at`,
-  );
-  // The snapshot lives in its own row: rewriting a row that carries megabytes of JSON on every
-  // watermark update would cost milliseconds per commit.
-  const saveSnapshot = connection.prepare<[number, string, string]>(
-    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('snapshot', 0, ?, ?, ?)
-     on conflict (name) do update set snapshot_seq = excluded.snapshot_seq, snapshot_json = excluded.snapshot_json,
-       updated_at = excluded.updated_at`,
-  );
-
-  const writeLabels = (added: readonly LabelRecord[], removed: readonly { entity: string; label: string }[]) => {
-    for (const label of added)
-      upsertLabel.run(label.entity, label.label, label.addedAt, label.expiresAt, label.source, label.reason);
-    for (const item of removed) deleteLabel.run(item.entity, item.label);
-  };
-
-  const appendAll = connection.transaction((events: readonly Omit<LoggedEvent, 'seq'>[]): AppendOutcome[] => {
-    const receivedAt = new Date().toISOString();
-    return events.map((event) => {
-      const seq = insertEvent.get(
-        event.id,
-        event.type,
-        event.time,
-        event.timeMs,
-        JSON.stringify(event.entities),
-        JSON.stringify(event.data),
-        receivedAt,
-      );
-      return seq === undefined ? { stored: false, seq: seqOfEvent.get(event.id) ?? 0 } : { stored: true, seq };
-    });
-  });
-
-  const commitAll = connection.transaction((batch: EngineBatch) => {
-    for (const hit of batch.hits) {
-      insertHit.run(
-        hit.eventId,
-        hit.ruleId,
-        hit.eventSeq,
-        hit.mode,
-        hit.subject,
-        hit.reason,
-        JSON.stringify(hit.effects),
-        hit.time,
-      );
-    }
-    writeLabels(batch.labelsAdded, batch.labelsRemoved);
-    for (const link of batch.links) upsertLink.run(link.from, link.to, link.kind, link.time, link.time);
-    for (const item of batch.contributions) {
-      insertContribution.run(
-        item.typology,
-        item.subject,
-        item.ruleId,
-        item.eventId,
-        item.points,
-        item.reason,
-        item.time,
-      );
-    }
-    // Each case update as the cases module decided it (see `CaseUpdate`): storage does not judge.
-    for (const update of batch.cases) {
+  return (updates) => {
+    for (const update of updates) {
       let caseId = currentCase.get(update.subject);
       if (caseId === undefined) {
         if (!update.open) continue;
@@ -145,24 +204,37 @@ export function sqliteEngineWriter(connection: BetterSqlite3.Database, kysely: K
         );
       }
     }
-    for (const letter of batch.deadLetters ?? [])
+  };
+}
+
+/** Records events whose processing failed, once per event. */
+function deadLetterWriter(connection: Connection): (letters: readonly DeadLetter[]) => void {
+  const insertDeadLetter = connection.prepare<[number, string, string, string, string]>(
+    `insert into dead_letters (event_seq, event_id, code, message, failed_at) values (?, ?, ?, ?, ?)
+     on conflict (event_seq) do nothing`,
+  );
+  return (letters) => {
+    for (const letter of letters)
       insertDeadLetter.run(letter.eventSeq, letter.eventId, letter.code, letter.message, letter.failedAt);
+  };
+}
+
+/** Moves the watermark and, when one is due, stores the feature-state snapshot. */
+function stateWriter(connection: Connection): (processedSeq: number, snapshot: EngineBatch['snapshot']) => void {
+  const saveWatermark = connection.prepare<[number, string]>(
+    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('engine', ?, 0, null, ?)
+     on conflict (name) do update set processed_seq = excluded.processed_seq, updated_at = excluded.updated_at`,
+  );
+  // The snapshot lives in its own row: rewriting a row that carries megabytes of JSON on every
+  // watermark update would cost milliseconds per commit.
+  const saveSnapshot = connection.prepare<[number, string, string]>(
+    `insert into engine_state (name, processed_seq, snapshot_seq, snapshot_json, updated_at) values ('snapshot', 0, ?, ?, ?)
+     on conflict (name) do update set snapshot_seq = excluded.snapshot_seq, snapshot_json = excluded.snapshot_json,
+       updated_at = excluded.updated_at`,
+  );
+  return (processedSeq, snapshot) => {
     const now = new Date().toISOString();
-    saveWatermark.run(batch.processedSeq, now);
-    if (batch.snapshot !== undefined) saveSnapshot.run(batch.snapshot.seq, batch.snapshot.json, now);
-  });
-
-  const saveLabelsAll = connection.transaction(writeLabels);
-
-  return {
-    append: (events) => kysely.connection().execute(async () => appendAll.immediate(events)),
-    commit: (batch) =>
-      kysely.connection().execute(async () => {
-        commitAll.immediate(batch);
-      }),
-    saveLabels: (added, removed) =>
-      kysely.connection().execute(async () => {
-        saveLabelsAll.immediate(added, removed);
-      }),
+    saveWatermark.run(processedSeq, now);
+    if (snapshot !== undefined) saveSnapshot.run(snapshot.seq, snapshot.json, now);
   };
 }

@@ -2,7 +2,8 @@ import type { Generated, SqlBool } from 'kysely';
 
 /**
  * The database as Kysely sees it: one interface per table, with the SQL column names. Only
- * `storage/` uses these; repositories turn rows into the camelCase records of `records.ts`.
+ * `storage/` uses these; repositories turn rows into the camelCase records the domain
+ * modules define (`banks`, `auth`, `events`, `cases`, `audit`, `engine`…).
  *
  * Both dialects share these types. Where they store a value differently the type says so:
  * booleans are `0 | 1` in SQLite and `boolean` in PostgreSQL (`SqlBool`), times are ISO-8601

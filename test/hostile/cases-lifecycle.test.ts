@@ -49,7 +49,8 @@ for (const backend of backends) {
         await rig.engine.ingest([match(`${user}-m2`, user, '2026-11-02T09:00:00Z')], { wait: true });
         await rig.engine.ingest([ordinary(`${user}-e4`, user, '2026-11-02T10:00:00Z')], { wait: true });
         const cases = (await rig.storage.engine.cases.list({ subject: `user:${user}` })).reverse();
-        return Promise.all(
+        // Awaited here, before `finally` closes the store under the timeline reads.
+        return await Promise.all(
           cases.map(async (item) => ({
             status: item.status,
             priority: item.priority,

@@ -10,17 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
+import { createApiKey } from '../../src/auth/index.js';
 import { runCli } from '../../src/cli/index.js';
-import { type EngineProblem, loadEngineConfig, openEngine, SignalsEngine } from '../../src/engine/index.js';
-import { createApiKey } from '../../src/http/index.js';
-import { buildRuleSet, type RuleSet } from '../../src/rules/index.js';
 import {
   type EngineBatch,
+  type EngineProblem,
   type EngineStore,
-  openStorage,
-  resolveStorageTarget,
-  type Storage,
-} from '../../src/storage/index.js';
+  loadEngineConfig,
+  openEngine,
+  SignalsEngine,
+} from '../../src/engine/index.js';
+import { buildRuleSet, type RuleSet } from '../../src/rules/index.js';
+import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 import { startTestServer } from '../support/server-harness.js';

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createApiKey } from '../../src/http/index.js';
+import { createApiKey } from '../../src/auth/index.js';
 import { startTestServer } from '../support/server-harness.js';
 
 /**

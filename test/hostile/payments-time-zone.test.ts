@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createApiKey } from '../../src/auth/index.js';
 import { isEngineError } from '../../src/core/index.js';
-import { createApiKey } from '../../src/http/index.js';
 import {
   type PaymentRecord,
   parsePacs008,

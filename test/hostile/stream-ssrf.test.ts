@@ -17,8 +17,9 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { createServices, type Services } from '../../src/app/index.js';
+import { createApiKey } from '../../src/auth/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
-import { buildHttpServer, createApiKey } from '../../src/http/index.js';
+import { buildHttpServer } from '../../src/http/index.js';
 import { httpDependencies } from '../../src/main.js';
 import {
   checkStreamSource,

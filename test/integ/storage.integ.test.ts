@@ -13,15 +13,9 @@ import { after, afterEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client, escapeIdentifier } from 'pg';
+import type { NewContent, StoredSignal } from '../../src/banks/index.js';
 import { EngineError, type ErrorCode } from '../../src/core/index.js';
-import {
-  type NewContent,
-  openStorage,
-  resolveStorageTarget,
-  type Storage,
-  type StoredSignal,
-  storageMigrations,
-} from '../../src/storage/index.js';
+import { openStorage, resolveStorageTarget, type Storage, storageMigrations } from '../../src/storage/index.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 

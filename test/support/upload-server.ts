@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { createServices, type Services } from '../../src/app/index.js';
+import { createApiKey } from '../../src/auth/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { HashPool, type HashPoolSettings } from '../../src/hasher/index.js';
-import { buildHttpServer, createApiKey } from '../../src/http/index.js';
+import { buildHttpServer } from '../../src/http/index.js';
 import { httpDependencies } from '../../src/main.js';
 
 /**

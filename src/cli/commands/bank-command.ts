@@ -1,9 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createServices, type Services } from '../../app/index.js';
-import { type BankService, checkContent } from '../../banks/index.js';
+import { type BankRecord, type BankService, checkContent } from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
-import type { BankRecord } from '../../storage/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';

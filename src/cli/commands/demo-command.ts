@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { createApiKey } from '../../auth/index.js';
 import { demoBankName, setUpDemoBank } from '../../demo/index.js';
-import { createApiKey } from '../../http/index.js';
 import { type RunningServer, startServer } from '../../main.js';
 import type { CliIo } from '../io.js';
 import { runUntilSignal, serverSettings, withServerOptions } from './serve-command.js';

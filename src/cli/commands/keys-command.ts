@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { createServices } from '../../app/index.js';
+import { type ApiScope, apiScopes, createApiKey } from '../../auth/index.js';
 import { EngineError } from '../../core/index.js';
-import { apiScopes, createApiKey } from '../../http/index.js';
-import type { ApiScope } from '../../storage/index.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';

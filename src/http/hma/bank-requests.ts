@@ -1,4 +1,4 @@
-import type { BankRecord } from '../../storage/index.js';
+import type { BankRecord } from '../../banks/index.js';
 import { asJsonObject } from './json-body.js';
 import { parsePydanticBool } from './query-params.js';
 import {

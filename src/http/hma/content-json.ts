@@ -1,4 +1,4 @@
-import type { BankRecord, ContentRecord } from '../../storage/index.js';
+import type { BankRecord, ContentRecord } from '../../banks/index.js';
 import { bankJson } from './bank-requests.js';
 import { metadataJson } from './content-metadata.js';
 import { hmaNameOfPrevailSignal } from './signal-names.js';

@@ -1,5 +1,5 @@
+import type { ContentRecord } from '../../banks/index.js';
 import { EngineError, parseJsonWithin } from '../../core/index.js';
-import type { ContentRecord } from '../../storage/index.js';
 import { pythonRepr, pythonTypeName } from './python-text.js';
 
 /**

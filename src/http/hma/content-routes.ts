@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkNote } from '../../banks/index.js';
+import { type BankRecord, type ContentRecord, checkNote } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
 import type { HashFunction } from '../../hasher/index.js';
-import type { BankRecord, ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { contentGetJson, contentPutJson } from './content-json.js';

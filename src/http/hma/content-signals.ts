@@ -1,6 +1,5 @@
-import type { BankService } from '../../banks/index.js';
+import type { BankRecord, BankService, ContentRecord } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
-import type { BankRecord, ContentRecord } from '../../storage/index.js';
 import type { HmaContentMetadata } from './content-metadata.js';
 import { signalByRequestName, validateSignalValue } from './signal-names.js';
 import { sortKeys } from './sorted-keys.js';

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { startLocalServer } from '../../../test/support/http-server.js';
 import { patternImage } from '../../../test/support/images.js';
 import { startTestServer } from '../../../test/support/server-harness.js';
-import { createApiKey } from '../index.js';
+import { createApiKey } from '../../auth/index.js';
 
 /**
  * The request sequences of the real HMA clients (hma-clients.md §2): ROOST Coop, matrix

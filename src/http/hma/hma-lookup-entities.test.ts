@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { examplePolicy } from '../../../test/support/engine-harness.js';
 import { patternImage } from '../../../test/support/images.js';
 import { startTestServer } from '../../../test/support/server-harness.js';
-import { createApiKey } from '../api-keys.js';
+import { createApiKey } from '../../auth/index.js';
 
 /**
  * Prevail's one addition to HMA's `/m/lookup`: the `entities` parameter, which makes a lookup

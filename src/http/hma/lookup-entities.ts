@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { apiKeyDigest, hasScope } from '../../auth/index.js';
 import { EngineError, parseJsonWithin } from '../../core/index.js';
-import { apiKeyDigest, bearerSecret, hasScope } from '../api-keys.js';
+import { bearerSecret } from '../bearer-secret.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryOf } from './query-params.js';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ContentRecord } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
 import { hashableSignalNames } from '../../hasher/index.js';
-import type { ContentRecord } from '../../storage/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { queryInteger } from '../query-values.js';

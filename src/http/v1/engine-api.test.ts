@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { examplePolicy, syntheticEvent } from '../../../test/support/engine-harness.js';
 import { startTestServer } from '../../../test/support/server-harness.js';
-import { createApiKey } from '../api-keys.js';
+import { createApiKey } from '../../auth/index.js';
 
 describe('/v1 signals engine API', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;

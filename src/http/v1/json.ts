@@ -1,4 +1,4 @@
-import type { BankRecord, ContentRecord } from '../../storage/index.js';
+import type { BankRecord, ContentRecord } from '../../banks/index.js';
 
 /** JSON forms of records in the `/v1` API (camelCase, ISO times, nothing internal). */
 export function bankJson(bank: BankRecord) {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { apiScopes, createApiKey } from '../../auth/index.js';
 import { EngineError } from '../../core/index.js';
-import { apiScopes, createApiKey } from '../api-keys.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { examplePolicy } from '../../../test/support/engine-harness.js';
 import { startTestServer } from '../../../test/support/server-harness.js';
+import { createApiKey } from '../../auth/index.js';
 import { type PaymentRecord, writePacs008, writePaymentJsonl } from '../../payments/index.js';
-import { createApiKey } from '../api-keys.js';
 
 /** Synthetic payments between plainly fake accounts. */
 function payments(prefix: string): PaymentRecord[] {

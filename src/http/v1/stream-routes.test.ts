@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { bankedHash, scene, sceneHasher, scriptedSource } from '../../../test/support/fake-frames.js';
 import { createServices, type Services } from '../../app/index.js';
+import { createApiKey } from '../../auth/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { httpDependencies } from '../../main.js';
 import { engineMatchSink, StreamManager } from '../../streams/index.js';
-import { createApiKey } from '../api-keys.js';
 import { buildHttpServer } from '../app.js';
 
 const { pattern, banked } = scene;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { patternImage } from '../../../test/support/images.js';
 import { startTestServer } from '../../../test/support/server-harness.js';
-import { createApiKey } from '../api-keys.js';
+import { createApiKey } from '../../auth/index.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 

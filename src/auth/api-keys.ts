@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyRecord, ApiKeyRepository, ApiScope } from '../storage/index.js';
+import type { ApiKeyRecord, ApiKeyRepository, ApiScope } from './api-key-repository.js';
 
 /**
  * API keys: a random secret shown once at creation; only its SHA-256 is stored, so a leaked
@@ -28,10 +28,4 @@ export async function createApiKey(
 /** True when a key with `granted` scopes may do what `needed` requires. */
 export function hasScope(granted: readonly ApiScope[], needed: ApiScope): boolean {
   return granted.some((scope) => scopeRank[scope] >= scopeRank[needed]);
-}
-
-/** The secret of an `Authorization: Bearer <secret>` header, if there is one. */
-export function bearerSecret(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
 }

@@ -1,6 +1,7 @@
 /**
- * Rows as repositories hand them out: plain objects with camelCase fields and ISO-8601 times.
- * Domain services build on these; nothing outside `storage/` sees SQL column names.
+ * The bank model: banks and their content as the `BankRepository` hands them out and takes them
+ * in: plain objects with camelCase fields and ISO-8601 times. The banks module owns these;
+ * `storage/` implements the repository over them, and nothing outside it sees SQL column names.
  */
 
 /** A named hash list. Names follow HMA's rule `[A-Z_][A-Z0-9_]*` and are unique. */
@@ -67,13 +68,35 @@ export interface StoredSignal {
   readonly value: string;
 }
 
-/** An API key as stored: only the SHA-256 of the secret is kept. */
-export interface ApiKeyRecord {
-  readonly id: number;
+/** Input of `createBank`; omitted settings take their defaults (description '', enabled ratio 1, PDQ threshold 31, not negative). */
+export interface NewBank {
   readonly name: string;
-  readonly scopes: readonly ApiScope[];
-  readonly createdAt: string;
-  readonly revokedAt: string | null;
+  readonly description?: string;
+  readonly enabledRatio?: number;
+  readonly pdqThreshold?: number;
+  readonly negative?: boolean;
 }
 
-export type ApiScope = 'read' | 'write' | 'admin';
+/** Fields that may change on a bank; omitted fields stay as they are. */
+export interface BankPatch {
+  readonly name?: string;
+  readonly description?: string;
+  readonly enabledRatio?: number;
+  readonly pdqThreshold?: number;
+  readonly negative?: boolean;
+}
+
+/** Fields that may change on content. `note: null` clears the note. */
+export interface ContentPatch {
+  readonly disableUntil?: number;
+  readonly note?: string | null;
+  readonly quarantinedAt?: string | null;
+}
+
+/** Result of adding many items at once (imports). */
+export interface BatchAddResult {
+  /** Ids of the content rows created, in input order, for the items that were new. */
+  readonly addedIds: number[];
+  /** Index (in the batch) of each item skipped because the bank already held that signal value. */
+  readonly duplicateIndexes: number[];
+}

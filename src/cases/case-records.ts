@@ -1,0 +1,80 @@
+/**
+ * The case model: cases, their timelines and what changes them. The cases module owns these
+ * shapes and the rules over them (lifecycle, priority ranking, retention, holds); `storage/`
+ * only keeps the values.
+ */
+
+/** The case statuses; what they mean and which changes are allowed is in `case-lifecycle.ts`. */
+export type CaseStatus = 'open' | 'in_review' | 'escalated' | 'decided' | 'reported' | 'closed';
+/** The case priorities, ranked in `case-lifecycle.ts`. */
+export type CasePriority = 'low' | 'medium' | 'high' | 'urgent';
+
+/** A legal hold on a case: while it is set the case is never purged. */
+export interface LegalHold {
+  readonly at: string;
+  readonly reason: string;
+}
+
+/** A case: one subject entity under review, with its retention clock. */
+export interface CaseRecord {
+  readonly id: number;
+  readonly subject: string;
+  readonly status: CaseStatus;
+  readonly priority: CasePriority;
+  readonly assignee: string | null;
+  /** The final decision: `confirmed` (a true positive) or `dismissed`. */
+  readonly decision: 'confirmed' | 'dismissed' | null;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  /** When the case was closed; null while it is not. */
+  readonly closedAt: string | null;
+  /** When retention ends (ISO), counted from `closedAt`; null while the case is not closed. */
+  readonly retainUntil: string | null;
+  readonly legalHold: LegalHold | null;
+}
+
+/** What a case change writes (every field optional; absent = unchanged). */
+export interface CasePatch {
+  readonly status?: CaseStatus;
+  readonly assignee?: string | null;
+  readonly decision?: 'confirmed' | 'dismissed' | null;
+  readonly priority?: CasePriority;
+  readonly closedAt?: string | null;
+  /** Epoch milliseconds after which the case may be purged, or null for none. */
+  readonly retainUntilMs?: number | null;
+  readonly legalHold?: LegalHold | null;
+}
+
+/** One entry of a case's timeline. `ref` makes it idempotent (e.g. `event:<id>`, `hit:<event>:<rule>`). */
+export interface CaseTimelineEntry {
+  readonly caseId: number;
+  readonly kind: 'event' | 'match' | 'rule_hit' | 'label' | 'status' | 'decision' | 'note';
+  readonly ref: string;
+  readonly time: string;
+  readonly summary: string;
+  readonly detail: unknown;
+}
+
+/**
+ * What an event does to a subject's case, as the cases module decided it (`CaseChanges`); storage
+ * carries it out without judging it: find the subject's case that is not closed; when there is
+ * none, insert one only if `open` (otherwise do nothing); when there is one, set `priority` if its
+ * current priority is one of `raiseFrom`; then add the entries (idempotent by `ref`).
+ */
+export interface CaseUpdate {
+  readonly subject: string;
+  /** May this update open a new case (a rule's case effect, a typology at its case threshold)? */
+  readonly open: boolean;
+  readonly priority: CasePriority;
+  /** The current priorities that `priority` replaces (empty: leave the priority alone). */
+  readonly raiseFrom: readonly CasePriority[];
+  readonly time: string;
+  readonly entries: readonly Omit<CaseTimelineEntry, 'caseId'>[];
+}
+
+/** Which cases a listing returns. */
+export interface CaseFilter {
+  readonly status?: CaseStatus;
+  readonly subject?: string;
+  readonly limit?: number;
+}

@@ -1,0 +1,43 @@
+import type { LinkRecord } from '../events/index.js';
+import type { RuleHitRecord } from '../rules/index.js';
+import type { CaseFilter, CasePatch, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
+
+/**
+ * Cases as stored. The cases module defines this contract and decides every change (lifecycle,
+ * retention, holds); `storage/` implements it over SQLite and PostgreSQL.
+ */
+export interface CaseRepository {
+  list(filter?: CaseFilter): Promise<CaseRecord[]>;
+  get(id: number): Promise<CaseRecord | undefined>;
+  timeline(id: number): Promise<CaseTimelineEntry[]>;
+  /** The subjects of every case that is not closed (what the engine joins events to). */
+  openSubjects(): Promise<string[]>;
+  /**
+   * Writes the patch and a timeline entry for it in one transaction, only while the case's status
+   * is still `expectedStatus` (when given: a compare-and-set against concurrent changes); undefined
+   * when no such case, or when its status moved on.
+   */
+  update(
+    id: number,
+    patch: CasePatch,
+    entry: Omit<CaseTimelineEntry, 'caseId'>,
+    expectedStatus?: CaseStatus,
+  ): Promise<CaseRecord | undefined>;
+  /**
+   * Deletes (with their timelines) the closed cases whose `retainUntilMs` is before `nowMs` and
+   * that have no legal hold; returns their ids. A case without a retention instant is never deleted.
+   */
+  purgeExpired(nowMs: number): Promise<number[]>;
+}
+
+/**
+ * What `CaseService` reads and writes: the cases, and the links and rule hits a case file shows
+ * (the engine's store provides all three).
+ */
+export interface CaseStore {
+  readonly cases: CaseRepository;
+  /** Entities linked to `entity`, one hop. */
+  links(entity: string): Promise<LinkRecord[]>;
+  /** Rule hits about `subject`, at most `limit`. */
+  hitsFor(subject: string, limit: number): Promise<RuleHitRecord[]>;
+}

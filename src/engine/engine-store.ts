@@ -1,0 +1,103 @@
+import type { AuditRepository } from '../audit/index.js';
+import type { CaseRepository, CaseUpdate } from '../cases/index.js';
+import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord } from '../events/index.js';
+import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
+import type { TypologyContribution } from '../typologies/index.js';
+
+/**
+ * What the signals engine stores: the durable event log, its processing state, rule hits,
+ * labels, entity links, typology contributions, cases and the audit chain. The engine defines
+ * this contract; `storage/` implements it with the same Kysely code on SQLite and PostgreSQL.
+ * Every write that an event causes is idempotent by that event's id, so replaying events after a
+ * crash applies each one exactly once.
+ */
+
+/** A label on an entity, with optional expiry (Osprey's model). */
+export interface LabelRecord {
+  readonly entity: string;
+  readonly label: string;
+  readonly addedAt: string;
+  /** ISO time after which the label no longer applies, or null for no expiry. */
+  readonly expiresAt: string | null;
+  /** Who set it: `rule:<id>` or `person:<name>`. */
+  readonly source: string;
+  readonly reason: string;
+}
+
+/**
+ * An acknowledged event whose processing failed: the engine records it (with the watermark that
+ * moves past it) and goes on with the next event.
+ */
+export interface DeadLetter {
+  readonly eventSeq: number;
+  readonly eventId: string;
+  /** The error code (`INTERNAL` for an unexpected error, `STORAGE_UNAVAILABLE` when the store refused its writes). */
+  readonly code: string;
+  readonly message: string;
+  /** When processing failed (ISO-8601). */
+  readonly failedAt: string;
+}
+
+/**
+ * Everything that processing a run of events changed, written in ONE transaction together with
+ * the new watermark, so that after a crash the store is either before or after the whole run.
+ */
+export interface EngineBatch {
+  readonly processedSeq: number;
+  readonly hits: readonly RuleHitRecord[];
+  readonly labelsAdded: readonly LabelRecord[];
+  readonly labelsRemoved: readonly { readonly entity: string; readonly label: string }[];
+  readonly links: readonly LinkObservation[];
+  readonly contributions: readonly TypologyContribution[];
+  readonly cases: readonly CaseUpdate[];
+  /** Events of the run whose processing failed. */
+  readonly deadLetters?: readonly DeadLetter[];
+  /** A feature-state snapshot as of `seq`, when one is due. */
+  readonly snapshot?: { readonly seq: number; readonly json: string };
+}
+
+/** Where processing stands: the last event applied and the last snapshot. */
+export interface EngineState {
+  readonly processedSeq: number;
+  readonly snapshotSeq: number;
+  readonly snapshot: string | null;
+  /** The watermark a replay started from (`resetProcessing`): events up to it were processed before. 0 when none. */
+  readonly replayUntilSeq: number;
+}
+
+/** The engine's store. */
+export interface EngineStore {
+  readonly events: EventLogRepository;
+  readonly cases: CaseRepository;
+  readonly audit: AuditRepository;
+  loadState(): Promise<EngineState>;
+  commit(batch: EngineBatch): Promise<void>;
+  /** Labels not expired at `nowIso`. */
+  activeLabels(nowIso: string): Promise<LabelRecord[]>;
+  /** Adds or removes labels outside event processing (set by people). */
+  saveLabels(
+    added: readonly LabelRecord[],
+    removed: readonly { readonly entity: string; readonly label: string }[],
+  ): Promise<void>;
+  /** Typology contributions at or after `sinceIso` (to rebuild scores at start). */
+  contributionsSince(sinceIso: string): Promise<TypologyContribution[]>;
+  ruleHitStats(): Promise<RuleHitStats[]>;
+  /** Entities linked to `entity`, one hop. */
+  links(entity: string): Promise<LinkRecord[]>;
+  /** Rule hits about `subject`. */
+  hitsFor(subject: string, limit: number): Promise<RuleHitRecord[]>;
+  /**
+   * For each of `entities`, its neighbours over the stored links (either direction, any kind)
+   * with the latest time seen, the `perEntity` most recent ones and any tied with the last of
+   * them (the caller breaks ties). Entities without links are absent from the map.
+   */
+  linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>>;
+  /** Dead letters with seq > `afterSeq`, ascending, at most `limit`. */
+  deadLetters(afterSeq: number, limit: number): Promise<DeadLetter[]>;
+  deadLetterCount(): Promise<number>;
+  /**
+   * Sets the watermark back to 0 and drops the feature snapshot, so that the next open processes
+   * the whole event log again (`prevail events replay`). Returns the watermark it replaced.
+   */
+  resetProcessing(): Promise<number>;
+}
