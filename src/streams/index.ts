@@ -2,6 +2,8 @@
  * Live-stream watching: sample frames of RTMP, RTSP, HLS, HTTP-FLV streams or files with ffmpeg,
  * hash them with PDQ, match them against the banks, and feed matches to the signals engine as
  * `media.matched` events — under one CPU budget, with reconnects, and without storing frames.
+ * Also the live-session rule pack (`livestream-pack/`: session, viewer and payment metadata),
+ * registered with the engine by the composition root.
  */
 export {
   allocateFps,
@@ -12,6 +14,7 @@ export {
   measureFrameCost,
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
+export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';
 export { engineMatchSink, mediaMatchedEvent } from './match-events.js';
 export {

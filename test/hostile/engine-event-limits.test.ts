@@ -18,7 +18,7 @@ import { createApiKey } from '../../src/http/api-keys.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { resolveStorageTarget } from '../../src/storage/storage-target.js';
 import { captureIo } from '../support/capture-io.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 import { startTestServer } from '../support/server-harness.js';
 
 const registry = new EventTypeRegistry();
@@ -251,7 +251,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         directory = await mkdtemp(join(tmpdir(), 'prevail-nul-'));
         storage = await openStorage({ dataDir: directory });
       }
-      const { engine } = await openEngine(storage.engine, examplePolicy);
+      const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
       const results = await engine.ingest(
         [
           { ...account('n1'), id: 'nul\u0000id' },

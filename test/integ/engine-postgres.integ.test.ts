@@ -12,7 +12,7 @@ import { AuditLog } from '../../src/audit/index.js';
 import { openEngine } from '../../src/engine/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { resolveStorageTarget } from '../../src/storage/storage-target.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 const target = resolveStorageTarget({ databaseUrl: postgresUrl });
@@ -46,7 +46,7 @@ describe('signals engine on PostgreSQL', { skip }, () => {
 
   test('one case from a match, a session and a payment; idempotent ingestion; audit chain', async () => {
     storage = await openStorage({ databaseUrl: postgresUrl, schema });
-    const { engine } = await openEngine(storage.engine, examplePolicy);
+    const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
     const events = [
       syntheticEvent(
         'account.updated',
