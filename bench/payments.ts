@@ -13,9 +13,13 @@
 import type { SignalsEngine } from '../src/engine/index.js';
 import { type EngineEvent, entityKey } from '../src/events/index.js';
 import { defineFeatures, recomputeFeature } from '../src/features/index.js';
-import { createOcsePaymentsPack } from '../src/packs/index.js';
 import type { PaymentRecord } from '../src/payments/index.js';
-import { simulatePayments, toPaymentEvent, withScreeningEngine } from '../src/payments/index.js';
+import {
+  createOcsePaymentsPack,
+  simulatePayments,
+  toPaymentEvent,
+  withScreeningEngine,
+} from '../src/payments/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 

@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { builtinPacks } from '../src/app/index.js';
 import { openEngine } from '../src/engine/index.js';
 import { openStorage } from '../src/storage/index.js';
 import { describeMachine } from './lib/machine.js';
@@ -185,7 +186,11 @@ export async function run(args: string[]): Promise<void> {
 
     // Prevail: ingest (durable) + process, in batches.
     const storage = await openStorage({ dataDir: join(directory, 'engine') });
-    const { engine } = await openEngine(storage.engine, policy, { snapshotEvery: 200_000, batchSize: 2000 });
+    const { engine } = await openEngine(storage.engine, policy, {
+      packRegistry: builtinPacks,
+      snapshotEvery: 200_000,
+      batchSize: 2000,
+    });
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
     for (let start = 0; start < total; start += 5000) {
@@ -234,7 +239,7 @@ export async function run(args: string[]): Promise<void> {
     );
     const { buildRuleSet, readRuleSources } = await import('../src/rules/index.js');
     const { loadEngineConfig } = await import('../src/engine/index.js');
-    const config = await loadEngineConfig(policy);
+    const config = await loadEngineConfig(policy, { packRegistry: builtinPacks });
     const build = buildRuleSet((await readRuleSources(config.rulesDirectory)).sources, config.catalogs);
     if (!build.ok) throw new Error('benchmark rules failed to build');
     const baselineStarted = performance.now();

@@ -8,6 +8,7 @@ import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
+import { builtinPacks } from './rule-packs.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
 export interface StorageSettings {
@@ -99,11 +100,10 @@ export async function createServices(
       await matcher.load(options.onIndexProgress);
     }
     if (options.withEngine === true) {
-      engine = await openEngine(
-        storage.engine,
-        settings.policyDir,
-        options.logger !== undefined ? { logger: options.logger.child({ module: 'engine' }) } : {},
-      );
+      engine = await openEngine(storage.engine, settings.policyDir, {
+        packRegistry: builtinPacks,
+        ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'engine' }) } : {}),
+      });
     }
   } catch (error) {
     await storage.close();

@@ -1,2 +1,4 @@
 /** Composition: wiring storage, services and transports together (used by `main` and tests). */
+
 export { createServices, type Services, type StorageSettings } from './create-services.js';
+export { builtinPacks } from './rule-packs.js';

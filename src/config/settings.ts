@@ -31,7 +31,7 @@ export interface Settings {
   readonly urlAllowHosts: readonly string[];
   /** `PREVAIL_URL_ALLOW_PRIVATE`: fetch URLs on loopback and private addresses too (default no). */
   readonly urlAllowPrivate: boolean;
-  /** `PREVAIL_FFMPEG`: the ffmpeg executable (default: `/usr/bin/ffmpeg`, then `PATH`, then the npm build). */
+  /** `PREVAIL_FFMPEG`: the ffmpeg executable (default: `/usr/bin/ffmpeg`, then `PATH`; the system ffmpeg only). */
   readonly ffmpeg?: string;
   /** `PREVAIL_EVIDENCE_KEY`: 64 hex characters, the evidence vault's AES-256-GCM key. */
   readonly evidenceKey?: string;

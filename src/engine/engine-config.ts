@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import { defaultEventLimits, type EventLimits, EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
-import { builtinPacks, type LabelPropagation, packFactory, type RulePack } from '../packs/index.js';
+import { type LabelPropagation, type PackRegistry, packFactory, type RulePack } from '../packs/index.js';
 import { type RuleCatalogs, type RuleLimits, resolveRuleLimits } from '../rules/index.js';
 import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
 import { compileEventFilter } from './event-filter.js';
@@ -24,9 +24,11 @@ import { compileEventFilter } from './event-filter.js';
  * <dir>/limits.yaml        events: { time_from?, time_until?, max_bytes?, max_depth?, max_string_length? }
  * ```
  * Every file is optional; a missing directory is an empty policy. With a policy directory every
- * built-in rule pack is loaded unless `packs.yaml` disables it (its rules run in shadow mode until
- * `builtin-rules.yaml` makes them active); with none, no pack is. A policy typology with a
- * pack typology's name replaces it (how an operator tunes a pack's thresholds).
+ * rule pack of the registry the composition root passes (`packRegistry`) is loaded unless
+ * `packs.yaml` disables it (its rules run in shadow mode until `builtin-rules.yaml` makes them
+ * active); with none, no pack is. The engine knows no pack itself: without a registry there is
+ * none to load, and `packs.yaml` naming one is an error. A policy typology with a pack typology's
+ * name replaces it (how an operator tunes a pack's thresholds).
  */
 export interface EngineConfig {
   readonly directory: string;
@@ -44,7 +46,12 @@ export interface EngineConfig {
 
 /** Options for `loadEngineConfig`. */
 export interface EngineConfigOptions {
-  /** Use exactly these packs instead of the ones `packs.yaml` selects. */
+  /**
+   * The packs this deployment can load, registered by the composition root (`builtinPacks` in
+   * `src/app/`); `packs.yaml` selects and configures among them. Default: none.
+   */
+  readonly packRegistry?: PackRegistry;
+  /** Use exactly these packs instead of the ones `packs.yaml` selects from the registry. */
   readonly packs?: readonly RulePack[];
   /** Event limits set in code, over `limits.yaml` and the defaults. */
   readonly eventLimits?: Partial<EventLimits>;
@@ -185,7 +192,9 @@ function featureValueType(aggregate: string): 'int' | 'double' {
  * @throws EngineError `CONFIG_INVALID` listing every problem found in a file.
  */
 export async function loadEngineConfig(directory: string, options: EngineConfigOptions = {}): Promise<EngineConfig> {
-  const packs = options.packs ?? (directory === '' ? [] : await loadPacks(join(directory, 'packs.yaml')));
+  const packs =
+    options.packs ??
+    (directory === '' ? [] : await loadPacks(join(directory, 'packs.yaml'), options.packRegistry ?? []));
   const ruleLimits = directory === '' ? {} : await loadRuleLimits(join(directory, 'rule-limits.yaml'));
   const limits = resolveRuleLimits(ruleLimits);
   const featuresPath = join(directory, 'features.yaml');
@@ -264,14 +273,14 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
   };
 }
 
-/** The packs `packs.yaml` enables: every built-in pack unless disabled there. */
-async function loadPacks(path: string): Promise<RulePack[]> {
+/** The packs `packs.yaml` enables: every registered pack unless disabled there. */
+async function loadPacks(path: string, registry: PackRegistry): Promise<RulePack[]> {
   const parsed = packsFile.safeParse((await readYaml(path)) ?? {});
   if (!parsed.success) throw problems(path, parsed.error);
   const selected: RulePack[] = [];
   const settings = parsed.data.packs;
-  for (const name of Object.keys(settings)) packFactory(name);
-  for (const factory of builtinPacks) {
+  for (const name of Object.keys(settings)) packFactory(registry, name);
+  for (const factory of registry) {
     const entry = Object.hasOwn(settings, factory.name) ? settings[factory.name] : undefined;
     if (entry?.enabled === false) continue;
     try {

@@ -1,4 +1,4 @@
-import { CaseChanges, type CaseTimelineEntry, type CaseUpdate, type OpenCases } from '../cases/index.js';
+import { CaseChanges, type CaseUpdate, type OpenCases } from '../cases/index.js';
 import {
   type EngineEvent,
   type EventTypeRegistry,
@@ -7,12 +7,13 @@ import {
   type LoggedEvent,
 } from '../events/index.js';
 import type { FeatureSpec, FeatureStore } from '../features/index.js';
-import type { RuleEffect, RuleHit, RuleHitRecord, RuleSet } from '../rules/index.js';
+import type { RuleContext, RuleHitRecord, RuleSet } from '../rules/index.js';
 import type { TypologyContribution, TypologyScores } from '../typologies/index.js';
 import type { LabelRecord } from './engine-store.js';
 import { type LinkGraph, linksOf } from './entity-links.js';
+import { applyHit, type EventContext, type TimelineEntry } from './hit-effects.js';
 import type { LabelCache } from './label-cache.js';
-import { hitSummaries, strongerVerdict, type Verdict, type VerdictKind } from './verdict.js';
+import { hitSummaries, type Verdict } from './verdict.js';
 
 /** The writes processing a run of events produced, committed with the watermark. */
 export interface PendingWrites {
@@ -43,14 +44,45 @@ export interface ProcessorState {
 
 /**
  * Processes one event: updates its features, runs the rules on it with its features and labels,
- * applies the active hits' effects in memory, and returns the verdict and the writes to commit.
- * Deterministic for a given state, which is what makes replay after a crash exact.
+ * applies the active hits' effects in memory (`applyHit`), joins the event to the open cases it
+ * touches, records its links, and returns the verdict and the writes to commit. Deterministic for
+ * a given state, which is what makes replay after a crash exact: each step runs in this order,
+ * hits in the rule set's order, effects in each hit's order.
  */
 export function processEvent(state: ProcessorState, logged: LoggedEvent, writes: PendingWrites): Verdict {
   const event: EngineEvent = logged;
   const keyOf = (role: string, id: string): string => entityKey(state.registry.entityType(event.type, role), id);
   state.features.apply(event);
+  const evaluation = state.rules().evaluate(ruleInput(state, event, keyOf));
+  const context: EventContext = {
+    state,
+    logged,
+    event,
+    keyOf,
+    writes,
+    // What this event does to cases: the cases module's rule (only a case effect opens a case).
+    cases: new CaseChanges(state.openCases),
+    outcome: { verdict: 'allow', score: 0, reasons: [] },
+    eventEntry: timelineEntryOnce(state, event),
+  };
+  for (const hit of evaluation.hits) applyHit(context, hit);
+  joinOpenCases(context);
+  recordLinks(context);
+  writes.cases.push(...context.cases.updates(event.time));
+  const { verdict, score, reasons } = context.outcome;
+  return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
+}
 
+/**
+ * What the rules see of an event: the event, every feature's value for the entity it reads
+ * (`null` when the event has no such entity, or one of another entity type), and each role's
+ * labels at the event's time.
+ */
+function ruleInput(
+  state: ProcessorState,
+  event: EngineEvent,
+  keyOf: (role: string, id: string) => string,
+): RuleContext {
   const features: Record<string, number | null> = {};
   for (const spec of state.featureSpecs) {
     const id = event.entities[spec.readRole];
@@ -62,18 +94,18 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
   const labels: Record<string, string[]> = {};
   for (const [role, id] of Object.entries(event.entities))
     labels[role] = state.labels.labelsOf(keyOf(role, id), event.timeMs);
+  return { event, features, labels };
+}
 
-  const evaluation = state.rules().evaluate({ event, features, labels });
-  let verdict: VerdictKind = 'allow';
-  let score = 0;
-  const reasons: string[] = [];
-  // What this event does to cases: the cases module's rule (only a case effect opens a case).
-  const cases = new CaseChanges(state.openCases);
-  // Built only when a case needs it: most events touch no case.
-  let eventEntryValue: Omit<CaseTimelineEntry, 'caseId'> | undefined;
-  const eventEntry = (): Omit<CaseTimelineEntry, 'caseId'> => {
-    eventEntryValue ??= {
-      kind: event.type === 'media.matched' ? 'match' : 'event',
+/**
+ * The event's own timeline entry, built on first use and then the same object: its kind is what
+ * its event type declares (`EventTypeRegistry.timelineKind`: `match` for media matches).
+ */
+function timelineEntryOnce(state: ProcessorState, event: EngineEvent): () => TimelineEntry {
+  let entry: TimelineEntry | undefined;
+  return () => {
+    entry ??= {
+      kind: state.registry.timelineKind(event.type),
       ref: `event:${event.id}`,
       time: event.time,
       summary: `${event.type} ${Object.entries(event.entities)
@@ -81,157 +113,28 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
         .join(' ')}`,
       detail: { id: event.id, type: event.type, entities: event.entities, data: event.data },
     };
-    return eventEntryValue;
+    return entry;
   };
+}
 
-  for (const hit of evaluation.hits) {
-    const subject = hitSubject(hit, event, keyOf);
-    writes.hits.push({
-      eventId: event.id,
-      eventSeq: logged.seq,
-      ruleId: hit.ruleId,
-      mode: hit.mode,
-      subject,
-      reason: hit.reason,
-      effects: hit.effects,
-      time: event.time,
-    });
-    if (hit.mode !== 'active') continue;
-    const hitEntry: Omit<CaseTimelineEntry, 'caseId'> = {
-      kind: 'rule_hit',
-      ref: `hit:${event.id}:${hit.ruleId}`,
-      time: event.time,
-      summary: `${hit.ruleId}: ${hit.reason}`,
-      detail: { ruleId: hit.ruleId, effects: hit.effects },
-    };
-    for (const effect of hit.effects) {
-      switch (effect.kind) {
-        case 'verdict':
-          verdict = strongerVerdict(verdict, effect.verdict);
-          reasons.push(`${hit.ruleId}: ${effect.reason}`);
-          break;
-        case 'label': {
-          const id = event.entities[effect.entity];
-          if (id === undefined) break;
-          const entity = keyOf(effect.entity, id);
-          if (effect.action === 'add') {
-            const expiresAtMs = effect.expiresAfterMs === undefined ? null : event.timeMs + effect.expiresAfterMs;
-            state.labels.add(entity, effect.label, expiresAtMs);
-            writes.labelsAdded.push({
-              entity,
-              label: effect.label,
-              addedAt: event.time,
-              expiresAt: expiresAtMs === null ? null : new Date(expiresAtMs).toISOString(),
-              source: `rule:${hit.ruleId}`,
-              reason: hit.reason,
-            });
-          } else {
-            state.labels.remove(entity, effect.label);
-            writes.labelsRemoved.push({ entity, label: effect.label });
-          }
-          cases.join(entity, [
-            {
-              kind: 'label',
-              ref: `label:${event.id}:${hit.ruleId}:${effect.label}`,
-              time: event.time,
-              summary: `${effect.action} label ${effect.label}`,
-              detail: effect,
-            },
-          ]);
-          break;
-        }
-        case 'typology': {
-          const definition = state.typologies.definition(effect.typology);
-          const role = effect.subject ?? definition?.subject;
-          const id = definition === undefined || role === undefined ? undefined : event.entities[role];
-          if (definition === undefined || role === undefined || id === undefined) break;
-          const subjectKey = keyOf(role, id);
-          const change = state.typologies.add(effect.typology, subjectKey, {
-            ruleId: hit.ruleId,
-            eventId: event.id,
-            points: effect.points,
-            reason: hit.reason,
-            timeMs: event.timeMs,
-          });
-          if (change === undefined) break;
-          const added = change.contributions.find((entry) => entry.eventId === event.id && entry.ruleId === hit.ruleId);
-          writes.contributions.push({
-            typology: effect.typology,
-            subject: subjectKey,
-            ruleId: hit.ruleId,
-            eventId: event.id,
-            points: added?.points ?? effect.points,
-            reason: hit.reason,
-            time: event.time,
-          });
-          score = Math.max(score, change.score);
-          if (change.score >= definition.alertThreshold) {
-            verdict = strongerVerdict(verdict, 'review');
-            reasons.push(
-              `typology ${effect.typology}: ${subjectKey} scores ${change.score} (alert at ${definition.alertThreshold})`,
-            );
-          }
-          if (change.caseOpened) {
-            cases.open(subjectKey, definition.casePriority, [
-              eventEntry(),
-              hitEntry,
-              {
-                kind: 'rule_hit',
-                ref: `typology:${effect.typology}:${event.id}`,
-                time: event.time,
-                summary: `typology ${effect.typology} reached ${change.score} (case at ${definition.caseThreshold})`,
-                detail: { contributions: change.contributions },
-              },
-            ]);
-          }
-          break;
-        }
-        case 'case': {
-          const id = event.entities[effect.subject];
-          if (id === undefined) break;
-          cases.open(keyOf(effect.subject, id), effect.priority, [eventEntry(), hitEntry]);
-          break;
-        }
-      }
-    }
-    // A hit about a subject with an open case joins that case.
-    if (subject !== null && cases.hasCase(subject)) cases.join(subject, [eventEntry(), hitEntry]);
-  }
-
-  // Every event on an entity with an open case, or linked to one, joins its timeline.
-  if (state.openCases.size > 0) {
-    for (const [role, id] of Object.entries(event.entities)) {
-      const entity = keyOf(role, id);
-      if (cases.hasCase(entity)) cases.join(entity, [eventEntry()]);
-      for (const neighbour of state.links.neighbours(entity)) {
-        if (cases.hasCase(neighbour)) cases.join(neighbour, [eventEntry()]);
-      }
+/** Every event on an entity with an open case, or linked to one, joins its timeline. */
+function joinOpenCases(context: EventContext): void {
+  const { state, event, cases } = context;
+  if (state.openCases.size === 0) return;
+  for (const [role, id] of Object.entries(event.entities)) {
+    const entity = context.keyOf(role, id);
+    if (cases.hasCase(entity)) cases.join(entity, [context.eventEntry()]);
+    for (const neighbour of state.links.neighbours(entity)) {
+      if (cases.hasCase(neighbour)) cases.join(neighbour, [context.eventEntry()]);
     }
   }
+}
 
-  for (const link of linksOf(event, keyOf)) {
+/** The entity links the event shows, added to the graph and to the writes. */
+function recordLinks(context: EventContext): void {
+  const { state, event, writes } = context;
+  for (const link of linksOf(event, context.keyOf)) {
     state.links.add(link.from, link.to, event.time);
     writes.links.push({ ...link, time: event.time });
   }
-  writes.cases.push(...cases.updates(event.time));
-  return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
-}
-
-/**
- * The entity a hit is about, for statistics and cases: its case effect's subject, else its
- * typology's subject role, else its first label effect's entity, else the event's `user`, else
- * its first entity.
- */
-function hitSubject(hit: RuleHit, event: EngineEvent, keyOf: (role: string, id: string) => string): string | null {
-  const roleOf = (effect: RuleEffect): string | undefined =>
-    effect.kind === 'case' ? effect.subject : effect.kind === 'label' ? effect.entity : undefined;
-  for (const effect of hit.effects) {
-    const role = roleOf(effect);
-    const id = role === undefined ? undefined : event.entities[role];
-    if (role !== undefined && id !== undefined) return keyOf(role, id);
-  }
-  const user = event.entities.user;
-  if (user !== undefined) return keyOf('user', user);
-  const first = Object.entries(event.entities)[0];
-  return first === undefined ? null : keyOf(first[0], first[1]);
 }

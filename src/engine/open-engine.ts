@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { EngineError } from '../core/index.js';
 import type { EventLimits } from '../events/index.js';
-import type { RulePack } from '../packs/index.js';
+import type { PackRegistry, RulePack } from '../packs/index.js';
 import {
   type BuiltinRuleInstance,
   type BuiltinRuleSettings,
@@ -28,6 +28,12 @@ export interface OpenedEngine {
 
 /** `EngineOptions` plus what a caller without a policy file (a batch screening) sets in code. */
 export interface OpenEngineOptions extends EngineOptions {
+  /**
+   * The rule packs this deployment can load, registered by the composition root (`builtinPacks`
+   * in `src/app/`); `packs.yaml` enables and configures them. Default: none (the engine knows no
+   * pack itself).
+   */
+  readonly packRegistry?: PackRegistry;
   /** Load exactly these rule packs (instead of the ones `packs.yaml` selects). */
   readonly packs?: readonly RulePack[];
   /**
@@ -51,6 +57,7 @@ export async function openEngine(
   options: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
   const config = await loadEngineConfig(policyDirectory ?? '', {
+    ...(options.packRegistry === undefined ? {} : { packRegistry: options.packRegistry }),
     ...(options.packs === undefined ? {} : { packs: options.packs }),
     ...(options.eventLimits === undefined ? {} : { eventLimits: options.eventLimits }),
   });

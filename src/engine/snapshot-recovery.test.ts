@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { examplePolicy, syntheticEvent } from '../../test/support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../../test/support/engine-harness.js';
 import { openStorage } from '../storage/index.js';
 import { openEngine } from './open-engine.js';
 
@@ -22,7 +22,7 @@ test('a feature whose meaning changed is rebuilt from the event log instead of s
       ),
     );
     let storage = await openStorage({ dataDir });
-    const first = await openEngine(storage.engine, policy, { snapshotEvery: 1 });
+    const first = await openEngine(storage.engine, policy, { packRegistry: examplePacks, snapshotEvery: 1 });
     await first.engine.ingest(payments, { wait: true });
     const at = Date.parse('2026-11-25T00:00:00Z');
     assert.equal(first.engine.features.value('payments_sent_30d', 'payment_account:acct-s', at), 6);
@@ -41,7 +41,7 @@ test('a feature whose meaning changed is rebuilt from the event log instead of s
     );
     assert.notEqual(await readFile(featuresFile, 'utf8'), text, 'the policy changed');
     storage = await openStorage({ dataDir });
-    const second = await openEngine(storage.engine, policy);
+    const second = await openEngine(storage.engine, policy, { packRegistry: examplePacks });
     // Payments on the 19th, 22nd and 25th fall in the 7 days up to the 25th.
     assert.equal(second.engine.features.value('payments_sent_30d', 'payment_account:acct-s', at), 3);
     await storage.close();

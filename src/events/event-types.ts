@@ -17,7 +17,16 @@ export interface EventTypeDefinition {
   readonly roleTypes: Readonly<Record<string, string>>;
   /** Validates and normalises `data`. */
   readonly data: z.ZodType<Record<string, unknown>>;
+  /**
+   * The kind of entry an event of this type makes in a case timeline: `match` for evidence of
+   * known media (reviewers and reports treat it as such), else `event` (the default). Declared
+   * by the type so the engine, which writes the timeline, needs to know no event type by name.
+   */
+  readonly timelineKind?: TimelineEventKind;
 }
+
+/** The kind of case-timeline entry an event makes (see `EventTypeDefinition.timelineKind`). */
+export type TimelineEventKind = 'event' | 'match';
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as "PH"');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as "USD"');
@@ -36,8 +45,9 @@ function eventType(
   requiredRoles: string[],
   roleTypes: Record<string, string>,
   data: z.ZodType<Record<string, unknown>>,
+  timelineKind?: TimelineEventKind,
 ): EventTypeDefinition {
-  return { name, description, requiredRoles, roleTypes, data };
+  return { name, description, requiredRoles, roleTypes, data, ...(timelineKind === undefined ? {} : { timelineKind }) };
 }
 
 export const builtinEventTypes: readonly EventTypeDefinition[] = [
@@ -146,6 +156,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
     [],
     {},
     z.looseObject({ matches: z.array(match).min(1), signals: z.record(z.string(), z.unknown()).optional() }),
+    'match',
   ),
   eventType(
     'report.filed',

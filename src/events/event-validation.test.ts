@@ -92,4 +92,12 @@ describe('EventTypeRegistry', () => {
       }),
     );
   });
+
+  test('an event type declares the kind of its case-timeline entry: media.matched is a match, the rest events', () => {
+    const registry = new EventTypeRegistry([{ name: 'shop.order_placed', dataSchema: { type: 'object' } }]);
+    assert.equal(registry.timelineKind('media.matched'), 'match');
+    assert.equal(registry.timelineKind('payment.sent'), 'event');
+    assert.equal(registry.timelineKind('shop.order_placed'), 'event');
+    assert.equal(registry.timelineKind('no.such_type'), 'event');
+  });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import type { EngineEvent } from './engine-event.js';
 import { defaultEventLimits, type EventLimits, eventLimitProblems, eventTimeProblem } from './event-limits.js';
-import { builtinEventTypes, type EventTypeDefinition } from './event-types.js';
+import { builtinEventTypes, type EventTypeDefinition, type TimelineEventKind } from './event-types.js';
 
 /** Why an event was refused: the path of the bad field (`data.amount`) and what is wrong. */
 export interface EventProblem {
@@ -107,6 +107,14 @@ export class EventTypeRegistry {
     return (
       this.#builtin.get(eventType)?.roleTypes[role] ?? this.#operator.get(eventType)?.type.roleTypes?.[role] ?? role
     );
+  }
+
+  /**
+   * The kind of case-timeline entry an event of `eventType` makes: what its type declares
+   * (`media.matched`: `match`), else `event` (every operator type, every unknown name).
+   */
+  timelineKind(eventType: string): TimelineEventKind {
+    return this.#builtin.get(eventType)?.timelineKind ?? 'event';
   }
 
   /**

@@ -5,9 +5,12 @@ import type { TypologyDefinition } from '../typologies/index.js';
 /**
  * A rule pack: the features, built-in rules, typologies and labels that detect one family of
  * harm (OCSE payments, live-stream sessions), shipped together because they only make sense
- * together. The engine loads every pack beside the operator's policy: pack features and
- * typologies join the policy's (names must not collide), pack rules join the built-in rules and
- * run in shadow mode until the operator turns them on in `builtin-rules.yaml`.
+ * together. This is the whole contract between a vertical and the engine: each vertical builds
+ * its pack (`payments/ocse-pack/`, `streams/livestream-pack/`), the composition root registers
+ * the packs' factories (`PackRegistry`), and the engine loads the registered packs `packs.yaml`
+ * enables beside the operator's policy without knowing any of them: pack features and typologies
+ * join the policy's (names must not collide), pack rules join the built-in rules and run in
+ * shadow mode until the operator turns them on in `builtin-rules.yaml`.
  *
  * Names (features, rules, typologies, labels) are storage keys: never rename a released one.
  * Every pack name prefixes its feature names (`ocse_…`, `session_…`) so packs cannot collide.
@@ -45,3 +48,22 @@ export interface PropagationStep {
   readonly label: string;
   readonly expiresAfterMs: number;
 }
+
+/**
+ * A pack a deployment can load: its name (the key in `packs.yaml`, a storage key) and how to
+ * build it from the operator's settings (`packs.yaml` → `<name>.settings`). Each vertical exports
+ * its factory; the composition root lists them in a `PackRegistry`.
+ */
+export interface PackFactory {
+  readonly name: string;
+  readonly description: string;
+  /** @throws EngineError CONFIG_INVALID for bad settings. */
+  create(settings?: unknown): RulePack;
+}
+
+/**
+ * The packs a deployment can load, in load order, registered by the composition root
+ * (`src/app/rule-packs.ts`) and handed to `openEngine` / `loadEngineConfig`: the engine knows no
+ * pack by name. Names are unique.
+ */
+export type PackRegistry = readonly PackFactory[];

@@ -1,9 +1,11 @@
 /**
  * Payments: the common payment record, its inputs and outputs (ISO 20022, Tazama JSON, CSV,
  * JSONL), the mapping to the engine's `payment.sent` event, the scenario generator, and batch
- * screening and its evaluation for back-testing the OCSE pack.
+ * screening and its evaluation for back-testing the OCSE pack, and the OCSE payments rule pack
+ * itself (`ocse-pack/`, registered with the engine by the composition root).
  */
 export * from './ingest/index.js';
+export * from './ocse-pack/index.js';
 export { fromPaymentEvent, type PaymentEventInput, paymentRelationshipId, toPaymentEvent } from './payment-event.js';
 export {
   type PartyType,

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { EngineError } from '../core/index.js';
 import { type EngineOptions, openEngine, type SignalsEngine } from '../engine/index.js';
 import { splitEntityKey } from '../events/index.js';
-import { createOcsePaymentsPack } from '../packs/index.js';
 import type { BuiltinRuleSettings } from '../rules/index.js';
 import { openStorage } from '../storage/index.js';
+import { createOcsePaymentsPack } from './ocse-pack/index.js';
 import { toPaymentEvent } from './payment-event.js';
 import type { PaymentRecord } from './payment-record.js';
 

@@ -1,4 +1,5 @@
 import { splitEntityKey } from '../events/index.js';
+import { ocseTypology } from '../payments/ocse-pack/index.js';
 import { fromPaymentEvent } from '../payments/payment-event.js';
 import type { PaymentRecord } from '../payments/payment-record.js';
 import type {
@@ -38,7 +39,8 @@ export interface CaseReportSettings {
   readonly actionTaken?: string;
 }
 
-const sextortionTypologies = new Set(['sextortion_victim', 'sextortion_mule']);
+/** The OCSE pack's sextortion typologies (the pack owns their names): they set the sextortion regime. */
+const sextortionTypologies = new Set<string>([ocseTypology.sextortionVictim, ocseTypology.sextortionMule]);
 
 interface TimelineEvent {
   readonly id: string;

@@ -4,6 +4,8 @@
  * `media.matched` events (shaped by `matching/`) — under one CPU budget, with reconnects, and
  * without storing frames unless evidence preservation is on. `StreamWatcher` owns a watcher's
  * life (connect, reconnect, stall, stop); `FramePipeline` what happens to each frame.
+ * Also the live-session rule pack (`livestream-pack/`: session, viewer and payment metadata),
+ * registered with the engine by the composition root.
  */
 
 export { engineMatchSink } from './engine-match-sink.js';
@@ -16,6 +18,7 @@ export {
   measureFrameCost,
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
+export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';
 export {
   defaultReconnectPolicy,

@@ -1,5 +1,4 @@
 import { accessSync, constants } from 'node:fs';
-import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { EngineError } from '../core/index.js';
 
@@ -20,9 +19,11 @@ export function useFfmpeg(path: string | undefined): void {
  * The ffmpeg executable Prevail decodes video with, looked up in this order:
  * 1. the `PREVAIL_FFMPEG` setting (`useFfmpeg`), taken as given (an operator's explicit choice
  *    is never second-guessed);
- * 2. `/usr/bin/ffmpeg`, then `ffmpeg` on `PATH` (a maintained, system-updated build);
- * 3. the binary of the optional npm package `@ffmpeg-installer/ffmpeg` (an old 2018 static build,
- *    kept only so that `npm install` alone gives a working decoder).
+ * 2. `/usr/bin/ffmpeg`, then `ffmpeg` on `PATH` (a maintained, system-updated build).
+ *
+ * Only the system's ffmpeg (or the operator's): ffmpeg decodes untrusted video, so it must be a
+ * build that gets security updates. No npm package ships one (the old `@ffmpeg-installer/ffmpeg`
+ * fallback, a 2018 static build, was dropped for that reason).
  *
  * The lookup runs on every call (a few `access` calls), so a changed environment is seen at once.
  *
@@ -38,8 +39,6 @@ export function ffmpegPath(): string {
     const candidate = join(directory, process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
     if (isExecutable(candidate)) return candidate;
   }
-  const bundled = bundledFfmpeg();
-  if (bundled !== undefined && isExecutable(bundled)) return bundled;
   throw new EngineError(
     'VIDEO_DECODER_MISSING',
     'no ffmpeg found: install ffmpeg (apt-get install ffmpeg) or set PREVAIL_FFMPEG to its path',
@@ -52,16 +51,5 @@ function isExecutable(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The path `@ffmpeg-installer/ffmpeg` reports, or `undefined` when the optional package is absent. */
-function bundledFfmpeg(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const installer = require('@ffmpeg-installer/ffmpeg') as { path?: unknown };
-    return typeof installer.path === 'string' ? installer.path : undefined;
-  } catch {
-    return undefined;
   }
 }

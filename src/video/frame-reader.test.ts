@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -195,21 +194,6 @@ describe('readFrames with ffmpeg', { skip: ffmpegSkip || videoSkip }, () => {
       count += 1;
     }
     assert.equal(count, 120);
-  });
-
-  test('the 2018 fallback ffmpeg (no -fps_mode) also passes every frame through', async (context) => {
-    let bundled: string;
-    try {
-      bundled = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-    } catch {
-      context.skip('the optional @ffmpeg-installer/ffmpeg package is not installed');
-      return;
-    }
-    await withFfmpeg(bundled, async () => {
-      const frames = await collect(doorknob, { everyFrame: true });
-      assert.equal(frames.length, 120);
-      assert.equal(frames.at(-1)?.timestamp, 119 / 30);
-    });
   });
 
   test('returning early kills ffmpeg and reaps it', { skip: linuxSkip }, async () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { openEngine } from '../../src/engine/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { openStorage } from '../../src/storage/index.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 /** A logger at `level` whose JSON lines are collected in `lines`. */
 function capturingLogger(level: 'info' | 'warn') {
@@ -28,7 +28,7 @@ test('Structured logging: the engine reports an unusable feature snapshot throug
     await cp(examplePolicy, policy, { recursive: true });
     const dataDir = join(directory, 'data');
     let storage = await openStorage({ dataDir });
-    const first = await openEngine(storage.engine, policy, { snapshotEvery: 1 });
+    const first = await openEngine(storage.engine, policy, { packRegistry: examplePacks, snapshotEvery: 1 });
     await first.engine.ingest(
       [
         syntheticEvent(
@@ -54,7 +54,7 @@ test('Structured logging: the engine reports an unusable feature snapshot throug
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on('warning', onWarning);
     try {
-      await openEngine(storage.engine, policy, { logger });
+      await openEngine(storage.engine, policy, { packRegistry: examplePacks, logger });
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off('warning', onWarning);

@@ -23,7 +23,7 @@ import {
 import { buildRuleSet, type RuleSet } from '../../src/rules/index.js';
 import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 import { startTestServer } from '../support/server-harness.js';
 
 /** A media match far beyond year 9999: its label expiry is no valid date (RangeError in processing). */
@@ -99,6 +99,7 @@ describe('dead letters (SQLite)', () => {
     ]);
     const problems: EngineProblem[] = [];
     const { engine } = await openEngine(storage.engine, examplePolicy, {
+      packRegistry: examplePacks,
       onProblem: (problem) => problems.push(problem),
     });
     assert.equal(engine.processedSeq, 3, 'the watermark moved past the poison event');
@@ -115,7 +116,10 @@ describe('dead letters (SQLite)', () => {
     assert.deepEqual(subjects, ['user:u-after', 'user:u-before'], 'the events around it were processed');
     await engine.close();
 
-    const again = await openEngine(storage.engine, examplePolicy, { onProblem: (problem) => problems.push(problem) });
+    const again = await openEngine(storage.engine, examplePolicy, {
+      packRegistry: examplePacks,
+      onProblem: (problem) => problems.push(problem),
+    });
     assert.equal(again.engine.processedSeq, 3);
     assert.equal(again.engine.health().deadLetters, 1, 'a restart neither retries nor loses it');
     const later = await again.engine.ingest(
@@ -131,7 +135,7 @@ describe('dead letters (SQLite)', () => {
   });
 
   test('an event whose processing throws while serving is dead-lettered without an unhandled rejection', async () => {
-    const config = await loadEngineConfig(examplePolicy);
+    const config = await loadEngineConfig(examplePolicy, { packRegistry: examplePacks });
     const built = buildRuleSet([], config.catalogs);
     assert.ok(built.ok);
     const real = built.ruleSet;
@@ -170,6 +174,7 @@ describe('dead letters (SQLite)', () => {
     });
     const problems: EngineProblem[] = [];
     const { engine } = await openEngine(store, examplePolicy, {
+      packRegistry: examplePacks,
       storeRetry: { attempts: 3, initialDelayMs: 2, maxDelayMs: 20 },
       onProblem: (problem) => problems.push(problem),
     });
@@ -207,7 +212,10 @@ describe('dead letters (SQLite)', () => {
       if (refusing && batch.cases.some((update) => update.subject === 'user:refused'))
         throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
     });
-    const { engine } = await openEngine(store, examplePolicy, { onProblem: () => undefined });
+    const { engine } = await openEngine(store, examplePolicy, {
+      packRegistry: examplePacks,
+      onProblem: () => undefined,
+    });
     await engine.ingest([matchEvent('r-1', 'fine-1'), matchEvent('r-2', 'refused'), matchEvent('r-3', 'fine-2')], {
       wait: true,
     });
@@ -323,7 +331,10 @@ describe('dead letters on PostgreSQL', { skip: skipPostgres }, () => {
     // The log keeps entities as JSON (NUL escaped), so an older build stored it; its link and
     // case rows hold the raw id, which PostgreSQL refuses.
     await storage.engine.events.append([matchEvent('pg-1', 'u\u0000nul'), matchEvent('pg-2', 'u-fine')]);
-    const { engine } = await openEngine(storage.engine, examplePolicy, { onProblem: () => undefined });
+    const { engine } = await openEngine(storage.engine, examplePolicy, {
+      packRegistry: examplePacks,
+      onProblem: () => undefined,
+    });
     assert.equal(engine.processedSeq, 2);
     const letters = await engine.deadLetters();
     assert.deepEqual(

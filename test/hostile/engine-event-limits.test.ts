@@ -17,7 +17,7 @@ import { openEngine } from '../../src/engine/index.js';
 import { defaultEventLimits, EventTypeRegistry } from '../../src/events/index.js';
 import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 import { startTestServer } from '../support/server-harness.js';
 
 const registry = new EventTypeRegistry();
@@ -250,7 +250,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
         directory = await mkdtemp(join(tmpdir(), 'prevail-nul-'));
         storage = await openStorage({ dataDir: directory });
       }
-      const { engine } = await openEngine(storage.engine, examplePolicy);
+      const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
       const results = await engine.ingest(
         [
           { ...account('n1'), id: 'nul\u0000id' },

@@ -13,7 +13,7 @@ import { describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
 import { openEngine } from '../../src/engine/index.js';
 import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 const match = (id: string, user: string, time: string) =>
   syntheticEvent(
@@ -129,6 +129,7 @@ async function ingestWithRestarts(
       const bounds = [0, ...cuts, events.length];
       for (let part = 0; part + 1 < bounds.length; part++) {
         const { engine } = await openEngine(storage.engine, examplePolicy, {
+          packRegistry: examplePacks,
           batchSize: 50,
           ...(options.linkCacheEntities === undefined ? {} : { linkCacheEntities: options.linkCacheEntities }),
         });

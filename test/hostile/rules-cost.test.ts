@@ -9,7 +9,7 @@ import { isEngineError } from '../../src/core/index.js';
 import { compileEventFilter, loadEngineConfig } from '../../src/engine/index.js';
 import { buildRuleSet, checkRuleSources, type RuleSet, RuleSetLoader } from '../../src/rules/index.js';
 import { captureIo } from '../support/capture-io.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 import { testCatalogs } from '../support/rule-catalogs.js';
 import { startTestServer } from '../support/server-harness.js';
 
@@ -143,7 +143,10 @@ describe('A rule can hang the engine', () => {
         join(directory, 'features.yaml'),
         `features:\n  - name: hanging_count\n    entity: user\n    events: [account.updated]\n    aggregate: count\n    filter: >-\n      ${hangingCondition}\n`,
       );
-      await assert.rejects(loadEngineConfig(directory), /feature hanging_count: filter is too costly/);
+      await assert.rejects(
+        loadEngineConfig(directory, { packRegistry: examplePacks }),
+        /feature hanging_count: filter is too costly/,
+      );
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

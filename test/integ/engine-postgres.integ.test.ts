@@ -11,7 +11,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { openEngine } from '../../src/engine/index.js';
 import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
-import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 const target = resolveStorageTarget({ databaseUrl: postgresUrl });
@@ -45,7 +45,7 @@ describe('signals engine on PostgreSQL', { skip }, () => {
 
   test('one case from a match, a session and a payment; idempotent ingestion; audit chain', async () => {
     storage = await openStorage({ databaseUrl: postgresUrl, schema });
-    const { engine } = await openEngine(storage.engine, examplePolicy);
+    const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
     const events = [
       syntheticEvent(
         'account.updated',

@@ -7,7 +7,7 @@ import { AuditLog } from '../../src/audit/index.js';
 import { CaseService } from '../../src/cases/index.js';
 import { openEngine, type SignalsEngine } from '../../src/engine/index.js';
 import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
-import { examplePolicy } from './engine-harness.js';
+import { examplePacks, examplePolicy } from './engine-harness.js';
 
 const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 const target = resolveStorageTarget({ databaseUrl: postgresUrl });
@@ -92,7 +92,7 @@ export interface CaseRig {
 /** Opens storage at `place`, the engine and the cases service (with a clock when given). */
 export async function openCaseRig(backend: CaseBackend, place: string, now?: () => Date): Promise<CaseRig> {
   const storage = await backend.open(place);
-  const { engine } = await openEngine(storage.engine, examplePolicy);
+  const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
   const audit = new AuditLog(storage.engine.audit);
   const cases = new CaseService({ store: storage.engine, audit, ...(now !== undefined ? { now } : {}) });
   cases.subscribe(engine);

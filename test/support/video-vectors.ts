@@ -13,7 +13,7 @@ export function videoVector(name: string): string {
 
 /**
  * Why tests on the sample videos skip here, or false: they need the shared vectors and an ffmpeg
- * (Debian's, `PREVAIL_FFMPEG`, or the one in `@ffmpeg-installer/ffmpeg`).
+ * (`PREVAIL_FFMPEG`, or the system's: `/usr/bin/ffmpeg` or `ffmpeg` on `PATH`).
  */
 export function videoTestsSkipReason(): string | false {
   if (!existsSync(videoVector('doorknob-hd-no-bar.mp4'))) return `the vPDQ test videos are not at ${videoVectors}`;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { createServices, type Services } from '../../app/index.js';
+import { builtinPacks, createServices, type Services } from '../../app/index.js';
 import { type CaseStatus, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
@@ -115,7 +115,7 @@ function rulesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
       .summary('validate a policy directory (features, typologies, labels, rules) like a compiler')
       .argument('<policy>', 'the policy directory (its rules are under rules/)')
       .action(async (policy: string) => {
-        const config = await loadEngineConfig(policy);
+        const config = await loadEngineConfig(policy, { packRegistry: builtinPacks });
         const diagnostics = await checkRules(config.rulesDirectory, config.catalogs);
         if (diagnostics.length > 0) {
           io.stderr.write(`${formatDiagnostics(diagnostics, { directory: config.rulesDirectory })}\n`);

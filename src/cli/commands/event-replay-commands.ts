@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createServices } from '../../app/index.js';
+import { builtinPacks, createServices } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
 import { openEngine } from '../../engine/index.js';
 import type { CliIo } from '../io.js';
@@ -38,7 +38,9 @@ export function eventsReplayCommand(io: CliIo): Command {
       const services = await createServices(settings, { loadIndexes: false });
       try {
         const previousWatermark = await services.storage.engine.resetProcessing();
-        const { engine } = await openEngine(services.storage.engine, settings.policyDir);
+        const { engine } = await openEngine(services.storage.engine, settings.policyDir, {
+          packRegistry: builtinPacks,
+        });
         await engine.close();
         const health = engine.health();
         io.stdout.write(

@@ -142,7 +142,7 @@ describe('livestream pack through the engine', () => {
       const loaded = harness.engine.config.features.some((feature) => feature.name === 'session_stream_started_at');
       if (!loaded) {
         context.skip(
-          'the engine loads packs, but the livestream pack is not registered in builtinPacks (src/packs/index.ts) yet; ' +
+          'the engine loads packs, but the livestream pack is not registered in builtinPacks (src/app/rule-packs.ts) yet; ' +
             'this test runs once it is',
         );
         return;

@@ -3,7 +3,7 @@
  * financially motivated sextortion (F01–F17, T1–T6 of `ocse-financial-indicators.md`), as
  * features, built-in rules and typologies on the signals engine.
  */
-import type { RulePack } from '../rule-pack.js';
+import type { PackFactory, RulePack } from '../../packs/index.js';
 import { ocseFeatures } from './ocse-features.js';
 import { resolveOcseSettings } from './ocse-settings.js';
 import { ocseTypologies } from './ocse-typologies.js';
@@ -53,3 +53,13 @@ export function createOcsePaymentsPack(settings?: unknown): RulePack {
     ],
   };
 }
+
+/**
+ * The OCSE payments pack as the composition root registers it (`src/app/rule-packs.ts`): the
+ * payments vertical owns the pack, the engine only loads what is registered.
+ */
+export const ocsePackFactory: PackFactory = {
+  name: ocsePackName,
+  description: 'OCSE and sextortion payment typologies (F01–F17, T1–T6)',
+  create: createOcsePaymentsPack,
+};

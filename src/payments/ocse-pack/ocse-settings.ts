@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, EngineError } from '../../core/index.js';
-import { defaultCorridorCountries } from '../corridors.js';
+import { defaultCorridorCountries } from '../../packs/index.js';
 import { defaultUsdRates } from './exchange-rates.js';
 import { defaultReferenceWords } from './reference-categories.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, EngineError } from '../../core/index.js';
-import { defaultCorridorCountries } from '../corridors.js';
+import { defaultCorridorCountries } from '../../packs/index.js';
 
 /**
  * The pack-wide settings that shape its features rather than one rule: features are computed

@@ -1,7 +1,7 @@
 import { type EngineEvent, EventTypeRegistry, entityKey } from '../../events/index.js';
 import { FeatureStore } from '../../features/index.js';
+import type { RulePack } from '../../packs/index.js';
 import type { RuleContext } from '../../rules/index.js';
-import type { RulePack } from '../rule-pack.js';
 import { livestreamPack } from './livestream-pack.js';
 
 /** The start of every synthetic scenario: a fixed, arbitrary evening (UTC). */

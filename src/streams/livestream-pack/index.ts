@@ -5,7 +5,7 @@
  */
 
 export { sessionFeatureNames } from './features.js';
-export { createLivestreamPack, livestreamPack, livestreamPackName } from './livestream-pack.js';
+export { createLivestreamPack, livestreamPack, livestreamPackFactory, livestreamPackName } from './livestream-pack.js';
 export {
   defaultLivestreamPackOptions,
   type LivestreamPackOptions,

@@ -1,4 +1,4 @@
-import type { RulePack } from '../rule-pack.js';
+import type { PackFactory, RulePack } from '../../packs/index.js';
 import { livestreamFeatures } from './features.js';
 import { joinedAfterPayment } from './joined-after-payment/rule.js';
 import { parseLivestreamPackOptions } from './pack-options.js';
@@ -41,3 +41,13 @@ export function createLivestreamPack(overrides?: unknown): RulePack {
 
 /** The live-session pack with the default options: what the engine loads. */
 export const livestreamPack: RulePack = createLivestreamPack();
+
+/**
+ * The live-session pack as the composition root registers it (`src/app/rule-packs.ts`): the
+ * streams vertical owns the pack, the engine only loads what is registered.
+ */
+export const livestreamPackFactory: PackFactory = {
+  name: livestreamPackName,
+  description: 'Live-session signals (private corridor sessions, payment then session, repeated short one-to-one)',
+  create: createLivestreamPack,
+};

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { examplePolicy } from '../../../test/support/engine-harness.js';
+import { builtinPacks } from '../../app/index.js';
 import { isEngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
 import { defineFeatures } from '../../features/index.js';
+import { defaultCorridorCountries, defaultCorridors } from '../../packs/index.js';
 import { builtinRules, configureBuiltinRules, isValidRuleId } from '../../rules/index.js';
 import { TypologyScores } from '../../typologies/index.js';
-import { defaultCorridorCountries, defaultCorridors } from '../corridors.js';
-import { builtinPacks } from '../index.js';
 import { createLivestreamPack, livestreamPack, livestreamPackName, sessionFeatureNames } from './index.js';
 
 describe('livestream pack', () => {
