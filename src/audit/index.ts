@@ -19,8 +19,8 @@ export {
   type AuditAction,
   AuditLog,
   type AuditVerification,
-  canonicalJson,
   entryHash,
   genesisHash,
 } from './audit-log.js';
 export { checkReason, maxReasonLength } from './audit-reason.js';
+export { canonicalJson } from './canonical-json.js';
