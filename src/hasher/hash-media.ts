@@ -1,4 +1,4 @@
-import { type DecodeOptions, decodeImage, sniffImageFormat } from '../content/index.js';
+import { type DecodeOptions, decodeImage, sniffMediaFormat } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import {
   type DihedralName,
@@ -12,7 +12,6 @@ import {
   sha256Signal,
   type VpdqSignalText,
 } from '../signals/index.js';
-import { sniffVideoFormat } from '../video/index.js';
 import { hashVideoBytes, type VideoHashOptions } from './hash-video.js';
 
 /** Every signal `hashMedia` can compute, in output order: PDQ for images, vPDQ for videos, digests for both. */
@@ -47,7 +46,7 @@ export interface MediaHashes {
 /**
  * Computes the requested signals of one media item's bytes. The exact digests are of the raw
  * bytes. When `vpdq` is asked for and the bytes are a video container (told by their leading
- * bytes, see `sniffVideoFormat`), the video is hashed frame by frame (`hashVideoBytes`) and PDQ
+ * bytes, see `sniffMediaFormat`), the video is hashed frame by frame (`hashVideoBytes`) and PDQ
  * is not computed; otherwise PDQ decodes the image (see `decodeImage`) and hashes it at full
  * resolution, and `vpdq` is not computed.
  *
@@ -57,8 +56,8 @@ export interface MediaHashes {
  */
 export async function hashMedia(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes> {
   const result: MediaHashes = {};
-  const videoFormat =
-    options.signals.includes('vpdq') && sniffImageFormat(bytes) === undefined ? sniffVideoFormat(bytes) : undefined;
+  const media = options.signals.includes('vpdq') ? await sniffMediaFormat(bytes) : undefined;
+  const videoFormat = media?.kind === 'video' ? media.format : undefined;
   if (videoFormat !== undefined) {
     const features = await hashVideoBytes(bytes, videoFormat, {
       maxPixels: options.decode.maxPixels,

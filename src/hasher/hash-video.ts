@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VideoFormat } from '../content/index.js';
 import { hashVideo, type VpdqFeature } from '../signals/index.js';
-import { type VideoFormat, videoDemuxers } from '../video/index.js';
+import { videoDemuxers } from '../video/index.js';
 
 /** How videos are sampled and bounded when hashed. */
 export interface VideoHashOptions {
