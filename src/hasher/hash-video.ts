@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoFormat } from '../content/index.js';
-import { hashVideo, type VpdqFeature } from '../signals/index.js';
-import { videoDemuxers } from '../video/index.js';
+import { hashFrames, type VpdqFeature } from '../signals/index.js';
+import { readFrames, videoDemuxers } from '../video/index.js';
 
 /** How videos are sampled and bounded when hashed. */
 export interface VideoHashOptions {
@@ -34,10 +34,13 @@ export async function hashVideoBytes(
   try {
     const path = join(directory, `input.${format}`);
     await writeFile(path, bytes, { mode: 0o600 });
-    return await hashVideo(path, {
-      ...options,
+    const frames = readFrames(path, {
+      ...(options.fps !== undefined ? { fps: options.fps } : {}),
+      ...(options.everyFrame !== undefined ? { everyFrame: options.everyFrame } : {}),
+      ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
       inputOptions: ['-protocol_whitelist', 'file', '-f', videoDemuxers[format]],
     });
+    return await hashFrames(frames);
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

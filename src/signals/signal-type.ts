@@ -20,6 +20,22 @@ export interface SignalType<Hash extends string = string> {
   readonly defaultThreshold: number;
 }
 
+/**
+ * One decoded video frame as signals read it: RGB24 pixels, row-major, with its place in the
+ * video. Signals never decode video (no processes start here); `video/`'s `readFrames` yields
+ * frames of this shape, and the hasher hands them over.
+ */
+export interface FramePixels {
+  /** 0 for the first frame read, then +1 per (sampled) frame. */
+  readonly index: number;
+  /** Seconds from the start of the video. */
+  readonly timestamp: number;
+  readonly width: number;
+  readonly height: number;
+  /** width × height × 3 bytes. */
+  readonly rgb: Uint8Array;
+}
+
 /** Content kinds a signal can be computed from. */
 export type ContentKind = 'photo' | 'video' | 'file';
 

@@ -45,8 +45,8 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
 
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';
 export { fixedDecimals, pythonShortFloat } from './decimal-text.js';
+export { hashFrame, hashFrames } from './frame-hasher.js';
 export { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
-export { type HashVideoOptions, hashFrame, hashVideo } from './video-hasher.js';
 export type { VpdqFeature } from './vpdq-feature.js';
 export {
   compareVpdq,
