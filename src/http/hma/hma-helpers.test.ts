@@ -63,6 +63,32 @@ describe('signal names and values', () => {
   });
 });
 
+describe('HMA content type of fetched bytes', () => {
+  test('the HMA URL content type comes from the one sniffer: MPEG-TS, Ogg and QuickTime without ftyp are videos', async () => {
+    const transport = new Uint8Array(400);
+    for (const offset of [0, 188, 376]) transport[offset] = 0x47;
+    const ogg = new Uint8Array(64);
+    ogg.set(new TextEncoder().encode('OggS'));
+    const moov = new Uint8Array(64);
+    moov.set([0, 0, 0, 8, 0x6d, 0x6f, 0x6f, 0x76]);
+    for (const bytes of [transport, ogg, moov]) assert.equal(await inferContentType(bytes), 'video');
+    const avif = new Uint8Array(64);
+    avif.set([
+      0,
+      0,
+      0,
+      0x1c,
+      ...new TextEncoder().encode('ftypmif1'),
+      0,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode('mif1avif'),
+    ]);
+    assert.equal(await inferContentType(avif), 'photo');
+  });
+});
+
 describe('bank bodies', () => {
   test('create: ratio from enabled_ratio, else enabled, else 1.0 (enabled_ratio defaults to 1.0)', () => {
     assert.deepEqual(readBankCreate({ name: 'A' }), { ok: true, name: 'A', enabledRatio: 1 });
