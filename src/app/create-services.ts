@@ -3,9 +3,9 @@ import { BankService } from '../banks/index.js';
 import { CaseService } from '../cases/index.js';
 import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
-import { createSignalIndex } from '../indexes/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
 import { builtinPacks } from './rule-packs.js';
@@ -80,12 +80,8 @@ export async function createServices(
   const reports: FloodReport[] = [];
   const matcher = new Matcher({
     repository: storage.banks,
-    indexFactories: {
-      pdq: () => createSignalIndex('pdq'),
-      vpdq: () => createSignalIndex('vpdq'),
-      md5: () => createSignalIndex('md5'),
-      sha256: () => createSignalIndex('sha256'),
-    },
+    // One index per registered signal type, each its descriptor's own.
+    indexFactories: Object.fromEntries(signalTypes.map((type) => [type.name, () => type.createIndex()])),
     floodGuard: new FloodGuard(options.floodPolicy),
     onFlood: async (report) => {
       await banks.setQuarantine(report.contentId, report.quarantinedAt);

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import { type AuditHead, hashPattern } from './audit-head.js';
-import { type AuditLog, canonicalJson } from './audit-log.js';
+import type { AuditLog } from './audit-log.js';
+import { canonicalJson } from './canonical-json.js';
 
 /** The environment variable holding the server's checkpoint signing key (Ed25519 PKCS#8, PEM or base64 DER). */
 export const auditSigningKeyVariable = 'PREVAIL_AUDIT_SIGNING_KEY';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStorage, type Storage } from '../storage/index.js';
-import { AuditLog, canonicalJson } from './audit-log.js';
+import { AuditLog } from './audit-log.js';
+import { canonicalJson } from './canonical-json.js';
 
 describe('AuditLog', () => {
   let directory: string;

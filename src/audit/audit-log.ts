@@ -3,6 +3,7 @@ import { EngineError } from '../core/index.js';
 import { type AuditAnchor, type AuditHead, hashPattern } from './audit-head.js';
 import { checkReason } from './audit-reason.js';
 import type { AuditEntry, AuditRepository } from './audit-repository.js';
+import { canonicalJson } from './canonical-json.js';
 import { parseStoredRow } from './stored-entry.js';
 
 /** What someone did: who, what, to what, and why. */
@@ -27,16 +28,6 @@ export interface AuditVerification {
 
 /** The hash before the first entry. */
 export const genesisHash = '0'.repeat(64);
-
-/** JSON with object keys sorted at every level, so that equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-}
 
 /** The hash of an entry: SHA-256 over the previous hash and the entry's canonical content. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {

@@ -22,9 +22,9 @@ export {
   type AuditAction,
   AuditLog,
   type AuditVerification,
-  canonicalJson,
   entryHash,
   genesisHash,
 } from './audit-log.js';
 export { checkReason, maxReasonLength } from './audit-reason.js';
 export type { AuditEntry, AuditRepository, StoredAuditRow } from './audit-repository.js';
+export { canonicalJson } from './canonical-json.js';

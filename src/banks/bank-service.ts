@@ -121,7 +121,7 @@ export class BankService {
 
   /**
    * Hashes an image or a video (on this thread) and adds it: `hashMedia` with every media signal,
-   * then `addHashedMedia`. An image gets PDQ, a video (told by its bytes, see `sniffVideoFormat`)
+   * then `addHashedMedia`. An image gets PDQ, a video (told by its bytes, see `sniffMediaFormat`)
    * vPDQ sampled as `video` says (1 frame per second by default, as python-threatexchange); both
    * get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
    * temporary file that is deleted at once). The server hashes in its worker pool instead and

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { patternImage, patternPixels } from '../../test/support/images.js';
 import { EngineError, type ErrorCode } from '../core/index.js';
 import { decodeImage, defaultMaxPixels } from './decode-image.js';
-import { sniffImageFormat } from './image-format.js';
+import { sniffImageFormat } from './media-format.js';
 
 const options = { maxPixels: defaultMaxPixels };
 
@@ -56,7 +56,7 @@ describe('decodeImage: formats', () => {
   for (const format of ['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif'] as const) {
     test(`decodes ${format} to 8-bit RGB at native size`, async () => {
       const bytes = await patternImage(96, 64, format);
-      assert.equal(sniffImageFormat(bytes), format);
+      assert.equal(await sniffImageFormat(bytes), format);
       const image = await decodeImage(bytes, options);
       assert.deepEqual([image.format, image.width, image.height, image.channels], [format, 96, 64, 3]);
       assert.equal(image.data.length, 96 * 64 * 3);

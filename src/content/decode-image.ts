@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { EngineError } from '../core/index.js';
 import { decodeHeic } from './decode-heic.js';
-import { type ImageFormat, sniffImageFormat } from './image-format.js';
+import { type ImageFormat, sniffImageFormat } from './media-format.js';
 
 /** Decoded pixels: 8-bit, row-major, interleaved RGB, alpha removed. */
 export interface DecodedImage {
@@ -134,7 +134,7 @@ async function decodeWithSharp(bytes: Uint8Array, format: ImageFormat, options: 
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
   if (bytes.length === 0) throw new EngineError('INPUT_EMPTY', 'the input is empty (0 bytes)');
-  const format = sniffImageFormat(bytes);
+  const format = await sniffImageFormat(bytes);
   if (format === undefined) {
     throw new EngineError(
       'IMAGE_UNSUPPORTED_FORMAT',

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { sniffImageFormat } from './image-format.js';
+import { sniffImageFormat } from './media-format.js';
 
 /**
  * The pixel count (width × height) an image declares in its header, read without decoding any
@@ -8,7 +8,7 @@ import { sniffImageFormat } from './image-format.js';
  * admitted, not to validate: `decodeImage` still checks the limit itself.
  */
 export async function imagePixelCount(bytes: Uint8Array): Promise<number | undefined> {
-  const format = sniffImageFormat(bytes);
+  const format = await sniffImageFormat(bytes);
   if (format === undefined || format === 'heic') return undefined;
   try {
     const { width, height } = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();

@@ -12,6 +12,12 @@ export {
   type ResolvedAddress,
 } from './egress-target.js';
 export { type FetchPolicy, fetchUrl, isUrl } from './fetch-url.js';
-export { type ImageFormat, sniffImageFormat } from './image-format.js';
 export { imagePixelCount } from './image-size.js';
+export {
+  type ImageFormat,
+  type MediaFormat,
+  sniffImageFormat,
+  sniffMediaFormat,
+  type VideoFormat,
+} from './media-format.js';
 export { readFileLimited } from './read-file.js';

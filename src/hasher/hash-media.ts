@@ -1,19 +1,16 @@
-import { type DecodeOptions, decodeImage, sniffImageFormat } from '../content/index.js';
+import { type DecodeOptions, decodeImage, sniffMediaFormat } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import {
   type DihedralName,
-  formatPytxVpdq,
-  hashPixels,
   hashPixelsDihedral,
   type Md5Hash,
-  md5Signal,
   type PdqHash,
+  pdqSignal,
   type Sha256Hash,
-  sha256Signal,
+  signalTypes,
   type VpdqSignalText,
 } from '../signals/index.js';
-import { sniffVideoFormat } from '../video/index.js';
-import { hashVideoBytes, type VideoHashOptions } from './hash-video.js';
+import { type VideoHashOptions, withVideoFrames } from './hash-video.js';
 
 /** Every signal `hashMedia` can compute, in output order: PDQ for images, vPDQ for videos, digests for both. */
 export const hashableSignalNames = ['pdq', 'vpdq', 'md5', 'sha256'] as const;
@@ -45,46 +42,53 @@ export interface MediaHashes {
 }
 
 /**
- * Computes the requested signals of one media item's bytes. The exact digests are of the raw
- * bytes. When `vpdq` is asked for and the bytes are a video container (told by their leading
- * bytes, see `sniffVideoFormat`), the video is hashed frame by frame (`hashVideoBytes`) and PDQ
- * is not computed; otherwise PDQ decodes the image (see `decodeImage`) and hashes it at full
- * resolution, and `vpdq` is not computed.
+ * Computes the requested signals of one media item's bytes, each through its descriptor's `hash`
+ * (see `SignalType`), naming no signal type. Signals computed from any file (the digests) get the
+ * raw bytes. Signals of decoded content get one kind of content: when a video signal (`vpdq`) is
+ * asked for and the bytes are a video container (told by their leading bytes, see
+ * `sniffMediaFormat`), the video's frames (`withVideoFrames`), and photo signals are not computed;
+ * otherwise, when a photo signal (`pdq`) is asked for, the decoded image (see `decodeImage`) at
+ * full resolution, and video signals are not computed. PDQ's dihedral variants are PDQ's alone.
  *
  * @throws EngineError from decoding when PDQ (or vPDQ) is requested and the bytes are neither a
  *   decodable image nor a readable video (`VIDEO_UNREADABLE` when only `vpdq` was asked for and
  *   the bytes are no video container); nothing partial is returned.
  */
 export async function hashMedia(bytes: Uint8Array, options: HashMediaOptions): Promise<MediaHashes> {
-  const result: MediaHashes = {};
-  const videoFormat =
-    options.signals.includes('vpdq') && sniffImageFormat(bytes) === undefined ? sniffVideoFormat(bytes) : undefined;
-  if (videoFormat !== undefined) {
-    const features = await hashVideoBytes(bytes, videoFormat, {
-      maxPixels: options.decode.maxPixels,
-      ...options.video,
-    });
-    result.vpdq = formatPytxVpdq(features);
-  } else if (options.signals.includes('vpdq') && !options.signals.includes('pdq')) {
+  const wanted = signalTypes.filter((type) => (options.signals as readonly string[]).includes(type.name));
+  const ofBytes = wanted.filter((type) => type.contentTypes.includes('file'));
+  const ofVideos = wanted.filter((type) => !ofBytes.includes(type) && type.contentTypes.includes('video'));
+  const ofPhotos = wanted.filter((type) => !ofBytes.includes(type) && type.contentTypes.includes('photo'));
+  // Keys in the order callers print them: the decoded signal (with PDQ's quality and variants), then the digests.
+  const result: Record<string, unknown> = {};
+  const media = ofVideos.length > 0 ? await sniffMediaFormat(bytes) : undefined;
+  if (media?.kind === 'video') {
+    const video = { maxPixels: options.decode.maxPixels, ...options.video };
+    for (const type of ofVideos) {
+      const hashed = await withVideoFrames(bytes, media.format, video, (frames) =>
+        type.hash({ kind: 'video', bytes, frames }),
+      );
+      result[type.name] = hashed.value;
+    }
+  } else if (ofVideos.length > 0 && ofPhotos.length === 0) {
     throw new EngineError(
       'VIDEO_UNREADABLE',
       'the bytes are not a video container Prevail reads (MP4, QuickTime, Matroska/WebM, AVI, FLV, MPEG-TS/PS, ASF, Ogg)',
     );
-  } else if (options.signals.includes('pdq')) {
+  } else if (ofPhotos.length > 0) {
     const image = await decodeImage(bytes, options.decode);
-    if (options.dihedral) {
-      const { quality, hashes } = hashPixelsDihedral(image);
-      result.pdq = hashes.original;
-      result.quality = quality;
-      const { original: _original, ...others } = hashes;
-      result.dihedral = others;
-    } else {
-      const { hash, quality } = hashPixels(image);
-      result.pdq = hash;
-      result.quality = quality;
+    for (const type of ofPhotos) {
+      if (options.dihedral && type === pdqSignal) {
+        const { quality, hashes } = hashPixelsDihedral(image);
+        const { original, ...others } = hashes;
+        Object.assign(result, { [type.name]: original, quality, dihedral: others });
+        continue;
+      }
+      const hashed = await type.hash({ kind: 'photo', bytes, pixels: image });
+      result[type.name] = hashed.value;
+      if (hashed.quality !== undefined) result.quality = hashed.quality;
     }
   }
-  if (options.signals.includes('md5')) result.md5 = md5Signal.hashBytes(bytes);
-  if (options.signals.includes('sha256')) result.sha256 = sha256Signal.hashBytes(bytes);
-  return result;
+  for (const type of ofBytes) result[type.name] = (await type.hash({ kind: 'file', bytes })).value;
+  return result as MediaHashes;
 }

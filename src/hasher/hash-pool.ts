@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { defaultMaxPixels, imagePixelCount } from '../content/index.js';
 import { EngineError } from '../core/index.js';
+import { signalTypeByName } from '../signals/index.js';
 import type { HashMediaOptions, MediaHashes } from './hash-media.js';
 import type { HashJobReply, HashJobRequest } from './hash-protocol.js';
 
@@ -217,7 +218,8 @@ export class HashPool implements MediaHasher {
 
   /** Pixels the job will decode at most: 0 for digests only, the header's count, else its limit. */
   async #weigh(bytes: Uint8Array, options: HashMediaOptions): Promise<number> {
-    if (!options.signals.includes('pdq') && !options.signals.includes('vpdq')) return 0;
+    const digestsOnly = options.signals.every((name) => signalTypeByName(name).contentTypes.includes('file'));
+    if (digestsOnly) return 0;
     const limit = options.decode.maxPixels;
     const pixels = await imagePixelCount(bytes);
     if (pixels === undefined) return limit;

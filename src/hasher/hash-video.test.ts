@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { vectorsRoot } from '../../test/support/vectors.js';
 import { videoTestsSkipReason } from '../../test/support/video-vectors.js';
+import { sniffMediaFormat } from '../content/index.js';
 import { isEngineError } from '../core/index.js';
 import { readVpdqFeatures } from '../signals/index.js';
-import { sniffVideoFormat } from '../video/index.js';
 import { hashableSignalNames, hashMedia, mediaSignalNames } from './hash-media.js';
 import { hashVideoBytes } from './hash-video.js';
 
@@ -32,7 +32,7 @@ describe('hashing videos from bytes', { skip: videoTestsSkipReason() }, () => {
   });
 
   test('the temporary copy is deleted after hashing, and after a failure', async () => {
-    assert.equal(sniffVideoFormat(bytes), 'mp4');
+    assert.deepEqual(await sniffMediaFormat(bytes), { kind: 'video', format: 'mp4' });
     const features = await hashVideoBytes(bytes, 'mp4', { fps: 1 });
     assert.equal(features.length, 4);
     assert.deepEqual(await readdir(temporary), []);

@@ -1,4 +1,4 @@
-import { wordsToPdqHash } from '../signals/index.js';
+import { wordsToHex } from './input.js';
 import type { IndexHit } from './signal-index.js';
 
 /**
@@ -57,7 +57,7 @@ export class HitList {
     }
     const hits: IndexHit[] = [];
     for (const [owner, slot] of best) {
-      hits.push({ owner, distance: bestDistance.get(owner) as number, value: wordsToPdqHash(words, slot * 8) });
+      hits.push({ owner, distance: bestDistance.get(owner) as number, value: wordsToHex(words, slot * 8) });
     }
     return hits.sort((a, b) => a.distance - b.distance || a.owner - b.owner);
   }

@@ -1,5 +1,4 @@
 import { EngineError } from '../core/index.js';
-import { parsePdqHash } from '../signals/index.js';
 
 /** Largest owner an index accepts: owners live in `Int32Array`s, 0 marks a removed entry. */
 export const maxOwner = 0x7fffffff;
@@ -20,15 +19,28 @@ export function checkOwner(owner: number): void {
  * Parses a PDQ hash (64 hex characters, any case, surrounding whitespace ignored) into 8 words at
  * `target[offset..offset+8)`, the layout of `pdqHashToWords`, without allocating: loading 10M
  * stored hashes one `add` at a time spends most of its time here. Exactly 64 hex characters
- * take a character-by-character fast path; anything else goes through `parsePdqHash`, which
- * trims, or throws the registered error.
+ * take a character-by-character fast path; anything else is trimmed and read again, or refused
+ * with the same error `parsePdqHash` (in `signals/pdq`) gives. Indexes sit below signals (each
+ * signal's descriptor creates its index), so the 64-hex form is read here, not imported.
  *
  * @throws EngineError `SIGNAL_INVALID_HASH` when `value` is not a PDQ hash.
  */
 export function readPdqWords(value: string, target: Uint32Array, offset: number): void {
   if (value.length === 64 && readHexWords(value, target, offset)) return;
-  const hash = parsePdqHash(value);
-  for (let i = 0; i < 8; i++) target[offset + i] = Number.parseInt(hash.slice(i * 8, i * 8 + 8), 16);
+  const trimmed = value.trim();
+  if (trimmed.length === 64 && readHexWords(trimmed, target, offset)) return;
+  const shown = trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed;
+  throw new EngineError(
+    'SIGNAL_INVALID_HASH',
+    `a PDQ hash is exactly 64 hex characters; got ${trimmed.length} characters: "${shown}"`,
+  );
+}
+
+/** The 64 lowercase hex digits of 8 words at `words[offset..offset+8)` (the layout `readPdqWords` writes). */
+export function wordsToHex(words: Uint32Array, offset: number): string {
+  let text = '';
+  for (let i = 0; i < 8; i++) text += ((words[offset + i] as number) >>> 0).toString(16).padStart(8, '0');
+  return text;
 }
 
 /** Decodes 64 hex digits into 8 words; false (target partly written) on any other character. */

@@ -2,15 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EngineError } from '../core/index.js';
-import { parsePdqHash, pdqDistance, pdqHashToWords, wordsToPdqHash } from '../signals/index.js';
-import {
-  createSignalIndex,
-  ExactIndex,
-  type IndexHit,
-  LinearPdqIndex,
-  MultiIndexPdqIndex,
-  type SignalIndex,
-} from './index.js';
+import { createSignalIndex, parsePdqHash, pdqDistance, pdqHashToWords, wordsToPdqHash } from '../signals/index.js';
+import { ExactIndex, type IndexHit, LinearPdqIndex, MultiIndexPdqIndex, type SignalIndex } from './index.js';
 
 /**
  * The conformance test: every index, driven by the same random sequences of adds (duplicate

@@ -1,8 +1,15 @@
 import type { BankChangeListener, BankRecord, BankRepository, ContentRecord } from '../banks/index.js';
 import { isContentEnabled } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
-import { type IndexHit, isVpdqHit, type SignalIndex, VpdqIndex } from '../indexes/index.js';
-import { type DihedralName, defaultVpdqMatchPercent, isVpdqMatch, pdqQualityThreshold } from '../signals/index.js';
+import type { IndexHit, SignalIndex } from '../indexes/index.js';
+import {
+  type DihedralName,
+  defaultVpdqMatchPercent,
+  isVpdqHit,
+  isVpdqMatch,
+  pdqQualityThreshold,
+  VpdqIndex,
+} from '../signals/index.js';
 import { FloodGuard } from './flood-guard.js';
 import type { FloodReport, Match, MatchOptions, MatchOutcome, MatchQuery, SuppressedMatch } from './match-types.js';
 

@@ -26,8 +26,8 @@ describe('exact digest signals', () => {
   test('distance is 0 for equal digests and 1 otherwise; threshold 0', () => {
     const a = md5Signal.parse('900150983cd24fb0d6963f7d28e17f72');
     const b = md5Signal.parse('900150983cd24fb0d6963f7d28e17f73');
-    assert.equal(md5Signal.distance(a, a), 0);
-    assert.equal(md5Signal.distance(a, b), 1);
+    assert.equal(md5Signal.compare(a, a), 0);
+    assert.equal(md5Signal.compare(a, b), 1);
     assert.equal(md5Signal.defaultThreshold, 0);
   });
 });

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Brand, EngineError } from '../core/index.js';
+import { ExactIndex } from '../indexes/index.js';
 import type { BytesSignalType } from './signal-type.js';
 
 /**
  * Builds the descriptor of an exact-match digest signal (MD5, SHA-256) over a file's raw bytes:
- * hex digest, lowercase; distance 0 when equal and 1 otherwise; threshold 0.
+ * hex digest, lowercase, of every kind of content; distance 0 when equal and 1 otherwise;
+ * threshold 0; an `ExactIndex`.
  */
 export function exactDigestSignal<Name extends string>(spec: {
   name: Name;
@@ -13,6 +15,7 @@ export function exactDigestSignal<Name extends string>(spec: {
   description: string;
 }): BytesSignalType<Brand<string, Name>> {
   type Hash = Brand<string, Name>;
+  const hashBytes = (bytes: Uint8Array): Hash => createHash(spec.algorithm).update(bytes).digest('hex') as Hash;
   const pattern = new RegExp(`^[0-9a-f]{${spec.hexLength}}$`, 'i');
   return {
     name: spec.name,
@@ -29,7 +32,9 @@ export function exactDigestSignal<Name extends string>(spec: {
       }
       return trimmed.toLowerCase() as Hash;
     },
-    distance: (a: Hash, b: Hash): number => (a === b ? 0 : 1),
-    hashBytes: (bytes: Uint8Array): Hash => createHash(spec.algorithm).update(bytes).digest('hex') as Hash,
+    compare: (a: Hash, b: Hash): number => (a === b ? 0 : 1),
+    hashBytes,
+    hash: async (content) => ({ value: hashBytes(content.bytes) }),
+    createIndex: () => new ExactIndex(spec.name),
   };
 }

@@ -4,7 +4,14 @@
  */
 export { type Md5Hash, md5Signal } from './md5/index.js';
 export * from './pdq/index.js';
-export { signalTypeByName, signalTypes } from './registry.js';
+export { createSignalIndex, signalTypeByName, signalTypes } from './registry.js';
 export { type Sha256Hash, sha256Signal } from './sha256/index.js';
-export type { BytesSignalType, ContentKind, SignalType } from './signal-type.js';
+export type {
+  BytesSignalType,
+  ContentKind,
+  FramePixels,
+  HashedSignal,
+  SignalContent,
+  SignalType,
+} from './signal-type.js';
 export * from './vpdq/index.js';

@@ -1,4 +1,5 @@
 import { EngineError } from '../core/index.js';
+import type { SignalIndex } from '../indexes/index.js';
 import { md5Signal } from './md5/index.js';
 import { pdqSignal } from './pdq/index.js';
 import { sha256Signal } from './sha256/index.js';
@@ -14,6 +15,17 @@ for (const type of signalTypes) {
     throw new Error(`signal name "${type.name}" is not lowercase_with_underscores`);
   if (byName.has(type.name)) throw new Error(`signal name "${type.name}" is registered twice`);
   byName.set(type.name, type);
+}
+
+/**
+ * A new, empty index for values of the signal type called `name` (its descriptor's
+ * `createIndex`): the PDQ multi-index for `pdq`, a `VpdqIndex` for `vpdq`, an `ExactIndex` for the
+ * digests.
+ *
+ * @throws EngineError `SIGNAL_UNKNOWN` for a name no descriptor has.
+ */
+export function createSignalIndex(name: string): SignalIndex {
+  return signalTypeByName(name).createIndex();
 }
 
 /** The signal type called `name`; throws `SIGNAL_UNKNOWN` listing the known names. */

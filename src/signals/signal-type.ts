@@ -1,23 +1,69 @@
+import type { SignalIndex } from '../indexes/index.js';
+import type { PixelBuffer } from './pdq/luma.js';
+
 /**
  * What every signal type declares: one descriptor object per type, in its own folder, listed
- * once in `registry.ts`. A descriptor's `name` is a storage key (bank rows, API fields, exchange
- * files use it): lowercase with underscores, unique, and never renamed once released.
+ * once in `registry.ts`. A new signal type is that folder plus one line in the registry: the
+ * hasher computes it through `hash`, indexes and the matcher hold it through `createIndex`, banks
+ * validate it through `parse`, and nothing else names it. A descriptor's `name` is a storage key
+ * (bank rows, API fields, exchange files use it): lowercase with underscores, unique, and never
+ * renamed once released.
  *
- * `compare` is the brute-force reference every fast index is held to.
+ * `compare` is the brute-force reference every fast index (`createIndex`) is held to by the
+ * conformance test.
  */
 export interface SignalType<Hash extends string = string> {
   /** Stable name, e.g. `pdq`. */
   readonly name: string;
-  /** What kinds of content the signal is computed from. */
+  /** What kinds of content the signal is computed from (`hash` is given only these). */
   readonly contentTypes: readonly ContentKind[];
   /** One line for `--help` and docs. */
   readonly description: string;
   /** Validates and normalises a hash string; throws `SIGNAL_INVALID_HASH`. */
   parse(text: string): Hash;
+  /**
+   * How content of one of `contentTypes` becomes this signal. Photos come decoded, videos as
+   * their decoded frames (from `video/`: signals never start a process), every kind with its raw
+   * bytes. Resolves to the value as stored, with its quality when the signal has one.
+   */
+  hash(content: SignalContent): Promise<HashedSignal<Hash>>;
   /** Distance between two hashes: 0 for identical; for exact signals 0 or 1. */
-  distance(a: Hash, b: Hash): number;
+  compare(a: Hash, b: Hash): number;
   /** Largest distance that still counts as a match by default. */
   readonly defaultThreshold: number;
+  /** A new, empty index for values of this signal (see `SignalIndex`). */
+  createIndex(): SignalIndex;
+}
+
+/** A computed signal: the value as stored, and its quality (0–100) when the signal has one. */
+export interface HashedSignal<Hash extends string = string> {
+  readonly value: Hash;
+  readonly quality?: number;
+}
+
+/**
+ * Content as signals read it, by kind: a photo decoded to pixels, a video as its decoded frames
+ * (read once, in order), any other file as bytes; every kind carries its raw bytes.
+ */
+export type SignalContent =
+  | { readonly kind: 'photo'; readonly bytes: Uint8Array; readonly pixels: PixelBuffer }
+  | { readonly kind: 'video'; readonly bytes: Uint8Array; readonly frames: AsyncIterable<FramePixels> }
+  | { readonly kind: 'file'; readonly bytes: Uint8Array };
+
+/**
+ * One decoded video frame as signals read it: RGB24 pixels, row-major, with its place in the
+ * video. Signals never decode video (no processes start here); `video/`'s `readFrames` yields
+ * frames of this shape, and the hasher hands them over.
+ */
+export interface FramePixels {
+  /** 0 for the first frame read, then +1 per (sampled) frame. */
+  readonly index: number;
+  /** Seconds from the start of the video. */
+  readonly timestamp: number;
+  readonly width: number;
+  readonly height: number;
+  /** width × height × 3 bytes. */
+  readonly rgb: Uint8Array;
 }
 
 /** Content kinds a signal can be computed from. */

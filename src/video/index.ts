@@ -10,4 +10,4 @@ export {
   type VideoFrame,
 } from './frame-reader.js';
 export { probeVideo, type VideoProbe } from './probe-video.js';
-export { sniffVideoFormat, type VideoFormat, videoDemuxers } from './video-format.js';
+export { videoDemuxers } from './video-format.js';

@@ -3,6 +3,7 @@ import { createServices, type Services } from '../../app/index.js';
 import { type BankRecord, type BankService, checkContent } from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
+import { signalTypes } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
@@ -146,8 +147,7 @@ export function bankCommand(io: CliIo, setExitCode: (code: number) => void): Com
         withBanks(options, async ({ banks, storage }) => {
           const record = await banks.getBank(name);
           const sizes: Record<string, number> = {};
-          for (const type of ['pdq', 'vpdq', 'md5', 'sha256'])
-            sizes[type] = await storage.banks.countSignals(type, record.id);
+          for (const { name: type } of signalTypes) sizes[type] = await storage.banks.countSignals(type, record.id);
           write(JSON.stringify({ ...record, signals: sizes }));
           for (const content of await banks.listContent(name, { limit: options.limit })) write(JSON.stringify(content));
         }),

@@ -44,7 +44,7 @@ export function compareSignals(body: unknown): Record<string, HmaComparison> {
       values.push(checked.value);
     }
     const type = signalTypeByName(signal.prevail);
-    const distance = type.distance(type.parse(values[0] ?? ''), type.parse(values[1] ?? ''));
+    const distance = type.compare(type.parse(values[0] ?? ''), type.parse(values[1] ?? ''));
     const isMatch = signal.prevail === 'pdq' ? distance <= pdqMatchThreshold : distance === 0;
     result[name] = [isMatch, { distance }];
   }

@@ -47,7 +47,7 @@ describe('signal names and values', () => {
     });
   });
 
-  test('content types select their signal types; bytes are sniffed for URLs', () => {
+  test('content types select their signal types; bytes are sniffed for URLs', async () => {
     assert.deepEqual(
       selectSignals('photo', undefined).map((signal) => signal.hma),
       ['pdq'],
@@ -58,8 +58,34 @@ describe('signal names and values', () => {
     );
     assert.throws(() => selectSignals('photo', ''), /signal type '' doesn't exist or is disabled/);
     const mp4 = new Uint8Array([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 0, 0]);
-    assert.equal(inferContentType(mp4), 'video');
-    assert.throws(() => inferContentType(new TextEncoder().encode('<html>')), /unsupported url ContentType/);
+    assert.equal(await inferContentType(mp4), 'video');
+    await assert.rejects(inferContentType(new TextEncoder().encode('<html>')), /unsupported url ContentType/);
+  });
+});
+
+describe('HMA content type of fetched bytes', () => {
+  test('the HMA URL content type comes from the one sniffer: MPEG-TS, Ogg and QuickTime without ftyp are videos', async () => {
+    const transport = new Uint8Array(400);
+    for (const offset of [0, 188, 376]) transport[offset] = 0x47;
+    const ogg = new Uint8Array(64);
+    ogg.set(new TextEncoder().encode('OggS'));
+    const moov = new Uint8Array(64);
+    moov.set([0, 0, 0, 8, 0x6d, 0x6f, 0x6f, 0x76]);
+    for (const bytes of [transport, ogg, moov]) assert.equal(await inferContentType(bytes), 'video');
+    const avif = new Uint8Array(64);
+    avif.set([
+      0,
+      0,
+      0,
+      0x1c,
+      ...new TextEncoder().encode('ftypmif1'),
+      0,
+      0,
+      0,
+      0,
+      ...new TextEncoder().encode('mif1avif'),
+    ]);
+    assert.equal(await inferContentType(avif), 'photo');
   });
 });
 

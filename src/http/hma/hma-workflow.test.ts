@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { startTestServer } from '../../../test/support/server-harness.js';
 import { HashPool } from '../../hasher/index.js';
-import { createSignalIndex } from '../../indexes/index.js';
 import { Matcher } from '../../matching/index.js';
+import { createSignalIndex } from '../../signals/index.js';
 import { buildHttpServer } from '../index.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type DecodeOptions, type FetchPolicy, fetchUrl, sniffImageFormat } from '../../content/index.js';
+import { type DecodeOptions, type FetchPolicy, fetchUrl, sniffMediaFormat } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
 import type { HashFunction, MediaSignalName } from '../../hasher/index.js';
 import { pdqQualityThreshold } from '../../signals/index.js';
@@ -103,28 +103,18 @@ export async function fetchForHashing(url: string, policy: FetchPolicy): Promise
   }
 }
 
-const ascii = (bytes: Uint8Array, start: number, end: number): string =>
-  String.fromCharCode(...bytes.subarray(start, end));
-
-/** Video containers told apart by their leading bytes: ISO BMFF (MP4, MOV), Matroska/WebM, AVI, FLV. */
-function looksLikeVideo(bytes: Uint8Array): boolean {
-  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') return true;
-  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3)
-    return true;
-  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'AVI ') return true;
-  return bytes.length >= 3 && ascii(bytes, 0, 3) === 'FLV';
-}
-
 /**
  * The content type of fetched bytes when the request names none. HMA reads the response's
  * `Content-Type` header (`image/*` → photo, `video/*` → video); Prevail's fetcher returns bytes
- * only, so the bytes are sniffed instead (images first: AVIF and HEIC are `ftyp` files too).
+ * only, so the bytes are sniffed instead, by the one sniffer every other path uses
+ * (`sniffMediaFormat`): an image Prevail decodes is a photo, a video container it reads a video.
  *
  * @throws EngineError `REQUEST_INVALID` with HMA's `unsupported url ContentType` text.
  */
-export function inferContentType(bytes: Uint8Array): HmaContentType {
-  if (sniffImageFormat(bytes) !== undefined) return 'photo';
-  if (looksLikeVideo(bytes)) return 'video';
+export async function inferContentType(bytes: Uint8Array): Promise<HmaContentType> {
+  const media = await sniffMediaFormat(bytes);
+  if (media?.kind === 'image') return 'photo';
+  if (media?.kind === 'video') return 'video';
   throw new EngineError(
     'REQUEST_INVALID',
     "unsupported url ContentType: 'application/octet-stream', if you know the expected type, provide it with the content_type query param",
@@ -141,7 +131,7 @@ export async function hashFromUrl(
 ): Promise<Record<string, string>> {
   const named = request.contentType === undefined ? undefined : parseContentType(request.contentType);
   const bytes = await fetchForHashing(request.url, settings.fetchPolicy);
-  const contentType = named ?? inferContentType(bytes);
+  const contentType = named ?? (await inferContentType(bytes));
   return hashBytes(bytes, selectSignals(contentType, request.types), settings);
 }
 

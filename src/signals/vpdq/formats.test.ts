@@ -140,10 +140,10 @@ describe('the vpdq signal descriptor', () => {
 
   test('distance is 100 − the smaller match percentage; identical videos are at 0', () => {
     const pytx = formatPytxVpdq(features);
-    assert.equal(vpdqSignal.distance(vpdqSignal.parse(pytx), vpdqSignal.parse(pytx)), 0);
+    assert.equal(vpdqSignal.compare(vpdqSignal.parse(pytx), vpdqSignal.parse(pytx)), 0);
     // Only the quality-100 and quality-87 frames count: A and B; a video of A alone matches half of it.
     const onlyA = formatPytxVpdq([features[0] as VpdqFeature]);
-    assert.equal(vpdqSignal.distance(vpdqSignal.parse(onlyA), vpdqSignal.parse(pytx)), 50);
+    assert.equal(vpdqSignal.compare(vpdqSignal.parse(onlyA), vpdqSignal.parse(pytx)), 50);
   });
 
   test('parse(format(x)) = format(x) for any features (property)', () => {

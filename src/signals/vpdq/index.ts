@@ -1,28 +1,10 @@
 import { EngineError } from '../../core/index.js';
 import type { SignalType } from '../signal-type.js';
-import { parseCppVpdq } from './cpp-format.js';
-import { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
-import type { VpdqFeature } from './vpdq-feature.js';
+import { hashFrames } from './frame-hasher.js';
+import { formatPytxVpdq, type VpdqSignalText } from './pytx-format.js';
+import { parseVpdqSignal, readVpdqFeatures } from './read-features.js';
+import { VpdqIndex } from './vpdq-index.js';
 import { compareVpdq, vpdqDistanceOf } from './vpdq-match.js';
-
-/**
- * Reads a vPDQ signal in any form Prevail knows and returns it in the stored form
- * (python-threatexchange's string, see `VpdqSignalText`): that string itself, its pre-1.0 object
- * form, or the C++ tools' `frame,quality,hex,timestamp` lines.
- *
- * @throws EngineError `SIGNAL_INVALID_HASH` for malformed text or a signal with no frame.
- */
-export function parseVpdqSignal(text: string): VpdqSignalText {
-  return formatPytxVpdq(readVpdqFeatures(text));
-}
-
-/** The features of a vPDQ signal in any form `parseVpdqSignal` reads. */
-export function readVpdqFeatures(text: string): VpdqFeature[] {
-  const trimmed = text.trim();
-  const features = /^[[{]/.test(trimmed) ? parsePytxVpdq(trimmed) : parseCppVpdq(trimmed);
-  if (features.length === 0) throw new EngineError('SIGNAL_INVALID_HASH', 'a vPDQ signal holds at least one frame');
-  return features;
-}
 
 /**
  * vPDQ: Meta's video PDQ, a bag of per-frame PDQ hashes. Two videos match when enough of each
@@ -39,15 +21,22 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
   contentTypes: ['video'],
   description: 'vPDQ: PDQ of video frames (match when ≥ 80 % of unique good frames match both ways)',
   parse: parseVpdqSignal,
-  distance: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
+  async hash(content) {
+    if (content.kind !== 'video') throw new EngineError('INTERNAL', `vpdq hashes videos, not ${content.kind} content`);
+    return { value: formatPytxVpdq(await hashFrames(content.frames)) };
+  },
+  compare: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
   defaultThreshold: 20,
+  createIndex: () => new VpdqIndex(),
 };
 
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';
 export { fixedDecimals, pythonShortFloat } from './decimal-text.js';
+export { hashFrame, hashFrames } from './frame-hasher.js';
 export { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
-export { type HashVideoOptions, hashFrame, hashVideo } from './video-hasher.js';
+export { parseVpdqSignal, readVpdqFeatures } from './read-features.js';
 export type { VpdqFeature } from './vpdq-feature.js';
+export { isVpdqHit, type VpdqHit, VpdqIndex } from './vpdq-index.js';
 export {
   compareVpdq,
   defaultVpdqDistanceThreshold,

@@ -3,18 +3,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { vectorsRoot } from '../../test/support/vectors.js';
+import { vectorsRoot } from '../../../test/support/vectors.js';
 import {
   compareVpdq,
+  createSignalIndex,
   formatPytxVpdq,
+  isVpdqHit,
   type PdqHash,
   parseCppVpdq,
   pdqHashToWords,
   type VpdqFeature,
+  VpdqIndex,
   vpdqSignal,
   wordsToPdqHash,
-} from '../signals/index.js';
-import { createSignalIndex, isVpdqHit, VpdqIndex } from './index.js';
+} from '../index.js';
 
 /** A PDQ hash from 8 words. */
 function hashOf(words: readonly number[]): PdqHash {
@@ -87,7 +89,7 @@ describe('VpdqIndex', () => {
         const queryValue = vpdqSignal.parse(video(query));
         const expected = new Map<number, number>();
         for (const entry of live) {
-          const distance = vpdqSignal.distance(queryValue, vpdqSignal.parse(entry.value));
+          const distance = vpdqSignal.compare(queryValue, vpdqSignal.parse(entry.value));
           if (distance > radius) continue;
           expected.set(entry.owner, Math.min(distance, expected.get(entry.owner) ?? Number.POSITIVE_INFINITY));
         }

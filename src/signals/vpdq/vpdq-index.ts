@@ -1,17 +1,15 @@
+import { checkOwner, type IndexHit, MultiIndexPdqIndex, type SignalIndex } from '../../indexes/index.js';
+import { readVpdqFeatures } from './read-features.js';
+import type { VpdqFeature } from './vpdq-feature.js';
 import {
   defaultVpdqDistanceThreshold,
   defaultVpdqQualityThreshold,
   isVpdqMatch,
   matchableFrames,
   percent,
-  readVpdqFeatures,
-  type VpdqFeature,
   type VpdqMatchOptions,
   vpdqDistanceOf,
-} from '../signals/index.js';
-import { checkOwner } from './input.js';
-import { MultiIndexPdqIndex } from './multi-index-pdq-index.js';
-import type { IndexHit, SignalIndex } from './signal-index.js';
+} from './vpdq-match.js';
 
 /** A video found by a vPDQ lookup: the `IndexHit` contract plus both match percentages. */
 export interface VpdqHit extends IndexHit {

@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { signalTypes } from '../signals/index.js';
+import { hashableSignalNames } from './hash-media.js';
+
+describe('hashMedia and the signal registry', () => {
+  test('the hasher offers every registered signal type, and only those', () => {
+    // hashMedia computes signals through their descriptors; `hashableSignalNames` is the typed
+    // list callers choose from (and print in this order), kept equal to the registry here.
+    assert.deepEqual([...hashableSignalNames].sort(), signalTypes.map((type) => type.name).sort());
+  });
+});

@@ -1,0 +1,32 @@
+import { hashPixels } from '../pdq/index.js';
+import type { FramePixels } from '../signal-type.js';
+import type { VpdqFeature } from './vpdq-feature.js';
+
+/**
+ * The vPDQ feature of one decoded frame: PDQ of its RGB pixels at native size through the image
+ * PDQ core (float32 luma `0.299R + 0.587G + 0.114B` as vpdq's `fillFloatLumaFromRGB`, no 512
+ * pre-resize, the Jarosz filter at full resolution), so a frame hashes as vpdq hashes it.
+ * Frames under 5 pixels a side get the zero hash with quality 0 (vpdq refuses them).
+ */
+export function hashFrame(frame: FramePixels): VpdqFeature {
+  const { hash, quality } = hashPixels({ width: frame.width, height: frame.height, channels: 3, data: frame.rgb });
+  return { frameNumber: frame.index, quality, hash, timestamp: frame.timestamp };
+}
+
+/**
+ * Hashes a video's decoded frames into vPDQ features, in frame order, one frame at a time (so
+ * memory holds one frame whatever the video's length). Signals never decode video themselves:
+ * the frames come from whoever decodes (`video/`'s `readFrames`, through the hasher), sampled
+ * there (1 per second like python-threatexchange, or every frame like the C++ tool).
+ *
+ * @throws whatever the frame source throws (from `readFrames`: `VIDEO_DECODER_MISSING`,
+ *   `VIDEO_UNREADABLE`, `IMAGE_TOO_MANY_PIXELS`).
+ * @example
+ * const features = await hashFrames(readFrames('clip.mp4', { fps: 1 }));
+ * const signal = formatPytxVpdq(features); // what banks store
+ */
+export async function hashFrames(frames: AsyncIterable<FramePixels>): Promise<VpdqFeature[]> {
+  const features: VpdqFeature[] = [];
+  for await (const frame of frames) features.push(hashFrame(frame));
+  return features;
+}
