@@ -1,7 +1,9 @@
 /**
- * Payments: the common payment record, its inputs and outputs (ISO 20022, Tazama JSON, CSV,
- * JSONL), the mapping to the engine's `payment.sent` event, the scenario generator, and batch
- * screening and its evaluation for back-testing the OCSE pack.
+ * Payments, the pure core: the common payment record, its inputs and outputs (ISO 20022, Tazama
+ * JSON, CSV, JSONL) and the mapping to and from the engine's `payment.sent` event. This door
+ * imports neither the engine nor storage (only `core`), so `reports`, `simulate` and the routes
+ * can use payment records without pulling in screening; batch screening lives in `screening/`
+ * and the scenario generator in `simulate/` (see docs/architecture.md).
  */
 export * from './ingest/index.js';
 export { fromPaymentEvent, type PaymentEventInput, paymentRelationshipId, toPaymentEvent } from './payment-event.js';
@@ -12,18 +14,3 @@ export {
   type PaymentRecord,
   paymentChannels,
 } from './payment-record.js';
-export {
-  type ScreeningAlert,
-  type ScreeningOptions,
-  type ScreeningResult,
-  screenPayments,
-  withScreeningEngine,
-} from './payment-screening.js';
-export {
-  evaluateScreening,
-  type KindRecall,
-  type LabelLine,
-  type ScreeningEvaluation,
-  type TypologyFigures,
-} from './screening-evaluation.js';
-export * from './simulate/index.js';

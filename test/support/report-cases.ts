@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../../src/payments/payment-record.js';
+import type { PaymentRecord } from '../../src/payments/index.js';
 import type {
   FincenConfigInput,
   GoamlConfigInput,

@@ -1,15 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { pacs008Chunks } from '../../payments/ingest/index.js';
-import type { PaymentRecord } from '../../payments/payment-record.js';
+import { type PaymentRecord, pacs008Chunks } from '../../payments/index.js';
 import {
   defaultScenarioMix,
   defaultSimulationStart,
   type ScenarioMix,
   type Simulation,
   simulatePayments,
-} from '../../payments/simulate/index.js';
+} from '../../simulate/index.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 

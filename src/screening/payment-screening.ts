@@ -5,10 +5,10 @@ import { EngineError } from '../core/index.js';
 import { type EngineOptions, openEngine, type SignalsEngine } from '../engine/index.js';
 import { splitEntityKey } from '../events/index.js';
 import { createOcsePaymentsPack } from '../packs/index.js';
+import type { PaymentRecord } from '../payments/index.js';
+import { toPaymentEvent } from '../payments/index.js';
 import type { BuiltinRuleSettings } from '../rules/index.js';
 import { openStorage } from '../storage/index.js';
-import { toPaymentEvent } from './payment-event.js';
-import type { PaymentRecord } from './payment-record.js';
 
 /** One alert of a batch screening: the JSONL line `prevail payments screen` prints. */
 export interface ScreeningAlert {
