@@ -13,13 +13,9 @@
 import type { SignalsEngine } from '../src/engine/index.js';
 import { type EngineEvent, entityKey } from '../src/events/index.js';
 import { defineFeatures, recomputeFeature } from '../src/features/index.js';
-import type { PaymentRecord } from '../src/payments/index.js';
-import {
-  createOcsePaymentsPack,
-  simulatePayments,
-  toPaymentEvent,
-  withScreeningEngine,
-} from '../src/payments/index.js';
+import { createOcsePaymentsPack, type PaymentRecord, toPaymentEvent } from '../src/payments/index.js';
+import { withScreeningEngine } from '../src/screening/index.js';
+import { simulatePayments } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 

@@ -1,8 +1,13 @@
+import { CsvLineSplitter, type CsvProblemKind } from '../csv/index.js';
+import { maxVideoLineLength } from './types.js';
+
 /**
- * One CSV record on one line, RFC 4180 style as Python's `csv` module writes it: fields separated
- * by commas; a field that starts with `"` is quoted, may hold commas, and writes a quote as `""`.
- * Records never span lines here: the line splitter has already cut the input at `\n`, and the
- * exporters never write line breaks inside a field.
+ * One te-csv record on one line, read by csv-parse in Prevail's one CSV dialect (`csv/`): fields
+ * separated by commas; a quoted field may hold commas and writes a quote as `""`; white space
+ * around a field is not part of it. Records never span lines here: the line splitter has already
+ * cut the input at `\n`, so a quote still open at the end of the line makes the line unreadable,
+ * as do text after a closing quote and a quote inside an unquoted field (rather than silently
+ * shifting columns).
  */
 
 /** The fields of a record, or why the line is not one. */
@@ -10,46 +15,24 @@ export type CsvSplit =
   | { readonly ok: true; readonly fields: string[] }
   | { readonly ok: false; readonly reason: string };
 
+const reasons: Readonly<Record<CsvProblemKind, string>> = {
+  'unclosed-quote': 'unterminated quoted field',
+  'text-after-quote': 'text after a closing quote',
+  'quote-in-field': 'a quote inside an unquoted field (quote the field and double the quote)',
+  'too-long': 'line too long',
+  malformed: 'not a CSV record',
+};
+
 /**
- * Splits one line into its CSV fields (not trimmed). Whitespace between a closing quote and the
- * next comma is allowed; anything else there, or a quote that never closes, makes the line
- * unreadable rather than silently shifting columns.
+ * Splits one line into its CSV fields (trimmed of surrounding white space). Readers of many lines
+ * pass one `splitter` for all of them (one csv-parse parser per input, not per line).
  */
-export function splitCsvLine(text: string): CsvSplit {
-  const fields: string[] = [];
-  let index = 0;
-  for (;;) {
-    if (text[index] === '"') {
-      let value = '';
-      let cursor = index + 1;
-      for (;;) {
-        const quote = text.indexOf('"', cursor);
-        if (quote === -1) return { ok: false, reason: 'unterminated quoted field' };
-        value += text.slice(cursor, quote);
-        if (text[quote + 1] === '"') {
-          value += '"';
-          cursor = quote + 2;
-          continue;
-        }
-        cursor = quote + 1;
-        break;
-      }
-      const comma = text.indexOf(',', cursor);
-      const after = comma === -1 ? text.slice(cursor) : text.slice(cursor, comma);
-      if (after.trim() !== '') return { ok: false, reason: 'text after a closing quote' };
-      fields.push(value);
-      if (comma === -1) return { ok: true, fields };
-      index = comma + 1;
-    } else {
-      const comma = text.indexOf(',', index);
-      if (comma === -1) {
-        fields.push(text.slice(index));
-        return { ok: true, fields };
-      }
-      fields.push(text.slice(index, comma));
-      index = comma + 1;
-    }
-  }
+export function splitCsvLine(
+  text: string,
+  splitter: CsvLineSplitter = new CsvLineSplitter(maxVideoLineLength),
+): CsvSplit {
+  const split = splitter.split(text);
+  return split.ok ? split : { ok: false, reason: reasons[split.kind] };
 }
 
 /**

@@ -176,6 +176,30 @@ describe('te-csv format', () => {
     await assert.rejects(read(`${'x'.repeat(5000)}\n`, { format: 'te-csv', signalType: 'pdq' }), isInvalidFormat);
   });
 
+  test('one CSV dialect with CSV payments: a quoted field with a newline, a quote, a BOM and CRLF', async () => {
+    const text = [
+      '\uFEFFindicator,indicator_id,labels',
+      `${pdq},"id ""one""","a b"`,
+      `${pdq},"two`,
+      `lines",x`,
+      `${pdq},"5"x,x`,
+      `${pdq}, "4" ,"c, d" `,
+    ].join('\r\n');
+    const items = await read(`${text}\r\n`, { format: 'te-csv', signalType: 'pdq' });
+    assert.deepEqual(
+      items.map((item) =>
+        item.kind === 'entry' ? [item.line, item.externalId, item.category] : [item.line, item.reason],
+      ),
+      [
+        [2, 'id "one"', 'a b'],
+        [3, 'unterminated quoted field'],
+        [4, 'a quote inside an unquoted field (quote the field and double the quote)'],
+        [5, 'text after a closing quote'],
+        [6, '4', 'c, d'],
+      ],
+    );
+  });
+
   test('header detection helpers', () => {
     assert.equal(isTeCsvHeaderLine('indicator,labels'), true);
     assert.equal(isTeCsvHeaderLine('sha,id'), true);

@@ -1,9 +1,10 @@
 import { EngineError } from '../core/index.js';
+import { CsvLineSplitter } from '../csv/index.js';
 import { parseAddedOn } from './added-on.js';
 import { splitCsvLine } from './csv-fields.js';
 import { checkValue, type LineParser, mismatchReason, type ParserContext, quoteToken } from './line-parser.js';
 import { indicatorTypeFromFileName, resolveSignalName, signalForIndicatorType } from './signal-names.js';
-import { type HashListItem, rejection } from './types.js';
+import { type HashListItem, maxVideoLineLength, rejection } from './types.js';
 
 type Role = 'value' | 'indicatorType' | 'signalType' | 'externalId' | 'addedAt' | 'labels';
 
@@ -134,7 +135,8 @@ export function createTeCsvParser(context: ParserContext, firstLine: string): Te
   }
   const declared = context.declaredSignalType;
   const fallback = declared ?? fileSignalType(context.fileName, header);
-  return { firstLineIsHeader, parse: (text, line) => parseRow(text, line, header, declared, fallback) };
+  const splitter = new CsvLineSplitter(maxVideoLineLength);
+  return { firstLineIsHeader, parse: (text, line) => parseRow(splitter, text, line, header, declared, fallback) };
 }
 
 function fileSignalType(fileName: string | undefined, header: Layout | undefined): string | undefined {
@@ -151,13 +153,14 @@ function fileSignalType(fileName: string | undefined, header: Layout | undefined
 }
 
 function parseRow(
+  splitter: CsvLineSplitter,
   text: string,
   line: number,
   header: HeaderLayout | undefined,
   declared: string | undefined,
   fallback: string | undefined,
 ): HashListItem {
-  const split = splitCsvLine(text);
+  const split = splitCsvLine(text, splitter);
   if (!split.ok) return rejection(line, split.reason, text);
   const fields = split.fields;
   let layout: Layout;

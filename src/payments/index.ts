@@ -1,8 +1,11 @@
 /**
- * Payments: the common payment record, its inputs and outputs (ISO 20022, Tazama JSON, CSV,
- * JSONL), the mapping to the engine's `payment.sent` event, the scenario generator, and batch
- * screening and its evaluation for back-testing the OCSE pack, and the OCSE payments rule pack
- * itself (`ocse-pack/`, registered with the engine by the composition root).
+ * Payments, the pure core: the common payment record, its inputs and outputs (ISO 20022, Tazama
+ * JSON, CSV, JSONL) and the mapping to and from the engine's `payment.sent` event. This door
+ * imports neither the engine nor storage (only `core`), so `reports`, `simulate` and the routes
+ * can use payment records without pulling in screening; batch screening lives in `screening/`
+ * and the scenario generator in `simulate/` (see docs/architecture.md). Also the OCSE payments
+ * rule pack (`ocse-pack/`), registered with the engine by the composition root; it reaches the
+ * rule-pack contract, rules, features and typologies, never the engine.
  */
 export * from './ingest/index.js';
 export * from './ocse-pack/index.js';
@@ -14,18 +17,3 @@ export {
   type PaymentRecord,
   paymentChannels,
 } from './payment-record.js';
-export {
-  type ScreeningAlert,
-  type ScreeningOptions,
-  type ScreeningResult,
-  screenPayments,
-  withScreeningEngine,
-} from './payment-screening.js';
-export {
-  evaluateScreening,
-  type KindRecall,
-  type LabelLine,
-  type ScreeningEvaluation,
-  type TypologyFigures,
-} from './screening-evaluation.js';
-export * from './simulate/index.js';

@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../payments/payment-record.js';
+import type { PaymentParty } from '../payments/index.js';
 import type { ReportCase, ReportSubject } from './report-case.js';
 
 /** Finds the subject an account belongs to (by `SubjectAccount.id`), across a case's subjects. */

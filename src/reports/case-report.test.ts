@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ocseTypology } from '../payments/ocse-pack/index.js';
+import { ocseTypology } from '../payments/index.js';
 import { type CaseFile, reportCaseFromCase } from './case-report.js';
 
 function caseWith(typologies: readonly string[]): CaseFile {

@@ -1,7 +1,6 @@
 import { splitEntityKey } from '../events/index.js';
-import { ocseTypology } from '../payments/ocse-pack/index.js';
-import { fromPaymentEvent } from '../payments/payment-event.js';
-import type { PaymentRecord } from '../payments/payment-record.js';
+import type { PaymentRecord } from '../payments/index.js';
+import { fromPaymentEvent, ocseTypology } from '../payments/index.js';
 import type {
   AlertedTypology,
   ObservedIpAddress,

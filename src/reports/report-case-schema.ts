@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { describeIssues, EngineError } from '../core/index.js';
-import { paymentChannels } from '../payments/payment-record.js';
+import { paymentChannels } from '../payments/index.js';
 import { fincenTinTypes, identityDocumentTypes, type ReportCase } from './report-case.js';
 
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../payments/payment-record.js';
+import type { PaymentRecord } from '../payments/index.js';
 
 /**
  * Everything a report builder needs to know about one confirmed payments case, as plain data.

@@ -3,15 +3,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseXml } from '../../test/support/xml-tree.js';
 import { isEngineError } from '../core/index.js';
-import {
-  element,
-  escapeAttribute,
-  escapeText,
-  optionalTextElement,
-  replaceForbiddenCharacters,
-  textElement,
-  writeXml,
-} from './xml-writer.js';
+import { unwritableCharacter } from '../xml/index.js';
+import { element, escapeAttribute, escapeText, optionalTextElement, textElement, writeXml } from './xml-writer.js';
 
 test('escapes the five XML specials in text and attributes', () => {
   assert.equal(escapeText('Test & Sender <one> "two" \'three\''), 'Test &amp; Sender &lt;one&gt; "two" \'three\'');
@@ -20,11 +13,28 @@ test('escapes the five XML specials in text and attributes', () => {
   assert.equal(escapeText('keep\nline breaks\r'), 'keep\nline breaks&#13;');
 });
 
-test('replaces characters XML 1.0 cannot carry, one for one', () => {
-  assert.equal(replaceForbiddenCharacters('a\u0000b\u0007c\u001Fd'), 'a\uFFFDb\uFFFDc\uFFFDd');
-  assert.equal(replaceForbiddenCharacters('tab\tnewline\n'), 'tab\tnewline\n');
-  assert.equal(replaceForbiddenCharacters('lone \uD800 high'), 'lone \uFFFD high');
-  assert.equal(replaceForbiddenCharacters('pair \uD83D\uDE00 ok'), 'pair \uD83D\uDE00 ok');
+const refused = (pattern: RegExp) => (error: unknown) =>
+  isEngineError(error) && error.code === 'REQUEST_INVALID' && pattern.test(error.message);
+
+test('one XML policy: a control character, a lone surrogate and U+FFFE are refused in text and attributes, never replaced', () => {
+  for (const [text, point] of [
+    ['a\u0000b', 'U\\+0000'],
+    ['bell \u0007', 'U\\+0007'],
+    ['lone \uD800 high', 'U\\+D800'],
+    ['low \uDC00 first', 'U\\+DC00'],
+    ['not a character \uFFFE', 'U\\+FFFE'],
+  ] as const) {
+    assert.throws(
+      () => writeXml(element('report', [element('party', [textElement('name', text)])])),
+      refused(new RegExp(`^report/party/name: ${point} cannot be written in XML`)),
+    );
+    assert.throws(
+      () => writeXml(element('report', [], { note: text })),
+      refused(new RegExp(`^report/@note: ${point} cannot be written in XML`)),
+    );
+  }
+  assert.equal(escapeText('tab\tnewline\n'), 'tab\tnewline\n');
+  assert.equal(escapeText('pair \uD83D\uDE00 ok'), 'pair \uD83D\uDE00 ok');
 });
 
 test('lays out one element per line, text inline, empty elements closed', () => {
@@ -77,13 +87,18 @@ test('bad names and mixed content are programming errors', () => {
   );
 });
 
-test('any text and attribute value reads back as written (forbidden characters replaced)', () => {
+test('any text and attribute value reads back as written, or is refused (forbidden characters)', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (text, attribute) => {
-      const root = parseXml(writeXml(element('root', [textElement('value', text)], { note: attribute })));
+      const write = () => writeXml(element('root', [textElement('value', text)], { note: attribute }));
+      if (unwritableCharacter(text) !== undefined || unwritableCharacter(attribute) !== undefined) {
+        assert.throws(write, refused(/cannot be written in XML/));
+        return;
+      }
+      const root = parseXml(write());
       const value = root.children[0];
-      assert.equal(value?.text, replaceForbiddenCharacters(text));
-      assert.equal(root.attributes.note, replaceForbiddenCharacters(attribute));
+      assert.equal(value?.text, text);
+      assert.equal(root.attributes.note, attribute);
     }),
   );
 });

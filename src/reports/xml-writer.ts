@@ -1,4 +1,5 @@
 import { EngineError } from '../core/index.js';
+import { escapeXmlAttribute, escapeXmlText, unwritableReason } from '../xml/index.js';
 
 /**
  * An element of an XML document under construction: a name, attributes in the order they are
@@ -69,51 +70,26 @@ export function optionalTextElement(name: string, value: string | number | undef
   return value === undefined ? undefined : textElement(name, value);
 }
 
-/** True for a UTF-16 code unit XML 1.0 never allows: C0 controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF. */
-function isForbiddenUnit(code: number): boolean {
-  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff;
-}
-
 /**
- * Replaces the characters XML 1.0 cannot carry at all, even escaped (C0 controls other than tab,
- * line feed and carriage return, U+FFFE/U+FFFF, and unpaired surrogates), with U+FFFD (the
- * replacement character), one for one, so a stray control character in a name or narrative
- * cannot make a document unreadable.
+ * Escapes text content (see `escapeXmlText`: the one policy of `xml/`). Refuses, rather than
+ * replaces, a character XML 1.0 cannot carry.
+ *
+ * @throws EngineError `REQUEST_INVALID` naming `path` and the code point.
  */
-export function replaceForbiddenCharacters(text: string): string {
-  let result = '';
-  let copiedUpTo = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    const high = code >= 0xd800 && code <= 0xdbff;
-    const low = code >= 0xdc00 && code <= 0xdfff;
-    if (high) {
-      const next = text.charCodeAt(index + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        index += 1;
-        continue;
-      }
-    }
-    if (high || low || isForbiddenUnit(code)) {
-      result += `${text.slice(copiedUpTo, index)}\uFFFD`;
-      copiedUpTo = index + 1;
-    }
-  }
-  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
+export function escapeText(text: string, path = 'text'): string {
+  refuseUnwritable(path, text);
+  return escapeXmlText(text);
 }
 
-/** Escapes text content: `&`, `<`, `>` and carriage returns (which parsers would otherwise turn into line feeds). */
-export function escapeText(text: string): string {
-  return replaceForbiddenCharacters(text)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('\r', '&#13;');
+/** Escapes an attribute value for double quotes (see `escapeXmlAttribute`); refuses like {@link escapeText}. */
+export function escapeAttribute(value: string, path = 'attribute'): string {
+  refuseUnwritable(path, value);
+  return escapeXmlAttribute(value);
 }
 
-/** Escapes an attribute value for double quotes; tabs and line breaks become character references so they survive attribute normalisation. */
-export function escapeAttribute(value: string): string {
-  return escapeText(value).replaceAll('"', '&quot;').replaceAll('\t', '&#9;').replaceAll('\n', '&#10;');
+function refuseUnwritable(path: string, text: string): void {
+  const reason = unwritableReason(path, text);
+  if (reason !== undefined) throw new EngineError('REQUEST_INVALID', reason);
 }
 
 /** How {@link writeXml} lays out a document. */
@@ -124,27 +100,30 @@ export interface XmlWriteOptions {
   readonly declaration?: boolean;
 }
 
-function openTag(node: XmlElement): string {
-  const attributes = node.attributes.map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
+function openTag(node: XmlElement, path: string): string {
+  const attributes = node.attributes
+    .map(([name, value]) => ` ${name}="${escapeAttribute(value, `${path}/@${name}`)}"`)
+    .join('');
   return `<${node.name}${attributes}`;
 }
 
-function writeElement(node: XmlElement, depth: number, indent: string, lines: string[]): void {
+function writeElement(node: XmlElement, depth: number, indent: string, lines: string[], parent: string): void {
   const prefix = indent.repeat(depth);
+  const path = parent === '' ? node.name : `${parent}/${node.name}`;
   if (node.children.length === 0) {
-    lines.push(`${prefix}${openTag(node)}/>`);
+    lines.push(`${prefix}${openTag(node, path)}/>`);
     return;
   }
   const texts = node.children.filter((child): child is string => typeof child === 'string');
   if (texts.length === node.children.length) {
-    lines.push(`${prefix}${openTag(node)}>${escapeText(texts.join(''))}</${node.name}>`);
+    lines.push(`${prefix}${openTag(node, path)}>${escapeText(texts.join(''), path)}</${node.name}>`);
     return;
   }
   if (texts.length > 0) {
     throw new EngineError('INTERNAL', `element <${node.name}> mixes text and elements, which reports never do`);
   }
-  lines.push(`${prefix}${openTag(node)}>`);
-  for (const child of node.children) writeElement(child as XmlElement, depth + 1, indent, lines);
+  lines.push(`${prefix}${openTag(node, path)}>`);
+  for (const child of node.children) writeElement(child as XmlElement, depth + 1, indent, lines, path);
   lines.push(`${prefix}</${node.name}>`);
 }
 
@@ -153,11 +132,15 @@ function writeElement(node: XmlElement, depth: number, indent: string, lines: st
  * on one line (`<name>text</name>`, so no whitespace is added to values); an empty one as
  * `<name/>`. The result ends with a line feed. Pure: the same tree always gives the same string.
  *
- * @throws EngineError `INTERNAL` for an element mixing text and element children.
+ * @throws EngineError `INTERNAL` for an element mixing text and element children;
+ *   `REQUEST_INVALID` for a text or attribute value holding a character XML 1.0 cannot carry
+ *   (a control character other than tab, line feed and carriage return, a lone surrogate,
+ *   U+FFFE or U+FFFF), naming the element path and the code point: refused, never replaced
+ *   (the one policy of `xml/`), so a filed report never silently differs from its case.
  */
 export function writeXml(root: XmlElement, options: XmlWriteOptions = {}): string {
   const lines: string[] = [];
   if (options.declaration ?? true) lines.push('<?xml version="1.0" encoding="UTF-8"?>');
-  writeElement(root, 0, options.indent ?? '  ', lines);
+  writeElement(root, 0, options.indent ?? '  ', lines, '');
   return `${lines.join('\n')}\n`;
 }

@@ -8,19 +8,21 @@ import { EngineError } from '../../core/index.js';
 import type { SignalsEngine } from '../../engine/index.js';
 import {
   detectPaymentFormat,
-  evaluateScreening,
-  type LabelLine,
   type PaymentEventInput,
   type PaymentFormat,
   type PaymentRecord,
   paymentFormats,
   readPaymentsFile,
-  type ScreeningAlert,
-  type ScreeningEvaluation,
-  screenPayments,
   toPaymentEvent,
   validatePaymentsFile,
 } from '../../payments/index.js';
+import {
+  evaluateScreening,
+  type LabelLine,
+  type ScreeningAlert,
+  type ScreeningEvaluation,
+  screenPayments,
+} from '../../screening/index.js';
 import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';

@@ -1,15 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { type PaymentRecord, pacs008Chunks } from '../../payments/index.js';
 import {
   defaultScenarioMix,
   defaultSimulationStart,
-  type PaymentRecord,
-  pacs008Chunks,
   type ScenarioMix,
   type Simulation,
   simulatePayments,
-} from '../../payments/index.js';
+} from '../../simulate/index.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 

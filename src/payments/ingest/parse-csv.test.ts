@@ -82,6 +82,37 @@ describe('parsePaymentCsv', () => {
     ]);
   });
 
+  test('one CSV dialect with te-csv hash lists: a quoted field with a newline, a quote, a BOM and CRLF', () => {
+    const header = 'id,time,payer_account,payee_account,amount,currency,remittance_info';
+    const csv = [
+      `\uFEFF${header}`,
+      't1,2026-03-01T10:00:00Z, "A" ,B,5,USD,"say ""hi"""',
+      't2,2026-03-01T10:00:00Z,A,B,5,USD,"two',
+      'lines, one CRLF"',
+      '',
+      't3,2026-03-01T10:00:00Z,A,B,5,USD,"lone\rCR"',
+    ].join('\r\n');
+    for (const input of [csv, Buffer.from(`${csv}\r\n`)]) {
+      const records = parsePaymentCsv(input);
+      assert.deepEqual(
+        records.map((record) => [record.id, record.payer.account, record.remittanceInfo]),
+        [
+          ['t1', 'A', 'say "hi"'],
+          ['t2', 'A', 'two\nlines, one CRLF'],
+          ['t3', 'A', 'lone\rCR'],
+        ],
+      );
+    }
+    rejects(
+      () => parsePaymentCsv(`${header}\r\nt4,2026-03-01T10:00:00Z,A,B,5,USD,3"inch\r\n`),
+      /^line 2: a quote inside/,
+    );
+    rejects(
+      () => parsePaymentCsv(`${header}\nt5,2026-03-01T10:00:00Z,A,B,5,USD,ok\nt6,T,"A\nA"x,B,5,USD,x\n`),
+      /^line 4: text after a closing quote$/,
+    );
+  });
+
   test('errors name the line a record starts on and the column as the file names it; nothing is returned', () => {
     const mapping = { payer_country: 'Sender Country' };
     const csv = `id,time,payer_account,payee_account,amount,currency,Sender Country\nt1,2026-03-01T10:00:00Z,A,B,5,USD,AU\n"t2",2026-03-01T10:00:00Z,"A\nA",B,5,USD,Australia\n`;

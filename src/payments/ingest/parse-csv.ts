@@ -1,5 +1,5 @@
+import { type CsvProblem, CsvRecordReader } from '../../csv/index.js';
 import type { PaymentRecord } from '../payment-record.js';
-import { CsvRecordAssembler } from './csv-records.js';
 import type { PaymentEventCheck } from './event-check.js';
 import {
   type CsvLayout,
@@ -12,40 +12,61 @@ import { completePayment, type PaymentDraft, problemText, SeenIds } from './paym
 import { paymentInvalid } from './payment-invalid.js';
 import type { PaymentReader } from './payment-reader.js';
 import { checkInputSize, type PaymentReadOptions, resolveReadOptions } from './read-options.js';
-import { LineSplitter } from './text-lines.js';
 import { decodeWhole } from './utf8-text.js';
 
 /**
- * Reads CSV payments as they arrive. The first record is the header; each later record is one
- * payment, its fields found by column name (`paymentColumns`, or the names `mapping` gives). A
- * cell that is empty after trimming is absent; `crypto_risk_tags` separates tags with `;`.
- * Errors name the line a record starts on and the file's column name.
+ * Reads CSV payments as they arrive, with csv-parse in Prevail's one CSV dialect (`csv/`: RFC
+ * 4180; quoted fields may hold commas, doubled quotes and line breaks, a CRLF inside one reading
+ * as LF). The first record is the header; each later record is one payment, its fields found by
+ * column name (`paymentColumns`, or the names `mapping` gives). A cell that is empty after
+ * trimming is absent; `crypto_risk_tags` separates tags with `;`. Errors name the line a record
+ * starts on and the file's column name; a record longer than `maxTokenLength` UTF-8 bytes (an
+ * open quote swallowing the file) is an error, so memory stays bounded.
  */
 export class CsvPaymentReader implements PaymentReader {
-  private readonly lines: LineSplitter;
-  private readonly records: CsvRecordAssembler;
+  private readonly records: CsvRecordReader;
   private readonly seen = new SeenIds();
   private layout: CsvLayout | undefined;
 
   constructor(
     private readonly output: PaymentRecord[],
     private readonly mapping: PaymentColumnMapping,
-    maxTokenLength: number,
+    private readonly maxTokenLength: number,
     private readonly checkEvent?: PaymentEventCheck,
   ) {
     checkColumnMapping(mapping);
-    this.records = new CsvRecordAssembler(maxTokenLength, (fields, line) => this.record(fields, line));
-    this.lines = new LineSplitter(maxTokenLength, (text, number) => this.records.line(text, number));
+    this.records = new CsvRecordReader((fields, line) => this.record(fields, line), {
+      maxRecordBytes: maxTokenLength,
+    });
   }
 
   write(text: string): void {
-    this.lines.push(text);
+    this.refuse(this.records.write(text));
   }
 
   end(): void {
-    this.lines.end();
-    this.records.end();
+    this.refuse(this.records.end());
     if (this.layout === undefined) throw paymentInvalid('line 1', 'a CSV payments file needs a header row');
+  }
+
+  private refuse(problem: CsvProblem | undefined): void {
+    if (problem === undefined) return;
+    throw paymentInvalid(`line ${problem.line}`, this.reason(problem));
+  }
+
+  private reason(problem: CsvProblem): string {
+    switch (problem.kind) {
+      case 'unclosed-quote':
+        return 'a quoted field never closes';
+      case 'text-after-quote':
+        return 'text after a closing quote';
+      case 'quote-in-field':
+        return 'a quote inside an unquoted field (quote the field and double the quote)';
+      case 'too-long':
+        return `a record longer than ${this.maxTokenLength} bytes (is a quote left open?)`;
+      case 'malformed':
+        return `not CSV: ${problem.detail}`;
+    }
   }
 
   private record(fields: string[], line: number): void {

@@ -17,7 +17,7 @@ export interface PaymentReadOptions {
   readonly maxDepth?: number;
   /**
    * The most characters one token may hold: an XML text node, tag or comment; a line of JSON
-   * Lines; a CSV record. 1 MiB by default: bounds memory on a hostile input with no markup.
+   * Lines; a CSV record (counted in UTF-8 bytes). 1 MiB by default: bounds memory on a hostile input with no markup.
    */
   readonly maxTokenLength?: number;
   /** For CSV: which column of the file holds each field, when the file's names differ. */

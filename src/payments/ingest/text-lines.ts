@@ -1,8 +1,8 @@
 import { paymentInvalid } from './payment-invalid.js';
 
 /**
- * Cuts text that arrives in pieces into lines, for the line formats (JSON Lines, CSV, Tazama
- * JSON Lines). Lines end at `\n`; one `\r` before it is dropped, so CRLF files read like LF
+ * Cuts text that arrives in pieces into lines, for the line formats (JSON Lines, Tazama JSON
+ * Lines; CSV is read by csv-parse, in `csv/`). Lines end at `\n`; one `\r` before it is dropped, so CRLF files read like LF
  * files; a byte-order mark at the very start is dropped; a last line without `\n` is still a
  * line. A line longer than `maxLength` throws `PAYMENT_INVALID` before it is held whole, so an
  * input without line breaks cannot exhaust memory.

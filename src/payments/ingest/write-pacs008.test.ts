@@ -66,6 +66,21 @@ describe('writePacs008', () => {
     rejects(() => writePacs008([base], { createdAt: 'yesterday' }), 'CONFIG_INVALID', /createdAt/);
   });
 
+  test('one XML policy: a control character, a lone surrogate and U+FFFE are refused, never replaced', () => {
+    for (const [text, point] of [
+      ['nul \u0000', 'U\\+0000'],
+      ['escape \u001B', 'U\\+001B'],
+      ['low \uDC00 first', 'U\\+DC00'],
+      ['not a character \uFFFE', 'U\\+FFFE'],
+    ] as const) {
+      rejects(
+        () => writePacs008([{ ...base, payee: { ...base.payee, name: text } }]),
+        'PAYMENT_INVALID',
+        new RegExp(`payee\\.name: ${point} cannot be written in XML`),
+      );
+    }
+  });
+
   test('the chunked form needs the right number of transactions', () => {
     const pieces = pacs008Chunks([base, { ...base, id: 'W-2' }], { numberOfTransactions: 3 });
     rejects(() => [...pieces], 'PAYMENT_INVALID', /numberOfTransactions is 3 but 2 records were given/);

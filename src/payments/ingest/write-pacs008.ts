@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../core/index.js';
+import { escapeXmlText as escapeXml, unwritableCharacter, unwritableReason } from '../../xml/index.js';
 import type { PaymentParty, PaymentRecord } from '../payment-record.js';
 import { completePayment, zonedTimeProblem } from './payment-fields.js';
 import { quoted } from './payment-invalid.js';
 import { draftFromNestedObject, nestedFieldPath } from './record-draft.js';
-import { escapeXml, unwritableCharacter } from './xml-text.js';
 
 /** The namespace the writer declares: pacs.008.001.08, the version SWIFT CBPR+ and most schemes use. */
 export const pacs008Namespace = 'urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08';
@@ -84,8 +84,8 @@ function checkWritable(record: PaymentRecord, index: number): void {
     ...(record.cryptoRiskTags ?? []).map((tag): [string, string] => ['cryptoRiskTags', tag]),
   ];
   for (const [path, text] of texts) {
-    const character = text === undefined ? undefined : unwritableCharacter(text);
-    if (character !== undefined) throw unwritable(index, record, `${path}: ${character} cannot be written in XML`);
+    const reason = text === undefined ? undefined : unwritableReason(path, text);
+    if (reason !== undefined) throw unwritable(index, record, reason);
   }
   for (const side of ['payer', 'payee'] as const) {
     const party = record[side];

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type EngineEvent, entityKey } from '../../events/index.js';
 import { defineFeatures, FeatureStore } from '../../features/index.js';
-import { toPaymentEvent } from '../../payments/payment-event.js';
-import type { PaymentRecord } from '../../payments/payment-record.js';
+import type { PaymentRecord } from '../../payments/index.js';
+import { toPaymentEvent } from '../../payments/index.js';
 import { createOcsePaymentsPack } from './index.js';
 
 /**

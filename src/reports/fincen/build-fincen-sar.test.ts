@@ -365,3 +365,13 @@ test('pure: the same cases give the same bytes whatever the clock says, and the 
   assert.deepEqual(input, copy);
   assert.ok(first.includes('<fc2:FilingDateText>20260320</fc2:FilingDateText>'));
 });
+
+test('one XML policy: a control character in the case is refused naming the element, never replaced', () => {
+  assert.throws(
+    () => buildFincenSar(testCase({ narrative: 'Rang the bell \u0007 twice.' }), testFincenConfig),
+    (error: unknown) =>
+      isEngineError(error) &&
+      error.code === 'REQUEST_INVALID' &&
+      /^fc2:EFilingBatchXML\/.*: U\+0007 cannot be written in XML$/.test(error.message),
+  );
+});

@@ -501,3 +501,20 @@ test('validates against the goAML XSD named by PREVAIL_GOAML_XSD', { skip: goaml
     assert.ok(result.valid, result.output);
   }
 });
+
+test('one XML policy: a control character, a lone surrogate or U+FFFE in the case is refused naming the element, never replaced', () => {
+  for (const [narrative, point] of [
+    ['Rang the bell \u0007 twice.', 'U+0007'],
+    ['Half a pair \uD800 here.', 'U+D800'],
+    ['Not a character \uFFFE here.', 'U+FFFE'],
+  ] as const) {
+    assert.throws(
+      () => buildGoamlStr(testCase({ narrative }), testGoamlConfig),
+      (error: unknown) =>
+        isEngineError(error) &&
+        error.code === 'REQUEST_INVALID' &&
+        error.message.startsWith('report/reason: ') &&
+        error.message.includes(`${point} cannot be written in XML`),
+    );
+  }
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, EngineError } from '../../core/index.js';
-import { paymentChannels } from '../../payments/payment-record.js';
+import { paymentChannels } from '../../payments/index.js';
 import { identityDocumentTypes } from '../report-case.js';
 
 /** The configuration version this code reads. Bump it (and migrate) when a field changes meaning. */

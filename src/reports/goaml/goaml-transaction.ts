@@ -1,5 +1,5 @@
 import { EngineError } from '../../core/index.js';
-import type { PaymentParty } from '../../payments/payment-record.js';
+import type { PaymentParty } from '../../payments/index.js';
 import { splitFullName } from '../case-parties.js';
 import type { ReportSubject, SuspiciousPayment } from '../report-case.js';
 import { fitLongText, fitSingleLine, formatDecimal } from '../text-fitting.js';

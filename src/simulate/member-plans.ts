@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../payment-record.js';
+import type { PaymentParty } from '../payments/index.js';
 import { baseline } from './behaviours/baseline.js';
 import type { Behaviour, Scenario } from './behaviours/behaviour.js';
 import { directExposureTag, drawCryptoBuyer, indirectExposureTags } from './behaviours/crypto-exposure.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PaymentParty, PaymentRecord } from '../payment-record.js';
+import type { PaymentParty, PaymentRecord } from '../payments/index.js';
 import { passThroughReactor } from './behaviours/pass-through.js';
 import { hourMs } from './clock.js';
 import { mergeDrafts } from './merge-drafts.js';

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentRecord } from '../payments/index.js';
 import type { Consequence, Reactor } from './behaviours/pass-through.js';
 import { finishPayment, type PaymentDraft } from './payment-draft.js';
 

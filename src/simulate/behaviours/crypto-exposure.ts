@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../../payment-record.js';
+import type { PaymentParty } from '../../payments/index.js';
 import type { Customer } from '../customer.js';
 import type { Random } from '../random.js';
 import {

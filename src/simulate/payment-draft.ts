@@ -1,4 +1,4 @@
-import type { PaymentChannel, PaymentParty, PaymentRecord } from '../payment-record.js';
+import type { PaymentChannel, PaymentParty, PaymentRecord } from '../payments/index.js';
 import { formatLocalTime, localHourAt } from './clock.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../payment-record.js';
+import type { PaymentParty } from '../payments/index.js';
 import { logUniform } from './behaviours/behaviour.js';
 import type { Facilitator } from './behaviours/facilitator.js';
 import type { Payroll, ShopCash } from './behaviours/receivers.js';

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentRecord } from '../payments/index.js';
 import { dayMs } from './clock.js';
 import type { LegitimateLabel, PlantedKind, PlantedLabel } from './labels.js';
 import { mergeDrafts } from './merge-drafts.js';

@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../../payment-record.js';
+import type { PaymentParty } from '../../payments/index.js';
 import { dayMs, localInstant } from '../clock.js';
 import type { PaymentDraft } from '../payment-draft.js';
 import type { Random } from '../random.js';

@@ -1,4 +1,4 @@
-import type { PaymentChannel, PaymentParty } from '../../payment-record.js';
+import type { PaymentChannel, PaymentParty } from '../../payments/index.js';
 import { type Customer, customerPayment } from '../customer.js';
 import { handle } from '../names.js';
 import type { Random } from '../random.js';

@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../../payment-record.js';
+import type { PaymentParty } from '../../payments/index.js';
 import { localInstant } from '../clock.js';
 import { type Customer, customerPayment, type PaymentDetails } from '../customer.js';
 import type { Directory } from '../directory.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type PaymentRecord, paymentChannels } from '../payment-record.js';
+import { type PaymentRecord, paymentChannels } from '../payments/index.js';
 import { type LegitimatePersona, simulatePayments } from './index.js';
 import { personaShares } from './roles.js';
 import { plantedKinds } from './scenario-mix.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { PaymentRecord } from '../payment-record.js';
+import type { PaymentRecord } from '../payments/index.js';
 import { type PlantedLabel, type Simulation, simulatePayments } from './index.js';
 import { highRiskCountries, toUsd } from './world.js';
 

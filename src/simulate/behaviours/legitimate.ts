@@ -1,4 +1,4 @@
-import type { PaymentChannel, PaymentParty } from '../../payment-record.js';
+import type { PaymentChannel, PaymentParty } from '../../payments/index.js';
 import { type Customer, documentNumber } from '../customer.js';
 import type { Directory } from '../directory.js';
 import { categoryReference } from '../names.js';

@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../../payment-record.js';
+import type { PaymentParty } from '../../payments/index.js';
 import { type Customer, customerPayment } from '../customer.js';
 import { handle } from '../names.js';
 import { type Behaviour, customerInstant, everydayHour, hourBetween, logUniform, type Scenario } from './behaviour.js';

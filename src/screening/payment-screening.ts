@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { EngineError } from '../core/index.js';
 import { type EngineOptions, openEngine, type SignalsEngine } from '../engine/index.js';
 import { splitEntityKey } from '../events/index.js';
+import type { PaymentRecord } from '../payments/index.js';
+import { createOcsePaymentsPack, toPaymentEvent } from '../payments/index.js';
 import type { BuiltinRuleSettings } from '../rules/index.js';
 import { openStorage } from '../storage/index.js';
-import { createOcsePaymentsPack } from './ocse-pack/index.js';
-import { toPaymentEvent } from './payment-event.js';
-import type { PaymentRecord } from './payment-record.js';
 
 /** One alert of a batch screening: the JSONL line `prevail payments screen` prints. */
 export interface ScreeningAlert {

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../../payment-record.js';
+import type { PaymentRecord } from '../../payments/index.js';
 import { hourMs } from '../clock.js';
 import type { PaymentDraft } from '../payment-draft.js';
 import type { Random } from '../random.js';

@@ -1,4 +1,4 @@
-import type { PaymentParty } from '../payment-record.js';
+import type { PaymentParty } from '../payments/index.js';
 import { dayMs } from './clock.js';
 import { type Customer, createCustomer } from './customer.js';
 import { accountId, type Directory } from './directory.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isEngineError } from '../core/index.js';
-import { fromPaymentEvent, toPaymentEvent } from './payment-event.js';
-import type { PaymentRecord } from './payment-record.js';
+import type { PaymentRecord } from '../payments/index.js';
+import { fromPaymentEvent, toPaymentEvent } from '../payments/index.js';
 import { screenPayments } from './payment-screening.js';
 import { evaluateScreening } from './screening-evaluation.js';
 

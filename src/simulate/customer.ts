@@ -1,4 +1,4 @@
-import type { PaymentChannel, PaymentParty } from '../payment-record.js';
+import type { PaymentChannel, PaymentParty } from '../payments/index.js';
 import { dayMs } from './clock.js';
 import type { PaymentDraft } from './payment-draft.js';
 import type { Random } from './random.js';
