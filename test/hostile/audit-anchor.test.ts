@@ -28,25 +28,9 @@ import { defaultSettings, readSettings } from '../../src/config/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { startServer } from '../../src/main.js';
-import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
-
-const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-const pgTarget = resolveStorageTarget({ databaseUrl: postgresUrl });
-const pgConnection = pgTarget.dialect === 'postgres' ? pgTarget.connectionString : postgresUrl;
-
-async function postgresSkipReason(): Promise<string | false> {
-  const client = new Client({ connectionString: pgConnection, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    if (process.env.CI !== undefined) return false;
-    return `PostgreSQL unreachable at ${new URL(postgresUrl).host} (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+import { postgresConnectionString as pgConnection, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 
 /** A fresh store with its audit log, and a way to change its rows behind the application's back. */
 interface Store {

@@ -15,9 +15,10 @@ import { createApiKey } from '../../src/auth/index.js';
 import { runCli } from '../../src/cli/index.js';
 import { openEngine } from '../../src/engine/index.js';
 import { defaultEventLimits, EventTypeRegistry } from '../../src/events/index.js';
-import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 import { startTestServer } from '../support/server-harness.js';
 
 const registry = new EventTypeRegistry();
@@ -207,24 +208,7 @@ describe('event limits over HTTP and the CLI', () => {
   });
 });
 
-const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-const target = resolveStorageTarget({ databaseUrl: postgresUrl });
-const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
-
-async function postgresSkip(): Promise<string | false> {
-  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    if (process.env.CI !== undefined) return false;
-    return `PostgreSQL unreachable (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const skipPostgres = await postgresSkip();
+const skipPostgres = await postgresSkipReason();
 const schema = `test_engine_limits_${randomBytes(4).toString('hex')}`;
 
 for (const store of ['sqlite', 'postgres'] as const) {

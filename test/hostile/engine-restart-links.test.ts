@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
 import { openEngine } from '../../src/engine/index.js';
-import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 
 const match = (id: string, user: string, time: string) =>
   syntheticEvent(
@@ -74,24 +75,7 @@ async function timelines(storage: Storage): Promise<Record<string, string[]>> {
   return result;
 }
 
-const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-const target = resolveStorageTarget({ databaseUrl: postgresUrl });
-const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
-
-async function postgresSkip(): Promise<string | false> {
-  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    if (process.env.CI !== undefined) return false;
-    return `PostgreSQL unreachable (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const skipPostgres = await postgresSkip();
+const skipPostgres = await postgresSkipReason();
 
 /** A fresh store (SQLite in a temporary directory, or a fresh PostgreSQL schema) and how to remove it. */
 async function freshStore(

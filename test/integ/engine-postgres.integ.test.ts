@@ -10,27 +10,11 @@ import { after, describe, test } from 'node:test';
 import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { openEngine } from '../../src/engine/index.js';
-import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 
-const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-const target = resolveStorageTarget({ databaseUrl: postgresUrl });
-const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
-
-async function skipReason(): Promise<string | false> {
-  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    if (process.env.CI !== undefined) return false;
-    return `PostgreSQL unreachable at ${new URL(postgresUrl).host} (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const skip = await skipReason();
+const skip = await postgresSkipReason();
 const schema = `test_engine_${randomBytes(4).toString('hex')}`;
 
 describe('signals engine on PostgreSQL', { skip }, () => {

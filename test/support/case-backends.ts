@@ -6,12 +6,9 @@ import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { CaseService } from '../../src/cases/index.js';
 import { openEngine, type SignalsEngine } from '../../src/engine/index.js';
-import { openStorage, resolveStorageTarget, type Storage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 import { examplePacks, examplePolicy } from './engine-harness.js';
-
-const postgresUrl = process.env.PREVAIL_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
-const target = resolveStorageTarget({ databaseUrl: postgresUrl });
-const connectionString = target.dialect === 'postgres' ? target.connectionString : postgresUrl;
+import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from './postgres.js';
 
 /**
  * A store the case tests run on, twice: SQLite (prepared-statement path) and PostgreSQL (Kysely
@@ -25,19 +22,6 @@ export interface CaseBackend {
   place(): Promise<string>;
   open(place: string): Promise<Storage>;
   cleanup(): Promise<void>;
-}
-
-async function postgresSkipReason(): Promise<string | false> {
-  const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (error) {
-    if (process.env.CI !== undefined) return false;
-    return `PostgreSQL unreachable at ${new URL(postgresUrl).host} (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /** The SQLite and PostgreSQL backends (PostgreSQL skipped with a printed reason when unreachable). */
