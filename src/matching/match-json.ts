@@ -1,5 +1,4 @@
-import type { DihedralName } from '../signals/index.js';
-import type { Match, MatchOutcome, MatchProvenance } from './match-types.js';
+import type { Match, MatchOutcome } from './match-types.js';
 
 /**
  * The one JSON shape of a match, wherever a match is shown: `/v1/match`, `prevail match`, the
@@ -8,20 +7,7 @@ import type { Match, MatchOutcome, MatchProvenance } from './match-types.js';
  * frame shares that decided them. One mapper, so that a field added to `Match` shows up (or is
  * kept out) everywhere at once.
  */
-export interface MatchJson {
-  readonly bank: string;
-  readonly contentId: number;
-  readonly signalType: string;
-  readonly distance: number;
-  readonly matchedValue: string;
-  readonly queryValue: string;
-  readonly variant: DihedralName;
-  /** vPDQ only: share of the query video's unique good frames that matched. */
-  readonly queryMatchPercent?: number;
-  /** vPDQ only: share of the banked video's unique good frames that matched the query. */
-  readonly comparedMatchPercent?: number;
-  readonly provenance: MatchProvenance;
-}
+export type MatchJson = Omit<Match, 'bankId'>;
 
 /** A suppressed match as JSON: the match and the negative-bank item that cancelled it. */
 export interface SuppressedMatchJson extends MatchJson {
