@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { Client, escapeIdentifier } from 'pg';
 import { createApiKey } from '../../src/auth/index.js';
 import { runCli } from '../../src/cli/index.js';
 import {
@@ -24,7 +23,7 @@ import { buildRuleSet, type RuleSet } from '../../src/rules/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
-import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { dropPostgresSchemas, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 import { startTestServer } from '../support/server-harness.js';
 
 /** A media match far beyond year 9999: its label expiry is no valid date (RangeError in processing). */
@@ -304,10 +303,7 @@ describe('dead letters on PostgreSQL', { skip: skipPostgres }, () => {
   let storage: Storage | undefined;
   after(async () => {
     await storage?.close();
-    const client = new Client({ connectionString });
-    await client.connect();
-    await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
-    await client.end();
+    await dropPostgresSchemas([schema]);
   });
 
   test('a NUL in an entity id logged by an older build is a dead letter on PostgreSQL; later events go on', async () => {

@@ -10,7 +10,6 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, escapeIdentifier } from 'pg';
 import { createApiKey } from '../../src/auth/index.js';
 import { runCli } from '../../src/cli/index.js';
 import { openEngine } from '../../src/engine/index.js';
@@ -18,7 +17,7 @@ import { defaultEventLimits, EventTypeRegistry } from '../../src/events/index.js
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { captureIo } from '../support/capture-io.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
-import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { dropPostgresSchemas, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 import { startTestServer } from '../support/server-harness.js';
 
 const registry = new EventTypeRegistry();
@@ -221,10 +220,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
       await storage?.close();
       if (directory !== undefined) await rm(directory, { recursive: true, force: true });
       if (store === 'postgres') {
-        const client = new Client({ connectionString });
-        await client.connect();
-        await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
-        await client.end();
+        await dropPostgresSchemas([schema]);
       }
     });
 

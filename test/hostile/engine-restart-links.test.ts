@@ -10,11 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Client, escapeIdentifier } from 'pg';
 import { openEngine } from '../../src/engine/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
-import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { dropPostgresSchemas, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 
 const match = (id: string, user: string, time: string) =>
   syntheticEvent(
@@ -86,10 +85,7 @@ async function freshStore(
     return {
       open: () => openStorage({ databaseUrl: postgresUrl, schema }),
       remove: async () => {
-        const client = new Client({ connectionString });
-        await client.connect();
-        await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
-        await client.end();
+        await dropPostgresSchemas([schema]);
       },
     };
   }

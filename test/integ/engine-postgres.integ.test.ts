@@ -7,12 +7,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { openEngine } from '../../src/engine/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../support/engine-harness.js';
-import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { dropPostgresSchemas, postgresSkipReason, postgresUrl } from '../support/postgres.js';
 
 const skip = await postgresSkipReason();
 const schema = `test_engine_${randomBytes(4).toString('hex')}`;
@@ -21,10 +20,7 @@ describe('signals engine on PostgreSQL', { skip }, () => {
   let storage: Storage | undefined;
   after(async () => {
     await storage?.close();
-    const client = new Client({ connectionString });
-    await client.connect();
-    await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
-    await client.end();
+    await dropPostgresSchemas([schema]);
   });
 
   test('one case from a match, a session and a payment; idempotent ingestion; audit chain', async () => {

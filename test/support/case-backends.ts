@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, escapeIdentifier } from 'pg';
 import { AuditLog } from '../../src/audit/index.js';
 import { CaseService } from '../../src/cases/index.js';
 import { openEngine, type SignalsEngine } from '../../src/engine/index.js';
 import { openStorage, type Storage } from '../../src/storage/index.js';
 import { examplePacks, examplePolicy } from './engine-harness.js';
-import { postgresConnectionString as connectionString, postgresSkipReason, postgresUrl } from './postgres.js';
+import { dropPostgresSchemas, postgresSkipReason, postgresUrl } from './postgres.js';
 
 /**
  * A store the case tests run on, twice: SQLite (prepared-statement path) and PostgreSQL (Kysely
@@ -51,14 +50,7 @@ export async function caseBackends(): Promise<CaseBackend[]> {
     },
     open: (schema) => openStorage({ databaseUrl: postgresUrl, schema }),
     cleanup: async () => {
-      if (schemas.length === 0) return;
-      const client = new Client({ connectionString });
-      await client.connect();
-      try {
-        for (const schema of schemas) await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
-      } finally {
-        await client.end();
-      }
+      await dropPostgresSchemas(schemas);
     },
   };
   return [sqlite, postgres];

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, escapeIdentifier } from 'pg';
 import { resolveStorageTarget } from '../../src/storage/index.js';
 
 /** The PostgreSQL the tests use: `$PREVAIL_TEST_DATABASE_URL`, else the machine's `test` database. */
@@ -25,5 +25,17 @@ export async function postgresSkipReason(): Promise<string | false> {
     return `PostgreSQL unreachable at ${new URL(postgresUrl).host} (${(error as Error).message}); set PREVAIL_TEST_DATABASE_URL`;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** Drops the test schemas (and everything in them) that a suite created. */
+export async function dropPostgresSchemas(schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new Client({ connectionString: postgresConnectionString });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`drop schema if exists ${escapeIdentifier(schema)} cascade`);
+  } finally {
+    await client.end();
   }
 }
