@@ -16,6 +16,7 @@ import { silentLogger } from '../logging/index.js';
 import { bearerSecret } from './bearer-secret.js';
 import type { HttpDependencies } from './dependencies.js';
 import { httpStatusOfCode, retryAfterSecondsOfCode } from './errors.js';
+import { registerConsoleRoutes } from './console/index.js';
 import { registerHmaRoutes } from './hma/index.js';
 import { createHttpMetrics } from './metrics.js';
 import './route-config.js';
@@ -210,6 +211,7 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
   registerStatusRoutes(app, dependencies, metrics);
   registerHmaRoutes(app, dependencies);
   registerV1Routes(app, dependencies);
+  registerConsoleRoutes(app, dependencies);
   app.get('/openapi.json', { config: { scope: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,0 +1,17 @@
+import type { Permission, Person } from '../../people/index.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A console route (`/console/api/…`): authenticated by the session cookie, not an API key
+     * (its `scope` is `public` for the API-key hook). `permission` is what the person needs;
+     * `anonymous: true` marks the one route that runs without a session (logging in).
+     * State-changing methods also need the session's CSRF token in `x-csrf-token`.
+     */
+    console?: { readonly permission?: Permission; readonly anonymous?: boolean };
+  }
+  interface FastifyRequest {
+    /** The signed-in person on console routes (set by the console session hook); absent elsewhere. */
+    person?: Person;
+  }
+}
