@@ -5,14 +5,13 @@ import { type Browser, chromium } from 'playwright-core';
 export const chromiumPath = process.env.PREVAIL_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
- * Why browser tests cannot run, or false when they can. Under CI a missing browser is a failure,
+ * Why browser tests cannot run (node:test prints it as the skip reason), or false when they can. Under CI a missing browser is a failure,
  * not a skip: `.ci/run` installs it.
  */
 export function browserSkipReason(): string | false {
   if (existsSync(chromiumPath)) return false;
   const reason = `Chromium is not installed at ${chromiumPath} (apt-get install chromium, or set PREVAIL_CHROMIUM)`;
   if (process.env.CI === 'true') throw new Error(`${reason}; CI must have it`);
-  console.log(`# skipping browser tests: ${reason}`);
   return reason;
 }
 
