@@ -26,7 +26,8 @@ export function timelineRow(caseId: number, entry: Omit<CaseTimelineEntry, 'case
   };
 }
 
-function toRecord(row: CaseRow): CaseRecord {
+/** A `cases` row as the cases module's record. */
+export function toRecord(row: CaseRow): CaseRecord {
   const retainUntilMs = row.retain_until_ms === null ? null : Number(row.retain_until_ms);
   return {
     id: row.id,
