@@ -13,6 +13,7 @@ export {
   parseDecisionPolicy,
 } from './decision-policy.js';
 export { citationsOf, citationsOfAll } from './guidance.js';
+export { loadReportFiler } from './report-settings.js';
 export {
   type CaseComment,
   type CasePlacement,
