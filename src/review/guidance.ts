@@ -5,7 +5,7 @@
  */
 
 const trailingCitation = /\[([^[\]]+)\]\s*$/;
-const citationKey = /^[A-Z][A-Z0-9._-]{0,39}$/;
+const citationKey = /^[A-Za-z][A-Za-z0-9._-]{0,39}$/;
 
 /** The guidance keys a reason cites (in order, without repeats); empty when it cites none. */
 export function citationsOf(reason: string): string[] {
