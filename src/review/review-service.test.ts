@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { type CaseBackend, caseBackends } from '../../test/support/case-backends.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../../test/support/engine-harness.js';
 import { testCase, testFincenConfig, testSender } from '../../test/support/report-cases.js';
+import { createServices } from '../app/index.js';
 import { AuditLog } from '../audit/index.js';
 import { CaseService } from '../cases/index.js';
 import { EngineService, openEngine, type SignalsEngine } from '../engine/index.js';
@@ -16,6 +17,7 @@ import { parseReportFiler, type ReportFiler } from '../reports/index.js';
 import type { Storage } from '../storage/index.js';
 import { type DecisionPolicy, loadDecisionPolicy, parseDecisionPolicy } from './decision-policy.js';
 import { citationsOf } from './guidance.js';
+import { loadReportFiler } from './report-settings.js';
 import { type ReviewQueues, ReviewService } from './review-service.js';
 
 /** Synthetic people (plainly fake logins). */
@@ -440,43 +442,79 @@ for (const backend of backends) {
   });
 }
 
-describe('the case view on SQLite at 500 timeline items', () => {
-  test('answers well under 200 ms', async (t) => {
-    const backend = backends[0] as CaseBackend;
-    const rig = await openRig(await backend.open(await backend.place()), policy);
-    try {
-      await rig.engine.ingest([mediaMatch('perf-1', 'u-perf-1', '2026-05-01T10:00:00Z')], { wait: true });
-      const found = await caseOf(rig.storage, 'user:u-perf-1');
-      for (let index = 0; index < 700; index++) {
-        const time = new Date(Date.parse('2026-05-01T10:00:00Z') + index * 1000).toISOString();
-        await rig.storage.engine.cases.update(
-          found.id,
-          {},
-          {
-            kind: 'note',
-            ref: `note:perf:${index}`,
-            time,
-            summary: `synthetic note ${index}`,
-            detail: { index },
-          },
+for (const backend of backends) {
+  describe(`the case view on ${backend.name} at 500 timeline items`, { skip: backend.skip }, () => {
+    test('answers well under 200 ms', async (t) => {
+      const rig = await openRig(await backend.open(await backend.place()), policy);
+      try {
+        await rig.engine.ingest([mediaMatch('perf-1', 'u-perf-1', '2026-05-01T10:00:00Z')], { wait: true });
+        const found = await caseOf(rig.storage, 'user:u-perf-1');
+        for (let index = 0; index < 700; index++) {
+          const time = new Date(Date.parse('2026-05-01T10:00:00Z') + index * 1000).toISOString();
+          await rig.storage.engine.cases.update(
+            found.id,
+            {},
+            { kind: 'note', ref: `note:perf:${index}`, time, summary: `synthetic note ${index}`, detail: { index } },
+          );
+        }
+        await rig.review.caseView(found.id, analyst);
+        const times: number[] = [];
+        for (let run = 0; run < 10; run++) {
+          const started = performance.now();
+          const view = await rig.review.caseView(found.id, analyst);
+          times.push(performance.now() - started);
+          assert.equal(view.timeline.length, 500);
+          assert.equal(view.timeline[0]?.ref, 'note:perf:699');
+        }
+        times.sort((a, b) => a - b);
+        t.diagnostic(
+          `${backend.name} case view with 500 timeline items: median ${times[5]?.toFixed(1)} ms, max ${times[9]?.toFixed(1)} ms`,
         );
+        assert.ok((times[5] ?? 0) < 200, `median ${times[5]} ms`);
+      } finally {
+        await rig.close();
       }
-      await rig.review.caseView(found.id, analyst);
-      const times: number[] = [];
-      for (let run = 0; run < 10; run++) {
-        const started = performance.now();
-        const view = await rig.review.caseView(found.id, analyst);
-        times.push(performance.now() - started);
-        assert.equal(view.timeline.length, 500);
-        assert.equal(view.timeline[0]?.ref, 'note:perf:699');
-      }
-      times.sort((a, b) => a - b);
-      t.diagnostic(
-        `case view with 500 timeline items: median ${times[5]?.toFixed(1)} ms, max ${times[9]?.toFixed(1)} ms`,
+    });
+  });
+}
+
+describe('policy files of the console', () => {
+  test('a malformed console.yaml or reports.yaml stops the services at start with CONFIG_INVALID', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'prevail-review-start-'));
+    const badPolicy = await mkdtemp(join(tmpdir(), 'prevail-review-bad-policy-'));
+    try {
+      await cp(examplePolicy, badPolicy, { recursive: true });
+      await writeFile(join(badPolicy, 'console.yaml'), 'decisions:\n  confirm: {reasonRequired: maybe}\n');
+      await assert.rejects(
+        createServices({ dataDir, policyDir: badPolicy }, { withEngine: true, loadIndexes: false }),
+        {
+          code: 'CONFIG_INVALID',
+        },
       );
-      assert.ok((times[5] ?? 0) < 200, `median ${times[5]} ms`);
+      await rm(join(badPolicy, 'console.yaml'));
+      await writeFile(join(badPolicy, 'reports.yaml'), 'reporting_entity: [1, 2\n');
+      await assert.rejects(loadReportFiler(badPolicy), { code: 'CONFIG_INVALID' });
+      await writeFile(join(badPolicy, 'reports.yaml'), 'reporting_entity: {}\nsurprise: 1\n');
+      await assert.rejects(loadReportFiler(badPolicy), { code: 'CONFIG_INVALID' });
+      const services = await createServices(
+        { dataDir, policyDir: examplePolicy },
+        { withEngine: true, loadIndexes: false },
+      );
+      try {
+        assert.ok(services.review);
+        assert.equal(services.review.decisionPolicy.enqueue_report.reasonRequired, false);
+      } finally {
+        await services.close();
+      }
+      const withoutEngine = await createServices({ dataDir }, { loadIndexes: false });
+      try {
+        assert.equal(withoutEngine.review, undefined);
+      } finally {
+        await withoutEngine.close();
+      }
     } finally {
-      await rig.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(badPolicy, { recursive: true, force: true });
     }
   });
 });
