@@ -89,6 +89,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
+    ...(services.review !== undefined ? { review: services.review } : {}),
     config,
   };
 }

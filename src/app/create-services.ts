@@ -1,10 +1,11 @@
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { CaseService } from '../cases/index.js';
-import { type OpenedEngine, openEngine } from '../engine/index.js';
+import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { loadDecisionPolicy, loadReportFiler, ReviewService } from '../review/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
@@ -31,6 +32,12 @@ export interface Services {
   readonly audit: AuditLog;
   /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
   readonly cases: CaseService;
+  /**
+   * The review console's domain (case view, decisions, dashboards, audit reader); absent when the
+   * engine is. Its decision policy and report settings come from the policy directory
+   * (`console.yaml`, `reports.yaml`).
+   */
+  readonly review?: ReviewService;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
@@ -112,6 +119,27 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
+  let review: ReviewService | undefined;
+  if (engine !== undefined) {
+    try {
+      const [decisionPolicy, reportFiler] = await Promise.all([
+        loadDecisionPolicy(settings.policyDir),
+        loadReportFiler(settings.policyDir),
+      ]);
+      review = new ReviewService({
+        cases,
+        engine: new EngineService(engine, storage.engine, audit),
+        repository: storage.review,
+        audit,
+        decisionPolicy,
+        ...(reportFiler === undefined ? {} : { reportFiler }),
+      });
+    } catch (error) {
+      await engine.engine.close();
+      await storage.close();
+      throw error;
+    }
+  }
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -141,6 +169,7 @@ export async function createServices(
     ...(evidence !== undefined ? { evidence } : {}),
     audit,
     cases,
+    ...(review !== undefined ? { review } : {}),
     floodReports: () => reports,
     close: async () => {
       await streams?.close();

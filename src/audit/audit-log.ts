@@ -131,6 +131,26 @@ export class AuditLog {
   }
 
   /**
+   * Entries after `afterSeq`, in seq order, at most `limit` (1–1000): what an auditor pages
+   * through. Reads only; `verify` checks the chain.
+   *
+   * @throws EngineError `REQUEST_INVALID` for a bad page; `AUDIT_CHAIN_BROKEN` for a malformed row.
+   */
+  async entries(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+      throw new EngineError('REQUEST_INVALID', 'after must be a whole number, 0 or more');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
+      throw new EngineError('REQUEST_INVALID', 'limit must be a whole number from 1 to 1000');
+    await this.#tail;
+    const rows = await this.#repository.page(afterSeq, limit);
+    return rows.map((row) => {
+      const parsed = parseStoredRow(row);
+      if (!parsed.ok) throw new EngineError('AUDIT_CHAIN_BROKEN', `entry ${row.seq} is malformed: ${parsed.reason}`);
+      return parsed.entry;
+    });
+  }
+
+  /**
    * Walks the whole chain and reports the first entry that was edited, removed, reordered or
    * malformed (by its seq, never as an exception), then checks each anchor: the log must still
    * hold the anchored entry with the anchored hash (removed from the end, emptied, rewritten).

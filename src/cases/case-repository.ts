@@ -2,6 +2,12 @@ import type { LinkRecord } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
 import type { CaseFilter, CasePatch, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
 
+/** Which part of a timeline to read. */
+export interface TimelineOptions {
+  readonly newestFirst?: boolean;
+  readonly limit?: number;
+}
+
 /**
  * Cases as stored. The cases module defines this contract and decides every change (lifecycle,
  * retention, holds); `storage/` implements it over SQLite and PostgreSQL.
@@ -9,7 +15,11 @@ import type { CaseFilter, CasePatch, CaseRecord, CaseStatus, CaseTimelineEntry }
 export interface CaseRepository {
   list(filter?: CaseFilter): Promise<CaseRecord[]>;
   get(id: number): Promise<CaseRecord | undefined>;
-  timeline(id: number): Promise<CaseTimelineEntry[]>;
+  /**
+   * A case's timeline: oldest first by default (time, then ref); with `newestFirst`, newest first;
+   * at most `limit` entries when given.
+   */
+  timeline(id: number, options?: TimelineOptions): Promise<CaseTimelineEntry[]>;
   /** The subjects of every case that is not closed (what the engine joins events to). */
   openSubjects(): Promise<string[]>;
   /**

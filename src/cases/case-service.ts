@@ -4,7 +4,7 @@ import type { LinkRecord } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
 import { checkCaseChange } from './case-lifecycle.js';
 import type { CaseFilter, CasePatch, CasePriority, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
-import type { CaseStore } from './case-repository.js';
+import type { CaseStore, TimelineOptions } from './case-repository.js';
 import { defaultCaseRetentionMs, retentionEndMs } from './case-retention.js';
 
 /** Who reads or changes case material, and why: both go into the audit entry. */
@@ -104,17 +104,18 @@ export class CaseService {
   }
 
   /**
-   * A case with its timeline, links and rule hits. Audited (`case.view`).
+   * A case with its timeline (oldest first; with `timeline`, the part it names, e.g. the newest
+   * 500), links and rule hits. Audited (`case.view`).
    *
    * @throws EngineError `CASE_NOT_FOUND`; `REASON_REQUIRED` for a blank reason.
    */
-  async show(id: number, access: CaseAccess): Promise<CaseFile> {
+  async show(id: number, access: CaseAccess, options: { readonly timeline?: TimelineOptions } = {}): Promise<CaseFile> {
     checkAccess(access);
     const found = await this.#store.cases.get(id);
     if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
     await this.#audit.record({ ...access, action: 'case.view', subject: `case:${id}` });
     const [timeline, links, hits] = await Promise.all([
-      this.#store.cases.timeline(id),
+      this.#store.cases.timeline(id, options.timeline),
       this.#store.links(found.subject),
       this.#store.hitsFor(found.subject, 500),
     ]);
@@ -171,7 +172,12 @@ export class CaseService {
    *   refuses, or when another change moved the case's status meanwhile (nothing is written);
    *   `REQUEST_INVALID` for an empty change or a blank reason.
    */
-  async update(id: number, change: CaseChange, access: CaseAccess): Promise<CaseRecord> {
+  async update(
+    id: number,
+    change: CaseChange,
+    access: CaseAccess,
+    options: { readonly detail?: Readonly<Record<string, unknown>> } = {},
+  ): Promise<CaseRecord> {
     checkAccess(access);
     const fields = Object.entries(change).filter(([, value]) => value !== undefined);
     if (fields.length === 0) throw new EngineError('REQUEST_INVALID', 'name at least one field to change');
@@ -201,7 +207,7 @@ export class CaseService {
         ref: `change:${time}:${access.actor}`,
         time,
         summary: `${access.actor}: ${described} (${access.reason})`,
-        detail: { ...change, reason: access.reason, actor: access.actor },
+        detail: { ...options.detail, ...change, reason: access.reason, actor: access.actor },
       },
       current.status,
     );
@@ -213,8 +219,49 @@ export class CaseService {
         `case ${id} changed from ${current.status} to ${latest.status} meanwhile; read it again and retry`,
       );
     }
-    await this.#audit.record({ ...access, action: 'case.update', subject: `case:${id}`, detail: change });
+    await this.#audit.record({
+      ...access,
+      action: 'case.update',
+      subject: `case:${id}`,
+      detail: options.detail === undefined ? change : { ...options.detail, ...change },
+    });
     for (const listener of this.#listeners) listener.caseChanged(updated);
+    return updated;
+  }
+
+  /**
+   * Adds a note to a case's timeline without changing the case (e.g. "queued for reporting") and
+   * audits it once with `action`. The case must not be closed.
+   *
+   * @throws EngineError `CASE_NOT_FOUND`; `CASE_TRANSITION_INVALID` for a closed case;
+   *   `REASON_REQUIRED` for a blank reason.
+   */
+  async note(
+    id: number,
+    note: { readonly action: string; readonly summary: string; readonly detail?: Readonly<Record<string, unknown>> },
+    access: CaseAccess,
+  ): Promise<CaseRecord> {
+    checkAccess(access);
+    const current = await this.#store.cases.get(id);
+    if (current === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
+    if (current.status === 'closed')
+      throw new EngineError('CASE_TRANSITION_INVALID', `case ${id} is closed and cannot change`);
+    const time = this.#now().toISOString();
+    const updated = await this.#store.cases.update(
+      id,
+      {},
+      {
+        kind: 'note',
+        ref: `note:${time}:${access.actor}:${note.action}`,
+        time,
+        summary: `${access.actor}: ${note.summary} (${access.reason})`,
+        detail: { ...note.detail, action: note.action, reason: access.reason, actor: access.actor },
+      },
+      current.status,
+    );
+    if (updated === undefined)
+      throw new EngineError('CASE_TRANSITION_INVALID', `case ${id} changed meanwhile; read it again and retry`);
+    await this.#audit.record({ ...access, action: note.action, subject: `case:${id}`, detail: note.detail ?? {} });
     return updated;
   }
 

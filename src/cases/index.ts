@@ -26,7 +26,7 @@ export type {
   CaseUpdate,
   LegalHold,
 } from './case-records.js';
-export type { CaseRepository, CaseStore } from './case-repository.js';
+export type { CaseRepository, CaseStore, TimelineOptions } from './case-repository.js';
 export { defaultCaseRetentionMs, isPurgeable, retentionEndMs } from './case-retention.js';
 export {
   type CaseAccess,

@@ -31,6 +31,27 @@ export interface LabelChange {
   readonly expiresAt?: string;
 }
 
+/** A rule of the running rule set, as a reviewer reads it. */
+export interface RuleDefinition {
+  readonly id: string;
+  readonly origin: 'operator' | 'builtin';
+  readonly mode: 'active' | 'shadow';
+  /** The rule's description: the policy text a reviewer is shown for a hit. */
+  readonly description: string;
+  readonly events: readonly string[];
+}
+
+/** A subject's score in one typology, with its thresholds and the reasons behind it. */
+export interface SubjectTypology {
+  readonly typology: string;
+  readonly description: string;
+  readonly score: number;
+  readonly alertThreshold: number;
+  readonly caseThreshold: number | null;
+  /** One reason per contributing rule (its largest contribution), most points first. */
+  readonly reasons: readonly string[];
+}
+
 /** What a rules reload did, as an operator is told it. */
 export type RulesReload =
   | { readonly reloaded: true; readonly rules: number }
@@ -127,6 +148,39 @@ export class EngineService {
       detail: { label, expiresAt },
     });
     return this.#opened.engine.labelsOf(entity);
+  }
+
+  /** The rules running now, in id order (operator and built-in, active and shadow). */
+  ruleDefinitions(): RuleDefinition[] {
+    return this.#opened.engine.ruleSet.rules.map((rule) => ({
+      id: rule.id,
+      origin: rule.origin,
+      mode: rule.mode,
+      description: rule.description,
+      events: rule.events,
+    }));
+  }
+
+  /** `subject`'s typology scores (as of its latest contribution), highest score first. */
+  subjectTypologies(subject: string): SubjectTypology[] {
+    return this.#opened.engine
+      .typologiesOf(subject)
+      .map(({ typology, score, contributions }) => {
+        const best = new Map<string, { points: number; reason: string }>();
+        for (const entry of contributions) {
+          const known = best.get(entry.ruleId);
+          if (known === undefined || entry.points >= known.points) best.set(entry.ruleId, entry);
+        }
+        return {
+          typology: typology.name,
+          description: typology.description,
+          score,
+          alertThreshold: typology.alertThreshold,
+          caseThreshold: typology.caseThreshold,
+          reasons: [...best.values()].sort((a, b) => b.points - a.points).map((entry) => entry.reason),
+        };
+      })
+      .sort((a, b) => b.score - a.score);
   }
 
   /** Each rule's hits and precision, and the rules disabled for going over the cost budget. */

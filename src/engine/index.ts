@@ -10,9 +10,11 @@ export {
   type IngestSummary,
   type LabelChange,
   maxEventsPerIngest,
+  type RuleDefinition,
   type RuleStats,
   type RulesReload,
   rulePrecision,
+  type SubjectTypology,
   summariseIngest,
 } from './engine-service.js';
 export type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from './engine-store.js';

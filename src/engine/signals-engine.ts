@@ -4,7 +4,7 @@ import type { EventCheck, EventProblem, LoggedEvent } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
-import { type TypologyAlert, TypologyScores } from '../typologies/index.js';
+import { type Contribution, type TypologyAlert, type TypologyDefinition, TypologyScores } from '../typologies/index.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
@@ -186,6 +186,30 @@ export class SignalsEngine {
    */
   typologyAlerts(): TypologyAlert[] {
     return this.#state.typologies.alerts();
+  }
+
+  /** The rule set running now (the loader's current set, or the fixed one without a rules directory). */
+  get ruleSet(): RuleSet {
+    return this.#state.rules();
+  }
+
+  /**
+   * A subject's score in every typology it has points in, as of its latest contribution (so that a
+   * case read later still shows the score that raised it), with the contributions that explain it.
+   */
+  typologiesOf(
+    subject: string,
+  ): { typology: TypologyDefinition; score: number; contributions: readonly Contribution[] }[] {
+    const scores = this.#state.typologies;
+    const result: { typology: TypologyDefinition; score: number; contributions: readonly Contribution[] }[] = [];
+    for (const name of scores.names()) {
+      const contributions = scores.contributionsOf(name, subject);
+      const definition = scores.definition(name);
+      const last = contributions[contributions.length - 1];
+      if (definition === undefined || last === undefined) continue;
+      result.push({ typology: definition, score: scores.score(name, subject, last.timeMs), contributions });
+    }
+    return result;
   }
 
   get features(): FeatureStore {

@@ -7,6 +7,7 @@ import type { EngineStore, OpenedEngine } from '../engine/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
+import type { ReviewService } from '../review/index.js';
 import type { StreamManager } from '../streams/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
@@ -58,6 +59,8 @@ export interface HttpDependencies {
   readonly audit?: AuditLog;
   /** Cases (audited reads and changes); the case and entity routes exist only when it is given. */
   readonly cases?: CaseService;
+  /** The review console's case view, decisions, dashboards and audit reader (its console routes exist only when given). */
+  readonly review?: ReviewService;
   /** Live-stream watchers; the `/v1/streams` routes exist only when it is given. */
   readonly streams?: StreamManager;
 }

@@ -48,3 +48,4 @@ export type {
 } from './report-case.js';
 export { fincenTinTypes, identityDocumentTypes } from './report-case.js';
 export { parseReportCase } from './report-case-schema.js';
+export { buildCaseReport, parseReportFiler, type ReportFiler, reportFilerSchema } from './report-filer.js';

@@ -69,6 +69,14 @@ export type EngineDatabase = {
     hold_reason: string | null;
   };
   case_timeline: { case_id: number; ref: string; kind: string; time: string; summary: string; detail_json: string };
+  case_comments: {
+    id: Generated<number>;
+    case_id: number;
+    author: string;
+    time: string;
+    kind: string;
+    text: string;
+  };
   dead_letters: { event_seq: number; event_id: string; code: string; message: string; failed_at: string };
   audit_log: {
     seq: number;

@@ -7,6 +7,7 @@ import type {
   CaseRepository,
   CaseStatus,
   CaseTimelineEntry,
+  TimelineOptions,
 } from '../cases/index.js';
 import { chunks } from './chunks.js';
 import type { EngineDatabase } from './engine-tables.js';
@@ -25,7 +26,8 @@ export function timelineRow(caseId: number, entry: Omit<CaseTimelineEntry, 'case
   };
 }
 
-function toRecord(row: CaseRow): CaseRecord {
+/** A `cases` row as the cases module's record. */
+export function toRecord(row: CaseRow): CaseRecord {
   const retainUntilMs = row.retain_until_ms === null ? null : Number(row.retain_until_ms);
   return {
     id: row.id,
@@ -82,14 +84,16 @@ export class KyselyCaseRepository implements CaseRepository {
     return rows.map((row) => row.subject);
   }
 
-  async timeline(id: number): Promise<CaseTimelineEntry[]> {
-    const rows = await this.db
+  async timeline(id: number, options: TimelineOptions = {}): Promise<CaseTimelineEntry[]> {
+    const direction = options.newestFirst === true ? 'desc' : 'asc';
+    let query = this.db
       .selectFrom('case_timeline')
       .selectAll()
       .where('case_id', '=', id)
-      .orderBy('time')
-      .orderBy('ref')
-      .execute();
+      .orderBy('time', direction)
+      .orderBy('ref', direction);
+    if (options.limit !== undefined) query = query.limit(options.limit);
+    const rows = await query.execute();
     return rows.map((row) => ({
       caseId: row.case_id,
       kind: row.kind as CaseTimelineEntry['kind'],

@@ -4,6 +4,7 @@ import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
+import { KyselyReviewRepository } from './kysely-review-repository.js';
 import { migrateToLatest } from './migrations/index.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
 import { openPostgresDatabase } from './postgres-database.js';
@@ -71,6 +72,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
       kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
       engineWriter(),
     ),
+    review: new KyselyReviewRepository(kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>),
     close() {
       closing ??= kysely.destroy();
       return closing;

@@ -102,6 +102,14 @@ export class TypologyScores {
     return scoreOf(definition, entries);
   }
 
+  /**
+   * The contributions kept for `subject` in `typology` (weighted, oldest first; those that fell out
+   * of the window are dropped only when a later contribution arrives): the explanation of a score.
+   */
+  contributionsOf(typology: string, subject: string): readonly Contribution[] {
+    return this.#contributions.get(`${typology}\u0000${subject}`) ?? [];
+  }
+
   /** Every (typology, subject) that reached its alert threshold since this object was made. */
   alerts(): TypologyAlert[] {
     return [...this.#alerts.values()];

@@ -2,26 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { createServices } from '../../app/index.js';
-import { describeIssues, EngineError } from '../../core/index.js';
-import { buildFincenSar, buildGoamlStr, parseReportCase, reportCaseFromCase } from '../../reports/index.js';
+import { EngineError } from '../../core/index.js';
+import { buildCaseReport, parseReportFiler } from '../../reports/index.js';
 import { cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger, reasonOption } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
-
-/** The filer's side of a report, read from YAML; the report builders validate every field. */
-const reportFileSchema = z.strictObject({
-  filing_date: z.iso.date().optional(),
-  narrative: z.string().min(1),
-  action_taken: z.string().optional(),
-  reporting_entity: z.record(z.string(), z.unknown()),
-  subjects: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  local_rates: z.record(z.string(), z.number().positive()).optional(),
-  goaml: z.unknown().optional(),
-  fincen: z.unknown().optional(),
-});
 
 /**
  * `prevail cases report <id> --format goaml|fincen --config <yaml>`: builds a goAML STR or a
@@ -52,34 +39,21 @@ export function caseReportCommand(io: CliIo): Command {
           actor: string;
         },
       ) => {
-        const parsed = reportFileSchema.safeParse(parseYaml(await readFile(options.config, 'utf8')));
-        if (!parsed.success) {
-          throw new EngineError(
-            'CONFIG_INVALID',
-            `${options.config}: ${describeIssues(parsed.error.issues, '(file)')}`,
-          );
-        }
-        const config = parsed.data;
+        const config = parseReportFiler(parseYaml(await readFile(options.config, 'utf8')), options.config);
+        if (config.narrative === undefined)
+          throw new EngineError('CONFIG_INVALID', `${options.config}: narrative: write the analyst narrative`);
         const services = await createServices(storageSettings(options), { loadIndexes: false });
         try {
           const access = { actor: `person:${options.actor}`, reason: options.reason };
           const { xml, sha256 } = await services.cases.report(id, access, (found, timeline) => {
-            const assembled = reportCaseFromCase(
+            const document = buildCaseReport(
               { id: found.id, subject: found.subject, timeline },
+              config,
+              options.format,
               {
-                reportingEntity: config.reporting_entity as never,
-                subjects: config.subjects as never,
-                filingDate: config.filing_date ?? new Date().toISOString().slice(0, 10),
-                narrative: config.narrative,
-                ...(config.local_rates === undefined ? {} : { localRates: config.local_rates }),
-                ...(config.action_taken === undefined ? {} : { actionTaken: config.action_taken }),
+                today: new Date().toISOString().slice(0, 10),
               },
             );
-            const input = parseReportCase(assembled);
-            const document =
-              options.format === 'goaml'
-                ? buildGoamlStr(input, (config.goaml ?? {}) as never)
-                : buildFincenSar(input, (config.fincen ?? {}) as never);
             const sha256 = createHash('sha256').update(document, 'utf8').digest('hex');
             return {
               result: { xml: document, sha256 },

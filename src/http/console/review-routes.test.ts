@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { examplePolicy, syntheticEvent } from '../../../test/support/engine-harness.js';
+import { createServices, type Services } from '../../app/index.js';
+import { defaultMaxPixels } from '../../content/index.js';
+import { httpDependencies } from '../../main.js';
+import type { Person } from '../../people/index.js';
+import { buildHttpServer } from '../index.js';
+
+/**
+ * The console session hook is another part of the console; here a stand-in sets `request.person`
+ * from a test header so that the review routes can be driven over HTTP.
+ */
+const testPeople: Record<string, Person> = {
+  analyst: {
+    id: 1,
+    login: 'ana.test',
+    displayName: 'Test Analyst',
+    roles: ['payments_analyst'],
+    childSafetyOptInAt: null,
+    disabled: false,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  },
+  auditor: {
+    id: 2,
+    login: 'aud.test',
+    displayName: 'Test Auditor',
+    roles: ['auditor'],
+    childSafetyOptInAt: null,
+    disabled: false,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  },
+};
+
+describe('console review routes', () => {
+  let dataDir: string;
+  let services: Services;
+  let app: FastifyInstance;
+  let caseId: number;
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'prevail-review-http-'));
+    services = await createServices({ dataDir, policyDir: examplePolicy }, { withEngine: true });
+    app = await buildHttpServer(
+      httpDependencies(services, {
+        hmaAccess: 'open',
+        maxUploadBytes: 1024 * 1024,
+        fetchPolicy: { maxBytes: 1024 * 1024, timeoutMs: 5000, allowedHosts: [], allowPrivateAddresses: false },
+        decode: { maxPixels: defaultMaxPixels },
+      }),
+    );
+    app.addHook('onRequest', async (request) => {
+      const who = request.headers['x-test-person'];
+      if (typeof who === 'string' && testPeople[who] !== undefined) request.person = testPeople[who];
+    });
+    await app.ready();
+    await services.engine?.engine.ingest(
+      [
+        syntheticEvent(
+          'media.matched',
+          { user: 'u-http-review' },
+          { matches: [{ bank: 'TEST_BANK', contentId: 3, signalType: 'pdq', distance: 4 }] },
+          new Date(Date.now() - 60_000).toISOString(),
+          'http-review-1',
+        ),
+      ],
+      { wait: true },
+    );
+    const [found] = await services.storage.engine.cases.list({ subject: 'user:u-http-review' });
+    assert.ok(found);
+    caseId = found.id;
+  });
+  after(async () => {
+    await app.close();
+    await services.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const as = (who: string) => ({ 'x-test-person': who });
+
+  test('without a signed-in person every route answers 401 AUTH_REQUIRED', async () => {
+    for (const [method, url] of [
+      ['GET', `/console/api/cases/${caseId}`],
+      ['POST', `/console/api/cases/${caseId}/comments`],
+      ['GET', '/console/api/dashboards'],
+      ['GET', '/console/api/audit'],
+    ] as const) {
+      const response = await app.inject({ method, url, ...(method === 'POST' ? { payload: { text: 'hi' } } : {}) });
+      assert.equal(response.statusCode, 401, `${method} ${url}: ${response.body}`);
+      assert.equal(response.json().error.code, 'AUTH_REQUIRED');
+    }
+  });
+
+  test('the case view, a decision with its reason, a comment, and the audit log that records them', async () => {
+    const view = await app.inject({ method: 'GET', url: `/console/api/cases/${caseId}`, headers: as('analyst') });
+    assert.equal(view.statusCode, 200, view.body);
+    const body = view.json();
+    assert.equal(body.case.id, caseId);
+    assert.ok(body.timeline.some((item: { kind: string }) => item.kind === 'match'));
+    assert.deepEqual(body.media, []);
+
+    const missingReason = await app.inject({
+      method: 'POST',
+      url: `/console/api/cases/${caseId}/decision`,
+      headers: as('analyst'),
+      payload: { action: 'confirm' },
+    });
+    assert.equal(missingReason.statusCode, 400);
+    assert.equal(missingReason.json().error.code, 'REASON_REQUIRED');
+    const decided = await app.inject({
+      method: 'POST',
+      url: `/console/api/cases/${caseId}/decision`,
+      headers: as('analyst'),
+      payload: { action: 'confirm', reason: 'matched known material (synthetic)', classification: 'A2' },
+    });
+    assert.equal(decided.statusCode, 200, decided.body);
+    assert.equal(decided.json().case.status, 'decided');
+
+    const comment = await app.inject({
+      method: 'POST',
+      url: `/console/api/cases/${caseId}/comments`,
+      headers: as('analyst'),
+      payload: { text: 'checked the bank provenance 👍' },
+    });
+    assert.equal(comment.statusCode, 200, comment.body);
+    const huge = await app.inject({
+      method: 'POST',
+      url: `/console/api/cases/${caseId}/comments`,
+      headers: as('analyst'),
+      payload: { text: 'x'.repeat(10_001) },
+    });
+    assert.equal(huge.statusCode, 413);
+
+    const forbidden = await app.inject({ method: 'GET', url: '/console/api/audit', headers: as('analyst') });
+    assert.equal(forbidden.statusCode, 403);
+    const audit = await app.inject({
+      method: 'GET',
+      url: '/console/api/audit?after=0&limit=1000',
+      headers: as('auditor'),
+    });
+    assert.equal(audit.statusCode, 200, audit.body);
+    const entries = audit.json().entries as { action: string; actor: string; reason: string }[];
+    const decision = entries.find((entry) => entry.action === 'case.update');
+    assert.deepEqual(
+      { actor: decision?.actor, reason: decision?.reason },
+      { actor: 'person:ana.test', reason: 'matched known material (synthetic)' },
+    );
+    assert.ok(entries.some((entry) => entry.action === 'case.comment' && entry.actor === 'person:ana.test'));
+  });
+
+  test('unknown and malformed case ids, bad bodies and queries', async () => {
+    const unknown = await app.inject({ method: 'GET', url: '/console/api/cases/99999', headers: as('analyst') });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().error.code, 'CASE_NOT_FOUND');
+    for (const id of ['abc', '0', '-1', '2.5', '9'.repeat(30)]) {
+      const response = await app.inject({ method: 'GET', url: `/console/api/cases/${id}`, headers: as('analyst') });
+      assert.equal(response.statusCode, 400, `${id}: ${response.body}`);
+    }
+    const badAction = await app.inject({
+      method: 'POST',
+      url: `/console/api/cases/${caseId}/decision`,
+      headers: as('analyst'),
+      payload: { action: 'delete', reason: 'x' },
+    });
+    assert.equal(badAction.statusCode, 400);
+    const dashboards = await app.inject({
+      method: 'GET',
+      url: '/console/api/dashboards?days=7',
+      headers: as('analyst'),
+    });
+    assert.equal(dashboards.statusCode, 200, dashboards.body);
+    assert.equal(dashboards.json().volumes.length, 7);
+    const badDays = await app.inject({ method: 'GET', url: '/console/api/dashboards?days=0', headers: as('analyst') });
+    assert.equal(badDays.statusCode, 400);
+    const report = await app.inject({
+      method: 'POST',
+      url: `/console/api/cases/${caseId}/reports`,
+      headers: as('analyst'),
+      payload: { format: 'goaml' },
+    });
+    assert.equal(report.statusCode, 200, report.body);
+    assert.equal(report.json().validation.ok, false);
+    assert.match(report.json().validation.problems[0], /reports\.yaml/);
+  });
+});

@@ -1,0 +1,160 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { EngineError } from '../../core/index.js';
+import type { Person } from '../../people/index.js';
+import { classifications, reviewActions } from '../../review/index.js';
+import type { HttpDependencies } from '../dependencies.js';
+import { queryInteger } from '../query-values.js';
+import './console-route.js';
+
+const caseParams = z.strictObject({ id: queryInteger(1) });
+
+/** The signed-in person (set by the console session hook). @throws EngineError `AUTH_REQUIRED`. */
+function personOf(request: FastifyRequest): Person {
+  const person = request.person;
+  if (person === undefined) throw new EngineError('AUTH_REQUIRED', 'sign in to the console first');
+  return person;
+}
+
+/**
+ * The review console's API (contract C of the console): the case view, decisions, labels,
+ * comments, second opinions, reports, dashboards and the audit reader. Each route only maps
+ * HTTP to `ReviewService`, which checks the person's permission and queue access again.
+ * Registered only when the review service is given (it needs the engine).
+ */
+export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
+  const review = dependencies.review;
+  if (review === undefined) return;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['console'];
+
+  api.get(
+    '/console/api/cases/:id',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: { tags, summary: 'The case view (audited case.view)', params: caseParams },
+    },
+    async (request) => review.caseView(request.params.id, personOf(request)),
+  );
+
+  api.post(
+    '/console/api/cases/:id/decision',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary: 'Decide: confirm, dismiss, escalate, enqueue_report or close (reason per the decision policy)',
+        params: caseParams,
+        body: z.strictObject({
+          action: z.enum(reviewActions),
+          reason: z.string().optional(),
+          classification: z.enum(classifications).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const { action, reason, classification } = request.body;
+      const decided = await review.decide(request.params.id, personOf(request), {
+        action,
+        ...(reason === undefined ? {} : { reason }),
+        ...(classification === undefined ? {} : { classification }),
+      });
+      return { case: decided };
+    },
+  );
+
+  api.post(
+    '/console/api/cases/:id/labels',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary: "Label the case's subject (audited label.add; sets off the label's propagation)",
+        params: caseParams,
+        body: z.strictObject({ label: z.string(), reason: z.unknown() }),
+      },
+    },
+    async (request) => ({
+      labels: await review.label(request.params.id, personOf(request), request.body.label, request.body.reason),
+    }),
+  );
+
+  api.post(
+    '/console/api/cases/:id/comments',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary: 'Comment on a case (at most 10,000 characters; audited case.comment)',
+        params: caseParams,
+        body: z.strictObject({ text: z.unknown() }),
+      },
+    },
+    async (request) => ({ comment: await review.comment(request.params.id, personOf(request), request.body.text) }),
+  );
+
+  api.post(
+    '/console/api/cases/:id/second-opinion',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary: 'Ask for a second opinion (audited case.second_opinion)',
+        params: caseParams,
+        body: z.strictObject({ reason: z.unknown() }),
+      },
+    },
+    async (request) => ({
+      comment: await review.secondOpinion(request.params.id, personOf(request), request.body.reason),
+    }),
+  );
+
+  api.post(
+    '/console/api/cases/:id/reports',
+    {
+      config: { scope: 'public', console: { permission: 'reports.build' } },
+      schema: {
+        tags,
+        summary: 'Build the goAML or FinCEN report of a payments case, with its validation (audited case.report)',
+        params: caseParams,
+        body: z.strictObject({ format: z.enum(['goaml', 'fincen']), narrative: z.string().min(1).optional() }),
+      },
+    },
+    async (request) =>
+      review.buildReport(
+        request.params.id,
+        personOf(request),
+        request.body.format,
+        request.body.narrative === undefined ? {} : { narrative: request.body.narrative },
+      ),
+  );
+
+  api.get(
+    '/console/api/dashboards',
+    {
+      config: { scope: 'public', console: { permission: 'dashboards.view' } },
+      schema: {
+        tags,
+        summary: 'Volumes, time to decision, automatic vs person, rule precision, shadow hits',
+        querystring: z.strictObject({ days: queryInteger(1, 366).optional() }),
+      },
+    },
+    async (request) => review.dashboards(personOf(request), request.query.days ?? 30),
+  );
+
+  api.get(
+    '/console/api/audit',
+    {
+      config: { scope: 'public', console: { permission: 'audit.read' } },
+      schema: {
+        tags,
+        summary: 'Audit entries after a seq, oldest first (read only)',
+        querystring: z.strictObject({ after: queryInteger(0).optional(), limit: queryInteger(1, 1000).optional() }),
+      },
+    },
+    async (request) => ({
+      entries: await review.auditEntries(personOf(request), request.query.after ?? 0, request.query.limit ?? 100),
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Review: the case view a reviewer works from (subject, two-hop graph, timeline with guidance
+ * citations, typology scores, the policy text of the rules that fired, comments, second opinions,
+ * media through a seam), the decisions taken from it with a reason required per action
+ * (`console.yaml`), labels, reports, dashboards and the audit reader. The module defines the
+ * `ReviewRepository` contract; `storage/` implements it.
+ */
+
+export {
+  type DecisionPolicy,
+  defaultDecisionPolicy,
+  loadDecisionPolicy,
+  parseDecisionPolicy,
+} from './decision-policy.js';
+export { citationsOf, citationsOfAll } from './guidance.js';
+export { loadReportFiler } from './report-settings.js';
+export {
+  type CaseComment,
+  type CasePlacement,
+  type CaseView,
+  type Classification,
+  classifications,
+  type Dashboards,
+  type DecisionInput,
+  type FirstDecision,
+  type MediaItem,
+  type ReviewAction,
+  type ReviewRepository,
+  reviewActions,
+  type TimelineItem,
+} from './review-records.js';
+export {
+  type BuiltReport,
+  type MediaLister,
+  maxCommentLength,
+  maxTimelineItems,
+  type ReviewAudit,
+  type ReviewQueues,
+  ReviewService,
+  type ReviewServiceOptions,
+} from './review-service.js';
