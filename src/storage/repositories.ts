@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
+import type { PeopleRepository } from '../people/index.js';
 
 /**
  * An open store: the implementations of the repository contracts the domain modules define
@@ -15,5 +16,7 @@ export interface Storage {
   readonly apiKeys: ApiKeyRepository;
   /** The signals engine's event log, rule hits, labels, links, typologies, cases and audit. */
   readonly engine: EngineStore;
+  /** People of the review console and their sessions. */
+  readonly people: PeopleRepository;
   close(): Promise<void>;
 }
