@@ -6,6 +6,7 @@
  */
 
 export { LoginThrottle } from './login-throttle.js';
+export { loginFromClaims, type OidcPending, type OidcSettings, OidcSignOn, oidcConfiguration } from './oidc.js';
 export {
   defaultScryptParameters,
   generatePassword,
