@@ -5,6 +5,7 @@ import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { PeopleService } from '../people/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
@@ -31,6 +32,8 @@ export interface Services {
   readonly audit: AuditLog;
   /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
   readonly cases: CaseService;
+  /** People of the console: accounts, roles, the child-safety opt-in, sign-in and sessions (audited). */
+  readonly people: PeopleService;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
@@ -112,6 +115,7 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
+  const people = new PeopleService({ repository: storage.people, audit });
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -141,6 +145,7 @@ export async function createServices(
     ...(evidence !== undefined ? { evidence } : {}),
     audit,
     cases,
+    people,
     floodReports: () => reports,
     close: async () => {
       await streams?.close();
