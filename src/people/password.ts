@@ -65,13 +65,15 @@ function parseStored(stored: string): { parameters: ScryptParameters; salt: Buff
 
 /**
  * Whether `password` matches `stored` (a `hashPassword` result), compared in constant time
- * (`timingSafeEqual`). A malformed stored hash never matches.
+ * (`timingSafeEqual`). A malformed stored hash never matches. A password holding NUL never
+ * matches either: scrypt's inner HMAC pads short keys with zero bytes, so `"…secret"` and
+ * `"…secret\0"` would derive the same key (and no stored password may hold NUL).
  */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parseStored(stored);
   if (parsed === undefined) return false;
   const key = await derive(password, parsed.salt, parsed.parameters);
-  return timingSafeEqual(key, parsed.key);
+  return timingSafeEqual(key, parsed.key) && !password.includes('\u0000');
 }
 
 /** The rule for a new password: at least 12 characters, at most 1,024, no NUL. */

@@ -115,6 +115,7 @@ describe('passwords', () => {
     assert.notEqual(one, two, 'a fresh salt each time');
     assert.equal(await verifyPassword(password, one), true);
     assert.equal(await verifyPassword('correct horse battery ', one), false);
+    assert.equal(await verifyPassword('correct horse battery\u0000', one), false, 'HMAC zero-padding is no way in');
     assert.equal(await verifyPassword(password, 'scrypt$1$1$1$x$y'), false, 'malformed hashes never match');
     assert.equal(await verifyPassword(password, `scrypt$${2 ** 30}$8$1$AAAA$${'A'.repeat(43)}`), false);
   });

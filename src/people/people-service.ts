@@ -280,8 +280,8 @@ export class PeopleService {
   async authenticate(login: unknown, password: unknown): Promise<Person> {
     const nowMs = this.#now().getTime();
     const validLogin = typeof login === 'string' && loginPattern.test(login) ? login : undefined;
-    const throttleKey = validLogin ?? '(invalid)';
-    const lockedMs = this.#throttle.lockedFor(throttleKey, nowMs);
+    // A login no person can have never succeeds: it is checked (for the timing) but not counted.
+    const lockedMs = validLogin === undefined ? 0 : this.#throttle.lockedFor(validLogin, nowMs);
     if (lockedMs > 0) {
       throw new EngineError(
         'AUTH_THROTTLED',
@@ -299,7 +299,7 @@ export class PeopleService {
       ok = (await verifyPassword(text, stored.passwordHash)) && text !== '';
     }
     if (!ok || stored === undefined || stored.person.disabled) {
-      this.#throttle.failed(throttleKey, nowMs);
+      if (validLogin !== undefined) this.#throttle.failed(validLogin, nowMs);
       await this.#audit.record({
         actor: 'anonymous',
         action: 'session.refused',
@@ -309,7 +309,7 @@ export class PeopleService {
       });
       throw new EngineError('AUTH_INVALID', refusedMessage);
     }
-    this.#throttle.succeeded(throttleKey);
+    this.#throttle.succeeded(stored.person.login);
     return stored.person;
   }
 
