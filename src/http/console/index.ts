@@ -7,8 +7,6 @@ import { registerPeopleRoutes } from './people-routes.js';
 import { registerSessionHook } from './session-hook.js';
 import { registerSessionRoutes } from './session-routes.js';
 
-export { consoleRoute } from './console-route.js';
-
 /**
  * The review console: its JSON API under `/console/api` (session cookie + CSRF token, permissions
  * from `people/`) and the built single-page app under `/console`. The session hook
