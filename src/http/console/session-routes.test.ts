@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { signInAs } from '../../../test/support/console-session.js';
 import { startTestServer } from '../../../test/support/server-harness.js';
 import { createServices } from '../../app/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
@@ -220,6 +221,15 @@ describe('console sessions and people over HTTP', () => {
     });
     assert.equal(response.statusCode, 403);
     assert.equal(response.json().error.code, 'ORIGIN_FORBIDDEN');
+  });
+
+  test('the signInAs test helper: an opted-in child-safety reviewer may work child-safety material', async () => {
+    const session = await signInAs(server.app, server.services.people, 'helper-cs', ['child_safety_reviewer'], {
+      childSafetyOptIn: true,
+    });
+    const response = await server.app.inject({ method: 'GET', url: '/console/api/session', headers: session.headers });
+    assert.equal(response.json().childSafety, true);
+    assert.ok(response.json().permissions.includes('media.reveal'));
   });
 
   test('single sign-on routes are 404 ROUTE_NOT_FOUND without the OIDC settings; console routes are in OpenAPI', async () => {
