@@ -6,6 +6,7 @@ import { can, roles } from '../../people/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { reasonSchema, requireReason } from '../v1/reason.js';
 import { consoleRoute } from './console-route.js';
+import { personSchema } from './people-schemas.js';
 
 /**
  * `/console/api/people`: list and create people (`people.manage`), and the child-safety opt-in
@@ -18,7 +19,14 @@ export function registerPeopleRoutes(app: FastifyInstance, { people }: HttpDepen
   const tags = ['console'];
   api.get(
     '/console/api/people',
-    { config: consoleRoute({ permission: 'people.manage' }), schema: { tags, summary: 'Everyone with a login' } },
+    {
+      config: consoleRoute({ permission: 'people.manage' }),
+      schema: {
+        tags,
+        summary: 'Everyone with a login',
+        response: { 200: z.object({ people: z.array(personSchema) }) },
+      },
+    },
     async () => ({ people: await people.list() }),
   );
   api.post(
@@ -34,6 +42,7 @@ export function registerPeopleRoutes(app: FastifyInstance, { people }: HttpDepen
           password: z.string().max(1024).nullable().describe('null: single sign-on only'),
           roles: z.array(z.enum(roles)).max(roles.length * 2),
         }),
+        response: { 201: z.object({ person: personSchema }) },
       },
     },
     async (request, reply) => {
@@ -51,6 +60,7 @@ export function registerPeopleRoutes(app: FastifyInstance, { people }: HttpDepen
         summary: "Record or withdraw a person's opt-in to child-safety work (themself, or people.manage)",
         params: z.object({ login: z.string().max(256) }),
         body: z.strictObject({ optIn: z.boolean(), reason: reasonSchema }),
+        response: { 200: z.object({ person: personSchema }) },
       },
     },
     async (request) => {

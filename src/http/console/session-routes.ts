@@ -5,6 +5,7 @@ import { EngineError } from '../../core/index.js';
 import { mayWorkChildSafety, type PeopleService, type Person, permissionsOf } from '../../people/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { consoleRoute } from './console-route.js';
+import { sessionSchema } from './people-schemas.js';
 import { clearSessionCookie, readCookie, sessionCookieName, setSessionCookie } from './session-cookie.js';
 
 /** The body of `POST` and `GET /console/api/session`: who is signed in and what they may do. */
@@ -43,6 +44,7 @@ export function registerSessionRoutes(app: FastifyInstance, { people }: HttpDepe
           login: z.string().min(1).max(256),
           password: z.string().min(1).max(1024),
         }),
+        response: { 200: sessionSchema },
       },
     },
     async (request, reply) => {
@@ -59,7 +61,11 @@ export function registerSessionRoutes(app: FastifyInstance, { people }: HttpDepe
     '/console/api/session',
     {
       config: consoleRoute(),
-      schema: { tags, summary: 'Who is signed in, their permissions and the CSRF token for writes' },
+      schema: {
+        tags,
+        summary: 'Who is signed in, their permissions and the CSRF token for writes',
+        response: { 200: sessionSchema },
+      },
     },
     async (request, reply) => {
       const person = request.person;
