@@ -12,13 +12,23 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   return header === undefined ? undefined : fastifyCookie.parse(header)[name];
 }
 
+/** Host names only this machine reaches: `localhost`, `127.x.y.z`, `[::1]`. */
+function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  return name === 'localhost' || name === '[::1]' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
 /**
  * Whether cookies set on this request get `Secure`: always, unless the request came over plain
- * HTTP (the local demo on `http://127.0.0.1`); behind a TLS-terminating proxy, set Fastify's
- * `trustProxy` so that `request.protocol` says `https`.
+ * HTTP to a loopback name (the local demo on `http://127.0.0.1`). Behind a TLS-terminating
+ * proxy the request arrives over HTTP but names the public host, so the cookie is `Secure`, as
+ * the browser (which spoke HTTPS) needs; plain HTTP off loopback therefore cannot hold a session.
  */
-export function secureCookies(request: FastifyRequest): boolean {
-  return request.protocol !== 'http';
+export function secureCookies(request: Pick<FastifyRequest, 'protocol' | 'host'>): boolean {
+  if (request.protocol !== 'http') return true;
+  const host = request.host;
+  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
+  return !isLoopbackName(hostname);
 }
 
 /** Sets the session cookie; it lasts until the session's absolute end. */

@@ -25,7 +25,7 @@ function requirePeople(people: PeopleService | undefined): PeopleService {
 
 /**
  * `/console/api/session`: sign in with a login and password (`POST`, sets the `prevail_session`
- * cookie: HttpOnly, SameSite=Strict, Path=/console, Secure unless over plain HTTP), who is
+ * cookie: HttpOnly, SameSite=Strict, Path=/console, Secure unless plain-HTTP loopback), who is
  * signed in (`GET`), sign out (`DELETE`). Five failed sign-ins in a row lock a login for 30
  * seconds (429 `AUTH_THROTTLED` with `Retry-After`); an unknown login and a wrong password get
  * the same 401 `AUTH_INVALID`.
