@@ -7,6 +7,7 @@ import { HashPool, type HashPoolSettings } from './hasher/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies, serverHostNames } from './http/index.js';
 import { JobRunner, type JobRunnerOptions } from './jobs/index.js';
 import { createLogger, type Logger, type LogLevel } from './logging/index.js';
+import { type OidcSettings, OidcSignOn } from './people/index.js';
 import type { StreamSettings } from './streams/index.js';
 
 /** Everything `prevail serve` needs, validated by the CLI before it gets here. */
@@ -45,6 +46,8 @@ export interface ServerSettings {
   readonly maxJsonDepth?: number;
   /** Lowest level logged (`--log-level`; default `info`). */
   readonly logLevel?: LogLevel;
+  /** Console single sign-on (`PREVAIL_OIDC_*`); absent: password sign-in only. */
+  readonly oidc?: OidcSettings;
   /** The process's logger, when the caller made one; otherwise one is created at `logLevel`. */
   readonly logger?: Logger;
 }
@@ -62,6 +65,11 @@ export function retentionJobs(services: Services, options: JobRunnerOptions = {}
     name: 'cases.purge',
     everyMs: purgeIntervalMs,
     run: () => services.cases.purgeExpired('system:retention'),
+  });
+  jobs.add({
+    name: 'sessions.purge',
+    everyMs: purgeIntervalMs,
+    run: () => services.people.purgeExpiredSessions(),
   });
   const evidence = services.evidence;
   if (evidence !== undefined)
@@ -90,6 +98,8 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
     ...(services.review !== undefined ? { review: services.review } : {}),
+    people: services.people,
+    ...(config.oidc !== undefined ? { oidc: new OidcSignOn(config.oidc) } : {}),
     config,
   };
 }
@@ -132,6 +142,7 @@ export async function startServer(
     allowedHosts: serverHostNames(settings.host, settings.allowedHosts ?? []),
     allowedOrigins: settings.allowedOrigins ?? [],
     ...(settings.maxJsonDepth !== undefined ? { maxJsonDepth: settings.maxJsonDepth } : {}),
+    ...(settings.oidc !== undefined ? { oidc: settings.oidc } : {}),
     logger,
   };
   const checkpoints = settings.auditCheckpoints;

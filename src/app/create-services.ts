@@ -5,6 +5,7 @@ import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { PeopleService } from '../people/index.js';
 import { loadDecisionPolicy, loadReportFiler, ReviewService } from '../review/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
@@ -38,6 +39,8 @@ export interface Services {
    * (`console.yaml`, `reports.yaml`).
    */
   readonly review?: ReviewService;
+  /** People of the console: accounts, roles, the child-safety opt-in, sign-in and sessions (audited). */
+  readonly people: PeopleService;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
@@ -140,6 +143,7 @@ export async function createServices(
       throw error;
     }
   }
+  const people = new PeopleService({ repository: storage.people, audit });
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -170,6 +174,7 @@ export async function createServices(
     audit,
     cases,
     ...(review !== undefined ? { review } : {}),
+    people,
     floodReports: () => reports,
     close: async () => {
       await streams?.close();

@@ -4,6 +4,8 @@ import type { Writable } from 'node:stream';
 export interface CliIo {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: NodeJS.WriteStream;
+  /** Where a command reads secrets given on standard input (`--password-stdin`); absent: `process.stdin`. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** The process's own streams. */

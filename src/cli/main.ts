@@ -14,6 +14,7 @@ import { hashCommand } from './commands/hash-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
 import { paymentsCommand } from './commands/payments-command.js';
+import { peopleCommand } from './commands/people-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     serveCommand(io),
     demoCommand(io),
     keysCommand(io),
+    peopleCommand(io),
     ...engineCommands(io, setExitCode),
     paymentsCommand(io, setExitCode),
     simulateCommand(io, setExitCode),

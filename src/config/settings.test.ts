@@ -55,6 +55,36 @@ describe('One validated configuration', () => {
     assert.throws(() => readSettings({ PREVAIL_PORT: '70000' }), /PREVAIL_PORT="70000": expected a port/);
   });
 
+  test('single sign-on: all four OIDC variables or none, URLs checked, the secret never shown', () => {
+    const all = {
+      PREVAIL_OIDC_ISSUER: 'https://idp.example.org',
+      PREVAIL_OIDC_CLIENT_ID: 'console',
+      PREVAIL_OIDC_CLIENT_SECRET: 'hush-hush-secret',
+      PREVAIL_OIDC_REDIRECT_URL: 'https://prevail.example.org/console/api/auth/oidc/callback',
+    };
+    assert.deepEqual(readSettings(all).oidc, {
+      issuer: 'https://idp.example.org',
+      clientId: 'console',
+      clientSecret: 'hush-hush-secret',
+      redirectUrl: 'https://prevail.example.org/console/api/auth/oidc/callback',
+    });
+    assert.equal(readSettings({}).oidc, undefined);
+    assert.throws(
+      () => readSettings({ ...all, PREVAIL_OIDC_CLIENT_ID: '' }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.match(error.message, /missing PREVAIL_OIDC_CLIENT_ID/);
+        assert.doesNotMatch(error.message, /hush-hush/);
+        return true;
+      },
+    );
+    assert.throws(() => readSettings({ ...all, PREVAIL_OIDC_ISSUER: 'ftp://idp' }), /PREVAIL_OIDC_ISSUER/);
+    assert.throws(
+      () => readSettings({ ...all, PREVAIL_OIDC_REDIRECT_URL: 'https://prevail.example.org/elsewhere' }),
+      /PREVAIL_OIDC_REDIRECT_URL/,
+    );
+  });
+
   test('every setting is documented in docs/configuration.md', () => {
     const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     const documented = new Set([...page.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((match) => match[1]));

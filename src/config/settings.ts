@@ -55,6 +55,16 @@ export interface Settings {
   readonly auditCheckpointMinutes: number;
   /** `PREVAIL_AUDIT_SIGNING_KEY`: the Ed25519 private key (PKCS#8 PEM or base64 DER) that signs checkpoints. */
   readonly auditSigningKey?: string;
+  /**
+   * `PREVAIL_OIDC_ISSUER`, `PREVAIL_OIDC_CLIENT_ID`, `PREVAIL_OIDC_CLIENT_SECRET`,
+   * `PREVAIL_OIDC_REDIRECT_URL`: optional single sign-on for the console (all four or none).
+   */
+  readonly oidc?: {
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUrl: string;
+  };
   /** `USER`: who a CLI command acts as in the audit log unless `--actor` says (default `cli`). */
   readonly actor: string;
 }
@@ -75,6 +85,23 @@ const commaList = z.string().transform((text) =>
 const yesNo = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], 'expected 1 or 0 (true or false)')
   .transform((text) => text === '1' || text === 'true' || text === 'yes');
+
+const webUrl = z.string().refine((text) => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, 'expected an http:// or https:// URL');
+
+/** The OIDC variables: all four or none. */
+const oidcVariables = [
+  'PREVAIL_OIDC_ISSUER',
+  'PREVAIL_OIDC_CLIENT_ID',
+  'PREVAIL_OIDC_CLIENT_SECRET',
+  'PREVAIL_OIDC_REDIRECT_URL',
+] as const;
 
 /** The schema, keyed by variable name: a failure's path is the name of the variable to fix. */
 const environmentSchema = z.object({
@@ -106,11 +133,25 @@ const environmentSchema = z.object({
   PREVAIL_AUDIT_CHECKPOINT_DIR: z.string().optional(),
   PREVAIL_AUDIT_CHECKPOINT_MINUTES: positiveWhole.default(15),
   PREVAIL_AUDIT_SIGNING_KEY: z.string().optional(),
+  PREVAIL_OIDC_ISSUER: webUrl.optional(),
+  PREVAIL_OIDC_CLIENT_ID: z.string().max(1000).optional(),
+  PREVAIL_OIDC_CLIENT_SECRET: z.string().max(10_000).optional(),
+  PREVAIL_OIDC_REDIRECT_URL: webUrl
+    .refine(
+      (text) => new URL(text).pathname.endsWith('/console/api/auth/oidc/callback'),
+      'expected the console callback, ending in /console/api/auth/oidc/callback',
+    )
+    .optional(),
   USER: z.string().default('cli'),
 });
 
 /** Variables whose values are secret: a failure names them but never repeats their value. */
-const secretVariables = new Set(['PREVAIL_DATABASE_URL', 'PREVAIL_EVIDENCE_KEY', 'PREVAIL_AUDIT_SIGNING_KEY']);
+const secretVariables = new Set([
+  'PREVAIL_DATABASE_URL',
+  'PREVAIL_EVIDENCE_KEY',
+  'PREVAIL_AUDIT_SIGNING_KEY',
+  'PREVAIL_OIDC_CLIENT_SECRET',
+]);
 
 /** Every variable Prevail reads (for the documentation test). */
 export const settingVariables: readonly string[] = Object.keys(environmentSchema.shape);
@@ -139,6 +180,14 @@ export function readSettings(environment: Environment): Settings {
     throw new EngineError('CONFIG_INVALID', `invalid environment: ${problems.join('; ')}`);
   }
   const value = parsed.data;
+  const oidcSet = oidcVariables.filter((name) => value[name] !== undefined);
+  if (oidcSet.length > 0 && oidcSet.length < oidcVariables.length) {
+    const missing = oidcVariables.filter((name) => value[name] === undefined);
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `invalid environment: single sign-on needs all of ${oidcVariables.join(', ')}; missing ${missing.join(', ')}`,
+    );
+  }
   return {
     dataDir: value.PREVAIL_DATA_DIR,
     ...(value.PREVAIL_DATABASE_URL !== undefined ? { databaseUrl: value.PREVAIL_DATABASE_URL } : {}),
@@ -164,6 +213,19 @@ export function readSettings(environment: Environment): Settings {
       : {}),
     auditCheckpointMinutes: value.PREVAIL_AUDIT_CHECKPOINT_MINUTES,
     ...(value.PREVAIL_AUDIT_SIGNING_KEY !== undefined ? { auditSigningKey: value.PREVAIL_AUDIT_SIGNING_KEY } : {}),
+    ...(value.PREVAIL_OIDC_ISSUER !== undefined &&
+    value.PREVAIL_OIDC_CLIENT_ID !== undefined &&
+    value.PREVAIL_OIDC_CLIENT_SECRET !== undefined &&
+    value.PREVAIL_OIDC_REDIRECT_URL !== undefined
+      ? {
+          oidc: {
+            issuer: value.PREVAIL_OIDC_ISSUER,
+            clientId: value.PREVAIL_OIDC_CLIENT_ID,
+            clientSecret: value.PREVAIL_OIDC_CLIENT_SECRET,
+            redirectUrl: value.PREVAIL_OIDC_REDIRECT_URL,
+          },
+        }
+      : {}),
     actor: value.USER,
   };
 }

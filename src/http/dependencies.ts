@@ -7,6 +7,7 @@ import type { EngineStore, OpenedEngine } from '../engine/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
+import type { OidcSettings, OidcSignOn, PeopleService } from '../people/index.js';
 import type { ReviewService } from '../review/index.js';
 import type { StreamManager } from '../streams/index.js';
 
@@ -36,6 +37,8 @@ export interface HttpConfig {
   readonly allowedOrigins?: readonly string[];
   /** Deepest JSON nesting accepted in a request body (default `defaultMaxJsonDepth`, 64). */
   readonly maxJsonDepth?: number;
+  /** Single sign-on for the console (`PREVAIL_OIDC_*`); absent: password sign-in only. */
+  readonly oidc?: OidcSettings;
   /** Where requests and internal errors are logged; absent: nothing is logged. */
   readonly logger?: Logger;
 }
@@ -63,4 +66,8 @@ export interface HttpDependencies {
   readonly review?: ReviewService;
   /** Live-stream watchers; the `/v1/streams` routes exist only when it is given. */
   readonly streams?: StreamManager;
+  /** People of the console and their sessions; without it no one can sign in to the console. */
+  readonly people?: PeopleService;
+  /** Single sign-on (built from `config.oidc`); the OIDC routes answer 404 without it. */
+  readonly oidc?: OidcSignOn;
 }

@@ -50,6 +50,13 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
   AUTH_REQUIRED: 401,
   AUTH_FORBIDDEN: 403,
   KEY_NOT_FOUND: 404,
+  AUTH_INVALID: 401,
+  AUTH_THROTTLED: 429,
+  CSRF_REJECTED: 403,
+  PERSON_NOT_FOUND: 404,
+  PERSON_ALREADY_EXISTS: 409,
+  PERSON_INVALID: 400,
+  OIDC_FAILED: 401,
   ORIGIN_FORBIDDEN: 403,
   HOST_NOT_ALLOWED: 421,
   CONFIG_INVALID: 500,
@@ -62,4 +69,5 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
  */
 export const retryAfterSecondsOfCode: Readonly<Partial<Record<ErrorCode, number>>> = {
   HASHER_BUSY: 2,
+  AUTH_THROTTLED: 30,
 };

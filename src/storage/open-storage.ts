@@ -4,8 +4,10 @@ import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
+import { KyselyPeopleRepository } from './kysely-people-repository.js';
 import { KyselyReviewRepository } from './kysely-review-repository.js';
 import { migrateToLatest } from './migrations/index.js';
+import type { PeopleDatabase } from './people-tables.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
 import { openPostgresDatabase } from './postgres-database.js';
 import type { Storage } from './repositories.js';
@@ -73,6 +75,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
       engineWriter(),
     ),
     review: new KyselyReviewRepository(kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>),
+    people: new KyselyPeopleRepository(
+      kysely.withTables<PeopleDatabase>() as unknown as Kysely<PeopleDatabase>,
+      target.dialect,
+    ),
     close() {
       closing ??= kysely.destroy();
       return closing;

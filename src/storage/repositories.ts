@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
+import type { PeopleRepository } from '../people/index.js';
 import type { ReviewRepository } from '../review/index.js';
 
 /**
@@ -18,5 +19,7 @@ export interface Storage {
   readonly engine: EngineStore;
   /** The review console's comments and dashboard queries. */
   readonly review: ReviewRepository;
+  /** People of the review console and their sessions. */
+  readonly people: PeopleRepository;
   close(): Promise<void>;
 }

@@ -79,6 +79,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.maxJsonDepth !== undefined ? { maxJsonDepth: options.maxJsonDepth } : {}),
+    ...(cliSettings().oidc !== undefined ? { oidc: cliSettings().oidc } : {}),
     logger:
       options.logLevel === undefined || options.logLevel === cliLogger().level
         ? cliLogger()

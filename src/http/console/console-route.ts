@@ -15,3 +15,24 @@ declare module 'fastify' {
     person?: Person;
   }
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in session's CSRF token and end, on console routes that need a session. */
+    consoleSession?: { readonly csrfToken: string; readonly expiresAt: string };
+  }
+}
+
+/**
+ * The `config` of a console route: no API key (`scope: 'public'` for the API-key hook), the
+ * session cookie instead, with `permission` when the route needs one; `anonymous` only for
+ * signing in.
+ *
+ * @example api.get('/console/api/queues', { config: consoleRoute({ permission: 'queues.work' }) }, …)
+ */
+export function consoleRoute(options: { readonly permission?: Permission; readonly anonymous?: boolean } = {}): {
+  scope: 'public';
+  console: { readonly permission?: Permission; readonly anonymous?: boolean };
+} {
+  return { scope: 'public', console: options };
+}

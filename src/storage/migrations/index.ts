@@ -11,6 +11,7 @@ import { casesAndAuditMigration } from './0006_cases_and_audit.js';
 import { longSignalValuesMigration } from './0007_long_signal_values.js';
 import { caseRetentionMigration } from './0008_case_retention.js';
 import { deadLettersMigration } from './0009_dead_letters.js';
+import { peopleMigration } from './0010_people.js';
 import { caseCommentsMigration } from './0012_case_comments.js';
 import type { StorageMigration } from './ddl.js';
 
@@ -25,6 +26,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   longSignalValuesMigration,
   caseRetentionMigration,
   deadLettersMigration,
+  peopleMigration,
   caseCommentsMigration,
 ];
 
