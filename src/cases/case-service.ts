@@ -22,6 +22,8 @@ export interface CaseChange {
   readonly priority?: CasePriority;
   /** true: place a legal hold (the change's reason is the hold's reason); false: lift it. */
   readonly legalHold?: boolean;
+  /** Set or clear imminent harm (the case jumps its queue while set). */
+  readonly imminent?: boolean;
 }
 
 /** A case with everything shown about it. */
@@ -216,6 +218,20 @@ export class CaseService {
     await this.#audit.record({ ...access, action: 'case.update', subject: `case:${id}`, detail: change });
     for (const listener of this.#listeners) listener.caseChanged(updated);
     return updated;
+  }
+
+  /**
+   * Sets or clears imminent harm on a case (a person's judgement over what the engine derived):
+   * while set, the case comes first in its queue. A change like any other (`update`): one
+   * timeline entry, one audit entry (`case.update` with `{imminent}`), reason required; a closed
+   * case cannot change.
+   *
+   * @throws EngineError `CASE_NOT_FOUND`; `CASE_TRANSITION_INVALID` for a closed case;
+   *   `REASON_REQUIRED` for a blank reason; `REQUEST_INVALID` when `imminent` is not a boolean.
+   */
+  async setImminent(id: number, imminent: boolean, access: CaseAccess): Promise<CaseRecord> {
+    if (typeof imminent !== 'boolean') throw new EngineError('REQUEST_INVALID', 'imminent must be true or false');
+    return this.update(id, { imminent }, access);
   }
 
   /**

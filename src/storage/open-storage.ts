@@ -69,6 +69,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     // The engine's tables are typed apart from the banks' so that each repository sees only its own.
     engine: new KyselyEngineStore(
       kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
+      target.dialect,
       engineWriter(),
     ),
     close() {
