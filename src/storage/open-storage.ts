@@ -4,6 +4,7 @@ import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
+import { KyselyQueueRepository } from './kysely-queue-repository.js';
 import { migrateToLatest } from './migrations/index.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
 import { openPostgresDatabase } from './postgres-database.js';
@@ -61,17 +62,15 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
   }
 
   let closing: Promise<void> | undefined;
+  // The engine's tables are typed apart from the banks' so that each repository sees only its own.
+  const engineTables = kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>;
   return {
     dialect: target.dialect,
     location: target.location,
     banks: new KyselyBankRepository(kysely, target.dialect, batchInserter()),
     apiKeys: new KyselyApiKeyRepository(kysely),
-    // The engine's tables are typed apart from the banks' so that each repository sees only its own.
-    engine: new KyselyEngineStore(
-      kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
-      target.dialect,
-      engineWriter(),
-    ),
+    engine: new KyselyEngineStore(engineTables, target.dialect, engineWriter()),
+    queues: new KyselyQueueRepository(engineTables, target.dialect),
     close() {
       closing ??= kysely.destroy();
       return closing;
