@@ -57,25 +57,32 @@ export function entrySource(entry: Entry): CaseSource {
   return 'other';
 }
 
-/** The typology a `rule_hit` entry names: the one that reached its case threshold, else a typology effect's. */
-function entryTypology(entry: Entry): { readonly typology: string; readonly opened: boolean } | undefined {
+/**
+ * The typology a `rule_hit` entry says reached its case threshold (the entry the engine adds when
+ * a typology opens or raises a case carries `detail.typology`); a hit that only added points
+ * names none: points alone never raised a case.
+ */
+function entryTypology(entry: Entry): string | undefined {
   if (entry.kind !== 'rule_hit') return undefined;
-  const detail = record(entry.detail);
-  if (typeof detail?.typology === 'string' && detail.typology !== '')
-    return { typology: detail.typology, opened: true };
-  const effects = Array.isArray(detail?.effects) ? detail.effects : [];
-  for (const effect of effects) {
-    const item = record(effect);
-    if (item?.kind === 'typology' && typeof item.typology === 'string' && item.typology !== '')
-      return { typology: item.typology, opened: false };
-  }
-  return undefined;
+  const typology = record(entry.detail)?.typology;
+  return typeof typology === 'string' && typology !== '' ? typology : undefined;
 }
 
-/** Whether an entry says imminent harm: the `imminent_harm` label added, or an event flagged so. */
+/**
+ * Whether an entry says imminent harm: the `imminent_harm` label added (its label entry, or the
+ * rule hit whose effects add it: a case opened by the same hit has the hit but not yet the label
+ * entry), or an event flagged so.
+ */
 function entryImminent(entry: Entry): boolean {
   const detail = record(entry.detail);
   if (entry.kind === 'label') return detail?.action === 'add' && detail.label === imminentHarmLabel;
+  if (entry.kind === 'rule_hit') {
+    const effects = Array.isArray(detail?.effects) ? detail.effects : [];
+    return effects.some((effect) => {
+      const item = record(effect);
+      return item?.kind === 'label' && item.action === 'add' && item.label === imminentHarmLabel;
+    });
+  }
   if (entry.kind === 'event' || entry.kind === 'match') return record(detail?.data)?.imminent_harm === true;
   return false;
 }
@@ -83,22 +90,19 @@ function entryImminent(entry: Entry): boolean {
 /**
  * The traits the entries the engine adds to a case show (pure; the same entries give the same
  * traits): the highest-ranked source of any entry (`entrySource`), the typology that raised it
- * (the one whose case threshold was reached, else the first typology a rule hit added points to;
- * null when none), and imminent harm (any entry says so). Storage merges these with what it holds
+ * (the first whose case threshold was reached; null when a rule's case effect raised it), and
+ * imminent harm (any entry says so). Storage merges these with what it holds
  * (`CaseUpdate.traits`): the higher source wins, imminent is OR, a typology once set is kept.
  */
 export function caseTraits(entries: readonly Entry[]): CaseTraits {
   let source: CaseSource = 'other';
-  let opened: string | null = null;
-  let contributed: string | null = null;
+  let typology: string | null = null;
   let imminent = false;
   for (const entry of entries) {
     const candidate = entrySource(entry);
     if (sourceRank(candidate) > sourceRank(source)) source = candidate;
-    const typology = entryTypology(entry);
-    if (typology?.opened === true) opened ??= typology.typology;
-    else if (typology !== undefined) contributed ??= typology.typology;
+    typology ??= entryTypology(entry) ?? null;
     imminent ||= entryImminent(entry);
   }
-  return { source, typology: opened ?? contributed, imminent };
+  return { source, typology, imminent };
 }

@@ -138,7 +138,7 @@ describe('cases: traits from what the engine adds', () => {
     assert.deepEqual(sourcesBelow('other'), []);
   });
 
-  test('the typology that reached its threshold names the case, else the first typology a hit fed', () => {
+  test('the typology that reached its case threshold names the case; points alone do not', () => {
     const hit = (typology: string) => ({
       kind: 'rule_hit' as const,
       ref: `hit:${typology}`,
@@ -153,7 +153,7 @@ describe('cases: traits from what the engine adds', () => {
       summary: 'x',
       detail: { typology: 't_b' },
     };
-    assert.equal(caseTraits([hit('t_a')]).typology, 't_a');
+    assert.equal(caseTraits([hit('t_a')]).typology, null);
     assert.equal(caseTraits([hit('t_a'), reached]).typology, 't_b');
   });
 
@@ -167,6 +167,15 @@ describe('cases: traits from what the engine adds', () => {
     });
     assert.equal(caseTraits([label('add')]).imminent, true);
     assert.equal(caseTraits([label('remove')]).imminent, false);
+    const hitAdding = (action: string) => ({
+      kind: 'rule_hit' as const,
+      ref: `hit:${action}`,
+      time: at,
+      summary: 'hit',
+      detail: { ruleId: 'r', effects: [{ kind: 'label', entity: 'user', action, label: imminentHarmLabel }] },
+    });
+    assert.equal(caseTraits([hitAdding('add')]).imminent, true, 'the hit that adds the label, opening the case');
+    assert.equal(caseTraits([hitAdding('remove')]).imminent, false);
     assert.equal(caseTraits([event('report.filed', { imminent_harm: true })]).imminent, true);
     assert.equal(caseTraits([event('report.filed', { imminent_harm: 'yes' })]).imminent, false);
     const hostile = [null, 7, 'text', [], { type: 42 }, { data: [] }, { effects: 'x' }, { typology: 5 }];
