@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type CaseRecord, casePriorities, caseSources } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
@@ -150,7 +150,12 @@ export function parseQueuePolicy(text: string, file = queuesFileName): QueuePoli
   if (!parsed.success) {
     const messages = parsed.error.issues.map((issue) => {
       const path = issue.path.map(String);
-      const position = locate(document, lines, issue.path);
+      const position = locate(
+        document,
+        lines,
+        issue.path,
+        issue.code === 'unrecognized_keys' ? (issue.keys as string[])[0] : undefined,
+      );
       return `${file}:${position.line}:${position.col}: ${path.length === 0 ? '(file)' : path.join('.')}: ${issue.message}`;
     });
     throw new EngineError('CONFIG_INVALID', messages.join('\n'));
@@ -168,12 +173,25 @@ export function parseQueuePolicy(text: string, file = queuesFileName): QueuePoli
   };
 }
 
-/** The line and column of the deepest node the path reaches (the file's start when none). */
+/**
+ * The line and column of the deepest node the path reaches (the file's start when none); with
+ * `key`, of that key in the mapping the path reaches (an unknown key is reported where it is).
+ */
 function locate(
   document: ReturnType<typeof parseDocument>,
   lines: LineCounter,
   path: readonly PropertyKey[],
+  key?: string,
 ): { line: number; col: number } {
+  if (key !== undefined) {
+    const keys = path.map((item) => (typeof item === 'symbol' ? String(item) : item));
+    const map = keys.length === 0 ? document.contents : document.getIn(keys, true);
+    if (isMap(map)) {
+      const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+      const range = isNode(pair?.key) ? pair.key.range : undefined;
+      if (range !== undefined && range !== null) return lines.linePos(range[0]);
+    }
+  }
   for (let length = path.length; length >= 0; length--) {
     const keys = path.slice(0, length).map((key) => (typeof key === 'symbol' ? String(key) : key));
     const node = length === 0 ? document.contents : document.getIn(keys, true);

