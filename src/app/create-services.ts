@@ -5,6 +5,7 @@ import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { loadQueuePolicy, type QueuePolicy, QueueService } from '../queues/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
@@ -31,6 +32,8 @@ export interface Services {
   readonly audit: AuditLog;
   /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
   readonly cases: CaseService;
+  /** Review queues over the cases (`<policy>/queues.yaml`, else the built-in queues). */
+  readonly queues: QueueService;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
@@ -59,6 +62,8 @@ export async function createServices(
     withEngine?: boolean;
     /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
     caseRetentionMs?: number;
+    /** How long a queue claim lasts unless renewed (default 15 minutes; see `src/queues/`). */
+    claimTimeoutMs?: number;
     /** Watch live streams with these settings (matches go to the engine when it is open). */
     streams?: StreamSettings & {
       /**
@@ -90,7 +95,9 @@ export async function createServices(
     },
   });
   let engine: OpenedEngine | undefined;
+  let queuePolicy: QueuePolicy;
   try {
+    queuePolicy = await loadQueuePolicy(settings.policyDir);
     if (options.loadIndexes !== false) {
       banks.subscribe(matcher);
       await matcher.load(options.onIndexProgress);
@@ -112,6 +119,12 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
+  const queues = new QueueService({
+    repository: storage.queues,
+    audit,
+    policy: queuePolicy,
+    ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
+  });
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -141,6 +154,7 @@ export async function createServices(
     ...(evidence !== undefined ? { evidence } : {}),
     audit,
     cases,
+    queues,
     floodReports: () => reports,
     close: async () => {
       await streams?.close();

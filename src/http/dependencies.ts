@@ -7,6 +7,7 @@ import type { EngineStore, OpenedEngine } from '../engine/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
+import type { QueueService } from '../queues/index.js';
 import type { StreamManager } from '../streams/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
@@ -60,4 +61,9 @@ export interface HttpDependencies {
   readonly cases?: CaseService;
   /** Live-stream watchers; the `/v1/streams` routes exist only when it is given. */
   readonly streams?: StreamManager;
+  /**
+   * Review queues; the console's queue routes and the `prevail_queue_*` gauges exist only when
+   * it is given.
+   */
+  readonly queues?: QueueService;
 }

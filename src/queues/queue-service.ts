@@ -268,6 +268,18 @@ export class QueueService {
     return queue;
   }
 
+  /**
+   * A case as queues show it (traits, live claim), whatever its status; access is the caller's
+   * to check (`checkCaseAccess`).
+   *
+   * @throws EngineError `CASE_NOT_FOUND`.
+   */
+  async item(caseId: number): Promise<QueueItem> {
+    const found = await this.#repository.item(caseId, this.#nowIso());
+    if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${caseId} not found`);
+    return publicItem(found);
+  }
+
   /** The live claim on a case, or null. @throws EngineError `CASE_NOT_FOUND`. */
   async claimOf(caseId: number): Promise<{ readonly person: string; readonly expiresAt: string } | null> {
     const found = await this.#repository.item(caseId, this.#nowIso());
