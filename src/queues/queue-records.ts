@@ -107,11 +107,17 @@ export interface QueueRepository {
   /**
    * The queue's cases in queue order (imminent first, then `hash_match`/`stream`, then the rest;
    * oldest `openedAt` first, then lowest id), at most `limit`, each with its live claim. With
-   * `claimableBy`, only cases with no live claim or a live claim of that person.
+   * `claimableBy`, only cases with no live claim or a live claim of that person; with `heldBy`,
+   * only cases that person holds a live claim on.
    */
   page(
     predicate: QueuePredicate,
-    options: { readonly limit: number; readonly now: string; readonly claimableBy?: string },
+    options: {
+      readonly limit: number;
+      readonly now: string;
+      readonly claimableBy?: string;
+      readonly heldBy?: string;
+    },
   ): Promise<QueueItem[]>;
   /** One case with its traits, status and live claim; undefined when no such case. */
   item(caseId: number, now: string): Promise<StoredQueueItem | undefined>;

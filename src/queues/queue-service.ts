@@ -167,6 +167,11 @@ export class QueueService {
     this.#workable(queueName, person);
     const predicate = queuePredicate(this.#routing, queueName);
     const login = person.login;
+    const [held] = await this.#repository.page(predicate, { limit: 1, now: this.#nowIso(), heldBy: login });
+    if (held !== undefined) {
+      const renewed = await this.#tryClaim(held.caseId, person, queueName, true);
+      if (renewed !== undefined) return renewed;
+    }
     for (let round = 0; round < claimRounds; round++) {
       const candidates = await this.#repository.page(predicate, {
         limit: candidatesPerRound,
@@ -174,11 +179,7 @@ export class QueueService {
         claimableBy: login,
       });
       if (candidates.length === 0) return null;
-      const ordered = [
-        ...candidates.filter((item) => item.claimedBy === login),
-        ...candidates.filter((item) => item.claimedBy !== login),
-      ];
-      for (const candidate of ordered) {
+      for (const candidate of candidates) {
         const claimed = await this.#tryClaim(candidate.caseId, person, queueName, true);
         if (claimed !== undefined) return claimed;
       }

@@ -116,7 +116,12 @@ export class KyselyQueueRepository implements QueueRepository {
 
   async page(
     predicate: QueuePredicate,
-    options: { readonly limit: number; readonly now: string; readonly claimableBy?: string },
+    options: {
+      readonly limit: number;
+      readonly now: string;
+      readonly claimableBy?: string;
+      readonly heldBy?: string;
+    },
   ): Promise<QueueItem[]> {
     let query = this.#items(options.now)
       .where(queuedStatuses)
@@ -124,6 +129,7 @@ export class KyselyQueueRepository implements QueueRepository {
     const person = options.claimableBy;
     if (person !== undefined)
       query = query.where((eb) => eb.or([eb('claim.person', 'is', null), eb('claim.person', '=', person)]));
+    if (options.heldBy !== undefined) query = query.where('claim.person', '=', options.heldBy);
     const rows = await query
       .orderBy(queueTier)
       .orderBy('cases.opened_at')

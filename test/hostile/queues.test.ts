@@ -401,6 +401,14 @@ for (const backend of backends) {
         ],
       );
       assert.equal(mine[3]?.reason, 'needs a payments specialist');
+      const last = (await queues.page('all', admin)).at(-1) ?? assert.fail('empty queue');
+      await queues.claim(last.caseId, reviewer);
+      assert.equal(
+        (await queues.claimNext('all', reviewer))?.caseId,
+        last.caseId,
+        'claim next gives back the case the person holds, even at the end of the queue',
+      );
+      await queues.stepAway(last.caseId, reviewer);
     });
 
     test('who may work what: analysts and reviewers without opt-in are kept out of child safety', async () => {

@@ -7,8 +7,8 @@ import { dialectTypes, type StorageMigration } from './ddl.js';
  *   when no typology raised the case) and `cases.imminent` (imminent harm): the traits queues
  *   route and order by. Existing cases get `other`, null and false, except that a case whose
  *   timeline holds a match entry becomes `hash_match` (`stream` when the match came from a
- *   watched stream), and one holding a payment event `payments`, as the cases module would have
- *   derived them.
+ *   watched stream), one holding a payment event `payments` and one holding a chat message
+ *   `chat`, as the cases module would have derived them.
  * - `case_claims`: who works a case now, until when (ISO-8601 UTC text, compared as text: the
  *   queue service writes them with one clock, always `toISOString()`); one row per case, gone
  *   with its case.
@@ -34,6 +34,10 @@ export const caseQueuesMigration: StorageMigration = {
       .alterTable('cases')
       .addColumn('imminent', types.boolean, (column) => column.notNull().defaultTo(types.falseDefault))
       .execute();
+    // Lowest rank first, each later one over it: chat, payments, bank matches (then stream ones).
+    await sql`update cases set source = 'chat' where exists (
+      select 1 from case_timeline t where t.case_id = cases.id and t.kind = 'event'
+        and t.detail_json like '%"type":"message.%')`.execute(db);
     await sql`update cases set source = 'payments' where exists (
       select 1 from case_timeline t where t.case_id = cases.id and t.kind = 'event'
         and t.detail_json like '%"type":"payment.%')`.execute(db);
