@@ -165,7 +165,8 @@ export class CaseService {
   }
 
   /**
-   * Changes a case: status (within the lifecycle), assignee, decision, priority, legal hold.
+   * Changes a case: status (within the lifecycle), assignee, decision, priority, legal hold,
+   * imminent harm.
    * Closing starts the retention clock. Writes one timeline entry and one audit entry
    * (`case.update`), then tells the listeners.
    *

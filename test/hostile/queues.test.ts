@@ -343,6 +343,19 @@ for (const backend of backends) {
           .sort(),
         people.map((who) => who.login).sort(),
       );
+      // The compare-and-set itself: two people claiming one free case at the same instant, one wins.
+      const free =
+        (await queues.page('all', admin)).find((item) => item.claimedBy === null) ?? assert.fail('none free');
+      const at = clock.toISOString();
+      const expires = new Date(clock.getTime() + 60_000).toISOString();
+      const race = await Promise.all(
+        ['racer-a', 'racer-b', 'racer-c'].map((login) =>
+          storage.queues.tryClaim({ caseId: free.caseId, person: login, claimedAt: at, expiresAt: expires }, at),
+        ),
+      );
+      assert.equal(race.filter(Boolean).length, 1, `exactly one wins: ${race.join(', ')}`);
+      const winner = ['racer-a', 'racer-b', 'racer-c'][race.indexOf(true)] ?? assert.fail('no winner');
+      assert.equal(await storage.queues.release(free.caseId, winner, at), true);
       // The rest of the queue goes to whoever asks next; then nothing is left.
       const rest = await Promise.all([1, 2, 3, 4].map((n) => queues.claimNext('all', person(`extra${n}`, ['admin']))));
       const restIds = rest.filter((item) => item !== null).map((item) => item.caseId);
