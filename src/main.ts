@@ -54,10 +54,15 @@ export interface ServerSettings {
 
 /** How often the server purges cases and evidence past their retention. */
 const purgeIntervalMs = 3_600_000;
+/**
+ * How often timed-out queue claims are cleared (and audited). A claim counts as none from the
+ * moment it expires; this only tidies and records it.
+ */
+const claimExpiryIntervalMs = 60_000;
 
 /**
- * The server's periodic jobs: purging cases (closed, retention ended, no legal hold) and, when
- * evidence preservation is on, evidence past retention. Each run is caught, logged and retried.
+ * The server's periodic jobs: purging cases (closed, retention ended, no legal hold), clearing
+ * timed-out queue claims and, when evidence preservation is on, evidence past retention. Each run is caught, logged and retried.
  */
 export function retentionJobs(services: Services, options: JobRunnerOptions = {}): JobRunner {
   const jobs = new JobRunner(options);
@@ -70,6 +75,11 @@ export function retentionJobs(services: Services, options: JobRunnerOptions = {}
     name: 'sessions.purge',
     everyMs: purgeIntervalMs,
     run: () => services.people.purgeExpiredSessions(),
+  });
+  jobs.add({
+    name: 'queues.expire-claims',
+    everyMs: claimExpiryIntervalMs,
+    run: () => services.queues.expireClaims(),
   });
   const evidence = services.evidence;
   if (evidence !== undefined)
@@ -94,6 +104,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     floodReports: services.floodReports,
     audit: services.audit,
     cases: services.cases,
+    queues: services.queues,
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),

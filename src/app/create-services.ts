@@ -6,6 +6,7 @@ import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js'
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService } from '../people/index.js';
+import { loadQueuePolicy, type QueuePolicy, QueueService } from '../queues/index.js';
 import { loadDecisionPolicy, loadReportFiler, ReviewService } from '../review/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
@@ -41,6 +42,8 @@ export interface Services {
   readonly review?: ReviewService;
   /** People of the console: accounts, roles, the child-safety opt-in, sign-in and sessions (audited). */
   readonly people: PeopleService;
+  /** Review queues over the cases (`<policy>/queues.yaml`, else the built-in queues). */
+  readonly queues: QueueService;
   /** Live-stream watchers (absent unless `streams` settings were given); stopped first on close. */
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
@@ -69,6 +72,8 @@ export async function createServices(
     withEngine?: boolean;
     /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
     caseRetentionMs?: number;
+    /** How long a queue claim lasts unless renewed (default 15 minutes; see `src/queues/`). */
+    claimTimeoutMs?: number;
     /** Watch live streams with these settings (matches go to the engine when it is open). */
     streams?: StreamSettings & {
       /**
@@ -100,7 +105,9 @@ export async function createServices(
     },
   });
   let engine: OpenedEngine | undefined;
+  let queuePolicy: QueuePolicy;
   try {
+    queuePolicy = await loadQueuePolicy(settings.policyDir);
     if (options.loadIndexes !== false) {
       banks.subscribe(matcher);
       await matcher.load(options.onIndexProgress);
@@ -144,6 +151,12 @@ export async function createServices(
     }
   }
   const people = new PeopleService({ repository: storage.people, audit });
+  const queues = new QueueService({
+    repository: storage.queues,
+    audit,
+    policy: queuePolicy,
+    ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
+  });
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -175,6 +188,7 @@ export async function createServices(
     cases,
     ...(review !== undefined ? { review } : {}),
     people,
+    queues,
     floodReports: () => reports,
     close: async () => {
       await streams?.close();

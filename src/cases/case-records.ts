@@ -9,6 +9,24 @@ export type CaseStatus = 'open' | 'in_review' | 'escalated' | 'decided' | 'repor
 /** The case priorities, ranked in `case-lifecycle.ts`. */
 export type CasePriority = 'low' | 'medium' | 'high' | 'urgent';
 
+/**
+ * Where a case's evidence came from (`case-traits.ts` ranks them): a bank match on media a caller
+ * sent, a bank match on a watched stream's frame, payments, chat, or anything else.
+ */
+export type CaseSource = 'hash_match' | 'stream' | 'payments' | 'chat' | 'other';
+
+/**
+ * What review queues route and order a case by, besides its priority: its source, the typology
+ * that raised it (null when no typology did) and imminent harm (jumps the queue). The cases
+ * module derives them from the engine's timeline entries (`caseTraits`); a person may set or
+ * clear `imminent` (`CaseService.setImminent`).
+ */
+export interface CaseTraits {
+  readonly source: CaseSource;
+  readonly typology: string | null;
+  readonly imminent: boolean;
+}
+
 /** A legal hold on a case: while it is set the case is never purged. */
 export interface LegalHold {
   readonly at: string;
@@ -31,6 +49,10 @@ export interface CaseRecord {
   /** When retention ends (ISO), counted from `closedAt`; null while the case is not closed. */
   readonly retainUntil: string | null;
   readonly legalHold: LegalHold | null;
+  /** See `CaseTraits`. */
+  readonly source: CaseSource;
+  readonly typology: string | null;
+  readonly imminent: boolean;
 }
 
 /** What a case change writes (every field optional; absent = unchanged). */
@@ -43,6 +65,8 @@ export interface CasePatch {
   /** Epoch milliseconds after which the case may be purged, or null for none. */
   readonly retainUntilMs?: number | null;
   readonly legalHold?: LegalHold | null;
+  /** Imminent harm, as a person set or cleared it. */
+  readonly imminent?: boolean;
 }
 
 /** One entry of a case's timeline. `ref` makes it idempotent (e.g. `event:<id>`, `hit:<event>:<rule>`). */
@@ -70,6 +94,13 @@ export interface CaseUpdate {
   readonly raiseFrom: readonly CasePriority[];
   readonly time: string;
   readonly entries: readonly Omit<CaseTimelineEntry, 'caseId'>[];
+  /**
+   * The traits the entries show (`caseTraits`), merged by storage with what it holds: a new case
+   * gets them as they are; an existing case takes `source` only if its current source is one of
+   * `sourceReplaces` (the lower-ranked ones), `typology` only while it has none, and `imminent`
+   * only to set it (never to clear it).
+   */
+  readonly traits: CaseTraits & { readonly sourceReplaces: readonly CaseSource[] };
 }
 
 /** Which cases a listing returns. */

@@ -22,6 +22,8 @@ export interface CaseChange {
   readonly priority?: CasePriority;
   /** true: place a legal hold (the change's reason is the hold's reason); false: lift it. */
   readonly legalHold?: boolean;
+  /** Set or clear imminent harm (the case jumps its queue while set). */
+  readonly imminent?: boolean;
 }
 
 /** A case with everything shown about it. */
@@ -164,7 +166,8 @@ export class CaseService {
   }
 
   /**
-   * Changes a case: status (within the lifecycle), assignee, decision, priority, legal hold.
+   * Changes a case: status (within the lifecycle), assignee, decision, priority, legal hold,
+   * imminent harm.
    * Closing starts the retention clock. Writes one timeline entry and one audit entry
    * (`case.update`), then tells the listeners.
    *
@@ -263,6 +266,20 @@ export class CaseService {
       throw new EngineError('CASE_TRANSITION_INVALID', `case ${id} changed meanwhile; read it again and retry`);
     await this.#audit.record({ ...access, action: note.action, subject: `case:${id}`, detail: note.detail ?? {} });
     return updated;
+  }
+
+  /**
+   * Sets or clears imminent harm on a case (a person's judgement over what the engine derived):
+   * while set, the case comes first in its queue. A change like any other (`update`): one
+   * timeline entry, one audit entry (`case.update` with `{imminent}`), reason required; a closed
+   * case cannot change.
+   *
+   * @throws EngineError `CASE_NOT_FOUND`; `CASE_TRANSITION_INVALID` for a closed case;
+   *   `REASON_REQUIRED` for a blank reason; `REQUEST_INVALID` when `imminent` is not a boolean.
+   */
+  async setImminent(id: number, imminent: boolean, access: CaseAccess): Promise<CaseRecord> {
+    if (typeof imminent !== 'boolean') throw new EngineError('REQUEST_INVALID', 'imminent must be true or false');
+    return this.update(id, { imminent }, access);
   }
 
   /**

@@ -21,8 +21,10 @@ export type {
   CasePatch,
   CasePriority,
   CaseRecord,
+  CaseSource,
   CaseStatus,
   CaseTimelineEntry,
+  CaseTraits,
   CaseUpdate,
   LegalHold,
 } from './case-records.js';
@@ -38,4 +40,14 @@ export {
   type CaseServiceOptions,
   type EntityCaseView,
 } from './case-service.js';
+export {
+  caseSources,
+  caseTraits,
+  entrySource,
+  hashMatchSources,
+  imminentHarmLabel,
+  noTraits,
+  sourceRank,
+  sourcesBelow,
+} from './case-traits.js';
 export { CaseChanges, OpenCases } from './open-cases.js';

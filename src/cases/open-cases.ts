@@ -1,5 +1,6 @@
 import { higherPriority, prioritiesBelow } from './case-lifecycle.js';
 import type { CasePriority, CaseTimelineEntry, CaseUpdate } from './case-records.js';
+import { caseTraits, sourcesBelow } from './case-traits.js';
 
 type Entry = Omit<CaseTimelineEntry, 'caseId'>;
 
@@ -100,18 +101,24 @@ export class CaseChanges {
     return this.#view.has(subject);
   }
 
-  /** The updates to store, one per subject; subjects whose case opens enter the view. */
+  /**
+   * The updates to store, one per subject, each with the traits its entries show (`caseTraits`);
+   * subjects whose case opens enter the view.
+   */
   updates(time: string): CaseUpdate[] {
     const out: CaseUpdate[] = [];
     for (const [subject, pending] of this.#pending) {
       if (pending.open) this.#view.opened(subject);
+      const entries = dedupeEntries(pending.entries);
+      const traits = caseTraits(entries);
       out.push({
         subject,
         open: pending.open,
         priority: pending.priority,
         raiseFrom: pending.open ? prioritiesBelow(pending.priority) : [],
         time,
-        entries: dedupeEntries(pending.entries),
+        entries,
+        traits: { ...traits, sourceReplaces: sourcesBelow(traits.source) },
       });
     }
     return out;

@@ -168,7 +168,8 @@ function applyTypology(
         ref: `typology:${effect.typology}:${event.id}`,
         time: event.time,
         summary: `typology ${effect.typology} reached ${change.score} (case at ${definition.caseThreshold})`,
-        detail: { contributions: change.contributions },
+        // `typology` names what raised the case (the cases module reads it into the case's traits).
+        detail: { typology: effect.typology, contributions: change.contributions },
       },
     ]);
   }

@@ -8,6 +8,7 @@ import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
 import type { OidcSettings, OidcSignOn, PeopleService } from '../people/index.js';
+import type { QueueService } from '../queues/index.js';
 import type { ReviewService } from '../review/index.js';
 import type { StreamManager } from '../streams/index.js';
 
@@ -70,4 +71,9 @@ export interface HttpDependencies {
   readonly people?: PeopleService;
   /** Single sign-on (built from `config.oidc`); the OIDC routes answer 404 without it. */
   readonly oidc?: OidcSignOn;
+  /**
+   * Review queues; the console's queue routes and the `prevail_queue_*` gauges exist only when
+   * it is given.
+   */
+  readonly queues?: QueueService;
 }

@@ -10,7 +10,8 @@ export interface HttpMetrics {
 /**
  * Prometheus metrics: request count and latency by route and status, process metrics, index
  * sizes, matches by bank, rules disabled for going over their cost budget, flood quarantines,
- * the hashing pool's load and refusals, and the signals engine's dead letters and store failures.
+ * the hashing pool's load and refusals, the signals engine's dead letters and store failures, and
+ * the depth and oldest age of each review queue (read from storage on each scrape).
  * Served at `/metrics` (read scope).
  */
 export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
@@ -111,6 +112,35 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
       registers: [registry],
       collect() {
         this.set(engine.health().processedSeq);
+      },
+    });
+  }
+  const queues = dependencies.queues;
+  if (queues !== undefined) {
+    // Both gauges read one storage query per scrape (depth and oldest case of every queue).
+    let reading: Promise<Awaited<ReturnType<typeof queues.depths>>> | undefined;
+    const depths = () => {
+      reading ??= queues.depths().finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    };
+    new Gauge({
+      name: 'prevail_queue_depth',
+      help: 'Active cases (open, in review, escalated) in each review queue',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        for (const queue of await depths()) this.set({ queue: queue.name }, queue.depth);
+      },
+    });
+    new Gauge({
+      name: 'prevail_queue_oldest_age_seconds',
+      help: 'Age of the oldest case in each review queue, in seconds (0 when empty)',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect() {
+        for (const queue of await depths()) this.set({ queue: queue.name }, queue.oldestAgeSeconds);
       },
     });
   }

@@ -1,6 +1,6 @@
-import type { Generated } from 'kysely';
+import type { Generated, SqlBool } from 'kysely';
 
-/** The signals engine's tables (migrations 0005, 0006, 0008 and 0009), as Kysely sees them. */
+/** The signals engine's tables (migrations 0005, 0006, 0008, 0009 and 0011), as Kysely sees them. */
 export type EngineDatabase = {
   events: {
     seq: Generated<number>;
@@ -67,7 +67,12 @@ export type EngineDatabase = {
     retain_until_ms: number | null;
     held_at: string | null;
     hold_reason: string | null;
+    source: Generated<string>;
+    typology: Generated<string | null>;
+    /** 0/1 in SQLite, boolean in PostgreSQL. */
+    imminent: Generated<SqlBool>;
   };
+  case_claims: { case_id: number; person: string; claimed_at: string; expires_at: string };
   case_timeline: { case_id: number; ref: string; kind: string; time: string; summary: string; detail_json: string };
   case_comments: {
     id: Generated<number>;

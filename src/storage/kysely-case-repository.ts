@@ -5,11 +5,13 @@ import type {
   CasePriority,
   CaseRecord,
   CaseRepository,
+  CaseSource,
   CaseStatus,
   CaseTimelineEntry,
   TimelineOptions,
 } from '../cases/index.js';
 import { chunks } from './chunks.js';
+import { type DialectName, sqlBoolean } from './dialect.js';
 import type { EngineDatabase } from './engine-tables.js';
 
 type CaseRow = Selectable<EngineDatabase['cases']>;
@@ -26,8 +28,8 @@ export function timelineRow(caseId: number, entry: Omit<CaseTimelineEntry, 'case
   };
 }
 
-/** A `cases` row as the cases module's record. */
-export function toRecord(row: CaseRow): CaseRecord {
+/** A `cases` row as a record (`imminent` arrives as 0/1 from SQLite, a boolean from PostgreSQL). */
+export function toCaseRecord(row: CaseRow): CaseRecord {
   const retainUntilMs = row.retain_until_ms === null ? null : Number(row.retain_until_ms);
   return {
     id: row.id,
@@ -41,11 +43,14 @@ export function toRecord(row: CaseRow): CaseRecord {
     closedAt: row.closed_at,
     retainUntil: retainUntilMs === null ? null : new Date(retainUntilMs).toISOString(),
     legalHold: row.held_at === null ? null : { at: row.held_at, reason: row.hold_reason ?? '' },
+    source: row.source as CaseSource,
+    typology: row.typology,
+    imminent: Boolean(row.imminent),
   };
 }
 
 /** The columns a patch sets (absent fields are left alone). */
-function patchColumns(patch: CasePatch): Updateable<EngineDatabase['cases']> {
+function patchColumns(patch: CasePatch, dialect: DialectName): Updateable<EngineDatabase['cases']> {
   return {
     ...(patch.status !== undefined ? { status: patch.status } : {}),
     ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}),
@@ -56,12 +61,16 @@ function patchColumns(patch: CasePatch): Updateable<EngineDatabase['cases']> {
     ...(patch.legalHold !== undefined
       ? { held_at: patch.legalHold?.at ?? null, hold_reason: patch.legalHold?.reason ?? null }
       : {}),
+    ...(patch.imminent !== undefined ? { imminent: sqlBoolean(dialect, patch.imminent) } : {}),
   };
 }
 
 /** Cases and their timelines over Kysely. */
 export class KyselyCaseRepository implements CaseRepository {
-  constructor(private readonly db: Kysely<EngineDatabase>) {}
+  constructor(
+    private readonly db: Kysely<EngineDatabase>,
+    private readonly dialect: DialectName,
+  ) {}
 
   async list(filter: CaseFilter = {}): Promise<CaseRecord[]> {
     let query = this.db.selectFrom('cases').selectAll();
@@ -71,12 +80,12 @@ export class KyselyCaseRepository implements CaseRepository {
       .orderBy('id', 'desc')
       .limit(filter.limit ?? 100)
       .execute();
-    return rows.map(toRecord);
+    return rows.map(toCaseRecord);
   }
 
   async get(id: number): Promise<CaseRecord | undefined> {
     const row = await this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : toCaseRecord(row);
   }
 
   async openSubjects(): Promise<string[]> {
@@ -113,7 +122,7 @@ export class KyselyCaseRepository implements CaseRepository {
     return this.db.transaction().execute(async (trx) => {
       let query = trx
         .updateTable('cases')
-        .set({ ...patchColumns(patch), updated_at: entry.time })
+        .set({ ...patchColumns(patch, this.dialect), updated_at: entry.time })
         .where('id', '=', id);
       if (expectedStatus !== undefined) query = query.where('status', '=', expectedStatus);
       const row = await query.returningAll().executeTakeFirst();
@@ -123,7 +132,7 @@ export class KyselyCaseRepository implements CaseRepository {
         .values(timelineRow(id, entry))
         .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
         .execute();
-      return toRecord(row);
+      return toCaseRecord(row);
     });
   }
 

@@ -5,6 +5,7 @@ import type { EventLogRepository, LinkNeighbour, LinkRecord } from '../events/in
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
 import { chunks } from './chunks.js';
+import { type DialectName, sqlBoolean } from './dialect.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
 import { KyselyCaseRepository, timelineRow } from './kysely-case-repository.js';
@@ -21,13 +22,15 @@ export class KyselyEngineStore implements EngineStore {
   readonly #db: Db;
 
   readonly #sqlite: SqliteEngineWriter | undefined;
+  readonly #dialect: DialectName;
 
   /** `sqlite`: the SQLite fast path for the per-event writes (absent on PostgreSQL). */
-  constructor(db: Db, sqlite?: SqliteEngineWriter) {
+  constructor(db: Db, dialect: DialectName, sqlite?: SqliteEngineWriter) {
     this.#db = db;
+    this.#dialect = dialect;
     this.#sqlite = sqlite;
     this.events = new KyselyEventLog(db, sqlite);
-    this.cases = new KyselyCaseRepository(db);
+    this.cases = new KyselyCaseRepository(db, dialect);
     this.audit = new KyselyAuditRepository(db);
   }
 
@@ -109,7 +112,7 @@ export class KyselyEngineStore implements EngineStore {
           .onConflict((conflict) => conflict.columns(['typology', 'subject', 'event_id', 'rule_id']).doNothing())
           .execute();
       }
-      for (const update of batch.cases) await applyCaseUpdate(trx, update);
+      for (const update of batch.cases) await applyCaseUpdate(trx, update, this.#dialect);
       for (const part of chunks(batch.deadLetters ?? [])) {
         await trx
           .insertInto('dead_letters')
@@ -399,11 +402,51 @@ function mergeLinks(observations: EngineBatch['links']): LinkRecord[] {
 }
 
 /**
+ * Merges an update's traits into a stored case, as `CaseUpdate.traits` says: the source only over
+ * the sources it replaces, the typology only while the case has none, imminent only to set it.
+ * Nothing is written when the update says nothing new.
+ */
+async function mergeTraits(
+  trx: Transaction<EngineDatabase>,
+  caseId: number,
+  traits: CaseUpdate['traits'],
+  dialect: DialectName,
+): Promise<void> {
+  if (traits.sourceReplaces.length > 0) {
+    await trx
+      .updateTable('cases')
+      .set({ source: traits.source })
+      .where('id', '=', caseId)
+      .where('source', 'in', [...traits.sourceReplaces])
+      .execute();
+  }
+  if (traits.typology !== null) {
+    await trx
+      .updateTable('cases')
+      .set({ typology: traits.typology })
+      .where('id', '=', caseId)
+      .where('typology', 'is', null)
+      .execute();
+  }
+  if (traits.imminent) {
+    await trx
+      .updateTable('cases')
+      .set({ imminent: sqlBoolean(dialect, true) })
+      .where('id', '=', caseId)
+      .execute();
+  }
+}
+
+/**
  * Carries out one `CaseUpdate` as the cases module decided it: joins the subject's case that is
  * not closed, or opens one only when the update may open; sets the priority only over the
- * priorities it replaces; adds the entries (idempotent by ref).
+ * priorities it replaces; merges the traits (`mergeTraits`); adds the entries (idempotent by ref).
  */
-async function applyCaseUpdate(trx: Transaction<EngineDatabase>, update: CaseUpdate): Promise<void> {
+async function applyCaseUpdate(
+  trx: Transaction<EngineDatabase>,
+  update: CaseUpdate,
+  dialect: DialectName,
+): Promise<void> {
   let current = await trx
     .selectFrom('cases')
     .select('id')
@@ -426,16 +469,22 @@ async function applyCaseUpdate(trx: Transaction<EngineDatabase>, update: CaseUpd
         retain_until_ms: null,
         held_at: null,
         hold_reason: null,
+        source: update.traits.source,
+        typology: update.traits.typology,
+        imminent: sqlBoolean(dialect, update.traits.imminent),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-  } else if (update.raiseFrom.length > 0) {
-    await trx
-      .updateTable('cases')
-      .set({ priority: update.priority, updated_at: update.time })
-      .where('id', '=', current.id)
-      .where('priority', 'in', [...update.raiseFrom])
-      .execute();
+  } else {
+    if (update.raiseFrom.length > 0) {
+      await trx
+        .updateTable('cases')
+        .set({ priority: update.priority, updated_at: update.time })
+        .where('id', '=', current.id)
+        .where('priority', 'in', [...update.raiseFrom])
+        .execute();
+    }
+    await mergeTraits(trx, current.id, update.traits, dialect);
   }
   const caseId = current.id;
   for (const part of chunks(update.entries)) {

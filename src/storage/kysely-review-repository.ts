@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CaseRecord } from '../cases/index.js';
 import type { CaseComment, FirstDecision, ReviewRepository } from '../review/index.js';
 import type { EngineDatabase } from './engine-tables.js';
-import { toRecord } from './kysely-case-repository.js';
+import { toCaseRecord } from './kysely-case-repository.js';
 
 /** The review console's comments and dashboard queries over Kysely (SQLite and PostgreSQL). */
 export class KyselyReviewRepository implements ReviewRepository {
@@ -10,7 +10,7 @@ export class KyselyReviewRepository implements ReviewRepository {
 
   async caseRecord(id: number): Promise<CaseRecord | undefined> {
     const row = await this.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : toCaseRecord(row);
   }
 
   async addComment(comment: Omit<CaseComment, 'id'>): Promise<CaseComment> {

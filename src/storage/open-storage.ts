@@ -5,6 +5,7 @@ import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
 import { KyselyPeopleRepository } from './kysely-people-repository.js';
+import { KyselyQueueRepository } from './kysely-queue-repository.js';
 import { KyselyReviewRepository } from './kysely-review-repository.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { PeopleDatabase } from './people-tables.js';
@@ -64,21 +65,20 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
   }
 
   let closing: Promise<void> | undefined;
+  // The engine's tables are typed apart from the banks' so that each repository sees only its own.
+  const engineTables = kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>;
   return {
     dialect: target.dialect,
     location: target.location,
     banks: new KyselyBankRepository(kysely, target.dialect, batchInserter()),
     apiKeys: new KyselyApiKeyRepository(kysely),
-    // The engine's tables are typed apart from the banks' so that each repository sees only its own.
-    engine: new KyselyEngineStore(
-      kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
-      engineWriter(),
-    ),
-    review: new KyselyReviewRepository(kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>),
+    review: new KyselyReviewRepository(engineTables),
     people: new KyselyPeopleRepository(
       kysely.withTables<PeopleDatabase>() as unknown as Kysely<PeopleDatabase>,
       target.dialect,
     ),
+    engine: new KyselyEngineStore(engineTables, target.dialect, engineWriter()),
+    queues: new KyselyQueueRepository(engineTables, target.dialect),
     close() {
       closing ??= kysely.destroy();
       return closing;

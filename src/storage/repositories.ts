@@ -2,6 +2,7 @@ import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
 import type { PeopleRepository } from '../people/index.js';
+import type { QueueRepository } from '../queues/index.js';
 import type { ReviewRepository } from '../review/index.js';
 
 /**
@@ -21,5 +22,7 @@ export interface Storage {
   readonly review: ReviewRepository;
   /** People of the review console and their sessions. */
   readonly people: PeopleRepository;
+  /** Review queues over the engine's cases: depth, pages, claims (`queues`' contract). */
+  readonly queues: QueueRepository;
   close(): Promise<void>;
 }

@@ -75,6 +75,7 @@ const firstBatch: EngineBatch = {
       raiseFrom: [],
       time: time(1),
       entries: [{ kind: 'rule_hit', ref: 'hit:e1:r1', time: time(1), summary: 'r1 hit', detail: { rule: 'r1' } }],
+      traits: { source: 'payments', sourceReplaces: ['other', 'chat'], typology: 't1', imminent: false },
     },
     {
       subject: 'user:u2',
@@ -83,6 +84,7 @@ const firstBatch: EngineBatch = {
       raiseFrom: ['low'],
       time: time(2),
       entries: [{ kind: 'event', ref: 'event:e2', time: time(2), summary: 'ignored', detail: null }],
+      traits: { source: 'chat', sourceReplaces: ['other'], typology: null, imminent: true },
     },
   ],
   deadLetters: [{ eventSeq: 3, eventId: 'e3', code: 'INTERNAL', message: 'failed', failedAt: time(3) }],
@@ -135,6 +137,13 @@ const secondBatch: EngineBatch = {
       priority: 'high',
       raiseFrom: ['low', 'medium'],
       time: time(3),
+      // Merged: the higher source wins, the typology set first is kept, imminent is set.
+      traits: {
+        source: 'hash_match',
+        sourceReplaces: ['other', 'chat', 'payments', 'stream'],
+        typology: 't2',
+        imminent: true,
+      },
       entries: [
         { kind: 'rule_hit', ref: 'hit:e1:r1', time: time(9), summary: 'duplicate', detail: {} },
         { kind: 'rule_hit', ref: 'hit:e3:r1', time: time(3), summary: 'r1 hit again', detail: { rule: 'r1' } },
@@ -177,7 +186,10 @@ async function openEngineStore(
   }
   const handle = openSqliteDatabase(file);
   await migrateToLatest(handle.kysely, 'sqlite', undefined);
-  const store = new KyselyEngineStore(handle.kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>);
+  const store = new KyselyEngineStore(
+    handle.kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
+    'sqlite',
+  );
   return { store, file, close: () => handle.kysely.destroy() };
 }
 
@@ -244,6 +256,13 @@ describe('sqliteEngineWriter', () => {
     assert.equal(rows.cases?.length, 1, 'an update that may not open a case opens none');
     assert.equal((rows.cases?.[0] as { priority: string } | undefined)?.priority, 'high');
     assert.deepEqual(
+      (({ source, typology, imminent }) => ({ source, typology, imminent }))(
+        rows.cases?.[0] as { source: string; typology: string; imminent: number },
+      ),
+      { source: 'hash_match', typology: 't1', imminent: 1 },
+      'traits merge: the higher source wins, the first typology is kept, imminent is set',
+    );
+    assert.deepEqual(
       rows.timeline?.map((entry) => (entry as { summary: string }).summary),
       ['r1 hit', 'r1 hit again'],
     );
@@ -278,6 +297,7 @@ describe('sqliteEngineWriter', () => {
               priority: 'low',
               raiseFrom: [],
               time: time(5),
+              traits: { source: 'other', sourceReplaces: [], typology: null, imminent: false },
               entries: [{ kind: 'note', ref: 'note:1', time: time(5), summary: 'bad', detail: { size: 1n } }],
             },
           ],

@@ -164,18 +164,27 @@ function contributionWriter(connection: Connection): (contributions: readonly Ty
 /**
  * Carries out each case update as the cases module decided it (see `CaseUpdate`), without
  * judging it: opens the subject's case when there is none and the update may open one, raises
- * its priority, and adds the timeline entries (once per ref).
+ * its priority, merges its traits, and adds the timeline entries (once per ref).
  */
 function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) => void {
   const currentCase = connection
     .prepare<[string], number>("select id from cases where subject = ? and status <> 'closed'")
     .pluck();
   const insertCase = connection
-    .prepare<[string, string, string, string], number>(
-      `insert into cases (subject, status, priority, assignee, decision, opened_at, updated_at)
-       values (?, 'open', ?, null, null, ?, ?) returning id`,
+    .prepare<[string, string, string, string, string, string | null, number], number>(
+      `insert into cases (subject, status, priority, assignee, decision, opened_at, updated_at, source, typology, imminent)
+       values (?, 'open', ?, null, null, ?, ?, ?, ?, ?) returning id`,
     )
     .pluck();
+  // The traits merge as `CaseUpdate.traits` says, in one statement: the source only over the
+  // sources it replaces (a JSON array), the typology only while none is set, imminent only set.
+  const mergeTraits = connection.prepare<[string, string, string | null, number, number]>(
+    `update cases set
+       source = case when source in (select value from json_each(?)) then ? else source end,
+       typology = coalesce(typology, ?),
+       imminent = case when ? = 1 then 1 else imminent end
+     where id = ?`,
+  );
   // The priorities replaced come as a JSON array: one prepared statement for any number of them.
   const raisePriority = connection.prepare<[string, string, number, string]>(
     'update cases set priority = ?, updated_at = ? where id = ? and priority in (select value from json_each(?))',
@@ -189,9 +198,22 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
       let caseId = currentCase.get(update.subject);
       if (caseId === undefined) {
         if (!update.open) continue;
-        caseId = insertCase.get(update.subject, update.priority, update.time, update.time) as number;
-      } else if (update.raiseFrom.length > 0) {
-        raisePriority.run(update.priority, update.time, caseId, JSON.stringify(update.raiseFrom));
+        const { source, typology, imminent } = update.traits;
+        caseId = insertCase.get(
+          update.subject,
+          update.priority,
+          update.time,
+          update.time,
+          source,
+          typology,
+          imminent ? 1 : 0,
+        ) as number;
+      } else {
+        if (update.raiseFrom.length > 0)
+          raisePriority.run(update.priority, update.time, caseId, JSON.stringify(update.raiseFrom));
+        const { source, sourceReplaces, typology, imminent } = update.traits;
+        if (sourceReplaces.length > 0 || typology !== null || imminent)
+          mergeTraits.run(JSON.stringify(sourceReplaces), source, typology, imminent ? 1 : 0, caseId);
       }
       for (const entry of update.entries) {
         insertTimeline.run(

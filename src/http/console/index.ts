@@ -4,6 +4,7 @@ import type { HttpDependencies } from '../dependencies.js';
 import './console-route.js';
 import { registerOidcRoutes } from './oidc-routes.js';
 import { registerPeopleRoutes } from './people-routes.js';
+import { registerQueueRoutes } from './queue-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { registerSessionHook } from './session-hook.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -20,4 +21,5 @@ export function registerConsoleRoutes(app: FastifyInstance, dependencies: HttpDe
   registerSessionRoutes(app, dependencies);
   registerPeopleRoutes(app, dependencies);
   registerOidcRoutes(app, dependencies);
+  registerQueueRoutes(app, dependencies);
 }

@@ -21,6 +21,7 @@ const caseChangeSchema = z
     decision: z.enum(caseDecisions).optional(),
     priority: z.enum(casePriorities).optional(),
     legalHold: z.boolean().optional(),
+    imminent: z.boolean().optional(),
     reason: reasonSchema,
   })
   .refine((body) => Object.keys(body).length >= 2, 'give at least one change besides the reason')
@@ -104,7 +105,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       schema: {
         tags,
         summary:
-          'Change a case: status (within the lifecycle), assignee, decision (confirmed / dismissed), priority, legal hold (audited)',
+          'Change a case: status (within the lifecycle), assignee, decision (confirmed / dismissed), priority, legal hold, imminent harm (audited)',
         params: caseParams,
         body: caseChangeSchema,
       },

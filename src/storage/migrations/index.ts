@@ -12,6 +12,7 @@ import { longSignalValuesMigration } from './0007_long_signal_values.js';
 import { caseRetentionMigration } from './0008_case_retention.js';
 import { deadLettersMigration } from './0009_dead_letters.js';
 import { peopleMigration } from './0010_people.js';
+import { caseQueuesMigration } from './0011_case_queues.js';
 import { caseCommentsMigration } from './0012_case_comments.js';
 import type { StorageMigration } from './ddl.js';
 
@@ -27,6 +28,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   caseRetentionMigration,
   deadLettersMigration,
   peopleMigration,
+  caseQueuesMigration,
   caseCommentsMigration,
 ];
 
