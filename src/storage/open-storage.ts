@@ -4,6 +4,7 @@ import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
+import { KyselyWellnessRepository } from './kysely-wellness-repository.js';
 import { migrateToLatest } from './migrations/index.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
 import { openPostgresDatabase } from './postgres-database.js';
@@ -13,6 +14,7 @@ import { openSqliteDatabase } from './sqlite-database.js';
 import { type SqliteEngineWriter, sqliteEngineWriter } from './sqlite-engine-writer.js';
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
 import type { Database } from './tables.js';
+import type { WellnessDatabase } from './wellness-tables.js';
 
 /**
  * Opens the store, brings its schema up to date and returns the repositories.
@@ -70,6 +72,9 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     engine: new KyselyEngineStore(
       kysely.withTables<EngineDatabase>() as unknown as Kysely<EngineDatabase>,
       engineWriter(),
+    ),
+    wellness: new KyselyWellnessRepository(
+      kysely.withTables<WellnessDatabase>() as unknown as Kysely<WellnessDatabase>,
     ),
     close() {
       closing ??= kysely.destroy();

@@ -1,6 +1,7 @@
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
+import type { WellnessRepository } from '../wellness/index.js';
 
 /**
  * An open store: the implementations of the repository contracts the domain modules define
@@ -15,5 +16,7 @@ export interface Storage {
   readonly apiKeys: ApiKeyRepository;
   /** The signals engine's event log, rule hits, labels, links, typologies, cases and audit. */
   readonly engine: EngineStore;
+  /** Reviewer wellness: preferences, limits and the reveal records. */
+  readonly wellness: WellnessRepository;
   close(): Promise<void>;
 }

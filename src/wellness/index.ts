@@ -45,14 +45,6 @@ export {
   type Still,
   watermarkTile,
 } from './renditions.js';
-export {
-  type MediaLister,
-  type RevealGrant,
-  type WellnessAudit,
-  type WellnessDefaults,
-  WellnessService,
-  type WellnessServiceOptions,
-} from './wellness-service.js';
 export type {
   ExposureLimits,
   MediaItem,
@@ -67,3 +59,11 @@ export type {
   WellnessPreferences,
   WellnessRepository,
 } from './wellness-records.js';
+export {
+  type MediaLister,
+  type RevealGrant,
+  type WellnessAudit,
+  type WellnessDefaults,
+  WellnessService,
+  type WellnessServiceOptions,
+} from './wellness-service.js';

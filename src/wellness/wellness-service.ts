@@ -5,7 +5,14 @@ import { type FetchPolicy, fetchUrl } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
 import { can, type Permission, type Person, personActor } from '../people/index.js';
-import { aggregateDays, dayStart, type AggregateDay, type ExposureReport, exposureOf, isoWeekStart } from './exposure.js';
+import {
+  type AggregateDay,
+  aggregateDays,
+  dayStart,
+  type ExposureReport,
+  exposureOf,
+  isoWeekStart,
+} from './exposure.js';
 import { type CaseTraits, type CategoryLookup, caseOfItemId, listCaseMedia, sameItemId } from './media-items.js';
 import {
   type LimitsPatch,
@@ -119,7 +126,8 @@ export class WellnessService {
   readonly #media = new Map<string, { at: number; media: Promise<DecodedMedia> }>();
 
   constructor(options: WellnessServiceOptions) {
-    if (options.secret.length < 32) throw new EngineError('CONFIG_INVALID', 'the console secret must be at least 32 bytes');
+    if (options.secret.length < 32)
+      throw new EngineError('CONFIG_INVALID', 'the console secret must be at least 32 bytes');
     this.#options = options;
   }
 
@@ -138,7 +146,13 @@ export class WellnessService {
       ...(this.#options.categoryOf !== undefined ? { categoryOf: this.#options.categoryOf } : {}),
     });
     for (const item of resolved) this.#remember(item);
-    return resolved.map(({ id, caseId: itemCase, kind, harm, origin }) => ({ id, caseId: itemCase, kind, harm, origin }));
+    return resolved.map(({ id, caseId: itemCase, kind, harm, origin }) => ({
+      id,
+      caseId: itemCase,
+      kind,
+      harm,
+      origin,
+    }));
   }
 
   /**
@@ -195,7 +209,13 @@ export class WellnessService {
       action: 'media.reveal',
       subject: `case:${item.caseId}`,
       reason,
-      detail: { item: item.id, case: item.caseId, origin: item.origin, at: revealedAt, seconds: preferences.revealSeconds },
+      detail: {
+        item: item.id,
+        case: item.caseId,
+        origin: item.origin,
+        at: revealedAt,
+        seconds: preferences.revealSeconds,
+      },
     });
     await this.#options.repository.addReveal({
       tokenDigest: digest(token),
@@ -226,7 +246,8 @@ export class WellnessService {
     const tokenDigest = digest(token);
     const found = await this.#options.repository.findReveal(tokenDigest);
     if (found === undefined) throw new EngineError('REVEAL_EXPIRED', 'this reveal link is unknown');
-    if (found.login !== person.login) throw new EngineError('AUTH_FORBIDDEN', 'this reveal link was granted to someone else');
+    if (found.login !== person.login)
+      throw new EngineError('AUTH_FORBIDDEN', 'this reveal link was granted to someone else');
     const servedAt = new Date(this.#now()).toISOString();
     const reveal = await this.#options.repository.serveReveal(tokenDigest, servedAt);
     if (reveal === undefined) {
@@ -310,7 +331,8 @@ export class WellnessService {
     const limits = body.limits === undefined ? undefined : parseLimits(body.limits);
     if (limits !== undefined) {
       for (const [name, threshold] of Object.entries(mergeLimits(limits))) {
-        if (threshold.warn > threshold.stop) throw new EngineError('REQUEST_INVALID', `${name}: warn must not be above stop`);
+        if (threshold.warn > threshold.stop)
+          throw new EngineError('REQUEST_INVALID', `${name}: warn must not be above stop`);
       }
     }
     await this.#options.audit.record({
@@ -323,7 +345,8 @@ export class WellnessService {
     const at = new Date(this.#now()).toISOString();
     if (preferences !== undefined)
       await this.#options.repository.putSettings('org', 'preferences', preferences, at, personActor(person));
-    if (limits !== undefined) await this.#options.repository.putSettings('org', 'limits', limits, at, personActor(person));
+    if (limits !== undefined)
+      await this.#options.repository.putSettings('org', 'limits', limits, at, personActor(person));
     return this.defaults(person);
   }
 
@@ -400,7 +423,10 @@ export class WellnessService {
   #frameIndex(media: DecodedMedia, frame: number | undefined): number {
     const index = frame ?? 0;
     if (!Number.isInteger(index) || index < 0 || index >= media.stills.length) {
-      throw new EngineError('MEDIA_NOT_FOUND', `the item has ${media.stills.length} frame(s); there is no frame ${frame}`);
+      throw new EngineError(
+        'MEDIA_NOT_FOUND',
+        `the item has ${media.stills.length} frame(s); there is no frame ${frame}`,
+      );
     }
     return index;
   }

@@ -11,6 +11,7 @@ import { casesAndAuditMigration } from './0006_cases_and_audit.js';
 import { longSignalValuesMigration } from './0007_long_signal_values.js';
 import { caseRetentionMigration } from './0008_case_retention.js';
 import { deadLettersMigration } from './0009_dead_letters.js';
+import { wellnessMigration } from './0013_wellness.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -24,6 +25,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   longSignalValuesMigration,
   caseRetentionMigration,
   deadLettersMigration,
+  wellnessMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
