@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { CaseService } from '../cases/index.js';
+import type { FetchPolicy } from '../content/index.js';
 import { type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
@@ -8,6 +9,8 @@ import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matc
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
+import { WellnessService } from '../wellness/index.js';
+import { loadConsoleSecret } from './console-secret.js';
 import { builtinPacks } from './rule-packs.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
@@ -35,6 +38,8 @@ export interface Services {
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
   readonly evidence?: EvidenceVault;
+  /** Reviewer wellness: media renditions and reveals, preferences, exposure (when `wellness` settings were given). */
+  readonly wellness?: WellnessService;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -68,6 +73,16 @@ export async function createServices(
       readonly evidenceDirectory?: string;
       /** The `PREVAIL_EVIDENCE_KEY` setting (64 hex characters); required with `evidenceDirectory`. */
       readonly evidenceKey?: string;
+    };
+    /**
+     * Build the review console's wellness service: media of cases fetched under `fetchPolicy` (the
+     * server's URL policy), decoded within `maxPixels`, item ids keyed with `secret`
+     * (`PREVAIL_CONSOLE_SECRET`; absent: kept in `<dataDir>/console-secret`).
+     */
+    wellness?: {
+      readonly fetchPolicy: FetchPolicy;
+      readonly maxPixels?: number;
+      readonly secret?: string;
     };
   } = {},
 ): Promise<Services> {
@@ -132,9 +147,32 @@ export async function createServices(
       ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'streams' }) } : {}),
     });
   }
+  let wellness: WellnessService | undefined;
+  if (options.wellness !== undefined) {
+    try {
+      const secret = await loadConsoleSecret(settings.dataDir, options.wellness.secret);
+      const store = storage.engine.cases;
+      wellness = new WellnessService({
+        repository: storage.wellness,
+        audit,
+        secret,
+        timelineOf: async (id) => ((await store.get(id)) === undefined ? undefined : store.timeline(id)),
+        fetchPolicy: options.wellness.fetchPolicy,
+        ...(evidence !== undefined ? { evidence } : {}),
+        categoryOf: async (_bank, contentId) => (await banks.getContent(contentId)).category,
+        decode: { maxPixels: options.wellness.maxPixels ?? 50_000_000 },
+      });
+    } catch (error) {
+      await streams?.close();
+      if (engine !== undefined) await engine.engine.close();
+      await storage.close();
+      throw error;
+    }
+  }
   return {
     storage,
     banks,
+    ...(wellness !== undefined ? { wellness } : {}),
     matcher,
     engine,
     ...(streams !== undefined ? { streams } : {}),

@@ -8,6 +8,7 @@ import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
 import type { StreamManager } from '../streams/index.js';
+import type { WellnessService } from '../wellness/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
 export interface HttpConfig {
@@ -60,4 +61,6 @@ export interface HttpDependencies {
   readonly cases?: CaseService;
   /** Live-stream watchers; the `/v1/streams` routes exist only when it is given. */
   readonly streams?: StreamManager;
+  /** Reviewer wellness (media renditions, reveals, preferences, exposure); the console's media and wellness routes need it. */
+  readonly wellness?: WellnessService;
 }
