@@ -115,7 +115,7 @@ export async function renderRendition(still: Still, preferences: WellnessPrefere
   let image = stillOf(still.rgb, still.width, still.height).resize(size, size, { fit: 'inside' });
   const sigma = Math.max(3, preferences.blurSigma) * (size / 320);
   image = image.blur(Math.max(0.3, sigma));
-  if (preferences.greyscale) image = image.greyscale();
+  if (preferences.greyscale) image = image.greyscale().toColourspace('b-w');
   return image.jpeg({ quality: 70 }).toBuffer();
 }
 
