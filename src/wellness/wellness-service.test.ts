@@ -134,7 +134,7 @@ describe('wellness: media, renditions and reveals', () => {
     assert.equal(audit[0]?.actor, 'person:alice');
     assert.equal(audit[0]?.subject, 'case:1');
     assert.equal(audit[0]?.reason, 'classify for the report');
-    assert.deepEqual(JSON.parse(audit[0]?.detailJson ?? 'null'), {
+    assert.deepEqual(JSON.parse(String(audit[0]?.detailJson ?? 'null')), {
       item: itemId,
       case: 1,
       origin: 'url',
