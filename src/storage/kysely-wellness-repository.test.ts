@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { caseBackends } from '../../test/support/case-backends.js';
+import { patternImage } from '../../test/support/images.js';
+import { admin, matchEntry, reviewer, wellnessRig } from '../../test/support/wellness-rig.js';
 
 const backends = await caseBackends();
 after(async () => {
@@ -54,6 +56,24 @@ for (const backend of backends) {
         assert.equal(await storage.wellness.getSettings('person:bob', 'preferences'), undefined);
       } finally {
         await storage.close();
+      }
+    });
+
+    test('the service on this store: reveal, serve once, viewed, budget stop', async () => {
+      const rig = await wellnessRig({ storage: await backend.open(await backend.place()) });
+      try {
+        rig.files.set('p.png', await patternImage(120, 90, 'png'));
+        rig.timelines.set(4, [matchEntry(4, 'e4', { url: `${rig.mediaUrl}/p.png` })]);
+        const [item] = await rig.wellness.listMedia(4, rig.timelines.get(4) ?? []);
+        const id = item?.id ?? '';
+        await rig.wellness.setDefaults(admin, { limits: { itemsPerDay: { warn: 1, stop: 1 } } });
+        const grant = await rig.wellness.reveal(id, reviewer);
+        await rig.wellness.serveReveal(grant.url.split('/').pop() ?? '', reviewer);
+        assert.equal(await rig.wellness.wasViewed(4, id), true);
+        assert.equal((await rig.wellness.exposure(reviewer)).status, 'stop');
+        await assert.rejects(rig.wellness.reveal(id, reviewer), /exposure limit/);
+      } finally {
+        await rig.close();
       }
     });
 

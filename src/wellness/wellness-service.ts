@@ -14,14 +14,7 @@ import {
   isoWeekStart,
 } from './exposure.js';
 import { type CaseTraits, type CategoryLookup, caseOfItemId, listCaseMedia, sameItemId } from './media-items.js';
-import {
-  type LimitsPatch,
-  mergeLimits,
-  mergePreferences,
-  type PreferencesPatch,
-  parseLimits,
-  parsePreferences,
-} from './preferences.js';
+import { mergeLimits, mergePreferences, type PreferencesPatch, parseLimits, parsePreferences } from './preferences.js';
 import { type DecodeBounds, type DecodedMedia, decodeMedia, renderRendition, renderReveal } from './renditions.js';
 import type {
   ExposureLimits,
@@ -104,7 +97,7 @@ function requirePerson(person: Person | undefined): Person {
   return person;
 }
 
-function require(person: Person, permission: Permission): void {
+function requirePermission(person: Person, permission: Permission): void {
   if (!can(person, permission)) throw new EngineError('AUTH_FORBIDDEN', `this needs the ${permission} permission`);
 }
 
@@ -169,7 +162,7 @@ export class WellnessService {
     options: { frame?: number } = {},
   ): Promise<{ jpeg: Buffer; frames: number; item: MediaItem }> {
     const person = requirePerson(who);
-    require(person, 'cases.review');
+    requirePermission(person, 'cases.review');
     const item = await this.#resolve(itemId, person);
     const media = await this.#load(item, person);
     const still = media.stills[this.#frameIndex(media, options.frame)];
@@ -191,7 +184,7 @@ export class WellnessService {
     options: { reason?: string | undefined; frame?: number | undefined } = {},
   ): Promise<RevealGrant> {
     const person = requirePerson(who);
-    require(person, 'media.reveal');
+    requirePermission(person, 'media.reveal');
     const item = await this.#resolve(itemId, person);
     const reason = checkReason(options.reason ?? 'revealed to decide the case');
     const exposure = await this.exposure(person);
@@ -242,7 +235,7 @@ export class WellnessService {
    */
   async serveReveal(token: string, who: Person | undefined): Promise<{ jpeg: Buffer; reveal: RevealRecord }> {
     const person = requirePerson(who);
-    require(person, 'media.reveal');
+    requirePermission(person, 'media.reveal');
     const tokenDigest = digest(token);
     const found = await this.#options.repository.findReveal(tokenDigest);
     if (found === undefined) throw new EngineError('REVEAL_EXPIRED', 'this reveal link is unknown');
@@ -326,7 +319,7 @@ export class WellnessService {
     body: { preferences?: unknown; limits?: unknown },
   ): Promise<WellnessDefaults> {
     const person = requirePerson(who);
-    require(person, 'settings.manage');
+    requirePermission(person, 'settings.manage');
     const preferences = body.preferences === undefined ? undefined : parsePreferences(body.preferences);
     const limits = body.limits === undefined ? undefined : parseLimits(body.limits);
     if (limits !== undefined) {
@@ -371,7 +364,7 @@ export class WellnessService {
    */
   async aggregate(who: Person | undefined, days = 28): Promise<{ days: AggregateDay[] }> {
     const person = requirePerson(who);
-    require(person, 'wellness.aggregate');
+    requirePermission(person, 'wellness.aggregate');
     if (!Number.isInteger(days) || days < 1 || days > 366)
       throw new EngineError('REQUEST_INVALID', 'days must be an integer from 1 to 366');
     const nowMs = this.#now();
@@ -390,7 +383,7 @@ export class WellnessService {
 
   async #limits(): Promise<ExposureLimits> {
     const stored = await this.#options.repository.getSettings('org', 'limits');
-    return mergeLimits(stored === undefined ? {} : (parseLimits(stored) as LimitsPatch));
+    return mergeLimits(stored === undefined ? {} : parseLimits(stored));
   }
 
   #remember(item: ResolvedMedia): void {
