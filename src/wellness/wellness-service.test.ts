@@ -215,9 +215,14 @@ describe('wellness: where media come from, and hostile media', () => {
     const id = await itemFor(10, { evidenceId: record.id });
     const { jpeg } = await rig.wellness.rendition(id, reviewer);
     assert.equal((await sharp(jpeg).metadata()).format, 'jpeg');
+    await rig.wellness.rendition(id, reviewer);
+    await rig.wellness.rendition(id, otherReviewer);
     const views = (await rig.storage.engine.audit.page(0, 100)).filter((row) => row.action === 'evidence.view');
-    assert.equal(views.length, 1);
-    assert.equal(views[0]?.actor, 'person:alice');
+    assert.deepEqual(
+      views.map((row) => row.actor),
+      ['person:alice', 'person:bob'],
+      'each person reading the evidence is an audited vault read',
+    );
   });
 
   test('an unknown evidence id is EVIDENCE_NOT_FOUND', async () => {

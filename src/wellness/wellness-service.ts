@@ -150,7 +150,8 @@ export class WellnessService {
 
   /**
    * A blurred rendition of an item (JPEG): small, blurred and greyscale per the person's
-   * preferences; `frame` picks a video's key frame (0, the poster, by default).
+   * preferences; `frame` picks a video's key frame (0, the poster, by default). `kind` is what the
+   * bytes turned out to be (an event may say `image` for a video).
    *
    * @throws EngineError `AUTH_REQUIRED`, `AUTH_FORBIDDEN` (no `cases.review`, or not this case's
    *   queue), `MEDIA_NOT_FOUND`, and the fetch and decode errors (`URL_*`, `IMAGE_*`, `VIDEO_*`,
@@ -160,7 +161,7 @@ export class WellnessService {
     itemId: string,
     who: Person | undefined,
     options: { frame?: number } = {},
-  ): Promise<{ jpeg: Buffer; frames: number; item: MediaItem }> {
+  ): Promise<{ jpeg: Buffer; frames: number; item: MediaItem; kind: 'image' | 'video' }> {
     const person = requirePerson(who);
     requirePermission(person, 'cases.review');
     const item = await this.#resolve(itemId, person);
@@ -168,7 +169,7 @@ export class WellnessService {
     const still = media.stills[this.#frameIndex(media, options.frame)];
     if (still === undefined) throw new EngineError('MEDIA_NOT_FOUND', `item ${itemId} has no frame ${options.frame}`);
     const preferences = await this.preferences(person);
-    return { jpeg: await renderRendition(still, preferences), frames: media.stills.length, item };
+    return { jpeg: await renderRendition(still, preferences), frames: media.stills.length, item, kind: media.kind };
   }
 
   /**
@@ -431,13 +432,15 @@ export class WellnessService {
   #load(item: ResolvedMedia, person: Person): Promise<DecodedMedia> {
     const nowMs = this.#now();
     for (const [key, entry] of this.#media) if (nowMs - entry.at > mediaCacheMs) this.#media.delete(key);
-    const cached = this.#media.get(item.id);
+    // Evidence is cached per person, so that each person's first read is an audited vault read.
+    const key = item.origin === 'evidence' ? `${item.id}\n${person.login}` : item.id;
+    const cached = this.#media.get(key);
     if (cached !== undefined) return cached.media;
     const media = this.#fetch(item, person).then((bytes) =>
       decodeMedia(bytes, this.#options.decode ?? { maxPixels: 50_000_000 }),
     );
-    this.#media.set(item.id, { at: nowMs, media });
-    media.catch(() => this.#media.delete(item.id));
+    this.#media.set(key, { at: nowMs, media });
+    media.catch(() => this.#media.delete(key));
     while (this.#media.size > cachedMedia) this.#media.delete(this.#media.keys().next().value as string);
     return media;
   }

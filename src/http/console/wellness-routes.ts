@@ -60,10 +60,10 @@ export function registerWellnessRoutes(app: FastifyInstance, { wellness }: HttpD
       },
     },
     async (request, reply) => {
-      const { jpeg, frames, item } = await wellness.rendition(request.params.id, signedIn(request.person), {
+      const { jpeg, frames, kind } = await wellness.rendition(request.params.id, signedIn(request.person), {
         ...(request.query.frame !== undefined ? { frame: request.query.frame } : {}),
       });
-      reply.header('x-frame-count', String(frames)).header('x-media-kind', item.kind);
+      reply.header('x-frame-count', String(frames)).header('x-media-kind', kind);
       return sendPicture(reply, jpeg);
     },
   );
