@@ -121,6 +121,11 @@ describe('wellness: media, renditions and reveals', () => {
     await assert.rejects(rig.wellness.rendition('1-AAAAAAAAAAAAAAAAAAAAAAAA', reviewer), code('MEDIA_NOT_FOUND'));
     await assert.rejects(rig.wellness.rendition('../../etc/passwd', reviewer), code('MEDIA_NOT_FOUND'));
     await assert.rejects(rig.wellness.rendition(itemId, reviewer, { frame: 1 }), code('MEDIA_NOT_FOUND'));
+    // The queues decide who may see which case (connected after construction).
+    rig.wellness.connect({ mayAccessCase: async (person, caseId) => person.login !== 'bob' || caseId !== 1 });
+    await assert.rejects(rig.wellness.rendition(itemId, otherReviewer), code('AUTH_FORBIDDEN'));
+    await assert.rejects(rig.wellness.reveal(itemId, otherReviewer), code('AUTH_FORBIDDEN'));
+    rig.wellness.connect({ mayAccessCase: async () => true });
   });
 
   test('a reveal is audited, served once with a watermark, recorded as viewed, and expires', async () => {

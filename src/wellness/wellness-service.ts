@@ -114,7 +114,7 @@ function requirePermission(person: Person, permission: Permission): void {
  *   warn / stop and rotation suggestion, and the wellness lead's aggregate (never who, what or which case).
  */
 export class WellnessService {
-  readonly #options: WellnessServiceOptions;
+  #options: WellnessServiceOptions;
   readonly #items = new Map<string, ResolvedMedia>();
   readonly #media = new Map<string, { at: number; media: Promise<DecodedMedia> }>();
 
@@ -122,6 +122,15 @@ export class WellnessService {
     if (options.secret.length < 32)
       throw new EngineError('CONFIG_INVALID', 'the console secret must be at least 32 bytes');
     this.#options = options;
+  }
+
+  /**
+   * Connects the seams other modules own, when they are built after this service (in
+   * `createServices`): the queues without child-safety material for rotation suggestions, and who
+   * may see which case. Each given one replaces the current one.
+   */
+  connect(seams: Pick<WellnessServiceOptions, 'rotationQueues' | 'mayAccessCase'>): void {
+    this.#options = { ...this.#options, ...seams };
   }
 
   /** The `MediaLister` for the review service (bound). */
