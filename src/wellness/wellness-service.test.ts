@@ -160,6 +160,16 @@ describe('wellness: media, renditions and reveals', () => {
     await assert.rejects(rig.wellness.serveReveal(token, reviewer), code('REVEAL_EXPIRED'));
     await assert.rejects(rig.wellness.serveReveal('made-up.0', reviewer), code('REVEAL_EXPIRED'));
 
+    // A link whose media fails to load is not marked served: the file was not viewed.
+    rig.timelines.set(9, [matchEntry(9, 'e9', { url: `${rig.mediaUrl}/gone.png` })]);
+    const [gone] = await rig.wellness.listMedia(9, rig.timelines.get(9) ?? []);
+    const failing = await rig.wellness.reveal(gone?.id ?? '', reviewer);
+    await assert.rejects(
+      rig.wellness.serveReveal(failing.url.split('/').pop() ?? '', reviewer),
+      code('URL_FETCH_FAILED'),
+    );
+    assert.equal(await rig.wellness.wasViewed(9, gone?.id ?? ''), false);
+
     const late = await rig.wellness.reveal(itemId, reviewer);
     rig.clock += 60_001;
     await assert.rejects(rig.wellness.serveReveal(late.url.split('/').pop() ?? '', reviewer), code('REVEAL_EXPIRED'));

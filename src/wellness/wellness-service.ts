@@ -251,20 +251,21 @@ export class WellnessService {
     if (found === undefined) throw new EngineError('REVEAL_EXPIRED', 'this reveal link is unknown');
     if (found.login !== person.login)
       throw new EngineError('AUTH_FORBIDDEN', 'this reveal link was granted to someone else');
+    const expired = (served: boolean) =>
+      new EngineError('REVEAL_EXPIRED', served ? 'this reveal link was used already' : 'this reveal link has expired');
     const servedAt = new Date(this.#now()).toISOString();
-    const reveal = await this.#options.repository.serveReveal(tokenDigest, servedAt);
-    if (reveal === undefined) {
-      throw new EngineError(
-        'REVEAL_EXPIRED',
-        found.servedAt !== null ? 'this reveal link was used already' : 'this reveal link has expired',
-      );
-    }
-    const item = await this.#resolve(reveal.itemId, person);
+    if (found.servedAt !== null || found.expiresAt <= servedAt) throw expired(found.servedAt !== null);
+    // The picture is made first and the link marked served only then: a row marked served is a
+    // file that was shown (what a report's "viewed" says), never one that failed to load.
+    const item = await this.#resolve(found.itemId, person);
     const media = await this.#load(item, person);
     const frame = Number(token.split('.')[1] ?? 0);
-    const still = media.stills[this.#frameIndex(media, frame)] ?? media.stills[0];
-    if (still === undefined) throw new EngineError('MEDIA_NOT_FOUND', `item ${reveal.itemId} has no frame`);
-    return { jpeg: await renderReveal(still, person.login, servedAt), reveal };
+    const still = media.stills[this.#frameIndex(media, frame)];
+    if (still === undefined) throw new EngineError('MEDIA_NOT_FOUND', `item ${found.itemId} has no frame ${frame}`);
+    const jpeg = await renderReveal(still, person.login, servedAt);
+    const reveal = await this.#options.repository.serveReveal(tokenDigest, servedAt);
+    if (reveal === undefined) throw expired(true);
+    return { jpeg, reveal };
   }
 
   /** Whether a reviewer was served the item in the clear (what `fileViewedByEsp` must say). */
