@@ -38,6 +38,8 @@ export interface ServerSettings {
     readonly signingKey: KeyObject;
   };
   readonly streams?: StreamSettings & { readonly evidenceDirectory?: string; readonly evidenceKey?: string };
+  /** `PREVAIL_CONSOLE_SECRET` (64 hex characters); absent: kept in `<data dir>/console-secret`. */
+  readonly consoleSecret?: string;
   /** More `Host` names than the loopback ones and `host` (`--allowed-hosts`; `*` = any). */
   readonly allowedHosts?: readonly string[];
   /** Origins of web apps whose pages may send writes (`--allowed-origins`). */
@@ -111,6 +113,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     ...(services.review !== undefined ? { review: services.review } : {}),
     people: services.people,
     ...(config.oidc !== undefined ? { oidc: new OidcSignOn(config.oidc) } : {}),
+    ...(services.wellness !== undefined ? { wellness: services.wellness } : {}),
     config,
   };
 }
@@ -142,6 +145,11 @@ export async function startServer(
     withEngine: true,
     logger,
     streams: settings.streams ?? {},
+    wellness: {
+      fetchPolicy: settings.fetchPolicy,
+      maxPixels: settings.decode.maxPixels,
+      ...(settings.consoleSecret !== undefined ? { secret: settings.consoleSecret } : {}),
+    },
     ...(onIndexProgress ? { onIndexProgress } : {}),
   });
   const config: HttpConfig = {

@@ -1,16 +1,20 @@
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
-import { CaseService } from '../cases/index.js';
+import { type CaseRepository, CaseService } from '../cases/index.js';
+import type { FetchPolicy } from '../content/index.js';
+import { EngineError } from '../core/index.js';
 import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
-import { PeopleService } from '../people/index.js';
+import { PeopleService, type Person } from '../people/index.js';
 import { loadQueuePolicy, type QueuePolicy, QueueService } from '../queues/index.js';
-import { loadDecisionPolicy, loadReportFiler, ReviewService } from '../review/index.js';
+import { loadDecisionPolicy, loadReportFiler, type MediaLister, ReviewService } from '../review/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
+import { WellnessService } from '../wellness/index.js';
+import { loadConsoleSecret } from './console-secret.js';
 import { builtinPacks } from './rule-packs.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
@@ -48,6 +52,8 @@ export interface Services {
   readonly streams?: StreamManager;
   /** The evidence vault, when evidence preservation is on. */
   readonly evidence?: EvidenceVault;
+  /** Reviewer wellness: media renditions and reveals, preferences, exposure (when `wellness` settings were given). */
+  readonly wellness?: WellnessService;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -83,6 +89,16 @@ export async function createServices(
       readonly evidenceDirectory?: string;
       /** The `PREVAIL_EVIDENCE_KEY` setting (64 hex characters); required with `evidenceDirectory`. */
       readonly evidenceKey?: string;
+    };
+    /**
+     * Build the review console's wellness service: media of cases fetched under `fetchPolicy` (the
+     * server's URL policy), decoded within `maxPixels`, item ids keyed with `secret`
+     * (`PREVAIL_CONSOLE_SECRET`; absent: kept in `<dataDir>/console-secret`).
+     */
+    wellness?: {
+      readonly fetchPolicy: FetchPolicy;
+      readonly maxPixels?: number;
+      readonly secret?: string;
     };
   } = {},
 ): Promise<Services> {
@@ -129,27 +145,6 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
-  let review: ReviewService | undefined;
-  if (engine !== undefined) {
-    try {
-      const [decisionPolicy, reportFiler] = await Promise.all([
-        loadDecisionPolicy(settings.policyDir),
-        loadReportFiler(settings.policyDir),
-      ]);
-      review = new ReviewService({
-        cases,
-        engine: new EngineService(engine, storage.engine, audit),
-        repository: storage.review,
-        audit,
-        decisionPolicy,
-        ...(reportFiler === undefined ? {} : { reportFiler }),
-      });
-    } catch (error) {
-      await engine.engine.close();
-      await storage.close();
-      throw error;
-    }
-  }
   const people = new PeopleService({ repository: storage.people, audit });
   const queues = new QueueService({
     repository: storage.queues,
@@ -157,6 +152,15 @@ export async function createServices(
     policy: queuePolicy,
     ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
   });
+  const caseAccess = async (person: Person, caseId: number): Promise<boolean> => {
+    try {
+      await queues.checkCaseAccess(person, caseId);
+      return true;
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'AUTH_FORBIDDEN') return false;
+      throw error;
+    }
+  };
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -177,9 +181,71 @@ export async function createServices(
       ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'streams' }) } : {}),
     });
   }
+  let wellness: WellnessService | undefined;
+  if (options.wellness !== undefined) {
+    try {
+      const secret = await loadConsoleSecret(settings.dataDir, options.wellness.secret);
+      const store = storage.engine.cases;
+      wellness = new WellnessService({
+        repository: storage.wellness,
+        audit,
+        secret,
+        timelineOf: async (id) => ((await store.get(id)) === undefined ? undefined : store.timeline(id)),
+        fetchPolicy: options.wellness.fetchPolicy,
+        ...(evidence !== undefined ? { evidence } : {}),
+        categoryOf: async (_bank, contentId) => (await banks.getContent(contentId)).category,
+        decode: { maxPixels: options.wellness.maxPixels ?? 50_000_000 },
+      });
+    } catch (error) {
+      await streams?.close();
+      if (engine !== undefined) await engine.engine.close();
+      await storage.close();
+      throw error;
+    }
+  }
+  wellness?.connect({ rotationQueues: () => queues.rotationQueues(), mayAccessCase: caseAccess });
+  let review: ReviewService | undefined;
+  if (engine !== undefined) {
+    try {
+      const [decisionPolicy, reportFiler] = await Promise.all([
+        loadDecisionPolicy(settings.policyDir),
+        loadReportFiler(settings.policyDir),
+      ]);
+      review = new ReviewService({
+        cases,
+        engine: new EngineService(engine, storage.engine, audit),
+        repository: storage.review,
+        audit,
+        decisionPolicy,
+        ...(reportFiler === undefined ? {} : { reportFiler }),
+        queues: {
+          caseAccess,
+          placement: async (caseId) => {
+            const item = await queues.item(caseId);
+            const queue = await queues.queueOf(caseId);
+            return {
+              queue: queue.name,
+              claim:
+                item.claimedBy === null || item.claimExpiresAt === null
+                  ? null
+                  : { by: item.claimedBy, expiresAt: item.claimExpiresAt },
+              imminent: item.imminent,
+            };
+          },
+        },
+        ...(wellness === undefined ? {} : { media: caseMedia(wellness, storage.engine.cases) }),
+      });
+    } catch (error) {
+      await streams?.close();
+      await engine.engine.close();
+      await storage.close();
+      throw error;
+    }
+  }
   return {
     storage,
     banks,
+    ...(wellness !== undefined ? { wellness } : {}),
     matcher,
     engine,
     ...(streams !== undefined ? { streams } : {}),
@@ -194,6 +260,20 @@ export async function createServices(
       await streams?.close();
       if (engine !== undefined) await engine.engine.close();
       await storage.close();
+    },
+  };
+}
+
+/**
+ * The review service's media seam over the wellness service: a case's media items, read off its
+ * whole timeline (references only; nothing is fetched until a rendition is asked for).
+ */
+function caseMedia(wellness: WellnessService, store: CaseRepository): MediaLister {
+  return {
+    list: async (caseId) => {
+      const found = await store.get(caseId);
+      if (found === undefined) return [];
+      return wellness.listMedia(caseId, await store.timeline(caseId), { typology: found.typology });
     },
   };
 }

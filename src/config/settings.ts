@@ -35,6 +35,11 @@ export interface Settings {
   readonly ffmpeg?: string;
   /** `PREVAIL_EVIDENCE_KEY`: 64 hex characters, the evidence vault's AES-256-GCM key. */
   readonly evidenceKey?: string;
+  /**
+   * `PREVAIL_CONSOLE_SECRET`: 64 hex characters, the review console's signing secret (media item
+   * ids). Absent: one is generated on first start and kept in `<data dir>/console-secret` (mode 0600).
+   */
+  readonly consoleSecret?: string;
   /** `PREVAIL_LOG_LEVEL`: lowest level logged (default `info`). */
   readonly logLevel: LogLevel;
   /** `PREVAIL_ALLOWED_HOSTS`: more `Host` names the server answers for (comma-separated; `*` = any). */
@@ -123,6 +128,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (32 random bytes, e.g. "openssl rand -hex 32")')
     .optional(),
+  PREVAIL_CONSOLE_SECRET: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (32 random bytes, e.g. "openssl rand -hex 32")')
+    .optional(),
   PREVAIL_LOG_LEVEL: z.enum(logLevels, `expected one of ${logLevels.join(', ')}`).default('info'),
   PREVAIL_ALLOWED_HOSTS: commaList.default([]),
   PREVAIL_ALLOWED_ORIGINS: commaList.default([]),
@@ -151,6 +160,7 @@ const secretVariables = new Set([
   'PREVAIL_EVIDENCE_KEY',
   'PREVAIL_AUDIT_SIGNING_KEY',
   'PREVAIL_OIDC_CLIENT_SECRET',
+  'PREVAIL_CONSOLE_SECRET',
 ]);
 
 /** Every variable Prevail reads (for the documentation test). */
@@ -201,6 +211,7 @@ export function readSettings(environment: Environment): Settings {
     urlAllowPrivate: value.PREVAIL_URL_ALLOW_PRIVATE,
     ...(value.PREVAIL_FFMPEG !== undefined ? { ffmpeg: value.PREVAIL_FFMPEG } : {}),
     ...(value.PREVAIL_EVIDENCE_KEY !== undefined ? { evidenceKey: value.PREVAIL_EVIDENCE_KEY } : {}),
+    ...(value.PREVAIL_CONSOLE_SECRET !== undefined ? { consoleSecret: value.PREVAIL_CONSOLE_SECRET } : {}),
     logLevel: value.PREVAIL_LOG_LEVEL,
     allowedHosts: value.PREVAIL_ALLOWED_HOSTS,
     allowedOrigins: value.PREVAIL_ALLOWED_ORIGINS,

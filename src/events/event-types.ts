@@ -37,6 +37,28 @@ const match = z.looseObject({
   contentId: z.number().int(),
   signalType: z.string(),
   distance: z.number().int().nonnegative(),
+  /** The bank item's category when the sender knows it (the console's warning screen names it). */
+  category: z.string().max(255).optional(),
+});
+
+/**
+ * Where the media an event is about can be seen, for the review console (Prevail keeps hashes,
+ * never media): a platform URL the integrator registers (http or https; fetched later under the
+ * server's URL policy, never at ingestion), or the id of a preserved evidence item (a matched
+ * stream frame). `kind` says whether it is an image or a video (default image). The case
+ * timeline keeps it as given, in the entry's `detail.data.media`.
+ */
+const media = z.strictObject({
+  url: z
+    .string()
+    .max(2048)
+    .regex(/^https?:\/\//i, 'expected an http or https URL')
+    .optional(),
+  evidenceId: z
+    .string()
+    .regex(/^[0-9a-f-]{36}$/, 'expected an evidence item id (a UUID)')
+    .optional(),
+  kind: z.enum(['image', 'video']).optional(),
 });
 
 function eventType(
@@ -148,6 +170,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
     z.looseObject({
       content_type: z.enum(['photo', 'video']).optional(),
       signals: z.record(z.string(), z.string()).optional(),
+      media: media.optional(),
     }),
   ),
   eventType(
@@ -155,7 +178,11 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
     'The matcher found media in a hash bank (emitted for every bank match).',
     [],
     {},
-    z.looseObject({ matches: z.array(match).min(1), signals: z.record(z.string(), z.unknown()).optional() }),
+    z.looseObject({
+      matches: z.array(match).min(1),
+      signals: z.record(z.string(), z.unknown()).optional(),
+      media: media.optional(),
+    }),
     'match',
   ),
   eventType(

@@ -11,6 +11,7 @@ import type { OidcSettings, OidcSignOn, PeopleService } from '../people/index.js
 import type { QueueService } from '../queues/index.js';
 import type { ReviewService } from '../review/index.js';
 import type { StreamManager } from '../streams/index.js';
+import type { WellnessService } from '../wellness/index.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
 export interface HttpConfig {
@@ -76,4 +77,6 @@ export interface HttpDependencies {
    * it is given.
    */
   readonly queues?: QueueService;
+  /** Reviewer wellness (media renditions, reveals, preferences, exposure); the console's media and wellness routes need it. */
+  readonly wellness?: WellnessService;
 }

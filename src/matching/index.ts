@@ -21,4 +21,10 @@ export type {
   SuppressedMatch,
 } from './match-types.js';
 export { type IndexFactory, type IndexStatus, Matcher } from './matcher.js';
-export { type EventMatch, type MatchSource, type MediaMatchedEvent, mediaMatchedEvent } from './media-matched-event.js';
+export {
+  type EventMatch,
+  type EventMedia,
+  type MatchSource,
+  type MediaMatchedEvent,
+  mediaMatchedEvent,
+} from './media-matched-event.js';

@@ -23,6 +23,16 @@ export interface EventMatch {
 }
 
 /**
+ * Where a reviewer can see the matched media (the event's `data.media`): a platform URL, or a
+ * preserved evidence item (a matched stream frame). Prevail keeps the reference, never the media.
+ */
+export interface EventMedia {
+  readonly url?: string;
+  readonly evidenceId?: string;
+  readonly kind?: 'image' | 'video';
+}
+
+/**
  * A `media.matched` event, ready for the signals engine's ingestion. `Entities` is the caller's
  * `entities` as given: the engine validates it (a stream's are always role → id strings).
  */
@@ -36,6 +46,8 @@ export interface MediaMatchedEvent<Entities = Readonly<Record<string, string>>> 
     /** The looked-up signal values (`pdq`, `md5`, `sha256`); a stream frame's also `frame_timestamp`. */
     readonly signals: Readonly<Record<string, string | number>>;
     readonly source: MatchSource['kind'];
+    /** Where the review console can show the media (absent: nowhere; only hashes are known). */
+    readonly media?: EventMedia;
   };
 }
 
@@ -50,7 +62,8 @@ const idPrefixes: Readonly<Record<MatchSource['kind'], string>> = {
  * lookup, about `entities`, whichever route, stream or command looked it up. `data.matches` holds
  * each match's bank, content id, signal type and distance (nothing else: provenance stays in the
  * banks); `data.signals` the looked-up values given (undefined ones left out) and, for a stream
- * frame, `frame_timestamp` (seconds, to the millisecond); `data.source` where the media came from.
+ * frame, `frame_timestamp` (seconds, to the millisecond); `data.source` where the media came from;
+ * `data.media`, when given, where a reviewer can see it (a platform URL or an evidence item).
  * The id is new each time (`match-…`, `hma-match-…`, `stream-match-…`).
  *
  * @example
@@ -62,6 +75,7 @@ export function mediaMatchedEvent<Entities>(input: {
   readonly signals: Readonly<Record<string, string | undefined>>;
   readonly source: MatchSource;
   readonly time?: Date;
+  readonly media?: EventMedia;
 }): MediaMatchedEvent<Entities> {
   const signals: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(input.signals)) if (value !== undefined) signals[name] = value;
@@ -80,6 +94,7 @@ export function mediaMatchedEvent<Entities>(input: {
       })),
       signals,
       source: input.source.kind,
+      ...(input.media !== undefined ? { media: input.media } : {}),
     },
   };
 }

@@ -110,6 +110,11 @@ export class QueueService {
     return !queue.childSafety || mayWorkChildSafety(person);
   }
 
+  /** The queues without child-safety material, in policy order: where a reviewer can rotate to. */
+  rotationQueues(): string[] {
+    return this.#policy.queues.filter((queue) => !queue.childSafety).map((queue) => queue.name);
+  }
+
   /** Every queue with its depth, oldest age and whether `person` may work it, in policy order. */
   async summaries(person: Person): Promise<QueueSummary[]> {
     const depths = await this.depths();

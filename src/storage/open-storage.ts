@@ -7,6 +7,7 @@ import { KyselyEngineStore } from './kysely-engine-store.js';
 import { KyselyPeopleRepository } from './kysely-people-repository.js';
 import { KyselyQueueRepository } from './kysely-queue-repository.js';
 import { KyselyReviewRepository } from './kysely-review-repository.js';
+import { KyselyWellnessRepository } from './kysely-wellness-repository.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { PeopleDatabase } from './people-tables.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
@@ -17,6 +18,7 @@ import { openSqliteDatabase } from './sqlite-database.js';
 import { type SqliteEngineWriter, sqliteEngineWriter } from './sqlite-engine-writer.js';
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
 import type { Database } from './tables.js';
+import type { WellnessDatabase } from './wellness-tables.js';
 
 /**
  * Opens the store, brings its schema up to date and returns the repositories.
@@ -79,6 +81,9 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     ),
     engine: new KyselyEngineStore(engineTables, target.dialect, engineWriter()),
     queues: new KyselyQueueRepository(engineTables, target.dialect),
+    wellness: new KyselyWellnessRepository(
+      kysely.withTables<WellnessDatabase>() as unknown as Kysely<WellnessDatabase>,
+    ),
     close() {
       closing ??= kysely.destroy();
       return closing;

@@ -4,6 +4,7 @@ import type { EngineStore } from '../engine/index.js';
 import type { PeopleRepository } from '../people/index.js';
 import type { QueueRepository } from '../queues/index.js';
 import type { ReviewRepository } from '../review/index.js';
+import type { WellnessRepository } from '../wellness/index.js';
 
 /**
  * An open store: the implementations of the repository contracts the domain modules define
@@ -24,5 +25,7 @@ export interface Storage {
   readonly people: PeopleRepository;
   /** Review queues over the engine's cases: depth, pages, claims (`queues`' contract). */
   readonly queues: QueueRepository;
+  /** Reviewer wellness: preferences, limits and the reveal records. */
+  readonly wellness: WellnessRepository;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { EvidenceVault } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
-import { type Match, type MatchJson, matchJson, mediaMatchedEvent } from '../matching/index.js';
+import { type Match, type MatchJson, type MediaMatchedEvent, matchJson, mediaMatchedEvent } from '../matching/index.js';
 import { pdqQualityThreshold } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
 import { preserveMatchedFrame } from './frame-evidence.js';
@@ -51,8 +51,9 @@ export interface FramePipelineCounts {
  * What happens to one sampled frame of a watched stream, in order: drop it when it came too late
  * to be useful (catching up with the live edge), skip it when the CPU budget lowered the rate, hash
  * it with PDQ, look it up when its quality reaches 50, keep only the items outside their cooldown
- * window, send those as one `media.matched` event (built by `mediaMatchedEvent` of `matching/`),
- * keep the frame as evidence when preservation is on, and report the frame and the match.
+ * window, keep the frame as evidence when preservation is on, send those as one `media.matched`
+ * event (built by `mediaMatchedEvent` of `matching/`; naming the kept frame in `data.media`), and
+ * report the frame and the match.
  *
  * Frames are never stored unless `evidence` is given: each is hashed from ffmpeg's buffer and
  * forgotten. With `evidence`, each frame that sends an event (so once per banked item per cooldown
@@ -135,8 +136,22 @@ export class FramePipeline {
     this.#matches += 1;
     const frameMatches = matches.map(matchJson);
     const fresh = frameMatches.filter((match) => this.#cooldown.admit(match.contentId, nowMs));
-    const eventId = fresh.length > 0 ? await this.#sendEvent(fresh, hash, t, nowMs) : null;
-    if (fresh.length > 0) await this.#preserve(frame, t, fresh, eventId);
+    let eventId: string | null = null;
+    if (fresh.length > 0) {
+      const event = mediaMatchedEvent({
+        entities: this.#options.entities,
+        matches: fresh,
+        signals: { pdq: hash },
+        source: { kind: 'stream', frameTimestamp: t },
+        time: new Date(nowMs),
+      });
+      // Kept first, so that the event names its evidence item (`data.media`) and a reviewer can
+      // see the frame the case is about; the record names the event it was kept for.
+      const kept = await this.#preserve(frame, t, fresh, this.#options.sink === undefined ? null : event.id);
+      eventId = await this.#sendEvent(
+        kept === undefined ? event : { ...event, data: { ...event.data, media: { evidenceId: kept, kind: 'image' } } },
+      );
+    }
     this.#options.emit({
       type: 'match',
       t: reported.t,
@@ -185,17 +200,10 @@ export class FramePipeline {
     return (await this.#options.matcher.match(query, banks)).matches;
   }
 
-  /** Sends the fresh matches as one event; returns its id, or null when there is no sink or it was not taken. */
-  async #sendEvent(fresh: readonly MatchJson[], hash: string, t: number, nowMs: number): Promise<string | null> {
+  /** Sends the fresh matches' event; returns its id, or null when there is no sink or it was not taken. */
+  async #sendEvent(event: MediaMatchedEvent<Readonly<Record<string, string>>>): Promise<string | null> {
     const { sink, logger } = this.#options;
     if (sink === undefined) return null;
-    const event = mediaMatchedEvent({
-      entities: this.#options.entities,
-      matches: fresh,
-      signals: { pdq: hash },
-      source: { kind: 'stream', frameTimestamp: t },
-      time: new Date(nowMs),
-    });
     try {
       const result = await sink(event);
       if (result?.status === 'rejected') {
@@ -214,20 +222,27 @@ export class FramePipeline {
     }
   }
 
-  /** Keeps the frame as evidence when preservation is on. */
-  async #preserve(frame: VideoFrame, t: number, fresh: readonly MatchJson[], eventId: string | null): Promise<void> {
+  /** Keeps the frame as evidence when preservation is on; returns the evidence item's id (undefined: not kept). */
+  async #preserve(
+    frame: VideoFrame,
+    t: number,
+    fresh: readonly MatchJson[],
+    eventId: string | null,
+  ): Promise<string | undefined> {
     const { evidence } = this.#options;
-    if (evidence === undefined) return;
+    if (evidence === undefined) return undefined;
     try {
-      await preserveMatchedFrame(evidence, frame, {
+      const record = await preserveMatchedFrame(evidence, frame, {
         streamEntity: this.#options.entities.stream,
         t: roundToMs(t),
         matches: fresh,
         eventId,
       });
       this.#preserved += 1;
+      return record.id;
     } catch (error) {
       this.#options.onError(describeError(error));
+      return undefined;
     }
   }
 }

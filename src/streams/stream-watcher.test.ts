@@ -103,6 +103,12 @@ describe('StreamWatcher', () => {
       const files = (await readdir(folder)).filter((name) => name.endsWith('.json'));
       assert.equal(files.length, 2);
       const id = files[0]?.replace('.json', '') ?? '';
+      const named = kept.sent.map((event) => event.data.media?.evidenceId).sort();
+      assert.deepEqual(named, files.map((name) => name.replace('.json', '')).sort(), 'each event names its frame');
+      assert.ok(kept.sent.every((event) => event.data.media?.kind === 'image'));
+      const registry = new EventTypeRegistry();
+      for (const event of kept.sent) assert.ok(registry.check(event).ok, JSON.stringify(registry.check(event)));
+      assert.equal(plain.sent[0]?.data.media, undefined, 'no evidence, no media');
       const opened = await evidence.open(id, { actor: 'person:reviewer', reason: 'synthetic test' });
       assert.equal(opened.record.subject, 'stream:watch-test');
       assert.deepEqual(opened.media.subarray(1, 4), Buffer.from('PNG'));

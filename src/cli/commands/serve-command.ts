@@ -60,6 +60,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
   return {
     ...(auditCheckpoints === undefined ? {} : { auditCheckpoints }),
     storage: storageSettings(options),
+    ...(cliSettings().consoleSecret === undefined ? {} : { consoleSecret: cliSettings().consoleSecret }),
     host: options.host,
     port: options.port,
     hmaOpen: options.hmaOpen,

@@ -8,6 +8,7 @@ import { registerQueueRoutes } from './queue-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { registerSessionHook } from './session-hook.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerWellnessRoutes } from './wellness-routes.js';
 
 /**
  * The review console: its JSON API under `/console/api` (session cookie + CSRF token, permissions
@@ -22,4 +23,5 @@ export function registerConsoleRoutes(app: FastifyInstance, dependencies: HttpDe
   registerPeopleRoutes(app, dependencies);
   registerOidcRoutes(app, dependencies);
   registerQueueRoutes(app, dependencies);
+  registerWellnessRoutes(app, dependencies);
 }

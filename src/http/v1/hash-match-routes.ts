@@ -57,7 +57,13 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       const outcome = await matcher.match(asked.query, asked.banks !== undefined ? { banks: asked.banks } : {});
       const event = await ingestMatchEvent(
         dependencies.engine,
-        { entities: asked.entities, matches: outcome.matches, signals: asked.eventSignals, source: { kind: 'api' } },
+        {
+          entities: asked.entities,
+          matches: outcome.matches,
+          signals: asked.eventSignals,
+          source: { kind: 'api' },
+          ...mediaOfUrl(request.body?.url),
+        },
         { wait: true },
       );
       return { signals: asked.signals, ...matchOutcomeJson(outcome), ...(event !== undefined ? { event } : {}) };
@@ -78,4 +84,12 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     { config: { scope: 'read' }, schema: { tags, summary: 'Bank items recently quarantined by flood protection' } },
     async () => ({ reports: dependencies.floodReports() }),
   );
+}
+
+/**
+ * The `data.media` of a match looked up by URL: the URL itself (an http(s) URL of at most 2,048
+ * characters, what the event type accepts), so the review console can show the case's media.
+ */
+function mediaOfUrl(url: unknown): { media?: { url: string } } {
+  return typeof url === 'string' && url.length <= 2048 && /^https?:\/\//i.test(url) ? { media: { url } } : {};
 }

@@ -14,6 +14,7 @@ import { deadLettersMigration } from './0009_dead_letters.js';
 import { peopleMigration } from './0010_people.js';
 import { caseQueuesMigration } from './0011_case_queues.js';
 import { caseCommentsMigration } from './0012_case_comments.js';
+import { wellnessMigration } from './0013_wellness.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -30,6 +31,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   peopleMigration,
   caseQueuesMigration,
   caseCommentsMigration,
+  wellnessMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
