@@ -18,7 +18,7 @@ export {
   type RotationSuggestion,
 } from './exposure.js';
 export {
-  type CaseTraits,
+  type MediaCaseHints,
   type CategoryLookup,
   caseOfItemId,
   listCaseMedia,

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CaseTimelineEntry } from '../cases/index.js';
+import type { CaseTimelineEntry, CaseTraits } from '../cases/index.js';
 import type { MediaKind, MediaSource, ResolvedMedia } from './wellness-records.js';
 
 /** What an event's `data.media` may hold (validated by its event type; see `src/events/event-types.ts`). */
@@ -13,9 +13,7 @@ interface EventMedia {
 export type CategoryLookup = (bank: string, contentId: number) => Promise<string | null>;
 
 /** What the case says about itself that the listing cannot read from the timeline (from queues). */
-export interface CaseTraits {
-  readonly typology?: string | null;
-}
+export type MediaCaseHints = Partial<Pick<CaseTraits, 'typology'>>;
 
 const tagBytes = 18;
 
@@ -102,7 +100,7 @@ export async function listCaseMedia(
   secret: Uint8Array,
   caseId: number,
   entries: readonly CaseTimelineEntry[],
-  options: { readonly traits?: CaseTraits; readonly categoryOf?: CategoryLookup } = {},
+  options: { readonly traits?: MediaCaseHints; readonly categoryOf?: CategoryLookup } = {},
 ): Promise<ResolvedMedia[]> {
   const typology = options.traits?.typology ?? typologyOf(entries);
   const items: ResolvedMedia[] = [];
