@@ -68,7 +68,6 @@ export function EntityGraph({
         },
       ],
       layout: { name: 'cose', animate: false },
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: true,
     });

@@ -4,6 +4,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError, api, setCsrfToken } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { homePath, sessionKey, useSession } from '../session';
+import type { Session } from '../types';
 
 /** Whether the session check's 401 body says single sign-on is configured (`oidc: true`). */
 function oidcOffered(error: unknown): boolean {
@@ -21,19 +22,21 @@ export function LoginPage() {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const from = (location.state as { from?: unknown } | null)?.from;
+  /** Back to the page that needed the session, else the person's first page. */
+  const target = (data: Session) => (typeof from === 'string' && from !== '/login' ? from : homePath(data));
   const signIn = useMutation({
     mutationFn: () => api.login(login.trim(), password),
     onSuccess: (data) => {
       setCsrfToken(data.csrfToken);
       queryClient.setQueryData(sessionKey, data);
-      navigate(typeof from === 'string' && from !== '/login' ? from : homePath(data), { replace: true });
+      navigate(target(data), { replace: true });
     },
   });
   useEffect(() => {
     document.title = 'Sign in · Prevail review console';
   }, []);
 
-  if (session.data !== undefined && !signIn.isPending) return <Navigate to={homePath(session.data)} replace />;
+  if (session.data !== undefined) return <Navigate to={target(session.data)} replace />;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate();
