@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { humanize } from '../format';
@@ -87,10 +88,13 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
     if (offered === undefined || decide.isPending) return;
     setNotice(null);
     if (offered.reasonRequired && reason.trim() === '') {
-      setPending(action);
-      setMissingReason(true);
-      // The field appears with this render; focus it right after.
-      setTimeout(() => reasonField.current?.focus(), 0);
+      // Render the field now and focus it before the next key arrives (a key typed right after
+      // must land in the field, never fire another shortcut).
+      flushSync(() => {
+        setPending(action);
+        setMissingReason(true);
+      });
+      reasonField.current?.focus();
       return;
     }
     setMissingReason(false);

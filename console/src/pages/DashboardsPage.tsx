@@ -110,7 +110,7 @@ export function DashboardsPage() {
                 <XAxis type="number" domain={[0, 100]} unit="%" />
                 <YAxis type="category" dataKey="rule" width={140} />
                 <Tooltip />
-                <Bar dataKey="percent" name="Precision (%)" fill={chartColours[0]} />
+                <Bar dataKey="percent" name="Precision (%)" fill={chartColours[0]} maxBarSize={28} />
               </BarChart>
             </ResponsiveContainer>
           </section>
@@ -126,7 +126,7 @@ export function DashboardsPage() {
                   <XAxis dataKey="rule" />
                   <YAxis allowDecimals={false} />
                   <Tooltip />
-                  <Bar dataKey="hits" name="Would-be hits" fill={chartColours[3]} />
+                  <Bar dataKey="hits" name="Would-be hits" fill={chartColours[3]} maxBarSize={48} />
                 </BarChart>
               </ResponsiveContainer>
             )}
