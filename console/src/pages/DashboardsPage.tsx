@@ -17,8 +17,9 @@ import {
 } from 'recharts';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { legendText } from '../components/LegendText';
 import { formatDuration } from '../format';
-import { chartColours } from '../theme';
+import { chartColours, tooltipItemStyle } from '../theme';
 
 /**
  * Dashboards: cases opened and decided per day, time to decision (p50, p90), decided
@@ -60,8 +61,8 @@ export function DashboardsPage() {
                 <CartesianGrid strokeDasharray="3 3" stroke="#d8dde2" />
                 <XAxis dataKey="day" />
                 <YAxis allowDecimals={false} />
-                <Tooltip />
-                <Legend />
+                <Tooltip itemStyle={tooltipItemStyle} />
+                <Legend formatter={legendText} />
                 <Line type="monotone" dataKey="opened" name="Opened" stroke={chartColours[0]} dot={false} />
                 <Line type="monotone" dataKey="decided" name="Decided" stroke={chartColours[1]} dot={false} />
               </LineChart>
@@ -92,8 +93,8 @@ export function DashboardsPage() {
                     <Cell key={entry.name} fill={chartColours[index] ?? '#8b8b8b'} />
                   ))}
                 </Pie>
-                <Tooltip />
-                <Legend />
+                <Tooltip itemStyle={tooltipItemStyle} />
+                <Legend formatter={legendText} />
               </PieChart>
             </ResponsiveContainer>
           </section>
@@ -109,7 +110,7 @@ export function DashboardsPage() {
                 <CartesianGrid strokeDasharray="3 3" stroke="#d8dde2" />
                 <XAxis type="number" domain={[0, 100]} unit="%" />
                 <YAxis type="category" dataKey="rule" width={140} />
-                <Tooltip />
+                <Tooltip itemStyle={tooltipItemStyle} />
                 <Bar dataKey="percent" name="Precision (%)" fill={chartColours[0]} maxBarSize={28} />
               </BarChart>
             </ResponsiveContainer>
@@ -125,7 +126,7 @@ export function DashboardsPage() {
                   <CartesianGrid strokeDasharray="3 3" stroke="#d8dde2" />
                   <XAxis dataKey="rule" />
                   <YAxis allowDecimals={false} />
-                  <Tooltip />
+                  <Tooltip itemStyle={tooltipItemStyle} />
                   <Bar dataKey="hits" name="Would-be hits" fill={chartColours[3]} maxBarSize={48} />
                 </BarChart>
               </ResponsiveContainer>

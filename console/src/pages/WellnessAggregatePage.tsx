@@ -3,8 +3,9 @@ import { useEffect } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { aggregateDays, api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { legendText } from '../components/LegendText';
 import { humanize } from '../format';
-import { chartColours } from '../theme';
+import { chartColours, tooltipItemStyle } from '../theme';
 
 /**
  * The wellness lead's page: exposure per day summed over people (never who decided what, never
@@ -38,8 +39,8 @@ export function WellnessAggregatePage() {
                 <CartesianGrid strokeDasharray="3 3" stroke="#d8dde2" />
                 <XAxis dataKey="day" />
                 <YAxis />
-                <Tooltip />
-                <Legend />
+                <Tooltip itemStyle={tooltipItemStyle} />
+                <Legend formatter={legendText} />
                 {series.map((key, index) => (
                   <Bar key={key} dataKey={key} name={humanize(key)} fill={chartColours[index % chartColours.length]} />
                 ))}
