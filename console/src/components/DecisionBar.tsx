@@ -7,6 +7,7 @@ import { humanize } from '../format';
 import { type Shortcut, useShortcuts } from '../keyboard';
 import { type CaseView, type Classification, classifications, type DecisionAction } from '../types';
 import { ErrorNotice } from './ErrorNotice';
+import { ImminentToggle } from './ImminentToggle';
 
 /** Button text and shortcut key per decision. */
 const actionKeys: Readonly<Record<DecisionAction, { label: string; key: string | null }>> = {
@@ -233,6 +234,7 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
         )}
       </div>
       <ErrorNotice error={claimChange.error ?? next.error} testId="claim-error" />
+      <ImminentToggle caseId={caseId} imminent={view.traits.imminent} queue={view.queue} />
       <form
         className="stacked label-form"
         onSubmit={(event) => {
