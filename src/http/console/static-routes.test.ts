@@ -94,10 +94,12 @@ describe('console static routes without a build', () => {
     const folder = await mkdtemp(join(tmpdir(), 'prevail-console-'));
     const app = await appServing(join(folder, 'missing'));
     try {
-      const page = await app.inject('/console/cases/5');
-      assert.equal(page.statusCode, 503);
-      assert.equal(page.json().error.code, 'CONSOLE_NOT_BUILT');
-      assert.match(page.json().error.message, /npm run build:console/);
+      for (const path of ['/console', '/console/', '/console/cases/5']) {
+        const page = await app.inject(path);
+        assert.equal(page.statusCode, 503, path);
+        assert.equal(page.json().error.code, 'CONSOLE_NOT_BUILT', path);
+        assert.match(page.json().error.message, /npm run build:console/, path);
+      }
       assert.equal((await app.inject('/console/api/nope')).statusCode, 404);
     } finally {
       await app.close();

@@ -77,7 +77,7 @@ function builtFile(root: string, relativePath: string): string | undefined {
  *   is a deep link of the single-page app and gets `index.html` (`Cache-Control: no-store`);
  * - `/console/api/…` is never the page: an API path no route claims is `ROUTE_NOT_FOUND`, as is a
  *   missing asset (a browser must not get HTML for a script);
- * - `/console` redirects to `/console/`;
+ * - `/console` redirects to `/console/` (when built);
  * - without a build, every page answers `CONSOLE_NOT_BUILT` (run `npm run build:console`).
  *
  * Every answer carries {@link consoleSecurityHeaders}. Routes are public (`scope: 'public'`): the
@@ -96,16 +96,20 @@ export function registerConsoleStaticRoutes(app: FastifyInstance, options: { rea
   const secure = (reply: FastifyReply): void => {
     for (const [name, value] of Object.entries(consoleSecurityHeaders)) reply.header(name, value);
   };
-  const sendIndex = (reply: FastifyReply) => {
+  const requireBuild = (): void => {
     if (builtFile(root, 'index.html') === undefined) {
       throw new EngineError('CONSOLE_NOT_BUILT', `the console is not built (no ${root}): run npm run build:console`);
     }
+  };
+  const sendIndex = (reply: FastifyReply) => {
+    requireBuild();
     reply.header('cache-control', 'no-store');
     return reply.sendFile('index.html', root);
   };
 
   app.get('/console', { config: { scope: 'public' }, schema: { hide: true } }, async (_request, reply) => {
     secure(reply);
+    requireBuild();
     return reply.redirect('/console/', 302);
   });
   app.get<{ Params: { '*': string } }>(
