@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { EngineError } from '../../core/index.js';
 import { httpStatusOfCode } from '../errors.js';
-import { consoleSecurityHeaders, packageRoot, registerConsoleStaticRoutes } from './static-routes.js';
+import {
+  consoleSecurityHeaders,
+  defaultConsoleRoot,
+  packageRoot,
+  registerConsoleStaticRoutes,
+} from './static-routes.js';
 
 /** A tiny app with the console pages and the server's error shape (`{error:{code,message}}`). */
 async function appServing(root: string): Promise<FastifyInstance> {
@@ -104,6 +110,29 @@ describe('console static routes without a build', () => {
     } finally {
       await app.close();
       await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the real console build (npm test runs npm run build:console first)', () => {
+  const built = existsSync(join(defaultConsoleRoot(), 'index.html'));
+  it('serves index.html whose script and stylesheet are served too, as JavaScript and CSS', {
+    skip: built ? false : 'build/console is missing: run npm run build:console',
+  }, async () => {
+    const app = await appServing(defaultConsoleRoot());
+    try {
+      const page = await app.inject('/console/queues');
+      assert.equal(page.statusCode, 200);
+      const assets = [...page.body.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((match) => match[1]);
+      assert.ok(assets.length >= 2, `index.html names its script and stylesheet: ${page.body}`);
+      assert.doesNotMatch(page.body, /<script>|<style>/, 'no inline script or style (the CSP refuses them)');
+      for (const asset of assets) {
+        const response = await app.inject(String(asset));
+        assert.equal(response.statusCode, 200, asset);
+        assert.match(String(response.headers['content-type']), /javascript|css/, asset);
+      }
+    } finally {
+      await app.close();
     }
   });
 });
