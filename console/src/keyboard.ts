@@ -20,7 +20,8 @@ export function isTyping(target: EventTarget | null): boolean {
 
 /**
  * Binds single-key shortcuts on the document while `enabled`: no modifier keys (Ctrl, Alt, Meta),
- * never while typing in a field, never on a key already handled. The latest `shortcuts` are used
+ * never while typing in a field, never on a key already handled, never behind an open dialog
+ * (but `?`, which toggles the shortcut list). The latest `shortcuts` are used
  * without re-binding.
  */
 export function useShortcuts(shortcuts: readonly Shortcut[], enabled = true): void {
@@ -31,6 +32,8 @@ export function useShortcuts(shortcuts: readonly Shortcut[], enabled = true): vo
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
       if (isTyping(event.target)) return;
+      // Behind an open dialog (the shortcut list) nothing on the page reacts, except `?` closing it.
+      if (event.key !== '?' && document.querySelector('dialog[open]') !== null) return;
       const shortcut = current.current.find((candidate) => candidate.key === event.key);
       if (shortcut === undefined) return;
       event.preventDefault();

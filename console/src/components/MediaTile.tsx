@@ -102,7 +102,12 @@ export function MediaTile({
   const refused = reveal.error instanceof ApiError && reveal.error.code === 'EXPOSURE_LIMIT' ? null : reveal.error;
 
   return (
-    <figure className="media-tile" data-testid={`media-${item.id}`} data-mode={mode}>
+    <figure
+      className="media-tile"
+      data-testid={`media-${item.id}`}
+      data-mode={mode}
+      onContextMenu={(event) => event.preventDefault()}
+    >
       <figcaption>
         <strong>{name}</strong>
         {harm.length > 0 && <span className="muted"> · {harm.map(humanize).join(' · ')}</span>}
