@@ -67,6 +67,7 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
   ORIGIN_FORBIDDEN: 403,
   HOST_NOT_ALLOWED: 421,
   CONFIG_INVALID: 500,
+  CONSOLE_NOT_BUILT: 503,
   INTERNAL: 500,
 };
 

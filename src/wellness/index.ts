@@ -18,10 +18,10 @@ export {
   type RotationSuggestion,
 } from './exposure.js';
 export {
-  type MediaCaseHints,
   type CategoryLookup,
   caseOfItemId,
   listCaseMedia,
+  type MediaCaseHints,
   mediaItemId,
 } from './media-items.js';
 export {

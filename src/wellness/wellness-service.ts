@@ -13,7 +13,7 @@ import {
   exposureOf,
   isoWeekStart,
 } from './exposure.js';
-import { type MediaCaseHints, type CategoryLookup, caseOfItemId, listCaseMedia, sameItemId } from './media-items.js';
+import { type CategoryLookup, caseOfItemId, listCaseMedia, type MediaCaseHints, sameItemId } from './media-items.js';
 import { mergeLimits, mergePreferences, type PreferencesPatch, parseLimits, parsePreferences } from './preferences.js';
 import { type DecodeBounds, type DecodedMedia, decodeMedia, renderRendition, renderReveal } from './renditions.js';
 import type {
@@ -142,7 +142,11 @@ export class WellnessService {
    * The media items of a case from its timeline entries (see `listCaseMedia`): references only;
    * nothing is fetched here.
    */
-  async listMedia(caseId: number, entries: readonly CaseTimelineEntry[], traits?: MediaCaseHints): Promise<MediaItem[]> {
+  async listMedia(
+    caseId: number,
+    entries: readonly CaseTimelineEntry[],
+    traits?: MediaCaseHints,
+  ): Promise<MediaItem[]> {
     const resolved = await listCaseMedia(this.#options.secret, caseId, entries, {
       ...(traits !== undefined ? { traits } : {}),
       ...(this.#options.categoryOf !== undefined ? { categoryOf: this.#options.categoryOf } : {}),

@@ -8,6 +8,7 @@ import { registerQueueRoutes } from './queue-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { registerSessionHook } from './session-hook.js';
 import { registerSessionRoutes } from './session-routes.js';
+import { registerConsoleStaticRoutes } from './static-routes.js';
 import { registerWellnessRoutes } from './wellness-routes.js';
 
 /**
@@ -24,4 +25,5 @@ export function registerConsoleRoutes(app: FastifyInstance, dependencies: HttpDe
   registerOidcRoutes(app, dependencies);
   registerQueueRoutes(app, dependencies);
   registerWellnessRoutes(app, dependencies);
+  registerConsoleStaticRoutes(app);
 }

@@ -1,0 +1,181 @@
+/**
+ * The typed client of the console API (`/console/api`, same origin).
+ *
+ * Contract: every request sends the session cookie (`credentials: 'same-origin'`); every write
+ * (POST, PUT, DELETE) sends the session's CSRF token in `x-csrf-token` (set by {@link setCsrfToken}
+ * from the session response). A failure answers `{error:{code,message}}` and becomes an
+ * {@link ApiError} with that code and the HTTP status; a 401 also calls the handler set by
+ * {@link onUnauthorized} (the app sends the person to the login page), except for the session
+ * check itself, whose 401 simply means "not signed in".
+ */
+import type {
+  AggregateDay,
+  AuditEntry,
+  CaseView,
+  Classification,
+  Dashboards,
+  DecisionAction,
+  Exposure,
+  Person,
+  Queue,
+  QueueItem,
+  ReportResult,
+  Reveal,
+  Role,
+  Session,
+  WellnessPreferences,
+} from './types';
+
+export const apiBase = '/console/api';
+
+/** A refused or failed API call: the server's error code and message, and the HTTP status. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, code: string, message: string, body: unknown = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+let csrfToken: string | null = null;
+let unauthorizedHandler: (() => void) | null = null;
+
+/** The CSRF token later writes send; `null` after logging out. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** What to do when a call answers 401 (the session ended): the app navigates to the login page. */
+export function onUnauthorized(handler: (() => void) | null): void {
+  unauthorizedHandler = handler;
+}
+
+interface RequestOptions {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly body?: unknown;
+  /** A 401 is an answer, not an ended session (the session check on the login page). */
+  readonly quietUnauthorized?: boolean;
+}
+
+async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`${apiBase}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  } catch (cause) {
+    throw new ApiError(0, 'NETWORK', `the server could not be reached (${String(cause)})`);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const code = typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`;
+    const message = typeof error?.message === 'string' ? error.message : response.statusText || 'request failed';
+    if (response.status === 401 && options.quietUnauthorized !== true) unauthorizedHandler?.();
+    throw new ApiError(response.status, code, message, parsed);
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+/** The calls the pages make, one per contract route. */
+export const api = {
+  session: () => request<Session>('/session', { quietUnauthorized: true }),
+  login: (login: string, password: string) =>
+    request<Session>('/session', { method: 'POST', body: { login, password }, quietUnauthorized: true }),
+  logout: () => request<void>('/session', { method: 'DELETE', quietUnauthorized: true }),
+  oidcStartUrl: `${apiBase}/auth/oidc/start`,
+
+  people: () => request<{ people: Person[] }>('/people'),
+  addPerson: (person: { login: string; displayName: string; password: string; roles: Role[] }) =>
+    request<{ person: Person }>('/people', { method: 'POST', body: person }),
+  optIn: (login: string, optIn: boolean, reason: string) =>
+    request<{ person: Person }>(`/people/${enc(login)}/opt-in`, { method: 'POST', body: { optIn, reason } }),
+
+  queues: () => request<{ queues: Queue[] }>('/queues'),
+  queueCases: (name: string, limit = 100) =>
+    request<{ cases: QueueItem[] }>(`/queues/${enc(name)}/cases?limit=${limit}`),
+  claimNext: (name: string) =>
+    request<{ item: QueueItem | null }>(`/queues/${enc(name)}/claim-next`, { method: 'POST' }),
+  claim: (caseId: number) => request<{ item: QueueItem }>(`/cases/${caseId}/claim`, { method: 'POST' }),
+  release: (caseId: number) => request<{ item: QueueItem }>(`/cases/${caseId}/release`, { method: 'POST' }),
+  stepAway: (caseId: number) => request<{ item: QueueItem }>(`/cases/${caseId}/step-away`, { method: 'POST' }),
+  setImminent: (caseId: number, imminent: boolean, reason: string) =>
+    request<{ item: QueueItem }>(`/cases/${caseId}/imminent`, { method: 'POST', body: { imminent, reason } }),
+
+  caseView: (caseId: number) => request<CaseView>(`/cases/${caseId}`),
+  decide: (caseId: number, decision: { action: DecisionAction; reason?: string; classification?: Classification }) =>
+    request<{ case: unknown }>(`/cases/${caseId}/decision`, { method: 'POST', body: decision }),
+  label: (caseId: number, label: string, reason: string) =>
+    request<unknown>(`/cases/${caseId}/labels`, { method: 'POST', body: { label, reason } }),
+  comment: (caseId: number, text: string) =>
+    request<unknown>(`/cases/${caseId}/comments`, { method: 'POST', body: { text } }),
+  secondOpinion: (caseId: number, reason: string) =>
+    request<unknown>(`/cases/${caseId}/second-opinion`, { method: 'POST', body: { reason } }),
+  buildReport: (caseId: number, format: 'goaml' | 'fincen') =>
+    request<ReportResult>(`/cases/${caseId}/reports`, { method: 'POST', body: { format } }),
+
+  dashboards: () => request<Dashboards>('/dashboards'),
+  audit: (after: number | null, limit: number) =>
+    request<{ entries: AuditEntry[] }>(`/audit?limit=${limit}${after === null ? '' : `&after=${after}`}`),
+
+  renditionUrl: (mediaId: string | number, frame?: number) =>
+    `${apiBase}/media/${enc(String(mediaId))}/rendition${frame === undefined ? '' : `?frame=${frame}`}`,
+  reveal: (mediaId: string | number, reason?: string) =>
+    request<Reveal>(`/media/${enc(String(mediaId))}/reveal`, {
+      method: 'POST',
+      body: reason === undefined || reason === '' ? {} : { reason },
+    }),
+
+  preferences: () => request<WellnessPreferences>('/wellness/preferences'),
+  savePreferences: (preferences: WellnessPreferences) =>
+    request<WellnessPreferences>('/wellness/preferences', { method: 'PUT', body: preferences }),
+  defaults: () => request<WellnessPreferences>('/wellness/defaults'),
+  saveDefaults: (preferences: WellnessPreferences) =>
+    request<WellnessPreferences>('/wellness/defaults', { method: 'PUT', body: preferences }),
+  exposure: () => request<Exposure>('/wellness/exposure'),
+  aggregate: () => request<unknown>('/wellness/aggregate'),
+};
+
+/** The per-day rows of `GET /wellness/aggregate`, whatever array field the server puts them in. */
+export function aggregateDays(body: unknown): AggregateDay[] {
+  if (Array.isArray(body)) return body.filter(isDay);
+  if (body !== null && typeof body === 'object') {
+    for (const value of Object.values(body)) if (Array.isArray(value)) return value.filter(isDay);
+  }
+  return [];
+}
+
+function isDay(row: unknown): row is AggregateDay {
+  return row !== null && typeof row === 'object' && typeof (row as { day?: unknown }).day === 'string';
+}
+
+/** A human message for any thrown value (an {@link ApiError} names its code). */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return `${error.message} (${error.code})`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,97 @@
+import cytoscape from 'cytoscape';
+import { useEffect, useRef } from 'react';
+import type { CaseView } from '../types';
+
+/** Muted colours per entity type; anything else is grey. */
+const typeColours: Readonly<Record<string, string>> = {
+  subject: '#5b7083',
+  account: '#6f8f84',
+  payment: '#8a7f6b',
+  device: '#7d7391',
+  media: '#8b8b8b',
+  stream: '#6d8799',
+};
+
+/**
+ * The subject and its linked entities two hops out, drawn by Cytoscape (pan and zoom; no editing).
+ * The canvas is decorative for assistive technology: the same nodes and links follow as a list.
+ */
+export function EntityGraph({
+  graph,
+  subjectId,
+}: {
+  readonly graph: CaseView['graph'];
+  readonly subjectId: string | null;
+}) {
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (container.current === null || graph.nodes.length === 0) return undefined;
+    const known = new Set(graph.nodes.map((node) => node.id));
+    const instance = cytoscape({
+      container: container.current,
+      elements: [
+        ...graph.nodes.map((node) => ({
+          data: { id: node.id, label: node.id, type: node.type, colour: typeColours[node.type] ?? '#8b8b8b' },
+          classes: node.id === subjectId ? 'subject' : '',
+        })),
+        ...graph.edges
+          .filter((edge) => known.has(edge.from) && known.has(edge.to))
+          .map((edge, index) => ({ data: { id: `e${index}`, source: edge.from, target: edge.to, label: edge.kind } })),
+      ],
+      style: [
+        {
+          selector: 'node',
+          style: {
+            'background-color': 'data(colour)',
+            label: 'data(label)',
+            color: '#2f3a44',
+            'font-size': 10,
+            'text-valign': 'bottom',
+            'text-margin-y': 4,
+            width: 18,
+            height: 18,
+          },
+        },
+        { selector: 'node.subject', style: { 'border-width': 3, 'border-color': '#2f4858', width: 24, height: 24 } },
+        {
+          selector: 'edge',
+          style: {
+            width: 1.5,
+            'line-color': '#b8c2cc',
+            'target-arrow-color': '#b8c2cc',
+            'target-arrow-shape': 'triangle',
+            'curve-style': 'bezier',
+            label: 'data(label)',
+            'font-size': 8,
+            color: '#5c6670',
+          },
+        },
+      ],
+      layout: { name: 'cose', animate: false },
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+    });
+    return () => instance.destroy();
+  }, [graph, subjectId]);
+
+  return (
+    <div className="graph" data-testid="entity-graph">
+      {graph.nodes.length === 0 ? (
+        <p className="muted">No linked entities.</p>
+      ) : (
+        <div ref={container} className="graph-canvas" aria-hidden="true" />
+      )}
+      <details>
+        <summary>Linked entities as a list ({graph.nodes.length})</summary>
+        <ul className="plain">
+          {graph.edges.map((edge) => (
+            <li key={`${edge.from}-${edge.kind}-${edge.to}`}>
+              {edge.from} — {edge.kind} → {edge.to}
+            </li>
+          ))}
+          {graph.edges.length === 0 && graph.nodes.map((node) => <li key={node.id}>{`${node.id} (${node.type})`}</li>)}
+        </ul>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api';
+import { allows, useSession } from '../session';
+import type { MediaItem } from '../types';
+import { BreakScreen } from './BreakScreen';
+import { MediaTile } from './MediaTile';
+
+/**
+ * The case's media: blurred renditions only, each revealable after a warning (with
+ * `media.reveal`). When a reveal meets the exposure limit the whole panel becomes the break
+ * screen (a hard stop); the soft warning (`status: 'warn'`) shows above the items.
+ */
+export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const mayReveal = allows(session.data, 'media.reveal');
+  const exposure = useQuery({ queryKey: ['exposure'], queryFn: api.exposure, enabled: mayReveal, staleTime: 30_000 });
+  const [stopped, setStopped] = useState<string | null>(null);
+  const refreshExposure = () => void queryClient.invalidateQueries({ queryKey: ['exposure'] });
+
+  if (media.length === 0) return <p className="muted">No media on this case.</p>;
+  if (stopped !== null || exposure.data?.status === 'stop') {
+    return (
+      <BreakScreen
+        message={stopped ?? 'You have reached your exposure limit: reveals are paused.'}
+        suggestion={exposure.data?.suggestion ?? null}
+      />
+    );
+  }
+  return (
+    <div data-testid="media-panel">
+      {exposure.data?.status === 'warn' && (
+        <p className="notice warn" role="status" data-testid="exposure-soft-warning">
+          You are close to your exposure limit. {exposure.data.suggestion ?? 'Reveal only what the decision needs.'}
+        </p>
+      )}
+      <p className="muted">
+        Previews are small, blurred and greyscale. Nothing plays or shows clearly unless you reveal it.
+      </p>
+      <div className="media-grid">
+        {media.map((item, index) => (
+          <MediaTile
+            key={item.id}
+            item={item}
+            index={index}
+            mayReveal={mayReveal}
+            onRevealed={refreshExposure}
+            onExposureLimit={(message) => {
+              setStopped(message);
+              refreshExposure();
+            }}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

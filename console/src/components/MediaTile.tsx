@@ -1,0 +1,178 @@
+import { useMutation } from '@tanstack/react-query';
+import { type SyntheticEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api';
+import { humanize } from '../format';
+import type { MediaItem, Reveal } from '../types';
+import { ErrorNotice } from './ErrorNotice';
+import { RevealWarning } from './RevealWarning';
+
+/** Filmstrip frames shown for a video when the server does not say how many it has. */
+const defaultFrames = 6;
+
+/** No saving, dragging or context menu on any media element. */
+const guard = {
+  draggable: false,
+  referrerPolicy: 'no-referrer' as const,
+  onContextMenu: (event: SyntheticEvent) => event.preventDefault(),
+  onDragStart: (event: SyntheticEvent) => event.preventDefault(),
+};
+
+/**
+ * One media item, safely. By default only the server's small blurred greyscale rendition
+ * (`/media/:id/rendition`; a video shows a filmstrip of blurred frames, `?frame=N`, and never
+ * plays). "Reveal" first shows {@link RevealWarning}; confirming calls `POST /media/:id/reveal`
+ * and shows the one-time URL's image, which blurs again after `revealSeconds`, when the tab is
+ * hidden, on Escape, or when the item is left (unmount). A 429 `EXPOSURE_LIMIT` is handed to
+ * `onExposureLimit` (the panel shows the break screen). No download links, no dragging, no
+ * context menu, no referrer.
+ */
+export function MediaTile({
+  item,
+  index,
+  mayReveal,
+  onExposureLimit,
+  onRevealed,
+}: {
+  readonly item: MediaItem;
+  readonly index: number;
+  readonly mayReveal: boolean;
+  readonly onExposureLimit: (message: string) => void;
+  readonly onRevealed: () => void;
+}) {
+  const [mode, setMode] = useState<'blurred' | 'warning' | 'revealed'>('blurred');
+  const [revealed, setRevealed] = useState<Reveal | null>(null);
+  const [frame, setFrame] = useState(0);
+  const [secondsLeft, setSecondsLeft] = useState(0);
+  const reveal = useMutation({
+    mutationFn: (reason: string) => api.reveal(item.id, reason),
+    onSuccess: (data) => {
+      setRevealed(data);
+      setSecondsLeft(Math.max(1, Math.round(data.revealSeconds)));
+      setMode('revealed');
+      onRevealed();
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.code === 'EXPOSURE_LIMIT') {
+        setMode('blurred');
+        onExposureLimit(error.message);
+      }
+    },
+  });
+  const blurAgain = () => {
+    setMode('blurred');
+    setRevealed(null);
+  };
+
+  // The countdown: the clear image goes away when it reaches zero.
+  useEffect(() => {
+    if (mode !== 'revealed') return undefined;
+    const timer = window.setInterval(() => {
+      setSecondsLeft((left) => {
+        if (left <= 1) {
+          setMode('blurred');
+          setRevealed(null);
+          return 0;
+        }
+        return left - 1;
+      });
+    }, 1000);
+    const hide = () => {
+      setMode('blurred');
+      setRevealed(null);
+    };
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') hide();
+    };
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') hide();
+    };
+    document.addEventListener('visibilitychange', onHidden);
+    document.addEventListener('keydown', onEscape);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onHidden);
+      document.removeEventListener('keydown', onEscape);
+    };
+  }, [mode]);
+
+  const name = `${item.kind === 'video' ? 'Video' : 'Image'} ${index + 1}`;
+  const frames = item.kind === 'video' ? Math.max(1, Math.min(item.frames ?? defaultFrames, 24)) : 0;
+  const preview = api.renditionUrl(item.id, item.kind === 'video' ? frame : undefined);
+  const harm = [item.harm.category, item.harm.typology].filter((value): value is string => value !== null);
+  const refused = reveal.error instanceof ApiError && reveal.error.code === 'EXPOSURE_LIMIT' ? null : reveal.error;
+
+  return (
+    <figure
+      className="media-tile"
+      data-testid={`media-${item.id}`}
+      data-mode={mode}
+      onContextMenu={(event) => event.preventDefault()}
+    >
+      <figcaption>
+        <strong>{name}</strong>
+        {harm.length > 0 && <span className="muted"> · {harm.map(humanize).join(' · ')}</span>}
+        <span className="muted"> · from {item.origin === 'evidence' ? 'the evidence vault' : 'the platform'}</span>
+      </figcaption>
+      {mode === 'revealed' && revealed !== null ? (
+        <div className="media-frame revealed">
+          <img
+            src={revealed.url}
+            alt={`${name}, revealed (watermarked with your login)`}
+            className="media-clear"
+            data-testid="media-revealed"
+            {...guard}
+          />
+          <p role="status" className="countdown" data-testid="reveal-countdown">
+            Blurs again in {secondsLeft} s
+          </p>
+          <button type="button" onClick={blurAgain} data-testid="blur-again">
+            Blur again
+          </button>
+        </div>
+      ) : (
+        <div className="media-frame">
+          <img
+            src={preview}
+            alt={`${name}, blurred preview${item.kind === 'video' ? `, frame ${frame + 1}` : ''}`}
+            className="media-blurred"
+            width={160}
+            data-testid="media-rendition"
+            {...guard}
+          />
+          {item.kind === 'video' && (
+            <fieldset className="filmstrip" data-testid="filmstrip">
+              <legend>Frames (blurred; the video does not play)</legend>
+              {Array.from({ length: frames }, (_, position) => (
+                <button
+                  type="button"
+                  // biome-ignore lint/suspicious/noArrayIndexKey: frames are positions
+                  key={position}
+                  className="frame"
+                  aria-pressed={frame === position}
+                  aria-label={`Frame ${position + 1}`}
+                  onClick={() => setFrame(position)}
+                >
+                  <img src={api.renditionUrl(item.id, position)} alt="" width={48} {...guard} />
+                </button>
+              ))}
+            </fieldset>
+          )}
+          {mayReveal && mode === 'blurred' && (
+            <button type="button" onClick={() => setMode('warning')} data-testid="reveal">
+              Reveal…
+            </button>
+          )}
+        </div>
+      )}
+      {mode === 'warning' && (
+        <RevealWarning
+          item={item}
+          busy={reveal.isPending}
+          onReveal={(reason) => reveal.mutate(reason)}
+          onCancel={() => setMode('blurred')}
+        />
+      )}
+      <ErrorNotice error={refused} testId="reveal-error" />
+    </figure>
+  );
+}

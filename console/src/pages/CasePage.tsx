@@ -1,0 +1,133 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { Link, useParams } from 'react-router';
+import { api } from '../api';
+import { Comments } from '../components/Comments';
+import { DecisionBar } from '../components/DecisionBar';
+import { EntityGraph } from '../components/EntityGraph';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { MediaPanel } from '../components/MediaPanel';
+import { ReportBuilder } from '../components/ReportBuilder';
+import { RulesFired } from '../components/RulesFired';
+import { Timeline } from '../components/Timeline';
+import { TypologyScores } from '../components/TypologyScores';
+import { formatTime, humanize } from '../format';
+import { allows, useSession } from '../session';
+import type { CaseView } from '../types';
+
+/** The subject as one line of text, whatever shape the server gives it. */
+function subjectText(subject: CaseView['subject']): string {
+  if (typeof subject === 'string') return subject;
+  const named = subject.id ?? subject.name ?? subject.key;
+  return typeof named === 'string' || typeof named === 'number' ? String(named) : JSON.stringify(subject);
+}
+
+/**
+ * One case on one page: the subject and its graph, the timeline, typology scores, the rules that
+ * fired with their policy text, comments, media (blurred), the decision bar, and for payments cases
+ * the goAML/FinCEN report.
+ */
+export function CasePage() {
+  const id = Number(useParams().id);
+  const session = useSession();
+  const view = useQuery({
+    queryKey: ['case', id],
+    queryFn: () => api.caseView(id),
+    enabled: Number.isSafeInteger(id) && id > 0,
+  });
+  useEffect(() => {
+    document.title = `Case ${id} · Prevail review console`;
+  }, [id]);
+
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    return (
+      <section aria-labelledby="case-heading">
+        <h1 id="case-heading">No such case</h1>
+      </section>
+    );
+  }
+  if (view.isPending) return <p role="status">Loading case {id}…</p>;
+  if (view.error !== null) {
+    return (
+      <section aria-labelledby="case-heading">
+        <h1 id="case-heading">Case {id}</h1>
+        <ErrorNotice error={view.error} />
+      </section>
+    );
+  }
+  const data = view.data;
+  const subject = subjectText(data.subject);
+  const isPayments = data.traits.source === 'payments';
+  const claim = data.claim;
+
+  return (
+    <article aria-labelledby="case-heading" className="case" data-testid="case-view">
+      <p className="breadcrumb">
+        <Link to="/queues">Queues</Link>
+        {data.queue !== null && (
+          <>
+            {' / '}
+            <Link to={`/queues/${encodeURIComponent(data.queue)}`}>{data.queue}</Link>
+          </>
+        )}
+      </p>
+      <header className="case-header">
+        <h1 id="case-heading">
+          Case {data.case.id}: <span data-testid="case-subject">{subject}</span>
+        </h1>
+        <p className="traits">
+          <span className="tag">{humanize(data.traits.source)}</span>
+          {data.traits.typology !== null && <span className="tag">{humanize(data.traits.typology)}</span>}
+          {data.traits.imminent && <span className="tag imminent">Imminent harm</span>}
+          {typeof data.case.status === 'string' && (
+            <span className="tag" data-testid="case-status">
+              {humanize(data.case.status)}
+            </span>
+          )}
+          <span className="muted" data-testid="claim-status">
+            {claim?.claimedBy != null
+              ? `Claimed by ${claim.claimedBy}${claim.claimExpiresAt !== null ? ` until ${formatTime(claim.claimExpiresAt)}` : ''}`
+              : 'Not claimed'}
+          </span>
+        </p>
+      </header>
+      <div className="case-grid">
+        <div className="case-main">
+          <section aria-labelledby="graph-heading">
+            <h2 id="graph-heading">Subject and linked entities</h2>
+            <EntityGraph graph={data.graph} subjectId={typeof data.subject === 'string' ? data.subject : null} />
+          </section>
+          <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Timeline</h2>
+            <Timeline items={data.timeline} />
+          </section>
+        </div>
+        <div className="case-side">
+          <DecisionBar view={data} />
+          <section aria-labelledby="media-heading">
+            <h2 id="media-heading">Media</h2>
+            <MediaPanel media={data.media} />
+          </section>
+          <section aria-labelledby="scores-heading">
+            <h2 id="scores-heading">Typology scores</h2>
+            <TypologyScores scores={data.typologyScores} />
+          </section>
+          <section aria-labelledby="rules-heading">
+            <h2 id="rules-heading">Rules that fired</h2>
+            <RulesFired rules={data.rules} />
+          </section>
+          {isPayments && allows(session.data, 'reports.build') && (
+            <section aria-labelledby="report-heading">
+              <h2 id="report-heading">goAML / FinCEN report</h2>
+              <ReportBuilder caseId={data.case.id} />
+            </section>
+          )}
+          <section aria-labelledby="comments-heading">
+            <h2 id="comments-heading">Comments</h2>
+            <Comments caseId={data.case.id} comments={data.comments} />
+          </section>
+        </div>
+      </div>
+    </article>
+  );
+}
