@@ -32,7 +32,8 @@ export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) 
     <div data-testid="media-panel">
       {exposure.data?.status === 'warn' && (
         <p className="notice warn" role="status" data-testid="exposure-soft-warning">
-          You are close to your exposure limit. {exposure.data.suggestion ?? 'Reveal only what the decision needs.'}
+          You are close to your exposure limit.{' '}
+          {exposure.data.suggestion?.message ?? 'Reveal only what the decision needs.'}
         </p>
       )}
       <p className="muted">

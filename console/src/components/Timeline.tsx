@@ -26,6 +26,11 @@ function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map((entry) => text(entry) ?? '').filter((entry) => entry !== '') : [];
 }
 
+/** The entry's detail as an object (an event, a rule hit…); anything else has no fields to show. */
+function record(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Detail fields shown on their own line (match provenance, payment typology); the rest is under "More". */
 const featured = ['bank', 'distance', 'signalType', 'typology', 'amount', 'currency', 'label'] as const;
 
@@ -39,7 +44,7 @@ export function Timeline({ items }: { readonly items: readonly TimelineItem[] })
   return (
     <ol className="timeline" data-testid="timeline">
       {items.map((item, index) => {
-        const detail = item.detail ?? {};
+        const detail = record(item.detail);
         const reasons = list(detail.reasons);
         const rest = Object.entries(detail).filter(
           ([key]) => key !== 'reasons' && !(featured as readonly string[]).includes(key),

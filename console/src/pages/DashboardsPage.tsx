@@ -27,7 +27,7 @@ import { chartColours, tooltipItemStyle } from '../theme';
  * Each chart has a text summary for screen readers.
  */
 export function DashboardsPage() {
-  const dashboards = useQuery({ queryKey: ['dashboards'], queryFn: api.dashboards });
+  const dashboards = useQuery({ queryKey: ['dashboards'], queryFn: () => api.dashboards() });
   useEffect(() => {
     document.title = 'Dashboards · Prevail review console';
   }, []);
@@ -102,7 +102,10 @@ export function DashboardsPage() {
             <h2 id="precision-heading">Rule precision</h2>
             <p className="visually-hidden">
               {precision
-                .map((row) => `${row.rule}: ${row.percent}% (${row.confirmed} confirmed, ${row.dismissed} dismissed)`)
+                .map(
+                  (row) =>
+                    `${row.rule}: ${row.precision === null ? 'no decisions yet' : `${row.percent}%`} (${row.confirmed} confirmed, ${row.dismissed} dismissed)`,
+                )
                 .join('; ')}
             </p>
             <ResponsiveContainer width="100%" height={240}>

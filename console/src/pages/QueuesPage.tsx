@@ -67,7 +67,7 @@ export function QueuesPage() {
                   )}
                 </th>
                 <td>{queue.depth}</td>
-                <td>{formatDuration(queue.oldestAgeSeconds)}</td>
+                <td>{formatDuration(queue.depth === 0 ? null : queue.oldestAgeSeconds)}</td>
                 <td>
                   {queue.mayWork ? (
                     <button
