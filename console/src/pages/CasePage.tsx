@@ -105,11 +105,11 @@ export function CasePage() {
           </section>
         </div>
         <div className="case-side">
-          <DecisionBar view={data} />
           <section aria-labelledby="media-heading">
             <h2 id="media-heading">Media</h2>
             <MediaPanel media={data.media} />
           </section>
+          <DecisionBar view={data} />
           <section aria-labelledby="scores-heading">
             <h2 id="scores-heading">Typology scores</h2>
             <TypologyScores scores={data.typologyScores} />
