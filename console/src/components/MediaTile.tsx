@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { type SyntheticEvent, useEffect, useState } from 'react';
+import { type SyntheticEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { humanize } from '../format';
 import type { MediaItem, Reveal } from '../types';
@@ -46,12 +46,15 @@ export function MediaTile({
   mayReveal,
   onExposureLimit,
   onRevealed,
+  onShown,
 }: {
   readonly item: MediaItem;
   readonly index: number;
   readonly mayReveal: boolean;
   readonly onExposureLimit: (message: string) => void;
   readonly onRevealed: () => void;
+  /** Told true when the item shows in the clear, false when it is blurred again (or goes away). */
+  readonly onShown: (shown: boolean) => void;
 }) {
   const [mode, setMode] = useState<'blurred' | 'warning' | 'revealed'>('blurred');
   const [revealed, setRevealed] = useState<Reveal | null>(null);
@@ -85,6 +88,14 @@ export function MediaTile({
       }
     },
   });
+  const shown = mode === 'revealed';
+  const tellShown = useRef(onShown);
+  tellShown.current = onShown;
+  useEffect(() => {
+    if (!shown) return undefined;
+    tellShown.current(true);
+    return () => tellShown.current(false);
+  }, [shown]);
   const blurAgain = () => {
     setMode('blurred');
     setRevealed(null);
