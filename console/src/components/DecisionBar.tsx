@@ -76,7 +76,11 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
     onSuccess: (data) => {
       refresh();
       if (data.item === null) setNotice('Nothing else is waiting in this queue.');
-      else navigate(`/cases/${data.item.caseId}`);
+      else {
+        // The case view must show the new claim, not a cached one.
+        void queryClient.invalidateQueries({ queryKey: ['case', data.item.caseId] });
+        navigate(`/cases/${data.item.caseId}`);
+      }
     },
   });
   const applyLabel = useMutation({
