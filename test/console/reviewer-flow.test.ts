@@ -258,4 +258,101 @@ describe('the review console flow on the seeded demo server', () => {
     // Renditions stay available: the stop limits clear views, not the work.
     assert.equal((await call('reviewer', 'GET', `/console/api/media/${streamMedia}/rendition`)).statusCode, 200);
   });
+
+  test('hostile input to every console route of /openapi.json (and the media and wellness routes) as a signed-in person: never a 5xx', {
+    timeout: 120_000,
+  }, async () => {
+    const openapi = (await demo.server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>>;
+    };
+    interface Schema {
+      properties?: Record<string, unknown>;
+    }
+    const routes: { method: string; path: string; keys: string[] }[] = [];
+    for (const [path, operations] of Object.entries(openapi.paths)) {
+      if (!path.startsWith('/console/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        const schema = operation.requestBody?.content?.['application/json']?.schema;
+        routes.push({ method: method.toUpperCase(), path, keys: Object.keys(schema?.properties ?? {}) });
+      }
+    }
+    assert.ok(routes.length >= 20, `${routes.length} console routes in /openapi.json`);
+    for (const [method, path, keys] of [
+      ['GET', '/console/api/media/{id}/rendition', []],
+      ['POST', '/console/api/media/{id}/reveal', ['reason']],
+      ['GET', '/console/api/media/reveal/{token}', []],
+      ['GET', '/console/api/wellness/preferences', []],
+      ['PUT', '/console/api/wellness/preferences', ['blurSigma', 'greyscale', 'warningScreens', 'renditionSize']],
+      ['PUT', '/console/api/wellness/defaults', ['limits', 'revealSeconds', 'blurSigma']],
+      ['GET', '/console/api/wellness/exposure', []],
+      ['GET', '/console/api/wellness/aggregate', []],
+    ] as const)
+      routes.push({ method, path, keys: [...keys] });
+
+    const deep = JSON.parse(`${'['.repeat(200)}${']'.repeat(200)}`);
+    const values: unknown[] = [
+      null,
+      '',
+      ' ',
+      'x'.repeat(70_000),
+      '\u202e\u0000\ud800',
+      -1,
+      0,
+      1e308,
+      2 ** 53 + 1,
+      true,
+      [],
+      {},
+      { __proto__: { admin: true } },
+      deep,
+    ];
+    const segments = ['0', '-1', '1.5', 'abc', '9'.repeat(40), '%00', '..%2F..%2Fetc', 'a'.repeat(300), '%E2%80%AE'];
+    const queries = [
+      '',
+      '?limit=-1',
+      '?limit=1e999',
+      '?after=abc&limit=0',
+      '?days=99999',
+      '?frame=-3',
+      '?x[__proto__]=1',
+    ];
+    const failures: string[] = [];
+    let sent = 0;
+    for (const who of ['reviewer', 'admin']) {
+      for (const route of routes) {
+        if (route.method === 'DELETE') continue; // signing out is covered by the session tests
+        const urls = segments.map((segment) => route.path.replace(/\{[^}]+\}/g, segment));
+        urls.push(
+          ...queries.map((query) => `${route.path.replace(/\{[^}]+\}/g, String(caseOf('stream_match')))}${query}`),
+        );
+        const bodies: (string | undefined)[] = [undefined];
+        if (route.method !== 'GET') {
+          bodies.push('{', 'null', '[]', '"x"', JSON.stringify(deep), '{"__proto__":{"x":1}}');
+          for (const key of route.keys) for (const value of values) bodies.push(JSON.stringify({ [key]: value }));
+        }
+        for (const url of urls) {
+          for (const body of route.method === 'GET' ? [undefined] : bodies.slice(0, url === urls[0] ? undefined : 4)) {
+            const session = sessions.get(who);
+            const response = await demo.server.app.inject({
+              method: route.method as 'GET' | 'POST' | 'PUT',
+              url,
+              headers: {
+                cookie: session?.headers.cookie ?? '',
+                'x-csrf-token': session?.headers['x-csrf-token'] ?? '',
+                ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+              },
+              ...(body !== undefined ? { payload: body } : {}),
+            });
+            sent += 1;
+            if (response.statusCode >= 500)
+              failures.push(
+                `${who} ${route.method} ${url.slice(0, 120)} ${String(body).slice(0, 80)} → ${response.statusCode} ${response.body.slice(0, 200)}`,
+              );
+          }
+        }
+      }
+    }
+    assert.ok(sent > 500, `${sent} requests`);
+    assert.deepEqual(failures, []);
+  });
 });
