@@ -1,8 +1,8 @@
 /**
  * The queue routes and gauges over a real server (SQLite, the example policy): `/metrics` reports
  * depth and oldest age per queue; the console queue routes refuse a request without a signed-in
- * person (AUTH_REQUIRED) and, with one (set here by a stand-in for the session hook), map to the
- * queue service: the list, a page, claim next, step away, release with a reason, imminent harm.
+ * person (AUTH_REQUIRED) and, with one (signed in through `POST /console/api/session`, the
+ * real session hook), map to the queue service: the list, a page, claim next, step away, release with a reason, imminent harm.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,35 +15,15 @@ import { createApiKey } from '../../src/auth/index.js';
 import { defaultMaxPixels } from '../../src/content/index.js';
 import { buildHttpServer } from '../../src/http/index.js';
 import { httpDependencies } from '../../src/main.js';
-import type { Person } from '../../src/people/index.js';
+import { type ConsoleSession, signInAs } from '../support/console-session.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
-
-const people: Record<string, Person> = {
-  rita: {
-    id: 1,
-    login: 'rita',
-    displayName: 'Rita',
-    roles: ['child_safety_reviewer'],
-    childSafetyOptInAt: '2026-10-01T00:00:00.000Z',
-    disabled: false,
-    createdAt: '2026-10-01T00:00:00.000Z',
-  },
-  pat: {
-    id: 2,
-    login: 'pat',
-    displayName: 'Pat',
-    roles: ['payments_analyst'],
-    childSafetyOptInAt: null,
-    disabled: false,
-    createdAt: '2026-10-01T00:00:00.000Z',
-  },
-};
 
 describe('queue routes and gauges', () => {
   let dataDir: string;
   let services: Services;
   let app: FastifyInstance;
   let reader: string;
+  let sessions: Record<'rita' | 'pat', ConsoleSession>;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'prevail-queue-http-'));
@@ -56,13 +36,11 @@ describe('queue routes and gauges', () => {
         decode: { maxPixels: defaultMaxPixels },
       }),
     );
-    // A stand-in for the console session hook: `x-test-person` names the signed-in person.
-    app.addHook('onRequest', async (request) => {
-      const login = request.headers['x-test-person'];
-      const person = typeof login === 'string' ? people[login] : undefined;
-      if (person !== undefined) request.person = person;
-    });
     await app.ready();
+    sessions = {
+      rita: await signInAs(app, services.people, 'rita', ['child_safety_reviewer'], { childSafetyOptIn: true }),
+      pat: await signInAs(app, services.people, 'pat', ['payments_analyst']),
+    };
     reader = (await createApiKey(services.storage.apiKeys, 'metrics', ['read'])).secret;
     const results = await services.engine?.engine.ingest(
       [
@@ -114,7 +92,7 @@ describe('queue routes and gauges', () => {
   });
 
   test('with a person: list, page, claim next, step away, release, imminent; child safety refused to an analyst', async () => {
-    const as = (login: string) => ({ 'x-test-person': login });
+    const as = (login: 'rita' | 'pat') => sessions[login].headers;
     const list = await app.inject({ method: 'GET', url: '/console/api/queues', headers: as('pat') });
     assert.equal(list.statusCode, 200, list.body);
     assert.deepEqual(

@@ -61,6 +61,42 @@ describe('prevail demo', () => {
     assert.equal(JSON.parse(outputOf('/v1/match')).matches[0].bank, 'DEMO_IMAGES');
   });
 
+  test('prints the console URL and a login per role; the printed reviewer password signs in over HTTP', async () => {
+    const text = demo.lines.join('\n');
+    assert.ok(text.includes(`${demo.server.url}/console/`), text);
+    for (const login of ['admin', 'reviewer', 'analyst', 'wellness', 'auditor'])
+      assert.match(text, new RegExp(`^  ${login} +\\S{12,}  \\(`, 'm'), `${login} is printed`);
+    const line = demo.lines.find((item) => /^ {2}reviewer /.test(item)) ?? '';
+    const password = line.trim().split(/\s+/)[1];
+    assert.equal(password, demo.seed.people.find((person) => person.login === 'reviewer')?.password);
+    const response = await fetch(`${demo.server.url}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'reviewer', password }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    const body = (await response.json()) as { person: { login: string }; childSafety: boolean; permissions: string[] };
+    assert.equal(body.person.login, 'reviewer');
+    assert.equal(body.childSafety, true, 'the reviewer has a recorded opt-in');
+    assert.ok(body.permissions.includes('media.reveal'));
+    assert.match(response.headers.get('set-cookie') ?? '', /prevail_session=/);
+  });
+
+  test('seeds four cases: a hash match and a stream match with media, a payments typology, an imminent one', async () => {
+    const { queues } = demo.server.services;
+    const byScenario = new Map(demo.seed.cases.map((item) => [item.scenario, item.caseId]));
+    assert.deepEqual([...byScenario.keys()].sort(), ['hash_match', 'imminent_harm', 'payments', 'stream_match']);
+    const item = async (scenario: string) => queues.item(byScenario.get(scenario as never) ?? 0);
+    assert.equal((await item('hash_match')).source, 'hash_match');
+    assert.equal((await item('stream_match')).source, 'stream');
+    assert.equal((await item('payments')).typology, 'sextortion_victim');
+    assert.equal((await item('imminent_harm')).imminent, true);
+    const reviewer = await demo.server.services.people.get('reviewer');
+    const view = await demo.server.services.review?.caseView(byScenario.get('stream_match') ?? 0, reviewer);
+    assert.equal(view?.media.length, 1);
+    assert.equal(view?.media[0]?.origin, 'evidence');
+  });
+
   test('running it again reuses the bank instead of failing', async () => {
     const second = await startDemo(demoOptions(directory));
     try {
@@ -70,6 +106,15 @@ describe('prevail demo', () => {
         ['DEMO_IMAGES'],
       );
       assert.equal(await second.server.services.storage.banks.countSignals('pdq'), 6);
+      assert.deepEqual(
+        second.seed.cases.map((item) => item.caseId),
+        demo.seed.cases.map((item) => item.caseId),
+        'the same cases, none added',
+      );
+      assert.equal((await second.server.services.storage.engine.cases.list({ limit: 100 })).length, 4);
+      const reviewer = second.seed.people.find((person) => person.login === 'reviewer');
+      assert.ok(reviewer);
+      await second.server.services.people.authenticate('reviewer', reviewer.password);
     } finally {
       await second.server.close();
     }

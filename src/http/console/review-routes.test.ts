@@ -4,43 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { type ConsoleSession, signInAs } from '../../../test/support/console-session.js';
 import { examplePolicy, syntheticEvent } from '../../../test/support/engine-harness.js';
 import { createServices, type Services } from '../../app/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { httpDependencies } from '../../main.js';
-import type { Person } from '../../people/index.js';
 import { buildHttpServer } from '../index.js';
-
-/**
- * The console session hook is another part of the console; here a stand-in sets `request.person`
- * from a test header so that the review routes can be driven over HTTP.
- */
-const testPeople: Record<string, Person> = {
-  analyst: {
-    id: 1,
-    login: 'ana.test',
-    displayName: 'Test Analyst',
-    roles: ['payments_analyst'],
-    childSafetyOptInAt: null,
-    disabled: false,
-    createdAt: '2026-01-01T00:00:00.000Z',
-  },
-  auditor: {
-    id: 2,
-    login: 'aud.test',
-    displayName: 'Test Auditor',
-    roles: ['auditor'],
-    childSafetyOptInAt: null,
-    disabled: false,
-    createdAt: '2026-01-01T00:00:00.000Z',
-  },
-};
 
 describe('console review routes', () => {
   let dataDir: string;
   let services: Services;
   let app: FastifyInstance;
   let caseId: number;
+  let sessions: Record<'analyst' | 'auditor', ConsoleSession>;
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'prevail-review-http-'));
     services = await createServices({ dataDir, policyDir: examplePolicy }, { withEngine: true });
@@ -52,11 +28,15 @@ describe('console review routes', () => {
         decode: { maxPixels: defaultMaxPixels },
       }),
     );
-    app.addHook('onRequest', async (request) => {
-      const who = request.headers['x-test-person'];
-      if (typeof who === 'string' && testPeople[who] !== undefined) request.person = testPeople[who];
-    });
     await app.ready();
+    // Signed in through the real session route and hook. The case is a bank match (the
+    // child-safety queue), so the analyst also reviews child safety, with a recorded opt-in.
+    sessions = {
+      analyst: await signInAs(app, services.people, 'ana.test', ['payments_analyst', 'child_safety_reviewer'], {
+        childSafetyOptIn: true,
+      }),
+      auditor: await signInAs(app, services.people, 'aud.test', ['auditor']),
+    };
     await services.engine?.engine.ingest(
       [
         syntheticEvent(
@@ -79,7 +59,7 @@ describe('console review routes', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const as = (who: string) => ({ 'x-test-person': who });
+  const as = (who: 'analyst' | 'auditor') => sessions[who].headers;
 
   test('without a signed-in person every route answers 401 AUTH_REQUIRED', async () => {
     for (const [method, url] of [

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
+import { type ConsoleSession, signInAs } from '../../../test/support/console-session.js';
 import {
   admin,
   analyst,
@@ -21,9 +22,8 @@ import { httpDependencies } from '../../main.js';
 import type { Person } from '../../people/index.js';
 import { buildHttpServer } from '../index.js';
 
-const people = new Map<string, Person>(
-  [reviewer, otherReviewer, analyst, wellnessLead, admin].map((person) => [person.login, person]),
-);
+/** The rig's people, created in the server's people service and signed in for real. */
+const people = [reviewer, otherReviewer, analyst, wellnessLead, admin];
 
 describe('console media and wellness routes', () => {
   let rig: WellnessRig;
@@ -32,6 +32,7 @@ describe('console media and wellness routes', () => {
   let clear: Buffer;
   let itemId: string;
   const nonReveal: LightMyRequestResponse[] = [];
+  const sessions = new Map<string, ConsoleSession>();
 
   before(async () => {
     rig = await wellnessRig();
@@ -53,13 +54,14 @@ describe('console media and wellness routes', () => {
       }),
       wellness: rig.wellness,
     });
-    // Stands in for the console session hook (helper A): the person named by a test header.
-    app.addHook('onRequest', async (request) => {
-      const login = request.headers['x-test-person'];
-      const person = typeof login === 'string' ? people.get(login) : undefined;
-      if (person !== undefined) request.person = person;
-    });
     await app.ready();
+    for (const person of people)
+      sessions.set(
+        person.login,
+        await signInAs(app, services.people, person.login, person.roles, {
+          childSafetyOptIn: person.childSafetyOptInAt !== null,
+        }),
+      );
   });
   after(async () => {
     await app.close();
@@ -76,7 +78,7 @@ describe('console media and wellness routes', () => {
     const response = await app.inject({
       method,
       url,
-      headers: who === undefined ? {} : { 'x-test-person': who.login },
+      headers: who === undefined ? {} : { ...sessions.get(who.login)?.headers },
       ...(payload !== undefined ? { payload: payload as object } : {}),
     });
     if (!url.includes('/reveal/')) nonReveal.push(response);

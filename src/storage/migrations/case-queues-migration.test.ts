@@ -34,7 +34,10 @@ test('migration 0011 gives existing cases their traits from their timelines, and
     await sql`insert into cases (subject, status, priority, opened_at, updated_at) values ('user:none', 'open', 'low', ${at}, ${at})`.execute(
       db,
     );
-    assert.deepEqual(await migrateToLatest(db, 'sqlite', undefined), ['0011_case_queues']);
+    assert.deepEqual(
+      await migrateToLatest(db, 'sqlite', undefined),
+      storageMigrations.filter((migration) => migration.name >= '0011').map((migration) => migration.name),
+    );
     const rows = await sql<{ subject: string; source: string; typology: string | null; imminent: number }>`
       select subject, source, typology, imminent from cases order by subject`.execute(db);
     assert.deepEqual(rows.rows, [
