@@ -28,11 +28,14 @@ export function consoleSkipReason(): string | false {
 /** The viewport every console page is tested (and photographed) at. */
 export const viewport = { width: 1280, height: 800 } as const;
 
-/** Signs in through the login page as `login` (the password `addPerson` gave) and waits to leave it. */
-export async function signIn(page: Page, baseUrl: string, login: string): Promise<void> {
+/**
+ * Signs in through the login page as `login` (with `password`, by default the one `addPerson`
+ * gives) and waits to leave it.
+ */
+export async function signIn(page: Page, baseUrl: string, login: string, password = testPassword): Promise<void> {
   await page.goto(`${baseUrl}/console/login`);
   await page.getByTestId('login-name').fill(login);
-  await page.getByTestId('login-password').fill(testPassword);
+  await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.waitForURL((url) => !url.pathname.endsWith('/login'));
   await page.getByTestId('signed-in-as').waitFor();
