@@ -69,5 +69,6 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.PREVAIL_SCREENSHOTS !== '1') return;
   const folder = join(root, 'docs', 'console');
   await mkdir(folder, { recursive: true });
+  await page.mouse.move(0, 0); // no chart tooltip or hover state in the picture
   await page.screenshot({ path: join(folder, `${name}.png`), animations: 'disabled' });
 }

@@ -34,7 +34,9 @@ export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) 
   if ((stopped !== null || exposure.data?.status === 'stop') && clear.size === 0) {
     return (
       <BreakScreen
-        message={stopped ?? 'You have reached your exposure limit: reveals are paused.'}
+        message={
+          stopped ?? exposure.data?.suggestion?.message ?? 'You have reached your exposure limit: reveals are paused.'
+        }
         suggestion={exposure.data?.suggestion ?? null}
       />
     );

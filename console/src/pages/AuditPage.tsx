@@ -12,7 +12,7 @@ function detailText(detail: unknown): string {
 }
 
 /**
- * The audit log, read only, a page at a time, oldest first within a page. It opens on the newest
+ * The audit log, read only, a page at a time, newest first within a page. It opens on the newest
  * entries; "Older" and "Newer" page by sequence number (the log's numbers have no gaps), "Oldest"
  * goes to the start.
  */
@@ -36,7 +36,7 @@ export function AuditPage() {
       <ErrorNotice error={entries.error} />
       {entries.isPending && <p role="status">Loading…</p>}
       <table className="data" data-testid="audit-table">
-        <caption className="visually-hidden">Audit entries, oldest first</caption>
+        <caption className="visually-hidden">Audit entries, newest first</caption>
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -49,7 +49,7 @@ export function AuditPage() {
           </tr>
         </thead>
         <tbody>
-          {rows.map((entry) => (
+          {[...rows].reverse().map((entry) => (
             <tr key={entry.seq} data-testid="audit-row">
               <td>{entry.seq}</td>
               <td>

@@ -48,8 +48,8 @@ export function WellnessAggregatePage() {
                 <YAxis allowDecimals={false} />
                 <Tooltip itemStyle={tooltipItemStyle} />
                 <Legend formatter={legendText} />
-                <Bar dataKey="items" name="Items revealed" fill={chartColours[0]} />
-                <Bar dataKey="people" name="People revealing" fill={chartColours[1]} />
+                <Bar isAnimationActive={false} dataKey="items" name="Items revealed" fill={chartColours[0]} />
+                <Bar isAnimationActive={false} dataKey="people" name="People revealing" fill={chartColours[1]} />
               </BarChart>
             </ResponsiveContainer>
           </figure>
