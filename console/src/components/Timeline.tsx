@@ -45,7 +45,12 @@ export function Timeline({ items }: { readonly items: readonly TimelineItem[] })
     <ol className="timeline" data-testid="timeline">
       {items.map((item, index) => {
         const detail = record(item.detail);
-        const reasons = list(detail.reasons);
+        // A rule hit states its reasons in its effects (a verdict's or a typology's `reason`).
+        const effects = Array.isArray(detail.effects) ? detail.effects.map(record) : [];
+        const reasons = [
+          ...list(detail.reasons),
+          ...effects.flatMap((effect) => (typeof effect.reason === 'string' ? [effect.reason] : [])),
+        ];
         const rest = Object.entries(detail).filter(
           ([key]) => key !== 'reasons' && !(featured as readonly string[]).includes(key),
         );
