@@ -83,8 +83,8 @@ export function CasePage() {
           </span>
         </p>
         {data.subject.labels.length > 0 && (
-          <p className="traits" data-testid="subject-labels">
-            <span className="muted">Labels on the subject:</span>{' '}
+          <p className="traits subject-labels" data-testid="subject-labels">
+            <span className="label-heading">Labels on the subject:</span>{' '}
             {data.subject.labels.map((label) => (
               <span className="tag" key={label}>
                 {label}
