@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import {
   viewport,
 } from '../support/console-browser.js';
 import { addPerson, type ConsoleServer, hashMatchCase, startConsoleServer } from '../support/console-server.js';
+import { videoTestsSkipReason, videoVector } from '../support/video-vectors.js';
 import { shapesImage } from '../support/wellness-rig.js';
 
 const skip = consoleSkipReason();
@@ -22,6 +24,7 @@ describe('the review console in a real browser: claims, stepping away, claim tim
   let browser: Browser;
   let first: number;
   let second: number;
+  let video = 0;
   const contexts: BrowserContext[] = [];
 
   const freshPage = async (): Promise<Page> => {
@@ -40,6 +43,10 @@ describe('the review console in a real browser: claims, stepping away, claim tim
     await addPerson(server.services, 'sam', ['child_safety_reviewer'], { optIn: true });
     first = await hashMatchCase(server, 'u-one', await shapesImage(320, 240), { category: 'B1' });
     second = await hashMatchCase(server, 'u-two', await shapesImage(300, 200), { category: 'B2' });
+    if (videoTestsSkipReason() === false) {
+      const clip = await readFile(videoVector('doorknob-hd-no-bar.mp4'));
+      video = await hashMatchCase(server, 'u-video', clip, { category: 'B2', kind: 'video' });
+    }
     browser = await launchChromium();
   });
   after(async () => {
@@ -91,5 +98,32 @@ describe('the review console in a real browser: claims, stepping away, claim tim
     await sam.getByTestId('claim').click();
     await sam.getByTestId('claim-status').filter({ hasText: 'Claimed by you' }).waitFor();
     assert.equal((await server.services.queues.item(first)).claimedBy, 'sam');
+  });
+
+  test('a video is a filmstrip of blurred key frames (as many as x-frame-count says); it never plays', {
+    skip: videoTestsSkipReason(),
+  }, async () => {
+    const page = await freshPage();
+    await signIn(page, server.url, 'rita');
+    const served: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/rendition')) served.push(`${response.headers()['content-type']} ${response.url()}`);
+    });
+    const poster = page.waitForResponse((response) => /\/media\/[^/]+\/rendition$/.test(response.url()));
+    await page.goto(`${server.url}/console/cases/${video}`);
+    const frames = Number((await poster).headers()['x-frame-count']);
+    assert.ok(frames > 1, `a clip has several key frames (${frames})`);
+    const strip = page.getByTestId('filmstrip');
+    await strip.waitFor();
+    assert.equal(await strip.getByRole('button').count(), frames);
+    const third = page.waitForResponse((response) => response.url().endsWith('/rendition?frame=2'));
+    await strip.getByRole('button', { name: 'Frame 3' }).click();
+    assert.equal((await third).headers()['content-type'], 'image/jpeg');
+    await page
+      .getByTestId('media-rendition')
+      .and(page.getByAltText(/frame 3 of/))
+      .waitFor();
+    assert.equal(await page.locator('video').count(), 0, 'no video element');
+    assert.deepEqual(await seriousViolations(page), []);
   });
 });

@@ -38,7 +38,7 @@ export async function startConsoleServer(options: { readonly claimTimeoutMs?: nu
       response.end();
       return;
     }
-    response.setHeader('content-type', 'image/png');
+    response.setHeader('content-type', (request.url ?? '').endsWith('.mp4') ? 'video/mp4' : 'image/png');
     response.end(body);
   });
   const fetchPolicy = { maxBytes: 20 * 1024 * 1024, timeoutMs: 5000, allowedHosts: [], allowPrivateAddresses: true };
@@ -105,12 +105,12 @@ export async function hashMatchCase(
   server: ConsoleServer,
   user: string,
   picture: Uint8Array,
-  options: { readonly category?: string; readonly source?: 'api' | 'stream' } = {},
+  options: { readonly category?: string; readonly source?: 'api' | 'stream'; readonly kind?: 'image' | 'video' } = {},
 ): Promise<number> {
   const engine = server.services.engine;
   if (engine === undefined) throw new Error('the console server has no engine');
   const md5 = createHash('md5').update(picture).digest('hex');
-  const name = `media-${md5}.png`;
+  const name = `media-${md5}.${options.kind === 'video' ? 'mp4' : 'png'}`;
   server.files.set(name, picture);
   const bankName = 'CONSOLE_TEST_BANK';
   const banks = await server.services.banks.listBanks();
@@ -128,7 +128,7 @@ export async function hashMatchCase(
       matches: [{ bank: bankName, contentId: content.id, signalType: 'md5', distance: 0 }],
       signals: { md5 },
       source: options.source ?? 'api',
-      media: { url: `${server.mediaUrl}/${name}` },
+      media: { url: `${server.mediaUrl}/${name}`, ...(options.kind !== undefined ? { kind: options.kind } : {}) },
     },
   };
   const [result] = await engine.engine.ingest([event], { wait: true });
