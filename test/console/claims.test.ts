@@ -19,7 +19,9 @@ const skip = consoleSkipReason();
 /** Claims run out after this long on this server (15 minutes in production). */
 const claimTimeoutMs = 4000;
 
-describe('the review console in a real browser: claims, stepping away, claim timeout', { skip }, () => {
+describe('the review console in a real browser: claims, stepping away, claim timeout; a video filmstrip', {
+  skip,
+}, () => {
   let server: ConsoleServer;
   let browser: Browser;
   let first: number;
