@@ -16,13 +16,17 @@ import type {
   Dashboards,
   DecisionAction,
   Exposure,
+  ExposureLimits,
   Person,
+  PreferencesAnswer,
   Queue,
   QueueItem,
   ReportResult,
   Reveal,
   Role,
   Session,
+  SignInMethods,
+  WellnessDefaults,
   WellnessPreferences,
 } from './types';
 
@@ -109,6 +113,7 @@ export const api = {
     request<Session>('/session', { method: 'POST', body: { login, password }, quietUnauthorized: true }),
   logout: () => request<void>('/session', { method: 'DELETE', quietUnauthorized: true }),
   oidcStartUrl: `${apiBase}/auth/oidc/start`,
+  signInMethods: () => request<SignInMethods>('/auth/methods', { quietUnauthorized: true }),
 
   people: () => request<{ people: Person[] }>('/people'),
   addPerson: (person: { login: string; displayName: string; password: string; roles: Role[] }) =>
@@ -122,7 +127,8 @@ export const api = {
   claimNext: (name: string) =>
     request<{ item: QueueItem | null }>(`/queues/${enc(name)}/claim-next`, { method: 'POST' }),
   claim: (caseId: number) => request<{ item: QueueItem }>(`/cases/${caseId}/claim`, { method: 'POST' }),
-  release: (caseId: number) => request<{ item: QueueItem }>(`/cases/${caseId}/release`, { method: 'POST' }),
+  release: (caseId: number, reason: string) =>
+    request<{ item: QueueItem }>(`/cases/${caseId}/release`, { method: 'POST', body: { reason } }),
   stepAway: (caseId: number) => request<{ item: QueueItem }>(`/cases/${caseId}/step-away`, { method: 'POST' }),
   setImminent: (caseId: number, imminent: boolean, reason: string) =>
     request<{ item: QueueItem }>(`/cases/${caseId}/imminent`, { method: 'POST', body: { imminent, reason } }),
@@ -139,39 +145,94 @@ export const api = {
   buildReport: (caseId: number, format: 'goaml' | 'fincen') =>
     request<ReportResult>(`/cases/${caseId}/reports`, { method: 'POST', body: { format } }),
 
-  dashboards: () => request<Dashboards>('/dashboards'),
+  dashboards: (days = 30) => request<Dashboards>(`/dashboards?days=${days}`),
   audit: (after: number | null, limit: number) =>
     request<{ entries: AuditEntry[] }>(`/audit?limit=${limit}${after === null ? '' : `&after=${after}`}`),
 
-  renditionUrl: (mediaId: string | number, frame?: number) =>
-    `${apiBase}/media/${enc(String(mediaId))}/rendition${frame === undefined ? '' : `?frame=${frame}`}`,
-  reveal: (mediaId: string | number, reason?: string) =>
-    request<Reveal>(`/media/${enc(String(mediaId))}/reveal`, {
+  renditionUrl: (mediaId: string, frame?: number) =>
+    `${apiBase}/media/${enc(mediaId)}/rendition${frame === undefined ? '' : `?frame=${frame}`}`,
+  rendition: (mediaId: string) => rendition(mediaId),
+  reveal: (mediaId: string, options: { reason?: string; frame?: number } = {}) =>
+    request<Reveal>(`/media/${enc(mediaId)}/reveal`, {
       method: 'POST',
-      body: reason === undefined || reason === '' ? {} : { reason },
+      body: {
+        ...(options.reason === undefined || options.reason === '' ? {} : { reason: options.reason }),
+        ...(options.frame === undefined || options.frame === 0 ? {} : { frame: options.frame }),
+      },
     }),
 
-  preferences: () => request<WellnessPreferences>('/wellness/preferences'),
-  savePreferences: (preferences: WellnessPreferences) =>
-    request<WellnessPreferences>('/wellness/preferences', { method: 'PUT', body: preferences }),
-  defaults: () => request<WellnessPreferences>('/wellness/defaults'),
-  saveDefaults: (preferences: WellnessPreferences) =>
-    request<WellnessPreferences>('/wellness/defaults', { method: 'PUT', body: preferences }),
+  preferences: () => request<PreferencesAnswer>('/wellness/preferences'),
+  /** Replaces the person's own overrides; answers the effective preferences. */
+  savePreferences: (own: Partial<WellnessPreferences>) =>
+    request<{ preferences: WellnessPreferences }>('/wellness/preferences', { method: 'PUT', body: own }),
+  defaults: () => request<WellnessDefaults>('/wellness/defaults'),
+  saveDefaults: (change: { preferences?: Partial<WellnessPreferences>; limits?: Partial<ExposureLimits> }) =>
+    request<WellnessDefaults>('/wellness/defaults', { method: 'PUT', body: change }),
   exposure: () => request<Exposure>('/wellness/exposure'),
-  aggregate: () => request<unknown>('/wellness/aggregate'),
+  aggregate: (days = 28) => request<{ days: AggregateDay[] }>(`/wellness/aggregate?days=${days}`),
 };
 
-/** The per-day rows of `GET /wellness/aggregate`, whatever array field the server puts them in. */
-export function aggregateDays(body: unknown): AggregateDay[] {
-  if (Array.isArray(body)) return body.filter(isDay);
-  if (body !== null && typeof body === 'object') {
-    for (const value of Object.values(body)) if (Array.isArray(value)) return value.filter(isDay);
-  }
-  return [];
+/** A blurred rendition's first frame as an object URL, with the frame count and what the media turned out to be. */
+interface RenditionInfo {
+  readonly objectUrl: string;
+  readonly frames: number;
+  readonly kind: 'image' | 'video';
 }
 
-function isDay(row: unknown): row is AggregateDay {
-  return row !== null && typeof row === 'object' && typeof (row as { day?: unknown }).day === 'string';
+/**
+ * Loads frame 0 of an item's rendition once, reading `x-frame-count` and `x-media-kind` from the
+ * same answer (a video's filmstrip length); the picture becomes an object URL (the caller revokes
+ * it). Errors become {@link ApiError}s like any call's.
+ */
+async function rendition(mediaId: string): Promise<RenditionInfo> {
+  let response: Response;
+  try {
+    response = await fetch(api.renditionUrl(mediaId), {
+      credentials: 'same-origin',
+      referrerPolicy: 'no-referrer',
+      cache: 'no-store',
+    });
+  } catch (cause) {
+    throw new ApiError(0, 'NETWORK', `the server could not be reached (${String(cause)})`);
+  }
+  if (!response.ok) {
+    let parsed: unknown = null;
+    try {
+      parsed = await response.json();
+    } catch {
+      parsed = null;
+    }
+    const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (response.status === 401) unauthorizedHandler?.();
+    throw new ApiError(
+      response.status,
+      typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
+      typeof error?.message === 'string' ? error.message : response.statusText || 'request failed',
+      parsed,
+    );
+  }
+  const frames = Number(response.headers.get('x-frame-count') ?? '1');
+  const kind = response.headers.get('x-media-kind') === 'video' ? 'video' : 'image';
+  const blob = await response.blob();
+  return {
+    objectUrl: URL.createObjectURL(blob),
+    frames: Number.isInteger(frames) && frames > 0 ? frames : 1,
+    kind,
+  };
+}
+
+/** All audit entries after `after` up to the newest (pages of 1,000), then the last `limit` of them. */
+export async function newestAuditEntries(limit: number): Promise<{ entries: AuditEntry[]; after: number }> {
+  let after = 0;
+  let tail: AuditEntry[] = [];
+  for (;;) {
+    const page = await api.audit(after, 1000);
+    tail = [...tail, ...page.entries].slice(-limit);
+    const last = page.entries[page.entries.length - 1];
+    if (last === undefined || page.entries.length < 1000) break;
+    after = last.seq;
+  }
+  return { entries: tail, after: (tail[0]?.seq ?? 1) - 1 };
 }
 
 /** A human message for any thrown value (an {@link ApiError} names its code). */

@@ -66,22 +66,25 @@ export type DecisionAction = 'confirm' | 'dismiss' | 'escalate' | 'enqueue_repor
 export type Classification = 'A1' | 'A2' | 'B1' | 'B2';
 export const classifications: readonly Classification[] = ['A1', 'A2', 'B1', 'B2'];
 
+/**
+ * A media item of a case: an opaque id, never the media. How many key frames a video has is told
+ * by the rendition's `x-frame-count` header (`x-media-kind` says what the bytes turned out to be).
+ */
 export interface MediaItem {
-  readonly id: string | number;
+  readonly id: string;
   readonly caseId: number;
   readonly kind: 'image' | 'video';
   readonly harm: { readonly category: string | null; readonly typology: string | null };
   readonly origin: 'url' | 'evidence';
-  /** Filmstrip length for a video, when the server says (otherwise the UI shows a few frames). */
-  readonly frames?: number;
 }
 
 export interface TimelineItem {
   readonly kind: string;
   readonly time: string;
   readonly summary: string;
-  readonly ref: string | number | null;
-  readonly detail: Record<string, unknown> | null;
+  readonly ref: string;
+  /** What the entry recorded: an event, a rule hit's effects, a decision… (any JSON). */
+  readonly detail: unknown;
   readonly guidance?: readonly string[];
 }
 
@@ -96,18 +99,24 @@ export interface CaseView {
   readonly case: CaseRecord;
   readonly queue: string | null;
   readonly traits: { readonly source: string; readonly typology: string | null; readonly imminent: boolean };
-  readonly claim: { readonly claimedBy: string | null; readonly claimExpiresAt: string | null } | null;
-  readonly subject: string | Record<string, unknown>;
+  /** Who holds the case (a login) and until when; null when nobody does. */
+  readonly claim: { readonly by: string; readonly expiresAt: string } | null;
+  /** The subject entity (`user:u1`) and the labels it carries now. */
+  readonly subject: { readonly entity: string; readonly labels: readonly string[] };
   readonly graph: {
     readonly nodes: readonly { readonly id: string; readonly type: string }[];
     readonly edges: readonly { readonly from: string; readonly to: string; readonly kind: string }[];
+    /** True when the graph was cut at its bound. */
+    readonly truncated: boolean;
   };
   readonly timeline: readonly TimelineItem[];
   readonly typologyScores: readonly {
     readonly typology: string;
     readonly score: number;
     readonly threshold: number;
+    readonly caseThreshold: number | null;
     readonly reasons: readonly string[];
+    readonly guidance: readonly string[];
   }[];
   readonly rules: readonly {
     readonly id: string;
@@ -115,9 +124,10 @@ export interface CaseView {
     readonly policy: string;
     readonly hits: number;
     readonly shadow: boolean;
+    readonly guidance: readonly string[];
   }[];
   readonly comments: readonly {
-    readonly id: number | string;
+    readonly id: number;
     readonly author: string;
     readonly time: string;
     readonly text: string;
@@ -163,24 +173,73 @@ export interface Reveal {
 }
 
 /**
- * Wellness preferences (own, or the organisation defaults): blur strength 0–100, greyscale, muted
- * video, seconds a reveal stays clear, and whether a warning screen precedes a reveal per harm type.
+ * Wellness preferences (the effective ones, or the organisation defaults): blur sigma of the
+ * rendition (3–60 px at 320 px), greyscale, muted video, whether a warning screen precedes a
+ * reveal per harm (a bank category or a typology; `*` for any other), the seconds a reveal stays
+ * clear (3–60) and the rendition's longest side (64–640 px).
  */
 export interface WellnessPreferences {
-  readonly blurStrength: number;
+  readonly blurSigma: number;
   readonly greyscale: boolean;
-  readonly mute: boolean;
-  readonly revealSeconds: number;
+  readonly muteVideo: boolean;
   readonly warningScreens: Readonly<Record<string, boolean>>;
+  readonly revealSeconds: number;
+  readonly renditionSize: number;
+}
+
+/** `GET /wellness/preferences`: the effective preferences and the person's own overrides. */
+export interface PreferencesAnswer {
+  readonly preferences: WellnessPreferences;
+  readonly own: Partial<WellnessPreferences>;
+}
+
+/** A soft (`warn`) and a hard (`stop`) threshold. */
+export interface Threshold {
+  readonly warn: number;
+  readonly stop: number;
+}
+
+/** The organisation's exposure limits per person (UTC days, ISO weeks). */
+export interface ExposureLimits {
+  readonly itemsPerDay: Threshold;
+  readonly secondsPerDay: Threshold;
+  readonly itemsPerWeek: Threshold;
+  readonly secondsPerWeek: Threshold;
+}
+
+/** `GET`/`PUT /wellness/defaults`. */
+export interface WellnessDefaults {
+  readonly preferences: WellnessPreferences;
+  readonly limits: ExposureLimits;
+}
+
+/** A break suggestion: a message, and a queue without child-safety material to rotate to. */
+export interface Suggestion {
+  readonly queue: string | null;
+  readonly message: string;
 }
 
 export interface Exposure {
   readonly today: { readonly items: number; readonly seconds: number };
   readonly week: { readonly items: number; readonly seconds: number };
-  readonly limits: Readonly<Record<string, unknown>>;
+  readonly limits: ExposureLimits;
   readonly status: 'ok' | 'warn' | 'stop';
-  readonly suggestion: string | null;
+  readonly suggestion: Suggestion | null;
 }
 
-/** Per-day totals over people (never who decided what); any numeric field besides `day` is charted. */
-export type AggregateDay = { readonly day: string } & Readonly<Record<string, unknown>>;
+/** One day of `GET /wellness/aggregate` (totals over people: never who, never a case or media). */
+export interface AggregateDay {
+  readonly day: string;
+  readonly items: number;
+  readonly seconds: number;
+  /** How many people revealed anything that day. */
+  readonly people: number;
+  /** How many people fell in each bucket of items (`1-9`, …, `40+`). */
+  readonly distribution: readonly { readonly bucket: string; readonly people: number }[];
+}
+
+/** `GET /auth/methods`: how one may sign in. */
+export interface SignInMethods {
+  readonly password: boolean;
+  readonly oidc: boolean;
+}

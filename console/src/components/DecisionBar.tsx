@@ -21,7 +21,7 @@ const actionKeys: Readonly<Record<DecisionAction, { label: string; key: string |
 /**
  * The decision bar: the actions the server offers for the case (confirm, dismiss, escalate, enqueue
  * for reporting, close), the A1/A2/B1/B2 classification, a label with its reason, and "Step away" /
- * "Release" for the claim. An action whose `reasonRequired` is set shows the reason field, focuses
+ * "Release" for the claim (releasing asks why: the reason goes into the audit log). An action whose `reasonRequired` is set shows the reason field, focuses
  * it and refuses to send without a reason. Keyboard: c d e r, 1–4, s, n (never while typing).
  */
 export function DecisionBar({ view }: { readonly view: CaseView }) {
@@ -36,6 +36,8 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
   const [label, setLabel] = useState('');
   const [labelReason, setLabelReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [releasing, setReleasing] = useState(false);
+  const [releaseReason, setReleaseReason] = useState('');
 
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['case', caseId] });
@@ -58,7 +60,11 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
   });
   const claimChange = useMutation({
     mutationFn: (change: 'step-away' | 'release' | 'claim') =>
-      change === 'step-away' ? api.stepAway(caseId) : change === 'release' ? api.release(caseId) : api.claim(caseId),
+      change === 'step-away'
+        ? api.stepAway(caseId)
+        : change === 'release'
+          ? api.release(caseId, releaseReason.trim())
+          : api.claim(caseId),
     onSuccess: (_data, change) => {
       refresh();
       if (change === 'claim') setNotice('You hold this case.');
@@ -70,7 +76,11 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
     onSuccess: (data) => {
       refresh();
       if (data.item === null) setNotice('Nothing else is waiting in this queue.');
-      else navigate(`/cases/${data.item.caseId}`);
+      else {
+        // The case view must show the new claim, not a cached one.
+        void queryClient.invalidateQueries({ queryKey: ['case', data.item.caseId] });
+        navigate(`/cases/${data.item.caseId}`);
+      }
     },
   });
   const applyLabel = useMutation({
@@ -114,12 +124,14 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
     decide.mutate(pending);
   };
 
+  // The A1/A2/B1/B2 classification is for child-safety material: matched media or a case with media.
+  const classifies = view.media.length > 0 || view.traits.source === 'hash_match' || view.traits.source === 'stream';
   const shortcuts: Shortcut[] = [
     ...view.actions.flatMap((offered) => {
       const key = actionKeys[offered.action].key;
       return key === null ? [] : [{ key, label: actionKeys[offered.action].label, run: () => start(offered.action) }];
     }),
-    ...classifications.map((value, index) => ({
+    ...(classifies ? classifications : []).map((value, index) => ({
       key: String(index + 1),
       label: `Classification ${value}`,
       run: () => setClassification(value),
@@ -134,22 +146,24 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
   return (
     <section className="decision-bar" aria-labelledby="decision-heading" data-testid="decision-bar">
       <h2 id="decision-heading">Decision</h2>
-      <fieldset className="inline classification">
-        <legend>Classification</legend>
-        {classifications.map((value, index) => (
-          <label key={value}>
-            <input
-              type="radio"
-              name="classification"
-              value={value}
-              checked={classification === value}
-              onChange={() => setClassification(value)}
-              data-testid={`classification-${value}`}
-            />{' '}
-            {value} <kbd>{index + 1}</kbd>
-          </label>
-        ))}
-      </fieldset>
+      {classifies && (
+        <fieldset className="inline classification">
+          <legend>Classification</legend>
+          {classifications.map((value, index) => (
+            <label key={value}>
+              <input
+                type="radio"
+                name="classification"
+                value={value}
+                checked={classification === value}
+                onChange={() => setClassification(value)}
+                data-testid={`classification-${value}`}
+              />{' '}
+              {value} <kbd>{index + 1}</kbd>
+            </label>
+          ))}
+        </fieldset>
+      )}
       <fieldset className="actions">
         <legend className="visually-hidden">Decide</legend>
         {view.actions.map((offered) => (
@@ -183,6 +197,11 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
             onChange={(event) => setReason(event.target.value)}
             onKeyDown={(event) => {
               if (event.key === 'Escape') setPending(null);
+              // Enter decides (Shift+Enter starts a new line).
+              if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
+              }
             }}
             data-testid="decision-reason"
           />
@@ -221,11 +240,12 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
         </button>
         <button
           type="button"
-          onClick={() => claimChange.mutate('release')}
+          onClick={() => setReleasing((open) => !open)}
+          aria-expanded={releasing}
           disabled={claimChange.isPending}
           data-testid="release"
         >
-          Release
+          Release…
         </button>
         {view.queue !== null && (
           <button type="button" onClick={() => next.mutate()} disabled={next.isPending} data-testid="next-case">
@@ -233,6 +253,33 @@ export function DecisionBar({ view }: { readonly view: CaseView }) {
           </button>
         )}
       </div>
+      {releasing && (
+        <form
+          className="inline-form"
+          data-testid="release-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (releaseReason.trim() !== '') claimChange.mutate('release');
+          }}
+        >
+          <label htmlFor="release-reason">Why give the case back to its queue?</label>
+          <input
+            id="release-reason"
+            value={releaseReason}
+            maxLength={1000}
+            required
+            onChange={(event) => setReleaseReason(event.target.value)}
+            data-testid="release-reason"
+          />
+          <button
+            type="submit"
+            disabled={claimChange.isPending || releaseReason.trim() === ''}
+            data-testid="release-submit"
+          >
+            Release
+          </button>
+        </form>
+      )}
       <ErrorNotice error={claimChange.error ?? next.error} testId="claim-error" />
       <ImminentToggle caseId={caseId} imminent={view.traits.imminent} queue={view.queue} />
       <form

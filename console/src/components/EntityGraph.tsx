@@ -16,13 +16,7 @@ const typeColours: Readonly<Record<string, string>> = {
  * The subject and its linked entities two hops out, drawn by Cytoscape (pan and zoom; no editing).
  * The canvas is decorative for assistive technology: the same nodes and links follow as a list.
  */
-export function EntityGraph({
-  graph,
-  subjectId,
-}: {
-  readonly graph: CaseView['graph'];
-  readonly subjectId: string | null;
-}) {
+export function EntityGraph({ graph, subjectId }: { readonly graph: CaseView['graph']; readonly subjectId: string }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (container.current === null || graph.nodes.length === 0) return undefined;
@@ -67,7 +61,10 @@ export function EntityGraph({
           },
         },
       ],
-      layout: { name: 'cose', animate: false },
+      layout: { name: 'cose', animate: false, padding: 40 },
+      // A graph of one or two nodes must not be blown up to fill the canvas.
+      maxZoom: 1.5,
+      minZoom: 0.2,
       boxSelectionEnabled: false,
       autoungrabify: true,
     });
@@ -82,7 +79,10 @@ export function EntityGraph({
         <div ref={container} className="graph-canvas" aria-hidden="true" />
       )}
       <details>
-        <summary>Linked entities as a list ({graph.nodes.length})</summary>
+        <summary>
+          Linked entities as a list ({graph.nodes.length}
+          {graph.truncated ? ', cut at the limit' : ''})
+        </summary>
         <ul className="plain">
           {graph.edges.map((edge) => (
             <li key={`${edge.from}-${edge.kind}-${edge.to}`}>

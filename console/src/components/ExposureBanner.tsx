@@ -16,7 +16,7 @@ export function ExposureBanner({ exposure }: { readonly exposure: Exposure }) {
         {exposure.status === 'stop' ? 'Today’s exposure limit is reached.' : 'You are close to today’s exposure limit.'}
       </strong>{' '}
       Today: {exposure.today.items} items revealed, {formatDuration(exposure.today.seconds)}.{' '}
-      {exposure.suggestion ?? 'Consider a break or a queue without media.'}
+      {exposure.suggestion?.message ?? 'Consider a break or a queue without media.'}
     </aside>
   );
 }

@@ -8,8 +8,9 @@ import { MediaTile } from './MediaTile';
 
 /**
  * The case's media: blurred renditions only, each revealable after a warning (with
- * `media.reveal`). When a reveal meets the exposure limit the whole panel becomes the break
- * screen (a hard stop); the soft warning (`status: 'warn'`) shows above the items.
+ * `media.reveal`). At the exposure limit (a reveal refused with `EXPOSURE_LIMIT`, or the status
+ * `stop`) the whole panel becomes the break screen (a hard stop) — once nothing is shown in the
+ * clear, so the reveal that reached the limit is still seen for its seconds; the soft warning (`status: 'warn'`) shows above the items.
  */
 export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) {
   const session = useSession();
@@ -17,13 +18,25 @@ export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) 
   const mayReveal = allows(session.data, 'media.reveal');
   const exposure = useQuery({ queryKey: ['exposure'], queryFn: api.exposure, enabled: mayReveal, staleTime: 30_000 });
   const [stopped, setStopped] = useState<string | null>(null);
+  // Items shown in the clear right now: a hard stop reached by the last reveal waits until they blur again.
+  const [clear, setClear] = useState<ReadonlySet<string>>(new Set());
+  const showing = (id: string, shown: boolean) =>
+    setClear((current) => {
+      if (current.has(id) === shown) return current;
+      const next = new Set(current);
+      if (shown) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   const refreshExposure = () => void queryClient.invalidateQueries({ queryKey: ['exposure'] });
 
   if (media.length === 0) return <p className="muted">No media on this case.</p>;
-  if (stopped !== null || exposure.data?.status === 'stop') {
+  if ((stopped !== null || exposure.data?.status === 'stop') && clear.size === 0) {
     return (
       <BreakScreen
-        message={stopped ?? 'You have reached your exposure limit: reveals are paused.'}
+        message={
+          stopped ?? exposure.data?.suggestion?.message ?? 'You have reached your exposure limit: reveals are paused.'
+        }
         suggestion={exposure.data?.suggestion ?? null}
       />
     );
@@ -32,7 +45,8 @@ export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) 
     <div data-testid="media-panel">
       {exposure.data?.status === 'warn' && (
         <p className="notice warn" role="status" data-testid="exposure-soft-warning">
-          You are close to your exposure limit. {exposure.data.suggestion ?? 'Reveal only what the decision needs.'}
+          You are close to your exposure limit.{' '}
+          {exposure.data.suggestion?.message ?? 'Reveal only what the decision needs.'}
         </p>
       )}
       <p className="muted">
@@ -46,6 +60,7 @@ export function MediaPanel({ media }: { readonly media: readonly MediaItem[] }) 
             index={index}
             mayReveal={mayReveal}
             onRevealed={refreshExposure}
+            onShown={(shown) => showing(item.id, shown)}
             onExposureLimit={(message) => {
               setStopped(message);
               refreshExposure();

@@ -1,13 +1,13 @@
-import { useMutation } from '@tanstack/react-query';
-import { type SyntheticEvent, useEffect, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type SyntheticEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { humanize } from '../format';
 import type { MediaItem, Reveal } from '../types';
 import { ErrorNotice } from './ErrorNotice';
 import { RevealWarning } from './RevealWarning';
 
-/** Filmstrip frames shown for a video when the server does not say how many it has. */
-const defaultFrames = 6;
+/** The most filmstrip frames shown (the server takes at most 8 key frames). */
+const maxFrames = 16;
 
 /** No saving, dragging or context menu on any media element. */
 const guard = {
@@ -18,9 +18,23 @@ const guard = {
 };
 
 /**
+ * Whether a warning screen comes before revealing an item of this harm (the server's rule): the
+ * category's key, then the typology's, then `*`; warn when nothing says otherwise (or the
+ * preferences are not loaded yet).
+ */
+function warnsBefore(screens: Readonly<Record<string, boolean>> | undefined, harm: MediaItem['harm']): boolean {
+  if (screens === undefined) return true;
+  if (harm.category !== null && screens[harm.category] !== undefined) return screens[harm.category] === true;
+  if (harm.typology !== null && screens[harm.typology] !== undefined) return screens[harm.typology] === true;
+  return screens['*'] ?? true;
+}
+
+/**
  * One media item, safely. By default only the server's small blurred greyscale rendition
- * (`/media/:id/rendition`; a video shows a filmstrip of blurred frames, `?frame=N`, and never
- * plays). "Reveal" first shows {@link RevealWarning}; confirming calls `POST /media/:id/reveal`
+ * (`/media/:id/rendition`, fetched once; its `x-frame-count` says how many key frames a video has,
+ * shown as a filmstrip of blurred frames, `?frame=N`: a video never plays; revealing a video
+ * reveals the frame shown). "Reveal" first shows {@link RevealWarning} (unless the person's
+ * warning screens say not to for this harm); confirming calls `POST /media/:id/reveal`
  * and shows the one-time URL's image, which blurs again after `revealSeconds`, when the tab is
  * hidden, on Escape, or when the item is left (unmount). A 429 `EXPOSURE_LIMIT` is handed to
  * `onExposureLimit` (the panel shows the break screen). No download links, no dragging, no
@@ -32,19 +46,35 @@ export function MediaTile({
   mayReveal,
   onExposureLimit,
   onRevealed,
+  onShown,
 }: {
   readonly item: MediaItem;
   readonly index: number;
   readonly mayReveal: boolean;
   readonly onExposureLimit: (message: string) => void;
   readonly onRevealed: () => void;
+  /** Told true when the item shows in the clear, false when it is blurred again (or goes away). */
+  readonly onShown: (shown: boolean) => void;
 }) {
   const [mode, setMode] = useState<'blurred' | 'warning' | 'revealed'>('blurred');
   const [revealed, setRevealed] = useState<Reveal | null>(null);
   const [frame, setFrame] = useState(0);
   const [secondsLeft, setSecondsLeft] = useState(0);
+  // Frame 0 of the rendition, loaded once: its headers say how many key frames a video has.
+  const poster = useQuery({
+    queryKey: ['rendition', item.id],
+    queryFn: () => api.rendition(item.id),
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+    retry: false,
+  });
+  const posterUrl = poster.data?.objectUrl;
+  useEffect(() => () => (posterUrl !== undefined ? URL.revokeObjectURL(posterUrl) : undefined), [posterUrl]);
+  const kind = poster.data?.kind ?? item.kind;
+  const preferences = useQuery({ queryKey: ['preferences'], queryFn: api.preferences, enabled: mayReveal });
+  const warns = warnsBefore(preferences.data?.preferences.warningScreens, item.harm);
   const reveal = useMutation({
-    mutationFn: (reason: string) => api.reveal(item.id, reason),
+    mutationFn: (reason: string) => api.reveal(item.id, { reason, ...(kind === 'video' ? { frame } : {}) }),
     onSuccess: (data) => {
       setRevealed(data);
       setSecondsLeft(Math.max(1, Math.round(data.revealSeconds)));
@@ -58,6 +88,14 @@ export function MediaTile({
       }
     },
   });
+  const shown = mode === 'revealed';
+  const tellShown = useRef(onShown);
+  tellShown.current = onShown;
+  useEffect(() => {
+    if (!shown) return undefined;
+    tellShown.current(true);
+    return () => tellShown.current(false);
+  }, [shown]);
   const blurAgain = () => {
     setMode('blurred');
     setRevealed(null);
@@ -95,9 +133,9 @@ export function MediaTile({
     };
   }, [mode]);
 
-  const name = `${item.kind === 'video' ? 'Video' : 'Image'} ${index + 1}`;
-  const frames = item.kind === 'video' ? Math.max(1, Math.min(item.frames ?? defaultFrames, 24)) : 0;
-  const preview = api.renditionUrl(item.id, item.kind === 'video' ? frame : undefined);
+  const name = `${kind === 'video' ? 'Video' : 'Image'} ${index + 1}`;
+  const frames = kind === 'video' ? Math.max(1, Math.min(poster.data?.frames ?? 1, maxFrames)) : 0;
+  const preview = frame === 0 ? posterUrl : api.renditionUrl(item.id, frame);
   const harm = [item.harm.category, item.harm.typology].filter((value): value is string => value !== null);
   const refused = reveal.error instanceof ApiError && reveal.error.code === 'EXPOSURE_LIMIT' ? null : reveal.error;
 
@@ -131,15 +169,22 @@ export function MediaTile({
         </div>
       ) : (
         <div className="media-frame">
-          <img
-            src={preview}
-            alt={`${name}, blurred preview${item.kind === 'video' ? `, frame ${frame + 1}` : ''}`}
-            className="media-blurred"
-            width={160}
-            data-testid="media-rendition"
-            {...guard}
-          />
-          {item.kind === 'video' && (
+          {preview !== undefined ? (
+            <img
+              src={preview}
+              alt={`${name}, blurred preview${kind === 'video' ? `, frame ${frame + 1} of ${frames}` : ''}`}
+              className="media-blurred"
+              width={160}
+              data-testid="media-rendition"
+              {...guard}
+            />
+          ) : (
+            <p className="media-placeholder muted" role="status">
+              {poster.isPending ? 'Loading the blurred preview…' : 'No preview.'}
+            </p>
+          )}
+          <ErrorNotice error={poster.error} testId="rendition-error" />
+          {kind === 'video' && frames > 1 && (
             <fieldset className="filmstrip" data-testid="filmstrip">
               <legend>Frames (blurred; the video does not play)</legend>
               {Array.from({ length: frames }, (_, position) => (
@@ -152,13 +197,23 @@ export function MediaTile({
                   aria-label={`Frame ${position + 1}`}
                   onClick={() => setFrame(position)}
                 >
-                  <img src={api.renditionUrl(item.id, position)} alt="" width={48} {...guard} />
+                  <img
+                    src={position === 0 ? posterUrl : api.renditionUrl(item.id, position)}
+                    alt=""
+                    width={48}
+                    {...guard}
+                  />
                 </button>
               ))}
             </fieldset>
           )}
           {mayReveal && mode === 'blurred' && (
-            <button type="button" onClick={() => setMode('warning')} data-testid="reveal">
+            <button
+              type="button"
+              onClick={() => (warns ? setMode('warning') : reveal.mutate(''))}
+              disabled={reveal.isPending}
+              data-testid="reveal"
+            >
               Reveal…
             </button>
           )}

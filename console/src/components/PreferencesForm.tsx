@@ -3,9 +3,16 @@ import { humanize } from '../format';
 import type { WellnessPreferences } from '../types';
 import { ErrorNotice } from './ErrorNotice';
 
+/** How a warning-screen key reads: `*` is every harm no other key names. */
+function harmName(key: string): string {
+  return key === '*' ? 'Any other harm (the default)' : humanize(key);
+}
+
 /**
- * The wellness preferences form (a person's own, or the organisation defaults): blur strength,
- * greyscale, muted video, seconds a reveal stays clear, and a warning screen per harm type.
+ * The wellness preferences form (a person's own, or the organisation defaults): blur strength (the
+ * rendition's blur sigma, 3–60: a preview is never sharp), greyscale, muted video, the seconds a
+ * reveal stays clear (3–60), the preview size (64–640 px), and a warning screen per harm (a bank
+ * category or typology; `*` for the rest). `onSave` gets only the fields that differ from `value`.
  */
 export function PreferencesForm({
   idPrefix,
@@ -20,30 +27,35 @@ export function PreferencesForm({
   readonly saving: boolean;
   readonly saved: boolean;
   readonly error: unknown;
-  readonly onSave: (preferences: WellnessPreferences) => void;
+  readonly onSave: (changed: Partial<WellnessPreferences>) => void;
 }) {
   const [draft, setDraft] = useState<WellnessPreferences>(value);
   useEffect(() => setDraft(value), [value]);
   const id = (name: string) => `${idPrefix}-${name}`;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onSave(draft);
+    const changed = Object.fromEntries(
+      Object.entries(draft).filter(
+        ([key, field]) => JSON.stringify(field) !== JSON.stringify(value[key as keyof WellnessPreferences]),
+      ),
+    ) as Partial<WellnessPreferences>;
+    onSave(changed);
   };
-  const harmTypes = Object.keys(draft.warningScreens ?? {});
+  const harmTypes = Object.keys(draft.warningScreens);
 
   return (
     <form onSubmit={submit} className="stacked preferences" data-testid={`${idPrefix}-form`}>
       <label htmlFor={id('blur')}>
-        Blur strength: <output htmlFor={id('blur')}>{draft.blurStrength}</output>
+        Blur strength: <output htmlFor={id('blur')}>{draft.blurSigma}</output>
       </label>
       <input
         id={id('blur')}
         type="range"
-        min={0}
-        max={100}
-        step={5}
-        value={draft.blurStrength}
-        onChange={(event) => setDraft({ ...draft, blurStrength: Number(event.target.value) })}
+        min={3}
+        max={60}
+        step={1}
+        value={draft.blurSigma}
+        onChange={(event) => setDraft({ ...draft, blurSigma: Number(event.target.value) })}
         data-testid={`${idPrefix}-blur`}
       />
       <label className="check">
@@ -58,25 +70,35 @@ export function PreferencesForm({
       <label className="check">
         <input
           type="checkbox"
-          checked={draft.mute}
-          onChange={(event) => setDraft({ ...draft, mute: event.target.checked })}
+          checked={draft.muteVideo}
+          onChange={(event) => setDraft({ ...draft, muteVideo: event.target.checked })}
           data-testid={`${idPrefix}-mute`}
         />{' '}
         Mute video
       </label>
-      <label htmlFor={id('reveal-seconds')}>Seconds a revealed item stays clear</label>
+      <label htmlFor={id('reveal-seconds')}>Seconds a revealed item stays clear (3–60)</label>
       <input
         id={id('reveal-seconds')}
         type="number"
-        min={1}
-        max={300}
+        min={3}
+        max={60}
         value={draft.revealSeconds}
         onChange={(event) => setDraft({ ...draft, revealSeconds: Number(event.target.value) })}
         data-testid={`${idPrefix}-reveal-seconds`}
       />
+      <label htmlFor={id('size')}>Preview size in pixels (64–640)</label>
+      <input
+        id={id('size')}
+        type="number"
+        min={64}
+        max={640}
+        step={16}
+        value={draft.renditionSize}
+        onChange={(event) => setDraft({ ...draft, renditionSize: Number(event.target.value) })}
+        data-testid={`${idPrefix}-size`}
+      />
       <fieldset>
         <legend>Warning screen before revealing</legend>
-        {harmTypes.length === 0 && <p className="muted">A warning screen always comes before a reveal.</p>}
         {harmTypes.map((harm) => (
           <label className="check" key={harm}>
             <input
@@ -86,7 +108,7 @@ export function PreferencesForm({
                 setDraft({ ...draft, warningScreens: { ...draft.warningScreens, [harm]: event.target.checked } })
               }
             />{' '}
-            {humanize(harm)}
+            {harmName(harm)}
           </label>
         ))}
       </fieldset>

@@ -26,6 +26,11 @@ function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map((entry) => text(entry) ?? '').filter((entry) => entry !== '') : [];
 }
 
+/** The entry's detail as an object (an event, a rule hit…); anything else has no fields to show. */
+function record(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Detail fields shown on their own line (match provenance, payment typology); the rest is under "More". */
 const featured = ['bank', 'distance', 'signalType', 'typology', 'amount', 'currency', 'label'] as const;
 
@@ -39,8 +44,13 @@ export function Timeline({ items }: { readonly items: readonly TimelineItem[] })
   return (
     <ol className="timeline" data-testid="timeline">
       {items.map((item, index) => {
-        const detail = item.detail ?? {};
-        const reasons = list(detail.reasons);
+        const detail = record(item.detail);
+        // A rule hit states its reasons in its effects (a verdict's or a typology's `reason`).
+        const effects = Array.isArray(detail.effects) ? detail.effects.map(record) : [];
+        const reasons = [
+          ...list(detail.reasons),
+          ...effects.flatMap((effect) => (typeof effect.reason === 'string' ? [effect.reason] : [])),
+        ];
         const rest = Object.entries(detail).filter(
           ([key]) => key !== 'reasons' && !(featured as readonly string[]).includes(key),
         );

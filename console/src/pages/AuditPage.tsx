@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api } from '../api';
+import { api, newestAuditEntries } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { formatTime } from '../format';
 
@@ -11,16 +11,23 @@ function detailText(detail: unknown): string {
   return typeof detail === 'string' ? detail : JSON.stringify(detail);
 }
 
-/** The audit log, read only, a page at a time (`after` = the last sequence number seen). */
+/**
+ * The audit log, read only, a page at a time, newest first within a page. It opens on the newest
+ * entries; "Older" and "Newer" page by sequence number (the log's numbers have no gaps), "Oldest"
+ * goes to the start.
+ */
 export function AuditPage() {
-  // The `after` cursor of each page visited, so "Previous" can go back.
-  const [cursors, setCursors] = useState<(number | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
-  const entries = useQuery({ queryKey: ['audit', after], queryFn: () => api.audit(after, pageSize) });
+  // `after`: the page starts after this sequence number; 'newest': the last page.
+  const [after, setAfter] = useState<number | 'newest'>('newest');
+  const entries = useQuery({
+    queryKey: ['audit', after],
+    queryFn: () => (after === 'newest' ? newestAuditEntries(pageSize) : api.audit(after, pageSize)),
+  });
   useEffect(() => {
     document.title = 'Audit log · Prevail review console';
   }, []);
   const rows = entries.data?.entries ?? [];
+  const first = rows[0];
   const last = rows[rows.length - 1];
 
   return (
@@ -29,7 +36,7 @@ export function AuditPage() {
       <ErrorNotice error={entries.error} />
       {entries.isPending && <p role="status">Loading…</p>}
       <table className="data" data-testid="audit-table">
-        <caption className="visually-hidden">Audit entries, oldest first</caption>
+        <caption className="visually-hidden">Audit entries, newest first</caption>
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -42,7 +49,7 @@ export function AuditPage() {
           </tr>
         </thead>
         <tbody>
-          {rows.map((entry) => (
+          {[...rows].reverse().map((entry) => (
             <tr key={entry.seq} data-testid="audit-row">
               <td>{entry.seq}</td>
               <td>
@@ -57,24 +64,36 @@ export function AuditPage() {
           ))}
         </tbody>
       </table>
-      {entries.isSuccess && rows.length === 0 && <p>No entries{after === null ? '' : ' after this point'}.</p>}
+      {entries.isSuccess && rows.length === 0 && <p>No entries{after === 'newest' ? '' : ' after this point'}.</p>}
       <nav aria-label="Audit pages" className="toolbar">
+        <button type="button" onClick={() => setAfter(0)} disabled={after === 0} data-testid="audit-oldest">
+          Oldest
+        </button>
         <button
           type="button"
-          onClick={() => setCursors(cursors.slice(0, -1))}
-          disabled={cursors.length <= 1}
+          onClick={() => first !== undefined && setAfter(Math.max(0, first.seq - 1 - pageSize))}
+          disabled={first === undefined || first.seq <= 1}
           data-testid="audit-previous"
         >
-          Previous
+          Older
         </button>
-        <span>Page {cursors.length}</span>
         <button
           type="button"
-          onClick={() => last !== undefined && setCursors([...cursors, last.seq])}
-          disabled={rows.length < pageSize || last === undefined}
+          onClick={() => last !== undefined && setAfter(last.seq)}
+          disabled={after === 'newest' || rows.length < pageSize || last === undefined}
           data-testid="audit-next"
         >
-          Next
+          Newer
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setAfter('newest');
+            void entries.refetch();
+          }}
+          data-testid="audit-newest"
+        >
+          Newest
         </button>
       </nav>
     </section>

@@ -13,14 +13,6 @@ import { Timeline } from '../components/Timeline';
 import { TypologyScores } from '../components/TypologyScores';
 import { formatTime, humanize } from '../format';
 import { allows, useSession } from '../session';
-import type { CaseView } from '../types';
-
-/** The subject as one line of text, whatever shape the server gives it. */
-function subjectText(subject: CaseView['subject']): string {
-  if (typeof subject === 'string') return subject;
-  const named = subject.id ?? subject.name ?? subject.key;
-  return typeof named === 'string' || typeof named === 'number' ? String(named) : JSON.stringify(subject);
-}
 
 /**
  * One case on one page: the subject and its graph, the timeline, typology scores, the rules that
@@ -56,7 +48,7 @@ export function CasePage() {
     );
   }
   const data = view.data;
-  const subject = subjectText(data.subject);
+  const subject = data.subject.entity;
   const isPayments = data.traits.source === 'payments';
   const claim = data.claim;
 
@@ -85,17 +77,27 @@ export function CasePage() {
             </span>
           )}
           <span className="muted" data-testid="claim-status">
-            {claim?.claimedBy != null
-              ? `Claimed by ${claim.claimedBy}${claim.claimExpiresAt !== null ? ` until ${formatTime(claim.claimExpiresAt)}` : ''}`
+            {claim !== null
+              ? `Claimed by ${claim.by === session.data?.person.login ? 'you' : claim.by} until ${formatTime(claim.expiresAt)}`
               : 'Not claimed'}
           </span>
         </p>
+        {data.subject.labels.length > 0 && (
+          <p className="traits subject-labels" data-testid="subject-labels">
+            <span className="label-heading">Labels on the subject:</span>{' '}
+            {data.subject.labels.map((label) => (
+              <span className="tag" key={label}>
+                {label}
+              </span>
+            ))}
+          </p>
+        )}
       </header>
       <div className="case-grid">
         <div className="case-main">
           <section aria-labelledby="graph-heading">
             <h2 id="graph-heading">Subject and linked entities</h2>
-            <EntityGraph graph={data.graph} subjectId={typeof data.subject === 'string' ? data.subject : null} />
+            <EntityGraph graph={data.graph} subjectId={data.subject.entity} />
           </section>
           <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Timeline</h2>
@@ -103,11 +105,11 @@ export function CasePage() {
           </section>
         </div>
         <div className="case-side">
-          <DecisionBar view={data} />
           <section aria-labelledby="media-heading">
             <h2 id="media-heading">Media</h2>
             <MediaPanel media={data.media} />
           </section>
+          <DecisionBar view={data} />
           <section aria-labelledby="scores-heading">
             <h2 id="scores-heading">Typology scores</h2>
             <TypologyScores scores={data.typologyScores} />

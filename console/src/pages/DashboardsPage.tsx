@@ -27,7 +27,7 @@ import { chartColours, tooltipItemStyle } from '../theme';
  * Each chart has a text summary for screen readers.
  */
 export function DashboardsPage() {
-  const dashboards = useQuery({ queryKey: ['dashboards'], queryFn: api.dashboards });
+  const dashboards = useQuery({ queryKey: ['dashboards'], queryFn: () => api.dashboards() });
   useEffect(() => {
     document.title = 'Dashboards · Prevail review console';
   }, []);
@@ -63,8 +63,22 @@ export function DashboardsPage() {
                 <YAxis allowDecimals={false} />
                 <Tooltip itemStyle={tooltipItemStyle} />
                 <Legend formatter={legendText} />
-                <Line type="monotone" dataKey="opened" name="Opened" stroke={chartColours[0]} dot={false} />
-                <Line type="monotone" dataKey="decided" name="Decided" stroke={chartColours[1]} dot={false} />
+                <Line
+                  isAnimationActive={false}
+                  type="monotone"
+                  dataKey="opened"
+                  name="Opened"
+                  stroke={chartColours[0]}
+                  dot={false}
+                />
+                <Line
+                  isAnimationActive={false}
+                  type="monotone"
+                  dataKey="decided"
+                  name="Decided"
+                  stroke={chartColours[1]}
+                  dot={false}
+                />
               </LineChart>
             </ResponsiveContainer>
           </section>
@@ -88,7 +102,7 @@ export function DashboardsPage() {
             </p>
             <ResponsiveContainer width="100%" height={240}>
               <PieChart>
-                <Pie data={decided} dataKey="value" nameKey="name" outerRadius={80} label>
+                <Pie isAnimationActive={false} data={decided} dataKey="value" nameKey="name" outerRadius={80} label>
                   {decided.map((entry, index) => (
                     <Cell key={entry.name} fill={chartColours[index] ?? '#8b8b8b'} />
                   ))}
@@ -102,16 +116,25 @@ export function DashboardsPage() {
             <h2 id="precision-heading">Rule precision</h2>
             <p className="visually-hidden">
               {precision
-                .map((row) => `${row.rule}: ${row.percent}% (${row.confirmed} confirmed, ${row.dismissed} dismissed)`)
+                .map(
+                  (row) =>
+                    `${row.rule}: ${row.precision === null ? 'no decisions yet' : `${row.percent}%`} (${row.confirmed} confirmed, ${row.dismissed} dismissed)`,
+                )
                 .join('; ')}
             </p>
             <ResponsiveContainer width="100%" height={240}>
               <BarChart data={precision} layout="vertical" margin={{ left: 40 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="#d8dde2" />
                 <XAxis type="number" domain={[0, 100]} unit="%" />
-                <YAxis type="category" dataKey="rule" width={140} />
+                <YAxis type="category" dataKey="rule" width={260} />
                 <Tooltip itemStyle={tooltipItemStyle} />
-                <Bar dataKey="percent" name="Precision (%)" fill={chartColours[0]} maxBarSize={28} />
+                <Bar
+                  isAnimationActive={false}
+                  dataKey="percent"
+                  name="Precision (%)"
+                  fill={chartColours[0]}
+                  maxBarSize={28}
+                />
               </BarChart>
             </ResponsiveContainer>
           </section>
@@ -127,7 +150,13 @@ export function DashboardsPage() {
                   <XAxis dataKey="rule" />
                   <YAxis allowDecimals={false} />
                   <Tooltip itemStyle={tooltipItemStyle} />
-                  <Bar dataKey="hits" name="Would-be hits" fill={chartColours[3]} maxBarSize={48} />
+                  <Bar
+                    isAnimationActive={false}
+                    dataKey="hits"
+                    name="Would-be hits"
+                    fill={chartColours[3]}
+                    maxBarSize={48}
+                  />
                 </BarChart>
               </ResponsiveContainer>
             )}

@@ -1,17 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { ApiError, api, setCsrfToken } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { homePath, sessionKey, useSession } from '../session';
 import type { Session } from '../types';
-
-/** Whether the session check's 401 body says single sign-on is configured (`oidc: true`). */
-function oidcOffered(error: unknown): boolean {
-  if (!(error instanceof ApiError) || error.body === null || typeof error.body !== 'object') return false;
-  const body = error.body as { oidc?: unknown; error?: { oidc?: unknown } };
-  return body.oidc === true || body.error?.oidc === true;
-}
 
 /** Signing in: login and password, or single sign-on when the server offers it. */
 export function LoginPage() {
@@ -21,6 +14,8 @@ export function LoginPage() {
   const location = useLocation();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
+  // Single sign-on is offered only when the server has it configured.
+  const methods = useQuery({ queryKey: ['sign-in-methods'], queryFn: api.signInMethods, staleTime: Infinity });
   const from = (location.state as { from?: unknown } | null)?.from;
   /** Back to the page that needed the session, else the person's first page. */
   const target = (data: Session) => (typeof from === 'string' && from !== '/login' ? from : homePath(data));
@@ -82,7 +77,7 @@ export function LoginPage() {
           />
         )}
       </form>
-      {oidcOffered(session.error) && (
+      {methods.data?.oidc === true && (
         <p>
           <a href={api.oidcStartUrl} className="button" data-testid="login-oidc">
             Sign in with your organisation’s single sign-on

@@ -19,7 +19,11 @@ export function QueuePage() {
       void queryClient.invalidateQueries({ queryKey: ['queue', name] });
       void queryClient.invalidateQueries({ queryKey: ['queues'] });
       if (data.item === null) setEmpty(true);
-      else navigate(`/cases/${data.item.caseId}`);
+      else {
+        // The case view must show the new claim, not a cached one.
+        void queryClient.invalidateQueries({ queryKey: ['case', data.item.caseId] });
+        navigate(`/cases/${data.item.caseId}`);
+      }
     },
   });
   const queue = queues.data?.queues.find((candidate) => candidate.name === name);

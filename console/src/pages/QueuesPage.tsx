@@ -20,7 +20,11 @@ export function QueuesPage() {
     onSuccess: (data, name) => {
       void queryClient.invalidateQueries({ queryKey: ['queues'] });
       if (data.item === null) setEmpty(name);
-      else navigate(`/cases/${data.item.caseId}`);
+      else {
+        // The case view must show the new claim, not a cached one.
+        void queryClient.invalidateQueries({ queryKey: ['case', data.item.caseId] });
+        navigate(`/cases/${data.item.caseId}`);
+      }
     },
   });
   useEffect(() => {
@@ -67,7 +71,7 @@ export function QueuesPage() {
                   )}
                 </th>
                 <td>{queue.depth}</td>
-                <td>{formatDuration(queue.oldestAgeSeconds)}</td>
+                <td>{formatDuration(queue.depth === 0 ? null : queue.oldestAgeSeconds)}</td>
                 <td>
                   {queue.mayWork ? (
                     <button

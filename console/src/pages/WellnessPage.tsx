@@ -2,11 +2,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { LimitsForm, limitNames } from '../components/LimitsForm';
 import { OptInForm } from '../components/OptInForm';
 import { PreferencesForm } from '../components/PreferencesForm';
 import { formatDuration } from '../format';
 import { allows, useSession } from '../session';
-import type { WellnessPreferences } from '../types';
+import type { ExposureLimits, WellnessPreferences } from '../types';
 
 /**
  * A person's wellness page: their own preferences and their own exposure today and this week;
@@ -20,14 +21,18 @@ export function WellnessPage() {
   const exposure = useQuery({ queryKey: ['exposure'], queryFn: api.exposure });
   const defaults = useQuery({ queryKey: ['defaults'], queryFn: api.defaults, enabled: mayManage });
   const savePreferences = useMutation({
-    mutationFn: (value: WellnessPreferences) => api.savePreferences(value),
-    onSuccess: (value) => queryClient.setQueryData(['preferences'], value),
+    // The person's overrides so far, with what they changed now (the server replaces them whole).
+    mutationFn: (changed: Partial<WellnessPreferences>) =>
+      api.savePreferences({ ...(preferences.data?.own ?? {}), ...changed }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['preferences'] }),
   });
   const saveDefaults = useMutation({
-    mutationFn: (value: WellnessPreferences) => api.saveDefaults(value),
+    mutationFn: (change: { preferences?: Partial<WellnessPreferences>; limits?: ExposureLimits }) =>
+      api.saveDefaults(change),
     onSuccess: (value) => {
       queryClient.setQueryData(['defaults'], value);
       void queryClient.invalidateQueries({ queryKey: ['preferences'] });
+      void queryClient.invalidateQueries({ queryKey: ['exposure'] });
     },
   });
   useEffect(() => {
@@ -64,17 +69,18 @@ export function WellnessPage() {
                 </tr>
               </tbody>
             </table>
-            {Object.keys(exposure.data.limits).length > 0 && (
-              <dl className="inline">
-                {Object.entries(exposure.data.limits).map(([name, limit]) => (
-                  <div key={name}>
-                    <dt>{name.replace(/([A-Z])/g, ' $1').toLowerCase()}</dt>
-                    <dd>{String(limit)}</dd>
-                  </div>
-                ))}
-              </dl>
-            )}
-            {exposure.data.suggestion !== null && <p className="notice">{exposure.data.suggestion}</p>}
+            <dl className="inline" data-testid="own-limits">
+              {limitNames.map(({ key, label }) => (
+                <div key={key}>
+                  <dt>{label}</dt>
+                  <dd>
+                    break suggested at {exposure.data.limits[key].warn}, reveals stop at{' '}
+                    {exposure.data.limits[key].stop}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            {exposure.data.suggestion !== null && <p className="notice">{exposure.data.suggestion.message}</p>}
           </>
         )}
       </section>
@@ -85,7 +91,7 @@ export function WellnessPage() {
         {preferences.data !== undefined && (
           <PreferencesForm
             idPrefix="preferences"
-            value={preferences.data}
+            value={preferences.data.preferences}
             saving={savePreferences.isPending}
             saved={savePreferences.isSuccess}
             error={savePreferences.error}
@@ -109,14 +115,23 @@ export function WellnessPage() {
           <h2 id="defaults-heading">Organisation defaults</h2>
           <ErrorNotice error={defaults.error} />
           {defaults.data !== undefined && (
-            <PreferencesForm
-              idPrefix="defaults"
-              value={defaults.data}
-              saving={saveDefaults.isPending}
-              saved={saveDefaults.isSuccess}
-              error={saveDefaults.error}
-              onSave={(value) => saveDefaults.mutate(value)}
-            />
+            <>
+              <PreferencesForm
+                idPrefix="defaults"
+                value={defaults.data.preferences}
+                saving={saveDefaults.isPending}
+                saved={saveDefaults.isSuccess && saveDefaults.variables?.preferences !== undefined}
+                error={saveDefaults.variables?.preferences !== undefined ? saveDefaults.error : null}
+                onSave={(changed) => saveDefaults.mutate({ preferences: { ...defaults.data.preferences, ...changed } })}
+              />
+              <LimitsForm
+                value={defaults.data.limits}
+                saving={saveDefaults.isPending}
+                saved={saveDefaults.isSuccess && saveDefaults.variables?.limits !== undefined}
+                error={saveDefaults.variables?.limits !== undefined ? saveDefaults.error : null}
+                onSave={(limits) => saveDefaults.mutate({ limits })}
+              />
+            </>
           )}
         </section>
       )}

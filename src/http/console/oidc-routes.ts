@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
 import type { OidcPending, OidcSignOn } from '../../people/index.js';
 import type { HttpDependencies } from '../dependencies.js';
@@ -27,7 +28,9 @@ function signOnOf(oidc: OidcSignOn | undefined, request: FastifyRequest): OidcSi
 }
 
 /**
- * Optional single sign-on (`PREVAIL_OIDC_*`): `start` redirects to the identity provider with
+ * How one signs in (`GET /console/api/auth/methods` → `{password, oidc}`, no session needed: the
+ * login page offers single sign-on only when it is configured), and optional single sign-on
+ * (`PREVAIL_OIDC_*`): `start` redirects to the identity provider with
  * PKCE and state, kept in a short-lived HttpOnly cookie (SameSite=Lax: the provider's redirect
  * back is a cross-site navigation, which a Strict cookie would not survive); `callback` checks
  * them, maps the ID token to an existing, enabled person (never creating one) and starts a
@@ -37,6 +40,18 @@ function signOnOf(oidc: OidcSignOn | undefined, request: FastifyRequest): OidcSi
 export function registerOidcRoutes(app: FastifyInstance, { oidc, people }: HttpDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['console'];
+  api.get(
+    '/console/api/auth/methods',
+    {
+      config: consoleRoute({ anonymous: true }),
+      schema: {
+        tags,
+        summary: 'How one may sign in: password, and single sign-on when it is configured',
+        response: { 200: z.object({ password: z.boolean(), oidc: z.boolean() }) },
+      },
+    },
+    async () => ({ password: people !== undefined, oidc: oidc !== undefined }),
+  );
   api.get(
     '/console/api/auth/oidc/start',
     { config: consoleRoute({ anonymous: true }), schema: { tags, summary: 'Start single sign-on (redirect)' } },

@@ -232,12 +232,15 @@ describe('console sessions and people over HTTP', () => {
     assert.ok(response.json().permissions.includes('media.reveal'));
   });
 
-  test('single sign-on routes are 404 ROUTE_NOT_FOUND without the OIDC settings; console routes are in OpenAPI', async () => {
+  test('single sign-on routes are 404 ROUTE_NOT_FOUND without the OIDC settings (the sign-in methods say so); console routes are in OpenAPI', async () => {
     for (const url of ['/console/api/auth/oidc/start', '/console/api/auth/oidc/callback?code=x&state=y']) {
       const response = await server.app.inject({ method: 'GET', url });
       assert.equal(response.statusCode, 404);
       assert.equal(response.json().error.code, 'ROUTE_NOT_FOUND');
     }
+    const methods = await server.app.inject({ method: 'GET', url: '/console/api/auth/methods' });
+    assert.equal(methods.statusCode, 200, 'the login page asks without a session');
+    assert.deepEqual(methods.json(), { password: true, oidc: false });
     const spec = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.ok(spec.paths['/console/api/session']?.post?.tags?.includes('console'));
   });
@@ -272,6 +275,8 @@ describe('console single sign-on over HTTP', () => {
       oidc: new OidcSignOn(settings, configuration),
     });
     try {
+      const methods = await app.inject({ method: 'GET', url: '/console/api/auth/methods' });
+      assert.deepEqual(methods.json(), { password: true, oidc: true }, 'the login page offers single sign-on');
       const start = await app.inject({ method: 'GET', url: '/console/api/auth/oidc/start' });
       assert.equal(start.statusCode, 302);
       const location = new URL(String(start.headers.location));
