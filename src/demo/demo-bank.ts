@@ -46,7 +46,7 @@ export async function setUpDemoBank(banks: BankService, directory: string): Prom
         demoBankName,
         bytes,
         { maxPixels: defaultMaxPixels },
-        { source: 'demo', externalId: `pattern-${seed}`, note: 'generated benign pattern' },
+        { source: 'demo', externalId: `pattern-${seed}`, category: 'demo-pattern', note: 'generated benign pattern' },
       )
       .catch(async (error: unknown) => {
         // Already banked by an earlier demo run: reuse it.
