@@ -6,8 +6,9 @@
  *
  * For each backend: the tables are created by `openStorage` (the real migrations), then seeded
  * directly with bulk inserts (cases with varied source, typology, priority, imminence and age, most
- * of them in queues; about 9 timeline rows per case; one hash-match case with 500 timeline rows of
- * mixed kinds shaped like the engine's, its subject's links two hops out and its rule hits). The
+ * of them in queues; about 9 timeline rows per case, each rule-hit entry with its `rule_hits` row;
+ * one hash-match case with 500 timeline rows of mixed kinds shaped like the engine's and its
+ * subject's links two hops out). The
  * real server (`startServer`, engine on) then answers over HTTP on 127.0.0.1 to a signed-in
  * child-safety reviewer (opted in):
  * - API: `GET /console/api/queues`, `GET /console/api/queues/<q>/cases?limit=50` for the
@@ -285,8 +286,8 @@ interface HitRow {
   time: string;
 }
 
-/** The measured case's subject's links (40 neighbours, each with 5 links of its own) and 100 rule hits. */
-function subjectMaterial(row: CaseRow): { links: LinkRow[]; hits: HitRow[] } {
+/** The measured case's subject's links: 40 neighbours, each with 5 links of its own. */
+function subjectLinks(row: CaseRow): LinkRow[] {
   const seen = row.opened_at;
   const links: LinkRow[] = [];
   const link = (from: string, to: string, kind: string) =>
@@ -303,21 +304,23 @@ function subjectMaterial(row: CaseRow): { links: LinkRow[]; hits: HitRow[] } {
     link(row.subject, neighbour, kind);
     for (let m = 0; m < 5; m++) link(`user:bench-other-${n}-${m}`, neighbour, kind);
   }
-  const hits: HitRow[] = [];
-  for (let h = 0; h < 100; h++) {
-    const ruleId = ['ocse_small_payments', 'many_new_contacts', 'known_bad_media', 'shadow_probe'][h % 4] as string;
-    hits.push({
-      event_id: `bench-${row.id}-${h * 5}`,
-      rule_id: ruleId,
-      event_seq: h + 1,
-      mode: ruleId === 'shadow_probe' ? 'shadow' : 'active',
-      subject: row.subject,
-      reason: `rule fired on ${row.subject} ${guidance}`,
-      effects_json: JSON.stringify([{ kind: 'typology', typology: 'ocse_payments', points: 20 }]),
-      time: new Date(Date.parse(row.opened_at) + h * 300_000).toISOString(),
-    });
-  }
-  return { links, hits };
+  return links;
+}
+
+/** The `rule_hits` row the engine records with a `hit:` timeline entry (every case's rule hits are stored). */
+function hitRow(row: CaseRow, entry: TimelineRow, seq: number): HitRow | undefined {
+  if (!entry.ref.startsWith('hit:')) return undefined;
+  const detail = JSON.parse(entry.detail_json) as { ruleId: string; effects: unknown };
+  return {
+    event_id: entry.ref.slice('hit:'.length, entry.ref.length - detail.ruleId.length - 1),
+    rule_id: detail.ruleId,
+    event_seq: seq,
+    mode: 'active',
+    subject: row.subject,
+    reason: entry.summary.slice(detail.ruleId.length + 2),
+    effects_json: JSON.stringify(detail.effects),
+    time: entry.time,
+  };
 }
 
 interface DataSet {
@@ -337,12 +340,15 @@ function rowsOf(set: DataSet, id: number): number {
   return base + (ordinal <= rest - base * others ? 1 : 0);
 }
 
-/** Calls `write` with batches of rows of each table, in order: cases, timeline, links, hits. */
+/**
+ * Calls `write` with batches of rows of each table: cases, then timeline rows with the rule hits
+ * they record, then the measured subject's links.
+ */
 async function seed(
   set: DataSet,
   write: (table: 'cases' | 'case_timeline' | 'entity_links' | 'rule_hits', rows: object[]) => Promise<void> | void,
   batchRows: number,
-): Promise<void> {
+): Promise<{ hits: number }> {
   let batch: object[] = [];
   for (let id = 1; id <= set.cases; id++) {
     batch.push(caseRow(id, set.now, set.big));
@@ -353,21 +359,33 @@ async function seed(
   }
   if (batch.length > 0) await write('cases', batch);
   batch = [];
+  let hits: object[] = [];
+  let seq = 0;
   for (let id = 1; id <= set.cases; id++) {
     const row = caseRow(id, set.now, set.big);
     const count = rowsOf(set, id);
     for (let j = 0; j < count; j++) {
-      batch.push(timelineRow(row, j));
+      const entry = timelineRow(row, j);
+      batch.push(entry);
+      const hit = hitRow(row, entry, seq + 1);
+      if (hit !== undefined) {
+        seq++;
+        hits.push(hit);
+      }
       if (batch.length === batchRows) {
         await write('case_timeline', batch);
         batch = [];
       }
+      if (hits.length === batchRows) {
+        await write('rule_hits', hits);
+        hits = [];
+      }
     }
   }
   if (batch.length > 0) await write('case_timeline', batch);
-  const material = subjectMaterial(caseRow(set.big, set.now, set.big));
-  await write('entity_links', material.links);
-  await write('rule_hits', material.hits);
+  if (hits.length > 0) await write('rule_hits', hits);
+  await write('entity_links', subjectLinks(caseRow(set.big, set.now, set.big)));
+  return { hits: seq };
 }
 
 const columns = {
@@ -392,7 +410,7 @@ const columns = {
 } as const;
 
 /** Seeds the SQLite file: multi-row inserts of 100 rows, one transaction. */
-async function seedSqlite(file: string, set: DataSet): Promise<void> {
+async function seedSqlite(file: string, set: DataSet): Promise<number> {
   const db = new BetterSqlite3(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -412,7 +430,7 @@ async function seedSqlite(file: string, set: DataSet): Promise<void> {
       return prepared;
     };
     db.exec('begin');
-    await seed(
+    const { hits } = await seed(
       set,
       (table, rows) => {
         const names = columns[table];
@@ -427,13 +445,14 @@ async function seedSqlite(file: string, set: DataSet): Promise<void> {
       100,
     );
     db.exec('commit');
+    return hits;
   } finally {
     db.close();
   }
 }
 
 /** Seeds the PostgreSQL schema: `insert … select from unnest(…)` of 5,000 rows at a time, then `analyze`. */
-async function seedPostgres(schema: string, set: DataSet): Promise<void> {
+async function seedPostgres(schema: string, set: DataSet): Promise<number> {
   const client = new Client({ connectionString: postgresConnectionString });
   await client.connect();
   const types: Record<keyof typeof columns, string[]> = {
@@ -445,7 +464,7 @@ async function seedPostgres(schema: string, set: DataSet): Promise<void> {
   try {
     await client.query(`set search_path to ${escapeIdentifier(schema)}`);
     await client.query('begin');
-    await seed(
+    const { hits } = await seed(
       set,
       async (table, rows) => {
         const names = columns[table];
@@ -460,6 +479,7 @@ async function seedPostgres(schema: string, set: DataSet): Promise<void> {
     await client.query('commit');
     // What autovacuum would do soon after a bulk load; without it the planner guesses the sizes.
     await client.query('analyze');
+    return hits;
   } finally {
     await client.end();
   }
@@ -654,13 +674,14 @@ async function runBackend(
     await opened.close();
     console.log(`\n${backend} (${location}): seeding ${set.cases} cases, ${set.timeline} timeline rows…`);
     const seedStarted = performance.now();
+    let hits: number;
     if (backend === 'sqlite') {
       const target = resolveStorageTarget(storage);
       if (target.dialect !== 'sqlite') throw new Error('expected SQLite');
-      await seedSqlite(target.file, set);
-    } else await seedPostgres(schema as string, set);
+      hits = await seedSqlite(target.file, set);
+    } else hits = await seedPostgres(schema as string, set);
     const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
-    console.log(`  seeded in ${seedSeconds} s`);
+    console.log(`  seeded in ${seedSeconds} s (with ${hits} rule hits and the subject's links)`);
     server = await startServer({
       storage,
       host: '127.0.0.1',

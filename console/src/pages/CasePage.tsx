@@ -18,7 +18,8 @@ import type { CaseView } from '../types';
 /** The subject as one line of text, whatever shape the server gives it. */
 function subjectText(subject: CaseView['subject']): string {
   if (typeof subject === 'string') return subject;
-  const named = subject.id ?? subject.name ?? subject.key;
+  // The API sends `{entity, labels}`; other shapes name the subject by id, name or key.
+  const named = subject.entity ?? subject.id ?? subject.name ?? subject.key;
   return typeof named === 'string' || typeof named === 'number' ? String(named) : JSON.stringify(subject);
 }
 
@@ -95,7 +96,7 @@ export function CasePage() {
         <div className="case-main">
           <section aria-labelledby="graph-heading">
             <h2 id="graph-heading">Subject and linked entities</h2>
-            <EntityGraph graph={data.graph} subjectId={typeof data.subject === 'string' ? data.subject : null} />
+            <EntityGraph graph={data.graph} subjectId={subject} />
           </section>
           <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Timeline</h2>
