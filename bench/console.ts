@@ -15,7 +15,9 @@
  *   child-safety and general queues, `GET /console/api/cases/<the 500-row case>`; p50/p95/p99 ms;
  * - render: headless Chromium (Playwright) signs in through the login form once, then loads the
  *   queue page until its case table is visible, and the case page until all 500 timeline items are
- *   in the page; wall time from navigation start, median and p95.
+ *   in the page; Playwright's wall time from navigation start (which also waits for the page's
+ *   main thread to be free), median and p95; and, for information, when the table or the 500th
+ *   item entered the document by the page's own clock (`… in page`).
  * Targets (issue 11): API p95 ≤ 200 ms, render ≤ 1 s.
  *
  * PostgreSQL: `$PREVAIL_TEST_DATABASE_URL` or postgres://127.0.0.1:5432/test, in a fresh schema
@@ -616,6 +618,18 @@ async function measure(
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
+    // In the page: when (ms from navigation start) the queue table, and all of the case's timeline,
+    // are first in the document; Playwright's wall time also waits for the main thread to be free.
+    await page.addInitScript(`
+      window.__benchReady = {};
+      new MutationObserver(() => {
+        const ready = window.__benchReady;
+        if (ready.queue === undefined && document.querySelector('[data-testid="queue-cases"]'))
+          ready.queue = performance.now();
+        if (ready.case === undefined && document.querySelectorAll('[data-testid="timeline-item"]').length >= ${bigTimeline})
+          ready.case = performance.now();
+      }).observe(document, { subtree: true, childList: true });
+    `);
     await page.goto(`${server.url}/console/login`);
     await page.getByTestId('login-name').fill(reviewer.login);
     await page.getByTestId('login-password').fill(reviewer.password);
@@ -624,11 +638,13 @@ async function measure(
     const pages = [
       {
         name: 'queue page',
+        mark: 'queue',
         path: '/console/queues/child-safety',
         ready: () => page.getByTestId('queue-cases').waitFor({ state: 'visible' }),
       },
       {
         name: 'case page',
+        mark: 'case',
         path: `/console/cases/${set.big}`,
         ready: async () => {
           await page.getByTestId('timeline').waitFor({ state: 'visible' });
@@ -639,8 +655,9 @@ async function measure(
         },
       },
     ];
-    for (const { name, path, ready } of pages) {
+    for (const { name, mark, path, ready } of pages) {
       const samples: number[] = [];
+      const inPage: number[] = [];
       // One warm-up load (the browser's cache of the console's script and stylesheet), then the runs.
       for (let run = 0; run <= counts.renders; run++) {
         await page.goto('about:blank');
@@ -648,9 +665,14 @@ async function measure(
         await page.goto(`${server.url}${path}`);
         await ready();
         const elapsed = performance.now() - started;
-        if (run > 0) samples.push(elapsed);
+        const marked = await page.evaluate(`window.__benchReady && window.__benchReady[${JSON.stringify(mark)}]`);
+        if (run > 0) {
+          samples.push(elapsed);
+          if (typeof marked === 'number') inPage.push(marked);
+        }
       }
       render[name] = summarize(samples);
+      render[`${name} in page`] = summarize(inPage);
     }
     await context.close();
   } finally {
@@ -760,12 +782,12 @@ export async function run(args: string[]): Promise<void> {
   for (const name of Object.keys(results[0]?.render ?? {})) {
     const values = results.map((result) => result.render[name] as Latency);
     const pass = values.every((value) => value.p95 <= renderTargetMs);
-    allPass &&= pass;
+    if (!name.endsWith(' in page')) allPass &&= pass;
     rows.push([
       `render ${name} median / p95 ms`,
-      `≤ ${renderTargetMs}`,
+      name.endsWith(' in page') ? '(info)' : `≤ ${renderTargetMs}`,
       ...values.map((value) => `${value.p50} / ${value.p95}`),
-      pass ? 'yes' : 'NO',
+      name.endsWith(' in page') ? '' : pass ? 'yes' : 'NO',
     ]);
   }
   rows.push(['seeding s', '', ...results.map((result) => result.seedSeconds), '']);
