@@ -1,4 +1,4 @@
-import cytoscape from 'cytoscape';
+import type cytoscape from 'cytoscape';
 import { useEffect, useRef } from 'react';
 import type { CaseView } from '../types';
 
@@ -43,53 +43,27 @@ export function EntityGraph({
 }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (container.current === null || graph.nodes.length === 0) return undefined;
-    const known = new Set(graph.nodes.map((node) => node.id));
-    const instance = cytoscape({
-      container: container.current,
-      elements: [
-        ...graph.nodes.map((node) => ({
-          data: { id: node.id, label: node.id, type: node.type, colour: typeColours[node.type] ?? '#8b8b8b' },
-          classes: node.id === subjectId ? 'subject' : '',
-        })),
-        ...graph.edges
-          .filter((edge) => known.has(edge.from) && known.has(edge.to))
-          .map((edge, index) => ({ data: { id: `e${index}`, source: edge.from, target: edge.to, label: edge.kind } })),
-      ],
-      style: [
-        {
-          selector: 'node',
-          style: {
-            'background-color': 'data(colour)',
-            label: 'data(label)',
-            color: '#2f3a44',
-            'font-size': 10,
-            'text-valign': 'bottom',
-            'text-margin-y': 4,
-            width: 18,
-            height: 18,
-          },
-        },
-        { selector: 'node.subject', style: { 'border-width': 3, 'border-color': '#2f4858', width: 24, height: 24 } },
-        {
-          selector: 'edge',
-          style: {
-            width: 1.5,
-            'line-color': '#b8c2cc',
-            'target-arrow-color': '#b8c2cc',
-            'target-arrow-shape': 'triangle',
-            'curve-style': 'bezier',
-            label: 'data(label)',
-            'font-size': 8,
-            color: '#5c6670',
-          },
-        },
-      ],
-      layout: { name: 'concentric', concentric: rings(graph, subjectId), levelWidth: () => 1, animate: false },
-      boxSelectionEnabled: false,
-      autoungrabify: true,
-    });
-    return () => instance.destroy();
+    const element = container.current;
+    if (element === null || graph.nodes.length === 0) return undefined;
+    let instance: cytoscape.Core | undefined;
+    let cancelled = false;
+    // Drawn once the page is idle, with Cytoscape (most of the page's script) loaded then: the
+    // rest of the case, its 500-item timeline above all, is on screen first.
+    const draw = async () => {
+      const { default: cytoscapeOf } = await import('cytoscape');
+      if (cancelled) return;
+      instance = drawGraph(cytoscapeOf, element, graph, subjectId);
+    };
+    const idle =
+      typeof window.requestIdleCallback === 'function'
+        ? window.requestIdleCallback(() => void draw(), { timeout: 2000 })
+        : window.setTimeout(() => void draw(), 0);
+    return () => {
+      cancelled = true;
+      if (typeof window.cancelIdleCallback === 'function') window.cancelIdleCallback(idle);
+      else window.clearTimeout(idle);
+      instance?.destroy();
+    };
   }, [graph, subjectId]);
 
   return (
@@ -112,4 +86,58 @@ export function EntityGraph({
       </details>
     </div>
   );
+}
+
+/** Draws `graph` into `element` with Cytoscape, in rings around the subject. */
+function drawGraph(
+  cytoscape: typeof import('cytoscape'),
+  element: HTMLDivElement,
+  graph: CaseView['graph'],
+  subjectId: string | null,
+): cytoscape.Core {
+  const known = new Set(graph.nodes.map((node) => node.id));
+  return cytoscape({
+    container: element,
+    elements: [
+      ...graph.nodes.map((node) => ({
+        data: { id: node.id, label: node.id, type: node.type, colour: typeColours[node.type] ?? '#8b8b8b' },
+        classes: node.id === subjectId ? 'subject' : '',
+      })),
+      ...graph.edges
+        .filter((edge) => known.has(edge.from) && known.has(edge.to))
+        .map((edge, index) => ({ data: { id: `e${index}`, source: edge.from, target: edge.to, label: edge.kind } })),
+    ],
+    style: [
+      {
+        selector: 'node',
+        style: {
+          'background-color': 'data(colour)',
+          label: 'data(label)',
+          color: '#2f3a44',
+          'font-size': 10,
+          'text-valign': 'bottom',
+          'text-margin-y': 4,
+          width: 18,
+          height: 18,
+        },
+      },
+      { selector: 'node.subject', style: { 'border-width': 3, 'border-color': '#2f4858', width: 24, height: 24 } },
+      {
+        selector: 'edge',
+        style: {
+          width: 1.5,
+          'line-color': '#b8c2cc',
+          'target-arrow-color': '#b8c2cc',
+          'target-arrow-shape': 'triangle',
+          'curve-style': 'bezier',
+          label: 'data(label)',
+          'font-size': 8,
+          color: '#5c6670',
+        },
+      },
+    ],
+    layout: { name: 'concentric', concentric: rings(graph, subjectId), levelWidth: () => 1, animate: false },
+    boxSelectionEnabled: false,
+    autoungrabify: true,
+  });
 }

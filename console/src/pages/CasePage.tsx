@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
+import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api';
 import { Comments } from '../components/Comments';
 import { DecisionBar } from '../components/DecisionBar';
+import { EntityGraph } from '../components/EntityGraph';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { MediaPanel } from '../components/MediaPanel';
 import { ReportBuilder } from '../components/ReportBuilder';
@@ -13,12 +14,6 @@ import { TypologyScores } from '../components/TypologyScores';
 import { formatTime, humanize } from '../format';
 import { allows, useSession } from '../session';
 import type { CaseView } from '../types';
-
-/**
- * The entity graph, loaded apart from the page: Cytoscape is most of the page's script, and the
- * case view (and its timeline) need not wait for it.
- */
-const EntityGraph = lazy(() => import('../components/EntityGraph').then((module) => ({ default: module.EntityGraph })));
 
 /** The subject as one line of text, whatever shape the server gives it. */
 function subjectText(subject: CaseView['subject']): string {
@@ -101,9 +96,7 @@ export function CasePage() {
         <div className="case-main">
           <section aria-labelledby="graph-heading">
             <h2 id="graph-heading">Subject and linked entities</h2>
-            <Suspense fallback={<p role="status">Loading the graph…</p>}>
-              <EntityGraph graph={data.graph} subjectId={subject} />
-            </Suspense>
+            <EntityGraph graph={data.graph} subjectId={subject} />
           </section>
           <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Timeline</h2>
