@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   stream: () => import('./stream.js'),
   payments: () => import('./payments.js'),
   uploads: () => import('./uploads.js'),
+  console: () => import('./console.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -16,10 +16,24 @@ export function ageOf(iso: string, now: number = Date.now()): string {
   return Number.isNaN(time) ? '—' : formatDuration((now - time) / 1000);
 }
 
+/**
+ * The format of `Date.prototype.toLocaleString()` (the reader's locale, date and time to the
+ * second), built once: `toLocaleString` builds a new formatter on every call, which cost a case
+ * page with 500 timeline items a large part of its render.
+ */
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
 /** An ISO time in the reader's locale, or the raw text when it does not parse. */
 export function formatTime(iso: string): string {
   const time = Date.parse(iso);
-  return Number.isNaN(time) ? iso : new Date(time).toLocaleString();
+  return Number.isNaN(time) ? iso : timeFormat.format(time);
 }
 
 /** `enqueue_report` → `Enqueue report`. */

@@ -17,7 +17,7 @@ type Eb = ExpressionBuilder<EngineDatabase, 'cases'>;
 
 /**
  * The statuses of cases in queues, and the queue order, written out as literal SQL exactly as the
- * partial index `cases_queue_order` (migration 0011) declares them: both planners match an index
+ * partial index `cases_queue_order` (migrations 0011, 0014) declares them: both planners match an index
  * only against the same literal expression, never against bound parameters.
  */
 const queuedStatuses = sql.raw<SqlBool>(`cases.status in ('open', 'in_review', 'escalated')`);

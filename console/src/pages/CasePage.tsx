@@ -97,7 +97,7 @@ export function CasePage() {
         <div className="case-main">
           <section aria-labelledby="graph-heading">
             <h2 id="graph-heading">Subject and linked entities</h2>
-            <EntityGraph graph={data.graph} subjectId={data.subject.entity} />
+            <EntityGraph graph={data.graph} subjectId={subject} />
           </section>
           <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">Timeline</h2>

@@ -15,6 +15,7 @@ import { peopleMigration } from './0010_people.js';
 import { caseQueuesMigration } from './0011_case_queues.js';
 import { caseCommentsMigration } from './0012_case_comments.js';
 import { wellnessMigration } from './0013_wellness.js';
+import { consoleReadIndexesMigration } from './0014_console_read_indexes.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -32,6 +33,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   caseQueuesMigration,
   caseCommentsMigration,
   wellnessMigration,
+  consoleReadIndexesMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
