@@ -111,14 +111,20 @@ describe('the review console in a real browser: claims, stepping away, claim tim
     page.on('response', (response) => {
       if (response.url().includes('/rendition')) served.push(`${response.headers()['content-type']} ${response.url()}`);
     });
-    const poster = page.waitForResponse((response) => /\/media\/[^/]+\/rendition$/.test(response.url()));
+    // The first rendition of a video runs ffmpeg for its key frames (at most 20 s by the wellness
+    // module's bound): on a loaded 2-core machine that alone has taken over 15 s.
+    const poster = page.waitForResponse((response) => /\/media\/[^/]+\/rendition$/.test(response.url()), {
+      timeout: 60_000,
+    });
     await page.goto(`${server.url}/console/cases/${video}`);
     const frames = Number((await poster).headers()['x-frame-count']);
     assert.ok(frames > 1, `a clip has several key frames (${frames})`);
     const strip = page.getByTestId('filmstrip');
     await strip.waitFor();
     assert.equal(await strip.getByRole('button').count(), frames);
-    const third = page.waitForResponse((response) => response.url().endsWith('/rendition?frame=2'));
+    const third = page.waitForResponse((response) => response.url().endsWith('/rendition?frame=2'), {
+      timeout: 60_000,
+    });
     await strip.getByRole('button', { name: 'Frame 3' }).click();
     assert.equal((await third).headers()['content-type'], 'image/jpeg');
     await page

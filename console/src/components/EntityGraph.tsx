@@ -85,6 +85,9 @@ export function EntityGraph({ graph, subjectId }: { readonly graph: CaseView['gr
   );
 }
 
+/** Above this many links the canvas draws them without their kind (the list below names it). */
+const maxLabelledEdges = 40;
+
 /** Draws `graph` into `element` with Cytoscape, in rings around the subject. */
 function drawGraph(
   cytoscape: typeof import('cytoscape'),
@@ -93,6 +96,9 @@ function drawGraph(
   subjectId: string | null,
 ): cytoscape.Core {
   const known = new Set(graph.nodes.map((node) => node.id));
+  // Edge labels cost most of the drawing on a large graph and are unreadable there anyway; the
+  // linked-entity list below the canvas names every link's kind.
+  const edgeLabels = graph.edges.length <= maxLabelledEdges;
   return cytoscape({
     container: element,
     elements: [
@@ -114,6 +120,8 @@ function drawGraph(
           'font-size': 10,
           'text-valign': 'bottom',
           'text-margin-y': 4,
+          // Labels too small to read at the graph's zoom are not drawn.
+          'min-zoomed-font-size': 6,
           width: 18,
           height: 18,
         },
@@ -126,10 +134,8 @@ function drawGraph(
           'line-color': '#b8c2cc',
           'target-arrow-color': '#b8c2cc',
           'target-arrow-shape': 'triangle',
-          'curve-style': 'bezier',
-          label: 'data(label)',
-          'font-size': 8,
-          color: '#5c6670',
+          'curve-style': 'straight',
+          ...(edgeLabels ? { label: 'data(label)', 'font-size': 8, color: '#5c6670' } : {}),
         },
       },
     ],
