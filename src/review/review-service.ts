@@ -256,22 +256,11 @@ export class ReviewService {
    */
   async comment(caseId: number, person: Person, text: unknown): Promise<CaseComment> {
     const checked = checkCommentText(text);
-    await this.#checkCase(person, caseId, 'cases.review');
-    const stored = await this.#repository.addComment({
-      caseId,
-      author: personActor(person),
-      time: this.#now().toISOString(),
-      text: checked,
-      kind: 'comment',
-    });
-    await this.#audit.record({
-      actor: personActor(person),
+    return this.#addComment(caseId, person, checked, 'comment', {
       action: 'case.comment',
-      subject: `case:${caseId}`,
       reason: 'comment on the case',
-      detail: { commentId: stored.id, characters: checked.length },
+      detail: { characters: checked.length },
     });
-    return stored;
   }
 
   /**
@@ -282,20 +271,35 @@ export class ReviewService {
    */
   async secondOpinion(caseId: number, person: Person, reason: unknown): Promise<CaseComment> {
     const checked = checkReason(reason);
+    return this.#addComment(caseId, person, checked, 'second_opinion', {
+      action: 'case.second_opinion',
+      reason: checked,
+      detail: {},
+    });
+  }
+
+  /** Stores a comment of `kind` on a case the person may review, and audits it with its id. */
+  async #addComment(
+    caseId: number,
+    person: Person,
+    text: string,
+    kind: CaseComment['kind'],
+    audit: { readonly action: string; readonly reason: string; readonly detail: Record<string, unknown> },
+  ): Promise<CaseComment> {
     await this.#checkCase(person, caseId, 'cases.review');
     const stored = await this.#repository.addComment({
       caseId,
       author: personActor(person),
       time: this.#now().toISOString(),
-      text: checked,
-      kind: 'second_opinion',
+      text,
+      kind,
     });
     await this.#audit.record({
       actor: personActor(person),
-      action: 'case.second_opinion',
+      action: audit.action,
       subject: `case:${caseId}`,
-      reason: checked,
-      detail: { commentId: stored.id },
+      reason: audit.reason,
+      detail: { commentId: stored.id, ...audit.detail },
     });
     return stored;
   }
