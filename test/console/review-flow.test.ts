@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 import { startDemo } from '../../src/cli/index.js';
-import { defaultMaxPixels } from '../../src/content/index.js';
 import { launchChromium } from '../support/browser.js';
 import {
   browserTimeoutMs,
@@ -23,6 +22,7 @@ import {
   signOut,
   viewport,
 } from '../support/console-browser.js';
+import { demoOptions } from '../support/demo-options.js';
 import { laplacianEnergy } from '../support/wellness-rig.js';
 
 /** One answer the page got, in order; image bodies are read (they are small). */
@@ -98,17 +98,7 @@ describe('the review console in a real browser on the demo server: the reviewer 
 
   before(async () => {
     directory = await mkdtemp(join(tmpdir(), 'prevail-console-browser-'));
-    demo = await startDemo({
-      dataDir: directory,
-      host: '127.0.0.1',
-      port: 0,
-      hmaOpen: false,
-      maxUploadBytes: 20 * 1024 * 1024,
-      maxPixels: defaultMaxPixels,
-      urlTimeout: 5000,
-      allowHost: [],
-      allowPrivate: false,
-    });
+    demo = await startDemo(demoOptions(directory));
     url = demo.server.url.replace('localhost', '127.0.0.1');
     browser = await launchChromium();
     context = await browser.newContext({ viewport });

@@ -14,8 +14,8 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { startDemo } from '../../src/cli/index.js';
-import { defaultMaxPixels } from '../../src/content/index.js';
 import { patternPixels } from '../../src/demo/index.js';
+import { demoOptions } from '../support/demo-options.js';
 import { laplacianEnergy } from '../support/wellness-rig.js';
 
 interface Session {
@@ -72,17 +72,7 @@ describe('the review console flow on the seeded demo server', () => {
 
   before(async () => {
     directory = await mkdtemp(join(tmpdir(), 'prevail-console-flow-'));
-    demo = await startDemo({
-      dataDir: directory,
-      host: '127.0.0.1',
-      port: 0,
-      hmaOpen: false,
-      maxUploadBytes: 20 * 1024 * 1024,
-      maxPixels: defaultMaxPixels,
-      urlTimeout: 5000,
-      allowHost: [],
-      allowPrivate: false,
-    });
+    demo = await startDemo(demoOptions(directory));
     for (const login of ['reviewer', 'analyst', 'wellness', 'auditor', 'admin']) await signIn(login);
   });
   after(async () => {

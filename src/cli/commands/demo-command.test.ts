@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { defaultMaxPixels } from '../../content/index.js';
+import { demoOptions } from '../../../test/support/demo-options.js';
 import { startDemo } from './demo-command.js';
 
 const run = promisify(execFile);
@@ -13,21 +13,6 @@ const curlAvailable = await run('curl', ['--version']).then(
   () => true,
   () => false,
 );
-
-/** Demo options on an ephemeral loopback port over `dataDir`. */
-function demoOptions(dataDir: string) {
-  return {
-    dataDir,
-    host: '127.0.0.1',
-    port: 0,
-    hmaOpen: false,
-    maxUploadBytes: 20 * 1024 * 1024,
-    maxPixels: defaultMaxPixels,
-    urlTimeout: 5000,
-    allowHost: [],
-    allowPrivate: false,
-  };
-}
 
 describe('prevail demo', () => {
   let directory: string;
