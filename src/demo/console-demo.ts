@@ -92,8 +92,55 @@ export async function writeDemoPolicy(directory: string): Promise<string> {
     join(directory, 'builtin-rules.yaml'),
     'builtin_rules:\n  sextortion_f16_victim_payment_burst: { mode: active }\n',
   );
+  await writeFile(join(directory, 'reports.yaml'), demoReportFiler);
   return directory;
 }
+
+/**
+ * The filer's side of the demo's FIU reports (`reports.yaml`, read by the console's "Build
+ * report"): a plainly fake remitter, its FIU settings and the KYC of the demo payer. Every name,
+ * number and address is an example.
+ */
+const demoReportFiler = `# The demo filer (written by \`prevail demo\`; edits are overwritten). Synthetic throughout.
+narrative: >-
+  Synthetic demo narrative: a young account holder sent three gift-card payments within hours
+  to a payee first seen the same day.
+reporting_entity:
+  goaml:
+    rentityId: 1001
+    branch: HQ
+    localCurrency: USD
+    reportingUserCode: DEMO01
+    location: { street: 1 Example Street, city: Springfield, country: US }
+  fincen:
+    name: Demo Example Remit Inc
+    tin: 00-0000001
+    tinType: ein
+    address: { street: 1 Example Way, city: Vienna, state: VA, postalCode: '22180', country: US }
+    contactOffice: { name: Demo Example Compliance Office, phone: 703-555-0100 }
+subjects:
+  demo-acct-sender:
+    firstName: Demo
+    lastName: Sender
+    birthDate: '2007-06-01'
+    country: US
+    nationality: US
+    address: { street: 100 Example Avenue, city: Springfield, state: IL, postalCode: '62701', country: US }
+    nationalIdNumber: 000-00-0000
+    phone: { countryPrefix: '1', number: 555-010-0199 }
+goaml: { version: 1, fiu: TEST-FIU generic 5.0.1, myClientSide: sender, timeZone: UTC }
+fincen:
+  version: 1
+  transmitter:
+    name: Demo Example Remit Inc
+    tin: 00-0000001
+    tcc: TBSATEST
+    phone: 703-555-0100
+    contactName: Demo Contact
+    address: { street: 1 Example Way, city: Vienna, state: VA, postalCode: '22180', country: US }
+  filer: { primaryRegulator: irs, institutionType: money_services_business }
+  locationRole: selling
+`;
 
 /**
  * Seeds the review console demo over running services: the five demo people (new passwords on

@@ -194,6 +194,16 @@ describe('the review console flow on the seeded demo server', () => {
     assert.ok(score.score >= score.threshold);
     assert.ok(score.reasons.length > 0);
     assert.ok(body.timeline.some((item: { guidance?: string[] }) => item.guidance?.includes('F16')));
+
+    // The demo's filer (its reports.yaml) lets the payments case build both FIU reports.
+    for (const format of ['goaml', 'fincen']) {
+      const built = await call('analyst', 'POST', `/console/api/cases/${caseOf('payments')}/reports`, { format });
+      assert.equal(built.statusCode, 200, built.body);
+      const report = built.json();
+      assert.deepEqual(report.validation, { ok: true, problems: [] }, `${format}: ${built.body}`);
+      assert.match(report.xml, /^<\?xml/);
+      assert.match(report.xml, /Demo Example Remit Inc|DEMO01/);
+    }
   });
 
   test('the wellness lead: no cases, no media; the aggregate', async () => {
