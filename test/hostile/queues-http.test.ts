@@ -4,39 +4,26 @@
  * person (AUTH_REQUIRED) and, with one (signed in through `POST /console/api/session`, the
  * real session hook), map to the queue service: the list, a page, claim next, step away, release with a reason, imminent harm.
  */
+
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createServices, type Services } from '../../src/app/index.js';
+import type { Services } from '../../src/app/index.js';
 import { createApiKey } from '../../src/auth/index.js';
-import { defaultMaxPixels } from '../../src/content/index.js';
-import { buildHttpServer } from '../../src/http/index.js';
-import { httpDependencies } from '../../src/main.js';
 import { type ConsoleSession, signInAs } from '../support/console-session.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
+import { startTestServer } from '../support/server-harness.js';
 
 describe('queue routes and gauges', () => {
-  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let services: Services;
   let app: FastifyInstance;
   let reader: string;
   let sessions: Record<'rita' | 'pat', ConsoleSession>;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'prevail-queue-http-'));
-    services = await createServices({ dataDir, policyDir: examplePolicy }, { withEngine: true });
-    app = await buildHttpServer(
-      httpDependencies(services, {
-        hmaAccess: 'open',
-        maxUploadBytes: 1024 * 1024,
-        fetchPolicy: { maxBytes: 1024 * 1024, timeoutMs: 5000, allowedHosts: [], allowPrivateAddresses: false },
-        decode: { maxPixels: defaultMaxPixels },
-      }),
-    );
-    await app.ready();
+    server = await startTestServer({ policyDir: examplePolicy });
+    ({ services, app } = server);
     sessions = {
       rita: await signInAs(app, services.people, 'rita', ['child_safety_reviewer'], { childSafetyOptIn: true }),
       pat: await signInAs(app, services.people, 'pat', ['payments_analyst']),
@@ -58,9 +45,7 @@ describe('queue routes and gauges', () => {
   });
 
   after(async () => {
-    await app.close();
-    await services.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.close();
   });
 
   test('/metrics reports each queue’s depth and oldest age', async () => {

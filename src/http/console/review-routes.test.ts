@@ -1,34 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { type ConsoleSession, signInAs } from '../../../test/support/console-session.js';
 import { examplePolicy, syntheticEvent } from '../../../test/support/engine-harness.js';
-import { createServices, type Services } from '../../app/index.js';
-import { defaultMaxPixels } from '../../content/index.js';
-import { httpDependencies } from '../../main.js';
-import { buildHttpServer } from '../index.js';
+import { startTestServer } from '../../../test/support/server-harness.js';
+import type { Services } from '../../app/index.js';
 
 describe('console review routes', () => {
-  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let services: Services;
   let app: FastifyInstance;
   let caseId: number;
   let sessions: Record<'analyst' | 'auditor', ConsoleSession>;
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'prevail-review-http-'));
-    services = await createServices({ dataDir, policyDir: examplePolicy }, { withEngine: true });
-    app = await buildHttpServer(
-      httpDependencies(services, {
-        hmaAccess: 'open',
-        maxUploadBytes: 1024 * 1024,
-        fetchPolicy: { maxBytes: 1024 * 1024, timeoutMs: 5000, allowedHosts: [], allowPrivateAddresses: false },
-        decode: { maxPixels: defaultMaxPixels },
-      }),
-    );
-    await app.ready();
+    server = await startTestServer({ policyDir: examplePolicy });
+    ({ services, app } = server);
     // Signed in through the real session route and hook. The case is a bank match (the
     // child-safety queue), so the analyst also reviews child safety, with a recorded opt-in.
     sessions = {
@@ -54,9 +40,7 @@ describe('console review routes', () => {
     caseId = found.id;
   });
   after(async () => {
-    await app.close();
-    await services.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.close();
   });
 
   const as = (who: 'analyst' | 'auditor') => sessions[who].headers;
