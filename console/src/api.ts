@@ -221,18 +221,10 @@ async function rendition(mediaId: string): Promise<RenditionInfo> {
   };
 }
 
-/** All audit entries after `after` up to the newest (pages of 1,000), then the last `limit` of them. */
+/** The newest `limit` audit entries (one request: the server reads back from the newest). */
 export async function newestAuditEntries(limit: number): Promise<{ entries: AuditEntry[]; after: number }> {
-  let after = 0;
-  let tail: AuditEntry[] = [];
-  for (;;) {
-    const page = await api.audit(after, 1000);
-    tail = [...tail, ...page.entries].slice(-limit);
-    const last = page.entries[page.entries.length - 1];
-    if (last === undefined || page.entries.length < 1000) break;
-    after = last.seq;
-  }
-  return { entries: tail, after: (tail[0]?.seq ?? 1) - 1 };
+  const { entries } = await request<{ entries: AuditEntry[] }>(`/audit?newest=true&limit=${limit}`);
+  return { entries, after: (entries[0]?.seq ?? 1) - 1 };
 }
 
 /** A human message for any thrown value (an {@link ApiError} names its code). */

@@ -131,6 +131,21 @@ export class AuditLog {
   }
 
   /**
+   * The newest `limit` entries (1–1,000), oldest first: one page read from the newest sequence
+   * number back, since the log is appended with consecutive numbers and never loses an entry.
+   *
+   * @throws EngineError `REQUEST_INVALID` for a limit out of range; `AUDIT_CHAIN_BROKEN` for a
+   *   malformed stored entry.
+   */
+  async newest(limit: number): Promise<AuditEntry[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
+      throw new EngineError('REQUEST_INVALID', 'limit must be a whole number from 1 to 1000');
+    await this.#tail;
+    const last = await this.#repository.last();
+    return this.entries(Math.max(0, (last?.seq ?? 0) - limit), limit);
+  }
+
+  /**
    * Entries after `afterSeq`, in seq order, at most `limit` (1–1000): what an auditor pages
    * through. Reads only; `verify` checks the chain.
    *

@@ -382,6 +382,13 @@ for (const backend of backends) {
       assert.deepEqual(Object.keys(first[0] ?? {}), ['seq', 'time', 'actor', 'action', 'subject', 'reason', 'detail']);
       const next = await rig.review.auditEntries(auditor, 2, 1);
       assert.equal(next[0]?.seq, 3);
+      const all = await rig.review.auditEntries(auditor, 0, 1000);
+      const newest = await rig.review.auditEntries(auditor, 'newest', 2);
+      assert.deepEqual(
+        newest.map((entry) => entry.seq),
+        all.slice(-2).map((entry) => entry.seq),
+        'the newest two, oldest first',
+      );
       await assert.rejects(rig.review.auditEntries(auditor, 0, 0), { code: 'REQUEST_INVALID' });
       await assert.rejects(rig.review.auditEntries(auditor, -1, 10), { code: 'REQUEST_INVALID' });
       await assert.rejects(rig.review.auditEntries(auditor, 0, 1001), { code: 'REQUEST_INVALID' });

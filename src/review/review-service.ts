@@ -57,6 +57,7 @@ export interface MediaLister {
 export interface ReviewAudit {
   record(...actions: AuditAction[]): Promise<unknown>;
   entries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  newest(limit: number): Promise<AuditEntry[]>;
 }
 
 /** A built report, as the console offers it for download. */
@@ -419,13 +420,13 @@ export class ReviewService {
    */
   async auditEntries(
     person: Person,
-    after: number,
+    after: number | 'newest',
     limit: number,
   ): Promise<
     { seq: number; time: string; actor: string; action: string; subject: string; reason: string; detail: unknown }[]
   > {
     requirePermission(person, 'audit.read');
-    const entries = await this.#audit.entries(after, limit);
+    const entries = after === 'newest' ? await this.#audit.newest(limit) : await this.#audit.entries(after, limit);
     return entries.map(({ seq, time, actor, action, subject, reason, detail }) => ({
       seq,
       time,

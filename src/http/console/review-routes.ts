@@ -149,12 +149,20 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
       config: { scope: 'public', console: { permission: 'audit.read' } },
       schema: {
         tags,
-        summary: 'Audit entries after a seq, oldest first (read only)',
-        querystring: z.strictObject({ after: queryInteger(0).optional(), limit: queryInteger(1, 1000).optional() }),
+        summary: 'Audit entries after a seq, or the newest ones (?newest=true), oldest first (read only)',
+        querystring: z.strictObject({
+          after: queryInteger(0).optional(),
+          newest: z.literal('true').optional(),
+          limit: queryInteger(1, 1000).optional(),
+        }),
       },
     },
     async (request) => ({
-      entries: await review.auditEntries(personOf(request), request.query.after ?? 0, request.query.limit ?? 100),
+      entries: await review.auditEntries(
+        personOf(request),
+        request.query.newest === 'true' ? 'newest' : (request.query.after ?? 0),
+        request.query.limit ?? 100,
+      ),
     }),
   );
 }
