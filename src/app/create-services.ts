@@ -2,7 +2,6 @@ import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
 import type { FetchPolicy } from '../content/index.js';
-import { EngineError } from '../core/index.js';
 import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
@@ -152,15 +151,7 @@ export async function createServices(
     policy: queuePolicy,
     ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
   });
-  const caseAccess = async (person: Person, caseId: number): Promise<boolean> => {
-    try {
-      await queues.checkCaseAccess(person, caseId);
-      return true;
-    } catch (error) {
-      if (error instanceof EngineError && error.code === 'AUTH_FORBIDDEN') return false;
-      throw error;
-    }
-  };
+  const caseAccess = (person: Person, caseId: number) => queues.mayAccessCase(person, caseId);
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
@@ -221,8 +212,7 @@ export async function createServices(
         queues: {
           caseAccess,
           placement: async (caseId) => {
-            const item = await queues.item(caseId);
-            const queue = await queues.queueOf(caseId);
+            const { queue, item } = await queues.placement(caseId);
             return {
               queue: queue.name,
               claim:

@@ -257,9 +257,7 @@ export class QueueService {
    * @throws EngineError `CASE_NOT_FOUND`.
    */
   async queueOf(caseId: number): Promise<QueueDefinition> {
-    const found = await this.#repository.item(caseId, this.#nowIso());
-    if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${caseId} not found`);
-    return this.#queue(routeCase(this.#routing, found));
+    return (await this.placement(caseId)).queue;
   }
 
   /**
@@ -275,24 +273,34 @@ export class QueueService {
   }
 
   /**
+   * Whether `person` may work the queue of a case (`checkCaseAccess` as a yes or no, for the
+   * services that show or hide a case's material).
+   *
+   * @throws EngineError `CASE_NOT_FOUND`.
+   */
+  async mayAccessCase(person: Person, caseId: number): Promise<boolean> {
+    return this.mayWork(person, await this.queueOf(caseId));
+  }
+
+  /**
    * A case as queues show it (traits, live claim), whatever its status; access is the caller's
    * to check (`checkCaseAccess`).
    *
    * @throws EngineError `CASE_NOT_FOUND`.
    */
   async item(caseId: number): Promise<QueueItem> {
-    const found = await this.#repository.item(caseId, this.#nowIso());
-    if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${caseId} not found`);
-    return publicItem(found);
+    return (await this.placement(caseId)).item;
   }
 
-  /** The live claim on a case, or null. @throws EngineError `CASE_NOT_FOUND`. */
-  async claimOf(caseId: number): Promise<{ readonly person: string; readonly expiresAt: string } | null> {
+  /**
+   * Where a case sits: its queue and its queue item (traits, live claim), from one read.
+   *
+   * @throws EngineError `CASE_NOT_FOUND`.
+   */
+  async placement(caseId: number): Promise<{ readonly queue: QueueDefinition; readonly item: QueueItem }> {
     const found = await this.#repository.item(caseId, this.#nowIso());
     if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${caseId} not found`);
-    return found.claimedBy === null || found.claimExpiresAt === null
-      ? null
-      : { person: found.claimedBy, expiresAt: found.claimExpiresAt };
+    return { queue: this.#queue(routeCase(this.#routing, found)), item: publicItem(found) };
   }
 
   #nowIso(): string {

@@ -2,21 +2,10 @@ import type { LegitimatePersona } from './labels.js';
 import type { Random } from './random.js';
 import type { PlantedCounts } from './scenario-mix.js';
 
-/** The legitimate personas a payer account can have. */
-export type PayerPersona = Extract<
+/** The legitimate personas a payer account can have: all but the receivers'. */
+export type PayerPersona = Exclude<
   LegitimatePersona,
-  | 'domestic_only'
-  | 'family_remittance'
-  | 'night_shift_family'
-  | 'student_fees'
-  | 'new_migrant'
-  | 'partner_support'
-  | 'sibling_group'
-  | 'tourist'
-  | 'crypto_investor'
-  | 'young_p2p'
-  | 'charity_donor'
-  | 'shop_buyer'
+  'employer' | 'charity_receiver' | 'small_shop_receiver' | 'sibling_group_receiver' | 'school_receiver'
 >;
 
 /** What a payer account is: a planted role or a legitimate persona. */
