@@ -180,21 +180,12 @@ function timelineRow(row: CaseRow, j: number): TimelineRow {
     ];
     const type = row.source === 'stream' ? 'stream.frame_matched' : 'media.matched';
     const entities = row.source === 'stream' ? { user, stream: `room-${row.id}` } : { user };
-    return {
-      case_id: row.id,
-      ref: `event:${eventId}`,
-      kind: 'match',
-      time,
-      summary: `${type} ${Object.entries(entities)
-        .map(([role, id]) => `${role}=${id}`)
-        .join(' ')}`,
-      detail_json: JSON.stringify({
-        id: eventId,
-        type,
-        entities,
-        data: { matches, ...(row.source === 'stream' ? { source: 'stream' } : {}) },
-      }),
-    };
+    return eventEntry(row.id, 'match', time, {
+      id: eventId,
+      type,
+      entities,
+      data: { matches, ...(row.source === 'stream' ? { source: 'stream' } : {}) },
+    });
   }
   if (slot === 2 || slot === 3) {
     const ruleId = ['ocse_small_payments', 'many_new_contacts', 'known_bad_media'][j % 3] as string;
@@ -251,20 +242,34 @@ function timelineRow(row: CaseRow, j: number): TimelineRow {
   const entities = payment
     ? { payment_account: `payer-${row.id}`, payee_account: `payee-${(row.id * 31 + j) % 2000}` }
     : { user, recipient: `bench-contact-${(row.id + j) % 5000}` };
+  return eventEntry(row.id, 'event', time, {
+    id: eventId,
+    type,
+    entities,
+    data: payment ? { amount: 5 + ((j * 13) % 200), currency: 'USD', payee_country: 'PH' } : { text: 'synthetic' },
+  });
+}
+
+/** An event's timeline entry as the engine writes it: `event:<id>`, `<type> role=id …`, the event. */
+function eventEntry(
+  caseId: number,
+  kind: 'match' | 'event',
+  time: string,
+  event: {
+    readonly id: string;
+    readonly type: string;
+    readonly entities: Record<string, string>;
+    readonly data: unknown;
+  },
+): TimelineRow {
+  const roles = Object.entries(event.entities).map(([role, id]) => `${role}=${id}`);
   return {
-    case_id: row.id,
-    ref: `event:${eventId}`,
-    kind: 'event',
+    case_id: caseId,
+    ref: `event:${event.id}`,
+    kind,
     time,
-    summary: `${type} ${Object.entries(entities)
-      .map(([role, id]) => `${role}=${id}`)
-      .join(' ')}`,
-    detail_json: JSON.stringify({
-      id: eventId,
-      type,
-      entities,
-      data: payment ? { amount: 5 + ((j * 13) % 200), currency: 'USD', payee_country: 'PH' } : { text: 'synthetic' },
-    }),
+    summary: `${event.type} ${roles.join(' ')}`,
+    detail_json: JSON.stringify(event),
   };
 }
 
