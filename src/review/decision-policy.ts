@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssues, EngineError } from '../core/index.js';
+import { readPolicyYaml } from './policy-file.js';
 import { type ReviewAction, reviewActions } from './review-records.js';
 
 /** Per decision: whether the reviewer must give a reason. */
@@ -55,14 +52,6 @@ export function parseDecisionPolicy(value: unknown, source: string): DecisionPol
  * @throws EngineError `CONFIG_INVALID` for YAML that does not parse or a malformed `decisions`.
  */
 export async function loadDecisionPolicy(policyDirectory: string | undefined): Promise<DecisionPolicy> {
-  if (policyDirectory === undefined) return defaultDecisionPolicy;
-  const file = join(policyDirectory, 'console.yaml');
-  if (!existsSync(file)) return defaultDecisionPolicy;
-  let value: unknown;
-  try {
-    value = parseYaml(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new EngineError('CONFIG_INVALID', `${file}: not valid YAML: ${(error as Error).message}`);
-  }
-  return parseDecisionPolicy(value, file);
+  const read = await readPolicyYaml(policyDirectory, 'console.yaml');
+  return read === undefined ? defaultDecisionPolicy : parseDecisionPolicy(read.value, read.file);
 }

@@ -86,15 +86,7 @@ export interface RevealRecord {
 }
 
 /** What a reveal inserts. `tokenDigest` is the SHA-256 of the link's random token (the token itself is never stored). */
-export interface NewReveal {
-  readonly tokenDigest: string;
-  readonly login: string;
-  readonly caseId: number;
-  readonly itemId: string;
-  readonly revealedAt: string;
-  readonly expiresAt: string;
-  readonly seconds: number;
-}
+export type NewReveal = Omit<RevealRecord, 'id' | 'servedAt'> & { readonly tokenDigest: string };
 
 /** Stored settings: the organisation's (`org`) or a person's (`person:<login>`), as JSON values. */
 export type SettingsScope = 'org' | `person:${string}`;
