@@ -260,10 +260,6 @@ export async function createServices(
  */
 function caseMedia(wellness: WellnessService, store: CaseRepository): MediaLister {
   return {
-    list: async (caseId) => {
-      const found = await store.get(caseId);
-      if (found === undefined) return [];
-      return wellness.listMedia(caseId, await store.timeline(caseId), { typology: found.typology });
-    },
+    list: async (found) => wellness.listMedia(found.id, await store.timeline(found.id), { typology: found.typology }),
   };
 }

@@ -50,7 +50,8 @@ export interface ReviewQueues {
 
 /** The media module's seam: a case's media items as the person may see them (none by default). */
 export interface MediaLister {
-  list(caseId: number, person: Person): Promise<readonly MediaItem[]>;
+  /** The media items of this case (its record as the case view read it). */
+  list(found: CaseRecord, person: Person): Promise<readonly MediaItem[]>;
 }
 
 /** Where the review service writes audit entries and how an auditor reads them (the `AuditLog`). */
@@ -147,7 +148,7 @@ export class ReviewService {
       this.#cases.entity(subject, access),
       this.#repository.comments(caseId, maxComments),
       this.#queues?.placement?.(caseId) ?? Promise.resolve(null),
-      this.#media?.list(caseId, person) ?? Promise.resolve([]),
+      this.#media?.list(file.case, person) ?? Promise.resolve([]),
     ]);
     const typologies = this.#engine.subjectTypologies(subject);
     const timeline = file.timeline.map(timelineItem);

@@ -60,7 +60,6 @@ export type {
   WellnessRepository,
 } from './wellness-records.js';
 export {
-  type MediaLister,
   type RevealGrant,
   type WellnessAudit,
   type WellnessDefaults,

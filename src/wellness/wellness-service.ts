@@ -25,16 +25,6 @@ import type {
   WellnessRepository,
 } from './wellness-records.js';
 
-/**
- * What helper C's review service calls to fill `CaseView.media`: the media items of a case from its
- * timeline entries (and the case's typology when the queue knows it).
- */
-export type MediaLister = (
-  caseId: number,
-  entries: readonly CaseTimelineEntry[],
-  traits?: MediaCaseHints,
-) => Promise<MediaItem[]>;
-
 /** Where the service's audit entries go (`AuditLog` satisfies it). */
 export interface WellnessAudit {
   record(...actions: AuditAction[]): Promise<unknown>;
@@ -131,11 +121,6 @@ export class WellnessService {
    */
   connect(seams: Pick<WellnessServiceOptions, 'rotationQueues' | 'mayAccessCase'>): void {
     this.#options = { ...this.#options, ...seams };
-  }
-
-  /** The `MediaLister` for the review service (bound). */
-  get mediaLister(): MediaLister {
-    return (caseId, entries, traits) => this.listMedia(caseId, entries, traits);
   }
 
   /**
