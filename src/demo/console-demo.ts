@@ -147,8 +147,9 @@ fincen:
  * every run, so the printed ones work; the reviewer with a recorded child-safety opt-in) and four
  * cases made by ingesting synthetic, plainly fake events through the real engine:
  *
- * - `hash_match`: a `media.matched` of a demo bank picture (distance 0), its picture kept in the
- *   evidence vault and named by `data.media.evidenceId`;
+ * - `hash_match`: two `media.matched` events of demo bank pictures (distance 0), each picture kept
+ *   in the evidence vault and named by `data.media.evidenceId` (two files: a report can say which
+ *   one a person viewed);
  * - `stream_match`: a `media.matched` from a (pretend) watched stream, `data.source: 'stream'`,
  *   with its frame in the vault, as a stream watcher with evidence preservation sends it;
  * - `payments`: three gift-card payments by a 19-year-old to a new payee within hours (F16),
@@ -189,6 +190,14 @@ export async function seedConsoleDemo(
           seed: 1,
           source: { kind: 'api' },
           time: hoursAgo(3),
+        }),
+        await mediaMatch(services.evidence, {
+          id: 'demo-console-hash-match-2',
+          user: 'demo-user-hash-match',
+          match: banked(7),
+          seed: 7,
+          source: { kind: 'api' },
+          time: hoursAgo(2.5),
         }),
       ],
     },
