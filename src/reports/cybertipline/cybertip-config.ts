@@ -41,8 +41,9 @@ const cybertipConfigSchema = z
 export interface CybertipContact {
   readonly firstName: string;
   readonly lastName: string;
-  readonly emails: readonly [{ readonly address: string; readonly type: 'Business' }];
-  readonly phones?: readonly [{ readonly number: string; readonly type: 'Business' }];
+  /** One, of type `Business` (NCMEC sends its receipt to the reporting person's). */
+  readonly emails: { address: string; type: 'Business' }[];
+  readonly phones?: { number: string; type: 'Business' }[];
 }
 
 function contactOf(value: z.output<typeof contact>): CybertipContact {

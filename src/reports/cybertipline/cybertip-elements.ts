@@ -1,5 +1,5 @@
-import { element, optionalTextElement, textElement, type XmlElement } from '../xml-writer.js';
 import type { z } from 'zod';
+import { element, optionalTextElement, textElement, type XmlElement } from '../xml-writer.js';
 import type { cybertipIpCaptureEvent, cybertipReportSchema } from './cybertip-schema.js';
 
 /**

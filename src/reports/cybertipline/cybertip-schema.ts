@@ -36,14 +36,19 @@ export function cybertipText(limit = cybertipTextLimit) {
 
 /** A short token (an id, a code): no whitespace or control characters at all. */
 function token(limit: number) {
-  return z.string().regex(new RegExp(`^[^\\s\\p{Cc}]{1,${limit}}$`, 'u'), `expected 1 to ${limit} characters, no spaces`);
+  return z
+    .string()
+    .regex(new RegExp(`^[^\\s\\p{Cc}]{1,${limit}}$`, 'u'), `expected 1 to ${limit} characters, no spaces`);
 }
 
 /** A URL as NCMEC accepts it: a scheme, and no whitespace or control characters anywhere (→ 4100 otherwise). */
 export const cybertipUrl = z
   .string()
   .max(2048, 'at most 2048 characters')
-  .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s\p{Cc}]+$/u, 'expected a URL with a scheme and no whitespace or control characters');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9+.-]*:[^\s\p{Cc}]+$/u,
+    'expected a URL with a scheme and no whitespace or control characters',
+  );
 
 /** An ISO-8601 date and time with a UTC offset (or `Z`), not before 1970. */
 export const cybertipDateTime = z.iso
@@ -189,7 +194,9 @@ const lawEnforcement = z.strictObject({
 
 const reporter = z.strictObject({
   /** Who files: an email is required (NCMEC sends its receipt there). */
-  reportingPerson: contactPerson.extend({ emails: z.array(email).min(1, 'the reporting person needs an email').max(20) }),
+  reportingPerson: contactPerson.extend({
+    emails: z.array(email).min(1, 'the reporting person needs an email').max(20),
+  }),
   /** Whom law enforcement should contact, when not the reporting person. */
   contactPerson: contactPerson.optional(),
   companyTemplate: freeText.optional(),

@@ -1,0 +1,94 @@
+import { splitEntityKey } from '../../events/index.js';
+import { fromPaymentEvent, ocseTypology, type PaymentRecord } from '../../payments/index.js';
+import type { CaseFile } from '../case-report.js';
+
+/**
+ * What a case's timeline says, read once for the CyberTipline assembly: the events it holds by
+ * kind (hash matches, live-stream matches, payments, chat messages, uploads), the IP addresses
+ * its events named, and the typologies that alerted. Only plain timeline data is read (the
+ * `detail` of an event or match entry is the event; a `typology:<name>:…` ref names a typology).
+ */
+
+/** An event of the timeline, as the entry's `detail` carries it, with the entry's time. */
+export interface CaseEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly entities: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Everything the assembly reads from a case. */
+export interface CaseEvidence {
+  readonly subject: { readonly type: string; readonly id: string };
+  readonly events: readonly CaseEvent[];
+  /** `media.matched` events (every source). */
+  readonly matches: readonly CaseEvent[];
+  /** `media.matched` events of a watched live stream (`data.source: stream`). */
+  readonly streamMatches: readonly CaseEvent[];
+  readonly payments: readonly { readonly event: CaseEvent; readonly record: PaymentRecord }[];
+  readonly chats: readonly CaseEvent[];
+  readonly typologies: ReadonlySet<string>;
+  readonly sextortion: boolean;
+  readonly livestreamPayer: boolean;
+}
+
+/** The OCSE pack's sextortion typologies (the pack owns the names). */
+const sextortionTypologies = new Set<string>([ocseTypology.sextortionVictim, ocseTypology.sextortionMule]);
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function caseEvent(detail: unknown, time: string): CaseEvent | undefined {
+  const value = record(detail);
+  if (value === undefined || typeof value.id !== 'string' || typeof value.type !== 'string') return undefined;
+  const entities: Record<string, string> = {};
+  for (const [role, id] of Object.entries(record(value.entities) ?? {}))
+    if (typeof id === 'string') entities[role] = id;
+  return { id: value.id, type: value.type, time, entities, data: record(value.data) ?? {} };
+}
+
+/** Reads a case's timeline (each event once, in timeline order). Pure. */
+export function caseEvidence(file: CaseFile): CaseEvidence {
+  const events: CaseEvent[] = [];
+  const seen = new Set<string>();
+  const typologies = new Set<string>();
+  for (const entry of file.timeline) {
+    const typology = /^typology:([a-z0-9_]+):/.exec(entry.ref)?.[1];
+    if (typology !== undefined) typologies.add(typology);
+    if (entry.kind !== 'event' && entry.kind !== 'match') continue;
+    const event = caseEvent(entry.detail, entry.time);
+    if (event === undefined || seen.has(event.id)) continue;
+    seen.add(event.id);
+    events.push(event);
+  }
+  const matches = events.filter((event) => event.type === 'media.matched');
+  const payments: { event: CaseEvent; record: PaymentRecord }[] = [];
+  for (const event of events) {
+    const paid = event.type === 'payment.sent' ? fromPaymentEvent(event) : undefined;
+    if (paid !== undefined) payments.push({ event, record: paid });
+  }
+  return {
+    subject: splitEntityKey(file.subject),
+    events,
+    matches,
+    streamMatches: matches.filter((event) => event.data.source === 'stream'),
+    payments,
+    chats: events.filter((event) => event.type === 'message.sent'),
+    typologies,
+    sextortion: [...typologies].some((name) => sextortionTypologies.has(name)),
+    livestreamPayer: typologies.has(ocseTypology.livestreamPayer),
+  };
+}
+
+/** The media source an event names in `data.media` (evidence item id, URL), or none. */
+export function mediaSourcesOf(event: CaseEvent): { readonly url?: string; readonly evidenceId?: string } {
+  const media = record(event.data.media);
+  return {
+    ...(typeof media?.url === 'string' ? { url: media.url } : {}),
+    ...(typeof media?.evidenceId === 'string' ? { evidenceId: media.evidenceId } : {}),
+  };
+}
