@@ -4,7 +4,7 @@ import { child, childNames, descendants, type ParsedElement, parseXml } from '..
 import { isEngineError } from '../../core/index.js';
 import { buildCybertipFileDetails } from './build-cybertip-file-details.js';
 import { buildCybertipReport } from './build-cybertip-report.js';
-import type { CybertipFileInput, CybertipReportInput } from './cybertip-schema.js';
+import type { CybertipFileInput, CybertipPerson, CybertipReportInput } from './cybertip-schema.js';
 
 // The XSD sequences, transcribed from shared/notes/ncmec-cybertipline.md §3–§4 (and the note's
 // "Shared types"), independently of the builder: a misordered child is NCMEC's code 4100.
@@ -172,7 +172,7 @@ function assertOrderEverywhere(root: ParsedElement): Map<string, number> {
 }
 
 const now = new Date('2026-12-01T12:00:00Z');
-const fullPerson = {
+const fullPerson: CybertipPerson = {
   firstName: 'Test',
   lastName: 'Person',
   phones: [{ number: '+15555550100', type: 'Mobile', verified: true, countryCallingCode: '+1' }],
@@ -180,8 +180,9 @@ const fullPerson = {
   addresses: [{ type: 'Home', address: '1 Example Road', city: 'Exampleton', zipCode: '00000', country: 'US' }],
   age: 30,
   dateOfBirth: '1996-01-01',
-} as const;
-const account = {
+};
+/** The fields every account section shares (a victim without a school is exactly those). */
+const account: NonNullable<CybertipReportInput['victims']>[number] = {
   person: fullPerson,
   espIdentifier: 'user-42',
   espService: 'Example Live',
@@ -202,7 +203,7 @@ const account = {
     timestamp: '2026-11-01T10:00:00Z',
   },
   additionalInfo: 'Synthetic account.',
-} as const;
+};
 
 function fullReport(): CybertipReportInput {
   return {
