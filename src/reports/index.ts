@@ -17,13 +17,10 @@ export {
   parseCybertipFile,
 } from './cybertipline/build-cybertip-file-details.js';
 export { buildCybertipReport, parseCybertipReport } from './cybertipline/build-cybertip-report.js';
+export type { CybertipCaseFacts } from './cybertipline/cybertip-case-facts.js';
+export { hashMatchOnlyStatement } from './cybertipline/cybertip-case-files.js';
 export { type CybertipConfig, type CybertipContact, parseCybertipConfig } from './cybertipline/cybertip-config.js';
-export {
-  type CybertipAssembly,
-  type CybertipCaseFacts,
-  cybertipReportFromCase,
-  hashMatchOnlyStatement,
-} from './cybertipline/cybertip-from-case.js';
+export { type CybertipAssembly, cybertipReportFromCase } from './cybertipline/cybertip-from-case.js';
 export type {
   CybertipFileInput,
   CybertipInternetDetail,

@@ -1,6 +1,8 @@
 import { splitEntityKey } from '../../events/index.js';
 import { fromPaymentEvent, ocseTypology, type PaymentRecord } from '../../payments/index.js';
 import type { CaseFile } from '../case-report.js';
+import { type CybertipIpCaptureEvent, cybertipDateTime, cybertipIpCaptureEvent } from './cybertip-schema.js';
+import type { CybertipEventName } from './cybertip-values.js';
 
 /**
  * What a case's timeline says, read once for the CyberTipline assembly: the events it holds by
@@ -91,4 +93,31 @@ export function mediaSourcesOf(event: CaseEvent): { readonly url?: string; reado
     ...(typeof media?.url === 'string' ? { url: media.url } : {}),
     ...(typeof media?.evidenceId === 'string' ? { evidenceId: media.evidenceId } : {}),
   };
+}
+
+/** The role whose account did what an event records (the IP of the event is that account's). */
+export function actorRole(event: CaseEvent): string {
+  return event.type === 'payment.sent' ? 'payment_account' : 'user';
+}
+
+/** The CyberTipline event name of an IP seen on an event: Purchase for payments and gifts, Upload, Registration, else Other. */
+function ipEventName(event: CaseEvent): CybertipEventName {
+  if (event.type === 'payment.sent' || event.type === 'gift.sent') return 'Purchase';
+  if (event.type === 'media.uploaded') return 'Upload';
+  if (event.type === 'account.created') return 'Registration';
+  return 'Other';
+}
+
+/** `value` when it is a date-time the report accepts, else undefined (the field is then left out). */
+export function validDateTime(value: string): string | undefined {
+  return cybertipDateTime.safeParse(value).success ? value : undefined;
+}
+
+/** The event's `ip` entity as an `ipCaptureEvent`, or undefined when it has none or it is not an IP address. */
+export function ipCaptureOf(event: CaseEvent, eventName = ipEventName(event)): CybertipIpCaptureEvent | undefined {
+  const ipAddress = event.entities.ip;
+  if (ipAddress === undefined) return undefined;
+  const dateTime = validDateTime(event.time);
+  const capture = { ipAddress, eventName, ...(dateTime === undefined ? {} : { dateTime }) };
+  return cybertipIpCaptureEvent.safeParse(capture).success ? capture : undefined;
 }

@@ -6,8 +6,10 @@ import { ocseTypology } from '../../payments/index.js';
 import type { CaseFile } from '../case-report.js';
 import { buildCybertipFileDetails } from './build-cybertip-file-details.js';
 import { buildCybertipReport } from './build-cybertip-report.js';
+import type { CybertipCaseFacts } from './cybertip-case-facts.js';
+import { hashMatchOnlyStatement } from './cybertip-case-files.js';
 import { parseCybertipConfig } from './cybertip-config.js';
-import { type CybertipCaseFacts, cybertipReportFromCase, hashMatchOnlyStatement } from './cybertip-from-case.js';
+import { cybertipReportFromCase } from './cybertip-from-case.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const filer = parseCybertipConfig(

@@ -1,28 +1,29 @@
-import { z } from 'zod';
-import { describeIssueList, EngineError } from '../../core/index.js';
+import { EngineError } from '../../core/index.js';
 import type { CaseFile } from '../case-report.js';
 import { characterCount, fitLongText } from '../text-fitting.js';
 import { parseCybertipFile } from './build-cybertip-file-details.js';
 import { parseCybertipReport } from './build-cybertip-report.js';
-import { type CaseEvent, type CaseEvidence, caseEvidence, mediaSourcesOf } from './cybertip-case-evidence.js';
+import {
+  actorRole,
+  type CaseEvent,
+  type CaseEvidence,
+  caseEvidence,
+  ipCaptureOf,
+  validDateTime,
+} from './cybertip-case-evidence.js';
+import { type CaseFacts, type CybertipCaseFacts, parseCaseFacts } from './cybertip-case-facts.js';
+import { fileInput, matchSummary, viewingStatement } from './cybertip-case-files.js';
 import type { CybertipConfig } from './cybertip-config.js';
 import {
   type CybertipFileInput,
   type CybertipInternetDetail,
   type CybertipIpCaptureEvent,
   type CybertipReportInput,
-  cybertipDateTime,
-  cybertipIpCaptureEvent,
   cybertipUrl,
 } from './cybertip-schema.js';
 import {
-  type CybertipEventName,
-  type CybertipHashType,
   type CybertipIncidentType,
   type CybertipReportAnnotation,
-  cybertipFileAnnotations,
-  cybertipIncidentTypes,
-  cybertipIndustryClassifications,
   cybertipReportAnnotations,
   cybertipTextLimit,
 } from './cybertip-values.js';
@@ -30,49 +31,6 @@ import {
 const childPornography: CybertipIncidentType = 'Child Pornography (possession, manufacture, and distribution)';
 const trafficking: CybertipIncidentType = 'Child Sex Trafficking';
 const enticement: CybertipIncidentType = 'Online Enticement of Children for Sexual Acts';
-
-/** The sentence a report carries when no person viewed its files and they were reported on hash matches alone. */
-export const hashMatchOnlyStatement =
-  'No person at the reporting company viewed the files; they were reported on hash matches alone.';
-
-const factsSchema = z.strictObject({
-  now: z.date().refine((value) => Number.isFinite(value.getTime()), 'must be a valid time'),
-  decision: z.strictObject({
-    classification: z.enum(cybertipIndustryClassifications).optional(),
-    /** Report annotations (`sextortion`…) and file annotations (`generativeAi`…) the reviewer chose. */
-    annotations: z
-      .array(z.enum([...cybertipReportAnnotations, ...cybertipFileAnnotations]))
-      .max(20)
-      .optional(),
-    decidedBy: z.string().min(1).max(255),
-    decidedAt: cybertipDateTime,
-    /** The reviewer's reason for urgency (imminent risk): escalates the report. */
-    escalateToHighPriority: z.string().optional(),
-    /** The reviewer's own choice of incident type, over the mapping from the case. */
-    incidentType: z.enum(cybertipIncidentTypes).optional(),
-  }),
-  files: z
-    .array(
-      z.strictObject({
-        /** The console's media item id (from the reveal audit). */
-        itemId: z.string().min(1).max(255),
-        /** The media's source as the case's event names it: its URL or its evidence item id. */
-        source: z.string().min(1).max(2048),
-        /** True only when the reveal audit shows a person's reveal of this item was served. */
-        viewedByEsp: z.boolean(),
-        exifViewed: z.boolean().optional(),
-        /** The hashes Prevail holds for the file as uploaded (`md5`, `sha1`, `pdq`, `sha256`). */
-        hashes: z.array(z.strictObject({ type: z.string().min(1).max(20), value: z.string().min(1).max(256) })).max(20),
-        /** The name the file is uploaded under (default: from its URL or evidence id). */
-        fileName: z.string().min(1).max(255).optional(),
-      }),
-    )
-    .max(1000),
-});
-
-/** What the caller knows beyond the case: the clock, the reviewer's decision, and the files with their viewing record. */
-export type CybertipCaseFacts = z.input<typeof factsSchema>;
-type Facts = z.output<typeof factsSchema>;
 
 /** A CyberTipline report assembled from a decided case, ready for the builders. */
 export interface CybertipAssembly {
@@ -82,39 +40,6 @@ export interface CybertipAssembly {
   readonly incidentType: CybertipIncidentType;
   /** What the assembly decided and why (incident type, clamps, cuts, what it left out), for the reviewer. */
   readonly notes: readonly string[];
-}
-
-const hashTypes: Readonly<Record<string, CybertipHashType>> = {
-  md5: 'MD5',
-  sha1: 'SHA1',
-  'sha-1': 'SHA1',
-  sha256: 'SHA256',
-  'sha-256': 'SHA256',
-  pdq: 'PDQ',
-};
-
-/** The role whose account did what an event records (the IP of the event is that account's). */
-function actorRole(event: CaseEvent): string {
-  return event.type === 'payment.sent' ? 'payment_account' : 'user';
-}
-
-function ipEventName(event: CaseEvent): CybertipEventName {
-  if (event.type === 'payment.sent' || event.type === 'gift.sent') return 'Purchase';
-  if (event.type === 'media.uploaded') return 'Upload';
-  if (event.type === 'account.created') return 'Registration';
-  return 'Other';
-}
-
-function validDateTime(value: string): string | undefined {
-  return cybertipDateTime.safeParse(value).success ? value : undefined;
-}
-
-function ipCaptureOf(event: CaseEvent, eventName = ipEventName(event)): CybertipIpCaptureEvent | undefined {
-  const ipAddress = event.entities.ip;
-  if (ipAddress === undefined) return undefined;
-  const dateTime = validDateTime(event.time);
-  const capture = { ipAddress, eventName, ...(dateTime === undefined ? {} : { dateTime }) };
-  return cybertipIpCaptureEvent.safeParse(capture).success ? capture : undefined;
 }
 
 /** The reported account's IP capture events: IPs of events that account itself did, each (ip, event, time) once. */
@@ -138,7 +63,7 @@ function subjectIpEvents(evidence: CaseEvidence, notes: string[]): CybertipIpCap
   return all.slice(0, 100);
 }
 
-function chooseIncidentType(evidence: CaseEvidence, facts: Facts, notes: string[]): CybertipIncidentType {
+function chooseIncidentType(evidence: CaseEvidence, facts: CaseFacts, notes: string[]): CybertipIncidentType {
   if (facts.decision.incidentType !== undefined) {
     notes.push(`Incident type "${facts.decision.incidentType}": chosen by the reviewer.`);
     return facts.decision.incidentType;
@@ -177,7 +102,7 @@ function earliestAndLatest(times: readonly string[]): { first: string; last: str
 }
 
 /** When the incident happened: the earliest evidence event (else any event), never at or after `now`. */
-function incidentTime(evidence: CaseEvidence, facts: Facts, notes: string[]): { at: string; description?: string } {
+function incidentTime(evidence: CaseEvidence, facts: CaseFacts, notes: string[]): { at: string; description?: string } {
   const evidenceTimes = [...evidence.matches, ...evidence.payments.map((payment) => payment.event), ...evidence.chats];
   const span =
     earliestAndLatest(evidenceTimes.map((event) => event.time)) ??
@@ -243,124 +168,6 @@ function chatDetail(evidence: CaseEvidence, platform: string, notes: string[]): 
   };
 }
 
-function matchSummary(events: readonly CaseEvent[]): string[] {
-  return events.flatMap((event) =>
-    (Array.isArray(event.data.matches) ? event.data.matches : []).map((match: unknown) => {
-      const value = (match ?? {}) as Record<string, unknown>;
-      return `${String(value.bank)}#${String(value.contentId)} (${String(value.signalType)}, distance ${String(value.distance)})`;
-    }),
-  );
-}
-
-function fileNameOf(source: { url?: string; evidenceId?: string }, index: number): string {
-  if (source.url !== undefined) {
-    const last = source.url.split(/[?#]/)[0]?.split('/').pop() ?? '';
-    const clean = last.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-    if (clean !== '' && clean !== '_') return clean;
-  }
-  if (source.evidenceId !== undefined) return `evidence-${source.evidenceId}`;
-  return `file-${index + 1}`;
-}
-
-function hashesOf(
-  given: Facts['files'][number]['hashes'],
-  event: CaseEvent,
-  notes: string[],
-  index: number,
-): { hashType: CybertipHashType; value: string }[] {
-  const found = new Map<CybertipHashType, string>();
-  const signals = (event.data.signals ?? {}) as Record<string, unknown>;
-  const candidates = [
-    ...given.map((hash) => [hash.type, hash.value] as const),
-    ...Object.entries(signals).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  ];
-  for (const [type, value] of candidates) {
-    const hashType = hashTypes[type.toLowerCase()];
-    if (hashType === undefined) {
-      if (type !== 'frame_timestamp')
-        notes.push(`files.${index}: a ${type} hash has no CyberTipline hash type and was left out.`);
-      continue;
-    }
-    if (!found.has(hashType)) found.set(hashType, value);
-  }
-  return [...found].map(([hashType, value]) => ({ hashType, value }));
-}
-
-function fileInput(
-  file: Facts['files'][number],
-  index: number,
-  evidence: CaseEvidence,
-  facts: Facts,
-  notes: string[],
-): CybertipFileInput | string {
-  const named = (event: CaseEvent) => {
-    const sources = mediaSourcesOf(event);
-    return sources.url === file.source || sources.evidenceId === file.source;
-  };
-  const event =
-    evidence.events.find((candidate) => named(candidate) && candidate.type === 'media.matched') ??
-    evidence.events.find(named);
-  if (event === undefined) return `files.${index}.source: names no media of this case`;
-  const source = mediaSourcesOf(event);
-  const upload = evidence.events.find((candidate) => candidate.type === 'media.uploaded' && named(candidate));
-  const stream = event.data.source === 'stream';
-  const matched = event.type === 'media.matched';
-  const chosen = new Set(facts.decision.annotations ?? []);
-  if (stream) chosen.add('liveStreaming');
-  const annotations = cybertipFileAnnotations.filter((name) => chosen.has(name));
-  const uploadedAt = upload === undefined ? undefined : validDateTime(upload.time);
-  const uploadIp = upload === undefined ? undefined : ipCaptureOf(upload, 'Upload');
-  const info: string[] = [];
-  if (stream) {
-    const t = (event.data.signals as Record<string, unknown> | undefined)?.frame_timestamp;
-    info.push(
-      `A sampled frame of the watched live stream "${event.entities.stream ?? '(unnamed)'}"${typeof t === 'number' ? ` at ${t} s of stream time` : ''}, matched at ${event.time}.`,
-    );
-  }
-  const matches = matched ? matchSummary([event]) : [];
-  if (matches.length > 0) info.push(fitLongText(`Matched hash-list items: ${matches.join(', ')}.`, 1000));
-  if (!file.viewedByEsp)
-    info.push(
-      matched
-        ? 'No person at the reporting company viewed this file; it is reported on a hash match alone.'
-        : 'No person at the reporting company viewed this file.',
-    );
-  const hashes = hashesOf(file.hashes, event, notes, index);
-  const url = source.url !== undefined && cybertipUrl.safeParse(source.url).success ? source.url : undefined;
-  return {
-    fileName: file.fileName ?? fileNameOf(source, index),
-    ...(uploadedAt === undefined ? {} : { uploadedToEspTimestamp: uploadedAt }),
-    ...(url === undefined ? {} : { locationOfFile: url }),
-    fileViewedByEsp: file.viewedByEsp,
-    ...(file.exifViewed === undefined ? {} : { exifViewedByEsp: file.exifViewed }),
-    fileRelevance: 'Reported',
-    ...(annotations.length > 0 ? { fileAnnotations: annotations } : {}),
-    ...(facts.decision.classification === undefined ? {} : { industryClassification: facts.decision.classification }),
-    ...(hashes.length > 0 ? { originalFileHashes: hashes } : {}),
-    ...(uploadIp === undefined ? {} : { ipCaptureEvent: uploadIp }),
-    ...(info.length > 0 ? { additionalInfo: info } : {}),
-  };
-}
-
-function viewingStatement(
-  facts: Facts,
-  files: readonly CybertipFileInput[],
-  evidence: CaseEvidence,
-): string | undefined {
-  if (files.length === 0) return undefined;
-  const viewed = facts.files.filter((file) => file.viewedByEsp).length;
-  if (viewed === files.length) return 'A person at the reporting company viewed every reported file.';
-  if (viewed > 0)
-    return `A person at the reporting company viewed ${viewed} of the ${files.length} reported files (each file's details say which); the others were not viewed.`;
-  const allMatched = facts.files.every((file) =>
-    evidence.matches.some((event) => {
-      const sources = mediaSourcesOf(event);
-      return sources.url === file.source || sources.evidenceId === file.source;
-    }),
-  );
-  return allMatched ? hashMatchOnlyStatement : 'No person at the reporting company viewed the files.';
-}
-
 /**
  * Assembles a CyberTipline report from a decided case: the case as the review module holds it
  * (`file`), the filer's configuration, and what the caller knows beyond the case (`facts`: the
@@ -385,13 +192,7 @@ export function cybertipReportFromCase(
   filer: CybertipConfig,
   facts: CybertipCaseFacts,
 ): CybertipAssembly {
-  const parsedFacts = factsSchema.safeParse(facts);
-  if (!parsedFacts.success)
-    throw new EngineError(
-      'REQUEST_INVALID',
-      `CyberTipline case facts are invalid: ${describeIssueList(parsedFacts.error.issues, '(facts)').join('; ')}`,
-    );
-  const known = parsedFacts.data;
+  const known = parseCaseFacts(facts);
   const notes: string[] = [];
   const evidence = caseEvidence(file);
   const incidentType = chooseIncidentType(evidence, known, notes);

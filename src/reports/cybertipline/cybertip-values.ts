@@ -47,7 +47,6 @@ export type CybertipEventName = (typeof cybertipEventNames)[number];
 
 /** `fileDetails/fileRelevance`: the reported file itself, or supporting material (a screenshot). */
 export const cybertipFileRelevances = ['Reported', 'Supplemental Reported'] as const;
-export type CybertipFileRelevance = (typeof cybertipFileRelevances)[number];
 
 /** `originalFileHash/@hashType` values Prevail writes (the hashes it computes). */
 export const cybertipHashTypes = ['MD5', 'SHA1', 'SHA256', 'PDQ'] as const;
