@@ -31,7 +31,10 @@ export interface CaseEvidence {
   readonly payments: readonly { readonly event: CaseEvent; readonly record: PaymentRecord }[];
   readonly chats: readonly CaseEvent[];
   readonly typologies: ReadonlySet<string>;
+  /** A sextortion typology alerted (victim or mule). */
   readonly sextortion: boolean;
+  /** The sextortion-victim typology alerted: the subject is a victim (the protective workflow), not an offender. */
+  readonly sextortionVictim: boolean;
   readonly livestreamPayer: boolean;
 }
 
@@ -82,6 +85,8 @@ export function caseEvidence(file: CaseFile): CaseEvidence {
     chats: events.filter((event) => event.type === 'message.sent'),
     typologies,
     sextortion: [...typologies].some((name) => sextortionTypologies.has(name)),
+    // The typology's subject is the paying account (T5): only then is the case's subject the victim.
+    sextortionVictim: typologies.has(ocseTypology.sextortionVictim) && file.subject.startsWith('payment_account:'),
     livestreamPayer: typologies.has(ocseTypology.livestreamPayer),
   };
 }

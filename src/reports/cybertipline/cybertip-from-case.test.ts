@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { child, childNames, parseXml } from '../../../test/support/xml-tree.js';
 import { isEngineError } from '../../core/index.js';
+import { mediaMatchedEvent } from '../../matching/index.js';
 import { ocseTypology } from '../../payments/index.js';
 import type { CaseFile } from '../case-report.js';
 import { buildCybertipFileDetails } from './build-cybertip-file-details.js';
@@ -226,8 +227,7 @@ test('a live-stream match: liveStreaming on its file, the stream URL as a web pa
   assert.deepEqual(assembled.report.internetDetails?.[0], {
     type: 'webPage',
     url: streamUrl,
-    additionalInfo:
-      'Live stream: 1 sampled frame(s) matched known material between 2026-11-03T20:00:00Z and 2026-11-03T20:00:00Z.',
+    additionalInfo: 'Live stream: 1 sampled frame(s) matched known material at 2026-11-03T20:00:00Z.',
   });
   // A stream named by an id, not a URL: its details go to the additional info.
   const byId = cybertipReportFromCase(
@@ -292,7 +292,7 @@ test('text-only sextortion: online enticement, the sextortion annotation, a chat
     timeline: [
       chat('c-1', '2026-11-05T18:00:00Z', 'synthetic message one'),
       chat('c-2', '2026-11-05T18:05:00Z', 'synthetic message <two> & more'),
-      typology(ocseTypology.sextortionVictim, '2026-11-05T18:06:00Z'),
+      typology(ocseTypology.sextortionMule, '2026-11-05T18:06:00Z'),
     ],
   };
   const assembled = cybertipReportFromCase(file, filer, facts());
@@ -376,4 +376,88 @@ test('evidence dated at or after now: the incident time is one second before now
   assert.ok(late.notes.some((note) => note.includes('one second before now')));
   assert.ok(late.notes.some((note) => note.includes('no file was given')));
   assert.doesNotThrow(() => buildCybertipReport(late.report, { now }));
+});
+
+test('a sextortion victim case: the subject is the victim, the account it paid most the reported account', () => {
+  const file: CaseFile = {
+    id: 18,
+    subject: 'payment_account:acct-victim',
+    timeline: [
+      payment('pay-1', '2026-11-10T20:00:00Z', 'acct-victim', '192.0.2.30'),
+      payment('pay-2', '2026-11-10T21:00:00Z', 'acct-victim', '192.0.2.30'),
+      typology(ocseTypology.sextortionVictim, '2026-11-10T21:05:00Z'),
+    ],
+  };
+  const assembled = cybertipReportFromCase(file, filer, facts());
+  assert.equal(assembled.incidentType, 'Online Enticement of Children for Sexual Acts');
+  assert.deepEqual(assembled.report.incidentSummary.reportAnnotations, ['sextortion']);
+  assert.deepEqual(assembled.report.personOrUserReported, {
+    espIdentifier: 'acct-payee',
+    espService: 'Example Live streams',
+  });
+  assert.deepEqual(assembled.report.victims, [
+    {
+      espIdentifier: 'acct-victim',
+      espService: 'Example Live streams',
+      ipCaptureEvents: [
+        { ipAddress: '192.0.2.30', eventName: 'Purchase', dateTime: '2026-11-10T20:00:00Z' },
+        { ipAddress: '192.0.2.30', eventName: 'Purchase', dateTime: '2026-11-10T21:00:00Z' },
+      ],
+    },
+  ]);
+  assert.ok(assembled.notes.some((note) => note.includes('reported as the victim')));
+  const root = parseXml(buildCybertipReport(assembled.report, { now }));
+  assert.deepEqual(childNames(root), [
+    'incidentSummary',
+    'reporter',
+    'personOrUserReported',
+    'victim',
+    'additionalInfo',
+  ]);
+});
+
+test('events made by the matching module’s own mediaMatchedEvent are read: API upload by URL, stream frame by evidence id', () => {
+  const api = mediaMatchedEvent({
+    entities: { user: 'user-7' },
+    matches: [{ bank: 'test-bank', contentId: 1, signalType: 'md5', distance: 0 }],
+    signals: { md5, pdq },
+    source: { kind: 'api' },
+    time: new Date('2026-11-20T10:00:00Z'),
+    media: { url: mediaUrl },
+  });
+  const frame = mediaMatchedEvent({
+    entities: { stream: 'stream-9', user: 'user-7' },
+    matches: [{ bank: 'test-bank', contentId: 2, signalType: 'pdq', distance: 8 }],
+    signals: { pdq },
+    source: { kind: 'stream', frameTimestamp: 3.25 },
+    time: new Date('2026-11-20T11:00:00Z'),
+    media: { evidenceId, kind: 'image' },
+  });
+  const entry = (event: typeof api): Entry => ({
+    kind: 'match',
+    ref: `event:${event.id}`,
+    time: event.time,
+    summary: 'media matched',
+    detail: event,
+  });
+  const assembled = cybertipReportFromCase(
+    { id: 19, subject: 'user:user-7', timeline: [entry(api), entry(frame)] },
+    filer,
+    facts({
+      files: [
+        { itemId: 'a', source: mediaUrl, viewedByEsp: false, hashes: [] },
+        { itemId: 'b', source: evidenceId, viewedByEsp: false, hashes: [] },
+      ],
+    }),
+  );
+  const [upload, still] = assembled.files;
+  assert.equal(upload?.fileAnnotations, undefined);
+  assert.deepEqual(
+    upload?.originalFileHashes?.map((hash) => hash.hashType),
+    ['MD5', 'PDQ'],
+  );
+  assert.deepEqual(still?.fileAnnotations, ['liveStreaming']);
+  assert.ok(still?.additionalInfo?.[0]?.includes('3.25 s of stream time'));
+  assert.ok(assembled.report.additionalInfo?.includes(hashMatchOnlyStatement));
+  assert.ok(assembled.report.additionalInfo?.includes('Live stream "stream-9" on Example Live'));
 });

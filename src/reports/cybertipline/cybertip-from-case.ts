@@ -86,6 +86,12 @@ function chooseIncidentType(evidence: CaseEvidence, facts: CaseFacts, notes: str
     notes.push(`Incident type "${enticement}": ${evidence.chats.length} chat message(s) and no file.`);
     return enticement;
   }
+  if (evidence.sextortion) {
+    notes.push(
+      `Incident type "${enticement}": a sextortion typology alerted (NCMEC counts sextortion as online enticement).`,
+    );
+    return enticement;
+  }
   throw new EngineError(
     'REQUEST_INVALID',
     'incidentType: nothing in this case maps to a CyberTipline incident type (no hash match, file, chat or paying typology); choose one in the decision',
@@ -125,6 +131,53 @@ function incidentTime(evidence: CaseEvidence, facts: CaseFacts, notes: string[])
     : { at, description: `First evidence in the case; the last is ${span.last}.` };
 }
 
+/**
+ * Who the report names. Usually the case's subject is the reported account. When the
+ * sextortion-victim typology alerted (and no offender typology), the subject is the victim: it
+ * becomes the `victim` (with its own IP captures) and the account it paid most becomes the
+ * reported account, the others it paid named in that section's additional information.
+ */
+function reportParties(
+  evidence: CaseEvidence,
+  filer: CybertipConfig,
+  notes: string[],
+): Pick<CybertipReportInput, 'personOrUserReported' | 'victims'> {
+  const service = filer.espService === undefined ? {} : { espService: filer.espService };
+  const ipCaptureEvents = subjectIpEvents(evidence, notes);
+  const captures = ipCaptureEvents.length > 0 ? { ipCaptureEvents } : {};
+  if (!evidence.sextortionVictim || evidence.livestreamPayer)
+    return { personOrUserReported: { espIdentifier: evidence.subject.id, ...service, ...captures } };
+  const paid = new Map<string, number>();
+  for (const { record } of evidence.payments)
+    if (record.payer.account === evidence.subject.id)
+      paid.set(record.payee.account, (paid.get(record.payee.account) ?? 0) + 1);
+  const [reported, ...others] = [...paid].sort((a, b) => b[1] - a[1]).map(([account]) => account);
+  notes.push(
+    reported === undefined
+      ? 'The subject is the victim of the sextortion-victim typology and paid no one in the case: the report names no reported account.'
+      : `The subject is the victim of the sextortion-victim typology: reported as the victim; ${reported}, the account it paid most, as the reported account.`,
+  );
+  return {
+    ...(reported === undefined
+      ? {}
+      : {
+          personOrUserReported: {
+            espIdentifier: reported,
+            ...service,
+            ...(others.length > 0
+              ? {
+                  additionalInfo: fitLongText(
+                    `Other accounts the victim paid: ${others.join(', ')}.`,
+                    cybertipTextLimit,
+                  ),
+                }
+              : {}),
+          },
+        }),
+    victims: [{ espIdentifier: evidence.subject.id, ...service, ...captures }],
+  };
+}
+
 function streamText(evidence: CaseEvidence, platform: string, details: CybertipInternetDetail[]): string[] {
   const byStream = new Map<string, CaseEvent[]>();
   for (const event of evidence.streamMatches) {
@@ -134,7 +187,12 @@ function streamText(evidence: CaseEvidence, platform: string, details: CybertipI
   const lines: string[] = [];
   for (const [stream, events] of byStream) {
     const span = earliestAndLatest(events.map((event) => event.time));
-    const when = span === undefined ? '' : ` between ${span.first} and ${span.last}`;
+    const when =
+      span === undefined
+        ? ''
+        : span.first === span.last
+          ? ` at ${span.first}`
+          : ` between ${span.first} and ${span.last}`;
     const summary = `Live stream: ${events.length} sampled frame(s) matched known material${when}.`;
     if (/^https?:\/\//i.test(stream) && cybertipUrl.safeParse(stream).success)
       details.push({ type: 'webPage', url: stream, additionalInfo: summary });
@@ -177,11 +235,13 @@ function chatDetail(evidence: CaseEvidence, platform: string, notes: string[]): 
  * holds payments → `Child Sex Trafficking` (payments listed, the payer's IP captures as
  * `Purchase`); hash-matched media or files → `Child Pornography (possession, manufacture, and
  * distribution)`; chat messages and no file → `Online Enticement of Children for Sexual Acts`
- * with a `chatImIncident` and no file. A sextortion typology adds the `sextortion` annotation; a
- * live-stream match adds `liveStreaming` to its file and the stream's details to the report.
+ * with a `chatImIncident` and no file; a sextortion typology alone → online enticement too. A
+ * sextortion typology adds the `sextortion` annotation (and, for the victim typology, names the
+ * subject as the victim and the account it paid most as the reported account); a live-stream
+ * match adds `liveStreaming` to its file and the stream's details to the report.
  *
  * `fileViewedByEsp` is copied from `facts.files[i].viewedByEsp`, never inferred; a report whose
- * files no person viewed, all hash-matched, says so ({@link hashMatchOnlyStatement}). Each file
+ * files no person viewed, all hash-matched, says so (`hashMatchOnlyStatement`). Each file
  * must be media the case's events name (by URL or evidence id). Pure.
  *
  * @throws EngineError `REQUEST_INVALID` for invalid facts, a file the case does not name, a case
@@ -234,7 +294,7 @@ export function cybertipReportFromCase(
   if (characterCount(additionalInfo) > cybertipTextLimit)
     notes.push('The report’s additional information is longer than 3000 characters; its beginning is reported.');
 
-  const ipCaptureEvents = subjectIpEvents(evidence, notes);
+  const parties = reportParties(evidence, filer, notes);
   const recipients = [
     ...new Set(
       evidence.chats
@@ -263,11 +323,7 @@ export function cybertipReportFromCase(
       ...(filer.termsOfService === undefined ? {} : { termsOfService: filer.termsOfService }),
       ...(filer.legalUrl === undefined ? {} : { legalUrl: filer.legalUrl }),
     },
-    personOrUserReported: {
-      espIdentifier: evidence.subject.id,
-      ...(filer.espService === undefined ? {} : { espService: filer.espService }),
-      ...(ipCaptureEvents.length > 0 ? { ipCaptureEvents } : {}),
-    },
+    ...(parties.personOrUserReported === undefined ? {} : { personOrUserReported: parties.personOrUserReported }),
     ...(recipients.length > 0
       ? {
           intendedRecipients: recipients.map((id) => ({
@@ -276,6 +332,7 @@ export function cybertipReportFromCase(
           })),
         }
       : {}),
+    ...(parties.victims === undefined ? {} : { victims: parties.victims }),
     additionalInfo: fitLongText(additionalInfo, cybertipTextLimit),
   };
   if (files.length === 0 && evidence.matches.length > 0)
