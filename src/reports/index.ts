@@ -11,6 +11,38 @@
  */
 
 export { type CaseFile, type CaseReportSettings, reportCaseFromCase } from './case-report.js';
+// NCMEC CyberTipline: the <report> and <fileDetails> builders, the case assembly and the filer's section (docs/cybertipline.md).
+export {
+  buildCybertipFileDetails,
+  parseCybertipFile,
+} from './cybertipline/build-cybertip-file-details.js';
+export { buildCybertipReport, parseCybertipReport } from './cybertipline/build-cybertip-report.js';
+export type { CybertipCaseFacts } from './cybertipline/cybertip-case-facts.js';
+export { hashMatchOnlyStatement } from './cybertipline/cybertip-case-files.js';
+export { type CybertipConfig, type CybertipContact, parseCybertipConfig } from './cybertipline/cybertip-config.js';
+export { type CybertipAssembly, cybertipReportFromCase } from './cybertipline/cybertip-from-case.js';
+export type {
+  CybertipFileInput,
+  CybertipInternetDetail,
+  CybertipIpCaptureEvent,
+  CybertipPerson,
+  CybertipReportedUser,
+  CybertipReportInput,
+} from './cybertipline/cybertip-schema.js';
+export {
+  type CybertipEventName,
+  type CybertipFileAnnotation,
+  type CybertipHashType,
+  type CybertipIncidentType,
+  type CybertipIndustryClassification,
+  type CybertipReportAnnotation,
+  cybertipEventNames,
+  cybertipFileAnnotations,
+  cybertipHashTypes,
+  cybertipIncidentTypes,
+  cybertipIndustryClassifications,
+  cybertipReportAnnotations,
+} from './cybertipline/cybertip-values.js';
 export { buildFincenSar, filingInstitutionNote, fincenNamespace } from './fincen/build-fincen-sar.js';
 export {
   type FincenConfig,
