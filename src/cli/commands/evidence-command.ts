@@ -25,7 +25,6 @@ async function withVault<T>(options: StorageCliOptions & { dir: string }, work: 
     const vault = new EvidenceVault({
       directory: options.dir,
       keyRing,
-      retentionMs: cliSettings().preservationDays * 86_400_000,
       audit: (action) => audit.record(action),
     });
     return await work(vault);
