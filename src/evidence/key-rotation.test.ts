@@ -43,6 +43,25 @@ test('items preserved under k1 are rewrapped to k2 by a rotation and then open w
   assert.equal((await onlyK2.vault.open(record.id, reader)).media.toString(), 'synthetic benign test bytes');
   assert.equal((await onlyK2.vault.open(other.id, reader)).media.toString(), 'other synthetic bytes');
   await assert.rejects(testVault(folder, ['k1']).vault.open(record.id, reader), hasCode('EVIDENCE_KEY_UNKNOWN'));
+  const recordPath = join(folder, `${record.id}.json`);
+  const recordText = await readFile(recordPath, 'utf8');
+  await writeFile(recordPath, recordText.replace('stream:s-test', 'stream:s-edited'));
+  await assert.rejects(
+    onlyK2.vault.open(record.id, reader),
+    hasCode('EVIDENCE_UNREADABLE'),
+    'an edited record, after rotation',
+  );
+  await writeFile(recordPath, recordText);
+  const mediaPath = join(folder, `${record.id}.evidence`);
+  const flipped = Buffer.from(mediaBefore);
+  flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
+  await writeFile(mediaPath, flipped);
+  await assert.rejects(
+    onlyK2.vault.open(record.id, reader),
+    hasCode('EVIDENCE_UNREADABLE'),
+    'edited media, after rotation',
+  );
+  await writeFile(mediaPath, mediaBefore);
   const again = await onlyK2.vault.rotateKey('person:operator', 'again');
   assert.equal(again.unchanged, 2);
   assert.equal(again.rewrapped, 0);
@@ -119,6 +138,19 @@ test('items of the first format (PVEV1, no key file) open with the default key a
 
   const today = new EvidenceVault({ directory: folder, key: legacyKey, audit: async () => undefined });
   assert.deepEqual((await today.open(id, reader)).media, media);
+  const anyId = new EvidenceVault({
+    directory: folder,
+    keyRing: {
+      currentKeyId: 'k2',
+      keys: new Map([
+        ['k2', Buffer.from(testKeys.k2, 'hex')],
+        ['k2026a', legacyKey],
+      ]),
+    },
+    audit: async () => undefined,
+  });
+  assert.deepEqual((await anyId.open(id, reader)).media, media, 'the first format opens with any ring key');
+  await assert.rejects(testVault(folder, ['k2']).vault.open(id, reader), hasCode('EVIDENCE_UNREADABLE'));
   assert.equal((await today.list())[0]?.keyId, 'default');
   const ring = new EvidenceVault({
     directory: folder,
