@@ -361,7 +361,8 @@ export class EvidenceVault {
     until?: Date | string;
   }): Promise<LegalHold> {
     const bySubject = request.subject !== undefined;
-    if (bySubject === (request.itemIds !== undefined)) throw invalid('a hold names exactly one of a subject or item ids');
+    if (bySubject === (request.itemIds !== undefined))
+      throw invalid('a hold names exactly one of a subject or item ids');
     let scope: { subject: string } | { itemIds: string[] };
     if (bySubject) {
       scope = { subject: checkLabel(request.subject, 'the subject') };
