@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError, isEngineError } from '../core/index.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -151,13 +151,10 @@ export class EvidenceVault {
   #holdsTail: Promise<unknown> = Promise.resolve();
 
   constructor(options: EvidenceVaultOptions) {
-    this.#ring =
-      options.keyRing ??
-      (options.key !== undefined
-        ? singleKeyRing(options.key)
-        : (() => {
-            throw new EngineError('CONFIG_INVALID', 'the evidence vault needs a key ring or a key');
-          })());
+    if (options.keyRing === undefined && options.key === undefined) {
+      throw new EngineError('CONFIG_INVALID', 'the evidence vault needs a key ring or a key');
+    }
+    this.#ring = options.keyRing ?? singleKeyRing(options.key ?? new Uint8Array());
     for (const key of this.#ring.keys.values()) {
       if (key.length !== 32) throw new EngineError('CONFIG_INVALID', 'each evidence key must be 32 bytes');
     }
@@ -468,16 +465,21 @@ export class EvidenceVault {
     return rotation;
   }
 
+  /**
+   * One item of a rotation. An item of the current format is rewrapped without reading its
+   * media; one of the first format is converted: the key file first, then the media, so a crash
+   * between leaves a first-format file that still opens (and is converted again next time).
+   */
   async #rotateOne(id: string): Promise<'rewrapped' | 'converted' | 'unchanged'> {
-    const { recordText, sealed } = await this.#read(id);
-    const current = this.#ring.currentKeyId;
-    if (sealed.subarray(0, magic.length).equals(magic)) {
+    if ((await this.#head(id)).equals(magic)) {
+      await this.#readRecord(id);
       const wrapped = await this.#readKeyFile(id);
-      if (wrapped.keyId === current) return 'unchanged';
+      if (wrapped.keyId === this.#ring.currentKeyId) return 'unchanged';
       const dataKey = unwrapDataKey(this.#ring, id, wrapped);
       await writeFileAtomic(this.#path(id, 'key'), wrappedKeyText(wrapDataKey(this.#ring, id, dataKey)));
       return 'rewrapped';
     }
+    const { recordText, sealed } = await this.#read(id);
     const media = await this.#decrypt(id, recordText, sealed);
     const dataKey = randomBytes(32);
     const resealed = encryptMedia(dataKey, recordText, media);
@@ -595,8 +597,24 @@ export class EvidenceVault {
 
   /** The key id an item is wrapped with: its key file's, or `default` for the first format. */
   async #keyIdOf(id: string): Promise<string> {
-    const head = await readFile(this.#path(id, 'evidence')).then((bytes) => bytes.subarray(0, magic.length));
-    return head.equals(magic) ? (await this.#readKeyFile(id)).keyId : defaultKeyId;
+    return (await this.#head(id)).equals(magic) ? (await this.#readKeyFile(id)).keyId : defaultKeyId;
+  }
+
+  /** The format mark of an item's media file (its first five bytes), without reading the media. */
+  async #head(id: string): Promise<Buffer> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.#path(id, 'evidence'), 'r');
+    } catch {
+      throw new EngineError('EVIDENCE_NOT_FOUND', `no evidence item ${id}`);
+    }
+    try {
+      const head = Buffer.alloc(magic.length);
+      const { bytesRead } = await handle.read(head, 0, magic.length, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   }
 
   async #decrypt(id: string, recordText: string, sealed: Buffer): Promise<Buffer> {
