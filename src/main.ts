@@ -25,7 +25,7 @@ export interface ServerSettings {
   /**
    * Live-stream watching (`/v1/streams`): source policy, CPU budget, reconnects. Absent: watching
    * is on with the defaults (network streams on public hosts only, budget measured here).
-   * `evidenceDirectory` turns evidence preservation of matched frames on.
+   * `evidenceDirectory` turns evidence preservation of matched frames and matched uploads on.
    */
   /**
    * Signed audit checkpoints (`--audit-checkpoint-dir`): the audit log's head, signed with the
@@ -37,7 +37,11 @@ export interface ServerSettings {
     readonly intervalMs: number;
     readonly signingKey: KeyObject;
   };
-  readonly streams?: StreamSettings & { readonly evidenceDirectory?: string; readonly evidenceKey?: string };
+  readonly streams?: StreamSettings & {
+    readonly evidenceDirectory?: string;
+    readonly evidenceKey?: string;
+    readonly evidenceKeys?: string;
+  };
   /** `PREVAIL_CONSOLE_SECRET` (64 hex characters); absent: kept in `<data dir>/console-secret`. */
   readonly consoleSecret?: string;
   /** More `Host` names than the loopback ones and `host` (`--allowed-hosts`; `*` = any). */
@@ -114,6 +118,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     people: services.people,
     ...(config.oidc !== undefined ? { oidc: new OidcSignOn(config.oidc) } : {}),
     ...(services.wellness !== undefined ? { wellness: services.wellness } : {}),
+    ...(services.evidence !== undefined ? { evidence: services.evidence } : {}),
     config,
   };
 }

@@ -3,7 +3,7 @@ import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
 import type { FetchPolicy } from '../content/index.js';
 import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
-import { EvidenceVault, evidenceKeyFromEnvironment } from '../evidence/index.js';
+import { EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService, type Person } from '../people/index.js';
@@ -82,12 +82,15 @@ export async function createServices(
     /** Watch live streams with these settings (matches go to the engine when it is open). */
     streams?: StreamSettings & {
       /**
-       * Turn evidence preservation of matched frames on, in this directory, encrypted with
-       * `PREVAIL_EVIDENCE_KEY` (see `src/evidence/`). Absent: frames are never stored.
+       * Turn evidence preservation on (matched stream frames, matched uploads), in this directory,
+       * with the key ring of `PREVAIL_EVIDENCE_KEYS` / `PREVAIL_EVIDENCE_KEY` (see `src/evidence/`).
+       * Absent: no media is ever stored.
        */
       readonly evidenceDirectory?: string;
-      /** The `PREVAIL_EVIDENCE_KEY` setting (64 hex characters); required with `evidenceDirectory`. */
+      /** The `PREVAIL_EVIDENCE_KEY` setting (64 hex characters, key id `default`). */
       readonly evidenceKey?: string;
+      /** The `PREVAIL_EVIDENCE_KEYS` setting (the key ring, first current); this or `evidenceKey` with `evidenceDirectory`. */
+      readonly evidenceKeys?: string;
     };
     /**
      * Build the review console's wellness service: media of cases fetched under `fetchPolicy` (the
@@ -155,13 +158,16 @@ export async function createServices(
   let streams: StreamManager | undefined;
   let evidence: EvidenceVault | undefined;
   if (options.streams !== undefined) {
-    const { evidenceDirectory, evidenceKey, ...streamSettings } = options.streams;
+    const { evidenceDirectory, evidenceKey, evidenceKeys, ...streamSettings } = options.streams;
     evidence =
       evidenceDirectory === undefined
         ? undefined
         : new EvidenceVault({
             directory: evidenceDirectory,
-            key: evidenceKeyFromEnvironment({ PREVAIL_EVIDENCE_KEY: evidenceKey }),
+            keyRing: evidenceKeyRingFromEnvironment({
+              PREVAIL_EVIDENCE_KEY: evidenceKey,
+              PREVAIL_EVIDENCE_KEYS: evidenceKeys,
+            }),
             audit: (action) => audit.record(action),
           });
     streams = new StreamManager({

@@ -52,7 +52,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     paymentsCommand(io, setExitCode),
     simulateCommand(io, setExitCode),
     watchCommand(io, setExitCode),
-    evidenceCommand(io),
+    evidenceCommand(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

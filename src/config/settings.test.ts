@@ -55,6 +55,32 @@ describe('One validated configuration', () => {
     assert.throws(() => readSettings({ PREVAIL_PORT: '70000' }), /PREVAIL_PORT="70000": expected a port/);
   });
 
+  test('the evidence key ring and the preservation period are checked; key values never shown', () => {
+    const keyA = 'a1'.repeat(32);
+    const keyB = 'b2'.repeat(32);
+    const settings = readSettings({
+      PREVAIL_EVIDENCE_KEYS: `k2026b:${keyB}, k2026a:${keyA}`,
+      PREVAIL_PRESERVATION_DAYS: '730',
+    });
+    assert.equal(settings.evidenceKeys, `k2026b:${keyB}, k2026a:${keyA}`);
+    assert.equal(settings.preservationDays, 730);
+    assert.equal(readSettings({}).preservationDays, 365);
+    for (const ring of [`k1:${keyA.slice(1)}`, `k1:${keyA},k1:${keyB}`, `../k:${keyA}`, `k1:${keyA},`, 'k1']) {
+      assert.throws(
+        () => readSettings({ PREVAIL_EVIDENCE_KEYS: ring }),
+        (error: Error & { code?: string }) =>
+          error.code === 'CONFIG_INVALID' &&
+          /PREVAIL_EVIDENCE_KEYS:/.test(error.message) &&
+          !error.message.includes(keyA.slice(2, 20)),
+        ring,
+      );
+    }
+    assert.throws(
+      () => readSettings({ PREVAIL_PRESERVATION_DAYS: '90' }),
+      /PREVAIL_PRESERVATION_DAYS="90": expected 365/,
+    );
+  });
+
   test('single sign-on: all four OIDC variables or none, URLs checked, the secret never shown', () => {
     const all = {
       PREVAIL_OIDC_ISSUER: 'https://idp.example.org',

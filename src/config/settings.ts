@@ -33,8 +33,19 @@ export interface Settings {
   readonly urlAllowPrivate: boolean;
   /** `PREVAIL_FFMPEG`: the ffmpeg executable (default: `/usr/bin/ffmpeg`, then `PATH`; the system ffmpeg only). */
   readonly ffmpeg?: string;
-  /** `PREVAIL_EVIDENCE_KEY`: 64 hex characters, the evidence vault's AES-256-GCM key. */
+  /** `PREVAIL_EVIDENCE_KEY`: 64 hex characters, the evidence vault's single key (key id `default`). */
   readonly evidenceKey?: string;
+  /**
+   * `PREVAIL_EVIDENCE_KEYS`: the evidence vault's key ring, `keyId:<64 hex>` entries separated by
+   * commas, the first current (new items are wrapped with it; the others still read older items).
+   * Validated here; `evidenceKeyRingFromEnvironment` of `src/evidence/` turns it into keys.
+   */
+  readonly evidenceKeys?: string;
+  /**
+   * `PREVAIL_PRESERVATION_DAYS`: how long preserved material of a CyberTipline report is kept from
+   * NCMEC's receipt (default and minimum 365: the law's year; more is a voluntary longer period).
+   */
+  readonly preservationDays: number;
   /**
    * `PREVAIL_CONSOLE_SECRET`: 64 hex characters, the review console's signing secret (media item
    * ids). Absent: one is generated on first start and kept in `<data dir>/console-secret` (mode 0600).
@@ -91,6 +102,9 @@ const yesNo = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], 'expected 1 or 0 (true or false)')
   .transform((text) => text === '1' || text === 'true' || text === 'yes');
 
+/** One entry of `PREVAIL_EVIDENCE_KEYS` (the same rule as `parseEvidenceKeyRing` of `src/evidence/`). */
+const evidenceKeyEntry = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[0-9a-fA-F]{64}$/;
+
 const webUrl = z.string().refine((text) => {
   try {
     const url = new URL(text);
@@ -128,6 +142,21 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (32 random bytes, e.g. "openssl rand -hex 32")')
     .optional(),
+  PREVAIL_EVIDENCE_KEYS: z
+    .string()
+    .max(100_000)
+    .refine(
+      (text) => text.split(',').every((entry) => evidenceKeyEntry.test(entry.trim())),
+      'expected keyId:<64 hex> entries separated by commas (a key id is 1 to 64 letters, digits, ".", "_" or "-")',
+    )
+    .refine((text) => {
+      const ids = text.split(',').map((entry) => entry.trim().split(':')[0]);
+      return new Set(ids).size === ids.length;
+    }, 'a key id is given twice')
+    .optional(),
+  PREVAIL_PRESERVATION_DAYS: positiveWhole
+    .refine((days) => days >= 365 && days <= 36_500, 'expected 365 to 36500 days (the law asks for one year at least)')
+    .default(365),
   PREVAIL_CONSOLE_SECRET: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (32 random bytes, e.g. "openssl rand -hex 32")')
@@ -158,6 +187,7 @@ const environmentSchema = z.object({
 const secretVariables = new Set([
   'PREVAIL_DATABASE_URL',
   'PREVAIL_EVIDENCE_KEY',
+  'PREVAIL_EVIDENCE_KEYS',
   'PREVAIL_AUDIT_SIGNING_KEY',
   'PREVAIL_OIDC_CLIENT_SECRET',
   'PREVAIL_CONSOLE_SECRET',
@@ -211,6 +241,8 @@ export function readSettings(environment: Environment): Settings {
     urlAllowPrivate: value.PREVAIL_URL_ALLOW_PRIVATE,
     ...(value.PREVAIL_FFMPEG !== undefined ? { ffmpeg: value.PREVAIL_FFMPEG } : {}),
     ...(value.PREVAIL_EVIDENCE_KEY !== undefined ? { evidenceKey: value.PREVAIL_EVIDENCE_KEY } : {}),
+    ...(value.PREVAIL_EVIDENCE_KEYS !== undefined ? { evidenceKeys: value.PREVAIL_EVIDENCE_KEYS } : {}),
+    preservationDays: value.PREVAIL_PRESERVATION_DAYS,
     ...(value.PREVAIL_CONSOLE_SECRET !== undefined ? { consoleSecret: value.PREVAIL_CONSOLE_SECRET } : {}),
     logLevel: value.PREVAIL_LOG_LEVEL,
     allowedHosts: value.PREVAIL_ALLOWED_HOSTS,

@@ -45,7 +45,7 @@ const match = z.looseObject({
  * Where the media an event is about can be seen, for the review console (Prevail keeps hashes,
  * never media): a platform URL the integrator registers (http or https; fetched later under the
  * server's URL policy, never at ingestion), or the id of a preserved evidence item (a matched
- * stream frame). `kind` says whether it is an image or a video (default image). The case
+ * stream frame or upload). `kind` says whether it is an image or a video (default image). The case
  * timeline keeps it as given, in the entry's `detail.data.media`.
  */
 const media = z.strictObject({

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isEngineError } from '../core/index.js';
-import { type EvidenceAuditAction, EvidenceVault, evidenceKeyFromEnvironment } from './evidence-vault.js';
+import { type EvidenceAuditAction, EvidenceVault } from './evidence-vault.js';
+import { evidenceKeyFromEnvironment } from './key-ring.js';
 
 let directory: string;
 before(async () => {
@@ -87,7 +88,7 @@ test('items past their retention are refused and purged; others stay', async () 
     (error: unknown) => isEngineError(error) && error.code === 'EVIDENCE_NOT_FOUND',
   );
   assert.deepEqual(await instance.purgeExpired('system:purge'), [old.id]);
-  assert.deepEqual((await readdir(folder)).sort(), [`${recent.id}.evidence`, `${recent.id}.json`]);
+  assert.deepEqual((await readdir(folder)).sort(), [`${recent.id}.evidence`, `${recent.id}.json`, `${recent.id}.key`]);
   assert.equal(audit.at(-1)?.action, 'evidence.purge');
   await rm(folder, { recursive: true, force: true });
 });

@@ -1,8 +1,20 @@
-/** Evidence preservation: opt-in, encrypted, access-logged, time-limited media storage. */
+/** Evidence preservation: opt-in, envelope-encrypted, access-logged, time-limited media storage with legal holds. */
 export {
   type EvidenceAuditAction,
+  type EvidenceListing,
+  type EvidenceMedia,
   type EvidenceRecord,
+  type EvidenceRetention,
   EvidenceVault,
   type EvidenceVaultOptions,
-  evidenceKeyFromEnvironment,
+  type KeyRotation,
 } from './evidence-vault.js';
+export {
+  defaultKeyId,
+  type EvidenceKeyRing,
+  evidenceKeyFromEnvironment,
+  evidenceKeyRingFromEnvironment,
+  parseEvidenceKeyRing,
+} from './key-ring.js';
+export type { LegalHold } from './legal-holds.js';
+export { minimumPreservationDays, preservationRetainUntil } from './preservation-period.js';

@@ -4,6 +4,7 @@ import type { BankService } from '../banks/index.js';
 import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { EngineStore, OpenedEngine } from '../engine/index.js';
+import type { EvidenceVault } from '../evidence/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
@@ -79,4 +80,9 @@ export interface HttpDependencies {
   readonly queues?: QueueService;
   /** Reviewer wellness (media renditions, reveals, preferences, exposure); the console's media and wellness routes need it. */
   readonly wellness?: WellnessService;
+  /**
+   * The evidence vault, when evidence preservation is on: an uploaded file that matches
+   * (`/v1/match`, HMA `POST /m/lookup`) is kept in it and its event names it in `data.media`.
+   */
+  readonly evidence?: EvidenceVault;
 }

@@ -9,7 +9,8 @@ import { type EventMedia, type Match, type MatchSource, mediaMatchedEvent } from
  * about nobody counts for no one).
  *
  * A lookup by URL names that URL as the event's `data.media`, so that the review console can show
- * the media of the case (fetched again, under the same URL policy, only when a reviewer opens it).
+ * the media of the case (fetched again, under the same URL policy, only when a reviewer opens it);
+ * a matched upload kept in the evidence vault names its evidence item instead.
  *
  * `wait: true` answers with the event's verdict (`/v1/match`); otherwise it resolves once the
  * event is durable in the log, without waiting for the rules.

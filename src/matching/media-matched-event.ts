@@ -24,7 +24,9 @@ export interface EventMatch {
 
 /**
  * Where a reviewer can see the matched media (the event's `data.media`): a platform URL, or a
- * preserved evidence item (a matched stream frame). Prevail keeps the reference, never the media.
+ * preserved evidence item (`evidenceId`: a matched stream frame, or a matched upload to
+ * `/v1/match` or HMA `POST /m/lookup` when evidence preservation is on; `kind` says image or
+ * video). The event keeps the reference, never the media: the bytes stay in the encrypted vault.
  */
 export interface EventMedia {
   readonly url?: string;
@@ -63,7 +65,8 @@ const idPrefixes: Readonly<Record<MatchSource['kind'], string>> = {
  * each match's bank, content id, signal type and distance (nothing else: provenance stays in the
  * banks); `data.signals` the looked-up values given (undefined ones left out) and, for a stream
  * frame, `frame_timestamp` (seconds, to the millisecond); `data.source` where the media came from;
- * `data.media`, when given, where a reviewer can see it (a platform URL or an evidence item).
+ * `data.media`, when given, where a reviewer can see it (a platform URL, or the evidence item a
+ * matched frame or upload was kept as).
  * The id is new each time (`match-…`, `hma-match-…`, `stream-match-…`).
  *
  * @example

@@ -95,6 +95,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
       ...(options.streamEvidenceDir === undefined ? {} : { evidenceDirectory: options.streamEvidenceDir }),
       ...(cliSettings().evidenceKey === undefined ? {} : { evidenceKey: cliSettings().evidenceKey }),
+      ...(cliSettings().evidenceKeys === undefined ? {} : { evidenceKeys: cliSettings().evidenceKeys }),
     },
   };
 }
@@ -172,7 +173,7 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
     .option('--stream-allow-files', 'POST /v1/streams may name video files on this machine', false)
     .option(
       '--stream-evidence-dir <dir>',
-      'keep each matched stream frame as evidence here, encrypted with PREVAIL_EVIDENCE_KEY (64 hex) and audited; off by default',
+      'keep each matched stream frame and matched upload as evidence here, encrypted under PREVAIL_EVIDENCE_KEYS (or PREVAIL_EVIDENCE_KEY) and audited; off by default',
     )
     .option(
       '--stream-frame-budget <n>',

@@ -5,6 +5,7 @@ import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { ingestMatchEvent } from '../match-event.js';
+import { preserveMatchedUpload } from '../upload-evidence.js';
 import { coinflip } from './coinflip.js';
 import { compareSignals } from './compare-signals.js';
 import { hmaRoute } from './hma-route.js';
@@ -119,15 +120,18 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
     handler: async (request, reply) => {
       const query = queryOf(request);
       const entities = await readLookupEntities(request, dependencies);
-      const hashes = await withHashingPlace(hasher, async (hash) => {
+      const { hashes, bytes } = await withHashingPlace(hasher, async (hash) => {
         const upload = await readSingleUpload(request);
-        return hashFromUpload(upload, query.types, { decode: config.decode, hash });
+        return {
+          hashes: await hashFromUpload(upload, query.types, { decode: config.decode, hash }),
+          bytes: upload.bytes,
+        };
       });
       const lookups = await lookupEach(hashes, {
         banks: parseBankFilter(query.banks),
         coinflip: query.bypass_coinflip === 'true' ? undefined : coinflip(query.seed),
       });
-      await reportLookup(reply, entities, Object.values(lookups));
+      await reportLookup(reply, entities, Object.values(lookups), { bytes, actor: request.actor });
       return hmaAnswers(lookups);
     },
   });
@@ -156,14 +160,16 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
    * item once, whichever signal found it — to the engine as one `media.matched` event (`source:
    * "hma"`), durable before the answer, without waiting for the rules; the answer's body stays
    * HMA's, and the event id is in the `x-prevail-event` header. An event the engine refuses
-   * (entities that are not role → id) is a 400 `EVENT_INVALID`.
+   * (entities that are not role → id) is a 400 `EVENT_INVALID`. With evidence preservation on,
+   * an uploaded file that matched is kept in the vault first (with or without `entities`): its
+   * id is in the `x-prevail-evidence` header and the event's `data.media.evidenceId`.
    */
   async function reportLookup(
     reply: FastifyReply,
     entities: Record<string, unknown> | undefined,
     lookups: readonly SignalLookup[],
+    upload?: { readonly bytes: Uint8Array; readonly actor: string },
   ): Promise<void> {
-    if (entities === undefined) return;
     const seen = new Set<number>();
     const matches: Match[] = [];
     for (const match of lookups.flatMap((lookup) => lookup.matches)) {
@@ -171,10 +177,21 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
       seen.add(match.contentId);
       matches.push(match);
     }
+    const kept =
+      dependencies.evidence !== undefined && upload !== undefined && matches.length > 0
+        ? await preserveMatchedUpload(dependencies.evidence, upload.bytes, {
+            matches,
+            entities,
+            route: 'hma',
+            actor: upload.actor,
+          })
+        : undefined;
+    if (kept?.evidenceId !== undefined) reply.header('x-prevail-evidence', kept.evidenceId);
+    if (entities === undefined) return;
     const signals = Object.fromEntries(lookups.map((lookup) => [lookup.signal.name, lookup.signal.value]));
     const result = await ingestMatchEvent(
       dependencies.engine,
-      { entities, matches, signals, source: { kind: 'hma' } },
+      { entities, matches, signals, source: { kind: 'hma' }, ...(kept !== undefined ? { media: kept } : {}) },
       { wait: false },
     );
     if (result === undefined) return;

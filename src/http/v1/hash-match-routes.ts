@@ -4,6 +4,7 @@ import { matchOutcomeJson } from '../../matching/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { ingestMatchEvent } from '../match-event.js';
 import { queryBoolean } from '../query-values.js';
+import { preserveMatchedUpload } from '../upload-evidence.js';
 import { hashMediaRequest, readMatchRequest } from './match-request.js';
 
 /** The query options of `/v1/hash` and `/v1/match`. */
@@ -17,7 +18,9 @@ type MatchQueryString = z.output<typeof matchOptionsSchema>;
 /**
  * `/v1/hash` and `/v1/match`. A match returns the hashes it computed together with the matches
  * (HMA #1827: split deployments could not get both in one call), each match with its bank item's
- * provenance (HMA #1681).
+ * provenance (HMA #1681). With evidence preservation on, an uploaded file that matches is kept in
+ * the vault (kind `upload`) before its `media.matched` event is built, which names it in
+ * `data.media.evidenceId`; the answer carries the `evidenceId` too.
  */
 export function registerHashMatchRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { matcher } = dependencies;
@@ -55,6 +58,15 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       const asked = await readMatchRequest(request, dependencies);
       if (asked.banks !== undefined) await dependencies.banks.requireBanks(asked.banks);
       const outcome = await matcher.match(asked.query, asked.banks !== undefined ? { banks: asked.banks } : {});
+      const kept =
+        dependencies.evidence !== undefined && asked.upload !== undefined && outcome.matches.length > 0
+          ? await preserveMatchedUpload(dependencies.evidence, asked.upload, {
+              matches: outcome.matches,
+              entities: asked.entities,
+              route: 'api',
+              actor: request.actor,
+            })
+          : undefined;
       const event = await ingestMatchEvent(
         dependencies.engine,
         {
@@ -62,11 +74,16 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
           matches: outcome.matches,
           signals: asked.eventSignals,
           source: { kind: 'api' },
-          ...mediaOfUrl(request.body?.url),
+          ...(kept !== undefined ? { media: kept } : mediaOfUrl(request.body?.url)),
         },
         { wait: true },
       );
-      return { signals: asked.signals, ...matchOutcomeJson(outcome), ...(event !== undefined ? { event } : {}) };
+      return {
+        signals: asked.signals,
+        ...matchOutcomeJson(outcome),
+        ...(event !== undefined ? { event } : {}),
+        ...(kept?.evidenceId !== undefined ? { evidenceId: kept.evidenceId } : {}),
+      };
     },
   );
 

@@ -27,21 +27,26 @@ export interface MatchRequest {
   readonly entities: unknown;
   /** Only these banks (the body's `banks`, else the `banks` query parameter); absent: every bank. */
   readonly banks: string[] | undefined;
+  /** The uploaded file's bytes (a multipart upload only: not a URL, not signals), for evidence preservation. */
+  readonly upload?: Uint8Array;
 }
 
 /**
  * Hashes the media of a `/v1` request (a multipart file or a JSON `{"url"}`) in the hashing pool,
- * holding its place before the upload is read; returns the hashes and the upload's form fields.
+ * holding its place before the upload is read; returns the hashes, the upload's form fields and,
+ * for a multipart upload (not a URL), the uploaded bytes.
  */
 export async function hashMediaRequest(
   request: FastifyRequest,
   dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
   dihedral: boolean,
-): Promise<{ hashes: MediaHashes; fields: Record<string, string> }> {
+): Promise<{ hashes: MediaHashes; fields: Record<string, string>; uploaded?: Uint8Array }> {
   const { hasher, config } = dependencies;
+  const uploaded = request.isMultipart();
   return withHashingPlace(hasher, async (hash) => {
     const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-    return { hashes: await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode }), fields };
+    const hashes = await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode });
+    return { hashes, fields, ...(uploaded ? { uploaded: bytes } : {}) };
   });
 }
 
@@ -83,7 +88,7 @@ export async function readMatchRequest(
       banks,
     };
   }
-  const { hashes, fields } = await hashMediaRequest(request, dependencies, request.query.dihedral === true);
+  const { hashes, fields, uploaded } = await hashMediaRequest(request, dependencies, request.query.dihedral === true);
   let entities: unknown = body?.entities;
   if (fields.entities !== undefined) {
     try {
@@ -102,6 +107,7 @@ export async function readMatchRequest(
     eventSignals: pickEventSignals({ ...hashes }),
     entities,
     banks,
+    ...(uploaded !== undefined ? { upload: uploaded } : {}),
   };
 }
 
