@@ -147,6 +147,21 @@ export class WellnessService {
   }
 
   /**
+   * What a hotline report names of a case's media: each item with its source (evidence item or
+   * URL) and whether a person viewed it — true only when the reveal audit shows a reveal of that
+   * item was served (`wasViewed`); granted but never served, or never revealed, is `false`.
+   */
+  async mediaForReport(
+    caseId: number,
+    entries: readonly CaseTimelineEntry[],
+  ): Promise<(ResolvedMedia & { readonly viewed: boolean })[]> {
+    const resolved = await listCaseMedia(this.#options.secret, caseId, entries, {
+      ...(this.#options.categoryOf !== undefined ? { categoryOf: this.#options.categoryOf } : {}),
+    });
+    return Promise.all(resolved.map(async (item) => ({ ...item, viewed: await this.wasViewed(caseId, item.id) })));
+  }
+
+  /**
    * A blurred rendition of an item (JPEG): small, blurred and greyscale per the person's
    * preferences; `frame` picks a video's key frame (0, the poster, by default). `kind` is what the
    * bytes turned out to be (an event may say `image` for a video).
