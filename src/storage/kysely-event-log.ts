@@ -90,7 +90,9 @@ export class KyselyEventLog implements EventLogRepository {
     if (entities.length === 0 || limit < 1) return [];
     // The stored JSON is written by JSON.stringify (no spaces), so `"type":"id"` is a substring of
     // every row naming the entity; LIKE narrows the scan and the exact check below decides.
-    const patterns = entities.map((entity) => `%${escapeLike(`${JSON.stringify(entity.type)}:${JSON.stringify(entity.id)}`)}%`);
+    const patterns = entities.map(
+      (entity) => `%${escapeLike(`${JSON.stringify(entity.type)}:${JSON.stringify(entity.id)}`)}%`,
+    );
     const found: LoggedEvent[] = [];
     let afterSeq = 0;
     while (found.length < limit) {
@@ -100,14 +102,17 @@ export class KyselyEventLog implements EventLogRepository {
         .where('seq', '>', afterSeq)
         .where('time_ms', '>=', range.fromMs)
         .where('time_ms', '<=', range.toMs)
-        .where((eb) => eb.or(patterns.map((pattern) => sql<boolean>`${eb.ref('entities_json')} like ${pattern} escape '\\'`)))
+        .where((eb) =>
+          eb.or(patterns.map((pattern) => sql<boolean>`${eb.ref('entities_json')} like ${pattern} escape '\\'`)),
+        )
         .orderBy('seq')
         .limit(limit)
         .execute();
       if (rows.length === 0) break;
       afterSeq = Number(rows[rows.length - 1]?.seq);
       for (const event of rows.map(loggedEvent)) {
-        if (entities.some((entity) => event.entities[entity.type] === entity.id) && found.length < limit) found.push(event);
+        if (entities.some((entity) => event.entities[entity.type] === entity.id) && found.length < limit)
+          found.push(event);
       }
       if (rows.length < limit) break;
     }
