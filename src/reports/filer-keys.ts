@@ -10,8 +10,12 @@ export function snakeToCamel(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-/** `postalCode` → `postal_code` (for naming a field in a message). */
+/**
+ * `postalCode` → `postal_code` (for naming a field in a message). Only a lowerCamelCase
+ * identifier is converted: data such as `USD` or `acct-1` is returned as it is.
+ */
 export function camelToSnake(key: string): string {
+  if (!/^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(key)) return key;
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
