@@ -4,7 +4,7 @@ import { missingRateField } from './currency-rates.js';
 import { camelToSnake } from './filer-keys.js';
 import { missingOwnClientFields } from './goaml/goaml-parties.js';
 import type { ReportFiler } from './report-filer.js';
-import { type CaseFile, subjectAccount } from './report-transactions.js';
+import { type CaseFile, maxSubjectEvents, subjectAccount } from './report-transactions.js';
 
 /** The report formats the readiness check knows. */
 export type ReportFormat = 'goaml' | 'fincen';
@@ -43,6 +43,10 @@ export function reportReadiness(
   if (!Object.hasOwn(filer.subjects, account))
     add(`subjects.${account}: the case's subject needs its KYC (at least first_name, last_name, country)`);
   const payments = reportPayments(file, filer);
+  if (filer.transactions.includeOtherSubjectPayments && (file.events?.length ?? 0) >= maxSubjectEvents)
+    add(
+      `transactions: the period holds ${maxSubjectEvents} or more events of ${account}; narrow transactions.from and transactions.to`,
+    );
   const subjects = new Map(
     reportSubjects(file, payments, filer).map((subject) => [subject.accounts[0]?.id as string, subject.person]),
   );

@@ -39,8 +39,15 @@ export interface ReportEventQuery {
     readonly refs: readonly { readonly type: string; readonly id: string }[];
     readonly fromMs: number;
     readonly toMs: number;
+    readonly limit: number;
   };
 }
+
+/**
+ * The most events a report reads by entity (the subject's other payments): a period holding more
+ * is a readiness problem (narrow `transactions.from` / `to`), never a silently cut report.
+ */
+export const maxSubjectEvents = 5000;
 
 /** A typology that alerted on the case: its name, its rules' reasons, the events it rests on. */
 export interface CaseTypology {
@@ -153,6 +160,7 @@ export function reportEventQuery(file: CaseFile, selection: TransactionSelection
         { type: 'payee_account', id: account },
       ],
       ...selectionPeriod(file, selection),
+      limit: maxSubjectEvents,
     },
   };
 }
