@@ -1,4 +1,4 @@
-import type { LinkRecord } from '../events/index.js';
+import type { EventLogRepository, LinkRecord } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
 import type { CaseFilter, CasePatch, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
 
@@ -41,13 +41,35 @@ export interface CaseRepository {
 }
 
 /**
- * What `CaseService` reads and writes: the cases, and the links and rule hits a case file shows
- * (the engine's store provides all three).
+ * What `CaseService` reads and writes: the cases, the links and rule hits a case file shows, and
+ * the event log's reads a report needs (the engine's store provides all of them).
  */
 export interface CaseStore {
   readonly cases: CaseRepository;
+  /** Events by id and by entity (a report's payments may predate its case). */
+  readonly events: Pick<EventLogRepository, 'readByIds' | 'readForEntities'>;
   /** Entities linked to `entity`, one hop. */
   links(entity: string): Promise<LinkRecord[]>;
   /** Rule hits about `subject`, at most `limit`. */
   hitsFor(subject: string, limit: number): Promise<RuleHitRecord[]>;
 }
+
+/**
+ * The events a report needs beyond the case's timeline, as its builder names them: events by id
+ * (those the case's typologies rest on) and, optionally, every event naming one of `entities`
+ * within a period (the subject's other payments). The caller decides which; the cases module
+ * only reads.
+ */
+export interface CaseEventQuery {
+  readonly ids: readonly string[];
+  readonly entities?: {
+    readonly refs: readonly { readonly type: string; readonly id: string }[];
+    readonly fromMs: number;
+    readonly toMs: number;
+    /** At most this many (default and ceiling {@link maxCaseQueryEvents}). */
+    readonly limit?: number;
+  };
+}
+
+/** The most events one report query reads by entity. */
+export const maxCaseQueryEvents = 5000;

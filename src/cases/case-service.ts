@@ -1,10 +1,10 @@
 import { type AuditAction, checkReason } from '../audit/index.js';
 import { EngineError } from '../core/index.js';
-import type { LinkRecord } from '../events/index.js';
+import type { LinkRecord, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
 import { checkCaseChange } from './case-lifecycle.js';
 import type { CaseFilter, CasePatch, CasePriority, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
-import type { CaseStore, TimelineOptions } from './case-repository.js';
+import { type CaseEventQuery, type CaseStore, maxCaseQueryEvents, type TimelineOptions } from './case-repository.js';
 import { defaultCaseRetentionMs, retentionEndMs } from './case-retention.js';
 
 /** Who reads or changes case material, and why: both go into the audit entry. */
@@ -126,22 +126,50 @@ export class CaseService {
 
   /**
    * Builds something from a case (a goAML or FinCEN report): reads the case and its timeline,
-   * runs `build`, and audits once (`case.report`) with the detail `build` returns (e.g. the
-   * document's hash). Nothing is audited when the case is missing or `build` throws.
+   * then the events `options.events` names (by id, and optionally by entity within a period:
+   * a report's payments may predate the case and not be on its timeline), runs `build`, and
+   * audits once (`case.report`) with the detail `build` returns (e.g. the document's hash).
+   * Nothing is audited when the case is missing or `build` throws. `build` stays pure: it gets
+   * everything it reads.
    *
    * @throws EngineError `CASE_NOT_FOUND`; `REASON_REQUIRED` for a blank reason; whatever `build` throws.
    */
   async report<T>(
     id: number,
     access: CaseAccess,
-    build: (found: CaseRecord, timeline: CaseTimelineEntry[]) => { readonly result: T; readonly detail: unknown },
+    build: (
+      found: CaseRecord,
+      timeline: CaseTimelineEntry[],
+      events: LoggedEvent[],
+    ) => { readonly result: T; readonly detail: unknown },
+    options: { readonly events?: (found: CaseRecord, timeline: CaseTimelineEntry[]) => CaseEventQuery } = {},
   ): Promise<T> {
     checkAccess(access);
     const found = await this.#store.cases.get(id);
     if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${id} not found`);
-    const built = build(found, await this.#store.cases.timeline(id));
+    const timeline = await this.#store.cases.timeline(id);
+    const query = options.events?.(found, timeline);
+    const events = query === undefined ? [] : await this.#queryEvents(query);
+    const built = build(found, timeline, events);
     await this.#audit.record({ ...access, action: 'case.report', subject: `case:${id}`, detail: built.detail });
     return built.result;
+  }
+
+  /** The events a query names, each once, in log order. */
+  async #queryEvents(query: CaseEventQuery): Promise<LoggedEvent[]> {
+    const byId = query.ids.length === 0 ? [] : await this.#store.events.readByIds(query.ids);
+    const { entities } = query;
+    const byEntity =
+      entities === undefined
+        ? []
+        : await this.#store.events.readForEntities(
+            entities.refs,
+            { fromMs: entities.fromMs, toMs: entities.toMs },
+            Math.min(entities.limit ?? maxCaseQueryEvents, maxCaseQueryEvents),
+          );
+    const events = new Map<string, LoggedEvent>();
+    for (const event of [...byId, ...byEntity]) events.set(event.id, event);
+    return [...events.values()].sort((a, b) => a.seq - b.seq);
   }
 
   /**

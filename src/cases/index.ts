@@ -28,7 +28,13 @@ export type {
   CaseUpdate,
   LegalHold,
 } from './case-records.js';
-export type { CaseRepository, CaseStore, TimelineOptions } from './case-repository.js';
+export {
+  type CaseEventQuery,
+  type CaseRepository,
+  type CaseStore,
+  maxCaseQueryEvents,
+  type TimelineOptions,
+} from './case-repository.js';
 export { defaultCaseRetentionMs, isPurgeable, retentionEndMs } from './case-retention.js';
 export {
   type CaseAccess,

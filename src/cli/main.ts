@@ -15,6 +15,7 @@ import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
 import { paymentsCommand } from './commands/payments-command.js';
 import { peopleCommand } from './commands/people-command.js';
+import { reportsCommand } from './commands/reports-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     peopleCommand(io),
     ...engineCommands(io, setExitCode),
     paymentsCommand(io, setExitCode),
+    reportsCommand(io, setExitCode),
     simulateCommand(io, setExitCode),
     watchCommand(io, setExitCode),
     evidenceCommand(io, setExitCode),

@@ -107,28 +107,28 @@ narrative: >-
   to a payee first seen the same day.
 reporting_entity:
   goaml:
-    rentityId: 1001
+    rentity_id: 1001
     branch: HQ
-    localCurrency: USD
-    reportingUserCode: DEMO01
+    local_currency: USD
+    reporting_user_code: DEMO01
     location: { street: 1 Example Street, city: Springfield, country: US }
   fincen:
     name: Demo Example Remit Inc
     tin: 00-0000001
-    tinType: ein
-    address: { street: 1 Example Way, city: Vienna, state: VA, postalCode: '22180', country: US }
-    contactOffice: { name: Demo Example Compliance Office, phone: 703-555-0100 }
+    tin_type: ein
+    address: { street: 1 Example Way, city: Vienna, state: VA, postal_code: '22180', country: US }
+    contact_office: { name: Demo Example Compliance Office, phone: 703-555-0100 }
 subjects:
   demo-acct-sender:
-    firstName: Demo
-    lastName: Sender
-    birthDate: '2007-06-01'
+    first_name: Demo
+    last_name: Sender
+    birth_date: '2007-06-01'
     country: US
     nationality: US
-    address: { street: 100 Example Avenue, city: Springfield, state: IL, postalCode: '62701', country: US }
-    nationalIdNumber: 000-00-0000
-    phone: { countryPrefix: '1', number: 555-010-0199 }
-goaml: { version: 1, fiu: TEST-FIU generic 5.0.1, myClientSide: sender, timeZone: UTC }
+    address: { street: 100 Example Avenue, city: Springfield, state: IL, postal_code: '62701', country: US }
+    national_id_number: 000-00-0000
+    phone: { country_prefix: '1', number: 555-010-0199 }
+goaml: { version: 1, fiu: TEST-FIU generic 5.0.1, my_client_side: sender, time_zone: UTC }
 fincen:
   version: 1
   transmitter:
@@ -136,10 +136,10 @@ fincen:
     tin: 00-0000001
     tcc: TBSATEST
     phone: 703-555-0100
-    contactName: Demo Contact
-    address: { street: 1 Example Way, city: Vienna, state: VA, postalCode: '22180', country: US }
-  filer: { primaryRegulator: irs, institutionType: money_services_business }
-  locationRole: selling
+    contact_name: Demo Contact
+    address: { street: 1 Example Way, city: Vienna, state: VA, postal_code: '22180', country: US }
+  filer: { primary_regulator: irs, institution_type: money_services_business }
+  location_role: selling
 `;
 
 /**

@@ -11,6 +11,12 @@ export interface LoggedEvent extends EngineEvent {
   readonly seq: number;
 }
 
+/** One entity an event names: its type (the key in `entities`) and id. */
+export interface EntityRef {
+  readonly type: string;
+  readonly id: string;
+}
+
 /** The outcome of appending one event. */
 export type AppendOutcome =
   | { readonly stored: true; readonly seq: number }
@@ -26,6 +32,22 @@ export interface EventLogRepository {
   append(events: readonly Omit<LoggedEvent, 'seq'>[]): Promise<AppendOutcome[]>;
   /** Events with seq > `afterSeq`, ascending, at most `limit`. */
   readAfter(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  /**
+   * The logged events among `ids` (unknown ids are left out), in seq order. Reports read the
+   * events a case's typologies name, which may predate the case and not be on its timeline.
+   */
+  readByIds(ids: readonly string[]): Promise<LoggedEvent[]>;
+  /**
+   * Events naming any of `entities` (an exact entity type and id, e.g. `payment_account` /
+   * `acct-1`) whose time is within `range` (epoch ms, both ends included), in seq order, at
+   * most `limit`. There is no entity index: this scans the log, so it is for rare, audited reads
+   * (a report's "the subject's other payments in the period"), never for event processing.
+   */
+  readForEntities(
+    entities: readonly EntityRef[],
+    range: { readonly fromMs: number; readonly toMs: number },
+    limit: number,
+  ): Promise<LoggedEvent[]>;
   /** The highest seq in the log (0 when empty). */
   lastSeq(): Promise<number>;
   count(): Promise<number>;

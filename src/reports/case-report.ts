@@ -1,121 +1,114 @@
-import { splitEntityKey } from '../events/index.js';
-import type { PaymentRecord } from '../payments/index.js';
-import { fromPaymentEvent, ocseTypology } from '../payments/index.js';
-import type {
-  AlertedTypology,
-  ObservedIpAddress,
-  ReportCase,
-  ReportingEntity,
-  ReportSubject,
-  SuspiciousPayment,
-} from './report-case.js';
-
-/** A case as the engine keeps it: its subject and timeline (the plain data, no storage types). */
-export interface CaseFile {
-  readonly id: number | string;
-  /** Entity key of the subject, e.g. `payment_account:acct-1`. */
-  readonly subject: string;
-  readonly timeline: readonly {
-    readonly kind: string;
-    readonly ref: string;
-    readonly time: string;
-    readonly summary: string;
-    readonly detail: unknown;
-  }[];
-}
-
-/** What the case does not hold and the filer supplies: who files, who the subjects are (KYC), when. */
-export interface CaseReportSettings {
-  readonly reportingEntity: ReportingEntity;
-  /** KYC per payment account id: the engine keeps no identity data beyond what events carried. */
-  readonly subjects: Readonly<Record<string, ReportSubject['person']>>;
-  /** `YYYY-MM-DD`: the builders read no clock. */
-  readonly filingDate: string;
-  /** The analyst's narrative; the builders prepend the key terms. */
-  readonly narrative: string;
-  /** Local-currency units per unit of each payment currency (goAML `amount_local`), if known. */
-  readonly localRates?: Readonly<Record<string, number>>;
-  readonly actionTaken?: string;
-}
+import type { PaymentParty, PaymentRecord } from '../payments/index.js';
+import { ocseTypology } from '../payments/index.js';
+import { convertAmount } from './currency-rates.js';
+import type { ObservedIpAddress, ReportCase, ReportSubject, SuspiciousPayment } from './report-case.js';
+import type { ReportFiler } from './report-filer.js';
+import { type CaseFile, caseTypologies, selectReportPayments, subjectAccount } from './report-transactions.js';
 
 /** The OCSE pack's sextortion typologies (the pack owns their names): they set the sextortion regime. */
 const sextortionTypologies = new Set<string>([ocseTypology.sextortionVictim, ocseTypology.sextortionMule]);
 
-interface TimelineEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly entities: Readonly<Record<string, string>>;
-  readonly data: Readonly<Record<string, unknown>>;
+/** A payment party with the facts the filer supplied for its account filled in where the payment has none. */
+function withFacts(party: PaymentParty, filer: ReportFiler): PaymentParty {
+  const facts = filer.counterparties[party.account];
+  if (facts === undefined) return party;
+  return {
+    ...party,
+    ...(party.name === undefined && facts.name !== undefined ? { name: facts.name } : {}),
+    ...(party.country === undefined && facts.country !== undefined ? { country: facts.country } : {}),
+    ...(party.type === undefined && facts.type !== undefined ? { type: facts.type } : {}),
+    ...(party.birthDate === undefined && facts.birthDate !== undefined ? { birthDate: facts.birthDate } : {}),
+  };
 }
 
-function isTimelineEvent(detail: unknown): detail is TimelineEvent {
-  if (typeof detail !== 'object' || detail === null) return false;
-  const value = detail as Record<string, unknown>;
-  return typeof value.id === 'string' && typeof value.type === 'string' && typeof value.entities === 'object';
+/** The payments a case's report carries, with the counterparties' facts the filer supplied. */
+export function reportPayments(file: CaseFile, filer: ReportFiler): PaymentRecord[] {
+  return selectReportPayments(file, filer.transactions).payments.map((record) => ({
+    ...record,
+    payer: withFacts(record.payer, filer),
+    payee: withFacts(record.payee, filer),
+  }));
 }
 
 /**
- * Assembles the report input for a case: its payments (the `payment.sent` events of its
- * timeline), the typologies that alerted with their reasons, the IP addresses its events named,
- * the activity period, and the regime flags (OCSE unless only sextortion typologies alerted;
- * sextortion when one did). Subjects are the accounts of the case (its subject and the payers
- * and payees of its payments) for which `settings.subjects` gives KYC. Pure.
+ * The accounts a report is about, with their KYC: the case's subject first, then the other
+ * parties of its payments for which the filer gives KYC (a counterparty the filer also knows).
  */
-export function reportCaseFromCase(file: CaseFile, settings: CaseReportSettings): ReportCase {
-  const payments: PaymentRecord[] = [];
-  const ips = new Map<string, string>();
-  const typologies = new Map<string, Set<string>>();
-  for (const entry of file.timeline) {
-    if ((entry.kind === 'event' || entry.kind === 'match') && isTimelineEvent(entry.detail)) {
-      const event = entry.detail;
-      const record = fromPaymentEvent({ ...event, time: entry.time });
-      if (record !== undefined && !payments.some((known) => known.id === record.id)) payments.push(record);
-      const ip = event.entities.ip;
-      if (ip !== undefined && !ips.has(ip)) ips.set(ip, entry.time);
-    }
-    const typology = /^typology:([a-z0-9_]+):/.exec(entry.ref)?.[1];
-    if (typology !== undefined) {
-      const reasons = typologies.get(typology) ?? new Set<string>();
-      const contributions = (entry.detail as { contributions?: { reason?: unknown }[] } | null)?.contributions ?? [];
-      for (const contribution of contributions)
-        if (typeof contribution.reason === 'string') reasons.add(contribution.reason);
-      typologies.set(typology, reasons);
-    }
-  }
-  payments.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
-  const accounts = new Set<string>([splitEntityKey(file.subject).id]);
+export function reportSubjects(
+  file: CaseFile,
+  payments: readonly PaymentRecord[],
+  filer: ReportFiler,
+): ReportSubject[] {
+  const accounts = new Set<string>([subjectAccount(file)]);
   for (const payment of payments) {
     accounts.add(payment.payer.account);
     accounts.add(payment.payee.account);
   }
-  const subjects: ReportSubject[] = [...accounts]
-    .filter((account) => Object.hasOwn(settings.subjects, account))
-    .map((account) => ({ accounts: [{ id: account }], person: settings.subjects[account] as ReportSubject['person'] }));
+  return [...accounts]
+    .filter((account) => Object.hasOwn(filer.subjects, account))
+    .map((account) => ({ accounts: [{ id: account }], person: filer.subjects[account] as ReportSubject['person'] }));
+}
+
+/**
+ * Assembles the report input for a case (pure): the subject's payments its typologies rest on
+ * (and, when the filer chooses, its other payments in the period; never other customers'), the
+ * typologies that alerted with their reasons, the IP addresses of the reported payments, the
+ * activity period (first to last reported payment), the regime flags (OCSE unless only
+ * sextortion typologies alerted; sextortion when one did), amounts converted with the filer's
+ * one rate table (goAML local currency and USD, where a rate is given), and the counterparties'
+ * facts and accounts the filer supplied. Subjects are the case's subject and the payments'
+ * other parties for which the filer gives KYC. What is still missing is `reportReadiness`'s to
+ * name; this function does not check.
+ */
+export function reportCaseFromCase(
+  file: CaseFile,
+  filer: ReportFiler,
+  options: { readonly filingDate: string; readonly narrative: string },
+): ReportCase {
+  const selected = selectReportPayments(file, filer.transactions);
+  const payments = reportPayments(file, filer);
+  const local = filer.reportingEntity.goaml?.localCurrency;
+  const rates = filer.currency.rates;
+  const counterSide = filer.goaml?.myClientSide === 'receiver' ? 'payer' : 'payee';
   const suspicious: SuspiciousPayment[] = payments.map((record) => {
-    const rate = settings.localRates?.[record.currency];
-    return rate === undefined ? { record } : { record, amountLocal: Math.round(record.amount * rate * 100) / 100 };
+    const amountLocal = local === undefined ? undefined : convertAmount(record.amount, record.currency, local, rates);
+    const amountUsd = convertAmount(record.amount, record.currency, 'USD', rates);
+    const counterpartyAccount = filer.counterparties[record[counterSide].account]?.account;
+    return {
+      record,
+      ...(amountLocal === undefined || record.currency === local ? {} : { amountLocal }),
+      ...(amountUsd === undefined || record.currency === 'USD' ? {} : { amountUsd }),
+      ...(counterpartyAccount === undefined ? {} : { counterpartyAccount }),
+    };
   });
-  const alerted: AlertedTypology[] = [...typologies].map(([id, reasons]) => ({ id, reasons: [...reasons] }));
-  const names = [...typologies.keys()];
+  const typologies = caseTypologies(file);
+  const names = typologies.map((typology) => typology.id);
   const sextortion = names.some((name) => sextortionTypologies.has(name));
   const ocse = names.length === 0 || names.some((name) => !sextortionTypologies.has(name));
-  const times = file.timeline.map((entry) => entry.time).sort();
+  const ips = new Map<string, string>();
+  for (const event of selected.events) {
+    const ip = event.entities.ip;
+    if (ip !== undefined && !ips.has(ip)) ips.set(ip, event.time);
+  }
   const ipAddresses: ObservedIpAddress[] = [...ips].map(([address, seenAt]) => ({ address, seenAt }));
+  // Calendar dates as the times were written (the payer's local date): the earliest and latest
+  // date, which need not be those of the first and last payment in time when offsets differ.
+  const days = (
+    payments.length > 0 ? payments.map((payment) => payment.time) : file.timeline.map((entry) => entry.time)
+  )
+    .map((time) => time.slice(0, 10))
+    .sort();
   return {
     caseId: String(file.id),
-    filingDate: settings.filingDate,
-    // Calendar dates as the times were written (the payer's local date).
-    activityPeriod: {
-      from: (payments[0]?.time ?? times[0] ?? settings.filingDate).slice(0, 10),
-      to: (payments[payments.length - 1]?.time ?? times[times.length - 1] ?? settings.filingDate).slice(0, 10),
-    },
-    reportingEntity: settings.reportingEntity,
-    subjects,
+    filingDate: options.filingDate,
+    activityPeriod: { from: days[0] ?? options.filingDate, to: days[days.length - 1] ?? options.filingDate },
+    reportingEntity: filer.reportingEntity,
+    subjects: reportSubjects(file, payments, filer),
     payments: suspicious,
-    typologies: alerted,
+    typologies: typologies.map((typology) => ({ id: typology.id, reasons: [...typology.reasons] })),
     ...(ipAddresses.length > 0 ? { ipAddresses } : {}),
-    narrative: settings.narrative,
+    narrative: options.narrative,
     regimes: { ocse, sextortion, humanTrafficking: false },
-    ...(settings.actionTaken === undefined ? {} : { actionTaken: settings.actionTaken }),
+    ...(filer.actionTaken === undefined ? {} : { actionTaken: filer.actionTaken }),
   };
 }

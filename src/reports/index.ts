@@ -10,7 +10,9 @@
  * must still do (the FIU's own XSD and code lists) are in `docs/reports.md`.
  */
 
-export { type CaseFile, type CaseReportSettings, reportCaseFromCase } from './case-report.js';
+export { buildCaseReport, notReadyPrefix } from './build-case-report.js';
+export { reportCaseFromCase } from './case-report.js';
+export { type CurrencyRates, convertAmount } from './currency-rates.js';
 // NCMEC CyberTipline: the <report> and <fileDetails> builders, the case assembly and the filer's section (docs/cybertipline.md).
 export {
   buildCybertipFileDetails,
@@ -80,4 +82,18 @@ export type {
 } from './report-case.js';
 export { fincenTinTypes, identityDocumentTypes } from './report-case.js';
 export { parseReportCase } from './report-case-schema.js';
-export { buildCaseReport, parseReportFiler, type ReportFiler, reportFilerSchema } from './report-filer.js';
+export {
+  type CounterpartyFacts,
+  checkReportFiler,
+  parseReportFiler,
+  type ReportFiler,
+  type TransactionSelection,
+} from './report-filer.js';
+export { type ReportFormat, reportReadiness } from './report-readiness.js';
+export {
+  type CaseEvent,
+  type CaseFile,
+  type ReportEventQuery,
+  reportEventQuery,
+  selectReportPayments,
+} from './report-transactions.js';

@@ -24,8 +24,8 @@ const instant = z
     (value) => instantPattern.test(value) && !Number.isNaN(Date.parse(value)),
     'expected an ISO-8601 time with an offset, e.g. 2026-03-01T23:40:00+10:00',
   );
-const country = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as PH');
-const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as USD');
+export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as PH');
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as USD');
 const amount = z.number().positive().finite();
 
 const postalAddress = z.strictObject({
@@ -33,7 +33,7 @@ const postalAddress = z.strictObject({
   city: text,
   postalCode: text.optional(),
   state: text.optional(),
-  country,
+  country: countrySchema,
 });
 
 const phoneNumber = z.strictObject({
@@ -48,7 +48,7 @@ const phoneNumber = z.strictObject({
 const identityDocument = z.strictObject({
   type: z.enum(identityDocumentTypes),
   number: text,
-  issuingCountry: country,
+  issuingCountry: countrySchema,
   issuingState: text.optional(),
   issuedBy: text.optional(),
   issueDate: isoDate.optional(),
@@ -56,14 +56,15 @@ const identityDocument = z.strictObject({
   description: text.optional(),
 });
 
-const subjectPerson = z.strictObject({
+/** What KYC knows of a subject (`SubjectPerson`); the filer's `subjects` entries. */
+export const subjectPersonSchema = z.strictObject({
   firstName: text,
   middleName: text.optional(),
   lastName: text,
   birthDate: isoDate.optional(),
   gender: z.enum(['female', 'male']).optional(),
-  country,
-  nationality: country.optional(),
+  country: countrySchema,
+  nationality: countrySchema.optional(),
   address: postalAddress.optional(),
   idDocument: identityDocument.optional(),
   nationalIdNumber: text.optional(),
@@ -76,7 +77,7 @@ const subjectPerson = z.strictObject({
 const paymentParty = z.looseObject({
   account: text,
   name: z.string().optional(),
-  country: country.optional(),
+  country: countrySchema.optional(),
   type: z.enum(['individual', 'organisation']).optional(),
   birthDate: isoDate.optional(),
 });
@@ -87,13 +88,14 @@ const paymentRecord = z.looseObject({
   payer: paymentParty,
   payee: paymentParty,
   amount,
-  currency,
+  currency: currencySchema,
   remittanceInfo: z.string().optional(),
   purpose: z.string().optional(),
   channel: z.enum(paymentChannels).optional(),
 });
 
-const counterpartyAccount = z
+/** An account at another institution (`CounterpartyAccount`). */
+export const counterpartyAccountSchema = z
   .strictObject({
     institutionName: text,
     institutionCode: text.optional(),
@@ -108,43 +110,45 @@ const counterpartyAccount = z
     message: 'give institutionCode or swift',
   });
 
+/** The reporting entity as registered with a goAML FIU (`GoamlReportingEntity`). */
+export const goamlReportingEntitySchema = z.strictObject({
+  rentityId: z.number().int().min(1).max(2_147_483_647),
+  branch: text,
+  localCurrency: currencySchema,
+  reportingUserCode: z.string().min(4).max(50),
+  location: postalAddress,
+});
+
+/** The filing institution of a FinCEN SAR (`FincenFiler`). */
+export const fincenFilerSchema = z.strictObject({
+  name: text,
+  tin: text,
+  tinType: z.enum(fincenTinTypes),
+  address: postalAddress,
+  contactOffice: z.strictObject({
+    name: text,
+    phone: text,
+    phoneExtension: z
+      .string()
+      .regex(/^\d{1,6}$/)
+      .optional(),
+  }),
+});
+
 const reportCaseSchema = z
   .strictObject({
     caseId: text,
     filingDate: isoDate,
     activityPeriod: z.strictObject({ from: isoDate, to: isoDate }),
     reportingEntity: z.strictObject({
-      goaml: z
-        .strictObject({
-          rentityId: z.number().int().min(1).max(2_147_483_647),
-          branch: text,
-          localCurrency: currency,
-          reportingUserCode: z.string().min(4).max(50),
-          location: postalAddress,
-        })
-        .optional(),
-      fincen: z
-        .strictObject({
-          name: text,
-          tin: text,
-          tinType: z.enum(fincenTinTypes),
-          address: postalAddress,
-          contactOffice: z.strictObject({
-            name: text,
-            phone: text,
-            phoneExtension: z
-              .string()
-              .regex(/^\d{1,6}$/)
-              .optional(),
-          }),
-        })
-        .optional(),
+      goaml: goamlReportingEntitySchema.optional(),
+      fincen: fincenFilerSchema.optional(),
     }),
     subjects: z
       .array(
         z.strictObject({
           accounts: z.array(z.strictObject({ id: text, number: text.optional() })),
-          person: subjectPerson,
+          person: subjectPersonSchema,
         }),
       )
       .min(1, 'a report is about at least one subject'),
@@ -153,7 +157,7 @@ const reportCaseSchema = z
         record: paymentRecord,
         amountLocal: amount.optional(),
         amountUsd: amount.optional(),
-        counterpartyAccount: counterpartyAccount.optional(),
+        counterpartyAccount: counterpartyAccountSchema.optional(),
       }),
     ),
     typologies: z.array(z.strictObject({ id: text, reasons: z.array(z.string()) })),

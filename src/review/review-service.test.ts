@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { type CaseBackend, caseBackends } from '../../test/support/case-backends.js';
 import { examplePacks, examplePolicy, syntheticEvent } from '../../test/support/engine-harness.js';
-import { testCase, testFincenConfig, testSender } from '../../test/support/report-cases.js';
+import { snakeCaseKeys, testCase, testFincenConfig, testSender } from '../../test/support/report-cases.js';
 import { createServices } from '../app/index.js';
 import { AuditLog } from '../audit/index.js';
 import { CaseService } from '../cases/index.js';
@@ -116,9 +116,9 @@ const reportFiler = parseReportFiler(
   {
     filing_date: '2026-04-12',
     narrative: 'Synthetic test narrative: a burst of gift-card payments to a new payee.',
-    reporting_entity: testCase().reportingEntity,
-    subjects: { 'acct-sender-1': testSender.person },
-    fincen: testFincenConfig,
+    reporting_entity: snakeCaseKeys(testCase().reportingEntity),
+    subjects: { 'acct-sender-1': snakeCaseKeys(testSender.person) },
+    fincen: snakeCaseKeys(testFincenConfig),
   },
   'test filer',
 );

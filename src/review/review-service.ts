@@ -10,7 +10,7 @@ import {
 import { EngineError } from '../core/index.js';
 import type { EngineService } from '../engine/index.js';
 import { can, type Permission, type Person, personActor } from '../people/index.js';
-import { buildCaseReport, type ReportFiler } from '../reports/index.js';
+import { buildCaseReport, notReadyPrefix, type ReportFiler, reportEventQuery } from '../reports/index.js';
 import { type DecisionPolicy, defaultDecisionPolicy } from './decision-policy.js';
 import { citationsOf, citationsOfAll } from './guidance.js';
 import {
@@ -327,34 +327,45 @@ export class ReviewService {
     const access = { actor: personActor(person), reason: `report built in the console by ${person.login}` };
     const filer = this.#filer;
     const today = this.#now().toISOString().slice(0, 10);
-    return this.#cases.report<BuiltReport>(caseId, access, (found, timeline) => {
-      const filename = `case-${found.id}-${format}.xml`;
-      let problems: string[];
-      if (filer === undefined) {
-        problems = ['reports.yaml: the policy directory has no reports.yaml (the filer, subjects and FIU settings)'];
-      } else {
-        try {
-          const xml = buildCaseReport({ id: found.id, subject: found.subject, timeline }, filer, format, {
-            today,
-            ...(options.narrative === undefined ? {} : { narrative: options.narrative }),
-          });
-          return {
-            result: { filename, xml, validation: { ok: true, problems: [] } },
-            detail: { format, ok: true, bytes: Buffer.byteLength(xml, 'utf8') },
-          };
-        } catch (error) {
-          if (!(error instanceof EngineError)) throw error;
-          problems = error.message
-            .replace(/^report case is invalid: /, '')
-            .split('; ')
-            .filter((problem) => problem !== '');
+    return this.#cases.report<BuiltReport>(
+      caseId,
+      access,
+      (found, timeline, events) => {
+        const filename = `case-${found.id}-${format}.xml`;
+        let problems: string[];
+        if (filer === undefined) {
+          problems = ['reports.yaml: the policy directory has no reports.yaml (the filer, subjects and FIU settings)'];
+        } else {
+          try {
+            const xml = buildCaseReport({ id: found.id, subject: found.subject, timeline, events }, filer, format, {
+              today,
+              ...(options.narrative === undefined ? {} : { narrative: options.narrative }),
+            });
+            return {
+              result: { filename, xml, validation: { ok: true, problems: [] } },
+              detail: { format, ok: true, bytes: Buffer.byteLength(xml, 'utf8') },
+            };
+          } catch (error) {
+            if (!(error instanceof EngineError)) throw error;
+            problems = error.message
+              .replace(/^report case is invalid: /, '')
+              .replace(notReadyPrefix, '')
+              .split('; ')
+              .filter((problem) => problem !== '');
+          }
         }
-      }
-      return {
-        result: { filename, xml: '', validation: { ok: false, problems } },
-        detail: { format, ok: false, problems },
-      };
-    });
+        return {
+          result: { filename, xml: '', validation: { ok: false, problems } },
+          detail: { format, ok: false, problems },
+        };
+      },
+      {
+        events: (found, timeline) =>
+          filer === undefined
+            ? { ids: [] }
+            : reportEventQuery({ id: found.id, subject: found.subject, timeline }, filer.transactions),
+      },
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { AppendOutcome, EventLogRepository, LoggedEvent } from '../events/index.js';
+import { type Kysely, sql } from 'kysely';
+import type { AppendOutcome, EntityRef, EventLogRepository, LoggedEvent } from '../events/index.js';
 import { chunks } from './chunks.js';
 import type { EngineDatabase } from './engine-tables.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
@@ -70,15 +70,53 @@ export class KyselyEventLog implements EventLogRepository {
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      seq: row.seq,
-      id: row.id,
-      type: row.type,
-      time: row.time,
-      timeMs: row.time_ms,
-      entities: JSON.parse(row.entities_json) as Record<string, string>,
-      data: JSON.parse(row.data_json) as Record<string, unknown>,
-    }));
+    return rows.map(loggedEvent);
+  }
+
+  async readByIds(ids: readonly string[]): Promise<LoggedEvent[]> {
+    const found: LoggedEvent[] = [];
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.db.selectFrom('events').selectAll().where('id', 'in', part).execute();
+      found.push(...rows.map(loggedEvent));
+    }
+    return found.sort((a, b) => a.seq - b.seq);
+  }
+
+  async readForEntities(
+    entities: readonly EntityRef[],
+    range: { readonly fromMs: number; readonly toMs: number },
+    limit: number,
+  ): Promise<LoggedEvent[]> {
+    if (entities.length === 0 || limit < 1) return [];
+    // The stored JSON is written by JSON.stringify (no spaces), so `"type":"id"` is a substring of
+    // every row naming the entity; LIKE narrows the scan and the exact check below decides.
+    const patterns = entities.map(
+      (entity) => `%${escapeLike(`${JSON.stringify(entity.type)}:${JSON.stringify(entity.id)}`)}%`,
+    );
+    const found: LoggedEvent[] = [];
+    let afterSeq = 0;
+    while (found.length < limit) {
+      const rows = await this.db
+        .selectFrom('events')
+        .selectAll()
+        .where('seq', '>', afterSeq)
+        .where('time_ms', '>=', range.fromMs)
+        .where('time_ms', '<=', range.toMs)
+        .where((eb) =>
+          eb.or(patterns.map((pattern) => sql<boolean>`${eb.ref('entities_json')} like ${pattern} escape '\\'`)),
+        )
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      if (rows.length === 0) break;
+      afterSeq = Number(rows[rows.length - 1]?.seq);
+      for (const event of rows.map(loggedEvent)) {
+        if (entities.some((entity) => event.entities[entity.type] === entity.id) && found.length < limit)
+          found.push(event);
+      }
+      if (rows.length < limit) break;
+    }
+    return found;
   }
 
   async lastSeq(): Promise<number> {
@@ -96,4 +134,31 @@ export class KyselyEventLog implements EventLogRepository {
       .executeTakeFirst();
     return Number(row?.count ?? 0);
   }
+}
+
+type EventRow = {
+  readonly seq: number;
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly time_ms: number;
+  readonly entities_json: string;
+  readonly data_json: string;
+};
+
+function loggedEvent(row: EventRow): LoggedEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    time: row.time,
+    timeMs: row.time_ms,
+    entities: JSON.parse(row.entities_json) as Record<string, string>,
+    data: JSON.parse(row.data_json) as Record<string, unknown>,
+  };
+}
+
+/** Escapes LIKE's wildcards (`%`, `_`) and its escape character (`\`). */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

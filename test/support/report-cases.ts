@@ -124,3 +124,18 @@ export const testFincenConfig: FincenConfigInput = {
   filer: { primaryRegulator: 'irs', institutionType: 'money_services_business' },
   locationRole: 'selling',
 };
+
+/**
+ * A value with its field names in snake_case, as the filer YAML writes them (`postalCode` →
+ * `postal_code`); the keys of objects under `keep` fields (codes, account ids) are kept.
+ */
+export function snakeCaseKeys(value: unknown, keep: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(value)) return value.map((item) => snakeCaseKeys(item, keep));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => {
+      const snake = key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+      return [snake, keep.has(snake) ? item : snakeCaseKeys(item, keep)];
+    }),
+  );
+}

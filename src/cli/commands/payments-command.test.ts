@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { captureIo } from '../../../test/support/capture-io.js';
 import { examplePolicy } from '../../../test/support/engine-harness.js';
-import { testCase, testFincenConfig, testSender } from '../../../test/support/report-cases.js';
+import { snakeCaseKeys, testCase, testFincenConfig, testSender } from '../../../test/support/report-cases.js';
 import { fincenSarSchema, fincenSchemaSkipReason } from '../../../test/support/shared-schemas.js';
 import { type PaymentRecord, writePacs008, writePaymentJsonl } from '../../payments/index.js';
 import { runCli } from '../main.js';
@@ -138,9 +138,9 @@ describe('prevail payments and cases report', () => {
       stringify({
         filing_date: '2026-04-12',
         narrative: 'Synthetic test narrative: a burst of gift-card payments to a new payee.',
-        reporting_entity: reference.reportingEntity,
-        subjects: { 'acct-sender-1': testSender.person },
-        fincen: testFincenConfig,
+        reporting_entity: snakeCaseKeys(reference.reportingEntity),
+        subjects: { 'acct-sender-1': snakeCaseKeys(testSender.person) },
+        fincen: snakeCaseKeys(testFincenConfig),
       }),
     );
     const out = join(directory, 'sar.xml');

@@ -1,6 +1,6 @@
 import { splitEntityKey } from '../../events/index.js';
 import { fromPaymentEvent, ocseTypology, type PaymentRecord } from '../../payments/index.js';
-import type { CaseFile } from '../case-report.js';
+import type { CaseFile } from '../report-transactions.js';
 import { type CybertipIpCaptureEvent, cybertipDateTime, cybertipIpCaptureEvent } from './cybertip-schema.js';
 import type { CybertipEventName } from './cybertip-values.js';
 

@@ -4,7 +4,7 @@ import { child, childNames, parseXml } from '../../../test/support/xml-tree.js';
 import { isEngineError } from '../../core/index.js';
 import { mediaMatchedEvent } from '../../matching/index.js';
 import { ocseTypology } from '../../payments/index.js';
-import type { CaseFile } from '../case-report.js';
+import type { CaseFile } from '../report-transactions.js';
 import { buildCybertipFileDetails } from './build-cybertip-file-details.js';
 import { buildCybertipReport } from './build-cybertip-report.js';
 import type { CybertipCaseFacts } from './cybertip-case-facts.js';

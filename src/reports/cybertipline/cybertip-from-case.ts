@@ -1,5 +1,5 @@
 import { EngineError } from '../../core/index.js';
-import type { CaseFile } from '../case-report.js';
+import type { CaseFile } from '../report-transactions.js';
 import { characterCount, fitLongText } from '../text-fitting.js';
 import { parseCybertipFile } from './build-cybertip-file-details.js';
 import { parseCybertipReport } from './build-cybertip-report.js';
