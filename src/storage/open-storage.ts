@@ -16,9 +16,9 @@ import { openPostgresDatabase } from './postgres-database.js';
 import type { Storage } from './repositories.js';
 import { sqliteBatchInserter } from './sqlite-batch-insert.js';
 import { openSqliteDatabase } from './sqlite-database.js';
-import type { SubmissionDatabase } from './submission-tables.js';
 import { type SqliteEngineWriter, sqliteEngineWriter } from './sqlite-engine-writer.js';
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
+import type { SubmissionDatabase } from './submission-tables.js';
 import type { Database } from './tables.js';
 import type { WellnessDatabase } from './wellness-tables.js';
 

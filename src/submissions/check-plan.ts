@@ -1,14 +1,12 @@
 import { EngineError } from '../core/index.js';
-import { checkCaseId } from './report-ledger.js';
 import type { SubmissionPlan } from './submission-records.js';
+import { checkCaseId, hasControlCharacter } from './text-checks.js';
 
 /** Most files one report carries (a bound on hostile plans, far above any real report). */
 export const maxFilesPerReport = 1000;
 
 /** Largest report document accepted (NCMEC's own limits are far lower for the texts in it). */
 export const maxReportXmlLength = 5 * 1024 * 1024;
-
-const controlCharacters = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 function invalid(message: string): EngineError {
   return new EngineError('REQUEST_INVALID', message);
@@ -25,14 +23,17 @@ function invalid(message: string): EngineError {
 export function checkPlan(plan: SubmissionPlan): void {
   if (typeof plan !== 'object' || plan === null) throw invalid('a submission plan is an object');
   const key = plan.idempotencyKey;
-  if (typeof key !== 'string' || key.trim() === '' || key.length > 200 || controlCharacters.test(key) || /[\r\n\t]/.test(key))
+  if (typeof key !== 'string' || key.trim() === '' || key.length > 200 || hasControlCharacter(key))
     throw invalid('the idempotency key is 1 to 200 printable characters');
   checkCaseId(plan.caseId);
   if (typeof plan.reportXml !== 'string' || !/^\s*(<\?xml[^>]*\?>\s*)?<report[\s>]/.test(plan.reportXml))
     throw invalid('the report is a <report> XML document');
-  if (plan.reportXml.length > maxReportXmlLength || controlCharacters.test(plan.reportXml))
+  if (plan.reportXml.length > maxReportXmlLength || hasControlCharacter(plan.reportXml, true))
     throw invalid('the report is at most 5 MiB of XML text without control characters');
-  if (plan.actor !== undefined && (typeof plan.actor !== 'string' || plan.actor.trim() === '' || plan.actor.length > 200))
+  if (
+    plan.actor !== undefined &&
+    (typeof plan.actor !== 'string' || plan.actor.trim() === '' || plan.actor.length > 200)
+  )
     throw invalid('the actor is 1 to 200 characters');
   if (plan.supplemental !== undefined && typeof plan.supplemental !== 'boolean')
     throw invalid('supplemental is true or false');
@@ -45,8 +46,7 @@ export function checkPlan(plan: SubmissionPlan): void {
       file.name.trim() === '' ||
       file.name.length > 255 ||
       /[/\\]/.test(file.name) ||
-      controlCharacters.test(file.name) ||
-      /[\r\n\t]/.test(file.name)
+      hasControlCharacter(file.name)
     )
       throw invalid(`${where}: the name is 1 to 255 characters, no path, no control characters`);
     const source = file.source as Record<string, unknown> | undefined;
@@ -54,7 +54,7 @@ export function checkPlan(plan: SubmissionPlan): void {
     if (keys.length !== 1) throw invalid(`${where}: the source is { evidenceId } or { url }`);
     if (keys[0] === 'evidenceId') {
       const id = source?.evidenceId;
-      if (typeof id !== 'string' || id === '' || id.length > 200 || controlCharacters.test(id))
+      if (typeof id !== 'string' || id === '' || id.length > 200 || hasControlCharacter(id))
         throw invalid(`${where}: the evidence id is 1 to 200 printable characters`);
     } else if (keys[0] === 'url') {
       const url = source?.url;

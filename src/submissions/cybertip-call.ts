@@ -44,7 +44,10 @@ export interface UploadDigest {
 }
 
 /** `POST /upload` (multipart `id`, `file`) of one file to an open report. */
-export function uploadCall(reportId: string, file: CybertipUploadFile): CybertipCall & { readonly digest: UploadDigest } {
+export function uploadCall(
+  reportId: string,
+  file: CybertipUploadFile,
+): CybertipCall & { readonly digest: UploadDigest } {
   const digest: UploadDigest = {
     id: reportId,
     name: file.name,
@@ -72,7 +75,12 @@ export function fileInfoCall(fileDetailsXml: string): CybertipCall {
 
 /** `POST /finish` (multipart `id`): the report is final and NCMEC has received it. */
 export function finishCall(reportId: string): CybertipCall {
-  return { endpoint: '/finish', method: 'POST', body: { kind: 'form', id: reportId }, recorded: JSON.stringify({ id: reportId }) };
+  return {
+    endpoint: '/finish',
+    method: 'POST',
+    body: { kind: 'form', id: reportId },
+    recorded: JSON.stringify({ id: reportId }),
+  };
 }
 
 /** `POST /retract` (multipart `id`): cancels a report that is not finished. */

@@ -10,6 +10,7 @@ import {
   uploadCall,
 } from './cybertip-call.js';
 import { type CybertipResponse, classifyResponseCode, parseCybertipResponse } from './cybertip-response.js';
+import { hasControlCharacter } from './text-checks.js';
 
 /** NCMEC's two environments: `test` (reports are discarded) and `production`. */
 export type CybertipEnvironment = 'test' | 'production';
@@ -82,10 +83,10 @@ export class CybertipClient {
   constructor(options: CybertipClientOptions) {
     if (options.environment !== 'test' && options.environment !== 'production')
       throw new EngineError('CONFIG_INVALID', 'the CyberTipline environment is test or production');
-    if (options.username === '' || options.username.includes(':') || /[\0-\x1f]/.test(options.username))
+    if (options.username === '' || options.username.includes(':') || hasControlCharacter(options.username))
       throw new EngineError('CONFIG_INVALID', 'the CyberTipline username is empty or has a colon or control character');
-    if (options.password === '' || /[\0\r\n]/.test(options.password))
-      throw new EngineError('CONFIG_INVALID', 'the CyberTipline password is empty or has a line break');
+    if (options.password === '' || hasControlCharacter(options.password))
+      throw new EngineError('CONFIG_INVALID', 'the CyberTipline password is empty or has a control character');
     const base = options.baseUrl ?? cybertipBaseUrls[options.environment];
     let url: URL;
     try {
@@ -144,8 +145,7 @@ export class CybertipClient {
     } else if (call.body?.kind === 'form') {
       const form = new FormData();
       form.set('id', call.body.id);
-      if (call.body.file !== undefined)
-        form.set('file', new Blob([call.body.file.bytes]), call.body.file.name);
+      if (call.body.file !== undefined) form.set('file', new Blob([call.body.file.bytes]), call.body.file.name);
       body = form;
     }
     let httpStatus: number | undefined;
@@ -162,9 +162,7 @@ export class CybertipClient {
       return classify(httpStatus, text);
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
-      const described = deadline.aborted
-        ? `no answer within ${this.#timeoutMs} ms`
-        : describeFailure(error);
+      const described = deadline.aborted ? `no answer within ${this.#timeoutMs} ms` : describeFailure(error);
       return {
         kind: 'transient',
         text: described,

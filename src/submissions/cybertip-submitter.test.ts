@@ -7,11 +7,7 @@ import {
   type CybertipContractServer,
   startCybertipContractServer,
 } from '../../test/support/cybertip-contract-server.js';
-import {
-  misorderedReportXml,
-  renderTestFileDetails,
-  validReportXml,
-} from '../../test/support/cybertip-fixtures.js';
+import { misorderedReportXml, renderTestFileDetails, validReportXml } from '../../test/support/cybertip-fixtures.js';
 import { isEngineError } from '../core/index.js';
 import { createLogger } from '../logging/index.js';
 import type { Storage } from '../storage/index.js';
@@ -166,7 +162,10 @@ for (const backend of backends) {
           id: record.reportId,
           file: { name: 'file-1.jpg', size: evidence['ev-1']?.byteLength, sha256: sha256(evidence['ev-1'] as Buffer) },
         });
-        assert.ok(exchanges.every((exchange) => !exchange.requestBody.includes('synthetic file')), 'no bytes kept');
+        assert.ok(
+          exchanges.every((exchange) => !exchange.requestBody.includes('synthetic file')),
+          'no bytes kept',
+        );
         assert.deepEqual(
           (await rig.submitter.ledger(101)).map((entry) => [entry.destination, entry.externalId, entry.status]),
           [['ncmec', record.reportId, 'finished']],
@@ -262,7 +261,10 @@ for (const backend of backends) {
         assert.match(exchange?.responseBody ?? '', /<responseCode>4100</);
         assert.deepEqual(await rig.submitter.retryDue(), []);
         assert.deepEqual(await rig.submitter.ledger(104), []);
-        assert.deepEqual(rig.audits.map((action) => action.action), ['report.cybertip.create', 'report.cybertip.fail']);
+        assert.deepEqual(
+          rig.audits.map((action) => action.action),
+          ['report.cybertip.create', 'report.cybertip.fail'],
+        );
         assert.equal(rig.receipts.length, 0);
       } finally {
         await rig.storage.close();
@@ -273,7 +275,8 @@ for (const backend of backends) {
     test('a permanent failure after /submit (4100 on fileinfo) retracts the open report', async () => {
       const server = await startCybertipContractServer();
       const rig = await openRig(backend, await backend.place(), server, {
-        renderFileDetails: (_details, ids) => `<fileDetails><fileId>${ids.fileId}</fileId><reportId>${ids.reportId}</reportId></fileDetails>`,
+        renderFileDetails: (_details, ids) =>
+          `<fileDetails><fileId>${ids.fileId}</fileId><reportId>${ids.reportId}</reportId></fileDetails>`,
       });
       try {
         const record = await rig.submitter.submit(plan(105));
@@ -467,7 +470,10 @@ for (const backend of backends) {
           await assert.rejects(
             rig.submitter.submit(candidate),
             (error) => isEngineError(error) && error.code === 'REQUEST_INVALID',
-            JSON.stringify(candidate, (_key, value) => (typeof value === 'bigint' ? String(value) : value)).slice(0, 200),
+            JSON.stringify(candidate, (_key, value) => (typeof value === 'bigint' ? String(value) : value)).slice(
+              0,
+              200,
+            ),
           );
         }
         assert.deepEqual(await rig.storage.submissions.submissionsOfCase(113), []);

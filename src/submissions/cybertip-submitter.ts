@@ -1,15 +1,8 @@
 import { EngineError, isEngineError } from '../core/index.js';
 import type { Logger } from '../logging/index.js';
-import {
-  type CybertipCall,
-  fileInfoCall,
-  finishCall,
-  retractCall,
-  submitCall,
-  uploadCall,
-} from './cybertip-call.js';
-import type { CybertipOutcome } from './cybertip-client.js';
 import { checkPlan } from './check-plan.js';
+import { type CybertipCall, fileInfoCall, finishCall, retractCall, submitCall, uploadCall } from './cybertip-call.js';
+import type { CybertipOutcome } from './cybertip-client.js';
 import { ReportLedger } from './report-ledger.js';
 import { defaultRetryPolicy, nextAttemptAt, type RetryPolicy } from './retry-policy.js';
 import type {
@@ -26,7 +19,11 @@ import type { SubmissionRepository } from './submission-repository.js';
 /** What the submitter writes to the audit log (the shape of `AuditLog.record`'s actions). */
 export interface SubmissionAuditAction {
   readonly actor: string;
-  readonly action: 'report.cybertip.create' | 'report.cybertip.finish' | 'report.cybertip.retract' | 'report.cybertip.fail';
+  readonly action:
+    | 'report.cybertip.create'
+    | 'report.cybertip.finish'
+    | 'report.cybertip.retract'
+    | 'report.cybertip.fail';
   readonly subject: string;
   readonly reason: string;
   readonly detail?: unknown;
@@ -283,7 +280,13 @@ export class CybertipSubmitter {
       const finish = await this.#call(record, finishCall(reportId), [5102]);
       const finishedAt = this.#now().toISOString();
       record = await this.#update(id, { status: 'finished', finishedAt, lastError: null });
-      await this.#ledger.record({ caseId: record.caseId, destination: 'ncmec', externalId: reportId, status: 'finished', at: finishedAt });
+      await this.#ledger.record({
+        caseId: record.caseId,
+        destination: 'ncmec',
+        externalId: reportId,
+        status: 'finished',
+        at: finishedAt,
+      });
       await this.#options.audit({
         actor: record.actor,
         action: 'report.cybertip.finish',
@@ -384,7 +387,12 @@ export class CybertipSubmitter {
       const next = nextAttemptAt(this.#retry, record.attempts, new Date(record.createdAt), now);
       if (next !== undefined) {
         this.#options.logger?.warn(
-          { submission: record.id, caseId: record.caseId, endpoint: failure.endpoint, nextAttemptAt: next.toISOString() },
+          {
+            submission: record.id,
+            caseId: record.caseId,
+            endpoint: failure.endpoint,
+            nextAttemptAt: next.toISOString(),
+          },
           `CyberTipline call failed, will retry: ${failure.text}`,
         );
         return this.#update(record.id, { nextAttemptAt: next.toISOString(), lastError: failure }, true);

@@ -1,6 +1,7 @@
 import { EngineError } from '../core/index.js';
 import type { LedgerEntry } from './submission-records.js';
 import type { SubmissionRepository } from './submission-repository.js';
+import { checkCaseId, hasControlCharacter } from './text-checks.js';
 
 /**
  * The "reported to" ledger: per case, every report that left Prevail and where it went (NCMEC,
@@ -28,8 +29,11 @@ export class ReportLedger {
       ['externalId', entry.externalId],
       ['status', entry.status],
     ] as const) {
-      if (typeof value !== 'string' || value.trim() === '' || value.length > 200 || /[\0-\x1f]/.test(value))
-        throw new EngineError('REQUEST_INVALID', `a ledger entry's ${name} is 1 to 200 characters without control characters`);
+      if (typeof value !== 'string' || value.trim() === '' || value.length > 200 || hasControlCharacter(value))
+        throw new EngineError(
+          'REQUEST_INVALID',
+          `a ledger entry's ${name} is 1 to 200 characters without control characters`,
+        );
     }
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(entry.at) || Number.isNaN(Date.parse(entry.at)))
       throw new EngineError('REQUEST_INVALID', "a ledger entry's time is ISO-8601 UTC");
@@ -46,10 +50,4 @@ export class ReportLedger {
   async reportedTo(caseId: number, destination: string): Promise<LedgerEntry[]> {
     return (await this.entries(caseId)).filter((entry) => entry.destination === destination);
   }
-}
-
-/** @throws EngineError `REQUEST_INVALID` unless `caseId` is a positive whole number. */
-export function checkCaseId(caseId: number): void {
-  if (!Number.isSafeInteger(caseId) || caseId < 1)
-    throw new EngineError('REQUEST_INVALID', 'a case id is a positive whole number');
 }

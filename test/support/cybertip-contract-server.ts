@@ -233,7 +233,11 @@ async function readForm(request: IncomingMessage, body: Buffer): Promise<FormDat
   const type = request.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) return undefined;
   try {
-    return await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    return await new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    }).formData();
   } catch {
     return undefined;
   }
@@ -318,7 +322,8 @@ export async function startCybertipContractServer(
       case '/status':
         return [200, responseXml(0, {}, 'reportResponse', `Remote User : ${username}, Remote Ip Address : 127.0.0.1`)];
       case '/submit': {
-        if (!(request.headers['content-type'] ?? '').startsWith('text/xml')) return [200, responseXml(4000, {}, 'reportResponse', 'expected text/xml')];
+        if (!(request.headers['content-type'] ?? '').startsWith('text/xml'))
+          return [200, responseXml(4000, {}, 'reportResponse', 'expected text/xml')];
         const xml = body.toString('utf8');
         const problem = checkReport(xml);
         if (problem !== undefined) return [200, responseXml(problem.code, {}, 'reportResponse', problem.problem)];
@@ -333,7 +338,8 @@ export async function startCybertipContractServer(
         const found = openReport(typeof id === 'string' ? id : undefined);
         if ('code' in found) return [200, responseXml(found.code)];
         const file = form.get('file');
-        if (file === null || typeof file === 'string' || file.size === 0) return [200, responseXml(4200, {}, 'reportResponse', 'no file')];
+        if (file === null || typeof file === 'string' || file.size === 0)
+          return [200, responseXml(4200, {}, 'reportResponse', 'no file')];
         const bytes = Buffer.from(await file.arrayBuffer());
         const fileId = randomBytes(16).toString('hex');
         const md5 = createHash('md5').update(bytes).digest('hex');
@@ -350,7 +356,8 @@ export async function startCybertipContractServer(
       case '/fileinfo': {
         const details = parseOrUndefined(body.toString('utf8'));
         if (details === undefined) return [200, responseXml(4110)];
-        if (details.name !== 'fileDetails') return [200, responseXml(4100, {}, 'reportResponse', `root <${details.name}>`)];
+        if (details.name !== 'fileDetails')
+          return [200, responseXml(4100, {}, 'reportResponse', `root <${details.name}>`)];
         const problem = checkSequence(details, fileDetailsSequence);
         if (problem !== undefined) return [200, responseXml(4100, {}, 'reportResponse', problem)];
         const found = openReport(childOf(details, 'reportId')?.text.trim());
@@ -367,7 +374,8 @@ export async function startCybertipContractServer(
         if (form === undefined) return [200, responseXml(4000, {}, 'reportResponse', 'expected multipart/form-data')];
         const id = form.get('id');
         const found = openReport(typeof id === 'string' ? id : undefined);
-        if ('code' in found) return [200, responseXml(found.code, {}, endpoint === '/finish' ? 'reportDoneResponse' : 'reportResponse')];
+        if ('code' in found)
+          return [200, responseXml(found.code, {}, endpoint === '/finish' ? 'reportDoneResponse' : 'reportResponse')];
         if (endpoint === '/retract') {
           found.report.status = 'retracted';
           return [200, responseXml(0, { reportId: found.report.reportId })];

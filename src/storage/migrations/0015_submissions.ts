@@ -33,7 +33,11 @@ export const submissionsMigration: StorageMigration = {
       .addColumn('lease_until', 'text')
       .execute();
     await db.schema.createIndex('submissions_by_case').on('submissions').columns(['case_id', 'id']).execute();
-    await db.schema.createIndex('submissions_by_status').on('submissions').columns(['status', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('submissions_by_status')
+      .on('submissions')
+      .columns(['status', 'next_attempt_at'])
+      .execute();
     await db.schema
       .createTable('submission_files')
       .addColumn('submission_id', types.bigint, (column) =>
