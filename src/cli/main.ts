@@ -15,6 +15,7 @@ import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
 import { paymentsCommand } from './commands/payments-command.js';
 import { peopleCommand } from './commands/people-command.js';
+import { reportsCheckCommand } from './commands/reports-submit-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
@@ -53,6 +54,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     simulateCommand(io, setExitCode),
     watchCommand(io, setExitCode),
     evidenceCommand(io),
+    // Temporary `reports` group until the reports helper's reportsCommand lands: add check to it then.
+    new Command('reports')
+      .summary('reports to outside authorities: check the NCMEC CyberTipline connection')
+      .addCommand(reportsCheckCommand(io, setExitCode)),
   ]) {
     program.addCommand(command);
   }
