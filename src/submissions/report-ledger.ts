@@ -41,7 +41,7 @@ export class ReportLedger {
   }
 
   /** Where the case's reports went, oldest first. */
-  entries(caseId: number): Promise<LedgerEntry[]> {
+  async entries(caseId: number): Promise<LedgerEntry[]> {
     checkCaseId(caseId);
     return this.#repository.ledger(caseId);
   }
