@@ -175,7 +175,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     return records;
   }
 
-  async workable(now: string, limit: number): Promise<number[]> {
+  async workable(now: string, limit: number, ignoreLeases = false): Promise<number[]> {
     const rows = await this.db
       .selectFrom('submissions')
       .select('id')
@@ -185,7 +185,9 @@ export class KyselySubmissionRepository implements SubmissionRepository {
           eb.and([eb('status', '=', 'finished'), eb('receipt_delivered_at', 'is', null)]),
         ]),
       )
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .where((eb) =>
+        ignoreLeases ? eb.lit(true) : eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]),
+      )
       .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
       .orderBy('id')
       .limit(limit)
@@ -193,13 +195,10 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     return rows.map((row) => Number(row.id));
   }
 
-  async claim(id: number, now: string, leaseUntil: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('submissions')
-      .set({ lease_until: leaseUntil })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-      .executeTakeFirst();
+  async claim(id: number, now: string, leaseUntil: string, takeOver = false): Promise<boolean> {
+    let update = this.db.updateTable('submissions').set({ lease_until: leaseUntil }).where('id', '=', id);
+    if (!takeOver) update = update.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]));
+    const result = await update.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 

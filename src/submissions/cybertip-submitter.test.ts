@@ -353,7 +353,7 @@ for (const backend of backends) {
       }
     });
 
-    test('a crash after /submit before any upload resumes with the same report id', async () => {
+    test('a crash after /submit before any upload resumes with the same report id (a sole process takes over its own lease)', async () => {
       const server = await startCybertipContractServer();
       const place = await backend.place();
       const crashing = await openRig(backend, place, server, {
@@ -368,8 +368,7 @@ for (const backend of backends) {
       }
       const restarted = await openRig(backend, place, server);
       try {
-        restarted.advance(10 * 60_000);
-        const [resumed] = await restarted.submitter.resumePending();
+        const [resumed] = await restarted.submitter.resumePending({ takeOverLeases: true });
         assert.equal(resumed?.status, 'finished');
         assert.equal(resumed?.reportId, server.reports()[0]?.reportId);
         assert.equal(server.reports().length, 1);

@@ -160,9 +160,14 @@ export class CybertipSubmitter {
    * Continues, at start, every submission a previous process left unfinished (a crash between
    * any two calls) whose lease has run out and that waits for no later retry; also delivers
    * receipts not yet delivered. Resolves to the records as the runs left them.
+   *
+   * `takeOverLeases`: continue them even while their lease runs, for a deployment where this is
+   * the only process that submits (one SQLite file, one server), so any lease in the store was
+   * left by this process's previous life and a restart need not wait for it to run out. Never
+   * with several processes on one database: two could then run the same submission.
    */
-  resumePending(): Promise<SubmissionRecord[]> {
-    return this.#continueWorkable();
+  resumePending(options: { readonly takeOverLeases?: boolean } = {}): Promise<SubmissionRecord[]> {
+    return this.#continueWorkable(options.takeOverLeases === true);
   }
 
   /**
@@ -205,12 +210,12 @@ export class CybertipSubmitter {
       );
   }
 
-  async #continueWorkable(): Promise<SubmissionRecord[]> {
+  async #continueWorkable(takeOver = false): Promise<SubmissionRecord[]> {
     const results: SubmissionRecord[] = [];
-    const ids = await this.#repository.workable(this.#now().toISOString(), 100);
+    const ids = await this.#repository.workable(this.#now().toISOString(), 100, takeOver);
     for (const id of ids) {
       if (this.#running.has(id)) continue;
-      if (!(await this.#repository.claim(id, this.#now().toISOString(), this.#leaseUntil()))) continue;
+      if (!(await this.#repository.claim(id, this.#now().toISOString(), this.#leaseUntil(), takeOver))) continue;
       results.push(await this.#runOnce(id));
     }
     return results;

@@ -30,16 +30,17 @@ export interface SubmissionRepository {
   /** The case's submissions, oldest first. */
   submissionsOfCase(caseId: number): Promise<SubmissionRecord[]>;
   /**
-   * Ids of the submissions with work left whose lease is free at `now` (none or run out) and
-   * that wait for no retry later than `now`: unfinished ones (`created`, `submitted`) and
-   * finished ones whose receipt is not yet delivered. Oldest first, at most `limit`.
+   * Ids of the submissions with work left whose lease is free at `now` (none or run out; any
+   * lease with `ignoreLeases`) and that wait for no retry later than `now`: unfinished ones
+   * (`created`, `submitted`) and finished ones whose receipt is not yet delivered. Oldest first,
+   * at most `limit`.
    */
-  workable(now: string, limit: number): Promise<number[]>;
+  workable(now: string, limit: number, ignoreLeases?: boolean): Promise<number[]>;
   /**
-   * Takes the lease of a submission whose lease is free at `now` (none or run out): true when
-   * this caller got it, false when another holds it.
+   * Takes the lease of a submission whose lease is free at `now` (none or run out; any lease
+   * with `takeOver`): true when this caller got it, false when another holds it.
    */
-  claim(id: number, now: string, leaseUntil: string): Promise<boolean>;
+  claim(id: number, now: string, leaseUntil: string, takeOver?: boolean): Promise<boolean>;
   /** Applies `patch` to the submission and sets its lease (null: released). */
   updateSubmission(id: number, patch: SubmissionPatch, leaseUntil: string | null): Promise<void>;
   updateFile(id: number, position: number, patch: SubmissionFilePatch): Promise<void>;
