@@ -8,7 +8,7 @@ import {
   startCybertipContractServer,
 } from '../../test/support/cybertip-contract-server.js';
 import { misorderedReportXml, renderTestFileDetails, validReportXml } from '../../test/support/cybertip-fixtures.js';
-import { isEngineError } from '../core/index.js';
+import { EngineError, isEngineError } from '../core/index.js';
 import { createLogger } from '../logging/index.js';
 import type { Storage } from '../storage/index.js';
 import {
@@ -405,6 +405,93 @@ for (const backend of backends) {
         assert.equal(rig.receipts.length, 1);
       } finally {
         await rig.storage.close();
+        await server.close();
+      }
+    });
+
+    test('a failing onReceipt is retried later, the report is not sent again, and it is delivered once', async () => {
+      const server = await startCybertipContractServer();
+      let failures = 1;
+      const delivered: SubmissionRecord[] = [];
+      const rig = await openRig(backend, await backend.place(), server, {
+        onReceipt: async (record) => {
+          if (failures-- > 0) throw new Error('the vault is briefly unavailable');
+          delivered.push(record);
+        },
+      });
+      try {
+        const record = await rig.submitter.submit(plan(114));
+        assert.equal(record.status, 'finished');
+        assert.equal(record.receiptDeliveredAt, undefined);
+        assert.ok(record.nextAttemptAt !== undefined);
+        assert.match(rig.logs(), /receipt of a finished CyberTipline report could not be delivered/);
+        assert.deepEqual(await rig.submitter.retryDue(), [], 'not due yet');
+        rig.advance(5 * 60_000);
+        const [again] = await rig.submitter.retryDue();
+        assert.equal(again?.status, 'finished');
+        assert.ok(again?.receiptDeliveredAt !== undefined);
+        assert.equal(delivered.length, 1);
+        assert.equal(delivered[0]?.reportId, record.reportId);
+        assert.equal(server.reports().length, 1);
+        assert.equal(server.calls.filter((call) => call.endpoint === '/finish').length, 1);
+        rig.advance(60 * 60_000);
+        assert.deepEqual(await rig.submitter.retryDue(), []);
+        assert.equal(delivered.length, 1);
+      } finally {
+        await rig.storage.close();
+        await server.close();
+      }
+    });
+
+    test('file reads: evidence that is gone is permanent (retracted); another read failure waits for a retry', async () => {
+      const server = await startCybertipContractServer();
+      let gone = false;
+      const rig = await openRig(backend, await backend.place(), server, {
+        readFile: async (source) => {
+          if (gone) throw new EngineError('EVIDENCE_NOT_FOUND', 'no preserved evidence item has that id');
+          if ('url' in source) throw new Error('socket hang up');
+          return readTestFile(source);
+        },
+      });
+      try {
+        const waiting = await rig.submitter.submit(
+          plan(115, {
+            files: [{ name: 'remote.jpg', source: { url: 'https://media.example.org/x.jpg' }, details: {} }],
+          }),
+        );
+        assert.equal(waiting.status, 'submitted');
+        assert.match(waiting.lastError?.text ?? '', /file 1 \(remote\.jpg\) could not be read: socket hang up/);
+        gone = true;
+        rig.advance(5 * 60_000);
+        const [stopped] = await rig.submitter.retryDue();
+        assert.equal(stopped?.status, 'retracted');
+        assert.equal(stopped?.lastError?.kind, 'permanent');
+        assert.match(stopped?.lastError?.text ?? '', /EVIDENCE_NOT_FOUND/);
+        assert.equal(server.reports()[0]?.status, 'retracted');
+      } finally {
+        await rig.storage.close();
+        await server.close();
+      }
+    });
+
+    test('two processes on one store: only one runs a due submission (the lease)', async () => {
+      const server = await startCybertipContractServer();
+      const place = await backend.place();
+      const first = await openRig(backend, place, server);
+      const second = await openRig(backend, place, server);
+      try {
+        server.failNext('/upload', 1, { code: 1110 });
+        const waiting = await first.submitter.submit(plan(116));
+        assert.equal(waiting.status, 'submitted');
+        first.advance(5 * 60_000);
+        const [a, b] = await Promise.all([first.submitter.retryDue(), second.submitter.retryDue()]);
+        assert.equal([...(a ?? []), ...(b ?? [])].filter((record) => record.status === 'finished').length, 1);
+        assert.equal(server.reports().length, 1);
+        assert.equal(server.calls.filter((call) => call.endpoint === '/finish').length, 1);
+        assert.equal(first.receipts.length + second.receipts.length, 1);
+      } finally {
+        await first.storage.close();
+        await second.storage.close();
         await server.close();
       }
     });
