@@ -162,7 +162,11 @@ export class CybertipClient {
       return classify(httpStatus, text);
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
-      const described = deadline.aborted ? `no answer within ${this.#timeoutMs} ms` : describeFailure(error);
+      const described = deadline.aborted
+        ? `no answer within ${this.#timeoutMs} ms`
+        : error instanceof AnswerTooLong
+          ? error.message
+          : describeFailure(error);
       return {
         kind: 'transient',
         text: described,
@@ -170,6 +174,13 @@ export class CybertipClient {
         ...(httpStatus === undefined ? {} : { httpStatus }),
       };
     }
+  }
+}
+
+/** An answer body past the limit (kept apart from network failures in the outcome's text). */
+class AnswerTooLong extends Error {
+  constructor(limit: number) {
+    super(`the answer is longer than ${limit} bytes`);
   }
 }
 
@@ -185,7 +196,7 @@ async function readLimited(response: Response, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new Error(`the answer is longer than ${limit} bytes`);
+      throw new AnswerTooLong(limit);
     }
     chunks.push(value);
   }
