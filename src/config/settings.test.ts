@@ -111,6 +111,40 @@ describe('One validated configuration', () => {
     );
   });
 
+  test('the CyberTipline: test unless production is said, credentials both or neither, the password never shown', () => {
+    assert.deepEqual(readSettings({}).cybertip, { environment: 'test', timeoutMs: 60_000 });
+    const production = readSettings({
+      PREVAIL_CYBERTIP_ENVIRONMENT: 'production',
+      PREVAIL_CYBERTIP_USERNAME: 'esp-user',
+      PREVAIL_CYBERTIP_PASSWORD: 'hush-cybertip-secret',
+      PREVAIL_CYBERTIP_TIMEOUT_MS: '5000',
+    });
+    assert.deepEqual(production.cybertip, {
+      environment: 'production',
+      username: 'esp-user',
+      password: 'hush-cybertip-secret',
+      timeoutMs: 5000,
+    });
+    assert.throws(
+      () => readSettings({ PREVAIL_CYBERTIP_ENVIRONMENT: 'prod' }),
+      /PREVAIL_CYBERTIP_ENVIRONMENT="prod": expected test or production/,
+    );
+    assert.throws(
+      () => readSettings({ PREVAIL_CYBERTIP_PASSWORD: 'hush-cybertip-secret' }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.match(error.message, /both PREVAIL_CYBERTIP_USERNAME and PREVAIL_CYBERTIP_PASSWORD/);
+        assert.doesNotMatch(error.message, /hush-cybertip/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => readSettings({ PREVAIL_CYBERTIP_PASSWORD: 'x'.repeat(1001), PREVAIL_CYBERTIP_USERNAME: 'u' }),
+      (error: Error) => /PREVAIL_CYBERTIP_PASSWORD:/.test(error.message) && !error.message.includes('xxxx'),
+    );
+    assert.throws(() => readSettings({ PREVAIL_CYBERTIP_BASE_URL: 'ftp://127.0.0.1' }), /PREVAIL_CYBERTIP_BASE_URL/);
+  });
+
   test('every setting is documented in docs/configuration.md', () => {
     const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     const documented = new Set([...page.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((match) => match[1]));

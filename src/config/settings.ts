@@ -81,6 +81,20 @@ export interface Settings {
     readonly clientSecret: string;
     readonly redirectUrl: string;
   };
+  /**
+   * NCMEC's CyberTipline ([submissions.md](../../docs/submissions.md)): `PREVAIL_CYBERTIP_ENVIRONMENT`
+   * (`test` by default; production only when it says `production`), `PREVAIL_CYBERTIP_USERNAME`
+   * and `PREVAIL_CYBERTIP_PASSWORD` (both or neither), `PREVAIL_CYBERTIP_BASE_URL` (replaces the
+   * environment's URL: a local contract server, a forward proxy), `PREVAIL_CYBERTIP_TIMEOUT_MS`
+   * (deadline of one call, default 60 s).
+   */
+  readonly cybertip: {
+    readonly environment: 'test' | 'production';
+    readonly username?: string;
+    readonly password?: string;
+    readonly baseUrl?: string;
+    readonly timeoutMs: number;
+  };
   /** `USER`: who a CLI command acts as in the audit log unless `--actor` says (default `cli`). */
   readonly actor: string;
 }
@@ -180,6 +194,11 @@ const environmentSchema = z.object({
       'expected the console callback, ending in /console/api/auth/oidc/callback',
     )
     .optional(),
+  PREVAIL_CYBERTIP_ENVIRONMENT: z.enum(['test', 'production'], 'expected test or production').default('test'),
+  PREVAIL_CYBERTIP_USERNAME: z.string().max(200).optional(),
+  PREVAIL_CYBERTIP_PASSWORD: z.string().max(1000).optional(),
+  PREVAIL_CYBERTIP_BASE_URL: webUrl.optional(),
+  PREVAIL_CYBERTIP_TIMEOUT_MS: positiveWhole.default(60_000),
   USER: z.string().default('cli'),
 });
 
@@ -191,6 +210,7 @@ const secretVariables = new Set([
   'PREVAIL_AUDIT_SIGNING_KEY',
   'PREVAIL_OIDC_CLIENT_SECRET',
   'PREVAIL_CONSOLE_SECRET',
+  'PREVAIL_CYBERTIP_PASSWORD',
 ]);
 
 /** Every variable Prevail reads (for the documentation test). */
@@ -228,6 +248,11 @@ export function readSettings(environment: Environment): Settings {
       `invalid environment: single sign-on needs all of ${oidcVariables.join(', ')}; missing ${missing.join(', ')}`,
     );
   }
+  if ((value.PREVAIL_CYBERTIP_USERNAME === undefined) !== (value.PREVAIL_CYBERTIP_PASSWORD === undefined))
+    throw new EngineError(
+      'CONFIG_INVALID',
+      'invalid environment: the CyberTipline needs both PREVAIL_CYBERTIP_USERNAME and PREVAIL_CYBERTIP_PASSWORD, or neither',
+    );
   return {
     dataDir: value.PREVAIL_DATA_DIR,
     ...(value.PREVAIL_DATABASE_URL !== undefined ? { databaseUrl: value.PREVAIL_DATABASE_URL } : {}),
@@ -269,6 +294,13 @@ export function readSettings(environment: Environment): Settings {
           },
         }
       : {}),
+    cybertip: {
+      environment: value.PREVAIL_CYBERTIP_ENVIRONMENT,
+      ...(value.PREVAIL_CYBERTIP_USERNAME !== undefined ? { username: value.PREVAIL_CYBERTIP_USERNAME } : {}),
+      ...(value.PREVAIL_CYBERTIP_PASSWORD !== undefined ? { password: value.PREVAIL_CYBERTIP_PASSWORD } : {}),
+      ...(value.PREVAIL_CYBERTIP_BASE_URL !== undefined ? { baseUrl: value.PREVAIL_CYBERTIP_BASE_URL } : {}),
+      timeoutMs: value.PREVAIL_CYBERTIP_TIMEOUT_MS,
+    },
     actor: value.USER,
   };
 }

@@ -60,6 +60,10 @@ const owners: Readonly<Record<string, string>> = {
   EngineBatch: 'engine',
   EngineState: 'engine',
   EngineStore: 'engine',
+  SubmissionRecord: 'submissions',
+  SubmissionExchange: 'submissions',
+  LedgerEntry: 'submissions',
+  SubmissionRepository: 'submissions',
 };
 
 /** Modules whose production code must not import `storage/` (they define what it implements). */
@@ -74,6 +78,7 @@ const storageFreeModules = [
   'audit',
   'engine',
   'queues',
+  'submissions',
 ];
 
 interface SourceFile {

@@ -7,6 +7,7 @@ import { KyselyEngineStore } from './kysely-engine-store.js';
 import { KyselyPeopleRepository } from './kysely-people-repository.js';
 import { KyselyQueueRepository } from './kysely-queue-repository.js';
 import { KyselyReviewRepository } from './kysely-review-repository.js';
+import { KyselySubmissionRepository } from './kysely-submission-repository.js';
 import { KyselyWellnessRepository } from './kysely-wellness-repository.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { PeopleDatabase } from './people-tables.js';
@@ -17,6 +18,7 @@ import { sqliteBatchInserter } from './sqlite-batch-insert.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 import { type SqliteEngineWriter, sqliteEngineWriter } from './sqlite-engine-writer.js';
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
+import type { SubmissionDatabase } from './submission-tables.js';
 import type { Database } from './tables.js';
 import type { WellnessDatabase } from './wellness-tables.js';
 
@@ -83,6 +85,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     queues: new KyselyQueueRepository(engineTables, target.dialect),
     wellness: new KyselyWellnessRepository(
       kysely.withTables<WellnessDatabase>() as unknown as Kysely<WellnessDatabase>,
+    ),
+    submissions: new KyselySubmissionRepository(
+      kysely.withTables<SubmissionDatabase>() as unknown as Kysely<SubmissionDatabase>,
+      target.dialect,
     ),
     close() {
       closing ??= kysely.destroy();

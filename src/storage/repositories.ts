@@ -4,6 +4,7 @@ import type { EngineStore } from '../engine/index.js';
 import type { PeopleRepository } from '../people/index.js';
 import type { QueueRepository } from '../queues/index.js';
 import type { ReviewRepository } from '../review/index.js';
+import type { SubmissionRepository } from '../submissions/index.js';
 import type { WellnessRepository } from '../wellness/index.js';
 
 /**
@@ -27,5 +28,7 @@ export interface Storage {
   readonly queues: QueueRepository;
   /** Reviewer wellness: preferences, limits and the reveal records. */
   readonly wellness: WellnessRepository;
+  /** Reports sent to outside authorities (NCMEC), their exchanges, and the "reported to" ledger. */
+  readonly submissions: SubmissionRepository;
   close(): Promise<void>;
 }

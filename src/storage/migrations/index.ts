@@ -16,6 +16,7 @@ import { caseQueuesMigration } from './0011_case_queues.js';
 import { caseCommentsMigration } from './0012_case_comments.js';
 import { wellnessMigration } from './0013_wellness.js';
 import { consoleReadIndexesMigration } from './0014_console_read_indexes.js';
+import { submissionsMigration } from './0015_submissions.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -34,6 +35,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   caseCommentsMigration,
   wellnessMigration,
   consoleReadIndexesMigration,
+  submissionsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
