@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { createServices, type Services, type StorageSettings } from './app/index.js';
+import { type CybertipSettings, createServices, type Services, type StorageSettings } from './app/index.js';
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
 import { HashPool, type HashPoolSettings } from './hasher/index.js';
@@ -54,9 +54,18 @@ export interface ServerSettings {
   readonly logLevel?: LogLevel;
   /** Console single sign-on (`PREVAIL_OIDC_*`); absent: password sign-in only. */
   readonly oidc?: OidcSettings;
+  /**
+   * Reporting to NCMEC's CyberTipline (`PREVAIL_CYBERTIP_*`; on when its credentials are set, and
+   * then evidence preservation must be on) and how long reported material is preserved from
+   * NCMEC's receipt (`PREVAIL_PRESERVATION_DAYS`, at least 365).
+   */
+  readonly reporting?: { readonly cybertip: CybertipSettings; readonly preservationDays?: number };
   /** The process's logger, when the caller made one; otherwise one is created at `logLevel`. */
   readonly logger?: Logger;
 }
+
+/** How often the server looks for CyberTipline submissions whose retry is due. */
+const cybertipRetryIntervalMs = 60_000;
 
 /** How often the server purges cases and evidence past their retention. */
 const purgeIntervalMs = 3_600_000;
@@ -155,6 +164,9 @@ export async function startServer(
       maxPixels: settings.decode.maxPixels,
       ...(settings.consoleSecret !== undefined ? { secret: settings.consoleSecret } : {}),
     },
+    ...(settings.reporting === undefined
+      ? {}
+      : { reporting: { ...settings.reporting, fetchPolicy: settings.fetchPolicy } }),
     ...(onIndexProgress ? { onIndexProgress } : {}),
   });
   const config: HttpConfig = {
@@ -194,7 +206,20 @@ export async function startServer(
       },
     });
   }
+  const reporting = services.reporting;
+  if (reporting !== undefined)
+    jobs.add({ name: 'cybertip.retry', everyMs: cybertipRetryIntervalMs, run: () => reporting.submitter.retryDue() });
   jobs.start();
+  if (reporting !== undefined) {
+    // Submissions an earlier run left unfinished (a crash between /submit and /finish) go on
+    // now: with the embedded store this process is the only submitter, so it takes their leases
+    // over at once; on PostgreSQL, where several servers may share the store, it waits for the
+    // leases to run out (the retry job picks them up then).
+    const takeOverLeases = settings.storage.databaseUrl === undefined;
+    void reporting.submitter.resumePending({ takeOverLeases }).catch((error: unknown) => {
+      logger.error({ err: error }, 'resuming unfinished CyberTipline submissions failed; the retry job tries again');
+    });
+  }
   return {
     url: address,
     app,

@@ -2,6 +2,7 @@ import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
 import type { FetchPolicy } from '../content/index.js';
+import { EngineError } from '../core/index.js';
 import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
 import { EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
@@ -14,6 +15,7 @@ import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
 import { WellnessService } from '../wellness/index.js';
 import { loadConsoleSecret } from './console-secret.js';
+import { type CybertipReporting, type CybertipSettings, createCybertipReporting } from './cybertip-reporting.js';
 import { builtinPacks } from './rule-packs.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
@@ -53,6 +55,8 @@ export interface Services {
   readonly evidence?: EvidenceVault;
   /** Reviewer wellness: media renditions and reveals, preferences, exposure (when `wellness` settings were given). */
   readonly wellness?: WellnessService;
+  /** Reports to NCMEC's CyberTipline: the submitter and the ledger (when credentials were given). */
+  readonly reporting?: CybertipReporting;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -101,6 +105,17 @@ export async function createServices(
       readonly fetchPolicy: FetchPolicy;
       readonly maxPixels?: number;
       readonly secret?: string;
+    };
+    /**
+     * Report to NCMEC's CyberTipline (`PREVAIL_CYBERTIP_*`): wired only when the credentials are
+     * set, and then it needs the engine and the evidence vault (what was reported is preserved
+     * for `preservationDays`, at least a year, from NCMEC's receipt). Files named by URL are
+     * fetched under `fetchPolicy`.
+     */
+    reporting?: {
+      readonly cybertip: CybertipSettings;
+      readonly preservationDays?: number;
+      readonly fetchPolicy: FetchPolicy;
     };
   } = {},
 ): Promise<Services> {
@@ -201,9 +216,11 @@ export async function createServices(
     }
   }
   wellness?.connect({ rotationQueues: () => queues.rotationQueues(), mayAccessCase: caseAccess });
+  let reporting: CybertipReporting | undefined;
   let review: ReviewService | undefined;
   if (engine !== undefined) {
     try {
+      reporting = cybertipReporting(options, { storage, audit, cases, evidence });
       const [decisionPolicy, reportFiler] = await Promise.all([
         loadDecisionPolicy(settings.policyDir),
         loadReportFiler(settings.policyDir),
@@ -230,6 +247,7 @@ export async function createServices(
           },
         },
         ...(wellness === undefined ? {} : { media: caseMedia(wellness, storage.engine.cases) }),
+        ...(reporting === undefined ? {} : { submissions: reporting.review }),
       });
     } catch (error) {
       await streams?.close();
@@ -249,6 +267,7 @@ export async function createServices(
     audit,
     cases,
     ...(review !== undefined ? { review } : {}),
+    ...(reporting !== undefined ? { reporting } : {}),
     people,
     queues,
     floodReports: () => reports,
@@ -267,5 +286,35 @@ export async function createServices(
 function caseMedia(wellness: WellnessService, store: CaseRepository): MediaLister {
   return {
     list: async (found) => wellness.listMedia(found.id, await store.timeline(found.id), { typology: found.typology }),
+    forReport: async (found) => wellness.mediaForReport(found.id, await store.timeline(found.id)),
   };
+}
+
+/**
+ * The CyberTipline submitter when its credentials are set (absent otherwise).
+ *
+ * @throws EngineError `CONFIG_INVALID` when they are set but evidence preservation is off: a
+ *   report whose material cannot be preserved for the year the law asks is never sent.
+ */
+function cybertipReporting(
+  options: Parameters<typeof createServices>[1],
+  deps: { storage: Storage; audit: AuditLog; cases: CaseService; evidence: EvidenceVault | undefined },
+): CybertipReporting | undefined {
+  const reporting = options?.reporting;
+  if (reporting === undefined || reporting.cybertip.username === undefined) return undefined;
+  if (deps.evidence === undefined)
+    throw new EngineError(
+      'CONFIG_INVALID',
+      'reporting to the CyberTipline needs evidence preservation (--stream-evidence-dir and PREVAIL_EVIDENCE_KEYS): what is reported must be preserved for a year',
+    );
+  return createCybertipReporting({
+    settings: reporting.cybertip,
+    storage: deps.storage,
+    audit: deps.audit,
+    cases: deps.cases,
+    evidence: deps.evidence,
+    fetchPolicy: reporting.fetchPolicy,
+    ...(reporting.preservationDays === undefined ? {} : { preservationDays: reporting.preservationDays }),
+    ...(options?.logger === undefined ? {} : { logger: options.logger.child({ module: 'cybertip' }) }),
+  });
 }

@@ -2,3 +2,4 @@
 
 export { createServices, type Services, type StorageSettings } from './create-services.js';
 export { builtinPacks } from './rule-packs.js';
+export { type CybertipReporting, type CybertipSettings, cybertipClientFromSettings } from './cybertip-reporting.js';

@@ -16,7 +16,7 @@ import { matchCommand } from './commands/match-command.js';
 import { paymentsCommand } from './commands/payments-command.js';
 import { peopleCommand } from './commands/people-command.js';
 import { reportsCommand } from './commands/reports-command.js';
-import { reportsCheckCommand } from './commands/reports-submit-command.js';
+import { reportsCheckCommand, reportsSubmitCommand } from './commands/reports-submit-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
@@ -52,7 +52,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     peopleCommand(io),
     ...engineCommands(io, setExitCode),
     paymentsCommand(io, setExitCode),
-    reportsCommand(io, setExitCode).addCommand(reportsCheckCommand(io, setExitCode)),
+    reportsCommand(io, setExitCode)
+      .addCommand(reportsCheckCommand(io, setExitCode))
+      .addCommand(reportsSubmitCommand(io, setExitCode)),
     simulateCommand(io, setExitCode),
     watchCommand(io, setExitCode),
     evidenceCommand(io, setExitCode),

@@ -97,9 +97,9 @@ export async function writeDemoPolicy(directory: string): Promise<string> {
 }
 
 /**
- * The filer's side of the demo's FIU reports (`reports.yaml`, read by the console's "Build
- * report"): a plainly fake remitter, its FIU settings and the KYC of the demo payer. Every name,
- * number and address is an example.
+ * The filer's side of the demo's reports (`reports.yaml`, read by the console's "Build report"
+ * and "Report to NCMEC"): a plainly fake remitter, its FIU settings, the KYC of the demo payer
+ * and a fake CyberTipline reporter. Every name, number and address is an example.
  */
 const demoReportFiler = `# The demo filer (written by \`prevail demo\`; edits are overwritten). Synthetic throughout.
 narrative: >-
@@ -140,6 +140,11 @@ fincen:
     address: { street: 1 Example Way, city: Vienna, state: VA, postal_code: '22180', country: US }
   filer: { primary_regulator: irs, institution_type: money_services_business }
   location_role: selling
+cybertipline:
+  platform: Prevail Demo Platform
+  esp_service: Demo Uploads
+  reporting_person: { first_name: Demo, last_name: Reporter, email: demo-reporter@example.org }
+  company_template: A synthetic demo reporter of the Prevail demo; not a real company.
 `;
 
 /**

@@ -6,6 +6,7 @@
  * `ReviewRepository` contract; `storage/` implements it.
  */
 
+export type { CybertipSubmitInput, ReportMedia, SubmissionSummary } from './cybertip-submission.js';
 export {
   type DecisionPolicy,
   defaultDecisionPolicy,
@@ -14,6 +15,7 @@ export {
 } from './decision-policy.js';
 export { citationsOf, citationsOfAll } from './guidance.js';
 export { loadReportFiler } from './report-settings.js';
+export type { ReviewSubmissions } from './report-submissions.js';
 export {
   type CaseComment,
   type CasePlacement,
@@ -31,6 +33,7 @@ export {
 } from './review-records.js';
 export {
   type BuiltReport,
+  type CaseReports,
   type MediaLister,
   maxCommentLength,
   maxTimelineItems,

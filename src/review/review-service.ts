@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditAction, AuditEntry } from '../audit/index.js';
 import { checkReason } from '../audit/index.js';
 import {
@@ -11,8 +12,17 @@ import { EngineError } from '../core/index.js';
 import type { EngineService } from '../engine/index.js';
 import { can, type Permission, type Person, personActor } from '../people/index.js';
 import { buildCaseReport, notReadyPrefix, type ReportFiler, reportEventQuery } from '../reports/index.js';
+import type { LedgerEntry } from '../submissions/index.js';
+import {
+  type CybertipSubmitInput,
+  cybertipPlan,
+  type ReportMedia,
+  type SubmissionSummary,
+  submissionSummary,
+} from './cybertip-submission.js';
 import { type DecisionPolicy, defaultDecisionPolicy } from './decision-policy.js';
 import { citationsOf, citationsOfAll } from './guidance.js';
+import type { ReviewSubmissions } from './report-submissions.js';
 import {
   type CaseComment,
   type CasePlacement,
@@ -52,6 +62,8 @@ export interface ReviewQueues {
 export interface MediaLister {
   /** The media items of this case (its record as the case view read it). */
   list(found: CaseRecord, person: Person): Promise<readonly MediaItem[]>;
+  /** The case's media as a hotline report names them: sources and the reveal audit's viewed flag. */
+  forReport?(found: CaseRecord): Promise<readonly ReportMedia[]>;
 }
 
 /** Where the review service writes audit entries and how an auditor reads them (the `AuditLog`). */
@@ -59,6 +71,14 @@ export interface ReviewAudit {
   record(...actions: AuditAction[]): Promise<unknown>;
   entries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   newest(limit: number): Promise<AuditEntry[]>;
+}
+
+/** Where a case's reports went and its CyberTipline submissions (`reportsOf`). */
+export interface CaseReports {
+  /** False when no submitter is configured (then both lists are empty). */
+  readonly submissionConfigured: boolean;
+  readonly ledger: readonly LedgerEntry[];
+  readonly submissions: readonly SubmissionSummary[];
 }
 
 /** A built report, as the console offers it for download. */
@@ -80,6 +100,8 @@ export interface ReviewServiceOptions {
   readonly media?: MediaLister;
   /** The filer's settings for reports (`<policy>/reports.yaml`); absent: reports fail validation saying so. */
   readonly reportFiler?: ReportFiler;
+  /** The CyberTipline submitter and the "reported to" ledger; absent: submission is not configured. */
+  readonly submissions?: ReviewSubmissions;
   readonly now?: () => Date;
 }
 
@@ -108,6 +130,7 @@ export class ReviewService {
   readonly #queues: ReviewQueues | undefined;
   readonly #media: MediaLister | undefined;
   readonly #filer: ReportFiler | undefined;
+  readonly #submissions: ReviewSubmissions | undefined;
   readonly #now: () => Date;
 
   constructor(options: ReviewServiceOptions) {
@@ -119,6 +142,7 @@ export class ReviewService {
     this.#queues = options.queues;
     this.#media = options.media;
     this.#filer = options.reportFiler;
+    this.#submissions = options.submissions;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -366,6 +390,141 @@ export class ReviewService {
             : reportEventQuery({ id: found.id, subject: found.subject, timeline }, filer.transactions),
       },
     );
+  }
+
+  /**
+   * Where the case's reports went (the ledger: NCMEC, FIUs, others) and its CyberTipline
+   * submissions with where each stands and NCMEC's last answer. Not audited: it shows no case
+   * material, only report ids and statuses.
+   *
+   * @throws EngineError `AUTH_FORBIDDEN` without `reports.build`; `CASE_NOT_FOUND`.
+   */
+  async reportsOf(caseId: number, person: Person): Promise<CaseReports> {
+    await this.#checkCase(person, caseId, 'reports.build');
+    const submissions = this.#submissions;
+    if (submissions === undefined) return { submissionConfigured: false, ledger: [], submissions: [] };
+    const [ledger, records] = await Promise.all([submissions.ledger(caseId), submissions.submissionsOf(caseId)]);
+    return { submissionConfigured: true, ledger, submissions: records.map(submissionSummary) };
+  }
+
+  /**
+   * Records that a report of the case was filed outside Prevail — a goAML STR uploaded to the
+   * FIU's portal, a FinCEN SAR through BSA E-Filing, later others such as the UK NCA — with the
+   * reference the destination gave, so the ledger shows every place the case went. Audited
+   * (`case.report_filed`).
+   *
+   * @throws EngineError `REPORTING_NOT_CONFIGURED` without the ledger; `REQUEST_INVALID` for a
+   *   destination other than `goaml`, `fincen` or `other:<name>`, or a blank reference;
+   *   `REASON_REQUIRED`; `AUTH_FORBIDDEN`; `CASE_NOT_FOUND`.
+   */
+  async recordFiling(
+    caseId: number,
+    person: Person,
+    input: { readonly destination: unknown; readonly reference: unknown; readonly reason: unknown },
+  ): Promise<LedgerEntry[]> {
+    const reason = checkReason(input.reason);
+    await this.#checkCase(person, caseId, 'reports.build');
+    const submissions = this.#submissions;
+    if (submissions === undefined)
+      throw new EngineError('REPORTING_NOT_CONFIGURED', 'the report ledger is not configured on this server');
+    const { destination, reference } = input;
+    if (typeof destination !== 'string' || !/^(goaml|fincen|other:[a-z0-9_-]{1,40})$/.test(destination))
+      throw new EngineError(
+        'REQUEST_INVALID',
+        'destination is goaml, fincen or other:<name> (lower-case letters, digits, _ and -)',
+      );
+    if (typeof reference !== 'string' || reference.trim() === '')
+      throw new EngineError('REQUEST_INVALID', 'reference: the id the destination gave the report');
+    const entry: LedgerEntry = {
+      caseId,
+      destination,
+      externalId: reference.trim(),
+      status: 'filed',
+      at: this.#now().toISOString(),
+    };
+    await submissions.recordFiling(entry);
+    await this.#audit.record({
+      actor: personActor(person),
+      action: 'case.report_filed',
+      subject: `case:${caseId}`,
+      reason,
+      detail: { destination, reference: entry.externalId },
+    });
+    return submissions.ledger(caseId);
+  }
+
+  /**
+   * Reports a confirmed case to NCMEC's CyberTipline: assembles the report from the case, the
+   * confirming decision (its classification) and the case's media with the reveal audit's
+   * viewed flag per file (`fileViewedByEsp` is never a guess), builds the `<report>` and hands
+   * the plan to the submitter, which sends it (or resumes it) and keeps every exchange. One
+   * report per decision: pressing submit again returns the same submission. The build is audited
+   * (`case.report`, format `cybertipline`, the incident type and the document's SHA-256).
+   *
+   * @throws EngineError `REPORTING_NOT_CONFIGURED` without a submitter or a `cybertipline:`
+   *   section in `reports.yaml`; `CASE_TRANSITION_INVALID` without a confirming decision;
+   *   `CASE_ALREADY_REPORTED` (unless `supplemental`); `REQUEST_INVALID` naming every problem;
+   *   `AUTH_FORBIDDEN`; `CASE_NOT_FOUND`.
+   */
+  async submitCybertip(caseId: number, person: Person, input: CybertipSubmitInput = {}): Promise<SubmissionSummary> {
+    const found = await this.#checkCase(person, caseId, 'reports.build');
+    return this.#submitCybertip(found, personActor(person), `by ${person.login}`, input);
+  }
+
+  /**
+   * `submitCybertip` for an operator at the command line (`prevail reports submit`), who holds
+   * the database and is named by `actor` in the audit log; the same plan, submitter and audit.
+   *
+   * @throws EngineError as `submitCybertip`, without the permission checks.
+   */
+  async submitCybertipAsOperator(
+    caseId: number,
+    actor: string,
+    input: CybertipSubmitInput = {},
+  ): Promise<SubmissionSummary> {
+    const found = await this.#repository.caseRecord(caseId);
+    if (found === undefined) throw new EngineError('CASE_NOT_FOUND', `case ${caseId} not found`);
+    return this.#submitCybertip(found, actor, `by ${actor} at the command line`, input);
+  }
+
+  async #submitCybertip(
+    found: CaseRecord,
+    actor: string,
+    by: string,
+    input: CybertipSubmitInput,
+  ): Promise<SubmissionSummary> {
+    const submissions = this.#submissions;
+    if (submissions === undefined)
+      throw new EngineError(
+        'REPORTING_NOT_CONFIGURED',
+        'CyberTipline submission is not configured: set PREVAIL_CYBERTIP_USERNAME and PREVAIL_CYBERTIP_PASSWORD, with evidence preservation on',
+      );
+    const filer = this.#filer?.cybertipline;
+    if (filer === undefined)
+      throw new EngineError(
+        'REPORTING_NOT_CONFIGURED',
+        "reports.yaml: cybertipline: the reporter's details are missing (see docs/cybertipline.md)",
+      );
+    const now = this.#now();
+    const media = (await this.#media?.forReport?.(found)) ?? [];
+    const built = await this.#cases.report(
+      found.id,
+      { actor, reason: `report to the NCMEC CyberTipline ${by}` },
+      (current, entries) => {
+        const made = cybertipPlan({ found: current, timeline: entries, filer, media, submit: input, actor, now });
+        return {
+          result: made,
+          detail: {
+            format: 'cybertipline',
+            incidentType: made.incidentType,
+            files: made.plan.files.length,
+            viewed: media.filter((item) => item.viewed).length,
+            sha256: createHash('sha256').update(made.plan.reportXml, 'utf8').digest('hex'),
+          },
+        };
+      },
+    );
+    return submissionSummary(await submissions.submit(built.plan));
   }
 
   /**

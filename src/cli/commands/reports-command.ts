@@ -14,7 +14,9 @@ const maxFilerBytes = 1024 * 1024;
  * one per line, each named by its path in the file (exit status 1), or `ok`.
  */
 export function reportsCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  const reports = new Command('reports').summary('check the filer YAML of goAML and FinCEN reports');
+  const reports = new Command('reports').summary(
+    'reports to outside authorities: check the filer YAML, check and submit to the NCMEC CyberTipline',
+  );
   reports.addCommand(
     new Command('check-config')
       .summary('validate a filer YAML (prints every problem, or "ok")')

@@ -1,31 +1,9 @@
 import { Command } from 'commander';
-import type { Settings } from '../../config/index.js';
+import { createServices, cybertipClientFromSettings } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
-import { CybertipClient } from '../../submissions/index.js';
 import { cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-
-/**
- * The CyberTipline client the settings describe (`PREVAIL_CYBERTIP_*`): the environment (test
- * unless the setting says production), the credentials, the base URL override, the deadline.
- * `prevail reports submit <case>` will build its submitter over the same client.
- *
- * @throws EngineError `CONFIG_INVALID` when no credentials are set.
- */
-export function cybertipClientFromSettings(settings: Settings['cybertip']): CybertipClient {
-  if (settings.username === undefined || settings.password === undefined)
-    throw new EngineError(
-      'CONFIG_INVALID',
-      'the CyberTipline needs PREVAIL_CYBERTIP_USERNAME and PREVAIL_CYBERTIP_PASSWORD (NCMEC-issued, per environment)',
-    );
-  return new CybertipClient({
-    environment: settings.environment,
-    username: settings.username,
-    password: settings.password,
-    timeoutMs: settings.timeoutMs,
-    ...(settings.baseUrl === undefined ? {} : { baseUrl: settings.baseUrl }),
-  });
-}
+import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 /**
  * `prevail reports check`: `GET /status` on the configured CyberTipline environment with the
@@ -65,4 +43,73 @@ export function reportsCheckCommand(io: CliIo, setExitCode: (code: number) => vo
         setExitCode(1);
       }
     });
+}
+
+/**
+ * `prevail reports submit <case>`: reports a confirmed case to NCMEC's CyberTipline with the same
+ * plan, submitter and audit as the console's submit button: the report assembled from the case,
+ * its confirming decision and its media (each file's `fileViewedByEsp` from the reveal audit),
+ * `/submit` → (`/upload` → `/fileinfo`)* → `/finish`, one report per decision, and on NCMEC's
+ * receipt the report and what it names preserved in the evidence vault for a year. Prints the
+ * submission as one JSON line; exit status 1 unless it finished.
+ */
+export function reportsSubmitCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  return withStorageOptions(new Command('submit'))
+    .summary('report a confirmed case to the NCMEC CyberTipline (one report per decision; preserved on receipt)')
+    .description(
+      "Builds the CyberTipline report of a confirmed case (incident type, files with their viewed-by-ESP flag from the console's reveal audit, hashes, the reporter from the policy's reports.yaml cybertipline: section) and submits it to PREVAIL_CYBERTIP_ENVIRONMENT (test unless it says production) with PREVAIL_CYBERTIP_USERNAME / PREVAIL_CYBERTIP_PASSWORD. A second submit of the same decision returns the first submission and sends nothing; a submission left unfinished by a crash is continued first. On NCMEC's receipt, the report, its files, the case timeline and the subject's events and links are preserved in the evidence vault (--evidence-dir, PREVAIL_EVIDENCE_KEYS) for PREVAIL_PRESERVATION_DAYS (at least 365). See docs/cybertipline.md and docs/submissions.md.",
+    )
+    .argument('<case>', 'the case id', (value: string) => {
+      const id = Number(value);
+      if (!Number.isSafeInteger(id) || id < 1)
+        throw new EngineError('REQUEST_INVALID', 'the case id is a positive whole number');
+      return id;
+    })
+    .requiredOption('--evidence-dir <dir>', 'the evidence vault (what is reported is preserved here on receipt)')
+    .option('--supplemental', 'a deliberate further report of a case already reported to NCMEC')
+    .option('--actor <name>', 'who submits (recorded in the audit log)', cliSettings().actor)
+    .action(
+      async (
+        caseId: number,
+        options: StorageCliOptions & { evidenceDir: string; supplemental?: boolean; actor: string },
+      ) => {
+        const settings = cliSettings();
+        const fetchPolicy = {
+          maxBytes: 50 * 1024 * 1024,
+          timeoutMs: 30_000,
+          allowedHosts: [],
+          allowPrivateAddresses: false,
+        };
+        const services = await createServices(storageSettings(options), {
+          withEngine: true,
+          loadIndexes: false,
+          streams: {
+            evidenceDirectory: options.evidenceDir,
+            ...(settings.evidenceKey === undefined ? {} : { evidenceKey: settings.evidenceKey }),
+            ...(settings.evidenceKeys === undefined ? {} : { evidenceKeys: settings.evidenceKeys }),
+          },
+          wellness: {
+            fetchPolicy,
+            ...(settings.consoleSecret === undefined ? {} : { secret: settings.consoleSecret }),
+          },
+          reporting: { cybertip: settings.cybertip, preservationDays: settings.preservationDays, fetchPolicy },
+        });
+        try {
+          if (services.review === undefined || services.reporting === undefined)
+            throw new EngineError(
+              'REPORTING_NOT_CONFIGURED',
+              'CyberTipline submission needs PREVAIL_CYBERTIP_USERNAME and PREVAIL_CYBERTIP_PASSWORD',
+            );
+          // A submission an earlier run left unfinished goes first (the command is the only submitter here).
+          await services.reporting.submitter.resumePending({ takeOverLeases: options.databaseUrl === undefined });
+          const summary = await services.review.submitCybertipAsOperator(caseId, `person:${options.actor}`, {
+            supplemental: options.supplemental === true,
+          });
+          io.stdout.write(`${JSON.stringify(summary)}\n`);
+          if (summary.status !== 'finished') setExitCode(1);
+        } finally {
+          await services.close();
+        }
+      },
+    );
 }

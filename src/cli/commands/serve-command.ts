@@ -81,6 +81,9 @@ export function serverSettings(options: ServeOptions): ServerSettings {
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.maxJsonDepth !== undefined ? { maxJsonDepth: options.maxJsonDepth } : {}),
     ...(cliSettings().oidc !== undefined ? { oidc: cliSettings().oidc } : {}),
+    ...(cliSettings().cybertip.username === undefined
+      ? {}
+      : { reporting: { cybertip: cliSettings().cybertip, preservationDays: cliSettings().preservationDays } }),
     logger:
       options.logLevel === undefined || options.logLevel === cliLogger().level
         ? cliLogger()

@@ -131,6 +131,55 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
   );
 
   api.get(
+    '/console/api/cases/:id/reports',
+    {
+      config: { scope: 'public', console: { permission: 'reports.build' } },
+      schema: {
+        tags,
+        summary: "Where the case's reports went (the ledger) and its CyberTipline submissions with NCMEC's last answer",
+        params: caseParams,
+      },
+    },
+    async (request) => review.reportsOf(request.params.id, personOf(request)),
+  );
+
+  api.post(
+    '/console/api/cases/:id/cybertip',
+    {
+      config: { scope: 'public', console: { permission: 'reports.build' } },
+      schema: {
+        tags,
+        summary:
+          'Report a confirmed case to the NCMEC CyberTipline (one report per decision; each file says whether a person viewed it)',
+        params: caseParams,
+        body: z.strictObject({
+          supplemental: z.boolean().optional(),
+          annotations: z.array(z.string().max(64)).max(20).optional(),
+          incidentType: z.string().max(200).optional(),
+          escalate: z.string().max(3000).optional(),
+        }),
+      },
+    },
+    async (request) => ({
+      submission: await review.submitCybertip(request.params.id, personOf(request), request.body),
+    }),
+  );
+
+  api.post(
+    '/console/api/cases/:id/filings',
+    {
+      config: { scope: 'public', console: { permission: 'reports.build' } },
+      schema: {
+        tags,
+        summary: 'Record a report filed outside Prevail (goAML portal, BSA E-Filing) in the ledger (audited)',
+        params: caseParams,
+        body: z.strictObject({ destination: z.string().max(60), reference: z.string().max(200), reason: z.unknown() }),
+      },
+    },
+    async (request) => ({ ledger: await review.recordFiling(request.params.id, personOf(request), request.body) }),
+  );
+
+  api.get(
     '/console/api/dashboards',
     {
       config: { scope: 'public', console: { permission: 'dashboards.view' } },
