@@ -101,7 +101,10 @@ export function fileInput(
   const upload = evidence.events.find((candidate) => candidate.type === 'media.uploaded' && named(candidate));
   const stream = event.data.source === 'stream';
   const matched = event.type === 'media.matched';
-  const chosen = new Set(facts.decision.annotations ?? []);
+  // The reviewer's classification and content annotations describe what a person saw: they go
+  // only on files a person viewed. A file reported on a hash match alone carries neither; what
+  // is known without looking (a live-stream frame) is still said.
+  const chosen = new Set(file.viewedByEsp ? (facts.decision.annotations ?? []) : []);
   if (stream) chosen.add('liveStreaming');
   const annotations = cybertipFileAnnotations.filter((name) => chosen.has(name));
   const uploadedAt = upload === undefined ? undefined : validDateTime(upload.time);
@@ -131,7 +134,9 @@ export function fileInput(
     ...(file.exifViewed === undefined ? {} : { exifViewedByEsp: file.exifViewed }),
     fileRelevance: 'Reported',
     ...(annotations.length > 0 ? { fileAnnotations: annotations } : {}),
-    ...(facts.decision.classification === undefined ? {} : { industryClassification: facts.decision.classification }),
+    ...(facts.decision.classification === undefined || !file.viewedByEsp
+      ? {}
+      : { industryClassification: facts.decision.classification }),
     ...(hashes.length > 0 ? { originalFileHashes: hashes } : {}),
     ...(uploadIp === undefined ? {} : { ipCaptureEvent: uploadIp }),
     ...(info.length > 0 ? { additionalInfo: info } : {}),

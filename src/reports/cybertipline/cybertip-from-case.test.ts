@@ -216,12 +216,35 @@ test('a live-stream match: liveStreaming on its file, the stream URL as a web pa
     { id: 12, subject: 'user:user-7', timeline: [frame] },
     filer,
     facts({
-      decision: { decidedBy: 'person:r', decidedAt: '2026-11-30T09:00:00Z', annotations: ['generativeAi'] },
+      decision: {
+        decidedBy: 'person:r',
+        decidedAt: '2026-11-30T09:00:00Z',
+        annotations: ['generativeAi'],
+        classification: 'B2',
+      },
       files: [{ itemId: 'item-3', source: evidenceId, viewedByEsp: false, hashes: [] }],
     }),
   );
   const [file] = assembled.files;
-  assert.deepEqual(file?.fileAnnotations, ['liveStreaming', 'generativeAi']);
+  // Nobody viewed the frame: the reviewer's content annotation and classification are not the
+  // file's; that it is a live-stream frame is known without looking.
+  assert.deepEqual(file?.fileAnnotations, ['liveStreaming']);
+  assert.equal(file?.industryClassification, undefined);
+  const viewedFrame = cybertipReportFromCase(
+    { id: 12, subject: 'user:user-7', timeline: [frame] },
+    filer,
+    facts({
+      decision: {
+        decidedBy: 'person:r',
+        decidedAt: '2026-11-30T09:00:00Z',
+        annotations: ['generativeAi'],
+        classification: 'B2',
+      },
+      files: [{ itemId: 'item-3', source: evidenceId, viewedByEsp: true, hashes: [] }],
+    }),
+  ).files[0];
+  assert.deepEqual(viewedFrame?.fileAnnotations, ['liveStreaming', 'generativeAi']);
+  assert.equal(viewedFrame?.industryClassification, 'B2');
   assert.deepEqual(file?.originalFileHashes, [{ hashType: 'PDQ', value: pdq }]);
   assert.ok(file?.additionalInfo?.[0]?.includes('12.5 s of stream time'));
   assert.deepEqual(assembled.report.internetDetails?.[0], {
