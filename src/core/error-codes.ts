@@ -35,7 +35,8 @@ export const errorCodes = {
   CASE_NOT_QUEUED: 'The case is decided, reported or closed: it is in no queue',
   CASE_CLAIMED: 'Another person holds a live claim on the case',
   CLAIM_NOT_HELD: 'The person holds no live claim on the case',
-  REPORTING_NOT_CONFIGURED: 'Submitting reports needs settings that are missing (credentials, or the reporter in reports.yaml)',
+  REPORTING_NOT_CONFIGURED:
+    'Submitting reports needs settings that are missing (credentials, or the reporter in reports.yaml)',
   CASE_ALREADY_REPORTED: 'The case is already reported there (or being reported); a further report is supplemental',
   STREAM_NOT_FOUND: 'No watched stream has that id',
   STREAM_BUDGET_EXCEEDED: 'The stream does not fit the CPU budget for stream watching',
