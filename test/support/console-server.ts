@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -28,8 +28,29 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(options: { readonly claimTimeoutMs?: number } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(
+  options: {
+    readonly claimTimeoutMs?: number;
+    /**
+     * Report to this CyberTipline (a local contract server): evidence preservation on in the data
+     * directory with a fresh key, and the example policy copied with `reportsYaml` as its
+     * `reports.yaml`.
+     */
+    readonly cybertip?: {
+      readonly url: string;
+      readonly username: string;
+      readonly password: string;
+      readonly reportsYaml: string;
+    };
+  } = {},
+): Promise<ConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-console-'));
+  let policyDir = examplePolicy;
+  if (options.cybertip !== undefined) {
+    policyDir = join(dataDir, 'policy');
+    await cp(examplePolicy, policyDir, { recursive: true });
+    await writeFile(join(policyDir, 'reports.yaml'), options.cybertip.reportsYaml);
+  }
   const files = new Map<string, Uint8Array>();
   const media = await startLocalServer((request, response) => {
     const body = files.get((request.url ?? '/').slice(1));
@@ -43,10 +64,25 @@ export async function startConsoleServer(options: { readonly claimTimeoutMs?: nu
   });
   const fetchPolicy = { maxBytes: 20 * 1024 * 1024, timeoutMs: 5000, allowedHosts: [], allowPrivateAddresses: true };
   const services = await createServices(
-    { dataDir, policyDir: examplePolicy },
+    { dataDir, policyDir },
     {
       withEngine: true,
       wellness: { fetchPolicy },
+      ...(options.cybertip === undefined
+        ? {}
+        : {
+            streams: { evidenceDirectory: join(dataDir, 'evidence'), evidenceKey: randomBytes(32).toString('hex') },
+            reporting: {
+              cybertip: {
+                environment: 'test' as const,
+                username: options.cybertip.username,
+                password: options.cybertip.password,
+                baseUrl: options.cybertip.url,
+                timeoutMs: 5000,
+              },
+              fetchPolicy,
+            },
+          }),
       ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
     },
   );

@@ -173,7 +173,11 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'Record a report filed outside Prevail (goAML portal, BSA E-Filing) in the ledger (audited)',
         params: caseParams,
-        body: z.strictObject({ destination: z.string().max(60), reference: z.string().max(200), reason: z.unknown() }),
+        body: z.strictObject({
+          destination: z.string().max(60),
+          reference: z.string().max(200),
+          reason: z.unknown().optional(),
+        }),
       },
     },
     async (request) => ({ ledger: await review.recordFiling(request.params.id, personOf(request), request.body) }),
