@@ -420,7 +420,7 @@ export class ReviewService {
   async recordFiling(
     caseId: number,
     person: Person,
-    input: { readonly destination: unknown; readonly reference: unknown; readonly reason: unknown },
+    input: { readonly destination: unknown; readonly reference: unknown; readonly reason?: unknown },
   ): Promise<LedgerEntry[]> {
     const reason = checkReason(input.reason);
     await this.#checkCase(person, caseId, 'reports.build');

@@ -1,6 +1,6 @@
 import { splitEntityKey } from '../../events/index.js';
 import { fromPaymentEvent, ocseTypology, type PaymentRecord } from '../../payments/index.js';
-import type { CaseFile } from '../report-transactions.js';
+import type { CaseEvent, CaseFile } from '../report-transactions.js';
 import { type CybertipIpCaptureEvent, cybertipDateTime, cybertipIpCaptureEvent } from './cybertip-schema.js';
 import type { CybertipEventName } from './cybertip-values.js';
 
@@ -10,15 +10,6 @@ import type { CybertipEventName } from './cybertip-values.js';
  * its events named, and the typologies that alerted. Only plain timeline data is read (the
  * `detail` of an event or match entry is the event; a `typology:<name>:…` ref names a typology).
  */
-
-/** An event of the timeline, as the entry's `detail` carries it, with the entry's time. */
-export interface CaseEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly time: string;
-  readonly entities: Readonly<Record<string, string>>;
-  readonly data: Readonly<Record<string, unknown>>;
-}
 
 /** Everything the assembly reads from a case. */
 export interface CaseEvidence {

@@ -1,11 +1,6 @@
+import type { CaseEvent } from '../report-transactions.js';
 import { fitLongText } from '../text-fitting.js';
-import {
-  type CaseEvent,
-  type CaseEvidence,
-  ipCaptureOf,
-  mediaSourcesOf,
-  validDateTime,
-} from './cybertip-case-evidence.js';
+import { type CaseEvidence, ipCaptureOf, mediaSourcesOf, validDateTime } from './cybertip-case-evidence.js';
 import type { CaseFacts } from './cybertip-case-facts.js';
 import { type CybertipFileInput, cybertipUrl } from './cybertip-schema.js';
 import { type CybertipHashType, cybertipFileAnnotations } from './cybertip-values.js';

@@ -1,16 +1,9 @@
 import { EngineError } from '../../core/index.js';
-import type { CaseFile } from '../report-transactions.js';
+import type { CaseEvent, CaseFile } from '../report-transactions.js';
 import { characterCount, fitLongText } from '../text-fitting.js';
 import { parseCybertipFile } from './build-cybertip-file-details.js';
 import { parseCybertipReport } from './build-cybertip-report.js';
-import {
-  actorRole,
-  type CaseEvent,
-  type CaseEvidence,
-  caseEvidence,
-  ipCaptureOf,
-  validDateTime,
-} from './cybertip-case-evidence.js';
+import { actorRole, type CaseEvidence, caseEvidence, ipCaptureOf, validDateTime } from './cybertip-case-evidence.js';
 import { type CaseFacts, type CybertipCaseFacts, parseCaseFacts } from './cybertip-case-facts.js';
 import { fileInput, matchSummary, viewingStatement } from './cybertip-case-files.js';
 import type { CybertipConfig } from './cybertip-config.js';
