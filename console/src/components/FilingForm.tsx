@@ -39,7 +39,7 @@ export function FilingForm({ caseId }: { readonly caseId: number }) {
 
   return (
     <form
-      className="stacked"
+      className="stacked label-form"
       data-testid="filing-form"
       onSubmit={(event) => {
         event.preventDefault();

@@ -11,25 +11,16 @@ import { SubmissionDetails } from './SubmissionDetails';
  * The query key of a case's reports. It sits under `['case', id]`, so whatever refreshes the case
  * (a decision, a label) refreshes where it was reported too.
  */
-export function caseReportsKey(caseId: number) {
+function caseReportsKey(caseId: number) {
   return ['case', caseId, 'reports'] as const;
 }
 
 /** `ncmec` → `NCMEC CyberTipline`, `other:nca` → `Other: nca`. */
-export function destinationName(destination: LedgerEntry['destination']): string {
+function destinationName(destination: LedgerEntry['destination']): string {
   if (destination === 'ncmec') return 'NCMEC CyberTipline';
   if (destination === 'goaml') return 'goAML (FIU)';
   if (destination === 'fincen') return 'FinCEN';
   return destination.startsWith('other:') ? `Other: ${destination.slice('other:'.length)}` : destination;
-}
-
-/**
- * Whether a case is child-safety work, which the CyberTipline is for: it has media, or it was
- * raised by a hash match, a live-stream match or a chat (text-only enticement is reportable too).
- */
-export function isChildSafetyCase(view: CaseView): boolean {
-  const source = view.traits.source;
-  return view.media.length > 0 || source === 'hash_match' || source === 'stream' || source === 'chat';
 }
 
 /**
@@ -47,7 +38,6 @@ export function ReportLedger({ view }: { readonly view: CaseView }) {
   if (reports.isPending) return <p role="status">Loading where this case was reported…</p>;
   if (reports.error !== null) return <ErrorNotice error={reports.error} testId="report-ledger-error" />;
   const { ledger, submissions, submissionConfigured } = reports.data;
-  const childSafety = isChildSafetyCase(view);
 
   return (
     <div data-testid="report-ledger">
@@ -99,8 +89,8 @@ export function ReportLedger({ view }: { readonly view: CaseView }) {
         </>
       ) : (
         <p className="notice" data-testid="cybertip-not-configured">
-          {childSafety ? 'CyberTipline submission is not configured on this server. ' : ''}
-          Without it this server keeps no report ledger, so filings made elsewhere cannot be recorded here.
+          CyberTipline submission is not configured on this server. Without it the server keeps no report ledger, so
+          filings made elsewhere cannot be recorded here either.
         </p>
       )}
     </div>
