@@ -4,7 +4,7 @@
  * with the CyberTipline pointed at the local contract server (127.0.0.1), a reviewer confirms the
  * hash-match case, reads what will be sent, reports it, and sees NCMEC's report id in the ledger;
  * the supplemental option appears once the case was reported, and sending the same decision again
- * gives the same submission; a goAML filing is recorded.
+ * gives the same submission; a goAML filing is recorded. A permanent refusal shows NCMEC's answer.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -185,6 +185,37 @@ describe('where a case was reported, in a real browser', { skip }, () => {
       await panel.getByTestId('ledger-goaml').filter({ hasText: 'FIU-TEST-0001' }).waitFor();
       const audit = await demo.server.services.audit.newest(100);
       assert.ok(audit.some((entry) => entry.action === 'case.report_filed' && entry.actor === 'person:reviewer'));
+    });
+
+    test("a permanent refusal (4100 at /fileinfo) retracts the report and shows NCMEC's answer plainly", async () => {
+      const caseId = caseOf('stream_match');
+      assert.ok(caseId > 0);
+      const page = await freshPage();
+      await signIn(page, url, 'reviewer', password('reviewer'));
+      await page.goto(`${url}/console/cases/${caseId}`);
+      await page.getByTestId('claim').click();
+      await page.getByTestId('claim-status').filter({ hasText: 'Claimed by you' }).waitFor();
+      await page.getByTestId('decide-confirm').click();
+      await page.getByTestId('decision-reason').fill('A synthetic stream frame of the demo bank.');
+      await page.getByTestId('decision-submit').click();
+      await page.getByTestId('decision-status').filter({ hasText: 'confirm' }).waitFor();
+
+      ncmec.failNext('/fileinfo', 1, { code: 4100 });
+      const before = ncmec.reports().length;
+      await page.getByTestId('cybertip-start').click();
+      await page.getByTestId('cybertip-send').click();
+      const result = page.getByTestId('cybertip-result');
+      await result.waitFor();
+      assert.match((await result.getByTestId('cybertip-result-status').textContent()) ?? '', /Retracted/);
+      assert.equal(ncmec.reports().length, before + 1);
+      assert.equal(ncmec.reports().at(-1)?.status, 'retracted');
+      const panel = page.getByTestId('report-ledger');
+      const error = panel.getByTestId('submission-error');
+      await error.waitFor();
+      assert.match((await error.textContent()) ?? '', /\/fileinfo.*4100.*retrying cannot help/s);
+      assert.match((await error.getByTestId('submission-error-text').textContent()) ?? '', /Validation failed/);
+      assert.equal(await panel.getByTestId('ledger-ncmec').count(), 0, 'a retracted report is not a ledger line');
+      assert.deepEqual(await seriousViolations(page), []);
     });
   });
 });
