@@ -11,12 +11,16 @@
 import type {
   AggregateDay,
   AuditEntry,
+  CaseReports,
   CaseView,
   Classification,
+  CybertipRequest,
   Dashboards,
   DecisionAction,
   Exposure,
   ExposureLimits,
+  FilingRequest,
+  LedgerEntry,
   Person,
   PreferencesAnswer,
   Queue,
@@ -26,6 +30,7 @@ import type {
   Role,
   Session,
   SignInMethods,
+  SubmissionSummary,
   WellnessDefaults,
   WellnessPreferences,
 } from './types';
@@ -144,6 +149,14 @@ export const api = {
     request<unknown>(`/cases/${caseId}/second-opinion`, { method: 'POST', body: { reason } }),
   buildReport: (caseId: number, format: 'goaml' | 'fincen') =>
     request<ReportResult>(`/cases/${caseId}/reports`, { method: 'POST', body: { format } }),
+  /** Where the case's reports went (the ledger) and its CyberTipline submissions. */
+  caseReports: (caseId: number) => request<CaseReports>(`/cases/${caseId}/reports`),
+  /** Reports the confirmed case to NCMEC's CyberTipline (one report per decision; the server sends it). */
+  submitCybertip: (caseId: number, submit: CybertipRequest) =>
+    request<{ submission: SubmissionSummary }>(`/cases/${caseId}/cybertip`, { method: 'POST', body: submit }),
+  /** Records a report filed outside Prevail (an FIU portal) in the ledger; answers the ledger. */
+  recordFiling: (caseId: number, filing: FilingRequest) =>
+    request<{ ledger: LedgerEntry[] }>(`/cases/${caseId}/filings`, { method: 'POST', body: filing }),
 
   dashboards: (days = 30) => request<Dashboards>(`/dashboards?days=${days}`),
   audit: (after: number | null, limit: number) =>

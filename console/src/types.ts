@@ -243,3 +243,79 @@ export interface SignInMethods {
   readonly password: boolean;
   readonly oidc: boolean;
 }
+
+/**
+ * Where a report of a case went: `ncmec` (a CyberTipline report, its NCMEC report id), `goaml` and
+ * `fincen` (filed at an FIU outside Prevail, with the reference it gave), or `other:<name>`.
+ */
+export type ReportDestination = 'ncmec' | 'goaml' | 'fincen' | `other:${string}`;
+
+/** One line of a case's "reported to" ledger. */
+export interface LedgerEntry {
+  readonly caseId: number;
+  readonly destination: ReportDestination;
+  /** The id the destination gave the report (NCMEC's report id, the FIU's reference). */
+  readonly externalId: string;
+  readonly status: string;
+  readonly at: string;
+}
+
+/**
+ * Where a CyberTipline submission stands: `created` (nothing acknowledged yet) → `submitted`
+ * (NCMEC gave a report id; files upload one by one) → `finished` (received) | `retracted` |
+ * `failed`. The last three are final.
+ */
+export type SubmissionStatus = 'created' | 'submitted' | 'finished' | 'retracted' | 'failed';
+
+/** The last failed call of a submission, as NCMEC (or the network) answered it. */
+export interface SubmissionError {
+  readonly endpoint: string;
+  /** `transient`: it will be retried; `permanent`: retrying cannot help. */
+  readonly kind: 'transient' | 'permanent';
+  readonly responseCode?: number;
+  readonly httpStatus?: number;
+  /** NCMEC's response description, or what went wrong on the way: shown as it is. */
+  readonly text: string;
+}
+
+/** A CyberTipline submission as the console shows it: where it stands, never the media. */
+export interface SubmissionSummary {
+  readonly id: number;
+  readonly status: SubmissionStatus;
+  /** NCMEC's report id, once `/submit` answered with one. */
+  readonly reportId: string | null;
+  readonly supplemental: boolean;
+  readonly actor: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly lastError: SubmissionError | null;
+  /** Each file: nothing sent yet (`pending`), `uploaded` (NCMEC gave a file id), `described` (`/fileinfo` accepted). */
+  readonly files: readonly { readonly name: string; readonly step: 'pending' | 'uploaded' | 'described' | string }[];
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+}
+
+/** `GET /cases/:id/reports`: the ledger and the CyberTipline submissions (empty when not configured). */
+export interface CaseReports {
+  /** False when the server has no CyberTipline submitter (and so keeps no ledger). */
+  readonly submissionConfigured: boolean;
+  readonly ledger: readonly LedgerEntry[];
+  readonly submissions: readonly SubmissionSummary[];
+}
+
+/** `POST /cases/:id/cybertip`: what the reviewer adds; everything else comes from the case. */
+export interface CybertipRequest {
+  /** A deliberate further report on a case already reported to NCMEC. */
+  readonly supplemental?: boolean;
+  readonly annotations?: readonly string[];
+  readonly incidentType?: string;
+  /** Why the report is urgent (imminent risk): NCMEC escalates it. */
+  readonly escalate?: string;
+}
+
+/** `POST /cases/:id/filings`: a report filed outside Prevail, recorded in the ledger (audited). */
+export interface FilingRequest {
+  readonly destination: Exclude<ReportDestination, 'ncmec'>;
+  readonly reference: string;
+  readonly reason: string;
+}

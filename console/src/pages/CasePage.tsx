@@ -8,6 +8,7 @@ import { EntityGraph } from '../components/EntityGraph';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { MediaPanel } from '../components/MediaPanel';
 import { ReportBuilder } from '../components/ReportBuilder';
+import { ReportLedger } from '../components/ReportLedger';
 import { RulesFired } from '../components/RulesFired';
 import { Timeline } from '../components/Timeline';
 import { TypologyScores } from '../components/TypologyScores';
@@ -16,8 +17,8 @@ import { allows, useSession } from '../session';
 
 /**
  * One case on one page: the subject and its graph, the timeline, typology scores, the rules that
- * fired with their policy text, comments, media (blurred), the decision bar, and for payments cases
- * the goAML/FinCEN report.
+ * fired with their policy text, comments, media (blurred), the decision bar, for payments cases
+ * the goAML/FinCEN report, and where the case was reported (the ledger, CyberTipline submissions).
  */
 export function CasePage() {
   const id = Number(useParams().id);
@@ -122,6 +123,12 @@ export function CasePage() {
             <section aria-labelledby="report-heading">
               <h2 id="report-heading">goAML / FinCEN report</h2>
               <ReportBuilder caseId={data.case.id} />
+            </section>
+          )}
+          {allows(session.data, 'reports.build') && (
+            <section aria-labelledby="reported-heading">
+              <h2 id="reported-heading">Where this case was reported</h2>
+              <ReportLedger view={data} />
             </section>
           )}
           <section aria-labelledby="comments-heading">
