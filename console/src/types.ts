@@ -299,6 +299,8 @@ export interface SubmissionSummary {
 export interface CaseReports {
   /** False when the server has no CyberTipline submitter (and so keeps no ledger). */
   readonly submissionConfigured: boolean;
+  /** Each file of the case and whether a person viewed it (the reveal audit): what the report will say. */
+  readonly files: readonly { readonly mediaId: string; readonly viewed: boolean }[];
   readonly ledger: readonly LedgerEntry[];
   readonly submissions: readonly SubmissionSummary[];
 }

@@ -77,6 +77,11 @@ export interface ReviewAudit {
 export interface CaseReports {
   /** False when no submitter is configured (then both lists are empty). */
   readonly submissionConfigured: boolean;
+  /**
+   * The case's files as a CyberTipline report would say them now: `viewed` is the reveal
+   * audit's answer (a person's reveal of the item was served), what `fileViewedByEsp` will say.
+   */
+  readonly files: readonly { readonly mediaId: string; readonly viewed: boolean }[];
   readonly ledger: readonly LedgerEntry[];
   readonly submissions: readonly SubmissionSummary[];
 }
@@ -393,18 +398,21 @@ export class ReviewService {
   }
 
   /**
-   * Where the case's reports went (the ledger: NCMEC, FIUs, others) and its CyberTipline
-   * submissions with where each stands and NCMEC's last answer. Not audited: it shows no case
-   * material, only report ids and statuses.
+   * Where the case's reports went (the ledger: NCMEC, FIUs, others), its CyberTipline
+   * submissions with where each stands and NCMEC's last answer, and whether each of its files
+   * was viewed by a person (the reveal audit). Not audited: it shows no case material, only
+   * report ids, statuses and media ids.
    *
    * @throws EngineError `AUTH_FORBIDDEN` without `reports.build`; `CASE_NOT_FOUND`.
    */
   async reportsOf(caseId: number, person: Person): Promise<CaseReports> {
-    await this.#checkCase(person, caseId, 'reports.build');
+    const found = await this.#checkCase(person, caseId, 'reports.build');
+    const media = (await this.#media?.forReport?.(found)) ?? [];
+    const files = media.map((item) => ({ mediaId: item.id, viewed: item.viewed }));
     const submissions = this.#submissions;
-    if (submissions === undefined) return { submissionConfigured: false, ledger: [], submissions: [] };
+    if (submissions === undefined) return { submissionConfigured: false, files, ledger: [], submissions: [] };
     const [ledger, records] = await Promise.all([submissions.ledger(caseId), submissions.submissionsOf(caseId)]);
-    return { submissionConfigured: true, ledger, submissions: records.map(submissionSummary) };
+    return { submissionConfigured: true, files, ledger, submissions: records.map(submissionSummary) };
   }
 
   /**

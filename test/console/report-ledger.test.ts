@@ -142,6 +142,12 @@ describe('where a case was reported, in a real browser', { skip }, () => {
       const listed = await confirm.getByTestId('cybertip-files').getByRole('listitem').count();
       assert.ok(listed > 0, 'each file is listed');
       assert.match((await confirm.textContent()) ?? '', /a file nobody revealed is reported as not viewed/);
+      const viewedLines = await confirm.locator('[data-testid^="cybertip-viewed-"]').allTextContents();
+      assert.equal(viewedLines.length, listed, 'each file says whether a person viewed it');
+      assert.ok(
+        viewedLines.every((line) => line.startsWith('Not viewed')),
+        `nobody revealed any: ${viewedLines.join(' | ')}`,
+      );
       assert.equal(await confirm.getByTestId('cybertip-supplemental').count(), 0, 'not reported yet: no supplemental');
       assert.deepEqual(await seriousViolations(page), []);
       await page.getByTestId('cybertip-send').click();

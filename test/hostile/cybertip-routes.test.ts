@@ -124,7 +124,13 @@ describe('CyberTipline routes: refusals send nothing, a valid submit sends one r
     assert.equal(wrongQueue.statusCode, 403);
     sentNothing();
     const reports = await reviewer('GET', `/console/api/cases/${caseId}/reports`);
-    assert.deepEqual(reports.json(), { submissionConfigured: true, ledger: [], submissions: [] }, 'nothing stored');
+    const stored = reports.json();
+    assert.deepEqual([stored.ledger, stored.submissions], [[], []], 'nothing stored');
+    assert.deepEqual(
+      stored.files.map((file: { viewed: boolean }) => file.viewed),
+      [false],
+      'the one file, not viewed by anyone',
+    );
   });
 
   test('a valid submit sends one report; the unviewed file says so and carries no classification', async () => {

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api } from '../api';
 import { humanize } from '../format';
-import type { CaseView, CybertipRequest } from '../types';
+import type { CaseReports, CaseView, CybertipRequest } from '../types';
 import { ErrorNotice } from './ErrorNotice';
 import { submissionStatusText } from './SubmissionDetails';
 
@@ -35,9 +35,12 @@ function originText(origin: CaseView['media'][number]['origin']): string {
  */
 export function CybertipSubmit({
   view,
+  viewedFiles,
   reportedToNcmec,
 }: {
   readonly view: CaseView;
+  /** Per media item, whether a person viewed it (the reveal audit, from the server). */
+  readonly viewedFiles: CaseReports['files'];
   readonly reportedToNcmec: boolean;
 }) {
   const caseId = view.case.id;
@@ -102,14 +105,18 @@ export function CybertipSubmit({
             <>
               <p>
                 {media.length === 1 ? 'One file' : `${media.length} files`}, each saying whether a person at the company
-                viewed it. The server decides this from the reveal audit when it sends the report:{' '}
-                <strong>a file nobody revealed is reported as not viewed</strong>, never guessed.
+                viewed it, from the reveal audit: <strong>a file nobody revealed is reported as not viewed</strong>,
+                never guessed, and carries no classification.
               </p>
               <ol data-testid="cybertip-files">
                 {media.map((item, index) => (
                   <li key={item.id} data-testid={`cybertip-file-${item.id}`}>
-                    File {index + 1}: {humanize(item.kind)} <code>{item.id}</code>, {originText(item.origin)}. Viewed by
-                    a person: only if the reveal audit shows its reveal was served.
+                    File {index + 1}: {humanize(item.kind)} <code>{item.id}</code>, {originText(item.origin)}.{' '}
+                    <strong data-testid={`cybertip-viewed-${item.id}`}>
+                      {viewedFiles.some((file) => file.mediaId === item.id && file.viewed)
+                        ? 'Viewed by a person.'
+                        : 'Not viewed: reported on the match alone.'}
+                    </strong>
                   </li>
                 ))}
               </ol>

@@ -84,7 +84,11 @@ export function ReportLedger({ view }: { readonly view: CaseView }) {
       )}
       {submissionConfigured ? (
         <>
-          <CybertipSubmit view={view} reportedToNcmec={ledger.some((entry) => entry.destination === 'ncmec')} />
+          <CybertipSubmit
+            view={view}
+            viewedFiles={reports.data.files}
+            reportedToNcmec={ledger.some((entry) => entry.destination === 'ncmec')}
+          />
           <FilingForm caseId={caseId} />
         </>
       ) : (
