@@ -5,7 +5,7 @@ import { EngineError, isEngineError } from '../core/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { parseWrappedKey, unwrapDataKey, type WrappedDataKey, wrapDataKey, wrappedKeyText } from './key-envelope.js';
 import { defaultKeyId, type EvidenceKeyRing, singleKeyRing } from './key-ring.js';
-import { holdCovers, isHoldActive, type LegalHold, readHolds, writeHolds } from './legal-holds.js';
+import { type EvidenceHold, holdCovers, isHoldActive, readHolds, writeHolds } from './legal-holds.js';
 
 /** What the vault records in the audit log (the shape of `AuditLog.record`'s actions). */
 export interface EvidenceAuditAction {
@@ -356,7 +356,7 @@ export class EvidenceVault {
     reason: string;
     actor: string;
     until?: Date | string;
-  }): Promise<LegalHold> {
+  }): Promise<EvidenceHold> {
     const bySubject = request.subject !== undefined;
     if (bySubject === (request.itemIds !== undefined))
       throw invalid('a hold names exactly one of a subject or item ids');
@@ -375,7 +375,7 @@ export class EvidenceVault {
       scope = { itemIds: [...new Set(ids as string[])] };
     }
     const until = request.until === undefined ? undefined : this.#futureInstant(request.until, 'until');
-    const hold: LegalHold = {
+    const hold: EvidenceHold = {
       id: `hold-${randomUUID()}`,
       ...scope,
       reason: request.reason,
@@ -400,7 +400,7 @@ export class EvidenceVault {
    * `retainUntil`. The hold stays in the file, marked released.
    * @throws EngineError `EVIDENCE_HOLD_NOT_FOUND` (no active hold has that id).
    */
-  async releaseHold(request: { holdId: string; reason: string; actor: string }): Promise<LegalHold> {
+  async releaseHold(request: { holdId: string; reason: string; actor: string }): Promise<EvidenceHold> {
     if (typeof request.holdId !== 'string' || !holdIdPattern.test(request.holdId)) {
       throw new EngineError('EVIDENCE_HOLD_NOT_FOUND', 'no legal hold has that id');
     }
@@ -416,7 +416,7 @@ export class EvidenceVault {
         reason: request.reason,
         detail: { hold: held.id },
       });
-      const released: LegalHold = {
+      const released: EvidenceHold = {
         ...held,
         releasedAt: new Date(this.#now()).toISOString(),
         releasedBy: request.actor,
@@ -427,7 +427,7 @@ export class EvidenceVault {
   }
 
   /** The legal holds in force now (placed, not released, not lapsed). */
-  async activeHolds(): Promise<LegalHold[]> {
+  async activeHolds(): Promise<EvidenceHold[]> {
     return (await readHolds(this.#options.directory)).filter((hold) => isHoldActive(hold, this.#now()));
   }
 
@@ -643,14 +643,14 @@ export class EvidenceVault {
     throw unreadable(id, undefined);
   }
 
-  async #holdsOn(record: EvidenceRecord): Promise<LegalHold[]> {
+  async #holdsOn(record: EvidenceRecord): Promise<EvidenceHold[]> {
     return (await readHolds(this.#options.directory)).filter(
       (hold) => isHoldActive(hold, this.#now()) && holdCovers(hold, record),
     );
   }
 
   /** Runs one change of the holds file after the previous one: read, change, write whole. */
-  #changeHolds<T>(change: (holds: LegalHold[]) => Promise<{ holds: LegalHold[]; result: T }>): Promise<T> {
+  #changeHolds<T>(change: (holds: EvidenceHold[]) => Promise<{ holds: EvidenceHold[]; result: T }>): Promise<T> {
     const run = this.#holdsTail.then(async () => {
       await mkdir(this.#options.directory, { recursive: true, mode: 0o700 });
       const { holds, result } = await change(await readHolds(this.#options.directory));

@@ -16,5 +16,5 @@ export {
   evidenceKeyRingFromEnvironment,
   parseEvidenceKeyRing,
 } from './key-ring.js';
-export type { LegalHold } from './legal-holds.js';
+export type { EvidenceHold } from './legal-holds.js';
 export { minimumPreservationDays, preservationRetainUntil } from './preservation-period.js';

@@ -9,7 +9,7 @@ import { writeFileAtomic } from './atomic-file.js';
  * listed `itemIds`. A released hold is kept in the file, with who released it and why, so the
  * history of holds survives beside the audit log.
  */
-export interface LegalHold {
+export interface EvidenceHold {
   readonly id: string;
   /** Every item with this subject (e.g. `case:12`, `user:u1`); absent when `itemIds` is given. */
   readonly subject?: string;
@@ -27,19 +27,19 @@ export interface LegalHold {
 
 interface HoldsFile {
   readonly format: 'prevail-evidence-holds/1';
-  readonly holds: readonly LegalHold[];
+  readonly holds: readonly EvidenceHold[];
 }
 
 /** The file in the vault directory holding every hold (written whole, atomically). */
 export const holdsFileName = 'holds.json';
 
 /** True while `hold` protects what it covers at `nowMs`: not released, and not past its `until`. */
-export function isHoldActive(hold: LegalHold, nowMs: number): boolean {
+export function isHoldActive(hold: EvidenceHold, nowMs: number): boolean {
   return hold.releasedAt === undefined && (hold.until === undefined || Date.parse(hold.until) > nowMs);
 }
 
 /** True when `hold` covers the item `record` (by its id or its subject). */
-export function holdCovers(hold: LegalHold, record: { readonly id: string; readonly subject: string }): boolean {
+export function holdCovers(hold: EvidenceHold, record: { readonly id: string; readonly subject: string }): boolean {
   return hold.subject !== undefined ? hold.subject === record.subject : (hold.itemIds ?? []).includes(record.id);
 }
 
@@ -48,7 +48,7 @@ export function holdCovers(hold: LegalHold, record: { readonly id: string; reado
  * @throws EngineError `EVIDENCE_UNREADABLE` when the file exists but is not a holds file: the
  *   vault then refuses to purge anything rather than purge what may be held.
  */
-export async function readHolds(directory: string): Promise<LegalHold[]> {
+export async function readHolds(directory: string): Promise<EvidenceHold[]> {
   let text: string;
   try {
     text = await readFile(join(directory, holdsFileName), 'utf8');
@@ -76,7 +76,7 @@ export async function readHolds(directory: string): Promise<LegalHold[]> {
 }
 
 /** Replaces the vault's holds file with `holds` (atomically: a crash leaves the old or the new file). */
-export async function writeHolds(directory: string, holds: readonly LegalHold[]): Promise<void> {
+export async function writeHolds(directory: string, holds: readonly EvidenceHold[]): Promise<void> {
   const file: HoldsFile = { format: 'prevail-evidence-holds/1', holds };
   await writeFileAtomic(join(directory, holdsFileName), `${JSON.stringify(file, null, 2)}\n`);
 }
