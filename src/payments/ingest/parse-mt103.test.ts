@@ -522,6 +522,7 @@ describe('detectPaymentFormat for SWIFT MT', () => {
     assert.equal(detectPaymentFormat(Buffer.from(`\uFEFF\r\n${fin}`)), 'mt103');
     assert.equal(detectPaymentFormat(bareMessage(1)), 'mt103');
     assert.equal(detectPaymentFormat('{4:\r\n:20:TEST\r\n'), 'mt103');
+    assert.equal(detectPaymentFormat(`$\r\n${fin}`), 'mt103');
     assert.equal(detectPaymentFormat('{"id":"a"}'), 'jsonl');
     rejects(() => detectPaymentFormat('{1:F01TESTGB2LAXXX0000000000}{2:I202TESTNL2AXXXXN}{4:'), /MT202/);
   });

@@ -21,8 +21,8 @@ const headLength = 64 * 1024;
 
 const messageElement = /<(?:[A-Za-z_][\w.-]*:)?(FIToFICstmrCdtTrf|CstmrCdtTrfInitn)[\s/>]/;
 
-/** A SWIFT FIN block (`{1:`…`{5:`; JSON never has a digit after `{`) or a bare MT text block. */
-const swiftStart = /^(?:\{[1-5]:|:20:)/;
+/** A SWIFT FIN block (`{1:`…`{5:`; JSON never has a digit after `{`) or a bare MT text block, after any `$` separators. */
+const swiftStart = /^(?:\$\s*)*(?:\{[1-5]:|:20:)/;
 /** Block 2 of the first FIN message: `{2:I103` (input) or `{2:O103` (output). */
 const swiftType = /\{2:[IO](\d{3})/;
 
