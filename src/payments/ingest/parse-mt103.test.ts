@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { EngineError } from '../../core/index.js';
 import type { PaymentRecord } from '../payment-record.js';
 import { parseMt103 } from './parse-mt103.js';
@@ -525,5 +526,57 @@ describe('detectPaymentFormat for SWIFT MT', () => {
     assert.equal(detectPaymentFormat(`$\r\n${fin}`), 'mt103');
     assert.equal(detectPaymentFormat('{"id":"a"}'), 'jsonl');
     rejects(() => detectPaymentFormat('{1:F01TESTGB2LAXXX0000000000}{2:I202TESTNL2AXXXXN}{4:'), /MT202/);
+  });
+});
+
+describe('MT103 under random damage', () => {
+  /** Characters that matter to the structure, plus controls and non-Latin text. */
+  const pieces = [
+    '{',
+    '}',
+    ':',
+    '$',
+    '-',
+    '\r\n',
+    '\n',
+    '/',
+    ',',
+    '{4:',
+    '-}',
+    ':20:',
+    ':32A:',
+    'A',
+    '9',
+    '\u0000',
+    'é',
+    '😀',
+  ];
+  const damage = fc.tuple(
+    fc.nat({ max: fin.length }),
+    fc.nat({ max: 40 }),
+    fc.array(fc.constantFrom(...pieces), { maxLength: 6 }),
+  );
+
+  async function outcome(run: () => Promise<PaymentRecord[]> | PaymentRecord[]): Promise<string> {
+    try {
+      return JSON.stringify(await run());
+    } catch (error) {
+      assert.ok(error instanceof EngineError, `not an EngineError: ${String(error)}`);
+      assert.equal(error.code, 'PAYMENT_INVALID', error.message);
+      assert.ok(error.message.length < 400);
+      return `error: ${error.message}`;
+    }
+  }
+
+  test('a damaged input reads, or is PAYMENT_INVALID, the same whole or in pieces of any size', async () => {
+    await fc.assert(
+      fc.asyncProperty(damage, fc.integer({ min: 1, max: 300 }), async ([at, cut, inserted], size) => {
+        const text = fin.slice(0, at) + inserted.join('') + fin.slice(at + cut);
+        const whole = await outcome(() => parseMt103(text));
+        const pieces = await outcome(async () => (await streamed(piecesOf(text, size))).flat());
+        assert.equal(pieces, whole);
+      }),
+      { numRuns: 400, seed: 103 },
+    );
   });
 });
