@@ -101,6 +101,12 @@ function amountText(text: string, field: MtField, where: Where): string {
   return text.replace(',', '.');
 }
 
+/** An ISO 4217 code's shape (`[A-Z]{3}`), checked here too for 32A's currency when 33B gives the record's. */
+function currencyCode(text: string, field: MtField, where: Where): string {
+  if (!/^[A-Z]{3}$/.test(text)) fail(where, field, `not an ISO 4217 currency code: ${quoted(text)}`);
+  return text;
+}
+
 /** `YYMMDD` as `YYYY-MM-DD`: years 00–79 are 2000–2079, 80–99 are 1980–1999 (SWIFT's window). */
 function valueDate(text: string, field: MtField, where: Where): string {
   const match = /^(\d{2})(\d{2})(\d{2})$/.exec(text);
@@ -116,7 +122,7 @@ export function valueDateAmount(field: MtField, where: Where): { date: string; c
   const text = field.lines[0] ?? '';
   return {
     date: valueDate(text.slice(0, 6), field, where),
-    currency: text.slice(6, 9),
+    currency: currencyCode(text.slice(6, 9), field, where),
     amount: amountText(text.slice(9), field, where),
   };
 }
@@ -125,7 +131,7 @@ export function valueDateAmount(field: MtField, where: Where): { date: string; c
 export function instructedAmount(field: MtField, where: Where): { currency: string; amount: string } {
   checkLines(field, 1, Number.POSITIVE_INFINITY, where);
   const text = field.lines[0] ?? '';
-  return { currency: text.slice(0, 3), amount: amountText(text.slice(3), field, where) };
+  return { currency: currencyCode(text.slice(0, 3), field, where), amount: amountText(text.slice(3), field, where) };
 }
 
 /**

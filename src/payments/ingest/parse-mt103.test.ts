@@ -327,6 +327,11 @@ describe('parseMt103 refuses hostile and broken input with the message, line and
       /^message 2, line 23: field 32A: not an ISO 4217 currency code: "eur"$/,
     ],
     [
+      "32A's currency when 33B gives the record's",
+      withChange(':32A:260302PHP', ':32A:260302P H'),
+      /^message 1, line 5: field 32A: not an ISO 4217 currency code: "P H"$/,
+    ],
+    [
       'a digit in the currency',
       withChange(':33B:GBP', ':33B:GB1'),
       /^message 1, line 6: field 33B: not an ISO 4217 currency code: "GB1"$/,
