@@ -1,6 +1,6 @@
 /**
  * Payments, the pure core: the common payment record, its inputs and outputs (ISO 20022, Tazama
- * JSON, CSV, JSONL) and the mapping to and from the engine's `payment.sent` event. This door
+ * JSON, SWIFT MT103, CSV, JSONL) and the mapping to and from the engine's `payment.sent` event. This door
  * imports neither the engine nor storage (only `core`), so `reports`, `simulate` and the routes
  * can use payment records without pulling in screening; batch screening lives in `screening/`
  * and the scenario generator in `simulate/` (see docs/architecture.md). Also the OCSE payments

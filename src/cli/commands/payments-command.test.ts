@@ -106,6 +106,46 @@ describe('prevail payments and cases report', () => {
     assert.match(screened.errors, /PAYMENT_INVALID.*line \d+, column \d+/);
   });
 
+  test('MT103: detected or named with --format mt103; a file with one bad message stores nothing', async () => {
+    const store = ['--data-dir', join(directory, 'mt103-data'), '--policy', examplePolicy, '--no-progress'];
+    /** Plainly fake MT103s (made-up references, accounts and TEST BICs). */
+    const message = (index: number, amount: string) =>
+      [
+        `{1:F01TESTGB2LAXXX0000000000}{2:I103TESTPH2MXXXXN}{4:`,
+        `:20:TEST-MT-${index}`,
+        ':23B:CRED',
+        `:32A:26041${index}USD${amount}`,
+        ':50K:/GB00TEST0000000001',
+        'TEST SENDER ONE',
+        ':57A:TESTPH2MXXX',
+        ':59:/PH00TEST0000000077',
+        'TEST RECEIVER',
+        ':71A:SHA',
+        '-}',
+      ].join('\r\n');
+    const broken = join(directory, 'broken.fin');
+    await writeFile(broken, [message(1, '50,'), message(2, '60,'), message(3, '-70')].join('$'));
+    const refused = await run('payments', 'ingest', broken, ...store);
+    assert.equal(refused.status, 1);
+    assert.equal(refused.output, '', 'no summary: nothing was ingested');
+    assert.match(refused.errors, /PAYMENT_INVALID.*message 3, line 24: field 32A: not an MT amount/);
+
+    const fixed = join(directory, 'fixed.fin');
+    await writeFile(fixed, [message(1, '50,'), message(2, '60,'), message(3, '70,')].join('$'));
+    const ingested = await run('payments', 'ingest', fixed, ...store);
+    assert.equal(ingested.status, 0, ingested.errors);
+    assert.deepEqual(
+      JSON.parse(ingested.output),
+      { payments: 3, accepted: 3, duplicates: 0 },
+      'none was stored before',
+    );
+    const screened = await run('payments', 'screen', fixed, '--format', 'mt103', '--no-progress');
+    assert.equal(screened.status, 0, screened.errors);
+    assert.match(screened.errors, /screened 3 payments/);
+    const wrong = await run('payments', 'screen', fixed, '--format', 'csv', '--no-progress');
+    assert.equal(wrong.status, 1, 'the format named wins over detection');
+  });
+
   test('ingest stores payments once; a case from them becomes a FinCEN SAR that validates', async (t) => {
     const policy = join(directory, 'policy');
     await cp(examplePolicy, policy, { recursive: true });

@@ -179,7 +179,7 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
       .description(
         'Runs every payment of the file, in file order, through the full signals engine with the OCSE payments pack (every indicator active) on a throwaway embedded store, and prints one JSON line per (account, typology) that reached its alert threshold:\n' +
           '{"subject":{"type":"payment_account","id":"…"},"typology":"…","score":90,"reasons":["… [F02; FINTRAC-20, …]"],"firstSeen":"…","lastSeen":"…"}\n' +
-          'The whole file is validated first: a malformed message is reported with its position and nothing is screened. Formats: pacs008, pain001 (ISO 20022 XML), tazama (Tazama pacs.008 JSON), jsonl, csv (see docs/payments-input.md). --config takes a YAML file with packs.ocse_payments.settings and builtin_rules (thresholds) as in a policy.',
+          'The whole file is validated first: a malformed message is reported with its position and nothing is screened. Formats: pacs008, pain001 (ISO 20022 XML), tazama (Tazama pacs.008 JSON), jsonl, csv, mt103 (SWIFT MT103) (see docs/payments-input.md). --config takes a YAML file with packs.ocse_payments.settings and builtin_rules (thresholds) as in a policy.',
       )
       .argument('<file>', 'the payments file')
       .addOption(formatOption())

@@ -59,4 +59,15 @@ describe('POST /v1/payments', () => {
     const hostile = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><Document>&a;</Document>';
     assert.equal((await post(hostile, 'application/xml', '?format=pacs008')).statusCode, 400);
   });
+
+  test('an MT103 as text/plain is detected; one bad message refuses them all', async () => {
+    /** Plainly fake MT103s (made-up references, accounts and TEST BICs). */
+    const message = (index: number, amount: string) =>
+      `{1:F01TESTAU2SAXXX0000000000}{2:I103TESTPH2MXXXXN}{4:\r\n:20:HTTP-MT-${index}\r\n:23B:CRED\r\n:32A:260501AUD${amount}\r\n:50K:/AU00TEST0000000001\r\nTEST SENDER\r\n:59:/PH00TEST0000000077\r\nTEST RECEIVER\r\n:71A:SHA\r\n-}`;
+    const refused = await post(`${message(1, '40,')}$${message(2, '1.000,00')}`, 'text/plain');
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.match(refused.body, /message 2, line \d+: field 32A: not an MT amount/);
+    const accepted = (await post(`${message(1, '40,')}$${message(2, '1000,00')}`, 'text/plain')).json();
+    assert.deepEqual([accepted.format, accepted.payments, accepted.accepted], ['mt103', 2, 2]);
+  });
 });

@@ -10,7 +10,7 @@ const maxPaymentsPerRequest = 10_000;
 
 /**
  * Payments over HTTP: `POST /v1/payments` takes a payments message (ISO 20022 pacs.008 or pain.001
- * XML, Tazama's pacs.008 JSON, CSV or JSON Lines) and ingests every payment as a `payment.sent`
+ * XML, Tazama's pacs.008 JSON, SWIFT MT103, CSV or JSON Lines) and ingests every payment as a `payment.sent`
  * event. The whole message is parsed first, and each payment's event put through every check
  * the engine applies when it stores events: a message with any problem is refused (400
  * `PAYMENT_INVALID` with its position, transaction and field) and nothing of it is applied.
@@ -26,9 +26,9 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
       schema: {
         tags: ['payments'],
         summary:
-          'Ingest a payments message (pacs.008, pain.001, Tazama JSON, CSV, JSON Lines) as payment.sent events; all or nothing',
+          'Ingest a payments message (pacs.008, pain.001, Tazama JSON, SWIFT MT103, CSV, JSON Lines) as payment.sent events; all or nothing',
         description:
-          'Send the message as the body (application/xml, text/csv, application/x-ndjson, application/json or text/plain). The format is detected unless ?format= names it. Event ids are "payment:<transaction id>", so a message sent twice is applied once. ?wait=verdict returns each payment\'s verdict.',
+          'Send the message as the body (application/xml, text/csv, application/x-ndjson, application/json or text/plain; an MT103 as text/plain). The format is detected unless ?format= names it. Event ids are "payment:<transaction id>", so a message sent twice is applied once. ?wait=verdict returns each payment\'s verdict.',
         querystring: z.strictObject({
           format: z.enum(paymentFormats).optional(),
           wait: z.literal('verdict').optional(),

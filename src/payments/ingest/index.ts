@@ -1,6 +1,6 @@
 /**
- * Payments ingestion: ISO 20022 pacs.008 and pain.001 XML, Tazama's pacs.008 JSON, CSV and JSON
- * Lines in, `PaymentRecord`s out; pacs.008 and JSON Lines back out for the scenario generator.
+ * Payments ingestion: ISO 20022 pacs.008 and pain.001 XML, Tazama's pacs.008 JSON, SWIFT MT103,
+ * CSV and JSON Lines in, `PaymentRecord`s out; pacs.008 and JSON Lines back out for the scenario generator.
  * Whole inputs are read all or nothing (`readPayments`, `parsePacs008`...); files and streams of
  * any size in batches (`streamPayments`, `readPaymentsFile`), with `validatePaymentsFile` as the
  * all-or-nothing pass before them. Every problem is `PAYMENT_INVALID` with its position. XML is
@@ -12,6 +12,7 @@ export type { PaymentEventCheck, PaymentEventProblem } from './event-check.js';
 export { parsePaymentCsv } from './parse-csv.js';
 export { parsePacs008, parsePain001 } from './parse-iso20022.js';
 export { parsePaymentJsonl } from './parse-jsonl.js';
+export { parseMt103 } from './parse-mt103.js';
 export { parseTazamaPacs008 } from './parse-tazama.js';
 export {
   type PaymentColumn,

@@ -67,7 +67,8 @@ function tazamaLinesOf(items: readonly PaymentRecord[]): string {
     .join('\n');
 }
 
-const inputs: Record<Exclude<PaymentFormat, 'pain001'>, string> = {
+/** Every format that can carry these records exactly (an MT103 has no payer's time: `parse-mt103.test.ts`). */
+const inputs: Record<Exclude<PaymentFormat, 'pain001' | 'mt103'>, string> = {
   pacs008: writePacs008(records, { createdAt: '2026-03-02T00:00:00Z', messageId: 'STREAM' }),
   tazama: tazamaLinesOf(records),
   jsonl: writePaymentJsonl(records),

@@ -2,6 +2,7 @@ import type { PaymentRecord } from '../payment-record.js';
 import { Iso20022Reader } from './iso20022-reader.js';
 import { CsvPaymentReader } from './parse-csv.js';
 import { JsonlPaymentReader } from './parse-jsonl.js';
+import { Mt103PaymentReader } from './parse-mt103.js';
 import { TazamaPaymentReader } from './parse-tazama.js';
 import type { PaymentFormat } from './payment-format.js';
 import type { PaymentReaderFactory } from './payment-reader.js';
@@ -22,6 +23,8 @@ export function paymentReaderFactory(format: PaymentFormat, options: ResolvedRea
       return (output) => new JsonlPaymentReader(output, options.maxTokenLength, options.checkEvent);
     case 'csv':
       return (output) => new CsvPaymentReader(output, options.csvMapping, options.maxTokenLength, options.checkEvent);
+    case 'mt103':
+      return (output) => new Mt103PaymentReader(output, options.maxTokenLength, options.checkEvent);
   }
 }
 
@@ -44,7 +47,8 @@ export function readPayments(
 /**
  * Parses a payments stream of any size in bounded memory, yielding records in batches of
  * `batchSize` (1,000 by default; the last batch may be smaller) as soon as they are read: XML
- * through saxes chunk by chunk, JSON Lines, CSV and Tazama JSON Lines line by line (a Tazama
+ * through saxes chunk by chunk, JSON Lines, CSV and Tazama JSON Lines line by line, SWIFT MT103
+ * message by message (a Tazama
  * document that is not JSON Lines is held whole, up to `maxBytes`). Bytes are strict UTF-8.
  *
  * Not all or nothing: a problem throws `PAYMENT_INVALID` at the point it is found, after the
