@@ -181,8 +181,12 @@ function printBaselineComparison(io: CliIo, comparison: BaselineComparison): voi
 Prevail beside the ${comparison.baseline} baseline (same file, same labels):
 `);
   for (const row of rows)
-    io.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}
-`);
+    io.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   const personas = Object.entries(comparison.baselineEvaluation.falsePositivesByPersona).sort();
   if (personas.length > 0) {
     io.stdout.write(`${comparison.baseline} baseline's legitimate alerts by persona:
