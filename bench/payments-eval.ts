@@ -118,7 +118,6 @@ export async function run(args: string[]): Promise<void> {
       );
     }
   }
-  const typologies = [...new Set(runs.flatMap((result) => result.typologies.map((row) => row.typology)))].sort();
   const short: Record<string, string> = {
     ocse_livestream_payer: 'T1 payer',
     ocse_facilitator: 'T2 facil.',
@@ -127,6 +126,13 @@ export async function run(args: string[]): Promise<void> {
     sextortion_victim: 'T5 victim',
     sextortion_mule: 'T6 mule',
   };
+  // T1–T6 in order, then any typology this table does not know by name.
+  const known = Object.keys(short);
+  const typologies = [...new Set(runs.flatMap((result) => result.typologies.map((row) => row.typology)))].sort(
+    (left, right) =>
+      (known.includes(left) ? known.indexOf(left) : known.length) -
+        (known.includes(right) ? known.indexOf(right) : known.length) || left.localeCompare(right),
+  );
   const header = [
     'profile',
     'seed',
