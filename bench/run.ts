@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   rules: () => import('./rules.js'),
   stream: () => import('./stream.js'),
   payments: () => import('./payments.js'),
+  'payments-eval': () => import('./payments-eval.js'),
   uploads: () => import('./uploads.js'),
   console: () => import('./console.js'),
 };

@@ -1,9 +1,23 @@
 /**
  * Screening: batch screening of payment records through a throwaway signals engine with the OCSE
  * payments pack, and its evaluation against a scenario's labels (precision, recall, alert rate)
- * for back-testing. Split from `payments/` because it needs the engine and storage, which the
- * payment record and its readers and writers must not pull in.
+ * for back-testing, beside the naive baseline screen (night + small + corridor) on the same data.
+ * Split from `payments/` because it needs the engine and storage, which the payment record and
+ * its readers and writers must not pull in.
  */
+export {
+  type BaselineComparison,
+  type BaselineComparisonRow,
+  compareWithBaseline,
+  type LegitimateAlertFigures,
+} from './baseline-comparison.js';
+export {
+  NaiveScreen,
+  type NaiveScreenSettings,
+  naiveMinimumPayments,
+  naiveScreenSettings,
+  naiveTypology,
+} from './naive-screen.js';
 export {
   type ScreeningAlert,
   type ScreeningOptions,

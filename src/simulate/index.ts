@@ -20,3 +20,8 @@ export {
   type SimulationOptions,
   simulatePayments,
 } from './simulate-payments.js';
+export {
+  defaultSimulationProfile,
+  type SimulationProfileName,
+  simulationProfileNames,
+} from './simulation-profile.js';

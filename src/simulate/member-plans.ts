@@ -122,7 +122,14 @@ export function planMember(context: PlanContext, member: Member): MemberPlan {
       ];
       const traits = context.traitsOf.get(member);
       if (traits === undefined) throw new Error('an offender without traits');
-      const drawn = drawOffender(personaRandom, customer, receivers, days, traits);
+      const drawn = drawOffender(
+        personaRandom,
+        customer,
+        receivers,
+        days,
+        traits,
+        scenario.profile.offenderPaymentsPer30Days,
+      );
       const variant = `${paid.length > 0 ? 'shared_receiver' : 'own_receivers'}${drawn.lateStart ? '_late_start' : ''}`;
       return {
         behaviours: [...behaviours, offenderBehaviour(scenario, customer, drawn.plan)],
@@ -198,7 +205,12 @@ export function planMember(context: PlanContext, member: Member): MemberPlan {
     case 'family_remittance':
     case 'night_shift_family': {
       const nightShift = member.role === 'night_shift_family';
-      const count = nightShift ? random.integer(1, 2) : random.chance(0.7) ? 1 : random.integer(2, 4);
+      const sizes = scenario.profile.familySizes;
+      const count = nightShift
+        ? random.integer(sizes.nightShift[0], sizes.nightShift[1])
+        : random.chance(sizes.singleRelativeShare)
+          ? 1
+          : random.integer(sizes.several[0], sizes.several[1]);
       const relatives = relativesIn(destination, count);
       return legitimate(
         member.role,
@@ -208,7 +220,16 @@ export function planMember(context: PlanContext, member: Member): MemberPlan {
     case 'new_migrant':
       return legitimate(
         'new_migrant',
-        newMigrant(scenario, customer, personaRandom, relativesIn(destination, random.integer(3, 5)), activeFrom),
+        newMigrant(
+          scenario,
+          customer,
+          personaRandom,
+          relativesIn(
+            destination,
+            random.integer(scenario.profile.familySizes.newMigrant[0], scenario.profile.familySizes.newMigrant[1]),
+          ),
+          activeFrom,
+        ),
       );
     case 'student_fees': {
       let study = random.weighted(studyCountryWeights);

@@ -19,6 +19,7 @@ import type { PaymentDraft } from './payment-draft.js';
 import { createRandom } from './random.js';
 import { drawRoles } from './roles.js';
 import { type PlantedCounts, plantedCounts, plantedKinds, type ScenarioMix } from './scenario-mix.js';
+import type { SimulationProfile } from './simulation-profile.js';
 
 /** What decides a population: the same options always give the same population. */
 export interface PopulationOptions {
@@ -28,6 +29,8 @@ export interface PopulationOptions {
   /** UTC midnight opening the window (milliseconds). */
   readonly start: number;
   readonly mix: ScenarioMix;
+  /** The population mix and behaviour parameters (`mto` for today's scenario). */
+  readonly profile: SimulationProfile;
 }
 
 /** A stream of drafts, created afresh for every pass over the payments. */
@@ -67,9 +70,9 @@ export function drawPopulation(options: PopulationOptions): Population {
   const { seed, accounts, days, start } = options;
   const random = createRandom(seed, streams.population);
   const directory = new Directory(new AccountNumbers(accounts), createRandom(seed, streams.population, 1));
-  const scenario: Scenario = { seed, start, days, directory };
+  const scenario: Scenario = { seed, start, days, directory, profile: options.profile };
   const counts = plantedCounts(accounts, options.mix);
-  const { roles, victimsPerMule } = drawRoles(random, accounts, counts);
+  const { roles, victimsPerMule } = drawRoles(random, accounts, counts, options.profile.personaShares);
   const { members, siblingReceivers, muleOfVictim } = drawMembers(
     { seed, start, days, random, directory, customerStream: streams.customer },
     roles,

@@ -19,7 +19,7 @@ export type Role =
   | PayerPersona;
 
 /**
- * Shares of the legitimate payers, in percent. Half the population does nothing but domestic
+ * Shares of the legitimate payers in the default (`mto`) profile, in percent. Half the population does nothing but domestic
  * spending; the rest is the false-positive pool: remittances on the OCSE corridors, night-shift
  * senders, tuition and rent abroad, new migrants with several relatives, partners abroad, sibling
  * groups, tourists, crypto investors, young people paying friends, donors and online buyers.
@@ -79,10 +79,16 @@ export interface RoleDraw {
 
 /**
  * Draws every payer's role: the planted counts (each mule brings 5–7 victims paying it), then the
- * legitimate personas by `personaShares` (sibling groups in fours; the remainder domestic-only),
- * in random positions. Throws when the planted accounts would exceed half the population.
+ * legitimate personas by `shares` (the profile's; sibling groups in fours; the remainder
+ * domestic-only), in random positions. Throws when the planted accounts would exceed half the
+ * population.
  */
-export function drawRoles(random: Random, accounts: number, counts: PlantedCounts): RoleDraw {
+export function drawRoles(
+  random: Random,
+  accounts: number,
+  counts: PlantedCounts,
+  shares: readonly (readonly [PayerPersona, number])[] = personaShares,
+): RoleDraw {
   const victimsPerMule = Array.from({ length: counts.mules }, () => random.integer(5, 7));
   const planted: Role[] = [
     ...repeat<Role>('offender', counts.offenders),
@@ -99,9 +105,9 @@ export function drawRoles(random: Random, accounts: number, counts: PlantedCount
     throw new RangeError(`${planted.length} planted accounts do not fit in ${accounts} accounts (at most half)`);
   }
   const legitimate = accounts - planted.length;
-  const total = personaShares.reduce((sum, [, share]) => sum + share, 0);
+  const total = shares.reduce((sum, [, share]) => sum + share, 0);
   const personas: Role[] = [];
-  for (const [persona, share] of personaShares) {
+  for (const [persona, share] of shares) {
     if (persona === 'domestic_only') continue;
     let count = Math.floor((legitimate * share) / total);
     if (persona === 'sibling_group') count -= count % 4;

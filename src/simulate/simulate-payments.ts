@@ -2,8 +2,15 @@ import type { PaymentRecord } from '../payments/index.js';
 import { dayMs } from './clock.js';
 import type { LegitimateLabel, PlantedKind, PlantedLabel } from './labels.js';
 import { mergeDrafts } from './merge-drafts.js';
+import { plainBankRecord } from './plain-bank-record.js';
 import { drawPopulation } from './population.js';
 import { defaultScenarioMix, type PlantedCounts, type ScenarioMix } from './scenario-mix.js';
+import {
+  defaultSimulationProfile,
+  type SimulationProfileName,
+  simulationProfileNames,
+  simulationProfiles,
+} from './simulation-profile.js';
 
 /** The default window start: 2026-01-01T00:00:00Z. */
 export const defaultSimulationStart = '2026-01-01T00:00:00Z';
@@ -20,6 +27,12 @@ export interface SimulationOptions {
   readonly start?: string;
   /** Planted accounts per 10,000 payer accounts, by kind (missing kinds keep the default). */
   readonly mix?: Partial<ScenarioMix>;
+  /**
+   * `mto` (default: today's scenario and fields), `plain-bank` (the same scenario with only what
+   * a bank's plain pacs.008 export carries) or `hard` (more look-alikes, sparser offenders on
+   * paydays). The same seed and options give the same output within a profile.
+   */
+  readonly profile?: SimulationProfileName;
 }
 
 /** A generated scenario: payments in time order and the ground truth. */
@@ -41,6 +54,8 @@ export interface Simulation {
   readonly counts: PlantedCounts;
   /** Every account id the scenario allocated (payers, payees, organisations). */
   readonly accountCount: number;
+  /** The profile it was generated with. */
+  readonly profile: SimulationProfileName;
 }
 
 /**
@@ -55,7 +70,7 @@ export interface Simulation {
  * merged by time, so memory stays bounded whatever the number of days. Transaction ids are
  * `sim-<seed>-<sequence>`, so scenarios with different seeds can be ingested side by side.
  *
- * Throws `RangeError` on options out of range (accounts < 1, days < 1, bad start or mix).
+ * Throws `RangeError` on options out of range (accounts < 1, days < 1, bad start, mix or profile).
  *
  * @example
  * const { payments, labels } = simulatePayments({ seed: 7, accounts: 2000, days: 30 });
@@ -68,23 +83,36 @@ export function simulatePayments(options: SimulationOptions): Simulation {
   const start = windowStart(options.start ?? defaultSimulationStart);
   const end = start + options.days * dayMs;
   const mix: ScenarioMix = { ...defaultScenarioMix, ...options.mix };
-  const population = drawPopulation({ seed: options.seed, accounts: options.accounts, days: options.days, start, mix });
+  const profileName = options.profile ?? defaultSimulationProfile;
+  if (!(simulationProfileNames as readonly string[]).includes(profileName)) {
+    throw new RangeError(`profile must be one of ${simulationProfileNames.join(', ')}`);
+  }
+  const profile = simulationProfiles[profileName];
+  const population = drawPopulation({
+    seed: options.seed,
+    accounts: options.accounts,
+    days: options.days,
+    start,
+    mix,
+    profile,
+  });
   const plantedCounts = Object.fromEntries(
     (['offender', 'facilitator', 'sextortion_victim', 'mule', 'travel_to_offend', 'crypto_exposure'] as const).map(
       (kind) => [kind, population.planted.filter((label) => label.kind === kind).length],
     ),
   ) as Record<PlantedKind, number>;
   const seed = options.seed;
+  const generate = () =>
+    mergeDrafts({
+      sources: population.sources.map((source) => source()),
+      reactors: new Map(population.reactors.map((reactor) => [reactor.account, reactor.make()])),
+      windowStart: start,
+      windowEnd: end,
+      idOf: (sequence) => `sim-${seed}-${sequence}`,
+    });
   return {
     payments: {
-      [Symbol.iterator]: () =>
-        mergeDrafts({
-          sources: population.sources.map((source) => source()),
-          reactors: new Map(population.reactors.map((reactor) => [reactor.account, reactor.make()])),
-          windowStart: start,
-          windowEnd: end,
-          idOf: (sequence) => `sim-${seed}-${sequence}`,
-        }),
+      [Symbol.iterator]: profile.fields === 'plain-bank' ? () => mapRecords(generate(), plainBankRecord) : generate,
     },
     labels: population.planted,
     legitimate: population.legitimate,
@@ -92,7 +120,12 @@ export function simulatePayments(options: SimulationOptions): Simulation {
     window: { start: new Date(start).toISOString(), end: new Date(end).toISOString(), days: options.days },
     counts: population.counts,
     accountCount: population.accountCount,
+    profile: profileName,
   };
+}
+
+function* mapRecords(records: Iterator<PaymentRecord>, map: (record: PaymentRecord) => PaymentRecord) {
+  for (let next = records.next(); next.done !== true; next = records.next()) yield map(next.value);
 }
 
 /** The UTC midnight of the date of `value` (an ISO date or date-time). */

@@ -94,6 +94,43 @@ describe('prevail payments and cases report', () => {
     );
     const table = await run('payments', 'evaluate', '--alerts', alertsFile, '--labels', labels);
     assert.match(table.output, /^typology\s+planted\s+alerted/);
+
+    // --baseline naive: the naive screen on the same file in the same run, beside Prevail.
+    const withBaseline = JSON.parse(
+      (await run('payments', 'evaluate', payments, '--labels', labels, '--json', '--baseline', 'naive')).output,
+    );
+    assert.deepEqual(withBaseline.typologies, evaluation.typologies, 'the Prevail figures are unchanged');
+    const comparison = withBaseline.baseline;
+    assert.equal(comparison.baseline, 'naive');
+    assert.equal(comparison.legitimateSenders, evaluation.legitimateSenders);
+    assert.equal(comparison.prevail.alerted, evaluation.legitimateAlerted);
+    const plantedTypologies = evaluation.typologies
+      .filter((figures: { planted: number }) => figures.planted > 0)
+      .map((figures: { typology: string }) => figures.typology);
+    assert.deepEqual(
+      comparison.rows.map((row: { typology: string }) => row.typology),
+      plantedTypologies,
+    );
+    const offenderRow = comparison.rows.find((row: { typology: string }) => row.typology === 'ocse_livestream_payer');
+    assert.ok(offenderRow.baselineRecall > 0, 'the naive screen finds some night-time offenders');
+    assert.ok(comparison.baselineLegitimate.alerted > 0, 'and alerts some night-shift family senders');
+    const sideBySide = await run('payments', 'evaluate', payments, '--labels', labels, '--baseline', 'naive');
+    assert.equal(sideBySide.status, 0, sideBySide.errors);
+    assert.match(sideBySide.output, /Prevail beside the naive baseline/);
+    assert.match(sideBySide.output, /typology\s+planted\s+Prevail recall\s+Prevail any alert\s+naive recall/);
+    assert.match(sideBySide.output, /legitimate senders alerted\s+\d+\s+\d+ \([\d.]+%\)\s+\d+ \([\d.]+%\)/);
+    const withoutFile = await run(
+      'payments',
+      'evaluate',
+      '--alerts',
+      alertsFile,
+      '--labels',
+      labels,
+      '--baseline',
+      'naive',
+    );
+    assert.notEqual(withoutFile.status, 0);
+    assert.match(withoutFile.errors, /--baseline screens the payments file/);
   });
 
   test('a malformed pacs.008 is refused with its position and nothing is screened', async () => {

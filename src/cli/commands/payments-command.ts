@@ -13,12 +13,17 @@ import {
   type PaymentRecord,
   paymentFormats,
   readPaymentsFile,
+  resolveOcseSettings,
   toPaymentEvent,
   validatePaymentsFile,
 } from '../../payments/index.js';
 import {
+  type BaselineComparison,
+  compareWithBaseline,
   evaluateScreening,
   type LabelLine,
+  NaiveScreen,
+  naiveScreenSettings,
   type ScreeningAlert,
   type ScreeningEvaluation,
   screenPayments,
@@ -151,10 +156,57 @@ function printEvaluation(io: CliIo, evaluation: ScreeningEvaluation): void {
   }
 }
 
-/** Adds the paying accounts of each batch to `payers` as the batches pass by. */
-async function* collectingPayers(batches: AsyncIterable<PaymentRecord[]>, payers: Set<string>) {
+/** Prevail beside the baseline: recall per planted typology and the legitimate alert rates. */
+function printBaselineComparison(io: CliIo, comparison: BaselineComparison): void {
+  const percent = (value: number) => `${(value * 100).toFixed(2)}%`;
+  const rows = [
+    ['typology', 'planted', 'Prevail recall', 'Prevail any alert', `${comparison.baseline} recall`],
+    ...comparison.rows.map((row) => [
+      row.typology,
+      String(row.planted),
+      row.prevailRecall.toFixed(3),
+      row.prevailAnyAlertRecall.toFixed(3),
+      row.baselineRecall.toFixed(3),
+    ]),
+    [
+      'legitimate senders alerted',
+      String(comparison.legitimateSenders),
+      `${comparison.prevail.alerted} (${percent(comparison.prevail.rate)})`,
+      '',
+      `${comparison.baselineLegitimate.alerted} (${percent(comparison.baselineLegitimate.rate)})`,
+    ],
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  io.stdout.write(`
+Prevail beside the ${comparison.baseline} baseline (same file, same labels):
+`);
+  for (const row of rows)
+    io.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  const personas = Object.entries(comparison.baselineEvaluation.falsePositivesByPersona).sort();
+  if (personas.length > 0) {
+    io.stdout.write(`${comparison.baseline} baseline's legitimate alerts by persona:
+`);
+    for (const [persona, count] of personas)
+      io.stdout.write(`  ${persona}: ${count}
+`);
+  }
+}
+
+/**
+ * Adds the paying accounts of each batch to `payers`, and each record to the naive screen when
+ * there is one, as the batches pass by (one pass over the file serves every figure).
+ */
+async function* collectingPayers(batches: AsyncIterable<PaymentRecord[]>, payers: Set<string>, naive?: NaiveScreen) {
   for await (const batch of batches) {
-    for (const record of batch) payers.add(record.payer.account);
+    for (const record of batch) {
+      payers.add(record.payer.account);
+      naive?.add(record);
+    }
     yield batch;
   }
 }
@@ -199,23 +251,43 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
     new Command('evaluate')
       .summary('precision, recall and alert rate per typology against a labels file')
       .description(
-        'Scores a screening against the labels of a scenario (as written by "prevail simulate payments": one JSON line per planted account {account, kind, typology}, and legitimate accounts {account, kind: "legitimate", persona, typology: null}). Screens <file> itself, or reads the alerts of an earlier "payments screen" with --alerts. Prints per typology: planted, alerted, true positives, alerts on accounts planted for another typology, false positives, precision, recall and alert rate (false positives / legitimate senders); then recall per planted kind (any alert) and the legitimate senders alerted, broken down by persona. --json prints the same as one JSON object.',
+        'Scores a screening against the labels of a scenario (as written by "prevail simulate payments": one JSON line per planted account {account, kind, typology}, and legitimate accounts {account, kind: "legitimate", persona, typology: null}). Screens <file> itself, or reads the alerts of an earlier "payments screen" with --alerts. Prints per typology: planted, alerted, true positives, alerts on accounts planted for another typology, false positives, precision, recall and alert rate (false positives / legitimate senders); then recall per planted kind (any alert) and the legitimate senders alerted, broken down by persona. --json prints the same as one JSON object.\n\n' +
+          "--baseline naive also scores, on the same file in the same pass, a naive screen: a payer is alerted at 3 or more payments that are each at night in the payer's local time (22:00–06:00, from the time's UTC offset), under the top of the pack's F01 band (USD 350) and into a country on the pack's corridor list other than the payer's (all taken from the pack settings, so --config moves them too). It then prints Prevail's and the baseline's recall per planted typology and the share of legitimate senders each alerted side by side; with --json, under \"baseline\".",
       )
       .argument('[file]', 'the payments file (needed unless --alerts is given)')
       .requiredOption('--labels <file>', 'the scenario labels (JSONL)')
       .option('--alerts <file>', 'the JSONL alerts of an earlier "prevail payments screen"')
       .addOption(formatOption())
       .option('--config <file>', 'YAML with packs.ocse_payments.settings and builtin_rules overrides')
+      .addOption(
+        new Option('--baseline <name>', 'also score a baseline screen on the same file, side by side').choices([
+          'naive',
+        ]),
+      )
       .option('--json', 'print one JSON object instead of tables')
       .option('--no-progress', 'never show the progress bar')
       .action(
         async (
           file: string | undefined,
-          options: FormatOptions & { labels: string; alerts?: string; config?: string; json?: boolean },
+          options: FormatOptions & {
+            labels: string;
+            alerts?: string;
+            config?: string;
+            json?: boolean;
+            baseline?: 'naive';
+          },
         ) => {
           if (file === undefined && options.alerts === undefined) {
             throw new EngineError('REQUEST_INVALID', 'give the payments file, or --alerts with an earlier screening');
           }
+          if (file === undefined && options.baseline !== undefined) {
+            throw new EngineError('REQUEST_INVALID', '--baseline screens the payments file: give it');
+          }
+          const config = await readPackSettings(options.config);
+          const naive =
+            options.baseline === 'naive'
+              ? new NaiveScreen(naiveScreenSettings(resolveOcseSettings(config.settings)))
+              : undefined;
           const labels = await readJsonLines<LabelLine>(options.labels);
           const planted = new Set(labels.filter((label) => label.typology !== null).map((label) => label.account));
           // The payers are collected on the one pass that screens (or, with --alerts, reads) the file.
@@ -226,14 +298,16 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
             if (file !== undefined) {
               const format = options.format ?? (await detectFileFormat(file));
               for await (const batch of readPaymentsFile(file, format)) {
-                for (const record of batch) payers.add(record.payer.account);
+                for (const record of batch) {
+                  payers.add(record.payer.account);
+                  naive?.add(record);
+                }
               }
             }
           } else {
             const path = file as string;
             const { format, progress } = await prepare(path, options, io, 'screening');
-            const config = await readPackSettings(options.config);
-            const batches = collectingPayers(batchesOf(path, format, progress), payers);
+            const batches = collectingPayers(batchesOf(path, format, progress), payers, naive);
             alerts = [...(await screenPayments(batches, config)).alerts];
             progress.stop();
           }
@@ -242,8 +316,16 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
               ? legitimateSenders(payers, planted)
               : labels.filter((label) => label.typology === null).length;
           const evaluation = evaluateScreening(alerts, labels, senders);
-          if (options.json === true) io.stdout.write(`${JSON.stringify(evaluation)}\n`);
-          else printEvaluation(io, evaluation);
+          const comparison =
+            naive === undefined ? undefined : compareWithBaseline('naive', alerts, naive.alerts(), labels, senders);
+          if (options.json === true) {
+            io.stdout.write(
+              `${JSON.stringify(comparison === undefined ? evaluation : { ...evaluation, baseline: comparison })}\n`,
+            );
+          } else {
+            printEvaluation(io, evaluation);
+            if (comparison !== undefined) printBaselineComparison(io, comparison);
+          }
         },
       ),
   );

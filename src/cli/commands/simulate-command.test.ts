@@ -130,6 +130,63 @@ describe('prevail simulate payments', () => {
     assert.match(xml, /<MsgId>PREVAIL-SIM-9<\/MsgId>/);
   });
 
+  test('--profile plain-bank writes no extension, purpose, remittance text or payee type, in JSONL and pacs.008', async () => {
+    const options = ['--seed', '4', '--accounts', '200', '--days', '35', '--profile', 'plain-bank'];
+    const xmlFile = join(directory, 'plain.xml');
+    const jsonlFile = join(directory, 'plain.jsonl');
+    const written = await run('simulate', 'payments', ...options, '--format', 'pacs008', '--out', xmlFile);
+    assert.equal(written.status, 0, written.errors);
+    assert.match(written.errors, /profile plain-bank/);
+    assert.equal((await run('simulate', 'payments', ...options, '--out', jsonlFile)).status, 0);
+    const xml = await readFile(xmlFile, 'utf8');
+    const records = jsonLines(await readFile(jsonlFile, 'utf8'));
+    assert.equal(xml.match(/<CdtTrfTxInf>/g)?.length, records.length);
+    for (const forbidden of ['SplmtryData', 'Prevail', '<Purp>', '<RmtInf>', '<OrgId>']) {
+      assert.equal(xml.includes(forbidden), false, `pacs.008 holds ${forbidden}`);
+    }
+    assert.doesNotMatch(xml, /<Cdtr>(?:(?!<\/Cdtr>).)*<Id>/, 'no Cdtr/Id');
+    assert.match(
+      xml,
+      /<Dbtr><Nm>[^<]+<\/Nm><PstlAdr><Ctry>[A-Z]{2}<\/Ctry><\/PstlAdr><Id><PrvtId><DtAndPlcOfBirth><BirthDt>/,
+    );
+    const stripped = [
+      'channel',
+      'declaredRelationship',
+      'merchantCategory',
+      'fundingInstrument',
+      'payeeDocument',
+      'cryptoRiskTags',
+      'purpose',
+      'remittanceInfo',
+    ];
+    for (const record of records) {
+      for (const field of stripped) assert.equal(field in record, false, `${record.id} has ${field}`);
+      assert.equal('type' in record.payee, false, `${record.id}: payee type`);
+      assert.deepEqual(
+        Object.keys(record.payee).filter((key) => !['account', 'name', 'country'].includes(key)),
+        [],
+      );
+      if ('type' in record.payer)
+        assert.ok(record.payer.birthDate !== undefined, `${record.id}: payer type without KYC`);
+    }
+    assert.ok(
+      records.some((record) => record.payer.birthDate !== undefined && record.payer.birthCountry !== undefined),
+    );
+    const rich = join(directory, 'rich.jsonl');
+    await run('simulate', 'payments', ...options.slice(0, -2), '--out', rich);
+    const richRecords = jsonLines(await readFile(rich, 'utf8'));
+    assert.deepEqual(
+      records.map((record) => [record.id, record.time, record.amount, record.payer.account, record.payee.account]),
+      richRecords.map((record) => [record.id, record.time, record.amount, record.payer.account, record.payee.account]),
+      'the same scenario as mto, fewer fields',
+    );
+    assert.equal(
+      await readFile(`${jsonlFile}.labels.jsonl`, 'utf8'),
+      await readFile(`${rich}.labels.jsonl`, 'utf8'),
+      'the same labels',
+    );
+  });
+
   test('bad options are usage errors (exit 2) and write nothing', async () => {
     const out = join(directory, 'never.jsonl');
     for (const args of [
@@ -142,6 +199,7 @@ describe('prevail simulate payments', () => {
       ['--mix', 'offenders=-1'],
       ['--mix', 'dragons=3'],
       ['--format', 'csv'],
+      ['--profile', 'bank'],
     ]) {
       const result = await run('simulate', 'payments', '--seed', '1', ...args, '--out', out);
       assert.equal(result.status, 2, `${args.join(' ')}: ${result.errors}`);
@@ -155,7 +213,17 @@ describe('prevail simulate payments', () => {
   test('--help explains every option and the label file', async () => {
     const result = await run('simulate', 'payments', '--help');
     assert.equal(result.status, 0);
-    for (const option of ['--seed', '--accounts', '--days', '--start', '--out', '--labels', '--format', '--mix']) {
+    for (const option of [
+      '--seed',
+      '--accounts',
+      '--days',
+      '--start',
+      '--out',
+      '--labels',
+      '--format',
+      '--mix',
+      '--profile',
+    ]) {
       assert.match(result.output, new RegExp(option));
     }
     assert.match(result.output, /label file is JSONL/);

@@ -4,10 +4,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { type PaymentRecord, pacs008Chunks } from '../../payments/index.js';
 import {
   defaultScenarioMix,
+  defaultSimulationProfile,
   defaultSimulationStart,
   type ScenarioMix,
   type Simulation,
+  type SimulationProfileName,
   simulatePayments,
+  simulationProfileNames,
 } from '../../simulate/index.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
@@ -26,6 +29,7 @@ interface SimulateOptions {
   labels?: string;
   format: 'jsonl' | 'pacs008';
   mix: Partial<ScenarioMix>;
+  profile: SimulationProfileName;
   progress: boolean;
 }
 
@@ -155,6 +159,7 @@ async function runSimulate(options: SimulateOptions, io: CliIo): Promise<number>
     days: options.days,
     start: options.start,
     mix: options.mix,
+    profile: options.profile,
   });
   const toStdout = options.out === '-';
   const labelsFile = options.labels ?? (toStdout ? undefined : `${options.out}.labels.jsonl`);
@@ -180,7 +185,7 @@ async function runSimulate(options: SimulateOptions, io: CliIo): Promise<number>
     .join(', ');
   io.stderr.write(
     [
-      `simulated ${options.accounts} payer accounts (${simulation.accountCount} accounts in all) over ${options.days} days from ${simulation.window.start}: ${payments} payments (seed ${options.seed})`,
+      `simulated ${options.accounts} payer accounts (${simulation.accountCount} accounts in all) over ${options.days} days from ${simulation.window.start}: ${payments} payments (seed ${options.seed}), profile ${simulation.profile}`,
       `planted: ${planted}`,
       labelsFile === undefined
         ? 'labels: not written (pass --labels FILE when writing to stdout)'
@@ -199,7 +204,8 @@ export function simulateCommand(io: CliIo, setExitCode: (code: number) => void):
       .summary('generate a deterministic synthetic payments scenario with planted OCSE behaviours and labels')
       .description(
         [
-          'Generate payments of --accounts payer accounts over --days days: legitimate customers made hard to tell apart from offenders (family remittances on the same corridors, night-shift senders, tuition abroad, new migrants, partners abroad, sibling groups, tourists, donors, online buyers) and planted offenders, facilitators, sextortion victims, mules, travel-to-offend and crypto-exposure accounts. Everything is synthetic: fake names, plain references. The same --seed, --accounts, --days, --start and --mix always give the same output. See docs/payments-simulation.md.',
+          'Generate payments of --accounts payer accounts over --days days: legitimate customers made hard to tell apart from offenders (family remittances on the same corridors, night-shift senders, tuition abroad, new migrants, partners abroad, sibling groups, tourists, donors, online buyers) and planted offenders, facilitators, sextortion victims, mules, travel-to-offend and crypto-exposure accounts. Everything is synthetic: fake names, plain references. The same --seed, --accounts, --days, --start, --mix and --profile always give the same output. See docs/payments-simulation.md.',
+          "Profiles: mto (default) writes every field a money-transfer operator records with Prevail's extension (channel, declared relationship, party types…); plain-bank writes the same scenario with only what a bank's plain pacs.008 export carries (amount, currency, acceptance time with the payer's offset, accounts, names, countries, the payer's KYC birth date and country; no extension, no purpose or remittance text, no payee type); hard makes the look-alikes harder (three times the night-shift senders, more parents of students abroad, larger families, offenders paying 2–5 times a month on the same paydays as family support). Labels mean the same in every profile.",
           'Payments are sorted by time, one PaymentRecord per line (JSONL, which "prevail payments" reads), or one pacs.008.001.08 document (--format pacs008).',
           'The label file is JSONL, one object per labelled account: planted accounts as {"account", "kind", "typology", "indicators", "variant"} (kind offender, facilitator, sextortion_victim, mule, travel_to_offend or crypto_exposure); legitimate payers and legitimate high fan-in receivers as {"account", "kind": "legitimate", "persona", "typology": null}. Accounts not listed are ordinary legitimate payees (merchants, utilities, relatives).',
           'Do not tune rules to one seed: measure on several.',
@@ -234,6 +240,11 @@ export function simulateCommand(io: CliIo, setExitCode: (code: number) => void):
         'where to write the label file (default: <out>.labels.jsonl; when the payments go to standard output, labels are written only when this is given)',
       )
       .addOption(new Option('--format <format>', 'payments format').choices(['jsonl', 'pacs008']).default('jsonl'))
+      .addOption(
+        new Option('--profile <profile>', 'what the scenario looks like and which fields it carries')
+          .choices([...simulationProfileNames])
+          .default(defaultSimulationProfile),
+      )
       .addOption(
         new Option(
           '--mix <pairs>',

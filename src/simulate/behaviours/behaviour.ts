@@ -2,8 +2,10 @@ import type { PaymentParty } from '../../payments/index.js';
 import { localInstant } from '../clock.js';
 import { type Customer, customerPayment, type PaymentDetails } from '../customer.js';
 import type { Directory } from '../directory.js';
+import { paydaysBetween } from '../paydays.js';
 import type { PaymentDraft } from '../payment-draft.js';
 import type { Random } from '../random.js';
+import type { SimulationProfile } from '../simulation-profile.js';
 
 /** What every behaviour may read: the window and the shared organisations. */
 export interface Scenario {
@@ -12,6 +14,8 @@ export interface Scenario {
   readonly start: number;
   readonly days: number;
   readonly directory: Directory;
+  /** The profile's behaviour parameters (paydays, family sizes, offender rates). */
+  readonly profile: SimulationProfile;
 }
 
 /**
@@ -113,6 +117,12 @@ export interface RecurringTransfer {
   readonly firstDay: number;
   /** No payment on or after this day. */
   readonly untilDay?: number;
+  /**
+   * Support that follows the pay cycle: when set and the profile pays on paydays, a transfer
+   * every 14 days or more goes out on paydays from this day (every payday when fortnightly, every
+   * other one when monthly; on the day or the day after) instead of every `periodDays`.
+   */
+  readonly paydaysFrom?: number;
   /** Typical amount in USD; each payment varies by ±`spread` (a fraction). */
   readonly usd: number;
   readonly spread: number;
@@ -124,6 +134,9 @@ export interface RecurringTransfer {
 
 /** A behaviour that pays `transfer` every `periodDays` (± jitter) from `firstDay`. */
 export function recurringTransfer(scenario: Scenario, customer: Customer, transfer: RecurringTransfer): Behaviour {
+  if (transfer.paydaysFrom !== undefined && scenario.profile.paydays && transfer.periodDays >= 14) {
+    return paydayTransfer(scenario, customer, transfer, transfer.paydaysFrom);
+  }
   return (random) => {
     let next = transfer.firstDay;
     return (day, out) => {
@@ -132,6 +145,37 @@ export function recurringTransfer(scenario: Scenario, customer: Customer, transf
       if (next !== day) return;
       if (transfer.untilDay !== undefined && day >= transfer.untilDay) return;
       next += Math.max(1, transfer.periodDays + random.integer(-transfer.jitterDays, transfer.jitterDays));
+      const usd = transfer.usd * (1 + random.between(-transfer.spread, transfer.spread));
+      const details = transfer.details(random);
+      out.push(
+        customerPayment(
+          customer,
+          customerInstant(scenario, customer, day, transfer.hour(random)),
+          transfer.payee,
+          usd,
+          {
+            ...details,
+            round: random.chance(transfer.roundShare),
+          },
+        ),
+      );
+    };
+  };
+}
+
+/** `transfer` on paydays from local day `from` (see `RecurringTransfer.paydaysFrom`). */
+function paydayTransfer(scenario: Scenario, customer: Customer, transfer: RecurringTransfer, from: number): Behaviour {
+  const step = transfer.periodDays >= 28 ? 2 : 1;
+  return (random) => {
+    const phase = random.integer(0, step - 1);
+    const days = new Set(
+      paydaysBetween(scenario.start, from, scenario.days)
+        .filter((_, index) => index % step === phase)
+        .map((day) => day + (random.chance(0.3) ? 1 : 0))
+        .filter((day) => transfer.untilDay === undefined || day < transfer.untilDay),
+    );
+    return (day, out) => {
+      if (!days.has(day)) return;
       const usd = transfer.usd * (1 + random.between(-transfer.spread, transfer.spread));
       const details = transfer.details(random);
       out.push(

@@ -1,6 +1,7 @@
 import type { PaymentChannel, PaymentParty } from '../../payments/index.js';
 import { type Customer, customerPayment } from '../customer.js';
 import { categoryReference, type ReferenceCategory } from '../names.js';
+import { paydaysBetween } from '../paydays.js';
 import type { Random } from '../random.js';
 import {
   type Behaviour,
@@ -31,7 +32,7 @@ export interface OffenderPlan {
   readonly receivers: readonly OffenderReceiver[];
   /** First local day of activity; some start only in the last 30 days of the window. */
   readonly startDay: number;
-  /** Payments per 30 days before any escalation: 3–12 (each cycle draws this or one more). */
+  /** Payments per 30 days before any escalation: 3–12 by default (each cycle draws this or one more). */
   readonly ratePer30Days: number;
   /** The offender's own USD band inside 10–150. */
   readonly lowUsd: number;
@@ -80,7 +81,7 @@ interface CyclePayment {
  * The T1 payer behaviour: cycles of 30 days from `startDay`, each with `ratePer30Days` (or one
  * more; never fewer than 3 in the first cycle) small payments to the receivers on random days,
  * plus the related purchases (the first transfer always has one). Payment days stay inside the
- * window's inner days so none is cut off.
+ * window's inner days so none is cut off; when the profile pays on paydays, they are paydays.
  */
 export function offenderBehaviour(scenario: Scenario, customer: Customer, plan: OffenderPlan): Behaviour {
   const lastDay = scenario.days - 2;
@@ -106,8 +107,13 @@ export function offenderBehaviour(scenario: Scenario, customer: Customer, plan: 
         list.push(payment);
         cycle.set(payment.day, list);
       };
+      const paydays = scenario.profile.paydays ? paydaysBetween(scenario.start, from, cycleEnd) : [];
       for (let index = 0; index < count; index++) {
-        const day = from + random.integer(0, length - 1);
+        // On paydays (the `hard` profile), the day or the day after, like family support.
+        const day =
+          paydays.length > 0
+            ? Math.min(cycleEnd - 1, random.pick(paydays) + random.integer(0, 1))
+            : from + random.integer(0, length - 1);
         const hour = random.chance(plan.nightShare) ? hourBetween(random, 22, 6) : daytimeHour(random);
         add({ day, hour, purchase: false, receiver: first && index < plan.receivers.length ? index : undefined });
         if (plan.purchaseCategories.length > 0 && ((first && index === 0) || random.chance(0.45))) {
@@ -270,8 +276,9 @@ export interface DrawnOffender {
 
 /**
  * Draws one offender's parameters. `days` is the window length; `receivers` are already chosen
- * (shared facilitators first); `traits` come from `offenderTraits`. Everything else varies per
- * offender: the amount band inside 11–150 USD, 3–12 payments per 30 days, the night and round
+ * (shared facilitators first); `traits` come from `offenderTraits`; `paymentsPer30Days` is the
+ * profile's range. Everything else varies per offender: the amount band inside 11–150 USD, the
+ * payments per 30 days (3–12 by default), the night and round
  * shares, the reference style (75% cover-story or handle), relationship, channels.
  */
 export function drawOffender(
@@ -280,6 +287,7 @@ export function drawOffender(
   receivers: readonly OffenderReceiver[],
   days: number,
   traits: OffenderTraits,
+  paymentsPer30Days: readonly [number, number] = [3, 12],
 ): DrawnOffender {
   const { lateStart, escalates, night, round, multipleInstruments, purchases, referenceStyle } = traits;
   const latestStart = Math.max(1, days - (escalates ? 60 : 30));
@@ -298,7 +306,7 @@ export function drawOffender(
   const plan: OffenderPlan = {
     receivers,
     startDay,
-    ratePer30Days: random.integer(3, 12),
+    ratePer30Days: random.integer(paymentsPer30Days[0], paymentsPer30Days[1]),
     lowUsd: random.between(11, 35),
     highUsd: random.between(60, 150),
     escalationDay: escalates ? startDay + 30 * Math.max(1, Math.floor((days - 2 - startDay) / 30) - 1) : undefined,
