@@ -105,6 +105,7 @@ export const indicatorInputs: readonly IndicatorInputs[] = [
     indicator: 'F04',
     needs: f01Needs,
     optional: [
+      ...f01Optional,
       {
         field: 'localHour',
         whenAbsent: 'the night-share test cannot be made; the burst test (3 F01 payments within 2 hours) still can',
