@@ -16,6 +16,7 @@ export const profileFields = [
   'localHour',
   'remittanceInfo',
   'purpose',
+  'categoryPurpose',
   'channel',
   'declaredRelationship',
   'merchantCategory',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EngineEvent } from '../../events/index.js';
-import { parsePacs008 } from '../ingest/index.js';
+import { parsePacs008, writePacs008 } from '../ingest/index.js';
 import { toPaymentEvent } from '../payment-event.js';
 import type { PaymentParty, PaymentRecord } from '../payment-record.js';
 import { createOcsePaymentsPack } from './index.js';
@@ -39,6 +39,22 @@ function factsOf(record: PaymentRecord, settings: unknown = {}) {
 }
 
 const f01 = 'ocse_f01_small_corridor_payment';
+
+/** A one-transaction pacs.008 as a bank sends it (no extension); `extra` goes after `PmtId`, `creditorId` in `Cdtr`. */
+function bankMessage(creditorId: string, extra = ''): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+  <GrpHdr><MsgId>TEST-1</MsgId><CreDtTm>2026-03-02T09:15:00+10:00</CreDtTm><NbOfTxs>1</NbOfTxs></GrpHdr>
+  <CdtTrfTxInf>
+    <PmtId><EndToEndId>E-1</EndToEndId><TxId>TX-1</TxId></PmtId>${extra}
+    <IntrBkSttlmAmt Ccy="AUD">45.00</IntrBkSttlmAmt>
+    <Dbtr><Nm>Test Person</Nm><PstlAdr><Ctry>AU</Ctry></PstlAdr></Dbtr>
+    <DbtrAcct><Id><IBAN>AU00TEST0000000001</IBAN></Id></DbtrAcct>
+    <Cdtr><Nm>Test Receiver</Nm><PstlAdr><Ctry>PH</Ctry></PstlAdr>${creditorId}</Cdtr>
+    <CdtrAcct><Id><Othr><Id>PH-ACCT-1</Id></Othr></Id></CdtrAcct>
+  </CdtTrfTxInf>
+</FIToFICstmrCdtTrf></Document>`;
+}
 const f03 = 'ocse_f03_no_apparent_link';
 
 test('an unknown payee type is possibly a person: F01 fires; a known organisation never', () => {
@@ -54,20 +70,8 @@ test('an unknown payee type is possibly a person: F01 fires; a known organisatio
 });
 
 test('a BIC-only creditor (Cdtr/Id/OrgId/AnyBIC) reads as an organisation, so F01 does not fire', () => {
-  const message = (creditorId: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
-  <GrpHdr><MsgId>TEST-1</MsgId><CreDtTm>2026-03-02T09:15:00+10:00</CreDtTm><NbOfTxs>1</NbOfTxs></GrpHdr>
-  <CdtTrfTxInf>
-    <PmtId><EndToEndId>E-1</EndToEndId><TxId>TX-1</TxId></PmtId>
-    <IntrBkSttlmAmt Ccy="AUD">45.00</IntrBkSttlmAmt>
-    <Dbtr><Nm>Test Person</Nm><PstlAdr><Ctry>AU</Ctry></PstlAdr></Dbtr>
-    <DbtrAcct><Id><IBAN>AU00TEST0000000001</IBAN></Id></DbtrAcct>
-    <Cdtr><Nm>Test Receiver</Nm><PstlAdr><Ctry>PH</Ctry></PstlAdr>${creditorId}</Cdtr>
-    <CdtrAcct><Id><Othr><Id>PH-ACCT-1</Id></Othr></Id></CdtrAcct>
-  </CdtTrfTxInf>
-</FIToFICstmrCdtTrf></Document>`;
-  const [bic] = parsePacs008(message('<Id><OrgId><AnyBIC>TESTPHMMXXX</AnyBIC></OrgId></Id>'));
-  const [bare] = parsePacs008(message(''));
+  const [bic] = parsePacs008(bankMessage('<Id><OrgId><AnyBIC>TESTPHMMXXX</AnyBIC></OrgId></Id>'));
+  const [bare] = parsePacs008(bankMessage(''));
   assert.ok(bic && bare);
   assert.equal(bic.payee.type, 'organisation');
   assert.equal(bare.payee.type, undefined);
@@ -151,6 +155,20 @@ test('an unknown channel is inferred from the fields that imply one, else unknow
   assert.deepEqual([mapped.channel, mapped.channelSource], ['gift_card', 'inferred']);
   // A declared channel wins over anything inferred.
   assert.equal(factsOf({ ...payment(0), merchantCategory: 'VPN_ANON' }).channelSource, 'declared');
+});
+
+test("a pacs.008's category purpose (PmtTpInf/CtgyPurp) is kept and can be mapped to a channel", () => {
+  const [coded] = parsePacs008(bankMessage('', '<PmtTpInf><CtgyPurp><Cd>SUPP</Cd></CtgyPurp></PmtTpInf>'));
+  const [own] = parsePacs008(bankMessage('', '<PmtTpInf><CtgyPurp><Prtry>TESTWALLET</Prtry></CtgyPurp></PmtTpInf>'));
+  assert.ok(coded && own);
+  assert.equal(coded.categoryPurpose, 'SUPP');
+  assert.equal(own.categoryPurpose, 'TESTWALLET');
+  assert.equal(factsOf(own).channelSource, 'unknown');
+  const mapped = factsOf(own, { purpose_channels: { TESTWALLET: 'p2p_wallet' } });
+  assert.deepEqual([mapped.channel, mapped.channelSource], ['p2p_wallet', 'inferred']);
+  // The writer keeps it: record → pacs.008 → record.
+  assert.deepEqual(parsePacs008(writePacs008([own]))[0]?.categoryPurpose, 'TESTWALLET');
+  assert.deepEqual(parsePacs008(writePacs008([coded]))[0]?.categoryPurpose, 'SUPP');
 });
 
 test('F16 fires without a channel: a young payer (KYC birth date) sends a burst abroad to a new payee', () => {

@@ -42,8 +42,8 @@ export const ocseSettingsSchema = z.strictObject({
   /** F15: channels that take money out as cash. */
   cash_out_channels: z.array(z.string()),
   /**
-   * Channel inference: purpose code (`Purp/Cd` or proprietary `Purp/Prtry`) → the channel it
-   * implies, for payments that state no channel. ISO purpose codes say why money moves, not how,
+   * Channel inference: purpose code (`Purp/Cd` or proprietary `Purp/Prtry`) or category purpose
+   * (`PmtTpInf/CtgyPurp`) → the channel it implies, for payments that state no channel. ISO purpose codes say why money moves, not how,
    * so the default is empty; map a source's own proprietary codes here.
    */
   purpose_channels: z.record(z.string().min(1), z.enum(paymentChannels)),

@@ -108,8 +108,9 @@ function partyKind(type: unknown): PartyKind {
 /**
  * The channel other fields of the payment imply, when it has none: a merchant category only
  * card payments carry, crypto risk tags only crypto transfers carry, a pick-up document only cash
- * pick-ups carry, or a purpose code the operator mapped (ISO purpose codes say why money moves,
- * not how, so the default map is empty; a source's proprietary codes in `Purp/Prtry` often do).
+ * pick-ups carry, or a purpose or category purpose code the operator mapped (ISO purpose codes
+ * say why money moves, not how, so the default map is empty; a source's proprietary codes in
+ * `Purp/Prtry` or `PmtTpInf/CtgyPurp/Prtry` often do).
  */
 function inferredChannel(event: EngineEvent, purposeChannels: Readonly<Record<string, string>>): string | undefined {
   const data = event.data;
@@ -117,7 +118,9 @@ function inferredChannel(event: EngineEvent, purposeChannels: Readonly<Record<st
   if (Array.isArray(data.crypto_risk_tags) && data.crypto_risk_tags.length > 0) return 'crypto';
   if (event.entities.payee_document !== undefined) return 'cash_pickup';
   const purpose = text(data.purpose);
-  return purpose === undefined ? undefined : purposeChannels[purpose];
+  const fromPurpose = purpose === undefined ? undefined : purposeChannels[purpose];
+  const category = text(data.category_purpose);
+  return fromPurpose ?? (category === undefined ? undefined : purposeChannels[category]);
 }
 
 /** Builds the fact function for one settings object; results are cached per event object. */

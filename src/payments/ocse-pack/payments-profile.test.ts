@@ -10,6 +10,7 @@ function richRecords(): PaymentRecord[] {
   return [
     payment(0, {
       purpose: 'FAMI',
+      categoryPurpose: 'SUPP',
       payer: {
         account: 'p1',
         name: 'Test Payer',

@@ -74,6 +74,7 @@ function presentFields(record: PaymentRecord, settings: OcseSettings): ProfileFi
   add('localHour', record.localHour);
   add('remittanceInfo', record.remittanceInfo);
   add('purpose', record.purpose);
+  add('categoryPurpose', record.categoryPurpose);
   add('channel', record.channel);
   add('declaredRelationship', record.declaredRelationship);
   add('merchantCategory', record.merchantCategory);
@@ -87,14 +88,16 @@ function presentFields(record: PaymentRecord, settings: OcseSettings): ProfileFi
 
 /**
  * Whether the pack infers a channel for a record that states none (as `paymentFactsFor` does): a
- * merchant category, crypto risk tags, a pick-up document, or a purpose code in `purpose_channels`.
+ * merchant category, crypto risk tags, a pick-up document, or a purpose or category purpose code
+ * in `purpose_channels`.
  */
 function infersChannel(record: PaymentRecord, settings: OcseSettings): boolean {
   return (
     record.merchantCategory !== undefined ||
     (record.cryptoRiskTags !== undefined && record.cryptoRiskTags.length > 0) ||
     record.payeeDocument !== undefined ||
-    (record.purpose !== undefined && settings.purpose_channels[record.purpose] !== undefined)
+    (record.purpose !== undefined && settings.purpose_channels[record.purpose] !== undefined) ||
+    (record.categoryPurpose !== undefined && settings.purpose_channels[record.categoryPurpose] !== undefined)
   );
 }
 
