@@ -147,6 +147,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       payer_country: country.optional(),
       payee_country: country.optional(),
       purpose: z.string().max(200).optional(),
+      category_purpose: z.string().max(200).optional(),
       remittance_info: z.string().max(2000).optional(),
       local_hour: z.number().int().min(0).max(23).optional(),
       payer_type: z.enum(['individual', 'organisation']).optional(),

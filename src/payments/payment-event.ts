@@ -30,6 +30,7 @@ export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
   set('payer_country', record.payer.country);
   set('payee_country', record.payee.country);
   set('purpose', record.purpose);
+  set('category_purpose', record.categoryPurpose);
   set('remittance_info', record.remittanceInfo);
   set('local_hour', record.localHour);
   set('payer_type', record.payer.type);
@@ -87,6 +88,7 @@ export function fromPaymentEvent(event: {
     localHour: typeof data.local_hour === 'number' ? data.local_hour : undefined,
     remittanceInfo: text('remittance_info'),
     purpose: text('purpose'),
+    categoryPurpose: text('category_purpose'),
     channel: text('channel'),
     declaredRelationship: text('declared_relationship'),
     merchantCategory: text('merchant_category'),

@@ -24,6 +24,11 @@ export interface PaymentRecord {
   readonly remittanceInfo?: string;
   /** ISO 20022 purpose code (`Purp/Cd`), e.g. `FAMI`, `EDUC`, `SALA`. */
   readonly purpose?: string;
+  /**
+   * ISO 20022 category purpose (`PmtTpInf/CtgyPurp/Cd`, else `/Prtry`), e.g. `SUPP`, `CASH`: how
+   * the sending bank classed the transfer; the OCSE pack may map it to a channel (`purpose_channels`).
+   */
+  readonly categoryPurpose?: string;
   readonly channel?: PaymentChannel;
   /** The payer's declared relationship to the payee (remitter KYC), e.g. `parent`, `friend`, `none`. */
   readonly declaredRelationship?: string;

@@ -133,6 +133,56 @@ describe('prevail payments and cases report', () => {
     assert.match(withoutFile.errors, /--baseline screens the payments file/);
   });
 
+  test('profile prints field coverage and what can fire, for a rich file and a plain bank pacs.008; screen prints it first', async () => {
+    const rich = join(directory, 'rich.xml');
+    await writeFile(rich, writePacs008(victimBurst()));
+    // As a bank exports it: no extension, no Cdtr/Id (the payer's KYC birth date keeps its Dbtr/Id/PrvtId).
+    const plainBank = victimBurst().map(({ channel: _channel, ...record }) => {
+      const { type: _payeeType, ...payee } = record.payee;
+      return { ...record, payee: { ...payee, country: 'CI' } };
+    });
+    const plain = join(directory, 'plain.xml');
+    await writeFile(plain, writePacs008(plainBank));
+    assert.doesNotMatch(await readFile(plain, 'utf8'), /Prevail|OrgId|<Cdtr>(?:(?!<\/Cdtr>)[\s\S])*<Id>/);
+
+    const richProfile = await run('payments', 'profile', rich, '--json');
+    assert.equal(richProfile.status, 0, richProfile.errors);
+    const full = JSON.parse(richProfile.output);
+    assert.equal(full.records, 3);
+    const fieldShare = (profile: { fields: { name: string; share: number }[] }, name: string) =>
+      profile.fields.find((field) => field.name === name)?.share;
+    assert.equal(fieldShare(full, 'channel'), 1);
+    assert.equal(fieldShare(full, 'payee.type'), 1);
+
+    const plainProfile = await run('payments', 'profile', plain, '--json');
+    assert.equal(plainProfile.status, 0, plainProfile.errors);
+    const bare = JSON.parse(plainProfile.output);
+    assert.equal(fieldShare(bare, 'channel'), 0);
+    assert.equal(fieldShare(bare, 'payee.type'), 0);
+    const t1 = bare.typologies.find((entry: { id: string }) => entry.id === 'ocse_livestream_payer');
+    assert.equal(t1.effective, false);
+    const t5 = bare.typologies.find((entry: { id: string }) => entry.id === 'sextortion_victim');
+    assert.equal(t5.effective, true);
+
+    const text = await run('payments', 'profile', plain);
+    assert.equal(text.status, 0, text.errors);
+    assert.match(text.output, /^3 payments$/m);
+    assert.match(text.output, /^channel\s+0\s+0\.0%$/m);
+    assert.match(text.output, /^F03\s+ocse_f03_no_apparent_link\s+no\s+needs declaredRelationship$/m);
+    assert.match(text.output, /^ocse_livestream_payer\s+no\s+/m);
+
+    const screened = await run('payments', 'screen', plain);
+    assert.equal(screened.status, 0, screened.errors);
+    assert.ok(screened.errors.indexOf('3 payments') < screened.errors.indexOf('screened 3 payments'));
+    assert.match(screened.errors, /^sextortion_victim\s+yes/m);
+    // The young payer's burst abroad alerts without a channel (F16's plain-bank path).
+    const alerts = screened.lines.map((line) => JSON.parse(line));
+    assert.ok(
+      alerts.some((alert) => alert.typology === 'sextortion_victim'),
+      screened.output,
+    );
+  });
+
   test('a malformed pacs.008 is refused with its position and nothing is screened', async () => {
     const file = join(directory, 'broken.xml');
     const xml = writePacs008(victimBurst()).replace('</Cdtr>', '');

@@ -7,10 +7,12 @@ import { createServices } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
 import type { SignalsEngine } from '../../engine/index.js';
 import {
+  createPaymentsProfiler,
   detectPaymentFormat,
   type PaymentEventInput,
   type PaymentFormat,
   type PaymentRecord,
+  type PaymentsProfile,
   paymentFormats,
   readPaymentsFile,
   resolveOcseSettings,
@@ -32,6 +34,7 @@ import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+import { profileText } from './payments-profile-table.js';
 
 interface FormatOptions {
   readonly format?: PaymentFormat;
@@ -119,6 +122,16 @@ async function readPackSettings(
     ...(parsed?.packs?.ocse_payments?.settings === undefined ? {} : { settings: parsed.packs.ocse_payments.settings }),
     ...(parsed?.builtin_rules === undefined ? {} : { rules: parsed.builtin_rules }),
   };
+}
+
+/**
+ * The profile of an already validated file (one more pass over it): field coverage and what the
+ * OCSE pack, with `settings`, can see in it.
+ */
+async function profileFile(file: string, format: PaymentFormat, settings: unknown): Promise<PaymentsProfile> {
+  const profiler = createPaymentsProfiler(resolveOcseSettings(settings ?? {}));
+  for await (const batch of readPaymentsFile(file, format)) for (const record of batch) profiler.add(record);
+  return profiler.finish();
 }
 
 function formatShare(value: number | null): string {
@@ -226,12 +239,31 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
   const payments = new Command('payments').summary('screen, evaluate and ingest payment files (OCSE typologies)');
 
   payments.addCommand(
+    new Command('profile')
+      .summary('field coverage of a payments file, and which OCSE indicators and typologies can fire on it')
+      .description(
+        'Reads the whole file (validated first, as screen does) and prints: per field the payments that carry it and their share; per indicator rule whether it can fire on this input (every field it needs is present in at least one payment), what it needs when it cannot, and what it does without an absent optional field (an unknown payee type is possibly a person, an unknown relationship is unknown, never unrelated; docs/packs/ocse-payments.md, "Missing data"); per typology whether it can reach its alert threshold with the default points, and why not. --config takes the same YAML as screen (packs.ocse_payments.settings: currency rates, purpose_channels, private_keywords). --json prints one JSON object {records, fields, indicators, typologies}.',
+      )
+      .argument('<file>', 'the payments file')
+      .addOption(formatOption())
+      .option('--config <file>', 'YAML with packs.ocse_payments.settings overrides')
+      .option('--json', 'print one JSON object instead of tables')
+      .action(async (file: string, options: { format?: PaymentFormat; config?: string; json?: boolean }) => {
+        const format = options.format ?? (await detectFileFormat(file));
+        await validatePaymentsFile(file, format);
+        const config = await readPackSettings(options.config);
+        const profile = await profileFile(file, format, config.settings);
+        io.stdout.write(options.json === true ? `${JSON.stringify(profile)}\n` : profileText(profile));
+      }),
+  );
+
+  payments.addCommand(
     new Command('screen')
       .summary('back-test the OCSE typologies on a payments file; one JSONL line per alert')
       .description(
         'Runs every payment of the file, in file order, through the full signals engine with the OCSE payments pack (every indicator active) on a throwaway embedded store, and prints one JSON line per (account, typology) that reached its alert threshold:\n' +
           '{"subject":{"type":"payment_account","id":"…"},"typology":"…","score":90,"reasons":["… [F02; FINTRAC-20, …]"],"firstSeen":"…","lastSeen":"…"}\n' +
-          'The whole file is validated first: a malformed message is reported with its position and nothing is screened. Formats: pacs008, pain001 (ISO 20022 XML), tazama (Tazama pacs.008 JSON), jsonl, csv, mt103 (SWIFT MT103) (see docs/payments-input.md). --config takes a YAML file with packs.ocse_payments.settings and builtin_rules (thresholds) as in a policy.',
+          'The whole file is validated first: a malformed message is reported with its position and nothing is screened. Before screening, the file\'s profile (as "payments profile" prints it: field coverage, the indicators and typologies that can fire on it) goes to standard error. Formats: pacs008, pain001 (ISO 20022 XML), tazama (Tazama pacs.008 JSON), jsonl, csv, mt103 (SWIFT MT103) (see docs/payments-input.md). --config takes a YAML file with packs.ocse_payments.settings and builtin_rules (thresholds) as in a policy.',
       )
       .argument('<file>', 'the payments file')
       .addOption(formatOption())
@@ -240,6 +272,7 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
       .action(async (file: string, options: FormatOptions & { config?: string }) => {
         const { format, count, progress } = await prepare(file, options, io, 'screening');
         const config = await readPackSettings(options.config);
+        io.stderr.write(profileText(await profileFile(file, format, config.settings)));
         const result = await screenPayments(batchesOf(file, format, progress), config);
         progress.stop();
         for (const alert of result.alerts) io.stdout.write(`${JSON.stringify(alert)}\n`);

@@ -44,6 +44,7 @@ const draftFields: ReadonlySet<string> = new Set<keyof PaymentDraft>([
   'payeeBirthCountry',
   'remittanceInfo',
   'purpose',
+  'categoryPurpose',
   'channel',
   'declaredRelationship',
   'merchantCategory',

@@ -45,6 +45,8 @@ export const declaredRelationshipSlot = 14;
 export const merchantCategorySlot = 15;
 export const fundingInstrumentSlot = 16;
 export const payeeDocumentSlot = 17;
+export const categoryPurposeCode = 18;
+export const categoryPurposeProprietary = 19;
 
 /** Offsets of one party's slots from its side's first slot. */
 export const partyName = 0;
@@ -61,7 +63,7 @@ export const partyAgentCountry = 10;
 const partySlots = 11;
 
 /** First slot of the creditor's fields, then of the debtor's (last, so pain.001 can keep them). */
-export const payeeFirst = 18;
+export const payeeFirst = 20;
 export const payerFirst = payeeFirst + partySlots;
 export const slotCount = payerFirst + partySlots;
 
@@ -164,6 +166,7 @@ function transactionCommon(): Record<string, PathNode> {
     CdtrAcct: account(payeeFirst),
     CdtrAgt: agent(payeeFirst),
     Purp: node({ Cd: text(purposeCode), Prtry: text(purposeProprietary) }),
+    PmtTpInf: node({ CtgyPurp: node({ Cd: text(categoryPurposeCode), Prtry: text(categoryPurposeProprietary) }) }),
     RmtInf: node({ Ustrd: repeated(repeatRemittance) }),
     SplmtryData: node({
       Envlp: node({

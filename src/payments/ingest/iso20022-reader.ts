@@ -12,6 +12,8 @@ import type { PaymentReader } from './payment-reader.js';
 const {
   acceptanceTime,
   blockCount,
+  categoryPurposeCode,
+  categoryPurposeProprietary,
   channelSlot,
   declaredRelationshipSlot,
   endToEndId,
@@ -114,6 +116,10 @@ function candidatesFor(kind: Iso20022Kind): Readonly<Partial<Record<PaymentDraft
     purpose: [
       [purposeCode, 'Purp/Cd'],
       [purposeProprietary, 'Purp/Prtry'],
+    ],
+    categoryPurpose: [
+      [categoryPurposeCode, 'PmtTpInf/CtgyPurp/Cd'],
+      [categoryPurposeProprietary, 'PmtTpInf/CtgyPurp/Prtry'],
     ],
     channel: [[channelSlot, 'SplmtryData/Envlp/Prevail/Channel']],
     declaredRelationship: [[declaredRelationshipSlot, 'SplmtryData/Envlp/Prevail/DeclaredRelationship']],
@@ -409,6 +415,7 @@ export class Iso20022Reader implements PaymentReader {
       payeeBirthCountry: this.pick('payeeBirthCountry'),
       remittanceInfo: this.remittance.length === 0 ? undefined : this.remittance.join(' '),
       purpose: this.pick('purpose'),
+      categoryPurpose: this.pick('categoryPurpose'),
       channel: values[channelSlot],
       declaredRelationship: values[declaredRelationshipSlot],
       merchantCategory: values[merchantCategorySlot],

@@ -31,6 +31,7 @@ export const paymentColumns = [
   'funding_instrument',
   'payee_document',
   'crypto_risk_tags',
+  'category_purpose',
 ] as const;
 
 /** One flat field name (a CSV column, a JSON Lines key). */
@@ -79,6 +80,7 @@ export const draftFieldOfColumn: Readonly<Record<PaymentColumn, PaymentDraftFiel
   funding_instrument: 'fundingInstrument',
   payee_document: 'payeeDocument',
   crypto_risk_tags: 'cryptoRiskTags',
+  category_purpose: 'categoryPurpose',
 };
 
 /** The flat name of each draft field (the inverse of `draftFieldOfColumn`). */

@@ -29,6 +29,7 @@ export interface PaymentDraft {
   payeeBirthCountry?: unknown;
   remittanceInfo?: unknown;
   purpose?: unknown;
+  categoryPurpose?: unknown;
   channel?: unknown;
   declaredRelationship?: unknown;
   merchantCategory?: unknown;
@@ -189,6 +190,8 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure, options
   if (remittanceInfo !== undefined) record.remittanceInfo = remittanceInfo;
   const purpose = optionalText(draft, 'purpose', fail);
   if (purpose !== undefined) record.purpose = purpose;
+  const categoryPurpose = optionalText(draft, 'categoryPurpose', fail);
+  if (categoryPurpose !== undefined) record.categoryPurpose = categoryPurpose;
   const channel = optionalText(draft, 'channel', fail);
   if (channel !== undefined) {
     if (!channels.has(channel))

@@ -77,6 +77,7 @@ function checkWritable(record: PaymentRecord, index: number): void {
     ['payee.name', record.payee.name],
     ['remittanceInfo', record.remittanceInfo],
     ['purpose', record.purpose],
+    ['categoryPurpose', record.categoryPurpose],
     ['declaredRelationship', record.declaredRelationship],
     ['merchantCategory', record.merchantCategory],
     ['fundingInstrument', record.fundingInstrument],
@@ -150,10 +151,16 @@ function transactionXml(record: PaymentRecord): string {
       : purposeCodePattern.test(record.purpose)
         ? `<Purp><Cd>${record.purpose}</Cd></Purp>`
         : `<Purp>${element('Prtry', record.purpose)}</Purp>`;
+  const paymentType =
+    record.categoryPurpose === undefined
+      ? ''
+      : purposeCodePattern.test(record.categoryPurpose)
+        ? `<PmtTpInf><CtgyPurp><Cd>${record.categoryPurpose}</Cd></CtgyPurp></PmtTpInf>`
+        : `<PmtTpInf><CtgyPurp>${element('Prtry', record.categoryPurpose)}</CtgyPurp></PmtTpInf>`;
   const remittance =
     record.remittanceInfo === undefined ? '' : `<RmtInf>${element('Ustrd', record.remittanceInfo)}</RmtInf>`;
   return (
-    `<CdtTrfTxInf><PmtId><EndToEndId>${id}</EndToEndId><TxId>${id}</TxId></PmtId>` +
+    `<CdtTrfTxInf><PmtId><EndToEndId>${id}</EndToEndId><TxId>${id}</TxId></PmtId>${paymentType}` +
     `<IntrBkSttlmAmt ${amount}</IntrBkSttlmAmt><AccptncDtTm>${escapeXml(record.time)}</AccptncDtTm>` +
     `<InstdAmt ${amount}</InstdAmt><ChrgBr>SHAR</ChrgBr>` +
     partyXml('Dbtr', record.payer) +

@@ -12,10 +12,26 @@ import { paymentFactsFor } from './payment-facts.js';
 import { ocseLabel, receiverIndicators } from './receiver-indicators.js';
 import { sextortionIndicators } from './sextortion-indicators.js';
 
+export { type AbsentField, type FieldNeed, type ProfileField, profileFields } from './indicator-inputs.js';
 export { ocseFeature } from './ocse-features.js';
 export { defaultOcseSettings, type OcseSettings, ocseSettingsVersion, resolveOcseSettings } from './ocse-settings.js';
 export { ocseTypology } from './ocse-typologies.js';
-export { type PaymentFacts, paymentFactsFor } from './payment-facts.js';
+export {
+  type ChannelSource,
+  type PartyKind,
+  type PartyLink,
+  type PaymentFacts,
+  paymentFactsFor,
+} from './payment-facts.js';
+export {
+  createPaymentsProfiler,
+  type FieldCoverage,
+  type IndicatorReach,
+  type PaymentsProfile,
+  type PaymentsProfiler,
+  profilePayments,
+  type TypologyReach,
+} from './payments-profile.js';
 export { ocseLabel } from './receiver-indicators.js';
 export { type ReferenceCategory, referenceCategory } from './reference-categories.js';
 

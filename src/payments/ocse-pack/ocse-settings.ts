@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, EngineError } from '../../core/index.js';
 import { defaultCorridorCountries } from '../../packs/index.js';
+import { paymentChannels } from '../payment-record.js';
 import { defaultUsdRates } from './exchange-rates.js';
 import { defaultReferenceWords } from './reference-categories.js';
 
@@ -40,12 +41,18 @@ export const ocseSettingsSchema = z.strictObject({
   victim_channels: z.array(z.string()),
   /** F15: channels that take money out as cash. */
   cash_out_channels: z.array(z.string()),
+  /**
+   * Channel inference: purpose code (`Purp/Cd` or proprietary `Purp/Prtry`) or category purpose
+   * (`PmtTpInf/CtgyPurp`) → the channel it implies, for payments that state no channel. ISO purpose codes say why money moves, not how,
+   * so the default is empty; map a source's own proprietary codes here.
+   */
+  purpose_channels: z.record(z.string().min(1), z.enum(paymentChannels)),
 });
 
 export type OcseSettings = z.output<typeof ocseSettingsSchema>;
 
-/** Bumped whenever a default below changes. */
-export const ocseSettingsVersion = 1;
+/** Bumped whenever a default below changes (2: `purpose_channels`). */
+export const ocseSettingsVersion = 2;
 
 export const defaultOcseSettings: OcseSettings = {
   corridors: [...defaultCorridorCountries],
@@ -61,6 +68,7 @@ export const defaultOcseSettings: OcseSettings = {
   young_age_years: 21,
   victim_channels: ['gift_card', 'p2p_wallet', 'crypto', 'mto_online'],
   cash_out_channels: ['atm', 'cash_pickup'],
+  purpose_channels: {},
 };
 
 /**

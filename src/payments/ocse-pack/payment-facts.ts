@@ -3,16 +3,45 @@ import type { OcseSettings } from './ocse-settings.js';
 import { type ReferenceCategory, referenceCategory } from './reference-categories.js';
 
 /**
+ * What a party is, as far as the message says: `person` (`PrvtId`, or a source's own party type
+ * `individual`), `organisation` (`OrgId`, which includes a BIC-only party `OrgId/AnyBIC`), or
+ * `unknown` when the message names neither — the usual case in a bank's pacs.008.
+ */
+export type PartyKind = 'person' | 'organisation' | 'unknown';
+
+/**
+ * What the message tells about a link between payer and payee: `related` (a declared family or
+ * personal relationship, or the payer was born in the payee's country), `unrelated` (a declared
+ * relationship such as `none` or `friend`, and no birth link), or `unknown` (nothing declared and
+ * no birth link). Absence of data is not evidence: `unknown` is never read as `unrelated`.
+ */
+export type PartyLink = 'related' | 'unrelated' | 'unknown';
+
+/** Where the channel came from: the message's own field, inferred from other fields, or neither. */
+export type ChannelSource = 'declared' | 'inferred' | 'unknown';
+
+/**
  * What the OCSE indicators need to know about one `payment.sent` event, computed once per event
  * (features and rules all ask for the same event). Pure functions of the event and the settings.
+ *
+ * Missing data (see docs/packs/ocse-payments.md, "Missing data"): an unknown payee type is
+ * "possibly a person" (only a known organisation is excluded); an unknown relationship is
+ * `unknown`, never "unrelated"; an unknown channel is inferred from the fields that imply one
+ * (merchant category → card, crypto risk tags → crypto, a pick-up document → cash pick-up, a
+ * purpose code the operator mapped in `purpose_channels`), else stays unknown — an unknown
+ * channel is a credit transfer for F01 (not card, ATM or crypto) and, for F16, a payment that
+ * counts only when it goes abroad to a possible person.
  */
 export interface PaymentFacts {
   /** The amount in US dollars, or null when the currency has no rate. */
   readonly amountUsd: number | null;
   readonly crossBorder: boolean;
-  readonly payeeIndividual: boolean;
+  readonly payeeKind: PartyKind;
+  readonly payerKind: PartyKind;
+  /** The payee is a person or may be one (its type is unknown): only a known organisation is not. */
+  readonly payeePossiblyPerson: boolean;
   readonly highRiskCorridor: boolean;
-  /** F01: small cross-border person-to-person payment into a high-risk corridor. */
+  /** F01: small cross-border payment between possible persons into a high-risk corridor. */
   readonly f01: boolean;
   readonly night: boolean;
   /** F07: round in the sent currency (multiple of 10, or of 500 for PHP-like currencies). */
@@ -20,12 +49,15 @@ export interface PaymentFacts {
   readonly reference: ReferenceCategory;
   /** F05 C8: the reference contains a private FIU keyword. */
   readonly privateKeyword: boolean;
-  /** F03 (per payment): no declared family link and no birth link to the payee's country. */
+  readonly link: PartyLink;
+  /** F03 (per payment): `link === 'unrelated'` — a declared non-family relationship, no birth link. */
   readonly unrelated: boolean;
   /** Payer age in whole years at the payment, from the KYC birth date; null when unknown. */
   readonly payerAge: number | null;
   readonly young: boolean;
+  /** The declared channel, else the inferred one, else undefined. */
   readonly channel: string | undefined;
+  readonly channelSource: ChannelSource;
   readonly riskyMerchant: boolean;
   readonly cryptoDirect: boolean;
   readonly cryptoIndirect: boolean;
@@ -33,11 +65,14 @@ export interface PaymentFacts {
   readonly spendInCorridorAbroad: boolean;
   readonly atmInCorridorAbroad: boolean;
   readonly cashOut: boolean;
-  /** F16: a young payer paying through a channel extortionists ask for (anywhere). */
-  readonly youngVictimChannel: boolean;
+  /**
+   * F16: a young payer paying through a channel extortionists ask for (anywhere), or — the
+   * channel unknown — paying abroad to a possible person (the path a plain bank pacs.008 has).
+   */
+  readonly youngVictimPayment: boolean;
   /** F16: the same, abroad. */
-  readonly youngVictimChannelAbroad: boolean;
-  /** F13 input: a small (≤ the F01 band's top) cross-border payment to a private person. */
+  readonly youngVictimPaymentAbroad: boolean;
+  /** F13 input: a small (≤ the F01 band's top) cross-border payment to a possible person. */
   readonly smallToPersonAbroad: boolean;
 }
 
@@ -64,6 +99,30 @@ function ageAt(birthDate: string | undefined, timeMs: number): number | null {
   return age;
 }
 
+function partyKind(type: unknown): PartyKind {
+  if (type === 'individual') return 'person';
+  if (type === 'organisation') return 'organisation';
+  return 'unknown';
+}
+
+/**
+ * The channel other fields of the payment imply, when it has none: a merchant category only
+ * card payments carry, crypto risk tags only crypto transfers carry, a pick-up document only cash
+ * pick-ups carry, or a purpose or category purpose code the operator mapped (ISO purpose codes
+ * say why money moves, not how, so the default map is empty; a source's proprietary codes in
+ * `Purp/Prtry` or `PmtTpInf/CtgyPurp/Prtry` often do).
+ */
+function inferredChannel(event: EngineEvent, purposeChannels: Readonly<Record<string, string>>): string | undefined {
+  const data = event.data;
+  if (text(data.merchant_category) !== undefined) return 'card';
+  if (Array.isArray(data.crypto_risk_tags) && data.crypto_risk_tags.length > 0) return 'crypto';
+  if (event.entities.payee_document !== undefined) return 'cash_pickup';
+  const purpose = text(data.purpose);
+  const fromPurpose = purpose === undefined ? undefined : purposeChannels[purpose];
+  const category = text(data.category_purpose);
+  return fromPurpose ?? (category === undefined ? undefined : purposeChannels[category]);
+}
+
 /** Builds the fact function for one settings object; results are cached per event object. */
 export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) => PaymentFacts {
   const corridors = new Set(settings.corridors);
@@ -73,6 +132,7 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
   const indirectTags = new Set(settings.crypto_indirect_tags);
   const victimChannels = new Set(settings.victim_channels);
   const cashOutChannels = new Set(settings.cash_out_channels);
+  const purposeChannels = settings.purpose_channels;
   const privateKeywords = settings.private_keywords.map((keyword) => keyword.toLowerCase());
   const [nightFrom, nightTo] = settings.night_hours;
   const [bandLow, bandHigh] = settings.small_payment_usd;
@@ -87,13 +147,20 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
     const payerCountry = text(data.payer_country);
     const payeeCountry = text(data.payee_country);
     const crossBorder = payerCountry !== undefined && payeeCountry !== undefined && payerCountry !== payeeCountry;
-    const payeeIndividual = data.payee_type === 'individual';
+    const payeeKind = partyKind(data.payee_type);
+    const payerKind = partyKind(data.payer_type);
+    const payeePossiblyPerson = payeeKind !== 'organisation';
     const highRiskCorridor = crossBorder && payeeCountry !== undefined && corridors.has(payeeCountry);
-    const channel = text(data.channel);
+    const declaredChannel = text(data.channel);
+    const inferred = declaredChannel === undefined ? inferredChannel(event, purposeChannels) : undefined;
+    const channel = declaredChannel ?? inferred;
+    const channelSource: ChannelSource =
+      declaredChannel !== undefined ? 'declared' : inferred !== undefined ? 'inferred' : 'unknown';
     const personToPerson = channel !== 'card' && channel !== 'atm' && channel !== 'crypto';
     const f01 =
       highRiskCorridor &&
-      payeeIndividual &&
+      payeePossiblyPerson &&
+      payerKind !== 'organisation' &&
       personToPerson &&
       amountUsd !== null &&
       amountUsd >= bandLow &&
@@ -109,36 +176,48 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
     const privateKeyword = lowered !== undefined && privateKeywords.some((keyword) => lowered.includes(keyword));
     const relationship = text(data.declared_relationship)?.toLowerCase();
     const birthLink = payeeCountry !== undefined && text(data.payer_birth_country) === payeeCountry;
-    const unrelated = !birthLink && (relationship === undefined || unrelatedRelationships.has(relationship));
+    const link: PartyLink = birthLink
+      ? 'related'
+      : relationship === undefined
+        ? 'unknown'
+        : unrelatedRelationships.has(relationship)
+          ? 'unrelated'
+          : 'related';
     const payerAge = ageAt(text(data.payer_birth_date), event.timeMs);
     const young = payerAge !== null && payerAge < settings.young_age_years;
     const tags = Array.isArray(data.crypto_risk_tags) ? (data.crypto_risk_tags as unknown[]) : [];
     const cryptoDirect = tags.some((tag) => typeof tag === 'string' && directTags.has(tag));
     const cryptoIndirect = !cryptoDirect && tags.some((tag) => typeof tag === 'string' && indirectTags.has(tag));
     const spendInCorridorAbroad = highRiskCorridor && (channel === 'card' || channel === 'atm');
+    const victimChannel = channel !== undefined && victimChannels.has(channel);
+    const unknownChannelAbroad = channel === undefined && crossBorder && payeePossiblyPerson;
     return {
       amountUsd,
       crossBorder,
-      payeeIndividual,
+      payeeKind,
+      payerKind,
+      payeePossiblyPerson,
       highRiskCorridor,
       f01,
       night,
       round,
       reference,
       privateKeyword,
-      unrelated,
+      link,
+      unrelated: link === 'unrelated',
       payerAge,
       young,
       channel,
+      channelSource,
       riskyMerchant: channel === 'card' && riskyMerchants.has(text(data.merchant_category) ?? ''),
       cryptoDirect,
       cryptoIndirect,
       spendInCorridorAbroad,
       atmInCorridorAbroad: spendInCorridorAbroad && channel === 'atm',
       cashOut: channel !== undefined && cashOutChannels.has(channel),
-      youngVictimChannel: young && channel !== undefined && victimChannels.has(channel),
-      youngVictimChannelAbroad: young && crossBorder && channel !== undefined && victimChannels.has(channel),
-      smallToPersonAbroad: crossBorder && payeeIndividual && amountUsd !== null && amountUsd <= bandHigh,
+      youngVictimPayment: young && (victimChannel || unknownChannelAbroad),
+      youngVictimPaymentAbroad: young && crossBorder && (victimChannel || unknownChannelAbroad),
+      smallToPersonAbroad: crossBorder && payeePossiblyPerson && amountUsd !== null && amountUsd <= bandHigh,
     };
   };
 

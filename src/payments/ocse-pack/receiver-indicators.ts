@@ -38,7 +38,8 @@ export function receiverIndicators(facts: (event: EngineEvent) => PaymentFacts):
         id: 'ocse_f13_many_unrelated_senders',
         version: 1,
         indicator: 'F13',
-        description: 'A private person receives small payments from many unrelated senders abroad',
+        description:
+          'A possible private person receives small payments from many senders abroad, not known to be related',
         sources: ['AUSTRAC-CS', 'EUROPOL', 'AMLC', 'EGMONT-20'],
         configSchema: z.strictObject({
           senders_90d: count,
@@ -64,10 +65,17 @@ export function receiverIndicators(facts: (event: EngineEvent) => PaymentFacts):
           if (senders < config.senders_90d) return undefined;
           const countries = feature(f.payeeSenderCountries90d);
           const unrelated = feature(f.payeeUnrelatedSenders90d);
+          const known = feature(f.payeeKnownLinkSenders90d);
           const mean = feature(f.payeeSmallUsd90d) / Math.max(1, feature(f.payeeSmallCount90d));
           if (countries < config.sender_countries_90d || mean > config.mean_usd_at_most) return undefined;
-          if (unrelated / senders < config.unrelated_share) return undefined;
-          return `receiver got small payments from ${senders} senders in ${countries} countries in 90 days (mean USD ${mean.toFixed(0)}, ${unrelated} with no declared link)`;
+          // The share is over the senders whose link is known: an undeclared link is unknown, not
+          // "unrelated". When no sender's link is known the test cannot be made and is left out.
+          if (known > 0 && unrelated / known < config.unrelated_share) return undefined;
+          const links =
+            known === 0
+              ? 'no sender states a relationship'
+              : `${unrelated} of ${known} senders with a known link declare no family link`;
+          return `receiver got small payments from ${senders} senders in ${countries} countries in 90 days (mean USD ${mean.toFixed(0)}, ${links})`;
         },
         effects: (config, { facts: value }) => [
           { kind: 'typology', typology: t2, points: config.points },

@@ -40,14 +40,14 @@ export function sextortionIndicators(facts: (event: EngineEvent) => PaymentFacts
           points: 50,
         },
         check: ({ facts: value, feature, featureOrNull, context }, config) => {
-          if (!value.youngVictimChannel) return undefined;
+          if (!value.youngVictimPayment) return undefined;
           const recent = (time: number | null) =>
             time !== null && time >= context.event.timeMs - config.new_payee_days * dayMs;
           const toThisPayee = feature(f.relationshipVictimCount48h);
           const abroad = feature(f.youngAbroadCount48h);
           const burstToNewPayee = toThisPayee >= config.payments_48h && recent(featureOrNull(f.relationshipFirstSeen));
           const burstAbroad =
-            value.youngVictimChannelAbroad && abroad >= config.payments_48h && recent(featureOrNull(f.payeeFirstSeen));
+            value.youngVictimPaymentAbroad && abroad >= config.payments_48h && recent(featureOrNull(f.payeeFirstSeen));
           if (!burstToNewPayee && !burstAbroad) return undefined;
           const smallest = featureOrNull(f.youngVictimMinUsd48h);
           if (smallest === null || smallest >= config.first_payment_below_usd) return undefined;
@@ -55,7 +55,7 @@ export function sextortionIndicators(facts: (event: EngineEvent) => PaymentFacts
           if (burstUsd < config.minimum_total_usd) return undefined;
           const weeklyBaseline = Math.max(0, feature(f.spendUsd90d) - burstUsd) / (90 / 7);
           if (burstUsd < config.baseline_multiple * weeklyBaseline) return undefined;
-          const channel = value.channel ?? 'unknown channel';
+          const channel = value.channel ?? 'a channel the message does not state';
           const count = burstToNewPayee ? toThisPayee : abroad;
           const where = burstToNewPayee ? 'to a payee they had never paid before' : 'abroad to a new payee';
           return `payer aged ${value.payerAge} sent ${count} payments (USD ${burstUsd.toFixed(0)}) in 48 hours ${where} by ${channel}${value.night ? ', at night' : ''}`;
