@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 /**
  * `npm run bench -- payments-eval [--accounts N] [--days D] [--profiles a,b] [--seeds 1,2,11]`:
  * detection quality, not speed. For every simulator profile (`mto`, `plain-bank`, `hard`) and
@@ -96,7 +97,58 @@ async function evaluate(profile: SimulationProfileName, seed: number, accounts: 
 
 const percent = (value: number) => `${(value * 100).toFixed(2)} %`;
 
+/** `T1 payers` … `T6 mules`: the docs' column names, in typology order. */
+const docColumns: readonly (readonly [string, string])[] = [
+  ['ocse_livestream_payer', 'T1 payers'],
+  ['ocse_facilitator', 'T2 facilitators'],
+  ['ocse_travel_to_offend', 'T3 travel'],
+  ['ocse_crypto_purchase', 'T4 crypto'],
+  ['sextortion_victim', 'T5 victims'],
+  ['sextortion_mule', 'T6 mules'],
+];
+
+/**
+ * The per-profile Markdown tables of `docs/payments.md` ("On data it was not tuned on") from a
+ * saved result, so the docs show what the JSON holds and nothing typed by hand.
+ */
+function markdownTables(saved: { runs: EvaluationRun[] }): string {
+  const count = (recall: number, planted: number) => `${Math.round(recall * planted)}/${planted}`;
+  const legitimate = (alerted: number, of: number, rate: number) =>
+    `${alerted}/${of.toLocaleString('en')} (${percent(rate)})`;
+  const profiles = [...new Set(saved.runs.map((result) => result.profile))];
+  const parts: string[] = [];
+  for (const profile of profiles) {
+    parts.push(`**\`${profile}\`**`, '');
+    parts.push(`| seed | screen | ${docColumns.map(([, name]) => name).join(' | ')} | legitimate senders alerted |`);
+    parts.push(`|---|---|${docColumns.map(() => '---|').join('')}---|`);
+    for (const result of saved.runs.filter((candidate) => candidate.profile === profile)) {
+      const cells = (pick: (row: EvaluationRun['typologies'][number]) => number) =>
+        docColumns.map(([typology]) => {
+          const row = result.typologies.find((candidate) => candidate.typology === typology);
+          return row === undefined ? '—' : count(pick(row), row.planted);
+        });
+      const seed = `${result.seed}${result.split === 'tune' ? ' (tune)' : ''}`;
+      parts.push(
+        `| ${seed} | Prevail | ${cells((row) => row.prevailRecall).join(' | ')} | ${legitimate(result.prevail.alerted, result.legitimateSenders, result.prevail.rate)} |`,
+      );
+      parts.push(
+        `| | naive | ${cells((row) => row.naiveRecall).join(' | ')} | ${legitimate(result.naive.alerted, result.legitimateSenders, result.naive.rate)} |`,
+      );
+    }
+    parts.push('');
+  }
+  return parts.join('\n');
+}
+
 export async function run(args: string[]): Promise<void> {
+  const savedIndex = args.indexOf('--markdown-from');
+  if (savedIndex !== -1) {
+    const file = args[savedIndex + 1];
+    if (file === undefined)
+      throw new Error('--markdown-from needs the saved result (bench/results/payments-eval.json)');
+    console.log(markdownTables(JSON.parse(await readFile(file, 'utf8'))));
+    return;
+  }
   const accounts = numberOption(args, '--accounts', 3000);
   const days = numberOption(args, '--days', 60);
   const profiles = (listOption(args, '--profiles') ?? [...simulationProfileNames]) as SimulationProfileName[];
