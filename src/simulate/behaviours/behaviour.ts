@@ -145,22 +145,35 @@ export function recurringTransfer(scenario: Scenario, customer: Customer, transf
       if (next !== day) return;
       if (transfer.untilDay !== undefined && day >= transfer.untilDay) return;
       next += Math.max(1, transfer.periodDays + random.integer(-transfer.jitterDays, transfer.jitterDays));
-      const usd = transfer.usd * (1 + random.between(-transfer.spread, transfer.spread));
-      const details = transfer.details(random);
-      out.push(
-        customerPayment(
-          customer,
-          customerInstant(scenario, customer, day, transfer.hour(random)),
-          transfer.payee,
-          usd,
-          {
-            ...details,
-            round: random.chance(transfer.roundShare),
-          },
-        ),
-      );
+      out.push(transferPayment(scenario, customer, transfer, day, random));
     };
   };
+}
+
+/**
+ * One payment of a recurring transfer on `day`: its amount spread around `transfer.usd`, its
+ * details, its hour and whether it is round, drawn from `random` in that order (the order is part
+ * of the scenario: the same seed must give the same payments).
+ */
+function transferPayment(
+  scenario: Scenario,
+  customer: Customer,
+  transfer: RecurringTransfer,
+  day: number,
+  random: Random,
+) {
+  const usd = transfer.usd * (1 + random.between(-transfer.spread, transfer.spread));
+  const details = transfer.details(random);
+  return customerPayment(
+    customer,
+    customerInstant(scenario, customer, day, transfer.hour(random)),
+    transfer.payee,
+    usd,
+    {
+      ...details,
+      round: random.chance(transfer.roundShare),
+    },
+  );
 }
 
 /** `transfer` on paydays from local day `from` (see `RecurringTransfer.paydaysFrom`). */
@@ -176,20 +189,7 @@ function paydayTransfer(scenario: Scenario, customer: Customer, transfer: Recurr
     );
     return (day, out) => {
       if (!days.has(day)) return;
-      const usd = transfer.usd * (1 + random.between(-transfer.spread, transfer.spread));
-      const details = transfer.details(random);
-      out.push(
-        customerPayment(
-          customer,
-          customerInstant(scenario, customer, day, transfer.hour(random)),
-          transfer.payee,
-          usd,
-          {
-            ...details,
-            round: random.chance(transfer.roundShare),
-          },
-        ),
-      );
+      out.push(transferPayment(scenario, customer, transfer, day, random));
     };
   };
 }
