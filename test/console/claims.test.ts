@@ -122,11 +122,16 @@ describe('the review console in a real browser: claims, stepping away, claim tim
     const strip = page.getByTestId('filmstrip');
     await strip.waitFor();
     assert.equal(await strip.getByRole('button').count(), frames);
-    const third = page.waitForResponse((response) => response.url().endsWith('/rendition?frame=2'), {
-      timeout: 60_000,
-    });
+    // The filmstrip may fetch a frame before it is clicked (its thumbnails): every rendition
+    // response is in `served` whenever it came, so wait on that rather than on a response that
+    // may already have passed.
     await strip.getByRole('button', { name: 'Frame 3' }).click();
-    assert.equal((await third).headers()['content-type'], 'image/jpeg');
+    const deadline = Date.now() + 60_000;
+    while (!served.some((line) => line.endsWith('/rendition?frame=2')) && Date.now() < deadline)
+      await new Promise((done) => setTimeout(done, 100));
+    const third = served.find((line) => line.endsWith('/rendition?frame=2'));
+    assert.ok(third !== undefined, `frame 3 was served (${served.join(', ')})`);
+    assert.ok(third.startsWith('image/jpeg '), third);
     await page
       .getByTestId('media-rendition')
       .and(page.getByAltText(/frame 3 of/))
