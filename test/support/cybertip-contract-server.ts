@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cybertipSequences, type SequenceItem } from './cybertip-sequences.js';
 import { startLocalServer } from './http-server.js';
 import { type ParsedElement, parseXml } from './xml-tree.js';
 
@@ -26,92 +27,12 @@ import { type ParsedElement, parseXml } from './xml-tree.js';
  * `calls`), file bytes only as size, SHA-256 and MD5.
  */
 
-/** One element of a sequence: its name, whether required, whether it may repeat. */
-interface SequenceItem {
-  readonly name: string;
-  readonly required?: boolean;
-  readonly repeats?: boolean;
+/** The transcribed sequence of `name` (a missing one is a bug of this server, not of the client). */
+function sequenceOf(name: string): readonly SequenceItem[] {
+  const items = cybertipSequences[name];
+  if (items === undefined) throw new Error(`no sequence for <${name}>`);
+  return items;
 }
-
-function sequence(...names: string[]): SequenceItem[] {
-  return names.map((entry) => {
-    const name = entry.replace(/[!*]/g, '');
-    return { name, required: entry.includes('!'), repeats: entry.includes('*') };
-  });
-}
-
-/** `<report>`'s children in XSD order (note §3); `!` required, `*` repeats. */
-export const reportSequence = sequence(
-  'incidentSummary!',
-  'internetDetails*',
-  'lawEnforcement',
-  'reporter!',
-  'personOrUserReported',
-  'intendedRecipient*',
-  'victim*',
-  'additionalInfo',
-);
-
-export const incidentSummarySequence = sequence(
-  'incidentType!',
-  'platform',
-  'escalateToHighPriority',
-  'reportAnnotations',
-  'incidentDateTime!',
-  'incidentDateTimeDescription',
-);
-
-export const reporterSequence = sequence(
-  'reportingPerson!',
-  'contactPerson',
-  'companyTemplate',
-  'termsOfService',
-  'legalURL',
-);
-
-export const personOrUserReportedSequence = sequence(
-  'personOrUserReportedPerson',
-  'vehicleDescription',
-  'espIdentifier',
-  'espService',
-  'compromisedAccount',
-  'screenName',
-  'displayName*',
-  'profileUrl*',
-  'profileBio',
-  'ipCaptureEvent*',
-  'deviceId*',
-  'thirdPartyUserReported',
-  'priorCTReports*',
-  'groupIdentifier',
-  'accountTemporarilyDisabled',
-  'accountPermanentlyDisabled',
-  'estimatedLocation',
-  'allEmailsReported',
-  'associatedAccount',
-  'additionalInfo',
-);
-
-/** `<fileDetails>`'s children in XSD order (note §4). */
-export const fileDetailsSequence = sequence(
-  'reportId!',
-  'fileId!',
-  'fileName',
-  'originalFileName',
-  'uploadedToEspTimestamp',
-  'locationOfFile',
-  'fileViewedByEsp',
-  'exifViewedByEsp',
-  'publiclyAvailable',
-  'fileRelevance',
-  'fileAnnotations',
-  'industryClassification',
-  'originalFileHash*',
-  'ipCaptureEvent',
-  'deviceId*',
-  'details*',
-  'additionalInfo*',
-);
 
 /**
  * Checks that `element`'s children follow `items` in order (each at most once unless it
@@ -260,11 +181,11 @@ function checkReport(xml: string): { code: number; problem: string } | undefined
   const root = parseOrUndefined(xml);
   if (root === undefined) return { code: 4110, problem: 'the report is not well-formed XML' };
   if (root.name !== 'report') return { code: 4100, problem: `the root is <${root.name}>, not <report>` };
-  const checks: [ParsedElement | undefined, SequenceItem[]][] = [
-    [root, reportSequence],
-    [childOf(root, 'incidentSummary'), incidentSummarySequence],
-    [childOf(root, 'reporter'), reporterSequence],
-    [childOf(root, 'personOrUserReported'), personOrUserReportedSequence],
+  const checks: [ParsedElement | undefined, readonly SequenceItem[]][] = [
+    [root, sequenceOf('report')],
+    [childOf(root, 'incidentSummary'), sequenceOf('incidentSummary')],
+    [childOf(root, 'reporter'), sequenceOf('reporter')],
+    [childOf(root, 'personOrUserReported'), sequenceOf('personOrUserReported')],
   ];
   for (const [element, items] of checks) {
     if (element === undefined) continue;
@@ -358,7 +279,7 @@ export async function startCybertipContractServer(
         if (details === undefined) return [200, responseXml(4110)];
         if (details.name !== 'fileDetails')
           return [200, responseXml(4100, {}, 'reportResponse', `root <${details.name}>`)];
-        const problem = checkSequence(details, fileDetailsSequence);
+        const problem = checkSequence(details, sequenceOf('fileDetails'));
         if (problem !== undefined) return [200, responseXml(4100, {}, 'reportResponse', problem)];
         const found = openReport(childOf(details, 'reportId')?.text.trim());
         if ('code' in found) return [200, responseXml(found.code)];

@@ -1,143 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { cybertipSequences } from '../../../test/support/cybertip-sequences.js';
 import { child, childNames, descendants, type ParsedElement, parseXml } from '../../../test/support/xml-tree.js';
 import { isEngineError } from '../../core/index.js';
 import { buildCybertipFileDetails } from './build-cybertip-file-details.js';
 import { buildCybertipReport } from './build-cybertip-report.js';
 import type { CybertipFileInput, CybertipPerson, CybertipReportInput } from './cybertip-schema.js';
 
-// The XSD sequences, transcribed from shared/notes/ncmec-cybertipline.md §3–§4 (and the note's
-// "Shared types"), independently of the builder: a misordered child is NCMEC's code 4100.
-const person = ['firstName', 'lastName', 'phone', 'email', 'address', 'age', 'dateOfBirth'];
-const sequences: Record<string, readonly string[]> = {
-  report: [
-    'incidentSummary',
-    'internetDetails',
-    'lawEnforcement',
-    'reporter',
-    'personOrUserReported',
-    'intendedRecipient',
-    'victim',
-    'additionalInfo',
-  ],
-  incidentSummary: [
-    'incidentType',
-    'platform',
-    'escalateToHighPriority',
-    'reportAnnotations',
-    'incidentDateTime',
-    'incidentDateTimeDescription',
-  ],
-  reportAnnotations: ['sextortion', 'csamSolicitation', 'minorToMinorInteraction', 'spam'],
-  webPageIncident: ['url', 'additionalInfo', 'thirdPartyHostedContent'],
-  emailIncident: ['emailAddress', 'content', 'additionalInfo'],
-  newsgroupIncident: ['name', 'emailAddress', 'content', 'additionalInfo'],
-  chatImIncident: ['chatClient', 'chatRoomName', 'content', 'additionalInfo'],
-  onlineGamingIncident: ['gameName', 'console', 'content', 'additionalInfo'],
-  peer2peerIncident: ['client', 'ipCaptureEvent', 'additionalInfo'],
-  lawEnforcement: [
-    'agencyName',
-    'caseNumber',
-    'officerContact',
-    'reportedToLe',
-    'servedLegalProcessDomestic',
-    'servedLegalProcessInternational',
-  ],
-  reporter: ['reportingPerson', 'contactPerson', 'companyTemplate', 'termsOfService', 'legalURL'],
-  personOrUserReported: [
-    'personOrUserReportedPerson',
-    'vehicleDescription',
-    'espIdentifier',
-    'espService',
-    'compromisedAccount',
-    'screenName',
-    'displayName',
-    'profileUrl',
-    'profileBio',
-    'ipCaptureEvent',
-    'deviceId',
-    'thirdPartyUserReported',
-    'priorCTReports',
-    'groupIdentifier',
-    'accountTemporarilyDisabled',
-    'accountPermanentlyDisabled',
-    'estimatedLocation',
-    'allEmailsReported',
-    'associatedAccount',
-    'additionalInfo',
-  ],
-  intendedRecipient: [
-    'intendedRecipientPerson',
-    'espIdentifier',
-    'espService',
-    'screenName',
-    'displayName',
-    'profileUrl',
-    'ipCaptureEvent',
-    'deviceId',
-    'priorCTReports',
-    'accountTemporarilyDisabled',
-    'accountPermanentlyDisabled',
-    'estimatedLocation',
-    'additionalInfo',
-  ],
-  victim: [
-    'victimPerson',
-    'espIdentifier',
-    'espService',
-    'screenName',
-    'displayName',
-    'profileUrl',
-    'ipCaptureEvent',
-    'deviceId',
-    'schoolName',
-    'priorCTReports',
-    'estimatedLocation',
-    'additionalInfo',
-  ],
-  reportingPerson: person,
-  contactPerson: person,
-  officerContact: person,
-  personOrUserReportedPerson: person,
-  intendedRecipientPerson: person,
-  victimPerson: person,
-  ipCaptureEvent: ['ipAddress', 'eventName', 'dateTime', 'possibleProxy', 'port'],
-  deviceId: ['idType', 'idValue', 'eventName', 'dateTime'],
-  estimatedLocation: ['city', 'region', 'countryCode', 'verified', 'timestamp'],
-  fileDetails: [
-    'reportId',
-    'fileId',
-    'fileName',
-    'originalFileName',
-    'uploadedToEspTimestamp',
-    'locationOfFile',
-    'fileViewedByEsp',
-    'exifViewedByEsp',
-    'publiclyAvailable',
-    'fileRelevance',
-    'fileAnnotations',
-    'industryClassification',
-    'originalFileHash',
-    'ipCaptureEvent',
-    'deviceId',
-    'details',
-    'additionalInfo',
-  ],
-  fileAnnotations: [
-    'animeDrawingVirtualHentai',
-    'potentialMeme',
-    'viral',
-    'possibleSelfProduction',
-    'physicalHarm',
-    'violenceGore',
-    'bestiality',
-    'liveStreaming',
-    'infant',
-    'generativeAi',
-  ],
-  details: ['nameValuePair'],
-  nameValuePair: ['name', 'value'],
-};
+// The XSD sequences, transcribed once from the note independently of the builder (shared with
+// the contract server): a misordered child is NCMEC's code 4100.
+const sequences: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(cybertipSequences).map(([name, items]) => [name, items.map((item) => item.name)]),
+);
 /** Elements of the note's sequences the builder cannot yet write (their content model is not in the note). */
 const notYetWritten = new Set(['compromisedAccount', 'allEmailsReported', 'associatedAccount']);
 
