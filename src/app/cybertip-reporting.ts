@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/index.js';
 import type { CaseService } from '../cases/index.js';
+import type { Settings } from '../config/index.js';
 import { type FetchPolicy, fetchUrl } from '../content/index.js';
 import { EngineError, isEngineError } from '../core/index.js';
 import { splitEntityKey } from '../events/index.js';
@@ -10,21 +11,14 @@ import type { ReviewSubmissions } from '../review/index.js';
 import type { Storage } from '../storage/index.js';
 import {
   CybertipClient,
-  type CybertipEnvironment,
   CybertipSubmitter,
   ReportLedger,
   type SubmissionFileSource,
   type SubmissionRecord,
 } from '../submissions/index.js';
 
-/** The CyberTipline settings (`Settings['cybertip']`, from `PREVAIL_CYBERTIP_*`). */
-export interface CybertipSettings {
-  readonly environment: CybertipEnvironment;
-  readonly username?: string;
-  readonly password?: string;
-  readonly baseUrl?: string;
-  readonly timeoutMs: number;
-}
+/** The CyberTipline settings, as `src/config` reads them from `PREVAIL_CYBERTIP_*`. */
+export type CybertipSettings = Settings['cybertip'];
 
 /** Who the submitter's own reads and changes are by, in the audit log. */
 const actor = 'system:cybertip-submitter';
