@@ -8,14 +8,14 @@ import {
   cybertipReportFromCase,
 } from '../reports/index.js';
 import type { SubmissionFileSource, SubmissionPlan, SubmissionRecord } from '../submissions/index.js';
+import type { MediaSource } from '../wellness/index.js';
 
 /** A media item of a case as a hotline report names it (the media seam's `forReport`). */
 export interface ReportMedia {
   /** The console's media item id (the reveal audit's key). */
   readonly id: string;
-  readonly source:
-    | { readonly origin: 'evidence'; readonly evidenceId: string }
-    | { readonly origin: 'url'; readonly url: string };
+  /** Where its bytes are: the wellness module's media source (an evidence item or a URL). */
+  readonly source: MediaSource;
   /** True only when the reveal audit shows a person's reveal of this item was served. */
   readonly viewed: boolean;
 }
