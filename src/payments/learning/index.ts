@@ -7,8 +7,9 @@
  * an alert lists. No engine, storage or I/O: the engine gathers examples and stores the model.
  * See docs/payments.md, "Learning from decisions".
  */
-export { explainScore } from './explain-score.js';
+
 export { evaluatePayerModel, type ModelEvaluation, type ReliabilityBin } from './evaluate-payer-model.js';
+export { explainScore } from './explain-score.js';
 export {
   type PayerModel,
   type PayerModelInput,

@@ -33,7 +33,7 @@ export interface LogisticProblem {
 const tolerance = 1e-9;
 
 /** log(1 + e^z) without overflow. */
-export function softplus(z: number): number {
+function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
@@ -123,7 +123,8 @@ export function fitLogistic(problem: LogisticProblem): LogisticFit {
         gradient[a + 1] = (gradient[a + 1] as number) + residual * xa;
         hessian[a + 1] = (hessian[a + 1] as number) + curvature * xa; // row 0, column a + 1
         const base = (a + 1) * n + 1;
-        for (let b = 0; b <= a; b++) hessian[base + b] = (hessian[base + b] as number) + curvature * xa * (row[b] as number);
+        for (let b = 0; b <= a; b++)
+          hessian[base + b] = (hessian[base + b] as number) + curvature * xa * (row[b] as number);
       }
     }
     for (let a = 1; a < n; a++) {

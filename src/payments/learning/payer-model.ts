@@ -166,14 +166,16 @@ const payerModelSchema = z
     const points = model.peers.points;
     for (const [feature, values] of Object.entries(model.peers.global)) {
       if (!peerInputs.has(feature)) issue(['peers', 'global', feature], 'no peer input reads this distribution');
-      if (values.length !== points) issue(['peers', 'global', feature], `expected ${points} quantiles, got ${values.length}`);
+      if (values.length !== points)
+        issue(['peers', 'global', feature], `expected ${points} quantiles, got ${values.length}`);
     }
     const groups = Object.entries(model.peers.groups);
     if (groups.length > payerModelLimits.peerGroups)
       issue(['peers', 'groups'], `at most ${payerModelLimits.peerGroups} peer groups, got ${groups.length}`);
     for (const [group, features] of groups.slice(0, payerModelLimits.peerGroups)) {
       for (const [feature, values] of Object.entries(features)) {
-        if (!peerInputs.has(feature)) issue(['peers', 'groups', group, feature], 'no peer input reads this distribution');
+        if (!peerInputs.has(feature))
+          issue(['peers', 'groups', group, feature], 'no peer input reads this distribution');
         if (values.length !== points)
           issue(['peers', 'groups', group, feature], `expected ${points} quantiles, got ${values.length}`);
       }
@@ -192,13 +194,12 @@ const payerModelSchema = z
 export function parsePayerModel(json: unknown): PayerModel {
   const parsed = payerModelSchema.safeParse(json);
   if (!parsed.success) {
-    // A hostile file's keys can be megabytes long: each path segment is cut short in the message.
+    // A hostile file's keys can be megabytes long, and zod quotes unknown keys: each path segment
+    // and each message is cut short.
+    const short = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
     const issues = parsed.error.issues.slice(0, 10).map((issue) => ({
-      message: issue.message,
-      path: issue.path.map((segment) => {
-        const text = String(segment);
-        return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-      }),
+      message: short(issue.message, 160),
+      path: issue.path.map((segment) => short(String(segment), 40)),
     }));
     throw new EngineError('CONFIG_INVALID', `the payer model is invalid: ${describeIssues(issues, '(model)')}`);
   }

@@ -58,7 +58,10 @@ export function buildPeerDistributions(
     }
     const overall = all.get('');
     if (overall === undefined)
-      throw new EngineError('MODEL_TRAINING_INSUFFICIENT', `peer feature '${feature}' has no value among cleared accounts`);
+      throw new EngineError(
+        'MODEL_TRAINING_INSUFFICIENT',
+        `peer feature '${feature}' has no value among cleared accounts`,
+      );
     global[feature] = weightedQuantiles(overall.values, points);
     for (const [group, sample] of groups) {
       if (sample.accounts.size < minimumGroup) continue;

@@ -1,5 +1,5 @@
 import { EngineError } from '../../core/index.js';
-import type { PayerModel } from './payer-model.js';
+import type { PayerModel, PayerModelInput } from './payer-model.js';
 import { percentileRank } from './peer-quantiles.js';
 import { calibrate } from './platt-calibration.js';
 
@@ -38,12 +38,41 @@ export interface ScoredEvent {
 export type ScoringModel = Omit<PayerModel, 'training'>;
 
 /** The quantiles a peer feature is read against: the group's own, else every cleared payer's. */
-function peerDistribution(model: ScoringModel, feature: string, peerGroup: string | undefined) {
+export function peerDistribution(model: Pick<ScoringModel, 'peers'>, feature: string, peerGroup: string | undefined) {
   if (peerGroup !== undefined && Object.hasOwn(model.peers.groups, peerGroup)) {
     const own = model.peers.groups[peerGroup];
     if (own !== undefined && Object.hasOwn(own, feature)) return { quantiles: own[feature] ?? [], group: peerGroup };
   }
   return { quantiles: model.peers.global[feature] ?? [] };
+}
+
+/** A feature's value the model reads, refused when it is not a finite number. */
+function checked(features: Readonly<Record<string, number>>, feature: string): number {
+  const value = features[feature] as number;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new EngineError('MODEL_INPUT_INVALID', `feature '${feature}' is not a finite number: ${String(value)}`);
+  return value;
+}
+
+/** One input's standardised value for `value`, and the percentile it went through for a peer input. */
+function standardised(model: ScoringModel, input: PayerModelInput, value: number, peerGroup: string | undefined) {
+  if (input.kind === 'value') return { x: (value - input.mean) / input.scale };
+  const distribution = peerDistribution(model, input.feature, peerGroup);
+  const rank = percentileRank(distribution.quantiles, value);
+  return { x: (rank - input.mean) / input.scale, rank, group: distribution.group };
+}
+
+/**
+ * The uncalibrated score of one event without its reasons (what ranking an account's events
+ * needs): the same sum, in the same order, as `scorePayer`'s `score`, so the two agree exactly.
+ */
+function scoreOnly(model: ScoringModel, features: Readonly<Record<string, number>>, peerGroup?: string): number {
+  let score = model.intercept;
+  for (const input of model.inputs) {
+    if (!Object.hasOwn(features, input.feature)) continue;
+    score += input.weight * standardised(model, input, checked(features, input.feature), peerGroup).x;
+  }
+  return score;
 }
 
 /**
@@ -60,30 +89,28 @@ export function scorePayer(
   peerGroup?: string,
 ): PayerScore {
   let score = model.intercept;
-  const byFeature = new Map<string, { value: number; contribution: number; peerPercentile?: number; peerGroup?: string }>();
+  const byFeature = new Map<
+    string,
+    { value: number; contribution: number; peerPercentile?: number; peerGroup?: string }
+  >();
   for (const input of model.inputs) {
     if (!Object.hasOwn(features, input.feature)) continue;
-    const value = features[input.feature] as number;
-    if (typeof value !== 'number' || !Number.isFinite(value))
-      throw new EngineError('MODEL_INPUT_INVALID', `feature '${input.feature}' is not a finite number: ${String(value)}`);
-    const entry = byFeature.get(input.feature) ?? { value, contribution: 0 };
-    let x = value;
-    if (input.kind === 'peer') {
-      const distribution = peerDistribution(model, input.feature, peerGroup);
-      x = percentileRank(distribution.quantiles, value);
-      entry.peerPercentile = x;
-      if (distribution.group !== undefined) entry.peerGroup = distribution.group;
-    }
-    const contribution = (input.weight * (x - input.mean)) / input.scale;
-    entry.contribution += contribution;
+    const value = checked(features, input.feature);
+    const { x, rank, group } = standardised(model, input, value, peerGroup);
+    const contribution = input.weight * x;
     score += contribution;
+    const entry = byFeature.get(input.feature) ?? { value, contribution: 0 };
+    entry.contribution += contribution;
+    if (rank !== undefined) entry.peerPercentile = rank;
+    if (group !== undefined) entry.peerGroup = group;
     byFeature.set(input.feature, entry);
   }
   const contributions = [...byFeature.entries()]
     .map(([feature, entry]) => ({ feature, ...entry }))
     .sort(
       (a, b) =>
-        Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0),
+        Math.abs(b.contribution) - Math.abs(a.contribution) ||
+        (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0),
     );
   const probability = calibrate(model.calibration, score);
   return { probability, alert: probability >= model.threshold, score, contributions };
@@ -97,10 +124,14 @@ export function scorePayer(
  * @throws EngineError MODEL_INPUT_INVALID as `scorePayer`.
  */
 export function scoreAccount(model: ScoringModel, events: readonly ScoredEvent[]): PayerScore | undefined {
-  let best: PayerScore | undefined;
+  let best: ScoredEvent | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
   for (const event of events) {
-    const scored = scorePayer(model, event.features, event.peerGroup);
-    if (best === undefined || scored.score > best.score) best = scored;
+    const score = scoreOnly(model, event.features, event.peerGroup);
+    if (best === undefined || score > bestScore) {
+      best = event;
+      bestScore = score;
+    }
   }
-  return best;
+  return best === undefined ? undefined : scorePayer(model, best.features, best.peerGroup);
 }

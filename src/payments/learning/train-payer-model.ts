@@ -13,7 +13,7 @@ import {
 import { buildPeerDistributions } from './peer-distributions.js';
 import { defaultQuantilePoints, percentileRank } from './peer-quantiles.js';
 import { calibrate, fitPlatt } from './platt-calibration.js';
-import { scoreAccount } from './score-payer.js';
+import { peerDistribution, scoreAccount } from './score-payer.js';
 import { type AccountExamples, groupByAccount, type TrainingExample } from './training-examples.js';
 
 /** How to train; every field has a default. */
@@ -97,10 +97,7 @@ function inputValue(
   if (!Object.hasOwn(example.features, input.feature)) return undefined;
   const value = example.features[input.feature] as number;
   if (input.kind === 'value') return value;
-  const group = example.peerGroup;
-  const own = group !== undefined && Object.hasOwn(peers.groups, group) ? peers.groups[group] : undefined;
-  const quantiles = own !== undefined && Object.hasOwn(own, input.feature) ? own[input.feature] : undefined;
-  return percentileRank(quantiles ?? peers.global[input.feature] ?? [], value);
+  return percentileRank(peerDistribution({ peers }, input.feature, example.peerGroup).quantiles, value);
 }
 
 interface Standardised {
@@ -223,7 +220,10 @@ export function trainPayerModel(examples: readonly TrainingExample[], options: T
     global: Object.fromEntries(Object.entries(allPeers.global).filter(([feature]) => kept.has(feature))),
     groups: Object.fromEntries(
       Object.entries(allPeers.groups)
-        .map(([group, own]) => [group, Object.fromEntries(Object.entries(own).filter(([feature]) => kept.has(feature)))])
+        .map(([group, own]) => [
+          group,
+          Object.fromEntries(Object.entries(own).filter(([feature]) => kept.has(feature))),
+        ])
         .filter(([, own]) => Object.keys(own as object).length > 0),
     ),
   };
@@ -267,9 +267,7 @@ export function trainPayerModel(examples: readonly TrainingExample[], options: T
     peers,
   } as const;
   const accountLabels = accounts.map((account) => account.label);
-  const accountScores = accounts.map(
-    (account) => scoreAccount(draft, account.examples)?.score ?? 0,
-  );
+  const accountScores = accounts.map((account) => scoreAccount(draft, account.examples)?.score ?? 0);
   const calibration = fitPlatt(accountScores, accountLabels);
   if (!(calibration.slope > 0 && Number.isFinite(calibration.intercept)))
     insufficient('the fitted model does not rank confirmed accounts above cleared ones: nothing to calibrate');
@@ -303,4 +301,3 @@ export function trainPayerModel(examples: readonly TrainingExample[], options: T
     },
   };
 }
-

@@ -46,7 +46,9 @@ function checkExample(example: TrainingExample, index: number): void {
         `${where}: feature '${name.slice(0, 40)}' is not a name of at most ${payerModelLimits.nameLength} printable characters without spaces or '@'`,
       );
     if (typeof value !== 'number' || !Number.isFinite(value))
-      invalid(`${where} (account '${example.account.slice(0, 40)}'): feature '${name}' is not a finite number: ${String(value)}`);
+      invalid(
+        `${where} (account '${example.account.slice(0, 40)}'): feature '${name}' is not a finite number: ${String(value)}`,
+      );
   }
 }
 
