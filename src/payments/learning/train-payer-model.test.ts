@@ -233,6 +233,19 @@ describe('training guard rails', () => {
     assert.throws(() => trainPayerModel(fewCleared, { trainedAt }), coded('MODEL_TRAINING_INSUFFICIENT', /50 cleared/));
   });
 
+  test('a model whose account scores do not rank confirmed accounts higher is refused', () => {
+    // Pure noise, cleared accounts with 30 payments each and confirmed ones with one: the largest
+    // of 30 noisy scores beats one, so the account scores rank cleared accounts higher.
+    const next = seeded(5);
+    const noise: TrainingExample[] = [];
+    for (let index = 0; index < 80; index++) {
+      const label = index < 10 ? 1 : 0;
+      for (let event = 0; event < (label === 1 ? 1 : 30); event++)
+        noise.push({ account: `acct-${index}`, features: { noise: next() }, label });
+    }
+    assert.throws(() => trainPayerModel(noise, { trainedAt }), coded('MODEL_TRAINING_INSUFFICIENT', /does not rank/));
+  });
+
   test('a constant feature is refused by name, or dropped and recorded when asked', () => {
     const constant = examples.map((example) => ({ ...example, features: { ...example.features, country_risk: 1 } }));
     assert.throws(() => trainPayerModel(constant, { trainedAt }), coded('MODEL_TRAINING_INSUFFICIENT', /country_risk/));
