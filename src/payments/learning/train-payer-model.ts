@@ -172,8 +172,9 @@ function insufficient(message: string): never {
  * score is its highest event score; Platt scaling fitted on those account scores makes
  * `probability` an account-level calibrated probability; the threshold alerts at most
  * `targetAlertRate` of the cleared training accounts and, within that, as many confirmed ones as
- * possible (see `chooseThreshold`). Deterministic: the same examples
- * and options (with `trainedAt`) give the same model, byte for byte once serialised.
+ * possible (see `chooseThreshold`). Deterministic: the same examples and options (with
+ * `trainedAt`) give the same model, byte for byte once serialised, whatever the interleaving of
+ * accounts in `examples`.
  *
  * A feature absent from an example is unknown there: it takes the training mean and so adds
  * nothing to that example's score. Unknown is not evidence either way.
