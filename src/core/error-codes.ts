@@ -43,6 +43,10 @@ export const errorCodes = {
   EVENT_INVALID: 'The event does not match its type',
   LABEL_UNKNOWN: 'The policy declares no label with that name',
   PAYMENT_INVALID: 'The payment message is malformed or misses a required field',
+  MODEL_TRAINING_INSUFFICIENT:
+    'The labelled examples cannot train a payer model: too few confirmed or cleared accounts, or a constant feature',
+  MODEL_INPUT_INVALID:
+    'A training example or scored feature is malformed: a non-finite value, a reserved or overlong name, mixed labels',
   EVIDENCE_NOT_FOUND: 'No preserved evidence item has that id (or its retention has ended)',
   EVIDENCE_UNREADABLE: 'The evidence item cannot be decrypted: wrong key, or it was altered',
   EVIDENCE_INVALID: 'The evidence to preserve, its retention or a legal hold is malformed',
