@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 /**
- * `npm run bench -- payments-eval [--accounts N] [--days D] [--profiles a,b] [--seeds 1,2,11]`:
+ * `npm run bench -- payments-eval [--accounts N] [--days D] [--profiles a,b] [--seeds 1,2,11] [--no-model]`:
  * detection quality, not speed. For every simulator profile (`mto`, `plain-bank`, `hard`) and
  * seed — seeds 1–3 are the ones rules may be tuned on, 11–13 are reported and never tuned on —
  * it simulates a scenario (3,000 payer accounts × 60 days by default), screens it with the OCSE
@@ -8,9 +8,24 @@ import { readFile } from 'node:fs/promises';
  * corridor, `NaiveScreen`) in the same pass, and scores both against the scenario's labels:
  * recall per planted typology and the share of legitimate senders alerted, side by side. Writes
  * `bench/results/payments-eval.json` and prints the table. Nothing is tuned here.
+ *
+ * The learned payer model is measured the way it would be used: per profile, it is trained on the
+ * tune seeds' labels (their screenings capture its inputs in the same pass) and then run beside
+ * the rules on the report seeds it never saw; each report run gives the rules' T1, the model and
+ * both (the model promoted) side by side. `--no-model` leaves it out.
  */
-import { resolveOcseSettings } from '../src/payments/index.js';
-import { compareWithBaseline, NaiveScreen, naiveScreenSettings, screenPayments } from '../src/screening/index.js';
+import { type PayerModel, resolveOcseSettings, type TrainingExample, trainPayerModel } from '../src/payments/index.js';
+import {
+  compareModelWithRules,
+  compareWithBaseline,
+  defaultPeerFeatures,
+  type ModelComparison,
+  NaiveScreen,
+  naiveScreenSettings,
+  screenCapturingModelInputs,
+  screenPayments,
+  trainingLabels,
+} from '../src/screening/index.js';
 import { type SimulationProfileName, simulatePayments, simulationProfileNames } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
@@ -48,10 +63,15 @@ interface EvaluationRun {
     readonly prevailAnyAlertRecall: number;
     readonly naiveRecall: number;
   }[];
+  /** On a report seed: the rules' T1, the payer model trained on this profile's tune seeds, and both. */
+  readonly model?: ModelComparison;
   readonly seconds: number;
 }
 
-async function evaluate(profile: SimulationProfileName, seed: number, accounts: number, days: number) {
+/** What the model side of one run does: capture its inputs (tune seeds) or score (report seeds). */
+type ModelStep = { readonly capture: TrainingExample[] } | { readonly model: PayerModel } | undefined;
+
+async function evaluate(profile: SimulationProfileName, seed: number, accounts: number, days: number, step: ModelStep) {
   const started = performance.now();
   const simulation = simulatePayments({ seed, accounts, days, profile });
   const labels = [...simulation.labels, ...simulation.legitimate];
@@ -71,10 +91,18 @@ async function evaluate(profile: SimulationProfileName, seed: number, accounts: 
     }
     if (batch.length > 0) yield batch;
   }
-  const screened = await screenPayments(batches());
+  let screened: Awaited<ReturnType<typeof screenPayments>>;
+  if (step !== undefined && 'capture' in step) {
+    const captured = await screenCapturingModelInputs(batches(), trainingLabels(labels));
+    step.capture.push(...captured.examples);
+    screened = captured.screening;
+  } else {
+    screened = await screenPayments(batches(), step === undefined ? {} : { payerModel: { model: step.model } });
+  }
   let legitimateSenders = 0;
   for (const payer of payers) if (!planted.has(payer)) legitimateSenders++;
-  const comparison = compareWithBaseline('naive', screened.alerts, naive.alerts(), labels, legitimateSenders);
+  const rulesAlerts = screened.alerts.filter((alert) => alert.typology !== 'ocse_model_payer');
+  const comparison = compareWithBaseline('naive', rulesAlerts, naive.alerts(), labels, legitimateSenders);
   const run: EvaluationRun = {
     profile,
     seed,
@@ -90,6 +118,9 @@ async function evaluate(profile: SimulationProfileName, seed: number, accounts: 
       prevailAnyAlertRecall: row.prevailAnyAlertRecall,
       naiveRecall: row.baselineRecall,
     })),
+    ...(step !== undefined && 'model' in step
+      ? { model: compareModelWithRules(screened.alerts, labels, legitimateSenders) }
+      : {}),
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
   };
   return run;
@@ -134,6 +165,13 @@ function markdownTables(saved: { runs: EvaluationRun[] }): string {
       parts.push(
         `| | naive | ${cells((row) => row.naiveRecall).join(' | ')} | ${legitimate(result.naive.alerted, result.legitimateSenders, result.naive.rate)} |`,
       );
+      if (result.model !== undefined) {
+        const blank = docColumns.slice(1).map(() => '');
+        const side = (name: string, figures: ModelComparison['model']) =>
+          `| | ${name} | ${figures.payersAlerted}/${result.model?.plantedPayers} | ${blank.join(' | ')} | ${legitimate(figures.legitimateAlerted, result.legitimateSenders, figures.alertRate)} |`;
+        parts.push(side('model (trained on 1–3)', result.model.model));
+        parts.push(side('rules or model', result.model.rulesOrModel));
+      }
     }
     parts.push('');
   }
@@ -160,13 +198,40 @@ export async function run(args: string[]): Promise<void> {
   console.log(
     `scenarios: ${accounts.toLocaleString('en')} payer accounts × ${days} days; profiles ${profiles.join(', ')}`,
   );
+  const withModel = !args.includes('--no-model');
   const runs: EvaluationRun[] = [];
+  const trainings: { profile: string; examples: number; training: unknown }[] = [];
   for (const profile of profiles) {
-    for (const seed of seeds) {
-      const result = await evaluate(profile, seed, accounts, days);
+    // Tune seeds first: their captured inputs train the model the report seeds are scored with.
+    const ordered = [...seeds].sort(
+      (left, right) => Number(reportSeeds.includes(left)) - Number(reportSeeds.includes(right)),
+    );
+    const capture: TrainingExample[] = [];
+    let model: PayerModel | undefined;
+    for (const seed of ordered) {
+      const report = !tuneSeeds.includes(seed);
+      if (withModel && report && model === undefined && capture.length > 0) {
+        model = trainPayerModel(capture, { peerFeatures: defaultPeerFeatures, dropConstantFeatures: true });
+        trainings.push({ profile, examples: capture.length, training: model.training });
+        console.log(
+          `${profile}: payer model trained on seeds ${tuneSeeds.join(', ')} (${capture.length} scored payments)`,
+        );
+      }
+      const step: ModelStep = !withModel
+        ? undefined
+        : report
+          ? model === undefined
+            ? undefined
+            : { model }
+          : { capture };
+      const result = await evaluate(profile, seed, accounts, days, step);
       runs.push(result);
+      const modelText =
+        result.model === undefined
+          ? ''
+          : `; T1 rules ${result.model.rules.payersAlerted}/${result.model.plantedPayers}, model ${result.model.model.payersAlerted}/${result.model.plantedPayers} at ${percent(result.model.model.alertRate)}, rules or model ${result.model.rulesOrModel.payersAlerted}/${result.model.plantedPayers} at ${percent(result.model.rulesOrModel.alertRate)}`;
       console.log(
-        `${profile} seed ${seed} (${result.split}): ${result.payments.toLocaleString('en')} payments, legitimate alerted Prevail ${percent(result.prevail.rate)}, naive ${percent(result.naive.rate)} (${result.seconds} s)`,
+        `${profile} seed ${seed} (${result.split}): ${result.payments.toLocaleString('en')} payments, legitimate alerted Prevail ${percent(result.prevail.rate)}, naive ${percent(result.naive.rate)}${modelText} (${result.seconds} s)`,
       );
     }
   }
@@ -223,6 +288,7 @@ export async function run(args: string[]): Promise<void> {
     tuneSeeds,
     reportSeeds,
     naive: naiveScreenSettings(resolveOcseSettings()),
+    trainings,
     runs,
   });
 }

@@ -107,5 +107,7 @@ export interface CaseUpdate {
 export interface CaseFilter {
   readonly status?: CaseStatus;
   readonly subject?: string;
+  /** Only cases with a decision (`confirmed` or `dismissed`): what a model learns from. */
+  readonly decided?: boolean;
   readonly limit?: number;
 }

@@ -1,11 +1,19 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import { defaultEventLimits, type EventLimits, EventTypeRegistry, type OperatorEventType } from '../events/index.js';
 import { defineFeatures, type FeatureDefinition, type FeatureSpec } from '../features/index.js';
-import { type LabelPropagation, type PackRegistry, packFactory, type RulePack } from '../packs/index.js';
+import {
+  type LabelPropagation,
+  type PackFiles,
+  type PackRegistry,
+  packFactory,
+  packFileMaxBytes,
+  type RulePack,
+} from '../packs/index.js';
 import { type RuleCatalogs, type RuleLimits, resolveRuleLimits } from '../rules/index.js';
 import { defineTypologies, type TypologyDefinition } from '../typologies/index.js';
 import { compileEventFilter } from './event-filter.js';
@@ -273,10 +281,43 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
   };
 }
 
+/**
+ * Files of the policy directory a pack's settings may name: relative paths only, never outside
+ * the directory (no `..`, no absolute path, no symbolic link out), at most `packFileMaxBytes`.
+ */
+function policyFiles(directory: string): PackFiles {
+  const root = resolve(directory);
+  return {
+    read(path) {
+      if (typeof path !== 'string' || path === '' || isAbsolute(path) || path.includes('\0')) {
+        throw new EngineError('CONFIG_INVALID', `'${String(path)}' must be a path relative to the policy directory`);
+      }
+      const inside = (base: string, candidate: string) => candidate.startsWith(`${base}${sep}`);
+      const full = resolve(root, path);
+      if (!inside(root, full)) throw new EngineError('CONFIG_INVALID', `'${path}' leaves the policy directory`);
+      try {
+        const real = realpathSync(full);
+        if (!inside(realpathSync(root), real)) {
+          throw new EngineError('CONFIG_INVALID', `'${path}' leaves the policy directory`);
+        }
+        const size = statSync(real).size;
+        if (size > packFileMaxBytes) {
+          throw new EngineError('CONFIG_INVALID', `'${path}' is ${size} bytes; at most ${packFileMaxBytes}`);
+        }
+        return readFileSync(real, 'utf8');
+      } catch (error) {
+        if (error instanceof EngineError) throw error;
+        throw new EngineError('CONFIG_INVALID', `cannot read '${path}' in the policy directory`, { cause: error });
+      }
+    },
+  };
+}
+
 /** The packs `packs.yaml` enables: every registered pack unless disabled there. */
 async function loadPacks(path: string, registry: PackRegistry): Promise<RulePack[]> {
   const parsed = packsFile.safeParse((await readYaml(path)) ?? {});
   if (!parsed.success) throw problems(path, parsed.error);
+  const files = policyFiles(dirname(path));
   const selected: RulePack[] = [];
   const settings = parsed.data.packs;
   for (const name of Object.keys(settings)) packFactory(registry, name);
@@ -284,7 +325,7 @@ async function loadPacks(path: string, registry: PackRegistry): Promise<RulePack
     const entry = Object.hasOwn(settings, factory.name) ? settings[factory.name] : undefined;
     if (entry?.enabled === false) continue;
     try {
-      selected.push(factory.create(entry?.settings));
+      selected.push(factory.create(entry?.settings, files));
     } catch (error) {
       throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
     }

@@ -8,4 +8,12 @@
 
 export { type CorridorEntry, corridorListVersion, defaultCorridorCountries, defaultCorridors } from './corridors.js';
 export { packFactory } from './pack-registry.js';
-export type { LabelPropagation, PackFactory, PackRegistry, PropagationStep, RulePack } from './rule-pack.js';
+export {
+  type LabelPropagation,
+  type PackFactory,
+  type PackFiles,
+  type PackRegistry,
+  type PropagationStep,
+  packFileMaxBytes,
+  type RulePack,
+} from './rule-pack.js';

@@ -57,9 +57,29 @@ export interface PropagationStep {
 export interface PackFactory {
   readonly name: string;
   readonly description: string;
-  /** @throws EngineError CONFIG_INVALID for bad settings. */
-  create(settings?: unknown): RulePack;
+  /**
+   * `files` reads the files a pack's settings name (a trained model), relative to the policy
+   * directory; absent when there is no policy directory.
+   * @throws EngineError CONFIG_INVALID for bad settings or an unreadable named file.
+   */
+  create(settings?: unknown, files?: PackFiles): RulePack;
 }
+
+/**
+ * Read access to the policy directory for a pack's settings: a pack stays free of I/O and the
+ * engine's configuration loader decides what may be read (only files inside the policy
+ * directory, each at most `packFileMaxBytes`).
+ */
+export interface PackFiles {
+  /**
+   * The text of `path`, relative to the policy directory.
+   * @throws EngineError CONFIG_INVALID when the path leaves the directory, is missing or too big.
+   */
+  read(path: string): string;
+}
+
+/** The largest file a pack's settings may name (a trained model is a few hundred KiB). */
+export const packFileMaxBytes = 16 * 1024 * 1024;
 
 /**
  * The packs a deployment can load, in load order, registered by the composition root

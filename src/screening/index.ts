@@ -12,6 +12,19 @@ export {
   type LegitimateAlertFigures,
 } from './baseline-comparison.js';
 export {
+  compareModelWithRules,
+  type ModelComparison,
+  type ModelComparisonSide,
+} from './model-comparison.js';
+export {
+  type CapturedScreening,
+  type DecisionLine,
+  defaultPeerFeatures,
+  screenCapturingModelInputs,
+  trainingLabels,
+  trainPayerModelOnPayments,
+} from './model-training.js';
+export {
   NaiveScreen,
   type NaiveScreenSettings,
   naiveMinimumPayments,

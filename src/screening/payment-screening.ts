@@ -5,7 +5,7 @@ import { EngineError } from '../core/index.js';
 import { type EngineOptions, openEngine, type SignalsEngine } from '../engine/index.js';
 import { splitEntityKey } from '../events/index.js';
 import type { PaymentRecord } from '../payments/index.js';
-import { createOcsePaymentsPack, toPaymentEvent } from '../payments/index.js';
+import { createOcsePaymentsPack, type PayerModelOptions, toPaymentEvent } from '../payments/index.js';
 import type { BuiltinRuleSettings } from '../rules/index.js';
 import { openStorage } from '../storage/index.js';
 
@@ -31,6 +31,11 @@ export interface ScreeningOptions {
   readonly onProgress?: (processed: number) => void;
   /** Where the throwaway store goes (default the OS temporary directory). */
   readonly workDirectory?: string;
+  /**
+   * A trained payer model to run beside the rules (its `ocse_model_payer` alerts are reported
+   * like any typology's), and/or a capture of the model's inputs at every payment it scores.
+   */
+  readonly payerModel?: PayerModelOptions;
 }
 
 /** The outcome of a screening: its alerts (sorted by typology, then score) and counts. */
@@ -46,10 +51,15 @@ export interface ScreeningResult {
  * afterwards: the engine back-tests and the payments benchmark run on.
  */
 export async function withScreeningEngine<T>(
-  options: Pick<ScreeningOptions, 'settings' | 'rules' | 'workDirectory'> & { readonly engine?: EngineOptions },
+  options: Pick<ScreeningOptions, 'settings' | 'rules' | 'workDirectory' | 'payerModel'> & {
+    readonly engine?: EngineOptions;
+  },
   work: (engine: SignalsEngine) => Promise<T>,
 ): Promise<T> {
-  const pack = createOcsePaymentsPack(options.settings);
+  const pack = createOcsePaymentsPack(
+    options.settings,
+    options.payerModel === undefined ? {} : { payerModel: options.payerModel },
+  );
   const directory = await mkdtemp(join(options.workDirectory ?? tmpdir(), 'prevail-screen-'));
   const storage = await openStorage({ dataDir: directory });
   try {

@@ -76,6 +76,7 @@ export class KyselyCaseRepository implements CaseRepository {
     let query = this.db.selectFrom('cases').selectAll();
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+    if (filter.decided === true) query = query.where('decision', 'is not', null);
     const rows = await query
       .orderBy('id', 'desc')
       .limit(filter.limit ?? 100)

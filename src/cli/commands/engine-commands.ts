@@ -6,6 +6,7 @@ import { builtinPacks, createServices, type Services } from '../../app/index.js'
 import { type CaseStatus, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
+import { splitEntityKey } from '../../events/index.js';
 import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
@@ -192,6 +193,29 @@ function casesCommand(io: CliIo): Command {
             const access = { actor: `person:${options.actor}`, reason: options.reason };
             for (const item of await services.cases.list(filter, access)) io.stdout.write(`${JSON.stringify(item)}\n`);
           }),
+      ),
+  );
+  cases.addCommand(
+    withStorageOptions(new Command('decisions'))
+      .summary("analysts' decisions on payment-account cases as training labels (JSONL; the read is audited)")
+      .description(
+        'Writes one JSON line per decided case whose subject is a payment account: {"account", "decision": "confirmed" | "dismissed", "case", "typology"}, newest first; when an account has several decided cases, "prevail payments train" keeps the last line it reads for it (the oldest decision here). These are the labels "prevail payments train --labels" learns from. The list is audited like "cases list".',
+      )
+      .requiredOption('--reason <why>', 'why you are reading them (recorded in the audit log)', reasonOption)
+      .option('--actor <name>', 'who is reading (recorded in the audit log)', cliSettings().actor)
+      .option('--limit <n>', 'at most this many cases', positiveInteger, 100_000)
+      .action(async (options: StorageCliOptions & { reason: string; actor: string; limit: number }) =>
+        withServices(options, async (services) => {
+          const access = { actor: `person:${options.actor}`, reason: options.reason };
+          const decided = await services.cases.list({ decided: true, limit: options.limit }, access);
+          for (const item of decided) {
+            const subject = splitEntityKey(item.subject);
+            if (subject.type !== 'payment_account' || item.decision === null) continue;
+            io.stdout.write(
+              `${JSON.stringify({ account: subject.id, decision: item.decision, case: item.id, typology: item.typology })}\n`,
+            );
+          }
+        }),
       ),
   );
   cases.addCommand(

@@ -1,19 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { createServices } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
-import type { SignalsEngine } from '../../engine/index.js';
 import {
   createPaymentsProfiler,
-  detectPaymentFormat,
-  type PaymentEventInput,
   type PaymentFormat,
   type PaymentRecord,
   type PaymentsProfile,
-  paymentFormats,
   readPaymentsFile,
   resolveOcseSettings,
   toPaymentEvent,
@@ -21,9 +13,12 @@ import {
 } from '../../payments/index.js';
 import {
   type BaselineComparison,
+  compareModelWithRules,
   compareWithBaseline,
   evaluateScreening,
   type LabelLine,
+  type ModelComparison,
+  type ModelComparisonSide,
   NaiveScreen,
   naiveScreenSettings,
   type ScreeningAlert,
@@ -32,97 +27,19 @@ import {
 } from '../../screening/index.js';
 import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { startProgress } from '../progress.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
+import {
+  batchesOf,
+  detectFileFormat,
+  type FormatOptions,
+  formatOption,
+  prepare,
+  readJsonLines,
+  readPackSettings,
+  readPayerModelFile,
+} from './payment-files.js';
 import { profileText } from './payments-profile-table.js';
-
-interface FormatOptions {
-  readonly format?: PaymentFormat;
-  readonly progress: boolean;
-}
-
-const formatOption = () =>
-  new Option('--format <format>', 'input format (default: detected from the content)').choices([...paymentFormats]);
-
-/**
- * Validates the whole file (so a bad message applies nothing) and returns its format, its payment
- * count and a progress bar over its batches of 1,000. With `engine`, each payment's event must
- * also pass every check the engine applies when it stores events.
- */
-async function prepare(file: string, options: FormatOptions, io: CliIo, label: string, engine?: SignalsEngine) {
-  const format = options.format ?? (await detectFileFormat(file));
-  const checkEvent =
-    engine === undefined
-      ? undefined
-      : (event: PaymentEventInput) => {
-          const check = engine.check(event);
-          return check.ok ? [] : check.problems;
-        };
-  const { count } = await validatePaymentsFile(file, format, checkEvent === undefined ? {} : { checkEvent });
-  const progress = startProgress(
-    Math.max(1, Math.ceil(count / 1000)),
-    options.progress && io.stderr.isTTY === true,
-    io.stderr,
-    label,
-  );
-  return { format, count, progress };
-}
-
-/** The format of a file from its first 64 KiB. */
-async function detectFileFormat(file: string): Promise<PaymentFormat> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new EngineError('INPUT_NOT_FOUND', `no such file: ${file}`);
-    throw new EngineError('INPUT_UNREADABLE', `cannot read ${file}`, { cause: error });
-  }
-  try {
-    const buffer = Buffer.alloc(65_536);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return detectPaymentFormat(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The batches of an already validated file, ticking `progress` per batch. */
-async function* batchesOf(file: string, format: PaymentFormat, progress: { tick(): void }) {
-  for await (const batch of readPaymentsFile(file, format)) {
-    progress.tick();
-    yield batch;
-  }
-}
-
-async function readJsonLines<T>(file: string): Promise<T[]> {
-  const values: T[] = [];
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
-    line++;
-    if (text.trim() === '') continue;
-    try {
-      values.push(JSON.parse(text) as T);
-    } catch {
-      throw new EngineError('INPUT_UNREADABLE', `${file}:${line}: not valid JSON`);
-    }
-  }
-  return values;
-}
-
-async function readPackSettings(
-  file: string | undefined,
-): Promise<{ settings?: unknown; rules?: Record<string, never> }> {
-  if (file === undefined) return {};
-  const parsed = parseYaml(await readFile(file, 'utf8')) as {
-    packs?: { ocse_payments?: { settings?: unknown } };
-    builtin_rules?: Record<string, never>;
-  } | null;
-  return {
-    ...(parsed?.packs?.ocse_payments?.settings === undefined ? {} : { settings: parsed.packs.ocse_payments.settings }),
-    ...(parsed?.builtin_rules === undefined ? {} : { rules: parsed.builtin_rules }),
-  };
-}
+import { paymentsTrainCommand } from './payments-train-command.js';
 
 /**
  * The profile of an already validated file (one more pass over it): field coverage and what the
@@ -208,6 +125,29 @@ Prevail beside the ${comparison.baseline} baseline (same file, same labels):
       io.stdout.write(`  ${persona}: ${count}
 `);
   }
+}
+
+/** The rules' T1 beside the learned model, and both together (the model promoted). */
+function printModelComparison(io: CliIo, comparison: ModelComparison): void {
+  const cell = (side: ModelComparisonSide) => [
+    `${side.payersAlerted}/${comparison.plantedPayers} (${side.recall.toFixed(3)})`,
+    `${side.legitimateAlerted}/${comparison.legitimateSenders} (${(side.alertRate * 100).toFixed(2)}%)`,
+  ];
+  const rows = [
+    ['screen', 'T1 payers alerted', 'legitimate senders alerted'],
+    ['rules (T1; legitimate: any rule typology)', ...cell(comparison.rules)],
+    ['payer model (shadow)', ...cell(comparison.model)],
+    ['rules or model (model promoted)', ...cell(comparison.rulesOrModel)],
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  io.stdout.write('\nthe rules beside the payer model (same file, same pass):\n');
+  for (const row of rows)
+    io.stdout.write(
+      `${row
+        .map((text, column) => text.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 /**
@@ -297,6 +237,10 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
           'naive',
         ]),
       )
+      .option(
+        '--model <file>',
+        'also run a trained payer model (prevail payments train) beside the rules, and compare them',
+      )
       .option('--json', 'print one JSON object instead of tables')
       .option('--no-progress', 'never show the progress bar')
       .action(
@@ -308,6 +252,7 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
             config?: string;
             json?: boolean;
             baseline?: 'naive';
+            model?: string;
           },
         ) => {
           if (file === undefined && options.alerts === undefined) {
@@ -316,7 +261,11 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
           if (file === undefined && options.baseline !== undefined) {
             throw new EngineError('REQUEST_INVALID', '--baseline screens the payments file: give it');
           }
+          if (options.model !== undefined && options.alerts !== undefined) {
+            throw new EngineError('REQUEST_INVALID', '--model screens the payments file: give it instead of --alerts');
+          }
           const config = await readPackSettings(options.config);
+          const model = options.model === undefined ? undefined : await readPayerModelFile(options.model);
           const naive =
             options.baseline === 'naive'
               ? new NaiveScreen(naiveScreenSettings(resolveOcseSettings(config.settings)))
@@ -341,7 +290,10 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
             const path = file as string;
             const { format, progress } = await prepare(path, options, io, 'screening');
             const batches = collectingPayers(batchesOf(path, format, progress), payers, naive);
-            alerts = [...(await screenPayments(batches, config)).alerts];
+            alerts = [
+              ...(await screenPayments(batches, model === undefined ? config : { ...config, payerModel: { model } }))
+                .alerts,
+            ];
             progress.stop();
           }
           const senders =
@@ -351,17 +303,25 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
           const evaluation = evaluateScreening(alerts, labels, senders);
           const comparison =
             naive === undefined ? undefined : compareWithBaseline('naive', alerts, naive.alerts(), labels, senders);
+          const modelComparison = model === undefined ? undefined : compareModelWithRules(alerts, labels, senders);
           if (options.json === true) {
             io.stdout.write(
-              `${JSON.stringify(comparison === undefined ? evaluation : { ...evaluation, baseline: comparison })}\n`,
+              `${JSON.stringify({
+                ...evaluation,
+                ...(comparison === undefined ? {} : { baseline: comparison }),
+                ...(modelComparison === undefined ? {} : { model: modelComparison }),
+              })}\n`,
             );
           } else {
             printEvaluation(io, evaluation);
             if (comparison !== undefined) printBaselineComparison(io, comparison);
+            if (modelComparison !== undefined) printModelComparison(io, modelComparison);
           }
         },
       ),
   );
+
+  payments.addCommand(paymentsTrainCommand(io));
 
   payments.addCommand(
     withStorageOptions(new Command('ingest'))

@@ -47,6 +47,12 @@ export const ocseSettingsSchema = z.strictObject({
    * so the default is empty; map a source's own proprietary codes here.
    */
   purpose_channels: z.record(z.string().min(1), z.enum(paymentChannels)),
+  /**
+   * A trained payer model (`prevail payments train --out`), relative to the policy directory.
+   * With one, the pack adds the `ocse_model_payer` rule and typology (shadow until promoted in
+   * `builtin-rules.yaml`); without one, neither exists.
+   */
+  payer_model_file: z.string().min(1).max(4096).optional(),
 });
 
 export type OcseSettings = z.output<typeof ocseSettingsSchema>;
