@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -100,5 +100,45 @@ describe('rule packs registered by the composition root', () => {
       (error) =>
         isEngineError(error) && error.code === 'CONFIG_INVALID' && /packs\.yaml: window must be/.test(error.message),
     );
+  });
+
+  test('a pack reads the files its settings name inside the policy directory only', async () => {
+    const read: string[] = [];
+    const reader: PackFactory = {
+      ...fakePack('reader_pack'),
+      create(settings, files) {
+        const path = (settings as { file: string }).file;
+        if (files === undefined) throw new Error('no policy files');
+        read.push(files.read(path));
+        return fakePack('reader_pack').create();
+      },
+    };
+    const policy = await policyWith(undefined);
+    await writeFile(join(policy, 'model.json'), '{"ok":1}');
+    await writeFile(join(directory, 'outside.json'), 'secret');
+    await symlink(join(directory, 'outside.json'), join(policy, 'link.json'));
+    const load = async (file: string) => {
+      await writeFile(
+        join(policy, 'packs.yaml'),
+        `packs:\n  reader_pack: { settings: { file: ${JSON.stringify(file)} } }\n`,
+      );
+      return loadEngineConfig(policy, { packRegistry: [reader] });
+    };
+    await load('model.json');
+    assert.deepEqual(read, ['{"ok":1}']);
+    for (const [file, message] of [
+      ['../outside.json', /leaves the policy directory/],
+      [join(directory, 'outside.json'), /relative to the policy directory/],
+      ['link.json', /leaves the policy directory/],
+      ['missing.json', /cannot read 'missing\.json'/],
+      ['a\u0000b', /relative to the policy directory/],
+    ] as const) {
+      await assert.rejects(
+        load(file),
+        (error) => isEngineError(error) && error.code === 'CONFIG_INVALID' && message.test(error.message),
+        file,
+      );
+    }
+    assert.equal(read.length, 1);
   });
 });

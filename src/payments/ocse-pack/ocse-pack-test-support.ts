@@ -2,7 +2,7 @@ import { type EngineEvent, entityKey } from '../../events/index.js';
 import { defineFeatures, FeatureStore } from '../../features/index.js';
 import { toPaymentEvent } from '../payment-event.js';
 import type { PaymentRecord } from '../payment-record.js';
-import { createOcsePaymentsPack } from './index.js';
+import { createOcsePaymentsPack, type OcsePackOptions } from './index.js';
 
 /** Test support for the pack's tests (not part of the pack): a feature store and the rules, no engine. */
 
@@ -11,8 +11,13 @@ import { createOcsePaymentsPack } from './index.js';
  * then every rule with the features read for the event's roles) and returns, per rule id, the
  * reasons of its hits in order. Labels per role can be given for the network indicators.
  */
-export function run(records: readonly PaymentRecord[], labels: Record<string, string[]> = {}, settings?: unknown) {
-  const pack = createOcsePaymentsPack(settings);
+export function run(
+  records: readonly PaymentRecord[],
+  labels: Record<string, string[]> = {},
+  settings?: unknown,
+  options?: OcsePackOptions,
+) {
+  const pack = createOcsePaymentsPack(settings, options);
   const specs = defineFeatures(pack.features);
   const store = new FeatureStore(specs);
   const rules = pack.rules.map((rule) => rule.configure());

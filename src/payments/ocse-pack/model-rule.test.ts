@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { isEngineError } from '../../core/index.js';
+import { loadEngineConfig } from '../../engine/index.js';
+import { type TrainingExample, trainPayerModel } from '../learning/index.js';
+import { createOcsePaymentsPack, ocsePackFactory } from './index.js';
+import type { CapturedModelInputs } from './model-rule.js';
+import { fired, payment, run } from './ocse-pack-test-support.js';
+
+/**
+ * A model that learned "many small corridor payments in 30 days" from synthetic examples: 8
+ * confirmed accounts with 6–9 of them, 80 cleared accounts with 0–2.
+ */
+function corridorCountModel() {
+  const examples: TrainingExample[] = [];
+  for (let index = 0; index < 88; index++) {
+    const confirmed = index < 8;
+    const count = confirmed ? 6 + (index % 4) : index % 3;
+    examples.push({
+      account: `a${index}`,
+      label: confirmed ? 1 : 0,
+      features: { ocse_f01_count_30d: count, amount_usd: 20 + ((index * 7) % 90) },
+      peerGroup: 'AU>PH:adult',
+    });
+  }
+  return trainPayerModel(examples, { trainedAt: new Date('2026-12-01T00:00:00Z') });
+}
+
+/** Eight small corridor payments by one payer in three weeks (synthetic). */
+const busyPayer = Array.from({ length: 8 }, (_, index) =>
+  payment(index * 2.5, {
+    payer: { account: 'busy-1', country: 'AU', type: 'individual', birthCountry: 'AU', birthDate: '1980-02-02' },
+  }),
+);
+/** One payment by another payer on the same corridor. */
+const quietPayer = [
+  payment(3, { payer: { account: 'quiet-1', country: 'AU', type: 'individual', birthCountry: 'AU' } }),
+];
+
+describe('the payer model rule', () => {
+  const model = corridorCountModel();
+
+  test('fires on the payer the model scores above its threshold, with the top contributions as reason', () => {
+    const hits = run([...busyPayer, ...quietPayer], {}, undefined, { payerModel: { model } });
+    assert.ok(fired(hits, 'ocse_model_payer'));
+    const reasons = hits.get('ocse_model_payer') ?? [];
+    assert.match(reasons[0] ?? '', /^model 0\.\d+: .*ocse_f01_count_30d/);
+    const quiet = run(quietPayer, {}, undefined, { payerModel: { model } });
+    assert.equal(fired(quiet, 'ocse_model_payer'), false);
+  });
+
+  test('without a model or a capture the pack has neither the rule nor its typology', () => {
+    const pack = createOcsePaymentsPack();
+    assert.equal(
+      pack.rules.some((rule) => rule.id === 'ocse_model_payer'),
+      false,
+    );
+    assert.equal(
+      pack.typologies.some((typology) => typology.name === 'ocse_model_payer'),
+      false,
+    );
+  });
+
+  test('a capture sees every cross-border payment to a possible person, and never fires', () => {
+    const captured: CapturedModelInputs[] = [];
+    const domestic = payment(1, { payee: { account: 'local-1', country: 'AU', type: 'individual' } });
+    const hits = run([...busyPayer, domestic], {}, undefined, {
+      payerModel: { onInputs: (inputs) => captured.push(inputs) },
+    });
+    assert.equal(fired(hits, 'ocse_model_payer'), false);
+    assert.equal(captured.length, busyPayer.length);
+    const last = captured.at(-1);
+    assert.equal(last?.account, 'busy-1');
+    assert.equal(last?.peerGroup, 'AU>PH:adult');
+    assert.equal(last?.features.ocse_f01_count_30d, 8);
+    assert.equal(last?.features.hit_ocse_f01_small_corridor_payment, 1);
+    assert.equal(last?.features.link_unrelated, 1);
+  });
+
+  test('unknown stays unknown: no birth date, no local hour and no relationship leave their inputs out', () => {
+    const captured: CapturedModelInputs[] = [];
+    const { localHour, declaredRelationship, channel, ...plain } = payment(1, {
+      payer: { account: 'plain-1', country: 'GB' },
+      payee: { account: 'payee-9', country: 'PH' },
+    });
+    assert.ok(localHour !== undefined && declaredRelationship !== undefined && channel !== undefined);
+    run([plain], {}, undefined, { payerModel: { onInputs: (inputs) => captured.push(inputs) } });
+    const features = captured[0]?.features ?? {};
+    for (const name of ['payer_age', 'night', 'link_related', 'link_unrelated']) {
+      assert.equal(Object.hasOwn(features, name), false, name);
+    }
+    assert.equal(captured[0]?.peerGroup, 'GB>PH:age_unknown');
+  });
+});
+
+describe('payer_model_file in packs.yaml', () => {
+  let policy: string;
+  before(async () => {
+    policy = await mkdtemp(join(tmpdir(), 'prevail-model-policy-'));
+  });
+  after(async () => {
+    await rm(policy, { recursive: true, force: true });
+  });
+
+  const load = async (file: string, content?: string) => {
+    if (content !== undefined) await writeFile(join(policy, file), content);
+    await writeFile(
+      join(policy, 'packs.yaml'),
+      `packs:\n  ocse_payments:\n    settings: { payer_model_file: ${file} }\n`,
+    );
+    return loadEngineConfig(policy, { packRegistry: [ocsePackFactory] });
+  };
+
+  test('a trained model in the policy directory adds the rule and its typology', async () => {
+    const config = await load('payer-model.json', JSON.stringify(corridorCountModel()));
+    const pack = config.packs[0];
+    assert.ok(pack?.rules.some((rule) => rule.id === 'ocse_model_payer'));
+    assert.ok(config.typologies.some((typology) => typology.name === 'ocse_model_payer'));
+  });
+
+  test('a file that is not a model, not JSON or too deep is CONFIG_INVALID naming it', async () => {
+    for (const [file, content] of [
+      ['not-json.json', '{"format": '],
+      ['not-model.json', '{"format": "something-else"}'],
+      ['deep.json', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ] as const) {
+      await assert.rejects(
+        load(file, content),
+        (error) => isEngineError(error) && error.code === 'CONFIG_INVALID' && error.message.includes(file),
+        file,
+      );
+    }
+  });
+
+  test('without a policy directory the setting cannot be read', () => {
+    assert.throws(
+      () => createOcsePaymentsPack({ payer_model_file: 'payer-model.json' }),
+      (error) =>
+        isEngineError(error) && error.code === 'CONFIG_INVALID' && /needs a policy directory/.test(error.message),
+    );
+  });
+});
