@@ -6,6 +6,7 @@ import {
   type PaymentFormat,
   type PaymentRecord,
   type PaymentsProfile,
+  payerModelTypology,
   readPaymentsFile,
   resolveOcseSettings,
   toPaymentEvent,
@@ -300,9 +301,13 @@ export function paymentsCommand(io: CliIo, setExitCode: (code: number) => void):
             file !== undefined
               ? legitimateSenders(payers, planted)
               : labels.filter((label) => label.typology === null).length;
-          const evaluation = evaluateScreening(alerts, labels, senders);
+          // The rules' figures stay the rules' own: the model's alerts are compared separately.
+          const rulesAlerts = alerts.filter((alert) => alert.typology !== payerModelTypology);
+          const evaluation = evaluateScreening(rulesAlerts, labels, senders);
           const comparison =
-            naive === undefined ? undefined : compareWithBaseline('naive', alerts, naive.alerts(), labels, senders);
+            naive === undefined
+              ? undefined
+              : compareWithBaseline('naive', rulesAlerts, naive.alerts(), labels, senders);
           const modelComparison = model === undefined ? undefined : compareModelWithRules(alerts, labels, senders);
           if (options.json === true) {
             io.stdout.write(
