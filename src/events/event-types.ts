@@ -150,7 +150,7 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       category_purpose: z.string().max(200).optional(),
       local_instrument: z.string().max(200).optional(),
       service_level: z.string().max(200).optional(),
-      instruction_codes: z.array(z.string().max(4)).max(20).optional(),
+      instruction_codes: z.array(z.string().max(4)).max(20).optional(), // the readers' limit too (payment-fields.ts)
       payer_agent_bic: z
         .string()
         .regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/)

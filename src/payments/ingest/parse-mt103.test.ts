@@ -490,9 +490,14 @@ describe('parseMt103 refuses hostile and broken input with the message, line and
       /^message 2, line 33: field 23E: 2 lines, at most 1$/,
     ],
     [
+      '23E repeated 10,000 times',
+      withChange(':71A:OUR', `${':23E:HOLD\r\n'.repeat(10_000)}:71A:OUR`),
+      /^message 2, line 33: field 23E: 10000 instruction codes, at most 20$/,
+    ],
+    [
       '26T not 3 characters',
       withChange(':71A:OUR', ':26T:K9\r\n:71A:OUR'),
-      /^message 2, line 33: field 26T: line 1 has 2 characters|^message 2, line 33: field 26T: not a code of 3/,
+      /^message 2, line 33: field 26T: not a code of 3 letters or digits: "K9"$/,
     ],
     [
       '26T given twice',

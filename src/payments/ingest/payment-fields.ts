@@ -64,6 +64,8 @@ const countryCode = /^[A-Z]{2}$/;
 const bicCode = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/;
 /** An instruction code (ISO Instruction3Code, MT103 23E): 4 letters or digits. */
 const instructionCode = /^[A-Z0-9]{4}$/;
+/** The most instruction codes one payment may carry (the `payment.sent` event's limit; real messages have one or two). */
+const maxInstructionCodes = 20;
 const channels: ReadonlySet<string> = new Set(paymentChannels);
 
 const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -213,6 +215,9 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure, options
   if (instructionCodes !== undefined) {
     const bad = instructionCodes.find((code) => !instructionCode.test(code));
     if (bad !== undefined) fail('instructionCodes', `not an instruction code of 4 letters or digits: ${quoted(bad)}`);
+    if (instructionCodes.length > maxInstructionCodes) {
+      fail('instructionCodes', `${instructionCodes.length} instruction codes, at most ${maxInstructionCodes}`);
+    }
     record.instructionCodes = instructionCodes;
   }
   const channel = optionalText(draft, 'channel', fail);
