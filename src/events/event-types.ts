@@ -148,6 +148,17 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       payee_country: country.optional(),
       purpose: z.string().max(200).optional(),
       category_purpose: z.string().max(200).optional(),
+      local_instrument: z.string().max(200).optional(),
+      service_level: z.string().max(200).optional(),
+      instruction_codes: z.array(z.string().max(4)).max(20).optional(), // the readers' limit too (payment-fields.ts)
+      payer_agent_bic: z
+        .string()
+        .regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/)
+        .optional(),
+      payee_agent_bic: z
+        .string()
+        .regex(/^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/)
+        .optional(),
       remittance_info: z.string().max(2000).optional(),
       local_hour: z.number().int().min(0).max(23).optional(),
       payer_type: z.enum(['individual', 'organisation']).optional(),

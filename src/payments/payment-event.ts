@@ -31,6 +31,11 @@ export function toPaymentEvent(record: PaymentRecord): PaymentEventInput {
   set('payee_country', record.payee.country);
   set('purpose', record.purpose);
   set('category_purpose', record.categoryPurpose);
+  set('local_instrument', record.localInstrument);
+  set('service_level', record.serviceLevel);
+  set('instruction_codes', record.instructionCodes);
+  set('payer_agent_bic', record.payer.agentBic);
+  set('payee_agent_bic', record.payee.agentBic);
   set('remittance_info', record.remittanceInfo);
   set('local_hour', record.localHour);
   set('payer_type', record.payer.type);
@@ -81,14 +86,23 @@ export function fromPaymentEvent(event: {
       type: text('payer_type'),
       birthDate: text('payer_birth_date'),
       birthCountry: text('payer_birth_country'),
+      agentBic: text('payer_agent_bic'),
     }),
-    payee: party(payee, { name: text('payee_name'), country: text('payee_country'), type: text('payee_type') }),
+    payee: party(payee, {
+      name: text('payee_name'),
+      country: text('payee_country'),
+      type: text('payee_type'),
+      agentBic: text('payee_agent_bic'),
+    }),
     amount: data.amount,
     currency: data.currency,
     localHour: typeof data.local_hour === 'number' ? data.local_hour : undefined,
     remittanceInfo: text('remittance_info'),
     purpose: text('purpose'),
     categoryPurpose: text('category_purpose'),
+    localInstrument: text('local_instrument'),
+    serviceLevel: text('service_level'),
+    instructionCodes: Array.isArray(data.instruction_codes) ? data.instruction_codes : undefined,
     channel: text('channel'),
     declaredRelationship: text('declared_relationship'),
     merchantCategory: text('merchant_category'),

@@ -29,6 +29,19 @@ export interface PaymentRecord {
    * the sending bank classed the transfer; the OCSE pack may map it to a channel (`purpose_channels`).
    */
   readonly categoryPurpose?: string;
+  /**
+   * ISO 20022 local instrument (`PmtTpInf/LclInstrm/Cd`, else `/Prtry`), e.g. `INST`, `CARD`, `CPP`:
+   * the scheme's own kind of payment; a few codes say how the money moves (`instrument_channels`).
+   */
+  readonly localInstrument?: string;
+  /** ISO 20022 service level (`PmtTpInf/SvcLvl/Cd`, else `/Prtry`), e.g. `SEPA`, `URGP`, `G001`. */
+  readonly serviceLevel?: string;
+  /**
+   * Instructions for the banks along the chain, as codes: pacs.008 `InstrForCdtrAgt/Cd` (ISO
+   * Instruction3Code: `CHQB`, `HOLD`, `PHOB`, `TELB`), MT103 field 23E (its code, without the
+   * additional information). `HOLD` is "hold cash for the creditor": a cash pick-up.
+   */
+  readonly instructionCodes?: readonly string[];
   readonly channel?: PaymentChannel;
   /** The payer's declared relationship to the payee (remitter KYC), e.g. `parent`, `friend`, `none`. */
   readonly declaredRelationship?: string;
@@ -53,6 +66,12 @@ export interface PaymentParty {
   readonly birthDate?: string;
   /** ISO 3166-1 alpha-2 (pacs.008 `PrvtId/DtAndPlcOfBirth/CtryOfBirth`). */
   readonly birthCountry?: string;
+  /**
+   * The BIC of the party's bank or payment institution: pacs.008 `DbtrAgt`/`CdtrAgt`
+   * `FinInstnId/BICFI`, MT103 52A/57A. Tells a money-transfer operator or a wallet provider
+   * when the operator lists it (`agent_channels`).
+   */
+  readonly agentBic?: string;
 }
 
 /** A private person (`PrvtId`) or an organisation (`OrgId`). */

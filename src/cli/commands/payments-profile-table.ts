@@ -13,9 +13,19 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('');
 }
 
+/** `channel: declared on 3 payments, inferred on 5 (local_instrument 2, debtor_agent 3), unknown on 2`. */
+function channelLine(channels: PaymentsProfile['channels']): string {
+  const by = Object.entries(channels.inferredBy)
+    .map(([basis, count]) => `${basis} ${count}`)
+    .join(', ');
+  const inferred = `inferred on ${channels.inferred}${by === '' ? '' : ` (${by})`}`;
+  return `channel: declared on ${channels.declared} payments, ${inferred}, unknown on ${channels.unknown}\n`;
+}
+
 /**
  * A payments profile as text for people (`prevail payments profile`, and `payments screen` on
- * standard error): field coverage, then per rule whether it can fire and why not (or what it
+ * standard error): field coverage, where the channels come from (declared, inferred and from
+ * which field, unknown), then per rule whether it can fire and why not (or what it
  * does without an absent optional field), then per typology whether it can reach its alert
  * threshold on this input.
  */
@@ -44,5 +54,5 @@ export function profileText(profile: PaymentsProfile): string {
       reach.why,
     ]),
   ]);
-  return `${profile.records} payments\n\n${fields}\n${indicators}\n${typologies}`;
+  return `${profile.records} payments\n\n${fields}\n${channelLine(profile.channels)}\n${indicators}\n${typologies}`;
 }

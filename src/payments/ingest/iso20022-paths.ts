@@ -22,6 +22,7 @@ export const roleTransaction = 3;
 export const repeatNone = 0;
 export const repeatRemittance = 1;
 export const repeatCryptoRiskTag = 2;
+export const repeatInstruction = 3;
 
 /** Slots of the group header and the pain.001 block. */
 export const groupCreated = 0;
@@ -47,6 +48,10 @@ export const fundingInstrumentSlot = 16;
 export const payeeDocumentSlot = 17;
 export const categoryPurposeCode = 18;
 export const categoryPurposeProprietary = 19;
+export const localInstrumentCode = 20;
+export const localInstrumentProprietary = 21;
+export const serviceLevelCode = 22;
+export const serviceLevelProprietary = 23;
 
 /** Offsets of one party's slots from its side's first slot. */
 export const partyName = 0;
@@ -60,12 +65,24 @@ export const partyIdentifier = 7;
 export const partyIban = 8;
 export const partyOtherAccount = 9;
 export const partyAgentCountry = 10;
-const partySlots = 11;
+export const partyAgentBic = 11;
+const partySlots = 12;
 
-/** First slot of the creditor's fields, then of the debtor's (last, so pain.001 can keep them). */
-export const payeeFirst = 20;
+/** First slot of the creditor's fields, then of the debtor's (after the transaction's, so pain.001 can keep them). */
+export const payeeFirst = 24;
 export const payerFirst = payeeFirst + partySlots;
-export const slotCount = payerFirst + partySlots;
+
+/**
+ * pain.001's payment type of a whole block (`PmtInf/PmtTpInf`), kept for its transactions like the
+ * debtor; a transaction's own `PmtTpInf` comes first.
+ */
+export const blockLocalInstrumentCode = payerFirst + partySlots;
+export const blockLocalInstrumentProprietary = blockLocalInstrumentCode + 1;
+export const blockServiceLevelCode = blockLocalInstrumentCode + 2;
+export const blockServiceLevelProprietary = blockLocalInstrumentCode + 3;
+export const blockCategoryPurposeCode = blockLocalInstrumentCode + 4;
+export const blockCategoryPurposeProprietary = blockLocalInstrumentCode + 5;
+export const slotCount = blockLocalInstrumentCode + 6;
 
 /** One element of the tree. */
 export class PathNode {
@@ -155,18 +172,44 @@ function account(side: number): PathNode {
   return node({ Id: node({ IBAN: text(side + partyIban), Othr: node({ Id: text(side + partyOtherAccount) }) }) });
 }
 
+/** `DbtrAgt`, `CdtrAgt`: the BIC (`BICFI`, `BIC` before pacs.008.001.07) and the country of the address. */
 function agent(side: number): PathNode {
-  return node({ FinInstnId: node({ PstlAdr: node({ Ctry: text(side + partyAgentCountry) }) }) });
+  return node({
+    FinInstnId: node({
+      BICFI: text(side + partyAgentBic),
+      BIC: text(side + partyAgentBic),
+      PstlAdr: node({ Ctry: text(side + partyAgentCountry) }),
+    }),
+  });
 }
 
-/** The children every transaction has, pacs.008 or pain.001: creditor, purpose, remittance, extension. */
+/** `PmtTpInf`: service level, local instrument and category purpose, each a code or a proprietary text. */
+function paymentType(
+  serviceLevel: readonly [number, number],
+  localInstrument: readonly [number, number],
+  categoryPurpose: readonly [number, number],
+): PathNode {
+  const choice = ([code, proprietary]: readonly [number, number]) => node({ Cd: text(code), Prtry: text(proprietary) });
+  return node({
+    SvcLvl: choice(serviceLevel),
+    LclInstrm: choice(localInstrument),
+    CtgyPurp: choice(categoryPurpose),
+  });
+}
+
+/** The children every transaction has, pacs.008 or pain.001: creditor, payment type, purpose, remittance, extension. */
 function transactionCommon(): Record<string, PathNode> {
   return {
     Cdtr: party(payeeFirst),
     CdtrAcct: account(payeeFirst),
     CdtrAgt: agent(payeeFirst),
     Purp: node({ Cd: text(purposeCode), Prtry: text(purposeProprietary) }),
-    PmtTpInf: node({ CtgyPurp: node({ Cd: text(categoryPurposeCode), Prtry: text(categoryPurposeProprietary) }) }),
+    PmtTpInf: paymentType(
+      [serviceLevelCode, serviceLevelProprietary],
+      [localInstrumentCode, localInstrumentProprietary],
+      [categoryPurposeCode, categoryPurposeProprietary],
+    ),
+    InstrForCdtrAgt: node({ Cd: repeated(repeatInstruction) }),
     RmtInf: node({ Ustrd: repeated(repeatRemittance) }),
     SplmtryData: node({
       Envlp: node({
@@ -221,6 +264,11 @@ export const pain001Message = node(
     PmtInf: node(
       {
         NbOfTxs: text(blockCount),
+        PmtTpInf: paymentType(
+          [blockServiceLevelCode, blockServiceLevelProprietary],
+          [blockLocalInstrumentCode, blockLocalInstrumentProprietary],
+          [blockCategoryPurposeCode, blockCategoryPurposeProprietary],
+        ),
         Dbtr: party(payerFirst),
         DbtrAcct: account(payerFirst),
         DbtrAgt: agent(payerFirst),

@@ -11,7 +11,13 @@ import type { PaymentReader } from './payment-reader.js';
 // Local copies: module bindings can compile to getters (esbuild's CommonJS interop), too slow per element.
 const {
   acceptanceTime,
+  blockCategoryPurposeCode,
+  blockCategoryPurposeProprietary,
   blockCount,
+  blockLocalInstrumentCode,
+  blockLocalInstrumentProprietary,
+  blockServiceLevelCode,
+  blockServiceLevelProprietary,
   categoryPurposeCode,
   categoryPurposeProprietary,
   channelSlot,
@@ -23,9 +29,12 @@ const {
   instructedAmount,
   instructedCurrency,
   instructionId,
+  localInstrumentCode,
+  localInstrumentProprietary,
   merchantCategorySlot,
   pacs008Message,
   pain001Message,
+  partyAgentBic,
   partyAgentCountry,
   partyBirthCountry,
   partyBirthDate,
@@ -43,11 +52,14 @@ const {
   purposeCode,
   purposeProprietary,
   repeatCryptoRiskTag,
+  repeatInstruction,
   repeatNone,
   repeatRemittance,
   roleBlock,
   roleMessage,
   roleTransaction,
+  serviceLevelCode,
+  serviceLevelProprietary,
   settlementAmount,
   settlementCurrency,
   skipNode,
@@ -88,6 +100,7 @@ function partyCandidates(side: number, party: string, account: string, agent: st
     ],
     birthDate: [[side + partyBirthDate, `${party}/Id/PrvtId/DtAndPlcOfBirth/BirthDt`]],
     birthCountry: [[side + partyBirthCountry, `${party}/Id/PrvtId/DtAndPlcOfBirth/CtryOfBirth`]],
+    agentBic: [[side + partyAgentBic, `${agent}/FinInstnId/BICFI`]],
   } satisfies Record<string, Candidates>;
 }
 
@@ -113,6 +126,8 @@ function candidatesFor(kind: Iso20022Kind): Readonly<Partial<Record<PaymentDraft
     payeeCountry: payee.country,
     payeeBirthDate: payee.birthDate,
     payeeBirthCountry: payee.birthCountry,
+    payerAgentBic: payer.agentBic,
+    payeeAgentBic: payee.agentBic,
     purpose: [
       [purposeCode, 'Purp/Cd'],
       [purposeProprietary, 'Purp/Prtry'],
@@ -120,6 +135,20 @@ function candidatesFor(kind: Iso20022Kind): Readonly<Partial<Record<PaymentDraft
     categoryPurpose: [
       [categoryPurposeCode, 'PmtTpInf/CtgyPurp/Cd'],
       [categoryPurposeProprietary, 'PmtTpInf/CtgyPurp/Prtry'],
+      [blockCategoryPurposeCode, 'PmtInf/PmtTpInf/CtgyPurp/Cd'],
+      [blockCategoryPurposeProprietary, 'PmtInf/PmtTpInf/CtgyPurp/Prtry'],
+    ],
+    localInstrument: [
+      [localInstrumentCode, 'PmtTpInf/LclInstrm/Cd'],
+      [localInstrumentProprietary, 'PmtTpInf/LclInstrm/Prtry'],
+      [blockLocalInstrumentCode, 'PmtInf/PmtTpInf/LclInstrm/Cd'],
+      [blockLocalInstrumentProprietary, 'PmtInf/PmtTpInf/LclInstrm/Prtry'],
+    ],
+    serviceLevel: [
+      [serviceLevelCode, 'PmtTpInf/SvcLvl/Cd'],
+      [serviceLevelProprietary, 'PmtTpInf/SvcLvl/Prtry'],
+      [blockServiceLevelCode, 'PmtInf/PmtTpInf/SvcLvl/Cd'],
+      [blockServiceLevelProprietary, 'PmtInf/PmtTpInf/SvcLvl/Prtry'],
     ],
     channel: [[channelSlot, 'SplmtryData/Envlp/Prevail/Channel']],
     declaredRelationship: [[declaredRelationshipSlot, 'SplmtryData/Envlp/Prevail/DeclaredRelationship']],
@@ -161,6 +190,7 @@ export class Iso20022Reader implements PaymentReader {
   private readonly values: (string | undefined)[] = new Array<string | undefined>(slotCount).fill(undefined);
   private readonly remittance: string[] = [];
   private readonly tags: string[] = [];
+  private readonly instructions: string[] = [];
   private readonly seen = new SeenIds();
   private readonly candidates: Readonly<Partial<Record<PaymentDraftField, Candidates>>>;
   private readonly message: PathNode;
@@ -309,6 +339,7 @@ export class Iso20022Reader implements PaymentReader {
       if (value !== '') {
         if (node.repeat === repeatRemittance) this.remittance.push(value);
         else if (node.repeat === repeatCryptoRiskTag) this.tags.push(value);
+        else if (node.repeat === repeatInstruction) this.instructions.push(value);
         else if (this.values[node.slot] === undefined) this.values[node.slot] = value;
       }
     }
@@ -339,6 +370,7 @@ export class Iso20022Reader implements PaymentReader {
       this.values.fill(undefined, transactionFirst, this.kind === 'pain001' ? payerFirst : slotCount);
       this.remittance.length = 0;
       this.tags.length = 0;
+      this.instructions.length = 0;
     }
   }
 
@@ -373,6 +405,7 @@ export class Iso20022Reader implements PaymentReader {
     }
     if (field === 'remittanceInfo') return 'RmtInf/Ustrd';
     if (field === 'cryptoRiskTags') return 'SplmtryData/Envlp/Prevail/CryptoRiskTag';
+    if (field === 'instructionCodes') return 'InstrForCdtrAgt/Cd';
     const candidates = this.candidates[field] ?? [];
     const used = candidates.find(([slot]) => values[slot] !== undefined);
     if (used !== undefined) return used[1];
@@ -407,15 +440,20 @@ export class Iso20022Reader implements PaymentReader {
       payerType,
       payerBirthDate: this.pick('payerBirthDate'),
       payerBirthCountry: this.pick('payerBirthCountry'),
+      payerAgentBic: this.pick('payerAgentBic'),
       payeeAccount: this.pick('payeeAccount'),
       payeeName: this.pick('payeeName'),
       payeeCountry: this.pick('payeeCountry'),
       payeeType,
       payeeBirthDate: this.pick('payeeBirthDate'),
       payeeBirthCountry: this.pick('payeeBirthCountry'),
+      payeeAgentBic: this.pick('payeeAgentBic'),
       remittanceInfo: this.remittance.length === 0 ? undefined : this.remittance.join(' '),
       purpose: this.pick('purpose'),
       categoryPurpose: this.pick('categoryPurpose'),
+      localInstrument: this.pick('localInstrument'),
+      serviceLevel: this.pick('serviceLevel'),
+      instructionCodes: this.instructions.length === 0 ? undefined : this.instructions,
       channel: values[channelSlot],
       declaredRelationship: values[declaredRelationshipSlot],
       merchantCategory: values[merchantCategorySlot],

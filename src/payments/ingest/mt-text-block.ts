@@ -46,8 +46,9 @@ export function forbiddenCharacterIn(text: string): string | undefined {
  * (`…\r\n-}`): a block without it was cut short. A bare block may end with a line `-`.
  *
  * `where(line)` names a position (`message 3, line 41`) for errors; every error is
- * `PAYMENT_INVALID`. Characters FIN never carries that are also unsafe to store (controls,
- * unpaired surrogates) are refused; other Unicode passes (exports often carry accented names).
+ * `PAYMENT_INVALID`. Characters FIN never carries that are also unsafe to store (controls, a
+ * carriage return that ends no line, unpaired surrogates) are refused; other Unicode passes
+ * (exports often carry accented names).
  */
 export function readTextBlock(
   text: string,
@@ -76,6 +77,12 @@ export function readTextBlock(
     const number = firstLine + index;
     const bad = forbiddenCharacterIn(line);
     if (bad !== undefined) throw paymentInvalid(where(number), `a character FIN text cannot hold (${bad})`);
+    if (line.includes('\r')) {
+      throw paymentInvalid(
+        where(number),
+        'a carriage return (U+000D) without a line feed: FIN lines end with CRLF or LF',
+      );
+    }
     if (line.trim() === '') continue;
     const start = fieldStart.exec(line);
     if (start !== null) {

@@ -179,16 +179,68 @@ function accountLine(field: MtField, where: Where): string | undefined {
 }
 
 /**
- * An institution field (52A, 57A: an optional party identifier line, then a BIC): the BIC's
- * country. Options other than A (a name and address, a location) say no country.
+ * An institution field (52A, 57A: an optional party identifier line, then a BIC): the BIC, whose
+ * 5th and 6th characters are its country. Options other than A (a name and address, a location)
+ * name no BIC.
  */
-export function institutionCountry(field: MtField, where: Where): string | undefined {
+export function institutionBic(field: MtField, where: Where): string | undefined {
   if (!field.tag.endsWith('A')) return undefined;
   checkLines(field, 2, 37, where);
   if (field.lines.length === 2 && !(field.lines[0] ?? '').startsWith('/')) {
     fail(where, field, 'the first of two lines must be a party identifier starting with "/"');
   }
-  return bicCountry(field.lines[field.lines.length - 1] ?? '', field, where);
+  const bic = field.lines[field.lines.length - 1] ?? '';
+  bicCountry(bic, field, where);
+  return bic;
+}
+
+/** The instruction codes field 23E may hold (the SWIFT network refuses any other). */
+const instructionCodes: ReadonlySet<string> = new Set([
+  'CHQB',
+  'CORT',
+  'HOLD',
+  'INTC',
+  'PHOB',
+  'PHOI',
+  'PHON',
+  'REPA',
+  'SDVA',
+  'TELB',
+  'TELE',
+  'TELI',
+]);
+
+/**
+ * Field 23E, an instruction (`4!c[/30x]`, e.g. `HOLD`, `PHOB/+63 2 0000 0000`): its code. The
+ * additional information after the slash is checked, not kept (it may hold a phone number).
+ */
+export function instructionCode(field: MtField, where: Where): string {
+  checkLines(field, 1, 35, where);
+  const match = /^([A-Z]{4})(?:\/(.{1,30}))?$/.exec(field.lines[0] ?? '');
+  if (match === null)
+    fail(
+      where,
+      field,
+      `not an instruction code with optional /information (4!c[/30x]): ${quoted(field.lines[0] ?? '')}`,
+    );
+  const code = match[1] as string;
+  if (!instructionCodes.has(code)) {
+    fail(where, field, `${quoted(code)} is not an MT103 instruction code (${[...instructionCodes].join(', ')})`);
+  }
+  return code;
+}
+
+/** Field 26T, the transaction type code (`3!c`, e.g. `K90`, a code of the sender's country's reporting list). */
+export function transactionTypeCode(field: MtField, where: Where): string {
+  checkLines(field, 1, 3, where);
+  const code = field.lines[0] ?? '';
+  if (!/^[A-Z0-9]{3}$/.test(code)) fail(where, field, `not a code of 3 letters or digits: ${quoted(code)}`);
+  return code;
+}
+
+/** Field 72, sender to receiver information (`6*35x`): checked, not mapped (its codes are bilateral). */
+export function checkSenderToReceiver(field: MtField, where: Where): void {
+  checkLines(field, 6, 35, where);
 }
 
 /** Structured lines `n/text` (50F, 59F) by number, in order; `numbers` are the ones the option allows. */

@@ -59,6 +59,28 @@ describe('parsePaymentCsv', () => {
     ]);
   });
 
+  test('reads the agent BICs, payment type and instruction-code columns; a bad BIC names its column', () => {
+    const csv = [
+      'id,time,payer_account,payee_account,amount,currency,payer_agent_bic,payee_agent_bic,local_instrument,service_level,instruction_codes,category_purpose',
+      't1,2026-03-01T23:40:00+10:00,AU-1,PH-7,50,AUD,TESTAU2S,TESTPH2MXXX,CPP,G001,HOLD; PHOB,SUPP',
+    ].join('\n');
+    const [record] = parsePaymentCsv(csv);
+    assert.deepEqual(record?.payer, { account: 'AU-1', agentBic: 'TESTAU2S' });
+    assert.deepEqual(record?.payee, { account: 'PH-7', agentBic: 'TESTPH2MXXX' });
+    assert.deepEqual(
+      [record?.localInstrument, record?.serviceLevel, record?.instructionCodes, record?.categoryPurpose],
+      ['CPP', 'G001', ['HOLD', 'PHOB'], 'SUPP'],
+    );
+    rejects(
+      () => parsePaymentCsv(csv.replace('TESTAU2S', 'TESTAU')),
+      /^line 2: column "payer_agent_bic": not a BIC .*"TESTAU"$/,
+    );
+    rejects(
+      () => parsePaymentCsv(csv.replace('HOLD; PHOB', 'HOLD; PAY CASH')),
+      /^line 2: column "instruction_codes": not an instruction code/,
+    );
+  });
+
   test('a mapping renames columns; unknown columns are ignored; column order is free', () => {
     const csv = 'Amount,Sender,Receiver,Ref,When,Cur,notes\n25,S-1,R-1,x-1,2026-03-01T02:00:00-05:00,USD,ignored\n';
     const mapping = {

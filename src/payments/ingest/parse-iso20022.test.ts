@@ -19,7 +19,7 @@ const pacs008 = `<?xml version="1.0" encoding="UTF-8"?>
       <SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf>
     </GrpHdr>
     <CdtTrfTxInf>
-      <PmtId><InstrId>I-1</InstrId><EndToEndId>E-1</EndToEndId><TxId>TX-1</TxId></PmtId>
+      <PmtId><InstrId>I-1</InstrId><EndToEndId>E-1</EndToEndId><TxId>TX-1</TxId></PmtId><PmtTpInf><SvcLvl><Cd>G001</Cd></SvcLvl><LclInstrm><Prtry>TEST-WALLET</Prtry></LclInstrm><CtgyPurp><Cd>GP2P</Cd></CtgyPurp></PmtTpInf>
       <IntrBkSttlmAmt Ccy="PHP">1900.00</IntrBkSttlmAmt>
       <AccptncDtTm>2026-03-01T23:40:00+10:00</AccptncDtTm>
       <InstdAmt Ccy="AUD">50.00</InstdAmt>
@@ -35,7 +35,7 @@ const pacs008 = `<?xml version="1.0" encoding="UTF-8"?>
       <DbtrAgt><FinInstnId><BICFI>TESTAU2S</BICFI></FinInstnId></DbtrAgt>
       <CdtrAgt><FinInstnId><BICFI>TESTPHMM</BICFI></FinInstnId></CdtrAgt>
       <Cdtr><Nm>Test Receiver</Nm><PstlAdr><Ctry>PH</Ctry></PstlAdr><Id><PrvtId><Othr><Id>R-77</Id></Othr></PrvtId></Id></Cdtr>
-      <CdtrAcct><Id><Othr><Id>PH-WALLET-77</Id></Othr></Id></CdtrAcct>
+      <CdtrAcct><Id><Othr><Id>PH-WALLET-77</Id></Othr></Id></CdtrAcct><InstrForCdtrAgt><Cd>HOLD</Cd></InstrForCdtrAgt><InstrForCdtrAgt><Cd>PHOB</Cd><InstrInf>+00 000</InstrInf></InstrForCdtrAgt>
       <Purp><Cd>FAMI</Cd></Purp>
       <RmtInf><Ustrd>school fees</Ustrd><Ustrd>for March</Ustrd></RmtInf>
       <SplmtryData><Envlp><Prevail xmlns="urn:prevail:payments:extension:1">
@@ -83,12 +83,17 @@ const expected: PaymentRecord[] = [
       type: 'individual',
       birthDate: '1961-05-04',
       birthCountry: 'GB',
+      agentBic: 'TESTAU2S',
     },
-    payee: { account: 'PH-WALLET-77', name: 'Test Receiver', country: 'PH', type: 'individual' },
+    payee: { account: 'PH-WALLET-77', name: 'Test Receiver', country: 'PH', type: 'individual', agentBic: 'TESTPHMM' },
     amount: 50,
     currency: 'AUD',
     remittanceInfo: 'school fees for March',
     purpose: 'FAMI',
+    categoryPurpose: 'GP2P',
+    localInstrument: 'TEST-WALLET',
+    serviceLevel: 'G001',
+    instructionCodes: ['HOLD', 'PHOB'],
     channel: 'mto_online',
     declaredRelationship: 'parent',
     fundingInstrument: 'card-1234',
@@ -98,7 +103,7 @@ const expected: PaymentRecord[] = [
     time: '2026-03-02T09:15:00Z',
     localHour: 9,
     payer: { account: 'ORG-5', name: 'Test Company Ltd', country: 'DE', type: 'organisation' },
-    payee: { account: 'NL00TEST0000000002', name: 'Test Shop', country: 'NL' },
+    payee: { account: 'NL00TEST0000000002', name: 'Test Shop', country: 'NL', agentBic: 'TESTNL2A' },
     amount: 12.5,
     currency: 'EUR',
     purpose: 'ONLINE-GOODS',
@@ -186,6 +191,22 @@ describe('parsePacs008', () => {
     rejects(() => parsePacs008(badTime), /^line 10, column 5: AccptncDtTm: not a valid date-time/);
     const noTime = pacs008.replace('<CreDtTm>2026-03-02T09:15:00Z</CreDtTm>', '');
     rejects(() => parsePacs008(noTime), /^line 35, column 5: missing AccptncDtTm or GrpHdr\/CreDtTm/);
+    const badBic = withChange('<BICFI>TESTNL2A</BICFI>', '<BICFI>TEST NL2A</BICFI>');
+    rejects(() => parsePacs008(badBic), /^line 35, column 5: CdtrAgt\/FinInstnId\/BICFI: not a BIC .*: "TEST NL2A"$/);
+    const badInstruction = pacs008.replace('<Cd>HOLD</Cd>', '<Cd>HOLD CASH</Cd>');
+    rejects(
+      () => parsePacs008(badInstruction),
+      /^line 10, column 5: InstrForCdtrAgt\/Cd: not an instruction code of 4 letters or digits: "HOLD CASH"$/,
+    );
+  });
+
+  test('an older message version names the agent BIC `BIC`; a transaction without PmtTpInf has none of its fields', () => {
+    const older = pacs008.replaceAll('<BICFI>', '<BIC>').replaceAll('</BICFI>', '</BIC>');
+    assert.deepEqual(parsePacs008(older), expected);
+    const [, second] = parsePacs008(pacs008);
+    for (const key of ['localInstrument', 'serviceLevel', 'categoryPurpose', 'instructionCodes'] as const) {
+      assert.equal(second?.[key], undefined, key);
+    }
   });
 
   test('transaction ids are unique within the message, and NbOfTxs must match when present', () => {
@@ -288,7 +309,7 @@ const pain001 = `<?xml version="1.0" encoding="UTF-8"?>
       <InitgPty><Nm>Test Initiator</Nm></InitgPty></GrpHdr>
     <PmtInf>
       <PmtInfId>B-1</PmtInfId><PmtMtd>TRF</PmtMtd><NbOfTxs>2</NbOfTxs>
-      <ReqdExctnDt><Dt>2026-03-05</Dt></ReqdExctnDt>
+      <PmtTpInf><LclInstrm><Cd>CPP</Cd></LclInstrm><CtgyPurp><Cd>SUPP</Cd></CtgyPurp></PmtTpInf><ReqdExctnDt><Dt>2026-03-05</Dt></ReqdExctnDt>
       <Dbtr><Nm>Test Payer A</Nm><PstlAdr><Ctry>US</Ctry></PstlAdr><Id><PrvtId><Othr><Id>P-A</Id></Othr></PrvtId></Id></Dbtr>
       <DbtrAcct><Id><Othr><Id>US-ACC-A</Id></Othr></Id></DbtrAcct>
       <DbtrAgt><FinInstnId><BICFI>TESTUS33</BICFI></FinInstnId></DbtrAgt>
@@ -300,7 +321,7 @@ const pain001 = `<?xml version="1.0" encoding="UTF-8"?>
         <RmtInf><Ustrd>support</Ustrd></RmtInf>
       </CdtTrfTxInf>
       <CdtTrfTxInf>
-        <PmtId><EndToEndId>E2E-A-2</EndToEndId></PmtId>
+        <PmtId><EndToEndId>E2E-A-2</EndToEndId></PmtId><PmtTpInf><LclInstrm><Cd>INST</Cd></LclInstrm></PmtTpInf>
         <Amt><InstdAmt Ccy="USD">40.25</InstdAmt></Amt>
         <Cdtr><Nm>Test Payee Two</Nm></Cdtr>
         <CdtrAcct><Id><IBAN>GB00TEST00000000000002</IBAN></Id></CdtrAcct>
@@ -326,7 +347,13 @@ const pain001 = `<?xml version="1.0" encoding="UTF-8"?>
 describe('parsePain001', () => {
   test('each block gives the debtor of its transactions; the time is GrpHdr/CreDtTm', () => {
     const time = '2026-03-04T21:30:00-05:00';
-    const payerA = { account: 'US-ACC-A', name: 'Test Payer A', country: 'US', type: 'individual' } as const;
+    const payerA = {
+      account: 'US-ACC-A',
+      name: 'Test Payer A',
+      country: 'US',
+      type: 'individual',
+      agentBic: 'TESTUS33',
+    } as const;
     assert.deepEqual(parsePain001(pain001), [
       {
         id: 'E2E-A-1',
@@ -337,6 +364,8 @@ describe('parsePain001', () => {
         amount: 100,
         currency: 'USD',
         remittanceInfo: 'support',
+        categoryPurpose: 'SUPP',
+        localInstrument: 'CPP',
       },
       {
         id: 'E2E-A-2',
@@ -346,6 +375,8 @@ describe('parsePain001', () => {
         payee: { account: 'GB00TEST00000000000002', name: 'Test Payee Two' },
         amount: 40.25,
         currency: 'USD',
+        categoryPurpose: 'SUPP',
+        localInstrument: 'INST',
       },
       {
         id: 'E2E-B-1',

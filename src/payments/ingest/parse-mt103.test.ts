@@ -71,8 +71,8 @@ const expected: PaymentRecord[] = [
   {
     id: 'TEST-REF-1',
     time: '2026-03-02T09:15:00+01:00',
-    payer: { account: 'GB00TEST00000000000001', name: 'TEST SENDER ONE', country: 'GB' },
-    payee: { account: 'PH00TEST0000000000077', name: 'TEST RECEIVER', country: 'PH' },
+    payer: { account: 'GB00TEST00000000000001', name: 'TEST SENDER ONE', country: 'GB', agentBic: 'TESTGB2LXXX' },
+    payee: { account: 'PH00TEST0000000000077', name: 'TEST RECEIVER', country: 'PH', agentBic: 'TESTPH2MXXX' },
     amount: 25.5,
     currency: 'GBP',
     remittanceInfo: 'SCHOOL FEES FOR MARCH',
@@ -159,7 +159,7 @@ describe('parseMt103', () => {
     assert.deepEqual(readPayments(fin, 'mt103'), expected);
   });
 
-  test('never sets a local hour, a party type, a relationship, a channel or a purpose', () => {
+  test('never sets a local hour, a party type, a relationship or a channel; no 26T, no purpose', () => {
     for (const record of parseMt103(fin)) {
       assert.equal(record.localHour, undefined, 'a value date or a bank time is not the payer hour');
       for (const key of ['channel', 'declaredRelationship', 'purpose', 'merchantCategory'] as const) {
@@ -196,6 +196,22 @@ describe('parseMt103', () => {
   test('odd but valid Unicode passes as written; accented names from exports are kept', () => {
     const records = parseMt103(withChange('TEST SENDER ONE', 'TËST SENDÉR 漢 😀'));
     assert.equal(records[0]?.payer.name, 'TËST SENDÉR 漢 😀');
+  });
+
+  test('23E instruction codes in order, 26T as the purpose, 52A/57A BICs as the agents; 72 checked, not kept', () => {
+    const message = bareMessage(1).replace(
+      ':71A:SHA',
+      ':23E:HOLD\n:23E:PHOB/+00 000 0000\n:26T:K90\n:52A:TESTGB2LXXX\n:57A:/D/TEST\nTESTPH2M\n:71A:SHA\n:72:/ACC/TEST\n//MORE',
+    );
+    const [record] = parseMt103(message);
+    assert.deepEqual(record?.instructionCodes, ['HOLD', 'PHOB']);
+    assert.equal(record?.purpose, 'K90');
+    assert.equal(record?.payer.agentBic, 'TESTGB2LXXX');
+    assert.equal(record?.payee.agentBic, 'TESTPH2M');
+    assert.equal(record?.payee.country, 'PH', "57A's BIC gives the country when 59 has none");
+    assert.equal(parseMt103(bareMessage(1))[0]?.instructionCodes, undefined);
+    const other = parseMt103(bareMessage(1).replace(':71A:SHA', ':52D:TEST BANK\nTEST TOWN\n:71A:SHA'));
+    assert.equal(other[0]?.payer.agentBic, undefined, '52D names a bank without a BIC');
   });
 
   test('the account of 50F may be a CODE/CC/ID identifier; 52A/57A give countries only when the party gives none', () => {
@@ -426,6 +442,99 @@ describe('parseMt103 refuses hostile and broken input with the message, line and
       /^message 2, line 33: field 71A: expected BEN, OUR or SHA, got "ALL"$/,
     ],
     [
+      '32A the largest amount 15 characters can hold plus cents',
+      withChange('EUR12,5', 'EUR999999999999999,99'),
+      /^message 2, line 23: field 32A: not an MT amount .*: "999999999999999,99"$/,
+    ],
+    [
+      '32A date 991399',
+      withChange(':32A:260301EUR', ':32A:991399EUR'),
+      /^message 2, line 23: field 32A: the value date is not a real YYMMDD date: "991399"$/,
+    ],
+    ['32A date 000000', withChange(':32A:260301EUR', ':32A:000000EUR'), /field 32A: the value date is not a real/],
+    ['32A 29 February 2027', withChange(':32A:260301EUR', ':32A:270229EUR'), /field 32A: the value date is not a real/],
+    [
+      '32A an amount with two commas',
+      withChange('EUR12,5', 'EUR12,5,0'),
+      /^message 2, line 23: field 32A: not an MT amount .*: "12,5,0"$/,
+    ],
+    ['32A a NaN amount', withChange('EUR12,5', 'EURNaN'), /field 32A: not an MT amount .*: "NaN"$/],
+    [
+      'a block nested inside block 4',
+      withChange(':70:SCHOOL FEES', ':70:SCHOOL {4:FEES}'),
+      /^line 16, column 12: a "\{" inside block 4 of message 1 \(opened at line 1\)/,
+    ],
+    [
+      'a block inside a block inside block 3 left open',
+      withChange('{108:TEST-MUR-1}', '{108:{108:{108:TEST}}'),
+      /^message 1, line 1: the input ends inside block 3/,
+    ],
+    [
+      '23E unknown code',
+      withChange(':71A:OUR', ':23E:CASH\r\n:71A:OUR'),
+      /^message 2, line 33: field 23E: "CASH" is not an MT103 instruction code/,
+    ],
+    [
+      '23E lower case',
+      withChange(':71A:OUR', ':23E:hold\r\n:71A:OUR'),
+      /^message 2, line 33: field 23E: not an instruction code with optional \/information/,
+    ],
+    [
+      '23E information over 30 characters',
+      withChange(':71A:OUR', `:23E:PHOB/${'1'.repeat(31)}\r\n:71A:OUR`),
+      /^message 2, line 33: field 23E: line 1 has 36 characters, at most 35$/,
+    ],
+    [
+      '23E over two lines',
+      withChange(':71A:OUR', ':23E:HOLD\r\nMORE\r\n:71A:OUR'),
+      /^message 2, line 33: field 23E: 2 lines, at most 1$/,
+    ],
+    [
+      '23E repeated 10,000 times',
+      withChange(':71A:OUR', `${':23E:HOLD\r\n'.repeat(10_000)}:71A:OUR`),
+      /^message 2, line 33: field 23E: 10000 instruction codes, at most 20$/,
+    ],
+    [
+      '26T not 3 characters',
+      withChange(':71A:OUR', ':26T:K9\r\n:71A:OUR'),
+      /^message 2, line 33: field 26T: not a code of 3 letters or digits: "K9"$/,
+    ],
+    [
+      '26T given twice',
+      withChange(':71A:OUR', ':26T:K90\r\n:26T:K91\r\n:71A:OUR'),
+      /^message 2, line 34: field 26T: given twice \(first at line 33\)$/,
+    ],
+    [
+      '72 over 6 lines',
+      withChange(':71A:OUR', `:72:/ACC/1${'\r\n//MORE'.repeat(6)}\r\n:71A:OUR`),
+      /^message 2, line 33: field 72: 7 lines, at most 6$/,
+    ],
+    [
+      '72 a line over 35 characters',
+      withChange(':71A:OUR', `:72:/ACC/${'X'.repeat(40)}\r\n:71A:OUR`),
+      /^message 2, line 33: field 72: line 1 has 45 characters, at most 35$/,
+    ],
+    [
+      '57A BIC in lower case',
+      withChange(':57A:TESTPH2MXXX', ':57A:testph2mxxx'),
+      /^message 1, line 12: field 57A: not a BIC .*: "testph2mxxx"$/,
+    ],
+    [
+      'a zero-width joiner and a right-to-left override pass FIN checks but not the BIC',
+      withChange(':52A:TESTGB2LXXX', ':52A:TEST\u200DGB2L\u202EXXX'),
+      /^message 1, line 11: field 52A: not a BIC/,
+    ],
+    [
+      'NUL inside the reference',
+      withChange(':20:TEST-REF-2', ':20:TEST\u0000REF'),
+      /^message 2, line 21: a character FIN text cannot hold \(U\+0000\)$/,
+    ],
+    [
+      'a lone CR inside a field line',
+      withChange('TEST RECEIVER', 'TEST\rRECEIVER'),
+      /^message 1, line 14: a carriage return \(U\+000D\) without a line feed/,
+    ],
+    [
       '23B not a code',
       withChange(':23B:CRED\r\n:32A:991231', ':23B:CR\r\n:32A:991231'),
       /^message 3, line 38: field 23B: not a code/,
@@ -470,6 +579,19 @@ describe('MT103 streams and files', () => {
     for (const size of [1, 2, 7, 64, 4096]) {
       assert.deepEqual((await streamed(piecesOf(fin, size))).flat(), expected, `pieces of ${size} bytes`);
     }
+  });
+
+  test('CRLF and LF mixed inside one message read alike; many messages with the last one broken give nothing', () => {
+    const mixed = bareMessage(7)
+      .split('\n')
+      .map((line, index) => (index % 2 === 0 ? `${line}\r` : line))
+      .join('\n');
+    assert.deepEqual(parseMt103(mixed), parseMt103(bareMessage(7)));
+    const many = Array.from({ length: 2000 }, (_, index) => bareMessage(index)).join('');
+    assert.equal(parseMt103(many).length, 2000);
+    const broken = `${many}${bareMessage(2000).replace('EUR', 'EUR-')}`;
+    rejects(() => parseMt103(broken), /^message 2001, line 18003: field 32A: not an MT amount/);
+    rejects(() => readPayments(broken, 'mt103'), /^message 2001, line 18003: field 32A/);
   });
 
   test('thousands of messages stream in batches', async () => {

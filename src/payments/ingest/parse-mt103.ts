@@ -4,14 +4,17 @@ import { forbiddenCharacterIn, type MtFields, readTextBlock } from './mt-text-bl
 import {
   checkCharges,
   checkOperationCode,
-  institutionCountry,
+  checkSenderToReceiver,
+  institutionBic,
   instructedAmount,
+  instructionCode,
   type MtParty,
   oneOf,
   partyOf,
   remittance,
   senderReference,
   timeOfDay,
+  transactionTypeCode,
   valueDateAmount,
   type Where,
 } from './mt103-fields.js';
@@ -39,9 +42,12 @@ const accountWithInstitution = ['57A', '57B', '57C', '57D'] as const;
  *   never has a `localHour` (the message says when banks settle, not when the payer acted, so
  *   the night-time indicators cannot read an MT103);
  * - payer from 50A/50F/50K (country from 50F `3/`, else 50A's BIC, else 52A's BIC), payee from
- *   59/59A/59F (country from 59F `3/`, else 59A's BIC, else 57A's BIC), remittance from 70.
+ *   59/59A/59F (country from 59F `3/`, else 59A's BIC, else 57A's BIC), remittance from 70;
+ * - the payer's agent BIC from 52A (the ordering institution), the payee's from 57A (the
+ *   account with institution); instruction codes from each 23E (`HOLD`, `PHOB`, …), in order;
+ *   the purpose from 26T (the transaction type code, a proprietary code); 72 is checked, not kept.
  *
- * Nothing is inferred: no party type, relationship, channel or purpose (MT103 has none).
+ * Nothing is inferred: no party type, relationship or channel (MT103 has none).
  * A message whose block 2 names another MT is refused. Every problem throws `PAYMENT_INVALID`
  * naming the message number, the line and the field; a message longer than `maxTokenLength`
  * characters is refused, so memory stays bounded by one message.
@@ -112,9 +118,13 @@ export class Mt103PaymentReader implements PaymentReader {
     const payee = partyOf(payeeField, at);
     const payerBank = oneOf(fields, orderingInstitution, at);
     const payeeBank = oneOf(fields, accountWithInstitution, at);
-    const payerBankCountry = payerBank === undefined ? undefined : institutionCountry(payerBank, at);
-    const payeeBankCountry = payeeBank === undefined ? undefined : institutionCountry(payeeBank, at);
+    const payerBankBic = payerBank === undefined ? undefined : institutionBic(payerBank, at);
+    const payeeBankBic = payeeBank === undefined ? undefined : institutionBic(payeeBank, at);
     const remittanceField = oneOf(fields, ['70'], at);
+    const instructionFields = fields.get('23E') ?? [];
+    const typeField = oneOf(fields, ['26T'], at);
+    const senderToReceiver = oneOf(fields, ['72'], at);
+    if (senderToReceiver !== undefined) checkSenderToReceiver(senderToReceiver, at);
 
     const draft: PaymentDraft = {
       id,
@@ -123,13 +133,18 @@ export class Mt103PaymentReader implements PaymentReader {
       currency: (instructed ?? settled).currency,
       payerAccount: payer.account,
       payerName: payer.name,
-      payerCountry: payer.country ?? payerBankCountry,
+      payerCountry: payer.country ?? payerBankBic?.slice(4, 6),
       payerBirthDate: payer.birthDate,
       payerBirthCountry: payer.birthCountry,
+      payerAgentBic: payerBankBic,
       payeeAccount: payee.account,
       payeeName: payee.name,
-      payeeCountry: payee.country ?? payeeBankCountry,
+      payeeCountry: payee.country ?? payeeBankBic?.slice(4, 6),
+      payeeAgentBic: payeeBankBic,
       remittanceInfo: remittanceField === undefined ? undefined : remittance(remittanceField, at),
+      purpose: typeField === undefined ? undefined : transactionTypeCode(typeField, at),
+      instructionCodes:
+        instructionFields.length === 0 ? undefined : instructionFields.map((field) => instructionCode(field, at)),
     };
     const amountField = instructedField ?? settlement;
     const source = (party: MtParty, bank: typeof payerBank) => (party.country === undefined ? bank : undefined);
@@ -143,6 +158,10 @@ export class Mt103PaymentReader implements PaymentReader {
       payerCountry: source(payer, payerBank) ?? payer,
       payerBirthDate: payer,
       payerBirthCountry: payer,
+      payerAgentBic: payerBank,
+      payeeAgentBic: payeeBank,
+      purpose: typeField,
+      instructionCodes: instructionFields[0],
       payeeAccount: payee,
       payeeName: payee,
       payeeCountry: source(payee, payeeBank) ?? payee,

@@ -114,6 +114,27 @@ describe('parseTazamaPacs008', () => {
     assert.equal(record?.payer.country, 'MW');
   });
 
+  test('reads agent BICs, the payment type and creditor-agent instructions', () => {
+    const message = tazamaMessage('E2E-10');
+    const transaction = message.FIToFICstmrCdtTrf.CdtTrfTxInf as Record<string, unknown>;
+    transaction.DbtrAgt = { FinInstnId: { BICFI: 'TESTMW2B' } };
+    transaction.CdtrAgt = { FinInstnId: { BIC: 'TESTZM2LXXX' } };
+    transaction.PmtTpInf = { SvcLvl: { Cd: 'G001' }, LclInstrm: { Prtry: 'TEST-WALLET' }, CtgyPurp: { Cd: 'GP2P' } };
+    transaction.InstrForCdtrAgt = [{ Cd: 'PHOB', InstrInf: '+00' }, { Cd: 'HOLD' }];
+    const [record] = parseTazamaPacs008(message);
+    assert.equal(record?.payer.agentBic, 'TESTMW2B');
+    assert.equal(record?.payee.agentBic, 'TESTZM2LXXX');
+    assert.deepEqual(
+      [record?.serviceLevel, record?.localInstrument, record?.categoryPurpose, record?.instructionCodes],
+      ['G001', 'TEST-WALLET', 'GP2P', ['PHOB', 'HOLD']],
+    );
+    transaction.DbtrAgt = { FinInstnId: { BICFI: 'test-dfsp-a' } };
+    rejects(
+      () => parseTazamaPacs008(message),
+      /^FIToFICstmrCdtTrf\.CdtTrfTxInf\.DbtrAgt\.FinInstnId\.BICFI: not a BIC .*: "test-dfsp-a"$/,
+    );
+  });
+
   test('errors are JSON paths, and nothing is returned', () => {
     const messages = [tazamaMessage('E2E-1'), tazamaMessage('E2E-2'), tazamaMessage('E2E-3'), tazamaMessage('E2E-4')];
     (messages[3]?.FIToFICstmrCdtTrf.CdtTrfTxInf.Dbtr as Record<string, unknown>).Nm = 42;

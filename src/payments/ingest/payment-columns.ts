@@ -32,6 +32,11 @@ export const paymentColumns = [
   'payee_document',
   'crypto_risk_tags',
   'category_purpose',
+  'payer_agent_bic',
+  'payee_agent_bic',
+  'local_instrument',
+  'service_level',
+  'instruction_codes',
 ] as const;
 
 /** One flat field name (a CSV column, a JSON Lines key). */
@@ -81,6 +86,11 @@ export const draftFieldOfColumn: Readonly<Record<PaymentColumn, PaymentDraftFiel
   payee_document: 'payeeDocument',
   crypto_risk_tags: 'cryptoRiskTags',
   category_purpose: 'categoryPurpose',
+  payer_agent_bic: 'payerAgentBic',
+  payee_agent_bic: 'payeeAgentBic',
+  local_instrument: 'localInstrument',
+  service_level: 'serviceLevel',
+  instruction_codes: 'instructionCodes',
 };
 
 /** The flat name of each draft field (the inverse of `draftFieldOfColumn`). */

@@ -21,15 +21,21 @@ export interface PaymentDraft {
   payerType?: unknown;
   payerBirthDate?: unknown;
   payerBirthCountry?: unknown;
+  payerAgentBic?: unknown;
   payeeAccount?: unknown;
   payeeName?: unknown;
   payeeCountry?: unknown;
   payeeType?: unknown;
   payeeBirthDate?: unknown;
   payeeBirthCountry?: unknown;
+  payeeAgentBic?: unknown;
   remittanceInfo?: unknown;
   purpose?: unknown;
   categoryPurpose?: unknown;
+  localInstrument?: unknown;
+  serviceLevel?: unknown;
+  /** An array of strings, or one string with codes separated by `;` (CSV). */
+  instructionCodes?: unknown;
   channel?: unknown;
   declaredRelationship?: unknown;
   merchantCategory?: unknown;
@@ -54,6 +60,12 @@ const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
 const decimal = /^\+?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const currencyCode = /^[A-Z]{3}$/;
 const countryCode = /^[A-Z]{2}$/;
+/** A BIC (ISO 9362): 4 letters (institution), 2 letters (country), 2 letters or digits (location), an optional branch. */
+const bicCode = /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/;
+/** An instruction code (ISO Instruction3Code, MT103 23E): 4 letters or digits. */
+const instructionCode = /^[A-Z0-9]{4}$/;
+/** The most instruction codes one payment may carry (the `payment.sent` event's limit; real messages have one or two). */
+const maxInstructionCodes = 20;
 const channels: ReadonlySet<string> = new Set(paymentChannels);
 
 const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -141,7 +153,8 @@ export function isIsoDate(text: string): boolean {
  * Reads a draft into a `PaymentRecord`, checking every field the way all formats share: id,
  * time, payer and payee accounts, amount and currency are required; the amount is a positive
  * decimal; currencies match `[A-Z]{3}` and countries `[A-Z]{2}`; party types are `individual`
- * or `organisation`; birth dates are `YYYY-MM-DD`; the channel is one of `paymentChannels`.
+ * or `organisation`; birth dates are `YYYY-MM-DD`; agent BICs are BICs (ISO 9362); instruction
+ * codes have 4 letters or digits; the channel is one of `paymentChannels`.
  * Text is trimmed and empty text counts as absent. The result only has the optional fields that
  * are present (never a key holding `undefined`). With `options.zoneRequired` the time must state
  * its zone; with `options.checkEvent` the record's `payment.sent` event must also pass the
@@ -170,6 +183,7 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure, options
       'payerType',
       'payerBirthDate',
       'payerBirthCountry',
+      'payerAgentBic',
     ),
     payee: party(
       draft,
@@ -180,6 +194,7 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure, options
       'payeeType',
       'payeeBirthDate',
       'payeeBirthCountry',
+      'payeeAgentBic',
     ),
     amount,
     currency,
@@ -192,6 +207,19 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure, options
   if (purpose !== undefined) record.purpose = purpose;
   const categoryPurpose = optionalText(draft, 'categoryPurpose', fail);
   if (categoryPurpose !== undefined) record.categoryPurpose = categoryPurpose;
+  const localInstrument = optionalText(draft, 'localInstrument', fail);
+  if (localInstrument !== undefined) record.localInstrument = localInstrument;
+  const serviceLevel = optionalText(draft, 'serviceLevel', fail);
+  if (serviceLevel !== undefined) record.serviceLevel = serviceLevel;
+  const instructionCodes = listOf(draft, 'instructionCodes', fail);
+  if (instructionCodes !== undefined) {
+    const bad = instructionCodes.find((code) => !instructionCode.test(code));
+    if (bad !== undefined) fail('instructionCodes', `not an instruction code of 4 letters or digits: ${quoted(bad)}`);
+    if (instructionCodes.length > maxInstructionCodes) {
+      fail('instructionCodes', `${instructionCodes.length} instruction codes, at most ${maxInstructionCodes}`);
+    }
+    record.instructionCodes = instructionCodes;
+  }
   const channel = optionalText(draft, 'channel', fail);
   if (channel !== undefined) {
     if (!channels.has(channel))
@@ -202,7 +230,7 @@ export function completePayment(draft: PaymentDraft, fail: FieldFailure, options
   if (declaredRelationship !== undefined) record.declaredRelationship = declaredRelationship;
   const merchantCategory = optionalText(draft, 'merchantCategory', fail);
   if (merchantCategory !== undefined) record.merchantCategory = merchantCategory;
-  const tags = tagsOf(draft, fail);
+  const tags = listOf(draft, 'cryptoRiskTags', fail);
   if (tags !== undefined) record.cryptoRiskTags = tags;
   const fundingInstrument = optionalText(draft, 'fundingInstrument', fail);
   if (fundingInstrument !== undefined) record.fundingInstrument = fundingInstrument;
@@ -257,18 +285,23 @@ function localHourField(draft: PaymentDraft, derived: number | undefined, fail: 
   return hour;
 }
 
-function tagsOf(draft: PaymentDraft, fail: FieldFailure): readonly string[] | undefined {
-  const value = draft.cryptoRiskTags;
+/** A list field (`cryptoRiskTags`, `instructionCodes`): an array of text, or one text with items separated by `;`. */
+function listOf(
+  draft: PaymentDraft,
+  field: 'cryptoRiskTags' | 'instructionCodes',
+  fail: FieldFailure,
+): readonly string[] | undefined {
+  const value = draft[field];
   if (value === undefined || value === null) return undefined;
   const items = typeof value === 'string' ? value.split(';') : value;
-  if (!Array.isArray(items)) return fail('cryptoRiskTags', `expected a list of tags, got ${describe(value)}`);
-  const tags: string[] = [];
+  if (!Array.isArray(items)) return fail(field, `expected a list of text, got ${describe(value)}`);
+  const list: string[] = [];
   for (const item of items) {
-    if (typeof item !== 'string') return fail('cryptoRiskTags', `expected text tags, got ${describe(item)}`);
-    const tag = item.trim();
-    if (tag !== '') tags.push(tag);
+    if (typeof item !== 'string') return fail(field, `expected text items, got ${describe(item)}`);
+    const text = item.trim();
+    if (text !== '') list.push(text);
   }
-  return tags.length === 0 ? undefined : tags;
+  return list.length === 0 ? undefined : list;
 }
 
 function party(
@@ -280,6 +313,7 @@ function party(
   typeField: PaymentDraftField,
   birthDateField: PaymentDraftField,
   birthCountryField: PaymentDraftField,
+  agentBicField: PaymentDraftField,
 ): PaymentRecord['payer'] {
   const result: Mutable<PaymentRecord['payer']> = { account };
   const name = optionalText(draft, nameField, fail);
@@ -307,6 +341,11 @@ function party(
       fail(birthCountryField, `not an ISO 3166-1 alpha-2 country code: ${quoted(birthCountry)}`);
     }
     result.birthCountry = birthCountry;
+  }
+  const agentBic = optionalText(draft, agentBicField, fail);
+  if (agentBic !== undefined) {
+    if (!bicCode.test(agentBic)) fail(agentBicField, `not a BIC (4!a2!a2!c[3!c]): ${quoted(agentBic)}`);
+    result.agentBic = agentBic;
   }
   return result;
 }

@@ -75,6 +75,7 @@ const party: fc.Arbitrary<PaymentParty> = fc
     }),
     birthDate: fc.option(date, { nil: undefined }),
     birthCountry: fc.option(country, { nil: undefined }),
+    agentBic: fc.option(fc.constantFrom('TESTGB2L', 'TESTPH2MXXX', 'TSTWUS33A1B'), { nil: undefined }),
   })
   .map((generated) => {
     // Birth data travels under PrvtId only, so only individuals carry it.
@@ -101,6 +102,12 @@ const record: fc.Arbitrary<PaymentRecord> = fc
     currency: fc.constantFrom('USD', 'EUR', 'PHP', 'AUD'),
     remittanceInfo: fc.option(text, { nil: undefined }),
     purpose: fc.option(fc.oneof(fc.constantFrom('FAMI', 'EDUC', 'GDDS'), text), { nil: undefined }),
+    categoryPurpose: fc.option(fc.oneof(fc.constantFrom('SUPP', 'GP2P'), text), { nil: undefined }),
+    localInstrument: fc.option(fc.oneof(fc.constantFrom('INST', 'CARD', 'CPP', 'SDCL'), text), { nil: undefined }),
+    serviceLevel: fc.option(fc.oneof(fc.constantFrom('SEPA', 'URGP', 'G001'), text), { nil: undefined }),
+    instructionCodes: fc.option(fc.uniqueArray(fc.constantFrom('CHQB', 'HOLD', 'PHOB', 'TELB'), { minLength: 1 }), {
+      nil: undefined,
+    }),
     channel: fc.option(fc.constantFrom(...paymentChannels), { nil: undefined }),
     declaredRelationship: fc.option(text, { nil: undefined }),
     merchantCategory: fc.option(text, { nil: undefined }),

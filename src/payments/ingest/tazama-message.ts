@@ -86,6 +86,19 @@ function repeatedText(found: Found, location: MessageLocation): string[] | undef
   return texts.length === 0 ? undefined : texts;
 }
 
+/** `InstrForCdtrAgt` (one object or an array of them): the `Cd` of each, in order. */
+function instructionCodes(found: Found, location: MessageLocation): unknown[] | undefined {
+  if (!present(found)) return undefined;
+  const items = Array.isArray(found.value) ? found.value : [found.value];
+  const codes: unknown[] = [];
+  for (const [index, item] of items.entries()) {
+    const path = Array.isArray(found.value) ? `${found.path}[${index}]` : found.path;
+    const code = walk({ value: item, path }, ['Cd'], location);
+    if (present(code)) codes.push(code.value);
+  }
+  return codes.length === 0 ? undefined : codes;
+}
+
 function partyType(party: Found, location: MessageLocation): Found {
   const individual = walk(party, ['Id', 'PrvtId'], location);
   if (present(individual)) return { value: 'individual', path: individual.path };
@@ -175,8 +188,19 @@ function recordOfTransaction(
     found[`${side}Type`] = partyType(partyFound, location);
     found[`${side}BirthDate`] = at(partyFound, 'Id', 'PrvtId', 'DtAndPlcOfBirth', 'BirthDt');
     found[`${side}BirthCountry`] = at(partyFound, 'Id', 'PrvtId', 'DtAndPlcOfBirth', 'CtryOfBirth');
+    found[`${side}AgentBic`] = firstPresent([
+      at(transaction, agent, 'FinInstnId', 'BICFI'),
+      at(transaction, agent, 'FinInstnId', 'BIC'),
+    ]);
   }
   found.purpose = firstPresent([at(transaction, 'Purp', 'Cd'), at(transaction, 'Purp', 'Prtry')]);
+  const paymentType = at(transaction, 'PmtTpInf');
+  const codeOrProprietary = (element: string) =>
+    firstPresent([at(paymentType, element, 'Cd'), at(paymentType, element, 'Prtry')]);
+  found.categoryPurpose = codeOrProprietary('CtgyPurp');
+  found.localInstrument = codeOrProprietary('LclInstrm');
+  found.serviceLevel = codeOrProprietary('SvcLvl');
+  const instructions = at(transaction, 'InstrForCdtrAgt');
   const remittance = firstPresent([at(transaction, 'RmtInf', 'Ustrd'), at(body, 'RmtInf', 'Ustrd')]);
   const extension = firstPresent([
     at(transaction, 'SplmtryData', 'Envlp', 'Prevail'),
@@ -193,8 +217,10 @@ function recordOfTransaction(
   for (const [field, value] of Object.entries(found) as [PaymentDraftField, Found][]) draft[field] = value.value;
   draft.remittanceInfo = repeatedText(remittance, location)?.join(' ');
   draft.cryptoRiskTags = repeatedText(tags, location);
+  draft.instructionCodes = instructionCodes(instructions, location);
   found.remittanceInfo = remittance;
   found.cryptoRiskTags = tags;
+  found.instructionCodes = instructions;
   return completePayment(draft, (field, reason) => fail(location, found[field]?.path ?? field, reason), {
     zoneRequired: true,
     checkEvent,

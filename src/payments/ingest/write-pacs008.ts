@@ -33,6 +33,10 @@ export interface Pacs008ChunkOptions extends Pacs008WriteOptions {
 
 const ibanPattern = /^[A-Z]{2}[0-9]{2}[A-Za-z0-9]{1,30}$/;
 const purposeCodePattern = /^[A-Z0-9]{1,4}$/;
+/** `LclInstrm/Cd` is an ExternalLocalInstrument1Code (up to 35 characters). */
+const localInstrumentCodePattern = /^[A-Z0-9]{1,35}$/;
+/** `InstrForCdtrAgt/Cd` in pacs.008.001.08 is an Instruction3Code: only these four. */
+const creditorAgentInstructions: ReadonlySet<string> = new Set(['CHQB', 'HOLD', 'PHOB', 'TELB']);
 
 /**
  * A positive number as a plain decimal (`0.0000001`, never `1e-7`: `xs:decimal` has no exponent),
@@ -78,6 +82,8 @@ function checkWritable(record: PaymentRecord, index: number): void {
     ['remittanceInfo', record.remittanceInfo],
     ['purpose', record.purpose],
     ['categoryPurpose', record.categoryPurpose],
+    ['localInstrument', record.localInstrument],
+    ['serviceLevel', record.serviceLevel],
     ['declaredRelationship', record.declaredRelationship],
     ['merchantCategory', record.merchantCategory],
     ['fundingInstrument', record.fundingInstrument],
@@ -87,6 +93,14 @@ function checkWritable(record: PaymentRecord, index: number): void {
   for (const [path, text] of texts) {
     const reason = text === undefined ? undefined : unwritableReason(path, text);
     if (reason !== undefined) throw unwritable(index, record, reason);
+  }
+  const instruction = record.instructionCodes?.find((code) => !creditorAgentInstructions.has(code));
+  if (instruction !== undefined) {
+    throw unwritable(
+      index,
+      record,
+      `instructionCodes: pacs.008.001.08 carries only CHQB, HOLD, PHOB and TELB in InstrForCdtrAgt/Cd, not ${quoted(instruction)}`,
+    );
   }
   for (const side of ['payer', 'payee'] as const) {
     const party = record[side];
@@ -125,8 +139,24 @@ function accountXml(name: string, account: string): string {
   return `<${name}><Id>${id}</Id></${name}>`;
 }
 
-function agentXml(name: string): string {
-  return `<${name}><FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId></${name}>`;
+function agentXml(name: string, bic: string | undefined): string {
+  const id = bic === undefined ? '<Othr><Id>NOTPROVIDED</Id></Othr>' : `<BICFI>${bic}</BICFI>`;
+  return `<${name}><FinInstnId>${id}</FinInstnId></${name}>`;
+}
+
+/** A code-or-proprietary choice (`SvcLvl`, `LclInstrm`, `CtgyPurp`, `Purp`): `Cd` when `code` matches, else `Prtry`. */
+function choiceXml(name: string, value: string | undefined, code: RegExp): string {
+  if (value === undefined) return '';
+  return code.test(value) ? `<${name}><Cd>${value}</Cd></${name}>` : `<${name}>${element('Prtry', value)}</${name}>`;
+}
+
+/** `PmtTpInf` in schema order (`SvcLvl`, `LclInstrm`, `CtgyPurp`), or nothing when the record has none of them. */
+function paymentTypeXml(record: PaymentRecord): string {
+  const inner =
+    choiceXml('SvcLvl', record.serviceLevel, purposeCodePattern) +
+    choiceXml('LclInstrm', record.localInstrument, localInstrumentCodePattern) +
+    choiceXml('CtgyPurp', record.categoryPurpose, purposeCodePattern);
+  return inner === '' ? '' : `<PmtTpInf>${inner}</PmtTpInf>`;
 }
 
 function extensionXml(record: PaymentRecord): string {
@@ -145,30 +175,23 @@ function extensionXml(record: PaymentRecord): string {
 function transactionXml(record: PaymentRecord): string {
   const id = escapeXml(record.id);
   const amount = `Ccy="${record.currency}">${formatAmount(record.amount)}`;
-  const purpose =
-    record.purpose === undefined
-      ? ''
-      : purposeCodePattern.test(record.purpose)
-        ? `<Purp><Cd>${record.purpose}</Cd></Purp>`
-        : `<Purp>${element('Prtry', record.purpose)}</Purp>`;
-  const paymentType =
-    record.categoryPurpose === undefined
-      ? ''
-      : purposeCodePattern.test(record.categoryPurpose)
-        ? `<PmtTpInf><CtgyPurp><Cd>${record.categoryPurpose}</Cd></CtgyPurp></PmtTpInf>`
-        : `<PmtTpInf><CtgyPurp>${element('Prtry', record.categoryPurpose)}</CtgyPurp></PmtTpInf>`;
+  const purpose = choiceXml('Purp', record.purpose, purposeCodePattern);
+  const instructions = (record.instructionCodes ?? [])
+    .map((code) => `<InstrForCdtrAgt><Cd>${code}</Cd></InstrForCdtrAgt>`)
+    .join('');
   const remittance =
     record.remittanceInfo === undefined ? '' : `<RmtInf>${element('Ustrd', record.remittanceInfo)}</RmtInf>`;
   return (
-    `<CdtTrfTxInf><PmtId><EndToEndId>${id}</EndToEndId><TxId>${id}</TxId></PmtId>${paymentType}` +
+    `<CdtTrfTxInf><PmtId><EndToEndId>${id}</EndToEndId><TxId>${id}</TxId></PmtId>${paymentTypeXml(record)}` +
     `<IntrBkSttlmAmt ${amount}</IntrBkSttlmAmt><AccptncDtTm>${escapeXml(record.time)}</AccptncDtTm>` +
     `<InstdAmt ${amount}</InstdAmt><ChrgBr>SHAR</ChrgBr>` +
     partyXml('Dbtr', record.payer) +
     accountXml('DbtrAcct', record.payer.account) +
-    agentXml('DbtrAgt') +
-    agentXml('CdtrAgt') +
+    agentXml('DbtrAgt', record.payer.agentBic) +
+    agentXml('CdtrAgt', record.payee.agentBic) +
     partyXml('Cdtr', record.payee) +
     accountXml('CdtrAcct', record.payee.account) +
+    instructions +
     purpose +
     remittance +
     extensionXml(record) +

@@ -42,9 +42,10 @@ export const ocseSettingsSchema = z.strictObject({
   /** F15: channels that take money out as cash. */
   cash_out_channels: z.array(z.string()),
   /**
-   * Channel inference: purpose code (`Purp/Cd` or proprietary `Purp/Prtry`) or category purpose
-   * (`PmtTpInf/CtgyPurp`) → the channel it implies, for payments that state no channel. ISO purpose codes say why money moves, not how,
-   * so the default is empty; map a source's own proprietary codes here.
+   * Channel inference: purpose code (`Purp/Cd` or proprietary `Purp/Prtry`, MT103 26T) or category
+   * purpose (`PmtTpInf/CtgyPurp`) → the channel it implies, for payments that state no channel.
+   * ISO purpose codes say why money moves, not how, so the default is empty; map a source's own
+   * proprietary codes here.
    */
   purpose_channels: z.record(z.string().min(1), z.enum(paymentChannels)),
   /**
@@ -53,12 +54,31 @@ export const ocseSettingsSchema = z.strictObject({
    * `builtin-rules.yaml`); without one, neither exists.
    */
   payer_model_file: z.string().min(1).max(4096).optional(),
+  /**
+   * Channel inference: a creditor-agent instruction code (`InstrForCdtrAgt/Cd`, MT103 23E) or a
+   * local instrument (`PmtTpInf/LclInstrm/Cd` or `/Prtry`) → the channel it implies. The defaults
+   * are the ISO codes whose definition names the channel: Instruction3Code `HOLD` (hold cash for
+   * the creditor, pay on identification) and ExternalLocalInstrument1Code `CPP` (cash per post,
+   * paid out in cash) → cash pick-up; `CARD` (card clearing) and `POS` (point-of-sale) → card.
+   */
+  instrument_channels: z.record(z.string().min(1), z.enum(paymentChannels)),
+  /**
+   * Channel inference: a BIC prefix (4 to 11 letters or digits: the institution `TEST`, or
+   * institution, country and location `TESTGB2L`, or a whole BIC) of a money-transfer operator's or
+   * wallet provider's agent → its channel, read from the debtor agent (`DbtrAgt`, MT103 52A), else
+   * the creditor agent (`CdtrAgt`, 57A); the longest prefix wins. Empty by default: which BICs are
+   * MTOs or wallets is the operator's knowledge, e.g. `{ TESTGB2M: mto_online, TESTPH2W: p2p_wallet }`.
+   */
+  agent_channels: z.record(
+    z.string().regex(/^[A-Z0-9]{4,11}$/, 'expected a BIC prefix of 4 to 11 capital letters or digits'),
+    z.enum(paymentChannels),
+  ),
 });
 
 export type OcseSettings = z.output<typeof ocseSettingsSchema>;
 
-/** Bumped whenever a default below changes (2: `purpose_channels`). */
-export const ocseSettingsVersion = 2;
+/** Bumped whenever a default below changes (2: `purpose_channels`; 3: `instrument_channels`, `agent_channels`). */
+export const ocseSettingsVersion = 3;
 
 export const defaultOcseSettings: OcseSettings = {
   corridors: [...defaultCorridorCountries],
@@ -75,6 +95,8 @@ export const defaultOcseSettings: OcseSettings = {
   victim_channels: ['gift_card', 'p2p_wallet', 'crypto', 'mto_online'],
   cash_out_channels: ['atm', 'cash_pickup'],
   purpose_channels: {},
+  instrument_channels: { HOLD: 'cash_pickup', CPP: 'cash_pickup', CARD: 'card', POS: 'card' },
+  agent_channels: {},
 };
 
 /**

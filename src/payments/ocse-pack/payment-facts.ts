@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../../events/index.js';
+import { type ChannelSource, channelEvidenceOfEvent, channelResolverFor } from './channel-inference.js';
 import type { OcseSettings } from './ocse-settings.js';
 import { type ReferenceCategory, referenceCategory } from './reference-categories.js';
 
@@ -17,8 +18,7 @@ export type PartyKind = 'person' | 'organisation' | 'unknown';
  */
 export type PartyLink = 'related' | 'unrelated' | 'unknown';
 
-/** Where the channel came from: the message's own field, inferred from other fields, or neither. */
-export type ChannelSource = 'declared' | 'inferred' | 'unknown';
+export type { ChannelSource } from './channel-inference.js';
 
 /**
  * What the OCSE indicators need to know about one `payment.sent` event, computed once per event
@@ -27,8 +27,9 @@ export type ChannelSource = 'declared' | 'inferred' | 'unknown';
  * Missing data (see docs/packs/ocse-payments.md, "Missing data"): an unknown payee type is
  * "possibly a person" (only a known organisation is excluded); an unknown relationship is
  * `unknown`, never "unrelated"; an unknown channel is inferred from the fields that imply one
- * (merchant category → card, crypto risk tags → crypto, a pick-up document → cash pick-up, a
- * purpose code the operator mapped in `purpose_channels`), else stays unknown — an unknown
+ * (`channelResolverFor`: merchant category → card, crypto risk tags → crypto, a pick-up document
+ * or `HOLD` → cash pick-up, a local instrument in `instrument_channels`, an agent BIC in
+ * `agent_channels`, a purpose code in `purpose_channels`), else stays unknown — an unknown
  * channel is a credit transfer for F01 (not card, ATM or crypto) and, for F16, a payment that
  * counts only when it goes abroad to a possible person.
  */
@@ -58,6 +59,8 @@ export interface PaymentFacts {
   /** The declared channel, else the inferred one, else undefined. */
   readonly channel: string | undefined;
   readonly channelSource: ChannelSource;
+  /** Why the channel is what it is (`instruction code HOLD → cash_pickup (instrument_channels)`), for alerts. */
+  readonly channelReason: string;
   readonly riskyMerchant: boolean;
   readonly cryptoDirect: boolean;
   readonly cryptoIndirect: boolean;
@@ -105,24 +108,6 @@ function partyKind(type: unknown): PartyKind {
   return 'unknown';
 }
 
-/**
- * The channel other fields of the payment imply, when it has none: a merchant category only
- * card payments carry, crypto risk tags only crypto transfers carry, a pick-up document only cash
- * pick-ups carry, or a purpose or category purpose code the operator mapped (ISO purpose codes
- * say why money moves, not how, so the default map is empty; a source's proprietary codes in
- * `Purp/Prtry` or `PmtTpInf/CtgyPurp/Prtry` often do).
- */
-function inferredChannel(event: EngineEvent, purposeChannels: Readonly<Record<string, string>>): string | undefined {
-  const data = event.data;
-  if (text(data.merchant_category) !== undefined) return 'card';
-  if (Array.isArray(data.crypto_risk_tags) && data.crypto_risk_tags.length > 0) return 'crypto';
-  if (event.entities.payee_document !== undefined) return 'cash_pickup';
-  const purpose = text(data.purpose);
-  const fromPurpose = purpose === undefined ? undefined : purposeChannels[purpose];
-  const category = text(data.category_purpose);
-  return fromPurpose ?? (category === undefined ? undefined : purposeChannels[category]);
-}
-
 /** Builds the fact function for one settings object; results are cached per event object. */
 export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) => PaymentFacts {
   const corridors = new Set(settings.corridors);
@@ -132,7 +117,7 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
   const indirectTags = new Set(settings.crypto_indirect_tags);
   const victimChannels = new Set(settings.victim_channels);
   const cashOutChannels = new Set(settings.cash_out_channels);
-  const purposeChannels = settings.purpose_channels;
+  const resolveChannel = channelResolverFor(settings);
   const privateKeywords = settings.private_keywords.map((keyword) => keyword.toLowerCase());
   const [nightFrom, nightTo] = settings.night_hours;
   const [bandLow, bandHigh] = settings.small_payment_usd;
@@ -151,11 +136,8 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
     const payerKind = partyKind(data.payer_type);
     const payeePossiblyPerson = payeeKind !== 'organisation';
     const highRiskCorridor = crossBorder && payeeCountry !== undefined && corridors.has(payeeCountry);
-    const declaredChannel = text(data.channel);
-    const inferred = declaredChannel === undefined ? inferredChannel(event, purposeChannels) : undefined;
-    const channel = declaredChannel ?? inferred;
-    const channelSource: ChannelSource =
-      declaredChannel !== undefined ? 'declared' : inferred !== undefined ? 'inferred' : 'unknown';
+    const resolved = resolveChannel(channelEvidenceOfEvent(event));
+    const channel = resolved.channel;
     const personToPerson = channel !== 'card' && channel !== 'atm' && channel !== 'crypto';
     const f01 =
       highRiskCorridor &&
@@ -208,7 +190,8 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
       payerAge,
       young,
       channel,
-      channelSource,
+      channelSource: resolved.source,
+      channelReason: resolved.reason,
       riskyMerchant: channel === 'card' && riskyMerchants.has(text(data.merchant_category) ?? ''),
       cryptoDirect,
       cryptoIndirect,

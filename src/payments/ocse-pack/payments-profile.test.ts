@@ -11,6 +11,9 @@ function richRecords(): PaymentRecord[] {
     payment(0, {
       purpose: 'FAMI',
       categoryPurpose: 'SUPP',
+      localInstrument: 'INST',
+      serviceLevel: 'G001',
+      instructionCodes: ['PHOB'],
       payer: {
         account: 'p1',
         name: 'Test Payer',
@@ -18,8 +21,9 @@ function richRecords(): PaymentRecord[] {
         type: 'individual',
         birthDate: '1980-01-01',
         birthCountry: 'AU',
+        agentBic: 'TESTAU2S',
       },
-      payee: { account: 'r1', name: 'Test Receiver', country: 'PH', type: 'individual' },
+      payee: { account: 'r1', name: 'Test Receiver', country: 'PH', type: 'individual', agentBic: 'TESTPH2M' },
       fundingInstrument: 'card-1',
     }),
     payment(1, { channel: 'card', merchantCategory: 'VPN_ANON' }),
@@ -109,6 +113,29 @@ test('a plain bank pacs.008: what can fire, what cannot and why, and the typolog
   assert.equal(typology(profile, 'ocse_crypto_purchase').effective, false);
   assert.equal(typology(profile, 'sextortion_victim').effective, true);
   assert.equal(typology(profile, 'sextortion_mule').effective, true);
+});
+
+test('channels a plain bank file does not declare are counted as inferred, by the field that told them', () => {
+  const records = richRecords().map(plainBank);
+  const plain = profilePayments(records);
+  assert.deepEqual(plain.channels, { declared: 0, inferred: 0, unknown: 4, inferredBy: {} });
+  const told = [
+    { ...records[0], instructionCodes: ['HOLD'] },
+    { ...records[1], localInstrument: 'CPP' },
+    { ...records[2], payer: { ...records[2]?.payer, agentBic: 'TESTGB2MXXX' } },
+    records[3],
+  ] as PaymentRecord[];
+  const settings = resolveOcseSettings({ agent_channels: { TESTGB2M: 'mto_online' } });
+  const profile = profilePayments(told, settings);
+  assert.deepEqual(profile.channels, {
+    declared: 0,
+    inferred: 3,
+    unknown: 1,
+    inferredBy: { instruction_code: 1, local_instrument: 1, debtor_agent: 1 },
+  });
+  assert.equal(profile.fields.find((field) => field.name === 'channel')?.present, 0, 'coverage counts declared only');
+  assert.equal(reach(profile, 'ocse_f15_receiver_cash_out').canFire, true, 'an inferred cash pick-up lets F15 fire');
+  assert.equal(profilePayments(richRecords()).channels.declared, 4);
 });
 
 test('a plain bank file without KYC birth dates loses the sextortion typologies too', () => {

@@ -1,4 +1,5 @@
 import type { PaymentRecord } from '../payment-record.js';
+import { type ChannelBasis, channelEvidenceOfRecord, channelResolverFor } from './channel-inference.js';
 import { type IndicatorInputs, indicatorInputs, type ProfileField, profileFields } from './indicator-inputs.js';
 import { defaultOcseSettings, type OcseSettings } from './ocse-settings.js';
 import { ocseTypologies } from './ocse-typologies.js';
@@ -39,10 +40,24 @@ export interface TypologyReach {
   readonly why: string;
 }
 
+/**
+ * Where the input's channels come from: declared by the payment, inferred from other fields (by
+ * which field: `local_instrument`, `debtor_agent`, …), or unknown — payment counts.
+ */
+export interface ChannelCoverage {
+  readonly declared: number;
+  readonly inferred: number;
+  readonly unknown: number;
+  /** Inferred payments per field the channel was told from; only fields that told one. */
+  readonly inferredBy: Readonly<Partial<Record<Exclude<ChannelBasis, 'declared' | 'none'>, number>>>;
+}
+
 /** What `prevail payments profile` prints: an input's field coverage and what the pack can see in it. */
 export interface PaymentsProfile {
   readonly records: number;
   readonly fields: readonly FieldCoverage[];
+  /** How many payments have a channel, declared or inferred (`channelResolverFor`), and how many none. */
+  readonly channels: ChannelCoverage;
   readonly indicators: readonly IndicatorReach[];
   readonly typologies: readonly TypologyReach[];
 }
@@ -75,6 +90,11 @@ function presentFields(record: PaymentRecord, settings: OcseSettings): ProfileFi
   add('remittanceInfo', record.remittanceInfo);
   add('purpose', record.purpose);
   add('categoryPurpose', record.categoryPurpose);
+  add('localInstrument', record.localInstrument);
+  add('serviceLevel', record.serviceLevel);
+  add('instructionCodes', record.instructionCodes);
+  add('payer.agentBic', record.payer.agentBic);
+  add('payee.agentBic', record.payee.agentBic);
   add('channel', record.channel);
   add('declaredRelationship', record.declaredRelationship);
   add('merchantCategory', record.merchantCategory);
@@ -84,21 +104,6 @@ function presentFields(record: PaymentRecord, settings: OcseSettings): ProfileFi
   add('payer.name', record.payer.name);
   add('payee.name', record.payee.name);
   return present;
-}
-
-/**
- * Whether the pack infers a channel for a record that states none (as `paymentFactsFor` does): a
- * merchant category, crypto risk tags, a pick-up document, or a purpose or category purpose code
- * in `purpose_channels`.
- */
-function infersChannel(record: PaymentRecord, settings: OcseSettings): boolean {
-  return (
-    record.merchantCategory !== undefined ||
-    (record.cryptoRiskTags !== undefined && record.cryptoRiskTags.length > 0) ||
-    record.payeeDocument !== undefined ||
-    (record.purpose !== undefined && settings.purpose_channels[record.purpose] !== undefined) ||
-    (record.categoryPurpose !== undefined && settings.purpose_channels[record.categoryPurpose] !== undefined)
-  );
 }
 
 function judgeIndicator(spec: IndicatorInputs, has: (field: ProfileField) => boolean, settings: OcseSettings) {
@@ -163,13 +168,17 @@ function judgeTypologies(reaches: readonly IndicatorReach[]): TypologyReach[] {
  */
 export function createPaymentsProfiler(settings: OcseSettings = defaultOcseSettings): PaymentsProfiler {
   const counts = new Map<ProfileField, number>(profileFields.map((field) => [field, 0]));
+  const resolveChannel = channelResolverFor(settings);
+  const channels = { declared: 0, inferred: 0, unknown: 0 };
+  const inferredBy: Partial<Record<ChannelBasis, number>> = {};
   let records = 0;
-  let inferredChannels = 0;
   return {
     add(record) {
       records++;
       for (const field of presentFields(record, settings)) counts.set(field, (counts.get(field) ?? 0) + 1);
-      if (record.channel === undefined && infersChannel(record, settings)) inferredChannels++;
+      const resolved = resolveChannel(channelEvidenceOfRecord(record));
+      channels[resolved.source]++;
+      if (resolved.source === 'inferred') inferredBy[resolved.basis] = (inferredBy[resolved.basis] ?? 0) + 1;
     },
     finish() {
       const fields = profileFields.map((name) => {
@@ -177,9 +186,15 @@ export function createPaymentsProfiler(settings: OcseSettings = defaultOcseSetti
         return { name, present, share: records === 0 ? 0 : present / records };
       });
       const has = (field: ProfileField) =>
-        (counts.get(field) ?? 0) > 0 || (field === 'channel' && inferredChannels > 0);
+        (counts.get(field) ?? 0) > 0 || (field === 'channel' && channels.inferred > 0);
       const indicators = indicatorInputs.map((spec) => judgeIndicator(spec, has, settings));
-      return { records, fields, indicators, typologies: judgeTypologies(indicators) };
+      return {
+        records,
+        fields,
+        channels: { ...channels, inferredBy: { ...inferredBy } },
+        indicators,
+        typologies: judgeTypologies(indicators),
+      };
     },
   };
 }
