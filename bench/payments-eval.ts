@@ -94,7 +94,8 @@ async function evaluate(profile: SimulationProfileName, seed: number, accounts: 
   let screened: Awaited<ReturnType<typeof screenPayments>>;
   if (step !== undefined && 'capture' in step) {
     const captured = await screenCapturingModelInputs(batches(), trainingLabels(labels));
-    step.capture.push(...captured.examples);
+    // Account ids repeat across seeds: each seed's accounts are other people.
+    for (const example of captured.examples) step.capture.push({ ...example, account: `${seed}:${example.account}` });
     screened = captured.screening;
   } else {
     screened = await screenPayments(batches(), step === undefined ? {} : { payerModel: { model: step.model } });
