@@ -87,6 +87,26 @@ describe('prevail events, rules, cases and audit', () => {
     assert.deepEqual(JSON.parse(verified.lines[0] ?? '{}'), { ok: true, entries: 2 }, 'the list and the show');
   });
 
+  test('cases decisions: decided payment-account cases as training labels, nothing else (audited)', async () => {
+    assert.equal((await run('cases', 'decisions', ...store)).status, 2, '--reason is required');
+    assert.deepEqual((await run('cases', 'decisions', '--reason', 'train the payer model', ...store)).lines, []);
+    const database = new BetterSqlite3(join(dataDir, 'prevail.sqlite'));
+    const [row] = database.prepare('select id, subject from cases').all() as { id: number; subject: string }[];
+    database
+      .prepare("update cases set subject = 'payment_account:acct-7', decision = 'confirmed', typology = ? where id = ?")
+      .run('ocse_livestream_payer', row?.id);
+    const decided = await run('cases', 'decisions', '--reason', 'train the payer model', ...store);
+    assert.equal(decided.status, 0, decided.errors);
+    assert.deepEqual(
+      decided.lines.map((line) => JSON.parse(line)),
+      [{ account: 'acct-7', decision: 'confirmed', case: row?.id, typology: 'ocse_livestream_payer' }],
+    );
+    // A decided case on another kind of subject is not a payment account's label.
+    database.prepare('update cases set subject = ? where id = ?').run(row?.subject, row?.id);
+    database.close();
+    assert.deepEqual((await run('cases', 'decisions', '--reason', 'train the payer model', ...store)).lines, []);
+  });
+
   test('audit verify fails after tampering; purge deletes closed cases past retention, never held ones', async () => {
     const database = new BetterSqlite3(join(dataDir, 'prevail.sqlite'));
     database.exec("update audit_log set reason = 'changed' where seq = 1");
