@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -101,15 +102,32 @@ export async function readJsonLines<T>(file: string): Promise<T[]> {
 
 export async function readPackSettings(
   file: string | undefined,
-): Promise<{ settings?: unknown; rules?: Record<string, never> }> {
+): Promise<{ settings?: unknown; rules?: Record<string, never>; payerModel?: { model: PayerModel } }> {
   if (file === undefined) return {};
   const parsed = parseYaml(await readFile(file, 'utf8')) as {
     packs?: { ocse_payments?: { settings?: unknown } };
     builtin_rules?: Record<string, never>;
   } | null;
+  const settings = parsed?.packs?.ocse_payments?.settings;
+  // `payer_model_file` is relative to the YAML file here, as it is to the policy directory there.
+  const modelPath =
+    typeof settings === 'object' && settings !== null
+      ? (settings as { payer_model_file?: unknown }).payer_model_file
+      : undefined;
+  let packSettings = settings;
+  let payerModel: { model: PayerModel } | undefined;
+  if (modelPath !== undefined) {
+    if (typeof modelPath !== 'string' || modelPath === '') {
+      throw new EngineError('CONFIG_INVALID', `${file}: payer_model_file must be a path`);
+    }
+    const { payer_model_file: _named, ...rest } = settings as Record<string, unknown>;
+    packSettings = rest;
+    payerModel = { model: await readPayerModelFile(resolve(dirname(file), modelPath)) };
+  }
   return {
-    ...(parsed?.packs?.ocse_payments?.settings === undefined ? {} : { settings: parsed.packs.ocse_payments.settings }),
+    ...(packSettings === undefined ? {} : { settings: packSettings }),
     ...(parsed?.builtin_rules === undefined ? {} : { rules: parsed.builtin_rules }),
+    ...(payerModel === undefined ? {} : { payerModel }),
   };
 }
 
