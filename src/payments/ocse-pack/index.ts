@@ -10,6 +10,7 @@ import { ocseTypologies } from './ocse-typologies.js';
 import { payerIndicators } from './payer-indicators.js';
 import { paymentFactsFor } from './payment-facts.js';
 import { ocseLabel, receiverIndicators } from './receiver-indicators.js';
+import { rhythmIndicators } from './rhythm-indicators.js';
 import { sextortionIndicators } from './sextortion-indicators.js';
 
 export { type AbsentField, type FieldNeed, type ProfileField, profileFields } from './indicator-inputs.js';
@@ -54,7 +55,12 @@ export function createOcsePaymentsPack(settings?: unknown): RulePack {
     version: 1,
     description: 'Paid online child sexual exploitation and sextortion payment typologies (F01–F17, T1–T6)',
     features: ocseFeatures(facts),
-    rules: [...payerIndicators(facts), ...receiverIndicators(facts), ...sextortionIndicators(facts)],
+    rules: [
+      ...rhythmIndicators(facts),
+      ...payerIndicators(facts),
+      ...receiverIndicators(facts),
+      ...sextortionIndicators(facts),
+    ],
     typologies: ocseTypologies,
     labels: Object.values(ocseLabel),
     // F14: confirming a payer raises its receivers and, through them, their other payers.

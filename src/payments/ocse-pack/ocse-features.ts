@@ -1,6 +1,8 @@
 import type { EngineEvent } from '../../events/index.js';
 import type { FeatureDefinition } from '../../features/index.js';
+import { payerUtcOffset } from './payer-offset.js';
 import type { PaymentFacts } from './payment-facts.js';
+import { rhythmBucket, rhythmPeriods } from './support-rhythm.js';
 
 const payment = ['payment.sent'];
 const dayMs = 86_400_000;
@@ -50,7 +52,34 @@ export const ocseFeature = {
   receivedUsd48h: 'ocse_received_usd_48h',
   youngSenders7d: 'ocse_young_senders_7d',
   documentNames90d: 'ocse_document_names_90d',
+  /** Per payer→payee relationship, its F01 payments over 90 days: the inputs of `supportRhythm`. */
+  relationshipCount90d: 'ocse_relationship_f01_count_90d',
+  relationshipFirstMs90d: 'ocse_relationship_f01_first_ms_90d',
+  relationshipLastMs90d: 'ocse_relationship_f01_last_ms_90d',
+  relationshipWeeks90d: 'ocse_relationship_f01_weeks_90d',
+  relationshipWeeksShifted90d: 'ocse_relationship_f01_weeks_shifted_90d',
+  relationshipFortnights90d: 'ocse_relationship_f01_fortnights_90d',
+  relationshipFortnightsShifted90d: 'ocse_relationship_f01_fortnights_shifted_90d',
+  relationshipMonths90d: 'ocse_relationship_f01_months_90d',
+  relationshipMonthsShifted90d: 'ocse_relationship_f01_months_shifted_90d',
+  relationshipUsd90d: 'ocse_relationship_f01_usd_90d',
+  relationshipUsdSquares90d: 'ocse_relationship_f01_usd_squares_90d',
+  /** The lowest and highest UTC offset of the payer's domestic payments (`payerUtcOffset`): home. */
+  homeOffsetMin365d: 'ocse_home_offset_min_365d',
+  homeOffsetMax365d: 'ocse_home_offset_max_365d',
 } as const;
+
+const [weekly, fortnightly, monthly] = rhythmPeriods;
+
+/** The relationship's period buckets: (feature, period in days, shifted by half a period). */
+const rhythmBuckets: readonly (readonly [string, number, boolean])[] = [
+  [ocseFeature.relationshipWeeks90d, weekly.days, false],
+  [ocseFeature.relationshipWeeksShifted90d, weekly.days, true],
+  [ocseFeature.relationshipFortnights90d, fortnightly.days, false],
+  [ocseFeature.relationshipFortnightsShifted90d, fortnightly.days, true],
+  [ocseFeature.relationshipMonths90d, monthly.days, false],
+  [ocseFeature.relationshipMonthsShifted90d, monthly.days, true],
+];
 
 /**
  * The feature definitions, filtered and valued through `facts` (computed once per event).
@@ -59,6 +88,10 @@ export const ocseFeature = {
 export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): FeatureDefinition[] {
   const when = (test: (value: PaymentFacts) => boolean) => (event: EngineEvent) => test(facts(event));
   const usd = (event: EngineEvent) => facts(event).amountUsd;
+  const time = (event: EngineEvent) => event.timeMs;
+  const offset = (event: EngineEvent) => payerUtcOffset(event);
+  const domesticWithHour = (event: EngineEvent) =>
+    typeof event.data.local_hour === 'number' && !facts(event).crossBorder && event.data.payer_country !== undefined;
   const payer = (
     name: string,
     aggregate: FeatureDefinition['aggregate'],
@@ -90,7 +123,8 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
     aggregate: FeatureDefinition['aggregate'],
     window: string | undefined,
     filter: ((event: EngineEvent) => boolean) | undefined,
-  ): FeatureDefinition => ({ ...payer(name, aggregate, window, filter), entity: 'payment_relationship' });
+    extra: Partial<FeatureDefinition> = {},
+  ): FeatureDefinition => ({ ...payer(name, aggregate, window, filter, extra), entity: 'payment_relationship' });
   const f01 = when((value) => value.f01);
   const smallCrossBorderToPerson = (value: PaymentFacts) => value.smallToPersonAbroad;
   const f = ocseFeature;
@@ -162,6 +196,8 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       when((value) => value.atmInCorridorAbroad),
     ),
     payer(f.spendUsd90d, 'sum', '90d', undefined, { value: usd }),
+    payer(f.homeOffsetMin365d, 'min', '365d', domesticWithHour, { value: offset }),
+    payer(f.homeOffsetMax365d, 'max', '365d', domesticWithHour, { value: offset }),
     payer(
       f.youngAbroadCount48h,
       'count',
@@ -183,6 +219,18 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       { value: usd },
     ),
     relationship(f.relationshipFirstSeen, 'first_seen', undefined, undefined),
+    relationship(f.relationshipCount90d, 'count', '90d', f01),
+    relationship(f.relationshipFirstMs90d, 'min', '90d', f01, { value: time }),
+    relationship(f.relationshipLastMs90d, 'max', '90d', f01, { value: time }),
+    ...rhythmBuckets.map(([name, days, shifted]) =>
+      relationship(name, 'distinct', '90d', f01, {
+        value: (event: EngineEvent) => rhythmBucket(event.timeMs, days, shifted),
+      }),
+    ),
+    relationship(f.relationshipUsd90d, 'sum', '90d', f01, { value: usd }),
+    relationship(f.relationshipUsdSquares90d, 'sum', '90d', f01, {
+      value: (event: EngineEvent) => (facts(event).amountUsd ?? 0) ** 2,
+    }),
     relationship(
       f.relationshipVictimCount48h,
       'count',

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import type { EngineEvent } from '../../events/index.js';
 import type { BuiltinRule, RuleEffect } from '../../rules/index.js';
-import { defineIndicator } from './indicator-rule.js';
+import { defineIndicator, type IndicatorInput } from './indicator-rule.js';
 import { ocseFeature as f } from './ocse-features.js';
 import { ocseTypology } from './ocse-typologies.js';
+import { payerUtcOffset } from './payer-offset.js';
 import type { PaymentFacts } from './payment-facts.js';
+import { defaultRhythmLimits, relationshipRhythm, rhythmLimitsSchema } from './relationship-rhythm.js';
+import { sharedSurname } from './shared-surname.js';
+import { describeRhythm } from './support-rhythm.js';
 
 const dayMs = 86_400_000;
 const points = z.number().positive().max(1000);
@@ -13,6 +17,16 @@ const share = z.number().min(0).max(1);
 
 function payerPoints(typology: string, value: number): RuleEffect[] {
   return [{ kind: 'typology', typology, points: value }];
+}
+
+/**
+ * The payment was made at another UTC offset than every domestic payment of the payer: on a trip,
+ * in person, not a remittance from home. False when either is unknown.
+ */
+function madeAwayFromHome({ context, featureOrNull }: IndicatorInput): boolean {
+  const low = featureOrNull(f.homeOffsetMin365d);
+  const offset = payerUtcOffset(context.event);
+  return low !== null && low === featureOrNull(f.homeOffsetMax365d) && offset !== undefined && offset !== low;
 }
 
 function percent(value: number): string {
@@ -73,21 +87,45 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
     defineIndicator(
       {
         id: 'ocse_f03_no_apparent_link',
-        version: 1,
+        version: 2,
         indicator: 'F03',
-        description: 'No apparent family, personal or business link to the receivers',
+        description:
+          'No apparent family, personal or business link to the receivers: declared, or inferred from behaviour when nothing is declared',
         sources: ['FINTRAC-20', 'FinCEN-25', 'EGMONT-20'],
-        configSchema: z.strictObject({ unrelated_share_90d: share, established_days: count, points }),
-        defaultConfig: { unrelated_share_90d: 0.5, established_days: 180, points: 15 },
-        check: ({ facts: value, feature, featureOrNull, context }, config) => {
-          if (!value.f01 || !value.unrelated) return undefined;
+        configSchema: z.strictObject({
+          unrelated_share_90d: share,
+          established_days: count,
+          points,
+          inferred: z.boolean(),
+          ...rhythmLimitsSchema,
+        }),
+        defaultConfig: {
+          unrelated_share_90d: 0.5,
+          established_days: 180,
+          points: 15,
+          inferred: true,
+          ...defaultRhythmLimits,
+        },
+        check: (input, config) => {
+          const { facts: value, feature, featureOrNull, context } = input;
+          if (!value.f01 || value.link === 'related') return undefined;
           const firstSeen = featureOrNull(f.corridorFirstSeen);
           if (firstSeen !== null && firstSeen <= context.event.timeMs - config.established_days * dayMs)
             return undefined;
-          const total = feature(f.f01Count90d);
-          const unrelated = feature(f.f01Unrelated90d);
-          if (total === 0 || unrelated / total < config.unrelated_share_90d) return undefined;
-          return `${unrelated} of ${total} corridor payments in 90 days declare no family link and the payer has no birth link or earlier history with the country`;
+          if (value.unrelated) {
+            const total = feature(f.f01Count90d);
+            const unrelated = feature(f.f01Unrelated90d);
+            if (total === 0 || unrelated / total < config.unrelated_share_90d) return undefined;
+            return `${unrelated} of ${total} corridor payments in 90 days declare no family link and the payer has no birth link or earlier history with the country`;
+          }
+          // Nothing declared: infer "no established link" only from behaviour, and say so.
+          if (!config.inferred) return undefined;
+          const data = context.event.data;
+          if (sharedSurname(data.payer_name, data.payee_name)) return undefined;
+          if (madeAwayFromHome(input)) return undefined;
+          const rhythm = relationshipRhythm(input, config);
+          if (rhythm === null || (!rhythm.irregularTiming && !rhythm.dispersedAmounts)) return undefined;
+          return `inferred, no relationship declared: no birth link to the country, no shared surname, no earlier history with the country, and ${describeRhythm(rhythm)}`;
         },
         effects: (config) => payerPoints(t1, config.points),
       },
