@@ -26,6 +26,8 @@ export const ocseFeature = {
   f01Cover90d: 'ocse_f01_cover_90d',
   f01Unrelated90d: 'ocse_f01_unrelated_90d',
   f01Unrelated365d: 'ocse_f01_unrelated_365d',
+  /** F01 payments whose link is known (declared, or a birth link): F03's declared share is over these. */
+  f01KnownLink90d: 'ocse_f01_known_link_90d',
   f01Burst2h: 'ocse_f01_count_2h',
   corridorFirstSeen: 'ocse_corridor_first_seen',
   riskyMerchant90d: 'ocse_risky_merchant_90d',
@@ -52,34 +54,43 @@ export const ocseFeature = {
   receivedUsd48h: 'ocse_received_usd_48h',
   youngSenders7d: 'ocse_young_senders_7d',
   documentNames90d: 'ocse_document_names_90d',
-  /** Per payer→payee relationship, its F01 payments over 90 days: the inputs of `supportRhythm`. */
-  relationshipCount90d: 'ocse_relationship_f01_count_90d',
-  relationshipFirstMs90d: 'ocse_relationship_f01_first_ms_90d',
-  relationshipLastMs90d: 'ocse_relationship_f01_last_ms_90d',
-  relationshipWeeks90d: 'ocse_relationship_f01_weeks_90d',
-  relationshipWeeksShifted90d: 'ocse_relationship_f01_weeks_shifted_90d',
-  relationshipFortnights90d: 'ocse_relationship_f01_fortnights_90d',
-  relationshipFortnightsShifted90d: 'ocse_relationship_f01_fortnights_shifted_90d',
-  relationshipMonths90d: 'ocse_relationship_f01_months_90d',
-  relationshipMonthsShifted90d: 'ocse_relationship_f01_months_shifted_90d',
-  relationshipUsd90d: 'ocse_relationship_f01_usd_90d',
-  relationshipUsdSquares90d: 'ocse_relationship_f01_usd_squares_90d',
   /** The lowest and highest UTC offset of the payer's domestic payments (`payerUtcOffset`): home. */
   homeOffsetMin365d: 'ocse_home_offset_min_365d',
   homeOffsetMax365d: 'ocse_home_offset_max_365d',
 } as const;
 
-const [weekly, fortnightly, monthly] = rhythmPeriods;
+/** The names of one scope's rhythm features (see `RelationshipHistory`), over F01 payments in 90 days. */
+export interface RhythmFeatureNames {
+  readonly count: string;
+  readonly firstMs: string;
+  readonly lastMs: string;
+  /** `[aligned, shifted]` distinct bucket counts per period, in `rhythmPeriods` order. */
+  readonly buckets: readonly (readonly [string, string])[];
+  readonly usd: string;
+  readonly usdSquares: string;
+}
 
-/** The relationship's period buckets: (feature, period in days, shifted by half a period). */
-const rhythmBuckets: readonly (readonly [string, number, boolean])[] = [
-  [ocseFeature.relationshipWeeks90d, weekly.days, false],
-  [ocseFeature.relationshipWeeksShifted90d, weekly.days, true],
-  [ocseFeature.relationshipFortnights90d, fortnightly.days, false],
-  [ocseFeature.relationshipFortnightsShifted90d, fortnightly.days, true],
-  [ocseFeature.relationshipMonths90d, monthly.days, false],
-  [ocseFeature.relationshipMonthsShifted90d, monthly.days, true],
-];
+function rhythmNames(prefix: string, count: string): RhythmFeatureNames {
+  return {
+    count,
+    firstMs: `${prefix}_first_ms_90d`,
+    lastMs: `${prefix}_last_ms_90d`,
+    buckets: rhythmPeriods.map(
+      (period) => [`${prefix}_${period.name}_buckets_90d`, `${prefix}_${period.name}_buckets_shifted_90d`] as const,
+    ),
+    usd: `${prefix}_usd_90d`,
+    usdSquares: `${prefix}_usd_squares_90d`,
+  };
+}
+
+/**
+ * The rhythm features (storage keys; never rename): per payer→payee relationship, and per payer
+ * over all its F01 payments (the corridor as a whole, for payers who spread payments over payees).
+ */
+export const rhythmFeature = {
+  relationship: rhythmNames('ocse_relationship_f01', 'ocse_relationship_f01_count_90d'),
+  payer: rhythmNames('ocse_f01', ocseFeature.f01Count90d),
+} as const;
 
 /**
  * The feature definitions, filtered and valued through `facts` (computed once per event).
@@ -128,6 +139,21 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
   const f01 = when((value) => value.f01);
   const smallCrossBorderToPerson = (value: PaymentFacts) => value.smallToPersonAbroad;
   const f = ocseFeature;
+  /** One scope's rhythm features; `withCount` when the scope has no F01 count feature yet. */
+  const rhythmFeatures = (names: RhythmFeatureNames, scope: typeof payer, withCount: boolean): FeatureDefinition[] => [
+    ...(withCount ? [scope(names.count, 'count', '90d', f01)] : []),
+    scope(names.firstMs, 'min', '90d', f01, { value: time }),
+    scope(names.lastMs, 'max', '90d', f01, { value: time }),
+    ...rhythmPeriods.flatMap((period, index) =>
+      [false, true].map((shifted) =>
+        scope((names.buckets[index] as readonly [string, string])[shifted ? 1 : 0], 'distinct', '90d', f01, {
+          value: (event: EngineEvent) => rhythmBucket(event.timeMs, period.days, shifted),
+        }),
+      ),
+    ),
+    scope(names.usd, 'sum', '90d', f01, { value: usd }),
+    scope(names.usdSquares, 'sum', '90d', f01, { value: (event: EngineEvent) => (facts(event).amountUsd ?? 0) ** 2 }),
+  ];
   return [
     payer(f.f01Count7d, 'count', '7d', f01),
     payer(f.f01Count30d, 'count', '30d', f01),
@@ -159,6 +185,12 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       'count',
       '90d',
       when((value) => value.f01 && value.unrelated),
+    ),
+    payer(
+      f.f01KnownLink90d,
+      'count',
+      '90d',
+      when((value) => value.f01 && value.link !== 'unknown'),
     ),
     payer(
       f.f01Unrelated365d,
@@ -219,18 +251,8 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       { value: usd },
     ),
     relationship(f.relationshipFirstSeen, 'first_seen', undefined, undefined),
-    relationship(f.relationshipCount90d, 'count', '90d', f01),
-    relationship(f.relationshipFirstMs90d, 'min', '90d', f01, { value: time }),
-    relationship(f.relationshipLastMs90d, 'max', '90d', f01, { value: time }),
-    ...rhythmBuckets.map(([name, days, shifted]) =>
-      relationship(name, 'distinct', '90d', f01, {
-        value: (event: EngineEvent) => rhythmBucket(event.timeMs, days, shifted),
-      }),
-    ),
-    relationship(f.relationshipUsd90d, 'sum', '90d', f01, { value: usd }),
-    relationship(f.relationshipUsdSquares90d, 'sum', '90d', f01, {
-      value: (event: EngineEvent) => (facts(event).amountUsd ?? 0) ** 2,
-    }),
+    ...rhythmFeatures(rhythmFeature.relationship, relationship, true),
+    ...rhythmFeatures(rhythmFeature.payer, payer, false),
     relationship(
       f.relationshipVictimCount48h,
       'count',

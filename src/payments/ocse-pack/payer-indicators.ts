@@ -113,19 +113,24 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
           if (firstSeen !== null && firstSeen <= context.event.timeMs - config.established_days * dayMs)
             return undefined;
           if (value.unrelated) {
-            const total = feature(f.f01Count90d);
+            // The share is over payments whose link is known: an undeclared one is not "related".
+            const known = feature(f.f01KnownLink90d);
             const unrelated = feature(f.f01Unrelated90d);
-            if (total === 0 || unrelated / total < config.unrelated_share_90d) return undefined;
-            return `${unrelated} of ${total} corridor payments in 90 days declare no family link and the payer has no birth link or earlier history with the country`;
+            if (known === 0 || unrelated / known < config.unrelated_share_90d) return undefined;
+            return `${unrelated} of ${known} corridor payments in 90 days with a known link declare no family link, and the payer has no birth link or earlier history with the country`;
           }
           // Nothing declared: infer "no established link" only from behaviour, and say so.
           if (!config.inferred) return undefined;
           const data = context.event.data;
           if (sharedSurname(data.payer_name, data.payee_name)) return undefined;
           if (madeAwayFromHome(input)) return undefined;
-          const rhythm = relationshipRhythm(input, config);
+          // This payee's rhythm; with too short a history to it, the rhythm of all the payer's
+          // corridor payments (an offender spreading a few payments over several receivers).
+          const own = relationshipRhythm(input, config);
+          const rhythm = own ?? relationshipRhythm(input, config, 'payer');
           if (rhythm === null || (!rhythm.irregularTiming && !rhythm.dispersedAmounts)) return undefined;
-          return `inferred, no relationship declared: no birth link to the country, no shared surname, no earlier history with the country, and ${describeRhythm(rhythm)}`;
+          const to = own === null ? 'small corridor receivers' : 'this payee';
+          return `inferred, no relationship declared: no birth link to the country, no shared surname, no earlier history with the country, and ${describeRhythm(rhythm, to)}`;
         },
         effects: (config) => payerPoints(t1, config.points),
       },

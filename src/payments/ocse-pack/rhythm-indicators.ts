@@ -28,7 +28,8 @@ export function rhythmIndicators(facts: (event: EngineEvent) => PaymentFacts): B
           'Mitigation: regular support to the payee — a steady weekly, fortnightly or monthly period and stable amounts',
         sources: ['AUSTRAC-24', 'FINTRAC-20'],
         configSchema: z.strictObject({ ...rhythmLimitsSchema, points }),
-        defaultConfig: { ...defaultRhythmLimits, points: 20 },
+        // A longer history than the boosters ask for: three payments can look steady by chance.
+        defaultConfig: { ...defaultRhythmLimits, minimum_payments: 4, points: 20 },
         check: (input, config) => {
           if (!input.facts.f01) return undefined;
           const rhythm = relationshipRhythm(input, config);

@@ -35,6 +35,11 @@ export type RhythmPeriod = (typeof rhythmPeriods)[number]['name'];
 export interface RhythmLimits {
   /** Fewer payments than this to the payee say nothing about a rhythm (a long enough history). */
   readonly minimum_payments: number;
+  /**
+   * Payments spread over fewer days than this say nothing about a rhythm either: a few days of
+   * purchases on a trip are not a relationship.
+   */
+  readonly minimum_span_days: number;
   /** A period holds when the mean gap is within this share of it (0.25: 7 ± 1.75 days). */
   readonly period_tolerance: number;
   /** Amounts are stable when their coefficient of variation is at most this (0.15 ≈ ±15 %). */
@@ -43,7 +48,7 @@ export interface RhythmLimits {
   readonly dispersed_spread: number;
 }
 
-/** What the rhythm says; null when the history is too short to say anything. */
+/** What the rhythm says; null when the history is too short (in payments or days) to say anything. */
 export interface SupportRhythm {
   readonly payments: number;
   readonly spanDays: number;
@@ -61,11 +66,12 @@ export interface SupportRhythm {
 
 const dayMs = 86_400_000;
 
-/** The rhythm of a relationship's history, or null below `minimum_payments`. */
+/** The rhythm of a relationship's history, or null below `minimum_payments` or `minimum_span_days`. */
 export function supportRhythm(history: RelationshipHistory, limits: RhythmLimits): SupportRhythm | null {
   const { payments } = history;
   if (payments < limits.minimum_payments || payments < 2) return null;
   const spanDays = Math.max(0, history.lastMs - history.firstMs) / dayMs;
+  if (spanDays < limits.minimum_span_days) return null;
   const meanGapDays = spanDays / (payments - 1);
   const buckets = { weekly: history.weeks, fortnightly: history.fortnights, monthly: history.months };
   let period: RhythmPeriod | null = null;
@@ -97,13 +103,16 @@ export function rhythmBucket(timeMs: number, days: number, shifted: boolean): nu
   return Math.floor((timeMs + (shifted ? (days * dayMs) / 2 : 0)) / (days * dayMs));
 }
 
-/** "regular fortnightly support to this payee: 5 payments over 9 weeks, amounts within ±6 %". */
-export function describeRhythm(rhythm: SupportRhythm): string {
+/**
+ * "5 payments to this payee over 9 weeks, fortnightly, amounts within ±6 %"; `to` names what the
+ * payments went to (default "this payee").
+ */
+export function describeRhythm(rhythm: SupportRhythm, to = 'this payee'): string {
   const weeks = Math.max(1, Math.round(rhythm.spanDays / 7));
   const spread = `±${Math.round(rhythm.amountSpread * 100)} %`;
   const timing =
     rhythm.period === null
       ? `at irregular intervals (a mean gap of ${rhythm.meanGapDays.toFixed(1)} days, no steady week, fortnight or month)`
       : `${rhythm.period}`;
-  return `${rhythm.payments} payments to this payee over ${weeks} week${weeks === 1 ? '' : 's'}, ${timing}, amounts within ${spread}`;
+  return `${rhythm.payments} payments to ${to} over ${weeks} week${weeks === 1 ? '' : 's'}, ${timing}, amounts within ${spread}`;
 }
