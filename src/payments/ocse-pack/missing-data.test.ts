@@ -90,7 +90,7 @@ test('an unknown relationship is unknown, never unrelated: F03 only infers from 
   assert.equal(fired(hits, f01), true);
   assert.equal(fired(hits, 'ocse_f02_frequent_small_payments'), true);
   // Every two days is no steady week, fortnight or month: F03 infers, and says it did.
-  assert.equal(fired(run(unknown.slice(0, 5)), f03), false, 'eight days say nothing about a rhythm');
+  assert.equal(fired(run(unknown.slice(0, 2)), f03), false, 'two payments in two days say nothing about a rhythm');
   assert.match(hits.get(f03)?.[0] ?? '', /^inferred, no relationship declared: .*at irregular intervals/);
   // The same payments weekly, to a payee sharing the payer's surname, or with the inference off: silent.
   const weekly = [0, 7, 14, 21, 28].map((days) => {

@@ -21,6 +21,7 @@ export const ocseFeature = {
   f01Usd30d: 'ocse_f01_usd_30d',
   f01Usd120d: 'ocse_f01_usd_120d',
   f01Payees90d: 'ocse_f01_payees_90d',
+  f01Payees7d: 'ocse_f01_payees_7d',
   f01Night90d: 'ocse_f01_night_90d',
   f01Round90d: 'ocse_f01_round_90d',
   f01Cover90d: 'ocse_f01_cover_90d',
@@ -162,6 +163,7 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
     payer(f.f01Usd30d, 'sum', '30d', f01, { value: usd }),
     payer(f.f01Usd120d, 'sum', '120d', f01, { value: usd }),
     payer(f.f01Payees90d, 'distinct', '90d', f01, { field: 'entities.payee_account' }),
+    payer(f.f01Payees7d, 'distinct', '7d', f01, { field: 'entities.payee_account' }),
     payer(
       f.f01Night90d,
       'count',

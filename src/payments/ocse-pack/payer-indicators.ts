@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { EngineEvent } from '../../events/index.js';
 import type { BuiltinRule, RuleEffect } from '../../rules/index.js';
-import { defineIndicator, type IndicatorInput } from './indicator-rule.js';
+import { defineIndicator } from './indicator-rule.js';
 import { ocseFeature as f } from './ocse-features.js';
 import { ocseTypology } from './ocse-typologies.js';
-import { payerUtcOffset } from './payer-offset.js';
 import type { PaymentFacts } from './payment-facts.js';
 import { defaultRhythmLimits, relationshipRhythm, rhythmLimitsSchema } from './relationship-rhythm.js';
 import { sharedSurname } from './shared-surname.js';
 import { describeRhythm } from './support-rhythm.js';
+import { defaultTripPayees7d, looksLikeTripSpending } from './trip-spending.js';
 
 const dayMs = 86_400_000;
 const points = z.number().positive().max(1000);
@@ -17,16 +17,6 @@ const share = z.number().min(0).max(1);
 
 function payerPoints(typology: string, value: number): RuleEffect[] {
   return [{ kind: 'typology', typology, points: value }];
-}
-
-/**
- * The payment was made at another UTC offset than every domestic payment of the payer: on a trip,
- * in person, not a remittance from home. False when either is unknown.
- */
-function madeAwayFromHome({ context, featureOrNull }: IndicatorInput): boolean {
-  const low = featureOrNull(f.homeOffsetMin365d);
-  const offset = payerUtcOffset(context.event);
-  return low !== null && low === featureOrNull(f.homeOffsetMax365d) && offset !== undefined && offset !== low;
 }
 
 function percent(value: number): string {
@@ -97,6 +87,7 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
           established_days: count,
           points,
           inferred: z.boolean(),
+          trip_payees_7d: count,
           ...rhythmLimitsSchema,
         }),
         defaultConfig: {
@@ -104,6 +95,7 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
           established_days: 180,
           points: 15,
           inferred: true,
+          trip_payees_7d: defaultTripPayees7d,
           ...defaultRhythmLimits,
         },
         check: (input, config) => {
@@ -123,7 +115,7 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
           if (!config.inferred) return undefined;
           const data = context.event.data;
           if (sharedSurname(data.payer_name, data.payee_name)) return undefined;
-          if (madeAwayFromHome(input)) return undefined;
+          if (looksLikeTripSpending(input, config.trip_payees_7d)) return undefined;
           // This payee's rhythm; with too short a history to it, the rhythm of all the payer's
           // corridor payments (an offender spreading a few payments over several receivers).
           const own = relationshipRhythm(input, config);

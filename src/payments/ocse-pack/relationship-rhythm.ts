@@ -15,7 +15,7 @@ export const rhythmLimitsSchema = {
 /** Defaults set on seeds 1–3 of `npm run bench -- payments-eval` (every profile). */
 export const defaultRhythmLimits: RhythmLimits = {
   minimum_payments: 3,
-  minimum_span_days: 10,
+  minimum_span_days: 4,
   period_tolerance: 0.25,
   stable_spread: 0.15,
   dispersed_spread: 0.25,

@@ -82,3 +82,14 @@ test("F03's inference: a payer with a short history to each payee is judged on a
   assert.equal(fired(run([home, ...abroad]), 'ocse_f03_no_apparent_link'), false);
   assert.equal(fired(run([home, ...plain]), 'ocse_f03_no_apparent_link'), true);
 });
+
+test('a trip is withheld: five or more corridor payees within 7 days, or payments at a foreign UTC offset', () => {
+  const shops = [0, 0.2, 0.4, 1, 1.3, 2, 3, 4.5].map((at, index) =>
+    payment(at, { payee: { account: `shop-${index % 5}`, country: 'PH' }, amount: 15 + 20 * index }),
+  );
+  const plain = shops.map(({ declaredRelationship: _relationship, channel: _channel, ...record }) => record);
+  const hits = run(plain);
+  for (const id of ['ocse_f03_no_apparent_link', f18, f19]) assert.equal(fired(hits, id), false, id);
+  const fewer = plain.map((record, index) => ({ ...record, payee: { account: `shop-${index % 2}`, country: 'PH' } }));
+  assert.equal(fired(run(fewer), f19), true, 'two payees: no trip, the dispersion counts');
+});

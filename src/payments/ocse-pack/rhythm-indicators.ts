@@ -6,13 +6,16 @@ import { ocseTypology } from './ocse-typologies.js';
 import type { PaymentFacts } from './payment-facts.js';
 import { defaultRhythmLimits, relationshipRhythm, rhythmLimitsSchema } from './relationship-rhythm.js';
 import { describeRhythm } from './support-rhythm.js';
+import { defaultTripPayees7d, looksLikeTripSpending } from './trip-spending.js';
 
 const points = z.number().positive().max(1000);
+const count = z.number().int().min(1).max(10_000);
 
 /**
  * Indicators over the rhythm of a payer's small corridor payments to one payee (`supportRhythm`):
  * M01 regular support, a mitigation that lowers T1 with its reason in the alert; F18 irregular
- * timing and F19 dispersed amounts, boosters of T1. They read only amounts, times and accounts,
+ * timing and F19 dispersed amounts, boosters of T1, withheld on what looks like a trip's spending
+ * (`looksLikeTripSpending`). They read only amounts, times and accounts,
  * so they work on every source, a plain bank pacs.008 included. Evaluated before the other payer
  * indicators, so a mitigation is in the score before a booster of the same payment adds to it.
  */
@@ -47,10 +50,10 @@ export function rhythmIndicators(facts: (event: EngineEvent) => PaymentFacts): B
         indicator: 'F18',
         description: 'Corridor payments to one payee at irregular intervals: no steady week, fortnight or month',
         sources: ['AUSTRAC-CS', 'FINTRAC-20'],
-        configSchema: z.strictObject({ ...rhythmLimitsSchema, points }),
-        defaultConfig: { ...defaultRhythmLimits, points: 10 },
+        configSchema: z.strictObject({ ...rhythmLimitsSchema, trip_payees_7d: count, points }),
+        defaultConfig: { ...defaultRhythmLimits, trip_payees_7d: defaultTripPayees7d, points: 10 },
         check: (input, config) => {
-          if (!input.facts.f01) return undefined;
+          if (!input.facts.f01 || looksLikeTripSpending(input, config.trip_payees_7d)) return undefined;
           const rhythm = relationshipRhythm(input, config);
           if (rhythm === null || !rhythm.irregularTiming) return undefined;
           return describeRhythm(rhythm);
@@ -66,10 +69,10 @@ export function rhythmIndicators(facts: (event: EngineEvent) => PaymentFacts): B
         indicator: 'F19',
         description: 'Corridor payments to one payee in widely varying amounts',
         sources: ['AUSTRAC-CS', 'FATF-25'],
-        configSchema: z.strictObject({ ...rhythmLimitsSchema, points }),
-        defaultConfig: { ...defaultRhythmLimits, points: 10 },
+        configSchema: z.strictObject({ ...rhythmLimitsSchema, trip_payees_7d: count, points }),
+        defaultConfig: { ...defaultRhythmLimits, trip_payees_7d: defaultTripPayees7d, points: 10 },
         check: (input, config) => {
-          if (!input.facts.f01) return undefined;
+          if (!input.facts.f01 || looksLikeTripSpending(input, config.trip_payees_7d)) return undefined;
           const rhythm = relationshipRhythm(input, config);
           if (rhythm === null || !rhythm.dispersedAmounts) return undefined;
           return `amounts to this payee vary by ±${Math.round(rhythm.amountSpread * 100)} % over ${rhythm.payments} payments`;
