@@ -33,7 +33,8 @@ export const ocseTypology = {
 export const ocseTypologies: readonly TypologyDefinition[] = defineTypologies([
   {
     name: ocseTypology.livestreamPayer,
-    description: 'T1 live-streamed abuse, payer side: F01 ∧ F02 ∧ F03 (declared or inferred) and two boosters, less regular support',
+    description:
+      'T1 live-streamed abuse, payer side: F01 ∧ F02 ∧ F03 (declared or inferred) and two boosters, less regular support',
     subject: 'payment_account',
     window: '90d',
     alert_threshold: 60,
