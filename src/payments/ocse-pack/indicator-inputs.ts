@@ -102,7 +102,7 @@ export const indicatorInputs: readonly IndicatorInputs[] = [
       {
         field: 'declaredRelationship',
         whenAbsent:
-          'inferred from behaviour, and the reason says so: no birth link, no shared surname, and payments to the payee at irregular intervals or in dispersed amounts (3+ payments)',
+          "inferred from behaviour, and the reason says so: no birth link, no shared surname, not a trip's spending, and payments to the payee (or, too few to it, to all corridor payees) at irregular intervals or in dispersed amounts (3+ payments over 4+ days)",
       },
       birthCountryOptional,
       { field: 'payer.name', whenAbsent: 'no surname link is known (the inference is not withheld)' },
