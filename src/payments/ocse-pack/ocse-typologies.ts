@@ -21,7 +21,7 @@ export const ocseTypology = {
  *   two boosters, the note's combination. Before M01 the pack alerted at 70, because at 60 people
  *   supporting a partner abroad with round "gift" payments alerted on 0.36–0.50 % of legitimate
  *   senders; regular support now lowers them instead (seeds 1–3 of `payments-eval`, every
- *   profile: 0–0.36 % of legitimate senders alerted by any typology).
+ *   profile: 0–0.37 % of legitimate senders alerted by any typology).
  * - T2 facilitator: F13 (30) required; F15 or F14 (20) → alert at 50.
  * - T3 travel: F09 (40), which itself requires earlier F01 payments to the same corridor.
  * - T4 crypto: direct exposure (60) alerts alone; indirect (30) needs F08/F11 boosters.
