@@ -7,7 +7,7 @@ import {
   type LoggedEvent,
 } from '../events/index.js';
 import type { FeatureSpec, FeatureStore } from '../features/index.js';
-import type { RuleContext, RuleHitRecord, RuleSet } from '../rules/index.js';
+import type { RuleContext, RuleHit, RuleHitRecord, RuleSet } from '../rules/index.js';
 import type { TypologyContribution, TypologyScores } from '../typologies/index.js';
 import type { LabelRecord } from './engine-store.js';
 import { type LinkGraph, linksOf } from './entity-links.js';
@@ -65,12 +65,20 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
     outcome: { verdict: 'allow', score: 0, reasons: [] },
     eventEntry: timelineEntryOnce(state, event),
   };
-  for (const hit of evaluation.hits) applyHit(context, hit);
+  // Mitigations (hits giving negative typology points) first, so a score that crosses a
+  // threshold on this event is judged with them in, whatever the rules' order.
+  for (const hit of evaluation.hits) if (mitigates(hit)) applyHit(context, hit);
+  for (const hit of evaluation.hits) if (!mitigates(hit)) applyHit(context, hit);
   joinOpenCases(context);
   recordLinks(context);
   writes.cases.push(...context.cases.updates(event.time));
   const { verdict, score, reasons } = context.outcome;
   return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
+}
+
+/** Whether a hit lowers a typology score (a mitigation such as regular family support). */
+function mitigates(hit: RuleHit): boolean {
+  return hit.effects.some((effect) => effect.kind === 'typology' && effect.points < 0);
 }
 
 /**

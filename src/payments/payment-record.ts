@@ -5,8 +5,9 @@
  * major unit; countries ISO 3166-1 alpha-2; currencies ISO 4217; times ISO-8601 with the offset
  * the payer's channel recorded (the payer's local hour comes from it).
  *
- * Names and birth data travel with the record for reports (goAML, FinCEN); the OCSE rules never
- * read names, and never infer ethnicity from anything.
+ * Names and birth data travel with the record for reports (goAML, FinCEN); the OCSE rules read
+ * names only to withhold an inference (a payee sharing the payer's surname may be family: F03's
+ * behavioural path does not fire), never to raise a score, and never infer ethnicity from anything.
  */
 export interface PaymentRecord {
   /** Unique transaction id (pacs.008 `TxId`, else `EndToEndId`); the event id is derived from it. */

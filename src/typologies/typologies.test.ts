@@ -113,6 +113,25 @@ describe('distinct-rule scoring with required rules', () => {
     assert.equal(scores.add('payer_pattern', 'b', contribution('core', 20, 31.5))?.score, 25);
   });
 
+  test('a mitigating rule (negative points) lowers the score once, at its strongest; never below 0', () => {
+    const scores = new TypologyScores(payer ? [payer] : []);
+    scores.add('payer_pattern', 'm', contribution('core', 20, 0));
+    scores.add('payer_pattern', 'm', contribution('booster', 15, 1));
+    assert.equal(scores.add('payer_pattern', 'm', contribution('regular', -10, 2))?.score, 25);
+    assert.equal(scores.add('payer_pattern', 'm', contribution('regular', -5, 3))?.score, 25, 'the -10 still counts');
+    const stronger = scores.add('payer_pattern', 'm', contribution('regular', -40, 4));
+    assert.equal(stronger?.score, 0, 'clamped at 0');
+    assert.equal(stronger?.contributions.filter((entry) => entry.ruleId === 'regular').length, 1);
+    scores.add('payer_pattern', 'n', contribution('core', 20, 0));
+    scores.add('payer_pattern', 'n', contribution('regular', -5, 1));
+    scores.add('payer_pattern', 'n', contribution('booster', 15, 2));
+    assert.deepEqual(
+      scores.alerts().find((alert) => alert.subject === 'n')?.reasons,
+      ['core fired', 'booster fired', 'regular fired'],
+      'the mitigation is a reason too',
+    );
+  });
+
   test('alerts remember each subject that reached the threshold, its highest score and reasons', () => {
     const scores = new TypologyScores(payer ? [payer] : []);
     scores.add('payer_pattern', 'c', contribution('booster', 10, 1));

@@ -39,7 +39,9 @@ export interface TypologyAlert {
 /**
  * Typology scores per (typology, subject), kept in memory: the weighted rule points within the
  * typology's window, added up as the typology's `scoring` says, and 0 until every required rule
- * has contributed. A contribution from an event already counted is ignored, so replaying events
+ * has contributed. A built-in rule may give negative points — a mitigation, such as regular
+ * family support lowering a payer's score — which count like any other (its reason is among the
+ * alert's reasons when the score still alerts); a score never goes below 0. A contribution from an event already counted is ignored, so replaying events
  * after a crash does not double points. Every subject that ever reached the alert threshold is
  * remembered (`alerts()`), with the explanation of its highest score.
  */
@@ -133,7 +135,7 @@ export class TypologyScores {
     const best = new Map<string, Contribution>();
     for (const entry of contributions) {
       const current = best.get(entry.ruleId);
-      if (current === undefined || entry.points >= current.points) best.set(entry.ruleId, entry);
+      if (current === undefined || outweighs(entry.points, current.points)) best.set(entry.ruleId, entry);
     }
     const reasons = [...best.values()].sort((a, b) => b.points - a.points).map((entry) => entry.reason);
     this.#alerts.set(key, {
@@ -154,17 +156,33 @@ function scoreOf(definition: TypologyDefinition, contributions: readonly Contrib
       if (!contributions.some((entry) => entry.ruleId === required)) return 0;
     }
   }
-  if (definition.scoring === 'sum') return contributions.reduce((sum, entry) => sum + entry.points, 0);
+  if (definition.scoring === 'sum')
+    return Math.max(
+      0,
+      contributions.reduce((sum, entry) => sum + entry.points, 0),
+    );
   const best = new Map<string, number>();
-  for (const entry of contributions) best.set(entry.ruleId, Math.max(best.get(entry.ruleId) ?? 0, entry.points));
+  for (const entry of contributions) {
+    const current = best.get(entry.ruleId);
+    if (current === undefined || outweighs(entry.points, current)) best.set(entry.ruleId, entry.points);
+  }
   let total = 0;
   for (const points of best.values()) total += points;
-  return total;
+  return Math.max(0, total);
 }
 
 /**
- * For `distinct_rules`: drops each contribution that a later one of the same rule with at least
- * as many points makes irrelevant (the later one outlives it in the window), so an account on
+ * For `distinct_rules`, which of one rule's contributions counts: the largest, or for a
+ * mitigating rule (negative points, e.g. "regular family support") the most negative — a rule's
+ * points always have one sign, so this is "the strongest".
+ */
+function outweighs(points: number, than: number): boolean {
+  return points < 0 ? points <= than : points >= than;
+}
+
+/**
+ * For `distinct_rules`: drops each contribution that a later one of the same rule at least as
+ * strong (`outweighs`) makes irrelevant (the later one outlives it in the window), so an account on
  * which a rule fires at every payment keeps one entry per rule, not one per payment.
  * `contributions` is sorted by time.
  */
@@ -174,7 +192,7 @@ function dropDominated(contributions: readonly Contribution[]): Contribution[] {
   for (let index = contributions.length - 1; index >= 0; index--) {
     const entry = contributions[index] as Contribution;
     const later = bestLater.get(entry.ruleId);
-    if (later !== undefined && later >= entry.points) continue;
+    if (later !== undefined && outweighs(later, entry.points)) continue;
     bestLater.set(entry.ruleId, entry.points);
     kept.push(entry);
   }

@@ -160,7 +160,9 @@ describe('prevail payments and cases report', () => {
     assert.equal(fieldShare(bare, 'channel'), 0);
     assert.equal(fieldShare(bare, 'payee.type'), 0);
     const t1 = bare.typologies.find((entry: { id: string }) => entry.id === 'ocse_livestream_payer');
-    assert.equal(t1.effective, false);
+    assert.equal(t1.effective, true, "T1 reaches its threshold through F03's behavioural inference");
+    const t3 = bare.typologies.find((entry: { id: string }) => entry.id === 'ocse_travel_to_offend');
+    assert.equal(t3.effective, false);
     const t5 = bare.typologies.find((entry: { id: string }) => entry.id === 'sextortion_victim');
     assert.equal(t5.effective, true);
 
@@ -168,8 +170,13 @@ describe('prevail payments and cases report', () => {
     assert.equal(text.status, 0, text.errors);
     assert.match(text.output, /^3 payments$/m);
     assert.match(text.output, /^channel\s+0\s+0\.0%$/m);
-    assert.match(text.output, /^F03\s+ocse_f03_no_apparent_link\s+no\s+needs declaredRelationship$/m);
-    assert.match(text.output, /^ocse_livestream_payer\s+no\s+/m);
+    assert.match(
+      text.output,
+      /^F03\s+ocse_f03_no_apparent_link\s+yes\s+declaredRelationship absent: inferred from behaviour/m,
+    );
+    assert.match(text.output, /^F08\s+ocse_f08_related_purchases\s+no\s+needs merchantCategory$/m);
+    assert.match(text.output, /^ocse_livestream_payer\s+yes\s+/m);
+    assert.match(text.output, /^ocse_travel_to_offend\s+no\s+/m);
 
     const screened = await run('payments', 'screen', plain);
     assert.equal(screened.status, 0, screened.errors);

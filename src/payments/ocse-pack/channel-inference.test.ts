@@ -154,10 +154,11 @@ describe('payment facts read the inferred channel', () => {
       [wallet.channel, wallet.channelSource, wallet.channelReason],
       ['p2p_wallet', 'inferred', 'debtor agent BIC TSTWAU2W matches TSTWAU2W → p2p_wallet (agent_channels)'],
     );
-    // A young payer paying domestically: only a victim channel makes it an F16 payment.
+    // A young payer paying domestically: F16 counts it through the victim channel inferred…
     assert.equal(wallet.youngVictimPayment, true);
+    // …and, the channel unknown, as a payment to a possible person (F16's path without a channel).
     const bank = factsOf(fromBank, settings);
-    assert.deepEqual([bank.channel, bank.channelSource, bank.youngVictimPayment], [undefined, 'unknown', false]);
+    assert.deepEqual([bank.channel, bank.channelSource, bank.youngVictimPayment], [undefined, 'unknown', true]);
   });
 
   test('HOLD and CPP in a pacs.008 are cash pick-ups (cash-out for F15); CARD keeps a payment out of F01', () => {

@@ -14,6 +14,7 @@ import { ocseTypologies } from './ocse-typologies.js';
 import { payerIndicators } from './payer-indicators.js';
 import { paymentFactsFor } from './payment-facts.js';
 import { ocseLabel, receiverIndicators } from './receiver-indicators.js';
+import { rhythmIndicators } from './rhythm-indicators.js';
 import { sextortionIndicators } from './sextortion-indicators.js';
 
 export { type AbsentField, type FieldNeed, type ProfileField, profileFields } from './indicator-inputs.js';
@@ -90,7 +91,12 @@ export function createOcsePaymentsPack(settings?: unknown, options: OcsePackOpti
   const resolved = resolveOcseSettings(settings ?? {});
   const facts = paymentFactsFor(resolved);
   const features = ocseFeatures(facts);
-  const indicators = [...payerIndicators(facts), ...receiverIndicators(facts), ...sextortionIndicators(facts)];
+  const indicators = [
+    ...rhythmIndicators(facts),
+    ...payerIndicators(facts),
+    ...receiverIndicators(facts),
+    ...sextortionIndicators(facts),
+  ];
   const model = options.payerModel ?? modelFromSettings(resolved, options.files);
   const withModel = model !== undefined && (model.model !== undefined || model.onInputs !== undefined);
   const rules = withModel

@@ -56,7 +56,7 @@ export interface IndicatorInputs {
   readonly optional: readonly AbsentField[];
   /** Something no payment file carries that the rule also needs (an analyst's label, a setting). */
   readonly alsoNeeds?: 'analyst_confirmation' | 'private_keywords' | 'enabled_by_operator';
-  /** Default points per typology name (the rule's default configuration). */
+  /** Default points per typology name (the rule's default configuration); negative for a mitigation. */
   readonly points: Readonly<Record<string, number>>;
 }
 
@@ -102,9 +102,44 @@ export const indicatorInputs: readonly IndicatorInputs[] = [
   {
     ruleId: 'ocse_f03_no_apparent_link',
     indicator: 'F03',
-    needs: [...f01Needs, relationshipNeed],
-    optional: [birthCountryOptional],
+    needs: f01Needs,
+    optional: [
+      {
+        field: 'declaredRelationship',
+        whenAbsent:
+          "inferred from behaviour, and the reason says so: no birth link, no shared surname, not a trip's spending, and payments to the payee (or, too few to it, to all corridor payees) at irregular intervals or in dispersed amounts (3+ payments over 4+ days)",
+      },
+      birthCountryOptional,
+      { field: 'payer.name', whenAbsent: 'no surname link is known (the inference is not withheld)' },
+      { field: 'payee.name', whenAbsent: 'no surname link is known (the inference is not withheld)' },
+      {
+        field: 'localHour',
+        whenAbsent:
+          "a payment made on a trip (another UTC offset than the payer's domestic payments) is not told apart",
+      },
+    ],
     points: { [t1]: 15 },
+  },
+  {
+    ruleId: 'ocse_m01_regular_support',
+    indicator: 'M01',
+    needs: f01Needs,
+    optional: f01Optional,
+    points: { [t1]: -20 },
+  },
+  {
+    ruleId: 'ocse_f18_irregular_timing',
+    indicator: 'F18',
+    needs: f01Needs,
+    optional: f01Optional,
+    points: { [t1]: 10 },
+  },
+  {
+    ruleId: 'ocse_f19_dispersed_amounts',
+    indicator: 'F19',
+    needs: f01Needs,
+    optional: f01Optional,
+    points: { [t1]: 10 },
   },
   {
     ruleId: 'ocse_f04_night_payments',
@@ -261,7 +296,7 @@ export const indicatorInputs: readonly IndicatorInputs[] = [
       {
         field: 'channel',
         whenAbsent:
-          'counts payments abroad (payer and payee countries differ) to a possible person, instead of gift card, P2P, crypto or online MTO',
+          'counts payments to a possible person (at home or abroad; only a known organisation is excluded), instead of gift card, P2P, crypto or online MTO',
       },
       { field: 'payee.type', whenAbsent: 'possibly a person (only a known organisation is excluded)' },
     ],

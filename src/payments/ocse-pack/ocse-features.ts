@@ -1,6 +1,8 @@
 import type { EngineEvent } from '../../events/index.js';
 import type { FeatureDefinition } from '../../features/index.js';
+import { payerUtcOffset } from './payer-offset.js';
 import type { PaymentFacts } from './payment-facts.js';
+import { rhythmBucket, rhythmPeriods } from './support-rhythm.js';
 
 const payment = ['payment.sent'];
 const dayMs = 86_400_000;
@@ -19,11 +21,14 @@ export const ocseFeature = {
   f01Usd30d: 'ocse_f01_usd_30d',
   f01Usd120d: 'ocse_f01_usd_120d',
   f01Payees90d: 'ocse_f01_payees_90d',
+  f01Payees7d: 'ocse_f01_payees_7d',
   f01Night90d: 'ocse_f01_night_90d',
   f01Round90d: 'ocse_f01_round_90d',
   f01Cover90d: 'ocse_f01_cover_90d',
   f01Unrelated90d: 'ocse_f01_unrelated_90d',
   f01Unrelated365d: 'ocse_f01_unrelated_365d',
+  /** F01 payments whose link is known (declared, or a birth link): F03's declared share is over these. */
+  f01KnownLink90d: 'ocse_f01_known_link_90d',
   f01Burst2h: 'ocse_f01_count_2h',
   corridorFirstSeen: 'ocse_corridor_first_seen',
   riskyMerchant90d: 'ocse_risky_merchant_90d',
@@ -50,6 +55,42 @@ export const ocseFeature = {
   receivedUsd48h: 'ocse_received_usd_48h',
   youngSenders7d: 'ocse_young_senders_7d',
   documentNames90d: 'ocse_document_names_90d',
+  /** The lowest and highest UTC offset of the payer's domestic payments (`payerUtcOffset`): home. */
+  homeOffsetMin365d: 'ocse_home_offset_min_365d',
+  homeOffsetMax365d: 'ocse_home_offset_max_365d',
+} as const;
+
+/** The names of one scope's rhythm features (see `RelationshipHistory`), over F01 payments in 90 days. */
+export interface RhythmFeatureNames {
+  readonly count: string;
+  readonly firstMs: string;
+  readonly lastMs: string;
+  /** `[aligned, shifted]` distinct bucket counts per period, in `rhythmPeriods` order. */
+  readonly buckets: readonly (readonly [string, string])[];
+  readonly usd: string;
+  readonly usdSquares: string;
+}
+
+function rhythmNames(prefix: string, count: string): RhythmFeatureNames {
+  return {
+    count,
+    firstMs: `${prefix}_first_ms_90d`,
+    lastMs: `${prefix}_last_ms_90d`,
+    buckets: rhythmPeriods.map(
+      (period) => [`${prefix}_${period.name}_buckets_90d`, `${prefix}_${period.name}_buckets_shifted_90d`] as const,
+    ),
+    usd: `${prefix}_usd_90d`,
+    usdSquares: `${prefix}_usd_squares_90d`,
+  };
+}
+
+/**
+ * The rhythm features (storage keys; never rename): per payer→payee relationship, and per payer
+ * over all its F01 payments (the corridor as a whole, for payers who spread payments over payees).
+ */
+export const rhythmFeature = {
+  relationship: rhythmNames('ocse_relationship_f01', 'ocse_relationship_f01_count_90d'),
+  payer: rhythmNames('ocse_f01', ocseFeature.f01Count90d),
 } as const;
 
 /**
@@ -59,6 +100,10 @@ export const ocseFeature = {
 export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): FeatureDefinition[] {
   const when = (test: (value: PaymentFacts) => boolean) => (event: EngineEvent) => test(facts(event));
   const usd = (event: EngineEvent) => facts(event).amountUsd;
+  const time = (event: EngineEvent) => event.timeMs;
+  const offset = (event: EngineEvent) => payerUtcOffset(event);
+  const domesticWithHour = (event: EngineEvent) =>
+    typeof event.data.local_hour === 'number' && !facts(event).crossBorder && event.data.payer_country !== undefined;
   const payer = (
     name: string,
     aggregate: FeatureDefinition['aggregate'],
@@ -90,10 +135,26 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
     aggregate: FeatureDefinition['aggregate'],
     window: string | undefined,
     filter: ((event: EngineEvent) => boolean) | undefined,
-  ): FeatureDefinition => ({ ...payer(name, aggregate, window, filter), entity: 'payment_relationship' });
+    extra: Partial<FeatureDefinition> = {},
+  ): FeatureDefinition => ({ ...payer(name, aggregate, window, filter, extra), entity: 'payment_relationship' });
   const f01 = when((value) => value.f01);
   const smallCrossBorderToPerson = (value: PaymentFacts) => value.smallToPersonAbroad;
   const f = ocseFeature;
+  /** One scope's rhythm features; `withCount` when the scope has no F01 count feature yet. */
+  const rhythmFeatures = (names: RhythmFeatureNames, scope: typeof payer, withCount: boolean): FeatureDefinition[] => [
+    ...(withCount ? [scope(names.count, 'count', '90d', f01)] : []),
+    scope(names.firstMs, 'min', '90d', f01, { value: time }),
+    scope(names.lastMs, 'max', '90d', f01, { value: time }),
+    ...rhythmPeriods.flatMap((period, index) =>
+      [false, true].map((shifted) =>
+        scope((names.buckets[index] as readonly [string, string])[shifted ? 1 : 0], 'distinct', '90d', f01, {
+          value: (event: EngineEvent) => rhythmBucket(event.timeMs, period.days, shifted),
+        }),
+      ),
+    ),
+    scope(names.usd, 'sum', '90d', f01, { value: usd }),
+    scope(names.usdSquares, 'sum', '90d', f01, { value: (event: EngineEvent) => (facts(event).amountUsd ?? 0) ** 2 }),
+  ];
   return [
     payer(f.f01Count7d, 'count', '7d', f01),
     payer(f.f01Count30d, 'count', '30d', f01),
@@ -102,6 +163,7 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
     payer(f.f01Usd30d, 'sum', '30d', f01, { value: usd }),
     payer(f.f01Usd120d, 'sum', '120d', f01, { value: usd }),
     payer(f.f01Payees90d, 'distinct', '90d', f01, { field: 'entities.payee_account' }),
+    payer(f.f01Payees7d, 'distinct', '7d', f01, { field: 'entities.payee_account' }),
     payer(
       f.f01Night90d,
       'count',
@@ -125,6 +187,12 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       'count',
       '90d',
       when((value) => value.f01 && value.unrelated),
+    ),
+    payer(
+      f.f01KnownLink90d,
+      'count',
+      '90d',
+      when((value) => value.f01 && value.link !== 'unknown'),
     ),
     payer(
       f.f01Unrelated365d,
@@ -162,6 +230,8 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       when((value) => value.atmInCorridorAbroad),
     ),
     payer(f.spendUsd90d, 'sum', '90d', undefined, { value: usd }),
+    payer(f.homeOffsetMin365d, 'min', '365d', domesticWithHour, { value: offset }),
+    payer(f.homeOffsetMax365d, 'max', '365d', domesticWithHour, { value: offset }),
     payer(
       f.youngAbroadCount48h,
       'count',
@@ -183,6 +253,8 @@ export function ocseFeatures(facts: (event: EngineEvent) => PaymentFacts): Featu
       { value: usd },
     ),
     relationship(f.relationshipFirstSeen, 'first_seen', undefined, undefined),
+    ...rhythmFeatures(rhythmFeature.relationship, relationship, true),
+    ...rhythmFeatures(rhythmFeature.payer, payer, false),
     relationship(
       f.relationshipVictimCount48h,
       'count',

@@ -5,6 +5,10 @@ import { defineIndicator } from './indicator-rule.js';
 import { ocseFeature as f } from './ocse-features.js';
 import { ocseTypology } from './ocse-typologies.js';
 import type { PaymentFacts } from './payment-facts.js';
+import { defaultRhythmLimits, relationshipRhythm, rhythmLimitsSchema } from './relationship-rhythm.js';
+import { sharedSurname } from './shared-surname.js';
+import { describeRhythm } from './support-rhythm.js';
+import { defaultTripPayees7d, looksLikeTripSpending } from './trip-spending.js';
 
 const dayMs = 86_400_000;
 const points = z.number().positive().max(1000);
@@ -73,21 +77,52 @@ export function payerIndicators(facts: (event: EngineEvent) => PaymentFacts): Bu
     defineIndicator(
       {
         id: 'ocse_f03_no_apparent_link',
-        version: 1,
+        version: 2,
         indicator: 'F03',
-        description: 'No apparent family, personal or business link to the receivers',
+        description:
+          'No apparent family, personal or business link to the receivers: declared, or inferred from behaviour when nothing is declared',
         sources: ['FINTRAC-20', 'FinCEN-25', 'EGMONT-20'],
-        configSchema: z.strictObject({ unrelated_share_90d: share, established_days: count, points }),
-        defaultConfig: { unrelated_share_90d: 0.5, established_days: 180, points: 15 },
-        check: ({ facts: value, feature, featureOrNull, context }, config) => {
-          if (!value.f01 || !value.unrelated) return undefined;
+        configSchema: z.strictObject({
+          unrelated_share_90d: share,
+          established_days: count,
+          points,
+          inferred: z.boolean(),
+          trip_payees_7d: count,
+          ...rhythmLimitsSchema,
+        }),
+        defaultConfig: {
+          unrelated_share_90d: 0.5,
+          established_days: 180,
+          points: 15,
+          inferred: true,
+          trip_payees_7d: defaultTripPayees7d,
+          ...defaultRhythmLimits,
+        },
+        check: (input, config) => {
+          const { facts: value, feature, featureOrNull, context } = input;
+          if (!value.f01 || value.link === 'related') return undefined;
           const firstSeen = featureOrNull(f.corridorFirstSeen);
           if (firstSeen !== null && firstSeen <= context.event.timeMs - config.established_days * dayMs)
             return undefined;
-          const total = feature(f.f01Count90d);
-          const unrelated = feature(f.f01Unrelated90d);
-          if (total === 0 || unrelated / total < config.unrelated_share_90d) return undefined;
-          return `${unrelated} of ${total} corridor payments in 90 days declare no family link and the payer has no birth link or earlier history with the country`;
+          if (value.unrelated) {
+            // The share is over payments whose link is known: an undeclared one is not "related".
+            const known = feature(f.f01KnownLink90d);
+            const unrelated = feature(f.f01Unrelated90d);
+            if (known === 0 || unrelated / known < config.unrelated_share_90d) return undefined;
+            return `${unrelated} of ${known} corridor payments in 90 days with a known link declare no family link, and the payer has no birth link or earlier history with the country`;
+          }
+          // Nothing declared: infer "no established link" only from behaviour, and say so.
+          if (!config.inferred) return undefined;
+          const data = context.event.data;
+          if (sharedSurname(data.payer_name, data.payee_name)) return undefined;
+          if (looksLikeTripSpending(input, config.trip_payees_7d)) return undefined;
+          // This payee's rhythm; with too short a history to it, the rhythm of all the payer's
+          // corridor payments (an offender spreading a few payments over several receivers).
+          const own = relationshipRhythm(input, config);
+          const rhythm = own ?? relationshipRhythm(input, config, 'payer');
+          if (rhythm === null || (!rhythm.irregularTiming && !rhythm.dispersedAmounts)) return undefined;
+          const to = own === null ? 'small corridor receivers' : 'this payee';
+          return `inferred, no relationship declared: no birth link to the country, no shared surname, no earlier history with the country, and ${describeRhythm(rhythm, to)}`;
         },
         effects: (config) => payerPoints(t1, config.points),
       },

@@ -172,7 +172,7 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
     const cryptoIndirect = !cryptoDirect && tags.some((tag) => typeof tag === 'string' && indirectTags.has(tag));
     const spendInCorridorAbroad = highRiskCorridor && (channel === 'card' || channel === 'atm');
     const victimChannel = channel !== undefined && victimChannels.has(channel);
-    const unknownChannelAbroad = channel === undefined && crossBorder && payeePossiblyPerson;
+    const unknownChannelToPerson = channel === undefined && payeePossiblyPerson;
     return {
       amountUsd,
       crossBorder,
@@ -198,8 +198,8 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
       spendInCorridorAbroad,
       atmInCorridorAbroad: spendInCorridorAbroad && channel === 'atm',
       cashOut: channel !== undefined && cashOutChannels.has(channel),
-      youngVictimPayment: young && (victimChannel || unknownChannelAbroad),
-      youngVictimPaymentAbroad: young && crossBorder && (victimChannel || unknownChannelAbroad),
+      youngVictimPayment: young && (victimChannel || unknownChannelToPerson),
+      youngVictimPaymentAbroad: young && crossBorder && (victimChannel || unknownChannelToPerson),
       smallToPersonAbroad: crossBorder && payeePossiblyPerson && amountUsd !== null && amountUsd <= bandHigh,
     };
   };
