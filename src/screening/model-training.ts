@@ -92,7 +92,7 @@ export async function screenCapturingModelInputs(
  * `trainPayerModel`. Inputs constant over the file (an indicator that cannot fire on it, such as
  * F16 on a file without birth dates) are dropped and listed in the model's training summary,
  * not refused. The peer-group features compare a payer with senders of the same origin,
- * corridor and age band: payment counts, payees, night share and amount level.
+ * corridor and age band: frequency, payee count, night share and amount dispersion.
  */
 export async function trainPayerModelOnPayments(
   batches: AsyncIterable<readonly PaymentRecord[]> | Iterable<readonly PaymentRecord[]>,
@@ -114,5 +114,5 @@ export const defaultPeerFeatures: readonly string[] = [
   'ocse_f01_count_30d',
   'ocse_f01_payees_90d',
   'share_night_90d',
-  'mean_small_usd_120d',
+  'amount_spread_90d',
 ];

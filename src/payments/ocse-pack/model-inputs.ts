@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../../events/index.js';
 import type { FeatureDefinition } from '../../features/index.js';
 import { type BuiltinRule, featureValue, type RuleContext } from '../../rules/index.js';
-import { ocseFeature as f } from './ocse-features.js';
+import { ocseFeature as f, rhythmFeature } from './ocse-features.js';
 import type { PaymentFacts } from './payment-facts.js';
 
 const dayMs = 86_400_000;
@@ -32,6 +32,22 @@ export function payerPeerGroup(event: EngineEvent, facts: PaymentFacts): string 
   return `${country(event.data.payer_country)}>${country(event.data.payee_country)}:${segment}`;
 }
 
+/** Amount dispersion inputs: the spread of small corridor amounts over 90 days, per scope. */
+const dispersionInputs = [
+  ['amount_spread_90d', rhythmFeature.payer],
+  ['relationship_amount_spread_90d', rhythmFeature.relationship],
+] as const;
+
+/**
+ * The coefficient of variation (standard deviation ÷ mean) of amounts from their count, sum and
+ * sum of squares; undefined below two payments (one amount has no spread).
+ */
+function amountSpread(count: number | undefined, sum: number | undefined, squares: number | undefined) {
+  if (count === undefined || sum === undefined || squares === undefined || count < 2 || sum <= 0) return undefined;
+  const mean = sum / count;
+  return Math.sqrt(Math.max(0, squares / count - mean * mean)) / mean;
+}
+
 /**
  * Builds the input function of the payer model over the pack's own features and indicators, so
  * the model and the rules read the same state and training (a screening with a capture hook) and
@@ -40,7 +56,9 @@ export function payerPeerGroup(event: EngineEvent, facts: PaymentFacts): string 
  * - every pack feature available for the event, by its name; a `first_seen` / `last_seen` time
  *   becomes an age in days (`<name>_age_days`), never a raw timestamp;
  * - shares over the payer's small corridor payments in 90 days (night, round, cover reference,
- *   declared unrelated) and their mean amount over 120 days, when there is at least one;
+ *   declared unrelated) and their mean amount over 120 days, when there is at least one; the
+ *   spread of their amounts (coefficient of variation) over 90 days, for the payer and for this
+ *   payee, from two payments on;
  * - the payment's own facts: amount in USD, night, round, corridor, payer age, and the link the
  *   message states (`link_related` / `link_unrelated`, both absent when unknown);
  * - `hit_<rule id>` = 1 or 0 for every payer-side indicator of the pack at its default
@@ -51,9 +69,14 @@ export function payerModelInputsFor(
   indicators: readonly BuiltinRule[],
   facts: (event: EngineEvent) => PaymentFacts,
 ): (context: RuleContext) => PayerModelInputs {
+  // Times are never inputs as such (a model must not learn a date): `first_seen` / `last_seen`
+  // and the rhythm features' first and last payment times (`…_ms_…`) become ages in days.
   const timeFeatures = new Set(
     features
-      .filter((feature) => feature.aggregate === 'first_seen' || feature.aggregate === 'last_seen')
+      .filter(
+        (feature) =>
+          feature.aggregate === 'first_seen' || feature.aggregate === 'last_seen' || feature.name.includes('_ms_'),
+      )
       .map((feature) => feature.name),
   );
   const valueFeatures = features.map((feature) => feature.name).filter((name) => !timeFeatures.has(name));
@@ -79,6 +102,10 @@ export function payerModelInputsFor(
     }
     const small120 = out[f.f01Count120d] ?? 0;
     if (small120 > 0) out.mean_small_usd_120d = (out[f.f01Usd120d] ?? 0) / small120;
+    for (const [name, scope] of dispersionInputs) {
+      const spread = amountSpread(out[scope.count], out[scope.usd], out[scope.usdSquares]);
+      if (spread !== undefined) out[name] = spread;
+    }
     if (value.amountUsd !== null) out.amount_usd = value.amountUsd;
     if (typeof event.data.local_hour === 'number') out.night = value.night ? 1 : 0;
     out.round = value.round ? 1 : 0;

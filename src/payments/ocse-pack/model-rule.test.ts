@@ -78,6 +78,23 @@ describe('the payer model rule', () => {
     assert.equal(last?.features.ocse_f01_count_30d, 8);
     assert.equal(last?.features.hit_ocse_f01_small_corridor_payment, 1);
     assert.equal(last?.features.link_unrelated, 1);
+    // Times enter as ages in days, never as dates; equal amounts have no spread.
+    assert.equal(
+      Object.keys(last?.features ?? {}).some((name) => /_ms_90d$/.test(name) || /first_seen$/.test(name)),
+      false,
+    );
+    assert.equal(last?.features.ocse_f01_first_ms_90d_age_days, 17.5);
+    assert.ok(Math.abs(last?.features.amount_spread_90d ?? 1) < 1e-6);
+  });
+
+  test('amount spread is the coefficient of variation of the small corridor amounts', () => {
+    const captured: CapturedModelInputs[] = [];
+    const varied = [20, 60].map((amount, index) =>
+      payment(index, { amount, payer: { account: 'varied-1', country: 'AU' } }),
+    );
+    run(varied, {}, undefined, { payerModel: { onInputs: (inputs) => captured.push(inputs) } });
+    assert.equal(Object.hasOwn(captured[0]?.features ?? {}, 'amount_spread_90d'), false, 'one amount has no spread');
+    assert.ok(Math.abs((captured[1]?.features.amount_spread_90d ?? 0) - 0.5) < 1e-9);
   });
 
   test('unknown stays unknown: no birth date, no local hour and no relationship leave their inputs out', () => {
