@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isEngineError } from '../../core/index.js';
-import { loadEngineConfig } from '../../engine/index.js';
+import { loadEngineConfig, openEngine } from '../../engine/index.js';
+import { openStorage } from '../../storage/index.js';
 import { type TrainingExample, trainPayerModel } from '../learning/index.js';
+import { toPaymentEvent } from '../payment-event.js';
 import { createOcsePaymentsPack, ocsePackFactory } from './index.js';
 import type { CapturedModelInputs } from './model-rule.js';
 import { fired, payment, run } from './ocse-pack-test-support.js';
@@ -150,6 +152,43 @@ describe('payer_model_file in packs.yaml', () => {
         file,
       );
     }
+  });
+
+  test('the engine records the model in shadow; promoted in builtin-rules.yaml, it alerts', async () => {
+    await writeFile(join(policy, 'payer-model.json'), JSON.stringify(corridorCountModel()));
+    await writeFile(
+      join(policy, 'packs.yaml'),
+      'packs:\n  ocse_payments:\n    settings: { payer_model_file: payer-model.json }\n',
+    );
+    const screen = async (builtinRules: string | undefined) => {
+      const builtinPath = join(policy, 'builtin-rules.yaml');
+      await rm(builtinPath, { force: true });
+      if (builtinRules !== undefined) await writeFile(builtinPath, builtinRules);
+      const dataDir = await mkdtemp(join(policy, 'data-'));
+      const storage = await openStorage({ dataDir });
+      try {
+        const { engine } = await openEngine(storage.engine, policy, { packRegistry: [ocsePackFactory] });
+        await engine.ingest(busyPayer.map(toPaymentEvent));
+        await engine.drain();
+        const hits = await storage.engine.hitsFor('payment_account:busy-1', 100);
+        const alerts = engine.typologyAlerts().filter((alert) => alert.typology === 'ocse_model_payer');
+        await engine.close();
+        return {
+          modes: new Set(hits.filter((hit) => hit.ruleId === 'ocse_model_payer').map((hit) => hit.mode)),
+          alerts,
+        };
+      } finally {
+        await storage.close();
+      }
+    };
+    const shadow = await screen(undefined);
+    assert.deepEqual([...shadow.modes], ['shadow']);
+    assert.deepEqual(shadow.alerts, []);
+    const promoted = await screen('builtin_rules:\n  ocse_model_payer: { mode: active }\n');
+    assert.deepEqual([...promoted.modes], ['active']);
+    assert.equal(promoted.alerts.length, 1);
+    assert.equal(promoted.alerts[0]?.subject, 'payment_account:busy-1');
+    assert.match(promoted.alerts[0]?.reasons[0] ?? '', /^model /);
   });
 
   test('without a policy directory the setting cannot be read', () => {
