@@ -1,15 +1,28 @@
 /**
- * `npm run bench -- payments [--accounts N] [--days D]` (default 10,000 accounts, 90 days, the
- * default scenario of `prevail simulate payments`), side by side in one run:
- * - Prevail: every payment through the full OCSE pack (36 features, 23 indicator rules, six
- *   typologies, all active) on the embedded engine: durable event log in SQLite, features in
- *   memory, effects committed in batches; payments per second on one core;
+ * `npm run bench -- payments [--accounts N] [--days D] [--before DIR] [--repeat R]` (default
+ * 10,000 accounts, 90 days, the default scenario of `prevail simulate payments`), side by side in
+ * one run:
+ * - Prevail: every payment through the full OCSE pack (every feature, indicator rule and typology,
+ *   all active) on the embedded engine: durable event log in SQLite, features in memory, effects
+ *   committed in batches; payments per second on one core, and per CPU-second;
+ * - before (with `--before DIR`): the same, on the code of another commit checked out in the
+ *   worktree DIR and built there (`npx tsc -p tsconfig.bench.json`), fed the very same events. The
+ *   two sides run in turn, each in a fresh process, `--repeat` times (default 3): medians are
+ *   compared, because on a shared machine only runs taken in the same stretch of time compare. Both
+ *   sides must give the same alerts (their number and SHA-256), or the benchmark fails;
  * - baseline: the engine's recompute-from-history design: for every payment each pack feature is
  *   recomputed from the entity's stored history (`recomputeFeature`, the reference the store is
  *   tested against), then the same rules; bounded in time;
  * - memory per million accounts: a fresh engine fed one payment per payer from a large number of
  *   distinct payers to distinct payees; RSS and heap growth per million accounts.
  */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { SignalsEngine } from '../src/engine/index.js';
 import { type EngineEvent, entityKey } from '../src/events/index.js';
 import { defineFeatures, recomputeFeature } from '../src/features/index.js';
@@ -18,6 +31,8 @@ import { withScreeningEngine } from '../src/screening/index.js';
 import { simulatePayments } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+
+const execute = promisify(execFile);
 
 function option(args: string[], name: string, fallback: number): number {
   const index = args.indexOf(name);
@@ -31,20 +46,96 @@ function withEngine<T>(work: (engine: SignalsEngine) => Promise<T>): Promise<T> 
   return withScreeningEngine({}, work);
 }
 
-/** Prevail: durable ingestion and processing of every payment; returns seconds and CPU seconds. */
-async function runPrevail(events: readonly ReturnType<typeof toPaymentEvent>[]) {
-  return withEngine(async (engine) => {
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    for (let index = 0; index < events.length; index += 1000) {
-      await engine.ingest(events.slice(index, index + 1000));
+/** One run of one side (see `payments-side.ts`). */
+interface SideRun {
+  readonly payments: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly alerts: number;
+  readonly alertsSha256: string;
+}
+
+/** Runs one side in a fresh process on the code compiled under `root`, over the events in `file`. */
+async function runSide(root: string, file: string): Promise<SideRun> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'payments-side.js');
+  const { stdout } = await execute(process.execPath, [script, root, file], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** A side's runs summed up: median payments per second and per CPU-second, and every run's figures. */
+function summary(runs: readonly SideRun[]) {
+  const first = runs[0] as SideRun;
+  return {
+    paymentsPerSecond: Math.round(median(runs.map((item) => item.payments / item.seconds))),
+    paymentsPerCpuSecond: Math.round(median(runs.map((item) => item.payments / item.cpuSeconds))),
+    seconds: Number(median(runs.map((item) => item.seconds)).toFixed(2)),
+    runsPaymentsPerSecond: runs.map((item) => Math.round(item.payments / item.seconds)),
+    runsPaymentsPerCpuSecond: runs.map((item) => Math.round(item.payments / item.cpuSeconds)),
+    alerts: first.alerts,
+    alertsSha256: first.alertsSha256,
+  };
+}
+
+/** The commit checked out in `directory` (short hash), for the record. */
+async function commitOf(directory: string): Promise<string> {
+  const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
+  return stdout.trim();
+}
+
+/**
+ * Prevail on this code and, given `beforeDirectory`, on that worktree's build, in turns, `repeat`
+ * times each, on the same events; fails when any run's alerts differ from the first's.
+ */
+async function runSides(
+  events: readonly ReturnType<typeof toPaymentEvent>[],
+  beforeDirectory: string | undefined,
+  repeat: number,
+) {
+  const afterRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const beforeRoot = beforeDirectory === undefined ? undefined : join(resolve(beforeDirectory), 'build', 'bench');
+  if (beforeRoot !== undefined && !existsSync(join(beforeRoot, 'src', 'screening', 'index.js'))) {
+    throw new Error(`${beforeRoot} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${beforeDirectory} first`);
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-payments-'));
+  const file = join(directory, 'events.jsonl');
+  const after: SideRun[] = [];
+  const before: SideRun[] = [];
+  try {
+    await writeFile(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    for (let round = 0; round < repeat; round++) {
+      if (beforeRoot !== undefined) before.push(await runSide(beforeRoot, file));
+      after.push(await runSide(afterRoot, file));
+      const latest = [...before.slice(-1), ...after.slice(-1)];
+      console.log(
+        `round ${round + 1}/${repeat}: ${latest.map((item, index) => `${index === 0 && beforeRoot !== undefined ? 'before' : 'after'} ${Math.round(item.payments / item.seconds)}/s`).join(', ')}`,
+      );
     }
-    await engine.drain();
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    const alerts = engine.typologyAlerts().length;
-    return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, alerts };
-  });
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+  const reference = after[0] as SideRun;
+  for (const item of [...before, ...after]) {
+    if (item.alerts !== reference.alerts || item.alertsSha256 !== reference.alertsSha256) {
+      throw new Error(
+        `the two sides' alerts differ: ${item.alerts} (${item.alertsSha256}) against ${reference.alerts} (${reference.alertsSha256})`,
+      );
+    }
+  }
+  return {
+    after: summary(after),
+    before:
+      beforeDirectory === undefined || before.length === 0
+        ? undefined
+        : { commit: await commitOf(beforeDirectory), ...summary(before) },
+  };
 }
 
 /** Baseline: each pack feature recomputed from the entity's history for every payment. */
@@ -119,10 +210,21 @@ async function runMemory(accounts: number) {
   });
 }
 
+/** The value of a text option, or undefined when absent. */
+function textOption(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a value`);
+  return value;
+}
+
 export async function run(args: string[]): Promise<void> {
   const accounts = option(args, '--accounts', 10_000);
   const days = option(args, '--days', 90);
   const memoryAccounts = option(args, '--memory-accounts', 250_000);
+  const repeat = option(args, '--repeat', 3);
+  const beforeDirectory = textOption(args, '--before');
   console.log(`machine: ${JSON.stringify(describeMachine())}`);
   const scenario = simulatePayments({ seed: 1, accounts, days });
   const records = [...scenario.payments];
@@ -131,27 +233,50 @@ export async function run(args: string[]): Promise<void> {
     `scenario: ${accounts.toLocaleString('en')} accounts, ${days} days, ${events.length.toLocaleString('en')} payments`,
   );
 
-  const prevail = await runPrevail(events);
-  const prevailPerSecond = Math.round(events.length / prevail.seconds);
+  const { after, before } = await runSides(events, beforeDirectory, repeat);
   const baseline = runBaseline(events, 30_000);
   const baselinePerSecond = Math.round(baseline.processed / baseline.seconds);
   const memory = await runMemory(memoryAccounts);
 
+  const ratio = before === undefined ? undefined : after.paymentsPerSecond / before.paymentsPerSecond;
+  const cpuRatio = before === undefined ? undefined : after.paymentsPerCpuSecond / before.paymentsPerCpuSecond;
   printTable(
-    ['design', 'payments', 'seconds', 'payments/s'],
+    ['design', 'payments', 'seconds (median)', 'payments/s', 'per CPU-second'],
     [
-      ['Prevail: incremental features, durable engine', events.length, prevail.seconds.toFixed(1), prevailPerSecond],
+      [
+        'Prevail: incremental features, durable engine',
+        events.length,
+        after.seconds.toFixed(1),
+        after.paymentsPerSecond,
+        after.paymentsPerCpuSecond,
+      ],
+      ...(before === undefined
+        ? []
+        : [
+            [
+              `Prevail before (${before.commit})`,
+              events.length,
+              before.seconds.toFixed(1),
+              before.paymentsPerSecond,
+              before.paymentsPerCpuSecond,
+            ],
+          ]),
       [
         'baseline: recompute features from history per payment',
         baseline.processed,
         baseline.seconds.toFixed(1),
         baselinePerSecond,
+        '',
       ],
     ],
   );
-  const perCpuSecond = Math.round(events.length / prevail.cpuSeconds);
+  if (before !== undefined && ratio !== undefined && cpuRatio !== undefined) {
+    console.log(
+      `after/before: ${ratio.toFixed(2)}× payments/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPaymentsPerSecond.join(', ')}/s, before ${before.runsPaymentsPerSecond.join(', ')}/s)`,
+    );
+  }
   console.log(
-    `speed-up: ${(prevailPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; Prevail: ${perCpuSecond.toLocaleString('en')} payments per CPU-second; ${prevail.alerts} alerts`,
+    `speed-up over recompute: ${(after.paymentsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.alerts} alerts (SHA-256 ${after.alertsSha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
   );
   console.log(
     `memory: ${memory.rssMbPerMillion} MB RSS (${memory.heapMbPerMillion} MB heap) per million accounts, measured over ${memory.entities.toLocaleString('en')} accounts`,
@@ -161,13 +286,31 @@ export async function run(args: string[]): Promise<void> {
     accounts,
     days,
     payments: events.length,
-    prevailSeconds: Number(prevail.seconds.toFixed(2)),
-    prevailPaymentsPerSecond: prevailPerSecond,
-    prevailPaymentsPerCpuSecond: perCpuSecond,
-    alerts: prevail.alerts,
+    repeat,
+    prevailSeconds: after.seconds,
+    prevailPaymentsPerSecond: after.paymentsPerSecond,
+    prevailPaymentsPerCpuSecond: after.paymentsPerCpuSecond,
+    prevailRunsPaymentsPerSecond: after.runsPaymentsPerSecond,
+    prevailRunsPaymentsPerCpuSecond: after.runsPaymentsPerCpuSecond,
+    alerts: after.alerts,
+    alertsSha256: after.alertsSha256,
+    ...(before === undefined || ratio === undefined || cpuRatio === undefined
+      ? {}
+      : {
+          before: {
+            commit: before.commit,
+            seconds: before.seconds,
+            paymentsPerSecond: before.paymentsPerSecond,
+            paymentsPerCpuSecond: before.paymentsPerCpuSecond,
+            runsPaymentsPerSecond: before.runsPaymentsPerSecond,
+            runsPaymentsPerCpuSecond: before.runsPaymentsPerCpuSecond,
+          },
+          ratio: Number(ratio.toFixed(2)),
+          cpuRatio: Number(cpuRatio.toFixed(2)),
+        }),
     baselinePayments: baseline.processed,
     baselinePaymentsPerSecond: baselinePerSecond,
-    speedup: Number((prevailPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
+    speedup: Number((after.paymentsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
     memoryAccounts: memory.entities,
     rssMbPerMillionAccounts: memory.rssMbPerMillion,
     heapMbPerMillionAccounts: memory.heapMbPerMillion,

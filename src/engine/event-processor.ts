@@ -51,7 +51,7 @@ export interface ProcessorState {
  */
 export function processEvent(state: ProcessorState, logged: LoggedEvent, writes: PendingWrites): Verdict {
   const event: EngineEvent = logged;
-  const keyOf = (role: string, id: string): string => entityKey(state.registry.entityType(event.type, role), id);
+  const keyOf = entityKeysOf(state, event);
   state.features.apply(event);
   const evaluation = state.rules().evaluate(ruleInput(state, event, keyOf));
   const context: EventContext = {
@@ -82,6 +82,50 @@ function mitigates(hit: RuleHit): boolean {
 }
 
 /**
+ * The entity key of a role's id in this event (`entityKey` of the role's entity type). The key of
+ * each of the event's own entities is built once and then the same string, because every step of
+ * `processEvent` looks the same entities up (labels, links, cases): one string is flattened and
+ * hashed once, where a new one per lookup was built, flattened and hashed again each time.
+ */
+function entityKeysOf(state: ProcessorState, event: EngineEvent): (role: string, id: string) => string {
+  const built = new Map<string, string>();
+  return (role, id) => {
+    if (event.entities[role] !== id) return entityKey(state.registry.entityType(event.type, role), id);
+    let key = built.get(role);
+    if (key === undefined) {
+      key = entityKey(state.registry.entityType(event.type, role), id);
+      built.set(role, key);
+    }
+    return key;
+  };
+}
+
+/**
+ * Per engine state, per event type: whether each feature (in `featureSpecs` order) may read its
+ * role in events of that type, i.e. the role is the feature's own or is declared of the feature's
+ * entity type. It depends on the state's registry and features alone (both fixed for the state's
+ * life), so it is worked out once per event type, not per event.
+ */
+const readableFeatures = new WeakMap<ProcessorState, Map<string, readonly boolean[]>>();
+
+function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
+  let byType = readableFeatures.get(state);
+  if (byType === undefined) {
+    byType = new Map();
+    readableFeatures.set(state, byType);
+  }
+  let readable = byType.get(eventType);
+  if (readable === undefined) {
+    readable = state.featureSpecs.map(
+      (spec) =>
+        spec.readRole === spec.entity || state.registry.entityType(eventType, spec.readRole) === spec.entityType,
+    );
+    byType.set(eventType, readable);
+  }
+  return readable;
+}
+
+/**
  * What the rules see of an event: the event, every feature's value for the entity it reads
  * (`null` when the event has no such entity, or one of another entity type), and each role's
  * labels at the event's time.
@@ -92,12 +136,13 @@ function ruleInput(
   keyOf: (role: string, id: string) => string,
 ): RuleContext {
   const features: Record<string, number | null> = {};
-  for (const spec of state.featureSpecs) {
+  const specs = state.featureSpecs;
+  const readable = readableIn(state, event.type);
+  for (let index = 0; index < specs.length; index++) {
+    const spec = specs[index] as FeatureSpec;
     const id = event.entities[spec.readRole];
-    const readable =
-      id !== undefined &&
-      (spec.readRole === spec.entity || state.registry.entityType(event.type, spec.readRole) === spec.entityType);
-    features[spec.name] = readable ? state.features.valueOfId(spec.name, id, event.timeMs) : null;
+    features[spec.name] =
+      id !== undefined && readable[index] === true ? state.features.valueOfId(spec.name, id, event.timeMs) : null;
   }
   const labels: Record<string, string[]> = {};
   for (const [role, id] of Object.entries(event.entities))

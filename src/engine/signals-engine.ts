@@ -56,7 +56,7 @@ export type IngestResult =
     };
 
 export interface EngineOptions {
-  /** Events read and committed per transaction (default 500). */
+  /** Events read and committed per transaction (default 2,000; see `EventDrain`). */
   readonly batchSize?: number;
   /** A feature snapshot is written every this many processed events (default 100,000). */
   readonly snapshotEvery?: number;

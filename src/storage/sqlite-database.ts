@@ -20,13 +20,21 @@ export interface SqliteHandle {
 const busyTimeoutMilliseconds = 5_000;
 /** Page cache of the connection, in KiB (negative = KiB in SQLite): bounds memory on imports. */
 const cacheKibibytes = 65_536;
+/**
+ * WAL pages after which a commit copies the WAL back into the database (SQLite's default is
+ * 1,000, about 4 MiB). The engine's commits each dirty thousands of scattered index pages, so at
+ * the default nearly every commit checkpointed, rewriting pages the next commit dirtied again;
+ * at 10,000 (about 40 MiB of WAL) a page changed by several commits is copied back once, which cut
+ * the bytes the payments benchmark writes by about a fifth.
+ */
+const walAutocheckpointPages = 10_000;
 
 /**
  * Opens (creating if missing) the SQLite file and its directory, with the settings Prevail
  * relies on: WAL journal (readers never block the writer), foreign keys enforced (content and
  * signals cascade with their bank), a busy timeout (a second process waits instead of failing
  * at once), `synchronous=NORMAL` (durable at checkpoints; a power cut may lose the last
- * commits but never corrupts the file) and a 64 MiB page cache.
+ * commits but never corrupts the file), a 64 MiB page cache and checkpoints every 10,000 WAL pages.
  *
  * @throws EngineError `STORAGE_UNAVAILABLE` when the directory or file cannot be created/opened.
  */
@@ -46,6 +54,7 @@ export function openSqliteDatabase(file: string): SqliteHandle {
     connection.pragma(`busy_timeout = ${busyTimeoutMilliseconds}`);
     connection.pragma('synchronous = NORMAL');
     connection.pragma(`cache_size = -${cacheKibibytes}`);
+    connection.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
   } catch (error) {
     connection.close();
     throw new EngineError(
