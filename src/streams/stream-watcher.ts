@@ -271,7 +271,7 @@ export class StreamWatcher {
     for (;;) {
       const session = new AbortController();
       this.#session = session;
-      const clock = { firstFrameAt: 0, frames: 0 };
+      const clock = { firstFrameAt: 0, frames: 0, lastTimestamp: 0 };
       this.#pipeline.startSession();
       let failure: EngineError | undefined;
       try {
@@ -292,7 +292,13 @@ export class StreamWatcher {
             clock.firstFrameAt = nowMs;
             if (this.#resumeAt !== undefined) this.#offset = this.#resumeAt - frame.timestamp;
             this.#setState('running');
+          } else if (frame.timestamp < clock.lastTimestamp) {
+            // The source's clock went back (a publisher restarted behind the same connection):
+            // stream time goes on from the last frame, and lateness is measured afresh.
+            this.#offset = this.#lastT + 1 / this.#requestedFps - frame.timestamp;
+            this.#pipeline.startSession();
           }
+          clock.lastTimestamp = frame.timestamp;
           clock.frames += 1;
           this.#framesReceived += 1;
           const t = this.#offset + frame.timestamp;
