@@ -1,6 +1,6 @@
 import type { DecodeOptions } from '../content/index.js';
 import { EngineError } from '../core/index.js';
-import { hashableSignalNames, hashMedia, type MediaHashes, type VideoHashOptions } from '../hasher/index.js';
+import { bankedSignalNames, hashMedia, type MediaHashes, type VideoHashOptions } from '../hasher/index.js';
 import { pdqQualityThreshold, readVpdqFeatures, signalTypeByName } from '../signals/index.js';
 import type { BankPatch, BankRecord, ContentPatch, ContentRecord, NewBank, NewContent } from './bank-records.js';
 import type { BankRepository } from './bank-repository.js';
@@ -120,10 +120,11 @@ export class BankService {
   }
 
   /**
-   * Hashes an image or a video (on this thread) and adds it: `hashMedia` with every media signal,
-   * then `addHashedMedia`. An image gets PDQ, a video (told by its bytes, see `sniffMediaFormat`)
-   * vPDQ sampled as `video` says (1 frame per second by default, as python-threatexchange); both
-   * get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
+   * Hashes an image or a video (on this thread) and adds it: `hashMedia` with every banked signal
+   * (`bankedSignalNames`), then `addHashedMedia`. An image gets PDQ, a video (told by its bytes,
+   * see `sniffMediaFormat`) vPDQ sampled as `video` says (1 frame per second by default, as
+   * python-threatexchange) and dense vPDQ (every distinct frame, for live streams); both get MD5
+   * and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
    * temporary file that is deleted at once). The server hashes in its worker pool instead and
    * calls `addHashedMedia`.
    *
@@ -137,14 +138,15 @@ export class BankService {
     video: VideoHashOptions = {},
   ): Promise<ContentRecord> {
     await this.getBank(bankName);
-    const hashes = await hashMedia(bytes, { signals: hashableSignalNames, dihedral: false, decode, video });
+    const hashes = await hashMedia(bytes, { signals: bankedSignalNames, dihedral: false, decode, video });
     return this.addHashedMedia(bankName, hashes, details);
   }
 
   /**
-   * Adds media hashed by `hashMedia` with every media signal (`hashableSignalNames`). An image's
+   * Adds media hashed by `hashMedia` with every banked signal (`bankedSignalNames`). An image's
    * PDQ is refused below quality 50 (it would match noise), a video when none of its frames
-   * reaches quality 50.
+   * reaches quality 50. A video's dense vPDQ is stored when it was computed (media hashed for
+   * lookup only have none; the video is then found by its 1-per-second frames alone).
    *
    * @throws EngineError `BANK_NOT_FOUND`, `CONTENT_INVALID`.
    */
@@ -165,7 +167,8 @@ export class BankService {
           `Invalid vpdq signal: none of the video's ${features.length} hashed frames reaches PDQ quality ${pdqQualityThreshold}; it could never match`,
         );
       }
-      return this.addContent(bankName, { ...details, signals: { vpdq: hashes.vpdq, md5, sha256 } });
+      const dense = hashes.vpdq_dense !== undefined ? { vpdq_dense: hashes.vpdq_dense } : {};
+      return this.addContent(bankName, { ...details, signals: { vpdq: hashes.vpdq, ...dense, md5, sha256 } });
     }
     const { pdq, quality } = hashes;
     if (pdq === undefined || quality === undefined) {

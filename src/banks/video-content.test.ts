@@ -10,9 +10,15 @@ import { videoTestsSkipReason } from '../../test/support/video-vectors.js';
 import { isEngineError } from '../core/index.js';
 import { hashableSignalNames, hashMedia, type MediaHashes } from '../hasher/index.js';
 import { Matcher, type MatchQuery } from '../matching/index.js';
-import { createSignalIndex, readVpdqFeatures } from '../signals/index.js';
+import {
+  createSignalIndex,
+  denseFrameSpacingBits,
+  hashFrame,
+  pdqDistance,
+  readVpdqFeatures,
+} from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
-import { ffmpegPath } from '../video/index.js';
+import { ffmpegPath, readFrames } from '../video/index.js';
 import { BankService } from './bank-service.js';
 import { exportHashList, importHashList } from './hash-list-transfer.js';
 
@@ -43,7 +49,7 @@ describe('videos in banks, matched through the vPDQ index', { skip: videoTestsSk
     matcher = new Matcher({
       repository: storage.banks,
       indexFactories: Object.fromEntries(
-        ['pdq', 'vpdq', 'md5', 'sha256'].map((type) => [type, () => createSignalIndex(type)]),
+        ['pdq', 'vpdq', 'vpdq_dense', 'md5', 'sha256'].map((type) => [type, () => createSignalIndex(type)]),
       ),
     });
     banks.subscribe(matcher);
@@ -56,12 +62,19 @@ describe('videos in banks, matched through the vPDQ index', { skip: videoTestsSk
     await rm(directory, { recursive: true, force: true });
   });
 
-  test('bank add stores a video as vpdq + md5 + sha256, and the same file matches by vPDQ 100 % both ways', async () => {
+  test('bank add stores a video as vpdq + vpdq_dense + md5 + sha256, and the same file matches by vPDQ 100 % both ways', async () => {
     await banks.createBank({ name: 'KNOWN_VIDEOS' });
     const content = await banks.addMedia('KNOWN_VIDEOS', chair, decode, { source: 'test', externalId: 'chair-19' });
-    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq']);
+    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq', 'vpdq_dense']);
     const features = readVpdqFeatures(content.signals.vpdq ?? '');
     assert.ok(Math.abs(features.length - 19) <= 1, `${features.length} frames sampled at 1 per second`);
+    const dense = readVpdqFeatures(content.signals.vpdq_dense ?? '');
+    assert.ok(dense.length > 200 && dense.length < 564, `${dense.length} of 564 frames kept`);
+    dense.forEach((feature, index) => {
+      assert.ok(feature.quality >= 50);
+      const previous = dense[index - 1];
+      if (previous !== undefined) assert.ok(pdqDistance(feature.hash, previous.hash) > denseFrameSpacingBits);
+    });
 
     const hashes = await hashesOf(chair);
     assert.equal(hashes.vpdq, content.signals.vpdq, 'hashing is deterministic');
@@ -147,6 +160,44 @@ describe('videos in banks, matched through the vPDQ index', { skip: videoTestsSk
     assert.ok((partial.comparedMatchPercent ?? 100) < 80 && (partial.queryMatchPercent ?? 0) >= 80);
   });
 
+  test('a banked video matches a 1 fps stream of itself from any start offset (its 1-per-second frames alone do not)', async () => {
+    // testsrc2 moves on every frame (consecutive frames are about 36 bits apart), as fast footage does.
+    const clip = join(directory, 'moving.mp4');
+    const ffmpeg = (...args: string[]): void => {
+      execFileSync(ffmpegPath(), ['-nostdin', '-loglevel', 'error', '-y', ...args]);
+    };
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-t', '8', '-c:v', 'mpeg4', '-q:v', '2', clip);
+    await banks.createBank({ name: 'MOVING' });
+    const content = await banks.addMedia('MOVING', await readFile(clip), decode);
+    const sparse = new Matcher({
+      repository: storage.banks,
+      indexFactories: { pdq: () => createSignalIndex('pdq'), vpdq: () => createSignalIndex('vpdq') },
+    });
+    await sparse.load();
+    let missedBefore = 0;
+    for (const offset of ['0', '0.33', '0.5', '0.77']) {
+      const copy = join(directory, `moving-from-${offset}.mp4`);
+      ffmpeg('-ss', offset, '-i', clip, '-c:v', 'mpeg4', '-q:v', '3', copy);
+      let frames = 0;
+      let matched = 0;
+      let matchedBefore = 0;
+      for await (const frame of readFrames(copy, { fps: 1, lowLatency: true })) {
+        const { hash, quality } = hashFrame(frame);
+        const query = { signals: { pdq: hash }, pdqQuality: quality };
+        frames += 1;
+        const { matches } = await matcher.match(query, { banks: ['MOVING'], countForFlood: false });
+        if (matches.some((match) => match.contentId === content.id && match.signalType === 'vpdq_frame')) matched += 1;
+        if ((await sparse.match(query, { banks: ['MOVING'], countForFlood: false })).matches.length > 0) {
+          matchedBefore += 1;
+        }
+      }
+      assert.ok(frames >= 7, `${frames} frames from ${offset} s`);
+      assert.equal(matched, frames, `every sampled frame from ${offset} s matches`);
+      if (matchedBefore < frames) missedBefore += 1;
+    }
+    assert.ok(missedBefore > 0, 'the 1-per-second frames alone miss frames at some offset (the bug this guards)');
+  });
+
   test('a video with no frame of quality 50 is refused; an unreadable video is VIDEO_UNREADABLE', async () => {
     const dark = join(directory, 'dark.mp4');
     execFileSync(ffmpegPath(), [
@@ -184,7 +235,7 @@ describe('videos in banks, matched through the vPDQ index', { skip: videoTestsSk
 
     await banks.createBank({ name: 'COPIED_VIDEOS' });
     const report = await importHashList(banks, 'COPIED_VIDEOS', [text], { format: 'auto' });
-    assert.deepEqual([report.added, report.rejected], [3, 0]);
+    assert.deepEqual([report.added, report.rejected], [4, 0], 'vpdq, vpdq_dense, md5, sha256');
     const [original] = await banks.listContent('KNOWN_VIDEOS', { limit: 1 });
     const copied = await banks.listContent('COPIED_VIDEOS', { limit: 10 });
     assert.ok(copied.some((content) => content.signals.vpdq === original?.signals.vpdq));

@@ -25,7 +25,7 @@ export function splitTypedLine(text: string): TypedSplit {
 }
 
 /**
- * The value of a `vpdq` line: python-threatexchange's signal string is a JSON list written by
+ * The value of a `vpdq` (or `vpdq_dense`) line: python-threatexchange's signal string is a JSON list written by
  * `json.dumps`, so it holds spaces (`["…,100,0.0", "…,100,1.0"]`). It runs from the `[` after the
  * signal name to its closing `]` (brackets inside JSON strings skipped); tokens after it are
  * metadata, ignored as on other lines. Without a `[` the first token is the value, as usual.
@@ -47,9 +47,10 @@ export function vpdqLineValue(afterName: string, firstToken: string): string {
 /** An optional leading quoted collaboration name (as `splitTypedLine` skips it), then the signal name. */
 const collaborationThenName = /^\s*(?:'(?:[^'\\]|\\.)*'\s+|"(?:[^"\\]|\\.)*"\s+)?(\S+)\s+/;
 
-/** A typed `vpdq` line (after an optional quoted collaboration name): these may be long. */
+/** A typed `vpdq` or `vpdq_dense` line (after an optional quoted collaboration name): these may be long. */
 export function isTypedVpdqLine(text: string): boolean {
-  return collaborationThenName.exec(text)?.[1]?.toLowerCase() === 'vpdq';
+  const name = collaborationThenName.exec(text)?.[1]?.toLowerCase();
+  return name === 'vpdq' || name === 'vpdq_dense';
 }
 
 /** The text of a typed line after its signal name. */
@@ -84,7 +85,8 @@ export function createTypedParser(context: ParserContext): LineParser {
     const signalType = resolveSignalName(name);
     if (signalType === undefined) return rejection(line, `unknown signal type ${quoteToken(name)}`, text);
     if (token === undefined) return rejection(line, `missing value after signal type ${quoteToken(name)}`, text);
-    const raw = signalType === 'vpdq' ? vpdqLineValue(textAfterSignalName(text), token) : token;
+    const raw =
+      signalType === 'vpdq' || signalType === 'vpdq_dense' ? vpdqLineValue(textAfterSignalName(text), token) : token;
     const declared = context.declaredSignalType;
     if (declared !== undefined && declared !== signalType) {
       return rejection(line, mismatchReason(signalType, declared), text);

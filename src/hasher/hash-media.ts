@@ -12,9 +12,16 @@ import {
 } from '../signals/index.js';
 import { type VideoHashOptions, withVideoFrames } from './hash-video.js';
 
-/** Every signal `hashMedia` can compute, in output order: PDQ for images, vPDQ for videos, digests for both. */
+/** The signals media are hashed with to be looked up, in output order: PDQ for images, vPDQ for videos, digests for both. */
 export const hashableSignalNames = ['pdq', 'vpdq', 'md5', 'sha256'] as const;
-export type MediaSignalName = (typeof hashableSignalNames)[number];
+
+/**
+ * The signals media are hashed with to be banked: those of `hashableSignalNames`, and for videos
+ * also `vpdq_dense` (every distinct frame, so that a live stream sampled at any offset finds the
+ * video; a lookup never needs it).
+ */
+export const bankedSignalNames = [...hashableSignalNames, 'vpdq_dense'] as const;
+export type MediaSignalName = (typeof bankedSignalNames)[number];
 
 /**
  * The image and byte signals (no `vpdq`): what callers that hash only images ask for. Video
@@ -36,6 +43,8 @@ export interface MediaHashes {
   pdq?: PdqHash;
   quality?: number;
   vpdq?: VpdqSignalText;
+  /** A banked video's distinct frames (see `bankedSignalNames`). */
+  vpdq_dense?: VpdqSignalText;
   md5?: Md5Hash;
   sha256?: Sha256Hash;
   dihedral?: Partial<Record<Exclude<DihedralName, 'original'>, PdqHash>>;
@@ -65,7 +74,8 @@ export async function hashMedia(bytes: Uint8Array, options: HashMediaOptions): P
   if (media?.kind === 'video') {
     const video = { maxPixels: options.decode.maxPixels, ...options.video };
     for (const type of ofVideos) {
-      const hashed = await withVideoFrames(bytes, media.format, video, (frames) =>
+      const sampling = type.videoFrames === 'every' ? { ...video, everyFrame: true } : video;
+      const hashed = await withVideoFrames(bytes, media.format, sampling, (frames) =>
         type.hash({ kind: 'video', bytes, frames }),
       );
       result[type.name] = hashed.value;

@@ -1,5 +1,6 @@
 /** The hasher: media bytes in, signals (PDQ for images, vPDQ for videos, MD5, SHA-256) out. */
 export {
+  bankedSignalNames,
   type HashMediaOptions,
   hashableSignalNames,
   hashMedia,

@@ -215,7 +215,7 @@ export class Matcher implements BankChangeListener {
       if (value === undefined || value === '') continue;
       const index = this.#indexes.get(signalType);
       if (index === undefined) continue;
-      if (signalType === 'vpdq') {
+      if (index instanceof VpdqIndex) {
         const thresholds = {
           queryMatchPercent: options.videoThresholds?.queryMatchPercent ?? defaultVpdqMatchPercent,
           comparedMatchPercent: options.videoThresholds?.comparedMatchPercent ?? defaultVpdqMatchPercent,
@@ -240,13 +240,14 @@ export class Matcher implements BankChangeListener {
       for (const [name, variantValue] of Object.entries(query.pdqVariants ?? {})) {
         if (variantValue !== undefined && name !== 'original') variants.push([name as DihedralName, variantValue]);
       }
-      const videoFrames = this.#indexes.get('vpdq');
+      // A PDQ hash (an image, a live-stream frame) also matches a banked video holding that frame:
+      // its 1-per-second frames (`vpdq`) and, when Prevail banked it, all its distinct frames (`vpdq_dense`).
+      const videoFrames = [...this.#indexes.values()].filter((other) => other instanceof VpdqIndex);
       for (const [variant, variantValue] of variants) {
         for (const hit of index.query(variantValue, radius))
           consider({ hit, signalType, queryValue: variantValue, variant });
-        // A PDQ hash (an image, a live-stream frame) also matches a banked video holding that frame.
-        if (videoFrames instanceof VpdqIndex) {
-          for (const hit of videoFrames.queryFrame(variantValue, radius)) {
+        for (const frames of videoFrames) {
+          for (const hit of frames.queryFrame(variantValue, radius)) {
             consider({ hit, signalType: 'vpdq_frame', queryValue: variantValue, variant });
           }
         }

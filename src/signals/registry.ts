@@ -4,10 +4,16 @@ import { md5Signal } from './md5/index.js';
 import { pdqSignal } from './pdq/index.js';
 import { sha256Signal } from './sha256/index.js';
 import type { SignalType } from './signal-type.js';
-import { vpdqSignal } from './vpdq/index.js';
+import { vpdqDenseSignal, vpdqSignal } from './vpdq/index.js';
 
 /** Every built-in signal type, once. Names are checked for uniqueness when this module loads. */
-export const signalTypes: readonly SignalType[] = [pdqSignal, md5Signal, sha256Signal, vpdqSignal] as SignalType[];
+export const signalTypes: readonly SignalType[] = [
+  pdqSignal,
+  md5Signal,
+  sha256Signal,
+  vpdqSignal,
+  vpdqDenseSignal,
+] as SignalType[];
 
 const byName = new Map<string, SignalType>();
 for (const type of signalTypes) {

@@ -29,6 +29,11 @@ export interface SignalType<Hash extends string = string> {
   hash(content: SignalContent): Promise<HashedSignal<Hash>>;
   /** Distance between two hashes: 0 for identical; for exact signals 0 or 1. */
   compare(a: Hash, b: Hash): number;
+  /**
+   * Which frames of a video `hash` is given: `sampled` (the default) at the caller's rate (one per
+   * second unless told otherwise), or `every` decoded frame whatever the caller asked.
+   */
+  readonly videoFrames?: 'sampled' | 'every';
   /** Largest distance that still counts as a match by default. */
   readonly defaultThreshold: number;
   /** A new, empty index for values of this signal (see `SignalIndex`). */

@@ -144,6 +144,34 @@ describe('StreamWatcher', () => {
     assert.match(final.lastError ?? '', /VIDEO_UNREADABLE/);
   });
 
+  test("stream time is the frames' presentation time, continued across a reconnect whatever the new clock starts at", async () => {
+    const { watcher, events } = watch([
+      { scenes: [pattern, pattern, pattern], failWith: 'VIDEO_STALLED', startAt: 0.4 },
+      { scenes: [pattern, banked], failWith: 'VIDEO_STALLED', startAt: 37.5 },
+      { scenes: [pattern], startAt: 0 },
+    ]);
+    await watcher.start().finished;
+    const frames = events.filter((event) => event.type === 'frame').map((event) => event.t);
+    assert.deepEqual(
+      frames,
+      [0.4, 1.4, 2.4, 3.4, 4.4, 5.4],
+      'the first connection keeps its timestamps; each reconnection starts one period after the last frame',
+    );
+    const reconnects = events.filter((event) => event.type === 'reconnect').map((event) => event.t);
+    assert.deepEqual(reconnects, [2.4, 4.4], 'a reconnect reports the stream time it dropped at');
+  });
+
+  test('a source clock that goes back within a connection does not turn time back nor make frames late', async () => {
+    const { watcher, events } = watch([{ scenes: [pattern, pattern, pattern, banked], times: [10, 11, 2, 3] }], {
+      kind: 'hls',
+    });
+    const final = await watcher.start().finished;
+    const frames = events.filter((event) => event.type === 'frame').map((event) => event.t);
+    assert.deepEqual(frames, [10, 11, 12, 13]);
+    assert.equal(final.framesDropped, 0, 'a 9 s jump back is not 9 s of lag');
+    assert.equal(final.matches, 1);
+  });
+
   test('a source that never sends a frame fails after the reconnect attempts', async () => {
     const { watcher, log } = watch([{ scenes: [], failWith: 'VIDEO_UNREADABLE' }]);
     const final = await watcher.start().finished;

@@ -101,9 +101,15 @@ export class StreamWatcher {
   #framesReceived = 0;
   #reconnects = 0;
   #lastError: string | null = null;
-  /** Stream time of the last frame received, and the offset added to the reader's timestamps. */
+  /**
+   * Stream time of the last frame received, and the offset added to this connection's
+   * presentation timestamps. The first connection's timestamps are stream time as they are; a
+   * reconnection's first frame is placed one sampling period after the last frame before it
+   * (`#resumeAt`), whatever the new connection's clock starts at (0 for most servers).
+   */
   #lastT = 0;
   #offset = 0;
+  #resumeAt: number | undefined;
   #started = false;
   #stopReason: string | undefined;
   #session: AbortController | undefined;
@@ -265,7 +271,7 @@ export class StreamWatcher {
     for (;;) {
       const session = new AbortController();
       this.#session = session;
-      const clock = { firstFrameAt: 0, frames: 0 };
+      const clock = { firstFrameAt: 0, frames: 0, lastTimestamp: 0 };
       this.#pipeline.startSession();
       let failure: EngineError | undefined;
       try {
@@ -284,8 +290,15 @@ export class StreamWatcher {
           const nowMs = this.#now();
           if (clock.frames === 0) {
             clock.firstFrameAt = nowMs;
+            if (this.#resumeAt !== undefined) this.#offset = this.#resumeAt - frame.timestamp;
             this.#setState('running');
+          } else if (frame.timestamp < clock.lastTimestamp) {
+            // The source's clock went back (a publisher restarted behind the same connection):
+            // stream time goes on from the last frame, and lateness is measured afresh.
+            this.#offset = this.#lastT + 1 / this.#requestedFps - frame.timestamp;
+            this.#pipeline.startSession();
           }
+          clock.lastTimestamp = frame.timestamp;
           clock.frames += 1;
           this.#framesReceived += 1;
           const t = this.#offset + frame.timestamp;
@@ -303,7 +316,7 @@ export class StreamWatcher {
         return;
       }
       if (this.#stopReason !== undefined) break;
-      if (clock.frames > 0) this.#offset = this.#lastT + 1 / this.#requestedFps;
+      if (clock.frames > 0) this.#resumeAt = this.#lastT + 1 / this.#requestedFps;
       const cleanEnd = failure === undefined;
       if (cleanEnd && source.kind !== 'live') {
         this.#end('ended', source.kind === 'file' ? 'end of file' : 'end of playlist');

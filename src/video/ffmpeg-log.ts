@@ -28,6 +28,10 @@ export class FfmpegLog {
   #duration: number | null | undefined;
   readonly #lastLines: string[] = [];
   readonly #waiters: (() => void)[] = [];
+  /** Presentation times (s) printed by `showinfo`, not yet taken; one per frame written. */
+  readonly #presentationTimes: number[] = [];
+  #ended = false;
+  #onPresentationTime: (() => void) | undefined;
 
   /** Adds a piece of stderr text (any split; lines are joined across pieces). */
   append(text: string): void {
@@ -40,7 +44,27 @@ export class FfmpegLog {
   end(): void {
     if (this.#partial !== '') this.#line(this.#partial);
     this.#partial = '';
+    this.#ended = true;
     this.#wake();
+    this.#onPresentationTime?.();
+  }
+
+  /**
+   * The presentation time of the next frame ffmpeg wrote, in seconds, as its `showinfo` filter
+   * printed it (`pts_time:`), in frame order; NaN for a frame without one, `undefined` when stderr
+   * ended without one. ffmpeg
+   * prints a frame's line before it writes the frame to its output, so the line is on its way when
+   * the frame arrives; waiting for it is waiting for the other pipe. Taken times are forgotten, so
+   * memory stays bounded however long ffmpeg runs.
+   */
+  async nextPresentationTime(): Promise<number | undefined> {
+    while (this.#presentationTimes.length === 0 && !this.#ended) {
+      await new Promise<void>((resolve) => {
+        this.#onPresentationTime = resolve;
+      });
+      this.#onPresentationTime = undefined;
+    }
+    return this.#presentationTimes.shift();
   }
 
   /** The first video stream of the input, once described. */
@@ -78,6 +102,16 @@ export class FfmpegLog {
   }
 
   #line(line: string): void {
+    const shown = /^\[Parsed_showinfo_\d+ @ [^\]]*\]\s*(.*)$/.exec(line);
+    if (shown !== null) {
+      // One `n: … pts_time:T` line per frame (`NOPTS` when the frame has none: NaN keeps the count).
+      const time = /\bpts_time:\s*(\S+)/.exec(shown[1] ?? '');
+      if (time !== null) {
+        this.#presentationTimes.push(Number(time[1]));
+        this.#onPresentationTime?.();
+      }
+      return;
+    }
     this.#lastLines.push(line);
     if (this.#lastLines.length > keptLines) this.#lastLines.shift();
     if (this.#output !== undefined) return;

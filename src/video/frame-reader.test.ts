@@ -110,6 +110,25 @@ describe('ffmpeg stderr parsing', () => {
     assert.equal(log.lastError('none'), '[h264 @ 0x1] broken slice');
   });
 
+  test('reads one presentation time per showinfo frame line, in order, and keeps them out of error lines', async () => {
+    const log = new FfmpegLog();
+    log.append('[Parsed_showinfo_1 @ 0x55] config in time_base: 1/15360, frame_rate: 30/1\n');
+    log.append('[Parsed_showinfo_1 @ 0x55] n:   0 pts:   1536 pts_time:0.1     pos: 48 fmt:yuv420p\n');
+    log.append('[Parsed_showinfo_1 @ 0x55]   side data - User Data Unregistered:\n[h264 @ 0x1] broken slice\n');
+    const pending = log.nextPresentationTime();
+    log.append(
+      '[Parsed_showinfo_1 @ 0x55] n:   1 pts:NOPTS pts_time:NOPTS pos: 99\n[Parsed_showinfo_1 @ 0x55] n:   2 pts:',
+    );
+    log.append('  921600 pts_time:60   pos: 120\n');
+    assert.equal(await pending, 0.1);
+    assert.ok(Number.isNaN(await log.nextPresentationTime()), 'a frame without a timestamp keeps its place');
+    assert.equal(await log.nextPresentationTime(), 60);
+    const waiting = log.nextPresentationTime();
+    log.end();
+    assert.equal(await waiting, undefined, 'none left once stderr ended');
+    assert.equal(log.lastError('none'), '[h264 @ 0x1] broken slice');
+  });
+
   test('samples with the fps filter, or passes every frame through with the option this ffmpeg knows', () => {
     const sampled = ffmpegArguments('in.mp4', { inputOptions: ['-rw_timeout', '5'], realtime: true }, 2, true);
     assert.deepEqual(sampled.slice(sampled.indexOf('-re'), sampled.indexOf('-i') + 2), [
@@ -123,6 +142,13 @@ describe('ffmpeg stderr parsing', () => {
     assert.ok(sampled.join(' ').includes('-vf fps=2 -f rawvideo -pix_fmt rgb24 pipe:1'));
     assert.ok(ffmpegArguments('in.mp4', { everyFrame: true }, 1, true).join(' ').includes('-fps_mode passthrough'));
     assert.ok(ffmpegArguments('in.mp4', { everyFrame: true }, 1, false).join(' ').includes('-vsync passthrough'));
+    const live = ffmpegArguments('rtmp://media.example/live/a', { lowLatency: true }, 10, true).join(' ');
+    assert.ok(
+      live.includes(
+        "-vf select='isnan(prev_selected_t)+gte(floor(t*10+1e-6)\\,floor(prev_selected_t*10+1e-6)+1)+lt(t\\,prev_selected_t)',showinfo=checksum=0 -fps_mode passthrough",
+      ),
+      live,
+    );
   });
 
   test('an HTTP source is read through the given proxy; other sources get none on the command line', () => {
@@ -234,6 +260,28 @@ describe('readFrames with ffmpeg', { skip: ffmpegSkip || videoSkip }, () => {
       (error) => isEngineError(error) && error.code === 'VIDEO_UNREADABLE' && error.message.includes(missing),
     );
     await assert.rejects(probeVideo(missing), (error) => isEngineError(error) && error.code === 'VIDEO_UNREADABLE');
+  });
+
+  test('streams are sampled N frames per second of video, each at its presentation timestamp', async () => {
+    // A synthetic 60 s clip at 30 fps: the old "at least 1/N after the last frame" rule gave 482
+    // frames ending at t=48.1 at 10 fps and 666 ending at 44.333 at 15 fps.
+    const clip = join(scratch, 'sixty-seconds.mp4');
+    execFileSync(ffmpegPath(), [
+      ...['-nostdin', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi'],
+      ...['-i', 'testsrc2=size=96x64:rate=30', '-t', '60', '-pix_fmt', 'yuv420p', clip],
+    ]);
+    for (const [fps, slot] of [
+      [10, 0.1],
+      [15, 1 / 15],
+    ] as const) {
+      const frames = await collect(clip, { fps, lowLatency: true });
+      assert.ok(Math.abs(frames.length - 60 * fps) <= 1, `${frames.length} frames at ${fps} fps`);
+      const last = frames.at(-1)?.timestamp ?? 0;
+      assert.ok(Math.abs(last - (60 - slot)) <= 1 / 30 + 1e-9, `last t ${last} at ${fps} fps`);
+      for (const [index, frame] of frames.entries()) {
+        assert.ok(Math.abs(frame.timestamp - index * slot) <= 1 / 30 + 1e-9, `frame ${index} at ${frame.timestamp}`);
+      }
+    }
   });
 
   test('a source that sends nothing is VIDEO_STALLED after the stall timeout, and ffmpeg is killed', {

@@ -32,10 +32,11 @@ export interface FrameReaderOptions {
   /** read a file at its native frame rate (-re), for tests that simulate live */
   realtime?: boolean;
   /**
-   * Live sources: pass a frame on as soon as it is decoded, choosing the first frame at least
-   * 1/fps after the last one chosen (`select`), instead of ffmpeg's `fps` filter, which holds each
+   * Live sources: pass a frame on as soon as it is decoded, choosing the first frame of each
+   * 1/fps slot of presentation time (`select`), instead of ffmpeg's `fps` filter, which holds each
    * frame until the next one shows where the output tick falls (about one frame interval plus a
-   * keyframe's worth of latency). Timestamps stay k/fps. Ignored with `everyFrame`.
+   * keyframe's worth of latency). Timestamps are then the frames' presentation timestamps (read
+   * from ffmpeg's `showinfo`), not k/fps. Ignored with `everyFrame`.
    */
   lowLatency?: boolean;
   /**
@@ -63,8 +64,11 @@ type FfmpegProcess = ChildProcessByStdio<null, Readable, Readable>;
  * so frames are the stored pixels, as vpdq hashes them).
  *
  * Sampling: with `fps: N` (default 1) ffmpeg's `fps` filter picks the frame nearest each instant
- * `k/N` and frame `k` has timestamp `k/N`. With `everyFrame` every decoded frame is passed through
- * unchanged and frame `k` has timestamp `k / source fps`, as vpdq computes it.
+ * `k/N` and frame `k` has timestamp `k/N`. With `lowLatency` (streams) the first frame of each
+ * 1/N-second slot of presentation time is passed on at once, N per second of video whatever the
+ * source's rate, with its presentation timestamp. With `everyFrame` every decoded frame is passed
+ * through unchanged and frame `k` has timestamp `k / source fps`, as vpdq computes it (banked vPDQ
+ * signals keep vpdq's timestamps).
  *
  * The frame size is read from ffmpeg's own stderr description of its output stream, so it works
  * for live URLs whose size is known only after connecting. Stdout is cut into exact frame-size
@@ -100,6 +104,14 @@ export async function* readFrames(source: string, options: FrameReaderOptions = 
   signal?.addEventListener('abort', kill, { once: true });
   const chunks = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const stallMilliseconds = stallTimeout(options);
+  const presentationTimes = sampledBySlot(options);
+  /** A frame's timestamp: its presentation time when streams are sampled, else `index / rate` (vpdq). */
+  const frameTime = async (index: number, framesPerSecond: number): Promise<number> => {
+    const rated = framesPerSecond > 0 ? index / framesPerSecond : 0;
+    if (!presentationTimes) return rated;
+    const shown = await log.nextPresentationTime();
+    return shown !== undefined && Number.isFinite(shown) ? shown : rated;
+  };
 
   try {
     let frameSize = 0;
@@ -140,7 +152,8 @@ export async function* readFrames(source: string, options: FrameReaderOptions = 
       let offset = 0;
       while (offset < chunk.length) {
         if (filled === 0 && chunk.length - offset >= frameSize) {
-          yield frame(index, framesPerSecond, width, height, chunk.subarray(offset, offset + frameSize));
+          const timestamp = await frameTime(index, framesPerSecond);
+          yield { index, timestamp, width, height, rgb: chunk.subarray(offset, offset + frameSize) };
           if (isAborted(signal)) return;
           index += 1;
           offset += frameSize;
@@ -152,7 +165,8 @@ export async function* readFrames(source: string, options: FrameReaderOptions = 
         filled += take;
         offset += take;
         if (filled === frameSize) {
-          yield frame(index, framesPerSecond, width, height, assembly);
+          const timestamp = await frameTime(index, framesPerSecond);
+          yield { index, timestamp, width, height, rgb: assembly };
           if (isAborted(signal)) return;
           index += 1;
           filled = 0;
@@ -202,7 +216,7 @@ export function ffmpegArguments(
     options.everyFrame === true
       ? passthrough
       : options.lowLatency === true
-        ? ['-vf', `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${1 / fps})'`, ...passthrough]
+        ? ['-vf', `${slotSelectExpression(fps)},showinfo=checksum=0`, ...passthrough]
         : ['-vf', `fps=${fps}`];
   return [
     '-nostdin',
@@ -289,9 +303,23 @@ async function nextChunk(
   }
 }
 
-/** Timestamps are `index / rate` (vpdq's `frameNumber / framerate`); 0 when the rate is unknown. */
-function frame(index: number, framesPerSecond: number, width: number, height: number, rgb: Uint8Array): VideoFrame {
-  return { index, timestamp: framesPerSecond > 0 ? index / framesPerSecond : 0, width, height, rgb };
+/** Whether frames are chosen by presentation-time slot (`lowLatency`), and so carry their presentation time. */
+function sampledBySlot(options: FrameReaderOptions): boolean {
+  return options.lowLatency === true && options.everyFrame !== true;
+}
+
+/**
+ * The `select` expression of `lowLatency`: a frame passes when it is the first one, when its slot
+ * `floor(t·N)` is past the last chosen frame's, or when time went backwards (a live source that
+ * restarted its clock would otherwise be silent until it caught up). Slots, not "at least 1/N
+ * after the last one": on a 30 fps source, 1/10 s after a frame is 3 frame intervals, which
+ * floating point makes a hair short, so that rule took every 4th frame (7.5 per second, 482
+ * frames for 60 s at `fps 10`, and its index ÷ fps drifted 12 s behind). The small epsilon puts a
+ * frame that lies on a slot boundary, up to rounding, in the slot it starts.
+ */
+function slotSelectExpression(fps: number): string {
+  const slot = (time: string): string => `floor(${time}*${fps}+1e-6)`;
+  return `select='isnan(prev_selected_t)+gte(${slot('t')}\\,${slot('prev_selected_t')}+1)+lt(t\\,prev_selected_t)'`;
 }
 
 function spawnFailure(executable: string, error: Error): EngineError {

@@ -22,6 +22,10 @@ export interface ScriptedSession {
   readonly failWith?: ErrorCode;
   /** Wait after the frames until aborted (a live stream that goes on). */
   readonly hang?: boolean;
+  /** Presentation timestamp of the session's first frame (default 0): a server whose clock does not restart. */
+  readonly startAt?: number;
+  /** Presentation timestamp of each frame, instead of `startAt + index / fps`. */
+  readonly times?: readonly number[];
 }
 
 /** What a scripted source saw: the options of each connection, and whether each was aborted. */
@@ -54,7 +58,13 @@ export function scriptedSource(
         if (signal?.aborted) return;
         const rgb = new Uint8Array(4 * 4 * 3);
         rgb[0] = code;
-        const frame = { index, timestamp: index / fps, width: 4, height: 4, rgb };
+        const frame = {
+          index,
+          timestamp: session.times?.[index] ?? (session.startAt ?? 0) + index / fps,
+          width: 4,
+          height: 4,
+          rgb,
+        };
         options.onFrame?.(frame);
         yield frame;
       }

@@ -67,7 +67,7 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
     const added = await run(['bank', 'add', 'TEST_VIDEOS', doorknob, ...storage]);
     assert.equal(added.status, 0, added.lines.join('\n'));
     const content = JSON.parse(added.lines[0] ?? '{}').content;
-    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq']);
+    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq', 'vpdq_dense']);
 
     const matched = await run(['match', doorknob, '--video-compared-match', '50', ...storage]);
     assert.equal(matched.status, 0, matched.errors);

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ContentRecord } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
-import { hashableSignalNames } from '../../hasher/index.js';
+import { bankedSignalNames } from '../../hasher/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { queryInteger } from '../query-values.js';
@@ -80,7 +80,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
         }
         await banks.getBank(request.params.name);
         return {
-          hashes: await hash(bytes, { signals: hashableSignalNames, dihedral: false, decode: config.decode }),
+          hashes: await hash(bytes, { signals: bankedSignalNames, dihedral: false, decode: config.decode }),
           details,
         };
       });

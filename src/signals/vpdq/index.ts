@@ -1,5 +1,6 @@
 import { EngineError } from '../../core/index.js';
 import type { SignalType } from '../signal-type.js';
+import { denseFrames } from './dense-frames.js';
 import { hashFrames } from './frame-hasher.js';
 import { formatPytxVpdq, type VpdqSignalText } from './pytx-format.js';
 import { parseVpdqSignal, readVpdqFeatures } from './read-features.js';
@@ -30,8 +31,35 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
   createIndex: () => new VpdqIndex(),
 };
 
+/**
+ * Dense vPDQ: the frames of a banked video a live stream could show, for frame-by-frame lookup.
+ * Every decoded frame is hashed and near-duplicates are left out (`denseFrames`: within 16 bits
+ * of the last kept frame), so a stream sampled at 1 frame per second from any start offset shows
+ * frames within reach of the bank, where the 1-per-second `vpdq` signal holds only the frames at
+ * whole seconds (on quickly changing footage a frame half a second away is 80 bits off). Same text
+ * as `vpdq` (python-threatexchange's string), stored beside it when Prevail banks a video; videos
+ * still match videos by `vpdq`, whose percentages a dense list would skew.
+ */
+export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
+  name: 'vpdq_dense',
+  contentTypes: ['video'],
+  videoFrames: 'every',
+  description: 'dense vPDQ: every distinct frame of a banked video, for live-stream frame lookups',
+  parse: parseVpdqSignal,
+  async hash(content) {
+    if (content.kind !== 'video') {
+      throw new EngineError('INTERNAL', `vpdq_dense hashes videos, not ${content.kind} content`);
+    }
+    return { value: formatPytxVpdq(denseFrames(await hashFrames(content.frames))) };
+  },
+  compare: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
+  defaultThreshold: 20,
+  createIndex: () => new VpdqIndex({}, 'vpdq_dense'),
+};
+
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';
 export { fixedDecimals, pythonShortFloat } from './decimal-text.js';
+export { denseFrameSpacingBits, denseFrames } from './dense-frames.js';
 export { hashFrame, hashFrames } from './frame-hasher.js';
 export { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
 export { parseVpdqSignal, readVpdqFeatures } from './read-features.js';

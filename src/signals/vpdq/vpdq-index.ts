@@ -56,7 +56,7 @@ interface Tally {
  * 600 lookups), plus one set insertion per frame hit.
  */
 export class VpdqIndex implements SignalIndex {
-  readonly signalType = 'vpdq';
+  readonly signalType: string;
   readonly #frames = new MultiIndexPdqIndex();
   readonly #options: Required<Pick<VpdqMatchOptions, 'distanceThreshold' | 'qualityThreshold'>> & VpdqMatchOptions;
   readonly #videos = new Map<number, VideoEntry>();
@@ -71,8 +71,11 @@ export class VpdqIndex implements SignalIndex {
   /**
    * @param options frame rules (distance 31, quality 50 by default) and the default percentage
    *   thresholds of `matchVideo` (80 % both ways).
+   * @param signalType the signal it holds: `vpdq`, or `vpdq_dense` (a banked video's distinct
+   *   frames, for frame lookups; see `vpdqDenseSignal`).
    */
-  constructor(options: VpdqMatchOptions = {}) {
+  constructor(options: VpdqMatchOptions = {}, signalType = 'vpdq') {
+    this.signalType = signalType;
     this.#options = {
       ...options,
       distanceThreshold: options.distanceThreshold ?? defaultVpdqDistanceThreshold,
