@@ -25,6 +25,7 @@
  * - `whole`: this tree's sampler, hashing the whole frame only (`hashVideoFrame`, as before
  *   unletterboxing and dihedral lookups);
  * - `unletterbox`, `dihedral`: this tree's sampler with one of the two passes alone;
+ * - `moving`: the default passes and the moving-region pass (`FrameViewOptions.moving`);
  * - `before` (with `--before DIR`): the `StreamWatcher` and `readFrames` of another worktree's
  *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults: e.g. today's
  *   sampler against a new one.
@@ -118,7 +119,7 @@ const overlayChain = [
   'drawbox=x=iw-104:y=10:w=92:h=40:color=white@0.85:t=fill',
   ...(existsSync(fontFile)
     ? [
-        `drawtext=fontfile=${fontFile}:text='LIVE  demo stream':x=12:y=ih-34:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`,
+        `drawtext=fontfile=${fontFile}:text='LIVE  demo stream':x=12:y=h-34:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`,
       ]
     : []),
 ].join(',');
@@ -188,7 +189,8 @@ interface Configuration {
   };
 }
 
-function thisTree(name: string, hashFrame: FrameHasher | undefined): Configuration {
+/** This tree's watcher; `hasher` makes each stream its own frame hasher (the moving-region pass keeps state). */
+function thisTree(name: string, hasher: (() => FrameHasher) | undefined): Configuration {
   return {
     name,
     watcher: ({ id, url, matcher }) =>
@@ -198,16 +200,17 @@ function thisTree(name: string, hashFrame: FrameHasher | undefined): Configurati
         matcher: matcher as ConstructorParameters<typeof StreamWatcher>[0]['matcher'],
         readFrames,
         reconnect: { maxReconnects: 0 },
-        ...(hashFrame !== undefined ? { hashFrame } : {}),
+        ...(hasher !== undefined ? { hashFrame: hasher() } : {}),
       }),
   };
 }
 
 const namedConfigurations: Record<string, () => Configuration> = {
   default: () => thisTree('default', undefined),
-  whole: () => thisTree('whole', hashVideoFrame),
-  unletterbox: () => thisTree('unletterbox', frameHasher({ ...defaultFrameViews, dihedral: false })),
-  dihedral: () => thisTree('dihedral', frameHasher({ ...defaultFrameViews, unletterbox: false })),
+  whole: () => thisTree('whole', () => hashVideoFrame),
+  unletterbox: () => thisTree('unletterbox', () => frameHasher({ ...defaultFrameViews, dihedral: false })),
+  dihedral: () => thisTree('dihedral', () => frameHasher({ ...defaultFrameViews, unletterbox: false })),
+  moving: () => thisTree('moving', () => frameHasher({ ...defaultFrameViews, moving: true })),
 };
 
 /** The `StreamWatcher` of another worktree's bench build, with its defaults. */

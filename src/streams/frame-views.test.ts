@@ -33,16 +33,16 @@ describe('frameHasher (the views of a stream frame that are looked up)', () => {
     const boxed = new Uint8Array(width * 192 * 3);
     boxed.set(original, 42 * width * 3);
     const frame = { index: 0, timestamp: 0, width, height: 192, rgb: boxed };
-    const hashed = frameHasher({ unletterbox: true, dihedral: false })(frame);
+    const hashed = frameHasher({ unletterbox: true, dihedral: false, moving: false })(frame);
     assert.ok(pdqDistance(hashed.hash as PdqHash, banked.hash) > 31, 'the bars move the whole-frame hash away');
     assert.equal(hashed.views?.length, 1);
     assert.equal(hashed.views?.[0]?.view, 'unboxed');
     assert.equal(hashed.views?.[0]?.hash, banked.hash);
-    assert.deepEqual(frameHasher({ unletterbox: false, dihedral: false })(frame).views, []);
+    assert.deepEqual(frameHasher({ unletterbox: false, dihedral: false, moving: false })(frame).views, []);
   });
 
   test("a frame without borders has no other view, and its hash is the whole frame's", () => {
-    const hashed = frameHasher({ unletterbox: true, dihedral: false })({
+    const hashed = frameHasher({ unletterbox: true, dihedral: false, moving: false })({
       index: 0,
       timestamp: 0,
       width,
@@ -56,7 +56,7 @@ describe('frameHasher (the views of a stream frame that are looked up)', () => {
 
   test('a mirrored frame: its flipY variant is within the match threshold of the original', () => {
     const frame = { index: 0, timestamp: 0, width, height, rgb: mirror(original, width, height) };
-    const hashed = frameHasher({ unletterbox: true, dihedral: true })(frame);
+    const hashed = frameHasher({ unletterbox: true, dihedral: true, moving: false })(frame);
     assert.ok(pdqDistance(hashed.hash as PdqHash, banked.hash) > 31, 'mirrored, the plain hash does not match');
     assert.equal(Object.keys(hashed.variants ?? {}).length, 7);
     assert.ok(pdqDistance((hashed.variants?.flipY ?? '') as PdqHash, banked.hash) <= 31);

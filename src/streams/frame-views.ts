@@ -1,6 +1,7 @@
 import { type DihedralName, hashPixels, hashPixelsDihedral, type PdqDihedralResult } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
-import { contentBox, cropRgb } from './frame-borders.js';
+import { contentBox, cropRgb, type FrameBox } from './frame-borders.js';
+import { MovingRegion } from './moving-region.js';
 import type { FrameHashes, FrameView } from './stream-types.js';
 
 /** Which robustness passes a stream frame goes through before lookup (see `hashStreamFrame`). */
@@ -9,10 +10,16 @@ export interface FrameViewOptions {
   readonly unletterbox: boolean;
   /** Look up the 7 other dihedral variants of every hash too (mirrored or rotated feeds). */
   readonly dihedral: boolean;
+  /**
+   * Also hash the region of the picture that moves (`MovingRegion`: a video inside a screen
+   * capture or shown picture-in-picture over a still background), when there is one. Makes the
+   * hasher stateful: one hasher per stream.
+   */
+  readonly moving: boolean;
 }
 
 /** What streams do by default: both passes (measured in `npm run bench -- stream-quality`; docs/streams.md). */
-export const defaultFrameViews: FrameViewOptions = { unletterbox: true, dihedral: true };
+export const defaultFrameViews: FrameViewOptions = { unletterbox: true, dihedral: true, moving: false };
 
 function view(
   name: FrameView['view'],
@@ -44,15 +51,16 @@ function view(
  * const { hash, quality, views } = hashFrame(frame);
  */
 export function frameHasher(options: FrameViewOptions): (frame: VideoFrame) => FrameHashes {
+  const region = options.moving ? new MovingRegion() : undefined;
+  const crop = (name: FrameView['view'], frame: VideoFrame, box: FrameBox) =>
+    view(name, { width: box.width, height: box.height, data: cropRgb(frame, box) }, options.dihedral);
   return (frame) => {
     const whole = view('frame', { width: frame.width, height: frame.height, data: frame.rgb }, options.dihedral);
+    const views: FrameView[] = [];
     const box = options.unletterbox ? contentBox(frame) : undefined;
-    if (box === undefined) return { ...whole, views: [] };
-    const inside = view(
-      'unboxed',
-      { width: box.width, height: box.height, data: cropRgb(frame, box) },
-      options.dihedral,
-    );
-    return { ...whole, views: [inside] };
+    if (box !== undefined) views.push(crop('unboxed', frame, box));
+    const moving = region?.observe(frame);
+    if (moving !== undefined) views.push(crop('moving', frame, moving));
+    return { ...whole, views };
   };
 }

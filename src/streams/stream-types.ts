@@ -129,12 +129,12 @@ export type StreamWatchEvent =
 export type FrameSource = (source: string, options: FrameReaderOptions) => AsyncIterable<VideoFrame>;
 
 /**
- * One hashed view of a frame: the whole frame, or the picture inside its uniform borders
- * (`unboxed`, see `contentBox`), with the dihedral variants of its hash to look up as well
+ * One hashed view of a frame: the whole frame, the picture inside its uniform borders
+ * (`unboxed`, see `contentBox`), or the region that moves (`moving`, see `MovingRegion`), with the dihedral variants of its hash to look up as well
  * (absent: the hash alone).
  */
 export interface FrameView {
-  readonly view: 'frame' | 'unboxed';
+  readonly view: 'frame' | 'unboxed' | 'moving';
   readonly hash: string;
   readonly quality: number;
   readonly variants?: Readonly<Partial<Record<DihedralName, string>>>;
