@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- stream-quality [--quick] [--configs whole,default] [--before DIR] [--bank-fps N]
- * [--parallel N]`:
+ * [--transforms PREFIX,...] [--parallel N]`:
  * how well live-stream watching matches banked videos that a stream has changed.
  *
  * 1. Builds benign videos from ffmpeg's own synthetic sources (and, when present, the shared vPDQ
@@ -391,6 +391,8 @@ interface Row {
   readonly falseMatchStreams: number;
   readonly framesPerStream: number;
   readonly errors: number;
+  /** Banked videos that did not match under this transformation. */
+  readonly missed: readonly string[];
 }
 
 function summarize(observations: readonly Observation[], kindOf: (transform: string) => Row['kind']): Row[] {
@@ -418,6 +420,7 @@ function summarize(observations: readonly Observation[], kindOf: (transform: str
       falseMatchStreams: group.filter((observation) => observation.wrongFrames > 0).length,
       framesPerStream: Math.round(group.reduce((sum, observation) => sum + observation.frames, 0) / group.length),
       errors: group.filter((observation) => observation.error !== undefined).length,
+      missed: banked.filter((observation) => observation.firstMatchMs === undefined).map(({ job }) => job.video),
     };
   });
 }
@@ -468,20 +471,27 @@ export async function run(args: string[]): Promise<void> {
     ...banked,
     ...samples.map((path) => ({ name: (path.split('/').pop() ?? path).replace(/\.mp4$/, ''), input: ['-i', path] })),
   ];
-  const transforms = quick
-    ? [
-        single('none'),
-        single('letterbox'),
-        single('pillarbox'),
-        single('mirror'),
-        single('picture'),
-        pairs[0] as Transform,
-      ]
-    : [...singles, ...pairs];
+  const only = textOption(args, '--transforms')?.split(',');
+  const chosen = (transform: Transform) =>
+    only === undefined || only.some((prefix) => transform.name.startsWith(prefix));
+  const transforms = (
+    quick
+      ? [
+          single('none'),
+          single('letterbox'),
+          single('pillarbox'),
+          single('mirror'),
+          single('picture'),
+          pairs[0] as Transform,
+        ]
+      : [...singles, ...pairs]
+  ).filter(chosen);
   const unbanked = quick ? unbankedSources.slice(0, 2) : [...unbankedSources];
-  const unbankedTransforms = quick
-    ? [single('none'), single('mirror')]
-    : [single('none'), single('mirror'), single('letterbox'), single('pillarbox')];
+  const unbankedTransforms = (
+    quick
+      ? [single('none'), single('mirror')]
+      : [single('none'), single('mirror'), single('letterbox'), single('pillarbox')]
+  ).filter(chosen);
 
   const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-stream-quality-'));
   const children: ChildProcess[] = [];

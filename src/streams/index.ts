@@ -20,9 +20,9 @@ export {
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
 export { defaultFrameViews, type FrameViewOptions, frameHasher } from './frame-views.js';
-export { MovingRegion } from './moving-region.js';
 export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';
+export { MovingRegion } from './moving-region.js';
 export {
   defaultReconnectPolicy,
   ReconnectBackoff,
