@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   import: () => import('./import.js'),
   rules: () => import('./rules.js'),
   stream: () => import('./stream.js'),
+  'stream-quality': () => import('./stream-quality.js'),
   payments: () => import('./payments.js'),
   'payments-eval': () => import('./payments-eval.js'),
   uploads: () => import('./uploads.js'),

@@ -93,4 +93,32 @@ describe('FramePipeline (the frame half of the stream watcher, apart from its li
     assert.equal(frames.counts.events, 0);
     assert.equal(events.find((event) => event.type === 'match')?.event, null);
   });
+
+  test('every view of a frame is looked up with its variants; a banked item found by one view is counted for flood once', async () => {
+    const patternHash = 'a5'.repeat(32);
+    const { frames, matcher, events, sent } = pipeline({
+      hashFrame: () => ({
+        hash: patternHash,
+        quality: 30,
+        views: [{ view: 'unboxed', hash: bankedHash, quality: 90, variants: { flipY: patternHash } }],
+      }),
+    });
+    frames.startSession();
+    await frames.process(frame(0, scene.pattern), 0, 1_000_000);
+    assert.equal(sent.length, 1, 'the picture inside the borders matched');
+    assert.equal(events.find((event) => event.type === 'frame')?.quality, 30, 'the whole frame is reported');
+    const lookedUp = matcher.calls.map(({ query, options }) => [
+      query.signals.pdq,
+      query.pdqVariants,
+      options.countForFlood,
+    ]);
+    assert.deepEqual(
+      lookedUp,
+      [
+        [bankedHash, { flipY: patternHash }, false],
+        [bankedHash, { flipY: patternHash }, undefined],
+      ],
+      'the whole frame (quality 30) is not looked up; the matching view once more, counted',
+    );
+  });
 });

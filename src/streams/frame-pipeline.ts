@@ -5,7 +5,14 @@ import { pdqQualityThreshold } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
 import { preserveMatchedFrame } from './frame-evidence.js';
 import { MatchCooldown } from './match-cooldown.js';
-import type { FrameHasher, FrameMatcher, MatchEventSink, SourceKind, StreamWatchEvent } from './stream-types.js';
+import type {
+  FrameHasher,
+  FrameMatcher,
+  FrameView,
+  MatchEventSink,
+  SourceKind,
+  StreamWatchEvent,
+} from './stream-types.js';
 import { describeError, roundToMs } from './watch-values.js';
 
 /** What a frame pipeline needs: the watcher's settings that concern frames, and where to report. */
@@ -115,17 +122,19 @@ export class FramePipeline {
   /** Processes one frame that arrived at `nowMs`, at `t` seconds of stream time. */
   async process(frame: VideoFrame, t: number, nowMs: number): Promise<void> {
     if (this.#isLate(frame, nowMs) || this.#isSkipped(t)) return;
-    const { hash, quality } = this.#options.hashFrame(frame);
+    const hashed = this.#options.hashFrame(frame);
+    const { hash, quality } = hashed;
     this.#framesSampled += 1;
     this.#lastFrameAt = new Date(nowMs).toISOString();
     const reported = { t: roundToMs(t), index: frame.index, quality, pdq: hash };
-    if (quality < pdqQualityThreshold) {
+    const lookups = [hashed, ...(hashed.views ?? [])].filter((view) => view.quality >= pdqQualityThreshold);
+    if (lookups.length === 0) {
       this.#options.emit({ type: 'frame', ...reported, matched: false });
       return;
     }
     let matches: readonly Match[];
     try {
-      matches = await this.#lookUp(hash, quality, nowMs);
+      matches = await this.#lookUp(lookups, nowMs);
     } catch (error) {
       this.#options.onError(describeError(error));
       this.#options.emit({ type: 'frame', ...reported, matched: false });
@@ -188,16 +197,42 @@ export class FramePipeline {
   }
 
   /**
-   * Looks the hash up without counting it for flood protection; when an item is outside its
-   * cooldown window, looks it up once more, counted, so that flood protection sees each banked
-   * item once per window per stream (a scene on screen for minutes is one sighting, not hundreds).
+   * Looks the frame's views up (each hash with its variants) without counting them for flood
+   * protection, keeping each banked item's closest match; when an item is outside its cooldown
+   * window, looks up once more, counted, the first view that found it, so that flood protection sees
+   * each banked item once per window per stream (a scene on screen for minutes is one sighting,
+   * not hundreds).
    */
-  async #lookUp(hash: string, quality: number, nowMs: number): Promise<readonly Match[]> {
-    const query = { signals: { pdq: hash }, pdqQuality: quality };
+  async #lookUp(lookups: readonly Omit<FrameView, 'view'>[], nowMs: number): Promise<readonly Match[]> {
     const banks = this.#options.banks !== undefined ? { banks: this.#options.banks } : {};
-    const outcome = await this.#options.matcher.match(query, { ...banks, countForFlood: false });
-    if (!outcome.matches.some((match) => !this.#cooldown.isCooling(match.contentId, nowMs))) return outcome.matches;
-    return (await this.#options.matcher.match(query, banks)).matches;
+    const query = (lookup: Omit<FrameView, 'view'>) => ({
+      signals: { pdq: lookup.hash },
+      pdqQuality: lookup.quality,
+      ...(lookup.variants !== undefined ? { pdqVariants: lookup.variants } : {}),
+    });
+    const closest = new Map<number, { match: Match; lookup: number }>();
+    for (const [position, lookup] of lookups.entries()) {
+      const outcome = await this.#options.matcher.match(query(lookup), { ...banks, countForFlood: false });
+      for (const match of outcome.matches) {
+        const previous = closest.get(match.contentId);
+        if (previous === undefined || match.distance < previous.match.distance)
+          closest.set(match.contentId, { match, lookup: position });
+      }
+    }
+    const fresh = [...closest.values()].filter(({ match }) => !this.#cooldown.isCooling(match.contentId, nowMs));
+    if (fresh.length === 0) return [...closest.values()].map(({ match }) => match);
+    // Items found only by views not looked up again keep their uncounted match (they are cooling).
+    const recounted = new Set(fresh.map(({ lookup }) => lookup));
+    const counted = new Map<number, Match>();
+    for (const { match, lookup } of closest.values()) if (!recounted.has(lookup)) counted.set(match.contentId, match);
+    for (const position of recounted) {
+      const lookup = lookups[position] as Omit<FrameView, 'view'>;
+      for (const match of (await this.#options.matcher.match(query(lookup), banks)).matches) {
+        const previous = counted.get(match.contentId);
+        if (previous === undefined || match.distance < previous.distance) counted.set(match.contentId, match);
+      }
+    }
+    return [...counted.values()];
   }
 
   /** Sends the fresh matches' event; returns its id, or null when there is no sink or it was not taken. */

@@ -9,6 +9,7 @@
  */
 
 export { engineMatchSink } from './engine-match-sink.js';
+export { contentBox, cropRgb, type FrameBox } from './frame-borders.js';
 export {
   allocateFps,
   budgetUtilization,
@@ -18,8 +19,10 @@ export {
   measureFrameCost,
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
+export { defaultFrameViews, type FrameViewOptions, frameHasher } from './frame-views.js';
 export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';
+export { MovingRegion } from './moving-region.js';
 export {
   defaultReconnectPolicy,
   ReconnectBackoff,
@@ -46,8 +49,10 @@ export {
 } from './stream-manager.js';
 export {
   type FrameHasher,
+  type FrameHashes,
   type FrameMatcher,
   type FrameSource,
+  type FrameView,
   finalStreamStates,
   isFinalState,
   type MatchEventSink,

@@ -1,5 +1,6 @@
 import type { IngestResult } from '../engine/index.js';
 import type { MatchJson, MatchOptions, MatchOutcome, MatchQuery, MediaMatchedEvent } from '../matching/index.js';
+import type { DihedralName } from '../signals/index.js';
 import type { FrameReaderOptions, VideoFrame } from '../video/index.js';
 
 /**
@@ -127,8 +128,31 @@ export type StreamWatchEvent =
 /** Reads frames from a source: `readFrames` of `src/video`, or a fake in tests. */
 export type FrameSource = (source: string, options: FrameReaderOptions) => AsyncIterable<VideoFrame>;
 
-/** Hashes one frame with PDQ (see `hashVideoFrame`). */
-export type FrameHasher = (frame: VideoFrame) => { readonly hash: string; readonly quality: number };
+/**
+ * One hashed view of a frame: the whole frame, the picture inside its uniform borders
+ * (`unboxed`, see `contentBox`), or the region that moves (`moving`, see `MovingRegion`), with the dihedral variants of its hash to look up as well
+ * (absent: the hash alone).
+ */
+export interface FrameView {
+  readonly view: 'frame' | 'unboxed' | 'moving';
+  readonly hash: string;
+  readonly quality: number;
+  readonly variants?: Readonly<Partial<Record<DihedralName, string>>>;
+}
+
+/**
+ * A hashed frame: the PDQ hash and quality of the whole frame (what is reported), the variants
+ * of that hash to look up as well, and other `views` of the frame looked up as well.
+ */
+export interface FrameHashes {
+  readonly hash: string;
+  readonly quality: number;
+  readonly variants?: Readonly<Partial<Record<DihedralName, string>>>;
+  readonly views?: readonly FrameView[];
+}
+
+/** Hashes one frame with PDQ (see `frameHasher`, and `hashVideoFrame` for the whole frame alone). */
+export type FrameHasher = (frame: VideoFrame) => FrameHashes;
 
 /** The part of the matcher a watcher uses. */
 export interface FrameMatcher {

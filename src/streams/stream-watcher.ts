@@ -2,8 +2,8 @@ import { startEgressProxy } from '../content/index.js';
 import { EngineError, toEngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
-import { hashVideoFrame } from './frame-hash.js';
 import { FramePipeline } from './frame-pipeline.js';
+import { defaultFrameViews, frameHasher } from './frame-views.js';
 import { ReconnectBackoff, type ReconnectPolicy, reconnectPolicy } from './reconnect-backoff.js';
 import { type CheckedSource, redactUrl } from './source-policy.js';
 import type {
@@ -50,6 +50,11 @@ export interface StreamWatcherOptions {
   readonly realtime?: boolean;
   /** The frame reader: `readFrames` of `src/video` (a fake in unit tests). */
   readonly readFrames: FrameSource;
+  /**
+   * How frames are hashed (default `frameHasher(defaultFrameViews)`: the whole frame and the
+   * picture inside its uniform borders, each with its dihedral variants; `hashVideoFrame` for the
+   * whole frame alone).
+   */
   readonly hashFrame?: FrameHasher;
   /**
    * Evidence preservation, off unless given: each frame that sends a `media.matched` event (once
@@ -144,7 +149,7 @@ export class StreamWatcher {
       entities: this.#entities,
       cooldownMs: options.cooldownMs ?? 60_000,
       maxLagSeconds: options.maxLagSeconds ?? 5,
-      hashFrame: options.hashFrame ?? hashVideoFrame,
+      hashFrame: options.hashFrame ?? frameHasher(defaultFrameViews),
       ...(options.evidence !== undefined ? { evidence: options.evidence } : {}),
       emit: (event) => this.#emit(event),
       onError: (description) => {

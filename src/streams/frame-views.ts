@@ -1,0 +1,66 @@
+import { type DihedralName, hashPixels, hashPixelsDihedral, type PdqDihedralResult } from '../signals/index.js';
+import type { VideoFrame } from '../video/index.js';
+import { contentBox, cropRgb, type FrameBox } from './frame-borders.js';
+import { MovingRegion } from './moving-region.js';
+import type { FrameHashes, FrameView } from './stream-types.js';
+
+/** Which robustness passes a stream frame goes through before lookup (see `hashStreamFrame`). */
+export interface FrameViewOptions {
+  /** Also hash the picture inside uniform borders (letterbox, pillarbox), when the frame has any. */
+  readonly unletterbox: boolean;
+  /** Look up the 7 other dihedral variants of every hash too (mirrored or rotated feeds). */
+  readonly dihedral: boolean;
+  /**
+   * Also hash the region of the picture that moves (`MovingRegion`: a video inside a screen
+   * capture or shown picture-in-picture over a still background), when there is one. Makes the
+   * hasher stateful: one hasher per stream.
+   */
+  readonly moving: boolean;
+}
+
+/** What streams do by default: both passes (measured in `npm run bench -- stream-quality`; docs/streams.md). */
+export const defaultFrameViews: FrameViewOptions = { unletterbox: true, dihedral: true, moving: false };
+
+function view(
+  name: FrameView['view'],
+  pixels: { width: number; height: number; data: Uint8Array },
+  dihedral: boolean,
+): FrameView {
+  const input = { width: pixels.width, height: pixels.height, channels: 3 as const, data: pixels.data };
+  if (!dihedral) return { view: name, ...hashPixels(input) };
+  const { hashes, quality }: PdqDihedralResult = hashPixelsDihedral(input);
+  const variants: Partial<Record<DihedralName, string>> = { ...hashes };
+  delete variants.original;
+  return { view: name, hash: hashes.original, quality, variants };
+}
+
+/**
+ * A frame hasher for streams with the chosen robustness passes: the PDQ of the whole frame at
+ * native size (as `hashVideoFrame`: what is reported), and, with `unletterbox`, the PDQ of the
+ * picture inside the frame's uniform borders when there are any (`contentBox`); with `dihedral`,
+ * each hash comes with its seven dihedral variants, computed from the same DCT (a mirrored feed
+ * shows the banked picture flipped left to right: `flipY`). The frame pipeline looks up every
+ * view and every variant and keeps each banked item's closest match.
+ *
+ * Banked videos are hashed as they are (vPDQ, whole frames): a banked original without borders
+ * is its own "inside", and a banked original with borders still matches the stream's whole-frame
+ * view, so banks need no re-hashing.
+ *
+ * @example
+ * const hashFrame = frameHasher(defaultFrameViews);
+ * const { hash, quality, views } = hashFrame(frame);
+ */
+export function frameHasher(options: FrameViewOptions): (frame: VideoFrame) => FrameHashes {
+  const region = options.moving ? new MovingRegion() : undefined;
+  const crop = (name: FrameView['view'], frame: VideoFrame, box: FrameBox) =>
+    view(name, { width: box.width, height: box.height, data: cropRgb(frame, box) }, options.dihedral);
+  return (frame) => {
+    const whole = view('frame', { width: frame.width, height: frame.height, data: frame.rgb }, options.dihedral);
+    const views: FrameView[] = [];
+    const box = options.unletterbox ? contentBox(frame) : undefined;
+    if (box !== undefined) views.push(crop('unboxed', frame, box));
+    const moving = region?.observe(frame);
+    if (moving !== undefined) views.push(crop('moving', frame, moving));
+    return { ...whole, views };
+  };
+}
