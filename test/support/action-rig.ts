@@ -8,7 +8,7 @@ import {
 } from '../../src/actions/index.js';
 import { AuditLog } from '../../src/audit/index.js';
 import { openEngine } from '../../src/engine/index.js';
-import { openStorage } from '../../src/storage/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 
 /** The webhook secret of the test policy's endpoint (synthetic). */
 export const actionSecret = 'test-only-secret-0123456789abcdef';
@@ -78,9 +78,16 @@ export function privateSession(id: string, user: string, stream: string) {
   };
 }
 
-/** Storage, engine with the policy's actions, and a dispatcher factory over the same store. */
-export async function openActionRig(dataDir: string, policyDir: string) {
-  const storage = await openStorage({ dataDir });
+/**
+ * Storage (SQLite under `place`, or what `open` opens there), the engine with the policy's
+ * actions, and a dispatcher factory over the same store.
+ */
+export async function openActionRig(
+  place: string,
+  policyDir: string,
+  open: (place: string) => Promise<Storage> = (dataDir) => openStorage({ dataDir }),
+) {
+  const storage = await open(place);
   const policy = await loadActionPolicy(policyDir, { ...process.env, ...actionSecretEnv });
   const planner = createActionPlanner(policy);
   const { engine } = await openEngine(storage.engine, policyDir, { actions: planner });
