@@ -128,6 +128,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     queues: services.queues,
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
+    ...(services.actions !== undefined ? { actions: services.actions } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
     ...(services.review !== undefined ? { review: services.review } : {}),
     people: services.people,

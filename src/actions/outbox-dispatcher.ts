@@ -35,8 +35,6 @@ export interface OutboxDispatcherOptions {
   readonly leaseMs?: number;
   readonly now?: () => number;
   readonly random?: () => number;
-  /** Called after every attempt (metrics). */
-  readonly onAttempt?: (report: AttemptReport) => void;
 }
 
 /** What one round did. */
@@ -64,6 +62,7 @@ export class OutboxDispatcher {
   readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #retry: RetryPolicy;
   readonly #now: () => number;
+  readonly #listeners: ((report: AttemptReport) => void)[] = [];
 
   constructor(options: OutboxDispatcherOptions) {
     this.#options = options;
@@ -72,6 +71,17 @@ export class OutboxDispatcher {
     const breaker = options.breaker ?? { threshold: 5, cooldownMs: 30_000 };
     for (const name of options.endpoints.keys())
       this.#breakers.set(name, new CircuitBreaker(breaker.threshold, breaker.cooldownMs));
+  }
+
+  /** Tells `listener` of every attempt after it is recorded (the server's metrics). */
+  subscribe(listener: (report: AttemptReport) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Rows waiting to be sent, per endpoint (every declared endpoint, 0 when none). */
+  async queueDepth(): Promise<Map<string, number>> {
+    const pending = await this.#options.repository.pendingCounts();
+    return new Map([...this.#options.endpoints.keys()].map((name) => [name, pending.get(name) ?? 0]));
   }
 
   /** The breaker state of `endpoint` now. */
@@ -157,13 +167,14 @@ export class OutboxDispatcher {
       { outboxId: row.id, at: new Date(sentAt).toISOString(), httpStatus, latencyMs, error },
       outcome,
     );
-    this.#options.onAttempt?.({
+    const report: AttemptReport = {
       endpoint: endpoint.name,
       action: row.action,
       outcome: outcome.kind,
       httpStatus,
       latencyMs,
-    });
+    };
+    for (const listener of this.#listeners) listener(report);
     await this.#options.audit?.record(auditEntry(row, outcome, httpStatus, latencyMs));
     return outcome.kind;
   }

@@ -185,22 +185,7 @@ function applyTypology(
     time: event.time,
   });
   outcome.score = Math.max(outcome.score, change.score);
-  if (change.score >= definition.alertThreshold) {
-    outcome.verdict = strongerVerdict(outcome.verdict, 'review');
-    const reason = `typology ${effect.typology}: ${subjectKey} scores ${change.score} (alert at ${definition.alertThreshold})`;
-    outcome.reasons.push(reason);
-    // The actions declared `on: [typology:<name>]` fire when the score crosses the alert threshold.
-    if (change.alerted) {
-      for (const action of state.actions?.forTypology(effect.typology) ?? [])
-        planAction(context, {
-          action,
-          ruleId: null,
-          typology: effect.typology,
-          subject: subjectKey,
-          reasons: [reason],
-        });
-    }
-  }
+  if (change.score >= definition.alertThreshold) alert(context, effect.typology, subjectKey, change, definition);
   if (change.caseOpened) {
     context.cases.open(subjectKey, definition.casePriority, [
       context.eventEntry(),
@@ -215,6 +200,27 @@ function applyTypology(
       },
     ]);
   }
+}
+
+/**
+ * A score at or over its typology's alert threshold: the verdict becomes at least `review`, with
+ * the score as its reason; when this contribution crossed the threshold, the actions declared
+ * `on: [typology:<name>]` are planned.
+ */
+function alert(
+  context: EventContext,
+  typology: string,
+  subjectKey: string,
+  change: { readonly score: number; readonly alerted: boolean },
+  definition: { readonly alertThreshold: number },
+): void {
+  const { outcome, state } = context;
+  outcome.verdict = strongerVerdict(outcome.verdict, 'review');
+  const reason = `typology ${typology}: ${subjectKey} scores ${change.score} (alert at ${definition.alertThreshold})`;
+  outcome.reasons.push(reason);
+  if (!change.alerted) return;
+  for (const action of state.actions?.forTypology(typology) ?? [])
+    planAction(context, { action, ruleId: null, typology, subject: subjectKey, reasons: [reason] });
 }
 
 /** A case effect: opens (or joins) the subject's case at the effect's priority. */
