@@ -89,26 +89,27 @@ export class OutboxDispatcher {
     return this.#breakers.get(endpoint)?.state(this.#now());
   }
 
-  /** Runs rounds until one sends nothing (the job's work). */
+  /**
+   * The job's work: for each endpoint, independently, rounds until one sends nothing, so a slow
+   * endpoint does not hold back the rounds of the others (the drain ends with the slowest).
+   */
   async drain(): Promise<DispatchRound> {
-    const total = { attempted: 0, delivered: 0, failed: 0 };
-    for (;;) {
-      const round = await this.runOnce();
-      total.attempted += round.attempted;
-      total.delivered += round.delivered;
-      total.failed += round.failed;
-      if (round.attempted === 0) return total;
-    }
+    const drains = [...this.#options.endpoints.values()].map(async (endpoint) => {
+      const total = { attempted: 0, delivered: 0, failed: 0 };
+      for (;;) {
+        const round = await this.#round(endpoint);
+        total.attempted += round.attempted;
+        total.delivered += round.delivered;
+        total.failed += round.failed;
+        if (round.attempted === 0) return total;
+      }
+    });
+    return sum(await Promise.all(drains));
   }
 
   /** One round: every endpoint's due rows, up to its concurrency, sent in parallel. */
   async runOnce(): Promise<DispatchRound> {
-    const rounds = await Promise.all([...this.#options.endpoints.values()].map((endpoint) => this.#round(endpoint)));
-    return {
-      attempted: rounds.reduce((sum, round) => sum + round.attempted, 0),
-      delivered: rounds.reduce((sum, round) => sum + round.delivered, 0),
-      failed: rounds.reduce((sum, round) => sum + round.failed, 0),
-    };
+    return sum(await Promise.all([...this.#options.endpoints.values()].map((endpoint) => this.#round(endpoint))));
   }
 
   async #round(endpoint: ActionEndpoint): Promise<DispatchRound> {
@@ -193,6 +194,14 @@ export class OutboxDispatcher {
       ? { kind: 'dead', at, error }
       : { kind: 'retry', nextAttemptAt: new Date(next).toISOString(), error };
   }
+}
+
+function sum(rounds: readonly DispatchRound[]): DispatchRound {
+  return {
+    attempted: rounds.reduce((total, round) => total + round.attempted, 0),
+    delivered: rounds.reduce((total, round) => total + round.delivered, 0),
+    failed: rounds.reduce((total, round) => total + round.failed, 0),
+  };
 }
 
 function auditEntry(
