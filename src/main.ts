@@ -67,6 +67,12 @@ export interface ServerSettings {
 /** How often the server looks for CyberTipline submissions whose retry is due. */
 const cybertipRetryIntervalMs = 60_000;
 
+/**
+ * How often the server looks for due actions in the outbox (a round that finds none is one
+ * indexed query per endpoint).
+ */
+const actionsPollMs = 100;
+
 /** How often the server purges cases and evidence past their retention. */
 const purgeIntervalMs = 3_600_000;
 /**
@@ -122,6 +128,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     queues: services.queues,
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
+    ...(services.actions !== undefined ? { actions: services.actions } : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
     ...(services.review !== undefined ? { review: services.review } : {}),
     people: services.people,
@@ -206,6 +213,8 @@ export async function startServer(
       },
     });
   }
+  const actions = services.actions;
+  if (actions !== undefined) jobs.add({ name: 'actions.dispatch', everyMs: actionsPollMs, run: () => actions.drain() });
   const reporting = services.reporting;
   if (reporting !== undefined)
     jobs.add({ name: 'cybertip.retry', everyMs: cybertipRetryIntervalMs, run: () => reporting.submitter.retryDue() });

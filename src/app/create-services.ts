@@ -1,3 +1,4 @@
+import { type ActionPolicy, createActionPlanner, loadActionPolicy, OutboxDispatcher } from '../actions/index.js';
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
@@ -36,6 +37,11 @@ export interface Services {
   readonly matcher: Matcher;
   /** The signals engine and its policy (absent when `withEngine` was false). */
   readonly engine: OpenedEngine | undefined;
+  /**
+   * Delivers the action outbox (`<policy>/actions.yaml`); present with the engine when the policy
+   * declares an endpoint. The server runs it as the `actions.dispatch` job.
+   */
+  readonly actions?: OutboxDispatcher;
   readonly audit: AuditLog;
   /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
   readonly cases: CaseService;
@@ -138,6 +144,7 @@ export async function createServices(
     },
   });
   let engine: OpenedEngine | undefined;
+  let actionPolicy: ActionPolicy | undefined;
   let queuePolicy: QueuePolicy;
   try {
     queuePolicy = await loadQueuePolicy(settings.policyDir);
@@ -146,8 +153,10 @@ export async function createServices(
       await matcher.load(options.onIndexProgress);
     }
     if (options.withEngine === true) {
+      if (settings.policyDir !== undefined) actionPolicy = await loadActionPolicy(settings.policyDir);
       engine = await openEngine(storage.engine, settings.policyDir, {
         packRegistry: builtinPacks,
+        ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'engine' }) } : {}),
       });
     }
@@ -156,6 +165,10 @@ export async function createServices(
     throw error;
   }
   const audit = new AuditLog(storage.engine.audit);
+  const actions =
+    actionPolicy === undefined || actionPolicy.endpoints.size === 0
+      ? undefined
+      : new OutboxDispatcher({ repository: storage.outbox, endpoints: actionPolicy.endpoints, audit });
   const cases = new CaseService({
     store: storage.engine,
     audit,
@@ -262,6 +275,7 @@ export async function createServices(
     ...(wellness !== undefined ? { wellness } : {}),
     matcher,
     engine,
+    ...(actions !== undefined ? { actions } : {}),
     ...(streams !== undefined ? { streams } : {}),
     ...(evidence !== undefined ? { evidence } : {}),
     audit,

@@ -6,6 +6,7 @@ import { EngineError, toEngineError } from '../core/index.js';
 import { createLogger } from '../logging/index.js';
 import { useFfmpeg } from '../video/index.js';
 import { useCliSettings } from './cli-settings.js';
+import { actionsCommand } from './commands/actions-command.js';
 import { bankCommand } from './commands/bank-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { engineCommands } from './commands/engine-commands.js';
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     simulateCommand(io, setExitCode),
     watchCommand(io, setExitCode),
     evidenceCommand(io, setExitCode),
+    actionsCommand(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

@@ -63,6 +63,8 @@ export interface EngineConfigOptions {
   readonly packs?: readonly RulePack[];
   /** Event limits set in code, over `limits.yaml` and the defaults. */
   readonly eventLimits?: Partial<EventLimits>;
+  /** The actions the policy declares (`actions.yaml`, read by the composition root): rules may name them. */
+  readonly actionNames?: readonly string[];
 }
 
 const isoInstant = z
@@ -266,6 +268,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     labels,
     typologies: typologies.map((typology) => typology.name),
     entityRoles: [...roles].sort(),
+    actions: options.actionNames ?? [],
     ruleLimits,
   };
   return {

@@ -1,3 +1,4 @@
+import type { NewOutboxAction } from '../actions/index.js';
 import type { AuditRepository } from '../audit/index.js';
 import type { CaseRepository, CaseUpdate } from '../cases/index.js';
 import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord } from '../events/index.js';
@@ -50,6 +51,11 @@ export interface EngineBatch {
   readonly links: readonly LinkObservation[];
   readonly contributions: readonly TypologyContribution[];
   readonly cases: readonly CaseUpdate[];
+  /**
+   * The transactional outbox: actions the run's hits and alerts asked for, written once per
+   * (idempotency key, endpoint) with the case id of their subject's open case after `cases`.
+   */
+  readonly actions?: readonly NewOutboxAction[];
   /** Events of the run whose processing failed. */
   readonly deadLetters?: readonly DeadLetter[];
   /** A feature-state snapshot as of `seq`, when one is due. */

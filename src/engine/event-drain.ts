@@ -238,6 +238,8 @@ export class EventDrain {
       // Replayed: its links were counted when it was first processed, and a case a person closed
       // is not opened again by the events it was opened for.
       writes.links = [];
+      // Nor does a replay ask a platform to act again on what is long past.
+      writes.actions = [];
       if (this.#replayClosed.size > 0) {
         writes.cases = writes.cases.filter((update) => {
           if (!this.#replayClosed.has(update.subject)) return true;

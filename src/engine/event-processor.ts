@@ -1,3 +1,4 @@
+import type { ActionPlanner, NewOutboxAction } from '../actions/index.js';
 import { CaseChanges, type CaseUpdate, type OpenCases } from '../cases/index.js';
 import {
   type EngineEvent,
@@ -23,10 +24,12 @@ export interface PendingWrites {
   links: LinkObservation[];
   contributions: TypologyContribution[];
   cases: CaseUpdate[];
+  /** Outbox rows of the actions active hits and typology alerts asked for. */
+  actions: NewOutboxAction[];
 }
 
 export function emptyWrites(): PendingWrites {
-  return { hits: [], labelsAdded: [], labelsRemoved: [], links: [], contributions: [], cases: [] };
+  return { hits: [], labelsAdded: [], labelsRemoved: [], links: [], contributions: [], cases: [], actions: [] };
 }
 
 /** The in-memory state and policy one event is processed against. */
@@ -40,6 +43,8 @@ export interface ProcessorState {
   readonly links: LinkGraph;
   /** Subjects (entity keys) that have a case that is not closed (kept equal to the store). */
   readonly openCases: OpenCases;
+  /** Turns action effects and typology alerts into outbox rows (absent: the policy declares no action). */
+  readonly actions?: ActionPlanner;
 }
 
 /**

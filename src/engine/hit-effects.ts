@@ -1,3 +1,4 @@
+import type { ActionTrigger } from '../actions/index.js';
 import type { CaseChanges, CaseTimelineEntry } from '../cases/index.js';
 import type { EngineEvent, LoggedEvent } from '../events/index.js';
 import type { RuleEffect, RuleHit } from '../rules/index.js';
@@ -55,12 +56,18 @@ export function applyHit(context: EventContext, hit: RuleHit): void {
     summary: `${hit.ruleId}: ${hit.reason}`,
     detail: { ruleId: hit.ruleId, effects: hit.effects },
   };
-  for (const effect of hit.effects) applyEffect(context, hit, hitEntry, effect);
+  for (const effect of hit.effects) applyEffect(context, hit, hitEntry, effect, subject);
   // A hit about a subject with an open case joins that case.
   if (subject !== null && cases.hasCase(subject)) cases.join(subject, [context.eventEntry(), hitEntry]);
 }
 
-function applyEffect(context: EventContext, hit: RuleHit, hitEntry: TimelineEntry, effect: RuleEffect): void {
+function applyEffect(
+  context: EventContext,
+  hit: RuleHit,
+  hitEntry: TimelineEntry,
+  effect: RuleEffect,
+  subject: string | null,
+): void {
   switch (effect.kind) {
     case 'verdict':
       applyVerdict(context.outcome, hit, effect);
@@ -74,7 +81,32 @@ function applyEffect(context: EventContext, hit: RuleHit, hitEntry: TimelineEntr
     case 'case':
       applyCase(context, hitEntry, effect);
       return;
+    case 'action':
+      planAction(context, {
+        action: effect.action,
+        ruleId: hit.ruleId,
+        typology: null,
+        subject,
+        reasons: [hit.reason],
+      });
+      return;
   }
+}
+
+/**
+ * Adds the outbox rows of one action to the event's writes (committed with the watermark). An
+ * action the policy does not declare plans nothing: the rule checker refuses such names.
+ */
+function planAction(
+  context: EventContext,
+  cause: Pick<ActionTrigger, 'action' | 'ruleId' | 'typology' | 'subject' | 'reasons'>,
+): void {
+  const planner = context.state.actions;
+  if (planner === undefined) return;
+  const { event } = context;
+  context.writes.actions.push(
+    ...planner.plan({ ...cause, eventId: event.id, eventType: event.type, time: event.time, entities: event.entities }),
+  );
 }
 
 type EffectOf<Kind extends RuleEffect['kind']> = Extract<RuleEffect, { kind: Kind }>;
@@ -153,12 +185,7 @@ function applyTypology(
     time: event.time,
   });
   outcome.score = Math.max(outcome.score, change.score);
-  if (change.score >= definition.alertThreshold) {
-    outcome.verdict = strongerVerdict(outcome.verdict, 'review');
-    outcome.reasons.push(
-      `typology ${effect.typology}: ${subjectKey} scores ${change.score} (alert at ${definition.alertThreshold})`,
-    );
-  }
+  if (change.score >= definition.alertThreshold) alert(context, effect.typology, subjectKey, change, definition);
   if (change.caseOpened) {
     context.cases.open(subjectKey, definition.casePriority, [
       context.eventEntry(),
@@ -173,6 +200,27 @@ function applyTypology(
       },
     ]);
   }
+}
+
+/**
+ * A score at or over its typology's alert threshold: the verdict becomes at least `review`, with
+ * the score as its reason; when this contribution crossed the threshold, the actions declared
+ * `on: [typology:<name>]` are planned.
+ */
+function alert(
+  context: EventContext,
+  typology: string,
+  subjectKey: string,
+  change: { readonly score: number; readonly alerted: boolean },
+  definition: { readonly alertThreshold: number },
+): void {
+  const { outcome, state } = context;
+  outcome.verdict = strongerVerdict(outcome.verdict, 'review');
+  const reason = `typology ${typology}: ${subjectKey} scores ${change.score} (alert at ${definition.alertThreshold})`;
+  outcome.reasons.push(reason);
+  if (!change.alerted) return;
+  for (const action of state.actions?.forTypology(typology) ?? [])
+    planAction(context, { action, ruleId: null, typology, subject: subjectKey, reasons: [reason] });
 }
 
 /** A case effect: opens (or joins) the subject's case at the effect's priority. */

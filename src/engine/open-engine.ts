@@ -60,7 +60,16 @@ export async function openEngine(
     ...(options.packRegistry === undefined ? {} : { packRegistry: options.packRegistry }),
     ...(options.packs === undefined ? {} : { packs: options.packs }),
     ...(options.eventLimits === undefined ? {} : { eventLimits: options.eventLimits }),
+    ...(options.actions === undefined ? {} : { actionNames: options.actions.names }),
   });
+  const typologyNames = new Set(config.typologies.map((typology) => typology.name));
+  const unknownTypologies = (options.actions?.typologies ?? []).filter((name) => !typologyNames.has(name));
+  if (unknownTypologies.length > 0) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `actions.yaml: an action is triggered by an unknown typology: ${unknownTypologies.join(', ')}`,
+    );
+  }
   const builtins = await loadBuiltins(policyDirectory, config, options.builtinRuleSettings);
   let rules: RuleSetLoader | undefined;
   let ruleSet: () => RuleSet;

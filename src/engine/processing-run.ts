@@ -78,6 +78,7 @@ export function batchOf(outcomes: readonly EventOutcome[], snapshot?: EngineBatc
     if (part.links.length > 0) writes.links.push(...part.links);
     if (part.contributions.length > 0) writes.contributions.push(...part.contributions);
     if (part.cases.length > 0) writes.cases.push(...part.cases);
+    if (part.actions.length > 0) writes.actions.push(...part.actions);
     if (outcome.failure !== undefined) deadLetters.push(outcome.failure);
   }
   return { processedSeq: last.event.seq, ...writes, deadLetters, ...(snapshot === undefined ? {} : { snapshot }) };

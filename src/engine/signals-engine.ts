@@ -1,3 +1,4 @@
+import type { ActionPlanner } from '../actions/index.js';
 import { type CaseRecord, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type { EventCheck, EventProblem, LoggedEvent } from '../events/index.js';
@@ -71,6 +72,11 @@ export interface EngineOptions {
    * become exceptions: processing goes on). Default: a process warning.
    */
   readonly onProblem?: (problem: EngineProblem) => void;
+  /**
+   * The policy's actions (`actions.yaml`, see src/actions): rule effects and typology alerts
+   * become outbox rows committed with their event. Absent: no action.
+   */
+  readonly actions?: ActionPlanner;
 }
 
 interface Waiter {
@@ -148,6 +154,7 @@ export class SignalsEngine {
         ...(options.linkCacheEntities === undefined ? {} : { maxEntities: options.linkCacheEntities }),
       }),
       openCases,
+      ...(options.actions === undefined ? {} : { actions: options.actions }),
     };
     // Re-apply events between the snapshot and the watermark to the features only. An event
     // that failed there failed when it was processed too (it is a dead letter): skip it.

@@ -1,3 +1,4 @@
+import type { OutboxDispatcher } from '../actions/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankService } from '../banks/index.js';
@@ -61,6 +62,8 @@ export interface HttpDependencies {
   readonly floodReports: () => readonly FloodReport[];
   /** The signals engine; its routes (`/v1/events`, `/v1/cases`, …) exist only when it is given. */
   readonly engine?: OpenedEngine;
+  /** The action outbox's dispatcher, when the policy declares an endpoint (its metrics). */
+  readonly actions?: OutboxDispatcher;
   readonly engineStore?: EngineStore;
   readonly audit?: AuditLog;
   /** Cases (audited reads and changes); the case and entity routes exist only when it is given. */

@@ -11,7 +11,8 @@ export interface HttpMetrics {
  * Prometheus metrics: request count and latency by route and status, process metrics, index
  * sizes, matches by bank, rules disabled for going over their cost budget, flood quarantines,
  * the hashing pool's load and refusals, the signals engine's dead letters and store failures, and
- * the depth and oldest age of each review queue (read from storage on each scrape).
+ * the depth and oldest age of each review queue (read from storage on each scrape), and the
+ * action outbox: delivery latency and outcomes per endpoint, pending actions per endpoint.
  * Served at `/metrics` (read scope).
  */
 export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
@@ -141,6 +142,35 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
       registers: [registry],
       async collect() {
         for (const queue of await depths()) this.set({ queue: queue.name }, queue.oldestAgeSeconds);
+      },
+    });
+  }
+  const actions = dependencies.actions;
+  if (actions !== undefined) {
+    const deliveries = new Histogram({
+      name: 'prevail_action_delivery_seconds',
+      help: 'Action webhook attempts by endpoint and outcome (delivered, retry, dead), with their latency',
+      labelNames: ['endpoint', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    const failures = new Counter({
+      name: 'prevail_action_delivery_failures_total',
+      help: 'Action webhook attempts that failed (non-2xx, timeout, network), by endpoint',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+    });
+    actions.subscribe((report) => {
+      deliveries.observe({ endpoint: report.endpoint, outcome: report.outcome }, report.latencyMs / 1000);
+      if (report.outcome !== 'delivered') failures.inc({ endpoint: report.endpoint });
+    });
+    new Gauge({
+      name: 'prevail_actions_pending',
+      help: 'Actions waiting in the outbox to be sent, by endpoint (read from storage on each scrape)',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+      async collect() {
+        for (const [endpoint, depth] of await actions.queueDepth()) this.set({ endpoint }, depth);
       },
     });
   }

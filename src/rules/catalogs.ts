@@ -42,6 +42,8 @@ export interface RuleCatalogs {
   readonly labels: readonly string[];
   readonly typologies: readonly string[];
   readonly entityRoles: readonly string[];
+  /** The actions declared in the policy's `actions.yaml` (none when absent). */
+  readonly actions?: readonly string[];
   /**
    * The cost budget of every condition (see `RuleLimits`); `defaultRuleLimits` for what is not
    * given. Set by the policy's `rule-limits.yaml`.
@@ -56,6 +58,7 @@ export interface CatalogIndex {
   readonly labels: ReadonlySet<string>;
   readonly typologies: ReadonlySet<string>;
   readonly entityRoles: ReadonlySet<string>;
+  readonly actions: ReadonlySet<string>;
   readonly limits: RuleLimits;
 }
 
@@ -87,6 +90,7 @@ export function indexCatalogs(catalogs: RuleCatalogs): CatalogIndex {
     features,
     labels: new Set(catalogs.labels),
     typologies: new Set(catalogs.typologies),
+    actions: new Set(catalogs.actions ?? []),
     entityRoles: new Set(catalogs.entityRoles),
     limits: resolveRuleLimits(catalogs.ruleLimits),
   };

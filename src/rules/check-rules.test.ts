@@ -197,7 +197,7 @@ describe('checkRuleSources: effects', () => {
   test('an effect has exactly one kind', () => {
     assert.deepEqual(
       check(ruleFile({ effects: '      - verdict: block\n        case: { subject: user, priority: low }' })),
-      ["8:9: an effect has exactly one of verdict, label, typology or case; this one also has 'case'"],
+      ["8:9: an effect has exactly one of verdict, label, typology, case or action; this one also has 'case'"],
     );
   });
 });

@@ -11,7 +11,7 @@ import {
 } from './rule-model.js';
 import { describe, type YamlEntry, type YamlReader } from './yaml-reader.js';
 
-const effectKinds = ['verdict', 'label', 'typology', 'case'] as const;
+const effectKinds = ['verdict', 'label', 'typology', 'case', 'action'] as const;
 const effectKeys = [...effectKinds, 'reason'];
 
 /** Lists names as `a, b or c` for messages. */
@@ -25,7 +25,7 @@ export function oneOf(names: readonly string[]): string {
  * Returns undefined when the item has any problem (the rule set will not compile anyway).
  *
  * Forms: `{ verdict, reason? }`, `{ label: { entity, add | remove, expires? } }`,
- * `{ typology: { name, points } }`, `{ case: { subject, priority } }`.
+ * `{ typology: { name, points } }`, `{ case: { subject, priority } }`, `{ action: <declared name> }`.
  */
 export function readEffect(
   reader: YamlReader,
@@ -63,6 +63,8 @@ export function readEffect(
       return readTypology(reader, entry, catalogs);
     case 'case':
       return readCase(reader, entry, catalogs);
+    case 'action':
+      return readAction(reader, entry, catalogs);
   }
 }
 
@@ -155,6 +157,19 @@ function readCase(reader: YamlReader, entry: YamlEntry, catalogs: CatalogIndex):
     priorityEntry === undefined ? undefined : readChoice(reader, priorityEntry, 'case priority', casePriorities);
   if (subject === undefined || priority === undefined) return undefined;
   return { kind: 'case', subject, priority: priority as CasePriority };
+}
+
+/** An action effect: the name of an action declared in `actions.yaml`. */
+function readAction(reader: YamlReader, entry: YamlEntry, catalogs: CatalogIndex): RuleEffect | undefined {
+  const action = reader.string(entry, 'action name');
+  if (action === undefined) return undefined;
+  if (catalogs.actions.has(action)) return { kind: 'action', action };
+  const hint =
+    catalogs.actions.size === 0
+      ? 'declare it in actions.yaml'
+      : (didYouMean(action, catalogs.actions) ?? `declared actions: ${[...catalogs.actions].join(', ')}`);
+  reader.report(entry.value, `unknown action '${action}'`, hint);
+  return undefined;
 }
 
 /** A string that must be one of `choices`; reports `unknown <what> 'x'` with the accepted values. */

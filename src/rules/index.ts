@@ -44,6 +44,7 @@ export type { RuleHitRecord, RuleHitStats } from './rule-hit-record.js';
 export { defaultRuleLimits, type RuleLimits, resolveRuleLimits } from './rule-limits.js';
 // The shared vocabulary of rule hits.
 export {
+  type ActionEffect,
   type CaseEffect,
   type CasePriority,
   casePriorities,

@@ -66,8 +66,18 @@ export interface CaseEffect {
   readonly priority: CasePriority;
 }
 
+/**
+ * Ask the platform to act (end a stream, hold a payment…): the action is declared in the
+ * policy's `actions.yaml` (src/actions); the engine commits it to the outbox with the event.
+ */
+export interface ActionEffect {
+  readonly kind: 'action';
+  /** The declared action's name. */
+  readonly action: string;
+}
+
 /** What a rule asks the engine to do when it fires (and is active). */
-export type RuleEffect = VerdictEffect | LabelEffect | TypologyEffect | CaseEffect;
+export type RuleEffect = VerdictEffect | LabelEffect | TypologyEffect | CaseEffect | ActionEffect;
 
 /**
  * Rule ids are lowercase words joined by single underscores, at most 64 characters. They are

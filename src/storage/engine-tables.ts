@@ -1,6 +1,10 @@
 import type { Generated, SqlBool } from 'kysely';
+import type { ActionDatabase } from './action-tables.js';
 
-/** The signals engine's tables (migrations 0005, 0006, 0008, 0009 and 0011), as Kysely sees them. */
+/**
+ * The signals engine's tables (migrations 0005, 0006, 0008, 0009 and 0011), as Kysely sees them,
+ * with the action outbox (0016) its batch commit writes to.
+ */
 export type EngineDatabase = {
   events: {
     seq: Generated<number>;
@@ -94,4 +98,4 @@ export type EngineDatabase = {
     previous_hash: string;
     hash: string;
   };
-};
+} & ActionDatabase;

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { NewOutboxAction } from '../actions/index.js';
 import type { CaseUpdate } from '../cases/index.js';
 import type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from '../engine/index.js';
 import type { EventLogRepository, LinkNeighbour, LinkRecord } from '../events/index.js';
@@ -113,6 +114,7 @@ export class KyselyEngineStore implements EngineStore {
           .execute();
       }
       for (const update of batch.cases) await applyCaseUpdate(trx, update, this.#dialect);
+      await writeOutbox(trx, batch.actions ?? []);
       for (const part of chunks(batch.deadLetters ?? [])) {
         await trx
           .insertInto('dead_letters')
@@ -442,6 +444,46 @@ async function mergeTraits(
  * not closed, or opens one only when the update may open; sets the priority only over the
  * priorities it replaces; merges the traits (`mergeTraits`); adds the entries (idempotent by ref).
  */
+/**
+ * Writes the action outbox rows, once per (idempotency key, endpoint), each with the id of its
+ * subject's open case as the batch's case updates left it (same statement as the SQLite path).
+ */
+async function writeOutbox(trx: Transaction<EngineDatabase>, actions: readonly NewOutboxAction[]): Promise<void> {
+  if (actions.length === 0) return;
+  const now = new Date().toISOString();
+  for (const part of chunks(actions)) {
+    await trx
+      .insertInto('action_outbox')
+      .values(
+        part.map((row) => ({
+          idempotency_key: row.idempotencyKey,
+          endpoint: row.endpoint,
+          action: row.action,
+          kind: row.kind,
+          mode: row.mode,
+          status: row.status,
+          body_json: row.bodyJson,
+          event_id: row.eventId,
+          rule_id: row.ruleId,
+          subject: row.subject,
+          case_id: (eb) =>
+            eb
+              .selectFrom('cases')
+              .select('id')
+              .where('subject', '=', row.subject ?? '')
+              .where('status', '<>', 'closed')
+              .limit(1),
+          created_at: row.createdAt,
+          committed_at: now,
+          attempts: 0,
+          next_attempt_at: row.status === 'pending' ? now : null,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['idempotency_key', 'endpoint']).doNothing())
+      .execute();
+  }
+}
+
 async function applyCaseUpdate(
   trx: Transaction<EngineDatabase>,
   update: CaseUpdate,

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { ActionDatabase } from './action-tables.js';
 import { KyselyApiKeyRepository } from './api-key-repository.js';
 import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
+import { KyselyOutboxRepository } from './kysely-outbox-repository.js';
 import { KyselyPeopleRepository } from './kysely-people-repository.js';
 import { KyselyQueueRepository } from './kysely-queue-repository.js';
 import { KyselyReviewRepository } from './kysely-review-repository.js';
@@ -88,6 +90,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     ),
     submissions: new KyselySubmissionRepository(
       kysely.withTables<SubmissionDatabase>() as unknown as Kysely<SubmissionDatabase>,
+      target.dialect,
+    ),
+    outbox: new KyselyOutboxRepository(
+      kysely.withTables<ActionDatabase>() as unknown as Kysely<ActionDatabase>,
       target.dialect,
     ),
     close() {

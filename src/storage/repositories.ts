@@ -1,3 +1,4 @@
+import type { OutboxRepository } from '../actions/index.js';
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
@@ -30,5 +31,7 @@ export interface Storage {
   readonly wellness: WellnessRepository;
   /** Reports sent to outside authorities (NCMEC), their exchanges, and the "reported to" ledger. */
   readonly submissions: SubmissionRepository;
+  /** The action outbox the engine's commits fill and the dispatcher delivers (`actions`' contract). */
+  readonly outbox: OutboxRepository;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { NewOutboxAction } from '../actions/index.js';
 import type { CaseUpdate } from '../cases/index.js';
 import type { DeadLetter, EngineBatch, LabelRecord } from '../engine/index.js';
 import type { AppendOutcome, LinkObservation, LoggedEvent } from '../events/index.js';
@@ -22,7 +23,8 @@ type Connection = BetterSqlite3.Database;
  * times cheaper per event because statements are prepared once and nothing is compiled per call.
  *
  * Each part of a batch has its own writer below (events, rule hits, labels, links, typology
- * contributions, cases with their timelines, dead letters, the watermark and snapshot), each
+ * contributions, cases with their timelines, the action outbox, dead letters, the watermark and
+ * snapshot), each
  * preparing its statements once; a commit runs them in that order inside ONE transaction, so
  * after a crash the store is before or after the whole batch.
  */
@@ -34,6 +36,7 @@ export function sqliteEngineWriter(connection: Connection, kysely: Kysely<never>
   const writeContributions = contributionWriter(connection);
   const writeCases = caseWriter(connection);
   const writeDeadLetters = deadLetterWriter(connection);
+  const writeActions = outboxWriter(connection);
   const writeState = stateWriter(connection);
 
   const appendAll = connection.transaction(appendEvents);
@@ -43,6 +46,7 @@ export function sqliteEngineWriter(connection: Connection, kysely: Kysely<never>
     writeLinks(batch.links);
     writeContributions(batch.contributions);
     writeCases(batch.cases);
+    writeActions(batch.actions ?? []);
     writeDeadLetters(batch.deadLetters ?? []);
     writeState(batch.processedSeq, batch.snapshot);
   });
@@ -225,6 +229,58 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
           JSON.stringify(entry.detail ?? null),
         );
       }
+    }
+  };
+}
+
+/**
+ * Writes the action outbox rows, once per (idempotency key, endpoint), each with the id of its
+ * subject's open case as the cases written just before left it.
+ */
+function outboxWriter(connection: Connection): (actions: readonly NewOutboxAction[]) => void {
+  const insertAction = connection.prepare<
+    [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string | null,
+      string | null,
+      string | null,
+      string,
+      string,
+      string | null,
+    ]
+  >(
+    `insert into action_outbox (idempotency_key, endpoint, action, kind, mode, status, body_json, event_id, rule_id,
+       subject, case_id, created_at, committed_at, next_attempt_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (select id from cases where subject = ? and status <> 'closed'), ?, ?, ?)
+     on conflict (idempotency_key, endpoint) do nothing`,
+  );
+  return (actions) => {
+    if (actions.length === 0) return;
+    const now = new Date().toISOString();
+    for (const row of actions) {
+      insertAction.run(
+        row.idempotencyKey,
+        row.endpoint,
+        row.action,
+        row.kind,
+        row.mode,
+        row.status,
+        row.bodyJson,
+        row.eventId,
+        row.ruleId,
+        row.subject,
+        row.subject,
+        row.createdAt,
+        now,
+        row.status === 'pending' ? now : null,
+      );
     }
   };
 }

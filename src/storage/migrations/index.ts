@@ -17,6 +17,7 @@ import { caseCommentsMigration } from './0012_case_comments.js';
 import { wellnessMigration } from './0013_wellness.js';
 import { consoleReadIndexesMigration } from './0014_console_read_indexes.js';
 import { submissionsMigration } from './0015_submissions.js';
+import { actionOutboxMigration } from './0016_action_outbox.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -36,6 +37,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   wellnessMigration,
   consoleReadIndexesMigration,
   submissionsMigration,
+  actionOutboxMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */

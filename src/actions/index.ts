@@ -1,0 +1,45 @@
+/**
+ * Actions: what Prevail tells a platform to do when it detects something (end a stream, hold a
+ * payment, restrict an account, warn a user, notify a reviewer). Declared in the policy's
+ * `actions.yaml`, triggered by rule effects and typology alerts, committed in a transactional
+ * outbox with the batch that caused them, delivered as signed webhooks. See docs/actions.md.
+ */
+
+export {
+  type ActionDeclaration,
+  type ActionEndpoint,
+  type ActionKind,
+  type ActionMode,
+  type ActionPolicy,
+  builtinActionKinds,
+  emptyActionPolicy,
+  type PayloadTemplate,
+} from './action-model.js';
+export { type ActionPlanner, actionIdempotencyKey, createActionPlanner, deliveryBody } from './action-planner.js';
+export { actionsFileName, loadActionPolicy, parseActionPolicy } from './action-policy.js';
+export { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+export {
+  type ActionAudit,
+  type AttemptReport,
+  type DispatchRound,
+  OutboxDispatcher,
+  type OutboxDispatcherOptions,
+} from './outbox-dispatcher.js';
+export type {
+  ActionTrigger,
+  AttemptOutcome,
+  DeliveryAttempt,
+  NewOutboxAction,
+  OutboxAction,
+  OutboxRepository,
+  OutboxStatus,
+} from './outbox-record.js';
+export { placeholderNames } from './payload-template.js';
+export { defaultRetryPolicy, nextAttemptMs, type RetryPolicy } from './retry-schedule.js';
+export {
+  defaultToleranceSeconds,
+  type SignatureCheck,
+  signatureHeader,
+  signWebhook,
+  verifyWebhook,
+} from './webhook-signature.js';

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { signWebhook, verifyWebhook } from './index.js';
+
+const secret = 'test-only-secret-0123456789abcdef';
+const body = '{"id":"k1","action":"end_stream"}';
+
+describe('webhook signatures', () => {
+  test('a signature verifies over the exact body and time it was made for', () => {
+    const header = signWebhook(secret, body, 1_800_000_000);
+    assert.match(header, /^t=1800000000,v1=[0-9a-f]{64}$/);
+    assert.deepEqual(verifyWebhook(secret, header, body, 1_800_000_010), { ok: true, timestamp: 1_800_000_000 });
+  });
+
+  test('a changed body, another secret, an old time or a malformed header fail, each with its reason', () => {
+    const header = signWebhook(secret, body, 1_800_000_000);
+    assert.deepEqual(verifyWebhook(secret, header, `${body} `, 1_800_000_000), { ok: false, reason: 'mismatch' });
+    assert.deepEqual(verifyWebhook('another-secret-0123456789', header, body, 1_800_000_000), {
+      ok: false,
+      reason: 'mismatch',
+    });
+    assert.deepEqual(verifyWebhook(secret, header, body, 1_800_000_301), { ok: false, reason: 'stale' });
+    for (const malformed of [
+      '',
+      't=1800000000',
+      'v1=00',
+      't=x,v1=ab',
+      't=1=2,v1=ab',
+      `t=1800000000,v1=${'g'.repeat(64)}`,
+    ])
+      assert.deepEqual(verifyWebhook(secret, malformed, body, 1_800_000_000), { ok: false, reason: 'malformed' });
+  });
+
+  test('while a secret rotates, any one of several v1 values may match', () => {
+    const old = signWebhook('old-secret-0123456789abcdef', body, 1_800_000_000).split(',')[1];
+    const current = signWebhook(secret, body, 1_800_000_000);
+    assert.equal(verifyWebhook(secret, `${current},${old}`, body, 1_800_000_000).ok, true);
+  });
+});

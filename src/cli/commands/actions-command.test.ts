@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { captureIo } from '../../../test/support/capture-io.js';
+import { signWebhook } from '../../actions/index.js';
+import { runCli } from '../main.js';
+
+const secret = 'test-only-secret-0123456789abcdef';
+
+async function run(args: string[]) {
+  const io = captureIo();
+  const status = await runCli(args, io);
+  return { status, output: io.output().trim(), errors: io.errors() };
+}
+
+describe('prevail actions verify', () => {
+  let directory: string;
+  let bodyFile: string;
+  const body = '{"id":"k1","case_id":7,"action":"end_stream"}';
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'prevail-actions-cli-'));
+    bodyFile = join(directory, 'body.json');
+    await writeFile(bodyFile, body);
+  });
+
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  test('a good signature verifies (exit 0); a changed body does not (exit 1)', async () => {
+    const header = signWebhook(secret, body, 1_800_000_000);
+    const args = ['actions', 'verify', '--secret', secret, '--header', header, '--body-file', bodyFile];
+    const good = await run([...args, '--now', '1800000030']);
+    assert.equal(good.status, 0, good.errors);
+    assert.deepEqual(JSON.parse(good.output), { ok: true, timestamp: 1_800_000_000 });
+    const stale = await run([...args, '--now', '1800009999']);
+    assert.equal(stale.status, 1);
+    assert.deepEqual(JSON.parse(stale.output), { ok: false, reason: 'stale' });
+    await writeFile(join(directory, 'changed.json'), `${body} `);
+    process.env.TEST_ACTIONS_SECRET = secret;
+    const changed = await run([
+      'actions',
+      'verify',
+      '--secret-env',
+      'TEST_ACTIONS_SECRET',
+      '--header',
+      header,
+      '--body-file',
+      join(directory, 'changed.json'),
+      '--now',
+      '1800000000',
+    ]);
+    delete process.env.TEST_ACTIONS_SECRET;
+    assert.equal(changed.status, 1);
+    assert.deepEqual(JSON.parse(changed.output), { ok: false, reason: 'mismatch' });
+  });
+
+  test('both or neither of --secret and --secret-env is a usage error', async () => {
+    const result = await run(['actions', 'verify', '--header', 't=1,v1=00', '--body-file', bodyFile]);
+    assert.equal(result.status, 2);
+    assert.match(result.errors, /CONFIG_INVALID: give exactly one of --secret and --secret-env/);
+  });
+});
