@@ -5,7 +5,14 @@ import { pdqQualityThreshold } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
 import { preserveMatchedFrame } from './frame-evidence.js';
 import { MatchCooldown } from './match-cooldown.js';
-import type { FrameHasher, FrameMatcher, MatchEventSink, SourceKind, StreamWatchEvent } from './stream-types.js';
+import type {
+  FrameHash,
+  FrameHasher,
+  FrameMatcher,
+  MatchEventSink,
+  SourceKind,
+  StreamWatchEvent,
+} from './stream-types.js';
 import { describeError, roundToMs } from './watch-values.js';
 
 /** What a frame pipeline needs: the watcher's settings that concern frames, and where to report. */
@@ -115,7 +122,12 @@ export class FramePipeline {
   /** Processes one frame that arrived at `nowMs`, at `t` seconds of stream time. */
   async process(frame: VideoFrame, t: number, nowMs: number): Promise<void> {
     if (this.#isLate(frame, nowMs) || this.#isSkipped(t)) return;
-    const { hash, quality } = this.#options.hashFrame(frame);
+    const hashed = await this.#hash(frame);
+    if (hashed === undefined) {
+      this.#framesDropped += 1;
+      return;
+    }
+    const { hash, quality } = hashed;
     this.#framesSampled += 1;
     this.#lastFrameAt = new Date(nowMs).toISOString();
     const reported = { t: roundToMs(t), index: frame.index, quality, pdq: hash };
@@ -162,6 +174,20 @@ export class FramePipeline {
       matches: frameMatches,
       event: eventId,
     });
+  }
+
+  /**
+   * The frame's hash, or `undefined` when it was not hashed: the frame pool dropped it (a newer
+   * frame of the stream replaced it while it waited), or the hasher failed (a worker crash: the
+   * error is recorded and the stream goes on with its next frame).
+   */
+  async #hash(frame: VideoFrame): Promise<FrameHash | undefined> {
+    try {
+      return await this.#options.hashFrame(frame);
+    } catch (error) {
+      this.#options.onError(describeError(error));
+      return undefined;
+    }
   }
 
   /**

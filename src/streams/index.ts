@@ -18,6 +18,12 @@ export {
   measureFrameCost,
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
+export {
+  defaultFrameHashWorkers,
+  FrameHashPool,
+  type FrameHashPoolSettings,
+  type FrameHashPoolStats,
+} from './frame-hash-pool.js';
 export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';
 export {
@@ -45,6 +51,7 @@ export {
   type StreamSettings,
 } from './stream-manager.js';
 export {
+  type FrameHash,
   type FrameHasher,
   type FrameMatcher,
   type FrameSource,

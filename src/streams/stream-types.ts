@@ -127,8 +127,18 @@ export type StreamWatchEvent =
 /** Reads frames from a source: `readFrames` of `src/video`, or a fake in tests. */
 export type FrameSource = (source: string, options: FrameReaderOptions) => AsyncIterable<VideoFrame>;
 
-/** Hashes one frame with PDQ (see `hashVideoFrame`). */
-export type FrameHasher = (frame: VideoFrame) => { readonly hash: string; readonly quality: number };
+/** A frame's PDQ hash and quality. */
+export interface FrameHash {
+  readonly hash: string;
+  readonly quality: number;
+}
+
+/**
+ * Hashes one frame with PDQ: `hashVideoFrame` on the main thread, or a stream's lane of the
+ * `FrameHashPool` (asynchronous; `undefined` when the pool dropped the frame unhashed). A hasher
+ * that throws loses that frame only: the watcher records the error and goes on.
+ */
+export type FrameHasher = (frame: VideoFrame) => FrameHash | undefined | Promise<FrameHash | undefined>;
 
 /** The part of the matcher a watcher uses. */
 export interface FrameMatcher {
