@@ -64,8 +64,9 @@ export interface FramePipelineCounts {
  *
  * Frames are never stored unless `evidence` is given: each is hashed from ffmpeg's buffer and
  * forgotten. With `evidence`, each frame that sends an event (so once per banked item per cooldown
- * window) is kept encrypted and audited in the vault. A failure of the matcher, the sink or the
- * vault is reported (`onError`) and the pipeline goes on with the next frame.
+ * window) is kept encrypted and audited in the vault. A failure of the hasher (a crashed worker of
+ * the frame pool), the matcher, the sink or the vault is reported (`onError`) and the pipeline goes
+ * on with the next frame; a frame the hasher failed or dropped counts in `framesDropped`.
  *
  * The watcher owns the connection and the stream clock; the pipeline owns everything after a frame
  * arrives, and is told when a new connection starts (`startSession`).
