@@ -18,7 +18,9 @@
  * (c) Capacity with the frame hashing pool: the same ramp, refined between the last count that
  *     held and the first that did not (to within 2 streams), on 1 core (CPU 0) and on 2 cores
  *     (CPUs 0-1), each with hashing on the main thread and in a `FrameHashPool` of one worker per
- *     pinned core, in one run. Run alone with `--capacity` (results in `stream-capacity.json`).
+ *     pinned core, in one run; and the hashing alone (no ffmpeg): 720p frames hashed per second
+ *     on the main thread and by the pool, on 1 and 2 cores, for 4 s each. Run alone with
+ *     `--capacity` (results in `stream-capacity.json`).
  *
  * Every run is bounded in time; all children are killed at the end. Total time about 16 minutes,
  * 10 of them for (c) (`--quick`: shorter windows, for a smoke run).
@@ -350,6 +352,61 @@ async function capacity(services: Services, directory: string, clip: string, win
   return results;
 }
 
+/** 720p frames hashed per second (4 s each) on the main thread and by a pool of one worker per core. */
+async function hashingThroughput(directory: string) {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 2654435761) >>> 24;
+  const frame: VideoFrame = { index: 0, timestamp: 0, width, height, rgb };
+  const seconds = 4;
+  const results: { cores: number; mainThread: number; pool: number }[] = [];
+  for (const cpus of availableParallelism() >= 2 ? ['0', '0-1'] : ['0']) {
+    const cores = cpus === '0' ? 1 : 2;
+    const unpin = await pinToCores(directory, cpus);
+    try {
+      let hashed = 0;
+      const until = Date.now() + seconds * 1000;
+      while (Date.now() < until) {
+        hashVideoFrame(frame);
+        hashed += 1;
+      }
+      const mainThread = hashed / seconds;
+      const pool = new FrameHashPool({ workers: cores });
+      try {
+        await Promise.all(Array.from({ length: cores }, (_, lane) => pool.hash(`warm-${lane}`, frame)));
+        const before = pool.stats().hashed;
+        const end = Date.now() + seconds * 1000;
+        // Twice as many streams as workers, each submitting its next frame once its last is hashed.
+        await Promise.all(
+          Array.from({ length: 2 * cores }, async (_, lane) => {
+            while (Date.now() < end) await pool.hash(`lane-${lane}`, frame);
+          }),
+        );
+        results.push({ cores, mainThread, pool: (pool.stats().hashed - before) / seconds });
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      unpin?.();
+    }
+    const last = results.at(-1);
+    console.log(
+      `  ${cores} core(s): ${fmt(last?.mainThread ?? Number.NaN)} frames/s on the main thread, ${fmt(last?.pool ?? Number.NaN)} in the pool`,
+    );
+  }
+  return results;
+}
+
+function throughputRows(
+  results: readonly { cores: number; mainThread: number; pool: number }[],
+): (string | number)[][] {
+  return results.map(({ cores, mainThread, pool }) => [
+    `720p frames hashed per second, hashing alone, ${cores} core(s)`,
+    fmt(mainThread),
+    fmt(pool),
+    ratio(pool, mainThread),
+  ]);
+}
+
 function capacityRows(results: readonly CapacityResult[]): (string | number)[][] {
   return [1, 2].flatMap((cores) => {
     const main = results.find((entry) => entry.cores === cores && entry.hashing === 'main thread');
@@ -423,13 +480,19 @@ export async function run(args: string[]): Promise<void> {
     if (capacityOnly) {
       console.log('(c) capacity: 720p streams at 1 fps, hashing on the main thread and in the frame pool');
       const results = await capacity(services, directory, clip, rampWindow);
+      console.log(' hashing alone:');
+      const throughput = await hashingThroughput(directory);
       console.log('');
-      printTable(['measure', 'main thread', 'frame pool', 'pool advantage (×)'], capacityRows(results));
+      printTable(
+        ['measure', 'main thread', 'frame pool', 'pool advantage (×)'],
+        [...capacityRows(results), ...throughputRows(throughput)],
+      );
       await finishBenchmark('stream-capacity', {
         clip: { width, height, fps: 25, seconds: clipSeconds, gopSeconds },
         loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
         deadlineMs,
         capacity: capacitySummary(results),
+        hashingThroughput: throughput,
       });
       return;
     }
@@ -542,6 +605,8 @@ export async function run(args: string[]): Promise<void> {
     }
     console.log('(c) capacity: 720p streams at 1 fps, hashing on the main thread and in the frame pool');
     const capacityResults = await capacity(services, directory, clip, rampWindow);
+    console.log(' hashing alone:');
+    const throughput = await hashingThroughput(directory);
 
     const rows: (string | number)[][] = [
       [
@@ -602,7 +667,10 @@ export async function run(args: string[]): Promise<void> {
     console.log('');
     printTable(['measure', 'Prevail', 'baseline', 'Prevail advantage (×)'], rows);
     console.log('');
-    printTable(['measure', 'main thread', 'frame pool', 'pool advantage (×)'], capacityRows(capacityResults));
+    printTable(
+      ['measure', 'main thread', 'frame pool', 'pool advantage (×)'],
+      [...capacityRows(capacityResults), ...throughputRows(throughput)],
+    );
     await finishBenchmark('stream', {
       clip: { width, height, fps: 25, seconds: clipSeconds, gopSeconds },
       loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
@@ -619,6 +687,7 @@ export async function run(args: string[]): Promise<void> {
         cpuRatio: cpuOfOne(baselineRamp) / cpuOfOne(prevailRamp),
       },
       capacity: capacitySummary(capacityResults),
+      hashingThroughput: throughput,
     });
   } finally {
     for (const child of children) await stopProcess(child);
