@@ -101,7 +101,11 @@ describe('the frame hashing pool', () => {
     await hashing.close();
     assert.equal(hashing.stats().workers, 0, 'every worker thread has exited');
     assert.equal(await waiting, undefined);
-    assert.equal(await running, undefined);
+    const last = await running;
+    assert.ok(
+      last === undefined || last.hash === '3',
+      'the frame in a worker resolves with its hash if the worker answered before it ended, else undefined',
+    );
     assert.equal(await hashing.hash('a', frame(5)), undefined, 'a closed pool hashes nothing');
   });
 

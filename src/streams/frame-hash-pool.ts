@@ -19,7 +19,7 @@ export type FrameHashReply =
 
 /** How the frame pool is sized; every field has a default sized to the machine. */
 export interface FrameHashPoolSettings {
-  /** Worker threads hashing frames at once (default `os.availableParallelism()`). */
+  /** Worker threads hashing frames at once (default `os.availableParallelism()`, at least 1). */
   readonly workers?: number;
   /** Where worker crashes are reported (absent: only counted). */
   readonly logger?: Logger;
@@ -54,9 +54,15 @@ interface Lane {
   waiting: Job | undefined;
 }
 
-/** Worker threads by default: every core (ffmpeg's decoding runs in its own processes beside them). */
+/**
+ * The stream manager's default: one worker per core (ffmpeg's decoding runs in its own processes
+ * beside them) when there are 2 cores or more; on one core 0, the main thread, since a worker there
+ * adds no parallelism, only a hop between threads (`bench/stream.ts` (c), pinned to one core under
+ * heavy load: 2 streams sustained with a worker against 4 without).
+ */
 export function defaultFrameHashWorkers(): number {
-  return Math.max(1, availableParallelism());
+  const cores = availableParallelism();
+  return cores > 1 ? cores : 0;
 }
 
 /**
@@ -99,7 +105,7 @@ export class FrameHashPool {
   #closed = false;
 
   constructor(settings: FrameHashPoolSettings = {}) {
-    this.workers = settings.workers ?? defaultFrameHashWorkers();
+    this.workers = settings.workers ?? Math.max(1, availableParallelism());
     if (!Number.isSafeInteger(this.workers) || this.workers < 1) {
       throw new EngineError('CONFIG_INVALID', `frame hash workers must be an integer ≥ 1, got ${this.workers}`);
     }
