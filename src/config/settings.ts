@@ -65,7 +65,7 @@ export interface Settings {
   readonly hashQueue?: number;
   /** `PREVAIL_HASH_PIXEL_BUDGET`: pixels decoded at once across the hashing workers (default 200,000,000). */
   readonly hashPixelBudget?: number;
-  /** `PREVAIL_STREAM_HASH_WORKERS`: worker threads hashing live-stream frames (default: the cores, 0 on one core; 0: the main thread). */
+  /** `PREVAIL_STREAM_HASH_WORKERS`: worker threads hashing live-stream frames (default: the cores; 0: the main thread). */
   readonly streamHashWorkers?: number;
   /** `PREVAIL_AUDIT_CHECKPOINT_DIR`: where `serve` writes signed audit checkpoints (off when unset). */
   readonly auditCheckpointDir?: string;

@@ -19,7 +19,7 @@ export type FrameHashReply =
 
 /** How the frame pool is sized; every field has a default sized to the machine. */
 export interface FrameHashPoolSettings {
-  /** Worker threads hashing frames at once (default `os.availableParallelism()`, at least 1). */
+  /** Worker threads hashing frames at once (default `os.availableParallelism()`). */
   readonly workers?: number;
   /** Where worker crashes are reported (absent: only counted). */
   readonly logger?: Logger;
@@ -55,14 +55,12 @@ interface Lane {
 }
 
 /**
- * The stream manager's default: one worker per core (ffmpeg's decoding runs in its own processes
- * beside them) when there are 2 cores or more; on one core 0, the main thread, since a worker there
- * adds no parallelism, only a hop between threads (`bench/stream.ts` (c), pinned to one core under
- * heavy load: 2 streams sustained with a worker against 4 without).
+ * Worker threads by default: one per core (ffmpeg's decoding runs in its own processes beside
+ * them). On one core a worker adds no parallelism, but it keeps the main thread's event loop free
+ * of the 7 ms hashes; `bench/stream.ts` (c) could not tell the two apart there (see docs/streams.md).
  */
 export function defaultFrameHashWorkers(): number {
-  const cores = availableParallelism();
-  return cores > 1 ? cores : 0;
+  return Math.max(1, availableParallelism());
 }
 
 /**
@@ -105,7 +103,7 @@ export class FrameHashPool {
   #closed = false;
 
   constructor(settings: FrameHashPoolSettings = {}) {
-    this.workers = settings.workers ?? Math.max(1, availableParallelism());
+    this.workers = settings.workers ?? defaultFrameHashWorkers();
     if (!Number.isSafeInteger(this.workers) || this.workers < 1) {
       throw new EngineError('CONFIG_INVALID', `frame hash workers must be an integer ≥ 1, got ${this.workers}`);
     }

@@ -30,8 +30,8 @@ export interface StreamSettings {
   /** Lowest rate `degrade` lowers a stream to (default 0.2 frames/s). */
   readonly minimumFps?: number;
   /**
-   * Worker threads hashing the streams' frames (`FrameHashPool`; default one per core on 2 cores or
-   * more, `defaultFrameHashWorkers`); 0 hashes on the main thread, as before the pool.
+   * Worker threads hashing the streams' frames (`FrameHashPool`; default one per core,
+   * `defaultFrameHashWorkers`); 0 hashes on the main thread, as before the pool.
    */
   readonly hashWorkers?: number;
   /** One `media.matched` event per banked item per stream per this many milliseconds (default 60 s). */

@@ -187,7 +187,7 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
     )
     .option(
       '--stream-hash-workers <n>',
-      'worker threads hashing live-stream frames; default: the cores of this machine (0 on one core); 0: on the main thread (env PREVAIL_STREAM_HASH_WORKERS)',
+      'worker threads hashing live-stream frames; default: the cores of this machine; 0: on the main thread (env PREVAIL_STREAM_HASH_WORKERS)',
       nonNegativeInteger,
       cliSettings().streamHashWorkers,
     )
