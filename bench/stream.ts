@@ -15,9 +15,15 @@
  *     frame dropped: the bench process and every ffmpeg are pinned to CPU 0 (`taskset`); the
  *     number of streams doubles (1, 2, 4, …, up to 32) until a frame of the measured window is
  *     missing or later than 3 s. The media server and publishers (the "network") are not pinned.
+ * (c) Capacity with the frame hashing pool: the same ramp, refined between the last count that
+ *     held and the first that did not (to within 2 streams), on 1 core (CPU 0) and on 2 cores
+ *     (CPUs 0-1), each with hashing on the main thread and in a `FrameHashPool` of one worker per
+ *     pinned core, in one run; and the hashing alone (no ffmpeg): 720p frames hashed per second
+ *     on the main thread and by the pool, on 1 and 2 cores, for 4 s each. Run alone with
+ *     `--capacity` (results in `stream-capacity.json`).
  *
- * Every run is bounded in time; all children are killed at the end. Total time about 6 minutes
- * (`--quick`: shorter windows, for a smoke run).
+ * Every run is bounded in time; all children are killed at the end. Total time about 16 minutes,
+ * 10 of them for (c) (`--quick`: shorter windows, for a smoke run).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,7 +31,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, type Services } from '../src/app/index.js';
-import { hashVideoFrame, StreamWatcher } from '../src/streams/index.js';
+import { FrameHashPool, hashVideoFrame, StreamWatcher } from '../src/streams/index.js';
 import { ffmpegPath, readFrames, type VideoFrame } from '../src/video/index.js';
 import { startMediaServer } from '../test/support/media-server.js';
 import { startPublisher, stopProcess } from '../test/support/stream-clip.js';
@@ -40,6 +46,8 @@ const gopSeconds = 2;
 /** A sampled frame whose lookup finishes later than this after it went out counts as dropped. */
 const deadlineMs = 3000;
 const maxStreams = 32;
+/** The capacity ramp (c) goes up to this many streams per pinned core. */
+const maxStreamsPerCore = 24;
 
 interface Window {
   /** Clip seconds measured: [from, to). */
@@ -57,6 +65,11 @@ interface RunSummary {
   readonly latencies: number[];
   /** CPU time (this process and its ffmpeg children) per stream per second of stream, in ms. */
   readonly cpuMsPerStreamSecond: number;
+  /**
+   * CPU time of the main thread alone per frame hashed, in ms (Prevail runs only): what caps a
+   * process whose every stream goes through that one thread, whatever the cores.
+   */
+  readonly mainThreadMsPerFrame?: number;
 }
 
 /** Ticks per second of `/proc/self/stat` times (`getconf CLK_TCK`; 100 on Linux). */
@@ -71,6 +84,13 @@ function cpuMsWithChildren(): number {
   const fields = (readFileSync('/proc/self/stat', 'utf8').split(') ')[1] ?? '').split(' ');
   const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
   return (ticks * 1000) / clockTicks;
+}
+
+/** CPU time used so far by this process's main thread alone (`/proc/self/task/<pid>/stat`), in ms. */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = (stat.split(') ')[1] ?? '').split(' ');
+  return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / clockTicks;
 }
 
 /** The clip second a frame shows: the index of the white block in its top band, or -1. */
@@ -130,8 +150,10 @@ async function runPrevail(
   services: Services,
   sources: readonly { source: string; kind: 'file' | 'live'; startedAt: () => number }[],
   window: Window,
+  pool?: FrameHashPool,
 ): Promise<RunSummary> {
   const all: Results[] = [];
+  let framesHashed = 0;
   const watchers = sources.map(({ source, kind, startedAt }, index) => {
     const results: Results = new Map();
     all.push(results);
@@ -144,24 +166,27 @@ async function runPrevail(
       realtime: kind === 'file',
       hashFrame: (frame: VideoFrame) => {
         second = clipSecond(frame.rgb, frame.width);
-        return hashVideoFrame(frame);
+        return pool === undefined ? hashVideoFrame(frame) : pool.hash(`bench-${index}`, frame);
       },
       reconnect: { maxReconnects: 0 },
     });
     watcher.subscribe((event) => {
+      if (event.type === 'frame') framesHashed += 1;
       if (event.type === 'frame' && second >= 0 && !results.has(second))
         results.set(second, Date.now() - (startedAt() + second * 1000));
     });
     return watcher;
   });
   const cpuBefore = cpuMsWithChildren();
+  const mainBefore = mainThreadCpuMs();
   const began = Date.now();
   for (const watcher of watchers) watcher.start();
   const startedAt = Math.min(...sources.map((source) => source.startedAt()));
   await sleep(Math.max(0, startedAt + window.to * 1000 + deadlineMs - Date.now()));
   await Promise.all(watchers.map((watcher) => watcher.stop()));
   const streamSeconds = (sources.length * (Date.now() - began)) / 1000;
-  return summarize(all, window, cpuMsWithChildren() - cpuBefore, streamSeconds);
+  const mainThreadMsPerFrame = (mainThreadCpuMs() - mainBefore) / Math.max(1, framesHashed);
+  return { ...summarize(all, window, cpuMsWithChildren() - cpuBefore, streamSeconds), mainThreadMsPerFrame };
 }
 
 /** Grabs one frame with its own ffmpeg; resolves with the RGB bytes, or undefined on failure or timeout. */
@@ -213,16 +238,20 @@ async function runBaseline(
   return summarize(all, window, cpuMsWithChildren() - cpuBefore, streams * window.to);
 }
 
-/** Runs ffmpeg and this process on CPU 0 only (through a `PREVAIL_FFMPEG` wrapper); returns the undo. */
-async function pinToOneCore(directory: string): Promise<(() => void) | undefined> {
+/**
+ * Runs ffmpeg and this process (every thread, and the worker threads started later, which inherit
+ * it) on the CPUs `cpus` only (`0`, `0-1`; ffmpeg through a `PREVAIL_FFMPEG` wrapper); returns the
+ * undo.
+ */
+async function pinToCores(directory: string, cpus = '0'): Promise<(() => void) | undefined> {
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
   } catch {
     return undefined;
   }
-  const wrapper = join(directory, 'ffmpeg-on-cpu0.sh');
+  const wrapper = join(directory, `ffmpeg-on-cpu${cpus}.sh`);
   const real = ffmpegPath();
-  await writeFile(wrapper, `#!/bin/sh\nexec taskset -c 0 ${real} "$@"\n`);
+  await writeFile(wrapper, `#!/bin/sh\nexec taskset -c ${cpus} ${real} "$@"\n`);
   await chmod(wrapper, 0o755);
   const previous = process.env.PREVAIL_FFMPEG;
   process.env.PREVAIL_FFMPEG = wrapper;
@@ -235,26 +264,204 @@ async function pinToOneCore(directory: string): Promise<(() => void) | undefined
   };
 }
 
-/** The largest stream count in 1, 2, 4, … whose run drops nothing, and every step's summary. */
+/**
+ * The largest stream count in 1, 2, 4, … (up to `limit`) whose run drops nothing, and every step's
+ * summary; with `refine`, then halves the gap between the last count that held and the first that
+ * did not until it is at most 2 streams.
+ */
 async function ramp(
   run: (streams: number) => Promise<RunSummary>,
+  { limit = maxStreams, refine = false }: { limit?: number; refine?: boolean } = {},
 ): Promise<{ sustained: number; steps: { streams: number; summary: RunSummary }[] }> {
   const steps: { streams: number; summary: RunSummary }[] = [];
-  let sustained = 0;
-  for (let streams = 1; streams <= maxStreams; streams *= 2) {
+  const step = async (streams: number): Promise<boolean> => {
     const summary = await run(streams);
     steps.push({ streams, summary });
     console.log(
-      `  ${streams} stream(s): ${summary.onTime}/${summary.expected} frames on time, p99 ${fmt(percentile(summary.latencies, 0.99))} ms, CPU ${fmt(summary.cpuMsPerStreamSecond)} ms per stream-second`,
+      `  ${streams} stream(s): ${summary.onTime}/${summary.expected} frames on time, p99 ${fmt(percentile(summary.latencies, 0.99))} ms, CPU ${fmt(summary.cpuMsPerStreamSecond)} ms per stream-second${summary.mainThreadMsPerFrame === undefined ? '' : `, main thread ${summary.mainThreadMsPerFrame.toFixed(2)} ms per frame`}`,
     );
-    if (summary.dropped > 0) break;
+    return summary.dropped === 0;
+  };
+  let sustained = 0;
+  let failed: number | undefined;
+  for (let streams = 1; streams <= limit; streams = Math.min(streams * 2, streams === limit ? limit + 1 : limit)) {
+    if (!(await step(streams))) {
+      failed = streams;
+      break;
+    }
     sustained = streams;
+  }
+  while (refine && failed !== undefined && failed - sustained > 2) {
+    const middle = Math.floor((sustained + failed) / 2);
+    if (await step(middle)) sustained = middle;
+    else failed = middle;
   }
   return { sustained, steps };
 }
 
+/** One capacity configuration of (c): the pinned CPUs, and where frames are hashed. */
+interface CapacityResult {
+  readonly cpus: string;
+  readonly cores: number;
+  readonly hashing: 'main thread' | 'pool';
+  readonly result: Awaited<ReturnType<typeof ramp>>;
+}
+
+/**
+ * (c) Streams sustained on 1 core and on 2 cores, hashing on the main thread and in a frame pool of
+ * one worker per pinned core, side by side.
+ */
+async function capacity(services: Services, directory: string, clip: string, window: Window) {
+  const results: CapacityResult[] = [];
+  const configurations = availableParallelism() >= 2 ? ['0', '0-1'] : ['0'];
+  for (const cpus of configurations) {
+    const cores = cpus === '0' ? 1 : 2;
+    const unpin = await pinToCores(directory, cpus);
+    if (unpin === undefined) console.log('  taskset is not available: running on every core');
+    try {
+      for (const hashing of ['main thread', 'pool'] as const) {
+        console.log(` ${cores} core(s), hashing on the ${hashing}:`);
+        // A new pool per configuration: its workers start pinned like the process that starts them.
+        const pool = hashing === 'pool' ? new FrameHashPool({ workers: cores }) : undefined;
+        try {
+          const result = await ramp(
+            (streams) => {
+              const startedAt = Date.now();
+              return runPrevail(
+                services,
+                Array.from({ length: streams }, () => ({
+                  source: clip,
+                  kind: 'file' as const,
+                  startedAt: () => startedAt,
+                })),
+                window,
+                pool,
+              );
+            },
+            { limit: maxStreamsPerCore * cores, refine: true },
+          );
+          results.push({ cpus, cores, hashing, result });
+        } finally {
+          await pool?.close();
+        }
+      }
+    } finally {
+      unpin?.();
+    }
+  }
+  return results;
+}
+
+/** 720p frames hashed per second (4 s each) on the main thread and by a pool of one worker per core. */
+async function hashingThroughput(directory: string) {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 2654435761) >>> 24;
+  const frame: VideoFrame = { index: 0, timestamp: 0, width, height, rgb };
+  const seconds = 4;
+  const results: { cores: number; mainThread: number; pool: number }[] = [];
+  for (const cpus of availableParallelism() >= 2 ? ['0', '0-1'] : ['0']) {
+    const cores = cpus === '0' ? 1 : 2;
+    const unpin = await pinToCores(directory, cpus);
+    try {
+      let hashed = 0;
+      const until = Date.now() + seconds * 1000;
+      while (Date.now() < until) {
+        hashVideoFrame(frame);
+        hashed += 1;
+      }
+      const mainThread = hashed / seconds;
+      const pool = new FrameHashPool({ workers: cores });
+      try {
+        await Promise.all(Array.from({ length: cores }, (_, lane) => pool.hash(`warm-${lane}`, frame)));
+        const before = pool.stats().hashed;
+        const end = Date.now() + seconds * 1000;
+        // Twice as many streams as workers, each submitting its next frame once its last is hashed.
+        await Promise.all(
+          Array.from({ length: 2 * cores }, async (_, lane) => {
+            while (Date.now() < end) await pool.hash(`lane-${lane}`, frame);
+          }),
+        );
+        results.push({ cores, mainThread, pool: (pool.stats().hashed - before) / seconds });
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      unpin?.();
+    }
+    const last = results.at(-1);
+    console.log(
+      `  ${cores} core(s): ${fmt(last?.mainThread ?? Number.NaN)} frames/s on the main thread, ${fmt(last?.pool ?? Number.NaN)} in the pool`,
+    );
+  }
+  return results;
+}
+
+function throughputRows(
+  results: readonly { cores: number; mainThread: number; pool: number }[],
+): (string | number)[][] {
+  return results.map(({ cores, mainThread, pool }) => [
+    `720p frames hashed per second, hashing alone, ${cores} core(s)`,
+    fmt(mainThread),
+    fmt(pool),
+    ratio(pool, mainThread),
+  ]);
+}
+
+function capacityRows(results: readonly CapacityResult[]): (string | number)[][] {
+  return [1, 2].flatMap((cores) => {
+    const main = results.find((entry) => entry.cores === cores && entry.hashing === 'main thread');
+    const pool = results.find((entry) => entry.cores === cores && entry.hashing === 'pool');
+    if (main === undefined || pool === undefined) return [];
+    return [
+      [
+        `720p streams sustained on ${cores} core(s), none dropped`,
+        main.result.sustained,
+        pool.result.sustained,
+        ratio(pool.result.sustained, main.result.sustained),
+      ],
+      [
+        `CPU ms per stream-second (1 stream, ${cores} core(s))`,
+        fmt(cpuOfOne(main.result)),
+        fmt(cpuOfOne(pool.result)),
+        ratio(cpuOfOne(main.result), cpuOfOne(pool.result)),
+      ],
+      [
+        `main-thread CPU ms per frame (median of the steps, ${cores} core(s))`,
+        mainThreadOf(main.result).toFixed(2),
+        mainThreadOf(pool.result).toFixed(2),
+        ratio(mainThreadOf(main.result), mainThreadOf(pool.result)),
+      ],
+      [
+        `streams at 1 fps the main thread caps a process at (1000 / that, ${cores} core(s))`,
+        fmt(1000 / mainThreadOf(main.result)),
+        fmt(1000 / mainThreadOf(pool.result)),
+        ratio(mainThreadOf(main.result), mainThreadOf(pool.result)),
+      ],
+    ];
+  });
+}
+
+function capacitySummary(results: readonly CapacityResult[]) {
+  return results.map(({ cpus, cores, hashing, result }) => ({
+    cpus,
+    cores,
+    hashing,
+    mainThreadMsPerFrame: Math.round(mainThreadOf(result) * 100) / 100,
+    ...rampSummary(result),
+  }));
+}
+
+/** The median over a ramp's steps of the main thread's CPU per hashed frame. */
+function mainThreadOf(result: Awaited<ReturnType<typeof ramp>>): number {
+  const values = result.steps.flatMap(({ summary }) =>
+    summary.mainThreadMsPerFrame === undefined ? [] : [summary.mainThreadMsPerFrame],
+  );
+  return percentile(values, 0.5);
+}
+
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const capacityOnly = args.includes('--capacity');
   const latencyWindow: Window = quick ? { from: 3, to: 13 } : { from: 3, to: 33 };
   const liveWindow: Window = quick ? { from: 10, to: 20 } : { from: 10, to: 36 };
   const rampWindow: Window = quick ? { from: 3, to: 8 } : { from: 3, to: 15 };
@@ -270,6 +477,25 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `clip: ${width}x${height} 25 fps H.264, keyframe every ${gopSeconds} s, ${clipSeconds} s; bank: 10,000 PDQ hashes`,
     );
+    if (capacityOnly) {
+      console.log('(c) capacity: 720p streams at 1 fps, hashing on the main thread and in the frame pool');
+      const results = await capacity(services, directory, clip, rampWindow);
+      console.log(' hashing alone:');
+      const throughput = await hashingThroughput(directory);
+      console.log('');
+      printTable(
+        ['measure', 'main thread', 'frame pool', 'pool advantage (×)'],
+        [...capacityRows(results), ...throughputRows(throughput)],
+      );
+      await finishBenchmark('stream-capacity', {
+        clip: { width, height, fps: 25, seconds: clipSeconds, gopSeconds },
+        loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
+        deadlineMs,
+        capacity: capacitySummary(results),
+        hashingThroughput: throughput,
+      });
+      return;
+    }
 
     console.log('(a) latency, one stream at 1 fps');
     let fileStart = Date.now();
@@ -338,7 +564,7 @@ export async function run(args: string[]): Promise<void> {
     );
 
     console.log('(b) concurrent 720p streams on one core at 1 fps, no sampled frame dropped (deadline 3 s)');
-    const unpin = await pinToOneCore(directory);
+    const unpin = await pinToCores(directory);
     if (unpin === undefined) console.log('  taskset is not available: running on every core');
     let prevailRamp: Awaited<ReturnType<typeof ramp>>;
     let baselineRamp: Awaited<ReturnType<typeof ramp>>;
@@ -377,6 +603,10 @@ export async function run(args: string[]): Promise<void> {
     } finally {
       unpin?.();
     }
+    console.log('(c) capacity: 720p streams at 1 fps, hashing on the main thread and in the frame pool');
+    const capacityResults = await capacity(services, directory, clip, rampWindow);
+    console.log(' hashing alone:');
+    const throughput = await hashingThroughput(directory);
 
     const rows: (string | number)[][] = [
       [
@@ -436,6 +666,11 @@ export async function run(args: string[]): Promise<void> {
     ];
     console.log('');
     printTable(['measure', 'Prevail', 'baseline', 'Prevail advantage (×)'], rows);
+    console.log('');
+    printTable(
+      ['measure', 'main thread', 'frame pool', 'pool advantage (×)'],
+      [...capacityRows(capacityResults), ...throughputRows(throughput)],
+    );
     await finishBenchmark('stream', {
       clip: { width, height, fps: 25, seconds: clipSeconds, gopSeconds },
       loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
@@ -451,6 +686,8 @@ export async function run(args: string[]): Promise<void> {
         sustainedRatio: prevailRamp.sustained / Math.max(1, baselineRamp.sustained),
         cpuRatio: cpuOfOne(baselineRamp) / cpuOfOne(prevailRamp),
       },
+      capacity: capacitySummary(capacityResults),
+      hashingThroughput: throughput,
     });
   } finally {
     for (const child of children) await stopProcess(child);

@@ -9,6 +9,15 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** Parses a whole number ≥ 0 option (`--stream-hash-workers 0`), for commander. */
+export function nonNegativeInteger(value: string): number {
+  const parsed = Number(value.replace(/_/g, ''));
+  if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new InvalidArgumentError('expected a whole number >= 0');
+  }
+  return parsed;
+}
+
 /**
  * Parses `--reason <why>` with the audit log's one rule for reasons (non-blank text, at most
  * 2,000 characters), so a blank reason is refused with `REASON_REQUIRED` before the command

@@ -55,6 +55,13 @@ describe('One validated configuration', () => {
     assert.throws(() => readSettings({ PREVAIL_PORT: '70000' }), /PREVAIL_PORT="70000": expected a port/);
   });
 
+  test('stream frame hashing workers: a whole number, 0 (the main thread) allowed', () => {
+    assert.equal(readSettings({ PREVAIL_STREAM_HASH_WORKERS: '0' }).streamHashWorkers, 0);
+    assert.equal(readSettings({ PREVAIL_STREAM_HASH_WORKERS: '4' }).streamHashWorkers, 4);
+    assert.equal(readSettings({}).streamHashWorkers, undefined);
+    assert.throws(() => readSettings({ PREVAIL_STREAM_HASH_WORKERS: '-1' }), /PREVAIL_STREAM_HASH_WORKERS/);
+  });
+
   test('the evidence key ring and the preservation period are checked; key values never shown', () => {
     const keyA = 'a1'.repeat(32);
     const keyB = 'b2'.repeat(32);

@@ -65,6 +65,8 @@ export interface Settings {
   readonly hashQueue?: number;
   /** `PREVAIL_HASH_PIXEL_BUDGET`: pixels decoded at once across the hashing workers (default 200,000,000). */
   readonly hashPixelBudget?: number;
+  /** `PREVAIL_STREAM_HASH_WORKERS`: worker threads hashing live-stream frames (default: the cores; 0: the main thread). */
+  readonly streamHashWorkers?: number;
   /** `PREVAIL_AUDIT_CHECKPOINT_DIR`: where `serve` writes signed audit checkpoints (off when unset). */
   readonly auditCheckpointDir?: string;
   /** `PREVAIL_AUDIT_CHECKPOINT_MINUTES`: minutes between audit checkpoints (default 15). */
@@ -104,6 +106,12 @@ const positiveWhole = z
   .regex(/^[0-9][0-9_]*$/, 'expected a positive whole number')
   .transform((text) => Number(text.replace(/_/g, '')))
   .refine((value) => Number.isSafeInteger(value) && value > 0, 'expected a positive whole number');
+
+const whole = z
+  .string()
+  .regex(/^[0-9][0-9_]*$/, 'expected a whole number')
+  .transform((text) => Number(text.replace(/_/g, '')))
+  .refine((value) => Number.isSafeInteger(value), 'expected a whole number');
 
 const commaList = z.string().transform((text) =>
   text
@@ -182,6 +190,7 @@ const environmentSchema = z.object({
   PREVAIL_HASH_WORKERS: positiveWhole.optional(),
   PREVAIL_HASH_QUEUE: positiveWhole.optional(),
   PREVAIL_HASH_PIXEL_BUDGET: positiveWhole.optional(),
+  PREVAIL_STREAM_HASH_WORKERS: whole.optional(),
   PREVAIL_AUDIT_CHECKPOINT_DIR: z.string().optional(),
   PREVAIL_AUDIT_CHECKPOINT_MINUTES: positiveWhole.default(15),
   PREVAIL_AUDIT_SIGNING_KEY: z.string().optional(),
@@ -276,6 +285,9 @@ export function readSettings(environment: Environment): Settings {
     ...(value.PREVAIL_HASH_WORKERS !== undefined ? { hashWorkers: value.PREVAIL_HASH_WORKERS } : {}),
     ...(value.PREVAIL_HASH_QUEUE !== undefined ? { hashQueue: value.PREVAIL_HASH_QUEUE } : {}),
     ...(value.PREVAIL_HASH_PIXEL_BUDGET !== undefined ? { hashPixelBudget: value.PREVAIL_HASH_PIXEL_BUDGET } : {}),
+    ...(value.PREVAIL_STREAM_HASH_WORKERS !== undefined
+      ? { streamHashWorkers: value.PREVAIL_STREAM_HASH_WORKERS }
+      : {}),
     ...(value.PREVAIL_AUDIT_CHECKPOINT_DIR !== undefined
       ? { auditCheckpointDir: value.PREVAIL_AUDIT_CHECKPOINT_DIR }
       : {}),

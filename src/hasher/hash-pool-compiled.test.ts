@@ -21,7 +21,7 @@ async function sources(directory: string): Promise<string[]> {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-test('the compiled pool starts its hash-worker.js under plain node (no tsx), with the same hashes', async () => {
+test('the compiled pools start their workers under plain node (no tsx), with the same hashes', async () => {
   // Compile src/ to JavaScript as the build does (file by file, no type check: tsc checks types
   // elsewhere), into a directory whose node_modules is the project's.
   const out = await mkdtemp(join(tmpdir(), 'prevail-compiled-'));
@@ -43,11 +43,18 @@ test('the compiled pool starts its hash-worker.js under plain node (no tsx), wit
     const script = `
       import { readFile } from 'node:fs/promises';
       import { HashPool } from './hasher/index.js';
+      import { defaultFrameViews, FrameHashPool, frameHasher } from './streams/index.js';
       const pool = new HashPool({ workers: 1 });
       const bytes = new Uint8Array(await readFile('picture.png'));
       const hashes = await pool.hash(bytes, { signals: ['pdq', 'md5', 'sha256'], dihedral: false, decode: { maxPixels: ${defaultMaxPixels} } });
       await pool.close();
-      process.stdout.write(JSON.stringify(hashes));
+      // The stream frame pool starts its frame-hash-worker.js the same way.
+      const rgb = new Uint8Array(96 * 54 * 3).map((_, i) => (i * 37 + (i >> 7) * 11) & 255);
+      const frame = { index: 0, timestamp: 0, width: 96, height: 54, rgb };
+      const frames = new FrameHashPool({ workers: 1 });
+      const pooled = await frames.hash('s', frame);
+      await frames.close();
+      process.stdout.write(JSON.stringify({ hashes, frame: { pooled, main: frameHasher({ ...defaultFrameViews, moving: false })(frame) } }));
     `;
     const { NODE_OPTIONS: _ignored, ...environment } = process.env;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
@@ -60,7 +67,10 @@ test('the compiled pool starts its hash-worker.js under plain node (no tsx), wit
       dihedral: false,
       decode: { maxPixels: defaultMaxPixels },
     });
-    assert.deepEqual(JSON.parse(stdout), JSON.parse(JSON.stringify(expected)));
+    const result = JSON.parse(stdout);
+    assert.deepEqual(result.hashes, JSON.parse(JSON.stringify(expected)));
+    assert.deepEqual(result.frame.pooled, result.frame.main);
+    assert.ok(result.frame.main.quality >= 50);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

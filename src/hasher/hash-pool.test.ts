@@ -132,6 +132,12 @@ describe('the hashing pool', () => {
     const source = hashWorkerEntry('file:///work/prevail/src/hasher/hash-pool.ts');
     assert.equal(source.eval, true);
     assert.match(String(source.script), /tsx.*register\(\).*file:\/\/\/work\/prevail\/src\/hasher\/hash-worker\.ts/s);
+    const other = hashWorkerEntry('file:///srv/prevail/dist/streams/frame-hash-pool.js', 'frame-hash-worker');
+    assert.equal(
+      String(other.script),
+      'file:///srv/prevail/dist/streams/frame-hash-worker.js',
+      'another entry, same way',
+    );
   });
 
   test('the queue defaults to 4 places per worker, for the workers given', () => {

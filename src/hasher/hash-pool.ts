@@ -86,14 +86,19 @@ interface Job {
 }
 
 /**
- * How a worker thread is started from this module: the compiled `hash-worker.js` beside the
- * compiled pool; under tsx (this module is a `.ts` file) a bootstrap that registers tsx in the
- * worker first, since a worker does not inherit the parent's module hooks on Node 20.
+ * How a worker thread is started from the module at `moduleUrl`: the compiled `<worker>.js` beside
+ * the compiled module; under tsx (the module is a `.ts` file) a bootstrap that registers tsx in the
+ * worker first, since a worker does not inherit the parent's module hooks on Node 20. `worker`
+ * names the entry file beside the module (default this pool's `hash-worker`; the stream frame
+ * pool starts its own entry the same way).
  */
-export function hashWorkerEntry(moduleUrl: string): { readonly script: string | URL; readonly eval: boolean } {
-  if (!moduleUrl.endsWith('.ts')) return { script: new URL('./hash-worker.js', moduleUrl), eval: false };
+export function hashWorkerEntry(
+  moduleUrl: string,
+  worker = 'hash-worker',
+): { readonly script: string | URL; readonly eval: boolean } {
+  if (!moduleUrl.endsWith('.ts')) return { script: new URL(`./${worker}.js`, moduleUrl), eval: false };
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./hash-worker.ts', moduleUrl).href);
+  const entry = JSON.stringify(new URL(`./${worker}.ts`, moduleUrl).href);
   return { script: `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, eval: true };
 }
 

@@ -47,6 +47,9 @@ describe('frame budget', () => {
     assert.equal(estimateFramesPerSecond(10, 1), 8);
     assert.equal(estimateFramesPerSecond(1, 64), 500, 'never more than half of what the main thread can hash');
     assert.equal(estimateFramesPerSecond(5000, 2), 1, 'never below one frame per second');
+    assert.equal(estimateFramesPerSecond(7, 2, 2), 23, 'on a few cores the pool changes nothing: decoding dominates');
+    assert.equal(estimateFramesPerSecond(1, 64, 64), 5333, 'with the pool the budget grows with the cores');
+    assert.equal(estimateFramesPerSecond(1, 64, 4), 3000, 'but never beyond 75 % of what the workers can hash');
     const cost = measureFrameCost(320, 180, 3);
     assert.ok(cost > 0 && cost < 1000, `measured ${cost} ms`);
   });

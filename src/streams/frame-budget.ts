@@ -20,9 +20,12 @@ import { hashPixels } from '../signals/index.js';
  * hash (60 ms against 7 ms; the two scale together across machines, both being plain CPU work).
  * So one frame per second of a stream costs about 9 hashes, and the budget is
  * `cores × 1000 / (9 × hash ms) × 0.75` frames per second (a quarter of the machine is left for
- * the HTTP API and the engine), but never more than half of what the process's main thread,
- * where every watcher hashes, can hash. Streams sampled faster than 1 frame per second are
- * counted conservatively (their decoding is shared by more frames than the budget assumes).
+ * the HTTP API and the engine), and never more than the hashing threads can take: with the frame
+ * pool (`FrameHashPool`, the default), 75 % of what its workers can hash; with hashing on the main
+ * thread (`hashWorkers: 0`), half of what that one thread can hash. So on a few cores the budget
+ * is the same either way (decoding dominates), and only with the pool does it grow with the cores.
+ * Streams sampled faster than 1 frame per second are counted conservatively (their decoding is
+ * shared by more frames than the budget assumes).
  */
 export interface FrameBudget {
   readonly maxFramesPerSecond: number;
@@ -59,15 +62,22 @@ export function measureFrameCost(width = 1280, height = 720, samples = 5): numbe
 }
 
 /**
- * Frames per second the budget allows for a measured hash cost on `cores` cores (see `FrameBudget`).
+ * Frames per second the budget allows for a measured hash cost on `cores` cores, hashing in
+ * `hashWorkers` pool workers, or on the main thread when 0 (see `FrameBudget`).
  *
  * @example estimateFramesPerSecond(7, 2) // 23: 2 × 1000 / 63 × 0.75
+ * @example estimateFramesPerSecond(1, 64, 0) // 500: half of what the main thread can hash
+ * @example estimateFramesPerSecond(1, 64, 64) // 5333: the machine, the pool not being the limit
  */
-export function estimateFramesPerSecond(frameCostMs: number, cores: number = availableParallelism()): number {
+export function estimateFramesPerSecond(
+  frameCostMs: number,
+  cores: number = availableParallelism(),
+  hashWorkers = 0,
+): number {
   const cost = Math.max(frameCostMs, 0.01);
   const machine = ((cores * 1000) / (cost * (1 + decodeCostInHashes))) * budgetUtilization;
-  const mainThread = (1000 / cost) * mainThreadShare;
-  return Math.max(1, Math.floor(Math.min(machine, mainThread)));
+  const hashing = hashWorkers > 0 ? ((hashWorkers * 1000) / cost) * budgetUtilization : (1000 / cost) * mainThreadShare;
+  return Math.max(1, Math.floor(Math.min(machine, hashing)));
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bankedHash, fakeMatcher, scene, sceneHasher } from '../../test/support/fake-frames.js';
+import { EngineError } from '../core/index.js';
 import { type MediaMatchedEvent, matchJson } from '../matching/index.js';
 import type { VideoFrame } from '../video/index.js';
 import { FramePipeline, type FramePipelineOptions } from './frame-pipeline.js';
@@ -120,5 +121,24 @@ describe('FramePipeline (the frame half of the stream watcher, apart from its li
       ],
       'the whole frame (quality 30) is not looked up; the matching view once more, counted',
     );
+  });
+
+  test('a frame the hasher lost (a pool crash, or a pool drop) is counted as dropped; the stream goes on', async () => {
+    let call = 0;
+    const { frames, errors, sent } = pipeline({
+      hashFrame: async (input) => {
+        call += 1;
+        if (call === 1) throw new EngineError('INTERNAL', 'the frame hashing worker stopped (exit code 3)');
+        if (call === 2) return undefined;
+        return sceneHasher(input);
+      },
+    });
+    frames.startSession();
+    for (let index = 0; index < 3; index++)
+      await frames.process(frame(index, scene.banked), index, 1_000_000 + index * 1000);
+    assert.deepEqual(errors, ['INTERNAL: the frame hashing worker stopped (exit code 3)']);
+    assert.equal(frames.counts.framesDropped, 2);
+    assert.equal(frames.counts.framesSampled, 1);
+    assert.equal(sent.length, 1, 'the third frame still matched and sent its event');
   });
 });

@@ -7,6 +7,7 @@ import { preserveMatchedFrame } from './frame-evidence.js';
 import { MatchCooldown } from './match-cooldown.js';
 import type {
   FrameHasher,
+  FrameHashes,
   FrameMatcher,
   FrameView,
   MatchEventSink,
@@ -64,8 +65,9 @@ export interface FramePipelineCounts {
  *
  * Frames are never stored unless `evidence` is given: each is hashed from ffmpeg's buffer and
  * forgotten. With `evidence`, each frame that sends an event (so once per banked item per cooldown
- * window) is kept encrypted and audited in the vault. A failure of the matcher, the sink or the
- * vault is reported (`onError`) and the pipeline goes on with the next frame.
+ * window) is kept encrypted and audited in the vault. A failure of the hasher (a crashed worker of
+ * the frame pool), the matcher, the sink or the vault is reported (`onError`) and the pipeline goes
+ * on with the next frame; a frame the hasher failed or dropped counts in `framesDropped`.
  *
  * The watcher owns the connection and the stream clock; the pipeline owns everything after a frame
  * arrives, and is told when a new connection starts (`startSession`).
@@ -122,7 +124,11 @@ export class FramePipeline {
   /** Processes one frame that arrived at `nowMs`, at `t` seconds of stream time. */
   async process(frame: VideoFrame, t: number, nowMs: number): Promise<void> {
     if (this.#isLate(frame, nowMs) || this.#isSkipped(t)) return;
-    const hashed = this.#options.hashFrame(frame);
+    const hashed = await this.#hash(frame);
+    if (hashed === undefined) {
+      this.#framesDropped += 1;
+      return;
+    }
     const { hash, quality } = hashed;
     this.#framesSampled += 1;
     this.#lastFrameAt = new Date(nowMs).toISOString();
@@ -171,6 +177,20 @@ export class FramePipeline {
       matches: frameMatches,
       event: eventId,
     });
+  }
+
+  /**
+   * The frame's hash, or `undefined` when it was not hashed: the frame pool dropped it (a newer
+   * frame of the stream replaced it while it waited), or the hasher failed (a worker crash: the
+   * error is recorded and the stream goes on with its next frame).
+   */
+  async #hash(frame: VideoFrame): Promise<FrameHashes | undefined> {
+    try {
+      return await this.#options.hashFrame(frame);
+    } catch (error) {
+      this.#options.onError(describeError(error));
+      return undefined;
+    }
   }
 
   /**

@@ -19,6 +19,12 @@ export {
   measureFrameCost,
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
+export {
+  defaultFrameHashWorkers,
+  FrameHashPool,
+  type FrameHashPoolSettings,
+  type FrameHashPoolStats,
+} from './frame-hash-pool.js';
 export { defaultFrameViews, type FrameViewOptions, frameHasher } from './frame-views.js';
 export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';

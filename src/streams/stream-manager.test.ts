@@ -126,4 +126,36 @@ describe('StreamManager', () => {
     assert.equal(budget.overload, 'refuse');
     assert.equal(budget.minimumFps, 0.2);
   });
+
+  test('frames are hashed in the pool, and shutdown ends every hashing worker', async () => {
+    const { source } = scriptedSource([{ scenes: [scene.pattern, scene.banked, scene.pattern], hang: true }]);
+    const streams = new StreamManager({
+      matcher: fakeMatcher(),
+      readFrames: source,
+      maxFramesPerSecond: 10,
+      hashWorkers: 2,
+    });
+    const framesSeen = new Promise<number>((resolve) => {
+      let seen = 0;
+      streams.subscribe((_id, event) => {
+        if (event.type === 'frame' && ++seen === 6) resolve(seen);
+      });
+    });
+    await streams.start({ url: live('a') });
+    await streams.start({ url: live('b') });
+    await framesSeen;
+    assert.equal(streams.hashPool()?.hashed, 6, 'every frame of both streams was hashed by a worker');
+    assert.ok((streams.hashPool()?.workers ?? 0) >= 1);
+    assert.deepEqual(
+      streams.list().map((status) => [status.framesSampled, status.framesDropped]),
+      [
+        [3, 0],
+        [3, 0],
+      ],
+    );
+    await streams.close();
+    assert.equal(streams.hashPool()?.workers, 0, 'no hashing worker is left');
+    assert.equal(new StreamManager({ matcher: fakeMatcher(), hashWorkers: 0 }).hashPool(), undefined);
+    assert.throws(() => new StreamManager({ matcher: fakeMatcher(), hashWorkers: -1 }), { code: 'CONFIG_INVALID' });
+  });
 });

@@ -4,6 +4,7 @@ import type { EvidenceVault } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { readFrames } from '../video/index.js';
 import { allocateFps, estimateFramesPerSecond, type FrameBudget, measureFrameCost } from './frame-budget.js';
+import { defaultFrameHashWorkers, FrameHashPool, type FrameHashPoolStats } from './frame-hash-pool.js';
 import type { ReconnectPolicy } from './reconnect-backoff.js';
 import { checkStreamSource, defaultStreamSourcePolicy, type StreamSourcePolicy } from './source-policy.js';
 import {
@@ -28,6 +29,11 @@ export interface StreamSettings {
   readonly overload?: 'refuse' | 'degrade';
   /** Lowest rate `degrade` lowers a stream to (default 0.2 frames/s). */
   readonly minimumFps?: number;
+  /**
+   * Worker threads hashing the streams' frames (`FrameHashPool`; default one per core,
+   * `defaultFrameHashWorkers`); 0 hashes on the main thread, as before the pool.
+   */
+  readonly hashWorkers?: number;
   /** One `media.matched` event per banked item per stream per this many milliseconds (default 60 s). */
   readonly cooldownMs?: number;
   readonly reconnect?: Partial<ReconnectPolicy>;
@@ -73,10 +79,13 @@ const entityIdPattern = /^[^\s:][^\s]{0,199}$/;
 
 /**
  * Starts, stops and lists stream watchers under one CPU budget (see `FrameBudget` for the policy).
- * Every watcher hashes on this process's main thread and sends matches to the same signals engine.
+ * Every watcher hashes its frames in one shared `FrameHashPool` (worker threads, one per core by
+ * default, each stream's frames in order, streams served round robin; `hashWorkers: 0`: on the
+ * main thread) and sends matches to the same signals engine.
  *
  * Invariants: the sum of the rates given to active watchers never exceeds the budget; a refused
- * stream changes nothing; after `close()` resolves, no watcher runs and no ffmpeg is left.
+ * stream changes nothing; after `close()` resolves, no watcher runs and no ffmpeg or hashing worker
+ * is left.
  *
  * @example
  * const streams = new StreamManager({ matcher, sink: engineMatchSink(engine) });
@@ -89,6 +98,8 @@ export class StreamManager {
   readonly #watchers = new Map<string, StreamWatcher>();
   readonly #listeners = new Set<(id: string, event: StreamWatchEvent) => void>();
   #budget: FrameBudget | undefined;
+  /** Where frames are hashed: absent when `hashWorkers` is 0 or a `hashFrame` was given. */
+  readonly #pool: FrameHashPool | undefined;
   #closing = false;
 
   constructor(options: StreamManagerOptions) {
@@ -104,6 +115,23 @@ export class StreamManager {
     if (minimumFps !== undefined && !(minimumFps > 0)) {
       throw new EngineError('CONFIG_INVALID', `minimumFps must be a positive number, got ${minimumFps}`);
     }
+    const workers = options.hashWorkers ?? defaultFrameHashWorkers();
+    if (!Number.isSafeInteger(workers) || workers < 0) {
+      throw new EngineError('CONFIG_INVALID', `hashWorkers must be an integer ≥ 0, got ${workers}`);
+    }
+    // Workers start on demand: a manager that never watches starts no thread.
+    this.#pool =
+      workers > 0 && options.hashFrame === undefined
+        ? new FrameHashPool({
+            workers,
+            ...(options.logger !== undefined ? { logger: options.logger } : {}),
+          })
+        : undefined;
+  }
+
+  /** The frame hashing pool's figures, or `undefined` when frames are hashed on the main thread. */
+  hashPool(): FrameHashPoolStats | undefined {
+    return this.#pool?.stats();
   }
 
   /** The source policy in force. */
@@ -155,6 +183,7 @@ export class StreamManager {
       matcher: this.#options.matcher,
       readFrames: this.#options.readFrames ?? readFrames,
       ...(this.#options.hashFrame !== undefined ? { hashFrame: this.#options.hashFrame } : {}),
+      ...(this.#pool !== undefined ? { hashFrame: this.#pool.hasherFor(id) } : {}),
       ...(this.#options.sink !== undefined ? { sink: this.#options.sink } : {}),
       ...(this.#options.evidence !== undefined ? { evidence: this.#options.evidence } : {}),
       ...(this.#options.logger !== undefined ? { logger: this.#options.logger.child({ stream: id }) } : {}),
@@ -217,10 +246,11 @@ export class StreamManager {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stops every watcher and refuses new ones; resolves once every ffmpeg is gone. */
+  /** Stops every watcher and refuses new ones; resolves once every ffmpeg and hashing worker is gone. */
   async close(): Promise<void> {
     this.#closing = true;
     await Promise.all([...this.#watchers.values()].map((watcher) => watcher.stop('shutdown')));
+    await this.#pool?.close();
   }
 
   /** The rates every active stream gets with one more stream at `fps`, new stream last. */
@@ -261,7 +291,9 @@ export class StreamManager {
 
   #frameBudget(): FrameBudget {
     this.#budget ??= {
-      maxFramesPerSecond: this.#options.maxFramesPerSecond ?? estimateFramesPerSecond(measureFrameCost()),
+      maxFramesPerSecond:
+        this.#options.maxFramesPerSecond ??
+        estimateFramesPerSecond(measureFrameCost(), undefined, this.#pool?.workers ?? 0),
       overload: this.#options.overload ?? 'refuse',
       minimumFps: this.#options.minimumFps ?? 0.2,
     };

@@ -151,8 +151,13 @@ export interface FrameHashes {
   readonly views?: readonly FrameView[];
 }
 
-/** Hashes one frame with PDQ (see `frameHasher`, and `hashVideoFrame` for the whole frame alone). */
-export type FrameHasher = (frame: VideoFrame) => FrameHashes;
+/**
+ * Hashes one frame with PDQ: `frameHasher` on the main thread (`hashVideoFrame` for the whole frame
+ * alone), or a stream's lane of the `FrameHashPool` (asynchronous, the default views; `undefined`
+ * when the pool dropped the frame unhashed). A hasher that throws loses that frame only: the
+ * watcher records the error and goes on.
+ */
+export type FrameHasher = (frame: VideoFrame) => FrameHashes | undefined | Promise<FrameHashes | undefined>;
 
 /** The part of the matcher a watcher uses. */
 export interface FrameMatcher {

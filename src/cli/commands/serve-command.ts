@@ -7,7 +7,7 @@ import { logLevels } from '../../logging/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { commaList, positiveInteger, withUrlOptions } from '../options.js';
+import { commaList, nonNegativeInteger, positiveInteger, withUrlOptions } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -26,6 +26,7 @@ interface ServeOptions extends StorageCliOptions {
   streamAllowPrivate?: boolean;
   streamAllowFiles?: boolean;
   streamFrameBudget?: number;
+  streamHashWorkers?: number;
   streamOverload?: 'refuse' | 'degrade';
   streamEvidenceDir?: string;
   auditCheckpointDir?: string;
@@ -95,6 +96,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
         allowFiles: options.streamAllowFiles === true,
       },
       ...(options.streamFrameBudget === undefined ? {} : { maxFramesPerSecond: options.streamFrameBudget }),
+      ...(options.streamHashWorkers === undefined ? {} : { hashWorkers: options.streamHashWorkers }),
       ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
       ...(options.streamEvidenceDir === undefined ? {} : { evidenceDirectory: options.streamEvidenceDir }),
       ...(cliSettings().evidenceKey === undefined ? {} : { evidenceKey: cliSettings().evidenceKey }),
@@ -182,6 +184,12 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       '--stream-frame-budget <n>',
       'frames per second hashed across all streams (default: measured on this machine)',
       positiveInteger,
+    )
+    .option(
+      '--stream-hash-workers <n>',
+      'worker threads hashing live-stream frames; default: the cores of this machine; 0: on the main thread (env PREVAIL_STREAM_HASH_WORKERS)',
+      nonNegativeInteger,
+      cliSettings().streamHashWorkers,
     )
     .addOption(
       new Option('--stream-overload <policy>', 'when a new stream does not fit the budget (default refuse)').choices([
