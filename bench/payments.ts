@@ -238,7 +238,7 @@ function textOption(args: string[], name: string): string | undefined {
 export async function run(args: string[]): Promise<void> {
   const accounts = option(args, '--accounts', 10_000);
   const days = option(args, '--days', 90);
-  const memoryAccounts = option(args, '--memory-accounts', 250_000);
+  const memoryAccounts = option(args, '--memory-accounts', 100_000);
   const repeat = option(args, '--repeat', 3);
   const beforeDirectory = textOption(args, '--before');
   const detectionChanged = args.includes('--detection-changed');
