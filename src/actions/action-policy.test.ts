@@ -3,10 +3,10 @@ import { describe, test } from 'node:test';
 import { isEngineError } from '../core/index.js';
 import { createActionPlanner, parseActionPolicy } from './index.js';
 
-const env = { PLATFORM_SECRET: 'test-only-secret-0123456789abcdef' };
+const env = { PREVAIL_ACTION_SECRET_PLATFORM: 'test-only-secret-0123456789abcdef' };
 
 const good = `endpoints:
-  platform: { url: https://platform.example/prevail, secret_env: PLATFORM_SECRET }
+  platform: { url: https://platform.example/prevail, secret_env: PREVAIL_ACTION_SECRET_PLATFORM }
 actions:
   - name: hold_it
     kind: hold_payment
@@ -65,8 +65,8 @@ describe('actions.yaml', () => {
   test('every problem is reported with the file and the path of the value', () => {
     const message = problems(
       `endpoints:
-  platform: { url: "file:///etc/passwd", secret_env: MISSING_SECRET }
-  creds: { url: "https://user:pw@platform.example/", secret_env: PLATFORM_SECRET }
+  platform: { url: "file:///etc/passwd", secret_env: PREVAIL_ACTION_SECRET_MISSING }
+  creds: { url: "https://user:pw@platform.example/", secret_env: PREVAIL_ACTION_SECRET_PLATFORM }
 actions:
   - name: a
     kind: hold_payment
@@ -81,7 +81,7 @@ actions:
     );
     for (const expected of [
       'actions.yaml:endpoints.platform.url: a webhook URL is http(s), not file:',
-      'actions.yaml:endpoints.platform.secret_env: MISSING_SECRET must hold a secret of at least 16 bytes',
+      'actions.yaml:endpoints.platform.secret_env: PREVAIL_ACTION_SECRET_MISSING must hold a secret of at least 16 bytes',
       'actions.yaml:endpoints.creds.url: a webhook URL carries no credentials',
       "actions.yaml:actions.0.endpoints.0: unknown endpoint 'nowhere'",
       "actions.yaml:actions.0.on.0: unknown typology 'unknown_one'",
@@ -97,32 +97,36 @@ actions:
     assert.match(problems('actions: [{ name: Bad-Name, kind: warn_user, endpoints: [p] }]'), /actions\.0\.name/);
     assert.match(problems('action: []'), /actions\.yaml:\(file\)/);
     assert.match(
-      problems('endpoints: { p: { url: "https://x.example", secret_env: PLATFORM_SECRET, secret: inline } }'),
+      problems(
+        'endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM, secret: inline } }',
+      ),
       /endpoints\.p/,
     );
     assert.match(
-      problems('endpoints: { p: { url: "https://x.example", secret_env: SHORT } }', { env: { SHORT: 'short' } }),
-      /SHORT must hold a secret of at least 16 bytes/,
+      problems('endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_SHORT } }', {
+        env: { PREVAIL_ACTION_SECRET_SHORT: 'short' },
+      }),
+      /PREVAIL_ACTION_SECRET_SHORT must hold a secret of at least 16 bytes/,
     );
-    const aliases = `endpoints:\n  p: { url: "https://x.example", secret_env: PLATFORM_SECRET }\nlist: &a [x, x]\nactions: [{ name: a, kind: warn_user, endpoints: [p], payload: { x: *a } }]\n`;
+    const aliases = `endpoints:\n  p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM }\nlist: &a [x, x]\nactions: [{ name: a, kind: warn_user, endpoints: [p], payload: { x: *a } }]\n`;
     assert.match(problems(aliases), /actions\.yaml/);
     const deep = `${'{ a: '.repeat(12)}"x"${' }'.repeat(12)}`;
     assert.match(
       problems(
-        `endpoints: { p: { url: "https://x.example", secret_env: PLATFORM_SECRET } }\nactions: [{ name: a, kind: warn_user, endpoints: [p], payload: ${deep} }]`,
+        `endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM } }\nactions: [{ name: a, kind: warn_user, endpoints: [p], payload: ${deep} }]`,
       ),
       /at most 8 levels deep/,
     );
     assert.match(
       problems(
-        `endpoints: { p: { url: "https://x.example", secret_env: PLATFORM_SECRET } }\nactions: [{ name: a, kind: warn_user, endpoints: [p], payload: { __proto__: x } }]`,
+        `endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM } }\nactions: [{ name: a, kind: warn_user, endpoints: [p], payload: { __proto__: x } }]`,
       ),
       /payload key '__proto__' is not allowed/,
     );
     assert.match(problems(`# ${'x'.repeat(300 * 1024)}`), /larger than 262144 bytes/);
     assert.match(problems('actions: [\n'), /actions\.yaml:\d+:\d+:/);
     assert.match(
-      problems('endpoints: { p: { url: "https://x.example", secret_env: PLATFORM_SECRET }, p: {} }'),
+      problems('endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM }, p: {} }'),
       /actions\.yaml:\d+:\d+:/,
     );
   });

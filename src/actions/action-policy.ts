@@ -35,7 +35,12 @@ const customKind = /^custom:[a-z][a-z0-9_]{0,63}$/;
 const endpointSchema = z
   .object({
     url: z.string().max(2048),
-    secret_env: z.string().regex(/^[A-Z][A-Z0-9_]{0,127}$/, 'an environment variable name (A-Z, 0-9, _)'),
+    secret_env: z
+      .string()
+      .regex(
+        /^PREVAIL_ACTION_SECRET_[A-Z0-9_]{1,100}$/,
+        'a PREVAIL_ACTION_SECRET_<NAME> variable (A-Z, 0-9, _): the only environment variables read for actions',
+      ),
     timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
     concurrency: z.number().int().min(1).max(64).default(4),
   })
@@ -74,7 +79,7 @@ const fileSchema = z
  */
 export async function loadActionPolicy(
   policyDirectory: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<ActionPolicy> {
   let text: string;
   try {
@@ -96,7 +101,7 @@ export async function loadActionPolicy(
  *
  * @example
  * endpoints:
- *   platform: { url: https://platform.example/prevail, secret_env: PREVAIL_ACTIONS_SECRET }
+ *   platform: { url: https://platform.example/prevail, secret_env: PREVAIL_ACTION_SECRET_PLATFORM }
  * actions:
  *   - name: end_stream
  *     kind: terminate_stream
@@ -116,7 +121,7 @@ export function parseActionPolicy(
   } = {},
 ): ActionPolicy {
   const file = options.file ?? actionsFileName;
-  const env = options.env ?? process.env;
+  const env = options.env ?? {};
   if (Buffer.byteLength(text, 'utf8') > limits.fileBytes)
     throw new EngineError('CONFIG_INVALID', `${file}: larger than ${limits.fileBytes} bytes`);
   const document = parseDocument(text, { uniqueKeys: true });

@@ -10,7 +10,7 @@ import { openStorage, type Storage } from '../storage/index.js';
 import { createActionPlanner, parseActionPolicy } from './index.js';
 
 const actionsYaml = `endpoints:
-  platform: { url: "http://127.0.0.1:9/hook", secret_env: PREVAIL_TEST_ACTION_SECRET }
+  platform: { url: "http://127.0.0.1:9/hook", secret_env: PREVAIL_ACTION_SECRET_TEST }
 actions:
   - name: end_stream
     kind: terminate_stream

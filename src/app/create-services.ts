@@ -27,6 +27,8 @@ export interface StorageSettings {
   readonly schema?: string;
   /** The signals engine's policy directory (features, typologies, labels, rules); none = empty policy. */
   readonly policyDir?: string;
+  /** `PREVAIL_ACTION_SECRET_*` values by name (`Settings.actionSecrets`), for `actions.yaml`'s endpoints. */
+  readonly actionSecrets?: Readonly<Record<string, string>>;
 }
 
 /** The wired services of one Prevail process. */
@@ -153,7 +155,8 @@ export async function createServices(
       await matcher.load(options.onIndexProgress);
     }
     if (options.withEngine === true) {
-      if (settings.policyDir !== undefined) actionPolicy = await loadActionPolicy(settings.policyDir);
+      if (settings.policyDir !== undefined)
+        actionPolicy = await loadActionPolicy(settings.policyDir, settings.actionSecrets ?? {});
       engine = await openEngine(storage.engine, settings.policyDir, {
         packRegistry: builtinPacks,
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),

@@ -35,5 +35,6 @@ export function storageSettings(options: StorageCliOptions): StorageSettings {
     dataDir: options.dataDir,
     ...(options.databaseUrl !== undefined && options.databaseUrl !== '' ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.policy !== undefined && options.policy !== '' ? { policyDir: options.policy } : {}),
+    actionSecrets: cliSettings().actionSecrets,
   };
 }

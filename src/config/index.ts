@@ -1,2 +1,9 @@
 /** One validated configuration: every `PREVAIL_*` setting, read once at the composition root. */
-export { defaultSettings, type Environment, readSettings, type Settings, settingVariables } from './settings.js';
+export {
+  actionSecretVariable,
+  defaultSettings,
+  type Environment,
+  readSettings,
+  type Settings,
+  settingVariables,
+} from './settings.js';

@@ -11,6 +11,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * overrides the setting of the same name. `docs/configuration.md` lists them all.
  */
 export interface Settings {
+  /**
+   * `PREVAIL_ACTION_SECRET_<NAME>`: the HMAC keys of action endpoints, by variable name, as
+   * `actions.yaml` names them (`secret_env`); read here so no other module reads the environment.
+   */
+  readonly actionSecrets: Readonly<Record<string, string>>;
   /** `PREVAIL_DATA_DIR`: where the embedded SQLite database lives (default `./data`). */
   readonly dataDir: string;
   /** `PREVAIL_DATABASE_URL`: PostgreSQL instead of SQLite. */
@@ -225,6 +230,18 @@ const secretVariables = new Set([
 /** Every variable Prevail reads (for the documentation test). */
 export const settingVariables: readonly string[] = Object.keys(environmentSchema.shape);
 
+/** The pattern of an action endpoint's secret variable (`secret_env` in `actions.yaml`). */
+export const actionSecretVariable = /^PREVAIL_ACTION_SECRET_[A-Z0-9_]{1,100}$/;
+
+/** Every non-empty `PREVAIL_ACTION_SECRET_*` variable of `environment`. */
+function actionSecretsOf(environment: Environment): Readonly<Record<string, string>> {
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    if (actionSecretVariable.test(name) && value !== undefined && value !== '') secrets[name] = value;
+  }
+  return secrets;
+}
+
 /**
  * Reads and validates every setting from `environment`, applying defaults. An empty variable
  * counts as unset. Called once, at the composition root.
@@ -263,6 +280,7 @@ export function readSettings(environment: Environment): Settings {
       'invalid environment: the CyberTipline needs both PREVAIL_CYBERTIP_USERNAME and PREVAIL_CYBERTIP_PASSWORD, or neither',
     );
   return {
+    actionSecrets: actionSecretsOf(environment),
     dataDir: value.PREVAIL_DATA_DIR,
     ...(value.PREVAIL_DATABASE_URL !== undefined ? { databaseUrl: value.PREVAIL_DATABASE_URL } : {}),
     ...(value.PREVAIL_POLICY_DIR !== undefined ? { policyDir: value.PREVAIL_POLICY_DIR } : {}),

@@ -15,11 +15,10 @@ describe('actions in the server: wired from the policy, delivered by the dispatc
   let reader: string;
 
   before(async () => {
-    Object.assign(process.env, actionSecretEnv);
     dir = await mkdtemp(join(tmpdir(), 'prevail-actions-server-'));
     receiver = await startActionReceiver(actionSecret);
     await writeActionPolicy(dir, receiver.url);
-    server = await startTestServer({ policyDir: dir });
+    server = await startTestServer({ policyDir: dir, actionSecrets: actionSecretEnv });
     reader = (await createApiKey(server.services.storage.apiKeys, 'ops', ['read'])).secret;
   });
 
@@ -27,7 +26,6 @@ describe('actions in the server: wired from the policy, delivered by the dispatc
     await server.close();
     await receiver.close();
     await rm(dir, { recursive: true, force: true });
-    for (const name of Object.keys(actionSecretEnv)) delete process.env[name];
   });
 
   test('an ingested event is delivered once and /metrics shows the delivery and an empty queue', async () => {

@@ -14,7 +14,7 @@ import { openStorage, type Storage } from '../../src/storage/index.js';
 export const actionSecret = 'test-only-secret-0123456789abcdef';
 
 /** The environment variable the test policy reads the secret from. */
-export const actionSecretEnv = { PREVAIL_TEST_ACTION_SECRET: actionSecret };
+export const actionSecretEnv = { PREVAIL_ACTION_SECRET_TEST: actionSecret };
 
 /**
  * Writes a policy with one rule: a private live session opens a case on its host and asks for
@@ -45,7 +45,7 @@ export async function writeActionPolicy(
     `endpoints:
   platform:
     url: ${url}
-    secret_env: PREVAIL_TEST_ACTION_SECRET
+    secret_env: PREVAIL_ACTION_SECRET_TEST
     timeout_ms: ${endpoint.timeoutMs ?? 2000}
     concurrency: ${endpoint.concurrency ?? 4}
 actions:
@@ -88,7 +88,7 @@ export async function openActionRig(
   open: (place: string) => Promise<Storage> = (dataDir) => openStorage({ dataDir }),
 ) {
   const storage = await open(place);
-  const policy = await loadActionPolicy(policyDir, { ...process.env, ...actionSecretEnv });
+  const policy = await loadActionPolicy(policyDir, actionSecretEnv);
   const planner = createActionPlanner(policy);
   const { engine } = await openEngine(storage.engine, policyDir, { actions: planner });
   const audit = new AuditLog(storage.engine.audit);

@@ -19,11 +19,17 @@ export async function startTestServer(
     floodPolicy?: FloodPolicy;
     allowPrivateUrls?: boolean;
     policyDir?: string;
+    /** `PREVAIL_ACTION_SECRET_*` values for the policy's `actions.yaml`. */
+    actionSecrets?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<{ app: FastifyInstance; services: Services; dataDir: string; close: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-server-'));
   const services = await createServices(
-    { dataDir, ...(options.policyDir !== undefined ? { policyDir: options.policyDir } : {}) },
+    {
+      dataDir,
+      ...(options.policyDir !== undefined ? { policyDir: options.policyDir } : {}),
+      ...(options.actionSecrets !== undefined ? { actionSecrets: options.actionSecrets } : {}),
+    },
     { withEngine: true, ...(options.floodPolicy ? { floodPolicy: options.floodPolicy } : {}) },
   );
   const app = await buildHttpServer(

@@ -38,12 +38,12 @@ describe('prevail actions verify', () => {
     assert.equal(stale.status, 1);
     assert.deepEqual(JSON.parse(stale.output), { ok: false, reason: 'stale' });
     await writeFile(join(directory, 'changed.json'), `${body} `);
-    process.env.TEST_ACTIONS_SECRET = secret;
+    process.env.PREVAIL_ACTION_SECRET_TEST = secret;
     const changed = await run([
       'actions',
       'verify',
       '--secret-env',
-      'TEST_ACTIONS_SECRET',
+      'PREVAIL_ACTION_SECRET_TEST',
       '--header',
       header,
       '--body-file',
@@ -51,7 +51,7 @@ describe('prevail actions verify', () => {
       '--now',
       '1800000000',
     ]);
-    delete process.env.TEST_ACTIONS_SECRET;
+    delete process.env.PREVAIL_ACTION_SECRET_TEST;
     assert.equal(changed.status, 1);
     assert.deepEqual(JSON.parse(changed.output), { ok: false, reason: 'mismatch' });
   });

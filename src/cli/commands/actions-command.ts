@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { defaultToleranceSeconds, verifyWebhook } from '../../actions/index.js';
 import { EngineError } from '../../core/index.js';
+import { cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { positiveInteger } from '../options.js';
 
@@ -31,17 +32,21 @@ export function actionsCommand(io: CliIo, setExitCode: (code: number) => void): 
         '--secret <secret>',
         "the endpoint's secret (visible to other users of this machine: prefer --secret-env)",
       )
-      .option('--secret-env <name>', 'read the secret from this environment variable')
+      .option('--secret-env <name>', 'read the secret from this PREVAIL_ACTION_SECRET_<NAME> environment variable')
       .requiredOption('--header <value>', 'the Prevail-Signature header as received (t=…,v1=…)')
       .requiredOption('--body-file <path>', 'the request body exactly as received')
       .option('--now <unix>', 'the time to check against, in Unix seconds (default: now)', positiveInteger)
       .option('--tolerance <seconds>', 'how old a signature may be', positiveInteger, defaultToleranceSeconds)
       .action(async (options: VerifyOptions) => {
-        const secret = options.secretEnv === undefined ? options.secret : process.env[options.secretEnv];
+        const secret =
+          options.secretEnv === undefined ? options.secret : cliSettings().actionSecrets[options.secretEnv];
         if ((options.secret === undefined) === (options.secretEnv === undefined))
           throw new EngineError('CONFIG_INVALID', 'give exactly one of --secret and --secret-env');
         if (secret === undefined || secret === '')
-          throw new EngineError('CONFIG_INVALID', `the environment variable ${options.secretEnv} is not set`);
+          throw new EngineError(
+            'CONFIG_INVALID',
+            `${options.secretEnv} is not set (only PREVAIL_ACTION_SECRET_<NAME> variables are read)`,
+          );
         const body = await readFile(options.bodyFile);
         if (body.length > maxBodyBytes)
           throw new EngineError('CONFIG_INVALID', `--body-file is larger than ${maxBodyBytes} bytes`);
