@@ -14,17 +14,22 @@ import { readFile } from 'node:fs/promises';
  * the rules on the report seeds it never saw; each report run gives the rules' T1, the model and
  * both (the model promoted) side by side. `--no-model` leaves it out.
  */
-import { type PayerModel, resolveOcseSettings, type TrainingExample, trainPayerModel } from '../src/payments/index.js';
+import {
+  type PayerModel,
+  payerModelTypology,
+  resolveOcseSettings,
+  type TrainingExample,
+} from '../src/payments/index.js';
 import {
   compareModelWithRules,
   compareWithBaseline,
-  defaultPeerFeatures,
   type ModelComparison,
   NaiveScreen,
   naiveScreenSettings,
   screenCapturingModelInputs,
   screenPayments,
   trainingLabels,
+  trainPayerModelOn,
 } from '../src/screening/index.js';
 import { type SimulationProfileName, simulatePayments, simulationProfileNames } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
@@ -102,7 +107,7 @@ async function evaluate(profile: SimulationProfileName, seed: number, accounts: 
   }
   let legitimateSenders = 0;
   for (const payer of payers) if (!planted.has(payer)) legitimateSenders++;
-  const rulesAlerts = screened.alerts.filter((alert) => alert.typology !== 'ocse_model_payer');
+  const rulesAlerts = screened.alerts.filter((alert) => alert.typology !== payerModelTypology);
   const comparison = compareWithBaseline('naive', rulesAlerts, naive.alerts(), labels, legitimateSenders);
   const run: EvaluationRun = {
     profile,
@@ -212,7 +217,7 @@ export async function run(args: string[]): Promise<void> {
     for (const seed of ordered) {
       const report = !tuneSeeds.includes(seed);
       if (withModel && report && model === undefined && capture.length > 0) {
-        model = trainPayerModel(capture, { peerFeatures: defaultPeerFeatures, dropConstantFeatures: true });
+        model = trainPayerModelOn(capture);
         trainings.push({ profile, examples: capture.length, training: model.training });
         console.log(
           `${profile}: payer model trained on seeds ${tuneSeeds.join(', ')} (${capture.length} scored payments)`,

@@ -22,6 +22,7 @@ export {
   defaultPeerFeatures,
   screenCapturingModelInputs,
   trainingLabels,
+  trainPayerModelOn,
   trainPayerModelOnPayments,
 } from './model-training.js';
 export {

@@ -1,9 +1,9 @@
-import { payerModelTypology } from '../payments/index.js';
+import { ocseTypology, payerModelTypology } from '../payments/index.js';
 import type { ScreeningAlert } from './payment-screening.js';
 import type { LabelLine } from './screening-evaluation.js';
 
 /** The typology the model stands beside: T1, the live-streamed abuse payer. */
-const ruleTypology = 'ocse_livestream_payer';
+const ruleTypology = ocseTypology.livestreamPayer;
 
 /** One side of the comparison: T1 payers found and legitimate senders alerted. */
 export interface ModelComparisonSide {

@@ -1,6 +1,7 @@
 import { EngineError } from '../core/index.js';
 import {
   type CapturedModelInputs,
+  ocseTypology,
   type PayerModel,
   type PaymentRecord,
   payerModelTypology,
@@ -12,7 +13,7 @@ import { type ScreeningOptions, type ScreeningResult, screenPayments } from './p
 import type { LabelLine } from './screening-evaluation.js';
 
 /** The typology the payer model learns: a confirmed payer of live-streamed abuse (T1). */
-const targetTypology = 'ocse_livestream_payer';
+const targetTypology = ocseTypology.livestreamPayer;
 /** Decided cases of these typologies are T1 payers when confirmed (the rules' T1 and the model's). */
 const learnedTypologies: ReadonlySet<string> = new Set([targetTypology, payerModelTypology]);
 
@@ -101,12 +102,17 @@ export async function trainPayerModelOnPayments(
 ): Promise<{ readonly model: PayerModel; readonly examples: number; readonly screening: ScreeningResult }> {
   const { training, ...screening } = options;
   const captured = await screenCapturingModelInputs(batches, labels, screening);
-  const model = trainPayerModel(captured.examples, {
-    peerFeatures: defaultPeerFeatures,
-    dropConstantFeatures: true,
-    ...training,
-  });
+  const model = trainPayerModelOn(captured.examples, training);
   return { model, examples: captured.examples.length, screening: captured.screening };
+}
+
+/**
+ * `trainPayerModel` with the screening's defaults, for examples already captured (the eval
+ * bench pools several files' captures): the default peer features, and inputs constant over the
+ * examples dropped and listed rather than refused. `training` overrides either.
+ */
+export function trainPayerModelOn(examples: readonly TrainingExample[], training?: TrainingOptions): PayerModel {
+  return trainPayerModel(examples, { peerFeatures: defaultPeerFeatures, dropConstantFeatures: true, ...training });
 }
 
 /** The inputs compared within the payer's peer group by default (the issue's four). */
