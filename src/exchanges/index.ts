@@ -8,6 +8,16 @@
  */
 export { batchEntries, type HashListBatch } from './batch-entries.js';
 export { type DetectionHints, detectFormat } from './detect-format.js';
+export type {
+  ExchangeCallOptions,
+  ExchangeCheckpoint,
+  ExchangeClient,
+  ExchangeDelta,
+  ExchangeFeedback,
+  ExchangePage,
+  ExchangeRecord,
+  ExchangeSignal,
+} from './exchange-client.js';
 export { readHashList } from './read-hash-list.js';
 export {
   type HashListEntry,
@@ -23,6 +33,7 @@ export {
   parseHashListFormat,
   type ReadHashListOptions,
 } from './types.js';
+export { readUpstream, retryAfterMs, type UpstreamReadOptions } from './upstream-read.js';
 export {
   formatHashListLine,
   hashListHeader,
