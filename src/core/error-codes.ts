@@ -62,6 +62,7 @@ export const errorCodes = {
   EXCHANGE_UNAVAILABLE: 'The exchange could not be reached, or kept answering with an error',
   EXCHANGE_TIMEOUT: 'The exchange did not answer within the deadline',
   EXCHANGE_PAGE_MALFORMED: 'A page from the exchange could not be read; nothing from it was committed',
+  EVENT_UNREADABLE: 'A stored event could not be read back (its row is damaged); it was dead-lettered',
   IMPORT_INVALID_FORMAT: 'The hash list format is unknown or its header is wrong',
   INDEX_NOT_READY: 'The match index is still loading',
   HASHER_BUSY: 'Every media hashing worker is busy and the queue is full',

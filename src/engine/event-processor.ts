@@ -1,5 +1,6 @@
 import type { ActionPlanner, NewOutboxAction } from '../actions/index.js';
 import { CaseChanges, type CaseUpdate, type OpenCases } from '../cases/index.js';
+import { EngineError } from '../core/index.js';
 import {
   type EngineEvent,
   type EventTypeRegistry,
@@ -55,6 +56,7 @@ export interface ProcessorState {
  * hits in the rule set's order, effects in each hit's order.
  */
 export function processEvent(state: ProcessorState, logged: LoggedEvent, writes: PendingWrites): Verdict {
+  if (logged.unreadable !== undefined) throw new EngineError('EVENT_UNREADABLE', logged.unreadable);
   const event: EngineEvent = logged;
   const keyOf = entityKeysOf(state, event);
   state.features.apply(event);

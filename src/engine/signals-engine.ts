@@ -163,12 +163,13 @@ export class SignalsEngine {
       if (events.length === 0) break;
       for (const event of events) {
         if (event.seq > saved.processedSeq) break;
+        after = event.seq;
+        if (event.unreadable !== undefined) continue; // a dead letter since it was processed
         try {
           features.apply(event);
         } catch {
           // recorded as a dead letter when it was processed
         }
-        after = event.seq;
       }
     }
     const start = await drainStart(store, saved, openCases);

@@ -9,6 +9,13 @@ import type { EngineEvent } from './engine-event.js';
 export interface LoggedEvent extends EngineEvent {
   /** Position in the log: 1, 2, 3… in the order events were accepted. */
   readonly seq: number;
+  /**
+   * Set by the log when the stored row could not be read back (its entities or data are not a
+   * JSON object: a damaged database, a bad restore, a hand edit): `entities` and `data` are then
+   * empty and this says why. The engine dead-letters such an event (`EVENT_UNREADABLE`) and goes
+   * on, rather than stopping at it on every start.
+   */
+  readonly unreadable?: string;
 }
 
 /** One entity an event names: its type (the key in `entities`) and id. */

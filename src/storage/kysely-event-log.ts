@@ -147,15 +147,32 @@ type EventRow = {
 };
 
 function loggedEvent(row: EventRow): LoggedEvent {
-  return {
-    seq: row.seq,
-    id: row.id,
-    type: row.type,
-    time: row.time,
-    timeMs: row.time_ms,
-    entities: JSON.parse(row.entities_json) as Record<string, string>,
-    data: JSON.parse(row.data_json) as Record<string, unknown>,
-  };
+  const entities = jsonObject(row.entities_json);
+  const data = jsonObject(row.data_json);
+  const event = { seq: row.seq, id: row.id, type: row.type, time: row.time, timeMs: row.time_ms };
+  if (entities === undefined || data === undefined) {
+    // One damaged row must not stop every read after it: the engine dead-letters it.
+    const column = entities === undefined ? 'entities' : 'data';
+    return {
+      ...event,
+      entities: {},
+      data: {},
+      unreadable: `the stored ${column} of event ${row.seq} is not a JSON object`,
+    };
+  }
+  return { ...event, entities: entities as Record<string, string>, data };
+}
+
+/** The JSON object a column holds, or undefined when it holds anything else or no JSON at all. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Escapes LIKE's wildcards (`%`, `_`) and its escape character (`\`). */
