@@ -35,7 +35,6 @@ import {
 } from '../support/stream-clip.js';
 
 const skip = ffmpegSkipReason();
-if (skip !== false) console.log(`# skipped: ${skip}`);
 
 /** Resolves with `promise`, or rejects with `message` after `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
