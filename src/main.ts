@@ -69,7 +69,8 @@ const cybertipRetryIntervalMs = 60_000;
 
 /**
  * How often the server looks for due actions in the outbox (a round that finds none is one
- * indexed query per endpoint).
+ * indexed query per endpoint): for retries that fall due and lapsed leases. New actions do not
+ * wait for it: the engine wakes the job when it commits them.
  */
 const actionsPollMs = 100;
 
@@ -214,7 +215,11 @@ export async function startServer(
     });
   }
   const actions = services.actions;
-  if (actions !== undefined) jobs.add({ name: 'actions.dispatch', everyMs: actionsPollMs, run: () => actions.drain() });
+  if (actions !== undefined) {
+    jobs.add({ name: 'actions.dispatch', everyMs: actionsPollMs, run: () => actions.drain() });
+    // An action is sent as soon as its commit is done; the poll is for retries and leases.
+    services.engine?.engine.onActionsCommitted(() => jobs.wake('actions.dispatch'));
+  }
   const reporting = services.reporting;
   if (reporting !== undefined)
     jobs.add({ name: 'cybertip.retry', everyMs: cybertipRetryIntervalMs, run: () => reporting.submitter.retryDue() });

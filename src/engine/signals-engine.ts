@@ -101,6 +101,7 @@ export class SignalsEngine {
   readonly #drain: EventDrain;
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
+  readonly #actionListeners: (() => void)[] = [];
 
   private constructor(
     store: EngineStore,
@@ -300,8 +301,27 @@ export class SignalsEngine {
     });
   }
 
-  /** Committed outcomes: keep the verdicts someone waits for, and settle the waiters. */
+  /**
+   * Calls `listener` after every commit that wrote outbox rows (actions), synchronously, once per
+   * commit: the server wakes the outbox dispatcher with it, so an action is sent as soon as it is
+   * committed instead of on the dispatcher's next poll. A throwing listener is ignored (the
+   * commit is done; the poll still finds the rows).
+   */
+  onActionsCommitted(listener: () => void): void {
+    this.#actionListeners.push(listener);
+  }
+
+  /** Committed outcomes: keep the verdicts someone waits for, settle the waiters, tell of actions. */
   #settle(outcomes: readonly EventOutcome[]): void {
+    if (this.#actionListeners.length > 0 && outcomes.some((outcome) => outcome.writes.actions.length > 0)) {
+      for (const listener of this.#actionListeners) {
+        try {
+          listener();
+        } catch {
+          // ignored on purpose: see onActionsCommitted
+        }
+      }
+    }
     for (const outcome of outcomes) {
       if (outcome.verdict !== undefined && this.#waiters.some((waiter) => waiter.seq === outcome.event.seq))
         this.#recent.set(outcome.event.seq, outcome.verdict);

@@ -98,4 +98,38 @@ describe('JobRunner', () => {
     assert.equal((await jobs.runNow('missing')).ok, false);
     await jobs.stop();
   });
+  test('wake runs a job at once, and once more after a run in flight (which may have missed the new work)', async () => {
+    const jobs = new JobRunner({ logger: recordingLogger().logger });
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const gates: Promise<void>[] = [];
+    jobs.add({
+      name: 'send',
+      everyMs: 3_600_000,
+      run: () => {
+        runs++;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        gates.push(gate);
+        return gate;
+      },
+    });
+    jobs.start();
+    jobs.wake('send');
+    assert.equal(runs, 1, 'no run in flight: it runs now');
+    // Three wakes during that run: one follow-up run, after it.
+    jobs.wake('send');
+    jobs.wake('send');
+    jobs.wake('send');
+    assert.equal(runs, 1, 'runs never overlap');
+    release();
+    for (let turn = 0; turn < 20 && runs < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(runs, 2, 'one follow-up for the three wakes');
+    release();
+    jobs.wake('missing');
+    await jobs.stop();
+    jobs.wake('send');
+    assert.equal(runs, 2, 'a stopped runner runs nothing');
+  });
 });

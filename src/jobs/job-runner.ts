@@ -35,6 +35,8 @@ interface Scheduled {
   readonly job: JobDefinition;
   timer: NodeJS.Timeout | undefined;
   running: Promise<JobRun> | undefined;
+  /** The run `wake` asked for after the one in flight. */
+  followUp: Promise<unknown> | undefined;
 }
 
 /**
@@ -60,7 +62,7 @@ export class JobRunner {
   /** Adds a job; once the runner is started it runs every `everyMs`. */
   add(job: JobDefinition): this {
     if (this.#jobs.has(job.name)) throw new Error(`job ${job.name} is already added`);
-    const scheduled: Scheduled = { job, timer: undefined, running: undefined };
+    const scheduled: Scheduled = { job, timer: undefined, running: undefined, followUp: undefined };
     this.#jobs.set(job.name, scheduled);
     if (this.#started) this.#schedule(scheduled);
     return this;
@@ -86,11 +88,30 @@ export class JobRunner {
     return scheduled.running;
   }
 
+  /**
+   * New work arrived for a job (the action outbox got rows): runs it now, or, when a run is in
+   * flight (it may have looked for work before this arrived), once more right after that run.
+   * Wakes while that follow-up waits join it, so a burst of wakes costs at most two runs. Does
+   * nothing once the runner is stopping, or for an unknown job; never rejects.
+   */
+  wake(name: string): void {
+    const scheduled = this.#jobs.get(name);
+    if (scheduled === undefined || this.#stopping.signal.aborted) return;
+    if (scheduled.running === undefined) {
+      void this.runNow(name);
+      return;
+    }
+    scheduled.followUp ??= scheduled.running.then(() => {
+      scheduled.followUp = undefined;
+      return this.#stopping.signal.aborted ? undefined : this.runNow(name);
+    });
+  }
+
   /** Cancels every timer and retry wait, then waits for runs in flight to end. */
   async stop(): Promise<void> {
     this.#stopping.abort();
     for (const scheduled of this.#jobs.values()) clearTimeout(scheduled.timer);
-    await Promise.all([...this.#jobs.values()].map((scheduled) => scheduled.running));
+    await Promise.all([...this.#jobs.values()].flatMap((scheduled) => [scheduled.running, scheduled.followUp]));
   }
 
   #schedule(scheduled: Scheduled): void {

@@ -21,6 +21,8 @@ export interface ReceivedRequest {
   readonly body: string;
   readonly json: Record<string, unknown>;
   readonly status: number | 'no answer';
+  /** When its body had been read (ms since the epoch, fractional), before any answer. */
+  readonly receivedAt: number;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startActionReceiver(secret: string, port = 0): Promise<Act
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const receivedAt = performance.timeOrigin + performance.now();
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const body = Buffer.concat(chunks).toString('utf8');
@@ -66,7 +69,14 @@ export async function startActionReceiver(secret: string, port = 0): Promise<Act
         typeof header === 'string' && verifyWebhook(secret, header, body, Date.now() / 1000).ok === true;
       const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
       const answer = (status: number | 'no answer'): void => {
-        const entry: ReceivedRequest = { idempotencyKey, signatureValid, body, json: JSON.parse(body), status };
+        const entry: ReceivedRequest = {
+          idempotencyKey,
+          signatureValid,
+          body,
+          json: JSON.parse(body),
+          status,
+          receivedAt,
+        };
         requests.push(entry);
         if (status === 200 && signatureValid && idempotencyKey !== undefined && !effective.has(idempotencyKey))
           effective.set(idempotencyKey, entry);
