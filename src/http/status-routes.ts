@@ -34,7 +34,10 @@ export function registerStatusRoutes(app: FastifyInstance, dependencies: HttpDep
       ...(engine === undefined ? {} : { engineStoreError: () => engine.health().storeError }),
       onDatabaseError: (error) => request.log.warn({ err: error }, 'readiness: the database did not answer'),
     });
-    return reply.code(readiness.ready ? 200 : 503).header('cache-control', 'no-store').send(readiness);
+    return reply
+      .code(readiness.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(readiness);
   });
   app.get('/site-map', { config: { scope: 'public' }, schema: { hide: true } }, async () => [...paths].sort());
   app.get('/metrics', { config: { scope: 'read' }, schema: { hide: true } }, async (_request, reply) =>
