@@ -10,13 +10,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Client, escapeIdentifier } from 'pg';
 import { examplePolicy } from '../support/engine-harness.js';
+import { patternImage } from '../support/images.js';
 import { postgresConnectionString, postgresSkipReason } from '../support/postgres.js';
 import { runPrevail, type ServeProcess, startPrevailServe } from '../support/prevail-process.js';
 
@@ -73,9 +75,17 @@ async function backupAndRestore(work: string, backend: Backend): Promise<void> {
   const publicKey = join(work, 'audit-public.pem');
   const checkpoints = join(work, 'checkpoints');
   ok(await runPrevail(['audit', 'keygen', '--private-key', privateKey, '--public-key', publicKey]), 'audit keygen');
-  const env = { PREVAIL_AUDIT_SIGNING_KEY: await readFile(privateKey, 'utf8') };
-  const serveArgs = (storage: string[]) => [
+  const env = {
+    PREVAIL_AUDIT_SIGNING_KEY: await readFile(privateKey, 'utf8'),
+    PREVAIL_EVIDENCE_KEYS: `k1:${randomBytes(32).toString('hex')}`,
+  };
+  const vault = join(work, 'evidence');
+  const vaultBackup = join(work, 'evidence-backup');
+  const vaultRestored = join(work, 'evidence-restored');
+  const serveArgs = (storage: string[], evidence = vault) => [
     ...storage,
+    '--stream-evidence-dir',
+    evidence,
     '--policy',
     examplePolicy,
     '--audit-checkpoint-dir',
@@ -89,6 +99,8 @@ async function backupAndRestore(work: string, backend: Backend): Promise<void> {
     ok(await runPrevail(['keys', 'create', 'first-admin', '--scopes', 'admin', ...backend.source]), 'keys create'),
   ) as { secret: string };
   const admin = created.secret;
+  const image = await patternImage(160, 120, 'png', 11);
+  let evidenceId = '';
 
   // 1. State: a bank with content, a case opened by a match event, audited reads.
   let server = await startPrevailServe(serveArgs(backend.source), env);
@@ -104,6 +116,13 @@ async function backupAndRestore(work: string, backend: Backend): Promise<void> {
     assert.equal(matched.body.event.verdict.verdict, 'block');
     const cases = await call(server, admin, 'GET', '/v1/cases?subject=user:u-backup&reason=backup%20drill');
     assert.equal(cases.body.cases.length, 1);
+    // A matching upload is preserved in the evidence vault.
+    const banked = await upload(server, admin, '/v1/banks/BACKUP_BANK/media', image);
+    assert.equal(banked.status, 201, JSON.stringify(banked.body));
+    const kept = await upload(server, admin, '/v1/match', image, { entities: JSON.stringify({ user: 'u-upload' }) });
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    evidenceId = kept.body.evidenceId;
+    assert.match(evidenceId, /^[0-9a-f-]{36}$/);
   } finally {
     assert.equal(await server.stop(), 0, server.stderr());
   }
@@ -116,6 +135,8 @@ async function backupAndRestore(work: string, backend: Backend): Promise<void> {
   try {
     head = ok(await runPrevail(['audit', 'head', ...backend.source]), 'audit head').trim();
     await backend.backup();
+    // The vault right after the database (docs/deployment.md § 9): every item it names is there.
+    await cp(vault, vaultBackup, { recursive: true, preserveTimestamps: true });
     assert.equal((await call(server, admin, 'POST', '/v1/banks', { name: 'AFTER_BACKUP' })).status, 201);
     const read = await call(server, admin, 'GET', '/v1/cases?subject=user:u-backup&reason=after%20the%20backup');
     assert.equal(read.status, 200);
@@ -127,7 +148,8 @@ async function backupAndRestore(work: string, backend: Backend): Promise<void> {
 
   // 3. Restore into a new place and serve from it.
   const restored = await backend.restore();
-  server = await startPrevailServe(serveArgs(restored), env);
+  await cp(vaultBackup, vaultRestored, { recursive: true, preserveTimestamps: true });
+  server = await startPrevailServe(serveArgs(restored, vaultRestored), env);
   try {
     const ready = await fetch(`${server.url}/status/ready`);
     assert.equal(ready.status, 200, await ready.clone().text());
@@ -169,6 +191,34 @@ async function backupAndRestore(work: string, backend: Backend): Promise<void> {
   ]);
   assert.equal(lostTail.code, 1, 'a checkpoint written after the backup names entries the restore does not have');
   assert.match(lostTail.stderr, /AUDIT_CHAIN_BROKEN/);
+
+  // 5. The restored vault opens with the same key ring: the very bytes uploaded.
+  const out = join(work, 'opened.png');
+  const opened = await runPrevail(
+    ['evidence', 'open', evidenceId, '--dir', vaultRestored, ...restored, '--reason', 'restore drill', '--out', out],
+    env,
+  );
+  assert.equal(opened.code, 0, opened.stderr);
+  assert.deepEqual(new Uint8Array(await readFile(out)), image);
+}
+
+/** A multipart upload (`file` plus `fields`) with the admin key. */
+async function upload(
+  server: ServeProcess,
+  key: string,
+  path: string,
+  file: Uint8Array,
+  fields: Record<string, string> = {},
+) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([file], { type: 'image/png' }), 'pattern.png');
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}` },
+    body: form,
+  });
+  return { status: response.status, body: JSON.parse(await response.text()) };
 }
 
 describe('backup and restore (docs/deployment.md)', { timeout: 600_000 }, () => {
