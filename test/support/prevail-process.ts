@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './media-server.js';
 
 /** The CLI's source entry, run through tsx: the same code `bin/prevail.js` runs once built. */
 const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -31,18 +31,6 @@ export function runPrevail(args: readonly string[], env: Readonly<Record<string,
         resolve({ code, stdout, stderr });
       },
     );
-  });
-}
-
-/** A TCP port free on 127.0.0.1 a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject()));
-    });
   });
 }
 
