@@ -133,6 +133,7 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
     ...(services.review !== undefined ? { review: services.review } : {}),
     people: services.people,
+    pingDatabase: () => services.storage.ping(),
     ...(config.oidc !== undefined ? { oidc: new OidcSignOn(config.oidc) } : {}),
     ...(services.wellness !== undefined ? { wellness: services.wellness } : {}),
     ...(services.evidence !== undefined ? { evidence: services.evidence } : {}),

@@ -88,4 +88,9 @@ export interface HttpDependencies {
    * (`/v1/match`, HMA `POST /m/lookup`) is kept in it and its event names it in `data.media`.
    */
   readonly evidence?: EvidenceVault;
+  /**
+   * One trivial query on the store (`Storage.ping`), for `/status/ready`; absent: the readiness
+   * probe does not look at the database.
+   */
+  readonly pingDatabase?: () => Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ActionDatabase } from './action-tables.js';
 import { KyselyApiKeyRepository } from './api-key-repository.js';
 import { KyselyBankRepository } from './bank-repository.js';
@@ -96,6 +96,9 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
       kysely.withTables<ActionDatabase>() as unknown as Kysely<ActionDatabase>,
       target.dialect,
     ),
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
     close() {
       closing ??= kysely.destroy();
       return closing;

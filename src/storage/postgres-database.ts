@@ -49,6 +49,13 @@ export async function openPostgresDatabase(target: {
   pool.on('error', () => {
     // An idle client failed; the pool has already discarded it (see above).
   });
+  // A client handed out while its connection was already dying (PostgreSQL restarted, the network
+  // cut) emits `error` with no listener between checkout and its query: without this, that one
+  // event is an uncaught exception that stops the server. Its query (or the next) still rejects,
+  // and the pool drops the client on release because it is no longer queryable.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   try {
     await checkConnection(pool, target.schema);
   } catch (error) {

@@ -33,5 +33,10 @@ export interface Storage {
   readonly submissions: SubmissionRepository;
   /** The action outbox the engine's commits fill and the dispatcher delivers (`actions`' contract). */
   readonly outbox: OutboxRepository;
+  /**
+   * Answers one trivial query (`select 1`): resolves when the database answers, rejects with the
+   * driver's error when it does not (PostgreSQL down, the pool closed). For readiness probes.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
