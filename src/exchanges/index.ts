@@ -18,7 +18,10 @@ export type {
   ExchangeRecord,
   ExchangeSignal,
 } from './exchange-client.js';
+export { checkFields, maxFieldLength } from './exchange-config.js';
+export { type ExchangeField, type ExchangeKind, ExchangeKindRegistry, printable } from './exchange-kind.js';
 export { readHashList } from './read-hash-list.js';
+export { checkListUrl, fileExchangeKind, urlExchangeKind } from './snapshot-exchange.js';
 export {
   type HashListEntry,
   type HashListExportEntry,
