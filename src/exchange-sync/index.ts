@@ -6,6 +6,7 @@
  * client by name: the composition root hands it an `ExchangeKindRegistry` (`exchanges/`).
  */
 export { openCredentials, sealCredentials } from './credential-seal.js';
+export { ExchangeFeedPublisher, maxFeedPageItems } from './exchange-feed.js';
 export { ExchangeFetcher, type FetchReport, type FetchSettings } from './exchange-fetcher.js';
 export type {
   ExchangeDefinition,

@@ -2,6 +2,7 @@ import type { OutboxDispatcher } from '../actions/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankService } from '../banks/index.js';
+import type { ExchangeFeedPublisher, ExchangeService } from '../exchange-sync/index.js';
 import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { EngineStore, OpenedEngine } from '../engine/index.js';
@@ -60,6 +61,10 @@ export interface HttpDependencies {
   readonly hasher: MediaHasher;
   /** The most recent flood-protection quarantines, newest first (bounded). */
   readonly floodReports: () => readonly FloodReport[];
+  /** Exchanges (HMA's `/c/exchange…` routes); absent: those routes answer as an HMA without exchanges. */
+  readonly exchanges?: ExchangeService;
+  /** This server's signed exchange feeds (`/v1/exchange-feed/<bank>`); absent: 404. */
+  readonly exchangeFeed?: ExchangeFeedPublisher;
   /** The signals engine; its routes (`/v1/events`, `/v1/cases`, …) exist only when it is given. */
   readonly engine?: OpenedEngine;
   /** The action outbox's dispatcher, when the policy declares an endpoint (its metrics). */
