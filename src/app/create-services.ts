@@ -331,7 +331,9 @@ export async function createServices(
 }
 
 /** The key ring exchange credentials are sealed with, when one is set (absent: none can be stored). */
-function exchangeKeys(settings: { evidenceKey?: string | undefined; evidenceKeys?: string | undefined } | undefined): EvidenceKeyRing | undefined {
+function exchangeKeys(
+  settings: { evidenceKey?: string | undefined; evidenceKeys?: string | undefined } | undefined,
+): EvidenceKeyRing | undefined {
   if ((settings?.evidenceKey ?? '') === '' && (settings?.evidenceKeys ?? '') === '') return undefined;
   return evidenceKeyRingFromEnvironment({
     PREVAIL_EVIDENCE_KEY: settings?.evidenceKey,

@@ -176,7 +176,10 @@ const environmentSchema = z.object({
     .optional(),
   PREVAIL_EXCHANGE_FEED_KEY: z
     .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (an Ed25519 seed, e.g. from "prevail exchange feed-keygen")')
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      'expected 64 hex characters (an Ed25519 seed, e.g. from "prevail exchange feed-keygen")',
+    )
     .optional(),
   PREVAIL_EVIDENCE_KEYS: z
     .string()

@@ -53,7 +53,11 @@ export function parseFeedSigningKey(text: string): KeyObject {
   const trimmed = text.trim();
   try {
     if (/^[0-9a-fA-F]{64}$/.test(trimmed)) {
-      return createPrivateKey({ key: Buffer.concat([pkcs8Ed25519Prefix, Buffer.from(trimmed, 'hex')]), format: 'der', type: 'pkcs8' });
+      return createPrivateKey({
+        key: Buffer.concat([pkcs8Ed25519Prefix, Buffer.from(trimmed, 'hex')]),
+        format: 'der',
+        type: 'pkcs8',
+      });
     }
     const key = createPrivateKey(trimmed);
     if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
@@ -115,7 +119,8 @@ export function verifyFeedPage(
   publicKey: KeyObject,
   expected: { bank: string; after: { content: number; tombstone: number } },
 ): FeedPage {
-  const signatureBytes = signature !== null && /^[A-Za-z0-9+/]{86}==$/.test(signature) ? Buffer.from(signature, 'base64') : undefined;
+  const signatureBytes =
+    signature !== null && /^[A-Za-z0-9+/]{86}==$/.test(signature) ? Buffer.from(signature, 'base64') : undefined;
   if (signatureBytes === undefined || !verify(null, body, publicKey, signatureBytes)) {
     throw keyError("the feed page's signature does not verify with the publisher's key; the page was refused");
   }
@@ -141,7 +146,9 @@ export function verifyFeedPage(
         item !== null &&
         typeof item.key === 'string' &&
         (item.record === null ||
-          (typeof item.record === 'object' && Array.isArray(item.record.signals) && typeof item.record.metadata === 'object')),
+          (typeof item.record === 'object' &&
+            Array.isArray(item.record.signals) &&
+            typeof item.record.metadata === 'object')),
     );
   if (!fine) throw new EngineError('EXCHANGE_PAGE_MALFORMED', 'the signed feed page is not a feed page');
   if (
@@ -175,7 +182,10 @@ class PeerExchangeClient implements ExchangeClient {
     this.#publicKey = parseFeedPublicKey(publicKey);
   }
 
-  async fetchPage(checkpoint: ExchangeCheckpoint | null, options: { signal?: AbortSignal | undefined } = {}): Promise<ExchangePage> {
+  async fetchPage(
+    checkpoint: ExchangeCheckpoint | null,
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<ExchangePage> {
     const after = checkpointOf(checkpoint);
     const url = new URL(`v1/exchange-feed/${encodeURIComponent(this.config.bank)}`, withSlash(this.config.url));
     url.searchParams.set('after_content', String(after.content));
@@ -192,7 +202,11 @@ class PeerExchangeClient implements ExchangeClient {
       after,
     });
     const deltas: ExchangeDelta[] = page.items.map((item) => ({ key: item.key, record: item.record }));
-    return { deltas, checkpoint: { content: page.checkpoint.content, tombstone: page.checkpoint.tombstone }, more: page.more };
+    return {
+      deltas,
+      checkpoint: { content: page.checkpoint.content, tombstone: page.checkpoint.tombstone },
+      more: page.more,
+    };
   }
 }
 
@@ -208,7 +222,10 @@ async function readBounded(response: Response, host: string): Promise<Buffer> {
     size += chunk.length;
     if (size > maxFeedPageBytes) {
       await response.body.cancel().catch(() => undefined);
-      throw new EngineError('EXCHANGE_PAGE_MALFORMED', `${host} sent a feed page larger than ${maxFeedPageBytes} bytes`);
+      throw new EngineError(
+        'EXCHANGE_PAGE_MALFORMED',
+        `${host} sent a feed page larger than ${maxFeedPageBytes} bytes`,
+      );
     }
     parts.push(Buffer.from(chunk));
   }
@@ -218,16 +235,35 @@ async function readBounded(response: Response, host: string): Promise<Buffer> {
 /** `prevail`: subscribe to another Prevail's published bank, checking every page's signature. */
 export const peerExchangeKind: ExchangeKind = {
   kind: 'prevail',
-  description: "Another Prevail's published bank: a signed delta feed, each page checked with the publisher's Ed25519 key",
+  description:
+    "Another Prevail's published bank: a signed delta feed, each page checked with the publisher's Ed25519 key",
   configFields: [
-    { name: 'url', type: 'string', required: true, default: null, help: 'Base URL of the publishing Prevail, e.g. https://prevail.example.org' },
+    {
+      name: 'url',
+      type: 'string',
+      required: true,
+      default: null,
+      help: 'Base URL of the publishing Prevail, e.g. https://prevail.example.org',
+    },
     { name: 'bank', type: 'string', required: true, default: null, help: "The publisher's bank name" },
-    { name: 'public_key', type: 'string', required: true, default: null, help: "The publisher's feed public key (base64, from prevail exchange feed-keygen)" },
+    {
+      name: 'public_key',
+      type: 'string',
+      required: true,
+      default: null,
+      help: "The publisher's feed public key (base64, from prevail exchange feed-keygen)",
+    },
     { name: 'page_size', type: 'number', required: false, default: 1000, help: 'Items per page (1 to 10000)' },
     { name: 'timeout_ms', type: 'number', required: false, default: 60_000, help: 'Deadline of one request, ms' },
   ],
   credentialFields: [
-    { name: 'api_key', type: 'string', required: false, default: null, help: "An API key of the publisher with the read scope" },
+    {
+      name: 'api_key',
+      type: 'string',
+      required: false,
+      default: null,
+      help: 'An API key of the publisher with the read scope',
+    },
   ],
   parseConfig(config) {
     const checked = checkFields('prevail exchange config', peerExchangeKind.configFields, config);

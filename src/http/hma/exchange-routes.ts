@@ -66,7 +66,8 @@ export function registerExchangeRoutes(app: FastifyInstance, { exchanges }: Http
         }
         if (method === 'POST') {
           const body = asJsonObject(request.body);
-          if (body === undefined) return reply.code(400).send({ message: 'this endpoint expects a json object payload' });
+          if (body === undefined)
+            return reply.code(400).send({ message: 'this endpoint expects a json object payload' });
           const credentials = body.credential_json;
           if (credentials !== undefined && credentials !== null) {
             const empty =

@@ -33,7 +33,10 @@ export function registerExchangeFeedRoutes(app: FastifyInstance, { exchangeFeed 
     },
     async (request, reply) => {
       if (exchangeFeed === undefined) {
-        throw new EngineError('BANK_NOT_FOUND', 'this server publishes no exchange feed (PREVAIL_EXCHANGE_FEED_KEY is not set)');
+        throw new EngineError(
+          'BANK_NOT_FOUND',
+          'this server publishes no exchange feed (PREVAIL_EXCHANGE_FEED_KEY is not set)',
+        );
       }
       const { body, signature } = await exchangeFeed.page(
         request.params.bank,
