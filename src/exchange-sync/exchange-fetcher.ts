@@ -99,7 +99,10 @@ export class ExchangeFetcher {
     const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
     const started = this.#clock();
     const leaseUntil = () => new Date(this.#clock() + settings.timeBoxMs + settings.leaseMarginMs).toISOString();
-    if (!(await this.#repository.tryLease(exchange.id, owner, new Date(started).toISOString(), leaseUntil()))) {
+    if (
+      !(await this.#repository.tryLease(exchange.id, owner, new Date(started).toISOString(), leaseUntil())) &&
+      !(await this.#takeOverDeadHolder(exchange, owner, leaseUntil()))
+    ) {
       throw new EngineError(
         'EXCHANGE_BUSY',
         `exchange '${exchange.name}' is being fetched by another process (its lease is held)`,
@@ -232,6 +235,27 @@ export class ExchangeFetcher {
     }
   }
 
+  /**
+   * Takes the lease over at once when its holder was a process of this host that no longer exists
+   * (it was killed mid-fetch): waiting out its expiry would only delay the resume. A holder on
+   * another host is left until its lease expires.
+   */
+  async #takeOverDeadHolder(exchange: ExchangeDefinition, owner: string, until: string): Promise<boolean> {
+    const holder = (await this.#repository.getStatus(exchange.id)).leaseOwner;
+    if (holder === null) return false;
+    const [host, pidText] = holder.split(':');
+    const pid = Number(pidText);
+    if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid))
+      return false;
+    const taken = await this.#repository.takeOverLease(exchange.id, holder, owner, until);
+    if (taken)
+      this.#logger?.warn(
+        { exchange: exchange.name, previousHolder: holder },
+        'took over the lease of a fetcher that died',
+      );
+    return taken;
+  }
+
   /** One page, a malformed one retried with backoff; the checkpoint is checked to be storable. */
   async #page(
     exchange: ExchangeDefinition,
@@ -257,6 +281,16 @@ export class ExchangeFetcher {
         wait *= 2;
       }
     }
+  }
+}
+
+/** Whether a process of this host with this id exists (signal 0 checks without sending). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -155,6 +155,8 @@ export interface ExchangeRepository {
    * conditional update, so two processes never both get it.
    */
   tryLease(exchangeId: number, owner: string, now: string, until: string): Promise<boolean>;
+  /** Takes the lease from `previousOwner` (a holder known to be dead) if it still holds it; true when taken. */
+  takeOverLease(exchangeId: number, previousOwner: string, owner: string, until: string): Promise<boolean>;
   /** Frees the lease if `owner` holds it. */
   releaseLease(exchangeId: number, owner: string): Promise<void>;
   /** Records the start of a fetch. */

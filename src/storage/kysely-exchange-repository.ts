@@ -189,6 +189,18 @@ export class KyselyExchangeRepository implements ExchangeRepository {
     });
   }
 
+  takeOverLease(exchangeId: number, previousOwner: string, owner: string, until: string): Promise<boolean> {
+    return translateStorageErrors(async () => {
+      const result = await this.db
+        .updateTable('exchange_leases')
+        .set({ owner, expires_at: until })
+        .where('exchange_id', '=', exchangeId)
+        .where('owner', '=', previousOwner)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    });
+  }
+
   releaseLease(exchangeId: number, owner: string): Promise<void> {
     return translateStorageErrors(async () => {
       await this.db
