@@ -343,6 +343,15 @@ for (const backend of backends) {
         assert.equal(status.upToDate, false);
         assert.equal(status.fetchedItems, report.upserts);
         assert.ok(report.upserts > 0);
+        // A shutdown's abort ends it the same way: what was fetched is committed, the lease freed.
+        const stop = new AbortController();
+        const stopping = exchanges.fetch('ENDLESS', { signal: stop.signal });
+        setTimeout(() => stop.abort(), 30);
+        const stopped = await stopping;
+        assert.equal(stopped.timedOut, true);
+        const after = await exchanges.status('ENDLESS');
+        assert.equal(after.fetchedItems, report.upserts + stopped.upserts);
+        assert.equal(after.leaseOwner, null);
       } finally {
         await storage.close();
       }

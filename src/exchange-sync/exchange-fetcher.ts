@@ -29,7 +29,7 @@ export interface FetchReport {
   readonly exchange: string;
   /** The upstream was exhausted within the time box. */
   readonly upToDate: boolean;
-  /** The time box ended the fetch (what was fetched is committed). */
+  /** The time box (or a shutdown's abort) ended the fetch; what was fetched is committed. */
   readonly timedOut: boolean;
   readonly pages: number;
   readonly commits: number;
@@ -151,7 +151,8 @@ export class ExchangeFetcher {
         try {
           page = await this.#page(exchange, client, checkpoint, signal);
         } catch (error) {
-          if (timeBox.signal.aborted && options.signal?.aborted !== true) {
+          // The time box or a shutdown: stop asking, and commit what was fetched.
+          if (signal.aborted) {
             timedOut = true;
             break;
           }
@@ -187,7 +188,7 @@ export class ExchangeFetcher {
           upToDate = true;
           break;
         }
-        if (timeBox.signal.aborted) {
+        if (signal.aborted) {
           timedOut = true;
           break;
         }

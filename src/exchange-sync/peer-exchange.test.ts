@@ -171,6 +171,23 @@ describe('the Prevail peer exchange', () => {
         headers: { authorization: `Bearer ${secret}` },
       });
       assert.equal(absurd.statusCode, 400);
+      for (const [url, status] of [
+        ['/v1/exchange-feed/SH%00ARED', 404],
+        ['/v1/exchange-feed/SHARED?limit=abc', 400],
+        ['/v1/exchange-feed/SHARED?after_content=1e400', 400],
+        [`/v1/exchange-feed/${'X'.repeat(300)}`, 414],
+      ] as const) {
+        const answer = await publisher.app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${secret}` },
+        });
+        assert.equal(answer.statusCode, status, url);
+        // 414 is Fastify's own answer to a path parameter over 100 characters (every route's).
+        if (status !== 414) assert.ok(answer.json().error.code, url);
+      }
+      const anonymous = await publisher.app.inject({ method: 'GET', url: '/v1/exchange-feed/SHARED' });
+      assert.equal(anonymous.statusCode, 401);
     } finally {
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
     }
