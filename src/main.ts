@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type CybertipSettings, createServices, type Services, type StorageSettings } from './app/index.js';
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
+import type { FetchSettings } from './exchange-sync/index.js';
 import { HashPool, type HashPoolSettings } from './hasher/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies, serverHostNames } from './http/index.js';
 import { JobRunner, type JobRunnerOptions } from './jobs/index.js';
@@ -62,7 +63,22 @@ export interface ServerSettings {
   readonly reporting?: { readonly cybertip: CybertipSettings; readonly preservationDays?: number };
   /** The process's logger, when the caller made one; otherwise one is created at `logLevel`. */
   readonly logger?: Logger;
+  /**
+   * Exchanges: the key ring credentials are sealed with, the feed signing key
+   * (`PREVAIL_EXCHANGE_FEED_KEY`), fetch pacing, and how often the `exchanges.fetch` job looks
+   * for exchanges whose interval has passed (default 10 s).
+   */
+  readonly exchanges?: {
+    readonly evidenceKey?: string | undefined;
+    readonly evidenceKeys?: string | undefined;
+    readonly feedKey?: string | undefined;
+    readonly fetch?: FetchSettings;
+    readonly tickMs?: number;
+  };
 }
+
+/** How often the server looks for exchanges whose fetch interval has passed. */
+const exchangeTickMs = 10_000;
 
 /** How often the server looks for CyberTipline submissions whose retry is due. */
 const cybertipRetryIntervalMs = 60_000;
@@ -124,6 +140,8 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     matcher: services.matcher,
     apiKeys: services.storage.apiKeys,
     floodReports: services.floodReports,
+    exchanges: services.exchanges,
+    ...(services.exchangeFeed !== undefined ? { exchangeFeed: services.exchangeFeed } : {}),
     audit: services.audit,
     cases: services.cases,
     queues: services.queues,
@@ -177,6 +195,12 @@ export async function startServer(
       ? {}
       : { reporting: { ...settings.reporting, fetchPolicy: settings.fetchPolicy } }),
     ...(onIndexProgress ? { onIndexProgress } : {}),
+    exchanges: {
+      evidenceKey: settings.exchanges?.evidenceKey ?? settings.streams?.evidenceKey,
+      evidenceKeys: settings.exchanges?.evidenceKeys ?? settings.streams?.evidenceKeys,
+      feedKey: settings.exchanges?.feedKey,
+      ...(settings.exchanges?.fetch === undefined ? {} : { fetch: settings.exchanges.fetch }),
+    },
   });
   const config: HttpConfig = {
     hmaAccess: settings.hmaOpen || isLoopbackHost(settings.host) ? 'open' : 'key',
@@ -224,6 +248,15 @@ export async function startServer(
   const reporting = services.reporting;
   if (reporting !== undefined)
     jobs.add({ name: 'cybertip.retry', everyMs: cybertipRetryIntervalMs, run: () => reporting.submitter.retryDue() });
+  // Exchange fetches: each due exchange in turn, time-boxed, under its database lease; shutdown
+  // aborts a fetch in flight (what it fetched is committed, the rest comes next start).
+  const stopFetching = new AbortController();
+  jobs.add({
+    name: 'exchanges.fetch',
+    everyMs: settings.exchanges?.tickMs ?? exchangeTickMs,
+    retries: 0,
+    run: () => services.exchanges.fetchDue({ signal: stopFetching.signal }),
+  });
   jobs.start();
   if (reporting !== undefined) {
     // Submissions an earlier run left unfinished (a crash between /submit and /finish) go on
@@ -240,6 +273,7 @@ export async function startServer(
     app,
     services,
     close: async () => {
+      stopFetching.abort();
       await jobs.stop();
       await app.close();
       // After the last request, so the final checkpoint covers every entry this run wrote.

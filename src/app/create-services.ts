@@ -5,7 +5,9 @@ import { type CaseRepository, CaseService } from '../cases/index.js';
 import type { FetchPolicy } from '../content/index.js';
 import { EngineError } from '../core/index.js';
 import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
-import { EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
+import { type EvidenceKeyRing, EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
+import { ExchangeFeedPublisher, ExchangeService, type FetchSettings } from '../exchange-sync/index.js';
+import { parseFeedSigningKey } from '../exchanges/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService, type Person } from '../people/index.js';
@@ -17,6 +19,7 @@ import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/
 import { WellnessService } from '../wellness/index.js';
 import { loadConsoleSecret } from './console-secret.js';
 import { type CybertipReporting, type CybertipSettings, createCybertipReporting } from './cybertip-reporting.js';
+import { builtinExchangeKinds } from './exchange-kinds.js';
 import { builtinPacks } from './rule-packs.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
@@ -65,6 +68,10 @@ export interface Services {
   readonly wellness?: WellnessService;
   /** Reports to NCMEC's CyberTipline: the submitter and the ledger (when credentials were given). */
   readonly reporting?: CybertipReporting;
+  /** Exchanges: upstream hash lists kept in their banks (the server fetches them as the `exchanges.fetch` job). */
+  readonly exchanges: ExchangeService;
+  /** This server's signed exchange feeds (when `PREVAIL_EXCHANGE_FEED_KEY` is set). */
+  readonly exchangeFeed?: ExchangeFeedPublisher;
   /** Recent flood-protection quarantines, newest first (at most 1,000 kept). */
   readonly floodReports: () => readonly FloodReport[];
   close(): Promise<void>;
@@ -120,6 +127,15 @@ export async function createServices(
      * for `preservationDays`, at least a year, from NCMEC's receipt). Files named by URL are
      * fetched under `fetchPolicy`.
      */
+    exchanges?: {
+      /** `PREVAIL_EVIDENCE_KEY` / `PREVAIL_EVIDENCE_KEYS`: the key ring exchange credentials are sealed with. */
+      readonly evidenceKey?: string | undefined;
+      readonly evidenceKeys?: string | undefined;
+      /** `PREVAIL_EXCHANGE_FEED_KEY`: sign and serve this server's exchange feeds. */
+      readonly feedKey?: string | undefined;
+      /** How fetches are paced (HMA's values by default). */
+      readonly fetch?: FetchSettings;
+    };
     reporting?: {
       readonly cybertip: CybertipSettings;
       readonly preservationDays?: number;
@@ -127,6 +143,10 @@ export async function createServices(
     };
   } = {},
 ): Promise<Services> {
+  // Keys are checked before anything is opened: a bad one stops the start with nothing to undo.
+  const exchangeKeyRing = exchangeKeys(options.exchanges);
+  const feedKey = options.exchanges?.feedKey;
+  const feedSigningKey = feedKey === undefined || feedKey === '' ? undefined : parseFeedSigningKey(feedKey);
   const storage = await openStorage({
     dataDir: settings.dataDir,
     ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}),
@@ -167,6 +187,18 @@ export async function createServices(
     await storage.close();
     throw error;
   }
+  const exchanges = new ExchangeService({
+    repository: storage.exchanges,
+    banks,
+    kinds: builtinExchangeKinds(),
+    keyRing: exchangeKeyRing,
+    ...(options.exchanges?.fetch === undefined ? {} : { fetch: options.exchanges.fetch }),
+    ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'exchanges' }) } : {}),
+  });
+  const exchangeFeed =
+    feedSigningKey === undefined
+      ? undefined
+      : new ExchangeFeedPublisher({ repository: storage.exchanges, banks, signingKey: feedSigningKey });
   const audit = new AuditLog(storage.engine.audit);
   const actions =
     actionPolicy === undefined || actionPolicy.endpoints.size === 0
@@ -287,6 +319,8 @@ export async function createServices(
     ...(reporting !== undefined ? { reporting } : {}),
     people,
     queues,
+    exchanges,
+    ...(exchangeFeed !== undefined ? { exchangeFeed } : {}),
     floodReports: () => reports,
     close: async () => {
       await streams?.close();
@@ -294,6 +328,17 @@ export async function createServices(
       await storage.close();
     },
   };
+}
+
+/** The key ring exchange credentials are sealed with, when one is set (absent: none can be stored). */
+function exchangeKeys(
+  settings: { evidenceKey?: string | undefined; evidenceKeys?: string | undefined } | undefined,
+): EvidenceKeyRing | undefined {
+  if ((settings?.evidenceKey ?? '') === '' && (settings?.evidenceKeys ?? '') === '') return undefined;
+  return evidenceKeyRingFromEnvironment({
+    PREVAIL_EVIDENCE_KEY: settings?.evidenceKey,
+    PREVAIL_EVIDENCE_KEYS: settings?.evidenceKeys,
+  });
 }
 
 /**

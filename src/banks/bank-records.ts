@@ -47,6 +47,20 @@ export interface ContentRecord extends ContentProvenance {
   readonly quarantinedAt: string | null;
   /** Signal type name → value, e.g. `{ pdq: '…', md5: '…' }`. */
   readonly signals: Readonly<Record<string, string>>;
+  /** Set on items an exchange fetched: where upstream they came from (absent otherwise). */
+  readonly upstream?: ContentUpstream;
+}
+
+/**
+ * Provenance of an item fetched from an exchange (TE#1681: matches carry it): the exchange's
+ * name, the upstream key (NCMEC `<member>-<entry>`, `<signalType>:<value>` for lists without
+ * ids) and the upstream record's own fields, verbatim (NCMEC classification, StopNCII case
+ * numbers…).
+ */
+export interface ContentUpstream {
+  readonly exchange: string;
+  readonly key: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 /** The fields a caller gives to create content. */

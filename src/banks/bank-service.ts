@@ -224,6 +224,18 @@ export class BankService {
     return this.#repository.updateContent(id, { quarantinedAt });
   }
 
+  /**
+   * Tells the listeners (the matcher) of changes committed by another writer of the same store in
+   * this process (an exchange's page commit): the added rows are read back, so a listener sees
+   * exactly what was committed. Call it after the commit.
+   */
+  async announceCommitted(addedIds: readonly number[], removedIds: readonly number[]): Promise<void> {
+    if (removedIds.length > 0) this.#notify((listener) => listener.contentRemoved(removedIds));
+    if (addedIds.length === 0) return;
+    const contents = await this.#repository.getContents(addedIds);
+    this.#notify((listener) => listener.contentAdded(contents));
+  }
+
   /** Deletes one item; false when it did not exist. */
   async deleteContent(id: number): Promise<boolean> {
     const deleted = await this.#repository.deleteContent(id);

@@ -10,6 +10,7 @@ export type {
   ContentPatch,
   ContentProvenance,
   ContentRecord,
+  ContentUpstream,
   NewBank,
   NewContent,
   StoredSignal,

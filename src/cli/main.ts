@@ -11,6 +11,7 @@ import { bankCommand } from './commands/bank-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { engineCommands } from './commands/engine-commands.js';
 import { evidenceCommand } from './commands/evidence-command.js';
+import { exchangeCommand } from './commands/exchange-command.js';
 import { hashCommand } from './commands/hash-command.js';
 import { keysCommand } from './commands/keys-command.js';
 import { matchCommand } from './commands/match-command.js';
@@ -60,6 +61,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     watchCommand(io, setExitCode),
     evidenceCommand(io, setExitCode),
     actionsCommand(io, setExitCode),
+    exchangeCommand(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

@@ -47,6 +47,11 @@ export interface Settings {
    */
   readonly evidenceKeys?: string;
   /**
+   * `PREVAIL_EXCHANGE_FEED_KEY`: the Ed25519 key (64 hex characters, its seed) this server signs
+   * its published exchange feeds with (`GET /v1/exchange-feed/<bank>`); absent: no feed is served.
+   */
+  readonly exchangeFeedKey?: string;
+  /**
    * `PREVAIL_PRESERVATION_DAYS`: how long preserved material of a CyberTipline report is kept from
    * NCMEC's receipt (default and minimum 365: the law's year; more is a voluntary longer period).
    */
@@ -169,6 +174,13 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex characters (32 random bytes, e.g. "openssl rand -hex 32")')
     .optional(),
+  PREVAIL_EXCHANGE_FEED_KEY: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{64}$/,
+      'expected 64 hex characters (an Ed25519 seed, e.g. from "prevail exchange feed-keygen")',
+    )
+    .optional(),
   PREVAIL_EVIDENCE_KEYS: z
     .string()
     .max(100_000)
@@ -221,6 +233,7 @@ const secretVariables = new Set([
   'PREVAIL_DATABASE_URL',
   'PREVAIL_EVIDENCE_KEY',
   'PREVAIL_EVIDENCE_KEYS',
+  'PREVAIL_EXCHANGE_FEED_KEY',
   'PREVAIL_AUDIT_SIGNING_KEY',
   'PREVAIL_OIDC_CLIENT_SECRET',
   'PREVAIL_CONSOLE_SECRET',
@@ -294,6 +307,7 @@ export function readSettings(environment: Environment): Settings {
     ...(value.PREVAIL_FFMPEG !== undefined ? { ffmpeg: value.PREVAIL_FFMPEG } : {}),
     ...(value.PREVAIL_EVIDENCE_KEY !== undefined ? { evidenceKey: value.PREVAIL_EVIDENCE_KEY } : {}),
     ...(value.PREVAIL_EVIDENCE_KEYS !== undefined ? { evidenceKeys: value.PREVAIL_EVIDENCE_KEYS } : {}),
+    ...(value.PREVAIL_EXCHANGE_FEED_KEY !== undefined ? { exchangeFeedKey: value.PREVAIL_EXCHANGE_FEED_KEY } : {}),
     preservationDays: value.PREVAIL_PRESERVATION_DAYS,
     ...(value.PREVAIL_CONSOLE_SECRET !== undefined ? { consoleSecret: value.PREVAIL_CONSOLE_SECRET } : {}),
     logLevel: value.PREVAIL_LOG_LEVEL,

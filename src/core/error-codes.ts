@@ -63,6 +63,13 @@ export const errorCodes = {
   EXCHANGE_TIMEOUT: 'The exchange did not answer within the deadline',
   EXCHANGE_PAGE_MALFORMED: 'A page from the exchange could not be read; nothing from it was committed',
   EVENT_UNREADABLE: 'A stored event could not be read back (its row is damaged); it was dead-lettered',
+  EXCHANGE_INVALID: "The exchange's name, kind, configuration or credentials are malformed",
+  EXCHANGE_NOT_FOUND: 'No exchange has that name',
+  EXCHANGE_ALREADY_EXISTS: 'An exchange or a bank already has that name',
+  EXCHANGE_BUSY: 'Another process holds the fetch lease of this exchange',
+  EXCHANGE_SIGNATURE_INVALID: "A peer exchange page's Ed25519 signature does not verify with the publisher's key",
+  EXCHANGE_CREDENTIALS_UNREADABLE:
+    'Stored exchange credentials cannot be decrypted: no key ring, an unknown key id, or altered',
   IMPORT_INVALID_FORMAT: 'The hash list format is unknown or its header is wrong',
   INDEX_NOT_READY: 'The match index is still loading',
   HASHER_BUSY: 'Every media hashing worker is busy and the queue is full',

@@ -51,6 +51,12 @@ export interface ExchangePage {
   readonly checkpoint: ExchangeCheckpoint;
   /** `false` once the exchange is up to date; the caller stops asking until the next interval. */
   readonly more: boolean;
+  /**
+   * `true` when the deltas are the **whole** upstream list (a file or URL snapshot): the caller
+   * then deletes, in the same commit, every item of the exchange's bank whose key is not among
+   * them, so values that vanished upstream vanish from the bank. Such a page is committed alone.
+   */
+  readonly replacesAll?: boolean | undefined;
 }
 
 /** A reviewer's verdict on a match from an exchange's bank, for upstreams that take feedback. */

@@ -18,7 +18,22 @@ export type {
   ExchangeRecord,
   ExchangeSignal,
 } from './exchange-client.js';
+export { checkFields, maxFieldLength } from './exchange-config.js';
+export { type ExchangeField, type ExchangeKind, ExchangeKindRegistry, printable } from './exchange-kind.js';
+export {
+  type FeedPage,
+  feedFormat,
+  feedPublicKeyText,
+  feedSignatureHeader,
+  generateFeedKey,
+  parseFeedPublicKey,
+  parseFeedSigningKey,
+  peerExchangeKind,
+  signFeedPage,
+  verifyFeedPage,
+} from './peer-feed.js';
 export { readHashList } from './read-hash-list.js';
+export { checkListUrl, fileExchangeKind, urlExchangeKind } from './snapshot-exchange.js';
 export {
   type HashListEntry,
   type HashListExportEntry,

@@ -6,6 +6,7 @@ import type { CaseService } from '../cases/index.js';
 import type { DecodeOptions, FetchPolicy } from '../content/index.js';
 import type { EngineStore, OpenedEngine } from '../engine/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
+import type { ExchangeFeedPublisher, ExchangeService } from '../exchange-sync/index.js';
 import type { HashPoolSettings, MediaHasher } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FloodReport, Matcher } from '../matching/index.js';
@@ -60,6 +61,10 @@ export interface HttpDependencies {
   readonly hasher: MediaHasher;
   /** The most recent flood-protection quarantines, newest first (bounded). */
   readonly floodReports: () => readonly FloodReport[];
+  /** Exchanges (HMA's `/c/exchange…` routes); absent: those routes answer as an HMA without exchanges. */
+  readonly exchanges?: ExchangeService;
+  /** This server's signed exchange feeds (`/v1/exchange-feed/<bank>`); absent: 404. */
+  readonly exchangeFeed?: ExchangeFeedPublisher;
   /** The signals engine; its routes (`/v1/events`, `/v1/cases`, …) exist only when it is given. */
   readonly engine?: OpenedEngine;
   /** The action outbox's dispatcher, when the policy declares an endpoint (its metrics). */

@@ -1,3 +1,4 @@
+import type { ContentUpstream } from '../banks/index.js';
 import type { DihedralName } from '../signals/index.js';
 
 /** What to look up: signal values by type name, e.g. `{ pdq, md5, sha256 }`. */
@@ -36,6 +37,8 @@ export interface MatchProvenance {
   readonly note: string | null;
   readonly contentUri: string | null;
   readonly addedAt: string;
+  /** For an item an exchange fetched: the exchange, the upstream key and the upstream's fields. */
+  readonly upstream?: ContentUpstream;
 }
 
 /** One bank item that matched the query. */

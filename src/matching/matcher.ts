@@ -308,6 +308,7 @@ function toMatch(bank: BankRecord, content: ContentRecord, candidate: Candidate)
       note: content.note,
       contentUri: content.contentUri,
       addedAt: content.addedAt,
+      ...(content.upstream !== undefined ? { upstream: content.upstream } : {}),
     },
   };
 }

@@ -117,8 +117,19 @@ export async function updateContent(db: Kysely<Database>, id: number, patch: Con
   return record;
 }
 
-/** Deletes one item and (by cascade) its signals; false when there was none. */
+/**
+ * Deletes one item and (by cascade) its signals, and records its tombstone (the deletion a
+ * published feed hands its subscribers) in the same transaction; false when there was none.
+ */
 export async function deleteContent(db: Kysely<Database>, id: number): Promise<boolean> {
-  const result = await db.deleteFrom('bank_contents').where('id', '=', id).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return db.transaction().execute(async (transaction) => {
+    const row = await transaction.selectFrom('bank_contents').select('bank_id').where('id', '=', id).executeTakeFirst();
+    if (row === undefined) return false;
+    await transaction.deleteFrom('bank_contents').where('id', '=', id).execute();
+    await transaction
+      .insertInto('bank_tombstones')
+      .values({ bank_id: row.bank_id, content_id: id, deleted_at: new Date().toISOString() })
+      .execute();
+    return true;
+  });
 }

@@ -4,7 +4,9 @@ import { KyselyApiKeyRepository } from './api-key-repository.js';
 import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
+import type { ExchangeDatabase } from './exchange-tables.js';
 import { KyselyEngineStore } from './kysely-engine-store.js';
+import { KyselyExchangeRepository } from './kysely-exchange-repository.js';
 import { KyselyOutboxRepository } from './kysely-outbox-repository.js';
 import { KyselyPeopleRepository } from './kysely-people-repository.js';
 import { KyselyQueueRepository } from './kysely-queue-repository.js';
@@ -99,6 +101,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     async ping() {
       await sql`select 1`.execute(kysely);
     },
+    exchanges: new KyselyExchangeRepository(
+      kysely.withTables<ExchangeDatabase>() as unknown as Kysely<ExchangeDatabase>,
+      target.dialect,
+    ),
     close() {
       closing ??= kysely.destroy();
       return closing;

@@ -2,6 +2,7 @@ import type { OutboxRepository } from '../actions/index.js';
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
+import type { ExchangeRepository } from '../exchange-sync/index.js';
 import type { PeopleRepository } from '../people/index.js';
 import type { QueueRepository } from '../queues/index.js';
 import type { ReviewRepository } from '../review/index.js';
@@ -38,5 +39,7 @@ export interface Storage {
    * driver's error when it does not (PostgreSQL down, the pool closed). For readiness probes.
    */
   ping(): Promise<void>;
+  /** Exchanges: their settings, checkpoints, leases, sealed credentials and page commits (`exchange-sync`'s contract). */
+  readonly exchanges: ExchangeRepository;
   close(): Promise<void>;
 }

@@ -39,7 +39,22 @@ export function toContentRecord(row: Selectable<BankContentsTable>, signals: Rec
     disableUntil: row.disable_until,
     quarantinedAt: row.quarantined_at,
     signals,
+    ...(row.upstream_key !== null && row.upstream_key !== undefined
+      ? {
+          upstream: {
+            exchange: row.source ?? '',
+            key: row.upstream_key,
+            metadata: parseUpstreamMetadata(row.upstream_metadata_json ?? null),
+          },
+        }
+      : {}),
   };
+}
+
+function parseUpstreamMetadata(text: string | null): Record<string, unknown> {
+  if (text === null) return {};
+  const value = JSON.parse(text) as unknown;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /**

@@ -15,6 +15,15 @@ export interface Database {
   bank_contents: BankContentsTable;
   content_signals: ContentSignalsTable;
   api_keys: ApiKeysTable;
+  bank_tombstones: BankTombstonesTable;
+}
+
+/** A deleted content id in one sequence (migration 0017): the deletions a published feed hands out. */
+export interface BankTombstonesTable {
+  seq: Generated<number>;
+  bank_id: number;
+  content_id: number;
+  deleted_at: string;
 }
 
 /** A named hash list; `name` is unique. */
@@ -44,6 +53,10 @@ export interface BankContentsTable {
   /** HMA's `disable_until_ts`: 1 enabled, 0 disabled, otherwise Unix seconds. */
   disable_until: number;
   quarantined_at: string | null;
+  /** Provenance of an item an exchange fetched (migration 0017); null otherwise. */
+  exchange_id: Generated<number | null>;
+  upstream_key: Generated<string | null>;
+  upstream_metadata_json: Generated<string | null>;
 }
 
 /**

@@ -82,6 +82,11 @@ export function serverSettings(options: ServeOptions): ServerSettings {
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.maxJsonDepth !== undefined ? { maxJsonDepth: options.maxJsonDepth } : {}),
     ...(cliSettings().oidc !== undefined ? { oidc: cliSettings().oidc } : {}),
+    exchanges: {
+      evidenceKey: cliSettings().evidenceKey,
+      evidenceKeys: cliSettings().evidenceKeys,
+      feedKey: cliSettings().exchangeFeedKey,
+    },
     ...(cliSettings().cybertip.username === undefined
       ? {}
       : { reporting: { cybertip: cliSettings().cybertip, preservationDays: cliSettings().preservationDays } }),

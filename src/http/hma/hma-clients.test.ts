@@ -120,8 +120,12 @@ describe('ROOST Coop', () => {
     assert.deepEqual(Object.keys(lookup.json()), ['message']);
   });
 
-  test('exchange probes: no APIs, no exchange for a bank (404), creating one fails', async () => {
-    assert.deepEqual((await server.app.inject({ method: 'GET', url: '/c/exchanges/apis' })).json(), []);
+  test('exchange probes: installed APIs only, no exchange for a bank (404), an unknown API fails', async () => {
+    assert.deepEqual((await server.app.inject({ method: 'GET', url: '/c/exchanges/apis' })).json(), [
+      'local_file',
+      'url',
+      'prevail',
+    ]);
     for (const url of ['/c/exchange/COOP_ORG1_MY_BANK', '/c/exchange/COOP_ORG1_MY_BANK/status']) {
       const response = await server.app.inject({ method: 'GET', url });
       assert.equal(response.statusCode, 404);

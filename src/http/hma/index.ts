@@ -24,5 +24,5 @@ export function registerHmaRoutes(app: FastifyInstance, dependencies: HttpDepend
   registerBankRoutes(app, dependencies);
   registerContentRoutes(app, dependencies);
   registerConfigurationRoutes(app, dependencies);
-  registerExchangeRoutes(app);
+  registerExchangeRoutes(app, dependencies);
 }

@@ -4,6 +4,7 @@ import { registerBankRoutes } from './bank-routes.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerEngineRoutes } from './engine-routes.js';
+import { registerExchangeFeedRoutes } from './exchange-feed-routes.js';
 import { registerHashMatchRoutes } from './hash-match-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerPaymentRoutes } from './payment-routes.js';
@@ -19,4 +20,5 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerDeadLetterRoutes(app, dependencies);
   registerPaymentRoutes(app, dependencies);
   registerStreamRoutes(app, dependencies);
+  registerExchangeFeedRoutes(app, dependencies);
 }

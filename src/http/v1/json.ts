@@ -29,5 +29,6 @@ export function contentJson(content: ContentRecord, bankName: string) {
     contentUri: content.contentUri,
     metadata: content.metadata ?? null,
     addedAt: content.addedAt,
+    ...(content.upstream !== undefined ? { upstream: content.upstream } : {}),
   };
 }

@@ -1,0 +1,180 @@
+import type { ExchangeCheckpoint } from '../exchanges/index.js';
+
+/**
+ * The exchange model as the `ExchangeRepository` hands it out: plain objects with camelCase
+ * fields and ISO-8601 times. `exchange-sync` owns these; `storage/` implements the repository.
+ */
+
+/** One configured exchange: an upstream feeding the bank of the same name. */
+export interface ExchangeDefinition {
+  readonly id: number;
+  /** Also its bank's name (HMA: `^[A-Z0-9_]+$`, and Prevail's bank rule). */
+  readonly name: string;
+  /** The kind (API) whose client fetches it, e.g. `file`, `url`, `prevail`, `ncmec`. */
+  readonly kind: string;
+  readonly bankId: number;
+  /** The kind's checked configuration; never holds credentials. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly enabled: boolean;
+  /** Seconds between the end of one fetch and the start of the next. */
+  readonly intervalSeconds: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Input of `createExchange`. */
+export interface NewExchange {
+  readonly name: string;
+  readonly kind: string;
+  readonly bankId: number;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly enabled: boolean;
+  readonly intervalSeconds: number;
+}
+
+/** What the fetches of one exchange did, and the committed checkpoint. */
+export interface ExchangeFetchStatus {
+  /** The committed checkpoint (`null` before the first commit: the next fetch is a full one). */
+  readonly checkpoint: ExchangeCheckpoint | null;
+  /** When the checkpoint was committed (ISO), or null. */
+  readonly checkpointAt: string | null;
+  /** Progress time the checkpoint stands for (Unix seconds), clamped never to go back; null if unknown. */
+  readonly progressTimestamp: number | null;
+  /** Start of the fetch running now or last (ISO), or null. */
+  readonly fetchStartedAt: string | null;
+  /** End of the last finished fetch (ISO), or null. */
+  readonly fetchEndedAt: string | null;
+  /** Whether the last finished fetch succeeded (null: none finished yet). */
+  readonly lastSucceeded: boolean | null;
+  /** The last finished fetch exhausted the upstream within its time box, without error. */
+  readonly upToDate: boolean;
+  readonly lastErrorCode: string | null;
+  readonly lastErrorMessage: string | null;
+  readonly consecutiveFailures: number;
+  /** Items added or replaced, removed, and skipped (no usable signal, or a value another item holds) by the last fetch. */
+  readonly lastFetchUpserts: number;
+  readonly lastFetchRemovals: number;
+  readonly lastFetchSkipped: number;
+  /** Pages (commits) ever committed. */
+  readonly pagesCommitted: number;
+  /** Items of the bank that came from this exchange now. */
+  readonly fetchedItems: number;
+  /** The lease: who is fetching and until when (null: nobody). */
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: string | null;
+}
+
+/** One item to store under an upstream key: checked signals and the upstream's fields. */
+export interface UpstreamItem {
+  /** Signal type name → normalised value (validated by the runner). */
+  readonly signals: Readonly<Record<string, string>>;
+  /** The upstream record's fields, verbatim (JSON object). */
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/** One commit of a fetch: keyed changes (last write already won), applied with the checkpoint. */
+export interface PageCommit {
+  readonly exchangeId: number;
+  readonly bankId: number;
+  /** The exchange's name, stored as each item's `source`. */
+  readonly exchangeName: string;
+  /** The lease this commit is made under: the commit fails if another owner holds it now. */
+  readonly leaseOwner: string;
+  /** The lease's new expiry (each commit renews it). */
+  readonly leaseUntil: string;
+  /** Key → item, or `null` to remove the key. Applied in this order. */
+  readonly changes: ReadonlyMap<string, UpstreamItem | null>;
+  /** Remove every item of this exchange whose key is not in `changes` (a whole snapshot). */
+  readonly replacesAll: boolean;
+  readonly checkpoint: ExchangeCheckpoint;
+  readonly progressTimestamp: number | null;
+  readonly committedAt: string;
+}
+
+/** What a commit changed in the bank (ids for the matcher, counts for the status). */
+export interface PageCommitResult {
+  readonly addedIds: number[];
+  readonly removedIds: number[];
+  readonly upserts: number;
+  readonly removals: number;
+  /** Keys with nothing stored: every value already held by another item of the bank. */
+  readonly skipped: number;
+}
+
+/** How a fetch ended, recorded in the status. */
+export interface FetchOutcome {
+  readonly endedAt: string;
+  readonly succeeded: boolean;
+  readonly upToDate: boolean;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly upserts: number;
+  readonly removals: number;
+  readonly skipped: number;
+}
+
+/** Credentials as stored: sealed with the key ring's key `keyId` (see `credential-seal.ts`). */
+export interface SealedCredentials {
+  readonly keyId: string;
+  /** The sealed JSON (nonce, ciphertext, tag), never the plain credentials. */
+  readonly sealed: string;
+}
+
+/** A published bank's changes after a checkpoint, for the Prevail peer feed. */
+export interface FeedChanges {
+  /** Content rows with ids above `afterContentId`, ascending (at most `limit`). */
+  readonly contents: readonly {
+    readonly id: number;
+    readonly signals: Readonly<Record<string, string>>;
+    readonly category: string | null;
+    readonly externalId: string | null;
+  }[];
+  /** Tombstones with sequence above `afterTombstone`, ascending (at most `limit`). */
+  readonly tombstones: readonly { readonly seq: number; readonly contentId: number }[];
+}
+
+/**
+ * Exchanges as `exchange-sync` needs them stored; `storage/` implements it on SQLite and
+ * PostgreSQL. `commitPage` is the one place the bank and the checkpoint change together.
+ */
+export interface ExchangeRepository {
+  /** @throws EngineError `EXCHANGE_ALREADY_EXISTS`. */
+  createExchange(input: NewExchange, createdAt: string): Promise<ExchangeDefinition>;
+  getExchange(name: string): Promise<ExchangeDefinition | undefined>;
+  /** All exchanges ordered by name. */
+  listExchanges(): Promise<ExchangeDefinition[]>;
+  /** @throws EngineError `EXCHANGE_NOT_FOUND`. */
+  updateExchange(
+    id: number,
+    patch: { enabled?: boolean; intervalSeconds?: number; config?: Readonly<Record<string, unknown>> },
+    updatedAt: string,
+  ): Promise<ExchangeDefinition>;
+  getStatus(exchangeId: number): Promise<ExchangeFetchStatus>;
+  /**
+   * Takes the lease when it is free, expired, or already `owner`'s; true when taken. A
+   * conditional update, so two processes never both get it.
+   */
+  tryLease(exchangeId: number, owner: string, now: string, until: string): Promise<boolean>;
+  /** Takes the lease from `previousOwner` (a holder known to be dead) if it still holds it; true when taken. */
+  takeOverLease(exchangeId: number, previousOwner: string, owner: string, until: string): Promise<boolean>;
+  /** Frees the lease if `owner` holds it. */
+  releaseLease(exchangeId: number, owner: string): Promise<void>;
+  /** Records the start of a fetch. */
+  startFetch(exchangeId: number, startedAt: string): Promise<void>;
+  /**
+   * Applies the changes to the bank, saves the checkpoint and renews the lease, in one
+   * transaction. Idempotent: an unchanged item is left as it is, removing a missing key does
+   * nothing.
+   * @throws EngineError `EXCHANGE_BUSY` when `leaseOwner` no longer holds the lease (nothing applied).
+   */
+  commitPage(commit: PageCommit): Promise<PageCommitResult>;
+  finishFetch(exchangeId: number, outcome: FetchOutcome): Promise<void>;
+  /** Sealed credentials by scope (`exchange:<name>` or `api:<kind>`). */
+  getCredentials(scope: string): Promise<SealedCredentials | undefined>;
+  /** Stores (or with `null` deletes) sealed credentials. */
+  setCredentials(scope: string, sealed: SealedCredentials | null, updatedAt: string): Promise<void>;
+  /** Every stored credential's scope and key id (for rotation). */
+  listCredentialScopes(): Promise<{ scope: string; keyId: string }[]>;
+  /** A bank's content and tombstones after a feed checkpoint. */
+  feedChanges(bankId: number, afterContentId: number, afterTombstone: number, limit: number): Promise<FeedChanges>;
+}

@@ -1,0 +1,260 @@
+import type { BankService } from '../banks/index.js';
+import { EngineError } from '../core/index.js';
+import type { EvidenceKeyRing } from '../evidence/index.js';
+import { checkFields, type ExchangeClient, type ExchangeKindRegistry } from '../exchanges/index.js';
+import type { Logger } from '../logging/index.js';
+import { openCredentials, sealCredentials } from './credential-seal.js';
+import { ExchangeFetcher, type FetchReport, type FetchSettings } from './exchange-fetcher.js';
+import type { ExchangeDefinition, ExchangeFetchStatus, ExchangeRepository } from './exchange-records.js';
+
+/** Shortest and longest fetch interval, in seconds. */
+export const minIntervalSeconds = 10;
+export const maxIntervalSeconds = 30 * 86_400;
+/** HMA's default fetch interval (the reference configs' 240 s). */
+export const defaultIntervalSeconds = 240;
+
+/** Input of {@link ExchangeService.add}. */
+export interface ExchangeInput {
+  readonly name: string;
+  readonly kind: string;
+  readonly config?: unknown;
+  readonly enabled?: boolean;
+  readonly intervalSeconds?: number;
+}
+
+/** The credential scope of one exchange, and of one API kind (HMA's default credentials). */
+export const exchangeScope = (name: string): string => `exchange:${name}`;
+export const apiScope = (kind: string): string => `api:${kind}`;
+
+/**
+ * Exchanges as people and integrations manage them (the CLI, the HMA routes, the job): creating
+ * one creates its bank (same name), removing one removes its bank, content and credentials (as
+ * HMA does); credentials are sealed with the key ring and never returned; fetches go through the
+ * {@link ExchangeFetcher}.
+ */
+export class ExchangeService {
+  readonly #repository: ExchangeRepository;
+  readonly #banks: BankService;
+  readonly #kinds: ExchangeKindRegistry;
+  readonly #keyRing: EvidenceKeyRing | undefined;
+  readonly #fetcher: ExchangeFetcher;
+  readonly #clock: () => number;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: {
+    repository: ExchangeRepository;
+    banks: BankService;
+    kinds: ExchangeKindRegistry;
+    keyRing?: EvidenceKeyRing | undefined;
+    fetch?: FetchSettings;
+    logger?: Logger;
+    clock?: () => number;
+  }) {
+    this.#repository = options.repository;
+    this.#banks = options.banks;
+    this.#kinds = options.kinds;
+    this.#keyRing = options.keyRing;
+    this.#clock = options.clock ?? Date.now;
+    this.#logger = options.logger;
+    this.#fetcher = new ExchangeFetcher({
+      repository: options.repository,
+      banks: options.banks,
+      clientOf: (exchange) => this.client(exchange),
+      ...(options.fetch === undefined ? {} : { settings: options.fetch }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      clock: this.#clock,
+    });
+  }
+
+  get kinds(): ExchangeKindRegistry {
+    return this.#kinds;
+  }
+
+  #now(): string {
+    return new Date(this.#clock()).toISOString();
+  }
+
+  /**
+   * Creates an exchange and its bank (same name).
+   * @throws EngineError `EXCHANGE_INVALID` (kind, config, interval), `BANK_INVALID_NAME`,
+   *   `EXCHANGE_ALREADY_EXISTS` (an exchange or a bank has the name). Nothing is kept on failure.
+   */
+  async add(input: ExchangeInput): Promise<ExchangeDefinition> {
+    const kind = this.#kinds.get(input.kind);
+    const config = kind.parseConfig(input.config ?? {});
+    const intervalSeconds = checkInterval(input.intervalSeconds ?? defaultIntervalSeconds);
+    if ((await this.#banks.repository.getBankByName(input.name)) !== undefined) {
+      throw new EngineError('EXCHANGE_ALREADY_EXISTS', `a bank named '${input.name}' already exists`);
+    }
+    const bank = await this.#banks.createBank({ name: input.name, description: `exchange ${kind.kind}` });
+    try {
+      return await this.#repository.createExchange(
+        { name: bank.name, kind: kind.kind, bankId: bank.id, config, enabled: input.enabled ?? true, intervalSeconds },
+        this.#now(),
+      );
+    } catch (error) {
+      await this.#banks.deleteBank(bank.name);
+      throw error;
+    }
+  }
+
+  list(): Promise<ExchangeDefinition[]> {
+    return this.#repository.listExchanges();
+  }
+
+  /** @throws EngineError `EXCHANGE_NOT_FOUND`. */
+  async get(name: string): Promise<ExchangeDefinition> {
+    const exchange = await this.#repository.getExchange(name);
+    if (exchange === undefined) throw new EngineError('EXCHANGE_NOT_FOUND', `Exchange '${name}' not found`);
+    return exchange;
+  }
+
+  find(name: string): Promise<ExchangeDefinition | undefined> {
+    return this.#repository.getExchange(name);
+  }
+
+  /** @throws EngineError `EXCHANGE_NOT_FOUND`, `EXCHANGE_INVALID` (interval). */
+  async update(name: string, patch: { enabled?: boolean; intervalSeconds?: number }): Promise<ExchangeDefinition> {
+    const exchange = await this.get(name);
+    return this.#repository.updateExchange(
+      exchange.id,
+      {
+        ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),
+        ...(patch.intervalSeconds === undefined ? {} : { intervalSeconds: checkInterval(patch.intervalSeconds) }),
+      },
+      this.#now(),
+    );
+  }
+
+  /** Removes the exchange, its bank with its content, and its credentials; false when unknown. */
+  async remove(name: string): Promise<boolean> {
+    const exchange = await this.#repository.getExchange(name);
+    if (exchange === undefined) return false;
+    const bank = await this.#banks.repository.getBankById(exchange.bankId);
+    if (bank !== undefined) await this.#banks.deleteBank(bank.name);
+    await this.#repository.setCredentials(exchangeScope(name), null, this.#now());
+    return true;
+  }
+
+  /** @throws EngineError `EXCHANGE_NOT_FOUND`. */
+  async status(name: string): Promise<ExchangeFetchStatus> {
+    return this.#repository.getStatus((await this.get(name)).id);
+  }
+
+  /**
+   * Stores credentials (checked against the kind's fields, sealed with the key ring) for one
+   * exchange (`scope` `exchange:<name>`) or one kind (`api:<kind>`); `null` clears them.
+   * @throws EngineError `EXCHANGE_INVALID`, `EXCHANGE_CREDENTIALS_UNREADABLE` (no key ring).
+   */
+  async setCredentials(target: { exchange: string } | { kind: string }, credentials: unknown): Promise<void> {
+    const { scope, kindName } =
+      'exchange' in target
+        ? { scope: exchangeScope(target.exchange), kindName: (await this.get(target.exchange)).kind }
+        : { scope: apiScope(this.#kinds.get(target.kind).kind), kindName: target.kind };
+    if (credentials === null) {
+      await this.#repository.setCredentials(scope, null, this.#now());
+      return;
+    }
+    const kind = this.#kinds.get(kindName);
+    if (kind.credentialFields === null) {
+      throw new EngineError('EXCHANGE_INVALID', `exchange kind ${kind.kind} takes no credentials`);
+    }
+    const checked = checkFields(`${kind.kind} credentials`, kind.credentialFields, credentials);
+    await this.#repository.setCredentials(scope, sealCredentials(this.#keyRing, scope, checked), this.#now());
+  }
+
+  /** Whether credentials are stored for this exchange or kind (never what they are). */
+  async hasCredentials(target: { exchange: string } | { kind: string }): Promise<boolean> {
+    const scope = 'exchange' in target ? exchangeScope(target.exchange) : apiScope(this.#kinds.get(target.kind).kind);
+    return (await this.#repository.getCredentials(scope)) !== undefined;
+  }
+
+  /**
+   * Reseals every stored credential under the key ring's current key.
+   * @returns how many were resealed and how many were already current.
+   * @throws EngineError `EXCHANGE_CREDENTIALS_UNREADABLE` when one cannot be opened (nothing after it is changed).
+   */
+  async rotateCredentials(): Promise<{ rotated: number; current: number }> {
+    const ring = this.#keyRing;
+    let rotated = 0;
+    let current = 0;
+    for (const { scope, keyId } of await this.#repository.listCredentialScopes()) {
+      if (ring !== undefined && keyId === ring.currentKeyId) {
+        current++;
+        continue;
+      }
+      const sealed = await this.#repository.getCredentials(scope);
+      if (sealed === undefined) continue;
+      const plain = openCredentials(ring, scope, sealed);
+      await this.#repository.setCredentials(scope, sealCredentials(ring, scope, plain), this.#now());
+      rotated++;
+    }
+    this.#logger?.info({ rotated, current }, 'exchange credentials rotated');
+    return { rotated, current };
+  }
+
+  /** The client of an exchange: its kind, its config, and its credentials (or its kind's) opened. */
+  async client(exchange: ExchangeDefinition): Promise<ExchangeClient> {
+    const kind = this.#kinds.get(exchange.kind);
+    let credentials: Record<string, unknown> | undefined;
+    for (const scope of [exchangeScope(exchange.name), apiScope(kind.kind)]) {
+      const sealed = await this.#repository.getCredentials(scope);
+      if (sealed !== undefined) {
+        credentials = openCredentials(this.#keyRing, scope, sealed);
+        break;
+      }
+    }
+    return kind.createClient(exchange.config, credentials);
+  }
+
+  /**
+   * Fetches one exchange now (`prevail exchange fetch`), whether or not it is enabled or due.
+   * @throws EngineError `EXCHANGE_NOT_FOUND`, `EXCHANGE_BUSY`, or the fetch's failure.
+   */
+  async fetch(name: string, options: { signal?: AbortSignal } = {}): Promise<FetchReport> {
+    return this.#fetcher.fetch(await this.get(name), options);
+  }
+
+  /**
+   * The scheduler's tick: fetches, one after another, every enabled exchange whose interval has
+   * passed since its last fetch ended (or that never ran). A failure or a busy lease of one is
+   * recorded (or skipped) and the others still run; it never rejects.
+   */
+  async fetchDue(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ fetched: string[]; failed: string[]; busy: string[] }> {
+    const outcome = { fetched: [] as string[], failed: [] as string[], busy: [] as string[] };
+    let exchanges: ExchangeDefinition[];
+    try {
+      exchanges = await this.#repository.listExchanges();
+    } catch (error) {
+      this.#logger?.error({ err: (error as Error).message }, 'exchanges could not be listed');
+      return outcome;
+    }
+    for (const exchange of exchanges) {
+      if (options.signal?.aborted === true) break;
+      if (!exchange.enabled) continue;
+      try {
+        const status = await this.#repository.getStatus(exchange.id);
+        const last = status.fetchEndedAt === null ? undefined : Date.parse(status.fetchEndedAt);
+        if (last !== undefined && this.#clock() - last < exchange.intervalSeconds * 1000) continue;
+        await this.#fetcher.fetch(exchange, options);
+        outcome.fetched.push(exchange.name);
+      } catch (error) {
+        if (error instanceof EngineError && error.code === 'EXCHANGE_BUSY') outcome.busy.push(exchange.name);
+        else outcome.failed.push(exchange.name);
+      }
+    }
+    return outcome;
+  }
+}
+
+function checkInterval(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < minIntervalSeconds || seconds > maxIntervalSeconds) {
+    throw new EngineError(
+      'EXCHANGE_INVALID',
+      `the fetch interval must be a whole number of seconds from ${minIntervalSeconds} to ${maxIntervalSeconds}`,
+    );
+  }
+  return seconds;
+}

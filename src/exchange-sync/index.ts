@@ -1,0 +1,29 @@
+/**
+ * Exchange sync: keeping banks equal to upstream hash lists. Exchanges (their kind, config,
+ * interval, sealed credentials), the fetch runner (a database lease per exchange, pages committed
+ * with their checkpoint, time boxes, malformed pages retried then alerted), the scheduler's tick,
+ * credential rotation, and the `ExchangeRepository` contract `storage/` implements. It knows no
+ * client by name: the composition root hands it an `ExchangeKindRegistry` (`exchanges/`).
+ */
+export { openCredentials, sealCredentials } from './credential-seal.js';
+export { ExchangeFeedPublisher, maxFeedPageItems } from './exchange-feed.js';
+export { ExchangeFetcher, type FetchReport, type FetchSettings } from './exchange-fetcher.js';
+export type {
+  ExchangeDefinition,
+  ExchangeFetchStatus,
+  ExchangeRepository,
+  FeedChanges,
+  FetchOutcome,
+  NewExchange,
+  PageCommit,
+  PageCommitResult,
+  SealedCredentials,
+  UpstreamItem,
+} from './exchange-records.js';
+export {
+  defaultIntervalSeconds,
+  type ExchangeInput,
+  ExchangeService,
+  maxIntervalSeconds,
+  minIntervalSeconds,
+} from './exchange-service.js';

@@ -1,0 +1,61 @@
+import type { Generated } from 'kysely';
+import type { BankContentsTable, BanksTable, BankTombstonesTable, ContentSignalsTable } from './tables.js';
+
+/**
+ * The exchange tables (migration `0017_exchanges`) with the bank tables a page commit writes.
+ * Times are ISO-8601 UTC text; JSON values are text; flags are integers 0/1 in both dialects.
+ */
+export type ExchangeDatabase = {
+  exchanges: ExchangesTable;
+  exchange_status: ExchangeStatusTable;
+  exchange_leases: ExchangeLeasesTable;
+  exchange_credentials: ExchangeCredentialsTable;
+  banks: BanksTable;
+  bank_contents: BankContentsTable;
+  content_signals: ContentSignalsTable;
+  bank_tombstones: BankTombstonesTable;
+};
+
+export type ExchangesTable = {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  bank_id: number;
+  config_json: string;
+  enabled: number;
+  interval_seconds: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type ExchangeStatusTable = {
+  exchange_id: number;
+  checkpoint_json: string | null;
+  checkpoint_at: string | null;
+  progress_ts: number | null;
+  fetch_started_at: string | null;
+  fetch_ended_at: string | null;
+  last_succeeded: number | null;
+  up_to_date: Generated<number>;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  consecutive_failures: Generated<number>;
+  last_fetch_upserts: Generated<number>;
+  last_fetch_removals: Generated<number>;
+  last_fetch_skipped: Generated<number>;
+  pages_committed: Generated<number>;
+};
+
+/** The fetch lease: `owner` holds it until `expires_at` (both null: free). */
+export type ExchangeLeasesTable = {
+  exchange_id: number;
+  owner: string | null;
+  expires_at: string | null;
+};
+
+export type ExchangeCredentialsTable = {
+  scope: string;
+  sealed_json: string;
+  key_id: string;
+  updated_at: string;
+};

@@ -1,0 +1,480 @@
+import type { Kysely, Transaction } from 'kysely';
+import { EngineError } from '../core/index.js';
+import type {
+  ExchangeDefinition,
+  ExchangeFetchStatus,
+  ExchangeRepository,
+  FeedChanges,
+  FetchOutcome,
+  NewExchange,
+  PageCommit,
+  PageCommitResult,
+  SealedCredentials,
+  UpstreamItem,
+} from '../exchange-sync/index.js';
+import { findContentIdBySignal } from './content-queries.js';
+import type { DialectName } from './dialect.js';
+import type { ExchangeDatabase, ExchangesTable } from './exchange-tables.js';
+import { isUniqueViolation, translateStorageErrors } from './storage-errors.js';
+import type { Database } from './tables.js';
+
+type Trx = Transaction<ExchangeDatabase>;
+
+function toDefinition(
+  row: { [K in keyof ExchangesTable]: K extends 'id' ? number : ExchangesTable[K] },
+): ExchangeDefinition {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    kind: row.kind,
+    bankId: Number(row.bank_id),
+    config: JSON.parse(row.config_json) as Record<string, unknown>,
+    enabled: Number(row.enabled) === 1,
+    intervalSeconds: Number(row.interval_seconds),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Ids per `IN (…)` list, well under both dialects' parameter limits. */
+const idsPerQuery = 500;
+
+/**
+ * Exchanges on SQLite and PostgreSQL. `commitPage` applies a page's keyed changes to the bank,
+ * stores the checkpoint and renews the lease in one transaction, after checking the lease is
+ * still this fetcher's; the lease itself is one conditional update, so two processes never both
+ * hold it.
+ */
+export class KyselyExchangeRepository implements ExchangeRepository {
+  constructor(
+    private readonly db: Kysely<ExchangeDatabase>,
+    readonly dialect: DialectName,
+  ) {}
+
+  createExchange(input: NewExchange, createdAt: string): Promise<ExchangeDefinition> {
+    return translateStorageErrors(async () => {
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const row = await trx
+            .insertInto('exchanges')
+            .values({
+              name: input.name,
+              kind: input.kind,
+              bank_id: input.bankId,
+              config_json: JSON.stringify(input.config),
+              enabled: input.enabled ? 1 : 0,
+              interval_seconds: input.intervalSeconds,
+              created_at: createdAt,
+              updated_at: createdAt,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const id = Number(row.id);
+          await trx
+            .insertInto('exchange_status')
+            .values({
+              exchange_id: id,
+              checkpoint_json: null,
+              checkpoint_at: null,
+              progress_ts: null,
+              fetch_started_at: null,
+              fetch_ended_at: null,
+              last_succeeded: null,
+              last_error_code: null,
+              last_error_message: null,
+            })
+            .execute();
+          await trx.insertInto('exchange_leases').values({ exchange_id: id, owner: null, expires_at: null }).execute();
+          return toDefinition(row);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new EngineError('EXCHANGE_ALREADY_EXISTS', `exchange '${input.name}' already exists`, { cause: error });
+        }
+        throw error;
+      }
+    });
+  }
+
+  getExchange(name: string): Promise<ExchangeDefinition | undefined> {
+    return translateStorageErrors(async () => {
+      const row = await this.db.selectFrom('exchanges').selectAll().where('name', '=', name).executeTakeFirst();
+      return row === undefined ? undefined : toDefinition(row);
+    });
+  }
+
+  listExchanges(): Promise<ExchangeDefinition[]> {
+    return translateStorageErrors(async () =>
+      (await this.db.selectFrom('exchanges').selectAll().orderBy('name').execute()).map(toDefinition),
+    );
+  }
+
+  updateExchange(
+    id: number,
+    patch: { enabled?: boolean; intervalSeconds?: number; config?: Readonly<Record<string, unknown>> },
+    updatedAt: string,
+  ): Promise<ExchangeDefinition> {
+    return translateStorageErrors(async () => {
+      const row = await this.db
+        .updateTable('exchanges')
+        .set({
+          updated_at: updatedAt,
+          ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0 }),
+          ...(patch.intervalSeconds === undefined ? {} : { interval_seconds: patch.intervalSeconds }),
+          ...(patch.config === undefined ? {} : { config_json: JSON.stringify(patch.config) }),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) throw new EngineError('EXCHANGE_NOT_FOUND', `no exchange has id ${id}`);
+      return toDefinition(row);
+    });
+  }
+
+  getStatus(exchangeId: number): Promise<ExchangeFetchStatus> {
+    return translateStorageErrors(async () => {
+      const row = await this.db
+        .selectFrom('exchange_status')
+        .innerJoin('exchange_leases', 'exchange_leases.exchange_id', 'exchange_status.exchange_id')
+        .innerJoin('exchanges', 'exchanges.id', 'exchange_status.exchange_id')
+        .selectAll('exchange_status')
+        .select(['exchange_leases.owner', 'exchange_leases.expires_at', 'exchanges.bank_id'])
+        .where('exchange_status.exchange_id', '=', exchangeId)
+        .executeTakeFirst();
+      if (row === undefined) throw new EngineError('EXCHANGE_NOT_FOUND', `no exchange has id ${exchangeId}`);
+      const count = await this.db
+        .selectFrom('bank_contents')
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where('bank_id', '=', Number(row.bank_id))
+        .where('exchange_id', '=', exchangeId)
+        .executeTakeFirstOrThrow();
+      return {
+        checkpoint: row.checkpoint_json === null ? null : (JSON.parse(row.checkpoint_json) as Record<string, unknown>),
+        checkpointAt: row.checkpoint_at,
+        progressTimestamp: row.progress_ts === null ? null : Number(row.progress_ts),
+        fetchStartedAt: row.fetch_started_at,
+        fetchEndedAt: row.fetch_ended_at,
+        lastSucceeded: row.last_succeeded === null ? null : Number(row.last_succeeded) === 1,
+        upToDate: Number(row.up_to_date) === 1,
+        lastErrorCode: row.last_error_code,
+        lastErrorMessage: row.last_error_message,
+        consecutiveFailures: Number(row.consecutive_failures),
+        lastFetchUpserts: Number(row.last_fetch_upserts),
+        lastFetchRemovals: Number(row.last_fetch_removals),
+        lastFetchSkipped: Number(row.last_fetch_skipped),
+        pagesCommitted: Number(row.pages_committed),
+        fetchedItems: Number(count.count),
+        leaseOwner: row.owner,
+        leaseExpiresAt: row.expires_at,
+      };
+    });
+  }
+
+  tryLease(exchangeId: number, owner: string, now: string, until: string): Promise<boolean> {
+    return translateStorageErrors(async () => {
+      const result = await this.db
+        .updateTable('exchange_leases')
+        .set({ owner, expires_at: until })
+        .where('exchange_id', '=', exchangeId)
+        .where((eb) =>
+          eb.or([
+            eb('owner', 'is', null),
+            eb('expires_at', 'is', null),
+            eb('expires_at', '<', now),
+            eb('owner', '=', owner),
+          ]),
+        )
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    });
+  }
+
+  takeOverLease(exchangeId: number, previousOwner: string, owner: string, until: string): Promise<boolean> {
+    return translateStorageErrors(async () => {
+      const result = await this.db
+        .updateTable('exchange_leases')
+        .set({ owner, expires_at: until })
+        .where('exchange_id', '=', exchangeId)
+        .where('owner', '=', previousOwner)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    });
+  }
+
+  releaseLease(exchangeId: number, owner: string): Promise<void> {
+    return translateStorageErrors(async () => {
+      await this.db
+        .updateTable('exchange_leases')
+        .set({ owner: null, expires_at: null })
+        .where('exchange_id', '=', exchangeId)
+        .where('owner', '=', owner)
+        .execute();
+    });
+  }
+
+  startFetch(exchangeId: number, startedAt: string): Promise<void> {
+    return translateStorageErrors(async () => {
+      await this.db
+        .updateTable('exchange_status')
+        .set({ fetch_started_at: startedAt })
+        .where('exchange_id', '=', exchangeId)
+        .execute();
+    });
+  }
+
+  commitPage(commit: PageCommit): Promise<PageCommitResult> {
+    return translateStorageErrors(() =>
+      this.db.transaction().execute(async (trx) => {
+        const lease = await trx
+          .updateTable('exchange_leases')
+          .set({ expires_at: commit.leaseUntil })
+          .where('exchange_id', '=', commit.exchangeId)
+          .where('owner', '=', commit.leaseOwner)
+          .executeTakeFirst();
+        if (lease.numUpdatedRows === 0n) {
+          throw new EngineError(
+            'EXCHANGE_BUSY',
+            `exchange '${commit.exchangeName}': the fetch lease was lost (it expired and another fetcher took it); nothing was committed`,
+          );
+        }
+        const result: PageCommitResult = { addedIds: [], removedIds: [], upserts: 0, removals: 0, skipped: 0 };
+        const counts = { upserts: 0, removals: 0, skipped: 0 };
+        for (const [key, item] of commit.changes) {
+          await applyChange(trx, commit, key, item, result, counts);
+        }
+        if (commit.replacesAll) await removeUnlisted(trx, commit, result, counts);
+        await trx
+          .updateTable('exchange_status')
+          .set((eb) => ({
+            checkpoint_json: JSON.stringify(commit.checkpoint),
+            checkpoint_at: commit.committedAt,
+            progress_ts: commit.progressTimestamp,
+            pages_committed: eb('pages_committed', '+', 1),
+          }))
+          .where('exchange_id', '=', commit.exchangeId)
+          .execute();
+        return { ...result, ...counts };
+      }),
+    );
+  }
+
+  finishFetch(exchangeId: number, outcome: FetchOutcome): Promise<void> {
+    return translateStorageErrors(async () => {
+      await this.db
+        .updateTable('exchange_status')
+        .set((eb) => ({
+          fetch_ended_at: outcome.endedAt,
+          last_succeeded: outcome.succeeded ? 1 : 0,
+          up_to_date: outcome.upToDate ? 1 : 0,
+          last_error_code: outcome.errorCode,
+          last_error_message: outcome.errorMessage,
+          consecutive_failures: outcome.succeeded ? 0 : eb('consecutive_failures', '+', 1),
+          last_fetch_upserts: outcome.upserts,
+          last_fetch_removals: outcome.removals,
+          last_fetch_skipped: outcome.skipped,
+        }))
+        .where('exchange_id', '=', exchangeId)
+        .execute();
+    });
+  }
+
+  getCredentials(scope: string): Promise<SealedCredentials | undefined> {
+    return translateStorageErrors(async () => {
+      const row = await this.db
+        .selectFrom('exchange_credentials')
+        .select(['sealed_json', 'key_id'])
+        .where('scope', '=', scope)
+        .executeTakeFirst();
+      return row === undefined ? undefined : { keyId: row.key_id, sealed: row.sealed_json };
+    });
+  }
+
+  setCredentials(scope: string, sealed: SealedCredentials | null, updatedAt: string): Promise<void> {
+    return translateStorageErrors(async () => {
+      if (sealed === null) {
+        await this.db.deleteFrom('exchange_credentials').where('scope', '=', scope).execute();
+        return;
+      }
+      const values = { sealed_json: sealed.sealed, key_id: sealed.keyId, updated_at: updatedAt };
+      await this.db
+        .insertInto('exchange_credentials')
+        .values({ scope, ...values })
+        .onConflict((conflict) => conflict.column('scope').doUpdateSet(values))
+        .execute();
+    });
+  }
+
+  listCredentialScopes(): Promise<{ scope: string; keyId: string }[]> {
+    return translateStorageErrors(async () =>
+      (await this.db.selectFrom('exchange_credentials').select(['scope', 'key_id']).orderBy('scope').execute()).map(
+        (row) => ({ scope: row.scope, keyId: row.key_id }),
+      ),
+    );
+  }
+
+  feedChanges(bankId: number, afterContentId: number, afterTombstone: number, limit: number): Promise<FeedChanges> {
+    return translateStorageErrors(async () => {
+      const rows = await this.db
+        .selectFrom('bank_contents')
+        .select(['id', 'category', 'external_id'])
+        .where('bank_id', '=', bankId)
+        .where('id', '>', afterContentId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      const signals = new Map<number, Record<string, string>>();
+      const ids = rows.map((row) => Number(row.id));
+      for (let start = 0; start < ids.length; start += idsPerQuery) {
+        const chunk = ids.slice(start, start + idsPerQuery);
+        const found = await this.db
+          .selectFrom('content_signals')
+          .select(['content_id', 'signal_type', 'value'])
+          .where('content_id', 'in', chunk)
+          .execute();
+        for (const row of found) {
+          const id = Number(row.content_id);
+          const map = signals.get(id) ?? {};
+          map[row.signal_type] = row.value;
+          signals.set(id, map);
+        }
+      }
+      // Read after the contents: a deletion racing this read then shows as a tombstone too.
+      const tombstones = await this.db
+        .selectFrom('bank_tombstones')
+        .select(['seq', 'content_id'])
+        .where('bank_id', '=', bankId)
+        .where('seq', '>', afterTombstone)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return {
+        contents: rows.map((row) => ({
+          id: Number(row.id),
+          signals: signals.get(Number(row.id)) ?? {},
+          category: row.category,
+          externalId: row.external_id,
+        })),
+        tombstones: tombstones.map((row) => ({ seq: Number(row.seq), contentId: Number(row.content_id) })),
+      };
+    });
+  }
+}
+
+interface Counts {
+  upserts: number;
+  removals: number;
+  skipped: number;
+}
+
+async function removeContent(trx: Trx, commit: PageCommit, contentId: number, result: PageCommitResult): Promise<void> {
+  await trx.deleteFrom('bank_contents').where('id', '=', contentId).execute();
+  await trx
+    .insertInto('bank_tombstones')
+    .values({ bank_id: commit.bankId, content_id: contentId, deleted_at: commit.committedAt })
+    .execute();
+  result.removedIds.push(contentId);
+}
+
+/** One key: remove it, leave it (unchanged), or replace it (remove, then insert the new item). */
+async function applyChange(
+  trx: Trx,
+  commit: PageCommit,
+  key: string,
+  item: UpstreamItem | null,
+  result: PageCommitResult,
+  counts: Counts,
+): Promise<void> {
+  const existing = await trx
+    .selectFrom('bank_contents')
+    .select(['id', 'upstream_metadata_json'])
+    .where('bank_id', '=', commit.bankId)
+    .where('upstream_key', '=', key)
+    .executeTakeFirst();
+  if (item === null) {
+    if (existing !== undefined) {
+      await removeContent(trx, commit, Number(existing.id), result);
+      counts.removals++;
+    }
+    return;
+  }
+  const metadataJson = JSON.stringify(item.metadata);
+  if (existing !== undefined) {
+    const stored = await trx
+      .selectFrom('content_signals')
+      .select(['signal_type', 'value'])
+      .where('content_id', '=', Number(existing.id))
+      .execute();
+    const same =
+      existing.upstream_metadata_json === metadataJson &&
+      stored.length === Object.keys(item.signals).length &&
+      stored.every((row) => item.signals[row.signal_type] === row.value);
+    if (same) return;
+    await removeContent(trx, commit, Number(existing.id), result);
+  }
+  const entries: [string, string][] = [];
+  for (const [signalType, value] of Object.entries(item.signals)) {
+    const holder = await findContentIdBySignal(trx as unknown as Kysely<Database>, commit.bankId, signalType, value);
+    if (holder === undefined) entries.push([signalType, value]);
+  }
+  if (entries.length === 0) {
+    counts.skipped++;
+    return;
+  }
+  const row = await trx
+    .insertInto('bank_contents')
+    .values({
+      bank_id: commit.bankId,
+      source: commit.exchangeName,
+      external_id: key.length <= 1024 ? key : null,
+      category: null,
+      note: null,
+      content_uri: null,
+      metadata_json: null,
+      added_at: commit.committedAt,
+      disable_until: 1,
+      exchange_id: commit.exchangeId,
+      upstream_key: key,
+      upstream_metadata_json: metadataJson,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  await trx
+    .insertInto('content_signals')
+    .values(
+      entries.map(([signalType, value]) => ({
+        content_id: id,
+        bank_id: commit.bankId,
+        signal_type: signalType,
+        value,
+        created_at: commit.committedAt,
+      })),
+    )
+    .execute();
+  result.addedIds.push(id);
+  counts.upserts++;
+}
+
+/** A whole snapshot: every item of the exchange whose key the snapshot does not hold goes. */
+async function removeUnlisted(trx: Trx, commit: PageCommit, result: PageCommitResult, counts: Counts): Promise<void> {
+  let afterId = 0;
+  for (;;) {
+    const rows = await trx
+      .selectFrom('bank_contents')
+      .select(['id', 'upstream_key'])
+      .where('bank_id', '=', commit.bankId)
+      .where('exchange_id', '=', commit.exchangeId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(5000)
+      .execute();
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      afterId = Number(row.id);
+      if (row.upstream_key === null || !commit.changes.has(row.upstream_key)) {
+        await removeContent(trx, commit, Number(row.id), result);
+        counts.removals++;
+      }
+    }
+  }
+}
