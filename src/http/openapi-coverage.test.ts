@@ -73,8 +73,9 @@ function gaps(path: string, method: string, operation: Operation): string[] {
 
 /** Every `$ref` in the document, with where it is. */
 function references(value: unknown, at: string, found: { at: string; ref: string }[] = []): typeof found {
-  if (Array.isArray(value)) value.forEach((item, index) => references(item, `${at}/${index}`, found));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) references(item, `${at}/${index}`, found);
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
       if (key === '$ref' && typeof child === 'string') found.push({ at, ref: child });
       else references(child, `${at}/${key}`, found);

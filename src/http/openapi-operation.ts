@@ -14,7 +14,7 @@ export const securitySchemes = {
 } as const;
 
 /** True for the routes whose errors are the `/v1` error envelope and that `/openapi.json` describes in full. */
-export function isDescribedApiPath(url: string): boolean {
+function isDescribedApiPath(url: string): boolean {
   return url.startsWith('/v1/') || url.startsWith('/console/api/');
 }
 
