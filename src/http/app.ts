@@ -9,7 +9,12 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import { apiKeyDigest, hasScope } from '../auth/index.js';
 import { defaultMaxJsonDepth, EngineError, jsonDepth, toEngineError } from '../core/index.js';
 import { silentLogger } from '../logging/index.js';
@@ -19,6 +24,7 @@ import type { HttpDependencies } from './dependencies.js';
 import { httpStatusOfCode, retryAfterSecondsOfCode } from './errors.js';
 import { registerHmaRoutes } from './hma/index.js';
 import { createHttpMetrics } from './metrics.js';
+import { describeOperation, securitySchemes } from './openapi-operation.js';
 import './route-config.js';
 import { checkRequestSite, loopbackHostNames } from './request-guard.js';
 import { registerStatusRoutes } from './status-routes.js';
@@ -150,11 +156,16 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
         description:
           "Hash banks and matching. `/v1` is Prevail's own API; `/h`, `/m` and `/c` are compatible with HMA 1.1.7.",
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas registered with an id (the error envelope) become components, referenced by `$ref`.
+    transformObject: jsonSchemaTransformObject,
   });
+  // Every `/v1` and `/console/api` operation answers errors with the one envelope and names its
+  // security requirement (declared here once, not per route).
+  app.addHook('onRoute', describeOperation);
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = createHttpMetrics(app, dependencies);

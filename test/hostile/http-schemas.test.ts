@@ -100,6 +100,43 @@ describe('HTTP schemas are zod, the one source for validation, types and OpenAPI
     }
   });
 
+  test('bodies newly described by schemas are refused with a coded 400, never a 500, and nothing is stored', async () => {
+    const cases: { url: string; payload: unknown; contentType?: string }[] = [
+      { url: '/v1/hash', payload: { url: 5 } },
+      { url: '/v1/hash', payload: ['http://127.0.0.1:9/x.png'] },
+      { url: '/v1/match', payload: { signals: 5 } },
+      { url: '/v1/match', payload: { signals: { pdq: 12 } } },
+      { url: '/v1/match', payload: { banks: 'NOT_A_LIST' } },
+      { url: '/v1/match', payload: { signals: { pdq: 'f'.repeat(64) }, entities: { user: { nested: true } } } },
+      { url: '/v1/banks/SCHEMA_MEDIA/media', payload: { url: 'http://127.0.0.1:9/x.png', note: 7 } },
+      { url: '/v1/events', payload: 'text', contentType: 'application/json' },
+      { url: '/v1/events', payload: '5', contentType: 'application/json' },
+      { url: '/v1/events', payload: 'null', contentType: 'application/json' },
+      { url: '/v1/payments', payload: '5', contentType: 'application/json' },
+      { url: '/v1/payments', payload: 'true', contentType: 'application/json' },
+    ];
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks',
+      headers: auth,
+      payload: { name: 'SCHEMA_MEDIA' },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    for (const { url, payload, contentType } of cases) {
+      const response = await server.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...auth, ...(contentType !== undefined ? { 'content-type': contentType } : {}) },
+        ...(typeof payload === 'string' ? { body: payload } : { payload: payload as object }),
+      });
+      const label = `${url} ${JSON.stringify(payload)}`;
+      assert.equal(response.statusCode, 400, `${label}: ${response.body}`);
+      assert.equal(response.json().error.code, 'REQUEST_INVALID', label);
+    }
+    const content = await server.app.inject({ method: 'GET', url: '/v1/banks/SCHEMA_MEDIA/content', headers: auth });
+    assert.deepEqual(content.json().content, []);
+  });
+
   test('/openapi.json lists the zod schemas: parameters with types and bounds, bodies with required fields', async () => {
     const document = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const cases = document.paths['/v1/cases'].get.parameters as { name: string; required: boolean; schema: object }[];

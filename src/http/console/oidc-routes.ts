@@ -54,7 +54,14 @@ export function registerOidcRoutes(app: FastifyInstance, { oidc, people }: HttpD
   );
   api.get(
     '/console/api/auth/oidc/start',
-    { config: consoleRoute({ anonymous: true }), schema: { tags, summary: 'Start single sign-on (redirect)' } },
+    {
+      config: consoleRoute({ anonymous: true }),
+      schema: {
+        tags,
+        summary: 'Start single sign-on (redirect)',
+        response: { 302: z.undefined().describe("to the identity provider's sign-in page (Location)") },
+      },
+    },
     async (request, reply: FastifyReply) => {
       const signOn = signOnOf(oidc, request);
       const { url, pending } = await signOn.start();
@@ -73,7 +80,11 @@ export function registerOidcRoutes(app: FastifyInstance, { oidc, people }: HttpD
     '/console/api/auth/oidc/callback',
     {
       config: consoleRoute({ anonymous: true }),
-      schema: { tags, summary: "Single sign-on's return from the identity provider" },
+      schema: {
+        tags,
+        summary: "Single sign-on's return from the identity provider",
+        response: { 302: z.undefined().describe('signed in: to /console/ (Location)') },
+      },
     },
     async (request, reply: FastifyReply) => {
       const signOn = signOnOf(oidc, request);

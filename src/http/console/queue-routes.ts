@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { casePriorities, caseSources } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
 import { type Person, personActor } from '../../people/index.js';
 import { maxQueuePage } from '../../queues/index.js';
@@ -11,6 +12,20 @@ import './console-route.js';
 
 /** Every queue route: a console route (session cookie, CSRF on writes) needing `queues.work`. */
 const config = { scope: 'public', console: { permission: 'queues.work' } } as const;
+
+/** A case as a queue shows it (`QueueItem`). */
+const queueItemSchema = z.object({
+  caseId: z.number().int(),
+  subject: z.string(),
+  priority: z.enum(casePriorities),
+  source: z.enum(caseSources),
+  typology: z.string().nullable(),
+  imminent: z.boolean(),
+  openedAt: z.string(),
+  claimedBy: z.string().nullable().describe('who holds a live claim on it, or null'),
+  claimExpiresAt: z.string().nullable(),
+});
+const itemAnswer = { 200: z.object({ item: queueItemSchema }) };
 
 const queueParams = z.strictObject({ name: z.string().min(1).max(64) });
 const caseParams = z.strictObject({ id: queryInteger(1) });
@@ -41,7 +56,27 @@ export function registerQueueRoutes(app: FastifyInstance, dependencies: HttpDepe
 
   api.get(
     '/console/api/queues',
-    { config, schema: { tags, summary: 'The review queues: depth, oldest age, whether you may work each' } },
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'The review queues: depth, oldest age, whether you may work each',
+        response: {
+          200: z.object({
+            queues: z.array(
+              z.object({
+                name: z.string(),
+                title: z.string(),
+                childSafety: z.boolean(),
+                depth: z.number().int().describe('cases waiting'),
+                oldestAgeSeconds: z.number(),
+                mayWork: z.boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
     async (request) => ({ queues: await queues.summaries(personOf(request)) }),
   );
 
@@ -54,6 +89,7 @@ export function registerQueueRoutes(app: FastifyInstance, dependencies: HttpDepe
         summary: 'A queue’s cases in queue order (imminent, hash matches, the rest; oldest first)',
         params: queueParams,
         querystring: z.strictObject({ limit: queryInteger(1, maxQueuePage).optional() }),
+        response: { 200: z.object({ cases: z.array(queueItemSchema) }) },
       },
     },
     async (request) => ({
@@ -65,14 +101,29 @@ export function registerQueueRoutes(app: FastifyInstance, dependencies: HttpDepe
     '/console/api/queues/:name/claim-next',
     {
       config,
-      schema: { tags, summary: 'Claim the next case of a queue (null when none is free)', params: queueParams },
+      schema: {
+        tags,
+        summary: 'Claim the next case of a queue (null when none is free)',
+        params: queueParams,
+        'x-prevail-no-body': true,
+        response: { 200: z.object({ item: queueItemSchema.nullable() }) },
+      },
     },
     async (request) => ({ item: await queues.claimNext(request.params.name, personOf(request)) }),
   );
 
   api.post(
     '/console/api/cases/:id/claim',
-    { config, schema: { tags, summary: 'Claim a case (or renew your claim)', params: caseParams } },
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Claim a case (or renew your claim)',
+        params: caseParams,
+        'x-prevail-no-body': true,
+        response: itemAnswer,
+      },
+    },
     async (request) => ({ item: await queues.claim(request.params.id, personOf(request)) }),
   );
 
@@ -86,6 +137,7 @@ export function registerQueueRoutes(app: FastifyInstance, dependencies: HttpDepe
         summary: 'Give a claimed case back to its queue, with a reason',
         params: caseParams,
         body: z.strictObject({ reason: reasonSchema }),
+        response: itemAnswer,
       },
     },
     async (request) => ({ item: await queues.release(request.params.id, personOf(request), request.body.reason) }),
@@ -95,7 +147,13 @@ export function registerQueueRoutes(app: FastifyInstance, dependencies: HttpDepe
     '/console/api/cases/:id/step-away',
     {
       config,
-      schema: { tags, summary: 'Step away: the case goes back to its queue, no reason asked', params: caseParams },
+      schema: {
+        tags,
+        summary: 'Step away: the case goes back to its queue, no reason asked',
+        params: caseParams,
+        'x-prevail-no-body': true,
+        response: itemAnswer,
+      },
     },
     async (request) => ({ item: await queues.stepAway(request.params.id, personOf(request)) }),
   );
@@ -111,6 +169,7 @@ export function registerQueueRoutes(app: FastifyInstance, dependencies: HttpDepe
         summary: 'Set or clear imminent harm on a case (it jumps its queue while set), with a reason',
         params: caseParams,
         body: z.strictObject({ imminent: z.boolean(), reason: reasonSchema }),
+        response: itemAnswer,
       },
     },
     async (request) => {

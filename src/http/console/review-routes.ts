@@ -6,7 +6,18 @@ import type { Person } from '../../people/index.js';
 import { classifications, reviewActions } from '../../review/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
+import { caseAnswerSchema } from '../v1/answer-schemas.js';
 import './console-route.js';
+import {
+  auditEntryAnswerSchema,
+  builtReportAnswerSchema,
+  caseReportsAnswerSchema,
+  caseViewAnswerSchema,
+  commentAnswerSchema,
+  dashboardsAnswerSchema,
+  ledgerEntryAnswerSchema,
+  submissionAnswerSchema,
+} from './review-answer-schemas.js';
 
 const caseParams = z.strictObject({ id: queryInteger(1) });
 
@@ -33,7 +44,12 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
     '/console/api/cases/:id',
     {
       config: { scope: 'public', console: { permission: 'cases.review' } },
-      schema: { tags, summary: 'The case view (audited case.view)', params: caseParams },
+      schema: {
+        tags,
+        summary: 'The case view (audited case.view)',
+        params: caseParams,
+        response: { 200: caseViewAnswerSchema },
+      },
     },
     async (request) => review.caseView(request.params.id, personOf(request)),
   );
@@ -51,6 +67,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
           reason: z.string().optional(),
           classification: z.enum(classifications).optional(),
         }),
+        response: { 200: z.object({ case: caseAnswerSchema }) },
       },
     },
     async (request) => {
@@ -73,6 +90,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: "Label the case's subject (audited label.add; sets off the label's propagation)",
         params: caseParams,
         body: z.strictObject({ label: z.string(), reason: z.unknown() }),
+        response: { 200: z.object({ labels: z.array(z.string()).describe("the subject's labels after the change") }) },
       },
     },
     async (request) => ({
@@ -89,6 +107,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: 'Comment on a case (at most 10,000 characters; audited case.comment)',
         params: caseParams,
         body: z.strictObject({ text: z.unknown() }),
+        response: { 200: z.object({ comment: commentAnswerSchema }) },
       },
     },
     async (request) => ({ comment: await review.comment(request.params.id, personOf(request), request.body.text) }),
@@ -103,6 +122,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: 'Ask for a second opinion (audited case.second_opinion)',
         params: caseParams,
         body: z.strictObject({ reason: z.unknown() }),
+        response: { 200: z.object({ comment: commentAnswerSchema }) },
       },
     },
     async (request) => ({
@@ -119,6 +139,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: 'Build the goAML or FinCEN report of a payments case, with its validation (audited case.report)',
         params: caseParams,
         body: z.strictObject({ format: z.enum(['goaml', 'fincen']), narrative: z.string().min(1).optional() }),
+        response: { 200: builtReportAnswerSchema },
       },
     },
     async (request) =>
@@ -138,6 +159,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: "Where the case's reports went (the ledger) and its CyberTipline submissions with NCMEC's last answer",
         params: caseParams,
+        response: { 200: caseReportsAnswerSchema },
       },
     },
     async (request) => review.reportsOf(request.params.id, personOf(request)),
@@ -158,6 +180,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
           incidentType: z.string().max(200).optional(),
           escalate: z.string().max(3000).optional(),
         }),
+        response: { 200: z.object({ submission: submissionAnswerSchema }) },
       },
     },
     async (request) => ({
@@ -178,6 +201,9 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
           reference: z.string().max(200),
           reason: z.unknown().optional(),
         }),
+        response: {
+          200: z.object({ ledger: z.array(ledgerEntryAnswerSchema).describe("the case's ledger after it") }),
+        },
       },
     },
     async (request) => ({ ledger: await review.recordFiling(request.params.id, personOf(request), request.body) }),
@@ -191,6 +217,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'Volumes, time to decision, automatic vs person, rule precision, shadow hits',
         querystring: z.strictObject({ days: queryInteger(1, 366).optional() }),
+        response: { 200: dashboardsAnswerSchema },
       },
     },
     async (request) => review.dashboards(personOf(request), request.query.days ?? 30),
@@ -208,6 +235,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
           newest: z.literal('true').optional(),
           limit: queryInteger(1, 1000).optional(),
         }),
+        response: { 200: z.object({ entries: z.array(auditEntryAnswerSchema) }) },
       },
     },
     async (request) => ({

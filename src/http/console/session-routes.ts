@@ -77,7 +77,14 @@ export function registerSessionRoutes(app: FastifyInstance, { people }: HttpDepe
   );
   api.delete(
     '/console/api/session',
-    { config: consoleRoute(), schema: { tags, summary: 'Sign out (ends the session, clears the cookie)' } },
+    {
+      config: consoleRoute(),
+      schema: {
+        tags,
+        summary: 'Sign out (ends the session, clears the cookie)',
+        response: { 204: z.undefined().describe('signed out') },
+      },
+    },
     async (request, reply) => {
       await requirePeople(people).endSession(readCookie(request, sessionCookieName));
       clearSessionCookie(request, reply);

@@ -22,9 +22,14 @@ const bankChangeSchema = z.strictObject({ name: bankNameSchema.optional(), ...ba
 export function registerBankRoutes(app: FastifyInstance, { banks }: HttpDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['banks'];
-  api.get('/v1/banks', { config: { scope: 'read' }, schema: { tags, summary: 'List banks' } }, async () => ({
-    banks: (await banks.listBanks()).map(bankJson),
-  }));
+  api.get(
+    '/v1/banks',
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'List banks', response: { 200: z.object({ banks: z.array(bankResponseSchema) }) } },
+    },
+    async () => ({ banks: (await banks.listBanks()).map(bankJson) }),
+  );
 
   api.post(
     '/v1/banks',
@@ -63,12 +68,22 @@ export function registerBankRoutes(app: FastifyInstance, { banks }: HttpDependen
     '/v1/banks/:name',
     {
       config: { scope: 'write' },
-      schema: { tags, summary: 'Delete a bank and its content (404 when there is none)', params: bankParams },
+      schema: {
+        tags,
+        summary: 'Delete a bank and its content (404 when there is none)',
+        params: bankParams,
+        response: {
+          200: z.object({
+            deleted: z.literal(true),
+            contentRemoved: z.number().int().describe('how many bank items went with it'),
+          }),
+        },
+      },
     },
     async (request) => {
       const outcome = await banks.deleteBank(request.params.name);
       if (!outcome.deleted) throw new EngineError('BANK_NOT_FOUND', `bank '${request.params.name}' not found`);
-      return outcome;
+      return { deleted: true as const, contentRemoved: outcome.contentRemoved };
     },
   );
 }

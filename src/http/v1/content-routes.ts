@@ -7,9 +7,10 @@ import { bankedSignalNames } from '../../hasher/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { queryInteger } from '../query-values.js';
+import { contentAnswerSchema, deletedAnswerSchema } from './answer-schemas.js';
 import { definedOnly } from './defined-only.js';
 import { contentJson } from './json.js';
-import { readMedia } from './read-media.js';
+import { mediaFromUrlSchema, readMedia } from './read-media.js';
 import { signalsSchema } from './schemas.js';
 
 const provenance = {
@@ -50,6 +51,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
         summary: 'Add an item by its hashes',
         params: bankParams,
         body: z.strictObject({ signals: signalsSchema, ...provenance }),
+        response: { 201: contentAnswerSchema },
       },
     },
     async (request, reply) => {
@@ -66,7 +68,18 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       schema: {
         tags,
         summary: 'Add an image (multipart file, or JSON {"url"}); stores its PDQ, MD5 and SHA-256, never the image',
+        description:
+          'Send the image as a multipart/form-data upload (one file; optional fields note, source, externalId, category), or JSON {"url": "https://…"} with those fields: the server fetches the URL under its fetch policy.',
         params: bankParams,
+        body: mediaFromUrlSchema
+          .extend({
+            note: z.string().max(255).optional(),
+            source: z.string().max(200).optional(),
+            externalId: z.string().max(200).optional(),
+            category: z.string().max(200).optional(),
+          })
+          .nullish(),
+        response: { 201: contentAnswerSchema },
       },
     },
     async (request, reply) => {
@@ -98,6 +111,12 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
         summary: "List a bank's items in id order (page with ?after=<last id>)",
         params: bankParams,
         querystring: z.object({ after: queryInteger(0).optional(), limit: queryInteger(1, 1000).optional() }),
+        response: {
+          200: z.object({
+            content: z.array(contentAnswerSchema),
+            next: z.number().int().nullable().describe('pass as ?after= for the next page; null on the last'),
+          }),
+        },
       },
     },
     async (request) => {
@@ -116,7 +135,10 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
 
   api.get(
     '/v1/content/:id',
-    { config: { scope: 'read' }, schema: { tags, summary: 'Show an item', params: idParams } },
+    {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'Show an item', params: idParams, response: { 200: contentAnswerSchema } },
+    },
     async (request) => withBank(await banks.getContent(request.params.id)),
   );
 
@@ -129,6 +151,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
         summary: 'Enable, disable (until a time), annotate, or release an item from quarantine',
         params: idParams,
         body: contentChangeSchema,
+        response: { 200: contentAnswerSchema },
       },
     },
     async (request) => {
@@ -148,12 +171,15 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
 
   api.delete(
     '/v1/content/:id',
-    { config: { scope: 'write' }, schema: { tags, summary: 'Delete an item', params: idParams } },
+    {
+      config: { scope: 'write' },
+      schema: { tags, summary: 'Delete an item', params: idParams, response: { 200: deletedAnswerSchema } },
+    },
     async (request) => {
       if (!(await banks.deleteContent(request.params.id))) {
         throw new EngineError('CONTENT_NOT_FOUND', `content '${request.params.id}' not found`);
       }
-      return { deleted: true };
+      return { deleted: true as const };
     },
   );
 }

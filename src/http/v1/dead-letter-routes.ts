@@ -19,6 +19,20 @@ export function registerDeadLetterRoutes(app: FastifyInstance, { engine }: HttpD
         tags: ['engine'],
         summary: 'Events whose processing failed (event id, seq, error code and message, time), in log order',
         querystring: z.strictObject({ after: queryInteger(0).optional(), limit: queryInteger(1, 1000).optional() }),
+        response: {
+          200: z.object({
+            deadLetters: z.array(
+              z.object({
+                eventSeq: z.number().int(),
+                eventId: z.string(),
+                code: z.string().describe('the error code, e.g. INTERNAL or STORAGE_UNAVAILABLE'),
+                message: z.string(),
+                failedAt: z.string().describe('ISO-8601 time'),
+              }),
+            ),
+            next: z.number().int().nullable().describe('pass as ?after= for the next page; null on the last'),
+          }),
+        },
       },
     },
     async (request) => {

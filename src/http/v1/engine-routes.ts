@@ -3,8 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
 import { EngineService } from '../../engine/index.js';
+import { ruleModes } from '../../rules/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
+import { caseAnswerSchema, caseFileAnswerSchema, ingestAnswerSchema, linkAnswerSchema } from './answer-schemas.js';
 import { definedOnly } from './defined-only.js';
 import { reasonSchema, requireReason } from './reason.js';
 
@@ -26,6 +28,18 @@ const caseChangeSchema = z
   })
   .refine((body) => Object.keys(body).length >= 2, 'give at least one change besides the reason')
   .meta({ minProperties: 2 });
+/**
+ * The body of `POST /v1/events`: one event or an array of them. Each is checked by the engine
+ * against its type (built-in or the policy's `event-types/`, known only at run time) and answered
+ * per event (`rejected` with its problems), so the schema here only says what the envelope is.
+ */
+const eventSchema = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'an event: {"id", "type", "time", "entities": {role: id}, "data"}; its data is checked against its type (docs/signals-engine.md)',
+  );
+const eventsBodySchema = z.union([eventSchema, z.array(z.unknown()).describe('a batch of events')]);
+
 const labelChangeSchema = z.strictObject({
   label: z.string(),
   action: z.enum(['add', 'remove']),
@@ -55,6 +69,8 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary: 'Ingest one event or a batch (idempotent by event id); ?wait=verdict returns verdicts synchronously',
         querystring: z.strictObject({ wait: z.literal('verdict').optional() }),
+        body: eventsBodySchema,
+        response: { 200: ingestAnswerSchema },
       },
     },
     async (request) => service.ingest(request.body, { wait: request.query.wait === 'verdict' }),
@@ -74,6 +90,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
           limit: queryInteger(1, 1000).optional(),
           reason: reasonSchema,
         }),
+        response: { 200: z.object({ cases: z.array(caseAnswerSchema) }) },
       },
     },
     async (request) => {
@@ -92,6 +109,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: 'Show a case with its timeline, linked entities and rule hits (audited: give ?reason=)',
         params: caseParams,
         querystring: reasonQuery,
+        response: { 200: caseFileAnswerSchema },
       },
     },
     async (request) => cases.show(request.params.id, { actor: request.actor, reason: request.query.reason }),
@@ -108,6 +126,7 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
           'Change a case: status (within the lifecycle), assignee, decision (confirmed / dismissed), priority, legal hold, imminent harm (audited)',
         params: caseParams,
         body: caseChangeSchema,
+        response: { 200: z.object({ case: caseAnswerSchema }) },
       },
     },
     async (request) => {
@@ -126,6 +145,16 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: 'An entity: its labels, features, newest case and links, two hops out (audited: give ?reason=)',
         params: entityParams,
         querystring: z.strictObject({ reason: reasonSchema }),
+        response: {
+          200: z.object({
+            entity: z.string().describe('type:id'),
+            labels: z.array(z.string()).describe('the labels it carries now'),
+            features: z.record(z.string(), z.number().nullable()).describe("its type's features, by name"),
+            case: caseAnswerSchema.nullable().describe('its newest case, or null'),
+            links: z.array(linkAnswerSchema),
+            secondHop: z.array(linkAnswerSchema).describe("its neighbours' links"),
+          }),
+        },
       },
     },
     async (request) => {
@@ -145,6 +174,9 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         summary: 'Add or remove a label on an entity (a person setting it; audited)',
         params: entityParams,
         body: labelChangeSchema,
+        response: {
+          200: z.object({ entity: z.string(), labels: z.array(z.string()).describe('its labels after the change') }),
+        },
       },
     },
     async (request) => {
@@ -163,6 +195,34 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
         tags,
         summary:
           "Each rule's hits and its precision against decided cases; the rules disabled for going over the cost budget",
+        response: {
+          200: z.object({
+            rules: z.array(
+              z.object({
+                ruleId: z.string(),
+                mode: z.enum(ruleModes),
+                hits: z.number().int(),
+                subjects: z.number().int(),
+                confirmed: z.number().int(),
+                dismissed: z.number().int(),
+                precision: z
+                  .number()
+                  .nullable()
+                  .describe('confirmed / (confirmed + dismissed); null before any decision'),
+              }),
+            ),
+            disabled: z
+              .array(
+                z.object({
+                  ruleId: z.string(),
+                  reason: z.string().describe('what went over the cost budget'),
+                  eventId: z.string(),
+                  disabledAt: z.string(),
+                }),
+              )
+              .readonly(),
+          }),
+        },
       },
     },
     async () => service.ruleStats(),
@@ -170,7 +230,35 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
 
   api.post(
     '/v1/rules/reload',
-    { config: { scope: 'admin' }, schema: { tags, summary: 'Reload the rules; a bad set keeps the old one running' } },
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags,
+        summary: 'Reload the rules; a bad set keeps the old one running',
+        'x-prevail-no-body': true,
+        response: {
+          200: z.union([
+            z.object({ reloaded: z.literal(true), rules: z.number().int().describe('rules now running') }),
+            z.object({
+              reloaded: z.literal(false),
+              diagnostics: z
+                .array(
+                  z.object({
+                    file: z.string(),
+                    line: z.number().int(),
+                    column: z.number().int(),
+                    message: z.string(),
+                    hint: z.string().optional(),
+                    sourceLine: z.string().optional(),
+                  }),
+                )
+                .readonly()
+                .describe('why the new set was refused'),
+            }),
+          ]),
+        },
+      },
+    },
     async (request) => service.reloadRules(request.actor),
   );
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { matchOutcomeJson } from '../../matching/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { ingestMatchEvent } from '../match-event.js';
 import { queryBoolean } from '../query-values.js';
 import { preserveMatchedUpload } from '../upload-evidence.js';
+import { matchAnswerSchema, mediaHashesSchema } from './answer-schemas.js';
 import { hashMediaRequest, readMatchRequest } from './match-request.js';
+import { mediaFromUrlSchema } from './read-media.js';
 
 /** The query options of `/v1/hash` and `/v1/match`. */
 const matchOptionsSchema = z.object({
@@ -13,7 +16,21 @@ const matchOptionsSchema = z.object({
   dihedral: queryBoolean().describe('also look up the 7 rotated and flipped PDQ variants').optional(),
 });
 
-type MatchQueryString = z.output<typeof matchOptionsSchema>;
+/** The JSON body of `/v1/match`: hashes to look up, or the URL of an image; and whose media it is. */
+const matchBodySchema = z
+  .object({
+    signals: z
+      .record(z.string(), z.string())
+      .describe('signal type → value to look up, e.g. {"pdq": "<64 hex>"} (instead of media)')
+      .optional(),
+    url: mediaFromUrlSchema.shape.url.optional(),
+    banks: z.array(z.string()).describe('only these banks (default: the banks query parameter, else all)').optional(),
+    entities: z
+      .record(z.string(), z.string())
+      .describe('whose media this is, e.g. {"user": "u1"}: the match is sent to the signals engine for them')
+      .optional(),
+  })
+  .nullish();
 
 /**
  * `/v1/hash` and `/v1/match`. A match returns the hashes it computed together with the matches
@@ -24,38 +41,45 @@ type MatchQueryString = z.output<typeof matchOptionsSchema>;
  */
 export function registerHashMatchRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
   const { matcher } = dependencies;
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['matching'];
 
-  app.post<{ Querystring: MatchQueryString }>(
+  api.post(
     '/v1/hash',
     {
       config: { scope: 'read' },
       schema: {
         tags,
         summary: 'Hash an image (multipart file, or JSON {"url"}): PDQ, quality, MD5, SHA-256',
+        description: 'Send the image as a multipart/form-data upload (one file), or JSON {"url": "https://…"}.',
         querystring: matchOptionsSchema,
+        body: mediaFromUrlSchema.nullish(),
+        response: { 200: mediaHashesSchema },
       },
     },
     async (request) => (await hashMediaRequest(request, dependencies, request.query.dihedral === true)).hashes,
   );
 
-  app.post<{
-    Querystring: MatchQueryString;
-    Body:
-      | { signals?: Record<string, string>; banks?: string[]; entities?: Record<string, string>; url?: string }
-      | undefined;
-  }>(
+  api.post(
     '/v1/match',
     {
       config: { scope: 'read' },
       schema: {
         tags,
         summary: 'Match an image (multipart file, JSON {"url"}) or hashes (JSON {"signals"}) against the banks',
+        description:
+          'Send the image as a multipart/form-data upload (one file; an optional "entities" field holds JSON such as {"user": "u1"}), or a JSON body.',
         querystring: matchOptionsSchema,
+        body: matchBodySchema,
+        response: { 200: matchAnswerSchema },
       },
     },
     async (request) => {
-      const asked = await readMatchRequest(request, dependencies);
+      const asked = await readMatchRequest(
+        request,
+        { query: request.query, body: request.body ?? undefined },
+        dependencies,
+      );
       if (asked.banks !== undefined) await dependencies.banks.requireBanks(asked.banks);
       const outcome = await matcher.match(asked.query, asked.banks !== undefined ? { banks: asked.banks } : {});
       const kept =
@@ -87,18 +111,59 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     },
   );
 
-  app.get(
+  api.get(
     '/v1/index/status',
-    { config: { scope: 'read' }, schema: { tags, summary: 'Index sizes and readiness' } },
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'Index sizes and readiness',
+        response: {
+          200: z.object({
+            ready: z.boolean().describe('every index has loaded'),
+            indexes: z.array(
+              z.object({
+                signalType: z.string(),
+                ready: z.boolean(),
+                size: z.number().int(),
+                loadedAt: z.string().nullable().describe('when loading finished, or null while loading'),
+                updatedAt: z.string().nullable().describe('the last change applied, or null'),
+              }),
+            ),
+          }),
+        },
+      },
+    },
     async () => ({
       ready: matcher.ready,
       indexes: matcher.status(),
     }),
   );
 
-  app.get(
+  api.get(
     '/v1/flood-reports',
-    { config: { scope: 'read' }, schema: { tags, summary: 'Bank items recently quarantined by flood protection' } },
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'Bank items recently quarantined by flood protection',
+        response: {
+          200: z.object({
+            reports: z
+              .array(
+                z.object({
+                  contentId: z.number().int(),
+                  bank: z.string(),
+                  matchesInWindow: z.number().int(),
+                  windowMs: z.number().int(),
+                  quarantinedAt: z.string(),
+                }),
+              )
+              .readonly(),
+          }),
+        },
+      },
+    },
     async () => ({ reports: dependencies.floodReports() }),
   );
 }

@@ -5,6 +5,7 @@ import { apiScopes, createApiKey } from '../../auth/index.js';
 import { EngineError } from '../../core/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
+import { apiKeyAnswerSchema } from './answer-schemas.js';
 
 /** `/v1/keys` (admin scope): create, list and revoke API keys. The secret is shown once. */
 export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDependencies): void {
@@ -18,6 +19,11 @@ export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDepende
         tags,
         summary: 'Create an API key (the secret is in this response only)',
         body: z.strictObject({ name: z.string().min(1).max(200), scopes: z.array(z.enum(apiScopes)).min(1) }),
+        response: {
+          201: apiKeyAnswerSchema.extend({
+            secret: z.string().describe('the key to send as "Authorization: Bearer <secret>"; shown only here'),
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -27,10 +33,15 @@ export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDepende
   );
   api.get(
     '/v1/keys',
-    { config: { scope: 'admin' }, schema: { tags, summary: 'List API keys (never their secrets)' } },
-    async () => ({
-      keys: await apiKeys.list(),
-    }),
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags,
+        summary: 'List API keys (never their secrets)',
+        response: { 200: z.object({ keys: z.array(apiKeyAnswerSchema) }) },
+      },
+    },
+    async () => ({ keys: await apiKeys.list() }),
   );
   api.delete(
     '/v1/keys/:id',
@@ -40,12 +51,13 @@ export function registerKeyRoutes(app: FastifyInstance, { apiKeys }: HttpDepende
         tags,
         summary: 'Revoke an API key',
         params: z.object({ id: queryInteger(Number.MIN_SAFE_INTEGER) }),
+        response: { 200: z.object({ revoked: z.literal(true) }) },
       },
     },
     async (request) => {
       if (!(await apiKeys.revoke(request.params.id)))
         throw new EngineError('KEY_NOT_FOUND', `no active key has id ${request.params.id}`);
-      return { revoked: true };
+      return { revoked: true as const };
     },
   );
 }

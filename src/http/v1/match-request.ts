@@ -9,10 +9,10 @@ import { readMedia } from './read-media.js';
 
 /** The body `/v1/match` reads when it is JSON (a multipart upload carries `entities` as a form field). */
 interface MatchBody {
-  readonly signals?: Record<string, string>;
-  readonly banks?: string[];
-  readonly entities?: Record<string, string>;
-  readonly url?: string;
+  readonly signals?: Record<string, string> | undefined;
+  readonly banks?: string[] | undefined;
+  readonly entities?: Record<string, string> | undefined;
+  readonly url?: string | undefined;
 }
 
 /** Everything one `/v1/match` request asks, read in one pass over the request. */
@@ -59,16 +59,18 @@ export async function hashMediaRequest(
  *   JSON), the signal types' parse errors, and the errors of `hashMediaRequest`.
  */
 export async function readMatchRequest(
-  request: FastifyRequest<{
-    Querystring: { banks?: string | undefined; dihedral?: boolean | undefined };
-    Body: MatchBody | undefined;
-  }>,
+  request: FastifyRequest,
+  /** The request's validated query and JSON body (the route's zod schemas). */
+  asked: {
+    readonly query: { readonly banks?: string | undefined; readonly dihedral?: boolean | undefined };
+    readonly body: MatchBody | undefined;
+  },
   dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
 ): Promise<MatchRequest> {
-  const body = request.isMultipart() ? undefined : request.body;
+  const body = request.isMultipart() ? undefined : asked.body;
   const banks =
     body?.banks ??
-    request.query.banks
+    asked.query.banks
       ?.split(',')
       .map((name) => name.trim())
       .filter(Boolean);
@@ -88,7 +90,7 @@ export async function readMatchRequest(
       banks,
     };
   }
-  const { hashes, fields, uploaded } = await hashMediaRequest(request, dependencies, request.query.dihedral === true);
+  const { hashes, fields, uploaded } = await hashMediaRequest(request, dependencies, asked.query.dihedral === true);
   let entities: unknown = body?.entities;
   if (fields.entities !== undefined) {
     try {

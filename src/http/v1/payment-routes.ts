@@ -5,6 +5,7 @@ import { EngineError } from '../../core/index.js';
 import { summariseIngest } from '../../engine/index.js';
 import { detectPaymentFormat, paymentFormats, readPayments, toPaymentEvent } from '../../payments/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { paymentsAnswerSchema } from './answer-schemas.js';
 
 const maxPaymentsPerRequest = 10_000;
 
@@ -33,6 +34,12 @@ export function registerPaymentRoutes(app: FastifyInstance, dependencies: HttpDe
           format: z.enum(paymentFormats).optional(),
           wait: z.literal('verdict').optional(),
         }),
+        consumes: ['application/xml', 'text/csv', 'application/x-ndjson', 'application/json', 'text/plain'],
+        body: z
+          .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+          .describe('the payments message: XML, CSV, JSON Lines or MT103 text, or Tazama pacs.008 JSON')
+          .optional(),
+        response: { 200: paymentsAnswerSchema },
       },
     },
     async (request) => {

@@ -1,9 +1,19 @@
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type FetchPolicy, fetchUrl } from '../../content/index.js';
 import { EngineError } from '../../core/index.js';
 import { multipartFailure } from '../multipart-failure.js';
 
 const oneFile = 'send one file per request';
+
+/**
+ * The JSON form of a media request: `{"url"}`, fetched within the server's URL policy. The other
+ * form, a multipart upload, reaches validation with no body (null): a route that takes either
+ * declares this schema `.nullish()`.
+ */
+export const mediaFromUrlSchema = z.object({
+  url: z.string().describe('an http(s) URL the server fetches the image from (within its URL policy)'),
+});
 
 /**
  * The media bytes of a `/v1` request: the single file of a multipart upload (any field name), or

@@ -26,11 +26,6 @@ export const bankResponseSchema = z.object({
   updatedAt: z.string().optional(),
 });
 
-/** The body of every coded `/v1` error (`{"error": {"code", "message"}}`). */
-export const errorResponseSchema = z.object({
-  error: z.object({ code: z.string().optional(), message: z.string().optional() }).optional(),
-});
-
 /** Signal type → value, as items and lookups carry them. */
 export const signalsSchema = z
   .record(z.string(), z.string())

@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StartStreamRequest, StreamStatus } from '../../streams/index.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { errorResponseSchema } from '../error-response.js';
 import { definedOnly } from './defined-only.js';
-import { bankNameSchema, errorResponseSchema } from './schemas.js';
+import { bankNameSchema } from './schemas.js';
 
 const entityId = z
   .string()
