@@ -51,6 +51,11 @@ export interface ExchangePage {
   readonly checkpoint: ExchangeCheckpoint;
   /** `false` once the exchange is up to date; the caller stops asking until the next interval. */
   readonly more: boolean;
+  /**
+   * Upstream records of this page the client could not key (no id, no value) and so left out; the
+   * caller counts them (the checklist's "count the values you skip"). Absent means none.
+   */
+  readonly skipped?: number | undefined;
 }
 
 /** A reviewer's verdict on a match from an exchange's bank, for upstreams that take feedback. */
@@ -60,6 +65,11 @@ export interface ExchangeFeedback {
   readonly verdict: 'true_positive' | 'false_positive';
   /** Free text or an upstream reason id, where the API takes one. */
   readonly reason?: string | undefined;
+  /**
+   * The record's metadata as the client delivered it (the bank item's provenance), for APIs whose
+   * feedback addresses an upstream object other than the key (ThreatExchange descriptors).
+   */
+  readonly metadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Options of a client call. */

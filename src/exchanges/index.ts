@@ -5,8 +5,13 @@
  * size in bounded memory. Each format's exact rules are in the JSDoc of its module
  * (`typed-format.ts`, `bare-format.ts`, `te-csv-format.ts`, `pdq-tool-format.ts`), detection in
  * `detect-format.ts`, the rules common to all in `read-hash-list.ts`.
+ *
+ * Exchange clients (`exchange-client.ts`: pages of keyed deltas with a checkpoint) for NCMEC's Hash
+ * Sharing API (`ncmec/`), StopNCII (`stopncii/`) and ThreatExchange (`threatexchange/`): pure
+ * (configuration and credentials in, pages out), reading through `readUpstream`.
  */
 export { batchEntries, type HashListBatch } from './batch-entries.js';
+export { type ExchangeClientOptions, parseExchangeSettings } from './client-options.js';
 export { type DetectionHints, detectFormat } from './detect-format.js';
 export type {
   ExchangeCallOptions,
@@ -18,6 +23,15 @@ export type {
   ExchangeRecord,
   ExchangeSignal,
 } from './exchange-client.js';
+export {
+  createNcmecClient,
+  type NcmecCheckpoint,
+  type NcmecConfig,
+  type NcmecCredentials,
+  ncmecConfigSchema,
+  ncmecCredentialsSchema,
+  ncmecCursorLifetimeSeconds,
+} from './ncmec/index.js';
 export { readHashList } from './read-hash-list.js';
 export {
   type HashListEntry,
@@ -33,7 +47,8 @@ export {
   parseHashListFormat,
   type ReadHashListOptions,
 } from './types.js';
-export { readUpstream, retryAfterMs, type UpstreamReadOptions } from './upstream-read.js';
+export { readUpstream, retryAfterMs, type UpstreamReadOptions, upstreamStatusOf } from './upstream-read.js';
+export { type UpstreamWriteOptions, writeUpstream } from './upstream-write.js';
 export {
   formatHashListLine,
   hashListHeader,

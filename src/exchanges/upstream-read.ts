@@ -63,7 +63,9 @@ export async function readUpstream(url: string, options: UpstreamReadOptions = {
         throw new EngineError('EXCHANGE_AUTH_FAILED', `${where} refused the credentials (HTTP ${response.status})`);
       }
       if (!retryableStatuses.has(response.status)) {
-        throw new EngineError('EXCHANGE_UNAVAILABLE', `${where} answered HTTP ${response.status}`);
+        throw new EngineError('EXCHANGE_UNAVAILABLE', `${where} answered HTTP ${response.status}`, {
+          cause: { status: response.status },
+        });
       }
       lastFailure = new EngineError('EXCHANGE_UNAVAILABLE', `${where} answered HTTP ${response.status}`);
       const retryAfter = retryAfterMs(response.headers.get('retry-after'));
@@ -91,7 +93,19 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Math.max(0, at - now);
 }
 
-function describeHost(url: string): string {
+/**
+ * The HTTP status an upstream answered with, when `error` is the `EXCHANGE_UNAVAILABLE` that
+ * {@link readUpstream} throws for a status it does not retry (a 400 on an expired cursor, a 404);
+ * `undefined` otherwise (network failure, retries exhausted, any other error).
+ */
+export function upstreamStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof EngineError) || error.code !== 'EXCHANGE_UNAVAILABLE') return undefined;
+  const cause = error.cause as { status?: unknown } | undefined;
+  return typeof cause?.status === 'number' ? cause.status : undefined;
+}
+
+/** `the exchange at <host>`, for messages: never the path, query or credentials. */
+export function describeHost(url: string): string {
   try {
     return `the exchange at ${new URL(url).host}`;
   } catch {
