@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import { type ZodType, z } from 'zod';
 import { EngineError } from '../core/index.js';
 
 /**
@@ -47,3 +47,22 @@ export function parseExchangeSettings<T>(schema: ZodType<T>, value: unknown, wha
 export function trimBaseUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
+
+/** An exchange's base URL: http(s), without credentials or a query (both would leak into logs). */
+export const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (
+        (url.protocol === 'https:' || url.protocol === 'http:') &&
+        url.username === '' &&
+        url.password === '' &&
+        url.search === '' &&
+        url.hash === ''
+      );
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL without credentials, query or fragment');

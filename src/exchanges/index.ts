@@ -34,6 +34,14 @@ export {
 } from './ncmec/index.js';
 export { readHashList } from './read-hash-list.js';
 export {
+  createStopnciiClient,
+  type StopnciiCheckpoint,
+  type StopnciiConfig,
+  type StopnciiCredentials,
+  stopnciiConfigSchema,
+  stopnciiCredentialsSchema,
+} from './stopncii/index.js';
+export {
   type HashListEntry,
   type HashListExportEntry,
   type HashListFormat,

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((text) => {
-    try {
-      const url = new URL(text);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.search === '';
-    } catch {
-      return false;
-    }
-  }, 'an http(s) URL without credentials or query');
+import { httpUrl } from '../client-options.js';
 
 /**
  * An NCMEC exchange's configuration. `baseUrl` is the environment's base (HMA stores the same URL
