@@ -42,6 +42,14 @@ export {
   stopnciiCredentialsSchema,
 } from './stopncii/index.js';
 export {
+  createThreatexchangeClient,
+  type ThreatexchangeCheckpoint,
+  type ThreatexchangeConfig,
+  type ThreatexchangeCredentials,
+  threatexchangeConfigSchema,
+  threatexchangeCredentialsSchema,
+} from './threatexchange/index.js';
+export {
   type HashListEntry,
   type HashListExportEntry,
   type HashListFormat,

@@ -19,6 +19,12 @@ export interface UpstreamReadOptions {
   readonly fetch?: typeof fetch | undefined;
   /** The random source of the jitter (tests); default `Math.random`. */
   readonly random?: (() => number) | undefined;
+  /**
+   * For APIs that refuse bad credentials with another status (the Graph API answers 400 with an
+   * `OAuthException`): called with a non-retried failing status and the start of its body (up to
+   * 16 KiB); `true` makes it `EXCHANGE_AUTH_FAILED`. 401 and 403 are always auth failures.
+   */
+  readonly isAuthFailure?: ((status: number, body: string) => boolean) | undefined;
 }
 
 const retryableStatuses = new Set([429, 500, 502, 503, 504]);
@@ -58,8 +64,13 @@ export async function readUpstream(url: string, options: UpstreamReadOptions = {
         redirect: 'error',
       });
       if (response.ok) return response;
-      await response.body?.cancel();
-      if (response.status === 401 || response.status === 403) {
+      const body = options.isAuthFailure === undefined ? '' : await bodyStart(response);
+      await response.body?.cancel().catch(() => {});
+      if (
+        response.status === 401 ||
+        response.status === 403 ||
+        (!retryableStatuses.has(response.status) && options.isAuthFailure?.(response.status, body) === true)
+      ) {
         throw new EngineError('EXCHANGE_AUTH_FAILED', `${where} refused the credentials (HTTP ${response.status})`);
       }
       if (!retryableStatuses.has(response.status)) {
@@ -91,6 +102,22 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
+}
+
+async function bodyStart(response: Response): Promise<string> {
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of response.body) {
+      chunks.push(chunk);
+      length += chunk.byteLength;
+      if (length >= 16_384) break;
+    }
+  } catch {
+    // A body that breaks off is read as far as it came.
+  }
+  return Buffer.concat(chunks).subarray(0, 16_384).toString('utf8');
 }
 
 /**
