@@ -14,6 +14,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   'payments-eval': () => import('./payments-eval.js'),
   uploads: () => import('./uploads.js'),
   console: () => import('./console.js'),
+  exchange: () => import('./exchange.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
