@@ -16,6 +16,8 @@ const defaultMaxPageBytes = 64 * 1024 * 1024;
  * cannot be parsed (`parse` throws, the body is too long or not UTF-8) is asked for again up to
  * `malformedRetries` times and then fails the call with `EXCHANGE_PAGE_MALFORMED`: the caller
  * commits nothing for it and its checkpoint stays where it was, so the page is never skipped.
+ * `parse` reports a bad page by throwing `EXCHANGE_PAGE_MALFORMED`; a body that breaks off is
+ * `EXCHANGE_UNAVAILABLE`.
  */
 export async function readUpstreamPage<T>(
   url: string,
@@ -34,8 +36,13 @@ export async function readUpstreamPage<T>(
       }
       return parse(body);
     } catch (error) {
-      if (error instanceof EngineError && error.code !== 'EXCHANGE_PAGE_MALFORMED') throw error;
-      lastProblem = error instanceof Error ? error.message.slice(0, 200) : 'unreadable';
+      if (!(error instanceof EngineError)) {
+        // The body broke off (connection reset, the deadline): a transport failure, not a bad page.
+        options.signal?.throwIfAborted();
+        throw new EngineError('EXCHANGE_UNAVAILABLE', `${describeHost(url)} broke off the page`, { cause: error });
+      }
+      if (error.code !== 'EXCHANGE_PAGE_MALFORMED') throw error;
+      lastProblem = error.message.slice(0, 200);
     }
   }
   throw new EngineError(

@@ -61,20 +61,20 @@ export function ncmecEntryDelta(entry: NcmecEntry): ExchangeDelta | undefined {
     if (!knownChildren.has(child.name)) extra[child.name] = elementJson(child);
   }
   const feedback = childNamed(element, 'feedback');
-  const metadata: Record<string, unknown> = {
-    entryType: entry.entryType,
-    memberId,
-    memberName: member?.text.trim() || undefined,
-    entryId,
-    timestamp: childText(element, 'timestamp'),
-    classification: childText(element, 'classification'),
-    fingerprints,
-  };
+  // Built field by field (no `delete`, which turns the object into a slow dictionary).
+  const metadata: Record<string, unknown> = { entryType: entry.entryType, memberId };
+  const memberName = member?.text.trim();
+  if (memberName) metadata.memberName = memberName;
+  metadata.entryId = entryId;
+  const timestamp = childText(element, 'timestamp');
+  if (timestamp !== undefined) metadata.timestamp = timestamp;
+  const classification = childText(element, 'classification');
+  if (classification !== undefined) metadata.classification = classification;
+  metadata.fingerprints = fingerprints;
   if (largeFingerprints.length > 0) metadata.largeFingerprints = largeFingerprints;
   if (invalidFingerprints.length > 0) metadata.invalidFingerprints = invalidFingerprints;
   if (feedback !== undefined) metadata.feedback = elementJson(feedback);
   if (Object.keys(extra).length > 0) metadata.extra = extra;
-  for (const name of Object.keys(metadata)) if (metadata[name] === undefined) delete metadata[name];
   return { key, record: { signals, metadata } };
 }
 
