@@ -150,6 +150,20 @@ describe('NCMEC client against the contract server', () => {
     assert.ok(windows.size > 3, `several windows (${windows.size})`);
   });
 
+  test('a "cursed second" holding more than a page (TE#1679) is paged through, not shrunk forever', async () => {
+    clock = t0 * 1000;
+    const entries = makeEntries(2500, t0 - 5000, 1);
+    const server = await start(() => entries, { pageSize: 1000 });
+    const bank = new Map<string, ExchangeRecord>();
+    const result = await fetchInto(client(server.url, { maxWindowEntries: 1000 }), bank, null, 100);
+    assert.deepEqual([...bank.keys()].sort(), expectedKeys(entries));
+    assert.ok(
+      server.requests.some((path) => path.includes('cursor=')),
+      'the crowded second is paged by cursor',
+    );
+    assert.equal(result.checkpoint?.get_entries_max_ts, t0 - 5);
+  });
+
   test('429 and 5xx are retried honouring Retry-After; 401 fails at once', async () => {
     clock = t0 * 1000;
     const entries = makeEntries(10, t0 - 100, 50);
