@@ -15,6 +15,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   uploads: () => import('./uploads.js'),
   console: () => import('./console.js'),
   actions: () => import('./actions.js'),
+  exchange: () => import('./exchange.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -57,6 +57,11 @@ export interface ExchangePage {
    * them, so values that vanished upstream vanish from the bank. Such a page is committed alone.
    */
   readonly replacesAll?: boolean | undefined;
+  /**
+   * Upstream records of this page the client could not key (no id, no value) and so left out; the
+   * caller counts them (the checklist's "count the values you skip"). Absent means none.
+   */
+  readonly skipped?: number | undefined;
 }
 
 /** A reviewer's verdict on a match from an exchange's bank, for upstreams that take feedback. */
@@ -66,6 +71,11 @@ export interface ExchangeFeedback {
   readonly verdict: 'true_positive' | 'false_positive';
   /** Free text or an upstream reason id, where the API takes one. */
   readonly reason?: string | undefined;
+  /**
+   * The record's metadata as the client delivered it (the bank item's provenance), for APIs whose
+   * feedback addresses an upstream object other than the key (ThreatExchange descriptors).
+   */
+  readonly metadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Options of a client call. */

@@ -5,8 +5,13 @@
  * size in bounded memory. Each format's exact rules are in the JSDoc of its module
  * (`typed-format.ts`, `bare-format.ts`, `te-csv-format.ts`, `pdq-tool-format.ts`), detection in
  * `detect-format.ts`, the rules common to all in `read-hash-list.ts`.
+ *
+ * Exchange clients (`exchange-client.ts`: pages of keyed deltas with a checkpoint) for NCMEC's Hash
+ * Sharing API (`ncmec/`), StopNCII (`stopncii/`) and ThreatExchange (`threatexchange/`): pure
+ * (configuration and credentials in, pages out), reading through `readUpstream`.
  */
 export { batchEntries, type HashListBatch } from './batch-entries.js';
+export { type ExchangeClientOptions, parseExchangeSettings } from './client-options.js';
 export { type DetectionHints, detectFormat } from './detect-format.js';
 export type {
   ExchangeCallOptions,
@@ -20,6 +25,15 @@ export type {
 } from './exchange-client.js';
 export { checkFields, maxFieldLength } from './exchange-config.js';
 export { type ExchangeField, type ExchangeKind, ExchangeKindRegistry, printable } from './exchange-kind.js';
+export {
+  createNcmecClient,
+  type NcmecCheckpoint,
+  type NcmecConfig,
+  type NcmecCredentials,
+  ncmecConfigSchema,
+  ncmecCredentialsSchema,
+  ncmecCursorLifetimeSeconds,
+} from './ncmec/index.js';
 export {
   type FeedPage,
   feedFormat,
@@ -35,6 +49,22 @@ export {
 export { readHashList } from './read-hash-list.js';
 export { checkListUrl, fileExchangeKind, urlExchangeKind } from './snapshot-exchange.js';
 export {
+  createStopnciiClient,
+  type StopnciiCheckpoint,
+  type StopnciiConfig,
+  type StopnciiCredentials,
+  stopnciiConfigSchema,
+  stopnciiCredentialsSchema,
+} from './stopncii/index.js';
+export {
+  createThreatexchangeClient,
+  type ThreatexchangeCheckpoint,
+  type ThreatexchangeConfig,
+  type ThreatexchangeCredentials,
+  threatexchangeConfigSchema,
+  threatexchangeCredentialsSchema,
+} from './threatexchange/index.js';
+export {
   type HashListEntry,
   type HashListExportEntry,
   type HashListFormat,
@@ -48,7 +78,8 @@ export {
   parseHashListFormat,
   type ReadHashListOptions,
 } from './types.js';
-export { readUpstream, retryAfterMs, type UpstreamReadOptions } from './upstream-read.js';
+export { readUpstream, retryAfterMs, type UpstreamReadOptions, upstreamStatusOf } from './upstream-read.js';
+export { type UpstreamWriteOptions, writeUpstream } from './upstream-write.js';
 export {
   formatHashListLine,
   hashListHeader,

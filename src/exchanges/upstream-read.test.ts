@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { readUpstream, retryAfterMs } from './upstream-read.js';
+import { readUpstream, retryAfterMs, upstreamStatusOf } from './upstream-read.js';
 
 /** A local server answering from a script of statuses, counting requests and recording headers. */
 function scriptedServer(script: readonly { status: number; headers?: Record<string, string>; delayMs?: number }[]) {
@@ -87,6 +87,25 @@ describe('readUpstream', () => {
     const response = await readUpstream(url, { maxDelayMs: 5 });
     assert.equal(response.status, 200);
     assert.equal(seen.length, 2);
+  });
+
+  it('keeps the status of a refusal it does not retry, and lets isAuthFailure read the body', async () => {
+    const { url, seen } = await start([{ status: 400 }]);
+    const refusal = await readUpstream(url, { baseDelayMs: 1 }).catch((error: unknown) => error);
+    assert.equal(upstreamStatusOf(refusal), 400);
+    const bodies: string[] = [];
+    await assert.rejects(
+      readUpstream(url, {
+        isAuthFailure: (status, body) => {
+          bodies.push(body);
+          return status === 400 && body === 'nope';
+        },
+      }),
+      { code: 'EXCHANGE_AUTH_FAILED' },
+    );
+    assert.deepEqual(bodies, ['nope']);
+    assert.equal(seen.length, 2, 'neither is retried');
+    assert.equal(upstreamStatusOf(new Error('x')), undefined);
   });
 
   it('refuses a malformed URL with URL_INVALID', async () => {

@@ -19,6 +19,12 @@ export interface UpstreamReadOptions {
   readonly fetch?: typeof fetch | undefined;
   /** The random source of the jitter (tests); default `Math.random`. */
   readonly random?: (() => number) | undefined;
+  /**
+   * For APIs that refuse bad credentials with another status (the Graph API answers 400 with an
+   * `OAuthException`): called with a non-retried failing status and the start of its body (up to
+   * 16 KiB); `true` makes it `EXCHANGE_AUTH_FAILED`. 401 and 403 are always auth failures.
+   */
+  readonly isAuthFailure?: ((status: number, body: string) => boolean) | undefined;
 }
 
 const retryableStatuses = new Set([429, 500, 502, 503, 504]);
@@ -58,12 +64,19 @@ export async function readUpstream(url: string, options: UpstreamReadOptions = {
         redirect: 'error',
       });
       if (response.ok) return response;
-      await response.body?.cancel();
-      if (response.status === 401 || response.status === 403) {
+      const body = options.isAuthFailure === undefined ? '' : await bodyStart(response);
+      await response.body?.cancel().catch(() => {});
+      if (
+        response.status === 401 ||
+        response.status === 403 ||
+        (!retryableStatuses.has(response.status) && options.isAuthFailure?.(response.status, body) === true)
+      ) {
         throw new EngineError('EXCHANGE_AUTH_FAILED', `${where} refused the credentials (HTTP ${response.status})`);
       }
       if (!retryableStatuses.has(response.status)) {
-        throw new EngineError('EXCHANGE_UNAVAILABLE', `${where} answered HTTP ${response.status}`);
+        throw new EngineError('EXCHANGE_UNAVAILABLE', `${where} answered HTTP ${response.status}`, {
+          cause: { status: response.status },
+        });
       }
       lastFailure = new EngineError('EXCHANGE_UNAVAILABLE', `${where} answered HTTP ${response.status}`);
       const retryAfter = retryAfterMs(response.headers.get('retry-after'));
@@ -91,7 +104,35 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Math.max(0, at - now);
 }
 
-function describeHost(url: string): string {
+async function bodyStart(response: Response): Promise<string> {
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of response.body) {
+      chunks.push(chunk);
+      length += chunk.byteLength;
+      if (length >= 16_384) break;
+    }
+  } catch {
+    // A body that breaks off is read as far as it came.
+  }
+  return Buffer.concat(chunks).subarray(0, 16_384).toString('utf8');
+}
+
+/**
+ * The HTTP status an upstream answered with, when `error` is the `EXCHANGE_UNAVAILABLE` that
+ * {@link readUpstream} throws for a status it does not retry (a 400 on an expired cursor, a 404);
+ * `undefined` otherwise (network failure, retries exhausted, any other error).
+ */
+export function upstreamStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof EngineError) || error.code !== 'EXCHANGE_UNAVAILABLE') return undefined;
+  const cause = error.cause as { status?: unknown } | undefined;
+  return typeof cause?.status === 'number' ? cause.status : undefined;
+}
+
+/** `the exchange at <host>`, for messages: never the path, query or credentials. */
+export function describeHost(url: string): string {
   try {
     return `the exchange at ${new URL(url).host}`;
   } catch {
