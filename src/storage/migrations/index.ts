@@ -18,6 +18,7 @@ import { wellnessMigration } from './0013_wellness.js';
 import { consoleReadIndexesMigration } from './0014_console_read_indexes.js';
 import { submissionsMigration } from './0015_submissions.js';
 import { actionOutboxMigration } from './0016_action_outbox.js';
+import { actionStreamIndexMigration } from './0018_action_stream_index.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -38,6 +39,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   consoleReadIndexesMigration,
   submissionsMigration,
   actionOutboxMigration,
+  actionStreamIndexMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
