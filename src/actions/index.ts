@@ -34,6 +34,7 @@ export type {
   OutboxRepository,
   OutboxStatus,
 } from './outbox-record.js';
+export { NatsActionPublisher, natsSubject, type PublishResult } from './nats-publisher.js';
 export { placeholderNames } from './payload-template.js';
 export { defaultRetryPolicy, nextAttemptMs, type RetryPolicy } from './retry-schedule.js';
 export {

@@ -29,6 +29,8 @@ export interface StorageSettings {
   readonly policyDir?: string;
   /** `PREVAIL_ACTION_SECRET_*` values by name (`Settings.actionSecrets`), for `actions.yaml`'s endpoints. */
   readonly actionSecrets?: Readonly<Record<string, string>>;
+  /** `PREVAIL_ACTIONS_NATS_URL` (`Settings.actionsNatsUrl`): the NATS server of `kind: nats` endpoints. */
+  readonly actionsNatsUrl?: string;
 }
 
 /** The wired services of one Prevail process. */
@@ -156,7 +158,11 @@ export async function createServices(
     }
     if (options.withEngine === true) {
       if (settings.policyDir !== undefined)
-        actionPolicy = await loadActionPolicy(settings.policyDir, settings.actionSecrets ?? {});
+        actionPolicy = await loadActionPolicy(
+          settings.policyDir,
+          settings.actionSecrets ?? {},
+          settings.actionsNatsUrl === undefined ? {} : { natsServers: settings.actionsNatsUrl },
+        );
       engine = await openEngine(storage.engine, settings.policyDir, {
         packRegistry: builtinPacks,
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
@@ -290,6 +296,7 @@ export async function createServices(
     floodReports: () => reports,
     close: async () => {
       await streams?.close();
+      await actions?.close();
       if (engine !== undefined) await engine.engine.close();
       await storage.close();
     },
