@@ -18,6 +18,7 @@ export {
 export { type ActionPlanner, actionIdempotencyKey, createActionPlanner, deliveryBody } from './action-planner.js';
 export { actionsFileName, loadActionPolicy, parseActionPolicy } from './action-policy.js';
 export { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+export { NatsActionPublisher, natsSubject, type PublishResult } from './nats-publisher.js';
 export {
   type ActionAudit,
   type AttemptReport,
@@ -34,7 +35,6 @@ export type {
   OutboxRepository,
   OutboxStatus,
 } from './outbox-record.js';
-export { NatsActionPublisher, natsSubject, type PublishResult } from './nats-publisher.js';
 export { placeholderNames } from './payload-template.js';
 export { defaultRetryPolicy, nextAttemptMs, type RetryPolicy } from './retry-schedule.js';
 export {
@@ -42,5 +42,7 @@ export {
   type SignatureCheck,
   signatureHeader,
   signWebhook,
+  signWebhookEd25519,
   verifyWebhook,
+  verifyWebhookEd25519,
 } from './webhook-signature.js';

@@ -9,8 +9,8 @@ import { openActionRig, privateSession, writeActionPolicy } from '../../test/sup
 import { freePort, natsSkipReason, PrivateNatsServer } from '../../test/support/nats-server.js';
 import { deliveryBody, NatsActionPublisher } from './index.js';
 
+/** A string skip reason is printed by the test reporter. */
 const skip = natsSkipReason();
-if (skip !== undefined) console.log(`# skipping NATS delivery tests: ${skip}`);
 
 /** A clock the test moves, so retry waits pass without sleeping. */
 function testClock() {
@@ -69,7 +69,11 @@ describe('actions on NATS JetStream (a private nats-server)', { skip }, () => {
       for (let seq = info.state.first_seq; seq <= info.state.last_seq && messages.length < 100; seq++) {
         const message = await manager.streams.getMessage(stream, { seq });
         if (message !== null)
-          messages.push({ subject: message.subject, msgId: message.header?.get('Nats-Msg-Id'), body: message.string() });
+          messages.push({
+            subject: message.subject,
+            msgId: message.header?.get('Nats-Msg-Id'),
+            body: message.string(),
+          });
       }
       return messages;
     } finally {

@@ -46,6 +46,8 @@ export interface Services {
    * declares an endpoint. The server runs it as the `actions.dispatch` job.
    */
   readonly actions?: OutboxDispatcher;
+  /** The `kind: sse` endpoints of `actions.yaml` (read on `GET /v1/actions/stream`); empty when none. */
+  readonly actionStreamEndpoints: readonly string[];
   readonly audit: AuditLog;
   /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
   readonly cases: CaseService;
@@ -175,7 +177,7 @@ export async function createServices(
   }
   const audit = new AuditLog(storage.engine.audit);
   const actions =
-    actionPolicy === undefined || actionPolicy.endpoints.size === 0
+    actionPolicy === undefined || [...actionPolicy.endpoints.values()].every((endpoint) => endpoint.kind === 'sse')
       ? undefined
       : new OutboxDispatcher({ repository: storage.outbox, endpoints: actionPolicy.endpoints, audit });
   const cases = new CaseService({
@@ -285,6 +287,9 @@ export async function createServices(
     matcher,
     engine,
     ...(actions !== undefined ? { actions } : {}),
+    actionStreamEndpoints: [...(actionPolicy?.endpoints.values() ?? [])]
+      .filter((endpoint) => endpoint.kind === 'sse')
+      .map((endpoint) => endpoint.name),
     ...(streams !== undefined ? { streams } : {}),
     ...(evidence !== undefined ? { evidence } : {}),
     audit,
