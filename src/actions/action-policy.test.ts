@@ -226,11 +226,7 @@ actions:
     );
     const decision =
       'endpoints: { feed: { kind: sse } }\nactions: [{ name: a, kind: restrict_account, endpoints: [feed], on: [decision:confirm] }]';
-    assert.match(problems(decision), /decision triggers are not wired yet/);
-    assert.deepEqual(
-      createActionPlanner(parseActionPolicy(decision, { env, decisionTriggers: true })).forDecision('confirm'),
-      ['a'],
-    );
+    assert.deepEqual(createActionPlanner(parseActionPolicy(decision, { env })).forDecision('confirm'), ['a']);
     assert.match(
       problems(
         'endpoints: { feed: { kind: sse } }\nactions: [{ name: a, kind: warn_user, endpoints: [feed], on: [decision:delete] }]',

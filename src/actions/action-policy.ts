@@ -159,8 +159,6 @@ export function parseActionPolicy(
     readonly file?: string;
     /** `PREVAIL_ACTIONS_NATS_URL`: the NATS server(s) of `kind: nats` endpoints. */
     readonly natsServers?: string;
-    /** Accept `on: [decision:<action>]` (for the planner's tests until decisions commit actions). */
-    readonly decisionTriggers?: boolean;
   } = {},
 ): ActionPolicy {
   const file = options.file ?? actionsFileName;
@@ -250,11 +248,6 @@ export function parseActionPolicy(
       .filter((trigger) => trigger.startsWith('decision:'))
       .map((trigger) => trigger.slice('decision:'.length));
     spec.on.forEach((trigger, position) => {
-      // The seam is here (the planner's forDecision, ActionTrigger.decision) but the review
-      // service does not commit outbox rows with its decisions yet: refuse rather than accept a
-      // trigger that would never fire.
-      if (trigger.startsWith('decision:') && options.decisionTriggers !== true)
-        report([...path, 'on', position], `'${trigger}': decision triggers are not wired yet (docs/actions.md)`);
       const typology = trigger.slice('typology:'.length);
       if (trigger.startsWith('typology:') && options.typologies !== undefined && !options.typologies.includes(typology))
         report([...path, 'on', position], `unknown typology '${typology}'`);

@@ -256,6 +256,7 @@ export async function createServices(
         audit,
         decisionPolicy,
         ...(reportFiler === undefined ? {} : { reportFiler }),
+        ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         queues: {
           caseAccess,
           placement: async (caseId) => {
