@@ -17,6 +17,7 @@ export {
 } from './action-model.js';
 export { type ActionPlanner, actionIdempotencyKey, createActionPlanner, deliveryBody } from './action-planner.js';
 export { actionsFileName, loadActionPolicy, parseActionPolicy } from './action-policy.js';
+export { type CaseAction, type CaseActionAttempt, caseActions } from './case-actions.js';
 export { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 export { NatsActionPublisher, natsSubject, type PublishResult } from './nats-publisher.js';
 export {

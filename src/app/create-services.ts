@@ -1,4 +1,10 @@
-import { type ActionPolicy, createActionPlanner, loadActionPolicy, OutboxDispatcher } from '../actions/index.js';
+import {
+  type ActionPolicy,
+  caseActions,
+  createActionPlanner,
+  loadActionPolicy,
+  OutboxDispatcher,
+} from '../actions/index.js';
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
@@ -257,6 +263,7 @@ export async function createServices(
         decisionPolicy,
         ...(reportFiler === undefined ? {} : { reportFiler }),
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
+        caseActions: (caseId) => caseActions(storage.outbox, caseId),
         queues: {
           caseAccess,
           placement: async (caseId) => {

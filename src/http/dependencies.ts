@@ -67,8 +67,10 @@ export interface HttpDependencies {
   readonly actions?: OutboxDispatcher;
   /**
    * The outbox and the `kind: sse` endpoints of `actions.yaml`: `GET /v1/actions/stream` exists
-   * only when given (`limits` for tests: poll, heartbeat, buffer).
+   * only when given (`limits` for tests: poll, heartbeat, buffer). `outbox` alone gives
+   * `GET /v1/cases/{id}/actions`.
    */
+  readonly outbox?: OutboxRepository;
   readonly actionStream?: {
     readonly outbox: OutboxRepository;
     readonly endpoints: readonly string[];

@@ -113,5 +113,13 @@ actions:
       2,
       'dismiss triggers no restriction',
     );
+    const shown = await review.actionsOf(found.id, reviewer);
+    const restrict = shown.find((action) => action.action === 'restrict' && action.endpoint === 'platform');
+    assert.equal(restrict?.trigger, 'decision:confirm');
+    assert.equal(restrict?.status, 'pending');
+    assert.equal(restrict?.attempts, 0);
+    assert.ok(!JSON.stringify(shown).includes('matches the synthetic policy'), 'the reviewer view carries no payload');
+    const stranger: Person = { ...reviewer, id: 2, login: 'nobody.test', roles: ['auditor'] };
+    await assert.rejects(review.actionsOf(found.id, stranger), { code: 'AUTH_FORBIDDEN' });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ActionPlanner, NewOutboxAction } from '../actions/index.js';
+import type { ActionPlanner, CaseAction, NewOutboxAction } from '../actions/index.js';
 import type { AuditAction, AuditEntry } from '../audit/index.js';
 import { checkReason } from '../audit/index.js';
 import {
@@ -113,6 +113,8 @@ export interface ReviewServiceOptions {
    * `on: [decision:<name>]` commits that action with the decision (one transaction).
    */
   readonly actions?: ActionPlanner;
+  /** Reads a case's actions and their delivery attempts (the outbox); absent: a case shows none. */
+  readonly caseActions?: (caseId: number) => Promise<CaseAction[]>;
   readonly now?: () => Date;
 }
 
@@ -143,6 +145,7 @@ export class ReviewService {
   readonly #filer: ReportFiler | undefined;
   readonly #submissions: ReviewSubmissions | undefined;
   readonly #actions: ActionPlanner | undefined;
+  readonly #caseActions: ((caseId: number) => Promise<CaseAction[]>) | undefined;
   readonly #now: () => Date;
 
   constructor(options: ReviewServiceOptions) {
@@ -156,6 +159,7 @@ export class ReviewService {
     this.#filer = options.reportFiler;
     this.#submissions = options.submissions;
     this.#actions = options.actions;
+    this.#caseActions = options.caseActions;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -439,6 +443,20 @@ export class ReviewService {
             : reportEventQuery({ id: found.id, subject: found.subject, timeline }, filer.transactions),
       },
     );
+  }
+
+  /**
+   * The actions the case's detections and decisions triggered (`actions.yaml`) with where each
+   * delivery stands: status, attempts, last error, next retry, the attempt log. Never a body,
+   * payload, secret or key. Not audited: it shows no case material, only action names and
+   * delivery states.
+   *
+   * @throws EngineError `AUTH_FORBIDDEN` without `cases.review` or the queue's access;
+   *   `CASE_NOT_FOUND`.
+   */
+  async actionsOf(caseId: number, person: Person): Promise<CaseAction[]> {
+    await this.#checkCase(person, caseId, 'cases.review');
+    return (await this.#caseActions?.(caseId)) ?? [];
   }
 
   /**

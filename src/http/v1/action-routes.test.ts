@@ -192,6 +192,42 @@ actions:
     assert.equal(actionEvents(healthy.events).length, 2);
   });
 
+  test("GET /v1/cases/{id}/actions: the case's actions and deliveries, never a payload; hostile ids are refused", async () => {
+    const [found] = await services.storage.engine.cases.list({ subject: 'user:host-1' });
+    assert.ok(found !== undefined);
+    const auth = { authorization: `Bearer ${reader}` };
+    const response = await app.inject({ method: 'GET', url: `/v1/cases/${found.id}/actions`, headers: auth });
+    assert.equal(response.statusCode, 200, response.body);
+    const { actions } = response.json();
+    assert.deepEqual(
+      actions
+        .map((action: { action: string; status: string; trigger: string }) => [
+          action.action,
+          action.status,
+          action.trigger,
+        ])
+        .sort(),
+      [
+        ['end_stream', 'stream', 'rule:private_session'],
+        ['warn_host', 'shadow', 'rule:private_session'],
+      ],
+    );
+    assert.ok(!/payload|body_?json|stream-1/i.test(response.body), 'no payload, body or payload value');
+    for (const [id, status] of [
+      ['0', 400],
+      ['-1', 400],
+      ['abc', 400],
+      ['1e999', 400],
+      ['99999999999999999999', 400],
+      ['%00', 400],
+      ['424242', 404],
+    ] as const) {
+      const refused = await app.inject({ method: 'GET', url: `/v1/cases/${id}/actions`, headers: auth });
+      assert.equal(refused.statusCode, status, id);
+    }
+    assert.equal((await app.inject({ method: 'GET', url: `/v1/cases/${found.id}/actions` })).statusCode, 401);
+  });
+
   test('the route is in the OpenAPI document', async () => {
     const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     assert.ok(document.paths['/v1/actions/stream']?.get !== undefined);

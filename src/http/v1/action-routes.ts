@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { caseActions } from '../../actions/index.js';
 import { EngineError } from '../../core/index.js';
 import { defaultActionStreamLimits, pumpActionStream, type StreamSink } from '../action-stream.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { queryInteger } from '../query-values.js';
 import { errorResponseSchema } from './schemas.js';
 
 /** Subscribers of `/v1/actions/stream` at once (each holds a connection and polls storage). */
@@ -30,7 +32,9 @@ const streamQuery = z.strictObject({
  * actions are never streamed. Heartbeat comments keep idle connections open; a subscriber that
  * leaves more than 1 MiB unread is ended with `ACTIONS_STREAM_SLOW_CONSUMER`.
  */
-export function registerActionRoutes(app: FastifyInstance, { actionStream }: HttpDependencies): void {
+export function registerActionRoutes(app: FastifyInstance, dependencies: HttpDependencies): void {
+  registerCaseActionRoute(app, dependencies);
+  const { actionStream } = dependencies;
   if (actionStream === undefined) return;
   const limits = { ...defaultActionStreamLimits, ...actionStream.limits };
   const live = new Set<StreamSink>();
@@ -101,5 +105,54 @@ function onlyEndpoint(endpoints: readonly string[]): string {
     endpoints.length === 0
       ? 'actions.yaml declares no kind: sse endpoint'
       : `name one of the kind: sse endpoints with ?endpoint=: ${endpoints.join(', ')}`,
+  );
+}
+
+const attemptSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  httpStatus: z.number().int().nullable().describe('null for NATS and when no answer came'),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+});
+
+const caseActionSchema = z.object({
+  id: z.number().int().describe('the outbox id'),
+  action: z.string(),
+  kind: z.string(),
+  mode: z.enum(['shadow', 'active']),
+  endpoint: z.string(),
+  status: z.enum(['pending', 'delivered', 'dead', 'shadow', 'stream']),
+  trigger: z.string().describe('rule:<id>, decision:<name> or typology:<name>'),
+  createdAt: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  attemptLog: z.array(attemptSchema),
+});
+
+/**
+ * `GET /v1/cases/{id}/actions` (read scope): the actions a case's detections and decisions
+ * triggered, with their delivery state and newest attempts; never a body, payload or secret.
+ */
+function registerCaseActionRoute(app: FastifyInstance, { outbox, engineStore }: HttpDependencies): void {
+  if (outbox === undefined || engineStore === undefined) return;
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/cases/:id/actions',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['actions'],
+        summary: "A case's actions and their deliveries (status, attempts, last error, next retry); never a payload",
+        params: z.strictObject({ id: queryInteger(1) }),
+        response: { 200: z.object({ actions: z.array(caseActionSchema) }), 404: errorResponseSchema },
+      },
+    },
+    async (request) => {
+      if ((await engineStore.cases.get(request.params.id)) === undefined)
+        throw new EngineError('CASE_NOT_FOUND', `case ${request.params.id} not found`);
+      return { actions: await caseActions(outbox, request.params.id) };
+    },
   );
 }
