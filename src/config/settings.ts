@@ -166,7 +166,7 @@ const environmentSchema = z.object({
     .string()
     .max(4096)
     .regex(
-      /^(?:nats|tls|wss?):\/\/[^\s,]+(?:,(?:nats|tls|wss?):\/\/[^\s,]+)*$/,
+      /^(?:nats|tls|wss?):\/\/[\x21-\x2b\x2d-\x7e]+(?:,(?:nats|tls|wss?):\/\/[\x21-\x2b\x2d-\x7e]+)*$/,
       'expected nats://host:port (tls://, ws://, wss://), several separated by commas',
     )
     .optional(),
