@@ -1,8 +1,10 @@
 /**
  * Actions: what Prevail tells a platform to do when it detects something (end a stream, hold a
  * payment, restrict an account, warn a user, notify a reviewer). Declared in the policy's
- * `actions.yaml`, triggered by rule effects and typology alerts, committed in a transactional
- * outbox with the batch that caused them, delivered as signed webhooks. See docs/actions.md.
+ * `actions.yaml`, triggered by rule effects, typology alerts and review decisions, committed in a
+ * transactional outbox with the batch (or decision) that caused them, delivered as signed
+ * webhooks (HMAC-SHA256 or Ed25519), published on NATS JetStream, or read as server-sent events.
+ * See docs/actions.md.
  */
 
 export {
