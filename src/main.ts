@@ -148,6 +148,10 @@ export function httpDependencies(services: Services, config: HttpConfig): HttpDe
     engineStore: services.storage.engine,
     ...(services.engine !== undefined ? { engine: services.engine } : {}),
     ...(services.actions !== undefined ? { actions: services.actions } : {}),
+    outbox: services.storage.outbox,
+    ...(services.actionStreamEndpoints.length > 0
+      ? { actionStream: { outbox: services.storage.outbox, endpoints: services.actionStreamEndpoints } }
+      : {}),
     ...(services.streams !== undefined ? { streams: services.streams } : {}),
     ...(services.review !== undefined ? { review: services.review } : {}),
     people: services.people,

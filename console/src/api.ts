@@ -11,6 +11,7 @@
 import type {
   AggregateDay,
   AuditEntry,
+  CaseAction,
   CaseReports,
   CaseView,
   Classification,
@@ -149,6 +150,8 @@ export const api = {
     request<unknown>(`/cases/${caseId}/second-opinion`, { method: 'POST', body: { reason } }),
   buildReport: (caseId: number, format: 'goaml' | 'fincen') =>
     request<ReportResult>(`/cases/${caseId}/reports`, { method: 'POST', body: { format } }),
+  /** The actions the case triggered and their deliveries (status, attempts, last error, next retry). */
+  caseActions: (caseId: number) => request<{ actions: CaseAction[] }>(`/cases/${caseId}/actions`),
   /** Where the case's reports went (the ledger) and its CyberTipline submissions. */
   caseReports: (caseId: number) => request<CaseReports>(`/cases/${caseId}/reports`),
   /** Reports the confirmed case to NCMEC's CyberTipline (one report per decision; the server sends it). */

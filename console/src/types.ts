@@ -321,3 +321,31 @@ export interface FilingRequest {
   readonly reference: string;
   readonly reason: string;
 }
+
+/** One delivery attempt of an action (`GET /cases/:id/actions`). */
+export interface CaseActionAttempt {
+  readonly seq: number;
+  readonly at: string;
+  /** The webhook's HTTP status; null for NATS and when no answer came. */
+  readonly httpStatus: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+}
+
+/** An action a case's detections or decisions triggered, and where its delivery stands (never its payload). */
+export interface CaseAction {
+  readonly id: number;
+  readonly action: string;
+  readonly kind: string;
+  readonly mode: 'shadow' | 'active';
+  readonly endpoint: string;
+  readonly status: 'pending' | 'delivered' | 'dead' | 'shadow' | 'stream';
+  /** `rule:<id>`, `decision:<name>` or `typology:<name>`. */
+  readonly trigger: string;
+  readonly createdAt: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly deliveredAt: string | null;
+  readonly attemptLog: readonly CaseActionAttempt[];
+}

@@ -14,6 +14,8 @@ export interface ActionPlanner {
   readonly typologies: readonly string[];
   /** The actions a typology's alert triggers (declared with `on: [typology:<name>]`). */
   forTypology(typology: string): readonly string[];
+  /** The actions a review decision triggers (declared with `on: [decision:<action>]`). */
+  forDecision(decision: string): readonly string[];
   /** One row per endpoint of the trigger's action; none for an undeclared action. */
   plan(trigger: ActionTrigger): NewOutboxAction[];
 }
@@ -24,21 +26,30 @@ export interface ActionPlanner {
  * watermark moved) gives the same key, and the outbox keeps one row per key and endpoint.
  */
 export function actionIdempotencyKey(trigger: ActionTrigger): string {
-  const cause = trigger.ruleId === null ? `typology:${trigger.typology ?? ''}` : `rule:${trigger.ruleId}`;
+  const cause =
+    trigger.ruleId !== null
+      ? `rule:${trigger.ruleId}`
+      : trigger.decision !== undefined
+        ? `decision:${trigger.decision}`
+        : `typology:${trigger.typology ?? ''}`;
   return createHash('sha256').update(`${trigger.eventId}\u0000${cause}\u0000${trigger.action}`).digest('hex');
 }
 
 /** The planner over a checked policy. */
 export function createActionPlanner(policy: ActionPolicy): ActionPlanner {
   const byTypology = new Map<string, string[]>();
+  const byDecision = new Map<string, string[]>();
   for (const action of policy.actions.values()) {
     for (const typology of action.onTypologies)
       byTypology.set(typology, [...(byTypology.get(typology) ?? []), action.name]);
+    for (const decision of action.onDecisions)
+      byDecision.set(decision, [...(byDecision.get(decision) ?? []), action.name]);
   }
   return {
     names: [...policy.actions.keys()],
     typologies: [...byTypology.keys()],
     forTypology: (typology) => byTypology.get(typology) ?? [],
+    forDecision: (decision) => byDecision.get(decision) ?? [],
     plan(trigger) {
       const declaration = policy.actions.get(trigger.action);
       if (declaration === undefined) return [];
@@ -53,6 +64,7 @@ export function createActionPlanner(policy: ActionPolicy): ActionPlanner {
         event_id: trigger.eventId,
         rule: trigger.ruleId,
         typology: trigger.typology,
+        ...(trigger.decision === undefined ? {} : { decision: trigger.decision }),
         subject: trigger.subject,
         reasons: trigger.reasons,
         payload: renderPayload(declaration.payload, {
@@ -68,7 +80,7 @@ export function createActionPlanner(policy: ActionPolicy): ActionPlanner {
         action: declaration.name,
         kind: declaration.kind,
         mode: declaration.mode,
-        status: declaration.mode === 'active' ? 'pending' : 'shadow',
+        status: rowStatus(declaration.mode, policy.endpoints.get(endpoint)?.kind),
         bodyJson,
         eventId: trigger.eventId,
         ruleId: trigger.ruleId,
@@ -86,4 +98,10 @@ export function createActionPlanner(policy: ActionPolicy): ActionPlanner {
 export function deliveryBody(row: { readonly bodyJson: string; readonly caseId: number | null }): string {
   const { id, ...rest } = JSON.parse(row.bodyJson) as Record<string, unknown>;
   return JSON.stringify({ id, case_id: row.caseId, ...rest });
+}
+
+/** A shadow action is recorded, never sent; an active one is `pending` (pushed) or `stream` (read over SSE). */
+function rowStatus(mode: 'shadow' | 'active', endpointKind: string | undefined): NewOutboxAction['status'] {
+  if (mode === 'shadow') return 'shadow';
+  return endpointKind === 'sse' ? 'stream' : 'pending';
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { isEngineError } from '../core/index.js';
-import { createActionPlanner, parseActionPolicy } from './index.js';
+import { createActionPlanner, natsSubject, parseActionPolicy } from './index.js';
 
 const env = { PREVAIL_ACTION_SECRET_PLATFORM: 'test-only-secret-0123456789abcdef' };
 
@@ -40,7 +41,8 @@ describe('actions.yaml', () => {
     const policy = parseActionPolicy(good, { env, typologies: ['sextortion_payment'] });
     assert.equal(policy.actions.get('hold_it')?.mode, 'active');
     assert.equal(policy.actions.get('tell_partner')?.mode, 'shadow');
-    assert.equal(policy.endpoints.get('platform')?.timeoutMs, 5000);
+    const platform = policy.endpoints.get('platform');
+    assert.equal(platform?.kind === 'webhook' ? platform.timeoutMs : undefined, 5000);
     const planner = createActionPlanner(policy);
     assert.deepEqual(planner.forTypology('sextortion_payment'), ['hold_it']);
     const [row] = planner.plan({
@@ -128,6 +130,108 @@ actions:
     assert.match(
       problems('endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM }, p: {} }'),
       /actions\.yaml:\d+:\d+:/,
+    );
+  });
+
+  test('nats, sse and ed25519 endpoints: good ones are read; hostile subjects, streams, keys and triggers are refused', () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const der = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const keys = {
+      ...env,
+      PREVAIL_ACTION_SECRET_ED_PEM: pem.replaceAll('\n', '\\n'),
+      PREVAIL_ACTION_SECRET_ED_DER: der,
+      PREVAIL_ACTION_SECRET_ED_BAD: 'not a key at all, just sixteen+ bytes',
+    };
+    const policy = parseActionPolicy(
+      `endpoints:
+  bus: { kind: nats, subject: "prevail.actions.{{kind}}.{{action}}", stream: PREVAIL_ACTIONS }
+  feed: { kind: sse }
+  signed_pem: { url: "https://x.example/a", secret_env: PREVAIL_ACTION_SECRET_ED_PEM, signature: ed25519 }
+  signed_der: { kind: webhook, url: "https://x.example/b", secret_env: PREVAIL_ACTION_SECRET_ED_DER, signature: ed25519 }
+actions:
+  - { name: a, kind: "custom:x", mode: active, endpoints: [bus, feed, signed_pem, signed_der] }
+`,
+      { env: keys, natsServers: 'nats://127.0.0.1:4222' },
+    );
+    assert.equal(policy.endpoints.get('bus')?.kind, 'nats');
+    assert.equal(natsSubject('prevail.actions.{{kind}}.{{action}}', 'custom:x', 'a'), 'prevail.actions.custom_x.a');
+    for (const name of ['signed_pem', 'signed_der']) {
+      const endpoint = policy.endpoints.get(name);
+      assert.equal(endpoint?.kind === 'webhook' ? endpoint.signing.scheme : undefined, 'ed25519');
+    }
+    const statuses = createActionPlanner(policy)
+      .plan({
+        action: 'a',
+        eventId: 'e',
+        eventType: 't',
+        time: '2026-01-01T00:00:00.000Z',
+        ruleId: 'r',
+        typology: null,
+        subject: null,
+        entities: {},
+        reasons: [],
+      })
+      .map((row) => [row.endpoint, row.status]);
+    assert.deepEqual(statuses, [
+      ['bus', 'pending'],
+      ['feed', 'stream'],
+      ['signed_pem', 'pending'],
+      ['signed_der', 'pending'],
+    ]);
+
+    const nats = (subject: string, stream = 'S') =>
+      problems(
+        `endpoints:\n  bus: { kind: nats, subject: ${JSON.stringify(subject)}, stream: ${JSON.stringify(stream)} }\n`,
+        {
+          env,
+          natsServers: 'nats://127.0.0.1:4222',
+        },
+      );
+    for (const subject of [
+      'prevail.>',
+      'prevail.*',
+      'prevail..x',
+      '.prevail',
+      'prevail actions',
+      'prevail.{{kind}}x',
+      'prevail.{{event.id}}',
+      'prevail.\u0000',
+      'prevail.é',
+      'a.'.repeat(20) + 'a',
+      '',
+    ])
+      assert.match(nats(subject), /endpoints\.bus\.subject/, subject);
+    assert.match(nats('x'.repeat(300)), /endpoints\.bus\.subject/);
+    for (const stream of ['a b', 'a.b', 'x'.repeat(65), '', '*'])
+      assert.match(nats('prevail.x', stream), /endpoints\.bus\.stream/, stream);
+    assert.match(
+      problems('endpoints: { bus: { kind: nats, subject: prevail.x, stream: S } }'),
+      /a nats endpoint needs PREVAIL_ACTIONS_NATS_URL/,
+    );
+    assert.match(problems('endpoints: { bus: { kind: carrier_pigeon } }'), /endpoints\.bus/);
+    assert.match(problems('endpoints: { feed: { kind: sse, url: "https://x.example" } }'), /endpoints\.feed/);
+    assert.match(
+      problems(
+        'endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_ED_BAD, signature: ed25519 } }',
+        { env: keys },
+      ),
+      /PREVAIL_ACTION_SECRET_ED_BAD must hold an Ed25519 private key/,
+    );
+    assert.match(
+      problems(
+        'endpoints: { p: { url: "https://x.example", secret_env: PREVAIL_ACTION_SECRET_PLATFORM, signature: rsa } }',
+      ),
+      /endpoints\.p\.signature/,
+    );
+    const decision =
+      'endpoints: { feed: { kind: sse } }\nactions: [{ name: a, kind: restrict_account, endpoints: [feed], on: [decision:confirm] }]';
+    assert.deepEqual(createActionPlanner(parseActionPolicy(decision, { env })).forDecision('confirm'), ['a']);
+    assert.match(
+      problems(
+        'endpoints: { feed: { kind: sse } }\nactions: [{ name: a, kind: warn_user, endpoints: [feed], on: [decision:delete] }]',
+      ),
+      /actions\.0\.on\.0/,
     );
   });
 });

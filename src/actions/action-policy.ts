@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -12,6 +13,7 @@ import {
   builtinActionKinds,
   emptyActionPolicy,
   type PayloadTemplate,
+  type WebhookSigning,
 } from './action-model.js';
 import { unknownPlaceholders } from './payload-template.js';
 
@@ -27,24 +29,53 @@ const limits = {
   payloadNodes: 512,
   textLength: 4096,
   secretBytes: 16,
+  subjectLength: 255,
+  subjectTokens: 16,
 } as const;
 
 const name = z.string().max(64).regex(actionNamePattern, 'lowercase words joined by underscores');
 const customKind = /^custom:[a-z][a-z0-9_]{0,63}$/;
 
-const endpointSchema = z
+const secretEnv = z
+  .string()
+  .regex(
+    /^PREVAIL_ACTION_SECRET_[A-Z0-9_]{1,100}$/,
+    'a PREVAIL_ACTION_SECRET_<NAME> variable (A-Z, 0-9, _): the only environment variables read for actions',
+  );
+const timeoutMs = z.number().int().min(100).max(60_000).default(5_000);
+const concurrency = z.number().int().min(1).max(64).default(4);
+
+const webhookSchema = z
   .object({
+    kind: z.literal('webhook'),
     url: z.string().max(2048),
-    secret_env: z
-      .string()
-      .regex(
-        /^PREVAIL_ACTION_SECRET_[A-Z0-9_]{1,100}$/,
-        'a PREVAIL_ACTION_SECRET_<NAME> variable (A-Z, 0-9, _): the only environment variables read for actions',
-      ),
-    timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
-    concurrency: z.number().int().min(1).max(64).default(4),
+    secret_env: secretEnv,
+    signature: z.enum(['hmac-sha256', 'ed25519']).default('hmac-sha256'),
+    timeout_ms: timeoutMs,
+    concurrency,
   })
   .strict();
+
+const natsSchema = z
+  .object({
+    kind: z.literal('nats'),
+    subject: z.string().max(limits.subjectLength),
+    stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a stream name: letters, digits, _ and - (at most 64)'),
+    timeout_ms: timeoutMs,
+    concurrency,
+  })
+  .strict();
+
+const sseSchema = z.object({ kind: z.literal('sse') }).strict();
+
+/** An endpoint without `kind` is a webhook (the first kind, kept for files written before the others). */
+const endpointSchema = z.preprocess(
+  (value) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) && !('kind' in value)
+      ? { ...value, kind: 'webhook' }
+      : value,
+  z.discriminatedUnion('kind', [webhookSchema, natsSchema, sseSchema]),
+);
 
 const actionSchema = z
   .object({
@@ -58,7 +89,14 @@ const actionSchema = z
     mode: z.enum(['shadow', 'active']).default('shadow'),
     endpoints: z.array(name).min(1).max(limits.endpoints),
     on: z
-      .array(z.string().regex(/^typology:[a-z][a-z0-9_]{0,63}$/, 'typology:<name>'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^(?:typology:[a-z][a-z0-9_]{0,63}|decision:(?:confirm|dismiss|escalate|close))$/,
+            'typology:<name> or decision:confirm|dismiss|escalate|close',
+          ),
+      )
       .max(64)
       .default([]),
     payload: z.unknown().optional(),
@@ -80,6 +118,7 @@ const fileSchema = z
 export async function loadActionPolicy(
   policyDirectory: string,
   env: Readonly<Record<string, string | undefined>>,
+  options: { readonly natsServers?: string } = {},
 ): Promise<ActionPolicy> {
   let text: string;
   try {
@@ -88,7 +127,7 @@ export async function loadActionPolicy(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyActionPolicy;
     throw new EngineError('CONFIG_INVALID', `${actionsFileName}: ${(error as Error).message}`);
   }
-  return parseActionPolicy(text, { env });
+  return parseActionPolicy(text, { env, ...options });
 }
 
 /**
@@ -118,6 +157,8 @@ export function parseActionPolicy(
     readonly env?: Readonly<Record<string, string | undefined>>;
     readonly typologies?: readonly string[];
     readonly file?: string;
+    /** `PREVAIL_ACTIONS_NATS_URL`: the NATS server(s) of `kind: nats` endpoints. */
+    readonly natsServers?: string;
   } = {},
 ): ActionPolicy {
   const file = options.file ?? actionsFileName;
@@ -151,15 +192,44 @@ export function parseActionPolicy(
   const endpoints = new Map<string, ActionEndpoint>();
   for (const [endpointName, spec] of Object.entries(parsed.data.endpoints)) {
     const path = ['endpoints', endpointName];
+    if (spec.kind === 'sse') {
+      endpoints.set(endpointName, { kind: 'sse', name: endpointName });
+      continue;
+    }
+    if (spec.kind === 'nats') {
+      for (const problem of subjectProblems(spec.subject)) report([...path, 'subject'], problem);
+      if (options.natsServers === undefined)
+        report([...path, 'kind'], 'a nats endpoint needs PREVAIL_ACTIONS_NATS_URL (the NATS server) to be set');
+      endpoints.set(endpointName, {
+        kind: 'nats',
+        name: endpointName,
+        servers: options.natsServers ?? '',
+        subject: spec.subject,
+        stream: spec.stream,
+        timeoutMs: spec.timeout_ms,
+        concurrency: spec.concurrency,
+      });
+      continue;
+    }
     const url = checkUrl(spec.url);
     if (url !== undefined) report([...path, 'url'], url);
     const secret = env[spec.secret_env];
-    if (secret === undefined || Buffer.byteLength(secret, 'utf8') < limits.secretBytes)
+    let signing: WebhookSigning = { scheme: 'hmac-sha256', secret: secret ?? '' };
+    if (spec.signature === 'ed25519') {
+      const key = secret === undefined ? undefined : ed25519PrivateKey(secret);
+      if (key === undefined)
+        report(
+          [...path, 'secret_env'],
+          `${spec.secret_env} must hold an Ed25519 private key (PKCS#8 PEM, or its DER in base64)`,
+        );
+      else signing = { scheme: 'ed25519', privateKey: key };
+    } else if (secret === undefined || Buffer.byteLength(secret, 'utf8') < limits.secretBytes)
       report([...path, 'secret_env'], `${spec.secret_env} must hold a secret of at least ${limits.secretBytes} bytes`);
     endpoints.set(endpointName, {
+      kind: 'webhook',
       name: endpointName,
       url: spec.url,
-      secret: secret ?? '',
+      signing,
       timeoutMs: spec.timeout_ms,
       concurrency: spec.concurrency,
     });
@@ -171,9 +241,15 @@ export function parseActionPolicy(
     spec.endpoints.forEach((endpoint, position) => {
       if (!endpoints.has(endpoint)) report([...path, 'endpoints', position], `unknown endpoint '${endpoint}'`);
     });
-    const typologies = spec.on.map((trigger) => trigger.slice('typology:'.length));
-    typologies.forEach((typology, position) => {
-      if (options.typologies !== undefined && !options.typologies.includes(typology))
+    const typologies = spec.on
+      .filter((trigger) => trigger.startsWith('typology:'))
+      .map((trigger) => trigger.slice('typology:'.length));
+    const decisions = spec.on
+      .filter((trigger) => trigger.startsWith('decision:'))
+      .map((trigger) => trigger.slice('decision:'.length));
+    spec.on.forEach((trigger, position) => {
+      const typology = trigger.slice('typology:'.length);
+      if (trigger.startsWith('typology:') && options.typologies !== undefined && !options.typologies.includes(typology))
         report([...path, 'on', position], `unknown typology '${typology}'`);
     });
     const payload = checkTemplate(spec.payload ?? {}, [...path, 'payload'], report);
@@ -184,10 +260,52 @@ export function parseActionPolicy(
       endpoints: [...new Set(spec.endpoints)],
       payload,
       onTypologies: [...new Set(typologies)],
+      onDecisions: [...new Set(decisions)],
     });
   });
   if (problems.length > 0) throw new EngineError('CONFIG_INVALID', problems.join('\n'));
   return { actions, endpoints };
+}
+
+/**
+ * Why a NATS subject template is refused: at most 255 characters and 16 tokens joined by `.`,
+ * each token letters, digits, `_` or `-`, or a whole placeholder `{{kind}}` / `{{action}}`; no
+ * wildcards (`*`, `>`), no empty token, no space or control character. A placeholder is a whole
+ * token so that the stream's subject filter (the template with `*` for each) matches every
+ * subject it gives.
+ */
+export function subjectProblems(subject: string): string[] {
+  const tokens = subject.split('.');
+  if (subject.length === 0) return ['a subject is not empty'];
+  if (tokens.length > limits.subjectTokens) return [`a subject has at most ${limits.subjectTokens} tokens`];
+  const problems: string[] = [];
+  for (const token of tokens) {
+    if (natsSubjectPlaceholders.includes(token)) continue;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(token))
+      problems.push(
+        `subject token '${token.slice(0, 64)}' is not letters, digits, _ or - (nor a whole {{kind}} or {{action}})`,
+      );
+  }
+  return problems;
+}
+
+/** The placeholders a NATS subject may use, each a whole token. */
+const natsSubjectPlaceholders: readonly string[] = ['{{kind}}', '{{action}}'];
+
+/**
+ * An Ed25519 private key from a setting's text: PKCS#8 PEM (newlines may be written `\\n`, as a
+ * one-line environment value needs) or the PKCS#8 DER in base64; undefined for anything else.
+ */
+function ed25519PrivateKey(text: string): KeyObject | undefined {
+  try {
+    const pem = text.replaceAll('\\n', '\n').trim();
+    const key = pem.startsWith('-----BEGIN')
+      ? createPrivateKey({ key: pem, format: 'pem' })
+      : createPrivateKey({ key: Buffer.from(pem, 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519' ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why `text` is not a webhook URL, or undefined when it is one. */

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { AuditAction } from '../audit/index.js';
-import type { ActionEndpoint } from './action-model.js';
+import type { ActionEndpoint, NatsEndpoint, PushEndpoint, WebhookEndpoint } from './action-model.js';
 import { deliveryBody } from './action-planner.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { NatsActionPublisher } from './nats-publisher.js';
 import type { AttemptOutcome, OutboxAction, OutboxRepository } from './outbox-record.js';
 import { defaultRetryPolicy, nextAttemptMs, type RetryPolicy } from './retry-schedule.js';
-import { signatureHeader, signWebhook } from './webhook-signature.js';
+import { signatureFor, signatureHeader } from './webhook-signature.js';
 
 /** What the dispatcher records each attempt in: the audit chain (`AuditLog` fits). */
 export interface ActionAudit {
@@ -63,14 +64,25 @@ export class OutboxDispatcher {
   readonly #retry: RetryPolicy;
   readonly #now: () => number;
   readonly #listeners: ((report: AttemptReport) => void)[] = [];
+  /** The endpoints pushed to (webhooks and NATS; an SSE endpoint is read by its subscribers). */
+  readonly #endpoints: readonly PushEndpoint[];
+  readonly #nats = new NatsActionPublisher();
 
   constructor(options: OutboxDispatcherOptions) {
     this.#options = options;
+    this.#endpoints = [...options.endpoints.values()].filter(
+      (endpoint): endpoint is PushEndpoint => endpoint.kind !== 'sse',
+    );
     this.#retry = options.retry ?? defaultRetryPolicy;
     this.#now = options.now ?? Date.now;
     const breaker = options.breaker ?? { threshold: 5, cooldownMs: 30_000 };
-    for (const name of options.endpoints.keys())
-      this.#breakers.set(name, new CircuitBreaker(breaker.threshold, breaker.cooldownMs));
+    for (const endpoint of this.#endpoints)
+      this.#breakers.set(endpoint.name, new CircuitBreaker(breaker.threshold, breaker.cooldownMs));
+  }
+
+  /** Closes the NATS connections (after the last `drain`). */
+  async close(): Promise<void> {
+    await this.#nats.close();
   }
 
   /** Tells `listener` of every attempt after it is recorded (the server's metrics). */
@@ -78,10 +90,10 @@ export class OutboxDispatcher {
     this.#listeners.push(listener);
   }
 
-  /** Rows waiting to be sent, per endpoint (every declared endpoint, 0 when none). */
+  /** Rows waiting to be sent, per pushed endpoint (every declared webhook and NATS endpoint, 0 when none). */
   async queueDepth(): Promise<Map<string, number>> {
     const pending = await this.#options.repository.pendingCounts();
-    return new Map([...this.#options.endpoints.keys()].map((name) => [name, pending.get(name) ?? 0]));
+    return new Map(this.#endpoints.map((endpoint) => [endpoint.name, pending.get(endpoint.name) ?? 0]));
   }
 
   /** The breaker state of `endpoint` now. */
@@ -94,7 +106,7 @@ export class OutboxDispatcher {
    * endpoint does not hold back the rounds of the others (the drain ends with the slowest).
    */
   async drain(): Promise<DispatchRound> {
-    const drains = [...this.#options.endpoints.values()].map(async (endpoint) => {
+    const drains = this.#endpoints.map(async (endpoint) => {
       const total = { attempted: 0, delivered: 0, failed: 0 };
       for (;;) {
         const round = await this.#round(endpoint);
@@ -109,10 +121,10 @@ export class OutboxDispatcher {
 
   /** One round: every endpoint's due rows, up to its concurrency, sent in parallel. */
   async runOnce(): Promise<DispatchRound> {
-    return sum(await Promise.all([...this.#options.endpoints.values()].map((endpoint) => this.#round(endpoint))));
+    return sum(await Promise.all(this.#endpoints.map((endpoint) => this.#round(endpoint))));
   }
 
-  async #round(endpoint: ActionEndpoint): Promise<DispatchRound> {
+  async #round(endpoint: PushEndpoint): Promise<DispatchRound> {
     const breaker = this.#breakers.get(endpoint.name);
     const now = this.#now();
     const allowance = breaker?.allowance(now, endpoint.concurrency) ?? endpoint.concurrency;
@@ -131,34 +143,17 @@ export class OutboxDispatcher {
   }
 
   async #deliver(
-    endpoint: ActionEndpoint,
+    endpoint: PushEndpoint,
     row: OutboxAction,
     breaker: CircuitBreaker | undefined,
   ): Promise<AttemptOutcome['kind']> {
     const body = deliveryBody(row);
     const sentAt = this.#now();
     const started = performance.now();
-    let httpStatus: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': row.idempotencyKey,
-          [signatureHeader]: signWebhook(endpoint.secret, body, sentAt / 1000),
-          'user-agent': 'Prevail-Actions/1',
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(endpoint.timeoutMs),
-      });
-      httpStatus = response.status;
-      await response.body?.cancel();
-      if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
-    } catch (failure) {
-      error = describeFailure(failure);
-    }
+    const { httpStatus, error } =
+      endpoint.kind === 'nats'
+        ? await this.#publish(endpoint, row, body)
+        : await this.#post(endpoint, row, body, sentAt);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     const now = this.#now();
     const outcome = this.#outcome(row, error, now);
@@ -180,6 +175,39 @@ export class OutboxDispatcher {
     return outcome.kind;
   }
 
+  /** POSTs the signed body; any answer but a 2xx, and any failure to get one, is an error. */
+  async #post(endpoint: WebhookEndpoint, row: OutboxAction, body: string, sentAt: number): Promise<SendResult> {
+    try {
+      const response = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': row.idempotencyKey,
+          [signatureHeader]: signatureFor(endpoint.signing, body, sentAt / 1000),
+          'user-agent': 'Prevail-Actions/1',
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(endpoint.timeoutMs),
+      });
+      await response.body?.cancel();
+      const ok = response.status >= 200 && response.status <= 299;
+      return { httpStatus: response.status, error: ok ? null : `HTTP ${response.status}` };
+    } catch (failure) {
+      return { httpStatus: null, error: describeFailure(failure) };
+    }
+  }
+
+  /** Publishes on JetStream; delivered once the PubAck came (a duplicate PubAck too: the stream has it). */
+  async #publish(endpoint: NatsEndpoint, row: OutboxAction, body: string): Promise<SendResult> {
+    try {
+      await this.#nats.publish(endpoint, row, body);
+      return { httpStatus: null, error: null };
+    } catch (failure) {
+      return { httpStatus: null, error: describeNatsFailure(failure) };
+    }
+  }
+
   #outcome(row: OutboxAction, error: string | null, now: number): AttemptOutcome {
     const at = new Date(now).toISOString();
     if (error === null) return { kind: 'delivered', at };
@@ -194,6 +222,12 @@ export class OutboxDispatcher {
       ? { kind: 'dead', at, error }
       : { kind: 'retry', nextAttemptAt: new Date(next).toISOString(), error };
   }
+}
+
+/** What one send observed: the HTTP status (webhooks) and the error, null when it was delivered. */
+interface SendResult {
+  readonly httpStatus: number | null;
+  readonly error: string | null;
 }
 
 function sum(rounds: readonly DispatchRound[]): DispatchRound {
@@ -243,4 +277,14 @@ function describeFailure(failure: unknown): string {
     return `network: ${failure.message.slice(0, 200)}`;
   }
   return 'network: unknown failure';
+}
+
+/** A short description of a failed publish (no server credentials: the URL is never included). */
+function describeNatsFailure(failure: unknown): string {
+  if (failure instanceof Error) {
+    const code = (failure as Error & { code?: unknown }).code;
+    const name = failure.name === 'Error' ? '' : `${failure.name}: `;
+    return `nats: ${name}${typeof code === 'string' || typeof code === 'number' ? `${code} ` : ''}${failure.message.replace(/\w+:\/\/[^\s]*/g, '<server>').slice(0, 200)}`;
+  }
+  return 'nats: unknown failure';
 }

@@ -15,6 +15,11 @@ export interface ActionTrigger {
   readonly ruleId: string | null;
   /** The typology whose alert triggered it, or null for a rule effect. */
   readonly typology: string | null;
+  /**
+   * The review decision (`confirm`, …) that triggered it, for actions committed with a decision
+   * (then `eventId` is `case:<id>:decision:<time>` and `ruleId`, `typology` are null).
+   */
+  readonly decision?: string;
   /** The entity key the action is about (`user:u1`); its open case is looked up at commit. */
   readonly subject: string | null;
   /** The event's entities by role (ids only). */
@@ -22,8 +27,11 @@ export interface ActionTrigger {
   readonly reasons: readonly string[];
 }
 
-/** Outbox statuses: `pending` (to send), `delivered`, `dead` (retries ran out), `shadow` (never sent). */
-export type OutboxStatus = 'pending' | 'delivered' | 'dead' | 'shadow';
+/**
+ * Outbox statuses: `pending` (to send), `delivered`, `dead` (retries ran out), `shadow` (never
+ * sent), `stream` (an SSE endpoint's row: read by subscribers, never pushed).
+ */
+export type OutboxStatus = 'pending' | 'delivered' | 'dead' | 'shadow' | 'stream';
 
 /** One row to commit in the outbox with the batch that caused it: one per (action, endpoint). */
 export interface NewOutboxAction {
@@ -33,7 +41,7 @@ export interface NewOutboxAction {
   readonly action: string;
   readonly kind: ActionKind;
   readonly mode: ActionMode;
-  readonly status: 'pending' | 'shadow';
+  readonly status: 'pending' | 'shadow' | 'stream';
   /** The body without `case_id` (canonical JSON text); the case id is added at commit. */
   readonly bodyJson: string;
   readonly eventId: string;
@@ -97,4 +105,11 @@ export interface OutboxRepository {
   attempts(outboxId: number): Promise<DeliveryAttempt[]>;
   /** Pending rows per endpoint (the queue depth). */
   pendingCounts(): Promise<Map<string, number>>;
+  /**
+   * The `stream` rows of an SSE endpoint with an id above `afterId`, oldest first, at most
+   * `limit`: what a subscriber resuming from `Last-Event-ID: <afterId>` has not seen.
+   */
+  streamAfter(endpoint: string, afterId: number, limit: number): Promise<OutboxAction[]>;
+  /** The id of the newest row (0 when none): where a subscriber that asks for no history starts. */
+  lastId(): Promise<number>;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { signWebhook, verifyWebhook } from './index.js';
+import { signWebhook, signWebhookEd25519, verifyWebhook, verifyWebhookEd25519 } from './index.js';
 
 const secret = 'test-only-secret-0123456789abcdef';
 const body = '{"id":"k1","action":"end_stream"}';
@@ -35,5 +36,35 @@ describe('webhook signatures', () => {
     const old = signWebhook('old-secret-0123456789abcdef', body, 1_800_000_000).split(',')[1];
     const current = signWebhook(secret, body, 1_800_000_000);
     assert.equal(verifyWebhook(secret, `${current},${old}`, body, 1_800_000_000).ok, true);
+  });
+
+  test('Ed25519: verifies with the public key over the exact body and time; refuses another key, a change, an old time, junk', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const header = signWebhookEd25519(privateKey, body, 1_800_000_000);
+    assert.deepEqual(verifyWebhookEd25519(publicKey, header, body, 1_800_000_100), {
+      ok: true,
+      timestamp: 1_800_000_000,
+    });
+    assert.deepEqual(verifyWebhookEd25519(publicKey, header, `${body} `, 1_800_000_000), {
+      ok: false,
+      reason: 'mismatch',
+    });
+    const other = generateKeyPairSync('ed25519').publicKey;
+    assert.deepEqual(verifyWebhookEd25519(other, header, body, 1_800_000_000), { ok: false, reason: 'mismatch' });
+    assert.deepEqual(verifyWebhookEd25519(publicKey, header, body, 1_800_000_301), { ok: false, reason: 'stale' });
+    for (const malformed of [
+      '',
+      't=1800000000',
+      `t=1800000000,ed25519=${'A'.repeat(10)}`,
+      `t=1800000000,ed25519=${'\u0000'.repeat(88)}`,
+      `t=1800000000,ed25519=${'A'.repeat(5000)}`,
+      signWebhook(secret, body, 1_800_000_000),
+    ])
+      assert.deepEqual(verifyWebhookEd25519(publicKey, malformed, body, 1_800_000_000), {
+        ok: false,
+        reason: 'malformed',
+      });
+    const rotated = signWebhookEd25519(generateKeyPairSync('ed25519').privateKey, body, 1_800_000_000).split(',')[1];
+    assert.equal(verifyWebhookEd25519(publicKey, `${header},${rotated}`, body, 1_800_000_000).ok, true);
   });
 });

@@ -1,4 +1,10 @@
-import { type ActionPolicy, createActionPlanner, loadActionPolicy, OutboxDispatcher } from '../actions/index.js';
+import {
+  type ActionPolicy,
+  caseActions,
+  createActionPlanner,
+  loadActionPolicy,
+  OutboxDispatcher,
+} from '../actions/index.js';
 import { AuditLog } from '../audit/index.js';
 import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
@@ -32,6 +38,8 @@ export interface StorageSettings {
   readonly policyDir?: string;
   /** `PREVAIL_ACTION_SECRET_*` values by name (`Settings.actionSecrets`), for `actions.yaml`'s endpoints. */
   readonly actionSecrets?: Readonly<Record<string, string>>;
+  /** `PREVAIL_ACTIONS_NATS_URL` (`Settings.actionsNatsUrl`): the NATS server of `kind: nats` endpoints. */
+  readonly actionsNatsUrl?: string;
 }
 
 /** The wired services of one Prevail process. */
@@ -47,6 +55,8 @@ export interface Services {
    * declares an endpoint. The server runs it as the `actions.dispatch` job.
    */
   readonly actions?: OutboxDispatcher;
+  /** The `kind: sse` endpoints of `actions.yaml` (read on `GET /v1/actions/stream`); empty when none. */
+  readonly actionStreamEndpoints: readonly string[];
   readonly audit: AuditLog;
   /** Cases: audited reads, lifecycle changes, retention (tells the engine of every change). */
   readonly cases: CaseService;
@@ -176,7 +186,11 @@ export async function createServices(
     }
     if (options.withEngine === true) {
       if (settings.policyDir !== undefined)
-        actionPolicy = await loadActionPolicy(settings.policyDir, settings.actionSecrets ?? {});
+        actionPolicy = await loadActionPolicy(
+          settings.policyDir,
+          settings.actionSecrets ?? {},
+          settings.actionsNatsUrl === undefined ? {} : { natsServers: settings.actionsNatsUrl },
+        );
       engine = await openEngine(storage.engine, settings.policyDir, {
         packRegistry: builtinPacks,
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
@@ -201,7 +215,7 @@ export async function createServices(
       : new ExchangeFeedPublisher({ repository: storage.exchanges, banks, signingKey: feedSigningKey });
   const audit = new AuditLog(storage.engine.audit);
   const actions =
-    actionPolicy === undefined || actionPolicy.endpoints.size === 0
+    actionPolicy === undefined || [...actionPolicy.endpoints.values()].every((endpoint) => endpoint.kind === 'sse')
       ? undefined
       : new OutboxDispatcher({ repository: storage.outbox, endpoints: actionPolicy.endpoints, audit });
   const cases = new CaseService({
@@ -280,6 +294,8 @@ export async function createServices(
         audit,
         decisionPolicy,
         ...(reportFiler === undefined ? {} : { reportFiler }),
+        ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
+        caseActions: (caseId) => caseActions(storage.outbox, caseId),
         queues: {
           caseAccess,
           placement: async (caseId) => {
@@ -311,6 +327,9 @@ export async function createServices(
     matcher,
     engine,
     ...(actions !== undefined ? { actions } : {}),
+    actionStreamEndpoints: [...(actionPolicy?.endpoints.values() ?? [])]
+      .filter((endpoint) => endpoint.kind === 'sse')
+      .map((endpoint) => endpoint.name),
     ...(streams !== undefined ? { streams } : {}),
     ...(evidence !== undefined ? { evidence } : {}),
     audit,
@@ -324,6 +343,7 @@ export async function createServices(
     floodReports: () => reports,
     close: async () => {
       await streams?.close();
+      await actions?.close();
       if (engine !== undefined) await engine.engine.close();
       await storage.close();
     },

@@ -1,3 +1,4 @@
+import type { NewOutboxAction } from '../actions/index.js';
 import type { EventLogRepository, LinkRecord } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
 import type { CaseFilter, CasePatch, CaseRecord, CaseStatus, CaseTimelineEntry } from './case-records.js';
@@ -25,13 +26,16 @@ export interface CaseRepository {
   /**
    * Writes the patch and a timeline entry for it in one transaction, only while the case's status
    * is still `expectedStatus` (when given: a compare-and-set against concurrent changes); undefined
-   * when no such case, or when its status moved on.
+   * when no such case, or when its status moved on. `actions` (outbox rows a decision triggers)
+   * are committed in the same transaction, with this case's id, once per (key, endpoint): the
+   * action exists exactly when the decision does.
    */
   update(
     id: number,
     patch: CasePatch,
     entry: Omit<CaseTimelineEntry, 'caseId'>,
     expectedStatus?: CaseStatus,
+    actions?: readonly NewOutboxAction[],
   ): Promise<CaseRecord | undefined>;
   /**
    * Deletes (with their timelines) the closed cases whose `retainUntilMs` is before `nowMs` and

@@ -1,3 +1,4 @@
+import type { NewOutboxAction } from '../actions/index.js';
 import { type AuditAction, checkReason } from '../audit/index.js';
 import { EngineError } from '../core/index.js';
 import type { LinkRecord, LoggedEvent } from '../events/index.js';
@@ -207,7 +208,11 @@ export class CaseService {
     id: number,
     change: CaseChange,
     access: CaseAccess,
-    options: { readonly detail?: Readonly<Record<string, unknown>> } = {},
+    options: {
+      readonly detail?: Readonly<Record<string, unknown>>;
+      /** Outbox rows the change triggers (a review decision's actions), committed with it and audited. */
+      readonly actions?: readonly NewOutboxAction[];
+    } = {},
   ): Promise<CaseRecord> {
     checkAccess(access);
     const fields = Object.entries(change).filter(([, value]) => value !== undefined);
@@ -241,6 +246,7 @@ export class CaseService {
         detail: { ...options.detail, ...change, reason: access.reason, actor: access.actor },
       },
       current.status,
+      options.actions,
     );
     if (updated === undefined) {
       const latest = await this.#store.cases.get(id);
@@ -250,12 +256,27 @@ export class CaseService {
         `case ${id} changed from ${current.status} to ${latest.status} meanwhile; read it again and retry`,
       );
     }
-    await this.#audit.record({
-      ...access,
-      action: 'case.update',
-      subject: `case:${id}`,
-      detail: options.detail === undefined ? change : { ...options.detail, ...change },
-    });
+    await this.#audit.record(
+      {
+        ...access,
+        action: 'case.update',
+        subject: `case:${id}`,
+        detail: options.detail === undefined ? change : { ...options.detail, ...change },
+      },
+      ...(options.actions ?? []).map((action) => ({
+        ...access,
+        action: 'action.triggered',
+        subject: `case:${id}`,
+        detail: {
+          action: action.action,
+          kind: action.kind,
+          mode: action.mode,
+          endpoint: action.endpoint,
+          status: action.status,
+          idempotencyKey: action.idempotencyKey,
+        },
+      })),
+    );
     for (const listener of this.#listeners) listener.caseChanged(updated);
     return updated;
   }

@@ -36,5 +36,6 @@ export function storageSettings(options: StorageCliOptions): StorageSettings {
     ...(options.databaseUrl !== undefined && options.databaseUrl !== '' ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.policy !== undefined && options.policy !== '' ? { policyDir: options.policy } : {}),
     actionSecrets: cliSettings().actionSecrets,
+    ...(cliSettings().actionsNatsUrl !== undefined ? { actionsNatsUrl: cliSettings().actionsNatsUrl } : {}),
   };
 }

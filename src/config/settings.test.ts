@@ -157,4 +157,29 @@ describe('One validated configuration', () => {
     const documented = new Set([...page.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((match) => match[1]));
     for (const name of settingVariables) assert.ok(documented.has(name), `${name} is documented`);
   });
+
+  test('PREVAIL_ACTIONS_NATS_URL: nats:// servers, several with commas; anything else refused without repeating it', () => {
+    assert.equal(
+      readSettings({ PREVAIL_ACTIONS_NATS_URL: 'nats://127.0.0.1:4222,tls://u:pw@nats.example:4443' }).actionsNatsUrl,
+      'nats://127.0.0.1:4222,tls://u:pw@nats.example:4443',
+    );
+    assert.equal(readSettings({}).actionsNatsUrl, undefined);
+    for (const bad of [
+      'http://127.0.0.1:4222',
+      'nats://u:secret-pw@host:4222,',
+      'nats://host:4222 nats://other',
+      'nats://',
+      `nats://${'a'.repeat(5000)}`,
+      'nats://ho\u0000st',
+      'file:///etc/passwd',
+    ])
+      assert.throws(
+        () => readSettings({ PREVAIL_ACTIONS_NATS_URL: bad }),
+        (error: Error & { code?: string }) =>
+          error.code === 'CONFIG_INVALID' &&
+          error.message.includes('PREVAIL_ACTIONS_NATS_URL') &&
+          !error.message.includes('secret-pw'),
+        bad,
+      );
+  });
 });

@@ -16,6 +16,11 @@ export interface Settings {
    * `actions.yaml` names them (`secret_env`); read here so no other module reads the environment.
    */
   readonly actionSecrets: Readonly<Record<string, string>>;
+  /**
+   * `PREVAIL_ACTIONS_NATS_URL`: the NATS server(s) (`nats://host:4222`, comma-separated) that
+   * `kind: nats` action endpoints publish to; may carry credentials, so it is never shown.
+   */
+  readonly actionsNatsUrl?: string;
   /** `PREVAIL_DATA_DIR`: where the embedded SQLite database lives (default `./data`). */
   readonly dataDir: string;
   /** `PREVAIL_DATABASE_URL`: PostgreSQL instead of SQLite. */
@@ -162,6 +167,14 @@ const environmentSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional(),
   PREVAIL_POLICY_DIR: z.string().optional(),
+  PREVAIL_ACTIONS_NATS_URL: z
+    .string()
+    .max(4096)
+    .regex(
+      /^(?:nats|tls|wss?):\/\/[\x21-\x2b\x2d-\x7e]+(?:,(?:nats|tls|wss?):\/\/[\x21-\x2b\x2d-\x7e]+)*$/,
+      'expected nats://host:port (tls://, ws://, wss://), several separated by commas',
+    )
+    .optional(),
   PREVAIL_HOST: z.string().default('127.0.0.1'),
   PREVAIL_PORT: positiveWhole.refine((port) => port <= 65_535, 'expected a port from 1 to 65535').optional(),
   PREVAIL_MAX_BYTES: positiveWhole.optional(),
@@ -237,6 +250,7 @@ const secretVariables = new Set([
   'PREVAIL_AUDIT_SIGNING_KEY',
   'PREVAIL_OIDC_CLIENT_SECRET',
   'PREVAIL_CONSOLE_SECRET',
+  'PREVAIL_ACTIONS_NATS_URL',
   'PREVAIL_CYBERTIP_PASSWORD',
 ]);
 
@@ -297,6 +311,7 @@ export function readSettings(environment: Environment): Settings {
     dataDir: value.PREVAIL_DATA_DIR,
     ...(value.PREVAIL_DATABASE_URL !== undefined ? { databaseUrl: value.PREVAIL_DATABASE_URL } : {}),
     ...(value.PREVAIL_POLICY_DIR !== undefined ? { policyDir: value.PREVAIL_POLICY_DIR } : {}),
+    ...(value.PREVAIL_ACTIONS_NATS_URL !== undefined ? { actionsNatsUrl: value.PREVAIL_ACTIONS_NATS_URL } : {}),
     host: value.PREVAIL_HOST,
     ...(value.PREVAIL_PORT !== undefined ? { port: value.PREVAIL_PORT } : {}),
     ...(value.PREVAIL_MAX_BYTES !== undefined ? { maxBytes: value.PREVAIL_MAX_BYTES } : {}),

@@ -1,4 +1,4 @@
-import type { OutboxDispatcher } from '../actions/index.js';
+import type { OutboxDispatcher, OutboxRepository } from '../actions/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { ApiKeyRepository } from '../auth/index.js';
 import type { BankService } from '../banks/index.js';
@@ -15,6 +15,7 @@ import type { QueueService } from '../queues/index.js';
 import type { ReviewService } from '../review/index.js';
 import type { StreamManager } from '../streams/index.js';
 import type { WellnessService } from '../wellness/index.js';
+import type { ActionStreamLimits } from './action-stream.js';
 
 /** Settings of the HTTP server, validated once at start-up. */
 export interface HttpConfig {
@@ -69,6 +70,17 @@ export interface HttpDependencies {
   readonly engine?: OpenedEngine;
   /** The action outbox's dispatcher, when the policy declares an endpoint (its metrics). */
   readonly actions?: OutboxDispatcher;
+  /**
+   * The outbox and the `kind: sse` endpoints of `actions.yaml`: `GET /v1/actions/stream` exists
+   * only when given (`limits` for tests: poll, heartbeat, buffer). `outbox` alone gives
+   * `GET /v1/cases/{id}/actions`.
+   */
+  readonly outbox?: OutboxRepository;
+  readonly actionStream?: {
+    readonly outbox: OutboxRepository;
+    readonly endpoints: readonly string[];
+    readonly limits?: Partial<ActionStreamLimits>;
+  };
   readonly engineStore?: EngineStore;
   readonly audit?: AuditLog;
   /** Cases (audited reads and changes); the case and entity routes exist only when it is given. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ActionPlanner, CaseAction, NewOutboxAction } from '../actions/index.js';
 import type { AuditAction, AuditEntry } from '../audit/index.js';
 import { checkReason } from '../audit/index.js';
 import {
@@ -107,6 +108,13 @@ export interface ReviewServiceOptions {
   readonly reportFiler?: ReportFiler;
   /** The CyberTipline submitter and the "reported to" ledger; absent: submission is not configured. */
   readonly submissions?: ReviewSubmissions;
+  /**
+   * The policy's actions (`actions.yaml`): a decision whose name an action lists in
+   * `on: [decision:<name>]` commits that action with the decision (one transaction).
+   */
+  readonly actions?: ActionPlanner;
+  /** Reads a case's actions and their delivery attempts (the outbox); absent: a case shows none. */
+  readonly caseActions?: (caseId: number) => Promise<CaseAction[]>;
   readonly now?: () => Date;
 }
 
@@ -136,6 +144,8 @@ export class ReviewService {
   readonly #media: MediaLister | undefined;
   readonly #filer: ReportFiler | undefined;
   readonly #submissions: ReviewSubmissions | undefined;
+  readonly #actions: ActionPlanner | undefined;
+  readonly #caseActions: ((caseId: number) => Promise<CaseAction[]>) | undefined;
   readonly #now: () => Date;
 
   constructor(options: ReviewServiceOptions) {
@@ -148,6 +158,8 @@ export class ReviewService {
     this.#media = options.media;
     this.#filer = options.reportFiler;
     this.#submissions = options.submissions;
+    this.#actions = options.actions;
+    this.#caseActions = options.caseActions;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -258,7 +270,43 @@ export class ReviewService {
     if (needsReviewFirst(current, change)) {
       await this.#cases.update(caseId, { status: 'in_review' }, access, { detail });
     }
-    return this.#cases.update(caseId, change, access, { detail });
+    const actions = this.#decisionActions(current, action, reason, person);
+    return this.#cases.update(caseId, change, access, {
+      detail: actions.length === 0 ? detail : { ...detail, actions: [...new Set(actions.map((row) => row.action))] },
+      ...(actions.length === 0 ? {} : { actions }),
+    });
+  }
+
+  /**
+   * The outbox rows a decision triggers (`on: [decision:<action>]` in `actions.yaml`), about the
+   * case's subject: its entity by type (`user:u1` gives `{{entities.user}}` = `u1`), the reason
+   * (or the decision) as the reasons. The idempotency key is over `case:<id>:decision:<time>`, so
+   * a later decision of the same kind is a new action.
+   */
+  #decisionActions(found: CaseRecord, decision: ReviewAction, reason: string, person: Person): NewOutboxAction[] {
+    const planner = this.#actions;
+    if (planner === undefined) return [];
+    const names = planner.forDecision(decision);
+    if (names.length === 0) return [];
+    const time = this.#now().toISOString();
+    const at = found.subject.indexOf(':');
+    const entities = at > 0 ? { [found.subject.slice(0, at)]: found.subject.slice(at + 1) } : {};
+    return names.flatMap((name) =>
+      planner.plan({
+        action: name,
+        eventId: `case:${found.id}:decision:${time}`,
+        eventType: 'case.decision',
+        time,
+        ruleId: null,
+        typology: null,
+        decision,
+        subject: found.subject,
+        entities,
+        reasons: [
+          reason.trim() === '' ? `${decision} by ${person.login}` : `${decision} by ${person.login}: ${reason}`,
+        ],
+      }),
+    );
   }
 
   /**
@@ -395,6 +443,20 @@ export class ReviewService {
             : reportEventQuery({ id: found.id, subject: found.subject, timeline }, filer.transactions),
       },
     );
+  }
+
+  /**
+   * The actions the case's detections and decisions triggered (`actions.yaml`) with where each
+   * delivery stands: status, attempts, last error, next retry, the attempt log. Never a body,
+   * payload, secret or key. Not audited: it shows no case material, only action names and
+   * delivery states.
+   *
+   * @throws EngineError `AUTH_FORBIDDEN` without `cases.review` or the queue's access;
+   *   `CASE_NOT_FOUND`.
+   */
+  async actionsOf(caseId: number, person: Person): Promise<CaseAction[]> {
+    await this.#checkCase(person, caseId, 'cases.review');
+    return (await this.#caseActions?.(caseId)) ?? [];
   }
 
   /**

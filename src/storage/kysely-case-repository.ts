@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { NewOutboxAction } from '../actions/index.js';
 import type {
   CaseFilter,
   CasePatch,
@@ -119,6 +120,7 @@ export class KyselyCaseRepository implements CaseRepository {
     patch: CasePatch,
     entry: Omit<CaseTimelineEntry, 'caseId'>,
     expectedStatus?: CaseStatus,
+    actions: readonly NewOutboxAction[] = [],
   ): Promise<CaseRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
       let query = trx
@@ -133,6 +135,30 @@ export class KyselyCaseRepository implements CaseRepository {
         .values(timelineRow(id, entry))
         .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
         .execute();
+      const committedAt = new Date().toISOString();
+      for (const action of actions) {
+        await trx
+          .insertInto('action_outbox')
+          .values({
+            idempotency_key: action.idempotencyKey,
+            endpoint: action.endpoint,
+            action: action.action,
+            kind: action.kind,
+            mode: action.mode,
+            status: action.status,
+            body_json: action.bodyJson,
+            event_id: action.eventId,
+            rule_id: action.ruleId,
+            subject: action.subject,
+            case_id: id,
+            created_at: action.createdAt,
+            committed_at: committedAt,
+            next_attempt_at: action.status === 'pending' ? committedAt : null,
+            attempts: 0,
+          })
+          .onConflict((conflict) => conflict.columns(['idempotency_key', 'endpoint']).doNothing())
+          .execute();
+      }
       return toCaseRecord(row);
     });
   }

@@ -134,4 +134,25 @@ export class KyselyOutboxRepository implements OutboxRepository {
       .execute();
     return new Map(rows.map((row) => [row.endpoint, Number(row.count)]));
   }
+
+  async streamAfter(endpoint: string, afterId: number, limit: number): Promise<OutboxAction[]> {
+    const rows = await this.db
+      .selectFrom('action_outbox')
+      .selectAll()
+      .where('endpoint', '=', endpoint)
+      .where('status', '=', 'stream')
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toAction);
+  }
+
+  async lastId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('action_outbox')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
+    return Number(row?.id ?? 0);
+  }
 }

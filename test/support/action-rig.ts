@@ -86,9 +86,14 @@ export async function openActionRig(
   place: string,
   policyDir: string,
   open: (place: string) => Promise<Storage> = (dataDir) => openStorage({ dataDir }),
+  settings: { readonly natsServers?: string; readonly env?: Readonly<Record<string, string>> } = {},
 ) {
   const storage = await open(place);
-  const policy = await loadActionPolicy(policyDir, actionSecretEnv);
+  const policy = await loadActionPolicy(
+    policyDir,
+    { ...actionSecretEnv, ...settings.env },
+    settings.natsServers === undefined ? {} : { natsServers: settings.natsServers },
+  );
   const planner = createActionPlanner(policy);
   const { engine } = await openEngine(storage.engine, policyDir, { actions: planner });
   const audit = new AuditLog(storage.engine.audit);

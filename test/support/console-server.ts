@@ -8,6 +8,7 @@ import { defaultMaxPixels } from '../../src/content/index.js';
 import { buildHttpServer, type HttpConfig, serverHostNames } from '../../src/http/index.js';
 import { httpDependencies } from '../../src/main.js';
 import type { Role } from '../../src/people/index.js';
+import { actionSecretEnv } from './action-rig.js';
 import { examplePolicy } from './engine-harness.js';
 import { startLocalServer } from './http-server.js';
 
@@ -42,6 +43,8 @@ export async function startConsoleServer(
       readonly password: string;
       readonly reportsYaml: string;
     };
+    /** The example policy copied with this `actions.yaml` (its secrets: `actionSecretEnv`). */
+    readonly actionsYaml?: string;
   } = {},
 ): Promise<ConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-console-'));
@@ -50,6 +53,13 @@ export async function startConsoleServer(
     policyDir = join(dataDir, 'policy');
     await cp(examplePolicy, policyDir, { recursive: true });
     await writeFile(join(policyDir, 'reports.yaml'), options.cybertip.reportsYaml);
+  }
+  if (options.actionsYaml !== undefined) {
+    if (policyDir === examplePolicy) {
+      policyDir = join(dataDir, 'policy');
+      await cp(examplePolicy, policyDir, { recursive: true });
+    }
+    await writeFile(join(policyDir, 'actions.yaml'), options.actionsYaml);
   }
   const files = new Map<string, Uint8Array>();
   const media = await startLocalServer((request, response) => {
@@ -64,7 +74,7 @@ export async function startConsoleServer(
   });
   const fetchPolicy = { maxBytes: 20 * 1024 * 1024, timeoutMs: 5000, allowedHosts: [], allowPrivateAddresses: true };
   const services = await createServices(
-    { dataDir, policyDir },
+    { dataDir, policyDir, ...(options.actionsYaml === undefined ? {} : { actionSecrets: actionSecretEnv }) },
     {
       withEngine: true,
       wellness: { fetchPolicy },

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api';
+import { CaseActions } from '../components/CaseActions';
 import { Comments } from '../components/Comments';
 import { DecisionBar } from '../components/DecisionBar';
 import { EntityGraph } from '../components/EntityGraph';
@@ -131,6 +132,10 @@ export function CasePage() {
               <ReportLedger view={data} />
             </section>
           )}
+          <section aria-labelledby="actions-heading">
+            <h2 id="actions-heading">Actions sent to the platform</h2>
+            <CaseActions caseId={data.case.id} />
+          </section>
           <section aria-labelledby="comments-heading">
             <h2 id="comments-heading">Comments</h2>
             <Comments caseId={data.case.id} comments={data.comments} />

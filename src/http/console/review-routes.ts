@@ -152,6 +152,20 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
   );
 
   api.get(
+    '/console/api/cases/:id/actions',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary:
+          "The case's actions (actions.yaml) and their deliveries: status, attempts, last error, next retry; never a payload",
+        params: caseParams,
+      },
+    },
+    async (request) => ({ actions: await review.actionsOf(request.params.id, personOf(request)) }),
+  );
+
+  api.get(
     '/console/api/cases/:id/reports',
     {
       config: { scope: 'public', console: { permission: 'reports.build' } },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDependencies } from '../dependencies.js';
+import { registerActionRoutes } from './action-routes.js';
 import { registerBankRoutes } from './bank-routes.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
@@ -21,4 +22,5 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerPaymentRoutes(app, dependencies);
   registerStreamRoutes(app, dependencies);
   registerExchangeFeedRoutes(app, dependencies);
+  registerActionRoutes(app, dependencies);
 }

@@ -19,6 +19,7 @@ import { consoleReadIndexesMigration } from './0014_console_read_indexes.js';
 import { submissionsMigration } from './0015_submissions.js';
 import { actionOutboxMigration } from './0016_action_outbox.js';
 import { exchangesMigration } from './0017_exchanges.js';
+import { actionStreamIndexMigration } from './0018_action_stream_index.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -40,6 +41,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   submissionsMigration,
   actionOutboxMigration,
   exchangesMigration,
+  actionStreamIndexMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
