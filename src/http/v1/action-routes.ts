@@ -5,8 +5,8 @@ import { caseActions } from '../../actions/index.js';
 import { EngineError } from '../../core/index.js';
 import { defaultActionStreamLimits, pumpActionStream, type StreamSink } from '../action-stream.js';
 import type { HttpDependencies } from '../dependencies.js';
+import { errorResponseSchema } from '../error-response.js';
 import { queryInteger } from '../query-values.js';
-import { errorResponseSchema } from './schemas.js';
 
 /** Subscribers of `/v1/actions/stream` at once (each holds a connection and polls storage). */
 const maxSubscribers = 64;
