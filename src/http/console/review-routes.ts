@@ -6,7 +6,7 @@ import type { Person } from '../../people/index.js';
 import { classifications, reviewActions } from '../../review/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
-import { caseAnswerSchema } from '../v1/answer-schemas.js';
+import { caseActionsAnswerSchema, caseAnswerSchema } from '../v1/answer-schemas.js';
 import './console-route.js';
 import {
   auditEntryAnswerSchema,
@@ -160,6 +160,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         summary:
           "The case's actions (actions.yaml) and their deliveries: status, attempts, last error, next retry; never a payload",
         params: caseParams,
+        response: { 200: caseActionsAnswerSchema },
       },
     },
     async (request) => ({ actions: await review.actionsOf(request.params.id, personOf(request)) }),

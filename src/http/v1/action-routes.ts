@@ -7,6 +7,7 @@ import { defaultActionStreamLimits, pumpActionStream, type StreamSink } from '..
 import type { HttpDependencies } from '../dependencies.js';
 import { errorResponseSchema } from '../error-response.js';
 import { queryInteger } from '../query-values.js';
+import { caseActionsAnswerSchema } from './answer-schemas.js';
 
 /** Subscribers of `/v1/actions/stream` at once (each holds a connection and polls storage). */
 const maxSubscribers = 64;
@@ -108,30 +109,6 @@ function onlyEndpoint(endpoints: readonly string[]): string {
   );
 }
 
-const attemptSchema = z.object({
-  seq: z.number().int(),
-  at: z.string(),
-  httpStatus: z.number().int().nullable().describe('null for NATS and when no answer came'),
-  latencyMs: z.number(),
-  error: z.string().nullable(),
-});
-
-const caseActionSchema = z.object({
-  id: z.number().int().describe('the outbox id'),
-  action: z.string(),
-  kind: z.string(),
-  mode: z.enum(['shadow', 'active']),
-  endpoint: z.string(),
-  status: z.enum(['pending', 'delivered', 'dead', 'shadow', 'stream']),
-  trigger: z.string().describe('rule:<id>, decision:<name> or typology:<name>'),
-  createdAt: z.string(),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
-  deliveredAt: z.string().nullable(),
-  attemptLog: z.array(attemptSchema),
-});
-
 /**
  * `GET /v1/cases/{id}/actions` (read scope): the actions a case's detections and decisions
  * triggered, with their delivery state and newest attempts; never a body, payload or secret.
@@ -146,7 +123,7 @@ function registerCaseActionRoute(app: FastifyInstance, { outbox, engineStore }: 
         tags: ['actions'],
         summary: "A case's actions and their deliveries (status, attempts, last error, next retry); never a payload",
         params: z.strictObject({ id: queryInteger(1) }),
-        response: { 200: z.object({ actions: z.array(caseActionSchema) }), 404: errorResponseSchema },
+        response: { 200: caseActionsAnswerSchema, 404: errorResponseSchema },
       },
     },
     async (request) => {

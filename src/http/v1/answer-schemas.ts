@@ -193,3 +193,30 @@ export const paymentsAnswerSchema = z.object({
   rejected: z.number().int(),
   results: z.array(z.intersection(ingestResultSchema, z.object({ transaction: z.string().optional() }))),
 });
+
+const attemptSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  httpStatus: z.number().int().nullable().describe('null for NATS and when no answer came'),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+});
+
+const caseActionSchema = z.object({
+  id: z.number().int().describe('the outbox id'),
+  action: z.string(),
+  kind: z.string(),
+  mode: z.enum(['shadow', 'active']),
+  endpoint: z.string(),
+  status: z.enum(['pending', 'delivered', 'dead', 'shadow', 'stream']),
+  trigger: z.string().describe('rule:<id>, decision:<name> or typology:<name>'),
+  createdAt: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  attemptLog: z.array(attemptSchema),
+});
+
+/** A case's actions and their deliveries (`/v1/cases/{id}/actions`, the console's twin): never a payload. */
+export const caseActionsAnswerSchema = z.object({ actions: z.array(caseActionSchema) });
