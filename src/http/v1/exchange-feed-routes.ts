@@ -6,6 +6,33 @@ import { maxFeedPageItems } from '../../exchange-sync/index.js';
 import { feedSignatureHeader } from '../../exchanges/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 
+const feedCheckpointSchema = z.object({ content: z.number().int(), tombstone: z.number().int() });
+
+/**
+ * The page's shape, for the OpenAPI document (`FeedPage` in `exchanges`). The route sends the
+ * signed bytes as text, which Fastify does not re-serialise, so this schema describes, and
+ * cannot alter, what was signed.
+ */
+const feedPageSchema = z.object({
+  format: z.string().describe('the feed format and version'),
+  bank: z.string(),
+  after: feedCheckpointSchema,
+  items: z.array(
+    z.object({
+      key: z.string().describe('the upstream key of the item'),
+      record: z
+        .object({
+          signals: z.array(z.object({ signalType: z.string(), value: z.string() })),
+          metadata: z.record(z.string(), z.unknown()),
+        })
+        .nullable()
+        .describe('null: the item was deleted'),
+    }),
+  ),
+  checkpoint: feedCheckpointSchema,
+  more: z.boolean(),
+});
+
 const checkpointNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
 
 /**
@@ -29,6 +56,7 @@ export function registerExchangeFeedRoutes(app: FastifyInstance, { exchangeFeed 
           after_tombstone: checkpointNumber,
           limit: z.coerce.number().int().min(1).max(maxFeedPageItems).default(1000),
         }),
+        response: { 200: feedPageSchema },
       },
     },
     async (request, reply) => {
@@ -43,7 +71,10 @@ export function registerExchangeFeedRoutes(app: FastifyInstance, { exchangeFeed 
         { content: request.query.after_content, tombstone: request.query.after_tombstone },
         request.query.limit,
       );
-      return reply.header(feedSignatureHeader, signature).type('application/json; charset=utf-8').send(body);
+      // The signed bytes themselves: a string payload is sent as is, never through the schema's
+      // serializer, so the type provider is told the text is the page it describes.
+      const signedPage = body as unknown as z.infer<typeof feedPageSchema>;
+      return reply.header(feedSignatureHeader, signature).type('application/json; charset=utf-8').send(signedPage);
     },
   );
 }
