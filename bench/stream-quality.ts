@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- stream-quality [--quick] [--configs old,default,moving] [--before DIR]
+ * `npm run bench -- stream-quality [--quick] [--configs old,nomoving,default] [--before DIR]
  * [--bank-fps N] [--seconds N] [--transforms PREFIX,...] [--parallel N]`:
  * how well live-stream watching matches banked videos that a stream has changed (issue 14).
  *
@@ -27,7 +27,8 @@
  *   the bank as Prevail fills it;
  * - `whole`: as `default`, hashing the whole frame only (no unletterboxing, no dihedral lookups);
  * - `unletterbox`, `dihedral`: this tree's sampler with one of the two passes alone;
- * - `moving`: the default passes and the moving-region pass (`FrameViewOptions.moving`);
+ * - `moving`: the default passes and the moving-region pass (`FrameViewOptions.moving`; now a default);
+ * - `nomoving`: the default passes without the moving region (the default before it was turned on);
  * - `before` (with `--before DIR`): the `StreamWatcher` and `readFrames` of another worktree's
  *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults.
  *
@@ -246,6 +247,7 @@ const namedConfigurations: Record<string, () => Configuration> = {
   unletterbox: () => thisTree('unletterbox', () => frameHasher({ ...defaultFrameViews, dihedral: false })),
   dihedral: () => thisTree('dihedral', () => frameHasher({ ...defaultFrameViews, unletterbox: false })),
   moving: () => thisTree('moving', () => frameHasher({ ...defaultFrameViews, moving: true })),
+  nomoving: () => thisTree('nomoving', () => frameHasher({ ...defaultFrameViews, moving: false })),
 };
 
 /** The `StreamWatcher` of another worktree's bench build, with its defaults. */
@@ -480,7 +482,7 @@ export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const contentSeconds = Number(textOption(args, '--seconds') ?? (quick ? 10 : 15));
   const parallel = Number(textOption(args, '--parallel') ?? (quick ? 12 : 14));
-  const configNames = (textOption(args, '--configs') ?? 'old,default,moving').split(',').filter((name) => name !== '');
+  const configNames = (textOption(args, '--configs') ?? 'old,nomoving,default').split(',').filter((name) => name !== '');
   const beforeDirectory = textOption(args, '--before');
   const bankFpsText = textOption(args, '--bank-fps');
   const bankFps = bankFpsText === undefined ? undefined : Number(bankFpsText);

@@ -12,6 +12,19 @@ import { defaultVpdqQualityThreshold } from './vpdq-match.js';
 export const denseFrameSpacingBits = 16;
 
 /**
+ * The memory cap of a dense signal: at most this many frames per second of video on average
+ * (600 a minute, about 80 KB of PDQ index a minute), per list (whole frames; unboxed pictures).
+ * Footage that changes slowly stays far below it; footage whose every frame is more than 16 bits
+ * from the last (ffmpeg's `testsrc2`, 30 a second; the chair sample, 22) is thinned by
+ * `capDenseFrames`. What that costs is measured in docs/streams.md: a stream sampled once a
+ * second then finds a kept frame in fewer of its seconds (later first match), not never.
+ */
+export const denseFramesPerSecondCap = 10;
+
+/** The larger spacing `capDenseFrames` tries first (7 bits left for re-encoding) before thinning evenly. */
+export const cappedFrameSpacingBits = 24;
+
+/**
  * The frames of a video a stream could show, for frame-by-frame lookup: every decoded frame of
  * quality ≥ 50, less the near-duplicates — a frame within `spacingBits` of the last frame kept,
  * or identical to any frame kept, is left out. Every good frame of the video is then within
@@ -35,4 +48,42 @@ export function denseFrames(
   }
   const first = features[0];
   return kept.length === 0 && first !== undefined ? [first] : kept;
+}
+
+/**
+ * `denseFrames` within the memory cap: at most `framesPerSecond` × the video's length (its last
+ * frame's timestamp, at least one second) frames. Over the cap, the spacing is raised to
+ * `cappedFrameSpacingBits`; still over, the kept frames are thinned evenly (every n-th kept, by
+ * position), so the cap holds whatever the footage.
+ */
+export function capDenseFrames(
+  features: readonly VpdqFeature[],
+  framesPerSecond = denseFramesPerSecondCap,
+): VpdqFeature[] {
+  const seconds = Math.max(1, features.at(-1)?.timestamp ?? 0);
+  const cap = Math.max(1, Math.floor(framesPerSecond * seconds));
+  const kept = denseFrames(features);
+  if (kept.length <= cap) return kept;
+  const wider = denseFrames(features, cappedFrameSpacingBits);
+  if (wider.length <= cap) return wider;
+  return Array.from({ length: cap }, (_, k) => wider[Math.floor((k * wider.length) / cap)] as VpdqFeature);
+}
+
+/**
+ * A banked video's dense frames: those of its whole frames, then those of the picture inside its
+ * uniform borders (`unboxed`: one feature per frame that has borders, see `contentBox`), each list
+ * de-duplicated and capped on its own (the two alternate, so they cannot share a "last kept"
+ * frame). A stream that letterboxes or pillarboxes a video that already had bars shows, once
+ * unboxed, the picture without any bar: it matches the second list. Unboxed frames of quality
+ * below 50 are left out (no placeholder frame: the whole frames give the signal its first frame).
+ */
+export function denseVideoFrames(
+  whole: readonly VpdqFeature[],
+  unboxed: readonly VpdqFeature[],
+  framesPerSecond = denseFramesPerSecondCap,
+): VpdqFeature[] {
+  const inside = capDenseFrames(unboxed, framesPerSecond).filter(
+    (feature) => feature.quality >= defaultVpdqQualityThreshold,
+  );
+  return [...capDenseFrames(whole, framesPerSecond), ...inside];
 }

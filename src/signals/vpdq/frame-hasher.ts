@@ -1,4 +1,4 @@
-import { hashPixels } from '../pdq/index.js';
+import { contentBox, cropRgb, hashPixels } from '../pdq/index.js';
 import type { FramePixels } from '../signal-type.js';
 import type { VpdqFeature } from './vpdq-feature.js';
 
@@ -29,4 +29,24 @@ export async function hashFrames(frames: AsyncIterable<FramePixels>): Promise<Vp
   const features: VpdqFeature[] = [];
   for await (const frame of frames) features.push(hashFrame(frame));
   return features;
+}
+
+/**
+ * Hashes every frame of a video for its dense signal: each whole frame (`whole`, as `hashFrames`)
+ * and, for a frame with uniform borders (`contentBox`: letterbox, pillarbox), the picture inside
+ * them (`unboxed`, the frame's number and time), one frame at a time. A frame without borders
+ * costs one hash and the border search (which stops at the first line of picture); a boxed one two.
+ */
+export async function hashFramesWithUnboxed(
+  frames: AsyncIterable<FramePixels>,
+): Promise<{ whole: VpdqFeature[]; unboxed: VpdqFeature[] }> {
+  const whole: VpdqFeature[] = [];
+  const unboxed: VpdqFeature[] = [];
+  for await (const frame of frames) {
+    whole.push(hashFrame(frame));
+    const box = contentBox(frame);
+    if (box === undefined) continue;
+    unboxed.push(hashFrame({ ...frame, width: box.width, height: box.height, rgb: cropRgb(frame, box) }));
+  }
+  return { whole, unboxed };
 }
