@@ -482,7 +482,9 @@ export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const contentSeconds = Number(textOption(args, '--seconds') ?? (quick ? 10 : 15));
   const parallel = Number(textOption(args, '--parallel') ?? (quick ? 12 : 14));
-  const configNames = (textOption(args, '--configs') ?? 'old,nomoving,default').split(',').filter((name) => name !== '');
+  const configNames = (textOption(args, '--configs') ?? 'old,nomoving,default')
+    .split(',')
+    .filter((name) => name !== '');
   const beforeDirectory = textOption(args, '--before');
   const bankFpsText = textOption(args, '--bank-fps');
   const bankFps = bankFpsText === undefined ? undefined : Number(bankFpsText);
