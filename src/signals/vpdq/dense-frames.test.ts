@@ -6,9 +6,10 @@ import {
   cappedFrameSpacingBits,
   denseFrameSpacingBits,
   denseFrames,
-  denseFramesPerSecondCap,
+  denseFramesPerVideoCap,
   denseVideoFrames,
 } from './dense-frames.js';
+import { formatPytxVpdq } from './pytx-format.js';
 import type { VpdqFeature } from './vpdq-feature.js';
 
 /** A hash with the first `bits` bits set (64 hex characters). */
@@ -88,6 +89,7 @@ describe('capDenseFrames', () => {
   test('under the cap, the frames are those of denseFrames', () => {
     const frames = drifting(30, 20);
     assert.deepEqual(capDenseFrames(frames, 30), denseFrames(frames));
+    assert.deepEqual(capDenseFrames(frames), denseFrames(frames));
   });
 
   test('over the cap, a wider spacing is tried first', () => {
@@ -95,12 +97,12 @@ describe('capDenseFrames', () => {
     assert.equal(denseFrames(frames).length, 61);
     const wider = denseFrames(frames, cappedFrameSpacingBits);
     assert.ok(wider.length <= 40, `${wider.length} frames at 24 bits`);
-    assert.deepEqual(capDenseFrames(frames, 20), wider);
+    assert.deepEqual(capDenseFrames(frames, 40), wider);
   });
 
   test('still over, the kept frames are thinned evenly to the cap, in order', () => {
     const frames = drifting(301, 40); // 10 s, every frame more than 24 bits from the last
-    const capped = capDenseFrames(frames, denseFramesPerSecondCap);
+    const capped = capDenseFrames(frames, 100);
     assert.equal(capped.length, 100);
     const numbers = capped.map((frame) => frame.frameNumber);
     assert.deepEqual(
@@ -132,4 +134,14 @@ describe('denseVideoFrames', () => {
     const whole = [0, 40].map((bits, index) => feature(index, bits));
     assert.deepEqual(denseVideoFrames(whole, []), denseFrames(whole));
   });
+});
+
+test('a capped dense signal fits one typed hash-list line (1 MiB), so a banked video can be exported and imported', () => {
+  const frames = Array.from({ length: denseFramesPerVideoCap }, (_, index) => ({
+    frameNumber: index,
+    quality: 100,
+    hash: 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f' as PdqHash,
+    timestamp: 3599.967 - index / 30,
+  }));
+  assert.ok(Buffer.byteLength(formatPytxVpdq(frames)) < 1024 * 1024);
 });

@@ -12,14 +12,15 @@ import { defaultVpdqQualityThreshold } from './vpdq-match.js';
 export const denseFrameSpacingBits = 16;
 
 /**
- * The memory cap of a dense signal: at most this many frames per second of video on average
- * (600 a minute, about 80 KB of PDQ index a minute), per list (whole frames; unboxed pictures).
- * Footage that changes slowly stays far below it; footage whose every frame is more than 16 bits
- * from the last (ffmpeg's `testsrc2`, 30 a second; the chair sample, 22) is thinned by
- * `capDenseFrames`. What that costs is measured in docs/streams.md: a stream sampled once a
- * second then finds a kept frame in fewer of its seconds (later first match), not never.
+ * The memory cap of a dense signal: at most this many frames per list (whole frames; unboxed
+ * pictures) of one video. 12,000 frames of about 80 characters fit one typed hash-list line
+ * (1 MiB, so a banked video can be exported and imported again) and take about 1.6 MB of PDQ
+ * index. Below it nothing changes: that is 6.7 minutes of footage whose every frame is more than 16
+ * bits from the last (ffmpeg's `testsrc2`), far longer of ordinary footage. A longer video is
+ * thinned by `capDenseFrames`; what thinning costs was measured with a cap of 10 frames a second
+ * (docs/streams.md): a stream sampled once a second finds a kept frame in fewer of its seconds.
  */
-export const denseFramesPerSecondCap = 10;
+export const denseFramesPerVideoCap = 12_000;
 
 /** The larger spacing `capDenseFrames` tries first (7 bits left for re-encoding) before thinning evenly. */
 export const cappedFrameSpacingBits = 24;
@@ -51,17 +52,11 @@ export function denseFrames(
 }
 
 /**
- * `denseFrames` within the memory cap: at most `framesPerSecond` × the video's length (its last
- * frame's timestamp, at least one second) frames. Over the cap, the spacing is raised to
- * `cappedFrameSpacingBits`; still over, the kept frames are thinned evenly (every n-th kept, by
+ * `denseFrames` within the memory cap: at most `cap` frames. Over the cap, the spacing is raised
+ * to `cappedFrameSpacingBits`; still over, the kept frames are thinned evenly (every n-th kept, by
  * position), so the cap holds whatever the footage.
  */
-export function capDenseFrames(
-  features: readonly VpdqFeature[],
-  framesPerSecond = denseFramesPerSecondCap,
-): VpdqFeature[] {
-  const seconds = Math.max(1, features.at(-1)?.timestamp ?? 0);
-  const cap = Math.max(1, Math.floor(framesPerSecond * seconds));
+export function capDenseFrames(features: readonly VpdqFeature[], cap = denseFramesPerVideoCap): VpdqFeature[] {
   const kept = denseFrames(features);
   if (kept.length <= cap) return kept;
   const wider = denseFrames(features, cappedFrameSpacingBits);
@@ -80,10 +75,8 @@ export function capDenseFrames(
 export function denseVideoFrames(
   whole: readonly VpdqFeature[],
   unboxed: readonly VpdqFeature[],
-  framesPerSecond = denseFramesPerSecondCap,
+  cap = denseFramesPerVideoCap,
 ): VpdqFeature[] {
-  const inside = capDenseFrames(unboxed, framesPerSecond).filter(
-    (feature) => feature.quality >= defaultVpdqQualityThreshold,
-  );
-  return [...capDenseFrames(whole, framesPerSecond), ...inside];
+  const inside = capDenseFrames(unboxed, cap).filter((feature) => feature.quality >= defaultVpdqQualityThreshold);
+  return [...capDenseFrames(whole, cap), ...inside];
 }

@@ -34,7 +34,7 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
 /**
  * Dense vPDQ: the frames of a banked video a live stream could show, for frame-by-frame lookup.
  * Every decoded frame is hashed and near-duplicates are left out (`denseFrames`: within 16 bits
- * of the last kept frame; at most 10 frames per second of video, `capDenseFrames`), and so is the
+ * of the last kept frame; at most 12,000 per video, `capDenseFrames`), and so is the
  * picture inside the frames' uniform borders when they have any (`denseVideoFrames`: a stream
  * that boxes a video with bars shows, once unboxed, the picture without them), so a stream sampled at 1 frame per second from any start offset shows
  * frames within reach of the bank, where the 1-per-second `vpdq` signal holds only the frames at
@@ -62,7 +62,7 @@ export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
 
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';
 export { fixedDecimals, pythonShortFloat } from './decimal-text.js';
-export { denseFrameSpacingBits, denseFrames, denseFramesPerSecondCap } from './dense-frames.js';
+export { denseFrameSpacingBits, denseFrames, denseFramesPerVideoCap } from './dense-frames.js';
 export { hashFrame, hashFrames } from './frame-hasher.js';
 export { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
 export { parseVpdqSignal, readVpdqFeatures } from './read-features.js';
