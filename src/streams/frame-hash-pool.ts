@@ -70,7 +70,7 @@ export function defaultFrameHashWorkers(): number {
 
 /**
  * A bounded pool of worker threads that hash the sampled frames of every watched stream with PDQ
- * (`hashVideoFrame`, bit-identical to the main thread), so that stream watching uses every core
+ * (`hashFrameViews` with the default views, bit-identical to the main thread), so that stream watching uses every core
  * instead of the main thread alone. Built on the upload pool's pattern (`HashPool` of `hasher/`:
  * workers start on demand and stay, an idle worker does not keep the process alive, a dead worker
  * fails its job and is replaced by the next one), with what live streams need on top:
@@ -117,8 +117,9 @@ export class FrameHashPool {
   }
 
   /**
-   * Hashes `frame` of the stream `lane` in a worker, after that stream's earlier frames. The pixels
-   * are copied at once, so the caller may reuse its buffer as soon as this returns.
+   * Hashes `frame` of the stream `lane` in a worker, after that stream's earlier frames, with the
+   * default views and, when given, the region `moving` (see `hasherFor`). The pixels are copied at
+   * once, so the caller may reuse its buffer as soon as this returns.
    *
    * @returns the frame's PDQ hash and quality, or `undefined` when the frame was dropped unhashed
    *   (a newer frame of the same stream replaced it while it waited, or the pool closed).
