@@ -133,6 +133,8 @@ describe('denseVideoFrames', () => {
   test('a video without borders has its whole frames only', () => {
     const whole = [0, 40].map((bits, index) => feature(index, bits));
     assert.deepEqual(denseVideoFrames(whole, []), denseFrames(whole));
+    const centre = [60, 64, 100].map((bits, index) => feature(index, bits));
+    assert.deepEqual(denseVideoFrames(whole, [], centre), [...denseFrames(whole), ...denseFrames(centre)]);
   });
 });
 

@@ -65,18 +65,20 @@ export function capDenseFrames(features: readonly VpdqFeature[], cap = denseFram
 }
 
 /**
- * A banked video's dense frames: those of its whole frames, then those of the picture inside its
- * uniform borders (`unboxed`: one feature per frame that has borders, see `contentBox`), each list
- * de-duplicated and capped on its own (the two alternate, so they cannot share a "last kept"
- * frame). A stream that letterboxes or pillarboxes a video that already had bars shows, once
- * unboxed, the picture without any bar: it matches the second list. Unboxed frames of quality
+ * A banked video's dense frames: those of its whole frames, then those of other views of its
+ * frames — the picture inside its uniform borders (`unboxed`: one feature per frame that has
+ * borders, see `contentBox`; a stream that letterboxes or pillarboxes a video that already had bars
+ * shows, once unboxed, the picture without any bar) and the middle of the picture (`centre`, for
+ * streams that crop or zoom in) — each list de-duplicated and capped on its own (they alternate
+ * frame by frame, so they cannot share a "last kept" frame). Frames of the other views of quality
  * below 50 are left out (no placeholder frame: the whole frames give the signal its first frame).
  */
 export function denseVideoFrames(
   whole: readonly VpdqFeature[],
-  unboxed: readonly VpdqFeature[],
-  cap = denseFramesPerVideoCap,
+  ...views: readonly (readonly VpdqFeature[])[]
 ): VpdqFeature[] {
-  const inside = capDenseFrames(unboxed, cap).filter((feature) => feature.quality >= defaultVpdqQualityThreshold);
-  return [...capDenseFrames(whole, cap), ...inside];
+  const others = views.flatMap((view) =>
+    capDenseFrames(view).filter((feature) => feature.quality >= defaultVpdqQualityThreshold),
+  );
+  return [...capDenseFrames(whole), ...others];
 }
