@@ -465,6 +465,15 @@ function summarize(observations: readonly Observation[], kindOf: (transform: str
   });
 }
 
+/** A whole number option within bounds (the bench refuses absurd values rather than run for hours). */
+function whole(text: string | number, name: string, minimum: number, maximum: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new Error(`${name} must be a whole number from ${minimum} to ${maximum}, got ${String(text).slice(0, 40)}`);
+  }
+  return value;
+}
+
 function textOption(args: readonly string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
@@ -480,8 +489,8 @@ async function commitOf(directory: string): Promise<string | null> {
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const contentSeconds = Number(textOption(args, '--seconds') ?? (quick ? 10 : 15));
-  const parallel = Number(textOption(args, '--parallel') ?? (quick ? 12 : 14));
+  const contentSeconds = whole(textOption(args, '--seconds') ?? (quick ? 10 : 15), '--seconds', 2, 120);
+  const parallel = whole(textOption(args, '--parallel') ?? (quick ? 12 : 14), '--parallel', 1, 64);
   const configNames = (textOption(args, '--configs') ?? 'old,nomoving,default')
     .split(',')
     .filter((name) => name !== '');
