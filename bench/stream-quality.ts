@@ -1,16 +1,16 @@
 /**
- * `npm run bench -- stream-quality [--quick] [--configs whole,default] [--before DIR] [--bank-fps N]
- * [--transforms PREFIX,...] [--parallel N]`:
- * how well live-stream watching matches banked videos that a stream has changed.
+ * `npm run bench -- stream-quality [--quick] [--configs old,nomoving,default] [--before DIR]
+ * [--bank-fps N] [--seconds N] [--transforms PREFIX,...] [--parallel N]`:
+ * how well live-stream watching matches banked videos that a stream has changed (issue 14).
  *
  * 1. Builds benign videos from ffmpeg's own synthetic sources (and, when present, the shared vPDQ
- *    sample videos under /work/shared), every one 480×270 at 30 fps; banks the originals through
- *    the real bank code (`createServices`, `banks.addMedia`: vPDQ at its default sampling, or at
- *    `--bank-fps N` frames per second: dense banking takes the sampling phase out of the measure,
- *    so that what is measured is the transformation).
- * 2. Writes transformed copies (each transformation alone, and a few pairs), each after a few
- *    seconds of flat grey lead-in (so that the watchers are connected before the first banked
- *    frame goes on air), and a set of unbanked videos (other synthetic sources) through a few
+ *    sample videos under /work/shared; the run says when they are absent), every one 480×270 at
+ *    30 fps, 15 s (`--seconds`); hashes the originals once through the real hasher (`hashMedia`
+ *    with the banked signals) and banks them twice: as Prevail banks them (`vpdq` and
+ *    `vpdq_dense`), and with their 1-per-second `vpdq` frames alone (the old bank).
+ * 2. Writes transformed copies (each transformation alone, and pairs), each after a few seconds
+ *    of flat grey lead-in (so that the watchers are connected before the first banked frame goes
+ *    on air), and a set of unbanked videos (other synthetic sources) through a few
  *    transformations.
  * 3. Publishes every copy to a local RTMP server (node-media-server) in real time (`-re`), several
  *    at once, and watches each with one real `StreamWatcher` per configuration at 1 fps.
@@ -21,16 +21,19 @@
  * and banked streams that matched another video).
  *
  * Configurations (side by side in one run, each a watcher on the same published stream):
- * - `default`: this tree's `StreamWatcher` as it is (its sampler and its frame hasher);
- * - `whole`: this tree's sampler, hashing the whole frame only (`hashVideoFrame`, as before
- *   unletterboxing and dihedral lookups);
+ * - `old`: before issue 14's work: the whole frame alone (`hashVideoFrame`) against the
+ *   1-per-second banked frames;
+ * - `default`: this tree's `StreamWatcher` as it is (its sampler and its frame hasher) against
+ *   the bank as Prevail fills it;
+ * - `whole`: as `default`, hashing the whole frame only (no unletterboxing, no dihedral lookups);
  * - `unletterbox`, `dihedral`: this tree's sampler with one of the two passes alone;
- * - `moving`: the default passes and the moving-region pass (`FrameViewOptions.moving`);
+ * - `moving`: the default passes and the moving-region pass (`FrameViewOptions.moving`; now a default);
+ * - `nomoving`: the default passes without the moving region (the default before it was turned on);
  * - `before` (with `--before DIR`): the `StreamWatcher` and `readFrames` of another worktree's
- *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults: e.g. today's
- *   sampler against a new one.
+ *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults.
  *
- * Bounded in time (about 8 minutes; `--quick` about 2); every child process is killed at the end.
+ * Bounded in time: the run prints its budget before playing (about 10 minutes; `--quick` about
+ * 3); every child process is killed at the end.
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,6 +43,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createServices } from '../src/app/index.js';
+import { bankedSignalNames, hashMedia } from '../src/hasher/index.js';
 import {
   defaultFrameViews,
   type FrameHasher,
@@ -66,8 +70,8 @@ const graceMs = 3000;
 const sharedSamples = [
   '/work/shared/vectors/vpdq/videos/chair-19-sd-bar.mp4',
   '/work/shared/vectors/vpdq/videos/pattern-sd-grey-bar.mp4',
+  '/work/shared/vectors/vpdq/videos/doorknob-hd-no-bar.mp4',
 ];
-const fontFile = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 interface Source {
   readonly name: string;
@@ -115,13 +119,26 @@ interface Transform {
   readonly speed?: number;
 }
 
+/**
+ * A streamer's overlay, drawn with boxes only (no font needed): a "camera" in the bottom right
+ * corner (a quarter of the width, its picture a moving gradient stand-in: a box whose shade changes),
+ * three "text" lines (thin bars of different lengths) in a dark band at the bottom left, and a
+ * "logo" (two nested boxes) at the top right. About 12 % of the picture is covered.
+ */
 const overlayChain = [
-  'drawbox=x=iw-104:y=10:w=92:h=40:color=white@0.85:t=fill',
-  ...(existsSync(fontFile)
-    ? [
-        `drawtext=fontfile=${fontFile}:text='LIVE  demo stream':x=12:y=h-34:fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6`,
-      ]
-    : []),
+  // camera: 120×68 in the corner, framed, its inside shading over time
+  'drawbox=x=iw-128:y=ih-76:w=120:h=68:color=0x202020:t=fill',
+  "drawbox=x=iw-124:y=ih-72:w=112:h=60:color=0x8a6f5a:t=fill:enable='lt(mod(t,2),1)'",
+  "drawbox=x=iw-124:y=ih-72:w=112:h=60:color=0x6f8a5a:t=fill:enable='gte(mod(t,2),1)'",
+  'drawbox=x=iw-96:y=ih-62:w=56:h=44:color=0xc8a088:t=fill',
+  // text: a dark band with three bars
+  'drawbox=x=8:y=ih-44:w=200:h=36:color=black@0.6:t=fill',
+  'drawbox=x=14:y=ih-38:w=150:h=6:color=white:t=fill',
+  'drawbox=x=14:y=ih-28:w=184:h=6:color=white:t=fill',
+  'drawbox=x=14:y=ih-18:w=96:h=6:color=white:t=fill',
+  // logo
+  'drawbox=x=iw-70:y=10:w=58:h=30:color=white@0.85:t=fill',
+  'drawbox=x=iw-62:y=16:w=42:h=18:color=0xd03030:t=fill',
 ].join(',');
 
 const singles: readonly Transform[] = [
@@ -132,9 +149,9 @@ const singles: readonly Transform[] = [
   { name: 'pillarbox', chain: `scale=360:${height},pad=${width}:${height}:60:0:black` },
   { name: 'crop 10 %', chain: `crop=iw*0.9:ih*0.9,scale=${width}:${height}` },
   { name: 'mirror', chain: 'hflip' },
-  { name: 'text and logo overlay', chain: overlayChain },
-  { name: 'speed 1.25×', chain: 'setpts=PTS/1.25', speed: 1.25 },
-  { name: 'speed 0.8×', chain: 'setpts=PTS/0.8', speed: 0.8 },
+  { name: 'overlay (camera, text, logo)', chain: overlayChain },
+  { name: 'speed 1.1×', chain: 'setpts=PTS/1.1', speed: 1.1 },
+  { name: 'speed 0.9×', chain: 'setpts=PTS/0.9', speed: 0.9 },
   { name: '25 fps', chain: 'fps=25' },
   {
     name: 'picture-in-picture',
@@ -159,11 +176,13 @@ const single = (name: string): Transform => {
   return found;
 };
 
-/** Two transformations applied in turn (chains without a background only). */
+/** Two transformations applied in turn (the first without a background: it is applied to the video before the second). */
 function pair(first: Transform, second: Transform): Transform {
+  if (first.background !== undefined) throw new Error(`${first.name} has a background: put it second`);
   return {
     name: `${first.name} + ${second.name}`,
     chain: `${first.chain},${second.chain}`,
+    ...(second.background !== undefined ? { background: second.background } : {}),
     ...(first.encode !== undefined || second.encode !== undefined
       ? { encode: [...(first.encode ?? []), ...(second.encode ?? [])] }
       : {}),
@@ -174,14 +193,24 @@ function pair(first: Transform, second: Transform): Transform {
 const pairs: readonly Transform[] = [
   pair(single('letterbox'), single('low bitrate')),
   pair(single('mirror'), single('crop')),
-  pair(single('scaled'), single('text')),
+  pair(single('scaled'), single('overlay')),
   pair(single('pillarbox'), single('mirror')),
-  pair(single('speed 1.25'), single('25 fps')),
+  pair(single('speed 1.1'), single('25 fps')),
+  pair(single('low bitrate'), single('scaled')),
+  pair(single('crop'), single('overlay')),
+  pair(single('mirror'), single('picture')),
+  pair(single('low bitrate'), single('screen')),
 ];
 
-/** One configuration of the watcher: a name and how to build its `StreamWatcher`. */
+/** One configuration of the watcher: a name, the bank it matches against and how to build its `StreamWatcher`. */
 interface Configuration {
   readonly name: string;
+  /**
+   * `dense` (the default): originals banked as Prevail banks them (`vpdq` and `vpdq_dense`);
+   * `sparse`: their 1-per-second `vpdq` frames only (as python-threatexchange hashes, and as
+   * Prevail banked before `vpdq_dense`).
+   */
+  readonly bank?: 'dense' | 'sparse';
   readonly watcher: (options: { id: string; url: string; matcher: unknown }) => {
     subscribe(listener: (event: StreamWatchEvent) => void): unknown;
     start(): unknown;
@@ -190,9 +219,14 @@ interface Configuration {
 }
 
 /** This tree's watcher; `hasher` makes each stream its own frame hasher (the moving-region pass keeps state). */
-function thisTree(name: string, hasher: (() => FrameHasher) | undefined): Configuration {
+function thisTree(
+  name: string,
+  hasher: (() => FrameHasher) | undefined,
+  bank: Configuration['bank'] = 'dense',
+): Configuration {
   return {
     name,
+    bank,
     watcher: ({ id, url, matcher }) =>
       new StreamWatcher({
         id,
@@ -206,11 +240,14 @@ function thisTree(name: string, hasher: (() => FrameHasher) | undefined): Config
 }
 
 const namedConfigurations: Record<string, () => Configuration> = {
+  /** Before issue 14's work: the whole frame alone against the 1-per-second banked frames. */
+  old: () => thisTree('old', () => hashVideoFrame, 'sparse'),
   default: () => thisTree('default', undefined),
   whole: () => thisTree('whole', () => hashVideoFrame),
   unletterbox: () => thisTree('unletterbox', () => frameHasher({ ...defaultFrameViews, dihedral: false })),
   dihedral: () => thisTree('dihedral', () => frameHasher({ ...defaultFrameViews, unletterbox: false })),
   moving: () => thisTree('moving', () => frameHasher({ ...defaultFrameViews, moving: true })),
+  nomoving: () => thisTree('nomoving', () => frameHasher({ ...defaultFrameViews, moving: false })),
 };
 
 /** The `StreamWatcher` of another worktree's bench build, with its defaults. */
@@ -288,6 +325,8 @@ interface StreamJob {
   readonly video: string;
   readonly transform: string;
   readonly speed: number;
+  /** How long the clip plays (lead-in and video, at its speed). */
+  readonly seconds: number;
   readonly contentId: number | undefined;
 }
 
@@ -307,7 +346,7 @@ interface Observation {
 async function playBatch(
   jobs: readonly StreamJob[],
   configurations: readonly Configuration[],
-  matcher: unknown,
+  matchers: { readonly dense: unknown; readonly sparse: unknown },
   rtmpUrl: string,
   children: ChildProcess[],
 ): Promise<Observation[]> {
@@ -336,6 +375,7 @@ async function playBatch(
         const onAir = publishedAt + (leadSeconds / job.speed) * 1000;
         const seen = configurations.map((configuration) => {
           const state = { frames: 0, firstMatchMs: undefined as number | undefined, wrongFrames: 0 };
+          const matcher = matchers[configuration.bank ?? 'dense'];
           const watcher = configuration.watcher({ id: `${job.id}-${configuration.name}`, url, matcher });
           watcher.subscribe((event) => {
             if (event.type === 'frame') state.frames += 1;
@@ -347,8 +387,8 @@ async function playBatch(
           watcher.start();
           return { configuration, watcher, state };
         });
-        // The clip lasts at most lead + 20 s of video at 0.8× speed; never wait much longer.
-        await Promise.race([exited, sleep(45_000)]);
+        // Never wait much longer than the clip lasts.
+        await Promise.race([exited, sleep(job.seconds * 1000 + 20_000)]);
         await stopProcess(publisher.child);
         await sleep(graceMs);
         await Promise.all(seen.map(({ watcher }) => watcher.stop()));
@@ -425,6 +465,15 @@ function summarize(observations: readonly Observation[], kindOf: (transform: str
   });
 }
 
+/** A whole number option within bounds (the bench refuses absurd values rather than run for hours). */
+function whole(text: string | number, name: string, minimum: number, maximum: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new Error(`${name} must be a whole number from ${minimum} to ${maximum}, got ${String(text).slice(0, 40)}`);
+  }
+  return value;
+}
+
 function textOption(args: readonly string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
@@ -440,9 +489,11 @@ async function commitOf(directory: string): Promise<string | null> {
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const contentSeconds = quick ? 8 : 12;
-  const parallel = Number(textOption(args, '--parallel') ?? (quick ? 16 : 14));
-  const configNames = (textOption(args, '--configs') ?? 'whole,default').split(',').filter((name) => name !== '');
+  const contentSeconds = whole(textOption(args, '--seconds') ?? (quick ? 10 : 15), '--seconds', 2, 120);
+  const parallel = whole(textOption(args, '--parallel') ?? (quick ? 12 : 14), '--parallel', 1, 64);
+  const configNames = (textOption(args, '--configs') ?? 'old,nomoving,default')
+    .split(',')
+    .filter((name) => name !== '');
   const beforeDirectory = textOption(args, '--before');
   const bankFpsText = textOption(args, '--bank-fps');
   const bankFps = bankFpsText === undefined ? undefined : Number(bankFpsText);
@@ -497,25 +548,41 @@ export async function run(args: string[]): Promise<void> {
   const children: ChildProcess[] = [];
   const media = await startMediaServer();
   const services = await createServices({ dataDir: join(directory, 'data') });
+  const sparseServices = await createServices({ dataDir: join(directory, 'data-sparse') });
   const began = Date.now();
   try {
     await services.banks.createBank({ name: 'STREAM_QUALITY' });
+    await sparseServices.banks.createBank({ name: 'STREAM_QUALITY' });
     console.log(`building ${sources.length} banked and ${unbanked.length} unbanked videos, ${contentSeconds} s each`);
     const originals = await inPool([...sources, ...unbanked], 2, (source) =>
       makeOriginal(directory, source, contentSeconds),
     );
     const contentIds = new Map<string, number>();
+    const bankedFrames: { video: string; vpdq: number; vpdq_dense: number; seconds: number }[] = [];
     for (const [index, source] of sources.entries()) {
       const bytes = await readFile(originals[index] as string);
-      const record = await services.banks.addMedia(
-        'STREAM_QUALITY',
-        bytes,
-        { maxPixels: 1e8 },
-        { note: `bench ${source.name}` },
-        bankFps === undefined ? {} : { fps: bankFps },
-      );
+      const hashes = await hashMedia(bytes, {
+        signals: bankedSignalNames,
+        dihedral: false,
+        decode: { maxPixels: 1e8 },
+        video: bankFps === undefined ? {} : { fps: bankFps },
+      });
+      const details = { note: `bench ${source.name}` };
+      const record = await services.banks.addHashedMedia('STREAM_QUALITY', hashes, details);
+      const { vpdq_dense: dense, ...sparse } = hashes;
+      const sparseRecord = await sparseServices.banks.addHashedMedia('STREAM_QUALITY', sparse, details);
+      if (sparseRecord.id !== record.id) throw new Error('the two banks gave the video different ids');
       contentIds.set(source.name, record.id);
+      bankedFrames.push({
+        video: source.name,
+        vpdq: frameCount(hashes.vpdq),
+        vpdq_dense: frameCount(dense),
+        seconds: contentSeconds,
+      });
     }
+    console.log(
+      `banked frames (vpdq / vpdq_dense): ${bankedFrames.map((entry) => `${entry.video} ${entry.vpdq}/${entry.vpdq_dense}`).join(', ')}`,
+    );
     const specs = [
       ...sources.flatMap((source, index) =>
         transforms.map((transform) => ({ source, original: originals[index] as string, transform, banked: true })),
@@ -538,16 +605,29 @@ export async function run(args: string[]): Promise<void> {
         video: spec.source.name,
         transform: spec.transform.name,
         speed: spec.transform.speed ?? 1,
+        seconds: (leadSeconds + contentSeconds) / (spec.transform.speed ?? 1),
         contentId: spec.banked ? contentIds.get(spec.source.name) : undefined,
       };
     });
+    const batches = Math.ceil(jobs.length / parallel);
+    const budgetSeconds = Math.round(
+      batches * (Math.max(...jobs.map((job) => job.seconds)) + graceMs / 1000 + 6) + (Date.now() - began) / 1000,
+    );
     console.log(
-      `built in ${Math.round((Date.now() - began) / 1000)} s; playing ${jobs.length} streams, ${parallel} at a time, ${configurations.length} watcher(s) each`,
+      `built in ${Math.round((Date.now() - began) / 1000)} s; playing ${jobs.length} streams, ${parallel} at a time, ${configurations.length} watcher(s) each: budget about ${budgetSeconds} s in all`,
     );
     const observations: Observation[] = [];
     for (let start = 0; start < jobs.length; start += parallel) {
       const batch = jobs.slice(start, start + parallel);
-      observations.push(...(await playBatch(batch, configurations, services.matcher, media.rtmpUrl, children)));
+      observations.push(
+        ...(await playBatch(
+          batch,
+          configurations,
+          { dense: services.matcher, sparse: sparseServices.matcher },
+          media.rtmpUrl,
+          children,
+        )),
+      );
       console.log(
         `  ${Math.min(start + parallel, jobs.length)}/${jobs.length} streams played (${Math.round((Date.now() - began) / 1000)} s)`,
       );
@@ -594,6 +674,8 @@ export async function run(args: string[]): Promise<void> {
       quick,
       video: { width, height, fps: rate, contentSeconds, leadSeconds, samples: samples.length },
       bankFps: bankFps ?? 'default',
+      bankedFrames,
+      budgetSeconds,
       banked: sources.map((source) => source.name),
       unbanked: unbanked.map((source) => source.name),
       configurations: await Promise.all(
@@ -613,6 +695,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     for (const child of children) await stopProcess(child);
     await services.close();
+    await sparseServices.close();
     await media.close();
     await rm(directory, { recursive: true, force: true });
   }
@@ -625,6 +708,11 @@ function percentile(values: readonly number[], fraction: number): number | null 
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Frames in a vPDQ signal string (a JSON list of frame strings), 0 when absent. */
+function frameCount(signal: string | undefined): number {
+  return signal === undefined ? 0 : (JSON.parse(signal) as unknown[]).length;
+}
 const seconds = (ms: number | null) => (ms === null ? '–' : (ms / 1000).toFixed(1));
 
 function sleep(ms: number): Promise<void> {

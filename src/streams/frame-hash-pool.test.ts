@@ -4,8 +4,8 @@ import { EngineError } from '../core/index.js';
 import type { VideoFrame } from '../video/index.js';
 import { defaultFrameViews, frameHasher } from './frame-views.js';
 
-/** What a worker computes: the default views, without the moving region (per-stream state). */
-const mainThread = frameHasher({ ...defaultFrameViews, moving: false });
+/** What a worker computes for a frame of a stream's first (no moving region can be found in one frame). */
+const mainThread = (item: VideoFrame) => frameHasher(defaultFrameViews)(item);
 
 import { FrameHashPool, type FrameHashPoolSettings } from './frame-hash-pool.js';
 
@@ -48,6 +48,30 @@ describe('the frame hashing pool', () => {
       frames.map((item) => mainThread(item)),
     );
     assert.equal(hashing.stats().hashed, 3);
+  });
+
+  test("a stream's hasher finds its moving region on the main thread: the same views as frameHasher", async () => {
+    const hashing = pool({ workers: 2 });
+    // A still patterned background with a 64×40 window whose picture changes every frame.
+    const scene = (seed: number): VideoFrame => {
+      const still = frame(0, 160, 90);
+      const window = frame(seed * 7 + 1, 64, 40);
+      for (let row = 0; row < 40; row++) {
+        still.rgb.set(window.rgb.subarray(row * 64 * 3, (row + 1) * 64 * 3), ((row + 24) * 160 + 48) * 3);
+      }
+      return { ...still, index: seed, timestamp: seed };
+    };
+    const frames = [1, 2, 3, 4].map(scene);
+    const reference = frameHasher(defaultFrameViews);
+    const expected = frames.map((item) => reference(item));
+    const lane = hashing.hasherFor('window');
+    const results = [];
+    for (const item of frames) results.push(await lane(item));
+    assert.deepEqual(results, expected);
+    assert.ok(
+      results.some((result) => result?.views?.some((view) => view.view === 'moving')),
+      'the moving window was hashed as a view',
+    );
   });
 
   test('the caller may reuse its buffer at once: the pool hashes its own copy', async () => {

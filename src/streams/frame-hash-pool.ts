@@ -3,13 +3,17 @@ import { Worker } from 'node:worker_threads';
 import { EngineError } from '../core/index.js';
 import { hashWorkerEntry } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
+import type { FrameBox } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
+import { MovingRegion } from './moving-region.js';
 import type { FrameHashes } from './stream-types.js';
 
 /** One frame sent to a worker: its own copy of the pixels, transferred (never shared with the reader). */
 export interface FrameHashRequest {
   readonly id: number;
   readonly frame: VideoFrame;
+  /** The stream's moving region in this frame, found on the main thread (`MovingRegion` keeps state per stream). */
+  readonly moving?: FrameBox;
 }
 
 /** A worker's answer to one frame. */
@@ -44,6 +48,7 @@ export interface FrameHashPoolStats {
 
 interface Job {
   readonly frame: VideoFrame;
+  readonly moving: FrameBox | undefined;
   readonly resolve: (result: FrameHashes | undefined) => void;
   readonly reject: (error: EngineError) => void;
 }
@@ -65,7 +70,7 @@ export function defaultFrameHashWorkers(): number {
 
 /**
  * A bounded pool of worker threads that hash the sampled frames of every watched stream with PDQ
- * (`hashVideoFrame`, bit-identical to the main thread), so that stream watching uses every core
+ * (`hashFrameViews` with the default views, bit-identical to the main thread), so that stream watching uses every core
  * instead of the main thread alone. Built on the upload pool's pattern (`HashPool` of `hasher/`:
  * workers start on demand and stay, an idle worker does not keep the process alive, a dead worker
  * fails its job and is replaced by the next one), with what live streams need on top:
@@ -112,14 +117,15 @@ export class FrameHashPool {
   }
 
   /**
-   * Hashes `frame` of the stream `lane` in a worker, after that stream's earlier frames. The pixels
-   * are copied at once, so the caller may reuse its buffer as soon as this returns.
+   * Hashes `frame` of the stream `lane` in a worker, after that stream's earlier frames, with the
+   * default views and, when given, the region `moving` (see `hasherFor`). The pixels are copied at
+   * once, so the caller may reuse its buffer as soon as this returns.
    *
    * @returns the frame's PDQ hash and quality, or `undefined` when the frame was dropped unhashed
    *   (a newer frame of the same stream replaced it while it waited, or the pool closed).
    * @throws EngineError `INTERNAL` when the worker hashing it failed or died.
    */
-  hash(lane: string, frame: VideoFrame): Promise<FrameHashes | undefined> {
+  hash(lane: string, frame: VideoFrame, moving?: FrameBox): Promise<FrameHashes | undefined> {
     if (this.#closed) return Promise.resolve(undefined);
     const copy: VideoFrame = { ...frame, rgb: new Uint8Array(frame.rgb) };
     return new Promise((resolve, reject) => {
@@ -131,14 +137,20 @@ export class FrameHashPool {
       } else if (!state.running) {
         this.#ready.push(lane);
       }
-      state.waiting = { frame: copy, resolve, reject };
+      state.waiting = { frame: copy, moving, resolve, reject };
       this.#pump();
     });
   }
 
-  /** A `FrameHasher` for one stream: its frames go to this pool in the lane `lane`. */
+  /**
+   * A `FrameHasher` for one stream: its frames go to this pool in the lane `lane`, each with the
+   * stream's moving region in it (its own `MovingRegion`, fed every frame on this thread: about a
+   * pass over the pixels, cheaper than a hash), so workers hash the same views as `frameHasher`
+   * with `defaultFrameViews` on the main thread.
+   */
   hasherFor(lane: string): (frame: VideoFrame) => Promise<FrameHashes | undefined> {
-    return (frame) => this.hash(lane, frame);
+    const region = new MovingRegion();
+    return (frame) => this.hash(lane, frame, region.observe(frame));
   }
 
   stats(): FrameHashPoolStats {
@@ -175,7 +187,11 @@ export class FrameHashPool {
       const worker = this.#idle.pop() ?? this.#startWorker();
       this.#running.set(worker, { lane, job });
       worker.ref();
-      const request: FrameHashRequest = { id: this.#nextId++, frame: job.frame };
+      const request: FrameHashRequest = {
+        id: this.#nextId++,
+        frame: job.frame,
+        ...(job.moving !== undefined ? { moving: job.moving } : {}),
+      };
       worker.postMessage(request, [job.frame.rgb.buffer as ArrayBuffer]);
     }
   }

@@ -1,6 +1,13 @@
-import { type DihedralName, hashPixels, hashPixelsDihedral, type PdqDihedralResult } from '../signals/index.js';
+import {
+  contentBox,
+  cropRgb,
+  type DihedralName,
+  type FrameBox,
+  hashPixels,
+  hashPixelsDihedral,
+  type PdqDihedralResult,
+} from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
-import { contentBox, cropRgb, type FrameBox } from './frame-borders.js';
 import { MovingRegion } from './moving-region.js';
 import type { FrameHashes, FrameView } from './stream-types.js';
 
@@ -18,8 +25,12 @@ export interface FrameViewOptions {
   readonly moving: boolean;
 }
 
-/** What streams do by default: both passes (measured in `npm run bench -- stream-quality`; docs/streams.md). */
-export const defaultFrameViews: FrameViewOptions = { unletterbox: true, dihedral: true, moving: false };
+/**
+ * What streams do by default: all three passes (measured in `npm run bench -- stream-quality`,
+ * docs/streams.md: the moving region found 6 of 8 screen captures that nothing else found, and
+ * more letterboxed and pillarboxed streams, with no false match).
+ */
+export const defaultFrameViews: FrameViewOptions = { unletterbox: true, dihedral: true, moving: true };
 
 function view(
   name: FrameView['view'],
@@ -52,15 +63,22 @@ function view(
  */
 export function frameHasher(options: FrameViewOptions): (frame: VideoFrame) => FrameHashes {
   const region = options.moving ? new MovingRegion() : undefined;
-  const crop = (name: FrameView['view'], frame: VideoFrame, box: FrameBox) =>
+  return (frame) => hashFrameViews(frame, options, region?.observe(frame));
+}
+
+/**
+ * The views of one frame (see `frameHasher`), stateless: the whole frame, the unboxed picture
+ * when `options.unletterbox` and the frame has borders, and the region `moving` when given (found
+ * by the stream's `MovingRegion`, which keeps state: the frame hashing pool finds it on the main
+ * thread and hashes it in a worker).
+ */
+export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, moving?: FrameBox): FrameHashes {
+  const crop = (name: FrameView['view'], box: FrameBox) =>
     view(name, { width: box.width, height: box.height, data: cropRgb(frame, box) }, options.dihedral);
-  return (frame) => {
-    const whole = view('frame', { width: frame.width, height: frame.height, data: frame.rgb }, options.dihedral);
-    const views: FrameView[] = [];
-    const box = options.unletterbox ? contentBox(frame) : undefined;
-    if (box !== undefined) views.push(crop('unboxed', frame, box));
-    const moving = region?.observe(frame);
-    if (moving !== undefined) views.push(crop('moving', frame, moving));
-    return { ...whole, views };
-  };
+  const whole = view('frame', { width: frame.width, height: frame.height, data: frame.rgb }, options.dihedral);
+  const views: FrameView[] = [];
+  const box = options.unletterbox ? contentBox(frame) : undefined;
+  if (box !== undefined) views.push(crop('unboxed', box));
+  if (moving !== undefined) views.push(crop('moving', moving));
+  return { ...whole, views };
 }

@@ -9,7 +9,6 @@
  */
 
 export { engineMatchSink } from './engine-match-sink.js';
-export { contentBox, cropRgb, type FrameBox } from './frame-borders.js';
 export {
   allocateFps,
   budgetUtilization,

@@ -1,4 +1,4 @@
-import type { FrameBox, RgbFrame } from './frame-borders.js';
+import type { FrameBox, RgbFrame } from '../signals/index.js';
 
 /**
  * Side of the square cells (pixels) a frame is cut into to find where it moves: fine enough that

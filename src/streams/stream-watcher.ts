@@ -51,9 +51,9 @@ export interface StreamWatcherOptions {
   /** The frame reader: `readFrames` of `src/video` (a fake in unit tests). */
   readonly readFrames: FrameSource;
   /**
-   * How frames are hashed (default `frameHasher(defaultFrameViews)`: the whole frame and the
-   * picture inside its uniform borders, each with its dihedral variants; `hashVideoFrame` for the
-   * whole frame alone).
+   * How frames are hashed (default `frameHasher(defaultFrameViews)`, one per watcher: the whole
+   * frame, the picture inside its uniform borders and the region that moves, each with its
+   * dihedral variants; `hashVideoFrame` for the whole frame alone).
    */
   readonly hashFrame?: FrameHasher;
   /**

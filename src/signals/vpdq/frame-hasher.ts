@@ -1,4 +1,4 @@
-import { hashPixels } from '../pdq/index.js';
+import { contentBox, cropRgb, hashPixels } from '../pdq/index.js';
 import type { FramePixels } from '../signal-type.js';
 import type { VpdqFeature } from './vpdq-feature.js';
 
@@ -29,4 +29,45 @@ export async function hashFrames(frames: AsyncIterable<FramePixels>): Promise<Vp
   const features: VpdqFeature[] = [];
   for await (const frame of frames) features.push(hashFrame(frame));
   return features;
+}
+
+/**
+ * The share of each side a banked frame's centre view keeps: the middle 90 % (5 % cut from every
+ * edge), as a stream that zooms in or crops about 10 % shows it. Measured in
+ * `npm run bench -- stream-quality` (docs/streams.md): centred crops of 10 % matched 1–2 of 8
+ * streams before.
+ */
+export const centreViewShare = 0.9;
+
+/** The middle `centreViewShare` of a picture. */
+function centreOf(frame: FramePixels): FramePixels {
+  const width = Math.round(frame.width * centreViewShare);
+  const height = Math.round(frame.height * centreViewShare);
+  const box = { x: Math.floor((frame.width - width) / 2), y: Math.floor((frame.height - height) / 2), width, height };
+  return { ...frame, width, height, rgb: cropRgb(frame, box) };
+}
+
+/**
+ * Hashes every frame of a video for its dense signal, one frame at a time: each whole frame
+ * (`whole`, as `hashFrames`); for a frame with uniform borders (`contentBox`: letterbox,
+ * pillarbox), the picture inside them (`unboxed`, with the frame's number and time); and the
+ * middle 90 % of the picture (`centre`: of the unboxed picture when there are borders), for
+ * streams that crop or zoom in. A frame without borders costs two hashes and the border search
+ * (which stops at the first line of picture); a boxed one three.
+ */
+export async function hashDenseViews(
+  frames: AsyncIterable<FramePixels>,
+): Promise<{ whole: VpdqFeature[]; unboxed: VpdqFeature[]; centre: VpdqFeature[] }> {
+  const whole: VpdqFeature[] = [];
+  const unboxed: VpdqFeature[] = [];
+  const centre: VpdqFeature[] = [];
+  for await (const frame of frames) {
+    whole.push(hashFrame(frame));
+    const box = contentBox(frame);
+    const picture =
+      box === undefined ? frame : { ...frame, width: box.width, height: box.height, rgb: cropRgb(frame, box) };
+    if (box !== undefined) unboxed.push(hashFrame(picture));
+    centre.push(hashFrame(centreOf(picture)));
+  }
+  return { whole, unboxed, centre };
 }
