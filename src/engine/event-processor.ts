@@ -182,8 +182,8 @@ function joinOpenCases(context: EventContext): void {
   for (const [role, id] of Object.entries(event.entities)) {
     const entity = context.keyOf(role, id);
     if (cases.hasCase(entity)) cases.join(entity, [context.eventEntry()]);
-    for (const neighbour of state.links.neighbours(entity)) {
-      if (cases.hasCase(neighbour)) cases.join(neighbour, [context.eventEntry()]);
+    for (const neighbour of state.links.openNeighbours(entity)) {
+      cases.join(neighbour, [context.eventEntry()]);
     }
   }
 }
