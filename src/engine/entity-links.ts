@@ -142,11 +142,11 @@ export class LinkGraph {
     if (hood === undefined) return noNeighbours;
     const open = this.#open;
     if (hood.openVersion !== open.version) {
-      let found: string[] | undefined;
+      const found: string[] = [];
       for (const neighbour of hood.seen.keys()) {
-        if (open.has(neighbour)) (found ??= []).push(neighbour);
+        if (open.has(neighbour)) found.push(neighbour);
       }
-      hood.open = found ?? noNeighbours;
+      hood.open = found.length === 0 ? noNeighbours : found;
       hood.openVersion = open.version;
     }
     return hood.open;
