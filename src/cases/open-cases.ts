@@ -14,9 +14,18 @@ type Entry = Omit<CaseTimelineEntry, 'caseId'>;
  */
 export class OpenCases {
   readonly #subjects: Set<string>;
+  #version = 0;
 
   constructor(subjects: Iterable<string> = []) {
     this.#subjects = new Set(subjects);
+  }
+
+  /**
+   * Changes whenever the set of subjects changes (and only then), so that a reader may keep what
+   * it worked out from the set (`LinkGraph.openNeighbours`) until the next change.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   has(subject: string): boolean {
@@ -34,18 +43,21 @@ export class OpenCases {
 
   /** Forgets every subject (a replay starts with none and learns them again from its events). */
   clear(): void {
+    if (this.#subjects.size > 0) this.#version++;
     this.#subjects.clear();
   }
 
   /** Records that the engine opened (or joined) a case for `subject`. */
   opened(subject: string): void {
+    if (this.#subjects.has(subject)) return;
     this.#subjects.add(subject);
+    this.#version++;
   }
 
   /** Sets whether `subject` has a case that is not closed (as read from the store). */
   set(subject: string, open: boolean): void {
-    if (open) this.#subjects.add(subject);
-    else this.#subjects.delete(subject);
+    if (open) this.opened(subject);
+    else if (this.#subjects.delete(subject)) this.#version++;
   }
 }
 

@@ -42,6 +42,26 @@ function ranksAbove(aSeen: string, aKey: string, bSeen: string, bKey: string): b
   return aSeen > bSeen || (aSeen === bSeen && aKey > bKey);
 }
 
+/** What `LinkGraph.openNeighbours` asks of the engine's view of open cases (`OpenCases`). */
+export interface OpenSubjects {
+  /** Changes whenever the set of subjects changes. */
+  readonly version: number;
+  has(subject: string): boolean;
+}
+
+/**
+ * One entity's neighbours (neighbour → latest time seen; Map order is insertion order) and, kept
+ * with them, which of them had an open case when last asked: valid while the view's version is
+ * `openVersion` and no neighbour was added or dropped since (`-1`: to be worked out again).
+ */
+interface Neighbourhood {
+  readonly seen: Map<string, string>;
+  openVersion: number;
+  open: readonly string[];
+}
+
+const noNeighbours: readonly string[] = Object.freeze([]);
+
 /** Options of a `LinkGraph`. */
 export interface LinkGraphOptions {
   /** Neighbours kept per entity: the most recently seen (default 64). */
@@ -50,7 +70,11 @@ export interface LinkGraphOptions {
   readonly maxEntities?: number;
   /** True when the store holds no link the graph does not (a fresh or replayed log): nothing needs loading. */
   readonly complete?: boolean;
+  /** The subjects with an open case that `openNeighbours` picks out (default: none). */
+  readonly openCases?: OpenSubjects;
 }
+
+const noOpenCases: OpenSubjects = { version: 0, has: () => false };
 
 /**
  * Who is linked to whom, one hop each way, so that an event on an entity can join the open case
@@ -64,16 +88,18 @@ export interface LinkGraphOptions {
  * by `maxEntities × maxNeighbours` whatever the number of entities.
  */
 export class LinkGraph {
-  /** Entity → neighbour → latest time seen. Map order is least recently used first. */
-  readonly #neighbours = new Map<string, Map<string, string>>();
+  /** Entity → its neighbourhood. Map order is least recently used first. */
+  readonly #neighbours = new Map<string, Neighbourhood>();
   readonly #maxNeighbours: number;
   readonly #maxEntities: number;
+  readonly #open: OpenSubjects;
   #complete: boolean;
 
   constructor(options: LinkGraphOptions = {}) {
     this.#maxNeighbours = options.maxNeighbours ?? 64;
     this.#maxEntities = options.maxEntities ?? 200_000;
     this.#complete = options.complete ?? false;
+    this.#open = options.openCases ?? noOpenCases;
   }
 
   /** The entities among `entities` that must be loaded from the store before use (marks the others as used). */
@@ -95,7 +121,7 @@ export class LinkGraph {
       .sort((a, b) => (ranksAbove(a.lastSeen, a.neighbour, b.lastSeen, b.neighbour) ? -1 : 1))
       .slice(0, this.#maxNeighbours);
     this.#neighbours.delete(entity);
-    this.#neighbours.set(entity, new Map(ranked.map((item) => [item.neighbour, item.lastSeen])));
+    this.#neighbours.set(entity, neighbourhood(new Map(ranked.map((item) => [item.neighbour, item.lastSeen]))));
   }
 
   /** Records a link seen at `time` (both ways). Both entities must have been loaded (`missing`). */
@@ -104,8 +130,26 @@ export class LinkGraph {
     this.#link(to, from, time);
   }
 
-  neighbours(entity: string): Iterable<string> {
-    return this.#neighbours.get(entity)?.keys() ?? [];
+  /**
+   * The entity's neighbours that have an open case (`openCases`), in the graph's order for the
+   * entity (the order they were first kept in): the same as filtering its neighbours with
+   * `openCases.has`, but worked out again only when the open set changed since the last call
+   * (a neighbour kept or dropped meanwhile updates the list in place). Every event asks it for
+   * each of its entities, and a busy payee has dozens of neighbours.
+   */
+  openNeighbours(entity: string): readonly string[] {
+    const hood = this.#neighbours.get(entity);
+    if (hood === undefined) return noNeighbours;
+    const open = this.#open;
+    if (hood.openVersion !== open.version) {
+      const found: string[] = [];
+      for (const neighbour of hood.seen.keys()) {
+        if (open.has(neighbour)) found.push(neighbour);
+      }
+      hood.open = found.length === 0 ? noNeighbours : found;
+      hood.openVersion = open.version;
+    }
+    return hood.open;
   }
 
   /** Drops the least recently used entities beyond `maxEntities` (call when every link seen is stored). */
@@ -120,20 +164,23 @@ export class LinkGraph {
   }
 
   #link(entity: string, neighbour: string, time: string): void {
-    let list = this.#neighbours.get(entity);
-    if (list === undefined) {
+    let hood = this.#neighbours.get(entity);
+    if (hood === undefined) {
       // Not loaded: the store has this entity's older links; it is loaded (with this one) when needed.
       if (!this.#complete) return;
-      list = new Map();
-      this.#neighbours.set(entity, list);
+      hood = neighbourhood(new Map());
+      this.#neighbours.set(entity, hood);
     }
+    const list = hood.seen;
     const seen = list.get(neighbour);
     if (seen !== undefined) {
+      // A later time for a known neighbour keeps its place in the Map's order.
       if (time > seen) list.set(neighbour, time);
       return;
     }
     if (list.size < this.#maxNeighbours) {
       list.set(neighbour, time);
+      this.#kept(hood, neighbour);
       return;
     }
     let lowestKey: string | undefined;
@@ -146,7 +193,25 @@ export class LinkGraph {
     }
     if (lowestKey !== undefined && ranksAbove(time, neighbour, lowestSeen, lowestKey)) {
       list.delete(lowestKey);
+      this.#dropped(hood, lowestKey);
       list.set(neighbour, time);
+      this.#kept(hood, neighbour);
     }
   }
+
+  /** A neighbour just added at the end of the Map: it ends the open list too when it has an open case. */
+  #kept(hood: Neighbourhood, neighbour: string): void {
+    if (hood.openVersion !== this.#open.version || !this.#open.has(neighbour)) return;
+    hood.open = [...hood.open, neighbour];
+  }
+
+  /** A neighbour just dropped: it leaves the open list. */
+  #dropped(hood: Neighbourhood, neighbour: string): void {
+    if (hood.openVersion === this.#open.version && hood.open.includes(neighbour))
+      hood.open = hood.open.filter((item) => item !== neighbour);
+  }
+}
+
+function neighbourhood(seen: Map<string, string>): Neighbourhood {
+  return { seen, openVersion: -1, open: noNeighbours };
 }

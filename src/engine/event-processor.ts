@@ -133,6 +133,26 @@ function readableIn(state: ProcessorState, eventType: string): readonly boolean[
 }
 
 /**
+ * Per engine state: a record of every feature (in `featureSpecs` order) set to `null`, that each
+ * event's feature record is copied from. Built with `JSON.parse`, which gives an object of a fixed
+ * shape however many features there are, where adding dozens of computed keys to `{}` one by one
+ * makes a hash-table object: the copy (`{ ...template }`) is then one allocation of a known
+ * size, its values are written in place, and the rules' reads of it are plain property loads.
+ */
+const featureTemplates = new WeakMap<ProcessorState, Readonly<Record<string, number | null>>>();
+
+function featureTemplate(state: ProcessorState): Readonly<Record<string, number | null>> {
+  let template = featureTemplates.get(state);
+  if (template === undefined) {
+    const nulls: Record<string, null> = {};
+    for (const spec of state.featureSpecs) nulls[spec.name] = null;
+    template = JSON.parse(JSON.stringify(nulls)) as Record<string, number | null>;
+    featureTemplates.set(state, template);
+  }
+  return template;
+}
+
+/**
  * What the rules see of an event: the event, every feature's value for the entity it reads
  * (`null` when the event has no such entity, or one of another entity type), and each role's
  * labels at the event's time.
@@ -142,14 +162,14 @@ function ruleInput(
   event: EngineEvent,
   keyOf: (role: string, id: string) => string,
 ): RuleContext {
-  const features: Record<string, number | null> = {};
+  const features: Record<string, number | null> = { ...featureTemplate(state) };
   const specs = state.featureSpecs;
   const readable = readableIn(state, event.type);
   for (let index = 0; index < specs.length; index++) {
     const spec = specs[index] as FeatureSpec;
     const id = event.entities[spec.readRole];
-    features[spec.name] =
-      id !== undefined && readable[index] === true ? state.features.valueOfId(spec.name, id, event.timeMs) : null;
+    if (id !== undefined && readable[index] === true)
+      features[spec.name] = state.features.valueOfId(spec.name, id, event.timeMs);
   }
   const labels: Record<string, string[]> = {};
   for (const [role, id] of Object.entries(event.entities))
@@ -184,8 +204,8 @@ function joinOpenCases(context: EventContext): void {
   for (const [role, id] of Object.entries(event.entities)) {
     const entity = context.keyOf(role, id);
     if (cases.hasCase(entity)) cases.join(entity, [context.eventEntry()]);
-    for (const neighbour of state.links.neighbours(entity)) {
-      if (cases.hasCase(neighbour)) cases.join(neighbour, [context.eventEntry()]);
+    for (const neighbour of state.links.openNeighbours(entity)) {
+      cases.join(neighbour, [context.eventEntry()]);
     }
   }
 }

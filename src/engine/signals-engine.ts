@@ -152,6 +152,7 @@ export class SignalsEngine {
       // Nothing processed yet (a fresh log, or a replay): every link will be seen again in order.
       links: new LinkGraph({
         complete: saved.processedSeq === 0,
+        openCases,
         ...(options.linkCacheEntities === undefined ? {} : { maxEntities: options.linkCacheEntities }),
       }),
       openCases,

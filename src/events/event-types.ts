@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quickPaymentData } from './quick-checks.js';
 
 /**
  * The built-in event types. Each declares the schema of its `data`, which entity roles it
@@ -17,6 +18,11 @@ export interface EventTypeDefinition {
   readonly roleTypes: Readonly<Record<string, string>>;
   /** Validates and normalises `data`. */
   readonly data: z.ZodType<Record<string, unknown>>;
+  /**
+   * A quick check of `data`'s common valid shape giving exactly what `data` gives, or `undefined`
+   * when unsure (then `data` decides): see `quick-checks.ts`. Only where ingestion volume asks.
+   */
+  readonly quickData?: (data: Record<string, unknown>) => Record<string, unknown> | undefined;
   /**
    * The kind of entry an event of this type makes in a case timeline: `match` for evidence of
    * known media (reviewers and reports treat it as such), else `event` (the default). Declared
@@ -68,8 +74,17 @@ function eventType(
   roleTypes: Record<string, string>,
   data: z.ZodType<Record<string, unknown>>,
   timelineKind?: TimelineEventKind,
+  quickData?: EventTypeDefinition['quickData'],
 ): EventTypeDefinition {
-  return { name, description, requiredRoles, roleTypes, data, ...(timelineKind === undefined ? {} : { timelineKind }) };
+  return {
+    name,
+    description,
+    requiredRoles,
+    roleTypes,
+    data,
+    ...(timelineKind === undefined ? {} : { timelineKind }),
+    ...(quickData === undefined ? {} : { quickData }),
+  };
 }
 
 export const builtinEventTypes: readonly EventTypeDefinition[] = [
@@ -173,6 +188,8 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       payer_name: z.string().max(200).optional(),
       payee_name: z.string().max(200).optional(),
     }),
+    undefined,
+    quickPaymentData,
   ),
   eventType(
     'media.uploaded',
