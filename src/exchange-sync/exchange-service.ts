@@ -160,6 +160,7 @@ export class ExchangeService {
       throw new EngineError('EXCHANGE_INVALID', `exchange kind ${kind.kind} takes no credentials`);
     }
     const checked = checkFields(`${kind.kind} credentials`, kind.credentialFields, credentials);
+    kind.checkCredentials?.(checked);
     await this.#repository.setCredentials(scope, sealCredentials(this.#keyRing, scope, checked), this.#now());
   }
 

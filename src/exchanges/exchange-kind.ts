@@ -35,6 +35,11 @@ export interface ExchangeKind {
    */
   parseConfig(config: unknown): Readonly<Record<string, unknown>>;
   /**
+   * Checks credentials beyond their fields' types (a token's shape), before they are sealed.
+   * @throws EngineError `EXCHANGE_INVALID` naming the fields at fault, never their values.
+   */
+  checkCredentials?(credentials: Readonly<Record<string, unknown>>): void;
+  /**
    * A client for one exchange. `credentials` are the decrypted credentials (absent when none are
    * stored); a kind that needs them throws `EXCHANGE_AUTH_FAILED` when they are missing.
    */

@@ -33,6 +33,7 @@ export {
   ncmecConfigSchema,
   ncmecCredentialsSchema,
   ncmecCursorLifetimeSeconds,
+  ncmecExchangeKind,
 } from './ncmec/index.js';
 export {
   type FeedPage,
@@ -55,6 +56,7 @@ export {
   type StopnciiCredentials,
   stopnciiConfigSchema,
   stopnciiCredentialsSchema,
+  stopnciiExchangeKind,
 } from './stopncii/index.js';
 export {
   createThreatexchangeClient,
@@ -63,6 +65,7 @@ export {
   type ThreatexchangeCredentials,
   threatexchangeConfigSchema,
   threatexchangeCredentialsSchema,
+  threatexchangeExchangeKind,
 } from './threatexchange/index.js';
 export {
   type HashListEntry,
