@@ -1,10 +1,10 @@
 import {
   ExchangeKindRegistry,
   fileExchangeKind,
-  ncmecExchangeKind,
+  ncmecKind,
   peerExchangeKind,
-  stopnciiExchangeKind,
-  threatexchangeExchangeKind,
+  stopnciiKind,
+  threatexchangeKind,
   urlExchangeKind,
 } from '../exchanges/index.js';
 
@@ -18,8 +18,8 @@ export function builtinExchangeKinds(): ExchangeKindRegistry {
     fileExchangeKind,
     urlExchangeKind,
     peerExchangeKind,
-    ncmecExchangeKind,
-    stopnciiExchangeKind,
-    threatexchangeExchangeKind,
+    ncmecKind(),
+    stopnciiKind(),
+    threatexchangeKind(),
   ]);
 }

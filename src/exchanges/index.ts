@@ -33,7 +33,7 @@ export {
   ncmecConfigSchema,
   ncmecCredentialsSchema,
   ncmecCursorLifetimeSeconds,
-  ncmecExchangeKind,
+  ncmecKind,
 } from './ncmec/index.js';
 export {
   type FeedPage,
@@ -56,7 +56,7 @@ export {
   type StopnciiCredentials,
   stopnciiConfigSchema,
   stopnciiCredentialsSchema,
-  stopnciiExchangeKind,
+  stopnciiKind,
 } from './stopncii/index.js';
 export {
   createThreatexchangeClient,
@@ -65,7 +65,7 @@ export {
   type ThreatexchangeCredentials,
   threatexchangeConfigSchema,
   threatexchangeCredentialsSchema,
-  threatexchangeExchangeKind,
+  threatexchangeKind,
 } from './threatexchange/index.js';
 export {
   type HashListEntry,

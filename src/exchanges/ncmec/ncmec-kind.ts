@@ -1,3 +1,4 @@
+import type { ExchangeClientOptions } from '../client-options.js';
 import { checkFields } from '../exchange-config.js';
 import type { ExchangeKind } from '../exchange-kind.js';
 import { clientConfig, clientCredentials } from '../upstream-kind.js';
@@ -35,46 +36,51 @@ function credentialsOf(
  * HMA stores (e.g. `https://report.cybertip.org/hashsharing` or its test twin
  * `https://exttest.cybertip.org/hashsharing`); `only_esp_ids` keeps only those members' entries;
  * credentials are HMA's `{"user", "password"}` (HTTP Basic).
+ * `options` are the client's HTTP deadlines and retries (and test seams).
  */
-export const ncmecExchangeKind: ExchangeKind = {
-  kind: 'ncmec',
-  description: "NCMEC's Hash Sharing API (XML, HTTP Basic): incremental windows, tombstones delete, votes as feedback",
-  configFields: [
-    {
-      name: 'environment',
-      type: 'string',
-      required: true,
-      default: null,
-      help: 'The environment base URL, e.g. https://report.cybertip.org/hashsharing (test: https://exttest.cybertip.org/hashsharing)',
+export function ncmecKind(options: ExchangeClientOptions = {}): ExchangeKind {
+  const kind: ExchangeKind = {
+    kind: 'ncmec',
+    description:
+      "NCMEC's Hash Sharing API (XML, HTTP Basic): incremental windows, tombstones delete, votes as feedback",
+    configFields: [
+      {
+        name: 'environment',
+        type: 'string',
+        required: true,
+        default: null,
+        help: 'The environment base URL, e.g. https://report.cybertip.org/hashsharing (test: https://exttest.cybertip.org/hashsharing)',
+      },
+      {
+        name: 'only_esp_ids',
+        type: 'set_of_number',
+        required: false,
+        default: null,
+        help: "Keep only these members' (ESP ids) entries; empty keeps all",
+      },
+      {
+        name: 'max_window_entries',
+        type: 'number',
+        required: false,
+        default: 100_000,
+        help: 'A time window estimating more entries than this is shrunk (1,000 to 10,000,000)',
+      },
+    ],
+    credentialFields: [
+      { name: 'user', type: 'string', required: true, default: null, help: 'The Hash Sharing API user' },
+      { name: 'password', type: 'string', required: true, default: null, help: 'Its password' },
+    ],
+    parseConfig(config) {
+      const checked = checkFields('ncmec exchange config', kind.configFields, config);
+      settingsOf(checked);
+      return checked;
     },
-    {
-      name: 'only_esp_ids',
-      type: 'set_of_number',
-      required: false,
-      default: null,
-      help: "Keep only these members' (ESP ids) entries; empty keeps all",
+    checkCredentials(credentials) {
+      credentialsOf(credentials, 'EXCHANGE_INVALID');
     },
-    {
-      name: 'max_window_entries',
-      type: 'number',
-      required: false,
-      default: 100_000,
-      help: 'A time window estimating more entries than this is shrunk (1,000 to 10,000,000)',
+    createClient(config, credentials) {
+      return createNcmecClient(settingsOf(config), credentialsOf(credentials), options);
     },
-  ],
-  credentialFields: [
-    { name: 'user', type: 'string', required: true, default: null, help: 'The Hash Sharing API user' },
-    { name: 'password', type: 'string', required: true, default: null, help: 'Its password' },
-  ],
-  parseConfig(config) {
-    const checked = checkFields('ncmec exchange config', ncmecExchangeKind.configFields, config);
-    settingsOf(checked);
-    return checked;
-  },
-  checkCredentials(credentials) {
-    credentialsOf(credentials, 'EXCHANGE_INVALID');
-  },
-  createClient(config, credentials) {
-    return createNcmecClient(settingsOf(config), credentialsOf(credentials));
-  },
-};
+  };
+  return kind;
+}

@@ -7,4 +7,4 @@ export {
   stopnciiCredentialsSchema,
 } from './config.js';
 export { createStopnciiClient } from './stopncii-client.js';
-export { stopnciiExchangeKind } from './stopncii-kind.js';
+export { stopnciiKind } from './stopncii-kind.js';

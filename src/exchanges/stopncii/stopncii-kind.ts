@@ -1,3 +1,4 @@
+import type { ExchangeClientOptions } from '../client-options.js';
 import { checkFields } from '../exchange-config.js';
 import type { ExchangeKind } from '../exchange-kind.js';
 import { clientConfig, clientCredentials } from '../upstream-kind.js';
@@ -49,50 +50,54 @@ function credentialsOf(
  * its own; credentials are HMA's `{"subscription_key", "fetch_function_key", "base_url_override"?}`
  * plus Prevail's optional `feedback_function_key` (SubmitFeedback's key: without it no feedback is
  * sent, as in HMA).
+ * `options` are the client's HTTP deadlines and retries (and test seams).
  */
-export const stopnciiExchangeKind: ExchangeKind = {
-  kind: 'stopncii',
-  hmaName: 'stop_ncii',
-  description: "StopNCII's Hash Exchange API (JSON, APIM keys): withdrawn and deleted hashes are removed",
-  configFields: [
-    {
-      name: 'base_url',
-      type: 'string',
-      required: false,
-      default: defaultBaseUrl,
-      help: 'The API base (the credential base_url_override wins, as in HMA)',
+export function stopnciiKind(options: ExchangeClientOptions = {}): ExchangeKind {
+  const kind: ExchangeKind = {
+    kind: 'stopncii',
+    hmaName: 'stop_ncii',
+    description: "StopNCII's Hash Exchange API (JSON, APIM keys): withdrawn and deleted hashes are removed",
+    configFields: [
+      {
+        name: 'base_url',
+        type: 'string',
+        required: false,
+        default: defaultBaseUrl,
+        help: 'The API base (the credential base_url_override wins, as in HMA)',
+      },
+      { name: 'page_size', type: 'number', required: false, default: 800, help: 'Records per page (1 to 10,000)' },
+      {
+        name: 'token_lifetime_seconds',
+        type: 'number',
+        required: false,
+        default: 3600,
+        help: 'How long a nextPageToken is followed before the page is asked for again from its timestamp',
+      },
+    ],
+    credentialFields: [
+      { name: 'subscription_key', type: 'string', required: true, default: null, help: 'Ocp-Apim-Subscription-Key' },
+      { name: 'fetch_function_key', type: 'string', required: true, default: null, help: "FetchHashes' function key" },
+      {
+        name: 'feedback_function_key',
+        type: 'string',
+        required: false,
+        default: null,
+        help: "SubmitFeedback's function key; without it no feedback is sent",
+      },
+      { name: 'base_url_override', type: 'string', required: false, default: null, help: 'Another API base' },
+    ],
+    parseConfig(config) {
+      const checked = checkFields('stopncii exchange config', kind.configFields, config);
+      settingsOf(checked, undefined);
+      return checked;
     },
-    { name: 'page_size', type: 'number', required: false, default: 800, help: 'Records per page (1 to 10,000)' },
-    {
-      name: 'token_lifetime_seconds',
-      type: 'number',
-      required: false,
-      default: 3600,
-      help: 'How long a nextPageToken is followed before the page is asked for again from its timestamp',
+    checkCredentials(credentials) {
+      credentialsOf(credentials, 'EXCHANGE_INVALID');
+      settingsOf({}, credentials);
     },
-  ],
-  credentialFields: [
-    { name: 'subscription_key', type: 'string', required: true, default: null, help: 'Ocp-Apim-Subscription-Key' },
-    { name: 'fetch_function_key', type: 'string', required: true, default: null, help: "FetchHashes' function key" },
-    {
-      name: 'feedback_function_key',
-      type: 'string',
-      required: false,
-      default: null,
-      help: "SubmitFeedback's function key; without it no feedback is sent",
+    createClient(config, credentials) {
+      return createStopnciiClient(settingsOf(config, credentials), credentialsOf(credentials), options);
     },
-    { name: 'base_url_override', type: 'string', required: false, default: null, help: 'Another API base' },
-  ],
-  parseConfig(config) {
-    const checked = checkFields('stopncii exchange config', stopnciiExchangeKind.configFields, config);
-    settingsOf(checked, undefined);
-    return checked;
-  },
-  checkCredentials(credentials) {
-    credentialsOf(credentials, 'EXCHANGE_INVALID');
-    settingsOf({}, credentials);
-  },
-  createClient(config, credentials) {
-    return createStopnciiClient(settingsOf(config, credentials), credentialsOf(credentials));
-  },
-};
+  };
+  return kind;
+}

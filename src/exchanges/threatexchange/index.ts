@@ -7,4 +7,4 @@ export {
   threatexchangeCredentialsSchema,
 } from './config.js';
 export { createThreatexchangeClient } from './threatexchange-client.js';
-export { threatexchangeExchangeKind } from './threatexchange-kind.js';
+export { threatexchangeKind } from './threatexchange-kind.js';

@@ -1,3 +1,4 @@
+import type { ExchangeClientOptions } from '../client-options.js';
 import { checkFields } from '../exchange-config.js';
 import type { ExchangeKind } from '../exchange-kind.js';
 import { clientConfig, clientCredentials } from '../upstream-kind.js';
@@ -37,41 +38,45 @@ function credentialsOf(
  * `threatexchange` (HMA: `fb_threatexchange`): a ThreatExchange privacy group over the Graph API.
  * HMA's `privacy_group` (a number) and `api_token` credential; Prevail adds `endpoint` (pytx's
  * `endpoint_override`) and `page_size`.
+ * `options` are the client's HTTP deadlines and retries (and test seams).
  */
-export const threatexchangeExchangeKind: ExchangeKind = {
-  kind: 'threatexchange',
-  hmaName: 'fb_threatexchange',
-  description:
-    'A ThreatExchange privacy group (Graph API): threat updates, should_delete removes, reactions as feedback',
-  configFields: [
-    { name: 'privacy_group', type: 'number', required: true, default: null, help: 'The privacy group id' },
-    {
-      name: 'endpoint',
-      type: 'string',
-      required: false,
-      default: defaultEndpoint,
-      help: 'The Graph API base with its version',
+export function threatexchangeKind(options: ExchangeClientOptions = {}): ExchangeKind {
+  const kind: ExchangeKind = {
+    kind: 'threatexchange',
+    hmaName: 'fb_threatexchange',
+    description:
+      'A ThreatExchange privacy group (Graph API): threat updates, should_delete removes, reactions as feedback',
+    configFields: [
+      { name: 'privacy_group', type: 'number', required: true, default: null, help: 'The privacy group id' },
+      {
+        name: 'endpoint',
+        type: 'string',
+        required: false,
+        default: defaultEndpoint,
+        help: 'The Graph API base with its version',
+      },
+      { name: 'page_size', type: 'number', required: false, default: 100, help: 'Updates per page (1 to 1,000)' },
+    ],
+    credentialFields: [
+      {
+        name: 'api_token',
+        type: 'string',
+        required: true,
+        default: null,
+        help: 'The app access token <app id>|<secret>',
+      },
+    ],
+    parseConfig(config) {
+      const checked = checkFields('threatexchange exchange config', kind.configFields, config);
+      settingsOf(checked);
+      return checked;
     },
-    { name: 'page_size', type: 'number', required: false, default: 100, help: 'Updates per page (1 to 1,000)' },
-  ],
-  credentialFields: [
-    {
-      name: 'api_token',
-      type: 'string',
-      required: true,
-      default: null,
-      help: 'The app access token <app id>|<secret>',
+    checkCredentials(credentials) {
+      credentialsOf(credentials, 'EXCHANGE_INVALID');
     },
-  ],
-  parseConfig(config) {
-    const checked = checkFields('threatexchange exchange config', threatexchangeExchangeKind.configFields, config);
-    settingsOf(checked);
-    return checked;
-  },
-  checkCredentials(credentials) {
-    credentialsOf(credentials, 'EXCHANGE_INVALID');
-  },
-  createClient(config, credentials) {
-    return createThreatexchangeClient(settingsOf(config), credentialsOf(credentials));
-  },
-};
+    createClient(config, credentials) {
+      return createThreatexchangeClient(settingsOf(config), credentialsOf(credentials), options);
+    },
+  };
+  return kind;
+}
