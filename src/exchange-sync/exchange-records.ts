@@ -169,6 +169,8 @@ export interface ExchangeRepository {
    */
   commitPage(commit: PageCommit): Promise<PageCommitResult>;
   finishFetch(exchangeId: number, outcome: FetchOutcome): Promise<void>;
+  /** The id of the bank item under an upstream key (the bank's unique index), or undefined. */
+  findUpstreamContent(bankId: number, key: string): Promise<number | undefined>;
   /** Sealed credentials by scope (`exchange:<name>` or `api:<kind>`). */
   getCredentials(scope: string): Promise<SealedCredentials | undefined>;
   /** Stores (or with `null` deletes) sealed credentials. */

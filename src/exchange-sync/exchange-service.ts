@@ -1,7 +1,13 @@
 import type { BankService } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import type { EvidenceKeyRing } from '../evidence/index.js';
-import { checkFields, type ExchangeClient, type ExchangeKindRegistry } from '../exchanges/index.js';
+import {
+  checkFields,
+  type ExchangeClient,
+  type ExchangeFeedback,
+  type ExchangeKindRegistry,
+  printable,
+} from '../exchanges/index.js';
 import type { Logger } from '../logging/index.js';
 import { openCredentials, sealCredentials } from './credential-seal.js';
 import { ExchangeFetcher, type FetchReport, type FetchSettings } from './exchange-fetcher.js';
@@ -12,6 +18,18 @@ export const minIntervalSeconds = 10;
 export const maxIntervalSeconds = 30 * 86_400;
 /** HMA's default fetch interval (the reference configs' 240 s). */
 export const defaultIntervalSeconds = 240;
+
+/** Input of {@link ExchangeService.sendFeedback}. */
+export interface ExchangeFeedbackInput {
+  readonly exchange: string;
+  /** The upstream key of the item (its provenance's `key`). */
+  readonly key: string;
+  readonly verdict: ExchangeFeedback['verdict'];
+  /** Which of the item's signals the verdict is about; default its first. */
+  readonly signalType?: string | undefined;
+  /** Free text or an upstream reason id (NCMEC: a reason GUID). */
+  readonly reason?: string | undefined;
+}
 
 /** Input of {@link ExchangeService.add}. */
 export interface ExchangeInput {
@@ -206,6 +224,52 @@ export class ExchangeService {
       }
     }
     return kind.createClient(exchange.config, credentials);
+  }
+
+  /**
+   * Sends a reviewer's verdict on one of the exchange's items upstream (`prevail exchange
+   * feedback`): the item under `key` in the exchange's bank gives the signal (`signalType`, or its
+   * first signal) and the metadata the client may need (ThreatExchange descriptors), and the
+   * client's `sendFeedback` sends it once — a write is not retried on a status code. Where the API
+   * takes no feedback (file, url, prevail; StopNCII without a feedback function key) nothing is
+   * sent and the call fails.
+   *
+   * @throws EngineError `EXCHANGE_NOT_FOUND`; `CONTENT_NOT_FOUND` (no item under `key`);
+   *   `EXCHANGE_INVALID` (the kind takes no feedback, or the item has no such signal); the
+   *   client's `REQUEST_INVALID` or `EXCHANGE_*` codes.
+   */
+  async sendFeedback(
+    input: ExchangeFeedbackInput,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ exchange: string; key: string; signalType: string; verdict: ExchangeFeedback['verdict'] }> {
+    const exchange = await this.get(input.exchange);
+    const contentId = await this.#repository.findUpstreamContent(exchange.bankId, input.key);
+    if (contentId === undefined) {
+      throw new EngineError('CONTENT_NOT_FOUND', `exchange '${exchange.name}' holds no item under that key`);
+    }
+    const content = await this.#banks.getContent(contentId);
+    const signalType = input.signalType ?? Object.keys(content.signals)[0];
+    const value = signalType === undefined ? undefined : content.signals[signalType];
+    if (signalType === undefined || value === undefined) {
+      const which = input.signalType === undefined ? '' : ` ${printable(input.signalType)}`;
+      throw new EngineError('EXCHANGE_INVALID', `the item holds no${which} signal`);
+    }
+    const client = await this.client(exchange);
+    if (client.sendFeedback === undefined) {
+      throw new EngineError('EXCHANGE_INVALID', `exchange kind ${exchange.kind} takes no feedback`);
+    }
+    await client.sendFeedback(
+      {
+        key: input.key,
+        signal: { signalType, value },
+        verdict: input.verdict,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+        ...(content.upstream === undefined ? {} : { metadata: content.upstream.metadata }),
+      },
+      options,
+    );
+    this.#logger?.info({ exchange: exchange.name, signalType, verdict: input.verdict }, 'exchange feedback sent');
+    return { exchange: exchange.name, key: input.key, signalType, verdict: input.verdict };
   }
 
   /**

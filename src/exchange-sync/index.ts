@@ -22,6 +22,7 @@ export type {
 } from './exchange-records.js';
 export {
   defaultIntervalSeconds,
+  type ExchangeFeedbackInput,
   type ExchangeInput,
   ExchangeService,
   maxIntervalSeconds,

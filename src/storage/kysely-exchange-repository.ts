@@ -278,6 +278,18 @@ export class KyselyExchangeRepository implements ExchangeRepository {
     });
   }
 
+  findUpstreamContent(bankId: number, key: string): Promise<number | undefined> {
+    return translateStorageErrors(async () => {
+      const row = await this.db
+        .selectFrom('bank_contents')
+        .select('id')
+        .where('bank_id', '=', bankId)
+        .where('upstream_key', '=', key)
+        .executeTakeFirst();
+      return row === undefined ? undefined : Number(row.id);
+    });
+  }
+
   getCredentials(scope: string): Promise<SealedCredentials | undefined> {
     return translateStorageErrors(async () => {
       const row = await this.db

@@ -117,6 +117,30 @@ for (const backend of backends) {
         assert.equal((await matcher.match({ signals: { pdq: fakePdq(1) } })).matches.length, 0);
         const reclassified = await matcher.match({ signals: { pdq: fakePdq(7) } });
         assert.equal(reclassified.matches[0]?.provenance.upstream?.metadata.classification, 'A2');
+
+        // A reviewer's verdict on the match goes upstream as a vote on that entry's fingerprint.
+        const key = String(reclassified.matches[0]?.provenance.upstream?.key);
+        const sent = await exchanges.sendFeedback({
+          exchange: 'NCMEC_TEST',
+          key,
+          verdict: 'false_positive',
+          signalType: 'pdq',
+        });
+        assert.deepEqual(sent, { exchange: 'NCMEC_TEST', key: '101-e7', signalType: 'pdq', verdict: 'false_positive' });
+        assert.equal(server.feedback.length, 1);
+        assert.match(String(server.feedback[0]?.path), /\/v2\/entries\/101\/e7\/PDQ\/feedback$/);
+        assert.match(String(server.feedback[0]?.body), /<negative><reasonIds><guid>/);
+        for (const [input, code] of [
+          [{ key: '999-nope' }, 'CONTENT_NOT_FOUND'],
+          [{ key, signalType: 'sha256' }, 'EXCHANGE_INVALID'],
+          [{ key, exchange: 'NOPE' }, 'EXCHANGE_NOT_FOUND'],
+        ] as const) {
+          await assert.rejects(
+            exchanges.sendFeedback({ exchange: 'NCMEC_TEST', verdict: 'true_positive', ...input }),
+            (error: unknown) => error instanceof EngineError && error.code === code,
+          );
+        }
+        assert.equal(server.feedback.length, 1, 'nothing sent for a refused request');
       } finally {
         await storage.close();
       }
@@ -222,6 +246,24 @@ for (const backend of backends) {
         assert.equal((await matcher.match({ signals: { pdq: fakePdq(5) } })).matches.length, 0);
         assert.equal((await matcher.match({ signals: { pdq: fakePdq(6) } })).matches.length, 1);
         assert.equal((await bankKeys(storage, 'STOPNCII_TEST')).length, 119);
+
+        // Without SubmitFeedback's key the client takes no feedback (as HMA); with it, it does.
+        await assert.rejects(
+          exchanges.sendFeedback({ exchange: 'STOPNCII_TEST', key: `pdq:${fakePdq(6)}`, verdict: 'true_positive' }),
+          (error: unknown) => error instanceof EngineError && error.code === 'EXCHANGE_INVALID',
+        );
+        await exchanges.setCredentials(
+          { exchange: 'STOPNCII_TEST' },
+          {
+            subscription_key: stopnciiTestKeys.subscriptionKey,
+            fetch_function_key: stopnciiTestKeys.fetchFunctionKey,
+            feedback_function_key: stopnciiTestKeys.feedbackFunctionKey,
+          },
+        );
+        await exchanges.sendFeedback({ exchange: 'STOPNCII_TEST', key: `pdq:${fakePdq(6)}`, verdict: 'true_positive' });
+        assert.deepEqual(server.feedback, [
+          { count: 1, hashFeedbacks: [{ hashValue: fakePdq(6), feedbackValue: 'Blocked', tags: [] }] },
+        ]);
       } finally {
         await storage.close();
       }
