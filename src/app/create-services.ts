@@ -27,6 +27,7 @@ import { loadConsoleSecret } from './console-secret.js';
 import { type CybertipReporting, type CybertipSettings, createCybertipReporting } from './cybertip-reporting.js';
 import { builtinExchangeKinds } from './exchange-kinds.js';
 import { builtinPacks } from './rule-packs.js';
+import { timelineMatches } from './timeline-matches.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
 export interface StorageSettings {
@@ -208,6 +209,7 @@ export async function createServices(
     keyRing: exchangeKeyRing,
     ...(options.exchanges?.fetch === undefined ? {} : { fetch: options.exchanges.fetch }),
     ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'exchanges' }) } : {}),
+    audit: (entry) => audit.record(entry),
   });
   const exchangeFeed =
     feedSigningKey === undefined
@@ -296,6 +298,15 @@ export async function createServices(
         ...(reportFiler === undefined ? {} : { reportFiler }),
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         caseActions: (caseId) => caseActions(storage.outbox, caseId),
+        // A decision on a case matched against an exchange's bank is queued as feedback upstream.
+        decisionFeedback: async ({ caseId, verdict, actor }) => {
+          await exchanges.requestFeedback({
+            caseId,
+            verdict,
+            actor,
+            matches: timelineMatches(await storage.engine.cases.timeline(caseId)),
+          });
+        },
         queues: {
           caseAccess,
           placement: async (caseId) => {

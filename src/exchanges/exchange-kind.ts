@@ -24,6 +24,8 @@ export interface ExchangeKind {
   readonly kind: string;
   /** HMA's API name where it differs (`stop_ncii`, `fb_threatexchange`); default `kind`. */
   readonly hmaName?: string | undefined;
+  /** Whether its clients send feedback (decisions on its items are then queued for it). */
+  readonly takesFeedback?: boolean | undefined;
   /** One line for `prevail exchange kinds` and `--help`. */
   readonly description: string;
   readonly configFields: readonly ExchangeField[];

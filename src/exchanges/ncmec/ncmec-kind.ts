@@ -41,6 +41,7 @@ function credentialsOf(
 export function ncmecKind(options: ExchangeClientOptions = {}): ExchangeKind {
   const kind: ExchangeKind = {
     kind: 'ncmec',
+    takesFeedback: true,
     description:
       "NCMEC's Hash Sharing API (XML, HTTP Basic): incremental windows, tombstones delete, votes as feedback",
     configFields: [

@@ -56,6 +56,7 @@ export function stopnciiKind(options: ExchangeClientOptions = {}): ExchangeKind 
   const kind: ExchangeKind = {
     kind: 'stopncii',
     hmaName: 'stop_ncii',
+    takesFeedback: true,
     description: "StopNCII's Hash Exchange API (JSON, APIM keys): withdrawn and deleted hashes are removed",
     configFields: [
       {

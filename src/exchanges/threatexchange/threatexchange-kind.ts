@@ -44,6 +44,7 @@ export function threatexchangeKind(options: ExchangeClientOptions = {}): Exchang
   const kind: ExchangeKind = {
     kind: 'threatexchange',
     hmaName: 'fb_threatexchange',
+    takesFeedback: true,
     description:
       'A ThreatExchange privacy group (Graph API): threat updates, should_delete removes, reactions as feedback',
     configFields: [
