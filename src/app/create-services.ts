@@ -226,6 +226,15 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
+  // A decision on a case matched against an exchange's bank is queued as feedback upstream.
+  cases.onDecision(async ({ caseId, decision, actor }) => {
+    await exchanges.requestFeedback({
+      caseId,
+      verdict: decision === 'confirmed' ? 'true_positive' : 'false_positive',
+      actor,
+      matches: timelineMatches(await storage.engine.cases.timeline(caseId)),
+    });
+  });
   const people = new PeopleService({ repository: storage.people, audit });
   const queues = new QueueService({
     repository: storage.queues,
@@ -298,15 +307,6 @@ export async function createServices(
         ...(reportFiler === undefined ? {} : { reportFiler }),
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         caseActions: (caseId) => caseActions(storage.outbox, caseId),
-        // A decision on a case matched against an exchange's bank is queued as feedback upstream.
-        decisionFeedback: async ({ caseId, verdict, actor }) => {
-          await exchanges.requestFeedback({
-            caseId,
-            verdict,
-            actor,
-            matches: timelineMatches(await storage.engine.cases.timeline(caseId)),
-          });
-        },
         queues: {
           caseAccess,
           placement: async (caseId) => {

@@ -115,21 +115,8 @@ export interface ReviewServiceOptions {
   readonly actions?: ActionPlanner;
   /** Reads a case's actions and their delivery attempts (the outbox); absent: a case shows none. */
   readonly caseActions?: (caseId: number) => Promise<CaseAction[]>;
-  /**
-   * Told of every confirm (a true positive) or dismiss (a false positive) after it is stored, so
-   * that matches from an exchange's bank can be reported upstream; absent: nothing is. Its failure
-   * never fails the decision (it is caught and audited as `case.feedback_failed`).
-   */
-  readonly decisionFeedback?: DecisionFeedback;
   readonly now?: () => Date;
 }
-
-/** See {@link ReviewServiceOptions.decisionFeedback}. */
-type DecisionFeedback = (decision: {
-  readonly caseId: number;
-  readonly verdict: 'true_positive' | 'false_positive';
-  readonly actor: string;
-}) => Promise<void>;
 
 /** Statuses from which each action may start (the lifecycle decides the rest). */
 const actionFrom: Readonly<Record<ReviewAction, readonly CaseRecord['status'][]>> = {
@@ -159,7 +146,6 @@ export class ReviewService {
   readonly #submissions: ReviewSubmissions | undefined;
   readonly #actions: ActionPlanner | undefined;
   readonly #caseActions: ((caseId: number) => Promise<CaseAction[]>) | undefined;
-  readonly #decisionFeedback: DecisionFeedback | undefined;
   readonly #now: () => Date;
 
   constructor(options: ReviewServiceOptions) {
@@ -174,7 +160,6 @@ export class ReviewService {
     this.#submissions = options.submissions;
     this.#actions = options.actions;
     this.#caseActions = options.caseActions;
-    this.#decisionFeedback = options.decisionFeedback;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -286,32 +271,10 @@ export class ReviewService {
       await this.#cases.update(caseId, { status: 'in_review' }, access, { detail });
     }
     const actions = this.#decisionActions(current, action, reason, person);
-    const updated = await this.#cases.update(caseId, change, access, {
+    return this.#cases.update(caseId, change, access, {
       detail: actions.length === 0 ? detail : { ...detail, actions: [...new Set(actions.map((row) => row.action))] },
       ...(actions.length === 0 ? {} : { actions }),
     });
-    if (action === 'confirm' || action === 'dismiss') {
-      await this.#feedback(caseId, action === 'confirm' ? 'true_positive' : 'false_positive', access.actor);
-    }
-    return updated;
-  }
-
-  /** Hands a verdict to {@link ReviewServiceOptions.decisionFeedback}; a failure is audited, never thrown. */
-  async #feedback(caseId: number, verdict: 'true_positive' | 'false_positive', actor: string): Promise<void> {
-    if (this.#decisionFeedback === undefined) return;
-    try {
-      await this.#decisionFeedback({ caseId, verdict, actor });
-    } catch (error) {
-      await this.#audit
-        .record({
-          actor,
-          action: 'case.feedback_failed',
-          subject: `case:${caseId}`,
-          reason: 'exchange feedback could not be recorded',
-          detail: { code: error instanceof EngineError ? error.code : 'INTERNAL' },
-        })
-        .catch(() => undefined);
-    }
   }
 
   /**

@@ -83,6 +83,17 @@ test('a decision on a case matched from an NCMEC bank is queued, then sent upstr
   assert.match(String(server.feedback[0]?.body), /<affirmative\/>/);
   assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 0, failed: 0, retrying: 0 }, 'sent once');
 
+  // A decision through the API's case change (PATCH /v1/cases/{id}) is reported the same way.
+  const viaApi = await matchedCase(services, 'fb-user-3', 'NCMEC_FB', idOf('101-e8'));
+  await services.cases.update(viaApi, { decision: 'dismissed' }, { actor: 'api:test-key', reason: 'not it' });
+  assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 1, failed: 0, retrying: 0 });
+  assert.match(String(server.feedback[1]?.path), /\/v2\/entries\/101\/e8\/MD5\/feedback$/);
+  assert.match(String(server.feedback[1]?.body), /<negative><reasonIds><guid>/);
+
+  // A listener that fails does not fail the decision: it is audited on the case.
+  services.cases.onDecision(async () => {
+    throw new Error('synthetic listener failure');
+  });
   // The exchange is down: the decision still succeeds; the job keeps the request for a retry.
   await server.close();
   serverOpen = false;
@@ -100,8 +111,16 @@ test('a decision on a case matched from an NCMEC bank is queued, then sent upstr
     audited.map((entry) => [entry.subject, entry.actor, (entry.detail as { outcome: string }).outcome]),
     [
       ['exchange:NCMEC_FB', 'person:rev.test', 'sent'],
+      ['exchange:NCMEC_FB', 'api:test-key', 'sent'],
       ['exchange:NCMEC_FB', 'person:rev.test', 'EXCHANGE_UNAVAILABLE'],
     ],
   );
   assert.ok(!JSON.stringify(audited).includes('test-password'));
+  const listenerFailures = (await services.audit.entries(0, 1000)).filter(
+    (entry) => entry.action === 'case.decision_listener_failed',
+  );
+  assert.deepEqual(
+    listenerFailures.map((entry) => entry.subject),
+    [`case:${second}`],
+  );
 });
