@@ -202,6 +202,13 @@ describe('ROOST Coop', () => {
       ['ncmec', { environment: 'https://x.invalid', only_esp_ids: [-1] }],
       ['stop_ncii', { base_url: 'https://user:pw@x.invalid' }],
       ['fb_threatexchange', {}],
+      ['fb_threatexchange', { privacy_group: -1 }],
+      ['fb_threatexchange', { privacy_group: 1e300 }],
+      ['ncmec', { environment: 'https://x.invalid/\u0000' }],
+      ['ncmec', { environment: `https://x.invalid/${'a'.repeat(5000)}` }],
+      ['ncmec', { environment: 'https://x.invalid', only_esp_ids: Array.from({ length: 10_001 }, () => 1) }],
+      ['ncmec', { environment: 'https://x.invalid', only_esp_ids: [{ nested: [[[1]]] }] }],
+      ['ncmec', { environment: 'https://x.invalid', surprise: true }],
     ] as const) {
       const refused = await server.app.inject({
         method: 'POST',
