@@ -82,7 +82,10 @@ export function exchangeCommand(io: CliIo, setExitCode: (code: number) => void):
   exchange.addCommand(
     sub('add', 'create an exchange and its bank (same name)')
       .argument('<name>', 'the exchange and bank name, UPPER_WITH_UNDERSCORE')
-      .requiredOption('--kind <kind>', 'file, url or prevail (see "prevail exchange kinds")')
+      .requiredOption(
+        '--kind <kind>',
+        'file, url, prevail, ncmec, stopncii or threatexchange (see "prevail exchange kinds")',
+      )
       .option(
         '--config <json>',
         'the kind\'s configuration as a JSON object, e.g. \'{"path":"/srv/lists/a.txt"}\'',
