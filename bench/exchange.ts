@@ -9,55 +9,17 @@
  *   followed by text search), one window over everything: the transport's ceiling on this
  *   machine, so the ratio is what parsing and mapping cost.
  *
- * Each side reports entries/s and its peak RSS (sampled every 100 ms). Part 2 (into a bank, the
- * index answering, daily deltas) belongs to the fetch runner.
+ * Each side reports entries/s and its peak RSS (sampled every 100 ms). Part 2 (`--part 2`, in
+ * `exchange-bank.ts`): through the fetch runner into a bank, beside `prevail bank import`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createNcmecClient, type ExchangeCheckpoint, readUpstream } from '../src/exchanges/index.js';
+import { runIntoBank } from './exchange-bank.js';
+import { credentials, measured, option, perSecond, startServer } from './lib/exchange-side.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 
-const credentials = { user: 'test-user', password: 'test-password' };
-const perSecond = 100;
-
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} takes a positive whole number`);
-  return value;
-}
-
-async function startServer(entries: number, firstTimestamp: number): Promise<{ url: string; child: ChildProcess }> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'ncmec-server-side.js');
-  const child = spawn(process.execPath, [script, String(entries), String(firstTimestamp), String(perSecond)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [url] = (await once(lines, 'line')) as [string];
-  return { url, child };
-}
-
-/** Runs `work`, sampling RSS; returns its result, seconds and peak RSS in MB. */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
-  global.gc?.();
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 100);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return { result, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak / 2 ** 20) };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 export async function run(args: string[]): Promise<void> {
+  if (args.includes('--part') && option(args, '--part', 1) === 2) return runIntoBank(args);
   const entries = option(args, '--entries', 10_000_000);
   const machine = describeMachine();
   const nowSeconds = Math.floor(Date.now() / 1000);

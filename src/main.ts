@@ -79,6 +79,8 @@ export interface ServerSettings {
 
 /** How often the server looks for exchanges whose fetch interval has passed. */
 const exchangeTickMs = 10_000;
+/** How often queued exchange feedback is looked at. */
+const exchangeFeedbackMs = 15_000;
 
 /** How often the server looks for CyberTipline submissions whose retry is due. */
 const cybertipRetryIntervalMs = 60_000;
@@ -260,6 +262,13 @@ export async function startServer(
     everyMs: settings.exchanges?.tickMs ?? exchangeTickMs,
     retries: 0,
     run: () => services.exchanges.fetchDue({ signal: stopFetching.signal }),
+  });
+  // Feedback to exchanges that reviewers' decisions queued: sent with bounded retries, audited.
+  jobs.add({
+    name: 'exchanges.feedback',
+    everyMs: exchangeFeedbackMs,
+    retries: 0,
+    run: () => services.exchanges.sendDueFeedback({ signal: stopFetching.signal }),
   });
   jobs.start();
   if (reporting !== undefined) {

@@ -27,6 +27,7 @@ import { loadConsoleSecret } from './console-secret.js';
 import { type CybertipReporting, type CybertipSettings, createCybertipReporting } from './cybertip-reporting.js';
 import { builtinExchangeKinds } from './exchange-kinds.js';
 import { builtinPacks } from './rule-packs.js';
+import { timelineMatches } from './timeline-matches.js';
 
 /** Where the data lives: SQLite under `dataDir` by default, PostgreSQL when `databaseUrl` is set. */
 export interface StorageSettings {
@@ -208,6 +209,7 @@ export async function createServices(
     keyRing: exchangeKeyRing,
     ...(options.exchanges?.fetch === undefined ? {} : { fetch: options.exchanges.fetch }),
     ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'exchanges' }) } : {}),
+    audit: (entry) => audit.record(entry),
   });
   const exchangeFeed =
     feedSigningKey === undefined
@@ -224,6 +226,15 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
+  // A decision on a case matched against an exchange's bank is queued as feedback upstream.
+  cases.onDecision(async ({ caseId, decision, actor }) => {
+    await exchanges.requestFeedback({
+      caseId,
+      verdict: decision === 'confirmed' ? 'true_positive' : 'false_positive',
+      actor,
+      matches: timelineMatches(await storage.engine.cases.timeline(caseId)),
+    });
+  });
   const people = new PeopleService({ repository: storage.people, audit });
   const queues = new QueueService({
     repository: storage.queues,

@@ -1,4 +1,12 @@
-import { ExchangeKindRegistry, fileExchangeKind, peerExchangeKind, urlExchangeKind } from '../exchanges/index.js';
+import {
+  ExchangeKindRegistry,
+  fileExchangeKind,
+  ncmecKind,
+  peerExchangeKind,
+  stopnciiKind,
+  threatexchangeKind,
+  urlExchangeKind,
+} from '../exchanges/index.js';
 
 /**
  * The exchange kinds this build installs, by name: what `prevail exchange add --kind`, HMA's
@@ -6,5 +14,12 @@ import { ExchangeKindRegistry, fileExchangeKind, peerExchangeKind, urlExchangeKi
  * installed by adding its `ExchangeKind` here; nothing else names it.
  */
 export function builtinExchangeKinds(): ExchangeKindRegistry {
-  return new ExchangeKindRegistry([fileExchangeKind, urlExchangeKind, peerExchangeKind]);
+  return new ExchangeKindRegistry([
+    fileExchangeKind,
+    urlExchangeKind,
+    peerExchangeKind,
+    ncmecKind(),
+    stopnciiKind(),
+    threatexchangeKind(),
+  ]);
 }

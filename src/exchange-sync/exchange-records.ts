@@ -133,6 +133,25 @@ export interface FeedChanges {
   readonly tombstones: readonly { readonly seq: number; readonly contentId: number }[];
 }
 
+/** A verdict to send upstream about one item of an exchange (a row of `exchange_feedback`). */
+export interface NewFeedbackRequest {
+  readonly exchangeId: number;
+  readonly key: string;
+  readonly signalType: string;
+  readonly verdict: 'true_positive' | 'false_positive';
+  /** The case whose decision asked for it; null when a person asked directly. */
+  readonly caseId: number | null;
+  readonly actor: string;
+}
+
+/** A pending feedback request as the job reads it. */
+export interface FeedbackRequest extends NewFeedbackRequest {
+  readonly id: number;
+  readonly exchange: string;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+}
+
 /**
  * Exchanges as `exchange-sync` needs them stored; `storage/` implements it on SQLite and
  * PostgreSQL. `commitPage` is the one place the bank and the checkpoint change together.
@@ -169,6 +188,28 @@ export interface ExchangeRepository {
    */
   commitPage(commit: PageCommit): Promise<PageCommitResult>;
   finishFetch(exchangeId: number, outcome: FetchOutcome): Promise<void>;
+  /** The id of the bank item under an upstream key (the bank's unique index), or undefined. */
+  findUpstreamContent(bankId: number, key: string): Promise<number | undefined>;
+  /** Records feedback requests (one transaction); returns how many. */
+  queueFeedback(requests: readonly NewFeedbackRequest[], createdAt: string): Promise<number>;
+  /** Pending requests due at `now` (oldest first, at most `limit`). */
+  dueFeedback(now: string, limit: number): Promise<FeedbackRequest[]>;
+  /**
+   * Claims a due request by moving its next attempt to `until`, if no one else did since it was
+   * read (its `nextAttemptAt` is still `seen`); true when claimed. Two servers never both send it.
+   */
+  claimFeedback(id: number, seen: string, until: string): Promise<boolean>;
+  /** Records an attempt's outcome: `sent`, `failed` (for good) or `pending` (retry at `nextAttemptAt`). */
+  settleFeedback(
+    id: number,
+    outcome: {
+      status: 'sent' | 'failed' | 'pending';
+      attempts: number;
+      nextAttemptAt: string;
+      errorCode: string | null;
+    },
+    at: string,
+  ): Promise<void>;
   /** Sealed credentials by scope (`exchange:<name>` or `api:<kind>`). */
   getCredentials(scope: string): Promise<SealedCredentials | undefined>;
   /** Stores (or with `null` deletes) sealed credentials. */

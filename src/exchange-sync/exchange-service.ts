@@ -1,17 +1,60 @@
 import type { BankService } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import type { EvidenceKeyRing } from '../evidence/index.js';
-import { checkFields, type ExchangeClient, type ExchangeKindRegistry } from '../exchanges/index.js';
+import {
+  checkFields,
+  type ExchangeClient,
+  type ExchangeFeedback,
+  type ExchangeKindRegistry,
+  printable,
+  upstreamStatusOf,
+} from '../exchanges/index.js';
 import type { Logger } from '../logging/index.js';
 import { openCredentials, sealCredentials } from './credential-seal.js';
 import { ExchangeFetcher, type FetchReport, type FetchSettings } from './exchange-fetcher.js';
-import type { ExchangeDefinition, ExchangeFetchStatus, ExchangeRepository } from './exchange-records.js';
+import type {
+  ExchangeDefinition,
+  ExchangeFetchStatus,
+  ExchangeRepository,
+  FeedbackRequest,
+  NewFeedbackRequest,
+} from './exchange-records.js';
 
 /** Shortest and longest fetch interval, in seconds. */
 export const minIntervalSeconds = 10;
 export const maxIntervalSeconds = 30 * 86_400;
 /** HMA's default fetch interval (the reference configs' 240 s). */
 export const defaultIntervalSeconds = 240;
+
+/** How many times a feedback request is tried when it cannot reach the exchange. */
+export const maxFeedbackAttempts = 5;
+/** First wait before trying a feedback request again; doubled each time, at most an hour. */
+const feedbackBackoffMs = 30_000;
+/** How long a claimed feedback request is left to its sender before another may take it. */
+const feedbackClaimMs = 5 * 60_000;
+/** Most matches of one decision that give feedback requests. */
+const maxFeedbackMatches = 100;
+
+/** What the feedback job records (the audit log's `record`, kept structural). */
+export type FeedbackAudit = (entry: {
+  actor: string;
+  action: string;
+  subject: string;
+  reason: string;
+  detail: unknown;
+}) => Promise<unknown>;
+
+/** Input of {@link ExchangeService.sendFeedback}. */
+export interface ExchangeFeedbackInput {
+  readonly exchange: string;
+  /** The upstream key of the item (its provenance's `key`). */
+  readonly key: string;
+  readonly verdict: ExchangeFeedback['verdict'];
+  /** Which of the item's signals the verdict is about; default its first. */
+  readonly signalType?: string | undefined;
+  /** Free text or an upstream reason id (NCMEC: a reason GUID). */
+  readonly reason?: string | undefined;
+}
 
 /** Input of {@link ExchangeService.add}. */
 export interface ExchangeInput {
@@ -40,6 +83,7 @@ export class ExchangeService {
   readonly #fetcher: ExchangeFetcher;
   readonly #clock: () => number;
   readonly #logger: Logger | undefined;
+  readonly #audit: FeedbackAudit | undefined;
 
   constructor(options: {
     repository: ExchangeRepository;
@@ -49,6 +93,8 @@ export class ExchangeService {
     fetch?: FetchSettings;
     logger?: Logger;
     clock?: () => number;
+    /** Records what the feedback job did (the audit log's `record`). */
+    audit?: FeedbackAudit;
   }) {
     this.#repository = options.repository;
     this.#banks = options.banks;
@@ -56,6 +102,7 @@ export class ExchangeService {
     this.#keyRing = options.keyRing;
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger;
+    this.#audit = options.audit;
     this.#fetcher = new ExchangeFetcher({
       repository: options.repository,
       banks: options.banks,
@@ -160,6 +207,7 @@ export class ExchangeService {
       throw new EngineError('EXCHANGE_INVALID', `exchange kind ${kind.kind} takes no credentials`);
     }
     const checked = checkFields(`${kind.kind} credentials`, kind.credentialFields, credentials);
+    kind.checkCredentials?.(checked);
     await this.#repository.setCredentials(scope, sealCredentials(this.#keyRing, scope, checked), this.#now());
   }
 
@@ -205,6 +253,160 @@ export class ExchangeService {
       }
     }
     return kind.createClient(exchange.config, credentials);
+  }
+
+  /**
+   * Sends a reviewer's verdict on one of the exchange's items upstream (`prevail exchange
+   * feedback`): the item under `key` in the exchange's bank gives the signal (`signalType`, or its
+   * first signal) and the metadata the client may need (ThreatExchange descriptors), and the
+   * client's `sendFeedback` sends it once — a write is not retried on a status code. Where the API
+   * takes no feedback (file, url, prevail; StopNCII without a feedback function key) nothing is
+   * sent and the call fails.
+   *
+   * @throws EngineError `EXCHANGE_NOT_FOUND`; `CONTENT_NOT_FOUND` (no item under `key`);
+   *   `EXCHANGE_INVALID` (the kind takes no feedback, or the item has no such signal); the
+   *   client's `REQUEST_INVALID` or `EXCHANGE_*` codes.
+   */
+  async sendFeedback(
+    input: ExchangeFeedbackInput,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ exchange: string; key: string; signalType: string; verdict: ExchangeFeedback['verdict'] }> {
+    const exchange = await this.get(input.exchange);
+    const contentId = await this.#repository.findUpstreamContent(exchange.bankId, input.key);
+    if (contentId === undefined) {
+      throw new EngineError('CONTENT_NOT_FOUND', `exchange '${exchange.name}' holds no item under that key`);
+    }
+    const content = await this.#banks.getContent(contentId);
+    const signalType = input.signalType ?? Object.keys(content.signals)[0];
+    const value = signalType === undefined ? undefined : content.signals[signalType];
+    if (signalType === undefined || value === undefined) {
+      const which = input.signalType === undefined ? '' : ` ${printable(input.signalType)}`;
+      throw new EngineError('EXCHANGE_INVALID', `the item holds no${which} signal`);
+    }
+    const client = await this.client(exchange);
+    if (client.sendFeedback === undefined) {
+      throw new EngineError('EXCHANGE_INVALID', `exchange kind ${exchange.kind} takes no feedback`);
+    }
+    await client.sendFeedback(
+      {
+        key: input.key,
+        signal: { signalType, value },
+        verdict: input.verdict,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+        ...(content.upstream === undefined ? {} : { metadata: content.upstream.metadata }),
+      },
+      options,
+    );
+    this.#logger?.info({ exchange: exchange.name, signalType, verdict: input.verdict }, 'exchange feedback sent');
+    return { exchange: exchange.name, key: input.key, signalType, verdict: input.verdict };
+  }
+
+  /**
+   * Records feedback requests for a decision on a case (console or `/v1`): each match whose bank
+   * is an exchange's bank, whose kind takes feedback and whose item still carries that exchange's
+   * provenance gives one request (exchange, upstream key, signal type), sent later by
+   * {@link sendDueFeedback}. Matches of other banks are ignored. Returns how many were recorded.
+   */
+  async requestFeedback(input: {
+    caseId: number;
+    verdict: ExchangeFeedback['verdict'];
+    actor: string;
+    matches: readonly { bank: string; contentId: number; signalType: string }[];
+  }): Promise<number> {
+    const requests: NewFeedbackRequest[] = [];
+    const seen = new Set<string>();
+    for (const match of input.matches.slice(0, maxFeedbackMatches)) {
+      const exchange = await this.#repository.getExchange(match.bank);
+      if (exchange === undefined || this.#kinds.find(exchange.kind)?.takesFeedback !== true) continue;
+      const content = await this.#banks.repository.getContent(match.contentId);
+      const upstream = content?.upstream;
+      if (upstream === undefined || upstream.exchange !== exchange.name) continue;
+      const once = `${exchange.id}\u0000${upstream.key}\u0000${match.signalType}`;
+      if (seen.has(once)) continue;
+      seen.add(once);
+      requests.push({
+        exchangeId: exchange.id,
+        key: upstream.key,
+        signalType: match.signalType,
+        verdict: input.verdict,
+        caseId: input.caseId,
+        actor: input.actor,
+      });
+    }
+    return this.#repository.queueFeedback(requests, this.#now());
+  }
+
+  /**
+   * The `exchanges.feedback` job: sends the due feedback requests, each claimed first (so two
+   * servers never both send one). A request that fails without reaching the exchange (network,
+   * timeout) is tried again with backoff, at most {@link maxFeedbackAttempts} times; one the
+   * exchange answered with a status (a write is not retried on a status), or that cannot be sent
+   * (no feedback key, item gone), fails for good. Every attempt is audited (`exchange.feedback`).
+   * Never rejects.
+   */
+  async sendDueFeedback(options: { signal?: AbortSignal; limit?: number } = {}): Promise<{
+    sent: number;
+    failed: number;
+    retrying: number;
+  }> {
+    const outcome = { sent: 0, failed: 0, retrying: 0 };
+    let due: FeedbackRequest[];
+    try {
+      due = await this.#repository.dueFeedback(this.#now(), options.limit ?? 50);
+    } catch (error) {
+      this.#logger?.error({ err: (error as Error).message }, 'feedback requests could not be read');
+      return outcome;
+    }
+    for (const request of due) {
+      if (options.signal?.aborted === true) break;
+      try {
+        const until = new Date(this.#clock() + feedbackClaimMs).toISOString();
+        if (!(await this.#repository.claimFeedback(request.id, request.nextAttemptAt, until))) continue;
+        const attempts = request.attempts + 1;
+        let errorCode: string | null = null;
+        let status: 'sent' | 'failed' | 'pending' = 'sent';
+        try {
+          await this.sendFeedback(
+            { exchange: request.exchange, key: request.key, verdict: request.verdict, signalType: request.signalType },
+            options.signal === undefined ? {} : { signal: options.signal },
+          );
+        } catch (error) {
+          errorCode = error instanceof EngineError ? error.code : 'INTERNAL';
+          const reachedNoOne =
+            (errorCode === 'EXCHANGE_UNAVAILABLE' && upstreamStatusOf(error) === undefined) ||
+            errorCode === 'EXCHANGE_TIMEOUT';
+          status = reachedNoOne && attempts < maxFeedbackAttempts ? 'pending' : 'failed';
+        }
+        const wait = Math.min(feedbackBackoffMs * 2 ** (attempts - 1), 3_600_000);
+        await this.#repository.settleFeedback(
+          request.id,
+          { status, attempts, nextAttemptAt: new Date(this.#clock() + wait).toISOString(), errorCode },
+          this.#now(),
+        );
+        outcome[status === 'sent' ? 'sent' : status === 'failed' ? 'failed' : 'retrying']++;
+        await this.#audit?.({
+          actor: request.actor,
+          action: 'exchange.feedback',
+          subject: `exchange:${request.exchange}`,
+          reason: request.caseId === null ? 'feedback' : `decision on case ${request.caseId}`,
+          detail: {
+            key: request.key,
+            signalType: request.signalType,
+            verdict: request.verdict,
+            caseId: request.caseId,
+            attempt: attempts,
+            outcome: status === 'sent' ? 'sent' : (errorCode ?? 'failed'),
+            ...(status === 'pending' ? { retry: true } : {}),
+          },
+        });
+      } catch (error) {
+        this.#logger?.error(
+          { err: (error as Error).message, id: request.id },
+          'a feedback request could not be settled',
+        );
+      }
+    }
+    return outcome;
   }
 
   /**

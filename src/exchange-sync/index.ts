@@ -12,9 +12,11 @@ export type {
   ExchangeDefinition,
   ExchangeFetchStatus,
   ExchangeRepository,
+  FeedbackRequest,
   FeedChanges,
   FetchOutcome,
   NewExchange,
+  NewFeedbackRequest,
   PageCommit,
   PageCommitResult,
   SealedCredentials,
@@ -22,6 +24,7 @@ export type {
 } from './exchange-records.js';
 export {
   defaultIntervalSeconds,
+  type ExchangeFeedbackInput,
   type ExchangeInput,
   ExchangeService,
   maxIntervalSeconds,

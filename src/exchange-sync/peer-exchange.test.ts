@@ -197,7 +197,14 @@ describe('the Prevail peer exchange', () => {
     const server = await node(await freshDataDir(directories));
     const inject = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
       server.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-    assert.deepEqual((await inject('GET', '/c/exchanges/apis')).json(), ['local_file', 'url', 'prevail']);
+    assert.deepEqual((await inject('GET', '/c/exchanges/apis')).json(), [
+      'local_file',
+      'url',
+      'prevail',
+      'ncmec',
+      'stop_ncii',
+      'fb_threatexchange',
+    ]);
     const created = await inject('POST', '/c/exchanges', {
       bank: 'LIST_FROM_URL',
       api: 'url',

@@ -30,17 +30,22 @@ export interface ExchangeClientOptions {
 /**
  * Parses an exchange's configuration or credentials with its zod schema.
  *
- * @throws EngineError `REQUEST_INVALID` naming the fields at fault and why, never their values
+ * @throws EngineError `REQUEST_INVALID` (or the `code` given) naming the fields at fault and why, never their values
  *   (credentials must not reach a message or a log).
  */
-export function parseExchangeSettings<T>(schema: ZodType<T>, value: unknown, what: string): T {
+export function parseExchangeSettings<T>(
+  schema: ZodType<T>,
+  value: unknown,
+  what: string,
+  code: 'REQUEST_INVALID' | 'EXCHANGE_INVALID' = 'REQUEST_INVALID',
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`)
     .join('; ');
-  throw new EngineError('REQUEST_INVALID', `${what} is invalid (${problems})`);
+  throw new EngineError(code, `${what} is invalid (${problems})`);
 }
 
 /** The base URL of an API without its trailing slashes, so paths can be appended as `${base}/x`. */

@@ -8,7 +8,8 @@ export const maxFieldLength = 4096;
  * Checks a configuration (or credentials) object against a kind's fields: a JSON object, no
  * field it does not know, required fields present, each value of its field's type (strings at
  * most {@link maxFieldLength} characters without NUL or other control characters; numbers
- * finite; enums among their choices). Missing optional fields take their default.
+ * finite; enums among their choices; `set_of_number` a list of whole numbers, HMA's `set[int]`).
+ * Missing optional fields take their default.
  *
  * @throws EngineError `EXCHANGE_INVALID` naming the first bad field.
  */
@@ -61,6 +62,15 @@ function checkValue(what: string, field: ExchangeField, value: unknown): unknown
         throw bad(`one of ${(field.choices ?? []).join(', ')}`);
       }
       return value;
+    case 'set_of_number':
+    case 'list_of_number':
+      if (!Array.isArray(value) || value.length > 10_000) throw bad('a list of at most 10,000 whole numbers');
+      return value.map((item) => {
+        if (typeof item !== 'number' || !Number.isSafeInteger(item) || item < 0) {
+          throw bad('a list of whole numbers from 0');
+        }
+        return item;
+      });
     case 'list_of_string':
       if (!Array.isArray(value) || value.length > 1000) throw bad('a list of at most 1,000 strings');
       return value.map((item) => checkString(item, bad));

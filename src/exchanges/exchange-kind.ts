@@ -24,6 +24,8 @@ export interface ExchangeKind {
   readonly kind: string;
   /** HMA's API name where it differs (`stop_ncii`, `fb_threatexchange`); default `kind`. */
   readonly hmaName?: string | undefined;
+  /** Whether its clients send feedback (decisions on its items are then queued for it). */
+  readonly takesFeedback?: boolean | undefined;
   /** One line for `prevail exchange kinds` and `--help`. */
   readonly description: string;
   readonly configFields: readonly ExchangeField[];
@@ -34,6 +36,11 @@ export interface ExchangeKind {
    * @throws EngineError `EXCHANGE_INVALID` naming the field.
    */
   parseConfig(config: unknown): Readonly<Record<string, unknown>>;
+  /**
+   * Checks credentials beyond their fields' types (a token's shape), before they are sealed.
+   * @throws EngineError `EXCHANGE_INVALID` naming the fields at fault, never their values.
+   */
+  checkCredentials?(credentials: Readonly<Record<string, unknown>>): void;
   /**
    * A client for one exchange. `credentials` are the decrypted credentials (absent when none are
    * stored); a kind that needs them throws `EXCHANGE_AUTH_FAILED` when they are missing.

@@ -33,6 +33,7 @@ export {
   ncmecConfigSchema,
   ncmecCredentialsSchema,
   ncmecCursorLifetimeSeconds,
+  ncmecKind,
 } from './ncmec/index.js';
 export {
   type FeedPage,
@@ -55,6 +56,7 @@ export {
   type StopnciiCredentials,
   stopnciiConfigSchema,
   stopnciiCredentialsSchema,
+  stopnciiKind,
 } from './stopncii/index.js';
 export {
   createThreatexchangeClient,
@@ -63,6 +65,7 @@ export {
   type ThreatexchangeCredentials,
   threatexchangeConfigSchema,
   threatexchangeCredentialsSchema,
+  threatexchangeKind,
 } from './threatexchange/index.js';
 export {
   type HashListEntry,

@@ -10,6 +10,7 @@ export type ExchangeDatabase = {
   exchange_status: ExchangeStatusTable;
   exchange_leases: ExchangeLeasesTable;
   exchange_credentials: ExchangeCredentialsTable;
+  exchange_feedback: ExchangeFeedbackTable;
   banks: BanksTable;
   bank_contents: BankContentsTable;
   content_signals: ContentSignalsTable;
@@ -58,4 +59,21 @@ export type ExchangeCredentialsTable = {
   sealed_json: string;
   key_id: string;
   updated_at: string;
+};
+
+/** A feedback request (migration `0019_exchange_feedback`); `status` is pending, sent or failed. */
+export type ExchangeFeedbackTable = {
+  id: Generated<number>;
+  exchange_id: number;
+  upstream_key: string;
+  signal_type: string;
+  verdict: string;
+  case_id: number | null;
+  actor: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error_code: string | null;
+  created_at: string;
+  settled_at: string | null;
 };

@@ -4,9 +4,11 @@ import type {
   ExchangeDefinition,
   ExchangeFetchStatus,
   ExchangeRepository,
+  FeedbackRequest,
   FeedChanges,
   FetchOutcome,
   NewExchange,
+  NewFeedbackRequest,
   PageCommit,
   PageCommitResult,
   SealedCredentials,
@@ -274,6 +276,118 @@ export class KyselyExchangeRepository implements ExchangeRepository {
           last_fetch_skipped: outcome.skipped,
         }))
         .where('exchange_id', '=', exchangeId)
+        .execute();
+    });
+  }
+
+  findUpstreamContent(bankId: number, key: string): Promise<number | undefined> {
+    return translateStorageErrors(async () => {
+      const row = await this.db
+        .selectFrom('bank_contents')
+        .select('id')
+        .where('bank_id', '=', bankId)
+        .where('upstream_key', '=', key)
+        .executeTakeFirst();
+      return row === undefined ? undefined : Number(row.id);
+    });
+  }
+
+  queueFeedback(requests: readonly NewFeedbackRequest[], createdAt: string): Promise<number> {
+    return translateStorageErrors(async () => {
+      if (requests.length === 0) return 0;
+      await this.db
+        .insertInto('exchange_feedback')
+        .values(
+          requests.map((request) => ({
+            exchange_id: request.exchangeId,
+            upstream_key: request.key,
+            signal_type: request.signalType,
+            verdict: request.verdict,
+            case_id: request.caseId,
+            actor: request.actor,
+            status: 'pending',
+            next_attempt_at: createdAt,
+            last_error_code: null,
+            created_at: createdAt,
+            settled_at: null,
+          })),
+        )
+        .execute();
+      return requests.length;
+    });
+  }
+
+  dueFeedback(now: string, limit: number): Promise<FeedbackRequest[]> {
+    return translateStorageErrors(async () => {
+      const rows = await this.db
+        .selectFrom('exchange_feedback')
+        .innerJoin('exchanges', 'exchanges.id', 'exchange_feedback.exchange_id')
+        .select([
+          'exchange_feedback.id',
+          'exchange_feedback.exchange_id',
+          'exchanges.name',
+          'exchange_feedback.upstream_key',
+          'exchange_feedback.signal_type',
+          'exchange_feedback.verdict',
+          'exchange_feedback.case_id',
+          'exchange_feedback.actor',
+          'exchange_feedback.attempts',
+          'exchange_feedback.next_attempt_at',
+        ])
+        .where('exchange_feedback.status', '=', 'pending')
+        .where('exchange_feedback.next_attempt_at', '<=', now)
+        .orderBy('exchange_feedback.id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: Number(row.id),
+        exchangeId: Number(row.exchange_id),
+        exchange: row.name,
+        key: row.upstream_key,
+        signalType: row.signal_type,
+        verdict: row.verdict === 'false_positive' ? 'false_positive' : 'true_positive',
+        caseId: row.case_id === null ? null : Number(row.case_id),
+        actor: row.actor,
+        attempts: Number(row.attempts),
+        nextAttemptAt: row.next_attempt_at,
+      }));
+    });
+  }
+
+  claimFeedback(id: number, seen: string, until: string): Promise<boolean> {
+    return translateStorageErrors(async () => {
+      const result = await this.db
+        .updateTable('exchange_feedback')
+        .set({ next_attempt_at: until })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', seen)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  settleFeedback(
+    id: number,
+    outcome: {
+      status: 'sent' | 'failed' | 'pending';
+      attempts: number;
+      nextAttemptAt: string;
+      errorCode: string | null;
+    },
+    at: string,
+  ): Promise<void> {
+    return translateStorageErrors(async () => {
+      await this.db
+        .updateTable('exchange_feedback')
+        .set({
+          status: outcome.status,
+          attempts: outcome.attempts,
+          next_attempt_at: outcome.nextAttemptAt,
+          last_error_code: outcome.errorCode,
+          settled_at: outcome.status === 'pending' ? null : at,
+        })
+        .where('id', '=', id)
         .execute();
     });
   }

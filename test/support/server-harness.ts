@@ -21,6 +21,8 @@ export async function startTestServer(
     policyDir?: string;
     /** `PREVAIL_ACTION_SECRET_*` values for the policy's `actions.yaml`. */
     actionSecrets?: Readonly<Record<string, string>>;
+    /** The key ring that seals exchange credentials (`PREVAIL_EVIDENCE_KEYS`' format). */
+    exchangeKeys?: string;
   } = {},
 ): Promise<{ app: FastifyInstance; services: Services; dataDir: string; close: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-server-'));
@@ -30,7 +32,11 @@ export async function startTestServer(
       ...(options.policyDir !== undefined ? { policyDir: options.policyDir } : {}),
       ...(options.actionSecrets !== undefined ? { actionSecrets: options.actionSecrets } : {}),
     },
-    { withEngine: true, ...(options.floodPolicy ? { floodPolicy: options.floodPolicy } : {}) },
+    {
+      withEngine: true,
+      ...(options.floodPolicy ? { floodPolicy: options.floodPolicy } : {}),
+      ...(options.exchangeKeys === undefined ? {} : { exchanges: { evidenceKeys: options.exchangeKeys } }),
+    },
   );
   const app = await buildHttpServer(
     httpDependencies(services, {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { captureIo } from '../../../test/support/capture-io.js';
 import { fakePdq } from '../../../test/support/exchange-rig.js';
+import { listUpstream, startNcmecContractServer } from '../../../test/support/ncmec-contract-server.js';
 import { runCli } from '../main.js';
 
 let directory: string;
@@ -112,4 +113,63 @@ test('prevail exchange refuses bad input with coded errors and explains itself',
   const keys = JSON.parse((await cli(['exchange', 'feed-keygen'])).out);
   assert.match(keys.signingKey, /^[0-9a-f]{64}$/);
   assert.match(keys.publicKey, /^[A-Za-z0-9+/]{43}=$/);
+});
+
+test('prevail exchange add --kind ncmec, fetch, feedback: the verdict reaches NCMEC; refusals exit 1', async () => {
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const server = await startNcmecContractServer({
+    upstream: listUpstream(() => [
+      { member: 101, id: 'e7', type: 'image', timestamp: nowSeconds - 600, md5: 'ab'.repeat(16), pdq: fakePdq(7) },
+    ]),
+  });
+  try {
+    const dataDir = join(directory, 'ncmec-data');
+    const d = ['--data-dir', dataDir];
+    const secrets = join(directory, 'ncmec.json');
+    await writeFile(secrets, JSON.stringify({ user: 'test-user', password: 'test-password' }));
+    const added = await cli([
+      'exchange',
+      'add',
+      'NCMEC_CLI',
+      '--kind',
+      'ncmec',
+      '--config',
+      JSON.stringify({ environment: server.url, only_esp_ids: [101] }),
+      '--credentials-file',
+      secrets,
+      ...d,
+    ]);
+    assert.equal(added.status, 0, added.err);
+    assert.ok(!added.out.includes('test-password'));
+    const fetched = await cli(['exchange', 'fetch', 'NCMEC_CLI', ...d]);
+    assert.equal(fetched.status, 0, fetched.err);
+    assert.equal(JSON.parse(fetched.out).upserts, 1);
+
+    const feedback = (key: string, verdict: string) =>
+      cli(['exchange', 'feedback', 'NCMEC_CLI', key, '--verdict', verdict, '--reason', 'reviewed', ...d]);
+    for (const [key, verdict] of [
+      ['101-e7', 'maybe'],
+      ['101-nope', 'true_positive'],
+      ['\u0000', 'true_positive'],
+      ['x'.repeat(100_000), 'false_positive'],
+    ] as [string, string][]) {
+      const refused = await feedback(key, verdict);
+      assert.equal(refused.status, 1, `${key.slice(0, 20)} ${verdict}`);
+      assert.match(refused.err, /REQUEST_INVALID|CONTENT_NOT_FOUND/);
+    }
+    assert.equal(server.feedback.length, 0);
+    const sent = await feedback('101-e7', 'true_positive');
+    assert.equal(sent.status, 0, sent.err);
+    assert.deepEqual(JSON.parse(sent.out), {
+      sent: true,
+      exchange: 'NCMEC_CLI',
+      key: '101-e7',
+      signalType: 'md5',
+      verdict: 'true_positive',
+    });
+    assert.equal(server.feedback.length, 1);
+    assert.match(String(server.feedback[0]?.body), /<affirmative\/>/);
+  } finally {
+    await server.close();
+  }
 });

@@ -6,7 +6,7 @@ import { defaultIntervalSeconds } from '../../exchange-sync/index.js';
 import { generateFeedKey } from '../../exchanges/index.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { positiveInteger } from '../options.js';
+import { positiveInteger, reasonOption } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 /** Largest `--config` or credentials file read, in characters. */
@@ -56,7 +56,7 @@ async function withExchanges<T>(options: StorageCliOptions, work: (services: Ser
 }
 
 /**
- * `prevail exchange add|list|fetch|status|remove|credentials|rotate-credentials|kinds|feed-keygen`:
+ * `prevail exchange add|list|fetch|status|feedback|remove|credentials|rotate-credentials|kinds|feed-keygen`:
  * manage the upstream hash lists Prevail keeps in banks. Each exchange has a kind (`file`, `url`,
  * `prevail`…), a configuration, an interval and a bank of its own name; `prevail serve` fetches
  * every enabled exchange when its interval has passed, and `fetch` runs one now. Credentials are
@@ -82,7 +82,10 @@ export function exchangeCommand(io: CliIo, setExitCode: (code: number) => void):
   exchange.addCommand(
     sub('add', 'create an exchange and its bank (same name)')
       .argument('<name>', 'the exchange and bank name, UPPER_WITH_UNDERSCORE')
-      .requiredOption('--kind <kind>', 'file, url or prevail (see "prevail exchange kinds")')
+      .requiredOption(
+        '--kind <kind>',
+        'file, url, prevail, ncmec, stopncii or threatexchange (see "prevail exchange kinds")',
+      )
       .option(
         '--config <json>',
         'the kind\'s configuration as a JSON object, e.g. \'{"path":"/srv/lists/a.txt"}\'',
@@ -166,6 +169,56 @@ export function exchangeCommand(io: CliIo, setExitCode: (code: number) => void):
       .argument('<name>', 'the exchange')
       .action(async (name: string, options: StorageCliOptions) =>
         withExchanges(options, async ({ exchanges }) => print(await exchanges.status(name))),
+      ),
+  );
+  exchange.addCommand(
+    sub('feedback', "send a reviewer's verdict on an exchange's item upstream (NCMEC, StopNCII, ThreatExchange)")
+      .argument('<name>', 'the exchange')
+      .argument('<key>', "the item's upstream key (a match's provenance key, e.g. 101-e7 or pdq:<hex>)")
+      .requiredOption('--verdict <verdict>', 'true_positive or false_positive')
+      .requiredOption('--reason <why>', 'why (recorded in the audit log; not sent)', reasonOption)
+      .option('--actor <name>', 'who decided (recorded in the audit log)', cliSettings().actor)
+      .option('--signal-type <type>', "which of the item's signals (default its first)")
+      .option('--upstream-reason <id>', 'a reason the API takes (NCMEC: a feedback reason GUID)')
+      .action(
+        async (
+          name: string,
+          key: string,
+          options: StorageCliOptions & {
+            verdict: string;
+            reason: string;
+            actor: string;
+            signalType?: string;
+            upstreamReason?: string;
+          },
+        ) =>
+          withExchanges(options, async ({ exchanges, audit }) => {
+            if (options.verdict !== 'true_positive' && options.verdict !== 'false_positive') {
+              throw new EngineError('REQUEST_INVALID', '--verdict must be true_positive or false_positive');
+            }
+            const input = {
+              exchange: name,
+              key,
+              verdict: options.verdict,
+              signalType: options.signalType,
+              reason: options.upstreamReason,
+            } as const;
+            const entry = (outcome: string) => ({
+              actor: `person:${options.actor}`,
+              action: 'exchange.feedback',
+              subject: `exchange:${name}`,
+              reason: options.reason,
+              detail: { key, verdict: options.verdict, signalType: options.signalType ?? null, outcome },
+            });
+            try {
+              const sent = await exchanges.sendFeedback(input);
+              await audit.record(entry('sent'));
+              print({ sent: true, ...sent });
+            } catch (error) {
+              await audit.record(entry(error instanceof EngineError ? error.code : 'failed'));
+              throw error;
+            }
+          }),
       ),
   );
   exchange.addCommand(

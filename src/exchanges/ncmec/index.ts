@@ -5,3 +5,4 @@
 export type { NcmecCheckpoint } from './checkpoint.js';
 export { type NcmecConfig, type NcmecCredentials, ncmecConfigSchema, ncmecCredentialsSchema } from './config.js';
 export { createNcmecClient, ncmecCursorLifetimeSeconds } from './ncmec-client.js';
+export { ncmecKind } from './ncmec-kind.js';

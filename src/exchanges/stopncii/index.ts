@@ -7,3 +7,4 @@ export {
   stopnciiCredentialsSchema,
 } from './config.js';
 export { createStopnciiClient } from './stopncii-client.js';
+export { stopnciiKind } from './stopncii-kind.js';

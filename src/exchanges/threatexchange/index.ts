@@ -7,3 +7,4 @@ export {
   threatexchangeCredentialsSchema,
 } from './config.js';
 export { createThreatexchangeClient } from './threatexchange-client.js';
+export { threatexchangeKind } from './threatexchange-kind.js';

@@ -47,7 +47,7 @@ after(async () => {
   await media.close();
 });
 beforeEach(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ exchangeKeys: `t1:${'5a'.repeat(32)}` });
 });
 afterEach(async () => {
   await server.close();
@@ -125,26 +125,108 @@ describe('ROOST Coop', () => {
       'local_file',
       'url',
       'prevail',
+      'ncmec',
+      'stop_ncii',
+      'fb_threatexchange',
     ]);
     for (const url of ['/c/exchange/COOP_ORG1_MY_BANK', '/c/exchange/COOP_ORG1_MY_BANK/status']) {
       const response = await server.app.inject({ method: 'GET', url });
       assert.equal(response.statusCode, 404);
       assert.deepEqual(response.json(), { message: "Exchange 'COOP_ORG1_MY_BANK' not found" });
     }
-    const api = await server.app.inject({ method: 'GET', url: '/c/exchanges/api/ncmec' });
+    const api = await server.app.inject({ method: 'GET', url: '/c/exchanges/api/nope' });
     assert.equal(api.statusCode, 400);
-    assert.deepEqual(api.json(), { message: "no such Exchange API 'ncmec'" });
-    const schema = await server.app.inject({ method: 'GET', url: '/c/exchanges/api/ncmec/schema' });
+    assert.deepEqual(api.json(), { message: "no such Exchange API 'nope'" });
+    const schema = await server.app.inject({ method: 'GET', url: '/c/exchanges/api/nope/schema' });
     assert.equal(schema.statusCode, 404);
     const create = await server.app.inject({
       method: 'POST',
       url: '/c/exchanges',
-      payload: { bank: 'COOP_ORG1_X', api: 'ncmec', api_json: {} },
+      payload: { bank: 'COOP_ORG1_X', api: 'nope', api_json: {} },
     });
     assert.equal(create.statusCode, 400);
-    assert.deepEqual(create.json(), { message: "No such exchange type 'ncmec'" });
+    assert.deepEqual(create.json(), { message: "No such exchange type 'nope'" });
     const badName = await server.app.inject({ method: 'POST', url: '/c/exchanges', payload: { bank: 'x', api: 'a' } });
     assert.deepEqual(badName.json(), { message: 'Field `bank` must match /^[A-Z0-9_]+$/' });
+  });
+
+  test("Coop's NCMEC flow: HMA's api names and fields; credentials set, never returned", async () => {
+    const te = await server.app.inject({ method: 'GET', url: '/c/exchanges/api/fb_threatexchange/schema' });
+    const teFields = te.json().config_schema.fields as { name: string; type: string; required: boolean }[];
+    assert.deepEqual(
+      teFields.find((field) => field.name === 'privacy_group'),
+      { ...teFields.find((field) => field.name === 'privacy_group'), type: 'number', required: true },
+    );
+    assert.ok(te.json().credentials_schema.fields.some((field: { name: string }) => field.name === 'api_token'));
+    const before = await server.app.inject({ method: 'GET', url: '/c/exchanges/api/ncmec' });
+    assert.deepEqual(before.json(), { has_set_authentification: false, supports_authentification: true });
+    const secret = 'fake-ncmec-password-never-echoed';
+    const set = await server.app.inject({
+      method: 'POST',
+      url: '/c/exchanges/api/ncmec',
+      payload: { credential_json: { user: 'fake-user', password: secret } },
+    });
+    assert.equal(set.statusCode, 200);
+    assert.equal(set.json().has_set_authentification, true);
+    assert.ok(!set.body.includes(secret));
+    const malformed = await server.app.inject({
+      method: 'POST',
+      url: '/c/exchanges/api/fb_threatexchange',
+      payload: { credential_json: { api_token: 'not-a-token' } },
+    });
+    assert.equal(malformed.statusCode, 400, malformed.body);
+    assert.ok(!malformed.body.includes('not-a-token'));
+
+    const create = await server.app.inject({
+      method: 'POST',
+      url: '/c/exchanges',
+      payload: {
+        bank: 'COOP_ORG1_NCMEC',
+        api: 'ncmec',
+        api_json: { environment: 'https://exttest.cybertip.org/hashsharing', only_esp_ids: [101, 42] },
+      },
+    });
+    assert.equal(create.statusCode, 201);
+    const shown = await server.app.inject({ method: 'GET', url: '/c/exchange/COOP_ORG1_NCMEC' });
+    assert.deepEqual(shown.json(), {
+      name: 'COOP_ORG1_NCMEC',
+      api: 'ncmec',
+      enabled: true,
+      environment: 'https://exttest.cybertip.org/hashsharing',
+      only_esp_ids: [101, 42],
+      max_window_entries: 100_000,
+    });
+    assert.ok(!shown.body.includes(secret));
+    for (const [api, apiJson] of [
+      ['ncmec', { environment: 'ftp://nope' }],
+      ['ncmec', { environment: 'https://x.invalid', only_esp_ids: [-1] }],
+      ['stop_ncii', { base_url: 'https://user:pw@x.invalid' }],
+      ['fb_threatexchange', {}],
+      ['fb_threatexchange', { privacy_group: -1 }],
+      ['fb_threatexchange', { privacy_group: 1e300 }],
+      ['ncmec', { environment: 'https://x.invalid/\u0000' }],
+      ['ncmec', { environment: `https://x.invalid/${'a'.repeat(5000)}` }],
+      ['ncmec', { environment: 'https://x.invalid', only_esp_ids: Array.from({ length: 10_001 }, () => 1) }],
+      ['ncmec', { environment: 'https://x.invalid', only_esp_ids: [{ nested: [[[1]]] }] }],
+      ['ncmec', { environment: 'https://x.invalid', surprise: true }],
+    ] as const) {
+      const refused = await server.app.inject({
+        method: 'POST',
+        url: '/c/exchanges',
+        payload: { bank: 'COOP_ORG1_BAD', api, api_json: apiJson },
+      });
+      assert.equal(refused.statusCode, 400, `${api} ${JSON.stringify(apiJson)}`);
+    }
+    const stop = await server.app.inject({
+      method: 'POST',
+      url: '/c/exchanges',
+      payload: { bank: 'COOP_ORG1_STOPNCII', api: 'stop_ncii', api_json: {} },
+    });
+    assert.equal(stop.statusCode, 201);
+    assert.equal(
+      (await server.app.inject({ method: 'GET', url: '/c/exchange/COOP_ORG1_STOPNCII' })).json().api,
+      'stop_ncii',
+    );
   });
 });
 

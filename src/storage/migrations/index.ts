@@ -20,6 +20,7 @@ import { submissionsMigration } from './0015_submissions.js';
 import { actionOutboxMigration } from './0016_action_outbox.js';
 import { exchangesMigration } from './0017_exchanges.js';
 import { actionStreamIndexMigration } from './0018_action_stream_index.js';
+import { exchangeFeedbackMigration } from './0019_exchange_feedback.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -42,6 +43,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   actionOutboxMigration,
   exchangesMigration,
   actionStreamIndexMigration,
+  exchangeFeedbackMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */

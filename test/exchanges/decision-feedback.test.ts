@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { createServices, type Services } from '../../src/app/index.js';
+import type { Person } from '../../src/people/index.js';
+import { caseBackends } from '../support/case-backends.js';
+import { examplePolicy } from '../support/engine-harness.js';
+import { fakePdq } from '../support/exchange-rig.js';
+import { testCredentialRing } from '../support/exchange-servers.js';
+import { listUpstream, startNcmecContractServer } from '../support/ncmec-contract-server.js';
+import { postgresUrl } from '../support/postgres.js';
+
+/** A synthetic reviewer (plainly fake login). */
+const reviewer: Person = {
+  id: 1,
+  login: 'rev.test',
+  displayName: 'Test Reviewer',
+  roles: ['payments_analyst', 'child_safety_reviewer'],
+  childSafetyOptInAt: '2026-01-01T00:00:00.000Z',
+  disabled: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+const cleanups: (() => Promise<unknown>)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+});
+
+/** Ingests the `media.matched` event `/v1/match` would send for a match of `contentId`; returns the case id. */
+async function matchedCase(services: Services, user: string, bank: string, contentId: number): Promise<number> {
+  const [result] = (await services.engine?.engine.ingest(
+    [
+      {
+        id: `feedback-test-${user}`,
+        type: 'media.matched',
+        time: new Date().toISOString(),
+        entities: { user },
+        data: { matches: [{ bank, contentId, signalType: 'md5', distance: 0 }], signals: { md5: 'x' }, source: 'api' },
+      },
+    ],
+    { wait: true },
+  )) ?? [undefined];
+  assert.equal(result?.status, 'accepted', JSON.stringify(result));
+  const [found] = await services.storage.engine.cases.list({ subject: `user:${user}` });
+  assert.ok(found, `a case for user:${user}`);
+  return found.id;
+}
+
+const backends = await caseBackends();
+after(async () => {
+  for (const backend of backends) await backend.cleanup();
+});
+
+for (const backend of backends)
+  test(`a decision on a case matched from an NCMEC bank is queued, then sent upstream by the job; it never blocks the decision (${backend.name})`, {
+    skip: backend.skip,
+  }, async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const server = await startNcmecContractServer({
+      upstream: listUpstream(() => [
+        { member: 101, id: 'e7', type: 'image', timestamp: nowSeconds - 600, md5: 'ab'.repeat(16), pdq: fakePdq(7) },
+        { member: 101, id: 'e8', type: 'image', timestamp: nowSeconds - 500, md5: 'cd'.repeat(16) },
+      ]),
+    });
+    let serverOpen = true;
+    cleanups.push(() => (serverOpen ? server.close() : Promise.resolve()));
+    const dataDir = await mkdtemp(join(tmpdir(), 'prevail-decision-feedback-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const place = await backend.place();
+    const where =
+      backend.name === 'PostgreSQL' ? { dataDir, databaseUrl: postgresUrl, schema: place } : { dataDir: place };
+    const services = await createServices(
+      { ...where, policyDir: examplePolicy },
+      { withEngine: true, exchanges: { evidenceKeys: testCredentialRing } },
+    );
+    cleanups.push(() => services.close());
+    const review = services.review;
+    assert.ok(review);
+
+    await services.exchanges.add({ name: 'NCMEC_FB', kind: 'ncmec', config: { environment: server.url } });
+    await services.exchanges.setCredentials({ kind: 'ncmec' }, { user: 'test-user', password: 'test-password' });
+    assert.equal((await services.exchanges.fetch('NCMEC_FB')).upserts, 2);
+    const items = await services.banks.listContent('NCMEC_FB', { limit: 10 });
+    const idOf = (key: string) => items.find((item) => item.upstream?.key === key)?.id ?? -1;
+
+    // Confirm: queued with the decision, sent by the job as NCMEC's affirmative vote on the MD5.
+    const first = await matchedCase(services, 'fb-user-1', 'NCMEC_FB', idOf('101-e7'));
+    const decided = await review.decide(first, reviewer, { action: 'confirm', reason: 'synthetic test' });
+    assert.equal(decided.decision, 'confirmed');
+    assert.equal(server.feedback.length, 0, 'nothing is sent inside the decision');
+    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 1, failed: 0, retrying: 0 });
+    assert.equal(server.feedback.length, 1);
+    assert.match(String(server.feedback[0]?.path), /\/v2\/entries\/101\/e7\/MD5\/feedback$/);
+    assert.match(String(server.feedback[0]?.body), /<affirmative\/>/);
+    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 0, failed: 0, retrying: 0 }, 'sent once');
+
+    // A decision through the API's case change (PATCH /v1/cases/{id}) is reported the same way.
+    const viaApi = await matchedCase(services, 'fb-user-3', 'NCMEC_FB', idOf('101-e8'));
+    await services.cases.update(viaApi, { decision: 'dismissed' }, { actor: 'api:test-key', reason: 'not it' });
+    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 1, failed: 0, retrying: 0 });
+    assert.match(String(server.feedback[1]?.path), /\/v2\/entries\/101\/e8\/MD5\/feedback$/);
+    assert.match(String(server.feedback[1]?.body), /<negative><reasonIds><guid>/);
+
+    // A listener that fails does not fail the decision: it is audited on the case.
+    services.cases.onDecision(async () => {
+      throw new Error('synthetic listener failure');
+    });
+    // The exchange is down: the decision still succeeds; the job keeps the request for a retry.
+    await server.close();
+    serverOpen = false;
+    const second = await matchedCase(services, 'fb-user-2', 'NCMEC_FB', idOf('101-e8'));
+    await review.decide(second, reviewer, { action: 'confirm', reason: 'synthetic test' });
+    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 0, failed: 0, retrying: 1 });
+    assert.deepEqual(
+      await services.exchanges.sendDueFeedback(),
+      { sent: 0, failed: 0, retrying: 0 },
+      'not before its backoff',
+    );
+
+    const audited = (await services.audit.entries(0, 1000)).filter((entry) => entry.action === 'exchange.feedback');
+    assert.deepEqual(
+      audited.map((entry) => [entry.subject, entry.actor, (entry.detail as { outcome: string }).outcome]),
+      [
+        ['exchange:NCMEC_FB', 'person:rev.test', 'sent'],
+        ['exchange:NCMEC_FB', 'api:test-key', 'sent'],
+        ['exchange:NCMEC_FB', 'person:rev.test', 'EXCHANGE_UNAVAILABLE'],
+      ],
+    );
+    assert.ok(!JSON.stringify(audited).includes('test-password'));
+    const listenerFailures = (await services.audit.entries(0, 1000)).filter(
+      (entry) => entry.action === 'case.decision_listener_failed',
+    );
+    assert.deepEqual(
+      listenerFailures.map((entry) => entry.subject),
+      [`case:${second}`],
+    );
+  });
