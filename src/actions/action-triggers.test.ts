@@ -94,4 +94,38 @@ describe('what triggers an action', () => {
     assert.equal(rows[0]?.ruleId, null);
     assert.equal(JSON.parse(rows[0]?.bodyJson ?? '{}').typology, 'private_streaming');
   });
+
+  test('an exchange match triggers an action through a rule on the match event', async () => {
+    const exchangeRule = `rules:
+  - id: exchange_match
+    description: A stream frame matched an item an exchange fetched (synthetic test rule)
+    events: [media.matched]
+    when: event.data.matches.exists(m, has(m.exchange))
+    mode: active
+    effects:
+      - action: end_stream
+`;
+    const { engine } = await policy(exchangeRule);
+    const matched = (id: string, matchData: Record<string, unknown>) => ({
+      id,
+      type: 'media.matched',
+      time: new Date().toISOString(),
+      entities: { stream: 'stream-x', user: 'host-x' },
+      data: {
+        matches: [{ bank: 'FEED_BANK', contentId: 1, signalType: 'vpdq_frame', distance: 0, ...matchData }],
+        signals: { pdq: 'f'.repeat(64) },
+        source: 'stream',
+      },
+    });
+    await engine.ingest([matched('evt-local', {}), matched('evt-exchange', { exchange: 'NCMEC_FEED' })], {
+      wait: true,
+    });
+    await engine.close();
+    const rows = await storage.outbox.list({ limit: 10 });
+    assert.deepEqual(
+      rows.map((row) => [row.eventId, row.ruleId]),
+      [['evt-exchange', 'exchange_match']],
+      'only the match of an exchange item asks the platform to act',
+    );
+  });
 });

@@ -45,6 +45,8 @@ const match = z.looseObject({
   distance: z.number().int().nonnegative(),
   /** The bank item's category when the sender knows it (the console's warning screen names it). */
   category: z.string().max(255).optional(),
+  /** The exchange that fetched the bank item, when one did (rules act on exchange matches with it). */
+  exchange: z.string().max(255).optional(),
 });
 
 /**

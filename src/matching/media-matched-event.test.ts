@@ -105,4 +105,21 @@ describe('media.matched has one author', () => {
     assert.equal(outcome.negative[0]?.bank, 'NEGATIVE');
     assert.equal(outcome.warnings.length, 1);
   });
+
+  test('a match of an item an exchange fetched names the exchange, and nothing else of its upstream', () => {
+    const upstream = { exchange: 'NCMEC_FEED', key: '42-image7', metadata: { classification: 'A1' } };
+    const fetched = match({ provenance: { ...match().provenance, upstream } });
+    const event = mediaMatchedEvent({
+      entities: { user: 'u1' },
+      matches: [fetched, match({ contentId: 8 })],
+      signals: { pdq },
+      source: { kind: 'api' },
+    });
+    assert.ok(new EventTypeRegistry().check(event).ok);
+    assert.deepEqual(event.data.matches, [
+      { bank: 'TEST_BANK', contentId: 7, signalType: 'pdq', distance: 4, exchange: 'NCMEC_FEED' },
+      { bank: 'TEST_BANK', contentId: 8, signalType: 'pdq', distance: 4 },
+    ]);
+    assert.doesNotMatch(JSON.stringify(event), /42-image7|classification/);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Match } from './match-types.js';
+import type { Match, MatchProvenance } from './match-types.js';
 
 /**
  * Where the matched media came from, as `data.source` of the event says it, so that rules can
@@ -20,6 +20,8 @@ export interface EventMatch {
   readonly contentId: number;
   readonly signalType: string;
   readonly distance: number;
+  /** The exchange that fetched the matched item (absent for items added any other way). */
+  readonly exchange?: string;
 }
 
 /**
@@ -62,8 +64,8 @@ const idPrefixes: Readonly<Record<MatchSource['kind'], string>> = {
 /**
  * The one place a match becomes an event: the `media.matched` event for the matches of one
  * lookup, about `entities`, whichever route, stream or command looked it up. `data.matches` holds
- * each match's bank, content id, signal type and distance (nothing else: provenance stays in the
- * banks); `data.signals` the looked-up values given (undefined ones left out) and, for a stream
+ * each match's bank, content id, signal type and distance, and for an item an exchange fetched the
+ * exchange's name (nothing else: the upstream key and metadata stay in the banks); `data.signals` the looked-up values given (undefined ones left out) and, for a stream
  * frame, `frame_timestamp` (seconds, to the millisecond); `data.source` where the media came from;
  * `data.media`, when given, where a reviewer can see it (a platform URL, or the evidence item a
  * matched frame or upload was kept as).
@@ -74,7 +76,9 @@ const idPrefixes: Readonly<Record<MatchSource['kind'], string>> = {
  */
 export function mediaMatchedEvent<Entities>(input: {
   readonly entities: Entities;
-  readonly matches: readonly Pick<Match, keyof EventMatch>[];
+  readonly matches: readonly (Pick<Match, keyof Omit<EventMatch, 'exchange'>> & {
+    readonly provenance?: Pick<MatchProvenance, 'upstream'>;
+  })[];
   readonly signals: Readonly<Record<string, string | undefined>>;
   readonly source: MatchSource;
   readonly time?: Date;
@@ -94,6 +98,7 @@ export function mediaMatchedEvent<Entities>(input: {
         contentId: match.contentId,
         signalType: match.signalType,
         distance: match.distance,
+        ...(match.provenance?.upstream !== undefined ? { exchange: match.provenance.upstream.exchange } : {}),
       })),
       signals,
       source: input.source.kind,
