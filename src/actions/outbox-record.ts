@@ -106,8 +106,11 @@ export interface OutboxRepository {
   /** Pending rows per endpoint (the queue depth). */
   pendingCounts(): Promise<Map<string, number>>;
   /**
-   * The `stream` rows of an SSE endpoint with an id above `afterId`, oldest first, at most
-   * `limit`: what a subscriber resuming from `Last-Event-ID: <afterId>` has not seen.
+   * The `stream` rows of an SSE endpoint after the row `afterId`, at most `limit`, in commit
+   * order: what a subscriber resuming from `Last-Event-ID: <afterId>` has not seen. A row is
+   * only handed out once no transaction still running can commit a row before it, so a cursor
+   * never passes over a row that commits later (on PostgreSQL ids are not commit order; on
+   * SQLite they are).
    */
   streamAfter(endpoint: string, afterId: number, limit: number): Promise<OutboxAction[]>;
   /** The id of the newest row (0 when none): where a subscriber that asks for no history starts. */

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   ActionKind,
   ActionMode,
@@ -136,6 +136,26 @@ export class KyselyOutboxRepository implements OutboxRepository {
   }
 
   async streamAfter(endpoint: string, afterId: number, limit: number): Promise<OutboxAction[]> {
+    if (this.dialect === 'postgres') {
+      // In commit order, and only what no running transaction can still precede (migration
+      // 0020 says why). The cursor row gives the position; a purged one is placed at the
+      // newest transaction among the rows up to its id.
+      const result = await sql<Selectable<ActionOutboxTable>>`
+        select * from action_outbox
+        where endpoint = ${endpoint} and status = 'stream'
+          and (commit_txid, id) > (
+            coalesce(
+              (select commit_txid from action_outbox where id = ${afterId}),
+              (select max(commit_txid) from action_outbox where id <= ${afterId}),
+              0
+            ),
+            ${afterId}
+          )
+          and commit_txid < txid_snapshot_xmin(txid_current_snapshot())
+        order by commit_txid, id
+        limit ${limit}`.execute(this.db);
+      return result.rows.map(toAction);
+    }
     const rows = await this.db
       .selectFrom('action_outbox')
       .selectAll()

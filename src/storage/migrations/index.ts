@@ -21,6 +21,7 @@ import { actionOutboxMigration } from './0016_action_outbox.js';
 import { exchangesMigration } from './0017_exchanges.js';
 import { actionStreamIndexMigration } from './0018_action_stream_index.js';
 import { exchangeFeedbackMigration } from './0019_exchange_feedback.js';
+import { actionCommitOrderMigration } from './0020_action_commit_order.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -44,6 +45,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   exchangesMigration,
   actionStreamIndexMigration,
   exchangeFeedbackMigration,
+  actionCommitOrderMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
