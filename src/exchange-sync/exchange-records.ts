@@ -152,6 +152,15 @@ export interface FeedbackRequest extends NewFeedbackRequest {
   readonly nextAttemptAt: string;
 }
 
+/** The outcome of one attempt to send a feedback request upstream. */
+export interface FeedbackSettlement {
+  /** `sent`, `failed` (for good) or `pending` (retried at `nextAttemptAt`). */
+  readonly status: 'sent' | 'failed' | 'pending';
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly errorCode: string | null;
+}
+
 /**
  * Exchanges as `exchange-sync` needs them stored; `storage/` implements it on SQLite and
  * PostgreSQL. `commitPage` is the one place the bank and the checkpoint change together.
@@ -200,16 +209,7 @@ export interface ExchangeRepository {
    */
   claimFeedback(id: number, seen: string, until: string): Promise<boolean>;
   /** Records an attempt's outcome: `sent`, `failed` (for good) or `pending` (retry at `nextAttemptAt`). */
-  settleFeedback(
-    id: number,
-    outcome: {
-      status: 'sent' | 'failed' | 'pending';
-      attempts: number;
-      nextAttemptAt: string;
-      errorCode: string | null;
-    },
-    at: string,
-  ): Promise<void>;
+  settleFeedback(id: number, outcome: FeedbackSettlement, at: string): Promise<void>;
   /** Sealed credentials by scope (`exchange:<name>` or `api:<kind>`). */
   getCredentials(scope: string): Promise<SealedCredentials | undefined>;
   /** Stores (or with `null` deletes) sealed credentials. */

@@ -13,6 +13,7 @@ export type {
   ExchangeFetchStatus,
   ExchangeRepository,
   FeedbackRequest,
+  FeedbackSettlement,
   FeedChanges,
   FetchOutcome,
   NewExchange,

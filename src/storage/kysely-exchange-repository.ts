@@ -5,6 +5,7 @@ import type {
   ExchangeFetchStatus,
   ExchangeRepository,
   FeedbackRequest,
+  FeedbackSettlement,
   FeedChanges,
   FetchOutcome,
   NewExchange,
@@ -367,16 +368,7 @@ export class KyselyExchangeRepository implements ExchangeRepository {
     });
   }
 
-  settleFeedback(
-    id: number,
-    outcome: {
-      status: 'sent' | 'failed' | 'pending';
-      attempts: number;
-      nextAttemptAt: string;
-      errorCode: string | null;
-    },
-    at: string,
-  ): Promise<void> {
+  settleFeedback(id: number, outcome: FeedbackSettlement, at: string): Promise<void> {
     return translateStorageErrors(async () => {
       await this.db
         .updateTable('exchange_feedback')
