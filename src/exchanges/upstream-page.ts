@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { EngineError } from '../core/index.js';
 import type { ExchangeClientOptions } from './client-options.js';
 import { describeHost, readUpstream } from './upstream-read.js';
@@ -67,4 +68,26 @@ async function readBodyText(response: Response, maxBytes: number): Promise<strin
   } catch {
     throw new EngineError('EXCHANGE_PAGE_MALFORMED', 'the page is not UTF-8');
   }
+}
+
+/**
+ * Parses a JSON page body against `schema`, for the JSON exchanges' `parse` callbacks.
+ *
+ * @throws EngineError `EXCHANGE_PAGE_MALFORMED`: "not JSON (<error name>)" for a body that is not
+ *   JSON or nests too deep for the parser, else `notAPage` when it does not fit the schema.
+ */
+export function parseJsonPage<Schema extends z.ZodType>(
+  body: string,
+  schema: Schema,
+  notAPage: string,
+): z.infer<Schema> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw new EngineError('EXCHANGE_PAGE_MALFORMED', `not JSON (${error instanceof Error ? error.name : 'error'})`);
+  }
+  const page = schema.safeParse(json);
+  if (!page.success) throw new EngineError('EXCHANGE_PAGE_MALFORMED', notAPage);
+  return page.data;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { EngineError } from '../../core/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { ExchangeDelta, ExchangeSignal } from '../exchange-client.js';
+import { parseJsonPage } from '../upstream-page.js';
 
 /** StopNCII signal types Prevail can match, mapped to Prevail names; others are kept, unmatched. */
 const signalBySignalType: ReadonlyMap<string, string> = new Map([
@@ -32,17 +32,7 @@ export type StopnciiPage = z.infer<typeof pageSchema>;
  *   200), nests too deep for the parser, or lacks `hashRecords` / `hasMoreRecords`.
  */
 export function parseFetchHashesPage(body: string): StopnciiPage {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    throw new EngineError('EXCHANGE_PAGE_MALFORMED', `not JSON (${error instanceof Error ? error.name : 'error'})`);
-  }
-  const page = pageSchema.safeParse(json);
-  if (!page.success) {
-    throw new EngineError('EXCHANGE_PAGE_MALFORMED', 'not a FetchHashes page (hashRecords, hasMoreRecords)');
-  }
-  return page.data;
+  return parseJsonPage(body, pageSchema, 'not a FetchHashes page (hashRecords, hasMoreRecords)');
 }
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { EngineError } from '../../core/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import { parseAddedOn } from '../added-on.js';
 import type { ExchangeDelta, ExchangeSignal } from '../exchange-client.js';
 import { signalForIndicatorType } from '../signal-names.js';
+import { parseJsonPage } from '../upstream-page.js';
 
 const pageSchema = z.looseObject({
   data: z.array(z.unknown()).max(1_000_000),
@@ -19,15 +19,7 @@ export type ThreatUpdatesPage = z.infer<typeof pageSchema>;
  * @throws EngineError `EXCHANGE_PAGE_MALFORMED` for a body that is not JSON or has no `data` list.
  */
 export function parseThreatUpdatesPage(body: string): ThreatUpdatesPage {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    throw new EngineError('EXCHANGE_PAGE_MALFORMED', `not JSON (${error instanceof Error ? error.name : 'error'})`);
-  }
-  const page = pageSchema.safeParse(json);
-  if (!page.success) throw new EngineError('EXCHANGE_PAGE_MALFORMED', 'not a threat_updates page (no data list)');
-  return page.data;
+  return parseJsonPage(body, pageSchema, 'not a threat_updates page (no data list)');
 }
 
 /** How a descriptor's `status` reads as an opinion (pytx): anything unknown is a seed, kept verbatim. */
