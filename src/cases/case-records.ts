@@ -4,10 +4,15 @@
  * only keeps the values.
  */
 
+import type { CasePriority as RulePriority } from '../rules/index.js';
+
 /** The case statuses; what they mean and which changes are allowed is in `case-lifecycle.ts`. */
 export type CaseStatus = 'open' | 'in_review' | 'escalated' | 'decided' | 'reported' | 'closed';
-/** The case priorities, ranked in `case-lifecycle.ts`. */
-export type CasePriority = 'low' | 'medium' | 'high' | 'urgent';
+/**
+ * The case priorities, ranked in `case-lifecycle.ts`: the one declaration is the rule effect's
+ * (`rules/`), since a rule names the priority a case opens with.
+ */
+export type CasePriority = RulePriority;
 
 /**
  * Where a case's evidence came from (`case-traits.ts` ranks them): a bank match on media a caller
