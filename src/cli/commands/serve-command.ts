@@ -8,6 +8,7 @@ import { type RunningServer, type ServerSettings, startServer } from '../../main
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { commaList, nonNegativeInteger, positiveInteger, withUrlOptions } from '../options.js';
+import { guardProcess } from '../process-guard.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -263,6 +264,7 @@ export function serveCommand(io: CliIo): Command {
           );
       });
     }
+    guardProcess(cliLogger(), () => server.close());
     io.stderr.write(
       `prevail listening on ${server.url} (store: ${server.services.storage.location}; index: ${sizes}; ready in ${Date.now() - started} ms)\n`,
     );
