@@ -49,6 +49,8 @@ export interface ServerSettings {
   readonly allowedHosts?: readonly string[];
   /** Origins of web apps whose pages may send writes (`--allowed-origins`). */
   readonly allowedOrigins?: readonly string[];
+  /** Reverse proxies whose `X-Forwarded-For` is believed (`--trust-proxy`); absent: none. */
+  readonly trustProxy?: readonly string[];
   /** Deepest JSON nesting of a request body (`--max-json-depth`; default 64). */
   readonly maxJsonDepth?: number;
   /** Lowest level logged (`--log-level`; default `info`). */
@@ -216,6 +218,7 @@ export async function startServer(
     ...(settings.hashing !== undefined ? { hashing: settings.hashing } : {}),
     allowedHosts: serverHostNames(settings.host, settings.allowedHosts ?? []),
     allowedOrigins: settings.allowedOrigins ?? [],
+    ...(settings.trustProxy === undefined ? {} : { trustProxy: settings.trustProxy }),
     ...(settings.maxJsonDepth !== undefined ? { maxJsonDepth: settings.maxJsonDepth } : {}),
     ...(settings.oidc !== undefined ? { oidc: settings.oidc } : {}),
     logger,

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import ipaddr from 'ipaddr.js';
 import { checkReason } from '../audit/index.js';
 import { cliSettings } from './cli-settings.js';
 
@@ -33,6 +34,20 @@ export function commaList(value: string): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8`), each checked. */
+export function addressList(value: string): string[] {
+  const entries = commaList(value);
+  for (const entry of entries) {
+    if (ipaddr.isValid(entry)) continue;
+    try {
+      ipaddr.parseCIDR(entry);
+    } catch {
+      throw new InvalidArgumentError(`"${entry}" is not an IP address or a CIDR range such as 10.0.0.0/8`);
+    }
+  }
+  return entries;
 }
 
 /**

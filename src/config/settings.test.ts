@@ -62,6 +62,17 @@ describe('One validated configuration', () => {
     assert.throws(() => readSettings({ PREVAIL_STREAM_HASH_WORKERS: '-1' }), /PREVAIL_STREAM_HASH_WORKERS/);
   });
 
+  test('trusted proxies: IP addresses and CIDR ranges, checked; none by default', () => {
+    assert.deepEqual(readSettings({}).trustProxy, []);
+    assert.deepEqual(readSettings({ PREVAIL_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy, [
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+    ]);
+    assert.throws(() => readSettings({ PREVAIL_TRUST_PROXY: '10.0.0.0/99' }), /PREVAIL_TRUST_PROXY/);
+    assert.throws(() => readSettings({ PREVAIL_TRUST_PROXY: 'proxy.internal' }), /PREVAIL_TRUST_PROXY/);
+  });
+
   test('the evidence key ring and the preservation period are checked; key values never shown', () => {
     const keyA = 'a1'.repeat(32);
     const keyB = 'b2'.repeat(32);

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { defaultMaxJsonDepth, EngineError } from '../core/index.js';
 import { type LogLevel, logLevels } from '../logging/index.js';
@@ -70,6 +71,13 @@ export interface Settings {
   readonly logLevel: LogLevel;
   /** `PREVAIL_ALLOWED_HOSTS`: more `Host` names the server answers for (comma-separated; `*` = any). */
   readonly allowedHosts: readonly string[];
+  /**
+   * `PREVAIL_TRUST_PROXY`: addresses or CIDR ranges of the reverse proxies in front of the server
+   * (comma-separated). A request from one of them is taken to come from the address its
+   * `X-Forwarded-For` names, so the request log shows the client. Empty (the default): the header
+   * is ignored, since anyone can send it.
+   */
+  readonly trustProxy: readonly string[];
   /** `PREVAIL_ALLOWED_ORIGINS`: origins of web apps whose pages may send writes (comma-separated). */
   readonly allowedOrigins: readonly string[];
   /** `PREVAIL_MAX_JSON_DEPTH`: deepest JSON nesting accepted in a request body (default 64). */
@@ -127,6 +135,15 @@ const whole = z
   .regex(/^[0-9][0-9_]*$/, 'expected a whole number')
   .transform((text) => Number(text.replace(/_/g, '')))
   .refine((value) => Number.isSafeInteger(value), 'expected a whole number');
+
+function isCidr(text: string): boolean {
+  try {
+    ipaddr.parseCIDR(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const commaList = z.string().transform((text) =>
   text
@@ -216,6 +233,12 @@ const environmentSchema = z.object({
   PREVAIL_LOG_LEVEL: z.enum(logLevels, `expected one of ${logLevels.join(', ')}`).default('info'),
   PREVAIL_ALLOWED_HOSTS: commaList.default([]),
   PREVAIL_ALLOWED_ORIGINS: commaList.default([]),
+  PREVAIL_TRUST_PROXY: commaList
+    .refine(
+      (entries) => entries.every((entry) => ipaddr.isValid(entry) || isCidr(entry)),
+      'expected IP addresses or CIDR ranges such as "127.0.0.1" or "10.0.0.0/8"',
+    )
+    .default([]),
   PREVAIL_MAX_JSON_DEPTH: positiveWhole.default(defaultMaxJsonDepth),
   PREVAIL_HASH_WORKERS: positiveWhole.optional(),
   PREVAIL_HASH_QUEUE: positiveWhole.optional(),
@@ -328,6 +351,7 @@ export function readSettings(environment: Environment): Settings {
     logLevel: value.PREVAIL_LOG_LEVEL,
     allowedHosts: value.PREVAIL_ALLOWED_HOSTS,
     allowedOrigins: value.PREVAIL_ALLOWED_ORIGINS,
+    trustProxy: value.PREVAIL_TRUST_PROXY,
     maxJsonDepth: value.PREVAIL_MAX_JSON_DEPTH,
     ...(value.PREVAIL_HASH_WORKERS !== undefined ? { hashWorkers: value.PREVAIL_HASH_WORKERS } : {}),
     ...(value.PREVAIL_HASH_QUEUE !== undefined ? { hashQueue: value.PREVAIL_HASH_QUEUE } : {}),

@@ -84,6 +84,8 @@ export async function buildHttpServer(dependencies: HttpDependencies): Promise<F
     // Coop's default base URL ends in "/", so it requests "//c/banks"; HMA serves that.
     routerOptions: { ignoreDuplicateSlashes: true },
     bodyLimit: dependencies.config.maxUploadBytes,
+    // Only the configured proxies' X-Forwarded-For is believed (anyone can send the header).
+    ...(config.trustProxy !== undefined && config.trustProxy.length > 0 ? { trustProxy: [...config.trustProxy] } : {}),
     // "body/name Invalid string: …", "querystring/limit Too big: …": where, then what.
     schemaErrorFormatter: (errors, dataVar) =>
       new Error(

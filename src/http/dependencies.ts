@@ -41,6 +41,11 @@ export interface HttpConfig {
   readonly allowedHosts?: readonly string[];
   /** Origins besides the server's own whose browser pages may send writes (`--allowed-origins`). */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Reverse proxies (addresses, CIDR ranges) whose `X-Forwarded-For` is believed (`--trust-proxy`);
+   * absent or empty: the header is ignored.
+   */
+  readonly trustProxy?: readonly string[];
   /** Deepest JSON nesting accepted in a request body (default `defaultMaxJsonDepth`, 64). */
   readonly maxJsonDepth?: number;
   /** Single sign-on for the console (`PREVAIL_OIDC_*`); absent: password sign-in only. */

@@ -203,6 +203,44 @@ describe('Cross-site writes', () => {
   });
 });
 
+describe('X-Forwarded-For is believed from configured proxies only', () => {
+  /** The remote address the request log gave the request sent with `headers`. */
+  async function loggedRemote(server: Server, headers: Record<string, string>): Promise<unknown> {
+    const response = await server.app.inject({
+      method: 'GET',
+      url: '/status/live',
+      headers,
+      remoteAddress: '127.0.0.1',
+    });
+    assert.equal(response.statusCode, 200);
+    const requestId = response.headers['x-request-id'];
+    const line = server.logLines.find(
+      (entry) => entry.reqId === requestId && typeof entry.req === 'object' && entry.req !== null,
+    ) as { req: { remoteAddress?: unknown } } | undefined;
+    assert.ok(line, 'the request is logged');
+    return line.req.remoteAddress;
+  }
+
+  test('by default the header is ignored: the log shows the peer', async () => {
+    const server = await startServer();
+    try {
+      assert.equal(await loggedRemote(server, { 'x-forwarded-for': '203.0.113.7' }), '127.0.0.1');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('behind a trusted proxy the log shows the client the proxy names', async () => {
+    const server = await startServer({ trustProxy: ['127.0.0.1/32'] });
+    try {
+      assert.equal(await loggedRemote(server, { 'x-forwarded-for': '203.0.113.7' }), '203.0.113.7');
+      assert.equal(await loggedRemote(server, {}), '127.0.0.1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('Errors answer coded 4xx, never 500', () => {
   let server: Server;
   before(async () => {

@@ -7,7 +7,7 @@ import { logLevels } from '../../logging/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { commaList, nonNegativeInteger, positiveInteger, withUrlOptions } from '../options.js';
+import { addressList, commaList, nonNegativeInteger, positiveInteger, withUrlOptions } from '../options.js';
 import { guardProcess } from '../process-guard.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
@@ -34,6 +34,7 @@ interface ServeOptions extends StorageCliOptions {
   auditCheckpointMinutes?: number;
   allowedHosts?: string[];
   allowedOrigins?: string[];
+  trustProxy?: string[];
   maxJsonDepth?: number;
   logLevel?: (typeof logLevels)[number];
 }
@@ -81,6 +82,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
     },
     allowedHosts: options.allowedHosts ?? [],
     allowedOrigins: options.allowedOrigins ?? [],
+    trustProxy: options.trustProxy ?? [],
     ...(options.maxJsonDepth !== undefined ? { maxJsonDepth: options.maxJsonDepth } : {}),
     ...(cliSettings().oidc !== undefined ? { oidc: cliSettings().oidc } : {}),
     exchanges: {
@@ -122,6 +124,12 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       'more Host names clients may use to reach the server, besides localhost, 127.0.0.1, [::1] and --host (comma-separated; "*" for any, when a proxy checks it; env PREVAIL_ALLOWED_HOSTS)',
       commaList,
       [...cliSettings().allowedHosts],
+    )
+    .option(
+      '--trust-proxy <addresses>',
+      'reverse proxies (IP addresses or CIDR ranges, comma-separated) whose X-Forwarded-For is believed, so logs show the client; none by default (env PREVAIL_TRUST_PROXY)',
+      addressList,
+      [...cliSettings().trustProxy],
     )
     .option(
       '--allowed-origins <origins>',
