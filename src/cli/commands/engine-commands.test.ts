@@ -87,7 +87,7 @@ describe('prevail events, rules, cases and audit', () => {
     assert.deepEqual(JSON.parse(verified.lines[0] ?? '{}'), { ok: true, entries: 2 }, 'the list and the show');
   });
 
-  test('cases decisions: decided payment-account cases as training labels, nothing else (audited)', async () => {
+  test('cases decisions: decided payment-account cases and confirmed-payer labels people set, as training labels, nothing else (audited)', async () => {
     assert.equal((await run('cases', 'decisions', ...store)).status, 2, '--reason is required');
     assert.deepEqual((await run('cases', 'decisions', '--reason', 'train the payer model', ...store)).lines, []);
     const database = new BetterSqlite3(join(dataDir, 'prevail.sqlite'));
@@ -101,6 +101,25 @@ describe('prevail events, rules, cases and audit', () => {
       decided.lines.map((line) => JSON.parse(line)),
       [{ account: 'acct-7', decision: 'confirmed', case: row?.id, typology: 'ocse_livestream_payer' }],
     );
+    // A person's confirmed-payer label (POST /v1/entities/…/labels) is a decision too; a rule's, an
+    // expired one, and one on an account a decided case already gives are not.
+    const label = database.prepare(
+      "insert into labels (entity, label, added_at, expires_at, source, reason) values (?, 'ocse_confirmed_payer', '2026-11-06T10:00:00Z', ?, ?, 'fake')",
+    );
+    label.run('payment_account:acct-8', null, 'person:analyst-1');
+    label.run('payment_account:acct-9', null, 'rule:some_rule');
+    label.run('payment_account:acct-10', '2026-01-01T00:00:00Z', 'person:analyst-1');
+    label.run('payment_account:acct-7', null, 'person:analyst-1');
+    label.run('user:u-8', null, 'person:analyst-1');
+    const withLabels = await run('cases', 'decisions', '--reason', 'train the payer model', ...store);
+    assert.deepEqual(
+      withLabels.lines.map((line) => JSON.parse(line)),
+      [
+        { account: 'acct-7', decision: 'confirmed', case: row?.id, typology: 'ocse_livestream_payer' },
+        { account: 'acct-8', decision: 'confirmed', label: 'ocse_confirmed_payer', by: 'person:analyst-1' },
+      ],
+    );
+    database.prepare("delete from labels where label = 'ocse_confirmed_payer'").run();
     // A decided case on another kind of subject is not a payment account's label.
     database.prepare('update cases set subject = ? where id = ?').run(row?.subject, row?.id);
     database.close();

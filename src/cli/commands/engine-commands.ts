@@ -7,6 +7,7 @@ import { type CaseStatus, caseStatuses } from '../../cases/index.js';
 import { EngineError } from '../../core/index.js';
 import { loadEngineConfig } from '../../engine/index.js';
 import { splitEntityKey } from '../../events/index.js';
+import { ocseLabel } from '../../payments/index.js';
 import { checkRules, formatDiagnostics } from '../../rules/index.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
@@ -199,7 +200,7 @@ function casesCommand(io: CliIo): Command {
     withStorageOptions(new Command('decisions'))
       .summary("analysts' decisions on payment-account cases as training labels (JSONL; the read is audited)")
       .description(
-        'Writes one JSON line per decided case whose subject is a payment account: {"account", "decision": "confirmed" | "dismissed", "case", "typology"}, newest first; when an account has several decided cases, "prevail payments train" keeps the last line it reads for it (the oldest decision here). These are the labels "prevail payments train --labels" learns from. The list is audited like "cases list".',
+        'Writes one JSON line per decided case whose subject is a payment account: {"account", "decision": "confirmed" | "dismissed", "case", "typology"}, newest first; when an account has several decided cases, "prevail payments train" keeps the last line it reads for it (the oldest decision here). Then one line {"account", "decision": "confirmed", "label": "ocse_confirmed_payer", "by"} per payment account a person labelled a confirmed payer (POST /v1/entities/payment_account/<id>/labels, or the console) that no decided case already gives. These are the labels "prevail payments train --labels" learns from. The list is audited like "cases list".',
       )
       .requiredOption('--reason <why>', 'why you are reading them (recorded in the audit log)', reasonOption)
       .option('--actor <name>', 'who is reading (recorded in the audit log)', cliSettings().actor)
@@ -208,12 +209,25 @@ function casesCommand(io: CliIo): Command {
         withServices(options, async (services) => {
           const access = { actor: `person:${options.actor}`, reason: options.reason };
           const decided = await services.cases.list({ decided: true, limit: options.limit }, access);
+          const decidedAccounts = new Set<string>();
           for (const item of decided) {
             const subject = splitEntityKey(item.subject);
             if (subject.type !== 'payment_account' || item.decision === null) continue;
             io.stdout.write(
               `${JSON.stringify({ account: subject.id, decision: item.decision, case: item.id, typology: item.typology })}\n`,
             );
+            decidedAccounts.add(subject.id);
+          }
+          // A person's label is a decision too (the analyst confirmed the payer without a case,
+          // or through the API); a rule's label is not, and a propagated one names other accounts.
+          for (const label of await services.storage.engine.activeLabels(new Date().toISOString())) {
+            const entity = splitEntityKey(label.entity);
+            if (label.label !== ocseLabel.confirmedPayer || entity.type !== 'payment_account') continue;
+            if (!label.source.startsWith('person:') || decidedAccounts.has(entity.id)) continue;
+            io.stdout.write(
+              `${JSON.stringify({ account: entity.id, decision: 'confirmed', label: label.label, by: label.source })}\n`,
+            );
+            decidedAccounts.add(entity.id);
           }
         }),
       ),
