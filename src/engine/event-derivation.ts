@@ -20,7 +20,8 @@ export interface DerivedBatch {
 /** The packs that derive events, with their names, in load order. */
 export function derivers(packs: readonly RulePack[]): { readonly pack: string; readonly derive: EventDeriver }[] {
   const found: { pack: string; derive: EventDeriver }[] = [];
-  for (const pack of packs) if (pack.deriveEvents !== undefined) found.push({ pack: pack.name, derive: pack.deriveEvents });
+  for (const pack of packs)
+    if (pack.deriveEvents !== undefined) found.push({ pack: pack.name, derive: pack.deriveEvents });
   return found;
 }
 

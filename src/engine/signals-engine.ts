@@ -10,8 +10,8 @@ import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
 import { LinkGraph } from './entity-links.js';
-import { type EngineHealth, EventDrain } from './event-drain.js';
 import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
+import { type EngineHealth, EventDrain } from './event-drain.js';
 import { emptyWrites, type ProcessorState } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
@@ -122,7 +122,9 @@ export class SignalsEngine {
       options.onProblem ??
       ((problem) => {
         if (problem.kind === 'dead_letter')
-          process.emitWarning(`${problem.deadLetter.eventId}: ${problem.deadLetter.code}: ${problem.deadLetter.message}`);
+          process.emitWarning(
+            `${problem.deadLetter.eventId}: ${problem.deadLetter.code}: ${problem.deadLetter.message}`,
+          );
       });
   }
 
