@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import {
+  account,
+  at,
+  chatRulesActive,
+  message,
+  openChatEngine,
+  sqliteDirectory,
+} from '../../../test/support/chat-pack-rig.js';
 import { compileRouting, parseQueuePolicy, routeCase } from '../../queues/index.js';
 import type { ChatAnalyser } from '../chat-analysis.js';
-import { account, at, chatRulesActive, message, openChatEngine, sqliteDirectory } from './chat-pack-test-rig.js';
 import { createChatPack } from './index.js';
 import { testAnalyser } from './test-analyser.js';
 
@@ -71,7 +78,13 @@ describe('chat pack derivation through the engine (SQLite)', () => {
 
   test('metadata only: no text, no analyser call, the dyad still added; hostile texts are bounded', async () => {
     let calls = 0;
-    const counting: ChatAnalyser = { ...testAnalyser, analyse: (input) => (calls++, testAnalyser.analyse(input)) };
+    const counting: ChatAnalyser = {
+      ...testAnalyser,
+      analyse: (input) => {
+        calls++;
+        return testAnalyser.analyse(input);
+      },
+    };
     const { storage, engine, close } = await rig(counting);
     const tail = ' keep this between us';
     const long = `${'a'.repeat(20_000 - tail.length)}${tail}`;

@@ -10,6 +10,7 @@ import { metadataPatternRule } from './rules/metadata-pattern.js';
 import { minorToMinorLabel, minorToMinorRule } from './rules/minor-to-minor.js';
 import { sextortionRule } from './rules/sextortion.js';
 import { recentIndicatorLabel, singleIndicatorRule } from './rules/single-indicator.js';
+import { threatNewContactRule } from './rules/threat-new-contact.js';
 import { chatTypologies } from './typologies.js';
 
 /** The pack's name: a storage key, never renamed. */
@@ -43,7 +44,7 @@ export interface ChatPackDependencies {
 }
 
 /**
- * Builds the chat pack: the `chat_…` features (dyad, sender, recipient), six built-in rules
+ * Builds the chat pack: the `chat_…` features (dyad, sender, recipient), seven built-in rules
  * (shadow until `builtin-rules.yaml` turns them on), four typologies and the deriver that turns
  * a `message.sent`'s text into `chat.indicator` and `chat.handle` events before it is logged.
  *
@@ -61,6 +62,7 @@ export function createChatPack(dependencies: ChatPackDependencies, settings?: un
     rules: Object.freeze([
       singleIndicatorRule,
       groomingRule,
+      threatNewContactRule,
       sextortionRule,
       metadataPatternRule,
       minorToMinorRule,

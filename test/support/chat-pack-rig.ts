@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EngineProblem, openEngine, type SignalsEngine } from '../../engine/index.js';
-import type { RulePack } from '../../packs/index.js';
-import type { BuiltinRuleSettings } from '../../rules/index.js';
-import { openStorage, type Storage } from '../../storage/index.js';
+import { type EngineProblem, openEngine, type SignalsEngine } from '../../src/engine/index.js';
+import type { RulePack } from '../../src/packs/index.js';
+import type { BuiltinRuleSettings } from '../../src/rules/index.js';
+import { openStorage, type Storage } from '../../src/storage/index.js';
 
-/** Test support for the pack's engine tests (not part of the pack). */
+/** Test support for the chat pack's engine tests (src/chat/chat-pack/*.engine.test.ts). */
 
 /** Two days before today at 10:00 UTC: recent, so labels set by the scenario have not lapsed when read now. */
 const startMs = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000 + 10 * 3_600_000;
@@ -35,6 +35,7 @@ export const chatRulesActive: Readonly<Record<string, BuiltinRuleSettings>> = Ob
   chat_single_indicator_label: { mode: 'active' },
   chat_grooming_families: { mode: 'active' },
   chat_sextortion_fast_path: { mode: 'active' },
+  chat_sextortion_threat_new_contact: { mode: 'active' },
   chat_metadata_contact_pattern: { mode: 'active' },
   chat_minor_to_minor_families: { mode: 'active' },
   chat_classifier_high_score: { mode: 'active' },
