@@ -79,15 +79,10 @@ function checkDerivation(
   let event = source;
   const added = Object.entries(result.addEntities ?? {}).filter(([role]) => source.entities[role] === undefined);
   if (added.length > 0) {
-    const check = registry.check({
-      id: source.id,
-      type: source.type,
-      time: source.time,
-      entities: { ...source.entities, ...Object.fromEntries(added) },
-      data: source.data,
-    });
-    if (!check.ok) return { failure: failure(pack, source, `added roles refused: ${describe(check.problems)}`) };
-    event = { ...source, entities: check.event.entities };
+    const addedRoles = Object.fromEntries(added);
+    const problems = registry.roleProblems(addedRoles);
+    if (problems.length > 0) return { failure: failure(pack, source, `added roles refused: ${describe(problems)}`) };
+    event = { ...source, entities: { ...source.entities, ...addedRoles } };
   }
   const requested = result.events ?? [];
   if (requested.length > maxDerivedEvents)
