@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ActionPlanner } from '../../src/actions/index.js';
 import { type EngineProblem, openEngine, type SignalsEngine } from '../../src/engine/index.js';
 import type { RulePack } from '../../src/packs/index.js';
 import type { BuiltinRuleSettings } from '../../src/rules/index.js';
@@ -54,12 +55,14 @@ export async function openChatEngine(
   packs: readonly RulePack[],
   settings: Readonly<Record<string, BuiltinRuleSettings>>,
   directory: string,
+  actions?: ActionPlanner,
 ): Promise<ChatRig> {
   const problems: EngineProblem[] = [];
   const { engine } = await openEngine(storage.engine, join(directory, 'no-policy'), {
     packs,
     builtinRuleSettings: settings,
     onProblem: (problem) => problems.push(problem),
+    ...(actions === undefined ? {} : { actions }),
   });
   return {
     storage,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { actionSecretEnv } from '../../../test/support/action-rig.js';
 import {
   account,
   at,
@@ -8,6 +9,7 @@ import {
   openChatEngine,
   sqliteDirectory,
 } from '../../../test/support/chat-pack-rig.js';
+import { type ActionPlanner, createActionPlanner, parseActionPolicy } from '../../actions/index.js';
 import { compileRouting, parseQueuePolicy, routeCase } from '../../queues/index.js';
 import type { ChatAnalyser } from '../chat-analysis.js';
 import { createChatPack } from './index.js';
@@ -20,7 +22,7 @@ after(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-async function rig(analyser: ChatAnalyser = testAnalyser, settings?: unknown) {
+async function rig(analyser: ChatAnalyser = testAnalyser, settings?: unknown, actions?: ActionPlanner) {
   const place = await sqliteDirectory();
   cleanups.push(place.remove);
   const storage = await place.open();
@@ -29,6 +31,7 @@ async function rig(analyser: ChatAnalyser = testAnalyser, settings?: unknown) {
     [createChatPack({ analyser }, settings)],
     chatRulesActive,
     place.directory,
+    actions,
   );
   return { ...opened, place };
 }
@@ -173,6 +176,38 @@ describe('chat pack rules through the engine (SQLite)', () => {
     assert.deepEqual(
       cases.map((item) => [item.subject, item.typology, item.source]),
       [[`user:${adult}`, 'chat_grooming', 'chat']],
+    );
+    await close();
+  });
+
+  test('interventions are actions apart from the case: warn the younger user and restrict new contacts', async () => {
+    const policy = parseActionPolicy(
+      [
+        'endpoints:',
+        '  platform: { url: "http://127.0.0.1:9/hook", secret_env: PREVAIL_ACTION_SECRET_TEST }',
+        'actions:',
+        '  - { name: chat_warn_younger_user, kind: warn_user, mode: active, endpoints: [platform] }',
+        '  - { name: chat_restrict_new_contacts, kind: restrict_account, mode: shadow, endpoints: [platform] }',
+      ].join('\n'),
+      { env: actionSecretEnv },
+    );
+    const { storage, engine, close } = await rig(testAnalyser, undefined, createActionPlanner(policy));
+    await engine.ingest(
+      [
+        ...ages,
+        message('i-1', adult, child, 0, { text: 'what grade are you in' }),
+        message('i-2', adult, child, 5, { text: 'keep this between us' }),
+      ],
+      { wait: true },
+    );
+    const rows = await storage.outbox.list({ limit: 10 });
+    assert.deepEqual(
+      rows.map((row) => [row.action, row.kind, row.eventId]).sort(),
+      [
+        ['chat_restrict_new_contacts', 'restrict_account', 'i-2#ind0'],
+        ['chat_warn_younger_user', 'warn_user', 'i-2#ind0'],
+      ],
+      'the hide-follower-list action is not declared, so it plans nothing',
     );
     await close();
   });
