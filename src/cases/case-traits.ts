@@ -43,7 +43,8 @@ function record(value: unknown): Record<string, unknown> | undefined {
  * The source one timeline entry shows:
  * - a `match` entry (a `media.matched` event): `stream` when the event's `data.source` is
  *   `stream` (a watcher's frame), else `hash_match`;
- * - an `event` entry: `payments` for a `payment.*` event type, `chat` for `message.*`;
+ * - an `event` entry: `payments` for a `payment.*` event type, `chat` for `message.*` and
+ *   `chat.*` (indicators and handles derived from messages);
  * - anything else (sessions, reports, labels, rule hits): `other`.
  */
 export function entrySource(entry: Entry): CaseSource {
@@ -53,7 +54,7 @@ export function entrySource(entry: Entry): CaseSource {
   const type = detail?.type;
   if (typeof type !== 'string') return 'other';
   if (type.startsWith('payment.')) return 'payments';
-  if (type.startsWith('message.')) return 'chat';
+  if (type.startsWith('message.') || type.startsWith('chat.')) return 'chat';
   return 'other';
 }
 

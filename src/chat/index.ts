@@ -12,5 +12,6 @@ export type {
   HandleKind,
   IndicatorHit,
 } from './chat-analysis.js';
+export * from './chat-pack/index.js';
 export { dyadEntityId } from './dyad.js';
 export { type IndicatorFamily, indicatorFamilies, isIndicatorFamily } from './indicator-families.js';

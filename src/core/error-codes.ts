@@ -66,6 +66,8 @@ export const errorCodes = {
   EXCHANGE_TIMEOUT: 'The exchange did not answer within the deadline',
   EXCHANGE_PAGE_MALFORMED: 'A page from the exchange could not be read; nothing from it was committed',
   EVENT_UNREADABLE: 'A stored event could not be read back (its row is damaged); it was dead-lettered',
+  EVENT_DERIVATION_FAILED:
+    'A rule pack could not derive events from an ingested event; the event was logged without them and the failure dead-lettered under it',
   EXCHANGE_INVALID: "The exchange's name, kind, configuration or credentials are malformed",
   EXCHANGE_NOT_FOUND: 'No exchange has that name',
   EXCHANGE_ALREADY_EXISTS: 'An exchange or a bank already has that name',

@@ -257,6 +257,7 @@ export async function loadEngineConfig(directory: string, options: EngineConfigO
     'media',
     'payee_document',
     'payment_relationship',
+    'handle',
   ]);
   for (const typology of typologies) roles.add(typology.subject);
   for (const feature of features) roles.add(feature.entity);

@@ -10,7 +10,9 @@ interface LinkRule {
 /**
  * The links events make. Every event links its `user` to its `device`, `ip` and
  * `payment_account`; payments link payer to payee; a viewer joining links host to viewer; gifts
- * and messages link sender to recipient.
+ * and messages link sender to recipient. An event naming a payment `handle` (an account someone
+ * was told to pay, keyed as the payee account of a payment to it) links it to the event's
+ * `user`, `recipient` and `dyad`, so a later payment to the handle meets whoever named it.
  */
 const linkRules: readonly LinkRule[] = [
   { from: 'user', to: 'device', kind: 'uses_device' },
@@ -20,6 +22,9 @@ const linkRules: readonly LinkRule[] = [
   { from: 'host', to: 'user', kind: 'hosts_viewer' },
   { from: 'user', to: 'recipient', kind: 'contacts' },
   { from: 'user', to: 'stream', kind: 'in_stream' },
+  { from: 'user', to: 'handle', kind: 'names_handle' },
+  { from: 'recipient', to: 'handle', kind: 'told_handle' },
+  { from: 'dyad', to: 'handle', kind: 'names_handle' },
 ];
 
 /** The (from, to, kind) links of one event, as entity keys. */

@@ -2,7 +2,7 @@ import { isActive } from '../cases/index.js';
 import type { EngineError } from '../core/index.js';
 import { entityKey, type LoggedEvent } from '../events/index.js';
 import type { DrainStart } from './drain-start.js';
-import type { EngineBatch, EngineStore } from './engine-store.js';
+import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
 import {
   batchOf,
@@ -89,6 +89,8 @@ export class EventDrain {
   #replayFinished: boolean;
   /** Events just appended, by seq: processed from memory instead of read back from the log. */
   readonly #fresh = new Map<number, LoggedEvent>();
+  /** Derivation failures of events logged but not processed yet, by seq (see `derivationFailed`). */
+  readonly #derivationFailures = new Map<number, DeadLetter>();
   /** Subjects whose case the cases service changed since the last run (see `caseChanged`). */
   readonly #changedCases = new Set<string>();
 
@@ -132,6 +134,15 @@ export class EventDrain {
   /** An event just appended to the log: processed from memory when its turn comes. */
   offer(event: LoggedEvent): void {
     if (event.seq > this.#processedSeq) this.#fresh.set(event.seq, event);
+  }
+
+  /**
+   * A pack could not derive events from a just-logged event: the failure is committed as that
+   * event's dead letter with its processing (the event itself is processed as usual). Held in
+   * memory until then: a crash before the event is processed loses the record, not the event.
+   */
+  derivationFailed(letter: DeadLetter): void {
+    if (letter.eventSeq > this.#processedSeq) this.#derivationFailures.set(letter.eventSeq, letter);
   }
 
   /**
@@ -228,12 +239,15 @@ export class EventDrain {
   #process(event: LoggedEvent): EventOutcome {
     if (event.seq > this.#replayUntil) this.#replayDone();
     const writes = emptyWrites();
+    const derivationFailure = this.#derivationFailures.get(event.seq);
+    if (derivationFailure !== undefined) this.#derivationFailures.delete(event.seq);
     let verdict: Verdict;
     try {
       verdict = processEvent(this.#state, event, writes);
     } catch (error) {
       return failedOutcome(event, deadLetterOf(event, error));
     }
+    if (derivationFailure !== undefined) return { event, writes, verdict, failure: derivationFailure };
     if (event.seq <= this.#replayUntil) {
       // Replayed: its links were counted when it was first processed, and a case a person closed
       // is not opened again by the events it was opened for.

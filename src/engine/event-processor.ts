@@ -71,6 +71,7 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
     cases: new CaseChanges(state.openCases),
     outcome: { verdict: 'allow', score: 0, reasons: [] },
     eventEntry: timelineEntryOnce(state, event),
+    hitEntries: [],
   };
   // Mitigations (hits giving negative typology points) first, so a score that crosses a
   // threshold on this event is judged with them in, whatever the rules' order.
@@ -197,15 +198,23 @@ function timelineEntryOnce(state: ProcessorState, event: EngineEvent): () => Tim
   };
 }
 
-/** Every event on an entity with an open case, or linked to one, joins its timeline. */
+/**
+ * Every event on an entity with an open case, or linked to one, joins its timeline, with its
+ * active hits (a payment to a handle named in a chat brings its indicator hits to the chat's case).
+ */
 function joinOpenCases(context: EventContext): void {
   const { state, event, cases } = context;
   if (state.openCases.size === 0) return;
+  let entries: TimelineEntry[] | undefined;
+  const joining = () => {
+    entries ??= [context.eventEntry(), ...context.hitEntries];
+    return entries;
+  };
   for (const [role, id] of Object.entries(event.entities)) {
     const entity = context.keyOf(role, id);
-    if (cases.hasCase(entity)) cases.join(entity, [context.eventEntry()]);
+    if (cases.hasCase(entity)) cases.join(entity, joining());
     for (const neighbour of state.links.openNeighbours(entity)) {
-      cases.join(neighbour, [context.eventEntry()]);
+      cases.join(neighbour, joining());
     }
   }
 }

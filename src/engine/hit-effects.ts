@@ -29,6 +29,11 @@ export interface EventContext {
   readonly cases: CaseChanges;
   readonly outcome: Outcome;
   readonly eventEntry: () => TimelineEntry;
+  /**
+   * The entries of the event's active hits so far: an event that joins an open case (its own
+   * entity's or a linked one's) brings them, so a case shows why a linked payment mattered.
+   */
+  readonly hitEntries: TimelineEntry[];
 }
 
 /**
@@ -56,6 +61,7 @@ export function applyHit(context: EventContext, hit: RuleHit): void {
     summary: `${hit.ruleId}: ${hit.reason}`,
     detail: { ruleId: hit.ruleId, effects: hit.effects },
   };
+  context.hitEntries.push(hitEntry);
   for (const effect of hit.effects) applyEffect(context, hit, hitEntry, effect, subject);
   // A hit about a subject with an open case joins that case.
   if (subject !== null && cases.hasCase(subject)) cases.join(subject, [context.eventEntry(), hitEntry]);

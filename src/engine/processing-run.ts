@@ -9,7 +9,10 @@ export interface EventOutcome {
   readonly event: LoggedEvent;
   readonly writes: PendingWrites;
   readonly verdict?: Verdict;
-  /** Set when the event is dead-lettered: its writes are then empty. */
+  /**
+   * Set when the event is dead-lettered: its writes are then empty, except for a derivation
+   * failure (`EVENT_DERIVATION_FAILED`), recorded beside an event processed as usual.
+   */
   readonly failure?: DeadLetter;
 }
 

@@ -1,7 +1,7 @@
 import type { ActionPlanner } from '../actions/index.js';
 import { type CaseRecord, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { EventCheck, EventProblem, LoggedEvent } from '../events/index.js';
+import type { AppendOutcome, EventCheck, EventProblem, LoggedEvent } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
@@ -10,12 +10,13 @@ import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
 import { LinkGraph } from './entity-links.js';
+import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
 import { emptyWrites, type ProcessorState } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
-import type { EngineProblem, EventOutcome, StoreRetryPolicy } from './processing-run.js';
-import type { Verdict } from './verdict.js';
+import { deadLetterOf, type EngineProblem, type EventOutcome, type StoreRetryPolicy } from './processing-run.js';
+import { strongerVerdict, type Verdict } from './verdict.js';
 
 /**
  * The feature state to start from: the snapshot when it fits the policy's feature definitions;
@@ -102,6 +103,8 @@ export class SignalsEngine {
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
   readonly #actionListeners: (() => void)[] = [];
+  readonly #derivers: ReturnType<typeof derivers>;
+  readonly #onProblem: (problem: EngineProblem) => void;
 
   private constructor(
     store: EngineStore,
@@ -114,6 +117,15 @@ export class SignalsEngine {
     this.#config = config;
     this.#state = state;
     this.#drain = new EventDrain(store, state, start, options, (outcomes) => this.#settle(outcomes));
+    this.#derivers = derivers(config.packs);
+    this.#onProblem =
+      options.onProblem ??
+      ((problem) => {
+        if (problem.kind === 'dead_letter')
+          process.emitWarning(
+            `${problem.deadLetter.eventId}: ${problem.deadLetter.code}: ${problem.deadLetter.message}`,
+          );
+      });
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -263,25 +275,46 @@ export class SignalsEngine {
    */
   async ingest(inputs: readonly unknown[], options: { wait?: boolean } = {}): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
-    const valid: { index: number; event: Omit<LoggedEvent, 'seq'> }[] = [];
+    const valid: { index: number; batch: DerivedBatch }[] = [];
     inputs.forEach((input, index) => {
       const check = this.check(input);
-      if (check.ok) valid.push({ index, event: check.event });
-      else results.push({ index, status: 'rejected', code: 'EVENT_INVALID', problems: check.problems });
-    });
-    const outcomes = await this.#store.events.append(valid.map((item) => item.event));
-    const waits: Promise<Verdict | undefined>[] = [];
-    valid.forEach((item, position) => {
-      const outcome = outcomes[position];
-      if (outcome === undefined) return;
-      if (!outcome.stored) {
-        results.push({ index: item.index, status: 'duplicate', id: item.event.id, seq: outcome.seq });
+      if (!check.ok) {
+        results.push({ index, status: 'rejected', code: 'EVENT_INVALID', problems: check.problems });
         return;
       }
-      results.push({ index: item.index, status: 'accepted', id: item.event.id, seq: outcome.seq });
-      this.#drain.offer({ ...item.event, seq: outcome.seq });
-      if (options.wait) waits.push(this.#verdictOf(outcome.seq));
+      const batch =
+        this.#derivers.length === 0
+          ? { source: check.event, derived: [], failures: [] }
+          : deriveFrom(check.event, this.#derivers, this.#config.registry);
+      valid.push({ index, batch });
     });
+    // Each source is logged with its derived events right after it, in one append.
+    const toLog: Omit<LoggedEvent, 'seq'>[] = [];
+    for (const item of valid) toLog.push(item.batch.source, ...item.batch.derived);
+    const outcomes = await this.#store.events.append(toLog);
+    const waits: Promise<Verdict | undefined>[] = [];
+    let position = 0;
+    for (const item of valid) {
+      const { source, derived, failures } = item.batch;
+      const outcome = outcomes[position++];
+      const derivedSeqs: number[] = [];
+      for (const event of derived) {
+        const logged = outcomes[position++];
+        if (logged?.stored === true) {
+          this.#drain.offer({ ...event, seq: logged.seq });
+          derivedSeqs.push(logged.seq);
+        }
+      }
+      if (outcome === undefined) continue;
+      for (const failed of failures) this.#derivationFailed(source, outcome, failed);
+      if (!outcome.stored) {
+        results.push({ index: item.index, status: 'duplicate', id: source.id, seq: outcome.seq });
+        continue;
+      }
+      results.push({ index: item.index, status: 'accepted', id: source.id, seq: outcome.seq });
+      this.#drain.offer({ ...source, seq: outcome.seq });
+      if (options.wait) waits.push(this.#verdictWithDerived(outcome.seq, derivedSeqs));
+    }
     this.#drain.kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
@@ -294,6 +327,38 @@ export class SignalsEngine {
       }
     }
     return results.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * A derivation failed: a source logged now carries it as its dead letter (committed when the
+   * source is processed); one already logged before (a re-sent event) is only reported.
+   */
+  #derivationFailed(source: Omit<LoggedEvent, 'seq'>, outcome: AppendOutcome, failed: DerivationFailure): void {
+    const letter = deadLetterOf(
+      { ...source, id: `${source.id}#derive`, seq: outcome.seq },
+      failed.error,
+      'EVENT_DERIVATION_FAILED',
+    );
+    if (outcome.stored) this.#drain.derivationFailed(letter);
+    else this.#onProblem({ kind: 'dead_letter', deadLetter: letter });
+  }
+
+  /** The verdict of `seq` once it and the events derived from it are processed: theirs folded into it. */
+  async #verdictWithDerived(seq: number, derivedSeqs: readonly number[]): Promise<Verdict | undefined> {
+    const [own, ...others] = await Promise.all([seq, ...derivedSeqs].map((item) => this.#verdictOf(item)));
+    if (own === undefined) return undefined;
+    let merged: Verdict = own;
+    for (const other of others) {
+      if (other === undefined) continue;
+      merged = {
+        eventId: merged.eventId,
+        verdict: strongerVerdict(merged.verdict, other.verdict),
+        score: Math.max(merged.score, other.score),
+        reasons: [...merged.reasons, ...other.reasons],
+        hits: [...merged.hits, ...other.hits],
+      };
+    }
+    return merged;
   }
 
   #verdictOf(seq: number): Promise<Verdict | undefined> {

@@ -51,7 +51,8 @@ function pathOf(node: Node, key?: string): string {
   return parts.reverse().join('.') || '(event)';
 }
 
-function stringProblem(text: string, limits: EventLimits): string | undefined {
+/** What is wrong with one string of an event for the limits (length, NUL, unpaired surrogates), if anything. */
+export function stringProblem(text: string, limits: EventLimits): string | undefined {
   if (text.length > limits.maxStringLength) return `longer than ${limits.maxStringLength} characters (${text.length})`;
   if (text.includes('\u0000')) return 'contains a NUL character (U+0000), which no store can hold';
   if (!wellFormed(text)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';

@@ -69,6 +69,24 @@ const media = z.strictObject({
   kind: z.enum(['image', 'video']).optional(),
 });
 
+/**
+ * What an account event may say about the holder's age. Each is optional and absent means
+ * unknown (never "adult"): `age_assurance` is the platform's assurance result, `age_years` an
+ * assured or declared age in whole years, `age_band` a band when only that is known, and
+ * `age_source` says which of assured (an age-assurance check) or declared (self-stated) it is.
+ */
+const accountAge = {
+  age_assurance: z.enum(['adult', 'minor', 'unknown']).optional(),
+  age_years: z.number().int().min(0).max(130).optional(),
+  age_band: z.enum(['under_13', '13_15', '16_17', 'adult', 'unknown']).optional(),
+  age_source: z.enum(['assured', 'declared']).optional(),
+};
+
+/** An organisation the platform verified the account belongs to (a school, a sports club). */
+const accountOrganisation = {
+  verified_organisation: z.enum(['school', 'coach', 'club', 'youth_service']).optional(),
+};
+
 function eventType(
   name: string,
   description: string,
@@ -95,17 +113,14 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
     'An account was created.',
     ['user'],
     {},
-    z.looseObject({ country: country.optional(), age_assurance: z.enum(['adult', 'minor', 'unknown']).optional() }),
+    z.looseObject({ country: country.optional(), ...accountAge, ...accountOrganisation }),
   ),
   eventType(
     'account.updated',
     'An account changed (profile, age assurance, payment method…).',
     ['user'],
     {},
-    z.looseObject({
-      changed: z.array(z.string()).optional(),
-      age_assurance: z.enum(['adult', 'minor', 'unknown']).optional(),
-    }),
+    z.looseObject({ changed: z.array(z.string()).optional(), ...accountAge, ...accountOrganisation }),
   ),
   eventType(
     'session.started',
@@ -145,12 +160,20 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
   ),
   eventType(
     'message.sent',
-    'A chat message; `user` sends, `recipient` receives (or `conversation` is the group).',
+    'A chat message; `user` sends, `recipient` receives (or `conversation` is the group). Metadata only is fine: every `data` field is optional, and an absent one means unknown.',
     ['user'],
     { recipient: 'user' },
     z.looseObject({
       text: z.string().max(20_000).optional(),
       lexicon_hits: z.array(z.string()).optional(),
+      /** Contacts the two users share, when the platform knows (absent: unknown, not none). */
+      mutual_contacts: z.number().int().nonnegative().optional(),
+      /** A relationship the platform knows between the two (absent: unknown, not none). */
+      relationship: z.enum(['family', 'guardian', 'school', 'coach', 'friend', 'none']).optional(),
+      /** The sender's local hour (0–23), for late-night patterns. */
+      local_hour: z.number().int().min(0).max(23).optional(),
+      /** The message carried an attachment (no content: only that it did). */
+      has_attachment: z.boolean().optional(),
     }),
   ),
   eventType(
@@ -167,6 +190,16 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
       lexicon: z.string().max(100),
       lexicon_version: z.number().int().nonnegative(),
       entry_id: z.string().max(100),
+    }),
+  ),
+  eventType(
+    'chat.handle',
+    'A payment handle named in a chat message (derived from `message.sent` by the chat pack): `user` sent it to `recipient`; `handle` is its entity id `<kind>:<value>`, keyed as a payee account so a payment to it meets the chat.',
+    ['user', 'handle'],
+    { recipient: 'user', handle: 'payment_account' },
+    z.looseObject({
+      kind: z.enum(['gift_card_code', 'p2p_handle', 'crypto_wallet', 'phone_number', 'email', 'iban']),
+      message_id: z.string().max(256),
     }),
   ),
   eventType(

@@ -9,7 +9,12 @@
 export { type CorridorEntry, corridorListVersion, defaultCorridorCountries, defaultCorridors } from './corridors.js';
 export { packFactory } from './pack-registry.js';
 export {
+  type DerivationContext,
+  type DerivedEvent,
+  type EventDerivation,
+  type EventDeriver,
   type LabelPropagation,
+  maxDerivedEvents,
   type PackFactory,
   type PackFiles,
   type PackRegistry,

@@ -1,3 +1,4 @@
+import type { EngineEvent } from '../events/index.js';
 import type { FeatureDefinition } from '../features/index.js';
 import type { BuiltinRule } from '../rules/index.js';
 import type { TypologyDefinition } from '../typologies/index.js';
@@ -28,7 +29,52 @@ export interface RulePack {
   readonly labels: readonly string[];
   /** Labels that spread over the entity graph when a person sets them (see `LabelPropagation`). */
   readonly propagations?: readonly LabelPropagation[];
+  /**
+   * Events (and entity roles) the pack derives from an ingested event before it is logged (the
+   * chat pack: indicator events from a message's text). See `EventDeriver`.
+   */
+  readonly deriveEvents?: EventDeriver;
 }
+
+/**
+ * Derives events from one ingested, already validated event, before it is logged. The engine
+ * validates what it returns like any ingested event and logs it in the same append as the source,
+ * right after it, so a replay or a restart reads the derived events back from the log (a
+ * derivation never runs twice for one logged event) and a re-sent source derives the same ids,
+ * which the log takes once.
+ *
+ * Contract: pure and deterministic (no I/O, no clock, no randomness): the same event gives the
+ * same derivation. Each derived id is `context.idFor(suffix)` (`<source id>#<suffix>`, e.g.
+ * `m-1#ind0`); at most `maxDerivedEvents` events. `addEntities` adds roles to the source event
+ * itself (a role it already names is never replaced). Derived events are not derived from again.
+ * A deriver that throws, or returns an event its type refuses, derives nothing for that event:
+ * the source still logs and the failure is dead-lettered under it (`EVENT_DERIVATION_FAILED`).
+ */
+export type EventDeriver = (event: EngineEvent, context: DerivationContext) => EventDerivation | undefined;
+
+/** What a deriver is given besides the event. */
+export interface DerivationContext {
+  /** The id of a derived event: `<source id>#<suffix>`. */
+  idFor(suffix: string): string;
+}
+
+/** What a deriver returns: roles to add to the source, and events to log after it. */
+export interface EventDerivation {
+  readonly addEntities?: Readonly<Record<string, string>>;
+  readonly events?: readonly DerivedEvent[];
+}
+
+/** A derived event as a deriver writes it (validated by the engine like any ingested event). */
+export interface DerivedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly time: string;
+  readonly entities: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** The most events one deriver may derive from one event. */
+export const maxDerivedEvents = 64;
 
 /**
  * Risk that spreads over the entity graph when a person (an analyst confirming a case, a filed

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * The engine knows no vertical (DESIGN.md: rule packs live with their vertical and are registered
  * by the composition root). These tests read the source: every file the engine's production code
  * reaches through its imports, directly or not, must be outside the verticals (`payments/`,
- * `streams/`) and outside any pack implementation (a folder under `packs/`: `packs/` itself is
+ * `streams/`, `chat/`) and outside any pack implementation (a folder under `packs/`: `packs/` itself is
  * only the contract), and the engine's code names no vertical's event type.
  */
 
@@ -20,6 +20,7 @@ const engine = join(source, 'engine');
 const forbidden: readonly { readonly test: (path: string) => boolean; readonly why: string }[] = [
   { test: (path) => path.startsWith(`payments${sep}`), why: 'the payments vertical' },
   { test: (path) => path.startsWith(`streams${sep}`), why: 'the streams vertical' },
+  { test: (path) => path.startsWith(`chat${sep}`), why: 'the chat vertical' },
   { test: (path) => path.startsWith(`packs${sep}`) && path.split(sep).length > 2, why: 'a pack implementation' },
 ];
 

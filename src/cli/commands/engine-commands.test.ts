@@ -157,7 +157,7 @@ describe('prevail events, rules, cases and audit', () => {
     // 7 policy features, 1 typology and 4 labels, plus those of the built-in packs.
     assert.match(
       ok.output,
-      /^ok: \d+ features, \d+ typologies, \d+ labels \(packs: ocse_payments v1, livestream_sessions v1\)/,
+      /^ok: \d+ features, \d+ typologies, \d+ labels \(packs: ocse_payments v1, livestream_sessions v1, chat_signals v1\)/,
     );
     const broken = join(directory, 'broken-policy');
     await cp(examplePolicy, broken, { recursive: true });
