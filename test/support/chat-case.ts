@@ -14,7 +14,7 @@ import { examplePolicy } from './engine-harness.js';
 export const chatTextMarker = 'SYNTHETIC-CHAT-TEXT';
 
 /** The test rule (`rules/chat-test.yaml`): every indicator opens or joins its sender's case. */
-const chatTestRule = `rules:
+export const chatTestRuleYaml = `rules:
   - id: chat_indicator_test_case
     description: Test only - a chat indicator opens a case about its sender
     events: [chat.indicator]
@@ -27,7 +27,7 @@ const chatTestRule = `rules:
 /** Copies the example policy to `directory` with the chat test rule; returns the directory. */
 export async function chatTestPolicy(directory: string): Promise<string> {
   await cp(examplePolicy, directory, { recursive: true });
-  await writeFile(join(directory, 'rules', 'chat-test.yaml'), chatTestRule);
+  await writeFile(join(directory, 'rules', 'chat-test.yaml'), chatTestRuleYaml);
   return directory;
 }
 
