@@ -7,7 +7,7 @@ import type { CybertipEventName } from './cybertip-values.js';
 
 /**
  * What a case's timeline says, read once for the CyberTipline assembly: the events it holds by
- * kind (hash matches, live-stream matches, payments, chat messages, uploads), the IP addresses
+ * kind (hash matches, live-stream matches, payments, chat messages and indicators, uploads), the IP addresses
  * its events named, and the typologies that alerted. Only plain timeline data is read (the
  * `detail` of an event or match entry is the event; a `typology:<name>:…` ref names a typology).
  */
@@ -21,7 +21,6 @@ export interface CaseEvidence {
   /** `media.matched` events of a watched live stream (`data.source: stream`). */
   readonly streamMatches: readonly CaseEvent[];
   readonly payments: readonly { readonly event: CaseEvent; readonly record: PaymentRecord }[];
-  readonly chats: readonly CaseEvent[];
   /** The chat events read for the report: indicators, messages, families, the minor↔minor label. */
   readonly chat: ChatEvidence;
   readonly typologies: ReadonlySet<string>;
@@ -76,7 +75,6 @@ export function caseEvidence(file: CaseFile): CaseEvidence {
     matches,
     streamMatches: matches.filter((event) => event.data.source === 'stream'),
     payments,
-    chats: events.filter((event) => event.type === 'message.sent'),
     chat: chatEvidence(events, file.timeline),
     typologies,
     sextortion: [...typologies].some((name) => sextortionTypologies.has(name) || name.includes('sextortion')),

@@ -241,3 +241,19 @@ test('the readiness check names what a chat case lacks: no chat, no recipient, a
   assert.equal(child(incident, 'chatRoomName').text, 'room-1');
   assert.match(child(root, 'additionalInfo').text, /Other senders in the case's chat: user-3\./);
 });
+
+test('a case about a pair of users (the dyad entity): the member who sent the indicator hits is the reported account', () => {
+  const file: CaseFile = {
+    id: 37,
+    subject: 'dyad:user-7~user-9',
+    timeline: sextortionCase.timeline,
+  };
+  const { assembled, xml } = reportXml(file);
+  assert.equal(assembled.report.personOrUserReported?.espIdentifier, 'user-7');
+  assert.deepEqual(
+    assembled.report.intendedRecipients?.map((recipient) => recipient.espIdentifier),
+    ['user-9'],
+  );
+  assert.ok(!xml.includes('user-7~user-9</espIdentifier>'));
+  assert.deepEqual(cybertipChatReadiness(file), []);
+});

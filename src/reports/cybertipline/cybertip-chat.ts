@@ -144,6 +144,21 @@ export function chatEvidence(events: readonly CaseEvent[], timeline: CaseFile['t
 }
 
 /**
+ * The account a chat report names as reported: the case's subject id, but for a case about a pair
+ * of users (`dyad:<a>~<b>`, the chat pack's dyad entity), the member of the pair who sent the most
+ * indicator hits (the first in id order on a tie; the first member when neither sent any).
+ */
+export function chatReportedAccount(
+  subject: { readonly type: string; readonly id: string },
+  chat: ChatEvidence,
+): string {
+  if (subject.type !== 'dyad') return subject.id;
+  const members = subject.id.split('~').sort();
+  const hits = (member: string) => chat.indicators.filter((hit) => hit.sender === member).length;
+  return [...members].sort((a, b) => hits(b) - hits(a))[0] ?? subject.id;
+}
+
+/**
  * The report annotations the chat evidence justifies, each with the reason the assembly notes:
  * - `sextortion`: an `exposure_threat` hit and a `payment_instruction` or `deadline` hit, or a
  *   sextortion typology (`sextortionTypology`);
@@ -248,8 +263,16 @@ export function chatReadiness(subject: string, chat: ChatEvidence): string[] {
   const noSender = chat.messages.filter((message) => message.sender === undefined);
   if (noSender.length > 0)
     problems.push(`sender: ${noSender.length} message(s) name no sender (entities.user), e.g. ${noSender[0]?.id}`);
-  const subjectId = subject.slice(subject.indexOf(':') + 1);
-  if (!chat.messages.some((message) => message.sender === subjectId || message.recipient === subjectId))
+  const type = subject.slice(0, subject.indexOf(':'));
+  const id = subject.slice(subject.indexOf(':') + 1);
+  const parties = new Set(type === 'dyad' ? id.split('~') : [id]);
+  if (
+    !chat.messages.some(
+      (message) =>
+        (message.sender !== undefined && parties.has(message.sender)) ||
+        (message.recipient !== undefined && parties.has(message.recipient)),
+    )
+  )
     problems.push(`subject: ${subject} neither sent nor received any of the case's messages`);
   const unknownAge = chat.indicators.filter(
     (hit) => hit.family === 'photo_call_request' && !hit.recipientMinor && !chat.minorToMinor,

@@ -6,7 +6,7 @@ import { parseCybertipReport } from './build-cybertip-report.js';
 import { actorRole, type CaseEvidence, caseEvidence, ipCaptureOf, validDateTime } from './cybertip-case-evidence.js';
 import { type CaseFacts, type CybertipCaseFacts, parseCaseFacts } from './cybertip-case-facts.js';
 import { fileInput, matchSummary, viewingStatement } from './cybertip-case-files.js';
-import { chatAnnotations, chatIncident, chatReadiness } from './cybertip-chat.js';
+import { chatAnnotations, chatIncident, chatReadiness, chatReportedAccount } from './cybertip-chat.js';
 import type { CybertipConfig } from './cybertip-config.js';
 import {
   type CybertipFileInput,
@@ -142,6 +142,13 @@ function reportParties(
   const service = filer.espService === undefined ? {} : { espService: filer.espService };
   const ipCaptureEvents = subjectIpEvents(evidence, notes);
   const captures = ipCaptureEvents.length > 0 ? { ipCaptureEvents } : {};
+  if (evidence.subject.type === 'dyad') {
+    const reported = chatReportedAccount(evidence.subject, evidence.chat);
+    notes.push(
+      `The case is about the pair ${evidence.subject.id}: ${reported}, who sent the most indicator hits, is the reported account.`,
+    );
+    return { personOrUserReported: { espIdentifier: reported, ...service } };
+  }
   if (!evidence.sextortionVictim || evidence.livestreamPayer)
     return { personOrUserReported: { espIdentifier: evidence.subject.id, ...service, ...captures } };
   const paid = new Map<string, number>();
@@ -275,7 +282,7 @@ export function cybertipReportFromCase(
   if (evidence.typologies.size > 0) info.push(`Typologies that alerted: ${[...evidence.typologies].join(', ')}.`);
   const senders = [
     ...new Set(evidence.chat.messages.map((message) => message.sender).filter((id) => id !== undefined)),
-  ].filter((id) => id !== evidence.subject.id);
+  ].filter((id) => id !== chatReportedAccount(evidence.subject, evidence.chat));
   if (senders.length > 0)
     info.push(
       `Other senders in the case's chat: ${senders.slice(0, 20).join(', ')}${senders.length > 20 ? ', …' : ''}.`,
@@ -288,7 +295,7 @@ export function cybertipReportFromCase(
   const recipients = [
     ...new Set(
       evidence.chat.messages
-        .filter((message) => message.sender === evidence.subject.id)
+        .filter((message) => message.sender === chatReportedAccount(evidence.subject, evidence.chat))
         .map((message) => message.recipient)
         .filter((id): id is string => id !== undefined),
     ),
