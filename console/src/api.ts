@@ -28,6 +28,7 @@ import type {
   QueueItem,
   ReportResult,
   Reveal,
+  RevealedMessage,
   Role,
   Session,
   SignInMethods,
@@ -160,6 +161,13 @@ export const api = {
   /** Records a report filed outside Prevail (an FIU portal) in the ledger; answers the ledger. */
   recordFiling: (caseId: number, filing: FilingRequest) =>
     request<{ ledger: LedgerEntry[] }>(`/cases/${caseId}/filings`, { method: 'POST', body: filing }),
+
+  /** Reveals one chat message's text (audited on the server; a reason when the policy asks for one). */
+  revealMessage: (caseId: number, messageId: string, reason: string) =>
+    request<RevealedMessage>(`/cases/${caseId}/messages/${enc(messageId)}/reveal`, {
+      method: 'POST',
+      body: reason === '' ? {} : { reason },
+    }),
 
   dashboards: (days = 30) => request<Dashboards>(`/dashboards?days=${days}`),
   audit: (after: number | null, limit: number) =>

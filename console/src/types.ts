@@ -78,6 +78,37 @@ export interface MediaItem {
   readonly origin: 'url' | 'evidence';
 }
 
+/** One indicator hit of a chat case (never the message text nor the matched span). */
+export interface ChatIndicatorItem {
+  readonly id: string;
+  readonly time: string;
+  readonly family: string;
+  readonly direction: 'from_subject' | 'to_subject' | 'other';
+  readonly sender: string | null;
+  readonly recipient: string | null;
+  readonly confidence: number | null;
+  readonly language: string | null;
+  readonly messageId: string;
+}
+
+/** The chat part of a case view. */
+export interface ChatView {
+  readonly indicators: readonly ChatIndicatorItem[];
+  readonly messages: number;
+  readonly revealReasonRequired: boolean;
+  readonly reportReadiness: readonly string[];
+}
+
+/** A message's text, revealed after the server audited the reveal. */
+export interface RevealedMessage {
+  readonly messageId: string;
+  readonly time: string | null;
+  readonly sender: string | null;
+  readonly recipient: string | null;
+  readonly text: string | null;
+  readonly revealedAt: string;
+}
+
 export interface TimelineItem {
   readonly kind: string;
   readonly time: string;
@@ -135,6 +166,8 @@ export interface CaseView {
   }[];
   readonly actions: readonly { readonly action: DecisionAction; readonly reasonRequired: boolean }[];
   readonly media: readonly MediaItem[];
+  /** The chat indicators of a chat case; null when the case holds no chat event. */
+  readonly chat: ChatView | null;
 }
 
 export interface ReportResult {

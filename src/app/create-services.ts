@@ -18,7 +18,13 @@ import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService, type Person } from '../people/index.js';
 import { loadQueuePolicy, type QueuePolicy, QueueService } from '../queues/index.js';
-import { loadDecisionPolicy, loadReportFiler, type MediaLister, ReviewService } from '../review/index.js';
+import {
+  loadDecisionPolicy,
+  loadReportFiler,
+  loadRevealPolicy,
+  type MediaLister,
+  ReviewService,
+} from '../review/index.js';
 import { signalTypes } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { engineMatchSink, StreamManager, type StreamSettings } from '../streams/index.js';
@@ -294,9 +300,10 @@ export async function createServices(
   if (engine !== undefined) {
     try {
       reporting = cybertipReporting(options, { storage, audit, cases, evidence });
-      const [decisionPolicy, reportFiler] = await Promise.all([
+      const [decisionPolicy, reportFiler, revealPolicy] = await Promise.all([
         loadDecisionPolicy(settings.policyDir),
         loadReportFiler(settings.policyDir),
+        loadRevealPolicy(settings.policyDir),
       ]);
       review = new ReviewService({
         cases,
@@ -304,6 +311,13 @@ export async function createServices(
         repository: storage.review,
         audit,
         decisionPolicy,
+        revealPolicy,
+        // A chat message's text, read unaudited for a reveal (the reveal writes its own entry).
+        messages: {
+          timeline: (id) => storage.engine.cases.timeline(id),
+          events: (ids) => storage.engine.events.readByIds(ids),
+        },
+        ...(wellness === undefined ? {} : { exposure: (person) => wellness.exposure(person) }),
         ...(reportFiler === undefined ? {} : { reportFiler }),
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         caseActions: (caseId) => caseActions(storage.outbox, caseId),

@@ -56,6 +56,7 @@ export const errorCodes = {
   EVIDENCE_KEY_UNKNOWN: 'The evidence item is wrapped with a key id the key ring does not hold',
   EVIDENCE_HOLD_NOT_FOUND: 'No active legal hold on evidence has that id',
   MEDIA_NOT_FOUND: 'No media item of a case the person may see has that id (or that frame)',
+  MESSAGE_NOT_FOUND: 'No chat message of a case the person may see has that id',
   REVEAL_EXPIRED: 'The reveal link is unknown, was used already, or is past its 60 seconds',
   EXPOSURE_LIMIT: "The person reached the organisation's exposure limit: no more reveals today",
   REASON_REQUIRED: 'Reading or changing case material needs a reason: non-blank text',

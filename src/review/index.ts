@@ -6,6 +6,7 @@
  * `ReviewRepository` contract; `storage/` implements it.
  */
 
+export type { ChatMessageSource, ExposureCheck } from './chat-messages.js';
 export type { CybertipSubmitInput, ReportMedia, SubmissionSummary } from './cybertip-submission.js';
 export {
   type DecisionPolicy,
@@ -16,16 +17,20 @@ export {
 export { citationsOf, citationsOfAll } from './guidance.js';
 export { loadReportFiler } from './report-settings.js';
 export type { ReviewSubmissions } from './report-submissions.js';
+export { defaultRevealPolicy, loadRevealPolicy, parseRevealPolicy, type RevealPolicy } from './reveal-policy.js';
 export {
   type CaseComment,
   type CasePlacement,
   type CaseView,
+  type ChatIndicatorItem,
+  type ChatView,
   type Classification,
   classifications,
   type Dashboards,
   type DecisionInput,
   type FirstDecision,
   type MediaItem,
+  type RevealedMessage,
   type ReviewAction,
   type ReviewRepository,
   reviewActions,

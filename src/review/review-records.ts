@@ -40,6 +40,47 @@ export interface TimelineItem {
   readonly guidance?: readonly string[];
 }
 
+/**
+ * One indicator hit of a chat case as the console's indicator timeline shows it: what was found,
+ * when, which way, how sure, in which language, in which message. Never the message text nor the
+ * matched span: the text is revealed on demand (`ReviewService.revealMessage`), audited.
+ */
+export interface ChatIndicatorItem {
+  /** The `chat.indicator` event's id. */
+  readonly id: string;
+  readonly time: string;
+  readonly family: string;
+  /** `from_subject` (the case's subject sent it), `to_subject` (the subject received it), or `other`. */
+  readonly direction: 'from_subject' | 'to_subject' | 'other';
+  readonly sender: string | null;
+  readonly recipient: string | null;
+  readonly confidence: number | null;
+  readonly language: string | null;
+  /** The `message.sent` event the hit was found in: what a reveal names. */
+  readonly messageId: string;
+}
+
+/** The chat part of a case view: the indicator timeline (oldest first) and how many messages it names. */
+export interface ChatView {
+  readonly indicators: readonly ChatIndicatorItem[];
+  readonly messages: number;
+  /** Whether revealing a message's text needs a reason (`console.yaml` `reveals.messageText`). */
+  readonly revealReasonRequired: boolean;
+  /** What a CyberTipline report of this chat still lacks (`cybertipChatReadiness`); empty when nothing. */
+  readonly reportReadiness: readonly string[];
+}
+
+/** A message's text, revealed to one person after the audit entry was written. */
+export interface RevealedMessage {
+  readonly messageId: string;
+  readonly time: string | null;
+  readonly sender: string | null;
+  readonly recipient: string | null;
+  /** The text as the platform sent it; null when the event carries none (metadata-only). */
+  readonly text: string | null;
+  readonly revealedAt: string;
+}
+
 /** A comment or a second-opinion request on a case. */
 export interface CaseComment {
   readonly id: number;
@@ -92,6 +133,11 @@ export interface CaseView {
   readonly comments: readonly CaseComment[];
   readonly actions: readonly { readonly action: ReviewAction; readonly reasonRequired: boolean }[];
   readonly media: readonly MediaItem[];
+  /**
+   * The case's chat indicators, when its timeline holds any `chat.indicator` or `message.sent`
+   * event (null otherwise). The timeline's message events carry no text (`data.text_withheld`).
+   */
+  readonly chat: ChatView | null;
 }
 
 /** The console's dashboards over the last `days` days. */

@@ -12,8 +12,21 @@ import {
 import { EngineError } from '../core/index.js';
 import type { EngineService } from '../engine/index.js';
 import { can, type Permission, type Person, personActor } from '../people/index.js';
-import { buildCaseReport, notReadyPrefix, type ReportFiler, reportEventQuery } from '../reports/index.js';
+import {
+  buildCaseReport,
+  cybertipChatReadiness,
+  notReadyPrefix,
+  type ReportFiler,
+  reportEventQuery,
+} from '../reports/index.js';
 import type { LedgerEntry } from '../submissions/index.js';
+import {
+  type ChatMessageSource,
+  chatView,
+  type ExposureCheck,
+  revealMessage,
+  withoutMessageText,
+} from './chat-messages.js';
 import {
   type CybertipSubmitInput,
   cybertipPlan,
@@ -24,6 +37,7 @@ import {
 import { type DecisionPolicy, defaultDecisionPolicy } from './decision-policy.js';
 import { citationsOf, citationsOfAll } from './guidance.js';
 import type { ReviewSubmissions } from './report-submissions.js';
+import { defaultRevealPolicy, type RevealPolicy } from './reveal-policy.js';
 import {
   type CaseComment,
   type CasePlacement,
@@ -32,6 +46,7 @@ import {
   type Dashboards,
   type DecisionInput,
   type MediaItem,
+  type RevealedMessage,
   type ReviewAction,
   type ReviewRepository,
   reviewActions,
@@ -115,6 +130,16 @@ export interface ReviewServiceOptions {
   readonly actions?: ActionPlanner;
   /** Reads a case's actions and their delivery attempts (the outbox); absent: a case shows none. */
   readonly caseActions?: (caseId: number) => Promise<CaseAction[]>;
+  /** Reason required per kind of reveal (`console.yaml` `reveals`); default `defaultRevealPolicy`. */
+  readonly revealPolicy?: RevealPolicy;
+  /**
+   * Where a chat message's text is read for a reveal, unaudited (the reveal audits itself);
+   * absent: the case's timeline read through `CaseService.show` (an extra `case.view` entry) and
+   * no event log (a message not on the timeline cannot be revealed).
+   */
+  readonly messages?: ChatMessageSource;
+  /** The reviewer's exposure budget (the wellness module's): no message reveal at its hard stop. */
+  readonly exposure?: ExposureCheck;
   readonly now?: () => Date;
 }
 
@@ -146,6 +171,9 @@ export class ReviewService {
   readonly #submissions: ReviewSubmissions | undefined;
   readonly #actions: ActionPlanner | undefined;
   readonly #caseActions: ((caseId: number) => Promise<CaseAction[]>) | undefined;
+  readonly #revealPolicy: RevealPolicy;
+  readonly #messages: ChatMessageSource | undefined;
+  readonly #exposure: ExposureCheck | undefined;
   readonly #now: () => Date;
 
   constructor(options: ReviewServiceOptions) {
@@ -160,6 +188,9 @@ export class ReviewService {
     this.#submissions = options.submissions;
     this.#actions = options.actions;
     this.#caseActions = options.caseActions;
+    this.#revealPolicy = options.revealPolicy ?? defaultRevealPolicy;
+    this.#messages = options.messages;
+    this.#exposure = options.exposure;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -192,7 +223,8 @@ export class ReviewService {
       this.#media?.list(file.case, person) ?? Promise.resolve([]),
     ]);
     const typologies = this.#engine.subjectTypologies(subject);
-    const timeline = file.timeline.map(timelineItem);
+    // Message text never reaches the case view: it is revealed on demand (`revealMessage`).
+    const timeline = file.timeline.map((entry) => timelineItem({ ...entry, detail: withoutMessageText(entry) }));
     return {
       case: file.case,
       queue: placement?.queue ?? null,
@@ -219,7 +251,43 @@ export class ReviewService {
         .filter((action) => actionFrom[action].includes(file.case.status))
         .map((action) => ({ action, reasonRequired: this.#policy[action].reasonRequired })),
       media: [...media],
+      chat: chatView(
+        file.timeline,
+        subject,
+        this.#revealPolicy,
+        cybertipChatReadiness({ id: caseId, subject, timeline: file.timeline }),
+      ),
     };
+  }
+
+  /**
+   * Reveals one chat message's text of a case to the person (`chat-messages.ts`
+   * `revealMessage`): `cases.review` and the case's queue, then the child-safety role with a
+   * recorded opt-in, the reason the reveal policy asks for, the exposure budget, a message the case
+   * names; audited (`message.reveal`: who, case, message, when, reason) before the text is returned.
+   *
+   * @throws EngineError `AUTH_FORBIDDEN`; `CASE_NOT_FOUND`; `REASON_REQUIRED`; `EXPOSURE_LIMIT`;
+   *   `MESSAGE_NOT_FOUND`.
+   */
+  async revealMessage(caseId: number, person: Person, messageId: string, reason?: unknown): Promise<RevealedMessage> {
+    await this.#checkCase(person, caseId, 'cases.review');
+    const source: ChatMessageSource = this.#messages ?? {
+      timeline: async (id) =>
+        (await this.#cases.show(id, { actor: personActor(person), reason: `message reveal by ${person.login}` }))
+          .timeline,
+      events: async () => [],
+    };
+    return revealMessage({
+      caseId,
+      person,
+      messageId,
+      reason,
+      policy: this.#revealPolicy,
+      source,
+      exposure: this.#exposure,
+      audit: this.#audit,
+      now: this.#now(),
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import { buildHttpServer, type HttpConfig, serverHostNames } from '../../src/htt
 import { httpDependencies } from '../../src/main.js';
 import type { Role } from '../../src/people/index.js';
 import { actionSecretEnv } from './action-rig.js';
+import { chatTestPolicy, chatTestRuleYaml } from './chat-case.js';
 import { examplePolicy } from './engine-harness.js';
 import { startLocalServer } from './http-server.js';
 
@@ -45,6 +46,8 @@ export async function startConsoleServer(
     };
     /** The example policy copied with this `actions.yaml` (its secrets: `actionSecretEnv`). */
     readonly actionsYaml?: string;
+    /** The example policy copied with the chat test rule (`chat-case.ts`: an indicator opens a case). */
+    readonly chatTestRule?: boolean;
   } = {},
 ): Promise<ConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-console-'));
@@ -60,6 +63,10 @@ export async function startConsoleServer(
       await cp(examplePolicy, policyDir, { recursive: true });
     }
     await writeFile(join(policyDir, 'actions.yaml'), options.actionsYaml);
+  }
+  if (options.chatTestRule === true) {
+    if (policyDir === examplePolicy) policyDir = await chatTestPolicy(join(dataDir, 'policy'));
+    else await writeFile(join(policyDir, 'rules', 'chat-test.yaml'), chatTestRuleYaml);
   }
   const files = new Map<string, Uint8Array>();
   const media = await startLocalServer((request, response) => {

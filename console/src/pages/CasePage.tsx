@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api';
 import { CaseActions } from '../components/CaseActions';
+import { ChatTimeline } from '../components/ChatTimeline';
 import { Comments } from '../components/Comments';
 import { DecisionBar } from '../components/DecisionBar';
 import { EntityGraph } from '../components/EntityGraph';
@@ -17,7 +18,8 @@ import { formatTime, humanize } from '../format';
 import { allows, useSession } from '../session';
 
 /**
- * One case on one page: the subject and its graph, the timeline, typology scores, the rules that
+ * One case on one page: for a chat case its indicator timeline first (message text only on
+ * demand, audited), the subject and its graph, the timeline, typology scores, the rules that
  * fired with their policy text, comments, media (blurred), the decision bar, for payments cases
  * the goAML/FinCEN report, and where the case was reported (the ledger, CyberTipline submissions).
  */
@@ -97,6 +99,12 @@ export function CasePage() {
       </header>
       <div className="case-grid">
         <div className="case-main">
+          {data.chat !== null && (
+            <section aria-labelledby="chat-heading">
+              <h2 id="chat-heading">Chat indicators</h2>
+              <ChatTimeline caseId={data.case.id} chat={data.chat} />
+            </section>
+          )}
           <section aria-labelledby="graph-heading">
             <h2 id="graph-heading">Subject and linked entities</h2>
             <EntityGraph graph={data.graph} subjectId={subject} />

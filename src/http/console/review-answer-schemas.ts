@@ -53,7 +53,7 @@ export const submissionAnswerSchema = z.object({
   finishedAt: isoTime.nullable(),
 });
 
-/** The case view (`CaseView`): the case, its placement, subject, graph, timeline, scores, rules, media. */
+/** The case view (`CaseView`): the case, its placement, subject, graph, timeline (message text withheld), scores, rules, media, chat indicators. */
 export const caseViewAnswerSchema = z.object({
   case: caseAnswerSchema,
   queue: z.string().nullable(),
@@ -114,6 +114,40 @@ export const caseViewAnswerSchema = z.object({
       }),
     )
     .readonly(),
+  chat: z
+    .object({
+      indicators: z
+        .array(
+          z.object({
+            id: z.string().describe('the chat.indicator event'),
+            time: isoTime,
+            family: z.string(),
+            direction: z.enum(['from_subject', 'to_subject', 'other']),
+            sender: z.string().nullable(),
+            recipient: z.string().nullable(),
+            confidence: z.number().nullable(),
+            language: z.string().nullable(),
+            messageId: z.string().describe('the message.sent event a reveal names'),
+          }),
+        )
+        .readonly()
+        .describe('the indicator timeline, oldest first: never message text nor the matched span'),
+      messages: z.number().int(),
+      revealReasonRequired: z.boolean(),
+      reportReadiness: z.array(z.string()).readonly().describe('what a CyberTipline report of this chat still lacks'),
+    })
+    .nullable()
+    .describe('the chat indicators of a chat case; null when the case holds no chat event'),
+});
+
+/** A chat message's text, revealed after the audit entry was written (`RevealedMessage`). */
+export const revealedMessageAnswerSchema = z.object({
+  messageId: z.string(),
+  time: isoTime.nullable(),
+  sender: z.string().nullable(),
+  recipient: z.string().nullable(),
+  text: z.string().nullable().describe('the text as sent; null when the event carries none'),
+  revealedAt: isoTime,
 });
 
 /** A built goAML or FinCEN report with its validation (`BuiltReport`). */

@@ -16,6 +16,7 @@ import {
   commentAnswerSchema,
   dashboardsAnswerSchema,
   ledgerEntryAnswerSchema,
+  revealedMessageAnswerSchema,
   submissionAnswerSchema,
 } from './review-answer-schemas.js';
 
@@ -52,6 +53,31 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
       },
     },
     async (request) => review.caseView(request.params.id, personOf(request)),
+  );
+
+  api.post(
+    '/console/api/cases/:id/messages/:messageId/reveal',
+    {
+      config: { scope: 'public', console: { permission: 'media.reveal' } },
+      schema: {
+        tags,
+        summary:
+          "Reveal one chat message's text (child-safety role with a recorded opt-in; reason per console.yaml reveals; audited message.reveal; never cached)",
+        params: z.strictObject({ id: queryInteger(1), messageId: z.string().min(1).max(256) }),
+        body: z.strictObject({ reason: z.string().max(2000).optional() }).optional(),
+        response: { 200: revealedMessageAnswerSchema },
+      },
+    },
+    async (request, reply) => {
+      const revealed = await review.revealMessage(
+        request.params.id,
+        personOf(request),
+        request.params.messageId,
+        request.body?.reason,
+      );
+      reply.header('cache-control', 'no-store, max-age=0').header('pragma', 'no-cache');
+      return revealed;
+    },
   );
 
   api.post(

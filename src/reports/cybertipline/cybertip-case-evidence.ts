@@ -1,12 +1,13 @@
 import { splitEntityKey } from '../../events/index.js';
 import { fromPaymentEvent, ocseTypology, type PaymentRecord } from '../../payments/index.js';
 import type { CaseEvent, CaseFile } from '../report-transactions.js';
+import { type ChatEvidence, chatEvidence } from './cybertip-chat.js';
 import { type CybertipIpCaptureEvent, cybertipDateTime, cybertipIpCaptureEvent } from './cybertip-schema.js';
 import type { CybertipEventName } from './cybertip-values.js';
 
 /**
  * What a case's timeline says, read once for the CyberTipline assembly: the events it holds by
- * kind (hash matches, live-stream matches, payments, chat messages, uploads), the IP addresses
+ * kind (hash matches, live-stream matches, payments, chat messages and indicators, uploads), the IP addresses
  * its events named, and the typologies that alerted. Only plain timeline data is read (the
  * `detail` of an event or match entry is the event; a `typology:<name>:…` ref names a typology).
  */
@@ -20,9 +21,10 @@ export interface CaseEvidence {
   /** `media.matched` events of a watched live stream (`data.source: stream`). */
   readonly streamMatches: readonly CaseEvent[];
   readonly payments: readonly { readonly event: CaseEvent; readonly record: PaymentRecord }[];
-  readonly chats: readonly CaseEvent[];
+  /** The chat events read for the report: indicators, messages, families, the minor↔minor label. */
+  readonly chat: ChatEvidence;
   readonly typologies: ReadonlySet<string>;
-  /** A sextortion typology alerted (victim or mule). */
+  /** A sextortion typology alerted: the OCSE pack's (victim or mule), or any whose name says `sextortion` (the chat pack's). */
   readonly sextortion: boolean;
   /** The sextortion-victim typology alerted: the subject is a victim (the protective workflow), not an offender. */
   readonly sextortionVictim: boolean;
@@ -73,9 +75,9 @@ export function caseEvidence(file: CaseFile): CaseEvidence {
     matches,
     streamMatches: matches.filter((event) => event.data.source === 'stream'),
     payments,
-    chats: events.filter((event) => event.type === 'message.sent'),
+    chat: chatEvidence(events, file.timeline),
     typologies,
-    sextortion: [...typologies].some((name) => sextortionTypologies.has(name)),
+    sextortion: [...typologies].some((name) => sextortionTypologies.has(name) || name.includes('sextortion')),
     // The typology's subject is the paying account (T5): only then is the case's subject the victim.
     sextortionVictim: typologies.has(ocseTypology.sextortionVictim) && file.subject.startsWith('payment_account:'),
     livestreamPayer: typologies.has(ocseTypology.livestreamPayer),

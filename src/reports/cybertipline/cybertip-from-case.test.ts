@@ -324,7 +324,11 @@ test('text-only sextortion: online enticement, the sextortion annotation, a chat
   assert.deepEqual(assembled.report.incidentSummary.reportAnnotations, ['sextortion']);
   const [detail] = assembled.report.internetDetails ?? [];
   assert.equal(detail?.type, 'chatIm');
-  assert.ok(detail?.type === 'chatIm' && detail.content?.includes('user-7 to user-9: synthetic message <two> & more'));
+  // The content names each message by time, id and parties; never its text (cybertip-chat.test.ts).
+  assert.ok(
+    detail?.type === 'chatIm' && detail.content?.includes('2026-11-05T18:05:00Z message c-2: user-7 to user-9'),
+  );
+  assert.ok(detail?.type === 'chatIm' && !detail.content?.includes('synthetic message'));
   assert.deepEqual(assembled.report.intendedRecipients, [
     { espIdentifier: 'user-9', espService: 'Example Live streams' },
   ]);

@@ -6,6 +6,7 @@ import { parseCybertipReport } from './build-cybertip-report.js';
 import { actorRole, type CaseEvidence, caseEvidence, ipCaptureOf, validDateTime } from './cybertip-case-evidence.js';
 import { type CaseFacts, type CybertipCaseFacts, parseCaseFacts } from './cybertip-case-facts.js';
 import { fileInput, matchSummary, viewingStatement } from './cybertip-case-files.js';
+import { chatAnnotations, chatIncident, chatReadiness, chatReportedAccount } from './cybertip-chat.js';
 import type { CybertipConfig } from './cybertip-config.js';
 import {
   type CybertipFileInput,
@@ -75,8 +76,10 @@ function chooseIncidentType(evidence: CaseEvidence, facts: CaseFacts, notes: str
     );
     return childPornography;
   }
-  if (evidence.chats.length > 0) {
-    notes.push(`Incident type "${enticement}": ${evidence.chats.length} chat message(s) and no file.`);
+  if (evidence.chat.messages.length > 0) {
+    notes.push(
+      `Incident type "${enticement}": ${evidence.chat.messages.length} chat message(s) (${evidence.chat.indicators.length} indicator hit(s)) and no file.`,
+    );
     return enticement;
   }
   if (evidence.sextortion) {
@@ -102,10 +105,11 @@ function earliestAndLatest(times: readonly string[]): { first: string; last: str
 
 /** When the incident happened: the earliest evidence event (else any event), never at or after `now`. */
 function incidentTime(evidence: CaseEvidence, facts: CaseFacts, notes: string[]): { at: string; description?: string } {
-  const evidenceTimes = [...evidence.matches, ...evidence.payments.map((payment) => payment.event), ...evidence.chats];
-  const span =
-    earliestAndLatest(evidenceTimes.map((event) => event.time)) ??
-    earliestAndLatest(evidence.events.map((event) => event.time));
+  const evidenceTimes = [
+    ...[...evidence.matches, ...evidence.payments.map((payment) => payment.event)].map((event) => event.time),
+    ...evidence.chat.messages.map((message) => message.time),
+  ];
+  const span = earliestAndLatest(evidenceTimes) ?? earliestAndLatest(evidence.events.map((event) => event.time));
   let at =
     span === undefined ? facts.decision.decidedAt : (validDateTime(span.first) ?? new Date(span.first).toISOString());
   const latest = facts.now.getTime() - 1000;
@@ -138,6 +142,13 @@ function reportParties(
   const service = filer.espService === undefined ? {} : { espService: filer.espService };
   const ipCaptureEvents = subjectIpEvents(evidence, notes);
   const captures = ipCaptureEvents.length > 0 ? { ipCaptureEvents } : {};
+  if (evidence.subject.type === 'dyad') {
+    const reported = chatReportedAccount(evidence.subject, evidence.chat);
+    notes.push(
+      `The case is about the pair ${evidence.subject.id}: ${reported}, who sent the most indicator hits, is the reported account.`,
+    );
+    return { personOrUserReported: { espIdentifier: reported, ...service } };
+  }
   if (!evidence.sextortionVictim || evidence.livestreamPayer)
     return { personOrUserReported: { espIdentifier: evidence.subject.id, ...service, ...captures } };
   const paid = new Map<string, number>();
@@ -197,28 +208,6 @@ function streamText(evidence: CaseEvidence, platform: string, details: CybertipI
   return lines;
 }
 
-function chatDetail(evidence: CaseEvidence, platform: string, notes: string[]): CybertipInternetDetail {
-  const rooms = new Set(evidence.chats.map((event) => event.entities.conversation).filter((id) => id !== undefined));
-  const transcript = evidence.chats
-    .map((event) => {
-      const to = event.entities.recipient ?? event.entities.conversation ?? '(unknown)';
-      const text = typeof event.data.text === 'string' ? event.data.text : '[no text kept]';
-      return `${event.time} ${event.entities.user ?? '(unknown)'} to ${to}: ${text}`;
-    })
-    .join('\n');
-  if (characterCount(transcript) > cybertipTextLimit)
-    notes.push('The chat transcript is longer than 3000 characters; the report carries its beginning.');
-  const span = earliestAndLatest(evidence.chats.map((event) => event.time));
-  const [room] = rooms;
-  return {
-    type: 'chatIm',
-    chatClient: platform,
-    ...(rooms.size === 1 && room !== undefined ? { chatRoomName: room } : {}),
-    content: fitLongText(transcript, cybertipTextLimit),
-    additionalInfo: `${evidence.chats.length} message(s) in the case${span === undefined ? '' : `, ${span.first} to ${span.last}`}.`,
-  };
-}
-
 /**
  * Assembles a CyberTipline report from a decided case: the case as the review module holds it
  * (`file`), the filer's configuration, and what the caller knows beyond the case (`facts`: the
@@ -227,8 +216,12 @@ function chatDetail(evidence: CaseEvidence, platform: string, notes: string[]): 
  * Incident type (the reviewer's choice wins): a case of the OCSE live-stream payer typology that
  * holds payments → `Child Sex Trafficking` (payments listed, the payer's IP captures as
  * `Purchase`); hash-matched media or files → `Child Pornography (possession, manufacture, and
- * distribution)`; chat messages and no file → `Online Enticement of Children for Sexual Acts`
- * with a `chatImIncident` and no file; a sextortion typology alone → online enticement too. A
+ * distribution)`; chat messages or indicators (`message.sent`, `chat.indicator`) and no file →
+ * `Online Enticement of Children for Sexual Acts` with a `chatImIncident` (or an
+ * `onlineGamingIncident`) listing message ids, times, parties and indicator families — never
+ * message text — and no file (`cybertip-chat.ts`, which also sets `sextortion`,
+ * `csamSolicitation` and `minorToMinorInteraction` from the chat); a sextortion typology alone →
+ * online enticement too. A
  * sextortion typology adds the `sextortion` annotation (and, for the victim typology, names the
  * subject as the victim and the account it paid most as the reported account); a live-stream
  * match adds `liveStreaming` to its file and the stream's details to the report.
@@ -258,10 +251,14 @@ export function cybertipReportFromCase(
 
   const internetDetails: CybertipInternetDetail[] = [];
   const streamLines = streamText(evidence, filer.platform, internetDetails);
-  if (evidence.chats.length > 0) internetDetails.push(chatDetail(evidence, filer.platform, notes));
+  if (evidence.chat.messages.length > 0) internetDetails.push(chatIncident(evidence.chat, filer.platform, notes));
 
   const chosen = new Set<string>(known.decision.annotations ?? []);
   if (evidence.sextortion) chosen.add('sextortion');
+  for (const { annotation, reason } of chatAnnotations(evidence.chat, evidence.sextortion)) {
+    if (!chosen.has(annotation)) notes.push(reason);
+    chosen.add(annotation);
+  }
   const reportAnnotations: CybertipReportAnnotation[] = cybertipReportAnnotations.filter((name) => chosen.has(name));
 
   const info: string[] = [
@@ -283,6 +280,13 @@ export function cybertipReportFromCase(
     if (lines.length > 0) info.push(`Payments in the case (${lines.length}):\n${lines.join('\n')}`);
   }
   if (evidence.typologies.size > 0) info.push(`Typologies that alerted: ${[...evidence.typologies].join(', ')}.`);
+  const senders = [
+    ...new Set(evidence.chat.messages.map((message) => message.sender).filter((id) => id !== undefined)),
+  ].filter((id) => id !== chatReportedAccount(evidence.subject, evidence.chat));
+  if (senders.length > 0)
+    info.push(
+      `Other senders in the case's chat: ${senders.slice(0, 20).join(', ')}${senders.length > 20 ? ', …' : ''}.`,
+    );
   const additionalInfo = info.join('\n');
   if (characterCount(additionalInfo) > cybertipTextLimit)
     notes.push('The report’s additional information is longer than 3000 characters; its beginning is reported.');
@@ -290,9 +294,9 @@ export function cybertipReportFromCase(
   const parties = reportParties(evidence, filer, notes);
   const recipients = [
     ...new Set(
-      evidence.chats
-        .filter((event) => event.entities.user === evidence.subject.id)
-        .map((event) => event.entities.recipient)
+      evidence.chat.messages
+        .filter((message) => message.sender === chatReportedAccount(evidence.subject, evidence.chat))
+        .map((message) => message.recipient)
         .filter((id): id is string => id !== undefined),
     ),
   ].slice(0, 20);
@@ -336,4 +340,14 @@ export function cybertipReportFromCase(
     parseCybertipFile(entry);
   });
   return { report, files, incidentType, notes };
+}
+
+/**
+ * What a chat case still lacks before its CyberTipline report says all it could (message
+ * recipients and senders, the subject as a party, a known minor recipient for photo or call
+ * requests), each a sentence naming the missing thing; empty when nothing is missing, and one
+ * sentence when the case holds no chat at all. Pure.
+ */
+export function cybertipChatReadiness(file: CaseFile): string[] {
+  return chatReadiness(file.subject, caseEvidence(file).chat);
 }
