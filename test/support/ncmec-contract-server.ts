@@ -82,12 +82,7 @@ export interface GeneratedDeltas {
 }
 
 /** Delta `j` of `deltas` (see `GeneratedDeltas`), stamped `timestamp`. */
-export function generatedDelta(
-  total: number,
-  deltas: GeneratedDeltas,
-  j: number,
-  timestamp: number,
-): NcmecUpstreamEntry {
+function generatedDelta(total: number, deltas: GeneratedDeltas, j: number, timestamp: number): NcmecUpstreamEntry {
   const k = j * Math.max(1, Math.floor(total / deltas.count));
   const base = generatedEntry(k, timestamp);
   if (j % 4 === 0) return { member: base.member, id: base.id, type: base.type, timestamp, deleted: true };
