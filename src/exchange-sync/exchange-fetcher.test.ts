@@ -315,6 +315,32 @@ for (const backend of backends) {
       }
     });
 
+    test("deleting an exchange's bank directly deletes its credentials; a new exchange of that name has none", async () => {
+      const storage = await backend.open(await backend.place());
+      try {
+        const upstream = new ScriptedUpstream();
+        const { exchanges, banks } = await exchangeRig(storage, { upstream });
+        await exchanges.add({ name: 'GONE', kind: 'scripted' });
+        await exchanges.add({ name: 'KEPT', kind: 'scripted' });
+        await exchanges.setCredentials({ exchange: 'GONE' }, { token: 'fake-token-gone' });
+        await exchanges.setCredentials({ exchange: 'KEPT' }, { token: 'fake-token-kept' });
+        await exchanges.setCredentials({ kind: 'scripted' }, { token: 'fake-token-kind' });
+        // As HMA's DELETE /c/bank/GONE and DELETE /v1/banks/GONE do: the bank, not the exchange.
+        assert.equal((await banks.deleteBank('GONE')).deleted, true);
+        assert.equal(await storage.exchanges.getExchange('GONE'), undefined);
+        assert.equal(await storage.exchanges.getCredentials('exchange:GONE'), undefined);
+        assert.deepEqual(
+          (await storage.exchanges.listCredentialScopes()).map((row) => row.scope),
+          ['api:scripted', 'exchange:KEPT'],
+        );
+        await exchanges.add({ name: 'GONE', kind: 'scripted' });
+        assert.equal(await exchanges.hasCredentials({ exchange: 'GONE' }), false);
+        assert.equal(await exchanges.hasCredentials({ exchange: 'KEPT' }), true);
+      } finally {
+        await storage.close();
+      }
+    });
+
     test('the time box ends an endless upstream with what was fetched committed', async () => {
       const storage = await backend.open(await backend.place());
       try {

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { type Kysely, sql, type Updateable } from 'kysely';
 import type { BankPatch, BankRecord, NewBank } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import { type DialectName, nowIso, sqlBoolean } from './dialect.js';
@@ -111,6 +111,13 @@ export async function deleteBank(db: Kysely<Database>, dialect: DialectName, id:
     await db.selectFrom('banks').select('id').where('id', '=', id).forUpdate().execute();
   }
   const rows = await db.selectFrom('bank_contents').select('id').where('bank_id', '=', id).orderBy('id').execute();
+  // An exchange's row goes with its bank (cascade); its sealed credentials are keyed by scope
+  // (`exchange:<name>`, see exchange-sync), not by a foreign key, so they are deleted here, in the
+  // same transaction: a later exchange of the same name must not inherit them.
+  await sql`
+    delete from exchange_credentials
+    where scope in (select 'exchange:' || name from exchanges where bank_id = ${id})
+  `.execute(db);
   await db.deleteFrom('banks').where('id', '=', id).execute();
   return rows.map((row) => row.id);
 }

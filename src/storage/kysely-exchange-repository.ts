@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { EngineError } from '../core/index.js';
 import type {
   ExchangeDefinition,
@@ -13,15 +13,11 @@ import type {
   PageCommit,
   PageCommitResult,
   SealedCredentials,
-  UpstreamItem,
 } from '../exchange-sync/index.js';
-import { findContentIdBySignal } from './content-queries.js';
 import type { DialectName } from './dialect.js';
+import { applyPageChanges } from './exchange-page-commit.js';
 import type { ExchangeDatabase, ExchangesTable } from './exchange-tables.js';
 import { isUniqueViolation, translateStorageErrors } from './storage-errors.js';
-import type { Database } from './tables.js';
-
-type Trx = Transaction<ExchangeDatabase>;
 
 function toDefinition(
   row: { [K in keyof ExchangesTable]: K extends 'id' ? number : ExchangesTable[K] },
@@ -241,11 +237,7 @@ export class KyselyExchangeRepository implements ExchangeRepository {
           );
         }
         const result: PageCommitResult = { addedIds: [], removedIds: [], upserts: 0, removals: 0, skipped: 0 };
-        const counts = { upserts: 0, removals: 0, skipped: 0 };
-        for (const [key, item] of commit.changes) {
-          await applyChange(trx, commit, key, item, result, counts);
-        }
-        if (commit.replacesAll) await removeUnlisted(trx, commit, result, counts);
+        const counts = await applyPageChanges(trx, this.dialect, commit, result);
         await trx
           .updateTable('exchange_status')
           .set((eb) => ({
@@ -463,124 +455,5 @@ export class KyselyExchangeRepository implements ExchangeRepository {
         tombstones: tombstones.map((row) => ({ seq: Number(row.seq), contentId: Number(row.content_id) })),
       };
     });
-  }
-}
-
-interface Counts {
-  upserts: number;
-  removals: number;
-  skipped: number;
-}
-
-async function removeContent(trx: Trx, commit: PageCommit, contentId: number, result: PageCommitResult): Promise<void> {
-  await trx.deleteFrom('bank_contents').where('id', '=', contentId).execute();
-  await trx
-    .insertInto('bank_tombstones')
-    .values({ bank_id: commit.bankId, content_id: contentId, deleted_at: commit.committedAt })
-    .execute();
-  result.removedIds.push(contentId);
-}
-
-/** One key: remove it, leave it (unchanged), or replace it (remove, then insert the new item). */
-async function applyChange(
-  trx: Trx,
-  commit: PageCommit,
-  key: string,
-  item: UpstreamItem | null,
-  result: PageCommitResult,
-  counts: Counts,
-): Promise<void> {
-  const existing = await trx
-    .selectFrom('bank_contents')
-    .select(['id', 'upstream_metadata_json'])
-    .where('bank_id', '=', commit.bankId)
-    .where('upstream_key', '=', key)
-    .executeTakeFirst();
-  if (item === null) {
-    if (existing !== undefined) {
-      await removeContent(trx, commit, Number(existing.id), result);
-      counts.removals++;
-    }
-    return;
-  }
-  const metadataJson = JSON.stringify(item.metadata);
-  if (existing !== undefined) {
-    const stored = await trx
-      .selectFrom('content_signals')
-      .select(['signal_type', 'value'])
-      .where('content_id', '=', Number(existing.id))
-      .execute();
-    const same =
-      existing.upstream_metadata_json === metadataJson &&
-      stored.length === Object.keys(item.signals).length &&
-      stored.every((row) => item.signals[row.signal_type] === row.value);
-    if (same) return;
-    await removeContent(trx, commit, Number(existing.id), result);
-  }
-  const entries: [string, string][] = [];
-  for (const [signalType, value] of Object.entries(item.signals)) {
-    const holder = await findContentIdBySignal(trx as unknown as Kysely<Database>, commit.bankId, signalType, value);
-    if (holder === undefined) entries.push([signalType, value]);
-  }
-  if (entries.length === 0) {
-    counts.skipped++;
-    return;
-  }
-  const row = await trx
-    .insertInto('bank_contents')
-    .values({
-      bank_id: commit.bankId,
-      source: commit.exchangeName,
-      external_id: key.length <= 1024 ? key : null,
-      category: null,
-      note: null,
-      content_uri: null,
-      metadata_json: null,
-      added_at: commit.committedAt,
-      disable_until: 1,
-      exchange_id: commit.exchangeId,
-      upstream_key: key,
-      upstream_metadata_json: metadataJson,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const id = Number(row.id);
-  await trx
-    .insertInto('content_signals')
-    .values(
-      entries.map(([signalType, value]) => ({
-        content_id: id,
-        bank_id: commit.bankId,
-        signal_type: signalType,
-        value,
-        created_at: commit.committedAt,
-      })),
-    )
-    .execute();
-  result.addedIds.push(id);
-  counts.upserts++;
-}
-
-/** A whole snapshot: every item of the exchange whose key the snapshot does not hold goes. */
-async function removeUnlisted(trx: Trx, commit: PageCommit, result: PageCommitResult, counts: Counts): Promise<void> {
-  let afterId = 0;
-  for (;;) {
-    const rows = await trx
-      .selectFrom('bank_contents')
-      .select(['id', 'upstream_key'])
-      .where('bank_id', '=', commit.bankId)
-      .where('exchange_id', '=', commit.exchangeId)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(5000)
-      .execute();
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      afterId = Number(row.id);
-      if (row.upstream_key === null || !commit.changes.has(row.upstream_key)) {
-        await removeContent(trx, commit, Number(row.id), result);
-        counts.removals++;
-      }
-    }
   }
 }

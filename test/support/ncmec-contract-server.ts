@@ -54,30 +54,75 @@ export function listUpstream(entries: () => readonly NcmecUpstreamEntry[]): Ncme
   };
 }
 
+/** The base entry `i` of `generatedUpstream`. */
+function generatedEntry(i: number, timestamp: number): NcmecUpstreamEntry {
+  const hex = i.toString(16).padStart(16, '0');
+  return {
+    member: 100 + (i % 7),
+    id: `e${i}`,
+    type: i % 5 === 0 ? 'video' : 'image',
+    timestamp,
+    classification: i % 3 === 0 ? 'A1' : 'B1',
+    md5: `${hex}${hex}`,
+    pdq: `${hex}${hex}${hex}${hex}`,
+  };
+}
+
+/**
+ * A day of changes after `generatedUpstream`'s `total` entries, published all at once by setting
+ * `from` (the upstream reads it on every request): delta `j` (of `count`, at most `total`) touches base entry
+ * `k = j × floor(total / count)` — `j % 4 == 0` deletes it, `j % 4 == 1` reclassifies it (same
+ * values, new metadata) — or (`j % 4 >= 2`) adds the new entry `total + j`. Timestamps run from
+ * the published one over 4 seconds.
+ */
+export interface GeneratedDeltas {
+  readonly count: number;
+  /** Unix seconds of the first delta, or undefined while unpublished. */
+  from?: number;
+}
+
+/** Delta `j` of `deltas` (see `GeneratedDeltas`), stamped `timestamp`. */
+function generatedDelta(total: number, deltas: GeneratedDeltas, j: number, timestamp: number): NcmecUpstreamEntry {
+  const k = j * Math.max(1, Math.floor(total / deltas.count));
+  const base = generatedEntry(k, timestamp);
+  if (j % 4 === 0) return { member: base.member, id: base.id, type: base.type, timestamp, deleted: true };
+  if (j % 4 === 1) return { ...base, classification: 'A2' };
+  return generatedEntry(total + j, timestamp);
+}
+
 /**
  * `total` entries made on demand (bounded memory, for the benchmark): entry `i` is member
  * `100 + i % 7`, id `e<i>`, timestamp `firstTimestamp + floor(i / perSecond)`, with a fake MD5
- * and PDQ derived from `i`.
+ * and PDQ derived from `i`; then, once published, `deltas` (see `GeneratedDeltas`).
  */
-export function generatedUpstream(total: number, firstTimestamp: number, perSecond: number): NcmecUpstream {
+export function generatedUpstream(
+  total: number,
+  firstTimestamp: number,
+  perSecond: number,
+  deltas: GeneratedDeltas = { count: 0 },
+): NcmecUpstream {
   return {
     select(from, to) {
       const first = Math.max(0, Math.min(total, (from - firstTimestamp) * perSecond));
       const last = Math.max(0, Math.min(total, (to - firstTimestamp + 1) * perSecond));
+      const baseCount = Math.max(0, last - first);
+      let deltaFirst = 0;
+      let deltaLast = 0;
+      const published = deltas.from;
+      const perDeltaSecond = Math.max(1, Math.ceil(deltas.count / 4));
+      if (published !== undefined) {
+        deltaFirst = Math.max(0, Math.min(deltas.count, (from - published) * perDeltaSecond));
+        deltaLast = Math.max(0, Math.min(deltas.count, (to - published + 1) * perDeltaSecond));
+      }
       return {
-        count: Math.max(0, last - first),
+        count: baseCount + Math.max(0, deltaLast - deltaFirst),
         at: (index) => {
-          const i = first + index;
-          const hex = i.toString(16).padStart(16, '0');
-          return {
-            member: 100 + (i % 7),
-            id: `e${i}`,
-            type: i % 5 === 0 ? 'video' : 'image',
-            timestamp: firstTimestamp + Math.floor(i / perSecond),
-            classification: i % 3 === 0 ? 'A1' : 'B1',
-            md5: `${hex}${hex}`,
-            pdq: `${hex}${hex}${hex}${hex}`,
-          };
+          if (index < baseCount) {
+            const i = first + index;
+            return generatedEntry(i, firstTimestamp + Math.floor(i / perSecond));
+          }
+          const j = deltaFirst + index - baseCount;
+          return generatedDelta(total, deltas, j, (published ?? 0) + Math.floor(j / perDeltaSecond));
         },
       };
     },

@@ -22,6 +22,7 @@ import { exchangesMigration } from './0017_exchanges.js';
 import { actionStreamIndexMigration } from './0018_action_stream_index.js';
 import { exchangeFeedbackMigration } from './0019_exchange_feedback.js';
 import { actionCommitOrderMigration } from './0020_action_commit_order.js';
+import { exchangeCredentialOrphansMigration } from './0021_exchange_credential_orphans.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -46,6 +47,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   actionStreamIndexMigration,
   exchangeFeedbackMigration,
   actionCommitOrderMigration,
+  exchangeCredentialOrphansMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
