@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   rules: () => import('./rules.js'),
   stream: () => import('./stream.js'),
   'stream-quality': () => import('./stream-quality.js'),
+  'stream-probe': () => import('./stream-probe.js'),
   payments: () => import('./payments.js'),
   'payments-eval': () => import('./payments-eval.js'),
   uploads: () => import('./uploads.js'),

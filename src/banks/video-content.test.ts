@@ -68,13 +68,14 @@ describe('videos in banks, matched through the vPDQ index', { skip: videoTestsSk
     assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq', 'vpdq_dense']);
     const features = readVpdqFeatures(content.signals.vpdq ?? '');
     assert.ok(Math.abs(features.length - 19) <= 1, `${features.length} frames sampled at 1 per second`);
-    // The whole frames, then (the chair sample has bars) the pictures inside them, then the middle
-    // of those pictures: each list starts again from the video's start.
+    // The whole frames, then (the chair sample has bars) the pictures inside them, the middle 90 %
+    // and 60 % of those pictures, and the middle 90 % and 60 % of the whole frames with their bars:
+    // each list starts again from the video's start.
     const dense = readVpdqFeatures(content.signals.vpdq_dense ?? '');
     const starts = dense.flatMap((feature, index) =>
       index === 0 || feature.timestamp < (dense[index - 1]?.timestamp ?? 0) ? [index] : [],
     );
-    assert.equal(starts.length, 3, 'whole frames, unboxed pictures, centres');
+    assert.equal(starts.length, 6, 'whole frames, unboxed pictures, centres and inner views of both');
     const lists = starts.map((start, k) => dense.slice(start, starts[k + 1] ?? dense.length));
     for (const list of lists) {
       assert.ok(list.length > 200 && list.length < 564, `${list.length} of 564 frames kept`);

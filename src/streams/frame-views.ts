@@ -1,13 +1,16 @@
 import {
+  centreBox,
   contentBox,
   cropRgb,
   type DihedralName,
   type FrameBox,
   hashPixels,
   hashPixelsDihedral,
+  innerViewShare,
   type PdqDihedralResult,
 } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
+import { insetBox } from './inset-box.js';
 import { MovingRegion } from './moving-region.js';
 import type { FrameHashes, FrameView } from './stream-types.js';
 
@@ -23,14 +26,34 @@ export interface FrameViewOptions {
    * hasher stateful: one hasher per stream.
    */
   readonly moving: boolean;
+  /**
+   * Also hash the middle 60 % of the picture (of the unboxed picture and of the whole frame when
+   * the frame has borders), matched against the same views of banked frames (`vpdq_dense`'s inner
+   * lists): clear of a streamer's camera box, logo or text along the edges and in the corners.
+   * Absent: false.
+   */
+  readonly inner?: boolean;
+  /**
+   * Also hash a picture-in-picture inset or a window (`insetBox`: the largest rectangle whose
+   * four sides are straight luma steps, found in the frame alone), when there is one and it is
+   * not the unboxed picture or the moving region already hashed. Absent: false.
+   */
+  readonly inset?: boolean;
 }
 
 /**
- * What streams do by default: all three passes (measured in `npm run bench -- stream-quality`,
- * docs/streams.md: the moving region found 6 of 8 screen captures that nothing else found, and
- * more letterboxed and pillarboxed streams, with no false match).
+ * What streams do by default: every pass (measured in `npm run bench -- stream-quality`,
+ * docs/streams.md: the moving region found 6 of 8 screen captures that nothing else found; the
+ * inner view 5 of 8 overlaid streams and the inset 5 of 8 pictures-in-picture, where nothing
+ * matched before; no false match).
  */
-export const defaultFrameViews: FrameViewOptions = { unletterbox: true, dihedral: true, moving: true };
+export const defaultFrameViews: FrameViewOptions = {
+  unletterbox: true,
+  dihedral: true,
+  moving: true,
+  inner: true,
+  inset: true,
+};
 
 function view(
   name: FrameView['view'],
@@ -80,5 +103,30 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
   const box = options.unletterbox ? contentBox(frame) : undefined;
   if (box !== undefined) views.push(crop('unboxed', box));
   if (moving !== undefined) views.push(crop('moving', moving));
+  if (options.inner === true) {
+    // Of the unboxed picture, and of the whole frame too when it has borders: an overlay over a
+    // bar breaks it, so the box found is then lopsided, while banking cut the whole frame's middle
+    // as well for videos with bars (`hashDenseViews`' `boxedInner`).
+    const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
+    for (const picture of box === undefined ? [whole] : [box, whole]) {
+      const middle = centreBox(picture.width, picture.height, innerViewShare);
+      views.push(crop('inner', { ...middle, x: picture.x + middle.x, y: picture.y + middle.y }));
+    }
+  }
+  if (options.inset === true) {
+    const inset = insetBox(frame);
+    if (inset !== undefined && ![box, moving].some((other) => other !== undefined && sameBox(other, inset)))
+      views.push(crop('inset', inset));
+  }
   return { ...whole, views };
+}
+
+/** Two boxes within 4 pixels of each other on every side (one picture found twice). */
+function sameBox(a: FrameBox, b: FrameBox): boolean {
+  return (
+    Math.abs(a.x - b.x) <= 4 &&
+    Math.abs(a.y - b.y) <= 4 &&
+    Math.abs(a.x + a.width - b.x - b.width) <= 4 &&
+    Math.abs(a.y + a.height - b.y - b.height) <= 4
+  );
 }

@@ -134,7 +134,7 @@ export type FrameSource = (source: string, options: FrameReaderOptions) => Async
  * (absent: the hash alone).
  */
 export interface FrameView {
-  readonly view: 'frame' | 'unboxed' | 'moving';
+  readonly view: 'frame' | 'unboxed' | 'moving' | 'inner' | 'inset';
   readonly hash: string;
   readonly quality: number;
   readonly variants?: Readonly<Partial<Record<DihedralName, string>>>;

@@ -16,6 +16,7 @@ import { EvidenceVault } from '../evidence/index.js';
 import type { MediaMatchedEvent } from '../matching/index.js';
 import type { SourceKind, StreamWatchEvent } from './index.js';
 import { StreamWatcher, type StreamWatcherOptions } from './index.js';
+import { fastStartOptions } from './source-policy.js';
 
 const { pattern, banked, flat } = scene;
 
@@ -128,7 +129,13 @@ describe('StreamWatcher', () => {
     assert.equal(final.state, 'ended', 'it had sent frames, then went away');
     assert.equal(final.reconnects, 2);
     assert.equal(log.connections.length, 3);
-    assert.deepEqual(log.connections[0]?.inputOptions, ['-x']);
+    assert.deepEqual(
+      log.connections[0]?.inputOptions,
+      [...fastStartOptions('rtmp://media.test/live/a'), '-x'],
+      'an RTMP source starts fast, then its own options',
+    );
+    assert.ok(fastStartOptions('rtmp://media.test/live/a').includes('nobuffer'));
+    assert.deepEqual(fastStartOptions('https://media.test/live/a.m3u8'), [], 'HLS keeps its probing');
     const reconnects = events.filter((event) => event.type === 'reconnect');
     assert.deepEqual(
       reconnects.map((event) => [event.attempt, event.delayMs]),

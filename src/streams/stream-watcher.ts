@@ -5,7 +5,7 @@ import type { Logger } from '../logging/index.js';
 import { FramePipeline } from './frame-pipeline.js';
 import { defaultFrameViews, frameHasher } from './frame-views.js';
 import { ReconnectBackoff, type ReconnectPolicy, reconnectPolicy } from './reconnect-backoff.js';
-import { type CheckedSource, redactUrl } from './source-policy.js';
+import { type CheckedSource, fastStartOptions, redactUrl } from './source-policy.js';
 import type {
   FrameHasher,
   FrameMatcher,
@@ -284,7 +284,7 @@ export class StreamWatcher {
         const frames = this.#options.readFrames(source.source, {
           fps: this.#requestedFps,
           signal: session.signal,
-          inputOptions: source.inputOptions,
+          inputOptions: [...fastStartOptions(source.source), ...source.inputOptions],
           stallTimeoutSeconds,
           lowLatency: true,
           ...(httpProxy !== undefined ? { httpProxy } : {}),

@@ -148,3 +148,19 @@ export function cropRgb(frame: RgbFrame, box: FrameBox): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The middle `share` of a `width`×`height` picture (the same share of each side, centred): the
+ * box banking and stream watching both cut for their centre views, so that the two agree to the
+ * pixel.
+ */
+export function centreBox(width: number, height: number, share: number): FrameBox {
+  const boxWidth = Math.round(width * share);
+  const boxHeight = Math.round(height * share);
+  return {
+    x: Math.floor((width - boxWidth) / 2),
+    y: Math.floor((height - boxHeight) / 2),
+    width: boxWidth,
+    height: boxHeight,
+  };
+}

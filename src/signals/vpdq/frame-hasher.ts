@@ -1,4 +1,4 @@
-import { contentBox, cropRgb, hashPixels } from '../pdq/index.js';
+import { centreBox, contentBox, cropRgb, hashPixels } from '../pdq/index.js';
 import type { FramePixels } from '../signal-type.js';
 import type { VpdqFeature } from './vpdq-feature.js';
 
@@ -39,35 +39,59 @@ export async function hashFrames(frames: AsyncIterable<FramePixels>): Promise<Vp
  */
 export const centreViewShare = 0.9;
 
-/** The middle `centreViewShare` of a picture. */
-function centreOf(frame: FramePixels): FramePixels {
-  const width = Math.round(frame.width * centreViewShare);
-  const height = Math.round(frame.height * centreViewShare);
-  const box = { x: Math.floor((frame.width - width) / 2), y: Math.floor((frame.height - height) / 2), width, height };
-  return { ...frame, width, height, rgb: cropRgb(frame, box) };
+/**
+ * The share of each side a banked frame's inner view keeps: the middle 60 %, clear of what
+ * streamers put along the edges and in the corners (a camera box, a logo, a band of text), for
+ * streams with such overlays; a stream frame's inner view is cut the same way (`innerViewShare`
+ * in `src/streams/frame-views.ts` uses this). Measured in `npm run bench -- stream-probe` and
+ * `stream-quality` (docs/streams.md).
+ */
+export const innerViewShare = 0.6;
+
+/** The middle `share` of a picture. */
+function middleOf(frame: FramePixels, share: number): FramePixels {
+  const box = centreBox(frame.width, frame.height, share);
+  return { ...frame, width: box.width, height: box.height, rgb: cropRgb(frame, box) };
 }
 
 /**
  * Hashes every frame of a video for its dense signal, one frame at a time: each whole frame
  * (`whole`, as `hashFrames`); for a frame with uniform borders (`contentBox`: letterbox,
- * pillarbox), the picture inside them (`unboxed`, with the frame's number and time); and the
- * middle 90 % of the picture (`centre`: of the unboxed picture when there are borders), for
- * streams that crop or zoom in. A frame without borders costs two hashes and the border search
- * (which stops at the first line of picture); a boxed one three.
+ * pillarbox), the picture inside them (`unboxed`, with the frame's number and time); the middle
+ * 90 % of the picture (`centre`: of the unboxed picture when there are borders), for streams that
+ * crop or zoom in; and its middle 60 % (`inner`), for streams that lay a camera box, a logo or
+ * text over the edges and corners. A frame with borders also gives the middle 90 % and 60 % of
+ * the whole frame, bars included (`boxedCentre`, `boxedInner`): a stream that crops such a video,
+ * or overlays its edges, breaks or moves the bars, and its frame is then cut like the whole
+ * banked frame. A frame without borders costs three hashes (two of smaller pictures) and the
+ * border search (which stops at the first line of picture); a boxed one six.
  */
-export async function hashDenseViews(
-  frames: AsyncIterable<FramePixels>,
-): Promise<{ whole: VpdqFeature[]; unboxed: VpdqFeature[]; centre: VpdqFeature[] }> {
+export async function hashDenseViews(frames: AsyncIterable<FramePixels>): Promise<{
+  whole: VpdqFeature[];
+  unboxed: VpdqFeature[];
+  centre: VpdqFeature[];
+  inner: VpdqFeature[];
+  boxedCentre: VpdqFeature[];
+  boxedInner: VpdqFeature[];
+}> {
   const whole: VpdqFeature[] = [];
   const unboxed: VpdqFeature[] = [];
   const centre: VpdqFeature[] = [];
+  const inner: VpdqFeature[] = [];
+  const boxedCentre: VpdqFeature[] = [];
+  const boxedInner: VpdqFeature[] = [];
   for await (const frame of frames) {
     whole.push(hashFrame(frame));
     const box = contentBox(frame);
     const picture =
       box === undefined ? frame : { ...frame, width: box.width, height: box.height, rgb: cropRgb(frame, box) };
     if (box !== undefined) unboxed.push(hashFrame(picture));
-    centre.push(hashFrame(centreOf(picture)));
+    centre.push(hashFrame(middleOf(picture, centreViewShare)));
+    inner.push(hashFrame(middleOf(picture, innerViewShare)));
+    if (box !== undefined) {
+      boxedCentre.push(hashFrame(middleOf(frame, centreViewShare)));
+      boxedInner.push(hashFrame(middleOf(frame, innerViewShare)));
+    }
   }
-  return { whole, unboxed, centre };
+  return { whole, unboxed, centre, inner, boxedCentre, boxedInner };
 }

@@ -36,8 +36,10 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
  * Every decoded frame is hashed and near-duplicates are left out (`denseFrames`: within 16 bits
  * of the last kept frame; at most 12,000 per video, `capDenseFrames`), and so is the
  * picture inside the frames' uniform borders when they have any (`denseVideoFrames`: a stream
- * that boxes a video with bars shows, once unboxed, the picture without them) and the middle 90 %
- * of the picture (a stream that crops or zooms in), so a stream sampled at 1 frame per second from any start offset shows
+ * that boxes a video with bars shows, once unboxed, the picture without them), the middle 90 %
+ * of the picture (a stream that crops or zooms in) and its middle 60 % (a stream with a camera
+ * box, logo or text over its edges; see `hashDenseViews`), so a stream sampled at 1 frame per
+ * second from any start offset shows
  * frames within reach of the bank, where the 1-per-second `vpdq` signal holds only the frames at
  * whole seconds (on quickly changing footage a frame half a second away is 80 bits off). Same text
  * as `vpdq` (python-threatexchange's string), stored beside it when Prevail banks a video; videos
@@ -53,8 +55,9 @@ export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
     if (content.kind !== 'video') {
       throw new EngineError('INTERNAL', `vpdq_dense hashes videos, not ${content.kind} content`);
     }
-    const { whole, unboxed, centre } = await hashDenseViews(content.frames);
-    return { value: formatPytxVpdq(denseVideoFrames(whole, unboxed, centre)) };
+    const views = await hashDenseViews(content.frames);
+    const { whole, unboxed, centre, inner, boxedCentre, boxedInner } = views;
+    return { value: formatPytxVpdq(denseVideoFrames(whole, unboxed, centre, inner, boxedCentre, boxedInner)) };
   },
   compare: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
   defaultThreshold: 20,
@@ -64,7 +67,7 @@ export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';
 export { fixedDecimals, pythonShortFloat } from './decimal-text.js';
 export { denseFrameSpacingBits, denseFrames, denseFramesPerVideoCap } from './dense-frames.js';
-export { hashFrame, hashFrames } from './frame-hasher.js';
+export { hashFrame, hashFrames, innerViewShare } from './frame-hasher.js';
 export { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
 export { parseVpdqSignal, readVpdqFeatures } from './read-features.js';
 export type { VpdqFeature } from './vpdq-feature.js';
