@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import anyAscii from 'any-ascii';
+import decancer from 'decancer';
 
 /**
  * Per-code-point folding for the chat normaliser: compatibility decomposition with diacritics
@@ -11,9 +11,9 @@ import anyAscii from 'any-ascii';
  * and Greek look-alikes, fullwidth and mathematical alphanumerics to plain letters, which the
  * pure-JS `unhomoglyph` did not do completely. Its binary ships as a per-platform optional npm
  * package (`@vierofernando/decancer-linux-x64-gnu` here; musl, macOS, Windows and arm64 exist)
- * with no install script. Loaded with `createRequire` because it is CommonJS.
+ * with no install script. When no binary fits the platform, loading this module throws at start-up
+ * (decancer prints the platform), rather than matching without confusable folding.
  */
-const decancer = createRequire(import.meta.url)('decancer') as (text: string) => { toString(): string };
 
 /** What happened to one code point. */
 export const FoldKind = {
@@ -79,6 +79,8 @@ const asciiWord = /^[a-z0-9_]+$/;
 function foldUncached(codePoint: number): Folded {
   // Lone surrogates (a code point in the surrogate range reached through iteration) break words.
   if (codePoint >= 0xd800 && codePoint <= 0xdfff) return separator;
+  // Apostrophes break words here; the normaliser joins them inside words before folding.
+  if (isApostrophe(codePoint)) return separator;
   const char = String.fromCodePoint(codePoint);
   if (/\p{Extended_Pictographic}/u.test(char)) {
     const name = anyAscii(char)
@@ -99,16 +101,28 @@ function foldUncached(codePoint: number): Folded {
   if (asciiWord.test(withoutMarks)) return { kind: FoldKind.Plain, text: withoutMarks };
   const compat = char.normalize('NFKD').replace(markPattern, '').toLowerCase();
   if (asciiWord.test(compat)) return { kind: FoldKind.Confusable, text: compat };
+  const parts = [...compat];
+  if (parts.length > 1) {
+    // A ligature or compatibility sequence: each of its letters folded on its own.
+    const folded = parts.map((part) => foldCodePoint(part.codePointAt(0) as number));
+    const text = folded.map((part) => (part.kind === FoldKind.Emoji ? '' : part.text)).join('');
+    if (text === '') return separator;
+    const plain = folded.every((part) => part.kind === FoldKind.Plain || part.text === '');
+    return { kind: plain ? FoldKind.Plain : FoldKind.Confusable, text };
+  }
   const latin = latinLetters[compat];
   if (latin !== undefined) return { kind: FoldKind.Plain, text: latin };
-  const cured = decancer(compat).toString().replace(markPattern, '').toLowerCase();
-  if (asciiWord.test(cured)) {
-    return /\p{Script=Latin}/u.test(compat)
+  // Compatibility-decomposed without marks, recomposed (Hangul syllables stay syllables).
+  const composed = compat.normalize('NFC');
+  const cured = decancer(composed).toString().replace(markPattern, '').toLowerCase();
+  // A look-alike is one or two plain letters; anything else (digits, long strings) is not.
+  if (/^[a-z]{1,2}$/.test(cured)) {
+    return /\p{Script=Latin}/u.test(composed)
       ? { kind: FoldKind.Confusable, text: cured }
-      : { kind: FoldKind.Lookalike, text: cured, original: compat };
+      : { kind: FoldKind.Lookalike, text: cured, original: composed };
   }
-  // A letter of another script decancer does not map (CJK, Devanagari…): kept as it is.
-  if (letterOrNumber.test(compat)) return { kind: FoldKind.Plain, text: compat };
+  // A letter of another script decancer does not map (CJK, Hangul, Devanagari…): kept as it is.
+  if (letterOrNumber.test(composed)) return { kind: FoldKind.Plain, text: composed };
   return separator;
 }
 

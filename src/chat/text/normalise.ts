@@ -102,7 +102,7 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
   let plain = '';
   for (const piece of pieces) {
     plain += piece.text;
-    if (!/^[0-9_]+$/.test(piece.text)) letters += 1;
+    for (const char of piece.text) if (char !== '_' && (char < '0' || char > '9')) letters += 1;
   }
   const leetAllowed = letters >= 2 && !numericWord.test(plain);
   let units = '';
@@ -115,11 +115,14 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
   for (const piece of pieces) {
     let text = piece.text;
     // A symbol inside a word is always read as its letter; a digit only where leet is plausible.
-    const mapped = piece.leet || leetAllowed ? leetMap[text] : undefined;
-    if (mapped !== undefined) {
-      text = mapped;
-      evasion |= Evasion.Leet;
-      changed += piece.end - piece.start;
+    if (piece.leet || leetAllowed) {
+      let mappedText = '';
+      for (const char of text) mappedText += leetMap[char] ?? char;
+      if (mappedText !== text) {
+        text = mappedText;
+        evasion |= Evasion.Leet;
+        changed += piece.end - piece.start;
+      }
     }
     if (piece.kind === FoldKind.Confusable) {
       evasion |= Evasion.Confusable;
@@ -166,6 +169,18 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
     starts: folded.starts,
     ends: folded.ends,
   };
+}
+
+const emojiKeys = new Map<string, string>();
+
+/** `emoji_<name>`, normalised like any word (so normalising twice changes nothing). */
+function emojiKey(name: string): string {
+  let key = emojiKeys.get(name);
+  if (key === undefined) {
+    key = normalise(`emoji_${name}`).tokens[0]?.key ?? 'emoji';
+    emojiKeys.set(name, key);
+  }
+  return key;
 }
 
 /** A run of at least three single-letter tokens separated only by short gaps of separators. */
@@ -276,7 +291,7 @@ export function normalise(raw: string): NormalisedText {
         continue;
       case FoldKind.Emoji: {
         finish();
-        const name = `emoji_${folded.text}`;
+        const name = emojiKey(folded.text);
         built.push({
           token: { key: name, alt: undefined, rawStart: start, rawEnd: index, evasion: 0, changed: 0 },
           starts: new Array<number>(name.length).fill(start),
