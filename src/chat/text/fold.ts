@@ -1,5 +1,5 @@
 import anyAscii from 'any-ascii';
-import decancer from 'decancer';
+import decancerModule from 'decancer';
 
 /**
  * Per-code-point folding for the chat normaliser: compatibility decomposition with diacritics
@@ -14,6 +14,8 @@ import decancer from 'decancer';
  * with no install script. When no binary fits the platform, loading this module throws at start-up
  * (decancer prints the platform), rather than matching without confusable folding.
  */
+// Its typings declare an ES default export, but the CommonJS module itself is the function.
+const decancer = decancerModule as unknown as (text: string) => { toString(): string };
 
 /** What happened to one code point. */
 export const FoldKind = {
