@@ -13,9 +13,14 @@ const maxHandles = 50;
 const giftCardContext =
   /\b(codes?|cards?|gift|pin|c[oó]digos?|carte|cartes|cart[aã]o|tarjetas?|steam|apple|itunes|google|amazon|razer|sephora|roblox|xbox|playstation|psn|nintendo|vanilla)\b/i;
 
-/** Grouped gift-card code shapes: 4-4-4-4(-4), 4-6-4/5, 5-5-5(-5), 3-6-4 (case-insensitive). */
+/**
+ * Grouped gift-card code shapes: 4-4-4-4(-4), 4-6-4/5, 5-5-5(-5) with dashes (any case), or 4×4(-5)
+ * groups with spaces in capitals and digits only (so a lower-case word before a code is not a group).
+ */
 const groupedCode =
-  /(?<![A-Za-z0-9-])(?:[A-Za-z0-9]{4}(?:[- ][A-Za-z0-9]{4}){3,4}|[A-Za-z0-9]{4}-[A-Za-z0-9]{6}-[A-Za-z0-9]{4,5}|[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){2,3})(?![A-Za-z0-9-])/g;
+  /(?<![A-Za-z0-9-])(?:[A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){3,4}|[A-Z0-9]{4}(?: [A-Z0-9]{4}){3,4}|[A-Za-z0-9]{4}-[A-Za-z0-9]{6}-[A-Za-z0-9]{4,5}|[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){2,3})(?![A-Za-z0-9-])/g;
+/** An IBAN printed in groups of four: not a gift card even when its checksum fails. */
+const ibanShape = /^[A-Z]{2}\d{2}[A-Z0-9]{11,}$/;
 const runCode = /(?<![A-Za-z0-9])[A-Za-z0-9]{16,20}(?![A-Za-z0-9])/g;
 const email =
   /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
@@ -90,6 +95,7 @@ export function extractHandles(text: string, options: HandleOptions = {}): Extra
   }
   for (const match of text.matchAll(groupedCode)) {
     const value = match[0].replace(/[- ]/g, '').toUpperCase();
+    if (match[0].includes(' ') && ibanShape.test(value)) continue;
     if (hasLettersAndDigits(value, 2, 2)) add('gift_card_code', value, match.index, match.index + match[0].length);
   }
   if (giftCardContext.test(text)) {
