@@ -17,10 +17,6 @@ function analyse(text: string, conversationLanguage?: string): ChatAnalysis {
   });
 }
 
-function families(text: string, conversationLanguage?: string): Set<string> {
-  return new Set(analyse(text, conversationLanguage).hits.map((hit) => hit.family));
-}
-
 /** One neutral paraphrase per family per language (the conversation's language given, as the pack does). */
 const perLanguage: Record<string, Record<string, string>> = {
   en: {
