@@ -73,11 +73,16 @@ export function createChatAnalyser(options: ChatAnalyserOptions = {}): ChatAnaly
     analyse(message: ChatMessageInput): ChatAnalysis {
       const text = message.text.length > maxTextChars ? message.text.slice(0, maxTextChars) : message.text;
       const normalised = normalise(text);
+      // The conversation's language when given (`und` included: then every bank runs); this
+      // text's own only when absent. Leetspeak and look-alikes fool the detector, so it reads the
+      // normalised words when the normaliser changed much.
       const guess: LanguageGuess =
-        message.conversationLanguage !== undefined && message.conversationLanguage !== 'und'
-          ? { language: message.conversationLanguage, confidence: 1 }
-          : // Leetspeak and look-alikes fool the detector: read the normalised words then.
-            identifyLanguage(normalised.normalisedShare > 0.1 ? normalised.text : text, floor);
+        message.conversationLanguage !== undefined
+          ? {
+              language: message.conversationLanguage,
+              confidence: message.conversationLanguage === 'und' ? 0 : 1,
+            }
+          : identifyLanguage(normalised.normalisedShare > 0.1 ? normalised.text : text, floor);
       const matches = matcher.match(normalised).filter((match) => runs(match.compiled.bank.language, guess.language));
       const allows = matches.filter((match) => match.compiled.bank.kind === 'allow');
       const suppressFactor = new Map<string, number>();

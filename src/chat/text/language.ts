@@ -47,23 +47,28 @@ export function identifyLanguage(text: string, floor: LanguageFloor = defaultLan
 
 /** The tracker's state, plain JSON: a pack keeps it per conversation and hands it back. */
 export interface LanguageTrackerState {
-  /** The conversation's text so far, at most 600 characters. */
+  /** The conversation's text so far, at most 240 characters. */
   readonly sample: string;
+  /** The sample's length when it was last identified (identified again after 80 more characters). */
+  readonly identifiedAt: number;
   readonly language: string;
   readonly confidence: number;
   /** True once the guess rests on enough text: later messages are not read. */
   readonly settled: boolean;
 }
 
-const sampleChars = 600;
-const settledLetters = 200;
-const settledConfidence = 0.7;
+const sampleChars = 240;
+const settledLetters = 100;
+const settledConfidence = 0.6;
+const identifyEvery = 80;
 
 /**
  * A conversation's language, identified from its messages together (a single chat line is too
- * short to tell): each `observe` adds the message to a sample of at most 600 characters and
- * identifies the sample again, until the guess rests on at least 200 letters at confidence 0.7
- * or more; from then on it is settled and costs nothing. Pure: no I/O, no clock; the state is
+ * short to tell): each `observe` adds the message to a sample of at most 240 characters, which is
+ * identified each time it has grown by 80 characters (`und` before that), until the guess rests
+ * on at least 100 letters at confidence 0.6 or more, or the sample is full; from then on it is
+ * settled and costs nothing (a conversation costs at most three identifications, not one per
+ * message). Pure: no I/O, no clock; the state is
  * plain JSON (`state`), so a pack can keep it beside its other per-conversation features.
  */
 export class LanguageTracker {
@@ -71,20 +76,30 @@ export class LanguageTracker {
   readonly #floor: LanguageFloor;
 
   constructor(state?: LanguageTrackerState, floor: LanguageFloor = defaultLanguageFloor) {
-    this.#state = state ?? { sample: '', language: 'und', confidence: 0, settled: false };
+    this.#state = state ?? { sample: '', identifiedAt: 0, language: 'und', confidence: 0, settled: false };
     this.#floor = floor;
   }
 
   /** Adds one message's text and returns the conversation's language so far. */
   observe(text: string): LanguageGuess {
-    if (this.#state.settled || this.#state.sample.length >= sampleChars) return this.current;
+    if (this.#state.settled) return this.current;
     const sample = (this.#state.sample === '' ? text : `${this.#state.sample}\n${text}`).slice(0, sampleChars);
+    const full = sample.length >= sampleChars;
+    if (sample.length - this.#state.identifiedAt < identifyEvery && !full) {
+      this.#state = { ...this.#state, sample };
+      return this.current;
+    }
     const guess = identifyLanguage(sample, this.#floor);
     const settled =
-      guess.language !== 'und' &&
-      guess.confidence >= settledConfidence &&
-      (letterCount(sample) >= settledLetters || sample.length >= sampleChars);
-    this.#state = { sample, language: guess.language, confidence: guess.confidence, settled };
+      full ||
+      (guess.language !== 'und' && guess.confidence >= settledConfidence && letterCount(sample) >= settledLetters);
+    this.#state = {
+      sample,
+      identifiedAt: sample.length,
+      language: guess.language,
+      confidence: guess.confidence,
+      settled,
+    };
     return this.current;
   }
 

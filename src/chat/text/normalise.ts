@@ -76,6 +76,9 @@ function collapse(
   starts: readonly number[],
   ends: readonly number[],
 ): { key: string; starts: number[]; ends: number[]; stretched: number } {
+  let repeated = false;
+  for (let i = 1; i < units.length && !repeated; i += 1) repeated = units.charCodeAt(i) === units.charCodeAt(i - 1);
+  if (!repeated) return { key: units, starts: starts as number[], ends: ends as number[], stretched: 0 };
   let key = '';
   const outStarts: number[] = [];
   const outEnds: number[] = [];
@@ -97,14 +100,24 @@ function collapse(
   return { key, starts: outStarts, ends: outEnds, stretched };
 }
 
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
   let letters = 0;
+  let digits = 0;
   let plain = '';
   for (const piece of pieces) {
-    plain += piece.text;
-    for (const char of piece.text) if (char !== '_' && (char < '0' || char > '9')) letters += 1;
+    const text = piece.text;
+    plain += text;
+    for (let i = 0; i < text.length; i += 1) {
+      const code = text.charCodeAt(i);
+      if (isDigitCode(code)) digits += 1;
+      else if (code !== 95) letters += 1;
+    }
   }
-  const leetAllowed = letters >= 2 && !numericWord.test(plain);
+  const leetAllowed = letters >= 2 && digits > 0 && !numericWord.test(plain);
   let units = '';
   let original = '';
   const starts: number[] = [];
@@ -112,12 +125,16 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
   let evasion = hiddenInside ? Evasion.Hidden : 0;
   let changed = hiddenInside ? 1 : 0;
   let allLookalike = true;
+  let hasLookalike = false;
   for (const piece of pieces) {
     let text = piece.text;
     // A symbol inside a word is always read as its letter; a digit only where leet is plausible.
     if (piece.leet || leetAllowed) {
       let mappedText = '';
-      for (const char of text) mappedText += leetMap[char] ?? char;
+      for (let i = 0; i < text.length; i += 1) {
+        const char = text[i] as string;
+        mappedText += leetMap[char] ?? char;
+      }
       if (mappedText !== text) {
         text = mappedText;
         evasion |= Evasion.Leet;
@@ -128,12 +145,13 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
       evasion |= Evasion.Confusable;
       changed += piece.end - piece.start;
     }
-    if (piece.kind !== FoldKind.Lookalike && /[a-z]/.test(text)) allLookalike = false;
+    if (piece.kind === FoldKind.Lookalike) hasLookalike = true;
     for (let i = 0; i < text.length; i += 1) {
-      units += text[i];
+      if (piece.kind !== FoldKind.Lookalike && isAsciiLetter(text.charCodeAt(i))) allLookalike = false;
       starts.push(piece.start);
       ends.push(piece.end);
     }
+    units += text;
     original += piece.original;
   }
   const folded = collapse(units, starts, ends);
@@ -141,7 +159,6 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
     evasion |= Evasion.Stretch;
     changed += folded.stretched;
   }
-  const hasLookalike = pieces.some((piece) => piece.kind === FoldKind.Lookalike);
   const rawStart = pieces[0]?.start ?? 0;
   const rawEnd = pieces[pieces.length - 1]?.end ?? rawStart;
   if (hasLookalike && allLookalike) {
