@@ -28,7 +28,8 @@ function letterCount(text: string): number {
  * note tested correct on English, French, Spanish, Portuguese and Tagalog sentences and on
  * two-word English and Spanish). Confidence is eld's top score, halved when eld calls the result
  * unreliable and again when the runner-up scores within 10 % of it. Deterministic; reads at most
- * the first 1,000 characters.
+ * the first 1,000 characters. Importing this module loads eld's database (about 0.6 s of CPU,
+ * once per process), so commands that do not analyse chat import the chat module lazily.
  */
 export function identifyLanguage(text: string, floor: LanguageFloor = defaultLanguageFloor): LanguageGuess {
   const sample = text.length > maxDetectChars ? text.slice(0, maxDetectChars) : text;
