@@ -14,6 +14,7 @@ import { evidenceCommand } from './commands/evidence-command.js';
 import { exchangeCommand } from './commands/exchange-command.js';
 import { hashCommand } from './commands/hash-command.js';
 import { keysCommand } from './commands/keys-command.js';
+import { lexiconsCommand } from './commands/lexicons-command.js';
 import { matchCommand } from './commands/match-command.js';
 import { paymentsCommand } from './commands/payments-command.js';
 import { peopleCommand } from './commands/people-command.js';
@@ -62,6 +63,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     evidenceCommand(io, setExitCode),
     actionsCommand(io, setExitCode),
     exchangeCommand(io, setExitCode),
+    lexiconsCommand(io, setExitCode),
   ]) {
     program.addCommand(command);
   }

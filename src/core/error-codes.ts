@@ -96,6 +96,8 @@ export const errorCodes = {
   ORIGIN_FORBIDDEN: 'A browser request from another site may not change anything',
   HOST_NOT_ALLOWED: 'The request names a host this server is not configured to answer for',
   CONFIG_INVALID: 'A configuration value is invalid',
+  LEXICON_INVALID: 'A chat lexicon file or one of its entries is not acceptable',
+  LEXICON_NOT_FOUND: 'No chat lexicon bank has that name',
   CONSOLE_NOT_BUILT: 'The review console is not built (run npm run build:console)',
   INTERNAL: 'An unexpected internal error',
 } as const;

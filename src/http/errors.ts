@@ -90,6 +90,8 @@ export const httpStatusOfCode: Readonly<Record<ErrorCode, number>> = {
   ORIGIN_FORBIDDEN: 403,
   HOST_NOT_ALLOWED: 421,
   CONFIG_INVALID: 500,
+  LEXICON_INVALID: 400,
+  LEXICON_NOT_FOUND: 404,
   CONSOLE_NOT_BUILT: 503,
   INTERNAL: 500,
 };
