@@ -16,6 +16,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   console: () => import('./console.js'),
   actions: () => import('./actions.js'),
   exchange: () => import('./exchange.js'),
+  chat: () => import('./chat.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
