@@ -111,6 +111,19 @@ describe('prevail simulate chats and prevail chats evaluate', () => {
       run('chats', 'evaluate', '--events', events, '--labels', `${events}.labels.jsonl`, '--typologies', 'nope'),
       (error) => error instanceof EngineError && error.code === 'REQUEST_INVALID',
     );
+    await assert.rejects(
+      run(
+        'chats',
+        'evaluate',
+        '--events',
+        events,
+        '--labels',
+        `${events}.labels.jsonl`,
+        '--metadata-typologies',
+        'nope',
+      ),
+      (error) => error instanceof EngineError && error.code === 'REQUEST_INVALID' && /nope/.test(error.message),
+    );
     const badSeeds = await run(
       'chats',
       'evaluate',

@@ -84,7 +84,10 @@ function evaluationText(evaluation: ChatEvaluation): string {
     `packs: ${evaluation.packs.map((pack) => `${pack.name} v${pack.version}`).join(', ') || 'none'}; an alert is a typology alert of ${typologies}${evaluation.alertSource.cases ? ', or a case opened,' : ''} on a conversation's users, dyad or conversation`,
     '',
     tableText('engine, messages as written:', evaluation.withText),
-    tableText('engine, text removed (metadata only):', evaluation.metadataOnly),
+    tableText(
+      `engine, text removed (metadata only; alerts of ${evaluation.metadataAlertSource.typologies === 'all' ? 'every typology' : evaluation.metadataAlertSource.typologies.join(', ')}):`,
+      evaluation.metadataOnly,
+    ),
     tableText('naive baseline (ten keywords), messages as written:', evaluation.baseline),
   ].join('\n');
 }
@@ -107,6 +110,10 @@ export function chatsCommand(io: CliIo, setExitCode: (code: number) => void): Co
       .requiredOption('--labels <file>', 'the conversation labels (JSONL)')
       .option('--tune-seeds <list>', 'seeds rules were tuned on', parseSeedList, [...defaultTuneSeeds])
       .option('--typologies <list>', 'the typologies whose alerts count (default: the chat pack’s)')
+      .option(
+        '--metadata-typologies <list>',
+        'the typologies whose alerts count in the text-removed pass (default: as --typologies), e.g. the metadata-only typology',
+      )
       .option('--no-cases', 'do not count cases opened as alerts')
       .option('--json', 'print one JSON object instead of tables')
       .action(
@@ -115,6 +122,7 @@ export function chatsCommand(io: CliIo, setExitCode: (code: number) => void): Co
           labels: string;
           tuneSeeds: number[];
           typologies?: string;
+          metadataTypologies?: string;
           cases: boolean;
           json?: boolean;
         }) => {
@@ -126,14 +134,21 @@ export function chatsCommand(io: CliIo, setExitCode: (code: number) => void): Co
             options.typologies === undefined
               ? defaultChatAlertSource(packs).typologies
               : options.typologies.split(',').map((name) => name.trim());
+          const metadataTypologies =
+            options.metadataTypologies === undefined
+              ? typologies
+              : options.metadataTypologies.split(',').map((name) => name.trim());
           const known = new Set(packs.flatMap((pack) => pack.typologies.map((typology) => typology.name)));
-          const unknown = (typologies ?? []).filter((name) => !known.has(name));
+          const unknown = [...(typologies ?? []), ...(metadataTypologies ?? [])].filter((name) => !known.has(name));
           if (unknown.length > 0) {
-            throw new EngineError('REQUEST_INVALID', `unknown typology: ${unknown.join(', ')}`);
+            throw new EngineError('REQUEST_INVALID', `unknown typology: ${[...new Set(unknown)].join(', ')}`);
           }
+          const sourceOf = (names: readonly string[] | undefined) =>
+            names === undefined ? { cases: options.cases } : { typologies: names, cases: options.cases };
           const evaluation = await evaluateChats(events, labels, {
             packs,
-            source: typologies === undefined ? { cases: options.cases } : { typologies, cases: options.cases },
+            source: sourceOf(typologies),
+            metadataSource: sourceOf(metadataTypologies),
             tuneSeeds: options.tuneSeeds,
           });
           io.stdout.write(options.json === true ? `${JSON.stringify(evaluation)}\n` : evaluationText(evaluation));

@@ -80,6 +80,7 @@ describe('chat evaluation harness', () => {
   test('places the alert on the message that crossed the threshold, with and without text, beside the baseline', async () => {
     const evaluation = await evaluateChats(events, labels, { packs: [testPack] });
     assert.deepEqual(evaluation.alertSource, { typologies: ['chat_test_grooming'], cases: true });
+    assert.deepEqual(evaluation.metadataAlertSource, evaluation.alertSource);
     assert.equal(evaluation.heldOut, false, 'seed 2 is a default tune seed');
     const text = evaluation.withText.overall;
     assert.equal(text.alertedPositives, 1);

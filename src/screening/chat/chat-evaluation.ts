@@ -12,6 +12,8 @@ export interface ChatEvaluationOptions {
   readonly packs: readonly RulePack[];
   /** What counts as an alert (default: `defaultChatAlertSource(packs)`). */
   readonly source?: ChatAlertSource;
+  /** What counts as an alert in the text-removed pass (default: `source`), e.g. the metadata-only typology alone. */
+  readonly metadataSource?: ChatAlertSource;
   /** Seeds that rules were tuned on (default 1, 2, 3). */
   readonly tuneSeeds?: readonly number[];
   /** Called every 1,000 events replayed, with the pass (`text`, `metadata`) and the count. */
@@ -31,6 +33,8 @@ export interface ChatEvaluation {
   readonly packs: readonly { readonly name: string; readonly version: number }[];
   /** The typologies that counted (`all` when every typology did) and whether cases did. */
   readonly alertSource: { readonly typologies: readonly string[] | 'all'; readonly cases: boolean };
+  /** The same for the text-removed pass. */
+  readonly metadataAlertSource: { readonly typologies: readonly string[] | 'all'; readonly cases: boolean };
   /** The engine on the events as written. */
   readonly withText: ChatFigureTable;
   /** The engine on the same events with every message's text removed (metadata only). */
@@ -62,11 +66,12 @@ export async function evaluateChats(
   const source = options.source ?? defaultChatAlertSource(options.packs);
   const tuneSeeds = options.tuneSeeds ?? defaultTuneSeeds;
   const seeds = [...new Set(labels.map((label) => label.seed))].sort((a, b) => a - b);
+  const metadataSource = options.metadataSource ?? source;
   const pass = (stripText: boolean) =>
     withPackEngine(
       options.packs,
       (engine, cases) =>
-        replayChats(engine, cases, events, labels, source, {
+        replayChats(engine, cases, events, labels, stripText ? metadataSource : source, {
           stripText,
           onProgress: (count) => options.onProgress?.(stripText ? 'metadata' : 'text', count),
         }),
@@ -82,6 +87,7 @@ export async function evaluateChats(
     heldOut: seeds.every((seed) => !tuneSeeds.includes(seed)),
     packs: options.packs.map((pack) => ({ name: pack.name, version: pack.version })),
     alertSource: { typologies: source.typologies ?? 'all', cases: source.cases !== false },
+    metadataAlertSource: { typologies: metadataSource.typologies ?? 'all', cases: metadataSource.cases !== false },
     withText: chatFigureTable(labels, withText),
     metadataOnly: chatFigureTable(labels, metadataOnly),
     baseline: chatFigureTable(labels, keywordBaseline(events, labels)),
