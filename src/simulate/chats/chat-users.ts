@@ -16,6 +16,32 @@ export interface SimulatedUser {
   readonly country: string;
   /** When the account was created (UTC ms). */
   readonly createdMs: number;
+  /** An organisation the platform verified the account belongs to (some coaches and teachers). */
+  readonly organisation?: 'school' | 'coach';
+}
+
+/** UTC offset in hours of each country the generator uses (standard time). */
+const utcOffsetHours: Readonly<Record<string, number>> = {
+  US: -5,
+  GB: 0,
+  CA: -5,
+  FR: 1,
+  BE: 1,
+  ES: 1,
+  MX: -6,
+  AR: -3,
+  BR: -3,
+  PT: 0,
+  PH: 8,
+  NG: 1,
+  CI: 0,
+  GH: 0,
+};
+
+/** The local hour (0–23) of `user` at UTC instant `atMs`. */
+export function localHourOf(user: SimulatedUser, atMs: number): number {
+  const hour = new Date(atMs).getUTCHours() + (utcOffsetHours[user.country] ?? 0);
+  return ((hour % 24) + 24) % 24;
 }
 
 const homeCountries: Readonly<Record<ChatLanguage, readonly string[]>> = {
@@ -150,8 +176,15 @@ export function conversationPeople(
       break;
     case 'coach_teacher': {
       const reused = pool.reuse(slice, random.chance(0.6), 6);
-      initiator = reused ?? adult(23, 60, [200, 2000]);
-      if (reused === undefined) pool.remember(slice, initiator);
+      if (reused === undefined) {
+        const coach = adult(23, 60, [200, 2000]);
+        // Half the coaches and teachers are on an account the platform verified for their organisation.
+        initiator = random.chance(0.5) ? { ...coach, organisation: random.pick(['school', 'coach'] as const) } : coach;
+        created[created.length - 1] = initiator;
+        pool.remember(slice, initiator);
+      } else {
+        initiator = reused;
+      }
       other = minor(10, 17);
       break;
     }

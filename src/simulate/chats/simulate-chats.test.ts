@@ -76,6 +76,11 @@ describe('simulateChats', () => {
     assert.deepEqual([...languages].sort(), [...chatLanguages].sort());
     const accounts = simulation.events.filter((event) => event.type === 'account.created');
     assert.ok(accounts.some((event) => event.data.age_assurance === 'minor'));
+    assert.ok(accounts.some((event) => event.data.age_source === 'declared' && event.data.age_years === 16));
+    assert.ok(accounts.some((event) => typeof event.data.verified_organisation === 'string'));
+    const sent = simulation.events.filter((event) => event.type === 'message.sent');
+    assert.ok(sent.every((event) => Number.isInteger(event.data.local_hour)));
+    assert.ok(sent.some((event) => event.data.has_attachment === true));
     assert.ok(simulation.events.some((event) => event.type === 'payment.sent'));
     assert.ok(simulation.events.some((event) => event.type === 'gift.sent'));
   });

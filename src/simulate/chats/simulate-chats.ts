@@ -9,7 +9,7 @@ import {
   riskySlices,
 } from './chat-labels.js';
 import { familyOfKey, type ScriptTurn, scriptFor } from './chat-scripts.js';
-import { conversationPeople, type SimulatedUser, UserPool } from './chat-users.js';
+import { conversationPeople, localHourOf, type SimulatedUser, UserPool } from './chat-users.js';
 import { evade, evasionKinds } from './evasion.js';
 import { conversationSlots } from './slots.js';
 import type { LanguageTemplates } from './template-keys.js';
@@ -137,7 +137,7 @@ export function simulateChats(options: ChatSimulationOptions): ChatSimulation {
       script,
       random,
       startMs: people.startMs,
-      users: [people.initiator.id, people.other.id],
+      users: [people.initiator, people.other],
       textless,
       evasive,
     });
@@ -171,10 +171,22 @@ function startHourMs(random: Random, risky: boolean): number {
   return hour * 3_600_000 + random.integer(0, 3599) * 1000;
 }
 
+/**
+ * The account event: `age_assurance` when the platform ran a check, `age_years` with `age_source`
+ * `assured` (the checked age) or `declared` (what the holder typed: a groomer's may be a teen's),
+ * and `verified_organisation` for verified coaches and teachers.
+ */
 function accountEvent(user: SimulatedUser): ChatSimEvent {
   const data: Record<string, unknown> = { country: user.country };
   if (user.assurance !== undefined) data.age_assurance = user.assurance;
-  if (user.declaredAge !== undefined) data.declared_age = user.declaredAge;
+  if (user.assurance === 'adult' || user.assurance === 'minor') {
+    data.age_years = user.age;
+    data.age_source = 'assured';
+  } else if (user.declaredAge !== undefined) {
+    data.age_years = user.declaredAge;
+    data.age_source = 'declared';
+  }
+  if (user.organisation !== undefined) data.verified_organisation = user.organisation;
   return {
     id: `acct-${user.id}`,
     type: 'account.created',
@@ -192,9 +204,30 @@ interface RenderInput {
   readonly script: readonly ScriptTurn[];
   readonly random: Random;
   readonly startMs: number;
-  readonly users: readonly [string, string];
+  readonly users: readonly [SimulatedUser, SimulatedUser];
   readonly textless: boolean;
   readonly evasive: boolean;
+}
+
+/**
+ * What the platform knows about the pair, sent with every message of the conversation: contacts
+ * they share (often unknown; few or none for a new contact) and a relationship it recorded (some
+ * families, coaches and friends). Partial on purpose: absent means unknown.
+ */
+function pairMetadata(slice: ChatSlice, random: Random): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  if (random.chance(0.5)) {
+    const known = ['teen_peers', 'family', 'coach_teacher', 'gaming_teammates', 'scam_awareness'].includes(slice);
+    metadata.mutual_contacts = known ? random.integer(0, 30) : random.integer(0, 2);
+  }
+  const recorded: Partial<Record<ChatSlice, string>> = {
+    family: 'family',
+    coach_teacher: 'coach',
+    teen_peers: 'friend',
+  };
+  const relationship = recorded[slice];
+  if (relationship !== undefined && random.chance(0.4)) metadata.relationship = relationship;
+  return metadata;
 }
 
 /** The messages (and gifts and payments) of one conversation. */
@@ -203,17 +236,21 @@ function renderConversation(input: RenderInput): { events: ChatSimEvent[]; lastM
   const slots = conversationSlots(input.language, random);
   const lines = templates[input.language];
   const evasion = random.pick(evasionKinds);
+  const pair = pairMetadata(input.slice, random);
   const events: ChatSimEvent[] = [];
   let at = input.startMs;
   script.forEach((turn, index) => {
     if (index > 0) at += turn.gapSeconds * 1000;
-    const sender = users[turn.speaker];
-    const recipient = users[turn.speaker === 0 ? 1 : 0];
+    const senderUser = users[turn.speaker];
+    const sender = senderUser.id;
+    const recipient = users[turn.speaker === 0 ? 1 : 0].id;
     let text = slots.fill(random.pick(lines[turn.key]), random);
     const risky = familyOfKey[turn.key] !== undefined || turn.key.startsWith('peer_') || turn.key.startsWith('game_');
     if (input.evasive && risky && random.chance(0.7)) text = evade(text, evasion, random);
     const data: Record<string, unknown> = input.textless ? { chars: text.length } : { text, chars: text.length };
-    if (turn.image === true) data.attachment = 'image';
+    data.local_hour = localHourOf(senderUser, at);
+    Object.assign(data, pair);
+    if (turn.image === true) data.has_attachment = true;
     events.push({
       id: `msg-${conversation}-${index}`,
       type: 'message.sent',
@@ -233,7 +270,7 @@ function renderConversation(input: RenderInput): { events: ChatSimEvent[]; lastM
     }
   });
   if (input.slice === 'sextortion' && random.chance(0.6)) {
-    const victim = users[1];
+    const victim = users[1].id;
     const payee = handleEntity(input.language, slots.handle);
     for (let payment = random.integer(1, 3), n = 0; n < payment; n++) {
       events.push({
