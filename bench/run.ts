@@ -18,6 +18,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   actions: () => import('./actions.js'),
   exchange: () => import('./exchange.js'),
   'chat-text': () => import('./chat-text.js'),
+  chat: () => import('./chat.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

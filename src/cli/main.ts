@@ -8,6 +8,7 @@ import { useFfmpeg } from '../video/index.js';
 import { useCliSettings } from './cli-settings.js';
 import { actionsCommand } from './commands/actions-command.js';
 import { bankCommand } from './commands/bank-command.js';
+import { chatsCommand } from './commands/chats-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { engineCommands } from './commands/engine-commands.js';
 import { evidenceCommand } from './commands/evidence-command.js';
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     peopleCommand(io),
     ...engineCommands(io, setExitCode),
     paymentsCommand(io, setExitCode),
+    chatsCommand(io, setExitCode),
     reportsCommand(io, setExitCode)
       .addCommand(reportsCheckCommand(io, setExitCode))
       .addCommand(reportsSubmitCommand(io, setExitCode)),

@@ -12,6 +12,16 @@ export {
   type LegitimateAlertFigures,
 } from './baseline-comparison.js';
 export {
+  type ChatEvaluation,
+  type ChatEvaluationOptions,
+  defaultChatAlertSource,
+  defaultTuneSeeds,
+  evaluateChats,
+} from './chat/chat-evaluation.js';
+export type { ChatAlertSource, ChatEvalLabel, ConversationOutcome } from './chat/chat-evaluation-types.js';
+export type { ChatFigures, ChatFigureTable, Latency } from './chat/chat-figures.js';
+export { type ChatEventLine, replayChats, withPackEngine } from './chat/chat-replay.js';
+export {
   compareModelWithRules,
   type ModelComparison,
   type ModelComparisonSide,

@@ -5,6 +5,23 @@
  * point; `prevail simulate payments` writes its output as JSONL or pacs.008. See
  * `docs/payments-simulation.md` for the population, the parameters and their sources.
  */
+
+export {
+  benignSlices,
+  type ChatClass,
+  type ChatLabel,
+  type ChatLanguage,
+  type ChatSlice,
+  chatLanguages,
+  riskySlices,
+} from './chats/chat-labels.js';
+export {
+  type ChatSimEvent,
+  type ChatSimulation,
+  chatLanguagesOf,
+  maximumChatConversations,
+  simulateChats,
+} from './chats/simulate-chats.js';
 export type {
   LegitimateLabel,
   LegitimatePersona,

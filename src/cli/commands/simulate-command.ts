@@ -14,6 +14,7 @@ import {
 } from '../../simulate/index.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
+import { simulateChatsCommand } from './simulate-chats-command.js';
 
 /** The smallest population the command accepts: below it the planted kinds crowd the scenario. */
 export const minimumSimulationAccounts = 100;
@@ -196,7 +197,7 @@ async function runSimulate(options: SimulateOptions, io: CliIo): Promise<number>
   return 0;
 }
 
-/** `prevail simulate`: synthetic scenarios for measuring rules (today: payments). */
+/** `prevail simulate`: synthetic scenarios for measuring rules (payments, chats). */
 export function simulateCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const simulate = new Command('simulate').summary('generate synthetic scenarios for measuring rules');
   simulate.addCommand(
@@ -258,5 +259,6 @@ export function simulateCommand(io: CliIo, setExitCode: (code: number) => void):
         setExitCode(await runSimulate(options, io));
       }),
   );
+  simulate.addCommand(simulateChatsCommand(io, setExitCode));
   return simulate;
 }

@@ -1,0 +1,121 @@
+import type { LanguageTemplates } from '../template-keys.js';
+
+/** English lines (see `template-keys.ts`): written for the generator, plainly fake, non-sexual. */
+export const englishTemplates: LanguageTemplates = {
+  greet: ['hey {name}', 'hi!! whats up', 'yo how was your day'],
+  greet_new: ['hi, saw your profile, you seem cool', 'hey we have friends in common i think', 'hello :) new here'],
+  smalltalk: ['what games do you play', 'school was so boring today', 'did you watch the match yesterday'],
+  compliment: [
+    'you are really mature for your age',
+    'you are so funny, way smarter than people my age',
+    'you are honestly really talented',
+  ],
+  reply_ok: ['ok', 'sure', 'yeah lol', 'ok cool'],
+  reply_unsure: ['idk', 'maybe', 'why?', 'hmm not sure'],
+  reply_info: ['im in 8th grade', 'just at home', 'my mom is at work'],
+  reply_scared: ['please dont', 'i dont have money', 'please stop im scared'],
+  reply_laugh: ['haha', 'lol', 'omg stop'],
+  risky_probe: [
+    'how old are you exactly?',
+    'what school do you go to',
+    'are your parents home right now?',
+    'which part of town do you live in',
+  ],
+  risky_gift: [
+    'i can buy you robux if you want',
+    'want me to send you a gift card for the game?',
+    'i will get you the new skin, just for you',
+  ],
+  risky_secrecy: [
+    'this stays between us ok?',
+    'dont tell your parents we talk',
+    'do your parents check your phone?',
+    'delete our chat after ok',
+  ],
+  risky_move_app: [
+    'add me on {app}, its more private',
+    'lets talk on {app} instead',
+    'whats your {app}? this app is annoying',
+  ],
+  risky_photo: ['send me a photo of yourself', 'turn on your camera for me', 'can we video call now, just us'],
+  risky_meet: [
+    'we should meet up, i can pick you up',
+    'what time do you leave school? i can come',
+    'lets meet at {place} this weekend, dont bring anyone',
+  ],
+  risky_threat: [
+    'i will send it to all your {relation}',
+    'i have your follower list, everyone at your school will see',
+    'i will post it and tag your family',
+  ],
+  risky_pay: [
+    'buy a {amount} gift card and send me the code',
+    'send {amount} to {handle} now',
+    'get steam cards and send the codes here',
+  ],
+  risky_deadline: ['you have 30 minutes', 'by tonight or everyone sees', 'hurry, 1 hour left'],
+  peer_secret: [
+    'dont tell anyone i like {name} ok??',
+    'promise you wont tell, its a secret',
+    'keep it between us but i failed the test lol',
+  ],
+  peer_selfie: ['send me a pic of your outfit for the party', 'show me your new haircut, send a photo'],
+  peer_meet: ['meet at {place} at {time}?', 'wanna come over after school?'],
+  peer_split: [
+    'send me {amount} on {handle} for the pizza',
+    'you owe me {amount} for the tickets, my handle is {handle}',
+  ],
+  peer_banter: [
+    'im telling everyone you fell asleep in class lol',
+    'send me the answers or i tell the whole class you snore haha',
+  ],
+  family_surprise: ['dont tell mom about the surprise party!', 'its a secret from dad, we are buying his present'],
+  family_gift: ['i will get you the game for your birthday', 'grandma sent you a gift card, check your email'],
+  family_pickup: ['i will pick you up at school at {time}', 'wait at the front gate, i am coming'],
+  family_call: ['video call with grandma tonight? turn your camera on', 'call me when you get home sweetie'],
+  coach_schedule: ['practice moved to {address} at {time}', 'the match is at {place}, be there 30 min early'],
+  coach_birth_year: [
+    'what year were you born? i need it for the registration',
+    'how old are you turning? the league asks',
+  ],
+  coach_call: ['tutoring on video at 5, camera on please', 'can you call me after class about your essay'],
+  coach_deadline: ['send the permission slip by friday', 'homework due tonight at 9'],
+  coach_fee: ['the {amount} team fee goes to the club account', 'parents can pay the trip on the school portal'],
+  game_gift: ['i will gift you 500 coins for the new skin', 'gg! sending you the battle pass as a thanks'],
+  game_voice: ['join us on {app} voice for the raid', 'hop in the {app} call, typing is too slow'],
+  game_region: ['what region are you on? eu or na', 'which server do you play on'],
+  game_age: ['how old are you? the tournament is 13+', 'are you old enough for the ranked league'],
+  game_hurry: ['tournament starts in 30 min, hurry', 'last chance to sign up tonight'],
+  dating_photo: ['send me a recent photo of you?', 'can we video chat before we meet'],
+  dating_meet: ['dinner friday at {place}?', 'coffee at {place} on saturday?'],
+  dating_app: ['lets move to {app}, easier to plan', 'text me on {app}, i barely open this app'],
+  dating_quiet: ['lets keep it quiet until we are sure haha', 'dont tell your friends yet lol'],
+  dating_age: ['how old are you btw? im 34', 'what do you do for work'],
+  support_verify: [
+    'please confirm your date of birth and country',
+    'can you confirm your age and the city on the account',
+  ],
+  support_code: [
+    'enter the code on the back of your gift card in the redeem page',
+    'the card number {code} is already redeemed',
+  ],
+  support_deadline: [
+    'the refund must be claimed within 24 hours',
+    'please reply by tonight so we can close the ticket',
+  ],
+  support_app: ['you can continue this chat in our help app', 'please move to our official help centre'],
+  support_photo: ['send a photo of the receipt please', 'a picture of the card back helps us'],
+  lesson_threat: [
+    'scammers say things like "pay or i send your pictures to your school". if that happens, tell us',
+    'if anyone threatens to show your {relation} something, block and report',
+  ],
+  lesson_pay: [
+    'they ask for gift card codes with a deadline like "you have one hour". never pay',
+    'nobody real asks you to buy gift cards and send the codes',
+  ],
+  lesson_move: [
+    'they try to move you to another app fast, like {app}',
+    'a new contact asking you to switch apps is a warning sign',
+  ],
+  lesson_question: ['what would you do?', 'any questions before the quiz?'],
+};
