@@ -18,6 +18,7 @@ import {
   extractHandles,
   identifyLanguage,
   LanguageTracker,
+  loadLanguageIdentification,
   normalise,
   shippedLexicons,
 } from '../src/chat/index.js';
@@ -126,6 +127,7 @@ function escapeRegExp(text: string): string {
 export async function run(args: string[]): Promise<void> {
   const count = option(args, '--messages', 100_000);
   const traffic = messages(count);
+  await loadLanguageIdentification();
   const analyser = createChatAnalyser({ defaultPhoneRegion: 'US' });
   // Warm-up: compile, fill the fold cache, let the JIT settle.
   for (const message of traffic.slice(0, 2000))

@@ -34,7 +34,7 @@ function median(values: readonly number[]): number {
 
 /** One side: ingest every event in calls of 1,000, drain; CPU and wall seconds, and the alerts. */
 async function runSide(events: readonly ChatSimEvent[]) {
-  const packs = builtinPacks.map((factory) => factory.create());
+  const packs = await Promise.all(builtinPacks.map((factory) => factory.create()));
   return withPackEngine(
     packs,
     async (engine) => {
@@ -67,7 +67,7 @@ export async function run(args: string[]): Promise<void> {
   );
   const messages = events.filter((event) => event.type === 'message.sent').length;
   const withText = events.filter((event) => event.type === 'message.sent' && 'text' in event.data).length;
-  const packs = builtinPacks.map((factory) => factory.create());
+  const packs = await Promise.all(builtinPacks.map((factory) => factory.create()));
   const chatPack = packs.some((pack) => pack.name.startsWith('chat'));
   console.log(
     `${conversations} conversations (seed ${seed}): ${events.length} events, ${messages} messages (${withText} with text); packs: ${packs.map((pack) => pack.name).join(', ')}${chatPack ? '' : ' — no chat pack registered: the text is not analysed'}`,

@@ -1,4 +1,10 @@
-import { type ChatAnalyser, createChatPackFactory, metadataOnlyAnalyser } from '../chat/index.js';
+import {
+  type ChatAnalyser,
+  createChatAnalyser,
+  createChatPackFactory,
+  type LexiconBank,
+  loadLanguageIdentification,
+} from '../chat/index.js';
 import type { PackRegistry } from '../packs/index.js';
 import { ocsePackFactory } from '../payments/index.js';
 import { livestreamPackFactory } from '../streams/index.js';
@@ -13,14 +19,19 @@ import { livestreamPackFactory } from '../streams/index.js';
 export const builtinPacks: PackRegistry = Object.freeze([
   ocsePackFactory,
   livestreamPackFactory,
-  createChatPackFactory({ analyser: chatPackAnalyser() }),
+  createChatPackFactory({ createAnalyser: chatAnalyser }),
 ]);
 
+let shippedOnly: ChatAnalyser | undefined;
+
 /**
- * The text analyser the chat pack runs: for now the metadata-only one (it reads no text, so the
- * pack's text rules stay silent and the metadata-only typology works). Swap this one line for the
- * lexicon analyser (`createChatAnalyser(...)`) when it is on main.
+ * The chat pack's text analyser: the shipped lexicon banks (`src/chat/lexicons/`) plus the
+ * operator's. The one over the shipped banks alone is built once per process and kept (a rules
+ * reload builds the pack again, not its banks).
  */
-function chatPackAnalyser(): ChatAnalyser {
-  return metadataOnlyAnalyser;
+async function chatAnalyser(operatorLexicons: readonly LexiconBank[]): Promise<ChatAnalyser> {
+  await loadLanguageIdentification();
+  if (operatorLexicons.length > 0) return createChatAnalyser({ extraLexicons: operatorLexicons });
+  shippedOnly ??= createChatAnalyser();
+  return shippedOnly;
 }

@@ -24,6 +24,7 @@ export {
   type LanguageGuess,
   LanguageTracker,
   type LanguageTrackerState,
+  loadLanguageIdentification,
 } from './text/language.js';
 export {
   checkLexicon,

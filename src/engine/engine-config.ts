@@ -329,7 +329,7 @@ async function loadPacks(path: string, registry: PackRegistry): Promise<RulePack
     const entry = Object.hasOwn(settings, factory.name) ? settings[factory.name] : undefined;
     if (entry?.enabled === false) continue;
     try {
-      selected.push(factory.create(entry?.settings, files));
+      selected.push(await factory.create(entry?.settings, files));
     } catch (error) {
       throw new EngineError('CONFIG_INVALID', `${path}: ${(error as Error).message}`);
     }

@@ -106,9 +106,11 @@ export interface PackFactory {
   /**
    * `files` reads the files a pack's settings name (a trained model), relative to the policy
    * directory; absent when there is no policy directory.
+   * A pack may need to load data first (the chat pack's language identification), so `create`
+   * may return a promise; the engine's configuration loader awaits it.
    * @throws EngineError CONFIG_INVALID for bad settings or an unreadable named file.
    */
-  create(settings?: unknown, files?: PackFiles): RulePack;
+  create(settings?: unknown, files?: PackFiles): RulePack | Promise<RulePack>;
 }
 
 /**

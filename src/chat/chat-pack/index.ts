@@ -4,7 +4,7 @@
  * classifier scores. See docs/chat.md, "The chat pack".
  */
 
-export { chatPackName, createChatPack, createChatPackFactory } from './chat-pack.js';
+export { type ChatPackFactoryOptions, chatPackName, createChatPack, createChatPackFactory } from './chat-pack.js';
 export { metadataOnlyAnalyser } from './derive-indicators.js';
 export { chatFeatureNames } from './features.js';
 export { minorToMinorLabel } from './rules/minor-to-minor.js';

@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { ChatAnalysis } from '../chat-analysis.js';
 import { createChatAnalyser } from './analyser.js';
+import { loadLanguageIdentification } from './language.js';
 import { checkLexicon } from './lexicon.js';
+
+await loadLanguageIdentification();
 
 const analyser = createChatAnalyser({ defaultPhoneRegion: 'US' });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { identifyLanguage, LanguageTracker } from './language.js';
+import { identifyLanguage, LanguageTracker, loadLanguageIdentification } from './language.js';
+
+await loadLanguageIdentification();
 
 test('whole sentences in the five shipped languages are identified; short lines are und', () => {
   const sentences: [string, string][] = [

@@ -1,4 +1,5 @@
-import { eld } from 'eld/medium';
+import type { eld as EldDetector } from 'eld/medium';
+import { EngineError } from '../../core/index.js';
 
 /** A language guess: a BCP-47 primary tag (or `und`) and a 0..1 confidence. */
 export interface LanguageGuess {
@@ -19,6 +20,18 @@ export const defaultLanguageFloor: LanguageFloor = { minLetters: 12, minConfiden
 const undetermined: LanguageGuess = { language: 'und', confidence: 0 };
 const maxDetectChars = 1000;
 
+let detector: typeof EldDetector | undefined;
+
+/**
+ * Loads eld's database (about 0.25 s of CPU and 20 MB, once per process). Apart from
+ * `identifyLanguage` so that importing the chat module costs nothing: only a process that builds
+ * a text analyser (a server whose policy loads the chat pack, `chats evaluate`) pays for it.
+ * Idempotent.
+ */
+export async function loadLanguageIdentification(): Promise<void> {
+  detector ??= (await import('eld/medium')).eld;
+}
+
 function letterCount(text: string): number {
   return text.match(/\p{L}/gu)?.length ?? 0;
 }
@@ -28,13 +41,19 @@ function letterCount(text: string): number {
  * note tested correct on English, French, Spanish, Portuguese and Tagalog sentences and on
  * two-word English and Spanish). Confidence is eld's top score, halved when eld calls the result
  * unreliable and again when the runner-up scores within 10 % of it. Deterministic; reads at most
- * the first 1,000 characters. Importing this module loads eld's database (about 0.6 s of CPU,
- * once per process), so commands that do not analyse chat import the chat module lazily.
+ * the first 1,000 characters.
+ *
+ * @throws EngineError INTERNAL when `loadLanguageIdentification` has not been awaited first.
  */
 export function identifyLanguage(text: string, floor: LanguageFloor = defaultLanguageFloor): LanguageGuess {
   const sample = text.length > maxDetectChars ? text.slice(0, maxDetectChars) : text;
   if (letterCount(sample) < floor.minLetters) return undetermined;
-  const result = eld.detect(sample);
+  if (detector === undefined)
+    throw new EngineError(
+      'INTERNAL',
+      'language identification is not loaded: await loadLanguageIdentification() first',
+    );
+  const result = detector.detect(sample);
   if (result.language === '') return undetermined;
   const scores = Object.values(result.getScores()).sort((a, b) => b - a);
   const top = scores[0] ?? 0;

@@ -129,7 +129,7 @@ export function chatsCommand(io: CliIo, setExitCode: (code: number) => void): Co
           const labels = await readJsonLines<ChatEvalLabel>(options.labels);
           const events = await readJsonLines<ChatEventLine>(options.events);
           if (labels.length === 0) throw new EngineError('INPUT_EMPTY', `${options.labels} holds no label`);
-          const packs = builtinPacks.map((factory) => factory.create());
+          const packs = await Promise.all(builtinPacks.map((factory) => factory.create()));
           const typologies =
             options.typologies === undefined
               ? defaultChatAlertSource(packs).typologies

@@ -75,7 +75,7 @@ export function caseEvidence(file: CaseFile): CaseEvidence {
     matches,
     streamMatches: matches.filter((event) => event.data.source === 'stream'),
     payments,
-    chat: chatEvidence(events, file.timeline),
+    chat: chatEvidence(events, file.timeline, typologies),
     typologies,
     sextortion: [...typologies].some((name) => sextortionTypologies.has(name) || name.includes('sextortion')),
     // The typology's subject is the paying account (T5): only then is the case's subject the victim.

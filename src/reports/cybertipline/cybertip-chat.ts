@@ -1,4 +1,4 @@
-import { isIndicatorFamily } from '../../chat/index.js';
+import { chatTypologyNames, isIndicatorFamily, minorToMinorLabel } from '../../chat/index.js';
 import type { CaseEvent, CaseFile } from '../report-transactions.js';
 import { characterCount, fitLongText } from '../text-fitting.js';
 import type { CybertipInternetDetail } from './cybertip-schema.js';
@@ -13,11 +13,12 @@ import { type CybertipReportAnnotation, cybertipTextLimit } from './cybertip-val
  */
 
 /**
- * The label that marks a chat case whose two parties are both minors (the chat pack's
- * minor↔minor queue sets it on the case's subject or on the dyad): it maps to the CyberTipline
- * annotation `minorToMinorInteraction`. A label name is a storage key: never rename it.
+ * The label that marks a chat case whose two parties are both minors: the chat pack's
+ * (`minor_to_minor_interaction`, set on the dyad by its minor↔minor rule), which owns the name.
+ * It maps to the CyberTipline annotation `minorToMinorInteraction`, as does the pack's
+ * minor↔minor typology on the case.
  */
-export const chatMinorToMinorLabel = 'chat_minor_to_minor';
+export const chatMinorToMinorLabel = minorToMinorLabel;
 
 /** The age bands (`data.recipient_age_band`) that say the recipient is a minor. */
 const minorBands = new Set(['under_13', '0-12', '13-15', '16-17', 'minor']);
@@ -95,7 +96,11 @@ function byTime<T extends { readonly time: string }>(a: T, b: T): number {
  * Reads the chat events of a case (its timeline's events, each once, given by the caller) and
  * its timeline's labels. An indicator whose family is not a family name is skipped. Pure.
  */
-export function chatEvidence(events: readonly CaseEvent[], timeline: CaseFile['timeline']): ChatEvidence {
+export function chatEvidence(
+  events: readonly CaseEvent[],
+  timeline: CaseFile['timeline'],
+  typologies: ReadonlySet<string> = new Set(),
+): ChatEvidence {
   const indicators: ChatIndicator[] = [];
   const messages = new Map<string, { ref: Omit<ChatMessageRef, 'families'>; families: string[] }>();
   let gaming: { name: string | undefined } | undefined;
@@ -138,7 +143,7 @@ export function chatEvidence(events: readonly CaseEvent[], timeline: CaseFile['t
     indicators,
     messages: [...messages.values()].map(({ ref, families: found }) => ({ ...ref, families: found })).sort(byTime),
     families,
-    minorToMinor: timeline.some(addsMinorLabel),
+    minorToMinor: typologies.has(chatTypologyNames.minorToMinor) || timeline.some(addsMinorLabel),
     gaming,
   };
 }
@@ -164,7 +169,7 @@ export function chatReportedAccount(
  *   sextortion typology (`sextortionTypology`);
  * - `csamSolicitation`: a `photo_call_request` hit toward a recipient known to be a minor (the
  *   event says so, or the case carries the minor↔minor label);
- * - `minorToMinorInteraction`: the case carries the `chat_minor_to_minor` label.
+ * - `minorToMinorInteraction`: the case carries the pack's minor↔minor label or typology.
  */
 export function chatAnnotations(
   chat: ChatEvidence,
@@ -190,7 +195,7 @@ export function chatAnnotations(
   if (chat.minorToMinor)
     found.push({
       annotation: 'minorToMinorInteraction',
-      reason: `Annotation "minorToMinorInteraction": the case carries the ${chatMinorToMinorLabel} label (both parties are minors).`,
+      reason: `Annotation "minorToMinorInteraction": the chat pack found both parties minors (${chatMinorToMinorLabel}).`,
     });
   return found;
 }

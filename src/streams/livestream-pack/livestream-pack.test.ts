@@ -35,9 +35,9 @@ describe('livestream pack', () => {
 
   test('its features, rules and typologies do not collide with the example policy or the other built-in packs', async () => {
     const policy = await loadEngineConfig(examplePolicy, { packs: [] });
-    const others = builtinPacks
-      .filter((factory) => factory.name !== livestreamPackName)
-      .map((factory) => factory.create());
+    const others = await Promise.all(
+      builtinPacks.filter((factory) => factory.name !== livestreamPackName).map((factory) => factory.create()),
+    );
     const packs = [...others, livestreamPack];
     const features = [...policy.features, ...packs.flatMap((pack) => pack.features)];
     assert.equal(defineFeatures(features).length, features.length);
