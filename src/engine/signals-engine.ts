@@ -8,7 +8,9 @@ import type { RuleSet } from '../rules/index.js';
 import { type Contribution, type TypologyAlert, type TypologyDefinition, TypologyScores } from '../typologies/index.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
+import type { EngineLag, EngineObserver } from './engine-observer.js';
 import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
+import { EngineWatch } from './engine-watch.js';
 import { LinkGraph } from './entity-links.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
 import { emptyWrites, type ProcessorState } from './event-processor.js';
@@ -102,6 +104,7 @@ export class SignalsEngine {
   readonly #waiters: Waiter[] = [];
   readonly #recent = new Map<number, Verdict>();
   readonly #actionListeners: (() => void)[] = [];
+  readonly #watch: EngineWatch;
 
   private constructor(
     store: EngineStore,
@@ -114,6 +117,7 @@ export class SignalsEngine {
     this.#config = config;
     this.#state = state;
     this.#drain = new EventDrain(store, state, start, options, (outcomes) => this.#settle(outcomes));
+    this.#watch = new EngineWatch(start.processedSeq);
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -231,6 +235,19 @@ export class SignalsEngine {
     return this.#drain.health();
   }
 
+  /**
+   * Tells `observer` of every ingest and every committed run from now on (see `EngineObserver`:
+   * the server's counters). Observers cannot be removed; they live as long as the engine.
+   */
+  observe(observer: EngineObserver): void {
+    this.#watch.add(observer);
+  }
+
+  /** How far processing is behind logging now (see `EngineLag`); reads memory only. */
+  lag(): EngineLag {
+    return this.#watch.lag(this.#drain.processedSeq);
+  }
+
   /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
   deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
     return this.#store.deadLetters(afterSeq, limit);
@@ -262,6 +279,7 @@ export class SignalsEngine {
    * Invalid events are rejected with the paths of their bad fields; the others go on.
    */
   async ingest(inputs: readonly unknown[], options: { wait?: boolean } = {}): Promise<IngestResult[]> {
+    const startedAt = performance.now();
     const results: IngestResult[] = [];
     const valid: { index: number; event: Omit<LoggedEvent, 'seq'> }[] = [];
     inputs.forEach((input, index) => {
@@ -279,9 +297,11 @@ export class SignalsEngine {
         return;
       }
       results.push({ index: item.index, status: 'accepted', id: item.event.id, seq: outcome.seq });
+      this.#watch.logged(outcome.seq, startedAt);
       this.#drain.offer({ ...item.event, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictOf(outcome.seq));
     });
+    this.#watch.ingested(valid, outcomes, inputs.length - valid.length);
     this.#drain.kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
@@ -314,6 +334,7 @@ export class SignalsEngine {
 
   /** Committed outcomes: keep the verdicts someone waits for, settle the waiters, tell of actions. */
   #settle(outcomes: readonly EventOutcome[]): void {
+    this.#watch.committed(outcomes);
     if (this.#actionListeners.length > 0 && outcomes.some((outcome) => outcome.writes.actions.length > 0)) {
       for (const listener of this.#actionListeners) {
         try {
