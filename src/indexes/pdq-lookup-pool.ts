@@ -61,6 +61,8 @@ export class PdqLookupPool {
     const entry = workerEntry();
     for (let i = 0; i < count; i++) {
       const worker = new Worker(entry.script, { eval: entry.eval, execArgv: [] });
+      // Idle workers never keep the process alive (a service that is not closed still exits).
+      worker.unref();
       const state: PoolWorker = { worker, generation: 0, inFlight: 0, pending: new Map() };
       worker.on('message', (reply: LookupReply) => {
         const pending = state.pending.get(reply.id);
