@@ -141,3 +141,23 @@ describe('PdqLookupPool: lookups answered by worker threads from a SharedPdqInde
     });
   });
 });
+
+describe('SharedPdqIndex rebuilds by itself, but only after the first explicit rebuild', () => {
+  test('a bulk load is not rebuilt batch after batch; afterwards a full delta is folded in on the next timer turn', async () => {
+    const next = generator(7);
+    const index = new SharedPdqIndex({ rebuildMinimum: 5 });
+    const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+    for (let owner = 1; owner <= 40; owner++) index.add(owner, randomHash(next));
+    await turn();
+    assert.equal(index.stats.rebuilds, 0, 'no rebuild during the load');
+    index.rebuild();
+    const generation = index.generation;
+    for (let owner = 41; owner <= 50; owner++) index.add(owner, randomHash(next));
+    assert.equal(index.stats.rebuilds, 1);
+    await turn();
+    assert.equal(index.stats.rebuilds, 2, 'the overflowing delta was folded in');
+    assert.ok(index.generation > generation);
+    assert.equal(index.stats.deltaEntries, 0);
+    index.close();
+  });
+});

@@ -23,7 +23,9 @@ const headroomFactor = 1.25;
 export interface SharedPdqOptions extends Omit<MultiIndexPdqOptions, 'chunks' | 'tableBits'> {
   /**
    * Rebuild on a timer turn once the delta is full or the tombstones pass the threshold
-   * (default true). Lookups stay exact before it (the slots past the delta are scanned).
+   * (default true), from the first explicit `rebuild()` on: a bulk load (the matcher's, which
+   * ends with one) is never rebuilt batch after batch. Lookups stay exact before it (the slots
+   * past the delta are scanned).
    */
   readonly autoRebuild?: boolean;
 }
@@ -57,6 +59,8 @@ export class SharedPdqIndex implements SignalIndex {
   private readonly options: Required<SharedPdqOptions>;
   private rebuildTimer: NodeJS.Timeout | undefined;
   private rebuilds = 0;
+  /** Set by the first `rebuild()`: automatic rebuilds start then (see `autoRebuild`). */
+  private built = false;
 
   constructor(options: SharedPdqOptions = {}) {
     this.options = {
@@ -163,6 +167,7 @@ export class SharedPdqIndex implements SignalIndex {
     this.delta = new DeltaTables({ memory: sharedMemory, capacity: threshold + 1 });
     this.delta.reset(store.count);
     this.rebuilds++;
+    this.built = true;
     this.newGeneration();
   }
 
@@ -201,7 +206,7 @@ export class SharedPdqIndex implements SignalIndex {
   }
 
   private scheduleRebuild(): void {
-    if (!this.options.autoRebuild || this.rebuildTimer !== undefined) return;
+    if (!this.options.autoRebuild || !this.built || this.rebuildTimer !== undefined) return;
     this.rebuildTimer = setTimeout(() => {
       this.rebuildTimer = undefined;
       this.rebuild();
