@@ -6,6 +6,7 @@
 const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   'pdq-hash': () => import('./pdq-hash.js'),
   'pdq-index': () => import('./pdq-index.js'),
+  'index-threads': () => import('./index-threads.js'),
   import: () => import('./import.js'),
   rules: () => import('./rules.js'),
   stream: () => import('./stream.js'),

@@ -23,6 +23,8 @@ export interface ServerSettings {
   readonly decode: DecodeOptions;
   /** The hashing worker pool: workers, queue bound, pixels decoded at once (defaults: this machine). */
   readonly hashing?: HashPoolSettings;
+  /** Worker threads answering PDQ lookups from a shared index (`PREVAIL_PDQ_LOOKUP_THREADS`; 0 or absent: the main thread). */
+  readonly pdqLookupThreads?: number;
   /**
    * Live-stream watching (`/v1/streams`): source policy, CPU budget, reconnects. Absent: watching
    * is on with the defaults (network streams on public hosts only, budget measured here).
@@ -193,6 +195,7 @@ export async function startServer(
   const services = await createServices(settings.storage, {
     withEngine: true,
     logger,
+    ...(settings.pdqLookupThreads === undefined ? {} : { pdqLookupThreads: settings.pdqLookupThreads }),
     streams: settings.streams ?? {},
     wellness: {
       fetchPolicy: settings.fetchPolicy,

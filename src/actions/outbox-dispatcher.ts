@@ -92,8 +92,16 @@ export class OutboxDispatcher {
 
   /** Rows waiting to be sent, per pushed endpoint (every declared webhook and NATS endpoint, 0 when none). */
   async queueDepth(): Promise<Map<string, number>> {
-    const pending = await this.#options.repository.pendingCounts();
-    return new Map(this.#endpoints.map((endpoint) => [endpoint.name, pending.get(endpoint.name) ?? 0]));
+    return this.#perEndpoint(await this.#options.repository.countsByEndpoint('pending'));
+  }
+
+  /** Rows given up on (`dead`), per pushed endpoint (0 when none): what an operator must look at. */
+  async deadCount(): Promise<Map<string, number>> {
+    return this.#perEndpoint(await this.#options.repository.countsByEndpoint('dead'));
+  }
+
+  #perEndpoint(counts: ReadonlyMap<string, number>): Map<string, number> {
+    return new Map(this.#endpoints.map((endpoint) => [endpoint.name, counts.get(endpoint.name) ?? 0]));
   }
 
   /** The breaker state of `endpoint` now. */

@@ -103,8 +103,11 @@ export interface OutboxRepository {
     readonly limit: number;
   }): Promise<OutboxAction[]>;
   attempts(outboxId: number): Promise<DeliveryAttempt[]>;
-  /** Pending rows per endpoint (the queue depth). */
-  pendingCounts(): Promise<Map<string, number>>;
+  /**
+   * Rows in `status` per endpoint: `pending` is the queue depth, `dead` the actions given up on
+   * (one grouped count over the status index, so cheap enough for every metrics scrape).
+   */
+  countsByEndpoint(status: 'pending' | 'dead'): Promise<Map<string, number>>;
   /**
    * The `stream` rows of an SSE endpoint after the row `afterId`, at most `limit`, in commit
    * order: what a subscriber resuming from `Last-Event-ID: <afterId>` has not seen. A row is

@@ -14,6 +14,7 @@ import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js
 import { type EvidenceKeyRing, EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
 import { ExchangeFeedPublisher, ExchangeService, type FetchSettings } from '../exchange-sync/index.js';
 import { parseFeedSigningKey } from '../exchanges/index.js';
+import { PdqLookupPool, SharedPdqIndex } from '../indexes/index.js';
 import type { Logger } from '../logging/index.js';
 import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService, type Person } from '../people/index.js';
@@ -111,6 +112,11 @@ export async function createServices(
     logger?: Logger;
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
+    /**
+     * Answer uploads' PDQ lookups from this many worker threads sharing one `SharedPdqIndex`
+     * (`PdqLookupPool`; bench `index-threads`). 0 or absent: the PDQ index on the main thread.
+     */
+    pdqLookupThreads?: number;
     /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
     caseRetentionMs?: number;
     /** How long a queue claim lasts unless renewed (default 15 minutes; see `src/queues/`). */
@@ -171,10 +177,16 @@ export async function createServices(
   });
   const banks = new BankService(storage.banks);
   const reports: FloodReport[] = [];
+  const sharedPdq = (options.pdqLookupThreads ?? 0) > 0 ? new SharedPdqIndex() : undefined;
+  const pdqPool =
+    sharedPdq === undefined ? undefined : new PdqLookupPool(sharedPdq, { workers: options.pdqLookupThreads ?? 1 });
   const matcher = new Matcher({
     repository: storage.banks,
-    // One index per registered signal type, each its descriptor's own.
-    indexFactories: Object.fromEntries(signalTypes.map((type) => [type.name, () => type.createIndex()])),
+    // One index per registered signal type, each its descriptor's own (PDQ's shared with the pool, if any).
+    indexFactories: Object.fromEntries(
+      signalTypes.map((type) => [type.name, () => (type.name === 'pdq' && sharedPdq ? sharedPdq : type.createIndex())]),
+    ),
+    ...(pdqPool === undefined ? {} : { pdqLookups: pdqPool }),
     floodGuard: new FloodGuard(options.floodPolicy),
     onFlood: async (report) => {
       await banks.setQuarantine(report.contentId, report.quarantinedAt);
@@ -369,6 +381,8 @@ export async function createServices(
     close: async () => {
       await streams?.close();
       await actions?.close();
+      await pdqPool?.close();
+      sharedPdq?.close();
       if (engine !== undefined) await engine.engine.close();
       await storage.close();
     },

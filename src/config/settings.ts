@@ -90,6 +90,8 @@ export interface Settings {
   readonly hashPixelBudget?: number;
   /** `PREVAIL_STREAM_HASH_WORKERS`: worker threads hashing live-stream frames (default: the cores; 0: the main thread). */
   readonly streamHashWorkers?: number;
+  /** `PREVAIL_PDQ_LOOKUP_THREADS`: worker threads answering PDQ lookups from a shared index (default 0: the main thread). */
+  readonly pdqLookupThreads: number;
   /** `PREVAIL_AUDIT_CHECKPOINT_DIR`: where `serve` writes signed audit checkpoints (off when unset). */
   readonly auditCheckpointDir?: string;
   /** `PREVAIL_AUDIT_CHECKPOINT_MINUTES`: minutes between audit checkpoints (default 15). */
@@ -244,6 +246,7 @@ const environmentSchema = z.object({
   PREVAIL_HASH_QUEUE: positiveWhole.optional(),
   PREVAIL_HASH_PIXEL_BUDGET: positiveWhole.optional(),
   PREVAIL_STREAM_HASH_WORKERS: whole.optional(),
+  PREVAIL_PDQ_LOOKUP_THREADS: whole.default(0),
   PREVAIL_AUDIT_CHECKPOINT_DIR: z.string().optional(),
   PREVAIL_AUDIT_CHECKPOINT_MINUTES: positiveWhole.default(15),
   PREVAIL_AUDIT_SIGNING_KEY: z.string().optional(),
@@ -359,6 +362,7 @@ export function readSettings(environment: Environment): Settings {
     ...(value.PREVAIL_STREAM_HASH_WORKERS !== undefined
       ? { streamHashWorkers: value.PREVAIL_STREAM_HASH_WORKERS }
       : {}),
+    pdqLookupThreads: value.PREVAIL_PDQ_LOOKUP_THREADS,
     ...(value.PREVAIL_AUDIT_CHECKPOINT_DIR !== undefined
       ? { auditCheckpointDir: value.PREVAIL_AUDIT_CHECKPOINT_DIR }
       : {}),

@@ -5,6 +5,7 @@
  */
 
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
+export type { EngineLag, EngineObserver, IngestObservation, ProcessedEvent } from './engine-observer.js';
 export {
   EngineService,
   type IngestSummary,

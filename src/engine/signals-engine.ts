@@ -8,7 +8,9 @@ import type { RuleSet } from '../rules/index.js';
 import { type Contribution, type TypologyAlert, type TypologyDefinition, TypologyScores } from '../typologies/index.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
+import type { EngineLag, EngineObserver } from './engine-observer.js';
 import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
+import { EngineWatch } from './engine-watch.js';
 import { LinkGraph } from './entity-links.js';
 import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
@@ -105,6 +107,7 @@ export class SignalsEngine {
   readonly #actionListeners: (() => void)[] = [];
   readonly #derivers: ReturnType<typeof derivers>;
   readonly #onProblem: (problem: EngineProblem) => void;
+  readonly #watch: EngineWatch;
 
   private constructor(
     store: EngineStore,
@@ -126,6 +129,7 @@ export class SignalsEngine {
             `${problem.deadLetter.eventId}: ${problem.deadLetter.code}: ${problem.deadLetter.message}`,
           );
       });
+    this.#watch = new EngineWatch(start.processedSeq);
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -243,6 +247,19 @@ export class SignalsEngine {
     return this.#drain.health();
   }
 
+  /**
+   * Tells `observer` of every ingest and every committed run from now on (see `EngineObserver`:
+   * the server's counters). Observers cannot be removed; they live as long as the engine.
+   */
+  observe(observer: EngineObserver): void {
+    this.#watch.add(observer);
+  }
+
+  /** How far processing is behind logging now (see `EngineLag`); reads memory only. */
+  lag(): EngineLag {
+    return this.#watch.lag(this.#drain.processedSeq);
+  }
+
   /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
   deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
     return this.#store.deadLetters(afterSeq, limit);
@@ -274,6 +291,7 @@ export class SignalsEngine {
    * Invalid events are rejected with the paths of their bad fields; the others go on.
    */
   async ingest(inputs: readonly unknown[], options: { wait?: boolean } = {}): Promise<IngestResult[]> {
+    const startedAt = performance.now();
     const results: IngestResult[] = [];
     const valid: { index: number; batch: DerivedBatch }[] = [];
     inputs.forEach((input, index) => {
@@ -301,6 +319,7 @@ export class SignalsEngine {
       for (const event of derived) {
         const logged = outcomes[position++];
         if (logged?.stored === true) {
+          this.#watch.logged(logged.seq, startedAt);
           this.#drain.offer({ ...event, seq: logged.seq });
           derivedSeqs.push(logged.seq);
         }
@@ -312,9 +331,15 @@ export class SignalsEngine {
         continue;
       }
       results.push({ index: item.index, status: 'accepted', id: source.id, seq: outcome.seq });
+      this.#watch.logged(outcome.seq, startedAt);
       this.#drain.offer({ ...source, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictWithDerived(outcome.seq, derivedSeqs));
     }
+    this.#watch.ingested(
+      toLog.map((event) => ({ event })),
+      outcomes,
+      inputs.length - valid.length,
+    );
     this.#drain.kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
@@ -379,6 +404,7 @@ export class SignalsEngine {
 
   /** Committed outcomes: keep the verdicts someone waits for, settle the waiters, tell of actions. */
   #settle(outcomes: readonly EventOutcome[]): void {
+    this.#watch.committed(outcomes);
     if (this.#actionListeners.length > 0 && outcomes.some((outcome) => outcome.writes.actions.length > 0)) {
       for (const listener of this.#actionListeners) {
         try {

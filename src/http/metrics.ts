@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpDependencies } from './dependencies.js';
+import { registerEngineMetrics } from './engine-metrics.js';
 
 /** The Prometheus registry of one server. */
 export interface HttpMetrics {
@@ -10,9 +11,11 @@ export interface HttpMetrics {
 /**
  * Prometheus metrics: request count and latency by route and status, process metrics, index
  * sizes, matches by bank, rules disabled for going over their cost budget, flood quarantines,
- * the hashing pool's load and refusals, the signals engine's dead letters and store failures, and
- * the depth and oldest age of each review queue (read from storage on each scrape), and the
- * action outbox: delivery latency and outcomes per endpoint, pending actions per endpoint.
+ * the hashing pool's load and refusals, the signals engine (events in, lag, rule hits, verdict
+ * latency, dead letters, store failures: `registerEngineMetrics`), the depth and oldest age of
+ * each review queue (read from storage on each scrape), and the action outbox: delivery latency
+ * and outcomes per endpoint, pending and dead actions per endpoint. Every storage read is one
+ * grouped count per scrape; the engine's are memory reads and counters.
  * Served at `/metrics` (read scope).
  */
 export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDependencies): HttpMetrics {
@@ -82,40 +85,7 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
     },
   });
   const engine = dependencies.engine?.engine;
-  if (engine !== undefined) {
-    new Gauge({
-      name: 'prevail_engine_dead_letters',
-      help: 'Events whose processing failed and were set aside (GET /v1/dead-letters lists them)',
-      registers: [registry],
-      collect() {
-        this.set(engine.health().deadLetters);
-      },
-    });
-    new Gauge({
-      name: 'prevail_engine_store_failures',
-      help: 'Store failures while processing events since the engine opened (each is retried)',
-      registers: [registry],
-      collect() {
-        this.set(engine.health().storeFailures);
-      },
-    });
-    new Gauge({
-      name: 'prevail_engine_store_failing',
-      help: '1 while processing is held up by a failing store, else 0',
-      registers: [registry],
-      collect() {
-        this.set(engine.health().storeError === null ? 0 : 1);
-      },
-    });
-    new Gauge({
-      name: 'prevail_engine_processed_seq',
-      help: 'The last event processed (its seq in the event log)',
-      registers: [registry],
-      collect() {
-        this.set(engine.health().processedSeq);
-      },
-    });
-  }
+  if (engine !== undefined) registerEngineMetrics(registry, engine);
   const queues = dependencies.queues;
   if (queues !== undefined) {
     // Both gauges read one storage query per scrape (depth and oldest case of every queue).
@@ -171,6 +141,15 @@ export function createHttpMetrics(app: FastifyInstance, dependencies: HttpDepend
       registers: [registry],
       async collect() {
         for (const [endpoint, depth] of await actions.queueDepth()) this.set({ endpoint }, depth);
+      },
+    });
+    new Gauge({
+      name: 'prevail_actions_dead',
+      help: 'Actions given up on after the retry bound, by endpoint (read from storage on each scrape)',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+      async collect() {
+        for (const [endpoint, dead] of await actions.deadCount()) this.set({ endpoint }, dead);
       },
     });
   }

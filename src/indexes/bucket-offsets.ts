@@ -1,3 +1,5 @@
+import { heapMemory, type TypedMemory } from './typed-memory.js';
+
 /** Keys per block of `BucketOffsets.blockStarts`. */
 const blockKeys = 256;
 const blockShift = 8;
@@ -34,11 +36,12 @@ export function bucketOffsets(
   count: number,
   bits: number,
   previous?: BucketOffsets,
+  memory: TypedMemory = heapMemory,
 ): BucketOffsets {
   const keys = 1 << bits;
   const blocks = Math.ceil(keys / blockKeys);
-  const low = previous?.low.length === keys + 1 ? previous.low : new Uint16Array(keys + 1);
-  const blockStarts = previous?.blockStarts.length === blocks + 1 ? previous.blockStarts : new Uint32Array(blocks + 1);
+  const low = previous?.low.length === keys + 1 ? previous.low : memory.u16(keys + 1);
+  const blockStarts = previous?.blockStarts.length === blocks + 1 ? previous.blockStarts : memory.u32(blocks + 1);
   let position = 0;
   for (let key = 0; key <= keys; key++) {
     while (position < count && (sortedKeys[position] as number) < key) position++;
@@ -48,7 +51,7 @@ export function bucketOffsets(
       blockStarts[block] = position;
       if (block > 0 && position - (blockStarts[block - 1] as number) > 0xffff) {
         return {
-          wide: plainOffsets(sortedKeys, count, bits),
+          wide: plainOffsets(sortedKeys, count, bits, memory),
           low: new Uint16Array(0),
           blockStarts: new Uint32Array(0),
         };
@@ -58,7 +61,11 @@ export function bucketOffsets(
   if (keys % blockKeys !== 0) {
     // The last block is partial (keys < 256): its span ends at the final offset.
     if (count - (blockStarts[blocks - 1] as number) > 0xffff) {
-      return { wide: plainOffsets(sortedKeys, count, bits), low: new Uint16Array(0), blockStarts: new Uint32Array(0) };
+      return {
+        wide: plainOffsets(sortedKeys, count, bits, memory),
+        low: new Uint16Array(0),
+        blockStarts: new Uint32Array(0),
+      };
     }
     blockStarts[blocks] = count;
   }
@@ -66,8 +73,8 @@ export function bucketOffsets(
 }
 
 /** Plain offsets (2^bits + 1) from sorted keys. */
-function plainOffsets(sortedKeys: Uint32Array, count: number, bits: number): Uint32Array {
-  const offsets = new Uint32Array((1 << bits) + 1);
+function plainOffsets(sortedKeys: Uint32Array, count: number, bits: number, memory: TypedMemory): Uint32Array {
+  const offsets = memory.u32((1 << bits) + 1);
   let position = 0;
   for (let key = 0; key < offsets.length; key++) {
     while (position < count && (sortedKeys[position] as number) < key) position++;

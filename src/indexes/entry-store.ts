@@ -1,5 +1,6 @@
 import { maxOwner } from './input.js';
 import { OwnerSlots } from './owner-slots.js';
+import { heapMemory, type TypedMemory } from './typed-memory.js';
 
 /** Owner value of a removed entry (a tombstone); real owners are ≥ 1. */
 export const removedOwner = 0;
@@ -15,14 +16,20 @@ export const removedOwner = 0;
  */
 export class PdqEntryStore {
   /** Hash words, slot `s` at `[8s, 8s+8)`; only the first `count` slots are meaningful. */
-  words = new Uint32Array(0);
+  words: Uint32Array = new Uint32Array(0);
   /** Owner of each slot, `removedOwner` for a tombstone. */
-  owners = new Int32Array(0);
+  owners: Int32Array = new Int32Array(0);
   /** Slots in use (live and tombstoned). */
   count = 0;
   /** Tombstoned slots among the first `count`. */
   removed = 0;
   private readonly slots = new OwnerSlots();
+  private readonly memory: TypedMemory;
+
+  /** `memory`: where the words and owners live (shared for `SharedPdqIndex`; the owner chains stay on the heap). */
+  constructor(memory: TypedMemory = heapMemory) {
+    this.memory = memory;
+  }
 
   /** Slots allocated. */
   get capacity(): number {
@@ -46,10 +53,10 @@ export class PdqEntryStore {
    */
   reserve(capacity: number): void {
     if (capacity <= this.owners.length) return;
-    const words = new Uint32Array(capacity * 8);
+    const words = this.memory.u32(capacity * 8);
     words.set(this.words.subarray(0, this.count * 8));
     this.words = words;
-    const owners = new Int32Array(capacity);
+    const owners = this.memory.i32(capacity);
     owners.set(this.owners.subarray(0, this.count));
     this.owners = owners;
     this.slots.reserve(capacity);

@@ -7,4 +7,6 @@ export { ExactIndex } from './exact-index.js';
 export { checkOwner } from './input.js';
 export { LinearPdqIndex, type LinearPdqOptions } from './linear-pdq-index.js';
 export { MultiIndexPdqIndex, type MultiIndexPdqOptions, type MultiIndexPdqStats } from './multi-index-pdq-index.js';
+export { PdqLookupPool } from './pdq-lookup-pool.js';
+export { SharedPdqIndex, type SharedPdqOptions } from './shared-pdq-index.js';
 export type { IndexHit, SignalIndex } from './signal-index.js';

@@ -3,7 +3,14 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EngineError } from '../core/index.js';
 import { createSignalIndex, parsePdqHash, pdqDistance, pdqHashToWords, wordsToPdqHash } from '../signals/index.js';
-import { ExactIndex, type IndexHit, LinearPdqIndex, MultiIndexPdqIndex, type SignalIndex } from './index.js';
+import {
+  ExactIndex,
+  type IndexHit,
+  LinearPdqIndex,
+  MultiIndexPdqIndex,
+  SharedPdqIndex,
+  type SignalIndex,
+} from './index.js';
 
 /**
  * The conformance test: every index, driven by the same random sequences of adds (duplicate
@@ -128,6 +135,17 @@ const subjects: Subject[] = [
   {
     name: 'MultiIndexPdqIndex, 11 chunks cut to 8 bits (counting sort), rebuilds after 8 changes',
     create: () => new MultiIndexPdqIndex({ chunks: 11, tableBits: 8, rebuildMinimum: 8 }),
+    pdq: true,
+  },
+  {
+    // A full delta is never folded in here (no automatic rebuild): the slots past it are scanned.
+    name: 'SharedPdqIndex, a 6-entry delta, rebuilt only when asked',
+    create: () => new SharedPdqIndex({ rebuildMinimum: 5, autoRebuild: false }),
+    pdq: true,
+  },
+  {
+    name: 'SharedPdqIndex, 11 chunks from 4 entries, a 4-entry delta',
+    create: () => new SharedPdqIndex({ rebuildMinimum: 3, elevenChunksFrom: 4, autoRebuild: false }),
     pdq: true,
   },
 ];

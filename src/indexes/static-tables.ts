@@ -4,6 +4,7 @@ import { type ChunkSortScratch, chunkSortScratch, sortChunk } from './chunk-sort
 import { verifySlots } from './hamming-kernels.js';
 import type { HitList } from './hit-list.js';
 import { maxProbeKeys, probeKeys } from './probe-keys.js';
+import { heapMemory, type TypedMemory } from './typed-memory.js';
 
 /**
  * Candidates are verified in batches of about this many: the cache lines a batch touches must
@@ -13,6 +14,14 @@ const verifyBatch = 512;
 
 /** Room for candidates: a chunk adds up to ~300 probes' worth before a batch is verified. */
 export const candidateBatch = 2048;
+
+/** What `StaticTables.parts` hands to another thread. */
+export interface StaticTableParts {
+  readonly layout: ChunkLayout;
+  readonly size: number;
+  readonly offsets: readonly BucketOffsets[];
+  readonly entries: readonly Uint32Array[];
+}
 
 /**
  * The static part of the multi-index: for each chunk, a compressed-sparse-row table from chunk
@@ -38,6 +47,32 @@ export class StaticTables {
   private scratch: WeakRef<ChunkSortScratch> | undefined;
   /** Keeps the touch loads of `search` observable, so the compiler keeps them. */
   private touched = 0;
+  private readonly memory: TypedMemory;
+
+  /** `memory`: where the tables are allocated (shared ones are built once and never rebuilt in place). */
+  constructor(memory: TypedMemory = heapMemory) {
+    this.memory = memory;
+  }
+
+  /** The arrays of the built tables, for `attach` in another thread (shared memory only). */
+  parts(): StaticTableParts | undefined {
+    const layout = this.layoutInUse;
+    if (layout === undefined) return undefined;
+    return { layout, size: this.size, offsets: [...this.offsets], entries: [...this.entries] };
+  }
+
+  /**
+   * Search-only tables over `parts` (from `parts()` in the thread that built them): the arrays
+   * are the same memory when they are on `SharedArrayBuffer`s, nothing is copied.
+   */
+  static attach(parts: StaticTableParts): StaticTables {
+    const tables = new StaticTables();
+    tables.layoutInUse = parts.layout;
+    tables.size = parts.size;
+    tables.offsets = [...parts.offsets];
+    tables.entries = [...parts.entries];
+    return tables;
+  }
 
   /** The layout of the current tables, if built. */
   get layout(): ChunkLayout | undefined {
@@ -72,10 +107,10 @@ export class StaticTables {
       let entries = this.entries[chunk];
       if (entries === undefined || entries.length < count) {
         this.entries[chunk] = new Uint32Array(0);
-        entries = new Uint32Array(Math.max(count, capacity));
+        entries = this.memory.u32(Math.max(count, capacity));
       }
       sortChunk(words, count, layout.starts[chunk] as number, bits, entries, scratch);
-      this.offsets[chunk] = bucketOffsets(scratch.keys, count, bits, this.offsets[chunk]);
+      this.offsets[chunk] = bucketOffsets(scratch.keys, count, bits, this.offsets[chunk], this.memory);
       this.entries[chunk] = entries;
     }
     this.offsets.length = layout.count;

@@ -20,7 +20,7 @@ export type {
   MatchQuery,
   SuppressedMatch,
 } from './match-types.js';
-export { type IndexFactory, type IndexStatus, Matcher } from './matcher.js';
+export { type IndexFactory, type IndexStatus, Matcher, type PdqLookups } from './matcher.js';
 export {
   type EventMatch,
   type EventMedia,

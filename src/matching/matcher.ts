@@ -16,6 +16,14 @@ import type { FloodReport, Match, MatchOptions, MatchOutcome, MatchQuery, Suppre
 /** Builds an empty index for one signal type. */
 export type IndexFactory = () => SignalIndex;
 
+/**
+ * PDQ lookups answered elsewhere (`PdqLookupPool`: worker threads over the matcher's own shared
+ * PDQ index), a batch per call; each answer must equal the PDQ index's `query`.
+ */
+export interface PdqLookups {
+  queryMany(values: readonly string[], maxDistance: number): Promise<IndexHit[][]>;
+}
+
 /** Progress of loading the indexes from storage. */
 export interface IndexStatus {
   readonly signalType: string;
@@ -52,6 +60,7 @@ export class Matcher implements BankChangeListener {
   readonly #onFlood: (report: FloodReport) => Promise<void>;
   #banks: Map<number, BankRecord> | undefined;
   readonly #outcomeListeners: ((outcome: MatchOutcome) => void)[] = [];
+  readonly #pdqLookups: PdqLookups | undefined;
 
   constructor(options: {
     repository: BankRepository;
@@ -59,8 +68,14 @@ export class Matcher implements BankChangeListener {
     floodGuard?: FloodGuard;
     /** Called once per item when flood protection quarantines it (store the quarantine, report it). */
     onFlood?: (report: FloodReport) => Promise<void>;
+    /**
+     * Where an upload's PDQ hash and its variants are looked up, in one batch (absent: the PDQ
+     * index, on this thread). It must serve the index `indexFactories.pdq` built.
+     */
+    pdqLookups?: PdqLookups;
   }) {
     this.#repository = options.repository;
+    this.#pdqLookups = options.pdqLookups;
     for (const [signalType, factory] of Object.entries(options.indexFactories)) {
       this.#indexes.set(signalType, factory());
       this.#status.set(signalType, { ready: false, loadedAt: null, updatedAt: null });
@@ -160,7 +175,7 @@ export class Matcher implements BankChangeListener {
     );
     const warnings: string[] = [];
     if (selected.length === 0) return { matches: [], suppressed: [], quarantined: [], negative: [], warnings };
-    const candidates = this.#candidates(query, selected, options, warnings);
+    const candidates = await this.#candidates(query, selected, options, warnings);
     if (candidates.size === 0) return { matches: [], suppressed: [], quarantined: [], negative: [], warnings };
 
     const contents = await this.#repository.getContents([...candidates.keys()]);
@@ -199,12 +214,12 @@ export class Matcher implements BankChangeListener {
   }
 
   /** Best hit per content id over every signal (and PDQ variant) of the query. */
-  #candidates(
+  async #candidates(
     query: MatchQuery,
     banks: readonly BankRecord[],
     options: MatchOptions,
     warnings: string[],
-  ): Map<number, Candidate> {
+  ): Promise<Map<number, Candidate>> {
     const best = new Map<number, Candidate>();
     const consider = (candidate: Candidate): void => {
       const previous = best.get(candidate.hit.owner);
@@ -243,9 +258,16 @@ export class Matcher implements BankChangeListener {
       // A PDQ hash (an image, a live-stream frame) also matches a banked video holding that frame:
       // its 1-per-second frames (`vpdq`) and, when Prevail banked it, all its distinct frames (`vpdq_dense`).
       const videoFrames = [...this.#indexes.values()].filter((other) => other instanceof VpdqIndex);
-      for (const [variant, variantValue] of variants) {
-        for (const hit of index.query(variantValue, radius))
-          consider({ hit, signalType, queryValue: variantValue, variant });
+      const lookups = this.#pdqLookups;
+      const variantHits =
+        lookups === undefined
+          ? variants.map(([, variantValue]) => index.query(variantValue, radius))
+          : await lookups.queryMany(
+              variants.map(([, variantValue]) => variantValue),
+              radius,
+            );
+      for (const [position, [variant, variantValue]] of variants.entries()) {
+        for (const hit of variantHits[position] ?? []) consider({ hit, signalType, queryValue: variantValue, variant });
         for (const frames of videoFrames) {
           for (const hit of frames.queryFrame(variantValue, radius)) {
             consider({ hit, signalType: 'vpdq_frame', queryValue: variantValue, variant });

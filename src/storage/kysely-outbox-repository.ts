@@ -125,11 +125,11 @@ export class KyselyOutboxRepository implements OutboxRepository {
     }));
   }
 
-  async pendingCounts(): Promise<Map<string, number>> {
+  async countsByEndpoint(status: 'pending' | 'dead'): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom('action_outbox')
       .select((eb) => ['endpoint', eb.fn.countAll().as('count')])
-      .where('status', '=', 'pending')
+      .where('status', '=', status)
       .groupBy('endpoint')
       .execute();
     return new Map(rows.map((row) => [row.endpoint, Number(row.count)]));

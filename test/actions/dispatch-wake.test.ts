@@ -26,7 +26,7 @@ describe('the engine tells of committed actions (the server wakes the dispatcher
     rig.engine.onActionsCommitted(() => {
       calls++;
       // Synchronous, after the commit: the rows are there for a dispatcher woken now.
-      void rig.storage.outbox.pendingCounts().then((counts) => seen.push(counts.get('platform') ?? 0));
+      void rig.storage.outbox.countsByEndpoint('pending').then((counts) => seen.push(counts.get('platform') ?? 0));
     });
     rig.engine.onActionsCommitted(() => {
       throw new Error('a broken listener changes nothing');

@@ -75,6 +75,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       allowPrivateAddresses: options.allowPrivate,
     },
     decode: { maxPixels: options.maxPixels },
+    pdqLookupThreads: cliSettings().pdqLookupThreads,
     hashing: {
       ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }),
       ...(options.hashQueue === undefined ? {} : { maxQueued: options.hashQueue }),

@@ -1,0 +1,263 @@
+/**
+ * `npm run bench -- index-threads [--size N] [--queries Q] [--workers W] [--batch B] [--rounds R]`:
+ * PDQ lookups at radius 31 over N uniformly random hashes (default 1,000,000), answered side by
+ * side in one process, in alternating rounds so that the machine's load falls on every side alike:
+ * - `multi-index, 1 thread`: `MultiIndexPdqIndex` (heap arrays), on the main thread: the baseline;
+ * - `shared, 1 thread`: `SharedPdqIndex` (the same structure on SharedArrayBuffers) queried on the
+ *   main thread: what sharing costs one thread;
+ * - `shared, pool of W`: the same `SharedPdqIndex` answered by a `PdqLookupPool` of W worker
+ *   threads (default: the machine's parallelism), 2·W batches in flight, B lookups per batch
+ *   (default 1: one lookup per message, the worst case for the pool's overhead), and with
+ *   8 lookups per batch (an upload's dihedral variants go together).
+ * Queries are planted near-duplicates (1..31 bits flipped from a stored hash); recall must be 1.
+ * Latencies are per request (per batch for the pool, from `queryMany` to its answer), lookups/s
+ * are wall-clock over the timed loop; CPU-ms per lookup are `process.cpuUsage` (every thread).
+ * Every loop is bounded in count and time.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexes/index.js';
+import { wordsToPdqHash } from '../src/signals/index.js';
+import { describeMachine } from './lib/machine.js';
+import { finishBenchmark, printTable } from './lib/report.js';
+
+const radius = 31;
+const batchSize = 100_000;
+/** Time budget of one side's round. */
+const roundBudgetMs = 20_000;
+
+interface Planted {
+  readonly query: string;
+  readonly owner: number;
+}
+
+interface Side {
+  readonly name: string;
+  latencies: number[];
+  lookups: number;
+  found: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+function splitMix32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+    return (z ^ (z >>> 15)) >>> 0;
+  };
+}
+
+function positiveInteger(text: string, name: string): number {
+  const value = Number(text.replaceAll('_', ''));
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${text}`);
+  return value;
+}
+
+function percentile(sorted: number[], share: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? Number.NaN;
+}
+
+/** Loads `size` random hashes into both indexes (the same hashes) and plants `queries` neighbours. */
+function load(
+  size: number,
+  queries: number,
+  multi: MultiIndexPdqIndex,
+  shared: SharedPdqIndex,
+): { planted: Planted[]; loadMs: number } {
+  const random = splitMix32(20261206);
+  const wanted = new Map<number, number>();
+  for (let guard = 0; wanted.size < Math.min(queries, size) && guard < queries * 20; guard++) {
+    const slot = random() % size;
+    if (!wanted.has(slot)) wanted.set(slot, wanted.size);
+  }
+  const planted: Planted[] = new Array(wanted.size);
+  multi.reserve(size);
+  shared.reserve(size);
+  const words = new Uint32Array(batchSize * 8);
+  const owners = new Int32Array(batchSize);
+  const started = performance.now();
+  for (let first = 0; first < size; first += batchSize) {
+    const count = Math.min(batchSize, size - first);
+    for (let i = 0; i < count * 8; i++) words[i] = random();
+    for (let i = 0; i < count; i++) {
+      owners[i] = first + i + 1;
+      const order = wanted.get(first + i);
+      if (order === undefined) continue;
+      const copy = words.slice(i * 8, i * 8 + 8);
+      const flips = 1 + (random() % radius);
+      const flipped = new Set<number>();
+      while (flipped.size < flips) flipped.add(random() % 256);
+      for (const bit of flipped) copy[bit >>> 5] = ((copy[bit >>> 5] as number) ^ (1 << (bit & 31))) >>> 0;
+      planted[order] = { query: wordsToPdqHash(copy), owner: first + i + 1 };
+    }
+    multi.addMany(owners.subarray(0, count), words.subarray(0, count * 8));
+    shared.addMany(owners.subarray(0, count), words.subarray(0, count * 8));
+  }
+  multi.rebuild();
+  shared.rebuild();
+  return { planted, loadMs: performance.now() - started };
+}
+
+/** One round of one thread: `planted[from..to)` looked up one by one on this thread. */
+function roundOnThread(side: Side, index: { query: MultiIndexPdqIndex['query'] }, planted: readonly Planted[]): void {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (const { query, owner } of planted) {
+    if (performance.now() - started > roundBudgetMs) break;
+    const t = performance.now();
+    const hits = index.query(query, radius);
+    side.latencies.push(performance.now() - t);
+    side.lookups++;
+    if (hits.some((hit) => hit.owner === owner)) side.found++;
+  }
+  side.wallMs += performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  side.cpuMs += (used.user + used.system) / 1000;
+}
+
+/** One round of the pool: batches of `batch` lookups, `inFlight` batches outstanding. */
+async function roundOnPool(
+  side: Side,
+  pool: PdqLookupPool,
+  planted: readonly Planted[],
+  batch: number,
+  inFlight: number,
+): Promise<void> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < planted.length && performance.now() - started <= roundBudgetMs) {
+      const slice = planted.slice(next, next + batch);
+      next += slice.length;
+      const t = performance.now();
+      const results = await pool.queryMany(
+        slice.map((item) => item.query),
+        radius,
+      );
+      side.latencies.push(performance.now() - t);
+      side.lookups += slice.length;
+      slice.forEach((item, i) => {
+        if (results[i]?.some((hit) => hit.owner === item.owner)) side.found++;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  side.wallMs += performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  side.cpuMs += (used.user + used.system) / 1000;
+}
+
+function side(name: string): Side {
+  return { name, latencies: [], lookups: 0, found: 0, wallMs: 0, cpuMs: 0 };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      size: { type: 'string', default: '1000000' },
+      queries: { type: 'string', default: '6000' },
+      workers: { type: 'string', default: String(availableParallelism()) },
+      batch: { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
+  const size = positiveInteger(values.size, '--size');
+  const queries = positiveInteger(values.queries, '--queries');
+  const workers = positiveInteger(values.workers, '--workers');
+  const batch = positiveInteger(values.batch, '--batch');
+  const rounds = positiveInteger(values.rounds, '--rounds');
+  const machine = describeMachine();
+  const loadBefore = loadavg()[0] ?? 0;
+  console.log(
+    `index-threads: ${size.toLocaleString('en')} uniformly random hashes, planted near-duplicates, radius ${radius}; ` +
+      `${rounds} alternating rounds per side`,
+  );
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}`);
+  console.log(`load average before: ${loadBefore.toFixed(2)} (other processes share these cores)`);
+
+  const multi = new MultiIndexPdqIndex();
+  const shared = new SharedPdqIndex({ autoRebuild: false });
+  const { planted, loadMs } = load(size, queries, multi, shared);
+  console.log(`loaded both indexes in ${(loadMs / 1000).toFixed(1)} s; ${planted.length} planted queries`);
+  const pool = new PdqLookupPool(shared, { workers });
+  // Warm-up (not timed): the JIT compiles the search loops on this thread and in every worker.
+  const warm = planted.slice(0, Math.min(300, planted.length));
+  for (const { query } of warm) {
+    multi.query(query, radius);
+    shared.query(query, radius);
+  }
+  await Promise.all(warm.map(({ query }) => pool.query(query, radius)));
+
+  const sides = {
+    multi: side('multi-index, 1 thread (baseline)'),
+    shared: side('shared, 1 thread'),
+    pool: side(`shared, pool of ${workers}, batch ${batch}`),
+    pool8: side(`shared, pool of ${workers}, batch 8`),
+  };
+  const perRound = Math.ceil(planted.length / rounds);
+  for (let round = 0; round < rounds; round++) {
+    const slice = planted.slice(round * perRound, (round + 1) * perRound);
+    roundOnThread(sides.multi, multi, slice);
+    await roundOnPool(sides.pool, pool, slice, batch, 2 * workers);
+    roundOnThread(sides.shared, shared, slice);
+    await roundOnPool(sides.pool8, pool, slice, 8, 2 * workers);
+  }
+  await pool.close();
+  shared.close();
+
+  const summaries = Object.values(sides).map((s) => {
+    const sorted = [...s.latencies].sort((a, b) => a - b);
+    return {
+      name: s.name,
+      lookups: s.lookups,
+      lookupsPerSecond: (s.lookups / s.wallMs) * 1000,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      cpuMsPerLookup: s.cpuMs / s.lookups,
+      recall: s.found / s.lookups,
+    };
+  });
+  printTable(
+    ['side', 'lookups', 'lookups/s', 'p50 ms', 'p99 ms', 'CPU ms/lookup', 'recall'],
+    summaries.map((s) => [
+      s.name,
+      s.lookups,
+      Math.round(s.lookupsPerSecond),
+      s.p50Ms.toFixed(3),
+      s.p99Ms.toFixed(3),
+      s.cpuMsPerLookup.toFixed(3),
+      s.recall.toFixed(4),
+    ]),
+  );
+  const baseline = summaries[0]?.lookupsPerSecond ?? Number.NaN;
+  const ratios = Object.fromEntries(
+    summaries.map((s) => [s.name, Math.round((s.lookupsPerSecond / baseline) * 100) / 100]),
+  );
+  console.log(`lookups/s relative to the baseline: ${JSON.stringify(ratios)}`);
+  const loadAfter = loadavg()[0] ?? 0;
+  console.log(`load average after: ${loadAfter.toFixed(2)}`);
+  await finishBenchmark('index-threads', {
+    size,
+    radius,
+    workers,
+    rounds,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    sides: summaries.map((s) => ({
+      ...s,
+      lookupsPerSecond: Math.round(s.lookupsPerSecond),
+      p50Ms: Math.round(s.p50Ms * 1e4) / 1e4,
+      p99Ms: Math.round(s.p99Ms * 1e4) / 1e4,
+      cpuMsPerLookup: Math.round(s.cpuMsPerLookup * 1e4) / 1e4,
+    })),
+    ratioToBaseline: ratios,
+    note:
+      'lookups/s are wall-clock on a shared, loaded machine (see loadAverage); all sides ran in the same ' +
+      'process in alternating rounds on the same hashes and queries',
+  });
+}
