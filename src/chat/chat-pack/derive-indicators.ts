@@ -2,6 +2,7 @@ import type { EngineEvent } from '../../events/index.js';
 import type { DerivationContext, DerivedEvent, EventDerivation, EventDeriver } from '../../packs/index.js';
 import type { ChatAnalyser, ExtractedHandle, IndicatorHit } from '../chat-analysis.js';
 import { dyadEntityId } from '../dyad.js';
+import { LanguageTracker, languageIdentificationLoaded } from '../text/language.js';
 
 /** The most `chat.indicator` events one message derives (one per family, the most confident). */
 const maxIndicatorsPerMessage = 16;
@@ -64,6 +65,36 @@ function handleEvent(
   };
 }
 
+/** Conversations whose language is tracked at once; the least recently seen is forgotten first. */
+const maxTrackedConversations = 50_000;
+
+/**
+ * The language of each conversation so far (language is identified per conversation, not per
+ * message: short messages are unreliable, and identifying each message costs more than matching
+ * it). Until a conversation has enough text its language is `und` and every lexicon runs. Kept in
+ * memory only: derived events are logged, so nothing derives again after a restart; a
+ * conversation forgotten (or a restart) starts again from `und`, which runs more lexicons, never
+ * fewer.
+ */
+class ConversationLanguages {
+  readonly #trackers = new Map<string, LanguageTracker>();
+
+  /** The conversation's language after `text`, or undefined when no language data is loaded (an analyser that identifies none). */
+  observe(conversationId: string, text: string): string | undefined {
+    if (!languageIdentificationLoaded()) return undefined;
+    let tracker = this.#trackers.get(conversationId);
+    if (tracker === undefined) {
+      if (this.#trackers.size >= maxTrackedConversations) {
+        const oldest = this.#trackers.keys().next();
+        if (oldest.done !== true) this.#trackers.delete(oldest.value);
+      }
+      tracker = new LanguageTracker();
+    } else this.#trackers.delete(conversationId);
+    this.#trackers.set(conversationId, tracker);
+    return tracker.observe(text).language;
+  }
+}
+
 /**
  * The chat pack's deriver (see `EventDeriver`): for a `message.sent` naming a `user` and a
  * `recipient`, it adds the pair as the `dyad` role (so per-dyad features count every message,
@@ -74,6 +105,7 @@ function handleEvent(
  * to the handle's payee account. A group message (no recipient) derives nothing.
  */
 export function chatDeriver(analyser: ChatAnalyser, analyseText: boolean): EventDeriver {
+  const languages = new ConversationLanguages();
   return (message: EngineEvent, context: DerivationContext): EventDerivation | undefined => {
     if (message.type !== 'message.sent') return undefined;
     const { user, recipient } = message.entities;
@@ -82,13 +114,15 @@ export function chatDeriver(analyser: ChatAnalyser, analyseText: boolean): Event
     const addEntities = message.entities.dyad === undefined ? { dyad } : {};
     const text = message.data.text;
     if (!analyseText || typeof text !== 'string' || text.trim() === '') return { addEntities };
-    const conversation = message.entities.conversation;
+    const conversationId = message.entities.conversation ?? dyad;
+    const language = languages.observe(conversationId, text);
     const analysis = analyser.analyse({
       messageId: message.id,
-      conversationId: conversation ?? dyad,
+      conversationId,
       senderId: user,
       recipientId: recipient,
       text,
+      ...(language === undefined ? {} : { conversationLanguage: language }),
     });
     const roles = { user, recipient, dyad };
     const events: DerivedEvent[] = [];

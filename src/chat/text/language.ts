@@ -32,6 +32,11 @@ export async function loadLanguageIdentification(): Promise<void> {
   detector ??= (await import('eld/medium')).eld;
 }
 
+/** Whether `loadLanguageIdentification` has completed in this process. */
+export function languageIdentificationLoaded(): boolean {
+  return detector !== undefined;
+}
+
 function letterCount(text: string): number {
   return text.match(/\p{L}/gu)?.length ?? 0;
 }
