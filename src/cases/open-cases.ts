@@ -4,6 +4,9 @@ import { caseTraits, sourcesBelow } from './case-traits.js';
 
 type Entry = Omit<CaseTimelineEntry, 'caseId'>;
 
+/** Changes `OpenCases.changedSince` can still name (between this and twice this are kept). */
+const keptChanges = 256;
+
 /**
  * The subjects that have a case that is not closed: the engine's in-memory view of the store's
  * cases. It is loaded from the store when the engine opens, grows when the engine opens a case,
@@ -15,6 +18,13 @@ type Entry = Omit<CaseTimelineEntry, 'caseId'>;
 export class OpenCases {
   readonly #subjects: Set<string>;
   #version = 0;
+  /**
+   * The subjects of the latest changes, oldest first: `#changes[i]` changed the set from version
+   * `#changesFrom + i` to the next; `null` stands for many at once (`clear`). Bounded: only the
+   * latest are kept, and a reader further behind works its answer out afresh.
+   */
+  #changes: (string | null)[] = [];
+  #changesFrom = 0;
 
   constructor(subjects: Iterable<string> = []) {
     this.#subjects = new Set(subjects);
@@ -32,6 +42,29 @@ export class OpenCases {
     return this.#subjects.has(subject);
   }
 
+  /**
+   * The subjects that were added or removed since `version` (a value `version` had), so that a
+   * reader who worked something out from the set then can tell whether it still holds without
+   * asking about every subject again; `undefined` when that is no longer known (too many
+   * changes since, or a `clear`): work it out afresh.
+   */
+  changedSince(version: number): readonly string[] | undefined {
+    if (version < this.#changesFrom || version > this.#version) return undefined;
+    const changed = this.#changes.slice(version - this.#changesFrom);
+    for (const subject of changed) if (subject === null) return undefined;
+    return changed as string[];
+  }
+
+  /** Moves to the next version, noting which subject changed (`null`: many). */
+  #changed(subject: string | null): void {
+    this.#version++;
+    this.#changes.push(subject);
+    if (this.#changes.length > 2 * keptChanges) {
+      this.#changes = this.#changes.slice(keptChanges);
+      this.#changesFrom += keptChanges;
+    }
+  }
+
   get size(): number {
     return this.#subjects.size;
   }
@@ -43,7 +76,7 @@ export class OpenCases {
 
   /** Forgets every subject (a replay starts with none and learns them again from its events). */
   clear(): void {
-    if (this.#subjects.size > 0) this.#version++;
+    if (this.#subjects.size > 0) this.#changed(null);
     this.#subjects.clear();
   }
 
@@ -51,13 +84,13 @@ export class OpenCases {
   opened(subject: string): void {
     if (this.#subjects.has(subject)) return;
     this.#subjects.add(subject);
-    this.#version++;
+    this.#changed(subject);
   }
 
   /** Sets whether `subject` has a case that is not closed (as read from the store). */
   set(subject: string, open: boolean): void {
     if (open) this.opened(subject);
-    else if (this.#subjects.delete(subject)) this.#version++;
+    else if (this.#subjects.delete(subject)) this.#changed(subject);
   }
 }
 

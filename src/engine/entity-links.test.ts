@@ -22,18 +22,37 @@ describe('LinkGraph.openNeighbours', () => {
         const openCases = new OpenCases();
         // Two neighbours at most, so that full neighbourhoods drop their lowest.
         const graph = new LinkGraph({ complete: true, maxNeighbours: 2, openCases });
-        for (const item of steps) {
+        // The same links, with a view that cannot say what changed: it works each list out
+        // afresh from the neighbours whenever the set's version changed.
+        const plain = new LinkGraph({
+          complete: true,
+          maxNeighbours: 2,
+          openCases: {
+            get version() {
+              return openCases.version;
+            },
+            has: (subject) => openCases.has(subject),
+          },
+        });
+        for (const [index, item] of steps.entries()) {
           if (item.kind === 'link') {
-            if (item.from !== item.to)
-              graph.add(item.from, item.to, `2026-01-01T00:${String(item.minute).padStart(2, '0')}:00Z`);
+            const time = `2026-01-01T00:${String(item.minute).padStart(2, '0')}:00Z`;
+            if (item.from !== item.to) {
+              graph.add(item.from, item.to, time);
+              plain.add(item.from, item.to, time);
+            }
           } else openCases.set(item.subject, item.kind === 'open');
+          // Asked now and then only, so that lists fall several versions behind.
+          if (index % 3 !== 2) continue;
           const kept = entities.map((entity) => [...graph.openNeighbours(entity)]);
-          // Opening and closing a subject no one links to changes the set's version twice:
-          // every list is then worked out afresh from the neighbours.
+          // Opening and closing a subject no one links to changes the set's version twice
+          // without changing any list.
           openCases.set('nobody', true);
           openCases.set('nobody', false);
-          const afresh = entities.map((entity) => [...graph.openNeighbours(entity)]);
+          const again = entities.map((entity) => [...graph.openNeighbours(entity)]);
+          const afresh = entities.map((entity) => [...plain.openNeighbours(entity)]);
           assert.deepEqual(kept, afresh);
+          assert.deepEqual(again, afresh);
           for (const list of afresh) for (const subject of list) assert.ok(openCases.has(subject));
         }
       }),
@@ -58,5 +77,73 @@ describe('LinkGraph.openNeighbours', () => {
     graph.add('a', 'b', '2026-01-01T00:00:00Z');
     assert.deepEqual(graph.openNeighbours('z'), []);
     assert.deepEqual(graph.openNeighbours('a'), []);
+  });
+});
+
+/**
+ * The neighbourhood rule written plainly: a known neighbour takes a later time in its place; a
+ * new one is added while there is room, else replaces the lowest ranked (found by scanning every
+ * neighbour) when it ranks above it. The graph keeps its full neighbourhoods ranked instead of
+ * scanning them; it must keep exactly these neighbours, in this order.
+ */
+function plainNeighbourhoods(links: readonly [string, string, string][], maxNeighbours: number) {
+  const ranksAbove = (aSeen: string, aKey: string, bSeen: string, bKey: string) =>
+    aSeen > bSeen || (aSeen === bSeen && aKey > bKey);
+  const hoods = new Map<string, Map<string, string>>();
+  const link = (entity: string, neighbour: string, time: string) => {
+    const list = hoods.get(entity) ?? new Map<string, string>();
+    hoods.set(entity, list);
+    const seen = list.get(neighbour);
+    if (seen !== undefined) {
+      if (time > seen) list.set(neighbour, time);
+      return;
+    }
+    if (list.size < maxNeighbours) {
+      list.set(neighbour, time);
+      return;
+    }
+    let lowest: [string, string] | undefined;
+    for (const [key, keySeen] of list) {
+      if (lowest === undefined || ranksAbove(lowest[1], lowest[0], keySeen, key)) lowest = [key, keySeen];
+    }
+    if (lowest !== undefined && ranksAbove(time, neighbour, lowest[1], lowest[0])) {
+      list.delete(lowest[0]);
+      list.set(neighbour, time);
+    }
+  };
+  for (const [from, to, time] of links) {
+    link(from, to, time);
+    link(to, from, time);
+  }
+  return hoods;
+}
+
+describe('LinkGraph neighbourhoods', () => {
+  it('keeps the same neighbours, in the same order, as scanning a full neighbourhood for its lowest', () => {
+    const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+    const link = fc.tuple(
+      fc.constantFrom(...many),
+      fc.constantFrom(...many),
+      // Few distinct times, out of order: ties broken by key, late links that rank below all.
+      fc.integer({ min: 0, max: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.array(link, { maxLength: 150 }), fc.integer({ min: 1, max: 4 }), (raw, maxNeighbours) => {
+        const links = raw
+          .filter(([from, to]) => from !== to)
+          .map(([from, to, minute]): [string, string, string] => [
+            from,
+            to,
+            `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`,
+          ]);
+        // Every subject open, so that `openNeighbours` lists every neighbour kept, in the graph's order.
+        const graph = new LinkGraph({ complete: true, maxNeighbours, openCases: { version: 1, has: () => true } });
+        for (const [from, to, time] of links) graph.add(from, to, time);
+        const expected = plainNeighbourhoods(links, maxNeighbours);
+        for (const entity of many)
+          assert.deepEqual(graph.openNeighbours(entity), [...(expected.get(entity)?.keys() ?? [])], entity);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

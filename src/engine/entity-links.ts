@@ -52,6 +52,8 @@ export interface OpenSubjects {
   /** Changes whenever the set of subjects changes. */
   readonly version: number;
   has(subject: string): boolean;
+  /** The subjects added or removed since `version`, or `undefined` when not known (see `OpenCases.changedSince`). */
+  changedSince?(version: number): readonly string[] | undefined;
 }
 
 /**
@@ -63,6 +65,14 @@ interface Neighbourhood {
   readonly seen: Map<string, string>;
   openVersion: number;
   open: readonly string[];
+  /**
+   * Once the neighbourhood is full: its neighbours from the lowest ranked up (`ranksAbove`), the
+   * keys and their times in two lists, kept in step with `seen`, so that the neighbour a new one
+   * replaces is the first, not found by scanning them all (a busy payee has more payers than
+   * are kept, so nearly each new payer replaces one). `undefined` until first needed.
+   */
+  rankedKeys: string[] | undefined;
+  rankedSeen: string[] | undefined;
 }
 
 const noNeighbours: readonly string[] = Object.freeze([]);
@@ -147,11 +157,13 @@ export class LinkGraph {
     if (hood === undefined) return noNeighbours;
     const open = this.#open;
     if (hood.openVersion !== open.version) {
-      const found: string[] = [];
-      for (const neighbour of hood.seen.keys()) {
-        if (open.has(neighbour)) found.push(neighbour);
+      if (!stillOpen(hood, open)) {
+        const found: string[] = [];
+        for (const neighbour of hood.seen.keys()) {
+          if (open.has(neighbour)) found.push(neighbour);
+        }
+        hood.open = found.length === 0 ? noNeighbours : found;
       }
-      hood.open = found.length === 0 ? noNeighbours : found;
       hood.openVersion = open.version;
     }
     return hood.open;
@@ -180,7 +192,10 @@ export class LinkGraph {
     const seen = list.get(neighbour);
     if (seen !== undefined) {
       // A later time for a known neighbour keeps its place in the Map's order.
-      if (time > seen) list.set(neighbour, time);
+      if (time > seen) {
+        list.set(neighbour, time);
+        if (hood.rankedKeys !== undefined) reRank(hood, neighbour, seen, time);
+      }
       return;
     }
     if (list.size < this.#maxNeighbours) {
@@ -188,35 +203,97 @@ export class LinkGraph {
       this.#kept(hood, neighbour);
       return;
     }
-    let lowestKey: string | undefined;
-    let lowestSeen = '';
-    for (const [key, keySeen] of list) {
-      if (lowestKey === undefined || ranksAbove(lowestSeen, lowestKey, keySeen, key)) {
-        lowestKey = key;
-        lowestSeen = keySeen;
-      }
-    }
-    if (lowestKey !== undefined && ranksAbove(time, neighbour, lowestSeen, lowestKey)) {
+    const { keys, times } = rankedOf(hood);
+    const lowestKey = keys[0];
+    const lowestSeen = times[0];
+    if (lowestKey !== undefined && lowestSeen !== undefined && ranksAbove(time, neighbour, lowestSeen, lowestKey)) {
+      keys.shift();
+      times.shift();
       list.delete(lowestKey);
       this.#dropped(hood, lowestKey);
       list.set(neighbour, time);
+      insertRanked(keys, times, neighbour, time);
       this.#kept(hood, neighbour);
     }
   }
 
   /** A neighbour just added at the end of the Map: it ends the open list too when it has an open case. */
   #kept(hood: Neighbourhood, neighbour: string): void {
-    if (hood.openVersion !== this.#open.version || !this.#open.has(neighbour)) return;
-    hood.open = [...hood.open, neighbour];
+    // A list of an earlier version cannot be brought up to date from the changes of the open set
+    // alone once its neighbours changed too (`stillOpen`): it is worked out afresh next time.
+    if (hood.openVersion !== this.#open.version) hood.openVersion = -1;
+    else if (this.#open.has(neighbour)) hood.open = [...hood.open, neighbour];
   }
 
   /** A neighbour just dropped: it leaves the open list. */
   #dropped(hood: Neighbourhood, neighbour: string): void {
-    if (hood.openVersion === this.#open.version && hood.open.includes(neighbour))
-      hood.open = hood.open.filter((item) => item !== neighbour);
+    if (hood.openVersion !== this.#open.version) hood.openVersion = -1;
+    else if (hood.open.includes(neighbour)) hood.open = hood.open.filter((item) => item !== neighbour);
   }
 }
 
+/**
+ * Whether a neighbourhood's open list, worked out at an earlier version of the open set, still
+ * holds: none of the subjects changed since is among its neighbours. Each case opened changes
+ * the set's version, and a busy payee has dozens of neighbours to ask about again; asking the
+ * neighbourhood about the few subjects that changed is cheaper, and only when one of them is a
+ * neighbour is the list worked out afresh (in the neighbourhood's order).
+ */
+function stillOpen(hood: Neighbourhood, open: OpenSubjects): boolean {
+  if (hood.openVersion < 0) return false;
+  const changed = open.changedSince?.(hood.openVersion);
+  if (changed === undefined || changed.length > hood.seen.size) return false;
+  for (const subject of changed) if (hood.seen.has(subject)) return false;
+  return true;
+}
+
 function neighbourhood(seen: Map<string, string>): Neighbourhood {
-  return { seen, openVersion: -1, open: noNeighbours };
+  return { seen, openVersion: -1, open: noNeighbours, rankedKeys: undefined, rankedSeen: undefined };
+}
+
+/** The neighbourhood's neighbours from the lowest ranked up (built on first use, then kept in step). */
+function rankedOf(hood: Neighbourhood): { keys: string[]; times: string[] } {
+  if (hood.rankedKeys === undefined || hood.rankedSeen === undefined) {
+    const order = [...hood.seen].sort(([aKey, aSeen], [bKey, bSeen]) =>
+      ranksAbove(aSeen, aKey, bSeen, bKey) ? 1 : -1,
+    );
+    hood.rankedKeys = order.map(([key]) => key);
+    hood.rankedSeen = order.map(([, seen]) => seen);
+  }
+  return { keys: hood.rankedKeys, times: hood.rankedSeen };
+}
+
+/** Inserts a neighbour into ranked lists at its place (usually the end: it was just seen). */
+function insertRanked(keys: string[], times: string[], key: string, seen: string): void {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ranksAbove(seen, key, times[middle] as string, keys[middle] as string)) low = middle + 1;
+    else high = middle;
+  }
+  if (low === keys.length) {
+    keys.push(key);
+    times.push(seen);
+  } else {
+    keys.splice(low, 0, key);
+    times.splice(low, 0, seen);
+  }
+}
+
+/** A ranked neighbour seen again later: moved from its place to its new one. */
+function reRank(hood: Neighbourhood, key: string, before: string, after: string): void {
+  const { keys, times } = rankedOf(hood);
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (ranksAbove(before, key, times[middle] as string, keys[middle] as string)) low = middle + 1;
+    else high = middle;
+  }
+  if (keys[low] === key) {
+    keys.splice(low, 1);
+    times.splice(low, 1);
+  }
+  insertRanked(keys, times, key, after);
 }

@@ -279,6 +279,70 @@ describe('sqliteEngineWriter', () => {
     ]);
   });
 
+  test('a case opened and joined in one commit, and one entry added to several cases, are written as the Kysely path writes them', async () => {
+    // One event's own entry, the same object in the update of each case it joins.
+    const shared = {
+      kind: 'event' as const,
+      ref: 'event:e1',
+      time: time(1),
+      summary: 'payment',
+      detail: { amount: 40 },
+    };
+    const traits = { source: 'payments', sourceReplaces: ['other'], typology: 't1', imminent: false } as const;
+    const batch: EngineBatch = {
+      processedSeq: 2,
+      hits: [],
+      labelsAdded: [],
+      labelsRemoved: [],
+      links: [],
+      contributions: [],
+      cases: [
+        { subject: 'user:u5', open: true, priority: 'low', raiseFrom: [], time: time(1), entries: [shared], traits },
+        { subject: 'user:u6', open: false, priority: 'low', raiseFrom: [], time: time(1), entries: [shared], traits },
+        {
+          subject: 'user:u5',
+          open: false,
+          priority: 'low',
+          raiseFrom: [],
+          time: time(2),
+          entries: [{ kind: 'event', ref: 'event:e2', time: time(2), summary: 'again', detail: null }],
+          traits,
+        },
+        { subject: 'user:u7', open: true, priority: 'high', raiseFrom: [], time: time(2), entries: [shared], traits },
+        { subject: 'user:u5', open: true, priority: 'high', raiseFrom: ['low'], time: time(2), entries: [], traits },
+      ],
+    };
+    const rows: Record<string, Record<string, unknown[]>> = {};
+    for (const path of ['fast', 'kysely'] as const) {
+      const opened = await openEngineStore(join(directory, `joined-${path}`), path);
+      try {
+        await opened.store.events.append([event('e1', 1), event('e2', 2)]);
+        await opened.store.commit(batch);
+        rows[path] = engineRows(opened.file);
+      } finally {
+        await opened.close();
+      }
+    }
+    assert.deepEqual(rows.fast, rows.kysely);
+    assert.deepEqual(
+      rows.fast?.cases?.map((row) =>
+        (({ subject, priority }) => ({ subject, priority }))(row as Record<string, unknown>),
+      ),
+      [
+        { subject: 'user:u5', priority: 'high' },
+        { subject: 'user:u7', priority: 'high' },
+      ],
+    );
+    assert.deepEqual(
+      rows.fast?.timeline?.map((row) => (({ ref, detail_json }) => [ref, detail_json])(row as Record<string, unknown>)),
+      [
+        ['event:e1', '{"amount":40}'],
+        ['event:e2', 'null'],
+        ['event:e1', '{"amount":40}'],
+      ],
+    );
+  });
+
   test('the SQLite engine writer commits a batch in one transaction: a part that fails leaves nothing of it', async () => {
     for (const path of ['fast', 'kysely'] as const) {
       const opened = await openEngineStore(join(directory, `atomic-${path}`), path);

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { NewOutboxAction } from '../actions/index.js';
-import type { CaseUpdate } from '../cases/index.js';
+import type { CaseTimelineEntry, CaseUpdate } from '../cases/index.js';
 import type { DeadLetter, EngineBatch, LabelRecord } from '../engine/index.js';
 import type { AppendOutcome, LinkObservation, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
@@ -198,9 +198,21 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
      on conflict (case_id, ref) do nothing`,
   );
   return (updates) => {
+    // Within one commit (one transaction, and this writer the only one changing cases in it) a
+    // subject's open case is what the first lookup found, or the case this commit opened: each
+    // subject is looked up once per commit, not once per event that joins its case (a busy
+    // subject's case is joined by a good share of the events of a run). `null`: none.
+    const openCaseOf = new Map<string, number | null>();
+    // An event joining several cases adds the same timeline entry (the same object) to each:
+    // its detail is turned into JSON once.
+    const detailJson = new WeakMap<object, string>();
     for (const update of updates) {
-      let caseId = currentCase.get(update.subject);
+      let caseId = openCaseOf.get(update.subject);
       if (caseId === undefined) {
+        caseId = currentCase.get(update.subject) ?? null;
+        openCaseOf.set(update.subject, caseId);
+      }
+      if (caseId === null) {
         if (!update.open) continue;
         const { source, typology, imminent } = update.traits;
         caseId = insertCase.get(
@@ -212,6 +224,7 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
           typology,
           imminent ? 1 : 0,
         ) as number;
+        openCaseOf.set(update.subject, caseId);
       } else {
         if (update.raiseFrom.length > 0)
           raisePriority.run(update.priority, update.time, caseId, JSON.stringify(update.raiseFrom));
@@ -220,17 +233,20 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
           mergeTraits.run(JSON.stringify(sourceReplaces), source, typology, imminent ? 1 : 0, caseId);
       }
       for (const entry of update.entries) {
-        insertTimeline.run(
-          caseId,
-          entry.ref,
-          entry.kind,
-          entry.time,
-          entry.summary,
-          JSON.stringify(entry.detail ?? null),
-        );
+        insertTimeline.run(caseId, entry.ref, entry.kind, entry.time, entry.summary, jsonOfDetail(entry, detailJson));
       }
     }
   };
+}
+
+/** `JSON.stringify(entry.detail ?? null)`, once per entry object (see `caseWriter`). */
+function jsonOfDetail(entry: Omit<CaseTimelineEntry, 'caseId'>, done: WeakMap<object, string>): string {
+  let json = done.get(entry);
+  if (json === undefined) {
+    json = JSON.stringify(entry.detail ?? null);
+    done.set(entry, json);
+  }
+  return json;
 }
 
 /**

@@ -204,12 +204,20 @@ export function paymentFactsFor(settings: OcseSettings): (event: EngineEvent) =>
     };
   };
 
+  // The event asked about last, checked before the WeakMap: the features and rules of one event
+  // ask for its facts dozens of times in a row, and comparing one reference is far cheaper than a
+  // WeakMap lookup each time.
+  let lastEvent: EngineEvent | undefined;
+  let lastFacts: PaymentFacts | undefined;
   return (event) => {
+    if (event === lastEvent && lastFacts !== undefined) return lastFacts;
     let facts = cache.get(event);
     if (facts === undefined) {
       facts = compute(event);
       cache.set(event, facts);
     }
+    lastEvent = event;
+    lastFacts = facts;
     return facts;
   };
 }
