@@ -36,7 +36,7 @@ test('the deriver identifies each conversation’s language once it has enough t
     'N’oublie pas d’apporter ta bouteille d’eau et tes chaussures de sport, merci beaucoup.',
     'À demain !',
   ];
-  french.forEach((text, index) => deriver(message(`fr-${index}`, 'conv-fr', text), context));
+  for (const [index, text] of french.entries()) deriver(message(`fr-${index}`, 'conv-fr', text), context);
   deriver(message('en-0', 'conv-en', 'hi'), context);
   const languages = seen.map((input) => input.conversationLanguage);
   assert.equal(languages[0], 'und', 'too little text yet: every lexicon runs');
