@@ -13,6 +13,7 @@ import { builtinPacks } from '../src/app/index.js';
 import { withPackEngine } from '../src/screening/index.js';
 import { type ChatSimEvent, simulateChats } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
+import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 
 const targetMessagesPerSecond = 20_000;
@@ -22,14 +23,6 @@ function option(args: string[], name: string, fallback: number): number {
   const value = index >= 0 ? Number(args[index + 1]) : fallback;
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} takes a whole number`);
   return value;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** One side: ingest every event in calls of 1,000, drain; CPU and wall seconds, and the alerts. */

@@ -32,6 +32,7 @@ import { createOcsePaymentsPack, type PaymentRecord, toPaymentEvent } from '../s
 import { withScreeningEngine } from '../src/screening/index.js';
 import { simulatePayments } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
+import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 
 const execute = promisify(execFile);
@@ -62,14 +63,6 @@ async function runSide(root: string, file: string): Promise<SideRun> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'payments-side.js');
   const { stdout } = await execute(process.execPath, [script, root, file], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** A side's runs summed up: median payments per second and per CPU-second, and every run's figures. */

@@ -53,6 +53,31 @@ export interface MultiIndexPdqStats {
 }
 
 /**
+ * The stats of a multi-index PDQ index from its parts: one reading for the plain index and the
+ * shared one (`SharedPdqIndex`), which are built of the same parts.
+ */
+export function pdqIndexStats(
+  store: PdqEntryStore,
+  tables: StaticTables,
+  delta: DeltaTables,
+  rebuilds: number,
+  rebuildThreshold: number,
+): MultiIndexPdqStats {
+  const layout = tables.layout;
+  return {
+    entries: store.live,
+    staticEntries: tables.size,
+    deltaEntries: store.count - tables.size,
+    tombstones: store.removed,
+    chunks: layout?.count ?? 0,
+    tableBits: layout === undefined ? 0 : Math.max(...layout.bits),
+    rebuilds,
+    rebuildThreshold,
+    bytes: store.bytes + tables.bytes + delta.bytes,
+  };
+}
+
+/**
  * The PDQ index Prevail matches with: exact multi-index hashing (see `chunk-layout.ts`), exact
  * for radius ≤ 31 by the pigeonhole argument, and a linear scan, still exact, for larger radii.
  *
@@ -99,18 +124,7 @@ export class MultiIndexPdqIndex implements SignalIndex {
 
   /** Current shape and memory of the index. */
   get stats(): MultiIndexPdqStats {
-    const layout = this.tables.layout;
-    return {
-      entries: this.store.live,
-      staticEntries: this.tables.size,
-      deltaEntries: this.store.count - this.tables.size,
-      tombstones: this.store.removed,
-      chunks: layout?.count ?? 0,
-      tableBits: layout === undefined ? 0 : Math.max(...layout.bits),
-      rebuilds: this.rebuilds,
-      rebuildThreshold: this.threshold(),
-      bytes: this.store.bytes + this.tables.bytes + this.delta.bytes,
-    };
+    return pdqIndexStats(this.store, this.tables, this.delta, this.rebuilds, this.threshold());
   }
 
   /**

@@ -3,7 +3,7 @@ import { DeltaTables } from './delta-tables.js';
 import { PdqEntryStore, removedOwner } from './entry-store.js';
 import { checkOwner, readPdqWords } from './input.js';
 import { checkBatch } from './linear-pdq-index.js';
-import type { MultiIndexPdqOptions, MultiIndexPdqStats } from './multi-index-pdq-index.js';
+import { type MultiIndexPdqOptions, type MultiIndexPdqStats, pdqIndexStats } from './multi-index-pdq-index.js';
 import {
   headerCount,
   headerDeltaLength,
@@ -84,18 +84,7 @@ export class SharedPdqIndex implements SignalIndex {
   }
 
   get stats(): MultiIndexPdqStats {
-    const layout = this.tables.layout;
-    return {
-      entries: this.store.live,
-      staticEntries: this.tables.size,
-      deltaEntries: this.store.count - this.tables.size,
-      tombstones: this.store.removed,
-      chunks: layout?.count ?? 0,
-      tableBits: layout === undefined ? 0 : Math.max(...layout.bits),
-      rebuilds: this.rebuilds,
-      rebuildThreshold: this.threshold(),
-      bytes: this.store.bytes + this.tables.bytes + this.delta.bytes,
-    };
+    return pdqIndexStats(this.store, this.tables, this.delta, this.rebuilds, this.threshold());
   }
 
   /** The current generation, to post to a worker (`PdqSearchView` there). */
