@@ -1,21 +1,18 @@
 import anyAscii from 'any-ascii';
-import decancerModule from 'decancer';
+import unhomoglyph from 'unhomoglyph';
 
 /**
  * Per-code-point folding for the chat normaliser: compatibility decomposition with diacritics
  * removed, confusable (homoglyph) folding and case folding, and emoji → short names. Each result
- * is cached per code point, so the native confusables table (`decancer`) is called once per
- * distinct non-ASCII code point in the process's life, not once per character of every message.
+ * is cached per code point, so the confusables table is consulted once per distinct non-ASCII
+ * code point in the process's life, not once per character of every message.
  *
- * Why `decancer` (3.3.3, MIT, Rust via N-API): the chat-signals note tested it folding Cyrillic
- * and Greek look-alikes, fullwidth and mathematical alphanumerics to plain letters, which the
- * pure-JS `unhomoglyph` did not do completely. Its binary ships as a per-platform optional npm
- * package (`@vierofernando/decancer-linux-x64-gnu` here; musl, macOS, Windows and arm64 exist)
- * with no install script. When no binary fits the platform, loading this module throws at start-up
- * (decancer prints the platform), rather than matching without confusable folding.
+ * Confusables: `unhomoglyph` (1.0.6, MIT, pure JavaScript: Unicode's confusables data mapped to
+ * prototype characters), applied after NFKD, which already folds the fullwidth and mathematical
+ * letters the chat-signals note saw it miss on its own. The note's first choice, `decancer`, ships
+ * its native binary as per-platform optional packages of which this project's npm registry holds
+ * only the Linux x64 ones, so `npm ci` could not install from a lock file naming the others.
  */
-// Its typings declare an ES default export, but the CommonJS module itself is the function.
-const decancer = decancerModule as unknown as (text: string) => { toString(): string };
 
 /** What happened to one code point. */
 export const FoldKind = {
@@ -72,6 +69,15 @@ const latinLetters: Readonly<Record<string, string>> = {
   ħ: 'h',
 };
 
+/**
+ * Latin small capitals (ᴀ ʙ ᴄ …), a common "fancy text" spelling that Unicode's confusables data
+ * (and so `unhomoglyph`) leaves out: folded as confusables, so a match through them counts as
+ * evasion undone.
+ */
+const smallCapitals: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ'].map((letter, index) => [letter, 'abcdefghijklmnopqrstuvwyz'[index] as string]),
+);
+
 const cacheLimit = 50_000;
 const cache = new Map<number, Folded>();
 const markPattern = /\p{M}/gu;
@@ -116,14 +122,16 @@ function foldUncached(codePoint: number): Folded {
   if (latin !== undefined) return { kind: FoldKind.Plain, text: latin };
   // Compatibility-decomposed without marks, recomposed (Hangul syllables stay syllables).
   const composed = compat.normalize('NFC');
-  const cured = decancer(composed).toString().replace(markPattern, '').toLowerCase();
+  const cured = (smallCapitals[composed] ?? unhomoglyph(composed).normalize('NFKD'))
+    .replace(markPattern, '')
+    .toLowerCase();
   // A look-alike is one or two plain letters; anything else (digits, long strings) is not.
   if (/^[a-z]{1,2}$/.test(cured)) {
     return /\p{Script=Latin}/u.test(composed)
       ? { kind: FoldKind.Confusable, text: cured }
       : { kind: FoldKind.Lookalike, text: cured, original: composed };
   }
-  // A letter of another script decancer does not map (CJK, Hangul, Devanagari…): kept as it is.
+  // A letter of another script with no Latin look-alike (CJK, Hangul, Devanagari…): kept as it is.
   if (letterOrNumber.test(composed)) return { kind: FoldKind.Plain, text: composed };
   return separator;
 }

@@ -251,7 +251,7 @@ function joinSpacedRuns(raw: string, tokens: readonly ChatToken[]): ChatToken[] 
 
 /**
  * Normalises one message for matching. Per code point: compatibility decomposition with
- * diacritics dropped, confusable folding (`decancer`), case folding, emoji to `emoji_<name>`
+ * diacritics dropped, confusable folding (`unhomoglyph`, plus small capitals), case folding, emoji to `emoji_<name>`
  * tokens; then per word: leetspeak digits and symbols mapped (only inside words with at least
  * two letters, never in times or amounts such as `10pm`), runs of a letter collapsed to one
  * (applied to lexicon phrases the same way, so `keep` and `keeep` meet). Words are cut at
