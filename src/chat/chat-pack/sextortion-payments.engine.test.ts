@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { type CaseBackend, caseBackends } from '../../../test/support/case-backends.js';
 import { account, at, message, openChatEngine } from '../../../test/support/chat-pack-rig.js';
 import { createOcsePaymentsPack, paymentRelationshipId } from '../../payments/index.js';
+import { buildCybertipReport, cybertipReportFromCase, parseCybertipConfig } from '../../reports/index.js';
 import { createChatPack } from './index.js';
 import { testAnalyser } from './test-analyser.js';
 
@@ -121,6 +122,27 @@ describe('a sextortion script then gift-card payments to the named handle: one c
             `case ${other.subject} holds no chat indicator`,
           );
         }
+        // Its CyberTipline report builds: a text-only online-enticement report of a chat, annotated
+        // sextortion, naming the sender, with no message text.
+        const filer = parseCybertipConfig(
+          {
+            platform: 'Example Chat',
+            esp_service: 'Example Chat messages',
+            reporting_person: { first_name: 'Report', last_name: 'Filer', email: 'filer@example.org' },
+          },
+          'test',
+        );
+        const assembled = cybertipReportFromCase({ id: chatCase.id, subject: chatCase.subject, timeline }, filer, {
+          now: new Date('2026-12-01T12:00:00Z'),
+          decision: { decidedBy: 'person:reviewer', decidedAt: '2026-11-30T09:00:00Z' },
+          files: [],
+        });
+        assert.equal(assembled.incidentType, 'Online Enticement of Children for Sexual Acts');
+        assert.ok(assembled.report.incidentSummary.reportAnnotations?.includes('sextortion'));
+        const xml = buildCybertipReport(assembled.report, { now: new Date('2026-12-01T12:00:00Z') });
+        assert.match(xml, /<chatImIncident>/);
+        assert.match(xml, /<sextortion\/>|<sextortion>/);
+        assert.ok(!xml.includes('Buy gift cards') && !xml.includes('one hour'), 'no message text in the report');
         // The OCSE pack's protective T5 case for the victim's payment account opens as it always does.
         assert.deepEqual(cases.map((item) => item.subject).sort(), [
           `payment_account:${victimAccount}`,
