@@ -20,6 +20,7 @@ import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexe
 import { wordsToPdqHash } from '../src/signals/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { splitMix32 } from './lib/split-mix32.js';
 
 const radius = 31;
 const batchSize = 100_000;
@@ -38,17 +39,6 @@ interface Side {
   found: number;
   wallMs: number;
   cpuMs: number;
-}
-
-function splitMix32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    return (z ^ (z >>> 15)) >>> 0;
-  };
 }
 
 function positiveInteger(text: string, name: string): number {

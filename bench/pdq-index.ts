@@ -25,6 +25,7 @@ import { LinearPdqIndex, MultiIndexPdqIndex } from '../src/indexes/index.js';
 import { wordsToPdqHash } from '../src/signals/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { splitMix32 } from './lib/split-mix32.js';
 
 /** How long any one variant may take before it is killed. */
 const childTimeoutMs = 20 * 60_000;
@@ -384,18 +385,6 @@ function plantNeighbour(words: Uint32Array, i: number, random: () => number): st
   while (flipped.size < flips) flipped.add(random() % 256);
   for (const bit of flipped) copy[bit >>> 5] = ((copy[bit >>> 5] as number) ^ (1 << (bit & 31))) >>> 0;
   return wordsToPdqHash(copy);
-}
-
-/** A small, fast, seeded 32-bit generator (SplitMix32): period 2^32, enough for 80M words. */
-function splitMix32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    return (z ^ (z >>> 15)) >>> 0;
-  };
 }
 
 function percentile(sorted: number[], share: number): number {
