@@ -21,7 +21,6 @@ export {
 export { buildCybertipReport, parseCybertipReport } from './cybertipline/build-cybertip-report.js';
 export type { CybertipCaseFacts } from './cybertipline/cybertip-case-facts.js';
 export { hashMatchOnlyStatement } from './cybertipline/cybertip-case-files.js';
-export { chatMinorToMinorLabel } from './cybertipline/cybertip-chat.js';
 export { type CybertipConfig, type CybertipContact, parseCybertipConfig } from './cybertipline/cybertip-config.js';
 export {
   type CybertipAssembly,

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cybertipSequences } from '../../../test/support/cybertip-sequences.js';
 import { child, childNames, descendants, parseXml } from '../../../test/support/xml-tree.js';
+import { minorToMinorLabel } from '../../chat/index.js';
 import type { CaseFile } from '../report-transactions.js';
 import { buildCybertipReport } from './build-cybertip-report.js';
-import { chatMinorToMinorLabel } from './cybertip-chat.js';
 import { parseCybertipConfig } from './cybertip-config.js';
 import { cybertipChatReadiness, cybertipReportFromCase } from './cybertip-from-case.js';
 
@@ -164,6 +164,25 @@ test('exposure threats alone are not sextortion; a deadline with them is; a sext
   assert.deepEqual(reportXml(typology).assembled.report.incidentSummary.reportAnnotations, ['sextortion']);
 });
 
+test("the chat pack's minor↔minor typology on the case alone gives minorToMinorInteraction", () => {
+  const file: CaseFile = {
+    id: 34,
+    subject: 'user:user-7',
+    timeline: [
+      message('m-1', '2026-11-06T10:00:00Z', 'user-7', 'user-9'),
+      indicator('i-1', '2026-11-06T10:00:01Z', 'secrecy', 'm-1'),
+      {
+        kind: 'rule_hit',
+        ref: 'typology:chat_minor_to_minor:i-1',
+        time: '2026-11-06T10:00:02Z',
+        summary: '',
+        detail: {},
+      },
+    ],
+  };
+  assert.deepEqual(reportXml(file).assembled.report.incidentSummary.reportAnnotations, ['minorToMinorInteraction']);
+});
+
 test('in a game, between two minors, a photo request: onlineGamingIncident, csamSolicitation and minorToMinorInteraction', () => {
   const file: CaseFile = {
     id: 33,
@@ -179,7 +198,7 @@ test('in a game, between two minors, a photo request: onlineGamingIncident, csam
         summary: 'minor pair',
         detail: {
           ruleId: 'chat_minor_pair',
-          effects: [{ kind: 'label', action: 'add', label: chatMinorToMinorLabel }],
+          effects: [{ kind: 'label', action: 'add', label: minorToMinorLabel }],
         },
       },
     ],

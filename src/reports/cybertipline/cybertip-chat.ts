@@ -12,14 +12,6 @@ import { type CybertipReportAnnotation, cybertipTextLimit } from './cybertip-val
  * the platform preserves the messages (18 U.S.C. § 2258A(h)) and the message ids name them.
  */
 
-/**
- * The label that marks a chat case whose two parties are both minors: the chat pack's
- * (`minor_to_minor_interaction`, set on the dyad by its minor↔minor rule), which owns the name.
- * It maps to the CyberTipline annotation `minorToMinorInteraction`, as does the pack's
- * minor↔minor typology on the case.
- */
-export const chatMinorToMinorLabel = minorToMinorLabel;
-
 /** The age bands (`data.recipient_age_band`) that say the recipient is a minor. */
 const minorBands = new Set(['under_13', '0-12', '13-15', '16-17', 'minor']);
 
@@ -80,11 +72,11 @@ function recipientIsMinor(data: Readonly<Record<string, unknown>>): boolean {
 /** Whether a timeline entry adds the minor↔minor label (its label entry, or a rule hit whose effects add it). */
 function addsMinorLabel(entry: CaseFile['timeline'][number]): boolean {
   const detail = record(entry.detail);
-  if (entry.kind === 'label') return detail?.action === 'add' && detail.label === chatMinorToMinorLabel;
+  if (entry.kind === 'label') return detail?.action === 'add' && detail.label === minorToMinorLabel;
   if (entry.kind !== 'rule_hit' || !Array.isArray(detail?.effects)) return false;
   return detail.effects.some((effect) => {
     const item = record(effect);
-    return item?.kind === 'label' && item.action === 'add' && item.label === chatMinorToMinorLabel;
+    return item?.kind === 'label' && item.action === 'add' && item.label === minorToMinorLabel;
   });
 }
 
@@ -195,7 +187,7 @@ export function chatAnnotations(
   if (chat.minorToMinor)
     found.push({
       annotation: 'minorToMinorInteraction',
-      reason: `Annotation "minorToMinorInteraction": the chat pack found both parties minors (${chatMinorToMinorLabel}).`,
+      reason: `Annotation "minorToMinorInteraction": the chat pack found both parties minors (${minorToMinorLabel}).`,
     });
   return found;
 }
