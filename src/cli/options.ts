@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import ipaddr from 'ipaddr.js';
 import { checkReason } from '../audit/index.js';
+import { isAddressOrRange } from '../config/index.js';
 import { cliSettings } from './cli-settings.js';
 
 /** Parses a positive integer option (`--max-pixels 5000000`), for commander. */
@@ -39,14 +39,9 @@ export function commaList(value: string): string[] {
 /** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8`), each checked. */
 export function addressList(value: string): string[] {
   const entries = commaList(value);
-  for (const entry of entries) {
-    if (ipaddr.isValid(entry)) continue;
-    try {
-      ipaddr.parseCIDR(entry);
-    } catch {
-      throw new InvalidArgumentError(`"${entry}" is not an IP address or a CIDR range such as 10.0.0.0/8`);
-    }
-  }
+  const bad = entries.find((entry) => !isAddressOrRange(entry));
+  if (bad !== undefined)
+    throw new InvalidArgumentError(`"${bad}" is not an IP address or a CIDR range such as 10.0.0.0/8`);
   return entries;
 }
 

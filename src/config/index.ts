@@ -3,6 +3,7 @@ export {
   actionSecretVariable,
   defaultSettings,
   type Environment,
+  isAddressOrRange,
   readSettings,
   type Settings,
   settingVariables,

@@ -138,7 +138,9 @@ const whole = z
   .transform((text) => Number(text.replace(/_/g, '')))
   .refine((value) => Number.isSafeInteger(value), 'expected a whole number');
 
-function isCidr(text: string): boolean {
+/** Whether `text` is an IP address or a CIDR range (`10.0.0.0/8`): what a trusted proxy may be. */
+export function isAddressOrRange(text: string): boolean {
+  if (ipaddr.isValid(text)) return true;
   try {
     ipaddr.parseCIDR(text);
     return true;
@@ -237,7 +239,7 @@ const environmentSchema = z.object({
   PREVAIL_ALLOWED_ORIGINS: commaList.default([]),
   PREVAIL_TRUST_PROXY: commaList
     .refine(
-      (entries) => entries.every((entry) => ipaddr.isValid(entry) || isCidr(entry)),
+      (entries) => entries.every(isAddressOrRange),
       'expected IP addresses or CIDR ranges such as "127.0.0.1" or "10.0.0.0/8"',
     )
     .default([]),
