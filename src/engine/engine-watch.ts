@@ -34,18 +34,21 @@ export class EngineWatch {
     if (this.#ingestedAt.size < maxTimedEvents) this.#ingestedAt.set(seq, startedAt);
   }
 
-  /** Tells the observers what one `ingest` call did (`outcomes[i]` is the log's answer for `valid[i]`). */
+  /**
+   * Tells the observers what one `ingest` call did: `outcomes[i]` is the log's answer for
+   * `logged[i]` (the events sent to the log, derived ones included).
+   */
   ingested(
-    valid: readonly { event: Omit<LoggedEvent, 'seq'> }[],
+    logged: readonly Omit<LoggedEvent, 'seq'>[],
     outcomes: readonly { stored: boolean }[],
     rejected: number,
   ): void {
     if (this.#observers.length === 0) return;
     const accepted: string[] = [];
     const duplicates: string[] = [];
-    valid.forEach((item, position) => {
+    logged.forEach((event, position) => {
       const outcome = outcomes[position];
-      if (outcome !== undefined) (outcome.stored ? accepted : duplicates).push(item.event.type);
+      if (outcome !== undefined) (outcome.stored ? accepted : duplicates).push(event.type);
     });
     this.#tell((observer) => observer.ingested?.({ accepted, duplicates, rejected }));
   }

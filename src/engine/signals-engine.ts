@@ -335,11 +335,7 @@ export class SignalsEngine {
       this.#drain.offer({ ...source, seq: outcome.seq });
       if (options.wait) waits.push(this.#verdictWithDerived(outcome.seq, derivedSeqs));
     }
-    this.#watch.ingested(
-      toLog.map((event) => ({ event })),
-      outcomes,
-      inputs.length - valid.length,
-    );
+    this.#watch.ingested(toLog, outcomes, inputs.length - valid.length);
     this.#drain.kick();
     if (options.wait) {
       const verdicts = await Promise.all(waits);
