@@ -120,8 +120,9 @@ const identifyEvery = 80;
  * on at least 50 letters at confidence 0.6 or more, or the sample is full; from then on it is
  * settled and costs nothing (a conversation costs at most three identifications, not one per
  * message, and most cost one: a first guess at 80 characters that is confident is the language
- * the fuller sample gives in all but about one conversation in 1,600 of `simulate chats`). Pure: no I/O, no clock; the state is
- * plain JSON (`state`), so a pack can keep it beside its other per-conversation features.
+ * the fuller sample gives in all but about one conversation in 1,600 of `simulate chats`).
+ * Pure: no I/O, no clock; the state is plain JSON (`state`), so a pack can keep it beside its
+ * other per-conversation features.
  */
 export class LanguageTracker {
   #state: LanguageTrackerState;
