@@ -1,21 +1,35 @@
 /**
- * `npm run bench -- chat [--conversations N] [--seed S] [--repeat R]` (default 2,000 conversations
- * of `prevail simulate chats`, seed 7, 3 rounds): chat messages per CPU-second on one core through
- * every rule pack registered in `src/app/rule-packs.ts` at run time (so, once the chat pack and its
- * analyser are registered, through normalisation, language identification, indicators, dyad
- * features, typologies and the engine's durable event log), side by side with a baseline: the very
- * same events without their text, i.e. the engine alone on metadata. Both sides run in turns in
- * one process, `--repeat` times each, on throwaway SQLite stores (WAL, synchronous NORMAL, the
- * engine's default snapshots); medians of CPU time (`process.cpuUsage`, not wall clock, because
- * the machine is shared) are compared. The issue's target is 20,000 messages per second on one core.
+ * `npm run bench -- chat [--conversations N] [--seed S] [--repeat R] [--before DIR [--detection-changed]]`
+ * (default 2,000 conversations of `prevail simulate chats`, seed 7, 3 rounds): chat messages per
+ * CPU-second on one core through every rule pack registered in `src/app/rule-packs.ts` (so
+ * through normalisation, language identification, indicators, derived events, dyad features,
+ * typologies and the engine's durable event log). Sides, in the same run, in turns, each run in a
+ * fresh process (`bench/lib/chat-side.ts`: one pass to warm the JIT, then the measured pass, each
+ * on fresh packs and a throwaway SQLite store: WAL, synchronous NORMAL, a snapshot every 100,000
+ * events), `--repeat` times each; medians of CPU time
+ * (`process.cpuUsage`, not wall clock, because the machine is shared) are compared:
+ * - this code, the events with their text;
+ * - before (with `--before DIR`): the same events on the code of another commit checked out in
+ *   the worktree DIR and built there (`npx tsc -p tsconfig.bench.json`). Both must give the same
+ *   alerts (number and SHA-256), or the benchmark fails, unless `--detection-changed` says the
+ *   detection changed between them (each side is then only held to itself);
+ * - baseline: this code, the very same events without their text, i.e. the engine alone on
+ *   metadata.
+ * The issue's target is 20,000 messages per second on one core, with text.
  */
-import { builtinPacks } from '../src/app/index.js';
-import { withPackEngine } from '../src/screening/index.js';
-import { type ChatSimEvent, simulateChats } from '../src/simulate/index.js';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { simulateChats } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
 import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 
+const execute = promisify(execFile);
 const targetMessagesPerSecond = 20_000;
 
 function option(args: string[], name: string, fallback: number): number {
@@ -25,33 +39,53 @@ function option(args: string[], name: string, fallback: number): number {
   return value;
 }
 
-/** One side: ingest every event in calls of 1,000, drain; CPU and wall seconds, and the alerts. */
-async function runSide(events: readonly ChatSimEvent[]) {
-  const packs = await Promise.all(builtinPacks.map((factory) => factory.create()));
-  return withPackEngine(
-    packs,
-    async (engine) => {
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      for (let index = 0; index < events.length; index += 1000) {
-        await engine.ingest(events.slice(index, index + 1000));
-      }
-      await engine.drain();
-      const cpu = process.cpuUsage(cpuBefore);
-      return {
-        seconds: (performance.now() - started) / 1000,
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        alerts: engine.typologyAlerts().length,
-      };
-    },
-    { snapshotEvery: 100_000 },
-  );
+/** The value of a text option, or undefined when absent. */
+function textOption(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a value`);
+  return value;
+}
+
+/** One run of one side (see `chat-side.ts`). */
+interface SideRun {
+  readonly packs: readonly string[];
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly alerts: number;
+  readonly alertsSha256: string;
+}
+
+/** Runs one side in a fresh process on the code compiled under `root`, over the events in `file`. */
+async function runSide(root: string, file: string): Promise<SideRun> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'chat-side.js');
+  const { stdout } = await execute(process.execPath, [script, root, file], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
+}
+
+/** The commit checked out in `directory` (short hash), for the record. */
+async function commitOf(directory: string): Promise<string> {
+  const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
+  return stdout.trim();
+}
+
+/** Fails when a run's alerts differ from the reference's. */
+function sameAlerts(runs: readonly SideRun[], reference: SideRun | undefined, what: string): void {
+  for (const item of runs) {
+    if (reference !== undefined && (item.alerts !== reference.alerts || item.alertsSha256 !== reference.alertsSha256))
+      throw new Error(
+        `${what}: ${item.alerts} (${item.alertsSha256}) against ${reference.alerts} (${reference.alertsSha256})`,
+      );
+  }
 }
 
 export async function run(args: string[]): Promise<void> {
   const conversations = option(args, '--conversations', 2000);
   const seed = option(args, '--seed', 7);
   const repeat = Math.max(1, option(args, '--repeat', 3));
+  const beforeDirectory = textOption(args, '--before');
+  const detectionChanged = args.includes('--detection-changed');
   const { events } = simulateChats({ seed, conversations });
   const withoutText = events.map((event) =>
     event.type === 'message.sent' && 'text' in event.data
@@ -60,51 +94,80 @@ export async function run(args: string[]): Promise<void> {
   );
   const messages = events.filter((event) => event.type === 'message.sent').length;
   const withText = events.filter((event) => event.type === 'message.sent' && 'text' in event.data).length;
-  const packs = await Promise.all(builtinPacks.map((factory) => factory.create()));
-  const chatPack = packs.some((pack) => pack.name.startsWith('chat'));
-  console.log(
-    `${conversations} conversations (seed ${seed}): ${events.length} events, ${messages} messages (${withText} with text); packs: ${packs.map((pack) => pack.name).join(', ')}${chatPack ? '' : ' — no chat pack registered: the text is not analysed'}`,
-  );
-  const product: Awaited<ReturnType<typeof runSide>>[] = [];
-  const baseline: Awaited<ReturnType<typeof runSide>>[] = [];
-  for (let round = 0; round < repeat; round++) {
-    product.push(await runSide(events));
-    baseline.push(await runSide(withoutText));
-    const last = (side: typeof product) => side[side.length - 1] as (typeof product)[number];
-    console.log(
-      `round ${round + 1}: with text ${Math.round(messages / last(product).cpuSeconds)} msg/CPU-s, without text ${Math.round(messages / last(baseline).cpuSeconds)} msg/CPU-s`,
-    );
+  const afterRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const beforeRoot = beforeDirectory === undefined ? undefined : join(resolve(beforeDirectory), 'build', 'bench');
+  if (beforeRoot !== undefined && !existsSync(join(beforeRoot, 'src', 'screening', 'index.js')))
+    throw new Error(`${beforeRoot} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${beforeDirectory} first`);
+  const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-chat-'));
+  const textFile = join(directory, 'events.jsonl');
+  const metadataFile = join(directory, 'events-without-text.jsonl');
+  const product: SideRun[] = [];
+  const before: SideRun[] = [];
+  const baseline: SideRun[] = [];
+  const rate = (item: SideRun) => Math.round(messages / item.cpuSeconds);
+  try {
+    await writeFile(textFile, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    await writeFile(metadataFile, `${withoutText.map((event) => JSON.stringify(event)).join('\n')}\n`);
+    for (let round = 0; round < repeat; round++) {
+      if (beforeRoot !== undefined) before.push(await runSide(beforeRoot, textFile));
+      product.push(await runSide(afterRoot, textFile));
+      baseline.push(await runSide(afterRoot, metadataFile));
+      const last = <T>(side: readonly T[]) => side[side.length - 1] as T;
+      console.log(
+        `round ${round + 1}/${repeat}: with text ${rate(last(product))} msg/CPU-s${beforeRoot === undefined ? '' : `, before ${rate(last(before))}`}, without text ${rate(last(baseline))}`,
+      );
+    }
+  } finally {
+    await rm(directory, { recursive: true, force: true });
   }
-  const summary = (side: typeof product) => ({
+  if (detectionChanged) {
+    sameAlerts(product, product[0], "this side's runs give different alerts");
+    sameAlerts(before, before[0], "the before side's runs give different alerts");
+  } else sameAlerts([...before, ...product], product[0], "the two sides' alerts differ");
+  sameAlerts(baseline, baseline[0], "the baseline's runs give different alerts");
+  const packs = (product[0] as SideRun).packs;
+  const chatPack = packs.some((pack) => pack.startsWith('chat'));
+  console.log(
+    `${conversations} conversations (seed ${seed}): ${events.length} events, ${messages} messages (${withText} with text); packs: ${packs.join(', ')}${chatPack ? '' : ' — no chat pack registered: the text is not analysed'}`,
+  );
+  const summary = (side: readonly SideRun[]) => ({
     messagesPerCpuSecond: Math.round(median(side.map((item) => messages / item.cpuSeconds))),
     messagesPerSecond: Math.round(median(side.map((item) => messages / item.seconds))),
     eventsPerCpuSecond: Math.round(median(side.map((item) => events.length / item.cpuSeconds))),
-    runsMessagesPerCpuSecond: side.map((item) => Math.round(messages / item.cpuSeconds)),
+    runsMessagesPerCpuSecond: side.map(rate),
     alerts: side[0]?.alerts ?? 0,
+    alertsSha256: side[0]?.alertsSha256 ?? '',
   });
   const prevail = summary(product);
+  const previous =
+    beforeDirectory === undefined ? undefined : { commit: await commitOf(beforeDirectory), ...summary(before) };
   const metadataOnly = summary(baseline);
   const ratio = Number((prevail.messagesPerCpuSecond / metadataOnly.messagesPerCpuSecond).toFixed(3));
+  const row = (label: string, side: ReturnType<typeof summary>) => [
+    label,
+    side.messagesPerCpuSecond,
+    side.runsMessagesPerCpuSecond.join(', '),
+    side.messagesPerSecond,
+    side.eventsPerCpuSecond,
+    side.alerts,
+  ];
   printTable(
-    ['side', 'messages/CPU-s', 'messages/s (wall)', 'events/CPU-s', 'alerts'],
+    ['side', 'messages/CPU-s', 'runs', 'messages/s (wall)', 'events/CPU-s', 'alerts'],
     [
-      [
-        'with text (normalisation, indicators, engine)',
-        prevail.messagesPerCpuSecond,
-        prevail.messagesPerSecond,
-        prevail.eventsPerCpuSecond,
-        prevail.alerts,
-      ],
-      [
-        'baseline: same events, no text (engine only)',
-        metadataOnly.messagesPerCpuSecond,
-        metadataOnly.messagesPerSecond,
-        metadataOnly.eventsPerCpuSecond,
-        metadataOnly.alerts,
-      ],
+      row('with text (normalisation, indicators, engine)', prevail),
+      ...(previous === undefined ? [] : [row(`before (${previous.commit}), with text`, previous)]),
+      row('baseline: same events, no text (engine only)', metadataOnly),
     ],
   );
   const machine = describeMachine();
+  const beforeRatio =
+    previous === undefined
+      ? undefined
+      : Number((prevail.messagesPerCpuSecond / previous.messagesPerCpuSecond).toFixed(3));
+  if (previous !== undefined)
+    console.log(
+      `after/before: ${beforeRatio}× per CPU-second (medians of ${repeat} runs each, taken in turns)${detectionChanged ? `; the detection changed: before ${previous.alerts} alerts, after ${prevail.alerts}` : `; the same ${prevail.alerts} alerts on both sides`}`,
+    );
   // Without a chat pack the text is carried but never analysed: the target says nothing then.
   const targetMet = chatPack ? prevail.messagesPerCpuSecond >= targetMessagesPerSecond : null;
   console.log(
@@ -117,9 +180,10 @@ export async function run(args: string[]): Promise<void> {
     events: events.length,
     messages,
     messagesWithText: withText,
-    packs: packs.map((pack) => `${pack.name} v${pack.version}`),
+    packs,
     chatPackLoaded: chatPack,
     prevail,
+    ...(previous === undefined ? {} : { before: { ...previous, detectionChanged }, beforeRatio }),
     baseline: metadataOnly,
     ratio,
     targetMessagesPerSecond,

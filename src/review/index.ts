@@ -6,7 +6,7 @@
  * `ReviewRepository` contract; `storage/` implements it.
  */
 
-export type { ChatMessageSource, ExposureCheck } from './chat-messages.js';
+export { type ChatMessageSource, type ExposureCheck, withoutMessageText } from './chat-messages.js';
 export type { CybertipSubmitInput, ReportMedia, SubmissionSummary } from './cybertip-submission.js';
 export {
   type DecisionPolicy,

@@ -32,8 +32,19 @@ function evasionEntry(flags: number): string {
   return 'evasion.stretch';
 }
 
+/** Span hashes already computed: the same few phrases match again and again. */
+const spanHashes = new Map<string, string>();
+const maxCachedSpanHashes = 4096;
+
+/** SHA-256 of a matched span, hex; remembered for the next time the same span matches. */
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  let hash = spanHashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text, 'utf8').digest('hex');
+    if (spanHashes.size >= maxCachedSpanHashes) spanHashes.clear();
+    spanHashes.set(text, hash);
+  }
+  return hash;
 }
 
 function round(value: number): number {

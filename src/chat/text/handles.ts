@@ -44,6 +44,23 @@ export function isIban(value: string): boolean {
   return remainder === 1;
 }
 
+/** ASCII digits in a text, and its longest run of ASCII letters and digits: one pass. */
+function shapeOf(text: string): { digits: number; longestRun: number } {
+  let digits = 0;
+  let run = 0;
+  let longestRun = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    const digit = code >= 48 && code <= 57;
+    if (digit) digits += 1;
+    if (digit || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      run += 1;
+      if (run > longestRun) longestRun = run;
+    } else run = 0;
+  }
+  return { digits, longestRun };
+}
+
 function hasLettersAndDigits(value: string, letters: number, digits: number): boolean {
   return (value.match(/[A-Za-z]/g)?.length ?? 0) >= letters && (value.match(/\d/g)?.length ?? 0) >= digits;
 }
@@ -65,46 +82,67 @@ export function extractHandles(text: string, options: HandleOptions = {}): Extra
     taken.push([start, end]);
     handles.push({ kind, value, entityId: `${kind}:${value}`, rawStart: start, rawEnd: end });
   };
-  for (const match of text.matchAll(bech32Candidate)) {
-    if (isBech32Address(match[0]))
-      add('crypto_wallet', match[0].toLowerCase(), match.index, match.index + match[0].length);
+  // Every pattern below needs something most chat lines lack (digits, a long run of letters and
+  // digits, `@`, `$`, `/`): one pass over the text finds which can match at all, and only those
+  // run. Each guard is a necessary condition of its pattern, so the handles found are the same.
+  const { digits, longestRun } = shapeOf(text);
+  if (digits >= 1 && longestRun >= 9) {
+    for (const match of text.matchAll(bech32Candidate)) {
+      if (isBech32Address(match[0]))
+        add('crypto_wallet', match[0].toLowerCase(), match.index, match.index + match[0].length);
+    }
   }
-  for (const match of text.matchAll(base58Candidate)) {
-    if (isBase58CheckAddress(match[0])) add('crypto_wallet', match[0], match.index, match.index + match[0].length);
+  if (longestRun >= 26) {
+    for (const match of text.matchAll(base58Candidate)) {
+      if (isBase58CheckAddress(match[0])) add('crypto_wallet', match[0], match.index, match.index + match[0].length);
+    }
   }
-  for (const match of text.matchAll(ethereumCandidate)) {
-    if (isPlainEthereumAddress(match[0]))
-      add('crypto_wallet', match[0].toLowerCase(), match.index, match.index + match[0].length);
+  if (longestRun >= 42) {
+    for (const match of text.matchAll(ethereumCandidate)) {
+      if (isPlainEthereumAddress(match[0]))
+        add('crypto_wallet', match[0].toLowerCase(), match.index, match.index + match[0].length);
+    }
   }
-  for (const match of text.matchAll(ibanCandidate)) {
-    const value = match[0].replace(/ /g, '').toUpperCase();
-    if (isIban(value)) add('iban', value, match.index, match.index + match[0].length);
+  if (digits >= 2) {
+    for (const match of text.matchAll(ibanCandidate)) {
+      const value = match[0].replace(/ /g, '').toUpperCase();
+      if (isIban(value)) add('iban', value, match.index, match.index + match[0].length);
+    }
   }
-  if (text.includes('@')) {
+  const at = text.includes('@');
+  if (at) {
     for (const match of text.matchAll(email))
       add('email', match[0].toLowerCase(), match.index, match.index + match[0].length);
   }
-  for (const match of text.matchAll(cashtag)) {
-    add('p2p_handle', `$${(match[1] as string).toLowerCase()}`, match.index, match.index + match[0].length);
+  if (text.includes('$')) {
+    for (const match of text.matchAll(cashtag)) {
+      add('p2p_handle', `$${(match[1] as string).toLowerCase()}`, match.index, match.index + match[0].length);
+    }
   }
-  for (const match of text.matchAll(payPalMe)) {
-    add('p2p_handle', `paypal.me/${(match[1] as string).toLowerCase()}`, match.index, match.index + match[0].length);
+  if (text.includes('/')) {
+    for (const match of text.matchAll(payPalMe)) {
+      add('p2p_handle', `paypal.me/${(match[1] as string).toLowerCase()}`, match.index, match.index + match[0].length);
+    }
   }
-  for (const match of text.matchAll(venmo)) {
-    add('p2p_handle', `venmo/@${(match[1] as string).toLowerCase()}`, match.index, match.index + match[0].length);
+  if (at) {
+    for (const match of text.matchAll(venmo)) {
+      add('p2p_handle', `venmo/@${(match[1] as string).toLowerCase()}`, match.index, match.index + match[0].length);
+    }
   }
-  for (const match of text.matchAll(groupedCode)) {
-    const value = match[0].replace(/[- ]/g, '').toUpperCase();
-    if (match[0].includes(' ') && ibanShape.test(value)) continue;
-    if (hasLettersAndDigits(value, 2, 2)) add('gift_card_code', value, match.index, match.index + match[0].length);
+  if (digits >= 2) {
+    for (const match of text.matchAll(groupedCode)) {
+      const value = match[0].replace(/[- ]/g, '').toUpperCase();
+      if (match[0].includes(' ') && ibanShape.test(value)) continue;
+      if (hasLettersAndDigits(value, 2, 2)) add('gift_card_code', value, match.index, match.index + match[0].length);
+    }
   }
-  if (giftCardContext.test(text)) {
+  if (digits >= 3 && longestRun >= 16 && giftCardContext.test(text)) {
     for (const match of text.matchAll(runCode)) {
       if (hasLettersAndDigits(match[0], 3, 3))
         add('gift_card_code', match[0].toUpperCase(), match.index, match.index + match[0].length);
     }
   }
-  if ((text.match(/\d/g)?.length ?? 0) >= 7) {
+  if (digits >= 7) {
     const found = findPhoneNumbersInText(
       text,
       options.defaultPhoneRegion !== undefined ? { defaultCountry: options.defaultPhoneRegion } : undefined,

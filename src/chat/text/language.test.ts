@@ -46,3 +46,22 @@ test('the tracker settles on a conversation language from several short lines, a
   }
   assert.ok(tracker.state.sample.length <= 600);
 });
+
+test('a confident first guess at 80 characters settles the conversation: later lines are not identified', () => {
+  const tracker = new LanguageTracker();
+  tracker.observe('bien, fui al colegio y después jugué al fútbol con mis amigos');
+  assert.equal(tracker.state.identifiedAt, 0, 'under 80 characters: not identified yet');
+  const guess = tracker.observe('qué bueno, yo estuve estudiando toda la tarde para el examen de mañana');
+  assert.equal(guess.language, 'es');
+  assert.ok(guess.confidence >= 0.6);
+  assert.equal(tracker.state.settled, true, 'settled on the first identification');
+  const sample = tracker.state.sample;
+  tracker.observe('and now a line in another language that would move the guess');
+  assert.equal(tracker.state.sample, sample, 'a settled tracker reads no more text');
+  assert.equal(tracker.current.language, 'es');
+});
+
+test('letters are counted the same in ASCII and accented text (the floor of 12 letters)', () => {
+  assert.equal(identifyLanguage('abc def ghi').language, 'und', '9 letters: under the floor');
+  assert.equal(identifyLanguage('ééé ààà ççç').language, 'und', '9 accented letters: under the floor');
+});

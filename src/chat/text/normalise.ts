@@ -188,6 +188,50 @@ function buildToken(pieces: readonly Piece[], hiddenInside: boolean): Built {
   };
 }
 
+function isAsciiLetterCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+}
+
+/**
+ * Whether the code unit after a run of ASCII letters ends the word for certain: the end of the
+ * text, or an ASCII separator that is neither a leet symbol (`p@rents`) nor an apostrophe
+ * (`don't`), both of which may join the next letters to the word.
+ */
+function endsPlainWord(raw: string, at: number): boolean {
+  if (at >= raw.length) return true;
+  const code = raw.charCodeAt(at);
+  if (code >= 128 || isAsciiLetterCode(code) || (code >= 48 && code <= 57) || code === 95) return false;
+  return !isLeetSymbol(raw[at] as string) && !isApostrophe(code);
+}
+
+/**
+ * The token of a word of ASCII letters only, `raw.slice(start, end)`, with its per-unit raw
+ * ranges: exactly what `buildToken` gives for such a word (lower-cased, letter runs collapsed,
+ * no leet, no look-alike), without one piece per character.
+ */
+function plainWord(raw: string, start: number, end: number): Built {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let at = start; at < end; at += 1) {
+    starts.push(at);
+    ends.push(at + 1);
+  }
+  const folded = collapse(raw.slice(start, end).toLowerCase(), starts, ends);
+  const stretched = folded.stretched > 0;
+  return {
+    token: {
+      key: folded.key,
+      alt: undefined,
+      rawStart: start,
+      rawEnd: end,
+      evasion: stretched ? Evasion.Stretch : 0,
+      changed: folded.stretched,
+    },
+    starts: folded.starts,
+    ends: folded.ends,
+  };
+}
+
 const emojiKeys = new Map<string, string>();
 
 /** `emoji_<name>`, normalised like any word (so normalising twice changes nothing). */
@@ -286,6 +330,19 @@ export function normalise(raw: string): NormalisedText {
     const width = codePoint > 0xffff ? 2 : 1;
     const start = index;
     index += width;
+    // Most words are ASCII letters alone: one token at once, not one piece per character. Tried
+    // once per word (at its first letter), so the text is still read in linear time.
+    if (pieces.length === 0 && isAsciiLetterCode(codePoint)) {
+      let end = index;
+      while (end < raw.length && isAsciiLetterCode(raw.charCodeAt(end))) end += 1;
+      if (endsPlainWord(raw, end)) {
+        const word = plainWord(raw, start, end);
+        built.push(word);
+        wordUnits += end - start;
+        index = end;
+        continue;
+      }
+    }
     const char = raw[start] as string;
     if (pieces.length > 0 && isLeetSymbol(char)) {
       pendingSymbols.push({ text: char, original: char, kind: FoldKind.Plain, start, end: index, leet: true });

@@ -169,7 +169,11 @@ export const caseFileAnswerSchema = z.object({
       ref: z.string(),
       time: isoTime,
       summary: z.string(),
-      detail: z.unknown(),
+      detail: z
+        .unknown()
+        .describe(
+          "the entry as recorded; a message event carries data.text_withheld: true instead of data.text (read through the console's audited reveal)",
+        ),
     }),
   ),
   links: z.array(linkAnswerSchema),

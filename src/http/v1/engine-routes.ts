@@ -7,6 +7,7 @@ import { ruleModes } from '../../rules/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
 import { caseAnswerSchema, caseFileAnswerSchema, ingestAnswerSchema, linkAnswerSchema } from './answer-schemas.js';
+import { caseFileAnswer } from './case-file-answer.js';
 import { definedOnly } from './defined-only.js';
 import { reasonSchema, requireReason } from './reason.js';
 
@@ -106,13 +107,15 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       preValidation: requireReason('query'),
       schema: {
         tags,
-        summary: 'Show a case with its timeline, linked entities and rule hits (audited: give ?reason=)',
+        summary:
+          'Show a case with its timeline (message text withheld), linked entities and rule hits (audited: give ?reason=)',
         params: caseParams,
         querystring: reasonQuery,
         response: { 200: caseFileAnswerSchema },
       },
     },
-    async (request) => cases.show(request.params.id, { actor: request.actor, reason: request.query.reason }),
+    async (request) =>
+      caseFileAnswer(await cases.show(request.params.id, { actor: request.actor, reason: request.query.reason })),
   );
 
   api.patch(
