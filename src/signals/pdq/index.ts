@@ -34,6 +34,8 @@ export { hammingWords, pdqDistance, popcount32 } from './hamming.js';
 export {
   hashPixels,
   hashPixelsDihedral,
+  hashPixelsDihedralJs,
+  hashPixelsJs,
   minimumHashableDimension,
   type PdqDihedralResult,
   type PdqResult,
@@ -42,4 +44,5 @@ export {
   pdqQualityThreshold,
 } from './hasher.js';
 export { lumaFromPixels, type PixelBuffer } from './luma.js';
+export { activePdqKernels } from './wasm-kernels.js';
 export { isPdqHash, type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash, zeroPdqHash } from './pdq-hash.js';
