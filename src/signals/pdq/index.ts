@@ -44,5 +44,5 @@ export {
   pdqQualityThreshold,
 } from './hasher.js';
 export { lumaFromPixels, type PixelBuffer } from './luma.js';
-export { activePdqKernels } from './wasm-kernels.js';
 export { isPdqHash, type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash, zeroPdqHash } from './pdq-hash.js';
+export { activePdqKernels } from './wasm-kernels.js';
