@@ -111,6 +111,14 @@ describe('PDQ WebAssembly kernels', () => {
     }
   });
 
+  test('a pixel buffer shorter than width × height × channels is left to the JS kernels', () => {
+    const pixels = pseudoRandomPixels(40, 30, 3, 4);
+    const short: PixelBuffer = { ...pixels, data: pixels.data.subarray(0, pixels.data.length - 1) };
+    assert.equal(downsampleWithWasm(short), undefined);
+    assert.deepEqual(hashPixels(short), hashPixelsJs(short));
+    assert.ok(downsampleWithWasm(pixels) !== undefined);
+  });
+
   test('an image too large for the retained memory uses a throwaway instance, bit for bit', () => {
     // 5000×5000 grey needs ~225 MB of linear memory, above the 192 MB the shared instance keeps.
     const width = 5000;

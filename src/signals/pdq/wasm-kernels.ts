@@ -121,6 +121,8 @@ function layout(pixels: PixelBuffer) {
 export function downsampleWithWasm(pixels: PixelBuffer): Float32Array | undefined {
   const { width: cols, height: rows, channels } = pixels;
   const count = cols * rows;
+  // A short buffer would leave stale memory in place of pixels: let the JS kernels handle it as before.
+  if (pixels.data.length < count * channels) return undefined;
   const at = layout(pixels);
   const kernels = kernelsFor(at.end);
   if (kernels === undefined) return undefined;
