@@ -5,7 +5,7 @@ import { lumaFromPixels, type PixelBuffer } from './luma.js';
 import { torbenMedian } from './median.js';
 import { formatPdqBits, type PdqHash, zeroPdqHash } from './pdq-hash.js';
 import { pdqQuality } from './quality.js';
-import { downsampleWithWasm } from './wasm-kernels.js';
+import { pdqDctWithWasm } from './wasm-kernels.js';
 import { borrowBuffers } from './workspace.js';
 
 /** A PDQ hash with its quality (0..100; below 50 the hash should not be matched). */
@@ -76,7 +76,10 @@ export function pdqFromLuma(
 }
 
 function hashFromBuffer64(buffer64: Float32Array): PdqResult {
-  const { dct, quality } = dctFromBuffer64(buffer64);
+  return hashFromDctAndQuality(dctFromBuffer64(buffer64));
+}
+
+function hashFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqResult {
   return { hash: hashFromDct(dct), quality };
 }
 
@@ -98,8 +101,11 @@ function zeroDihedral(): PdqDihedralResult {
 }
 
 function dihedralFromBuffer64(buffer64: Float32Array): PdqDihedralResult {
+  return dihedralFromDctAndQuality(dctFromBuffer64(buffer64));
+}
+
+function dihedralFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqDihedralResult {
   const hashes = {} as Record<DihedralName, PdqHash>;
-  const { dct, quality } = dctFromBuffer64(buffer64);
   const variant = new Float32Array(16 * 16);
   for (const name of dihedralNames) {
     dihedralDct(name, dct, variant);
@@ -111,7 +117,7 @@ function dihedralFromBuffer64(buffer64: Float32Array): PdqDihedralResult {
 /**
  * PDQ hash of decoded pixels at full resolution (no pre-resize), as HMA,
  * python-threatexchange and the reference core compute it. The full-resolution work (luma, blur,
- * decimation) runs in the WebAssembly SIMD kernels (`wasm-kernels.ts`) when this runtime has
+ * decimation, DCT) runs in the WebAssembly SIMD kernels (`wasm-kernels.ts`) when this runtime has
  * them, else in the plain-JS kernels; both are bit-identical to the reference.
  *
  * @example
@@ -119,8 +125,9 @@ function dihedralFromBuffer64(buffer64: Float32Array): PdqDihedralResult {
  */
 export function hashPixels(pixels: PixelBuffer): PdqResult {
   if (isTooSmall(pixels.height, pixels.width)) return { hash: zeroPdqHash, quality: 0 };
-  const buffer64 = downsampleWithWasm(pixels);
-  return buffer64 === undefined ? hashPixelsJs(pixels) : hashFromBuffer64(buffer64);
+  const computed = pdqDctWithWasm(pixels);
+  if (computed === undefined) return hashPixelsJs(pixels);
+  return hashFromDctAndQuality({ dct: computed.dct, quality: pdqQuality(computed.buffer64) });
 }
 
 /** `hashPixels` on the plain-JS kernels only: the fallback, and the benchmark's baseline. */
@@ -132,8 +139,9 @@ export function hashPixelsJs(pixels: PixelBuffer): PdqResult {
 /** The eight dihedral PDQ hashes of decoded pixels (WebAssembly kernels when available). */
 export function hashPixelsDihedral(pixels: PixelBuffer): PdqDihedralResult {
   if (isTooSmall(pixels.height, pixels.width)) return zeroDihedral();
-  const buffer64 = downsampleWithWasm(pixels);
-  return buffer64 === undefined ? hashPixelsDihedralJs(pixels) : dihedralFromBuffer64(buffer64);
+  const computed = pdqDctWithWasm(pixels);
+  if (computed === undefined) return hashPixelsDihedralJs(pixels);
+  return dihedralFromDctAndQuality({ dct: computed.dct, quality: pdqQuality(computed.buffer64) });
 }
 
 /** `hashPixelsDihedral` on the plain-JS kernels only. */

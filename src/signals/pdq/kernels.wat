@@ -1,5 +1,5 @@
-;; PDQ's full-resolution kernels in WebAssembly SIMD: luma, the Jarosz box-filter passes and the
-;; column gather before decimation. Hand-written, assembled by `scripts/build-pdq-wasm.ts` into
+;; PDQ's kernels in WebAssembly SIMD: luma, the Jarosz box-filter passes, the column gather
+;; before decimation, and the 64×64 → 16×16 DCT. Hand-written, assembled by `scripts/build-pdq-wasm.ts` into
 ;; `kernels-wasm.ts` (a test checks the committed module equals a fresh assembly of this file).
 ;;
 ;; Bit-exactness: every value is float32 and every operation is one IEEE float32 operation in the
@@ -387,6 +387,72 @@
         (local.set $left (i32.add (local.get $left) (local.get $stride)))
         (local.set $o (i32.add (local.get $o) (local.get $stride)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
+
+  ;; The 16×16 DCT corner of a 64×64 buffer, as `dct64To16` (dct.ts): T = D·A into `scratch`
+  ;; (16×64), then B = T·Dᵀ into `output` (16×16). `matrix` is D (16×64) and `transposed` is Dᵀ
+  ;; (64×16), both float32 from JS. Each output sums its 64 float32 products in k order, four
+  ;; neighbouring outputs per vector, so every value is the JS one bit for bit.
+  (func (export "dct64To16") (param $input i32) (param $output i32) (param $scratch i32) (param $matrix i32)
+    (param $transposed i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $sum v128) (local $row i32)
+    ;; T[i][j] = Σk D[i][k]·A[k][j], j in fours
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (i32.const 16)))
+        (local.set $row (i32.add (local.get $matrix) (i32.shl (local.get $i) (i32.const 8))))
+        (local.set $j (i32.const 0))
+        (block $columns
+          (loop $column
+            (br_if $columns (i32.ge_u (local.get $j) (i32.const 256)))
+            (local.set $sum (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.const 0))
+            (block $terms
+              (loop $term
+                (br_if $terms (i32.ge_u (local.get $k) (i32.const 64)))
+                (local.set $sum
+                  (f32x4.add (local.get $sum)
+                    (f32x4.mul
+                      (f32x4.splat (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+                      (v128.load (i32.add (local.get $input)
+                        (i32.add (i32.shl (local.get $k) (i32.const 8)) (local.get $j)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $term)))
+            (v128.store (i32.add (i32.add (local.get $scratch) (i32.shl (local.get $i) (i32.const 8))) (local.get $j))
+              (local.get $sum))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $column)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    ;; B[i][j] = Σk T[i][k]·D[j][k] = Σk T[i][k]·Dᵀ[k][j], j in fours
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (i32.const 16)))
+        (local.set $row (i32.add (local.get $scratch) (i32.shl (local.get $i) (i32.const 8))))
+        (local.set $j (i32.const 0))
+        (block $columns
+          (loop $column
+            (br_if $columns (i32.ge_u (local.get $j) (i32.const 64)))
+            (local.set $sum (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.const 0))
+            (block $terms
+              (loop $term
+                (br_if $terms (i32.ge_u (local.get $k) (i32.const 64)))
+                (local.set $sum
+                  (f32x4.add (local.get $sum)
+                    (f32x4.mul
+                      (f32x4.splat (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+                      (v128.load (i32.add (local.get $transposed)
+                        (i32.add (i32.shl (local.get $k) (i32.const 6)) (local.get $j)))))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $term)))
+            (v128.store (i32.add (i32.add (local.get $output) (i32.shl (local.get $i) (i32.const 6))) (local.get $j))
+              (local.get $sum))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $column)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
 
   ;; Copies the 64 columns listed (as int32 indices) at `indices` out of `in` (rows × cols) into

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD kernels against the plain-JS ones: the 64×64 buffer they hand to the DCT
- * must be the same float32 values bit for bit, for every shape (odd widths leave a lane tail, short
+ * The WebAssembly SIMD kernels against the plain-JS ones: the 64×64 buffer and the 16×16 DCT must
+ * be the same float32 values bit for bit, for every shape (odd widths leave a lane tail, short
  * heights a partial group of four rows), grey and RGB, and whatever an earlier, larger call left in
  * linear memory. The conformance suite checks both paths against the C++ core's hashes.
  */
@@ -9,10 +9,11 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { assemblePdqKernels, generatedPath, generatedSource } from '../../../scripts/build-pdq-wasm.js';
+import { dct64To16 } from './dct.js';
 import { hashPixels, hashPixelsDihedral, hashPixelsDihedralJs, hashPixelsJs } from './hasher.js';
 import { blurAndDecimate } from './jarosz.js';
 import { lumaFromPixels, type PixelBuffer } from './luma.js';
-import { activePdqKernels, downsampleWithWasm } from './wasm-kernels.js';
+import { activePdqKernels, pdqDctWithWasm } from './wasm-kernels.js';
 
 function pseudoRandomPixels(width: number, height: number, channels: 1 | 3, seed: number): PixelBuffer {
   const data = new Uint8Array(width * height * channels);
@@ -25,17 +26,30 @@ function pseudoRandomPixels(width: number, height: number, channels: 1 | 3, seed
   return { width, height, channels, data };
 }
 
-/** The JS kernels' 64×64 buffer (a 64×64 image is used unfiltered, as `hasher.ts` does). */
-function downsampleWithJs(pixels: PixelBuffer): Float32Array {
+/** The JS kernels' 64×64 buffer (a 64×64 image is used unfiltered, as `hasher.ts` does) and DCT. */
+function pdqDctWithJs(pixels: PixelBuffer): { buffer64: Float32Array; dct: Float32Array } {
   const luma = lumaFromPixels(pixels);
-  if (pixels.width === 64 && pixels.height === 64) return luma;
-  const output = new Float32Array(64 * 64);
-  blurAndDecimate(luma, new Float32Array(luma.length), pixels.height, pixels.width, output);
-  return output;
+  let buffer64 = luma;
+  if (pixels.width !== 64 || pixels.height !== 64) {
+    buffer64 = new Float32Array(64 * 64);
+    blurAndDecimate(luma, new Float32Array(luma.length), pixels.height, pixels.width, buffer64);
+  }
+  const dct = new Float32Array(16 * 16);
+  dct64To16(buffer64, dct, new Float32Array(16 * 64));
+  return { buffer64, dct };
 }
 
-function assertSameFloats(actual: Float32Array | undefined, expected: Float32Array, what: string): void {
+/** Both paths' 64×64 buffers and DCTs are equal bit for bit. */
+function assertSameAsJs(pixels: PixelBuffer): void {
+  const what = `${pixels.width}×${pixels.height}×${pixels.channels}`;
+  const actual = pdqDctWithWasm(pixels);
   assert.ok(actual !== undefined, `${what}: the WebAssembly kernels ran`);
+  const expected = pdqDctWithJs(pixels);
+  assertSameFloats(actual.buffer64, expected.buffer64, `${what} 64×64`);
+  assertSameFloats(actual.dct, expected.dct, `${what} DCT`);
+}
+
+function assertSameFloats(actual: Float32Array, expected: Float32Array, what: string): void {
   assert.equal(actual.length, expected.length, what);
   const actualBits = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
   const expectedBits = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
@@ -57,7 +71,7 @@ describe('PDQ WebAssembly kernels', () => {
     assert.equal(activePdqKernels, 'wasm-simd');
   });
 
-  test('property: the 64×64 buffer equals the JS kernels bit for bit (any shape, grey or RGB)', () => {
+  test('property: the 64×64 buffer and the DCT equal the JS kernels bit for bit (any shape, grey or RGB)', () => {
     const shape = fc.record({
       width: fc.integer({ min: 5, max: 300 }),
       height: fc.integer({ min: 5, max: 300 }),
@@ -66,8 +80,7 @@ describe('PDQ WebAssembly kernels', () => {
     });
     fc.assert(
       fc.property(shape, ({ width, height, channels, seed }) => {
-        const pixels = pseudoRandomPixels(width, height, channels, seed);
-        assertSameFloats(downsampleWithWasm(pixels), downsampleWithJs(pixels), `${width}×${height}×${channels}`);
+        assertSameAsJs(pseudoRandomPixels(width, height, channels, seed));
       }),
       { numRuns: 60 },
     );
@@ -89,8 +102,7 @@ describe('PDQ WebAssembly kernels', () => {
     ];
     for (const [width, height] of shapes) {
       for (const channels of [1, 3] as const) {
-        const pixels = pseudoRandomPixels(width, height, channels, width * 31 + height);
-        assertSameFloats(downsampleWithWasm(pixels), downsampleWithJs(pixels), `${width}×${height}×${channels}`);
+        assertSameAsJs(pseudoRandomPixels(width, height, channels, width * 31 + height));
       }
     }
   });
@@ -114,9 +126,9 @@ describe('PDQ WebAssembly kernels', () => {
   test('a pixel buffer shorter than width × height × channels is left to the JS kernels', () => {
     const pixels = pseudoRandomPixels(40, 30, 3, 4);
     const short: PixelBuffer = { ...pixels, data: pixels.data.subarray(0, pixels.data.length - 1) };
-    assert.equal(downsampleWithWasm(short), undefined);
+    assert.equal(pdqDctWithWasm(short), undefined);
     assert.deepEqual(hashPixels(short), hashPixelsJs(short));
-    assert.ok(downsampleWithWasm(pixels) !== undefined);
+    assert.ok(pdqDctWithWasm(pixels) !== undefined);
   });
 
   test('an image too large for the retained memory uses a throwaway instance, bit for bit', () => {

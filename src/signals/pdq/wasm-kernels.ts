@@ -1,8 +1,8 @@
 /**
- * PDQ's full-resolution work in WebAssembly SIMD: luma, the Jarosz filter's box passes and the
- * decimation to 64×64 (`kernels.wat`). The 64×64 buffer it returns is bit-identical to what the
- * plain-JS kernels (`luma.ts`, `jarosz.ts`) compute, because the same float32 operations run in
- * the same order; the quality, DCT and median stay in JS (they touch 4,096 values, not millions).
+ * PDQ's numeric work in WebAssembly SIMD: luma, the Jarosz filter's box passes, the decimation to
+ * 64×64 and the 16×16 DCT (`kernels.wat`). The 64×64 buffer and the DCT it returns are
+ * bit-identical to what the plain-JS kernels (`luma.ts`, `jarosz.ts`, `dct.ts`) compute, because
+ * the same float32 operations run in the same order; the quality and the median stay in JS.
  *
  * Memory: one shared instance serves every call (hashing is synchronous; each worker thread has
  * its own). Its linear memory grows to the largest image hashed up to `retainBytes`; a larger
@@ -10,6 +10,7 @@
  * process (wasm memory never shrinks). When WebAssembly SIMD is missing or memory cannot grow,
  * the functions return `undefined` and the caller uses the JS kernels.
  */
+import { dctMatrix } from './dct.js';
 import { jaroszWindowSize, samplePositions } from './jarosz.js';
 import { pdqKernelsBase64 } from './kernels-wasm.js';
 import type { PixelBuffer } from './luma.js';
@@ -40,7 +41,11 @@ interface KernelExports {
   ): void;
   boxColumns(input: number, output: number, rows: number, cols: number, window: number, sums: number): void;
   gatherColumns(input: number, output: number, rows: number, cols: number, indices: number): void;
+  dct64To16(input: number, output: number, scratch: number, matrix: number, transposed: number): void;
 }
+
+/** The fixed start of linear memory: the DCT matrix, its transpose and the DCT's buffers. */
+const fixed = { matrix: 0, transposed: 4096, input64: 8192, dctScratch: 24576, dct: 28672, end: 29696 };
 
 /** Linear memory kept by the shared instance at most (a 4000×3000 RGB photo needs ~135 MB). */
 const retainBytes = 192 * 1024 * 1024;
@@ -66,7 +71,13 @@ export const activePdqKernels: 'wasm-simd' | 'js' = compiled === undefined ? 'js
 
 function instantiate(): KernelExports | undefined {
   if (wasm === undefined || compiled === undefined) return undefined;
-  return new wasm.Instance(compiled, {}).exports as KernelExports;
+  const kernels = new wasm.Instance(compiled, {}).exports as KernelExports;
+  new Float32Array(kernels.memory.buffer, fixed.matrix, 16 * 64).set(dctMatrix);
+  const transposed = new Float32Array(kernels.memory.buffer, fixed.transposed, 64 * 16);
+  for (let i = 0; i < 16; i++) {
+    for (let k = 0; k < 64; k++) transposed[k * 16 + i] = dctMatrix[i * 64 + k] as number;
+  }
+  return kernels;
 }
 
 /** An instance whose memory holds `bytes`, or undefined if none can. */
@@ -100,7 +111,7 @@ function align(bytes: number): number {
 function layout(pixels: PixelBuffer) {
   const { width: cols, height: rows, channels } = pixels;
   const count = cols * rows;
-  const source = 0;
+  const source = fixed.end;
   const luma = align(source + count * channels + slack);
   const scratch = align(luma + count * 4 + slack);
   const lines = align(scratch + count * 4 + slack);
@@ -115,10 +126,11 @@ function layout(pixels: PixelBuffer) {
 
 /**
  * The blurred, decimated 64×64 luma of `pixels` (at least 5×5), row-major, as `blurAndDecimate`
- * after `lumaFromPixels` computes it; a 64×64 image's luma is returned unfiltered, as the
- * reference does. `undefined` when the WebAssembly kernels cannot run here.
+ * after `lumaFromPixels` computes it (a 64×64 image's luma is used unfiltered, as the reference
+ * does), and its 16×16 DCT as `dct64To16`. `undefined` when the WebAssembly kernels cannot run
+ * here.
  */
-export function downsampleWithWasm(pixels: PixelBuffer): Float32Array | undefined {
+export function pdqDctWithWasm(pixels: PixelBuffer): { buffer64: Float32Array; dct: Float32Array } | undefined {
   const { width: cols, height: rows, channels } = pixels;
   const count = cols * rows;
   // A short buffer would leave stale memory in place of pixels: let the JS kernels handle it as before.
@@ -130,23 +142,26 @@ export function downsampleWithWasm(pixels: PixelBuffer): Float32Array | undefine
   new Uint8Array(memory.buffer, at.source, count * channels).set(pixels.data.subarray(0, count * channels));
   if (channels === 3) kernels.lumaRgb(at.source, at.luma, count);
   else kernels.lumaGrey(at.source, at.luma, count);
-  if (rows === 64 && cols === 64) return new Float32Array(memory.buffer, at.luma, 64 * 64).slice();
-
-  const windowAlongRows = jaroszWindowSize(cols);
-  const windowAlongColumns = jaroszWindowSize(rows);
-  kernels.boxRows(at.luma, at.scratch, rows, cols, windowAlongRows, at.lines, at.filtered);
-  kernels.boxColumns(at.scratch, at.luma, rows, cols, windowAlongColumns, at.sums);
-  kernels.boxRows(at.luma, at.scratch, rows, cols, windowAlongRows, at.lines, at.filtered);
-  // Only the 64 sampled columns of the last vertical pass are read: gather, then filter those.
-  new Int32Array(memory.buffer, at.indices, 64).set(samplePositions(cols));
-  kernels.gatherColumns(at.scratch, at.gathered, rows, cols, at.indices);
-  kernels.boxColumns(at.gathered, at.gatheredFiltered, rows, 64, windowAlongColumns, at.sums);
-  const filtered = new Float32Array(memory.buffer, at.gatheredFiltered, rows * 64);
-  const sampleRows = samplePositions(rows);
-  const output = new Float32Array(64 * 64);
-  for (let i = 0; i < 64; i++) {
-    const from = (sampleRows[i] as number) * 64;
-    output.set(filtered.subarray(from, from + 64), i * 64);
+  const buffer64 = new Float32Array(memory.buffer, fixed.input64, 64 * 64);
+  if (rows === 64 && cols === 64) {
+    buffer64.set(new Float32Array(memory.buffer, at.luma, 64 * 64));
+  } else {
+    const windowAlongRows = jaroszWindowSize(cols);
+    const windowAlongColumns = jaroszWindowSize(rows);
+    kernels.boxRows(at.luma, at.scratch, rows, cols, windowAlongRows, at.lines, at.filtered);
+    kernels.boxColumns(at.scratch, at.luma, rows, cols, windowAlongColumns, at.sums);
+    kernels.boxRows(at.luma, at.scratch, rows, cols, windowAlongRows, at.lines, at.filtered);
+    // Only the 64 sampled columns of the last vertical pass are read: gather, then filter those.
+    new Int32Array(memory.buffer, at.indices, 64).set(samplePositions(cols));
+    kernels.gatherColumns(at.scratch, at.gathered, rows, cols, at.indices);
+    kernels.boxColumns(at.gathered, at.gatheredFiltered, rows, 64, windowAlongColumns, at.sums);
+    const filtered = new Float32Array(memory.buffer, at.gatheredFiltered, rows * 64);
+    const sampleRows = samplePositions(rows);
+    for (let i = 0; i < 64; i++) {
+      const from = (sampleRows[i] as number) * 64;
+      buffer64.set(filtered.subarray(from, from + 64), i * 64);
+    }
   }
-  return output;
+  kernels.dct64To16(fixed.input64, fixed.dct, fixed.dctScratch, fixed.matrix, fixed.transposed);
+  return { buffer64: buffer64.slice(), dct: new Float32Array(memory.buffer, fixed.dct, 16 * 16).slice() };
 }
