@@ -14,6 +14,8 @@ import {
   dihedralNames,
   hashPixels,
   hashPixelsDihedral,
+  hashPixelsDihedralJs,
+  hashPixelsJs,
   type PdqHash,
   type PixelBuffer,
   parsePdqHash,
@@ -39,16 +41,35 @@ describe('PDQ against the C++ reference core (cross_impl_reference_images.tsv)',
 
   for (const row of eligible) {
     const file = row.file as string;
-    test(`${file} hashes exactly like core_im`, { skip: knownExceptions.get(file) ?? false }, async () => {
-      const { hash, quality } = await hashFile(file);
-      assert.equal(quality, Number(row.core_im_quality), 'quality');
-      assert.equal(
-        hash,
-        row.core_im_hash,
-        `hash (distance ${pdqDistance(hash, parsePdqHash(row.core_im_hash ?? ''))})`,
-      );
+    test(`${file} hashes exactly like core_im (WebAssembly and JS kernels)`, {
+      skip: knownExceptions.get(file) ?? false,
+    }, async () => {
+      const { image, hash, quality } = await hashFile(file);
+      const plain = hashPixelsJs(image);
+      for (const [path, result] of [
+        ['default', { hash, quality }],
+        ['js', plain],
+      ] as const) {
+        assert.equal(result.quality, Number(row.core_im_quality), `${path} quality`);
+        assert.equal(
+          result.hash,
+          row.core_im_hash,
+          `${path} hash (distance ${pdqDistance(result.hash, parsePdqHash(row.core_im_hash ?? ''))})`,
+        );
+      }
+      assert.deepEqual(hashPixelsDihedral(image), hashPixelsDihedralJs(image), 'dihedral hashes of both paths');
     });
   }
+
+  test('the images of quality < 50 hash like core_im too, on both kernels', async () => {
+    const low = rows.filter((row) => Number(row.core_im_quality) < 50 && /^[0-9a-f]{64}$/.test(row.core_im_hash ?? ''));
+    assert.ok(low.length >= 3, `expected at least 3 images with quality < 50, found ${low.length}`);
+    for (const row of low) {
+      const { image, hash, quality } = await hashFile(row.file as string);
+      assert.deepEqual({ hash, quality }, { hash: row.core_im_hash, quality: Number(row.core_im_quality) }, row.file);
+      assert.deepEqual(hashPixelsJs(image), { hash, quality }, `${row.file} (JS kernels)`);
+    }
+  });
 
   test('every hash of quality ≥ 50 has exactly 128 bits set', async () => {
     for (const row of eligible.slice(0, 12)) {

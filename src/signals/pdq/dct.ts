@@ -6,7 +6,7 @@
  */
 
 /** D[i][j] = sqrt(2/64) · cos(π/128 · (i+1) · (2j+1)), stored as float32, 16 rows × 64 columns. */
-const dctMatrix: Float32Array = (() => {
+export const dctMatrix: Float32Array = (() => {
   const matrix = new Float32Array(16 * 64);
   const scale = Math.fround(Math.sqrt(2 / 64));
   for (let i = 0; i < 16; i++) {

@@ -5,6 +5,7 @@ import { lumaFromPixels, type PixelBuffer } from './luma.js';
 import { torbenMedian } from './median.js';
 import { formatPdqBits, type PdqHash, zeroPdqHash } from './pdq-hash.js';
 import { pdqQuality } from './quality.js';
+import { pdqDctWithWasm } from './wasm-kernels.js';
 import { borrowBuffers } from './workspace.js';
 
 /** A PDQ hash with its quality (0..100; below 50 the hash should not be matched). */
@@ -26,22 +27,22 @@ export const minimumHashableDimension = 5;
 export const pdqQualityThreshold = 50;
 
 /**
- * The 16×16 float DCT of an image's luma and its quality: blur with the Jarosz filter, decimate
- * to 64×64 (a 64×64 input is used as is, as the reference does for pre-scaled video frames),
- * measure quality, then DCT. `luma` (rows × cols) is overwritten.
+ * The 64×64 blurred, decimated buffer of an image's luma: blur with the Jarosz filter and decimate
+ * to 64×64 (a 64×64 input is used as is, as the reference does for pre-scaled video frames).
+ * `luma` (rows × cols) is overwritten.
  */
-function dctFromLuma(
-  luma: Float32Array,
-  rows: number,
-  cols: number,
-  scratch: Float32Array,
-): { dct: Float32Array; quality: number } {
+function downsampleLuma(luma: Float32Array, rows: number, cols: number, scratch: Float32Array): Float32Array {
   const buffer64 = new Float32Array(64 * 64);
   if (rows === 64 && cols === 64) {
     buffer64.set(luma.subarray(0, 64 * 64));
   } else {
     blurAndDecimate(luma, scratch, rows, cols, buffer64);
   }
+  return buffer64;
+}
+
+/** The quality of a 64×64 buffer and the 16×16 float DCT the hash bits come from. */
+function dctFromBuffer64(buffer64: Float32Array): { dct: Float32Array; quality: number } {
   const quality = pdqQuality(buffer64);
   const dct = new Float32Array(16 * 16);
   dct64To16(buffer64, dct, new Float32Array(16 * 64));
@@ -71,7 +72,14 @@ export function pdqFromLuma(
   scratch: Float32Array = new Float32Array(rows * cols),
 ): PdqResult {
   if (isTooSmall(rows, cols)) return { hash: zeroPdqHash, quality: 0 };
-  const { dct, quality } = dctFromLuma(luma, rows, cols, scratch);
+  return hashFromBuffer64(downsampleLuma(luma, rows, cols, scratch));
+}
+
+function hashFromBuffer64(buffer64: Float32Array): PdqResult {
+  return hashFromDctAndQuality(dctFromBuffer64(buffer64));
+}
+
+function hashFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqResult {
   return { hash: hashFromDct(dct), quality };
 }
 
@@ -82,12 +90,22 @@ export function pdqDihedralFromLuma(
   cols: number,
   scratch: Float32Array = new Float32Array(rows * cols),
 ): PdqDihedralResult {
+  if (isTooSmall(rows, cols)) return zeroDihedral();
+  return dihedralFromBuffer64(downsampleLuma(luma, rows, cols, scratch));
+}
+
+function zeroDihedral(): PdqDihedralResult {
   const hashes = {} as Record<DihedralName, PdqHash>;
-  if (isTooSmall(rows, cols)) {
-    for (const name of dihedralNames) hashes[name] = zeroPdqHash;
-    return { quality: 0, hashes };
-  }
-  const { dct, quality } = dctFromLuma(luma, rows, cols, scratch);
+  for (const name of dihedralNames) hashes[name] = zeroPdqHash;
+  return { quality: 0, hashes };
+}
+
+function dihedralFromBuffer64(buffer64: Float32Array): PdqDihedralResult {
+  return dihedralFromDctAndQuality(dctFromBuffer64(buffer64));
+}
+
+function dihedralFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqDihedralResult {
+  const hashes = {} as Record<DihedralName, PdqHash>;
   const variant = new Float32Array(16 * 16);
   for (const name of dihedralNames) {
     dihedralDct(name, dct, variant);
@@ -98,18 +116,36 @@ export function pdqDihedralFromLuma(
 
 /**
  * PDQ hash of decoded pixels at full resolution (no pre-resize), as HMA,
- * python-threatexchange and the reference core compute it.
+ * python-threatexchange and the reference core compute it. The full-resolution work (luma, blur,
+ * decimation, DCT) runs in the WebAssembly SIMD kernels (`wasm-kernels.ts`) when this runtime has
+ * them, else in the plain-JS kernels; both are bit-identical to the reference.
  *
  * @example
  * const { hash, quality } = hashPixels({ width, height, channels: 3, data });
  */
 export function hashPixels(pixels: PixelBuffer): PdqResult {
+  if (isTooSmall(pixels.height, pixels.width)) return { hash: zeroPdqHash, quality: 0 };
+  const computed = pdqDctWithWasm(pixels);
+  if (computed === undefined) return hashPixelsJs(pixels);
+  return hashFromDctAndQuality({ dct: computed.dct, quality: pdqQuality(computed.buffer64) });
+}
+
+/** `hashPixels` on the plain-JS kernels only: the fallback, and the benchmark's baseline. */
+export function hashPixelsJs(pixels: PixelBuffer): PdqResult {
   const { luma, scratch } = borrowBuffers(pixels.width * pixels.height);
   return pdqFromLuma(lumaFromPixels(pixels, luma), pixels.height, pixels.width, scratch);
 }
 
-/** The eight dihedral PDQ hashes of decoded pixels. */
+/** The eight dihedral PDQ hashes of decoded pixels (WebAssembly kernels when available). */
 export function hashPixelsDihedral(pixels: PixelBuffer): PdqDihedralResult {
+  if (isTooSmall(pixels.height, pixels.width)) return zeroDihedral();
+  const computed = pdqDctWithWasm(pixels);
+  if (computed === undefined) return hashPixelsDihedralJs(pixels);
+  return dihedralFromDctAndQuality({ dct: computed.dct, quality: pdqQuality(computed.buffer64) });
+}
+
+/** `hashPixelsDihedral` on the plain-JS kernels only. */
+export function hashPixelsDihedralJs(pixels: PixelBuffer): PdqDihedralResult {
   const { luma, scratch } = borrowBuffers(pixels.width * pixels.height);
   return pdqDihedralFromLuma(lumaFromPixels(pixels, luma), pixels.height, pixels.width, scratch);
 }

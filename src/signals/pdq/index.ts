@@ -34,6 +34,8 @@ export { hammingWords, pdqDistance, popcount32 } from './hamming.js';
 export {
   hashPixels,
   hashPixelsDihedral,
+  hashPixelsDihedralJs,
+  hashPixelsJs,
   minimumHashableDimension,
   type PdqDihedralResult,
   type PdqResult,
@@ -43,3 +45,4 @@ export {
 } from './hasher.js';
 export { lumaFromPixels, type PixelBuffer } from './luma.js';
 export { isPdqHash, type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash, zeroPdqHash } from './pdq-hash.js';
+export { activePdqKernels } from './wasm-kernels.js';

@@ -183,7 +183,7 @@ export function boxAlongColumns(
 }
 
 /** floor((i + 0.5)·n/64) for i = 0..63: the rows or columns the decimation samples. */
-function samplePositions(n: number): Int32Array {
+export function samplePositions(n: number): Int32Array {
   const positions = new Int32Array(64);
   for (let i = 0; i < 64; i++) positions[i] = Math.floor(((i + 0.5) * n) / 64);
   return positions;
