@@ -75,7 +75,7 @@ export const defaultFrameViews: FrameViewOptions = {
  * The crop the zoomed and off-centre inner views assume: a stream showing 90 % of each side of
  * the picture (the crop the banked centre list is for, `centreViewShare` of `src/signals/vpdq/`).
  */
-export const streamCropShare = 0.9;
+const streamCropShare = 0.9;
 
 /**
  * Where a stream cropped to `cropShare` of each side, anchored at (`anchorX`, `anchorY`) (0: the
