@@ -3,12 +3,18 @@
  * [--candidates NAME,...] [--name stream-probe-SUFFIX]`:
  * why a stream-quality row misses, without a media server: each transformed clip of
  * `stream-quality` is decoded as a watcher samples it (1 frame a second, `lowLatency`) and every
- * view the default frame hasher makes of each sampled frame is compared, with its 8 dihedral
- * variants, with every banked dense frame (`vpdq_dense`, as Prevail banks the original). Prints
- * per transformation and view the share of sampled frames within the match distance (31) of their
+ * view the frame hasher makes of each sampled frame is compared, with its 8 dihedral variants,
+ * with every banked dense frame (`vpdq_dense`, as Prevail banks the original). Prints per
+ * transformation and view the share of sampled frames within the match distance (31) of their
  * own video, and the median best distance to their own video and to the other banked videos (the
- * false-match margin); unbanked streams give the margin alone. Nothing is played in real time, so
- * a run takes a few minutes whatever the load, and it sees every sampled frame (no late frames).
+ * false-match margin); unbanked streams give the margin alone. Then, per transformation, the
+ * sampled frames matched by any view of each column side by side: `before` (the default views
+ * without the zoomed inner view), `+zoomed` (the defaults now), `+off-centre` (with the
+ * off-centre inner views), and `--candidates` (views the probe cuts itself, some against
+ * rectangles it adds to its own bank: see `candidates`), with the streams that persistence rules
+ * (`k` of the last `n` frames within a distance) would find, and the CPU per sampled frame of
+ * each column. Nothing is played in real time, so a run takes a few minutes whatever the load,
+ * and it sees every sampled frame (no late frames).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -22,7 +22,8 @@ import { MovingRegion } from './moving-region.js';
  * hash (60 ms against 7 ms; the two scale together across machines, both being plain CPU work).
  * A sampled frame is not one hash but several: the streams' views (`measureViewsCost`: the whole
  * frame, the picture inside borders, the inner and zoomed inner views, the dihedral variants, the
- * moving-region and inset searches), about 3 hashes of a letterboxed 720p frame. So one frame per
+ * moving-region and inset searches), about 4–6 hashes of a letterboxed 720p frame (measured on a
+ * loaded 2-core machine, docs/streams.md). So one frame per
  * second of a stream costs `views ms + 8 × hash ms`, and the budget is
  * `cores × 1000 / (views ms + 8 × hash ms) × 0.75` frames per second (a quarter of the machine is
  * left for the HTTP API and the engine), and never more than the hashing threads can take: with
