@@ -117,6 +117,9 @@ function pictureOf(frame: { width: number; height: number; rgb: Uint8Array }): F
   return contentBox(frame) ?? { x: 0, y: 0, width: frame.width, height: frame.height };
 }
 
+/** A view this near another banked video is listed among the near misses (`nearMisses` in the JSON). */
+const nearMissDistance = 44;
+
 /** Nearest distance at which a frame counts for the persistence rules below. */
 const persistenceRules = [
   { name: '1 of 1 ≤ 31', k: 1, n: 1, distance: 31 },
@@ -245,6 +248,15 @@ export async function run(args: string[]): Promise<void> {
       ...unbankedSources.map((source) => ({ transform: singles[0] as (typeof singles)[number], source, own: false })),
     ];
     const stats = new Map<string, ViewStats>();
+    const nearMisses: {
+      transform: string;
+      video: string;
+      t: number;
+      view: string;
+      quality: number;
+      other: string;
+      distance: number;
+    }[] = [];
     const perVideo: {
       transform: string;
       video: string;
@@ -350,9 +362,21 @@ export async function run(args: string[]): Promise<void> {
           const own = job.own
             ? nearest(variants, bank.find((video) => video.name === job.source.name) as BankedVideo)
             : 256;
-          const other = Math.min(
-            ...bank.filter((video) => video.name !== job.source.name).map((video) => nearest(variants, video)),
-          );
+          const others = bank
+            .filter((video) => video.name !== job.source.name)
+            .map((video) => ({ video: video.name, distance: nearest(variants, video) }));
+          const other = Math.min(...others.map((entry) => entry.distance));
+          // Near misses: a view within `nearMissDistance` of another video (the false-match margin's edge).
+          for (const entry of others.filter((candidate) => candidate.distance <= nearMissDistance))
+            nearMisses.push({
+              transform: job.own ? job.transform.name : 'unbanked',
+              video: job.source.name,
+              t: Math.round(frame.timestamp * 100) / 100,
+              view: view.view,
+              quality: view.quality,
+              other: entry.video,
+              distance: entry.distance,
+            });
           // A view counts in its column and every later one (`+off-centre` includes `+zoomed`), and in `all`;
           // the candidates' columns each add to `+zoomed` (the default views now).
           const position = columns.indexOf(view.column);
@@ -479,6 +503,10 @@ export async function run(args: string[]): Promise<void> {
       ),
     };
     console.log(`CPU per sampled frame (main thread, this load): ${JSON.stringify(perFrame)}`);
+    for (const miss of nearMisses)
+      console.log(
+        `near miss: ${miss.transform} / ${miss.video} at ${miss.t} s, ${miss.view} (quality ${miss.quality}) ${miss.distance} bits from ${miss.other}`,
+      );
     await finishBenchmark(resultName, {
       seconds,
       candidates: chosenCandidates,
@@ -486,6 +514,7 @@ export async function run(args: string[]): Promise<void> {
       perFrame,
       summary,
       rows,
+      nearMisses,
       perVideo,
     });
   } finally {
