@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- stream-quality [--quick] [--configs old,nomoving,default] [--before DIR]
- * [--bank-fps N] [--seconds N] [--transforms PREFIX,...] [--parallel N]`:
+ * [--bank-fps N] [--seconds N] [--transforms PREFIX,...] [--parallel N] [--name stream-quality-SUFFIX]`:
  * how well live-stream watching matches banked videos that a stream has changed (issue 14).
  *
  * 1. Builds benign videos from ffmpeg's own synthetic sources (and, when present, the shared vPDQ
@@ -29,6 +29,8 @@
  * - `unletterbox`, `dihedral`: this tree's sampler with one of the two passes alone;
  * - `moving`: the default passes and the moving-region pass (`FrameViewOptions.moving`; now a default);
  * - `nomoving`: the default passes without the moving region (the default before it was turned on);
+ * - `nozoom`: the default passes without the zoomed inner view (the default before it was added);
+ * - `offcentre`: the default passes and the off-centre inner views (`FrameViewOptions.offCentreInner`);
  * - `before` (with `--before DIR`): the `StreamWatcher` and `readFrames` of another worktree's
  *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults.
  *
@@ -124,6 +126,8 @@ const namedConfigurations: Record<string, () => Configuration> = {
   dihedral: () => thisTree('dihedral', () => frameHasher({ ...defaultFrameViews, unletterbox: false })),
   moving: () => thisTree('moving', () => frameHasher({ ...defaultFrameViews, moving: true })),
   nomoving: () => thisTree('nomoving', () => frameHasher({ ...defaultFrameViews, moving: false })),
+  nozoom: () => thisTree('nozoom', () => frameHasher({ ...defaultFrameViews, zoomedInner: false })),
+  offcentre: () => thisTree('offcentre', () => frameHasher({ ...defaultFrameViews, offCentreInner: true })),
 };
 
 /** The `StreamWatcher` of another worktree's bench build, with its defaults. */
@@ -324,6 +328,8 @@ export async function run(args: string[]): Promise<void> {
     .split(',')
     .filter((name) => name !== '');
   const beforeDirectory = textOption(args, '--before');
+  const resultName = textOption(args, '--name') ?? 'stream-quality';
+  if (!/^stream-quality[a-z0-9-]*$/.test(resultName)) throw new Error('--name: stream-quality followed by [a-z0-9-]');
   const bankFpsText = textOption(args, '--bank-fps');
   const bankFps = bankFpsText === undefined ? undefined : Number(bankFpsText);
   const configurations: Configuration[] = [];
@@ -499,7 +505,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(
         `${total.configuration}: recall ≥ 0.95 on ${total.singlesAtGoal}/${total.singles} single transformations, ≥ 0.85 on ${total.pairsAtGoal}/${total.pairs} pairs; streams with a false match ${total.falseMatchStreams} (unbanked streams ${total.unbankedStreams}); streams that failed to publish ${total.errors}`,
       );
-    await finishBenchmark('stream-quality', {
+    await finishBenchmark(resultName, {
       quick,
       video: { width, height, fps: rate, contentSeconds, leadSeconds, samples: samples.length },
       bankFps: bankFps ?? 'default',

@@ -96,6 +96,8 @@ export const singles: readonly Transform[] = [
   { name: 'letterbox', chain: `scale=${width}:202,pad=${width}:${height}:0:34:black` },
   { name: 'pillarbox', chain: `scale=360:${height},pad=${width}:${height}:60:0:black` },
   { name: 'crop 10 %', chain: `crop=iw*0.9:ih*0.9,scale=${width}:${height}` },
+  // Off-centre: the top left 90 % of the picture (a stream framing one side of it).
+  { name: 'crop 10 % off-centre', chain: `crop=iw*0.9:ih*0.9:0:0,scale=${width}:${height}` },
   { name: 'mirror', chain: 'hflip' },
   { name: 'overlay (camera, text, logo)', chain: overlayChain },
   { name: 'speed 1.1×', chain: 'setpts=PTS/1.1', speed: 1.1 },

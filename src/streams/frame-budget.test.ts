@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { allocateFps, estimateFramesPerSecond, measureFrameCost } from './frame-budget.js';
+import { allocateFps, estimateFramesPerSecond, measureFrameCost, measureViewsCost } from './frame-budget.js';
+import { defaultFrameViews } from './frame-views.js';
 
 describe('frame budget', () => {
   test('everything fits: everyone gets what they asked', () => {
@@ -52,5 +53,23 @@ describe('frame budget', () => {
     assert.equal(estimateFramesPerSecond(1, 64, 4), 3000, 'but never beyond 75 % of what the workers can hash');
     const cost = measureFrameCost(320, 180, 3);
     assert.ok(cost > 0 && cost < 1000, `measured ${cost} ms`);
+  });
+
+  test("a sampled frame's views count: the budget shrinks with what each frame costs to hash", () => {
+    assert.equal(estimateFramesPerSecond(7, 2, 2, 7), estimateFramesPerSecond(7, 2, 2), 'one view: as before');
+    assert.equal(estimateFramesPerSecond(7, 2, 2, 21), 19, '2 × 1000 / (21 + 8 × 7) × 0.75');
+    assert.equal(
+      estimateFramesPerSecond(1, 64, 64, 3),
+      4363,
+      '64 × 1000 / (3 + 8 × 1) × 0.75: decoding in single hashes',
+    );
+    assert.equal(estimateFramesPerSecond(1, 64, 4, 3), 1000, 'the workers hash every view');
+    assert.equal(estimateFramesPerSecond(1, 64, 0, 3), 166, 'and so does the main thread');
+    // The measurement hashes every view that depends on the frame alone: with the defaults, the
+    // whole frame, the picture inside the bars, and the inner and zoomed views of both.
+    assert.equal(measureViewsCost(defaultFrameViews, 320, 180, 1).views, 6);
+    assert.equal(measureViewsCost({ unletterbox: false, dihedral: false, moving: false }, 320, 180, 1).views, 1);
+    const views = measureViewsCost(defaultFrameViews, 320, 180, 3).milliseconds;
+    assert.ok(views > 0 && views < 1000, `measured ${views} ms`);
   });
 });

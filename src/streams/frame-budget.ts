@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { hashPixels } from '../signals/index.js';
+import { defaultFrameViews, type FrameViewOptions, hashFrameViews } from './frame-views.js';
+import { MovingRegion } from './moving-region.js';
 
 /**
  * The CPU budget of stream watching, in hashed frames per second across all streams.
@@ -18,11 +20,16 @@ import { hashPixels } from '../signals/index.js';
  * watched stream also costs its ffmpeg process, which decodes every frame of the stream, not only
  * the sampled ones — `bench/stream.ts` measured one second of 720p25 H.264 at about 8 times one
  * hash (60 ms against 7 ms; the two scale together across machines, both being plain CPU work).
- * So one frame per second of a stream costs about 9 hashes, and the budget is
- * `cores × 1000 / (9 × hash ms) × 0.75` frames per second (a quarter of the machine is left for
- * the HTTP API and the engine), and never more than the hashing threads can take: with the frame
- * pool (`FrameHashPool`, the default), 75 % of what its workers can hash; with hashing on the main
- * thread (`hashWorkers: 0`), half of what that one thread can hash. So on a few cores the budget
+ * A sampled frame is not one hash but several: the streams' views (`measureViewsCost`: the whole
+ * frame, the picture inside borders, the inner and zoomed inner views, the dihedral variants, the
+ * moving-region and inset searches), about 4–6 hashes of a letterboxed 720p frame (measured on a
+ * loaded 2-core machine, docs/streams.md). So one frame per
+ * second of a stream costs `views ms + 8 × hash ms`, and the budget is
+ * `cores × 1000 / (views ms + 8 × hash ms) × 0.75` frames per second (a quarter of the machine is
+ * left for the HTTP API and the engine), and never more than the hashing threads can take: with
+ * the frame pool (`FrameHashPool`, the default), 75 % of the frames its workers can hash with
+ * their views; with hashing on the main thread (`hashWorkers: 0`), half of what that one thread
+ * can. So on a few cores the budget
  * is the same either way (decoding dominates), and only with the pool does it grow with the cores.
  * Streams sampled faster than 1 frame per second are counted conservatively (their decoding is
  * shared by more frames than the budget assumes).
@@ -61,22 +68,70 @@ export function measureFrameCost(width = 1280, height = 720, samples = 5): numbe
   return times[Math.floor(times.length / 2)] ?? 1;
 }
 
+/** A smooth synthetic picture (plainly fake: sine gradients) with black bars above and below. */
+function letterboxedFrame(width: number, height: number): { width: number; height: number; rgb: Uint8Array } {
+  const rgb = new Uint8Array(width * height * 3);
+  const bar = Math.round(height * 0.1);
+  for (let y = bar; y < height - bar; y++) {
+    for (let x = 0; x < width; x++) {
+      const value = 130 + 50 * Math.sin(x / 23) * Math.cos(y / 17) + 20 * Math.sin((x + y) / 41);
+      rgb.fill(value, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
+  }
+  return { width, height, rgb };
+}
+
 /**
- * Frames per second the budget allows for a measured hash cost on `cores` cores, hashing in
- * `hashWorkers` pool workers, or on the main thread when 0 (see `FrameBudget`).
+ * What the views of one sampled frame cost: milliseconds to find and hash the views `options`
+ * makes (default the streams' `defaultFrameViews`) of a letterboxed `width`×`height` frame, the
+ * moving region's search included (the median of `samples` runs after one warm-up), and how many
+ * views were hashed. The letterbox makes every view that depends on the frame alone (the unboxed
+ * picture and the inner views of both it and the whole frame: 6 hashes with the defaults, of
+ * about 3.3 frames' worth of pixels); a moving region or an inset, hashed only when one is found,
+ * is not counted (each at most 80 % of a frame, in some streams only).
+ */
+export function measureViewsCost(
+  options: FrameViewOptions = defaultFrameViews,
+  width = 1280,
+  height = 720,
+  samples = 3,
+): { milliseconds: number; views: number } {
+  const frame = { index: 0, timestamp: 0, ...letterboxedFrame(width, height) };
+  const region = options.moving ? new MovingRegion() : undefined;
+  const hash = () => hashFrameViews(frame, options, region?.observe(frame));
+  const views = 1 + (hash().views?.length ?? 0);
+  const times: number[] = [];
+  for (let run = 0; run < samples; run++) {
+    const started = performance.now();
+    hash();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { milliseconds: times[Math.floor(times.length / 2)] ?? 1, views };
+}
+
+/**
+ * Frames per second the budget allows for a measured hash cost (`hashCostMs`, one hash of a
+ * frame: the unit decoding is counted in) and views cost (`viewsCostMs`, the views of a sampled
+ * frame, `measureViewsCost`; default one hash) on `cores` cores, hashing in `hashWorkers` pool
+ * workers, or on the main thread when 0 (see `FrameBudget`).
  *
  * @example estimateFramesPerSecond(7, 2) // 23: 2 × 1000 / 63 × 0.75
+ * @example estimateFramesPerSecond(7, 2, 2, 21) // 19: 2 × 1000 / (21 + 56) × 0.75
  * @example estimateFramesPerSecond(1, 64, 0) // 500: half of what the main thread can hash
  * @example estimateFramesPerSecond(1, 64, 64) // 5333: the machine, the pool not being the limit
  */
 export function estimateFramesPerSecond(
-  frameCostMs: number,
+  hashCostMs: number,
   cores: number = availableParallelism(),
   hashWorkers = 0,
+  viewsCostMs: number = hashCostMs,
 ): number {
-  const cost = Math.max(frameCostMs, 0.01);
-  const machine = ((cores * 1000) / (cost * (1 + decodeCostInHashes))) * budgetUtilization;
-  const hashing = hashWorkers > 0 ? ((hashWorkers * 1000) / cost) * budgetUtilization : (1000 / cost) * mainThreadShare;
+  const hash = Math.max(hashCostMs, 0.01);
+  const views = Math.max(viewsCostMs, 0.01);
+  const machine = ((cores * 1000) / (views + hash * decodeCostInHashes)) * budgetUtilization;
+  const hashing =
+    hashWorkers > 0 ? ((hashWorkers * 1000) / views) * budgetUtilization : (1000 / views) * mainThreadShare;
   return Math.max(1, Math.floor(Math.min(machine, hashing)));
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { centreBox, cropRgb, hashPixels, innerViewShare, type PdqHash, pdqDistance } from '../signals/index.js';
-import { frameHasher } from './frame-views.js';
+import { croppedInnerBox, defaultFrameViews, frameHasher } from './frame-views.js';
 
 /** A smooth synthetic scene (plainly fake: gradients and blobs), RGB24, with PDQ quality ≥ 50. */
 function scene(width: number, height: number): Uint8Array {
@@ -86,5 +86,65 @@ describe('frameHasher (the views of a stream frame that are looked up)', () => {
     boxed.set(original, 42 * width * 3);
     const boxedHashes = frameHasher(views)({ index: 0, timestamp: 0, width, height: 192, rgb: boxed });
     assert.equal(boxedHashes.views?.find((view) => view.view === 'inner')?.hash, bankedInner);
+  });
+
+  test('the zoomed inner view is the banked inner view as a stream cropped 10 % about its centre shows it', () => {
+    const [w, h] = [360, 200];
+    const picture = scene(w, h);
+    const middle = centreBox(w, h, innerViewShare);
+    const bankedInner = hashPixels({
+      width: middle.width,
+      height: middle.height,
+      channels: 3,
+      data: cropRgb({ width: w, height: h, rgb: picture }, middle),
+    }).hash;
+    // The stream: the middle 90 % (324×180 at 18, 10), scaled back up to 360×200 (bilinear).
+    const stream = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const [sx, sy] = [18 + (x + 0.5) * 0.9 - 0.5, 10 + (y + 0.5) * 0.9 - 0.5];
+        const [x0, y0] = [Math.floor(sx), Math.floor(sy)];
+        const [fx, fy] = [sx - x0, sy - y0];
+        const at = (px: number, py: number) => picture[(py * w + px) * 3] as number;
+        const value =
+          at(x0, y0) * (1 - fx) * (1 - fy) +
+          at(x0 + 1, y0) * fx * (1 - fy) +
+          at(x0, y0 + 1) * (1 - fx) * fy +
+          at(x0 + 1, y0 + 1) * fx * fy;
+        stream.fill(Math.round(value), (y * w + x) * 3, (y * w + x) * 3 + 3);
+      }
+    }
+    const hashed = frameHasher({ ...defaultFrameViews, dihedral: false, moving: false, inset: false })({
+      index: 0,
+      timestamp: 0,
+      width: w,
+      height: h,
+      rgb: stream,
+    });
+    const zoomed = hashed.views?.find((view) => view.view === 'zoomed')?.hash as PdqHash;
+    const inner = hashed.views?.find((view) => view.view === 'inner')?.hash as PdqHash;
+    assert.ok(pdqDistance(zoomed, bankedInner) <= 31, `zoomed: ${pdqDistance(zoomed, bankedInner)} bits`);
+    assert.ok(pdqDistance(zoomed, bankedInner) < pdqDistance(inner, bankedInner), 'nearer than the plain inner view');
+    assert.equal(
+      hashed.views?.filter((view) => view.view === 'corner').length,
+      0,
+      'off-centre views are off by default',
+    );
+  });
+
+  test('croppedInnerBox: centred, it is the middle two thirds; anchored, it moves towards the kept edge', () => {
+    const picture = { x: 0, y: 0, width: 480, height: 270 };
+    assert.deepEqual(croppedInnerBox(picture, 0.9, 0.5, 0.5), { x: 80, y: 45, width: 320, height: 180 });
+    assert.deepEqual(croppedInnerBox(picture, 0.9, 0, 0), { x: 107, y: 60, width: 320, height: 180 });
+    assert.deepEqual(croppedInnerBox(picture, 0.9, 1, 1), { x: 53, y: 30, width: 320, height: 180 });
+    // Within a boxed picture, and never outside it.
+    assert.deepEqual(croppedInnerBox({ x: 60, y: 0, width: 360, height: 270 }, 0.9, 0.5, 0.5), {
+      x: 120,
+      y: 45,
+      width: 240,
+      height: 180,
+    });
+    const tiny = croppedInnerBox({ x: 0, y: 0, width: 3, height: 3 }, 0.5, 0, 1);
+    assert.ok(tiny.x >= 0 && tiny.y >= 0 && tiny.x + tiny.width <= 3 && tiny.y + tiny.height <= 3);
   });
 });

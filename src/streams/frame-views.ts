@@ -34,6 +34,20 @@ export interface FrameViewOptions {
    */
   readonly inner?: boolean;
   /**
+   * With `inner`: also cut the banked inner view as a stream cropped `streamCropShare` about its
+   * centre shows it (`croppedInnerBox`: the middle two thirds of the picture), so that a stream
+   * that both crops or zooms in about 10 % and lays an overlay along the edges still shows a view
+   * clear of the overlay and cut as banked. Absent: false.
+   */
+  readonly zoomedInner?: boolean;
+  /**
+   * With `inner`: also cut the banked inner view as a stream cropped `streamCropShare` towards
+   * each of the four corners shows it (four more views; eight for a frame with borders), for
+   * streams that frame one side of the picture. Costly for what it covers (one crop size, four
+   * anchors): off by default. Absent: false.
+   */
+  readonly offCentreInner?: boolean;
+  /**
    * Also hash a picture-in-picture inset or a window (`insetBox`: the largest rectangle whose
    * four sides are straight luma steps, found in the frame alone), when there is one and it is
    * not the unboxed picture or the moving region already hashed. Absent: false.
@@ -42,18 +56,58 @@ export interface FrameViewOptions {
 }
 
 /**
- * What streams do by default: every pass (measured in `npm run bench -- stream-quality`,
- * docs/streams.md: the moving region found 6 of 8 screen captures that nothing else found; the
- * inner view 5 of 8 overlaid streams and the inset 5 of 8 pictures-in-picture, where nothing
- * matched before; no false match).
+ * What streams do by default: every pass but the off-centre inner views (measured in
+ * `npm run bench -- stream-quality` and `stream-probe`, docs/streams.md: the moving region found 6
+ * of 8 screen captures that nothing else found; the inner view 5 of 8 overlaid streams and the
+ * inset 5 of 8 pictures-in-picture, where nothing matched before; the zoomed inner view took a
+ * 10 % crop with an overlay from 10 to 37 of 71 sampled frames matched offline; no false match).
  */
 export const defaultFrameViews: FrameViewOptions = {
   unletterbox: true,
   dihedral: true,
   moving: true,
   inner: true,
+  zoomedInner: true,
   inset: true,
 };
+
+/**
+ * The crop the zoomed and off-centre inner views assume: a stream showing 90 % of each side of
+ * the picture (the crop the banked centre list is for, `centreViewShare` of `src/signals/vpdq/`).
+ */
+const streamCropShare = 0.9;
+
+/**
+ * Where a stream cropped to `cropShare` of each side, anchored at (`anchorX`, `anchorY`) (0: the
+ * left or top edge kept, 0.5: centred, 1: the right or bottom edge kept), shows the banked inner
+ * view (the middle `innerViewShare` of the original picture) within its own `picture`. Centred at
+ * 0.9 it is the middle two thirds of the picture.
+ *
+ * @example croppedInnerBox({ x: 0, y: 0, width: 480, height: 270 }, 0.9, 0.5, 0.5) // { x: 80, y: 45, width: 320, height: 180 }
+ */
+export function croppedInnerBox(picture: FrameBox, cropShare: number, anchorX: number, anchorY: number): FrameBox {
+  const margin = (1 - innerViewShare) / 2;
+  const side = (length: number, anchor: number) => ({
+    from: Math.round((length * (margin - anchor * (1 - cropShare))) / cropShare),
+    size: Math.min(length, Math.round((length * innerViewShare) / cropShare)),
+  });
+  const across = side(picture.width, anchorX);
+  const down = side(picture.height, anchorY);
+  return {
+    x: picture.x + Math.max(0, Math.min(across.from, picture.width - across.size)),
+    y: picture.y + Math.max(0, Math.min(down.from, picture.height - down.size)),
+    width: across.size,
+    height: down.size,
+  };
+}
+
+/** The corners the off-centre inner views assume the crop is anchored at. */
+const cropCorners = [
+  [0, 0],
+  [1, 0],
+  [0, 1],
+  [1, 1],
+] as const;
 
 function view(
   name: FrameView['view'],
@@ -111,6 +165,10 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
     for (const picture of box === undefined ? [whole] : [box, whole]) {
       const middle = centreBox(picture.width, picture.height, innerViewShare);
       views.push(crop('inner', { ...middle, x: picture.x + middle.x, y: picture.y + middle.y }));
+      if (options.zoomedInner === true) views.push(crop('zoomed', croppedInnerBox(picture, streamCropShare, 0.5, 0.5)));
+      if (options.offCentreInner === true)
+        for (const [anchorX, anchorY] of cropCorners)
+          views.push(crop('corner', croppedInnerBox(picture, streamCropShare, anchorX, anchorY)));
     }
   }
   if (options.inset === true) {

@@ -3,8 +3,15 @@ import { EngineError } from '../core/index.js';
 import type { EvidenceVault } from '../evidence/index.js';
 import type { Logger } from '../logging/index.js';
 import { readFrames } from '../video/index.js';
-import { allocateFps, estimateFramesPerSecond, type FrameBudget, measureFrameCost } from './frame-budget.js';
+import {
+  allocateFps,
+  estimateFramesPerSecond,
+  type FrameBudget,
+  measureFrameCost,
+  measureViewsCost,
+} from './frame-budget.js';
 import { defaultFrameHashWorkers, FrameHashPool, type FrameHashPoolStats } from './frame-hash-pool.js';
+import { defaultFrameViews } from './frame-views.js';
 import type { ReconnectPolicy } from './reconnect-backoff.js';
 import { checkStreamSource, defaultStreamSourcePolicy, type StreamSourcePolicy } from './source-policy.js';
 import {
@@ -293,7 +300,14 @@ export class StreamManager {
     this.#budget ??= {
       maxFramesPerSecond:
         this.#options.maxFramesPerSecond ??
-        estimateFramesPerSecond(measureFrameCost(), undefined, this.#pool?.workers ?? 0),
+        // A sampled frame costs its views (every watcher and pool worker hashes the default views),
+        // decoding is counted in single hashes.
+        estimateFramesPerSecond(
+          measureFrameCost(),
+          undefined,
+          this.#pool?.workers ?? 0,
+          measureViewsCost(defaultFrameViews).milliseconds,
+        ),
       overload: this.#options.overload ?? 'refuse',
       minimumFps: this.#options.minimumFps ?? 0.2,
     };

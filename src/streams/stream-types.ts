@@ -130,11 +130,13 @@ export type FrameSource = (source: string, options: FrameReaderOptions) => Async
 
 /**
  * One hashed view of a frame: the whole frame, the picture inside its uniform borders
- * (`unboxed`, see `contentBox`), or the region that moves (`moving`, see `MovingRegion`), with the dihedral variants of its hash to look up as well
+ * (`unboxed`, see `contentBox`), the region that moves (`moving`, see `MovingRegion`), the middle
+ * 60 % (`inner`) and where a cropped stream shows it (`zoomed`, `corner`: see `croppedInnerBox`),
+ * or an inset (`inset`, see `insetBox`), with the dihedral variants of its hash to look up as well
  * (absent: the hash alone).
  */
 export interface FrameView {
-  readonly view: 'frame' | 'unboxed' | 'moving' | 'inner' | 'inset';
+  readonly view: 'frame' | 'unboxed' | 'moving' | 'inner' | 'zoomed' | 'corner' | 'inset';
   readonly hash: string;
   readonly quality: number;
   readonly variants?: Readonly<Partial<Record<DihedralName, string>>>;
