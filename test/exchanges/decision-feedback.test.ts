@@ -54,7 +54,7 @@ after(async () => {
 });
 
 for (const backend of backends)
-  test(`a decision on a case matched from an NCMEC bank is queued, then sent upstream by the job; it never blocks the decision (${backend.name})`, {
+  test(`a decision on a case matched from an NCMEC bank is read by the feedback job and sent upstream once; it never blocks the decision (${backend.name})`, {
     skip: backend.skip,
   }, async () => {
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -85,39 +85,74 @@ for (const backend of backends)
     const items = await services.banks.listContent('NCMEC_FB', { limit: 10 });
     const idOf = (key: string) => items.find((item) => item.upstream?.key === key)?.id ?? -1;
 
-    // Confirm: queued with the decision, sent by the job as NCMEC's affirmative vote on the MD5.
+    // Confirm: nothing is sent or queued inside the decision; the job reads the committed decision
+    // and sends NCMEC's affirmative vote on the MD5.
     const first = await matchedCase(services, 'fb-user-1', 'NCMEC_FB', idOf('101-e7'));
     const decided = await review.decide(first, reviewer, { action: 'confirm', reason: 'synthetic test' });
     assert.equal(decided.decision, 'confirmed');
     assert.equal(server.feedback.length, 0, 'nothing is sent inside the decision');
-    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 1, failed: 0, retrying: 0 });
+    assert.deepEqual(await services.exchanges.feedbackTick(), {
+      decisions: 1,
+      queued: 1,
+      sent: 1,
+      failed: 0,
+      retrying: 0,
+    });
     assert.equal(server.feedback.length, 1);
     assert.match(String(server.feedback[0]?.path), /\/v2\/entries\/101\/e7\/MD5\/feedback$/);
     assert.match(String(server.feedback[0]?.body), /<affirmative\/>/);
-    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 0, failed: 0, retrying: 0 }, 'sent once');
+    assert.deepEqual(
+      await services.exchanges.feedbackTick(),
+      { decisions: 0, queued: 0, sent: 0, failed: 0, retrying: 0 },
+      'sent once',
+    );
+    assert.deepEqual(
+      (await services.exchanges.caseFeedback(first)).map((item) => [item.exchange, item.key, item.state, item.verdict]),
+      [['NCMEC_FB', '101-e7', 'sent', 'true_positive']],
+    );
+
+    // Confirming again (the same decision) gives no second vote.
+    await services.cases.update(first, { decision: 'confirmed' }, { actor: 'api:test-key', reason: 'again' });
+    assert.deepEqual(await services.exchanges.feedbackTick(), {
+      decisions: 1,
+      queued: 0,
+      sent: 0,
+      failed: 0,
+      retrying: 0,
+    });
+    assert.equal(server.feedback.length, 1);
 
     // A decision through the API's case change (PATCH /v1/cases/{id}) is reported the same way.
     const viaApi = await matchedCase(services, 'fb-user-3', 'NCMEC_FB', idOf('101-e8'));
     await services.cases.update(viaApi, { decision: 'dismissed' }, { actor: 'api:test-key', reason: 'not it' });
-    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 1, failed: 0, retrying: 0 });
+    assert.deepEqual(await services.exchanges.feedbackTick(), {
+      decisions: 1,
+      queued: 1,
+      sent: 1,
+      failed: 0,
+      retrying: 0,
+    });
     assert.match(String(server.feedback[1]?.path), /\/v2\/entries\/101\/e8\/MD5\/feedback$/);
     assert.match(String(server.feedback[1]?.body), /<negative><reasonIds><guid>/);
 
-    // A listener that fails does not fail the decision: it is audited on the case.
-    services.cases.onDecision(async () => {
-      throw new Error('synthetic listener failure');
-    });
     // The exchange is down: the decision still succeeds; the job keeps the request for a retry.
     await server.close();
     serverOpen = false;
     const second = await matchedCase(services, 'fb-user-2', 'NCMEC_FB', idOf('101-e8'));
     await review.decide(second, reviewer, { action: 'confirm', reason: 'synthetic test' });
-    assert.deepEqual(await services.exchanges.sendDueFeedback(), { sent: 0, failed: 0, retrying: 1 });
+    assert.deepEqual(await services.exchanges.feedbackTick(), {
+      decisions: 1,
+      queued: 1,
+      sent: 0,
+      failed: 0,
+      retrying: 1,
+    });
     assert.deepEqual(
-      await services.exchanges.sendDueFeedback(),
-      { sent: 0, failed: 0, retrying: 0 },
+      await services.exchanges.feedbackTick(),
+      { decisions: 0, queued: 0, sent: 0, failed: 0, retrying: 0 },
       'not before its backoff',
     );
+    assert.equal((await services.exchanges.caseFeedback(second))[0]?.state, 'queued');
 
     const audited = (await services.audit.entries(0, 1000)).filter((entry) => entry.action === 'exchange.feedback');
     assert.deepEqual(
@@ -129,11 +164,4 @@ for (const backend of backends)
       ],
     );
     assert.ok(!JSON.stringify(audited).includes('test-password'));
-    const listenerFailures = (await services.audit.entries(0, 1000)).filter(
-      (entry) => entry.action === 'case.decision_listener_failed',
-    );
-    assert.deepEqual(
-      listenerFailures.map((entry) => entry.subject),
-      [`case:${second}`],
-    );
   });
