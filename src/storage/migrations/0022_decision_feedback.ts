@@ -15,7 +15,8 @@ import { dialectTypes, type StorageMigration } from './ddl.js';
  *   reads from an hour before it, so an entry committed late (its time taken before a slow
  *   commit, or on a server whose clock lags) is still read, once.
  * - `case_timeline_kind_time`: the job's read of decision entries by time.
- * Decision entries stored before this migration were handled by the listener: they are marked read.
+ * Decision entries stored before this migration were handled by the listener: they are marked read
+ * and the cursor starts at the newest of them.
  */
 export const decisionFeedbackMigration: StorageMigration = {
   name: '0022_decision_feedback',
@@ -48,6 +49,10 @@ export const decisionFeedbackMigration: StorageMigration = {
     await sql`
       insert into exchange_feedback_decisions (case_id, ref, entry_time, requests, read_at)
       select case_id, ref, time, 0, time from case_timeline where kind = 'decision'
+    `.execute(db);
+    await sql`
+      insert into exchange_feedback_cursor (name, entry_time, updated_at)
+      select 'decisions', max(time), max(time) from case_timeline where kind = 'decision' having count(*) > 0
     `.execute(db);
   },
 };
