@@ -329,6 +329,10 @@ export async function createServices(
         ...(reportFiler === undefined ? {} : { reportFiler }),
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         caseActions: (caseId) => caseActions(storage.outbox, caseId),
+        matchFeedback: {
+          statusOf: (caseId) => exchanges.caseFeedback(caseId),
+          give: (input, reason) => exchanges.giveCaseFeedback(input, reason),
+        },
         queues: {
           caseAccess,
           placement: async (caseId) => {
