@@ -557,7 +557,7 @@ export class ReviewService {
   async giveMatchFeedback(
     caseId: number,
     person: Person,
-    input: MatchFeedbackRequest & { readonly reason: unknown },
+    input: MatchFeedbackRequest & { readonly reason?: unknown },
   ): Promise<{ readonly feedback: MatchFeedbackView; readonly queued: boolean }> {
     const reason = checkReason(input.reason);
     await this.#checkCase(person, caseId, 'cases.review');

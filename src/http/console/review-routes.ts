@@ -217,7 +217,7 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
         summary:
           'Give an exchange a true or false positive on one match of the case (queued, sent by the feedback job; audited exchange.feedback_requested)',
         params: caseParams,
-        body: z.strictObject({ ...matchFeedbackInputSchema, reason: z.unknown() }),
+        body: z.strictObject({ ...matchFeedbackInputSchema, reason: z.unknown().optional() }),
         response: { 200: z.object({ feedback: matchFeedbackSchema, queued: z.boolean() }) },
       },
     },
