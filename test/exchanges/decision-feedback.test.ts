@@ -165,3 +165,65 @@ for (const backend of backends)
     );
     assert.ok(!JSON.stringify(audited).includes('test-password'));
   });
+
+for (const backend of backends)
+  test(`a decision stored with a time before the job's cursor (a late commit) is still read, once, within the hour (${backend.name})`, {
+    skip: backend.skip,
+  }, async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const server = await startNcmecContractServer({
+      upstream: listUpstream(() => [
+        { member: 101, id: 'l1', type: 'image', timestamp: nowSeconds - 600, md5: '1f'.repeat(16) },
+      ]),
+    });
+    cleanups.push(() => server.close());
+    const dataDir = await mkdtemp(join(tmpdir(), 'prevail-decision-late-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const place = await backend.place();
+    const where =
+      backend.name === 'PostgreSQL' ? { dataDir, databaseUrl: postgresUrl, schema: place } : { dataDir: place };
+    const services = await createServices(
+      { ...where, policyDir: examplePolicy },
+      { withEngine: true, exchanges: { evidenceKeys: testCredentialRing } },
+    );
+    cleanups.push(() => services.close());
+    await services.exchanges.add({ name: 'NCMEC_LATE', kind: 'ncmec', config: { environment: server.url } });
+    await services.exchanges.setCredentials({ kind: 'ncmec' }, { user: 'test-user', password: 'test-password' });
+    await services.exchanges.fetch('NCMEC_LATE');
+    const [item] = await services.banks.listContent('NCMEC_LATE', { limit: 1 });
+    assert.ok(item);
+
+    // A decision now moves the cursor to now.
+    const current = await matchedCase(services, 'late-user-0', 'NCMEC_LATE', item.id);
+    await services.cases.update(current, { decision: 'confirmed' }, { actor: 'api:test-key', reason: 'now' });
+    assert.equal((await services.exchanges.feedbackTick()).queued, 1);
+
+    // Two decisions committed after it, stored with earlier times: 30 minutes (read) and 3 hours
+    // (beyond the hour the job reads back: the documented limit) before.
+    const stored = services.storage.engine.cases;
+    const late = async (user: string, minutesAgo: number) => {
+      const caseId = await matchedCase(services, user, 'NCMEC_LATE', item.id);
+      const time = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      const updated = await stored.update(
+        caseId,
+        { decision: 'dismissed' },
+        {
+          kind: 'decision',
+          ref: `change:${time}:api:late`,
+          time,
+          summary: 'a late commit (synthetic)',
+          detail: { decision: 'dismissed', actor: 'api:late', reason: 'synthetic' },
+        },
+      );
+      assert.ok(updated);
+      return caseId;
+    };
+    const within = await late('late-user-1', 30);
+    const beyond = await late('late-user-2', 180);
+    const tick = await services.exchanges.feedbackTick();
+    assert.deepEqual([tick.decisions, tick.queued, tick.sent], [1, 1, 1], JSON.stringify(tick));
+    assert.equal((await services.exchanges.caseFeedback(within))[0]?.state, 'sent');
+    assert.equal((await services.exchanges.caseFeedback(beyond))[0]?.state, 'none');
+    assert.deepEqual((await services.exchanges.feedbackTick()).decisions, 0, 'read once');
+    assert.equal(server.feedback.length, 2);
+  });
