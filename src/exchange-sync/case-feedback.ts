@@ -1,7 +1,7 @@
 import type { BankService } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import { type ExchangeFeedback, type ExchangeKindRegistry, printable } from '../exchanges/index.js';
-import { type CaseMatch, type CaseMatches, maxFeedbackMatches } from './decision-feedback.js';
+import { type CaseMatch, type CaseMatches, maxCaseRequests, maxFeedbackMatches } from './decision-feedback.js';
 import type { ExchangeDefinition, ExchangeRepository, FeedbackRecord } from './exchange-records.js';
 
 /**
@@ -51,8 +51,6 @@ export interface CaseFeedbackInput {
 export const unsupportedCode = 'EXCHANGE_FEEDBACK_UNSUPPORTED';
 /** Longest reason sent to an exchange. */
 export const maxUpstreamReasonLength = 200;
-/** Most stored requests of one case read for its status. */
-const maxCaseRequests = 1000;
 
 /** What the case feedback needs. */
 export interface CaseFeedbackDeps {

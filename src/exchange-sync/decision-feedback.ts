@@ -1,7 +1,13 @@
 import type { BankService } from '../banks/index.js';
 import type { ExchangeFeedback, ExchangeKindRegistry } from '../exchanges/index.js';
 import type { Logger } from '../logging/index.js';
-import type { DecisionEntry, ExchangeDefinition, ExchangeRepository, NewFeedbackRequest } from './exchange-records.js';
+import type {
+  DecisionEntry,
+  ExchangeDefinition,
+  ExchangeRepository,
+  FeedbackRecord,
+  NewFeedbackRequest,
+} from './exchange-records.js';
 
 /** One bank match on a case's timeline (a `media.matched` event's `data.matches` item). */
 export interface CaseMatch {
@@ -18,6 +24,8 @@ export type CaseMatches = (caseId: number) => Promise<readonly CaseMatch[] | und
 
 /** Most matches of one case that give feedback requests (or show in its feedback status). */
 export const maxFeedbackMatches = 100;
+/** Most stored requests of one case read (for its status, and to send no verdict twice). */
+export const maxCaseRequests = 1000;
 
 /**
  * How far before its cursor the job reads decision entries again: an entry is stored with the
@@ -49,7 +57,8 @@ function decisionOnceKey(entry: DecisionEntry, exchangeId: number, key: string, 
  * The feedback requests of one decision: each match whose bank is an exchange's bank, whose kind
  * takes feedback and whose item still carries that exchange's provenance gives one (exchange,
  * upstream key, signal type); matches of other banks are ignored, at most
- * {@link maxFeedbackMatches} count.
+ * {@link maxFeedbackMatches} count. An item whose newest request of the case already carries the
+ * verdict (queued or sent, e.g. a reviewer's explicit one) gives none.
  */
 async function decisionRequests(
   deps: DecisionFeedbackDeps,
@@ -60,12 +69,20 @@ async function decisionRequests(
   const requests: NewFeedbackRequest[] = [];
   const seen = new Set<string>();
   const exchanges = new Map<string, ExchangeDefinition | undefined>();
+  // The newest request of each (exchange, key, signal type) of the case: a reviewer may have given
+  // this verdict on the item already (explicitly, before deciding); it is not sent twice.
+  const newest = new Map<string, FeedbackRecord>();
+  for (const record of await deps.repository.feedbackOfCase(entry.caseId, maxCaseRequests)) {
+    newest.set(JSON.stringify([record.exchange, record.key, record.signalType]), record);
+  }
   for (const match of matches.slice(0, maxFeedbackMatches)) {
     if (!exchanges.has(match.bank)) exchanges.set(match.bank, await deps.repository.getExchange(match.bank));
     const exchange = exchanges.get(match.bank);
     if (exchange === undefined || deps.kinds.find(exchange.kind)?.takesFeedback !== true) continue;
     const upstream = (await deps.banks.repository.getContent(match.contentId))?.upstream;
     if (upstream === undefined || upstream.exchange !== exchange.name) continue;
+    const given = newest.get(JSON.stringify([exchange.name, upstream.key, match.signalType]));
+    if (given !== undefined && given.verdict === verdict && given.status !== 'failed') continue;
     const onceKey = decisionOnceKey(entry, exchange.id, upstream.key, match.signalType);
     if (seen.has(onceKey)) continue;
     seen.add(onceKey);

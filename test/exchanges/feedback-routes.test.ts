@@ -133,6 +133,11 @@ describe('/v1/cases/{id}/exchange-feedback: where feedback stands per match, and
     assert.ok(String(ncmec.feedback[0]?.body).includes(guid), 'the upstream reason went to NCMEC');
     const after = (await get(caseId)).json().feedback[0];
     assert.deepEqual([after.state, after.verdict, after.requests], ['sent', 'false_positive', 1]);
+    // Dismissing the case afterwards gives no second false positive on that item.
+    await server.services.cases.update(caseId, { decision: 'dismissed' }, { actor: 'api:writer', reason: 'synthetic' });
+    const decided = await server.services.exchanges.feedbackTick();
+    assert.deepEqual([decided.decisions, decided.queued, decided.sent], [1, 0, 0], JSON.stringify(decided));
+    assert.equal(ncmec.feedback.length, 1);
     const audited = (await server.services.audit.entries(0, 1000)).filter(
       (entry) => entry.action === 'exchange.feedback_requested',
     );
