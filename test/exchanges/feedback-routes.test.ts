@@ -8,6 +8,11 @@ import { examplePolicy } from '../support/engine-harness.js';
 import { testCredentialRing } from '../support/exchange-servers.js';
 import { listUpstream, type NcmecContractServer, startNcmecContractServer } from '../support/ncmec-contract-server.js';
 import { startTestServer } from '../support/server-harness.js';
+import {
+  type StopnciiContractServer,
+  startStopnciiContractServer,
+  stopnciiTestKeys,
+} from '../support/stopncii-contract-server.js';
 
 /** Ingests the `media.matched` event `/v1/match` would send for these matches; returns the case id. */
 async function matchedCase(
@@ -36,11 +41,14 @@ async function matchedCase(
 describe('/v1/cases/{id}/exchange-feedback: where feedback stands per match, and an explicit verdict', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let ncmec: NcmecContractServer;
+  let stopncii: StopnciiContractServer;
   let writer: string;
   let reader: string;
   let caseId: number;
   let ncmecItem: number;
   let fileItem: number;
+  let stopnciiItem: number;
+  let stopnciiCase: number;
 
   before(async () => {
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -71,12 +79,33 @@ describe('/v1/cases/{id}/exchange-feedback: where feedback stands per match, and
       { bank: 'FILE_API', contentId: fileItem, signalType: 'md5' },
       { bank: 'PLAIN', contentId: plain.id, signalType: 'md5' },
     ]);
+    stopncii = await startStopnciiContractServer({
+      records: () => [
+        {
+          lastModtimestamp: nowSeconds - 100,
+          signalType: 'ImagePDQ',
+          hashValue: 'ab'.repeat(32),
+          hashStatus: 'Active',
+        },
+      ],
+    });
+    await services.exchanges.add({ name: 'STOPNCII_API', kind: 'stop_ncii', config: { base_url: stopncii.url } });
+    await services.exchanges.setCredentials(
+      { exchange: 'STOPNCII_API' },
+      { subscription_key: stopnciiTestKeys.subscriptionKey, fetch_function_key: stopnciiTestKeys.fetchFunctionKey },
+    );
+    await services.exchanges.fetch('STOPNCII_API');
+    stopnciiItem = (await services.banks.listContent('STOPNCII_API', { limit: 1 }))[0]?.id ?? -1;
+    stopnciiCase = await matchedCase(services, 'routes-user-2', [
+      { bank: 'STOPNCII_API', contentId: stopnciiItem, signalType: 'pdq' },
+    ]);
     writer = (await createApiKey(services.storage.apiKeys, 'writer', ['read', 'write'])).secret;
     reader = (await createApiKey(services.storage.apiKeys, 'reader', ['read'])).secret;
   });
   after(async () => {
     await server?.close();
     await ncmec?.close();
+    await stopncii?.close();
   });
 
   const get = (id: number | string, key = reader) =>
@@ -197,6 +226,22 @@ describe('/v1/cases/{id}/exchange-feedback: where feedback stands per match, and
     assert.deepEqual((await get(caseId)).json(), before, 'nothing was stored');
     assert.equal((await get('0')).json().error?.code, 'REQUEST_INVALID');
     assert.equal((await get(999_999)).json().error?.code, 'CASE_NOT_FOUND');
+  });
+
+  test('StopNCII without its feedback key: the request fails for good and the match shows unsupported', async () => {
+    const given = await post(stopnciiCase, {
+      exchange: 'STOPNCII_API',
+      contentId: stopnciiItem,
+      verdict: 'true_positive',
+      reason: 'synthetic route test',
+    });
+    assert.equal(given.statusCode, 200, given.body);
+    assert.equal(given.json().feedback.state, 'queued');
+    const tick = await server.services.exchanges.feedbackTick();
+    assert.equal(tick.failed, 1, JSON.stringify(tick));
+    const [entry] = (await get(stopnciiCase)).json().feedback;
+    assert.deepEqual([entry.state, entry.errorCode], ['unsupported', 'EXCHANGE_FEEDBACK_UNSUPPORTED']);
+    assert.deepEqual(stopncii.feedback, [], 'nothing reached StopNCII');
   });
 
   test('scopes: reading needs read, giving needs write', async () => {
