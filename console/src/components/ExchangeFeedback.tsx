@@ -51,10 +51,11 @@ function FeedbackRow({ caseId, item }: { readonly caseId: number; readonly item:
     },
   });
   const testId = `feedback-${item.exchange}-${item.contentId}-${item.signalType}`;
-  const submit = (verdict: FeedbackVerdict) => (event: FormEvent) => {
-    event.preventDefault();
+  const send = (verdict: FeedbackVerdict) => {
     if (reason.trim() !== '') give.mutate(verdict);
   };
+  // Enter in the reason field sends nothing: a verdict is always a button press.
+  const ignoreSubmit = (event: FormEvent) => event.preventDefault();
   const open = item.state !== 'unsupported' && item.key !== null;
   return (
     <tr data-testid={testId}>
@@ -90,7 +91,7 @@ function FeedbackRow({ caseId, item }: { readonly caseId: number; readonly item:
       </td>
       <td>
         {open ? (
-          <form className="stacked" onSubmit={submit('true_positive')}>
+          <form className="stacked" onSubmit={ignoreSubmit}>
             <label htmlFor={`${testId}-reason`}>Why?</label>
             <input
               id={`${testId}-reason`}
@@ -101,8 +102,9 @@ function FeedbackRow({ caseId, item }: { readonly caseId: number; readonly item:
             />
             <span>
               <button
-                type="submit"
+                type="button"
                 disabled={give.isPending || reason.trim() === ''}
+                onClick={() => send('true_positive')}
                 data-testid="feedback-true-positive"
               >
                 True positive
@@ -110,7 +112,7 @@ function FeedbackRow({ caseId, item }: { readonly caseId: number; readonly item:
               <button
                 type="button"
                 disabled={give.isPending || reason.trim() === ''}
-                onClick={(event) => submit('false_positive')(event)}
+                onClick={() => send('false_positive')}
                 data-testid="feedback-false-positive"
               >
                 False positive
