@@ -269,12 +269,13 @@ export async function startServer(
     retries: 0,
     run: () => services.exchanges.fetchDue({ signal: stopFetching.signal }),
   });
-  // Feedback to exchanges that reviewers' decisions queued: sent with bounded retries, audited.
+  // Feedback to exchanges: read from committed decisions (and reviewers' explicit requests), sent
+  // with bounded retries, audited.
   jobs.add({
     name: 'exchanges.feedback',
     everyMs: exchangeFeedbackMs,
     retries: 0,
-    run: () => services.exchanges.sendDueFeedback({ signal: stopFetching.signal }),
+    run: () => services.exchanges.feedbackTick({ signal: stopFetching.signal }),
   });
   jobs.start();
   if (reporting !== undefined) {

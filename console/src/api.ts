@@ -22,6 +22,8 @@ import type {
   ExposureLimits,
   FilingRequest,
   LedgerEntry,
+  MatchFeedback,
+  MatchFeedbackRequest,
   Person,
   PreferencesAnswer,
   Queue,
@@ -153,6 +155,12 @@ export const api = {
     request<ReportResult>(`/cases/${caseId}/reports`, { method: 'POST', body: { format } }),
   /** The actions the case triggered and their deliveries (status, attempts, last error, next retry). */
   caseActions: (caseId: number) => request<{ actions: CaseAction[] }>(`/cases/${caseId}/actions`),
+  matchFeedback: (caseId: number) => request<{ feedback: MatchFeedback[] }>(`/cases/${caseId}/exchange-feedback`),
+  giveMatchFeedback: (caseId: number, body: MatchFeedbackRequest) =>
+    request<{ feedback: MatchFeedback; queued: boolean }>(`/cases/${caseId}/exchange-feedback`, {
+      method: 'POST',
+      body,
+    }),
   /** Where the case's reports went (the ledger) and its CyberTipline submissions. */
   caseReports: (caseId: number) => request<CaseReports>(`/cases/${caseId}/reports`),
   /** Reports the confirmed case to NCMEC's CyberTipline (one report per decision; the server sends it). */

@@ -382,3 +382,37 @@ export interface CaseAction {
   readonly deliveredAt: string | null;
   readonly attemptLog: readonly CaseActionAttempt[];
 }
+
+/**
+ * Where the feedback on one match of a case from an exchange's bank stands: `none` (not asked),
+ * `queued` (waiting for the feedback job or a retry), `sent`, `failed` (for good; `errorCode`
+ * says why) or `unsupported` (that exchange's API takes no feedback).
+ */
+export type MatchFeedbackState = 'none' | 'queued' | 'sent' | 'failed' | 'unsupported';
+
+/** `GET /cases/{id}/exchange-feedback`: one match from an exchange's bank and its feedback. */
+export interface MatchFeedback {
+  readonly exchange: string;
+  readonly kind: string;
+  readonly contentId: number;
+  readonly key: string | null;
+  readonly signalType: string;
+  readonly state: MatchFeedbackState;
+  readonly verdict: FeedbackVerdict | null;
+  readonly actor: string | null;
+  readonly attempts: number;
+  readonly errorCode: string | null;
+  readonly updatedAt: string | null;
+  readonly requests: number;
+}
+
+export type FeedbackVerdict = 'true_positive' | 'false_positive';
+
+/** `POST /cases/{id}/exchange-feedback`: a reviewer's verdict on one match. */
+export interface MatchFeedbackRequest {
+  readonly exchange: string;
+  readonly contentId: number;
+  readonly signalType: string;
+  readonly verdict: FeedbackVerdict;
+  readonly reason: string;
+}

@@ -228,6 +228,11 @@ export async function createServices(
     ...(options.exchanges?.fetch === undefined ? {} : { fetch: options.exchanges.fetch }),
     ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'exchanges' }) } : {}),
     audit: (entry) => audit.record(entry),
+    // A case's bank matches, from its timeline, for feedback upstream (decisions and reviewers).
+    caseMatches: async (caseId) =>
+      (await storage.engine.cases.get(caseId)) === undefined
+        ? undefined
+        : timelineMatches(await storage.engine.cases.timeline(caseId)),
   });
   const exchangeFeed =
     feedSigningKey === undefined
@@ -244,15 +249,6 @@ export async function createServices(
     ...(options.caseRetentionMs !== undefined ? { retentionMs: options.caseRetentionMs } : {}),
   });
   if (engine !== undefined) cases.subscribe(engine.engine);
-  // A decision on a case matched against an exchange's bank is queued as feedback upstream.
-  cases.onDecision(async ({ caseId, decision, actor }) => {
-    await exchanges.requestFeedback({
-      caseId,
-      verdict: decision === 'confirmed' ? 'true_positive' : 'false_positive',
-      actor,
-      matches: timelineMatches(await storage.engine.cases.timeline(caseId)),
-    });
-  });
   const people = new PeopleService({ repository: storage.people, audit });
   const queues = new QueueService({
     repository: storage.queues,
@@ -333,6 +329,10 @@ export async function createServices(
         ...(reportFiler === undefined ? {} : { reportFiler }),
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         caseActions: (caseId) => caseActions(storage.outbox, caseId),
+        matchFeedback: {
+          statusOf: (caseId) => exchanges.caseFeedback(caseId),
+          give: (input, reason) => exchanges.giveCaseFeedback(input, reason),
+        },
         queues: {
           caseAccess,
           placement: async (caseId) => {

@@ -47,18 +47,6 @@ export interface CaseListener {
   caseChanged(record: CaseRecord): void;
 }
 
-/**
- * Told, after it is stored and audited, of every change that sets a case's decision to
- * `confirmed` or `dismissed` (a review decision, `PATCH /v1/cases/{id}`, the CLI), e.g. to report
- * matches from an exchange's bank upstream. Its failure never fails the change: it is caught and
- * audited as `case.decision_listener_failed`.
- */
-export type DecisionListener = (decision: {
-  readonly caseId: number;
-  readonly decision: 'confirmed' | 'dismissed';
-  readonly actor: string;
-}) => Promise<void>;
-
 /** Where the service writes its audit entries (the `AuditLog`). */
 export interface CaseAudit {
   record(...actions: AuditAction[]): Promise<unknown>;
@@ -88,18 +76,12 @@ export class CaseService {
   readonly #retentionMs: number;
   readonly #now: () => Date;
   readonly #listeners: CaseListener[] = [];
-  readonly #decisionListeners: DecisionListener[] = [];
 
   constructor(options: CaseServiceOptions) {
     this.#store = options.store;
     this.#audit = options.audit;
     this.#retentionMs = options.retentionMs ?? defaultCaseRetentionMs;
     this.#now = options.now ?? (() => new Date());
-  }
-
-  /** Adds a listener told of every decision set (see {@link DecisionListener}). */
-  onDecision(listener: DecisionListener): void {
-    this.#decisionListeners.push(listener);
   }
 
   /** Adds a listener told of every stored change. */
@@ -296,23 +278,6 @@ export class CaseService {
       })),
     );
     for (const listener of this.#listeners) listener.caseChanged(updated);
-    const decision = change.decision;
-    if ((decision === 'confirmed' || decision === 'dismissed') && decision !== current.decision) {
-      for (const listener of this.#decisionListeners) {
-        try {
-          await listener({ caseId: id, decision, actor: access.actor });
-        } catch (error) {
-          await this.#audit
-            .record({
-              ...access,
-              action: 'case.decision_listener_failed',
-              subject: `case:${id}`,
-              detail: { code: error instanceof EngineError ? error.code : 'INTERNAL' },
-            })
-            .catch(() => undefined);
-        }
-      }
-    }
     return updated;
   }
 

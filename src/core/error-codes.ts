@@ -76,6 +76,8 @@ export const errorCodes = {
   EXCHANGE_SIGNATURE_INVALID: "A peer exchange page's Ed25519 signature does not verify with the publisher's key",
   EXCHANGE_CREDENTIALS_UNREADABLE:
     'Stored exchange credentials cannot be decrypted: no key ring, an unknown key id, or altered',
+  EXCHANGE_FEEDBACK_UNSUPPORTED:
+    "The exchange's API takes no feedback (its kind, or StopNCII without a feedback function key)",
   IMPORT_INVALID_FORMAT: 'The hash list format is unknown or its header is wrong',
   INDEX_NOT_READY: 'The match index is still loading',
   HASHER_BUSY: 'Every media hashing worker is busy and the queue is full',

@@ -139,13 +139,20 @@ export interface NewFeedbackRequest {
   readonly key: string;
   readonly signalType: string;
   readonly verdict: 'true_positive' | 'false_positive';
-  /** The case whose decision asked for it; null when a person asked directly. */
+  /** The case whose decision (or reviewer) asked for it; null when a person asked directly. */
   readonly caseId: number | null;
   readonly actor: string;
+  /**
+   * Unique: a request with a key already stored is not stored again (one per decision, exchange,
+   * upstream key and signal type; see `decision-feedback.ts`).
+   */
+  readonly onceKey: string;
+  /** The reason sent to the exchange (NCMEC: a reason GUID; StopNCII: a tag); null: none. */
+  readonly upstreamReason: string | null;
 }
 
 /** A pending feedback request as the job reads it. */
-export interface FeedbackRequest extends NewFeedbackRequest {
+export interface FeedbackRequest extends Omit<NewFeedbackRequest, 'onceKey'> {
   readonly id: number;
   readonly exchange: string;
   readonly attempts: number;
@@ -159,6 +166,36 @@ export interface FeedbackSettlement {
   readonly attempts: number;
   readonly nextAttemptAt: string;
   readonly errorCode: string | null;
+}
+
+/** A stored feedback request of a case, wherever it stands (`feedbackOfCase`). */
+export interface FeedbackRecord {
+  readonly id: number;
+  readonly exchange: string;
+  readonly key: string;
+  readonly signalType: string;
+  readonly verdict: 'true_positive' | 'false_positive';
+  readonly actor: string;
+  readonly status: 'pending' | 'sent' | 'failed';
+  readonly attempts: number;
+  readonly lastErrorCode: string | null;
+  readonly createdAt: string;
+  readonly settledAt: string | null;
+}
+
+/** A committed decision entry of a case timeline (kind `decision`) the feedback job has not read. */
+export interface DecisionEntry {
+  readonly caseId: number;
+  /** The entry's key within its case (`change:<time>:<actor>`). */
+  readonly ref: string;
+  /** The entry's time (ISO), taken by the server that made the decision. */
+  readonly time: string;
+  /** The decision it set; null when its detail names none this job knows. */
+  readonly decision: 'confirmed' | 'dismissed' | null;
+  /** Who decided (the detail's actor). */
+  readonly actor: string;
+  /** The decision of the case's decision entry before it, or null (none, or unreadable). */
+  readonly previousDecision: string | null;
 }
 
 /**
@@ -199,8 +236,35 @@ export interface ExchangeRepository {
   finishFetch(exchangeId: number, outcome: FetchOutcome): Promise<void>;
   /** The id of the bank item under an upstream key (the bank's unique index), or undefined. */
   findUpstreamContent(bankId: number, key: string): Promise<number | undefined>;
-  /** Records feedback requests (one transaction); returns how many. */
+  /**
+   * Records feedback requests (one transaction), skipping those whose `onceKey` is stored already;
+   * returns how many were stored.
+   */
   queueFeedback(requests: readonly NewFeedbackRequest[], createdAt: string): Promise<number>;
+  /** A case's feedback requests, oldest first (at most `limit`). */
+  feedbackOfCase(caseId: number, limit: number): Promise<FeedbackRecord[]>;
+  /**
+   * Committed decision entries with a time at or after `from` that no `markDecisionRead` has
+   * recorded, by time (at most `limit`).
+   */
+  unreadDecisions(from: string, limit: number): Promise<DecisionEntry[]>;
+  /**
+   * Records, in one transaction, that a decision entry was read and the requests it gives (each
+   * skipped when its `onceKey` is stored); returns how many requests were stored (0 when the entry
+   * was recorded already, e.g. by another server).
+   */
+  markDecisionRead(
+    entry: Pick<DecisionEntry, 'caseId' | 'ref' | 'time'>,
+    requests: readonly NewFeedbackRequest[],
+    at: string,
+  ): Promise<number>;
+  /** The time up to which every decision entry has been read, or null before the first read. */
+  decisionCursor(): Promise<string | null>;
+  /**
+   * Moves the decision cursor to `time` (never back) and forgets the read marks of entries older
+   * than `forgetBefore` (the job no longer reads that far back).
+   */
+  moveDecisionCursor(time: string, forgetBefore: string, at: string): Promise<void>;
   /** Pending requests due at `now` (oldest first, at most `limit`). */
   dueFeedback(now: string, limit: number): Promise<FeedbackRequest[]>;
   /**

@@ -10,14 +10,21 @@ import {
   upstreamStatusOf,
 } from '../exchanges/index.js';
 import type { Logger } from '../logging/index.js';
+import {
+  type CaseFeedbackInput,
+  caseFeedback,
+  giveCaseFeedback,
+  type MatchFeedback,
+  unsupportedCode,
+} from './case-feedback.js';
 import { openCredentials, sealCredentials } from './credential-seal.js';
+import { type CaseMatches, readDecisions } from './decision-feedback.js';
 import { ExchangeFetcher, type FetchReport, type FetchSettings } from './exchange-fetcher.js';
 import type {
   ExchangeDefinition,
   ExchangeFetchStatus,
   ExchangeRepository,
   FeedbackRequest,
-  NewFeedbackRequest,
 } from './exchange-records.js';
 
 /** Shortest and longest fetch interval, in seconds. */
@@ -32,8 +39,6 @@ export const maxFeedbackAttempts = 5;
 const feedbackBackoffMs = 30_000;
 /** How long a claimed feedback request is left to its sender before another may take it. */
 const feedbackClaimMs = 5 * 60_000;
-/** Most matches of one decision that give feedback requests. */
-const maxFeedbackMatches = 100;
 
 /** What the feedback job records (the audit log's `record`, kept structural). */
 export type FeedbackAudit = (entry: {
@@ -84,6 +89,7 @@ export class ExchangeService {
   readonly #clock: () => number;
   readonly #logger: Logger | undefined;
   readonly #audit: FeedbackAudit | undefined;
+  readonly #caseMatches: CaseMatches | undefined;
 
   constructor(options: {
     repository: ExchangeRepository;
@@ -95,6 +101,8 @@ export class ExchangeService {
     clock?: () => number;
     /** Records what the feedback job did (the audit log's `record`). */
     audit?: FeedbackAudit;
+    /** A case's bank matches, for feedback from decisions and reviewers; absent: cases give none. */
+    caseMatches?: CaseMatches;
   }) {
     this.#repository = options.repository;
     this.#banks = options.banks;
@@ -103,6 +111,7 @@ export class ExchangeService {
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger;
     this.#audit = options.audit;
+    this.#caseMatches = options.caseMatches;
     this.#fetcher = new ExchangeFetcher({
       repository: options.repository,
       banks: options.banks,
@@ -264,8 +273,8 @@ export class ExchangeService {
    * sent and the call fails.
    *
    * @throws EngineError `EXCHANGE_NOT_FOUND`; `CONTENT_NOT_FOUND` (no item under `key`);
-   *   `EXCHANGE_INVALID` (the kind takes no feedback, or the item has no such signal); the
-   *   client's `REQUEST_INVALID` or `EXCHANGE_*` codes.
+   *   `EXCHANGE_INVALID` (the item has no such signal); `EXCHANGE_FEEDBACK_UNSUPPORTED` (the API
+   *   takes no feedback); the client's `REQUEST_INVALID` or `EXCHANGE_*` codes.
    */
   async sendFeedback(
     input: ExchangeFeedbackInput,
@@ -285,7 +294,7 @@ export class ExchangeService {
     }
     const client = await this.client(exchange);
     if (client.sendFeedback === undefined) {
-      throw new EngineError('EXCHANGE_INVALID', `exchange kind ${exchange.kind} takes no feedback`);
+      throw new EngineError(unsupportedCode, `exchange '${exchange.name}' (${exchange.kind}) takes no feedback`);
     }
     await client.sendFeedback(
       {
@@ -301,39 +310,74 @@ export class ExchangeService {
     return { exchange: exchange.name, key: input.key, signalType, verdict: input.verdict };
   }
 
+  /** What the case feedback functions need. */
+  #feedbackDeps() {
+    return {
+      repository: this.#repository,
+      banks: this.#banks,
+      kinds: this.#kinds,
+      caseMatches: this.#caseMatches,
+      clock: this.#clock,
+      logger: this.#logger,
+    };
+  }
+
   /**
-   * Records feedback requests for a decision on a case (console or `/v1`): each match whose bank
-   * is an exchange's bank, whose kind takes feedback and whose item still carries that exchange's
-   * provenance gives one request (exchange, upstream key, signal type), sent later by
-   * {@link sendDueFeedback}. Matches of other banks are ignored. Returns how many were recorded.
+   * Each match of a case against an exchange's bank with where its feedback stands (queued, sent,
+   * failed, unsupported by that API, or none yet); see `case-feedback.ts`.
+   * @throws EngineError `CASE_NOT_FOUND`.
    */
-  async requestFeedback(input: {
-    caseId: number;
-    verdict: ExchangeFeedback['verdict'];
-    actor: string;
-    matches: readonly { bank: string; contentId: number; signalType: string }[];
-  }): Promise<number> {
-    const requests: NewFeedbackRequest[] = [];
-    const seen = new Set<string>();
-    for (const match of input.matches.slice(0, maxFeedbackMatches)) {
-      const exchange = await this.#repository.getExchange(match.bank);
-      if (exchange === undefined || this.#kinds.find(exchange.kind)?.takesFeedback !== true) continue;
-      const content = await this.#banks.repository.getContent(match.contentId);
-      const upstream = content?.upstream;
-      if (upstream === undefined || upstream.exchange !== exchange.name) continue;
-      const once = `${exchange.id}\u0000${upstream.key}\u0000${match.signalType}`;
-      if (seen.has(once)) continue;
-      seen.add(once);
-      requests.push({
-        exchangeId: exchange.id,
-        key: upstream.key,
-        signalType: match.signalType,
-        verdict: input.verdict,
+  caseFeedback(caseId: number): Promise<MatchFeedback[]> {
+    return caseFeedback(this.#feedbackDeps(), caseId);
+  }
+
+  /**
+   * A person's or integration's explicit verdict on one match of a case, queued for the job and
+   * audited (`exchange.feedback_requested`, with `reason`); see `giveCaseFeedback`.
+   * @throws EngineError `EXCHANGE_NOT_FOUND` and the codes of `giveCaseFeedback`.
+   */
+  async giveCaseFeedback(
+    input: CaseFeedbackInput,
+    reason: string,
+  ): Promise<{ feedback: MatchFeedback; queued: boolean }> {
+    const exchange = await this.get(input.exchange);
+    const given = await giveCaseFeedback(this.#feedbackDeps(), exchange, input);
+    await this.#audit?.({
+      actor: input.actor,
+      action: 'exchange.feedback_requested',
+      subject: `exchange:${exchange.name}`,
+      reason,
+      detail: {
         caseId: input.caseId,
-        actor: input.actor,
-      });
+        contentId: input.contentId,
+        key: given.feedback.key,
+        signalType: given.feedback.signalType,
+        verdict: input.verdict,
+        queued: given.queued,
+      },
+    });
+    return given;
+  }
+
+  /**
+   * The `exchanges.feedback` job's tick: turns the decisions committed since the last tick into
+   * feedback requests (`readDecisions`), then sends the due requests ({@link sendDueFeedback}).
+   * Never rejects.
+   */
+  async feedbackTick(options: { signal?: AbortSignal; limit?: number } = {}): Promise<{
+    decisions: number;
+    queued: number;
+    sent: number;
+    failed: number;
+    retrying: number;
+  }> {
+    let read = { decisions: 0, queued: 0 };
+    try {
+      read = await readDecisions(this.#feedbackDeps());
+    } catch (error) {
+      this.#logger?.error({ err: (error as Error).message }, 'decisions could not be read for exchange feedback');
     }
-    return this.#repository.queueFeedback(requests, this.#now());
+    return { ...read, ...(await this.sendDueFeedback(options)) };
   }
 
   /**
@@ -367,7 +411,13 @@ export class ExchangeService {
         let status: 'sent' | 'failed' | 'pending' = 'sent';
         try {
           await this.sendFeedback(
-            { exchange: request.exchange, key: request.key, verdict: request.verdict, signalType: request.signalType },
+            {
+              exchange: request.exchange,
+              key: request.key,
+              verdict: request.verdict,
+              signalType: request.signalType,
+              ...(request.upstreamReason === null ? {} : { reason: request.upstreamReason }),
+            },
             options.signal === undefined ? {} : { signal: options.signal },
           );
         } catch (error) {
@@ -388,7 +438,7 @@ export class ExchangeService {
           actor: request.actor,
           action: 'exchange.feedback',
           subject: `exchange:${request.exchange}`,
-          reason: request.caseId === null ? 'feedback' : `decision on case ${request.caseId}`,
+          reason: request.caseId === null ? 'feedback' : `feedback on case ${request.caseId}`,
           detail: {
             key: request.key,
             signalType: request.signalType,

@@ -15,6 +15,7 @@ export {
   parseDecisionPolicy,
 } from './decision-policy.js';
 export { citationsOf, citationsOfAll } from './guidance.js';
+export type { MatchFeedbackRequest, MatchFeedbackView, ReviewMatchFeedback } from './match-feedback.js';
 export { loadReportFiler } from './report-settings.js';
 export type { ReviewSubmissions } from './report-submissions.js';
 export { defaultRevealPolicy, loadRevealPolicy, parseRevealPolicy, type RevealPolicy } from './reveal-policy.js';

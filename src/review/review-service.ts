@@ -36,6 +36,7 @@ import {
 } from './cybertip-submission.js';
 import { type DecisionPolicy, defaultDecisionPolicy } from './decision-policy.js';
 import { citationsOf, citationsOfAll } from './guidance.js';
+import type { MatchFeedbackRequest, MatchFeedbackView, ReviewMatchFeedback } from './match-feedback.js';
 import type { ReviewSubmissions } from './report-submissions.js';
 import { defaultRevealPolicy, type RevealPolicy } from './reveal-policy.js';
 import {
@@ -130,6 +131,8 @@ export interface ReviewServiceOptions {
   readonly actions?: ActionPlanner;
   /** Reads a case's actions and their delivery attempts (the outbox); absent: a case shows none. */
   readonly caseActions?: (caseId: number) => Promise<CaseAction[]>;
+  /** Feedback upstream on a case's matches from exchange banks; absent: none shown, none given. */
+  readonly matchFeedback?: ReviewMatchFeedback;
   /** Reason required per kind of reveal (`console.yaml` `reveals`); default `defaultRevealPolicy`. */
   readonly revealPolicy?: RevealPolicy;
   /**
@@ -171,6 +174,7 @@ export class ReviewService {
   readonly #submissions: ReviewSubmissions | undefined;
   readonly #actions: ActionPlanner | undefined;
   readonly #caseActions: ((caseId: number) => Promise<CaseAction[]>) | undefined;
+  readonly #matchFeedback: ReviewMatchFeedback | undefined;
   readonly #revealPolicy: RevealPolicy;
   readonly #messages: ChatMessageSource | undefined;
   readonly #exposure: ExposureCheck | undefined;
@@ -188,6 +192,7 @@ export class ReviewService {
     this.#submissions = options.submissions;
     this.#actions = options.actions;
     this.#caseActions = options.caseActions;
+    this.#matchFeedback = options.matchFeedback;
     this.#revealPolicy = options.revealPolicy ?? defaultRevealPolicy;
     this.#messages = options.messages;
     this.#exposure = options.exposure;
@@ -525,6 +530,41 @@ export class ReviewService {
   async actionsOf(caseId: number, person: Person): Promise<CaseAction[]> {
     await this.#checkCase(person, caseId, 'cases.review');
     return (await this.#caseActions?.(caseId)) ?? [];
+  }
+
+  /**
+   * Each match of the case against an exchange's bank and where its feedback upstream stands
+   * (queued, sent, failed, not supported by that API, or none yet). Not audited: it shows no case
+   * material, only exchange names, item ids and keys, and states.
+   *
+   * @throws EngineError `AUTH_FORBIDDEN` without `cases.review` or the queue's access;
+   *   `CASE_NOT_FOUND`.
+   */
+  async matchFeedbackOf(caseId: number, person: Person): Promise<readonly MatchFeedbackView[]> {
+    await this.#checkCase(person, caseId, 'cases.review');
+    return (await this.#matchFeedback?.statusOf(caseId)) ?? [];
+  }
+
+  /**
+   * A reviewer's explicit true or false positive on one match of the case, queued for the
+   * exchange (sent by the `exchanges.feedback` job) and audited (`exchange.feedback_requested`
+   * with the reason). A decision gives feedback by itself; this is for a verdict on one match.
+   *
+   * @throws EngineError `REASON_REQUIRED`; `AUTH_FORBIDDEN`; `CASE_NOT_FOUND`;
+   *   `EXCHANGE_NOT_FOUND` without exchanges; the exchange's codes (`EXCHANGE_NOT_FOUND`,
+   *   `EXCHANGE_FEEDBACK_UNSUPPORTED`, `CONTENT_NOT_FOUND`, `REQUEST_INVALID`).
+   */
+  async giveMatchFeedback(
+    caseId: number,
+    person: Person,
+    input: MatchFeedbackRequest & { readonly reason?: unknown },
+  ): Promise<{ readonly feedback: MatchFeedbackView; readonly queued: boolean }> {
+    const reason = checkReason(input.reason);
+    await this.#checkCase(person, caseId, 'cases.review');
+    const feedback = this.#matchFeedback;
+    if (feedback === undefined) throw new EngineError('EXCHANGE_NOT_FOUND', 'this server has no exchanges');
+    const { reason: _reason, ...request } = input;
+    return feedback.give({ ...request, caseId, actor: personActor(person) }, reason);
   }
 
   /**

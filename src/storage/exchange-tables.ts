@@ -2,7 +2,8 @@ import type { Generated } from 'kysely';
 import type { BankContentsTable, BanksTable, BankTombstonesTable, ContentSignalsTable } from './tables.js';
 
 /**
- * The exchange tables (migration `0017_exchanges`) with the bank tables a page commit writes.
+ * The exchange tables (migration `0017_exchanges`) with the bank tables a page commit writes and
+ * the case timeline the feedback job reads decisions from.
  * Times are ISO-8601 UTC text; JSON values are text; flags are integers 0/1 in both dialects.
  */
 export type ExchangeDatabase = {
@@ -11,6 +12,9 @@ export type ExchangeDatabase = {
   exchange_leases: ExchangeLeasesTable;
   exchange_credentials: ExchangeCredentialsTable;
   exchange_feedback: ExchangeFeedbackTable;
+  exchange_feedback_decisions: ExchangeFeedbackDecisionsTable;
+  exchange_feedback_cursor: ExchangeFeedbackCursorTable;
+  case_timeline: CaseTimelineReadTable;
   banks: BanksTable;
   bank_contents: BankContentsTable;
   content_signals: ContentSignalsTable;
@@ -76,4 +80,33 @@ export type ExchangeFeedbackTable = {
   last_error_code: string | null;
   created_at: string;
   settled_at: string | null;
+  /** Migration `0022_decision_feedback`: unique; null on rows queued before it. */
+  once_key: string | null;
+  upstream_reason: string | null;
+};
+
+/** A decision entry the feedback job has read (migration `0022_decision_feedback`). */
+export type ExchangeFeedbackDecisionsTable = {
+  case_id: number;
+  ref: string;
+  entry_time: string;
+  requests: number;
+  read_at: string;
+};
+
+/** How far the feedback job has read decision entries (one row, `decisions`). */
+export type ExchangeFeedbackCursorTable = {
+  name: string;
+  entry_time: string;
+  updated_at: string;
+};
+
+/** The case timeline, which the feedback job reads (never writes) for decision entries. */
+export type CaseTimelineReadTable = {
+  case_id: number;
+  ref: string;
+  kind: string;
+  time: string;
+  summary: string;
+  detail_json: string;
 };

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { EngineError } from '../core/index.js';
 import type {
+  DecisionEntry,
   ExchangeDefinition,
   ExchangeFetchStatus,
   ExchangeRepository,
+  FeedbackRecord,
   FeedbackRequest,
   FeedbackSettlement,
   FeedChanges,
@@ -33,6 +35,68 @@ function toDefinition(
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The one row of `exchange_feedback_cursor`. */
+const decisionCursorName = 'decisions';
+
+/** Requests per insert, well under both dialects' parameter limits (11 columns each). */
+const feedbackPerInsert = 500;
+
+/** Stores feedback requests, skipping those whose once key is stored already; how many were stored. */
+async function insertFeedback(
+  db: Kysely<ExchangeDatabase>,
+  requests: readonly NewFeedbackRequest[],
+  createdAt: string,
+): Promise<number> {
+  let stored = 0;
+  for (let start = 0; start < requests.length; start += feedbackPerInsert) {
+    const result = await db
+      .insertInto('exchange_feedback')
+      .values(
+        requests.slice(start, start + feedbackPerInsert).map((request) => ({
+          exchange_id: request.exchangeId,
+          upstream_key: request.key,
+          signal_type: request.signalType,
+          verdict: request.verdict,
+          case_id: request.caseId,
+          actor: request.actor,
+          status: 'pending',
+          next_attempt_at: createdAt,
+          last_error_code: null,
+          created_at: createdAt,
+          settled_at: null,
+          once_key: request.onceKey,
+          upstream_reason: request.upstreamReason,
+        })),
+      )
+      .onConflict((conflict) => conflict.column('once_key').doNothing())
+      .executeTakeFirst();
+    stored += Number(result.numInsertedOrUpdatedRows ?? 0n);
+  }
+  return stored;
+}
+
+/** A decision entry's detail (`CaseService` writes the change, the reason and the actor). */
+function decisionDetail(json: string): { decision?: unknown; actor?: unknown } {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed !== null && typeof parsed === 'object' ? (parsed as { decision?: unknown; actor?: unknown }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The decision a decision entry's detail names, or null. */
+function decisionOf(json: string): string | null {
+  const decision = decisionDetail(json).decision;
+  return typeof decision === 'string' ? decision : null;
+}
+
+/** The actor of a decision ref `change:<time>:<actor>` (CaseService's form), or ''. */
+function actorOfRef(ref: string, time: string): string {
+  const prefix = `change:${time}:`;
+  return ref.startsWith(prefix) ? ref.slice(prefix.length) : '';
 }
 
 /** Ids per `IN (…)` list, well under both dialects' parameter limits. */
@@ -286,28 +350,149 @@ export class KyselyExchangeRepository implements ExchangeRepository {
   }
 
   queueFeedback(requests: readonly NewFeedbackRequest[], createdAt: string): Promise<number> {
+    return translateStorageErrors(() => insertFeedback(this.db, requests, createdAt));
+  }
+
+  feedbackOfCase(caseId: number, limit: number): Promise<FeedbackRecord[]> {
     return translateStorageErrors(async () => {
-      if (requests.length === 0) return 0;
-      await this.db
-        .insertInto('exchange_feedback')
-        .values(
-          requests.map((request) => ({
-            exchange_id: request.exchangeId,
-            upstream_key: request.key,
-            signal_type: request.signalType,
-            verdict: request.verdict,
-            case_id: request.caseId,
-            actor: request.actor,
-            status: 'pending',
-            next_attempt_at: createdAt,
-            last_error_code: null,
-            created_at: createdAt,
-            settled_at: null,
-          })),
-        )
+      const rows = await this.db
+        .selectFrom('exchange_feedback')
+        .innerJoin('exchanges', 'exchanges.id', 'exchange_feedback.exchange_id')
+        .select([
+          'exchange_feedback.id',
+          'exchanges.name',
+          'exchange_feedback.upstream_key',
+          'exchange_feedback.signal_type',
+          'exchange_feedback.verdict',
+          'exchange_feedback.actor',
+          'exchange_feedback.status',
+          'exchange_feedback.attempts',
+          'exchange_feedback.last_error_code',
+          'exchange_feedback.created_at',
+          'exchange_feedback.settled_at',
+        ])
+        .where('exchange_feedback.case_id', '=', caseId)
+        .orderBy('exchange_feedback.id')
+        .limit(limit)
         .execute();
-      return requests.length;
+      return rows.map((row) => ({
+        id: Number(row.id),
+        exchange: row.name,
+        key: row.upstream_key,
+        signalType: row.signal_type,
+        verdict: row.verdict === 'false_positive' ? 'false_positive' : 'true_positive',
+        actor: row.actor,
+        status: row.status === 'sent' ? 'sent' : row.status === 'failed' ? 'failed' : 'pending',
+        attempts: Number(row.attempts),
+        lastErrorCode: row.last_error_code,
+        createdAt: row.created_at,
+        settledAt: row.settled_at,
+      }));
     });
+  }
+
+  unreadDecisions(from: string, limit: number): Promise<DecisionEntry[]> {
+    return translateStorageErrors(async () => {
+      const rows = await this.db
+        .selectFrom('case_timeline as t')
+        .select(['t.case_id', 't.ref', 't.time', 't.detail_json'])
+        .where('t.kind', '=', 'decision')
+        .where('t.time', '>=', from)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('exchange_feedback_decisions as d')
+                .select('d.ref')
+                .whereRef('d.case_id', '=', 't.case_id')
+                .whereRef('d.ref', '=', 't.ref'),
+            ),
+          ),
+        )
+        .orderBy('t.time')
+        .orderBy('t.case_id')
+        .orderBy('t.ref')
+        .limit(limit)
+        .execute();
+      const entries: DecisionEntry[] = [];
+      for (const row of rows) {
+        const caseId = Number(row.case_id);
+        const previous = await this.db
+          .selectFrom('case_timeline')
+          .select('detail_json')
+          .where('case_id', '=', caseId)
+          .where('kind', '=', 'decision')
+          .where((eb) =>
+            eb.or([eb('time', '<', row.time), eb.and([eb('time', '=', row.time), eb('ref', '<', row.ref)])]),
+          )
+          .orderBy('time', 'desc')
+          .orderBy('ref', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const detail = decisionDetail(row.detail_json);
+        entries.push({
+          caseId,
+          ref: row.ref,
+          time: row.time,
+          decision: detail.decision === 'confirmed' || detail.decision === 'dismissed' ? detail.decision : null,
+          actor: typeof detail.actor === 'string' ? detail.actor : actorOfRef(row.ref, row.time),
+          previousDecision: previous === undefined ? null : decisionOf(previous.detail_json),
+        });
+      }
+      return entries;
+    });
+  }
+
+  markDecisionRead(
+    entry: Pick<DecisionEntry, 'caseId' | 'ref' | 'time'>,
+    requests: readonly NewFeedbackRequest[],
+    at: string,
+  ): Promise<number> {
+    return translateStorageErrors(() =>
+      this.db.transaction().execute(async (trx) => {
+        const marked = await trx
+          .insertInto('exchange_feedback_decisions')
+          .values({
+            case_id: entry.caseId,
+            ref: entry.ref,
+            entry_time: entry.time,
+            requests: requests.length,
+            read_at: at,
+          })
+          .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
+          .executeTakeFirst();
+        if (Number(marked.numInsertedOrUpdatedRows ?? 0n) === 0) return 0;
+        return insertFeedback(trx, requests, at);
+      }),
+    );
+  }
+
+  decisionCursor(): Promise<string | null> {
+    return translateStorageErrors(async () => {
+      const row = await this.db
+        .selectFrom('exchange_feedback_cursor')
+        .select('entry_time')
+        .where('name', '=', decisionCursorName)
+        .executeTakeFirst();
+      return row?.entry_time ?? null;
+    });
+  }
+
+  moveDecisionCursor(time: string, forgetBefore: string, at: string): Promise<void> {
+    return translateStorageErrors(() =>
+      this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('exchange_feedback_cursor')
+          .values({ name: decisionCursorName, entry_time: time, updated_at: at })
+          .onConflict((conflict) =>
+            conflict
+              .column('name')
+              .doUpdateSet({ entry_time: time, updated_at: at })
+              .where('exchange_feedback_cursor.entry_time', '<', time),
+          )
+          .execute();
+        await trx.deleteFrom('exchange_feedback_decisions').where('entry_time', '<', forgetBefore).execute();
+      }),
+    );
   }
 
   dueFeedback(now: string, limit: number): Promise<FeedbackRequest[]> {
@@ -326,6 +511,7 @@ export class KyselyExchangeRepository implements ExchangeRepository {
           'exchange_feedback.actor',
           'exchange_feedback.attempts',
           'exchange_feedback.next_attempt_at',
+          'exchange_feedback.upstream_reason',
         ])
         .where('exchange_feedback.status', '=', 'pending')
         .where('exchange_feedback.next_attempt_at', '<=', now)
@@ -343,6 +529,7 @@ export class KyselyExchangeRepository implements ExchangeRepository {
         actor: row.actor,
         attempts: Number(row.attempts),
         nextAttemptAt: row.next_attempt_at,
+        upstreamReason: row.upstream_reason,
       }));
     });
   }

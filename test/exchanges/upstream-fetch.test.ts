@@ -250,7 +250,7 @@ for (const backend of backends) {
         // Without SubmitFeedback's key the client takes no feedback (as HMA); with it, it does.
         await assert.rejects(
           exchanges.sendFeedback({ exchange: 'STOPNCII_TEST', key: `pdq:${fakePdq(6)}`, verdict: 'true_positive' }),
-          (error: unknown) => error instanceof EngineError && error.code === 'EXCHANGE_INVALID',
+          (error: unknown) => error instanceof EngineError && error.code === 'EXCHANGE_FEEDBACK_UNSUPPORTED',
         );
         await exchanges.setCredentials(
           { exchange: 'STOPNCII_TEST' },

@@ -48,6 +48,8 @@ export async function startConsoleServer(
     readonly actionsYaml?: string;
     /** The example policy copied with the chat test rule (`chat-case.ts`: an indicator opens a case). */
     readonly chatTestRule?: boolean;
+    /** The key ring that seals exchange credentials (`PREVAIL_EVIDENCE_KEYS`' format). */
+    readonly exchangeKeys?: string;
   } = {},
 ): Promise<ConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'prevail-console-'));
@@ -101,6 +103,7 @@ export async function startConsoleServer(
             },
           }),
       ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
+      ...(options.exchangeKeys === undefined ? {} : { exchanges: { evidenceKeys: options.exchangeKeys } }),
     },
   );
   const config: HttpConfig = {

@@ -8,6 +8,7 @@ import { Comments } from '../components/Comments';
 import { DecisionBar } from '../components/DecisionBar';
 import { EntityGraph } from '../components/EntityGraph';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ExchangeFeedback } from '../components/ExchangeFeedback';
 import { MediaPanel } from '../components/MediaPanel';
 import { ReportBuilder } from '../components/ReportBuilder';
 import { ReportLedger } from '../components/ReportLedger';
@@ -21,7 +22,8 @@ import { allows, useSession } from '../session';
  * One case on one page: for a chat case its indicator timeline first (message text only on
  * demand, audited), the subject and its graph, the timeline, typology scores, the rules that
  * fired with their policy text, comments, media (blurred), the decision bar, for payments cases
- * the goAML/FinCEN report, and where the case was reported (the ledger, CyberTipline submissions).
+ * the goAML/FinCEN report, where the case was reported (the ledger, CyberTipline submissions),
+ * the actions sent to the platform and the feedback given to exchanges on its matches.
  */
 export function CasePage() {
   const id = Number(useParams().id);
@@ -143,6 +145,10 @@ export function CasePage() {
           <section aria-labelledby="actions-heading">
             <h2 id="actions-heading">Actions sent to the platform</h2>
             <CaseActions caseId={data.case.id} />
+          </section>
+          <section aria-labelledby="exchange-feedback-heading">
+            <h2 id="exchange-feedback-heading">Feedback to exchanges</h2>
+            <ExchangeFeedback caseId={data.case.id} />
           </section>
           <section aria-labelledby="comments-heading">
             <h2 id="comments-heading">Comments</h2>

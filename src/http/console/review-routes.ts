@@ -7,6 +7,7 @@ import { classifications, reviewActions } from '../../review/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
 import { caseActionsAnswerSchema, caseAnswerSchema } from '../v1/answer-schemas.js';
+import { matchFeedbackInputSchema, matchFeedbackSchema } from '../v1/exchange-feedback-routes.js';
 import './console-route.js';
 import {
   auditEntryAnswerSchema,
@@ -190,6 +191,44 @@ export function registerReviewRoutes(app: FastifyInstance, dependencies: HttpDep
       },
     },
     async (request) => ({ actions: await review.actionsOf(request.params.id, personOf(request)) }),
+  );
+
+  api.get(
+    '/console/api/cases/:id/exchange-feedback',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary:
+          "Each match of the case from an exchange's bank and where its feedback went (queued, sent, failed, not supported by that API)",
+        params: caseParams,
+        response: { 200: z.object({ feedback: z.array(matchFeedbackSchema) }) },
+      },
+    },
+    async (request) => ({ feedback: [...(await review.matchFeedbackOf(request.params.id, personOf(request)))] }),
+  );
+
+  api.post(
+    '/console/api/cases/:id/exchange-feedback',
+    {
+      config: { scope: 'public', console: { permission: 'cases.review' } },
+      schema: {
+        tags,
+        summary:
+          'Give an exchange a true or false positive on one match of the case (queued, sent by the feedback job; audited exchange.feedback_requested)',
+        params: caseParams,
+        body: z.strictObject({ ...matchFeedbackInputSchema, reason: z.unknown().optional() }),
+        response: { 200: z.object({ feedback: matchFeedbackSchema, queued: z.boolean() }) },
+      },
+    },
+    async (request) => {
+      const { signalType, upstreamReason, ...input } = request.body;
+      return review.giveMatchFeedback(request.params.id, personOf(request), {
+        ...input,
+        ...(signalType === undefined ? {} : { signalType }),
+        ...(upstreamReason === undefined ? {} : { upstreamReason }),
+      });
+    },
   );
 
   api.get(

@@ -6,6 +6,7 @@ import { registerContentRoutes } from './content-routes.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerEngineRoutes } from './engine-routes.js';
 import { registerExchangeFeedRoutes } from './exchange-feed-routes.js';
+import { registerExchangeFeedbackRoutes } from './exchange-feedback-routes.js';
 import { registerHashMatchRoutes } from './hash-match-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerPaymentRoutes } from './payment-routes.js';
@@ -22,5 +23,6 @@ export function registerV1Routes(app: FastifyInstance, dependencies: HttpDepende
   registerPaymentRoutes(app, dependencies);
   registerStreamRoutes(app, dependencies);
   registerExchangeFeedRoutes(app, dependencies);
+  registerExchangeFeedbackRoutes(app, dependencies);
   registerActionRoutes(app, dependencies);
 }
