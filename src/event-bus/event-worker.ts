@@ -19,6 +19,8 @@ export interface EventWorkerCounts {
   refused: number;
   /** Batches whose commit failed: not acknowledged, so JetStream delivers them again. */
   failedBatches: number;
+  /** Deliveries that were not a message's first (JetStream gave it to some worker before). */
+  redelivered: number;
 }
 
 export interface EventWorker {
@@ -53,7 +55,7 @@ export async function startEventWorker(options: {
   const connection = await connectToBus(options.url, 'prevail-worker');
   await ensureEventStream(await jetstreamManager(connection));
   const client = jetstream(connection);
-  const counts: EventWorkerCounts = { processed: 0, duplicates: 0, refused: 0, failedBatches: 0 };
+  const counts: EventWorkerCounts = { processed: 0, duplicates: 0, refused: 0, failedBatches: 0, redelivered: 0 };
   let stopping = false;
 
   async function fetchBatch(): Promise<JsMsg[]> {
@@ -68,6 +70,7 @@ export async function startEventWorker(options: {
     const inputs: unknown[] = [];
     const delivered: JsMsg[] = [];
     for (const message of batch) {
+      if (message.redelivered) counts.redelivered++;
       try {
         inputs.push(JSON.parse(message.string()));
         delivered.push(message);

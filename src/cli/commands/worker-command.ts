@@ -78,7 +78,7 @@ export function workerCommand(io: CliIo): Command {
       });
       const counts = worker.counts;
       io.stderr.write(
-        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.failedBatches} failed batches\n`,
+        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries\n`,
       );
     });
 }
