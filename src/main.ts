@@ -222,6 +222,9 @@ export async function startServer(
       feedKey: settings.exchanges?.feedKey,
       ...(settings.exchanges?.fetch === undefined ? {} : { fetch: settings.exchanges.fetch }),
     },
+  }).catch(async (error: unknown) => {
+    await publisher?.close();
+    throw error;
   });
   const config: HttpConfig = {
     hmaAccess: settings.hmaOpen || isLoopbackHost(settings.host) ? 'open' : 'key',
