@@ -10,7 +10,7 @@ import { nanos } from '@nats-io/transport-node';
 import type { BusEvent } from '../engine/index.js';
 
 /** The JetStream stream that carries ingested events from API nodes to workers. */
-export const eventStreamName = 'PREVAIL_EVENTS';
+export const eventStreamName = 'prevail-events';
 /** Every event's subject starts with this; the last token is its partition key. */
 const subjectPrefix = 'prevail.events';
 /** The durable pull consumer all workers share (JetStream spreads its messages over them). */
