@@ -118,6 +118,10 @@ export async function startEventWorker(options: {
         if (stopping) break;
         logger?.warn({ err: error }, 'event bus: fetch failed; trying again');
         await new Promise((resolve) => setTimeout(resolve, 500));
+        // A server that came back without its store, or a deleted consumer: make them again.
+        await jetstreamManager(connection)
+          .then((manager) => ensureEventStream(manager))
+          .catch(() => undefined);
         continue;
       }
       if (batch.length > 0) await handle(batch);
