@@ -32,20 +32,25 @@ export type DeliveredResult =
   | { readonly status: 'rejected'; readonly problems: readonly EventProblem[] };
 
 /**
- * Loads from the store the links of the events' entities that the in-memory graph does not hold
- * (what the drain does for a run), before they are processed.
+ * Before a worker processes delivered events: loads from the store the links of their entities
+ * that the in-memory graph does not hold (what the drain does for a run), and reads again which
+ * of those entities have a case that is not closed (another worker may have opened one, a person
+ * closed one), so that an event on a subject joins the case it has now. Cases of linked entities
+ * are not re-read (docs/scaling.md).
  */
-export async function loadLinksFor(
+export async function prepareDelivered(
   state: ProcessorState,
   store: EngineStore,
   events: readonly BusEvent[],
 ): Promise<void> {
-  const keys: string[] = [];
+  const keys = new Set<string>();
   for (const event of events) {
     for (const [role, id] of Object.entries(event.entities))
-      keys.push(entityKey(state.registry.entityType(event.type, role), id));
+      keys.add(entityKey(state.registry.entityType(event.type, role), id));
   }
-  const missing = state.links.missing(keys);
+  const open = new Set(await store.cases.openAmong([...keys]));
+  for (const key of keys) state.openCases.set(key, open.has(key));
+  const missing = state.links.missing([...keys]);
   if (missing.length === 0) return;
   const found = await store.linkNeighbours(missing, 64);
   for (const entity of missing) state.links.load(entity, found.get(entity) ?? []);

@@ -6,7 +6,7 @@ import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { type Contribution, type TypologyAlert, type TypologyDefinition, TypologyScores } from '../typologies/index.js';
-import { type BusEvent, type DeliveredResult, type EngineBus, loadLinksFor } from './bus-delivery.js';
+import { type BusEvent, type DeliveredResult, type EngineBus, prepareDelivered } from './bus-delivery.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import type { EngineLag, EngineObserver } from './engine-observer.js';
@@ -436,7 +436,7 @@ export class SignalsEngine {
       toLog.push(batch.source, ...batch.derived);
       if (batch.failures.length > 0) derivationFailures.set(check.event.id, batch.failures);
     });
-    await loadLinksFor(this.#state, store, toLog);
+    await prepareDelivered(this.#state, store, toLog);
     let outcomes: EventOutcome[] = [];
     const logged = await store.commitDelivered(toLog, (fresh) => {
       outcomes = fresh.map((event) => this.#processDeliveredOne(event, derivationFailures.get(event.id)));

@@ -3,7 +3,8 @@
  * PostgreSQL schema, handed events as a bus would deliver them (`processDelivered`). A redelivered
  * event already committed is a duplicate with no effect; the same batch handed to both workers at
  * once is processed once; case-opening events on one subject processed by both at once open one
- * case (the subjects' transaction locks), never a refused commit.
+ * case (the subjects' transaction locks), never a refused commit; an ordinary event joins the case
+ * another worker opened.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -100,9 +101,26 @@ describe('events delivered to workers (PostgreSQL)', { skip: skip === false ? un
       assert.equal(timeline.filter((entry) => entry.kind === 'match').length, 2, 'both matches on its timeline');
     }
 
+    // A case one worker opened is joined by an ordinary event another worker processes next.
+    await engineOf(first).processDelivered([match('m-late', 'u-late')]);
+    const update = syntheticEvent(
+      'account.updated',
+      { user: 'u-late', payment_account: 'acct-late' },
+      {},
+      '2026-11-02T00:01:00.000Z',
+      'late-update',
+    );
+    assert.equal((await engineOf(second).processDelivered([update]))[0]?.status, 'processed');
+    const [late] = await storage.cases.list({ subject: 'user:u-late', limit: 10 });
+    const lateTimeline = await storage.cases.timeline(late?.id ?? 0);
+    assert.ok(
+      lateTimeline.some((entry) => JSON.stringify(entry).includes('late-update')),
+      'the other worker joined the event to the case',
+    );
+
     // Something that is not an event is refused, not logged.
     const [refused] = await engineOf(first).processDelivered([{ id: 'x', type: 'payment.sent' }]);
     assert.equal(refused?.status, 'rejected');
-    assert.equal(await storage.events.count(), 480);
+    assert.equal(await storage.events.count(), 482);
   });
 });
