@@ -20,6 +20,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   exchange: () => import('./exchange.js'),
   'chat-text': () => import('./chat-text.js'),
   chat: () => import('./chat.js'),
+  workers: () => import('./workers.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type CybertipSettings, createServices, type Services, type StorageSettings } from './app/index.js';
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
+import { connectEventPublisher, type EventPublisher } from './event-bus/index.js';
 import type { FetchSettings } from './exchange-sync/index.js';
 import { HashPool, type HashPoolSettings } from './hasher/index.js';
 import { buildHttpServer, type HttpConfig, type HttpDependencies, serverHostNames } from './http/index.js';
@@ -67,6 +68,12 @@ export interface ServerSettings {
   readonly reporting?: { readonly cybertip: CybertipSettings; readonly preservationDays?: number };
   /** The process's logger, when the caller made one; otherwise one is created at `logLevel`. */
   readonly logger?: Logger;
+  /**
+   * `--events nats://…`: multi-node mode. Ingested events are published to this NATS JetStream
+   * server (acknowledged once the stream stored them) and processed by `prevail worker`s, not by
+   * this process. Absent: this process logs and processes them itself. See docs/scaling.md.
+   */
+  readonly eventsUrl?: string;
   /**
    * Exchanges: the key ring credentials are sealed with, the feed signing key
    * (`PREVAIL_EXCHANGE_FEED_KEY`), fetch pacing, and how often the `exchanges.fetch` job looks
@@ -192,9 +199,12 @@ export async function startServer(
   onIndexProgress?: (signalType: string, loaded: number) => void,
 ): Promise<RunningServer> {
   const logger = settings.logger ?? createLogger({ level: settings.logLevel ?? 'info' });
+  const publisher: EventPublisher | undefined =
+    settings.eventsUrl === undefined ? undefined : await connectEventPublisher(settings.eventsUrl);
   const services = await createServices(settings.storage, {
     withEngine: true,
     logger,
+    ...(publisher === undefined ? {} : { engineBus: { publish: (events) => publisher.publish(events) } }),
     ...(settings.pdqLookupThreads === undefined ? {} : { pdqLookupThreads: settings.pdqLookupThreads }),
     streams: settings.streams ?? {},
     wellness: {
@@ -212,6 +222,9 @@ export async function startServer(
       feedKey: settings.exchanges?.feedKey,
       ...(settings.exchanges?.fetch === undefined ? {} : { fetch: settings.exchanges.fetch }),
     },
+  }).catch(async (error: unknown) => {
+    await publisher?.close();
+    throw error;
   });
   const config: HttpConfig = {
     hmaAccess: settings.hmaOpen || isLoopbackHost(settings.host) ? 'open' : 'key',
@@ -299,6 +312,7 @@ export async function startServer(
       // After the last request, so the final checkpoint covers every entry this run wrote.
       if (checkpoints !== undefined) await jobs.runNow('audit.checkpoint');
       await services.close();
+      await publisher?.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import { BankService } from '../banks/index.js';
 import { type CaseRepository, CaseService } from '../cases/index.js';
 import type { FetchPolicy } from '../content/index.js';
 import { EngineError } from '../core/index.js';
-import { EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
+import { type EngineBus, EngineService, type OpenedEngine, openEngine } from '../engine/index.js';
 import { type EvidenceKeyRing, EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
 import { ExchangeFeedPublisher, ExchangeService, type FetchSettings } from '../exchange-sync/index.js';
 import { parseFeedSigningKey } from '../exchanges/index.js';
@@ -113,6 +113,11 @@ export async function createServices(
     /** Open the signals engine (loads its policy and catches up on the event log). */
     withEngine?: boolean;
     /**
+     * Open the engine in multi-node mode (`EngineBus`): it reads no log on its own; with
+     * `publish` (an API node) ingestion goes to the bus. See docs/scaling.md.
+     */
+    engineBus?: EngineBus;
+    /**
      * Answer uploads' PDQ lookups from this many worker threads sharing one `SharedPdqIndex`
      * (`PdqLookupPool`; bench `index-threads`). 0 or absent: the PDQ index on the main thread.
      */
@@ -214,6 +219,7 @@ export async function createServices(
         packRegistry: builtinPacks,
         ...(actionPolicy === undefined ? {} : { actions: createActionPlanner(actionPolicy) }),
         ...(options.logger !== undefined ? { logger: options.logger.child({ module: 'engine' }) } : {}),
+        ...(options.engineBus === undefined ? {} : { bus: options.engineBus }),
       });
     }
   } catch (error) {

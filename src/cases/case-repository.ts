@@ -24,6 +24,11 @@ export interface CaseRepository {
   /** The subjects of every case that is not closed (what the engine joins events to). */
   openSubjects(): Promise<string[]>;
   /**
+   * Those of `subjects` that have a case that is not closed: what a worker re-reads before each
+   * batch in multi-node mode, since other workers open and people close cases meanwhile.
+   */
+  openAmong(subjects: readonly string[]): Promise<string[]>;
+  /**
    * Writes the patch and a timeline entry for it in one transaction, only while the case's status
    * is still `expectedStatus` (when given: a compare-and-set against concurrent changes); undefined
    * when no such case, or when its status moved on. `actions` (outbox rows a decision triggers)

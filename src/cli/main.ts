@@ -24,6 +24,7 @@ import { reportsCheckCommand, reportsSubmitCommand } from './commands/reports-su
 import { serveCommand } from './commands/serve-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
+import { workerCommand } from './commands/worker-command.js';
 import { type CliIo, endQuietlyOnClosedPipe, processIo } from './io.js';
 
 /** Exit statuses: 0 success, 1 an input or operation failed, 2 the command line itself was wrong. */
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     matchCommand(io, setExitCode),
     bankCommand(io, setExitCode),
     serveCommand(io),
+    workerCommand(io),
     demoCommand(io),
     keysCommand(io),
     peopleCommand(io),

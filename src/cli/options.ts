@@ -69,3 +69,31 @@ export function withUrlOptions(command: Command): Command {
       cliSettings().urlAllowPrivate,
     );
 }
+
+/** Longest `--events` value accepted (a list of a few server URLs). */
+const maxNatsUrlListLength = 4096;
+
+/**
+ * `--events nats://host:4222[,nats://other:4222]`: NATS server URLs (`nats:` or `tls:`, a host, no
+ * path, printable ASCII only: a host name in another script is given in its `xn--` form), each
+ * checked, so a typo stops the command before it connects anywhere.
+ */
+export function natsUrlList(value: string): string {
+  if (value.length > maxNatsUrlListLength)
+    throw new InvalidArgumentError(`longer than ${maxNatsUrlListLength} characters`);
+  const entries = commaList(value);
+  if (entries.length === 0) throw new InvalidArgumentError('expected nats://host:port');
+  for (const entry of entries) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new InvalidArgumentError(`"${entry.slice(0, 100)}" is not a URL such as nats://127.0.0.1:4222`);
+    }
+    if ((url.protocol !== 'nats:' && url.protocol !== 'tls:') || url.hostname === '' || /[^!-~]/.test(entry))
+      throw new InvalidArgumentError(`"${entry.slice(0, 100)}" is not a URL such as nats://127.0.0.1:4222`);
+    if (url.pathname !== '' && url.pathname !== '/')
+      throw new InvalidArgumentError(`"${entry.slice(0, 100)}": a NATS server URL has no path`);
+  }
+  return entries.join(',');
+}

@@ -1,7 +1,7 @@
 import type { NewOutboxAction } from '../actions/index.js';
 import type { AuditRepository } from '../audit/index.js';
 import type { CaseRepository, CaseUpdate } from '../cases/index.js';
-import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord } from '../events/index.js';
+import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
 
@@ -106,4 +106,16 @@ export interface EngineStore {
    * the whole event log again (`prevail events replay`). Returns the watermark it replaced.
    */
   resetProcessing(): Promise<number>;
+  /**
+   * Bus mode (a worker; see `EngineBus`): in ONE transaction, logs the events the log does not
+   * hold yet (an id already logged is left alone: insert, do nothing on conflict), hands those it
+   * logged, with their seqs and in order, to `process`, and writes the effects `process` returns
+   * (never its watermark or snapshot: in bus mode the log itself records what was processed).
+   * Resolves with the events it logged once committed; an event already logged gets no effects.
+   * Absent on stores that cannot be shared by several workers.
+   */
+  commitDelivered?(
+    events: readonly Omit<LoggedEvent, 'seq'>[],
+    process: (logged: readonly LoggedEvent[]) => EngineBatch,
+  ): Promise<readonly LoggedEvent[]>;
 }

@@ -4,6 +4,7 @@
  * it stores, which `storage/` implements.
  */
 
+export type { BusEvent, DeliveredResult, EngineBus } from './bus-delivery.js';
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
 export type { EngineLag, EngineObserver, IngestObservation, ProcessedEvent } from './engine-observer.js';
 export {

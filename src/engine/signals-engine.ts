@@ -6,6 +6,7 @@ import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { type Contribution, type TypologyAlert, type TypologyDefinition, TypologyScores } from '../typologies/index.js';
+import { type BusEvent, type DeliveredResult, type EngineBus, prepareDelivered } from './bus-delivery.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import type { EngineLag, EngineObserver } from './engine-observer.js';
@@ -14,10 +15,17 @@ import { EngineWatch } from './engine-watch.js';
 import { LinkGraph } from './entity-links.js';
 import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
-import { emptyWrites, type ProcessorState } from './event-processor.js';
+import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
-import { deadLetterOf, type EngineProblem, type EventOutcome, type StoreRetryPolicy } from './processing-run.js';
+import {
+  batchOf,
+  deadLetterOf,
+  type EngineProblem,
+  type EventOutcome,
+  failedOutcome,
+  type StoreRetryPolicy,
+} from './processing-run.js';
 import { strongerVerdict, type Verdict } from './verdict.js';
 
 /**
@@ -80,6 +88,12 @@ export interface EngineOptions {
    * become outbox rows committed with their event. Absent: no action.
    */
   readonly actions?: ActionPlanner;
+  /**
+   * Multi-node mode (see `EngineBus`): the engine reads no log on its own; an API node's `ingest`
+   * publishes, a worker processes what it is delivered (`processDelivered`). Absent: one process
+   * logs and processes everything (the embedded mode).
+   */
+  readonly bus?: EngineBus;
 }
 
 interface Waiter {
@@ -108,6 +122,7 @@ export class SignalsEngine {
   readonly #derivers: ReturnType<typeof derivers>;
   readonly #onProblem: (problem: EngineProblem) => void;
   readonly #watch: EngineWatch;
+  readonly #bus: EngineBus | undefined;
 
   private constructor(
     store: EngineStore,
@@ -130,6 +145,7 @@ export class SignalsEngine {
           );
       });
     this.#watch = new EngineWatch(start.processedSeq);
+    this.#bus = options.bus;
   }
 
   /** Opens the engine on a store: restores state, catches up, and is ready to ingest. */
@@ -175,8 +191,9 @@ export class SignalsEngine {
       ...(options.actions === undefined ? {} : { actions: options.actions }),
     };
     // Re-apply events between the snapshot and the watermark to the features only. An event
-    // that failed there failed when it was processed too (it is a dead letter): skip it.
-    for (let after = replayFrom; after < saved.processedSeq; ) {
+    // that failed there failed when it was processed too (it is a dead letter): skip it. In bus
+    // mode the log is the workers' (no watermark, no snapshot): nothing is read back.
+    for (let after = replayFrom; options.bus === undefined && after < saved.processedSeq; ) {
       const events = await store.events.readAfter(after, 5000);
       if (events.length === 0) break;
       for (const event of events) {
@@ -192,7 +209,7 @@ export class SignalsEngine {
     }
     const start = await drainStart(store, saved, openCases);
     const engine = new SignalsEngine(store, config, state, start, options);
-    await engine.drain();
+    if (options.bus === undefined) await engine.drain();
     return engine;
   }
 
@@ -273,6 +290,7 @@ export class SignalsEngine {
    * lost: what was processed but not committed is kept and committed first next time).
    */
   drain(): Promise<void> {
+    if (this.#bus !== undefined) return Promise.resolve();
     return this.#drain.drain();
   }
 
@@ -291,6 +309,8 @@ export class SignalsEngine {
    * Invalid events are rejected with the paths of their bad fields; the others go on.
    */
   async ingest(inputs: readonly unknown[], options: { wait?: boolean } = {}): Promise<IngestResult[]> {
+    const publish = this.#bus?.publish;
+    if (publish !== undefined) return this.#publish(inputs, publish);
     const startedAt = performance.now();
     const results: IngestResult[] = [];
     const valid: { index: number; batch: DerivedBatch }[] = [];
@@ -348,6 +368,113 @@ export class SignalsEngine {
       }
     }
     return results.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * Bus mode, an API node: validates events and hands the valid ones to the bus, resolving once
+   * the bus acknowledged them (`accepted`, or `duplicate` when it already held the id; `seq` is
+   * the bus's). Nothing is derived or processed here: the worker that is delivered an event
+   * derives from it and processes it, so no verdict is ever given (`wait` is not possible).
+   */
+  async #publish(
+    inputs: readonly unknown[],
+    publish: (events: readonly BusEvent[]) => Promise<AppendOutcome[]>,
+  ): Promise<IngestResult[]> {
+    const results: IngestResult[] = [];
+    const valid: { index: number; event: BusEvent }[] = [];
+    inputs.forEach((input, index) => {
+      const check = this.check(input);
+      if (check.ok) valid.push({ index, event: check.event });
+      else results.push({ index, status: 'rejected', code: 'EVENT_INVALID', problems: check.problems });
+    });
+    const toPublish = valid.map((item) => item.event);
+    const outcomes = toPublish.length === 0 ? [] : await publish(toPublish);
+    valid.forEach((item, position) => {
+      const outcome = outcomes[position];
+      if (outcome === undefined) throw new EngineError('INTERNAL', 'the bus answered fewer events than it was sent');
+      results.push({
+        index: item.index,
+        status: outcome.stored ? 'accepted' : 'duplicate',
+        id: item.event.id,
+        seq: outcome.seq,
+      });
+    });
+    this.#watch.ingested(toPublish, outcomes, inputs.length - valid.length);
+    return results.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * Bus mode, a worker: validates the events its bus delivered, derives from them as `ingest`
+   * would, and logs and processes them in ONE store transaction (`EngineStore.commitDelivered`):
+   * an event the log already holds (a redelivery after a commit whose acknowledgement was lost, a
+   * second worker racing on a redelivery) is a `duplicate` with no effect. Calls must not overlap
+   * (one worker loop). When the commit fails nothing is stored, and the bus redelivers; the
+   * features of this process then hold the failed events once more than the log (see
+   * docs/scaling.md: feature state is per worker in this slice).
+   *
+   * @throws EngineError `INTERNAL` when the store cannot take delivered events (no `commitDelivered`).
+   */
+  async processDelivered(inputs: readonly unknown[]): Promise<DeliveredResult[]> {
+    const store = this.#store;
+    if (store.commitDelivered === undefined)
+      throw new EngineError('INTERNAL', 'this store cannot be shared by workers (bus mode needs PostgreSQL)');
+    const results: (DeliveredResult | undefined)[] = [];
+    const sources: { index: number; id: string }[] = [];
+    const toLog: BusEvent[] = [];
+    const derivationFailures = new Map<string, readonly DerivationFailure[]>();
+    inputs.forEach((input, index) => {
+      const check = this.check(input);
+      if (!check.ok) {
+        results[index] = { status: 'rejected', problems: check.problems };
+        return;
+      }
+      const batch =
+        this.#derivers.length === 0
+          ? { source: check.event, derived: [], failures: [] }
+          : deriveFrom(check.event, this.#derivers, this.#config.registry);
+      sources.push({ index, id: check.event.id });
+      toLog.push(batch.source, ...batch.derived);
+      if (batch.failures.length > 0) derivationFailures.set(check.event.id, batch.failures);
+    });
+    await prepareDelivered(this.#state, store, toLog);
+    let outcomes: EventOutcome[] = [];
+    const logged = await store.commitDelivered(toLog, (fresh) => {
+      outcomes = fresh.map((event) => this.#processDeliveredOne(event, derivationFailures.get(event.id)));
+      return outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
+    });
+    this.#state.links.trim();
+    this.#settle(outcomes);
+    const byId = new Map(outcomes.map((outcome) => [outcome.event.id, outcome]));
+    for (const source of sources) {
+      const outcome = byId.get(source.id);
+      results[source.index] =
+        outcome === undefined
+          ? { status: 'duplicate', id: source.id }
+          : {
+              status: 'processed',
+              id: source.id,
+              seq: outcome.event.seq,
+              ...(outcome.verdict === undefined ? {} : { verdict: outcome.verdict }),
+            };
+    }
+    if (logged.length !== outcomes.length)
+      throw new EngineError('INTERNAL', 'the store logged events it did not process');
+    return results as DeliveredResult[];
+  }
+
+  /** One delivered event, just logged: processed into its writes (a throw dead-letters it). */
+  #processDeliveredOne(event: LoggedEvent, failures: readonly DerivationFailure[] | undefined): EventOutcome {
+    const writes = emptyWrites();
+    let verdict: Verdict;
+    try {
+      verdict = processEvent(this.#state, event, writes);
+    } catch (error) {
+      return failedOutcome(event, deadLetterOf(event, error));
+    }
+    const failed = failures?.[0];
+    if (failed === undefined) return { event, writes, verdict };
+    const failure = deadLetterOf({ ...event, id: `${event.id}#derive` }, failed.error, 'EVENT_DERIVATION_FAILED');
+    return { event, writes, verdict, failure };
   }
 
   /**
@@ -506,6 +633,8 @@ export class SignalsEngine {
 
   /** Writes a feature snapshot now (on shutdown, so that the next start replays nothing). */
   async checkpoint(): Promise<void> {
+    // In bus mode the log is the workers' and features are per process: no snapshot.
+    if (this.#bus !== undefined) return;
     await this.drain();
     const seq = this.#drain.processedSeq;
     const batch: EngineBatch = {

@@ -95,6 +95,20 @@ export class KyselyCaseRepository implements CaseRepository {
     return rows.map((row) => row.subject);
   }
 
+  async openAmong(subjects: readonly string[]): Promise<string[]> {
+    const open: string[] = [];
+    for (const part of chunks([...new Set(subjects)])) {
+      const rows = await this.db
+        .selectFrom('cases')
+        .select('subject')
+        .where('status', '<>', 'closed')
+        .where('subject', 'in', part)
+        .execute();
+      for (const row of rows) open.push(row.subject);
+    }
+    return open;
+  }
+
   async timeline(id: number, options: TimelineOptions = {}): Promise<CaseTimelineEntry[]> {
     const direction = options.newestFirst === true ? 'desc' : 'asc';
     let query = this.db

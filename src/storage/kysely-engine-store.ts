@@ -1,8 +1,9 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxAction } from '../actions/index.js';
 import type { CaseUpdate } from '../cases/index.js';
+import { EngineError } from '../core/index.js';
 import type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from '../engine/index.js';
-import type { EventLogRepository, LinkNeighbour, LinkRecord } from '../events/index.js';
+import type { EventLogRepository, LinkNeighbour, LinkRecord, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
 import { chunks } from './chunks.js';
@@ -55,73 +56,7 @@ export class KyselyEngineStore implements EngineStore {
   async commit(batch: EngineBatch): Promise<void> {
     if (this.#sqlite !== undefined) return this.#sqlite.commit(batch);
     await this.#db.transaction().execute(async (trx) => {
-      for (const part of chunks(batch.hits)) {
-        await trx
-          .insertInto('rule_hits')
-          .values(
-            part.map((hit) => ({
-              event_id: hit.eventId,
-              rule_id: hit.ruleId,
-              event_seq: hit.eventSeq,
-              mode: hit.mode,
-              subject: hit.subject,
-              reason: hit.reason,
-              effects_json: JSON.stringify(hit.effects),
-              time: hit.time,
-            })),
-          )
-          .onConflict((conflict) => conflict.columns(['event_id', 'rule_id']).doNothing())
-          .execute();
-      }
-      await writeLabels(trx, batch.labelsAdded, batch.labelsRemoved);
-      for (const part of chunks(mergeLinks(batch.links))) {
-        await trx
-          .insertInto('entity_links')
-          .values(
-            part.map((link) => ({
-              from_entity: link.from,
-              to_entity: link.to,
-              kind: link.kind,
-              first_seen: link.firstSeen,
-              last_seen: link.lastSeen,
-              count: link.count,
-            })),
-          )
-          .onConflict((conflict) =>
-            conflict.columns(['from_entity', 'to_entity', 'kind']).doUpdateSet({
-              last_seen: sql`case when ${sql.ref('excluded.last_seen')} > entity_links.last_seen then ${sql.ref('excluded.last_seen')} else entity_links.last_seen end`,
-              first_seen: sql`case when ${sql.ref('excluded.first_seen')} < entity_links.first_seen then ${sql.ref('excluded.first_seen')} else entity_links.first_seen end`,
-              count: sql`entity_links.count + ${sql.ref('excluded.count')}`,
-            }),
-          )
-          .execute();
-      }
-      for (const part of chunks(batch.contributions)) {
-        await trx
-          .insertInto('typology_contributions')
-          .values(
-            part.map((contribution) => ({
-              typology: contribution.typology,
-              subject: contribution.subject,
-              rule_id: contribution.ruleId,
-              event_id: contribution.eventId,
-              points: contribution.points,
-              reason: contribution.reason,
-              time: contribution.time,
-            })),
-          )
-          .onConflict((conflict) => conflict.columns(['typology', 'subject', 'event_id', 'rule_id']).doNothing())
-          .execute();
-      }
-      for (const update of batch.cases) await applyCaseUpdate(trx, update, this.#dialect);
-      await writeOutbox(trx, batch.actions ?? []);
-      for (const part of chunks(batch.deadLetters ?? [])) {
-        await trx
-          .insertInto('dead_letters')
-          .values(part.map(deadLetterRow))
-          .onConflict((conflict) => conflict.column('event_seq').doNothing())
-          .execute();
-      }
+      await writeEffects(trx, batch, this.#dialect);
       const now = new Date().toISOString();
       await trx
         .insertInto('engine_state')
@@ -155,6 +90,53 @@ export class KyselyEngineStore implements EngineStore {
           )
           .execute();
       }
+    });
+  }
+
+  /**
+   * Bus mode (see `EngineStore.commitDelivered`): the events' insert decides, inside the
+   * transaction, which of them are new; only those are processed and get effects. A second worker
+   * inserting the same id concurrently waits on the unique index until this one commits, then
+   * finds the row and does nothing. PostgreSQL only: SQLite is one process's store.
+   */
+  async commitDelivered(
+    events: readonly Omit<LoggedEvent, 'seq'>[],
+    process: (logged: readonly LoggedEvent[]) => EngineBatch,
+  ): Promise<readonly LoggedEvent[]> {
+    if (this.#sqlite !== undefined || this.#dialect !== 'postgres')
+      throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store (--database postgres://…)');
+    return this.#db.transaction().execute(async (trx) => {
+      const receivedAt = new Date().toISOString();
+      const seqOf = new Map<string, number>();
+      for (const part of chunks(events)) {
+        const rows = await trx
+          .insertInto('events')
+          .values(
+            part.map((event) => ({
+              id: event.id,
+              type: event.type,
+              time: event.time,
+              time_ms: event.timeMs,
+              entities_json: JSON.stringify(event.entities),
+              data_json: JSON.stringify(event.data),
+              received_at: receivedAt,
+            })),
+          )
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .returning(['id', 'seq'])
+          .execute();
+        for (const row of rows) seqOf.set(row.id, Number(row.seq));
+      }
+      const logged: LoggedEvent[] = [];
+      for (const event of events) {
+        const seq = seqOf.get(event.id);
+        if (seq === undefined) continue;
+        seqOf.delete(event.id);
+        logged.push({ ...event, seq });
+      }
+      logged.sort((a, b) => a.seq - b.seq);
+      await writeEffects(trx, process(logged), this.#dialect);
+      return logged;
     });
   }
 
@@ -373,6 +355,88 @@ async function writeLabels(
   }
   for (const item of removed) {
     await trx.deleteFrom('labels').where('entity', '=', item.entity).where('label', '=', item.label).execute();
+  }
+}
+
+/**
+ * Writes what processing a run of events changed (everything but the watermark and snapshot).
+ * On PostgreSQL the run's case subjects are first locked for the transaction, in one sorted
+ * order, so that two workers cannot both open a case for one subject (the partial unique index
+ * `cases_one_open_per_subject` would refuse the second) and cannot deadlock on each other.
+ */
+async function writeEffects(trx: Transaction<EngineDatabase>, batch: EngineBatch, dialect: DialectName): Promise<void> {
+  if (dialect === 'postgres' && batch.cases.length > 0) {
+    const subjects = [...new Set(batch.cases.map((update) => update.subject))].sort();
+    await sql`select pg_advisory_xact_lock(key) from (select hashtextextended('case:' || subject, 0) as key from unnest(${subjects}::text[]) as subject order by 1) as locks`.execute(
+      trx,
+    );
+  }
+  for (const part of chunks(batch.hits)) {
+    await trx
+      .insertInto('rule_hits')
+      .values(
+        part.map((hit) => ({
+          event_id: hit.eventId,
+          rule_id: hit.ruleId,
+          event_seq: hit.eventSeq,
+          mode: hit.mode,
+          subject: hit.subject,
+          reason: hit.reason,
+          effects_json: JSON.stringify(hit.effects),
+          time: hit.time,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['event_id', 'rule_id']).doNothing())
+      .execute();
+  }
+  await writeLabels(trx, batch.labelsAdded, batch.labelsRemoved);
+  for (const part of chunks(mergeLinks(batch.links))) {
+    await trx
+      .insertInto('entity_links')
+      .values(
+        part.map((link) => ({
+          from_entity: link.from,
+          to_entity: link.to,
+          kind: link.kind,
+          first_seen: link.firstSeen,
+          last_seen: link.lastSeen,
+          count: link.count,
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.columns(['from_entity', 'to_entity', 'kind']).doUpdateSet({
+          last_seen: sql`case when ${sql.ref('excluded.last_seen')} > entity_links.last_seen then ${sql.ref('excluded.last_seen')} else entity_links.last_seen end`,
+          first_seen: sql`case when ${sql.ref('excluded.first_seen')} < entity_links.first_seen then ${sql.ref('excluded.first_seen')} else entity_links.first_seen end`,
+          count: sql`entity_links.count + ${sql.ref('excluded.count')}`,
+        }),
+      )
+      .execute();
+  }
+  for (const part of chunks(batch.contributions)) {
+    await trx
+      .insertInto('typology_contributions')
+      .values(
+        part.map((contribution) => ({
+          typology: contribution.typology,
+          subject: contribution.subject,
+          rule_id: contribution.ruleId,
+          event_id: contribution.eventId,
+          points: contribution.points,
+          reason: contribution.reason,
+          time: contribution.time,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(['typology', 'subject', 'event_id', 'rule_id']).doNothing())
+      .execute();
+  }
+  for (const update of batch.cases) await applyCaseUpdate(trx, update, dialect);
+  await writeOutbox(trx, batch.actions ?? []);
+  for (const part of chunks(batch.deadLetters ?? [])) {
+    await trx
+      .insertInto('dead_letters')
+      .values(part.map(deadLetterRow))
+      .onConflict((conflict) => conflict.column('event_seq').doNothing())
+      .execute();
   }
 }
 

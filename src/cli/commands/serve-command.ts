@@ -7,7 +7,14 @@ import { logLevels } from '../../logging/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { addressList, commaList, nonNegativeInteger, positiveInteger, withUrlOptions } from '../options.js';
+import {
+  addressList,
+  commaList,
+  natsUrlList,
+  nonNegativeInteger,
+  positiveInteger,
+  withUrlOptions,
+} from '../options.js';
 import { guardProcess } from '../process-guard.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
@@ -37,6 +44,8 @@ interface ServeOptions extends StorageCliOptions {
   trustProxy?: string[];
   maxJsonDepth?: number;
   logLevel?: (typeof logLevels)[number];
+  /** `serve --events` only (multi-node mode). */
+  events?: string;
 }
 
 /**
@@ -62,6 +71,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
   const auditCheckpoints = auditCheckpointSettings(options);
   return {
     ...(auditCheckpoints === undefined ? {} : { auditCheckpoints }),
+    ...(options.events === undefined ? {} : { eventsUrl: options.events }),
     storage: storageSettings(options),
     ...(cliSettings().consoleSecret === undefined ? {} : { consoleSecret: cliSettings().consoleSecret }),
     host: options.host,
@@ -248,35 +258,49 @@ export function serveCommand(io: CliIo): Command {
         'Starts the HTTP server: HMA 1.1.7-compatible routes, Prevail\'s /v1 API, OpenAPI at /openapi.json, a reference page at /docs, Prometheus metrics at /metrics. The match index loads from the store at start (/status answers 503 INDEX-NOT-LOADED until it is ready). /v1 needs an API key (create one with "prevail keys create"); the HMA routes are open on loopback, key-protected elsewhere unless --hma-open.',
       ),
     5100,
-  ).action(async (options: ServeOptions) => {
-    const started = Date.now();
-    const server = await startServer(serverSettings(options), (signalType, loaded) => {
-      if (loaded % 1_000_000 === 0)
-        io.stderr.write(`loading ${signalType} index: ${loaded.toLocaleString('en')} hashes\n`);
-    });
-    const sizes = server.services.matcher
-      .status()
-      .map((status) => `${status.signalType} ${status.size.toLocaleString('en')}`)
-      .join(', ');
-    const rules = server.services.engine?.rules;
-    if (rules !== undefined) {
-      // SIGHUP reloads the rules; a bad set keeps the old one running and says why.
-      process.on('SIGHUP', () => {
-        void rules
-          .reload()
-          .then((outcome) =>
-            io.stderr.write(
-              outcome.ok
-                ? `rules reloaded: ${outcome.ruleSet.rules.length} rules\n`
-                : `rules NOT reloaded (the old set keeps running):\n${outcome.diagnostics.map((item) => `${item.file}:${item.line}:${item.column}: ${item.message}`).join('\n')}\n`,
-            ),
-          );
+  )
+    .option(
+      '--events <url>',
+      'multi-node mode: publish ingested events to this NATS JetStream server (e.g. nats://127.0.0.1:4222) for "prevail worker" processes instead of processing them here (needs --database-url postgres://…; see docs/scaling.md)',
+      natsUrlList,
+    )
+    .action(async (options: ServeOptions) => {
+      if (
+        options.events !== undefined &&
+        (options.databaseUrl === undefined || !/^postgres(ql)?:\/\//.test(options.databaseUrl))
+      )
+        throw new EngineError(
+          'CONFIG_INVALID',
+          '--events needs --database-url postgres://… (the PostgreSQL the workers share)',
+        );
+      const started = Date.now();
+      const server = await startServer(serverSettings(options), (signalType, loaded) => {
+        if (loaded % 1_000_000 === 0)
+          io.stderr.write(`loading ${signalType} index: ${loaded.toLocaleString('en')} hashes\n`);
       });
-    }
-    guardProcess(cliLogger(), () => server.close());
-    io.stderr.write(
-      `prevail listening on ${server.url} (store: ${server.services.storage.location}; index: ${sizes}; ready in ${Date.now() - started} ms)\n`,
-    );
-    await runUntilSignal(server, io);
-  });
+      const sizes = server.services.matcher
+        .status()
+        .map((status) => `${status.signalType} ${status.size.toLocaleString('en')}`)
+        .join(', ');
+      const rules = server.services.engine?.rules;
+      if (rules !== undefined) {
+        // SIGHUP reloads the rules; a bad set keeps the old one running and says why.
+        process.on('SIGHUP', () => {
+          void rules
+            .reload()
+            .then((outcome) =>
+              io.stderr.write(
+                outcome.ok
+                  ? `rules reloaded: ${outcome.ruleSet.rules.length} rules\n`
+                  : `rules NOT reloaded (the old set keeps running):\n${outcome.diagnostics.map((item) => `${item.file}:${item.line}:${item.column}: ${item.message}`).join('\n')}\n`,
+              ),
+            );
+        });
+      }
+      guardProcess(cliLogger(), () => server.close());
+      io.stderr.write(
+        `prevail listening on ${server.url} (store: ${server.services.storage.location}; index: ${sizes}; ready in ${Date.now() - started} ms)\n`,
+      );
+      await runUntilSignal(server, io);
+    });
 }

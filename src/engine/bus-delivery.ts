@@ -1,0 +1,57 @@
+import { type AppendOutcome, type EventProblem, entityKey, type LoggedEvent } from '../events/index.js';
+import type { EngineStore } from './engine-store.js';
+import type { ProcessorState } from './event-processor.js';
+import type { Verdict } from './verdict.js';
+
+/** An event as the engine hands it to a bus: validated, not yet in any log (no seq). */
+export type BusEvent = Omit<LoggedEvent, 'seq'>;
+
+/**
+ * Multi-node ("bus") mode, handed to the engine by a composition root: the engine knows no
+ * transport, only this. In bus mode the engine never reads the event log on its own (no feature
+ * replay at open, no drain): events reach processing only through `processDelivered`, called by a
+ * worker with what its bus delivered. Without `publish` the engine is a worker's; with it, an API
+ * node's: `ingest` validates and hands accepted events to `publish` instead of the log.
+ */
+export interface EngineBus {
+  /**
+   * Makes events durable in the bus (an API node). Resolves once the bus acknowledged every one:
+   * `stored: false` when the bus already held that event id (a duplicate it dropped), `seq` the
+   * bus's position of the message. Rejects when the bus is unreachable: nothing is acknowledged.
+   */
+  readonly publish?: (events: readonly BusEvent[]) => Promise<AppendOutcome[]>;
+}
+
+/** What `processDelivered` did with one delivered event. */
+export type DeliveredResult =
+  /** Logged and processed now: its effects were committed in the same transaction. */
+  | { readonly status: 'processed'; readonly id: string; readonly seq: number; readonly verdict?: Verdict }
+  /** The log already held it (a redelivery, or an event sent twice): nothing was done. */
+  | { readonly status: 'duplicate'; readonly id: string }
+  /** It breaks its type's schema or a limit: never logged. */
+  | { readonly status: 'rejected'; readonly problems: readonly EventProblem[] };
+
+/**
+ * Before a worker processes delivered events: loads from the store the links of their entities
+ * that the in-memory graph does not hold (what the drain does for a run), and reads again which
+ * of those entities have a case that is not closed (another worker may have opened one, a person
+ * closed one), so that an event on a subject joins the case it has now. Cases of linked entities
+ * are not re-read (docs/scaling.md).
+ */
+export async function prepareDelivered(
+  state: ProcessorState,
+  store: EngineStore,
+  events: readonly BusEvent[],
+): Promise<void> {
+  const keys = new Set<string>();
+  for (const event of events) {
+    for (const [role, id] of Object.entries(event.entities))
+      keys.add(entityKey(state.registry.entityType(event.type, role), id));
+  }
+  const open = new Set(await store.cases.openAmong([...keys]));
+  for (const key of keys) state.openCases.set(key, open.has(key));
+  const missing = state.links.missing([...keys]);
+  if (missing.length === 0) return;
+  const found = await store.linkNeighbours(missing, 64);
+  for (const entity of missing) state.links.load(entity, found.get(entity) ?? []);
+}

@@ -1,0 +1,90 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { EngineError } from '../core/index.js';
+import type { BusEvent } from '../engine/index.js';
+import type { AppendOutcome } from '../events/index.js';
+import { ensureEventStream, eventStreamName, eventSubject } from './event-stream.js';
+
+/** An API node's side of the bus: what the engine's `EngineBus.publish` is. */
+export interface EventPublisher {
+  /**
+   * Publishes each event on its subject with its id as `Nats-Msg-Id`, and resolves once JetStream
+   * acknowledged every one (stored, or dropped as a duplicate within the stream's window).
+   *
+   * @throws EngineError `STORAGE_UNAVAILABLE` when the bus did not acknowledge an event within
+   *   `timeoutMs` (retried with the same id until then): the caller must not acknowledge it.
+   */
+  publish(events: readonly BusEvent[]): Promise<AppendOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** Pause between attempts to publish one event while the server is away. */
+const retryPauseMs = 250;
+
+/**
+ * Connects to NATS at `url` (comma-separated servers), makes the stream and the workers' consumer
+ * when missing, and returns the publisher. The client reconnects by itself; a publish made while
+ * the server is away is retried with the same message id until `timeoutMs` (default 10 s) has
+ * passed, so an event is in the stream exactly once however many attempts it took.
+ *
+ * @throws when the first connection fails (the server does not start without its bus).
+ */
+export async function connectEventPublisher(
+  url: string,
+  options: { timeoutMs?: number } = {},
+): Promise<EventPublisher> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const connection = await connectToBus(url, 'prevail-api');
+  await ensureEventStream(await jetstreamManager(connection));
+  const client = jetstream(connection, { timeout: Math.min(timeoutMs, 5000) });
+
+  async function publishOne(event: BusEvent): Promise<AppendOutcome> {
+    const deadline = Date.now() + timeoutMs;
+    const body = JSON.stringify({
+      id: event.id,
+      type: event.type,
+      time: event.time,
+      entities: event.entities,
+      data: event.data,
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ack = await client.publish(eventSubject(event), body, { msgID: event.id });
+        if (ack.stream !== eventStreamName)
+          throw new Error(`the subject is stored by stream ${ack.stream}, not ${eventStreamName}`);
+        return { stored: !ack.duplicate, seq: ack.seq };
+      } catch (error) {
+        if (Date.now() + retryPauseMs >= deadline || connection.isClosed())
+          throw new EngineError(
+            'STORAGE_UNAVAILABLE',
+            `the event bus did not acknowledge event ${event.id} after ${attempt} attempts: ${(error as Error).message}`,
+            { cause: error },
+          );
+        await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
+        // A server that came back without its store has lost the stream: make it again.
+        await jetstreamManager(connection)
+          .then((manager) => ensureEventStream(manager))
+          .catch(() => undefined);
+      }
+    }
+  }
+
+  return {
+    publish: (events) => Promise.all(events.map(publishOne)),
+    close: async () => {
+      await connection.drain().catch(() => undefined);
+    },
+  };
+}
+
+/** A connection that keeps reconnecting for as long as the process runs. */
+export function connectToBus(url: string, name: string): Promise<NatsConnection> {
+  return connect({
+    servers: url.split(',').map((server) => server.trim()),
+    name,
+    timeout: 5000,
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+}

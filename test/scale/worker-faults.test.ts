@@ -1,0 +1,285 @@
+/**
+ * Multi-node mode under faults (docs/scaling.md). An API-node engine (`EngineBus.publish`) ingests
+ * N synthetic events into a private NATS JetStream; `prevail worker` child processes consume them
+ * into a private PostgreSQL database. (a) A worker is killed with SIGKILL under load and another
+ * started; (b) the NATS server is stopped and started again on the same store mid-load. Each then
+ * counts: every acknowledged ingest is exactly one logged event, the entity links (the one effect
+ * that adds up rather than being keyed by event id) equal a control run's, at most one case per
+ * subject is open, and the stream is drained with nothing pending.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
+import { createServices, type Services } from '../../src/app/index.js';
+import {
+  connectEventPublisher,
+  type EventPublisher,
+  eventStreamName,
+  workerConsumerName,
+} from '../../src/event-bus/index.js';
+import { sqliteFileName } from '../../src/storage/index.js';
+import { crashEvents } from '../integ/support/crash-events.js';
+import { examplePolicy, startTestEngine } from '../support/engine-harness.js';
+import { freePort, natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
+import { postgresConnectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+
+const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const total = 2000;
+const events = crashEvents(0, total);
+
+/** Sum of link counts and open cases per subject of the control: one embedded engine, no bus. */
+async function controlRun(): Promise<{ links: number; events: number }> {
+  const control = await startTestEngine();
+  try {
+    for (let start = 0; start < total; start += 500) await control.engine.ingest(events.slice(start, start + 500));
+    await control.engine.drain();
+  } finally {
+    await control.close();
+  }
+  const db = new BetterSqlite3(join(control.dataDir, sqliteFileName), { readonly: true });
+  const links = Number((db.prepare('select coalesce(sum(count), 0) as n from entity_links').get() as { n: number }).n);
+  const logged = Number((db.prepare('select count(*) as n from events').get() as { n: number }).n);
+  db.close();
+  await control.remove();
+  return { links, events: logged };
+}
+
+/** A `prevail worker` child; `stderr` collects what it printed. */
+function startWorker(
+  natsUrl: string,
+  databaseUrl: string,
+  dataDir: string,
+): { child: ChildProcess; stderr: () => string } {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PREVAIL_')) env[name] = value;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cliEntry,
+      'worker',
+      '--events',
+      natsUrl,
+      '--database-url',
+      databaseUrl,
+      '--policy',
+      examplePolicy,
+      '--data-dir',
+      dataDir,
+    ],
+    { env: { ...env, PREVAIL_LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return { child, stderr: () => stderr };
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function stopWorker(worker: { child: ChildProcess }): Promise<void> {
+  worker.child.kill('SIGTERM');
+  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 15_000);
+  await exited(worker.child);
+  clearTimeout(timer);
+}
+
+/** Prints what a scenario counted (the test's report). */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the shared database and the stream hold, counted. */
+interface Counts {
+  events: number;
+  distinctIds: number;
+  links: number;
+  openCaseSubjects: number;
+  openCases: number;
+  hits: number;
+  pending: number;
+  ackPending: number;
+}
+
+async function count(pg: Client, natsUrl: string): Promise<Counts> {
+  const one = async (query: string) => Number((await pg.query(query)).rows[0]?.n ?? 0);
+  const connection = await connect({ servers: natsUrl, reconnect: false });
+  const info = await (await jetstreamManager(connection)).consumers.info(eventStreamName, workerConsumerName);
+  await connection.close();
+  return {
+    events: await one('select count(*) as n from events'),
+    distinctIds: await one('select count(distinct id) as n from events'),
+    links: await one('select coalesce(sum(count), 0) as n from entity_links'),
+    openCaseSubjects: await one("select count(distinct subject) as n from cases where status <> 'closed'"),
+    openCases: await one("select count(*) as n from cases where status <> 'closed'"),
+    hits: await one('select count(*) as n from rule_hits'),
+    pending: info.num_pending,
+    ackPending: info.num_ack_pending,
+  };
+}
+
+/** Waits (bounded: 150 s) until the database holds `expected` events and the consumer has nothing in flight. */
+async function settled(pg: Client, natsUrl: string, expected: number): Promise<Counts> {
+  let last: Counts | undefined;
+  for (let i = 0; i < 600; i++) {
+    last = await count(pg, natsUrl).catch(() => last);
+    if (last !== undefined && last.events >= expected && last.pending === 0 && last.ackPending === 0) return last;
+    await pause(250);
+  }
+  assert.fail(`not settled: ${JSON.stringify(last)}`);
+}
+
+/** Ingests every event through the API-node engine in batches of 100, retrying a batch the bus refused; returns the acknowledged ids. */
+async function ingestAll(services: Services, onAcked: (acked: number) => Promise<void>): Promise<Set<string>> {
+  const engine = services.engine?.engine;
+  assert.ok(engine);
+  const acked = new Set<string>();
+  for (let start = 0; start < total; start += 100) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const result of await engine.ingest(events.slice(start, start + 100)))
+          if (result.status !== 'rejected') acked.add(result.id);
+        break;
+      } catch (error) {
+        assert.ok(attempt < 10, `the bus refused a batch 10 times: ${(error as Error).message}`);
+      }
+    }
+    await onAcked(acked.size);
+  }
+  return acked;
+}
+
+const skip = natsSkipReason() ?? (await postgresSkipReason());
+
+describe('multi-node mode under faults', { skip: skip === false ? undefined : skip, timeout: 400_000 }, () => {
+  let control: { links: number; events: number };
+  before(async () => {
+    control = await controlRun();
+    say(`control (one embedded engine): ${control.events} events, link count sum ${control.links}`);
+  });
+
+  /** A private database and NATS server for one scenario, and the API-node services over them. */
+  async function rig() {
+    const dir = await mkdtemp(join(tmpdir(), 'prevail-scale-'));
+    const database = `prevail_scale_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+    const admin = new Client({ connectionString: postgresConnectionString });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    const databaseUrl = new URL(postgresUrl);
+    databaseUrl.pathname = `/${database}`;
+    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
+    await nats.start();
+    const publisher: EventPublisher = await connectEventPublisher(nats.url, { timeoutMs: 15_000 });
+    const services = await createServices(
+      { dataDir: dir, databaseUrl: databaseUrl.href, policyDir: examplePolicy },
+      { withEngine: true, loadIndexes: false, engineBus: { publish: (items) => publisher.publish(items) } },
+    );
+    const pg = new Client({ connectionString: postgresConnectionString.replace(/\/[^/?]*(\?|$)/, `/${database}$1`) });
+    await pg.connect();
+    return {
+      dir,
+      nats,
+      services,
+      pg,
+      databaseUrl: databaseUrl.href,
+      async close() {
+        await pg.end();
+        await services.close();
+        await publisher.close();
+        await nats.stop();
+        await admin.query(`drop database if exists ${database} with (force)`);
+        await admin.end();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  function report(name: string, acked: number, counts: Counts): void {
+    say(
+      `${name}: acknowledged ingests ${acked}; logged events ${counts.events} (distinct ids ${counts.distinctIds}); link count sum ${counts.links} (control ${control.links}); open cases ${counts.openCases} over ${counts.openCaseSubjects} subjects; rule hits ${counts.hits}; stream pending ${counts.pending}, ack pending ${counts.ackPending}`,
+    );
+  }
+
+  function check(acked: Set<string>, counts: Counts, logged: readonly string[]): void {
+    assert.equal(acked.size, total, 'every event was acknowledged');
+    assert.equal(counts.events, total, 'every acknowledged ingest is exactly one logged event');
+    assert.equal(counts.distinctIds, total);
+    assert.deepEqual(new Set(logged), acked, 'the logged ids are the acknowledged ids');
+    assert.equal(counts.links, control.links, 'no event was applied twice (links add up per application)');
+    assert.equal(counts.openCases, counts.openCaseSubjects, 'at most one open case per subject');
+    assert.equal(counts.pending + counts.ackPending, 0, 'the stream is drained');
+  }
+
+  test('(a) SIGKILL a worker under load, start another: exactly-once effects', async () => {
+    const r = await rig();
+    const workers = [startWorker(r.nats.url, r.databaseUrl, r.dir)];
+    try {
+      let killed = false;
+      const acked = await ingestAll(r.services, async () => undefined);
+      // Kill the worker once it has committed part of the load (bounded wait: 60 s).
+      for (let i = 0; i < 240 && !killed; i++) {
+        const done = Number((await r.pg.query('select count(*) as n from events')).rows[0]?.n ?? 0);
+        if (done >= total * 0.3) {
+          workers[0]?.child.kill('SIGKILL');
+          killed = true;
+          say(`(a) killed worker 1 with SIGKILL at ${done} committed events`);
+        } else await pause(250);
+      }
+      assert.ok(killed, 'the first worker committed 30 % of the load');
+      await exited(workers[0]?.child as ChildProcess);
+      workers.push(startWorker(r.nats.url, r.databaseUrl, r.dir));
+      const counts = await settled(r.pg, r.nats.url, total);
+      await stopWorker(workers[1] as { child: ChildProcess });
+      say(`(a) worker 2 said: ${workers[1]?.stderr().trim().split('\n').slice(-5).join(' | ')}`);
+      report('(a)', acked.size, counts);
+      const ids = (await r.pg.query('select id from events')).rows.map((row: { id: string }) => row.id);
+      check(acked, counts, ids);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGKILL');
+      await r.close();
+    }
+  });
+
+  test('(b) restart NATS mid-load (file storage): the same counts', async () => {
+    const r = await rig();
+    const workers = [startWorker(r.nats.url, r.databaseUrl, r.dir), startWorker(r.nats.url, r.databaseUrl, r.dir)];
+    try {
+      let restarted = false;
+      const acked = await ingestAll(r.services, async (ackedSoFar) => {
+        if (restarted || ackedSoFar < total * 0.4) return;
+        restarted = true;
+        await r.nats.stop();
+        say(`(b) NATS stopped after ${ackedSoFar} acknowledged ingests; starting it again on the same store`);
+        await pause(1000);
+        await r.nats.start();
+      });
+      assert.ok(restarted);
+      const counts = await settled(r.pg, r.nats.url, total);
+      for (const worker of workers) await stopWorker(worker);
+      for (const [index, worker] of workers.entries())
+        say(`(b) worker ${index + 1} said: ${worker.stderr().trim().split('\n').slice(-5).join(' | ')}`);
+      report('(b)', acked.size, counts);
+      const ids = (await r.pg.query('select id from events')).rows.map((row: { id: string }) => row.id);
+      check(acked, counts, ids);
+    } finally {
+      for (const worker of workers) worker.child.kill('SIGKILL');
+      await r.close();
+    }
+  });
+});
