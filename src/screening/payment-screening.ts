@@ -48,7 +48,9 @@ export interface ScreeningResult {
 /**
  * Runs `work` on an engine with the OCSE payments pack, every pack rule active (over
  * `options.rules`), on a throwaway embedded store in a fresh temporary directory that is deleted
- * afterwards: the engine back-tests and the payments benchmark run on.
+ * afterwards: the engine back-tests and the payments benchmark run on. The store is opened
+ * `throwaway` (no journal, no sync, no read-only indexes: see `StorageOptions.throwaway`), since
+ * the result is what `work` returns, never the store.
  */
 export async function withScreeningEngine<T>(
   options: Pick<ScreeningOptions, 'settings' | 'rules' | 'workDirectory' | 'payerModel'> & {
@@ -61,7 +63,7 @@ export async function withScreeningEngine<T>(
     options.payerModel === undefined ? {} : { payerModel: options.payerModel },
   );
   const directory = await mkdtemp(join(options.workDirectory ?? tmpdir(), 'prevail-screen-'));
-  const storage = await openStorage({ dataDir: directory });
+  const storage = await openStorage({ dataDir: directory, throwaway: true });
   try {
     const ruleSettings: Record<string, BuiltinRuleSettings> = {};
     for (const rule of pack.rules) ruleSettings[rule.id] = { ...options.rules?.[rule.id], mode: 'active' };

@@ -24,6 +24,7 @@ import { type SqliteEngineWriter, sqliteEngineWriter } from './sqlite-engine-wri
 import { resolveStorageTarget, type StorageOptions } from './storage-target.js';
 import type { SubmissionDatabase } from './submission-tables.js';
 import type { Database } from './tables.js';
+import { dropReadOnlyIndexes } from './throwaway-store.js';
 import type { WellnessDatabase } from './wellness-tables.js';
 
 /**
@@ -52,12 +53,14 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
   let batchInserter: () => BatchInserter;
   let schema: string | undefined;
   let engineWriter: () => SqliteEngineWriter | undefined = () => undefined;
+  let afterMigrating = () => {};
   if (target.dialect === 'sqlite') {
-    const handle = openSqliteDatabase(target.file);
+    const handle = openSqliteDatabase(target.file, options.throwaway === true);
     kysely = handle.kysely;
     // Prepared after migrating: the statements need the tables to exist.
     batchInserter = () => sqliteBatchInserter(handle.connection, handle.kysely);
     engineWriter = () => sqliteEngineWriter(handle.connection, handle.kysely as unknown as Kysely<never>);
+    if (options.throwaway === true) afterMigrating = () => dropReadOnlyIndexes(handle.connection);
   } else {
     const handle = await openPostgresDatabase(target);
     kysely = handle.kysely;
@@ -67,6 +70,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
 
   try {
     await migrateToLatest(kysely, target.dialect, schema);
+    afterMigrating();
   } catch (error) {
     await kysely.destroy();
     throw error;

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { EngineError } from '../core/index.js';
 import { describeError } from './storage-errors.js';
 import type { Database } from './tables.js';
+import { throwawayPragmas } from './throwaway-store.js';
 
 /** An open SQLite store: the Kysely instance and the one better-sqlite3 connection under it. */
 export interface SqliteHandle {
@@ -35,10 +36,12 @@ const walAutocheckpointPages = 10_000;
  * signals cascade with their bank), a busy timeout (a second process waits instead of failing
  * at once), `synchronous=NORMAL` (durable at checkpoints; a power cut may lose the last
  * commits but never corrupts the file), a 64 MiB page cache and checkpoints every 10,000 WAL pages.
+ * A `throwaway` store (a batch screening's, deleted afterwards) has `throwawayPragmas` instead of
+ * the journal and sync settings.
  *
  * @throws EngineError `STORAGE_UNAVAILABLE` when the directory or file cannot be created/opened.
  */
-export function openSqliteDatabase(file: string): SqliteHandle {
+export function openSqliteDatabase(file: string, throwaway = false): SqliteHandle {
   let connection: BetterSqlite3.Database;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -49,12 +52,16 @@ export function openSqliteDatabase(file: string): SqliteHandle {
     });
   }
   try {
-    connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma(`busy_timeout = ${busyTimeoutMilliseconds}`);
-    connection.pragma('synchronous = NORMAL');
     connection.pragma(`cache_size = -${cacheKibibytes}`);
-    connection.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+    if (throwaway) {
+      for (const pragma of throwawayPragmas) connection.pragma(pragma);
+    } else {
+      connection.pragma('journal_mode = WAL');
+      connection.pragma('synchronous = NORMAL');
+      connection.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+    }
   } catch (error) {
     connection.close();
     throw new EngineError(

@@ -13,6 +13,12 @@ export interface StorageOptions {
    * through `search_path`, e.g. one fresh schema per test run. Ignored for SQLite.
    */
   readonly schema?: string | undefined;
+  /**
+   * SQLite only: the store is thrown away after one run (a batch screening's, whose result is its
+   * report), so it trades durability and people's read indexes for speed (see `throwawayPragmas`, `dropReadOnlyIndexes`).
+   * Never for a store that is kept: a crash may leave its file broken. Ignored for PostgreSQL.
+   */
+  readonly throwaway?: boolean | undefined;
 }
 
 /** The resolved place to open: one SQLite file, or one PostgreSQL database (and schema). */
