@@ -1,8 +1,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { EngineEvent } from '../events/index.js';
 import type { CatalogIndex } from './catalogs.js';
-import { hasFeature } from './feature-record.js';
 import { EvaluationMeter, type MeteredResult } from './evaluation-meter.js';
+import { hasFeature } from './feature-record.js';
 import { contextMatches, type RuleContext } from './rule-context.js';
 import type { RuleLimits } from './rule-limits.js';
 
