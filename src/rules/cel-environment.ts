@@ -2,7 +2,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import type { EngineEvent } from '../events/index.js';
 import type { CatalogIndex } from './catalogs.js';
 import { EvaluationMeter, type MeteredResult } from './evaluation-meter.js';
-import { hasFeature } from './feature-record.js';
+import { isFeatureRecord } from './feature-record.js';
 import { contextMatches, type RuleContext } from './rule-context.js';
 import type { RuleLimits } from './rule-limits.js';
 
@@ -38,15 +38,18 @@ function convertField(owner: string, name: string, type: FieldType, value: unkno
 function createRecordClass(owner: string, fields: ReadonlyMap<string, FieldType>) {
   return class TypedRecord extends Map<string, unknown> {
     readonly #raw: Readonly<Record<string, unknown>>;
+    /** A lazy feature record: every field name may be read from it directly. */
+    readonly #lazy: boolean;
 
     constructor(raw: Readonly<Record<string, unknown>>) {
       super();
       this.#raw = raw;
+      this.#lazy = isFeatureRecord(raw);
     }
 
     override get(name: string): unknown {
       const type = fields.get(name);
-      if (type === undefined || !hasFeature(this.#raw, name)) return undefined;
+      if (type === undefined || (!this.#lazy && !Object.hasOwn(this.#raw, name))) return undefined;
       const value = this.#raw[name];
       if (value === null || value === undefined) return undefined;
       return convertField(owner, name, type, value);

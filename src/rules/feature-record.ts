@@ -38,8 +38,8 @@ export type FeatureRecordType = new (source: FeatureSource) => FeatureRecord;
  *
  * Contract of an instance, for the rules reading it: each name is present (`in`), its value is
  * what the source gives (`null`: not available); names are on the prototype, which has no
- * `Object.prototype` above it, so `Object.hasOwn` and `Object.keys` do not see them (use
- * `hasFeature`); `JSON.stringify` gives every value. The values are those of the moment they are
+ * `Object.prototype` above it, so `Object.hasOwn` and `Object.keys` do not see them (see
+ * `isFeatureRecord`); `JSON.stringify` gives every value. The values are those of the moment they are
  * read: the engine's records must be read while the rules run on their event, as rules do.
  */
 export function featureRecordType(names: readonly string[]): FeatureRecordType {
@@ -83,9 +83,10 @@ export function featureRecordType(names: readonly string[]): FeatureRecordType {
 }
 
 /**
- * Whether `record` holds feature `name`: an own property of a plain record (never one inherited
- * from `Object.prototype`, such as `constructor`), or a name of a lazy record.
+ * Whether `record` is a lazy record (`featureRecordType`): its names are not own properties, but
+ * it holds no other string-keyed property either (no `Object.prototype` above it), so a reader
+ * may read any feature name from it directly.
  */
-export function hasFeature(record: Readonly<Record<string, unknown>>, name: string): boolean {
-  return Object.hasOwn(record, name) || ((record as { [lazyMark]?: boolean })[lazyMark] === true && name in record);
+export function isFeatureRecord(record: object): boolean {
+  return (record as { [lazyMark]?: boolean })[lazyMark] === true;
 }
