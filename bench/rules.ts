@@ -1,23 +1,37 @@
 /**
- * `npm run bench -- rules [--events N]` (N default 1,000,000): synthetic events of five types
- * through a policy of 50 rules (10 per event type: rules are gated by type) and 20 windowed
- * features, side by side:
+ * `npm run bench -- rules [--events N] [--before DIR] [--repeat R]` (N default 1,000,000, R
+ * default 3): synthetic events of five types through a policy of 50 rules (10 per event type:
+ * rules are gated by type) and 20 windowed features (`lib/rules-workload.ts`), side by side:
  * - Prevail: durable ingestion and processing by the engine (event log, features in memory,
- *   rules, effects committed in batches), events per second on one core;
+ *   rules, effects committed in batches), events per second and per CPU-second (the honest
+ *   figure on a shared machine), each run in a fresh process (`lib/rules-side.ts`);
+ * - before (with `--before DIR`): the same on the code of another commit checked out in the
+ *   worktree DIR and built there (`npx tsc -p tsconfig.bench.json`); the two sides run in turns,
+ *   `--repeat` times each, medians reported, and must store the same rule hits (number and
+ *   SHA-256) or the benchmark fails;
  * - baseline: the same features recomputed for every event by querying the stored history
  *   (SQL aggregates over an indexed history table, the design whose history queries bound Tazama),
  *   then the same rules; measured on the first events for a bounded time;
- * - synchronous verdict latency (`ingest(…, {wait: true})`) at a paced 1,000 events per second.
+ * - synchronous verdict latency (`ingest(…, {wait: true})`) at a paced 1,000 events per second,
+ *   on this code.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { builtinPacks } from '../src/app/index.js';
 import { openEngine } from '../src/engine/index.js';
 import { openStorage } from '../src/storage/index.js';
 import { describeMachine } from './lib/machine.js';
+import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { syntheticEvent, windows, writePolicy } from './lib/rules-workload.js';
+
+const execute = promisify(execFile);
 
 function option(args: string[], name: string, fallback: number): number {
   const index = args.indexOf(name);
@@ -26,145 +40,83 @@ function option(args: string[], name: string, fallback: number): number {
   return value;
 }
 
-const windows = ['1h', '24h', '7d', '30d'];
-const countries = ['GB', 'US', 'AU', 'PH', 'KH', 'DE', 'CA', 'TH'];
-
-/**
- * 20 features over five event types, as a real policy spreads them: payer and payee
- * aggregates of payments, messages and gifts per user, private sessions and viewers per host.
- */
-function featuresYaml(): string {
-  const lines = ['features:'];
-  for (const window of windows) {
-    lines.push(
-      `  - { name: count_${window}, entity: payment_account, events: [payment.sent], aggregate: count, window: ${window} }`,
-    );
-    lines.push(
-      `  - { name: sum_${window}, entity: payment_account, events: [payment.sent], aggregate: sum, field: data.amount, window: ${window} }`,
-    );
-    lines.push(
-      `  - { name: payers_${window}, entity: payee_account, entity_type: payment_account, events: [payment.sent], aggregate: distinct, field: entities.payment_account, window: ${window} }`,
-    );
-  }
-  for (const window of ['1h', '24h']) {
-    lines.push(
-      `  - { name: messages_${window}, entity: user, events: [message.sent], aggregate: count, window: ${window} }`,
-    );
-    lines.push(
-      `  - { name: contacts_${window}, entity: user, events: [message.sent], aggregate: distinct, field: entities.recipient, window: ${window} }`,
-    );
-    lines.push(
-      `  - { name: gifts_${window}, entity: user, events: [gift.sent], aggregate: sum, field: data.amount, window: ${window} }`,
-    );
-    lines.push(
-      `  - { name: viewers_${window}, entity: host, entity_type: user, events: [stream.viewer_joined], aggregate: distinct, field: entities.user, window: ${window} }`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+function textOption(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a value`);
+  return value;
 }
 
-/** The condition of benchmark rule `i` on `type` (10 rules per type, thresholds varied). */
-function condition(type: string, i: number): string {
-  const window = windows[i % 4] as string;
-  const short = i % 2 === 0 ? '1h' : '24h';
-  const threshold = 3 + (i % 7);
-  switch (type) {
-    case 'payment.sent':
-      return [
-        `has(features.count_${window}) && features.count_${window} >= ${threshold * 4}`,
-        `has(features.sum_${window}) && features.sum_${window} > ${threshold * 400}.0`,
-        `has(features.payers_${window}) && features.payers_${window} >= ${threshold * 3}`,
-        `event.data.amount < 20.0 && event.data.payee_country == "${countries[i % countries.length]}"`,
-      ][i % 4] as string;
-    case 'message.sent':
-      return i % 2 === 0
-        ? `has(features.contacts_${short}) && features.contacts_${short} >= ${threshold * 2}`
-        : `has(features.messages_${short}) && features.messages_${short} >= ${threshold * 10}`;
-    case 'gift.sent':
-      return `has(features.gifts_${short}) && features.gifts_${short} > ${threshold * 100}.0`;
-    case 'stream.viewer_joined':
-      return `has(features.viewers_${short}) && features.viewers_${short} >= ${threshold * 5}`;
-    default:
-      return `event.data.visibility == "private" && event.data.viewer_count <= ${i % 3}.0`;
-  }
+/** One run of one side (see `rules-side.ts`). */
+interface SideRun {
+  readonly events: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly hits: number;
+  readonly hitsSha256: string;
 }
 
-const eventTypes = ['payment.sent', 'message.sent', 'gift.sent', 'stream.viewer_joined', 'session.started'];
-
-/** 50 rules, 10 per event type, most in shadow mode and every tenth active. */
-function rulesYaml(): string {
-  const lines = ['rules:'];
-  for (let i = 0; i < 50; i++) {
-    const type = eventTypes[Math.floor(i / 10)] as string;
-    lines.push(`  - id: bench_rule_${i}`);
-    lines.push(`    description: synthetic benchmark rule ${i}`);
-    lines.push(`    events: [${type}]`);
-    lines.push(`    when: '${condition(type, i)}'`);
-    lines.push(`    mode: ${i % 10 === 0 ? 'active' : 'shadow'}`);
-    lines.push('    effects:');
-    lines.push(i % 10 === 0 ? '      - verdict: review' : '      - typology: { name: bench_typology, points: 5 }');
-  }
-  return `${lines.join('\n')}\n`;
+/** Runs one side in a fresh process on the code compiled under `root`. */
+async function runSide(root: string, policy: string, events: number): Promise<SideRun> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'rules-side.js');
+  const { stdout } = await execute(process.execPath, [script, root, policy, String(events)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
 }
 
-export async function writePolicy(directory: string): Promise<void> {
-  await mkdir(join(directory, 'rules'), { recursive: true });
-  await writeFile(join(directory, 'features.yaml'), featuresYaml());
-  await writeFile(join(directory, 'rules', 'bench.yaml'), rulesYaml());
-  await writeFile(
-    join(directory, 'typologies.yaml'),
-    'typologies:\n  - { name: bench_typology, subject: user, window: 30d, alert_threshold: 100000 }\n',
-  );
-}
-
-/**
- * A deterministic stream of synthetic events over 20,000 users and payers, 30 days: 40 %
- * payments, 25 % messages, 15 % viewers joining, 10 % gifts, 10 % sessions.
- */
-export function syntheticEvent(i: number, base: number) {
-  const user = `u-${(i * 7919) % 20_000}`;
-  const other = `u-${(i * 104_729) % 20_000}`;
-  const time = new Date(base + i * 2500).toISOString();
-  const slot = i % 20;
-  if (slot < 8) {
-    return {
-      id: `bench-${i}`,
-      type: 'payment.sent',
-      time,
-      entities: { payment_account: `payer-${(i * 7919) % 20_000}`, payee_account: `payee-${(i * 104_729) % 2000}` },
-      data: { amount: 5 + ((i * 31) % 400), currency: 'USD', payee_country: countries[i % countries.length] as string },
-    };
-  }
-  if (slot < 13)
-    return {
-      id: `bench-${i}`,
-      type: 'message.sent',
-      time,
-      entities: { user, recipient: other },
-      data: { text: 'synthetic' },
-    };
-  if (slot < 16)
-    return {
-      id: `bench-${i}`,
-      type: 'stream.viewer_joined',
-      time,
-      entities: { user, stream: `s-${i % 500}`, host: `u-${i % 500}` },
-      data: {},
-    };
-  if (slot < 18)
-    return {
-      id: `bench-${i}`,
-      type: 'gift.sent',
-      time,
-      entities: { user, recipient: other },
-      data: { amount: 1 + (i % 50) },
-    };
+/** A side's runs summed up: medians, and every run's figures. */
+function summary(runs: readonly SideRun[]) {
+  const first = runs[0] as SideRun;
   return {
-    id: `bench-${i}`,
-    type: 'session.started',
-    time,
-    entities: { user, stream: `s-${i}` },
-    data: { kind: 'stream', visibility: i % 3 === 0 ? 'private' : 'public', viewer_count: i % 4 },
+    eventsPerSecond: Math.round(median(runs.map((item) => item.events / item.seconds))),
+    eventsPerCpuSecond: Math.round(median(runs.map((item) => item.events / item.cpuSeconds))),
+    seconds: Number(median(runs.map((item) => item.seconds)).toFixed(2)),
+    runsEventsPerSecond: runs.map((item) => Math.round(item.events / item.seconds)),
+    runsEventsPerCpuSecond: runs.map((item) => Math.round(item.events / item.cpuSeconds)),
+    hits: first.hits,
+    hitsSha256: first.hitsSha256,
+  };
+}
+
+/** The commit checked out in `directory` (short hash), for the record. */
+async function commitOf(directory: string): Promise<string> {
+  const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
+  return stdout.trim();
+}
+
+/**
+ * Prevail on this code and, given `beforeDirectory`, on that worktree's build, in turns, `repeat`
+ * times each, on the same events and policy; fails when any run's rule hits differ from the first's.
+ */
+async function runSides(policy: string, total: number, beforeDirectory: string | undefined, repeat: number) {
+  const afterRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const beforeRoot = beforeDirectory === undefined ? undefined : join(resolve(beforeDirectory), 'build', 'bench');
+  if (beforeRoot !== undefined && !existsSync(join(beforeRoot, 'src', 'engine', 'index.js'))) {
+    throw new Error(`${beforeRoot} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${beforeDirectory} first`);
+  }
+  const after: SideRun[] = [];
+  const before: SideRun[] = [];
+  for (let round = 0; round < repeat; round++) {
+    if (beforeRoot !== undefined) before.push(await runSide(beforeRoot, policy, total));
+    after.push(await runSide(afterRoot, policy, total));
+    const latest = [...before.slice(-1), ...after.slice(-1)];
+    console.log(
+      `round ${round + 1}/${repeat}: ${latest.map((item, index) => `${index === 0 && beforeRoot !== undefined ? 'before' : 'after'} ${Math.round(item.events / item.seconds)}/s, ${Math.round(item.events / item.cpuSeconds)}/CPU-s`).join('; ')}`,
+    );
+  }
+  for (const item of [...before, ...after]) {
+    const first = after[0] as SideRun;
+    if (item.hits !== first.hits || item.hitsSha256 !== first.hitsSha256)
+      throw new Error(
+        `runs stored different rule hits: ${item.hits} (${item.hitsSha256.slice(0, 12)}…) and ${first.hits} (${first.hitsSha256.slice(0, 12)}…)`,
+      );
+  }
+  return {
+    after: summary(after),
+    before:
+      beforeDirectory === undefined || before.length === 0
+        ? undefined
+        : { commit: await commitOf(beforeDirectory), ...summary(before) },
   };
 }
 
@@ -174,6 +126,8 @@ function percentile(sorted: readonly number[], fraction: number): number {
 
 export async function run(args: string[]): Promise<void> {
   const total = option(args, '--events', 1_000_000);
+  const repeat = option(args, '--repeat', 3);
+  const beforeDirectory = textOption(args, '--before');
   const machine = describeMachine();
   console.log(
     `rules on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}: ${total.toLocaleString('en')} events of 5 types, 50 rules (10 per type), 20 features`,
@@ -184,27 +138,24 @@ export async function run(args: string[]): Promise<void> {
     const policy = join(directory, 'policy');
     await writePolicy(policy);
 
-    // Prevail: ingest (durable) + process, in batches.
+    // Prevail: ingest (durable) + process, in batches, each side in a fresh process, in turns.
+    const { after, before } = await runSides(policy, total, beforeDirectory, repeat);
+
+    // Synchronous verdicts at a paced 1,000 events per second, for 5 seconds, on this code, after
+    // a warm-up of up to 100,000 events (so that entities have history and the code is compiled).
     const storage = await openStorage({ dataDir: join(directory, 'engine') });
     const { engine } = await openEngine(storage.engine, policy, {
       packRegistry: builtinPacks,
       snapshotEvery: 200_000,
       batchSize: 2000,
     });
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    for (let start = 0; start < total; start += 5000) {
+    const warm = Math.min(total, 100_000);
+    for (let start = 0; start < warm; start += 5000) {
       const batch = [];
-      for (let i = start; i < Math.min(total, start + 5000); i++) batch.push(syntheticEvent(i, base));
+      for (let i = start; i < Math.min(warm, start + 5000); i++) batch.push(syntheticEvent(i, base));
       await engine.ingest(batch);
       await engine.drain();
     }
-    const engineMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuStarted);
-    const eventsPerSecond = Math.round(total / (engineMs / 1000));
-    const eventsPerCpuSecond = Math.round(total / ((cpu.user + cpu.system) / 1e6));
-
-    // Synchronous verdicts at a paced 1,000 events per second, for 5 seconds.
     const latencies: number[] = [];
     const paceStart = performance.now();
     for (let n = 0; n < 5000; n++) {
@@ -212,7 +163,7 @@ export async function run(args: string[]): Promise<void> {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const sent = performance.now();
-      await engine.ingest([syntheticEvent(total + n, base)], { wait: true });
+      await engine.ingest([syntheticEvent(warm + n, base)], { wait: true });
       latencies.push(performance.now() - sent);
     }
     latencies.sort((a, b) => a - b);
@@ -280,26 +231,46 @@ export async function run(args: string[]): Promise<void> {
     history.close();
     const baselinePerSecond = Math.round(baselineEvents / (baselineMs / 1000));
 
+    const ratio = before === undefined ? undefined : after.eventsPerSecond / before.eventsPerSecond;
+    const cpuRatio = before === undefined ? undefined : after.eventsPerCpuSecond / before.eventsPerCpuSecond;
     console.log('');
     printTable(
-      ['design', 'events', 'seconds', 'events/s'],
+      ['design', 'events', 'seconds', 'events/s', 'events/CPU-s'],
       [
         [
           'Prevail engine (durable log, incremental features, 50 rules)',
           total,
-          (engineMs / 1000).toFixed(1),
-          eventsPerSecond,
+          after.seconds.toFixed(1),
+          after.eventsPerSecond,
+          after.eventsPerCpuSecond,
         ],
+        ...(before === undefined
+          ? []
+          : [
+              [
+                `Prevail before (${before.commit})`,
+                total,
+                before.seconds.toFixed(1),
+                before.eventsPerSecond,
+                before.eventsPerCpuSecond,
+              ],
+            ]),
         [
           'baseline: recompute features from stored history per event',
           baselineEvents,
           (baselineMs / 1000).toFixed(1),
           baselinePerSecond,
+          '',
         ],
       ],
     );
+    if (before !== undefined && ratio !== undefined && cpuRatio !== undefined) {
+      console.log(
+        `after/before: ${ratio.toFixed(2)}× events/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsEventsPerCpuSecond.join(', ')}/CPU-s, before ${before.runsEventsPerCpuSecond.join(', ')}/CPU-s)`,
+      );
+    }
     console.log(
-      `speed-up: ${(eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; Prevail CPU: ${eventsPerCpuSecond.toLocaleString('en')} events per CPU-second`,
+      `speed-up over recompute: ${(after.eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.hits} rule hits stored (SHA-256 ${after.hitsSha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
     );
     console.log(
       `synchronous verdict latency at 1,000 events/s (5,000 events): p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
@@ -309,11 +280,29 @@ export async function run(args: string[]): Promise<void> {
       events: total,
       rules: 50,
       features: 20,
-      eventsPerSecond,
-      eventsPerCpuSecond,
+      repeat,
+      eventsPerSecond: after.eventsPerSecond,
+      eventsPerCpuSecond: after.eventsPerCpuSecond,
+      runsEventsPerSecond: after.runsEventsPerSecond,
+      runsEventsPerCpuSecond: after.runsEventsPerCpuSecond,
+      ruleHits: after.hits,
+      ruleHitsSha256: after.hitsSha256,
+      ...(before === undefined || ratio === undefined || cpuRatio === undefined
+        ? {}
+        : {
+            before: {
+              commit: before.commit,
+              eventsPerSecond: before.eventsPerSecond,
+              eventsPerCpuSecond: before.eventsPerCpuSecond,
+              runsEventsPerSecond: before.runsEventsPerSecond,
+              runsEventsPerCpuSecond: before.runsEventsPerCpuSecond,
+            },
+            ratio: Number(ratio.toFixed(2)),
+            cpuRatio: Number(cpuRatio.toFixed(2)),
+          }),
       baselineEvents,
       baselineEventsPerSecond: baselinePerSecond,
-      speedup: Number((eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
+      speedup: Number((after.eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
       verdictP50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
       verdictP99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
     });

@@ -15,6 +15,7 @@ import type { LabelRecord } from './engine-store.js';
 import { type LinkGraph, linksOf } from './entity-links.js';
 import { applyHit, type EventContext, type TimelineEntry } from './hit-effects.js';
 import type { LabelCache } from './label-cache.js';
+import { ruleFeatures } from './rule-features.js';
 import { hitSummaries, type Verdict } from './verdict.js';
 
 /** The writes processing a run of events produced, committed with the watermark. */
@@ -109,73 +110,18 @@ function entityKeysOf(state: ProcessorState, event: EngineEvent): (role: string,
 }
 
 /**
- * Per engine state, per event type: whether each feature (in `featureSpecs` order) may read its
- * role in events of that type, i.e. the role is the feature's own or is declared of the feature's
- * entity type. It depends on the state's registry and features alone (both fixed for the state's
- * life), so it is worked out once per event type, not per event.
- */
-const readableFeatures = new WeakMap<ProcessorState, Map<string, readonly boolean[]>>();
-
-function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
-  let byType = readableFeatures.get(state);
-  if (byType === undefined) {
-    byType = new Map();
-    readableFeatures.set(state, byType);
-  }
-  let readable = byType.get(eventType);
-  if (readable === undefined) {
-    readable = state.featureSpecs.map(
-      (spec) =>
-        spec.readRole === spec.entity || state.registry.entityType(eventType, spec.readRole) === spec.entityType,
-    );
-    byType.set(eventType, readable);
-  }
-  return readable;
-}
-
-/**
- * Per engine state: a record of every feature (in `featureSpecs` order) set to `null`, that each
- * event's feature record is copied from. Built with `JSON.parse`, which gives an object of a fixed
- * shape however many features there are, where adding dozens of computed keys to `{}` one by one
- * makes a hash-table object: the copy (`{ ...template }`) is then one allocation of a known
- * size, its values are written in place, and the rules' reads of it are plain property loads.
- */
-const featureTemplates = new WeakMap<ProcessorState, Readonly<Record<string, number | null>>>();
-
-function featureTemplate(state: ProcessorState): Readonly<Record<string, number | null>> {
-  let template = featureTemplates.get(state);
-  if (template === undefined) {
-    const nulls: Record<string, null> = {};
-    for (const spec of state.featureSpecs) nulls[spec.name] = null;
-    template = JSON.parse(JSON.stringify(nulls)) as Record<string, number | null>;
-    featureTemplates.set(state, template);
-  }
-  return template;
-}
-
-/**
- * What the rules see of an event: the event, every feature's value for the entity it reads
- * (`null` when the event has no such entity, or one of another entity type), and each role's
- * labels at the event's time.
+ * What the rules see of an event: the event, its features (`ruleFeatures`: every feature, by
+ * name, worked out when first read) and each role's labels at the event's time.
  */
 function ruleInput(
   state: ProcessorState,
   event: EngineEvent,
   keyOf: (role: string, id: string) => string,
 ): RuleContext {
-  const features: Record<string, number | null> = { ...featureTemplate(state) };
-  const specs = state.featureSpecs;
-  const readable = readableIn(state, event.type);
-  for (let index = 0; index < specs.length; index++) {
-    const spec = specs[index] as FeatureSpec;
-    const id = event.entities[spec.readRole];
-    if (id !== undefined && readable[index] === true)
-      features[spec.name] = state.features.valueOfId(spec.name, id, event.timeMs);
-  }
   const labels: Record<string, string[]> = {};
   for (const [role, id] of Object.entries(event.entities))
     labels[role] = state.labels.labelsOf(keyOf(role, id), event.timeMs);
-  return { event, features, labels };
+  return { event, features: ruleFeatures(state, event), labels };
 }
 
 /**

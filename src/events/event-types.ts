@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { quickPaymentData } from './quick-checks.js';
+import { quickDataChecks, quickPaymentData } from './quick-checks.js';
 
 /**
  * The built-in event types. Each declares the schema of its `data`, which entity roles it
@@ -105,6 +105,12 @@ function eventType(
     ...(timelineKind === undefined ? {} : { timelineKind }),
     ...(quickData === undefined ? {} : { quickData }),
   };
+}
+
+/** The type with its quick data check from `quickDataChecks`, when that has one. */
+function withQuickCheck(type: EventTypeDefinition): EventTypeDefinition {
+  const quickData = Object.hasOwn(quickDataChecks, type.name) ? quickDataChecks[type.name] : undefined;
+  return quickData === undefined || type.quickData !== undefined ? type : { ...type, quickData };
 }
 
 export const builtinEventTypes: readonly EventTypeDefinition[] = [
@@ -293,4 +299,4 @@ export const builtinEventTypes: readonly EventTypeDefinition[] = [
     {},
     z.looseObject({ label: z.string(), action: z.enum(['added', 'removed']), expires_at: z.string().optional() }),
   ),
-];
+].map(withQuickCheck);

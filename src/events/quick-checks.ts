@@ -108,30 +108,133 @@ const paymentFields: readonly (readonly [string, FieldCheck])[] = [
   ['payer_name', maxLength(200)],
   ['payee_name', maxLength(200)],
 ];
-const paymentFieldNames = new Set(paymentFields.map(([name]) => name));
-const requiredPaymentFields = new Set(['amount', 'currency']);
+/**
+ * A quick data check of a loose object schema: `fields` are the schema's fields in its order,
+ * each with its check, `required` those not optional. It gives the data as the schema gives it
+ * when plainly valid: the schema's fields first, in the schema's order, then every other field in
+ * the input's order; lists copied. Anything else (a field failing its check, a required one
+ * missing, an optional one present as `undefined`, a `__proto__` key) is left to the schema.
+ */
+function looseData(
+  fields: readonly (readonly [string, FieldCheck])[],
+  required: readonly string[],
+): (data: Record<string, unknown>) => Record<string, unknown> | undefined {
+  const names = new Set(fields.map(([name]) => name));
+  const needed = new Set(required);
+  return (data) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, check] of fields) {
+      const value = data[name];
+      if (value === undefined) {
+        if (needed.has(name) || Object.hasOwn(data, name)) return undefined;
+        continue;
+      }
+      if (!check(value)) return undefined;
+      out[name] = Array.isArray(value) ? [...value] : value;
+    }
+    for (const name of Object.keys(data)) {
+      if (names.has(name)) continue;
+      // Keys zod would treat specially, and values it would not pass as they are.
+      if (name === '__proto__' || data[name] === undefined) return undefined;
+      out[name] = data[name];
+    }
+    return out;
+  };
+}
+
+/** `payment.sent`'s data as its zod schema gives it, when plainly valid (see `looseData`). */
+export const quickPaymentData = looseData(paymentFields, ['amount', 'currency']);
+
+/** A finite number within `[min, max]`, a whole one (and safe) when `whole`. */
+const numberIn =
+  (min: number, max: number, whole: boolean): FieldCheck =>
+  (value) =>
+    typeof value === 'number' &&
+    (whole ? Number.isSafeInteger(value) : Number.isFinite(value)) &&
+    value >= min &&
+    value <= max;
+const amount = numberIn(0, Number.MAX_VALUE, false);
+const count = numberIn(0, Number.MAX_SAFE_INTEGER, true);
+const hour = numberIn(0, 23, true);
+const flag: FieldCheck = (value) => typeof value === 'boolean';
+const anyStrings = stringList(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+const accountAge: readonly (readonly [string, FieldCheck])[] = [
+  ['age_assurance', oneOf('adult', 'minor', 'unknown')],
+  ['age_years', numberIn(0, 130, true)],
+  ['age_band', oneOf('under_13', '13_15', '16_17', 'adult', 'unknown')],
+  ['age_source', oneOf('assured', 'declared')],
+  ['verified_organisation', oneOf('school', 'coach', 'club', 'youth_service')],
+];
 
 /**
- * `payment.sent`'s data as its zod schema (a loose object) gives it, when plainly valid: the
- * schema's fields first, in the schema's order, then every other field in the input's order;
- * lists copied.
+ * The quick data checks of the other built-in types that arrive in volume (`event-types.ts`
+ * holds their schemas, `quick-checks.test.ts` holds each check to its schema), by type name.
  */
-export function quickPaymentData(data: Record<string, unknown>): Record<string, unknown> | undefined {
-  const out: Record<string, unknown> = {};
-  for (const [name, check] of paymentFields) {
-    const value = data[name];
-    if (value === undefined) {
-      if (requiredPaymentFields.has(name) || Object.hasOwn(data, name)) return undefined;
-      continue;
-    }
-    if (!check(value)) return undefined;
-    out[name] = Array.isArray(value) ? [...value] : value;
-  }
-  for (const name of Object.keys(data)) {
-    if (paymentFieldNames.has(name)) continue;
-    // Keys zod would treat specially, and values it would not pass as they are.
-    if (name === '__proto__' || data[name] === undefined) return undefined;
-    out[name] = data[name];
-  }
-  return out;
-}
+export const quickDataChecks: Readonly<
+  Record<string, (data: Record<string, unknown>) => Record<string, unknown> | undefined>
+> = {
+  'account.created': looseData([['country', country], ...accountAge], []),
+  'account.updated': looseData([['changed', anyStrings], ...accountAge], []),
+  'session.started': looseData(
+    [
+      ['kind', oneOf('stream', 'call')],
+      ['visibility', oneOf('public', 'followers', 'private')],
+      ['viewer_count', count],
+      ['country', country],
+    ],
+    ['kind', 'visibility'],
+  ),
+  'session.ended': looseData(
+    [
+      ['duration_seconds', amount],
+      ['peak_viewers', count],
+    ],
+    ['duration_seconds'],
+  ),
+  'stream.viewer_joined': looseData([['country', country]], []),
+  'gift.sent': looseData(
+    [
+      ['amount', amount],
+      ['currency', matching(/^[A-Z]{3}$/)],
+    ],
+    ['amount'],
+  ),
+  'message.sent': looseData(
+    [
+      ['text', maxLength(20_000)],
+      ['lexicon_hits', anyStrings],
+      ['mutual_contacts', count],
+      ['relationship', oneOf('family', 'guardian', 'school', 'coach', 'friend', 'none')],
+      ['local_hour', hour],
+      ['has_attachment', flag],
+    ],
+    [],
+  ),
+  'chat.indicator': looseData(
+    [
+      ['family', matching(/^(?:[a-z_]+|custom:[a-z][a-z0-9_]{0,62})$/)],
+      ['confidence', numberIn(0, 1, false)],
+      ['language', maxLength(16)],
+      ['message_id', maxLength(256)],
+      ['span_hash', matching(/^[0-9a-f]{64}$/)],
+      ['lexicon', maxLength(100)],
+      ['lexicon_version', count],
+      ['entry_id', maxLength(100)],
+    ],
+    ['family', 'confidence', 'language', 'message_id', 'span_hash', 'lexicon', 'lexicon_version', 'entry_id'],
+  ),
+  'chat.handle': looseData(
+    [
+      ['kind', oneOf('gift_card_code', 'p2p_handle', 'crypto_wallet', 'phone_number', 'email', 'iban')],
+      ['message_id', maxLength(256)],
+    ],
+    ['kind', 'message_id'],
+  ),
+  'report.filed': looseData(
+    [
+      ['category', maxLength(100)],
+      ['text', maxLength(5000)],
+    ],
+    ['category'],
+  ),
+};

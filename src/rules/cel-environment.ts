@@ -2,6 +2,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import type { EngineEvent } from '../events/index.js';
 import type { CatalogIndex } from './catalogs.js';
 import { EvaluationMeter, type MeteredResult } from './evaluation-meter.js';
+import { isFeatureRecord } from './feature-record.js';
 import { contextMatches, type RuleContext } from './rule-context.js';
 import type { RuleLimits } from './rule-limits.js';
 
@@ -30,22 +31,25 @@ function convertField(owner: string, name: string, type: FieldType, value: unkno
 
 /**
  * A class for a CEL message type whose fields are read lazily from a plain record and converted
- * on access, so a context with fifty features costs nothing for the ones no rule reads. It is a
- * `Map` subclass because cel-js reads message fields of `Map` instances through `get`, which
+ * on access, so a context with fifty features costs nothing for the ones no rule reads (and a
+ * lazy record, see `featureRecordType`, computes only those read). It is a `Map` subclass because cel-js reads message fields of `Map` instances through `get`, which
  * keeps record keys from ever meeting prototype names such as `constructor`.
  */
 function createRecordClass(owner: string, fields: ReadonlyMap<string, FieldType>) {
   return class TypedRecord extends Map<string, unknown> {
     readonly #raw: Readonly<Record<string, unknown>>;
+    /** A lazy feature record: every field name may be read from it directly. */
+    readonly #lazy: boolean;
 
     constructor(raw: Readonly<Record<string, unknown>>) {
       super();
       this.#raw = raw;
+      this.#lazy = isFeatureRecord(raw);
     }
 
     override get(name: string): unknown {
       const type = fields.get(name);
-      if (type === undefined || !Object.hasOwn(this.#raw, name)) return undefined;
+      if (type === undefined || (!this.#lazy && !Object.hasOwn(this.#raw, name))) return undefined;
       const value = this.#raw[name];
       if (value === null || value === undefined) return undefined;
       return convertField(owner, name, type, value);

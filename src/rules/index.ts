@@ -37,6 +37,13 @@ export {
   formatDiagnostics,
 } from './diagnostic.js';
 export { BudgetExceeded, type EvaluationBudget, EvaluationMeter, type MeteredResult } from './evaluation-meter.js';
+// Lazy feature records: a rule context's features computed on first read (the engine's).
+export {
+  type FeatureRecord,
+  type FeatureRecordType,
+  type FeatureSource,
+  featureRecordType,
+} from './feature-record.js';
 export type { OperatorRule } from './operator-rule.js';
 export { featureValue, type RuleContext, type RuleMatch } from './rule-context.js';
 export { type RuleSource, type RuleSourcesRead, readRuleSources } from './rule-files.js';

@@ -31,6 +31,8 @@ export interface RuleContext {
   /**
    * Feature name → value. `null` or absent means "not available" (not computed for this event):
    * in CEL the feature is then absent, so `has(features.x)` is false and reading it is an error.
+   * The engine hands a lazy record (`featureRecordType`): read it by name while the rule runs;
+   * its names are not own properties, so enumerating it (`Object.keys`) finds none.
    */
   readonly features?: Readonly<Record<string, number | null | undefined>>;
   /** Entity role → names of the labels currently on that role's entity. */

@@ -279,6 +279,66 @@ describe('sqliteEngineWriter', () => {
     ]);
   });
 
+  test('runs longer than one multi-row statement, with repeats inside and across statements, are written as the Kysely path writes them', async () => {
+    // 150 events: more than two statements' worth. `e3` comes again in the same statement and
+    // `e7` in a later one; `e1` was appended by an earlier call.
+    const ids = Array.from({ length: 150 }, (_, index) => `e${index}`);
+    ids[42] = 'e3';
+    ids[100] = 'e7';
+    const effects = [{ kind: 'verdict', verdict: 'review' }];
+    const batch: EngineBatch = {
+      processedSeq: 150,
+      hits: ids.map((id, index) => ({
+        eventId: id,
+        eventSeq: index + 1,
+        ruleId: `r${index % 3}`,
+        mode: index % 2 === 0 ? 'active' : 'shadow',
+        subject: index % 5 === 0 ? null : `user:u${index % 7}`,
+        reason: `hit ${index}`,
+        effects: index % 4 === 0 ? [] : effects,
+        time: time(index % 60),
+      })),
+      labelsAdded: [],
+      labelsRemoved: [],
+      // The same few links again and again: later rows of a statement, and later statements, count them.
+      links: ids.map((_, index) => ({
+        from: `user:u${index % 9}`,
+        to: `device:d${index % 4}`,
+        kind: 'uses_device',
+        time: time((index * 7) % 60),
+      })),
+      contributions: [],
+      cases: [],
+    };
+    const results: Record<string, { appended: unknown; rows: Record<string, unknown[]> }> = {};
+    for (const path of ['fast', 'kysely'] as const) {
+      const opened = await openEngineStore(join(directory, `runs-${path}`), path);
+      try {
+        const appended = [
+          await opened.store.events.append([event('e1', 1)]),
+          await opened.store.events.append(ids.map((id, index) => event(id, index % 60))),
+        ];
+        await opened.store.commit(batch);
+        results[path] = { appended, rows: engineRows(opened.file) };
+      } finally {
+        await opened.close();
+      }
+    }
+    assert.deepEqual(results.fast, results.kysely);
+    const { appended, rows } = results.fast ?? assert.fail('no result');
+    const outcomes = (appended as { stored: boolean; seq: number }[][])[1] ?? [];
+    assert.deepEqual(outcomes[1], { stored: false, seq: 1 }, 'appended by an earlier call');
+    assert.deepEqual(outcomes[42], { stored: false, seq: outcomes[3]?.seq }, 'a repeat in the same statement');
+    assert.deepEqual(outcomes[100], { stored: false, seq: outcomes[7]?.seq }, 'a repeat in a later statement');
+    assert.equal(rows.events?.length, 148);
+    assert.equal(rows.ruleHits?.length, 148, 'a repeated (event, rule) hit is kept once');
+    assert.equal(
+      rows.links?.reduce((sum: number, link) => sum + Number((link as { count: number }).count), 0),
+      150,
+      'every observation counted',
+    );
+  });
+
   test('a case opened and joined in one commit, and one entry added to several cases, are written as the Kysely path writes them', async () => {
     // One event's own entry, the same object in the update of each case it joins.
     const shared = {

@@ -65,51 +65,124 @@ export function sqliteEngineWriter(connection: Connection, kysely: Kysely<never>
   };
 }
 
-/** Appends events, each once: an id already in the log gives back the seq of its first copy. */
+/** Rows per multi-row statement: fewer, larger statements (see `multiRow`). */
+const rowsPerStatement = 64;
+
+/**
+ * One `insert … values (…), (…), …` statement per run of up to `rowsPerStatement` rows, in
+ * place of one statement per row: each statement executed from JavaScript costs a crossing into
+ * the driver, binding and a reset on top of its rows, which for the engine's small rows was a
+ * good part of the whole cost of storing them. SQLite inserts the rows of one statement one
+ * after the other, in order, exactly as the same statements one per row would (a row that
+ * conflicts with one inserted earlier in the same statement takes its `on conflict` clause), so
+ * the effect is the same row by row. `sql(rows)` gives the statement text for `rows` rows; each
+ * size is prepared once, when first needed.
+ */
+function multiRow(connection: Connection, sql: (rows: number) => string): (rows: number) => BetterSqlite3.Statement {
+  const statements = new Map<number, BetterSqlite3.Statement>();
+  return (rows) => {
+    let statement = statements.get(rows);
+    if (statement === undefined) {
+      statement = connection.prepare(sql(rows));
+      statements.set(rows, statement);
+    }
+    return statement;
+  };
+}
+
+/** `(?, ?, …)` for `columns` columns, `rows` times, comma separated. */
+function placeholders(rows: number, columns: number): string {
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => row).join(', ');
+}
+
+/**
+ * Runs `statementFor` over `items` in runs of up to `rowsPerStatement`, each item's columns
+ * pushed by `bind`; calls `each` with each statement and its arguments (to run it or read what
+ * it returns).
+ */
+function inRuns<T>(
+  items: readonly T[],
+  statementFor: (rows: number) => BetterSqlite3.Statement,
+  bind: (item: T, values: unknown[]) => void,
+  each: (statement: BetterSqlite3.Statement, values: unknown[]) => void,
+): void {
+  for (let start = 0; start < items.length; start += rowsPerStatement) {
+    const end = Math.min(items.length, start + rowsPerStatement);
+    const values: unknown[] = [];
+    for (let index = start; index < end; index++) bind(items[index] as T, values);
+    each(statementFor(end - start), values);
+  }
+}
+
+/**
+ * Appends events, each once: an id already in the log (or earlier in the same call) gives back
+ * the seq of its first copy. The rows go in multi-row statements (`multiRow`), which return the
+ * id and seq of each row they inserted; an event whose id they did not return was there before.
+ */
 function eventAppender(connection: Connection): (events: readonly Omit<LoggedEvent, 'seq'>[]) => AppendOutcome[] {
-  const insertEvent = connection
-    .prepare<[string, string, string, number, string, string, string], number>(
+  const insertEvents = multiRow(
+    connection,
+    (rows) =>
       `insert into events (id, type, time, time_ms, entities_json, data_json, received_at)
-       values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning seq`,
-    )
-    .pluck();
+       values ${placeholders(rows, 7)} on conflict (id) do nothing returning id, seq`,
+  );
   const seqOfEvent = connection.prepare<[string], number>('select seq from events where id = ?').pluck();
   return (events) => {
     const receivedAt = new Date().toISOString();
+    const inserted = new Map<string, number>();
+    inRuns(
+      events,
+      insertEvents,
+      (event, values) => {
+        values.push(
+          event.id,
+          event.type,
+          event.time,
+          event.timeMs,
+          JSON.stringify(event.entities),
+          JSON.stringify(event.data),
+          receivedAt,
+        );
+      },
+      (statement, values) => {
+        for (const row of statement.all(values) as { id: string; seq: number }[]) inserted.set(row.id, row.seq);
+      },
+    );
     return events.map((event) => {
-      const seq = insertEvent.get(
-        event.id,
-        event.type,
-        event.time,
-        event.timeMs,
-        JSON.stringify(event.entities),
-        JSON.stringify(event.data),
-        receivedAt,
-      );
-      return seq === undefined ? { stored: false, seq: seqOfEvent.get(event.id) ?? 0 } : { stored: true, seq };
+      const seq = inserted.get(event.id);
+      if (seq === undefined) return { stored: false, seq: seqOfEvent.get(event.id) ?? 0 };
+      // A second copy of the id in this call finds the first one's row.
+      inserted.delete(event.id);
+      return { stored: true, seq };
     });
   };
 }
 
-/** Records rule hits, once per (event, rule). */
+/** Records rule hits, once per (event, rule), in multi-row statements (`multiRow`). */
 function ruleHitWriter(connection: Connection): (hits: readonly RuleHitRecord[]) => void {
-  const insertHit = connection.prepare<[string, string, number, string, string | null, string, string, string]>(
-    `insert into rule_hits (event_id, rule_id, event_seq, mode, subject, reason, effects_json, time)
-     values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (event_id, rule_id) do nothing`,
+  const insertHits = multiRow(
+    connection,
+    (rows) =>
+      `insert into rule_hits (event_id, rule_id, event_seq, mode, subject, reason, effects_json, time)
+       values ${placeholders(rows, 8)} on conflict (event_id, rule_id) do nothing`,
   );
+  // A rule's effects are one frozen list shared by all its hits: turned into JSON once a call.
   return (hits) => {
-    for (const hit of hits) {
-      insertHit.run(
-        hit.eventId,
-        hit.ruleId,
-        hit.eventSeq,
-        hit.mode,
-        hit.subject,
-        hit.reason,
-        JSON.stringify(hit.effects),
-        hit.time,
-      );
-    }
+    const effectsJson = new Map<unknown, string>();
+    inRuns(
+      hits,
+      insertHits,
+      (hit, values) => {
+        let json = effectsJson.get(hit.effects);
+        if (json === undefined) {
+          json = JSON.stringify(hit.effects);
+          effectsJson.set(hit.effects, json);
+        }
+        values.push(hit.eventId, hit.ruleId, hit.eventSeq, hit.mode, hit.subject, hit.reason, json, hit.time);
+      },
+      (statement, values) => statement.run(values),
+    );
   };
 }
 
@@ -130,18 +203,27 @@ function labelWriter(
   };
 }
 
-/** Counts entity links: first seen, last seen and how many times. */
+/** Counts entity links: first seen, last seen and how many times; in multi-row statements (`multiRow`). */
 function linkWriter(connection: Connection): (links: readonly LinkObservation[]) => void {
-  const upsertLink = connection.prepare<[string, string, string, string, string]>(
-    `insert into entity_links (from_entity, to_entity, kind, first_seen, last_seen, count) values (?, ?, ?, ?, ?, 1)
-     on conflict (from_entity, to_entity, kind) do update set
-       first_seen = min(entity_links.first_seen, excluded.first_seen),
-       last_seen = max(entity_links.last_seen, excluded.last_seen),
-       count = entity_links.count + 1`,
+  const upsertLinks = multiRow(
+    connection,
+    (rows) =>
+      `insert into entity_links (from_entity, to_entity, kind, first_seen, last_seen, count)
+       values ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, 1)').join(', ')}
+       on conflict (from_entity, to_entity, kind) do update set
+         first_seen = min(entity_links.first_seen, excluded.first_seen),
+         last_seen = max(entity_links.last_seen, excluded.last_seen),
+         count = entity_links.count + 1`,
   );
-  return (links) => {
-    for (const link of links) upsertLink.run(link.from, link.to, link.kind, link.time, link.time);
-  };
+  return (links) =>
+    inRuns(
+      links,
+      upsertLinks,
+      (link, values) => {
+        values.push(link.from, link.to, link.kind, link.time, link.time);
+      },
+      (statement, values) => statement.run(values),
+    );
 }
 
 /** Records typology points, once per (typology, subject, event, rule). */

@@ -1,0 +1,71 @@
+import type { EngineEvent } from '../events/index.js';
+import type { FeatureSpec } from '../features/index.js';
+import { type FeatureRecord, type FeatureRecordType, type FeatureSource, featureRecordType } from '../rules/index.js';
+import type { ProcessorState } from './event-processor.js';
+
+/**
+ * What the rules see of an event's features: every feature of the policy, by name, each `null`
+ * when the event has no entity it may read it for (no such role, or one of another entity type)
+ * and otherwise its value for that entity at the event's time. The record is lazy
+ * (`featureRecordType`): a value is worked out when a rule first reads it, so an event costs the
+ * features its rules read, not every feature kept for its entities (dozens per payment, a third
+ * of the engine's time when they were all computed up front). Rules run right after the event is
+ * applied and change no feature, so a value read lazily is the value an eager read gave.
+ */
+export function ruleFeatures(state: ProcessorState, event: EngineEvent): FeatureRecord {
+  const type = recordTypeOf(state);
+  return new type(new EventFeatures(state, event, readableIn(state, event.type)));
+}
+
+/** The values of one event's lazy feature record. */
+class EventFeatures implements FeatureSource {
+  constructor(
+    private readonly state: ProcessorState,
+    private readonly event: EngineEvent,
+    private readonly readable: readonly boolean[],
+  ) {}
+
+  valueAt(index: number): number | null {
+    const spec = this.state.featureSpecs[index] as FeatureSpec;
+    const id = this.event.entities[spec.readRole];
+    if (id === undefined || this.readable[index] !== true) return null;
+    return this.state.features.valueOfId(spec.name, id, this.event.timeMs);
+  }
+}
+
+/** Per engine state: the lazy record type over its features, in `featureSpecs` order. */
+const recordTypes = new WeakMap<ProcessorState, FeatureRecordType>();
+
+function recordTypeOf(state: ProcessorState): FeatureRecordType {
+  let type = recordTypes.get(state);
+  if (type === undefined) {
+    type = featureRecordType(state.featureSpecs.map((spec) => spec.name));
+    recordTypes.set(state, type);
+  }
+  return type;
+}
+
+/**
+ * Per engine state, per event type: whether each feature (in `featureSpecs` order) may read its
+ * role in events of that type, i.e. the role is the feature's own or is declared of the feature's
+ * entity type. It depends on the state's registry and features alone (both fixed for the state's
+ * life), so it is worked out once per event type, not per event.
+ */
+const readableFeatures = new WeakMap<ProcessorState, Map<string, readonly boolean[]>>();
+
+function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
+  let byType = readableFeatures.get(state);
+  if (byType === undefined) {
+    byType = new Map();
+    readableFeatures.set(state, byType);
+  }
+  let readable = byType.get(eventType);
+  if (readable === undefined) {
+    readable = state.featureSpecs.map(
+      (spec) =>
+        spec.readRole === spec.entity || state.registry.entityType(eventType, spec.readRole) === spec.entityType,
+    );
+    byType.set(eventType, readable);
+  }
+  return readable;
+}
