@@ -194,6 +194,8 @@ export async function startServer(
   const logger = settings.logger ?? createLogger({ level: settings.logLevel ?? 'info' });
   const services = await createServices(settings.storage, {
     withEngine: true,
+    // Other processes' bank changes (cron fetches, imports, other API nodes) reach this matcher.
+    followBankChanges: true,
     logger,
     ...(settings.pdqLookupThreads === undefined ? {} : { pdqLookupThreads: settings.pdqLookupThreads }),
     streams: settings.streams ?? {},

@@ -23,6 +23,7 @@ import { actionStreamIndexMigration } from './0018_action_stream_index.js';
 import { exchangeFeedbackMigration } from './0019_exchange_feedback.js';
 import { actionCommitOrderMigration } from './0020_action_commit_order.js';
 import { exchangeCredentialOrphansMigration } from './0021_exchange_credential_orphans.js';
+import { bankChangesMigration } from './0023_bank_changes.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -48,6 +49,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   exchangeFeedbackMigration,
   actionCommitOrderMigration,
   exchangeCredentialOrphansMigration,
+  bankChangesMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
