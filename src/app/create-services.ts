@@ -215,15 +215,20 @@ export async function createServices(
   let bankFollower: BankFollower | undefined;
   try {
     queuePolicy = await loadQueuePolicy(settings.policyDir);
-    if (options.loadIndexes !== false) {
-      banks.subscribe(matcher);
-      // Taken before loading: what commits during the load is applied again (harmlessly), never missed.
-      const fromSeq = options.followBankChanges ? await storage.bankChanges.latest() : 0;
+    if (options.loadIndexes !== false && options.followBankChanges) {
+      // Every change, this process's and others', reaches the matcher through the change log, in
+      // commit order; a write here waits for the catch-up, so it matches when the write returns.
+      // The start is taken before loading: what commits during the load is applied again
+      // (harmlessly), never missed.
+      const fromSeq = await storage.bankChanges.latest();
       await matcher.load(options.onIndexProgress);
-      if (options.followBankChanges) {
-        bankFollower = followBanks(storage, matcher, fromSeq, options.followBankChanges, options.logger);
-        await bankFollower.start();
-      }
+      const follower = followBanks(storage, matcher, fromSeq, options.followBankChanges, options.logger);
+      bankFollower = follower;
+      banks.afterCommit(() => follower.catchUp().catch((error: unknown) => follower.reportError(error)));
+      await follower.start();
+    } else if (options.loadIndexes !== false) {
+      banks.subscribe(matcher);
+      await matcher.load(options.onIndexProgress);
     }
     if (options.withEngine === true) {
       if (settings.policyDir !== undefined)

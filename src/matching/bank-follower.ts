@@ -17,9 +17,9 @@ export interface AppliedChange {
 /**
  * Keeps a listener (the matcher) in step with bank changes committed by **any** process sharing
  * the store: a `prevail exchange fetch` from cron, `prevail bank import`, another `prevail serve`
- * on the same PostgreSQL (issue 15). The bank service still tells its own process's listeners at
- * once; the follower covers everyone else's commits (and sees its own process's again, which the
- * matcher absorbs: it indexes an id once however often it is told).
+ * on the same PostgreSQL (issue 15). In the server it is the matcher's one source of changes:
+ * its own process's writes make the bank service await `catchUp()` (`BankService.afterCommit`), so
+ * they match as soon as they return, and everything is applied once, in commit order.
  *
  * It applies the feed from the `seq` it was given, in order, and remembers the last one applied,
  * so nothing is skipped however it is woken: by a notice (PostgreSQL NOTIFY, promptly) or by its
@@ -110,6 +110,11 @@ export class BankFollower {
     })();
     this.#running = run;
     return run;
+  }
+
+  /** Hands `error` to `onError` (a catch-up that failed where its caller cannot fail: after a commit). */
+  reportError(error: unknown): void {
+    this.#onError(error);
   }
 
   #wake(): void {
