@@ -8,14 +8,14 @@ import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPd
 
 /**
  * Told about every change to banks and content, so that in-memory indexes follow the store
- * without rebuilds. Called after the change is committed; the bank service waits for a returned
- * promise before the write returns, so the change is matchable when its caller goes on (the
- * server's `BankFollower` applies it from the change log then, in order with other processes').
+ * without rebuilds. Called after the change is committed. (The server's matcher is not a
+ * listener: its `BankFollower` applies this process's changes from the change log, awaited
+ * through `afterCommit`, in order with other processes'.)
  */
 export interface BankChangeListener {
-  contentAdded(contents: readonly ContentRecord[]): void | Promise<void>;
-  contentRemoved(contentIds: readonly number[]): void | Promise<void>;
-  banksChanged(): void | Promise<void>;
+  contentAdded(contents: readonly ContentRecord[]): void;
+  contentRemoved(contentIds: readonly number[]): void;
+  banksChanged(): void;
 }
 
 /** Content as callers give it: signals by type name plus optional provenance. */
@@ -113,9 +113,9 @@ export class BankService {
     const bank = await this.#repository.getBankByName(name);
     if (bank === undefined) return { deleted: false, contentRemoved: 0 };
     const removed = await this.#repository.deleteBank(bank.id);
-    await this.#notify(async (listener) => {
-      await listener.contentRemoved(removed);
-      await listener.banksChanged();
+    await this.#notify((listener) => {
+      listener.contentRemoved(removed);
+      listener.banksChanged();
     });
     return { deleted: true, contentRemoved: removed.length };
   }
@@ -265,8 +265,9 @@ export class BankService {
     return this.#repository.listContent(bank.id, options);
   }
 
-  async #notify(action: (listener: BankChangeListener) => void | Promise<void>): Promise<void> {
-    for (const listener of this.#listeners) await action(listener);
+  /** Tells the listeners, then awaits the `afterCommit` hooks. */
+  async #notify(action: (listener: BankChangeListener) => void): Promise<void> {
+    for (const listener of this.#listeners) action(listener);
     await this.#settle();
   }
 
