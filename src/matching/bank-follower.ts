@@ -91,9 +91,11 @@ export class BankFollower {
 
   /**
    * Applies every change committed after the last one applied. Calls made while one runs join it
-   * (it reads once more before finishing), so changes are applied once each, in order.
+   * (it reads once more before finishing), so changes are applied once each, in order. Does
+   * nothing once stopped.
    */
   catchUp(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     if (this.#running !== undefined) {
       this.#again = true;
       return this.#running;
