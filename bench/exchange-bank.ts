@@ -54,7 +54,7 @@ interface Answer {
  * are within distance 31 of each other: the last of 200,000 entries has 39,316 such neighbours,
  * the last of 2,000,000 has 168,139. A match reads the content row of every hit (and the PDQ
  * index verifies candidates from crowded buckets), which is what took 20–55 s after a 2M load
- * (issue 16); the exact lookup answered 0.5–0.7 s after a 200k load, its first query paying the
+ * (issue 16); the exact lookup answered 0.1–0.7 s after a 200k load, its first query paying the
  * deferred rebuild. Real hash lists do not cluster like this.
  */
 async function untilIndexAnswers(services: Services, bank: string, pdq: string): Promise<Answer> {
