@@ -203,6 +203,8 @@ export async function startServer(
     settings.eventsUrl === undefined ? undefined : await connectEventPublisher(settings.eventsUrl);
   const services = await createServices(settings.storage, {
     withEngine: true,
+    // Other processes' bank changes (cron fetches, imports, other API nodes) reach this matcher.
+    followBankChanges: true,
     logger,
     ...(publisher === undefined ? {} : { engineBus: { publish: (events) => publisher.publish(events) } }),
     ...(settings.pdqLookupThreads === undefined ? {} : { pdqLookupThreads: settings.pdqLookupThreads }),

@@ -16,7 +16,7 @@ import { ExchangeFeedPublisher, ExchangeService, type FetchSettings } from '../e
 import { parseFeedSigningKey } from '../exchanges/index.js';
 import { PdqLookupPool, SharedPdqIndex } from '../indexes/index.js';
 import type { Logger } from '../logging/index.js';
-import { FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
+import { BankFollower, FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService, type Person } from '../people/index.js';
 import { loadQueuePolicy, type QueuePolicy, QueueService } from '../queues/index.js';
 import {
@@ -56,6 +56,8 @@ export interface Services {
   readonly banks: BankService;
   /** The matcher; its indexes are empty (and it is not kept in step) when `loadIndexes` was false. */
   readonly matcher: Matcher;
+  /** Keeps the matcher in step with other processes' bank changes (when `followBankChanges` was set). */
+  readonly bankFollower?: BankFollower;
   /** The signals engine and its policy (absent when `withEngine` was false). */
   readonly engine: OpenedEngine | undefined;
   /**
@@ -98,6 +100,13 @@ export interface Services {
 const keptFloodReports = 1000;
 
 /**
+ * How often a following matcher polls the change log for other processes' commits: SQLite has no
+ * notices, so the poll is the wake-up (a primary-key read); PostgreSQL's notices wake it at once
+ * and the poll only catches up on lost ones.
+ */
+const followPollMs = { sqlite: 250, postgres: 1_000 } as const;
+
+/**
  * The composition root's core: opens storage, builds the bank service and the matcher, wires the
  * matcher to follow bank changes and flood protection to quarantine items, and loads the indexes.
  */
@@ -108,6 +117,12 @@ export async function createServices(
     onIndexProgress?: (signalType: string, loaded: number) => void;
     /** Load the match indexes (false for commands that only read or change banks). */
     loadIndexes?: boolean;
+    /**
+     * Keep the loaded indexes in step with bank changes other processes commit to the same store
+     * (`BankFollower`; the server does, one-shot commands need not). `pollMs` overrides the poll
+     * (250 ms on SQLite, 1 s on PostgreSQL, which is woken by NOTIFY).
+     */
+    followBankChanges?: boolean | { readonly pollMs?: number };
     /** Where the services report problems (the composition root's logger; absent: nowhere). */
     logger?: Logger;
     /** Open the signals engine (loads its policy and catches up on the event log). */
@@ -202,9 +217,21 @@ export async function createServices(
   let engine: OpenedEngine | undefined;
   let actionPolicy: ActionPolicy | undefined;
   let queuePolicy: QueuePolicy;
+  let bankFollower: BankFollower | undefined;
   try {
     queuePolicy = await loadQueuePolicy(settings.policyDir);
-    if (options.loadIndexes !== false) {
+    if (options.loadIndexes !== false && options.followBankChanges) {
+      // Every change, this process's and others', reaches the matcher through the change log, in
+      // commit order; a write here waits for the catch-up, so it matches when the write returns.
+      // The start is taken before loading: what commits during the load is applied again
+      // (harmlessly), never missed.
+      const fromSeq = await storage.bankChanges.latest();
+      await matcher.load(options.onIndexProgress);
+      const follower = followBanks(storage, matcher, fromSeq, options.followBankChanges, options.logger);
+      bankFollower = follower;
+      banks.afterCommit(() => follower.catchUp().catch((error: unknown) => follower.reportError(error)));
+      await follower.start();
+    } else if (options.loadIndexes !== false) {
       banks.subscribe(matcher);
       await matcher.load(options.onIndexProgress);
     }
@@ -223,6 +250,7 @@ export async function createServices(
       });
     }
   } catch (error) {
+    await bankFollower?.stop();
     await storage.close();
     throw error;
   }
@@ -368,6 +396,7 @@ export async function createServices(
     banks,
     ...(wellness !== undefined ? { wellness } : {}),
     matcher,
+    ...(bankFollower !== undefined ? { bankFollower } : {}),
     engine,
     ...(actions !== undefined ? { actions } : {}),
     actionStreamEndpoints: [...(actionPolicy?.endpoints.values() ?? [])]
@@ -385,6 +414,7 @@ export async function createServices(
     ...(exchangeFeed !== undefined ? { exchangeFeed } : {}),
     floodReports: () => reports,
     close: async () => {
+      await bankFollower?.stop();
       await streams?.close();
       await actions?.close();
       await pdqPool?.close();
@@ -393,6 +423,26 @@ export async function createServices(
       await storage.close();
     },
   };
+}
+
+/** The follower of the store's bank change log that keeps `matcher` in step with other processes. */
+function followBanks(
+  storage: Storage,
+  matcher: Matcher,
+  fromSeq: number,
+  setting: true | { readonly pollMs?: number },
+  logger: Logger | undefined,
+): BankFollower {
+  const log = logger?.child({ module: 'bank-follower' });
+  return new BankFollower({
+    feed: storage.bankChanges,
+    repository: storage.banks,
+    listener: matcher,
+    fromSeq,
+    pollMs: (setting === true ? undefined : setting.pollMs) ?? followPollMs[storage.dialect],
+    onError: (error) => log?.warn({ err: error }, 'following bank changes failed; retrying at the next poll'),
+    onApplied: (change) => log?.debug(change, 'bank change applied'),
+  });
 }
 
 /** The key ring exchange credentials are sealed with, when one is set (absent: none can be stored). */

@@ -8,7 +8,9 @@ import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPd
 
 /**
  * Told about every change to banks and content, so that in-memory indexes follow the store
- * without rebuilds. Called after the change is committed.
+ * without rebuilds. Called after the change is committed. (The server's matcher is not a
+ * listener: its `BankFollower` applies this process's changes from the change log, awaited
+ * through `afterCommit`, in order with other processes'.)
  */
 export interface BankChangeListener {
   contentAdded(contents: readonly ContentRecord[]): void;
@@ -26,6 +28,7 @@ export type ContentInput = NewContent;
 export class BankService {
   readonly #repository: BankRepository;
   readonly #listeners: BankChangeListener[] = [];
+  readonly #afterCommit: (() => Promise<void>)[] = [];
 
   constructor(repository: BankRepository) {
     this.#repository = repository;
@@ -34,6 +37,16 @@ export class BankService {
   /** Registers a listener (the matcher) for every subsequent change. */
   subscribe(listener: BankChangeListener): void {
     this.#listeners.push(listener);
+  }
+
+  /**
+   * Registers work awaited after every committed change, before the write returns: the server's
+   * `BankFollower` catching up on the change log, which then applies this change to the matcher
+   * in order with other processes' (instead of the matcher listening here). The hook must not
+   * throw: the change is committed whatever it does.
+   */
+  afterCommit(hook: () => Promise<void>): void {
+    this.#afterCommit.push(hook);
   }
 
   get repository(): BankRepository {
@@ -49,7 +62,7 @@ export class BankService {
       pdqThreshold: checkPdqThreshold(input.pdqThreshold ?? 31),
       negative: input.negative ?? false,
     });
-    this.#notify((listener) => listener.banksChanged());
+    await this.#notify((listener) => listener.banksChanged());
     return bank;
   }
 
@@ -91,7 +104,7 @@ export class BankService {
       ...(patch.negative !== undefined ? { negative: patch.negative } : {}),
     };
     const updated = await this.#repository.updateBank(bank.id, checked);
-    this.#notify((listener) => listener.banksChanged());
+    await this.#notify((listener) => listener.banksChanged());
     return updated;
   }
 
@@ -100,7 +113,7 @@ export class BankService {
     const bank = await this.#repository.getBankByName(name);
     if (bank === undefined) return { deleted: false, contentRemoved: 0 };
     const removed = await this.#repository.deleteBank(bank.id);
-    this.#notify((listener) => {
+    await this.#notify((listener) => {
       listener.contentRemoved(removed);
       listener.banksChanged();
     });
@@ -115,7 +128,7 @@ export class BankService {
   async addContent(bankName: string, input: ContentInput): Promise<ContentRecord> {
     const bank = await this.getBank(bankName);
     const content = await this.#repository.addContent(bank.id, checkContent(input));
-    this.#notify((listener) => listener.contentAdded([content]));
+    await this.#notify((listener) => listener.contentAdded([content]));
     return content;
   }
 
@@ -192,10 +205,7 @@ export class BankService {
     items: readonly ContentInput[],
   ): Promise<{ added: number; duplicates: number; addedIds: number[] }> {
     const result = await this.#repository.addContentBatch(bank.id, items);
-    if (result.addedIds.length > 0) {
-      const contents = await this.#repository.getContents(result.addedIds);
-      this.#notify((listener) => listener.contentAdded(contents));
-    }
+    await this.#added(result.addedIds);
     return { added: result.addedIds.length, duplicates: result.duplicateIndexes.length, addedIds: result.addedIds };
   }
 
@@ -230,16 +240,22 @@ export class BankService {
    * exactly what was committed. Call it after the commit.
    */
   async announceCommitted(addedIds: readonly number[], removedIds: readonly number[]): Promise<void> {
-    if (removedIds.length > 0) this.#notify((listener) => listener.contentRemoved(removedIds));
-    if (addedIds.length === 0) return;
-    const contents = await this.#repository.getContents(addedIds);
-    this.#notify((listener) => listener.contentAdded(contents));
+    if (removedIds.length > 0) await this.#notify((listener) => listener.contentRemoved(removedIds));
+    await this.#added(addedIds);
+  }
+
+  /** Tells of added ids, read back for the listeners only when there are any (a follower reads its own). */
+  async #added(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    if (this.#listeners.length === 0) return this.#settle();
+    const contents = await this.#repository.getContents(ids);
+    await this.#notify((listener) => listener.contentAdded(contents));
   }
 
   /** Deletes one item; false when it did not exist. */
   async deleteContent(id: number): Promise<boolean> {
     const deleted = await this.#repository.deleteContent(id);
-    if (deleted) this.#notify((listener) => listener.contentRemoved([id]));
+    if (deleted) await this.#notify((listener) => listener.contentRemoved([id]));
     return deleted;
   }
 
@@ -249,8 +265,14 @@ export class BankService {
     return this.#repository.listContent(bank.id, options);
   }
 
-  #notify(action: (listener: BankChangeListener) => void): void {
+  /** Tells the listeners, then awaits the `afterCommit` hooks. */
+  async #notify(action: (listener: BankChangeListener) => void): Promise<void> {
     for (const listener of this.#listeners) action(listener);
+    await this.#settle();
+  }
+
+  async #settle(): Promise<void> {
+    for (const hook of this.#afterCommit) await hook();
   }
 }
 

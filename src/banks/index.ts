@@ -3,6 +3,8 @@
  * notification. The module owns the bank model (`BankRecord`, `ContentRecord`…) and the
  * `BankRepository` contract that `storage/` implements.
  */
+
+export type { BankChange, BankChangeFeed } from './bank-change-feed.js';
 export type {
   BankPatch,
   BankRecord,

@@ -3,6 +3,7 @@
  * and flood protection; and the one owner of what a match looks like outside the matcher: its
  * JSON shape (`matchJson`) and the `media.matched` event it becomes (`mediaMatchedEvent`).
  */
+export { type AppliedChange, BankFollower } from './bank-follower.js';
 export { defaultFloodPolicy, FloodGuard, type FloodPolicy } from './flood-guard.js';
 export {
   type MatchJson,

@@ -44,8 +44,10 @@ interface Candidate {
 
 /**
  * The matcher: one in-memory index per signal type, loaded from storage at start and kept in
- * step with every bank change (it listens to the BankService), so that an added hash matches and
- * a deleted one stops matching as soon as the change is committed — no rebuilds, no staleness.
+ * step with every bank change: its own process's at once (it listens to the BankService), other
+ * processes' through the `BankFollower` (the store's change feed), so that an added hash matches
+ * and a deleted one stops matching as soon as the change is committed (here) or within the
+ * follower's wake-up (elsewhere) — no rebuilds, no staleness.
  *
  * A lookup queries the indexes at the widest threshold of the banks involved, then reads the
  * content rows of the hits (a few at most), which is where per-bank thresholds, per-item
@@ -126,10 +128,18 @@ export class Matcher implements BankChangeListener {
     });
   }
 
+  /**
+   * Indexes the contents' signals. An id already indexed is replaced, not added twice: the same
+   * change may be told by the bank service and again by the `BankFollower` (content ids are never
+   * reused and an item's signals never change, so replacing is a no-op in effect).
+   */
   contentAdded(contents: readonly ContentRecord[]): void {
     for (const content of contents) {
       for (const [signalType, value] of Object.entries(content.signals)) {
-        this.#indexes.get(signalType)?.add(content.id, value);
+        const index = this.#indexes.get(signalType);
+        if (index === undefined) continue;
+        index.remove(content.id);
+        index.add(content.id, value);
         this.#touch(signalType);
       }
     }

@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { ContentRecord, NewContent } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
+import { recordBankChanges } from './bank-change-log.js';
 import { findContentIdBySignal } from './content-queries.js';
-import { nowIso } from './dialect.js';
+import { type DialectName, nowIso } from './dialect.js';
 import { newContentRow, signalEntries, toContentRecord } from './row-mapping.js';
 import { isForeignKeyViolation, isUniqueViolation } from './storage-errors.js';
 import type { Database } from './tables.js';
 
 /**
- * Adds one item to a bank: the content row and its signals in one transaction.
+ * Adds one item to a bank: the content row, its signals and its bank change (`bank-change-log.ts`)
+ * in one transaction.
  *
  * The bank must exist, the item must carry at least one signal, and none of its values may
  * already be in the bank. The check reads first for a precise message; the unique key still
@@ -17,7 +19,12 @@ import type { Database } from './tables.js';
  * @throws EngineError `BANK_NOT_FOUND`; `CONTENT_INVALID` when there is no signal, the metadata
  *   is not JSON, or a value is already in the bank (the message names the content holding it).
  */
-export async function addContent(db: Kysely<Database>, bankId: number, content: NewContent): Promise<ContentRecord> {
+export async function addContent(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  bankId: number,
+  content: NewContent,
+): Promise<ContentRecord> {
   const entries = signalEntries(content);
   const now = nowIso();
   const row = newContentRow(bankId, content, now);
@@ -46,6 +53,7 @@ export async function addContent(db: Kysely<Database>, bankId: number, content: 
           })),
         )
         .execute();
+      await recordBankChanges(transaction, dialect, [{ kind: 'added', bankId, contentIds: [inserted.id] }]);
       return toContentRecord(inserted, Object.fromEntries(entries));
     });
   } catch (error) {

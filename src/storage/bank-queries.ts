@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Updateable } from 'kysely';
 import type { BankPatch, BankRecord, NewBank } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
+import { recordBankChanges } from './bank-change-log.js';
 import { type DialectName, nowIso, sqlBoolean } from './dialect.js';
 import { toBankRecord } from './row-mapping.js';
 import { isUniqueViolation } from './storage-errors.js';
@@ -101,7 +102,8 @@ function updatedRow(db: Kysely<Database>, id: number, values: Updateable<BanksTa
  * of the content removed, ascending, so that in-memory indexes can drop them. A missing bank
  * yields `[]`: deleting is idempotent.
  *
- * Run it in a transaction so the ids match what is deleted. On PostgreSQL the bank row is
+ * Run it in a transaction so the ids match what is deleted; the removals and the bank change are
+ * recorded in it (`bank-change-log.ts`). On PostgreSQL the bank row is
  * locked first (`for update`): a concurrent insert of content into this bank waits for the
  * delete and then fails its foreign key check, instead of slipping in between the id query
  * and the cascade and being deleted without being reported. SQLite has a single writer.
@@ -119,5 +121,10 @@ export async function deleteBank(db: Kysely<Database>, dialect: DialectName, id:
     where scope in (select 'exchange:' || name from exchanges where bank_id = ${id})
   `.execute(db);
   await db.deleteFrom('banks').where('id', '=', id).execute();
-  return rows.map((row) => row.id);
+  const removed = rows.map((row) => row.id);
+  await recordBankChanges(db, dialect, [
+    { kind: 'removed', bankId: id, contentIds: removed },
+    { kind: 'banks', bankId: id, contentIds: [] },
+  ]);
+  return removed;
 }

@@ -11,6 +11,7 @@ import type {
   StoredSignal,
 } from '../banks/index.js';
 import { addContent } from './add-content.js';
+import { recordBankChanges } from './bank-change-log.js';
 import * as banks from './bank-queries.js';
 import type { BatchInserter } from './batch-insert.js';
 import * as contents from './content-queries.js';
@@ -21,7 +22,7 @@ import type { Database } from './tables.js';
 
 /**
  * `BankRepository` over Kysely, the same code for SQLite and PostgreSQL. It sets transaction
- * boundaries and turns "database unreachable" driver errors into `STORAGE_UNAVAILABLE`; the
+ * boundaries (each write records its bank change in its own transaction, `bank-change-log.ts`) and turns "database unreachable" driver errors into `STORAGE_UNAVAILABLE`; the
  * queries live in `bank-queries.ts`, `content-queries.ts`, `add-content.ts` and
  * `signal-stream.ts`, and `addContentBatch` goes to the dialect's `BatchInserter`.
  */
@@ -33,7 +34,13 @@ export class KyselyBankRepository implements BankRepository {
   ) {}
 
   createBank(input: NewBank): Promise<BankRecord> {
-    return translateStorageErrors(() => banks.createBank(this.db, this.dialect, input));
+    return translateStorageErrors(() =>
+      this.db.transaction().execute(async (transaction) => {
+        const bank = await banks.createBank(transaction, this.dialect, input);
+        await this.#banksChanged(transaction, bank.id);
+        return bank;
+      }),
+    );
   }
 
   getBankByName(name: string): Promise<BankRecord | undefined> {
@@ -49,7 +56,18 @@ export class KyselyBankRepository implements BankRepository {
   }
 
   updateBank(id: number, patch: BankPatch): Promise<BankRecord> {
-    return translateStorageErrors(() => banks.updateBank(this.db, this.dialect, id, patch));
+    return translateStorageErrors(() =>
+      this.db.transaction().execute(async (transaction) => {
+        const bank = await banks.updateBank(transaction, this.dialect, id, patch);
+        await this.#banksChanged(transaction, id);
+        return bank;
+      }),
+    );
+  }
+
+  /** Records that bank rows changed (followers in other processes re-read the banks). */
+  #banksChanged(transaction: Kysely<Database>, bankId: number): Promise<void> {
+    return recordBankChanges(transaction, this.dialect, [{ kind: 'banks', bankId, contentIds: [] }]);
   }
 
   deleteBank(id: number): Promise<number[]> {
@@ -59,7 +77,7 @@ export class KyselyBankRepository implements BankRepository {
   }
 
   addContent(bankId: number, content: NewContent): Promise<ContentRecord> {
-    return translateStorageErrors(() => addContent(this.db, bankId, content));
+    return translateStorageErrors(() => addContent(this.db, this.dialect, bankId, content));
   }
 
   addContentBatch(bankId: number, items: readonly NewContent[]): Promise<BatchAddResult> {
@@ -85,7 +103,7 @@ export class KyselyBankRepository implements BankRepository {
   }
 
   deleteContent(id: number): Promise<boolean> {
-    return translateStorageErrors(() => contents.deleteContent(this.db, id));
+    return translateStorageErrors(() => contents.deleteContent(this.db, this.dialect, id));
   }
 
   findContentBySignal(bankId: number, signalType: string, value: string): Promise<ContentRecord | undefined> {

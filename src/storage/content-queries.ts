@@ -1,6 +1,8 @@
 import { type Kysely, sql, type Updateable } from 'kysely';
 import type { ContentPatch, ContentRecord } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
+import { recordBankChanges } from './bank-change-log.js';
+import type { DialectName } from './dialect.js';
 import { toContentRecord } from './row-mapping.js';
 import type { BankContentsTable, Database } from './tables.js';
 
@@ -119,9 +121,10 @@ export async function updateContent(db: Kysely<Database>, id: number, patch: Con
 
 /**
  * Deletes one item and (by cascade) its signals, and records its tombstone (the deletion a
- * published feed hands its subscribers) in the same transaction; false when there was none.
+ * published feed hands its subscribers) and its bank change in the same transaction; false when
+ * there was none.
  */
-export async function deleteContent(db: Kysely<Database>, id: number): Promise<boolean> {
+export async function deleteContent(db: Kysely<Database>, dialect: DialectName, id: number): Promise<boolean> {
   return db.transaction().execute(async (transaction) => {
     const row = await transaction.selectFrom('bank_contents').select('bank_id').where('id', '=', id).executeTakeFirst();
     if (row === undefined) return false;
@@ -130,6 +133,7 @@ export async function deleteContent(db: Kysely<Database>, id: number): Promise<b
       .insertInto('bank_tombstones')
       .values({ bank_id: row.bank_id, content_id: id, deleted_at: new Date().toISOString() })
       .execute();
+    await recordBankChanges(transaction, dialect, [{ kind: 'removed', bankId: row.bank_id, contentIds: [id] }]);
     return true;
   });
 }

@@ -16,6 +16,7 @@ import type {
   PageCommitResult,
   SealedCredentials,
 } from '../exchange-sync/index.js';
+import { recordBankChanges } from './bank-change-log.js';
 import type { DialectName } from './dialect.js';
 import { applyPageChanges } from './exchange-page-commit.js';
 import type { ExchangeDatabase, ExchangesTable } from './exchange-tables.js';
@@ -312,6 +313,11 @@ export class KyselyExchangeRepository implements ExchangeRepository {
           }))
           .where('exchange_id', '=', commit.exchangeId)
           .execute();
+        // Last: the change log's number is held from here to the commit (see bank-change-log.ts).
+        await recordBankChanges(trx, this.dialect, [
+          { kind: 'removed', bankId: commit.bankId, contentIds: result.removedIds },
+          { kind: 'added', bankId: commit.bankId, contentIds: result.addedIds },
+        ]);
         return { ...result, ...counts };
       }),
     );

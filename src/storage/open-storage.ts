@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { ActionDatabase } from './action-tables.js';
 import { KyselyApiKeyRepository } from './api-key-repository.js';
+import { KyselyBankChangeFeed } from './bank-change-feed.js';
 import { KyselyBankRepository } from './bank-repository.js';
 import type { BatchInserter } from './batch-insert.js';
 import type { EngineDatabase } from './engine-tables.js';
@@ -83,6 +84,10 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     dialect: target.dialect,
     location: target.location,
     banks: new KyselyBankRepository(kysely, target.dialect, batchInserter()),
+    bankChanges: new KyselyBankChangeFeed(
+      kysely,
+      target.dialect === 'postgres' ? { connectionString: target.connectionString } : undefined,
+    ),
     apiKeys: new KyselyApiKeyRepository(kysely),
     review: new KyselyReviewRepository(engineTables),
     people: new KyselyPeopleRepository(

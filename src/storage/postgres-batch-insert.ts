@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { BatchAddResult, NewContent } from '../banks/index.js';
 import { EngineError } from '../core/index.js';
 import { bankNotFound } from './add-content.js';
+import { recordBankChanges } from './bank-change-log.js';
 import { type BatchInserter, type BatchItem, splitBatch } from './batch-insert.js';
 import { nowIso } from './dialect.js';
 import { isForeignKeyViolation } from './storage-errors.js';
@@ -26,6 +27,8 @@ interface Candidate extends BatchItem {
  *    not inserted.
  * 5. Items whose signals were not all inserted have their content row deleted again (their
  *    inserted signals go with it) and are reported as duplicates.
+ * 6. The added ids are recorded as one bank change (`bank-change-log.ts`), last.
+ * 6. The added ids are recorded as one bank change (`bank-change-log.ts`), last.
  *
  * There is deliberately no "which of these values exist?" query first: during a large import
  * the table statistics lag far behind the table, and the planner then answers such a query
@@ -102,6 +105,7 @@ async function insertBatch(
       const chunk = rejectedIds.slice(start, start + rowsPerStatement);
       await transaction.deleteFrom('bank_contents').where('id', 'in', chunk).execute();
     }
+    await recordBankChanges(transaction, 'postgres', [{ kind: 'added', bankId, contentIds: addedIds }]);
     return { addedIds, duplicateIndexes: duplicateIndexes.sort((a, b) => a - b) };
   });
 }

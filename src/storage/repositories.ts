@@ -1,6 +1,6 @@
 import type { OutboxRepository } from '../actions/index.js';
 import type { ApiKeyRepository } from '../auth/index.js';
-import type { BankRepository } from '../banks/index.js';
+import type { BankChangeFeed, BankRepository } from '../banks/index.js';
 import type { EngineStore } from '../engine/index.js';
 import type { ExchangeRepository } from '../exchange-sync/index.js';
 import type { PeopleRepository } from '../people/index.js';
@@ -19,6 +19,11 @@ export interface Storage {
   /** Human-readable location, e.g. the SQLite file path or the PostgreSQL host/database. */
   readonly location: string;
   readonly banks: BankRepository;
+  /**
+   * Every committed bank change in order, from any process sharing the store (PostgreSQL: with
+   * NOTIFY wake-ups); what a running matcher follows (`banks`' contract).
+   */
+  readonly bankChanges: BankChangeFeed;
   readonly apiKeys: ApiKeyRepository;
   /** The signals engine's event log, rule hits, labels, links, typologies, cases and audit. */
   readonly engine: EngineStore;

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Kysely } from 'kysely';
 import type { BatchAddResult, NewContent } from '../banks/index.js';
 import { bankNotFound } from './add-content.js';
+import { sqliteBankChangeRecorder } from './bank-change-log.js';
 import { type BatchInserter, splitBatch } from './batch-insert.js';
 import { nowIso } from './dialect.js';
 import type { BankContentsTable, Database } from './tables.js';
@@ -38,6 +39,7 @@ function byTypeThenValue(a: Probe, b: Probe): number {
  * 3. Content rows are inserted in input order, so ids ascend in input order and, because
  *    duplicates were removed beforehand, no id is consumed by a duplicate.
  * 4. Signal rows are inserted in value order, for the same locality as step 2.
+ * 5. The added ids are recorded as one bank change (`bank-change-log.ts`).
  *
  * SQLite has one writer, so nothing can slip in between the probe and the insert. The work
  * runs inside `kysely.connection()`, which holds Kysely's connection lock: no Kysely
@@ -66,6 +68,8 @@ export function sqliteBatchInserter(connection: BetterSqlite3.Database, kysely: 
   const insertSignal = connection.prepare<[number, number, string, string, string]>(
     'insert into content_signals (content_id, bank_id, signal_type, value, created_at) values (?, ?, ?, ?, ?)',
   );
+
+  const recordChanges = sqliteBankChangeRecorder(connection);
 
   const insertAll = connection.transaction((bankId: number, items: readonly NewContent[]): BatchAddResult => {
     if (bankExists.get(bankId) === undefined) throw bankNotFound(bankId);
@@ -109,6 +113,7 @@ export function sqliteBatchInserter(connection: BetterSqlite3.Database, kysely: 
     for (const { candidate, signalType, value } of probes) {
       if (!candidate.duplicate) insertSignal.run(candidate.contentId, bankId, signalType, value, now);
     }
+    recordChanges([{ kind: 'added', bankId, contentIds: addedIds }]);
     return { addedIds, duplicateIndexes: duplicateIndexes.sort((a, b) => a - b) };
   });
 

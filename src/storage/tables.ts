@@ -16,6 +16,26 @@ export interface Database {
   content_signals: ContentSignalsTable;
   api_keys: ApiKeysTable;
   bank_tombstones: BankTombstonesTable;
+  bank_changes: BankChangesTable;
+  bank_change_head: BankChangeHeadTable;
+}
+
+/**
+ * One committed bank change (migration 0023), numbered in commit order: `added` or `removed`
+ * content ids as ascending ranges (`1-500,502`), or `banks` (bank rows changed; no ids).
+ */
+export interface BankChangesTable {
+  seq: number;
+  kind: string;
+  bank_id: number | null;
+  content_ids: string;
+  committed_at: string;
+}
+
+/** The one row (`id` 1) holding the last `bank_changes.seq` handed out. */
+export interface BankChangeHeadTable {
+  id: number;
+  seq: number;
 }
 
 /** A deleted content id in one sequence (migration 0017): the deletions a published feed hands out. */

@@ -34,6 +34,8 @@ export async function startTestServer(
     },
     {
       withEngine: true,
+      // As \`prevail serve\`: the matcher follows the bank change log.
+      followBankChanges: true,
       ...(options.floodPolicy ? { floodPolicy: options.floodPolicy } : {}),
       ...(options.exchangeKeys === undefined ? {} : { exchanges: { evidenceKeys: options.exchangeKeys } }),
     },

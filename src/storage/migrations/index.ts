@@ -24,6 +24,7 @@ import { exchangeFeedbackMigration } from './0019_exchange_feedback.js';
 import { actionCommitOrderMigration } from './0020_action_commit_order.js';
 import { exchangeCredentialOrphansMigration } from './0021_exchange_credential_orphans.js';
 import { decisionFeedbackMigration } from './0022_decision_feedback.js';
+import { bankChangesMigration } from './0023_bank_changes.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -50,6 +51,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   actionCommitOrderMigration,
   exchangeCredentialOrphansMigration,
   decisionFeedbackMigration,
+  bankChangesMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
