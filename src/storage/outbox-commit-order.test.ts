@@ -26,6 +26,20 @@ async function insertStreamRow(client: Client, key: string): Promise<number> {
   return Number(result.rows[0].id);
 }
 
+/**
+ * Reads until `want` rows were handed out, at most 200 times 25 ms apart. Rows are handed out
+ * once every older transaction of the whole PostgreSQL cluster has ended (the snapshot's xmin),
+ * and the suite's other files run transactions of their own at the same time, so one read after
+ * the commit is not enough; nothing here waits for wall-clock time to pass a figure.
+ */
+async function readUntil(read: () => Promise<void>, seen: number[], want: number): Promise<void> {
+  for (let attempt = 0; attempt < 200 && seen.length < want; attempt += 1) {
+    await read();
+    if (seen.length < want) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await read();
+}
+
 describe('SSE rows are read in commit order on PostgreSQL', { skip }, () => {
   const schema = `prevail_commit_order_${process.pid}_${Date.now()}`;
   let dir: string;
@@ -72,8 +86,7 @@ describe('SSE rows are read in commit order on PostgreSQL', { skip }, () => {
     await read();
     assert.deepEqual(seen, [], 'the committed later id waits while an earlier transaction runs');
     await first.query('commit');
-    await read();
-    await read();
+    await readUntil(read, seen, 2);
     assert.deepEqual(seen.sort(), [early, late].sort(), 'both rows, once each');
   });
 
@@ -99,8 +112,7 @@ describe('SSE rows are read in commit order on PostgreSQL', { skip }, () => {
     };
     await read();
     await first.query('commit');
-    await read();
-    await read();
+    await readUntil(read, seen, 2);
     assert.ok(smaller < larger);
     assert.deepEqual(seen.sort(), [smaller, larger].sort(), 'both rows, once each');
   });
