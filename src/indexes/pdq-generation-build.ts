@@ -49,7 +49,7 @@ export function buildGeneration(input: GenerationInput): BuiltGeneration {
     if (owner === removedOwner) continue;
     if (live === capacity) break; // cannot happen with a capacity from the live count; never overrun
     newOwners[live] = owner;
-    newWords.set(words.subarray(slot * 8, slot * 8 + 8), live * 8);
+    for (let i = 0; i < 8; i++) newWords[live * 8 + i] = words[slot * 8 + i] as number;
     live++;
   }
   const tables = new StaticTables(sharedMemory);

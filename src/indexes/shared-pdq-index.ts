@@ -24,10 +24,10 @@ import { workerEntry } from './worker-entry.js';
 const headroomFactor = 1.25;
 
 /**
- * Owners linked per event-loop turn when a background rebuild takes over its new store: about
- * 10 ms each, so lookups on this thread wait no longer than that for the owner chains.
+ * Owners linked per event-loop turn when a background rebuild takes over its new store: a few
+ * milliseconds each, so lookups on this thread wait no longer than that for the owner chains.
  */
-const linkStep = 500_000;
+const linkStep = 100_000;
 
 /** Tuning of a `SharedPdqIndex`: the multi-index's, and whether it rebuilds by itself. */
 export interface SharedPdqOptions extends Omit<MultiIndexPdqOptions, 'chunks' | 'tableBits'> {
