@@ -152,9 +152,13 @@ export class Matcher implements BankChangeListener {
   /**
    * Index hits only, as content ids with distances: HMA's raw lookup. Ignores enablement, ratios
    * and per-bank thresholds; `maxDistance` defaults to the signal type's default threshold.
+   * PDQ goes to the lookup threads when there are (`pdqLookups`), as `match` does.
    */
-  rawLookup(signalType: string, value: string, maxDistance: number): IndexHit[] {
-    return this.#index(signalType).query(value, maxDistance);
+  async rawLookup(signalType: string, value: string, maxDistance: number): Promise<IndexHit[]> {
+    const index = this.#index(signalType);
+    if (signalType !== 'pdq' || this.#pdqLookups === undefined) return index.query(value, maxDistance);
+    const [hits = []] = await this.#pdqLookups.queryMany([value], maxDistance);
+    return hits;
   }
 
   /** Registers a listener told of every lookup's outcome (metrics). */
