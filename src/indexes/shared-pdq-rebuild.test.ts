@@ -148,4 +148,48 @@ describe('SharedPdqIndex.rebuildInBackground: lookups go on during the build, no
       index.close();
     }
   });
+
+  test('automatic rebuilds run in the background; changes during one call for the next, and none is lost', async () => {
+    const next = generator(99);
+    // Threshold 5: 10 removals or a 7th add past a rebuild call for the next one.
+    const index = new SharedPdqIndex({ rebuildMinimum: 5, rebuildFraction: 0 });
+    const hashes = new Map<number, string>();
+    const addOne = (owner: number) => {
+      const hash = hex(Uint32Array.from({ length: 8 }, next), 0);
+      hashes.set(owner, hash);
+      index.add(owner, hash);
+    };
+    try {
+      for (let owner = 1; owner <= 2000; owner++) addOne(owner);
+      index.rebuild();
+      for (let owner = 1; owner <= 10; owner++) {
+        index.remove(owner);
+        hashes.delete(owner);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.ok(index.rebuilding || index.stats.rebuilds > 1, 'the tombstones started a background rebuild');
+      // While it runs: more adds than the new delta holds, and more removals.
+      for (let owner = 2001; owner <= 2030; owner++) addOne(owner);
+      for (let owner = 11; owner <= 20; owner++) {
+        index.remove(owner);
+        hashes.delete(owner);
+      }
+      // Bounded wait for every rebuild these changes call for (one may be due on a timer turn).
+      const due = () => index.rebuilding || index.stats.tombstones > 5 || index.stats.deltaEntries > 6;
+      for (let wait = 0; wait < 4000 && due(); wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(index.rebuilding, false);
+      assert.ok(index.stats.rebuilds >= 3, `rebuilds: ${index.stats.rebuilds}`);
+      assert.ok(index.stats.tombstones <= 5);
+      assert.equal(index.size, hashes.size);
+      for (let owner = 1; owner <= 2030; owner++) {
+        const hash = hashes.get(owner);
+        const found = owns(index.query(hash ?? hex(Uint32Array.from({ length: 8 }, next), 0), 0), owner);
+        assert.equal(found, hash !== undefined, `owner ${owner}`);
+      }
+    } finally {
+      index.close();
+    }
+  });
 });
