@@ -13,11 +13,15 @@
  * Latencies are per request (per batch for the pool, from `queryMany` to its answer), lookups/s
  * are wall-clock over the timed loop; CPU-ms per lookup are `process.cpuUsage` (every thread).
  * Every loop is bounded in count and time.
+ *
+ * With `--rebuild`: what a rebuild costs the lookups, on the main thread vs in the builder thread
+ * (see `lib/index-rebuild.ts`; `--churn C`, default 1% of N).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexes/index.js';
 import { wordsToPdqHash } from '../src/signals/index.js';
+import { runRebuild } from './lib/index-rebuild.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { splitMix32 } from './lib/split-mix32.js';
@@ -155,6 +159,8 @@ export async function run(args: string[]): Promise<void> {
       workers: { type: 'string', default: String(availableParallelism()) },
       batch: { type: 'string', default: '1' },
       rounds: { type: 'string', default: '3' },
+      rebuild: { type: 'boolean', default: false },
+      churn: { type: 'string' },
     },
   });
   const size = positiveInteger(values.size, '--size');
@@ -162,6 +168,11 @@ export async function run(args: string[]): Promise<void> {
   const workers = positiveInteger(values.workers, '--workers');
   const batch = positiveInteger(values.batch, '--batch');
   const rounds = positiveInteger(values.rounds, '--rounds');
+  if (values.rebuild) {
+    const churn = positiveInteger(values.churn ?? String(Math.max(1, Math.floor(size / 100))), '--churn');
+    await runRebuild({ size, workers, rounds, churn });
+    return;
+  }
   const machine = describeMachine();
   const loadBefore = loadavg()[0] ?? 0;
   console.log(

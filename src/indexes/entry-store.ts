@@ -62,6 +62,26 @@ export class PdqEntryStore {
     this.slots.reserve(capacity);
   }
 
+  /**
+   * Takes over `words` and `owners` (a built generation's, `count` live slots first) in place of
+   * the current arrays, with no owner linked yet: the caller links `[0, count)` with `linkSlots`
+   * (in steps, so that a large store does not hold its thread) before removing or adding.
+   */
+  adopt(words: Uint32Array, owners: Int32Array, count: number): void {
+    this.words = words;
+    this.owners = owners;
+    this.count = count;
+    this.removed = 0;
+    this.slots.clear();
+    this.slots.reserve(owners.length);
+  }
+
+  /** Links the owners of slots `[from, to)` (after `adopt`). */
+  linkSlots(from: number, to: number): void {
+    const { owners, slots } = this;
+    for (let slot = from; slot < to; slot++) slots.link(owners[slot] as number, slot);
+  }
+
   /** Appends one entry (8 words from `source` at `offset`); returns its slot. Owner must be valid. */
   add(owner: number, source: Uint32Array, offset: number): number {
     if (this.count === this.owners.length) this.reserve(grownCapacity(this.count + 1));

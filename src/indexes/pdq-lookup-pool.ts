@@ -5,6 +5,7 @@ import { readPdqWords } from './input.js';
 import type { LookupReply, LookupRequest } from './pdq-lookup-protocol.js';
 import type { SharedPdqIndex } from './shared-pdq-index.js';
 import type { IndexHit } from './signal-index.js';
+import { workerEntry } from './worker-entry.js';
 
 interface Pending {
   resolve(results: IndexHit[][]): void;
@@ -17,19 +18,6 @@ interface PoolWorker {
   generation: number;
   inFlight: number;
   readonly pending: Map<number, Pending>;
-}
-
-/**
- * The worker to start: the compiled `pdq-lookup-worker.js` beside this module, or, under tsx
- * (a `.ts` module), a bootstrap that registers tsx in the worker first (a worker does not
- * inherit the parent's module hooks on Node 20), as the hashing pool does.
- */
-function workerEntry(): { readonly script: string | URL; readonly eval: boolean } {
-  const moduleUrl = import.meta.url;
-  if (!moduleUrl.endsWith('.ts')) return { script: new URL('./pdq-lookup-worker.js', moduleUrl), eval: false };
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./pdq-lookup-worker.ts', moduleUrl).href);
-  return { script: `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, eval: true };
 }
 
 function replyError(error: { readonly code: string; readonly message: string }): EngineError {
@@ -58,7 +46,7 @@ export class PdqLookupPool {
   constructor(index: SharedPdqIndex, options: { readonly workers?: number } = {}) {
     this.#index = index;
     const count = Math.max(1, options.workers ?? availableParallelism());
-    const entry = workerEntry();
+    const entry = workerEntry('pdq-lookup-worker');
     for (let i = 0; i < count; i++) {
       const worker = new Worker(entry.script, { eval: entry.eval, execArgv: [] });
       // Idle workers never keep the process alive (a service that is not closed still exits).

@@ -1,9 +1,12 @@
-import { type ChunkLayout, chunkLayout, maxChunkBits } from './chunk-layout.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { EngineError } from '../core/index.js';
 import { DeltaTables } from './delta-tables.js';
 import { PdqEntryStore, removedOwner } from './entry-store.js';
 import { checkOwner, readPdqWords } from './input.js';
 import { checkBatch } from './linear-pdq-index.js';
 import { type MultiIndexPdqOptions, type MultiIndexPdqStats, pdqIndexStats } from './multi-index-pdq-index.js';
+import { type BuiltGeneration, buildGeneration, type GenerationInput } from './pdq-generation-build.js';
 import {
   headerCount,
   headerDeltaLength,
@@ -15,17 +18,25 @@ import {
 import type { IndexHit, SignalIndex } from './signal-index.js';
 import { StaticTables } from './static-tables.js';
 import { sharedMemory } from './typed-memory.js';
+import { workerEntry } from './worker-entry.js';
 
 /** Spare capacity kept for growth, as the multi-index does. */
 const headroomFactor = 1.25;
 
+/**
+ * Owners linked per event-loop turn when a background rebuild takes over its new store: a few
+ * milliseconds each, so lookups on this thread wait no longer than that for the owner chains.
+ */
+const linkStep = 100_000;
+
 /** Tuning of a `SharedPdqIndex`: the multi-index's, and whether it rebuilds by itself. */
 export interface SharedPdqOptions extends Omit<MultiIndexPdqOptions, 'chunks' | 'tableBits'> {
   /**
-   * Rebuild on a timer turn once the delta is full or the tombstones pass the threshold
-   * (default true), from the first explicit `rebuild()` on: a bulk load (the matcher's, which
+   * Rebuild once the delta is full or the tombstones pass the threshold (default true), from the
+   * first explicit `rebuild()` or `rebuildInBackground()` on: a bulk load (the matcher's, which
    * ends with one) is never rebuilt batch after batch. Lookups stay exact before it (the slots
-   * past the delta are scanned).
+   * past the delta are scanned). An automatic rebuild runs in the background (a builder thread);
+   * if that thread fails, on this thread.
    */
   readonly autoRebuild?: boolean;
 }
@@ -44,8 +55,13 @@ export interface SharedPdqOptions extends Omit<MultiIndexPdqOptions, 'chunks' | 
  * So a rebuild never blocks or breaks a lookup running in a worker; it holds the new tables
  * beside the old ones until the old are collected (twice the memory for that while).
  *
- * The rebuild itself still runs on this thread (seconds at 10M entries): lookups already sent
- * to workers go on, new ones wait for this thread to send them.
+ * `rebuildInBackground()` (and every automatic rebuild) builds the new generation in a builder
+ * thread from the current one's shared arrays, which it only reads, while this thread keeps
+ * answering lookups and taking changes on the current generation; it then replays the changes
+ * made meanwhile onto the new one (removals first, then the entries appended since, in order)
+ * and publishes it in one step, so no change is lost and lookups wait for none of the build
+ * (seconds at 10M entries), only for linking the owners (in steps of `linkStep`) and the replay.
+ * `rebuild()` does the same build on this thread, blocking it.
  */
 export class SharedPdqIndex implements SignalIndex {
   readonly signalType = 'pdq';
@@ -61,6 +77,13 @@ export class SharedPdqIndex implements SignalIndex {
   private rebuilds = 0;
   /** Set by the first `rebuild()`: automatic rebuilds start then (see `autoRebuild`). */
   private built = false;
+  /** The background rebuild running, if any. */
+  private building: Promise<void> | undefined;
+  /** Its builder thread, while it runs (terminated by `close`). */
+  private builder: Worker | undefined;
+  /** Owners removed while a background rebuild runs: tombstoned again in its result. */
+  private removedDuringBuild: number[] | undefined;
+  private closed = false;
 
   constructor(options: SharedPdqOptions = {}) {
     this.options = {
@@ -76,6 +99,11 @@ export class SharedPdqIndex implements SignalIndex {
 
   get size(): number {
     return this.store.live;
+  }
+
+  /** True while a background rebuild runs (the current generation answers meanwhile). */
+  get rebuilding(): boolean {
+    return this.building !== undefined;
   }
 
   /** The current generation's number: it changes when its arrays are replaced. */
@@ -125,6 +153,7 @@ export class SharedPdqIndex implements SignalIndex {
 
   remove(owner: number): void {
     if (this.store.removeOwner(owner) === 0) return;
+    this.removedDuringBuild?.push(owner);
     Atomics.add(this.header, headerVersion, 1);
     if (this.store.removed > this.threshold()) this.scheduleRebuild();
   }
@@ -135,33 +164,131 @@ export class SharedPdqIndex implements SignalIndex {
 
   /**
    * Builds a new generation over the live entries (compacted into a new store, new static
-   * tables, an empty delta) and publishes it. The current generation is not written to.
+   * tables, an empty delta) and publishes it, on this thread. The current generation is not
+   * written to. A background rebuild running meanwhile is dropped when it finishes.
    */
   rebuild(): void {
-    if (this.rebuildTimer !== undefined) clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = undefined;
-    const old = this.store;
+    this.cancelTimer();
+    const built = buildGeneration(this.generationInput());
     const store = new PdqEntryStore(sharedMemory);
-    const threshold = Math.max(this.options.rebuildMinimum, Math.floor(this.options.rebuildFraction * old.live));
-    store.reserve(Math.ceil(old.live * headroomFactor) + threshold + 1);
-    const { words, owners } = old;
-    for (let slot = 0; slot < old.count; slot++) {
-      const owner = owners[slot] as number;
-      if (owner !== removedOwner) store.add(owner, words, slot * 8);
-    }
-    const tables = new StaticTables(sharedMemory);
-    tables.rebuild(store.words, store.count, this.chooseLayout(store.count), store.capacity);
-    this.store = store;
-    this.tables = tables;
-    this.delta = new DeltaTables({ memory: sharedMemory, capacity: threshold + 1 });
-    this.delta.reset(store.count);
-    this.rebuilds++;
-    this.built = true;
-    this.newGeneration();
+    store.adopt(built.words, built.owners, built.count);
+    store.linkSlots(0, built.count);
+    this.publishBuilt(store, built);
+  }
+
+  /**
+   * As `rebuild()`, with the build in a builder thread (see the class): resolves once the new
+   * generation is published. Lookups and changes go on meanwhile on the current generation;
+   * lookups made after it resolves (in any thread) see the new one and every change. A call while
+   * one runs returns the running one.
+   *
+   * @throws EngineError `INTERNAL` when the builder thread fails or the index is closed (the
+   *   current generation stays, unchanged and exact).
+   */
+  rebuildInBackground(): Promise<void> {
+    if (this.building !== undefined) return this.building;
+    this.cancelTimer();
+    this.building = this.buildInBackground().finally(() => {
+      this.building = undefined;
+      this.removedDuringBuild = undefined;
+      this.builder = undefined;
+      // Changes made while it ran may already call for the next one.
+      if (this.rebuildDue()) this.scheduleRebuild();
+    });
+    return this.building;
   }
 
   /** Stops a pending automatic rebuild (on shutdown). */
   close(): void {
+    this.closed = true;
+    this.cancelTimer();
+    void this.builder?.terminate();
+  }
+
+  private async buildInBackground(): Promise<void> {
+    if (this.closed) throw new EngineError('INTERNAL', 'the PDQ index is closed');
+    const rebuildsBefore = this.rebuilds;
+    const input = this.generationInput();
+    this.removedDuringBuild = [];
+    const built = await this.runBuilder(input);
+    const store = new PdqEntryStore(sharedMemory);
+    store.adopt(built.words, built.owners, built.count);
+    for (let from = 0; from < built.count; from += linkStep) {
+      store.linkSlots(from, Math.min(built.count, from + linkStep));
+      await nextTurn();
+    }
+    // A `rebuild()` on this thread meanwhile replaced the store this build started from.
+    if (this.closed || this.rebuilds !== rebuildsBefore) return;
+    // Replay, in one step: owners removed since the build began (it may have copied them), then
+    // the entries appended since (past `input.count`; those removed since are tombstones here).
+    for (const owner of this.removedDuringBuild ?? []) store.removeOwner(owner);
+    const current = this.store;
+    for (let slot = input.count; slot < current.count; slot++) {
+      const owner = current.owners[slot] as number;
+      if (owner !== removedOwner) store.add(owner, current.words, slot * 8);
+    }
+    this.publishBuilt(store, built);
+  }
+
+  /** Runs `buildGeneration(input)` in a new builder thread. */
+  private runBuilder(input: GenerationInput): Promise<BuiltGeneration> {
+    const entry = workerEntry('pdq-build-worker');
+    const worker = new Worker(entry.script, { eval: entry.eval, execArgv: [] });
+    this.builder = worker;
+    return new Promise<BuiltGeneration>((resolve, reject) => {
+      let settled = false;
+      const fail = (why: string) => {
+        if (settled) return;
+        settled = true;
+        reject(new EngineError('INTERNAL', `the PDQ index builder thread failed: ${why}`));
+      };
+      worker.once('message', (reply: { built: BuiltGeneration } | { error: string }) => {
+        if ('error' in reply) fail(reply.error);
+        else {
+          settled = true;
+          resolve(reply.built);
+        }
+        void worker.terminate();
+      });
+      worker.once('error', (error) => fail(error.message));
+      worker.once('exit', (code) => fail(`exit code ${code}`));
+      worker.postMessage(input);
+    });
+  }
+
+  /** What a rebuild starts from: the current store, with room for its live entries and growth. */
+  private generationInput(): GenerationInput {
+    const { store } = this;
+    const threshold = Math.max(this.options.rebuildMinimum, Math.floor(this.options.rebuildFraction * store.live));
+    return {
+      words: store.words,
+      owners: store.owners,
+      count: store.count,
+      capacity: Math.ceil(store.live * headroomFactor) + threshold + 1,
+      elevenChunksFrom: this.options.elevenChunksFrom,
+    };
+  }
+
+  /** Publishes `store` (linked, changes replayed) with `built`'s tables as a new generation. */
+  private publishBuilt(store: PdqEntryStore, built: BuiltGeneration): void {
+    this.store = store;
+    this.tables = built.tables === undefined ? new StaticTables(sharedMemory) : StaticTables.attach(built.tables);
+    this.delta = new DeltaTables({ memory: sharedMemory, capacity: this.threshold() + 1 });
+    this.delta.reset(built.count);
+    while (this.delta.base + this.delta.length < store.count && !this.delta.full) this.delta.append(store.words);
+    this.rebuilds++;
+    this.built = true;
+    this.newGeneration();
+    if (this.rebuildDue()) this.scheduleRebuild();
+  }
+
+  /** Whether the delta overflowed or the tombstones passed the threshold. */
+  private rebuildDue(): boolean {
+    const { delta, store } = this;
+    return delta.base + delta.length < store.count || store.removed > this.threshold();
+  }
+
+  private cancelTimer(): void {
     if (this.rebuildTimer !== undefined) clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
   }
@@ -194,23 +321,20 @@ export class SharedPdqIndex implements SignalIndex {
     this.view = new PdqSearchView(this.parts());
   }
 
+  /** An automatic rebuild on a timer turn, in the background; on this thread if that fails. */
   private scheduleRebuild(): void {
-    if (!this.options.autoRebuild || !this.built || this.rebuildTimer !== undefined) return;
+    if (!this.options.autoRebuild || !this.built || this.closed) return;
+    if (this.rebuildTimer !== undefined || this.building !== undefined) return;
     this.rebuildTimer = setTimeout(() => {
       this.rebuildTimer = undefined;
-      this.rebuild();
+      this.rebuildInBackground().catch(() => {
+        if (!this.closed) this.rebuild();
+      });
     }, 0);
     this.rebuildTimer.unref();
   }
 
   private threshold(): number {
     return Math.max(this.options.rebuildMinimum, Math.floor(this.options.rebuildFraction * this.store.live));
-  }
-
-  /** As `MultiIndexPdqIndex`: 16 chunks below `elevenChunksFrom` entries, 11 from there. */
-  private chooseLayout(entries: number): ChunkLayout {
-    const chunks = entries >= this.options.elevenChunksFrom ? 11 : 16;
-    const tableBits = Math.min(maxChunkBits, Math.max(8, Math.ceil(Math.log2(Math.max(2, entries))) + 1));
-    return chunkLayout(chunks, tableBits);
   }
 }

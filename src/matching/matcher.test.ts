@@ -48,6 +48,12 @@ for (const pdqLookupThreads of [0, 2]) {
       });
       const [match] = (await matcher.match(query, { countForFlood: false })).matches;
       assert.ok(match, 'matched without any rebuild');
+      const raw = await matcher.rawLookup('pdq', flip(base, 5), 31);
+      assert.deepEqual(
+        raw.map((hit) => [hit.owner, hit.distance]),
+        [[content.id, 5]],
+        'raw lookup (HMA) answered from the same index',
+      );
       assert.deepEqual(
         { bank: match.bank, contentId: match.contentId, distance: match.distance, matchedValue: match.matchedValue },
         { bank: 'INCREMENTAL', contentId: content.id, distance: 5, matchedValue: base },

@@ -103,8 +103,11 @@ export class Matcher implements BankChangeListener {
         loaded += batch.length;
         onProgress?.(signalType, loaded);
       }
-      // Build the static tables now rather than on the first query after a bulk load.
-      if ('rebuild' in index && typeof index.rebuild === 'function') index.rebuild();
+      // Build the static tables now rather than on the first query after a bulk load (off this
+      // thread when the index can: a 10M-entry PDQ build takes seconds).
+      if ('rebuildInBackground' in index && typeof index.rebuildInBackground === 'function') {
+        await index.rebuildInBackground();
+      } else if ('rebuild' in index && typeof index.rebuild === 'function') index.rebuild();
       const now = new Date().toISOString();
       this.#status.set(signalType, { ready: true, loadedAt: now, updatedAt: now });
     }
@@ -159,9 +162,13 @@ export class Matcher implements BankChangeListener {
   /**
    * Index hits only, as content ids with distances: HMA's raw lookup. Ignores enablement, ratios
    * and per-bank thresholds; `maxDistance` defaults to the signal type's default threshold.
+   * PDQ goes to the lookup threads when there are (`pdqLookups`), as `match` does.
    */
-  rawLookup(signalType: string, value: string, maxDistance: number): IndexHit[] {
-    return this.#index(signalType).query(value, maxDistance);
+  async rawLookup(signalType: string, value: string, maxDistance: number): Promise<IndexHit[]> {
+    const index = this.#index(signalType);
+    if (signalType !== 'pdq' || this.#pdqLookups === undefined) return index.query(value, maxDistance);
+    const [hits = []] = await this.#pdqLookups.queryMany([value], maxDistance);
+    return hits;
   }
 
   /** Registers a listener told of every lookup's outcome (metrics). */

@@ -47,7 +47,7 @@ export function registerMatchingRoutes(app: FastifyInstance, dependencies: HttpD
       }
       const checked = checkLookupSignal(matcher, query.signal_type, query.signal);
       const threshold = signalTypeByName(checked.signal.prevail).defaultThreshold;
-      let hits = matcher.rawLookup(checked.signal.prevail, checked.value, threshold);
+      let hits = await matcher.rawLookup(checked.signal.prevail, checked.value, threshold);
       const bankFilter = parseBankFilter(query.banks);
       if (bankFilter !== undefined) {
         const bankNames = new Map((await banks.listBanks()).map((bank) => [bank.id, bank.name]));
