@@ -61,7 +61,7 @@ async function untilIndexAnswers(services: Services, bank: string, pdq: string):
   const started = performance.now();
   let indexMs: number | undefined;
   for (let tries = 0; tries < 60_000 && indexMs === undefined; tries++) {
-    if (services.matcher.rawLookup('pdq', pdq, 0).length > 0) indexMs = Math.round(performance.now() - started);
+    if ((await services.matcher.rawLookup('pdq', pdq, 0)).length > 0) indexMs = Math.round(performance.now() - started);
     else await new Promise((resolve) => setTimeout(resolve, 1));
   }
   if (indexMs === undefined) throw new Error(`the index never answered for ${bank}`);
