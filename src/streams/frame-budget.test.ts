@@ -51,11 +51,19 @@ describe('frame budget', () => {
   });
 
   test('the estimate follows the measured cost', () => {
-    assert.equal(estimateFramesPerSecond(7, 2, 0, 7, 8), 23, 'a sampled frame costs its hash and about 8 hashes of decoding');
+    assert.equal(
+      estimateFramesPerSecond(7, 2, 0, 7, 8),
+      23,
+      'a sampled frame costs its hash and about 8 hashes of decoding',
+    );
     assert.equal(estimateFramesPerSecond(10, 1, 0, 10, 8), 8);
     assert.equal(estimateFramesPerSecond(1, 64, 0, 1, 8), 500, 'never more than half of what the main thread can hash');
     assert.equal(estimateFramesPerSecond(5000, 2, 0, 5000, 8), 1, 'never below one frame per second');
-    assert.equal(estimateFramesPerSecond(7, 2, 2, 7, 8), 23, 'on a few cores the pool changes nothing: decoding dominates');
+    assert.equal(
+      estimateFramesPerSecond(7, 2, 2, 7, 8),
+      23,
+      'on a few cores the pool changes nothing: decoding dominates',
+    );
     assert.equal(estimateFramesPerSecond(1, 64, 64, 1, 8), 5333, 'with the pool the budget grows with the cores');
     assert.equal(estimateFramesPerSecond(1, 64, 4, 1, 8), 3000, 'but never beyond 75 % of what the workers can hash');
     const cost = measureFrameCost(320, 180, 3);
