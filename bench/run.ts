@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   import: () => import('./import.js'),
   rules: () => import('./rules.js'),
   stream: () => import('./stream.js'),
+  'stream-cost': () => import('./stream-cost.js'),
   'stream-quality': () => import('./stream-quality.js'),
   'stream-probe': () => import('./stream-probe.js'),
   payments: () => import('./payments.js'),

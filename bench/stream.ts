@@ -37,12 +37,9 @@ import { startMediaServer } from '../test/support/media-server.js';
 import { startPublisher, stopProcess } from '../test/support/stream-clip.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { clip720, make720Clip } from './lib/stream-clips.js';
 
-const width = 1280;
-const height = 720;
-const clipSeconds = 40;
-/** Keyframe interval of the clip: 2 s, the usual live-streaming setting (OBS, Twitch, YouTube Live). */
-const gopSeconds = 2;
+const { width, height, seconds: clipSeconds, gopSeconds } = clip720;
 /** A sampled frame whose lookup finishes later than this after it went out counts as dropped. */
 const deadlineMs = 3000;
 const maxStreams = 32;
@@ -100,20 +97,6 @@ function clipSecond(rgb: Uint8Array, frameWidth: number): number {
     if ((rgb[offset] ?? 0) > 200 && (rgb[offset + 1] ?? 0) > 200 && (rgb[offset + 2] ?? 0) > 200) return block;
   }
   return -1;
-}
-
-async function makeClip(directory: string): Promise<string> {
-  const path = join(directory, 'clip720.mp4');
-  execFileSync(ffmpegPath(), [
-    ...['-hide_banner', '-loglevel', 'error', '-y'],
-    ...['-f', 'lavfi', '-i', `testsrc2=s=${width}x${height}:r=25:d=${clipSeconds}`],
-    ...['-f', 'lavfi', '-i', 'color=c=white:s=32x32:r=25'],
-    '-filter_complex',
-    `[0:v]drawbox=x=0:y=0:w=${width}:h=32:color=black:t=fill[band];[band][1:v]overlay=x='mod(floor(t+0.001),40)*32':y=0:eval=frame:shortest=1,format=yuv420p[v]`,
-    ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency'],
-    ...['-g', String(25 * gopSeconds), '-keyint_min', String(25 * gopSeconds), '-sc_threshold', '0', path],
-  ]);
-  return path;
 }
 
 /** A bank of 10,000 random PDQ hashes (lookups then do real index work). */
@@ -473,7 +456,7 @@ export async function run(args: string[]): Promise<void> {
   const media = await startMediaServer();
   const services = await openBank(directory);
   try {
-    const clip = await makeClip(directory);
+    const clip = await make720Clip(directory);
     console.log(
       `clip: ${width}x${height} 25 fps H.264, keyframe every ${gopSeconds} s, ${clipSeconds} s; bank: 10,000 PDQ hashes`,
     );

@@ -198,3 +198,26 @@ export async function makeStreamClip(
   ]);
   return path;
 }
+
+/** The 720p clip of `npm run bench -- stream` and `stream-cost`: size, rate, length, keyframe interval. */
+export const clip720 = { width: 1280, height: 720, fps: 25, seconds: 40, gopSeconds: 2 } as const;
+
+/**
+ * Writes the 720p25 H.264 clip of the stream benches (`testsrc2`, a keyframe every 2 s, the usual
+ * live-streaming setting of OBS, Twitch and YouTube Live) with a white block in its black top band
+ * whose position is the clip second (read back by `bench/stream.ts` to time each frame).
+ */
+export async function make720Clip(directory: string, seconds: number = clip720.seconds): Promise<string> {
+  const { width: w, height: h, fps, gopSeconds } = clip720;
+  const path = join(directory, `clip720-${seconds}s.mp4`);
+  await execFileAsync(ffmpegPath(), [
+    ...['-hide_banner', '-loglevel', 'error', '-y'],
+    ...['-f', 'lavfi', '-i', `testsrc2=s=${w}x${h}:r=${fps}:d=${seconds}`],
+    ...['-f', 'lavfi', '-i', `color=c=white:s=32x32:r=${fps}`],
+    '-filter_complex',
+    `[0:v]drawbox=x=0:y=0:w=${w}:h=32:color=black:t=fill[band];[band][1:v]overlay=x='mod(floor(t+0.001),40)*32':y=0:eval=frame:shortest=1,format=yuv420p[v]`,
+    ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency'],
+    ...['-g', String(fps * gopSeconds), '-keyint_min', String(fps * gopSeconds), '-sc_threshold', '0', path],
+  ]);
+  return path;
+}

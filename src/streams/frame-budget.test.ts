@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { allocateFps, estimateFramesPerSecond, measureFrameCost, measureViewsCost } from './frame-budget.js';
+import { activePdqKernels } from '../signals/index.js';
+import {
+  allocateFps,
+  decodeCostInHashes,
+  estimateFramesPerSecond,
+  measureFrameCost,
+  measureViewsCost,
+} from './frame-budget.js';
 import { defaultFrameViews } from './frame-views.js';
 
 describe('frame budget', () => {
@@ -44,22 +51,45 @@ describe('frame budget', () => {
   });
 
   test('the estimate follows the measured cost', () => {
-    assert.equal(estimateFramesPerSecond(7, 2), 23, 'a sampled frame costs its hash and about 8 hashes of decoding');
-    assert.equal(estimateFramesPerSecond(10, 1), 8);
-    assert.equal(estimateFramesPerSecond(1, 64), 500, 'never more than half of what the main thread can hash');
-    assert.equal(estimateFramesPerSecond(5000, 2), 1, 'never below one frame per second');
-    assert.equal(estimateFramesPerSecond(7, 2, 2), 23, 'on a few cores the pool changes nothing: decoding dominates');
-    assert.equal(estimateFramesPerSecond(1, 64, 64), 5333, 'with the pool the budget grows with the cores');
-    assert.equal(estimateFramesPerSecond(1, 64, 4), 3000, 'but never beyond 75 % of what the workers can hash');
+    assert.equal(
+      estimateFramesPerSecond(7, 2, 0, 7, 8),
+      23,
+      'a sampled frame costs its hash and about 8 hashes of decoding',
+    );
+    assert.equal(estimateFramesPerSecond(10, 1, 0, 10, 8), 8);
+    assert.equal(estimateFramesPerSecond(1, 64, 0, 1, 8), 500, 'never more than half of what the main thread can hash');
+    assert.equal(estimateFramesPerSecond(5000, 2, 0, 5000, 8), 1, 'never below one frame per second');
+    assert.equal(
+      estimateFramesPerSecond(7, 2, 2, 7, 8),
+      23,
+      'on a few cores the pool changes nothing: decoding dominates',
+    );
+    assert.equal(estimateFramesPerSecond(1, 64, 64, 1, 8), 5333, 'with the pool the budget grows with the cores');
+    assert.equal(estimateFramesPerSecond(1, 64, 4, 1, 8), 3000, 'but never beyond 75 % of what the workers can hash');
     const cost = measureFrameCost(320, 180, 3);
     assert.ok(cost > 0 && cost < 1000, `measured ${cost} ms`);
   });
 
-  test("a sampled frame's views count: the budget shrinks with what each frame costs to hash", () => {
-    assert.equal(estimateFramesPerSecond(7, 2, 2, 7), estimateFramesPerSecond(7, 2, 2), 'one view: as before');
-    assert.equal(estimateFramesPerSecond(7, 2, 2, 21), 19, '2 × 1000 / (21 + 8 × 7) × 0.75');
+  test('decoding is counted in hashes of the kernels frames are hashed on', () => {
+    // A WASM hash is 4–5 times a JS hash's speed; ffmpeg's decoding did not change.
+    assert.equal(decodeCostInHashes, activePdqKernels === 'wasm-simd' ? 18 : 8);
+    assert.equal(estimateFramesPerSecond(2, 2, 2, 8, 18), 34, '2 × 1000 / (8 + 18 × 2) × 0.75');
     assert.equal(
-      estimateFramesPerSecond(1, 64, 64, 3),
+      estimateFramesPerSecond(2, 2, 2, 8),
+      estimateFramesPerSecond(2, 2, 2, 8, decodeCostInHashes),
+      'the default is the constant',
+    );
+    assert.ok(
+      estimateFramesPerSecond(2, 2, 2, 8, 18) < estimateFramesPerSecond(2, 2, 2, 8, 8),
+      'counted in WASM hashes at the JS ratio, decoding would be undercounted and the budget too generous',
+    );
+  });
+
+  test("a sampled frame's views count: the budget shrinks with what each frame costs to hash", () => {
+    assert.equal(estimateFramesPerSecond(7, 2, 2, 7, 8), estimateFramesPerSecond(7, 2, 2, 7, 8), 'one view: as before');
+    assert.equal(estimateFramesPerSecond(7, 2, 2, 21, 8), 19, '2 × 1000 / (21 + 8 × 7) × 0.75');
+    assert.equal(
+      estimateFramesPerSecond(1, 64, 64, 3, 8),
       4363,
       '64 × 1000 / (3 + 8 × 1) × 0.75: decoding in single hashes',
     );

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { hashPixels } from '../signals/index.js';
+import { activePdqKernels, hashPixels } from '../signals/index.js';
 import { defaultFrameViews, type FrameViewOptions, hashFrameViews } from './frame-views.js';
 import { MovingRegion } from './moving-region.js';
 
@@ -16,16 +16,16 @@ import { MovingRegion } from './moving-region.js';
  * other streams stop.
  *
  * The default budget comes from a measurement and a ratio. The measurement: the cost of hashing one
- * 1280×720 frame with PDQ on this machine (about 7 ms on a 2020s server core). The ratio: a
- * watched stream also costs its ffmpeg process, which decodes every frame of the stream, not only
- * the sampled ones — `bench/stream.ts` measured one second of 720p25 H.264 at about 8 times one
- * hash (60 ms against 7 ms; the two scale together across machines, both being plain CPU work).
+ * 1280×720 frame with PDQ on this machine (about 1.5–4 ms with the WebAssembly SIMD kernels, 7–17
+ * ms with the plain-JS ones). The ratio: a watched stream also costs its ffmpeg process, which
+ * decodes every frame of the stream, not only the sampled ones — `bench/stream-cost.ts` measured
+ * one second of 720p25 H.264 at about 18 WASM hashes (`decodeCostInHashes`: 8 JS hashes).
  * A sampled frame is not one hash but several: the streams' views (`measureViewsCost`: the whole
  * frame, the picture inside borders, the inner and zoomed inner views, the dihedral variants, the
  * moving-region and inset searches), about 4–6 hashes of a letterboxed 720p frame (measured on a
  * loaded 2-core machine, docs/streams.md). So one frame per
- * second of a stream costs `views ms + 8 × hash ms`, and the budget is
- * `cores × 1000 / (views ms + 8 × hash ms) × 0.75` frames per second (a quarter of the machine is
+ * second of a stream costs `views ms + 18 × hash ms`, and the budget is
+ * `cores × 1000 / (views ms + 18 × hash ms) × 0.75` frames per second (a quarter of the machine is
  * left for the HTTP API and the engine), and never more than the hashing threads can take: with
  * the frame pool (`FrameHashPool`, the default), 75 % of the frames its workers can hash with
  * their views; with hashing on the main thread (`hashWorkers: 0`), half of what that one thread
@@ -43,8 +43,15 @@ export interface FrameBudget {
 /** Share of the machine the budget may use. */
 export const budgetUtilization = 0.75;
 
-/** Decoding one second of a stream costs about this many frame hashes (measured by `bench/stream.ts`). */
-export const decodeCostInHashes = 8;
+/**
+ * Decoding one second of a 720p25 stream costs about this many frame hashes, of the kernels
+ * `hashPixels` runs here (`activePdqKernels`): 18 WebAssembly SIMD hashes (`bench/stream-cost.ts`,
+ * 2026-12-07: 66 ms of ffmpeg CPU against 3.7 ms a hash, same run), or 8 plain-JS hashes (the
+ * first measurement, `bench/stream.ts`: 60 ms against 7 ms; 4 in the 2026-12-07 run, where a JS
+ * hash cost 17 ms: 8 is the conservative one). Counted in JS hashes when the hashes ran on WASM,
+ * decoding shrank 4–5 times in the budget while ffmpeg did the same work.
+ */
+export const decodeCostInHashes: number = activePdqKernels === 'wasm-simd' ? 18 : 8;
 
 /** Share of the main thread (where watchers hash) the budget may use. */
 const mainThreadShare = 0.5;
@@ -114,22 +121,24 @@ export function measureViewsCost(
  * Frames per second the budget allows for a measured hash cost (`hashCostMs`, one hash of a
  * frame: the unit decoding is counted in) and views cost (`viewsCostMs`, the views of a sampled
  * frame, `measureViewsCost`; default one hash) on `cores` cores, hashing in `hashWorkers` pool
- * workers, or on the main thread when 0 (see `FrameBudget`).
+ * workers, or on the main thread when 0 (see `FrameBudget`), decoding a stream-second costing
+ * `decodeHashes` hashes (default `decodeCostInHashes`, 18 with the WASM kernels).
  *
- * @example estimateFramesPerSecond(7, 2) // 23: 2 × 1000 / 63 × 0.75
- * @example estimateFramesPerSecond(7, 2, 2, 21) // 19: 2 × 1000 / (21 + 56) × 0.75
+ * @example estimateFramesPerSecond(2, 2, 2, 8) // 34: 2 × 1000 / (8 + 18 × 2) × 0.75
+ * @example estimateFramesPerSecond(7, 2, 2, 21, 8) // 19: 2 × 1000 / (21 + 8 × 7) × 0.75
  * @example estimateFramesPerSecond(1, 64, 0) // 500: half of what the main thread can hash
- * @example estimateFramesPerSecond(1, 64, 64) // 5333: the machine, the pool not being the limit
+ * @example estimateFramesPerSecond(1, 64, 64) // 2526: the machine (64 × 1000 / 19 × 0.75), the pool not being the limit
  */
 export function estimateFramesPerSecond(
   hashCostMs: number,
   cores: number = availableParallelism(),
   hashWorkers = 0,
   viewsCostMs: number = hashCostMs,
+  decodeHashes: number = decodeCostInHashes,
 ): number {
   const hash = Math.max(hashCostMs, 0.01);
   const views = Math.max(viewsCostMs, 0.01);
-  const machine = ((cores * 1000) / (views + hash * decodeCostInHashes)) * budgetUtilization;
+  const machine = ((cores * 1000) / (views + hash * decodeHashes)) * budgetUtilization;
   const hashing =
     hashWorkers > 0 ? ((hashWorkers * 1000) / views) * budgetUtilization : (1000 / views) * mainThreadShare;
   return Math.max(1, Math.floor(Math.min(machine, hashing)));

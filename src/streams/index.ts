@@ -16,6 +16,7 @@ export {
   estimateFramesPerSecond,
   type FrameBudget,
   measureFrameCost,
+  measureViewsCost,
 } from './frame-budget.js';
 export { hashVideoFrame } from './frame-hash.js';
 export {
@@ -67,4 +68,4 @@ export {
   type StreamStatus,
   type StreamWatchEvent,
 } from './stream-types.js';
-export { StreamWatcher, type StreamWatcherOptions } from './stream-watcher.js';
+export { StreamWatcher, type StreamWatcherOptions, streamDecoderOptions } from './stream-watcher.js';

@@ -15,7 +15,7 @@ import { EventTypeRegistry } from '../events/index.js';
 import { EvidenceVault } from '../evidence/index.js';
 import type { MediaMatchedEvent } from '../matching/index.js';
 import type { SourceKind, StreamWatchEvent } from './index.js';
-import { StreamWatcher, type StreamWatcherOptions } from './index.js';
+import { StreamWatcher, type StreamWatcherOptions, streamDecoderOptions } from './index.js';
 import { fastStartOptions } from './source-policy.js';
 
 const { pattern, banked, flat } = scene;
@@ -131,8 +131,8 @@ describe('StreamWatcher', () => {
     assert.equal(log.connections.length, 3);
     assert.deepEqual(
       log.connections[0]?.inputOptions,
-      [...fastStartOptions('rtmp://media.test/live/a'), '-x'],
-      'an RTMP source starts fast, then its own options',
+      [...streamDecoderOptions, ...fastStartOptions('rtmp://media.test/live/a'), '-x'],
+      'one decoding thread, an RTMP source starts fast, then its own options',
     );
     assert.ok(fastStartOptions('rtmp://media.test/live/a').includes('nobuffer'));
     assert.deepEqual(fastStartOptions('https://media.test/live/a.m3u8'), [], 'HLS keeps its probing');

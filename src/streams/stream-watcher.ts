@@ -18,6 +18,16 @@ import type {
 } from './stream-types.js';
 import { describeError, roundToMs } from './watch-values.js';
 
+/**
+ * ffmpeg input options for every watched stream's decoder: one decoding thread (`-threads 1`).
+ * A watcher decodes every frame of its stream and a server runs many streams, so the parallelism
+ * is in the streams, one ffmpeg each; ffmpeg's default frame threading (as many threads as cores,
+ * plus one, up to 16 per stream) spends more CPU on the same frames and holds frames back by one
+ * per thread. Measured (`npm run bench -- stream-cost`, 720p25 H.264, 2-core machine under load):
+ * 64 ms of ffmpeg CPU per stream-second against 66 ms, every sampled frame bit-identical.
+ */
+export const streamDecoderOptions: readonly string[] = ['-threads', '1'];
+
 /** What a watcher watches and where its results go. */
 export interface StreamWatcherOptions {
   /** The watcher's id (also the `stream` entity unless `entities.stream` is given). */
@@ -284,7 +294,7 @@ export class StreamWatcher {
         const frames = this.#options.readFrames(source.source, {
           fps: this.#requestedFps,
           signal: session.signal,
-          inputOptions: [...fastStartOptions(source.source), ...source.inputOptions],
+          inputOptions: [...streamDecoderOptions, ...fastStartOptions(source.source), ...source.inputOptions],
           stallTimeoutSeconds,
           lowLatency: true,
           ...(httpProxy !== undefined ? { httpProxy } : {}),
