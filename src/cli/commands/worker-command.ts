@@ -49,9 +49,13 @@ export function workerCommand(io: CliIo): Command {
       });
       const opened = services.engine;
       if (opened === undefined) throw new EngineError('INTERNAL', 'the engine did not open');
+      const store = services.storage.engine;
+      const record = store.recordBusDeadLetters?.bind(store);
+      if (record === undefined) throw new EngineError('CONFIG_INVALID', 'this store cannot record bus dead letters');
       const worker = await startEventWorker({
         url: options.events,
         processor: opened.engine,
+        deadLetters: record,
         logger: logger.child({ module: 'worker' }),
         batchSize: options.batchSize,
       }).catch(async (error: unknown) => {
@@ -78,7 +82,7 @@ export function workerCommand(io: CliIo): Command {
       });
       const counts = worker.counts;
       io.stderr.write(
-        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries\n`,
+        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.deadLettered} dead-lettered, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries\n`,
       );
     });
 }
