@@ -28,16 +28,26 @@ export type BusDeadLetterSink = (letters: readonly BusDeadLetter[]) => Promise<n
 /** Characters of a message body quoted in a dead letter (enough to find it, not a copy of it). */
 const quotedChars = 300;
 const maxMessageChars = 2000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it is what it looks for
+const controlCharacters = /[\u0000-\u001f\u007f]/;
 
 /** The id a dead letter names a message by: its event id when it has one, else its stream position. */
 export function messageEventId(body: unknown, streamSeq: number): string {
   const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : `nats:${eventStreamName}:${streamSeq}`;
+  // Control characters (NUL above all: PostgreSQL text refuses it) make an id unfit to name the message.
+  return typeof id === 'string' && id.length > 0 && id.length <= 200 && !controlCharacters.test(id)
+    ? id
+    : `nats:${eventStreamName}:${streamSeq}`;
 }
 
-/** A dead letter, its message cut to the engine's limit. */
+/** A dead letter, its message cut to the engine's limit and without NUL (which PostgreSQL text refuses). */
 export function busDeadLetter(eventId: string, code: BusDeadLetterCode, message: string): BusDeadLetter {
-  return { eventId, code, message: message.slice(0, maxMessageChars), failedAt: new Date().toISOString() };
+  return {
+    eventId,
+    code,
+    message: message.slice(0, maxMessageChars).replaceAll('\u0000', '\\u0000'),
+    failedAt: new Date().toISOString(),
+  };
 }
 
 /** A message body quoted (JSON-escaped, cut) for a dead letter's message. */

@@ -1,10 +1,10 @@
 /**
  * Nothing a worker is delivered vanishes silently (docs/scaling.md, failure modes). Into a private
  * NATS JetStream go valid events through an API-node engine, and straight onto the subject a
- * message that is not JSON and one the engine refuses; two events cannot be committed (a
+ * message that is not JSON, one the engine refuses, one whose id holds NUL and a huge one; two events cannot be committed (a
  * processor wrapper throws whenever a batch holds them), and for one of them the store also
  * refuses the worker's own dead letter once, so only JetStream's MAX_DELIVERIES advisory can
- * catch it. Each of the four must be recorded exactly once in the engine's dead letters with its
+ * catch it. Each of the six must be recorded exactly once in the engine's dead letters with its
  * code, every other event processed, the stream drained, and the API node's dead-letter count
  * (`/metrics`) see them.
  */
@@ -87,6 +87,12 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
         JSON.stringify({ id: 'refused-1', type: 'no.such.type', time: 'yesterday', entities: {} }),
       );
 
+      // Hostile: an id with NUL and control characters (PostgreSQL text refuses NUL), a huge body.
+      const nulId = await js.publish(
+        'prevail.events.0000beef',
+        JSON.stringify({ id: 'bad\u0000id\u0007', type: 'x\u0000', time: 1e308, entities: { user: 'u\u0000' } }),
+      );
+      const huge = await js.publish('prevail.events.0000beef', `\u0000${'\u{1F600}x'.repeat(100_000)}`);
       const poisonIds = new Set(poison.map((event) => event.id));
       const store = workerSide.storage.engine;
       assert.ok(store.recordBusDeadLetters);
@@ -124,7 +130,7 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
           messages: stream.state.messages,
           ackPending: consumer.num_ack_pending,
         };
-        if (state.events >= good.length && state.letters >= 4 && state.messages === 0 && state.ackPending === 0) break;
+        if (state.events >= good.length && state.letters >= 6 && state.messages === 0 && state.ackPending === 0) break;
         await pause(250);
       }
       // Let a late duplicate show up if there were one (a second advisory, a redelivery).
@@ -137,11 +143,13 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
       assert.deepEqual(
         letters.map((row) => [row.event_id, row.code]).sort(),
         [
+          [`nats:${eventStreamName}:${huge.seq}`, 'BUS_MESSAGE_UNREADABLE'],
+          [`nats:${eventStreamName}:${nulId.seq}`, 'BUS_EVENT_REFUSED'],
           [`nats:${eventStreamName}:${unreadable.seq}`, 'BUS_MESSAGE_UNREADABLE'],
           ['poison-advisory', 'BUS_DELIVERIES_EXHAUSTED'],
           ['poison-commit', 'BUS_DELIVERIES_EXHAUSTED'],
           ['refused-1', 'BUS_EVENT_REFUSED'],
-        ],
+        ].sort(),
         'each message is one dead letter',
       );
       assert.match(letters.find((row) => row.event_id === 'poison-commit')?.message ?? '', /synthetic commit failure/);
@@ -152,14 +160,16 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
       assert.equal(state.messages, 0, 'nothing is left in the stream');
       assert.equal(state.ackPending, 0);
       assert.equal(worker.counts.processed, good.length);
-      assert.equal(worker.counts.refused, 2);
+      assert.equal(worker.counts.refused, 4);
+      const hugeLetter = letters.find((row) => row.event_id === `nats:${eventStreamName}:${huge.seq}`);
+      assert.ok((hugeLetter?.message.length ?? 0) < 2001, 'a huge body is quoted, not copied');
       assert.equal(
         worker.counts.deadLettered,
-        4,
+        6,
         'the worker counts the letters it (and its advisory listener) recorded',
       );
       // What the API node's /metrics gauge prevail_engine_dead_letters reads: the shared store's count.
-      assert.equal(await apiEngine.deadLetterCount(), 4);
+      assert.equal(await apiEngine.deadLetterCount(), 6);
     } finally {
       await worker?.stop();
       await pg.end();
