@@ -47,6 +47,9 @@ const fetchExpiresMs = 1000;
 /** Delay before an event whose commit failed is delivered again (the store may be restarting). */
 const defaultRetryAfterFailureMs = 2000;
 
+/** Events of a failed batch that fail alone, none committed, before the rest is taken for a store outage. */
+const storeAwayAfter = 3;
+
 /** A delivered message that parsed as JSON, with what it holds. */
 interface Delivered {
   readonly message: JsMsg;
@@ -62,8 +65,8 @@ interface Delivered {
  *
  * Nothing vanishes silently: a message that is not JSON (`BUS_MESSAGE_UNREADABLE`) or that the
  * engine refuses (`BUS_EVENT_REFUSED`) is recorded through `deadLetters` and then terminated.
- * When a batch's commit fails, each of its events is tried alone, so one event that cannot be
- * committed does not hold back the others; an event that fails alone is delivered again later,
+ * When a batch's commit fails, each of its events is tried alone (unless the first three fail
+ * too: the store is away), so one event that cannot be committed does not hold back the others; an event that fails alone is delivered again later,
  * and on its last delivery (the consumer's `max_deliver`) it is recorded as
  * `BUS_DELIVERIES_EXHAUSTED` with its last error and terminated. A letter the store does not take
  * leaves its message unacknowledged (delivered again; after the last delivery JetStream's
@@ -94,6 +97,17 @@ export async function startEventWorker(options: {
     redelivered: 0,
   };
   let stopping = false;
+  let wake: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  /** A pause that `stop()` cuts short. */
+  const rest = (ms: number): Promise<unknown> => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), stopped]).finally(() =>
+      clearTimeout(timer),
+    );
+  };
   /** The consumer's `max_deliver` (0: unlimited), read with each fetch's consumer. */
   let maxDeliver = 0;
   const advisories = listenForExhaustedDeliveries(
@@ -201,15 +215,23 @@ export async function startEventWorker(options: {
       { err: whole.error, events: delivered.length },
       'event bus: a batch was not committed; trying its events one by one',
     );
-    // One event the store refuses must not hold back the others: each alone, in order.
+    // One event the store refuses must not hold back the others: each alone, in order. When the
+    // first few all fail alone too, the store is away rather than one event poisoned: the rest
+    // are not tried (a hundred failing attempts, each maybe a connection timeout) but delivered again.
     let committed = 0;
+    let failedAlone = 0;
     const exhausted: { message: JsMsg; letter: BusDeadLetter }[] = [];
     for (const item of delivered) {
+      if (committed === 0 && failedAlone >= storeAwayAfter) {
+        item.message.nak(retryAfterFailureMs);
+        continue;
+      }
       const alone = delivered.length === 1 ? whole : await commit([item]);
       if (alone.ok) {
         committed++;
         continue;
       }
+      failedAlone++;
       const deliveries = item.message.info.deliveryCount;
       if (maxDeliver > 0 && deliveries >= maxDeliver) {
         const error = alone.error;
@@ -226,7 +248,7 @@ export async function startEventWorker(options: {
     }
     await setAside(exhausted);
     // Nothing could be committed: the store is likely away, so pause before the next fetch.
-    if (committed === 0) await new Promise((resolve) => setTimeout(resolve, retryAfterFailureMs));
+    if (committed === 0) await rest(retryAfterFailureMs);
   }
 
   const loop = (async () => {
@@ -238,7 +260,7 @@ export async function startEventWorker(options: {
         // The server is away, or heartbeats were missed: a new fetch recovers (bounded pause).
         if (stopping) break;
         logger?.warn({ err: error }, 'event bus: fetch failed; trying again');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await rest(500);
         // A server that came back without its store, or a deleted consumer: make them again.
         await ensureEventStream(manager).catch(() => undefined);
         continue;
@@ -251,6 +273,7 @@ export async function startEventWorker(options: {
     counts,
     async stop() {
       stopping = true;
+      wake();
       await loop;
       advisories.stop();
       await connection.drain().catch(() => undefined);

@@ -183,4 +183,44 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
       await rm(dir, { recursive: true, force: true });
     }
   });
+  test('a store that is away: a failed batch is tried alone three times, the rest delivered again untried', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prevail-bus-away-'));
+    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
+    await nats.start();
+    const publisher = await connectEventPublisher(nats.url);
+    let worker: Awaited<ReturnType<typeof startEventWorker>> | undefined;
+    try {
+      const events = crashEvents(0, 10).map((event) => ({ ...event, timeMs: Date.parse(event.time) }));
+      await publisher.publish(events);
+      let calls = 0;
+      const letters: BusDeadLetter[] = [];
+      worker = await startEventWorker({
+        url: nats.url,
+        batchSize: 10,
+        // Not delivered again within the test: one failed batch is what is counted.
+        retryAfterFailureMs: 60_000,
+        processor: {
+          processDelivered: () => {
+            calls++;
+            return Promise.reject(new Error('synthetic: the store is away'));
+          },
+        },
+        deadLetters: async (items) => {
+          letters.push(...items);
+          return items.length;
+        },
+      });
+      for (let i = 0; i < 120 && calls < 4; i++) await pause(250);
+      await pause(1000);
+      assert.equal(calls, 4, 'the whole batch, then three events alone; the other seven untried');
+      assert.equal(worker.counts.failedBatches, 1);
+      assert.equal(worker.counts.processed, 0);
+      assert.deepEqual(letters, [], 'nothing is dead-lettered before its last delivery');
+    } finally {
+      await worker?.stop();
+      await publisher.close();
+      await nats.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
