@@ -67,6 +67,10 @@ export const errorCodes = {
   EXCHANGE_TIMEOUT: 'The exchange did not answer within the deadline',
   EXCHANGE_PAGE_MALFORMED: 'A page from the exchange could not be read; nothing from it was committed',
   EVENT_UNREADABLE: 'A stored event could not be read back (its row is damaged); it was dead-lettered',
+  BUS_MESSAGE_UNREADABLE: 'A message on the event bus is not JSON; a worker dead-lettered it',
+  BUS_EVENT_REFUSED: 'A message on the event bus is not an event the engine accepts; a worker dead-lettered it',
+  BUS_DELIVERIES_EXHAUSTED:
+    'An event on the event bus was delivered as often as the consumer allows without being committed; it was dead-lettered',
   EVENT_DERIVATION_FAILED:
     'A rule pack could not derive events from an ingested event; the event was logged without them and the failure dead-lettered under it',
   EXCHANGE_INVALID: "The exchange's name, kind, configuration or credentials are malformed",

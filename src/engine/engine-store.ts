@@ -118,4 +118,12 @@ export interface EngineStore {
     events: readonly Omit<LoggedEvent, 'seq'>[],
     process: (logged: readonly LoggedEvent[]) => EngineBatch,
   ): Promise<readonly LoggedEvent[]>;
+  /**
+   * Bus mode (a worker): records dead letters of bus messages that never reached the log (not
+   * JSON, refused, or out of delivery attempts). Each gets a seq drawn from the event log's own
+   * sequence (a gap in the log, so it sorts and pages with the others); one already recorded with
+   * the same event id and code is not recorded again (a redelivery after a lost acknowledgement).
+   * Resolves with how many were new. Absent where `commitDelivered` is.
+   */
+  recordBusDeadLetters?(letters: readonly Omit<DeadLetter, 'eventSeq'>[]): Promise<number>;
 }

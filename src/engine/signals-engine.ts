@@ -277,6 +277,14 @@ export class SignalsEngine {
     return this.#watch.lag(this.#drain.processedSeq);
   }
 
+  /**
+   * Dead letters stored, counted in the store: in bus mode the workers record them in the shared
+   * store, so `health().deadLetters` (this process's own count) does not see them.
+   */
+  deadLetterCount(): Promise<number> {
+    return this.#store.deadLetterCount();
+  }
+
   /** Dead letters in seq order (after `afterSeq`, at most `limit`). */
   deadLetters(afterSeq = 0, limit = 100): Promise<DeadLetter[]> {
     return this.#store.deadLetters(afterSeq, limit);

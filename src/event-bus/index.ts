@@ -4,6 +4,7 @@
  * from one durable consumer and process them through the engine (`startEventWorker`). The engine
  * knows no transport: composition roots wire this module to it. See docs/scaling.md.
  */
+export type { BusDeadLetter, BusDeadLetterCode, BusDeadLetterSink } from './bus-dead-letters.js';
 export { connectEventPublisher, type EventPublisher } from './event-publisher.js';
 export { ackWaitMs, eventStreamName, eventSubject, workerConsumerName } from './event-stream.js';
 export {

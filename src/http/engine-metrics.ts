@@ -6,7 +6,8 @@ import type { SignalsEngine } from '../engine/index.js';
  * - counters and the latency histogram are moved by the engine's observer seam
  *   (`SignalsEngine.observe`) as events are ingested and committed: an increment per event, no
  *   store access, and the engine knows nothing of Prometheus;
- * - the lag and health gauges read the engine's memory on each scrape (`lag()`, `health()`).
+ * - the lag and health gauges read the engine's memory on each scrape (`lag()`, `health()`), but
+ *   the dead-letter gauge counts the store's table (one indexed count: workers write it too).
  *
  * Label values are bounded: event types are the registry's (invalid events are counted without
  * their type), rule ids are the policy's, dead-letter codes the error-code registry's.
@@ -91,10 +92,11 @@ export function registerEngineMetrics(registry: Registry, engine: SignalsEngine)
   });
   new Gauge({
     name: 'prevail_engine_dead_letters',
-    help: 'Events whose processing failed and were set aside (GET /v1/dead-letters lists them)',
+    help: 'Dead letters stored: events whose processing failed, and bus messages workers set aside (GET /v1/dead-letters lists them)',
     registers: [registry],
-    collect() {
-      this.set(engine.health().deadLetters);
+    async collect() {
+      // Counted in the store: in multi-node mode the workers record them there, not this process.
+      this.set(await engine.deadLetterCount().catch(() => engine.health().deadLetters));
     },
   });
   new Gauge({

@@ -140,6 +140,36 @@ export class KyselyEngineStore implements EngineStore {
     });
   }
 
+  /**
+   * Bus mode (see `EngineStore.recordBusDeadLetters`): one transaction; each new letter takes
+   * `nextval` of the events' identity sequence as its seq. PostgreSQL only, like `commitDelivered`.
+   */
+  async recordBusDeadLetters(letters: readonly Omit<DeadLetter, 'eventSeq'>[]): Promise<number> {
+    if (this.#sqlite !== undefined || this.#dialect !== 'postgres')
+      throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store (--database postgres://…)');
+    return this.#db.transaction().execute(async (trx) => {
+      let recorded = 0;
+      for (const letter of letters) {
+        const known = await trx
+          .selectFrom('dead_letters')
+          .select('event_seq')
+          .where('event_id', '=', letter.eventId)
+          .where('code', '=', letter.code)
+          .executeTakeFirst();
+        if (known !== undefined) continue;
+        const { rows } = await sql<{
+          seq: string;
+        }>`select nextval(pg_get_serial_sequence('events', 'seq')) as seq`.execute(trx);
+        await trx
+          .insertInto('dead_letters')
+          .values(deadLetterRow({ ...letter, eventSeq: Number(rows[0]?.seq) }))
+          .execute();
+        recorded++;
+      }
+      return recorded;
+    });
+  }
+
   async saveLabels(
     added: readonly LabelRecord[],
     removed: readonly { readonly entity: string; readonly label: string }[],

@@ -23,7 +23,7 @@ export function workerCommand(io: CliIo): Command {
     new Command('worker')
       .summary('process events from the event bus (multi-node mode)')
       .description(
-        `Pulls the events that "prevail serve --events" nodes published from the NATS JetStream stream ${eventStreamName} (durable consumer ${workerConsumerName}, shared by every worker) and processes them through the signals engine: each batch's new events and their effects (rule hits, typology points, cases, labels, links, outbox actions) are committed in one PostgreSQL transaction, then acknowledged. A redelivered event already committed is acknowledged with no effect. Needs --database-url postgres://… (the store every node shares) and the same --policy as the API nodes.`,
+        `Pulls the events that "prevail serve --events" nodes published from the NATS JetStream stream ${eventStreamName} (durable consumer ${workerConsumerName}, shared by every worker) and processes them through the signals engine: each batch's new events and their effects (rule hits, typology points, cases, labels, links, outbox actions) are committed in one PostgreSQL transaction, then acknowledged. A redelivered event already committed is acknowledged with no effect. A message that is not JSON, an event the engine refuses and one whose commit fails on its last delivery are recorded as dead letters (GET /v1/dead-letters) and terminated. Needs --database-url postgres://… (the store every node shares) and the same --policy as the API nodes.`,
       ),
   )
     .requiredOption(
@@ -49,9 +49,16 @@ export function workerCommand(io: CliIo): Command {
       });
       const opened = services.engine;
       if (opened === undefined) throw new EngineError('INTERNAL', 'the engine did not open');
+      const store = services.storage.engine;
+      const record = store.recordBusDeadLetters?.bind(store);
+      if (record === undefined) {
+        await services.close();
+        throw new EngineError('CONFIG_INVALID', 'this store cannot record bus dead letters (it needs PostgreSQL)');
+      }
       const worker = await startEventWorker({
         url: options.events,
         processor: opened.engine,
+        deadLetters: record,
         logger: logger.child({ module: 'worker' }),
         batchSize: options.batchSize,
       }).catch(async (error: unknown) => {
@@ -78,7 +85,7 @@ export function workerCommand(io: CliIo): Command {
       });
       const counts = worker.counts;
       io.stderr.write(
-        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries\n`,
+        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.deadLettered} dead-lettered, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries\n`,
       );
     });
 }

@@ -5,7 +5,8 @@ import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
 
 /**
- * `GET /v1/dead-letters` (read scope): the acknowledged events whose processing failed, in log
+ * `GET /v1/dead-letters` (read scope): the acknowledged events whose processing failed, and in
+ * multi-node mode the bus messages workers set aside (`BUS_*` codes, docs/scaling.md), in log
  * order, with the error each one met. The engine records them and goes on with later events;
  * this is where an operator finds them (`/metrics` counts them as `prevail_engine_dead_letters`).
  */
