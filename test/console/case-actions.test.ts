@@ -16,7 +16,7 @@ import {
   viewport,
 } from '../support/console-browser.js';
 import { addPerson, type ConsoleServer, hashMatchCase, startConsoleServer } from '../support/console-server.js';
-import { freePort } from '../support/nats-server.js';
+import { freePort } from '../support/free-port.js';
 import { shapesImage } from '../support/wellness-rig.js';
 
 const skip = consoleSkipReason();
