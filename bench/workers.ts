@@ -16,16 +16,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { connectEventPublisher } from '../src/event-bus/index.js';
+import { startBusRig } from '../test/support/bus-rig.js';
 import { stopChild } from '../test/support/child-process.js';
-import { freePort } from '../test/support/free-port.js';
-import { natsSkipReason, PrivateNatsServer } from '../test/support/nats-server.js';
-import { createPrivateDatabase } from '../test/support/postgres.js';
+import { natsSkipReason } from '../test/support/nats-server.js';
 import { childEnvironment } from '../test/support/prevail-process.js';
 import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
@@ -112,11 +110,9 @@ export async function run(args: string[]): Promise<void> {
     console.log(`workers: skipped: ${skip}`);
     return;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'prevail-bench-workers-'));
-  const database = await createPrivateDatabase('prevail_bench_workers');
+  const rig = await startBusRig('prevail_bench_workers');
+  const { dir, database, nats } = rig;
   const pg = new Client({ connectionString: database.connectionString });
-  const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-  await nats.start();
   const natsPid = Number(readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).at(-1));
   const publisher = await connectEventPublisher(nats.url);
   await pg.connect();
@@ -181,9 +177,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await publisher.close();
     await pg.end();
-    await nats.stop();
-    await database.drop();
-    await rm(dir, { recursive: true, force: true });
+    await rig.close();
   }
   const perEvent = (value: number, events: number) => (value / events) * 1000;
   const rows: (string | number)[][] = [];

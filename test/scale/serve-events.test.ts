@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client } from 'pg';
+import { startBusRig } from '../support/bus-rig.js';
 import { examplePolicy } from '../support/engine-harness.js';
-import { freePort } from '../support/free-port.js';
-import { natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
-import { createPrivateDatabase, postgresSkipReason } from '../support/postgres.js';
+import { natsSkipReason } from '../support/nats-server.js';
+import { postgresSkipReason } from '../support/postgres.js';
 import { runPrevail, spawnPrevailWorker, startPrevailServe, type WorkerProcess } from '../support/prevail-process.js';
 
 const skip = natsSkipReason() ?? (await postgresSkipReason());
@@ -40,11 +40,9 @@ describe('prevail serve --events with a prevail worker', {
   timeout: 180_000,
 }, () => {
   test('an event posted to the API node is processed by the worker', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'prevail-serve-events-'));
-    const database = await createPrivateDatabase('prevail_serve_events');
+    const rig = await startBusRig('prevail_serve_events');
+    const { dir, database, nats } = rig;
     const source = ['--database-url', database.url, '--policy', examplePolicy, '--data-dir', dir];
-    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-    await nats.start();
     let worker: WorkerProcess | undefined;
     const pg = new Client({ connectionString: database.connectionString });
     try {
@@ -100,9 +98,7 @@ describe('prevail serve --events with a prevail worker', {
     } finally {
       worker?.child.kill('SIGKILL');
       await pg.end().catch(() => undefined);
-      await nats.stop();
-      await database.drop();
-      await rm(dir, { recursive: true, force: true });
+      await rig.close();
     }
   });
 });

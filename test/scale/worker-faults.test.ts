@@ -9,8 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -26,11 +24,11 @@ import {
 } from '../../src/event-bus/index.js';
 import { sqliteFileName } from '../../src/storage/index.js';
 import { crashEvents } from '../integ/support/crash-events.js';
+import { startBusRig } from '../support/bus-rig.js';
 import { childExited, stopChild } from '../support/child-process.js';
 import { examplePolicy, startTestEngine } from '../support/engine-harness.js';
-import { freePort } from '../support/free-port.js';
-import { natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
-import { createPrivateDatabase, postgresSkipReason } from '../support/postgres.js';
+import { natsSkipReason } from '../support/nats-server.js';
+import { postgresSkipReason } from '../support/postgres.js';
 import { spawnPrevailWorker, type WorkerProcess } from '../support/prevail-process.js';
 
 const total = 2000;
@@ -138,10 +136,8 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
 
   /** A private database and NATS server for one scenario, and the API-node services over them. */
   async function rig() {
-    const dir = await mkdtemp(join(tmpdir(), 'prevail-scale-'));
-    const database = await createPrivateDatabase('prevail_scale');
-    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-    await nats.start();
+    const bus = await startBusRig('prevail_scale');
+    const { dir, database, nats } = bus;
     const publisher: EventPublisher = await connectEventPublisher(nats.url, { timeoutMs: 15_000 });
     const services = await createServices(
       { dataDir: dir, databaseUrl: database.url, policyDir: examplePolicy },
@@ -159,9 +155,7 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
         await pg.end();
         await services.close();
         await publisher.close();
-        await nats.stop();
-        await database.drop();
-        await rm(dir, { recursive: true, force: true });
+        await bus.close();
       },
     };
   }
