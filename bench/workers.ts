@@ -16,14 +16,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
 import { connectEventPublisher } from '../src/event-bus/index.js';
-import { freePort, natsSkipReason, PrivateNatsServer } from '../test/support/nats-server.js';
-import { postgresConnectionString, postgresUrl } from '../test/support/postgres.js';
+import { startBusRig } from '../test/support/bus-rig.js';
+import { stopChild } from '../test/support/child-process.js';
+import { natsSkipReason } from '../test/support/nats-server.js';
+import { childEnvironment } from '../test/support/prevail-process.js';
 import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 
@@ -52,8 +53,6 @@ function paymentEvent(round: number, i: number) {
 }
 
 function startWorker(natsUrl: string, databaseUrl: string, dataDir: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PREVAIL_')) env[name] = value;
   const child = spawn(
     process.execPath,
     [
@@ -68,7 +67,7 @@ function startWorker(natsUrl: string, databaseUrl: string, dataDir: string): Pro
       '--data-dir',
       dataDir,
     ],
-    { env: { ...env, PREVAIL_LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: childEnvironment({ PREVAIL_LOG_LEVEL: 'error' }), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
     let errors = '';
@@ -87,14 +86,7 @@ function startWorker(natsUrl: string, databaseUrl: string, dataDir: string): Pro
   });
 }
 
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
+const stopWorker = (child: ChildProcess) => stopChild(child, 20_000);
 
 interface Round {
   workers: number;
@@ -118,35 +110,28 @@ export async function run(args: string[]): Promise<void> {
     console.log(`workers: skipped: ${skip}`);
     return;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'prevail-bench-workers-'));
-  const database = `prevail_bench_workers_${process.pid}`;
-  const admin = new Client({ connectionString: postgresConnectionString });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${database}`;
-  const pg = new Client({ connectionString: postgresConnectionString.replace(/\/[^/?]*(\?|$)/, `/${database}$1`) });
-  const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-  await nats.start();
+  const rig = await startBusRig('prevail_bench_workers');
+  const { dir, database, nats } = rig;
+  const pg = new Client({ connectionString: database.connectionString });
   const natsPid = Number(readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).at(-1));
   const publisher = await connectEventPublisher(nats.url);
   await pg.connect();
   const results: Round[] = [];
   try {
     // One worker run first so the schema exists before two start together (it migrates).
-    await stopWorker(await startWorker(nats.url, url.href, dir));
+    await stopWorker(await startWorker(nats.url, database.url, dir));
     let round = 0;
     for (let repeat = 0; repeat < rounds; repeat++) {
       for (const workerCount of [1, 2]) {
         round++;
         const workers = await Promise.all(
-          Array.from({ length: workerCount }, () => startWorker(nats.url, url.href, dir)),
+          Array.from({ length: workerCount }, () => startWorker(nats.url, database.url, dir)),
         );
         const before = Number((await pg.query('select count(*) as n from events')).rows[0]?.n);
         const backendPids = async () =>
           (
             await pg.query('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
-              database,
+              database.name,
             ])
           ).rows.map((row: { pid: number }) => row.pid);
         const pidsBefore = await backendPids();
@@ -192,10 +177,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     await publisher.close();
     await pg.end();
-    await nats.stop();
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
+    await rig.close();
   }
   const perEvent = (value: number, events: number) => (value / events) * 1000;
   const rows: (string | number)[][] = [];

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { openActionRig, privateSession, writeActionPolicy } from '../../test/support/action-rig.js';
-import { freePort, natsSkipReason, PrivateNatsServer } from '../../test/support/nats-server.js';
+import { freePort } from '../../test/support/free-port.js';
+import { natsSkipReason, PrivateNatsServer } from '../../test/support/nats-server.js';
 import { deliveryBody, NatsActionPublisher } from './index.js';
 
 /** A string skip reason is printed by the test reporter. */

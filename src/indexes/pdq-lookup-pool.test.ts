@@ -1,31 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { flip, generator, randomHash } from '../../test/support/pdq-hashes.js';
 import { type IndexHit, LinearPdqIndex, PdqLookupPool, SharedPdqIndex } from './index.js';
-
-/** A deterministic pseudo-random 64-hex PDQ hash (synthetic). */
-function randomHash(next: () => number): string {
-  let hex = '';
-  for (let i = 0; i < 8; i++) hex += (next() >>> 0).toString(16).padStart(8, '0');
-  return hex;
-}
-
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-/** `hash` with its first `bits` bits flipped. */
-function flip(hash: string, bits: number): string {
-  const digits = hash.split('').map((digit) => Number.parseInt(digit, 16));
-  for (let bit = 0; bit < bits; bit++) digits[bit >> 2] = (digits[bit >> 2] as number) ^ (8 >> (bit & 3));
-  return digits.map((digit) => digit.toString(16)).join('');
-}
 
 describe('PdqLookupPool: lookups answered by worker threads from a SharedPdqIndex', () => {
   const next = generator(20261206);

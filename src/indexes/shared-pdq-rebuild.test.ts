@@ -1,32 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { flip, generator, hex, randomHash } from '../../test/support/pdq-hashes.js';
 import { PdqLookupPool, SharedPdqIndex } from './index.js';
-
-/** A deterministic generator of 32-bit words (synthetic hashes). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-function hex(words: Uint32Array, offset: number): string {
-  let text = '';
-  for (let i = 0; i < 8; i++) text += ((words[offset + i] as number) >>> 0).toString(16).padStart(8, '0');
-  return text;
-}
-
-/** `hash` with its first `bits` bits flipped. */
-function flip(hash: string, bits: number): string {
-  const digits = hash.split('').map((digit) => Number.parseInt(digit, 16));
-  for (let bit = 0; bit < bits; bit++) digits[bit >> 2] = (digits[bit >> 2] as number) ^ (8 >> (bit & 3));
-  return digits.map((digit) => digit.toString(16)).join('');
-}
 
 const size = 200_000;
 
@@ -52,7 +28,7 @@ describe('SharedPdqIndex.rebuildInBackground: lookups go on during the build, no
     const { index, probes, next } = loaded({ autoRebuild: false });
     const pool = new PdqLookupPool(index, { workers: 1 });
     try {
-      const fresh = () => hex(Uint32Array.from({ length: 8 }, next), 0);
+      const fresh = () => randomHash(next);
       const added = fresh();
       const addedLate = fresh();
       const readded = fresh();
@@ -155,7 +131,7 @@ describe('SharedPdqIndex.rebuildInBackground: lookups go on during the build, no
     const index = new SharedPdqIndex({ rebuildMinimum: 5, rebuildFraction: 0 });
     const hashes = new Map<number, string>();
     const addOne = (owner: number) => {
-      const hash = hex(Uint32Array.from({ length: 8 }, next), 0);
+      const hash = randomHash(next);
       hashes.set(owner, hash);
       index.add(owner, hash);
     };
@@ -185,7 +161,7 @@ describe('SharedPdqIndex.rebuildInBackground: lookups go on during the build, no
       assert.equal(index.size, hashes.size);
       for (let owner = 1; owner <= 2030; owner++) {
         const hash = hashes.get(owner);
-        const found = owns(index.query(hash ?? hex(Uint32Array.from({ length: 8 }, next), 0), 0), owner);
+        const found = owns(index.query(hash ?? randomHash(next), 0), owner);
         assert.equal(found, hash !== undefined, `owner ${owner}`);
       }
     } finally {

@@ -11,7 +11,7 @@ import { type DialectName, sqlBoolean } from './dialect.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
 import { KyselyCaseRepository, timelineRow } from './kysely-case-repository.js';
-import { KyselyEventLog } from './kysely-event-log.js';
+import { insertNewEvents, KyselyEventLog } from './kysely-event-log.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 
 type Db = Kysely<EngineDatabase>;
@@ -107,26 +107,7 @@ export class KyselyEngineStore implements EngineStore {
       throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store (--database postgres://…)');
     return this.#db.transaction().execute(async (trx) => {
       const receivedAt = new Date().toISOString();
-      const seqOf = new Map<string, number>();
-      for (const part of chunks(events)) {
-        const rows = await trx
-          .insertInto('events')
-          .values(
-            part.map((event) => ({
-              id: event.id,
-              type: event.type,
-              time: event.time,
-              time_ms: event.timeMs,
-              entities_json: JSON.stringify(event.entities),
-              data_json: JSON.stringify(event.data),
-              received_at: receivedAt,
-            })),
-          )
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .returning(['id', 'seq'])
-          .execute();
-        for (const row of rows) seqOf.set(row.id, Number(row.seq));
-      }
+      const seqOf = await insertNewEvents(trx, events, receivedAt);
       const logged: LoggedEvent[] = [];
       for (const event of events) {
         const seq = seqOf.get(event.id);

@@ -7,6 +7,40 @@ import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 type Db = Kysely<EngineDatabase>;
 
 /**
+ * Inserts `events` into the log, skipping ids already logged (the unique index on `id` decides,
+ * also against a concurrent writer, who waits for the other's commit), in chunks. Resolves with
+ * the seq of every row this call inserted, by id; an id it skipped is absent. Shared by the
+ * log's `append` and the bus mode's `commitDelivered`, which must agree on the row shape.
+ */
+export async function insertNewEvents(
+  db: Db,
+  events: readonly Omit<LoggedEvent, 'seq'>[],
+  receivedAt: string,
+): Promise<Map<string, number>> {
+  const seqOf = new Map<string, number>();
+  for (const part of chunks(events)) {
+    const rows = await db
+      .insertInto('events')
+      .values(
+        part.map((event) => ({
+          id: event.id,
+          type: event.type,
+          time: event.time,
+          time_ms: event.timeMs,
+          entities_json: JSON.stringify(event.entities),
+          data_json: JSON.stringify(event.data),
+          received_at: receivedAt,
+        })),
+      )
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning(['id', 'seq'])
+      .execute();
+    for (const row of rows) seqOf.set(row.id, Number(row.seq));
+  }
+  return seqOf;
+}
+
+/**
  * The durable event log over Kysely: appends are idempotent by event id (a resent event keeps
  * the seq of its first copy); reads are in seq order. On SQLite appends go through the prepared
  * statement fast path.
@@ -24,30 +58,8 @@ export class KyselyEventLog implements EventLogRepository {
     return this.db.transaction().execute(async (trx) => {
       // Insert what is new (the common case, one statement per chunk); only when some ids were
       // already logged, look their first copies up.
-      const seqOf = new Map<string, number>();
-      const inserted = new Set<string>();
-      for (const part of chunks(events)) {
-        const rows = await trx
-          .insertInto('events')
-          .values(
-            part.map((event) => ({
-              id: event.id,
-              type: event.type,
-              time: event.time,
-              time_ms: event.timeMs,
-              entities_json: JSON.stringify(event.entities),
-              data_json: JSON.stringify(event.data),
-              received_at: receivedAt,
-            })),
-          )
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .returning(['id', 'seq'])
-          .execute();
-        for (const row of rows) {
-          seqOf.set(row.id, row.seq);
-          inserted.add(row.id);
-        }
-      }
+      const seqOf = await insertNewEvents(trx, events, receivedAt);
+      const inserted = new Set(seqOf.keys());
       const missing = [...new Set(events.map((event) => event.id).filter((id) => !seqOf.has(id)))];
       for (const part of chunks(missing)) {
         const rows = await trx.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();

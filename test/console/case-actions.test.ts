@@ -6,24 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
 import {
-  browserTimeoutMs,
+  type ConsoleBrowser,
   consoleSkipReason,
+  openConsoleBrowser,
   seriousViolations,
   signIn,
-  viewport,
 } from '../support/console-browser.js';
 import { addPerson, type ConsoleServer, hashMatchCase, startConsoleServer } from '../support/console-server.js';
-import { freePort } from '../support/nats-server.js';
+import { freePort } from '../support/free-port.js';
 import { shapesImage } from '../support/wellness-rig.js';
 
 const skip = consoleSkipReason();
 
 describe("a case's actions on the case page", { skip }, () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let server: ConsoleServer;
   let caseId: number;
 
@@ -53,19 +50,16 @@ actions:
     const dispatcher = server.services.actions;
     assert.ok(dispatcher !== undefined, 'a webhook endpoint gives a dispatcher');
     assert.deepEqual(await dispatcher.runOnce(), { attempted: 1, delivered: 0, failed: 1 });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport });
-    context.setDefaultTimeout(browserTimeoutMs);
+    browser = await openConsoleBrowser();
   });
 
   after(async () => {
-    await context?.close();
     await browser?.close();
     await server?.close();
   });
 
   test('the action, its endpoint, status, attempts, last error and next retry; no payload', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await signIn(page, server.url, 'rita');
     await page.goto(`${server.url}/console/cases/${caseId}`);
     await page.getByRole('heading', { name: 'Actions sent to the platform' }).waitFor();

@@ -7,16 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import type { Page, Response } from 'playwright-core';
 import { chatTextMarker, ingestChat } from '../support/chat-case.js';
 import {
-  browserTimeoutMs,
+  type ConsoleBrowser,
   consoleSkipReason,
+  openConsoleBrowser,
   seriousViolations,
   signIn,
   signOut,
-  viewport,
 } from '../support/console-browser.js';
 import { addPerson, type ConsoleServer, startConsoleServer } from '../support/console-server.js';
 
@@ -33,8 +32,7 @@ function recordAnswers(page: Page, bodies: Promise<string>[]): void {
 describe('a chat case in the console: indicator timeline first, message text only on an audited reveal', {
   skip,
 }, () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let server: ConsoleServer;
   let caseId: number;
   let messages: { early: string; onTimeline: string };
@@ -49,19 +47,16 @@ describe('a chat case in the console: indicator timeline first, message text onl
     const [found] = await server.services.storage.engine.cases.list({ subject: 'user:user-chat-sender' });
     assert.ok(found !== undefined, 'the chat opened a case');
     caseId = found.id;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport });
-    context.setDefaultTimeout(browserTimeoutMs);
+    browser = await openConsoleBrowser();
   });
 
   after(async () => {
-    await context?.close();
     await browser?.close();
     await server?.close();
   });
 
   test('no text until "Show message" with a reason; then the text, and the audit log shows the reveal', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const bodies: Promise<string>[] = [];
     recordAnswers(page, bodies);
     await signIn(page, server.url, 'rita');
@@ -121,7 +116,7 @@ describe('a chat case in the console: indicator timeline first, message text onl
   });
 
   test('a child-safety reviewer without the opt-in is refused and sees no text', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await signIn(page, server.url, 'noor');
     await page.goto(`${server.url}/console/cases/${caseId}`);
     // The chat case sits in the general queue, which the role opens: the reveal itself refuses.

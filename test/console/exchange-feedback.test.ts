@@ -10,14 +10,12 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
 import {
-  browserTimeoutMs,
+  type ConsoleBrowser,
   consoleSkipReason,
+  openConsoleBrowser,
   seriousViolations,
   signIn,
-  viewport,
 } from '../support/console-browser.js';
 import { addPerson, type ConsoleServer, startConsoleServer } from '../support/console-server.js';
 import { testCredentialRing } from '../support/exchange-servers.js';
@@ -26,8 +24,7 @@ import { listUpstream, type NcmecContractServer, startNcmecContractServer } from
 const skip = consoleSkipReason();
 
 describe('feedback to exchanges on the case page', { skip }, () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  let browser: ConsoleBrowser;
   let server: ConsoleServer;
   let ncmec: NcmecContractServer;
   let caseId: number;
@@ -75,13 +72,10 @@ describe('feedback to exchanges on the case page', { skip }, () => {
     assert.ok(found);
     caseId = found.id;
     await addPerson(services, 'rita', ['child_safety_reviewer'], { optIn: true });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport });
-    context.setDefaultTimeout(browserTimeoutMs);
+    browser = await openConsoleBrowser();
   });
 
   after(async () => {
-    await context?.close();
     await browser?.close();
     await server?.close();
     await ncmec?.close();
@@ -89,7 +83,7 @@ describe('feedback to exchanges on the case page', { skip }, () => {
   });
 
   test('where each match’s feedback went; a true positive given, queued, then sent once', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await signIn(page, server.url, 'rita');
     await page.goto(`${server.url}/console/cases/${caseId}`);
     await page.getByRole('heading', { name: 'Feedback to exchanges' }).waitFor();

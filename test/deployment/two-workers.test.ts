@@ -16,10 +16,12 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
-import { Client } from 'pg';
+import { stopChild } from '../support/child-process.js';
 import { examplePolicy } from '../support/engine-harness.js';
-import { freePort, natsSkipReason } from '../support/nats-server.js';
-import { postgresConnectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { freePort } from '../support/free-port.js';
+import { natsSkipReason } from '../support/nats-server.js';
+import { createPrivateDatabase, postgresSkipReason } from '../support/postgres.js';
+import { childEnvironment } from '../support/prevail-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cliEntry = join(root, 'src/cli/main.ts');
@@ -107,15 +109,6 @@ async function startBackground(line: string, env: NodeJS.ProcessEnv): Promise<Ba
   assert.fail(`"${line}" did not become ready:\n${stderr}`);
 }
 
-async function stopBackground(item: Background): Promise<void> {
-  if (item.child.exitCode !== null || item.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => item.child.once('exit', resolve));
-  item.child.kill('SIGTERM');
-  const timer = setTimeout(() => item.child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 describe('docs/deployment.md § 12 by hand: two workers on PostgreSQL and NATS', {
   skip: skip === false ? undefined : skip,
   timeout: 300_000,
@@ -123,29 +116,22 @@ describe('docs/deployment.md § 12 by hand: two workers on PostgreSQL and NATS',
   test('the documented commands, in order, give a case and its events over /v1', async () => {
     const commands = await documentedCommands();
     const dir = await mkdtemp(join(tmpdir(), 'prevail-two-workers-'));
-    const database = `prevail_two_workers_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-    const admin = new Client({ connectionString: postgresConnectionString });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    const databaseUrl = new URL(postgresUrl);
-    databaseUrl.pathname = `/${database}`;
+    const database = await createPrivateDatabase('prevail_two_workers');
     const bin = join(dir, 'bin');
     await mkdir(bin);
     await writeFile(join(bin, 'prevail'), `#!/bin/sh\nexec "${process.execPath}" --import tsx "${cliEntry}" "$@"\n`);
     await chmod(join(bin, 'prevail'), 0o755);
     /** The test's value of every name the block exports. */
     const exported: Record<string, string> = {
-      PREVAIL_DATABASE_URL: databaseUrl.href,
+      PREVAIL_DATABASE_URL: database.url,
       PREVAIL_POLICY_DIR: examplePolicy,
       PREVAIL_DATA_DIR: join(dir, 'data'),
       PREVAIL_PORT: String(await freePort()),
       NATS_STORE: join(dir, 'nats'),
       NATS_PORT: String(await freePort()),
     };
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PREVAIL_')) env[name] = value;
+    const env = childEnvironment({});
     env.PATH = `${bin}:${env.PATH ?? ''}:/usr/sbin:/sbin`;
-    env.PREVAIL_LOG_LEVEL = 'warn';
     const background: Background[] = [];
     const outputs = new Map<string, string>();
     try {
@@ -195,7 +181,7 @@ describe('docs/deployment.md § 12 by hand: two workers on PostgreSQL and NATS',
       assert.deepEqual(JSON.parse(output('/v1/dead-letters')), { deadLetters: [], next: null });
 
       const workers = background.filter((item) => item.line.startsWith('prevail worker'));
-      for (const worker of workers) await stopBackground(worker);
+      for (const worker of workers) await stopChild(worker.child, 20_000);
       const processed = workers.map((worker) =>
         Number(/worker stopped: (\d+) processed/.exec(worker.stderr())?.[1] ?? Number.NaN),
       );
@@ -206,9 +192,8 @@ describe('docs/deployment.md § 12 by hand: two workers on PostgreSQL and NATS',
         'the two workers together processed each event once',
       );
     } finally {
-      for (const item of background.reverse()) await stopBackground(item);
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
+      for (const item of background.reverse()) await stopChild(item.child, 20_000);
+      await database.drop();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '../support/media-server.js';
+import { freePort } from '../support/free-port.js';
 import { sharedRoot } from '../support/shared-schemas.js';
 
 /**

@@ -25,24 +25,19 @@ import {
   workerConsumerName,
 } from '../../src/event-bus/index.js';
 import { crashEvents } from '../integ/support/crash-events.js';
+import { startBusRig } from '../support/bus-rig.js';
 import { examplePolicy, syntheticEvent } from '../support/engine-harness.js';
-import { freePort, natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
-import { postgresConnectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { freePort } from '../support/free-port.js';
+import { natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
+import { postgresSkipReason } from '../support/postgres.js';
 
 const skip = natsSkipReason() ?? (await postgresSkipReason());
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout: 180_000 }, () => {
   test('unreadable, refused and uncommittable messages are each dead-lettered once; the others are processed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'prevail-bus-dead-'));
-    const database = `prevail_bus_dead_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-    const admin = new Client({ connectionString: postgresConnectionString });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    const databaseUrl = new URL(postgresUrl);
-    databaseUrl.pathname = `/${database}`;
-    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-    await nats.start();
+    const rig = await startBusRig('prevail_bus_dead');
+    const { dir, database, nats } = rig;
     const publisher = await connectEventPublisher(nats.url);
     // Three deliveries at most, so that the test does not wait for twenty.
     const bus = await connect({ servers: nats.url });
@@ -55,14 +50,14 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
       max_deliver: 3,
     });
     const api = await createServices(
-      { dataDir: dir, databaseUrl: databaseUrl.href, policyDir: examplePolicy },
+      { dataDir: dir, databaseUrl: database.url, policyDir: examplePolicy },
       { withEngine: true, loadIndexes: false, engineBus: { publish: (items) => publisher.publish(items) } },
     );
     const workerSide = await createServices(
-      { dataDir: dir, databaseUrl: databaseUrl.href, policyDir: examplePolicy },
+      { dataDir: dir, databaseUrl: database.url, policyDir: examplePolicy },
       { withEngine: true, loadIndexes: false, engineBus: {} },
     );
-    const pg = new Client({ connectionString: postgresConnectionString.replace(/\/[^/?]*(\?|$)/, `/${database}$1`) });
+    const pg = new Client({ connectionString: database.connectionString });
     await pg.connect();
     let worker: Awaited<ReturnType<typeof startEventWorker>> | undefined;
     try {
@@ -177,10 +172,7 @@ describe('bus dead letters', { skip: skip === false ? undefined : skip, timeout:
       await workerSide.close();
       await api.close();
       await publisher.close();
-      await nats.stop();
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-      await rm(dir, { recursive: true, force: true });
+      await rig.close();
     }
   });
   test('a store that is away: a failed batch is tried alone three times, the rest delivered again untried', async () => {

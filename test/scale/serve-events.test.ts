@@ -6,19 +6,17 @@
  * anything starts.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Client } from 'pg';
+import { startBusRig } from '../support/bus-rig.js';
 import { examplePolicy } from '../support/engine-harness.js';
-import { freePort, natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
-import { postgresConnectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
-import { runPrevail, startPrevailServe } from '../support/prevail-process.js';
+import { natsSkipReason } from '../support/nats-server.js';
+import { postgresSkipReason } from '../support/postgres.js';
+import { runPrevail, spawnPrevailWorker, startPrevailServe, type WorkerProcess } from '../support/prevail-process.js';
 
-const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const skip = natsSkipReason() ?? (await postgresSkipReason());
 
 describe('bus mode needs PostgreSQL', () => {
@@ -42,18 +40,11 @@ describe('prevail serve --events with a prevail worker', {
   timeout: 180_000,
 }, () => {
   test('an event posted to the API node is processed by the worker', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'prevail-serve-events-'));
-    const database = `prevail_serve_events_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-    const admin = new Client({ connectionString: postgresConnectionString });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    const url = new URL(postgresUrl);
-    url.pathname = `/${database}`;
-    const source = ['--database-url', url.href, '--policy', examplePolicy, '--data-dir', dir];
-    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-    await nats.start();
-    let worker: ChildProcess | undefined;
-    const pg = new Client({ connectionString: postgresConnectionString.replace(/\/[^/?]*(\?|$)/, `/${database}$1`) });
+    const rig = await startBusRig('prevail_serve_events');
+    const { dir, database, nats } = rig;
+    const source = ['--database-url', database.url, '--policy', examplePolicy, '--data-dir', dir];
+    let worker: WorkerProcess | undefined;
+    const pg = new Client({ connectionString: database.connectionString });
     try {
       const created = await runPrevail(['keys', 'create', 'ingest', '--scopes', 'write', ...source]);
       assert.equal(created.code, 0, created.stderr);
@@ -88,12 +79,7 @@ describe('prevail serve --events with a prevail worker', {
         // Nothing is processed by the API node: the event is not in the store until a worker runs.
         await pg.connect();
         assert.equal(Number((await pg.query('select count(*) as n from events')).rows[0]?.n), 0);
-        const env: NodeJS.ProcessEnv = {};
-        for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PREVAIL_')) env[name] = value;
-        worker = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'worker', '--events', nats.url, ...source], {
-          env: { ...env, PREVAIL_LOG_LEVEL: 'error' },
-          stdio: 'ignore',
-        });
+        worker = spawnPrevailWorker(nats.url, source);
         let cases = 0;
         for (let i = 0; i < 240 && cases === 0; i++) {
           cases = Number(
@@ -110,12 +96,9 @@ describe('prevail serve --events with a prevail worker', {
         await server.stop();
       }
     } finally {
-      worker?.kill('SIGKILL');
+      worker?.child.kill('SIGKILL');
       await pg.end().catch(() => undefined);
-      await nats.stop();
-      await admin.query(`drop database if exists ${database} with (force)`);
-      await admin.end();
-      await rm(dir, { recursive: true, force: true });
+      await rig.close();
     }
   });
 });

@@ -8,12 +8,9 @@
  * subject is open, and the stream is drained with nothing pending.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import BetterSqlite3 from 'better-sqlite3';
@@ -27,11 +24,13 @@ import {
 } from '../../src/event-bus/index.js';
 import { sqliteFileName } from '../../src/storage/index.js';
 import { crashEvents } from '../integ/support/crash-events.js';
+import { startBusRig } from '../support/bus-rig.js';
+import { childExited, stopChild } from '../support/child-process.js';
 import { examplePolicy, startTestEngine } from '../support/engine-harness.js';
-import { freePort, natsSkipReason, PrivateNatsServer } from '../support/nats-server.js';
-import { postgresConnectionString, postgresSkipReason, postgresUrl } from '../support/postgres.js';
+import { natsSkipReason } from '../support/nats-server.js';
+import { postgresSkipReason } from '../support/postgres.js';
+import { spawnPrevailWorker, type WorkerProcess } from '../support/prevail-process.js';
 
-const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const total = 2000;
 const events = crashEvents(0, total);
 
@@ -52,51 +51,12 @@ async function controlRun(): Promise<{ links: number; events: number }> {
   return { links, events: logged };
 }
 
-/** A `prevail worker` child; `stderr` collects what it printed. */
-function startWorker(
-  natsUrl: string,
-  databaseUrl: string,
-  dataDir: string,
-): { child: ChildProcess; stderr: () => string } {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PREVAIL_')) env[name] = value;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      cliEntry,
-      'worker',
-      '--events',
-      natsUrl,
-      '--database-url',
-      databaseUrl,
-      '--policy',
-      examplePolicy,
-      '--data-dir',
-      dataDir,
-    ],
-    { env: { ...env, PREVAIL_LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return { child, stderr: () => stderr };
+/** A `prevail worker` child on the scenario's bus and database. */
+function startWorker(natsUrl: string, databaseUrl: string, dataDir: string): WorkerProcess {
+  return spawnPrevailWorker(natsUrl, ['--database-url', databaseUrl, '--policy', examplePolicy, '--data-dir', dataDir]);
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopWorker(worker: { child: ChildProcess }): Promise<void> {
-  worker.child.kill('SIGTERM');
-  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 15_000);
-  await exited(worker.child);
-  clearTimeout(timer);
-}
+const stopWorker = (worker: WorkerProcess) => stopChild(worker.child, 15_000);
 
 /** Prints what a scenario counted (the test's report). */
 function say(line: string): void {
@@ -176,36 +136,26 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
 
   /** A private database and NATS server for one scenario, and the API-node services over them. */
   async function rig() {
-    const dir = await mkdtemp(join(tmpdir(), 'prevail-scale-'));
-    const database = `prevail_scale_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-    const admin = new Client({ connectionString: postgresConnectionString });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    const databaseUrl = new URL(postgresUrl);
-    databaseUrl.pathname = `/${database}`;
-    const nats = new PrivateNatsServer(await freePort(), join(dir, 'nats'));
-    await nats.start();
+    const bus = await startBusRig('prevail_scale');
+    const { dir, database, nats } = bus;
     const publisher: EventPublisher = await connectEventPublisher(nats.url, { timeoutMs: 15_000 });
     const services = await createServices(
-      { dataDir: dir, databaseUrl: databaseUrl.href, policyDir: examplePolicy },
+      { dataDir: dir, databaseUrl: database.url, policyDir: examplePolicy },
       { withEngine: true, loadIndexes: false, engineBus: { publish: (items) => publisher.publish(items) } },
     );
-    const pg = new Client({ connectionString: postgresConnectionString.replace(/\/[^/?]*(\?|$)/, `/${database}$1`) });
+    const pg = new Client({ connectionString: database.connectionString });
     await pg.connect();
     return {
       dir,
       nats,
       services,
       pg,
-      databaseUrl: databaseUrl.href,
+      databaseUrl: database.url,
       async close() {
         await pg.end();
         await services.close();
         await publisher.close();
-        await nats.stop();
-        await admin.query(`drop database if exists ${database} with (force)`);
-        await admin.end();
-        await rm(dir, { recursive: true, force: true });
+        await bus.close();
       },
     };
   }
@@ -242,10 +192,10 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
         } else await pause(250);
       }
       assert.ok(killed, 'the first worker committed 30 % of the load');
-      await exited(workers[0]?.child as ChildProcess);
+      await childExited(workers[0]?.child as ChildProcess);
       workers.push(startWorker(r.nats.url, r.databaseUrl, r.dir));
       const counts = await settled(r.pg, r.nats.url, total);
-      await stopWorker(workers[1] as { child: ChildProcess });
+      await stopWorker(workers[1] as WorkerProcess);
       say(`(a) worker 2 said: ${workers[1]?.stderr().trim().split('\n').slice(-5).join(' | ')}`);
       report('(a)', acked.size, counts);
       const ids = (await r.pg.query('select id from events')).rows.map((row: { id: string }) => row.id);

@@ -3,8 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
-import { browserSkipReason } from './browser.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { browserSkipReason, launchChromium } from './browser.js';
 import { testPassword } from './console-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +27,30 @@ export function consoleSkipReason(): string | false {
 
 /** The viewport every console page is tested (and photographed) at. */
 export const viewport = { width: 1280, height: 800 } as const;
+
+/** A Chromium for one suite, with the one context its pages open in. */
+export interface ConsoleBrowser {
+  readonly browser: Browser;
+  /** At `viewport`, every wait bounded by `browserTimeoutMs`. */
+  readonly context: BrowserContext;
+  /** Closes the context, then the browser. */
+  close(): Promise<void>;
+}
+
+/** Launches Chromium and opens the context a console suite's pages share (see `ConsoleBrowser`). */
+export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(browserTimeoutMs);
+  return {
+    browser,
+    context,
+    close: async () => {
+      await context.close();
+      await browser.close();
+    },
+  };
+}
 
 /**
  * Signs in through the login page as `login` (with `password`, by default the one `addPerson`

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 /**
  * A throwaway node-media-server (RTMP and HTTP-FLV) for tests and benchmarks, on 127.0.0.1 and
@@ -19,16 +20,6 @@ export interface MediaServer {
   /** The server's process id (tests check that nothing is left running). */
   readonly pid: number | undefined;
   close(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1, as the system hands one out for port 0. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** Resolves once something accepts TCP connections on `port`, or rejects after `timeoutMs`. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { connect } from '@nats-io/transport-node';
+import { stopChild } from './child-process.js';
 
 /** The Debian nats-server (apt `nats-server`); tests that need it skip, saying why, without it. */
 export const natsServerPath = '/usr/sbin/nats-server';
@@ -9,16 +9,6 @@ export const natsServerPath = '/usr/sbin/nats-server';
 /** Why NATS tests cannot run here, or undefined when they can. */
 export function natsSkipReason(): string | undefined {
   return existsSync(natsServerPath) ? undefined : `${natsServerPath} is not installed (apt-get install nats-server)`;
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -60,11 +50,6 @@ export class PrivateNatsServer {
   async stop(): Promise<void> {
     const child = this.#process;
     this.#process = undefined;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    if (child !== undefined) await stopChild(child, 5000);
   }
 }

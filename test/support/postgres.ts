@@ -39,3 +39,39 @@ export async function dropPostgresSchemas(schemas: readonly string[]): Promise<v
     await client.end();
   }
 }
+
+/** A PostgreSQL database of one test's own, on the test server (see `createPrivateDatabase`). */
+export interface PrivateDatabase {
+  readonly name: string;
+  /** `postgresUrl` pointing at this database (what `--database-url` takes). */
+  readonly url: string;
+  /** `postgresConnectionString` pointing at this database (what `pg` takes). */
+  readonly connectionString: string;
+  /** Drops the database (forcing off whoever is still connected) and closes the admin connection. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database named `<prefix>_<pid>_<random>` for a test that needs a whole
+ * database rather than a schema (child processes that run their own migrations, bus mode).
+ */
+export async function createPrivateDatabase(prefix: string): Promise<PrivateDatabase> {
+  const name = `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const admin = new Client({ connectionString: postgresConnectionString });
+  await admin.connect();
+  await admin.query(`create database ${escapeIdentifier(name)}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.href,
+    connectionString: postgresConnectionString.replace(/\/[^/?]*(\?|$)/, `/${name}$1`),
+    drop: async () => {
+      try {
+        await admin.query(`drop database if exists ${escapeIdentifier(name)} with (force)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}

@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './media-server.js';
+import { freePort } from './free-port.js';
 
 /** The CLI's source entry, run through tsx: the same code `bin/prevail.js` runs once built. */
 const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** The environment of a child `prevail`: this one's without any `PREVAIL_*`, plus `extra`. */
-function childEnvironment(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+export function childEnvironment(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('PREVAIL_')) env[name] = value;
   return { ...env, PREVAIL_LOG_LEVEL: 'warn', ...extra };
@@ -87,4 +87,26 @@ export async function startPrevailServe(
       return code;
     },
   };
+}
+
+/** A `prevail worker` child process; `stderr()` is everything it printed so far. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  stderr(): string;
+}
+
+/**
+ * Starts `prevail worker --events <natsUrl> <args>` (log level `error`) without waiting for it:
+ * tests watch what it did through the shared database, or `stderr()`.
+ */
+export function spawnPrevailWorker(natsUrl: string, args: readonly string[]): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'worker', '--events', natsUrl, ...args], {
+    env: childEnvironment({ PREVAIL_LOG_LEVEL: 'error' }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return { child, stderr: () => stderr };
 }
