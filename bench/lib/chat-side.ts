@@ -13,10 +13,9 @@
  * commit's whole analyser, chat pack, engine and store, fed exactly the same events. The store is
  * a throwaway SQLite one (WAL, synchronous NORMAL) with a snapshot every 100,000 events.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ingestAndDigest } from './side-measure.js';
+import { ingestAndDigest, readEvents } from './side-measure.js';
 
 type AppDoor = typeof import('../../src/app/index.js');
 type ScreeningDoor = typeof import('../../src/screening/index.js');
@@ -27,10 +26,7 @@ const { builtinPacks } = (await import(pathToFileURL(join(root, 'src', 'app', 'i
 const { withPackEngine } = (await import(
   pathToFileURL(join(root, 'src', 'screening', 'index.js')).href
 )) as ScreeningDoor;
-const events: unknown[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line !== '')
-  .map((line) => JSON.parse(line));
+const events = readEvents(file);
 
 /** One pass: fresh packs, a fresh throwaway store; every event in, drained; CPU and alerts. */
 async function pass() {

@@ -9,10 +9,9 @@
  * Only the screening door is loaded from `root`, so that the code measured is that commit's whole
  * engine, features, pack and store, fed exactly the same events.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ingestAndDigest } from './side-measure.js';
+import { ingestAndDigest, readEvents } from './side-measure.js';
 
 type ScreeningDoor = typeof import('../../src/screening/index.js');
 
@@ -21,10 +20,7 @@ if (root === undefined || file === undefined) throw new Error('usage: payments-s
 const { withScreeningEngine } = (await import(
   pathToFileURL(join(root, 'src', 'screening', 'index.js')).href
 )) as ScreeningDoor;
-const events: unknown[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line !== '')
-  .map((line) => JSON.parse(line));
+const events = readEvents(file);
 
 const result = await withScreeningEngine({}, (engine) => ingestAndDigest(engine, events));
 console.log(JSON.stringify({ payments: events.length, ...result }));

@@ -1,10 +1,11 @@
 /**
- * The measurement inside a side script (`bench/lib/*-side.ts`): wall and CPU time of the work,
- * and, for the sides that feed a screening engine, the events ingested in calls of 1,000 and the
- * typology alerts digested. It imports nothing from src/: the engine passed in is the one loaded
- * from the side's build root, this commit's or another's.
+ * The measurement inside a side script (`bench/lib/*-side.ts`): reading the events the parent
+ * wrote, wall and CPU time of the work and, for the sides that feed a screening engine, the
+ * events ingested in calls of 1,000 and the typology alerts digested. It imports nothing from
+ * src/: the engine passed in is the one loaded from the side's build root, this commit's or another's.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** Runs `work`; its wall seconds and this process's CPU seconds (user + system), and its value. */
 export async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; cpuSeconds: number; value: T }> {
@@ -32,4 +33,12 @@ export async function ingestAndDigest(engine: Engine, events: readonly unknown[]
   const alerts = engine.typologyAlerts();
   const alertsSha256 = createHash('sha256').update(JSON.stringify(alerts)).digest('hex');
   return { seconds, cpuSeconds, alerts: alerts.length, alertsSha256 };
+}
+
+/** The engine events of `file`, one JSON object a line, as the parent benchmark wrote them. */
+export function readEvents(file: string): unknown[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line));
 }
