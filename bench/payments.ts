@@ -30,7 +30,7 @@ import { simulatePayments } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { option, type SideOptions, sideOptions } from './lib/side-options.js';
-import { buildRoots, commitOf, rates, runInTurns, sidesAgree } from './lib/side-runs.js';
+import { buildRoots, runInTurns, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** The screening engine (pack rules active, throwaway store) with the engine's default snapshots. */
 function withEngine<T>(work: (engine: SignalsEngine) => Promise<T>): Promise<T> {
@@ -44,21 +44,6 @@ interface SideRun {
   readonly cpuSeconds: number;
   readonly alerts: number;
   readonly alertsSha256: string;
-}
-
-/** A side's runs summed up: median payments per second and per CPU-second, and every run's figures. */
-function summary(runs: readonly SideRun[]) {
-  const first = runs[0] as SideRun;
-  const side = rates(runs, (item) => item.payments);
-  return {
-    paymentsPerSecond: side.perSecond,
-    paymentsPerCpuSecond: side.perCpuSecond,
-    seconds: side.seconds,
-    runsPaymentsPerSecond: side.runsPerSecond,
-    runsPaymentsPerCpuSecond: side.runsPerCpuSecond,
-    alerts: first.alerts,
-    alertsSha256: first.alertsSha256,
-  };
 }
 
 /**
@@ -91,14 +76,9 @@ async function runSides(
     await rm(directory, { recursive: true, force: true });
   }
   const { after, before } = runs;
-  sidesAgree(after, before, (item) => ({ count: item.alerts, sha256: item.alertsSha256 }), detectionChanged);
-  return {
-    after: summary(after),
-    before:
-      beforeDirectory === undefined || before.length === 0
-        ? undefined
-        : { commit: await commitOf(beforeDirectory), ...summary(before) },
-  };
+  const outcome = (item: SideRun) => ({ count: item.alerts, sha256: item.alertsSha256 });
+  sidesAgree(after, before, outcome, detectionChanged);
+  return summarizeSides({ after, before }, beforeDirectory, (item) => item.payments, outcome);
 }
 
 /** Baseline: each pack feature recomputed from the entity's history for every payment. */
@@ -192,8 +172,8 @@ export async function run(args: string[]): Promise<void> {
   const baselinePerSecond = Math.round(baseline.processed / baseline.seconds);
   const memory = await runMemory(memoryAccounts);
 
-  const ratio = before === undefined ? undefined : after.paymentsPerSecond / before.paymentsPerSecond;
-  const cpuRatio = before === undefined ? undefined : after.paymentsPerCpuSecond / before.paymentsPerCpuSecond;
+  const ratio = before === undefined ? undefined : after.perSecond / before.perSecond;
+  const cpuRatio = before === undefined ? undefined : after.perCpuSecond / before.perCpuSecond;
   printTable(
     ['design', 'payments', 'seconds (median)', 'payments/s', 'per CPU-second'],
     [
@@ -201,8 +181,8 @@ export async function run(args: string[]): Promise<void> {
         'Prevail: incremental features, durable engine',
         events.length,
         after.seconds.toFixed(1),
-        after.paymentsPerSecond,
-        after.paymentsPerCpuSecond,
+        after.perSecond,
+        after.perCpuSecond,
       ],
       ...(before === undefined
         ? []
@@ -211,8 +191,8 @@ export async function run(args: string[]): Promise<void> {
               `Prevail before (${before.commit})`,
               events.length,
               before.seconds.toFixed(1),
-              before.paymentsPerSecond,
-              before.paymentsPerCpuSecond,
+              before.perSecond,
+              before.perCpuSecond,
             ],
           ]),
       [
@@ -226,11 +206,11 @@ export async function run(args: string[]): Promise<void> {
   );
   if (before !== undefined && ratio !== undefined && cpuRatio !== undefined) {
     console.log(
-      `after/before: ${ratio.toFixed(2)}× payments/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPaymentsPerSecond.join(', ')}/s, before ${before.runsPaymentsPerSecond.join(', ')}/s)`,
+      `after/before: ${ratio.toFixed(2)}× payments/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPerSecond.join(', ')}/s, before ${before.runsPerSecond.join(', ')}/s)`,
     );
   }
   console.log(
-    `speed-up over recompute: ${(after.paymentsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.alerts} alerts (SHA-256 ${after.alertsSha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : detectionChanged ? `; before: ${before.alerts} alerts, the same on each of its runs — the detection changed between the sides` : ' of both sides'})`,
+    `speed-up over recompute: ${(after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.count} alerts (SHA-256 ${after.sha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : detectionChanged ? `; before: ${before.count} alerts, the same on each of its runs — the detection changed between the sides` : ' of both sides'})`,
   );
   console.log(
     `memory: ${memory.rssMbPerMillion} MB RSS (${memory.heapMbPerMillion} MB heap) per million accounts, measured over ${memory.entities.toLocaleString('en')} accounts`,
@@ -242,31 +222,31 @@ export async function run(args: string[]): Promise<void> {
     payments: events.length,
     repeat,
     prevailSeconds: after.seconds,
-    prevailPaymentsPerSecond: after.paymentsPerSecond,
-    prevailPaymentsPerCpuSecond: after.paymentsPerCpuSecond,
-    prevailRunsPaymentsPerSecond: after.runsPaymentsPerSecond,
-    prevailRunsPaymentsPerCpuSecond: after.runsPaymentsPerCpuSecond,
-    alerts: after.alerts,
-    alertsSha256: after.alertsSha256,
+    prevailPaymentsPerSecond: after.perSecond,
+    prevailPaymentsPerCpuSecond: after.perCpuSecond,
+    prevailRunsPaymentsPerSecond: after.runsPerSecond,
+    prevailRunsPaymentsPerCpuSecond: after.runsPerCpuSecond,
+    alerts: after.count,
+    alertsSha256: after.sha256,
     ...(before === undefined || ratio === undefined || cpuRatio === undefined
       ? {}
       : {
           before: {
             commit: before.commit,
             detectionChanged,
-            alerts: before.alerts,
+            alerts: before.count,
             seconds: before.seconds,
-            paymentsPerSecond: before.paymentsPerSecond,
-            paymentsPerCpuSecond: before.paymentsPerCpuSecond,
-            runsPaymentsPerSecond: before.runsPaymentsPerSecond,
-            runsPaymentsPerCpuSecond: before.runsPaymentsPerCpuSecond,
+            paymentsPerSecond: before.perSecond,
+            paymentsPerCpuSecond: before.perCpuSecond,
+            runsPaymentsPerSecond: before.runsPerSecond,
+            runsPaymentsPerCpuSecond: before.runsPerCpuSecond,
           },
           ratio: Number(ratio.toFixed(2)),
           cpuRatio: Number(cpuRatio.toFixed(2)),
         }),
     baselinePayments: baseline.processed,
     baselinePaymentsPerSecond: baselinePerSecond,
-    speedup: Number((after.paymentsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
+    speedup: Number((after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
     memoryAccounts: memory.entities,
     rssMbPerMillionAccounts: memory.rssMbPerMillion,
     heapMbPerMillionAccounts: memory.heapMbPerMillion,

@@ -26,7 +26,7 @@ import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { syntheticEvent, windows, writePolicy } from './lib/rules-workload.js';
 import { option, type SideOptions, sideOptions } from './lib/side-options.js';
-import { buildRoots, commitOf, rates, runInTurns, sidesAgree } from './lib/side-runs.js';
+import { buildRoots, runInTurns, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** One run of one side (see `rules-side.ts`). */
 interface SideRun {
@@ -35,21 +35,6 @@ interface SideRun {
   readonly cpuSeconds: number;
   readonly hits: number;
   readonly hitsSha256: string;
-}
-
-/** A side's runs summed up: medians, and every run's figures. */
-function summary(runs: readonly SideRun[]) {
-  const first = runs[0] as SideRun;
-  const side = rates(runs, (item) => item.events);
-  return {
-    eventsPerSecond: side.perSecond,
-    eventsPerCpuSecond: side.perCpuSecond,
-    seconds: side.seconds,
-    runsEventsPerSecond: side.runsPerSecond,
-    runsEventsPerCpuSecond: side.runsPerCpuSecond,
-    hits: first.hits,
-    hitsSha256: first.hitsSha256,
-  };
 }
 
 /**
@@ -75,14 +60,9 @@ async function runSides(policy: string, total: number, { beforeDirectory, repeat
           .join('; ')}`,
       ),
   );
-  sidesAgree(after, before, (item) => ({ count: item.hits, sha256: item.hitsSha256 }), false);
-  return {
-    after: summary(after),
-    before:
-      beforeDirectory === undefined || before.length === 0
-        ? undefined
-        : { commit: await commitOf(beforeDirectory), ...summary(before) },
-  };
+  const outcome = (item: SideRun) => ({ count: item.hits, sha256: item.hitsSha256 });
+  sidesAgree(after, before, outcome, false);
+  return summarizeSides({ after, before }, beforeDirectory, (item) => item.events, outcome);
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -196,8 +176,8 @@ export async function run(args: string[]): Promise<void> {
     history.close();
     const baselinePerSecond = Math.round(baselineEvents / (baselineMs / 1000));
 
-    const ratio = before === undefined ? undefined : after.eventsPerSecond / before.eventsPerSecond;
-    const cpuRatio = before === undefined ? undefined : after.eventsPerCpuSecond / before.eventsPerCpuSecond;
+    const ratio = before === undefined ? undefined : after.perSecond / before.perSecond;
+    const cpuRatio = before === undefined ? undefined : after.perCpuSecond / before.perCpuSecond;
     console.log('');
     printTable(
       ['design', 'events', 'seconds', 'events/s', 'events/CPU-s'],
@@ -206,8 +186,8 @@ export async function run(args: string[]): Promise<void> {
           'Prevail engine (durable log, incremental features, 50 rules)',
           total,
           after.seconds.toFixed(1),
-          after.eventsPerSecond,
-          after.eventsPerCpuSecond,
+          after.perSecond,
+          after.perCpuSecond,
         ],
         ...(before === undefined
           ? []
@@ -216,8 +196,8 @@ export async function run(args: string[]): Promise<void> {
                 `Prevail before (${before.commit})`,
                 total,
                 before.seconds.toFixed(1),
-                before.eventsPerSecond,
-                before.eventsPerCpuSecond,
+                before.perSecond,
+                before.perCpuSecond,
               ],
             ]),
         [
@@ -231,11 +211,11 @@ export async function run(args: string[]): Promise<void> {
     );
     if (before !== undefined && ratio !== undefined && cpuRatio !== undefined) {
       console.log(
-        `after/before: ${ratio.toFixed(2)}× events/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsEventsPerCpuSecond.join(', ')}/CPU-s, before ${before.runsEventsPerCpuSecond.join(', ')}/CPU-s)`,
+        `after/before: ${ratio.toFixed(2)}× events/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPerCpuSecond.join(', ')}/CPU-s, before ${before.runsPerCpuSecond.join(', ')}/CPU-s)`,
       );
     }
     console.log(
-      `speed-up over recompute: ${(after.eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.hits} rule hits stored (SHA-256 ${after.hitsSha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
+      `speed-up over recompute: ${(after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.count} rule hits stored (SHA-256 ${after.sha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
     );
     console.log(
       `synchronous verdict latency at 1,000 events/s (5,000 events): p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
@@ -246,28 +226,28 @@ export async function run(args: string[]): Promise<void> {
       rules: 50,
       features: 20,
       repeat,
-      eventsPerSecond: after.eventsPerSecond,
-      eventsPerCpuSecond: after.eventsPerCpuSecond,
-      runsEventsPerSecond: after.runsEventsPerSecond,
-      runsEventsPerCpuSecond: after.runsEventsPerCpuSecond,
-      ruleHits: after.hits,
-      ruleHitsSha256: after.hitsSha256,
+      eventsPerSecond: after.perSecond,
+      eventsPerCpuSecond: after.perCpuSecond,
+      runsEventsPerSecond: after.runsPerSecond,
+      runsEventsPerCpuSecond: after.runsPerCpuSecond,
+      ruleHits: after.count,
+      ruleHitsSha256: after.sha256,
       ...(before === undefined || ratio === undefined || cpuRatio === undefined
         ? {}
         : {
             before: {
               commit: before.commit,
-              eventsPerSecond: before.eventsPerSecond,
-              eventsPerCpuSecond: before.eventsPerCpuSecond,
-              runsEventsPerSecond: before.runsEventsPerSecond,
-              runsEventsPerCpuSecond: before.runsEventsPerCpuSecond,
+              eventsPerSecond: before.perSecond,
+              eventsPerCpuSecond: before.perCpuSecond,
+              runsEventsPerSecond: before.runsPerSecond,
+              runsEventsPerCpuSecond: before.runsPerCpuSecond,
             },
             ratio: Number(ratio.toFixed(2)),
             cpuRatio: Number(cpuRatio.toFixed(2)),
           }),
       baselineEvents,
       baselineEventsPerSecond: baselinePerSecond,
-      speedup: Number((after.eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
+      speedup: Number((after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
       verdictP50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
       verdictP99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
     });

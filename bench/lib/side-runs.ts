@@ -138,6 +138,41 @@ export function rates<T extends RunTime>(runs: readonly T[], units: number | ((r
   };
 }
 
+/** A side's runs summed up: its rates, and the outcome of its first run (the same as every run's, checked). */
+export interface SideSummary extends Rates, Outcome {}
+
+/** `runs` summed up, each having processed `units`; undefined for no runs. */
+function summarize<T extends RunTime>(
+  runs: readonly T[],
+  units: (run: T) => number,
+  outcome: (run: T) => Outcome,
+): SideSummary | undefined {
+  const first = runs[0];
+  return first === undefined ? undefined : { ...rates(runs, units), ...outcome(first) };
+}
+
+/**
+ * Both sides summed up (see `SideSummary`), the before side with the commit of `beforeDirectory`
+ * (undefined when there is none or it did not run).
+ */
+export async function summarizeSides<T extends RunTime>(
+  runs: { readonly after: readonly T[]; readonly before: readonly T[] },
+  beforeDirectory: string | undefined,
+  units: (run: T) => number,
+  outcome: (run: T) => Outcome,
+): Promise<{ after: SideSummary; before: (SideSummary & { commit: string }) | undefined }> {
+  const after = summarize(runs.after, units, outcome);
+  if (after === undefined) throw new Error('this side never ran');
+  const before = summarize(runs.before, units, outcome);
+  return {
+    after,
+    before:
+      beforeDirectory === undefined || before === undefined
+        ? undefined
+        : { commit: await commitOf(beforeDirectory), ...before },
+  };
+}
+
 /** The commit checked out in `directory` (short hash), for the record. */
 export async function commitOf(directory: string): Promise<string> {
   const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
