@@ -30,7 +30,7 @@ import { simulatePayments } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { option, type SideOptions, sideOptions } from './lib/side-options.js';
-import { buildRoots, runInTurns, sidesAgree, summarizeSides } from './lib/side-runs.js';
+import { buildRoots, runInTurns, sideRows, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** The screening engine (pack rules active, throwaway store) with the engine's default snapshots. */
 function withEngine<T>(work: (engine: SignalsEngine) => Promise<T>): Promise<T> {
@@ -177,24 +177,7 @@ export async function run(args: string[]): Promise<void> {
   printTable(
     ['design', 'payments', 'seconds (median)', 'payments/s', 'per CPU-second'],
     [
-      [
-        'Prevail: incremental features, durable engine',
-        events.length,
-        after.seconds.toFixed(1),
-        after.perSecond,
-        after.perCpuSecond,
-      ],
-      ...(before === undefined
-        ? []
-        : [
-            [
-              `Prevail before (${before.commit})`,
-              events.length,
-              before.seconds.toFixed(1),
-              before.perSecond,
-              before.perCpuSecond,
-            ],
-          ]),
+      ...sideRows('Prevail: incremental features, durable engine', events.length, after, before),
       [
         'baseline: recompute features from history per payment',
         baseline.processed,

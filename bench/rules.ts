@@ -26,7 +26,7 @@ import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { syntheticEvent, windows, writePolicy } from './lib/rules-workload.js';
 import { option, type SideOptions, sideOptions } from './lib/side-options.js';
-import { buildRoots, runInTurns, sidesAgree, summarizeSides } from './lib/side-runs.js';
+import { buildRoots, runInTurns, sideRows, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** One run of one side (see `rules-side.ts`). */
 interface SideRun {
@@ -182,24 +182,7 @@ export async function run(args: string[]): Promise<void> {
     printTable(
       ['design', 'events', 'seconds', 'events/s', 'events/CPU-s'],
       [
-        [
-          'Prevail engine (durable log, incremental features, 50 rules)',
-          total,
-          after.seconds.toFixed(1),
-          after.perSecond,
-          after.perCpuSecond,
-        ],
-        ...(before === undefined
-          ? []
-          : [
-              [
-                `Prevail before (${before.commit})`,
-                total,
-                before.seconds.toFixed(1),
-                before.perSecond,
-                before.perCpuSecond,
-              ],
-            ]),
+        ...sideRows('Prevail engine (durable log, incremental features, 50 rules)', total, after, before),
         [
           'baseline: recompute features from stored history per event',
           baselineEvents,

@@ -173,6 +173,26 @@ export async function summarizeSides<T extends RunTime>(
   };
 }
 
+/**
+ * The table rows of this side, labelled `label`, and of the before side when it ran: label,
+ * `units` processed, median seconds (to 0.1 s), median per second and per CPU-second.
+ */
+export function sideRows(
+  label: string,
+  units: number,
+  after: SideSummary,
+  before: (SideSummary & { commit: string }) | undefined,
+): (string | number)[][] {
+  const row = (name: string, side: SideSummary) => [
+    name,
+    units,
+    side.seconds.toFixed(1),
+    side.perSecond,
+    side.perCpuSecond,
+  ];
+  return [row(label, after), ...(before === undefined ? [] : [row(`Prevail before (${before.commit})`, before)])];
+}
+
 /** The commit checked out in `directory` (short hash), for the record. */
 export async function commitOf(directory: string): Promise<string> {
   const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
