@@ -17,36 +17,16 @@
  *   metadata.
  * The issue's target is 20,000 messages per second on one core, with text.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { simulateChats } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
-import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { option, sideOptions } from './lib/side-options.js';
+import { buildRoots, commitOf, rates, runInTurns, sameOutcomes, sidesAgree } from './lib/side-runs.js';
 
-const execute = promisify(execFile);
 const targetMessagesPerSecond = 20_000;
-
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} takes a whole number`);
-  return value;
-}
-
-/** The value of a text option, or undefined when absent. */
-function textOption(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a value`);
-  return value;
-}
 
 /** One run of one side (see `chat-side.ts`). */
 interface SideRun {
@@ -57,35 +37,13 @@ interface SideRun {
   readonly alertsSha256: string;
 }
 
-/** Runs one side in a fresh process on the code compiled under `root`, over the events in `file`. */
-async function runSide(root: string, file: string): Promise<SideRun> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'chat-side.js');
-  const { stdout } = await execute(process.execPath, [script, root, file], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
-}
-
-/** The commit checked out in `directory` (short hash), for the record. */
-async function commitOf(directory: string): Promise<string> {
-  const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
-  return stdout.trim();
-}
-
-/** Fails when a run's alerts differ from the reference's. */
-function sameAlerts(runs: readonly SideRun[], reference: SideRun | undefined, what: string): void {
-  for (const item of runs) {
-    if (reference !== undefined && (item.alerts !== reference.alerts || item.alertsSha256 !== reference.alertsSha256))
-      throw new Error(
-        `${what}: ${item.alerts} (${item.alertsSha256}) against ${reference.alerts} (${reference.alertsSha256})`,
-      );
-  }
-}
+/** A run's alerts, to compare between runs. */
+const alertsOf = (item: SideRun) => ({ count: item.alerts, sha256: item.alertsSha256 });
 
 export async function run(args: string[]): Promise<void> {
-  const conversations = option(args, '--conversations', 2000);
-  const seed = option(args, '--seed', 7);
-  const repeat = Math.max(1, option(args, '--repeat', 3));
-  const beforeDirectory = textOption(args, '--before');
-  const detectionChanged = args.includes('--detection-changed');
+  const conversations = option(args, '--conversations', 2000, 0);
+  const seed = option(args, '--seed', 7, 0);
+  const { beforeDirectory, repeat, detectionChanged } = sideOptions(args);
   const { events } = simulateChats({ seed, conversations });
   const withoutText = events.map((event) =>
     event.type === 'message.sent' && 'text' in event.data
@@ -94,50 +52,50 @@ export async function run(args: string[]): Promise<void> {
   );
   const messages = events.filter((event) => event.type === 'message.sent').length;
   const withText = events.filter((event) => event.type === 'message.sent' && 'text' in event.data).length;
-  const afterRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const beforeRoot = beforeDirectory === undefined ? undefined : join(resolve(beforeDirectory), 'build', 'bench');
-  if (beforeRoot !== undefined && !existsSync(join(beforeRoot, 'src', 'screening', 'index.js')))
-    throw new Error(`${beforeRoot} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${beforeDirectory} first`);
+  const roots = buildRoots(beforeDirectory, 'screening');
   const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-chat-'));
   const textFile = join(directory, 'events.jsonl');
   const metadataFile = join(directory, 'events-without-text.jsonl');
-  const product: SideRun[] = [];
-  const before: SideRun[] = [];
-  const baseline: SideRun[] = [];
   const rate = (item: SideRun) => Math.round(messages / item.cpuSeconds);
+  let runs: { before: SideRun[]; product: SideRun[]; baseline: SideRun[] };
   try {
     await writeFile(textFile, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
     await writeFile(metadataFile, `${withoutText.map((event) => JSON.stringify(event)).join('\n')}\n`);
-    for (let round = 0; round < repeat; round++) {
-      if (beforeRoot !== undefined) before.push(await runSide(beforeRoot, textFile));
-      product.push(await runSide(afterRoot, textFile));
-      baseline.push(await runSide(afterRoot, metadataFile));
-      const last = <T>(side: readonly T[]) => side[side.length - 1] as T;
-      console.log(
-        `round ${round + 1}/${repeat}: with text ${rate(last(product))} msg/CPU-s${beforeRoot === undefined ? '' : `, before ${rate(last(before))}`}, without text ${rate(last(baseline))}`,
-      );
-    }
+    runs = await runInTurns<'before' | 'product' | 'baseline', SideRun>(
+      'chat-side.js',
+      repeat,
+      {
+        before: roots.before === undefined ? undefined : [roots.before, textFile],
+        product: [roots.after, textFile],
+        baseline: [roots.after, metadataFile],
+      },
+      (round, latest) =>
+        console.log(
+          `round ${round + 1}/${repeat}: with text ${rate(latest.product as SideRun)} msg/CPU-s${latest.before === undefined ? '' : `, before ${rate(latest.before)}`}, without text ${rate(latest.baseline as SideRun)}`,
+        ),
+    );
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
-  if (detectionChanged) {
-    sameAlerts(product, product[0], "this side's runs give different alerts");
-    sameAlerts(before, before[0], "the before side's runs give different alerts");
-  } else sameAlerts([...before, ...product], product[0], "the two sides' alerts differ");
-  sameAlerts(baseline, baseline[0], "the baseline's runs give different alerts");
+  const { before, product, baseline } = runs;
+  sidesAgree(product, before, alertsOf, detectionChanged);
+  sameOutcomes(baseline, baseline[0], alertsOf, "the baseline's runs give different alerts");
   const packs = (product[0] as SideRun).packs;
   const chatPack = packs.some((pack) => pack.startsWith('chat'));
   console.log(
     `${conversations} conversations (seed ${seed}): ${events.length} events, ${messages} messages (${withText} with text); packs: ${packs.join(', ')}${chatPack ? '' : ' — no chat pack registered: the text is not analysed'}`,
   );
-  const summary = (side: readonly SideRun[]) => ({
-    messagesPerCpuSecond: Math.round(median(side.map((item) => messages / item.cpuSeconds))),
-    messagesPerSecond: Math.round(median(side.map((item) => messages / item.seconds))),
-    eventsPerCpuSecond: Math.round(median(side.map((item) => events.length / item.cpuSeconds))),
-    runsMessagesPerCpuSecond: side.map(rate),
-    alerts: side[0]?.alerts ?? 0,
-    alertsSha256: side[0]?.alertsSha256 ?? '',
-  });
+  const summary = (side: readonly SideRun[]) => {
+    const perMessage = rates(side, messages);
+    return {
+      messagesPerCpuSecond: perMessage.perCpuSecond,
+      messagesPerSecond: perMessage.perSecond,
+      eventsPerCpuSecond: rates(side, events.length).perCpuSecond,
+      runsMessagesPerCpuSecond: perMessage.runsPerCpuSecond,
+      alerts: side[0]?.alerts ?? 0,
+      alertsSha256: side[0]?.alertsSha256 ?? '',
+    };
+  };
   const prevail = summary(product);
   const previous =
     beforeDirectory === undefined ? undefined : { commit: await commitOf(beforeDirectory), ...summary(before) };

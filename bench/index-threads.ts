@@ -23,18 +23,12 @@ import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexe
 import { wordsToPdqHash } from '../src/signals/index.js';
 import { runRebuild } from './lib/index-rebuild.js';
 import { describeMachine } from './lib/machine.js';
+import { batchSize, type Planted, radius } from './lib/planted-pdq.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { splitMix32 } from './lib/split-mix32.js';
 
-const radius = 31;
-const batchSize = 100_000;
 /** Time budget of one side's round. */
 const roundBudgetMs = 20_000;
-
-interface Planted {
-  readonly query: string;
-  readonly owner: number;
-}
 
 interface Side {
   readonly name: string;

@@ -18,13 +18,9 @@
  * - memory per million accounts: a fresh engine fed one payment per payer from a large number of
  *   distinct payers to distinct payees; RSS and heap growth per million accounts.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import type { SignalsEngine } from '../src/engine/index.js';
 import { type EngineEvent, entityKey } from '../src/events/index.js';
 import { defineFeatures, recomputeFeature } from '../src/features/index.js';
@@ -32,17 +28,9 @@ import { createOcsePaymentsPack, type PaymentRecord, toPaymentEvent } from '../s
 import { withScreeningEngine } from '../src/screening/index.js';
 import { simulatePayments } from '../src/simulate/index.js';
 import { describeMachine } from './lib/machine.js';
-import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
-
-const execute = promisify(execFile);
-
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} takes a positive whole number`);
-  return value;
-}
+import { option, type SideOptions, sideOptions } from './lib/side-options.js';
+import { buildRoots, runInTurns, sideRows, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** The screening engine (pack rules active, throwaway store) with the engine's default snapshots. */
 function withEngine<T>(work: (engine: SignalsEngine) => Promise<T>): Promise<T> {
@@ -58,93 +46,39 @@ interface SideRun {
   readonly alertsSha256: string;
 }
 
-/** Runs one side in a fresh process on the code compiled under `root`, over the events in `file`. */
-async function runSide(root: string, file: string): Promise<SideRun> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'payments-side.js');
-  const { stdout } = await execute(process.execPath, [script, root, file], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
-}
-
-/** A side's runs summed up: median payments per second and per CPU-second, and every run's figures. */
-function summary(runs: readonly SideRun[]) {
-  const first = runs[0] as SideRun;
-  return {
-    paymentsPerSecond: Math.round(median(runs.map((item) => item.payments / item.seconds))),
-    paymentsPerCpuSecond: Math.round(median(runs.map((item) => item.payments / item.cpuSeconds))),
-    seconds: Number(median(runs.map((item) => item.seconds)).toFixed(2)),
-    runsPaymentsPerSecond: runs.map((item) => Math.round(item.payments / item.seconds)),
-    runsPaymentsPerCpuSecond: runs.map((item) => Math.round(item.payments / item.cpuSeconds)),
-    alerts: first.alerts,
-    alertsSha256: first.alertsSha256,
-  };
-}
-
-/** The commit checked out in `directory` (short hash), for the record. */
-async function commitOf(directory: string): Promise<string> {
-  const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
-  return stdout.trim();
-}
-
 /**
- * Prevail on this code and, given `beforeDirectory`, on that worktree's build, in turns, `repeat`
- * times each, on the same events; fails when any run's alerts differ from the first's.
+ * Prevail on this code and, given `--before`, on that worktree's build, in turns, `repeat` times
+ * each, on the same events; fails when any run's alerts differ from the first's (from its own
+ * side's first, when the detection changed between the sides).
  */
 async function runSides(
   events: readonly ReturnType<typeof toPaymentEvent>[],
-  beforeDirectory: string | undefined,
-  repeat: number,
-  detectionChanged: boolean,
+  { beforeDirectory, repeat, detectionChanged }: SideOptions,
 ) {
-  const afterRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const beforeRoot = beforeDirectory === undefined ? undefined : join(resolve(beforeDirectory), 'build', 'bench');
-  if (beforeRoot !== undefined && !existsSync(join(beforeRoot, 'src', 'screening', 'index.js'))) {
-    throw new Error(`${beforeRoot} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${beforeDirectory} first`);
-  }
+  const roots = buildRoots(beforeDirectory, 'screening');
   const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-payments-'));
   const file = join(directory, 'events.jsonl');
-  const after: SideRun[] = [];
-  const before: SideRun[] = [];
+  let runs: { before: SideRun[]; after: SideRun[] };
   try {
     await writeFile(file, `${events.map((event) => JSON.stringify(event)).join('\n')}\n`);
-    for (let round = 0; round < repeat; round++) {
-      if (beforeRoot !== undefined) before.push(await runSide(beforeRoot, file));
-      after.push(await runSide(afterRoot, file));
-      const latest = [...before.slice(-1), ...after.slice(-1)];
-      console.log(
-        `round ${round + 1}/${repeat}: ${latest.map((item, index) => `${index === 0 && beforeRoot !== undefined ? 'before' : 'after'} ${Math.round(item.payments / item.seconds)}/s`).join(', ')}`,
-      );
-    }
+    runs = await runInTurns<'before' | 'after', SideRun>(
+      'payments-side.js',
+      repeat,
+      { before: roots.before === undefined ? undefined : [roots.before, file], after: [roots.after, file] },
+      (round, latest) =>
+        console.log(
+          `round ${round + 1}/${repeat}: ${Object.entries(latest)
+            .map(([name, item]) => `${name} ${Math.round(item.payments / item.seconds)}/s`)
+            .join(', ')}`,
+        ),
+    );
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
-  // Every run of a side gives the same alerts; the two sides must agree too, unless the
-  // detection itself changed between them (`--detection-changed`), when each side is only held
-  // to itself and both counts are printed.
-  const sameAlerts = (runs: readonly SideRun[], reference: SideRun | undefined, what: string) => {
-    for (const item of runs) {
-      if (
-        reference !== undefined &&
-        (item.alerts !== reference.alerts || item.alertsSha256 !== reference.alertsSha256)
-      ) {
-        throw new Error(
-          `${what}: ${item.alerts} (${item.alertsSha256}) against ${reference.alerts} (${reference.alertsSha256})`,
-        );
-      }
-    }
-  };
-  if (detectionChanged) {
-    sameAlerts(after, after[0], "this side's runs give different alerts");
-    sameAlerts(before, before[0], "the before side's runs give different alerts");
-  } else {
-    sameAlerts([...before, ...after], after[0], "the two sides' alerts differ");
-  }
-  return {
-    after: summary(after),
-    before:
-      beforeDirectory === undefined || before.length === 0
-        ? undefined
-        : { commit: await commitOf(beforeDirectory), ...summary(before) },
-  };
+  const { after, before } = runs;
+  const outcome = (item: SideRun) => ({ count: item.alerts, sha256: item.alertsSha256 });
+  sidesAgree(after, before, outcome, detectionChanged);
+  return summarizeSides({ after, before }, beforeDirectory, (item) => item.payments, outcome);
 }
 
 /** Baseline: each pack feature recomputed from the entity's history for every payment. */
@@ -219,22 +153,12 @@ async function runMemory(accounts: number) {
   });
 }
 
-/** The value of a text option, or undefined when absent. */
-function textOption(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a value`);
-  return value;
-}
-
 export async function run(args: string[]): Promise<void> {
   const accounts = option(args, '--accounts', 10_000);
   const days = option(args, '--days', 90);
   const memoryAccounts = option(args, '--memory-accounts', 100_000);
-  const repeat = option(args, '--repeat', 3);
-  const beforeDirectory = textOption(args, '--before');
-  const detectionChanged = args.includes('--detection-changed');
+  const sides = sideOptions(args);
+  const { repeat, detectionChanged } = sides;
   console.log(`machine: ${JSON.stringify(describeMachine())}`);
   const scenario = simulatePayments({ seed: 1, accounts, days });
   const records = [...scenario.payments];
@@ -243,34 +167,17 @@ export async function run(args: string[]): Promise<void> {
     `scenario: ${accounts.toLocaleString('en')} accounts, ${days} days, ${events.length.toLocaleString('en')} payments`,
   );
 
-  const { after, before } = await runSides(events, beforeDirectory, repeat, detectionChanged);
+  const { after, before } = await runSides(events, sides);
   const baseline = runBaseline(events, 30_000);
   const baselinePerSecond = Math.round(baseline.processed / baseline.seconds);
   const memory = await runMemory(memoryAccounts);
 
-  const ratio = before === undefined ? undefined : after.paymentsPerSecond / before.paymentsPerSecond;
-  const cpuRatio = before === undefined ? undefined : after.paymentsPerCpuSecond / before.paymentsPerCpuSecond;
+  const ratio = before === undefined ? undefined : after.perSecond / before.perSecond;
+  const cpuRatio = before === undefined ? undefined : after.perCpuSecond / before.perCpuSecond;
   printTable(
     ['design', 'payments', 'seconds (median)', 'payments/s', 'per CPU-second'],
     [
-      [
-        'Prevail: incremental features, durable engine',
-        events.length,
-        after.seconds.toFixed(1),
-        after.paymentsPerSecond,
-        after.paymentsPerCpuSecond,
-      ],
-      ...(before === undefined
-        ? []
-        : [
-            [
-              `Prevail before (${before.commit})`,
-              events.length,
-              before.seconds.toFixed(1),
-              before.paymentsPerSecond,
-              before.paymentsPerCpuSecond,
-            ],
-          ]),
+      ...sideRows('Prevail: incremental features, durable engine', events.length, after, before),
       [
         'baseline: recompute features from history per payment',
         baseline.processed,
@@ -282,11 +189,11 @@ export async function run(args: string[]): Promise<void> {
   );
   if (before !== undefined && ratio !== undefined && cpuRatio !== undefined) {
     console.log(
-      `after/before: ${ratio.toFixed(2)}× payments/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPaymentsPerSecond.join(', ')}/s, before ${before.runsPaymentsPerSecond.join(', ')}/s)`,
+      `after/before: ${ratio.toFixed(2)}× payments/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPerSecond.join(', ')}/s, before ${before.runsPerSecond.join(', ')}/s)`,
     );
   }
   console.log(
-    `speed-up over recompute: ${(after.paymentsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.alerts} alerts (SHA-256 ${after.alertsSha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : detectionChanged ? `; before: ${before.alerts} alerts, the same on each of its runs — the detection changed between the sides` : ' of both sides'})`,
+    `speed-up over recompute: ${(after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.count} alerts (SHA-256 ${after.sha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : detectionChanged ? `; before: ${before.count} alerts, the same on each of its runs — the detection changed between the sides` : ' of both sides'})`,
   );
   console.log(
     `memory: ${memory.rssMbPerMillion} MB RSS (${memory.heapMbPerMillion} MB heap) per million accounts, measured over ${memory.entities.toLocaleString('en')} accounts`,
@@ -298,31 +205,31 @@ export async function run(args: string[]): Promise<void> {
     payments: events.length,
     repeat,
     prevailSeconds: after.seconds,
-    prevailPaymentsPerSecond: after.paymentsPerSecond,
-    prevailPaymentsPerCpuSecond: after.paymentsPerCpuSecond,
-    prevailRunsPaymentsPerSecond: after.runsPaymentsPerSecond,
-    prevailRunsPaymentsPerCpuSecond: after.runsPaymentsPerCpuSecond,
-    alerts: after.alerts,
-    alertsSha256: after.alertsSha256,
+    prevailPaymentsPerSecond: after.perSecond,
+    prevailPaymentsPerCpuSecond: after.perCpuSecond,
+    prevailRunsPaymentsPerSecond: after.runsPerSecond,
+    prevailRunsPaymentsPerCpuSecond: after.runsPerCpuSecond,
+    alerts: after.count,
+    alertsSha256: after.sha256,
     ...(before === undefined || ratio === undefined || cpuRatio === undefined
       ? {}
       : {
           before: {
             commit: before.commit,
             detectionChanged,
-            alerts: before.alerts,
+            alerts: before.count,
             seconds: before.seconds,
-            paymentsPerSecond: before.paymentsPerSecond,
-            paymentsPerCpuSecond: before.paymentsPerCpuSecond,
-            runsPaymentsPerSecond: before.runsPaymentsPerSecond,
-            runsPaymentsPerCpuSecond: before.runsPaymentsPerCpuSecond,
+            paymentsPerSecond: before.perSecond,
+            paymentsPerCpuSecond: before.perCpuSecond,
+            runsPaymentsPerSecond: before.runsPerSecond,
+            runsPaymentsPerCpuSecond: before.runsPerCpuSecond,
           },
           ratio: Number(ratio.toFixed(2)),
           cpuRatio: Number(cpuRatio.toFixed(2)),
         }),
     baselinePayments: baseline.processed,
     baselinePaymentsPerSecond: baselinePerSecond,
-    speedup: Number((after.paymentsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
+    speedup: Number((after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
     memoryAccounts: memory.entities,
     rssMbPerMillionAccounts: memory.rssMbPerMillion,
     heapMbPerMillionAccounts: memory.heapMbPerMillion,

@@ -15,38 +15,18 @@
  * - synchronous verdict latency (`ingest(…, {wait: true})`) at a paced 1,000 events per second,
  *   on this code.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { builtinPacks } from '../src/app/index.js';
 import { openEngine } from '../src/engine/index.js';
 import { openStorage } from '../src/storage/index.js';
 import { describeMachine } from './lib/machine.js';
-import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { syntheticEvent, windows, writePolicy } from './lib/rules-workload.js';
-
-const execute = promisify(execFile);
-
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} takes a positive whole number`);
-  return value;
-}
-
-function textOption(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${name} takes a value`);
-  return value;
-}
+import { option, type SideOptions, sideOptions } from './lib/side-options.js';
+import { buildRoots, runInTurns, sideRows, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** One run of one side (see `rules-side.ts`). */
 interface SideRun {
@@ -57,67 +37,32 @@ interface SideRun {
   readonly hitsSha256: string;
 }
 
-/** Runs one side in a fresh process on the code compiled under `root`. */
-async function runSide(root: string, policy: string, events: number): Promise<SideRun> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'rules-side.js');
-  const { stdout } = await execute(process.execPath, [script, root, policy, String(events)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as SideRun;
-}
-
-/** A side's runs summed up: medians, and every run's figures. */
-function summary(runs: readonly SideRun[]) {
-  const first = runs[0] as SideRun;
-  return {
-    eventsPerSecond: Math.round(median(runs.map((item) => item.events / item.seconds))),
-    eventsPerCpuSecond: Math.round(median(runs.map((item) => item.events / item.cpuSeconds))),
-    seconds: Number(median(runs.map((item) => item.seconds)).toFixed(2)),
-    runsEventsPerSecond: runs.map((item) => Math.round(item.events / item.seconds)),
-    runsEventsPerCpuSecond: runs.map((item) => Math.round(item.events / item.cpuSeconds)),
-    hits: first.hits,
-    hitsSha256: first.hitsSha256,
-  };
-}
-
-/** The commit checked out in `directory` (short hash), for the record. */
-async function commitOf(directory: string): Promise<string> {
-  const { stdout } = await execute('git', ['-C', directory, 'rev-parse', '--short', 'HEAD']);
-  return stdout.trim();
-}
-
 /**
- * Prevail on this code and, given `beforeDirectory`, on that worktree's build, in turns, `repeat`
- * times each, on the same events and policy; fails when any run's rule hits differ from the first's.
+ * Prevail on this code and, given `--before`, on that worktree's build, in turns, `repeat` times
+ * each, on the same events and policy; fails when any run's rule hits differ from the first's.
  */
-async function runSides(policy: string, total: number, beforeDirectory: string | undefined, repeat: number) {
-  const afterRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const beforeRoot = beforeDirectory === undefined ? undefined : join(resolve(beforeDirectory), 'build', 'bench');
-  if (beforeRoot !== undefined && !existsSync(join(beforeRoot, 'src', 'engine', 'index.js'))) {
-    throw new Error(`${beforeRoot} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${beforeDirectory} first`);
-  }
-  const after: SideRun[] = [];
-  const before: SideRun[] = [];
-  for (let round = 0; round < repeat; round++) {
-    if (beforeRoot !== undefined) before.push(await runSide(beforeRoot, policy, total));
-    after.push(await runSide(afterRoot, policy, total));
-    const latest = [...before.slice(-1), ...after.slice(-1)];
-    console.log(
-      `round ${round + 1}/${repeat}: ${latest.map((item, index) => `${index === 0 && beforeRoot !== undefined ? 'before' : 'after'} ${Math.round(item.events / item.seconds)}/s, ${Math.round(item.events / item.cpuSeconds)}/CPU-s`).join('; ')}`,
-    );
-  }
-  for (const item of [...before, ...after]) {
-    const first = after[0] as SideRun;
-    if (item.hits !== first.hits || item.hitsSha256 !== first.hitsSha256)
-      throw new Error(
-        `runs stored different rule hits: ${item.hits} (${item.hitsSha256.slice(0, 12)}…) and ${first.hits} (${first.hitsSha256.slice(0, 12)}…)`,
-      );
-  }
-  return {
-    after: summary(after),
-    before:
-      beforeDirectory === undefined || before.length === 0
-        ? undefined
-        : { commit: await commitOf(beforeDirectory), ...summary(before) },
-  };
+async function runSides(policy: string, total: number, { beforeDirectory, repeat }: SideOptions) {
+  const roots = buildRoots(beforeDirectory, 'engine');
+  const { after, before } = await runInTurns<'before' | 'after', SideRun>(
+    'rules-side.js',
+    repeat,
+    {
+      before: roots.before === undefined ? undefined : [roots.before, policy, String(total)],
+      after: [roots.after, policy, String(total)],
+    },
+    (round, latest) =>
+      console.log(
+        `round ${round + 1}/${repeat}: ${Object.entries(latest)
+          .map(
+            ([name, item]) =>
+              `${name} ${Math.round(item.events / item.seconds)}/s, ${Math.round(item.events / item.cpuSeconds)}/CPU-s`,
+          )
+          .join('; ')}`,
+      ),
+  );
+  const outcome = (item: SideRun) => ({ count: item.hits, sha256: item.hitsSha256 });
+  sidesAgree(after, before, outcome, false);
+  return summarizeSides({ after, before }, beforeDirectory, (item) => item.events, outcome);
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -126,8 +71,8 @@ function percentile(sorted: readonly number[], fraction: number): number {
 
 export async function run(args: string[]): Promise<void> {
   const total = option(args, '--events', 1_000_000);
-  const repeat = option(args, '--repeat', 3);
-  const beforeDirectory = textOption(args, '--before');
+  const sides = sideOptions(args);
+  const { repeat } = sides;
   const machine = describeMachine();
   console.log(
     `rules on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}: ${total.toLocaleString('en')} events of 5 types, 50 rules (10 per type), 20 features`,
@@ -139,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
     await writePolicy(policy);
 
     // Prevail: ingest (durable) + process, in batches, each side in a fresh process, in turns.
-    const { after, before } = await runSides(policy, total, beforeDirectory, repeat);
+    const { after, before } = await runSides(policy, total, sides);
 
     // Synchronous verdicts at a paced 1,000 events per second, for 5 seconds, on this code, after
     // a warm-up of up to 100,000 events (so that entities have history and the code is compiled).
@@ -231,30 +176,13 @@ export async function run(args: string[]): Promise<void> {
     history.close();
     const baselinePerSecond = Math.round(baselineEvents / (baselineMs / 1000));
 
-    const ratio = before === undefined ? undefined : after.eventsPerSecond / before.eventsPerSecond;
-    const cpuRatio = before === undefined ? undefined : after.eventsPerCpuSecond / before.eventsPerCpuSecond;
+    const ratio = before === undefined ? undefined : after.perSecond / before.perSecond;
+    const cpuRatio = before === undefined ? undefined : after.perCpuSecond / before.perCpuSecond;
     console.log('');
     printTable(
       ['design', 'events', 'seconds', 'events/s', 'events/CPU-s'],
       [
-        [
-          'Prevail engine (durable log, incremental features, 50 rules)',
-          total,
-          after.seconds.toFixed(1),
-          after.eventsPerSecond,
-          after.eventsPerCpuSecond,
-        ],
-        ...(before === undefined
-          ? []
-          : [
-              [
-                `Prevail before (${before.commit})`,
-                total,
-                before.seconds.toFixed(1),
-                before.eventsPerSecond,
-                before.eventsPerCpuSecond,
-              ],
-            ]),
+        ...sideRows('Prevail engine (durable log, incremental features, 50 rules)', total, after, before),
         [
           'baseline: recompute features from stored history per event',
           baselineEvents,
@@ -266,11 +194,11 @@ export async function run(args: string[]): Promise<void> {
     );
     if (before !== undefined && ratio !== undefined && cpuRatio !== undefined) {
       console.log(
-        `after/before: ${ratio.toFixed(2)}× events/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsEventsPerCpuSecond.join(', ')}/CPU-s, before ${before.runsEventsPerCpuSecond.join(', ')}/CPU-s)`,
+        `after/before: ${ratio.toFixed(2)}× events/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPerCpuSecond.join(', ')}/CPU-s, before ${before.runsPerCpuSecond.join(', ')}/CPU-s)`,
       );
     }
     console.log(
-      `speed-up over recompute: ${(after.eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.hits} rule hits stored (SHA-256 ${after.hitsSha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
+      `speed-up over recompute: ${(after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.count} rule hits stored (SHA-256 ${after.sha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
     );
     console.log(
       `synchronous verdict latency at 1,000 events/s (5,000 events): p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
@@ -281,28 +209,28 @@ export async function run(args: string[]): Promise<void> {
       rules: 50,
       features: 20,
       repeat,
-      eventsPerSecond: after.eventsPerSecond,
-      eventsPerCpuSecond: after.eventsPerCpuSecond,
-      runsEventsPerSecond: after.runsEventsPerSecond,
-      runsEventsPerCpuSecond: after.runsEventsPerCpuSecond,
-      ruleHits: after.hits,
-      ruleHitsSha256: after.hitsSha256,
+      eventsPerSecond: after.perSecond,
+      eventsPerCpuSecond: after.perCpuSecond,
+      runsEventsPerSecond: after.runsPerSecond,
+      runsEventsPerCpuSecond: after.runsPerCpuSecond,
+      ruleHits: after.count,
+      ruleHitsSha256: after.sha256,
       ...(before === undefined || ratio === undefined || cpuRatio === undefined
         ? {}
         : {
             before: {
               commit: before.commit,
-              eventsPerSecond: before.eventsPerSecond,
-              eventsPerCpuSecond: before.eventsPerCpuSecond,
-              runsEventsPerSecond: before.runsEventsPerSecond,
-              runsEventsPerCpuSecond: before.runsEventsPerCpuSecond,
+              eventsPerSecond: before.perSecond,
+              eventsPerCpuSecond: before.perCpuSecond,
+              runsEventsPerSecond: before.runsPerSecond,
+              runsEventsPerCpuSecond: before.runsPerCpuSecond,
             },
             ratio: Number(ratio.toFixed(2)),
             cpuRatio: Number(cpuRatio.toFixed(2)),
           }),
       baselineEvents,
       baselineEventsPerSecond: baselinePerSecond,
-      speedup: Number((after.eventsPerSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
+      speedup: Number((after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)),
       verdictP50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
       verdictP99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
     });

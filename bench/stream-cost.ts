@@ -29,7 +29,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createServices, type Services } from '../src/app/index.js';
+import type { Services } from '../src/app/index.js';
 import { activePdqKernels, hashPixels, hashPixelsJs, type PdqHash, pdqDistance } from '../src/signals/index.js';
 import {
   decodeCostInHashes,
@@ -42,6 +42,7 @@ import {
 } from '../src/streams/index.js';
 import { readFrames } from '../src/video/index.js';
 import { describeMachine } from './lib/machine.js';
+import { openRandomBank } from './lib/random-bank.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { clip720, make720Clip } from './lib/stream-clips.js';
 
@@ -193,20 +194,6 @@ async function pipelineOnce(
   }
 }
 
-/** A bank of 10,000 random PDQ hashes, so that lookups do real index work. */
-async function openBank(directory: string): Promise<Services> {
-  const services = await createServices({ dataDir: join(directory, 'data') });
-  const bank = await services.banks.createBank({ name: 'BENCH' });
-  const hex = () => Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
-  for (let i = 0; i < 10_000; i += 500) {
-    await services.banks.addContentBatch(
-      bank,
-      Array.from({ length: 500 }, () => ({ signals: { pdq: hex() } })),
-    );
-  }
-  return services;
-}
-
 /** Median, min and max. */
 function spread(values: readonly number[]): { median: number; min: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
@@ -237,7 +224,7 @@ export async function run(args: string[]): Promise<void> {
   const loadStart = loadavg().map((value) => Math.round(value * 100) / 100);
   console.log(`machine: ${JSON.stringify(machine)}; load average ${loadStart.join(' ')}`);
   const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-stream-cost-'));
-  const services = await openBank(directory);
+  const services = await openRandomBank(directory);
   try {
     clipSeconds = quick ? 12 : clip720.seconds;
     const clip = await make720Clip(directory, clipSeconds);

@@ -30,12 +30,13 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices, type Services } from '../src/app/index.js';
+import type { Services } from '../src/app/index.js';
 import { FrameHashPool, hashVideoFrame, StreamWatcher } from '../src/streams/index.js';
 import { ffmpegPath, readFrames, type VideoFrame } from '../src/video/index.js';
 import { startMediaServer } from '../test/support/media-server.js';
 import { startPublisher, stopProcess } from '../test/support/stream-clip.js';
 import { describeMachine } from './lib/machine.js';
+import { openRandomBank } from './lib/random-bank.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { clip720, make720Clip } from './lib/stream-clips.js';
 
@@ -97,20 +98,6 @@ function clipSecond(rgb: Uint8Array, frameWidth: number): number {
     if ((rgb[offset] ?? 0) > 200 && (rgb[offset + 1] ?? 0) > 200 && (rgb[offset + 2] ?? 0) > 200) return block;
   }
   return -1;
-}
-
-/** A bank of 10,000 random PDQ hashes (lookups then do real index work). */
-async function openBank(directory: string): Promise<Services> {
-  const services = await createServices({ dataDir: join(directory, 'data') });
-  const bank = await services.banks.createBank({ name: 'BENCH' });
-  const hex = () => Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
-  for (let i = 0; i < 10_000; i += 500) {
-    await services.banks.addContentBatch(
-      bank,
-      Array.from({ length: 500 }, () => ({ signals: { pdq: hex() } })),
-    );
-  }
-  return services;
 }
 
 function summarize(streams: readonly Results[], window: Window, cpuMs: number, streamSeconds: number): RunSummary {
@@ -454,7 +441,7 @@ export async function run(args: string[]): Promise<void> {
   const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-stream-'));
   const children: ChildProcess[] = [];
   const media = await startMediaServer();
-  const services = await openBank(directory);
+  const services = await openRandomBank(directory);
   try {
     const clip = await make720Clip(directory);
     console.log(

@@ -13,10 +13,9 @@
  * commit's whole analyser, chat pack, engine and store, fed exactly the same events. The store is
  * a throwaway SQLite one (WAL, synchronous NORMAL) with a snapshot every 100,000 events.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ingestAndDigest, readEvents } from './side-measure.js';
 
 type AppDoor = typeof import('../../src/app/index.js');
 type ScreeningDoor = typeof import('../../src/screening/index.js');
@@ -27,31 +26,12 @@ const { builtinPacks } = (await import(pathToFileURL(join(root, 'src', 'app', 'i
 const { withPackEngine } = (await import(
   pathToFileURL(join(root, 'src', 'screening', 'index.js')).href
 )) as ScreeningDoor;
-const events: unknown[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line !== '')
-  .map((line) => JSON.parse(line));
+const events = readEvents(file);
 
 /** One pass: fresh packs, a fresh throwaway store; every event in, drained; CPU and alerts. */
 async function pass() {
   const packs = await Promise.all(builtinPacks.map((factory) => factory.create()));
-  const measured = await withPackEngine(
-    packs,
-    async (engine) => {
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      for (let index = 0; index < events.length; index += 1000) {
-        await engine.ingest(events.slice(index, index + 1000));
-      }
-      await engine.drain();
-      const seconds = (performance.now() - started) / 1000;
-      const cpu = process.cpuUsage(cpuBefore);
-      const alerts = engine.typologyAlerts();
-      const alertsSha256 = createHash('sha256').update(JSON.stringify(alerts)).digest('hex');
-      return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, alerts: alerts.length, alertsSha256 };
-    },
-    { snapshotEvery: 100_000 },
-  );
+  const measured = await withPackEngine(packs, (engine) => ingestAndDigest(engine, events), { snapshotEvery: 100_000 });
   return { packs: packs.map((pack) => `${pack.name} v${pack.version}`), ...measured };
 }
 

@@ -16,18 +16,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PdqLookupPool, SharedPdqIndex } from '../../src/indexes/index.js';
 import { wordsToPdqHash } from '../../src/signals/index.js';
+import { batchSize, type Planted, radius } from './planted-pdq.js';
 import { finishBenchmark, printTable } from './report.js';
 import { splitMix32 } from './split-mix32.js';
 
-const radius = 31;
-const batchSize = 100_000;
 /** At most this many turns per lane per rebuild (a bound; a 10M build is ~100k turns at most). */
 const maxTurns = 2_000_000;
-
-interface Planted {
-  readonly query: string;
-  readonly owner: number;
-}
 
 interface Sample {
   readonly wallMs: number;

@@ -9,10 +9,9 @@
  * Only the screening door is loaded from `root`, so that the code measured is that commit's whole
  * engine, features, pack and store, fed exactly the same events.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ingestAndDigest, readEvents } from './side-measure.js';
 
 type ScreeningDoor = typeof import('../../src/screening/index.js');
 
@@ -21,22 +20,7 @@ if (root === undefined || file === undefined) throw new Error('usage: payments-s
 const { withScreeningEngine } = (await import(
   pathToFileURL(join(root, 'src', 'screening', 'index.js')).href
 )) as ScreeningDoor;
-const events: unknown[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((line) => line !== '')
-  .map((line) => JSON.parse(line));
+const events = readEvents(file);
 
-const result = await withScreeningEngine({}, async (engine) => {
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  for (let index = 0; index < events.length; index += 1000) {
-    await engine.ingest(events.slice(index, index + 1000));
-  }
-  await engine.drain();
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const alerts = engine.typologyAlerts();
-  const alertsSha256 = createHash('sha256').update(JSON.stringify(alerts)).digest('hex');
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, alerts: alerts.length, alertsSha256 };
-});
+const result = await withScreeningEngine({}, (engine) => ingestAndDigest(engine, events));
 console.log(JSON.stringify({ payments: events.length, ...result }));

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { syntheticEvent } from './rules-workload.js';
+import { timed } from './side-measure.js';
 
 type AppDoor = typeof import('../../src/app/index.js');
 type EngineDoor = typeof import('../../src/engine/index.js');
@@ -41,16 +42,14 @@ try {
     batchSize: 2000,
   });
   const base = Date.parse('2026-10-01T00:00:00Z');
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  for (let start = 0; start < total; start += 5000) {
-    const batch = [];
-    for (let i = start; i < Math.min(total, start + 5000); i++) batch.push(syntheticEvent(i, base));
-    await engine.ingest(batch);
-    await engine.drain();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
+  const { seconds, cpuSeconds } = await timed(async () => {
+    for (let start = 0; start < total; start += 5000) {
+      const batch = [];
+      for (let i = start; i < Math.min(total, start + 5000); i++) batch.push(syntheticEvent(i, base));
+      await engine.ingest(batch);
+      await engine.drain();
+    }
+  });
   await storage.close();
   const database = new BetterSqlite3(join(directory, 'prevail.sqlite'), { readonly: true });
   const digest = createHash('sha256');
@@ -66,7 +65,7 @@ try {
     JSON.stringify({
       events: total,
       seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds,
       hits,
       hitsSha256: digest.digest('hex'),
     }),
