@@ -1,16 +1,7 @@
 /** Synthetic PDQ hashes for the index tests: seeded, so every run sees the same ones. */
 
 /** A deterministic generator of 32-bit words (mulberry32), the same on every run for a seed. */
-export function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { mulberry32 as generator } from './mulberry32.js';
 
 /** The 64-hex PDQ hash held in `words[offset .. offset + 8)`. */
 export function hex(words: Uint32Array, offset: number): string {
