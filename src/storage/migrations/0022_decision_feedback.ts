@@ -14,7 +14,7 @@ import { dialectTypes, type StorageMigration } from './ddl.js';
  * - `exchange_feedback_cursor`: the time up to which every decision entry has been read; the job
  *   reads from an hour before it, so an entry committed late (its time taken before a slow
  *   commit, or on a server whose clock lags) is still read, once.
- * - `case_timeline_kind_time`: the job's read of decision entries by time.
+ * The job reads decision entries by time through `case_timeline_by_kind` (kind, time; 0012).
  * Decision entries stored before this migration were handled by the listener: they are marked read
  * and the cursor starts at the newest of them.
  */
@@ -45,7 +45,6 @@ export const decisionFeedbackMigration: StorageMigration = {
       .addColumn('entry_time', 'text', (column) => column.notNull())
       .addColumn('updated_at', 'text', (column) => column.notNull())
       .execute();
-    await db.schema.createIndex('case_timeline_kind_time').on('case_timeline').columns(['kind', 'time']).execute();
     await sql`
       insert into exchange_feedback_decisions (case_id, ref, entry_time, requests, read_at)
       select case_id, ref, time, 0, time from case_timeline where kind = 'decision'
