@@ -1,12 +1,17 @@
-import { mulberry32 } from '../../../test/support/mulberry32.js';
 import type { TrainingExample } from './training-examples.js';
 
 /** Test support for the learning tests (not part of the module): seeded synthetic payers. */
 
-/** mulberry32 (`test/support`), as floats in [0, 1): the same on every run. */
+/** mulberry32: a tiny seeded generator, floats in [0, 1), the same on every run. */
 export function seeded(seed: number): () => number {
-  const next = mulberry32(seed);
-  return () => next() / 4294967296;
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** A standard normal draw (Box–Muller). */
