@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- stream-probe [--transforms PREFIX,...] [--videos PREFIX,...] [--seconds N]
- * [--candidates NAME,...] [--unbanked-transformed] [--name stream-probe-SUFFIX]`:
+ * [--candidates NAME,...] [--bank-spacing BITS] [--unbanked-transformed] [--name stream-probe-SUFFIX]`:
  * why a stream-quality row misses, without a media server: each transformed clip of
  * `stream-quality` is decoded as a watcher samples it (1 frame a second, `lowLatency`) and every
  * view the frame hasher makes of each sampled frame is compared, with its 8 dihedral variants,
@@ -10,10 +10,12 @@
  * false-match margin); unbanked streams give the margin alone. Then, per transformation, the
  * sampled frames matched by any view of each column side by side: `before` (the default views
  * without the zoomed inner view), `+zoomed` (the defaults now), `+off-centre` (with the
- * off-centre inner views), and `--candidates` (views the probe cuts itself, some against
- * rectangles it adds to its own bank: see `candidates`), with the streams that persistence rules
+ * off-centre inner views), `+small-insets` (with the small-inset search), and `--candidates`
+ * (views the probe cuts itself, some against rectangles it adds to its own bank, de-duplicated
+ * within `--bank-spacing` bits, 16 as banking does: see `candidates`), with the streams that persistence rules
  * (`k` of the last `n` frames within a distance) would find, and the CPU per sampled frame of
- * each column. Nothing is played in real time, so a run takes a few minutes whatever the load,
+ * each column. The unbanked set is re-encoded only, or with `--unbanked-transformed` put through
+ * every chosen transformation. Nothing is played in real time, so a run takes a few minutes whatever the load,
  * and it sees every sampled frame (no late frames).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -198,6 +200,10 @@ export async function run(args: string[]): Promise<void> {
   const videoPrefixes = textOption(args, '--videos')?.split(',');
   const resultName = textOption(args, '--name') ?? 'stream-probe';
   if (!/^stream-probe[a-z0-9-]*$/.test(resultName)) throw new Error('--name: stream-probe followed by [a-z0-9-]');
+  // The de-duplication spacing of the candidates' banked lists (banking's is 16 bits).
+  const bankSpacing = Number(textOption(args, '--bank-spacing') ?? 16);
+  if (!Number.isSafeInteger(bankSpacing) || bankSpacing < 0 || bankSpacing > 31)
+    throw new Error('--bank-spacing: 0 to 31');
   const chosenCandidates = (textOption(args, '--candidates')?.split(',') ?? []).filter((name) => name !== '');
   for (const name of chosenCandidates) if (candidates[name] === undefined) throw new Error(`no candidate ${name}`);
   const bankRects: Record<string, Rect> = Object.assign(
@@ -248,7 +254,7 @@ export async function run(args: string[]): Promise<void> {
           index += 1;
         }
       }
-      const extra = [...lists.values()].flatMap((list) => denseFrames(list));
+      const extra = [...lists.values()].flatMap((list) => denseFrames(list, bankSpacing));
       added[source.name] = extra.length;
       const all = [...features, ...extra];
       const words = new Uint32Array(all.length * 8);

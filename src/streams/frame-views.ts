@@ -62,7 +62,8 @@ export interface FrameViewOptions {
 }
 
 /**
- * What streams do by default: every pass but the off-centre inner views (measured in
+ * What streams do by default: every pass but the off-centre inner views and the small-inset
+ * search (each costly for one kind of stream; `prevail watch --extra-views` turns them on) (measured in
  * `npm run bench -- stream-quality` and `stream-probe`, docs/streams.md: the moving region found 6
  * of 8 screen captures that nothing else found; the inner view 5 of 8 overlaid streams and the
  * inset 5 of 8 pictures-in-picture, where nothing matched before; the zoomed inner view took a
