@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- stream-probe [--transforms PREFIX,...] [--videos PREFIX,...] [--seconds N]
- * [--candidates NAME,...] [--name stream-probe-SUFFIX]`:
+ * [--candidates NAME,...] [--bank-spacing BITS] [--unbanked-transformed] [--name stream-probe-SUFFIX]`:
  * why a stream-quality row misses, without a media server: each transformed clip of
  * `stream-quality` is decoded as a watcher samples it (1 frame a second, `lowLatency`) and every
  * view the frame hasher makes of each sampled frame is compared, with its 8 dihedral variants,
@@ -10,10 +10,12 @@
  * false-match margin); unbanked streams give the margin alone. Then, per transformation, the
  * sampled frames matched by any view of each column side by side: `before` (the default views
  * without the zoomed inner view), `+zoomed` (the defaults now), `+off-centre` (with the
- * off-centre inner views), and `--candidates` (views the probe cuts itself, some against
- * rectangles it adds to its own bank: see `candidates`), with the streams that persistence rules
+ * off-centre inner views), `+small-insets` (with the small-inset search), and `--candidates`
+ * (views the probe cuts itself, some against rectangles it adds to its own bank, de-duplicated
+ * within `--bank-spacing` bits, 16 as banking does: see `candidates`), with the streams that persistence rules
  * (`k` of the last `n` frames within a distance) would find, and the CPU per sampled frame of
- * each column. Nothing is played in real time, so a run takes a few minutes whatever the load,
+ * each column. The unbanked set is re-encoded only, or with `--unbanked-transformed` put through
+ * every chosen transformation. Nothing is played in real time, so a run takes a few minutes whatever the load,
  * and it sees every sampled frame (no late frames).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -78,6 +80,19 @@ function underCrop(rect: Rect, share: number, ax = 0.5, ay = 0.5): Rect {
 const innerRect: Rect = [0.2, 0.2, 0.8, 0.8];
 
 /**
+ * Rectangles banked for the corner candidates: a square-ish 45 % of each side at each corner of
+ * the picture, no margin. Clear of an overlay laid in pixels over a scaled-down stream (its camera
+ * box then covers the bottom right quarter, its text the bottom left, its logo the top right),
+ * where the quadrants' inner edge (50 %) touches the camera box's frame.
+ */
+const cornerRects: Record<string, Rect> = {
+  'top left 45': [0, 0, 0.45, 0.45],
+  'top right 45': [0.55, 0, 1, 0.45],
+  'bottom left 45': [0, 0.55, 0.45, 1],
+  'bottom right 45': [0.55, 0.55, 1, 1],
+};
+
+/**
  * Candidate stream views measured against the views banked today (the inner list) or against
  * banked rectangles the probe adds (`banks`): each a list of named rectangles of the stream's
  * picture (inside its borders when it has any).
@@ -87,6 +102,8 @@ const candidates: Record<string, { views: Record<string, Rect>; banks?: Record<s
   'inner-c0.8': { views: { 'inner c0.8': underCrop(innerRect, 0.8) } },
   // Banked quadrants, looked up as an uncropped stream shows them.
   quadrants: { views: quadrantRects, banks: quadrantRects },
+  // Banked corners (45 % of each side), looked up as an uncropped stream shows them.
+  corners: { views: cornerRects, banks: cornerRects },
   // The same banked quadrants as a stream cropped 10 % about its centre shows them.
   'quadrants-c0.9': {
     views: Object.fromEntries(
@@ -183,6 +200,10 @@ export async function run(args: string[]): Promise<void> {
   const videoPrefixes = textOption(args, '--videos')?.split(',');
   const resultName = textOption(args, '--name') ?? 'stream-probe';
   if (!/^stream-probe[a-z0-9-]*$/.test(resultName)) throw new Error('--name: stream-probe followed by [a-z0-9-]');
+  // The de-duplication spacing of the candidates' banked lists (banking's is 16 bits).
+  const bankSpacing = Number(textOption(args, '--bank-spacing') ?? 16);
+  if (!Number.isSafeInteger(bankSpacing) || bankSpacing < 0 || bankSpacing > 31)
+    throw new Error('--bank-spacing: 0 to 31');
   const chosenCandidates = (textOption(args, '--candidates')?.split(',') ?? []).filter((name) => name !== '');
   for (const name of chosenCandidates) if (candidates[name] === undefined) throw new Error(`no candidate ${name}`);
   const bankRects: Record<string, Rect> = Object.assign(
@@ -233,7 +254,7 @@ export async function run(args: string[]): Promise<void> {
           index += 1;
         }
       }
-      const extra = [...lists.values()].flatMap((list) => denseFrames(list));
+      const extra = [...lists.values()].flatMap((list) => denseFrames(list, bankSpacing));
       added[source.name] = extra.length;
       const all = [...features, ...extra];
       const words = new Uint32Array(all.length * 8);
@@ -245,7 +266,10 @@ export async function run(args: string[]): Promise<void> {
     );
     const jobs = [
       ...transforms.flatMap((transform) => banked.map((source) => ({ transform, source, own: true }))),
-      ...unbankedSources.map((source) => ({ transform: singles[0] as (typeof singles)[number], source, own: false })),
+      // The unbanked set: re-encoded only, or through every chosen transformation (`--unbanked-transformed`).
+      ...(args.includes('--unbanked-transformed') ? transforms : [singles[0] as (typeof singles)[number]]).flatMap(
+        (transform) => unbankedSources.map((source) => ({ transform, source, own: false })),
+      ),
     ];
     const stats = new Map<string, ViewStats>();
     const nearMisses: {
@@ -273,10 +297,19 @@ export async function run(args: string[]): Promise<void> {
       defaultViews: 0,
       offCentreMs: 0,
       offCentreViews: 0,
+      smallMs: 0,
+      smallViews: 0,
       candidateMs: {} as Record<string, number>,
       candidateViews: {} as Record<string, number>,
     };
-    const columns = ['before', '+zoomed', '+off-centre', ...chosenCandidates.map((name) => `+${name}`), 'all'];
+    const columns = [
+      'before',
+      '+zoomed',
+      '+off-centre',
+      '+small-insets',
+      ...chosenCandidates.map((name) => `+${name}`),
+      'all',
+    ];
     for (const [index, job] of jobs.entries()) {
       const clip = await makeStreamClip(
         directory,
@@ -289,6 +322,7 @@ export async function run(args: string[]): Promise<void> {
       const hashBefore = frameHasher({ ...defaultFrameViews, zoomedInner: false });
       const hashDefault = frameHasher(defaultFrameViews);
       const hashFrame = frameHasher({ ...defaultFrameViews, offCentreInner: true });
+      const hashSmall = frameHasher({ ...defaultFrameViews, smallInsets: true });
       const matchedWith: Record<string, number> = Object.fromEntries(columns.map((column) => [column, 0]));
       // Per sampled frame, the nearest own and other distance over the views of each column.
       const ownSeries: Record<string, number[]> = Object.fromEntries(columns.map((column) => [column, []]));
@@ -304,6 +338,12 @@ export async function run(args: string[]): Promise<void> {
         started = performance.now();
         const hashed = hashFrame(frame);
         const offCentreMs = performance.now() - started;
+        started = performance.now();
+        const small = hashSmall(frame);
+        const smallMs = performance.now() - started;
+        // The small-inset search's insets that the default views do not hash already.
+        const defaultInsets = new Set((byDefault.views ?? []).filter((v) => v.view === 'inset').map((v) => v.hash));
+        const smallInsets = (small.views ?? []).filter((v) => v.view === 'inset' && !defaultInsets.has(v.hash));
         const candidateViews: { column: string; view: string; hash: string; quality: number; variants: string[] }[] =
           [];
         const candidateMs: Record<string, number> = {};
@@ -338,6 +378,8 @@ export async function run(args: string[]): Promise<void> {
         cost.defaultViews += 1 + (byDefault.views?.length ?? 0);
         cost.offCentreMs += offCentreMs;
         cost.offCentreViews += 1 + (hashed.views?.length ?? 0);
+        cost.smallMs += smallMs;
+        cost.smallViews += 1 + (small.views?.length ?? 0);
         for (const name of chosenCandidates) {
           cost.candidateMs[name] = (cost.candidateMs[name] ?? 0) + (candidateMs[name] ?? 0);
           cost.candidateViews[name] =
@@ -350,6 +392,13 @@ export async function run(args: string[]): Promise<void> {
           ...[{ ...hashed, view: 'frame' }, ...(hashed.views ?? [])].map((view) => ({
             column: viewColumns[view.view] ?? 'before',
             view: view.view,
+            hash: view.hash,
+            quality: view.quality,
+            variants: dihedralNames.flatMap((name) => view.variants?.[name] ?? []),
+          })),
+          ...smallInsets.map((view) => ({
+            column: '+small-insets',
+            view: 'small inset',
             hash: view.hash,
             quality: view.quality,
             variants: dihedralNames.flatMap((name) => view.variants?.[name] ?? []),
@@ -369,7 +418,7 @@ export async function run(args: string[]): Promise<void> {
           // Near misses: a view within `nearMissDistance` of another video (the false-match margin's edge).
           for (const entry of others.filter((candidate) => candidate.distance <= nearMissDistance))
             nearMisses.push({
-              transform: job.own ? job.transform.name : 'unbanked',
+              transform: job.own ? job.transform.name : `unbanked: ${job.transform.name}`,
               video: job.source.name,
               t: Math.round(frame.timestamp * 100) / 100,
               view: view.view,
@@ -387,7 +436,7 @@ export async function run(args: string[]): Promise<void> {
             entry.own = Math.min(entry.own, own);
             entry.other = Math.min(entry.other, other);
           }
-          const key = `${job.own ? job.transform.name : 'unbanked'}\u0000${view.view}`;
+          const key = `${job.own ? job.transform.name : `unbanked: ${job.transform.name}`}\u0000${view.view}`;
           const entry = stats.get(key) ?? { own: [], other: [], matched: 0, frames: 0 };
           entry.frames += 1;
           if (job.own) entry.own.push(own);
@@ -412,7 +461,7 @@ export async function run(args: string[]): Promise<void> {
         }
       }
       perVideo.push({
-        transform: job.own ? job.transform.name : 'unbanked',
+        transform: job.own ? job.transform.name : `unbanked: ${job.transform.name}`,
         video: job.source.name,
         matchedFrames: matchedWith['+zoomed'] ?? 0,
         matchedFramesWith: matchedWith,
@@ -420,7 +469,7 @@ export async function run(args: string[]): Promise<void> {
         rules,
       });
       console.log(
-        `  ${job.own ? job.transform.name : 'unbanked'} / ${job.source.name}: ${columns.map((column) => `${column} ${matchedWith[column]}`).join(', ')} of ${frames} frames; nearest other ${Math.min(...(otherSeries.all ?? []))}`,
+        `  ${job.own ? job.transform.name : `unbanked: ${job.transform.name}`} / ${job.source.name}: ${columns.map((column) => `${column} ${matchedWith[column]}`).join(', ')} of ${frames} frames; nearest other ${Math.min(...(otherSeries.all ?? []))}`,
       );
     }
     const rows = [...stats.entries()].map(([key, entry]) => {
@@ -492,6 +541,8 @@ export async function run(args: string[]): Promise<void> {
       defaultViews: per(cost.defaultViews),
       offCentreMs: per(cost.offCentreMs),
       offCentreViews: per(cost.offCentreViews),
+      smallInsetsMs: per(cost.smallMs),
+      smallInsetsViews: per(cost.smallViews),
       candidates: Object.fromEntries(
         chosenCandidates.map((name) => [
           name,

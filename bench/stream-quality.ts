@@ -31,6 +31,7 @@
  * - `nomoving`: the default passes without the moving region (the default before it was turned on);
  * - `nozoom`: the default passes without the zoomed inner view (the default before it was added);
  * - `offcentre`: the default passes and the off-centre inner views (`FrameViewOptions.offCentreInner`);
+ * - `smallinsets`: the default passes with the small-inset search (`FrameViewOptions.smallInsets`);
  * - `before` (with `--before DIR`): the `StreamWatcher` and `readFrames` of another worktree's
  *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults.
  *
@@ -128,6 +129,7 @@ const namedConfigurations: Record<string, () => Configuration> = {
   nomoving: () => thisTree('nomoving', () => frameHasher({ ...defaultFrameViews, moving: false })),
   nozoom: () => thisTree('nozoom', () => frameHasher({ ...defaultFrameViews, zoomedInner: false })),
   offcentre: () => thisTree('offcentre', () => frameHasher({ ...defaultFrameViews, offCentreInner: true })),
+  smallinsets: () => thisTree('smallinsets', () => frameHasher({ ...defaultFrameViews, smallInsets: true })),
 };
 
 /** The `StreamWatcher` of another worktree's bench build, with its defaults. */

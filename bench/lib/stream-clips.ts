@@ -108,6 +108,12 @@ export const singles: readonly Transform[] = [
     chain: 'scale=160:90[small];[bg][small]overlay=x=W-w-16:y=H-h-16:shortest=1',
     background: `gradients=s=${width}x${height}:r=${rate}:seed=23:nb_colors=3:speed=0.02`,
   },
+  // A fifth of the width, 2.7 % of the frame: under the inset view's 4 % (`insetShares`).
+  {
+    name: 'picture-in-picture small (80×44)',
+    chain: 'scale=80:44[small];[bg][small]overlay=x=W-w-16:y=H-h-16:shortest=1',
+    background: `gradients=s=${width}x${height}:r=${rate}:seed=23:nb_colors=3:speed=0.02`,
+  },
   {
     name: 'screen capture',
     chain: [

@@ -132,6 +132,25 @@ describe('frameHasher (the views of a stream frame that are looked up)', () => {
     );
   });
 
+  test('smallInsets: a picture-in-picture under 4 % of the frame is hashed as an inset view, as the original', () => {
+    // The scene at 192×108 pasted at 1:1 into a flat 1152×648 frame (2.8 % of it), bottom right.
+    const frameWidth = 1152;
+    const frameHeight = 648;
+    const rgb = new Uint8Array(frameWidth * frameHeight * 3).fill(40);
+    const at = { x: frameWidth - width - 32, y: frameHeight - height - 32 };
+    for (let y = 0; y < height; y++)
+      rgb.set(original.subarray(y * width * 3, (y + 1) * width * 3), ((at.y + y) * frameWidth + at.x) * 3);
+    const frame = { index: 0, timestamp: 0, width: frameWidth, height: frameHeight, rgb };
+    const options = { unletterbox: false, dihedral: false, moving: false, inset: true };
+    assert.deepEqual(frameHasher(options)(frame).views, [], 'under 4 %, the inset view finds nothing');
+    const insets = (frameHasher({ ...options, smallInsets: true })(frame).views ?? []).filter(
+      (view) => view.view === 'inset',
+    );
+    assert.ok(insets.length >= 1, 'the small-inset search hashes the inset');
+    const nearest = Math.min(...insets.map((view) => pdqDistance(view.hash as PdqHash, banked.hash)));
+    assert.ok(nearest <= 8, `the inset hashes as the original picture: ${nearest} bits`);
+  });
+
   test('croppedInnerBox: centred, it is the middle two thirds; anchored, it moves towards the kept edge', () => {
     const picture = { x: 0, y: 0, width: 480, height: 270 };
     assert.deepEqual(croppedInnerBox(picture, 0.9, 0.5, 0.5), { x: 80, y: 45, width: 320, height: 180 });

@@ -10,7 +10,7 @@ import {
   type PdqDihedralResult,
 } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
-import { insetBox } from './inset-box.js';
+import { insetBoxes, smallInsetSearch } from './inset-box.js';
 import { MovingRegion } from './moving-region.js';
 import type { FrameHashes, FrameView } from './stream-types.js';
 
@@ -53,10 +53,17 @@ export interface FrameViewOptions {
    * not the unboxed picture or the moving region already hashed. Absent: false.
    */
   readonly inset?: boolean;
+  /**
+   * With `inset`: search for insets down to 1 % of the frame (sides down to 10 %) and hash up to
+   * three of them (`smallInsetSearch`), for a picture-in-picture smaller than the inset view finds
+   * (under 4 % of the frame). Absent: false.
+   */
+  readonly smallInsets?: boolean;
 }
 
 /**
- * What streams do by default: every pass but the off-centre inner views (measured in
+ * What streams do by default: every pass but the off-centre inner views and the small-inset
+ * search (each costly for one kind of stream; `prevail watch --extra-views` turns them on) (measured in
  * `npm run bench -- stream-quality` and `stream-probe`, docs/streams.md: the moving region found 6
  * of 8 screen captures that nothing else found; the inner view 5 of 8 overlaid streams and the
  * inset 5 of 8 pictures-in-picture, where nothing matched before; the zoomed inner view took a
@@ -172,9 +179,10 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
     }
   }
   if (options.inset === true) {
-    const inset = insetBox(frame);
-    if (inset !== undefined && ![box, moving].some((other) => other !== undefined && sameBox(other, inset)))
-      views.push(crop('inset', inset));
+    const insets = options.smallInsets === true ? insetBoxes(frame, smallInsetSearch) : insetBoxes(frame);
+    for (const inset of insets)
+      if (![box, moving].some((other) => other !== undefined && sameBox(other, inset)))
+        views.push(crop('inset', inset));
   }
   return { ...whole, views };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { insetBox } from './inset-box.js';
+import { insetBox, insetBoxes, smallInsetSearch } from './inset-box.js';
 
 const width = 320;
 const height = 180;
@@ -42,6 +42,43 @@ describe('insetBox (a picture pasted into a frame)', () => {
     assert.equal(insetBox(pictureInPicture(0, undefined)), undefined);
     assert.equal(insetBox(pictureInPicture(0, { x: 10, y: 10, width: 30, height: 20 })), undefined, 'under 4 %');
     assert.equal(insetBox(pictureInPicture(0, { x: 2, y: 2, width: 316, height: 176 })), undefined, 'over 80 %');
+  });
+
+  test('the small-inset search finds an inset under 4 % of the frame that the default search leaves', () => {
+    // 56×32 of 320×180: 3.1 % of the frame, sides 17.5 % and 17.8 %.
+    const inset = { x: 248, y: 132, width: 56, height: 32 };
+    const frame = pictureInPicture(2, inset);
+    assert.deepEqual(insetBoxes(frame), [], 'the default search stops at 4 %');
+    const found = insetBoxes(frame, smallInsetSearch);
+    assert.ok(found.length >= 1 && found.length <= smallInsetSearch.limit, `found ${found.length}`);
+    const box = found.find((candidate) => Math.abs(candidate.x - inset.x) <= 2 && Math.abs(candidate.y - inset.y) <= 2);
+    assert.ok(box !== undefined, `no box at the inset: ${JSON.stringify(found)}`);
+    assert.ok(Math.abs(box.width - inset.width) <= 2 && Math.abs(box.height - inset.height) <= 2, JSON.stringify(box));
+  });
+
+  test('the small-inset search returns a small inset beside a larger one, largest first, each once', () => {
+    const large = { x: 20, y: 20, width: 120, height: 80 };
+    const small = { x: 240, y: 130, width: 56, height: 32 };
+    const rgb = pictureInPicture(0, large).rgb;
+    const other = pictureInPicture(3, small).rgb;
+    // Paste the small inset's pixels into the frame with the large one.
+    for (let y = small.y; y < small.y + small.height; y++)
+      rgb.set(
+        other.subarray((y * width + small.x) * 3, (y * width + small.x + small.width) * 3),
+        (y * width + small.x) * 3,
+      );
+    const frame = { width, height, rgb };
+    assert.equal(insetBoxes(frame).length, 1, 'the default search returns one rectangle');
+    const found = insetBoxes(frame, smallInsetSearch);
+    const near = (box: { x: number; y: number }, target: { x: number; y: number }) =>
+      Math.abs(box.x - target.x) <= 2 && Math.abs(box.y - target.y) <= 2;
+    assert.ok(found[0] !== undefined && near(found[0], large), `largest first: ${JSON.stringify(found)}`);
+    assert.equal(found.filter((box) => near(box, small)).length, 1, `the small inset once: ${JSON.stringify(found)}`);
+    for (let index = 1; index < found.length; index++)
+      assert.ok(
+        (found[index - 1]?.width ?? 0) * (found[index - 1]?.height ?? 0) >=
+          (found[index]?.width ?? 0) * (found[index]?.height ?? 0),
+      );
   });
 
   test('refuses frames too small to search', () => {

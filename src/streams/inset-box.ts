@@ -36,6 +36,34 @@ interface EdgeLine {
 }
 
 /**
+ * How far `insetBoxes` looks, and how many rectangles it returns. The defaults are the inset view
+ * as shipped (`insetBox`); `smallInsetSearch` is the small-inset search.
+ */
+export interface InsetSearch {
+  /** Least share of the frame a rectangle covers (default 0.04). */
+  readonly minimumShare: number;
+  /** Least share of the frame's width (and height) a rectangle's side spans (default 0.15; and 16 pixels). */
+  readonly minimumSideShare: number;
+  /** Most rectangles returned, largest first (default 1). */
+  readonly limit: number;
+}
+
+const defaultInsetSearch: InsetSearch = {
+  minimumShare: insetShares.minimum,
+  minimumSideShare: insetMinimumSideShare,
+  limit: 1,
+};
+
+/**
+ * The small-inset search (`FrameViewOptions.smallInsets`): rectangles down to 1 % of the frame with
+ * sides down to 10 % of the frame's (a 64×36 picture-in-picture in a 480×270 frame), up to three
+ * of them, largest first, so that a small inset is still hashed when a larger rectangle (a window,
+ * a pane of the background) is found too. Measured in `npm run bench -- stream-probe` and
+ * `stream-quality` (docs/streams.md, "Small insets").
+ */
+export const smallInsetSearch: InsetSearch = { minimumShare: 0.01, minimumSideShare: 0.1, limit: 3 };
+
+/**
  * Where a picture-in-picture inset is: the largest axis-aligned rectangle, covering 4–80 % of the
  * frame, whose four sides are straight luma steps (`insetEdgeStep`) — a video pasted into a corner
  * of another, or a window in a screen capture — found in this one frame (no state, so it works
@@ -47,16 +75,25 @@ interface EdgeLine {
  * Costs one pass over the luma (about 4 ms for 720p) and a pairing of at most 48 lines each way.
  */
 export function insetBox(frame: RgbFrame): FrameBox | undefined {
+  return insetBoxes(frame)[0];
+}
+
+/**
+ * The rectangles `insetBox` looks for, with the bounds of `search`: up to `search.limit` of them,
+ * largest first, none within 4 pixels on every side of a larger one, nor inside a larger one
+ * with edges the same within 4 pixels on three sides (a side found twice). Empty when none is found.
+ */
+export function insetBoxes(frame: RgbFrame, search: InsetSearch = defaultInsetSearch): FrameBox[] {
   const { width, height, rgb } = frame;
-  if (width < 32 || height < 32 || rgb.length < width * height * 3) return undefined;
+  if (width < 32 || height < 32 || rgb.length < width * height * 3) return [];
   const luma = new Uint8Array(width * height);
   for (let pixel = 0, offset = 0; pixel < luma.length; pixel++, offset += 3)
     luma[pixel] =
       (77 * (rgb[offset] as number) + 150 * (rgb[offset + 1] as number) + 29 * (rgb[offset + 2] as number)) >> 8;
-  const vertical = edgeLines(luma, width, height);
-  if (vertical.length < 2) return undefined;
-  const minimumWidth = Math.max(16, Math.round(width * insetMinimumSideShare));
-  let best: FrameBox | undefined;
+  const vertical = edgeLines(luma, width, height, search.minimumSideShare);
+  if (vertical.length < 2) return [];
+  const minimumWidth = Math.max(16, Math.round(width * search.minimumSideShare));
+  const candidates: FrameBox[] = [];
   for (const left of vertical) {
     for (const right of vertical) {
       if (right.at - left.at < minimumWidth) continue;
@@ -66,19 +103,37 @@ export function insetBox(frame: RgbFrame): FrameBox | undefined {
       const bottom = Math.min(left.to, right.to);
       const box = { x: left.at, y: top, width: right.at - left.at, height: bottom - top + 1 };
       const share = (box.width * box.height) / (width * height);
-      if (share < insetShares.minimum || share > insetShares.maximum) continue;
-      if (best !== undefined && box.width * box.height <= best.width * best.height) continue;
-      if (!horizontalStep(luma, width, height, box.x, box.x + box.width, top)) continue;
-      if (!horizontalStep(luma, width, height, box.x, box.x + box.width, bottom + 1)) continue;
-      best = box;
+      if (share < search.minimumShare || share > insetShares.maximum) continue;
+      candidates.push(box);
     }
   }
-  return best;
+  // Largest first; the step tests (the costly part) only for rectangles that would be kept.
+  candidates.sort((a, b) => b.width * b.height - a.width * a.height);
+  const found: FrameBox[] = [];
+  for (const box of candidates) {
+    if (found.length >= search.limit) break;
+    if (found.some((other) => nearlySame(other, box))) continue;
+    if (!horizontalStep(luma, width, height, box.x, box.x + box.width, box.y)) continue;
+    if (!horizontalStep(luma, width, height, box.x, box.x + box.width, box.y + box.height)) continue;
+    found.push(box);
+  }
+  return found;
+}
+
+/** `box` is `other` again: within 4 pixels on every side, or on three sides (one side found twice). */
+function nearlySame(other: FrameBox, box: FrameBox): boolean {
+  const sides = [
+    Math.abs(other.x - box.x),
+    Math.abs(other.y - box.y),
+    Math.abs(other.x + other.width - box.x - box.width),
+    Math.abs(other.y + other.height - box.y - box.height),
+  ];
+  return sides.filter((side) => side <= 4).length >= 3;
 }
 
 /** The longest vertical edge lines (columns of edge pixels with short gaps), at most `maximumLines`. */
-function edgeLines(luma: Uint8Array, width: number, height: number): EdgeLine[] {
-  const minimum = Math.max(16, Math.round(height * insetMinimumSideShare));
+function edgeLines(luma: Uint8Array, width: number, height: number, minimumSideShare: number): EdgeLine[] {
+  const minimum = Math.max(16, Math.round(height * minimumSideShare));
   const edgeGapPixels = Math.max(8, Math.round(height * edgeGapShare));
   const lines: EdgeLine[] = [];
   for (let x = 2; x < width - 1; x++) {

@@ -17,7 +17,8 @@ import { type WatchCommandDependencies, watchCommand } from './watch-command.js'
 
 const { pattern, banked, flat } = scene;
 
-async function run(args: string[], dependencies: WatchCommandDependencies = {}) {
+/** Runs the command; with the scene hasher unless `realHasher` (the command's own frame hasher). */
+async function run(args: string[], dependencies: WatchCommandDependencies = {}, realHasher = false) {
   const io = captureIo();
   let status = -1;
   const command = watchCommand(
@@ -25,7 +26,7 @@ async function run(args: string[], dependencies: WatchCommandDependencies = {}) 
     (code) => {
       status = code;
     },
-    { hashFrame: sceneHasher, ...dependencies },
+    realHasher ? dependencies : { hashFrame: sceneHasher, ...dependencies },
   ).exitOverride();
   command.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   let thrown: unknown;
@@ -148,6 +149,25 @@ describe('prevail watch', () => {
     });
     assert.equal(status, 0);
     assert.equal(lines.at(-1)?.reason, 'duration reached');
+  });
+
+  test('--extra-views turns on views that are off by default; an unknown view is refused', async () => {
+    const unknown = await run(['/videos/test.mp4', '--data-dir', dataDir, '--extra-views', 'small-insets,corners']);
+    assert.equal((unknown.thrown as { code?: string }).code, 'commander.invalidArgument');
+    assert.match(unknown.errors, /unknown view corners/);
+    // The real frame hasher (no scene hasher) with the extra views: 4×4 frames hash to nothing that
+    // matches, and the watch goes to the end of the file.
+    const readFrames = withSceneHashes([{ scenes: [pattern, banked, flat] }]);
+    const { status, lines } = await run(
+      ['/videos/test.mp4', '--data-dir', dataDir, '--extra-views', 'small-insets', '--extra-views', 'off-centre'],
+      { readFrames },
+      true,
+    );
+    assert.equal(status, 0);
+    assert.deepEqual(
+      lines.map((line) => [line.type, line.frames, line.matches]),
+      [['ended', 3, 0]],
+    );
   });
 
   test('--help explains the output; schemes ffmpeg should not open are refused', async () => {

@@ -3,9 +3,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../../app/index.js';
 import {
   checkStreamSource,
+  defaultFrameViews,
   engineMatchSink,
   type FrameHasher,
   type FrameSource,
+  frameHasher,
   operatorStreamSourcePolicy,
   type StreamWatchEvent,
   StreamWatcher,
@@ -28,6 +30,20 @@ interface WatchOptions extends StorageCliOptions {
   events: boolean;
   streamEntity?: string;
   user?: string;
+  extraViews?: ExtraView[];
+}
+
+/** Views off by default that `--extra-views` turns on (docs/streams.md, Robustness: their cost and gain). */
+const extraViews = { 'small-insets': { smallInsets: true }, 'off-centre': { offCentreInner: true } } as const;
+type ExtraView = keyof typeof extraViews;
+
+/** Parses `--extra-views small-insets,off-centre` (repeatable), for commander. */
+function extraViewList(value: string, previous: ExtraView[] = []): ExtraView[] {
+  const names = commaList(value);
+  for (const name of names)
+    if (!(name in extraViews))
+      throw new InvalidArgumentError(`unknown view ${name} (expected ${Object.keys(extraViews).join(', ')})`);
+  return [...previous, ...(names as ExtraView[])];
 }
 
 /** What tests (and embedders) may replace: the frame reader and hasher, and the signal that stops the watch. */
@@ -126,6 +142,11 @@ export function watchCommand(
     .option('--events', 'send matches to the signals engine as media.matched events', false)
     .option('--stream-entity <id>', 'the stream entity id of the events (default: a new id)')
     .option('--user <id>', 'the host user entity id of the events')
+    .option(
+      '--extra-views <names>',
+      'also hash views that are off by default: small-insets (picture-in-picture under 4 % of the frame), off-centre (crops towards a corner); comma-separated',
+      extraViewList,
+    )
     .action(async (url: string, options: WatchOptions) => {
       const source = await checkStreamSource(url, operatorStreamSourcePolicy);
       const services = await createServices(storageSettings(options), {
@@ -143,7 +164,15 @@ export function watchCommand(
           fps: options.fps,
           matcher: services.matcher,
           readFrames: dependencies.readFrames ?? readFrames,
-          ...(dependencies.hashFrame !== undefined ? { hashFrame: dependencies.hashFrame } : {}),
+          ...(dependencies.hashFrame !== undefined
+            ? { hashFrame: dependencies.hashFrame }
+            : options.extraViews !== undefined && options.extraViews.length > 0
+              ? {
+                  hashFrame: frameHasher(
+                    Object.assign({}, defaultFrameViews, ...options.extraViews.map((name) => extraViews[name])),
+                  ),
+                }
+              : {}),
           cooldownMs: options.cooldown * 1000,
           reconnect: { maxReconnects: options.maxReconnects },
           realtime: options.realtime,
