@@ -22,6 +22,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   'chat-text': () => import('./chat-text.js'),
   chat: () => import('./chat.js'),
   workers: () => import('./workers.js'),
+  'feature-store': () => import('./feature-store.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
