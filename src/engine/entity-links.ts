@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../events/index.js';
+import type { EngineEvent, LinkObservation } from '../events/index.js';
 
 /** A link between two roles of an event: payer↔payee, host↔viewer, user↔device… */
 interface LinkRule {
@@ -27,19 +27,21 @@ const linkRules: readonly LinkRule[] = [
   { from: 'dyad', to: 'handle', kind: 'names_handle' },
 ];
 
-/** The (from, to, kind) links of one event, as entity keys. */
+/**
+ * The (from, to, kind) links of one event, as entity keys, seen at the event's time: appended to
+ * `into` (the writes of the event), so that each link is one object, the one stored.
+ */
 export function linksOf(
   event: EngineEvent,
   keyOf: (role: string, id: string) => string,
-): { from: string; to: string; kind: string }[] {
-  const links: { from: string; to: string; kind: string }[] = [];
+  into: LinkObservation[],
+): void {
   for (const rule of linkRules) {
     const from = event.entities[rule.from];
     const to = event.entities[rule.to];
     if (from !== undefined && to !== undefined)
-      links.push({ from: keyOf(rule.from, from), to: keyOf(rule.to, to), kind: rule.kind });
+      into.push({ from: keyOf(rule.from, from), to: keyOf(rule.to, to), kind: rule.kind, time: event.time });
   }
-  return links;
 }
 
 /** Neighbour `a` ranks above `b`: seen later, or (seen at the same time) the larger key. */

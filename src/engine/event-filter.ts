@@ -42,7 +42,7 @@ export function compileEventFilter(
   }
   return (event) => {
     try {
-      const result = meter.run(limits, () => evaluate({ event }));
+      const result = meter.run(limits, evaluate, { event });
       return result.ok && result.value === true;
     } catch {
       return false;

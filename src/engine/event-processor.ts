@@ -97,14 +97,17 @@ function mitigates(hit: RuleHit): boolean {
  * hashed once, where a new one per lookup was built, flattened and hashed again each time.
  */
 function entityKeysOf(state: ProcessorState, event: EngineEvent): (role: string, id: string) => string {
-  const built = new Map<string, string>();
+  // An event names a handful of roles: two short lists searched in order cost less to make and
+  // to read than a Map per event.
+  const roles: string[] = [];
+  const keys: string[] = [];
   return (role, id) => {
     if (event.entities[role] !== id) return entityKey(state.registry.entityType(event.type, role), id);
-    let key = built.get(role);
-    if (key === undefined) {
-      key = entityKey(state.registry.entityType(event.type, role), id);
-      built.set(role, key);
-    }
+    const at = roles.indexOf(role);
+    if (at >= 0) return keys[at] as string;
+    const key = entityKey(state.registry.entityType(event.type, role), id);
+    roles.push(role);
+    keys.push(key);
     return key;
   };
 }
@@ -168,8 +171,10 @@ function joinOpenCases(context: EventContext): void {
 /** The entity links the event shows, added to the graph and to the writes. */
 function recordLinks(context: EventContext): void {
   const { state, event, writes } = context;
-  for (const link of linksOf(event, context.keyOf)) {
-    state.links.add(link.from, link.to, event.time);
-    writes.links.push({ ...link, time: event.time });
+  const first = writes.links.length;
+  linksOf(event, context.keyOf, writes.links);
+  for (let index = first; index < writes.links.length; index++) {
+    const link = writes.links[index] as LinkObservation;
+    state.links.add(link.from, link.to, link.time);
   }
 }

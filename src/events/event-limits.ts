@@ -65,6 +65,7 @@ export function stringProblem(text: string, limits: EventLimits): string | undef
  * without recursion and stops early, so even a 100,000-level or 100 MB input costs little.
  */
 export function eventLimitProblems(input: unknown, limits: EventLimits): EventProblem[] {
+  if (withinLimits(input, limits)) return [];
   const problems: EventProblem[] = [];
   let size = 0;
   const stack: Node[] = [{ value: input, depth: 1, parent: undefined, key: undefined }];
@@ -102,6 +103,58 @@ export function eventLimitProblems(input: unknown, limits: EventLimits): EventPr
     }
   }
   return problems;
+}
+
+/** The values `withinLimits` has still to look at, and their depths: reused from call to call. */
+const pendingValues: unknown[] = [];
+const pendingDepths: number[] = [];
+
+/**
+ * Whether `eventLimitProblems` finds nothing in `input`: the same checks (size, depth, every key
+ * and string) without the path of each value, which only a problem needs, so a valid event (the
+ * engine's every event) costs no object per value. Any problem, or more size than allowed, and it
+ * answers false at once; the full walk then words the problems in its own order. It stops as
+ * early as that walk does on a large or deep input, and it runs synchronously to the end, so the
+ * two shared stacks are always empty when it starts.
+ */
+function withinLimits(input: unknown, limits: EventLimits): boolean {
+  let size = 0;
+  let clean = true;
+  pendingValues.push(input);
+  pendingDepths.push(1);
+  while (pendingValues.length > 0) {
+    const value = pendingValues.pop();
+    const depth = pendingDepths.pop() as number;
+    if (typeof value === 'string') {
+      size += value.length + 2;
+      if (stringProblem(value, limits) !== undefined) clean = false;
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth > limits.maxDepth) clean = false;
+      size += 2;
+      if (Array.isArray(value)) {
+        for (let index = value.length - 1; index >= 0; index--) {
+          pendingValues.push(value[index]);
+          pendingDepths.push(depth + 1);
+        }
+        size += value.length;
+      } else {
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue;
+          if (stringProblem(key, limits) !== undefined) clean = false;
+          size += key.length + 4;
+          pendingValues.push((value as Record<string, unknown>)[key]);
+          pendingDepths.push(depth + 1);
+        }
+      }
+    } else size += 6;
+    if (size > limits.maxBytes) clean = false;
+    if (!clean) {
+      pendingValues.length = 0;
+      pendingDepths.length = 0;
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The time problem of an event time already known to parse: outside the accepted range. */

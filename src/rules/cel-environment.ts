@@ -111,9 +111,10 @@ export interface RuleEnvironment {
   /**
    * Runs one condition evaluation within the budget (`limits.maxCost` cost units and
    * `limits.maxEvaluationMs`): an evaluation over it is stopped and reported, never left to run.
-   * Throws what the condition throws otherwise.
+   * Throws what the condition throws otherwise. `evaluate` is called with `activation`: a
+   * compiled condition and its activation go in as they are, with no closure per evaluation.
    */
-  metered(evaluate: () => unknown): MeteredResult;
+  metered(evaluate: (activation: CelActivation) => unknown, activation: CelActivation): MeteredResult;
 }
 
 /**
@@ -161,8 +162,8 @@ export function createRuleEnvironment(catalogs: CatalogIndex): RuleEnvironment {
     environment,
     catalogs,
     limits,
-    metered(evaluate: () => unknown): MeteredResult {
-      return meter.run(limits, evaluate);
+    metered(evaluate: (activation: CelActivation) => unknown, activation: CelActivation): MeteredResult {
+      return meter.run(limits, evaluate, activation);
     },
     activation(context: RuleContext): CelActivation {
       const matches = contextMatches(context).map(

@@ -90,8 +90,13 @@ export class EvaluationMeter {
     throw this.#exceeded;
   }
 
-  /** Runs `evaluate` (one CEL evaluation) within `budget`; never throws a budget error, reports it. */
-  run(budget: EvaluationBudget, evaluate: () => unknown): MeteredResult {
+  /**
+   * Runs `evaluate(argument)` (one CEL evaluation) within `budget`; never throws a budget error,
+   * reports it. The argument is passed through so that a caller running the same compiled
+   * condition on many events (a rule set: every rule, every event) hands over the condition and
+   * its activation as they are, instead of a closure made for each evaluation.
+   */
+  run<A>(budget: EvaluationBudget, evaluate: (argument: A) => unknown, argument: A): MeteredResult {
     this.#budget = budget;
     this.#remaining = budget.maxCost;
     this.#spent = 0;
@@ -99,7 +104,7 @@ export class EvaluationMeter {
     this.#exceeded = undefined;
     this.#deadline = performance.now() + budget.maxEvaluationMs;
     try {
-      const value = evaluate();
+      const value = evaluate(argument);
       if (this.#exceeded !== undefined) return { ok: false, exceeded: this.#exceeded, cost: this.#spent };
       return { ok: true, value, cost: this.#spent };
     } catch (error) {

@@ -19,7 +19,6 @@ export const throwawayPragmas = ['journal_mode = OFF', 'synchronous = OFF', 'loc
 const readOnlyIndexes = [
   'case_timeline_by_time',
   'case_timeline_by_kind',
-  'rule_hits_by_rule',
   'rule_hits_by_subject',
   'cases_by_opened',
   'cases_by_retention_ms',

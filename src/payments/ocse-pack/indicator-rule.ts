@@ -53,16 +53,33 @@ export function defineIndicator<Schema extends z.ZodType>(
     configSchema: spec.configSchema,
     defaultConfig: spec.defaultConfig,
     evaluate(context, config) {
-      const input: IndicatorInput = {
-        context,
-        facts: facts(context.event),
-        feature: (name) => featureValue(context, name) ?? 0,
-        featureOrNull: (name) => featureValue(context, name) ?? null,
-      };
+      const input = inputFor(context, facts);
       const finding = spec.check(input, config);
       if (finding === undefined) return { fired: false };
       const reason = `${finding} ${citation}`;
       return { fired: true, reason, effects: spec.effects(config, input) };
     },
   });
+}
+
+/** The input the indicators were last given, with the context and facts reader it was made for. */
+let lastInput: { context: RuleContext; facts: (event: EngineEvent) => PaymentFacts; input: IndicatorInput } | undefined;
+
+/**
+ * The indicators' input for `context`: one object (and its two feature readers) per event, shared
+ * by every indicator of the pack, where each of the thirty-odd indicators run on a payment made
+ * its own three. The rules of one event run one after the other on the same context object, so
+ * the input made for it last is reused while the context (and the facts reader) is the same; it
+ * is read-only, so sharing it changes nothing an indicator sees.
+ */
+function inputFor(context: RuleContext, facts: (event: EngineEvent) => PaymentFacts): IndicatorInput {
+  if (lastInput !== undefined && lastInput.context === context && lastInput.facts === facts) return lastInput.input;
+  const input: IndicatorInput = {
+    context,
+    facts: facts(context.event),
+    feature: (name) => featureValue(context, name) ?? 0,
+    featureOrNull: (name) => featureValue(context, name) ?? null,
+  };
+  lastInput = { context, facts, input };
+  return input;
 }
