@@ -66,6 +66,10 @@ describe('an API node killed mid-request', { skip: skip === false ? undefined : 
       const nodeB = await serve();
       nodes.push(nodeB);
       worker = spawnPrevailWorker(nats.url, source);
+      // The load starts once the worker consumes (bounded: 90 s), so that verdicts can come.
+      for (let i = 0; i < 360 && !worker.stderr().includes('prevail worker consuming'); i++)
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.match(worker.stderr(), /prevail worker consuming/);
       await pg.connect();
 
       const queue: { events: typeof events; attempts: number; wait: boolean }[] = [];
