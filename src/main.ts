@@ -206,7 +206,15 @@ export async function startServer(
     // Other processes' bank changes (cron fetches, imports, other API nodes) reach this matcher.
     followBankChanges: true,
     logger,
-    ...(publisher === undefined ? {} : { engineBus: { publish: (events) => publisher.publish(events) } }),
+    ...(publisher === undefined
+      ? {}
+      : {
+          engineBus: {
+            publish: (events, options) => publisher.publish(events, options),
+            watchCommits: (ids, onCommit) => publisher.watchCommits(ids, onCommit),
+            verdictWaitMs: publisher.verdictWaitMs,
+          },
+        }),
     ...(settings.pdqLookupThreads === undefined ? {} : { pdqLookupThreads: settings.pdqLookupThreads }),
     streams: settings.streams ?? {},
     wellness: {

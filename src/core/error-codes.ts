@@ -44,6 +44,7 @@ export const errorCodes = {
   ACTIONS_STREAM_BUSY: 'Too many subscribers hold /v1/actions/stream open',
   ACTIONS_STREAM_SLOW_CONSUMER: 'The subscriber read the action stream too slowly; its connection was ended',
   EVENT_INVALID: 'The event does not match its type',
+  VERDICT_TIMEOUT: 'The event was accepted, but no worker committed its verdict within the wait',
   LABEL_UNKNOWN: 'The policy declares no label with that name',
   PAYMENT_INVALID: 'The payment message is malformed or misses a required field',
   MODEL_TRAINING_INSUFFICIENT:

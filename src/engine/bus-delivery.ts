@@ -19,7 +19,32 @@ export interface EngineBus {
    * `stored: false` when the bus already held that event id (a duplicate it dropped), `seq` the
    * bus's position of the message. Rejects when the bus is unreachable: nothing is acknowledged.
    */
-  readonly publish?: (events: readonly BusEvent[]) => Promise<AppendOutcome[]>;
+  readonly publish?: (events: readonly BusEvent[], options?: PublishOptions) => Promise<AppendOutcome[]>;
+  /**
+   * An API node that can wait for verdicts (`ingest` with `wait`): calls `onCommit` whenever a
+   * worker says it committed (or found already logged) one of `ids` that were published with
+   * `notify`, until the returned function is called. Notices may be lost (the engine reads the
+   * store anyway, on a timer), never invented: the verdict itself is always read from the store.
+   * Absent: `wait` gives no verdict.
+   */
+  readonly watchCommits?: (ids: readonly string[], onCommit: () => void) => () => void;
+  /** How long `ingest` with `wait` waits for the workers' verdicts (default 10 s). */
+  readonly verdictWaitMs?: number;
+}
+
+/** How an API node publishes. */
+export interface PublishOptions {
+  /**
+   * Someone waits for these events' verdicts: the worker that processes one commits its verdict
+   * with it (`EngineBatch.verdicts`) and tells this node (`EngineBus.watchCommits`).
+   */
+  readonly notify?: boolean;
+}
+
+/** What a worker is told with delivered events (`SignalsEngine.processDelivered`). */
+export interface DeliveredOptions {
+  /** Ids of delivered events someone waits for: their verdicts are committed with them. */
+  readonly verdictsFor?: ReadonlySet<string>;
 }
 
 /** What `processDelivered` did with one delivered event. */

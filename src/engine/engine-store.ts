@@ -4,6 +4,7 @@ import type { CaseRepository, CaseUpdate } from '../cases/index.js';
 import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
+import type { Verdict } from './verdict.js';
 
 /**
  * What the signals engine stores: the durable event log, its processing state, rule hits,
@@ -60,7 +61,25 @@ export interface EngineBatch {
   readonly deadLetters?: readonly DeadLetter[];
   /** A feature-state snapshot as of `seq`, when one is due. */
   readonly snapshot?: { readonly seq: number; readonly json: string };
+  /**
+   * Bus mode only (`commitDelivered`): the verdicts of the run's events an API node waits for
+   * (`?wait=verdict`), committed with them so that the API node reads what was committed.
+   */
+  readonly verdicts?: readonly CommittedVerdict[];
 }
+
+/** A worker's verdict on one event someone waits for; null when its processing was dead-lettered. */
+export interface CommittedVerdict {
+  readonly eventId: string;
+  readonly verdict: Verdict | null;
+}
+
+/** Bus mode: what the log says of an event an API node published (`takeCommittedVerdicts`). */
+export type CommittedOutcome =
+  /** A worker logged and processed it now, with this verdict (null: dead-lettered, no verdict). */
+  | { readonly status: 'processed'; readonly verdict: Verdict | null }
+  /** The log held it before (sent earlier): nothing was done, as the embedded mode's `duplicate`. */
+  | { readonly status: 'duplicate'; readonly seq: number };
 
 /** Where processing stands: the last event applied and the last snapshot. */
 export interface EngineState {
@@ -126,4 +145,12 @@ export interface EngineStore {
    * Resolves with how many were new. Absent where `commitDelivered` is.
    */
   recordBusDeadLetters?(letters: readonly Omit<DeadLetter, 'eventSeq'>[]): Promise<number>;
+  /**
+   * Bus mode (an API node waiting for verdicts): of `ids`, those the log holds, each with the
+   * verdict a worker committed for it (`EngineBatch.verdicts`), which this takes (deletes: it is
+   * read once); an id the log holds without a verdict row was logged before it was published
+   * (`duplicate`). Ids the log does not hold yet are absent. Also deletes verdict rows nobody
+   * took for a while (their API node stopped, or its wait ended). Absent where `commitDelivered` is.
+   */
+  takeCommittedVerdicts?(ids: readonly string[]): Promise<Map<string, CommittedOutcome>>;
 }

@@ -4,7 +4,7 @@
  * it stores, which `storage/` implements.
  */
 
-export type { BusEvent, DeliveredResult, EngineBus } from './bus-delivery.js';
+export type { BusEvent, DeliveredOptions, DeliveredResult, EngineBus, PublishOptions } from './bus-delivery.js';
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
 export type { EngineLag, EngineObserver, IngestObservation, ProcessedEvent } from './engine-observer.js';
 export {
@@ -19,7 +19,15 @@ export {
   type SubjectTypology,
   summariseIngest,
 } from './engine-service.js';
-export type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from './engine-store.js';
+export type {
+  CommittedOutcome,
+  CommittedVerdict,
+  DeadLetter,
+  EngineBatch,
+  EngineState,
+  EngineStore,
+  LabelRecord,
+} from './engine-store.js';
 export type { EngineHealth } from './event-drain.js';
 export { compileEventFilter } from './event-filter.js';
 export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';

@@ -6,11 +6,17 @@ import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { type Contribution, type TypologyAlert, type TypologyDefinition, TypologyScores } from '../typologies/index.js';
-import { type BusEvent, type DeliveredResult, type EngineBus, prepareDelivered } from './bus-delivery.js';
+import {
+  type BusEvent,
+  type DeliveredOptions,
+  type DeliveredResult,
+  type EngineBus,
+  prepareDelivered,
+} from './bus-delivery.js';
 import { type DrainStart, drainStart } from './drain-start.js';
 import type { EngineConfig } from './engine-config.js';
 import type { EngineLag, EngineObserver } from './engine-observer.js';
-import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
+import type { CommittedVerdict, DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
 import { EngineWatch } from './engine-watch.js';
 import { LinkGraph } from './entity-links.js';
 import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
@@ -57,6 +63,12 @@ export type IngestResult =
       readonly id: string;
       readonly seq: number;
       readonly verdict?: Verdict;
+      /**
+       * Multi-node mode only: `VERDICT_TIMEOUT` when a verdict was asked for and no worker had
+       * committed one within the wait (`EngineBus.verdictWaitMs`). The event is accepted all the
+       * same: sending it again is answered `duplicate`.
+       */
+      readonly code?: 'VERDICT_TIMEOUT';
     }
   | { readonly index: number; readonly status: 'duplicate'; readonly id: string; readonly seq: number }
   | {
@@ -317,8 +329,8 @@ export class SignalsEngine {
    * Invalid events are rejected with the paths of their bad fields; the others go on.
    */
   async ingest(inputs: readonly unknown[], options: { wait?: boolean } = {}): Promise<IngestResult[]> {
-    const publish = this.#bus?.publish;
-    if (publish !== undefined) return this.#publish(inputs, publish);
+    const bus = this.#bus;
+    if (bus?.publish !== undefined) return this.#publish(inputs, bus, bus.publish, options.wait === true);
     const startedAt = performance.now();
     const results: IngestResult[] = [];
     const valid: { index: number; batch: DerivedBatch }[] = [];
@@ -382,11 +394,15 @@ export class SignalsEngine {
    * Bus mode, an API node: validates events and hands the valid ones to the bus, resolving once
    * the bus acknowledged them (`accepted`, or `duplicate` when it already held the id; `seq` is
    * the bus's). Nothing is derived or processed here: the worker that is delivered an event
-   * derives from it and processes it, so no verdict is ever given (`wait` is not possible).
+   * derives from it and processes it. With `wait` (and a bus that can tell of commits), each
+   * accepted event's answer is what the worker committed, read from the store
+   * (`#awaitCommitted`).
    */
   async #publish(
     inputs: readonly unknown[],
-    publish: (events: readonly BusEvent[]) => Promise<AppendOutcome[]>,
+    bus: EngineBus,
+    publish: NonNullable<EngineBus['publish']>,
+    wait: boolean,
   ): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
     const valid: { index: number; event: BusEvent }[] = [];
@@ -396,19 +412,76 @@ export class SignalsEngine {
       else results.push({ index, status: 'rejected', code: 'EVENT_INVALID', problems: check.problems });
     });
     const toPublish = valid.map((item) => item.event);
-    const outcomes = toPublish.length === 0 ? [] : await publish(toPublish);
-    valid.forEach((item, position) => {
-      const outcome = outcomes[position];
-      if (outcome === undefined) throw new EngineError('INTERNAL', 'the bus answered fewer events than it was sent');
-      results.push({
-        index: item.index,
-        status: outcome.stored ? 'accepted' : 'duplicate',
-        id: item.event.id,
-        seq: outcome.seq,
+    const take = this.#store.takeCommittedVerdicts?.bind(this.#store);
+    const watching = wait && toPublish.length > 0 && bus.watchCommits !== undefined && take !== undefined;
+    // Watch before publishing: a worker may commit before the publish is even acknowledged.
+    const notices = new CommitNotices();
+    const unwatch = watching
+      ? bus.watchCommits?.(
+          toPublish.map((event) => event.id),
+          () => notices.notice(),
+        )
+      : undefined;
+    try {
+      const outcomes = toPublish.length === 0 ? [] : await publish(toPublish, { notify: watching });
+      valid.forEach((item, position) => {
+        const outcome = outcomes[position];
+        if (outcome === undefined) throw new EngineError('INTERNAL', 'the bus answered fewer events than it was sent');
+        results.push({
+          index: item.index,
+          status: outcome.stored ? 'accepted' : 'duplicate',
+          id: item.event.id,
+          seq: outcome.seq,
+        });
       });
-    });
-    this.#watch.ingested(toPublish, outcomes, inputs.length - valid.length);
+      this.#watch.ingested(toPublish, outcomes, inputs.length - valid.length);
+      if (watching && take !== undefined)
+        await this.#awaitCommitted(results, take, notices, bus.verdictWaitMs ?? defaultVerdictWaitMs);
+    } finally {
+      unwatch?.();
+    }
     return results.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * Bus mode, an API node: waits until a worker committed each `accepted` result's event, and
+   * answers with what it committed: the verdict (none when its processing was dead-lettered, as
+   * in the embedded mode), or `duplicate` when the log held the id before (sent again after the
+   * bus's de-duplication window). The store is read once at once (the commit may have come
+   * before the watch), then on each notice and at least every second (a notice may be lost);
+   * results still uncommitted after `waitMs` keep `accepted` and get `code: VERDICT_TIMEOUT`.
+   */
+  async #awaitCommitted(
+    results: IngestResult[],
+    take: NonNullable<EngineStore['takeCommittedVerdicts']>,
+    notices: CommitNotices,
+    waitMs: number,
+  ): Promise<void> {
+    const pending = new Map<string, number>();
+    results.forEach((result, position) => {
+      if (result.status === 'accepted') pending.set(result.id, position);
+    });
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      notices.reset();
+      const committed = await take([...pending.keys()]);
+      for (const [id, outcome] of committed) {
+        const position = pending.get(id);
+        const result = position === undefined ? undefined : results[position];
+        if (position === undefined || result?.status !== 'accepted') continue;
+        pending.delete(id);
+        if (outcome.status === 'duplicate')
+          results[position] = { index: result.index, status: 'duplicate', id, seq: outcome.seq };
+        else if (outcome.verdict !== null) results[position] = { ...result, verdict: outcome.verdict };
+      }
+      const left = deadline - performance.now();
+      if (pending.size === 0 || left <= 0) break;
+      await notices.next(Math.min(left, verdictRecheckMs));
+    }
+    for (const position of pending.values()) {
+      const result = results[position];
+      if (result?.status === 'accepted') results[position] = { ...result, code: 'VERDICT_TIMEOUT' };
+    }
   }
 
   /**
@@ -422,7 +495,7 @@ export class SignalsEngine {
    *
    * @throws EngineError `INTERNAL` when the store cannot take delivered events (no `commitDelivered`).
    */
-  async processDelivered(inputs: readonly unknown[]): Promise<DeliveredResult[]> {
+  async processDelivered(inputs: readonly unknown[], options: DeliveredOptions = {}): Promise<DeliveredResult[]> {
     const store = this.#store;
     if (store.commitDelivered === undefined)
       throw new EngineError('INTERNAL', 'this store cannot be shared by workers (bus mode needs PostgreSQL)');
@@ -430,6 +503,9 @@ export class SignalsEngine {
     const sources: { index: number; id: string }[] = [];
     const toLog: BusEvent[] = [];
     const derivationFailures = new Map<string, readonly DerivationFailure[]>();
+    const verdictsFor = options.verdictsFor;
+    /** Ids of the events derived from each source whose verdict is waited for. */
+    const derivedOf = new Map<string, readonly string[]>();
     inputs.forEach((input, index) => {
       const check = this.check(input);
       if (!check.ok) {
@@ -443,12 +519,19 @@ export class SignalsEngine {
       sources.push({ index, id: check.event.id });
       toLog.push(batch.source, ...batch.derived);
       if (batch.failures.length > 0) derivationFailures.set(check.event.id, batch.failures);
+      if (verdictsFor?.has(check.event.id) === true)
+        derivedOf.set(
+          check.event.id,
+          batch.derived.map((event) => event.id),
+        );
     });
     await prepareDelivered(this.#state, store, toLog);
     let outcomes: EventOutcome[] = [];
     const logged = await store.commitDelivered(toLog, (fresh) => {
       outcomes = fresh.map((event) => this.#processDeliveredOne(event, derivationFailures.get(event.id)));
-      return outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
+      const batch = outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
+      const verdicts = committedVerdicts(outcomes, derivedOf);
+      return verdicts.length === 0 ? batch : { ...batch, verdicts };
     });
     this.#state.links.trim();
     this.#settle(outcomes);
@@ -502,19 +585,7 @@ export class SignalsEngine {
   /** The verdict of `seq` once it and the events derived from it are processed: theirs folded into it. */
   async #verdictWithDerived(seq: number, derivedSeqs: readonly number[]): Promise<Verdict | undefined> {
     const [own, ...others] = await Promise.all([seq, ...derivedSeqs].map((item) => this.#verdictOf(item)));
-    if (own === undefined) return undefined;
-    let merged: Verdict = own;
-    for (const other of others) {
-      if (other === undefined) continue;
-      merged = {
-        eventId: merged.eventId,
-        verdict: strongerVerdict(merged.verdict, other.verdict),
-        score: Math.max(merged.score, other.score),
-        reasons: [...merged.reasons, ...other.reasons],
-        hits: [...merged.hits, ...other.hits],
-      };
-    }
-    return merged;
+    return foldDerived(own, others);
   }
 
   #verdictOf(seq: number): Promise<Verdict | undefined> {
@@ -661,5 +732,79 @@ export class SignalsEngine {
   async close(): Promise<void> {
     this.#drain.stop();
     await this.checkpoint();
+  }
+}
+
+/** How long an API node waits for the workers' verdicts by default (`EngineBus.verdictWaitMs`). */
+const defaultVerdictWaitMs = 10_000;
+/** An API node waiting for verdicts reads the store at least this often (a commit notice may be lost). */
+const verdictRecheckMs = 1000;
+
+/** A source's verdict with those of the events derived from it folded in (none: it has none). */
+function foldDerived(own: Verdict | undefined, others: readonly (Verdict | undefined)[]): Verdict | undefined {
+  if (own === undefined) return undefined;
+  let merged: Verdict = own;
+  for (const other of others) {
+    if (other === undefined) continue;
+    merged = {
+      eventId: merged.eventId,
+      verdict: strongerVerdict(merged.verdict, other.verdict),
+      score: Math.max(merged.score, other.score),
+      reasons: [...merged.reasons, ...other.reasons],
+      hits: [...merged.hits, ...other.hits],
+    };
+  }
+  return merged;
+}
+
+/**
+ * The verdicts to commit with a worker's run: each waited-for source processed in it (`derivedOf`
+ * names them, with their derived events' ids), its derived events' verdicts folded in as the
+ * embedded `ingest` does; null when its processing was dead-lettered.
+ */
+function committedVerdicts(
+  outcomes: readonly EventOutcome[],
+  derivedOf: ReadonlyMap<string, readonly string[]>,
+): CommittedVerdict[] {
+  if (derivedOf.size === 0) return [];
+  const byId = new Map(outcomes.map((outcome) => [outcome.event.id, outcome]));
+  const verdicts: CommittedVerdict[] = [];
+  for (const [eventId, derived] of derivedOf) {
+    const own = byId.get(eventId);
+    if (own === undefined) continue;
+    const folded = foldDerived(
+      own.verdict,
+      derived.map((id) => byId.get(id)?.verdict),
+    );
+    verdicts.push({ eventId, verdict: folded ?? null });
+  }
+  return verdicts;
+}
+
+/** Wakes an API node waiting for verdicts when its bus tells of a commit (`EngineBus.watchCommits`). */
+class CommitNotices {
+  #noticed = false;
+  #wake: (() => void) | undefined;
+
+  notice(): void {
+    this.#noticed = true;
+    this.#wake?.();
+  }
+
+  /** Forgets earlier notices: called right before the store is read. */
+  reset(): void {
+    this.#noticed = false;
+  }
+
+  /** Resolves at the next notice (at once if one came since `reset`), or after `ms`. */
+  async next(ms: number): Promise<void> {
+    if (this.#noticed) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    this.#wake = undefined;
   }
 }

@@ -1,20 +1,31 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection, nuid } from '@nats-io/transport-node';
 import { EngineError } from '../core/index.js';
-import type { BusEvent } from '../engine/index.js';
+import type { BusEvent, PublishOptions } from '../engine/index.js';
 import type { AppendOutcome } from '../events/index.js';
+import { commitNoticeHeader, commitNoticePrefix, readCommitNotice } from './commit-notices.js';
 import { ensureEventStream, eventStreamName, eventSubject } from './event-stream.js';
 
-/** An API node's side of the bus: what the engine's `EngineBus.publish` is. */
+/** An API node's side of the bus: what the engine's `EngineBus` is. */
 export interface EventPublisher {
   /**
    * Publishes each event on its subject with its id as `Nats-Msg-Id`, and resolves once JetStream
-   * acknowledged every one (stored, or dropped as a duplicate within the stream's window).
+   * acknowledged every one (stored, or dropped as a duplicate within the stream's window). With
+   * `notify`, each message carries this node's commit-notice subject (header
+   * `Prevail-Commit-Notice`): the worker commits the event's verdict and tells this node.
    *
    * @throws EngineError `STORAGE_UNAVAILABLE` when the bus did not acknowledge an event within
    *   `timeoutMs` (retried with the same id until then): the caller must not acknowledge it.
    */
-  publish(events: readonly BusEvent[]): Promise<AppendOutcome[]>;
+  publish(events: readonly BusEvent[], options?: PublishOptions): Promise<AppendOutcome[]>;
+  /**
+   * Calls `onCommit` whenever a worker's notice names one of `ids`, until the returned function
+   * is called. One subscription per process serves every watch (a map of watchers by event id).
+   * Core NATS: a notice sent while this node is disconnected is lost (the engine reads the store).
+   */
+  watchCommits(ids: readonly string[], onCommit: () => void): () => void;
+  /** How long a wait for verdicts lasts (`EngineBus.verdictWaitMs`). */
+  readonly verdictWaitMs: number;
   close(): Promise<void>;
 }
 
@@ -31,14 +42,37 @@ const retryPauseMs = 250;
  */
 export async function connectEventPublisher(
   url: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; verdictWaitMs?: number } = {},
 ): Promise<EventPublisher> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const connection = await connectToBus(url, 'prevail-api');
   await ensureEventStream(await jetstreamManager(connection));
   const client = jetstream(connection, { timeout: Math.min(timeoutMs, 5000) });
+  const noticeSubject = `${commitNoticePrefix}.${nuid.next()}`;
+  const watchers = new Map<string, Set<() => void>>();
+  connection.subscribe(noticeSubject, {
+    callback: (error, message) => {
+      if (error !== null) return;
+      for (const id of readCommitNotice(message.data)) for (const watcher of watchers.get(id) ?? []) watcher();
+    },
+  });
 
-  async function publishOne(event: BusEvent): Promise<AppendOutcome> {
+  function watchCommits(ids: readonly string[], onCommit: () => void): () => void {
+    for (const id of ids) {
+      const set = watchers.get(id) ?? new Set();
+      set.add(onCommit);
+      watchers.set(id, set);
+    }
+    return () => {
+      for (const id of ids) {
+        const set = watchers.get(id);
+        set?.delete(onCommit);
+        if (set?.size === 0) watchers.delete(id);
+      }
+    };
+  }
+
+  async function publishOne(event: BusEvent, notify: boolean): Promise<AppendOutcome> {
     const deadline = Date.now() + timeoutMs;
     const body = JSON.stringify({
       id: event.id,
@@ -49,7 +83,12 @@ export async function connectEventPublisher(
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        const ack = await client.publish(eventSubject(event), body, { msgID: event.id });
+        const noticeHeaders = notify ? headers() : undefined;
+        noticeHeaders?.set(commitNoticeHeader, noticeSubject);
+        const ack = await client.publish(eventSubject(event), body, {
+          msgID: event.id,
+          ...(noticeHeaders === undefined ? {} : { headers: noticeHeaders }),
+        });
         if (ack.stream !== eventStreamName)
           throw new Error(`the subject is stored by stream ${ack.stream}, not ${eventStreamName}`);
         return { stored: !ack.duplicate, seq: ack.seq };
@@ -70,7 +109,10 @@ export async function connectEventPublisher(
   }
 
   return {
-    publish: (events) => Promise.all(events.map(publishOne)),
+    publish: (events, publishOptions) =>
+      Promise.all(events.map((event) => publishOne(event, publishOptions?.notify === true))),
+    watchCommits,
+    verdictWaitMs: options.verdictWaitMs ?? 10_000,
     close: async () => {
       await connection.drain().catch(() => undefined);
     },

@@ -1,6 +1,6 @@
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { isEngineError } from '../core/index.js';
-import type { DeliveredResult } from '../engine/index.js';
+import type { DeliveredOptions, DeliveredResult } from '../engine/index.js';
 import type { Logger } from '../logging/index.js';
 import {
   type BusDeadLetter,
@@ -10,12 +10,13 @@ import {
   messageEventId,
   quoteBody,
 } from './bus-dead-letters.js';
+import { commitNotice, commitNoticeHeader } from './commit-notices.js';
 import { connectToBus } from './event-publisher.js';
 import { ensureEventStream, eventStreamName, workerConsumerName } from './event-stream.js';
 
 /** What a worker hands delivered events to: the engine's `processDelivered`. */
 export interface DeliveredEventProcessor {
-  processDelivered(inputs: readonly unknown[]): Promise<DeliveredResult[]>;
+  processDelivered(inputs: readonly unknown[], options?: DeliveredOptions): Promise<DeliveredResult[]>;
 }
 
 /** What a worker has done since it started. */
@@ -153,14 +154,28 @@ export async function startEventWorker(options: {
     }
   }
 
-  /** Processes `items` in one commit; acknowledges them and sets refused ones aside. False when the commit failed. */
+  /**
+   * Processes `items` in one commit; acknowledges them, tells the API nodes that wait for some of
+   * them (commit notices) and sets refused ones aside. False when the commit failed.
+   */
   async function commit(items: readonly Delivered[]): Promise<{ ok: true } | { ok: false; error: unknown }> {
+    /** The notice subject of each waited-for event (`Prevail-Commit-Notice`), by index in `items`. */
+    const noticeTo = items.map((item) => item.message.headers?.get(commitNoticeHeader) || undefined);
+    const verdictsFor = new Set<string>();
+    noticeTo.forEach((subject, index) => {
+      const id = subject === undefined ? undefined : eventIdOf(items[index]?.input);
+      if (id !== undefined) verdictsFor.add(id);
+    });
     let results: DeliveredResult[];
     try {
-      results = await processor.processDelivered(items.map((item) => item.input));
+      results = await processor.processDelivered(
+        items.map((item) => item.input),
+        verdictsFor.size === 0 ? {} : { verdictsFor },
+      );
     } catch (error) {
       return { ok: false, error };
     }
+    const notices = new Map<string, string[]>();
     const refused: { message: JsMsg; letter: BusDeadLetter }[] = [];
     results.forEach((result, index) => {
       const { message, input } = items[index] as Delivered;
@@ -181,7 +196,17 @@ export async function startEventWorker(options: {
       if (result.status === 'processed') counts.processed++;
       else counts.duplicates++;
       message.ack();
+      const subject = noticeTo[index];
+      if (subject !== undefined) notices.set(subject, [...(notices.get(subject) ?? []), result.id]);
     });
+    for (const [subject, ids] of notices) {
+      try {
+        connection.publish(subject, commitNotice(ids));
+      } catch (error) {
+        // At most once by design: the waiting API node reads PostgreSQL on its own too.
+        logger?.warn({ err: error, subject }, 'event bus: a commit notice could not be sent');
+      }
+    }
     await setAside(refused);
     return { ok: true };
   }
@@ -279,4 +304,10 @@ export async function startEventWorker(options: {
       await connection.drain().catch(() => undefined);
     },
   };
+}
+
+/** A delivered event's id, when it has a string one. */
+function eventIdOf(input: unknown): string | undefined {
+  const id = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
 }

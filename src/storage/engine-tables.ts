@@ -87,6 +87,7 @@ export type EngineDatabase = {
     text: string;
   };
   dead_letters: { event_seq: number; event_id: string; code: string; message: string; failed_at: string };
+  event_verdicts: { event_id: string; verdict_json: string | null; committed_at: string };
   audit_log: {
     seq: number;
     time: string;

@@ -2,7 +2,15 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxAction } from '../actions/index.js';
 import type { CaseUpdate } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { DeadLetter, EngineBatch, EngineState, EngineStore, LabelRecord } from '../engine/index.js';
+import type {
+  CommittedOutcome,
+  DeadLetter,
+  EngineBatch,
+  EngineState,
+  EngineStore,
+  LabelRecord,
+  Verdict,
+} from '../engine/index.js';
 import type { EventLogRepository, LinkNeighbour, LinkRecord, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
@@ -116,7 +124,21 @@ export class KyselyEngineStore implements EngineStore {
         logged.push({ ...event, seq });
       }
       logged.sort((a, b) => a.seq - b.seq);
-      await writeEffects(trx, process(logged), this.#dialect);
+      const batch = process(logged);
+      await writeEffects(trx, batch, this.#dialect);
+      const verdicts = batch.verdicts ?? [];
+      for (const part of chunks(verdicts))
+        await trx
+          .insertInto('event_verdicts')
+          .values(
+            part.map((item) => ({
+              event_id: item.eventId,
+              verdict_json: item.verdict === null ? null : JSON.stringify(item.verdict),
+              committed_at: receivedAt,
+            })),
+          )
+          .onConflict((conflict) => conflict.column('event_id').doNothing())
+          .execute();
       return logged;
     });
   }
@@ -149,6 +171,52 @@ export class KyselyEngineStore implements EngineStore {
       }
       return recorded;
     });
+  }
+
+  /**
+   * Bus mode (see `EngineStore.takeCommittedVerdicts`). The log is read first and the verdict rows
+   * taken after: a worker's commit writes both at once, so a logged event whose row is not there
+   * when the second statement runs had none (it was logged before it was published).
+   */
+  async takeCommittedVerdicts(ids: readonly string[]): Promise<Map<string, CommittedOutcome>> {
+    const taken = new Map<string, CommittedOutcome>();
+    if (ids.length === 0) return taken;
+    const logged = new Map<string, number>();
+    for (const part of chunks(ids)) {
+      const rows = await this.#db.selectFrom('events').select(['id', 'seq']).where('id', 'in', part).execute();
+      for (const row of rows) logged.set(row.id, Number(row.seq));
+    }
+    const verdicts = new Map<string, string | null>();
+    for (const part of chunks([...logged.keys()])) {
+      const rows = await this.#db
+        .deleteFrom('event_verdicts')
+        .where('event_id', 'in', part)
+        .returning(['event_id', 'verdict_json'])
+        .execute();
+      for (const row of rows) verdicts.set(row.event_id, row.verdict_json);
+    }
+    for (const [id, seq] of logged) {
+      if (!verdicts.has(id)) {
+        taken.set(id, { status: 'duplicate', seq });
+        continue;
+      }
+      const json = verdicts.get(id) ?? null;
+      taken.set(id, { status: 'processed', verdict: json === null ? null : (JSON.parse(json) as Verdict) });
+    }
+    await this.#pruneVerdicts();
+    return taken;
+  }
+
+  /** When verdict rows nobody took were last deleted (ms since the epoch). */
+  #verdictsPrunedAt = 0;
+
+  /** At most once a minute: deletes verdict rows older than ten minutes (no one waits that long). */
+  async #pruneVerdicts(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#verdictsPrunedAt < 60_000) return;
+    this.#verdictsPrunedAt = now;
+    const cutoff = new Date(now - 600_000).toISOString();
+    await this.#db.deleteFrom('event_verdicts').where('committed_at', '<', cutoff).execute();
   }
 
   async saveLabels(

@@ -1,7 +1,8 @@
 /**
  * The composition roots wired end to end: `prevail serve --events` answers `POST /v1/events` once
  * JetStream has the events, and a `prevail worker` logs and processes them into the shared
- * PostgreSQL (a case opens for a media match). Also: `--events` values that are not NATS server
+ * PostgreSQL (a case opens for a media match), and `?wait=verdict` answers with the worker's
+ * committed verdict. Also: `--events` values that are not NATS server
  * URLs (src/cli/nats-url-list.test.ts), and bus mode without PostgreSQL, are refused before
  * anything starts.
  */
@@ -92,6 +93,22 @@ describe('prevail serve --events with a prevail worker', {
         // Sent again: the bus drops it as a duplicate within its window.
         const again = (await (await post()).json()) as { accepted: number; duplicates: number };
         assert.equal(again.duplicates, 1);
+        // With ?wait=verdict the API node answers with the verdict the worker committed.
+        const waited = await fetch(`${server.url}/v1/events?wait=verdict`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...event, id: 'served-2', entities: { user: 'u-served-2' } }),
+        });
+        assert.equal(waited.status, 200, await waited.clone().text());
+        const verdict = (await waited.json()) as {
+          results: { status: string; code?: string; verdict?: { eventId: string; verdict: string } }[];
+        };
+        assert.equal(verdict.results[0]?.status, 'accepted');
+        assert.equal(verdict.results[0]?.code, undefined, 'the verdict came within the wait');
+        assert.deepEqual(
+          { eventId: verdict.results[0]?.verdict?.eventId, verdict: verdict.results[0]?.verdict?.verdict },
+          { eventId: 'served-2', verdict: 'block' },
+        );
       } finally {
         await server.stop();
       }

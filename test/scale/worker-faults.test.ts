@@ -9,47 +9,21 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
 import { createServices, type Services } from '../../src/app/index.js';
-import {
-  connectEventPublisher,
-  type EventPublisher,
-  eventStreamName,
-  workerConsumerName,
-} from '../../src/event-bus/index.js';
-import { sqliteFileName } from '../../src/storage/index.js';
+import { connectEventPublisher, type EventPublisher } from '../../src/event-bus/index.js';
 import { crashEvents } from '../integ/support/crash-events.js';
+import { type BusCounts, busSettled, controlRun } from '../support/bus-counts.js';
 import { startBusRig } from '../support/bus-rig.js';
 import { childExited, stopChild } from '../support/child-process.js';
-import { examplePolicy, startTestEngine } from '../support/engine-harness.js';
+import { examplePolicy } from '../support/engine-harness.js';
 import { natsSkipReason } from '../support/nats-server.js';
 import { postgresSkipReason } from '../support/postgres.js';
 import { spawnPrevailWorker, type WorkerProcess } from '../support/prevail-process.js';
 
 const total = 2000;
 const events = crashEvents(0, total);
-
-/** Sum of link counts and open cases per subject of the control: one embedded engine, no bus. */
-async function controlRun(): Promise<{ links: number; events: number }> {
-  const control = await startTestEngine();
-  try {
-    for (let start = 0; start < total; start += 500) await control.engine.ingest(events.slice(start, start + 500));
-    await control.engine.drain();
-  } finally {
-    await control.close();
-  }
-  const db = new BetterSqlite3(join(control.dataDir, sqliteFileName), { readonly: true });
-  const links = Number((db.prepare('select coalesce(sum(count), 0) as n from entity_links').get() as { n: number }).n);
-  const logged = Number((db.prepare('select count(*) as n from events').get() as { n: number }).n);
-  db.close();
-  await control.remove();
-  return { links, events: logged };
-}
 
 /** A `prevail worker` child on the scenario's bus and database. */
 function startWorker(natsUrl: string, databaseUrl: string, dataDir: string): WorkerProcess {
@@ -64,46 +38,6 @@ function say(line: string): void {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What the shared database and the stream hold, counted. */
-interface Counts {
-  events: number;
-  distinctIds: number;
-  links: number;
-  openCaseSubjects: number;
-  openCases: number;
-  hits: number;
-  pending: number;
-  ackPending: number;
-}
-
-async function count(pg: Client, natsUrl: string): Promise<Counts> {
-  const one = async (query: string) => Number((await pg.query(query)).rows[0]?.n ?? 0);
-  const connection = await connect({ servers: natsUrl, reconnect: false });
-  const info = await (await jetstreamManager(connection)).consumers.info(eventStreamName, workerConsumerName);
-  await connection.close();
-  return {
-    events: await one('select count(*) as n from events'),
-    distinctIds: await one('select count(distinct id) as n from events'),
-    links: await one('select coalesce(sum(count), 0) as n from entity_links'),
-    openCaseSubjects: await one("select count(distinct subject) as n from cases where status <> 'closed'"),
-    openCases: await one("select count(*) as n from cases where status <> 'closed'"),
-    hits: await one('select count(*) as n from rule_hits'),
-    pending: info.num_pending,
-    ackPending: info.num_ack_pending,
-  };
-}
-
-/** Waits (bounded: 150 s) until the database holds `expected` events and the consumer has nothing in flight. */
-async function settled(pg: Client, natsUrl: string, expected: number): Promise<Counts> {
-  let last: Counts | undefined;
-  for (let i = 0; i < 600; i++) {
-    last = await count(pg, natsUrl).catch(() => last);
-    if (last !== undefined && last.events >= expected && last.pending === 0 && last.ackPending === 0) return last;
-    await pause(250);
-  }
-  assert.fail(`not settled: ${JSON.stringify(last)}`);
-}
 
 /** Ingests every event through the API-node engine in batches of 100, retrying a batch the bus refused; returns the acknowledged ids. */
 async function ingestAll(services: Services, onAcked: (acked: number) => Promise<void>): Promise<Set<string>> {
@@ -130,7 +64,7 @@ const skip = natsSkipReason() ?? (await postgresSkipReason());
 describe('multi-node mode under faults', { skip: skip === false ? undefined : skip, timeout: 400_000 }, () => {
   let control: { links: number; events: number };
   before(async () => {
-    control = await controlRun();
+    control = await controlRun(events);
     say(`control (one embedded engine): ${control.events} events, link count sum ${control.links}`);
   });
 
@@ -160,19 +94,20 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
     };
   }
 
-  function report(name: string, acked: number, counts: Counts): void {
+  function report(name: string, acked: number, counts: BusCounts): void {
     say(
       `${name}: acknowledged ingests ${acked}; logged events ${counts.events} (distinct ids ${counts.distinctIds}); link count sum ${counts.links} (control ${control.links}); open cases ${counts.openCases} over ${counts.openCaseSubjects} subjects; rule hits ${counts.hits}; stream pending ${counts.pending}, ack pending ${counts.ackPending}`,
     );
   }
 
-  function check(acked: Set<string>, counts: Counts, logged: readonly string[]): void {
+  function check(acked: Set<string>, counts: BusCounts, logged: readonly string[]): void {
     assert.equal(acked.size, total, 'every event was acknowledged');
     assert.equal(counts.events, total, 'every acknowledged ingest is exactly one logged event');
     assert.equal(counts.distinctIds, total);
     assert.deepEqual(new Set(logged), acked, 'the logged ids are the acknowledged ids');
     assert.equal(counts.links, control.links, 'no event was applied twice (links add up per application)');
     assert.equal(counts.openCases, counts.openCaseSubjects, 'at most one open case per subject');
+    assert.equal(counts.doubledHits, 0, 'no rule hit was recorded twice for one event');
     assert.equal(counts.pending + counts.ackPending, 0, 'the stream is drained');
   }
 
@@ -194,7 +129,7 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
       assert.ok(killed, 'the first worker committed 30 % of the load');
       await childExited(workers[0]?.child as ChildProcess);
       workers.push(startWorker(r.nats.url, r.databaseUrl, r.dir));
-      const counts = await settled(r.pg, r.nats.url, total);
+      const counts = await busSettled(r.pg, r.nats.url, total);
       await stopWorker(workers[1] as WorkerProcess);
       say(`(a) worker 2 said: ${workers[1]?.stderr().trim().split('\n').slice(-5).join(' | ')}`);
       report('(a)', acked.size, counts);
@@ -220,7 +155,7 @@ describe('multi-node mode under faults', { skip: skip === false ? undefined : sk
         await r.nats.start();
       });
       assert.ok(restarted);
-      const counts = await settled(r.pg, r.nats.url, total);
+      const counts = await busSettled(r.pg, r.nats.url, total);
       for (const worker of workers) await stopWorker(worker);
       for (const [index, worker] of workers.entries())
         say(`(b) worker ${index + 1} said: ${worker.stderr().trim().split('\n').slice(-5).join(' | ')}`);

@@ -41,6 +41,8 @@ export interface ServeProcess {
   stderr(): string;
   /** SIGTERM, then resolves with the exit status once it has stopped (SIGKILL after 30 s). */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash: nothing is finished or closed), then resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -85,6 +87,10 @@ export async function startPrevailServe(
       const code = await exited;
       clearTimeout(killer);
       return code;
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -30,6 +30,10 @@ const ingestResultSchema = z.discriminatedUnion('status', [
     id: z.string(),
     seq: z.number().int(),
     verdict: verdictSchema.describe('with ?wait=verdict').optional(),
+    code: z
+      .literal('VERDICT_TIMEOUT')
+      .describe('multi-node mode, with ?wait=verdict: no worker committed a verdict within the wait')
+      .optional(),
   }),
   z.object({ index: z.number().int(), status: z.literal('duplicate'), id: z.string(), seq: z.number().int() }),
   z.object({

@@ -26,6 +26,7 @@ import { exchangeCredentialOrphansMigration } from './0021_exchange_credential_o
 import { decisionFeedbackMigration } from './0022_decision_feedback.js';
 import { bankChangesMigration } from './0023_bank_changes.js';
 import { ruleHitsWriteIndexesMigration } from './0024_rule_hits_write_indexes.js';
+import { eventVerdictsMigration } from './0025_event_verdicts.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -54,6 +55,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   decisionFeedbackMigration,
   bankChangesMigration,
   ruleHitsWriteIndexesMigration,
+  eventVerdictsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
