@@ -247,15 +247,31 @@ function contributionWriter(connection: Connection): (contributions: readonly Ty
   };
 }
 
+/** What the case writer knows of a subject's case that is not closed, within one commit. */
+interface OpenCaseRow {
+  readonly id: number;
+  /** The traits as stored (`cases.source`, `typology`, `imminent`), kept in step with the writes. */
+  source: string;
+  typology: string | null;
+  imminent: number;
+}
+
 /**
  * Carries out each case update as the cases module decided it (see `CaseUpdate`), without
  * judging it: opens the subject's case when there is none and the update may open one, raises
  * its priority, merges its traits, and adds the timeline entries (once per ref).
+ *
+ * Within one commit (one transaction, and this writer the only one changing cases in it) a
+ * subject's case is looked up once, with its traits, and the traits are kept as this writer
+ * changes them: a merge that would leave them as they are is not written (most updates join a
+ * case whose source and typology are already set: as many statements as updates, for nothing).
+ * The timeline entries of the commit go in multi-row statements (`multiRow`), in order, so the
+ * first entry of a (case, ref) is the one kept, as one statement per entry kept it.
  */
 function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) => void {
-  const currentCase = connection
-    .prepare<[string], number>("select id from cases where subject = ? and status <> 'closed'")
-    .pluck();
+  const currentCase = connection.prepare<[string], OpenCaseRow>(
+    "select id, source, typology, imminent from cases where subject = ? and status <> 'closed'",
+  );
   const insertCase = connection
     .prepare<[string, string, string, string, string, string | null, number], number>(
       `insert into cases (subject, status, priority, assignee, decision, opened_at, updated_at, source, typology, imminent)
@@ -275,29 +291,29 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
   const raisePriority = connection.prepare<[string, string, number, string]>(
     'update cases set priority = ?, updated_at = ? where id = ? and priority in (select value from json_each(?))',
   );
-  const insertTimeline = connection.prepare<[number, string, string, string, string, string]>(
-    `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values (?, ?, ?, ?, ?, ?)
-     on conflict (case_id, ref) do nothing`,
+  const insertTimeline = multiRow(
+    connection,
+    (rows) =>
+      `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values ${placeholders(rows, 6)}
+       on conflict (case_id, ref) do nothing`,
   );
   return (updates) => {
-    // Within one commit (one transaction, and this writer the only one changing cases in it) a
-    // subject's open case is what the first lookup found, or the case this commit opened: each
-    // subject is looked up once per commit, not once per event that joins its case (a busy
-    // subject's case is joined by a good share of the events of a run). `null`: none.
-    const openCaseOf = new Map<string, number | null>();
+    // `null`: the subject has no case that is not closed.
+    const openCaseOf = new Map<string, OpenCaseRow | null>();
     // An event joining several cases adds the same timeline entry (the same object) to each:
     // its detail is turned into JSON once.
     const detailJson = new WeakMap<object, string>();
+    const timeline: { caseId: number; entry: Omit<CaseTimelineEntry, 'caseId'> }[] = [];
     for (const update of updates) {
-      let caseId = openCaseOf.get(update.subject);
-      if (caseId === undefined) {
-        caseId = currentCase.get(update.subject) ?? null;
-        openCaseOf.set(update.subject, caseId);
+      let row = openCaseOf.get(update.subject);
+      if (row === undefined) {
+        row = currentCase.get(update.subject) ?? null;
+        openCaseOf.set(update.subject, row);
       }
-      if (caseId === null) {
+      if (row === null) {
         if (!update.open) continue;
         const { source, typology, imminent } = update.traits;
-        caseId = insertCase.get(
+        const id = insertCase.get(
           update.subject,
           update.priority,
           update.time,
@@ -306,18 +322,35 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
           typology,
           imminent ? 1 : 0,
         ) as number;
-        openCaseOf.set(update.subject, caseId);
+        row = { id, source, typology, imminent: imminent ? 1 : 0 };
+        openCaseOf.set(update.subject, row);
       } else {
         if (update.raiseFrom.length > 0)
-          raisePriority.run(update.priority, update.time, caseId, JSON.stringify(update.raiseFrom));
+          raisePriority.run(update.priority, update.time, row.id, JSON.stringify(update.raiseFrom));
         const { source, sourceReplaces, typology, imminent } = update.traits;
-        if (sourceReplaces.length > 0 || typology !== null || imminent)
-          mergeTraits.run(JSON.stringify(sourceReplaces), source, typology, imminent ? 1 : 0, caseId);
+        // What the statement would leave: only written when that differs from what is stored.
+        const mergedSource = sourceReplaces.includes(row.source as (typeof sourceReplaces)[number])
+          ? source
+          : row.source;
+        const mergedTypology = row.typology ?? typology;
+        const mergedImminent = imminent ? 1 : row.imminent;
+        if (mergedSource !== row.source || mergedTypology !== row.typology || mergedImminent !== row.imminent) {
+          mergeTraits.run(JSON.stringify(sourceReplaces), source, typology, imminent ? 1 : 0, row.id);
+          row.source = mergedSource;
+          row.typology = mergedTypology;
+          row.imminent = mergedImminent;
+        }
       }
-      for (const entry of update.entries) {
-        insertTimeline.run(caseId, entry.ref, entry.kind, entry.time, entry.summary, jsonOfDetail(entry, detailJson));
-      }
+      for (const entry of update.entries) timeline.push({ caseId: row.id, entry });
     }
+    inRuns(
+      timeline,
+      insertTimeline,
+      ({ caseId, entry }, values) => {
+        values.push(caseId, entry.ref, entry.kind, entry.time, entry.summary, jsonOfDetail(entry, detailJson));
+      },
+      (statement, values) => statement.run(values),
+    );
   };
 }
 

@@ -61,9 +61,13 @@ interface Piece {
 
 interface Built {
   token: ChatToken;
-  /** Per UTF-16 unit of `token.key`: its raw range. */
-  starts: number[];
-  ends: number[];
+  /**
+   * Per UTF-16 unit of `token.key`: its raw range; undefined when unit `i` is raw unit
+   * `token.rawStart + i` alone (a plain ASCII word without repeated letters, most words): no
+   * arrays are built for it.
+   */
+  starts: number[] | undefined;
+  ends: number[] | undefined;
 }
 
 function isAsciiLetter(code: number): boolean {
@@ -210,13 +214,22 @@ function endsPlainWord(raw: string, at: number): boolean {
  * no leet, no look-alike), without one piece per character.
  */
 function plainWord(raw: string, start: number, end: number): Built {
+  const lower = raw.slice(start, end).toLowerCase();
+  let repeated = false;
+  for (let i = 1; i < lower.length && !repeated; i += 1) repeated = lower.charCodeAt(i) === lower.charCodeAt(i - 1);
+  if (!repeated)
+    return {
+      token: { key: lower, alt: undefined, rawStart: start, rawEnd: end, evasion: 0, changed: 0 },
+      starts: undefined,
+      ends: undefined,
+    };
   const starts: number[] = [];
   const ends: number[] = [];
   for (let at = start; at < end; at += 1) {
     starts.push(at);
     ends.push(at + 1);
   }
-  const folded = collapse(raw.slice(start, end).toLowerCase(), starts, ends);
+  const folded = collapse(lower, starts, ends);
   const stretched = folded.stretched > 0;
   return {
     token: {
@@ -392,29 +405,9 @@ export function normalise(raw: string): NormalisedText {
     }
   }
   finish();
-  let text = '';
-  let length = 0;
-  for (const entry of built) length += entry.token.key.length + 1;
-  const rawStarts = new Int32Array(Math.max(0, length - 1));
-  const rawEnds = new Int32Array(Math.max(0, length - 1));
-  let at = 0;
   let changed = 0;
   const tokens: ChatToken[] = [];
-  for (let t = 0; t < built.length; t += 1) {
-    const entry = built[t] as Built;
-    if (t > 0) {
-      text += ' ';
-      const previous = built[t - 1] as Built;
-      rawStarts[at] = previous.token.rawEnd;
-      rawEnds[at] = entry.token.rawStart;
-      at += 1;
-    }
-    text += entry.token.key;
-    for (let i = 0; i < entry.token.key.length; i += 1) {
-      rawStarts[at] = entry.starts[i] ?? entry.token.rawStart;
-      rawEnds[at] = entry.ends[i] ?? entry.token.rawEnd;
-      at += 1;
-    }
+  for (const entry of built) {
     changed += entry.token.changed;
     tokens.push(entry.token);
   }
@@ -422,15 +415,94 @@ export function normalise(raw: string): NormalisedText {
   if (joinedTokens !== undefined) {
     for (const token of joinedTokens) if ((token.evasion & Evasion.Spaced) !== 0) changed += token.changed;
   }
-  return {
+  return new Normalised(
     raw,
-    text,
+    built,
     tokens,
-    joined: joinedTokens ?? tokens,
-    rawStarts,
-    rawEnds,
-    normalisedShare: wordUnits === 0 ? 0 : Math.min(1, changed / wordUnits),
-  };
+    joinedTokens ?? tokens,
+    wordUnits === 0 ? 0 : Math.min(1, changed / wordUnits),
+  );
+}
+
+/**
+ * `normalise`'s result. The tokens are what matching reads; the text and its offset map are
+ * worked out only when first read (the chat pack's analysis reads neither: building them for
+ * every message was a good part of the normaliser's allocations), the same whenever they are.
+ */
+class Normalised implements NormalisedText {
+  readonly raw: string;
+  readonly tokens: readonly ChatToken[];
+  readonly joined: readonly ChatToken[];
+  readonly normalisedShare: number;
+  #built: readonly Built[];
+  #text: string | undefined;
+  #rawStarts: Int32Array | undefined;
+  #rawEnds: Int32Array | undefined;
+
+  constructor(
+    raw: string,
+    built: readonly Built[],
+    tokens: readonly ChatToken[],
+    joined: readonly ChatToken[],
+    normalisedShare: number,
+  ) {
+    this.raw = raw;
+    this.#built = built;
+    this.tokens = tokens;
+    this.joined = joined;
+    this.normalisedShare = normalisedShare;
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      let text = '';
+      for (let t = 0; t < this.tokens.length; t += 1) text += t > 0 ? ` ${this.tokens[t]?.key}` : this.tokens[t]?.key;
+      this.#text = text;
+    }
+    return this.#text;
+  }
+
+  get rawStarts(): Int32Array {
+    if (this.#rawStarts === undefined) this.#offsets();
+    return this.#rawStarts as Int32Array;
+  }
+
+  get rawEnds(): Int32Array {
+    if (this.#rawEnds === undefined) this.#offsets();
+    return this.#rawEnds as Int32Array;
+  }
+
+  /** `rawStarts[i]` and `rawEnds[i]`: the raw range of `text[i]` (a space: the gap between its tokens). */
+  #offsets(): void {
+    const built = this.#built;
+    let length = 0;
+    for (const entry of built) length += entry.token.key.length + 1;
+    const rawStarts = new Int32Array(Math.max(0, length - 1));
+    const rawEnds = new Int32Array(Math.max(0, length - 1));
+    let at = 0;
+    for (let t = 0; t < built.length; t += 1) {
+      const entry = built[t] as Built;
+      const { key, rawStart, rawEnd } = entry.token;
+      if (t > 0) {
+        rawStarts[at] = (built[t - 1] as Built).token.rawEnd;
+        rawEnds[at] = rawStart;
+        at += 1;
+      }
+      const { starts, ends } = entry;
+      for (let i = 0; i < key.length; i += 1) {
+        if (starts === undefined || ends === undefined) {
+          rawStarts[at] = rawStart + i;
+          rawEnds[at] = rawStart + i + 1;
+        } else {
+          rawStarts[at] = starts[i] ?? rawStart;
+          rawEnds[at] = ends[i] ?? rawEnd;
+        }
+        at += 1;
+      }
+    }
+    this.#rawStarts = rawStarts;
+    this.#rawEnds = rawEnds;
+  }
 }
 
 /** The match key of one lexicon word: the normaliser's keys for it (a word may split: `e-mail`). */
