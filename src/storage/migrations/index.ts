@@ -25,6 +25,7 @@ import { actionCommitOrderMigration } from './0020_action_commit_order.js';
 import { exchangeCredentialOrphansMigration } from './0021_exchange_credential_orphans.js';
 import { decisionFeedbackMigration } from './0022_decision_feedback.js';
 import { bankChangesMigration } from './0023_bank_changes.js';
+import { busPartitionsMigration } from './0024_bus_partitions.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -52,6 +53,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   exchangeCredentialOrphansMigration,
   decisionFeedbackMigration,
   bankChangesMigration,
+  busPartitionsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
