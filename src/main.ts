@@ -75,6 +75,11 @@ export interface ServerSettings {
    */
   readonly eventsUrl?: string;
   /**
+   * `--partitions N` with `--events`: partition by entity (docs/scaling.md, "Partitioned
+   * workers"). Every node of the deployment must use the same count; the shared store records it.
+   */
+  readonly eventPartitions?: number;
+  /**
    * Exchanges: the key ring credentials are sealed with, the feed signing key
    * (`PREVAIL_EXCHANGE_FEED_KEY`), fetch pacing, and how often the `exchanges.fetch` job looks
    * for exchanges whose interval has passed (default 10 s).
@@ -200,7 +205,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = settings.logger ?? createLogger({ level: settings.logLevel ?? 'info' });
   const publisher: EventPublisher | undefined =
-    settings.eventsUrl === undefined ? undefined : await connectEventPublisher(settings.eventsUrl);
+    settings.eventsUrl === undefined
+      ? undefined
+      : await connectEventPublisher(
+          settings.eventsUrl,
+          settings.eventPartitions === undefined ? {} : { partitions: settings.eventPartitions },
+        );
   const services = await createServices(settings.storage, {
     withEngine: true,
     // Other processes' bank changes (cron fetches, imports, other API nodes) reach this matcher.
@@ -236,6 +246,16 @@ export async function startServer(
     await publisher?.close();
     throw error;
   });
+  if (publisher !== undefined) {
+    // Every node of one deployment publishes with the same partition count (or none).
+    await services.storage.engine.partitionLeases
+      ?.configure(settings.eventPartitions ?? null)
+      .catch(async (error: unknown) => {
+        await services.close();
+        await publisher.close();
+        throw error;
+      });
+  }
   const config: HttpConfig = {
     hmaAccess: settings.hmaOpen || isLoopbackHost(settings.host) ? 'open' : 'key',
     maxUploadBytes: settings.maxUploadBytes,

@@ -72,6 +72,10 @@ export const errorCodes = {
   BUS_EVENT_REFUSED: 'A message on the event bus is not an event the engine accepts; a worker dead-lettered it',
   BUS_DELIVERIES_EXHAUSTED:
     'An event on the event bus was delivered as often as the consumer allows without being committed; it was dead-lettered',
+  BUS_PARTITIONS_MISMATCH:
+    'This node was started with another bus partition count than the one the shared store records for the deployment',
+  BUS_PARTITION_LOST:
+    'A worker no longer holds the lease of the bus partition it was processing; its batch was not committed',
   EVENT_DERIVATION_FAILED:
     'A rule pack could not derive events from an ingested event; the event was logged without them and the failure dead-lettered under it',
   EXCHANGE_INVALID: "The exchange's name, kind, configuration or credentials are malformed",

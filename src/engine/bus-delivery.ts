@@ -1,4 +1,5 @@
 import { type AppendOutcome, type EventProblem, entityKey, type LoggedEvent } from '../events/index.js';
+import type { PartitionClaim } from './bus-partitions.js';
 import type { EngineStore } from './engine-store.js';
 import type { ProcessorState } from './event-processor.js';
 import type { Verdict } from './verdict.js';
@@ -45,6 +46,8 @@ export interface PublishOptions {
 export interface DeliveredOptions {
   /** Ids of delivered events someone waits for: their verdicts are committed with them. */
   readonly verdictsFor?: ReadonlySet<string>;
+  /** Partitioned mode: the partition the events came from and this worker's lease on it (docs/scaling.md). */
+  readonly claim?: PartitionClaim;
 }
 
 /** What `processDelivered` did with one delivered event. */

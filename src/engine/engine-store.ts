@@ -4,6 +4,7 @@ import type { CaseRepository, CaseUpdate } from '../cases/index.js';
 import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
+import type { PartitionClaim, PartitionLeases } from './bus-partitions.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -132,11 +133,28 @@ export interface EngineStore {
    * (never its watermark or snapshot: in bus mode the log itself records what was processed).
    * Resolves with the events it logged once committed; an event already logged gets no effects.
    * Absent on stores that cannot be shared by several workers.
+   *
+   * With `claim` (a partitioned worker), the transaction first checks, and holds until it commits,
+   * that `claim.owner` still holds the lease of `claim.partition` (so a worker taking the partition
+   * over waits for this commit and then replays it), and records the partition on every event it
+   * logs (what `readPartition` reads back).
+   *
+   * @throws EngineError `BUS_PARTITION_LOST` when the lease is gone: nothing was written.
    */
   commitDelivered?(
     events: readonly Omit<LoggedEvent, 'seq'>[],
     process: (logged: readonly LoggedEvent[]) => EngineBatch,
+    claim?: PartitionClaim,
   ): Promise<readonly LoggedEvent[]>;
+  /**
+   * Bus mode, partitioned: the events logged under `partition` with seq > `afterSeq` and event
+   * time ≥ `sinceMs`, in seq order, at most `limit`; and the newest event time logged under it
+   * (`newestInPartition`, null when none). Absent where `commitDelivered` is.
+   */
+  readPartition?(partition: number, afterSeq: number, sinceMs: number, limit: number): Promise<LoggedEvent[]>;
+  newestInPartition?(partition: number): Promise<number | null>;
+  /** Bus mode, partitioned: the partition leases (PostgreSQL only). */
+  readonly partitionLeases?: PartitionLeases | undefined;
   /**
    * Bus mode (a worker): records dead letters of bus messages that never reached the log (not
    * JSON, refused, or out of delivery attempts). Each gets a seq drawn from the event log's own

@@ -5,6 +5,7 @@
  */
 
 export type { BusEvent, DeliveredOptions, DeliveredResult, EngineBus, PublishOptions } from './bus-delivery.js';
+export type { PartitionClaim, PartitionLeases } from './bus-partitions.js';
 export { type EngineConfig, type EngineConfigOptions, loadEngineConfig } from './engine-config.js';
 export type { EngineLag, EngineObserver, IngestObservation, ProcessedEvent } from './engine-observer.js';
 export {

@@ -135,6 +135,12 @@ export class SignalsEngine {
   readonly #onProblem: (problem: EngineProblem) => void;
   readonly #watch: EngineWatch;
   readonly #bus: EngineBus | undefined;
+  /**
+   * Bus mode, partitioned: the state of each partition this worker holds, its own feature store
+   * over the engine's shared views (labels, links, open cases, typology scores). Absent: not
+   * adopted yet, released, or dropped after a failed commit (rebuilt before the next batch).
+   */
+  readonly #partitions = new Map<number, ProcessorState>();
 
   private constructor(
     store: EngineStore,
@@ -496,9 +502,15 @@ export class SignalsEngine {
    * @throws EngineError `INTERNAL` when the store cannot take delivered events (no `commitDelivered`).
    */
   async processDelivered(inputs: readonly unknown[], options: DeliveredOptions = {}): Promise<DeliveredResult[]> {
+    const claim = options.claim;
     const store = this.#store;
     if (store.commitDelivered === undefined)
       throw new EngineError('INTERNAL', 'this store cannot be shared by workers (bus mode needs PostgreSQL)');
+    let state = this.#state;
+    if (claim !== undefined) {
+      if (!this.#partitions.has(claim.partition)) await this.adoptPartition(claim.partition);
+      state = this.#partitions.get(claim.partition) as ProcessorState;
+    }
     const results: (DeliveredResult | undefined)[] = [];
     const sources: { index: number; id: string }[] = [];
     const toLog: BusEvent[] = [];
@@ -525,14 +537,26 @@ export class SignalsEngine {
           batch.derived.map((event) => event.id),
         );
     });
-    await prepareDelivered(this.#state, store, toLog);
+    await prepareDelivered(state, store, toLog);
     let outcomes: EventOutcome[] = [];
-    const logged = await store.commitDelivered(toLog, (fresh) => {
-      outcomes = fresh.map((event) => this.#processDeliveredOne(event, derivationFailures.get(event.id)));
-      const batch = outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
-      const verdicts = committedVerdicts(outcomes, derivedOf);
-      return verdicts.length === 0 ? batch : { ...batch, verdicts };
-    });
+    let logged: readonly LoggedEvent[];
+    try {
+      logged = await store.commitDelivered(
+        toLog,
+        (fresh) => {
+          outcomes = fresh.map((event) => this.#processDeliveredOne(state, event, derivationFailures.get(event.id)));
+          const batch = outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
+          const verdicts = committedVerdicts(outcomes, derivedOf);
+          return verdicts.length === 0 ? batch : { ...batch, verdicts };
+        },
+        claim,
+      );
+    } catch (error) {
+      // The partition's features now hold events the log does not: rebuild them from the log
+      // before its next batch (without a partition the worker's memory stays ahead: scaling.md).
+      if (claim !== undefined) this.#partitions.delete(claim.partition);
+      throw error;
+    }
     this.#state.links.trim();
     this.#settle(outcomes);
     const byId = new Map(outcomes.map((outcome) => [outcome.event.id, outcome]));
@@ -553,12 +577,64 @@ export class SignalsEngine {
     return results as DeliveredResult[];
   }
 
+  /**
+   * Bus mode, partitioned: builds the feature state of `partition` from the event log, replaying
+   * (features only; their effects are stored) the events logged under it in log order, from the
+   * longest feature window before its newest event on (its whole history when a feature has no
+   * window: first_seen, last_seen). Replaces any state held for it. A worker calls this when it
+   * takes the partition, before processing any delivery of it; `processDelivered` calls it again
+   * after a failed commit. Resolves with how many events were replayed.
+   *
+   * @throws EngineError `INTERNAL` when the store cannot read partitions (it needs PostgreSQL).
+   */
+  async adoptPartition(partition: number): Promise<number> {
+    const store = this.#store;
+    if (store.readPartition === undefined || store.newestInPartition === undefined)
+      throw new EngineError('INTERNAL', 'this store cannot hold bus partitions (bus mode needs PostgreSQL)');
+    this.#partitions.delete(partition);
+    const features = new FeatureStore(this.#config.features);
+    const newest = await store.newestInPartition(partition);
+    let replayed = 0;
+    if (newest !== null) {
+      const windows = this.#config.features.map((feature) => feature.windowMs);
+      // A read at t aggregates the buckets overlapping (t − W, t]: one bucket (W / 60) more than W.
+      const sinceMs = windows.some((windowMs) => windowMs === null)
+        ? Number.NEGATIVE_INFINITY
+        : newest - Math.max(0, ...windows.map((windowMs) => ((windowMs as number) * 61) / 60)) - 1;
+      for (let after = 0; ; ) {
+        const events = await store.readPartition(partition, after, sinceMs, 5000);
+        for (const event of events) {
+          after = event.seq;
+          if (event.unreadable !== undefined) continue; // dead-lettered when it was processed
+          try {
+            features.apply(event);
+            replayed++;
+          } catch {
+            // recorded as a dead letter when it was processed
+          }
+        }
+        if (events.length < 5000) break;
+      }
+    }
+    this.#partitions.set(partition, { ...this.#state, features });
+    return replayed;
+  }
+
+  /** Bus mode, partitioned: forgets the state of `partition` (its lease went to another worker). */
+  releasePartition(partition: number): void {
+    this.#partitions.delete(partition);
+  }
+
   /** One delivered event, just logged: processed into its writes (a throw dead-letters it). */
-  #processDeliveredOne(event: LoggedEvent, failures: readonly DerivationFailure[] | undefined): EventOutcome {
+  #processDeliveredOne(
+    state: ProcessorState,
+    event: LoggedEvent,
+    failures: readonly DerivationFailure[] | undefined,
+  ): EventOutcome {
     const writes = emptyWrites();
     let verdict: Verdict;
     try {
-      verdict = processEvent(this.#state, event, writes);
+      verdict = processEvent(state, event, writes);
     } catch (error) {
       return failedOutcome(event, deadLetterOf(event, error));
     }

@@ -55,8 +55,9 @@ export function quoteBody(text: string): string {
   return `${JSON.stringify(text.slice(0, quotedChars))}${text.length > quotedChars ? ` (${text.length} characters)` : ''}`;
 }
 
-/** The subject JetStream announces on when the workers' consumer gave up on a message. */
-const maxDeliveriesSubject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${eventStreamName}.${workerConsumerName}`;
+/** The subject JetStream announces on when a consumer (`*`: any of the stream's) gave up on a message. */
+const maxDeliveriesSubject = (consumer: string) =>
+  `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${eventStreamName}.${consumer}`;
 
 /**
  * The backstop for messages no worker finished (a worker that crashed or hung on one each time,
@@ -66,6 +67,7 @@ const maxDeliveriesSubject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${event
  * `BUS_DELIVERIES_EXHAUSTED` dead letter and only then deletes it from the stream. When the
  * message is gone already, the letter records what the advisory said. A letter that cannot be
  * recorded (the store is away) is logged at error level and the message stays in the stream.
+ * `consumer`: whose advisories (default the shared consumer; `*` for every partition's).
  */
 export function listenForExhaustedDeliveries(
   connection: NatsConnection,
@@ -73,8 +75,9 @@ export function listenForExhaustedDeliveries(
   record: BusDeadLetterSink,
   onRecorded: (count: number) => void,
   logger?: Logger,
+  consumer = workerConsumerName,
 ): { stop(): void } {
-  const subscription = connection.subscribe(maxDeliveriesSubject, {
+  const subscription = connection.subscribe(maxDeliveriesSubject(consumer), {
     queue: workerConsumerName,
     callback: (error, advisory) => {
       if (error !== null) return;

@@ -36,17 +36,24 @@ const retryPauseMs = 250;
  * Connects to NATS at `url` (comma-separated servers), makes the stream and the workers' consumer
  * when missing, and returns the publisher. The client reconnects by itself; a publish made while
  * the server is away is retried with the same message id until `timeoutMs` (default 10 s) has
- * passed, so an event is in the stream exactly once however many attempts it took.
+ * passed, so an event is in the stream exactly once however many attempts it took. With
+ * `partitions`, each event goes on its partition's subject (`eventSubject`) and the shared
+ * consumer is not made (partitioned workers make one consumer per partition).
  *
  * @throws when the first connection fails (the server does not start without its bus).
  */
 export async function connectEventPublisher(
   url: string,
-  options: { timeoutMs?: number; verdictWaitMs?: number } = {},
+  options: { timeoutMs?: number; verdictWaitMs?: number; partitions?: number } = {},
 ): Promise<EventPublisher> {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const partitions = options.partitions;
+  const partitioned = partitions !== undefined;
   const connection = await connectToBus(url, 'prevail-api');
-  await ensureEventStream(await jetstreamManager(connection));
+  await ensureEventStream(await jetstreamManager(connection), partitioned).catch(async (error: unknown) => {
+    await connection.close().catch(() => undefined);
+    throw error;
+  });
   const client = jetstream(connection, { timeout: Math.min(timeoutMs, 5000) });
   const noticeSubject = `${commitNoticePrefix}.${nuid.next()}`;
   const watchers = new Map<string, Set<() => void>>();
@@ -85,7 +92,7 @@ export async function connectEventPublisher(
       try {
         const noticeHeaders = notify ? headers() : undefined;
         noticeHeaders?.set(commitNoticeHeader, noticeSubject);
-        const ack = await client.publish(eventSubject(event), body, {
+        const ack = await client.publish(eventSubject(event, partitions), body, {
           msgID: event.id,
           ...(noticeHeaders === undefined ? {} : { headers: noticeHeaders }),
         });
@@ -102,7 +109,7 @@ export async function connectEventPublisher(
         await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
         // A server that came back without its store has lost the stream: make it again.
         await jetstreamManager(connection)
-          .then((manager) => ensureEventStream(manager))
+          .then((manager) => ensureEventStream(manager, partitioned))
           .catch(() => undefined);
       }
     }

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { isEngineError } from '../core/index.js';
-import type { DeliveredOptions, DeliveredResult } from '../engine/index.js';
+import type { DeliveredOptions, DeliveredResult, PartitionClaim, PartitionLeases } from '../engine/index.js';
 import type { Logger } from '../logging/index.js';
 import {
   type BusDeadLetter,
@@ -12,11 +14,31 @@ import {
 } from './bus-dead-letters.js';
 import { commitNotice, commitNoticeHeader } from './commit-notices.js';
 import { connectToBus } from './event-publisher.js';
-import { ensureEventStream, eventStreamName, workerConsumerName } from './event-stream.js';
+import {
+  ensureEventStream,
+  eventStreamName,
+  partitionConsumerName,
+  resetPartitionConsumer,
+  workerConsumerName,
+} from './event-stream.js';
 
 /** What a worker hands delivered events to: the engine's `processDelivered`. */
 export interface DeliveredEventProcessor {
+  /** `options.claim`: the partition the events came from and this worker's lease on it (partitioned mode). */
   processDelivered(inputs: readonly unknown[], options?: DeliveredOptions): Promise<DeliveredResult[]>;
+  /** Partitioned mode: rebuilds a partition's state from the log; resolves with the events replayed. */
+  adoptPartition?(partition: number): Promise<number>;
+  /** Partitioned mode: forgets a partition's state. */
+  releasePartition?(partition: number): void;
+}
+
+/** Partitioned mode (docs/scaling.md, "Partitioned workers"). */
+export interface WorkerPartitioning {
+  /** The deployment's partition count (checked against the store by the composition root). */
+  readonly partitions: number;
+  readonly leases: PartitionLeases;
+  /** How long a lease lasts unrenewed (default 15 s): the hand-over delay after a worker dies. Renewed every third of it. */
+  readonly leaseMs?: number;
 }
 
 /** What a worker has done since it started. */
@@ -33,10 +55,18 @@ export interface EventWorkerCounts {
   failedBatches: number;
   /** Deliveries that were not a message's first (JetStream gave it to some worker before). */
   redelivered: number;
+  /** Partitioned mode: partitions this worker took (at start, from a dead worker, by balancing). */
+  partitionsTaken: number;
+  /** Partitioned mode: partitions whose lease this worker lost before it gave them back. */
+  partitionsLost: number;
+  /** Partitioned mode: events replayed from the log to rebuild taken partitions' features. */
+  replayed: number;
 }
 
 export interface EventWorker {
   readonly counts: Readonly<EventWorkerCounts>;
+  /** Partitioned mode: the partitions this worker processes now (ascending); empty otherwise. */
+  partitions(): number[];
   /** Stops fetching, finishes (commits and acknowledges) the batch in hand, closes the connection. */
   stop(): Promise<void>;
 }
@@ -50,6 +80,8 @@ const defaultRetryAfterFailureMs = 2000;
 
 /** Events of a failed batch that fail alone, none committed, before the rest is taken for a store outage. */
 const storeAwayAfter = 3;
+/** A partition lease's default life unrenewed. */
+const defaultLeaseMs = 15_000;
 
 /** A delivered message that parsed as JSON, with what it holds. */
 interface Delivered {
@@ -72,6 +104,16 @@ interface Delivered {
  * `BUS_DELIVERIES_EXHAUSTED` with its last error and terminated. A letter the store does not take
  * leaves its message unacknowledged (delivered again; after the last delivery JetStream's
  * MAX_DELIVERIES advisory reaches `listenForExhaustedDeliveries`, which every worker runs).
+ *
+ * With `partitioning`, the worker consumes no shared consumer: it holds leases on partitions
+ * (`PartitionLeases`, renewed every third of `leaseMs`), taking its fair share (the partition
+ * count over the workers alive, rounded up) of the free or expired ones and giving back what is
+ * over its share, and runs one loop per partition it holds: it makes the partition's consumer
+ * afresh (`resetPartitionConsumer`), has the processor rebuild the partition's features from the
+ * log (`adoptPartition`) and only then fetches, processes (`processDelivered` with the claim,
+ * whose commit is fenced by the lease) and acknowledges, in order. Batches of all partitions are
+ * processed one at a time (the engine's views are shared). A partition whose lease is lost is
+ * stopped at once (its batch is nak'ed for the new owner) and its state dropped.
  */
 export async function startEventWorker(options: {
   url: string;
@@ -81,13 +123,17 @@ export async function startEventWorker(options: {
   batchSize?: number;
   /** Delay before an event whose commit failed is delivered again (default 2 s). */
   retryAfterFailureMs?: number;
+  partitioning?: WorkerPartitioning;
 }): Promise<EventWorker> {
-  const { processor, logger } = options;
+  const { processor, logger, partitioning } = options;
   const batchSize = options.batchSize ?? defaultBatchSize;
   const retryAfterFailureMs = options.retryAfterFailureMs ?? defaultRetryAfterFailureMs;
   const connection = await connectToBus(options.url, 'prevail-worker');
   const manager = await jetstreamManager(connection);
-  await ensureEventStream(manager);
+  await ensureEventStream(manager, partitioning !== undefined).catch(async (error: unknown) => {
+    await connection.close().catch(() => undefined);
+    throw error;
+  });
   const client = jetstream(connection);
   const counts: EventWorkerCounts = {
     processed: 0,
@@ -96,6 +142,9 @@ export async function startEventWorker(options: {
     deadLettered: 0,
     failedBatches: 0,
     redelivered: 0,
+    partitionsTaken: 0,
+    partitionsLost: 0,
+    replayed: 0,
   };
   let stopping = false;
   let wake: () => void = () => undefined;
@@ -119,10 +168,11 @@ export async function startEventWorker(options: {
       counts.deadLettered += recorded;
     },
     logger,
+    partitioning === undefined ? workerConsumerName : '*',
   );
 
-  async function fetchBatch(): Promise<JsMsg[]> {
-    const consumer = await client.consumers.get(eventStreamName, workerConsumerName);
+  async function fetchBatch(consumerName = workerConsumerName): Promise<JsMsg[]> {
+    const consumer = await client.consumers.get(eventStreamName, consumerName);
     const configured = (await consumer.info(true)).config.max_deliver ?? -1;
     maxDeliver = Math.max(configured, 0);
     const messages = await consumer.fetch({ max_messages: batchSize, expires: fetchExpiresMs });
@@ -158,7 +208,10 @@ export async function startEventWorker(options: {
    * Processes `items` in one commit; acknowledges them, tells the API nodes that wait for some of
    * them (commit notices) and sets refused ones aside. False when the commit failed.
    */
-  async function commit(items: readonly Delivered[]): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  async function commit(
+    items: readonly Delivered[],
+    claim: PartitionClaim | undefined,
+  ): Promise<{ ok: true } | { ok: false; error: unknown }> {
     /** The notice subject of each waited-for event (`Prevail-Commit-Notice`), by index in `items`. */
     const noticeTo = items.map((item) => item.message.headers?.get(commitNoticeHeader) || undefined);
     const verdictsFor = new Set<string>();
@@ -170,7 +223,10 @@ export async function startEventWorker(options: {
     try {
       results = await processor.processDelivered(
         items.map((item) => item.input),
-        verdictsFor.size === 0 ? {} : { verdictsFor },
+        {
+          ...(verdictsFor.size === 0 ? {} : { verdictsFor }),
+          ...(claim === undefined ? {} : { claim }),
+        },
       );
     } catch (error) {
       return { ok: false, error };
@@ -211,7 +267,8 @@ export async function startEventWorker(options: {
     return { ok: true };
   }
 
-  async function handle(batch: readonly JsMsg[]): Promise<void> {
+  /** Handles one fetched batch; `lost` when the partition's lease is gone (the batch was nak'ed). */
+  async function handle(batch: readonly JsMsg[], claim?: PartitionClaim): Promise<'done' | 'lost'> {
     const delivered: Delivered[] = [];
     const unreadable: { message: JsMsg; letter: BusDeadLetter }[] = [];
     for (const message of batch) {
@@ -232,9 +289,15 @@ export async function startEventWorker(options: {
       }
     }
     await setAside(unreadable);
-    if (delivered.length === 0) return;
-    const whole = await commit(delivered);
-    if (whole.ok) return;
+    if (delivered.length === 0) return 'done';
+    const whole = await commit(delivered, claim);
+    if (whole.ok) return 'done';
+    if (isEngineError(whole.error) && whole.error.code === 'BUS_PARTITION_LOST') {
+      // Another worker owns the partition now: hand the batch back at once, in order.
+      for (const item of delivered) item.message.nak();
+      logger?.warn({ err: whole.error }, 'event bus: a partition lease was lost; its batch goes to the new owner');
+      return 'lost';
+    }
     counts.failedBatches++;
     logger?.warn(
       { err: whole.error, events: delivered.length },
@@ -251,7 +314,7 @@ export async function startEventWorker(options: {
         item.message.nak(retryAfterFailureMs);
         continue;
       }
-      const alone = delivered.length === 1 ? whole : await commit([item]);
+      const alone = delivered.length === 1 ? whole : await commit([item], claim);
       if (alone.ok) {
         committed++;
         continue;
@@ -274,6 +337,31 @@ export async function startEventWorker(options: {
     await setAside(exhausted);
     // Nothing could be committed: the store is likely away, so pause before the next fetch.
     if (committed === 0) await rest(retryAfterFailureMs);
+    return 'done';
+  }
+
+  if (partitioning !== undefined) {
+    const partitioned = runPartitions(partitioning, {
+      processor,
+      logger,
+      counts,
+      fetchBatch,
+      handle,
+      rest,
+      isStopping: () => stopping,
+      manager,
+    });
+    return {
+      counts,
+      partitions: partitioned.held,
+      async stop() {
+        stopping = true;
+        wake();
+        await partitioned.stop();
+        advisories.stop();
+        await connection.drain().catch(() => undefined);
+      },
+    };
   }
 
   const loop = (async () => {
@@ -296,6 +384,7 @@ export async function startEventWorker(options: {
 
   return {
     counts,
+    partitions: () => [],
     async stop() {
       stopping = true;
       wake();
@@ -310,4 +399,188 @@ export async function startEventWorker(options: {
 function eventIdOf(input: unknown): string | undefined {
   const id = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
   return typeof id === 'string' ? id : undefined;
+}
+
+/** What the partition loops share with the worker. */
+interface PartitionContext {
+  readonly processor: DeliveredEventProcessor;
+  readonly logger: Logger | undefined;
+  readonly counts: EventWorkerCounts;
+  readonly fetchBatch: (consumerName: string) => Promise<JsMsg[]>;
+  readonly handle: (batch: readonly JsMsg[], claim: PartitionClaim) => Promise<'done' | 'lost'>;
+  readonly rest: (ms: number) => Promise<unknown>;
+  readonly isStopping: () => boolean;
+  readonly manager: Awaited<ReturnType<typeof jetstreamManager>>;
+}
+
+/** One partition this worker runs: its loop, and whether it should keep going. */
+interface PartitionRun {
+  active: boolean;
+  ended: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * The partitioned worker: a lease loop (renew, give back what was lost or is over the share,
+ * claim up to the share) and one processing loop per partition held. Bounded: every loop ends
+ * when the worker stops; a partition loop that fails ends and is started again by the next
+ * lease round while the lease is held.
+ */
+function runPartitions(
+  partitioning: WorkerPartitioning,
+  context: PartitionContext,
+): { held(): number[]; stop(): Promise<void> } {
+  const { processor, logger, counts, rest, isStopping, manager } = context;
+  const { adoptPartition, releasePartition } = processor;
+  if (adoptPartition === undefined || releasePartition === undefined)
+    throw new Error('a partitioned worker needs a processor that adopts and releases partitions');
+  const adopt = (partition: number): Promise<number> => adoptPartition.call(processor, partition);
+  const release = (partition: number): void => releasePartition.call(processor, partition);
+  const leaseMs = partitioning.leaseMs ?? defaultLeaseMs;
+  const { leases } = partitioning;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const runs = new Map<number, PartitionRun>();
+  /** Until when (this process's monotonic clock) every lease renewed in the last round holds at least. */
+  let validUntil = 0;
+  /** Batches (and rebuilds) of all partitions one at a time: the engine's views are shared. */
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
+
+  function start(partition: number): void {
+    const run: PartitionRun = { active: true, ended: false, done: Promise.resolve() };
+    const claim: PartitionClaim = { partition, owner };
+    run.done = (async () => {
+      try {
+        await resetPartitionConsumer(manager, partition);
+        // The features of the partition are rebuilt from the log before any delivery of it.
+        const replayed = await exclusive(() => adopt(partition));
+        counts.partitionsTaken++;
+        counts.replayed += replayed;
+        logger?.info({ partition, replayed, owner }, 'event bus: took a partition; its features rebuilt from the log');
+        while (run.active && !isStopping()) {
+          // A lease that may have run out is not fetched from (a fetch would hold messages the new owner needs).
+          if (performance.now() >= validUntil) {
+            await rest(250);
+            continue;
+          }
+          let batch: JsMsg[];
+          try {
+            batch = await context.fetchBatch(partitionConsumerName(partition));
+          } catch (error) {
+            if (isStopping() || !run.active) break;
+            logger?.warn({ err: error, partition }, 'event bus: fetch failed; trying again');
+            await rest(500);
+            continue;
+          }
+          if (batch.length === 0) continue;
+          if (!run.active) {
+            for (const message of batch) message.nak();
+            break;
+          }
+          if ((await exclusive(() => context.handle(batch, claim))) === 'lost') {
+            counts.partitionsLost++;
+            break;
+          }
+        }
+      } catch (error) {
+        logger?.error(
+          { err: error, partition },
+          'event bus: a partition loop failed; it starts again while its lease is held',
+        );
+      } finally {
+        run.ended = true;
+        release(partition);
+      }
+    })();
+    runs.set(partition, run);
+  }
+
+  /** Partitions being given back: their loops finish the batch in hand, then the lease is released. */
+  const leaving = new Map<number, Promise<void>>();
+
+  /** Tells the loops of `partitions` to stop after the batch in hand; does not wait (renewals go on meanwhile). */
+  function stopRuns(partitions: readonly number[]): void {
+    for (const partition of partitions) {
+      const run = runs.get(partition);
+      if (run !== undefined) run.active = false;
+    }
+  }
+
+  async function round(): Promise<void> {
+    const before = performance.now();
+    const renewed = await leases.renew(owner, leaseMs);
+    validUntil = before + leaseMs;
+    const held = new Set(renewed.held);
+    const lost = [...runs.entries()]
+      .filter(([partition, run]) => run.active && !held.has(partition))
+      .map(([partition]) => partition);
+    if (lost.length > 0) {
+      counts.partitionsLost += lost.length;
+      logger?.warn({ partitions: lost }, 'event bus: partition leases expired; stopping them');
+      stopRuns(lost);
+    }
+    let mine = [...held].filter((partition) => !leaving.has(partition)).sort((a, b) => a - b);
+    if (mine.length > renewed.share) {
+      // Over the fair share (another worker joined): finish their batches, then give them back.
+      const surplus = mine.slice(renewed.share);
+      stopRuns(surplus);
+      for (const partition of surplus) {
+        const run = runs.get(partition);
+        leaving.set(
+          partition,
+          (async () => {
+            await run?.done;
+            await leases.release(owner, [partition]).catch((error: unknown) => {
+              logger?.warn(
+                { err: error, partition },
+                'event bus: a partition could not be given back; its lease expires',
+              );
+            });
+            leaving.delete(partition);
+          })(),
+        );
+      }
+      logger?.info({ partitions: surplus }, 'event bus: giving partitions back to balance the workers');
+      mine = mine.slice(0, renewed.share);
+    }
+    for (const partition of mine) {
+      const run = runs.get(partition);
+      if (run === undefined || run.ended) start(partition);
+    }
+    if (mine.length < renewed.share && !isStopping()) {
+      for (const partition of await leases.claim(owner, leaseMs, renewed.share - mine.length)) start(partition);
+    }
+  }
+
+  const leaseLoop = (async () => {
+    while (!isStopping()) {
+      try {
+        await round();
+      } catch (error) {
+        logger?.warn({ err: error }, 'event bus: partition lease round failed; trying again');
+      }
+      await rest(Math.max(100, Math.floor(leaseMs / 3)));
+    }
+  })();
+
+  return {
+    held: () =>
+      [...runs.entries()]
+        .filter(([, run]) => run.active && !run.ended)
+        .map(([partition]) => partition)
+        .sort((a, b) => a - b),
+    async stop() {
+      await leaseLoop;
+      stopRuns([...runs.keys()]);
+      for (const run of runs.values()) await run.done;
+      for (const giving of leaving.values()) await giving;
+      await leases.leave(owner).catch((error: unknown) => {
+        logger?.warn({ err: error }, 'event bus: could not give the partition leases back; they expire by themselves');
+      });
+    },
+  };
 }

@@ -12,4 +12,5 @@ export {
   type EventWorker,
   type EventWorkerCounts,
   startEventWorker,
+  type WorkerPartitioning,
 } from './event-worker.js';

@@ -15,7 +15,15 @@ export type EngineDatabase = {
     entities_json: string;
     data_json: string;
     received_at: string;
+    /** The bus partition a partitioned worker processed the event under; null otherwise (0026). */
+    bus_partition: number | null;
   };
+  /** The partition count every node of a partitioned deployment uses (one row, 0026). */
+  bus_partition_count: { id: number; partitions: number; set_at: string };
+  /** Who owns each bus partition, until when on the database's clock (0026). */
+  bus_partition_leases: { partition: number; owner: string | null; expires_at_ms: number };
+  /** Partitioned workers alive, until when on the database's clock (0026). */
+  bus_workers: { id: string; expires_at_ms: number };
   engine_state: {
     name: string;
     processed_seq: number;

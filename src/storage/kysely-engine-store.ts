@@ -9,6 +9,7 @@ import type {
   EngineState,
   EngineStore,
   LabelRecord,
+  PartitionClaim,
   Verdict,
 } from '../engine/index.js';
 import type { EventLogRepository, LinkNeighbour, LinkRecord, LoggedEvent } from '../events/index.js';
@@ -19,7 +20,8 @@ import { type DialectName, sqlBoolean } from './dialect.js';
 import type { EngineDatabase } from './engine-tables.js';
 import { KyselyAuditRepository } from './kysely-audit-repository.js';
 import { KyselyCaseRepository, timelineRow } from './kysely-case-repository.js';
-import { insertNewEvents, KyselyEventLog } from './kysely-event-log.js';
+import { insertNewEvents, KyselyEventLog, loggedEvent } from './kysely-event-log.js';
+import { PostgresPartitionLeases } from './partition-leases.js';
 import type { SqliteEngineWriter } from './sqlite-engine-writer.js';
 
 type Db = Kysely<EngineDatabase>;
@@ -29,6 +31,8 @@ export class KyselyEngineStore implements EngineStore {
   readonly events: EventLogRepository;
   readonly cases: KyselyCaseRepository;
   readonly audit: KyselyAuditRepository;
+  /** Partitioned workers' leases: PostgreSQL only. */
+  readonly partitionLeases: PostgresPartitionLeases | undefined;
   readonly #db: Db;
 
   readonly #sqlite: SqliteEngineWriter | undefined;
@@ -42,6 +46,7 @@ export class KyselyEngineStore implements EngineStore {
     this.events = new KyselyEventLog(db, sqlite);
     this.cases = new KyselyCaseRepository(db, dialect);
     this.audit = new KyselyAuditRepository(db);
+    this.partitionLeases = dialect === 'postgres' && sqlite === undefined ? new PostgresPartitionLeases(db) : undefined;
   }
 
   async loadState(): Promise<EngineState> {
@@ -110,12 +115,25 @@ export class KyselyEngineStore implements EngineStore {
   async commitDelivered(
     events: readonly Omit<LoggedEvent, 'seq'>[],
     process: (logged: readonly LoggedEvent[]) => EngineBatch,
+    claim?: PartitionClaim,
   ): Promise<readonly LoggedEvent[]> {
     if (this.#sqlite !== undefined || this.#dialect !== 'postgres')
       throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store (--database postgres://…)');
     return this.#db.transaction().execute(async (trx) => {
+      if (claim !== undefined) {
+        // The fence: the lease row stays share-locked until this commit, so a worker taking the
+        // partition over (its claim skips locked rows) can only do so after it, and replays it.
+        const { rows } = await sql<{ partition: number }>`select partition from bus_partition_leases
+          where partition = ${claim.partition} and owner = ${claim.owner}
+          and expires_at_ms > (extract(epoch from clock_timestamp()) * 1000)::bigint for share`.execute(trx);
+        if (rows.length === 0)
+          throw new EngineError(
+            'BUS_PARTITION_LOST',
+            `worker ${claim.owner} no longer holds the lease of bus partition ${claim.partition}`,
+          );
+      }
       const receivedAt = new Date().toISOString();
-      const seqOf = await insertNewEvents(trx, events, receivedAt);
+      const seqOf = await insertNewEvents(trx, events, receivedAt, claim?.partition);
       const logged: LoggedEvent[] = [];
       for (const event of events) {
         const seq = seqOf.get(event.id);
@@ -141,6 +159,28 @@ export class KyselyEngineStore implements EngineStore {
           .execute();
       return logged;
     });
+  }
+
+  async readPartition(partition: number, afterSeq: number, sinceMs: number, limit: number): Promise<LoggedEvent[]> {
+    const rows = await this.#db
+      .selectFrom('events')
+      .selectAll()
+      .where('bus_partition', '=', partition)
+      .where('seq', '>', afterSeq)
+      .where('time_ms', '>=', Math.max(sinceMs, Number.MIN_SAFE_INTEGER))
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(loggedEvent);
+  }
+
+  async newestInPartition(partition: number): Promise<number | null> {
+    const row = await this.#db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('time_ms').as('newest'))
+      .where('bus_partition', '=', partition)
+      .executeTakeFirst();
+    return row?.newest === null || row?.newest === undefined ? null : Number(row.newest);
   }
 
   /**

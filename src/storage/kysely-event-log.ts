@@ -11,11 +11,13 @@ type Db = Kysely<EngineDatabase>;
  * also against a concurrent writer, who waits for the other's commit), in chunks. Resolves with
  * the seq of every row this call inserted, by id; an id it skipped is absent. Shared by the
  * log's `append` and the bus mode's `commitDelivered`, which must agree on the row shape.
+ * `partition`: the bus partition a partitioned worker logs them under (0026).
  */
 export async function insertNewEvents(
   db: Db,
   events: readonly Omit<LoggedEvent, 'seq'>[],
   receivedAt: string,
+  partition?: number,
 ): Promise<Map<string, number>> {
   const seqOf = new Map<string, number>();
   for (const part of chunks(events)) {
@@ -30,6 +32,7 @@ export async function insertNewEvents(
           entities_json: JSON.stringify(event.entities),
           data_json: JSON.stringify(event.data),
           received_at: receivedAt,
+          ...(partition === undefined ? {} : { bus_partition: partition }),
         })),
       )
       .onConflict((conflict) => conflict.column('id').doNothing())
@@ -158,7 +161,7 @@ type EventRow = {
   readonly data_json: string;
 };
 
-function loggedEvent(row: EventRow): LoggedEvent {
+export function loggedEvent(row: EventRow): LoggedEvent {
   const entities = jsonObject(row.entities_json);
   const data = jsonObject(row.data_json);
   const event = { seq: row.seq, id: row.id, type: row.type, time: row.time, timeMs: row.time_ms };

@@ -46,6 +46,8 @@ interface ServeOptions extends StorageCliOptions {
   logLevel?: (typeof logLevels)[number];
   /** `serve --events` only (multi-node mode). */
   events?: string;
+  /** `serve --events --partitions N` (partitioned multi-node mode). */
+  partitions?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
   return {
     ...(auditCheckpoints === undefined ? {} : { auditCheckpoints }),
     ...(options.events === undefined ? {} : { eventsUrl: options.events }),
+    ...(options.partitions === undefined ? {} : { eventPartitions: options.partitions }),
     storage: storageSettings(options),
     ...(cliSettings().consoleSecret === undefined ? {} : { consoleSecret: cliSettings().consoleSecret }),
     host: options.host,
@@ -264,7 +267,16 @@ export function serveCommand(io: CliIo): Command {
       'multi-node mode: publish ingested events to this NATS JetStream server (e.g. nats://127.0.0.1:4222) for "prevail worker" processes instead of processing them here (needs --database-url postgres://…; see docs/scaling.md)',
       natsUrlList,
     )
+    .option(
+      '--partitions <n>',
+      'with --events: partition by entity, publishing each event on one of N partitions of its primary entity for partitioned workers (every node must use the same N, e.g. 8; see docs/scaling.md)',
+      positiveInteger,
+    )
     .action(async (options: ServeOptions) => {
+      if (options.partitions !== undefined && options.events === undefined)
+        throw new EngineError('CONFIG_INVALID', '--partitions needs --events');
+      if (options.partitions !== undefined && options.partitions > 1024)
+        throw new EngineError('CONFIG_INVALID', '--partitions is at most 1,024');
       if (
         options.events !== undefined &&
         (options.databaseUrl === undefined || !/^postgres(ql)?:\/\//.test(options.databaseUrl))

@@ -11,6 +11,8 @@ import { type StorageCliOptions, storageSettings, withStorageOptions } from '../
 interface WorkerOptions extends StorageCliOptions {
   events: string;
   batchSize: number;
+  partitions?: number;
+  partitionLeaseMs: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export function workerCommand(io: CliIo): Command {
     new Command('worker')
       .summary('process events from the event bus (multi-node mode)')
       .description(
-        `Pulls the events that "prevail serve --events" nodes published from the NATS JetStream stream ${eventStreamName} (durable consumer ${workerConsumerName}, shared by every worker) and processes them through the signals engine: each batch's new events and their effects (rule hits, typology points, cases, labels, links, outbox actions) are committed in one PostgreSQL transaction, then acknowledged. A redelivered event already committed is acknowledged with no effect. A message that is not JSON, an event the engine refuses and one whose commit fails on its last delivery are recorded as dead letters (GET /v1/dead-letters) and terminated. Needs --database-url postgres://… (the store every node shares) and the same --policy as the API nodes.`,
+        `Pulls the events that "prevail serve --events" nodes published from the NATS JetStream stream ${eventStreamName} (durable consumer ${workerConsumerName}, shared by every worker; with --partitions, one consumer per partition, each partition owned by one worker through a PostgreSQL lease) and processes them through the signals engine: each batch's new events and their effects (rule hits, typology points, cases, labels, links, outbox actions) are committed in one PostgreSQL transaction, then acknowledged. A redelivered event already committed is acknowledged with no effect. A message that is not JSON, an event the engine refuses and one whose commit fails on its last delivery are recorded as dead letters (GET /v1/dead-letters) and terminated. Needs --database-url postgres://… (the store every node shares) and the same --policy as the API nodes.`,
       ),
   )
     .requiredOption(
@@ -32,7 +34,22 @@ export function workerCommand(io: CliIo): Command {
       natsUrlList,
     )
     .option('--batch-size <n>', 'events fetched and committed together (at most 1,000)', positiveInteger, 100)
+    .option(
+      '--partitions <n>',
+      "partition by entity: hold leases on a fair share of N partitions (the same N as every other node, e.g. 8), rebuild each taken partition's features from the PostgreSQL log, consume it in order (see docs/scaling.md)",
+      positiveInteger,
+    )
+    .option(
+      '--partition-lease-ms <ms>',
+      'with --partitions: how long a partition lease lasts unrenewed (renewed every third of it): the hand-over delay after a worker dies (at least 3,000)',
+      positiveInteger,
+      15_000,
+    )
     .action(async (options: WorkerOptions) => {
+      if (options.partitions !== undefined && options.partitions > 1024)
+        throw new EngineError('CONFIG_INVALID', '--partitions is at most 1,024');
+      if (options.partitionLeaseMs < 3000)
+        throw new EngineError('CONFIG_INVALID', '--partition-lease-ms is at least 3,000');
       const settings = storageSettings(options);
       if (settings.databaseUrl === undefined || !/^postgres(ql)?:\/\//.test(settings.databaseUrl))
         throw new EngineError(
@@ -55,13 +72,23 @@ export function workerCommand(io: CliIo): Command {
         await services.close();
         throw new EngineError('CONFIG_INVALID', 'this store cannot record bus dead letters (it needs PostgreSQL)');
       }
-      const worker = await startEventWorker({
-        url: options.events,
-        processor: opened.engine,
-        deadLetters: record,
-        logger: logger.child({ module: 'worker' }),
-        batchSize: options.batchSize,
-      }).catch(async (error: unknown) => {
+      const leases = store.partitionLeases;
+      const partitions = options.partitions;
+      const worker = await (async () => {
+        if (leases === undefined) throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store');
+        // Every node of one deployment uses the same partition count (or none): the store records it.
+        await leases.configure(partitions ?? null);
+        return startEventWorker({
+          url: options.events,
+          processor: opened.engine,
+          deadLetters: record,
+          logger: logger.child({ module: 'worker' }),
+          batchSize: options.batchSize,
+          ...(partitions === undefined
+            ? {}
+            : { partitioning: { partitions, leases, leaseMs: options.partitionLeaseMs } }),
+        });
+      })().catch(async (error: unknown) => {
         await services.close();
         throw error;
       });
@@ -71,7 +98,7 @@ export function workerCommand(io: CliIo): Command {
       };
       guardProcess(logger, close);
       io.stderr.write(
-        `prevail worker consuming ${eventStreamName} from ${options.events} (store: ${services.storage.location})\n`,
+        `prevail worker consuming ${eventStreamName} from ${options.events}${partitions === undefined ? '' : ` in ${partitions} partitions`} (store: ${services.storage.location})\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -85,7 +112,7 @@ export function workerCommand(io: CliIo): Command {
       });
       const counts = worker.counts;
       io.stderr.write(
-        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.deadLettered} dead-lettered, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries\n`,
+        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.deadLettered} dead-lettered, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries${partitions === undefined ? '' : `, ${counts.partitionsTaken} partitions taken (${counts.replayed} events replayed), ${counts.partitionsLost} lost`}\n`,
       );
     });
 }

@@ -27,6 +27,7 @@ import { decisionFeedbackMigration } from './0022_decision_feedback.js';
 import { bankChangesMigration } from './0023_bank_changes.js';
 import { ruleHitsWriteIndexesMigration } from './0024_rule_hits_write_indexes.js';
 import { eventVerdictsMigration } from './0025_event_verdicts.js';
+import { busPartitionsMigration } from './0026_bus_partitions.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -56,6 +57,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   bankChangesMigration,
   ruleHitsWriteIndexesMigration,
   eventVerdictsMigration,
+  busPartitionsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
