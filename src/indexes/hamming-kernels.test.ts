@@ -41,7 +41,7 @@ describe('verifySlots: the candidate check counts every bit of the 256', () => {
       }
     }
     const words = new Uint32Array(stored.length * 8);
-    stored.forEach((hash, slot) => words.set(hash, slot * 8));
+    for (const [slot, hash] of stored.entries()) words.set(hash, slot * 8);
     const owners = Int32Array.from(stored, (_, slot) => slot + 1);
     owners[3] = removedOwner; // a tombstone within the radius is never a hit
     const slots = Uint32Array.from(stored, (_, slot) => slot);
