@@ -164,6 +164,7 @@ export async function run(args: string[]): Promise<void> {
       before: { type: 'string' },
       'huge-pages': { type: 'boolean', default: false },
       'cpu-child': { type: 'boolean', default: false },
+      'before-first': { type: 'boolean', default: false },
     },
   });
   const size = positiveInteger(values.size, '--size');
@@ -172,7 +173,14 @@ export async function run(args: string[]): Promise<void> {
   const batch = positiveInteger(values.batch, '--batch');
   const rounds = positiveInteger(values.rounds ?? (values.before === undefined ? '3' : '10'), '--rounds');
   if (values.before !== undefined) {
-    const options = { size, queries, rounds, beforeDirectory: values.before, hugePages: values['huge-pages'] };
+    const options = {
+      size,
+      queries,
+      rounds,
+      beforeDirectory: values.before,
+      hugePages: values['huge-pages'],
+      beforeFirst: values['before-first'],
+    };
     await (values['cpu-child'] ? runCpuChild(options) : runCpu(options));
     return;
   }

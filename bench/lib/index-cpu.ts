@@ -6,14 +6,15 @@
  * A child process loads the same N uniformly random hashes into a `SharedPdqIndex` of each side
  * (this build's, and the one under DIR/build/bench), plants Q near-duplicates (1..31 bits flipped
  * from a stored hash) and looks every one up on each side in R alternating rounds (the order
- * swapped every round), so that the machine's load falls on both alike. Each side is timed in
+ * swapped every round), so that the machine's load falls on both alike; the parent runs it twice,
+ * each side's index loaded (allocated) first once, and pools the two. Each side is timed in
  * CPU seconds of the process (`process.cpuUsage`, nothing else runs in it) and in wall time per
  * lookup. Every lookup's answer (owners, distances, hashes) must be the same on both sides, and
  * find its planted owner; the child fails otherwise. On a loaded machine wall-clock rates say
  * more about the neighbours than about the code: lookups per CPU-second and the same-run ratio
  * are the figures to read.
  *
- * `--huge-pages` runs a second child with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (glibc ≥ 2.35
+ * `--huge-pages` runs two more children with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (glibc ≥ 2.35
  * then backs large allocations, the index's `SharedArrayBuffer`s among them, with transparent
  * huge pages where the kernel's mode is `madvise`): a deployment setting, not a code change; both
  * sides get it alike. Each child holds two indexes (about 2.7 GB at 10M).
@@ -54,6 +55,8 @@ export interface CpuOptions {
   readonly rounds: number;
   readonly beforeDirectory: string;
   readonly hugePages: boolean;
+  /** Child only: load the before side's index first (the parent runs each order once). */
+  readonly beforeFirst?: boolean;
 }
 
 /** One side's totals in one child. */
@@ -70,6 +73,7 @@ interface SideTotals {
 /** What a child reports. */
 interface ChildResult {
   readonly hugePages: boolean;
+  readonly beforeFirst: boolean;
   readonly loadMs: number;
   readonly rssMb: number;
   readonly hugePagesMb: number;
@@ -160,7 +164,10 @@ export async function runCpuChild(options: CpuOptions): Promise<void> {
     before: new before.SharedPdqIndex({ autoRebuild: false }),
   };
   const started = performance.now();
-  const planted = load(options.size, options.queries, [indexes.after, indexes.before]);
+  // The index loaded (allocated) first is the one whose arrays come first in memory; the parent
+  // runs one child in each order, since that alone may tilt a side by some percent.
+  const order = options.beforeFirst ? [indexes.before, indexes.after] : [indexes.after, indexes.before];
+  const planted = load(options.size, options.queries, order);
   const loadMs = performance.now() - started;
   // Warm-up (not timed): the JIT compiles each side's search loops.
   for (const { query } of planted.slice(0, 300)) for (const index of Object.values(indexes)) index.query(query, radius);
@@ -171,8 +178,8 @@ export async function runCpuChild(options: CpuOptions): Promise<void> {
   for (let r = 0; r < options.rounds; r++) {
     const slice = planted.slice(r * perRound, (r + 1) * perRound);
     const answers = { after: [] as string[], before: [] as string[] };
-    const order = r % 2 === 0 ? (['after', 'before'] as const) : (['before', 'after'] as const);
-    for (const name of order) round(sides[name], indexes[name], slice, answers[name]);
+    const turn = r % 2 === 0 ? (['after', 'before'] as const) : (['before', 'after'] as const);
+    for (const name of turn) round(sides[name], indexes[name], slice, answers[name]);
     for (const [i, answer] of answers.after.entries()) {
       if (answer !== answers.before[i])
         throw new Error(`the sides answer ${slice[i]?.query} differently: ${answer} against ${answers.before[i]}`);
@@ -189,6 +196,7 @@ export async function runCpuChild(options: CpuOptions): Promise<void> {
   };
   const result: ChildResult = {
     hugePages: options.hugePages,
+    beforeFirst: options.beforeFirst === true,
     loadMs,
     ...residentMb(),
     lookups: sides.after.lookups,
@@ -199,7 +207,7 @@ export async function runCpuChild(options: CpuOptions): Promise<void> {
 }
 
 /** Runs one child (with huge pages or not); its result. */
-async function runChild(options: CpuOptions, hugePages: boolean): Promise<ChildResult> {
+async function runChild(options: CpuOptions, hugePages: boolean, beforeFirst: boolean): Promise<ChildResult> {
   const args = [
     '--expose-gc',
     join(here, '..', 'run.js'),
@@ -214,6 +222,7 @@ async function runChild(options: CpuOptions, hugePages: boolean): Promise<ChildR
     '--rounds',
     String(options.rounds),
     ...(hugePages ? ['--huge-pages'] : []),
+    ...(beforeFirst ? ['--before-first'] : []),
   ];
   const env = { ...process.env, ...(hugePages ? { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : {}) };
   const { stdout } = await execute(process.execPath, args, { env, timeout: childTimeoutMs, maxBuffer: 1 << 22 });
@@ -235,8 +244,9 @@ export async function runCpu(options: CpuOptions): Promise<void> {
   );
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}`);
   console.log(`load average before: ${loadBefore.toFixed(2)} (other processes share these cores)`);
-  const children: ChildResult[] = [await runChild(options, false)];
-  if (options.hugePages) children.push(await runChild(options, true));
+  const children: ChildResult[] = [];
+  for (const hugePages of options.hugePages ? [false, true] : [false])
+    for (const beforeFirst of [false, true]) children.push(await runChild(options, hugePages, beforeFirst));
   const loadAfter = loadavg()[0] ?? 0;
   if (children.some((child) => child.answersSha256 !== children[0]?.answersSha256))
     throw new Error('the answers differ between the children');
@@ -244,7 +254,8 @@ export async function runCpu(options: CpuOptions): Promise<void> {
     (['before', 'after'] as const).map((name) => {
       const side = child.sides[name];
       return [
-        `${name === 'after' ? 'this code' : `before (${beforeCommit})`}${child.hugePages ? ', huge pages' : ''}`,
+        `${name === 'after' ? 'this code' : `before (${beforeCommit})`}${child.hugePages ? ', huge pages' : ''}` +
+          `${(name === 'before') === child.beforeFirst ? ', loaded first' : ''}`,
         side.lookups,
         Math.round((side.lookups / side.cpuMs) * 1000),
         median(side.roundRates),
@@ -281,11 +292,28 @@ export async function runCpu(options: CpuOptions): Promise<void> {
   for (const child of children) {
     const { cpu, medianOfRounds } = ratio(child);
     console.log(
-      `${child.hugePages ? 'huge pages' : 'plain pages'}: this code / before, lookups per CPU-second: ${cpu}× ` +
+      `${child.hugePages ? 'huge pages' : 'plain pages'}, ${child.beforeFirst ? 'before' : 'this code'} loaded first: this code / before, lookups per CPU-second: ${cpu}× ` +
         `(median of the per-round ratios ${medianOfRounds}×); identical answers (SHA-256 ${child.answersSha256.slice(0, 16)}…); ` +
         `RSS ${child.rssMb} MB, of it on huge pages ${child.hugePagesMb} MB`,
     );
   }
+  const pooled = (hugePages: boolean) => {
+    const runs = children.filter((child) => child.hugePages === hugePages);
+    const rate = (name: 'after' | 'before') =>
+      runs.reduce((total, child) => total + child.sides[name].lookups, 0) /
+      (runs.reduce((total, child) => total + child.sides[name].cpuMs, 0) / 1000);
+    return {
+      hugePages,
+      after: Math.round(rate('after')),
+      before: Math.round(rate('before')),
+      ratio: Math.round((rate('after') / rate('before')) * 1000) / 1000,
+    };
+  };
+  const both = (options.hugePages ? [false, true] : [false]).map(pooled);
+  for (const { hugePages, after, before, ratio } of both)
+    console.log(
+      `${hugePages ? 'huge pages' : 'plain pages'}, both orders: this code ${after} lookups per CPU-second, before ${before}: ${ratio}×`,
+    );
   console.log(`load average after: ${loadAfter.toFixed(2)}`);
   await finishBenchmark('index-threads-cpu', {
     size: options.size,
@@ -294,8 +322,10 @@ export async function runCpu(options: CpuOptions): Promise<void> {
     rounds: options.rounds,
     before: beforeCommit,
     loadAverage: { before: loadBefore, after: loadAfter },
+    bothOrders: both,
     runs: children.map((child) => ({
       hugePages: child.hugePages,
+      beforeFirst: child.beforeFirst,
       rssMb: child.rssMb,
       hugePagesMb: child.hugePagesMb,
       loadSeconds: Math.round(child.loadMs / 100) / 10,
