@@ -49,7 +49,7 @@ interface LookupIndex {
   close(): void;
 }
 
-export interface CpuOptions {
+interface CpuOptions {
   readonly size: number;
   readonly queries: number;
   readonly rounds: number;
