@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- index-threads [--size N] [--queries Q] [--workers W] [--batch B] [--rounds R]`:
+ * `npm run bench -- index-threads [--size N] [--queries Q] [--workers W] [--batch B] [--rounds R]
+ * [--before DIR [--huge-pages]]`:
  * PDQ lookups at radius 31 over N uniformly random hashes (default 1,000,000), answered side by
  * side in one process, in alternating rounds so that the machine's load falls on every side alike:
  * - `multi-index, 1 thread`: `MultiIndexPdqIndex` (heap arrays), on the main thread: the baseline;
@@ -16,11 +17,16 @@
  *
  * With `--rebuild`: what a rebuild costs the lookups, on the main thread vs in the builder thread
  * (see `lib/index-rebuild.ts`; `--churn C`, default 1% of N).
+ *
+ * With `--before DIR`: the CPU per lookup on one thread, this code against the commit built in the
+ * worktree DIR, side by side in one process, answers checked identical; `--huge-pages` adds a run
+ * with glibc's transparent huge pages (see `lib/index-cpu.ts`; `--rounds` default 10 there).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexes/index.js';
 import { wordsToPdqHash } from '../src/signals/index.js';
+import { runCpu, runCpuChild } from './lib/index-cpu.js';
 import { runRebuild } from './lib/index-rebuild.js';
 import { describeMachine } from './lib/machine.js';
 import { batchSize, type Planted, radius } from './lib/planted-pdq.js';
@@ -152,16 +158,32 @@ export async function run(args: string[]): Promise<void> {
       queries: { type: 'string', default: '6000' },
       workers: { type: 'string', default: String(availableParallelism()) },
       batch: { type: 'string', default: '1' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
       churn: { type: 'string' },
+      before: { type: 'string' },
+      'huge-pages': { type: 'boolean', default: false },
+      'cpu-child': { type: 'boolean', default: false },
+      'before-first': { type: 'boolean', default: false },
     },
   });
   const size = positiveInteger(values.size, '--size');
   const queries = positiveInteger(values.queries, '--queries');
   const workers = positiveInteger(values.workers, '--workers');
   const batch = positiveInteger(values.batch, '--batch');
-  const rounds = positiveInteger(values.rounds, '--rounds');
+  const rounds = positiveInteger(values.rounds ?? (values.before === undefined ? '3' : '10'), '--rounds');
+  if (values.before !== undefined) {
+    const options = {
+      size,
+      queries,
+      rounds,
+      beforeDirectory: values.before,
+      hugePages: values['huge-pages'],
+      beforeFirst: values['before-first'],
+    };
+    await (values['cpu-child'] ? runCpuChild(options) : runCpu(options));
+    return;
+  }
   if (values.rebuild) {
     const churn = positiveInteger(values.churn ?? String(Math.max(1, Math.floor(size / 100))), '--churn');
     await runRebuild({ size, workers, rounds, churn });

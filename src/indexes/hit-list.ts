@@ -40,6 +40,13 @@ export class HitList {
   /** The hits, resolved against the store's owners and words (which must not have changed). */
   resolve(owners: Int32Array, words: Uint32Array): IndexHit[] {
     if (this.length === 0) return [];
+    const first = this.slots[0] as number;
+    if (this.sameSlot(first)) {
+      // The usual answer: one stored hash, found through several chunks (at the same distance).
+      return [
+        { owner: owners[first] as number, distance: this.distances[0] as number, value: wordsToHex(words, first * 8) },
+      ];
+    }
     const best = new Map<number, number>(); // owner → slot
     const bestDistance = new Map<number, number>();
     for (let i = 0; i < this.length; i++) {
@@ -60,6 +67,12 @@ export class HitList {
       hits.push({ owner, distance: bestDistance.get(owner) as number, value: wordsToHex(words, slot * 8) });
     }
     return hits.sort((a, b) => a.distance - b.distance || a.owner - b.owner);
+  }
+
+  /** Whether every hit is of `slot` (then they are one hit: a slot has one distance). */
+  private sameSlot(slot: number): boolean {
+    for (let i = 1; i < this.length; i++) if (this.slots[i] !== slot) return false;
+    return true;
   }
 }
 
