@@ -33,16 +33,18 @@ import { describeError, roundToMs } from './watch-values.js';
  *   1 fps sampler takes: the first decoded frame of the second, a reference frame at most a few
  *   frame intervals later, with its own presentation timestamp (stream time stays true). A stream
  *   without B-frames (`-tune zerolatency`, video calls) has no non-reference frames and is decoded
- *   as before. Measured (`npm run bench -- stream-cost`): ffmpeg's CPU for a 720p25 stream with
- *   2 B-frames falls by about 40 % (see docs/streams.md, capacity); the sampled frames stay within
- *   the banked videos' dense frames (`vpdq_dense` keeps every distinct frame, so any frame of the
- *   second matches) and `stream-quality` recall did not fall.
+ *   as before. Measured (`npm run bench -- stream-cost`, docs/streams.md "Cost per stream"):
+ *   ffmpeg's CPU for a 720p25 stream with 2 B-frames 63 → 43 ms per stream-second (1.47×; the
+ *   shared vPDQ samples 1.0–1.6×), every sampled frame a frame of a full decode, bit for bit; banks
+ *   keep every distinct frame (`vpdq_dense`), so any frame of the second matches, and
+ *   `stream-quality` on B-frame streams matched 49 of 56 either way.
  *
  * Not adopted, measured in the same bench: skipping the deblocking filter (`-skip_loop_filter`,
- * 10–15 % less CPU, but the pixels of later frames drift until the next keyframe: sampled frames
- * up to several PDQ bits from a full decode), `-skip_frame bidir` (also skips B-frames that others
- * reference: their dependants then decode wrong on encoders that reference them), `-flags2 fast`
- * and `-skip_idct` (nothing measurable for H.264).
+ * 0–10 % less CPU, but the pixels of later frames drift until the next keyframe: sampled frames
+ * up to 4–10 PDQ bits from a full decode), `-skip_frame bidir` (also skips B-frames that others
+ * may reference: what is predicted from them then decodes wrong), `-flags2 fast` and `-skip_idct`
+ * (nothing measurable for H.264), gray or scaled output from ffmpeg (not the same pixels, no
+ * saving in ffmpeg).
  */
 export const streamDecoderOptions: readonly string[] = ['-threads', '1', '-skip_frame', 'noref'];
 
