@@ -1,22 +1,30 @@
 /**
- * `npm run bench -- stream-cost [--rounds N] [--streams N] [--realtime] [--quick]`: what one 720p stream watched
- * at 1 fps costs in CPU, split by where it is spent, so that streams per core can be derived on a
- * shared machine where wall-clock capacity ("how many streams keep up") cannot be measured
- * honestly. Streams per core = 1000 / (CPU ms per stream-second).
+ * `npm run bench -- stream-cost [--rounds N] [--streams N] [--realtime] [--quick] [--seconds N] [--before DIR] [--js]`:
+ * what one 720p stream watched at 1 fps costs in CPU, split by where it is spent, so that streams
+ * per core can be derived on a shared machine where wall-clock capacity ("how many streams keep
+ * up") cannot be measured honestly. Streams per core = 1000 / (CPU ms per stream-second).
  *
- * - **Decoding**: the ffmpeg child of each stream (every frame of the 720p25 H.264 clip is decoded,
- *   one a second is converted to RGB and piped): its CPU read from `/proc/self/stat`'s cutime and
- *   cstime once it is reaped (no other child runs meanwhile), per second of clip. With the decoder
- *   flags under test (`decoderVariants`), one stream at a time, each variant's sampled frames
- *   hashed (whole frame) and compared with the default's, bit for bit.
- * - **Prevail**: the whole stream path — `StreamWatcher` reading the pipe, the moving region and
- *   the frame's copy on the main thread, every default view hashed in a `FrameHashPool`, every
- *   view's lookups in a bank of 10,000 hashes — as this process's CPU (`process.cpuUsage`: the main
- *   thread and the pool's worker threads), per frame hashed; with the PDQ WebAssembly SIMD kernels
- *   (the default) and with the plain-JS kernels (the same pool, its workers started with
- *   `globalThis.WebAssembly` removed, so `hashPixels` falls back to the JS kernels; checked) side
- *   by side, interleaved in `rounds` rounds. The main thread's share is read from
- *   `/proc/self/task/<pid>/stat`.
+ * Two 720p25 H.264 clips (keyframe every 2 s): `zerolatency`, without B-frames (every frame is a
+ * reference frame: the most decoding a stream can cost), and `2 B-frames`, encoded as OBS's x264
+ * and the platforms' ingest recommendations do.
+ *
+ * - **Prevail, this tree and before** (`--before DIR`: the `StreamWatcher`, `readFrames` and
+ *   `FrameHashPool` of another worktree's bench build, `npx tsc -p tsconfig.bench.json` there
+ *   first): the whole stream path — `StreamWatcher` with its default decoder options reading the
+ *   pipe, the moving region and the frame's copy on the main thread, every default view hashed in
+ *   a `FrameHashPool`, every view's lookups in a bank of 10,000 hashes — as this process's CPU
+ *   (`process.cpuUsage`: the main thread and the pool's worker threads) per frame hashed, plus the
+ *   ffmpeg children's CPU (`/proc/self/stat` cutime + cstime once reaped) per second of clip; the
+ *   sides interleaved in `rounds` rounds. `--js` adds this tree with the plain-JS PDQ kernels (its
+ *   pool's workers started with `globalThis.WebAssembly` removed; checked).
+ * - **Decoder options** (`decoderVariants`), one stream at a time, `readFrames` as a watcher calls
+ *   it (or, for the output variants, ffmpeg writing another pixel format or size): ffmpeg's CPU per
+ *   second of clip, and what they do to the frames hashed: each sampled frame's PDQ distance to the
+ *   frame of the same slot decoded with `-threads 1` alone (the default before `-skip_frame noref`)
+ *   and to the nearest frame (±1 s) of a full decode of every frame — 0 when the variant only
+ *   chooses another frame of the second, as a dense bank (`vpdq_dense`) holds them all. On the two
+ *   720p clips (every round) and, once, on the shared vPDQ sample videos (when present) and two
+ *   of the stream-quality bench's generated originals (x264 `veryfast`, B-frames).
  *
  * Not counted: the media server and the network (files are read, not RTMP), the signals engine's
  * rules on a match (none match here), the HTTP API. Files are read as fast as ffmpeg decodes them
@@ -24,10 +32,12 @@
  * them at their rate as a live stream arrives (`-re`, results in `stream-cost-realtime.json`),
  * which costs ffmpeg a few ms more per stream-second (its pacing).
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Services } from '../src/app/index.js';
 import { activePdqKernels, hashPixels, hashPixelsJs, type PdqHash, pdqDistance } from '../src/signals/index.js';
@@ -39,12 +49,14 @@ import {
   measureFrameCost,
   measureViewsCost,
   StreamWatcher,
+  streamDecoderOptions,
 } from '../src/streams/index.js';
-import { readFrames } from '../src/video/index.js';
+import { ffmpegPath, probeVideo, readFrames } from '../src/video/index.js';
 import { describeMachine } from './lib/machine.js';
 import { openRandomBank } from './lib/random-bank.js';
 import { finishBenchmark, printTable } from './lib/report.js';
-import { clip720, make720Clip } from './lib/stream-clips.js';
+import { textOption } from './lib/side-options.js';
+import { bankedSources, clip720, make720Clip, makeOriginal, sharedSamples } from './lib/stream-clips.js';
 
 const { width, height } = clip720;
 
@@ -56,13 +68,36 @@ let realtime = false;
 /** Ticks per second of `/proc` times (`getconf CLK_TCK`; 100 on Linux). */
 const clockTicks = 100;
 
-/** Decoder flags measured against ffmpeg's defaults (input options, before `-i`). */
-const decoderVariants: readonly { readonly name: string; readonly inputOptions: readonly string[] }[] = [
-  { name: 'default', inputOptions: [] },
-  { name: '-threads 1', inputOptions: ['-threads', '1'] },
-  { name: '-flags2 fast', inputOptions: ['-flags2', 'fast'] },
-  { name: '-threads 1 -flags2 fast', inputOptions: ['-threads', '1', '-flags2', 'fast'] },
-  { name: '-skip_loop_filter all', inputOptions: ['-skip_loop_filter', 'all'] },
+/** One way of decoding: input options (before `-i`) and, for the output variants, what ffmpeg writes. */
+interface DecoderVariant {
+  readonly name: string;
+  readonly inputOptions: readonly string[];
+  /** Another pixel format (`gray`: the luma plane alone) or a size scaled in ffmpeg, instead of RGB at native size. */
+  readonly output?: { readonly pixelFormat: 'gray' | 'rgb24'; readonly scale?: readonly [number, number] };
+}
+
+const threadsOne = ['-threads', '1'];
+/** The reference: `-threads 1` alone, the decoder options of a watcher before `-skip_frame noref`. */
+const referenceVariant = '-threads 1 (before)';
+const decoderVariants: readonly DecoderVariant[] = [
+  { name: referenceVariant, inputOptions: threadsOne },
+  { name: `${streamDecoderOptions.join(' ')} (default)`, inputOptions: streamDecoderOptions },
+  { name: 'ffmpeg default threads', inputOptions: [] },
+  { name: '-threads 1 -skip_frame bidir', inputOptions: [...threadsOne, '-skip_frame', 'bidir'] },
+  { name: '-threads 1 -skip_loop_filter nokey', inputOptions: [...threadsOne, '-skip_loop_filter', 'nokey'] },
+  { name: '-threads 1 -skip_loop_filter all', inputOptions: [...threadsOne, '-skip_loop_filter', 'all'] },
+  {
+    name: '-skip_frame noref -skip_loop_filter all',
+    inputOptions: [...streamDecoderOptions, '-skip_loop_filter', 'all'],
+  },
+  { name: '-threads 1 -flags2 fast', inputOptions: [...threadsOne, '-flags2', 'fast'] },
+  { name: '-threads 1 -skip_idct all', inputOptions: [...threadsOne, '-skip_idct', 'all'] },
+  { name: 'default, ffmpeg writes gray (luma)', inputOptions: streamDecoderOptions, output: { pixelFormat: 'gray' } },
+  {
+    name: 'default, ffmpeg scales to 640×360 RGB',
+    inputOptions: streamDecoderOptions,
+    output: { pixelFormat: 'rgb24', scale: [640, 360] },
+  },
 ];
 
 /** `/proc/self/stat` CPU of this process (utime + stime) and of its reaped children (cutime + cstime), ms. */
@@ -108,24 +143,156 @@ interface DecodeRun {
   readonly childMsPerStreamSecond: number;
   readonly selfMsPerStreamSecond: number;
   readonly hashes: PdqHash[];
+  /** Each sampled frame's presentation time, s (the slot index for the output variants). */
+  readonly timestamps: number[];
 }
 
-/** Decodes the clip once with `inputOptions`, sampling 1 fps as a watcher does; ffmpeg's CPU per clip second. */
-async function decodeOnce(clip: string, inputOptions: readonly string[]): Promise<DecodeRun> {
+/** The `select` of `readFrames`' `lowLatency` at 1 fps (the first frame of each second), and `showinfo`. */
+const slotSelect =
+  "select='isnan(prev_selected_t)+gte(floor(t*1+1e-6)\\,floor(prev_selected_t*1+1e-6)+1)+lt(t\\,prev_selected_t)',showinfo=checksum=0";
+
+/**
+ * Decodes `clip` once with `variant`, sampling 1 fps as a watcher does; ffmpeg's CPU per second of
+ * clip (`seconds` long), and the sampled frames' hashes (whole frame).
+ */
+async function decodeOnce(clip: string, seconds: number, variant: DecoderVariant): Promise<DecodeRun> {
+  if (variant.output !== undefined) return decodeOutput(clip, seconds, variant);
   const hashes: PdqHash[] = [];
+  const timestamps: number[] = [];
   const before = procCpu();
   let hashMs = 0;
+  const { inputOptions } = variant;
   for await (const frame of readFrames(clip, { fps: 1, lowLatency: true, inputOptions, realtime })) {
     const started = processCpuMs();
     hashes.push(hashVideoFrame(frame).hash);
+    timestamps.push(frame.timestamp);
     hashMs += processCpuMs() - started;
   }
   const after = procCpu();
   return {
-    childMsPerStreamSecond: (after.children - before.children) / clipSeconds,
-    selfMsPerStreamSecond: Math.max(0, after.self - before.self - hashMs) / clipSeconds,
+    childMsPerStreamSecond: (after.children - before.children) / seconds,
+    selfMsPerStreamSecond: Math.max(0, after.self - before.self - hashMs) / seconds,
     hashes,
+    timestamps,
   };
+}
+
+/** As `decodeOnce`, with ffmpeg writing the variant's pixel format and size (read here, not by `readFrames`). */
+async function decodeOutput(clip: string, seconds: number, variant: DecoderVariant): Promise<DecodeRun> {
+  const output = variant.output as NonNullable<DecoderVariant['output']>;
+  const probe = await probeVideo(clip);
+  const [w, h] = output.scale ?? [probe.width, probe.height];
+  const channels = output.pixelFormat === 'gray' ? 1 : 3;
+  const frameSize = w * h * channels;
+  const filter = `${slotSelect}${output.scale !== undefined ? `,scale=${w}:${h}` : ''}`;
+  const args = [
+    ...['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'error', ...(realtime ? ['-re'] : []), '-noautorotate'],
+    ...variant.inputOptions,
+    ...['-i', clip, '-an', '-sn', '-dn', '-map', '0:v:0', '-vf', filter, '-fps_mode', 'passthrough'],
+    ...['-f', 'rawvideo', '-pix_fmt', output.pixelFormat, 'pipe:1'],
+  ];
+  const hashes: PdqHash[] = [];
+  const before = procCpu();
+  const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = new Promise<number | null>((done) => child.once('close', done));
+  const frame = Buffer.allocUnsafe(frameSize);
+  let filled = 0;
+  let hashMs = 0;
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(frameSize - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + take);
+      filled += take;
+      offset += take;
+      if (filled === frameSize) {
+        const started = processCpuMs();
+        hashes.push(hashPixels({ width: w, height: h, channels, data: frame }).hash);
+        hashMs += processCpuMs() - started;
+        filled = 0;
+      }
+    }
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`ffmpeg (${variant.name}) exited with ${code}`);
+  const after = procCpu();
+  return {
+    childMsPerStreamSecond: (after.children - before.children) / seconds,
+    selfMsPerStreamSecond: Math.max(0, after.self - before.self - hashMs) / seconds,
+    hashes,
+    timestamps: hashes.map((_, index) => index),
+  };
+}
+
+/** Every frame of `clip` decoded with `-threads 1` (a full decode), hashed, with its time. */
+async function fullDecode(clip: string): Promise<{ hashes: PdqHash[]; timestamps: number[] }> {
+  const hashes: PdqHash[] = [];
+  const timestamps: number[] = [];
+  for await (const frame of readFrames(clip, { everyFrame: true, inputOptions: threadsOne })) {
+    hashes.push(hashVideoFrame(frame).hash);
+    timestamps.push(frame.timestamp);
+  }
+  return { hashes, timestamps };
+}
+
+/** How a variant's sampled frames compare with the reference's and with a full decode. */
+interface FrameComparison {
+  readonly framesSampled: number;
+  readonly framesOfReference: number;
+  readonly identicalToReference: number;
+  /** Largest PDQ distance to the reference's frame of the same slot. */
+  readonly maxToReference: number | null;
+  /** Largest, over the sampled frames, PDQ distance to the nearest frame (±1 s) of a full decode. */
+  readonly maxToNearestDecoded: number | null;
+  /** Sampled frames that are (by hash) a frame of the full decode. */
+  readonly inFullDecode: number;
+}
+
+function compareFrames(
+  run: DecodeRun,
+  reference: DecodeRun,
+  full: { hashes: PdqHash[]; timestamps: number[] },
+): FrameComparison {
+  const toReference = run.hashes.map((hash, index) => {
+    const other = reference.hashes[index];
+    return other === undefined ? 256 : pdqDistance(hash, other);
+  });
+  const toNearest = run.hashes.map((hash, index) => {
+    const time = run.timestamps[index] ?? index;
+    let nearest = 256;
+    for (const [frame, other] of full.hashes.entries()) {
+      if (Math.abs((full.timestamps[frame] ?? 0) - time) <= 1) nearest = Math.min(nearest, pdqDistance(hash, other));
+    }
+    return nearest;
+  });
+  return {
+    framesSampled: run.hashes.length,
+    framesOfReference: reference.hashes.length,
+    identicalToReference: toReference.filter((distance) => distance === 0).length,
+    maxToReference: toReference.length === 0 ? null : Math.max(...toReference),
+    maxToNearestDecoded: toNearest.length === 0 ? null : Math.max(...toNearest),
+    inFullDecode: toNearest.filter((distance) => distance === 0).length,
+  };
+}
+
+/** What the stream path is made of: this tree's modules, or another worktree's build (`--before`). */
+interface StreamModules {
+  readonly StreamWatcher: typeof StreamWatcher;
+  readonly FrameHashPool: typeof FrameHashPool;
+  readonly readFrames: typeof readFrames;
+}
+
+const thisTree: StreamModules = { StreamWatcher, FrameHashPool, readFrames };
+
+/** The stream modules of another worktree's bench build. */
+async function beforeModules(directory: string): Promise<StreamModules> {
+  const root = join(resolve(directory), 'build', 'bench', 'src');
+  if (!existsSync(join(root, 'streams', 'index.js'))) {
+    throw new Error(`${root} holds no build: run \`npx tsc -p tsconfig.bench.json\` in ${directory} first`);
+  }
+  const streams = await import(pathToFileURL(join(root, 'streams', 'index.js')).href);
+  const video = await import(pathToFileURL(join(root, 'video', 'index.js')).href);
+  return { StreamWatcher: streams.StreamWatcher, FrameHashPool: streams.FrameHashPool, readFrames: video.readFrames };
 }
 
 interface PipelineRun {
@@ -140,13 +307,14 @@ interface PipelineRun {
 
 /** `streams` watchers over the clip with a pool of `workers` (WASM or JS kernels), to the end of the clip. */
 async function pipelineOnce(
+  modules: StreamModules,
   services: Services,
   clip: string,
   streams: number,
   workers: number,
   kernels: 'wasm' | 'js',
 ): Promise<PipelineRun> {
-  const pool = new FrameHashPool({ workers, ...(kernels === 'js' ? { entry: jsKernelsEntry() } : {}) });
+  const pool = new modules.FrameHashPool({ workers, ...(kernels === 'js' ? { entry: jsKernelsEntry() } : {}) });
   try {
     // Warm the workers (start-up and the kernels' compilation are not a stream's cost).
     const warm = { index: 0, timestamp: 0, width, height, rgb: new Uint8Array(width * height * 3) };
@@ -156,11 +324,11 @@ async function pipelineOnce(
     const watchers = Array.from({ length: streams }, (_, index) => {
       const id = `cost-${kernels}-${index}`;
       const hasher = pool.hasherFor(id);
-      const watcher = new StreamWatcher({
+      const watcher = new modules.StreamWatcher({
         id,
         source: { source: clip, kind: 'file', inputOptions: [] },
         matcher: services.matcher,
-        readFrames,
+        readFrames: modules.readFrames,
         realtime,
         hashFrame: async (frame) => {
           const hashed = await hasher(frame);
@@ -205,8 +373,9 @@ function spread(values: readonly number[]): { median: number; min: number; max: 
   };
 }
 
-const show = ({ median, min, max }: { median: number; min: number; max: number }) =>
-  `${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`;
+type Spread = ReturnType<typeof spread>;
+
+const show = ({ median, min, max }: Spread) => `${median.toFixed(1)} (${min.toFixed(1)}–${max.toFixed(1)})`;
 
 function numberArg(args: string[], name: string, fallback: number): number {
   const index = args.indexOf(name);
@@ -214,27 +383,66 @@ function numberArg(args: string[], name: string, fallback: number): number {
   return Number.isSafeInteger(value) && value > 0 ? value : fallback;
 }
 
+/** A side of the pipeline measurement: whose modules, which kernels. */
+interface Side {
+  readonly name: string;
+  readonly modules: StreamModules;
+  readonly kernels: 'wasm' | 'js';
+}
+
+/** A clip of the measurement: its name, file and seconds. */
+interface Clip {
+  readonly name: string;
+  readonly path: string;
+  readonly seconds: number;
+}
+
+/** A side's runs on one clip, summed up. */
+function summarizePipeline(runs: readonly PipelineRun[]) {
+  return {
+    framesPerRun: runs.map((run) => run.frames),
+    lookupsPerFrame: Math.round((runs[0]?.lookups ?? 0) / Math.max(1, runs[0]?.frames ?? 1)),
+    decodeMsPerStreamSecond: spread(runs.map((run) => run.decodeMsPerStreamSecond)),
+    prevailMsPerFrame: spread(runs.map((run) => run.processMsPerFrame)),
+    mainThreadMsPerFrame: spread(runs.map((run) => run.mainThreadMsPerFrame)),
+    totalMsPerStreamSecond: spread(runs.map((run) => run.decodeMsPerStreamSecond + run.processMsPerFrame)),
+    streamsPerCore: spread(runs.map((run) => 1000 / (run.decodeMsPerStreamSecond + run.processMsPerFrame))),
+  };
+}
+
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   realtime = args.includes('--realtime');
   const rounds = numberArg(args, '--rounds', quick ? 1 : 3);
   const streams = numberArg(args, '--streams', 2);
+  const beforeDirectory = textOption(args, '--before');
   const workers = Math.max(1, availableParallelism());
   const machine = describeMachine();
   const loadStart = loadavg().map((value) => Math.round(value * 100) / 100);
   console.log(`machine: ${JSON.stringify(machine)}; load average ${loadStart.join(' ')}`);
+  const sides: Side[] = [{ name: 'this tree', modules: thisTree, kernels: 'wasm' }];
+  if (beforeDirectory !== undefined)
+    sides.push({ name: 'before', modules: await beforeModules(beforeDirectory), kernels: 'wasm' });
+  if (args.includes('--js')) {
+    const jsKernels = await kernelsInJsWorker();
+    if (jsKernels !== 'js') throw new Error(`the JS side's workers run ${jsKernels} kernels, not js`);
+    sides.push({ name: 'this tree, JS kernels', modules: thisTree, kernels: 'js' });
+  }
   const directory = await mkdtemp(join(tmpdir(), 'prevail-bench-stream-cost-'));
   const services = await openRandomBank(directory);
   try {
-    clipSeconds = quick ? 12 : clip720.seconds;
-    const clip = await make720Clip(directory, clipSeconds);
-    const jsKernels = await kernelsInJsWorker();
-    if (jsKernels !== 'js') throw new Error(`the JS side's workers run ${jsKernels} kernels, not js`);
+    clipSeconds = numberArg(args, '--seconds', quick ? 12 : clip720.seconds);
+    const clips: Clip[] = [
+      { name: 'zerolatency', path: await make720Clip(directory, clipSeconds), seconds: clipSeconds },
+      { name: '2 B-frames', path: await make720Clip(directory, clipSeconds, 2), seconds: clipSeconds },
+    ];
     console.log(
-      `clip: ${width}x${height} 25 fps H.264, keyframe every 2 s, ${clipSeconds} s; ${streams} streams at once, pool of ${workers} worker(s); bank 10,000 PDQ hashes; ${rounds} round(s); ${realtime ? "read at the clip's rate (-re)" : 'read as fast as ffmpeg decodes'}`,
+      `clips: ${width}x${height} 25 fps H.264, keyframe every 2 s, ${clipSeconds} s, without B-frames (zerolatency) and with 2; ${streams} streams at once, pool of ${workers} worker(s); bank 10,000 PDQ hashes; ${rounds} round(s); sides: ${sides.map((side) => side.name).join(', ')}; ${realtime ? "read at the clip's rate (-re)" : 'read as fast as ffmpeg decodes'}`,
     );
-    const decode = new Map<string, DecodeRun[]>(decoderVariants.map(({ name }) => [name, []]));
-    const pipeline = { wasm: [] as PipelineRun[], js: [] as PipelineRun[] };
+    const key = (side: string, clip: string) => `${side} / ${clip}`;
+    const decode = new Map<string, DecodeRun[]>();
+    const pipeline = new Map<string, PipelineRun[]>();
+    const push = <T>(map: Map<string, T[]>, name: string, value: T) => map.set(name, [...(map.get(name) ?? []), value]);
     const hashUnit = { wasm: [] as number[], js: [] as number[] };
     /** What the stream manager's default budget measures (wall clock): one hash, and the default views. */
     const budgetUnit: number[] = [];
@@ -242,17 +450,22 @@ export async function run(args: string[]): Promise<void> {
     /** The same views, in CPU ms (a letterboxed frame: 6 views, more than the clip's 3–4). */
     const viewsCpu: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      for (const { name, inputOptions } of decoderVariants) {
-        const result = await decodeOnce(clip, inputOptions);
-        decode.get(name)?.push(result);
-        console.log(`  round ${round}, decode ${name}: ffmpeg ${result.childMsPerStreamSecond.toFixed(1)} ms/stream-s`);
-      }
-      for (const kernels of round % 2 === 1 ? (['wasm', 'js'] as const) : (['js', 'wasm'] as const)) {
-        const result = await pipelineOnce(services, clip, streams, workers, kernels);
-        pipeline[kernels].push(result);
-        console.log(
-          `  round ${round}, pipeline ${kernels}: ${result.frames} frames, ${result.processMsPerFrame.toFixed(1)} ms/frame (main thread ${result.mainThreadMsPerFrame.toFixed(1)}), ffmpeg ${result.decodeMsPerStreamSecond.toFixed(1)} ms/stream-s`,
-        );
+      for (const clip of clips) {
+        for (const variant of decoderVariants) {
+          const result = await decodeOnce(clip.path, clip.seconds, variant);
+          push(decode, key(variant.name, clip.name), result);
+          console.log(
+            `  round ${round}, ${clip.name}, decode ${variant.name}: ffmpeg ${result.childMsPerStreamSecond.toFixed(1)} ms/stream-s`,
+          );
+        }
+        const order = round % 2 === 1 ? sides : [...sides].reverse();
+        for (const side of order) {
+          const result = await pipelineOnce(side.modules, services, clip.path, streams, workers, side.kernels);
+          push(pipeline, key(side.name, clip.name), result);
+          console.log(
+            `  round ${round}, ${clip.name}, pipeline ${side.name}: ${result.frames} frames, ${result.processMsPerFrame.toFixed(1)} ms/frame (main thread ${result.mainThreadMsPerFrame.toFixed(1)}), ffmpeg ${result.decodeMsPerStreamSecond.toFixed(1)} ms/stream-s`,
+          );
+        }
       }
       hashUnit.wasm.push(hashCpuMs(hashPixels));
       hashUnit.js.push(hashCpuMs(hashPixelsJs));
@@ -263,116 +476,164 @@ export async function run(args: string[]): Promise<void> {
       viewsCpu.push((processCpuMs() - viewsStarted) / 4);
     }
 
-    const reference = decode.get('default')?.[0]?.hashes ?? [];
-    const variants = decoderVariants.map(({ name }) => {
-      const runs = decode.get(name) ?? [];
-      const hashes = runs[0]?.hashes ?? [];
-      const distances = hashes.map((hash, index) =>
-        reference[index] === undefined ? 256 : pdqDistance(hash, reference[index] as PdqHash),
-      );
-      return {
-        name,
-        ffmpegMsPerStreamSecond: spread(runs.map((run) => run.childMsPerStreamSecond)),
-        pipeReadMsPerStreamSecond: spread(runs.map((run) => run.selfMsPerStreamSecond)),
-        framesSampled: hashes.length,
-        framesIdenticalToDefault: distances.filter((distance) => distance === 0).length,
-        maxHammingToDefault: distances.length === 0 ? null : Math.max(...distances),
-      };
-    });
-    const sides = (['wasm', 'js'] as const).map((kernels) => {
-      const runs = pipeline[kernels];
-      const decodeMs = spread(runs.map((run) => run.decodeMsPerStreamSecond));
-      const processMs = spread(runs.map((run) => run.processMsPerFrame));
-      const total = spread(runs.map((run) => run.decodeMsPerStreamSecond + run.processMsPerFrame));
-      return {
-        kernels,
-        framesPerRun: runs.map((run) => run.frames),
-        lookupsPerFrame: Math.round((runs[0]?.lookups ?? 0) / Math.max(1, runs[0]?.frames ?? 1)),
-        decodeMsPerStreamSecond: decodeMs,
-        prevailMsPerFrame: processMs,
-        mainThreadMsPerFrame: spread(runs.map((run) => run.mainThreadMsPerFrame)),
-        totalMsPerStreamSecond: total,
-        streamsPerCore: spread(runs.map((run) => 1000 / (run.decodeMsPerStreamSecond + run.processMsPerFrame))),
-      };
-    });
-    const [wasm, js] = sides as [(typeof sides)[0], (typeof sides)[0]];
+    // The frames: the 720p clips (first round), the shared sample videos and two generated originals (once).
+    const others: Clip[] = [];
+    for (const path of sharedSamples) {
+      if (!existsSync(path)) {
+        console.log(`shared sample video skipped (not present): ${path}`);
+        continue;
+      }
+      others.push({
+        name: path.split('/').pop() ?? path,
+        path,
+        seconds: (await probeVideo(path)).durationSeconds ?? 1,
+      });
+    }
+    for (const source of bankedSources.slice(0, 2)) {
+      const path = await makeOriginal(directory, source, quick ? 8 : 15);
+      others.push({ name: `${source.name} (generated)`, path, seconds: (await probeVideo(path)).durationSeconds ?? 1 });
+    }
+    for (const clip of others) {
+      for (const variant of decoderVariants)
+        push(decode, key(variant.name, clip.name), await decodeOnce(clip.path, clip.seconds, variant));
+    }
+    const frames = new Map<string, Record<string, FrameComparison>>();
+    for (const clip of [...clips, ...others]) {
+      const full = await fullDecode(clip.path);
+      const reference = decode.get(key(referenceVariant, clip.name))?.[0];
+      if (reference === undefined) continue;
+      const byVariant: Record<string, FrameComparison> = {};
+      for (const variant of decoderVariants) {
+        const first = decode.get(key(variant.name, clip.name))?.[0];
+        if (first !== undefined) byVariant[variant.name] = compareFrames(first, reference, full);
+      }
+      frames.set(clip.name, byVariant);
+    }
+    const variants = decoderVariants.map((variant) => ({
+      name: variant.name,
+      inputOptions: variant.inputOptions,
+      output: variant.output ?? null,
+      clips: Object.fromEntries(
+        [...clips, ...others].map((clip) => {
+          const runs = decode.get(key(variant.name, clip.name)) ?? [];
+          return [
+            clip.name,
+            {
+              ffmpegMsPerStreamSecond: spread(runs.map((run) => run.childMsPerStreamSecond)),
+              readMsPerStreamSecond: spread(runs.map((run) => run.selfMsPerStreamSecond)),
+              frames: frames.get(clip.name)?.[variant.name] ?? null,
+            },
+          ];
+        }),
+      ),
+    }));
+    const summaries = clips.map((clip) => ({
+      clip: clip.name,
+      sides: Object.fromEntries(
+        sides.map((side) => [side.name, summarizePipeline(pipeline.get(key(side.name, clip.name)) ?? [])]),
+      ),
+    }));
     const hashWasm = spread(hashUnit.wasm);
     const hashJs = spread(hashUnit.js);
-    const decodeDefault = variants[0]?.ffmpegMsPerStreamSecond.median ?? Number.NaN;
     console.log('');
-    printTable(
-      ['CPU per 720p stream at 1 fps (median of rounds, min–max)', 'WASM kernels', 'JS kernels', 'JS / WASM (×)'],
-      [
+    const columns = sides.map((side) => side.name);
+    const beforeIndex = sides.findIndex((side) => side.name === 'before');
+    for (const summary of summaries) {
+      const row = (label: string, pick: (side: ReturnType<typeof summarizePipeline>) => Spread, ratioOf?: boolean) => {
+        const values = columns.map((name) => pick(summary.sides[name] as ReturnType<typeof summarizePipeline>));
+        const before = beforeIndex >= 0 ? values[beforeIndex] : undefined;
+        return [
+          label,
+          ...values.map(show),
+          ...(beforeIndex >= 0
+            ? [ratioOf === true && before !== undefined ? ratio(values[0]?.median ?? Number.NaN, before.median) : '']
+            : []),
+        ];
+      };
+      printTable(
         [
-          'decoding: ffmpeg ms per stream-second',
-          show(wasm.decodeMsPerStreamSecond),
-          show(js.decodeMsPerStreamSecond),
-          '',
+          `${summary.clip}: CPU per 720p stream at 1 fps (median of rounds, min–max)`,
+          ...columns,
+          ...(beforeIndex >= 0 ? ['this tree / before (×)'] : []),
         ],
         [
-          'Prevail: hashing every view + lookups + pipe, ms per frame',
-          show(wasm.prevailMsPerFrame),
-          show(js.prevailMsPerFrame),
-          ratio(js.prevailMsPerFrame.median, wasm.prevailMsPerFrame.median),
+          row('decoding: ffmpeg ms per stream-second', (side) => side.decodeMsPerStreamSecond, true),
+          row('Prevail: views hashed + lookups + pipe, ms per frame', (side) => side.prevailMsPerFrame, true),
+          row('  of which main thread, ms per frame', (side) => side.mainThreadMsPerFrame, true),
+          row('total ms per stream-second', (side) => side.totalMsPerStreamSecond, true),
+          row('720p streams per core at 1 fps (1000 / total)', (side) => side.streamsPerCore, true),
         ],
-        ['  of which main thread, ms per frame', show(wasm.mainThreadMsPerFrame), show(js.mainThreadMsPerFrame), ''],
-        [
-          'total ms per stream-second',
-          show(wasm.totalMsPerStreamSecond),
-          show(js.totalMsPerStreamSecond),
-          ratio(js.totalMsPerStreamSecond.median, wasm.totalMsPerStreamSecond.median),
-        ],
-        [
-          '720p streams per core at 1 fps (1000 / total)',
-          show(wasm.streamsPerCore),
-          show(js.streamsPerCore),
-          ratio(wasm.streamsPerCore.median, js.streamsPerCore.median),
-        ],
-        [
-          'one 720p hash, CPU ms (hashPixels; hashPixelsJs)',
-          show(hashWasm),
-          show(hashJs),
-          ratio(hashJs.median, hashWasm.median),
-        ],
-        [
-          'decoding a stream-second in hashes of that kernel',
-          ratio(decodeDefault, hashWasm.median),
-          ratio(decodeDefault, hashJs.median),
-          `budget assumes ${decodeCostInHashes}`,
-        ],
-      ],
+      );
+      console.log('');
+    }
+    const decodeReference = variants[0]?.clips.zerolatency?.ffmpegMsPerStreamSecond.median ?? Number.NaN;
+    console.log(
+      `one 720p hash, CPU ms: WASM ${show(hashWasm)}, JS ${show(hashJs)}; decoding a zerolatency stream-second with -threads 1 = ${ratio(decodeReference, hashWasm.median)} WASM hashes (the budget assumes ${decodeCostInHashes})`,
     );
     const budgetHash = spread(budgetUnit);
     const budgetViewsMs = spread(budgetViews);
     const viewsCpuMs = spread(viewsCpu);
     const estimateCpu = viewsCpuMs.median + decodeCostInHashes * hashWasm.median;
     console.log(
-      `budget (${activePdqKernels} kernels, decoding = ${decodeCostInHashes} hashes): its measures at first use (wall clock) one hash ${show(budgetHash)} ms, the default views of a letterboxed frame ${show(budgetViewsMs)} ms; in CPU ms ${show(hashWasm)} and ${show(viewsCpuMs)}, so its per-stream-second estimate in CPU is ${estimateCpu.toFixed(1)} ms against ${wasm.totalMsPerStreamSecond.median.toFixed(1)} ms measured`,
+      `budget (${activePdqKernels} kernels, decoding = ${decodeCostInHashes} hashes): its measures at first use (wall clock) one hash ${show(budgetHash)} ms, the default views of a letterboxed frame ${show(budgetViewsMs)} ms; in CPU ms ${show(hashWasm)} and ${show(viewsCpuMs)}, so its per-stream-second estimate in CPU is ${estimateCpu.toFixed(1)} ms`,
     );
     console.log('');
+    const describeFrames = (comparison: FrameComparison | null) =>
+      comparison === null
+        ? 'n/a'
+        : `${comparison.identicalToReference}/${comparison.framesSampled} same (max ${comparison.maxToReference}), ${comparison.inFullDecode} decoded exactly (max ${comparison.maxToNearestDecoded})`;
+    for (const clip of clips) {
+      printTable(
+        [
+          `decoder options, ${clip.name} (1 stream at a time)`,
+          'ffmpeg ms per stream-second',
+          `vs ${referenceVariant} (×)`,
+          'sampled frames: as -threads 1 (max bits off); a frame of a full decode (max bits to nearest)',
+        ],
+        variants.map((variant) => {
+          const measured = variant.clips[clip.name];
+          const reference = variants[0]?.clips[clip.name]?.ffmpegMsPerStreamSecond.median ?? Number.NaN;
+          return [
+            variant.name,
+            measured === undefined ? 'n/a' : show(measured.ffmpegMsPerStreamSecond),
+            ratio(reference, measured?.ffmpegMsPerStreamSecond.median ?? Number.NaN),
+            describeFrames(measured?.frames ?? null),
+          ];
+        }),
+      );
+      console.log('');
+    }
     printTable(
       [
-        'decoder flags (1 stream at a time)',
-        'ffmpeg ms per stream-second',
-        'vs default (×)',
-        'sampled frames hashing as default',
+        'decoder options, other videos (once): ffmpeg ms per stream-second; sampled frames',
+        ...others.map((clip) => clip.name),
       ],
       variants.map((variant) => [
         variant.name,
-        show(variant.ffmpegMsPerStreamSecond),
-        ratio(decodeDefault, variant.ffmpegMsPerStreamSecond.median),
-        `${variant.framesIdenticalToDefault}/${variant.framesSampled} (max ${variant.maxHammingToDefault} bits)`,
+        ...others.map((clip) => {
+          const measured = variant.clips[clip.name];
+          return measured === undefined
+            ? 'n/a'
+            : `${measured.ffmpegMsPerStreamSecond.median.toFixed(1)}; ${describeFrames(measured.frames)}`;
+        }),
       ]),
     );
     await finishBenchmark(realtime ? 'stream-cost-realtime' : 'stream-cost', {
       realtime,
       machine,
       loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
-      clip: { width, height, fps: 25, seconds: clipSeconds, gopSeconds: 2 },
+      clips: [
+        { name: 'zerolatency', width, height, fps: 25, seconds: clipSeconds, gopSeconds: 2, bFrames: 0 },
+        { name: '2 B-frames', width, height, fps: 25, seconds: clipSeconds, gopSeconds: 2, bFrames: 2 },
+      ],
+      otherVideos: others.map((clip) => ({ name: clip.name, seconds: clip.seconds })),
       rounds,
       streamsAtOnce: streams,
       poolWorkers: workers,
-      pipeline: sides,
+      sides: sides.map((side) => ({ name: side.name, kernels: side.kernels })),
+      before: beforeDirectory === undefined ? null : { directory: resolve(beforeDirectory) },
+      streamDecoderOptions,
+      pipeline: summaries,
       hashCpuMs: { wasm: hashWasm, js: hashJs },
       budgetMeasures: {
         kernels: activePdqKernels,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- stream-quality [--quick] [--configs old,nomoving,default] [--before DIR]
- * [--bank-fps N] [--seconds N] [--transforms PREFIX,...] [--parallel N] [--name stream-quality-SUFFIX]`:
+ * [--bank-fps N] [--seconds N] [--transforms PREFIX,...] [--parallel N] [--bframes N] [--name stream-quality-SUFFIX]`:
  * how well live-stream watching matches banked videos that a stream has changed (issue 14).
  *
  * 1. Builds benign videos from ffmpeg's own synthetic sources (and, when present, the shared vPDQ
@@ -32,6 +32,9 @@
  * - `nozoom`: the default passes without the zoomed inner view (the default before it was added);
  * - `offcentre`: the default passes and the off-centre inner views (`FrameViewOptions.offCentreInner`);
  * - `smallinsets`: the default passes with the small-inset search (`FrameViewOptions.smallInsets`);
+ * - `threads1`: as `default`, decoding every frame (`decoderOptions: ['-threads', '1']`, the decoder
+ *   options before `-skip_frame noref`), to compare on streams with B-frames (`--bframes 2`; the
+ *   stream clips have none by default, and then the two decode the same frames);
  * - `before` (with `--before DIR`): the `StreamWatcher` and `readFrames` of another worktree's
  *   bench build (`npx tsc -p tsconfig.bench.json` there first), with its defaults.
  *
@@ -102,6 +105,7 @@ function thisTree(
   name: string,
   hasher: (() => FrameHasher) | undefined,
   bank: Configuration['bank'] = 'dense',
+  decoderOptions?: readonly string[],
 ): Configuration {
   return {
     name,
@@ -114,6 +118,7 @@ function thisTree(
         readFrames,
         reconnect: { maxReconnects: 0 },
         ...(hasher !== undefined ? { hashFrame: hasher() } : {}),
+        ...(decoderOptions !== undefined ? { decoderOptions } : {}),
       }),
   };
 }
@@ -130,6 +135,7 @@ const namedConfigurations: Record<string, () => Configuration> = {
   nozoom: () => thisTree('nozoom', () => frameHasher({ ...defaultFrameViews, zoomedInner: false })),
   offcentre: () => thisTree('offcentre', () => frameHasher({ ...defaultFrameViews, offCentreInner: true })),
   smallinsets: () => thisTree('smallinsets', () => frameHasher({ ...defaultFrameViews, smallInsets: true })),
+  threads1: () => thisTree('threads1', undefined, 'dense', ['-threads', '1']),
 };
 
 /** The `StreamWatcher` of another worktree's bench build, with its defaults. */
@@ -324,6 +330,7 @@ async function commitOf(directory: string): Promise<string | null> {
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const bFrames = whole(textOption(args, '--bframes') ?? '0', '--bframes', 0, 4);
   const contentSeconds = whole(textOption(args, '--seconds') ?? (quick ? 10 : 15), '--seconds', 2, 120);
   const parallel = whole(textOption(args, '--parallel') ?? (quick ? 12 : 14), '--parallel', 1, 64);
   const configNames = (textOption(args, '--configs') ?? 'old,nomoving,default')
@@ -438,7 +445,7 @@ export async function run(args: string[]): Promise<void> {
       const id = `s${index}`;
       return {
         id,
-        clip: await makeStreamClip(directory, spec.original, spec.transform, id),
+        clip: await makeStreamClip(directory, spec.original, spec.transform, id, bFrames),
         video: spec.source.name,
         transform: spec.transform.name,
         speed: spec.transform.speed ?? 1,
@@ -509,7 +516,7 @@ export async function run(args: string[]): Promise<void> {
       );
     await finishBenchmark(resultName, {
       quick,
-      video: { width, height, fps: rate, contentSeconds, leadSeconds, samples: samples.length },
+      video: { width, height, fps: rate, contentSeconds, leadSeconds, samples: samples.length, bFrames },
       bankFps: bankFps ?? 'default',
       bankedFrames,
       budgetSeconds,

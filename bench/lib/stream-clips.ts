@@ -177,13 +177,15 @@ export async function makeOriginal(directory: string, source: Source, seconds: n
 
 /**
  * The stream's clip: the lead-in, then the original, both through the transformation; H.264 with
- * a keyframe every second (a watcher joining waits at most a second), no B-frames.
+ * a keyframe every second (a watcher joining waits at most a second), no B-frames unless
+ * `bFrames` (OBS's x264 and the platforms' ingest recommendations send 2).
  */
 export async function makeStreamClip(
   directory: string,
   original: string,
   transform: Transform,
   name: string,
+  bFrames = 0,
 ): Promise<string> {
   const path = join(directory, `${name}.mp4`);
   const lead = `color=c=0x404040:s=${width}x${height}:r=${rate}:d=${leadSeconds}`;
@@ -197,7 +199,7 @@ export async function makeStreamClip(
   await ffmpeg([
     ...inputs,
     ...['-filter_complex', filter, '-map', '[v]', '-an', '-r', String(rate)],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', String(bFrames)],
     ...['-g', String(rate), '-keyint_min', String(rate), '-sc_threshold', '0'],
     ...(transform.encode ?? ['-crf', '23']),
     path,
@@ -211,18 +213,22 @@ export const clip720 = { width: 1280, height: 720, fps: 25, seconds: 40, gopSeco
 /**
  * Writes the 720p25 H.264 clip of the stream benches (`testsrc2`, a keyframe every 2 s, the usual
  * live-streaming setting of OBS, Twitch and YouTube Live) with a white block in its black top band
- * whose position is the clip second (read back by `bench/stream.ts` to time each frame).
+ * whose position is the clip second (read back by `bench/stream.ts` to time each frame). By default
+ * without B-frames (`-tune zerolatency`: every frame is a reference frame, the most decoding a
+ * stream can cost); `bFrames: 2` encodes as OBS's x264 and the platforms' ingest recommendations
+ * do, two B-frames between reference frames (x264's `veryfast` without the tune).
  */
-export async function make720Clip(directory: string, seconds: number = clip720.seconds): Promise<string> {
+export async function make720Clip(directory: string, seconds: number = clip720.seconds, bFrames = 0): Promise<string> {
   const { width: w, height: h, fps, gopSeconds } = clip720;
-  const path = join(directory, `clip720-${seconds}s.mp4`);
+  const path = join(directory, `clip720-${seconds}s${bFrames > 0 ? `-bf${bFrames}` : ''}.mp4`);
   await execFileAsync(ffmpegPath(), [
     ...['-hide_banner', '-loglevel', 'error', '-y'],
     ...['-f', 'lavfi', '-i', `testsrc2=s=${w}x${h}:r=${fps}:d=${seconds}`],
     ...['-f', 'lavfi', '-i', `color=c=white:s=32x32:r=${fps}`],
     '-filter_complex',
     `[0:v]drawbox=x=0:y=0:w=${w}:h=32:color=black:t=fill[band];[band][1:v]overlay=x='mod(floor(t+0.001),40)*32':y=0:eval=frame:shortest=1,format=yuv420p[v]`,
-    ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency'],
+    ...['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast'],
+    ...(bFrames > 0 ? ['-bf', String(bFrames)] : ['-tune', 'zerolatency']),
     ...['-g', String(fps * gopSeconds), '-keyint_min', String(fps * gopSeconds), '-sc_threshold', '0', path],
   ]);
   return path;

@@ -45,6 +45,8 @@ export interface StreamSettings {
   readonly cooldownMs?: number;
   readonly reconnect?: Partial<ReconnectPolicy>;
   readonly stallTimeoutSeconds?: number;
+  /** ffmpeg input options of every stream's decoder (default `streamDecoderOptions`; see `StreamWatcherOptions.decoderOptions`). */
+  readonly decoderOptions?: readonly string[];
   /** Finished streams kept for `GET /v1/streams` (default 100, newest kept). */
   readonly keepFinished?: number;
   /** Evidence preservation of matched frames; absent (the default): frames are never stored. */
@@ -201,6 +203,7 @@ export class StreamManager {
       ...(this.#options.stallTimeoutSeconds !== undefined
         ? { stallTimeoutSeconds: this.#options.stallTimeoutSeconds }
         : {}),
+      ...(this.#options.decoderOptions !== undefined ? { decoderOptions: this.#options.decoderOptions } : {}),
     });
     const active = this.#active();
     this.#watchers.set(id, watcher);

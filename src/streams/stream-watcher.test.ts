@@ -119,6 +119,16 @@ describe('StreamWatcher', () => {
     }
   });
 
+  test("decoderOptions replaces the default decoder options, before the source's own", async () => {
+    const { watcher, log } = watch([{ scenes: [pattern] }], {
+      kind: 'file',
+      extra: { decoderOptions: ['-threads', '1'] },
+    });
+    await watcher.start().finished;
+    assert.deepEqual(log.connections[0]?.inputOptions?.slice(0, 2), ['-threads', '1']);
+    assert.ok(!log.connections[0]?.inputOptions?.includes('-skip_frame'), 'the default is replaced, not added to');
+  });
+
   test('a live stream that drops is reconnected with backoff; stream time goes on; ended when it stays away', async () => {
     const { watcher, events, log } = watch([
       { scenes: [pattern, pattern, pattern], failWith: 'VIDEO_STALLED' },
@@ -132,8 +142,9 @@ describe('StreamWatcher', () => {
     assert.deepEqual(
       log.connections[0]?.inputOptions,
       [...streamDecoderOptions, ...fastStartOptions('rtmp://media.test/live/a'), '-x'],
-      'one decoding thread, an RTMP source starts fast, then its own options',
+      'one decoding thread, non-reference frames skipped, an RTMP source starts fast, then its own options',
     );
+    assert.deepEqual(streamDecoderOptions, ['-threads', '1', '-skip_frame', 'noref']);
     assert.ok(fastStartOptions('rtmp://media.test/live/a').includes('nobuffer'));
     assert.deepEqual(fastStartOptions('https://media.test/live/a.m3u8'), [], 'HLS keeps its probing');
     const reconnects = events.filter((event) => event.type === 'reconnect');

@@ -19,14 +19,34 @@ import type {
 import { describeError, roundToMs } from './watch-values.js';
 
 /**
- * ffmpeg input options for every watched stream's decoder: one decoding thread (`-threads 1`).
- * A watcher decodes every frame of its stream and a server runs many streams, so the parallelism
- * is in the streams, one ffmpeg each; ffmpeg's default frame threading (as many threads as cores,
- * plus one, up to 16 per stream) spends more CPU on the same frames and holds frames back by one
- * per thread. Measured (`npm run bench -- stream-cost`, 720p25 H.264, 2-core machine under load):
- * 64 ms of ffmpeg CPU per stream-second against 66 ms, every sampled frame bit-identical.
+ * The default ffmpeg input options of a watched stream's decoder (`StreamWatcherOptions.decoderOptions`
+ * replaces them):
+ *
+ * - `-threads 1`: one decoding thread. A watcher decodes its stream and a server runs many
+ *   streams, so the parallelism is in the streams, one ffmpeg each; ffmpeg's default frame
+ *   threading spends more CPU on the same frames and holds frames back by one per thread (64 ms of
+ *   ffmpeg CPU per stream-second against 66 ms, every sampled frame bit-identical).
+ * - `-skip_frame noref`: frames that no other frame is predicted from (the non-reference B-frames
+ *   of an H.264 or HEVC stream, which OBS and most RTMP encoders send, 2 between reference
+ *   frames) are not decoded at all. Every frame still decoded is bit-identical to a full decode,
+ *   since no kept frame depends on a skipped one; what changes is which frame of each second the
+ *   1 fps sampler takes: the first decoded frame of the second, a reference frame at most a few
+ *   frame intervals later, with its own presentation timestamp (stream time stays true). A stream
+ *   without B-frames (`-tune zerolatency`, video calls) has no non-reference frames and is decoded
+ *   as before. Measured (`npm run bench -- stream-cost`, docs/streams.md "Cost per stream"):
+ *   ffmpeg's CPU for a 720p25 stream with 2 B-frames 63 → 43 ms per stream-second (1.47×; the
+ *   shared vPDQ samples 1.0–1.6×), every sampled frame a frame of a full decode, bit for bit; banks
+ *   keep every distinct frame (`vpdq_dense`), so any frame of the second matches, and
+ *   `stream-quality` on B-frame streams matched 49 of 56 either way.
+ *
+ * Not adopted, measured in the same bench: skipping the deblocking filter (`-skip_loop_filter`,
+ * 0–10 % less CPU, but the pixels of later frames drift until the next keyframe: sampled frames
+ * up to 4–10 PDQ bits from a full decode), `-skip_frame bidir` (also skips B-frames that others
+ * may reference: what is predicted from them then decodes wrong), `-flags2 fast` and `-skip_idct`
+ * (nothing measurable for H.264), gray or scaled output from ffmpeg (not the same pixels, no
+ * saving in ffmpeg).
  */
-export const streamDecoderOptions: readonly string[] = ['-threads', '1'];
+export const streamDecoderOptions: readonly string[] = ['-threads', '1', '-skip_frame', 'noref'];
 
 /** What a watcher watches and where its results go. */
 export interface StreamWatcherOptions {
@@ -56,6 +76,13 @@ export interface StreamWatcherOptions {
    * applied to files read faster than real time.
    */
   readonly maxLagSeconds?: number;
+  /**
+   * ffmpeg input options of the stream's decoder, before the source's own (default
+   * `streamDecoderOptions`: one decoding thread, non-reference frames skipped). Give `['-threads',
+   * '1']` to decode every frame, for instance for a source whose encoder marks all but its
+   * keyframes as non-reference frames, so that the 1 fps sampler would see only the keyframes.
+   */
+  readonly decoderOptions?: readonly string[];
   /** Read files at their native speed (`-re`), as if live. */
   readonly realtime?: boolean;
   /** The frame reader: `readFrames` of `src/video` (a fake in unit tests). */
@@ -283,6 +310,7 @@ export class StreamWatcher {
     const { source } = this.#options;
     const backoff = new ReconnectBackoff(this.#policy, this.#options.random);
     const stallTimeoutSeconds = this.#options.stallTimeoutSeconds ?? Math.max(10, 3 / this.#requestedFps);
+    const decoderOptions = this.#options.decoderOptions ?? streamDecoderOptions;
     for (;;) {
       const session = new AbortController();
       this.#session = session;
@@ -294,7 +322,7 @@ export class StreamWatcher {
         const frames = this.#options.readFrames(source.source, {
           fps: this.#requestedFps,
           signal: session.signal,
-          inputOptions: [...streamDecoderOptions, ...fastStartOptions(source.source), ...source.inputOptions],
+          inputOptions: [...decoderOptions, ...fastStartOptions(source.source), ...source.inputOptions],
           stallTimeoutSeconds,
           lowLatency: true,
           ...(httpProxy !== undefined ? { httpProxy } : {}),
