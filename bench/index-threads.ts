@@ -25,13 +25,11 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexes/index.js';
-import { wordsToPdqHash } from '../src/signals/index.js';
 import { runCpu, runCpuChild } from './lib/index-cpu.js';
 import { runRebuild } from './lib/index-rebuild.js';
 import { describeMachine } from './lib/machine.js';
-import { batchSize, type Planted, radius } from './lib/planted-pdq.js';
+import { loadPlanted, type Planted, radius } from './lib/planted-pdq.js';
 import { finishBenchmark, printTable } from './lib/report.js';
-import { splitMix32 } from './lib/split-mix32.js';
 
 /** Time budget of one side's round. */
 const roundBudgetMs = 20_000;
@@ -55,44 +53,15 @@ function percentile(sorted: number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? Number.NaN;
 }
 
-/** Loads `size` random hashes into both indexes (the same hashes) and plants `queries` neighbours. */
+/** Loads `size` random hashes into both indexes (the same hashes) and plants `queries` neighbours, timed. */
 function load(
   size: number,
   queries: number,
   multi: MultiIndexPdqIndex,
   shared: SharedPdqIndex,
 ): { planted: Planted[]; loadMs: number } {
-  const random = splitMix32(20261206);
-  const wanted = new Map<number, number>();
-  for (let guard = 0; wanted.size < Math.min(queries, size) && guard < queries * 20; guard++) {
-    const slot = random() % size;
-    if (!wanted.has(slot)) wanted.set(slot, wanted.size);
-  }
-  const planted: Planted[] = new Array(wanted.size);
-  multi.reserve(size);
-  shared.reserve(size);
-  const words = new Uint32Array(batchSize * 8);
-  const owners = new Int32Array(batchSize);
   const started = performance.now();
-  for (let first = 0; first < size; first += batchSize) {
-    const count = Math.min(batchSize, size - first);
-    for (let i = 0; i < count * 8; i++) words[i] = random();
-    for (let i = 0; i < count; i++) {
-      owners[i] = first + i + 1;
-      const order = wanted.get(first + i);
-      if (order === undefined) continue;
-      const copy = words.slice(i * 8, i * 8 + 8);
-      const flips = 1 + (random() % radius);
-      const flipped = new Set<number>();
-      while (flipped.size < flips) flipped.add(random() % 256);
-      for (const bit of flipped) copy[bit >>> 5] = ((copy[bit >>> 5] as number) ^ (1 << (bit & 31))) >>> 0;
-      planted[order] = { query: wordsToPdqHash(copy), owner: first + i + 1 };
-    }
-    multi.addMany(owners.subarray(0, count), words.subarray(0, count * 8));
-    shared.addMany(owners.subarray(0, count), words.subarray(0, count * 8));
-  }
-  multi.rebuild();
-  shared.rebuild();
+  const planted = loadPlanted(size, queries, [multi, shared]);
   return { planted, loadMs: performance.now() - started };
 }
 

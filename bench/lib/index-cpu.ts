@@ -27,12 +27,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SharedPdqIndex } from '../../src/indexes/index.js';
-import { wordsToPdqHash } from '../../src/signals/index.js';
 import { describeMachine } from './machine.js';
-import { batchSize, type Planted, radius } from './planted-pdq.js';
+import { loadPlanted, type Planted, radius } from './planted-pdq.js';
 import { finishBenchmark, printTable } from './report.js';
 import { commitOf } from './side-runs.js';
-import { splitMix32 } from './split-mix32.js';
 
 const execute = promisify(execFile);
 /** This file's directory once built (`build/bench/bench/lib`). */
@@ -104,38 +102,6 @@ function residentMb(): { rssMb: number; hugePagesMb: number } {
   }
 }
 
-/** Loads the same `size` random hashes into every index and plants `queries` neighbours. */
-function load(size: number, queries: number, indexes: readonly LookupIndex[]): Planted[] {
-  const random = splitMix32(20261206);
-  const wanted = new Map<number, number>();
-  for (let guard = 0; wanted.size < Math.min(queries, size) && guard < queries * 20; guard++) {
-    const slot = random() % size;
-    if (!wanted.has(slot)) wanted.set(slot, wanted.size);
-  }
-  const planted: Planted[] = new Array(wanted.size);
-  for (const index of indexes) index.reserve(size);
-  const words = new Uint32Array(batchSize * 8);
-  const owners = new Int32Array(batchSize);
-  for (let first = 0; first < size; first += batchSize) {
-    const count = Math.min(batchSize, size - first);
-    for (let i = 0; i < count * 8; i++) words[i] = random();
-    for (let i = 0; i < count; i++) {
-      owners[i] = first + i + 1;
-      const order = wanted.get(first + i);
-      if (order === undefined) continue;
-      const copy = words.slice(i * 8, i * 8 + 8);
-      const flips = 1 + (random() % radius);
-      const flipped = new Set<number>();
-      while (flipped.size < flips) flipped.add(random() % 256);
-      for (const bit of flipped) copy[bit >>> 5] = ((copy[bit >>> 5] as number) ^ (1 << (bit & 31))) >>> 0;
-      planted[order] = { query: wordsToPdqHash(copy), owner: first + i + 1 };
-    }
-    for (const index of indexes) index.addMany(owners.subarray(0, count), words.subarray(0, count * 8));
-  }
-  for (const index of indexes) index.rebuild();
-  return planted;
-}
-
 /** Looks `planted` up on `index`, timed; each answer as text into `answers`. */
 function round(side: SideTotals, index: LookupIndex, planted: readonly Planted[], answers: string[]): void {
   const cpu = process.cpuUsage();
@@ -167,7 +133,7 @@ export async function runCpuChild(options: CpuOptions): Promise<void> {
   // The index loaded (allocated) first is the one whose arrays come first in memory; the parent
   // runs one child in each order, since that alone may tilt a side by some percent.
   const order = options.beforeFirst ? [indexes.before, indexes.after] : [indexes.after, indexes.before];
-  const planted = load(options.size, options.queries, order);
+  const planted = loadPlanted(options.size, options.queries, order);
   const loadMs = performance.now() - started;
   // Warm-up (not timed): the JIT compiles each side's search loops.
   for (const { query } of planted.slice(0, 300)) for (const index of Object.values(indexes)) index.query(query, radius);
