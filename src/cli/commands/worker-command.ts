@@ -41,15 +41,17 @@ export function workerCommand(io: CliIo): Command {
     )
     .option(
       '--partition-lease-ms <ms>',
-      'with --partitions: how long a partition lease lasts unrenewed (renewed every third of it): the hand-over delay after a worker dies (at least 3,000)',
+      'with --partitions: how long a partition lease lasts unrenewed (renewed every third of it): the hand-over delay after a worker dies (3,000 to 3,600,000)',
       positiveInteger,
       15_000,
     )
     .action(async (options: WorkerOptions) => {
       if (options.partitions !== undefined && options.partitions > 1024)
         throw new EngineError('CONFIG_INVALID', '--partitions is at most 1,024');
-      if (options.partitionLeaseMs < 3000)
-        throw new EngineError('CONFIG_INVALID', '--partition-lease-ms is at least 3,000');
+      // The upper bound keeps the renewal timer (a third of the lease) within what setTimeout
+      // takes: Node runs a longer delay after 1 ms, which would renew leases in a tight loop.
+      if (options.partitionLeaseMs < 3000 || options.partitionLeaseMs > 3_600_000)
+        throw new EngineError('CONFIG_INVALID', '--partition-lease-ms is from 3,000 to 3,600,000 (an hour)');
       const settings = storageSettings(options);
       if (settings.databaseUrl === undefined || !/^postgres(ql)?:\/\//.test(settings.databaseUrl))
         throw new EngineError(
