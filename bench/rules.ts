@@ -8,7 +8,10 @@
  * - before (with `--before DIR`): the same on the code of another commit checked out in the
  *   worktree DIR and built there (`npx tsc -p tsconfig.bench.json`); the two sides run in turns,
  *   `--repeat` times each, medians reported, and must store the same rule hits (number and
- *   SHA-256) or the benchmark fails;
+ *   SHA-256) or the benchmark fails; each side's node runs with the flags its tree's
+ *   `deploy/prevail.service` starts Prevail with (`NODE_OPTIONS`), and when this tree sets any,
+ *   this code runs a third time with node's defaults, so the code's gain and the flags' are told
+ *   apart;
  * - baseline: the same features recomputed for every event by querying the stored history
  *   (SQL aggregates over an indexed history table, the design whose history queries bound Tazama),
  *   then the same rules; measured on the first events for a bounded time;
@@ -22,11 +25,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { builtinPacks } from '../src/app/index.js';
 import { openEngine } from '../src/engine/index.js';
 import { openStorage } from '../src/storage/index.js';
+import { deployedNodeFlags, thisRepository } from './lib/deployed-node-flags.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
 import { syntheticEvent, windows, writePolicy } from './lib/rules-workload.js';
 import { option, type SideOptions, sideOptions } from './lib/side-options.js';
-import { buildRoots, runInTurns, sideRows, sidesAgree, summarizeSides } from './lib/side-runs.js';
+import { buildRoots, rates, runInTurns, sideRows, sidesAgree, summarizeSides } from './lib/side-runs.js';
 
 /** One run of one side (see `rules-side.ts`). */
 interface SideRun {
@@ -40,14 +44,23 @@ interface SideRun {
 /**
  * Prevail on this code and, given `--before`, on that worktree's build, in turns, `repeat` times
  * each, on the same events and policy; fails when any run's rule hits differ from the first's.
+ * Each side runs as its tree deploys it (`deployedNodeFlags`: the V8 flags of its
+ * `deploy/prevail.service`), and this code runs a third time with node's defaults ("plain"), so
+ * that the gain of the code and that of the flags are told apart in one run.
  */
 async function runSides(policy: string, total: number, { beforeDirectory, repeat }: SideOptions) {
   const roots = buildRoots(beforeDirectory, 'engine');
-  const { after, before } = await runInTurns<'before' | 'after', SideRun>(
+  const flags = {
+    before: beforeDirectory === undefined ? [] : deployedNodeFlags(beforeDirectory),
+    plain: [],
+    after: deployedNodeFlags(thisRepository()),
+  };
+  const { after, before, plain } = await runInTurns<'before' | 'plain' | 'after', SideRun>(
     'rules-side.js',
     repeat,
     {
       before: roots.before === undefined ? undefined : [roots.before, policy, String(total)],
+      plain: flags.after.length === 0 ? undefined : [roots.after, policy, String(total)],
       after: [roots.after, policy, String(total)],
     },
     (round, latest) =>
@@ -59,10 +72,12 @@ async function runSides(policy: string, total: number, { beforeDirectory, repeat
           )
           .join('; ')}`,
       ),
+    flags,
   );
   const outcome = (item: SideRun) => ({ count: item.hits, sha256: item.hitsSha256 });
-  sidesAgree(after, before, outcome, false);
-  return summarizeSides({ after, before }, beforeDirectory, (item) => item.events, outcome);
+  sidesAgree([...after, ...plain], before, outcome, false);
+  const summary = await summarizeSides({ after, before }, beforeDirectory, (item) => item.events, outcome);
+  return { ...summary, plain: plain.length === 0 ? undefined : rates(plain, (item) => item.events), flags };
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -84,7 +99,7 @@ export async function run(args: string[]): Promise<void> {
     await writePolicy(policy);
 
     // Prevail: ingest (durable) + process, in batches, each side in a fresh process, in turns.
-    const { after, before } = await runSides(policy, total, sides);
+    const { after, before, plain, flags } = await runSides(policy, total, sides);
 
     // Synchronous verdicts at a paced 1,000 events per second, for 5 seconds, on this code, after
     // a warm-up of up to 100,000 events (so that entities have history and the code is compiled).
@@ -182,7 +197,27 @@ export async function run(args: string[]): Promise<void> {
     printTable(
       ['design', 'events', 'seconds', 'events/s', 'events/CPU-s'],
       [
-        ...sideRows('Prevail engine (durable log, incremental features, 50 rules)', total, after, before),
+        ...sideRows(
+          `Prevail engine (durable log, incremental features, 50 rules)${flags.after.length === 0 ? '' : `, node ${flags.after.join(' ')} as deployed`}`,
+          total,
+          after,
+          before,
+        ).map((row, index) =>
+          index === 1
+            ? [`${row[0]}${flags.before.length === 0 ? '' : `, node ${flags.before.join(' ')}`}`, ...row.slice(1)]
+            : row,
+        ),
+        ...(plain === undefined
+          ? []
+          : [
+              [
+                'Prevail engine, this code, node defaults',
+                total,
+                plain.seconds.toFixed(1),
+                plain.perSecond,
+                plain.perCpuSecond,
+              ],
+            ]),
         [
           'baseline: recompute features from stored history per event',
           baselineEvents,
@@ -197,8 +232,13 @@ export async function run(args: string[]): Promise<void> {
         `after/before: ${ratio.toFixed(2)}× events/s, ${cpuRatio.toFixed(2)}× per CPU-second (medians of ${repeat} runs each, taken in turns; runs after ${after.runsPerCpuSecond.join(', ')}/CPU-s, before ${before.runsPerCpuSecond.join(', ')}/CPU-s)`,
       );
     }
+    if (plain !== undefined) {
+      console.log(
+        `the code alone (node defaults)${before === undefined ? '' : `/before: ${(plain.perCpuSecond / before.perCpuSecond).toFixed(2)}×`} per CPU-second (runs ${plain.runsPerCpuSecond.join(', ')}/CPU-s); the deployed flags (${flags.after.join(' ')}) on this code: ${(after.perCpuSecond / plain.perCpuSecond).toFixed(2)}×`,
+      );
+    }
     console.log(
-      `speed-up over recompute: ${(after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.count} rule hits stored (SHA-256 ${after.sha256.slice(0, 12)}…, the same on every run${before === undefined ? '' : ' of both sides'})`,
+      `speed-up over recompute: ${(after.perSecond / Math.max(1, baselinePerSecond)).toFixed(1)}×; ${after.count} rule hits stored (SHA-256 ${after.sha256.slice(0, 12)}…, the same on every run${before === undefined && plain === undefined ? '' : ' of every side'})`,
     );
     console.log(
       `synchronous verdict latency at 1,000 events/s (5,000 events): p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`,
@@ -213,6 +253,17 @@ export async function run(args: string[]): Promise<void> {
       eventsPerCpuSecond: after.perCpuSecond,
       runsEventsPerSecond: after.runsPerSecond,
       runsEventsPerCpuSecond: after.runsPerCpuSecond,
+      nodeFlags: flags.after,
+      ...(plain === undefined
+        ? {}
+        : {
+            plain: {
+              eventsPerSecond: plain.perSecond,
+              eventsPerCpuSecond: plain.perCpuSecond,
+              runsEventsPerSecond: plain.runsPerSecond,
+              runsEventsPerCpuSecond: plain.runsPerCpuSecond,
+            },
+          }),
       ruleHits: after.count,
       ruleHitsSha256: after.sha256,
       ...(before === undefined || ratio === undefined || cpuRatio === undefined
@@ -220,6 +271,7 @@ export async function run(args: string[]): Promise<void> {
         : {
             before: {
               commit: before.commit,
+              nodeFlags: flags.before,
               eventsPerSecond: before.perSecond,
               eventsPerCpuSecond: before.perCpuSecond,
               runsEventsPerSecond: before.runsPerSecond,

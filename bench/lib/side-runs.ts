@@ -35,22 +35,30 @@ export function buildRoots(beforeDirectory: string | undefined, door: string): B
   return { after, before };
 }
 
-/** Runs the side script `script` (e.g. `payments-side.js`) in a fresh process with `args`; its last line, parsed. */
-async function runSide<T>(script: string, args: readonly string[]): Promise<T> {
-  const { stdout } = await execute(process.execPath, [join(here, script), ...args], { maxBuffer: 1 << 20 });
+/**
+ * Runs the side script `script` (e.g. `payments-side.js`) in a fresh process with `args`, node
+ * started with `nodeFlags` (e.g. the V8 flags a deployment starts the product with); its last
+ * line, parsed.
+ */
+async function runSide<T>(script: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<T> {
+  const { stdout } = await execute(process.execPath, [...nodeFlags, join(here, script), ...args], {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as T;
 }
 
 /**
  * Runs `script` `repeat` times for each side of `sides` (its arguments, the build root first; a
- * side given undefined is skipped), in turns, in the order of `sides`; after each round calls
- * `onRound` with the round's runs. Every side's runs, in order.
+ * side given undefined is skipped), in turns, in the order of `sides`, node started with the
+ * side's `nodeFlags` (none when absent); after each round calls `onRound` with the round's runs.
+ * Every side's runs, in order.
  */
 export async function runInTurns<K extends string, T>(
   script: string,
   repeat: number,
   sides: Record<K, readonly string[] | undefined>,
   onRound: (round: number, latest: Partial<Record<K, T>>) => void,
+  nodeFlags: Partial<Record<K, readonly string[]>> = {},
 ): Promise<Record<K, T[]>> {
   const names = Object.keys(sides) as K[];
   const runs = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
@@ -59,7 +67,7 @@ export async function runInTurns<K extends string, T>(
     for (const name of names) {
       const args = sides[name];
       if (args === undefined) continue;
-      const result = await runSide<T>(script, args);
+      const result = await runSide<T>(script, args, nodeFlags[name]);
       runs[name].push(result);
       latest[name] = result;
     }

@@ -1,7 +1,7 @@
 import type { ActionPlanner } from '../actions/index.js';
 import { type CaseRecord, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { AppendOutcome, EventCheck, EventProblem, LoggedEvent } from '../events/index.js';
+import { type AppendOutcome, type EventCheck, type EventProblem, type LoggedEvent, withSeq } from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
@@ -366,7 +366,7 @@ export class SignalsEngine {
         const logged = outcomes[position++];
         if (logged?.stored === true) {
           this.#watch.logged(logged.seq, startedAt);
-          this.#drain.offer({ ...event, seq: logged.seq });
+          this.#drain.offer(withSeq(event, logged.seq));
           derivedSeqs.push(logged.seq);
         }
       }
@@ -378,7 +378,7 @@ export class SignalsEngine {
       }
       results.push({ index: item.index, status: 'accepted', id: source.id, seq: outcome.seq });
       this.#watch.logged(outcome.seq, startedAt);
-      this.#drain.offer({ ...source, seq: outcome.seq });
+      this.#drain.offer(withSeq(source, outcome.seq));
       if (options.wait) waits.push(this.#verdictWithDerived(outcome.seq, derivedSeqs));
     }
     this.#watch.ingested(toLog, outcomes, inputs.length - valid.length);

@@ -18,6 +18,18 @@ export interface LoggedEvent extends EngineEvent {
   readonly unreadable?: string;
 }
 
+/**
+ * `event` with its place in the log, `seq`: the same as `{ ...event, seq }`, built field by field
+ * because that spread costs about a microsecond per event on Node 20 (an object spread followed
+ * by another property leaves V8's fast clone path; the fields written out cost tens of
+ * nanoseconds), and every ingested event goes through here.
+ */
+export function withSeq(event: Omit<LoggedEvent, 'seq'>, seq: number): LoggedEvent {
+  if (event.unreadable !== undefined) return { ...event, seq };
+  const { id, type, time, timeMs, entities, data } = event;
+  return { id, type, time, timeMs, entities, data, seq };
+}
+
 /** One entity an event names: its type (the key in `entities`) and id. */
 export interface EntityRef {
   readonly type: string;

@@ -6,6 +6,6 @@
 export { type EngineEvent, type EntityKey, entityKey, splitEntityKey } from './engine-event.js';
 export type { LinkNeighbour, LinkObservation, LinkRecord } from './entity-link.js';
 export { defaultEventLimits, type EventLimits } from './event-limits.js';
-export type { AppendOutcome, EntityRef, EventLogRepository, LoggedEvent } from './event-log.js';
+export { type AppendOutcome, type EntityRef, type EventLogRepository, type LoggedEvent, withSeq } from './event-log.js';
 export { builtinEventTypes, type EventTypeDefinition, type TimelineEventKind } from './event-types.js';
 export { type EventCheck, type EventProblem, EventTypeRegistry, type OperatorEventType } from './event-validation.js';

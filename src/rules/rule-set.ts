@@ -4,6 +4,7 @@ import { BudgetExceeded } from './evaluation-meter.js';
 import type { OperatorRule } from './operator-rule.js';
 import type { RuleContext } from './rule-context.js';
 import type { RuleEffect, RuleMode } from './rule-model.js';
+import { thresholdCondition } from './threshold-condition.js';
 
 /** A rule that fired on an event. Shadow hits are reported like active ones; the engine records them and applies no effect. */
 export interface RuleHit {
@@ -111,7 +112,14 @@ function deepFreeze<T>(value: T): T {
 function operatorRunner(rule: OperatorRule, environment: RuleEnvironment): Runner {
   const effects = deepFreeze([...rule.effects]);
   const outcome: RuleOutcome = Object.freeze({ fired: true, reason: rule.reason, effects });
-  const run = (_context: RuleContext, activation: () => CelActivation): RuleOutcome | undefined => {
+  // A feature against a threshold is answered without CEL when it can be (`threshold-condition.ts`).
+  const threshold = thresholdCondition(rule.when, environment);
+  const run = (context: RuleContext, activation: () => CelActivation): RuleOutcome | undefined => {
+    if (threshold !== undefined) {
+      const fired = threshold(context);
+      if (fired === true) return outcome;
+      if (fired === false) return undefined;
+    }
     // The condition and the activation go to the meter as they are: no closure per rule per event.
     const result = environment.metered(rule.condition, activation());
     if (!result.ok) throw result.exceeded;
