@@ -21,6 +21,9 @@
  * With `--before DIR`: the CPU per lookup on one thread, this code against the commit built in the
  * worktree DIR, side by side in one process, answers checked identical; `--huge-pages` adds a run
  * with glibc's transparent huge pages (see `lib/index-cpu.ts`; `--rounds` default 10 there).
+ *
+ * With `--vpdq`: a live stream's frame lookups in a dense vPDQ bank of N frames, on the main
+ * thread (heap and shared frames) against the pool, side by side (see `lib/vpdq-frame-lookups.ts`).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -30,6 +33,7 @@ import { runRebuild } from './lib/index-rebuild.js';
 import { describeMachine } from './lib/machine.js';
 import { loadPlanted, type Planted, radius } from './lib/planted-pdq.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { runVpdqFrames } from './lib/vpdq-frame-lookups.js';
 
 /** Time budget of one side's round. */
 const roundBudgetMs = 20_000;
@@ -129,6 +133,7 @@ export async function run(args: string[]): Promise<void> {
       batch: { type: 'string', default: '1' },
       rounds: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
+      vpdq: { type: 'boolean', default: false },
       churn: { type: 'string' },
       before: { type: 'string' },
       'huge-pages': { type: 'boolean', default: false },
@@ -151,6 +156,10 @@ export async function run(args: string[]): Promise<void> {
       beforeFirst: values['before-first'],
     };
     await (values['cpu-child'] ? runCpuChild(options) : runCpu(options));
+    return;
+  }
+  if (values.vpdq) {
+    await runVpdqFrames({ size, queries, workers, rounds });
     return;
   }
   if (values.rebuild) {

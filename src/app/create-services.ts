@@ -14,7 +14,7 @@ import { type EngineBus, EngineService, type OpenedEngine, openEngine } from '..
 import { type EvidenceKeyRing, EvidenceVault, evidenceKeyRingFromEnvironment } from '../evidence/index.js';
 import { ExchangeFeedPublisher, ExchangeService, type FetchSettings } from '../exchange-sync/index.js';
 import { parseFeedSigningKey } from '../exchanges/index.js';
-import { PdqLookupPool, SharedPdqIndex } from '../indexes/index.js';
+import { PdqLookupPool, SharedGroupedPdqIndex, SharedPdqIndex, type SignalIndex } from '../indexes/index.js';
 import type { Logger } from '../logging/index.js';
 import { BankFollower, FloodGuard, type FloodPolicy, type FloodReport, Matcher } from '../matching/index.js';
 import { PeopleService, type Person } from '../people/index.js';
@@ -133,8 +133,10 @@ export async function createServices(
      */
     engineBus?: EngineBus;
     /**
-     * Answer uploads' PDQ lookups from this many worker threads sharing one `SharedPdqIndex`
-     * (`PdqLookupPool`; bench `index-threads`). 0 or absent: the PDQ index on the main thread.
+     * Answer uploads' and stream frames' PDQ lookups from this many worker threads sharing one
+     * `SharedPdqIndex`, and the frames of the video indexes (`vpdq`, `vpdq_dense`: a
+     * `SharedGroupedPdqIndex` each) (`PdqLookupPool`; bench `index-threads`). 0 or absent: the
+     * indexes on the main thread.
      */
     pdqLookupThreads?: number;
     /** How long a closed case is kept after closing (default one year; see `src/cases/`). */
@@ -197,15 +199,30 @@ export async function createServices(
   });
   const banks = new BankService(storage.banks);
   const reports: FloodReport[] = [];
-  const sharedPdq = (options.pdqLookupThreads ?? 0) > 0 ? new SharedPdqIndex() : undefined;
+  const lookupThreads = options.pdqLookupThreads ?? 0;
+  const sharedPdq = lookupThreads > 0 ? new SharedPdqIndex() : undefined;
+  // The frames of each video signal whose index can keep them shared, for the same threads.
+  const sharedFrames = new Map<string, SharedGroupedPdqIndex>();
+  if (lookupThreads > 0) {
+    for (const type of signalTypes)
+      if (type.createSharedFrameIndex) sharedFrames.set(type.name, new SharedGroupedPdqIndex());
+  }
   const pdqPool =
-    sharedPdq === undefined ? undefined : new PdqLookupPool(sharedPdq, { workers: options.pdqLookupThreads ?? 1 });
+    sharedPdq === undefined
+      ? undefined
+      : new PdqLookupPool(sharedPdq, { workers: lookupThreads, grouped: Object.fromEntries(sharedFrames) });
+  const indexOf = (type: (typeof signalTypes)[number]): SignalIndex => {
+    if (type.name === 'pdq' && sharedPdq) return sharedPdq;
+    const frames = sharedFrames.get(type.name);
+    return frames !== undefined && type.createSharedFrameIndex
+      ? type.createSharedFrameIndex(frames)
+      : type.createIndex();
+  };
   const matcher = new Matcher({
     repository: storage.banks,
-    // One index per registered signal type, each its descriptor's own (PDQ's shared with the pool, if any).
-    indexFactories: Object.fromEntries(
-      signalTypes.map((type) => [type.name, () => (type.name === 'pdq' && sharedPdq ? sharedPdq : type.createIndex())]),
-    ),
+    // One index per registered signal type, each its descriptor's own (PDQ's, and the video
+    // indexes' frames, shared with the pool, if any).
+    indexFactories: Object.fromEntries(signalTypes.map((type) => [type.name, () => indexOf(type)])),
     ...(pdqPool === undefined ? {} : { pdqLookups: pdqPool }),
     floodGuard: new FloodGuard(options.floodPolicy),
     onFlood: async (report) => {
@@ -419,6 +436,7 @@ export async function createServices(
       await actions?.close();
       await pdqPool?.close();
       sharedPdq?.close();
+      for (const frames of sharedFrames.values()) frames.close();
       if (engine !== undefined) await engine.engine.close();
       await storage.close();
     },

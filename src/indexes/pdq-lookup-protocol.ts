@@ -1,10 +1,22 @@
+import type { SharedGroupedParts } from './grouped-pdq-view.js';
 import type { SharedPdqParts } from './shared-pdq-view.js';
 import type { IndexHit } from './signal-index.js';
 
-/** From the pool to a worker: a generation to search from now on, or a batch of lookups. */
+/**
+ * From the pool to a worker: a generation of one of its indexes to search from now on (the PDQ
+ * index, or the grouped index `name`), or a batch of lookups in one of them.
+ */
 export type LookupRequest =
   | { readonly kind: 'attach'; readonly parts: SharedPdqParts }
-  | { readonly kind: 'lookup'; readonly id: number; readonly values: readonly string[]; readonly maxDistance: number };
+  | { readonly kind: 'attach-grouped'; readonly name: string; readonly parts: SharedGroupedParts }
+  | {
+      readonly kind: 'lookup';
+      readonly id: number;
+      /** The grouped index to search; absent: the PDQ index. */
+      readonly grouped?: string;
+      readonly values: readonly string[];
+      readonly maxDistance: number;
+    };
 
 /** From a worker: the hits of each value of a batch, in order, or why the batch failed. */
 export type LookupReply =

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createServices, type Services } from '../app/index.js';
 import { patternImage } from '../demo/index.js';
-import { type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash } from '../signals/index.js';
+import { formatPytxVpdq, type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash } from '../signals/index.js';
 
 /** `hash` with its first `bits` bits flipped. */
 function flip(hash: PdqHash, bits: number): string {
@@ -17,7 +17,8 @@ function flip(hash: PdqHash, bits: number): string {
 const base = parsePdqHash('f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22');
 
 // Once with the PDQ index on the main thread, once with PDQ lookups answered by 2 worker threads
-// sharing it (SharedPdqIndex + PdqLookupPool): the answers must be the same.
+// sharing it (SharedPdqIndex + PdqLookupPool), and the video indexes' frame lookups too
+// (SharedGroupedPdqIndex): the answers must be the same.
 for (const pdqLookupThreads of [0, 2]) {
   describe(`Matcher over a real store${pdqLookupThreads > 0 ? ', PDQ lookups in worker threads' : ''}`, () => {
     let directory: string;
@@ -201,6 +202,42 @@ for (const pdqLookupThreads of [0, 2]) {
       );
       assert.equal(withVariants.matches[0]?.contentId, banked.id);
       assert.notEqual(withVariants.matches[0]?.variant, 'original');
+    });
+
+    test('a stream frame (and its variants) matches a banked video by its frames; bank changes count at once', async () => {
+      const { banks, matcher } = services;
+      await banks.createBank({ name: 'VIDEO_FRAMES' });
+      const frames = [flip(base, 100), flip(base, 140), flip(base, 180)].map(parsePdqHash);
+      const videoOf = (hashes: readonly PdqHash[]) =>
+        formatPytxVpdq(hashes.map((hash, i) => ({ frameNumber: i, timestamp: i, quality: 90, hash })));
+      const dense = [...frames, parsePdqHash(flip(base, 220))];
+      const frame = flip(frames[1] as PdqHash, 4);
+      const query = { signals: { pdq: flip(base, 60) }, pdqVariants: { rotate90: frame } };
+      const options = { countForFlood: false, banks: ['VIDEO_FRAMES'] };
+      assert.deepEqual((await matcher.match(query, options)).matches, []);
+      const content = await banks.addContent('VIDEO_FRAMES', {
+        signals: { vpdq: videoOf(frames), vpdq_dense: videoOf(dense) },
+      });
+      const [match, ...rest] = (await matcher.match(query, options)).matches;
+      assert.deepEqual(rest, []);
+      assert.deepEqual(
+        {
+          contentId: match?.contentId,
+          signalType: match?.signalType,
+          distance: match?.distance,
+          variant: match?.variant,
+          matchedValue: match?.matchedValue,
+        },
+        { contentId: content.id, signalType: 'vpdq_frame', distance: 4, variant: 'rotate90', matchedValue: frames[1] },
+      );
+      // A frame only the dense list holds.
+      const late = await matcher.match({ signals: { pdq: flip(dense[3] as PdqHash, 2) } }, options);
+      assert.deepEqual(
+        late.matches.map((found) => [found.contentId, found.distance]),
+        [[content.id, 2]],
+      );
+      await banks.deleteContent(content.id);
+      assert.deepEqual((await matcher.match(query, options)).matches, [], 'deleted: found no more');
     });
 
     test('a restart loads the index from storage', async () => {

@@ -18,10 +18,15 @@ export type IndexFactory = () => SignalIndex;
 
 /**
  * PDQ lookups answered elsewhere (`PdqLookupPool`: worker threads over the matcher's own shared
- * PDQ index), a batch per call; each answer must equal the PDQ index's `query`.
+ * PDQ index, and over the frames of its video indexes built with shared frames), a batch per
+ * call; each answer must equal the PDQ index's `query`, or the video index's `queryFrame`.
  */
 export interface PdqLookups {
   queryMany(values: readonly string[], maxDistance: number): Promise<IndexHit[][]>;
+  /** Whether `queryGroupedMany(signalType, …)` answers the frame lookups of that video index. */
+  hasGrouped(signalType: string): boolean;
+  /** Each value's hits among the banked videos of `signalType`, as its index's `queryFrame`. */
+  queryGroupedMany(signalType: string, values: readonly string[], maxDistance: number): Promise<IndexHit[][]>;
 }
 
 /** Progress of loading the indexes from storage. */
@@ -71,8 +76,9 @@ export class Matcher implements BankChangeListener {
     /** Called once per item when flood protection quarantines it (store the quarantine, report it). */
     onFlood?: (report: FloodReport) => Promise<void>;
     /**
-     * Where an upload's PDQ hash and its variants are looked up, in one batch (absent: the PDQ
-     * index, on this thread). It must serve the index `indexFactories.pdq` built.
+     * Where an upload's (or a stream frame's) PDQ hash and its variants are looked up, in one
+     * batch per index (absent: the indexes, on this thread). It must serve the index
+     * `indexFactories.pdq` built, and the frames of each video index it says it serves.
      */
     pdqLookups?: PdqLookups;
   }) {
@@ -274,19 +280,27 @@ export class Matcher implements BankChangeListener {
       }
       // A PDQ hash (an image, a live-stream frame) also matches a banked video holding that frame:
       // its 1-per-second frames (`vpdq`) and, when Prevail banked it, all its distinct frames (`vpdq_dense`).
-      const videoFrames = [...this.#indexes.values()].filter((other) => other instanceof VpdqIndex);
+      // Every index's batch goes out at once, so that the lookup threads share them.
       const lookups = this.#pdqLookups;
-      const variantHits =
+      const values = variants.map(([, variantValue]) => variantValue);
+      const videoFrames = [...this.#indexes].filter(
+        (entry): entry is [string, VpdqIndex] => entry[1] instanceof VpdqIndex,
+      );
+      const [variantHits, ...frameHits] = await Promise.all([
         lookups === undefined
-          ? variants.map(([, variantValue]) => index.query(variantValue, radius))
-          : await lookups.queryMany(
-              variants.map(([, variantValue]) => variantValue),
-              radius,
-            );
+          ? values.map((variantValue) => index.query(variantValue, radius))
+          : lookups.queryMany(values, radius),
+        ...videoFrames.map(([frameType, frames]) =>
+          lookups?.hasGrouped(frameType)
+            ? lookups.queryGroupedMany(frameType, values, radius)
+            : values.map((variantValue) => frames.queryFrame(variantValue, radius)),
+        ),
+      ]);
       for (const [position, [variant, variantValue]] of variants.entries()) {
-        for (const hit of variantHits[position] ?? []) consider({ hit, signalType, queryValue: variantValue, variant });
-        for (const frames of videoFrames) {
-          for (const hit of frames.queryFrame(variantValue, radius)) {
+        for (const hit of variantHits?.[position] ?? [])
+          consider({ hit, signalType, queryValue: variantValue, variant });
+        for (const hits of frameHits) {
+          for (const hit of hits[position] ?? []) {
             consider({ hit, signalType: 'vpdq_frame', queryValue: variantValue, variant });
           }
         }

@@ -1,4 +1,4 @@
-import type { SignalIndex } from '../indexes/index.js';
+import type { SharedGroupedPdqIndex, SignalIndex } from '../indexes/index.js';
 import type { PixelBuffer } from './pdq/luma.js';
 
 /**
@@ -38,6 +38,12 @@ export interface SignalType<Hash extends string = string> {
   readonly defaultThreshold: number;
   /** A new, empty index for values of this signal (see `SignalIndex`). */
   createIndex(): SignalIndex;
+  /**
+   * Video signals made of PDQ frames (`vpdq`, `vpdq_dense`): as `createIndex`, with the frames
+   * kept in `frames` (empty; a `PdqLookupPool` holds it too, and answers the index's per-frame
+   * lookups in its worker threads with the same answers).
+   */
+  createSharedFrameIndex?(frames: SharedGroupedPdqIndex): SignalIndex;
 }
 
 /** A computed signal: the value as stored, and its quality (0–100) when the signal has one. */

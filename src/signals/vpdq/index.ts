@@ -29,6 +29,7 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
   compare: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
   defaultThreshold: 20,
   createIndex: () => new VpdqIndex(),
+  createSharedFrameIndex: (frames) => new VpdqIndex({}, 'vpdq', frames),
 };
 
 /**
@@ -62,6 +63,7 @@ export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
   compare: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
   defaultThreshold: 20,
   createIndex: () => new VpdqIndex({}, 'vpdq_dense'),
+  createSharedFrameIndex: (frames) => new VpdqIndex({}, 'vpdq_dense', frames),
 };
 
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';

@@ -1,4 +1,11 @@
-import { checkOwner, type IndexHit, MultiIndexPdqIndex, type SignalIndex } from '../../indexes/index.js';
+import {
+  checkOwner,
+  groupHits,
+  type IndexHit,
+  MultiIndexPdqIndex,
+  type SharedGroupedPdqIndex,
+  type SignalIndex,
+} from '../../indexes/index.js';
 import { readVpdqFeatures } from './read-features.js';
 import type { VpdqFeature } from './vpdq-feature.js';
 import {
@@ -54,10 +61,18 @@ interface Tally {
  *
  * Cost: one multi-index lookup per unique good query frame (a 10-minute video sampled at 1 fps:
  * 600 lookups), plus one set insertion per frame hit.
+ *
+ * The frames are kept in a `MultiIndexPdqIndex` on this thread, or, when the constructor is
+ * given a `SharedGroupedPdqIndex`, in that (frame ids as entries, each owned by its video's
+ * owner), so that a `PdqLookupPool` holding it answers `queryFrame`'s lookups in worker threads,
+ * with the same answers (`groupHits` groups frame hits in either).
  */
 export class VpdqIndex implements SignalIndex {
   readonly signalType: string;
-  readonly #frames = new MultiIndexPdqIndex();
+  /** The frames, frame ids as owners: on this thread, or the shared index's entries. */
+  readonly #frames: Pick<SignalIndex, 'query'>;
+  readonly #heapFrames: MultiIndexPdqIndex | undefined;
+  readonly #sharedFrames: SharedGroupedPdqIndex | undefined;
   readonly #options: Required<Pick<VpdqMatchOptions, 'distanceThreshold' | 'qualityThreshold'>> & VpdqMatchOptions;
   readonly #videos = new Map<number, VideoEntry>();
   readonly #videosByOwner = new Map<number, number[]>();
@@ -73,9 +88,18 @@ export class VpdqIndex implements SignalIndex {
    *   thresholds of `matchVideo` (80 % both ways).
    * @param signalType the signal it holds: `vpdq`, or `vpdq_dense` (a banked video's distinct
    *   frames, for frame lookups; see `vpdqDenseSignal`).
+   * @param sharedFrames where to keep the frames so that a lookup pool's workers can answer
+   *   frame lookups (empty, and used by this index only); absent: on this thread's heap.
    */
-  constructor(options: VpdqMatchOptions = {}, signalType = 'vpdq') {
+  constructor(options: VpdqMatchOptions = {}, signalType = 'vpdq', sharedFrames?: SharedGroupedPdqIndex) {
     this.signalType = signalType;
+    this.#sharedFrames = sharedFrames;
+    if (sharedFrames === undefined) {
+      this.#heapFrames = new MultiIndexPdqIndex();
+      this.#frames = this.#heapFrames;
+    } else {
+      this.#frames = { query: (value, maxDistance) => sharedFrames.queryEntries(value, maxDistance) };
+    }
     this.#options = {
       ...options,
       distanceThreshold: options.distanceThreshold ?? defaultVpdqDistanceThreshold,
@@ -110,7 +134,8 @@ export class VpdqIndex implements SignalIndex {
     const videoId = this.#nextVideoId++;
     const frameIds = matchableFrames(features, this.#options.qualityThreshold).map((hash) => {
       const frameId = this.#allocateFrameId(videoId);
-      this.#frames.add(frameId, hash);
+      if (this.#sharedFrames === undefined) this.#heapFrames?.add(frameId, hash);
+      else this.#sharedFrames.add(frameId, owner, hash);
       return frameId;
     });
     this.#frameCount += frameIds.length;
@@ -127,7 +152,7 @@ export class VpdqIndex implements SignalIndex {
       const video = this.#videos.get(videoId);
       if (video === undefined) continue;
       for (const frameId of video.frameIds) {
-        this.#frames.remove(frameId);
+        (this.#sharedFrames ?? this.#heapFrames)?.remove(frameId);
         this.#videoOfFrame[frameId] = 0;
         this.#freeFrameIds.push(frameId);
       }
@@ -139,7 +164,16 @@ export class VpdqIndex implements SignalIndex {
 
   /** Builds the frame index's static tables now (loaders call it after a bulk load). */
   rebuild(): void {
-    this.#frames.rebuild();
+    (this.#sharedFrames ?? this.#heapFrames)?.rebuild();
+  }
+
+  /**
+   * As `rebuild`, in a builder thread when the frames are shared (lookups go on meanwhile); on
+   * this thread otherwise. The matcher calls it after its bulk load.
+   */
+  async rebuildInBackground(): Promise<void> {
+    if (this.#sharedFrames === undefined) this.rebuild();
+    else await this.#sharedFrames.rebuildInBackground();
   }
 
   /**
@@ -166,16 +200,8 @@ export class VpdqIndex implements SignalIndex {
    * stream showing a banked video is found frame by frame while it runs.
    */
   queryFrame(hash: string, maxDistance: number): IndexHit[] {
-    const best = new Map<number, IndexHit>();
-    for (const frameHit of this.#frames.query(hash, maxDistance)) {
-      const video = this.#videos.get(this.#videoOfFrame[frameHit.owner] ?? 0);
-      if (video === undefined) continue;
-      const known = best.get(video.owner);
-      if (known === undefined || frameHit.distance < known.distance) {
-        best.set(video.owner, { owner: video.owner, distance: frameHit.distance, value: frameHit.value });
-      }
-    }
-    return [...best.values()].sort((a, b) => a.distance - b.distance || a.owner - b.owner);
+    if (this.#sharedFrames !== undefined) return this.#sharedFrames.query(hash, maxDistance);
+    return groupHits(this.#frames.query(hash, maxDistance), (frameId) => this.#ownerOfFrame(frameId));
   }
 
   /**
@@ -230,6 +256,11 @@ export class VpdqIndex implements SignalIndex {
     if (everyVideo) for (const videoId of this.#videos.keys()) report(videoId, tallies.get(videoId));
     else for (const [videoId, tally] of tallies) report(videoId, tally);
     return hits;
+  }
+
+  /** The owner of the video holding frame `frameId` (0: none). */
+  #ownerOfFrame(frameId: number): number {
+    return this.#videos.get(this.#videoOfFrame[frameId] ?? 0)?.owner ?? 0;
   }
 
   #allocateFrameId(videoId: number): number {
