@@ -84,6 +84,22 @@ export interface CaseTimelineEntry {
   readonly detail: unknown;
 }
 
+/** The logged event a timeline entry stands for: what its stored row keeps of it. */
+export interface TimelineEventRef {
+  readonly id: string;
+  readonly type: string;
+}
+
+/**
+ * A timeline entry as the engine adds it. With `event`, the entry stands for that logged event
+ * (its `detail` is the event: id, type, entities, data): storage keeps only `event` in the row and
+ * the timeline read joins the event back from the event log, so the entry reads as it was written
+ * while the event itself (a chat message's text included) is stored once, not once per case.
+ */
+export interface NewTimelineEntry extends Omit<CaseTimelineEntry, 'caseId'> {
+  readonly event?: TimelineEventRef;
+}
+
 /**
  * What an event does to a subject's case, as the cases module decided it (`CaseChanges`); storage
  * carries it out without judging it: find the subject's case that is not closed; when there is
@@ -98,7 +114,7 @@ export interface CaseUpdate {
   /** The current priorities that `priority` replaces (empty: leave the priority alone). */
   readonly raiseFrom: readonly CasePriority[];
   readonly time: string;
-  readonly entries: readonly Omit<CaseTimelineEntry, 'caseId'>[];
+  readonly entries: readonly NewTimelineEntry[];
   /**
    * The traits the entries show (`caseTraits`), merged by storage with what it holds: a new case
    * gets them as they are; an existing case takes `source` only if its current source is one of

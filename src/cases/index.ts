@@ -27,6 +27,8 @@ export type {
   CaseTraits,
   CaseUpdate,
   LegalHold,
+  NewTimelineEntry,
+  TimelineEventRef,
 } from './case-records.js';
 export {
   type CaseEventQuery,

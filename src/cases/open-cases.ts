@@ -1,8 +1,8 @@
 import { higherPriority, prioritiesBelow } from './case-lifecycle.js';
-import type { CasePriority, CaseTimelineEntry, CaseUpdate } from './case-records.js';
+import type { CasePriority, CaseUpdate, NewTimelineEntry } from './case-records.js';
 import { caseTraits, sourcesBelow } from './case-traits.js';
 
-type Entry = Omit<CaseTimelineEntry, 'caseId'>;
+type Entry = NewTimelineEntry;
 
 /** Changes `OpenCases.changedSince` can still name (between this and twice this are kept). */
 const keptChanges = 256;

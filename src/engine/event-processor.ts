@@ -129,7 +129,8 @@ function ruleInput(
 
 /**
  * The event's own timeline entry, built on first use and then the same object: its kind is what
- * its event type declares (`EventTypeRegistry.timelineKind`: `match` for media matches).
+ * its event type declares (`EventTypeRegistry.timelineKind`: `match` for media matches). It names
+ * the event (`event`), so storage keeps a reference to the logged event, not a copy of it.
  */
 function timelineEntryOnce(state: ProcessorState, event: EngineEvent): () => TimelineEntry {
   let entry: TimelineEntry | undefined;
@@ -142,6 +143,7 @@ function timelineEntryOnce(state: ProcessorState, event: EngineEvent): () => Tim
         .map(([role, id]) => `${role}=${id}`)
         .join(' ')}`,
       detail: { id: event.id, type: event.type, entities: event.entities, data: event.data },
+      event: { id: event.id, type: event.type },
     };
     return entry;
   };

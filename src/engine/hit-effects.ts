@@ -1,12 +1,12 @@
 import type { ActionTrigger } from '../actions/index.js';
-import type { CaseChanges, CaseTimelineEntry } from '../cases/index.js';
+import type { CaseChanges, NewTimelineEntry } from '../cases/index.js';
 import type { EngineEvent, LoggedEvent } from '../events/index.js';
 import type { RuleEffect, RuleHit } from '../rules/index.js';
 import type { PendingWrites, ProcessorState } from './event-processor.js';
 import { strongerVerdict, type VerdictKind } from './verdict.js';
 
 /** A case-timeline entry before it is filed under a case id. */
-export type TimelineEntry = Omit<CaseTimelineEntry, 'caseId'>;
+export type TimelineEntry = NewTimelineEntry;
 
 /** What an event's active hits decide so far: the verdict, the highest typology score, why. */
 export interface Outcome {

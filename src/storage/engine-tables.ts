@@ -85,7 +85,17 @@ export type EngineDatabase = {
     imminent: Generated<SqlBool>;
   };
   case_claims: { case_id: number; person: string; claimed_at: string; expires_at: string };
-  case_timeline: { case_id: number; ref: string; kind: string; time: string; summary: string; detail_json: string };
+  case_timeline: {
+    case_id: number;
+    ref: string;
+    kind: string;
+    time: string;
+    summary: string;
+    /** The entry's detail; for an entry standing for a logged event, only `{"id", "type"}` (0027). */
+    detail_json: string;
+    /** The logged event the entry stands for, read back from `events` (0027); null for other entries. */
+    event_id: string | null;
+  };
   case_comments: {
     id: Generated<number>;
     case_id: number;

@@ -9,6 +9,7 @@ import type {
   CaseSource,
   CaseStatus,
   CaseTimelineEntry,
+  NewTimelineEntry,
   TimelineOptions,
 } from '../cases/index.js';
 import { chunks } from './chunks.js';
@@ -17,15 +18,67 @@ import type { EngineDatabase } from './engine-tables.js';
 
 type CaseRow = Selectable<EngineDatabase['cases']>;
 
-/** The `case_timeline` row of one entry of case `caseId`. */
-export function timelineRow(caseId: number, entry: Omit<CaseTimelineEntry, 'caseId'>): EngineDatabase['case_timeline'] {
+/**
+ * The `case_timeline` row of one entry of case `caseId`: an entry standing for a logged event
+ * (`NewTimelineEntry.event`) keeps only the reference (`event_id`, and `{"id", "type"}` as its
+ * detail); `timeline` joins the event back.
+ */
+export function timelineRow(caseId: number, entry: NewTimelineEntry): EngineDatabase['case_timeline'] {
   return {
     case_id: caseId,
     ref: entry.ref,
     kind: entry.kind,
     time: entry.time,
     summary: entry.summary,
-    detail_json: JSON.stringify(entry.detail ?? null),
+    detail_json: timelineDetailJson(entry),
+    event_id: entry.event?.id ?? null,
+  };
+}
+
+/** What a timeline row stores as its detail (see `timelineRow`). */
+export function timelineDetailJson(entry: NewTimelineEntry): string {
+  const { event } = entry;
+  return event === undefined
+    ? JSON.stringify(entry.detail ?? null)
+    : JSON.stringify({ id: event.id, type: event.type });
+}
+
+/** The columns a timeline read returns: the row and, for an event's entry, the event it names. */
+interface TimelineReadRow {
+  readonly case_id: number;
+  readonly ref: string;
+  readonly kind: string;
+  readonly time: string;
+  readonly summary: string;
+  readonly detail_json: string;
+  readonly event_id: string | null;
+  readonly event_type: string | null;
+  readonly entities_json: string | null;
+  readonly data_json: string | null;
+}
+
+/**
+ * A timeline row as its entry: an event's entry gets the event from the log as its detail (id,
+ * type, entities, data: what the engine wrote before 0027, and still holds in memory); a row
+ * whose event is not in the log (written before 0027 without one) reads as stored.
+ */
+function toTimelineEntry(row: TimelineReadRow): CaseTimelineEntry {
+  const detail =
+    row.event_id !== null && row.event_type !== null && row.entities_json !== null && row.data_json !== null
+      ? {
+          id: row.event_id,
+          type: row.event_type,
+          entities: JSON.parse(row.entities_json) as unknown,
+          data: JSON.parse(row.data_json) as unknown,
+        }
+      : (JSON.parse(row.detail_json) as unknown);
+  return {
+    caseId: row.case_id,
+    kind: row.kind as CaseTimelineEntry['kind'],
+    ref: row.ref,
+    time: row.time,
+    summary: row.summary,
+    detail,
   };
 }
 
@@ -112,21 +165,26 @@ export class KyselyCaseRepository implements CaseRepository {
   async timeline(id: number, options: TimelineOptions = {}): Promise<CaseTimelineEntry[]> {
     const direction = options.newestFirst === true ? 'desc' : 'asc';
     let query = this.db
-      .selectFrom('case_timeline')
-      .selectAll()
-      .where('case_id', '=', id)
-      .orderBy('time', direction)
-      .orderBy('ref', direction);
+      .selectFrom('case_timeline as t')
+      .leftJoin('events as e', 'e.id', 't.event_id')
+      .select([
+        't.case_id',
+        't.ref',
+        't.kind',
+        't.time',
+        't.summary',
+        't.detail_json',
+        't.event_id',
+        'e.type as event_type',
+        'e.entities_json',
+        'e.data_json',
+      ])
+      .where('t.case_id', '=', id)
+      .orderBy('t.time', direction)
+      .orderBy('t.ref', direction);
     if (options.limit !== undefined) query = query.limit(options.limit);
     const rows = await query.execute();
-    return rows.map((row) => ({
-      caseId: row.case_id,
-      kind: row.kind as CaseTimelineEntry['kind'],
-      ref: row.ref,
-      time: row.time,
-      summary: row.summary,
-      detail: JSON.parse(row.detail_json) as unknown,
-    }));
+    return rows.map(toTimelineEntry);
   }
 
   async update(

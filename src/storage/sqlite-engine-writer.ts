@@ -1,11 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { NewOutboxAction } from '../actions/index.js';
-import type { CaseTimelineEntry, CaseUpdate } from '../cases/index.js';
+import type { CaseUpdate, NewTimelineEntry } from '../cases/index.js';
 import type { DeadLetter, EngineBatch, LabelRecord } from '../engine/index.js';
 import type { AppendOutcome, LinkObservation, LoggedEvent } from '../events/index.js';
 import type { RuleHitRecord } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
+import { timelineDetailJson } from './kysely-case-repository.js';
 
 /** What the SQLite fast path writes: the engine's per-event hot path. */
 export interface SqliteEngineWriter {
@@ -294,16 +295,17 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
   const insertTimeline = multiRow(
     connection,
     (rows) =>
-      `insert into case_timeline (case_id, ref, kind, time, summary, detail_json) values ${placeholders(rows, 6)}
+      `insert into case_timeline (case_id, ref, kind, time, summary, detail_json, event_id) values ${placeholders(rows, 7)}
        on conflict (case_id, ref) do nothing`,
   );
   return (updates) => {
     // `null`: the subject has no case that is not closed.
     const openCaseOf = new Map<string, OpenCaseRow | null>();
     // An event joining several cases adds the same timeline entry (the same object) to each:
-    // its detail is turned into JSON once.
+    // its detail is turned into JSON once (an event's entry keeps only a reference to the event:
+    // `timelineRow`).
     const detailJson = new WeakMap<object, string>();
-    const timeline: { caseId: number; entry: Omit<CaseTimelineEntry, 'caseId'> }[] = [];
+    const timeline: { caseId: number; entry: NewTimelineEntry }[] = [];
     for (const update of updates) {
       let row = openCaseOf.get(update.subject);
       if (row === undefined) {
@@ -347,18 +349,26 @@ function caseWriter(connection: Connection): (updates: readonly CaseUpdate[]) =>
       timeline,
       insertTimeline,
       ({ caseId, entry }, values) => {
-        values.push(caseId, entry.ref, entry.kind, entry.time, entry.summary, jsonOfDetail(entry, detailJson));
+        values.push(
+          caseId,
+          entry.ref,
+          entry.kind,
+          entry.time,
+          entry.summary,
+          jsonOfDetail(entry, detailJson),
+          entry.event?.id ?? null,
+        );
       },
       (statement, values) => statement.run(values),
     );
   };
 }
 
-/** `JSON.stringify(entry.detail ?? null)`, once per entry object (see `caseWriter`). */
-function jsonOfDetail(entry: Omit<CaseTimelineEntry, 'caseId'>, done: WeakMap<object, string>): string {
+/** `timelineDetailJson(entry)`, once per entry object (see `caseWriter`). */
+function jsonOfDetail(entry: NewTimelineEntry, done: WeakMap<object, string>): string {
   let json = done.get(entry);
   if (json === undefined) {
-    json = JSON.stringify(entry.detail ?? null);
+    json = timelineDetailJson(entry);
     done.set(entry, json);
   }
   return json;
