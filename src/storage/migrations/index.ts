@@ -28,6 +28,7 @@ import { bankChangesMigration } from './0023_bank_changes.js';
 import { ruleHitsWriteIndexesMigration } from './0024_rule_hits_write_indexes.js';
 import { eventVerdictsMigration } from './0025_event_verdicts.js';
 import { busPartitionsMigration } from './0026_bus_partitions.js';
+import { bankVideoViewsMigration } from './0027_bank_video_views.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -58,6 +59,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   ruleHitsWriteIndexesMigration,
   eventVerdictsMigration,
   busPartitionsMigration,
+  bankVideoViewsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
