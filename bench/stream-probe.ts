@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- stream-probe [--transforms PREFIX,...] [--videos PREFIX,...] [--seconds N]
- * [--candidates NAME,...] [--bank-spacing BITS] [--unbanked-transformed] [--name stream-probe-SUFFIX]`:
+ * [--candidates NAME,...] [--bank-spacing BITS] [--video-views corners] [--unbanked-transformed]
+ * [--name stream-probe-SUFFIX]`:
  * why a stream-quality row misses, without a media server: each transformed clip of
  * `stream-quality` is decoded as a watcher samples it (1 frame a second, `lowLatency`) and every
  * view the frame hasher makes of each sampled frame is compared, with its 8 dihedral variants,
@@ -12,7 +13,9 @@
  * without the zoomed inner view), `+zoomed` (the defaults now), `+off-centre` (with the
  * off-centre inner views), `+small-insets` (with the small-inset search), and `--candidates`
  * (views the probe cuts itself, some against rectangles it adds to its own bank, de-duplicated
- * within `--bank-spacing` bits, 16 as banking does: see `candidates`), with the streams that persistence rules
+ * within `--bank-spacing` bits, 16 as banking does: see `candidates`), `+banked-corners` with
+ * `--video-views corners` (every video banked as a bank with that setting banks it, with its size
+ * without it beside; the stream's `corners` views, `quarter`), with the streams that persistence rules
  * (`k` of the last `n` frames within a distance) would find, and the CPU per sampled frame of
  * each column. The unbanked set is re-encoded only, or with `--unbanked-transformed` put through
  * every chosen transformation. Nothing is played in real time, so a run takes a few minutes whatever the load,
@@ -31,6 +34,7 @@ import {
   hammingWords,
   hashPixels,
   hashPixelsDihedral,
+  isExtraVideoView,
   type PdqHash,
   pdqHashToWords,
   pdqQualityThreshold,
@@ -205,6 +209,10 @@ export async function run(args: string[]): Promise<void> {
   if (!Number.isSafeInteger(bankSpacing) || bankSpacing < 0 || bankSpacing > 31)
     throw new Error('--bank-spacing: 0 to 31');
   const chosenCandidates = (textOption(args, '--candidates')?.split(',') ?? []).filter((name) => name !== '');
+  // Banking's own extra views (a bank's `videoViews`), and the stream views that look them up.
+  const videoViews = (textOption(args, '--video-views')?.split(',') ?? []).filter((name) => name !== '');
+  for (const name of videoViews) if (!isExtraVideoView(name)) throw new Error(`--video-views: no view ${name}`);
+  const bankedCorners = videoViews.includes('corners');
   for (const name of chosenCandidates) if (candidates[name] === undefined) throw new Error(`no candidate ${name}`);
   const bankRects: Record<string, Rect> = Object.assign(
     {},
@@ -229,11 +237,16 @@ export async function run(args: string[]): Promise<void> {
       originals.set(source.name, await makeOriginal(directory, source, seconds));
     }
     const added: Record<string, number> = {};
+    // Banked frames without the extra views, when `--video-views` banks with them.
+    const withoutViews: Record<string, number> = {};
     for (const source of sources) {
       const path = originals.get(source.name) as string;
       const bytes = await readFile(path);
-      const hashes = await hashMedia(bytes, { signals: ['vpdq_dense'], dihedral: false, decode: { maxPixels: 1e8 } });
+      const banking = { signals: ['vpdq_dense'] as const, dihedral: false, decode: { maxPixels: 1e8 } };
+      const hashes = await hashMedia(bytes, { ...banking, videoViews: videoViews.filter(isExtraVideoView) });
       const features = readVpdqFeatures(hashes.vpdq_dense as string);
+      if (videoViews.length > 0)
+        withoutViews[source.name] = readVpdqFeatures((await hashMedia(bytes, banking)).vpdq_dense as string).length;
       // The candidates' banked rectangles of every decoded frame, de-duplicated as banking does.
       const lists = new Map<string, VpdqFeature[]>(Object.keys(bankRects).map((name) => [name, []]));
       if (lists.size > 0) {
@@ -262,7 +275,7 @@ export async function run(args: string[]): Promise<void> {
       bank.push({ name: source.name, words, count: all.length });
     }
     console.log(
-      `banked frames: ${bank.map((video) => `${video.name} ${video.count} (${added[video.name] ?? 0} added)`).join(', ')}`,
+      `banked frames: ${bank.map((video) => `${video.name} ${video.count} (${added[video.name] ?? 0} added${withoutViews[video.name] !== undefined ? `, ${withoutViews[video.name]} without --video-views` : ''})`).join(', ')}`,
     );
     const jobs = [
       ...transforms.flatMap((transform) => banked.map((source) => ({ transform, source, own: true }))),
@@ -299,6 +312,8 @@ export async function run(args: string[]): Promise<void> {
       offCentreViews: 0,
       smallMs: 0,
       smallViews: 0,
+      cornersMs: 0,
+      cornersViews: 0,
       candidateMs: {} as Record<string, number>,
       candidateViews: {} as Record<string, number>,
     };
@@ -307,6 +322,7 @@ export async function run(args: string[]): Promise<void> {
       '+zoomed',
       '+off-centre',
       '+small-insets',
+      ...(bankedCorners ? ['+banked-corners'] : []),
       ...chosenCandidates.map((name) => `+${name}`),
       'all',
     ];
@@ -323,6 +339,7 @@ export async function run(args: string[]): Promise<void> {
       const hashDefault = frameHasher(defaultFrameViews);
       const hashFrame = frameHasher({ ...defaultFrameViews, offCentreInner: true });
       const hashSmall = frameHasher({ ...defaultFrameViews, smallInsets: true });
+      const hashCorners = frameHasher({ ...defaultFrameViews, corners: true });
       const matchedWith: Record<string, number> = Object.fromEntries(columns.map((column) => [column, 0]));
       // Per sampled frame, the nearest own and other distance over the views of each column.
       const ownSeries: Record<string, number[]> = Object.fromEntries(columns.map((column) => [column, []]));
@@ -341,6 +358,10 @@ export async function run(args: string[]): Promise<void> {
         started = performance.now();
         const small = hashSmall(frame);
         const smallMs = performance.now() - started;
+        started = performance.now();
+        const withCorners = bankedCorners ? hashCorners(frame) : undefined;
+        const cornersMs = performance.now() - started;
+        const quarters = (withCorners?.views ?? []).filter((v) => v.view === 'quarter');
         // The small-inset search's insets that the default views do not hash already.
         const defaultInsets = new Set((byDefault.views ?? []).filter((v) => v.view === 'inset').map((v) => v.hash));
         const smallInsets = (small.views ?? []).filter((v) => v.view === 'inset' && !defaultInsets.has(v.hash));
@@ -380,6 +401,10 @@ export async function run(args: string[]): Promise<void> {
         cost.offCentreViews += 1 + (hashed.views?.length ?? 0);
         cost.smallMs += smallMs;
         cost.smallViews += 1 + (small.views?.length ?? 0);
+        if (withCorners !== undefined) {
+          cost.cornersMs += cornersMs;
+          cost.cornersViews += 1 + (withCorners.views?.length ?? 0);
+        }
         for (const name of chosenCandidates) {
           cost.candidateMs[name] = (cost.candidateMs[name] ?? 0) + (candidateMs[name] ?? 0);
           cost.candidateViews[name] =
@@ -399,6 +424,13 @@ export async function run(args: string[]): Promise<void> {
           ...smallInsets.map((view) => ({
             column: '+small-insets',
             view: 'small inset',
+            hash: view.hash,
+            quality: view.quality,
+            variants: dihedralNames.flatMap((name) => view.variants?.[name] ?? []),
+          })),
+          ...quarters.map((view) => ({
+            column: '+banked-corners',
+            view: 'quarter',
             hash: view.hash,
             quality: view.quality,
             variants: dihedralNames.flatMap((name) => view.variants?.[name] ?? []),
@@ -543,6 +575,7 @@ export async function run(args: string[]): Promise<void> {
       offCentreViews: per(cost.offCentreViews),
       smallInsetsMs: per(cost.smallMs),
       smallInsetsViews: per(cost.smallViews),
+      ...(bankedCorners ? { cornersMs: per(cost.cornersMs), cornersViews: per(cost.cornersViews) } : {}),
       candidates: Object.fromEntries(
         chosenCandidates.map((name) => [
           name,
@@ -561,7 +594,13 @@ export async function run(args: string[]): Promise<void> {
     await finishBenchmark(resultName, {
       seconds,
       candidates: chosenCandidates,
-      bank: bank.map(({ name, count }) => ({ name, count, added: added[name] ?? 0 })),
+      videoViews,
+      bank: bank.map(({ name, count }) => ({
+        name,
+        count,
+        added: added[name] ?? 0,
+        ...(withoutViews[name] !== undefined ? { withoutVideoViews: withoutViews[name] } : {}),
+      })),
       perFrame,
       summary,
       rows,

@@ -1,3 +1,5 @@
+import type { ExtraVideoView } from '../signals/index.js';
+
 /**
  * The bank model: banks and their content as the `BankRepository` hands them out and takes them
  * in: plain objects with camelCase fields and ISO-8601 times. The banks module owns these;
@@ -15,6 +17,12 @@ export interface BankRecord {
   readonly pdqThreshold: number;
   /** A negative bank suppresses matches of the same content in other banks. */
   readonly negative: boolean;
+  /**
+   * Extra views of the videos added to it as media that their `vpdq_dense` holds (`corners`:
+   * the four corners of the picture, for scaled-down streams under an overlay); empty by default.
+   * Changing it changes what later additions hold, not what is banked.
+   */
+  readonly videoViews: readonly ExtraVideoView[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -82,13 +90,15 @@ export interface StoredSignal {
   readonly value: string;
 }
 
-/** Input of `createBank`; omitted settings take their defaults (description '', enabled ratio 1, PDQ threshold 31, not negative). */
+/** Input of `createBank`; omitted settings take their defaults (description '', enabled ratio 1, PDQ threshold 31, not negative, no extra video views). */
 export interface NewBank {
   readonly name: string;
   readonly description?: string;
   readonly enabledRatio?: number;
   readonly pdqThreshold?: number;
   readonly negative?: boolean;
+  /** Checked by the bank service (`checkVideoViews`): callers may pass what they were given. */
+  readonly videoViews?: readonly string[];
 }
 
 /** Fields that may change on a bank; omitted fields stay as they are. */
@@ -98,6 +108,8 @@ export interface BankPatch {
   readonly enabledRatio?: number;
   readonly pdqThreshold?: number;
   readonly negative?: boolean;
+  /** Checked by the bank service (`checkVideoViews`); `[]` turns every extra view off. */
+  readonly videoViews?: readonly string[];
 }
 
 /** Fields that may change on content. `note: null` clears the note. */

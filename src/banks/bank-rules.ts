@@ -1,4 +1,5 @@
 import { EngineError } from '../core/index.js';
+import { type ExtraVideoView, extraVideoViewNames, isExtraVideoView } from '../signals/index.js';
 
 /**
  * Validation rules for banks and their content, shared by the CLI, the `/v1` API and the
@@ -42,6 +43,27 @@ export function checkPdqThreshold(threshold: number): number {
     );
   }
   return threshold;
+}
+
+/**
+ * Checks a bank's `videoViews` (extra views of the videos it banks, see `ExtraVideoView`): a list
+ * of known view names, returned without repeats in `extraVideoViewNames` order, so that what is
+ * stored is one canonical value whichever door set it.
+ *
+ * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
+ */
+export function checkVideoViews(views: unknown): ExtraVideoView[] {
+  const known = extraVideoViewNames.join(', ');
+  if (!Array.isArray(views)) {
+    throw new EngineError('BANK_INVALID_SETTINGS', `video_views must be a list of view names (${known})`);
+  }
+  for (const view of views) {
+    if (!isExtraVideoView(view)) {
+      const shown = typeof view === 'string' ? `'${view.slice(0, 40)}'` : typeof view;
+      throw new EngineError('BANK_INVALID_SETTINGS', `video_views: unknown view ${shown} (expected ${known})`);
+    }
+  }
+  return extraVideoViewNames.filter((name) => views.includes(name));
 }
 
 /** @throws EngineError `CONTENT_INVALID` for a note that is not a string of at most 255 characters. */

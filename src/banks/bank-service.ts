@@ -4,7 +4,14 @@ import { bankedSignalNames, hashMedia, type MediaHashes, type VideoHashOptions }
 import { pdqQualityThreshold, readVpdqFeatures, signalTypeByName } from '../signals/index.js';
 import type { BankPatch, BankRecord, ContentPatch, ContentRecord, NewBank, NewContent } from './bank-records.js';
 import type { BankRepository } from './bank-repository.js';
-import { checkBankName, checkDisableUntil, checkEnabledRatio, checkNote, checkPdqThreshold } from './bank-rules.js';
+import {
+  checkBankName,
+  checkDisableUntil,
+  checkEnabledRatio,
+  checkNote,
+  checkPdqThreshold,
+  checkVideoViews,
+} from './bank-rules.js';
 
 /**
  * Told about every change to banks and content, so that in-memory indexes follow the store
@@ -61,6 +68,7 @@ export class BankService {
       enabledRatio: checkEnabledRatio(input.enabledRatio ?? 1),
       pdqThreshold: checkPdqThreshold(input.pdqThreshold ?? 31),
       negative: input.negative ?? false,
+      videoViews: input.videoViews === undefined ? [] : checkVideoViews(input.videoViews),
     });
     await this.#notify((listener) => listener.banksChanged());
     return bank;
@@ -102,6 +110,7 @@ export class BankService {
       ...(patch.enabledRatio !== undefined ? { enabledRatio: checkEnabledRatio(patch.enabledRatio) } : {}),
       ...(patch.pdqThreshold !== undefined ? { pdqThreshold: checkPdqThreshold(patch.pdqThreshold) } : {}),
       ...(patch.negative !== undefined ? { negative: patch.negative } : {}),
+      ...(patch.videoViews !== undefined ? { videoViews: checkVideoViews(patch.videoViews) } : {}),
     };
     const updated = await this.#repository.updateBank(bank.id, checked);
     await this.#notify((listener) => listener.banksChanged());
@@ -136,8 +145,8 @@ export class BankService {
    * Hashes an image or a video (on this thread) and adds it: `hashMedia` with every banked signal
    * (`bankedSignalNames`), then `addHashedMedia`. An image gets PDQ, a video (told by its bytes,
    * see `sniffMediaFormat`) vPDQ sampled as `video` says (1 frame per second by default, as
-   * python-threatexchange) and dense vPDQ (every distinct frame, for live streams); both get MD5
-   * and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
+   * python-threatexchange) and dense vPDQ (every distinct frame, for live streams; with the extra
+   * views the bank's `videoViews` asks for); both get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
    * temporary file that is deleted at once). The server hashes in its worker pool instead and
    * calls `addHashedMedia`.
    *
@@ -150,8 +159,14 @@ export class BankService {
     details: Omit<ContentInput, 'signals'> = {},
     video: VideoHashOptions = {},
   ): Promise<ContentRecord> {
-    await this.getBank(bankName);
-    const hashes = await hashMedia(bytes, { signals: bankedSignalNames, dihedral: false, decode, video });
+    const bank = await this.getBank(bankName);
+    const hashes = await hashMedia(bytes, {
+      signals: bankedSignalNames,
+      dihedral: false,
+      decode,
+      video,
+      videoViews: bank.videoViews,
+    });
     return this.addHashedMedia(bankName, hashes, details);
   }
 

@@ -2,6 +2,7 @@ import { type DecodeOptions, decodeImage, sniffMediaFormat } from '../content/in
 import { EngineError } from '../core/index.js';
 import {
   type DihedralName,
+  type ExtraVideoView,
   hashPixelsDihedral,
   type Md5Hash,
   type PdqHash,
@@ -36,6 +37,11 @@ export interface HashMediaOptions {
   readonly decode: DecodeOptions;
   /** Sampling and limits for videos (`vpdq`); default 1 frame per second, `decode.maxPixels` per frame. */
   readonly video?: VideoHashOptions;
+  /**
+   * Extra views of a video's frames for the signals that have them (`vpdq_dense`'s corner lists):
+   * the banking bank's `videoViews`. Absent or empty: none, as before the setting.
+   */
+  readonly videoViews?: readonly ExtraVideoView[];
 }
 
 /** The signals of one media item. PDQ fields are present only for images, `vpdq` only for videos. */
@@ -76,7 +82,12 @@ export async function hashMedia(bytes: Uint8Array, options: HashMediaOptions): P
     for (const type of ofVideos) {
       const sampling = type.videoFrames === 'every' ? { ...video, everyFrame: true } : video;
       const hashed = await withVideoFrames(bytes, media.format, sampling, (frames) =>
-        type.hash({ kind: 'video', bytes, frames }),
+        type.hash({
+          kind: 'video',
+          bytes,
+          frames,
+          ...(options.videoViews?.length ? { extraViews: options.videoViews } : {}),
+        }),
       );
       result[type.name] = hashed.value;
     }

@@ -2,6 +2,7 @@
  * Signals: how content becomes comparable values. One folder per signal type, each exporting
  * one descriptor; `registry.ts` lists them.
  */
+export { type ExtraVideoView, extraVideoViewNames, isExtraVideoView } from './extra-video-views.js';
 export { type Md5Hash, md5Signal } from './md5/index.js';
 export * from './pdq/index.js';
 export { createSignalIndex, signalTypeByName, signalTypes } from './registry.js';

@@ -1,4 +1,5 @@
 import type { SharedGroupedPdqIndex, SignalIndex } from '../indexes/index.js';
+import type { ExtraVideoView } from './extra-video-views.js';
 import type { PixelBuffer } from './pdq/luma.js';
 
 /**
@@ -58,7 +59,13 @@ export interface HashedSignal<Hash extends string = string> {
  */
 export type SignalContent =
   | { readonly kind: 'photo'; readonly bytes: Uint8Array; readonly pixels: PixelBuffer }
-  | { readonly kind: 'video'; readonly bytes: Uint8Array; readonly frames: AsyncIterable<FramePixels> }
+  | {
+      readonly kind: 'video';
+      readonly bytes: Uint8Array;
+      readonly frames: AsyncIterable<FramePixels>;
+      /** Views beyond a signal's own that the caller (a bank's `videoViews`) asks for; signals without such views ignore it. Absent: none. */
+      readonly extraViews?: readonly ExtraVideoView[];
+    }
   | { readonly kind: 'file'; readonly bytes: Uint8Array };
 
 /**

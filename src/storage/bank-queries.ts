@@ -18,7 +18,8 @@ function nameTaken(name: string, cause: unknown): EngineError {
 }
 
 /**
- * Inserts a bank with defaults description '', enabledRatio 1, pdqThreshold 31, negative false.
+ * Inserts a bank with defaults description '', enabledRatio 1, pdqThreshold 31, negative false,
+ * no extra video views.
  *
  * @throws EngineError `BANK_ALREADY_EXISTS` when the name is taken (decided by the unique
  *   constraint, so two concurrent creates cannot both succeed).
@@ -34,6 +35,7 @@ export async function createBank(db: Kysely<Database>, dialect: DialectName, inp
         enabled_ratio: input.enabledRatio ?? 1,
         pdq_threshold: input.pdqThreshold ?? 31,
         negative: sqlBoolean(dialect, input.negative ?? false),
+        video_views: (input.videoViews ?? []).join(','),
         created_at: now,
         updated_at: now,
       })
@@ -82,6 +84,7 @@ export async function updateBank(
   if (patch.enabledRatio !== undefined) values.enabled_ratio = patch.enabledRatio;
   if (patch.pdqThreshold !== undefined) values.pdq_threshold = patch.pdqThreshold;
   if (patch.negative !== undefined) values.negative = sqlBoolean(dialect, patch.negative);
+  if (patch.videoViews !== undefined) values.video_views = patch.videoViews.join(',');
   let row: Awaited<ReturnType<typeof updatedRow>>;
   try {
     row = await updatedRow(db, id, values);

@@ -19,6 +19,8 @@ export function toBankRecord(row: Selectable<BanksTable>): BankRecord {
     enabledRatio: row.enabled_ratio,
     pdqThreshold: row.pdq_threshold,
     negative: Boolean(row.negative),
+    // Written only as the bank service checked them (`checkVideoViews`); hashing ignores a name it does not know.
+    videoViews: row.video_views === '' ? [] : (row.video_views.split(',') as BankRecord['videoViews'][number][]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

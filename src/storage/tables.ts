@@ -54,6 +54,8 @@ export interface BanksTable {
   enabled_ratio: number;
   pdq_threshold: number;
   negative: SqlBool;
+  /** Extra video views, comma-separated (`''`: none; migration 0028). */
+  video_views: Generated<string>;
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,8 @@
 import {
   centreBox,
   contentBox,
+  cornerBoxes,
+  cornerViewShare,
   cropRgb,
   type DihedralName,
   type FrameBox,
@@ -59,11 +61,19 @@ export interface FrameViewOptions {
    * (under 4 % of the frame). Absent: false.
    */
   readonly smallInsets?: boolean;
+  /**
+   * Also hash the four corners of the picture (of the unboxed picture when `unletterbox` finds
+   * borders), `cornerViewShare` (45 %) of each side, as views `quarter`: they match only the
+   * corner lists of banks whose `videoViews` hold `corners` (a scaled-down stream under a
+   * fixed-size overlay keeps one corner clear). Four views more, for one kind of stream and one
+   * kind of bank: off by default (`prevail watch --extra-views corners`). Absent: false.
+   */
+  readonly corners?: boolean;
 }
 
 /**
- * What streams do by default: every pass but the off-centre inner views and the small-inset
- * search (each costly for one kind of stream; `prevail watch --extra-views` turns them on) (measured in
+ * What streams do by default: every pass but the off-centre inner views, the small-inset
+ * search and the corners (each costly for one kind of stream; `prevail watch --extra-views` turns them on) (measured in
  * `npm run bench -- stream-quality` and `stream-probe`, docs/streams.md: the moving region found 6
  * of 8 screen captures that nothing else found; the inner view 5 of 8 overlaid streams and the
  * inset 5 of 8 pictures-in-picture, where nothing matched before; the zoomed inner view took a
@@ -177,6 +187,11 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
         for (const [anchorX, anchorY] of cropCorners)
           views.push(crop('corner', croppedInnerBox(picture, streamCropShare, anchorX, anchorY)));
     }
+  }
+  if (options.corners === true) {
+    const picture = box ?? { x: 0, y: 0, width: frame.width, height: frame.height };
+    for (const corner of cornerBoxes(picture.width, picture.height, cornerViewShare))
+      views.push(crop('quarter', { ...corner, x: picture.x + corner.x, y: picture.y + corner.y }));
   }
   if (options.inset === true) {
     const insets = options.smallInsets === true ? insetBoxes(frame, smallInsetSearch) : insetBoxes(frame);

@@ -132,11 +132,12 @@ export type FrameSource = (source: string, options: FrameReaderOptions) => Async
  * One hashed view of a frame: the whole frame, the picture inside its uniform borders
  * (`unboxed`, see `contentBox`), the region that moves (`moving`, see `MovingRegion`), the middle
  * 60 % (`inner`) and where a cropped stream shows it (`zoomed`, `corner`: see `croppedInnerBox`),
- * or an inset (`inset`, see `insetBox`), with the dihedral variants of its hash to look up as well
+ * an inset (`inset`, see `insetBox`), or one of the picture's four corners (`quarter`, see
+ * `FrameViewOptions.corners`), with the dihedral variants of its hash to look up as well
  * (absent: the hash alone).
  */
 export interface FrameView {
-  readonly view: 'frame' | 'unboxed' | 'moving' | 'inner' | 'zoomed' | 'corner' | 'inset';
+  readonly view: 'frame' | 'unboxed' | 'moving' | 'inner' | 'zoomed' | 'corner' | 'inset' | 'quarter';
   readonly hash: string;
   readonly quality: number;
   readonly variants?: Readonly<Partial<Record<DihedralName, string>>>;

@@ -199,6 +199,7 @@ function repositorySuite(harness: Harness): void {
           enabledRatio: 1,
           pdqThreshold: 31,
           negative: false,
+          videoViews: [],
           createdAt: '',
           updatedAt: '',
         },
@@ -210,7 +211,9 @@ function repositorySuite(harness: Harness): void {
         enabledRatio: 0.25,
         pdqThreshold: 20,
         negative: true,
+        videoViews: ['corners'],
       });
+      assert.deepEqual(custom.videoViews, ['corners']);
       assert.equal(custom.enabledRatio, 0.25);
       assert.equal(custom.pdqThreshold, 20);
       assert.equal(custom.negative, true);
@@ -222,6 +225,9 @@ function repositorySuite(harness: Harness): void {
         (await banks.listBanks()).map((bank) => bank.name),
         ['PLAIN', 'CUSTOM'],
       );
+      assert.deepEqual((await banks.updateBank(custom.id, { videoViews: [] })).videoViews, []);
+      assert.deepEqual((await banks.updateBank(custom.id, { videoViews: ['corners'] })).videoViews, ['corners']);
+      assert.deepEqual((await banks.getBankById(custom.id))?.videoViews, ['corners']);
     });
 
     test('rejects a duplicate bank name', async () => {

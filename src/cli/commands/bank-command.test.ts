@@ -31,6 +31,9 @@ describe('prevail bank and prevail match', () => {
     assert.equal(duplicate.status, 1);
     assert.match(duplicate.errors, /BANK_ALREADY_EXISTS/);
     assert.equal((await run('bank', 'create', 'bad name')).status, 1);
+    const badViews = await run('bank', 'create', 'CLI_VIEWS', '--video-views', 'corners,everything');
+    assert.equal(badViews.status, 1);
+    assert.match(badViews.errors, /BANK_INVALID_SETTINGS/);
     const listed = await run('bank', 'list');
     assert.deepEqual(
       listed.lines.map((line) => JSON.parse(line).name),
@@ -38,6 +41,11 @@ describe('prevail bank and prevail match', () => {
     );
     const updated = await run('bank', 'update', 'CLI_BANK', '--rename', 'CLI_RENAMED', '--negative');
     assert.equal(JSON.parse(updated.lines[0] ?? '{}').negative, true);
+    assert.deepEqual(JSON.parse(updated.lines[0] ?? '{}').videoViews, []);
+    const cornered = await run('bank', 'update', 'CLI_RENAMED', '--video-views', 'corners');
+    assert.deepEqual(JSON.parse(cornered.lines[0] ?? '{}').videoViews, ['corners']);
+    const off = await run('bank', 'update', 'CLI_RENAMED', '--video-views', 'none');
+    assert.deepEqual(JSON.parse(off.lines[0] ?? '{}').videoViews, []);
     assert.equal((await run('bank', 'delete', 'CLI_RENAMED')).status, 2, 'refused without --yes');
     assert.equal((await run('bank', 'delete', 'CLI_RENAMED', '--yes')).status, 0);
     assert.equal((await run('bank', 'show', 'CLI_RENAMED')).status, 1);

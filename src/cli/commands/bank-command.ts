@@ -3,10 +3,10 @@ import { createServices, type Services } from '../../app/index.js';
 import { type BankRecord, type BankService, checkContent } from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
-import { signalTypes } from '../../signals/index.js';
+import { extraVideoViewNames, signalTypes } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
-import { positiveInteger } from '../options.js';
+import { commaList, positiveInteger } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 import { exportCommand, importCommand } from './bank-transfer-commands.js';
 
@@ -45,11 +45,20 @@ function bankLine(bank: BankRecord): string {
   return JSON.stringify(bank);
 }
 
+/**
+ * `--video-views corners` (comma-separated; `none` for no extra view): passed on as given, so the
+ * bank service checks it as it checks the API's (`BANK_INVALID_SETTINGS`).
+ */
+function videoViewList(value: string): string[] {
+  return value.trim() === 'none' ? [] : commaList(value);
+}
+
 interface BankSettingsOptions {
   description?: string;
   enabledRatio?: number;
   pdqThreshold?: number;
   negative?: boolean;
+  videoViews?: string[];
 }
 
 function settingsOf(options: BankSettingsOptions) {
@@ -58,6 +67,7 @@ function settingsOf(options: BankSettingsOptions) {
     ...(options.enabledRatio !== undefined ? { enabledRatio: options.enabledRatio } : {}),
     ...(options.pdqThreshold !== undefined ? { pdqThreshold: options.pdqThreshold } : {}),
     ...(options.negative !== undefined ? { negative: options.negative } : {}),
+    ...(options.videoViews !== undefined ? { videoViews: options.videoViews } : {}),
   };
 }
 
@@ -65,7 +75,12 @@ function withSettingsOptions(command: Command): Command {
   return command
     .option('--description <text>', 'what the bank holds')
     .option('--enabled-ratio <r>', 'share of lookups that consult the bank, 0..1 (default 1)', ratio)
-    .option('--pdq-threshold <d>', 'largest PDQ distance that matches in this bank (default 31)', threshold);
+    .option('--pdq-threshold <d>', 'largest PDQ distance that matches in this bank (default 31)', threshold)
+    .option(
+      '--video-views <names>',
+      `extra views of the videos added afterwards, held in their vpdq_dense: ${extraVideoViewNames.join(', ')} (four corners, 45 % of each side: scaled-down streams under an overlay; 85-280 % more banked frames), or none (the default)`,
+      videoViewList,
+    );
 }
 
 interface AddOptions extends StorageCliOptions {
@@ -155,7 +170,7 @@ export function bankCommand(io: CliIo, setExitCode: (code: number) => void): Com
   );
   bank.addCommand(
     withSettingsOptions(withStorageOptions(new Command('update')))
-      .summary('change a bank: rename, ratio, threshold, negative')
+      .summary('change a bank: rename, ratio, threshold, negative, video views')
       .argument('<name>')
       .option('--rename <new-name>', 'new name')
       .option('--negative', 'make it a negative bank')

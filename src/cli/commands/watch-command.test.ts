@@ -152,14 +152,22 @@ describe('prevail watch', () => {
   });
 
   test('--extra-views turns on views that are off by default; an unknown view is refused', async () => {
-    const unknown = await run(['/videos/test.mp4', '--data-dir', dataDir, '--extra-views', 'small-insets,corners']);
+    const unknown = await run(['/videos/test.mp4', '--data-dir', dataDir, '--extra-views', 'small-insets,corner']);
     assert.equal((unknown.thrown as { code?: string }).code, 'commander.invalidArgument');
-    assert.match(unknown.errors, /unknown view corners/);
+    assert.match(unknown.errors, /unknown view corner \(/);
     // The real frame hasher (no scene hasher) with the extra views: 4×4 frames hash to nothing that
     // matches, and the watch goes to the end of the file.
     const readFrames = withSceneHashes([{ scenes: [pattern, banked, flat] }]);
     const { status, lines } = await run(
-      ['/videos/test.mp4', '--data-dir', dataDir, '--extra-views', 'small-insets', '--extra-views', 'off-centre'],
+      [
+        '/videos/test.mp4',
+        '--data-dir',
+        dataDir,
+        '--extra-views',
+        'small-insets',
+        '--extra-views',
+        'off-centre,corners',
+      ],
       { readFrames },
       true,
     );

@@ -34,10 +34,14 @@ interface WatchOptions extends StorageCliOptions {
 }
 
 /** Views off by default that `--extra-views` turns on (docs/streams.md, Robustness: their cost and gain). */
-const extraViews = { 'small-insets': { smallInsets: true }, 'off-centre': { offCentreInner: true } } as const;
+const extraViews = {
+  'small-insets': { smallInsets: true },
+  'off-centre': { offCentreInner: true },
+  corners: { corners: true },
+} as const;
 type ExtraView = keyof typeof extraViews;
 
-/** Parses `--extra-views small-insets,off-centre` (repeatable), for commander. */
+/** Parses `--extra-views small-insets,off-centre,corners` (repeatable), for commander. */
 function extraViewList(value: string, previous: ExtraView[] = []): ExtraView[] {
   const names = commaList(value);
   for (const name of names)
@@ -144,7 +148,7 @@ export function watchCommand(
     .option('--user <id>', 'the host user entity id of the events')
     .option(
       '--extra-views <names>',
-      'also hash views that are off by default: small-insets (picture-in-picture under 4 % of the frame), off-centre (crops towards a corner); comma-separated',
+      'also hash views that are off by default: small-insets (picture-in-picture under 4 % of the frame), off-centre (crops towards a corner), corners (the four corners of the picture, for banks with --video-views corners); comma-separated',
       extraViewList,
     )
     .action(async (url: string, options: WatchOptions) => {

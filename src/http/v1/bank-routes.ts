@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
+import { extraVideoViewNames } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { definedOnly } from './defined-only.js';
 import { bankJson } from './json.js';
@@ -12,6 +13,13 @@ const bankSettings = {
   enabledRatio: z.number().min(0).max(1).describe('share of lookups that consult the bank').optional(),
   pdqThreshold: z.number().int().min(0).max(128).describe('largest PDQ distance that matches (default 31)').optional(),
   negative: z.boolean().describe('a match here suppresses matches of the same query in other banks').optional(),
+  videoViews: z
+    .array(z.enum(extraVideoViewNames))
+    .max(extraVideoViewNames.length * 2)
+    .describe(
+      'extra views of the videos added to the bank as media, held in their vpdq_dense (corners: the four corners of the picture, 45 % of each side, for scaled-down streams under an overlay; costs 85–280 % more banked frames); [] for none (the default). Applies to videos added afterwards',
+    )
+    .optional(),
 };
 
 const newBankSchema = z.strictObject({ name: bankNameSchema, ...bankSettings });
@@ -55,7 +63,7 @@ export function registerBankRoutes(app: FastifyInstance, { banks }: HttpDependen
       config: { scope: 'write' },
       schema: {
         tags,
-        summary: 'Change a bank (rename, ratio, threshold, negative)',
+        summary: 'Change a bank (rename, ratio, threshold, negative, video views)',
         params: bankParams,
         body: bankChangeSchema,
         response: { 200: bankResponseSchema },

@@ -91,9 +91,10 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
           const value = body[key];
           if (typeof value === 'string') details[key] = value;
         }
-        await banks.getBank(request.params.name);
+        const bank = await banks.getBank(request.params.name);
+        const options = { signals: bankedSignalNames, dihedral: false, decode: config.decode };
         return {
-          hashes: await hash(bytes, { signals: bankedSignalNames, dihedral: false, decode: config.decode }),
+          hashes: await hash(bytes, { ...options, videoViews: bank.videoViews }),
           details,
         };
       });

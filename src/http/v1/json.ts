@@ -8,6 +8,7 @@ export function bankJson(bank: BankRecord) {
     enabledRatio: bank.enabledRatio,
     pdqThreshold: bank.pdqThreshold,
     negative: bank.negative,
+    videoViews: [...bank.videoViews],
     createdAt: bank.createdAt,
     updatedAt: bank.updatedAt,
   };

@@ -67,11 +67,15 @@ describe('/v1 API', () => {
     });
     assert.equal(created.statusCode, 201);
     assert.equal(created.json().pdqThreshold, 20);
+    assert.deepEqual(created.json().videoViews, [], 'no extra video views unless asked');
     for (const [payload, code] of [
       [{ name: 'lower_case' }, 'REQUEST_INVALID'],
       [{ name: 'V1_BANK' }, 'BANK_ALREADY_EXISTS'],
       [{ name: 'OTHER', enabledRatio: 2 }, 'REQUEST_INVALID'],
       [{ name: 'OTHER', surprise: true }, 'REQUEST_INVALID'],
+      [{ name: 'OTHER', videoViews: ['everything'] }, 'REQUEST_INVALID'],
+      [{ name: 'OTHER', videoViews: 'corners' }, 'REQUEST_INVALID'],
+      [{ name: 'OTHER', videoViews: [1] }, 'REQUEST_INVALID'],
     ] as const) {
       const response = await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload });
       assert.equal(response.json().error.code, code, JSON.stringify(payload));
@@ -84,9 +88,19 @@ describe('/v1 API', () => {
       method: 'PATCH',
       url: '/v1/banks/V1_BANK',
       headers: auth(writer),
-      payload: { negative: true },
+      payload: { negative: true, videoViews: ['corners'] },
     });
     assert.equal(patched.json().negative, true);
+    assert.deepEqual(patched.json().videoViews, ['corners']);
+    const refused = await server.app.inject({
+      method: 'PATCH',
+      url: '/v1/banks/V1_BANK',
+      headers: auth(writer),
+      payload: { videoViews: ['corners', 'nope'] },
+    });
+    assert.equal(refused.json().error.code, 'REQUEST_INVALID');
+    const shown = await server.app.inject({ method: 'GET', url: '/v1/banks/V1_BANK', headers: auth(reader) });
+    assert.deepEqual(shown.json().videoViews, ['corners'], 'the refused change changed nothing');
     const missing = await server.app.inject({ method: 'GET', url: '/v1/banks/NO_SUCH_BANK', headers: auth(reader) });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'BANK_NOT_FOUND');

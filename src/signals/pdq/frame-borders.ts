@@ -164,3 +164,22 @@ export function centreBox(width: number, height: number, share: number): FrameBo
     height: boxHeight,
   };
 }
+
+/**
+ * The four corners of a `width`×`height` picture, `share` of each side each (top left, top right,
+ * bottom left, bottom right; they overlap when `share` > 0.5): the boxes banking (`vpdq_dense`'s
+ * corner lists) and stream watching (the `corners` view) both cut, so that the two agree to the
+ * pixel.
+ *
+ * @example cornerBoxes(200, 100, 0.45)[3] // { x: 110, y: 55, width: 90, height: 45 }
+ */
+export function cornerBoxes(width: number, height: number, share: number): FrameBox[] {
+  const boxWidth = Math.round(width * share);
+  const boxHeight = Math.round(height * share);
+  return [
+    [0, 0],
+    [width - boxWidth, 0],
+    [0, height - boxHeight],
+    [width - boxWidth, height - boxHeight],
+  ].map(([x, y]) => ({ x: x as number, y: y as number, width: boxWidth, height: boxHeight }));
+}

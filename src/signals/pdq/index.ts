@@ -29,7 +29,7 @@ export const pdqSignal: SignalType<PdqHash> = {
 };
 
 export { type DihedralName, dihedralNames } from './dihedral.js';
-export { centreBox, contentBox, cropRgb, type FrameBox, type RgbFrame } from './frame-borders.js';
+export { centreBox, contentBox, cornerBoxes, cropRgb, type FrameBox, type RgbFrame } from './frame-borders.js';
 export { hammingWords, pdqDistance, popcount32 } from './hamming.js';
 export {
   hashPixels,

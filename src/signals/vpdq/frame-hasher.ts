@@ -1,4 +1,5 @@
-import { centreBox, contentBox, cropRgb, hashPixels } from '../pdq/index.js';
+import type { ExtraVideoView } from '../extra-video-views.js';
+import { centreBox, contentBox, cornerBoxes, cropRgb, hashPixels } from '../pdq/index.js';
 import type { FramePixels } from '../signal-type.js';
 import type { VpdqFeature } from './vpdq-feature.js';
 
@@ -48,6 +49,16 @@ export const centreViewShare = 0.9;
  */
 export const innerViewShare = 0.6;
 
+/**
+ * The share of each side each corner view keeps (the `corners` extra view): 45 %, no margin. On a
+ * stream scaled down to 240×136 under a fixed-size overlay (camera box bottom right, text band
+ * bottom left, logo top right) one corner this size stays clear, where quadrants reaching the
+ * middle (50 %) touch the camera box's frame. Measured in `npm run bench -- stream-probe`
+ * (docs/streams.md, "Scale + overlay: banked corners"). The stream side cuts the same boxes
+ * (`cornerBoxes`).
+ */
+export const cornerViewShare = 0.45;
+
 /** The middle `share` of a picture. */
 function middleOf(frame: FramePixels, share: number): FramePixels {
   const box = centreBox(frame.width, frame.height, share);
@@ -65,14 +76,23 @@ function middleOf(frame: FramePixels, share: number): FramePixels {
  * or overlays its edges, breaks or moves the bars, and its frame is then cut like the whole
  * banked frame. A frame without borders costs three hashes (two of smaller pictures) and the
  * border search (which stops at the first line of picture); a boxed one six.
+ *
+ * `extraViews` asks for more (`ExtraVideoView`): with `corners`, the four corners of the picture
+ * (of the unboxed picture when there are borders), `cornerViewShare` of each side, one list per
+ * corner (`corners`, top left, top right, bottom left, bottom right; empty lists without it):
+ * four more hashes of pictures a fifth the size.
  */
-export async function hashDenseViews(frames: AsyncIterable<FramePixels>): Promise<{
+export async function hashDenseViews(
+  frames: AsyncIterable<FramePixels>,
+  extraViews: readonly ExtraVideoView[] = [],
+): Promise<{
   whole: VpdqFeature[];
   unboxed: VpdqFeature[];
   centre: VpdqFeature[];
   inner: VpdqFeature[];
   boxedCentre: VpdqFeature[];
   boxedInner: VpdqFeature[];
+  corners: VpdqFeature[][];
 }> {
   const whole: VpdqFeature[] = [];
   const unboxed: VpdqFeature[] = [];
@@ -80,6 +100,8 @@ export async function hashDenseViews(frames: AsyncIterable<FramePixels>): Promis
   const inner: VpdqFeature[] = [];
   const boxedCentre: VpdqFeature[] = [];
   const boxedInner: VpdqFeature[] = [];
+  const withCorners = extraViews.includes('corners');
+  const corners: VpdqFeature[][] = withCorners ? [[], [], [], []] : [];
   for await (const frame of frames) {
     whole.push(hashFrame(frame));
     const box = contentBox(frame);
@@ -92,6 +114,11 @@ export async function hashDenseViews(frames: AsyncIterable<FramePixels>): Promis
       boxedCentre.push(hashFrame(middleOf(frame, centreViewShare)));
       boxedInner.push(hashFrame(middleOf(frame, innerViewShare)));
     }
+    if (withCorners)
+      cornerBoxes(picture.width, picture.height, cornerViewShare).forEach((corner, k) => {
+        const pixels = { ...picture, width: corner.width, height: corner.height, rgb: cropRgb(picture, corner) };
+        corners[k]?.push(hashFrame(pixels));
+      });
   }
-  return { whole, unboxed, centre, inner, boxedCentre, boxedInner };
+  return { whole, unboxed, centre, inner, boxedCentre, boxedInner, corners };
 }

@@ -39,7 +39,9 @@ export const vpdqSignal: SignalType<VpdqSignalText> = {
  * picture inside the frames' uniform borders when they have any (`denseVideoFrames`: a stream
  * that boxes a video with bars shows, once unboxed, the picture without them), the middle 90 %
  * of the picture (a stream that crops or zooms in) and its middle 60 % (a stream with a camera
- * box, logo or text over its edges; see `hashDenseViews`), so a stream sampled at 1 frame per
+ * box, logo or text over its edges; see `hashDenseViews`) — and, when the content comes with
+ * `extraViews: ['corners']` (a bank's `videoViews`), the four corners of the picture, 45 % of each
+ * side, each list on its own (a stream scaled down under an overlay) — so a stream sampled at 1 frame per
  * second from any start offset shows
  * frames within reach of the bank, where the 1-per-second `vpdq` signal holds only the frames at
  * whole seconds (on quickly changing footage a frame half a second away is 80 bits off). Same text
@@ -56,9 +58,11 @@ export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
     if (content.kind !== 'video') {
       throw new EngineError('INTERNAL', `vpdq_dense hashes videos, not ${content.kind} content`);
     }
-    const views = await hashDenseViews(content.frames);
-    const { whole, unboxed, centre, inner, boxedCentre, boxedInner } = views;
-    return { value: formatPytxVpdq(denseVideoFrames(whole, unboxed, centre, inner, boxedCentre, boxedInner)) };
+    const views = await hashDenseViews(content.frames, content.extraViews);
+    const { whole, unboxed, centre, inner, boxedCentre, boxedInner, corners } = views;
+    return {
+      value: formatPytxVpdq(denseVideoFrames(whole, unboxed, centre, inner, boxedCentre, boxedInner, ...corners)),
+    };
   },
   compare: (a, b) => vpdqDistanceOf(compareVpdq(readVpdqFeatures(a), readVpdqFeatures(b))),
   defaultThreshold: 20,
@@ -69,7 +73,7 @@ export const vpdqDenseSignal: SignalType<VpdqSignalText> = {
 export { formatCppVpdq, parseCppVpdq } from './cpp-format.js';
 export { fixedDecimals, pythonShortFloat } from './decimal-text.js';
 export { denseFrameSpacingBits, denseFrames, denseFramesPerVideoCap } from './dense-frames.js';
-export { hashFrame, hashFrames, innerViewShare } from './frame-hasher.js';
+export { cornerViewShare, hashFrame, hashFrames, innerViewShare } from './frame-hasher.js';
 export { formatPytxVpdq, parsePytxVpdq, type VpdqSignalText } from './pytx-format.js';
 export { parseVpdqSignal, readVpdqFeatures } from './read-features.js';
 export type { VpdqFeature } from './vpdq-feature.js';

@@ -29,6 +29,7 @@ import { ruleHitsWriteIndexesMigration } from './0024_rule_hits_write_indexes.js
 import { eventVerdictsMigration } from './0025_event_verdicts.js';
 import { busPartitionsMigration } from './0026_bus_partitions.js';
 import { caseTimelineEventRefsMigration } from './0027_case_timeline_event_refs.js';
+import { bankVideoViewsMigration } from './0028_bank_video_views.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -60,6 +61,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   eventVerdictsMigration,
   busPartitionsMigration,
   caseTimelineEventRefsMigration,
+  bankVideoViewsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { hashMedia } from '../hasher/index.js';
+import { type ExtraVideoView, type PdqHash, pdqDistance, readVpdqFeatures } from '../signals/index.js';
+import { ffmpegPath, readFrames } from '../video/index.js';
+import { defaultFrameViews, frameHasher } from './frame-views.js';
+import type { FrameHashes } from './stream-types.js';
+
+function noFfmpeg(): string | false {
+  try {
+    ffmpegPath();
+    return false;
+  } catch {
+    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
+  }
+}
+
+/** A streamer's overlay of fixed size (camera box bottom right, text band bottom left, logo top right), boxes only. */
+const overlay = [
+  'drawbox=x=iw-128:y=ih-76:w=120:h=68:color=0x202020:t=fill',
+  'drawbox=x=iw-124:y=ih-72:w=112:h=60:color=0x8a6f5a:t=fill',
+  'drawbox=x=8:y=ih-44:w=200:h=36:color=black@0.6:t=fill',
+  'drawbox=x=14:y=ih-38:w=150:h=6:color=white:t=fill',
+  'drawbox=x=14:y=ih-28:w=184:h=6:color=white:t=fill',
+  'drawbox=x=iw-70:y=10:w=58:h=30:color=white@0.85:t=fill',
+  'drawbox=x=iw-62:y=16:w=42:h=18:color=0xd03030:t=fill',
+].join(',');
+
+/** Sampled frames of a stream whose nearest view (any view, any dihedral variant) is within 31 bits of `banked`. */
+function matchedFrames(frames: readonly FrameHashes[], banked: readonly string[]): number {
+  const within = (hash: string) => banked.some((frame) => pdqDistance(hash as PdqHash, frame as PdqHash) <= 31);
+  return frames.filter((frame) =>
+    [frame, ...(frame.views ?? [])].some(
+      (view) => view.quality >= 50 && [view.hash, ...Object.values(view.variants ?? {})].some(within),
+    ),
+  ).length;
+}
+
+describe('corner views: a scaled-down stream under an overlay', { skip: noFfmpeg() }, () => {
+  let directory: string;
+  let original: string;
+  let stream: string;
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'prevail-corner-views-'));
+    original = join(directory, 'original.mp4');
+    stream = join(directory, 'stream.mp4');
+    const ffmpeg = (...args: string[]) => execFileSync(ffmpegPath(), ['-nostdin', '-loglevel', 'error', '-y', ...args]);
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=480x270:rate=30', '-t', '3', '-c:v', 'mpeg4', '-q:v', '2', original);
+    ffmpeg('-i', original, '-vf', `scale=240:136,${overlay}`, '-c:v', 'mpeg4', '-q:v', '3', stream);
+  });
+  after(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  test('matches only when the bank holds corner lists and the stream hashes its corners', async () => {
+    const bytes = await readFile(original);
+    const bank = async (videoViews: ExtraVideoView[]) => {
+      const options = { signals: ['vpdq_dense'] as const, dihedral: false, decode: { maxPixels: 1e8 }, videoViews };
+      return readVpdqFeatures((await hashMedia(bytes, options)).vpdq_dense ?? '').map((feature) => feature.hash);
+    };
+    const plainBank = await bank([]);
+    const cornerBank = await bank(['corners']);
+    const byDefault: FrameHashes[] = [];
+    const withCorners: FrameHashes[] = [];
+    const hashDefault = frameHasher(defaultFrameViews);
+    const hashCorners = frameHasher({ ...defaultFrameViews, corners: true });
+    for await (const frame of readFrames(stream, { fps: 1, lowLatency: true })) {
+      byDefault.push(hashDefault(frame));
+      withCorners.push(hashCorners(frame));
+    }
+    assert.ok(byDefault.length >= 2, `${byDefault.length} sampled frames`);
+    assert.ok(byDefault.every((frame) => !(frame.views ?? []).some((view) => view.view === 'quarter')));
+    assert.ok(withCorners.every((frame) => (frame.views ?? []).filter((view) => view.view === 'quarter').length === 4));
+    assert.equal(matchedFrames(byDefault, plainBank), 0, 'the default views miss it in a bank without corners');
+    assert.equal(matchedFrames(byDefault, cornerBank), 0, 'and in a bank with corners');
+    assert.equal(matchedFrames(withCorners, plainBank), 0, 'the corner views need the banked corner lists');
+    assert.ok(matchedFrames(withCorners, cornerBank) >= 1, 'with both, the stream is found');
+  });
+});
