@@ -1,12 +1,10 @@
 import {
   centreBox,
   contentBox,
-  cropRgb,
   type DihedralName,
   type FrameBox,
-  hashPixels,
-  hashPixelsDihedral,
   innerViewShare,
+  LumaFrame,
   type PdqDihedralResult,
 } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
@@ -116,14 +114,10 @@ const cropCorners = [
   [1, 1],
 ] as const;
 
-function view(
-  name: FrameView['view'],
-  pixels: { width: number; height: number; data: Uint8Array },
-  dihedral: boolean,
-): FrameView {
-  const input = { width: pixels.width, height: pixels.height, channels: 3 as const, data: pixels.data };
-  if (!dihedral) return { view: name, ...hashPixels(input) };
-  const { hashes, quality }: PdqDihedralResult = hashPixelsDihedral(input);
+/** The view `name` of the frame: its rectangle `box`, hashed from the frame's luma (`LumaFrame`). */
+function view(name: FrameView['view'], luma: LumaFrame, box: FrameBox, dihedral: boolean): FrameView {
+  if (!dihedral) return { view: name, ...luma.hash(box) };
+  const { hashes, quality }: PdqDihedralResult = luma.hashDihedral(box);
   const variants: Partial<Record<DihedralName, string>> = { ...hashes };
   delete variants.original;
   return { view: name, hash: hashes.original, quality, variants };
@@ -157,9 +151,10 @@ export function frameHasher(options: FrameViewOptions): (frame: VideoFrame) => F
  * thread and hashes it in a worker).
  */
 export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, moving?: FrameBox): FrameHashes {
-  const crop = (name: FrameView['view'], box: FrameBox) =>
-    view(name, { width: box.width, height: box.height, data: cropRgb(frame, box) }, options.dihedral);
-  const whole = view('frame', { width: frame.width, height: frame.height, data: frame.rgb }, options.dihedral);
+  // The frame's luma once; every view hashes its rectangle of it, bit for bit as its pixels cut out.
+  const luma = new LumaFrame({ width: frame.width, height: frame.height, channels: 3, data: frame.rgb });
+  const crop = (name: FrameView['view'], box: FrameBox) => view(name, luma, box, options.dihedral);
+  const whole = crop('frame', { x: 0, y: 0, width: frame.width, height: frame.height });
   const views: FrameView[] = [];
   const box = options.unletterbox ? contentBox(frame) : undefined;
   if (box !== undefined) views.push(crop('unboxed', box));
