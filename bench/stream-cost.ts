@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- stream-cost [--rounds N] [--streams N] [--realtime] [--quick] [--seconds N] [--before DIR] [--js]`:
+ * `npm run bench -- stream-cost [--rounds N] [--streams N] [--realtime] [--quick] [--seconds N] [--before DIR] [--js] [--pipeline-only]`:
  * what one 720p stream watched at 1 fps costs in CPU, split by where it is spent, so that streams
  * per core can be derived on a shared machine where wall-clock capacity ("how many streams keep
  * up") cannot be measured honestly. Streams per core = 1000 / (CPU ms per stream-second).
@@ -24,7 +24,10 @@
  *   and to the nearest frame (±1 s) of a full decode of every frame — 0 when the variant only
  *   chooses another frame of the second, as a dense bank (`vpdq_dense`) holds them all. On the two
  *   720p clips (every round) and, once, on the shared vPDQ sample videos (when present) and two
- *   of the stream-quality bench's generated originals (x264 `veryfast`, B-frames).
+ *   of the stream-quality bench's generated originals (x264 `veryfast`, B-frames). `--pipeline-only`
+ *   keeps the reference and the default options on the two clips and skips the other videos: a
+ *   run of the pipeline sides takes minutes instead of a quarter of an hour (results in
+ *   `stream-cost-pipeline.json`).
  *
  * Not counted: the media server and the network (files are read, not RTMP), the signals engine's
  * rules on a match (none match here), the HTTP API. Files are read as fast as ffmpeg decodes them
@@ -449,9 +452,13 @@ export async function run(args: string[]): Promise<void> {
     const budgetViews: number[] = [];
     /** The same views, in CPU ms (a letterboxed frame: 6 views, more than the clip's 3–4). */
     const viewsCpu: number[] = [];
+    const pipelineOnly = args.includes('--pipeline-only');
+    const variantsRun = pipelineOnly
+      ? decoderVariants.filter((variant) => variant.name === referenceVariant || variant.name.endsWith('(default)'))
+      : decoderVariants;
     for (let round = 1; round <= rounds; round++) {
       for (const clip of clips) {
-        for (const variant of decoderVariants) {
+        for (const variant of variantsRun) {
           const result = await decodeOnce(clip.path, clip.seconds, variant);
           push(decode, key(variant.name, clip.name), result);
           console.log(
@@ -478,7 +485,7 @@ export async function run(args: string[]): Promise<void> {
 
     // The frames: the 720p clips (first round), the shared sample videos and two generated originals (once).
     const others: Clip[] = [];
-    for (const path of sharedSamples) {
+    for (const path of pipelineOnly ? [] : sharedSamples) {
       if (!existsSync(path)) {
         console.log(`shared sample video skipped (not present): ${path}`);
         continue;
@@ -489,12 +496,12 @@ export async function run(args: string[]): Promise<void> {
         seconds: (await probeVideo(path)).durationSeconds ?? 1,
       });
     }
-    for (const source of bankedSources.slice(0, 2)) {
+    for (const source of pipelineOnly ? [] : bankedSources.slice(0, 2)) {
       const path = await makeOriginal(directory, source, quick ? 8 : 15);
       others.push({ name: `${source.name} (generated)`, path, seconds: (await probeVideo(path)).durationSeconds ?? 1 });
     }
     for (const clip of others) {
-      for (const variant of decoderVariants)
+      for (const variant of variantsRun)
         push(decode, key(variant.name, clip.name), await decodeOnce(clip.path, clip.seconds, variant));
     }
     const frames = new Map<string, Record<string, FrameComparison>>();
@@ -503,13 +510,13 @@ export async function run(args: string[]): Promise<void> {
       const reference = decode.get(key(referenceVariant, clip.name))?.[0];
       if (reference === undefined) continue;
       const byVariant: Record<string, FrameComparison> = {};
-      for (const variant of decoderVariants) {
+      for (const variant of variantsRun) {
         const first = decode.get(key(variant.name, clip.name))?.[0];
         if (first !== undefined) byVariant[variant.name] = compareFrames(first, reference, full);
       }
       frames.set(clip.name, byVariant);
     }
-    const variants = decoderVariants.map((variant) => ({
+    const variants = variantsRun.map((variant) => ({
       name: variant.name,
       inputOptions: variant.inputOptions,
       output: variant.output ?? null,
@@ -618,7 +625,7 @@ export async function run(args: string[]): Promise<void> {
         }),
       ]),
     );
-    await finishBenchmark(realtime ? 'stream-cost-realtime' : 'stream-cost', {
+    await finishBenchmark(`stream-cost${realtime ? '-realtime' : ''}${pipelineOnly ? '-pipeline' : ''}`, {
       realtime,
       machine,
       loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
