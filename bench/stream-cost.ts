@@ -283,9 +283,11 @@ interface StreamModules {
   readonly StreamWatcher: typeof StreamWatcher;
   readonly FrameHashPool: typeof FrameHashPool;
   readonly readFrames: typeof readFrames;
+  /** What the views of a letterboxed frame cost (`measureViewsCost`), on this thread. */
+  readonly measureViewsCost: typeof measureViewsCost;
 }
 
-const thisTree: StreamModules = { StreamWatcher, FrameHashPool, readFrames };
+const thisTree: StreamModules = { StreamWatcher, FrameHashPool, readFrames, measureViewsCost };
 
 /** The stream modules of another worktree's bench build. */
 async function beforeModules(directory: string): Promise<StreamModules> {
@@ -295,7 +297,12 @@ async function beforeModules(directory: string): Promise<StreamModules> {
   }
   const streams = await import(pathToFileURL(join(root, 'streams', 'index.js')).href);
   const video = await import(pathToFileURL(join(root, 'video', 'index.js')).href);
-  return { StreamWatcher: streams.StreamWatcher, FrameHashPool: streams.FrameHashPool, readFrames: video.readFrames };
+  return {
+    StreamWatcher: streams.StreamWatcher,
+    FrameHashPool: streams.FrameHashPool,
+    readFrames: video.readFrames,
+    measureViewsCost: streams.measureViewsCost,
+  };
 }
 
 interface PipelineRun {
@@ -452,6 +459,8 @@ export async function run(args: string[]): Promise<void> {
     const budgetViews: number[] = [];
     /** The same views, in CPU ms (a letterboxed frame: 6 views, more than the clip's 3–4). */
     const viewsCpu: number[] = [];
+    /** The views of a letterboxed frame per side, CPU ms (`measureViewsCost`, 10 hashings a round). */
+    const viewsBySide = new Map<string, number[]>();
     const pipelineOnly = args.includes('--pipeline-only');
     const variantsRun = pipelineOnly
       ? decoderVariants.filter((variant) => variant.name === referenceVariant || variant.name.endsWith('(default)'))
@@ -481,6 +490,13 @@ export async function run(args: string[]): Promise<void> {
       budgetViews.push(measureViewsCost(defaultFrameViews, width, height, 3).milliseconds);
       // measureViewsCost hashes the views 1 + 3 times.
       viewsCpu.push((processCpuMs() - viewsStarted) / 4);
+      // The same views on each side, on this thread (the letterbox makes 8 views, the clip 3-4).
+      for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+        if (side.kernels === 'js') continue;
+        const started = processCpuMs();
+        side.modules.measureViewsCost(defaultFrameViews, width, height, 9);
+        push(viewsBySide, side.name, (processCpuMs() - started) / 10);
+      }
     }
 
     // The frames: the 720p clips (first round), the shared sample videos and two generated originals (once).
@@ -584,6 +600,10 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `budget (${activePdqKernels} kernels, decoding = ${decodeCostInHashes} hashes): its measures at first use (wall clock) one hash ${show(budgetHash)} ms, the default views of a letterboxed frame ${show(budgetViewsMs)} ms; in CPU ms ${show(hashWasm)} and ${show(viewsCpuMs)}, so its per-stream-second estimate in CPU is ${estimateCpu.toFixed(1)} ms`,
     );
+    const viewsSides = [...viewsBySide].map(([name, values]) => ({ name, cpuMs: spread(values) }));
+    console.log(
+      `the default views of a letterboxed 720p frame (the moving region's search included), CPU ms on this thread: ${viewsSides.map((side) => `${side.name} ${show(side.cpuMs)}`).join(', ')}${viewsSides.length === 2 ? ` (before / this tree ${ratio(viewsSides[1]?.cpuMs.median ?? Number.NaN, viewsSides[0]?.cpuMs.median ?? Number.NaN)})` : ''}`,
+    );
     console.log('');
     const describeFrames = (comparison: FrameComparison | null) =>
       comparison === null
@@ -647,6 +667,7 @@ export async function run(args: string[]): Promise<void> {
         hashWallMs: budgetHash,
         viewsWallMs: budgetViewsMs,
         viewsCpuMs,
+        viewsCpuMsBySide: Object.fromEntries(viewsSides.map((side) => [side.name, side.cpuMs])),
         estimateCpuMsPerStreamSecond: Math.round(estimateCpu * 10) / 10,
       },
       decodeCostInHashesAssumed: decodeCostInHashes,
