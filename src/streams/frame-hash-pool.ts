@@ -17,11 +17,9 @@ export interface FrameHashRequest {
 }
 
 /** A worker's answer to one frame. */
-/** A worker's answer; `pixels` is the frame's buffer handed back (transferred) for the next frame's copy. */
-export type FrameHashReply = (
+export type FrameHashReply =
   | { readonly id: number; readonly ok: true; readonly hashes: FrameHashes }
-  | { readonly id: number; readonly ok: false; readonly message: string }
-) & { readonly pixels?: ArrayBuffer };
+  | { readonly id: number; readonly ok: false; readonly message: string };
 
 /** How the frame pool is sized; every field has a default sized to the machine. */
 export interface FrameHashPoolSettings {
@@ -103,12 +101,6 @@ export class FrameHashPool {
   readonly #idle: Worker[] = [];
   readonly #running = new Map<Worker, { readonly lane: string; readonly job: Job }>();
   readonly #exited = new Map<Worker, Promise<void>>();
-  /**
-   * Frame buffers the workers handed back, reused for the next frames' copies: a fresh 2.7 MB
-   * buffer per 720p frame cost the main thread more (page faults, zeroing, garbage collection)
-   * than the copy itself. At most `workers + 2` kept.
-   */
-  readonly #spare: ArrayBuffer[] = [];
   #nextId = 1;
   #hashed = 0;
   #superseded = 0;
@@ -135,13 +127,12 @@ export class FrameHashPool {
    */
   hash(lane: string, frame: VideoFrame, moving?: FrameBox): Promise<FrameHashes | undefined> {
     if (this.#closed) return Promise.resolve(undefined);
-    const copy: VideoFrame = { ...frame, rgb: this.#copy(frame.rgb) };
+    const copy: VideoFrame = { ...frame, rgb: new Uint8Array(frame.rgb) };
     return new Promise((resolve, reject) => {
       const state = this.#lanes.get(lane) ?? { running: false, waiting: undefined };
       this.#lanes.set(lane, state);
       if (state.waiting !== undefined) {
         this.#superseded += 1;
-        this.#keep(state.waiting.frame.rgb.buffer as ArrayBuffer);
         state.waiting.resolve(undefined);
       } else if (!state.running) {
         this.#ready.push(lane);
@@ -177,29 +168,12 @@ export class FrameHashPool {
   async close(): Promise<void> {
     this.#closed = true;
     this.#ready.splice(0);
-    this.#spare.splice(0);
     for (const state of this.#lanes.values()) {
       state.waiting?.resolve(undefined);
       state.waiting = undefined;
     }
     for (const worker of [...this.#idle.splice(0), ...this.#running.keys()]) void worker.terminate();
     await Promise.all(this.#exited.values());
-  }
-
-  /** A copy of `pixels` in a spare buffer of the same size when there is one, else in a new one. */
-  #copy(pixels: Uint8Array): Uint8Array {
-    const at = this.#spare.findIndex((buffer) => buffer.byteLength === pixels.length);
-    if (at < 0) return new Uint8Array(pixels);
-    const copy = new Uint8Array(this.#spare.splice(at, 1)[0] as ArrayBuffer);
-    copy.set(pixels);
-    return copy;
-  }
-
-  /** Keeps a frame buffer for a later copy (the oldest is let go beyond `workers + 2`). */
-  #keep(buffer: ArrayBuffer | undefined): void {
-    if (buffer === undefined || buffer.byteLength === 0 || this.#closed) return;
-    this.#spare.push(buffer);
-    if (this.#spare.length > this.workers + 2) this.#spare.shift();
   }
 
   /** Starts waiting frames, round robin over the streams, while a worker is free. */
@@ -235,7 +209,6 @@ export class FrameHashPool {
       }),
     );
     worker.on('message', (reply: FrameHashReply) => {
-      this.#keep(reply.pixels);
       const job = this.#finish(worker);
       if (job === undefined) return;
       if (reply.ok) {

@@ -20,10 +20,5 @@ port.on('message', (request: FrameHashRequest) => {
   } catch (error) {
     reply = { id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  // The frame's buffer goes back to the pool (moved, not copied) for the next frame's copy.
-  const pixels = request.frame.rgb;
-  const whole = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength;
-  if (whole && pixels.buffer instanceof ArrayBuffer)
-    port.postMessage({ ...reply, pixels: pixels.buffer }, [pixels.buffer]);
-  else port.postMessage(reply);
+  port.postMessage(reply);
 });
