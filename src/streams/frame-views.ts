@@ -151,6 +151,14 @@ export function frameHasher(options: FrameViewOptions): (frame: VideoFrame) => F
  * thread and hashes it in a worker).
  */
 export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, moving?: FrameBox): FrameHashes {
+  // The inset search first: it uses the kernels' memory, so after the luma it would make the
+  // frame's luma be computed again for the inset view.
+  const insets =
+    options.inset !== true
+      ? []
+      : options.smallInsets === true
+        ? insetBoxes(frame, smallInsetSearch)
+        : insetBoxes(frame);
   // The frame's luma once; every view hashes its rectangle of it, bit for bit as its pixels cut out.
   const luma = new LumaFrame({ width: frame.width, height: frame.height, channels: 3, data: frame.rgb });
   const crop = (name: FrameView['view'], box: FrameBox) => view(name, luma, box, options.dihedral);
@@ -173,12 +181,8 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
           views.push(crop('corner', croppedInnerBox(picture, streamCropShare, anchorX, anchorY)));
     }
   }
-  if (options.inset === true) {
-    const insets = options.smallInsets === true ? insetBoxes(frame, smallInsetSearch) : insetBoxes(frame);
-    for (const inset of insets)
-      if (![box, moving].some((other) => other !== undefined && sameBox(other, inset)))
-        views.push(crop('inset', inset));
-  }
+  for (const inset of insets)
+    if (![box, moving].some((other) => other !== undefined && sameBox(other, inset))) views.push(crop('inset', inset));
   return { ...whole, views };
 }
 
