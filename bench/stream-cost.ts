@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- stream-cost [--rounds N] [--streams N] [--realtime] [--quick] [--seconds N] [--before DIR] [--js]`:
+ * `npm run bench -- stream-cost [--rounds N] [--streams N] [--realtime] [--quick] [--seconds N] [--before DIR] [--js] [--pipeline-only]`:
  * what one 720p stream watched at 1 fps costs in CPU, split by where it is spent, so that streams
  * per core can be derived on a shared machine where wall-clock capacity ("how many streams keep
  * up") cannot be measured honestly. Streams per core = 1000 / (CPU ms per stream-second).
@@ -24,7 +24,10 @@
  *   and to the nearest frame (±1 s) of a full decode of every frame — 0 when the variant only
  *   chooses another frame of the second, as a dense bank (`vpdq_dense`) holds them all. On the two
  *   720p clips (every round) and, once, on the shared vPDQ sample videos (when present) and two
- *   of the stream-quality bench's generated originals (x264 `veryfast`, B-frames).
+ *   of the stream-quality bench's generated originals (x264 `veryfast`, B-frames). `--pipeline-only`
+ *   keeps the reference and the default options on the two clips and skips the other videos: a
+ *   run of the pipeline sides takes minutes instead of a quarter of an hour (results in
+ *   `stream-cost-pipeline.json`).
  *
  * Not counted: the media server and the network (files are read, not RTMP), the signals engine's
  * rules on a match (none match here), the HTTP API. Files are read as fast as ffmpeg decodes them
@@ -280,9 +283,11 @@ interface StreamModules {
   readonly StreamWatcher: typeof StreamWatcher;
   readonly FrameHashPool: typeof FrameHashPool;
   readonly readFrames: typeof readFrames;
+  /** What the views of a letterboxed frame cost (`measureViewsCost`), on this thread. */
+  readonly measureViewsCost: typeof measureViewsCost;
 }
 
-const thisTree: StreamModules = { StreamWatcher, FrameHashPool, readFrames };
+const thisTree: StreamModules = { StreamWatcher, FrameHashPool, readFrames, measureViewsCost };
 
 /** The stream modules of another worktree's bench build. */
 async function beforeModules(directory: string): Promise<StreamModules> {
@@ -292,7 +297,12 @@ async function beforeModules(directory: string): Promise<StreamModules> {
   }
   const streams = await import(pathToFileURL(join(root, 'streams', 'index.js')).href);
   const video = await import(pathToFileURL(join(root, 'video', 'index.js')).href);
-  return { StreamWatcher: streams.StreamWatcher, FrameHashPool: streams.FrameHashPool, readFrames: video.readFrames };
+  return {
+    StreamWatcher: streams.StreamWatcher,
+    FrameHashPool: streams.FrameHashPool,
+    readFrames: video.readFrames,
+    measureViewsCost: streams.measureViewsCost,
+  };
 }
 
 interface PipelineRun {
@@ -449,9 +459,15 @@ export async function run(args: string[]): Promise<void> {
     const budgetViews: number[] = [];
     /** The same views, in CPU ms (a letterboxed frame: 6 views, more than the clip's 3–4). */
     const viewsCpu: number[] = [];
+    /** The views of a letterboxed frame per side, CPU ms (`measureViewsCost`, 10 hashings a round). */
+    const viewsBySide = new Map<string, number[]>();
+    const pipelineOnly = args.includes('--pipeline-only');
+    const variantsRun = pipelineOnly
+      ? decoderVariants.filter((variant) => variant.name === referenceVariant || variant.name.endsWith('(default)'))
+      : decoderVariants;
     for (let round = 1; round <= rounds; round++) {
       for (const clip of clips) {
-        for (const variant of decoderVariants) {
+        for (const variant of variantsRun) {
           const result = await decodeOnce(clip.path, clip.seconds, variant);
           push(decode, key(variant.name, clip.name), result);
           console.log(
@@ -474,11 +490,18 @@ export async function run(args: string[]): Promise<void> {
       budgetViews.push(measureViewsCost(defaultFrameViews, width, height, 3).milliseconds);
       // measureViewsCost hashes the views 1 + 3 times.
       viewsCpu.push((processCpuMs() - viewsStarted) / 4);
+      // The same views on each side, on this thread (the letterbox makes 8 views, the clip 3-4).
+      for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+        if (side.kernels === 'js') continue;
+        const started = processCpuMs();
+        side.modules.measureViewsCost(defaultFrameViews, width, height, 9);
+        push(viewsBySide, side.name, (processCpuMs() - started) / 10);
+      }
     }
 
     // The frames: the 720p clips (first round), the shared sample videos and two generated originals (once).
     const others: Clip[] = [];
-    for (const path of sharedSamples) {
+    for (const path of pipelineOnly ? [] : sharedSamples) {
       if (!existsSync(path)) {
         console.log(`shared sample video skipped (not present): ${path}`);
         continue;
@@ -489,12 +512,12 @@ export async function run(args: string[]): Promise<void> {
         seconds: (await probeVideo(path)).durationSeconds ?? 1,
       });
     }
-    for (const source of bankedSources.slice(0, 2)) {
+    for (const source of pipelineOnly ? [] : bankedSources.slice(0, 2)) {
       const path = await makeOriginal(directory, source, quick ? 8 : 15);
       others.push({ name: `${source.name} (generated)`, path, seconds: (await probeVideo(path)).durationSeconds ?? 1 });
     }
     for (const clip of others) {
-      for (const variant of decoderVariants)
+      for (const variant of variantsRun)
         push(decode, key(variant.name, clip.name), await decodeOnce(clip.path, clip.seconds, variant));
     }
     const frames = new Map<string, Record<string, FrameComparison>>();
@@ -503,13 +526,13 @@ export async function run(args: string[]): Promise<void> {
       const reference = decode.get(key(referenceVariant, clip.name))?.[0];
       if (reference === undefined) continue;
       const byVariant: Record<string, FrameComparison> = {};
-      for (const variant of decoderVariants) {
+      for (const variant of variantsRun) {
         const first = decode.get(key(variant.name, clip.name))?.[0];
         if (first !== undefined) byVariant[variant.name] = compareFrames(first, reference, full);
       }
       frames.set(clip.name, byVariant);
     }
-    const variants = decoderVariants.map((variant) => ({
+    const variants = variantsRun.map((variant) => ({
       name: variant.name,
       inputOptions: variant.inputOptions,
       output: variant.output ?? null,
@@ -577,6 +600,10 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `budget (${activePdqKernels} kernels, decoding = ${decodeCostInHashes} hashes): its measures at first use (wall clock) one hash ${show(budgetHash)} ms, the default views of a letterboxed frame ${show(budgetViewsMs)} ms; in CPU ms ${show(hashWasm)} and ${show(viewsCpuMs)}, so its per-stream-second estimate in CPU is ${estimateCpu.toFixed(1)} ms`,
     );
+    const viewsSides = [...viewsBySide].map(([name, values]) => ({ name, cpuMs: spread(values) }));
+    console.log(
+      `the default views of a letterboxed 720p frame (the moving region's search included), CPU ms on this thread: ${viewsSides.map((side) => `${side.name} ${show(side.cpuMs)}`).join(', ')}${viewsSides.length === 2 ? ` (before / this tree ${ratio(viewsSides[1]?.cpuMs.median ?? Number.NaN, viewsSides[0]?.cpuMs.median ?? Number.NaN)})` : ''}`,
+    );
     console.log('');
     const describeFrames = (comparison: FrameComparison | null) =>
       comparison === null
@@ -618,7 +645,7 @@ export async function run(args: string[]): Promise<void> {
         }),
       ]),
     );
-    await finishBenchmark(realtime ? 'stream-cost-realtime' : 'stream-cost', {
+    await finishBenchmark(`stream-cost${realtime ? '-realtime' : ''}${pipelineOnly ? '-pipeline' : ''}`, {
       realtime,
       machine,
       loadAverage: { start: loadStart, end: loadavg().map((value) => Math.round(value * 100) / 100) },
@@ -640,6 +667,7 @@ export async function run(args: string[]): Promise<void> {
         hashWallMs: budgetHash,
         viewsWallMs: budgetViewsMs,
         viewsCpuMs,
+        viewsCpuMsBySide: Object.fromEntries(viewsSides.map((side) => [side.name, side.cpuMs])),
         estimateCpuMsPerStreamSecond: Math.round(estimateCpu * 10) / 10,
       },
       decodeCostInHashesAssumed: decodeCostInHashes,

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { centreBox, cropRgb, hashPixels, innerViewShare, type PdqHash, pdqDistance } from '../signals/index.js';
-import { croppedInnerBox, defaultFrameViews, frameHasher } from './frame-views.js';
+import {
+  centreBox,
+  contentBox,
+  cropRgb,
+  type FrameBox,
+  hashPixels,
+  hashPixelsDihedral,
+  innerViewShare,
+  type PdqHash,
+  pdqDistance,
+} from '../signals/index.js';
+import { croppedInnerBox, defaultFrameViews, frameHasher, hashFrameViews } from './frame-views.js';
+import { insetBoxes, smallInsetSearch } from './inset-box.js';
+import type { FrameView } from './stream-types.js';
 
 /** A smooth synthetic scene (plainly fake: gradients and blobs), RGB24, with PDQ quality ≥ 50. */
 function scene(width: number, height: number): Uint8Array {
@@ -165,5 +177,83 @@ describe('frameHasher (the views of a stream frame that are looked up)', () => {
     });
     const tiny = croppedInnerBox({ x: 0, y: 0, width: 3, height: 3 }, 0.5, 0, 1);
     assert.ok(tiny.x >= 0 && tiny.y >= 0 && tiny.x + tiny.width <= 3 && tiny.y + tiny.height <= 3);
+  });
+});
+
+/**
+ * The views of a frame computed the straightforward way (each view's pixels copied out with
+ * `cropRgb`, then hashed with its dihedral variants, as `hashFrameViews` did before it hashed
+ * rectangles of one luma), in `hashFrameViews`' order, with every view on.
+ */
+function straightforwardViews(rgb: Uint8Array, width: number, height: number, moving: FrameBox): FrameView[] {
+  const frame = { width, height, rgb };
+  const hashed = (name: FrameView['view'], box: FrameBox): FrameView => {
+    const { hashes, quality } = hashPixelsDihedral({
+      width: box.width,
+      height: box.height,
+      channels: 3,
+      data: cropRgb(frame, box),
+    });
+    const { original, ...variants } = hashes;
+    return { view: name, hash: original, quality, variants };
+  };
+  const views: FrameView[] = [hashed('frame', { x: 0, y: 0, width, height })];
+  const box = contentBox(frame);
+  if (box !== undefined) views.push(hashed('unboxed', box));
+  views.push(hashed('moving', moving));
+  const whole = { x: 0, y: 0, width, height };
+  for (const picture of box === undefined ? [whole] : [box, whole]) {
+    const middle = centreBox(picture.width, picture.height, innerViewShare);
+    views.push(hashed('inner', { ...middle, x: picture.x + middle.x, y: picture.y + middle.y }));
+    views.push(hashed('zoomed', croppedInnerBox(picture, 0.9, 0.5, 0.5)));
+    for (const [x, y] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ] as const)
+      views.push(hashed('corner', croppedInnerBox(picture, 0.9, x, y)));
+  }
+  for (const inset of insetBoxes(frame, smallInsetSearch)) views.push(hashed('inset', inset));
+  return views;
+}
+
+describe('hashFrameViews: every view hashes as its pixels cut out', () => {
+  test('a letterboxed frame with an inset and a moving region: each view bit for bit as cropRgb + hashPixelsDihedral', () => {
+    // A 640×360 frame: bars of 45 rows, the scene scaled into the picture, a flat inset pasted in.
+    const [frameWidth, frameHeight] = [640, 360];
+    const picture = scene(frameWidth, 270);
+    const rgb = new Uint8Array(frameWidth * frameHeight * 3);
+    rgb.set(picture, 45 * frameWidth * 3);
+    const pip = scene(160, 90).map((value) => 255 - value);
+    for (let y = 0; y < 90; y++)
+      rgb.set(pip.subarray(y * 160 * 3, (y + 1) * 160 * 3), ((230 + y) * frameWidth + 440) * 3);
+    const moving = { x: 96, y: 120, width: 200, height: 104 };
+    const options = { ...defaultFrameViews, offCentreInner: true, smallInsets: true };
+    const { views, ...whole } = hashFrameViews(
+      { index: 0, timestamp: 0, width: frameWidth, height: frameHeight, rgb },
+      options,
+      moving,
+    );
+    const expected = straightforwardViews(rgb, frameWidth, frameHeight, moving);
+    assert.ok(
+      expected.some((view) => view.view === 'inset'),
+      'the frame has an inset view',
+    );
+    assert.ok(
+      expected.some((view) => view.view === 'unboxed'),
+      'and an unboxed view',
+    );
+    assert.deepEqual([{ view: 'frame', ...whole }, ...(views ?? [])], expected);
+    // Without the dihedral variants, each hash is `hashPixels` of the same pixels.
+    const plain = hashFrameViews(
+      { index: 0, timestamp: 0, width: frameWidth, height: frameHeight, rgb },
+      { ...options, dihedral: false },
+      moving,
+    );
+    assert.deepEqual(
+      [plain.hash, ...(plain.views ?? []).map((view) => view.hash)],
+      expected.map((view) => view.hash),
+    );
   });
 });

@@ -3,12 +3,10 @@ import {
   contentBox,
   cornerBoxes,
   cornerViewShare,
-  cropRgb,
   type DihedralName,
   type FrameBox,
-  hashPixels,
-  hashPixelsDihedral,
   innerViewShare,
+  LumaFrame,
   type PdqDihedralResult,
 } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
@@ -126,14 +124,10 @@ const cropCorners = [
   [1, 1],
 ] as const;
 
-function view(
-  name: FrameView['view'],
-  pixels: { width: number; height: number; data: Uint8Array },
-  dihedral: boolean,
-): FrameView {
-  const input = { width: pixels.width, height: pixels.height, channels: 3 as const, data: pixels.data };
-  if (!dihedral) return { view: name, ...hashPixels(input) };
-  const { hashes, quality }: PdqDihedralResult = hashPixelsDihedral(input);
+/** The view `name` of the frame: its rectangle `box`, hashed from the frame's luma (`LumaFrame`). */
+function view(name: FrameView['view'], luma: LumaFrame, box: FrameBox, dihedral: boolean): FrameView {
+  if (!dihedral) return { view: name, ...luma.hash(box) };
+  const { hashes, quality }: PdqDihedralResult = luma.hashDihedral(box);
   const variants: Partial<Record<DihedralName, string>> = { ...hashes };
   delete variants.original;
   return { view: name, hash: hashes.original, quality, variants };
@@ -167,9 +161,18 @@ export function frameHasher(options: FrameViewOptions): (frame: VideoFrame) => F
  * thread and hashes it in a worker).
  */
 export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, moving?: FrameBox): FrameHashes {
-  const crop = (name: FrameView['view'], box: FrameBox) =>
-    view(name, { width: box.width, height: box.height, data: cropRgb(frame, box) }, options.dihedral);
-  const whole = view('frame', { width: frame.width, height: frame.height, data: frame.rgb }, options.dihedral);
+  // The inset search first: it uses the kernels' memory, so after the luma it would make the
+  // frame's luma be computed again for the inset view.
+  const insets =
+    options.inset !== true
+      ? []
+      : options.smallInsets === true
+        ? insetBoxes(frame, smallInsetSearch)
+        : insetBoxes(frame);
+  // The frame's luma once; every view hashes its rectangle of it, bit for bit as its pixels cut out.
+  const luma = new LumaFrame({ width: frame.width, height: frame.height, channels: 3, data: frame.rgb });
+  const crop = (name: FrameView['view'], box: FrameBox) => view(name, luma, box, options.dihedral);
+  const whole = crop('frame', { x: 0, y: 0, width: frame.width, height: frame.height });
   const views: FrameView[] = [];
   const box = options.unletterbox ? contentBox(frame) : undefined;
   if (box !== undefined) views.push(crop('unboxed', box));
@@ -193,12 +196,8 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
     for (const corner of cornerBoxes(picture.width, picture.height, cornerViewShare))
       views.push(crop('quarter', { ...corner, x: picture.x + corner.x, y: picture.y + corner.y }));
   }
-  if (options.inset === true) {
-    const insets = options.smallInsets === true ? insetBoxes(frame, smallInsetSearch) : insetBoxes(frame);
-    for (const inset of insets)
-      if (![box, moving].some((other) => other !== undefined && sameBox(other, inset)))
-        views.push(crop('inset', inset));
-  }
+  for (const inset of insets)
+    if (![box, moving].some((other) => other !== undefined && sameBox(other, inset))) views.push(crop('inset', inset));
   return { ...whole, views };
 }
 

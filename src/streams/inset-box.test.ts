@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { insetBox, insetBoxes, smallInsetSearch } from './inset-box.js';
+import fc from 'fast-check';
+import { lumaSteps, lumaStepsJs } from '../signals/index.js';
+import { edgeLines, insetBox, insetBoxes, smallInsetSearch } from './inset-box.js';
 
 const width = 320;
 const height = 180;
@@ -83,5 +85,97 @@ describe('insetBox (a picture pasted into a frame)', () => {
 
   test('refuses frames too small to search', () => {
     assert.equal(insetBox({ width: 20, height: 20, rgb: new Uint8Array(20 * 20 * 3) }), undefined);
+  });
+});
+
+/** The edge lines as a column-by-column walk finds them (the search before the row-major walk), the reference. */
+function edgeLinesByColumn(steps: Uint8Array, frameWidth: number, frameHeight: number, minimumSideShare: number) {
+  const minimum = Math.max(16, Math.round(frameHeight * minimumSideShare));
+  const gap = Math.max(8, Math.round(frameHeight * 0.1));
+  const lines: { at: number; from: number; to: number }[] = [];
+  for (let x = 2; x < frameWidth - 1; x++) {
+    let from = -1;
+    let last = -1;
+    for (let y = 0; y <= frameHeight; y++) {
+      if (y < frameHeight && steps[y * frameWidth + x] === 1) {
+        if (from < 0 || y - last > gap) {
+          if (from >= 0 && last - from + 1 >= minimum) lines.push({ at: x, from, to: last });
+          from = y;
+        }
+        last = y;
+      }
+    }
+    if (from >= 0 && last - from + 1 >= minimum) lines.push({ at: x, from, to: last });
+  }
+  lines.sort((a, b) => b.to - b.from - (a.to - a.from));
+  const kept: typeof lines = [];
+  for (const line of lines) {
+    if (kept.length >= 48) break;
+    if (kept.some((other) => Math.abs(other.at - line.at) <= 1 && other.from <= line.to && line.from <= other.to))
+      continue;
+    kept.push(line);
+  }
+  return kept;
+}
+
+describe('edgeLines (the walk over the step mask)', () => {
+  test('property: the same lines, in the same order, as the column-by-column walk', () => {
+    const shape = fc.record({
+      frameWidth: fc.integer({ min: 5, max: 203 }),
+      frameHeight: fc.integer({ min: 20, max: 120 }),
+      density: fc.integer({ min: 1, max: 40 }),
+      seed: fc.integer(),
+      share: fc.constantFrom(0.1, 0.15),
+    });
+    fc.assert(
+      fc.property(shape, ({ frameWidth, frameHeight, density, seed, share }) => {
+        // Vertical runs with gaps (many ties in length) over sparse noise.
+        const steps = new Uint8Array(frameWidth * frameHeight);
+        let state = seed >>> 0;
+        const next = () => {
+          state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+          return state >>> 8;
+        };
+        for (let x = 0; x < frameWidth; x++) {
+          if (next() % 3 !== 0) continue;
+          const from = next() % frameHeight;
+          const to = Math.min(frameHeight, from + (next() % frameHeight));
+          for (let y = from; y < to; y++) if (next() % 100 >= density / 4) steps[y * frameWidth + x] = 1;
+        }
+        for (let i = 0; i < steps.length; i++) if (next() % 100 < density / 4) steps[i] = 1;
+        // An offset view, as a subarray of a larger buffer may be, takes the unaligned path.
+        const shifted = new Uint8Array(steps.length + 1).subarray(1);
+        shifted.set(steps);
+        const expected = edgeLinesByColumn(steps, frameWidth, frameHeight, share);
+        assert.deepEqual(edgeLines(steps, frameWidth, frameHeight, share), expected);
+        assert.deepEqual(edgeLines(shifted, frameWidth, frameHeight, share), expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('lumaSteps (the byte luma and step mask the search reads)', () => {
+  test("property: the WebAssembly kernels give the JS loop's bytes (any length: lane tails)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 5000 }),
+        fc.integer({ min: 1, max: 255 }),
+        fc.integer(),
+        (count, step, seed) => {
+          const rgb = new Uint8Array(count * 3);
+          let state = seed >>> 0;
+          for (let i = 0; i < rgb.length; i++) {
+            state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+            rgb[i] = state >>> 24;
+          }
+          const fast = lumaSteps(rgb, count, step);
+          const plain = lumaStepsJs(rgb, count, step);
+          assert.deepEqual([...fast.luma], [...plain.luma]);
+          assert.deepEqual([...fast.steps], [...plain.steps]);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { FrameBox, RgbFrame } from '../signals/index.js';
+import { type FrameBox, lumaSteps, type RgbFrame } from '../signals/index.js';
 
 /**
  * A pixel is on an edge when its luma differs from the pixel two steps before it (left, or above)
@@ -86,11 +86,8 @@ export function insetBox(frame: RgbFrame): FrameBox | undefined {
 export function insetBoxes(frame: RgbFrame, search: InsetSearch = defaultInsetSearch): FrameBox[] {
   const { width, height, rgb } = frame;
   if (width < 32 || height < 32 || rgb.length < width * height * 3) return [];
-  const luma = new Uint8Array(width * height);
-  for (let pixel = 0, offset = 0; pixel < luma.length; pixel++, offset += 3)
-    luma[pixel] =
-      (77 * (rgb[offset] as number) + 150 * (rgb[offset + 1] as number) + 29 * (rgb[offset + 2] as number)) >> 8;
-  const vertical = edgeLines(luma, width, height, search.minimumSideShare);
+  const { luma, steps } = lumaSteps(rgb, width * height, insetEdgeStep);
+  const vertical = edgeLines(steps, width, height, search.minimumSideShare);
   if (vertical.length < 2) return [];
   const minimumWidth = Math.max(16, Math.round(width * search.minimumSideShare));
   const candidates: FrameBox[] = [];
@@ -131,29 +128,46 @@ function nearlySame(other: FrameBox, box: FrameBox): boolean {
   return sides.filter((side) => side <= 4).length >= 3;
 }
 
-/** The longest vertical edge lines (columns of edge pixels with short gaps), at most `maximumLines`. */
-function edgeLines(luma: Uint8Array, width: number, height: number, minimumSideShare: number): EdgeLine[] {
+/**
+ * The longest vertical edge lines (columns of edge pixels with short gaps), at most `maximumLines`,
+ * from the frame's step mask (`lumaSteps`). The mask is walked in memory order, four pixels at a
+ * time where none steps, with each column's open line in `from` and `last` (a column still sees
+ * its edge pixels top to bottom); the lines are then ordered as a column-by-column walk finds them
+ * (column, then start), longest first. Exported for its test (against the column-by-column walk).
+ */
+export function edgeLines(steps: Uint8Array, width: number, height: number, minimumSideShare: number): EdgeLine[] {
   const minimum = Math.max(16, Math.round(height * minimumSideShare));
   const edgeGapPixels = Math.max(8, Math.round(height * edgeGapShare));
   const lines: EdgeLine[] = [];
-  for (let x = 2; x < width - 1; x++) {
-    let from = -1;
-    let last = -1;
-    for (let y = 0; y <= height; y++) {
-      const edge =
-        y < height && Math.abs((luma[y * width + x] as number) - (luma[y * width + x - 2] as number)) >= insetEdgeStep;
-      if (edge) {
-        if (from < 0 || y - last > edgeGapPixels) {
-          if (from >= 0 && last - from + 1 >= minimum) lines.push({ at: x, from, to: last });
-          from = y;
-        }
-        last = y;
-      }
+  const from = new Int32Array(width).fill(-1);
+  const last = new Int32Array(width).fill(-1);
+  const edge = (pixel: number) => {
+    const y = Math.floor(pixel / width);
+    const x = pixel - y * width;
+    if (x < 2 || x >= width - 1) return;
+    const open = from[x] as number;
+    if (open < 0 || y - (last[x] as number) > edgeGapPixels) {
+      if (open >= 0 && (last[x] as number) - open + 1 >= minimum)
+        lines.push({ at: x, from: open, to: last[x] as number });
+      from[x] = y;
     }
-    if (from >= 0 && last - from + 1 >= minimum) lines.push({ at: x, from, to: last });
+    last[x] = y;
+  };
+  const count = width * height;
+  const aligned = steps.byteOffset % 4 === 0 ? Math.floor(count / 4) : 0;
+  const words = new Uint32Array(steps.buffer, aligned === 0 ? 0 : steps.byteOffset, aligned);
+  for (let word = 0; word < aligned; word++) {
+    if (words[word] === 0) continue;
+    for (let pixel = word * 4; pixel < word * 4 + 4; pixel++) if (steps[pixel] !== 0) edge(pixel);
+  }
+  for (let pixel = aligned * 4; pixel < count; pixel++) if (steps[pixel] !== 0) edge(pixel);
+  for (let x = 2; x < width - 1; x++) {
+    const open = from[x] as number;
+    if (open >= 0 && (last[x] as number) - open + 1 >= minimum)
+      lines.push({ at: x, from: open, to: last[x] as number });
   }
   // A blurred step shows in two neighbouring columns: keep the longer line of each such pair.
-  lines.sort((a, b) => b.to - b.from - (a.to - a.from));
+  lines.sort((a, b) => b.to - b.from - (a.to - a.from) || a.at - b.at || a.from - b.from);
   const kept: EdgeLine[] = [];
   for (const line of lines) {
     if (kept.length >= maximumLines) break;

@@ -57,7 +57,8 @@ function hashFromDct(dct: Float32Array): PdqHash {
   return formatPdqBits(bits);
 }
 
-function isTooSmall(rows: number, cols: number): boolean {
+/** True for an image PDQ does not hash (a side under `minimumHashableDimension`). */
+export function isTooSmall(rows: number, cols: number): boolean {
   return rows < minimumHashableDimension || cols < minimumHashableDimension;
 }
 
@@ -79,7 +80,8 @@ function hashFromBuffer64(buffer64: Float32Array): PdqResult {
   return hashFromDctAndQuality(dctFromBuffer64(buffer64));
 }
 
-function hashFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqResult {
+/** The hash of a DCT and its buffer's quality (shared with `frame-luma.ts`). */
+export function hashFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqResult {
   return { hash: hashFromDct(dct), quality };
 }
 
@@ -94,7 +96,8 @@ export function pdqDihedralFromLuma(
   return dihedralFromBuffer64(downsampleLuma(luma, rows, cols, scratch));
 }
 
-function zeroDihedral(): PdqDihedralResult {
+/** The eight dihedral hashes of an image too small to hash: all zero, quality 0. */
+export function zeroDihedral(): PdqDihedralResult {
   const hashes = {} as Record<DihedralName, PdqHash>;
   for (const name of dihedralNames) hashes[name] = zeroPdqHash;
   return { quality: 0, hashes };
@@ -104,7 +107,8 @@ function dihedralFromBuffer64(buffer64: Float32Array): PdqDihedralResult {
   return dihedralFromDctAndQuality(dctFromBuffer64(buffer64));
 }
 
-function dihedralFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqDihedralResult {
+/** The eight dihedral hashes of a DCT and its buffer's quality (shared with `frame-luma.ts`). */
+export function dihedralFromDctAndQuality({ dct, quality }: { dct: Float32Array; quality: number }): PdqDihedralResult {
   const hashes = {} as Record<DihedralName, PdqHash>;
   const variant = new Float32Array(16 * 16);
   for (const name of dihedralNames) {

@@ -30,6 +30,7 @@ export const pdqSignal: SignalType<PdqHash> = {
 
 export { type DihedralName, dihedralNames } from './dihedral.js';
 export { centreBox, contentBox, cornerBoxes, cropRgb, type FrameBox, type RgbFrame } from './frame-borders.js';
+export { LumaFrame } from './frame-luma.js';
 export { hammingWords, pdqDistance, popcount32 } from './hamming.js';
 export {
   hashPixels,
@@ -44,5 +45,6 @@ export {
   pdqQualityThreshold,
 } from './hasher.js';
 export { lumaFromPixels, type PixelBuffer } from './luma.js';
+export { lumaSteps, lumaStepsJs } from './luma-steps.js';
 export { isPdqHash, type PdqHash, parsePdqHash, pdqHashToWords, wordsToPdqHash, zeroPdqHash } from './pdq-hash.js';
 export { activePdqKernels } from './wasm-kernels.js';

@@ -1,5 +1,6 @@
 ;; PDQ's kernels in WebAssembly SIMD: luma, the Jarosz box-filter passes, the column gather
-;; before decimation, and the 64×64 → 16×16 DCT. Hand-written, assembled by `scripts/build-pdq-wasm.ts` into
+;; before decimation, and the 64×64 → 16×16 DCT; and, for the stream views' inset search, a byte
+;; luma and its step mask (`lumaBytes`, `stepMask`: integers, exact). Hand-written, assembled by `scripts/build-pdq-wasm.ts` into
 ;; `kernels-wasm.ts` (a test checks the committed module equals a fresh assembly of this file).
 ;;
 ;; Bit-exactness: every value is float32 and every operation is one IEEE float32 operation in the
@@ -475,4 +476,87 @@
         (local.set $in (i32.add (local.get $in) (local.get $stride)))
         (local.set $out (i32.add (local.get $out) (i32.const 256)))
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
-        (br $next)))))
+        (br $next))))
+
+  ;; Integer luma of `count` interleaved RGB pixels at `src` into bytes at `dst`: (77·R + 150·G +
+  ;; 29·B) >> 8, the cheap luma of the stream views' searches (not PDQ's: `lumaBytes` in JS). The
+  ;; weighted sum is at most 65,280, so 16-bit lanes hold it exactly. Eight pixels (24 bytes) per
+  ;; step from two overlapping 16-byte loads; no byte past the last pixel is read.
+  (func (export "lumaBytes") (param $src i32) (param $dst i32) (param $count i32)
+    (local $i i32) (local $end i32) (local $a v128) (local $b v128)
+    (local.set $end (i32.and (local.get $count) (i32.const -8)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $a (v128.load (local.get $src)))
+        (local.set $b (v128.load offset=8 (local.get $src)))
+        (v128.store64_lane 0 (local.get $dst)
+          (i8x16.narrow_i16x8_u
+            (i16x8.shr_u
+              (i16x8.add
+                (i16x8.add
+                  (i16x8.mul (i16x8.splat (i32.const 77))
+                    (i16x8.extend_low_i8x16_u
+                      (i8x16.shuffle 0 3 6 9 12 15 26 29 0 0 0 0 0 0 0 0 (local.get $a) (local.get $b))))
+                  (i16x8.mul (i16x8.splat (i32.const 150))
+                    (i16x8.extend_low_i8x16_u
+                      (i8x16.shuffle 1 4 7 10 13 24 27 30 0 0 0 0 0 0 0 0 (local.get $a) (local.get $b)))))
+                (i16x8.mul (i16x8.splat (i32.const 29))
+                  (i16x8.extend_low_i8x16_u
+                    (i8x16.shuffle 2 5 8 11 14 25 28 31 0 0 0 0 0 0 0 0 (local.get $a) (local.get $b)))))
+              (i32.const 8))
+            (local.get $a)))
+        (local.set $src (i32.add (local.get $src) (i32.const 24)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $next)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (i32.store8 (local.get $dst)
+          (i32.shr_u
+            (i32.add
+              (i32.add
+                (i32.mul (i32.const 77) (i32.load8_u (local.get $src)))
+                (i32.mul (i32.const 150) (i32.load8_u offset=1 (local.get $src))))
+              (i32.mul (i32.const 29) (i32.load8_u offset=2 (local.get $src))))
+            (i32.const 8)))
+        (local.set $src (i32.add (local.get $src) (i32.const 3)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; Step mask of `count` bytes at `src` into `dst`: dst[i] = 1 when |src[i] − src[i − 2]| ≥
+  ;; `step`, else 0, for i ≥ 2 (dst[0] and dst[1] are 0). Sixteen bytes per step.
+  (func (export "stepMask") (param $src i32) (param $dst i32) (param $count i32) (param $step i32)
+    (local $i i32) (local $a v128) (local $b v128) (local $below v128) (local $one v128)
+    (local.set $below (i8x16.splat (i32.sub (local.get $step) (i32.const 1))))
+    (local.set $one (i8x16.splat (i32.const 1)))
+    (i32.store16 (local.get $dst) (i32.const 0))
+    (local.set $i (i32.const 2))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $count)))
+        (local.set $a (v128.load (i32.add (local.get $src) (local.get $i))))
+        (local.set $b (v128.load (i32.sub (i32.add (local.get $src) (local.get $i)) (i32.const 2))))
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (v128.and (local.get $one)
+            (i8x16.gt_u
+              (v128.or (i8x16.sub_sat_u (local.get $a) (local.get $b)) (i8x16.sub_sat_u (local.get $b) (local.get $a)))
+              (local.get $below))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $a (i8x16.splat (i32.load8_u (i32.add (local.get $src) (local.get $i)))))
+        (local.set $b (i8x16.splat (i32.load8_u (i32.sub (i32.add (local.get $src) (local.get $i)) (i32.const 2)))))
+        (i32.store8 (i32.add (local.get $dst) (local.get $i))
+          (i8x16.extract_lane_u 0
+            (v128.and (local.get $one)
+              (i8x16.gt_u
+                (v128.or (i8x16.sub_sat_u (local.get $a) (local.get $b)) (i8x16.sub_sat_u (local.get $b) (local.get $a)))
+                (local.get $below)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+)
