@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   'stream-cost': () => import('./stream-cost.js'),
   'stream-quality': () => import('./stream-quality.js'),
   'stream-probe': () => import('./stream-probe.js'),
+  tmk: () => import('./tmk.js'),
   payments: () => import('./payments.js'),
   'payments-eval': () => import('./payments-eval.js'),
   uploads: () => import('./uploads.js'),

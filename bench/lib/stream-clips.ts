@@ -178,7 +178,8 @@ export async function makeOriginal(directory: string, source: Source, seconds: n
 /**
  * The stream's clip: the lead-in, then the original, both through the transformation; H.264 with
  * a keyframe every second (a watcher joining waits at most a second), no B-frames unless
- * `bFrames` (OBS's x264 and the platforms' ingest recommendations send 2).
+ * `bFrames` (OBS's x264 and the platforms' ingest recommendations send 2). `lead` seconds of
+ * lead-in (default `leadSeconds`; 0 for a copy that is the video alone, as a re-upload).
  */
 export async function makeStreamClip(
   directory: string,
@@ -186,14 +187,16 @@ export async function makeStreamClip(
   transform: Transform,
   name: string,
   bFrames = 0,
+  lead = leadSeconds,
 ): Promise<string> {
   const path = join(directory, `${name}.mp4`);
-  const lead = `color=c=0x404040:s=${width}x${height}:r=${rate}:d=${leadSeconds}`;
-  const inputs = ['-i', original, '-f', 'lavfi', '-i', lead];
+  const inputs = ['-i', original];
+  if (lead > 0) inputs.push('-f', 'lavfi', '-i', `color=c=0x404040:s=${width}x${height}:r=${rate}:d=${lead}`);
+  const background = lead > 0 ? 2 : 1;
   if (transform.background !== undefined) inputs.push('-f', 'lavfi', '-i', transform.background);
   const filter = [
-    '[1:v]setsar=1[lead];[0:v]setsar=1[main];[lead][main]concat=n=2:v=1:a=0[in];',
-    transform.background !== undefined ? '[2:v]null[bg];' : '',
+    lead > 0 ? '[1:v]setsar=1[lead];[0:v]setsar=1[main];[lead][main]concat=n=2:v=1:a=0[in];' : '[0:v]setsar=1[in];',
+    transform.background !== undefined ? `[${background}:v]null[bg];` : '',
     `[in]${transform.chain},format=yuv420p[v]`,
   ].join('');
   await ffmpeg([

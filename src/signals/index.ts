@@ -15,4 +15,5 @@ export type {
   SignalContent,
   SignalType,
 } from './signal-type.js';
+export * from './tmk/index.js';
 export * from './vpdq/index.js';

@@ -158,6 +158,18 @@ describe('ffmpeg stderr parsing', () => {
     assert.ok(!ffmpegArguments('rtmp://media.example/live/a', { httpProxy: proxy }, 1, true).includes('-http_proxy'));
     assert.ok(!ffmpegArguments('https://cdn.example/live.m3u8', {}, 1, true).includes('-http_proxy'));
   });
+
+  test('scale, output rate and autorotation as the TMK hasher runs ffmpeg', () => {
+    const tmk = ffmpegArguments(
+      'in.mp4',
+      { scale: { width: 64, height: 64 }, outputRate: 15, autorotate: true },
+      15,
+      true,
+    );
+    assert.ok(!tmk.includes('-noautorotate'));
+    assert.ok(!tmk.includes('-vf'));
+    assert.ok(tmk.join(' ').includes('-r 15 -s 64x64 -f rawvideo -pix_fmt rgb24'), tmk.join(' '));
+  });
 });
 
 describe('readFrames with a stand-in ffmpeg', { skip: linuxSkip }, () => {

@@ -51,6 +51,19 @@ export interface FrameReaderOptions {
    * that no request goes around it. The proxy is where each hop is checked (`startEgressProxy`).
    */
   httpProxy?: string;
+  /**
+   * Scale every frame to this size with ffmpeg's output option `-s W×H` (its default bicubic
+   * scaler), as ThreatExchange's TMK hasher asks ffmpeg for 64×64 frames. Default: native size.
+   */
+  scale?: { readonly width: number; readonly height: number };
+  /**
+   * Resample with ffmpeg's output option `-r N` (constant-rate output: frames duplicated or
+   * dropped at the muxer) instead of the `fps` filter, as the TMK hasher does; frame k then has
+   * timestamp k/N. Overrides `fps`; ignored with `everyFrame` or `lowLatency`.
+   */
+  outputRate?: number;
+  /** Let ffmpeg apply the rotation in the file's metadata (as the TMK hasher does); default false (`-noautorotate`, as vpdq). */
+  autorotate?: boolean;
 }
 
 /** The default sampling rate: one frame per second, as python-threatexchange hashes video. */
@@ -187,13 +200,22 @@ export async function* readFrames(source: string, options: FrameReaderOptions = 
 }
 
 function validatedFps(options: FrameReaderOptions): number {
+  const { scale } = options;
+  if (scale !== undefined && !(isSide(scale.width) && isSide(scale.height))) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `a frame scale is two whole numbers 1..16384, got ${scale.width}×${scale.height}`,
+    );
+  }
   if (options.everyFrame === true) return defaultFramesPerSecond;
-  const fps = options.fps ?? defaultFramesPerSecond;
+  const fps = (options.lowLatency === true ? undefined : options.outputRate) ?? options.fps ?? defaultFramesPerSecond;
   if (!Number.isFinite(fps) || fps <= 0 || fps > 1000) {
     throw new EngineError('CONFIG_INVALID', `frames per second must be a number in (0, 1000], got ${fps}`);
   }
   return fps;
 }
+
+const isSide = (value: number): boolean => Number.isSafeInteger(value) && value >= 1 && value <= 16384;
 
 function stallTimeout(options: FrameReaderOptions): number | undefined {
   const seconds = options.stallTimeoutSeconds;
@@ -217,7 +239,10 @@ export function ffmpegArguments(
       ? passthrough
       : options.lowLatency === true
         ? ['-vf', `${slotSelectExpression(fps)},showinfo=checksum=0`, ...passthrough]
-        : ['-vf', `fps=${fps}`];
+        : options.outputRate !== undefined
+          ? ['-r', String(fps)]
+          : ['-vf', `fps=${fps}`];
+  const scale = options.scale !== undefined ? ['-s', `${options.scale.width}x${options.scale.height}`] : [];
   return [
     '-nostdin',
     '-hide_banner',
@@ -225,7 +250,7 @@ export function ffmpegArguments(
     '-loglevel',
     'info',
     ...(options.realtime === true ? ['-re'] : []),
-    '-noautorotate',
+    ...(options.autorotate === true ? [] : ['-noautorotate']),
     ...(options.inputOptions ?? []),
     ...(options.httpProxy !== undefined && /^https?:\/\//i.test(source) ? ['-http_proxy', options.httpProxy] : []),
     '-i',
@@ -236,6 +261,7 @@ export function ffmpegArguments(
     '-map',
     '0:v:0',
     ...sampling,
+    ...scale,
     '-f',
     'rawvideo',
     '-pix_fmt',

@@ -28,6 +28,7 @@ export const pdqSignal: SignalType<PdqHash> = {
   createIndex: () => new MultiIndexPdqIndex(),
 };
 
+export { dct64To16 } from './dct.js';
 export { type DihedralName, dihedralNames } from './dihedral.js';
 export { centreBox, contentBox, cornerBoxes, cropRgb, type FrameBox, type RgbFrame } from './frame-borders.js';
 export { LumaFrame } from './frame-luma.js';
