@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { isEngineError } from '../core/index.js';
 import { hashableSignalNames, hashMedia, type MediaHashes } from '../hasher/index.js';
@@ -11,6 +12,7 @@ import { createSignalIndex } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
 import { ffmpegPath } from '../video/index.js';
 import { BankService } from './bank-service.js';
+import { exportHashList, importHashList } from './hash-list-transfer.js';
 
 const decode = { maxPixels: 100_000_000 };
 
@@ -95,6 +97,22 @@ describe('tmk_pdqf: videos banked with videoViews tmk, matched by TMK+PDQF', { s
 
     const unrelated = await generated(directory, 'unrelated', 'mandelbrot=size=320x240:rate=25', 'trim=duration=6');
     assert.deepEqual(await lookup(matcher, unrelated), []);
+  });
+
+  test('a typed hash-list export carries the tmk_pdqf line, and importing it back adds it', async () => {
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await exportHashList(banks, 'TMK_VIDEOS', output, 'typed');
+    output.end();
+    const text = Buffer.concat(chunks).toString('utf8');
+    assert.ok(text.split('\n').some((line) => line.startsWith('tmk_pdqf ') && line.length > 350_000));
+    await banks.createBank({ name: 'COPIED_TMK' });
+    const report = await importHashList(banks, 'COPIED_TMK', [text], { format: 'auto' });
+    assert.equal(report.rejected, 0);
+    const [banked] = await banks.listContent('TMK_VIDEOS', { limit: 1 });
+    const copied = await banks.listContent('COPIED_TMK', { limit: 10 });
+    assert.ok(copied.some((content) => content.signals.tmk_pdqf === banked?.signals.tmk_pdqf));
   });
 
   test('a malformed tmk_pdqf value is SIGNAL_INVALID_HASH and stores nothing', async () => {
