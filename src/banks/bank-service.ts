@@ -1,6 +1,6 @@
 import type { DecodeOptions } from '../content/index.js';
 import { EngineError } from '../core/index.js';
-import { bankedSignalNames, hashMedia, type MediaHashes, type VideoHashOptions } from '../hasher/index.js';
+import { hashMedia, type MediaHashes, signalsToBank, type VideoHashOptions } from '../hasher/index.js';
 import { pdqQualityThreshold, readVpdqFeatures, signalTypeByName } from '../signals/index.js';
 import type { BankPatch, BankRecord, ContentPatch, ContentRecord, NewBank, NewContent } from './bank-records.js';
 import type { BankRepository } from './bank-repository.js';
@@ -146,7 +146,7 @@ export class BankService {
    * (`bankedSignalNames`), then `addHashedMedia`. An image gets PDQ, a video (told by its bytes,
    * see `sniffMediaFormat`) vPDQ sampled as `video` says (1 frame per second by default, as
    * python-threatexchange) and dense vPDQ (every distinct frame, for live streams; with the extra
-   * views the bank's `videoViews` asks for); both get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
+   * views the bank's `videoViews` asks for, and TMK+PDQF, `tmk_pdqf`, when they hold `tmk`); both get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
    * temporary file that is deleted at once). The server hashes in its worker pool instead and
    * calls `addHashedMedia`.
    *
@@ -161,7 +161,7 @@ export class BankService {
   ): Promise<ContentRecord> {
     const bank = await this.getBank(bankName);
     const hashes = await hashMedia(bytes, {
-      signals: bankedSignalNames,
+      signals: signalsToBank(bank.videoViews),
       dihedral: false,
       decode,
       video,
@@ -173,7 +173,7 @@ export class BankService {
   /**
    * Adds media hashed by `hashMedia` with every banked signal (`bankedSignalNames`). An image's
    * PDQ is refused below quality 50 (it would match noise), a video when none of its frames
-   * reaches quality 50. A video's dense vPDQ is stored when it was computed (media hashed for
+   * reaches quality 50. A video's dense vPDQ and TMK+PDQF are stored when they were computed (media hashed for
    * lookup only have none; the video is then found by its 1-per-second frames alone).
    *
    * @throws EngineError `BANK_NOT_FOUND`, `CONTENT_INVALID`.
@@ -196,7 +196,8 @@ export class BankService {
         );
       }
       const dense = hashes.vpdq_dense !== undefined ? { vpdq_dense: hashes.vpdq_dense } : {};
-      return this.addContent(bankName, { ...details, signals: { vpdq: hashes.vpdq, ...dense, md5, sha256 } });
+      const tmk = hashes.tmk_pdqf !== undefined ? { tmk_pdqf: hashes.tmk_pdqf } : {};
+      return this.addContent(bankName, { ...details, signals: { vpdq: hashes.vpdq, ...dense, ...tmk, md5, sha256 } });
     }
     const { pdq, quality } = hashes;
     if (pdq === undefined || quality === undefined) {

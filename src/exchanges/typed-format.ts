@@ -47,10 +47,13 @@ export function vpdqLineValue(afterName: string, firstToken: string): string {
 /** An optional leading quoted collaboration name (as `splitTypedLine` skips it), then the signal name. */
 const collaborationThenName = /^\s*(?:'(?:[^'\\]|\\.)*'\s+|"(?:[^"\\]|\\.)*"\s+)?(\S+)\s+/;
 
-/** A typed `vpdq` or `vpdq_dense` line (after an optional quoted collaboration name): these may be long. */
+/**
+ * A typed video line, `vpdq`, `vpdq_dense` or `tmk_pdqf` (after an optional quoted collaboration
+ * name): these may be long (a `tmk_pdqf` value is 351,128 characters of base64).
+ */
 export function isTypedVpdqLine(text: string): boolean {
   const name = collaborationThenName.exec(text)?.[1]?.toLowerCase();
-  return name === 'vpdq' || name === 'vpdq_dense';
+  return name === 'vpdq' || name === 'vpdq_dense' || name === 'tmk_pdqf';
 }
 
 /** The text of a typed line after its signal name. */

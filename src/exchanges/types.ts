@@ -106,7 +106,8 @@ export const maxLineLength = 4096;
 
 /**
  * The limit for typed `vpdq` lines instead: a vPDQ signal holds about 80 characters per hashed
- * frame, so 1 MiB holds about 13,000 frames (3.6 hours sampled at 1 frame per second). Memory
+ * frame, so 1 MiB holds about 13,000 frames (3.6 hours sampled at 1 frame per second). A typed
+ * `tmk_pdqf` line (351,128 characters of base64, whatever the video's length) is held to it too. Memory
  * stays bounded: the splitter never holds more than this of one line.
  */
 export const maxVideoLineLength = 1024 * 1024;

@@ -1,17 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { signalTypes } from '../signals/index.js';
-import { bankedSignalNames, hashableSignalNames } from './hash-media.js';
+import { bankedSignalNames, hashableSignalNames, optionalVideoSignalNames, signalsToBank } from './hash-media.js';
 
 describe('hashMedia and the signal registry', () => {
   test('the hasher offers every registered signal type, and only those', () => {
     // hashMedia computes signals through their descriptors; `bankedSignalNames` is the typed
     // list callers choose from (and print in this order), kept equal to the registry here.
-    assert.deepEqual([...bankedSignalNames].sort(), signalTypes.map((type) => type.name).sort());
+    assert.deepEqual(
+      [...bankedSignalNames, ...optionalVideoSignalNames].sort(),
+      signalTypes.map((type) => type.name).sort(),
+    );
     assert.deepEqual(
       bankedSignalNames.filter((name) => !(hashableSignalNames as readonly string[]).includes(name)),
       ['vpdq_dense'],
       'lookups hash everything but the dense frames of a banked video',
     );
+    assert.deepEqual(signalsToBank([]), bankedSignalNames, 'TMK+PDQF (an extra ffmpeg pass) only when a bank asks');
+    assert.deepEqual(signalsToBank(['corners']), bankedSignalNames);
+    assert.deepEqual(signalsToBank(['tmk']), [...bankedSignalNames, 'tmk_pdqf']);
   });
 });

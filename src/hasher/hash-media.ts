@@ -9,6 +9,7 @@ import {
   pdqSignal,
   type Sha256Hash,
   signalTypes,
+  type TmkSignalText,
   type VpdqSignalText,
 } from '../signals/index.js';
 import { type VideoHashOptions, withVideoFrames } from './hash-video.js';
@@ -22,7 +23,19 @@ export const hashableSignalNames = ['pdq', 'vpdq', 'md5', 'sha256'] as const;
  * video; a lookup never needs it).
  */
 export const bankedSignalNames = [...hashableSignalNames, 'vpdq_dense'] as const;
-export type MediaSignalName = (typeof bankedSignalNames)[number];
+
+/**
+ * Video signals computed only when asked, each an extra ffmpeg pass per video: `tmk_pdqf`
+ * (TMK+PDQF), banked by banks whose `videoViews` hold `tmk` (see `signalsToBank`) and looked up
+ * when a caller lists it.
+ */
+export const optionalVideoSignalNames = ['tmk_pdqf'] as const;
+export type MediaSignalName = (typeof bankedSignalNames)[number] | (typeof optionalVideoSignalNames)[number];
+
+/** The signals a bank with these `videoViews` banks media with: `bankedSignalNames`, and `tmk_pdqf` when they hold `tmk`. */
+export function signalsToBank(videoViews: readonly string[] = []): readonly MediaSignalName[] {
+  return videoViews.includes('tmk') ? [...bankedSignalNames, 'tmk_pdqf'] : bankedSignalNames;
+}
 
 /**
  * The image and byte signals (no `vpdq`): what callers that hash only images ask for. Video
@@ -51,6 +64,8 @@ export interface MediaHashes {
   vpdq?: VpdqSignalText;
   /** A banked video's distinct frames (see `bankedSignalNames`). */
   vpdq_dense?: VpdqSignalText;
+  /** TMK+PDQF of a video, when asked for (see `optionalVideoSignalNames`). */
+  tmk_pdqf?: TmkSignalText;
   md5?: Md5Hash;
   sha256?: Sha256Hash;
   dihedral?: Partial<Record<Exclude<DihedralName, 'original'>, PdqHash>>;
@@ -80,7 +95,12 @@ export async function hashMedia(bytes: Uint8Array, options: HashMediaOptions): P
   if (media?.kind === 'video') {
     const video = { maxPixels: options.decode.maxPixels, ...options.video };
     for (const type of ofVideos) {
-      const sampling = type.videoFrames === 'every' ? { ...video, everyFrame: true } : video;
+      const sampling =
+        type.videoReading !== undefined
+          ? { maxPixels: video.maxPixels, reading: type.videoReading }
+          : type.videoFrames === 'every'
+            ? { ...video, everyFrame: true }
+            : video;
       const hashed = await withVideoFrames(bytes, media.format, sampling, (frames) =>
         type.hash({
           kind: 'video',

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VideoFormat } from '../content/index.js';
-import { type FramePixels, hashFrames, type VpdqFeature } from '../signals/index.js';
+import { type FramePixels, hashFrames, type VideoFrameReading, type VpdqFeature } from '../signals/index.js';
 import { readFrames, videoDemuxers } from '../video/index.js';
 
 /** How videos are sampled and bounded when hashed. */
@@ -13,6 +13,8 @@ export interface VideoHashOptions {
   readonly everyFrame?: boolean;
   /** Refuse videos whose frames have more pixels than this (`IMAGE_TOO_MANY_PIXELS`). */
   readonly maxPixels?: number;
+  /** Read frames as a signal asks (`SignalType.videoReading`: scaled, resampled); `fps` is then ignored. */
+  readonly reading?: VideoFrameReading;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function withVideoFrames<T>(
       ...(options.fps !== undefined ? { fps: options.fps } : {}),
       ...(options.everyFrame !== undefined ? { everyFrame: options.everyFrame } : {}),
       ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
+      ...(options.reading ?? {}),
       inputOptions: ['-protocol_whitelist', 'file', '-f', videoDemuxers[format]],
     });
     return await use(frames);

@@ -7,6 +7,8 @@ export {
   type MediaHashes,
   type MediaSignalName,
   mediaSignalNames,
+  optionalVideoSignalNames,
+  signalsToBank,
 } from './hash-media.js';
 export {
   defaultHashPoolSettings,

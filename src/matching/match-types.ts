@@ -47,8 +47,10 @@ export interface Match {
   readonly bankId: number;
   readonly contentId: number;
   /**
-   * The signal that matched: `pdq`, `md5`, `sha256`, `vpdq` (a video against a banked video), or
-   * `vpdq_frame` (a PDQ hash, such as a live-stream frame, against a frame of a banked video).
+   * The signal that matched: `pdq`, `md5`, `sha256`, `vpdq` (a video against a banked video),
+   * `tmk_pdqf` (a video's TMK+PDQF against a banked video's: `distance` is 1 − the level-2 score,
+   * and both values are the short `tmk_pdqf:<frames> frames`), or `vpdq_frame` (a PDQ hash, such
+   * as a live-stream frame, against a frame of a banked video).
    */
   readonly signalType: string;
   readonly distance: number;

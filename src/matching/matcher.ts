@@ -8,6 +8,8 @@ import {
   isVpdqHit,
   isVpdqMatch,
   pdqQualityThreshold,
+  TmkIndex,
+  tmkPdqfSignal,
   VpdqIndex,
 } from '../signals/index.js';
 import { FloodGuard } from './flood-guard.js';
@@ -262,6 +264,14 @@ export class Matcher implements BankChangeListener {
         for (const hit of index.query(value, radius)) {
           if (!isVpdqHit(hit) || !isVpdqMatch(hit, thresholds)) continue;
           consider({ hit, signalType, queryValue: hit.queryFrame, variant: 'original' });
+        }
+        continue;
+      }
+      if (index instanceof TmkIndex) {
+        // A whole-video summary (351 KB of text): answered with a short description, not the value.
+        const queryValue = index.describe(value);
+        for (const hit of index.query(value, tmkPdqfSignal.defaultThreshold)) {
+          consider({ hit, signalType, queryValue, variant: 'original' });
         }
         continue;
       }

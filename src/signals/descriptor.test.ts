@@ -19,17 +19,19 @@ function pattern(width: number, height: number): Uint8Array {
   return rgb;
 }
 
-async function* frames(count: number): AsyncGenerator<FramePixels> {
+async function* frames(count: number, width = 64, height = 48): AsyncGenerator<FramePixels> {
   for (let index = 0; index < count; index++) {
-    yield { index, timestamp: index, width: 64, height: 48, rgb: pattern(64, 48) };
+    yield { index, timestamp: index, width, height, rgb: pattern(width, height) };
   }
 }
 
 /** Content of each kind a descriptor may declare, as the hasher hands it over. */
-function contentOf(kind: SignalType['contentTypes'][number]): SignalContent {
+function contentOf(kind: SignalType['contentTypes'][number], type?: SignalType): SignalContent {
   const bytes = new TextEncoder().encode('benign synthetic bytes');
   if (kind === 'photo') return { kind, bytes, pixels: { width: 64, height: 48, channels: 3, data: pattern(64, 48) } };
-  if (kind === 'video') return { kind, bytes, frames: frames(3) };
+  // A signal that reads frames its own way (`videoReading`) is given them at its size.
+  const size = type?.videoReading?.scale;
+  if (kind === 'video') return { kind, bytes, frames: frames(3, size?.width, size?.height) };
   return { kind, bytes };
 }
 
@@ -38,7 +40,7 @@ describe('signal descriptors', () => {
     assert.ok(signalTypes.length >= 4);
     for (const type of signalTypes) {
       for (const kind of type.contentTypes) {
-        const hashed = await type.hash(contentOf(kind));
+        const hashed = await type.hash(contentOf(kind, type));
         assert.equal(type.parse(hashed.value), hashed.value, `${type.name} stores what it parses (${kind})`);
         assert.equal(type.compare(hashed.value, hashed.value), 0, `${type.name} compares a value to itself as 0`);
         const index = type.createIndex();

@@ -36,7 +36,7 @@ describe('signal registry', () => {
   test('the released names are all still there (they are storage keys)', () => {
     assert.deepEqual(
       signalTypes.map((type) => type.name),
-      ['pdq', 'md5', 'sha256', 'vpdq', 'vpdq_dense'],
+      ['pdq', 'md5', 'sha256', 'vpdq', 'vpdq_dense', 'tmk_pdqf'],
     );
   });
 

@@ -14,6 +14,7 @@ export type {
   HashedSignal,
   SignalContent,
   SignalType,
+  VideoFrameReading,
 } from './signal-type.js';
 export * from './tmk/index.js';
 export * from './vpdq/index.js';

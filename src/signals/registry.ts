@@ -4,6 +4,7 @@ import { md5Signal } from './md5/index.js';
 import { pdqSignal } from './pdq/index.js';
 import { sha256Signal } from './sha256/index.js';
 import type { SignalType } from './signal-type.js';
+import { tmkPdqfSignal } from './tmk/index.js';
 import { vpdqDenseSignal, vpdqSignal } from './vpdq/index.js';
 
 /** Every built-in signal type, once. Names are checked for uniqueness when this module loads. */
@@ -13,6 +14,7 @@ export const signalTypes: readonly SignalType[] = [
   sha256Signal,
   vpdqSignal,
   vpdqDenseSignal,
+  tmkPdqfSignal,
 ] as SignalType[];
 
 const byName = new Map<string, SignalType>();
@@ -25,8 +27,8 @@ for (const type of signalTypes) {
 
 /**
  * A new, empty index for values of the signal type called `name` (its descriptor's
- * `createIndex`): the PDQ multi-index for `pdq`, a `VpdqIndex` for `vpdq`, an `ExactIndex` for the
- * digests.
+ * `createIndex`): the PDQ multi-index for `pdq`, a `VpdqIndex` for `vpdq`, a `TmkIndex` for
+ * `tmk_pdqf`, an `ExactIndex` for the digests.
  *
  * @throws EngineError `SIGNAL_UNKNOWN` for a name no descriptor has.
  */

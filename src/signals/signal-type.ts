@@ -35,6 +35,12 @@ export interface SignalType<Hash extends string = string> {
    * second unless told otherwise), or `every` decoded frame whatever the caller asked.
    */
   readonly videoFrames?: 'sampled' | 'every';
+  /**
+   * Frames read another way than at native size (`tmk_pdqf`: 64×64 at a constant 15 fps, with the
+   * file's rotation applied): the hasher reads the video once more for this signal, as told, and
+   * the caller's sampling rate is ignored. Absent: as `videoFrames` says.
+   */
+  readonly videoReading?: VideoFrameReading;
   /** Largest distance that still counts as a match by default. */
   readonly defaultThreshold: number;
   /** A new, empty index for values of this signal (see `SignalIndex`). */
@@ -45,6 +51,16 @@ export interface SignalType<Hash extends string = string> {
    * lookups in its worker threads with the same answers).
    */
   createSharedFrameIndex?(frames: SharedGroupedPdqIndex): SignalIndex;
+}
+
+/** How a signal's video frames are read when not at native size (the options of `video/`'s `readFrames` of the same names). */
+export interface VideoFrameReading {
+  /** Frames scaled to this size by ffmpeg. */
+  readonly scale: { readonly width: number; readonly height: number };
+  /** Frames resampled to this constant rate (frames per second). */
+  readonly outputRate: number;
+  /** Apply the rotation in the file's metadata. */
+  readonly autorotate: boolean;
 }
 
 /** A computed signal: the value as stored, and its quality (0–100) when the signal has one. */

@@ -78,7 +78,7 @@ function withSettingsOptions(command: Command): Command {
     .option('--pdq-threshold <d>', 'largest PDQ distance that matches in this bank (default 31)', threshold)
     .option(
       '--video-views <names>',
-      `extra views of the videos added afterwards, held in their vpdq_dense: ${extraVideoViewNames.join(', ')} (four corners, 45 % of each side: scaled-down streams under an overlay; 85-280 % more banked frames), or none (the default)`,
+      `extra views of the videos added afterwards: ${extraVideoViewNames.join(', ')} (corners: four corners, 45 % of each side, in their vpdq_dense, for scaled-down streams under an overlay, 85-280 % more banked frames; tmk: the tmk_pdqf signal, for sped-up or shifted re-uploads, one more ffmpeg pass and 351 KB per video), or none (the default)`,
       videoViewList,
     );
 }

@@ -26,6 +26,7 @@ interface MatchCommandOptions extends StorageCliOptions, VideoCliOptions {
   signalType: string;
   banks?: string[];
   dihedral: boolean;
+  tmk: boolean;
   maxPixels: number;
   allowPrivate: boolean;
   concurrency: number;
@@ -47,7 +48,7 @@ function matchRecord(path: string, signals: Record<string, unknown>, outcome: Ma
 
 function queryOf(hashes: MediaHashes): MatchQuery {
   return {
-    signals: { pdq: hashes.pdq, vpdq: hashes.vpdq, md5: hashes.md5, sha256: hashes.sha256 },
+    signals: { pdq: hashes.pdq, vpdq: hashes.vpdq, tmk_pdqf: hashes.tmk_pdqf, md5: hashes.md5, sha256: hashes.sha256 },
     ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
     ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
   };
@@ -99,6 +100,11 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--signal-type <name>', 'signal type of --hash values', 'pdq')
     .option('--banks <list>', 'only these banks (comma-separated)', commaList)
     .option('--dihedral', 'also look up the rotated and flipped PDQ variants', false)
+    .option(
+      '--tmk',
+      'videos: also compute TMK+PDQF (tmk_pdqf: one more ffmpeg pass per video) and look it up in banks that hold it (videoViews tmk); not printed under "signals" (351 KB)',
+      false,
+    )
     .option('--max-pixels <n>', 'refuse larger images', positiveInteger, defaultMaxPixels)
     .option('--allow-private', 'allow URLs on private addresses', false)
     .option(
@@ -144,7 +150,7 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
             try {
               const bytes = await loadInputBytes(input, defaultInputMaxBytes, commandFetchPolicy(options.allowPrivate));
               const hashes = await hashMedia(bytes, {
-                signals: hashableSignalNames,
+                signals: options.tmk ? [...hashableSignalNames, 'tmk_pdqf'] : hashableSignalNames,
                 dihedral: options.dihedral,
                 decode: { maxPixels: options.maxPixels },
                 video: videoHashOptions(options),
@@ -159,7 +165,7 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
               failures++;
               io.stdout.write(`${JSON.stringify({ path: input.location, error: result.error.toJSON() })}\n`);
             } else {
-              const { dihedral: _dihedral, ...signals } = result.hashes;
+              const { dihedral: _dihedral, tmk_pdqf: _tmk, ...signals } = result.hashes;
               io.stdout.write(`${JSON.stringify(matchRecord(input.location, signals, result.outcome))}\n`);
             }
             progress.tick();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { patternImage } from '../../../test/support/images.js';
 import { vectorsRoot } from '../../../test/support/vectors.js';
 import { videoTestsSkipReason } from '../../../test/support/video-vectors.js';
 import { readVpdqFeatures } from '../../signals/index.js';
+import { ffmpegPath } from '../../video/index.js';
 import { runCli } from '../main.js';
 
 const doorknob = join(vectorsRoot, 'vpdq', 'videos', 'doorknob-hd-no-bar.mp4');
@@ -79,5 +81,45 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
     assert.deepEqual([video.queryMatchPercent, video.comparedMatchPercent], [100, 100]);
     const refused = await run(['match', doorknob, '--video-query-match', '101', ...storage]);
     assert.equal(refused.status, 2);
+  });
+
+  test('a bank with --video-views tmk stores tmk_pdqf; match --tmk finds the video by it', async () => {
+    const storage = ['--data-dir', join(directory, 'tmk')];
+    assert.equal((await run(['bank', 'create', 'TMK_VIDEOS', '--video-views', 'tmk', ...storage])).status, 0);
+    // A generated clip and its 1.1× sped-up copy: whole-video vPDQ misses the copy, TMK does not
+    // (a content is reported once, by its best signal, so the copy must not match by vPDQ or bytes).
+    const clip = (name: string, filter: string) => {
+      const path = join(directory, `${name}.mp4`);
+      const source = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-vf', filter];
+      execFileSync(ffmpegPath(), [
+        '-v',
+        'error',
+        ...source,
+        '-an',
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        '-y',
+        path,
+      ]);
+      return path;
+    };
+    const original = clip('original', 'null');
+    const faster = clip('faster', 'setpts=PTS/1.1');
+    const added = await run(['bank', 'add', 'TMK_VIDEOS', original, ...storage]);
+    assert.equal(added.status, 0, added.lines.join('\n'));
+    const content = JSON.parse(added.lines[0] ?? '{}').content;
+    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'tmk_pdqf', 'vpdq', 'vpdq_dense']);
+
+    const matched = await run(['match', faster, '--tmk', ...storage]);
+    assert.equal(matched.status, 0, matched.errors);
+    const record = JSON.parse(matched.lines[0] ?? '{}');
+    assert.equal(record.signals.tmk_pdqf, undefined, 'the 351 KB value is not printed');
+    const tmk = record.matches.find((match: { signalType: string }) => match.signalType === 'tmk_pdqf');
+    assert.equal(tmk?.contentId, content.id, JSON.stringify(record.matches));
+    assert.ok(tmk.distance <= 0.3);
+    const plain = JSON.parse((await run(['match', faster, ...storage])).lines[0] ?? '{}');
+    assert.deepEqual(plain.matches, [], 'without --tmk the copy is not found');
   });
 });

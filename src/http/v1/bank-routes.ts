@@ -17,7 +17,7 @@ const bankSettings = {
     .array(z.enum(extraVideoViewNames))
     .max(extraVideoViewNames.length * 2)
     .describe(
-      'extra views of the videos added to the bank as media, held in their vpdq_dense (corners: the four corners of the picture, 45 % of each side, for scaled-down streams under an overlay; costs 85–280 % more banked frames); [] for none (the default). Applies to videos added afterwards',
+      'extra views of the videos added to the bank as media (corners: the four corners of the picture, 45 % of each side, held in their vpdq_dense, for scaled-down streams under an overlay; costs 85–280 % more banked frames. tmk: the tmk_pdqf signal, TMK+PDQF of the whole video, for re-uploads sped up, slowed down or shifted; one more ffmpeg pass per video and 351 KB stored); [] for none (the default). Applies to videos added afterwards',
     )
     .optional(),
 };

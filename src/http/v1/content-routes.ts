@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ContentRecord } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
-import { bankedSignalNames } from '../../hasher/index.js';
+import { signalsToBank } from '../../hasher/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { queryInteger } from '../query-values.js';
@@ -92,7 +92,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
           if (typeof value === 'string') details[key] = value;
         }
         const bank = await banks.getBank(request.params.name);
-        const options = { signals: bankedSignalNames, dihedral: false, decode: config.decode };
+        const options = { signals: signalsToBank(bank.videoViews), dihedral: false, decode: config.decode };
         return {
           hashes: await hash(bytes, { ...options, videoViews: bank.videoViews }),
           details,

@@ -22,7 +22,7 @@ export const bankResponseSchema = z.object({
   enabledRatio: z.number().optional(),
   pdqThreshold: z.number().int().optional(),
   negative: z.boolean().optional(),
-  videoViews: z.array(z.string()).describe('extra views of the videos it banks (e.g. corners)').optional(),
+  videoViews: z.array(z.string()).describe('extra views of the videos it banks (corners, tmk)').optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });

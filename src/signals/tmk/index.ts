@@ -8,6 +8,7 @@ export { pdqfFeature } from './pdqf.js';
 export { TmkAccumulator, type TmkFeatures } from './tmk-features.js';
 export { readTmkFile, tmkFileSize, writeTmkFile } from './tmk-file.js';
 export { tmkFrameReading, tmkFromFrames } from './tmk-hash.js';
+export { TmkIndex } from './tmk-index.js';
 export {
   pdqfDimension,
   tmkDefaultLevel1Threshold,
@@ -17,4 +18,13 @@ export {
   tmkFramesPerSecond,
   tmkPeriods,
 } from './tmk-parameters.js';
-export { compareTmk, type TmkComparison, tmkCompatible, tmkLevel1Score, tmkLevel2Score } from './tmk-score.js';
+export {
+  compareTmk,
+  type TmkComparison,
+  tmkCompatible,
+  tmkDistance,
+  tmkLevel1Score,
+  tmkLevel2Score,
+} from './tmk-score.js';
+export { tmkPdqfSignal } from './tmk-signal.js';
+export { formatTmkSignal, readTmkSignal, type TmkSignalText } from './tmk-value.js';

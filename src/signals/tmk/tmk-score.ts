@@ -109,3 +109,16 @@ export function compareTmk(
   const level2 = tmkLevel2Score(a, b);
   return { level1, level2, match: level2 >= level2Threshold };
 }
+
+/**
+ * Distance of two TMK+PDQF feature sets, 0..1: `1 − level-2 score` (clamped at 0 and 1) when
+ * their level-1 score (cosine of the frame averages) reaches upstream's 0.7, otherwise 1 without
+ * computing level 2 (the pair cannot match, as upstream's two-level scoring skips it). Rounded
+ * to 6 decimals, so that a video compares to itself as 0 despite float32 sums. The default
+ * threshold 0.3 is upstream's level-2 threshold of 0.7.
+ */
+export function tmkDistance(a: TmkFeatures, b: TmkFeatures): number {
+  if (tmkLevel1Score(a, b) < tmkDefaultLevel1Threshold) return 1;
+  const distance = Math.min(1, Math.max(0, 1 - tmkLevel2Score(a, b)));
+  return Math.round(distance * 1e6) / 1e6;
+}
