@@ -44,6 +44,7 @@ import {
 import { defaultFrameViews, frameHasher } from '../src/streams/index.js';
 import { readFrames } from '../src/video/index.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { textOption } from './lib/side-options.js';
 import {
   bankedSources,
   leadSeconds,
@@ -190,11 +191,6 @@ interface ViewStats {
   other: number[];
   matched: number;
   frames: number;
-}
-
-function textOption(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -64,8 +64,10 @@ import {
 import { readFrames } from '../src/video/index.js';
 import { startMediaServer } from '../test/support/media-server.js';
 import { startPublisher, stopProcess } from '../test/support/stream-clip.js';
+import { inPool } from './lib/in-pool.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { textOption } from './lib/side-options.js';
 import {
   bankedSources,
   height,
@@ -248,21 +250,6 @@ async function playBatch(
   ).flat();
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T);
-      }
-    }),
-  );
-  return results;
-}
-
 interface Row {
   readonly configuration: string;
   readonly transform: string;
@@ -317,11 +304,6 @@ function whole(text: string | number, name: string, minimum: number, maximum: nu
     throw new Error(`${name} must be a whole number from ${minimum} to ${maximum}, got ${String(text).slice(0, 40)}`);
   }
   return value;
-}
-
-function textOption(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
 }
 
 async function commitOf(directory: string): Promise<string | null> {

@@ -50,8 +50,10 @@ import {
   type VpdqFeature,
 } from '../src/signals/index.js';
 import { readFrames } from '../src/video/index.js';
+import { inPool } from './lib/in-pool.js';
 import { describeMachine } from './lib/machine.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { textOption } from './lib/side-options.js';
 import {
   bankedSources,
   leadSeconds,
@@ -111,25 +113,6 @@ interface Copy {
 
 const rules = ['tmk', 'tmk-windows', 'vpdq', 'vpdq-dense'] as const;
 type Rule = (typeof rules)[number];
-
-function textOption(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
-async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T);
-      }
-    }),
-  );
-  return results;
-}
 
 const passes = (level1: number, level2: () => number): boolean =>
   level1 >= tmkDefaultLevel1Threshold && level2() >= tmkDefaultLevel2Threshold;
