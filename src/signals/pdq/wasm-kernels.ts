@@ -172,6 +172,20 @@ function dctOfLuma(
 }
 
 /**
+ * Copies the pixels into the instance's memory at `at.source` and computes their luma at
+ * `at.luma`; counts a new `generation`, since whatever luma was loaded before is overwritten.
+ */
+function writeLuma(kernels: KernelExports, pixels: PixelBuffer, at: { source: number; luma: number }): void {
+  const count = pixels.width * pixels.height;
+  generation += 1;
+  new Uint8Array(kernels.memory.buffer, at.source, count * pixels.channels).set(
+    pixels.data.subarray(0, count * pixels.channels),
+  );
+  if (pixels.channels === 3) kernels.lumaRgb(at.source, at.luma, count);
+  else kernels.lumaGrey(at.source, at.luma, count);
+}
+
+/**
  * The blurred, decimated 64×64 luma of `pixels` (at least 5×5), row-major, as `blurAndDecimate`
  * after `lumaFromPixels` computes it (a 64×64 image's luma is used unfiltered, as the reference
  * does), and its 16×16 DCT as `dct64To16`. `undefined` when the WebAssembly kernels cannot run
@@ -185,10 +199,7 @@ export function pdqDctWithWasm(pixels: PixelBuffer): { buffer64: Float32Array; d
   const at = layout(pixels);
   const kernels = kernelsFor(at.end);
   if (kernels === undefined) return undefined;
-  generation += 1;
-  new Uint8Array(kernels.memory.buffer, at.source, count * channels).set(pixels.data.subarray(0, count * channels));
-  if (channels === 3) kernels.lumaRgb(at.source, at.luma, count);
-  else kernels.lumaGrey(at.source, at.luma, count);
+  writeLuma(kernels, pixels, at);
   return dctOfLuma(kernels, at, rows, cols);
 }
 
@@ -226,10 +237,7 @@ export function loadFrameLumaWasm(pixels: PixelBuffer): WasmFrameLuma | undefine
   if (at.end > retainBytes) return undefined;
   const kernels = kernelsFor(at.end);
   if (kernels === undefined) return undefined;
-  generation += 1;
-  new Uint8Array(kernels.memory.buffer, at.source, count * channels).set(pixels.data.subarray(0, count * channels));
-  if (channels === 3) kernels.lumaRgb(at.source, at.luma, count);
-  else kernels.lumaGrey(at.source, at.luma, count);
+  writeLuma(kernels, pixels, at);
   return { kernels, width, height, viewBase: at.source, generation };
 }
 
