@@ -95,14 +95,17 @@ describe('LumaFrame (one luma, many rectangles)', () => {
     ];
     const module = new URL('./frame-luma.ts', import.meta.url).href;
     const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const script = `(await import(${tsx})).register();
-      delete globalThis.WebAssembly;
+    // WebAssembly goes before tsx is loaded (so the worker does not inherit `--import tsx`): tsx
+    // starts loading its WebAssembly lexer when it finds the global, and deleting the global while
+    // that load is in flight failed the worker (seen once under load); without it tsx parses in JS.
+    const script = `delete globalThis.WebAssembly;
+      (await import(${tsx})).register();
       const { parentPort, workerData } = await import('node:worker_threads');
       const { LumaFrame } = await import(${JSON.stringify(module)});
       const { activePdqKernels } = await import(${JSON.stringify(new URL('./wasm-kernels.ts', import.meta.url).href)});
       const luma = new LumaFrame(workerData.pixels);
       parentPort.postMessage({ kernels: activePdqKernels, hashes: workerData.boxes.map((box) => [luma.hash(box), luma.hashDihedral(box)]) });`;
-    const worker = new Worker(script, { eval: true, workerData: { pixels, boxes } });
+    const worker = new Worker(script, { eval: true, execArgv: [], workerData: { pixels, boxes } });
     const reply = await new Promise<{ kernels: string; hashes: unknown[] }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
