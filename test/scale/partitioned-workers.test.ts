@@ -182,10 +182,15 @@ describe('partitioned workers under faults', { skip: skip === false ? undefined 
       assert.equal(links, control.links, 'no event was applied twice (links add up per application)');
       assert.equal(openCases, openSubjects, 'at most one open case per subject');
       assert.deepEqual(hits, control.hits, 'the rule hits are those of one embedded engine');
-      const second = workers[1]?.stderr() ?? '';
-      const taken = Number(/(\d+) partitions taken/.exec(second)?.[1] ?? 0);
-      assert.ok(taken > 4, `worker 2 took over partitions of the killed worker (it took ${taken})`);
-      assert.match(workers[2]?.stderr() ?? '', /[1-9]\d* partitions taken/, 'worker 3 was given partitions');
+      // The killed worker's 4 partitions were taken over by worker 2 or worker 3: which of them
+      // depends on whether worker 3 registered before the dead leases expired (then balancing gives
+      // it all 4), so only the sum is fixed: 4 of worker 2's own plus the killed worker's 4.
+      const taken = (index: number) => Number(/(\d+) partitions taken/.exec(workers[index]?.stderr() ?? '')?.[1] ?? 0);
+      assert.ok(
+        taken(1) + taken(2) >= 8,
+        `the killed worker's partitions were taken over (worker 2 took ${taken(1)}, worker 3 ${taken(2)})`,
+      );
+      assert.ok(taken(2) > 0, 'worker 3 was given partitions');
     } finally {
       for (const worker of workers) worker.child.kill('SIGKILL');
       await pg.end();
