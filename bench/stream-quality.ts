@@ -70,6 +70,7 @@ import { finishBenchmark, printTable } from './lib/report.js';
 import { textOption } from './lib/side-options.js';
 import {
   bankedSources,
+  clipSpecs,
   height,
   leadSeconds,
   makeOriginal,
@@ -416,19 +417,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `banked frames (vpdq / vpdq_dense): ${bankedFrames.map((entry) => `${entry.video} ${entry.vpdq}/${entry.vpdq_dense}`).join(', ')}`,
     );
-    const specs = [
-      ...sources.flatMap((source, index) =>
-        transforms.map((transform) => ({ source, original: originals[index] as string, transform, banked: true })),
-      ),
-      ...unbanked.flatMap((source, index) =>
-        unbankedTransforms.map((transform) => ({
-          source,
-          original: originals[sources.length + index] as string,
-          transform,
-          banked: false,
-        })),
-      ),
-    ];
+    const specs = clipSpecs(sources, unbanked, originals, transforms, unbankedTransforms);
     console.log(`writing ${specs.length} stream clips (${transforms.length} transformations)`);
     const jobs: StreamJob[] = await inPool([...specs.entries()], 2, async ([index, spec]) => {
       const id = `s${index}`;

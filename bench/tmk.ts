@@ -56,6 +56,7 @@ import { finishBenchmark, printTable } from './lib/report.js';
 import { textOption } from './lib/side-options.js';
 import {
   bankedSources,
+  clipSpecs,
   leadSeconds,
   makeOriginal,
   makeStreamClip,
@@ -178,19 +179,7 @@ export async function run(args: string[]): Promise<void> {
       bank.push({ name: source.name, tmk, vpdq, dense: readVpdqFeatures(hashes.vpdq_dense as string) });
     }
     const bankedSeconds = sources.length * contentSeconds;
-    const specs = [
-      ...sources.flatMap((source, index) =>
-        transforms.map((transform) => ({ source, original: originals[index] as string, transform, banked: true })),
-      ),
-      ...unbanked.flatMap((source, index) =>
-        unbankedTransforms.map((transform) => ({
-          source,
-          original: originals[sources.length + index] as string,
-          transform,
-          banked: false,
-        })),
-      ),
-    ];
+    const specs = clipSpecs(sources, unbanked, originals, transforms, unbankedTransforms);
     console.log(
       `writing ${specs.length} copies (${transforms.length} transformations); ${Math.round((Date.now() - began) / 1000)} s so far`,
     );

@@ -236,3 +236,38 @@ export async function make720Clip(directory: string, seconds: number = clip720.s
   ]);
   return path;
 }
+
+/** One clip to write: a source's original under a transformation, banked or not. */
+export interface ClipSpec {
+  readonly source: Source;
+  readonly original: string;
+  readonly transform: Transform;
+  readonly banked: boolean;
+}
+
+/**
+ * Every clip a stream benchmark plays: each banked source under each transformation, then each
+ * unbanked source under the unbanked transformations. `originals` holds the banked sources'
+ * files first, then the unbanked ones', in the order of `sources` and `unbanked`.
+ */
+export function clipSpecs(
+  sources: readonly Source[],
+  unbanked: readonly Source[],
+  originals: readonly string[],
+  transforms: readonly Transform[],
+  unbankedTransforms: readonly Transform[],
+): ClipSpec[] {
+  return [
+    ...sources.flatMap((source, index) =>
+      transforms.map((transform) => ({ source, original: originals[index] as string, transform, banked: true })),
+    ),
+    ...unbanked.flatMap((source, index) =>
+      unbankedTransforms.map((transform) => ({
+        source,
+        original: originals[sources.length + index] as string,
+        transform,
+        banked: false,
+      })),
+    ),
+  ];
+}
