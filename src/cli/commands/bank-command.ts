@@ -1,6 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createServices, type Services } from '../../app/index.js';
-import { type BankRecord, type BankService, checkContent } from '../../banks/index.js';
+import {
+  type BankRecord,
+  type BankService,
+  type ContentRecord,
+  checkContent,
+  largestShownSignalLength,
+  summariseSignals,
+} from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
 import { extraVideoViewNames, signalTypes } from '../../signals/index.js';
@@ -43,6 +50,15 @@ function typedHash(value: string, previous: Record<string, string>[] = []): Reco
 
 function bankLine(bank: BankRecord): string {
   return JSON.stringify(bank);
+}
+
+/**
+ * An item as `bank show` and `bank add` print it: values longer than `largestShownSignalLength`
+ * (a video's 351 KB `tmk_pdqf`) under `largeSignals` as their SHA-256 and length, as `/v1`
+ * answers; `bank signals <id>` prints them whole.
+ */
+function contentSummary(content: ContentRecord) {
+  return { ...content, ...summariseSignals(content.signals) };
 }
 
 /**
@@ -106,18 +122,19 @@ async function addInputs(
     ...(options.category !== undefined ? { category: options.category } : {}),
   };
   let failures = 0;
-  const report = (path: string, work: () => Promise<unknown>) =>
+  const report = (path: string, work: () => Promise<ContentRecord>) =>
     work().then(
-      (content) => io.stdout.write(`${JSON.stringify({ path, content })}\n`),
+      (content) => io.stdout.write(`${JSON.stringify({ path, content: contentSummary(content) })}\n`),
       (error: unknown) => {
         failures++;
         io.stdout.write(`${JSON.stringify({ path, error: toEngineError(error).toJSON() })}\n`);
       },
     );
   for (const signals of options.hash ?? []) {
-    await report(`hash:${Object.values(signals)[0]}`, () =>
-      banks.addContent(name, checkContent({ ...details, signals })),
-    );
+    const [type = '', value = ''] = Object.entries(signals)[0] ?? [];
+    // The line names a long value (a tmk_pdqf, 351 KB) by its type, as its content summarises it.
+    const path = value.length <= largestShownSignalLength ? `hash:${value}` : `hash:${type}`;
+    await report(path, () => banks.addContent(name, checkContent({ ...details, signals })));
   }
   for (const input of await expandInputs(inputs)) {
     await report(input.location, async () => {
@@ -164,7 +181,21 @@ export function bankCommand(io: CliIo, setExitCode: (code: number) => void): Com
           const sizes: Record<string, number> = {};
           for (const { name: type } of signalTypes) sizes[type] = await storage.banks.countSignals(type, record.id);
           write(JSON.stringify({ ...record, signals: sizes }));
-          for (const content of await banks.listContent(name, { limit: options.limit })) write(JSON.stringify(content));
+          for (const content of await banks.listContent(name, { limit: options.limit })) {
+            write(JSON.stringify(contentSummary(content)));
+          }
+        }),
+      ),
+  );
+  bank.addCommand(
+    withStorageOptions(new Command('signals'))
+      .summary("print one item's signals, every value in full (show and add summarise long ones)")
+      .argument('<content-id>', 'the item id', positiveInteger)
+      .action(async (id: number, options: StorageCliOptions) =>
+        withBanks(options, async ({ banks, storage }) => {
+          const content = await banks.getContent(id);
+          const bankName = (await storage.banks.getBankById(content.bankId))?.name ?? '';
+          write(JSON.stringify({ id: content.id, bank: bankName, signals: content.signals }));
         }),
       ),
   );

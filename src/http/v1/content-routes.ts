@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ContentRecord } from '../../banks/index.js';
+import { type ContentRecord, largestShownSignalLength } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
 import { signalsToBank } from '../../hasher/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { queryInteger } from '../query-values.js';
-import { contentAnswerSchema, deletedAnswerSchema } from './answer-schemas.js';
+import { contentAnswerSchema, contentSignalsAnswerSchema, deletedAnswerSchema } from './answer-schemas.js';
 import { definedOnly } from './defined-only.js';
-import { contentJson } from './json.js';
+import { contentJson, contentSignalsJson } from './json.js';
 import { mediaFromUrlSchema, readMedia } from './read-media.js';
 import { signalsSchema } from './schemas.js';
 
@@ -37,10 +37,8 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
   const { banks, config, hasher } = dependencies;
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['content'];
-  const withBank = async (content: ContentRecord) => {
-    const bank = await banks.repository.getBankById(content.bankId);
-    return contentJson(content, bank?.name ?? '');
-  };
+  const bankNameOf = async (content: ContentRecord) => (await banks.repository.getBankById(content.bankId))?.name ?? '';
+  const withBank = async (content: ContentRecord) => contentJson(content, await bankNameOf(content));
 
   api.post(
     '/v1/banks/:name/content',
@@ -141,6 +139,24 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       schema: { tags, summary: 'Show an item', params: idParams, response: { 200: contentAnswerSchema } },
     },
     async (request) => withBank(await banks.getContent(request.params.id)),
+  );
+
+  api.get(
+    '/v1/content/:id/signals',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: "An item's signals, every value in full (a video's tmk_pdqf is 351 KB)",
+        description: `Answers about items (add, show, list, change) summarise values longer than ${largestShownSignalLength} characters under largeSignals; this gives them whole.`,
+        params: idParams,
+        response: { 200: contentSignalsAnswerSchema },
+      },
+    },
+    async (request) => {
+      const content = await banks.getContent(request.params.id);
+      return contentSignalsJson(content, await bankNameOf(content));
+    },
   );
 
   api.patch(
