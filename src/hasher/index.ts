@@ -7,7 +7,6 @@ export {
   type MediaHashes,
   type MediaSignalName,
   mediaSignalNames,
-  optionalVideoSignalNames,
   signalsToBank,
 } from './hash-media.js';
 export {

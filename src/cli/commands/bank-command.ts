@@ -10,7 +10,7 @@ import {
 } from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
-import { extraVideoViewNames, signalTypes } from '../../signals/index.js';
+import { extraVideoViewNames, optionalVideoSignalNames, signalTypes } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
@@ -62,10 +62,10 @@ function contentSummary(content: ContentRecord) {
 }
 
 /**
- * `--video-views corners` (comma-separated; `none` for no extra view): passed on as given, so the
- * bank service checks it as it checks the API's (`BANK_INVALID_SETTINGS`).
+ * `--video-views corners`, `--video-signals tmk_pdqf` (comma-separated; `none` for none): passed
+ * on as given, so the bank service checks them as it checks the API's (`BANK_INVALID_SETTINGS`).
  */
-function videoViewList(value: string): string[] {
+function settingNames(value: string): string[] {
   return value.trim() === 'none' ? [] : commaList(value);
 }
 
@@ -75,6 +75,7 @@ interface BankSettingsOptions {
   pdqThreshold?: number;
   negative?: boolean;
   videoViews?: string[];
+  videoSignals?: string[];
 }
 
 function settingsOf(options: BankSettingsOptions) {
@@ -84,6 +85,7 @@ function settingsOf(options: BankSettingsOptions) {
     ...(options.pdqThreshold !== undefined ? { pdqThreshold: options.pdqThreshold } : {}),
     ...(options.negative !== undefined ? { negative: options.negative } : {}),
     ...(options.videoViews !== undefined ? { videoViews: options.videoViews } : {}),
+    ...(options.videoSignals !== undefined ? { videoSignals: options.videoSignals } : {}),
   };
 }
 
@@ -94,8 +96,13 @@ function withSettingsOptions(command: Command): Command {
     .option('--pdq-threshold <d>', 'largest PDQ distance that matches in this bank (default 31)', threshold)
     .option(
       '--video-views <names>',
-      `extra views of the videos added afterwards: ${extraVideoViewNames.join(', ')} (corners: four corners, 45 % of each side, in their vpdq_dense, for scaled-down streams under an overlay, 85-280 % more banked frames; tmk: the tmk_pdqf signal, for sped-up or shifted re-uploads, one more ffmpeg pass and 351 KB per video), or none (the default)`,
-      videoViewList,
+      `extra views of the videos added afterwards: ${extraVideoViewNames.join(', ')} (corners: four corners, 45 % of each side, in their vpdq_dense, for scaled-down streams under an overlay, 85-280 % more banked frames), or none (the default)`,
+      settingNames,
+    )
+    .option(
+      '--video-signals <names>',
+      `signals beyond the usual ones for the videos added afterwards: ${optionalVideoSignalNames.join(', ')} (tmk_pdqf: TMK+PDQF, for sped-up or shifted re-uploads, one more ffmpeg pass and 351 KB per video), or none (the default)`,
+      settingNames,
     );
 }
 
@@ -201,7 +208,7 @@ export function bankCommand(io: CliIo, setExitCode: (code: number) => void): Com
   );
   bank.addCommand(
     withSettingsOptions(withStorageOptions(new Command('update')))
-      .summary('change a bank: rename, ratio, threshold, negative, video views')
+      .summary('change a bank: rename, ratio, threshold, negative, video views and signals')
       .argument('<name>')
       .option('--rename <new-name>', 'new name')
       .option('--negative', 'make it a negative bank')

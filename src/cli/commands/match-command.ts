@@ -102,7 +102,7 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--dihedral', 'also look up the rotated and flipped PDQ variants', false)
     .option(
       '--tmk',
-      'videos: also compute TMK+PDQF (tmk_pdqf: one more ffmpeg pass per video) and look it up in banks that hold it (videoViews tmk); not printed under "signals" (351 KB)',
+      'videos: also compute TMK+PDQF (tmk_pdqf: one more ffmpeg pass per video) and look it up in banks that hold it (--video-signals tmk_pdqf); not printed under "signals" (351 KB)',
       false,
     )
     .option('--max-pixels <n>', 'refuse larger images', positiveInteger, defaultMaxPixels)

@@ -90,7 +90,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
           if (typeof value === 'string') details[key] = value;
         }
         const bank = await banks.getBank(request.params.name);
-        const options = { signals: signalsToBank(bank.videoViews), dihedral: false, decode: config.decode };
+        const options = { signals: signalsToBank(bank.videoSignals), dihedral: false, decode: config.decode };
         return {
           hashes: await hash(bytes, { ...options, videoViews: bank.videoViews }),
           details,

@@ -9,6 +9,7 @@ export function bankJson(bank: BankRecord) {
     pdqThreshold: bank.pdqThreshold,
     negative: bank.negative,
     videoViews: [...bank.videoViews],
+    videoSignals: [...bank.videoSignals],
     createdAt: bank.createdAt,
     updatedAt: bank.updatedAt,
   };
