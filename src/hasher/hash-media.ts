@@ -38,6 +38,15 @@ export function signalsToBank(videoSignals: readonly OptionalVideoSignal[] = [])
 }
 
 /**
+ * The signals media are hashed with to be looked up: `hashableSignalNames`, and `tmk_pdqf` when
+ * `tmk` (one more ffmpeg pass per video; `prevail match --tmk`, and `/v1/match` when a bank holds
+ * TMK+PDQF values). The one list for `prevail match` and `/v1/match`.
+ */
+export function lookupSignalNames(options: { readonly tmk: boolean }): readonly MediaSignalName[] {
+  return options.tmk ? [...hashableSignalNames, 'tmk_pdqf'] : hashableSignalNames;
+}
+
+/**
  * The image and byte signals (no `vpdq`): what callers that hash only images ask for. Video
  * hashing runs ffmpeg for seconds per file, so it is asked for explicitly with `vpdq`.
  */

@@ -4,6 +4,7 @@ export {
   type HashMediaOptions,
   hashableSignalNames,
   hashMedia,
+  lookupSignalNames,
   type MediaHashes,
   type MediaSignalName,
   mediaSignalNames,

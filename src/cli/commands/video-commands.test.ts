@@ -119,6 +119,13 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
     const stored = [...Object.keys(content.signals), ...Object.keys(content.largeSignals)];
     assert.deepEqual(stored.sort(), ['md5', 'sha256', 'tmk_pdqf', 'vpdq', 'vpdq_dense']);
     assert.equal(content.largeSignals.tmk_pdqf.valueBytes, 351_128, 'bank add prints no 351 KB value');
+    // prevail hash --tmk prints the value banking stored; without --tmk there is none.
+    const banked = JSON.parse((await run(['bank', 'signals', String(content.id), ...storage])).lines[0] ?? '{}');
+    const hashed = JSON.parse((await run(['hash', '--format', 'jsonl', '--tmk', original])).lines[0] ?? '{}');
+    assert.deepEqual(Object.keys(hashed), ['path', 'vpdq', 'tmk_pdqf', 'md5', 'sha256']);
+    assert.equal(hashed.tmk_pdqf, banked.signals.tmk_pdqf);
+    const untouched = JSON.parse((await run(['hash', '--format', 'jsonl', original])).lines[0] ?? '{}');
+    assert.equal(untouched.tmk_pdqf, undefined);
 
     const matched = await run(['match', faster, '--tmk', ...storage]);
     assert.equal(matched.status, 0, matched.errors);
