@@ -65,7 +65,8 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       config: { scope: 'write' },
       schema: {
         tags,
-        summary: 'Add an image (multipart file, or JSON {"url"}); stores its PDQ, MD5 and SHA-256, never the image',
+        summary:
+          'Add an image or a video (multipart file, or JSON {"url"}); stores its PDQ (a video: vPDQ, dense vPDQ and the bank\'s videoSignals), MD5 and SHA-256, never the media',
         description:
           'Send the image as a multipart/form-data upload (one file; optional fields note, source, externalId, category), or JSON {"url": "https://…"} with those fields: the server fetches the URL under its fetch policy.',
         params: bankParams,
