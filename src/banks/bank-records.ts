@@ -1,4 +1,4 @@
-import type { ExtraVideoView } from '../signals/index.js';
+import type { ExtraVideoView, OptionalVideoSignal } from '../signals/index.js';
 
 /**
  * The bank model: banks and their content as the `BankRepository` hands them out and takes them
@@ -23,6 +23,12 @@ export interface BankRecord {
    * Changing it changes what later additions hold, not what is banked.
    */
   readonly videoViews: readonly ExtraVideoView[];
+  /**
+   * Signals beyond the usual ones that it computes for videos added to it as media
+   * (`OptionalVideoSignal`: `tmk_pdqf`, TMK+PDQF); empty by default. Changing it changes what
+   * later additions hold, not what is banked.
+   */
+  readonly videoSignals: readonly OptionalVideoSignal[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -90,7 +96,7 @@ export interface StoredSignal {
   readonly value: string;
 }
 
-/** Input of `createBank`; omitted settings take their defaults (description '', enabled ratio 1, PDQ threshold 31, not negative, no extra video views). */
+/** Input of `createBank`; omitted settings take their defaults (description '', enabled ratio 1, PDQ threshold 31, not negative, no extra video views or signals). */
 export interface NewBank {
   readonly name: string;
   readonly description?: string;
@@ -99,6 +105,8 @@ export interface NewBank {
   readonly negative?: boolean;
   /** Checked by the bank service (`checkVideoViews`): callers may pass what they were given. */
   readonly videoViews?: readonly string[];
+  /** Checked by the bank service (`checkVideoSignals`): callers may pass what they were given. */
+  readonly videoSignals?: readonly string[];
 }
 
 /** Fields that may change on a bank; omitted fields stay as they are. */
@@ -110,6 +118,8 @@ export interface BankPatch {
   readonly negative?: boolean;
   /** Checked by the bank service (`checkVideoViews`); `[]` turns every extra view off. */
   readonly videoViews?: readonly string[];
+  /** Checked by the bank service (`checkVideoSignals`); `[]` turns every optional signal off. */
+  readonly videoSignals?: readonly string[];
 }
 
 /** Fields that may change on content. `note: null` clears the note. */

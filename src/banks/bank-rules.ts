@@ -1,5 +1,12 @@
 import { EngineError } from '../core/index.js';
-import { type ExtraVideoView, extraVideoViewNames, isExtraVideoView } from '../signals/index.js';
+import {
+  type ExtraVideoView,
+  extraVideoViewNames,
+  isExtraVideoView,
+  isOptionalVideoSignal,
+  type OptionalVideoSignal,
+  optionalVideoSignalNames,
+} from '../signals/index.js';
 
 /**
  * Validation rules for banks and their content, shared by the CLI, the `/v1` API and the
@@ -64,6 +71,28 @@ export function checkVideoViews(views: unknown): ExtraVideoView[] {
     }
   }
   return extraVideoViewNames.filter((name) => views.includes(name));
+}
+
+/**
+ * Checks a bank's `videoSignals` (signals it computes for the videos it banks beyond the usual
+ * ones, see `OptionalVideoSignal`): a list of known signal names, returned without repeats in
+ * `optionalVideoSignalNames` order, so that what is stored is one canonical value whichever door
+ * set it. The one check of the setting: `/v1` and the CLI pass on what they were given.
+ *
+ * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
+ */
+export function checkVideoSignals(signals: unknown): OptionalVideoSignal[] {
+  const known = optionalVideoSignalNames.join(', ');
+  if (!Array.isArray(signals)) {
+    throw new EngineError('BANK_INVALID_SETTINGS', `video_signals must be a list of signal names (${known})`);
+  }
+  for (const signal of signals) {
+    if (!isOptionalVideoSignal(signal)) {
+      const shown = typeof signal === 'string' ? `'${signal.slice(0, 40)}'` : typeof signal;
+      throw new EngineError('BANK_INVALID_SETTINGS', `video_signals: unknown signal ${shown} (expected ${known})`);
+    }
+  }
+  return optionalVideoSignalNames.filter((name) => signals.includes(name));
 }
 
 /** @throws EngineError `CONTENT_INVALID` for a note that is not a string of at most 255 characters. */

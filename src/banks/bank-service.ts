@@ -10,6 +10,7 @@ import {
   checkEnabledRatio,
   checkNote,
   checkPdqThreshold,
+  checkVideoSignals,
   checkVideoViews,
 } from './bank-rules.js';
 
@@ -69,6 +70,7 @@ export class BankService {
       pdqThreshold: checkPdqThreshold(input.pdqThreshold ?? 31),
       negative: input.negative ?? false,
       videoViews: input.videoViews === undefined ? [] : checkVideoViews(input.videoViews),
+      videoSignals: input.videoSignals === undefined ? [] : checkVideoSignals(input.videoSignals),
     });
     await this.#notify((listener) => listener.banksChanged());
     return bank;
@@ -111,6 +113,7 @@ export class BankService {
       ...(patch.pdqThreshold !== undefined ? { pdqThreshold: checkPdqThreshold(patch.pdqThreshold) } : {}),
       ...(patch.negative !== undefined ? { negative: patch.negative } : {}),
       ...(patch.videoViews !== undefined ? { videoViews: checkVideoViews(patch.videoViews) } : {}),
+      ...(patch.videoSignals !== undefined ? { videoSignals: checkVideoSignals(patch.videoSignals) } : {}),
     };
     const updated = await this.#repository.updateBank(bank.id, checked);
     await this.#notify((listener) => listener.banksChanged());
@@ -146,7 +149,7 @@ export class BankService {
    * (`bankedSignalNames`), then `addHashedMedia`. An image gets PDQ, a video (told by its bytes,
    * see `sniffMediaFormat`) vPDQ sampled as `video` says (1 frame per second by default, as
    * python-threatexchange) and dense vPDQ (every distinct frame, for live streams; with the extra
-   * views the bank's `videoViews` asks for, and TMK+PDQF, `tmk_pdqf`, when they hold `tmk`); both get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
+   * views the bank's `videoViews` asks for, and TMK+PDQF, `tmk_pdqf`, when its `videoSignals` name it); both get MD5 and SHA-256 of the bytes. Media themselves are never stored (a video passes through a
    * temporary file that is deleted at once). The server hashes in its worker pool instead and
    * calls `addHashedMedia`.
    *
@@ -161,7 +164,7 @@ export class BankService {
   ): Promise<ContentRecord> {
     const bank = await this.getBank(bankName);
     const hashes = await hashMedia(bytes, {
-      signals: signalsToBank(bank.videoViews),
+      signals: signalsToBank(bank.videoSignals),
       dihedral: false,
       decode,
       video,

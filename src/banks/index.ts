@@ -35,3 +35,9 @@ export {
   importHashList,
   keptRejections,
 } from './hash-list-transfer.js';
+export {
+  largestShownSignalLength,
+  type SignalSummary,
+  type SummarisedSignals,
+  summariseSignals,
+} from './signal-summary.js';

@@ -44,7 +44,7 @@ async function lookup(matcher: Matcher, bytes: Uint8Array): Promise<Match[]> {
   return (await matcher.match({ signals: { vpdq, tmk_pdqf, md5, sha256 } })).matches;
 }
 
-describe('tmk_pdqf: videos banked with videoViews tmk, matched by TMK+PDQF', { skip: noFfmpeg() }, () => {
+describe('tmk_pdqf: videos banked with videoSignals tmk_pdqf, matched by TMK+PDQF', { skip: noFfmpeg() }, () => {
   let directory: string;
   let storage: Storage;
   let banks: BankService;
@@ -70,11 +70,11 @@ describe('tmk_pdqf: videos banked with videoViews tmk, matched by TMK+PDQF', { s
     await rm(directory, { recursive: true, force: true });
   });
 
-  test('a bank without videoViews tmk stores no tmk_pdqf; one with it stores the .tmk file as base64', async () => {
+  test('a bank without videoSignals tmk_pdqf stores no tmk_pdqf; one with it stores the .tmk file as base64', async () => {
     await banks.createBank({ name: 'PLAIN_VIDEOS' });
     const plain = await banks.addMedia('PLAIN_VIDEOS', original, decode);
     assert.equal(plain.signals.tmk_pdqf, undefined);
-    await banks.createBank({ name: 'TMK_VIDEOS', videoViews: ['tmk'] });
+    await banks.createBank({ name: 'TMK_VIDEOS', videoSignals: ['tmk_pdqf'] });
     const content = await banks.addMedia('TMK_VIDEOS', original, decode, { source: 'test', externalId: 'testsrc2' });
     assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'tmk_pdqf', 'vpdq', 'vpdq_dense']);
     const tmk = Buffer.from(content.signals.tmk_pdqf ?? '', 'base64');

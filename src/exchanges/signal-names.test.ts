@@ -17,6 +17,8 @@ describe('signal names', () => {
     assert.equal(resolveSignalName('photo_md5'), 'md5');
     assert.equal(resolveSignalName('video_sha256'), 'sha256');
     assert.equal(resolveSignalName('VPDQ'), 'vpdq');
+    assert.equal(resolveSignalName('video_tmk_pdqf'), 'tmk_pdqf', "pytx's VideoTmkPdqfSignal");
+    assert.equal(resolveSignalName('TMK_PDQF'), 'tmk_pdqf');
     for (const name of ['tmk', 'pdq_ocr', 'url_md5', '']) assert.equal(resolveSignalName(name), undefined);
   });
 

@@ -4,19 +4,25 @@ import { signalTypeByName, signalTypes } from '../signals/index.js';
  * Names other tools give to Prevail's signal types, mapped to Prevail's names. Only names that
  * python-threatexchange (and so HMA) actually uses: `SignalType.get_name()` is derived from the
  * class name, so `VideoMD5Signal` is `video_md5`, the pre-1.0 `PhotoMD5Signal` was `photo_md5`,
- * and `VideoSHA256Signal` is `video_sha256`. `pdq` is the same name in both.
+ * and `VideoSHA256Signal` is `video_sha256`. `pdq` is the same name in both. python-threatexchange's
+ * `VideoTmkPdqfSignal` (`signal_type/video_tmk_pdqf.py`, ThreatExchange indicator type `HASH_TMK`)
+ * is `video_tmk_pdqf`; its lines are read as `tmk_pdqf` values, so one that is not base64 of a
+ * TMK+PDQF `.tmk` file is rejected on its line (`SIGNAL_INVALID_HASH`), not stored.
  */
 const signalNameAliases: ReadonlyMap<string, string> = new Map([
   ['video_md5', 'md5'],
   ['photo_md5', 'md5'],
   ['video_sha256', 'sha256'],
+  ['video_tmk_pdqf', 'tmk_pdqf'],
 ]);
 
 /**
  * ThreatExchange indicator types (the `<INDICATOR_TYPE>` of `simple.<INDICATOR_TYPE>.te`, the
  * `type` of an indicator) mapped to Prevail's signal names. `HASH_MD5` and `HASH_VIDEO_MD5` are
  * both file MD5s (pytx maps `HASH_MD5` to `video_md5` only when tagged `media_type_video`; Prevail
- * has one `md5` signal for any file). `HASH_SHA256` / `HASH_VIDEO_SHA256` likewise.
+ * has one `md5` signal for any file). `HASH_SHA256` / `HASH_VIDEO_SHA256` likewise. `HASH_TMK` is
+ * not mapped: pytx never hashed or compared it (a `SimpleSignalType` with a TODO) and no published
+ * source says its values are the base64 `.tmk` files `tmk_pdqf` holds.
  */
 const indicatorTypes: ReadonlyMap<string, string> = new Map([
   ['HASH_PDQ', 'pdq'],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
+import { syntheticTmkValue } from '../../test/support/tmk-values.js';
 import { EngineError } from '../core/index.js';
 import { readHashList } from './read-hash-list.js';
 import { looksTyped, splitTypedLine } from './typed-format.js';
@@ -34,6 +35,14 @@ describe('typed format', () => {
       items.map((item) => (item.kind === 'entry' ? item.signalType : item.reason)),
       ['md5', 'md5', 'sha256', 'pdq'],
     );
+  });
+
+  test("reads pytx's video_tmk_pdqf lines as tmk_pdqf, and rejects one that is not a .tmk file", async () => {
+    const value = syntheticTmkValue(5);
+    const items = await read(`video_tmk_pdqf ${value}\nvideo_tmk_pdqf ${md5}\n`);
+    assert.deepEqual(items[0], { kind: 'entry', line: 1, signalType: 'tmk_pdqf', value });
+    assert.equal(items[1]?.kind, 'rejected');
+    assert.match(items[1]?.kind === 'rejected' ? items[1].reason : '', /tmk_pdqf/);
   });
 
   test('skips the quoted collaboration name `threatexchange dataset -P` prints first', async () => {

@@ -49,10 +49,12 @@ const collaborationThenName = /^\s*(?:'(?:[^'\\]|\\.)*'\s+|"(?:[^"\\]|\\.)*"\s+)
 
 /**
  * A typed video line, `vpdq`, `vpdq_dense` or `tmk_pdqf` (after an optional quoted collaboration
- * name): these may be long (a `tmk_pdqf` value is 351,128 characters of base64).
+ * name; pytx's `video_tmk_pdqf` too, as `resolveSignalName` reads it): these may be long (a
+ * `tmk_pdqf` value is 351,128 characters of base64).
  */
 export function isTypedVpdqLine(text: string): boolean {
-  const name = collaborationThenName.exec(text)?.[1]?.toLowerCase();
+  const written = collaborationThenName.exec(text)?.[1];
+  const name = written === undefined ? undefined : resolveSignalName(written);
   return name === 'vpdq' || name === 'vpdq_dense' || name === 'tmk_pdqf';
 }
 

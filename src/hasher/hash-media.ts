@@ -5,6 +5,7 @@ import {
   type ExtraVideoView,
   hashPixelsDihedral,
   type Md5Hash,
+  type OptionalVideoSignal,
   type PdqHash,
   pdqSignal,
   type Sha256Hash,
@@ -25,16 +26,24 @@ export const hashableSignalNames = ['pdq', 'vpdq', 'md5', 'sha256'] as const;
 export const bankedSignalNames = [...hashableSignalNames, 'vpdq_dense'] as const;
 
 /**
- * Video signals computed only when asked, each an extra ffmpeg pass per video: `tmk_pdqf`
- * (TMK+PDQF), banked by banks whose `videoViews` hold `tmk` (see `signalsToBank`) and looked up
- * when a caller lists it.
+ * A signal media can be hashed with: the banked ones, and the video signals computed only when
+ * asked (`OptionalVideoSignal`, each an extra ffmpeg pass per video: banked by banks whose
+ * `videoSignals` name them, looked up when a caller lists them).
  */
-export const optionalVideoSignalNames = ['tmk_pdqf'] as const;
-export type MediaSignalName = (typeof bankedSignalNames)[number] | (typeof optionalVideoSignalNames)[number];
+export type MediaSignalName = (typeof bankedSignalNames)[number] | OptionalVideoSignal;
 
-/** The signals a bank with these `videoViews` banks media with: `bankedSignalNames`, and `tmk_pdqf` when they hold `tmk`. */
-export function signalsToBank(videoViews: readonly string[] = []): readonly MediaSignalName[] {
-  return videoViews.includes('tmk') ? [...bankedSignalNames, 'tmk_pdqf'] : bankedSignalNames;
+/** The signals a bank whose `videoSignals` are these banks media with: `bankedSignalNames`, then those. */
+export function signalsToBank(videoSignals: readonly OptionalVideoSignal[] = []): readonly MediaSignalName[] {
+  return [...bankedSignalNames, ...videoSignals];
+}
+
+/**
+ * The signals media are hashed with to be looked up: `hashableSignalNames`, and `tmk_pdqf` when
+ * `tmk` (one more ffmpeg pass per video; `prevail match --tmk`, and `/v1/match` when a bank holds
+ * TMK+PDQF values). The one list for `prevail match` and `/v1/match`.
+ */
+export function lookupSignalNames(options: { readonly tmk: boolean }): readonly MediaSignalName[] {
+  return options.tmk ? [...hashableSignalNames, 'tmk_pdqf'] : hashableSignalNames;
 }
 
 /**

@@ -4,10 +4,10 @@ export {
   type HashMediaOptions,
   hashableSignalNames,
   hashMedia,
+  lookupSignalNames,
   type MediaHashes,
   type MediaSignalName,
   mediaSignalNames,
-  optionalVideoSignalNames,
   signalsToBank,
 } from './hash-media.js';
 export {

@@ -29,3 +29,4 @@ export {
   type MediaMatchedEvent,
   mediaMatchedEvent,
 } from './media-matched-event.js';
+export { type MediaLookupHashes, mediaMatchQuery } from './media-query.js';

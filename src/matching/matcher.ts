@@ -121,6 +121,15 @@ export class Matcher implements BankChangeListener {
     }
   }
 
+  /**
+   * Whether any bank item holds a value of `signalType` (its index is not empty). A lookup
+   * computes a costly optional signal (`tmk_pdqf`: one more ffmpeg pass per video) only when
+   * this says something could match it: `/v1/match` does so for every uploaded video.
+   */
+  holdsAny(signalType: string): boolean {
+    return (this.#indexes.get(signalType)?.size ?? 0) > 0;
+  }
+
   /** Whether every index has finished loading. */
   get ready(): boolean {
     return [...this.#status.values()].every((status) => status.ready);

@@ -1,18 +1,15 @@
 /**
- * Views of a banked video's frames that a bank holds only when asked (its `videoViews` setting,
- * passed down with the content to hash): each costs bank memory or hashing time that only some
- * content repays, so none is on by default.
+ * Views of a banked video's frames that its `vpdq_dense` holds only when asked (a bank's
+ * `videoViews` setting, passed down with the content to hash): each costs bank memory that only
+ * some streams repay, so none is on by default. (Whole signals a bank may add, such as TMK+PDQF,
+ * are its `videoSignals`: `optionalVideoSignalNames`.)
  *
  * - `corners`: the four corners of the picture, 45 % of each side (`cornerViewShare`), each its
  *   own list. For streams that scale the video down and lay a fixed-size overlay (camera box,
  *   text band, logo) over it, which then covers most of the picture but one corner; measured in
  *   `npm run bench -- stream-probe` (docs/streams.md, "Scale + overlay: banked corners").
- * - `tmk`: the video's `tmk_pdqf` signal beside its vPDQ (TMK+PDQF, a whole-video summary that
- *   follows re-uploads sped up, slowed down or shifted in time, which whole-video vPDQ misses;
- *   `npm run bench -- tmk`). Costs one more ffmpeg pass per banked video (64×64 at 15 fps) and
- *   351 KB of stored text.
  */
-export const extraVideoViewNames = ['corners', 'tmk'] as const;
+export const extraVideoViewNames = ['corners'] as const;
 
 /** One of `extraVideoViewNames`. */
 export type ExtraVideoView = (typeof extraVideoViewNames)[number];

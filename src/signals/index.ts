@@ -4,6 +4,11 @@
  */
 export { type ExtraVideoView, extraVideoViewNames, isExtraVideoView } from './extra-video-views.js';
 export { type Md5Hash, md5Signal } from './md5/index.js';
+export {
+  isOptionalVideoSignal,
+  type OptionalVideoSignal,
+  optionalVideoSignalNames,
+} from './optional-video-signals.js';
 export * from './pdq/index.js';
 export { createSignalIndex, signalTypeByName, signalTypes } from './registry.js';
 export { type Sha256Hash, sha256Signal } from './sha256/index.js';

@@ -36,6 +36,7 @@ export async function createBank(db: Kysely<Database>, dialect: DialectName, inp
         pdq_threshold: input.pdqThreshold ?? 31,
         negative: sqlBoolean(dialect, input.negative ?? false),
         video_views: (input.videoViews ?? []).join(','),
+        video_signals: (input.videoSignals ?? []).join(','),
         created_at: now,
         updated_at: now,
       })
@@ -85,6 +86,7 @@ export async function updateBank(
   if (patch.pdqThreshold !== undefined) values.pdq_threshold = patch.pdqThreshold;
   if (patch.negative !== undefined) values.negative = sqlBoolean(dialect, patch.negative);
   if (patch.videoViews !== undefined) values.video_views = patch.videoViews.join(',');
+  if (patch.videoSignals !== undefined) values.video_signals = patch.videoSignals.join(',');
   let row: Awaited<ReturnType<typeof updatedRow>>;
   try {
     row = await updatedRow(db, id, values);

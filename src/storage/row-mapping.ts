@@ -21,6 +21,9 @@ export function toBankRecord(row: Selectable<BanksTable>): BankRecord {
     negative: Boolean(row.negative),
     // Written only as the bank service checked them (`checkVideoViews`); hashing ignores a name it does not know.
     videoViews: row.video_views === '' ? [] : (row.video_views.split(',') as BankRecord['videoViews'][number][]),
+    // Likewise (`checkVideoSignals`).
+    videoSignals:
+      row.video_signals === '' ? [] : (row.video_signals.split(',') as BankRecord['videoSignals'][number][]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

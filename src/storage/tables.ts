@@ -56,6 +56,8 @@ export interface BanksTable {
   negative: SqlBool;
   /** Extra video views, comma-separated (`''`: none; migration 0028). */
   video_views: Generated<string>;
+  /** Optional video signals, comma-separated (`''`: none; migration 0029). */
+  video_signals: Generated<string>;
   created_at: string;
   updated_at: string;
 }

@@ -200,6 +200,7 @@ function repositorySuite(harness: Harness): void {
           pdqThreshold: 31,
           negative: false,
           videoViews: [],
+          videoSignals: [],
           createdAt: '',
           updatedAt: '',
         },
@@ -212,8 +213,10 @@ function repositorySuite(harness: Harness): void {
         pdqThreshold: 20,
         negative: true,
         videoViews: ['corners'],
+        videoSignals: ['tmk_pdqf'],
       });
       assert.deepEqual(custom.videoViews, ['corners']);
+      assert.deepEqual(custom.videoSignals, ['tmk_pdqf']);
       assert.equal(custom.enabledRatio, 0.25);
       assert.equal(custom.pdqThreshold, 20);
       assert.equal(custom.negative, true);
@@ -228,6 +231,8 @@ function repositorySuite(harness: Harness): void {
       assert.deepEqual((await banks.updateBank(custom.id, { videoViews: [] })).videoViews, []);
       assert.deepEqual((await banks.updateBank(custom.id, { videoViews: ['corners'] })).videoViews, ['corners']);
       assert.deepEqual((await banks.getBankById(custom.id))?.videoViews, ['corners']);
+      assert.deepEqual((await banks.updateBank(custom.id, { videoSignals: [] })).videoSignals, []);
+      assert.deepEqual((await banks.getBankById(custom.id))?.videoSignals, []);
     });
 
     test('rejects a duplicate bank name', async () => {

@@ -34,6 +34,13 @@ describe('prevail bank and prevail match', () => {
     const badViews = await run('bank', 'create', 'CLI_VIEWS', '--video-views', 'corners,everything');
     assert.equal(badViews.status, 1);
     assert.match(badViews.errors, /BANK_INVALID_SETTINGS/);
+    for (const bad of ['tmk', 'tmk_pdqf,pdq', 'TMK_PDQF']) {
+      const badSignals = await run('bank', 'create', 'CLI_SIGNALS', '--video-signals', bad);
+      assert.equal(badSignals.status, 1, bad);
+      assert.match(badSignals.errors, /BANK_INVALID_SETTINGS/);
+    }
+    const oldWay = await run('bank', 'create', 'CLI_SIGNALS', '--video-views', 'tmk');
+    assert.match(oldWay.errors, /BANK_INVALID_SETTINGS/, 'tmk is a signal now, not a view');
     const listed = await run('bank', 'list');
     assert.deepEqual(
       listed.lines.map((line) => JSON.parse(line).name),
@@ -46,6 +53,11 @@ describe('prevail bank and prevail match', () => {
     assert.deepEqual(JSON.parse(cornered.lines[0] ?? '{}').videoViews, ['corners']);
     const off = await run('bank', 'update', 'CLI_RENAMED', '--video-views', 'none');
     assert.deepEqual(JSON.parse(off.lines[0] ?? '{}').videoViews, []);
+    assert.deepEqual(JSON.parse(off.lines[0] ?? '{}').videoSignals, []);
+    const tmk = await run('bank', 'update', 'CLI_RENAMED', '--video-signals', 'tmk_pdqf');
+    assert.deepEqual(JSON.parse(tmk.lines[0] ?? '{}').videoSignals, ['tmk_pdqf']);
+    const noTmk = await run('bank', 'update', 'CLI_RENAMED', '--video-signals', 'none');
+    assert.deepEqual(JSON.parse(noTmk.lines[0] ?? '{}').videoSignals, []);
     assert.equal((await run('bank', 'delete', 'CLI_RENAMED')).status, 2, 'refused without --yes');
     assert.equal((await run('bank', 'delete', 'CLI_RENAMED', '--yes')).status, 0);
     assert.equal((await run('bank', 'show', 'CLI_RENAMED')).status, 1);

@@ -1,9 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createServices, type Services } from '../../app/index.js';
-import { type BankRecord, type BankService, checkContent } from '../../banks/index.js';
+import {
+  type BankRecord,
+  type BankService,
+  type ContentRecord,
+  checkContent,
+  largestShownSignalLength,
+  summariseSignals,
+} from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
-import { extraVideoViewNames, signalTypes } from '../../signals/index.js';
+import { extraVideoViewNames, optionalVideoSignalNames, signalTypes } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
@@ -46,10 +53,19 @@ function bankLine(bank: BankRecord): string {
 }
 
 /**
- * `--video-views corners` (comma-separated; `none` for no extra view): passed on as given, so the
- * bank service checks it as it checks the API's (`BANK_INVALID_SETTINGS`).
+ * An item as `bank show` and `bank add` print it: values longer than `largestShownSignalLength`
+ * (a video's 351 KB `tmk_pdqf`) under `largeSignals` as their SHA-256 and length, as `/v1`
+ * answers; `bank signals <id>` prints them whole.
  */
-function videoViewList(value: string): string[] {
+function contentSummary(content: ContentRecord) {
+  return { ...content, ...summariseSignals(content.signals) };
+}
+
+/**
+ * `--video-views corners`, `--video-signals tmk_pdqf` (comma-separated; `none` for none): passed
+ * on as given, so the bank service checks them as it checks the API's (`BANK_INVALID_SETTINGS`).
+ */
+function settingNames(value: string): string[] {
   return value.trim() === 'none' ? [] : commaList(value);
 }
 
@@ -59,6 +75,7 @@ interface BankSettingsOptions {
   pdqThreshold?: number;
   negative?: boolean;
   videoViews?: string[];
+  videoSignals?: string[];
 }
 
 function settingsOf(options: BankSettingsOptions) {
@@ -68,6 +85,7 @@ function settingsOf(options: BankSettingsOptions) {
     ...(options.pdqThreshold !== undefined ? { pdqThreshold: options.pdqThreshold } : {}),
     ...(options.negative !== undefined ? { negative: options.negative } : {}),
     ...(options.videoViews !== undefined ? { videoViews: options.videoViews } : {}),
+    ...(options.videoSignals !== undefined ? { videoSignals: options.videoSignals } : {}),
   };
 }
 
@@ -78,8 +96,13 @@ function withSettingsOptions(command: Command): Command {
     .option('--pdq-threshold <d>', 'largest PDQ distance that matches in this bank (default 31)', threshold)
     .option(
       '--video-views <names>',
-      `extra views of the videos added afterwards: ${extraVideoViewNames.join(', ')} (corners: four corners, 45 % of each side, in their vpdq_dense, for scaled-down streams under an overlay, 85-280 % more banked frames; tmk: the tmk_pdqf signal, for sped-up or shifted re-uploads, one more ffmpeg pass and 351 KB per video), or none (the default)`,
-      videoViewList,
+      `extra views of the videos added afterwards: ${extraVideoViewNames.join(', ')} (corners: four corners, 45 % of each side, in their vpdq_dense, for scaled-down streams under an overlay, 85-280 % more banked frames), or none (the default)`,
+      settingNames,
+    )
+    .option(
+      '--video-signals <names>',
+      `signals beyond the usual ones for the videos added afterwards: ${optionalVideoSignalNames.join(', ')} (tmk_pdqf: TMK+PDQF, for sped-up or shifted re-uploads, one more ffmpeg pass and 351 KB per video), or none (the default)`,
+      settingNames,
     );
 }
 
@@ -106,18 +129,19 @@ async function addInputs(
     ...(options.category !== undefined ? { category: options.category } : {}),
   };
   let failures = 0;
-  const report = (path: string, work: () => Promise<unknown>) =>
+  const report = (path: string, work: () => Promise<ContentRecord>) =>
     work().then(
-      (content) => io.stdout.write(`${JSON.stringify({ path, content })}\n`),
+      (content) => io.stdout.write(`${JSON.stringify({ path, content: contentSummary(content) })}\n`),
       (error: unknown) => {
         failures++;
         io.stdout.write(`${JSON.stringify({ path, error: toEngineError(error).toJSON() })}\n`);
       },
     );
   for (const signals of options.hash ?? []) {
-    await report(`hash:${Object.values(signals)[0]}`, () =>
-      banks.addContent(name, checkContent({ ...details, signals })),
-    );
+    const [type = '', value = ''] = Object.entries(signals)[0] ?? [];
+    // The line names a long value (a tmk_pdqf, 351 KB) by its type, as its content summarises it.
+    const path = value.length <= largestShownSignalLength ? `hash:${value}` : `hash:${type}`;
+    await report(path, () => banks.addContent(name, checkContent({ ...details, signals })));
   }
   for (const input of await expandInputs(inputs)) {
     await report(input.location, async () => {
@@ -164,13 +188,27 @@ export function bankCommand(io: CliIo, setExitCode: (code: number) => void): Com
           const sizes: Record<string, number> = {};
           for (const { name: type } of signalTypes) sizes[type] = await storage.banks.countSignals(type, record.id);
           write(JSON.stringify({ ...record, signals: sizes }));
-          for (const content of await banks.listContent(name, { limit: options.limit })) write(JSON.stringify(content));
+          for (const content of await banks.listContent(name, { limit: options.limit })) {
+            write(JSON.stringify(contentSummary(content)));
+          }
+        }),
+      ),
+  );
+  bank.addCommand(
+    withStorageOptions(new Command('signals'))
+      .summary("print one item's signals, every value in full (show and add summarise long ones)")
+      .argument('<content-id>', 'the item id', positiveInteger)
+      .action(async (id: number, options: StorageCliOptions) =>
+        withBanks(options, async ({ banks, storage }) => {
+          const content = await banks.getContent(id);
+          const bankName = (await storage.banks.getBankById(content.bankId))?.name ?? '';
+          write(JSON.stringify({ id: content.id, bank: bankName, signals: content.signals }));
         }),
       ),
   );
   bank.addCommand(
     withSettingsOptions(withStorageOptions(new Command('update')))
-      .summary('change a bank: rename, ratio, threshold, negative, video views')
+      .summary('change a bank: rename, ratio, threshold, negative, video views and signals')
       .argument('<name>')
       .option('--rename <new-name>', 'new name')
       .option('--negative', 'make it a negative bank')

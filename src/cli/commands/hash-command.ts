@@ -50,6 +50,7 @@ export function videoHashOptions(options: VideoCliOptions): VideoHashOptions {
 interface HashCommandOptions extends VideoCliOptions {
   signals: string[];
   dihedral: boolean;
+  tmk: boolean;
   format?: 'jsonl' | 'text';
   autoOrient: boolean;
   maxPixels: number;
@@ -90,7 +91,8 @@ function textLine(path: string, outcome: HashOutcome): string {
 
 /** Runs `prevail hash`; resolves to the exit status (1 when any input failed). */
 async function runHash(args: string[], options: HashCommandOptions, io: CliIo): Promise<number> {
-  const signals = checkSignals(options.signals);
+  const checked = checkSignals(options.signals);
+  const signals: readonly MediaSignalName[] = options.tmk ? [...checked, 'tmk_pdqf'] : checked;
   const format = options.format ?? (io.stdout.isTTY ? 'text' : 'jsonl');
   const hashOptions: HashMediaOptions = {
     signals,
@@ -147,6 +149,11 @@ export function hashCommand(io: CliIo, setExitCode: (code: number) => void): Com
       ...hashableSignalNames,
     ])
     .option('--dihedral', 'also print the 7 rotated/flipped PDQ hashes under "dihedral"', false)
+    .option(
+      '--tmk',
+      'videos: also print "tmk_pdqf", TMK+PDQF (base64 of the .tmk file, 351,128 characters; one more ffmpeg pass per video)',
+      false,
+    )
     .addOption(
       new Option('--format <format>', 'output format (default: jsonl unless stdout is a terminal)').choices([
         'jsonl',

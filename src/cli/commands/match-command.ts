@@ -3,13 +3,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../../app/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, mapOrdered, toEngineError } from '../../core/index.js';
-import { hashableSignalNames, hashMedia, type MediaHashes } from '../../hasher/index.js';
+import { hashMedia, lookupSignalNames } from '../../hasher/index.js';
 import {
   type Matcher,
   type MatchOptions,
   type MatchOutcome,
-  type MatchQuery,
   matchOutcomeJson,
+  mediaMatchQuery,
 } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
@@ -44,14 +44,6 @@ function matchRecord(path: string, signals: Record<string, unknown>, outcome: Ma
     if (json[key].length > 0) record[key] = json[key];
   }
   return record;
-}
-
-function queryOf(hashes: MediaHashes): MatchQuery {
-  return {
-    signals: { pdq: hashes.pdq, vpdq: hashes.vpdq, tmk_pdqf: hashes.tmk_pdqf, md5: hashes.md5, sha256: hashes.sha256 },
-    ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
-    ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
-  };
 }
 
 /** Parses a percentage option, 0..100. */
@@ -102,7 +94,7 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--dihedral', 'also look up the rotated and flipped PDQ variants', false)
     .option(
       '--tmk',
-      'videos: also compute TMK+PDQF (tmk_pdqf: one more ffmpeg pass per video) and look it up in banks that hold it (videoViews tmk); not printed under "signals" (351 KB)',
+      'videos: also compute TMK+PDQF (tmk_pdqf: one more ffmpeg pass per video) and look it up in banks that hold it (--video-signals tmk_pdqf); not printed under "signals" (351 KB)',
       false,
     )
     .option('--max-pixels <n>', 'refuse larger images', positiveInteger, defaultMaxPixels)
@@ -150,12 +142,12 @@ export function matchCommand(io: CliIo, setExitCode: (code: number) => void): Co
             try {
               const bytes = await loadInputBytes(input, defaultInputMaxBytes, commandFetchPolicy(options.allowPrivate));
               const hashes = await hashMedia(bytes, {
-                signals: options.tmk ? [...hashableSignalNames, 'tmk_pdqf'] : hashableSignalNames,
+                signals: lookupSignalNames({ tmk: options.tmk }),
                 dihedral: options.dihedral,
                 decode: { maxPixels: options.maxPixels },
                 video: videoHashOptions(options),
               });
-              return { hashes, outcome: await services.matcher.match(queryOf(hashes), matchOptions) };
+              return { hashes, outcome: await services.matcher.match(mediaMatchQuery(hashes), matchOptions) };
             } catch (error) {
               return { error: toEngineError(error) };
             }

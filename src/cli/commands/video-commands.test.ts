@@ -69,12 +69,18 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
     const added = await run(['bank', 'add', 'TEST_VIDEOS', doorknob, ...storage]);
     assert.equal(added.status, 0, added.lines.join('\n'));
     const content = JSON.parse(added.lines[0] ?? '{}').content;
-    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'vpdq', 'vpdq_dense']);
+    // Long values (a video's vPDQ lists) are summarised in what bank add prints; bank signals gives them.
+    const stored = [...Object.keys(content.signals), ...Object.keys(content.largeSignals)];
+    assert.deepEqual(stored.sort(), ['md5', 'sha256', 'vpdq', 'vpdq_dense']);
+    const signals = JSON.parse(
+      (await run(['bank', 'signals', String(content.id), ...storage])).lines[0] ?? '{}',
+    ).signals;
+    assert.deepEqual(Object.keys(signals).sort(), stored.sort());
 
     const matched = await run(['match', doorknob, '--video-compared-match', '50', ...storage]);
     assert.equal(matched.status, 0, matched.errors);
     const record = JSON.parse(matched.lines[0] ?? '{}');
-    assert.equal(record.signals.vpdq, content.signals.vpdq);
+    assert.equal(record.signals.vpdq, signals.vpdq);
     const byType = new Map(record.matches.map((match: { signalType: string }) => [match.signalType, match]));
     const video = byType.get('vpdq') as { contentId: number; queryMatchPercent: number; comparedMatchPercent: number };
     assert.equal(video.contentId, content.id);
@@ -83,9 +89,9 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
     assert.equal(refused.status, 2);
   });
 
-  test('a bank with --video-views tmk stores tmk_pdqf; match --tmk finds the video by it', async () => {
+  test('a bank with --video-signals tmk_pdqf stores tmk_pdqf; match --tmk finds the video by it', async () => {
     const storage = ['--data-dir', join(directory, 'tmk')];
-    assert.equal((await run(['bank', 'create', 'TMK_VIDEOS', '--video-views', 'tmk', ...storage])).status, 0);
+    assert.equal((await run(['bank', 'create', 'TMK_VIDEOS', '--video-signals', 'tmk_pdqf', ...storage])).status, 0);
     // A generated clip and its 1.1× sped-up copy: whole-video vPDQ misses the copy, TMK does not
     // (a content is reported once, by its best signal, so the copy must not match by vPDQ or bytes).
     const clip = (name: string, filter: string) => {
@@ -110,7 +116,16 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
     const added = await run(['bank', 'add', 'TMK_VIDEOS', original, ...storage]);
     assert.equal(added.status, 0, added.lines.join('\n'));
     const content = JSON.parse(added.lines[0] ?? '{}').content;
-    assert.deepEqual(Object.keys(content.signals).sort(), ['md5', 'sha256', 'tmk_pdqf', 'vpdq', 'vpdq_dense']);
+    const stored = [...Object.keys(content.signals), ...Object.keys(content.largeSignals)];
+    assert.deepEqual(stored.sort(), ['md5', 'sha256', 'tmk_pdqf', 'vpdq', 'vpdq_dense']);
+    assert.equal(content.largeSignals.tmk_pdqf.valueBytes, 351_128, 'bank add prints no 351 KB value');
+    // prevail hash --tmk prints the value banking stored; without --tmk there is none.
+    const banked = JSON.parse((await run(['bank', 'signals', String(content.id), ...storage])).lines[0] ?? '{}');
+    const hashed = JSON.parse((await run(['hash', '--format', 'jsonl', '--tmk', original])).lines[0] ?? '{}');
+    assert.deepEqual(Object.keys(hashed), ['path', 'vpdq', 'tmk_pdqf', 'md5', 'sha256']);
+    assert.equal(hashed.tmk_pdqf, banked.signals.tmk_pdqf);
+    const untouched = JSON.parse((await run(['hash', '--format', 'jsonl', original])).lines[0] ?? '{}');
+    assert.equal(untouched.tmk_pdqf, undefined);
 
     const matched = await run(['match', faster, '--tmk', ...storage]);
     assert.equal(matched.status, 0, matched.errors);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiScopes } from '../../auth/index.js';
+import { largestShownSignalLength } from '../../banks/index.js';
 import { caseDecisions, casePriorities, caseSources, caseStatuses } from '../../cases/index.js';
 import { ruleModes } from '../../rules/index.js';
 import { dihedralNames } from '../../signals/index.js';
@@ -44,11 +45,26 @@ const ingestResultSchema = z.discriminatedUnion('status', [
   }),
 ]);
 
-/** A bank item as `/v1` shows it (`contentJson`). */
+/** A value too long to show in an answer about content (`SignalSummary`). */
+const signalSummarySchema = z.object({
+  valueSha256: z.string().describe("SHA-256 (64 hex) of the value's text (UTF-8)"),
+  valueBytes: z.number().int().describe("length of the value's text in bytes"),
+});
+
+/** A bank item as `/v1` shows it (`contentJson`): long signal values summarised. */
 export const contentAnswerSchema = z.object({
   id: z.number().int(),
   bank: z.string(),
-  signals: z.record(z.string(), z.string()).describe('signal type → value'),
+  signals: z
+    .record(z.string(), z.string())
+    .describe(
+      `signal type → value, for values of at most ${largestShownSignalLength} characters (longer ones are under largeSignals)`,
+    ),
+  largeSignals: z
+    .record(z.string(), signalSummarySchema)
+    .describe(
+      `signal type → SHA-256 and length of each value longer than ${largestShownSignalLength} characters (a video's tmk_pdqf, 351,128; a long video's vpdq); GET /v1/content/{id}/signals gives the values`,
+    ),
   enabled: z.boolean().describe('true while lookups can match it'),
   disableUntil: z.number().int().describe('Unix seconds it stays disabled until (0: indefinitely, 1: enabled)'),
   quarantinedAt: isoTime.nullable().describe('when flood protection quarantined it, or null'),
@@ -59,6 +75,13 @@ export const contentAnswerSchema = z.object({
   contentUri: z.string().nullable(),
   metadata: z.unknown().describe('operator JSON, kept verbatim (null when none)'),
   addedAt: isoTime,
+});
+
+/** One item's whole signals (`contentSignalsJson`), long values included. */
+export const contentSignalsAnswerSchema = z.object({
+  id: z.number().int(),
+  bank: z.string(),
+  signals: z.record(z.string(), z.string()).describe('signal type → value, every value in full'),
 });
 
 /** `{"deleted": true}`, `{"revoked": true}`: a removal that happened (a missing one is a 404). */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EngineError } from '../../core/index.js';
-import { extraVideoViewNames } from '../../signals/index.js';
+import { extraVideoViewNames, optionalVideoSignalNames } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { definedOnly } from './defined-only.js';
 import { bankJson } from './json.js';
@@ -17,7 +17,14 @@ const bankSettings = {
     .array(z.enum(extraVideoViewNames))
     .max(extraVideoViewNames.length * 2)
     .describe(
-      'extra views of the videos added to the bank as media (corners: the four corners of the picture, 45 % of each side, held in their vpdq_dense, for scaled-down streams under an overlay; costs 85–280 % more banked frames. tmk: the tmk_pdqf signal, TMK+PDQF of the whole video, for re-uploads sped up, slowed down or shifted; one more ffmpeg pass per video and 351 KB stored); [] for none (the default). Applies to videos added afterwards',
+      'extra views of the videos added to the bank as media, held in their vpdq_dense (corners: the four corners of the picture, 45 % of each side, for scaled-down streams under an overlay; costs 85–280 % more banked frames); [] for none (the default). Applies to videos added afterwards',
+    )
+    .optional(),
+  // Names are checked by the bank service alone (`checkVideoSignals`: BANK_INVALID_SETTINGS).
+  videoSignals: z
+    .array(z.string())
+    .describe(
+      `signals beyond the usual ones computed for the videos added to the bank as media, any of: ${optionalVideoSignalNames.join(', ')} (tmk_pdqf: TMK+PDQF of the whole video, for re-uploads sped up, slowed down or shifted; one more ffmpeg pass per video and 351 KB stored); [] for none (the default). Another name is BANK_INVALID_SETTINGS and changes nothing. Applies to videos added afterwards`,
     )
     .optional(),
 };

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ContentRecord } from '../../banks/index.js';
+import { type ContentRecord, largestShownSignalLength } from '../../banks/index.js';
 import { EngineError } from '../../core/index.js';
 import { signalsToBank } from '../../hasher/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
 import { queryInteger } from '../query-values.js';
-import { contentAnswerSchema, deletedAnswerSchema } from './answer-schemas.js';
+import { contentAnswerSchema, contentSignalsAnswerSchema, deletedAnswerSchema } from './answer-schemas.js';
 import { definedOnly } from './defined-only.js';
-import { contentJson } from './json.js';
+import { contentJson, contentSignalsJson } from './json.js';
 import { mediaFromUrlSchema, readMedia } from './read-media.js';
 import { signalsSchema } from './schemas.js';
 
@@ -37,10 +37,8 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
   const { banks, config, hasher } = dependencies;
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['content'];
-  const withBank = async (content: ContentRecord) => {
-    const bank = await banks.repository.getBankById(content.bankId);
-    return contentJson(content, bank?.name ?? '');
-  };
+  const bankNameOf = async (content: ContentRecord) => (await banks.repository.getBankById(content.bankId))?.name ?? '';
+  const withBank = async (content: ContentRecord) => contentJson(content, await bankNameOf(content));
 
   api.post(
     '/v1/banks/:name/content',
@@ -67,7 +65,8 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       config: { scope: 'write' },
       schema: {
         tags,
-        summary: 'Add an image (multipart file, or JSON {"url"}); stores its PDQ, MD5 and SHA-256, never the image',
+        summary:
+          'Add an image or a video (multipart file, or JSON {"url"}); stores its PDQ (a video: vPDQ, dense vPDQ and the bank\'s videoSignals), MD5 and SHA-256, never the media',
         description:
           'Send the image as a multipart/form-data upload (one file; optional fields note, source, externalId, category), or JSON {"url": "https://…"} with those fields: the server fetches the URL under its fetch policy.',
         params: bankParams,
@@ -92,7 +91,7 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
           if (typeof value === 'string') details[key] = value;
         }
         const bank = await banks.getBank(request.params.name);
-        const options = { signals: signalsToBank(bank.videoViews), dihedral: false, decode: config.decode };
+        const options = { signals: signalsToBank(bank.videoSignals), dihedral: false, decode: config.decode };
         return {
           hashes: await hash(bytes, { ...options, videoViews: bank.videoViews }),
           details,
@@ -141,6 +140,24 @@ export function registerContentRoutes(app: FastifyInstance, dependencies: HttpDe
       schema: { tags, summary: 'Show an item', params: idParams, response: { 200: contentAnswerSchema } },
     },
     async (request) => withBank(await banks.getContent(request.params.id)),
+  );
+
+  api.get(
+    '/v1/content/:id/signals',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: "An item's signals, every value in full (a video's tmk_pdqf is 351 KB)",
+        description: `Answers about items (add, show, list, change) summarise values longer than ${largestShownSignalLength} characters under largeSignals; this gives them whole.`,
+        params: idParams,
+        response: { 200: contentSignalsAnswerSchema },
+      },
+    },
+    async (request) => {
+      const content = await banks.getContent(request.params.id);
+      return contentSignalsJson(content, await bankNameOf(content));
+    },
   );
 
   api.patch(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { mediaSignalNames } from '../../hasher/index.js';
 import { matchOutcomeJson } from '../../matching/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { ingestMatchEvent } from '../match-event.js';
@@ -57,7 +58,13 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
         response: { 200: mediaHashesSchema },
       },
     },
-    async (request) => (await hashMediaRequest(request, dependencies, request.query.dihedral === true)).hashes,
+    async (request) =>
+      (
+        await hashMediaRequest(request, dependencies, {
+          signals: mediaSignalNames,
+          dihedral: request.query.dihedral === true,
+        })
+      ).hashes,
   );
 
   api.post(
@@ -66,9 +73,10 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       config: { scope: 'read' },
       schema: {
         tags,
-        summary: 'Match an image (multipart file, JSON {"url"}) or hashes (JSON {"signals"}) against the banks',
+        summary:
+          'Match an image or a video (multipart file, JSON {"url"}) or hashes (JSON {"signals"}) against the banks',
         description:
-          'Send the image as a multipart/form-data upload (one file; an optional "entities" field holds JSON such as {"user": "u1"}), or a JSON body.',
+          'Send the media as a multipart/form-data upload (one file; an optional "entities" field holds JSON such as {"user": "u1"}), or a JSON body. An image is looked up by PDQ, a video by vPDQ, and by TMK+PDQF (tmk_pdqf) too when any bank item holds one; both by MD5 and SHA-256. A tmk_pdqf value is looked up, never answered under signals.',
         querystring: matchOptionsSchema,
         body: matchBodySchema,
         response: { 200: matchAnswerSchema },

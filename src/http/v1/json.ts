@@ -1,4 +1,4 @@
-import type { BankRecord, ContentRecord } from '../../banks/index.js';
+import { type BankRecord, type ContentRecord, summariseSignals } from '../../banks/index.js';
 
 /** JSON forms of records in the `/v1` API (camelCase, ISO times, nothing internal). */
 export function bankJson(bank: BankRecord) {
@@ -9,17 +9,25 @@ export function bankJson(bank: BankRecord) {
     pdqThreshold: bank.pdqThreshold,
     negative: bank.negative,
     videoViews: [...bank.videoViews],
+    videoSignals: [...bank.videoSignals],
     createdAt: bank.createdAt,
     updatedAt: bank.updatedAt,
   };
 }
 
+/**
+ * An item as `/v1` answers about it: values longer than `largestShownSignalLength` are under
+ * `largeSignals` as their SHA-256 and length (`summariseSignals`), not in `signals`; the whole
+ * values are `GET /v1/content/<id>/signals` (`contentSignalsJson`).
+ */
 export function contentJson(content: ContentRecord, bankName: string) {
   const nowSeconds = Math.floor(Date.now() / 1000);
+  const { signals, largeSignals } = summariseSignals(content.signals);
   return {
     id: content.id,
     bank: bankName,
-    signals: content.signals,
+    signals,
+    largeSignals,
     enabled: content.disableUntil !== 0 && content.disableUntil <= nowSeconds,
     disableUntil: content.disableUntil,
     quarantinedAt: content.quarantinedAt,
@@ -32,4 +40,9 @@ export function contentJson(content: ContentRecord, bankName: string) {
     addedAt: content.addedAt,
     ...(content.upstream !== undefined ? { upstream: content.upstream } : {}),
   };
+}
+
+/** An item's whole signals, long values included (`GET /v1/content/<id>/signals`). */
+export function contentSignalsJson(content: ContentRecord, bankName: string) {
+  return { id: content.id, bank: bankName, signals: content.signals };
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { EngineError, parseJsonWithin } from '../../core/index.js';
-import { type MediaHashes, mediaSignalNames } from '../../hasher/index.js';
-import type { MatchQuery } from '../../matching/index.js';
+import { lookupSignalNames, type MediaHashes, type MediaSignalName } from '../../hasher/index.js';
+import { type MatchQuery, mediaMatchQuery } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { withHashingPlace } from '../hashing-place.js';
@@ -32,20 +32,20 @@ export interface MatchRequest {
 }
 
 /**
- * Hashes the media of a `/v1` request (a multipart file or a JSON `{"url"}`) in the hashing pool,
- * holding its place before the upload is read; returns the hashes, the upload's form fields and,
- * for a multipart upload (not a URL), the uploaded bytes.
+ * Hashes the media of a `/v1` request (a multipart file or a JSON `{"url"}`) in the hashing pool
+ * with `signals`, holding its place before the upload is read; returns the hashes, the upload's
+ * form fields and, for a multipart upload (not a URL), the uploaded bytes.
  */
 export async function hashMediaRequest(
   request: FastifyRequest,
   dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
-  dihedral: boolean,
+  options: { readonly signals: readonly MediaSignalName[]; readonly dihedral: boolean },
 ): Promise<{ hashes: MediaHashes; fields: Record<string, string>; uploaded?: Uint8Array }> {
   const { hasher, config } = dependencies;
   const uploaded = request.isMultipart();
   return withHashingPlace(hasher, async (hash) => {
     const { bytes, fields } = await readMedia(request, config.fetchPolicy);
-    const hashes = await hash(bytes, { signals: mediaSignalNames, dihedral, decode: config.decode });
+    const hashes = await hash(bytes, { signals: options.signals, dihedral: options.dihedral, decode: config.decode });
     return { hashes, fields, ...(uploaded ? { uploaded: bytes } : {}) };
   });
 }
@@ -53,7 +53,10 @@ export async function hashMediaRequest(
 /**
  * Reads a `/v1/match` request once, whatever its form: JSON `{"signals"}` (each value parsed by
  * its signal type), or media (a multipart file whose `entities` form field is JSON, or JSON
- * `{"url"}`) hashed in the pool. The route then only matches, reports and answers.
+ * `{"url"}`) hashed in the pool with the lookup signals (`lookupSignalNames`: PDQ for an image,
+ * vPDQ for a video, the digests; and a video's TMK+PDQF when a bank item holds one,
+ * `Matcher.holdsAny`), looked up as `prevail match` looks media up (`mediaMatchQuery`). The
+ * route then only matches, reports and answers.
  *
  * @throws EngineError `REQUEST_INVALID` (signals not an object, an `entities` field that is not
  *   JSON), the signal types' parse errors, and the errors of `hashMediaRequest`.
@@ -65,7 +68,7 @@ export async function readMatchRequest(
     readonly query: { readonly banks?: string | undefined; readonly dihedral?: boolean | undefined };
     readonly body: MatchBody | undefined;
   },
-  dependencies: Pick<HttpDependencies, 'hasher' | 'config'>,
+  dependencies: Pick<HttpDependencies, 'hasher' | 'config' | 'matcher'>,
 ): Promise<MatchRequest> {
   const body = request.isMultipart() ? undefined : asked.body;
   const banks =
@@ -90,7 +93,10 @@ export async function readMatchRequest(
       banks,
     };
   }
-  const { hashes, fields, uploaded } = await hashMediaRequest(request, dependencies, asked.query.dihedral === true);
+  const { hashes, fields, uploaded } = await hashMediaRequest(request, dependencies, {
+    signals: lookupSignalNames({ tmk: dependencies.matcher.holdsAny('tmk_pdqf') }),
+    dihedral: asked.query.dihedral === true,
+  });
   let entities: unknown = body?.entities;
   if (fields.entities !== undefined) {
     try {
@@ -99,14 +105,12 @@ export async function readMatchRequest(
       throw new EngineError('REQUEST_INVALID', 'the entities field must be a JSON object such as {"user": "u1"}');
     }
   }
+  // A TMK+PDQF (351 KB) is looked up, never answered back (as `prevail match --tmk` prints none).
+  const { tmk_pdqf: _tmk, ...shown } = hashes;
   return {
-    query: {
-      signals: { pdq: hashes.pdq, md5: hashes.md5, sha256: hashes.sha256 },
-      ...(hashes.quality !== undefined ? { pdqQuality: hashes.quality } : {}),
-      ...(hashes.dihedral !== undefined ? { pdqVariants: hashes.dihedral } : {}),
-    },
-    signals: { ...hashes },
-    eventSignals: pickEventSignals({ ...hashes }),
+    query: mediaMatchQuery(hashes),
+    signals: shown,
+    eventSignals: pickEventSignals(shown),
     entities,
     banks,
     ...(uploaded !== undefined ? { upload: uploaded } : {}),

@@ -22,7 +22,11 @@ export const bankResponseSchema = z.object({
   enabledRatio: z.number().optional(),
   pdqThreshold: z.number().int().optional(),
   negative: z.boolean().optional(),
-  videoViews: z.array(z.string()).describe('extra views of the videos it banks (corners, tmk)').optional(),
+  videoViews: z.array(z.string()).describe('extra views of the videos it banks (corners)').optional(),
+  videoSignals: z
+    .array(z.string())
+    .describe('signals beyond the usual ones it computes for the videos it banks (tmk_pdqf)')
+    .optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });

@@ -68,6 +68,7 @@ describe('/v1 API', () => {
     assert.equal(created.statusCode, 201);
     assert.equal(created.json().pdqThreshold, 20);
     assert.deepEqual(created.json().videoViews, [], 'no extra video views unless asked');
+    assert.deepEqual(created.json().videoSignals, [], 'no optional video signals unless asked');
     for (const [payload, code] of [
       [{ name: 'lower_case' }, 'REQUEST_INVALID'],
       [{ name: 'V1_BANK' }, 'BANK_ALREADY_EXISTS'],
@@ -76,6 +77,12 @@ describe('/v1 API', () => {
       [{ name: 'OTHER', videoViews: ['everything'] }, 'REQUEST_INVALID'],
       [{ name: 'OTHER', videoViews: 'corners' }, 'REQUEST_INVALID'],
       [{ name: 'OTHER', videoViews: [1] }, 'REQUEST_INVALID'],
+      [{ name: 'OTHER', videoViews: ['tmk'] }, 'REQUEST_INVALID'],
+      [{ name: 'OTHER', videoSignals: ['tmk'] }, 'BANK_INVALID_SETTINGS'],
+      [{ name: 'OTHER', videoSignals: ['tmk_pdqf', 'vpdq'] }, 'BANK_INVALID_SETTINGS'],
+      [{ name: 'OTHER', videoSignals: ['tmk_pdqf\u0000'] }, 'BANK_INVALID_SETTINGS'],
+      [{ name: 'OTHER', videoSignals: ['x'.repeat(100_000)] }, 'BANK_INVALID_SETTINGS'],
+      [{ name: 'OTHER', videoSignals: 'tmk_pdqf' }, 'REQUEST_INVALID'],
     ] as const) {
       const response = await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload });
       assert.equal(response.json().error.code, code, JSON.stringify(payload));
@@ -92,6 +99,22 @@ describe('/v1 API', () => {
     });
     assert.equal(patched.json().negative, true);
     assert.deepEqual(patched.json().videoViews, ['corners']);
+    const withTmk = await server.app.inject({
+      method: 'PATCH',
+      url: '/v1/banks/V1_BANK',
+      headers: auth(writer),
+      payload: { videoSignals: ['tmk_pdqf', 'tmk_pdqf'] },
+    });
+    assert.deepEqual(withTmk.json().videoSignals, ['tmk_pdqf']);
+    assert.deepEqual(withTmk.json().videoViews, ['corners'], 'the views are a setting apart');
+    const badSignals = await server.app.inject({
+      method: 'PATCH',
+      url: '/v1/banks/V1_BANK',
+      headers: auth(writer),
+      payload: { negative: false, videoSignals: ['tmk_pdqf', 'nope'] },
+    });
+    assert.equal(badSignals.statusCode, 400);
+    assert.equal(badSignals.json().error.code, 'BANK_INVALID_SETTINGS');
     const refused = await server.app.inject({
       method: 'PATCH',
       url: '/v1/banks/V1_BANK',
@@ -101,6 +124,8 @@ describe('/v1 API', () => {
     assert.equal(refused.json().error.code, 'REQUEST_INVALID');
     const shown = await server.app.inject({ method: 'GET', url: '/v1/banks/V1_BANK', headers: auth(reader) });
     assert.deepEqual(shown.json().videoViews, ['corners'], 'the refused change changed nothing');
+    assert.deepEqual(shown.json().videoSignals, ['tmk_pdqf']);
+    assert.equal(shown.json().negative, true, 'the refused videoSignals changed nothing else either');
     const missing = await server.app.inject({ method: 'GET', url: '/v1/banks/NO_SUCH_BANK', headers: auth(reader) });
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().error.code, 'BANK_NOT_FOUND');

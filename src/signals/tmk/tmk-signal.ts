@@ -13,7 +13,7 @@ import { formatTmkSignal, readTmkSignal, type TmkSignalText } from './tmk-value.
  * so the hasher reads the video once more for it). Follows a copy that is re-encoded, resized,
  * sped up or slowed down a little, or starts later, where whole-video vPDQ's 80 % both ways
  * fails (docs/streams.md, "TMK+PDQF"). Its value is 351 KB of text, so banks compute it only
- * when asked (a bank's `videoViews` holding `tmk`).
+ * when asked (a bank's `videoSignals` naming `tmk_pdqf`).
  */
 export const tmkPdqfSignal: SignalType<TmkSignalText> = {
   name: 'tmk_pdqf',

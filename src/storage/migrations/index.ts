@@ -30,6 +30,7 @@ import { eventVerdictsMigration } from './0025_event_verdicts.js';
 import { busPartitionsMigration } from './0026_bus_partitions.js';
 import { caseTimelineEventRefsMigration } from './0027_case_timeline_event_refs.js';
 import { bankVideoViewsMigration } from './0028_bank_video_views.js';
+import { bankVideoSignalsMigration } from './0029_bank_video_signals.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -62,6 +63,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   busPartitionsMigration,
   caseTimelineEventRefsMigration,
   bankVideoViewsMigration,
+  bankVideoSignalsMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { captureIo } from '../../../test/support/capture-io.js';
+import { syntheticTmkValue } from '../../../test/support/tmk-values.js';
+import { runCli } from '../main.js';
+
+describe('prevail bank show, add and signals with long (tmk_pdqf) values', () => {
+  let directory: string;
+  let dataDir: string;
+  const run = async (...args: string[]) => {
+    const io = captureIo();
+    const status = await runCli([...args, '--data-dir', dataDir], io);
+    return { status, lines: io.output().split('\n').filter(Boolean), errors: io.errors() };
+  };
+  const values = [syntheticTmkValue(11), syntheticTmkValue(12)];
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'prevail-bank-large-'));
+    dataDir = join(directory, 'data');
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  test('show and add print a SHA-256 and length; signals prints the value; export → import keeps it byte for byte', async () => {
+    assert.equal((await run('bank', 'create', 'TMK_LIST')).status, 0);
+    const list = join(directory, 'tmk.txt');
+    await writeFile(
+      list,
+      `${values.map((value) => `tmk_pdqf ${value}`).join('\n')}\nmd5 00000000000000000000000000000007\n`,
+    );
+    const imported = await run('bank', 'import', 'TMK_LIST', list);
+    assert.equal(imported.status, 0, imported.errors);
+    assert.equal(JSON.parse(imported.lines[0] ?? '{}').added, 3);
+
+    const added = await run('bank', 'add', 'TMK_LIST', '--hash', `tmk_pdqf:${syntheticTmkValue(13)}`);
+    assert.equal(added.status, 0, added.errors);
+    assert.ok((added.lines[0] ?? '').length < 2_000, `bank add printed ${(added.lines[0] ?? '').length} characters`);
+    assert.equal(JSON.parse(added.lines[0] ?? '{}').content.largeSignals.tmk_pdqf.valueBytes, 351_128);
+
+    const shown = await run('bank', 'show', 'TMK_LIST');
+    assert.equal(shown.status, 0, shown.errors);
+    const items = shown.lines.slice(1).map((line) => JSON.parse(line));
+    assert.equal(items.length, 4);
+    for (const line of shown.lines) assert.ok(line.length < 2_000, `a line of ${line.length} characters`);
+    const first = items[0];
+    assert.deepEqual(first.signals, {});
+    assert.deepEqual(first.largeSignals, {
+      tmk_pdqf: {
+        valueSha256: createHash('sha256')
+          .update(values[0] ?? '')
+          .digest('hex'),
+        valueBytes: 351_128,
+      },
+    });
+    assert.deepEqual(items[2].signals, { md5: '00000000000000000000000000000007' });
+    assert.deepEqual(items[2].largeSignals, {});
+
+    const whole = await run('bank', 'signals', String(first.id));
+    assert.equal(whole.status, 0, whole.errors);
+    assert.deepEqual(JSON.parse(whole.lines[0] ?? '{}'), {
+      id: first.id,
+      bank: 'TMK_LIST',
+      signals: { tmk_pdqf: values[0] },
+    });
+    const missing = await run('bank', 'signals', '999999');
+    assert.equal(missing.status, 1);
+    assert.match(missing.errors, /CONTENT_NOT_FOUND/);
+
+    const exported = join(directory, 'exported.txt');
+    assert.equal((await run('bank', 'export', 'TMK_LIST', '--output', exported)).status, 0);
+    assert.equal((await run('bank', 'create', 'TMK_COPY')).status, 0);
+    const again = await run('bank', 'import', 'TMK_COPY', exported);
+    assert.equal(again.status, 0, again.errors);
+    assert.equal(JSON.parse(again.lines[0] ?? '{}').added, 4);
+    const copies = (await run('bank', 'show', 'TMK_COPY')).lines.slice(1).map((line) => JSON.parse(line));
+    const copied: string[] = [];
+    for (const copy of copies) {
+      const signals = JSON.parse((await run('bank', 'signals', String(copy.id))).lines[0] ?? '{}').signals;
+      if (signals.tmk_pdqf !== undefined) copied.push(signals.tmk_pdqf);
+    }
+    assert.deepEqual(copied.sort(), [...values, syntheticTmkValue(13)].sort(), 'every value came back byte for byte');
+    assert.ok((await readFile(exported, 'utf8')).includes(`tmk_pdqf ${values[1]}\n`));
+  });
+});

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startTestServer } from '../../../test/support/server-harness.js';
+import { ffmpegSkipReason } from '../../../test/support/stream-clip.js';
+import { multipartBody } from '../../../test/support/upload-server.js';
+import { createApiKey } from '../../auth/index.js';
+import { ffmpegPath } from '../../video/index.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds it', {
+  skip: ffmpegSkipReason(),
+}, () => {
+  let server: Server;
+  let directory: string;
+  let writer: string;
+  let reader: string;
+  const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
+
+  /** A short benign generated clip (ffmpeg's testsrc2), through `filter`, as MP4 bytes. */
+  const clip = async (name: string, filter: string) => {
+    const path = join(directory, `${name}.mp4`);
+    execFileSync(ffmpegPath(), [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-vf', filter],
+      ...['-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', path],
+    ]);
+    return readFile(path);
+  };
+  const match = (bytes: Uint8Array) => {
+    const upload = multipartBody('file', bytes);
+    return server.app.inject({
+      method: 'POST',
+      url: '/v1/match',
+      headers: { ...auth(reader), ...upload.headers },
+      payload: upload.payload,
+    });
+  };
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'prevail-match-tmk-'));
+    server = await startTestServer({});
+    writer = (await createApiKey(server.services.storage.apiKeys, 'writer', ['write'])).secret;
+    reader = (await createApiKey(server.services.storage.apiKeys, 'reader', ['read'])).secret;
+  });
+  after(async () => {
+    await server.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  test('a sped-up copy matches by tmk_pdqf, answered without its 351 KB value', async () => {
+    const original = await clip('original', 'null');
+    const faster = await clip('faster', 'setpts=PTS/1.1');
+    const matcher = server.services.matcher;
+    await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload: { name: 'PLAIN' } });
+    const plainUpload = multipartBody('file', original);
+    const plain = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks/PLAIN/media',
+      headers: { ...auth(writer), ...plainUpload.headers },
+      payload: plainUpload.payload,
+    });
+    assert.equal(plain.statusCode, 201, plain.body);
+    assert.equal(matcher.holdsAny('tmk_pdqf'), false, 'a bank without videoSignals banks no TMK+PDQF');
+
+    // The original itself matches by vPDQ (and bytes) through /v1/match, which hashes videos now.
+    const same = await match(original);
+    assert.equal(same.statusCode, 200, same.body);
+    assert.ok(same.json().signals.vpdq.length > 0);
+    assert.equal(same.json().signals.tmk_pdqf, undefined);
+    assert.ok(same.json().matches.some((found: { bank: string }) => found.bank === 'PLAIN'));
+    // Whole-video vPDQ misses the sped-up copy, and no bank holds TMK+PDQF yet.
+    assert.deepEqual((await match(faster)).json().matches, []);
+
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks',
+      headers: auth(writer),
+      payload: { name: 'TMK_VIDEOS', videoSignals: ['tmk_pdqf'] },
+    });
+    assert.deepEqual(created.json().videoSignals, ['tmk_pdqf']);
+    const upload = multipartBody('file', original);
+    const banked = await server.app.inject({
+      method: 'POST',
+      url: '/v1/banks/TMK_VIDEOS/media',
+      headers: { ...auth(writer), ...upload.headers },
+      payload: upload.payload,
+    });
+    assert.equal(banked.statusCode, 201, banked.body);
+    assert.equal(banked.json().largeSignals.tmk_pdqf.valueBytes, 351_128);
+    assert.equal(matcher.holdsAny('tmk_pdqf'), true);
+
+    const found = await match(faster);
+    assert.equal(found.statusCode, 200, found.body);
+    assert.ok(found.body.length < 100_000, `the answer is ${found.body.length} bytes`);
+    assert.equal(found.json().signals.tmk_pdqf, undefined, 'the 351 KB value is looked up, not answered');
+    const tmk = found.json().matches.filter((hit: { signalType: string }) => hit.signalType === 'tmk_pdqf');
+    assert.equal(tmk.length, 1, JSON.stringify(found.json().matches));
+    assert.equal(tmk[0].bank, 'TMK_VIDEOS');
+    assert.equal(tmk[0].contentId, banked.json().id);
+    assert.ok(tmk[0].distance <= 0.3, `distance ${tmk[0].distance}`);
+    assert.match(tmk[0].queryValue, /^tmk_pdqf:\d+ frames$/);
+    const filtered = await server.app.inject({
+      method: 'POST',
+      url: '/v1/match?banks=PLAIN',
+      headers: { ...auth(reader), ...multipartBody('file', faster).headers },
+      payload: multipartBody('file', faster).payload,
+    });
+    assert.deepEqual(filtered.json().matches, [], 'a bank filter still applies');
+  });
+});
