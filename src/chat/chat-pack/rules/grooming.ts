@@ -6,7 +6,6 @@ import {
   chatSources,
   describeGap,
   gapIsWide,
-  statedAge,
   strongMetadata,
   suppression,
 } from '../rule-support.js';
@@ -58,7 +57,7 @@ export const groomingRule = defineBuiltinRule({
     ...strongMetadataDefaults,
   },
   evaluate(context, config) {
-    const gap = adultToMinorGap(statedAge(context, 'user'), statedAge(context, 'recipient'));
+    const gap = adultToMinorGap(context);
     if (gap === undefined || !gapIsWide(gap, config.min_age_gap_years)) return { fired: false };
     const families = featureValue(context, chatFeatureNames.dyadFamilies7d) ?? 0;
     const strong = families >= config.min_families ? [] : strongMetadata(context, config);
