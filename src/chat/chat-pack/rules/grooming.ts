@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { defineBuiltinRule, featureValue } from '../../../rules/index.js';
 import { chatFeatureNames } from '../features.js';
-import {
-  adultToMinorGap,
-  chatSources,
-  describeGap,
-  gapIsWide,
-  strongMetadata,
-  suppression,
-} from '../rule-support.js';
+import { adultToMinorGap, chatSources, describeGap, gapIsWide, strongMetadata, suppression } from '../rule-support.js';
 import { chatTypologyNames } from '../typologies.js';
 import {
   actionEffects,
