@@ -98,6 +98,8 @@ export async function loadEldScores(): Promise<(text: string) => EldScores> {
   )
     throw new EngineError('INTERNAL', "eld's files are not the 2.1.0 medium database language identification reads");
   const count = Object.keys(data.languages).length;
+  // An n-gram's languages are counted in the low six bits of its packed offset.
+  if (count >= 64) throw new EngineError('INTERNAL', `eld's database lists ${count} languages; at most 63 are packed`);
   const codes = Array.from({ length: count }, (_, index) => data.languages[index] ?? '');
   const averages = codes.map((code) => averagesModule.avgScore[code] ?? Number.NaN);
   const offsets = new Map<string, number>();
