@@ -124,6 +124,7 @@ export function chatDeriver(analyser: ChatAnalyser, analyseText: boolean): Event
       text,
       ...(language === undefined ? {} : { conversationLanguage: language }),
     });
+    if (analysis.hits.length === 0 && analysis.handles.length === 0) return { addEntities };
     const roles = { user, recipient, dyad };
     const events: DerivedEvent[] = [];
     onePerFamily(analysis.hits).forEach((hit, index) => {

@@ -9,32 +9,35 @@ import { chatFeatureNames as f } from './features.js';
 
 const dayMs = 86_400_000;
 
-/** One side's age as the account events stated it: the latest class stated, and years when given. */
-export interface StatedAge {
-  readonly ageClass: 'minor' | 'adult' | 'unknown';
-  readonly years: number | undefined;
-}
+/** One side's age class as the account events stated it. */
+export type AgeClass = 'minor' | 'adult' | 'unknown';
 
-/** The age of the sender (`user`) or of the `recipient`, from the latest account event that stated one. */
-export function statedAge(context: RuleContext, side: 'user' | 'recipient'): StatedAge {
+/**
+ * The age class of the sender (`user`) or of the `recipient`, from the latest account event that
+ * stated one; reads the two features it needs and no other (the metadata rule asks this of every
+ * message, and most senders are not adults writing to minors).
+ */
+export function ageClassOf(context: RuleContext, side: 'user' | 'recipient'): AgeClass {
   const own = side === 'user';
-  const years = featureValue(context, own ? f.userAgeYears : f.recipientAgeYears);
   const minorAt = featureValue(context, own ? f.userMinorAt : f.recipientMinorAt);
   const adultAt = featureValue(context, own ? f.userAdultAt : f.recipientAdultAt);
-  if (minorAt === undefined && adultAt === undefined) return { ageClass: 'unknown', years };
+  if (minorAt === undefined && adultAt === undefined) return 'unknown';
   // The latest statement wins; on the same instant, minor (the protective reading).
-  const ageClass = adultAt === undefined || (minorAt !== undefined && minorAt >= adultAt) ? 'minor' : 'adult';
-  return { ageClass, years };
+  return adultAt === undefined || (minorAt !== undefined && minorAt >= adultAt) ? 'minor' : 'adult';
 }
 
 /**
  * The age gap between an adult sender and a minor recipient: the years between them when both
  * ages are known, `'adult_to_minor'` when only the classes are (an adult and a minor, years
- * unknown), `undefined` otherwise (unknown, or not adult → minor).
+ * unknown), `undefined` otherwise (unknown, or not adult → minor). Reads the recipient's age only
+ * for an adult sender and the years only for an adult → minor pair (the features are read lazily:
+ * what is not read costs nothing).
  */
-export function adultToMinorGap(sender: StatedAge, recipient: StatedAge): number | 'adult_to_minor' | undefined {
-  if (sender.ageClass !== 'adult' || recipient.ageClass !== 'minor') return undefined;
-  if (sender.years !== undefined && recipient.years !== undefined) return sender.years - recipient.years;
+export function adultToMinorGap(context: RuleContext): number | 'adult_to_minor' | undefined {
+  if (ageClassOf(context, 'user') !== 'adult' || ageClassOf(context, 'recipient') !== 'minor') return undefined;
+  const senderYears = featureValue(context, f.userAgeYears);
+  const recipientYears = featureValue(context, f.recipientAgeYears);
+  if (senderYears !== undefined && recipientYears !== undefined) return senderYears - recipientYears;
   return 'adult_to_minor';
 }
 

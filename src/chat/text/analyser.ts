@@ -95,6 +95,15 @@ export function createChatAnalyser(options: ChatAnalyserOptions = {}): ChatAnaly
             }
           : identifyLanguage(normalised.normalisedShare > 0.1 ? normalised.text : text, floor);
       const matches = matcher.match(normalised).filter((match) => runs(match.compiled.bank.language, guess.language));
+      const analysis = (hits: IndicatorHit[]): ChatAnalysis => ({
+        language: guess.language,
+        languageConfidence: guess.confidence,
+        hits,
+        handles: extractHandles(text, handleOptions),
+        normalisedShare: round(normalised.normalisedShare),
+      });
+      // Most messages match nothing: no allow, suppress or hit bookkeeping for them.
+      if (matches.length === 0) return analysis([]);
       const allows = matches.filter((match) => match.compiled.bank.kind === 'allow');
       const suppressFactor = new Map<string, number>();
       for (const match of matches) {
@@ -160,13 +169,7 @@ export function createChatAnalyser(options: ChatAnalyserOptions = {}): ChatAnaly
           });
         }
       }
-      return {
-        language: guess.language,
-        languageConfidence: guess.confidence,
-        hits,
-        handles: extractHandles(text, handleOptions),
-        normalisedShare: round(normalised.normalisedShare),
-      };
+      return analysis(hits);
     },
   };
 }

@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { defineBuiltinRule, featureValue } from '../../../rules/index.js';
 import { chatFeatureNames } from '../features.js';
-import {
-  adultToMinorGap,
-  chatSources,
-  describeGap,
-  gapIsWide,
-  statedAge,
-  strongMetadata,
-  suppression,
-} from '../rule-support.js';
+import { adultToMinorGap, chatSources, describeGap, gapIsWide, strongMetadata, suppression } from '../rule-support.js';
 import { chatTypologyNames } from '../typologies.js';
 import {
   actionEffects,
@@ -58,7 +50,7 @@ export const groomingRule = defineBuiltinRule({
     ...strongMetadataDefaults,
   },
   evaluate(context, config) {
-    const gap = adultToMinorGap(statedAge(context, 'user'), statedAge(context, 'recipient'));
+    const gap = adultToMinorGap(context);
     if (gap === undefined || !gapIsWide(gap, config.min_age_gap_years)) return { fired: false };
     const families = featureValue(context, chatFeatureNames.dyadFamilies7d) ?? 0;
     const strong = families >= config.min_families ? [] : strongMetadata(context, config);

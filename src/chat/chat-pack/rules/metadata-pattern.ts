@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineBuiltinRule, featureValue, type RuleContext } from '../../../rules/index.js';
 import { chatFeatureNames as f } from '../features.js';
-import { adultToMinorGap, describeGap, gapIsWide, messagesEachWay, statedAge } from '../rule-support.js';
+import { adultToMinorGap, describeGap, gapIsWide, messagesEachWay } from '../rule-support.js';
 import { chatTypologyNames } from '../typologies.js';
 import { actionEffects, actionsSchema } from './shared-config.js';
 
@@ -84,7 +84,7 @@ export const metadataPatternRule = defineBuiltinRule({
     actions: [],
   },
   evaluate(context, config) {
-    const gap = adultToMinorGap(statedAge(context, 'user'), statedAge(context, 'recipient'));
+    const gap = adultToMinorGap(context);
     if (gap === undefined || !gapIsWide(gap, config.min_age_gap_years)) return { fired: false };
     const found = signals(context, config);
     if (found.length < config.min_signals) return { fired: false };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineBuiltinRule, featureValue } from '../../../rules/index.js';
 import { chatFeatureNames } from '../features.js';
-import { statedAge } from '../rule-support.js';
+import { ageClassOf } from '../rule-support.js';
 import { chatTypologyNames } from '../typologies.js';
 
 /** The label on the dyad that marks a minor↔minor case for the CyberTipline `minorToMinorInteraction` annotation. */
@@ -26,7 +26,7 @@ export const minorToMinorRule = defineBuiltinRule({
   configSchema,
   defaultConfig: { min_families: 2, points: 100 },
   evaluate(context, config) {
-    if (statedAge(context, 'user').ageClass !== 'minor' || statedAge(context, 'recipient').ageClass !== 'minor')
+    if (ageClassOf(context, 'user') !== 'minor' || ageClassOf(context, 'recipient') !== 'minor')
       return { fired: false };
     const families = featureValue(context, chatFeatureNames.dyadFamilies7d) ?? 0;
     if (families < config.min_families) return { fired: false };
