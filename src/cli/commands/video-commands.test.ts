@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { captureIo } from '../../../test/support/capture-io.js';
 import { patternImage } from '../../../test/support/images.js';
 import { vectorsRoot } from '../../../test/support/vectors.js';
+import { openVideoClips, testPattern, type VideoClips } from '../../../test/support/video-clips.js';
 import { videoTestsSkipReason } from '../../../test/support/video-vectors.js';
 import { readVpdqFeatures } from '../../signals/index.js';
-import { ffmpegPath } from '../../video/index.js';
 import { runCli } from '../main.js';
 
 const doorknob = join(vectorsRoot, 'vpdq', 'videos', 'doorknob-hd-no-bar.mp4');
@@ -27,14 +25,14 @@ async function run(args: string[]) {
 }
 
 describe('prevail hash and match with videos', { skip: videoTestsSkipReason() }, () => {
-  let directory: string;
+  let clips: VideoClips;
   let image: string;
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'prevail-video-cli-'));
-    image = join(directory, 'pattern.png');
+    clips = await openVideoClips('video-cli');
+    image = join(clips.directory, 'pattern.png');
     await writeFile(image, await patternImage(64, 64, 'png'));
   });
-  after(async () => rm(directory, { recursive: true, force: true }));
+  after(async () => clips.remove());
 
   test('hash gives a video vpdq (1 frame per second), md5 and sha256, and an image pdq as before', async () => {
     const { status, lines } = await run(['hash', '--format', 'jsonl', doorknob, image]);
@@ -64,7 +62,7 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
   });
 
   test('bank add stores a video; match finds it again and prints both vPDQ percentages when vPDQ matched', async () => {
-    const storage = ['--data-dir', directory];
+    const storage = ['--data-dir', clips.directory];
     assert.equal((await run(['bank', 'create', 'TEST_VIDEOS', ...storage])).status, 0);
     const added = await run(['bank', 'add', 'TEST_VIDEOS', doorknob, ...storage]);
     assert.equal(added.status, 0, added.lines.join('\n'));
@@ -90,29 +88,12 @@ describe('prevail hash and match with videos', { skip: videoTestsSkipReason() },
   });
 
   test('a bank with --video-signals tmk_pdqf stores tmk_pdqf; match --tmk finds the video by it', async () => {
-    const storage = ['--data-dir', join(directory, 'tmk')];
+    const storage = ['--data-dir', join(clips.directory, 'tmk')];
     assert.equal((await run(['bank', 'create', 'TMK_VIDEOS', '--video-signals', 'tmk_pdqf', ...storage])).status, 0);
     // A generated clip and its 1.1× sped-up copy: whole-video vPDQ misses the copy, TMK does not
     // (a content is reported once, by its best signal, so the copy must not match by vPDQ or bytes).
-    const clip = (name: string, filter: string) => {
-      const path = join(directory, `${name}.mp4`);
-      const source = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-vf', filter];
-      execFileSync(ffmpegPath(), [
-        '-v',
-        'error',
-        ...source,
-        '-an',
-        '-c:v',
-        'libx264',
-        '-pix_fmt',
-        'yuv420p',
-        '-y',
-        path,
-      ]);
-      return path;
-    };
-    const original = clip('original', 'null');
-    const faster = clip('faster', 'setpts=PTS/1.1');
+    const original = await clips.write('original.mp4', testPattern('null'));
+    const faster = await clips.write('faster.mp4', testPattern('setpts=PTS/1.1'));
     const added = await run(['bank', 'add', 'TMK_VIDEOS', original, ...storage]);
     assert.equal(added.status, 0, added.lines.join('\n'));
     const content = JSON.parse(added.lines[0] ?? '{}').content;

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer } from '../../../test/support/server-harness.js';
-import { ffmpegSkipReason } from '../../../test/support/stream-clip.js';
 import { multipartBody } from '../../../test/support/upload-server.js';
+import { ffmpegSkipReason, openVideoClips, testPattern, type VideoClips } from '../../../test/support/video-clips.js';
 import { createApiKey } from '../../auth/index.js';
-import { ffmpegPath } from '../../video/index.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -16,20 +11,11 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
   skip: ffmpegSkipReason(),
 }, () => {
   let server: Server;
-  let directory: string;
+  let clips: VideoClips;
   let writer: string;
   let reader: string;
   const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
-  /** A short benign generated clip (ffmpeg's testsrc2), through `filter`, as MP4 bytes. */
-  const clip = async (name: string, filter: string) => {
-    const path = join(directory, `${name}.mp4`);
-    execFileSync(ffmpegPath(), [
-      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-vf', filter],
-      ...['-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', path],
-    ]);
-    return readFile(path);
-  };
   const match = (bytes: Uint8Array) => {
     const upload = multipartBody('file', bytes);
     return server.app.inject({
@@ -41,19 +27,19 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
   };
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'prevail-match-tmk-'));
+    clips = await openVideoClips('match-tmk');
     server = await startTestServer({});
     writer = (await createApiKey(server.services.storage.apiKeys, 'writer', ['write'])).secret;
     reader = (await createApiKey(server.services.storage.apiKeys, 'reader', ['read'])).secret;
   });
   after(async () => {
     await server.close();
-    await rm(directory, { recursive: true, force: true });
+    await clips.remove();
   });
 
   test('a sped-up copy matches by tmk_pdqf, answered without its 351 KB value', async () => {
-    const original = await clip('original', 'null');
-    const faster = await clip('faster', 'setpts=PTS/1.1');
+    const original = await clips.bytes('original.mp4', testPattern('null'));
+    const faster = await clips.bytes('faster.mp4', testPattern('setpts=PTS/1.1'));
     const matcher = server.services.matcher;
     await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload: { name: 'PLAIN' } });
     const plainUpload = multipartBody('file', original);
