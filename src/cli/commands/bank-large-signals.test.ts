@@ -4,18 +4,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { captureIo } from '../../../test/support/capture-io.js';
+import { runCaptured } from '../../../test/support/cli-run.js';
 import { syntheticTmkValue } from '../../../test/support/tmk-values.js';
-import { runCli } from '../main.js';
 
 describe('prevail bank show, add and signals with long (tmk_pdqf) values', () => {
   let directory: string;
   let dataDir: string;
-  const run = async (...args: string[]) => {
-    const io = captureIo();
-    const status = await runCli([...args, '--data-dir', dataDir], io);
-    return { status, lines: io.output().split('\n').filter(Boolean), errors: io.errors() };
-  };
+  const run = (...args: string[]) => runCaptured([...args, '--data-dir', dataDir]);
   const values = [syntheticTmkValue(11), syntheticTmkValue(12)];
 
   before(async () => {

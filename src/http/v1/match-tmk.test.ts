@@ -16,15 +16,17 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
   let reader: string;
   const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
-  const match = (bytes: Uint8Array) => {
-    const upload = multipartBody('file', bytes);
+  /** POSTs `bytes` as the multipart field `file` to `url` with the key `secret`. */
+  const upload = (url: string, secret: string, bytes: Uint8Array) => {
+    const body = multipartBody('file', bytes);
     return server.app.inject({
       method: 'POST',
-      url: '/v1/match',
-      headers: { ...auth(reader), ...upload.headers },
-      payload: upload.payload,
+      url,
+      headers: { ...auth(secret), ...body.headers },
+      payload: body.payload,
     });
   };
+  const match = (bytes: Uint8Array) => upload('/v1/match', reader, bytes);
 
   before(async () => {
     clips = await openVideoClips('match-tmk');
@@ -42,13 +44,7 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
     const faster = await clips.bytes('faster.mp4', testPattern('setpts=PTS/1.1'));
     const matcher = server.services.matcher;
     await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload: { name: 'PLAIN' } });
-    const plainUpload = multipartBody('file', original);
-    const plain = await server.app.inject({
-      method: 'POST',
-      url: '/v1/banks/PLAIN/media',
-      headers: { ...auth(writer), ...plainUpload.headers },
-      payload: plainUpload.payload,
-    });
+    const plain = await upload('/v1/banks/PLAIN/media', writer, original);
     assert.equal(plain.statusCode, 201, plain.body);
     assert.equal(matcher.holdsAny('tmk_pdqf'), false, 'a bank without videoSignals banks no TMK+PDQF');
 
@@ -68,13 +64,7 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
       payload: { name: 'TMK_VIDEOS', videoSignals: ['tmk_pdqf'] },
     });
     assert.deepEqual(created.json().videoSignals, ['tmk_pdqf']);
-    const upload = multipartBody('file', original);
-    const banked = await server.app.inject({
-      method: 'POST',
-      url: '/v1/banks/TMK_VIDEOS/media',
-      headers: { ...auth(writer), ...upload.headers },
-      payload: upload.payload,
-    });
+    const banked = await upload('/v1/banks/TMK_VIDEOS/media', writer, original);
     assert.equal(banked.statusCode, 201, banked.body);
     assert.equal(banked.json().largeSignals.tmk_pdqf.valueBytes, 351_128);
     assert.equal(matcher.holdsAny('tmk_pdqf'), true);
@@ -89,12 +79,7 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
     assert.equal(tmk[0].contentId, banked.json().id);
     assert.ok(tmk[0].distance <= 0.3, `distance ${tmk[0].distance}`);
     assert.match(tmk[0].queryValue, /^tmk_pdqf:\d+ frames$/);
-    const filtered = await server.app.inject({
-      method: 'POST',
-      url: '/v1/match?banks=PLAIN',
-      headers: { ...auth(reader), ...multipartBody('file', faster).headers },
-      payload: multipartBody('file', faster).payload,
-    });
+    const filtered = await upload('/v1/match?banks=PLAIN', reader, faster);
     assert.deepEqual(filtered.json().matches, [], 'a bank filter still applies');
   });
 });
