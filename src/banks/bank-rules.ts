@@ -2,6 +2,8 @@ import { EngineError } from '../core/index.js';
 import {
   type ExtraVideoView,
   extraVideoViewNames,
+  isExtraVideoView,
+  isOptionalVideoSignal,
   type OptionalVideoSignal,
   optionalVideoSignalNames,
 } from '../signals/index.js';
@@ -51,8 +53,8 @@ export function checkPdqThreshold(threshold: number): number {
 }
 
 /**
- * Checks a bank setting that is a list of names from `known`: returned without repeats in `known`'s
- * order, so that what is stored is one canonical value whichever door set it. Errors name the
+ * Checks a bank setting that is a list of names from `known` (`isKnown` tells one): returned
+ * without repeats in `known`'s order, so that what is stored is one canonical value whichever door set it. Errors name the
  * setting as `setting` and an entry as `noun`, and quote at most 40 characters of an unknown one.
  *
  * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
@@ -60,6 +62,7 @@ export function checkPdqThreshold(threshold: number): number {
 function checkNameList<Name extends string>(
   value: unknown,
   known: readonly Name[],
+  isKnown: (entry: unknown) => entry is Name,
   setting: string,
   noun: string,
 ): Name[] {
@@ -68,7 +71,7 @@ function checkNameList<Name extends string>(
     throw new EngineError('BANK_INVALID_SETTINGS', `${setting} must be a list of ${noun} names (${expected})`);
   }
   for (const entry of value) {
-    if (!(known as readonly unknown[]).includes(entry)) {
+    if (!isKnown(entry)) {
       const shown = typeof entry === 'string' ? `'${entry.slice(0, 40)}'` : typeof entry;
       throw new EngineError('BANK_INVALID_SETTINGS', `${setting}: unknown ${noun} ${shown} (expected ${expected})`);
     }
@@ -83,7 +86,7 @@ function checkNameList<Name extends string>(
  * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
  */
 export function checkVideoViews(views: unknown): ExtraVideoView[] {
-  return checkNameList(views, extraVideoViewNames, 'video_views', 'view');
+  return checkNameList(views, extraVideoViewNames, isExtraVideoView, 'video_views', 'view');
 }
 
 /**
@@ -95,7 +98,7 @@ export function checkVideoViews(views: unknown): ExtraVideoView[] {
  * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
  */
 export function checkVideoSignals(signals: unknown): OptionalVideoSignal[] {
-  return checkNameList(signals, optionalVideoSignalNames, 'video_signals', 'signal');
+  return checkNameList(signals, optionalVideoSignalNames, isOptionalVideoSignal, 'video_signals', 'signal');
 }
 
 /** @throws EngineError `CONTENT_INVALID` for a note that is not a string of at most 255 characters. */
