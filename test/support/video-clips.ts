@@ -44,8 +44,9 @@ export interface VideoClips {
   /** The temporary directory; a test may keep its other files (a data directory) there too. */
   readonly directory: string;
   /**
-   * Runs `ffmpeg ARGS` (inputs, filters and output options; see `lavfi`, `h264`, `mpeg4`) writing
-   * `name` in the directory, overwriting it, and returns its path. Rejects with ffmpeg's error text.
+   * Runs `ffmpeg -nostdin -loglevel error -y ARGS PATH` (ARGS: inputs, filters and output options;
+   * see `lavfi`, `h264`, `mpeg4`), PATH being `name` in the directory, and returns PATH. Rejects
+   * with ffmpeg's error text.
    */
   write(name: string, args: readonly string[]): Promise<string>;
   /** `write`, then the clip's bytes. */
