@@ -53,46 +53,52 @@ export function checkPdqThreshold(threshold: number): number {
 }
 
 /**
+ * Checks a bank setting that is a list of names from `known` (`isKnown` tells one): returned
+ * without repeats in `known`'s order, so that what is stored is one canonical value whichever door set it. Errors name the
+ * setting as `setting` and an entry as `noun`, and quote at most 40 characters of an unknown one.
+ *
+ * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
+ */
+function checkNameList<Name extends string>(
+  value: unknown,
+  known: readonly Name[],
+  isKnown: (entry: unknown) => entry is Name,
+  setting: string,
+  noun: string,
+): Name[] {
+  const expected = known.join(', ');
+  if (!Array.isArray(value)) {
+    throw new EngineError('BANK_INVALID_SETTINGS', `${setting} must be a list of ${noun} names (${expected})`);
+  }
+  for (const entry of value) {
+    if (!isKnown(entry)) {
+      const shown = typeof entry === 'string' ? `'${entry.slice(0, 40)}'` : typeof entry;
+      throw new EngineError('BANK_INVALID_SETTINGS', `${setting}: unknown ${noun} ${shown} (expected ${expected})`);
+    }
+  }
+  return known.filter((name) => value.includes(name));
+}
+
+/**
  * Checks a bank's `videoViews` (extra views of the videos it banks, see `ExtraVideoView`): a list
- * of known view names, returned without repeats in `extraVideoViewNames` order, so that what is
- * stored is one canonical value whichever door set it.
+ * of known view names, returned without repeats in `extraVideoViewNames` order.
  *
  * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
  */
 export function checkVideoViews(views: unknown): ExtraVideoView[] {
-  const known = extraVideoViewNames.join(', ');
-  if (!Array.isArray(views)) {
-    throw new EngineError('BANK_INVALID_SETTINGS', `video_views must be a list of view names (${known})`);
-  }
-  for (const view of views) {
-    if (!isExtraVideoView(view)) {
-      const shown = typeof view === 'string' ? `'${view.slice(0, 40)}'` : typeof view;
-      throw new EngineError('BANK_INVALID_SETTINGS', `video_views: unknown view ${shown} (expected ${known})`);
-    }
-  }
-  return extraVideoViewNames.filter((name) => views.includes(name));
+  return checkNameList(views, extraVideoViewNames, isExtraVideoView, 'video_views', 'view');
 }
 
 /**
  * Checks a bank's `videoSignals` (signals it computes for the videos it banks beyond the usual
  * ones, see `OptionalVideoSignal`): a list of known signal names, returned without repeats in
- * `optionalVideoSignalNames` order, so that what is stored is one canonical value whichever door
- * set it. The one check of the setting: `/v1` and the CLI pass on what they were given.
+ * `optionalVideoSignalNames` order. The one check of the setting: `/v1` and the CLI pass on what
+ * they were given.
  *
  * @throws EngineError `BANK_INVALID_SETTINGS` for anything but an array of known names.
  */
 export function checkVideoSignals(signals: unknown): OptionalVideoSignal[] {
-  const known = optionalVideoSignalNames.join(', ');
-  if (!Array.isArray(signals)) {
-    throw new EngineError('BANK_INVALID_SETTINGS', `video_signals must be a list of signal names (${known})`);
-  }
-  for (const signal of signals) {
-    if (!isOptionalVideoSignal(signal)) {
-      const shown = typeof signal === 'string' ? `'${signal.slice(0, 40)}'` : typeof signal;
-      throw new EngineError('BANK_INVALID_SETTINGS', `video_signals: unknown signal ${shown} (expected ${known})`);
-    }
-  }
-  return optionalVideoSignalNames.filter((name) => signals.includes(name));
+  return checkNameList(signals, optionalVideoSignalNames, isOptionalVideoSignal, 'video_signals', 'signal');
 }
 
 /** @throws EngineError `CONTENT_INVALID` for a note that is not a string of at most 255 characters. */

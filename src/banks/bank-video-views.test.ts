@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ffmpegSkipReason, lavfi, mpeg4, openVideoClips, type VideoClips } from '../../test/support/video-clips.js';
 import { isEngineError } from '../core/index.js';
 import { readVpdqFeatures, type VpdqFeature } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
-import { ffmpegPath } from '../video/index.js';
 import { BankService } from './bank-service.js';
 
 const decode = { maxPixels: 100_000_000 };
-
-function noFfmpeg(): string | false {
-  try {
-    ffmpegPath();
-    return false;
-  } catch {
-    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
-  }
-}
 
 /** The lists of a dense signal: each starts again from the video's start. */
 function listsOf(dense: readonly VpdqFeature[]): VpdqFeature[][] {
@@ -32,18 +19,18 @@ function listsOf(dense: readonly VpdqFeature[]): VpdqFeature[][] {
 const rejectsSettings = (error: unknown) => isEngineError(error) && error.code === 'BANK_INVALID_SETTINGS';
 
 describe("a bank's videoViews setting", () => {
-  let directory: string;
+  let clips: VideoClips;
   let storage: Storage;
   let banks: BankService;
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'prevail-video-views-'));
-    storage = await openStorage({ dataDir: directory });
+    clips = await openVideoClips('video-views');
+    storage = await openStorage({ dataDir: clips.directory });
     banks = new BankService(storage.banks);
   });
   after(async () => {
     await storage.close();
-    await rm(directory, { recursive: true, force: true });
+    await clips.remove();
   });
 
   test('is off by default, stored canonically (no repeats), kept across a reopen, and turned off with []', async () => {
@@ -51,7 +38,7 @@ describe("a bank's videoViews setting", () => {
     const created = await banks.createBank({ name: 'CORNERED', videoViews: ['corners', 'corners'] });
     assert.deepEqual(created.videoViews, ['corners']);
     await storage.close();
-    storage = await openStorage({ dataDir: directory });
+    storage = await openStorage({ dataDir: clips.directory });
     banks = new BankService(storage.banks);
     assert.deepEqual((await banks.getBank('CORNERED')).videoViews, ['corners']);
     assert.deepEqual((await banks.getBank('PLAIN')).videoViews, []);
@@ -86,14 +73,9 @@ describe("a bank's videoViews setting", () => {
   });
 
   test('a video added to a bank with corners holds four corner lists more in vpdq_dense; without, none', {
-    skip: noFfmpeg(),
+    skip: ffmpegSkipReason(),
   }, async () => {
-    const clip = join(directory, 'clip.mp4');
-    execFileSync(ffmpegPath(), [
-      ...['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30'],
-      ...['-t', '2', '-c:v', 'mpeg4', '-q:v', '2', clip],
-    ]);
-    const bytes = await readFile(clip);
+    const bytes = await clips.bytes('clip.mp4', [...lavfi('testsrc2=size=320x180:rate=30'), '-t', '2', ...mpeg4(2)]);
     await banks.createBank({ name: 'WITHOUT' });
     await banks.createBank({ name: 'WITH', videoViews: ['corners'] });
     const without = listsOf(

@@ -1,37 +1,23 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import {
+  ffmpegSkipReason,
+  h264,
+  lavfi,
+  openVideoClips,
+  testPattern,
+  type VideoClips,
+} from '../../test/support/video-clips.js';
 import { isEngineError } from '../core/index.js';
 import { hashableSignalNames, hashMedia, type MediaHashes } from '../hasher/index.js';
 import { type Match, Matcher } from '../matching/index.js';
 import { createSignalIndex } from '../signals/index.js';
 import { openStorage, type Storage } from '../storage/index.js';
-import { ffmpegPath } from '../video/index.js';
 import { BankService } from './bank-service.js';
 import { exportHashList, importHashList } from './hash-list-transfer.js';
 
 const decode = { maxPixels: 100_000_000 };
-
-function noFfmpeg(): string | false {
-  try {
-    ffmpegPath();
-    return false;
-  } catch {
-    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
-  }
-}
-
-/** Writes a short benign generated video (a lavfi `source`, then `filter`) as MP4 and returns its bytes. */
-async function generated(directory: string, name: string, source: string, filter: string): Promise<Uint8Array> {
-  const path = join(directory, `${name}.mp4`);
-  const args = ['-v', 'error', '-f', 'lavfi', '-i', source, '-vf', filter, '-an', '-c:v', 'libx264'];
-  execFileSync(ffmpegPath(), [...args, '-pix_fmt', 'yuv420p', '-y', path]);
-  return readFile(path);
-}
 
 /** What a lookup of a video sends the matcher: its vPDQ, its TMK+PDQF and its digests. */
 async function lookup(matcher: Matcher, bytes: Uint8Array): Promise<Match[]> {
@@ -44,16 +30,18 @@ async function lookup(matcher: Matcher, bytes: Uint8Array): Promise<Match[]> {
   return (await matcher.match({ signals: { vpdq, tmk_pdqf, md5, sha256 } })).matches;
 }
 
-describe('tmk_pdqf: videos banked with videoSignals tmk_pdqf, matched by TMK+PDQF', { skip: noFfmpeg() }, () => {
-  let directory: string;
+describe('tmk_pdqf: videos banked with videoSignals tmk_pdqf, matched by TMK+PDQF', {
+  skip: ffmpegSkipReason(),
+}, () => {
+  let clips: VideoClips;
   let storage: Storage;
   let banks: BankService;
   let matcher: Matcher;
   let original: Uint8Array;
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'prevail-tmk-'));
-    storage = await openStorage({ dataDir: directory });
+    clips = await openVideoClips('tmk');
+    storage = await openStorage({ dataDir: clips.directory });
     banks = new BankService(storage.banks);
     matcher = new Matcher({
       repository: storage.banks,
@@ -63,11 +51,11 @@ describe('tmk_pdqf: videos banked with videoSignals tmk_pdqf, matched by TMK+PDQ
     });
     banks.subscribe(matcher);
     await matcher.load();
-    original = await generated(directory, 'original', 'testsrc2=size=320x240:rate=25:duration=6', 'null');
+    original = await clips.bytes('original.mp4', testPattern('null'));
   });
   after(async () => {
     await storage.close();
-    await rm(directory, { recursive: true, force: true });
+    await clips.remove();
   });
 
   test('a bank without videoSignals tmk_pdqf stores no tmk_pdqf; one with it stores the .tmk file as base64', async () => {
@@ -83,7 +71,7 @@ describe('tmk_pdqf: videos banked with videoSignals tmk_pdqf, matched by TMK+PDQ
   });
 
   test('a 1.1× sped-up copy matches by tmk_pdqf where whole-video vpdq does not; an unrelated video matches nothing', async () => {
-    const faster = await generated(directory, 'faster', 'testsrc2=size=320x240:rate=25:duration=6', 'setpts=PTS/1.1');
+    const faster = await clips.bytes('faster.mp4', testPattern('setpts=PTS/1.1'));
     const matches = await lookup(matcher, faster);
     const bySignal = (signal: string) => matches.filter((match) => match.signalType === signal);
     assert.equal(bySignal('vpdq').length, 0, 'whole-video vPDQ misses the sped-up copy');
@@ -95,7 +83,10 @@ describe('tmk_pdqf: videos banked with videoSignals tmk_pdqf, matched by TMK+PDQ
     assert.match(tmk[0]?.matchedValue ?? '', /^tmk_pdqf:\d+ frames$/);
     assert.match(tmk[0]?.queryValue ?? '', /^tmk_pdqf:\d+ frames$/);
 
-    const unrelated = await generated(directory, 'unrelated', 'mandelbrot=size=320x240:rate=25', 'trim=duration=6');
+    const unrelated = await clips.bytes('unrelated.mp4', [
+      ...lavfi('mandelbrot=size=320x240:rate=25'),
+      ...['-vf', 'trim=duration=6', ...h264],
+    ]);
     assert.deepEqual(await lookup(matcher, unrelated), []);
   });
 

@@ -1,11 +1,21 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { largestShownSignalLength } from '../banks/index.js';
 import { type FetchPolicy, fetchUrl, isUrl, readFileLimited } from '../content/index.js';
 
 /** One thing to hash: a file path or a URL. */
 export interface MediaInput {
   readonly kind: 'file' | 'url';
   readonly location: string;
+}
+
+/**
+ * The `path` of a JSON line about a `--hash` input (`bank add`, `match`): `hash:<value>`, or
+ * `hash:<type>` for a value longer than `largestShownSignalLength` (a 351 KB `tmk_pdqf`), which the
+ * line summarises (`summariseSignals`) rather than prints.
+ */
+export function hashInputPath(type: string, value: string): string {
+  return value.length <= largestShownSignalLength ? `hash:${value}` : `hash:${type}`;
 }
 
 /** File endings picked up when walking a directory (files named explicitly are always taken). */

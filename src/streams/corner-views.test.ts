@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { ffmpegSkipReason, lavfi, mpeg4, openVideoClips, type VideoClips } from '../../test/support/video-clips.js';
 import { hashMedia } from '../hasher/index.js';
 import { type ExtraVideoView, type PdqHash, pdqDistance, readVpdqFeatures } from '../signals/index.js';
-import { ffmpegPath, readFrames } from '../video/index.js';
+import { readFrames } from '../video/index.js';
 import { defaultFrameViews, frameHasher } from './frame-views.js';
 import type { FrameHashes } from './stream-types.js';
-
-function noFfmpeg(): string | false {
-  try {
-    ffmpegPath();
-    return false;
-  } catch {
-    return 'no ffmpeg on this machine (install ffmpeg or set PREVAIL_FFMPEG)';
-  }
-}
 
 /** A streamer's overlay of fixed size (camera box bottom right, text band bottom left, logo top right), boxes only. */
 const overlay = [
@@ -40,21 +29,18 @@ function matchedFrames(frames: readonly FrameHashes[], banked: readonly string[]
   ).length;
 }
 
-describe('corner views: a scaled-down stream under an overlay', { skip: noFfmpeg() }, () => {
-  let directory: string;
+describe('corner views: a scaled-down stream under an overlay', { skip: ffmpegSkipReason() }, () => {
+  let clips: VideoClips;
   let original: string;
   let stream: string;
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'prevail-corner-views-'));
-    original = join(directory, 'original.mp4');
-    stream = join(directory, 'stream.mp4');
-    const ffmpeg = (...args: string[]) => execFileSync(ffmpegPath(), ['-nostdin', '-loglevel', 'error', '-y', ...args]);
-    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=480x270:rate=30', '-t', '3', '-c:v', 'mpeg4', '-q:v', '2', original);
-    ffmpeg('-i', original, '-vf', `scale=240:136,${overlay}`, '-c:v', 'mpeg4', '-q:v', '3', stream);
+    clips = await openVideoClips('corner-views');
+    original = await clips.write('original.mp4', [...lavfi('testsrc2=size=480x270:rate=30'), '-t', '3', ...mpeg4(2)]);
+    stream = await clips.write('stream.mp4', ['-i', original, '-vf', `scale=240:136,${overlay}`, ...mpeg4(3)]);
   });
   after(async () => {
-    await rm(directory, { recursive: true, force: true });
+    await clips.remove();
   });
 
   test('matches only when the bank holds corner lists and the stream hashes its corners', async () => {

@@ -3,9 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { captureIo } from '../../../test/support/capture-io.js';
+import { runCaptured } from '../../../test/support/cli-run.js';
 import { patternImage } from '../../../test/support/images.js';
-import { runCli } from '../main.js';
 
 const pdqA = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
 const pdqB = '0f0f0f31e0f457b00637f5d5038f980fb36ed12a9662c1e233e64c634e9c64dd';
@@ -13,11 +12,7 @@ const pdqB = '0f0f0f31e0f457b00637f5d5038f980fb36ed12a9662c1e233e64c634e9c64dd';
 describe('prevail bank and prevail match', () => {
   let directory: string;
   let dataDir: string;
-  const run = async (...args: string[]) => {
-    const io = captureIo();
-    const status = await runCli([...args, '--data-dir', dataDir], io);
-    return { status, lines: io.output().split('\n').filter(Boolean), errors: io.errors() };
-  };
+  const run = (...args: string[]) => runCaptured([...args, '--data-dir', dataDir]);
 
   before(async () => {
     directory = await mkdtemp(join(tmpdir(), 'prevail-bank-cli-'));

@@ -5,13 +5,18 @@ import {
   type BankService,
   type ContentRecord,
   checkContent,
-  largestShownSignalLength,
   summariseSignals,
 } from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, toEngineError } from '../../core/index.js';
 import { extraVideoViewNames, optionalVideoSignalNames, signalTypes } from '../../signals/index.js';
-import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
+import {
+  commandFetchPolicy,
+  defaultInputMaxBytes,
+  expandInputs,
+  hashInputPath,
+  loadInputBytes,
+} from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
@@ -139,9 +144,7 @@ async function addInputs(
     );
   for (const signals of options.hash ?? []) {
     const [type = '', value = ''] = Object.entries(signals)[0] ?? [];
-    // The line names a long value (a tmk_pdqf, 351 KB) by its type, as its content summarises it.
-    const path = value.length <= largestShownSignalLength ? `hash:${value}` : `hash:${type}`;
-    await report(path, () => banks.addContent(name, checkContent({ ...details, signals })));
+    await report(hashInputPath(type, value), () => banks.addContent(name, checkContent({ ...details, signals })));
   }
   for (const input of await expandInputs(inputs)) {
     await report(input.location, async () => {

@@ -4,18 +4,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { captureIo } from '../../../test/support/capture-io.js';
+import { runCaptured } from '../../../test/support/cli-run.js';
 import { syntheticTmkValue } from '../../../test/support/tmk-values.js';
-import { runCli } from '../main.js';
 
 describe('prevail bank show, add and signals with long (tmk_pdqf) values', () => {
   let directory: string;
   let dataDir: string;
-  const run = async (...args: string[]) => {
-    const io = captureIo();
-    const status = await runCli([...args, '--data-dir', dataDir], io);
-    return { status, lines: io.output().split('\n').filter(Boolean), errors: io.errors() };
-  };
+  const run = (...args: string[]) => runCaptured([...args, '--data-dir', dataDir]);
   const values = [syntheticTmkValue(11), syntheticTmkValue(12)];
 
   before(async () => {
@@ -83,5 +78,35 @@ describe('prevail bank show, add and signals with long (tmk_pdqf) values', () =>
     }
     assert.deepEqual(copied.sort(), [...values, syntheticTmkValue(13)].sort(), 'every value came back byte for byte');
     assert.ok((await readFile(exported, 'utf8')).includes(`tmk_pdqf ${values[1]}\n`));
+  });
+
+  test('match --hash with a tmk_pdqf value prints its SHA-256 and length, not the value', async () => {
+    assert.equal((await run('bank', 'create', 'TMK_MATCH')).status, 0);
+    const banked = syntheticTmkValue(21);
+    assert.equal((await run('bank', 'add', 'TMK_MATCH', '--hash', `tmk_pdqf:${banked}`)).status, 0);
+    const matched = await run('match', '--hash', banked, '--signal-type', 'tmk_pdqf', '--banks', 'TMK_MATCH');
+    assert.equal(matched.status, 0, matched.errors);
+    assert.equal(matched.lines.length, 1);
+    const line = matched.lines[0] ?? '';
+    assert.ok(line.length < 2_000, `match printed ${line.length} characters`);
+    const record = JSON.parse(line);
+    assert.equal(record.path, 'hash:tmk_pdqf');
+    assert.deepEqual(record.signals, {});
+    assert.deepEqual(record.largeSignals, {
+      tmk_pdqf: { valueSha256: createHash('sha256').update(banked).digest('hex'), valueBytes: 351_128 },
+    });
+    assert.equal(record.matches.length, 1, JSON.stringify(record.matches));
+    assert.equal(record.matches[0].bank, 'TMK_MATCH');
+    assert.match(record.matches[0].queryValue, /^tmk_pdqf:\d+ frames$/);
+
+    // A refused long value is named by its type too; a short value is still printed whole.
+    const refused = await run('match', '--hash', 'A'.repeat(400_000), '--signal-type', 'tmk_pdqf');
+    assert.equal(refused.status, 1);
+    assert.ok((refused.lines[0] ?? '').length < 2_000, `match printed ${(refused.lines[0] ?? '').length} characters`);
+    assert.equal(JSON.parse(refused.lines[0] ?? '{}').path, 'hash:tmk_pdqf');
+    assert.equal(JSON.parse(refused.lines[0] ?? '{}').error.code, 'SIGNAL_INVALID_HASH');
+    const md5 = '00000000000000000000000000000007';
+    const short = JSON.parse((await run('match', '--hash', md5, '--signal-type', 'md5')).lines[0] ?? '{}');
+    assert.deepEqual([short.path, short.signals, short.largeSignals], [`hash:${md5}`, { md5 }, undefined]);
   });
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../../app/index.js';
+import { type SignalSummary, summariseSignals } from '../../banks/index.js';
 import { defaultMaxPixels } from '../../content/index.js';
 import { EngineError, mapOrdered, toEngineError } from '../../core/index.js';
 import { hashMedia, lookupSignalNames } from '../../hasher/index.js';
@@ -12,7 +13,13 @@ import {
   mediaMatchQuery,
 } from '../../matching/index.js';
 import { signalTypeByName } from '../../signals/index.js';
-import { commandFetchPolicy, defaultInputMaxBytes, expandInputs, loadInputBytes } from '../expand-inputs.js';
+import {
+  commandFetchPolicy,
+  defaultInputMaxBytes,
+  expandInputs,
+  hashInputPath,
+  loadInputBytes,
+} from '../expand-inputs.js';
 import type { CliIo } from '../io.js';
 import { commaList, positiveInteger } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -35,11 +42,19 @@ interface MatchCommandOptions extends StorageCliOptions, VideoCliOptions {
 
 /**
  * The JSONL record of one looked-up input, each match in the one JSON shape of a match
- * (`matchOutcomeJson`, as `/v1/match` answers). Empty lists other than `matches` are left out.
+ * (`matchOutcomeJson`, as `/v1/match` answers). Empty lists other than `matches` are left out, and
+ * so is `largeSignals` (the summaries of long `--hash` values, as bank answers give them) when empty.
  */
-function matchRecord(path: string, signals: Record<string, unknown>, outcome: MatchOutcome): Record<string, unknown> {
+function matchRecord(
+  path: string,
+  signals: Record<string, unknown>,
+  outcome: MatchOutcome,
+  largeSignals: Record<string, SignalSummary> = {},
+): Record<string, unknown> {
   const json = matchOutcomeJson(outcome);
-  const record: Record<string, unknown> = { path, signals, matches: json.matches };
+  const record: Record<string, unknown> = { path, signals };
+  if (Object.keys(largeSignals).length > 0) record.largeSignals = largeSignals;
+  record.matches = json.matches;
   for (const key of ['suppressed', 'quarantined', 'negative', 'warnings'] as const) {
     if (json[key].length > 0) record[key] = json[key];
   }
@@ -67,10 +82,14 @@ async function matchHashes(
     try {
       const value = descriptor.parse(text);
       const outcome = await matcher.match({ signals: { [descriptor.name]: value } }, matchOptions);
-      io.stdout.write(`${JSON.stringify(matchRecord(`hash:${value}`, { [descriptor.name]: value }, outcome))}\n`);
+      // A long value (a tmk_pdqf, 351 KB) is named by its type and summarised, not printed.
+      const { signals, largeSignals } = summariseSignals({ [descriptor.name]: value });
+      const path = hashInputPath(descriptor.name, value);
+      io.stdout.write(`${JSON.stringify(matchRecord(path, signals, outcome, largeSignals))}\n`);
     } catch (error) {
       failures++;
-      io.stdout.write(`${JSON.stringify({ path: `hash:${text}`, error: toEngineError(error).toJSON() })}\n`);
+      const path = hashInputPath(descriptor.name, text);
+      io.stdout.write(`${JSON.stringify({ path, error: toEngineError(error).toJSON() })}\n`);
     }
   }
   return failures;

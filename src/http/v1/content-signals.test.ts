@@ -97,24 +97,21 @@ describe('/v1 content answers summarise long signal values', () => {
     let frames = 1;
     while (vpdqOf(frames + 1).length <= largestShownSignalLength) frames++;
     const longer = vpdqOf(frames + 1);
-    const added = await server.app.inject({
-      method: 'POST',
-      url: '/v1/banks/EDGE/content',
-      headers: auth(writer),
-      payload: { signals: { vpdq: longer } },
-    });
+    const add = (vpdq: string) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/v1/banks/EDGE/content',
+        headers: auth(writer),
+        payload: { signals: { vpdq } },
+      });
+    const added = await add(longer);
     assert.equal(added.statusCode, 201, added.body);
     assert.ok(longer.length > largestShownSignalLength);
     assert.deepEqual(added.json().signals, {});
     assert.equal(added.json().largeSignals.vpdq.valueBytes, longer.length);
     const short = vpdqOf(frames);
     assert.ok(short.length <= largestShownSignalLength);
-    const small = await server.app.inject({
-      method: 'POST',
-      url: '/v1/banks/EDGE/content',
-      headers: auth(writer),
-      payload: { signals: { vpdq: short } },
-    });
+    const small = await add(short);
     assert.equal(small.statusCode, 201, small.body);
     assert.deepEqual(small.json().signals, { vpdq: short });
     assert.deepEqual(small.json().largeSignals, {});

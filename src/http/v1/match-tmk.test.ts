@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer } from '../../../test/support/server-harness.js';
-import { ffmpegSkipReason } from '../../../test/support/stream-clip.js';
 import { multipartBody } from '../../../test/support/upload-server.js';
+import { ffmpegSkipReason, openVideoClips, testPattern, type VideoClips } from '../../../test/support/video-clips.js';
 import { createApiKey } from '../../auth/index.js';
-import { ffmpegPath } from '../../video/index.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -16,53 +11,40 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
   skip: ffmpegSkipReason(),
 }, () => {
   let server: Server;
-  let directory: string;
+  let clips: VideoClips;
   let writer: string;
   let reader: string;
   const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
-  /** A short benign generated clip (ffmpeg's testsrc2), through `filter`, as MP4 bytes. */
-  const clip = async (name: string, filter: string) => {
-    const path = join(directory, `${name}.mp4`);
-    execFileSync(ffmpegPath(), [
-      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-vf', filter],
-      ...['-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', path],
-    ]);
-    return readFile(path);
-  };
-  const match = (bytes: Uint8Array) => {
-    const upload = multipartBody('file', bytes);
+  /** POSTs `bytes` as the multipart field `file` to `url` with the key `secret`. */
+  const upload = (url: string, secret: string, bytes: Uint8Array) => {
+    const body = multipartBody('file', bytes);
     return server.app.inject({
       method: 'POST',
-      url: '/v1/match',
-      headers: { ...auth(reader), ...upload.headers },
-      payload: upload.payload,
+      url,
+      headers: { ...auth(secret), ...body.headers },
+      payload: body.payload,
     });
   };
+  const match = (bytes: Uint8Array) => upload('/v1/match', reader, bytes);
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'prevail-match-tmk-'));
+    clips = await openVideoClips('match-tmk');
     server = await startTestServer({});
     writer = (await createApiKey(server.services.storage.apiKeys, 'writer', ['write'])).secret;
     reader = (await createApiKey(server.services.storage.apiKeys, 'reader', ['read'])).secret;
   });
   after(async () => {
     await server.close();
-    await rm(directory, { recursive: true, force: true });
+    await clips.remove();
   });
 
   test('a sped-up copy matches by tmk_pdqf, answered without its 351 KB value', async () => {
-    const original = await clip('original', 'null');
-    const faster = await clip('faster', 'setpts=PTS/1.1');
+    const original = await clips.bytes('original.mp4', testPattern('null'));
+    const faster = await clips.bytes('faster.mp4', testPattern('setpts=PTS/1.1'));
     const matcher = server.services.matcher;
     await server.app.inject({ method: 'POST', url: '/v1/banks', headers: auth(writer), payload: { name: 'PLAIN' } });
-    const plainUpload = multipartBody('file', original);
-    const plain = await server.app.inject({
-      method: 'POST',
-      url: '/v1/banks/PLAIN/media',
-      headers: { ...auth(writer), ...plainUpload.headers },
-      payload: plainUpload.payload,
-    });
+    const plain = await upload('/v1/banks/PLAIN/media', writer, original);
     assert.equal(plain.statusCode, 201, plain.body);
     assert.equal(matcher.holdsAny('tmk_pdqf'), false, 'a bank without videoSignals banks no TMK+PDQF');
 
@@ -82,13 +64,7 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
       payload: { name: 'TMK_VIDEOS', videoSignals: ['tmk_pdqf'] },
     });
     assert.deepEqual(created.json().videoSignals, ['tmk_pdqf']);
-    const upload = multipartBody('file', original);
-    const banked = await server.app.inject({
-      method: 'POST',
-      url: '/v1/banks/TMK_VIDEOS/media',
-      headers: { ...auth(writer), ...upload.headers },
-      payload: upload.payload,
-    });
+    const banked = await upload('/v1/banks/TMK_VIDEOS/media', writer, original);
     assert.equal(banked.statusCode, 201, banked.body);
     assert.equal(banked.json().largeSignals.tmk_pdqf.valueBytes, 351_128);
     assert.equal(matcher.holdsAny('tmk_pdqf'), true);
@@ -103,12 +79,7 @@ describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds
     assert.equal(tmk[0].contentId, banked.json().id);
     assert.ok(tmk[0].distance <= 0.3, `distance ${tmk[0].distance}`);
     assert.match(tmk[0].queryValue, /^tmk_pdqf:\d+ frames$/);
-    const filtered = await server.app.inject({
-      method: 'POST',
-      url: '/v1/match?banks=PLAIN',
-      headers: { ...auth(reader), ...multipartBody('file', faster).headers },
-      payload: multipartBody('file', faster).payload,
-    });
+    const filtered = await upload('/v1/match?banks=PLAIN', reader, faster);
     assert.deepEqual(filtered.json().matches, [], 'a bank filter still applies');
   });
 });
