@@ -163,6 +163,39 @@ describe('frameHasher (the views of a stream frame that are looked up)', () => {
     assert.ok(nearest <= 8, `the inset hashes as the original picture: ${nearest} bits`);
   });
 
+  test('a window in a screen capture: the inset found by its edges is hashed, not the moving region cut on 8-pixel cells around it', () => {
+    // The picture at 400×225 in a flat 640×360 desktop at (140, 60), as the stream-quality bench's
+    // screen capture draws it; the moving region's cells (8 px) then reach 4 px past every side.
+    const [frameWidth, frameHeight] = [640, 360];
+    const [pictureWidth, pictureHeight] = [400, 225];
+    const picture = scene(pictureWidth, pictureHeight);
+    const rgb = new Uint8Array(frameWidth * frameHeight * 3).fill(30);
+    // An editor's title bar, side bar and status bar, so that the desktop has no uniform border.
+    const fill = (x: number, y: number, w: number, h: number, value: number) => {
+      for (let row = y; row < y + h; row++) rgb.fill(value, (row * frameWidth + x) * 3, (row * frameWidth + x + w) * 3);
+    };
+    fill(0, 0, frameWidth, 28, 60);
+    fill(0, 28, 100, frameHeight - 48, 37);
+    fill(0, frameHeight - 20, frameWidth, 20, 110);
+    for (let y = 0; y < pictureHeight; y++)
+      rgb.set(picture.subarray(y * pictureWidth * 3, (y + 1) * pictureWidth * 3), ((60 + y) * frameWidth + 140) * 3);
+    const frame = { index: 0, timestamp: 0, width: frameWidth, height: frameHeight, rgb };
+    const movingCells = { x: 136, y: 56, width: 408, height: 232 };
+    const own = hashPixels({ width: pictureWidth, height: pictureHeight, channels: 3, data: picture });
+    const { views = [] } = hashFrameViews(frame, { ...defaultFrameViews, dihedral: false }, movingCells);
+    const insets = views.filter((view) => view.view === 'inset');
+    assert.equal(insets.length, 1, 'the window is found by its edges');
+    assert.ok(
+      pdqDistance(insets[0]?.hash as PdqHash, own.hash) <= 8,
+      `the inset hashes as the picture: ${pdqDistance(insets[0]?.hash as PdqHash, own.hash)} bits`,
+    );
+    assert.equal(views.filter((view) => view.view === 'moving').length, 0, 'the cell-cut box is not hashed as well');
+    // A moving region that is not the inset is still hashed.
+    const elsewhere = { x: 8, y: 8, width: 96, height: 96 };
+    const other = hashFrameViews(frame, { ...defaultFrameViews, dihedral: false }, elsewhere).views ?? [];
+    assert.equal(other.filter((view) => view.view === 'moving').length, 1);
+  });
+
   test('croppedInnerBox: centred, it is the middle two thirds; anchored, it moves towards the kept edge', () => {
     const picture = { x: 0, y: 0, width: 480, height: 270 };
     assert.deepEqual(croppedInnerBox(picture, 0.9, 0.5, 0.5), { x: 80, y: 45, width: 320, height: 180 });

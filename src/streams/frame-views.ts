@@ -176,7 +176,12 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
   const views: FrameView[] = [];
   const box = options.unletterbox ? contentBox(frame) : undefined;
   if (box !== undefined) views.push(crop('unboxed', box));
-  if (moving !== undefined) views.push(crop('moving', moving));
+  // The moving region is cut on 8-pixel cells, so its box carries up to 7 pixels of the still
+  // frame around the picture (the window's background): enough to move a 400-pixel picture's PDQ
+  // past the match distance. An inset found by its edges is exact to the pixel, so when both name
+  // the same picture the inset is hashed instead.
+  const movingView = moving !== undefined && !insets.some((inset) => sameBox(moving, inset)) ? moving : undefined;
+  if (movingView !== undefined) views.push(crop('moving', movingView));
   if (options.inner === true) {
     // Of the unboxed picture, and of the whole frame too when it has borders: an overlay over a
     // bar breaks it, so the box found is then lopsided, while banking cut the whole frame's middle
@@ -196,8 +201,7 @@ export function hashFrameViews(frame: VideoFrame, options: FrameViewOptions, mov
     for (const corner of cornerBoxes(picture.width, picture.height, cornerViewShare))
       views.push(crop('quarter', { ...corner, x: picture.x + corner.x, y: picture.y + corner.y }));
   }
-  for (const inset of insets)
-    if (![box, moving].some((other) => other !== undefined && sameBox(other, inset))) views.push(crop('inset', inset));
+  for (const inset of insets) if (box === undefined || !sameBox(box, inset)) views.push(crop('inset', inset));
   return { ...whole, views };
 }
 
