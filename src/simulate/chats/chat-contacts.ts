@@ -17,8 +17,8 @@ import type { LanguageTemplates } from './template-keys.js';
  * metadata-only rule (`chat_metadata_contact_pattern`) was written from the same note, so figures
  * on these events say how the rule behaves on what its authors expected, not on real traffic.
  *
- * Risky and benign populations both carry the signals: a coach messaging the whole team in one
- * evening, a spammy support account blocked by many customers, teen and gaming quarrels that end
+ * Risky and benign populations both carry the signals: a coach messaging the whole team in a few
+ * hours, a spammy support account blocked by many customers, teen and gaming quarrels that end
  * in a block.
  */
 
@@ -63,7 +63,7 @@ const bursts: Readonly<Partial<Record<ChatSlice, Burst>>> = {
   grooming_fast: burst(0.5, [12, 30], [6, 72], 1, 0.1, 'unwanted_contact', 'greet_new', [0, 1]),
   grooming_slow: burst(0.5, [12, 30], [6, 72], 1, 0.1, 'unwanted_contact', 'greet_new', [0, 1]),
   sextortion: burst(0.5, [10, 25], [2, 24], 1, 0.15, 'unwanted_contact', 'greet_new', [0, 1]),
-  // A coach or teacher writing to each member of the team or class in one evening.
+  // A coach or teacher writing to each member of the team or class within a few hours.
   coach_teacher: { ...burst(0.5, [10, 25], [1, 4], 1, 0.01, 'harassment', 'greet', [3, 30]), relationship: 'coach' },
   // A support account's promotional campaign, blocked as spam.
   customer_support: burst(0.4, [15, 40], [4, 20], 0.3, 0.15, 'spam', 'greet', [0, 0]),
