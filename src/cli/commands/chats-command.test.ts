@@ -88,6 +88,31 @@ describe('prevail simulate chats and prevail chats evaluate', () => {
     assert.match(text.output, /slice sextortion|slice grooming/);
   });
 
+  test('with the text removed, the metadata-only typology alerts on generated groomers and a support look-alike, never on extortioners posing as teens', async () => {
+    // Seed 4 is a tune seed: this checks the simulator exercises the rule, it reports no figure.
+    const out = join(directory, 'metadata.jsonl');
+    assert.equal((await run('simulate', 'chats', '--seed', '4', '--conversations', '120', '--out', out)).status, 0);
+    const result = await run(
+      'chats',
+      'evaluate',
+      '--events',
+      out,
+      '--labels',
+      `${out}.labels.jsonl`,
+      '--metadata-typologies',
+      'chat_metadata_risk',
+      '--json',
+    );
+    assert.equal(result.status, 0, result.errors);
+    const { metadataOnly, metadataAlertSource } = JSON.parse(result.output);
+    assert.deepEqual(metadataAlertSource.typologies, ['chat_metadata_risk']);
+    const slice = (name: string) => metadataOnly.bySlice[name];
+    assert.ok(slice('grooming_fast').alertedPositives + slice('grooming_slow').alertedPositives > 0, 'groomers alert');
+    assert.ok(slice('sextortion').conversations > 0);
+    assert.equal(slice('sextortion').alertedPositives, 0, 'a declared teen is no stated adult');
+    assert.ok(slice('customer_support').alertedNegatives > 0, 'a support campaign blocked as spam looks the same');
+  });
+
   test('hostile arguments: absurd counts and bad seeds exit 2, bad languages and typologies are coded errors', async () => {
     const out = join(directory, 'never.jsonl');
     for (const count of ['0', '-4', '1e9', '50001', 'many']) {

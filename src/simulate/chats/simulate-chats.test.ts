@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EngineError } from '../../core/index.js';
+import { EventTypeRegistry } from '../../events/index.js';
 import { benignSlices, chatLanguages } from './chat-labels.js';
 import { simulateChats } from './simulate-chats.js';
 
@@ -83,6 +84,54 @@ describe('simulateChats', () => {
     assert.ok(sent.some((event) => event.data.has_attachment === true));
     assert.ok(simulation.events.some((event) => event.type === 'payment.sent'));
     assert.ok(simulation.events.some((event) => event.type === 'gift.sent'));
+  });
+
+  test('reports, blocks and contact bursts come in risky and benign populations alike, and are valid engine events', () => {
+    const registry = new EventTypeRegistry();
+    for (const event of simulation.events) {
+      const checked = registry.check(event);
+      assert.ok(checked.ok, `${event.id}: ${checked.ok ? '' : JSON.stringify(checked.problems)}`);
+    }
+    const sliceOf = new Map<string, string>();
+    for (const label of simulation.labels) for (const user of label.users) sliceOf.set(user, label.slice);
+    const createdAt = new Map<string, string>();
+    for (const event of simulation.events) {
+      if (event.type === 'account.created') createdAt.set(event.entities.user ?? '', event.time);
+    }
+    const reports = simulation.events.filter((event) => event.type === 'report.filed');
+    const reportedSlices = new Set<string>();
+    for (const report of reports) {
+      const { user, reporter } = report.entities;
+      assert.ok(user !== undefined && reporter !== undefined && user !== reporter, report.id);
+      // Both accounts exist before the report.
+      assert.ok((createdAt.get(user) ?? '~') < report.time, `${report.id}: reported account exists`);
+      assert.ok((createdAt.get(reporter) ?? '~') < report.time, `${report.id}: reporter exists`);
+      reportedSlices.add(sliceOf.get(user) ?? '');
+    }
+    assert.ok(
+      reports.some((report) => report.data.category === 'block'),
+      'blocks are sent as reports',
+    );
+    for (const slice of ['grooming_fast', 'grooming_slow', 'sextortion', 'teen_peers', 'customer_support']) {
+      assert.ok(reportedSlices.has(slice), `someone in ${slice} is reported or blocked`);
+    }
+    // Bursts: one opening message each, from a labelled conversation's initiator to an account in none.
+    const initiators = new Map(simulation.labels.map((label) => [label.conversation, label]));
+    const bursts = new Map<string, number>();
+    for (const event of simulation.events) {
+      const match = /^(cv\d+-\d+)-c\d+$/.exec(event.entities.conversation ?? '');
+      if (event.type !== 'message.sent' || match === null) continue;
+      const label = initiators.get(match[1] ?? '');
+      assert.ok(label !== undefined, `${event.id} belongs to a labelled conversation's burst`);
+      assert.equal(event.entities.user, label.users[0], 'the initiator sends the burst');
+      assert.ok(!sliceOf.has(event.entities.recipient ?? ''), 'burst recipients are in no labelled conversation');
+      assert.equal(event.data.text === undefined, label.textless, 'a textless service sends bursts without text');
+      bursts.set(label.slice, (bursts.get(label.slice) ?? 0) + 1);
+    }
+    for (const slice of ['grooming_fast', 'grooming_slow', 'coach_teacher', 'customer_support']) {
+      assert.ok((bursts.get(slice) ?? 0) >= 10, `${slice} sends bursts`);
+    }
+    assert.equal(bursts.get('family'), undefined, 'families send none');
   });
 
   test('languages are checked and honoured; counts are bounded', () => {

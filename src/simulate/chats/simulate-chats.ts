@@ -1,5 +1,6 @@
 import { EngineError } from '../../core/index.js';
 import { createRandom, type Random } from '../random.js';
+import { contactEvents } from './chat-contacts.js';
 import {
   type ChatClass,
   type ChatLabel,
@@ -51,7 +52,7 @@ const sliceMix: readonly (readonly [ChatSlice, number])[] = [
 /** One engine event as `prevail simulate chats` writes it (a line of the events file). */
 export interface ChatSimEvent {
   readonly id: string;
-  readonly type: 'account.created' | 'message.sent' | 'gift.sent' | 'payment.sent';
+  readonly type: 'account.created' | 'message.sent' | 'gift.sent' | 'payment.sent' | 'report.filed';
   readonly time: string;
   readonly entities: Readonly<Record<string, string>>;
   readonly data: Readonly<Record<string, unknown>>;
@@ -96,8 +97,10 @@ const classOf = (slice: ChatSlice): ChatClass =>
  * Generates a deterministic synthetic chat scenario: grooming (fast and slow, stages reordered
  * and skipped), sextortion scripts and benign look-alike conversations in up to five languages,
  * with account events (assured and declared ages, account age), messages (text, or only metadata
- * for the share of conversations on an end-to-end encrypted service), gifts and the sextortion
- * victims' payments to the handle they were told to pay. Everything is plainly fake and
+ * for the share of conversations on an end-to-end encrypted service), gifts, the sextortion
+ * victims' payments to the handle they were told to pay, and the metadata around each
+ * conversation (`contactEvents`: reports and blocks by others, one-message contact bursts to many
+ * accounts, in risky and benign populations alike, from a stream of its own). Everything is plainly fake and
  * non-sexual. Each conversation draws from its own random stream, so conversation `i` is the same
  * whatever the count after it.
  *
@@ -142,6 +145,23 @@ export function simulateChats(options: ChatSimulationOptions): ChatSimulation {
       evasive,
     });
     events.push(...rendered.events);
+    events.push(
+      ...contactEvents(
+        {
+          seed,
+          index,
+          conversation,
+          slice,
+          language,
+          people,
+          lastMs: rendered.lastMs,
+          templates: templates[language],
+          textless,
+          accountEvent,
+        },
+        createRandom(seed, index, 2),
+      ),
+    );
     const firstRisky = script.findIndex((turn) => turn.speaker === 0 && familyOfKey[turn.key] !== undefined);
     labels.push({
       conversation,
