@@ -56,10 +56,15 @@ export interface ProcessorState {
  * a given state, which is what makes replay after a crash exact: each step runs in this order,
  * hits in the rule set's order, effects in each hit's order.
  */
-export function processEvent(state: ProcessorState, logged: LoggedEvent, writes: PendingWrites): Verdict {
+export function processEvent(
+  state: ProcessorState,
+  logged: LoggedEvent,
+  writes: PendingWrites,
+  keys?: EventKeys,
+): Verdict {
   if (logged.unreadable !== undefined) throw new EngineError('EVENT_UNREADABLE', logged.unreadable);
   const event: EngineEvent = logged;
-  const keyOf = entityKeysOf(state, event);
+  const keyOf = entityKeysOf(state, event, keys);
   state.features.apply(event);
   const evaluation = state.rules().evaluate(ruleInput(state, event, keyOf));
   const context: EventContext = {
@@ -90,17 +95,40 @@ function mitigates(hit: RuleHit): boolean {
   return hit.effects.some((effect) => effect.kind === 'typology' && effect.points < 0);
 }
 
+/** The entity keys of an event's own roles (`entityKey` of each role's entity type and id), in two lists in step. */
+export interface EventKeys {
+  readonly roles: string[];
+  readonly keys: string[];
+}
+
+/**
+ * Every role of the event with its entity key (`EventKeys`), in the order of its `entities`: what
+ * the drain builds once per event to load the run's link neighbourhoods and then hands to
+ * `processEvent`, so that each key is one string, built, flattened and hashed once.
+ */
+export function eventKeys(registry: EventTypeRegistry, event: EngineEvent): EventKeys {
+  const roles = Object.keys(event.entities);
+  const keys: string[] = [];
+  for (const role of roles) keys.push(entityKey(registry.entityType(event.type, role), event.entities[role] as string));
+  return { roles, keys };
+}
+
 /**
  * The entity key of a role's id in this event (`entityKey` of the role's entity type). The key of
  * each of the event's own entities is built once and then the same string, because every step of
  * `processEvent` looks the same entities up (labels, links, cases): one string is flattened and
- * hashed once, where a new one per lookup was built, flattened and hashed again each time.
+ * hashed once, where a new one per lookup was built, flattened and hashed again each time. `known`
+ * holds keys already built (`eventKeys`, the same strings the drain looked the links up with).
  */
-function entityKeysOf(state: ProcessorState, event: EngineEvent): (role: string, id: string) => string {
+function entityKeysOf(
+  state: ProcessorState,
+  event: EngineEvent,
+  known?: EventKeys,
+): (role: string, id: string) => string {
   // An event names a handful of roles: two short lists searched in order cost less to make and
   // to read than a Map per event.
-  const roles: string[] = [];
-  const keys: string[] = [];
+  const roles: string[] = known?.roles ?? [];
+  const keys: string[] = known?.keys ?? [];
   return (role, id) => {
     if (event.entities[role] !== id) return entityKey(state.registry.entityType(event.type, role), id);
     const at = roles.indexOf(role);
