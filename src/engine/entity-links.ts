@@ -29,18 +29,20 @@ const linkRules: readonly LinkRule[] = [
 
 /**
  * The (from, to, kind) links of one event, as entity keys, seen at the event's time: appended to
- * `into` (the writes of the event), so that each link is one object, the one stored.
+ * `into` (the writes of the event), so that each link is one object, the one stored. `roles` and
+ * `keys` are the event's roles and their entity keys, in step (`eventKeys`): the roles are looked
+ * for in that short list, and the keys are the strings the event's other steps use.
  */
 export function linksOf(
   event: EngineEvent,
-  keyOf: (role: string, id: string) => string,
+  { roles, keys }: { readonly roles: readonly string[]; readonly keys: readonly string[] },
   into: LinkObservation[],
 ): void {
   for (const rule of linkRules) {
-    const from = event.entities[rule.from];
-    const to = event.entities[rule.to];
-    if (from !== undefined && to !== undefined)
-      into.push({ from: keyOf(rule.from, from), to: keyOf(rule.to, to), kind: rule.kind, time: event.time });
+    const from = roles.indexOf(rule.from);
+    if (from < 0) continue;
+    const to = roles.indexOf(rule.to);
+    if (to >= 0) into.push({ from: keys[from] as string, to: keys[to] as string, kind: rule.kind, time: event.time });
   }
 }
 

@@ -64,9 +64,10 @@ export function processEvent(
 ): Verdict {
   if (logged.unreadable !== undefined) throw new EngineError('EVENT_UNREADABLE', logged.unreadable);
   const event: EngineEvent = logged;
-  const keyOf = entityKeysOf(state, event, keys);
+  const own = keys ?? eventKeys(state.registry, event);
+  const keyOf = entityKeysOf(state, event, own);
   state.features.apply(event);
-  const evaluation = state.rules().evaluate(ruleInput(state, event, keyOf));
+  const evaluation = state.rules().evaluate(ruleInput(state, event, own));
   const context: EventContext = {
     state,
     logged,
@@ -83,8 +84,8 @@ export function processEvent(
   // threshold on this event is judged with them in, whatever the rules' order.
   for (const hit of evaluation.hits) if (mitigates(hit)) applyHit(context, hit);
   for (const hit of evaluation.hits) if (!mitigates(hit)) applyHit(context, hit);
-  joinOpenCases(context);
-  recordLinks(context);
+  joinOpenCases(context, own);
+  recordLinks(context, own);
   writes.cases.push(...context.cases.updates(event.time));
   const { verdict, score, reasons } = context.outcome;
   return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
@@ -123,20 +124,15 @@ export function eventKeys(registry: EventTypeRegistry, event: EngineEvent): Even
 function entityKeysOf(
   state: ProcessorState,
   event: EngineEvent,
-  known?: EventKeys,
+  known: EventKeys,
 ): (role: string, id: string) => string {
   // An event names a handful of roles: two short lists searched in order cost less to make and
   // to read than a Map per event.
-  const roles: string[] = known?.roles ?? [];
-  const keys: string[] = known?.keys ?? [];
+  const { roles, keys } = known;
   return (role, id) => {
     if (event.entities[role] !== id) return entityKey(state.registry.entityType(event.type, role), id);
     const at = roles.indexOf(role);
-    if (at >= 0) return keys[at] as string;
-    const key = entityKey(state.registry.entityType(event.type, role), id);
-    roles.push(role);
-    keys.push(key);
-    return key;
+    return at >= 0 ? (keys[at] as string) : entityKey(state.registry.entityType(event.type, role), id);
   };
 }
 
@@ -144,14 +140,10 @@ function entityKeysOf(
  * What the rules see of an event: the event, its features (`ruleFeatures`: every feature, by
  * name, worked out when first read) and each role's labels at the event's time.
  */
-function ruleInput(
-  state: ProcessorState,
-  event: EngineEvent,
-  keyOf: (role: string, id: string) => string,
-): RuleContext {
+function ruleInput(state: ProcessorState, event: EngineEvent, { roles, keys }: EventKeys): RuleContext {
   const labels: Record<string, string[]> = {};
-  for (const [role, id] of Object.entries(event.entities))
-    labels[role] = state.labels.labelsOf(keyOf(role, id), event.timeMs);
+  for (let index = 0; index < roles.length; index++)
+    labels[roles[index] as string] = state.labels.labelsOf(keys[index] as string, event.timeMs);
   return { event, features: ruleFeatures(state, event), labels };
 }
 
@@ -181,16 +173,15 @@ function timelineEntryOnce(state: ProcessorState, event: EngineEvent): () => Tim
  * Every event on an entity with an open case, or linked to one, joins its timeline, with its
  * active hits (a payment to a handle named in a chat brings its indicator hits to the chat's case).
  */
-function joinOpenCases(context: EventContext): void {
-  const { state, event, cases } = context;
+function joinOpenCases(context: EventContext, { keys }: EventKeys): void {
+  const { state, cases } = context;
   if (state.openCases.size === 0) return;
   let entries: TimelineEntry[] | undefined;
   const joining = () => {
     entries ??= [context.eventEntry(), ...context.hitEntries];
     return entries;
   };
-  for (const [role, id] of Object.entries(event.entities)) {
-    const entity = context.keyOf(role, id);
+  for (const entity of keys) {
     if (cases.hasCase(entity)) cases.join(entity, joining());
     for (const neighbour of state.links.openNeighbours(entity)) {
       cases.join(neighbour, joining());
@@ -199,10 +190,10 @@ function joinOpenCases(context: EventContext): void {
 }
 
 /** The entity links the event shows, added to the graph and to the writes. */
-function recordLinks(context: EventContext): void {
+function recordLinks(context: EventContext, keys: EventKeys): void {
   const { state, event, writes } = context;
   const first = writes.links.length;
-  linksOf(event, context.keyOf, writes.links);
+  linksOf(event, keys, writes.links);
   for (let index = first; index < writes.links.length; index++) {
     const link = writes.links[index] as LinkObservation;
     state.links.add(link.from, link.to, link.time);
