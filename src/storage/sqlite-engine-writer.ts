@@ -120,12 +120,12 @@ function inRuns<T>(
  * Appends events, each once: an id already in the log (or earlier in the same call) gives back
  * the seq of its first copy. The rows go in multi-row statements (`multiRow`) without a
  * `returning` clause, which cost about a third of the statement's time (SQLite keeps the rows it
- * returns in a temporary table, and each came back as an object): a statement that inserted all
- * of its rows gave them consecutive seqs ending at its `lastInsertRowid` (an `autoincrement` key
- * takes the largest key plus one, row by row, and the call's transaction is the only writer), so
- * only a statement that skipped some row (an id already logged, or twice in the statement) looks
- * its ids up, each row's seq telling whether this statement inserted it (above the largest seq
- * before it).
+ * returns in a temporary table, and each came back as an object). A statement that inserted
+ * every row gave them the seqs from the largest before it plus one to its `lastInsertRowid` (an
+ * `autoincrement` key is one more than the largest it gave, row by row, and the call's
+ * transaction is the only writer), which is checked; any other statement (an id already logged
+ * or repeated, which uses a number up too, or a counter past the largest seq left) looks its ids
+ * up, a row's seq above the largest before the statement telling that the statement inserted it.
  */
 function eventAppender(connection: Connection): (events: readonly Omit<LoggedEvent, 'seq'>[]) => AppendOutcome[] {
   const insertEvents = multiRow(
