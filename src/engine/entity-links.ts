@@ -28,21 +28,36 @@ const linkRules: readonly LinkRule[] = [
 ];
 
 /**
+ * One event's entities as the link graph meets them: their keys and, once `LinkGraph.missing`
+ * looked them up, the neighbourhood of each that the graph held then (in step with `keys`).
+ */
+export interface EntitiesHeld {
+  readonly keys: readonly string[];
+  held?: (Neighbourhood | undefined)[];
+}
+
+/**
  * The (from, to, kind) links of one event, as entity keys, seen at the event's time: appended to
- * `into` (the writes of the event), so that each link is one object, the one stored. `roles` and
- * `keys` are the event's roles and their entity keys, in step (`eventKeys`): the roles are looked
- * for in that short list, and the keys are the strings the event's other steps use.
+ * `into` (the writes of the event), so that each link is one object, the one stored, and added
+ * to `graph`. `roles` and `keys` are the event's roles and their entity keys, in step
+ * (`eventKeys`): the roles are looked for in that short list, the keys are the strings the
+ * event's other steps use, and the neighbourhoods `missing` found for them (`held`) are not
+ * looked up again.
  */
 export function linksOf(
   event: EngineEvent,
-  { roles, keys }: { readonly roles: readonly string[]; readonly keys: readonly string[] },
+  { roles, keys, held }: EntitiesHeld & { readonly roles: readonly string[] },
   into: LinkObservation[],
+  graph: LinkGraph,
 ): void {
   for (const rule of linkRules) {
     const from = roles.indexOf(rule.from);
     if (from < 0) continue;
     const to = roles.indexOf(rule.to);
-    if (to >= 0) into.push({ from: keys[from] as string, to: keys[to] as string, kind: rule.kind, time: event.time });
+    if (to < 0) continue;
+    const link = { from: keys[from] as string, to: keys[to] as string, kind: rule.kind, time: event.time };
+    into.push(link);
+    graph.add(link.from, link.to, link.time, held?.[from], held?.[to]);
   }
 }
 
@@ -65,7 +80,7 @@ export interface OpenSubjects {
  * with them, which of them had an open case when last asked: valid while the view's version is
  * `openVersion` and no neighbour was added or dropped since (`-1`: to be worked out again).
  */
-interface Neighbourhood {
+export interface Neighbourhood {
   readonly seen: Map<string, string>;
   /** The graph's count of entities set at the end of its Map when this one last was (`LinkGraph.#moved`). */
   placed: number;
@@ -135,23 +150,31 @@ export class LinkGraph {
   }
 
   /**
-   * The entities among `entities` that must be loaded from the store before use (marks the others
-   * as used). An entity held is moved to the end of the Map (the most recently used) only when
+   * The entities of `events` that must be loaded from the store before use (marks the others as
+   * used), each once. Each event's `held` is set to the neighbourhood of each of its keys that the
+   * graph holds (`undefined` for the others), which `add` takes so as not to look them up again:
+   * they stay the graph's until the next `load` or `trim`, which the engine calls only before
+   * `missing` and after the run is committed. An entity held is moved to the end of the Map (the most recently used) only when
    * more than `maxEntities / 2` entities were set there since it last was: until then fewer than
    * half of those kept stand after it, so `trim` cannot drop it, and a graph whose entities in
    * use fit in half of it moves none (a Map delete and set per entity of every event, on a Map of
    * tens of thousands, was a good part of the graph's cost).
    */
-  missing(entities: Iterable<string>): string[] {
+  missing(events: readonly EntitiesHeld[]): string[] {
     const missing = new Set<string>();
-    for (const entity of entities) {
-      const known = this.#neighbours.get(entity);
-      if (known !== undefined) {
-        if (this.#moved - known.placed > this.#moveAfter) {
-          this.#neighbours.delete(entity);
-          this.#place(entity, known);
-        }
-      } else if (!this.#complete) missing.add(entity);
+    for (const event of events) {
+      const held: (Neighbourhood | undefined)[] = [];
+      for (const entity of event.keys) {
+        const known = this.#neighbours.get(entity);
+        held.push(known);
+        if (known !== undefined) {
+          if (this.#moved - known.placed > this.#moveAfter) {
+            this.#neighbours.delete(entity);
+            this.#place(entity, known);
+          }
+        } else if (!this.#complete) missing.add(entity);
+      }
+      event.held = held;
     }
     return [...missing];
   }
@@ -171,10 +194,14 @@ export class LinkGraph {
     this.#place(entity, neighbourhood(new Map(ranked.map((item) => [item.neighbour, item.lastSeen]))));
   }
 
-  /** Records a link seen at `time` (both ways). Both entities must have been loaded (`missing`). */
-  add(from: string, to: string, time: string): void {
-    this.#link(from, to, time);
-    this.#link(to, from, time);
+  /**
+   * Records a link seen at `time` (both ways). Both entities must have been loaded (`missing`);
+   * `fromHeld` and `toHeld` are their neighbourhoods as `missing` noted them (`EntitiesHeld`), when
+   * it did.
+   */
+  add(from: string, to: string, time: string, fromHeld?: Neighbourhood, toHeld?: Neighbourhood): void {
+    this.#link(from, to, time, fromHeld);
+    this.#link(to, from, time, toHeld);
   }
 
   /**
@@ -212,8 +239,8 @@ export class LinkGraph {
     }
   }
 
-  #link(entity: string, neighbour: string, time: string): void {
-    let hood = this.#neighbours.get(entity);
+  #link(entity: string, neighbour: string, time: string, held: Neighbourhood | undefined): void {
+    let hood = held ?? this.#neighbours.get(entity);
     if (hood === undefined) {
       // Not loaded: the store has this entity's older links; it is loaded (with this one) when needed.
       if (!this.#complete) return;

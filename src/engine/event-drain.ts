@@ -424,9 +424,7 @@ export class EventDrain {
    * (`keys`: each event's entity keys, `eventKeys`, which processing then uses too).
    */
   async #loadLinks(keys: readonly EventKeys[]): Promise<void> {
-    const entities: string[] = [];
-    for (const event of keys) for (const key of event.keys) entities.push(key);
-    const missing = this.#state.links.missing(entities);
+    const missing = this.#state.links.missing(keys);
     if (missing.length === 0) return;
     const found = await this.#store.linkNeighbours(missing, 64);
     for (const entity of missing) this.#state.links.load(entity, found.get(entity) ?? []);

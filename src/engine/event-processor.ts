@@ -12,7 +12,7 @@ import type { FeatureSpec, FeatureStore } from '../features/index.js';
 import type { RuleContext, RuleHit, RuleHitRecord, RuleSet } from '../rules/index.js';
 import type { TypologyContribution, TypologyScores } from '../typologies/index.js';
 import type { LabelRecord } from './engine-store.js';
-import { type LinkGraph, linksOf } from './entity-links.js';
+import { type EntitiesHeld, type LinkGraph, linksOf } from './entity-links.js';
 import { applyHit, type EventContext, type TimelineEntry } from './hit-effects.js';
 import type { LabelCache } from './label-cache.js';
 import { ruleFeatures } from './rule-features.js';
@@ -96,8 +96,11 @@ function mitigates(hit: RuleHit): boolean {
   return hit.effects.some((effect) => effect.kind === 'typology' && effect.points < 0);
 }
 
-/** The entity keys of an event's own roles (`entityKey` of each role's entity type and id), in two lists in step. */
-export interface EventKeys {
+/**
+ * The entity keys of an event's own roles (`entityKey` of each role's entity type and id), in two
+ * lists in step, and the link graph's neighbourhoods of them once it looked them up (`held`).
+ */
+export interface EventKeys extends EntitiesHeld {
   readonly roles: string[];
   readonly keys: string[];
 }
@@ -191,11 +194,5 @@ function joinOpenCases(context: EventContext, { keys }: EventKeys): void {
 
 /** The entity links the event shows, added to the graph and to the writes. */
 function recordLinks(context: EventContext, keys: EventKeys): void {
-  const { state, event, writes } = context;
-  const first = writes.links.length;
-  linksOf(event, keys, writes.links);
-  for (let index = first; index < writes.links.length; index++) {
-    const link = writes.links[index] as LinkObservation;
-    state.links.add(link.from, link.to, link.time);
-  }
+  linksOf(context.event, keys, context.writes.links, context.state.links);
 }
