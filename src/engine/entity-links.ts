@@ -154,11 +154,11 @@ export class LinkGraph {
    * used), each once. Each event's `held` is set to the neighbourhood of each of its keys that the
    * graph holds (`undefined` for the others), which `add` takes so as not to look them up again:
    * they stay the graph's until the next `load` or `trim`, which the engine calls only before
-   * `missing` and after the run is committed. An entity held is moved to the end of the Map (the most recently used) only when
-   * more than `maxEntities / 2` entities were set there since it last was: until then fewer than
-   * half of those kept stand after it, so `trim` cannot drop it, and a graph whose entities in
-   * use fit in half of it moves none (a Map delete and set per entity of every event, on a Map of
-   * tens of thousands, was a good part of the graph's cost).
+   * `missing` and after the run is committed. An entity held is moved to the end of the Map (the
+   * most recently used) only when more than `maxEntities / 2` entities were set there since it
+   * last was: until then fewer than half of those kept stand after it, so `trim` cannot drop it,
+   * and a graph whose entities in use fit in half of it moves none (a Map delete and set per
+   * entity of every event, on a Map of tens of thousands, was a good part of the graph's cost).
    */
   missing(events: readonly EntitiesHeld[]): string[] {
     const missing = new Set<string>();

@@ -54,7 +54,8 @@ export interface ProcessorState {
  * applies the active hits' effects in memory (`applyHit`), joins the event to the open cases it
  * touches, records its links, and returns the verdict and the writes to commit. Deterministic for
  * a given state, which is what makes replay after a crash exact: each step runs in this order,
- * hits in the rule set's order, effects in each hit's order.
+ * hits in the rule set's order, effects in each hit's order. `keys` are the event's `eventKeys`
+ * when the caller built them (the drain, which looked the run's links up with them).
  */
 export function processEvent(
   state: ProcessorState,
@@ -122,7 +123,7 @@ export function eventKeys(registry: EventTypeRegistry, event: EngineEvent): Even
  * each of the event's own entities is built once and then the same string, because every step of
  * `processEvent` looks the same entities up (labels, links, cases): one string is flattened and
  * hashed once, where a new one per lookup was built, flattened and hashed again each time. `known`
- * holds keys already built (`eventKeys`, the same strings the drain looked the links up with).
+ * holds them all (`eventKeys`, the same strings the drain looked the links up with).
  */
 function entityKeysOf(
   state: ProcessorState,
