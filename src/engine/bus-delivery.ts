@@ -78,7 +78,7 @@ export async function prepareDelivered(
   }
   const open = new Set(await store.cases.openAmong([...keys]));
   for (const key of keys) state.openCases.set(key, open.has(key));
-  const missing = state.links.missing([...keys]);
+  const missing = state.links.missing([{ keys: [...keys] }]);
   if (missing.length === 0) return;
   const found = await store.linkNeighbours(missing, 64);
   for (const entity of missing) state.links.load(entity, found.get(entity) ?? []);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { OpenCases } from '../cases/index.js';
-import { LinkGraph } from './entity-links.js';
+import { type EntitiesHeld, LinkGraph } from './entity-links.js';
 
 const entities = ['a', 'b', 'c', 'd', 'e', 'f'];
 const step = fc.oneof(
@@ -145,5 +145,41 @@ describe('LinkGraph neighbourhoods', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('LinkGraph entities kept', () => {
+  const seen = [{ neighbour: 'z', lastSeen: '2026-01-01T00:00:00Z' }];
+  /** Which of `keys` the graph holds (`missing` marks them used, as the engine's drain does). */
+  const held = (graph: LinkGraph, keys: string[]) => {
+    const event: EntitiesHeld = { keys };
+    const missing = graph.missing([event]);
+    assert.deepEqual(
+      event.held?.map((hood) => hood !== undefined),
+      keys.map((key) => !missing.includes(key)),
+      'missing notes the neighbourhood of each entity it holds, in step with the keys',
+    );
+    return keys.filter((key) => !missing.includes(key));
+  };
+
+  it('trims to maxEntities, dropping the entities moved to the end least recently', () => {
+    const graph = new LinkGraph({ maxEntities: 4 });
+    for (const entity of ['a', 'b', 'c', 'd']) graph.load(entity, seen);
+    // Three set since `a` was: more than half of four, so using `a` moves it to the end.
+    assert.deepEqual(held(graph, ['a']), ['a']);
+    graph.load('e', seen);
+    graph.load('f', seen);
+    graph.trim();
+    assert.deepEqual(held(graph, ['a', 'b', 'c', 'd', 'e', 'f']), ['a', 'd', 'e', 'f']);
+  });
+
+  it('keeps an entity used since fewer than half of maxEntities were set, without moving it', () => {
+    const graph = new LinkGraph({ maxEntities: 4 });
+    for (const entity of ['a', 'b', 'c', 'd']) graph.load(entity, seen);
+    // Only `d` was set since `c` was: `c` is not moved, and is still among the last four after `e`.
+    assert.deepEqual(held(graph, ['c']), ['c']);
+    graph.load('e', seen);
+    graph.trim();
+    assert.deepEqual(held(graph, ['a', 'b', 'c', 'd', 'e']), ['b', 'c', 'd', 'e']);
   });
 });

@@ -28,19 +28,36 @@ const linkRules: readonly LinkRule[] = [
 ];
 
 /**
+ * One event's entities as the link graph meets them: their keys and, once `LinkGraph.missing`
+ * looked them up, the neighbourhood of each that the graph held then (in step with `keys`).
+ */
+export interface EntitiesHeld {
+  readonly keys: readonly string[];
+  held?: (Neighbourhood | undefined)[];
+}
+
+/**
  * The (from, to, kind) links of one event, as entity keys, seen at the event's time: appended to
- * `into` (the writes of the event), so that each link is one object, the one stored.
+ * `into` (the writes of the event), so that each link is one object, the one stored, and added
+ * to `graph`. `roles` and `keys` are the event's roles and their entity keys, in step
+ * (`eventKeys`): the roles are looked for in that short list, the keys are the strings the
+ * event's other steps use, and the neighbourhoods `missing` found for them (`held`) are not
+ * looked up again.
  */
 export function linksOf(
   event: EngineEvent,
-  keyOf: (role: string, id: string) => string,
+  { roles, keys, held }: EntitiesHeld & { readonly roles: readonly string[] },
   into: LinkObservation[],
+  graph: LinkGraph,
 ): void {
   for (const rule of linkRules) {
-    const from = event.entities[rule.from];
-    const to = event.entities[rule.to];
-    if (from !== undefined && to !== undefined)
-      into.push({ from: keyOf(rule.from, from), to: keyOf(rule.to, to), kind: rule.kind, time: event.time });
+    const from = roles.indexOf(rule.from);
+    if (from < 0) continue;
+    const to = roles.indexOf(rule.to);
+    if (to < 0) continue;
+    const link = { from: keys[from] as string, to: keys[to] as string, kind: rule.kind, time: event.time };
+    into.push(link);
+    graph.add(link.from, link.to, link.time, held?.[from], held?.[to]);
   }
 }
 
@@ -63,8 +80,10 @@ export interface OpenSubjects {
  * with them, which of them had an open case when last asked: valid while the view's version is
  * `openVersion` and no neighbour was added or dropped since (`-1`: to be worked out again).
  */
-interface Neighbourhood {
+export interface Neighbourhood {
   readonly seen: Map<string, string>;
+  /** The graph's count of entities set at the end of its Map when this one last was (`LinkGraph.#moved`). */
+  placed: number;
   openVersion: number;
   open: readonly string[];
   /**
@@ -83,7 +102,12 @@ const noNeighbours: readonly string[] = Object.freeze([]);
 export interface LinkGraphOptions {
   /** Neighbours kept per entity: the most recently seen (default 64). */
   readonly maxNeighbours?: number;
-  /** Entities kept in memory; the least recently used beyond this are dropped and reloaded from the store when needed (default 200,000). */
+  /**
+   * Entities kept in memory (default 200,000); beyond this the least recently used are dropped,
+   * and reloaded from the store when needed. Recency is counted to within half of this: an
+   * entity in use is moved to the most recent end only when more than half as many entities as
+   * are kept were moved or added since it last was (see `LinkGraph.missing`).
+   */
   readonly maxEntities?: number;
   /** True when the store holds no link the graph does not (a fresh or replayed log): nothing needs loading. */
   readonly complete?: boolean;
@@ -101,35 +125,64 @@ const noOpenCases: OpenSubjects = { version: 0, has: () => false };
  * gives, so an engine that restarted sees the same neighbours as one that ran through (the
  * timelines of a crash-and-restart run equal a single run's). Entities are loaded lazily, a run
  * of events at a time (`missing` then `load`, before the run is processed), and the least
- * recently used beyond `maxEntities` are dropped after a commit (`trim`), so memory stays bounded
- * by `maxEntities × maxNeighbours` whatever the number of entities.
+ * recently used beyond `maxEntities` (to within half of it, see `missing`) are dropped after a
+ * commit (`trim`), so memory stays bounded by `maxEntities × maxNeighbours` whatever the number
+ * of entities. Which entities are dropped changes only what is loaded again, never what is seen.
  */
 export class LinkGraph {
-  /** Entity → its neighbourhood. Map order is least recently used first. */
+  /** Entity → its neighbourhood. Map order is least recently moved to the end first (`missing`). */
   readonly #neighbours = new Map<string, Neighbourhood>();
   readonly #maxNeighbours: number;
   readonly #maxEntities: number;
   readonly #open: OpenSubjects;
   #complete: boolean;
+  /** How many times an entity was set at the end of `#neighbours` (added, loaded or moved). */
+  #moved = 0;
+  /** An entity in use moves to the end once more than this many were set there since it was (`missing`). */
+  readonly #moveAfter: number;
 
   constructor(options: LinkGraphOptions = {}) {
     this.#maxNeighbours = options.maxNeighbours ?? 64;
     this.#maxEntities = options.maxEntities ?? 200_000;
+    this.#moveAfter = Math.floor(this.#maxEntities / 2);
     this.#complete = options.complete ?? false;
     this.#open = options.openCases ?? noOpenCases;
   }
 
-  /** The entities among `entities` that must be loaded from the store before use (marks the others as used). */
-  missing(entities: Iterable<string>): string[] {
+  /**
+   * The entities of `events` that must be loaded from the store before use (marks the others as
+   * used), each once. Each event's `held` is set to the neighbourhood of each of its keys that the
+   * graph holds (`undefined` for the others), which `add` takes so as not to look them up again:
+   * they stay the graph's until the next `load` or `trim`, which the engine calls only before
+   * `missing` and after the run is committed. An entity held is moved to the end of the Map (the
+   * most recently used) only when more than `maxEntities / 2` entities were set there since it
+   * last was: until then fewer than half of those kept stand after it, so `trim` cannot drop it,
+   * and a graph whose entities in use fit in half of it moves none (a Map delete and set per
+   * entity of every event, on a Map of tens of thousands, was a good part of the graph's cost).
+   */
+  missing(events: readonly EntitiesHeld[]): string[] {
     const missing = new Set<string>();
-    for (const entity of entities) {
-      const known = this.#neighbours.get(entity);
-      if (known !== undefined) {
-        this.#neighbours.delete(entity);
-        this.#neighbours.set(entity, known);
-      } else if (!this.#complete) missing.add(entity);
+    for (const event of events) {
+      const held: (Neighbourhood | undefined)[] = [];
+      for (const entity of event.keys) {
+        const known = this.#neighbours.get(entity);
+        held.push(known);
+        if (known !== undefined) {
+          if (this.#moved - known.placed > this.#moveAfter) {
+            this.#neighbours.delete(entity);
+            this.#place(entity, known);
+          }
+        } else if (!this.#complete) missing.add(entity);
+      }
+      event.held = held;
     }
     return [...missing];
+  }
+
+  /** Sets `hood` as `entity`'s at the end of the Map (the most recently used). */
+  #place(entity: string, hood: Neighbourhood): void {
+    hood.placed = ++this.#moved;
+    this.#neighbours.set(entity, hood);
   }
 
   /** Sets an entity's neighbours as the store has them (any number; the top `maxNeighbours` are kept). */
@@ -138,13 +191,17 @@ export class LinkGraph {
       .sort((a, b) => (ranksAbove(a.lastSeen, a.neighbour, b.lastSeen, b.neighbour) ? -1 : 1))
       .slice(0, this.#maxNeighbours);
     this.#neighbours.delete(entity);
-    this.#neighbours.set(entity, neighbourhood(new Map(ranked.map((item) => [item.neighbour, item.lastSeen]))));
+    this.#place(entity, neighbourhood(new Map(ranked.map((item) => [item.neighbour, item.lastSeen]))));
   }
 
-  /** Records a link seen at `time` (both ways). Both entities must have been loaded (`missing`). */
-  add(from: string, to: string, time: string): void {
-    this.#link(from, to, time);
-    this.#link(to, from, time);
+  /**
+   * Records a link seen at `time` (both ways). Both entities must have been loaded (`missing`);
+   * `fromHeld` and `toHeld` are their neighbourhoods as `missing` noted them (`EntitiesHeld`), when
+   * it did.
+   */
+  add(from: string, to: string, time: string, fromHeld?: Neighbourhood, toHeld?: Neighbourhood): void {
+    this.#link(from, to, time, fromHeld);
+    this.#link(to, from, time, toHeld);
   }
 
   /**
@@ -171,7 +228,7 @@ export class LinkGraph {
     return hood.open;
   }
 
-  /** Drops the least recently used entities beyond `maxEntities` (call when every link seen is stored). */
+  /** Drops the entities beyond `maxEntities` least recently moved to the end (call when every link seen is stored). */
   trim(): void {
     let excess = this.#neighbours.size - this.#maxEntities;
     if (excess <= 0) return;
@@ -182,13 +239,13 @@ export class LinkGraph {
     }
   }
 
-  #link(entity: string, neighbour: string, time: string): void {
-    let hood = this.#neighbours.get(entity);
+  #link(entity: string, neighbour: string, time: string, held: Neighbourhood | undefined): void {
+    let hood = held ?? this.#neighbours.get(entity);
     if (hood === undefined) {
       // Not loaded: the store has this entity's older links; it is loaded (with this one) when needed.
       if (!this.#complete) return;
       hood = neighbourhood(new Map());
-      this.#neighbours.set(entity, hood);
+      this.#place(entity, hood);
     }
     const list = hood.seen;
     const seen = list.get(neighbour);
@@ -250,7 +307,7 @@ function stillOpen(hood: Neighbourhood, open: OpenSubjects): boolean {
 }
 
 function neighbourhood(seen: Map<string, string>): Neighbourhood {
-  return { seen, openVersion: -1, open: noNeighbours, rankedKeys: undefined, rankedSeen: undefined };
+  return { seen, placed: 0, openVersion: -1, open: noNeighbours, rankedKeys: undefined, rankedSeen: undefined };
 }
 
 /** The neighbourhood's neighbours from the lowest ranked up (built on first use, then kept in step). */

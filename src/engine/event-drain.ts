@@ -1,9 +1,9 @@
 import { isActive } from '../cases/index.js';
 import type { EngineError } from '../core/index.js';
-import { entityKey, type LoggedEvent } from '../events/index.js';
+import type { LoggedEvent } from '../events/index.js';
 import type { DrainStart } from './drain-start.js';
 import type { DeadLetter, EngineBatch, EngineStore } from './engine-store.js';
-import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
+import { type EventKeys, emptyWrites, eventKeys, type ProcessorState, processEvent } from './event-processor.js';
 import {
   batchOf,
   deadLetterOf,
@@ -227,23 +227,24 @@ export class EventDrain {
         if (this.#askedAgain) continue;
         return;
       }
-      await this.#withRetry(() => this.#loadLinks(events));
+      const keys = events.map((event) => eventKeys(this.#state.registry, event));
+      await this.#withRetry(() => this.#loadLinks(keys));
       await this.#withRetry(() => this.#syncChangedCases());
-      this.#uncommitted = events.map((event) => this.#process(event));
+      this.#uncommitted = events.map((event, index) => this.#process(event, keys[index]));
       this.#sinceSnapshot += events.length;
       await this.#commitUncommitted();
     }
   }
 
   /** Processes one event into its own writes, so that a failure drops its writes only. */
-  #process(event: LoggedEvent): EventOutcome {
+  #process(event: LoggedEvent, keys?: EventKeys): EventOutcome {
     if (event.seq > this.#replayUntil) this.#replayDone();
     const writes = emptyWrites();
     const derivationFailure = this.#derivationFailures.get(event.seq);
     if (derivationFailure !== undefined) this.#derivationFailures.delete(event.seq);
     let verdict: Verdict;
     try {
-      verdict = processEvent(this.#state, event, writes);
+      verdict = processEvent(this.#state, event, writes, keys);
     } catch (error) {
       return failedOutcome(event, deadLetterOf(event, error));
     }
@@ -418,13 +419,11 @@ export class EventDrain {
     return failure;
   }
 
-  /** Loads from the store the links of the run's entities that the in-memory graph does not hold. */
-  async #loadLinks(events: readonly LoggedEvent[]): Promise<void> {
-    const keys: string[] = [];
-    for (const event of events) {
-      for (const [role, id] of Object.entries(event.entities))
-        keys.push(entityKey(this.#state.registry.entityType(event.type, role), id));
-    }
+  /**
+   * Loads from the store the links of the run's entities that the in-memory graph does not hold
+   * (`keys`: each event's entity keys, `eventKeys`, which processing then uses too).
+   */
+  async #loadLinks(keys: readonly EventKeys[]): Promise<void> {
     const missing = this.#state.links.missing(keys);
     if (missing.length === 0) return;
     const found = await this.#store.linkNeighbours(missing, 64);

@@ -12,7 +12,7 @@ import type { FeatureSpec, FeatureStore } from '../features/index.js';
 import type { RuleContext, RuleHit, RuleHitRecord, RuleSet } from '../rules/index.js';
 import type { TypologyContribution, TypologyScores } from '../typologies/index.js';
 import type { LabelRecord } from './engine-store.js';
-import { type LinkGraph, linksOf } from './entity-links.js';
+import { type EntitiesHeld, type LinkGraph, linksOf } from './entity-links.js';
 import { applyHit, type EventContext, type TimelineEntry } from './hit-effects.js';
 import type { LabelCache } from './label-cache.js';
 import { ruleFeatures } from './rule-features.js';
@@ -54,14 +54,21 @@ export interface ProcessorState {
  * applies the active hits' effects in memory (`applyHit`), joins the event to the open cases it
  * touches, records its links, and returns the verdict and the writes to commit. Deterministic for
  * a given state, which is what makes replay after a crash exact: each step runs in this order,
- * hits in the rule set's order, effects in each hit's order.
+ * hits in the rule set's order, effects in each hit's order. `keys` are the event's `eventKeys`
+ * when the caller built them (the drain, which looked the run's links up with them).
  */
-export function processEvent(state: ProcessorState, logged: LoggedEvent, writes: PendingWrites): Verdict {
+export function processEvent(
+  state: ProcessorState,
+  logged: LoggedEvent,
+  writes: PendingWrites,
+  keys?: EventKeys,
+): Verdict {
   if (logged.unreadable !== undefined) throw new EngineError('EVENT_UNREADABLE', logged.unreadable);
   const event: EngineEvent = logged;
-  const keyOf = entityKeysOf(state, event);
+  const own = keys ?? eventKeys(state.registry, event);
+  const keyOf = entityKeysOf(state, event, own);
   state.features.apply(event);
-  const evaluation = state.rules().evaluate(ruleInput(state, event, keyOf));
+  const evaluation = state.rules().evaluate(ruleInput(state, event, own));
   const context: EventContext = {
     state,
     logged,
@@ -78,8 +85,8 @@ export function processEvent(state: ProcessorState, logged: LoggedEvent, writes:
   // threshold on this event is judged with them in, whatever the rules' order.
   for (const hit of evaluation.hits) if (mitigates(hit)) applyHit(context, hit);
   for (const hit of evaluation.hits) if (!mitigates(hit)) applyHit(context, hit);
-  joinOpenCases(context);
-  recordLinks(context);
+  joinOpenCases(context, own);
+  recordLinks(context, own);
   writes.cases.push(...context.cases.updates(event.time));
   const { verdict, score, reasons } = context.outcome;
   return { eventId: event.id, verdict, score, reasons, hits: hitSummaries(evaluation.hits) };
@@ -91,24 +98,45 @@ function mitigates(hit: RuleHit): boolean {
 }
 
 /**
+ * The entity keys of an event's own roles (`entityKey` of each role's entity type and id), in two
+ * lists in step, and the link graph's neighbourhoods of them once it looked them up (`held`).
+ */
+export interface EventKeys extends EntitiesHeld {
+  readonly roles: string[];
+  readonly keys: string[];
+}
+
+/**
+ * Every role of the event with its entity key (`EventKeys`), in the order of its `entities`: what
+ * the drain builds once per event to load the run's link neighbourhoods and then hands to
+ * `processEvent`, so that each key is one string, built, flattened and hashed once.
+ */
+export function eventKeys(registry: EventTypeRegistry, event: EngineEvent): EventKeys {
+  const roles = Object.keys(event.entities);
+  const keys: string[] = [];
+  for (const role of roles) keys.push(entityKey(registry.entityType(event.type, role), event.entities[role] as string));
+  return { roles, keys };
+}
+
+/**
  * The entity key of a role's id in this event (`entityKey` of the role's entity type). The key of
  * each of the event's own entities is built once and then the same string, because every step of
  * `processEvent` looks the same entities up (labels, links, cases): one string is flattened and
- * hashed once, where a new one per lookup was built, flattened and hashed again each time.
+ * hashed once, where a new one per lookup was built, flattened and hashed again each time. `known`
+ * holds them all (`eventKeys`, the same strings the drain looked the links up with).
  */
-function entityKeysOf(state: ProcessorState, event: EngineEvent): (role: string, id: string) => string {
+function entityKeysOf(
+  state: ProcessorState,
+  event: EngineEvent,
+  known: EventKeys,
+): (role: string, id: string) => string {
   // An event names a handful of roles: two short lists searched in order cost less to make and
   // to read than a Map per event.
-  const roles: string[] = [];
-  const keys: string[] = [];
+  const { roles, keys } = known;
   return (role, id) => {
     if (event.entities[role] !== id) return entityKey(state.registry.entityType(event.type, role), id);
     const at = roles.indexOf(role);
-    if (at >= 0) return keys[at] as string;
-    const key = entityKey(state.registry.entityType(event.type, role), id);
-    roles.push(role);
-    keys.push(key);
-    return key;
+    return at >= 0 ? (keys[at] as string) : entityKey(state.registry.entityType(event.type, role), id);
   };
 }
 
@@ -116,14 +144,10 @@ function entityKeysOf(state: ProcessorState, event: EngineEvent): (role: string,
  * What the rules see of an event: the event, its features (`ruleFeatures`: every feature, by
  * name, worked out when first read) and each role's labels at the event's time.
  */
-function ruleInput(
-  state: ProcessorState,
-  event: EngineEvent,
-  keyOf: (role: string, id: string) => string,
-): RuleContext {
+function ruleInput(state: ProcessorState, event: EngineEvent, { roles, keys }: EventKeys): RuleContext {
   const labels: Record<string, string[]> = {};
-  for (const [role, id] of Object.entries(event.entities))
-    labels[role] = state.labels.labelsOf(keyOf(role, id), event.timeMs);
+  for (let index = 0; index < roles.length; index++)
+    labels[roles[index] as string] = state.labels.labelsOf(keys[index] as string, event.timeMs);
   return { event, features: ruleFeatures(state, event), labels };
 }
 
@@ -153,16 +177,15 @@ function timelineEntryOnce(state: ProcessorState, event: EngineEvent): () => Tim
  * Every event on an entity with an open case, or linked to one, joins its timeline, with its
  * active hits (a payment to a handle named in a chat brings its indicator hits to the chat's case).
  */
-function joinOpenCases(context: EventContext): void {
-  const { state, event, cases } = context;
+function joinOpenCases(context: EventContext, { keys }: EventKeys): void {
+  const { state, cases } = context;
   if (state.openCases.size === 0) return;
   let entries: TimelineEntry[] | undefined;
   const joining = () => {
     entries ??= [context.eventEntry(), ...context.hitEntries];
     return entries;
   };
-  for (const [role, id] of Object.entries(event.entities)) {
-    const entity = context.keyOf(role, id);
+  for (const entity of keys) {
     if (cases.hasCase(entity)) cases.join(entity, joining());
     for (const neighbour of state.links.openNeighbours(entity)) {
       cases.join(neighbour, joining());
@@ -171,12 +194,6 @@ function joinOpenCases(context: EventContext): void {
 }
 
 /** The entity links the event shows, added to the graph and to the writes. */
-function recordLinks(context: EventContext): void {
-  const { state, event, writes } = context;
-  const first = writes.links.length;
-  linksOf(event, context.keyOf, writes.links);
-  for (let index = first; index < writes.links.length; index++) {
-    const link = writes.links[index] as LinkObservation;
-    state.links.add(link.from, link.to, link.time);
-  }
+function recordLinks(context: EventContext, keys: EventKeys): void {
+  linksOf(context.event, keys, context.writes.links, context.state.links);
 }

@@ -339,6 +339,51 @@ describe('sqliteEngineWriter', () => {
     );
   });
 
+  test('an append after the log counted past its last row gives the seqs SQLite gave, as the Kysely path does', async () => {
+    // The last row deleted: `autoincrement` goes on from its counter, not from the largest seq
+    // left, and a row skipped as a repeat used a number up too: the seqs are not the largest
+    // seq plus one, two…, and the fast path must take them from the rows.
+    const results: Record<string, { appended: unknown; rows: Record<string, unknown[]> }> = {};
+    for (const path of ['fast', 'kysely'] as const) {
+      const opened = await openEngineStore(join(directory, `counter-${path}`), path);
+      try {
+        await opened.store.events.append([event('e1', 1), event('e2', 2), event('e3', 3)]);
+        const deleteLast = () => {
+          const connection = new BetterSqlite3(opened.file);
+          try {
+            connection.prepare('delete from events where seq = (select max(seq) from events)').run();
+          } finally {
+            connection.close();
+          }
+        };
+        deleteLast();
+        const appended = [
+          // A repeat among them.
+          await opened.store.events.append([event('e4', 4), event('e1', 1), event('e5', 5), event('e3', 3)]),
+        ];
+        deleteLast();
+        // No repeat: every row inserted, but not after the largest seq left.
+        appended.push(await opened.store.events.append([event('e6', 6), event('e7', 7)]));
+        results[path] = { appended, rows: engineRows(opened.file) };
+      } finally {
+        await opened.close();
+      }
+    }
+    assert.deepEqual(results.fast, results.kysely);
+    assert.deepEqual(results.fast?.appended, [
+      [
+        { stored: true, seq: 4 },
+        { stored: false, seq: 1 },
+        { stored: true, seq: 6 },
+        { stored: true, seq: 7 },
+      ],
+      [
+        { stored: true, seq: 8 },
+        { stored: true, seq: 9 },
+      ],
+    ]);
+  });
+
   test('a case opened and joined in one commit, and one entry added to several cases, are written as the Kysely path writes them', async () => {
     // One event's own entry, the same object in the update of each case it joins.
     const shared = {
