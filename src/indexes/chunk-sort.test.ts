@@ -5,7 +5,7 @@ import { type BucketHeads, bucketHeads, emptyBucket } from './bucket-heads.js';
 import { chunkKey } from './chunk-layout.js';
 import { chunkSortScratch, sortChunk } from './chunk-sort.js';
 
-/** The CSR table by definition: for each key, the ascending slots whose chunk key it is. */
+/** The chunk table by definition: for each key, the ascending slots whose chunk key it is. */
 function referenceBuckets(words: Uint32Array, count: number, start: number, bits: number): Map<number, number[]> {
   const buckets = new Map<number, number[]>();
   for (let slot = 0; slot < count; slot++) {
