@@ -10,25 +10,32 @@ const chunkKey = importedChunkKey;
 const directBits = 12;
 
 /**
- * Reusable memory for `sortChunk`: three `Uint32Array`s of one entry per slot (12 bytes per
+ * Reusable memory for `sortChunk`: four `Uint32Array`s of one entry per slot (16 bytes per
  * entry). A rebuild allocates it once for all chunks and drops it afterwards.
  */
 export interface ChunkSortScratch {
   /** After `sortChunk`: the chunk keys in ascending order (first `count`). */
   readonly keys: Uint32Array;
+  /** Where `StaticTables.rebuild` has `sortChunk` put the slots in key order (its `entries`). */
+  readonly slots: Uint32Array;
   readonly otherKeys: Uint32Array;
   readonly otherSlots: Uint32Array;
 }
 
 /** Scratch for sorting `count` slots. */
 export function chunkSortScratch(count: number): ChunkSortScratch {
-  return { keys: new Uint32Array(count), otherKeys: new Uint32Array(count), otherSlots: new Uint32Array(count) };
+  return {
+    keys: new Uint32Array(count),
+    slots: new Uint32Array(count),
+    otherKeys: new Uint32Array(count),
+    otherSlots: new Uint32Array(count),
+  };
 }
 
 /**
  * Sorts slots `[0, count)` of `words` by their `bits`-bit chunk key starting at bit `start`
  * (stable, so ascending slots within a key): the slots go to `entries[0..count)` and the keys,
- * in the same order, to `scratch.keys`, from which `bucketOffsets` builds the bucket offsets.
+ * in the same order, to `scratch.keys`, from which `bucketHeads` builds the table.
  *
  * A plain counting sort over 24-bit keys would scatter 10M increments and writes over a 64 MB
  * histogram, a cache (and, in a VM, TLB) miss each. Keys longer than 12 bits are instead sorted

@@ -110,7 +110,7 @@ describe('multi-index exactness on pigeonhole-tight neighbours', () => {
     assert.equal(hits, queries.length);
   });
 
-  test('massively repeated hashes: overflowing candidate batches, plain offsets, long delta chains', () => {
+  test('massively repeated hashes: overflowing candidate batches, spilled buckets of 70,000, long delta chains', () => {
     const repeated = wordsToPdqHash(Uint32Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
     const near = wordsToPdqHash(Uint32Array.from([1, 2, 3, 4, 5, 6, 7, 9]));
     const index = new MultiIndexPdqIndex({ rebuildMinimum: 100_000 });
@@ -120,7 +120,7 @@ describe('multi-index exactness on pigeonhole-tight neighbours', () => {
     const owners = Int32Array.from({ length: 70_000 }, (_, i) => i + 1);
     index.addMany(owners, words);
     reference.addMany(owners, words);
-    index.rebuild(); // 70,000 entries in one bucket of every chunk: plain offsets
+    index.rebuild(); // 70,000 entries in one bucket of every chunk, spilled
     for (let owner = 70_001; owner <= 75_000; owner++) {
       const value = owner % 2 === 0 ? near : repeated;
       index.add(owner, value); // 5,000 entries on one delta chain per chunk

@@ -81,7 +81,7 @@ export function pdqIndexStats(
  * The PDQ index Prevail matches with: exact multi-index hashing (see `chunk-layout.ts`), exact
  * for radius ≤ 31 by the pigeonhole argument, and a linear scan, still exact, for larger radii.
  *
- * Entries live in a `PdqEntryStore`; static CSR tables (`StaticTables`) cover the slots present
+ * Entries live in a `PdqEntryStore`; static chunk tables (`StaticTables`) cover the slots present
  * at the last build, a `DeltaTables` covers those added since, and removals are tombstones.
  * Every change is visible to the next query. When the delta or the tombstones outgrow their
  * threshold the index is marked stale and the next chunk search rebuilds it first

@@ -42,7 +42,7 @@ export interface SharedPdqOptions extends Omit<MultiIndexPdqOptions, 'chunks' | 
 }
 
 /**
- * The PDQ multi-index (the same structure and search as `MultiIndexPdqIndex`: static CSR tables,
+ * The PDQ multi-index (the same structure and search as `MultiIndexPdqIndex`: static chunk tables,
  * a delta, tombstones) with every array on `SharedArrayBuffer`s, so that worker threads answer
  * lookups from the same memory (`PdqLookupPool`), nothing copied. This thread is the one writer.
  *

@@ -1,4 +1,4 @@
-import { type BucketOffsets, bucketBounds, bucketOffsets, offsetsBytes } from './bucket-offsets.js';
+import { type BucketHeads, bucketHeads, emptyBucket, headsBytes } from './bucket-heads.js';
 import { type ChunkLayout, chunkKey } from './chunk-layout.js';
 import { type ChunkSortScratch, chunkSortScratch, sortChunk } from './chunk-sort.js';
 import { verifySlots } from './hamming-kernels.js';
@@ -19,16 +19,16 @@ export const candidateBatch = 2048;
 export interface StaticTableParts {
   readonly layout: ChunkLayout;
   readonly size: number;
-  readonly offsets: readonly BucketOffsets[];
-  readonly entries: readonly Uint32Array[];
+  readonly buckets: readonly BucketHeads[];
 }
 
 /**
- * The static part of the multi-index: for each chunk, a compressed-sparse-row table from chunk
- * key to the slots holding that key (bucket offsets for 2^bits + 1 keys, see `BucketOffsets`,
- * and `entries`: one slot per entry, ascending within a key). Built in O(entries) per chunk by
- * a radix sort, with no per-entry objects: 4 bytes per entry per chunk plus about 2 × 2^bits
- * per chunk (at 10M entries with 11 chunks: 440 MB of entries, 224 MB of offsets).
+ * The static part of the multi-index: for each chunk, a table from chunk key to the slots holding
+ * that key (`BucketHeads`: a head per key, 2^bits, holding the slot itself when the key has one
+ * entry, and the slots of the buckets of two or more, ascending within a key, in `spill`). Built
+ * in O(entries) per chunk by a radix sort, with no per-entry objects: 4 bytes per key plus 4 per
+ * entry of a bucket of two or more (at 10M entries with 11 chunks: 448 MB of heads, about 280 MB
+ * of spill).
  *
  * It covers slots `[0, size)` of the store as they were at build time; later additions live in
  * the delta tables, and removals are tombstones skipped when verifying.
@@ -37,11 +37,10 @@ export class StaticTables {
   /** Slots covered: `[0, size)`. */
   size = 0;
   private layoutInUse: ChunkLayout | undefined;
-  private offsets: BucketOffsets[] = [];
-  private entries: Uint32Array[] = [];
+  private buckets: BucketHeads[] = [];
   private readonly probes = new Uint32Array(maxProbeKeys);
-  private readonly starts = new Uint32Array(maxProbeKeys);
-  private readonly ends = new Uint32Array(maxProbeKeys);
+  /** The head of each probe, then the spill start of each probe's bucket of two or more. */
+  private readonly heads = new Int32Array(maxProbeKeys);
   private readonly candidates = new Uint32Array(candidateBatch);
   /** The last sort scratch, while V8 has not collected it (see `rebuild`). */
   private scratch: WeakRef<ChunkSortScratch> | undefined;
@@ -58,7 +57,7 @@ export class StaticTables {
   parts(): StaticTableParts | undefined {
     const layout = this.layoutInUse;
     if (layout === undefined) return undefined;
-    return { layout, size: this.size, offsets: [...this.offsets], entries: [...this.entries] };
+    return { layout, size: this.size, buckets: [...this.buckets] };
   }
 
   /**
@@ -69,8 +68,7 @@ export class StaticTables {
     const tables = new StaticTables();
     tables.layoutInUse = parts.layout;
     tables.size = parts.size;
-    tables.offsets = [...parts.offsets];
-    tables.entries = [...parts.entries];
+    tables.buckets = [...parts.buckets];
     return tables;
   }
 
@@ -82,19 +80,19 @@ export class StaticTables {
   /** Bytes held by the tables. */
   get bytes(): number {
     let total = 0;
-    for (const table of this.offsets) total += offsetsBytes(table);
-    for (const table of this.entries) total += table.byteLength;
+    for (const table of this.buckets) total += headsBytes(table);
     return total;
   }
 
   /**
    * Builds every table for slots `[0, count)` of `words` with `layout`, replacing the current
-   * ones. Each chunk's arrays are reused when large enough (entries arrays are allocated for
-   * `capacity` slots, the store's capacity, so that they outlive the next few rebuilds), because
-   * V8 frees a dropped array only at its next garbage collection: allocating fresh tables while
-   * the old ones await collection would hold both, 660 MB more at 10M entries. The sort scratch
-   * (12 bytes per entry) is the only transient memory; it is held through a `WeakRef`, so that a
-   * rebuild reuses the previous one if V8 has not collected it yet instead of adding a second.
+   * ones. Each chunk's arrays are reused when large enough (spill arrays are allocated for
+   * `capacity` slots, the store's capacity, so that they outlive the next few rebuilds; the
+   * part never written stays virtual), because V8 frees a dropped array only at its next garbage
+   * collection: allocating fresh tables while the old ones await collection would hold both,
+   * 700 MB more at 10M entries. The sort scratch (16 bytes per entry) is the only transient
+   * memory; it is held through a `WeakRef`, so that a rebuild reuses the previous one if V8 has
+   * not collected it yet instead of adding a second.
    */
   rebuild(words: Uint32Array, count: number, layout: ChunkLayout, capacity: number): void {
     let scratch = this.scratch?.deref();
@@ -104,17 +102,25 @@ export class StaticTables {
     }
     for (let chunk = 0; chunk < layout.count; chunk++) {
       const bits = layout.bits[chunk] as number;
-      let entries = this.entries[chunk];
-      if (entries === undefined || entries.length < count) {
-        this.entries[chunk] = new Uint32Array(0);
-        entries = this.memory.u32(Math.max(count, capacity));
+      const previous = this.buckets[chunk];
+      let spill = previous?.spill;
+      if (spill === undefined || spill.length < count) {
+        if (previous !== undefined)
+          this.buckets[chunk] = { heads: previous.heads, spill: new Int32Array(0), spilled: 0 };
+        spill = this.memory.i32(Math.max(count, capacity));
       }
-      sortChunk(words, count, layout.starts[chunk] as number, bits, entries, scratch);
-      this.offsets[chunk] = bucketOffsets(scratch.keys, count, bits, this.offsets[chunk], this.memory);
-      this.entries[chunk] = entries;
+      sortChunk(words, count, layout.starts[chunk] as number, bits, scratch.slots, scratch);
+      this.buckets[chunk] = bucketHeads(
+        scratch.keys,
+        scratch.slots,
+        count,
+        bits,
+        spill,
+        this.buckets[chunk],
+        this.memory,
+      );
     }
-    this.offsets.length = layout.count;
-    this.entries.length = layout.count;
+    this.buckets.length = layout.count;
     this.layoutInUse = layout;
     this.size = count;
   }
@@ -124,17 +130,17 @@ export class StaticTables {
    * the query (`query[0..8)`), recording live slots within `radius` in `hits`. Candidates are
    * verified duplicates included (see `HitList`). `radius` must be ≤ 31.
    *
-   * The work is done in passes over small scratch arrays (bucket bounds of every probe, then
-   * the slots of those buckets, then their hashes) rather than bucket by bucket: each pass
-   * issues independent memory reads that the CPU overlaps, where the nested loop would chain
-   * three dependent cache misses (bounds → slot → hash) per probe. At 10M entries this is what
-   * keeps a query under a millisecond.
+   * The work is done in passes over small scratch arrays (the head of every probe, then the
+   * spilled buckets, then the candidates' hashes) rather than bucket by bucket: each pass issues
+   * independent memory reads that the CPU overlaps, where the nested loop would chain dependent
+   * cache misses (head → spill → hash) per probe. A one-entry bucket's slot is its head, so it
+   * costs one read before verification; only buckets of two or more read the spill.
    */
   search(words: Uint32Array, owners: Int32Array, query: Uint32Array, radius: number, hits: HitList): void {
     const layout = this.layoutInUse;
     if (layout === undefined || this.size === 0) return;
     const radii = layout.radii[radius] as readonly number[];
-    const { probes, starts, ends, candidates } = this;
+    const { probes, heads, candidates } = this;
     const capacity = candidates.length;
     let count = 0;
     let touched = 0;
@@ -142,22 +148,42 @@ export class StaticTables {
       const bits = layout.bits[chunk] as number;
       const key = chunkKey(query, 0, layout.starts[chunk] as number, bits);
       const probeCount = probeKeys(key, bits, radii[chunk] as number, probes);
-      const entries = this.entries[chunk] as Uint32Array;
-      touched ^= bucketBounds(this.offsets[chunk] as BucketOffsets, probes, probeCount, starts, ends);
-      // Touch the first entry of every non-empty bucket before copying any, so that the misses
-      // overlap (an empty bucket reads the always-cached entries[0] instead).
-      for (let p = 0; p < probeCount; p++) {
-        const start = starts[p] as number;
-        touched ^= entries[(ends[p] as number) > start ? start : 0] as number;
+      const table = this.buckets[chunk] as BucketHeads;
+      const chunkHeads = table.heads;
+      const spill = table.spill;
+      // A short loop of independent loads, so that the misses overlap.
+      for (let p = 0; p < probeCount; p++) heads[p] = chunkHeads[probes[p] as number] as number;
+      // One-entry buckets become candidates; the spill starts of the others are kept (in `heads`,
+      // below the probes still to read) and touched, so that those misses overlap too.
+      if (count + probeCount > capacity) {
+        touched ^= verifySlots(words, owners, candidates, count, query, radius, hits);
+        count = 0;
       }
+      let spilled = 0;
       for (let p = 0; p < probeCount; p++) {
-        const end = ends[p] as number;
-        for (let e = starts[p] as number; e < end; e++) {
+        const head = heads[p] as number;
+        if (head >= 0) {
+          candidates[count++] = head;
+        } else if (head !== emptyBucket) {
+          const start = -2 - head;
+          heads[spilled++] = start;
+          touched ^= spill[start] as number;
+        }
+      }
+      for (let s = 0; s < spilled; s++) {
+        let e = heads[s] as number;
+        for (;;) {
           if (count === capacity) {
             touched ^= verifySlots(words, owners, candidates, count, query, radius, hits);
             count = 0;
           }
-          candidates[count++] = entries[e] as number;
+          const slot = spill[e++] as number;
+          if (slot >= 0) {
+            candidates[count++] = slot;
+          } else {
+            candidates[count++] = ~slot;
+            break;
+          }
         }
       }
       if (count >= verifyBatch) {
