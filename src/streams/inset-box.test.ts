@@ -46,6 +46,36 @@ describe('insetBox (a picture pasted into a frame)', () => {
     assert.equal(insetBox(pictureInPicture(0, { x: 2, y: 2, width: 316, height: 176 })), undefined, 'over 80 %');
   });
 
+  test("an inset whose side has the background's luma is widened to 16:9 when its top and bottom run on; a 4:3 inset is not", () => {
+    // 160×90 at (100, 50): rings, then a band of its last 30 columns at luma 120, the luma of the
+    // background to its right, so its right side shows no step; above and below the band the
+    // background is dark, so the top and bottom steps run along the band.
+    const inset = { x: 100, y: 50, width: 160, height: 90 };
+    const rgb = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= inset.x && x < inset.x + inset.width && y >= inset.y && y < inset.y + inset.height;
+        let value = x >= inset.x + inset.width ? 120 : 20;
+        if (inside)
+          value = x >= inset.x + 130 ? 120 : Math.round(170 + 40 * Math.sin(Math.hypot(x - inset.x, y - inset.y) / 10));
+        rgb.set([value, value, value], (y * width + x) * 3);
+      }
+    }
+    const found = insetBox({ width, height, rgb });
+    assert.ok(found !== undefined, 'no inset found');
+    assert.ok(
+      Math.abs(found.x - inset.x) <= 2 &&
+        Math.abs(found.y - inset.y) <= 2 &&
+        Math.abs(found.width - inset.width) <= 2 &&
+        Math.abs(found.height - inset.height) <= 2,
+      `the whole 16:9 inset, not the part left of the band: ${JSON.stringify(found)}`,
+    );
+    // A 4:3 inset with all four sides over the smooth background stays 4:3.
+    const square = { x: 60, y: 40, width: 120, height: 90 };
+    const kept = insetBox(pictureInPicture(3, square));
+    assert.ok(kept !== undefined && Math.abs(kept.width - square.width) <= 2, JSON.stringify(kept));
+  });
+
   test('the small-inset search finds an inset under 4 % of the frame that the default search leaves', () => {
     // 56×32 of 320×180: 3.1 % of the frame, sides 17.5 % and 17.8 %.
     const inset = { x: 248, y: 132, width: 56, height: 32 };

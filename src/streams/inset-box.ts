@@ -28,6 +28,19 @@ const maximumLines = 48;
 /** How far (pixels) the ends of a left and a right edge may disagree and still be one rectangle's. */
 const cornerTolerance = 6;
 
+/**
+ * The shapes videos are made in (16:9, 4:3). An inset's side is lost where its picture's edge
+ * column has the background's luma (a dark picture over a dark background, a colour step with no
+ * luma step); the rectangle then found ends at a straight edge inside the picture (`testsrc2`'s
+ * own bars: 134 of 160 columns). So a rectangle narrower than one of these shapes is also tried
+ * widened to it, to the right and to the left, and kept only if the top and bottom steps run
+ * along the added columns as well.
+ */
+const videoAspects = [16 / 9, 4 / 3] as const;
+
+/** A rectangle this close to a video shape (relative) is taken as that shape, not widened. */
+const aspectTolerance = 0.03;
+
 interface EdgeLine {
   /** The column (vertical line: pixel `at` is the first right of the step) or row. */
   readonly at: number;
@@ -90,7 +103,7 @@ export function insetBoxes(frame: RgbFrame, search: InsetSearch = defaultInsetSe
   const vertical = edgeLines(steps, width, height, search.minimumSideShare);
   if (vertical.length < 2) return [];
   const minimumWidth = Math.max(16, Math.round(width * search.minimumSideShare));
-  const candidates: FrameBox[] = [];
+  const candidates: Candidate[] = [];
   for (const left of vertical) {
     for (const right of vertical) {
       if (right.at - left.at < minimumWidth) continue;
@@ -101,20 +114,55 @@ export function insetBoxes(frame: RgbFrame, search: InsetSearch = defaultInsetSe
       const box = { x: left.at, y: top, width: right.at - left.at, height: bottom - top + 1 };
       const share = (box.width * box.height) / (width * height);
       if (share < search.minimumShare || share > insetShares.maximum) continue;
-      candidates.push(box);
+      candidates.push({ box, from: box.x, to: box.x + box.width });
+      for (const widened of widenedToVideoShapes(box, width)) {
+        const widenedShare = (widened.box.width * widened.box.height) / (width * height);
+        if (widenedShare <= insetShares.maximum) candidates.push(widened);
+      }
     }
   }
   // Largest first; the step tests (the costly part) only for rectangles that would be kept.
-  candidates.sort((a, b) => b.width * b.height - a.width * a.height);
+  candidates.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
   const found: FrameBox[] = [];
-  for (const box of candidates) {
+  for (const { box, from, to } of candidates) {
     if (found.length >= search.limit) break;
     if (found.some((other) => nearlySame(other, box))) continue;
     if (!horizontalStep(luma, width, height, box.x, box.x + box.width, box.y)) continue;
     if (!horizontalStep(luma, width, height, box.x, box.x + box.width, box.y + box.height)) continue;
+    // A widened rectangle: its top and bottom steps must run along the added columns too (a 4:3
+    // inset widened to 16:9 would otherwise pass on its own 75 %).
+    if (from > box.x && !horizontalStep(luma, width, height, box.x, from, box.y)) continue;
+    if (from > box.x && !horizontalStep(luma, width, height, box.x, from, box.y + box.height)) continue;
+    const right = box.x + box.width;
+    if (to < right && !horizontalStep(luma, width, height, to, right, box.y)) continue;
+    if (to < right && !horizontalStep(luma, width, height, to, right, box.y + box.height)) continue;
     found.push(box);
   }
   return found;
+}
+
+/** A rectangle to test, and the columns `from`..`to` its two edge lines bound (all of it unless widened). */
+interface Candidate {
+  readonly box: FrameBox;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * `box` widened to each video shape it is narrower than (`videoAspects`), its height kept, to the
+ * right (its left edge kept) and to the left (its right edge kept), where that stays in the frame.
+ */
+function widenedToVideoShapes(box: FrameBox, frameWidth: number): Candidate[] {
+  const widened: Candidate[] = [];
+  const aspect = box.width / box.height;
+  for (const shape of videoAspects) {
+    if (aspect >= shape * (1 - aspectTolerance)) continue;
+    const width = Math.round(box.height * shape);
+    const right = box.x + box.width;
+    if (box.x + width <= frameWidth) widened.push({ box: { ...box, width }, from: box.x, to: right });
+    if (right - width >= 0) widened.push({ box: { ...box, x: right - width, width }, from: box.x, to: right });
+  }
+  return widened;
 }
 
 /** `box` is `other` again: within 4 pixels on every side, or on three sides (one side found twice). */
