@@ -1,3 +1,4 @@
+import { EngineError } from '../core/index.js';
 import {
   centreBox,
   contentBox,
@@ -9,7 +10,6 @@ import {
   LumaFrame,
   type PdqDihedralResult,
 } from '../signals/index.js';
-import { EngineError } from '../core/index.js';
 import type { VideoFrame } from '../video/index.js';
 import { insetBoxes, smallInsetSearch } from './inset-box.js';
 import { MovingRegion } from './moving-region.js';
@@ -65,7 +65,8 @@ export interface FrameViewOptions {
    * borders), `cornerViewShare` (45 %) of each side, as views `quarter`: they match only the
    * corner lists of banks whose `videoViews` hold `corners` (a scaled-down stream under a
    * fixed-size overlay keeps one corner clear). Four views more, for one kind of stream and one
-   * kind of bank: off by default (`prevail watch --extra-views corners`). Absent: false.
+   * kind of bank: off by default (`prevail watch --extra-views corners`, `prevail serve
+   * --stream-extra-views corners`). Absent: false.
    */
   readonly corners?: boolean;
 }

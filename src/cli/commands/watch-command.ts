@@ -3,8 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../../app/index.js';
 import {
   checkStreamSource,
-  engineMatchSink,
   type ExtraFrameView,
+  engineMatchSink,
   type FrameHasher,
   type FrameSource,
   frameHasher,
