@@ -1,6 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { checkReason } from '../audit/index.js';
 import { isAddressOrRange } from '../config/index.js';
+import { EngineError } from '../core/index.js';
+import { type ExtraFrameView, parseExtraFrameViews } from '../streams/index.js';
 import { cliSettings } from './cli-settings.js';
 
 /** Parses a positive integer option (`--max-pixels 5000000`), for commander. */
@@ -34,6 +36,23 @@ export function commaList(value: string): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/**
+ * The parser of a repeatable option naming extra stream views (`watch --extra-views`, `serve
+ * --stream-extra-views`), for commander: each use is parsed by `parseExtraFrameViews` of
+ * `src/streams/` (the one list of names) and added to the earlier ones, without repeats. A bad
+ * value is a usage error, as for every other option (exit status 2).
+ */
+export function extraViewsOption(flag: string): (value: string, previous?: ExtraFrameView[]) => ExtraFrameView[] {
+  return (value, previous = []) => {
+    try {
+      return [...new Set([...previous, ...parseExtraFrameViews(value, flag)])];
+    } catch (error) {
+      if (error instanceof EngineError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
 /** A comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8`), each checked. */

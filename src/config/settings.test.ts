@@ -62,6 +62,31 @@ describe('One validated configuration', () => {
     assert.throws(() => readSettings({ PREVAIL_STREAM_HASH_WORKERS: '-1' }), /PREVAIL_STREAM_HASH_WORKERS/);
   });
 
+  test('stream extra views: the text of a comma-separated list, its shape checked; its names are checked by serve', () => {
+    assert.equal(readSettings({}).streamExtraViews, undefined);
+    assert.equal(readSettings({ PREVAIL_STREAM_EXTRA_VIEWS: '  ' }).streamExtraViews, undefined, 'empty is unset');
+    assert.equal(
+      readSettings({ PREVAIL_STREAM_EXTRA_VIEWS: ' corners, small-insets ' }).streamExtraViews,
+      'corners, small-insets',
+    );
+    for (const hostile of [
+      'corners\u0000',
+      'corners;rm',
+      ',corners',
+      'corners,,small-insets',
+      'Corners',
+      'x'.repeat(201),
+    ])
+      assert.throws(
+        () => readSettings({ PREVAIL_STREAM_EXTRA_VIEWS: hostile }),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'CONFIG_INVALID');
+          assert.match(error.message, /PREVAIL_STREAM_EXTRA_VIEWS=".*": expected (view names|at most 200)/);
+          return true;
+        },
+      );
+  });
+
   test('trusted proxies: IP addresses and CIDR ranges, checked; none by default', () => {
     assert.deepEqual(readSettings({}).trustProxy, []);
     assert.deepEqual(readSettings({ PREVAIL_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy, [

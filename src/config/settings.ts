@@ -90,6 +90,13 @@ export interface Settings {
   readonly hashPixelBudget?: number;
   /** `PREVAIL_STREAM_HASH_WORKERS`: worker threads hashing live-stream frames (default: the cores; 0: the main thread). */
   readonly streamHashWorkers?: number;
+  /**
+   * `PREVAIL_STREAM_EXTRA_VIEWS`: views off by default that every stream `serve` watches hashes
+   * too, comma-separated (`corners`, `small-insets`, `off-centre`). Only its shape is checked
+   * here (at most 200 characters of letters, hyphens, commas and spaces); the names are the
+   * streams module's, checked by `parseExtraFrameViews` when `serve` starts (`CONFIG_INVALID`).
+   */
+  readonly streamExtraViews?: string;
   /** `PREVAIL_PDQ_LOOKUP_THREADS`: worker threads answering PDQ lookups from a shared index (default 0: the main thread). */
   readonly pdqLookupThreads: number;
   /** `PREVAIL_AUDIT_CHECKPOINT_DIR`: where `serve` writes signed audit checkpoints (off when unset). */
@@ -248,6 +255,11 @@ const environmentSchema = z.object({
   PREVAIL_HASH_QUEUE: positiveWhole.optional(),
   PREVAIL_HASH_PIXEL_BUDGET: positiveWhole.optional(),
   PREVAIL_STREAM_HASH_WORKERS: whole.optional(),
+  PREVAIL_STREAM_EXTRA_VIEWS: z
+    .string()
+    .max(200, 'expected at most 200 characters')
+    .regex(/^[a-z-]+(?: *, *[a-z-]+)*$/, 'expected view names separated by commas, such as "corners"')
+    .optional(),
   PREVAIL_PDQ_LOOKUP_THREADS: whole.default(0),
   PREVAIL_AUDIT_CHECKPOINT_DIR: z.string().optional(),
   PREVAIL_AUDIT_CHECKPOINT_MINUTES: positiveWhole.default(15),
@@ -364,6 +376,7 @@ export function readSettings(environment: Environment): Settings {
     ...(value.PREVAIL_STREAM_HASH_WORKERS !== undefined
       ? { streamHashWorkers: value.PREVAIL_STREAM_HASH_WORKERS }
       : {}),
+    ...(value.PREVAIL_STREAM_EXTRA_VIEWS !== undefined ? { streamExtraViews: value.PREVAIL_STREAM_EXTRA_VIEWS } : {}),
     pdqLookupThreads: value.PREVAIL_PDQ_LOOKUP_THREADS,
     ...(value.PREVAIL_AUDIT_CHECKPOINT_DIR !== undefined
       ? { auditCheckpointDir: value.PREVAIL_AUDIT_CHECKPOINT_DIR }

@@ -5,8 +5,9 @@ import { ffmpegSkipReason, lavfi, mpeg4, openVideoClips, type VideoClips } from 
 import { hashMedia } from '../hasher/index.js';
 import { type ExtraVideoView, type PdqHash, pdqDistance, readVpdqFeatures } from '../signals/index.js';
 import { readFrames } from '../video/index.js';
-import { defaultFrameViews, frameHasher } from './frame-views.js';
-import type { FrameHashes } from './stream-types.js';
+import { defaultFrameViews, type ExtraFrameView, frameHasher } from './frame-views.js';
+import { StreamManager } from './stream-manager.js';
+import type { FrameHashes, FrameMatcher } from './stream-types.js';
 
 /** A streamer's overlay of fixed size (camera box bottom right, text band bottom left, logo top right), boxes only. */
 const overlay = [
@@ -66,5 +67,64 @@ describe('corner views: a scaled-down stream under an overlay', { skip: ffmpegSk
     assert.equal(matchedFrames(byDefault, cornerBank), 0, 'and in a bank with corners');
     assert.equal(matchedFrames(withCorners, plainBank), 0, 'the corner views need the banked corner lists');
     assert.ok(matchedFrames(withCorners, cornerBank) >= 1, 'with both, the stream is found');
+  });
+
+  test('a stream manager with extraViews corners hashes the quarter views of every stream, in its pool or on the main thread', async () => {
+    const bytes = await readFile(original);
+    const options = {
+      signals: ['vpdq_dense'] as const,
+      dihedral: false,
+      decode: { maxPixels: 1e8 },
+      videoViews: ['corners' as const],
+    };
+    const cornerBank = readVpdqFeatures((await hashMedia(bytes, options)).vpdq_dense ?? '').map(
+      (feature) => feature.hash,
+    );
+    /** Watches the stream file to its end; returns how many looked-up views came within 31 bits of the corner bank. */
+    const watch = async (extraViews: ExtraFrameView[], hashWorkers: number) => {
+      let near = 0;
+      let lookups = 0;
+      const matcher: FrameMatcher = {
+        async match(query) {
+          lookups += 1;
+          const hashes = [query.signals.pdq ?? '', ...Object.values(query.pdqVariants ?? {})];
+          const within = (hash: string) =>
+            cornerBank.some((banked) => pdqDistance(hash as PdqHash, banked as PdqHash) <= 31);
+          if ((query.pdqQuality ?? 0) >= 50 && hashes.some(within)) near += 1;
+          return { matches: [], suppressed: [], quarantined: [], negative: [], warnings: [] };
+        },
+      };
+      const streams = new StreamManager({
+        matcher,
+        extraViews,
+        hashWorkers,
+        maxFramesPerSecond: 10,
+        policy: { allowFiles: true },
+      });
+      const ended = new Promise<void>((resolve) => {
+        streams.subscribe((_id, event) => {
+          if (event.type === 'ended') resolve();
+        });
+      });
+      const started = await streams.start({ url: stream, fps: 1 });
+      await ended;
+      const status = streams.get(started.id);
+      await streams.close();
+      assert.equal(streams.hashPool()?.workers ?? 0, 0, 'no hashing worker is left');
+      assert.ok(status.framesSampled >= 2, `${status.framesSampled} sampled frames`);
+      return { near, lookups, pooled: streams.hashPool() !== undefined };
+    };
+    const byDefault = await watch([], 1);
+    const pooled = await watch(['corners'], 1);
+    const mainThread = await watch(['corners'], 0);
+    assert.equal(pooled.pooled, true);
+    assert.equal(mainThread.pooled, false);
+    assert.equal(byDefault.near, 0, 'the default views miss it');
+    assert.ok(
+      pooled.near >= 1,
+      `the pool hashed the corners (${pooled.near} of ${pooled.lookups} lookups near the bank)`,
+    );
+    assert.ok(mainThread.near >= 1, `so did the main thread (${mainThread.near} of ${mainThread.lookups})`);
+    assert.ok(pooled.lookups >= byDefault.lookups + 8, 'four more views per sampled frame');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { EngineError } from '../core/index.js';
 import type { VideoFrame } from '../video/index.js';
-import { defaultFrameViews, frameHasher } from './frame-views.js';
+import { defaultFrameViews, frameHasher, frameViewsWith } from './frame-views.js';
 
 /** What a worker computes for a frame of a stream's first (no moving region can be found in one frame). */
 const mainThread = (item: VideoFrame) => frameHasher(defaultFrameViews)(item);
@@ -48,6 +48,21 @@ describe('the frame hashing pool', () => {
       frames.map((item) => mainThread(item)),
     );
     assert.equal(hashing.stats().hashed, 3);
+  });
+
+  test('with extra views, workers hash those views too, exactly as frameHasher with them on the main thread', async () => {
+    const views = frameViewsWith(['corners', 'small-insets', 'off-centre']);
+    const hashing = pool({ workers: 1, views });
+    assert.equal(hashing.views, views);
+    const frames = [frame(4, 320, 180), frame(5)];
+    const results = await Promise.all(frames.map((each, index) => hashing.hash(`s${index}`, each)));
+    assert.deepEqual(
+      results,
+      frames.map((item) => frameHasher(views)(item)),
+    );
+    for (const result of results)
+      assert.equal(result?.views?.filter((view) => view.view === 'quarter').length, 4, 'four corner views');
+    assert.notDeepEqual(results[0], mainThread(frames[0] as VideoFrame), 'not the default views');
   });
 
   test("a stream's hasher finds its moving region on the main thread: the same views as frameHasher", async () => {

@@ -5,6 +5,7 @@ import { hashWorkerEntry } from '../hasher/index.js';
 import type { Logger } from '../logging/index.js';
 import type { FrameBox } from '../signals/index.js';
 import type { VideoFrame } from '../video/index.js';
+import { defaultFrameViews, type FrameViewOptions } from './frame-views.js';
 import { MovingRegion } from './moving-region.js';
 import type { FrameHashes } from './stream-types.js';
 
@@ -21,8 +22,19 @@ export type FrameHashReply =
   | { readonly id: number; readonly ok: true; readonly hashes: FrameHashes }
   | { readonly id: number; readonly ok: false; readonly message: string };
 
+/** What a frame hashing worker is started with (its `workerData`): the views it hashes. */
+export interface FrameHashWorkerData {
+  readonly views: FrameViewOptions;
+}
+
 /** How the frame pool is sized; every field has a default sized to the machine. */
 export interface FrameHashPoolSettings {
+  /**
+   * The views every frame is hashed with (default `defaultFrameViews`; `frameViewsWith` adds the
+   * extra views an operator turned on). One set for the whole pool: every stream of a server
+   * hashes the same views, and the budget is measured for them.
+   */
+  readonly views?: FrameViewOptions;
   /** Worker threads hashing frames at once (default `os.availableParallelism()`). */
   readonly workers?: number;
   /** Where worker crashes are reported (absent: only counted). */
@@ -70,7 +82,7 @@ export function defaultFrameHashWorkers(): number {
 
 /**
  * A bounded pool of worker threads that hash the sampled frames of every watched stream with PDQ
- * (`hashFrameViews` with the default views, bit-identical to the main thread), so that stream watching uses every core
+ * (`hashFrameViews` with the pool's `views`, bit-identical to the main thread), so that stream watching uses every core
  * instead of the main thread alone. Built on the upload pool's pattern (`HashPool` of `hasher/`:
  * workers start on demand and stay, an idle worker does not keep the process alive, a dead worker
  * fails its job and is replaced by the next one), with what live streams need on top:
@@ -93,6 +105,8 @@ export function defaultFrameHashWorkers(): number {
  */
 export class FrameHashPool {
   readonly workers: number;
+  /** The views every frame is hashed with (see `FrameHashPoolSettings.views`). */
+  readonly views: FrameViewOptions;
   readonly #entry: { readonly script: string | URL; readonly eval: boolean };
   readonly #logger: Logger | undefined;
   readonly #lanes = new Map<string, Lane>();
@@ -112,13 +126,14 @@ export class FrameHashPool {
     if (!Number.isSafeInteger(this.workers) || this.workers < 1) {
       throw new EngineError('CONFIG_INVALID', `frame hash workers must be an integer ≥ 1, got ${this.workers}`);
     }
+    this.views = settings.views ?? defaultFrameViews;
     this.#entry = settings.entry ?? hashWorkerEntry(import.meta.url, 'frame-hash-worker');
     this.#logger = settings.logger;
   }
 
   /**
    * Hashes `frame` of the stream `lane` in a worker, after that stream's earlier frames, with the
-   * default views and, when given, the region `moving` (see `hasherFor`). The pixels are copied at
+   * pool's views and, when given, the region `moving` (see `hasherFor`). The pixels are copied at
    * once, so the caller may reuse its buffer as soon as this returns.
    *
    * @returns the frame's PDQ hash and quality, or `undefined` when the frame was dropped unhashed
@@ -144,11 +159,12 @@ export class FrameHashPool {
 
   /**
    * A `FrameHasher` for one stream: its frames go to this pool in the lane `lane`, each with the
-   * stream's moving region in it (its own `MovingRegion`, fed every frame on this thread: about a
-   * pass over the pixels, cheaper than a hash), so workers hash the same views as `frameHasher`
-   * with `defaultFrameViews` on the main thread.
+   * stream's moving region in it when the views hash it (its own `MovingRegion`, fed every frame
+   * on this thread: about a pass over the pixels, cheaper than a hash), so workers hash the same
+   * views as `frameHasher` with the pool's `views` on the main thread.
    */
   hasherFor(lane: string): (frame: VideoFrame) => Promise<FrameHashes | undefined> {
+    if (!this.views.moving) return (frame) => this.hash(lane, frame);
     const region = new MovingRegion();
     return (frame) => this.hash(lane, frame, region.observe(frame));
   }
@@ -198,7 +214,8 @@ export class FrameHashPool {
 
   #startWorker(): Worker {
     // No inherited Node options: the parent's (`--input-type`, `--test`, …) may not suit a worker.
-    const worker = new Worker(this.#entry.script, { eval: this.#entry.eval, execArgv: [] });
+    const workerData: FrameHashWorkerData = { views: this.views };
+    const worker = new Worker(this.#entry.script, { eval: this.#entry.eval, execArgv: [], workerData });
     this.#exited.set(
       worker,
       new Promise((resolve) => {

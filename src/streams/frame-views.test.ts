@@ -11,7 +11,16 @@ import {
   type PdqHash,
   pdqDistance,
 } from '../signals/index.js';
-import { croppedInnerBox, defaultFrameViews, frameHasher, hashFrameViews } from './frame-views.js';
+import {
+  checkExtraFrameViews,
+  croppedInnerBox,
+  defaultFrameViews,
+  extraFrameViews,
+  frameHasher,
+  frameViewsWith,
+  hashFrameViews,
+  parseExtraFrameViews,
+} from './frame-views.js';
 import { insetBoxes, smallInsetSearch } from './inset-box.js';
 import type { FrameView } from './stream-types.js';
 
@@ -288,5 +297,39 @@ describe('hashFrameViews: every view hashes as its pixels cut out', () => {
       [plain.hash, ...(plain.views ?? []).map((view) => view.hash)],
       expected.map((view) => view.hash),
     );
+  });
+});
+
+describe('extra views: the one list of names, and its parsing', () => {
+  test('parseExtraFrameViews: names in any order, spaces around them, repeats once; frameViewsWith turns them on', () => {
+    assert.deepEqual(parseExtraFrameViews(' corners , small-insets,corners', 'X'), ['corners', 'small-insets']);
+    assert.deepEqual(Object.keys(extraFrameViews), ['small-insets', 'off-centre', 'corners']);
+    const views = frameViewsWith(parseExtraFrameViews('corners,off-centre', 'X'));
+    assert.equal(views.corners, true);
+    assert.equal(views.offCentreInner, true);
+    assert.equal(views.smallInsets, undefined);
+    assert.deepEqual(frameViewsWith([]), defaultFrameViews);
+    assert.equal(defaultFrameViews.corners, undefined, 'the defaults are not changed');
+  });
+
+  test('hostile lists are CONFIG_INVALID, naming the setting: unknown names, empty, NUL, huge, inherited properties', () => {
+    const refused = (text: string, message: RegExp) =>
+      assert.throws(
+        () => parseExtraFrameViews(text, 'PREVAIL_STREAM_EXTRA_VIEWS'),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'CONFIG_INVALID');
+          assert.match(error.message, /^PREVAIL_STREAM_EXTRA_VIEWS: /);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    refused('corner', /unknown view "corner" \(expected small-insets, off-centre, corners\)/);
+    refused('', /names no view/);
+    refused(' , ,', /names no view/);
+    refused('corners\u0000', /unknown view "corners\\u0000"/);
+    refused('toString', /unknown view "toString"/);
+    refused('__proto__', /unknown view "__proto__"/);
+    refused(`corners,${'x'.repeat(100_000)}`, /at most 200 characters, got 100008/);
+    assert.throws(() => checkExtraFrameViews(['corners', 7], 'extraViews'), /extraViews: unknown view number/);
   });
 });

@@ -1,3 +1,4 @@
+import { EngineError } from '../core/index.js';
 import {
   centreBox,
   contentBox,
@@ -64,14 +65,16 @@ export interface FrameViewOptions {
    * borders), `cornerViewShare` (45 %) of each side, as views `quarter`: they match only the
    * corner lists of banks whose `videoViews` hold `corners` (a scaled-down stream under a
    * fixed-size overlay keeps one corner clear). Four views more, for one kind of stream and one
-   * kind of bank: off by default (`prevail watch --extra-views corners`). Absent: false.
+   * kind of bank: off by default (`prevail watch --extra-views corners`, `prevail serve
+   * --stream-extra-views corners`). Absent: false.
    */
   readonly corners?: boolean;
 }
 
 /**
  * What streams do by default: every pass but the off-centre inner views, the small-inset
- * search and the corners (each costly for one kind of stream; `prevail watch --extra-views` turns them on) (measured in
+ * search and the corners (each costly for one kind of stream; `extraFrameViews` names them, and
+ * `prevail watch --extra-views` and `prevail serve --stream-extra-views` turn them on) (measured in
  * `npm run bench -- stream-quality` and `stream-probe`, docs/streams.md: the moving region found 6
  * of 8 screen captures that nothing else found; the inner view 5 of 8 overlaid streams and the
  * inset 5 of 8 pictures-in-picture, where nothing matched before; the zoomed inner view took a
@@ -85,6 +88,81 @@ export const defaultFrameViews: FrameViewOptions = {
   zoomedInner: true,
   inset: true,
 };
+
+/**
+ * The views off by default that an operator may turn on, by the name the settings use (docs/streams.md,
+ * Robustness: their cost and gain): `small-insets` (a picture-in-picture under 4 % of the frame),
+ * `off-centre` (the inner view of a stream cropped towards a corner), `corners` (the picture's four
+ * corners, for banks whose `videoViews` hold `corners`). The one list of these names: the CLI's
+ * `watch --extra-views`, `serve --stream-extra-views`, `PREVAIL_STREAM_EXTRA_VIEWS` and
+ * `StreamSettings.extraViews` all read it through `parseExtraFrameViews` or `checkExtraFrameViews`.
+ */
+export const extraFrameViews = {
+  'small-insets': { smallInsets: true },
+  'off-centre': { offCentreInner: true },
+  corners: { corners: true },
+} as const satisfies Record<string, Partial<FrameViewOptions>>;
+
+/** The name of one view off by default (see `extraFrameViews`). */
+export type ExtraFrameView = keyof typeof extraFrameViews;
+
+/** Longest list text `parseExtraFrameViews` reads: the three names fit many times over. */
+const maxExtraViewsText = 200;
+
+/**
+ * Checks a list of extra view names (`StreamSettings.extraViews`, or what `parseExtraFrameViews`
+ * split) and returns it without repeats, in the order given. `setting` names where the list came
+ * from, for the message.
+ *
+ * @throws EngineError `CONFIG_INVALID` for a name that is not in `extraFrameViews` (its own
+ *   properties only: `toString` is no view), or anything but strings.
+ */
+export function checkExtraFrameViews(names: readonly unknown[], setting: string): ExtraFrameView[] {
+  if (!Array.isArray(names)) throw new EngineError('CONFIG_INVALID', `${setting}: expected a list of view names`);
+  for (const name of names) {
+    if (typeof name !== 'string' || !Object.hasOwn(extraFrameViews, name)) {
+      const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : typeof name;
+      throw new EngineError(
+        'CONFIG_INVALID',
+        `${setting}: unknown view ${shown} (expected ${Object.keys(extraFrameViews).join(', ')})`,
+      );
+    }
+  }
+  return [...new Set(names as ExtraFrameView[])];
+}
+
+/**
+ * Parses a comma-separated list of extra view names (`small-insets,off-centre,corners`; spaces
+ * around names are ignored). `setting` names the flag or variable it came from, for the message.
+ *
+ * @throws EngineError `CONFIG_INVALID` when the text is longer than 200 characters, names no view
+ *   (empty, or commas only), or names a view that is not in `extraFrameViews`.
+ * @example parseExtraFrameViews('corners, small-insets', '--stream-extra-views') // ['corners', 'small-insets']
+ */
+export function parseExtraFrameViews(text: string, setting: string): ExtraFrameView[] {
+  if (text.length > maxExtraViewsText) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `${setting}: at most ${maxExtraViewsText} characters, got ${text.length} (expected names among ${Object.keys(extraFrameViews).join(', ')})`,
+    );
+  }
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) {
+    throw new EngineError(
+      'CONFIG_INVALID',
+      `${setting}: names no view (expected one or more of ${Object.keys(extraFrameViews).join(', ')}, comma-separated)`,
+    );
+  }
+  return checkExtraFrameViews(names, setting);
+}
+
+/** The default views with the extra views `extra` turned on as well. */
+export function frameViewsWith(extra: readonly ExtraFrameView[]): FrameViewOptions {
+  return Object.assign({}, defaultFrameViews, ...extra.map((name) => extraFrameViews[name]));
+}
 
 /**
  * The crop the zoomed and off-centre inner views assume: a stream showing 90 % of each side of

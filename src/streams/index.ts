@@ -25,7 +25,15 @@ export {
   type FrameHashPoolSettings,
   type FrameHashPoolStats,
 } from './frame-hash-pool.js';
-export { defaultFrameViews, type FrameViewOptions, frameHasher } from './frame-views.js';
+export {
+  defaultFrameViews,
+  type ExtraFrameView,
+  extraFrameViews,
+  type FrameViewOptions,
+  frameHasher,
+  frameViewsWith,
+  parseExtraFrameViews,
+} from './frame-views.js';
 export * from './livestream-pack/index.js';
 export { MatchCooldown } from './match-cooldown.js';
 export { MovingRegion } from './moving-region.js';

@@ -158,4 +158,19 @@ describe('StreamManager', () => {
     assert.equal(new StreamManager({ matcher: fakeMatcher(), hashWorkers: 0 }).hashPool(), undefined);
     assert.throws(() => new StreamManager({ matcher: fakeMatcher(), hashWorkers: -1 }), { code: 'CONFIG_INVALID' });
   });
+
+  test('extra views: unknown names are CONFIG_INVALID; known ones start no worker before a stream', async () => {
+    for (const extraViews of [['corner'], ['toString'], ['corners', '']] as never[])
+      assert.throws(() => new StreamManager({ matcher: fakeMatcher(), extraViews }), {
+        code: 'CONFIG_INVALID',
+        message: /^extraViews: unknown view "(corner|toString|)" \(expected small-insets, off-centre, corners\)$/,
+      });
+    const streams = new StreamManager({
+      matcher: fakeMatcher(),
+      extraViews: ['corners', 'small-insets'],
+      hashWorkers: 1,
+    });
+    assert.equal(streams.hashPool()?.workers, 0, 'no worker before a stream');
+    await streams.close();
+  });
 });

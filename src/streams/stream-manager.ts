@@ -11,7 +11,13 @@ import {
   measureViewsCost,
 } from './frame-budget.js';
 import { defaultFrameHashWorkers, FrameHashPool, type FrameHashPoolStats } from './frame-hash-pool.js';
-import { defaultFrameViews } from './frame-views.js';
+import {
+  checkExtraFrameViews,
+  type ExtraFrameView,
+  type FrameViewOptions,
+  frameHasher,
+  frameViewsWith,
+} from './frame-views.js';
 import type { ReconnectPolicy } from './reconnect-backoff.js';
 import { checkStreamSource, defaultStreamSourcePolicy, type StreamSourcePolicy } from './source-policy.js';
 import {
@@ -41,6 +47,13 @@ export interface StreamSettings {
    * `defaultFrameHashWorkers`); 0 hashes on the main thread, as before the pool.
    */
   readonly hashWorkers?: number;
+  /**
+   * Views off by default that every watched stream hashes too (`extraFrameViews`: `small-insets`,
+   * `off-centre`, `corners`; default none). `corners` is what a bank created with
+   * `videoViews: ["corners"]` needs to find a stream scaled down under an overlay. Each costs CPU
+   * per sampled frame, and the budget measured here counts it.
+   */
+  readonly extraViews?: readonly ExtraFrameView[];
   /** One `media.matched` event per banked item per stream per this many milliseconds (default 60 s). */
   readonly cooldownMs?: number;
   readonly reconnect?: Partial<ReconnectPolicy>;
@@ -90,7 +103,8 @@ const entityIdPattern = /^[^\s:][^\s]{0,199}$/;
  * Starts, stops and lists stream watchers under one CPU budget (see `FrameBudget` for the policy).
  * Every watcher hashes its frames in one shared `FrameHashPool` (worker threads, one per core by
  * default, each stream's frames in order, streams served round robin; `hashWorkers: 0`: on the
- * main thread) and sends matches to the same signals engine.
+ * main thread), every stream with the same views (the defaults and `extraViews`, which the
+ * measured budget counts), and sends matches to the same signals engine.
  *
  * Invariants: the sum of the rates given to active watchers never exceeds the budget; a refused
  * stream changes nothing; after `close()` resolves, no watcher runs and no ffmpeg or hashing worker
@@ -109,6 +123,8 @@ export class StreamManager {
   #budget: FrameBudget | undefined;
   /** Where frames are hashed: absent when `hashWorkers` is 0 or a `hashFrame` was given. */
   readonly #pool: FrameHashPool | undefined;
+  /** The views every stream hashes: the defaults and `extraViews`. */
+  readonly #views: FrameViewOptions;
   #closing = false;
 
   constructor(options: StreamManagerOptions) {
@@ -124,6 +140,7 @@ export class StreamManager {
     if (minimumFps !== undefined && !(minimumFps > 0)) {
       throw new EngineError('CONFIG_INVALID', `minimumFps must be a positive number, got ${minimumFps}`);
     }
+    this.#views = frameViewsWith(checkExtraFrameViews(options.extraViews ?? [], 'extraViews'));
     const workers = options.hashWorkers ?? defaultFrameHashWorkers();
     if (!Number.isSafeInteger(workers) || workers < 0) {
       throw new EngineError('CONFIG_INVALID', `hashWorkers must be an integer ≥ 0, got ${workers}`);
@@ -133,6 +150,7 @@ export class StreamManager {
       workers > 0 && options.hashFrame === undefined
         ? new FrameHashPool({
             workers,
+            views: this.#views,
             ...(options.logger !== undefined ? { logger: options.logger } : {}),
           })
         : undefined;
@@ -191,8 +209,8 @@ export class StreamManager {
       fps,
       matcher: this.#options.matcher,
       readFrames: this.#options.readFrames ?? readFrames,
-      ...(this.#options.hashFrame !== undefined ? { hashFrame: this.#options.hashFrame } : {}),
-      ...(this.#pool !== undefined ? { hashFrame: this.#pool.hasherFor(id) } : {}),
+      // One hasher per stream: the moving region keeps state.
+      hashFrame: this.#options.hashFrame ?? this.#pool?.hasherFor(id) ?? frameHasher(this.#views),
       ...(this.#options.sink !== undefined ? { sink: this.#options.sink } : {}),
       ...(this.#options.evidence !== undefined ? { evidence: this.#options.evidence } : {}),
       ...(this.#options.logger !== undefined ? { logger: this.#options.logger.child({ stream: id }) } : {}),
@@ -303,13 +321,13 @@ export class StreamManager {
     this.#budget ??= {
       maxFramesPerSecond:
         this.#options.maxFramesPerSecond ??
-        // A sampled frame costs its views (every watcher and pool worker hashes the default views),
-        // decoding is counted in single hashes.
+        // A sampled frame costs its views (every watcher and pool worker hashes the same views: the
+        // defaults and the extra views turned on), decoding is counted in single hashes.
         estimateFramesPerSecond(
           measureFrameCost(),
           undefined,
           this.#pool?.workers ?? 0,
-          measureViewsCost(defaultFrameViews).milliseconds,
+          measureViewsCost(this.#views).milliseconds,
         ),
       overload: this.#options.overload ?? 'refuse',
       minimumFps: this.#options.minimumFps ?? 0.2,

@@ -5,11 +5,13 @@ import { EngineError } from '../../core/index.js';
 import { defaultHashPoolSettings } from '../../hasher/index.js';
 import { logLevels } from '../../logging/index.js';
 import { type RunningServer, type ServerSettings, startServer } from '../../main.js';
+import { type ExtraFrameView, parseExtraFrameViews } from '../../streams/index.js';
 import { cliLogger, cliSettings } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import {
   addressList,
   commaList,
+  extraViewsOption,
   natsUrlList,
   nonNegativeInteger,
   positiveInteger,
@@ -35,6 +37,7 @@ interface ServeOptions extends StorageCliOptions {
   streamAllowFiles?: boolean;
   streamFrameBudget?: number;
   streamHashWorkers?: number;
+  streamExtraViews?: ExtraFrameView[];
   streamOverload?: 'refuse' | 'degrade';
   streamEvidenceDir?: string;
   auditCheckpointDir?: string;
@@ -68,9 +71,22 @@ function auditCheckpointSettings(options: ServeOptions): ServerSettings['auditCh
   return { directory, intervalMs: (options.auditCheckpointMinutes ?? 15) * 60_000, signingKey };
 }
 
+/**
+ * The extra views every watched stream hashes: `--stream-extra-views`, else
+ * `PREVAIL_STREAM_EXTRA_VIEWS` (its names checked here, before the server starts), else none.
+ *
+ * @throws EngineError `CONFIG_INVALID` for a variable that names an unknown view.
+ */
+function streamExtraViews(options: ServeOptions): readonly ExtraFrameView[] | undefined {
+  if (options.streamExtraViews !== undefined) return options.streamExtraViews;
+  const configured = cliSettings().streamExtraViews;
+  return configured === undefined ? undefined : parseExtraFrameViews(configured, 'PREVAIL_STREAM_EXTRA_VIEWS');
+}
+
 /** Builds the server settings from `serve`/`demo` options. */
 export function serverSettings(options: ServeOptions): ServerSettings {
   const auditCheckpoints = auditCheckpointSettings(options);
+  const extraViews = streamExtraViews(options);
   return {
     ...(auditCheckpoints === undefined ? {} : { auditCheckpoints }),
     ...(options.events === undefined ? {} : { eventsUrl: options.events }),
@@ -119,6 +135,7 @@ export function serverSettings(options: ServeOptions): ServerSettings {
       },
       ...(options.streamFrameBudget === undefined ? {} : { maxFramesPerSecond: options.streamFrameBudget }),
       ...(options.streamHashWorkers === undefined ? {} : { hashWorkers: options.streamHashWorkers }),
+      ...(extraViews === undefined ? {} : { extraViews }),
       ...(options.streamOverload === undefined ? {} : { overload: options.streamOverload }),
       ...(options.streamEvidenceDir === undefined ? {} : { evidenceDirectory: options.streamEvidenceDir }),
       ...(cliSettings().evidenceKey === undefined ? {} : { evidenceKey: cliSettings().evidenceKey }),
@@ -218,6 +235,11 @@ export function withServerOptions(command: Command, defaultPort: number): Comman
       'worker threads hashing live-stream frames; default: the cores of this machine; 0: on the main thread (env PREVAIL_STREAM_HASH_WORKERS)',
       nonNegativeInteger,
       cliSettings().streamHashWorkers,
+    )
+    .option(
+      '--stream-extra-views <names>',
+      'also hash views off by default in every watched stream: small-insets (picture-in-picture under 4 % of the frame), off-centre (crops towards a corner), corners (the four corners of the picture, for banks with videoViews corners); comma-separated, repeatable; each costs CPU per frame, counted in the measured budget (env PREVAIL_STREAM_EXTRA_VIEWS)',
+      extraViewsOption('--stream-extra-views'),
     )
     .addOption(
       new Option('--stream-overload <policy>', 'when a new stream does not fit the budget (default refuse)').choices([

@@ -154,7 +154,7 @@ describe('prevail watch', () => {
   test('--extra-views turns on views that are off by default; an unknown view is refused', async () => {
     const unknown = await run(['/videos/test.mp4', '--data-dir', dataDir, '--extra-views', 'small-insets,corner']);
     assert.equal((unknown.thrown as { code?: string }).code, 'commander.invalidArgument');
-    assert.match(unknown.errors, /unknown view corner \(/);
+    assert.match(unknown.errors, /unknown view "corner" \(expected small-insets, off-centre, corners\)/);
     // The real frame hasher (no scene hasher) with the extra views: 4×4 frames hash to nothing that
     // matches, and the watch goes to the end of the file.
     const readFrames = withSceneHashes([{ scenes: [pattern, banked, flat] }]);

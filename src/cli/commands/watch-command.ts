@@ -3,11 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../../app/index.js';
 import {
   checkStreamSource,
-  defaultFrameViews,
+  type ExtraFrameView,
   engineMatchSink,
   type FrameHasher,
   type FrameSource,
   frameHasher,
+  frameViewsWith,
   operatorStreamSourcePolicy,
   type StreamWatchEvent,
   StreamWatcher,
@@ -15,7 +16,7 @@ import {
 import { readFrames } from '../../video/index.js';
 import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
-import { commaList, positiveInteger } from '../options.js';
+import { commaList, extraViewsOption, positiveInteger } from '../options.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface WatchOptions extends StorageCliOptions {
@@ -30,24 +31,8 @@ interface WatchOptions extends StorageCliOptions {
   events: boolean;
   streamEntity?: string;
   user?: string;
-  extraViews?: ExtraView[];
-}
-
-/** Views off by default that `--extra-views` turns on (docs/streams.md, Robustness: their cost and gain). */
-const extraViews = {
-  'small-insets': { smallInsets: true },
-  'off-centre': { offCentreInner: true },
-  corners: { corners: true },
-} as const;
-type ExtraView = keyof typeof extraViews;
-
-/** Parses `--extra-views small-insets,off-centre,corners` (repeatable), for commander. */
-function extraViewList(value: string, previous: ExtraView[] = []): ExtraView[] {
-  const names = commaList(value);
-  for (const name of names)
-    if (!(name in extraViews))
-      throw new InvalidArgumentError(`unknown view ${name} (expected ${Object.keys(extraViews).join(', ')})`);
-  return [...previous, ...(names as ExtraView[])];
+  /** Views off by default to hash too (`extraFrameViews` of `src/streams/`). */
+  extraViews?: ExtraFrameView[];
 }
 
 /** What tests (and embedders) may replace: the frame reader and hasher, and the signal that stops the watch. */
@@ -149,7 +134,7 @@ export function watchCommand(
     .option(
       '--extra-views <names>',
       'also hash views that are off by default: small-insets (picture-in-picture under 4 % of the frame), off-centre (crops towards a corner), corners (the four corners of the picture, for banks with --video-views corners); comma-separated',
-      extraViewList,
+      extraViewsOption('--extra-views'),
     )
     .action(async (url: string, options: WatchOptions) => {
       const source = await checkStreamSource(url, operatorStreamSourcePolicy);
@@ -171,11 +156,7 @@ export function watchCommand(
           ...(dependencies.hashFrame !== undefined
             ? { hashFrame: dependencies.hashFrame }
             : options.extraViews !== undefined && options.extraViews.length > 0
-              ? {
-                  hashFrame: frameHasher(
-                    Object.assign({}, defaultFrameViews, ...options.extraViews.map((name) => extraViews[name])),
-                  ),
-                }
+              ? { hashFrame: frameHasher(frameViewsWith(options.extraViews)) }
               : {}),
           cooldownMs: options.cooldown * 1000,
           reconnect: { maxReconnects: options.maxReconnects },
