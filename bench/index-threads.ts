@@ -9,7 +9,9 @@
  * - `shared, pool of W`: the same `SharedPdqIndex` answered by a `PdqLookupPool` of W worker
  *   threads (default: the machine's parallelism), 2·W batches in flight, B lookups per batch
  *   (default 1: one lookup per message, the worst case for the pool's overhead), and with
- *   8 lookups per batch (an upload's dihedral variants go together).
+ *   8 lookups per batch (an upload's dihedral variants go together); and B per batch with W in
+ *   flight (one per worker: no lookup waits behind another, so its latency is the search and the
+ *   round trip alone, where 2·W in flight adds the queueing that keeps every worker busy).
  * Queries are planted near-duplicates (1..31 bits flipped from a stored hash); recall must be 1.
  * Latencies are per request (per batch for the pool, from `queryMany` to its answer), lookups/s
  * are wall-clock over the timed loop; CPU-ms per lookup are `process.cpuUsage` (every thread).
@@ -194,6 +196,7 @@ export async function run(args: string[]): Promise<void> {
     shared: side('shared, 1 thread'),
     pool: side(`shared, pool of ${workers}, batch ${batch}`),
     pool8: side(`shared, pool of ${workers}, batch 8`),
+    poolOnePerWorker: side(`shared, pool of ${workers}, batch ${batch}, ${workers} in flight`),
   };
   const perRound = Math.ceil(planted.length / rounds);
   for (let round = 0; round < rounds; round++) {
@@ -202,6 +205,7 @@ export async function run(args: string[]): Promise<void> {
     await roundOnPool(sides.pool, pool, slice, batch, 2 * workers);
     roundOnThread(sides.shared, shared, slice);
     await roundOnPool(sides.pool8, pool, slice, 8, 2 * workers);
+    await roundOnPool(sides.poolOnePerWorker, pool, slice, batch, workers);
   }
   await pool.close();
   shared.close();
