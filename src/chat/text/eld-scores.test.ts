@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eld } from 'eld/medium';
+import { mulberry32 } from '../../../test/support/mulberry32.js';
 import { loadEldScores } from './eld-scores.js';
 import { shippedLexicons } from './shipped-lexicons.js';
 
@@ -21,16 +22,10 @@ function eldAnswer(text: string) {
   return { language: result.language, top, second, reliable: result.isReliable() };
 }
 
-/** A deterministic generator (mulberry32), so a failure names a text that can be found again. */
+/** A deterministic generator in [0, 1) (`mulberry32`), so a failure names a text that can be found again. */
 function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4_294_967_296;
 }
 
 /** Words from every script eld knows of and some it does not, digits, punctuation, emoji, odd spacing. */
