@@ -278,10 +278,8 @@ export class Matcher implements BankChangeListener {
       }
       if (index instanceof TmkIndex) {
         // A whole-video summary (351 KB of text): answered with a short description, not the value.
-        const queryValue = index.describe(value);
-        for (const hit of index.query(value, tmkPdqfSignal.defaultThreshold)) {
-          consider({ hit, signalType, queryValue, variant: 'original' });
-        }
+        const { queryLabel, hits } = index.lookup(value, tmkPdqfSignal.defaultThreshold);
+        for (const hit of hits) consider({ hit, signalType, queryValue: queryLabel, variant: 'original' });
         continue;
       }
       if (signalType !== 'pdq') {

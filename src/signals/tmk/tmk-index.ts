@@ -40,12 +40,17 @@ export class TmkIndex implements SignalIndex {
     this.#entries = this.#entries.filter((entry) => entry.owner !== owner);
   }
 
-  /** The short form of a value that hits and match answers show (`tmk_pdqf:<frames> frames`). @throws as `readTmkSignal`. */
-  describe(value: string): string {
-    return labelOf(readTmkSignal(value));
+  query(value: string, maxDistance: number): IndexHit[] {
+    return this.lookup(value, maxDistance).hits;
   }
 
-  query(value: string, maxDistance: number): IndexHit[] {
+  /**
+   * `query`, with the short form of the query value (`tmk_pdqf:<frames> frames`) that match
+   * answers show instead of its 351 KB: the value is decoded once for both.
+   *
+   * @throws as `readTmkSignal`.
+   */
+  lookup(value: string, maxDistance: number): { readonly queryLabel: string; readonly hits: IndexHit[] } {
     const query = readTmkSignal(value);
     const best = new Map<number, IndexHit>();
     for (const entry of this.#entries) {
@@ -56,6 +61,7 @@ export class TmkIndex implements SignalIndex {
         best.set(entry.owner, { owner: entry.owner, distance, value: entry.label });
       }
     }
-    return [...best.values()].sort((a, b) => a.distance - b.distance || a.owner - b.owner);
+    const hits = [...best.values()].sort((a, b) => a.distance - b.distance || a.owner - b.owner);
+    return { queryLabel: labelOf(query), hits };
   }
 }
