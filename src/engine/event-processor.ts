@@ -131,13 +131,13 @@ function entityKeysOf(
   known: EventKeys,
 ): (role: string, id: string) => string {
   // An event names a handful of roles: two short lists searched in order cost less to make and
-  // to read than a Map per event.
+  // to read than a Map per event. `known` holds every role of the event, so a role naming the
+  // event's own id is always among them.
   const { roles, keys } = known;
-  return (role, id) => {
-    if (event.entities[role] !== id) return entityKey(state.registry.entityType(event.type, role), id);
-    const at = roles.indexOf(role);
-    return at >= 0 ? (keys[at] as string) : entityKey(state.registry.entityType(event.type, role), id);
-  };
+  return (role, id) =>
+    event.entities[role] === id
+      ? (keys[roles.indexOf(role)] as string)
+      : entityKey(state.registry.entityType(event.type, role), id);
 }
 
 /**
