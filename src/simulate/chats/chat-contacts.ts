@@ -1,3 +1,4 @@
+import { dayMs, hourMs } from '../clock.js';
 import type { Random } from '../random.js';
 import type { ChatLanguage, ChatSlice } from './chat-labels.js';
 import type { ConversationPeople, SimulatedUser } from './chat-users.js';
@@ -98,8 +99,7 @@ export interface ContactInput {
   readonly accountEvent: (user: SimulatedUser) => ChatSimEvent;
 }
 
-const minuteMs = 60_000;
-const hourMs = 3_600_000;
+const minuteMs = hourMs / 60;
 
 /**
  * The reports, blocks and contact bursts around one conversation, drawn from `random` (a stream
@@ -135,7 +135,7 @@ export function contactEvents(input: ContactInput, random: Random): ChatSimEvent
       assurance: random.chance(0.6) ? (minor ? 'minor' : 'adult') : 'unknown',
       declaredAge: age,
       country: people.other.country,
-      createdMs: burstStart - random.integer(30, 900) * 86_400_000,
+      createdMs: burstStart - random.integer(30, 900) * dayMs,
     };
     events.push(input.accountEvent(recipient));
     const at = burstStart + random.integer(0, spanMs / 1000) * 1000;

@@ -1,3 +1,4 @@
+import { dayMs } from '../clock.js';
 import type { Random } from '../random.js';
 import type { ChatLanguage, ChatSlice } from './chat-labels.js';
 
@@ -51,8 +52,6 @@ const homeCountries: Readonly<Record<ChatLanguage, readonly string[]>> = {
   pt: ['BR', 'PT'],
   tl: ['PH'],
 };
-
-const dayMs = 86_400_000;
 
 /** Users handed out in conversation order, with the reusable adults of fan-out slices. */
 export class UserPool {
