@@ -17,6 +17,12 @@
  * are wall-clock over the timed loop; CPU-ms per lookup are `process.cpuUsage` (every thread).
  * Every loop is bounded in count and time.
  *
+ * With `--baseline-code DIR`: one more side, `MultiIndexPdqIndex` of the commit built in the worktree
+ * DIR (`npx tsc -p tsconfig.bench.json` there) on the main thread, loaded with the same hashes and
+ * timed in the same alternating rounds: what the machine answered on one thread before the index
+ * was shared (issue 16 measured "2,359 lookups/s on one core" at fd09e12), beside the pool today.
+ * Ratios are still to this build's one thread; the JSON adds the pool's ratio to that side.
+ *
  * With `--rebuild`: what a rebuild costs the lookups, on the main thread vs in the builder thread
  * (see `lib/index-rebuild.ts`; `--churn C`, default 1% of N).
  *
@@ -27,14 +33,17 @@
  * With `--vpdq`: a live stream's frame lookups in a dense vPDQ bank of N frames, on the main
  * thread (heap and shared frames) against the pool, side by side (see `lib/vpdq-frame-lookups.ts`).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MultiIndexPdqIndex, PdqLookupPool, SharedPdqIndex } from '../src/indexes/index.js';
 import { runCpu, runCpuChild } from './lib/index-cpu.js';
 import { runRebuild } from './lib/index-rebuild.js';
 import { describeMachine } from './lib/machine.js';
-import { loadPlanted, type Planted, radius } from './lib/planted-pdq.js';
+import { type LoadableIndex, loadPlanted, type Planted, radius } from './lib/planted-pdq.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { commitOf } from './lib/side-runs.js';
 import { runVpdqFrames } from './lib/vpdq-frame-lookups.js';
 
 /** Time budget of one side's round. */
@@ -65,14 +74,29 @@ function load(
   queries: number,
   multi: MultiIndexPdqIndex,
   shared: SharedPdqIndex,
+  baseline: (LoadableIndex & ThreadIndex) | undefined,
 ): { planted: Planted[]; loadMs: number } {
   const started = performance.now();
-  const planted = loadPlanted(size, queries, [multi, shared]);
+  const planted = loadPlanted(size, queries, baseline === undefined ? [multi, shared] : [multi, shared, baseline]);
   return { planted, loadMs: performance.now() - started };
 }
 
+/** What a side on this thread queries: this build's indexes, or another commit's `MultiIndexPdqIndex`. */
+interface ThreadIndex {
+  query(value: string, maxDistance: number): readonly { owner: number }[];
+}
+
+/** `--baseline-code DIR`: the `MultiIndexPdqIndex` of the commit built in the worktree DIR, and that commit. */
+async function loadBaselineCode(directory: string): Promise<{ index: LoadableIndex & ThreadIndex; commit: string }> {
+  const door = join(resolve(directory), 'build', 'bench', 'src', 'indexes', 'index.js');
+  if (!existsSync(door))
+    throw new Error(`${door} is missing: run \`npx tsc -p tsconfig.bench.json\` in ${directory} first`);
+  const module = (await import(door)) as { MultiIndexPdqIndex: new () => LoadableIndex & ThreadIndex };
+  return { index: new module.MultiIndexPdqIndex(), commit: await commitOf(directory) };
+}
+
 /** One round of one thread: `planted[from..to)` looked up one by one on this thread. */
-function roundOnThread(side: Side, index: { query: MultiIndexPdqIndex['query'] }, planted: readonly Planted[]): void {
+function roundOnThread(side: Side, index: ThreadIndex, planted: readonly Planted[]): void {
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (const { query, owner } of planted) {
@@ -138,6 +162,7 @@ export async function run(args: string[]): Promise<void> {
       vpdq: { type: 'boolean', default: false },
       churn: { type: 'string' },
       before: { type: 'string' },
+      'baseline-code': { type: 'string' },
       'huge-pages': { type: 'boolean', default: false },
       'cpu-child': { type: 'boolean', default: false },
       'before-first': { type: 'boolean', default: false },
@@ -180,7 +205,9 @@ export async function run(args: string[]): Promise<void> {
 
   const multi = new MultiIndexPdqIndex();
   const shared = new SharedPdqIndex({ autoRebuild: false });
-  const { planted, loadMs } = load(size, queries, multi, shared);
+  const baselineCode =
+    values['baseline-code'] === undefined ? undefined : await loadBaselineCode(values['baseline-code']);
+  const { planted, loadMs } = load(size, queries, multi, shared, baselineCode?.index);
   console.log(`loaded both indexes in ${(loadMs / 1000).toFixed(1)} s; ${planted.length} planted queries`);
   const pool = new PdqLookupPool(shared, { workers });
   // Warm-up (not timed): the JIT compiles the search loops on this thread and in every worker.
@@ -188,6 +215,7 @@ export async function run(args: string[]): Promise<void> {
   for (const { query } of warm) {
     multi.query(query, radius);
     shared.query(query, radius);
+    baselineCode?.index.query(query, radius);
   }
   await Promise.all(warm.map(({ query }) => pool.query(query, radius)));
 
@@ -198,6 +226,8 @@ export async function run(args: string[]): Promise<void> {
     pool8: side(`shared, pool of ${workers}, batch 8`),
     poolOnePerWorker: side(`shared, pool of ${workers}, batch ${batch}, ${workers} in flight`),
   };
+  const baselineSide =
+    baselineCode === undefined ? undefined : side(`multi-index, 1 thread, code of ${baselineCode.commit}`);
   const perRound = Math.ceil(planted.length / rounds);
   for (let round = 0; round < rounds; round++) {
     const slice = planted.slice(round * perRound, (round + 1) * perRound);
@@ -206,11 +236,13 @@ export async function run(args: string[]): Promise<void> {
     roundOnThread(sides.shared, shared, slice);
     await roundOnPool(sides.pool8, pool, slice, 8, 2 * workers);
     await roundOnPool(sides.poolOnePerWorker, pool, slice, batch, workers);
+    if (baselineSide !== undefined && baselineCode !== undefined)
+      roundOnThread(baselineSide, baselineCode.index, slice);
   }
   await pool.close();
   shared.close();
 
-  const summaries = Object.values(sides).map((s) => {
+  const summaries = [...Object.values(sides), ...(baselineSide === undefined ? [] : [baselineSide])].map((s) => {
     const sorted = [...s.latencies].sort((a, b) => a - b);
     return {
       name: s.name,
@@ -239,6 +271,13 @@ export async function run(args: string[]): Promise<void> {
     summaries.map((s) => [s.name, Math.round((s.lookupsPerSecond / baseline) * 100) / 100]),
   );
   console.log(`lookups/s relative to the baseline: ${JSON.stringify(ratios)}`);
+  const codeRate = baselineSide === undefined ? undefined : summaries.at(-1)?.lookupsPerSecond;
+  const ratiosToCode =
+    codeRate === undefined
+      ? undefined
+      : Object.fromEntries(summaries.map((s) => [s.name, Math.round((s.lookupsPerSecond / codeRate) * 100) / 100]));
+  if (ratiosToCode !== undefined)
+    console.log(`lookups/s relative to ${baselineSide?.name}: ${JSON.stringify(ratiosToCode)}`);
   const loadAfter = loadavg()[0] ?? 0;
   console.log(`load average after: ${loadAfter.toFixed(2)}`);
   await finishBenchmark('index-threads', {
@@ -255,6 +294,7 @@ export async function run(args: string[]): Promise<void> {
       cpuMsPerLookup: Math.round(s.cpuMsPerLookup * 1e4) / 1e4,
     })),
     ratioToBaseline: ratios,
+    ...(ratiosToCode === undefined ? {} : { ratioToBaselineCode: ratiosToCode }),
     note:
       'lookups/s are wall-clock on a shared, loaded machine (see loadAverage); all sides ran in the same ' +
       'process in alternating rounds on the same hashes and queries',
