@@ -29,6 +29,9 @@ class EventFeatures implements FeatureSource {
     const spec = this.state.featureSpecs[index] as FeatureSpec;
     const id = this.event.entities[spec.readRole];
     if (id === undefined || this.readable[index] !== true) return null;
+    // Partitioned: an entity homed in another partition is read from that partition's answer.
+    const foreign = this.state.foreign?.valueOf(this.event.id, spec.entityType, id, spec.name);
+    if (foreign !== undefined) return foreign;
     return this.state.features.valueOfId(spec.name, id, this.event.timeMs);
   }
 }
@@ -53,7 +56,7 @@ function recordTypeOf(state: ProcessorState): FeatureRecordType {
  */
 const readableFeatures = new WeakMap<ProcessorState, Map<string, readonly boolean[]>>();
 
-function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
+export function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
   let byType = readableFeatures.get(state);
   if (byType === undefined) {
     byType = new Map();

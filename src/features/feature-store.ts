@@ -58,6 +58,27 @@ export class FeatureStore {
     return this.plan.specs;
   }
 
+  /**
+   * The entities (entity type and id) whose features an event of this type may update: each role
+   * of the event that a feature is kept for, whether or not the feature's filter and field let
+   * this event count. Empty for a type that feeds no feature.
+   */
+  entitiesFedBy(event: EngineEvent): [entityType: string, id: string][] {
+    const routes = this.plan.routes.get(event.type);
+    if (routes === undefined) return [];
+    const fed: [string, string][] = [];
+    for (const route of routes) {
+      const id = event.entities[route.role];
+      if (typeof id === 'string' && id !== '') fed.push([route.layout.entityType, id]);
+    }
+    return fed;
+  }
+
+  /** Whether any feature is kept for entities of `entityType`. */
+  keepsEntityType(entityType: string): boolean {
+    return this.plan.layouts.has(entityType);
+  }
+
   /** How many entities hold state (what `evictIdle` shrinks). */
   get entityCount(): number {
     let count = 0;
@@ -73,8 +94,12 @@ export class FeatureStore {
    * never be read again); first_seen and last_seen take every event. An event whose `timeMs` is
    * not finite is ignored. A filter that throws aborts the call with the features before it
    * updated; filters must be total.
+   *
+   * `keep`, when given, limits the update to the entities it accepts (by entity type and id): a
+   * partitioned worker keeps only the entities whose features live in its partition, and asks the
+   * owners of the others (docs/scaling.md, "Features of every role").
    */
-  apply(event: EngineEvent): void {
+  apply(event: EngineEvent, keep?: (entityType: string, id: string) => boolean): void {
     const timeMs = event.timeMs;
     if (!Number.isFinite(timeMs)) return;
     const routes = this.plan.routes.get(event.type);
@@ -83,6 +108,7 @@ export class FeatureStore {
       const route = routes[r] as Route;
       const id = event.entities[route.role];
       if (typeof id !== 'string' || id === '') continue;
+      if (keep !== undefined && !keep(route.layout.entityType, id)) continue;
       const table = this.tables[route.layout.index] as EntityTable;
       let row = -1;
       const features = route.features;
