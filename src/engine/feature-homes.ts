@@ -15,6 +15,7 @@
  */
 import { EngineError } from '../core/index.js';
 import { type EngineEvent, entityKey } from '../events/index.js';
+import type { FeatureSpec } from '../features/index.js';
 import type { ProcessorState } from './event-processor.js';
 import { readableIn } from './rule-features.js';
 
@@ -108,7 +109,7 @@ export class ForeignFeatures {
 
 /**
  * The entity keys of `event` that hold features, grouped by home partition: the entities the
- * event feeds (`FeatureStore.entitiesFedBy`) and those its rules may read a feature of (each
+ * event feeds (`FeatureStore.rolesFedBy`) and those its rules may read a feature of (each
  * feature's `readRole` where the event may read it, as the rules' record does), each listed once.
  */
 export function featureHomesOf(
@@ -117,20 +118,44 @@ export function featureHomesOf(
   homeOf: (entityKey: string) => number,
 ): Map<number, string[]> {
   const homes = new Map<number, string[]>();
-  const add = (entityType: string, id: string | undefined): void => {
-    if (typeof id !== 'string' || id === '') return;
+  for (const [role, entityType] of rolesWithFeatures(state, event.type)) {
+    const id = event.entities[role];
+    if (typeof id !== 'string' || id === '') continue;
     const key = entityKey(entityType, id);
     const home = homeOf(key);
     const keys = homes.get(home);
     if (keys === undefined) homes.set(home, [key]);
     else if (!keys.includes(key)) keys.push(key);
-  };
-  for (const [entityType, id] of state.features.entitiesFedBy(event)) add(entityType, id);
-  const readable = readableIn(state, event.type);
-  state.featureSpecs.forEach((spec, index) => {
-    if (readable[index] === true) add(spec.entityType, event.entities[spec.readRole]);
-  });
+  }
   return homes;
+}
+
+/**
+ * Per engine, per event type: the (role, entity type) pairs `featureHomesOf` looks at. Keyed by
+ * the specs list, which all of one engine's states share (their feature stores share the plan).
+ */
+const rolesByType = new WeakMap<readonly FeatureSpec[], Map<string, readonly (readonly [string, string])[]>>();
+
+function rolesWithFeatures(state: ProcessorState, eventType: string): readonly (readonly [string, string])[] {
+  let byType = rolesByType.get(state.featureSpecs);
+  if (byType === undefined) {
+    byType = new Map();
+    rolesByType.set(state.featureSpecs, byType);
+  }
+  let roles = byType.get(eventType);
+  if (roles === undefined) {
+    const pairs = new Map<string, readonly [string, string]>();
+    for (const [role, entityType] of state.features.rolesFedBy(eventType))
+      pairs.set(`${role}\u0000${entityType}`, [role, entityType]);
+    const readable = readableIn(state, eventType);
+    state.featureSpecs.forEach((spec, index) => {
+      if (readable[index] === true)
+        pairs.set(`${spec.readRole}\u0000${spec.entityType}`, [spec.readRole, spec.entityType]);
+    });
+    roles = [...pairs.values()];
+    byType.set(eventType, roles);
+  }
+  return roles;
 }
 
 /**

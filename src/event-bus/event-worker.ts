@@ -366,7 +366,6 @@ export async function startEventWorker(options: {
   }
 
   if (partitioning !== undefined) {
-    processor.usePartitionPeers?.(busPartitionPeers(connection, partitioning.partitions));
     const partitioned = runPartitions(partitioning, {
       connection,
       processor,
@@ -467,6 +466,17 @@ function runPartitions(
     throw new Error('a partitioned worker needs a processor that adopts and releases partitions');
   const adopt = (partition: number): Promise<number> => adoptPartition.call(processor, partition, owner);
   const answerPeers = processor.answerPeers?.bind(processor);
+  /** Partitions whose features this worker answers for now (rebuilt, not given up). */
+  const served = new Set<number>();
+  processor.usePartitionPeers?.(
+    busPartitionPeers(
+      context.connection,
+      partitioning.partitions,
+      answerPeers === undefined
+        ? undefined
+        : { owner, serves: (partition) => served.has(partition), answer: answerPeers },
+    ),
+  );
   const release = (partition: number): void => releasePartition.call(processor, partition);
   const leaseMs = partitioning.leaseMs ?? defaultLeaseMs;
   const { leases } = partitioning;
@@ -496,6 +506,7 @@ function runPartitions(
           answerPeers === undefined
             ? undefined
             : servePartitionFeatures(context.connection, partition, owner, answerPeers, logger);
+        served.add(partition);
         counts.partitionsTaken++;
         counts.replayed += replayed;
         logger?.info({ partition, replayed, owner }, 'event bus: took a partition; its features rebuilt from the log');
@@ -543,6 +554,7 @@ function runPartitions(
         );
       } finally {
         run.ended = true;
+        served.delete(partition);
         features?.unsubscribe();
         release(partition);
       }

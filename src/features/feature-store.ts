@@ -27,6 +27,8 @@ export class FeatureStore {
   private readonly plan: FeaturePlan;
   /** Per entity layout (`FeaturePlan.layoutList`): looked up by id, so no key is built per event. */
   private readonly tables: EntityTable[];
+  /** `rolesFedBy`, per event type. */
+  readonly #rolesFed = new Map<string, readonly (readonly [string, string])[]>();
 
   /**
    * A store for `definitions` (validated here; specs from `defineFeatures` pass as they are).
@@ -59,17 +61,16 @@ export class FeatureStore {
   }
 
   /**
-   * The entities (entity type and id) whose features an event of this type may update: each role
-   * of the event that a feature is kept for, whether or not the feature's filter and field let
-   * this event count. Empty for a type that feeds no feature.
+   * The roles whose entity's features events of `eventType` may update, each with the entity type
+   * the features are kept for (whether or not a feature's filter and field let a given event
+   * count); empty for a type that feeds no feature. The same array for every call.
    */
-  entitiesFedBy(event: EngineEvent): [entityType: string, id: string][] {
-    const routes = this.plan.routes.get(event.type);
-    if (routes === undefined) return [];
-    const fed: [string, string][] = [];
-    for (const route of routes) {
-      const id = event.entities[route.role];
-      if (typeof id === 'string' && id !== '') fed.push([route.layout.entityType, id]);
+  rolesFedBy(eventType: string): readonly (readonly [role: string, entityType: string])[] {
+    let fed = this.#rolesFed.get(eventType);
+    if (fed === undefined) {
+      const routes = this.plan.routes.get(eventType) ?? [];
+      fed = routes.map((route) => [route.role, route.layout.entityType] as const);
+      this.#rolesFed.set(eventType, fed);
     }
     return fed;
   }
