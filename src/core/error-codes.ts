@@ -76,6 +76,8 @@ export const errorCodes = {
     'This node was started with another bus partition count than the one the shared store records for the deployment',
   BUS_PARTITION_LOST:
     'A worker no longer holds the lease of the bus partition it was processing; its batch was not committed',
+  BUS_PEER_UNAVAILABLE:
+    "A partitioned worker could not use the features of another partition (no owner answered, or the owner changed or rebuilt them before the batch's commit); its batch was not committed and is tried again",
   EVENT_DERIVATION_FAILED:
     'A rule pack could not derive events from an ingested event; the event was logged without them and the failure dead-lettered under it',
   EXCHANGE_INVALID: "The exchange's name, kind, configuration or credentials are malformed",

@@ -34,4 +34,12 @@ export interface PartitionLeases {
   release(owner: string, partitions: readonly number[]): Promise<void>;
   /** Gives every partition of `owner` back and forgets it (a worker that stops cleanly). */
   leave(owner: string): Promise<void>;
+  /**
+   * Raises the epoch of `partition`'s features, which `owner` is about to rebuild from the log,
+   * and resolves with the new epoch. It waits for every commit that share-locked the lease row
+   * (batches that used the old features), so the rebuild reads them; later ones fail.
+   *
+   * @throws EngineError `BUS_PARTITION_LOST` when `owner` does not hold the lease.
+   */
+  raiseStateEpoch(owner: string, partition: number): Promise<number>;
 }

@@ -5,6 +5,7 @@ import type { EventLogRepository, LinkNeighbour, LinkObservation, LinkRecord, Lo
 import type { RuleHitRecord, RuleHitStats } from '../rules/index.js';
 import type { TypologyContribution } from '../typologies/index.js';
 import type { PartitionClaim, PartitionLeases } from './bus-partitions.js';
+import type { BatchFeatureHomes } from './feature-homes.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -139,16 +140,26 @@ export interface EngineStore {
    * over waits for this commit and then replays it), and records the partition on every event it
    * logs (what `readPartition` reads back).
    *
-   * @throws EngineError `BUS_PARTITION_LOST` when the lease is gone: nothing was written.
+   * With `homes` (features of every role), it also checks and share-locks, until it commits, that
+   * each partition whose features the batch used is still held by the owner that answered, at the
+   * epoch it answered with, and records the other partitions home to each logged event's
+   * entities (what `readPartition` of those partitions reads back too).
+   *
+   * @throws EngineError `BUS_PARTITION_LOST` when the lease is gone, `BUS_PEER_UNAVAILABLE` when
+   *   another partition's owner or epoch changed: nothing was written.
    */
   commitDelivered?(
     events: readonly Omit<LoggedEvent, 'seq'>[],
     process: (logged: readonly LoggedEvent[]) => EngineBatch,
     claim?: PartitionClaim,
+    homes?: BatchFeatureHomes,
   ): Promise<readonly LoggedEvent[]>;
+  /** Bus mode: which of `ids` the log holds. Absent where `commitDelivered` is. */
+  loggedIds?(ids: readonly string[]): Promise<Set<string>>;
   /**
-   * Bus mode, partitioned: the events logged under `partition` with seq > `afterSeq` and event
-   * time ≥ `sinceMs`, in seq order, at most `limit`; and the newest event time logged under it
+   * Bus mode, partitioned: the events logged under `partition`, or logged elsewhere with an entity
+   * whose features live in it (`event_feature_homes`), with seq > `afterSeq` and event time ≥
+   * `sinceMs`, in seq order, at most `limit`; and the newest event time of those
    * (`newestInPartition`, null when none). Absent where `commitDelivered` is.
    */
   readPartition?(partition: number, afterSeq: number, sinceMs: number, limit: number): Promise<LoggedEvent[]>;

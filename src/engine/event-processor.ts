@@ -13,6 +13,7 @@ import type { RuleContext, RuleHit, RuleHitRecord, RuleSet } from '../rules/inde
 import type { TypologyContribution, TypologyScores } from '../typologies/index.js';
 import type { LabelRecord } from './engine-store.js';
 import { type EntitiesHeld, type LinkGraph, linksOf } from './entity-links.js';
+import type { ForeignFeatures } from './feature-homes.js';
 import { applyHit, type EventContext, type TimelineEntry } from './hit-effects.js';
 import type { LabelCache } from './label-cache.js';
 import { ruleFeatures } from './rule-features.js';
@@ -47,6 +48,11 @@ export interface ProcessorState {
   readonly openCases: OpenCases;
   /** Turns action effects and typology alerts into outbox rows (absent: the policy declares no action). */
   readonly actions?: ActionPlanner;
+  /**
+   * Partitioned mode with features of every role: which entities are this partition's, and what
+   * other partitions answered for the batch's events (absent: every entity's features are local).
+   */
+  readonly foreign?: ForeignFeatures;
 }
 
 /**
@@ -67,7 +73,7 @@ export function processEvent(
   const event: EngineEvent = logged;
   const own = keys ?? eventKeys(state.registry, event);
   const keyOf = entityKeysOf(state, event, own);
-  state.features.apply(event);
+  state.features.apply(event, state.foreign?.isOwn);
   const evaluation = state.rules().evaluate(ruleInput(state, event, own));
   const context: EventContext = {
     state,

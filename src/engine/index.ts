@@ -31,6 +31,14 @@ export type {
 } from './engine-store.js';
 export type { EngineHealth } from './event-drain.js';
 export { compileEventFilter } from './event-filter.js';
+export type {
+  BatchFeatureHomes,
+  FeatureValues,
+  PartitionPeers,
+  PeerAnswer,
+  PeerEvent,
+  PeerStateClaim,
+} from './feature-homes.js';
 export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';
 export type { EngineProblem, StoreRetryPolicy } from './processing-run.js';
 export { type EngineOptions, type IngestResult, SignalsEngine } from './signals-engine.js';

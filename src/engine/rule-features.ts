@@ -29,35 +29,41 @@ class EventFeatures implements FeatureSource {
     const spec = this.state.featureSpecs[index] as FeatureSpec;
     const id = this.event.entities[spec.readRole];
     if (id === undefined || this.readable[index] !== true) return null;
+    // Partitioned: an entity homed in another partition is read from that partition's answer.
+    const foreign = this.state.foreign?.valueOf(this.event.id, spec.entityType, id, spec.name);
+    if (foreign !== undefined) return foreign;
     return this.state.features.valueOfId(spec.name, id, this.event.timeMs);
   }
 }
 
-/** Per engine state: the lazy record type over its features, in `featureSpecs` order. */
-const recordTypes = new WeakMap<ProcessorState, FeatureRecordType>();
+/**
+ * Per engine: the lazy record type over its features, in `featureSpecs` order. Keyed by the specs
+ * list, which every state of one engine shares (a partition's, a batch's with its `foreign`).
+ */
+const recordTypes = new WeakMap<readonly FeatureSpec[], FeatureRecordType>();
 
 function recordTypeOf(state: ProcessorState): FeatureRecordType {
-  let type = recordTypes.get(state);
+  let type = recordTypes.get(state.featureSpecs);
   if (type === undefined) {
     type = featureRecordType(state.featureSpecs.map((spec) => spec.name));
-    recordTypes.set(state, type);
+    recordTypes.set(state.featureSpecs, type);
   }
   return type;
 }
 
 /**
- * Per engine state, per event type: whether each feature (in `featureSpecs` order) may read its
- * role in events of that type, i.e. the role is the feature's own or is declared of the feature's
- * entity type. It depends on the state's registry and features alone (both fixed for the state's
- * life), so it is worked out once per event type, not per event.
+ * Per engine, per event type: whether each feature (in `featureSpecs` order) may read its role in
+ * events of that type, i.e. the role is the feature's own or is declared of the feature's entity
+ * type. It depends on the engine's registry and features alone (both fixed for its life, and
+ * shared by all its states: keyed by the specs list), so it is worked out once per event type.
  */
-const readableFeatures = new WeakMap<ProcessorState, Map<string, readonly boolean[]>>();
+const readableFeatures = new WeakMap<readonly FeatureSpec[], Map<string, readonly boolean[]>>();
 
-function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
-  let byType = readableFeatures.get(state);
+export function readableIn(state: ProcessorState, eventType: string): readonly boolean[] {
+  let byType = readableFeatures.get(state.featureSpecs);
   if (byType === undefined) {
     byType = new Map();
-    readableFeatures.set(state, byType);
+    readableFeatures.set(state.featureSpecs, byType);
   }
   let readable = byType.get(eventType);
   if (readable === undefined) {

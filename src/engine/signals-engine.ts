@@ -1,7 +1,14 @@
 import type { ActionPlanner } from '../actions/index.js';
 import { type CaseRecord, OpenCases } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import { type AppendOutcome, type EventCheck, type EventProblem, type LoggedEvent, withSeq } from '../events/index.js';
+import {
+  type AppendOutcome,
+  type EngineEvent,
+  type EventCheck,
+  type EventProblem,
+  type LoggedEvent,
+  withSeq,
+} from '../events/index.js';
 import { FeatureStore } from '../features/index.js';
 import type { Logger } from '../logging/index.js';
 import type { RuleSet } from '../rules/index.js';
@@ -22,6 +29,14 @@ import { LinkGraph } from './entity-links.js';
 import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
 import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
+import {
+  answerForPartition,
+  askFeatureHomes,
+  type BatchFeatureHomes,
+  type FeatureValues,
+  ForeignFeatures,
+  type PartitionPeers,
+} from './feature-homes.js';
 import { LabelCache } from './label-cache.js';
 import { propagateLabel } from './label-propagation.js';
 import {
@@ -141,6 +156,12 @@ export class SignalsEngine {
    * adopted yet, released, or dropped after a failed commit (rebuilt before the next batch).
    */
   readonly #partitions = new Map<number, ProcessorState>();
+  /** Partitioned, features of every role: how to reach the other partitions (`usePartitionPeers`). */
+  #peers: PartitionPeers | undefined;
+  /** Per partition held: the epoch of its features, raised by `adoptPartition`. */
+  readonly #epochs = new Map<number, number>();
+  /** Per partition held: the answers given to other partitions, by event id (`answerForPartition`). */
+  readonly #answered = new Map<number, Map<string, Readonly<Record<string, FeatureValues>>>>();
 
   private constructor(
     store: EngineStore,
@@ -508,7 +529,7 @@ export class SignalsEngine {
       throw new EngineError('INTERNAL', 'this store cannot be shared by workers (bus mode needs PostgreSQL)');
     let state = this.#state;
     if (claim !== undefined) {
-      if (!this.#partitions.has(claim.partition)) await this.adoptPartition(claim.partition);
+      if (!this.#partitions.has(claim.partition)) await this.adoptPartition(claim.partition, claim.owner);
       state = this.#partitions.get(claim.partition) as ProcessorState;
     }
     const results: (DeliveredResult | undefined)[] = [];
@@ -538,23 +559,40 @@ export class SignalsEngine {
         );
     });
     await prepareDelivered(state, store, toLog);
+    let homes: BatchFeatureHomes | undefined;
+    const peers = this.#peers;
+    if (claim !== undefined && peers !== undefined && toLog.length > 0) {
+      const loggedIds = store.loggedIds?.bind(store);
+      if (loggedIds === undefined)
+        throw new EngineError('INTERNAL', 'this store cannot share features across partitions');
+      const asked = await askFeatureHomes(state, claim.partition, toLog, peers, loggedIds);
+      state = { ...state, foreign: asked.foreign };
+      homes = asked.homes;
+    }
+    const batchState = state;
     let outcomes: EventOutcome[] = [];
     let logged: readonly LoggedEvent[];
+    let applied = false;
     try {
       logged = await store.commitDelivered(
         toLog,
         (fresh) => {
-          outcomes = fresh.map((event) => this.#processDeliveredOne(state, event, derivationFailures.get(event.id)));
+          applied = true;
+          outcomes = fresh.map((event) =>
+            this.#processDeliveredOne(batchState, event, derivationFailures.get(event.id)),
+          );
           const batch = outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
           const verdicts = committedVerdicts(outcomes, derivedOf);
           return verdicts.length === 0 ? batch : { ...batch, verdicts };
         },
         claim,
+        homes,
       );
     } catch (error) {
       // The partition's features now hold events the log does not: rebuild them from the log
       // before its next batch (without a partition the worker's memory stays ahead: scaling.md).
-      if (claim !== undefined) this.#partitions.delete(claim.partition);
+      // A commit refused before processing (a fence) changed nothing in memory.
+      if (claim !== undefined && applied) this.#forgetPartition(claim.partition);
       throw error;
     }
     this.#state.links.trim();
@@ -587,11 +625,21 @@ export class SignalsEngine {
    *
    * @throws EngineError `INTERNAL` when the store cannot read partitions (it needs PostgreSQL).
    */
-  async adoptPartition(partition: number): Promise<number> {
+  async adoptPartition(partition: number, owner?: string): Promise<number> {
     const store = this.#store;
     if (store.readPartition === undefined || store.newestInPartition === undefined)
       throw new EngineError('INTERNAL', 'this store cannot hold bus partitions (bus mode needs PostgreSQL)');
-    this.#partitions.delete(partition);
+    this.#forgetPartition(partition);
+    const peers = this.#peers;
+    let epoch = 0;
+    if (peers !== undefined) {
+      const leases = store.partitionLeases;
+      if (leases === undefined || owner === undefined)
+        throw new EngineError('INTERNAL', 'features of every role need the partition leases and the owner');
+      // Raised before the log is read: commits that used the old features are in it, later ones fail.
+      epoch = await leases.raiseStateEpoch(owner, partition);
+    }
+    const own = peers === undefined ? undefined : new ForeignFeatures(partition, (key) => peers.homeOf(key));
     const features = new FeatureStore(this.#config.features);
     const newest = await store.newestInPartition(partition);
     let replayed = 0;
@@ -607,7 +655,7 @@ export class SignalsEngine {
           after = event.seq;
           if (event.unreadable !== undefined) continue; // dead-lettered when it was processed
           try {
-            features.apply(event);
+            features.apply(event, own?.isOwn);
             replayed++;
           } catch {
             // recorded as a dead letter when it was processed
@@ -617,12 +665,71 @@ export class SignalsEngine {
       }
     }
     this.#partitions.set(partition, { ...this.#state, features });
+    this.#epochs.set(partition, epoch);
+    this.#answered.set(partition, new Map());
     return replayed;
   }
 
   /** Bus mode, partitioned: forgets the state of `partition` (its lease went to another worker). */
   releasePartition(partition: number): void {
+    this.#forgetPartition(partition);
+  }
+
+  #forgetPartition(partition: number): void {
     this.#partitions.delete(partition);
+    this.#epochs.delete(partition);
+    this.#answered.delete(partition);
+  }
+
+  /**
+   * Bus mode, partitioned: keep every entity's features in its home partition
+   * (`PartitionPeers.homeOf`) and ask the other partitions' owners for theirs (docs/scaling.md,
+   * "Features of every role"). Call before the worker takes any partition.
+   */
+  usePartitionPeers(peers: PartitionPeers): void {
+    this.#peers = peers;
+  }
+
+  /**
+   * Bus mode, partitioned: another partition's batch asks for the features of the entities homed
+   * in `partition` (`PartitionPeers.ask`): each event is checked as `processDelivered` checks it,
+   * applied once to those entities' features, and answered with their values as of the event, in
+   * order, with the epoch of the partition's features.
+   *
+   * @throws EngineError `BUS_PEER_UNAVAILABLE` when this worker does not hold the partition's
+   *   features now (not adopted, being rebuilt, released), or without `usePartitionPeers`;
+   *   `EVENT_INVALID` when an event is not one the engine accepts (nothing was applied).
+   */
+  answerPeers(
+    partition: number,
+    inputs: readonly unknown[],
+  ): { epoch: number; values: Readonly<Record<string, FeatureValues>>[] } {
+    const peers = this.#peers;
+    const state = this.#partitions.get(partition);
+    const epoch = this.#epochs.get(partition);
+    const answered = this.#answered.get(partition);
+    if (peers === undefined || state === undefined || epoch === undefined || answered === undefined)
+      throw new EngineError(
+        'BUS_PEER_UNAVAILABLE',
+        `this worker does not hold the features of bus partition ${partition} now`,
+      );
+    const events: EngineEvent[] = [];
+    for (const input of inputs) {
+      const check = this.check(input);
+      if (!check.ok)
+        throw new EngineError(
+          'EVENT_INVALID',
+          `a peer asked about an event the engine refuses: ${check.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
+        );
+      events.push(check.event);
+    }
+    const values = answerForPartition(partition, events, {
+      state,
+      homeOf: (key) => peers.homeOf(key),
+      answered,
+      answeredCap: answeredPerPartition,
+    });
+    return { epoch, values };
   }
 
   /** One delivered event, just logged: processed into its writes (a throw dead-letters it). */
@@ -811,6 +918,12 @@ export class SignalsEngine {
   }
 }
 
+/**
+ * Answers kept per partition for events other partitions asked about (their batches may be tried
+ * again before they commit: the same event must not be applied twice). Far more than the events of
+ * a few batches in flight; an answer older than that is applied again if asked (docs/scaling.md).
+ */
+const answeredPerPartition = 50_000;
 /** How long an API node waits for the workers' verdicts by default (`EngineBus.verdictWaitMs`). */
 const defaultVerdictWaitMs = 10_000;
 /** An API node waiting for verdicts reads the store at least this often (a commit notice may be lost). */

@@ -65,6 +65,15 @@ export function eventSubject(event: Pick<BusEvent, 'entities'>, partitions?: num
     : `${subjectPrefix}.${hash % partitions}`;
 }
 
+/**
+ * The partition home to an entity's features (`PartitionPeers.homeOf`): the FNV-1a hash of its
+ * entity key modulo the partition count, as `eventSubject` places events. An event whose first
+ * role is named as its entity type (`payment_account`, `user`) goes to its first entity's home.
+ */
+export function entityHome(entityKey: string, partitions: number): number {
+  return fnv1a(entityKey) % partitions;
+}
+
 /** The durable consumer of partition `partition`: one per partition, used by its lease owner only. */
 export function partitionConsumerName(partition: number): string {
   return `prevail-p${partition}`;

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { isEngineError } from '../core/index.js';
-import type { DeliveredOptions, DeliveredResult, PartitionClaim, PartitionLeases } from '../engine/index.js';
+import type {
+  DeliveredOptions,
+  DeliveredResult,
+  PartitionClaim,
+  PartitionLeases,
+  PartitionPeers,
+} from '../engine/index.js';
 import type { Logger } from '../logging/index.js';
 import {
   type BusDeadLetter,
@@ -21,15 +27,20 @@ import {
   resetPartitionConsumer,
   workerConsumerName,
 } from './event-stream.js';
+import { busPartitionPeers, type PeerAnswerer, servePartitionFeatures } from './partition-peers.js';
 
 /** What a worker hands delivered events to: the engine's `processDelivered`. */
 export interface DeliveredEventProcessor {
   /** `options.claim`: the partition the events came from and this worker's lease on it (partitioned mode). */
   processDelivered(inputs: readonly unknown[], options?: DeliveredOptions): Promise<DeliveredResult[]>;
-  /** Partitioned mode: rebuilds a partition's state from the log; resolves with the events replayed. */
-  adoptPartition?(partition: number): Promise<number>;
+  /** Partitioned mode: rebuilds a partition's state from the log for `owner`; resolves with the events replayed. */
+  adoptPartition?(partition: number, owner: string): Promise<number>;
   /** Partitioned mode: forgets a partition's state. */
   releasePartition?(partition: number): void;
+  /** Partitioned mode: how to reach the other partitions' features (features of every role). */
+  usePartitionPeers?(peers: PartitionPeers): void;
+  /** Partitioned mode: answers another partition's request for the features homed in `partition`. */
+  answerPeers?: PeerAnswerer;
 }
 
 /** Partitioned mode (docs/scaling.md, "Partitioned workers"). */
@@ -61,6 +72,8 @@ export interface EventWorkerCounts {
   partitionsLost: number;
   /** Partitioned mode: events replayed from the log to rebuild taken partitions' features. */
   replayed: number;
+  /** Partitioned mode: batches handed back because another partition's features could not be used. */
+  peerWaits: number;
 }
 
 export interface EventWorker {
@@ -145,6 +158,7 @@ export async function startEventWorker(options: {
     partitionsTaken: 0,
     partitionsLost: 0,
     replayed: 0,
+    peerWaits: 0,
   };
   let stopping = false;
   let wake: () => void = () => undefined;
@@ -267,8 +281,11 @@ export async function startEventWorker(options: {
     return { ok: true };
   }
 
-  /** Handles one fetched batch; `lost` when the partition's lease is gone (the batch was nak'ed). */
-  async function handle(batch: readonly JsMsg[], claim?: PartitionClaim): Promise<'done' | 'lost'> {
+  /**
+   * Handles one fetched batch; `lost` when the partition's lease is gone (the batch was nak'ed),
+   * `wait` when it was handed back for a pause (another partition's features were not available).
+   */
+  async function handle(batch: readonly JsMsg[], claim?: PartitionClaim): Promise<'done' | 'lost' | 'wait'> {
     const delivered: Delivered[] = [];
     const unreadable: { message: JsMsg; letter: BusDeadLetter }[] = [];
     for (const message of batch) {
@@ -292,6 +309,14 @@ export async function startEventWorker(options: {
     if (delivered.length === 0) return 'done';
     const whole = await commit(delivered, claim);
     if (whole.ok) return 'done';
+    if (isEngineError(whole.error) && whole.error.code === 'BUS_PEER_UNAVAILABLE') {
+      // Another partition's owner is away or rebuilding (a hand-over): no event is at fault. The
+      // partition loop keeps the batch in hand and tries it again after a pause, so its events
+      // stay in order (a nak could let newer ones of the partition overtake them).
+      counts.peerWaits++;
+      logger?.warn({ err: whole.error }, "event bus: another partition's features were not available; the batch waits");
+      return 'wait';
+    }
     if (isEngineError(whole.error) && whole.error.code === 'BUS_PARTITION_LOST') {
       // Another worker owns the partition now: hand the batch back at once, in order.
       for (const item of delivered) item.message.nak();
@@ -342,12 +367,14 @@ export async function startEventWorker(options: {
 
   if (partitioning !== undefined) {
     const partitioned = runPartitions(partitioning, {
+      connection,
       processor,
       logger,
       counts,
       fetchBatch,
       handle,
       rest,
+      retryAfterFailureMs,
       isStopping: () => stopping,
       manager,
     });
@@ -403,12 +430,14 @@ function eventIdOf(input: unknown): string | undefined {
 
 /** What the partition loops share with the worker. */
 interface PartitionContext {
+  readonly connection: Awaited<ReturnType<typeof connectToBus>>;
   readonly processor: DeliveredEventProcessor;
   readonly logger: Logger | undefined;
   readonly counts: EventWorkerCounts;
   readonly fetchBatch: (consumerName: string) => Promise<JsMsg[]>;
-  readonly handle: (batch: readonly JsMsg[], claim: PartitionClaim) => Promise<'done' | 'lost'>;
+  readonly handle: (batch: readonly JsMsg[], claim: PartitionClaim) => Promise<'done' | 'lost' | 'wait'>;
   readonly rest: (ms: number) => Promise<unknown>;
+  readonly retryAfterFailureMs: number;
   readonly isStopping: () => boolean;
   readonly manager: Awaited<ReturnType<typeof jetstreamManager>>;
 }
@@ -432,13 +461,25 @@ function runPartitions(
 ): { held(): number[]; stop(): Promise<void> } {
   const { processor, logger, counts, rest, isStopping, manager } = context;
   const { adoptPartition, releasePartition } = processor;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   if (adoptPartition === undefined || releasePartition === undefined)
     throw new Error('a partitioned worker needs a processor that adopts and releases partitions');
-  const adopt = (partition: number): Promise<number> => adoptPartition.call(processor, partition);
+  const adopt = (partition: number): Promise<number> => adoptPartition.call(processor, partition, owner);
+  const answerPeers = processor.answerPeers?.bind(processor);
+  /** Partitions whose features this worker answers for now (rebuilt, not given up). */
+  const served = new Set<number>();
+  processor.usePartitionPeers?.(
+    busPartitionPeers(
+      context.connection,
+      partitioning.partitions,
+      answerPeers === undefined
+        ? undefined
+        : { owner, serves: (partition) => served.has(partition), answer: answerPeers },
+    ),
+  );
   const release = (partition: number): void => releasePartition.call(processor, partition);
   const leaseMs = partitioning.leaseMs ?? defaultLeaseMs;
   const { leases } = partitioning;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const runs = new Map<number, PartitionRun>();
   /** Until when (this process's monotonic clock) every lease renewed in the last round holds at least. */
   let validUntil = 0;
@@ -453,11 +494,19 @@ function runPartitions(
   function start(partition: number): void {
     const run: PartitionRun = { active: true, ended: false, done: Promise.resolve() };
     const claim: PartitionClaim = { partition, owner };
+    let features: { unsubscribe(): void } | undefined;
     run.done = (async () => {
       try {
         await resetPartitionConsumer(manager, partition);
         // The features of the partition are rebuilt from the log before any delivery of it.
         const replayed = await exclusive(() => adopt(partition));
+        // From now on this worker answers the other partitions' requests for this one's features
+        // (outside `exclusive`: a batch of another partition, here or elsewhere, may be waiting on them).
+        features =
+          answerPeers === undefined
+            ? undefined
+            : servePartitionFeatures(context.connection, partition, owner, answerPeers, logger);
+        served.add(partition);
         counts.partitionsTaken++;
         counts.replayed += replayed;
         logger?.info({ partition, replayed, owner }, 'event bus: took a partition; its features rebuilt from the log');
@@ -481,7 +530,19 @@ function runPartitions(
             for (const message of batch) message.nak();
             break;
           }
-          if ((await exclusive(() => context.handle(batch, claim))) === 'lost') {
+          let handled = await exclusive(() => context.handle(batch, claim));
+          // The batch waits for another partition's features in hand (its ack timer reset), paused
+          // outside `exclusive`, so the worker's other partitions go on meanwhile.
+          while (handled === 'wait') {
+            await rest(context.retryAfterFailureMs);
+            if (!run.active || isStopping() || performance.now() >= validUntil) {
+              for (const message of batch) message.nak();
+              break;
+            }
+            for (const message of batch) message.working();
+            handled = await exclusive(() => context.handle(batch, claim));
+          }
+          if (handled === 'lost') {
             counts.partitionsLost++;
             break;
           }
@@ -493,6 +554,8 @@ function runPartitions(
         );
       } finally {
         run.ended = true;
+        served.delete(partition);
+        features?.unsubscribe();
         release(partition);
       }
     })();

@@ -6,7 +6,7 @@
  */
 export type { BusDeadLetter, BusDeadLetterCode, BusDeadLetterSink } from './bus-dead-letters.js';
 export { connectEventPublisher, type EventPublisher } from './event-publisher.js';
-export { ackWaitMs, eventStreamName, eventSubject, workerConsumerName } from './event-stream.js';
+export { ackWaitMs, entityHome, eventStreamName, eventSubject, workerConsumerName } from './event-stream.js';
 export {
   type DeliveredEventProcessor,
   type EventWorker,
@@ -14,3 +14,4 @@ export {
   startEventWorker,
   type WorkerPartitioning,
 } from './event-worker.js';
+export { busPartitionPeers, type PeerAnswerer, servePartitionFeatures } from './partition-peers.js';

@@ -27,6 +27,8 @@ export class FeatureStore {
   private readonly plan: FeaturePlan;
   /** Per entity layout (`FeaturePlan.layoutList`): looked up by id, so no key is built per event. */
   private readonly tables: EntityTable[];
+  /** `rolesFedBy`, per event type. */
+  readonly #rolesFed = new Map<string, readonly (readonly [string, string])[]>();
 
   /**
    * A store for `definitions` (validated here; specs from `defineFeatures` pass as they are).
@@ -58,6 +60,26 @@ export class FeatureStore {
     return this.plan.specs;
   }
 
+  /**
+   * The roles whose entity's features events of `eventType` may update, each with the entity type
+   * the features are kept for (whether or not a feature's filter and field let a given event
+   * count); empty for a type that feeds no feature. The same array for every call.
+   */
+  rolesFedBy(eventType: string): readonly (readonly [role: string, entityType: string])[] {
+    let fed = this.#rolesFed.get(eventType);
+    if (fed === undefined) {
+      const routes = this.plan.routes.get(eventType) ?? [];
+      fed = routes.map((route) => [route.role, route.layout.entityType] as const);
+      this.#rolesFed.set(eventType, fed);
+    }
+    return fed;
+  }
+
+  /** Whether any feature is kept for entities of `entityType`. */
+  keepsEntityType(entityType: string): boolean {
+    return this.plan.layouts.has(entityType);
+  }
+
   /** How many entities hold state (what `evictIdle` shrinks). */
   get entityCount(): number {
     let count = 0;
@@ -73,8 +95,12 @@ export class FeatureStore {
    * never be read again); first_seen and last_seen take every event. An event whose `timeMs` is
    * not finite is ignored. A filter that throws aborts the call with the features before it
    * updated; filters must be total.
+   *
+   * `keep`, when given, limits the update to the entities it accepts (by entity type and id): a
+   * partitioned worker keeps only the entities whose features live in its partition, and asks the
+   * owners of the others (docs/scaling.md, "Features of every role").
    */
-  apply(event: EngineEvent): void {
+  apply(event: EngineEvent, keep?: (entityType: string, id: string) => boolean): void {
     const timeMs = event.timeMs;
     if (!Number.isFinite(timeMs)) return;
     const routes = this.plan.routes.get(event.type);
@@ -83,6 +109,7 @@ export class FeatureStore {
       const route = routes[r] as Route;
       const id = event.entities[route.role];
       if (typeof id !== 'string' || id === '') continue;
+      if (keep !== undefined && !keep(route.layout.entityType, id)) continue;
       const table = this.tables[route.layout.index] as EntityTable;
       let row = -1;
       const features = route.features;

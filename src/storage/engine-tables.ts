@@ -2,7 +2,7 @@ import type { Generated, SqlBool } from 'kysely';
 import type { ActionDatabase } from './action-tables.js';
 
 /**
- * The signals engine's tables (migrations 0005, 0006, 0008, 0009 and 0011), as Kysely sees them,
+ * The signals engine's tables (migrations 0005, 0006, 0008, 0009, 0011, 0026 and 0030), as Kysely sees them,
  * with the action outbox (0016) its batch commit writes to.
  */
 export type EngineDatabase = {
@@ -21,7 +21,14 @@ export type EngineDatabase = {
   /** The partition count every node of a partitioned deployment uses (one row, 0026). */
   bus_partition_count: { id: number; partitions: number; set_at: string };
   /** Who owns each bus partition, until when on the database's clock (0026). */
-  bus_partition_leases: { partition: number; owner: string | null; expires_at_ms: number };
+  bus_partition_leases: {
+    partition: number;
+    owner: string | null;
+    expires_at_ms: number;
+    state_epoch: Generated<number>;
+  };
+  /** Events logged under one partition whose entities' features also live in another (0030). */
+  event_feature_homes: { partition: number; seq: number };
   /** Partitioned workers alive, until when on the database's clock (0026). */
   bus_workers: { id: string; expires_at_ms: number };
   engine_state: {

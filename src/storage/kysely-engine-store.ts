@@ -3,6 +3,7 @@ import type { NewOutboxAction } from '../actions/index.js';
 import type { CaseUpdate } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
 import type {
+  BatchFeatureHomes,
   CommittedOutcome,
   DeadLetter,
   EngineBatch,
@@ -116,24 +117,50 @@ export class KyselyEngineStore implements EngineStore {
     events: readonly Omit<LoggedEvent, 'seq'>[],
     process: (logged: readonly LoggedEvent[]) => EngineBatch,
     claim?: PartitionClaim,
+    homes?: BatchFeatureHomes,
   ): Promise<readonly LoggedEvent[]> {
     if (this.#sqlite !== undefined || this.#dialect !== 'postgres')
       throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store (--database postgres://…)');
     return this.#db.transaction().execute(async (trx) => {
-      if (claim !== undefined) {
-        // The fence: the lease row stays share-locked until this commit, so a worker taking the
-        // partition over (its claim skips locked rows) can only do so after it, and replays it.
+      // The fences, in partition order (so that two transactions lock rows alike, as the lease
+      // renewals do): the batch's own lease row, and the lease row of every other partition whose
+      // features the batch used at the epoch that answered. Each stays share-locked until this
+      // commit, so a worker taking a partition over (its claim skips locked rows) or rebuilding
+      // its features (raising the epoch) comes after it and replays it, or before it and fails it.
+      const fences = [
+        ...(claim === undefined ? [] : [{ partition: claim.partition, owner: claim.owner, epoch: undefined }]),
+        ...(homes?.peers ?? []),
+      ].sort((a, b) => a.partition - b.partition);
+      for (const fence of fences) {
         const { rows } = await sql<{ partition: number }>`select partition from bus_partition_leases
-          where partition = ${claim.partition} and owner = ${claim.owner}
-          and expires_at_ms > (extract(epoch from clock_timestamp()) * 1000)::bigint for share`.execute(trx);
-        if (rows.length === 0)
+          where partition = ${fence.partition} and owner = ${fence.owner}
+          and expires_at_ms > (extract(epoch from clock_timestamp()) * 1000)::bigint
+          ${fence.epoch === undefined ? sql`` : sql`and state_epoch = ${fence.epoch}`} for share`.execute(trx);
+        if (rows.length > 0) continue;
+        if (fence.epoch === undefined)
           throw new EngineError(
             'BUS_PARTITION_LOST',
-            `worker ${claim.owner} no longer holds the lease of bus partition ${claim.partition}`,
+            `worker ${fence.owner} no longer holds the lease of bus partition ${fence.partition}`,
           );
+        throw new EngineError(
+          'BUS_PEER_UNAVAILABLE',
+          `the features of bus partition ${fence.partition} changed owner or were rebuilt since worker ${fence.owner} answered`,
+        );
       }
       const receivedAt = new Date().toISOString();
       const seqOf = await insertNewEvents(trx, events, receivedAt, claim?.partition);
+      const homeRows: { partition: number; seq: number }[] = [];
+      for (const [id, partitions] of homes?.homesOf ?? [])
+        for (const partition of partitions) {
+          const seq = seqOf.get(id);
+          if (seq !== undefined) homeRows.push({ partition, seq });
+        }
+      for (const part of chunks(homeRows))
+        await trx
+          .insertInto('event_feature_homes')
+          .values(part)
+          .onConflict((conflict) => conflict.columns(['partition', 'seq']).doNothing())
+          .execute();
       const logged: LoggedEvent[] = [];
       for (const event of events) {
         const seq = seqOf.get(event.id);
@@ -162,25 +189,56 @@ export class KyselyEngineStore implements EngineStore {
   }
 
   async readPartition(partition: number, afterSeq: number, sinceMs: number, limit: number): Promise<LoggedEvent[]> {
-    const rows = await this.#db
-      .selectFrom('events')
-      .selectAll()
-      .where('bus_partition', '=', partition)
-      .where('seq', '>', afterSeq)
-      .where('time_ms', '>=', Math.max(sinceMs, Number.MIN_SAFE_INTEGER))
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map(loggedEvent);
+    const since = Math.max(sinceMs, Number.MIN_SAFE_INTEGER);
+    // Two index scans (events by partition; the homes' primary key), each in seq order, merged.
+    const [own, homed] = await Promise.all([
+      this.#db
+        .selectFrom('events')
+        .selectAll()
+        .where('bus_partition', '=', partition)
+        .where('seq', '>', afterSeq)
+        .where('time_ms', '>=', since)
+        .orderBy('seq')
+        .limit(limit)
+        .execute(),
+      this.#db
+        .selectFrom('event_feature_homes as h')
+        .innerJoin('events as e', 'e.seq', 'h.seq')
+        .selectAll('e')
+        .where('h.partition', '=', partition)
+        .where('h.seq', '>', afterSeq)
+        .where('e.time_ms', '>=', since)
+        .orderBy('h.seq')
+        .limit(limit)
+        .execute(),
+    ]);
+    const merged = [...own, ...homed].sort((a, b) => Number(a.seq) - Number(b.seq));
+    return merged.slice(0, limit).map(loggedEvent);
   }
 
   async newestInPartition(partition: number): Promise<number | null> {
-    const row = await this.#db
+    const own = await this.#db
       .selectFrom('events')
       .select((eb) => eb.fn.max('time_ms').as('newest'))
       .where('bus_partition', '=', partition)
       .executeTakeFirst();
-    return row?.newest === null || row?.newest === undefined ? null : Number(row.newest);
+    const homed = await this.#db
+      .selectFrom('event_feature_homes as h')
+      .innerJoin('events as e', 'e.seq', 'h.seq')
+      .select((eb) => eb.fn.max('e.time_ms').as('newest'))
+      .where('h.partition', '=', partition)
+      .executeTakeFirst();
+    const times = [own?.newest, homed?.newest].filter((time) => time !== null && time !== undefined).map(Number);
+    return times.length === 0 ? null : Math.max(...times);
+  }
+
+  async loggedIds(ids: readonly string[]): Promise<Set<string>> {
+    const logged = new Set<string>();
+    for (const part of chunks(ids)) {
+      const rows = await this.#db.selectFrom('events').select('id').where('id', 'in', part).execute();
+      for (const row of rows) logged.add(row.id);
+    }
+    return logged;
   }
 
   /**

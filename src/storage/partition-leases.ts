@@ -60,6 +60,10 @@ export class PostgresPartitionLeases implements PartitionLeases {
       await sql`insert into bus_workers (id, expires_at_ms) values (${owner}, ${nowMs} + ${ttlMs})
         on conflict (id) do update set expires_at_ms = excluded.expires_at_ms`.execute(trx);
       await sql`delete from bus_workers where expires_at_ms < ${nowMs} - ${forgetWorkersAfterMs}`.execute(trx);
+      // Rows locked in partition order, as commits lock them (fences), so the two cannot deadlock.
+      await sql`select partition from bus_partition_leases where owner = ${owner} order by partition for update`.execute(
+        trx,
+      );
       const held = await sql<{ partition: number }>`update bus_partition_leases
         set expires_at_ms = ${nowMs} + ${ttlMs}
         where owner = ${owner} and expires_at_ms > ${nowMs} returning partition`.execute(trx);
@@ -94,8 +98,25 @@ export class PostgresPartitionLeases implements PartitionLeases {
       where owner = ${owner} and partition = any(${[...partitions]}::integer[])`.execute(this.#db);
   }
 
+  async raiseStateEpoch(owner: string, partition: number): Promise<number> {
+    const { rows } = await sql<{ state_epoch: string }>`update bus_partition_leases
+      set state_epoch = state_epoch + 1
+      where partition = ${partition} and owner = ${owner} and expires_at_ms > ${nowMs}
+      returning state_epoch`.execute(this.#db);
+    const epoch = rows[0]?.state_epoch;
+    if (epoch === undefined)
+      throw new EngineError(
+        'BUS_PARTITION_LOST',
+        `worker ${owner} does not hold the lease of bus partition ${partition}`,
+      );
+    return Number(epoch);
+  }
+
   async leave(owner: string): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
+      await sql`select partition from bus_partition_leases where owner = ${owner} order by partition for update`.execute(
+        trx,
+      );
       await sql`update bus_partition_leases set owner = null, expires_at_ms = 0 where owner = ${owner}`.execute(trx);
       await sql`delete from bus_workers where id = ${owner}`.execute(trx);
     });

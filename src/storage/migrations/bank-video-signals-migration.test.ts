@@ -36,7 +36,8 @@ async function migrated(db: Kysely<unknown>, dialect: DialectName, schema?: stri
     await sql`insert into banks (name, description, enabled_ratio, pdq_threshold, negative, video_views, created_at, updated_at)
       values (${name}, '', 1, 31, ${negative}, ${views}, ${time}, ${time})`.execute(db);
   }
-  assert.deepEqual(await migrateToLatest(db, dialect, schema), ['0029_bank_video_signals']);
+  // 0029 first, then whatever came after it.
+  assert.equal((await migrateToLatest(db, dialect, schema))[0], '0029_bank_video_signals');
   const rows = await (db as unknown as Kysely<Database>).selectFrom('banks').selectAll().orderBy('id').execute();
   return rows.map((row) => {
     const bank = toBankRecord(row);

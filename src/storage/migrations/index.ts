@@ -31,6 +31,7 @@ import { busPartitionsMigration } from './0026_bus_partitions.js';
 import { caseTimelineEventRefsMigration } from './0027_case_timeline_event_refs.js';
 import { bankVideoViewsMigration } from './0028_bank_video_views.js';
 import { bankVideoSignalsMigration } from './0029_bank_video_signals.js';
+import { featureHomesMigration } from './0030_feature_homes.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -64,6 +65,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   caseTimelineEventRefsMigration,
   bankVideoViewsMigration,
   bankVideoSignalsMigration,
+  featureHomesMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
