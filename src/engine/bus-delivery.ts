@@ -61,10 +61,11 @@ export type DeliveredResult =
 
 /**
  * Before a worker processes delivered events: loads from the store the links of their entities
- * that the in-memory graph does not hold (what the drain does for a run), and reads again which
- * of those entities have a case that is not closed (another worker may have opened one, a person
- * closed one), so that an event on a subject joins the case it has now. Cases of linked entities
- * are not re-read (docs/scaling.md).
+ * that the in-memory graph does not hold (what the drain does for a run), reads again which of
+ * those entities have a case that is not closed (another worker may have opened one, a person
+ * closed one), so that an event on a subject joins the case it has now, and adds the typology
+ * points other workers committed on them, so that a score sums every worker's. Cases of linked
+ * entities are not re-read (docs/scaling.md).
  */
 export async function prepareDelivered(
   state: ProcessorState,
@@ -78,6 +79,24 @@ export async function prepareDelivered(
   }
   const open = new Set(await store.cases.openAmong([...keys]));
   for (const key of keys) state.openCases.set(key, open.has(key));
+  // Other workers add to the same typology scores: their committed points on these subjects,
+  // within the longest window before the batch's first event, join this worker's (each
+  // contribution counts once: `TypologyScores.add` keeps one per event and rule).
+  const windowMs = state.typologies.longestWindowMs();
+  if (windowMs > 0 && events.length > 0) {
+    const first = Math.min(...events.map((event) => event.timeMs));
+    const since = Number.isFinite(first)
+      ? new Date(Math.max(0, first - windowMs)).toISOString()
+      : new Date(0).toISOString();
+    for (const contribution of await store.contributionsAmong([...keys], since))
+      state.typologies.restore(contribution.typology, contribution.subject, {
+        ruleId: contribution.ruleId,
+        eventId: contribution.eventId,
+        points: contribution.points,
+        reason: contribution.reason,
+        timeMs: Date.parse(contribution.time),
+      });
+  }
   const missing = state.links.missing([{ keys: [...keys] }]);
   if (missing.length === 0) return;
   const found = await store.linkNeighbours(missing, 64);

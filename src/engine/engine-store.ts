@@ -108,6 +108,11 @@ export interface EngineStore {
   ): Promise<void>;
   /** Typology contributions at or after `sinceIso` (to rebuild scores at start). */
   contributionsSince(sinceIso: string): Promise<TypologyContribution[]>;
+  /**
+   * The typology contributions to any of `subjects` (entity keys) at or after `sinceIso`, oldest
+   * first: what a worker reads again before a batch, since other workers add to the same scores.
+   */
+  contributionsAmong(subjects: readonly string[], sinceIso: string): Promise<TypologyContribution[]>;
   ruleHitStats(): Promise<RuleHitStats[]>;
   /** Entities linked to `entity`, one hop. */
   links(entity: string): Promise<LinkRecord[]>;

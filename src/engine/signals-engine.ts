@@ -204,7 +204,7 @@ export class SignalsEngine {
     const replaying = saved.replayUntilSeq > saved.processedSeq;
     const since = new Date(Date.now() - longestWindow - 86_400_000).toISOString();
     for (const contribution of replaying ? [] : await store.contributionsSince(since)) {
-      typologies.add(contribution.typology, contribution.subject, {
+      typologies.restore(contribution.typology, contribution.subject, {
         ruleId: contribution.ruleId,
         eventId: contribution.eventId,
         points: contribution.points,

@@ -340,6 +340,20 @@ export class KyselyEngineStore implements EngineStore {
     }));
   }
 
+  async contributionsAmong(subjects: readonly string[], sinceIso: string): Promise<TypologyContribution[]> {
+    const found: TypologyContribution[] = [];
+    for (const part of chunks(subjects)) {
+      const rows = await this.#db
+        .selectFrom('typology_contributions')
+        .selectAll()
+        .where('subject', 'in', part)
+        .where('time', '>=', sinceIso)
+        .execute();
+      found.push(...rows.map(contributionOf));
+    }
+    return found.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  }
+
   async contributionsSince(sinceIso: string): Promise<TypologyContribution[]> {
     const rows = await this.#db
       .selectFrom('typology_contributions')
@@ -347,15 +361,7 @@ export class KyselyEngineStore implements EngineStore {
       .where('time', '>=', sinceIso)
       .orderBy('time')
       .execute();
-    return rows.map((row) => ({
-      typology: row.typology,
-      subject: row.subject,
-      ruleId: row.rule_id,
-      eventId: row.event_id,
-      points: row.points,
-      reason: row.reason,
-      time: row.time,
-    }));
+    return rows.map(contributionOf);
   }
 
   async ruleHitStats(): Promise<RuleHitStats[]> {
@@ -778,4 +784,25 @@ async function applyCaseUpdate(
       .onConflict((conflict) => conflict.columns(['case_id', 'ref']).doNothing())
       .execute();
   }
+}
+
+/** A typology contribution row as the engine reads it. */
+function contributionOf(row: {
+  typology: string;
+  subject: string;
+  rule_id: string;
+  event_id: string;
+  points: number;
+  reason: string;
+  time: string;
+}): TypologyContribution {
+  return {
+    typology: row.typology,
+    subject: row.subject,
+    ruleId: row.rule_id,
+    eventId: row.event_id,
+    points: row.points,
+    reason: row.reason,
+    time: row.time,
+  };
 }

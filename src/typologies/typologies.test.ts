@@ -37,6 +37,42 @@ describe('typologies', () => {
     );
   });
 
+  test('a stored (weighted) contribution restored elsewhere counts as stored, once', () => {
+    assert.ok(livestream);
+    const live = new TypologyScores([livestream]);
+    const change = live.add('ocse_livestream', 'payment_account:a', {
+      ruleId: 'night_payment',
+      eventId: 'e1',
+      points: 40,
+      reason: 'night',
+      timeMs: 10 * day,
+    });
+    const stored = change?.contributions.find((entry) => entry.eventId === 'e1');
+    assert.equal(stored?.points, 20, 'weighted 0.5 when added');
+    // Another worker (or a restart) reads the stored row back: it must not be weighted again.
+    const other = new TypologyScores([livestream]);
+    assert.ok(stored);
+    other.restore('ocse_livestream', 'payment_account:a', stored);
+    assert.equal(other.score('ocse_livestream', 'payment_account:a', 10 * day), 20);
+    assert.equal(
+      other.restore('ocse_livestream', 'payment_account:a', stored),
+      undefined,
+      'the same event and rule once',
+    );
+    assert.equal(other.score('ocse_livestream', 'payment_account:a', 10 * day), 20);
+    // An older stored contribution restored after a newer live one joins the same window.
+    const later = other.add('ocse_livestream', 'payment_account:a', {
+      ruleId: 'other_rule',
+      eventId: 'e2',
+      points: 35,
+      reason: 'other',
+      timeMs: 12 * day,
+    });
+    assert.equal(later?.score, 55);
+    assert.equal(later?.alerted, true);
+    assert.equal(other.restore('nope', 'payment_account:a', stored), undefined);
+  });
+
   test('points add up per subject with weights; crossing thresholds is reported once', () => {
     assert.ok(livestream);
     const scores = new TypologyScores([livestream]);

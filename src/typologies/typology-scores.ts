@@ -60,6 +60,11 @@ export class TypologyScores {
     return this.#definitions.get(name);
   }
 
+  /** The longest window of any typology, in ms (0 without typologies). */
+  longestWindowMs(): number {
+    return Math.max(0, ...[...this.#definitions.values()].map((definition) => definition.windowMs));
+  }
+
   names(): string[] {
     return [...this.#definitions.keys()];
   }
@@ -68,6 +73,24 @@ export class TypologyScores {
   add(typology: string, subject: string, contribution: Contribution): ScoreChange | undefined {
     const definition = this.#definitions.get(typology);
     if (definition === undefined) return undefined;
+    const weight = definition.weights[contribution.ruleId] ?? 1;
+    return this.#insert(definition, subject, { ...contribution, points: contribution.points * weight });
+  }
+
+  /**
+   * Adds a contribution as it was stored, its points already weighted (`ScoreChange.contributions`
+   * holds them so, and the engine stores those): what restarts and workers reading other workers'
+   * points use. `add` would weight them a second time.
+   */
+  restore(typology: string, subject: string, stored: Contribution): ScoreChange | undefined {
+    const definition = this.#definitions.get(typology);
+    if (definition === undefined) return undefined;
+    return this.#insert(definition, subject, stored);
+  }
+
+  /** `add` and `restore`: `contribution`'s points are weighted already. */
+  #insert(definition: TypologyDefinition, subject: string, contribution: Contribution): ScoreChange | undefined {
+    const typology = definition.name;
     const key = `${typology}\u0000${subject}`;
     const windowStart = contribution.timeMs - definition.windowMs;
     const kept = (this.#contributions.get(key) ?? []).filter((entry) => entry.timeMs > windowStart);
@@ -76,8 +99,7 @@ export class TypologyScores {
     }
     if (!this.#firstMs.has(key)) this.#firstMs.set(key, contribution.timeMs);
     const before = scoreOf(definition, kept);
-    const weighted = { ...contribution, points: contribution.points * (definition.weights[contribution.ruleId] ?? 1) };
-    kept.push(weighted);
+    kept.push(contribution);
     kept.sort((a, b) => a.timeMs - b.timeMs);
     const retained = definition.scoring === 'distinct_rules' ? dropDominated(kept) : kept;
     this.#contributions.set(key, retained);

@@ -7,10 +7,11 @@
  * must be exactly those of one embedded engine fed the same events, through a hand-over (a third
  * worker takes two partitions and rebuilds them from the log, the events other partitions logged
  * included), a fenced commit (a partition rebuilt between its answer and the asking batch's commit)
- * and redeliveries (no payee feature counts an event twice).
+ * and redeliveries (no payee feature counts an event twice). A typology on the payee, whose points
+ * come from events of several workers, opens the embedded engine's cases on the same events.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -37,6 +38,7 @@ const payeeRules = `rules:
     mode: active
     effects:
       - label: { entity: payee_account, add: payment_watch, expires: 30d }
+      - typology: { name: payee_fan_in, points: 20 }
   - id: busy_payer_to_busy_payee
     description: A payer with two payments in 30 days pays a payee with two payers (synthetic test rule)
     events: [payment.sent]
@@ -46,6 +48,16 @@ const payeeRules = `rules:
     mode: active
     effects:
       - label: { entity: payment_account, add: payment_watch, expires: 30d }
+`;
+
+/** A typology whose points on a payee come from its payers' partitions, on several workers; synthetic. */
+const payeeTypology = `  - name: payee_fan_in
+    description: a payee paid by many accounts (synthetic test typology)
+    subject: payee_account
+    window: 30d
+    alert_threshold: 60
+    case_threshold: 100
+    case_priority: high
 `;
 
 /** Payments among 14 accounts, each paying and paid, a minute apart (synthetic, benign). */
@@ -82,6 +94,8 @@ describe('features of every role across partitions (PostgreSQL)', { skip: skip =
     dirs.push(policyDir);
     await cp(examplePolicy, policyDir, { recursive: true });
     await writeFile(join(policyDir, 'rules', 'payees.yaml'), payeeRules);
+    const typologies = await readFile(join(examplePolicy, 'typologies.yaml'), 'utf8');
+    await writeFile(join(policyDir, 'typologies.yaml'), `${typologies.trimEnd()}\n${payeeTypology}`);
 
     // The control: one embedded engine (SQLite) over the same events.
     const controlDir = await mkdtemp(join(tmpdir(), 'prevail-homes-control-'));
@@ -94,7 +108,11 @@ describe('features of every role across partitions (PostgreSQL)', { skip: skip =
     const controlHits = (sqlite.prepare('select rule_id, event_id from rule_hits').all() as HitRow[])
       .map(hitLine)
       .sort();
+    const controlCases = (sqlite.prepare('select subject, opened_at from cases').all() as CaseRow[])
+      .map(caseLine)
+      .sort();
     sqlite.close();
+    assert.ok(controlCases.length >= 3, `the payee typology opens cases in the control (${controlCases.length})`);
     const payeeHits = controlHits.filter((line) => line.startsWith('payee_paid_by_many '));
     assert.ok(payeeHits.length > 20, `the payee rule fires in the control (${payeeHits.length})`);
     assert.ok(
@@ -200,6 +218,10 @@ describe('features of every role across partitions (PostgreSQL)', { skip: skip =
       const { rows } = await pg.query<HitRow>(`select rule_id, event_id from "${schema}".rule_hits`);
       const hits = rows.map(hitLine).sort();
       assert.deepEqual(hits, controlHits, "the partitioned workers' rule hits are the embedded engine's");
+      // Each payee's typology points come from several workers: the cases open where the embedded
+      // engine's do, on the same event (each worker reads the others' points before a batch).
+      const cases = await pg.query<CaseRow>(`select subject, opened_at from "${schema}".cases`);
+      assert.deepEqual(cases.rows.map(caseLine).sort(), controlCases, "the typology cases are the embedded engine's");
       const homes = await pg.query<{ n: string }>(`select count(*) as n from "${schema}".event_feature_homes`);
       assert.ok(Number(homes.rows[0]?.n) > total / 2, 'most payments reached their payee in another partition');
     } finally {
@@ -219,4 +241,13 @@ interface HitRow {
 
 function hitLine(row: HitRow): string {
   return `${row.rule_id} ${row.event_id}`;
+}
+
+interface CaseRow {
+  subject: string;
+  opened_at: string;
+}
+
+function caseLine(row: CaseRow): string {
+  return `${row.subject} ${row.opened_at}`;
 }

@@ -32,6 +32,7 @@ import { caseTimelineEventRefsMigration } from './0027_case_timeline_event_refs.
 import { bankVideoViewsMigration } from './0028_bank_video_views.js';
 import { bankVideoSignalsMigration } from './0029_bank_video_signals.js';
 import { featureHomesMigration } from './0030_feature_homes.js';
+import { typologyContributionsBySubjectMigration } from './0031_typology_contributions_by_subject.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -66,6 +67,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   bankVideoViewsMigration,
   bankVideoSignalsMigration,
   featureHomesMigration,
+  typologyContributionsBySubjectMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
