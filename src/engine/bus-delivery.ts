@@ -63,8 +63,9 @@ export type DeliveredResult =
  * Before a worker processes delivered events: loads from the store the links of their entities
  * that the in-memory graph does not hold (what the drain does for a run), reads again which of
  * those entities have a case that is not closed (another worker may have opened one, a person
- * closed one), so that an event on a subject joins the case it has now, and adds the typology
- * points other workers committed on them, so that a score sums every worker's. Cases of linked
+ * closed one), so that an event on a subject joins the case it has now, reads their labels again
+ * (set or removed by other workers' rules and by people), and adds the typology points other
+ * workers committed on them, so that a score sums every worker's. Cases and labels of linked
  * entities are not re-read (docs/scaling.md).
  */
 export async function prepareDelivered(
@@ -79,6 +80,8 @@ export async function prepareDelivered(
   }
   const open = new Set(await store.cases.openAmong([...keys]));
   for (const key of keys) state.openCases.set(key, open.has(key));
+  // Labels other workers' rules and people set or removed on these entities.
+  state.labels.replace([...keys], await store.labelsAmong([...keys]));
   // Other workers add to the same typology scores: their committed points on these subjects,
   // within the longest window before the batch's first event, join this worker's (each
   // contribution counts once: `TypologyScores.add` keeps one per event and rule).

@@ -101,6 +101,12 @@ export interface EngineStore {
   commit(batch: EngineBatch): Promise<void>;
   /** Labels not expired at `nowIso`. */
   activeLabels(nowIso: string): Promise<LabelRecord[]>;
+  /**
+   * Every label on any of `entities` (entity keys), expired or not (rules read them as of their
+   * event's time): what a worker reads again before a batch, since other workers and people set
+   * and remove labels too.
+   */
+  labelsAmong(entities: readonly string[]): Promise<LabelRecord[]>;
   /** Adds or removes labels outside event processing (set by people). */
   saveLabels(
     added: readonly LabelRecord[],

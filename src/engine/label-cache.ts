@@ -14,6 +14,18 @@ export class LabelCache {
       this.add(record.entity, record.label, record.expiresAt === null ? null : Date.parse(record.expiresAt));
   }
 
+  /**
+   * Replaces the labels of `entities` with `records` (those of the store, read for them): a label
+   * another process set appears, one it removed goes. Records of other entities are ignored.
+   */
+  replace(entities: readonly string[], records: readonly LabelRecord[]): void {
+    const wanted = new Set(entities);
+    for (const entity of wanted) this.#labels.delete(entity);
+    for (const record of records)
+      if (wanted.has(record.entity))
+        this.add(record.entity, record.label, record.expiresAt === null ? null : Date.parse(record.expiresAt));
+  }
+
   /** Adds (or refreshes) a label; `expiresAtMs` null means no expiry. */
   add(entity: string, label: string, expiresAtMs: number | null): void {
     let labels = this.#labels.get(entity);

@@ -330,14 +330,16 @@ export class KyselyEngineStore implements EngineStore {
       .selectAll()
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
       .execute();
-    return rows.map((row) => ({
-      entity: row.entity,
-      label: row.label,
-      addedAt: row.added_at,
-      expiresAt: row.expires_at,
-      source: row.source,
-      reason: row.reason,
-    }));
+    return rows.map(labelOf);
+  }
+
+  async labelsAmong(entities: readonly string[]): Promise<LabelRecord[]> {
+    const found: LabelRecord[] = [];
+    for (const part of chunks(entities)) {
+      const rows = await this.#db.selectFrom('labels').selectAll().where('entity', 'in', part).execute();
+      found.push(...rows.map(labelOf));
+    }
+    return found;
   }
 
   async contributionsAmong(subjects: readonly string[], sinceIso: string): Promise<TypologyContribution[]> {
@@ -804,5 +806,24 @@ function contributionOf(row: {
     points: row.points,
     reason: row.reason,
     time: row.time,
+  };
+}
+
+/** A label row as the engine reads it. */
+function labelOf(row: {
+  entity: string;
+  label: string;
+  added_at: string;
+  expires_at: string | null;
+  source: string;
+  reason: string;
+}): LabelRecord {
+  return {
+    entity: row.entity,
+    label: row.label,
+    addedAt: row.added_at,
+    expiresAt: row.expires_at,
+    source: row.source,
+    reason: row.reason,
   };
 }

@@ -8,7 +8,8 @@
  * worker takes two partitions and rebuilds them from the log, the events other partitions logged
  * included), a fenced commit (a partition rebuilt between its answer and the asking batch's commit)
  * and redeliveries (no payee feature counts an event twice). A typology on the payee, whose points
- * come from events of several workers, opens the embedded engine's cases on the same events.
+ * come from events of several workers, opens the embedded engine's cases on the same events, and a
+ * rule reading a label another worker's rule set fires where the embedded engine's does.
  */
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -39,6 +40,13 @@ const payeeRules = `rules:
     effects:
       - label: { entity: payee_account, add: payment_watch, expires: 30d }
       - typology: { name: payee_fan_in, points: 20 }
+  - id: pays_a_watched_payee
+    description: A payment to a payee that a rule labelled before (synthetic test rule)
+    events: [payment.sent]
+    when: "'payment_watch' in labels.payee_account"
+    mode: active
+    effects:
+      - typology: { name: payee_fan_in, points: 1 }
   - id: busy_payer_to_busy_payee
     description: A payer with two payments in 30 days pays a payee with two payers (synthetic test rule)
     events: [payment.sent]
@@ -118,6 +126,10 @@ describe('features of every role across partitions (PostgreSQL)', { skip: skip =
     assert.ok(
       controlHits.some((line) => line.startsWith('busy_payer_to_busy_payee ')),
       'the mixed rule fires',
+    );
+    assert.ok(
+      controlHits.some((line) => line.startsWith('pays_a_watched_payee ')),
+      'the label rule fires',
     );
     const foreign = events.filter(
       (event) =>
