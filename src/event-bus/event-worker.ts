@@ -74,6 +74,8 @@ export interface EventWorkerCounts {
   replayed: number;
   /** Partitioned mode: batches handed back because another partition's features could not be used. */
   peerWaits: number;
+  /** Fetches that failed after messages came (their messages were processed, not dropped). */
+  fetchesCutShort: number;
 }
 
 export interface EventWorker {
@@ -159,6 +161,7 @@ export async function startEventWorker(options: {
     partitionsLost: 0,
     replayed: 0,
     peerWaits: 0,
+    fetchesCutShort: 0,
   };
   let stopping = false;
   let wake: () => void = () => undefined;
@@ -185,14 +188,32 @@ export async function startEventWorker(options: {
     partitioning === undefined ? workerConsumerName : '*',
   );
 
-  async function fetchBatch(consumerName = workerConsumerName): Promise<JsMsg[]> {
+  /**
+   * One fetch of up to `batchSize` messages. `cutShort`: the fetch failed after some came (the
+   * client's "heartbeats missed", when the event loop was busy longer than the fetch's idle
+   * heartbeat); they are returned, and others the server sent the same pull may have been dropped
+   * by the client, to be delivered again after AckWait (a partitioned worker makes its consumer
+   * afresh instead, so they come back at once and in order).
+   */
+  async function fetchBatch(consumerName = workerConsumerName): Promise<{ messages: JsMsg[]; cutShort: boolean }> {
     const consumer = await client.consumers.get(eventStreamName, consumerName);
     const configured = (await consumer.info(true)).config.max_deliver ?? -1;
     maxDeliver = Math.max(configured, 0);
     const messages = await consumer.fetch({ max_messages: batchSize, expires: fetchExpiresMs });
     const batch: JsMsg[] = [];
-    for await (const message of messages) batch.push(message);
-    return batch;
+    try {
+      for await (const message of messages) batch.push(message);
+    } catch (error) {
+      // Delivered to this worker: its to finish. Dropped, they would wait out AckWait (30 s).
+      if (batch.length === 0) throw error;
+      counts.fetchesCutShort++;
+      logger?.warn(
+        { err: error, messages: batch.length },
+        'event bus: a fetch failed after messages came; they are processed',
+      );
+      return { messages: batch, cutShort: true };
+    }
+    return { messages: batch, cutShort: false };
   }
 
   /**
@@ -395,7 +416,7 @@ export async function startEventWorker(options: {
     while (!stopping) {
       let batch: JsMsg[];
       try {
-        batch = await fetchBatch();
+        batch = (await fetchBatch()).messages;
       } catch (error) {
         // The server is away, or heartbeats were missed: a new fetch recovers (bounded pause).
         if (stopping) break;
@@ -434,7 +455,7 @@ interface PartitionContext {
   readonly processor: DeliveredEventProcessor;
   readonly logger: Logger | undefined;
   readonly counts: EventWorkerCounts;
-  readonly fetchBatch: (consumerName: string) => Promise<JsMsg[]>;
+  readonly fetchBatch: (consumerName: string) => Promise<{ messages: JsMsg[]; cutShort: boolean }>;
   readonly handle: (batch: readonly JsMsg[], claim: PartitionClaim) => Promise<'done' | 'lost' | 'wait'>;
   readonly rest: (ms: number) => Promise<unknown>;
   readonly retryAfterFailureMs: number;
@@ -517,11 +538,16 @@ function runPartitions(
             continue;
           }
           let batch: JsMsg[];
+          let cutShort: boolean;
           try {
-            batch = await context.fetchBatch(partitionConsumerName(partition));
+            ({ messages: batch, cutShort } = await context.fetchBatch(partitionConsumerName(partition)));
           } catch (error) {
             if (isStopping() || !run.active) break;
             logger?.warn({ err: error, partition }, 'event bus: fetch failed; trying again');
+            // A failed fetch may have had messages delivered that the client then dropped: made
+            // afresh, the consumer delivers every unacknowledged message again at once, in order
+            // (nothing else of this partition is in flight), instead of after AckWait.
+            await resetPartitionConsumer(context.manager, partition).catch(() => undefined);
             await rest(500);
             continue;
           }
@@ -546,6 +572,8 @@ function runPartitions(
             counts.partitionsLost++;
             break;
           }
+          // The rest of a cut-short fetch's pull may have been dropped: have it again at once.
+          if (cutShort) await resetPartitionConsumer(context.manager, partition).catch(() => undefined);
         }
       } catch (error) {
         logger?.error(
