@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { NewOutboxAction } from '../actions/index.js';
 import type { CaseUpdate } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
@@ -789,15 +789,7 @@ async function applyCaseUpdate(
 }
 
 /** A typology contribution row as the engine reads it. */
-function contributionOf(row: {
-  typology: string;
-  subject: string;
-  rule_id: string;
-  event_id: string;
-  points: number;
-  reason: string;
-  time: string;
-}): TypologyContribution {
+function contributionOf(row: Selectable<EngineDatabase['typology_contributions']>): TypologyContribution {
   return {
     typology: row.typology,
     subject: row.subject,
@@ -810,14 +802,7 @@ function contributionOf(row: {
 }
 
 /** A label row as the engine reads it. */
-function labelOf(row: {
-  entity: string;
-  label: string;
-  added_at: string;
-  expires_at: string | null;
-  source: string;
-  reason: string;
-}): LabelRecord {
+function labelOf(row: Selectable<EngineDatabase['labels']>): LabelRecord {
   return {
     entity: row.entity,
     label: row.label,
