@@ -114,7 +114,7 @@ export function workerCommand(io: CliIo): Command {
       });
       const counts = worker.counts;
       io.stderr.write(
-        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.deadLettered} dead-lettered, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries${partitions === undefined ? '' : `, ${counts.partitionsTaken} partitions taken (${counts.replayed} events replayed), ${counts.partitionsLost} lost`}\n`,
+        `worker stopped: ${counts.processed} processed, ${counts.duplicates} duplicates, ${counts.refused} refused, ${counts.deadLettered} dead-lettered, ${counts.failedBatches} failed batches, ${counts.redelivered} redeliveries, ${counts.fetchesCutShort} fetches cut short${partitions === undefined ? '' : `, ${counts.partitionsTaken} partitions taken (${counts.replayed} events replayed), ${counts.partitionsLost} lost, ${counts.peerWaits} batches waited for other partitions' features`}\n`,
       );
     });
 }
