@@ -188,18 +188,9 @@ function scoresOf(table: ScoreTable, raw: string): EldScores {
       sums[language] = (sums[language] as number) + (pairs[at + 1] as number);
     }
   }
-  // eld's `getMaxLang`: the first language with the highest (positive) sum.
-  let best = -1;
-  let bestSum = 0;
-  for (let language = 0; language < sums.length; language++) {
-    const sum = sums[language] as number;
-    if (sum > 0 && sum > bestSum) {
-      bestSum = sum;
-      best = language;
-    }
-  }
-  if (best < 0) return none;
   // eld's `orderAndScale`, first two places only: scores high to low, ties in language order.
+  // A score rises with its sum, so the first place is also eld's `getMaxLang` (the first
+  // language with the highest positive sum): one pass gives both.
   const distinct = ngrams.size;
   let top = 0;
   let topIndex = -1;
@@ -220,6 +211,8 @@ function scoresOf(table: ScoreTable, raw: string): EldScores {
       secondIndex = language;
     }
   }
+  if (topIndex < 0) return none;
+  const best = topIndex;
   const runnerUp = Math.max(secondIndex, 0);
   const reliable =
     distinct >= 3 && !((table.averages[best] as number) * reliableRatio > top || 0.01 > Math.abs(top - runnerUp));
