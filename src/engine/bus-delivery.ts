@@ -1,7 +1,7 @@
-import { type AppendOutcome, type EventProblem, entityKey, type LoggedEvent } from '../events/index.js';
+import type { AppendOutcome, EventProblem, LoggedEvent } from '../events/index.js';
 import type { PartitionClaim } from './bus-partitions.js';
 import type { EngineStore } from './engine-store.js';
-import type { ProcessorState } from './event-processor.js';
+import type { EventKeys, ProcessorState } from './event-processor.js';
 import type { Verdict } from './verdict.js';
 
 /** An event as the engine hands it to a bus: validated, not yet in any log (no seq). */
@@ -60,7 +60,8 @@ export type DeliveredResult =
   | { readonly status: 'rejected'; readonly problems: readonly EventProblem[] };
 
 /**
- * Before a worker processes delivered events: loads from the store the links of their entities
+ * Before a worker processes delivered events (`eventKeys`: each event's `eventKeys`, in step with
+ * `events`, which processing then takes too): loads from the store the links of their entities
  * that the in-memory graph does not hold (what the drain does for a run), reads again which of
  * those entities have a case that is not closed (another worker may have opened one, a person
  * closed one), so that an event on a subject joins the case it has now, reads their labels again
@@ -72,35 +73,28 @@ export async function prepareDelivered(
   state: ProcessorState,
   store: EngineStore,
   events: readonly BusEvent[],
+  eventKeys: readonly EventKeys[],
 ): Promise<void> {
   const keys = new Set<string>();
-  for (const event of events) {
-    for (const [role, id] of Object.entries(event.entities))
-      keys.add(entityKey(state.registry.entityType(event.type, role), id));
-  }
+  for (const { keys: own } of eventKeys) for (const key of own) keys.add(key);
   const open = new Set(await store.cases.openAmong([...keys]));
   for (const key of keys) state.openCases.set(key, open.has(key));
   // Labels other workers' rules and people set or removed on these entities.
   state.labels.replace([...keys], await store.labelsAmong([...keys]));
   // Other workers add to the same typology scores: their committed points on these subjects,
   // within the longest window before the batch's first event, join this worker's (each
-  // contribution counts once: `TypologyScores.add` keeps one per event and rule).
+  // contribution counts once: `TypologyScores` keeps one per event and rule).
   const windowMs = state.typologies.longestWindowMs();
   if (windowMs > 0 && events.length > 0) {
     const first = Math.min(...events.map((event) => event.timeMs));
     const since = Number.isFinite(first)
       ? new Date(Math.max(0, first - windowMs)).toISOString()
       : new Date(0).toISOString();
-    for (const contribution of await store.contributionsAmong([...keys], since))
-      state.typologies.restore(contribution.typology, contribution.subject, {
-        ruleId: contribution.ruleId,
-        eventId: contribution.eventId,
-        points: contribution.points,
-        reason: contribution.reason,
-        timeMs: Date.parse(contribution.time),
-      });
+    for (const contribution of await store.contributionsAmong([...keys], since)) state.typologies.restore(contribution);
   }
-  const missing = state.links.missing([{ keys: [...keys] }]);
+  // Per event, as the drain does: `missing` notes each event's neighbourhoods, which processing
+  // (given the same `eventKeys`) then does not look up again.
+  const missing = state.links.missing(eventKeys);
   if (missing.length === 0) return;
   const found = await store.linkNeighbours(missing, 64);
   for (const entity of missing) state.links.load(entity, found.get(entity) ?? []);

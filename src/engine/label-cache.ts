@@ -21,9 +21,7 @@ export class LabelCache {
   replace(entities: readonly string[], records: readonly LabelRecord[]): void {
     const wanted = new Set(entities);
     for (const entity of wanted) this.#labels.delete(entity);
-    for (const record of records)
-      if (wanted.has(record.entity))
-        this.add(record.entity, record.label, record.expiresAt === null ? null : Date.parse(record.expiresAt));
+    this.load(records.filter((record) => wanted.has(record.entity)));
   }
 
   /** Adds (or refreshes) a label; `expiresAtMs` null means no expiry. */

@@ -28,7 +28,7 @@ import { EngineWatch } from './engine-watch.js';
 import { LinkGraph } from './entity-links.js';
 import { type DerivationFailure, type DerivedBatch, deriveFrom, derivers } from './event-derivation.js';
 import { type EngineHealth, EventDrain } from './event-drain.js';
-import { emptyWrites, type ProcessorState, processEvent } from './event-processor.js';
+import { type EventKeys, emptyWrites, eventKeys, type ProcessorState, processEvent } from './event-processor.js';
 import {
   answerForPartition,
   askFeatureHomes,
@@ -199,18 +199,12 @@ export class SignalsEngine {
     const labels = new LabelCache();
     labels.load(await store.activeLabels(new Date(0).toISOString()));
     const typologies = new TypologyScores(config.typologies);
-    const longestWindow = Math.max(0, ...config.typologies.map((typology) => typology.windowMs));
+    const longestWindow = typologies.longestWindowMs();
     // A replay rebuilds the scores from its events (the stored points are kept, not counted twice).
     const replaying = saved.replayUntilSeq > saved.processedSeq;
     const since = new Date(Date.now() - longestWindow - 86_400_000).toISOString();
     for (const contribution of replaying ? [] : await store.contributionsSince(since)) {
-      typologies.restore(contribution.typology, contribution.subject, {
-        ruleId: contribution.ruleId,
-        eventId: contribution.eventId,
-        points: contribution.points,
-        reason: contribution.reason,
-        timeMs: Date.parse(contribution.time),
-      });
+      typologies.restore(contribution);
     }
     const openCases = new OpenCases(await store.cases.openSubjects());
     const state: ProcessorState = {
@@ -558,7 +552,9 @@ export class SignalsEngine {
           batch.derived.map((event) => event.id),
         );
     });
-    await prepareDelivered(state, store, toLog);
+    const keys = toLog.map((event) => eventKeys(state.registry, event));
+    const keysOf = new Map(toLog.map((event, index) => [event.id, keys[index] as EventKeys]));
+    await prepareDelivered(state, store, toLog, keys);
     let homes: BatchFeatureHomes | undefined;
     const peers = this.#peers;
     if (claim !== undefined && peers !== undefined && toLog.length > 0) {
@@ -579,7 +575,7 @@ export class SignalsEngine {
         (fresh) => {
           applied = true;
           outcomes = fresh.map((event) =>
-            this.#processDeliveredOne(batchState, event, derivationFailures.get(event.id)),
+            this.#processDeliveredOne(batchState, event, derivationFailures.get(event.id), keysOf.get(event.id)),
           );
           const batch = outcomes.length === 0 ? { processedSeq: 0, ...emptyWrites() } : batchOf(outcomes);
           const verdicts = committedVerdicts(outcomes, derivedOf);
@@ -732,16 +728,20 @@ export class SignalsEngine {
     return { epoch, values };
   }
 
-  /** One delivered event, just logged: processed into its writes (a throw dead-letters it). */
+  /**
+   * One delivered event, just logged: processed into its writes (a throw dead-letters it), with
+   * its `eventKeys` as `prepareDelivered` used them.
+   */
   #processDeliveredOne(
     state: ProcessorState,
     event: LoggedEvent,
     failures: readonly DerivationFailure[] | undefined,
+    keys: EventKeys | undefined,
   ): EventOutcome {
     const writes = emptyWrites();
     let verdict: Verdict;
     try {
-      verdict = processEvent(state, event, writes);
+      verdict = processEvent(state, event, writes, keys);
     } catch (error) {
       return failedOutcome(event, deadLetterOf(event, error));
     }

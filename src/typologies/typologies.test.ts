@@ -47,18 +47,24 @@ describe('typologies', () => {
       reason: 'night',
       timeMs: 10 * day,
     });
-    const stored = change?.contributions.find((entry) => entry.eventId === 'e1');
-    assert.equal(stored?.points, 20, 'weighted 0.5 when added');
-    // Another worker (or a restart) reads the stored row back: it must not be weighted again.
+    const added = change?.contributions.find((entry) => entry.eventId === 'e1');
+    assert.equal(added?.points, 20, 'weighted 0.5 when added');
+    assert.ok(added);
+    // The row the engine stores for it (its points as added), read back by another worker or a
+    // restart: it must not be weighted again.
+    const stored = {
+      typology: 'ocse_livestream',
+      subject: 'payment_account:a',
+      ruleId: added.ruleId,
+      eventId: added.eventId,
+      points: added.points,
+      reason: added.reason,
+      time: new Date(added.timeMs).toISOString(),
+    };
     const other = new TypologyScores([livestream]);
-    assert.ok(stored);
-    other.restore('ocse_livestream', 'payment_account:a', stored);
+    other.restore(stored);
     assert.equal(other.score('ocse_livestream', 'payment_account:a', 10 * day), 20);
-    assert.equal(
-      other.restore('ocse_livestream', 'payment_account:a', stored),
-      undefined,
-      'the same event and rule once',
-    );
+    assert.equal(other.restore(stored), undefined, 'the same event and rule once');
     assert.equal(other.score('ocse_livestream', 'payment_account:a', 10 * day), 20);
     // An older stored contribution restored after a newer live one joins the same window.
     const later = other.add('ocse_livestream', 'payment_account:a', {
@@ -70,7 +76,7 @@ describe('typologies', () => {
     });
     assert.equal(later?.score, 55);
     assert.equal(later?.alerted, true);
-    assert.equal(other.restore('nope', 'payment_account:a', stored), undefined);
+    assert.equal(other.restore({ ...stored, typology: 'nope' }), undefined);
   });
 
   test('points add up per subject with weights; crossing thresholds is reported once', () => {

@@ -1,3 +1,4 @@
+import type { TypologyContribution } from './typology-contribution.js';
 import type { TypologyDefinition } from './typology-definition.js';
 
 /** One rule's contribution to a subject's typology score. */
@@ -78,14 +79,20 @@ export class TypologyScores {
   }
 
   /**
-   * Adds a contribution as it was stored, its points already weighted (`ScoreChange.contributions`
-   * holds them so, and the engine stores those): what restarts and workers reading other workers'
-   * points use. `add` would weight them a second time.
+   * Adds a contribution as the engine stored it (a `typology_contributions` row), its points
+   * already weighted (`ScoreChange.contributions` holds them so, and the engine stores those): what
+   * restarts and workers reading other workers' points use. `add` would weight them a second time.
    */
-  restore(typology: string, subject: string, stored: Contribution): ScoreChange | undefined {
-    const definition = this.#definitions.get(typology);
+  restore(stored: TypologyContribution): ScoreChange | undefined {
+    const definition = this.#definitions.get(stored.typology);
     if (definition === undefined) return undefined;
-    return this.#insert(definition, subject, stored);
+    return this.#insert(definition, stored.subject, {
+      ruleId: stored.ruleId,
+      eventId: stored.eventId,
+      points: stored.points,
+      reason: stored.reason,
+      timeMs: Date.parse(stored.time),
+    });
   }
 
   /** `add` and `restore`: `contribution`'s points are weighted already. */
