@@ -61,13 +61,16 @@ export type DeliveredResult =
 
 /**
  * Before a worker processes delivered events (`eventKeys`: each event's `eventKeys`, in step with
- * `events`, which processing then takes too): loads from the store the links of their entities
- * that the in-memory graph does not hold (what the drain does for a run), reads again which of
- * those entities have a case that is not closed (another worker may have opened one, a person
- * closed one), so that an event on a subject joins the case it has now, reads their labels again
- * (set or removed by other workers' rules and by people), and adds the typology points other
- * workers committed on them, so that a score sums every worker's. Cases and labels of linked
- * entities are not re-read (docs/scaling.md).
+ * `events`, which processing then takes too), reads again from the store what other workers and
+ * people may have changed about their entities since this worker last looked:
+ * - each entity's links (its most recently seen neighbours, as the drain loads them), so that a
+ *   link another worker saw counts here too;
+ * - which of those entities and of their neighbours have a case that is not closed (another worker
+ *   may have opened one, a person closed one), so that an event joins the case of its subject, or
+ *   of an entity linked to it, that is open now;
+ * - their labels (set or removed by other workers' rules and by people);
+ * - the typology points other workers committed on them, so that a score sums every worker's.
+ * What other workers' batches in flight will commit is not seen (docs/scaling.md).
  */
 export async function prepareDelivered(
   state: ProcessorState,
@@ -77,10 +80,17 @@ export async function prepareDelivered(
 ): Promise<void> {
   const keys = new Set<string>();
   for (const { keys: own } of eventKeys) for (const key of own) keys.add(key);
-  const open = new Set(await store.cases.openAmong([...keys]));
-  for (const key of keys) state.openCases.set(key, open.has(key));
+  const entities = [...keys];
+  const neighbours = await store.linkNeighboursWithCases(entities, state.links.maxNeighbours);
+  const open = new Set(await store.cases.openAmong(entities));
+  for (const entity of entities) {
+    const found = neighbours.get(entity) ?? [];
+    state.links.load(entity, found);
+    for (const { neighbour, openCase } of found) if (!keys.has(neighbour)) state.openCases.set(neighbour, openCase);
+  }
+  for (const entity of entities) state.openCases.set(entity, open.has(entity));
   // Labels other workers' rules and people set or removed on these entities.
-  state.labels.replace([...keys], await store.labelsAmong([...keys]));
+  state.labels.replace(entities, await store.labelsAmong(entities));
   // Other workers add to the same typology scores: their committed points on these subjects,
   // within the longest window before the batch's first event, join this worker's (each
   // contribution counts once: `TypologyScores` keeps one per event and rule).
@@ -90,12 +100,9 @@ export async function prepareDelivered(
     const since = Number.isFinite(first)
       ? new Date(Math.max(0, first - windowMs)).toISOString()
       : new Date(0).toISOString();
-    for (const contribution of await store.contributionsAmong([...keys], since)) state.typologies.restore(contribution);
+    for (const contribution of await store.contributionsAmong(entities, since)) state.typologies.restore(contribution);
   }
-  // Per event, as the drain does: `missing` notes each event's neighbourhoods, which processing
-  // (given the same `eventKeys`) then does not look up again.
-  const missing = state.links.missing(eventKeys);
-  if (missing.length === 0) return;
-  const found = await store.linkNeighbours(missing, 64);
-  for (const entity of missing) state.links.load(entity, found.get(entity) ?? []);
+  // Per event, as the drain does: `missing` notes each event's neighbourhoods (all loaded just
+  // now), which processing (given the same `eventKeys`) then does not look up again.
+  state.links.missing(eventKeys);
 }

@@ -8,6 +8,12 @@ import type { PartitionClaim, PartitionLeases } from './bus-partitions.js';
 import type { BatchFeatureHomes } from './feature-homes.js';
 import type { Verdict } from './verdict.js';
 
+/** A neighbour as `EngineStore.linkNeighboursWithCases` reads it. */
+export interface NeighbourWithCase extends LinkNeighbour {
+  /** The neighbour is the subject of a case that is not closed. */
+  readonly openCase: boolean;
+}
+
 /**
  * What the signals engine stores: the durable event log, its processing state, rule hits,
  * labels, entity links, typology contributions, cases and the audit chain. The engine defines
@@ -130,6 +136,11 @@ export interface EngineStore {
    * them (the caller breaks ties). Entities without links are absent from the map.
    */
   linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>>;
+  /**
+   * `linkNeighbours`, each neighbour with whether it has a case that is not closed, read in the
+   * same statement (a worker reads both again before each batch: docs/scaling.md).
+   */
+  linkNeighboursWithCases(entities: readonly string[], perEntity: number): Promise<Map<string, NeighbourWithCase[]>>;
   /** Dead letters with seq > `afterSeq`, ascending, at most `limit`. */
   deadLetters(afterSeq: number, limit: number): Promise<DeadLetter[]>;
   deadLetterCount(): Promise<number>;

@@ -10,6 +10,7 @@ import type {
   EngineState,
   EngineStore,
   LabelRecord,
+  NeighbourWithCase,
   PartitionClaim,
   Verdict,
 } from '../engine/index.js';
@@ -418,12 +419,32 @@ export class KyselyEngineStore implements EngineStore {
   }
 
   async linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>> {
-    const found = new Map<string, LinkNeighbour[]>();
+    return this.#neighbours(entities, perEntity, false);
+  }
+
+  async linkNeighboursWithCases(
+    entities: readonly string[],
+    perEntity: number,
+  ): Promise<Map<string, NeighbourWithCase[]>> {
+    return this.#neighbours(entities, perEntity, true);
+  }
+
+  /** The ranked neighbours of `entities` (`linkNeighbours`), each with whether its case is open when `withCases`. */
+  async #neighbours(
+    entities: readonly string[],
+    perEntity: number,
+    withCases: boolean,
+  ): Promise<Map<string, NeighbourWithCase[]>> {
+    const found = new Map<string, NeighbourWithCase[]>();
+    // The open-case test is answered by the partial unique index `cases_one_open_per_subject`.
+    const openCase = withCases
+      ? sql`exists (select 1 from cases where cases.subject = ranked.neighbour and cases.status <> 'closed')`
+      : sql`0`;
     for (const part of chunks([...new Set(entities)], 400)) {
       if (part.length === 0) continue;
       const list = sql.join(part.map((entity) => sql`${entity}`));
       // Per entity: each neighbour once with its latest time, ranked; ties with the last kept are kept too.
-      const { rows } = await sql<{ entity: string; neighbour: string; seen: string }>`
+      const { rows } = await sql<{ entity: string; neighbour: string; seen: string; open_case: unknown }>`
         with pairs as (
           select from_entity as entity, to_entity as neighbour, last_seen from entity_links where from_entity in (${list})
           union all
@@ -433,14 +454,21 @@ export class KyselyEngineStore implements EngineStore {
         ), ranked as (
           select entity, neighbour, seen, rank() over (partition by entity order by seen desc) as position from best
         )
-        select entity, neighbour, seen from ranked where position <= ${perEntity}`.execute(this.#db);
+        select entity, neighbour, seen, ${openCase} as open_case from ranked where position <= ${perEntity}`.execute(
+        this.#db,
+      );
       for (const row of rows) {
         let neighbours = found.get(row.entity);
         if (neighbours === undefined) {
           neighbours = [];
           found.set(row.entity, neighbours);
         }
-        neighbours.push({ neighbour: row.neighbour, lastSeen: row.seen });
+        // PostgreSQL answers a boolean, SQLite 0 or 1.
+        neighbours.push({
+          neighbour: row.neighbour,
+          lastSeen: row.seen,
+          openCase: row.open_case === true || row.open_case === 1,
+        });
       }
     }
     return found;

@@ -66,6 +66,21 @@ function scenario(): ReturnType<typeof syntheticEvent>[] {
   return events;
 }
 
+/** u1 owns acct-1, a match opens a case on u1, then acct-1 pays acct-9. */
+function linkedPayment(): ReturnType<typeof syntheticEvent>[] {
+  return [
+    syntheticEvent('account.updated', { user: 'u1', payment_account: 'acct-1' }, {}, '2026-11-01T08:00:00Z', 'link'),
+    match('match', 'u1', '2026-11-01T09:00:00Z'),
+    syntheticEvent(
+      'payment.sent',
+      { payment_account: 'acct-1', payee_account: 'acct-9' },
+      { amount: 20, currency: 'USD' },
+      '2026-11-01T10:00:00Z',
+      'pay',
+    ),
+  ];
+}
+
 /** Every case's subject with its timeline refs, sorted: what two runs must agree on. */
 async function timelines(storage: Storage): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
@@ -127,17 +142,7 @@ async function ingestWithRestarts(
 
 describe('the link graph across restarts', () => {
   test('case timelines keep linked activity after a restart', async () => {
-    const events = [
-      syntheticEvent('account.updated', { user: 'u1', payment_account: 'acct-1' }, {}, '2026-11-01T08:00:00Z', 'link'),
-      match('match', 'u1', '2026-11-01T09:00:00Z'),
-      syntheticEvent(
-        'payment.sent',
-        { payment_account: 'acct-1', payee_account: 'acct-9' },
-        { amount: 20, currency: 'USD' },
-        '2026-11-01T10:00:00Z',
-        'pay',
-      ),
-    ];
+    const events = linkedPayment();
     const oneRun = await ingestWithRestarts(events, []);
     assert.ok(oneRun['user:u1']?.includes('event:pay'), 'the linked payment joins the case in one run');
     const restarted = await ingestWithRestarts(events, [2]);
@@ -156,6 +161,38 @@ describe('the link graph across restarts', () => {
       'eight entities in memory',
     );
   });
+
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    test(`linkNeighboursWithCases says which neighbours have an open case (${dialect})`, {
+      skip: dialect === 'postgres' ? skipPostgres : false,
+    }, async () => {
+      const store = await freshStore(dialect);
+      try {
+        const storage = await store.open();
+        try {
+          const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
+          await engine.ingest(linkedPayment(), { wait: true });
+          await engine.close();
+          const found = await storage.engine.linkNeighboursWithCases(['payment_account:acct-1', 'nobody'], 64);
+          const neighbours = [...(found.get('payment_account:acct-1') ?? [])].sort((a, b) =>
+            a.neighbour.localeCompare(b.neighbour),
+          );
+          assert.deepEqual(
+            neighbours.map(({ neighbour, openCase }) => ({ neighbour, openCase })),
+            [
+              { neighbour: 'payment_account:acct-9', openCase: false },
+              { neighbour: 'user:u1', openCase: true },
+            ],
+          );
+          assert.equal(found.has('nobody'), false, 'an entity without links is absent');
+        } finally {
+          await storage.close();
+        }
+      } finally {
+        await store.remove();
+      }
+    });
+  }
 
   test('on PostgreSQL too, timelines across restarts equal one run (links loaded from entity_links)', {
     skip: skipPostgres,
