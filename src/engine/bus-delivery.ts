@@ -63,14 +63,19 @@ export type DeliveredResult =
  * Before a worker processes delivered events (`eventKeys`: each event's `eventKeys`, in step with
  * `events`, which processing then takes too), reads again from the store what other workers and
  * people may have changed about their entities since this worker last looked:
- * - each entity's links (its most recently seen neighbours, as the drain loads them), so that a
- *   link another worker saw counts here too;
- * - which of those entities and of their neighbours have a case that is not closed (another worker
- *   may have opened one, a person closed one), so that an event joins the case of its subject, or
- *   of an entity linked to it, that is open now;
+ * - which of those entities have a case that is not closed (another worker may have opened one,
+ *   a person closed one), so that an event joins its subject's case as it is now;
+ * - which of their neighbours have one, over every worker's stored links
+ *   (`EngineStore.openNeighbours`), so that an event joins the open case of an entity linked to
+ *   it whichever worker saw the link or opened the case. Those links enter the graph with their
+ *   latest time, ranked among the neighbours this worker holds; a neighbour the graph holds as
+ *   open that the store no longer names has had its case closed;
  * - their labels (set or removed by other workers' rules and by people);
  * - the typology points other workers committed on them, so that a score sums every worker's.
- * What other workers' batches in flight will commit is not seen (docs/scaling.md).
+ * The rest of the link graph is a cache of the stored links, loaded when an entity is first
+ * needed (as the drain does) and then following this worker's events: a link with no open case
+ * at either end joins nothing. What other workers' batches in flight will commit is not seen
+ * (docs/scaling.md).
  */
 export async function prepareDelivered(
   state: ProcessorState,
@@ -81,14 +86,28 @@ export async function prepareDelivered(
   const keys = new Set<string>();
   for (const { keys: own } of eventKeys) for (const key of own) keys.add(key);
   const entities = [...keys];
-  const neighbours = await store.linkNeighboursWithCases(entities, state.links.maxNeighbours);
-  const open = new Set(await store.cases.openAmong(entities));
-  for (const entity of entities) {
-    const found = neighbours.get(entity) ?? [];
-    state.links.load(entity, found);
-    for (const { neighbour, openCase } of found) if (!keys.has(neighbour)) state.openCases.set(neighbour, openCase);
+  const links = state.links;
+  // Per event, as the drain does: `missing` notes each event's neighbourhoods, which processing
+  // (given the same `eventKeys`) then does not look up again; the entities not held are loaded.
+  const missing = links.missing(eventKeys);
+  if (missing.length > 0) {
+    const found = await store.linkNeighbours(missing, links.maxNeighbours);
+    for (const entity of missing) links.load(entity, found.get(entity) ?? []);
   }
+  const open = new Set(await store.cases.openAmong(entities));
   for (const entity of entities) state.openCases.set(entity, open.has(entity));
+  const openNeighbours = await store.openNeighbours(entities);
+  const named = new Set<string>();
+  for (const [entity, neighbours] of openNeighbours)
+    for (const { neighbour, lastSeen } of neighbours) {
+      links.add(entity, neighbour, lastSeen);
+      state.openCases.set(neighbour, true);
+      named.add(neighbour);
+    }
+  // A neighbour this graph holds as open that the store did not name has no open case now.
+  for (const entity of entities)
+    for (const neighbour of links.openNeighbours(entity))
+      if (!named.has(neighbour) && !keys.has(neighbour)) state.openCases.set(neighbour, false);
   // Labels other workers' rules and people set or removed on these entities.
   state.labels.replace(entities, await store.labelsAmong(entities));
   // Other workers add to the same typology scores: their committed points on these subjects,
@@ -102,7 +121,4 @@ export async function prepareDelivered(
       : new Date(0).toISOString();
     for (const contribution of await store.contributionsAmong(entities, since)) state.typologies.restore(contribution);
   }
-  // Per event, as the drain does: `missing` notes each event's neighbourhoods (all loaded just
-  // now), which processing (given the same `eventKeys`) then does not look up again.
-  state.links.missing(eventKeys);
 }

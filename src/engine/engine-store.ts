@@ -8,12 +8,6 @@ import type { PartitionClaim, PartitionLeases } from './bus-partitions.js';
 import type { BatchFeatureHomes } from './feature-homes.js';
 import type { Verdict } from './verdict.js';
 
-/** A neighbour as `EngineStore.linkNeighboursWithCases` reads it. */
-export interface NeighbourWithCase extends LinkNeighbour {
-  /** The neighbour is the subject of a case that is not closed. */
-  readonly openCase: boolean;
-}
-
 /**
  * What the signals engine stores: the durable event log, its processing state, rule hits,
  * labels, entity links, typology contributions, cases and the audit chain. The engine defines
@@ -137,10 +131,13 @@ export interface EngineStore {
    */
   linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>>;
   /**
-   * `linkNeighbours`, each neighbour with whether it has a case that is not closed, read in the
-   * same statement (a worker reads both again before each batch: docs/scaling.md).
+   * For each of `entities`, its neighbours over the stored links (either direction, any kind)
+   * that are the subject of a case that is not closed, each with the latest time a link between
+   * them was seen. Entities without such a neighbour are absent. A worker asks it before each
+   * batch (docs/scaling.md); its cost grows with the open cases or with the links of the
+   * entities asked about, whichever is fewer.
    */
-  linkNeighboursWithCases(entities: readonly string[], perEntity: number): Promise<Map<string, NeighbourWithCase[]>>;
+  openNeighbours(entities: readonly string[]): Promise<Map<string, LinkNeighbour[]>>;
   /** Dead letters with seq > `afterSeq`, ascending, at most `limit`. */
   deadLetters(afterSeq: number, limit: number): Promise<DeadLetter[]>;
   deadLetterCount(): Promise<number>;

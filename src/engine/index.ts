@@ -28,7 +28,6 @@ export type {
   EngineState,
   EngineStore,
   LabelRecord,
-  NeighbourWithCase,
 } from './engine-store.js';
 export type { EngineHealth } from './event-drain.js';
 export { compileEventFilter } from './event-filter.js';

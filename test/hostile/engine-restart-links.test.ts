@@ -163,7 +163,7 @@ describe('the link graph across restarts', () => {
   });
 
   for (const dialect of ['sqlite', 'postgres'] as const) {
-    test(`linkNeighboursWithCases says which neighbours have an open case (${dialect})`, {
+    test(`openNeighbours names the neighbours with an open case (${dialect})`, {
       skip: dialect === 'postgres' ? skipPostgres : false,
     }, async () => {
       const store = await freshStore(dialect);
@@ -171,18 +171,49 @@ describe('the link graph across restarts', () => {
         const storage = await store.open();
         try {
           const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
-          await engine.ingest(linkedPayment(), { wait: true });
+          const events = [...linkedPayment(), ...scenario()];
+          await engine.ingest(events, { wait: true });
           await engine.close();
-          const found = await storage.engine.linkNeighboursWithCases(['payment_account:acct-1', 'nobody'], 64);
-          const neighbours = [...(found.get('payment_account:acct-1') ?? [])].sort((a, b) =>
-            a.neighbour.localeCompare(b.neighbour),
+          const open = new Set(await storage.engine.cases.openSubjects());
+          assert.ok(open.size >= 4, `cases are open (${open.size})`);
+          const typeOf: Record<string, string> = { payee_account: 'payment_account' };
+          const entities = [
+            ...new Set(
+              events.flatMap((event) =>
+                Object.entries(event.entities).map(([role, id]) => `${typeOf[role] ?? role}:${id}`),
+              ),
+            ),
+            'nobody',
+          ];
+          // Expected: every neighbour of each entity, over all its links, with an open case.
+          const all = await storage.engine.linkNeighbours(entities, 10_000);
+          const expected: string[] = [];
+          for (const [entity, neighbours] of all)
+            for (const item of neighbours)
+              if (open.has(item.neighbour)) expected.push(`${entity} ${item.neighbour} ${item.lastSeen}`);
+          const found = await storage.engine.openNeighbours(entities);
+          const actual = [...found].flatMap(([entity, neighbours]) =>
+            neighbours.map((item) => `${entity} ${item.neighbour} ${item.lastSeen}`),
           );
+          assert.ok(
+            expected.includes('payment_account:acct-1 user:u1 2026-11-01T08:00:00Z'),
+            'the owner of acct-1 has a case',
+          );
+          const shared = (all.get('device:dev-shared') ?? []).filter((item) => open.has(item.neighbour));
+          assert.ok(shared.length > 0, 'a user of the shared device has a case');
+          assert.deepEqual(actual.sort(), expected.sort());
+          // Asked about fewer entities than there are open cases, PostgreSQL goes from the
+          // entities' links instead of from the open cases: the same answer.
+          const few = ['device:dev-shared', 'payment_account:acct-1', 'payment_account:hub'];
+          assert.ok(few.length < open.size);
+          const one = await storage.engine.openNeighbours(few);
           assert.deepEqual(
-            neighbours.map(({ neighbour, openCase }) => ({ neighbour, openCase })),
-            [
-              { neighbour: 'payment_account:acct-9', openCase: false },
-              { neighbour: 'user:u1', openCase: true },
-            ],
+            [...one]
+              .flatMap(([entity, neighbours]) =>
+                neighbours.map((item) => `${entity} ${item.neighbour} ${item.lastSeen}`),
+              )
+              .sort(),
+            expected.filter((line) => few.includes(line.split(' ')[0] ?? '')).sort(),
           );
           assert.equal(found.has('nobody'), false, 'an entity without links is absent');
         } finally {
