@@ -24,6 +24,7 @@ const benchmarks: Record<string, () => Promise<{ run: (args: string[]) => Promis
   chat: () => import('./chat.js'),
   workers: () => import('./workers.js'),
   'feature-store': () => import('./feature-store.js'),
+  'open-neighbours': () => import('./open-neighbours.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

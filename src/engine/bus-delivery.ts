@@ -61,13 +61,21 @@ export type DeliveredResult =
 
 /**
  * Before a worker processes delivered events (`eventKeys`: each event's `eventKeys`, in step with
- * `events`, which processing then takes too): loads from the store the links of their entities
- * that the in-memory graph does not hold (what the drain does for a run), reads again which of
- * those entities have a case that is not closed (another worker may have opened one, a person
- * closed one), so that an event on a subject joins the case it has now, reads their labels again
- * (set or removed by other workers' rules and by people), and adds the typology points other
- * workers committed on them, so that a score sums every worker's. Cases and labels of linked
- * entities are not re-read (docs/scaling.md).
+ * `events`, which processing then takes too), reads again from the store what other workers and
+ * people may have changed about their entities since this worker last looked:
+ * - which of those entities have a case that is not closed (another worker may have opened one,
+ *   a person closed one), so that an event joins its subject's case as it is now;
+ * - which of their neighbours have one, over every worker's stored links
+ *   (`EngineStore.openNeighbours`), so that an event joins the open case of an entity linked to
+ *   it whichever worker saw the link or opened the case. Those links enter the graph with their
+ *   latest time, ranked among the neighbours this worker holds; a neighbour the graph holds as
+ *   open that the store no longer names has had its case closed;
+ * - their labels (set or removed by other workers' rules and by people);
+ * - the typology points other workers committed on them, so that a score sums every worker's.
+ * The rest of the link graph is a cache of the stored links, loaded when an entity is first
+ * needed (as the drain does) and then following this worker's events: a link with no open case
+ * at either end joins nothing. What other workers' batches in flight will commit is not seen
+ * (docs/scaling.md).
  */
 export async function prepareDelivered(
   state: ProcessorState,
@@ -77,10 +85,31 @@ export async function prepareDelivered(
 ): Promise<void> {
   const keys = new Set<string>();
   for (const { keys: own } of eventKeys) for (const key of own) keys.add(key);
-  const open = new Set(await store.cases.openAmong([...keys]));
-  for (const key of keys) state.openCases.set(key, open.has(key));
+  const entities = [...keys];
+  const links = state.links;
+  // Per event, as the drain does: `missing` notes each event's neighbourhoods, which processing
+  // (given the same `eventKeys`) then does not look up again; the entities not held are loaded.
+  const missing = links.missing(eventKeys);
+  if (missing.length > 0) {
+    const found = await store.linkNeighbours(missing, links.maxNeighbours);
+    for (const entity of missing) links.load(entity, found.get(entity) ?? []);
+  }
+  const open = new Set(await store.cases.openAmong(entities));
+  for (const entity of entities) state.openCases.set(entity, open.has(entity));
+  const openNeighbours = await store.openNeighbours(entities);
+  const named = new Set<string>();
+  for (const [entity, neighbours] of openNeighbours)
+    for (const { neighbour, lastSeen } of neighbours) {
+      links.add(entity, neighbour, lastSeen);
+      state.openCases.set(neighbour, true);
+      named.add(neighbour);
+    }
+  // A neighbour this graph holds as open that the store did not name has no open case now.
+  for (const entity of entities)
+    for (const neighbour of links.openNeighbours(entity))
+      if (!named.has(neighbour) && !keys.has(neighbour)) state.openCases.set(neighbour, false);
   // Labels other workers' rules and people set or removed on these entities.
-  state.labels.replace([...keys], await store.labelsAmong([...keys]));
+  state.labels.replace(entities, await store.labelsAmong(entities));
   // Other workers add to the same typology scores: their committed points on these subjects,
   // within the longest window before the batch's first event, join this worker's (each
   // contribution counts once: `TypologyScores` keeps one per event and rule).
@@ -90,12 +119,6 @@ export async function prepareDelivered(
     const since = Number.isFinite(first)
       ? new Date(Math.max(0, first - windowMs)).toISOString()
       : new Date(0).toISOString();
-    for (const contribution of await store.contributionsAmong([...keys], since)) state.typologies.restore(contribution);
+    for (const contribution of await store.contributionsAmong(entities, since)) state.typologies.restore(contribution);
   }
-  // Per event, as the drain does: `missing` notes each event's neighbourhoods, which processing
-  // (given the same `eventKeys`) then does not look up again.
-  const missing = state.links.missing(eventKeys);
-  if (missing.length === 0) return;
-  const found = await store.linkNeighbours(missing, 64);
-  for (const entity of missing) state.links.load(entity, found.get(entity) ?? []);
 }

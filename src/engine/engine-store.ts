@@ -130,6 +130,14 @@ export interface EngineStore {
    * them (the caller breaks ties). Entities without links are absent from the map.
    */
   linkNeighbours(entities: readonly string[], perEntity: number): Promise<Map<string, LinkNeighbour[]>>;
+  /**
+   * For each of `entities`, its neighbours over the stored links (either direction, any kind)
+   * that are the subject of a case that is not closed, each with the latest time a link between
+   * them was seen. Entities without such a neighbour are absent. A worker asks it before each
+   * batch (docs/scaling.md); its cost grows with the open cases or with the links of the
+   * entities asked about, whichever is fewer.
+   */
+  openNeighbours(entities: readonly string[]): Promise<Map<string, LinkNeighbour[]>>;
   /** Dead letters with seq > `afterSeq`, ascending, at most `limit`. */
   deadLetters(afterSeq: number, limit: number): Promise<DeadLetter[]>;
   deadLetterCount(): Promise<number>;

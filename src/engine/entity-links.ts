@@ -179,6 +179,11 @@ export class LinkGraph {
     return [...missing];
   }
 
+  /** Neighbours kept per entity: what to load of each from the store (`EngineStore.linkNeighbours`). */
+  get maxNeighbours(): number {
+    return this.#maxNeighbours;
+  }
+
   /** Sets `hood` as `entity`'s at the end of the Map (the most recently used). */
   #place(entity: string, hood: Neighbourhood): void {
     hood.placed = ++this.#moved;

@@ -426,7 +426,7 @@ export class EventDrain {
   async #loadLinks(keys: readonly EventKeys[]): Promise<void> {
     const missing = this.#state.links.missing(keys);
     if (missing.length === 0) return;
-    const found = await this.#store.linkNeighbours(missing, 64);
+    const found = await this.#store.linkNeighbours(missing, this.#state.links.maxNeighbours);
     for (const entity of missing) this.#state.links.load(entity, found.get(entity) ?? []);
   }
 

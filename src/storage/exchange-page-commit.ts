@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { PageCommit, PageCommitResult, UpstreamItem } from '../exchange-sync/index.js';
+import { chunks } from './chunks.js';
 import type { DialectName } from './dialect.js';
 import type { ExchangeDatabase } from './exchange-tables.js';
 
@@ -22,12 +23,6 @@ interface Insert {
   readonly key: string;
   readonly item: UpstreamItem;
   readonly metadataJson: string;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
 }
 
 /**

@@ -55,6 +55,11 @@ export async function openPostgresDatabase(target: {
   // and the pool drops the client on release because it is no longer queryable.
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    // Prevail's statements are short; PostgreSQL's JIT (on by default since 15) compiles any
+    // statement whose estimated cost passes a bound, which took 90–115 ms of the server's CPU for
+    // a worker's read of linked open cases that runs in 0.6 ms without it (docs/deployment.md).
+    // Queued before the client's first query; a server without the setting keeps its default.
+    client.query('set jit = off').catch(() => undefined);
   });
   try {
     await checkConnection(pool, target.schema);

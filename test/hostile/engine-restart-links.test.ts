@@ -66,6 +66,21 @@ function scenario(): ReturnType<typeof syntheticEvent>[] {
   return events;
 }
 
+/** u1 owns acct-1, a match opens a case on u1, then acct-1 pays acct-9. */
+function linkedPayment(): ReturnType<typeof syntheticEvent>[] {
+  return [
+    syntheticEvent('account.updated', { user: 'u1', payment_account: 'acct-1' }, {}, '2026-11-01T08:00:00Z', 'link'),
+    match('match', 'u1', '2026-11-01T09:00:00Z'),
+    syntheticEvent(
+      'payment.sent',
+      { payment_account: 'acct-1', payee_account: 'acct-9' },
+      { amount: 20, currency: 'USD' },
+      '2026-11-01T10:00:00Z',
+      'pay',
+    ),
+  ];
+}
+
 /** Every case's subject with its timeline refs, sorted: what two runs must agree on. */
 async function timelines(storage: Storage): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
@@ -127,17 +142,7 @@ async function ingestWithRestarts(
 
 describe('the link graph across restarts', () => {
   test('case timelines keep linked activity after a restart', async () => {
-    const events = [
-      syntheticEvent('account.updated', { user: 'u1', payment_account: 'acct-1' }, {}, '2026-11-01T08:00:00Z', 'link'),
-      match('match', 'u1', '2026-11-01T09:00:00Z'),
-      syntheticEvent(
-        'payment.sent',
-        { payment_account: 'acct-1', payee_account: 'acct-9' },
-        { amount: 20, currency: 'USD' },
-        '2026-11-01T10:00:00Z',
-        'pay',
-      ),
-    ];
+    const events = linkedPayment();
     const oneRun = await ingestWithRestarts(events, []);
     assert.ok(oneRun['user:u1']?.includes('event:pay'), 'the linked payment joins the case in one run');
     const restarted = await ingestWithRestarts(events, [2]);
@@ -156,6 +161,69 @@ describe('the link graph across restarts', () => {
       'eight entities in memory',
     );
   });
+
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    test(`openNeighbours names the neighbours with an open case (${dialect})`, {
+      skip: dialect === 'postgres' ? skipPostgres : false,
+    }, async () => {
+      const store = await freshStore(dialect);
+      try {
+        const storage = await store.open();
+        try {
+          const { engine } = await openEngine(storage.engine, examplePolicy, { packRegistry: examplePacks });
+          const events = [...linkedPayment(), ...scenario()];
+          await engine.ingest(events, { wait: true });
+          await engine.close();
+          const open = new Set(await storage.engine.cases.openSubjects());
+          assert.ok(open.size >= 4, `cases are open (${open.size})`);
+          const typeOf: Record<string, string> = { payee_account: 'payment_account' };
+          const entities = [
+            ...new Set(
+              events.flatMap((event) =>
+                Object.entries(event.entities).map(([role, id]) => `${typeOf[role] ?? role}:${id}`),
+              ),
+            ),
+            'nobody',
+          ];
+          // Expected: every neighbour of each entity, over all its links, with an open case.
+          const all = await storage.engine.linkNeighbours(entities, 10_000);
+          const expected: string[] = [];
+          for (const [entity, neighbours] of all)
+            for (const item of neighbours)
+              if (open.has(item.neighbour)) expected.push(`${entity} ${item.neighbour} ${item.lastSeen}`);
+          const found = await storage.engine.openNeighbours(entities);
+          const actual = [...found].flatMap(([entity, neighbours]) =>
+            neighbours.map((item) => `${entity} ${item.neighbour} ${item.lastSeen}`),
+          );
+          assert.ok(
+            expected.includes('payment_account:acct-1 user:u1 2026-11-01T08:00:00Z'),
+            'the owner of acct-1 has a case',
+          );
+          const shared = (all.get('device:dev-shared') ?? []).filter((item) => open.has(item.neighbour));
+          assert.ok(shared.length > 0, 'a user of the shared device has a case');
+          assert.deepEqual(actual.sort(), expected.sort());
+          // Asked about fewer entities than there are open cases, PostgreSQL goes from the
+          // entities' links instead of from the open cases: the same answer.
+          const few = ['device:dev-shared', 'payment_account:acct-1', 'payment_account:hub'];
+          assert.ok(few.length < open.size);
+          const one = await storage.engine.openNeighbours(few);
+          assert.deepEqual(
+            [...one]
+              .flatMap(([entity, neighbours]) =>
+                neighbours.map((item) => `${entity} ${item.neighbour} ${item.lastSeen}`),
+              )
+              .sort(),
+            expected.filter((line) => few.includes(line.split(' ')[0] ?? '')).sort(),
+          );
+          assert.equal(found.has('nobody'), false, 'an entity without links is absent');
+        } finally {
+          await storage.close();
+        }
+      } finally {
+        await store.remove();
+      }
+    });
+  }
 
   test('on PostgreSQL too, timelines across restarts equal one run (links loaded from entity_links)', {
     skip: skipPostgres,

@@ -4,7 +4,8 @@
  * event already committed is a duplicate with no effect; the same batch handed to both workers at
  * once is processed once; case-opening events on one subject processed by both at once open one
  * case (the subjects' transaction locks), never a refused commit; an ordinary event joins the case
- * another worker opened.
+ * another worker opened, and the case of an entity linked to it through a link another worker saw,
+ * until a person closes it.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -118,9 +119,44 @@ describe('events delivered to workers (PostgreSQL)', { skip: skip === false ? un
       'the other worker joined the event to the case',
     );
 
+    // A link the other worker saw, to a case it opened, reaches a worker that already held the
+    // linked entity's neighbourhood; once a person closes the case, events stop joining it.
+    const payment = (id: string, minute: number) =>
+      syntheticEvent(
+        'payment.sent',
+        { payment_account: 'acct-linked', payee_account: 'acct-payee' },
+        { amount: 5, currency: 'USD', payee_country: 'GB' },
+        `2026-11-02T00:${String(minute).padStart(2, '0')}:00.000Z`,
+        id,
+      );
+    await engineOf(first).processDelivered([payment('linked-pay-0', 10)]);
+    await engineOf(second).processDelivered([match('m-linked', 'u-linked')]);
+    await engineOf(second).processDelivered([
+      syntheticEvent(
+        'account.updated',
+        { user: 'u-linked', payment_account: 'acct-linked' },
+        {},
+        '2026-11-02T00:11:00.000Z',
+        'linked-update',
+      ),
+    ]);
+    await engineOf(first).processDelivered([payment('linked-pay-1', 12)]);
+    const [linkedCase] = await storage.cases.list({ subject: 'user:u-linked', limit: 10 });
+    assert.ok(linkedCase);
+    const refsOf = async () => (await storage.cases.timeline(linkedCase.id)).map((entry) => entry.ref);
+    assert.ok((await refsOf()).includes('event:linked-pay-1'), "a payment joins the linked owner's case");
+    await first.cases.update(linkedCase.id, { status: 'closed' }, { actor: 'person:test', reason: 'done' });
+    await engineOf(first).processDelivered([payment('linked-pay-2', 13)]);
+    assert.equal((await refsOf()).includes('event:linked-pay-2'), false, 'no event joins a closed case');
+    assert.equal(
+      (await storage.cases.list({ subject: 'user:u-linked', limit: 10 })).length,
+      1,
+      'and none opens another',
+    );
+
     // Something that is not an event is refused, not logged.
     const [refused] = await engineOf(first).processDelivered([{ id: 'x', type: 'payment.sent' }]);
     assert.equal(refused?.status, 'rejected');
-    assert.equal(await storage.events.count(), 482);
+    assert.equal(await storage.events.count(), 487);
   });
 });

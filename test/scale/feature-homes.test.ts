@@ -119,6 +119,7 @@ describe('features of every role across partitions (PostgreSQL)', { skip: skip =
     const controlCases = (sqlite.prepare('select subject, opened_at from cases').all() as CaseRow[])
       .map(caseLine)
       .sort();
+    const controlTimelines = (sqlite.prepare(timelineQuery('')).all() as TimelineRow[]).map(timelineLine).sort();
     sqlite.close();
     assert.ok(controlCases.length >= 3, `the payee typology opens cases in the control (${controlCases.length})`);
     const payeeHits = controlHits.filter((line) => line.startsWith('payee_paid_by_many '));
@@ -234,6 +235,30 @@ describe('features of every role across partitions (PostgreSQL)', { skip: skip =
       // engine's do, on the same event (each worker reads the others' points before a batch).
       const cases = await pg.query<CaseRow>(`select subject, opened_at from "${schema}".cases`);
       assert.deepEqual(cases.rows.map(caseLine).sort(), controlCases, "the typology cases are the embedded engine's");
+      // An event joins the open case of an entity it is linked to, whichever worker opened the
+      // case or saw the link (each batch reads its entities' links and their cases again).
+      const timelines = await pg.query<TimelineRow>(timelineQuery(`"${schema}".`));
+      const byRef = new Map(events.map((event) => [`event:${event.id}`, event]));
+      const linked = controlTimelines.filter((line) => {
+        const [subject, ref] = line.split(' ');
+        const event = byRef.get(ref ?? '');
+        const accounts = [event?.entities.payment_account, event?.entities.payee_account];
+        return event !== undefined && !accounts.some((account) => `payment_account:${account}` === subject);
+      });
+      assert.ok(linked.length > 0, `events join cases of entities linked to them in the control (${linked.length})`);
+      const workerTimelines = new Set(timelines.rows.map(timelineLine));
+      const missing = controlTimelines.filter((line) => !workerTimelines.has(line));
+      const extra = [...workerTimelines].filter((line) => !controlTimelines.includes(line));
+      assert.deepEqual(
+        {
+          missing: missing.slice(0, 5),
+          missingCount: missing.length,
+          extra: extra.slice(0, 5),
+          extraCount: extra.length,
+        },
+        { missing: [], missingCount: 0, extra: [], extraCount: 0 },
+        `the case timelines are the embedded engine's (${controlTimelines.length} entries, ${linked.length} by links)`,
+      );
       const homes = await pg.query<{ n: string }>(`select count(*) as n from "${schema}".event_feature_homes`);
       assert.ok(Number(homes.rows[0]?.n) > total / 2, 'most payments reached their payee in another partition');
     } finally {
@@ -262,4 +287,18 @@ interface CaseRow {
 
 function caseLine(row: CaseRow): string {
   return `${row.subject} ${row.opened_at}`;
+}
+
+/** Each case's timeline entries, by subject and reference (`prefix`: the schema, for PostgreSQL). */
+function timelineQuery(prefix: string): string {
+  return `select c.subject, t.ref from ${prefix}case_timeline t join ${prefix}cases c on c.id = t.case_id`;
+}
+
+interface TimelineRow {
+  subject: string;
+  ref: string;
+}
+
+function timelineLine(row: TimelineRow): string {
+  return `${row.subject} ${row.ref}`;
 }
