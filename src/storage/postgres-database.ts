@@ -56,7 +56,7 @@ export async function openPostgresDatabase(target: {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
     // Prevail's statements are short; PostgreSQL's JIT (on by default since 15) compiles any
-    // statement whose estimated cost passes a bound, which took 90–115 ms of the server's CPU for
+    // statement whose estimated cost passes a bound, which took 87–117 ms of the server's CPU for
     // a worker's read of linked open cases that runs in 0.6 ms without it (docs/deployment.md).
     // Queued before the client's first query; a server without the setting keeps its default.
     client.query('set jit = off').catch(() => undefined);
