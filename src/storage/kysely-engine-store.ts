@@ -456,41 +456,40 @@ export class KyselyEngineStore implements EngineStore {
       // about (counted up to that bound, once), the second beyond; the branch not taken is
       // skipped whole (a one-time filter). The list goes as one array parameter, which
       // PostgreSQL plans far faster than 400 parameters written out four times. SQLite (the
-      // embedded engine, which does not ask this per batch) takes a plain join.
+      // embedded engine, which does not ask this per batch) takes the first as a plain join.
+      const postgres = this.#dialect === 'postgres';
       const fromOpen = (column: 'from_entity' | 'to_entity', other: 'from_entity' | 'to_entity') =>
-        sql`select l.${sql.ref(other)} as entity, l.${sql.ref(column)} as neighbour, l.last_seen
-          from cases o cross join lateral (
-            select * from entity_links
-              where ${sql.ref(column)} = o.subject and ${sql.ref(other)} = any(${part}::text[]) offset 0
-          ) l
-          where o.status <> 'closed' and (select few from open_count)`;
+        postgres
+          ? sql`select l.${sql.ref(other)} as entity, l.${sql.ref(column)} as neighbour, l.last_seen
+              from cases o cross join lateral (
+                select * from entity_links
+                  where ${sql.ref(column)} = o.subject and ${sql.ref(other)} = any(${part}::text[]) offset 0
+              ) l
+              where o.status <> 'closed' and (select few from open_count)`
+          : sql`select l.${sql.ref(other)} as entity, l.${sql.ref(column)} as neighbour, l.last_seen
+              from cases o join entity_links l on l.${sql.ref(column)} = o.subject
+              where o.status <> 'closed' and l.${sql.ref(other)} in (${sql.join(part.map((entity) => sql`${entity}`))})`;
       const fromLinks = (column: 'from_entity' | 'to_entity', other: 'from_entity' | 'to_entity') =>
         sql`select l.${sql.ref(other)} as entity, l.${sql.ref(column)} as neighbour, l.last_seen
           from entity_links l
           where l.${sql.ref(other)} = any(${part}::text[]) and not (select few from open_count)
             and exists (select 1 from cases c where c.subject = l.${sql.ref(column)} and c.status <> 'closed')`;
-      const list = sql.join(part.map((entity) => sql`${entity}`));
-      const candidates =
-        this.#dialect === 'postgres'
-          ? sql`open_count as (
-              select count(*) <= ${part.length} as few
-                from (select 1 from cases where status <> 'closed' limit ${part.length + 1}) as bounded
-            ), candidates as (
-              ${fromOpen('from_entity', 'to_entity')}
-              union all
-              ${fromOpen('to_entity', 'from_entity')}
-              union all
-              ${fromLinks('from_entity', 'to_entity')}
-              union all
-              ${fromLinks('to_entity', 'from_entity')}`
-          : sql`candidates as (
-              select l.to_entity as entity, l.from_entity as neighbour, l.last_seen
-                from cases o join entity_links l on l.from_entity = o.subject
-                where o.status <> 'closed' and l.to_entity in (${list})
-              union all
-              select l.from_entity as entity, l.to_entity as neighbour, l.last_seen
-                from cases o join entity_links l on l.to_entity = o.subject
-                where o.status <> 'closed' and l.from_entity in (${list})`;
+      const candidates = postgres
+        ? sql`open_count as (
+            select count(*) <= ${part.length} as few
+              from (select 1 from cases where status <> 'closed' limit ${part.length + 1}) as bounded
+          ), candidates as (
+            ${fromOpen('from_entity', 'to_entity')}
+            union all
+            ${fromOpen('to_entity', 'from_entity')}
+            union all
+            ${fromLinks('from_entity', 'to_entity')}
+            union all
+            ${fromLinks('to_entity', 'from_entity')}`
+        : sql`candidates as (
+            ${fromOpen('from_entity', 'to_entity')}
+            union all
+            ${fromOpen('to_entity', 'from_entity')}`;
       const { rows } = await sql<{ entity: string; neighbour: string; seen: string }>`
         with ${candidates}
         )
