@@ -27,20 +27,17 @@ import {
 } from '../test/support/postgres.js';
 import { median } from './lib/median.js';
 import { finishBenchmark, printTable } from './lib/report.js';
+import { option } from './lib/side-options.js';
 
 const hubs = 100;
 const openCaseSteps = [0, 100, 1_000, 10_000] as const;
 
 export async function run(args: string[]): Promise<void> {
-  const option = (name: string, fallback: number) => {
-    const at = args.indexOf(name);
-    const value = at >= 0 ? Number(args[at + 1]) : fallback;
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-    return value;
-  };
-  const accounts = option('--accounts', 20_000);
-  const batchSize = option('--batch', 1_000);
-  const rounds = option('--rounds', 5);
+  const accounts = option(args, '--accounts', 20_000);
+  const batchSize = option(args, '--batch', 1_000);
+  const rounds = option(args, '--rounds', 5);
+  if (batchSize > accounts + hubs)
+    throw new Error(`--batch takes at most --accounts + ${hubs} (the distinct entities a batch can name)`);
   const skip = await postgresSkipReason();
   if (skip !== false) {
     console.log(`open-neighbours: skipped: ${skip}`);
@@ -80,7 +77,14 @@ export async function run(args: string[]): Promise<void> {
     const opened = new Set<string>();
     const next = mulberry32(1);
     const random = () => next() / 2 ** 32;
-    for (const openCases of openCaseSteps) {
+    // Subjects there are to open cases on: the accounts and their owners.
+    const subjectsAvailable = accounts + Math.ceil(accounts / 2);
+    const steps = openCaseSteps.filter((count) => count <= subjectsAvailable / 2);
+    if (steps.length < openCaseSteps.length)
+      console.log(
+        `open-neighbours: ${accounts} accounts are too few for ${openCaseSteps.filter((count) => !steps.includes(count)).join(', ')} open cases; those steps are skipped`,
+      );
+    for (const openCases of steps) {
       // Open cases on accounts and users picked at random (each subject once).
       const subjects = new Set<string>();
       while (opened.size + subjects.size < openCases) {
