@@ -132,30 +132,41 @@ export class KyselyEngineStore implements EngineStore {
     if (this.#sqlite !== undefined || this.#dialect !== 'postgres')
       throw new EngineError('CONFIG_INVALID', 'workers need a PostgreSQL store (--database postgres://…)');
     return this.#db.transaction().execute(async (trx) => {
-      // The fences, in partition order (so that two transactions lock rows alike, as the lease
-      // renewals do): the batch's own lease row, and the lease row of every other partition whose
+      // The fences: the batch's own lease row, and the lease row of every other partition whose
       // features the batch used at the epoch that answered. Each stays share-locked until this
       // commit, so a worker taking a partition over (its claim skips locked rows) or rebuilding
       // its features (raising the epoch) comes after it and replays it, or before it and fails it.
+      // One statement for all of them (a round trip each was a fifth of a worker's statements);
+      // it locks the rows in partition order (the sort sits below the locking), as the lease
+      // renewals do, so that two transactions lock rows alike.
       const fences = [
         ...(claim === undefined ? [] : [{ partition: claim.partition, owner: claim.owner, epoch: undefined }]),
         ...(homes?.peers ?? []),
       ].sort((a, b) => a.partition - b.partition);
-      for (const fence of fences) {
-        const { rows } = await sql<{ partition: number }>`select partition from bus_partition_leases
-          where partition = ${fence.partition} and owner = ${fence.owner}
-          and expires_at_ms > (extract(epoch from clock_timestamp()) * 1000)::bigint
-          ${fence.epoch === undefined ? sql`` : sql`and state_epoch = ${fence.epoch}`} for share`.execute(trx);
-        if (rows.length > 0) continue;
-        if (fence.epoch === undefined)
-          throw new EngineError(
-            'BUS_PARTITION_LOST',
-            `worker ${fence.owner} no longer holds the lease of bus partition ${fence.partition}`,
-          );
-        throw new EngineError(
-          'BUS_PEER_UNAVAILABLE',
-          `the features of bus partition ${fence.partition} changed owner or were rebuilt since worker ${fence.owner} answered`,
-        );
+      if (fences.length > 0) {
+        const { rows } = await sql<{ fence: number }>`select f.fence from bus_partition_leases l
+            join unnest(
+              ${fences.map((fence) => fence.partition)}::int[],
+              ${fences.map((fence) => fence.owner)}::text[],
+              ${fences.map((fence) => fence.epoch ?? null)}::bigint[]
+            ) with ordinality as f (partition, owner, epoch, fence) on l.partition = f.partition
+          where l.owner = f.owner
+            and l.expires_at_ms > (extract(epoch from clock_timestamp()) * 1000)::bigint
+            and (f.epoch is null or l.state_epoch = f.epoch)
+          order by l.partition
+          for share of l`.execute(trx);
+        const held = new Set(rows.map((row) => Number(row.fence) - 1));
+        const lost = fences.find((_, index) => !held.has(index));
+        if (lost !== undefined)
+          throw lost.epoch === undefined
+            ? new EngineError(
+                'BUS_PARTITION_LOST',
+                `worker ${lost.owner} no longer holds the lease of bus partition ${lost.partition}`,
+              )
+            : new EngineError(
+                'BUS_PEER_UNAVAILABLE',
+                `the features of bus partition ${lost.partition} changed owner or were rebuilt since worker ${lost.owner} answered`,
+              );
       }
       const receivedAt = new Date().toISOString();
       const seqOf = await insertNewEvents(trx, events, receivedAt, claim?.partition);
