@@ -18,6 +18,7 @@ import { migrateToLatest } from './migrations/index.js';
 import type { PeopleDatabase } from './people-tables.js';
 import { postgresBatchInserter } from './postgres-batch-insert.js';
 import { openPostgresDatabase } from './postgres-database.js';
+import type { PreparedQuery } from './prepared-query.js';
 import type { Storage } from './repositories.js';
 import { sqliteBatchInserter } from './sqlite-batch-insert.js';
 import { openSqliteDatabase } from './sqlite-database.js';
@@ -54,6 +55,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
   let batchInserter: () => BatchInserter;
   let schema: string | undefined;
   let engineWriter: () => SqliteEngineWriter | undefined = () => undefined;
+  let prepared: PreparedQuery | undefined;
   let afterMigrating = () => {};
   if (target.dialect === 'sqlite') {
     const handle = openSqliteDatabase(target.file, options.throwaway === true);
@@ -67,6 +69,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
     kysely = handle.kysely;
     schema = target.schema;
     batchInserter = () => postgresBatchInserter(handle.kysely);
+    prepared = handle.prepared;
   }
 
   try {
@@ -94,7 +97,7 @@ export async function openStorage(options: StorageOptions = {}): Promise<Storage
       kysely.withTables<PeopleDatabase>() as unknown as Kysely<PeopleDatabase>,
       target.dialect,
     ),
-    engine: new KyselyEngineStore(engineTables, target.dialect, engineWriter()),
+    engine: new KyselyEngineStore(engineTables, target.dialect, { sqlite: engineWriter(), prepared }),
     queues: new KyselyQueueRepository(engineTables, target.dialect),
     wellness: new KyselyWellnessRepository(
       kysely.withTables<WellnessDatabase>() as unknown as Kysely<WellnessDatabase>,

@@ -1,12 +1,15 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { escapeIdentifier, Pool, TypeOverrides, types } from 'pg';
 import { EngineError } from '../core/index.js';
+import { type PreparedQuery, poolPreparedQuery } from './prepared-query.js';
 import { describeError, isUniqueViolation } from './storage-errors.js';
 import type { Database } from './tables.js';
 
 /** An open PostgreSQL store: Kysely over a pg pool. `kysely.destroy()` ends the pool. */
 export interface PostgresHandle {
   readonly kysely: Kysely<Database>;
+  /** Prepared statements on the same pool (`prepared-query.ts`). */
+  readonly prepared: PreparedQuery;
 }
 
 /** How long opening a connection may take before the store is reported unavailable. */
@@ -71,7 +74,10 @@ export async function openPostgresDatabase(target: {
       { cause: error },
     );
   }
-  return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+  return {
+    kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    prepared: poolPreparedQuery(pool),
+  };
 }
 
 /** One round trip, and the schema creation when one is asked for. */
