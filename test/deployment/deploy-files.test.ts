@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -78,6 +78,32 @@ function unitFile(text: string): Map<string, Map<string, string[]>> {
     current.set(key, [...(current.get(key) ?? []), line.slice(eq + 1)]);
   }
   return sections;
+}
+
+/**
+ * `systemd-analyze verify` on a unit's `text` when the tool is installed (a diagnostic says so
+ * when it is not); `verify` needs ExecStart's program to exist, so the node running this test
+ * stands in for it.
+ */
+async function verifyUnit(t: TestContext, text: string, name: string): Promise<void> {
+  const analyze = await run('systemd-analyze', ['--version']).then(
+    () => true,
+    () => false,
+  );
+  if (!analyze) {
+    t.diagnostic(`systemd-analyze is not installed: ${name} is checked by the assertions above only`);
+    return;
+  }
+  const folder = await mkdtemp(join(tmpdir(), 'prevail-unit-'));
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  const unitPath = join(folder, name);
+  await writeFile(unitPath, text.replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`));
+  const verified = await run('systemd-analyze', ['verify', unitPath]).then(
+    (result) => ({ code: 0, stderr: result.stderr }),
+    (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }),
+  );
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.equal(verified.stderr.trim(), '', 'no unknown keys, no unparsable values');
 }
 
 async function servePortDefault(): Promise<number> {
@@ -245,25 +271,27 @@ describe('deployment files agree with the code', () => {
     assert.equal(`/var/lib/${one('StateDirectory')}`, writable[0]);
     assert.deepEqual(unit.get('Install')?.get('WantedBy'), ['multi-user.target']);
 
-    const analyze = await run('systemd-analyze', ['--version']).then(
-      () => true,
-      () => false,
+    await verifyUnit(t, text, 'prevail.service');
+  });
+
+  test("deploy/prevail-worker.service: the server unit's settings and hardening, running prevail worker", async (t) => {
+    const server = unitFile(await read('deploy/prevail.service'));
+    const text = await read('deploy/prevail-worker.service');
+    const worker = unitFile(text);
+    const service = worker.get('Service');
+    assert.ok(service !== undefined);
+    assert.match(
+      service.get('ExecStart')?.join('\n') ?? '',
+      /^\/\S+\/node \/opt\/prevail\/bin\/prevail\.js worker --events nats:\/\/\S+$/,
     );
-    if (!analyze) {
-      t.diagnostic('systemd-analyze is not installed: the unit is checked by the assertions above only');
-      return;
-    }
-    // verify needs ExecStart's program to exist: the node running this test stands in for it.
-    const folder = await mkdtemp(join(tmpdir(), 'prevail-unit-'));
-    t.after(() => rm(folder, { recursive: true, force: true }));
-    const unitPath = join(folder, 'prevail.service');
-    await writeFile(unitPath, text.replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`));
-    const verified = await run('systemd-analyze', ['verify', unitPath]).then(
-      (result) => ({ code: 0, stderr: result.stderr }),
-      (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }),
-    );
-    assert.equal(verified.code, 0, verified.stderr);
-    assert.equal(verified.stderr.trim(), '', 'no unknown keys, no unparsable values');
+    // Everything else in [Service] is the server's: user, settings, node flags, hardening, the
+    // SIGHUP reload (which a worker handles: test/deployment/reload-signal.test.ts) and the stop.
+    const withoutExecStart = (section: Map<string, string[]> | undefined) =>
+      [...(section ?? [])].filter(([key]) => key !== 'ExecStart');
+    assert.deepEqual(withoutExecStart(service), withoutExecStart(server.get('Service')));
+    assert.deepEqual(worker.get('Install'), server.get('Install'));
+    assert.match(worker.get('Unit')?.get('After')?.join(' ') ?? '', /postgresql\.service/);
+    await verifyUnit(t, text, 'prevail-worker.service');
   });
 
   test('deploy/nginx-prevail.conf: the server port, the original Host, uploads up to PREVAIL_MAX_BYTES, no buffering', async () => {
