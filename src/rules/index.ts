@@ -80,6 +80,4 @@ export {
   type ReloadOutcome,
   RuleSetLoader,
   type RuleSetLoaderOptions,
-  type RuleSetWatcher,
-  type WatchOptions,
 } from './rule-set-loader.js';

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { testCatalogs } from '../../test/support/rule-catalogs.js';
 import { isEngineError } from '../core/index.js';
 import type { RuleContext } from './rule-context.js';
-import { type ReloadOutcome, RuleSetLoader } from './rule-set-loader.js';
+import { RuleSetLoader } from './rule-set-loader.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prevail-rule-loader-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -88,33 +88,5 @@ describe('RuleSetLoader', () => {
     assert.equal(outcome.ok, false);
     assert.match(outcome.ok ? '' : (outcome.diagnostics[0]?.message ?? ''), /^cannot read the rules directory: ENOENT/);
     assert.deepEqual(ids(loader), ['first_rule']);
-  });
-
-  test('watch (opt-in) reloads after a change, debounced, until closed', async () => {
-    const directory = rulesDirectory({ 'a.yaml': rule('first_rule') });
-    const loader = await RuleSetLoader.open({ directory, catalogs: testCatalogs });
-    const outcomes: ReloadOutcome[] = [];
-    let notify: () => void = () => undefined;
-    const reloaded = new Promise<void>((resolve) => {
-      notify = resolve;
-    });
-    const watcher = loader.watch({
-      debounceMs: 20,
-      onReload: (outcome) => {
-        outcomes.push(outcome);
-        notify();
-      },
-    });
-    // The watcher does not keep the process alive by design; this timer does, and bounds the wait.
-    const guard = setTimeout(() => assert.fail('no reload within 5 s'), 5000);
-    try {
-      writeFileSync(join(directory, 'b.yaml'), rule('second_rule'));
-      await reloaded;
-      assert.equal(outcomes[0]?.ok, true);
-      assert.deepEqual(ids(loader), ['first_rule', 'second_rule']);
-    } finally {
-      clearTimeout(guard);
-      watcher.close();
-    }
   });
 });

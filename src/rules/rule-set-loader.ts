@@ -1,4 +1,3 @@
-import { type FSWatcher, watch } from 'node:fs';
 import { EngineError } from '../core/index.js';
 import type { BuiltinRuleInstance } from './builtin-rule.js';
 import type { RuleCatalogs } from './catalogs.js';
@@ -23,19 +22,6 @@ export type ReloadOutcome =
 export interface ReloadChanges {
   readonly catalogs?: RuleCatalogs;
   readonly builtins?: readonly BuiltinRuleInstance[];
-}
-
-/** Options for `RuleSetLoader.watch`. */
-export interface WatchOptions {
-  /** Quiet time after the last change before reloading (default 250 ms): editors write in bursts. */
-  readonly debounceMs?: number;
-  /** Called after every reload the watcher triggers, successful or not. */
-  readonly onReload?: (outcome: ReloadOutcome) => void;
-}
-
-/** A running directory watch; `close` stops it and cancels a pending reload. */
-export interface RuleSetWatcher {
-  close(): void;
 }
 
 /**
@@ -104,40 +90,6 @@ export class RuleSetLoader {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, diagnostics: [{ file: '.', line: 1, column: 1, message }] };
     }
-  }
-
-  /**
-   * Opt-in: reloads after files under the directory change (recursive `fs.watch`, debounced).
-   * The watcher does not keep the process alive; close it when done.
-   */
-  watch(options: WatchOptions = {}): RuleSetWatcher {
-    const debounceMs = options.debounceMs ?? 250;
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const trigger = (): void => {
-      if (closed) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        void this.reload().then((outcome) => {
-          if (!closed) options.onReload?.(outcome);
-        });
-      }, debounceMs);
-      timer.unref();
-    };
-    let watcher: FSWatcher | undefined;
-    try {
-      watcher = watch(this.#options.directory, { recursive: true, persistent: false }, trigger);
-      watcher.on('error', trigger);
-    } catch {
-      trigger();
-    }
-    return {
-      close(): void {
-        closed = true;
-        clearTimeout(timer);
-        watcher?.close();
-      },
-    };
   }
 }
 

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -80,6 +80,32 @@ function unitFile(text: string): Map<string, Map<string, string[]>> {
   return sections;
 }
 
+/**
+ * `systemd-analyze verify` on a unit's `text` when the tool is installed (a diagnostic says so
+ * when it is not); `verify` needs ExecStart's program to exist, so the node running this test
+ * stands in for it.
+ */
+async function verifyUnit(t: TestContext, text: string, name: string): Promise<void> {
+  const analyze = await run('systemd-analyze', ['--version']).then(
+    () => true,
+    () => false,
+  );
+  if (!analyze) {
+    t.diagnostic(`systemd-analyze is not installed: ${name} is checked by the assertions above only`);
+    return;
+  }
+  const folder = await mkdtemp(join(tmpdir(), 'prevail-unit-'));
+  t.after(() => rm(folder, { recursive: true, force: true }));
+  const unitPath = join(folder, name);
+  await writeFile(unitPath, text.replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`));
+  const verified = await run('systemd-analyze', ['verify', unitPath]).then(
+    (result) => ({ code: 0, stderr: result.stderr }),
+    (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }),
+  );
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.equal(verified.stderr.trim(), '', 'no unknown keys, no unparsable values');
+}
+
 async function servePortDefault(): Promise<number> {
   const io = captureIo();
   await runCli(['serve', '--help'], io);
@@ -88,9 +114,9 @@ async function servePortDefault(): Promise<number> {
   return Number(match[1]);
 }
 
-async function serveOptionNames(): Promise<Set<string>> {
+async function optionNames(command: 'serve' | 'worker'): Promise<Set<string>> {
   const io = captureIo();
-  await runCli(['serve', '--help'], io);
+  await runCli([command, '--help'], io);
   return new Set([...(io.output() + io.errors()).matchAll(/(--[a-z][a-z-]+)/g)].map((match) => match[1] as string));
 }
 
@@ -179,38 +205,64 @@ describe('deployment files agree with the code', () => {
       assert.ok(!patterns.includes(copied), `${copied} is not ignored`);
   });
 
-  test('compose.yaml: the API and PostgreSQL only (NATS and Redis are not used yet), settings valid, ports agree', async () => {
+  test('compose.yaml: an API node and workers on PostgreSQL and NATS, settings valid, flags and ports agree', async () => {
     const compose = parseYaml(await read('compose.yaml')) as {
       services: Record<string, Record<string, unknown>>;
       secrets: Record<string, { file: string }>;
     };
-    assert.deepEqual(Object.keys(compose.services).sort(), ['api', 'postgres']);
-    const api = compose.services.api as {
+    assert.deepEqual(Object.keys(compose.services).sort(), ['api', 'nats', 'postgres', 'worker']);
+    interface PrevailService {
       environment: Record<string, string>;
-      ports: string[];
       env_file: string;
       command: string[];
-      depends_on: Record<string, unknown>;
-      volumes: string[];
+      depends_on: Record<string, { condition: string }>;
+    }
+    const api = compose.services.api as unknown as PrevailService & { ports: string[]; volumes: string[] };
+    const worker = compose.services.worker as unknown as PrevailService & {
+      healthcheck: { disable?: boolean };
+      deploy: { replicas: number };
     };
-    for (const name of Object.keys(api.environment)) assert.ok(isSetting(name), `${name} is read by src/config`);
-    for (const name of Object.keys(api.environment))
-      assert.doesNotMatch(name, secretLooking, `${name}: secrets go in the env_file`);
+    for (const service of [api, worker]) {
+      for (const name of Object.keys(service.environment)) {
+        assert.ok(isSetting(name), `${name} is read by src/config`);
+        assert.doesNotMatch(name, secretLooking, `${name}: secrets go in the env_file`);
+      }
+      assert.ok(existsSync(join(root, `${service.env_file}.example`)), `${service.env_file}.example exists to copy`);
+      assert.equal(service.depends_on.postgres?.condition, 'service_healthy');
+      assert.equal(service.depends_on.nats?.condition, 'service_healthy');
+    }
+    assert.equal(worker.env_file, api.env_file, 'every node has the same settings');
     const settings = readSettings({ ...(await exampleEnvironment()), ...api.environment });
     assert.deepEqual(api.ports, [`127.0.0.1:${settings.port}:${settings.port}`]);
-    assert.ok(existsSync(join(root, `${api.env_file}.example`)), `${api.env_file}.example exists to copy`);
-    assert.ok('postgres' in api.depends_on);
-    const options = await serveOptionNames();
-    assert.equal(api.command[0], 'serve');
-    for (const flag of api.command.filter((item) => item.startsWith('--')))
-      assert.ok(options.has(flag), `serve ${flag}`);
     assert.ok(api.volumes.some((volume) => volume.endsWith(':/var/lib/prevail')));
     assert.ok(settings.dataDir.startsWith('/var/lib/prevail/'));
+    // Each command is one the CLI has, with flags it takes.
+    assert.equal(api.command[0], 'serve');
+    assert.equal(worker.command[0], 'worker');
+    for (const [service, options] of [
+      [api, await optionNames('serve')],
+      [worker, await optionNames('worker')],
+    ] as const)
+      for (const flag of service.command.filter((item) => item.startsWith('--')))
+        assert.ok(options.has(flag), `${service.command[0]} ${flag}`);
+    // Every node on the same bus and the same partition count (a node with another one stops).
+    const flagValue = (command: readonly string[], flag: string) => command[command.indexOf(flag) + 1];
+    assert.match(flagValue(api.command, '--events') ?? '', /^nats:\/\/nats:4222$/);
+    assert.equal(flagValue(worker.command, '--events'), flagValue(api.command, '--events'));
+    assert.equal(flagValue(worker.command, '--partitions'), flagValue(api.command, '--partitions'));
+    // A worker serves no HTTP: the image's /status/live check must not mark it unhealthy.
+    assert.equal(worker.healthcheck.disable, true);
+    assert.ok(worker.deploy.replicas >= 2, 'two workers');
+    const nats = compose.services.nats as { command: string[]; volumes: string[] };
+    assert.ok(nats.command.includes('-js'), 'JetStream on');
+    const store = flagValue(nats.command, '-sd');
+    assert.ok(
+      store !== undefined && nats.volumes.some((volume) => volume.endsWith(`:${store}`)),
+      'its store on a volume',
+    );
     const postgres = compose.services.postgres as { environment: Record<string, string> };
     assert.equal(postgres.environment.POSTGRES_USER, 'prevail');
     assert.equal(postgres.environment.POSTGRES_DB, 'prevail');
-    const text = await read('compose.yaml');
-    assert.match(text, /#\s*nats:/, 'NATS is there only as a comment');
   });
 
   test('deploy/prevail.service: hardened, secrets from an EnvironmentFile, the data directory writable', async (t) => {
@@ -245,25 +297,27 @@ describe('deployment files agree with the code', () => {
     assert.equal(`/var/lib/${one('StateDirectory')}`, writable[0]);
     assert.deepEqual(unit.get('Install')?.get('WantedBy'), ['multi-user.target']);
 
-    const analyze = await run('systemd-analyze', ['--version']).then(
-      () => true,
-      () => false,
+    await verifyUnit(t, text, 'prevail.service');
+  });
+
+  test("deploy/prevail-worker.service: the server unit's settings and hardening, running prevail worker", async (t) => {
+    const server = unitFile(await read('deploy/prevail.service'));
+    const text = await read('deploy/prevail-worker.service');
+    const worker = unitFile(text);
+    const service = worker.get('Service');
+    assert.ok(service !== undefined);
+    assert.match(
+      service.get('ExecStart')?.join('\n') ?? '',
+      /^\/\S+\/node \/opt\/prevail\/bin\/prevail\.js worker --events nats:\/\/\S+$/,
     );
-    if (!analyze) {
-      t.diagnostic('systemd-analyze is not installed: the unit is checked by the assertions above only');
-      return;
-    }
-    // verify needs ExecStart's program to exist: the node running this test stands in for it.
-    const folder = await mkdtemp(join(tmpdir(), 'prevail-unit-'));
-    t.after(() => rm(folder, { recursive: true, force: true }));
-    const unitPath = join(folder, 'prevail.service');
-    await writeFile(unitPath, text.replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`));
-    const verified = await run('systemd-analyze', ['verify', unitPath]).then(
-      (result) => ({ code: 0, stderr: result.stderr }),
-      (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }),
-    );
-    assert.equal(verified.code, 0, verified.stderr);
-    assert.equal(verified.stderr.trim(), '', 'no unknown keys, no unparsable values');
+    // Everything else in [Service] is the server's: user, settings, node flags, hardening, the
+    // SIGHUP reload (which a worker handles: test/deployment/reload-signal.test.ts) and the stop.
+    const withoutExecStart = (section: Map<string, string[]> | undefined) =>
+      [...(section ?? [])].filter(([key]) => key !== 'ExecStart');
+    assert.deepEqual(withoutExecStart(service), withoutExecStart(server.get('Service')));
+    assert.deepEqual(worker.get('Install'), server.get('Install'));
+    assert.match(worker.get('Unit')?.get('After')?.join(' ') ?? '', /postgresql\.service/);
+    await verifyUnit(t, text, 'prevail-worker.service');
   });
 
   test('deploy/nginx-prevail.conf: the server port, the original Host, uploads up to PREVAIL_MAX_BYTES, no buffering', async () => {

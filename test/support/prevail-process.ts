@@ -39,6 +39,10 @@ export interface ServeProcess {
   readonly url: string;
   /** Everything it wrote on stderr so far. */
   stderr(): string;
+  /** Sends `signal` (e.g. SIGHUP, what `systemctl reload` sends) and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Whether it has exited. */
+  exited(): boolean;
   /** SIGTERM, then resolves with the exit status once it has stopped (SIGKILL after 30 s). */
   stop(): Promise<number | null>;
   /** SIGKILL (a crash: nothing is finished or closed), then resolves once it has exited. */
@@ -81,6 +85,10 @@ export async function startPrevailServe(
   return {
     url: `http://127.0.0.1:${port}`,
     stderr: () => errors,
+    signal: (signal) => {
+      child.kill(signal);
+    },
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async () => {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);

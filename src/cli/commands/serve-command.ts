@@ -18,6 +18,7 @@ import {
   withUrlOptions,
 } from '../options.js';
 import { guardProcess } from '../process-guard.js';
+import { reloadRulesOnHangup } from '../rules-reload-signal.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface ServeOptions extends StorageCliOptions {
@@ -316,21 +317,8 @@ export function serveCommand(io: CliIo): Command {
         .status()
         .map((status) => `${status.signalType} ${status.size.toLocaleString('en')}`)
         .join(', ');
-      const rules = server.services.engine?.rules;
-      if (rules !== undefined) {
-        // SIGHUP reloads the rules; a bad set keeps the old one running and says why.
-        process.on('SIGHUP', () => {
-          void rules
-            .reload()
-            .then((outcome) =>
-              io.stderr.write(
-                outcome.ok
-                  ? `rules reloaded: ${outcome.ruleSet.rules.length} rules\n`
-                  : `rules NOT reloaded (the old set keeps running):\n${outcome.diagnostics.map((item) => `${item.file}:${item.line}:${item.column}: ${item.message}`).join('\n')}\n`,
-              ),
-            );
-        });
-      }
+      // SIGHUP reloads the rules; a bad set keeps the old one running and says why.
+      reloadRulesOnHangup(server.services.engine?.rules, io);
       guardProcess(cliLogger(), () => server.close());
       io.stderr.write(
         `prevail listening on ${server.url} (store: ${server.services.storage.location}; index: ${sizes}; ready in ${Date.now() - started} ms)\n`,

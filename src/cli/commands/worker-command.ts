@@ -6,6 +6,7 @@ import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
 import { natsUrlList, positiveInteger } from '../options.js';
 import { guardProcess } from '../process-guard.js';
+import { reloadRulesOnHangup } from '../rules-reload-signal.js';
 import { type StorageCliOptions, storageSettings, withStorageOptions } from '../storage-options.js';
 
 interface WorkerOptions extends StorageCliOptions {
@@ -18,7 +19,7 @@ interface WorkerOptions extends StorageCliOptions {
 /**
  * `prevail worker`: processes the events API nodes (`prevail serve --events`) published, from the
  * shared durable consumer, with exactly-once effects in the shared PostgreSQL. Runs until SIGINT
- * or SIGTERM, then finishes the batch in hand. See docs/scaling.md.
+ * or SIGTERM, then finishes the batch in hand; SIGHUP reloads its rules. See docs/scaling.md.
  */
 export function workerCommand(io: CliIo): Command {
   return withStorageOptions(
@@ -94,7 +95,11 @@ export function workerCommand(io: CliIo): Command {
         await services.close();
         throw error;
       });
+      // SIGHUP (`systemctl reload`) reloads this worker's rules from its policy directory, as
+      // it does a server's; a bad set keeps the old one running and says why.
+      const stopReloading = reloadRulesOnHangup(opened.rules, io);
       const close = async (): Promise<void> => {
+        stopReloading();
         await worker.stop();
         await services.close();
       };
