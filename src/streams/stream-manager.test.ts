@@ -125,6 +125,17 @@ describe('StreamManager', () => {
     assert.ok(budget.maxFramesPerSecond >= 1);
     assert.equal(budget.overload, 'refuse');
     assert.equal(budget.minimumFps, 0.2);
+    assert.deepEqual(budget.extraViews, [], 'no view turned on');
+  });
+
+  test('the budget names the extra views every stream hashes, each once, in the order given', () => {
+    const streams = new StreamManager({
+      matcher: fakeMatcher(),
+      maxFramesPerSecond: 2,
+      hashWorkers: 0,
+      extraViews: ['corners', 'small-insets', 'corners'],
+    });
+    assert.deepEqual(streams.budget().extraViews, ['corners', 'small-insets']);
   });
 
   test('frames are hashed in the pool, and shutdown ends every hashing worker', async () => {

@@ -95,6 +95,11 @@ export interface StreamBudgetStatus extends FrameBudget {
   /** Frames per second the active streams are given (below `requestedFps` only when degraded). */
   readonly allocatedFps: number;
   readonly activeStreams: number;
+  /**
+   * The views every stream hashes besides the defaults (`StreamManagerOptions.extraViews`, in the
+   * order given, each once), which the measured budget counts: empty when none were turned on.
+   */
+  readonly extraViews: readonly ExtraFrameView[];
 }
 
 const entityIdPattern = /^[^\s:][^\s]{0,199}$/;
@@ -125,6 +130,8 @@ export class StreamManager {
   readonly #pool: FrameHashPool | undefined;
   /** The views every stream hashes: the defaults and `extraViews`. */
   readonly #views: FrameViewOptions;
+  /** `extraViews` as checked: each once, in the order given. */
+  readonly #extraViews: readonly ExtraFrameView[];
   #closing = false;
 
   constructor(options: StreamManagerOptions) {
@@ -140,7 +147,8 @@ export class StreamManager {
     if (minimumFps !== undefined && !(minimumFps > 0)) {
       throw new EngineError('CONFIG_INVALID', `minimumFps must be a positive number, got ${minimumFps}`);
     }
-    this.#views = frameViewsWith(checkExtraFrameViews(options.extraViews ?? [], 'extraViews'));
+    this.#extraViews = checkExtraFrameViews(options.extraViews ?? [], 'extraViews');
+    this.#views = frameViewsWith(this.#extraViews);
     const workers = options.hashWorkers ?? defaultFrameHashWorkers();
     if (!Number.isSafeInteger(workers) || workers < 0) {
       throw new EngineError('CONFIG_INVALID', `hashWorkers must be an integer ≥ 0, got ${workers}`);
@@ -175,6 +183,7 @@ export class StreamManager {
       requestedFps: round(active.reduce((sum, watcher) => sum + watcher.requestedFps, 0)),
       allocatedFps: round(active.reduce((sum, watcher) => sum + watcher.status().fps, 0)),
       activeStreams: active.length,
+      extraViews: [...this.#extraViews],
     };
   }
 

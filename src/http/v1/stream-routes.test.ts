@@ -109,6 +109,7 @@ describe('/v1/streams', () => {
     );
     assert.equal(list.budget.maxFramesPerSecond, 3);
     assert.equal(list.budget.requestedFps, 1);
+    assert.deepEqual(list.budget.extraViews, [], 'the views every stream hashes besides the defaults');
 
     assert.equal(
       (await app.inject({ method: 'DELETE', url: `${url}/${status.id}`, headers: auth(reader) })).statusCode,

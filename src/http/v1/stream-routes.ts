@@ -58,6 +58,11 @@ const budgetSchema = z.object({
   requestedFps: z.number().optional(),
   allocatedFps: z.number().optional(),
   activeStreams: z.number().int().optional(),
+  extraViews: z
+    .array(z.string())
+    .readonly()
+    .describe('views every stream hashes besides the defaults (--stream-extra-views), which the budget counts')
+    .optional(),
 });
 
 const idParams = z.object({ id: z.string().max(100) });
