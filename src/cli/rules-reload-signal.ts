@@ -1,4 +1,4 @@
-import type { ReloadOutcome } from '../rules/index.js';
+import { formatDiagnostics, type ReloadOutcome } from '../rules/index.js';
 import type { CliIo } from './io.js';
 
 /** What `reloadRulesOnHangup` reloads: the engine's rules loader. */
@@ -26,9 +26,7 @@ export function reloadRulesOnHangup(rules: ReloadableRules | undefined, io: CliI
         io.stderr.write(
           outcome.ok
             ? `rules reloaded: ${outcome.ruleSet.rules.length} rules\n`
-            : `rules NOT reloaded (the old set keeps running):\n${outcome.diagnostics
-                .map((item) => `${item.file}:${item.line}:${item.column}: ${item.message}`)
-                .join('\n')}\n`,
+            : `rules NOT reloaded (the old set keeps running):\n${formatDiagnostics(outcome.diagnostics, { excerpts: false })}`,
         ),
       )
       .catch((error: unknown) =>
