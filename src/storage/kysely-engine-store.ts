@@ -444,7 +444,7 @@ export class KyselyEngineStore implements EngineStore {
       if (part.length === 0) continue;
       const list = sql.join(part.map((entity) => sql`${entity}`));
       // Per entity: each neighbour once with its latest time, ranked; ties with the last kept are kept too.
-      const { rows } = await sql<{ entity: string; neighbour: string; seen: string }>`
+      const { rows } = await sql<NeighbourRow>`
         with pairs as (
           select from_entity as entity, to_entity as neighbour, last_seen from entity_links where from_entity in (${list})
           union all
