@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type CybertipSettings, createServices, type Services, type StorageSettings } from './app/index.js';
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
+import { answerRulesReload } from './engine/index.js';
 import { connectEventPublisher, type EventPublisher } from './event-bus/index.js';
 import type { FetchSettings } from './exchange-sync/index.js';
 import { HashPool, type HashPoolSettings } from './hasher/index.js';
@@ -207,10 +208,10 @@ export async function startServer(
   const publisher: EventPublisher | undefined =
     settings.eventsUrl === undefined
       ? undefined
-      : await connectEventPublisher(
-          settings.eventsUrl,
-          settings.eventPartitions === undefined ? {} : { partitions: settings.eventPartitions },
-        );
+      : await connectEventPublisher(settings.eventsUrl, {
+          logger: logger.child({ module: 'event-bus' }),
+          ...(settings.eventPartitions === undefined ? {} : { partitions: settings.eventPartitions }),
+        });
   const services = await createServices(settings.storage, {
     withEngine: true,
     // Other processes' bank changes (cron fetches, imports, other API nodes) reach this matcher.
@@ -223,6 +224,7 @@ export async function startServer(
             publish: (events, options) => publisher.publish(events, options),
             watchCommits: (ids, onCommit) => publisher.watchCommits(ids, onCommit),
             verdictWaitMs: publisher.verdictWaitMs,
+            reloadRulesElsewhere: () => publisher.reloadRulesElsewhere(),
           },
         }),
     ...(settings.pdqLookupThreads === undefined ? {} : { pdqLookupThreads: settings.pdqLookupThreads }),
@@ -247,6 +249,9 @@ export async function startServer(
     throw error;
   });
   if (publisher !== undefined) {
+    // Another API node's POST /v1/rules/reload reloads this node's rules too.
+    const rules = services.engine?.rules;
+    publisher.answerRulesReloads(() => answerRulesReload(rules));
     // Every node of one deployment publishes with the same partition count (or none).
     await services.storage.engine.partitionLeases
       ?.configure(settings.eventPartitions ?? null)

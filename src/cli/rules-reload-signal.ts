@@ -1,10 +1,6 @@
-import { formatDiagnostics, type ReloadOutcome } from '../rules/index.js';
+import type { ReloadableRules } from '../engine/index.js';
+import { formatDiagnostics } from '../rules/index.js';
 import type { CliIo } from './io.js';
-
-/** What `reloadRulesOnHangup` reloads: the engine's rules loader. */
-interface ReloadableRules {
-  reload(): Promise<ReloadOutcome>;
-}
 
 /**
  * Reloads `rules` on SIGHUP (what `systemctl reload` sends) and writes the outcome on stderr: the

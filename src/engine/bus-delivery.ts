@@ -2,6 +2,7 @@ import type { AppendOutcome, EventProblem, LoggedEvent } from '../events/index.j
 import type { PartitionClaim } from './bus-partitions.js';
 import type { EngineStore } from './engine-store.js';
 import type { EventKeys, ProcessorState } from './event-processor.js';
+import type { NodeRulesReload } from './rules-reload.js';
 import type { Verdict } from './verdict.js';
 
 /** An event as the engine hands it to a bus: validated, not yet in any log (no seq). */
@@ -31,6 +32,14 @@ export interface EngineBus {
   readonly watchCommits?: (ids: readonly string[], onCommit: () => void) => () => void;
   /** How long `ingest` with `wait` waits for the workers' verdicts (default 10 s). */
   readonly verdictWaitMs?: number;
+  /**
+   * An API node: asks every other node on the bus (each worker, each other API node) to reload
+   * its rules from its own policy directory, and resolves with the answers that came within the
+   * bus's wait. A node that answers later, or is away, is not listed (it loads its rules when it
+   * starts). Never rejects: an unreachable bus gives no answers. Absent: a reload reloads this
+   * node only.
+   */
+  readonly reloadRulesElsewhere?: () => Promise<readonly NodeRulesReload[]>;
 }
 
 /** How an API node publishes. */

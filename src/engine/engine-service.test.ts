@@ -105,6 +105,35 @@ describe('EngineService: the engine operations the routes call', () => {
     assert.equal(outcome.reloaded, true);
     assert.equal(audited.length, 1);
     assert.equal(audited[0]?.action, 'rules.reload');
+    assert.equal('nodes' in outcome, false, 'without a bus only this node reloads');
+  });
+
+  test('in bus mode the other nodes are asked too, and their answers are returned and audited', async () => {
+    const answers = [
+      { node: 'worker w1', reloaded: true as const, rules: 4 },
+      { node: 'worker w2', reloaded: false as const, error: { code: 'CONFIG_INVALID', message: 'no rules directory' } },
+    ];
+    let asked = 0;
+    const opened = await openEngine(storage.engine, examplePolicy);
+    const recorded: AuditAction[] = [];
+    const busService = new EngineService(
+      {
+        ...opened,
+        bus: {
+          reloadRulesElsewhere: async () => {
+            asked++;
+            return answers;
+          },
+        },
+      },
+      storage.engine,
+      { record: async (...actions: AuditAction[]) => void recorded.push(...actions) },
+    );
+    const outcome = await busService.reloadRules('key:tester');
+    assert.equal(asked, 1);
+    assert.equal(outcome.reloaded, true);
+    assert.deepEqual(outcome.nodes, answers);
+    assert.deepEqual(recorded[0]?.detail, { nodes: answers });
   });
 
   test('registerEngineRoutes is thin: it reaches the engine, the store and the audit log only through the services', async () => {

@@ -1,8 +1,9 @@
 import type { CaseAccess, CaseAudit } from '../cases/index.js';
 import { EngineError } from '../core/index.js';
-import type { Diagnostic, DisabledRule, RuleHitStats } from '../rules/index.js';
+import type { DisabledRule, RuleHitStats } from '../rules/index.js';
 import type { EngineStore } from './engine-store.js';
 import type { OpenedEngine } from './open-engine.js';
+import { describeReload, type NodeRulesReload, type RulesReload } from './rules-reload.js';
 import type { IngestResult } from './signals-engine.js';
 
 /** Most events one `ingest` call takes (a larger batch is refused whole, `REQUEST_TOO_LARGE`). */
@@ -52,10 +53,11 @@ export interface SubjectTypology {
   readonly reasons: readonly string[];
 }
 
-/** What a rules reload did, as an operator is told it. */
-export type RulesReload =
-  | { readonly reloaded: true; readonly rules: number }
-  | { readonly reloaded: false; readonly diagnostics: readonly Diagnostic[] };
+/**
+ * What `POST /v1/rules/reload` did: on this node, and, in bus mode, on every other node that
+ * answered within the wait (`nodes`; absent without a bus).
+ */
+export type RulesReloadReport = RulesReload & { readonly nodes?: readonly NodeRulesReload[] };
 
 /** Counts `results` by status (the answer of an ingestion, whichever door the events came in by). */
 export function summariseIngest(results: IngestResult[]): IngestSummary {
@@ -193,23 +195,27 @@ export class EngineService {
   }
 
   /**
-   * Reloads the rules (a bad set keeps the old one running) and audits the attempt.
+   * Reloads the rules (a bad set keeps the old one running) and audits the attempt. In bus mode
+   * every other node is asked at the same time to reload from its own policy directory; their
+   * answers are in `nodes` and in the audit entry.
    *
    * @throws EngineError `CONFIG_INVALID` when the engine runs without a rules directory.
    */
-  async reloadRules(actor: string): Promise<RulesReload> {
+  async reloadRules(actor: string): Promise<RulesReloadReport> {
     const rules = this.#opened.rules;
     if (rules === undefined) throw new EngineError('CONFIG_INVALID', 'this server runs without a rules directory');
-    const outcome = await rules.reload();
+    const [outcome, nodes] = await Promise.all([rules.reload(), this.#opened.bus?.reloadRulesElsewhere?.()]);
+    const here = describeReload(outcome);
     await this.#audit.record({
       actor,
       action: 'rules.reload',
       subject: 'rules',
       reason: outcome.ok ? 'reloaded' : 'refused',
-      detail: outcome.ok ? {} : { diagnostics: outcome.diagnostics },
+      detail: {
+        ...(outcome.ok ? {} : { diagnostics: outcome.diagnostics }),
+        ...(nodes === undefined ? {} : { nodes }),
+      },
     });
-    return outcome.ok
-      ? { reloaded: true, rules: outcome.ruleSet.rules.length }
-      : { reloaded: false, diagnostics: outcome.diagnostics };
+    return nodes === undefined ? here : { ...here, nodes };
   }
 }

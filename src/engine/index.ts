@@ -15,7 +15,7 @@ export {
   maxEventsPerIngest,
   type RuleDefinition,
   type RuleStats,
-  type RulesReload,
+  type RulesReloadReport,
   rulePrecision,
   type SubjectTypology,
   summariseIngest,
@@ -41,5 +41,14 @@ export type {
 } from './feature-homes.js';
 export { type OpenEngineOptions, type OpenedEngine, openEngine } from './open-engine.js';
 export type { EngineProblem, StoreRetryPolicy } from './processing-run.js';
+export {
+  answerRulesReload,
+  type NodeRulesReload,
+  nodeRulesReloadSchema,
+  type ReloadableRules,
+  type RulesReload,
+  type RulesReloadAnswer,
+  rulesReloadSchema,
+} from './rules-reload.js';
 export { type EngineOptions, type IngestResult, SignalsEngine } from './signals-engine.js';
 export type { Verdict, VerdictKind } from './verdict.js';

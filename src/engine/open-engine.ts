@@ -14,6 +14,7 @@ import {
   type RuleSet,
   RuleSetLoader,
 } from '../rules/index.js';
+import type { EngineBus } from './bus-delivery.js';
 import { type EngineConfig, loadEngineConfig } from './engine-config.js';
 import type { EngineStore } from './engine-store.js';
 import { type EngineOptions, SignalsEngine } from './signals-engine.js';
@@ -24,6 +25,8 @@ export interface OpenedEngine {
   readonly config: EngineConfig;
   /** Absent when the policy has no `rules/` directory (the engine then runs no rules). */
   readonly rules: RuleSetLoader | undefined;
+  /** Bus mode: what the composition root handed the engine (`EngineOptions.bus`). */
+  readonly bus?: EngineBus;
 }
 
 /** `EngineOptions` plus what a caller without a policy file (a batch screening) sets in code. */
@@ -84,7 +87,7 @@ export async function openEngine(
     ruleSet = () => set;
   }
   const engine = await SignalsEngine.open(store, config, ruleSet, options);
-  return { engine, config, rules };
+  return { engine, config, rules, ...(options.bus === undefined ? {} : { bus: options.bus }) };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection, nuid } from '@nats-io/transport-node';
 import { EngineError } from '../core/index.js';
-import type { BusEvent, PublishOptions } from '../engine/index.js';
+import type { BusEvent, NodeRulesReload, PublishOptions } from '../engine/index.js';
 import type { AppendOutcome } from '../events/index.js';
+import type { Logger } from '../logging/index.js';
 import { commitNoticeHeader, commitNoticePrefix, readCommitNotice } from './commit-notices.js';
 import { ensureEventStream, eventStreamName, eventSubject } from './event-stream.js';
+import { answerRulesReloads, askRulesReloads, busNodeName, type RulesReloader } from './rules-reload-broadcast.js';
 
 /** An API node's side of the bus: what the engine's `EngineBus` is. */
 export interface EventPublisher {
@@ -26,6 +28,18 @@ export interface EventPublisher {
   watchCommits(ids: readonly string[], onCommit: () => void): () => void;
   /** How long a wait for verdicts lasts (`EngineBus.verdictWaitMs`). */
   readonly verdictWaitMs: number;
+  /** This node's name on the bus (`api host:pid:tag`), in reload answers. */
+  readonly node: string;
+  /**
+   * Asks every other node to reload its rules (`EngineBus.reloadRulesElsewhere`): the answers
+   * that came within 2 s, each node once. Never rejects.
+   */
+  reloadRulesElsewhere(): Promise<NodeRulesReload[]>;
+  /**
+   * Answers other API nodes' reload requests with `reload` (this node's rules), from now until
+   * `close`. A node whose rules are not open yet when it connects calls this once they are.
+   */
+  answerRulesReloads(reload: RulesReloader): void;
   close(): Promise<void>;
 }
 
@@ -44,7 +58,7 @@ const retryPauseMs = 250;
  */
 export async function connectEventPublisher(
   url: string,
-  options: { timeoutMs?: number; verdictWaitMs?: number; partitions?: number } = {},
+  options: { timeoutMs?: number; verdictWaitMs?: number; partitions?: number; logger?: Logger } = {},
 ): Promise<EventPublisher> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const partitions = options.partitions;
@@ -115,11 +129,18 @@ export async function connectEventPublisher(
     }
   }
 
+  const node = busNodeName('api');
   return {
     publish: (events, publishOptions) =>
       Promise.all(events.map((event) => publishOne(event, publishOptions?.notify === true))),
     watchCommits,
     verdictWaitMs: options.verdictWaitMs ?? 10_000,
+    node,
+    reloadRulesElsewhere: () =>
+      askRulesReloads(connection, node, options.logger === undefined ? {} : { logger: options.logger }),
+    answerRulesReloads: (reload) => {
+      answerRulesReloads(connection, node, reload, options.logger);
+    },
     close: async () => {
       await connection.drain().catch(() => undefined);
     },

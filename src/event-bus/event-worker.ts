@@ -28,6 +28,7 @@ import {
   workerConsumerName,
 } from './event-stream.js';
 import { busPartitionPeers, type PeerAnswerer, servePartitionFeatures } from './partition-peers.js';
+import { answerRulesReloads, busNodeName, type RulesReloader } from './rules-reload-broadcast.js';
 
 /** What a worker hands delivered events to: the engine's `processDelivered`. */
 export interface DeliveredEventProcessor {
@@ -80,6 +81,8 @@ export interface EventWorkerCounts {
 
 export interface EventWorker {
   readonly counts: Readonly<EventWorkerCounts>;
+  /** This worker's name on the bus (`worker host:pid:tag`), in rules reload answers. */
+  readonly node: string;
   /** Partitioned mode: the partitions this worker processes now (ascending); empty otherwise. */
   partitions(): number[];
   /** Stops fetching, finishes (commits and acknowledges) the batch in hand, closes the connection. */
@@ -139,6 +142,8 @@ export async function startEventWorker(options: {
   /** Delay before an event whose commit failed is delivered again (default 2 s). */
   retryAfterFailureMs?: number;
   partitioning?: WorkerPartitioning;
+  /** Answers API nodes' rules reloads (`POST /v1/rules/reload`) with this: the worker's own rules. */
+  reloadRules?: RulesReloader;
 }): Promise<EventWorker> {
   const { processor, logger, partitioning } = options;
   const batchSize = options.batchSize ?? defaultBatchSize;
@@ -150,6 +155,8 @@ export async function startEventWorker(options: {
     throw error;
   });
   const client = jetstream(connection);
+  const node = busNodeName('worker');
+  if (options.reloadRules !== undefined) answerRulesReloads(connection, node, options.reloadRules, logger);
   const counts: EventWorkerCounts = {
     processed: 0,
     duplicates: 0,
@@ -401,6 +408,7 @@ export async function startEventWorker(options: {
     });
     return {
       counts,
+      node,
       partitions: partitioned.held,
       async stop() {
         stopping = true;
@@ -432,6 +440,7 @@ export async function startEventWorker(options: {
 
   return {
     counts,
+    node,
     partitions: () => [],
     async stop() {
       stopping = true;

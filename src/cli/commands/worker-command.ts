@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createServices } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
+import { answerRulesReload } from '../../engine/index.js';
 import { eventStreamName, startEventWorker, workerConsumerName } from '../../event-bus/index.js';
 import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
@@ -87,6 +88,8 @@ export function workerCommand(io: CliIo): Command {
           deadLetters: record,
           logger: logger.child({ module: 'worker' }),
           batchSize: options.batchSize,
+          // An API node's POST /v1/rules/reload reloads this worker's rules from its policy directory.
+          reloadRules: () => answerRulesReload(opened.rules),
           ...(partitions === undefined
             ? {}
             : { partitioning: { partitions, leases, leaseMs: options.partitionLeaseMs } }),
@@ -105,7 +108,7 @@ export function workerCommand(io: CliIo): Command {
       };
       guardProcess(logger, close);
       io.stderr.write(
-        `prevail worker consuming ${eventStreamName} from ${options.events}${partitions === undefined ? '' : ` in ${partitions} partitions`} (store: ${services.storage.location})\n`,
+        `prevail worker consuming ${eventStreamName} from ${options.events}${partitions === undefined ? '' : ` in ${partitions} partitions`} (node: ${worker.node}; store: ${services.storage.location})\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { caseDecisions, casePriorities, caseStatuses } from '../../cases/index.js';
-import { EngineService } from '../../engine/index.js';
+import { EngineService, nodeRulesReloadSchema, rulesReloadSchema } from '../../engine/index.js';
 import { ruleModes } from '../../rules/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { queryInteger } from '../query-values.js';
@@ -237,28 +237,21 @@ export function registerEngineRoutes(app: FastifyInstance, dependencies: HttpDep
       config: { scope: 'admin' },
       schema: {
         tags,
-        summary: 'Reload the rules; a bad set keeps the old one running',
+        summary: 'Reload the rules here and, in multi-node mode, on every node; a bad set keeps the old one running',
         'x-prevail-no-body': true,
         response: {
-          200: z.union([
-            z.object({ reloaded: z.literal(true), rules: z.number().int().describe('rules now running') }),
+          200: z.intersection(
+            rulesReloadSchema,
             z.object({
-              reloaded: z.literal(false),
-              diagnostics: z
-                .array(
-                  z.object({
-                    file: z.string(),
-                    line: z.number().int(),
-                    column: z.number().int(),
-                    message: z.string(),
-                    hint: z.string().optional(),
-                    sourceLine: z.string().optional(),
-                  }),
-                )
+              nodes: z
+                .array(nodeRulesReloadSchema)
                 .readonly()
-                .describe('why the new set was refused'),
+                .optional()
+                .describe(
+                  'in multi-node mode: what every other node (worker or API node) that answered within 2 s did; a node not listed did not answer in time',
+                ),
             }),
-          ]),
+          ),
         },
       },
     },
