@@ -40,15 +40,16 @@ export function signalsToBank(videoSignals: readonly OptionalVideoSignal[] = [])
 /**
  * The signals media are hashed with to be looked up: `hashableSignalNames`, and `tmk_pdqf` when
  * `tmk` (one more ffmpeg pass per video; `prevail match --tmk`, and `/v1/match` when a bank holds
- * TMK+PDQF values). The one list for `prevail match` and `/v1/match`.
+ * TMK+PDQF values). The one list for `prevail match`, `/v1/match` and `/v1/hash`.
  */
 export function lookupSignalNames(options: { readonly tmk: boolean }): readonly MediaSignalName[] {
   return options.tmk ? [...hashableSignalNames, 'tmk_pdqf'] : hashableSignalNames;
 }
 
 /**
- * The image and byte signals (no `vpdq`): what callers that hash only images ask for. Video
- * hashing runs ffmpeg for seconds per file, so it is asked for explicitly with `vpdq`.
+ * The image and byte signals (no `vpdq`): what callers that hash only images ask for (the
+ * uploads benchmark, tests). Video hashing runs ffmpeg for seconds per file, so it is asked for
+ * explicitly with `vpdq`.
  */
 export const mediaSignalNames: readonly MediaSignalName[] = ['pdq', 'md5', 'sha256'];
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mediaSignalNames } from '../../hasher/index.js';
+import { lookupSignalNames } from '../../hasher/index.js';
 import { matchOutcomeJson } from '../../matching/index.js';
 import type { HttpDependencies } from '../dependencies.js';
 import { ingestMatchEvent } from '../match-event.js';
@@ -51,8 +51,10 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
       config: { scope: 'read' },
       schema: {
         tags,
-        summary: 'Hash an image (multipart file, or JSON {"url"}): PDQ, quality, MD5, SHA-256',
-        description: 'Send the image as a multipart/form-data upload (one file), or JSON {"url": "https://…"}.',
+        summary:
+          'Hash an image or a video (multipart file, or JSON {"url"}): PDQ and quality of an image, vPDQ of a video, MD5 and SHA-256 of both',
+        description:
+          'Send the media as a multipart/form-data upload (one file), or JSON {"url": "https://…"}. A video (told by its container\'s leading bytes) is hashed with vPDQ, one frame per second, as /v1/match looks it up; dihedral variants are PDQ\'s, for images.',
         querystring: matchOptionsSchema,
         body: mediaFromUrlSchema.nullish(),
         response: { 200: mediaHashesSchema },
@@ -61,7 +63,7 @@ export function registerHashMatchRoutes(app: FastifyInstance, dependencies: Http
     async (request) =>
       (
         await hashMediaRequest(request, dependencies, {
-          signals: mediaSignalNames,
+          signals: lookupSignalNames({ tmk: false }),
           dihedral: request.query.dihedral === true,
         })
       ).hashes,
