@@ -93,17 +93,20 @@ describe('asking every node to reload its rules over NATS', { skip: skip ?? fals
       message: `problem ${index}`,
     }));
     answerRulesReloads(await connection(), 'worker bad', reloader('worker bad', { reloaded: false, diagnostics }));
-    const throwing = await connection();
-    answerRulesReloads(throwing, 'worker none', async () => ({
+    answerRulesReloads(await connection(), 'worker none', async () => ({
       reloaded: false,
       error: { code: 'CONFIG_INVALID', message: 'this node runs without a rules directory' },
     }));
-    // A misbehaving responder: its answers are left out, the others still count.
+    answerRulesReloads(await connection(), 'worker throws', async () => {
+      throw new Error('the policy directory is gone');
+    });
+    // A misbehaving responder: its unreadable answer is left out, its second answer too.
     const rogue = await connection();
     rogue.subscribe(rulesReloadSubject, {
       callback: (_error, message) => {
         message.respond('not an answer');
-        message.respond(JSON.stringify({ node: 'worker good', reloaded: true, rules: 999 }));
+        message.respond(JSON.stringify({ node: 'worker twice', reloaded: true, rules: 1 }));
+        message.respond(JSON.stringify({ node: 'worker twice', reloaded: true, rules: 2 }));
       },
     });
     await asker.flush();
@@ -111,18 +114,28 @@ describe('asking every node to reload its rules over NATS', { skip: skip ?? fals
 
     const answers = await askRulesReloads(asker, 'api one', { waitMs });
     const byNode = new Map(answers.map((answer) => [answer.node, answer]));
-    assert.deepEqual([...byNode.keys()].sort(), ['worker bad', 'worker good', 'worker none']);
-    assert.equal(answers.length, 3, 'each node once');
+    assert.deepEqual([...byNode.keys()].sort(), [
+      'worker bad',
+      'worker good',
+      'worker none',
+      'worker throws',
+      'worker twice',
+    ]);
+    assert.equal(answers.length, 5, 'each node once');
+    const twice = byNode.get('worker twice');
+    assert.ok(twice?.reloaded === true && twice.rules === 1, 'the first answer of a node is kept');
     assert.equal(reloads.includes('api one'), false, 'the asker did not answer its own request');
     assert.deepEqual(reloads.sort(), ['worker bad', 'worker good']);
     const good = byNode.get('worker good');
-    assert.ok(good?.reloaded === true && good.rules === 7, 'the first answer of a node is kept');
+    assert.ok(good?.reloaded === true && good.rules === 7);
     const bad = byNode.get('worker bad');
     assert.ok(bad !== undefined && 'diagnostics' in bad);
     assert.equal(bad.diagnostics.length, maxAnswerDiagnostics, 'an answer carries a bounded list');
     assert.equal(bad.diagnostics[0]?.message, 'problem 0');
     const none = byNode.get('worker none');
     assert.ok(none !== undefined && 'error' in none && none.error.code === 'CONFIG_INVALID');
+    const threw = byNode.get('worker throws');
+    assert.ok(threw !== undefined && 'error' in threw && threw.error.code === 'INTERNAL', JSON.stringify(threw));
 
     // Another node asking: the first asker answers it.
     const other = await askRulesReloads(await connection(), 'api two', { waitMs });

@@ -48,21 +48,28 @@ export function answerRulesReloads(
     callback: (error, message) => {
       if (error !== null || message.reply === undefined || message.reply === '') return;
       if (message.headers?.get(originHeader) === node) return;
-      void reload().then((answer) => {
-        logger?.info(
-          answer.reloaded ? { rules: answer.rules } : { answer },
-          answer.reloaded ? 'rules reloaded, asked over the bus' : 'rules NOT reloaded, asked over the bus',
-        );
-        const sent: RulesReloadAnswer =
-          'diagnostics' in answer && answer.diagnostics.length > maxAnswerDiagnostics
-            ? { ...answer, diagnostics: answer.diagnostics.slice(0, maxAnswerDiagnostics) }
-            : answer;
-        try {
-          message.respond(JSON.stringify({ ...sent, node } satisfies NodeRulesReload));
-        } catch (failure) {
-          logger?.warn({ err: failure }, 'event bus: a rules reload answer could not be sent');
-        }
-      });
+      void reload()
+        .catch(
+          (error: unknown): RulesReloadAnswer => ({
+            reloaded: false,
+            error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+          }),
+        )
+        .then((answer) => {
+          logger?.info(
+            answer.reloaded ? { rules: answer.rules } : { answer },
+            answer.reloaded ? 'rules reloaded, asked over the bus' : 'rules NOT reloaded, asked over the bus',
+          );
+          const sent: RulesReloadAnswer =
+            'diagnostics' in answer && answer.diagnostics.length > maxAnswerDiagnostics
+              ? { ...answer, diagnostics: answer.diagnostics.slice(0, maxAnswerDiagnostics) }
+              : answer;
+          try {
+            message.respond(JSON.stringify({ ...sent, node } satisfies NodeRulesReload));
+          } catch (failure) {
+            logger?.warn({ err: failure }, 'event bus: a rules reload answer could not be sent');
+          }
+        });
     },
   });
 }

@@ -33,6 +33,7 @@ import { bankVideoViewsMigration } from './0028_bank_video_views.js';
 import { bankVideoSignalsMigration } from './0029_bank_video_signals.js';
 import { featureHomesMigration } from './0030_feature_homes.js';
 import { typologyContributionsBySubjectMigration } from './0031_typology_contributions_by_subject.js';
+import { eventsPartitionIndexPartialMigration } from './0032_events_partition_index_partial.js';
 import type { StorageMigration } from './ddl.js';
 
 /** Every migration, oldest first. Append only: a released migration never changes. */
@@ -68,6 +69,7 @@ export const storageMigrations: readonly StorageMigration[] = [
   bankVideoSignalsMigration,
   featureHomesMigration,
   typologyContributionsBySubjectMigration,
+  eventsPartitionIndexPartialMigration,
 ];
 
 /** Hands Kysely's Migrator the in-code migrations, bound to one dialect. */
