@@ -6,13 +6,14 @@
  * entry holds every answer. Before, only the node asked reloaded (workers needed SIGHUP each).
  */
 import assert from 'node:assert/strict';
-import { cp, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Client } from 'pg';
 import { startBusRig } from '../support/bus-rig.js';
 import { examplePolicy } from '../support/engine-harness.js';
 import { natsSkipReason } from '../support/nats-server.js';
+import { waitForText, writeBrokenRule, writeExtraRule } from '../support/policy-edits.js';
 import { postgresSkipReason } from '../support/postgres.js';
 import { runPrevail, type ServeProcess, spawnPrevailWorker, startPrevailServe } from '../support/prevail-process.js';
 
@@ -30,28 +31,6 @@ interface ReloadAnswer {
     error?: { code: string };
   }[];
 }
-
-/** Waits (bounded: 30 s) until `read()` holds `text`. */
-async function waitFor(read: () => string, text: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!read().includes(text)) {
-    if (Date.now() > deadline) assert.fail(`did not see "${text}" within 30 s:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** One more rule, in a file of its own. */
-const extraRule = [
-  'rules:',
-  '  - id: reload_across_nodes_rule',
-  '    description: a fake rule added by the reload test',
-  '    events: [payment.sent]',
-  "    when: 'event.data.amount > 1000000.0'",
-  '    mode: shadow',
-  '    effects:',
-  '      - verdict: review',
-  '',
-].join('\n');
 
 describe('POST /v1/rules/reload reloads every node', {
   skip: skip === false ? undefined : skip,
@@ -73,7 +52,7 @@ describe('POST /v1/rules/reload reloads every node', {
       const key = (JSON.parse(created.stdout) as { secret: string }).secret;
       servers.push(await startPrevailServe([...serveFlags, '--policy', policies.api]));
       servers.push(await startPrevailServe([...serveFlags, '--policy', policies.api]));
-      await waitFor(worker.stderr, 'prevail worker consuming');
+      await waitForText(worker.stderr, 'prevail worker consuming', 30_000);
       const [asked] = servers as [ServeProcess, ServeProcess];
       const reload = async (): Promise<ReloadAnswer> => {
         const answer = await fetch(`${asked.url}/v1/rules/reload`, {
@@ -85,7 +64,7 @@ describe('POST /v1/rules/reload reloads every node', {
       };
 
       // The worker's directory gains a rule; the API nodes' does not.
-      await writeFile(join(policies.worker, 'rules', 'zz-reload-nodes.yaml'), extraRule);
+      await writeExtraRule(policies.worker, 'zz-reload-nodes.yaml', 'reload_across_nodes_rule');
       const first = await reload();
       assert.equal(first.reloaded, true);
       const workerAnswer = first.nodes?.find((node) => node.node.startsWith('worker '));
@@ -104,7 +83,7 @@ describe('POST /v1/rules/reload reloads every node', {
       assert.ok(worker.stderr().includes(workerAnswer.node), 'the worker printed the name it answers with');
 
       // The worker's file no longer validates: it keeps its set and says why; the API nodes reload.
-      await writeFile(join(policies.worker, 'rules', 'zz-reload-nodes.yaml'), 'rules:\n  - id: broken\n    when: [\n');
+      await writeBrokenRule(policies.worker, 'zz-reload-nodes.yaml');
       const second = await reload();
       assert.equal(second.reloaded, true);
       const refused = second.nodes?.find((node) => node.node === workerAnswer.node);

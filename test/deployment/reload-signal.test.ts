@@ -6,26 +6,16 @@
  * server without a policy, had no handler, and Node ends a process on SIGHUP.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startBusRig } from '../support/bus-rig.js';
 import { examplePolicy } from '../support/engine-harness.js';
 import { natsSkipReason } from '../support/nats-server.js';
+import { waitForText, writeBrokenRule, writeExtraRule } from '../support/policy-edits.js';
 import { postgresSkipReason } from '../support/postgres.js';
 import { spawnPrevailWorker, startPrevailServe } from '../support/prevail-process.js';
-
-/** Waits (bounded: 20 s) until `read()` holds `text`; the text read last. */
-async function waitFor(read: () => string, text: string | RegExp): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const seen = read();
-    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`did not see ${String(text)} within 20 s:\n${read()}`);
-}
 
 /** The number of rules the example policy's files hold, read from the reload message. */
 const reloadedCount = (stderr: string) => Number(/rules reloaded: (\d+) rules/.exec(stderr)?.[1]);
@@ -39,7 +29,7 @@ describe('SIGHUP reloads the rules and stops nothing', { timeout: 180_000 }, () 
       const server = await startPrevailServe(['--data-dir', dir, '--hash-workers', '1', '--stream-hash-workers', '0']);
       try {
         server.signal('SIGHUP');
-        await waitFor(server.stderr, 'rules NOT reloaded: no policy directory');
+        await waitForText(server.stderr, 'rules NOT reloaded: no policy directory');
         const live = await fetch(`${server.url}/status/live`);
         assert.equal(live.status, 200, 'still serving');
         assert.equal(server.exited(), false);
@@ -67,36 +57,23 @@ describe('SIGHUP reloads the rules and stops nothing', { timeout: 180_000 }, () 
     ]);
     const exited = new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
     try {
-      await waitFor(worker.stderr, 'prevail worker consuming');
+      await waitForText(worker.stderr, 'prevail worker consuming');
       worker.child.kill('SIGHUP');
-      const first = reloadedCount(await waitFor(worker.stderr, /rules reloaded: \d+ rules/));
+      const first = reloadedCount(await waitForText(worker.stderr, /rules reloaded: \d+ rules/));
       assert.ok(first > 0, 'the example policy has rules');
 
       // One more rule: the reload counts it.
-      await writeFile(
-        join(policy, 'rules', 'zz-reload-test.yaml'),
-        [
-          'rules:',
-          '  - id: reload_test_rule',
-          '    description: a fake rule added by the reload test',
-          '    events: [payment.sent]',
-          "    when: 'event.data.amount > 1000000.0'",
-          '    mode: shadow',
-          '    effects:',
-          '      - verdict: review',
-          '',
-        ].join('\n'),
-      );
+      await writeExtraRule(policy, 'zz-reload-test.yaml', 'reload_test_rule');
       const before = worker.stderr().length;
       worker.child.kill('SIGHUP');
-      await waitFor(() => worker.stderr().slice(before), /rules reloaded: \d+ rules/);
+      await waitForText(() => worker.stderr().slice(before), /rules reloaded: \d+ rules/);
       assert.equal(reloadedCount(worker.stderr().slice(before)), first + 1);
 
       // A file that does not validate: the old set keeps running, the problem is named.
-      await writeFile(join(policy, 'rules', 'zz-reload-test.yaml'), 'rules:\n  - id: broken\n    when: [\n');
+      await writeBrokenRule(policy, 'zz-reload-test.yaml');
       const beforeBad = worker.stderr().length;
       worker.child.kill('SIGHUP');
-      const refused = await waitFor(() => worker.stderr().slice(beforeBad), 'rules NOT reloaded');
+      const refused = await waitForText(() => worker.stderr().slice(beforeBad), 'rules NOT reloaded');
       assert.match(refused, /zz-reload-test\.yaml:\d+:\d+:/);
       assert.equal(worker.child.exitCode, null, 'the worker runs on');
 

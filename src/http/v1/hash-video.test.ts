@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer } from '../../../test/support/server-harness.js';
-import { flatPng, multipartBody } from '../../../test/support/upload-server.js';
-import { ffmpegSkipReason, openVideoClips, testPattern, type VideoClips } from '../../../test/support/video-clips.js';
-import { createApiKey } from '../../auth/index.js';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+import { flatPng } from '../../../test/support/upload-server.js';
+import { ffmpegSkipReason, testPattern } from '../../../test/support/video-clips.js';
+import { openVideoUploadRig, type VideoUploadRig } from '../../../test/support/video-upload-rig.js';
 
 /**
  * `/v1/hash` hashes what `/v1/match` looks up: a video by vPDQ (it answered
@@ -14,33 +11,14 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
  * that are neither are still refused with a coded error.
  */
 describe('/v1/hash with an uploaded video', { skip: ffmpegSkipReason() }, () => {
-  let server: Server;
-  let clips: VideoClips;
-  let writer: string;
-  let reader: string;
-  const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
-  const upload = (url: string, secret: string, bytes: Uint8Array) => {
-    const body = multipartBody('file', bytes);
-    return server.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...auth(secret), ...body.headers },
-      payload: body.payload,
-    });
-  };
-
+  let rig: VideoUploadRig;
   before(async () => {
-    clips = await openVideoClips('hash-video');
-    server = await startTestServer({});
-    writer = (await createApiKey(server.services.storage.apiKeys, 'writer', ['write'])).secret;
-    reader = (await createApiKey(server.services.storage.apiKeys, 'reader', ['read'])).secret;
+    rig = await openVideoUploadRig('hash-video');
   });
-  after(async () => {
-    await server.close();
-    await clips.remove();
-  });
+  after(() => rig.close());
 
   test('a video gives vPDQ and its digests, the vPDQ /v1/match looks up', async () => {
+    const { server, clips, writer, reader, auth, upload } = rig;
     const video = await clips.bytes('pattern.mp4', testPattern('null'));
     const hashed = await upload('/v1/hash?dihedral=true', reader, video);
     assert.equal(hashed.statusCode, 200, hashed.body);
@@ -71,6 +49,7 @@ describe('/v1/hash with an uploaded video', { skip: ffmpegSkipReason() }, () => 
   });
 
   test('an image still gives PDQ, and bytes that are neither are refused', async () => {
+    const { reader, upload } = rig;
     const image = await upload('/v1/hash', reader, await flatPng(64, 64));
     assert.equal(image.statusCode, 200, image.body);
     assert.match(image.json().pdq, /^[0-9a-f]{64}$/);

@@ -1,45 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer } from '../../../test/support/server-harness.js';
-import { multipartBody } from '../../../test/support/upload-server.js';
-import { ffmpegSkipReason, openVideoClips, testPattern, type VideoClips } from '../../../test/support/video-clips.js';
-import { createApiKey } from '../../auth/index.js';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+import { ffmpegSkipReason, testPattern } from '../../../test/support/video-clips.js';
+import { openVideoUploadRig, type VideoUploadRig } from '../../../test/support/video-upload-rig.js';
 
 describe('/v1/match with an uploaded video: vPDQ, and TMK+PDQF once a bank holds it', {
   skip: ffmpegSkipReason(),
 }, () => {
-  let server: Server;
-  let clips: VideoClips;
-  let writer: string;
-  let reader: string;
-  const auth = (secret: string) => ({ authorization: `Bearer ${secret}` });
-
-  /** POSTs `bytes` as the multipart field `file` to `url` with the key `secret`. */
-  const upload = (url: string, secret: string, bytes: Uint8Array) => {
-    const body = multipartBody('file', bytes);
-    return server.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...auth(secret), ...body.headers },
-      payload: body.payload,
-    });
-  };
-  const match = (bytes: Uint8Array) => upload('/v1/match', reader, bytes);
-
+  let rig: VideoUploadRig;
   before(async () => {
-    clips = await openVideoClips('match-tmk');
-    server = await startTestServer({});
-    writer = (await createApiKey(server.services.storage.apiKeys, 'writer', ['write'])).secret;
-    reader = (await createApiKey(server.services.storage.apiKeys, 'reader', ['read'])).secret;
+    rig = await openVideoUploadRig('match-tmk');
   });
-  after(async () => {
-    await server.close();
-    await clips.remove();
-  });
+  after(() => rig.close());
 
   test('a sped-up copy matches by tmk_pdqf, answered without its 351 KB value', async () => {
+    const { server, clips, writer, reader, auth, upload } = rig;
+    const match = (bytes: Uint8Array) => upload('/v1/match', reader, bytes);
     const original = await clips.bytes('original.mp4', testPattern('null'));
     const faster = await clips.bytes('faster.mp4', testPattern('setpts=PTS/1.1'));
     const matcher = server.services.matcher;
