@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import type { ReloadOutcome } from '../rules/index.js';
 
-/** Longest text kept in a diagnostic or an error an answer carries. */
-const maxTextLength = 10_000;
-
-/** A problem of a refused rule set (the rules module's `Diagnostic`), as answers carry it. */
+/**
+ * A problem of a refused rule set (the rules module's `Diagnostic`), as answers carry it. No
+ * length limits: this node's own answer carries its loader's diagnostics whole, and another
+ * node's answer is bounded by the bus's message size.
+ */
 const diagnosticSchema = z.object({
-  file: z.string().max(maxTextLength),
+  file: z.string(),
   line: z.number().int(),
   column: z.number().int(),
-  message: z.string().max(maxTextLength),
-  hint: z.string().max(maxTextLength).optional(),
-  sourceLine: z.string().max(maxTextLength).optional(),
+  message: z.string(),
+  hint: z.string().optional(),
+  sourceLine: z.string().optional(),
 });
 
 /**
@@ -22,7 +23,7 @@ export const rulesReloadSchema = z.union([
   z.object({ reloaded: z.literal(true), rules: z.number().int().nonnegative().describe('rules now running') }),
   z.object({
     reloaded: z.literal(false),
-    diagnostics: z.array(diagnosticSchema).max(10_000).readonly().describe('why the new set was refused'),
+    diagnostics: z.array(diagnosticSchema).readonly().describe('why the new set was refused'),
   }),
 ]);
 export type RulesReload = z.infer<typeof rulesReloadSchema>;
@@ -35,9 +36,7 @@ export const rulesReloadAnswerSchema = z.union([
   ...rulesReloadSchema.options,
   z.object({
     reloaded: z.literal(false),
-    error: z
-      .object({ code: z.string().max(100), message: z.string().max(maxTextLength) })
-      .describe('why this node could not reload'),
+    error: z.object({ code: z.string(), message: z.string() }).describe('why this node could not reload'),
   }),
 ]);
 export type RulesReloadAnswer = z.infer<typeof rulesReloadAnswerSchema>;

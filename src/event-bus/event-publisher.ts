@@ -28,8 +28,6 @@ export interface EventPublisher {
   watchCommits(ids: readonly string[], onCommit: () => void): () => void;
   /** How long a wait for verdicts lasts (`EngineBus.verdictWaitMs`). */
   readonly verdictWaitMs: number;
-  /** This node's name on the bus (`api host:pid:tag`), in reload answers. */
-  readonly node: string;
   /**
    * Asks every other node to reload its rules (`EngineBus.reloadRulesElsewhere`): the answers
    * that came within 2 s, each node once. Never rejects.
@@ -135,7 +133,6 @@ export async function connectEventPublisher(
       Promise.all(events.map((event) => publishOne(event, publishOptions?.notify === true))),
     watchCommits,
     verdictWaitMs: options.verdictWaitMs ?? 10_000,
-    node,
     reloadRulesElsewhere: () =>
       askRulesReloads(connection, node, options.logger === undefined ? {} : { logger: options.logger }),
     answerRulesReloads: (reload) => {

@@ -15,10 +15,3 @@ export {
   type WorkerPartitioning,
 } from './event-worker.js';
 export { busPartitionPeers, type PeerAnswerer, servePartitionFeatures } from './partition-peers.js';
-export {
-  answerRulesReloads,
-  askRulesReloads,
-  type RulesReloader,
-  reloadAnswersWaitMs,
-  rulesReloadSubject,
-} from './rules-reload-broadcast.js';

@@ -16,7 +16,7 @@ export const rulesReloadSubject = 'prevail.rules.reload';
 /** The header naming the node that asks, so that it does not answer itself. */
 const originHeader = 'Prevail-Reload-Origin';
 /** How long the asking node gathers answers. */
-export const reloadAnswersWaitMs = 2000;
+const reloadAnswersWaitMs = 2000;
 /** Most answers gathered (a bound on what one request can make this node hold). */
 const maxAnswers = 4096;
 /**
