@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { type CybertipSettings, createServices, type Services, type StorageSettings } from './app/index.js';
 import { type AuditHead, writeAuditCheckpoint } from './audit/index.js';
 import type { DecodeOptions, FetchPolicy } from './content/index.js';
-import { answerRulesReload } from './engine/index.js';
 import { connectEventPublisher, type EventPublisher } from './event-bus/index.js';
 import type { FetchSettings } from './exchange-sync/index.js';
 import { HashPool, type HashPoolSettings } from './hasher/index.js';
@@ -250,8 +249,7 @@ export async function startServer(
   });
   if (publisher !== undefined) {
     // Another API node's POST /v1/rules/reload reloads this node's rules too.
-    const rules = services.engine?.rules;
-    publisher.answerRulesReloads(() => answerRulesReload(rules));
+    publisher.answerRulesReloads(services.engine?.rules);
     // Every node of one deployment publishes with the same partition count (or none).
     await services.storage.engine.partitionLeases
       ?.configure(settings.eventPartitions ?? null)

@@ -1,12 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection, nuid } from '@nats-io/transport-node';
 import { EngineError } from '../core/index.js';
-import type { BusEvent, NodeRulesReload, PublishOptions } from '../engine/index.js';
+import type { BusEvent, NodeRulesReload, PublishOptions, ReloadableRules } from '../engine/index.js';
 import type { AppendOutcome } from '../events/index.js';
 import type { Logger } from '../logging/index.js';
 import { commitNoticeHeader, commitNoticePrefix, readCommitNotice } from './commit-notices.js';
 import { ensureEventStream, eventStreamName, eventSubject } from './event-stream.js';
-import { answerRulesReloads, askRulesReloads, busNodeName, type RulesReloader } from './rules-reload-broadcast.js';
+import { answerRulesReloads, askRulesReloads, busNodeName } from './rules-reload-broadcast.js';
 
 /** An API node's side of the bus: what the engine's `EngineBus` is. */
 export interface EventPublisher {
@@ -34,10 +34,11 @@ export interface EventPublisher {
    */
   reloadRulesElsewhere(): Promise<NodeRulesReload[]>;
   /**
-   * Answers other API nodes' reload requests with `reload` (this node's rules), from now until
-   * `close`. A node whose rules are not open yet when it connects calls this once they are.
+   * Answers other API nodes' reload requests by reloading `rules` (this node's loader; undefined
+   * without a rules directory), from now until `close`. A node whose rules are not open yet when
+   * it connects calls this once they are.
    */
-  answerRulesReloads(reload: RulesReloader): void;
+  answerRulesReloads(rules: ReloadableRules | undefined): void;
   close(): Promise<void>;
 }
 
@@ -135,8 +136,8 @@ export async function connectEventPublisher(
     verdictWaitMs: options.verdictWaitMs ?? 10_000,
     reloadRulesElsewhere: () =>
       askRulesReloads(connection, node, options.logger === undefined ? {} : { logger: options.logger }),
-    answerRulesReloads: (reload) => {
-      answerRulesReloads(connection, node, reload, options.logger);
+    answerRulesReloads: (rules) => {
+      answerRulesReloads(connection, node, rules, options.logger);
     },
     close: async () => {
       await connection.drain().catch(() => undefined);

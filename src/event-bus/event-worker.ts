@@ -8,6 +8,7 @@ import type {
   PartitionClaim,
   PartitionLeases,
   PartitionPeers,
+  ReloadableRules,
 } from '../engine/index.js';
 import type { Logger } from '../logging/index.js';
 import {
@@ -28,7 +29,7 @@ import {
   workerConsumerName,
 } from './event-stream.js';
 import { busPartitionPeers, type PeerAnswerer, servePartitionFeatures } from './partition-peers.js';
-import { answerRulesReloads, busNodeName, type RulesReloader } from './rules-reload-broadcast.js';
+import { answerRulesReloads, busNodeName } from './rules-reload-broadcast.js';
 
 /** What a worker hands delivered events to: the engine's `processDelivered`. */
 export interface DeliveredEventProcessor {
@@ -142,8 +143,11 @@ export async function startEventWorker(options: {
   /** Delay before an event whose commit failed is delivered again (default 2 s). */
   retryAfterFailureMs?: number;
   partitioning?: WorkerPartitioning;
-  /** Answers API nodes' rules reloads (`POST /v1/rules/reload`) with this: the worker's own rules. */
-  reloadRules?: RulesReloader;
+  /**
+   * The worker's rules loader, reloaded when an API node asks (`POST /v1/rules/reload`). Absent:
+   * the worker answers that it runs without a rules directory.
+   */
+  rules?: ReloadableRules;
 }): Promise<EventWorker> {
   const { processor, logger, partitioning } = options;
   const batchSize = options.batchSize ?? defaultBatchSize;
@@ -156,7 +160,7 @@ export async function startEventWorker(options: {
   });
   const client = jetstream(connection);
   const node = busNodeName('worker');
-  if (options.reloadRules !== undefined) answerRulesReloads(connection, node, options.reloadRules, logger);
+  answerRulesReloads(connection, node, options.rules, logger);
   const counts: EventWorkerCounts = {
     processed: 0,
     duplicates: 0,

@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { freePort } from '../../test/support/free-port.js';
 import { natsSkipReason, PrivateNatsServer } from '../../test/support/nats-server.js';
-import type { RulesReloadAnswer } from '../engine/index.js';
+import type { ReloadableRules } from '../engine/index.js';
+import type { ReloadOutcome } from '../rules/index.js';
 import {
   answerRulesReloads,
   askRulesReloads,
@@ -78,27 +79,33 @@ describe('asking every node to reload its rules over NATS', { skip: skip ?? fals
 
   test('every other node answers once, with what its own reload did; the asker does not answer itself', async () => {
     const reloads: string[] = [];
-    const reloader = (name: string, answer: RulesReloadAnswer) => async (): Promise<RulesReloadAnswer> => {
-      reloads.push(name);
-      return answer;
-    };
+    /** A rules loader whose reload counts itself and gives `outcome`. */
+    const loader = (name: string, outcome: ReloadOutcome): ReloadableRules => ({
+      reload: async () => {
+        reloads.push(name);
+        return outcome;
+      },
+    });
+    /** A valid set of `count` rules (only its length is read). */
+    const validSet = (count: number): ReloadOutcome =>
+      ({ ok: true, ruleSet: { rules: Array.from({ length: count }) } }) as unknown as ReloadOutcome;
     const asker = await connection();
     // The asking node answers others' requests too, on the same connection.
-    answerRulesReloads(asker, 'api one', reloader('api one', { reloaded: true, rules: 1 }));
-    answerRulesReloads(await connection(), 'worker good', reloader('worker good', { reloaded: true, rules: 7 }));
+    answerRulesReloads(asker, 'api one', loader('api one', validSet(1)));
+    answerRulesReloads(await connection(), 'worker good', loader('worker good', validSet(7)));
     const diagnostics = Array.from({ length: maxAnswerDiagnostics + 10 }, (_, index) => ({
       file: 'rules/zz.yaml',
       line: index + 1,
       column: 1,
       message: `problem ${index}`,
     }));
-    answerRulesReloads(await connection(), 'worker bad', reloader('worker bad', { reloaded: false, diagnostics }));
-    answerRulesReloads(await connection(), 'worker none', async () => ({
-      reloaded: false,
-      error: { code: 'CONFIG_INVALID', message: 'this node runs without a rules directory' },
-    }));
-    answerRulesReloads(await connection(), 'worker throws', async () => {
-      throw new Error('the policy directory is gone');
+    answerRulesReloads(await connection(), 'worker bad', loader('worker bad', { ok: false, diagnostics }));
+    // No rules directory.
+    answerRulesReloads(await connection(), 'worker none', undefined);
+    answerRulesReloads(await connection(), 'worker throws', {
+      reload: async () => {
+        throw new Error('the policy directory is gone');
+      },
     });
     // A misbehaving responder: its unreadable answer is left out, its second answer too.
     const rogue = await connection();

@@ -8,7 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { type NodeRulesReload, nodeRulesReloadSchema, type RulesReloadAnswer } from '../engine/index.js';
+import {
+  answerRulesReload,
+  type NodeRulesReload,
+  nodeRulesReloadSchema,
+  type ReloadableRules,
+  type RulesReloadAnswer,
+} from '../engine/index.js';
 import type { Logger } from '../logging/index.js';
 
 /** The subject every node answers reload requests on. */
@@ -25,9 +31,6 @@ const maxAnswers = 4096;
  */
 export const maxAnswerDiagnostics = 50;
 
-/** What a node does when asked: reload its rules and say how it went (never throws). */
-export type RulesReloader = () => Promise<RulesReloadAnswer>;
-
 /** This process's name on the bus, e.g. `worker db-2:4121:9f3a51c0` (role, host, pid, a random tag). */
 export function busNodeName(role: 'api' | 'worker'): string {
   return `${role} ${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -35,41 +38,36 @@ export function busNodeName(role: 'api' | 'worker'): string {
 
 /**
  * Answers the reload requests of other nodes as `node` until the subscription is closed: each
- * request runs `reload` once and is answered with its outcome and the node's name. Requests this
- * node sent itself are ignored (the asking node reloads itself directly).
+ * request reloads `rules` once (`answerRulesReload`, which never throws: a node without a rules
+ * directory, `rules` undefined, answers `CONFIG_INVALID`) and is answered with the outcome and
+ * the node's name. Requests this node sent itself are ignored (the asking node reloads itself
+ * directly).
  */
 export function answerRulesReloads(
   connection: NatsConnection,
   node: string,
-  reload: RulesReloader,
+  rules: ReloadableRules | undefined,
   logger?: Logger,
 ): Subscription {
   return connection.subscribe(rulesReloadSubject, {
     callback: (error, message) => {
       if (error !== null || message.reply === undefined || message.reply === '') return;
       if (message.headers?.get(originHeader) === node) return;
-      void reload()
-        .catch(
-          (error: unknown): RulesReloadAnswer => ({
-            reloaded: false,
-            error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
-          }),
-        )
-        .then((answer) => {
-          logger?.info(
-            answer.reloaded ? { rules: answer.rules } : { answer },
-            answer.reloaded ? 'rules reloaded, asked over the bus' : 'rules NOT reloaded, asked over the bus',
-          );
-          const sent: RulesReloadAnswer =
-            'diagnostics' in answer && answer.diagnostics.length > maxAnswerDiagnostics
-              ? { ...answer, diagnostics: answer.diagnostics.slice(0, maxAnswerDiagnostics) }
-              : answer;
-          try {
-            message.respond(JSON.stringify({ ...sent, node } satisfies NodeRulesReload));
-          } catch (failure) {
-            logger?.warn({ err: failure }, 'event bus: a rules reload answer could not be sent');
-          }
-        });
+      void answerRulesReload(rules).then((answer) => {
+        logger?.info(
+          answer.reloaded ? { rules: answer.rules } : { answer },
+          answer.reloaded ? 'rules reloaded, asked over the bus' : 'rules NOT reloaded, asked over the bus',
+        );
+        const sent: RulesReloadAnswer =
+          'diagnostics' in answer && answer.diagnostics.length > maxAnswerDiagnostics
+            ? { ...answer, diagnostics: answer.diagnostics.slice(0, maxAnswerDiagnostics) }
+            : answer;
+        try {
+          message.respond(JSON.stringify({ ...sent, node } satisfies NodeRulesReload));
+        } catch (failure) {
+          logger?.warn({ err: failure }, 'event bus: a rules reload answer could not be sent');
+        }
+      });
     },
   });
 }

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { createServices } from '../../app/index.js';
 import { EngineError } from '../../core/index.js';
-import { answerRulesReload } from '../../engine/index.js';
 import { eventStreamName, startEventWorker, workerConsumerName } from '../../event-bus/index.js';
 import { cliLogger } from '../cli-settings.js';
 import type { CliIo } from '../io.js';
@@ -89,7 +88,7 @@ export function workerCommand(io: CliIo): Command {
           logger: logger.child({ module: 'worker' }),
           batchSize: options.batchSize,
           // An API node's POST /v1/rules/reload reloads this worker's rules from its policy directory.
-          reloadRules: () => answerRulesReload(opened.rules),
+          ...(opened.rules === undefined ? {} : { rules: opened.rules }),
           ...(partitions === undefined
             ? {}
             : { partitioning: { partitions, leases, leaseMs: options.partitionLeaseMs } }),
